@@ -1,0 +1,17 @@
+//! Laurel's functional core: the program model, earning arithmetic and the points ledger algebra.
+//!
+//! Architecture invariant: nothing in this crate does I/O, reads a clock or draws randomness.
+//! Time comes in as an argument; decisions go out as values ([`ledger::Posting`]) that the shell
+//! stores. The same functions serve the live API, imports and simulation.
+
+pub mod channel;
+pub mod earn;
+pub mod ledger;
+pub mod money;
+pub mod points;
+pub mod program;
+
+pub use channel::{Channel, UnknownChannel};
+pub use money::{Currency, Money, MoneyError};
+pub use points::Points;
+pub use program::{ClawbackPolicy, ExpiryPolicy, Program, ProgramIssue, ProgramSpec, Rounding};

@@ -1,0 +1,187 @@
+//! The program definition: what a member earns, what a point is worth, when points expire.
+//!
+//! A [`ProgramSpec`] is what a file or an API says; [`Program::new`] checks every field and
+//! either returns a valid [`Program`] or every problem found, each with the key it concerns.
+//! The richer rules engine (conditions, tiers, rewards) extends this model.
+
+use crate::money::Currency;
+use jiff::tz::TimeZone;
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// How fractional points are turned into whole points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rounding {
+    /// Down to the whole point below (the member-safe default).
+    #[default]
+    Floor,
+    /// To the nearest whole point, halves up.
+    Nearest,
+    /// Up to the whole point above.
+    Ceil,
+}
+
+/// When earned points expire. Each earn is its own lot with its own expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryPolicy {
+    /// Points never expire.
+    Never,
+    /// Points expire this many calendar months after they were earned.
+    MonthsAfterEarning(u32),
+    /// Points expire at the end of the calendar year after the one they were earned in.
+    EndOfNextCalendarYear,
+}
+
+/// What a refund does when the points it reverses were already spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClawbackPolicy {
+    /// Take the points anyway: the balance may go below zero and later earnings repay it.
+    AllowNegative,
+    /// Take what is there, stop at zero and record the shortfall.
+    CapAtZero,
+}
+
+/// A program as written by its author, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramSpec {
+    /// Display name of the program.
+    pub name: String,
+    /// ISO 4217 code of the currency purchases are made in.
+    pub currency: String,
+    /// IANA time zone name that calendar rules use.
+    pub time_zone: String,
+    /// What members call the points ("points", "积分", "beans").
+    pub points_name: String,
+    /// Points earned per whole currency unit spent.
+    pub points_per_unit: Decimal,
+    /// How fractional earnings are rounded.
+    pub rounding: Rounding,
+    /// Money value of one point when spent.
+    pub point_value: Decimal,
+    /// When points expire.
+    pub expiry: ExpiryPolicy,
+    /// Days points stay pending (the return window) before they can be spent.
+    pub pending_days: u32,
+    /// What refunds do to points already spent.
+    pub clawback: ClawbackPolicy,
+}
+
+/// One problem found in a [`ProgramSpec`], with the key it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramIssue {
+    /// Dotted key of the offending field, as written in a program file.
+    pub key: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for ProgramIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "key `{}`: {}", self.key, self.message)
+    }
+}
+
+/// A validated program: every field holds a usable value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    /// Display name.
+    pub name: String,
+    /// Currency purchases must be made in.
+    pub currency: Currency,
+    /// Time zone of calendar rules.
+    pub time_zone: TimeZone,
+    /// What members call the points.
+    pub points_name: String,
+    /// Points per whole currency unit spent.
+    pub points_per_unit: Decimal,
+    /// Rounding of fractional earnings.
+    pub rounding: Rounding,
+    /// Money value of one point.
+    pub point_value: Decimal,
+    /// Expiry of earned points.
+    pub expiry: ExpiryPolicy,
+    /// Days in the return window.
+    pub pending_days: u32,
+    /// Refund behaviour on spent points.
+    pub clawback: ClawbackPolicy,
+}
+
+/// The longest return window accepted: longer ones are almost certainly a typo.
+pub const PENDING_DAYS_MAX: u32 = 365;
+/// The longest month-based expiry accepted (100 years).
+pub const EXPIRY_MONTHS_MAX: u32 = 1200;
+
+impl Program {
+    /// Validates a spec, reporting every problem rather than the first.
+    pub fn new(spec: ProgramSpec) -> Result<Program, Vec<ProgramIssue>> {
+        let mut issues = Vec::new();
+        let mut issue =
+            |key: &'static str, message: String| issues.push(ProgramIssue { key, message });
+        if spec.name.trim().is_empty() {
+            issue("program.name", "must not be empty".into());
+        }
+        if spec.points_name.trim().is_empty() {
+            issue("program.points_name", "must not be empty".into());
+        }
+        let currency = spec
+            .currency
+            .parse::<Currency>()
+            .map_err(|e| issue("program.currency", e.to_string()))
+            .ok();
+        let time_zone = TimeZone::get(&spec.time_zone)
+            .map_err(|_| {
+                issue(
+                    "program.time_zone",
+                    format!(
+                        "unknown time zone `{}`: expected an IANA name such as Asia/Shanghai",
+                        spec.time_zone
+                    ),
+                )
+            })
+            .ok();
+        if spec.points_per_unit < Decimal::ZERO {
+            issue(
+                "earn.points_per_unit",
+                format!("must not be negative, got {}", spec.points_per_unit),
+            );
+        }
+        if spec.point_value < Decimal::ZERO {
+            issue(
+                "points.value",
+                format!("must not be negative, got {}", spec.point_value),
+            );
+        }
+        if let ExpiryPolicy::MonthsAfterEarning(months) = spec.expiry
+            && !(1..=EXPIRY_MONTHS_MAX).contains(&months)
+        {
+            issue(
+                "points.expiry.months",
+                format!("must be between 1 and {EXPIRY_MONTHS_MAX}, got {months}"),
+            );
+        }
+        if spec.pending_days > PENDING_DAYS_MAX {
+            issue(
+                "points.pending_days",
+                format!(
+                    "must be at most {PENDING_DAYS_MAX}, got {}",
+                    spec.pending_days
+                ),
+            );
+        }
+        match (currency, time_zone) {
+            (Some(currency), Some(time_zone)) if issues.is_empty() => Ok(Program {
+                name: spec.name,
+                currency,
+                time_zone,
+                points_name: spec.points_name,
+                points_per_unit: spec.points_per_unit,
+                rounding: spec.rounding,
+                point_value: spec.point_value,
+                expiry: spec.expiry,
+                pending_days: spec.pending_days,
+                clawback: spec.clawback,
+            }),
+            _ => Err(issues),
+        }
+    }
+}

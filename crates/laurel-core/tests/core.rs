@@ -1,0 +1,25 @@
+//! The specification of `laurel-core`, as one integration-test binary.
+//!
+//! Each module states what must hold for one part of the core; `fixtures` holds the shared
+//! builders (a valid program spec, instants, a member book that applies postings with
+//! sequential lot ids and checks the ledger invariants on every application).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+#[path = "core/fixtures.rs"]
+mod fixtures;
+
+#[path = "core/money.rs"]
+mod money;
+
+#[path = "core/program.rs"]
+mod program;
+
+#[path = "core/earn.rs"]
+mod earn;
+
+#[path = "core/ledger.rs"]
+mod ledger;
+
+#[path = "core/ledger_props.rs"]
+mod ledger_props;

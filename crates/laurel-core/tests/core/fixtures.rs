@@ -1,0 +1,171 @@
+//! Shared fixtures: a valid program, instants, and a member book that applies postings.
+
+use jiff::{SignedDuration, Timestamp};
+use laurel_core::earn::LotSchedule;
+use laurel_core::ledger::{Account, Lot, LotId, MemberLedger, Posting};
+use laurel_core::{ClawbackPolicy, ExpiryPolicy, Points, Program, ProgramSpec, Rounding};
+use rust_decimal::Decimal;
+
+/// The instant most examples treat as "now".
+pub const NOW: &str = "2026-06-01T00:00:00Z";
+
+/// An instant from an RFC 3339 string.
+pub fn ts(s: &str) -> Timestamp {
+    s.parse()
+        .unwrap_or_else(|e| panic!("bad test instant {s:?}: {e}"))
+}
+
+/// [`NOW`] as an instant.
+pub fn now() -> Timestamp {
+    ts(NOW)
+}
+
+/// `n` whole days (of 24 hours) as a duration, for offsets from an instant.
+pub fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+/// An exact decimal from a string.
+pub fn dec(s: &str) -> Decimal {
+    s.parse()
+        .unwrap_or_else(|e| panic!("bad test decimal {s:?}: {e}"))
+}
+
+/// Points, briefly.
+pub fn pts(n: i64) -> Points {
+    Points(n)
+}
+
+/// A valid program spec: CNY in Asia/Shanghai, 1 point per yuan, never expiring, no return
+/// window, allow-negative clawback. Tests change only the fields they are about.
+pub fn spec() -> ProgramSpec {
+    ProgramSpec {
+        name: "Laurel Rewards".into(),
+        currency: "CNY".into(),
+        time_zone: "Asia/Shanghai".into(),
+        points_name: "积分".into(),
+        points_per_unit: dec("1"),
+        rounding: Rounding::Floor,
+        point_value: dec("0.01"),
+        expiry: ExpiryPolicy::Never,
+        pending_days: 0,
+        clawback: ClawbackPolicy::AllowNegative,
+    }
+}
+
+/// A validated program built from [`spec`] with `edit` applied.
+pub fn program(edit: impl FnOnce(&mut ProgramSpec)) -> Program {
+    let mut spec = spec();
+    edit(&mut spec);
+    Program::new(spec.clone())
+        .unwrap_or_else(|issues| panic!("fixture spec {spec:?} is invalid: {issues:?}"))
+}
+
+/// A lot schedule from optional RFC 3339 instants.
+pub fn schedule(pending_until: Option<&str>, expires_at: Option<&str>) -> LotSchedule {
+    LotSchedule {
+        pending_until: pending_until.map(ts),
+        expires_at: expires_at.map(ts),
+    }
+}
+
+/// Sum of a posting's signed entries: zero for every well-formed posting.
+pub fn net(posting: &Posting) -> Points {
+    posting.entries().iter().map(|(_, amount)| *amount).sum()
+}
+
+/// A member's ledger as the shell keeps it: postings are applied with sequential lot ids
+/// (1, 2, 3…), and every application must keep the invariants `apply` checks.
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    pub ledger: MemberLedger,
+    next_id: i64,
+}
+
+impl Book {
+    pub fn new() -> Book {
+        Book::default()
+    }
+
+    /// Applies a posting, asserting it balances and keeps the invariants; returns the ids
+    /// given to the lots it opened, in order.
+    pub fn apply(&mut self, posting: &Posting) -> Vec<LotId> {
+        assert_eq!(
+            net(posting),
+            Points::ZERO,
+            "posting entries must sum to zero: {posting:?}"
+        );
+        let mut opened = Vec::new();
+        let next_id = &mut self.next_id;
+        self.ledger
+            .apply(posting, || {
+                *next_id += 1;
+                opened.push(LotId(*next_id));
+                LotId(*next_id)
+            })
+            .unwrap_or_else(|e| panic!("applying {posting:?} broke an invariant: {e}"));
+        opened
+    }
+
+    /// Earns `amount` at [`NOW`] under `schedule` and returns the new lot's id.
+    pub fn earn(&mut self, amount: i64, schedule: LotSchedule) -> LotId {
+        let posting = self
+            .ledger
+            .earn(pts(amount), now(), schedule, now())
+            .unwrap();
+        self.only_opened(&posting)
+    }
+
+    /// Earns `amount` available at once, expiring at `expires_at` if given.
+    pub fn earn_available(&mut self, amount: i64, expires_at: Option<&str>) -> LotId {
+        self.earn(amount, schedule(None, expires_at))
+    }
+
+    /// Earns `amount` pending until `until`, never expiring.
+    pub fn earn_pending(&mut self, amount: i64, until: &str) -> LotId {
+        self.earn(amount, schedule(Some(until), None))
+    }
+
+    /// Makes the balance `-debt` (from zero) through an allow-negative reversal.
+    pub fn owe(&mut self, debt: i64) {
+        let posting = self
+            .ledger
+            .reverse(None, pts(debt), ClawbackPolicy::AllowNegative)
+            .unwrap();
+        self.apply(&posting);
+    }
+
+    fn only_opened(&mut self, posting: &Posting) -> LotId {
+        let opened = self.apply(posting);
+        assert_eq!(opened.len(), 1, "an earn opens exactly one lot");
+        opened[0]
+    }
+
+    /// The open lot with this id, if it is still open.
+    pub fn lot(&self, id: LotId) -> Option<&Lot> {
+        self.ledger.lots.iter().find(|l| l.id == id)
+    }
+
+    /// What is left in a lot; zero once it is closed.
+    pub fn remaining(&self, id: LotId) -> Points {
+        self.lot(id).map_or(Points::ZERO, |l| l.remaining)
+    }
+
+    pub fn available(&self) -> Points {
+        self.ledger.available
+    }
+
+    pub fn pending(&self) -> Points {
+        self.ledger.pending
+    }
+}
+
+/// The movement a posting makes between two accounts, if any.
+pub fn moved(posting: &Posting, from: Account, to: Account) -> Points {
+    posting
+        .movements
+        .iter()
+        .filter(|m| m.from == from && m.to == to)
+        .map(|m| m.amount)
+        .sum()
+}

@@ -1,0 +1,207 @@
+//! Validated commands: what the write path executes. Validation happens here, before a command
+//! is queued, so a refused request never costs a database transaction.
+
+use crate::error::{EngineError, Result};
+use crate::requests::{
+    AdjustRequest, EnrollRequest, LINES_MAX, MemberRef, PurchaseRequest, RedeemRequest, RefundRequest, RefundScope,
+    TEXT_LEN_MAX,
+};
+use jiff::{SignedDuration, Timestamp};
+use laurel_core::{Currency, Money, Program};
+use laurel_store::{MemberId, NewMember, NewPurchaseLine};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+/// A purchase after validation: money in minor units, currency checked.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidPurchase {
+    pub request: PurchaseRequest,
+    pub total_minor: i64,
+    pub lines: Vec<NewPurchaseLine>,
+}
+
+/// A unit of work for the write path.
+#[derive(Debug, Clone)]
+pub(crate) enum Command {
+    Enroll(NewMember),
+    Purchase(ValidPurchase),
+    Refund(RefundRequest),
+    Redeem(RedeemRequest),
+    Adjust { request: AdjustRequest, actor: String },
+    Expire { member: MemberId, now: Timestamp },
+    Release { member: MemberId, now: Timestamp },
+}
+
+impl Command {
+    /// The member the command concerns, used to spread commands over writers so one member's
+    /// commands stay in order.
+    pub fn shard_key(&self) -> String {
+        match self {
+            Command::Enroll(m) => format!("x:{}", m.external_id),
+            Command::Purchase(p) => match &p.request.member {
+                MemberRef::Id(id) => format!("m:{id}"),
+                MemberRef::External(ext) => format!("x:{ext}"),
+            },
+            Command::Refund(r) => format!("p:{}", r.purchase_id),
+            Command::Redeem(r) => format!("m:{}", r.member_id),
+            Command::Adjust { request, .. } => format!("m:{}", request.member_id),
+            Command::Expire { member, .. } | Command::Release { member, .. } => format!("m:{}", member.0),
+        }
+    }
+
+    /// The member id, when known before executing.
+    pub fn member_id(&self) -> Option<MemberId> {
+        match self {
+            Command::Purchase(ValidPurchase { request: PurchaseRequest { member: MemberRef::Id(id), .. }, .. }) => {
+                Some(MemberId(*id))
+            }
+            Command::Redeem(r) => Some(MemberId(r.member_id)),
+            Command::Adjust { request, .. } => Some(MemberId(request.member_id)),
+            Command::Expire { member, .. } | Command::Release { member, .. } => Some(*member),
+            _ => None,
+        }
+    }
+}
+
+/// A stable hash of a request: a retry must carry the same one.
+pub(crate) fn fingerprint(request: &impl std::fmt::Debug) -> String {
+    hex::encode(Sha256::digest(format!("{request:?}").as_bytes()))
+}
+
+fn text(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(EngineError::invalid(field, "missing_field", "must not be empty"));
+    }
+    if value.len() > TEXT_LEN_MAX {
+        return Err(EngineError::invalid(field, "invalid_field", format!("must be at most {TEXT_LEN_MAX} bytes")));
+    }
+    Ok(())
+}
+
+fn optional_text(field: &str, value: &Option<String>) -> Result<()> {
+    value.as_deref().map_or(Ok(()), |v| text(field, v))
+}
+
+fn money(field: &str, amount: Decimal, currency: Currency) -> Result<Money> {
+    if amount < Decimal::ZERO {
+        return Err(EngineError::invalid(field, "invalid_amount", format!("must not be negative, got {amount}")));
+    }
+    Money::new(amount, currency).map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+}
+
+fn minor(field: &str, m: Money) -> Result<i64> {
+    m.to_minor().map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+}
+
+/// How far in the future a purchase may claim to have happened (clock skew between tills).
+const FUTURE_SKEW_MAX: SignedDuration = SignedDuration::from_mins(5);
+
+pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember> {
+    text("external_id", &request.external_id)?;
+    optional_text("email", &request.email)?;
+    optional_text("phone", &request.phone)?;
+    optional_text("name", &request.name)?;
+    if let Some(email) = &request.email
+        && !email.contains('@')
+    {
+        return Err(EngineError::invalid("email", "invalid_field", "is not an email address"));
+    }
+    Ok(NewMember {
+        external_id: request.external_id,
+        email: request.email,
+        phone: request.phone,
+        name: request.name,
+        birthday: request.birthday,
+        channel: request.channel.as_str().to_owned(),
+        enrolled_at: now,
+    })
+}
+
+pub(crate) fn purchase(program: &Program, mut request: PurchaseRequest, now: Timestamp) -> Result<ValidPurchase> {
+    text("order_id", &request.order_id)?;
+    optional_text("store", &request.store)?;
+    if let MemberRef::External(ext) = &request.member {
+        text("member.external_id", ext)?;
+    }
+    let currency: Currency = request
+        .currency
+        .parse()
+        .map_err(|e: laurel_core::MoneyError| EngineError::invalid("currency", "unknown_currency", e.to_string()))?;
+    if currency != program.currency {
+        return Err(EngineError::invalid(
+            "currency",
+            "currency_mismatch",
+            format!("the program runs in {}, not {currency}", program.currency),
+        ));
+    }
+    if request.occurred_at > now + FUTURE_SKEW_MAX {
+        return Err(EngineError::invalid("occurred_at", "invalid_date", "is in the future"));
+    }
+    request.total = request.total.normalize();
+    let total_minor = minor("total", money("total", request.total, currency)?)?;
+    if request.lines.len() > LINES_MAX {
+        return Err(EngineError::invalid("lines", "invalid_field", format!("at most {LINES_MAX} lines")));
+    }
+    let mut lines = Vec::with_capacity(request.lines.len());
+    for (i, line) in request.lines.iter_mut().enumerate() {
+        text(&format!("lines[{i}].sku"), &line.sku)?;
+        optional_text(&format!("lines[{i}].category"), &line.category)?;
+        if line.quantity <= 0 {
+            return Err(EngineError::invalid(format!("lines[{i}].quantity"), "invalid_amount", "must be above zero"));
+        }
+        line.unit_price = line.unit_price.normalize();
+        let field = format!("lines[{i}].unit_price");
+        let unit_price_minor = minor(&field, money(&field, line.unit_price, currency)?)?;
+        lines.push(NewPurchaseLine {
+            sku: line.sku.clone(),
+            category: line.category.clone(),
+            quantity: line.quantity,
+            unit_price_minor,
+        });
+    }
+    Ok(ValidPurchase { request, total_minor, lines })
+}
+
+pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<RefundRequest> {
+    text("refund_id", &request.refund_id)?;
+    match &mut request.scope {
+        RefundScope::Full => {}
+        RefundScope::Amount(amount) => {
+            *amount = amount.normalize();
+            if *amount <= Decimal::ZERO {
+                return Err(EngineError::invalid("amount", "invalid_amount", "must be above zero"));
+            }
+            money("amount", *amount, program.currency)?;
+        }
+        RefundScope::Lines(lines) => {
+            if lines.is_empty() {
+                return Err(EngineError::invalid("lines", "missing_field", "name at least one line"));
+            }
+            for (i, (_, quantity)) in lines.iter().enumerate() {
+                if *quantity <= 0 {
+                    return Err(EngineError::invalid(format!("lines[{i}].quantity"), "invalid_amount", "must be above zero"));
+                }
+            }
+        }
+    }
+    Ok(request)
+}
+
+pub(crate) fn redeem(request: RedeemRequest) -> Result<RedeemRequest> {
+    text("idempotency_key", &request.idempotency_key)?;
+    text("reference", &request.reference)?;
+    optional_text("reason", &request.reason)?;
+    if request.points <= 0 {
+        return Err(EngineError::invalid("points", "invalid_amount", "must be above zero"));
+    }
+    Ok(request)
+}
+
+pub(crate) fn adjust(request: AdjustRequest) -> Result<AdjustRequest> {
+    text("idempotency_key", &request.idempotency_key)?;
+    text("reason", &request.reason)?;
+    if request.points == 0 {
+        return Err(EngineError::invalid("points", "invalid_amount", "must not be zero"));
+    }
+    Ok(request)
+}

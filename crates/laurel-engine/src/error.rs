@@ -1,0 +1,78 @@
+//! The engine's error: every refusal a caller can see, each with a stable code.
+
+use laurel_core::Points;
+use laurel_store::StoreError;
+
+/// Why a command or query was refused or failed. [`EngineError::code`] is the stable,
+/// machine-readable name that APIs expose.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A field of the request is invalid.
+    #[error("{field}: {message}")]
+    InvalidField {
+        /// The field, as the caller named it.
+        field: String,
+        /// What is wrong.
+        message: String,
+        /// Stable code (`invalid_amount`, `unknown_currency`…).
+        code: &'static str,
+    },
+    /// No member with that id or external id.
+    #[error("no member {0}")]
+    UnknownMember(String),
+    /// The external id is already enrolled.
+    #[error("a member with external_id `{0}` already exists")]
+    MemberExists(String),
+    /// No such purchase.
+    #[error("no purchase {0}")]
+    UnknownPurchase(i64),
+    /// The same idempotency key was used with a different request.
+    #[error("{0} was already used for a different request")]
+    IdempotencyConflict(String),
+    /// Not enough available points.
+    #[error("{requested} points requested but only {available} available")]
+    InsufficientPoints {
+        /// Spendable balance.
+        available: Points,
+        /// Amount asked for.
+        requested: Points,
+    },
+    /// The refund asks for more than is left to refund.
+    #[error("{0}")]
+    RefundExceedsPurchase(String),
+    /// The write path is shutting down or overloaded.
+    #[error("the ledger is not accepting writes right now")]
+    Unavailable,
+    /// A storage failure; details are logged, not shown.
+    #[error("storage failure: {0}")]
+    Store(#[from] StoreError),
+    /// An invariant broke: a bug. Details are logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::InvalidField { code, .. } => code,
+            EngineError::UnknownMember(_) => "unknown_member",
+            EngineError::MemberExists(_) => "member_exists",
+            EngineError::UnknownPurchase(_) => "unknown_purchase",
+            EngineError::IdempotencyConflict(_) => "idempotency_conflict",
+            EngineError::InsufficientPoints { .. } => "insufficient_points",
+            EngineError::RefundExceedsPurchase(_) => "refund_exceeds_purchase",
+            EngineError::Unavailable => "unavailable",
+            EngineError::Store(_) => "storage_error",
+            EngineError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// An invalid field with its code and message.
+    pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> EngineError {
+        EngineError::InvalidField { field: field.into(), message: message.into(), code }
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

@@ -1,0 +1,113 @@
+//! API keys: generated once, shown once, stored as a hash.
+
+use crate::error::Result;
+use jiff::Timestamp;
+use laurel_store::Store;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything, including manual adjustments.
+    Admin,
+    /// Till and web-shop calls: members, purchases, refunds, redemptions, reads.
+    Pos,
+}
+
+impl Scope {
+    /// Stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Admin => "admin",
+            Scope::Pos => "pos",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A scope name that is not `admin` or `pos`.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown scope `{0}`: expected admin or pos")]
+pub struct UnknownScope(String);
+
+impl FromStr for Scope {
+    type Err = UnknownScope;
+    fn from_str(s: &str) -> Result<Scope, UnknownScope> {
+        match s {
+            "admin" => Ok(Scope::Admin),
+            "pos" => Ok(Scope::Pos),
+            other => Err(UnknownScope(other.to_owned())),
+        }
+    }
+}
+
+/// Who is calling: an authenticated key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Key id.
+    pub key_id: i64,
+    /// Key label.
+    pub name: String,
+    /// Scope.
+    pub scope: Scope,
+    /// The key's visible prefix; what the ledger records as the actor.
+    pub prefix: String,
+}
+
+/// Keys are 32 random bytes, so one SHA-256 is a sound hash (no dictionary to attack).
+fn hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// Creates a key, stores its hash, and returns the key: the only time it is ever visible.
+pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<String> {
+    let mut secret = [0_u8; 32];
+    rand::fill(&mut secret);
+    let key = format!("lrl_{}_{}", scope.as_str(), hex::encode(secret));
+    let prefix = key[..16].to_owned();
+    store.insert_api_key(name, scope.as_str(), &prefix, &hash(&key), Timestamp::now()).await?;
+    Ok(key)
+}
+
+/// How long a verified key is trusted without asking the database again.
+const CACHE_TTL: Duration = Duration::from_secs(30);
+/// Most keys remembered; past it the cache starts over.
+const CACHE_MAX: usize = 10_000;
+
+/// Verifies keys, remembering recent answers so a request does not cost a database read.
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    seen: Mutex<HashMap<String, (Option<Principal>, Instant)>>,
+}
+
+impl KeyCache {
+    pub async fn authenticate(&self, store: &Store, key: &str) -> Result<Option<Principal>> {
+        let hashed = hash(key);
+        if let Ok(seen) = self.seen.lock()
+            && let Some((principal, at)) = seen.get(&hashed)
+            && at.elapsed() < CACHE_TTL
+        {
+            return Ok(principal.clone());
+        }
+        let principal = store.api_key_by_hash(&hashed).await?.and_then(|k| {
+            Some(Principal { key_id: k.id, name: k.name, scope: k.scope.parse().ok()?, prefix: k.prefix })
+        });
+        if let Ok(mut seen) = self.seen.lock() {
+            if seen.len() >= CACHE_MAX {
+                seen.clear();
+            }
+            seen.insert(hashed, (principal.clone(), Instant::now()));
+        }
+        Ok(principal)
+    }
+}

@@ -1,0 +1,191 @@
+//! Laurel's application layer: the commands HTTP and the CLI both call.
+//!
+//! [`Engine`] validates requests against the program, sends every ledger mutation through the
+//! single group-committing write path, and answers reads straight from the store. It knows
+//! nothing of HTTP.
+
+mod commands;
+pub mod decimal;
+mod error;
+mod execute;
+mod jobs;
+mod keys;
+mod outcomes;
+pub mod program_file;
+mod requests;
+mod writer;
+
+pub use error::{EngineError, Result};
+pub use jobs::{JobKind, JobReport};
+pub use keys::{Principal, Scope, UnknownScope, create_key};
+pub use laurel_store::{Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store};
+pub use outcomes::{Balances, Draw, EarnStatus, PostingOutcome, PurchaseOutcome, RefundOutcome};
+pub use requests::{
+    AdjustRequest, EnrollRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RefundRequest, RefundScope,
+};
+
+use execute::Outcome;
+use jiff::Timestamp;
+use laurel_core::{Points, Program};
+use laurel_store::MemberId;
+use std::sync::Arc;
+
+/// Tuning of the write path.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineConfig {
+    /// Writer tasks; commands for one member always use the same one.
+    pub writers: usize,
+}
+
+impl EngineConfig {
+    /// Defaults for a backend: SQLite has one write lock, so one writer; PostgreSQL locks
+    /// rows, so several writers commit in parallel.
+    pub fn for_backend(backend: Backend) -> EngineConfig {
+        match backend {
+            Backend::Sqlite => EngineConfig { writers: 1 },
+            Backend::Postgres => EngineConfig { writers: 8 },
+        }
+    }
+}
+
+/// A member's balance as shown to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BalanceView {
+    /// The member.
+    pub member_id: i64,
+    /// Spendable points.
+    pub available: Points,
+    /// Points in the return window.
+    pub pending: Points,
+    /// Money value of the available points, in the program currency.
+    pub available_value: laurel_core::Money,
+    /// Next expiries: when, and how many points.
+    pub next_expiries: Vec<(Timestamp, Points)>,
+}
+
+/// How many expiry dates a balance lists.
+const EXPIRIES_SHOWN: usize = 5;
+
+/// The running application: program, store and write path.
+pub struct Engine {
+    store: Store,
+    program: Arc<Program>,
+    writer: writer::Writer,
+    keys: keys::KeyCache,
+}
+
+impl Engine {
+    /// Starts the write path over a migrated store. Must be called inside a Tokio runtime.
+    pub fn start(store: Store, program: Program, config: EngineConfig) -> Engine {
+        let program = Arc::new(program);
+        let writer = writer::Writer::start(store.clone(), program.clone(), config.writers);
+        Engine { store, program, writer, keys: keys::KeyCache::default() }
+    }
+
+    /// Commits what is queued and stops the write path.
+    pub async fn shutdown(self) {
+        self.writer.shutdown().await;
+    }
+
+    /// The program in force.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Checks an API key.
+    pub async fn authenticate(&self, key: &str) -> Result<Option<Principal>> {
+        self.keys.authenticate(&self.store, key).await
+    }
+
+    /// Enrolls a member.
+    pub async fn enroll(&self, request: EnrollRequest) -> Result<Member> {
+        let member = commands::enroll(request, Timestamp::now())?;
+        match self.writer.submit(commands::Command::Enroll(member)).await? {
+            Outcome::Enrolled(m) => Ok(m),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Records a purchase and earns its points; the same order again answers the same.
+    pub async fn purchase(&self, request: PurchaseRequest) -> Result<PurchaseOutcome> {
+        let valid = commands::purchase(&self.program, request, Timestamp::now())?;
+        match self.writer.submit(commands::Command::Purchase(valid)).await? {
+            Outcome::Purchase(p) => Ok(p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Refunds (part of) a purchase, reversing its points in proportion.
+    pub async fn refund(&self, request: RefundRequest) -> Result<RefundOutcome> {
+        let valid = commands::refund(&self.program, request)?;
+        match self.writer.submit(commands::Command::Refund(valid)).await? {
+            Outcome::Refund(r) => Ok(r),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Spends points, soonest-expiring first.
+    pub async fn redeem(&self, request: RedeemRequest) -> Result<PostingOutcome> {
+        let valid = commands::redeem(request)?;
+        match self.writer.submit(commands::Command::Redeem(valid)).await? {
+            Outcome::Posting(p) => Ok(p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// A staff credit or debit; `actor` is recorded on the entry.
+    pub async fn adjust(&self, request: AdjustRequest, actor: &str) -> Result<PostingOutcome> {
+        let valid = commands::adjust(request)?;
+        let command = commands::Command::Adjust { request: valid, actor: actor.to_owned() };
+        match self.writer.submit(command).await? {
+            Outcome::Posting(p) => Ok(p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// A member by id or external id.
+    pub async fn member(&self, member: &MemberRef) -> Result<Member> {
+        let found = match member {
+            MemberRef::Id(id) => self.store.member(MemberId(*id)).await?,
+            MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
+        };
+        found.ok_or_else(|| EngineError::UnknownMember(format!("{member:?}")))
+    }
+
+    /// A member's balances and next expiries.
+    pub async fn balance(&self, member_id: i64) -> Result<BalanceView> {
+        let ledger = self
+            .store
+            .member_ledger(MemberId(member_id))
+            .await?
+            .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
+        let value = rust_decimal::Decimal::from(ledger.available.get().max(0)) * self.program.point_value;
+        let digits = self.program.currency.minor_digits();
+        let available_value = laurel_core::Money::new(value.round_dp(digits), self.program.currency)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        Ok(BalanceView {
+            member_id,
+            available: ledger.available,
+            pending: ledger.pending,
+            available_value,
+            next_expiries: ledger.upcoming_expiries(EXPIRIES_SHOWN),
+        })
+    }
+
+    /// A page of a member's ledger, newest first.
+    pub async fn ledger(&self, member_id: i64, before: Option<i64>, limit: u32) -> Result<LedgerPage> {
+        if self.store.member(MemberId(member_id)).await?.is_none() {
+            return Err(EngineError::UnknownMember(member_id.to_string()));
+        }
+        Ok(self.store.ledger_page(MemberId(member_id), before.map(JournalId), limit).await?)
+    }
+}
+
+fn unexpected(outcome: Outcome) -> EngineError {
+    EngineError::Internal(format!("write path answered {outcome:?}"))
+}

@@ -1,0 +1,88 @@
+//! What commands answer. Serialized (as the engine's own storage format, not the API's) so that
+//! a retried request gets the very same answer.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A member's balances right after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balances {
+    /// Spendable points.
+    pub available: i64,
+    /// Points in the return window.
+    pub pending: i64,
+}
+
+/// Where earned points went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EarnStatus {
+    /// Nothing was earned.
+    None,
+    /// Pending until the return window closes.
+    Pending,
+    /// Spendable now.
+    Available,
+}
+
+/// The answer to a purchase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseOutcome {
+    /// Laurel's purchase id (for refunds).
+    pub purchase_id: i64,
+    /// The buyer.
+    pub member_id: i64,
+    /// Points earned.
+    pub points_earned: i64,
+    /// Pending or available.
+    pub status: EarnStatus,
+    /// When pending points become available.
+    pub pending_until: Option<Timestamp>,
+    /// When the points expire.
+    pub expires_at: Option<Timestamp>,
+    /// Balances after.
+    pub balance: Balances,
+}
+
+/// The answer to a refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundOutcome {
+    /// The purchase.
+    pub purchase_id: i64,
+    /// The shop's refund id.
+    pub refund_id: String,
+    /// Money refunded by this refund, minor units.
+    pub amount_minor: i64,
+    /// Points taken back.
+    pub points_reversed: i64,
+    /// Points that could not be taken back (cap-at-zero clawback).
+    pub shortfall: i64,
+    /// The member.
+    pub member_id: i64,
+    /// Balances after.
+    pub balance: Balances,
+}
+
+/// One lot a debit drew on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draw {
+    /// The lot.
+    pub lot_id: i64,
+    /// Points taken from it.
+    pub points: i64,
+}
+
+/// The answer to a redemption or an adjustment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostingOutcome {
+    /// The journal entry written.
+    pub entry_id: i64,
+    /// The member.
+    pub member_id: i64,
+    /// Signed points moved (negative for debits).
+    pub points: i64,
+    /// Lots drawn on, for debits.
+    pub draws: Vec<Draw>,
+    /// Balances after.
+    pub balance: Balances,
+}

@@ -1,0 +1,124 @@
+//! The program file (TOML): parsed into a spec, then validated by the core.
+
+use crate::decimal;
+use laurel_core::{ClawbackPolicy, ExpiryPolicy, Program, ProgramSpec, Rounding};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A program file that could not be used: where, and everything that is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}", path.display(), problems.join("; "))]
+pub struct ProgramFileError {
+    /// The file.
+    pub path: PathBuf,
+    /// Each problem, naming the key it concerns.
+    pub problems: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    program: ProgramSection,
+    earn: EarnSection,
+    points: PointsSection,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgramSection {
+    name: String,
+    currency: String,
+    time_zone: String,
+    #[serde(default = "default_points_name")]
+    points_name: String,
+}
+
+fn default_points_name() -> String {
+    "points".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EarnSection {
+    #[serde(deserialize_with = "decimal::deserialize")]
+    points_per_unit: Decimal,
+    #[serde(default)]
+    rounding: RoundingName,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum RoundingName {
+    #[default]
+    Floor,
+    Nearest,
+    Ceil,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PointsSection {
+    #[serde(deserialize_with = "decimal::deserialize")]
+    value: Decimal,
+    expiry: ExpirySection,
+    #[serde(default)]
+    pending_days: u32,
+    #[serde(default)]
+    clawback: ClawbackName,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+enum ExpirySection {
+    Never,
+    MonthsAfterEarning { months: u32 },
+    EndOfNextCalendarYear,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum ClawbackName {
+    #[default]
+    AllowNegative,
+    CapAtZero,
+}
+
+/// Parses and validates program text; `path` is only used in messages.
+pub fn parse_program(text: &str, path: &Path) -> Result<Program, ProgramFileError> {
+    let fail = |problems: Vec<String>| ProgramFileError { path: path.to_owned(), problems };
+    let file: File = toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim_end().to_owned()]))?;
+    let spec = ProgramSpec {
+        name: file.program.name,
+        currency: file.program.currency,
+        time_zone: file.program.time_zone,
+        points_name: file.program.points_name,
+        points_per_unit: file.earn.points_per_unit,
+        rounding: match file.earn.rounding {
+            RoundingName::Floor => Rounding::Floor,
+            RoundingName::Nearest => Rounding::Nearest,
+            RoundingName::Ceil => Rounding::Ceil,
+        },
+        point_value: file.points.value,
+        expiry: match file.points.expiry {
+            ExpirySection::Never => ExpiryPolicy::Never,
+            ExpirySection::MonthsAfterEarning { months } => ExpiryPolicy::MonthsAfterEarning(months),
+            ExpirySection::EndOfNextCalendarYear => ExpiryPolicy::EndOfNextCalendarYear,
+        },
+        pending_days: file.points.pending_days,
+        clawback: match file.points.clawback {
+            ClawbackName::AllowNegative => ClawbackPolicy::AllowNegative,
+            ClawbackName::CapAtZero => ClawbackPolicy::CapAtZero,
+        },
+    };
+    Program::new(spec).map_err(|issues| fail(issues.iter().map(ToString::to_string).collect()))
+}
+
+/// Reads and validates a program file.
+pub fn load_program(path: &Path) -> Result<Program, ProgramFileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ProgramFileError {
+        path: path.to_owned(),
+        problems: vec![format!("cannot read the file: {e}")],
+    })?;
+    parse_program(&text, path)
+}

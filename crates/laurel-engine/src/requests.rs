@@ -1,0 +1,122 @@
+//! What callers ask the engine to do. The HTTP edge, the CLI and importers all build these;
+//! [`crate::Engine`] validates them against the program before anything is queued.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use laurel_core::Channel;
+use rust_decimal::Decimal;
+
+/// A member named by Laurel's id or by the business's own customer id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MemberRef {
+    /// Laurel's member id.
+    Id(i64),
+    /// The business's customer id.
+    External(String),
+}
+
+/// Enroll a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollRequest {
+    /// The business's customer id; unique.
+    pub external_id: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Birthday.
+    pub birthday: Option<Date>,
+    /// Enrollment channel.
+    pub channel: Channel,
+}
+
+/// One basket line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRequest {
+    /// Product code.
+    pub sku: String,
+    /// Product category.
+    pub category: Option<String>,
+    /// Units, above zero.
+    pub quantity: i64,
+    /// Price of one unit.
+    pub unit_price: Decimal,
+}
+
+/// Record a purchase and earn its points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseRequest {
+    /// The buyer.
+    pub member: MemberRef,
+    /// The shop's order id: with the channel, the idempotency key.
+    pub order_id: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Store.
+    pub store: Option<String>,
+    /// ISO currency code.
+    pub currency: String,
+    /// Total paid.
+    pub total: Decimal,
+    /// Lines, possibly none.
+    pub lines: Vec<LineRequest>,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+}
+
+/// What part of a purchase a refund returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundScope {
+    /// Everything not refunded yet.
+    Full,
+    /// An amount of money.
+    Amount(Decimal),
+    /// Units of given lines: `(line_no, quantity)`; line numbers count from 0 in basket order.
+    Lines(Vec<(i64, i64)>),
+}
+
+/// Refund (part of) a purchase and reverse its points in proportion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
+    /// The purchase.
+    pub purchase_id: i64,
+    /// The shop's refund id; unique per purchase; the idempotency key.
+    pub refund_id: String,
+    /// What is returned.
+    pub scope: RefundScope,
+}
+
+/// Spend points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedeemRequest {
+    /// The member.
+    pub member_id: i64,
+    /// Points to spend, above zero.
+    pub points: i64,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// What was bought with them (an order id, a reward).
+    pub reference: String,
+    /// Free-text reason.
+    pub reason: Option<String>,
+}
+
+/// A staff credit (positive) or debit (negative).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdjustRequest {
+    /// The member.
+    pub member_id: i64,
+    /// Signed points, not zero.
+    pub points: i64,
+    /// Why; required.
+    pub reason: String,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+}
+
+/// Limits on free-text fields: nothing unbounded reaches the database.
+pub const TEXT_LEN_MAX: usize = 200;
+/// Most lines one purchase may carry.
+pub const LINES_MAX: usize = 500;

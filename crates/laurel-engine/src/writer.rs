@@ -1,0 +1,132 @@
+//! The single write path: every ledger mutation is a [`Command`] queued here. Each writer task
+//! drains what is waiting (up to [`BATCH_MAX`]) into one database transaction — group commit —
+//! and answers each caller only after that transaction is durable. A command that fails rolls
+//! back to its own savepoint; the others in the batch are unaffected.
+
+use crate::commands::Command;
+use crate::error::{EngineError, Result};
+use crate::execute::{Context, Outcome, execute};
+use jiff::Timestamp;
+use laurel_core::Program;
+use laurel_store::{Store, StoreError};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+/// Most commands committed in one transaction.
+pub const BATCH_MAX: usize = 256;
+/// Commands that may wait per writer before callers are told to back off.
+const QUEUE_MAX: usize = 4096;
+/// Attempts at a batch that hit a lock conflict or deadlock before giving up.
+const ATTEMPTS_MAX: usize = 5;
+
+struct Job {
+    command: Command,
+    reply: oneshot::Sender<Result<Outcome>>,
+}
+
+/// Handle on the writer tasks. Commands for one member always go to the same writer, so they
+/// are applied in the order they were submitted.
+pub(crate) struct Writer {
+    shards: Vec<mpsc::Sender<Job>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Writer {
+    /// Starts `shards` writer tasks (one is right for SQLite, which has a single write lock).
+    pub fn start(store: Store, program: Arc<Program>, shards: usize) -> Writer {
+        let (senders, tasks) = (0..shards.max(1))
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(QUEUE_MAX);
+                (tx, tokio::spawn(run(store.clone(), program.clone(), rx)))
+            })
+            .unzip();
+        Writer { shards: senders, tasks }
+    }
+
+    /// Queues a command and waits for its committed answer.
+    pub async fn submit(&self, command: Command) -> Result<Outcome> {
+        self.enqueue(command).await?.await
+    }
+
+    /// Queues a command; the returned future resolves to its committed answer. Queue many
+    /// before awaiting any to have them committed together.
+    pub async fn enqueue(&self, command: Command) -> Result<impl Future<Output = Result<Outcome>> + use<>> {
+        let mut hasher = DefaultHasher::new();
+        command.shard_key().hash(&mut hasher);
+        let shard = &self.shards[(hasher.finish() % self.shards.len() as u64) as usize];
+        let (reply, answer) = oneshot::channel();
+        shard.send(Job { command, reply }).await.map_err(|_| EngineError::Unavailable)?;
+        Ok(async move { answer.await.map_err(|_| EngineError::Unavailable)? })
+    }
+
+    /// Stops accepting commands and waits until everything queued is committed.
+    pub async fn shutdown(self) {
+        drop(self.shards);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn run(store: Store, program: Arc<Program>, mut queue: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(BATCH_MAX);
+    while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
+        let commands: Vec<&Command> = batch.iter().map(|j| &j.command).collect();
+        let results = commit(&store, &program, &commands).await;
+        metrics::histogram!("laurel_group_commit_size").record(batch.len() as f64);
+        for (job, result) in batch.drain(..).zip(results) {
+            // The caller may have gone away; the command is committed either way.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+/// Commits a batch, retrying the whole of it on lock conflicts. Returns one result per command.
+async fn commit(store: &Store, program: &Program, commands: &[&Command]) -> Vec<Result<Outcome>> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match try_commit(store, program, commands).await {
+            Ok(results) => return results,
+            Err(e) if e.is_retryable() && attempt < ATTEMPTS_MAX => {
+                tracing::debug!(attempt, error = %e, "retrying batch");
+                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt as u64)).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, commands = commands.len(), "batch failed; nothing in it was committed");
+                return commands.iter().map(|_| Err(EngineError::Unavailable)).collect();
+            }
+        }
+    }
+}
+
+async fn try_commit(store: &Store, program: &Program, commands: &[&Command]) -> std::result::Result<Vec<Result<Outcome>>, StoreError> {
+    let mut tx = store.begin().await?;
+    let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
+    members.dedup();
+    tx.lock_members(&mut members).await?;
+    let ctx = Context { program, now: Timestamp::now() };
+    let mut results = Vec::with_capacity(commands.len());
+    for command in commands {
+        tx.savepoint().await?;
+        match execute(&mut tx, &ctx, command).await {
+            Ok(outcome) => {
+                tx.release_savepoint().await?;
+                results.push(Ok(outcome));
+            }
+            Err(EngineError::Store(e)) if e.is_retryable() => return Err(e),
+            Err(e) => {
+                tx.rollback_to_savepoint().await?;
+                if let EngineError::Store(e) = &e {
+                    tracing::error!(error = %e, "command failed in storage");
+                }
+                results.push(Err(e));
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(results)
+}

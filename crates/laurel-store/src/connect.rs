@@ -1,0 +1,95 @@
+//! Opening a store: the URL picks the backend; SQLite gets its durability pragmas here.
+
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// Which database is behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server (or a compatible engine).
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises the backend from a database URL.
+    pub fn from_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Statement that opens a write transaction. SQLite takes the write lock up front so a
+    /// transaction never fails half-way on upgrading a read lock.
+    pub(crate) fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+}
+
+/// Pool sizes: SQLite has one writer at a time, readers are cheap; PostgreSQL takes more.
+const SQLITE_CONNECTIONS_MAX: u32 = 8;
+const POSTGRES_CONNECTIONS_MAX: u32 = 24;
+
+/// SQLite settings applied to every connection. synchronous=FULL makes a commit durable
+/// against power loss, which the API promises for every acknowledged request.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+
+/// A handle on the database: a connection pool and the backend it speaks to. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH[?mode=rwc]` or `postgres://…`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Store> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .max_connections(SQLITE_CONNECTIONS_MAX)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => options.max_connections(POSTGRES_CONNECTIONS_MAX).connect(url).await?,
+        };
+        Ok(Store { pool, backend })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Opens a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        Ok(Tx::new(tx, self.backend))
+    }
+
+    /// Waits for connections to close.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,307 @@
+//! The ledger tables: loading a member's state for the core, storing the postings it decides,
+//! reading history, finding due work, and checking the books.
+
+use crate::connect::Store;
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+use crate::types::{ConsistencyReport, JournalId, MemberId, instant, instant_opt, micros};
+use jiff::Timestamp;
+use laurel_core::Points;
+use laurel_core::ledger::{Account, Lot, LotEffect, LotId, LotState, MemberLedger, Posting, PostingKind};
+use sqlx::{Any, Executor, Row};
+
+/// Who, why and when of a posting: what the core does not decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalMeta {
+    /// Human-readable reason ("purchase", "expired", or a staff member's words).
+    pub reason: String,
+    /// What the posting refers to (an order id, a redemption key, a lot).
+    pub reference: String,
+    /// The API key or job that caused it.
+    pub actor: Option<String>,
+    /// When the underlying event happened (a purchase's occurred_at).
+    pub effective_at: Timestamp,
+    /// When it was written.
+    pub posted_at: Timestamp,
+}
+
+/// One posting as a member's history shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// Journal id; also the pagination cursor.
+    pub id: JournalId,
+    /// What it records.
+    pub kind: PostingKind,
+    /// Change to the available balance.
+    pub available_delta: Points,
+    /// Change to the pending balance.
+    pub pending_delta: Points,
+    /// Points a refund could not take back.
+    pub shortfall: Points,
+    /// Reason and reference, actor and times.
+    pub meta: JournalMeta,
+}
+
+/// A page of history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerPage {
+    /// The entries.
+    pub entries: Vec<LedgerEntry>,
+    /// Cursor for the next (older) page, if there is one.
+    pub next_cursor: Option<JournalId>,
+}
+
+async fn load_ledger<'e, E: Executor<'e, Database = Any>>(exec: E, member: MemberId, available: i64, pending: i64) -> Result<MemberLedger> {
+    let rows = sqlx::query(
+        "SELECT id, remaining, earned_at, expires_at, pending_until FROM lots WHERE member_id = $1 AND remaining > 0",
+    )
+    .bind(member.0)
+    .fetch_all(exec)
+    .await?;
+    let mut lots = Vec::with_capacity(rows.len());
+    for row in rows {
+        let state = match instant_opt(row.try_get("pending_until")?)? {
+            Some(until) => LotState::Pending { until },
+            None => LotState::Available,
+        };
+        lots.push(Lot {
+            id: LotId(row.try_get("id")?),
+            remaining: Points(row.try_get("remaining")?),
+            earned_at: instant(row.try_get("earned_at")?)?,
+            expires_at: instant_opt(row.try_get("expires_at")?)?,
+            state,
+        });
+    }
+    Ok(MemberLedger { available: Points(available), pending: Points(pending), lots })
+}
+
+impl Tx {
+    /// The member's ledger state as the core needs it. Call after [`Tx::lock_member`].
+    pub async fn load_ledger(&mut self, member: MemberId) -> Result<MemberLedger> {
+        let row = sqlx::query("SELECT available, pending FROM members WHERE id = $1")
+            .bind(member.0)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let (available, pending) = (row.try_get("available")?, row.try_get("pending")?);
+        load_ledger(&mut *self.tx, member, available, pending).await
+    }
+
+    /// Stores a posting the core decided for `member`: the journal row, its balanced entries,
+    /// lot changes and their moves, and the member's balances. Returns the journal id and the
+    /// ids of lots it opened, in order.
+    pub async fn post(&mut self, member: MemberId, posting: &Posting, meta: &JournalMeta) -> Result<(JournalId, Vec<LotId>)> {
+        let available = posting.delta(Account::MemberAvailable);
+        let pending = posting.delta(Account::MemberPending);
+        let journal: i64 = sqlx::query(
+            "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(member.0)
+        .bind(posting.kind.as_str())
+        .bind(available.get())
+        .bind(pending.get())
+        .bind(posting.shortfall.get())
+        .bind(meta.reason.clone())
+        .bind(meta.reference.clone())
+        .bind(meta.actor.clone())
+        .bind(micros(meta.effective_at))
+        .bind(micros(meta.posted_at))
+        .fetch_one(&mut *self.tx)
+        .await?
+        .try_get(0)?;
+        for (account, amount) in posting.entries() {
+            sqlx::query("INSERT INTO entries (journal_id, account, member_id, amount) VALUES ($1, $2, $3, $4)")
+                .bind(journal)
+                .bind(account.as_str())
+                .bind(account.is_member().then_some(member.0))
+                .bind(amount.get())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let mut opened = Vec::new();
+        for effect in &posting.lots {
+            let (lot, kind, amount) = match *effect {
+                LotEffect::Open(new) => {
+                    let pending_until = match new.state {
+                        LotState::Pending { until } => Some(micros(until)),
+                        LotState::Available => None,
+                    };
+                    let id: i64 = sqlx::query(
+                        "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(member.0)
+                    .bind(journal)
+                    .bind(new.amount.get())
+                    .bind(new.remaining.get())
+                    .bind(micros(new.earned_at))
+                    .bind(new.expires_at.map(micros))
+                    .bind(pending_until)
+                    .fetch_one(&mut *self.tx)
+                    .await?
+                    .try_get(0)?;
+                    opened.push(LotId(id));
+                    (id, "open", new.remaining.get())
+                }
+                LotEffect::Draw { lot, amount } => {
+                    sqlx::query("UPDATE lots SET remaining = remaining - $1 WHERE id = $2")
+                        .bind(amount.get())
+                        .bind(lot.0)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    (lot.0, "draw", amount.get())
+                }
+                LotEffect::Release { lot, repaid } => {
+                    sqlx::query("UPDATE lots SET pending_until = NULL, remaining = remaining - $1 WHERE id = $2")
+                        .bind(repaid.get())
+                        .bind(lot.0)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    (lot.0, "release", repaid.get())
+                }
+            };
+            sqlx::query("INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4)")
+                .bind(journal)
+                .bind(lot)
+                .bind(kind)
+                .bind(amount)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        sqlx::query("UPDATE members SET available = available + $1, pending = pending + $2 WHERE id = $3")
+            .bind(available.get())
+            .bind(pending.get())
+            .bind(member.0)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok((JournalId(journal), opened))
+    }
+}
+
+/// The largest page of history one call returns.
+pub const LEDGER_PAGE_MAX: u32 = 200;
+
+impl Store {
+    /// A member's ledger state, read outside any write (for balance displays).
+    pub async fn member_ledger(&self, member: MemberId) -> Result<Option<MemberLedger>> {
+        let Some(m) = self.member(member).await? else {
+            return Ok(None);
+        };
+        load_ledger(&self.pool, member, m.available, m.pending).await.map(Some)
+    }
+
+    /// A member's postings, newest first, older than `before` when given.
+    pub async fn ledger_page(&self, member: MemberId, before: Option<JournalId>, limit: u32) -> Result<LedgerPage> {
+        let limit = limit.clamp(1, LEDGER_PAGE_MAX);
+        let rows = sqlx::query(
+            "SELECT id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at \
+             FROM journal WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        )
+        .bind(member.0)
+        .bind(before.map_or(i64::MAX, |c| c.0))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let kind: String = row.try_get("kind")?;
+            entries.push(LedgerEntry {
+                id: JournalId(row.try_get("id")?),
+                kind: PostingKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("posting kind {kind}")))?,
+                available_delta: Points(row.try_get("available_delta")?),
+                pending_delta: Points(row.try_get("pending_delta")?),
+                shortfall: Points(row.try_get("shortfall")?),
+                meta: JournalMeta {
+                    reason: row.try_get("reason")?,
+                    reference: row.try_get("reference")?,
+                    actor: row.try_get("actor")?,
+                    effective_at: instant(row.try_get("effective_at")?)?,
+                    posted_at: instant(row.try_get("posted_at")?)?,
+                },
+            });
+        }
+        let more = entries.len() > limit as usize;
+        entries.truncate(limit as usize);
+        let next_cursor = if more { entries.last().map(|e| e.id) } else { None };
+        Ok(LedgerPage { entries, next_cursor })
+    }
+
+    /// Members with points due to expire (or to leave the return window) at or before `now`,
+    /// at most `limit` of them: the work list of the expiry and release jobs.
+    pub async fn members_with_due_lots(&self, due: DueWork, now: Timestamp, limit: u32) -> Result<Vec<MemberId>> {
+        let sql = match due {
+            DueWork::Expiry => {
+                "SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1 LIMIT $2"
+            }
+            DueWork::Release => {
+                "SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND pending_until IS NOT NULL AND pending_until <= $1 LIMIT $2"
+            }
+        };
+        let rows = sqlx::query(sql).bind(micros(now)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(MemberId(r.try_get(0)?))).collect()
+    }
+
+    /// Sum of every program account, by account: what finance reads as issued, redeemed…
+    pub async fn account_totals(&self) -> Result<Vec<(Account, Points)>> {
+        let rows = sqlx::query("SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM entries GROUP BY account")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let name: String = row.try_get("account")?;
+            let account = Account::parse(&name).ok_or_else(|| StoreError::Corrupt(format!("account {name}")))?;
+            out.push((account, Points(row.try_get("total")?)));
+        }
+        out.sort_by_key(|(a, _)| *a);
+        Ok(out)
+    }
+
+    /// Checks the whole ledger: every posting balances, every member's balances equal the sum
+    /// of their entries and their open lots, and no lot is overdrawn. Run after tests.
+    pub async fn check_consistency(&self) -> Result<ConsistencyReport> {
+        let ids = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<i64>> { rows.iter().map(|r| Ok(r.try_get(0)?)).collect() };
+        let unbalanced = sqlx::query("SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) <> 0")
+            .fetch_all(&self.pool)
+            .await?;
+        let balance = sqlx::query(
+            "SELECT m.id FROM members m \
+             LEFT JOIN (SELECT member_id, \
+                 CAST(SUM(CASE WHEN account = 'member_available' THEN amount ELSE 0 END) AS BIGINT) AS a, \
+                 CAST(SUM(CASE WHEN account = 'member_pending' THEN amount ELSE 0 END) AS BIGINT) AS p \
+               FROM entries WHERE member_id IS NOT NULL GROUP BY member_id) e ON e.member_id = m.id \
+             WHERE m.available <> COALESCE(e.a, 0) OR m.pending <> COALESCE(e.p, 0)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let lots = sqlx::query(
+            "SELECT m.id FROM members m \
+             LEFT JOIN (SELECT member_id, \
+                 CAST(SUM(CASE WHEN pending_until IS NULL THEN remaining ELSE 0 END) AS BIGINT) AS a, \
+                 CAST(SUM(CASE WHEN pending_until IS NOT NULL THEN remaining ELSE 0 END) AS BIGINT) AS p \
+               FROM lots WHERE remaining > 0 GROUP BY member_id) l ON l.member_id = m.id \
+             WHERE CASE WHEN m.available > 0 THEN m.available ELSE 0 END <> COALESCE(l.a, 0) OR m.pending <> COALESCE(l.p, 0)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let bad_lots = sqlx::query("SELECT id FROM lots WHERE remaining < 0 OR remaining > amount")
+            .fetch_all(&self.pool)
+            .await?;
+        let postings: i64 = sqlx::query("SELECT COUNT(*) FROM journal").fetch_one(&self.pool).await?.try_get(0)?;
+        Ok(ConsistencyReport {
+            unbalanced_postings: ids(unbalanced)?,
+            balance_mismatches: ids(balance)?,
+            lot_mismatches: ids(lots)?,
+            bad_lots: ids(bad_lots)?,
+            postings,
+        })
+    }
+}
+
+/// Which scheduled work [`Store::members_with_due_lots`] looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueWork {
+    /// Lots past their expiry.
+    Expiry,
+    /// Pending lots past their return window.
+    Release,
+}

@@ -1,0 +1,28 @@
+//! Laurel's storage boundary.
+//!
+//! One SQL implementation serves both backends through sqlx's `Any` driver: SQLite (the embedded
+//! default: one file, WAL, synchronous=FULL) and PostgreSQL. The few places where the dialects
+//! differ ask [`Backend`]. Reads go through [`Store`]; every ledger mutation goes through a
+//! [`Tx`], which the engine's single write path opens, fills with many commands, and commits.
+//!
+//! Architecture invariant: this crate decides nothing about points; it stores the postings that
+//! `laurel-core` computed, and loads the state the core decides from.
+
+mod connect;
+mod error;
+mod keys;
+mod ledger;
+mod members;
+mod migrate;
+mod purchases;
+mod idempotency;
+mod tx;
+mod types;
+
+pub use connect::{Backend, Store};
+pub use error::StoreError;
+pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
+pub use members::{Member, NewMember};
+pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
+pub use tx::Tx;
+pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};

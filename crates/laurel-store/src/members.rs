@@ -1,0 +1,153 @@
+//! Members: enrollment, lookup, and the row lock that serialises a member's postings.
+
+use crate::connect::Store;
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+use crate::types::{MemberId, instant, micros};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Executor, Row};
+
+/// A member as enrolled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    /// The business's own customer id; unique.
+    pub external_id: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Birthday (a calendar date, no time zone).
+    pub birthday: Option<Date>,
+    /// Channel the member enrolled on.
+    pub channel: String,
+    /// Enrollment instant.
+    pub enrolled_at: Timestamp,
+}
+
+/// A stored member with balances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Id.
+    pub id: MemberId,
+    /// Profile as enrolled.
+    pub profile: NewMember,
+    /// `active` or `suspended`.
+    pub status: String,
+    /// Spendable points.
+    pub available: i64,
+    /// Pending points.
+    pub pending: i64,
+}
+
+const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at";
+
+fn member_from_row(row: &AnyRow) -> Result<Member> {
+    let birthday: Option<String> = row.try_get("birthday")?;
+    let birthday = birthday
+        .map(|b| b.parse::<Date>().map_err(|e| StoreError::Corrupt(format!("birthday {b}: {e}"))))
+        .transpose()?;
+    Ok(Member {
+        id: MemberId(row.try_get("id")?),
+        profile: NewMember {
+            external_id: row.try_get("external_id")?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            name: row.try_get("name")?,
+            birthday,
+            channel: row.try_get("channel")?,
+            enrolled_at: instant(row.try_get("enrolled_at")?)?,
+        },
+        status: row.try_get("status")?,
+        available: row.try_get("available")?,
+        pending: row.try_get("pending")?,
+    })
+}
+
+/// Which column a lookup goes by.
+#[derive(Clone, Copy)]
+enum Key<'a> {
+    Id(MemberId),
+    External(&'a str),
+}
+
+async fn fetch<'e, E: Executor<'e, Database = Any>>(exec: E, key: Key<'_>, lock: &str) -> Result<Option<Member>> {
+    let column = match key {
+        Key::Id(_) => "id",
+        Key::External(_) => "external_id",
+    };
+    let sql = format!("SELECT {COLUMNS} FROM members WHERE {column} = $1{lock}");
+    let q = sqlx::query(AssertSqlSafe(sql));
+    let q = match key {
+        Key::Id(id) => q.bind(id.0),
+        Key::External(ext) => q.bind(ext.to_owned()),
+    };
+    q.fetch_optional(exec).await?.as_ref().map(member_from_row).transpose()
+}
+
+impl Store {
+    /// A member by id.
+    pub async fn member(&self, id: MemberId) -> Result<Option<Member>> {
+        fetch(&self.pool, Key::Id(id), "").await
+    }
+
+    /// A member by the business's customer id.
+    pub async fn member_by_external_id(&self, external_id: &str) -> Result<Option<Member>> {
+        fetch(&self.pool, Key::External(external_id), "").await
+    }
+}
+
+impl Tx {
+    /// Enrolls a member; `None` when the external id is taken (nothing is written then).
+    pub async fn insert_member(&mut self, member: &NewMember) -> Result<Option<MemberId>> {
+        let row = sqlx::query(
+            "INSERT INTO members (external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'active', 0, 0, $7) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+        )
+        .bind(member.external_id.clone())
+        .bind(member.email.clone())
+        .bind(member.phone.clone())
+        .bind(member.name.clone())
+        .bind(member.birthday.map(|d| d.to_string()))
+        .bind(member.channel.clone())
+        .bind(micros(member.enrolled_at))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|r| r.try_get::<i64, _>(0).map(MemberId)).transpose().map_err(Into::into)
+    }
+
+    /// A member by id or external id, locked until the transaction ends so that concurrent
+    /// writers (other API nodes on PostgreSQL) post to one member one at a time.
+    pub async fn lock_member(&mut self, id: Option<MemberId>, external_id: Option<&str>) -> Result<Option<Member>> {
+        let lock = match self.backend {
+            // SQLite's write transaction already holds the database's single write lock.
+            crate::Backend::Sqlite => "",
+            crate::Backend::Postgres => " FOR UPDATE",
+        };
+        let key = match (id, external_id) {
+            (Some(id), _) => Key::Id(id),
+            (None, Some(ext)) => Key::External(ext),
+            (None, None) => return Ok(None),
+        };
+        fetch(&mut *self.tx, key, lock).await
+    }
+
+    /// Locks several members in id order, so two transactions never wait on each other in a
+    /// cycle. Unknown ids are ignored.
+    pub async fn lock_members(&mut self, ids: &mut [MemberId]) -> Result<()> {
+        if self.backend == crate::Backend::Sqlite || ids.is_empty() {
+            return Ok(());
+        }
+        ids.sort_unstable();
+        for id in ids.iter() {
+            sqlx::query("SELECT id FROM members WHERE id = $1 FOR UPDATE")
+                .bind(id.0)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+}

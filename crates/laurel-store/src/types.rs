@@ -1,0 +1,78 @@
+//! Identifiers and small records shared by the store's modules, and time/money conversions.
+
+use crate::error::{Result, StoreError};
+use jiff::Timestamp;
+
+/// A member's id, assigned by the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemberId(pub i64);
+
+/// A purchase's id, assigned by the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PurchaseId(pub i64);
+
+/// A journal row's id: one posting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JournalId(pub i64);
+
+/// The first answer given to an idempotent request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotentResponse {
+    /// Hash of the request that produced it; a retry must match it.
+    pub fingerprint: String,
+    /// The answer, serialized by the caller.
+    pub response: String,
+}
+
+/// A stored API key (its hash, never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// Row id.
+    pub id: i64,
+    /// Label given at creation.
+    pub name: String,
+    /// What it may do (`admin`, `pos`).
+    pub scope: String,
+    /// First characters of the key, to tell keys apart in listings.
+    pub prefix: String,
+}
+
+/// What a full consistency check of the ledger found; empty vectors mean all is well.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsistencyReport {
+    /// Journal rows whose entries do not sum to zero.
+    pub unbalanced_postings: Vec<i64>,
+    /// Members whose stored balances differ from the sum of their entries.
+    pub balance_mismatches: Vec<i64>,
+    /// Members whose stored balances differ from their open lots.
+    pub lot_mismatches: Vec<i64>,
+    /// Lots with remaining points below zero or above their amount.
+    pub bad_lots: Vec<i64>,
+    /// Postings counted.
+    pub postings: i64,
+}
+
+impl ConsistencyReport {
+    /// True when nothing is wrong.
+    pub fn is_consistent(&self) -> bool {
+        self.unbalanced_postings.is_empty()
+            && self.balance_mismatches.is_empty()
+            && self.lot_mismatches.is_empty()
+            && self.bad_lots.is_empty()
+    }
+}
+
+/// Microseconds since the Unix epoch, as stored.
+pub(crate) fn micros(ts: Timestamp) -> i64 {
+    ts.as_microsecond()
+}
+
+/// Reads a stored instant back.
+pub(crate) fn instant(micros: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(micros).map_err(|e| StoreError::Corrupt(format!("timestamp {micros}: {e}")))
+}
+
+/// Reads an optional stored instant back.
+pub(crate) fn instant_opt(micros: Option<i64>) -> Result<Option<Timestamp>> {
+    micros.map(instant).transpose()
+}

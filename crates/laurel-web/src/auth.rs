@@ -1,0 +1,52 @@
+//! Bearer API keys: every `/api/v1` call names a key; its scope decides what it may do.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use laurel_engine::{Principal, Scope};
+
+/// The authenticated caller.
+pub struct Caller(pub Principal);
+
+impl Caller {
+    /// Refuses callers whose key lacks `scope` (admin keys may do everything).
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.0.scope == Scope::Admin || self.0.scope == scope {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this call needs a key with the {scope} scope; this key has {}", self.0.scope),
+        ))
+    }
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| unauthorized("send an API key as Authorization: Bearer <key>"))?;
+        let key = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| unauthorized("the Authorization header must be Bearer <key>"))?;
+        match state.engine.authenticate(key).await? {
+            Some(principal) => Ok(Caller(principal)),
+            None => Err(unauthorized("unknown or revoked API key")),
+        }
+    }
+}
