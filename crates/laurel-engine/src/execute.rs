@@ -128,7 +128,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
                 LotState::Available => (EarnStatus::Available, None),
             };
         }
-        let m = meta(ctx, "purchase", format!("{key}"), None, r.occurred_at);
+        let m = meta(ctx, "purchase", key.clone(), None, r.occurred_at);
         let (_, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
         balance = after;
         lot = opened.first().copied().map(laurel_core::ledger::LotId);

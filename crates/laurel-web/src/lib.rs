@@ -1,1 +1,92 @@
-//! placeholder
+//! Laurel's HTTP edge: the JSON API under `/api/v1` with its OpenAPI document, health and
+//! metrics. Handlers are thin: they parse, authorize, call the engine and shape the answer.
+//!
+//! Architecture invariant: no business rule lives here; errors map to HTTP in one table
+//! (`error.rs`).
+
+pub mod api;
+pub mod auth;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod telemetry;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use error::ApiError;
+use laurel_engine::Engine;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+/// Largest request body accepted: a basket of hundreds of lines fits easily.
+pub const BODY_BYTES_MAX: usize = 256 * 1024;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The engine.
+    pub engine: Arc<Engine>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, redemptions."),
+    modifiers(&BearerAuth),
+    tags((name = "members"), (name = "purchases"), (name = "points"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The API's routes and their OpenAPI document.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api::members::router())
+        .merge(api::purchases::router())
+        .merge(api::points::router())
+        .split_for_parts()
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (routes, doc) = api();
+    let doc = Arc::new(doc);
+    let metrics = telemetry::handle();
+    routes
+        .route("/api/v1/openapi.json", get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(move || async move { metrics.render() }))
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
+        })
+        .layer(axum::middleware::from_fn(telemetry::track))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_BYTES_MAX))
+        .with_state(state)
+}
+
+/// Serves the app on a bound listener until `shutdown` resolves, then finishes in-flight
+/// requests.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,82 @@
+//! A member's points: balance, ledger, redemptions, adjustments.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{AdjustmentBody, BalanceResponse, LedgerResponse, PostingResponse, RedemptionBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use laurel_engine::{AdjustRequest, RedeemRequest, Scope};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The points routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(balance))
+        .routes(routes!(ledger))
+        .routes(routes!(redeem))
+        .routes(routes!(adjust))
+}
+
+/// Available and pending points, their value, and the next expiries.
+#[utoipa::path(get, path = "/api/v1/members/{id}/balance", tag = "points", params(("id" = i64, Path, description = "member id")),
+    responses((status = 200, body = BalanceResponse), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn balance(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<BalanceResponse>> {
+    caller.require(Scope::Pos)?;
+    let view = state.engine.balance(id).await?;
+    Ok(Json(BalanceResponse::new(view, &state.engine.program().points_name)))
+}
+
+/// Pagination of the ledger.
+#[derive(Deserialize, IntoParams)]
+pub struct LedgerQuery {
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Entries per page (1–200, default 50).
+    limit: Option<u32>,
+}
+
+/// The member's ledger entries, newest first.
+#[utoipa::path(get, path = "/api/v1/members/{id}/ledger", tag = "points",
+    params(("id" = i64, Path, description = "member id"), LedgerQuery),
+    responses((status = 200, body = LedgerResponse), (status = 404, body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn ledger(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<LedgerQuery>) -> ApiResult<Json<LedgerResponse>> {
+    caller.require(Scope::Pos)?;
+    let cursor = q
+        .cursor
+        .map(|c| c.parse::<i64>().map_err(|_| ApiError::bad_request("invalid_query", "cursor: not a cursor from next_cursor")))
+        .transpose()?;
+    let page = state.engine.ledger(id, cursor, q.limit.unwrap_or(50)).await?;
+    Ok(Json(page.into()))
+}
+
+/// Spend points (pay with points, or a reward the caller hands out). Lots are consumed
+/// soonest-expiring first. Short of points: `insufficient_points`, nothing changed.
+#[utoipa::path(post, path = "/api/v1/members/{id}/redemptions", tag = "points", request_body = RedemptionBody,
+    params(("id" = i64, Path, description = "member id")),
+    responses((status = 200, body = PostingResponse), (status = 409, description = "insufficient_points or idempotency_conflict", body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn redeem(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<RedemptionBody>) -> ApiResult<Json<PostingResponse>> {
+    caller.require(Scope::Pos)?;
+    let request = RedeemRequest { member_id: id, points: b.points, idempotency_key: b.idempotency_key, reference: b.reference, reason: b.reason };
+    Ok(Json(state.engine.redeem(request).await?.into()))
+}
+
+/// Manual credit or debit (admin keys only); the key is recorded as the actor.
+#[utoipa::path(post, path = "/api/v1/members/{id}/adjustments", tag = "points", request_body = AdjustmentBody,
+    params(("id" = i64, Path, description = "member id")),
+    responses((status = 200, body = PostingResponse), (status = 403, description = "forbidden", body = ErrorBody),
+              (status = 409, description = "insufficient_points", body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn adjust(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<AdjustmentBody>) -> ApiResult<Json<PostingResponse>> {
+    caller.require(Scope::Admin)?;
+    let request = AdjustRequest { member_id: id, points: b.points, reason: b.reason, idempotency_key: b.idempotency_key };
+    let actor = format!("key:{}", caller.0.prefix);
+    Ok(Json(state.engine.adjust(request, &actor).await?.into()))
+}

@@ -1,0 +1,42 @@
+//! Purchases and refunds.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{PurchaseBody, PurchaseResponse, RefundBody, RefundResponse};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath};
+use axum::Json;
+use axum::extract::State;
+use laurel_engine::Scope;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The purchases routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(purchase)).routes(routes!(refund))
+}
+
+/// Record a purchase and earn its points. Idempotent by (channel, order_id): the same order
+/// again has one effect and gets the same answer; a different body is `idempotency_conflict`.
+#[utoipa::path(post, path = "/api/v1/purchases", tag = "purchases", request_body = PurchaseBody,
+    responses((status = 200, body = PurchaseResponse), (status = 404, description = "unknown_member", body = ErrorBody),
+              (status = 409, description = "idempotency_conflict", body = ErrorBody),
+              (status = 422, description = "invalid field", body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn purchase(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<PurchaseBody>) -> ApiResult<Json<PurchaseResponse>> {
+    caller.require(Scope::Pos)?;
+    Ok(Json(state.engine.purchase(body.into_request()?).await?.into()))
+}
+
+/// Refund a purchase in full, by amount, or by lines; reverses its points in proportion.
+/// Spent points follow the program's clawback policy.
+#[utoipa::path(post, path = "/api/v1/purchases/{id}/refunds", tag = "purchases", request_body = RefundBody,
+    params(("id" = i64, Path, description = "purchase id")),
+    responses((status = 200, body = RefundResponse), (status = 404, description = "unknown_purchase", body = ErrorBody),
+              (status = 409, description = "refund_exceeds_purchase", body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn refund(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<RefundBody>) -> ApiResult<Json<RefundResponse>> {
+    caller.require(Scope::Pos)?;
+    let outcome = state.engine.refund(body.into_request(id)?).await?;
+    Ok(Json(RefundResponse::new(outcome, state.engine.program().currency)))
+}

@@ -1,0 +1,466 @@
+//! The JSON shapes of the API, with their OpenAPI schemas. Conversions to and from the
+//! engine's types live here so handlers stay thin.
+
+use crate::error::ApiError;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use laurel_core::Channel;
+use laurel_engine::decimal;
+use laurel_engine::{
+    Balances, BalanceView, LedgerEntry, LedgerPage, Member, PostingOutcome, PurchaseOutcome, RefundOutcome,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+fn channel(field: &str, value: Option<&str>, default: Channel) -> Result<Channel, ApiError> {
+    value.map_or(Ok(default), |v| v.parse().map_err(|e| ApiError::invalid(field, "invalid_field", e)))
+}
+
+fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
+    value.parse().map_err(|_| ApiError::invalid(field, "invalid_date", format!("`{value}` is not an RFC 3339 instant such as 2026-11-24T09:30:00Z")))
+}
+
+/// Enroll a member.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollBody {
+    /// The business's customer id; unique.
+    pub external_id: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Birthday, `YYYY-MM-DD`.
+    pub birthday: Option<String>,
+    /// Enrollment channel: pos, web, app or partner (default web).
+    pub channel: Option<String>,
+}
+
+impl EnrollBody {
+    /// Into the engine's request.
+    pub fn into_request(self) -> Result<laurel_engine::EnrollRequest, ApiError> {
+        let birthday = self
+            .birthday
+            .as_deref()
+            .map(|b| b.parse::<Date>().map_err(|_| ApiError::invalid("birthday", "invalid_date", format!("`{b}` is not a date such as 1990-05-17"))))
+            .transpose()?;
+        Ok(laurel_engine::EnrollRequest {
+            external_id: self.external_id,
+            email: self.email,
+            phone: self.phone,
+            name: self.name,
+            birthday,
+            channel: channel("channel", self.channel.as_deref(), Channel::Web)?,
+        })
+    }
+}
+
+/// Balances.
+#[derive(Serialize, ToSchema)]
+pub struct BalanceBody {
+    /// Spendable points.
+    pub available: i64,
+    /// Points in the return window.
+    pub pending: i64,
+}
+
+impl From<Balances> for BalanceBody {
+    fn from(b: Balances) -> BalanceBody {
+        BalanceBody { available: b.available, pending: b.pending }
+    }
+}
+
+/// A member.
+#[derive(Serialize, ToSchema)]
+pub struct MemberBody {
+    /// Laurel's id.
+    pub id: i64,
+    /// The business's customer id.
+    pub external_id: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Birthday.
+    pub birthday: Option<String>,
+    /// Enrollment channel.
+    pub channel: String,
+    /// active or suspended.
+    pub status: String,
+    /// When enrolled.
+    pub enrolled_at: String,
+    /// Balances.
+    pub balance: BalanceBody,
+}
+
+impl From<Member> for MemberBody {
+    fn from(m: Member) -> MemberBody {
+        MemberBody {
+            id: m.id.0,
+            external_id: m.profile.external_id,
+            email: m.profile.email,
+            phone: m.profile.phone,
+            name: m.profile.name,
+            birthday: m.profile.birthday.map(|d| d.to_string()),
+            channel: m.profile.channel,
+            status: m.status,
+            enrolled_at: m.profile.enrolled_at.to_string(),
+            balance: BalanceBody { available: m.available, pending: m.pending },
+        }
+    }
+}
+
+/// One basket line.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    /// Product code.
+    pub sku: String,
+    /// Category.
+    pub category: Option<String>,
+    /// Units (whole, above zero).
+    pub quantity: i64,
+    /// Price of one unit, as a decimal string or number.
+    #[serde(deserialize_with = "decimal::deserialize")]
+    #[schema(value_type = String, example = "12.50")]
+    pub unit_price: Decimal,
+}
+
+/// Record a purchase. Name the member by `member_id` or `external_id`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseBody {
+    /// Laurel's member id.
+    pub member_id: Option<i64>,
+    /// The business's customer id.
+    pub external_id: Option<String>,
+    /// The shop's order id; unique per channel, and the idempotency key.
+    pub order_id: String,
+    /// pos, web, app or partner.
+    pub channel: String,
+    /// Store identifier.
+    pub store: Option<String>,
+    /// ISO 4217 currency code; must be the program's.
+    pub currency: String,
+    /// Total paid, as a decimal string or number.
+    #[serde(deserialize_with = "decimal::deserialize")]
+    #[schema(value_type = String, example = "128.00")]
+    pub total: Decimal,
+    /// Basket lines.
+    #[serde(default)]
+    pub lines: Vec<LineBody>,
+    /// When the purchase happened (RFC 3339).
+    pub occurred_at: String,
+}
+
+/// Which member a body names.
+pub fn member_ref(member_id: Option<i64>, external_id: Option<String>) -> Result<laurel_engine::MemberRef, ApiError> {
+    match (member_id, external_id) {
+        (Some(id), None) => Ok(laurel_engine::MemberRef::Id(id)),
+        (None, Some(ext)) => Ok(laurel_engine::MemberRef::External(ext)),
+        _ => Err(ApiError::invalid("member_id", "missing_field", "give exactly one of member_id and external_id")),
+    }
+}
+
+impl PurchaseBody {
+    /// Into the engine's request.
+    pub fn into_request(self) -> Result<laurel_engine::PurchaseRequest, ApiError> {
+        Ok(laurel_engine::PurchaseRequest {
+            member: member_ref(self.member_id, self.external_id)?,
+            order_id: self.order_id,
+            channel: channel("channel", Some(&self.channel), Channel::Pos)?,
+            store: self.store,
+            currency: self.currency,
+            total: self.total,
+            lines: self
+                .lines
+                .into_iter()
+                .map(|l| laurel_engine::LineRequest { sku: l.sku, category: l.category, quantity: l.quantity, unit_price: l.unit_price })
+                .collect(),
+            occurred_at: instant("occurred_at", &self.occurred_at)?,
+        })
+    }
+}
+
+/// The answer to a purchase.
+#[derive(Serialize, ToSchema)]
+pub struct PurchaseResponse {
+    /// Laurel's purchase id, for refunds.
+    pub purchase_id: i64,
+    /// The buyer.
+    pub member_id: i64,
+    /// Points earned.
+    pub points_earned: i64,
+    /// none, pending or available.
+    pub status: String,
+    /// When pending points become available.
+    pub pending_until: Option<String>,
+    /// When the points expire.
+    pub expires_at: Option<String>,
+    /// Balances after the purchase.
+    pub balance: BalanceBody,
+}
+
+impl From<PurchaseOutcome> for PurchaseResponse {
+    fn from(p: PurchaseOutcome) -> PurchaseResponse {
+        PurchaseResponse {
+            purchase_id: p.purchase_id,
+            member_id: p.member_id,
+            points_earned: p.points_earned,
+            status: serde_json::to_value(p.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            pending_until: p.pending_until.map(|t| t.to_string()),
+            expires_at: p.expires_at.map(|t| t.to_string()),
+            balance: p.balance.into(),
+        }
+    }
+}
+
+/// A line to refund.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundLineBody {
+    /// Line number in the purchase, from 0 in basket order.
+    pub line: i64,
+    /// Units returned.
+    pub quantity: i64,
+}
+
+/// Refund a purchase: give `amount`, or `lines`, or neither for everything left.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundBody {
+    /// The shop's refund id; unique per purchase, and the idempotency key.
+    pub refund_id: String,
+    /// Money refunded.
+    #[serde(default, deserialize_with = "decimal::deserialize_option")]
+    #[schema(value_type = Option<String>, example = "20.00")]
+    pub amount: Option<Decimal>,
+    /// Lines returned.
+    pub lines: Option<Vec<RefundLineBody>>,
+}
+
+impl RefundBody {
+    /// Into the engine's request.
+    pub fn into_request(self, purchase_id: i64) -> Result<laurel_engine::RefundRequest, ApiError> {
+        let scope = match (self.amount, self.lines) {
+            (None, None) => laurel_engine::RefundScope::Full,
+            (Some(amount), None) => laurel_engine::RefundScope::Amount(amount),
+            (None, Some(lines)) => laurel_engine::RefundScope::Lines(lines.into_iter().map(|l| (l.line, l.quantity)).collect()),
+            (Some(_), Some(_)) => return Err(ApiError::invalid("amount", "invalid_field", "give amount or lines, not both")),
+        };
+        Ok(laurel_engine::RefundRequest { purchase_id, refund_id: self.refund_id, scope })
+    }
+}
+
+/// The answer to a refund.
+#[derive(Serialize, ToSchema)]
+pub struct RefundResponse {
+    /// The purchase.
+    pub purchase_id: i64,
+    /// The shop's refund id.
+    pub refund_id: String,
+    /// Money refunded by this refund.
+    pub amount: String,
+    /// Points taken back.
+    pub points_reversed: i64,
+    /// Points that could not be taken back (cap-at-zero clawback).
+    pub shortfall: i64,
+    /// The member.
+    pub member_id: i64,
+    /// Balances after.
+    pub balance: BalanceBody,
+}
+
+impl RefundResponse {
+    /// From the engine's outcome; money shown in the program's currency.
+    pub fn new(r: RefundOutcome, currency: laurel_core::Currency) -> RefundResponse {
+        RefundResponse {
+            purchase_id: r.purchase_id,
+            refund_id: r.refund_id,
+            amount: laurel_core::Money::from_minor(r.amount_minor, currency).amount().to_string(),
+            points_reversed: r.points_reversed,
+            shortfall: r.shortfall,
+            member_id: r.member_id,
+            balance: r.balance.into(),
+        }
+    }
+}
+
+/// Spend points.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedemptionBody {
+    /// Points to spend.
+    pub points: i64,
+    /// Your idempotency key: a retry with the same key has one effect.
+    pub idempotency_key: String,
+    /// What the points paid for (an order id, a reward code).
+    pub reference: String,
+    /// Free-text reason.
+    pub reason: Option<String>,
+}
+
+/// A manual credit (positive points) or debit (negative points).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentBody {
+    /// Signed points.
+    pub points: i64,
+    /// Why; required.
+    pub reason: String,
+    /// Your idempotency key.
+    pub idempotency_key: String,
+}
+
+/// A lot a debit drew on.
+#[derive(Serialize, ToSchema)]
+pub struct DrawBody {
+    /// The lot.
+    pub lot_id: i64,
+    /// Points taken from it.
+    pub points: i64,
+}
+
+/// The answer to a redemption or adjustment.
+#[derive(Serialize, ToSchema)]
+pub struct PostingResponse {
+    /// The ledger entry written.
+    pub entry_id: i64,
+    /// The member.
+    pub member_id: i64,
+    /// Signed points.
+    pub points: i64,
+    /// Lots drawn on, soonest-expiring first.
+    pub draws: Vec<DrawBody>,
+    /// Balances after.
+    pub balance: BalanceBody,
+}
+
+impl From<PostingOutcome> for PostingResponse {
+    fn from(p: PostingOutcome) -> PostingResponse {
+        PostingResponse {
+            entry_id: p.entry_id,
+            member_id: p.member_id,
+            points: p.points,
+            draws: p.draws.into_iter().map(|d| DrawBody { lot_id: d.lot_id, points: d.points }).collect(),
+            balance: p.balance.into(),
+        }
+    }
+}
+
+/// Points expiring at one instant.
+#[derive(Serialize, ToSchema)]
+pub struct ExpiryBody {
+    /// Points.
+    pub points: i64,
+    /// When.
+    pub expires_at: String,
+}
+
+/// Money.
+#[derive(Serialize, ToSchema)]
+pub struct MoneyBody {
+    /// Decimal amount.
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// A member's balance.
+#[derive(Serialize, ToSchema)]
+pub struct BalanceResponse {
+    /// The member.
+    pub member_id: i64,
+    /// Spendable points.
+    pub available: i64,
+    /// Points in the return window.
+    pub pending: i64,
+    /// What members call the points.
+    pub points_name: String,
+    /// Money value of the available points.
+    pub value: MoneyBody,
+    /// Next expiries, soonest first.
+    pub next_expiries: Vec<ExpiryBody>,
+}
+
+impl BalanceResponse {
+    /// From the engine's view.
+    pub fn new(b: BalanceView, points_name: &str) -> BalanceResponse {
+        BalanceResponse {
+            member_id: b.member_id,
+            available: b.available.get(),
+            pending: b.pending.get(),
+            points_name: points_name.to_owned(),
+            value: MoneyBody { amount: b.available_value.amount().to_string(), currency: b.available_value.currency().code().to_owned() },
+            next_expiries: b.next_expiries.into_iter().map(|(at, p)| ExpiryBody { points: p.get(), expires_at: at.to_string() }).collect(),
+        }
+    }
+}
+
+/// One ledger entry.
+#[derive(Serialize, ToSchema)]
+pub struct EntryBody {
+    /// Entry id.
+    pub id: i64,
+    /// earn, release, redeem, expire, reverse, adjust_credit, adjust_debit.
+    pub kind: String,
+    /// Net change to the member's points (available + pending).
+    pub amount: i64,
+    /// Change to available points.
+    pub available_delta: i64,
+    /// Change to pending points.
+    pub pending_delta: i64,
+    /// Points a refund could not take back.
+    pub shortfall: i64,
+    /// Why.
+    pub reason: String,
+    /// What it refers to.
+    pub reference: String,
+    /// Who did it (API key prefix, scheduler), if recorded.
+    pub actor: Option<String>,
+    /// When the underlying event happened.
+    pub occurred_at: String,
+    /// When it was posted.
+    pub posted_at: String,
+}
+
+impl From<LedgerEntry> for EntryBody {
+    fn from(e: LedgerEntry) -> EntryBody {
+        EntryBody {
+            id: e.id.0,
+            kind: e.kind.as_str().to_owned(),
+            amount: (e.available_delta + e.pending_delta).get(),
+            available_delta: e.available_delta.get(),
+            pending_delta: e.pending_delta.get(),
+            shortfall: e.shortfall.get(),
+            reason: e.meta.reason,
+            reference: e.meta.reference,
+            actor: e.meta.actor,
+            occurred_at: e.meta.effective_at.to_string(),
+            posted_at: e.meta.posted_at.to_string(),
+        }
+    }
+}
+
+/// A page of ledger entries, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerResponse {
+    /// The entries.
+    pub entries: Vec<EntryBody>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl From<LedgerPage> for LedgerResponse {
+    fn from(p: LedgerPage) -> LedgerResponse {
+        LedgerResponse {
+            entries: p.entries.into_iter().map(Into::into).collect(),
+            next_cursor: p.next_cursor.map(|c| c.0.to_string()),
+        }
+    }
+}

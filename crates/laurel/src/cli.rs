@@ -1,0 +1,122 @@
+//! Command-line interface.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Laurel: a self-hostable customer loyalty engine.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Args, Clone)]
+pub struct Database {
+    /// Database: a SQLite file path (created if missing), sqlite://PATH, or postgres://USER@HOST/DB.
+    #[arg(long, env = "LAUREL_DATABASE", default_value = "laurel.db")]
+    pub database: String,
+}
+
+impl Database {
+    /// The URL sqlx understands: bare paths become SQLite URLs that create the file.
+    pub fn url(&self) -> String {
+        let d = &self.database;
+        if d.starts_with("sqlite:") || d.starts_with("postgres://") || d.starts_with("postgresql://") {
+            d.clone()
+        } else {
+            format!("sqlite://{d}?mode=rwc")
+        }
+    }
+}
+
+/// The program definition.
+#[derive(Args, Clone)]
+pub struct ProgramFile {
+    /// Program definition file (TOML); see crates/laurel/demo/program.toml for an example.
+    #[arg(long, env = "LAUREL_PROGRAM")]
+    pub program: PathBuf,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the API server: migrates the database, then serves /api/v1, /healthz and /metrics,
+    /// and runs the expiry and release jobs on a schedule.
+    Serve {
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        program: ProgramFile,
+        /// Address to listen on.
+        #[arg(long, env = "LAUREL_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Seconds between scheduled job runs (expiry, pending release); 0 turns them off.
+        #[arg(long, default_value_t = 60)]
+        job_interval_secs: u64,
+    },
+    /// Start a fresh demo: a coffee chain's program, members with history, and API keys, on an
+    /// embedded database in ./laurel-demo, then serve it.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Folder for the demo database and program (recreated each time).
+        #[arg(long, default_value = "laurel-demo")]
+        dir: PathBuf,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Manage API keys.
+    Keys {
+        /// What to do with keys.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Run scheduled jobs by hand.
+    Jobs {
+        /// Which job.
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+/// Key commands.
+#[derive(Subcommand)]
+pub enum KeysCommand {
+    /// Create an API key and print it once; only its hash is stored.
+    Create {
+        #[command(flatten)]
+        database: Database,
+        /// admin (everything, incl. adjustments) or pos (tills and shops: no adjustments).
+        #[arg(long)]
+        scope: String,
+        /// A label to recognise the key by.
+        #[arg(long, default_value = "api key")]
+        name: String,
+    },
+}
+
+/// Job commands.
+#[derive(Subcommand)]
+pub enum JobsCommand {
+    /// Run `expiry` (expire due points) or `release` (release pending points whose return
+    /// window closed) once, as of now or of --now. Running it twice changes nothing the second time.
+    Run {
+        /// expiry or release.
+        job: String,
+        /// The instant to run as of (RFC 3339, e.g. 2027-01-01T00:00:00Z); default now.
+        #[arg(long)]
+        now: Option<String>,
+        #[command(flatten)]
+        database: Database,
+        #[command(flatten)]
+        program: ProgramFile,
+    },
+}

@@ -1,0 +1,70 @@
+//! `laurel serve`: the API server with its job schedule.
+
+use anyhow::{Context, Result};
+use laurel_core::Program;
+use laurel_engine::{Engine, EngineConfig, JobKind, Store};
+use laurel_web::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Serves until Ctrl-C or SIGTERM; `banner` is printed once the port is bound.
+pub async fn run(store: Store, program: Program, listen: SocketAddr, job_interval_secs: u64, banner: Option<String>) -> Result<()> {
+    let engine = Arc::new(Engine::start(store.clone(), program, EngineConfig::for_backend(store.backend())));
+    let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, backend = ?store.backend(), "Laurel is serving");
+    println!("Laurel listening on http://{address}");
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    let jobs = (job_interval_secs > 0).then(|| tokio::spawn(schedule(engine.clone(), Duration::from_secs(job_interval_secs))));
+    laurel_web::serve(listener, AppState { engine: engine.clone() }, shutdown_signal()).await?;
+    if let Some(jobs) = jobs {
+        jobs.abort();
+    }
+    // Everything acknowledged is already committed; this drains what is still queued.
+    if let Ok(engine) = Arc::try_unwrap(engine) {
+        engine.shutdown().await;
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Runs release then expiry every `interval`. Both are idempotent, so an overlap with a
+/// manual `laurel jobs run` or another node does no harm.
+async fn schedule(engine: Arc<Engine>, interval: Duration) {
+    let mut tick = tokio::time::interval(interval);
+    loop {
+        tick.tick().await;
+        for kind in [JobKind::Release, JobKind::Expiry] {
+            match engine.run_job(kind, jiff::Timestamp::now()).await {
+                Ok(report) if report.members > 0 => {
+                    tracing::info!(job = ?kind, members = report.members, points = report.points.get(), "job ran")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(job = ?kind, error = %e, "job failed"),
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
