@@ -3,8 +3,8 @@
 
 use crate::error::{EngineError, Result};
 use crate::requests::{
-    AdjustRequest, EnrollRequest, LINES_MAX, MemberRef, PurchaseRequest, RedeemRequest, RefundRequest, RefundScope,
-    TEXT_LEN_MAX,
+    AdjustRequest, EnrollRequest, LINES_MAX, MemberRef, PurchaseRequest, RedeemRequest,
+    RefundRequest, RefundScope, TEXT_LEN_MAX,
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::{Currency, Money, Program};
@@ -27,9 +27,18 @@ pub(crate) enum Command {
     Purchase(ValidPurchase),
     Refund(RefundRequest),
     Redeem(RedeemRequest),
-    Adjust { request: AdjustRequest, actor: String },
-    Expire { member: MemberId, now: Timestamp },
-    Release { member: MemberId, now: Timestamp },
+    Adjust {
+        request: AdjustRequest,
+        actor: String,
+    },
+    Expire {
+        member: MemberId,
+        now: Timestamp,
+    },
+    Release {
+        member: MemberId,
+        now: Timestamp,
+    },
 }
 
 impl Command {
@@ -45,16 +54,23 @@ impl Command {
             Command::Refund(r) => format!("p:{}", r.purchase_id),
             Command::Redeem(r) => format!("m:{}", r.member_id),
             Command::Adjust { request, .. } => format!("m:{}", request.member_id),
-            Command::Expire { member, .. } | Command::Release { member, .. } => format!("m:{}", member.0),
+            Command::Expire { member, .. } | Command::Release { member, .. } => {
+                format!("m:{}", member.0)
+            }
         }
     }
 
     /// The member id, when known before executing.
     pub fn member_id(&self) -> Option<MemberId> {
         match self {
-            Command::Purchase(ValidPurchase { request: PurchaseRequest { member: MemberRef::Id(id), .. }, .. }) => {
-                Some(MemberId(*id))
-            }
+            Command::Purchase(ValidPurchase {
+                request:
+                    PurchaseRequest {
+                        member: MemberRef::Id(id),
+                        ..
+                    },
+                ..
+            }) => Some(MemberId(*id)),
             Command::Redeem(r) => Some(MemberId(r.member_id)),
             Command::Adjust { request, .. } => Some(MemberId(request.member_id)),
             Command::Expire { member, .. } | Command::Release { member, .. } => Some(*member),
@@ -70,10 +86,18 @@ pub(crate) fn fingerprint(request: &impl std::fmt::Debug) -> String {
 
 fn text(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
-        return Err(EngineError::invalid(field, "missing_field", "must not be empty"));
+        return Err(EngineError::invalid(
+            field,
+            "missing_field",
+            "must not be empty",
+        ));
     }
     if value.len() > TEXT_LEN_MAX {
-        return Err(EngineError::invalid(field, "invalid_field", format!("must be at most {TEXT_LEN_MAX} bytes")));
+        return Err(EngineError::invalid(
+            field,
+            "invalid_field",
+            format!("must be at most {TEXT_LEN_MAX} bytes"),
+        ));
     }
     Ok(())
 }
@@ -84,13 +108,25 @@ fn optional_text(field: &str, value: &Option<String>) -> Result<()> {
 
 fn money(field: &str, amount: Decimal, currency: Currency) -> Result<Money> {
     if amount < Decimal::ZERO {
-        return Err(EngineError::invalid(field, "invalid_amount", format!("must not be negative, got {amount}")));
+        return Err(EngineError::invalid(
+            field,
+            "invalid_amount",
+            format!("must not be negative, got {amount}"),
+        ));
     }
-    Money::new(amount, currency).map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+    Money::new(amount, currency)
+        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
 }
 
 fn minor(field: &str, m: Money) -> Result<i64> {
-    m.to_minor().map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+    m.to_minor()
+        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+}
+
+/// An instant at the precision the store keeps (microseconds), so that an answer never shows
+/// an instant that a later read of the same record would show differently.
+fn stored_precision(at: Timestamp) -> Timestamp {
+    Timestamp::from_microsecond(at.as_microsecond()).unwrap_or(at)
 }
 
 /// How far in the future a purchase may claim to have happened (clock skew between tills).
@@ -104,7 +140,11 @@ pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember
     if let Some(email) = &request.email
         && !email.contains('@')
     {
-        return Err(EngineError::invalid("email", "invalid_field", "is not an email address"));
+        return Err(EngineError::invalid(
+            "email",
+            "invalid_field",
+            "is not an email address",
+        ));
     }
     Ok(NewMember {
         external_id: request.external_id,
@@ -113,11 +153,15 @@ pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember
         name: request.name,
         birthday: request.birthday,
         channel: request.channel.as_str().to_owned(),
-        enrolled_at: now,
+        enrolled_at: stored_precision(now),
     })
 }
 
-pub(crate) fn purchase(program: &Program, mut request: PurchaseRequest, now: Timestamp) -> Result<ValidPurchase> {
+pub(crate) fn purchase(
+    program: &Program,
+    mut request: PurchaseRequest,
+    now: Timestamp,
+) -> Result<ValidPurchase> {
     text("order_id", &request.order_id)?;
     optional_text("store", &request.store)?;
     if let MemberRef::External(ext) = &request.member {
@@ -126,7 +170,9 @@ pub(crate) fn purchase(program: &Program, mut request: PurchaseRequest, now: Tim
     let currency: Currency = request
         .currency
         .parse()
-        .map_err(|e: laurel_core::MoneyError| EngineError::invalid("currency", "unknown_currency", e.to_string()))?;
+        .map_err(|e: laurel_core::MoneyError| {
+            EngineError::invalid("currency", "unknown_currency", e.to_string())
+        })?;
     if currency != program.currency {
         return Err(EngineError::invalid(
             "currency",
@@ -135,19 +181,32 @@ pub(crate) fn purchase(program: &Program, mut request: PurchaseRequest, now: Tim
         ));
     }
     if request.occurred_at > now + FUTURE_SKEW_MAX {
-        return Err(EngineError::invalid("occurred_at", "invalid_date", "is in the future"));
+        return Err(EngineError::invalid(
+            "occurred_at",
+            "invalid_date",
+            "is in the future",
+        ));
     }
     request.total = request.total.normalize();
+    request.occurred_at = stored_precision(request.occurred_at);
     let total_minor = minor("total", money("total", request.total, currency)?)?;
     if request.lines.len() > LINES_MAX {
-        return Err(EngineError::invalid("lines", "invalid_field", format!("at most {LINES_MAX} lines")));
+        return Err(EngineError::invalid(
+            "lines",
+            "invalid_field",
+            format!("at most {LINES_MAX} lines"),
+        ));
     }
     let mut lines = Vec::with_capacity(request.lines.len());
     for (i, line) in request.lines.iter_mut().enumerate() {
         text(&format!("lines[{i}].sku"), &line.sku)?;
         optional_text(&format!("lines[{i}].category"), &line.category)?;
         if line.quantity <= 0 {
-            return Err(EngineError::invalid(format!("lines[{i}].quantity"), "invalid_amount", "must be above zero"));
+            return Err(EngineError::invalid(
+                format!("lines[{i}].quantity"),
+                "invalid_amount",
+                "must be above zero",
+            ));
         }
         line.unit_price = line.unit_price.normalize();
         let field = format!("lines[{i}].unit_price");
@@ -159,7 +218,11 @@ pub(crate) fn purchase(program: &Program, mut request: PurchaseRequest, now: Tim
             unit_price_minor,
         });
     }
-    Ok(ValidPurchase { request, total_minor, lines })
+    Ok(ValidPurchase {
+        request,
+        total_minor,
+        lines,
+    })
 }
 
 pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<RefundRequest> {
@@ -169,17 +232,29 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
         RefundScope::Amount(amount) => {
             *amount = amount.normalize();
             if *amount <= Decimal::ZERO {
-                return Err(EngineError::invalid("amount", "invalid_amount", "must be above zero"));
+                return Err(EngineError::invalid(
+                    "amount",
+                    "invalid_amount",
+                    "must be above zero",
+                ));
             }
             money("amount", *amount, program.currency)?;
         }
         RefundScope::Lines(lines) => {
             if lines.is_empty() {
-                return Err(EngineError::invalid("lines", "missing_field", "name at least one line"));
+                return Err(EngineError::invalid(
+                    "lines",
+                    "missing_field",
+                    "name at least one line",
+                ));
             }
             for (i, (_, quantity)) in lines.iter().enumerate() {
                 if *quantity <= 0 {
-                    return Err(EngineError::invalid(format!("lines[{i}].quantity"), "invalid_amount", "must be above zero"));
+                    return Err(EngineError::invalid(
+                        format!("lines[{i}].quantity"),
+                        "invalid_amount",
+                        "must be above zero",
+                    ));
                 }
             }
         }
@@ -192,7 +267,11 @@ pub(crate) fn redeem(request: RedeemRequest) -> Result<RedeemRequest> {
     text("reference", &request.reference)?;
     optional_text("reason", &request.reason)?;
     if request.points <= 0 {
-        return Err(EngineError::invalid("points", "invalid_amount", "must be above zero"));
+        return Err(EngineError::invalid(
+            "points",
+            "invalid_amount",
+            "must be above zero",
+        ));
     }
     Ok(request)
 }
@@ -201,7 +280,11 @@ pub(crate) fn adjust(request: AdjustRequest) -> Result<AdjustRequest> {
     text("idempotency_key", &request.idempotency_key)?;
     text("reason", &request.reason)?;
     if request.points == 0 {
-        return Err(EngineError::invalid("points", "invalid_amount", "must not be zero"));
+        return Err(EngineError::invalid(
+            "points",
+            "invalid_amount",
+            "must not be zero",
+        ));
     }
     Ok(request)
 }

@@ -69,8 +69,16 @@ impl EngineError {
     }
 
     /// An invalid field with its code and message.
-    pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> EngineError {
-        EngineError::InvalidField { field: field.into(), message: message.into(), code }
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> EngineError {
+        EngineError::InvalidField {
+            field: field.into(),
+            message: message.into(),
+            code,
+        }
     }
 }
 

@@ -9,7 +9,9 @@ use jiff::Timestamp;
 use laurel_core::earn::{base_points, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
 use laurel_core::{Points, Program};
-use laurel_store::{IdempotentResponse, JournalMeta, Member, MemberId, NewPurchase, RefundRecord, Tx};
+use laurel_store::{
+    IdempotentResponse, JournalMeta, Member, MemberId, NewPurchase, RefundRecord, Tx,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -48,15 +50,26 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Purchase(p) => purchase(tx, ctx, p).await.map(Outcome::Purchase),
         Command::Refund(r) => refund(tx, ctx, r).await.map(Outcome::Refund),
         Command::Redeem(r) => redeem(tx, ctx, r).await.map(Outcome::Posting),
-        Command::Adjust { request, actor } => adjust(tx, ctx, request, actor).await.map(Outcome::Posting),
-        Command::Expire { member, now } => scheduled(tx, *member, *now, Job::Expire).await.map(Outcome::Job),
-        Command::Release { member, now } => scheduled(tx, *member, *now, Job::Release).await.map(Outcome::Job),
+        Command::Adjust { request, actor } => {
+            adjust(tx, ctx, request, actor).await.map(Outcome::Posting)
+        }
+        Command::Expire { member, now } => scheduled(tx, *member, *now, Job::Expire)
+            .await
+            .map(Outcome::Job),
+        Command::Release { member, now } => scheduled(tx, *member, *now, Job::Release)
+            .await
+            .map(Outcome::Job),
     }
 }
 
 /// The first answer to `(scope, key)` if this request was seen; a conflict if the key was used
 /// for a different request.
-async fn replay<T: DeserializeOwned>(tx: &mut Tx, scope: &str, key: &str, fingerprint: &str) -> Result<Option<T>> {
+async fn replay<T: DeserializeOwned>(
+    tx: &mut Tx,
+    scope: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<T>> {
     match tx.idempotent_response(scope, key).await? {
         None => Ok(None),
         Some(seen) if seen.fingerprint == fingerprint => serde_json::from_str(&seen.response)
@@ -66,11 +79,27 @@ async fn replay<T: DeserializeOwned>(tx: &mut Tx, scope: &str, key: &str, finger
     }
 }
 
-async fn remember<T: Serialize>(tx: &mut Tx, ctx: &Context<'_>, scope: &str, key: &str, fingerprint: String, answer: &T) -> Result<()> {
-    let response = serde_json::to_string(answer).map_err(|e| EngineError::Internal(e.to_string()))?;
-    tx.store_idempotent_response(scope, key, &IdempotentResponse { fingerprint, response }, ctx.now)
-        .await
-        .map_err(Into::into)
+async fn remember<T: Serialize>(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    scope: &str,
+    key: &str,
+    fingerprint: String,
+    answer: &T,
+) -> Result<()> {
+    let response =
+        serde_json::to_string(answer).map_err(|e| EngineError::Internal(e.to_string()))?;
+    tx.store_idempotent_response(
+        scope,
+        key,
+        &IdempotentResponse {
+            fingerprint,
+            response,
+        },
+        ctx.now,
+    )
+    .await
+    .map_err(Into::into)
 }
 
 async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
@@ -87,18 +116,40 @@ async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
 }
 
 /// Posts a decision and returns the balances after it.
-async fn post(tx: &mut Tx, member: MemberId, ledger: &MemberLedger, posting: &Posting, meta: JournalMeta) -> Result<(i64, Balances, Vec<i64>)> {
+async fn post(
+    tx: &mut Tx,
+    member: MemberId,
+    ledger: &MemberLedger,
+    posting: &Posting,
+    meta: JournalMeta,
+) -> Result<(i64, Balances, Vec<i64>)> {
     let (journal, opened) = tx.post(member, posting, &meta).await?;
     metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
     let balances = Balances {
         available: (ledger.available + posting.delta(Account::MemberAvailable)).get(),
         pending: (ledger.pending + posting.delta(Account::MemberPending)).get(),
     };
-    Ok((journal.0, balances, opened.into_iter().map(|l| l.0).collect()))
+    Ok((
+        journal.0,
+        balances,
+        opened.into_iter().map(|l| l.0).collect(),
+    ))
 }
 
-fn meta(ctx: &Context<'_>, reason: impl Into<String>, reference: impl Into<String>, actor: Option<String>, effective_at: Timestamp) -> JournalMeta {
-    JournalMeta { reason: reason.into(), reference: reference.into(), actor, effective_at, posted_at: ctx.now }
+fn meta(
+    ctx: &Context<'_>,
+    reason: impl Into<String>,
+    reference: impl Into<String>,
+    actor: Option<String>,
+    effective_at: Timestamp,
+) -> JournalMeta {
+    JournalMeta {
+        reason: reason.into(),
+        reference: reference.into(),
+        actor,
+        effective_at,
+        posted_at: ctx.now,
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> EngineError {
@@ -115,13 +166,18 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     let member = lock(tx, &r.member).await?;
     let points = base_points(ctx.program, r.total).map_err(internal)?;
     let schedule = lot_schedule(ctx.program, r.occurred_at).map_err(internal)?;
-    let mut balance = Balances { available: member.available, pending: member.pending };
+    let mut balance = Balances {
+        available: member.available,
+        pending: member.pending,
+    };
     let mut status = EarnStatus::None;
     let mut lot = None;
     let mut pending_until = None;
     if points.is_positive() {
         let ledger = tx.load_ledger(member.id).await?;
-        let posting = ledger.earn(points, r.occurred_at, schedule, ctx.now).map_err(internal)?;
+        let posting = ledger
+            .earn(points, r.occurred_at, schedule, ctx.now)
+            .map_err(internal)?;
         if let Some(LotEffect::Open(new)) = posting.lots.first() {
             (status, pending_until) = match new.state {
                 LotState::Pending { until } => (EarnStatus::Pending, Some(until)),
@@ -154,7 +210,10 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         points_earned: points.get(),
         status,
         pending_until,
-        expires_at: points.is_positive().then_some(schedule.expires_at).flatten(),
+        expires_at: points
+            .is_positive()
+            .then_some(schedule.expires_at)
+            .flatten(),
         balance,
     };
     remember(tx, ctx, "purchase", &key, print, &answer).await?;
@@ -167,11 +226,20 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
     if let Some(answer) = replay(tx, "refund", &key, &print).await? {
         return Ok(answer);
     }
+    let id = laurel_store::PurchaseId(r.purchase_id);
+    let owner = tx
+        .purchase(id)
+        .await?
+        .ok_or(EngineError::UnknownPurchase(r.purchase_id))?
+        .member;
+    let member = lock(tx, &MemberRef::Id(owner.0)).await?;
+    // Read the purchase again under its member's lock: on PostgreSQL another node may have
+    // refunded it between the first read and the lock, and the stale amounts would let the
+    // refunds add up to more than was paid.
     let purchase = tx
-        .purchase(laurel_store::PurchaseId(r.purchase_id))
+        .purchase(id)
         .await?
         .ok_or(EngineError::UnknownPurchase(r.purchase_id))?;
-    let member = lock(tx, &MemberRef::Id(purchase.member.0)).await?;
     let refundable = purchase.total_minor - purchase.refunded_minor;
     let mut line_quantities = Vec::new();
     let amount_minor = match &r.scope {
@@ -179,7 +247,8 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
         RefundScope::Amount(amount) => {
             let digits = ctx.program.currency.minor_digits();
             let scaled = *amount * Decimal::from(10_i64.pow(digits));
-            i64::try_from(scaled).map_err(|_| EngineError::invalid("amount", "invalid_amount", "is out of range"))?
+            i64::try_from(scaled)
+                .map_err(|_| EngineError::invalid("amount", "invalid_amount", "is out of range"))?
         }
         RefundScope::Lines(lines) => {
             let mut value = 0_i64;
@@ -188,9 +257,19 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
                     .lines
                     .iter()
                     .find(|l| l.line_no == line_no)
-                    .ok_or_else(|| EngineError::invalid("lines", "unknown_line", format!("the purchase has no line {line_no}")))?;
+                    .ok_or_else(|| {
+                        EngineError::invalid(
+                            "lines",
+                            "unknown_line",
+                            format!("the purchase has no line {line_no}"),
+                        )
+                    })?;
                 let already = line.refunded_quantity
-                    + line_quantities.iter().filter(|(n, _)| *n == line_no).map(|(_, q)| q).sum::<i64>();
+                    + line_quantities
+                        .iter()
+                        .filter(|(n, _)| *n == line_no)
+                        .map(|(_, q)| q)
+                        .sum::<i64>();
                 if quantity > line.line.quantity - already {
                     return Err(EngineError::RefundExceedsPurchase(format!(
                         "line {line_no} has {} units left to refund, not {quantity}",
@@ -201,10 +280,17 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
                 value += quantity * line.line.unit_price_minor;
             }
             // Lines may not add up to the total (basket discounts, tax): refund their share of it.
-            let lines_total: i64 = purchase.lines.iter().map(|l| l.line.quantity * l.line.unit_price_minor).sum();
+            let lines_total: i64 = purchase
+                .lines
+                .iter()
+                .map(|l| l.line.quantity * l.line.unit_price_minor)
+                .sum();
             if lines_total > 0 {
-                let share = Decimal::from(value) * Decimal::from(purchase.total_minor) / Decimal::from(lines_total);
-                i64::try_from(share.floor()).map_err(internal)?.min(refundable)
+                let share = Decimal::from(value) * Decimal::from(purchase.total_minor)
+                    / Decimal::from(lines_total);
+                i64::try_from(share.floor())
+                    .map_err(internal)?
+                    .min(refundable)
             } else {
                 0
             }
@@ -222,14 +308,25 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
         Decimal::from(purchase.refunded_minor),
         Decimal::from(amount_minor),
     );
-    let mut balance = Balances { available: member.available, pending: member.pending };
+    let mut balance = Balances {
+        available: member.available,
+        pending: member.pending,
+    };
     let (mut reversed, mut shortfall, mut journal) = (0, 0, None);
     if points.is_positive() {
         let ledger = tx.load_ledger(member.id).await?;
-        let posting = ledger.reverse(purchase.lot, points, ctx.program.clawback).map_err(internal)?;
+        let posting = ledger
+            .reverse(purchase.lot, points, ctx.program.clawback)
+            .map_err(internal)?;
         shortfall = posting.shortfall.get();
         reversed = points.get() - shortfall;
-        let m = meta(ctx, "refund", format!("{}:{}", purchase.order_id, r.refund_id), None, ctx.now);
+        let m = meta(
+            ctx,
+            "refund",
+            format!("{}:{}", purchase.order_id, r.refund_id),
+            None,
+            ctx.now,
+        );
         let (id, after, _) = post(tx, member.id, &ledger, &posting, m).await?;
         balance = after;
         journal = Some(laurel_store::JournalId(id));
@@ -265,7 +362,10 @@ fn draws(posting: &Posting) -> Vec<Draw> {
         .lots
         .iter()
         .filter_map(|e| match e {
-            LotEffect::Draw { lot, amount } => Some(Draw { lot_id: lot.0, points: amount.get() }),
+            LotEffect::Draw { lot, amount } => Some(Draw {
+                lot_id: lot.0,
+                points: amount.get(),
+            }),
             _ => None,
         })
         .collect()
@@ -273,8 +373,18 @@ fn draws(posting: &Posting) -> Vec<Draw> {
 
 fn refused(e: LedgerError) -> EngineError {
     match e {
-        LedgerError::Insufficient { available, requested } => EngineError::InsufficientPoints { available, requested },
-        LedgerError::NonPositive(p) => EngineError::invalid("points", "invalid_amount", format!("must be above zero, got {p}")),
+        LedgerError::Insufficient {
+            available,
+            requested,
+        } => EngineError::InsufficientPoints {
+            available,
+            requested,
+        },
+        LedgerError::NonPositive(p) => EngineError::invalid(
+            "points",
+            "invalid_amount",
+            format!("must be above zero, got {p}"),
+        ),
     }
 }
 
@@ -290,12 +400,23 @@ async fn redeem(tx: &mut Tx, ctx: &Context<'_>, r: &RedeemRequest) -> Result<Pos
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);
     let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
-    let answer = PostingOutcome { entry_id, member_id: member.id.0, points: -r.points, draws: draws(&posting), balance };
+    let answer = PostingOutcome {
+        entry_id,
+        member_id: member.id.0,
+        points: -r.points,
+        draws: draws(&posting),
+        balance,
+    };
     remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
     Ok(answer)
 }
 
-async fn adjust(tx: &mut Tx, ctx: &Context<'_>, r: &AdjustRequest, actor: &str) -> Result<PostingOutcome> {
+async fn adjust(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    r: &AdjustRequest,
+    actor: &str,
+) -> Result<PostingOutcome> {
     let scope = format!("adjust:{}", r.member_id);
     let print = fingerprint(r);
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
@@ -304,15 +425,29 @@ async fn adjust(tx: &mut Tx, ctx: &Context<'_>, r: &AdjustRequest, actor: &str) 
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
     let ledger = tx.load_ledger(member.id).await?;
     let posting = if r.points > 0 {
-        let expires_at = lot_schedule(ctx.program, ctx.now).map_err(internal)?.expires_at;
+        let expires_at = lot_schedule(ctx.program, ctx.now)
+            .map_err(internal)?
+            .expires_at;
         ledger.adjust_credit(Points(r.points), ctx.now, expires_at)
     } else {
         ledger.adjust_debit(Points(-r.points))
     }
     .map_err(refused)?;
-    let m = meta(ctx, r.reason.clone(), r.idempotency_key.clone(), Some(actor.to_owned()), ctx.now);
+    let m = meta(
+        ctx,
+        r.reason.clone(),
+        r.idempotency_key.clone(),
+        Some(actor.to_owned()),
+        ctx.now,
+    );
     let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
-    let answer = PostingOutcome { entry_id, member_id: member.id.0, points: r.points, draws: draws(&posting), balance };
+    let answer = PostingOutcome {
+        entry_id,
+        member_id: member.id.0,
+        points: r.points,
+        draws: draws(&posting),
+        balance,
+    };
     remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
     Ok(answer)
 }
@@ -339,7 +474,13 @@ async fn scheduled(tx: &mut Tx, member: MemberId, now: Timestamp, job: Job) -> R
         return Ok(Points::ZERO);
     };
     let moved = posting.movements.iter().map(|m| m.amount).sum();
-    let m = JournalMeta { reason: reason.into(), reference: format!("job:{}", posting.kind.as_str()), actor: Some("scheduler".into()), effective_at: now, posted_at: now };
+    let m = JournalMeta {
+        reason: reason.into(),
+        reference: format!("job:{}", posting.kind.as_str()),
+        actor: Some("scheduler".into()),
+        effective_at: now,
+        posted_at: now,
+    };
     tx.post(member, &posting, &m).await?;
     metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
     Ok(moved)

@@ -1,10 +1,10 @@
 //! Scheduled jobs: expiry and pending release. Both are idempotent: they act only on lots that
 //! are due and still open, so a second run at the same instant finds nothing to do.
 
+use crate::Engine;
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
 use crate::execute::Outcome;
-use crate::Engine;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_store::DueWork;
@@ -51,7 +51,10 @@ impl Engine {
         };
         let mut report = JobReport::default();
         loop {
-            let members = self.store.members_with_due_lots(due, now, ROUND_MEMBERS_MAX).await?;
+            let members = self
+                .store
+                .members_with_due_lots(due, now, ROUND_MEMBERS_MAX)
+                .await?;
             if members.is_empty() {
                 return Ok(report);
             }

@@ -75,7 +75,9 @@ pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<Strin
     rand::fill(&mut secret);
     let key = format!("lrl_{}_{}", scope.as_str(), hex::encode(secret));
     let prefix = key[..16].to_owned();
-    store.insert_api_key(name, scope.as_str(), &prefix, &hash(&key), Timestamp::now()).await?;
+    store
+        .insert_api_key(name, scope.as_str(), &prefix, &hash(&key), Timestamp::now())
+        .await?;
     Ok(key)
 }
 
@@ -100,7 +102,12 @@ impl KeyCache {
             return Ok(principal.clone());
         }
         let principal = store.api_key_by_hash(&hashed).await?.and_then(|k| {
-            Some(Principal { key_id: k.id, name: k.name, scope: k.scope.parse().ok()?, prefix: k.prefix })
+            Some(Principal {
+                key_id: k.id,
+                name: k.name,
+                scope: k.scope.parse().ok()?,
+                prefix: k.prefix,
+            })
         });
         if let Ok(mut seen) = self.seen.lock() {
             if seen.len() >= CACHE_MAX {

@@ -18,10 +18,13 @@ mod writer;
 pub use error::{EngineError, Result};
 pub use jobs::{JobKind, JobReport};
 pub use keys::{Principal, Scope, UnknownScope, create_key};
-pub use laurel_store::{Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store};
+pub use laurel_store::{
+    Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store,
+};
 pub use outcomes::{Balances, Draw, EarnStatus, PostingOutcome, PurchaseOutcome, RefundOutcome};
 pub use requests::{
-    AdjustRequest, EnrollRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RefundRequest, RefundScope,
+    AdjustRequest, EnrollRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
+    RefundRequest, RefundScope,
 };
 
 use execute::Outcome;
@@ -79,7 +82,12 @@ impl Engine {
     pub fn start(store: Store, program: Program, config: EngineConfig) -> Engine {
         let program = Arc::new(program);
         let writer = writer::Writer::start(store.clone(), program.clone(), config.writers);
-        Engine { store, program, writer, keys: keys::KeyCache::default() }
+        Engine {
+            store,
+            program,
+            writer,
+            keys: keys::KeyCache::default(),
+        }
     }
 
     /// Commits what is queued and stops the write path.
@@ -105,7 +113,11 @@ impl Engine {
     /// Enrolls a member.
     pub async fn enroll(&self, request: EnrollRequest) -> Result<Member> {
         let member = commands::enroll(request, Timestamp::now())?;
-        match self.writer.submit(commands::Command::Enroll(member)).await? {
+        match self
+            .writer
+            .submit(commands::Command::Enroll(member))
+            .await?
+        {
             Outcome::Enrolled(m) => Ok(m),
             other => Err(unexpected(other)),
         }
@@ -114,7 +126,11 @@ impl Engine {
     /// Records a purchase and earns its points; the same order again answers the same.
     pub async fn purchase(&self, request: PurchaseRequest) -> Result<PurchaseOutcome> {
         let valid = commands::purchase(&self.program, request, Timestamp::now())?;
-        match self.writer.submit(commands::Command::Purchase(valid)).await? {
+        match self
+            .writer
+            .submit(commands::Command::Purchase(valid))
+            .await?
+        {
             Outcome::Purchase(p) => Ok(p),
             other => Err(unexpected(other)),
         }
@@ -141,7 +157,10 @@ impl Engine {
     /// A staff credit or debit; `actor` is recorded on the entry.
     pub async fn adjust(&self, request: AdjustRequest, actor: &str) -> Result<PostingOutcome> {
         let valid = commands::adjust(request)?;
-        let command = commands::Command::Adjust { request: valid, actor: actor.to_owned() };
+        let command = commands::Command::Adjust {
+            request: valid,
+            actor: actor.to_owned(),
+        };
         match self.writer.submit(command).await? {
             Outcome::Posting(p) => Ok(p),
             other => Err(unexpected(other)),
@@ -164,10 +183,12 @@ impl Engine {
             .member_ledger(MemberId(member_id))
             .await?
             .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
-        let value = rust_decimal::Decimal::from(ledger.available.get().max(0)) * self.program.point_value;
+        let value =
+            rust_decimal::Decimal::from(ledger.available.get().max(0)) * self.program.point_value;
         let digits = self.program.currency.minor_digits();
-        let available_value = laurel_core::Money::new(value.round_dp(digits), self.program.currency)
-            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let available_value =
+            laurel_core::Money::new(value.round_dp(digits), self.program.currency)
+                .map_err(|e| EngineError::Internal(e.to_string()))?;
         Ok(BalanceView {
             member_id,
             available: ledger.available,
@@ -178,11 +199,19 @@ impl Engine {
     }
 
     /// A page of a member's ledger, newest first.
-    pub async fn ledger(&self, member_id: i64, before: Option<i64>, limit: u32) -> Result<LedgerPage> {
+    pub async fn ledger(
+        &self,
+        member_id: i64,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<LedgerPage> {
         if self.store.member(MemberId(member_id)).await?.is_none() {
             return Err(EngineError::UnknownMember(member_id.to_string()));
         }
-        Ok(self.store.ledger_page(MemberId(member_id), before.map(JournalId), limit).await?)
+        Ok(self
+            .store
+            .ledger_page(MemberId(member_id), before.map(JournalId), limit)
+            .await?)
     }
 }
 

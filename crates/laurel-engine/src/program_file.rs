@@ -86,8 +86,12 @@ enum ClawbackName {
 
 /// Parses and validates program text; `path` is only used in messages.
 pub fn parse_program(text: &str, path: &Path) -> Result<Program, ProgramFileError> {
-    let fail = |problems: Vec<String>| ProgramFileError { path: path.to_owned(), problems };
-    let file: File = toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim_end().to_owned()]))?;
+    let fail = |problems: Vec<String>| ProgramFileError {
+        path: path.to_owned(),
+        problems,
+    };
+    let file: File =
+        toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim_end().to_owned()]))?;
     let spec = ProgramSpec {
         name: file.program.name,
         currency: file.program.currency,
@@ -102,7 +106,9 @@ pub fn parse_program(text: &str, path: &Path) -> Result<Program, ProgramFileErro
         point_value: file.points.value,
         expiry: match file.points.expiry {
             ExpirySection::Never => ExpiryPolicy::Never,
-            ExpirySection::MonthsAfterEarning { months } => ExpiryPolicy::MonthsAfterEarning(months),
+            ExpirySection::MonthsAfterEarning { months } => {
+                ExpiryPolicy::MonthsAfterEarning(months)
+            }
             ExpirySection::EndOfNextCalendarYear => ExpiryPolicy::EndOfNextCalendarYear,
         },
         pending_days: file.points.pending_days,

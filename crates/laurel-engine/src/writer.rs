@@ -43,7 +43,10 @@ impl Writer {
                 (tx, tokio::spawn(run(store.clone(), program.clone(), rx)))
             })
             .unzip();
-        Writer { shards: senders, tasks }
+        Writer {
+            shards: senders,
+            tasks,
+        }
     }
 
     /// Queues a command and waits for its committed answer.
@@ -53,12 +56,18 @@ impl Writer {
 
     /// Queues a command; the returned future resolves to its committed answer. Queue many
     /// before awaiting any to have them committed together.
-    pub async fn enqueue(&self, command: Command) -> Result<impl Future<Output = Result<Outcome>> + use<>> {
+    pub async fn enqueue(
+        &self,
+        command: Command,
+    ) -> Result<impl Future<Output = Result<Outcome>> + use<>> {
         let mut hasher = DefaultHasher::new();
         command.shard_key().hash(&mut hasher);
         let shard = &self.shards[(hasher.finish() % self.shards.len() as u64) as usize];
         let (reply, answer) = oneshot::channel();
-        shard.send(Job { command, reply }).await.map_err(|_| EngineError::Unavailable)?;
+        shard
+            .send(Job { command, reply })
+            .await
+            .map_err(|_| EngineError::Unavailable)?;
         Ok(async move { answer.await.map_err(|_| EngineError::Unavailable)? })
     }
 
@@ -91,24 +100,40 @@ async fn commit(store: &Store, program: &Program, commands: &[&Command]) -> Vec<
         attempt += 1;
         match try_commit(store, program, commands).await {
             Ok(results) => return results,
-            Err(e) if e.is_retryable() && attempt < ATTEMPTS_MAX => {
+            Err(e) if worth_retrying(&e) && attempt < ATTEMPTS_MAX => {
                 tracing::debug!(attempt, error = %e, "retrying batch");
                 tokio::time::sleep(std::time::Duration::from_millis(5 * attempt as u64)).await;
             }
             Err(e) => {
                 tracing::error!(error = %e, commands = commands.len(), "batch failed; nothing in it was committed");
-                return commands.iter().map(|_| Err(EngineError::Unavailable)).collect();
+                return commands
+                    .iter()
+                    .map(|_| Err(EngineError::Unavailable))
+                    .collect();
             }
         }
     }
 }
 
-async fn try_commit(store: &Store, program: &Program, commands: &[&Command]) -> std::result::Result<Vec<Result<Outcome>>, StoreError> {
+/// Lock conflicts clear on retry. So do unique violations: another writer (another shard, or
+/// another node) committed the same order or key first, and the retry replays its answer.
+fn worth_retrying(e: &StoreError) -> bool {
+    e.is_retryable() || e.is_unique_violation()
+}
+
+async fn try_commit(
+    store: &Store,
+    program: &Program,
+    commands: &[&Command],
+) -> std::result::Result<Vec<Result<Outcome>>, StoreError> {
     let mut tx = store.begin().await?;
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
     members.dedup();
     tx.lock_members(&mut members).await?;
-    let ctx = Context { program, now: Timestamp::now() };
+    let ctx = Context {
+        program,
+        now: Timestamp::now(),
+    };
     let mut results = Vec::with_capacity(commands.len());
     for command in commands {
         tx.savepoint().await?;
@@ -117,7 +142,7 @@ async fn try_commit(store: &Store, program: &Program, commands: &[&Command]) -> 
                 tx.release_savepoint().await?;
                 results.push(Ok(outcome));
             }
-            Err(EngineError::Store(e)) if e.is_retryable() => return Err(e),
+            Err(EngineError::Store(e)) if worth_retrying(&e) => return Err(e),
             Err(e) => {
                 tx.rollback_to_savepoint().await?;
                 if let EngineError::Store(e) = &e {

@@ -72,7 +72,12 @@ impl Store {
                     .connect(url)
                     .await?
             }
-            Backend::Postgres => options.max_connections(POSTGRES_CONNECTIONS_MAX).connect(url).await?,
+            Backend::Postgres => {
+                options
+                    .max_connections(POSTGRES_CONNECTIONS_MAX)
+                    .connect(url)
+                    .await?
+            }
         };
         Ok(Store { pool, backend })
     }

@@ -8,12 +8,18 @@ use sqlx::Row;
 
 impl Tx {
     /// The stored answer for `(scope, key)`, if the request was seen before.
-    pub async fn idempotent_response(&mut self, scope: &str, key: &str) -> Result<Option<IdempotentResponse>> {
-        let row = sqlx::query("SELECT fingerprint, response FROM idempotency WHERE scope = $1 AND idem_key = $2")
-            .bind(scope.to_owned())
-            .bind(key.to_owned())
-            .fetch_optional(&mut *self.tx)
-            .await?;
+    pub async fn idempotent_response(
+        &mut self,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>> {
+        let row = sqlx::query(
+            "SELECT fingerprint, response FROM idempotency WHERE scope = $1 AND idem_key = $2",
+        )
+        .bind(scope.to_owned())
+        .bind(key.to_owned())
+        .fetch_optional(&mut *self.tx)
+        .await?;
         row.map(|r| {
             Ok(IdempotentResponse {
                 fingerprint: r.try_get("fingerprint")?,

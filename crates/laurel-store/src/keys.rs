@@ -8,7 +8,14 @@ use sqlx::Row;
 
 impl Store {
     /// Stores a new key's hash; returns its row id.
-    pub async fn insert_api_key(&self, name: &str, scope: &str, prefix: &str, key_hash: &str, now: Timestamp) -> Result<i64> {
+    pub async fn insert_api_key(
+        &self,
+        name: &str,
+        scope: &str,
+        prefix: &str,
+        key_hash: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO api_keys (name, scope, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )

@@ -7,7 +7,9 @@ use crate::tx::Tx;
 use crate::types::{ConsistencyReport, JournalId, MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 use laurel_core::Points;
-use laurel_core::ledger::{Account, Lot, LotEffect, LotId, LotState, MemberLedger, Posting, PostingKind};
+use laurel_core::ledger::{
+    Account, Lot, LotEffect, LotId, LotState, MemberLedger, Posting, PostingKind,
+};
 use sqlx::{Any, Executor, Row};
 
 /// Who, why and when of a posting: what the core does not decide.
@@ -51,7 +53,12 @@ pub struct LedgerPage {
     pub next_cursor: Option<JournalId>,
 }
 
-async fn load_ledger<'e, E: Executor<'e, Database = Any>>(exec: E, member: MemberId, available: i64, pending: i64) -> Result<MemberLedger> {
+async fn load_ledger<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    member: MemberId,
+    available: i64,
+    pending: i64,
+) -> Result<MemberLedger> {
     let rows = sqlx::query(
         "SELECT id, remaining, earned_at, expires_at, pending_until FROM lots WHERE member_id = $1 AND remaining > 0",
     )
@@ -72,7 +79,11 @@ async fn load_ledger<'e, E: Executor<'e, Database = Any>>(exec: E, member: Membe
             state,
         });
     }
-    Ok(MemberLedger { available: Points(available), pending: Points(pending), lots })
+    Ok(MemberLedger {
+        available: Points(available),
+        pending: Points(pending),
+        lots,
+    })
 }
 
 impl Tx {
@@ -89,7 +100,12 @@ impl Tx {
     /// Stores a posting the core decided for `member`: the journal row, its balanced entries,
     /// lot changes and their moves, and the member's balances. Returns the journal id and the
     /// ids of lots it opened, in order.
-    pub async fn post(&mut self, member: MemberId, posting: &Posting, meta: &JournalMeta) -> Result<(JournalId, Vec<LotId>)> {
+    pub async fn post(
+        &mut self,
+        member: MemberId,
+        posting: &Posting,
+        meta: &JournalMeta,
+    ) -> Result<(JournalId, Vec<LotId>)> {
         let available = posting.delta(Account::MemberAvailable);
         let pending = posting.delta(Account::MemberPending);
         let journal: i64 = sqlx::query(
@@ -160,20 +176,24 @@ impl Tx {
                     (lot.0, "release", repaid.get())
                 }
             };
-            sqlx::query("INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4)")
-                .bind(journal)
-                .bind(lot)
-                .bind(kind)
-                .bind(amount)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        sqlx::query("UPDATE members SET available = available + $1, pending = pending + $2 WHERE id = $3")
-            .bind(available.get())
-            .bind(pending.get())
-            .bind(member.0)
+            sqlx::query(
+                "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(journal)
+            .bind(lot)
+            .bind(kind)
+            .bind(amount)
             .execute(&mut *self.tx)
             .await?;
+        }
+        sqlx::query(
+            "UPDATE members SET available = available + $1, pending = pending + $2 WHERE id = $3",
+        )
+        .bind(available.get())
+        .bind(pending.get())
+        .bind(member.0)
+        .execute(&mut *self.tx)
+        .await?;
         Ok((JournalId(journal), opened))
     }
 }
@@ -187,11 +207,18 @@ impl Store {
         let Some(m) = self.member(member).await? else {
             return Ok(None);
         };
-        load_ledger(&self.pool, member, m.available, m.pending).await.map(Some)
+        load_ledger(&self.pool, member, m.available, m.pending)
+            .await
+            .map(Some)
     }
 
     /// A member's postings, newest first, older than `before` when given.
-    pub async fn ledger_page(&self, member: MemberId, before: Option<JournalId>, limit: u32) -> Result<LedgerPage> {
+    pub async fn ledger_page(
+        &self,
+        member: MemberId,
+        before: Option<JournalId>,
+        limit: u32,
+    ) -> Result<LedgerPage> {
         let limit = limit.clamp(1, LEDGER_PAGE_MAX);
         let rows = sqlx::query(
             "SELECT id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at \
@@ -207,7 +234,8 @@ impl Store {
             let kind: String = row.try_get("kind")?;
             entries.push(LedgerEntry {
                 id: JournalId(row.try_get("id")?),
-                kind: PostingKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("posting kind {kind}")))?,
+                kind: PostingKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("posting kind {kind}")))?,
                 available_delta: Points(row.try_get("available_delta")?),
                 pending_delta: Points(row.try_get("pending_delta")?),
                 shortfall: Points(row.try_get("shortfall")?),
@@ -222,13 +250,25 @@ impl Store {
         }
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
-        let next_cursor = if more { entries.last().map(|e| e.id) } else { None };
-        Ok(LedgerPage { entries, next_cursor })
+        let next_cursor = if more {
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Ok(LedgerPage {
+            entries,
+            next_cursor,
+        })
     }
 
     /// Members with points due to expire (or to leave the return window) at or before `now`,
     /// at most `limit` of them: the work list of the expiry and release jobs.
-    pub async fn members_with_due_lots(&self, due: DueWork, now: Timestamp, limit: u32) -> Result<Vec<MemberId>> {
+    pub async fn members_with_due_lots(
+        &self,
+        due: DueWork,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<MemberId>> {
         let sql = match due {
             DueWork::Expiry => {
                 "SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= $1 LIMIT $2"
@@ -237,19 +277,26 @@ impl Store {
                 "SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND pending_until IS NOT NULL AND pending_until <= $1 LIMIT $2"
             }
         };
-        let rows = sqlx::query(sql).bind(micros(now)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql)
+            .bind(micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok(MemberId(r.try_get(0)?))).collect()
     }
 
     /// Sum of every program account, by account: what finance reads as issued, redeemed…
     pub async fn account_totals(&self) -> Result<Vec<(Account, Points)>> {
-        let rows = sqlx::query("SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM entries GROUP BY account")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM entries GROUP BY account",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let mut out = Vec::new();
         for row in rows {
             let name: String = row.try_get("account")?;
-            let account = Account::parse(&name).ok_or_else(|| StoreError::Corrupt(format!("account {name}")))?;
+            let account = Account::parse(&name)
+                .ok_or_else(|| StoreError::Corrupt(format!("account {name}")))?;
             out.push((account, Points(row.try_get("total")?)));
         }
         out.sort_by_key(|(a, _)| *a);
@@ -259,10 +306,14 @@ impl Store {
     /// Checks the whole ledger: every posting balances, every member's balances equal the sum
     /// of their entries and their open lots, and no lot is overdrawn. Run after tests.
     pub async fn check_consistency(&self) -> Result<ConsistencyReport> {
-        let ids = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<i64>> { rows.iter().map(|r| Ok(r.try_get(0)?)).collect() };
-        let unbalanced = sqlx::query("SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) <> 0")
-            .fetch_all(&self.pool)
-            .await?;
+        let ids = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<i64>> {
+            rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        };
+        let unbalanced = sqlx::query(
+            "SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) <> 0",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let balance = sqlx::query(
             "SELECT m.id FROM members m \
              LEFT JOIN (SELECT member_id, \
@@ -286,7 +337,10 @@ impl Store {
         let bad_lots = sqlx::query("SELECT id FROM lots WHERE remaining < 0 OR remaining > amount")
             .fetch_all(&self.pool)
             .await?;
-        let postings: i64 = sqlx::query("SELECT COUNT(*) FROM journal").fetch_one(&self.pool).await?.try_get(0)?;
+        let postings: i64 = sqlx::query("SELECT COUNT(*) FROM journal")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
         Ok(ConsistencyReport {
             unbalanced_postings: ids(unbalanced)?,
             balance_mismatches: ids(balance)?,

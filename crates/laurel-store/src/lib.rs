@@ -10,12 +10,12 @@
 
 mod connect;
 mod error;
+mod idempotency;
 mod keys;
 mod ledger;
 mod members;
 mod migrate;
 mod purchases;
-mod idempotency;
 mod tx;
 mod types;
 

@@ -48,7 +48,10 @@ const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, s
 fn member_from_row(row: &AnyRow) -> Result<Member> {
     let birthday: Option<String> = row.try_get("birthday")?;
     let birthday = birthday
-        .map(|b| b.parse::<Date>().map_err(|e| StoreError::Corrupt(format!("birthday {b}: {e}"))))
+        .map(|b| {
+            b.parse::<Date>()
+                .map_err(|e| StoreError::Corrupt(format!("birthday {b}: {e}")))
+        })
         .transpose()?;
     Ok(Member {
         id: MemberId(row.try_get("id")?),
@@ -74,7 +77,11 @@ enum Key<'a> {
     External(&'a str),
 }
 
-async fn fetch<'e, E: Executor<'e, Database = Any>>(exec: E, key: Key<'_>, lock: &str) -> Result<Option<Member>> {
+async fn fetch<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    key: Key<'_>,
+    lock: &str,
+) -> Result<Option<Member>> {
     let column = match key {
         Key::Id(_) => "id",
         Key::External(_) => "external_id",
@@ -85,7 +92,11 @@ async fn fetch<'e, E: Executor<'e, Database = Any>>(exec: E, key: Key<'_>, lock:
         Key::Id(id) => q.bind(id.0),
         Key::External(ext) => q.bind(ext.to_owned()),
     };
-    q.fetch_optional(exec).await?.as_ref().map(member_from_row).transpose()
+    q.fetch_optional(exec)
+        .await?
+        .as_ref()
+        .map(member_from_row)
+        .transpose()
 }
 
 impl Store {
@@ -116,12 +127,18 @@ impl Tx {
         .bind(micros(member.enrolled_at))
         .fetch_optional(&mut *self.tx)
         .await?;
-        row.map(|r| r.try_get::<i64, _>(0).map(MemberId)).transpose().map_err(Into::into)
+        row.map(|r| r.try_get::<i64, _>(0).map(MemberId))
+            .transpose()
+            .map_err(Into::into)
     }
 
     /// A member by id or external id, locked until the transaction ends so that concurrent
     /// writers (other API nodes on PostgreSQL) post to one member one at a time.
-    pub async fn lock_member(&mut self, id: Option<MemberId>, external_id: Option<&str>) -> Result<Option<Member>> {
+    pub async fn lock_member(
+        &mut self,
+        id: Option<MemberId>,
+        external_id: Option<&str>,
+    ) -> Result<Option<Member>> {
         let lock = match self.backend {
             // SQLite's write transaction already holds the database's single write lock.
             crate::Backend::Sqlite => "",

@@ -9,7 +9,8 @@ use crate::types::micros;
 use sqlx::{AssertSqlSafe, Executor};
 
 /// (version, name, SQL) of every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let id = match backend {
@@ -32,21 +33,26 @@ impl Store {
         let mut applied = 0;
         for &(version, name, sql) in MIGRATIONS {
             let mut tx = self.begin().await?;
-            let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM laurel_migrations WHERE version = $1")
-                .bind(version)
-                .fetch_optional(&mut *tx.tx)
-                .await?;
+            let done: Option<(i64,)> =
+                sqlx::query_as("SELECT version FROM laurel_migrations WHERE version = $1")
+                    .bind(version)
+                    .fetch_optional(&mut *tx.tx)
+                    .await?;
             if done.is_some() {
                 continue;
             }
             tracing::info!(version, name, "applying migration");
-            tx.tx.execute(AssertSqlSafe(dialect(sql, self.backend))).await?;
-            sqlx::query("INSERT INTO laurel_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(version)
-                .bind(name)
-                .bind(micros(jiff::Timestamp::now()))
-                .execute(&mut *tx.tx)
+            tx.tx
+                .execute(AssertSqlSafe(dialect(sql, self.backend)))
                 .await?;
+            sqlx::query(
+                "INSERT INTO laurel_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(version)
+            .bind(name)
+            .bind(micros(jiff::Timestamp::now()))
+            .execute(&mut *tx.tx)
+            .await?;
             tx.commit().await?;
             applied += 1;
         }

@@ -128,7 +128,10 @@ fn purchase_from_row(row: &AnyRow) -> Result<Purchase> {
     })
 }
 
-async fn fetch_purchase(conn: &mut sqlx::AnyConnection, id: PurchaseId) -> Result<Option<Purchase>> {
+async fn fetch_purchase(
+    conn: &mut sqlx::AnyConnection,
+    id: PurchaseId,
+) -> Result<Option<Purchase>> {
     let Some(row) = sqlx::query(
         "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
          points_reversed, lot_id, occurred_at FROM purchases WHERE id = $1",
@@ -144,7 +147,10 @@ async fn fetch_purchase(conn: &mut sqlx::AnyConnection, id: PurchaseId) -> Resul
     Ok(Some(purchase))
 }
 
-async fn fetch_lines<'e, E: Executor<'e, Database = Any>>(exec: E, id: PurchaseId) -> Result<Vec<PurchaseLine>> {
+async fn fetch_lines<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    id: PurchaseId,
+) -> Result<Vec<PurchaseLine>> {
     let rows = sqlx::query(
         "SELECT line_no, sku, category, quantity, unit_price_minor, refunded_quantity FROM purchase_lines \
          WHERE purchase_id = $1 ORDER BY line_no",
@@ -222,7 +228,11 @@ impl Tx {
 
     /// Records a refund and what it changed on the purchase: amount and points so far, and
     /// the quantities refunded per line (`(line_no, quantity)`).
-    pub async fn record_refund(&mut self, refund: &RefundRecord, line_quantities: &[(i64, i64)]) -> Result<()> {
+    pub async fn record_refund(
+        &mut self,
+        refund: &RefundRecord,
+        line_quantities: &[(i64, i64)],
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO refunds (purchase_id, refund_id, amount_minor, points_reversed, shortfall, journal_id, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",

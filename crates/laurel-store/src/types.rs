@@ -69,7 +69,8 @@ pub(crate) fn micros(ts: Timestamp) -> i64 {
 
 /// Reads a stored instant back.
 pub(crate) fn instant(micros: i64) -> Result<Timestamp> {
-    Timestamp::from_microsecond(micros).map_err(|e| StoreError::Corrupt(format!("timestamp {micros}: {e}")))
+    Timestamp::from_microsecond(micros)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {micros}: {e}")))
 }
 
 /// Reads an optional stored instant back.

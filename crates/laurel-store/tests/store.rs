@@ -10,8 +10,8 @@ use laurel_core::earn::LotSchedule;
 use laurel_core::ledger::{Account, LotId, LotState, MemberLedger, Posting, PostingKind};
 use laurel_core::{ClawbackPolicy, Points};
 use laurel_store::{
-    Backend, DueWork, IdempotentResponse, JournalId, JournalMeta, MemberId, NewMember, NewPurchase, NewPurchaseLine,
-    PurchaseId, RefundRecord, Store, StoreError, Tx,
+    Backend, DueWork, IdempotentResponse, JournalId, JournalMeta, MemberId, NewMember, NewPurchase,
+    NewPurchaseLine, PurchaseId, RefundRecord, Store, StoreError, Tx,
 };
 use laurel_testkit::TestDb;
 
@@ -22,16 +22,27 @@ use laurel_testkit::TestDb;
 /// Connects to a fresh test database and migrates it; the first migration run must apply
 /// every migration.
 async fn open(db: &TestDb) -> Store {
-    let store = Store::connect(&db.url).await.unwrap_or_else(|e| panic!("connect {}: {e}", db.url));
-    let applied = store.migrate().await.unwrap_or_else(|e| panic!("migrate {}: {e}", db.url));
-    assert!(applied > 0, "a fresh database must get its migrations applied");
+    let store = Store::connect(&db.url)
+        .await
+        .unwrap_or_else(|e| panic!("connect {}: {e}", db.url));
+    let applied = store
+        .migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrate {}: {e}", db.url));
+    assert!(
+        applied > 0,
+        "a fresh database must get its migrations applied"
+    );
     store
 }
 
 /// Asserts the whole ledger is consistent, naming the backend when it is not.
 async fn assert_consistent(name: &str, store: &Store) -> i64 {
     let report = store.check_consistency().await.unwrap();
-    assert!(report.is_consistent(), "[{name}] inconsistent ledger: {report:?}");
+    assert!(
+        report.is_consistent(),
+        "[{name}] inconsistent ledger: {report:?}"
+    );
     report.postings
 }
 
@@ -59,7 +70,11 @@ fn new_member(external_id: &str) -> NewMember {
 /// Enrolls a member in its own committed transaction.
 async fn enroll(store: &Store, external_id: &str) -> MemberId {
     let mut tx = store.begin().await.unwrap();
-    let id = tx.insert_member(&new_member(external_id)).await.unwrap().expect("new external id");
+    let id = tx
+        .insert_member(&new_member(external_id))
+        .await
+        .unwrap()
+        .expect("new external id");
     tx.commit().await.unwrap();
     id
 }
@@ -75,7 +90,12 @@ fn meta(reason: &str, reference: &str, at: Timestamp) -> JournalMeta {
 }
 
 /// Posts one decision in its own committed transaction; returns the journal id and opened lots.
-async fn post_one(store: &Store, member: MemberId, posting: &Posting, meta: &JournalMeta) -> (JournalId, Vec<LotId>) {
+async fn post_one(
+    store: &Store,
+    member: MemberId,
+    posting: &Posting,
+    meta: &JournalMeta,
+) -> (JournalId, Vec<LotId>) {
     let mut tx = store.begin().await.unwrap();
     let out = tx.post(member, posting, meta).await.unwrap();
     tx.commit().await.unwrap();
@@ -85,7 +105,10 @@ async fn post_one(store: &Store, member: MemberId, posting: &Posting, meta: &Jou
 /// Reads a member's ledger through a write transaction (the engine's way), then rolls back.
 async fn load(store: &Store, member: MemberId) -> MemberLedger {
     let mut tx = store.begin().await.unwrap();
-    tx.lock_member(Some(member), None).await.unwrap().expect("member exists");
+    tx.lock_member(Some(member), None)
+        .await
+        .unwrap()
+        .expect("member exists");
     let ledger = tx.load_ledger(member).await.unwrap();
     tx.rollback().await.unwrap();
     ledger
@@ -103,10 +126,22 @@ fn sorted(mut ledger: MemberLedger) -> MemberLedger {
 
 #[test]
 fn backend_is_recognised_from_the_url_and_other_urls_are_refused() {
-    assert_eq!(Backend::from_url("sqlite://x.db?mode=rwc").unwrap(), Backend::Sqlite);
-    assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
-    assert_eq!(Backend::from_url("postgresql://u@h/db").unwrap(), Backend::Postgres);
-    assert!(matches!(Backend::from_url("mysql://u@h/db"), Err(StoreError::UnsupportedUrl(_))));
+    assert_eq!(
+        Backend::from_url("sqlite://x.db?mode=rwc").unwrap(),
+        Backend::Sqlite
+    );
+    assert_eq!(
+        Backend::from_url("postgres://u@h/db").unwrap(),
+        Backend::Postgres
+    );
+    assert_eq!(
+        Backend::from_url("postgresql://u@h/db").unwrap(),
+        Backend::Postgres
+    );
+    assert!(matches!(
+        Backend::from_url("mysql://u@h/db"),
+        Err(StoreError::UnsupportedUrl(_))
+    ));
 }
 
 #[tokio::test]
@@ -116,9 +151,21 @@ async fn migrate_is_idempotent_a_second_run_applies_nothing() {
         assert_eq!(store.migrate().await.unwrap(), 0, "[{name}] second migrate");
         // A second connection (another process, another node) sees a migrated schema too.
         let other = Store::connect(&db.url).await.unwrap();
-        assert_eq!(other.migrate().await.unwrap(), 0, "[{name}] migrate from another pool");
-        assert_eq!(assert_consistent(name, &store).await, 0, "[{name}] empty ledger");
-        let expected = if name == "sqlite" { Backend::Sqlite } else { Backend::Postgres };
+        assert_eq!(
+            other.migrate().await.unwrap(),
+            0,
+            "[{name}] migrate from another pool"
+        );
+        assert_eq!(
+            assert_consistent(name, &store).await,
+            0,
+            "[{name}] empty ledger"
+        );
+        let expected = if name == "sqlite" {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
         assert_eq!(store.backend(), expected);
     }
 }
@@ -133,21 +180,43 @@ async fn enrolled_member_reads_back_with_its_profile_and_zero_balances() {
         let store = open(&db).await;
         let id = enroll(&store, "cust-1").await;
         let by_id = store.member(id).await.unwrap().expect("by id");
-        let by_ext = store.member_by_external_id("cust-1").await.unwrap().expect("by external id");
+        let by_ext = store
+            .member_by_external_id("cust-1")
+            .await
+            .unwrap()
+            .expect("by external id");
         assert_eq!(by_id, by_ext, "[{name}]");
         assert_eq!(by_id.id, id);
-        assert_eq!(by_id.profile, new_member("cust-1"), "[{name}] profile round trip");
+        assert_eq!(
+            by_id.profile,
+            new_member("cust-1"),
+            "[{name}] profile round trip"
+        );
         assert_eq!(by_id.status, "active");
         assert_eq!((by_id.available, by_id.pending), (0, 0));
-        assert!(store.member(MemberId(id.0 + 1000)).await.unwrap().is_none(), "[{name}]");
-        assert!(store.member_by_external_id("nobody").await.unwrap().is_none(), "[{name}]");
+        assert!(
+            store.member(MemberId(id.0 + 1000)).await.unwrap().is_none(),
+            "[{name}]"
+        );
+        assert!(
+            store
+                .member_by_external_id("nobody")
+                .await
+                .unwrap()
+                .is_none(),
+            "[{name}]"
+        );
         // A member with only the required fields round-trips its NULLs.
         let mut bare = new_member("cust-2");
         (bare.email, bare.phone, bare.name, bare.birthday) = (None, None, None, None);
         let mut tx = store.begin().await.unwrap();
         let bare_id = tx.insert_member(&bare).await.unwrap().unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(store.member(bare_id).await.unwrap().unwrap().profile, bare, "[{name}]");
+        assert_eq!(
+            store.member(bare_id).await.unwrap().unwrap().profile,
+            bare,
+            "[{name}]"
+        );
     }
 }
 
@@ -160,13 +229,25 @@ async fn enrolling_a_duplicate_external_id_returns_none_and_writes_nothing() {
         other.email = Some("someone-else@example.com".into());
         other.name = Some("李四".into());
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(tx.insert_member(&other).await.unwrap(), None, "[{name}] duplicate must be refused");
+        assert_eq!(
+            tx.insert_member(&other).await.unwrap(),
+            None,
+            "[{name}] duplicate must be refused"
+        );
         // The transaction is still usable after the refusal (no aborted PostgreSQL transaction).
-        let next = tx.insert_member(&new_member("next")).await.unwrap().expect("fresh id in same tx");
+        let next = tx
+            .insert_member(&new_member("next"))
+            .await
+            .unwrap()
+            .expect("fresh id in same tx");
         tx.commit().await.unwrap();
         let stored = store.member_by_external_id("dup").await.unwrap().unwrap();
         assert_eq!(stored.id, first, "[{name}]");
-        assert_eq!(stored.profile, new_member("dup"), "[{name}] the first profile must be untouched");
+        assert_eq!(
+            stored.profile,
+            new_member("dup"),
+            "[{name}] the first profile must be untouched"
+        );
         assert!(store.member(next).await.unwrap().is_some());
         assert_ne!(next, first);
         assert_consistent(name, &store).await;
@@ -180,13 +261,41 @@ async fn lock_member_finds_by_id_or_external_id_and_none_for_unknown() {
         let a = enroll(&store, "a").await;
         let b = enroll(&store, "b").await;
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(tx.lock_member(Some(a), None).await.unwrap().unwrap().id, a, "[{name}]");
-        assert_eq!(tx.lock_member(None, Some("b")).await.unwrap().unwrap().id, b, "[{name}]");
+        assert_eq!(
+            tx.lock_member(Some(a), None).await.unwrap().unwrap().id,
+            a,
+            "[{name}]"
+        );
+        assert_eq!(
+            tx.lock_member(None, Some("b")).await.unwrap().unwrap().id,
+            b,
+            "[{name}]"
+        );
         // The id wins over the external id when both are given.
-        assert_eq!(tx.lock_member(Some(a), Some("b")).await.unwrap().unwrap().id, a, "[{name}]");
-        assert!(tx.lock_member(None, Some("zzz")).await.unwrap().is_none(), "[{name}]");
-        assert!(tx.lock_member(Some(MemberId(9_999)), None).await.unwrap().is_none(), "[{name}]");
-        assert!(tx.lock_member(None, None).await.unwrap().is_none(), "[{name}]");
+        assert_eq!(
+            tx.lock_member(Some(a), Some("b"))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            a,
+            "[{name}]"
+        );
+        assert!(
+            tx.lock_member(None, Some("zzz")).await.unwrap().is_none(),
+            "[{name}]"
+        );
+        assert!(
+            tx.lock_member(Some(MemberId(9_999)), None)
+                .await
+                .unwrap()
+                .is_none(),
+            "[{name}]"
+        );
+        assert!(
+            tx.lock_member(None, None).await.unwrap().is_none(),
+            "[{name}]"
+        );
         let mut ids = vec![b, MemberId(9_999), a];
         tx.lock_members(&mut ids).await.unwrap();
         tx.lock_members(&mut []).await.unwrap();
@@ -211,22 +320,42 @@ async fn post_and_compare(
     let (journal, opened) = post_one(store, member, posting, &meta(step, step, t0())).await;
     let mut ids = opened.into_iter();
     model
-        .apply(posting, || ids.next().expect("store opened as many lots as the posting"))
+        .apply(posting, || {
+            ids.next()
+                .expect("store opened as many lots as the posting")
+        })
         .unwrap_or_else(|e| panic!("[{name}] {step}: model rejects posting: {e}"));
-    assert!(ids.next().is_none(), "[{name}] {step}: store opened more lots than the posting");
+    assert!(
+        ids.next().is_none(),
+        "[{name}] {step}: store opened more lots than the posting"
+    );
     let stored = sorted(load(store, member).await);
-    assert_eq!(stored, sorted(model.clone()), "[{name}] {step}: stored ledger differs from model");
+    assert_eq!(
+        stored,
+        sorted(model.clone()),
+        "[{name}] {step}: stored ledger differs from model"
+    );
     let via_store = sorted(store.member_ledger(member).await.unwrap().expect("member"));
-    assert_eq!(via_store, stored, "[{name}] {step}: read path differs from write path");
+    assert_eq!(
+        via_store, stored,
+        "[{name}] {step}: read path differs from write path"
+    );
     let m = store.member(member).await.unwrap().unwrap();
-    assert_eq!((m.available, m.pending), (model.available.get(), model.pending.get()), "[{name}] {step}");
+    assert_eq!(
+        (m.available, m.pending),
+        (model.available.get(), model.pending.get()),
+        "[{name}] {step}"
+    );
     let report = store.check_consistency().await.unwrap();
     assert!(report.is_consistent(), "[{name}] {step}: {report:?}");
     journal
 }
 
 fn schedule(pending_until: Option<Timestamp>, expires_at: Option<Timestamp>) -> LotSchedule {
-    LotSchedule { pending_until, expires_at }
+    LotSchedule {
+        pending_until,
+        expires_at,
+    }
 }
 
 #[tokio::test]
@@ -235,7 +364,11 @@ async fn stored_postings_load_back_equal_to_applying_them_in_memory() {
         let store = open(&db).await;
         let member = enroll(&store, "ledger").await;
         let mut model = load(&store, member).await;
-        assert_eq!(model, MemberLedger::default(), "[{name}] a new member has an empty ledger");
+        assert_eq!(
+            model,
+            MemberLedger::default(),
+            "[{name}] a new member has an empty ledger"
+        );
         let now = t0();
 
         // Four earnings: available, short-lived, pending, medium-lived.
@@ -244,7 +377,15 @@ async fn stored_postings_load_back_equal_to_applying_them_in_memory() {
         let a = post_and_compare(name, &store, member, &mut model, &earn_a, "earn available").await;
         let short = schedule(None, Some(now + days(10)));
         let earn_b = model.earn(Points(30), now + days(1), short, now).unwrap();
-        post_and_compare(name, &store, member, &mut model, &earn_b, "earn short-lived").await;
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &earn_b,
+            "earn short-lived",
+        )
+        .await;
         let pending = schedule(Some(now + days(30)), Some(now + days(365)));
         let earn_p = model.earn(Points(50), now, pending, now).unwrap();
         assert!(matches!(
@@ -254,7 +395,15 @@ async fn stored_postings_load_back_equal_to_applying_them_in_memory() {
         post_and_compare(name, &store, member, &mut model, &earn_p, "earn pending").await;
         let medium = schedule(None, Some(now + days(20)));
         let earn_c = model.earn(Points(25), now + days(2), medium, now).unwrap();
-        post_and_compare(name, &store, member, &mut model, &earn_c, "earn medium-lived").await;
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &earn_c,
+            "earn medium-lived",
+        )
+        .await;
         assert_eq!((model.available, model.pending), (Points(155), Points(50)));
 
         // Redeeming draws soonest-expiring lots first: all of the 30, then 10 of the 25.
@@ -272,12 +421,29 @@ async fn stored_postings_load_back_equal_to_applying_them_in_memory() {
         assert!(model.release(now + days(29)).is_none());
         let release = model.release(now + days(30)).unwrap();
         post_and_compare(name, &store, member, &mut model, &release, "release").await;
-        assert_eq!((model.available, model.pending), (Points(150), Points::ZERO));
+        assert_eq!(
+            (model.available, model.pending),
+            (Points(150), Points::ZERO)
+        );
 
         // A refund takes back 20 from the lot of the first earning.
-        let a_lot = model.lots.iter().find(|l| l.remaining == Points(100)).map(|l| l.id);
-        let reverse = model.reverse(a_lot, Points(20), ClawbackPolicy::CapAtZero).unwrap();
-        post_and_compare(name, &store, member, &mut model, &reverse, "reverse from source lot").await;
+        let a_lot = model
+            .lots
+            .iter()
+            .find(|l| l.remaining == Points(100))
+            .map(|l| l.id);
+        let reverse = model
+            .reverse(a_lot, Points(20), ClawbackPolicy::CapAtZero)
+            .unwrap();
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &reverse,
+            "reverse from source lot",
+        )
+        .await;
 
         // Staff credit and debit.
         let credit = model.adjust_credit(Points(7), now, None).unwrap();
@@ -287,32 +453,82 @@ async fn stored_postings_load_back_equal_to_applying_them_in_memory() {
         assert_eq!(model.available, Points(135));
 
         // Cap-at-zero reversal beyond the balance: stops at zero and records the shortfall.
-        let capped = model.reverse(None, Points(150), ClawbackPolicy::CapAtZero).unwrap();
+        let capped = model
+            .reverse(None, Points(150), ClawbackPolicy::CapAtZero)
+            .unwrap();
         assert_eq!(capped.shortfall, Points(15));
-        let capped_id = post_and_compare(name, &store, member, &mut model, &capped, "capped reverse").await;
+        let capped_id =
+            post_and_compare(name, &store, member, &mut model, &capped, "capped reverse").await;
         assert_eq!(model.available, Points::ZERO);
 
         // Allow-negative reversal takes the balance below zero...
-        let negative = model.reverse(None, Points(40), ClawbackPolicy::AllowNegative).unwrap();
-        post_and_compare(name, &store, member, &mut model, &negative, "negative reverse").await;
+        let negative = model
+            .reverse(None, Points(40), ClawbackPolicy::AllowNegative)
+            .unwrap();
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &negative,
+            "negative reverse",
+        )
+        .await;
         assert_eq!(model.available, Points(-40));
         // ...an available earning repays part of the debt (its lot opens with what is left)...
-        let repay = model.earn(Points(10), now, schedule(None, None), now).unwrap();
-        post_and_compare(name, &store, member, &mut model, &repay, "earn while negative").await;
+        let repay = model
+            .earn(Points(10), now, schedule(None, None), now)
+            .unwrap();
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &repay,
+            "earn while negative",
+        )
+        .await;
         assert_eq!(model.available, Points(-30));
         // ...and a pending earning released later repays the rest.
-        let later = model.earn(Points(45), now, schedule(Some(now + days(40)), None), now).unwrap();
-        post_and_compare(name, &store, member, &mut model, &later, "pending while negative").await;
+        let later = model
+            .earn(Points(45), now, schedule(Some(now + days(40)), None), now)
+            .unwrap();
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &later,
+            "pending while negative",
+        )
+        .await;
         let repaid = model.release(now + days(40)).unwrap();
-        post_and_compare(name, &store, member, &mut model, &repaid, "release repaying debt").await;
+        post_and_compare(
+            name,
+            &store,
+            member,
+            &mut model,
+            &repaid,
+            "release repaying debt",
+        )
+        .await;
         assert_eq!((model.available, model.pending), (Points(15), Points::ZERO));
 
         // Double entry over everything: the program accounts and member accounts sum to zero.
         let totals = store.account_totals().await.unwrap();
         let net: Points = totals.iter().map(|(_, p)| *p).sum();
         assert_eq!(net, Points::ZERO, "[{name}] totals {totals:?}");
-        let of = |account: Account| totals.iter().find(|(a, _)| *a == account).map_or(Points::ZERO, |(_, p)| *p);
-        assert_eq!(of(Account::Issued), Points(-(100 + 30 + 50 + 25 + 10 + 45)), "[{name}]");
+        let of = |account: Account| {
+            totals
+                .iter()
+                .find(|(a, _)| *a == account)
+                .map_or(Points::ZERO, |(_, p)| *p)
+        };
+        assert_eq!(
+            of(Account::Issued),
+            Points(-(100 + 30 + 50 + 25 + 10 + 45)),
+            "[{name}]"
+        );
         assert_eq!(of(Account::Redeemed), Points(40), "[{name}]");
         assert_eq!(of(Account::Expired), Points(15), "[{name}]");
         assert_eq!(of(Account::Reversed), Points(20 + 135 + 40), "[{name}]");
@@ -327,7 +543,10 @@ async fn stored_postings_load_back_equal_to_applying_them_in_memory() {
         assert_eq!(capped_entry.shortfall, Points(15));
         assert_eq!(capped_entry.available_delta, Points(-135));
         let first = page.entries.iter().find(|e| e.id == a).unwrap();
-        assert_eq!((first.kind, first.available_delta, first.pending_delta), (PostingKind::Earn, Points(100), Points::ZERO));
+        assert_eq!(
+            (first.kind, first.available_delta, first.pending_delta),
+            (PostingKind::Earn, Points(100), Points::ZERO)
+        );
         assert_eq!(assert_consistent(name, &store).await, 15);
     }
 }
@@ -338,20 +557,60 @@ async fn postings_of_one_member_leave_other_members_untouched() {
         let store = open(&db).await;
         let a = enroll(&store, "a").await;
         let b = enroll(&store, "b").await;
-        let earn = MemberLedger::default().earn(Points(60), t0(), schedule(None, None), t0()).unwrap();
+        let earn = MemberLedger::default()
+            .earn(Points(60), t0(), schedule(None, None), t0())
+            .unwrap();
         let mut tx = store.begin().await.unwrap();
-        tx.post(a, &earn, &meta("purchase", "o-1", t0())).await.unwrap();
-        tx.post(b, &earn, &meta("purchase", "o-2", t0())).await.unwrap();
+        tx.post(a, &earn, &meta("purchase", "o-1", t0()))
+            .await
+            .unwrap();
+        tx.post(b, &earn, &meta("purchase", "o-2", t0()))
+            .await
+            .unwrap();
         let a_ledger = tx.load_ledger(a).await.unwrap();
         let redeem = a_ledger.redeem(Points(60)).unwrap();
-        tx.post(a, &redeem, &meta("redeem", "r-1", t0())).await.unwrap();
+        tx.post(a, &redeem, &meta("redeem", "r-1", t0()))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(store.member(a).await.unwrap().unwrap().available, 0, "[{name}]");
-        assert_eq!(store.member(b).await.unwrap().unwrap().available, 60, "[{name}]");
-        assert!(store.member_ledger(a).await.unwrap().unwrap().lots.is_empty(), "[{name}] closed lots are not loaded");
-        assert_eq!(store.member_ledger(b).await.unwrap().unwrap().lots.len(), 1, "[{name}]");
-        assert!(store.member_ledger(MemberId(9_999)).await.unwrap().is_none(), "[{name}]");
-        assert_eq!(store.ledger_page(b, None, 10).await.unwrap().entries.len(), 1, "[{name}]");
+        assert_eq!(
+            store.member(a).await.unwrap().unwrap().available,
+            0,
+            "[{name}]"
+        );
+        assert_eq!(
+            store.member(b).await.unwrap().unwrap().available,
+            60,
+            "[{name}]"
+        );
+        assert!(
+            store
+                .member_ledger(a)
+                .await
+                .unwrap()
+                .unwrap()
+                .lots
+                .is_empty(),
+            "[{name}] closed lots are not loaded"
+        );
+        assert_eq!(
+            store.member_ledger(b).await.unwrap().unwrap().lots.len(),
+            1,
+            "[{name}]"
+        );
+        assert!(
+            store
+                .member_ledger(MemberId(9_999))
+                .await
+                .unwrap()
+                .is_none(),
+            "[{name}]"
+        );
+        assert_eq!(
+            store.ledger_page(b, None, 10).await.unwrap().entries.len(),
+            1,
+            "[{name}]"
+        );
         assert_eq!(assert_consistent(name, &store).await, 3);
     }
 }
@@ -369,46 +628,93 @@ async fn ledger_page_is_newest_first_with_a_cursor_until_the_last_page() {
         let mut ids = Vec::new();
         for i in 0..5_i64 {
             let ledger = load(&store, member).await;
-            let posting = ledger.earn(Points(10 + i), t0(), schedule(None, None), t0()).unwrap();
-            let mut m = meta(&format!("reason {i}"), &format!("order-{i}"), t0() + days(i));
+            let posting = ledger
+                .earn(Points(10 + i), t0(), schedule(None, None), t0())
+                .unwrap();
+            let mut m = meta(
+                &format!("reason {i}"),
+                &format!("order-{i}"),
+                t0() + days(i),
+            );
             m.actor = (i % 2 == 0).then(|| format!("key-{i}"));
             m.posted_at = t0() + days(i) + SignedDuration::from_micros(123_456);
             let (id, _) = post_one(&store, member, &posting, &m).await;
             ids.push((id, m, 10 + i));
             // Interleave another member's postings: they must never show up.
-            let noise = load(&store, other).await.earn(Points(1), t0(), schedule(None, None), t0()).unwrap();
+            let noise = load(&store, other)
+                .await
+                .earn(Points(1), t0(), schedule(None, None), t0())
+                .unwrap();
             post_one(&store, other, &noise, &meta("noise", "noise", t0())).await;
         }
         let newest_first: Vec<JournalId> = ids.iter().rev().map(|(id, _, _)| *id).collect();
 
         let page1 = store.ledger_page(member, None, 2).await.unwrap();
-        assert_eq!(page1.entries.iter().map(|e| e.id).collect::<Vec<_>>(), newest_first[0..2], "[{name}]");
-        assert_eq!(page1.next_cursor, Some(newest_first[1]), "[{name}] cursor is the last entry shown");
-        let page2 = store.ledger_page(member, page1.next_cursor, 2).await.unwrap();
-        assert_eq!(page2.entries.iter().map(|e| e.id).collect::<Vec<_>>(), newest_first[2..4], "[{name}]");
-        let page3 = store.ledger_page(member, page2.next_cursor, 2).await.unwrap();
-        assert_eq!(page3.entries.iter().map(|e| e.id).collect::<Vec<_>>(), newest_first[4..5], "[{name}]");
-        assert_eq!(page3.next_cursor, None, "[{name}] the last page has no cursor");
+        assert_eq!(
+            page1.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
+            newest_first[0..2],
+            "[{name}]"
+        );
+        assert_eq!(
+            page1.next_cursor,
+            Some(newest_first[1]),
+            "[{name}] cursor is the last entry shown"
+        );
+        let page2 = store
+            .ledger_page(member, page1.next_cursor, 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            page2.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
+            newest_first[2..4],
+            "[{name}]"
+        );
+        let page3 = store
+            .ledger_page(member, page2.next_cursor, 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            page3.entries.iter().map(|e| e.id).collect::<Vec<_>>(),
+            newest_first[4..5],
+            "[{name}]"
+        );
+        assert_eq!(
+            page3.next_cursor, None,
+            "[{name}] the last page has no cursor"
+        );
 
         // A limit equal to what is left gives no cursor; a limit of 0 is raised to 1.
         let exact = store.ledger_page(member, None, 5).await.unwrap();
         assert_eq!(exact.entries.len(), 5, "[{name}]");
-        assert_eq!(exact.next_cursor, None, "[{name}] no older entries, no cursor");
+        assert_eq!(
+            exact.next_cursor, None,
+            "[{name}] no older entries, no cursor"
+        );
         let one = store.ledger_page(member, None, 0).await.unwrap();
         assert_eq!(one.entries.len(), 1, "[{name}]");
         assert_eq!(one.next_cursor, Some(newest_first[0]), "[{name}]");
         let huge = store.ledger_page(member, None, u32::MAX).await.unwrap();
-        assert_eq!(huge.entries.len(), 5, "[{name}] limit is clamped, not rejected");
+        assert_eq!(
+            huge.entries.len(),
+            5,
+            "[{name}] limit is clamped, not rejected"
+        );
 
         // Every field of an entry round-trips, including microseconds and NULL actors.
         for entry in &exact.entries {
             let (_, m, points) = ids.iter().find(|(id, _, _)| *id == entry.id).unwrap();
             assert_eq!(&entry.meta, m, "[{name}] meta of {:?}", entry.id);
             assert_eq!(entry.kind, PostingKind::Earn);
-            assert_eq!((entry.available_delta, entry.pending_delta, entry.shortfall), (Points(*points), Points::ZERO, Points::ZERO));
+            assert_eq!(
+                (entry.available_delta, entry.pending_delta, entry.shortfall),
+                (Points(*points), Points::ZERO, Points::ZERO)
+            );
         }
         let empty = store.ledger_page(MemberId(9_999), None, 10).await.unwrap();
-        assert!(empty.entries.is_empty() && empty.next_cursor.is_none(), "[{name}]");
+        assert!(
+            empty.entries.is_empty() && empty.next_cursor.is_none(),
+            "[{name}]"
+        );
         assert_consistent(name, &store).await;
     }
 }
@@ -425,7 +731,10 @@ async fn members_with_due_lots_finds_exactly_the_due_members() {
         let earn = |member: MemberId, points: i64, s: LotSchedule| {
             let store = store.clone();
             async move {
-                let posting = load(&store, member).await.earn(Points(points), now, s, now).unwrap();
+                let posting = load(&store, member)
+                    .await
+                    .earn(Points(points), now, s, now)
+                    .unwrap();
                 post_one(&store, member, &posting, &meta("earn", "x", now)).await;
             }
         };
@@ -443,7 +752,12 @@ async fn members_with_due_lots_finds_exactly_the_due_members() {
         let pending = enroll(&store, "pending-day-5").await;
         earn(pending, 10, schedule(Some(now + days(5)), None)).await;
         let pending_day9 = enroll(&store, "pending-day-9-expires-day-10").await;
-        earn(pending_day9, 10, schedule(Some(now + days(9)), Some(now + days(10)))).await;
+        earn(
+            pending_day9,
+            10,
+            schedule(Some(now + days(9)), Some(now + days(10))),
+        )
+        .await;
 
         let due = |work: DueWork, at: Timestamp, limit: u32| {
             let store = store.clone();
@@ -455,28 +769,74 @@ async fn members_with_due_lots_finds_exactly_the_due_members() {
         };
         let mut expect_day10 = vec![expires_day10, pending_day9];
         expect_day10.sort();
-        assert_eq!(due(DueWork::Expiry, now + days(9), 100).await, vec![], "[{name}] nothing due before day 10");
-        assert_eq!(due(DueWork::Expiry, now + days(10), 100).await, expect_day10, "[{name}] due at the instant itself");
+        assert_eq!(
+            due(DueWork::Expiry, now + days(9), 100).await,
+            vec![],
+            "[{name}] nothing due before day 10"
+        );
+        assert_eq!(
+            due(DueWork::Expiry, now + days(10), 100).await,
+            expect_day10,
+            "[{name}] due at the instant itself"
+        );
         let mut expect_day20 = vec![expires_day10, expires_day20, pending_day9];
         expect_day20.sort();
-        assert_eq!(due(DueWork::Expiry, now + days(400), 100).await, expect_day20, "[{name}]");
-        assert_eq!(due(DueWork::Expiry, now + days(400), 2).await.len(), 2, "[{name}] limit respected");
+        assert_eq!(
+            due(DueWork::Expiry, now + days(400), 100).await,
+            expect_day20,
+            "[{name}]"
+        );
+        assert_eq!(
+            due(DueWork::Expiry, now + days(400), 2).await.len(),
+            2,
+            "[{name}] limit respected"
+        );
 
-        assert_eq!(due(DueWork::Release, now + days(4), 100).await, vec![], "[{name}]");
-        assert_eq!(due(DueWork::Release, now + days(5), 100).await, vec![pending], "[{name}]");
+        assert_eq!(
+            due(DueWork::Release, now + days(4), 100).await,
+            vec![],
+            "[{name}]"
+        );
+        assert_eq!(
+            due(DueWork::Release, now + days(5), 100).await,
+            vec![pending],
+            "[{name}]"
+        );
         let mut both = vec![pending, pending_day9];
         both.sort();
-        assert_eq!(due(DueWork::Release, now + days(9), 100).await, both, "[{name}]");
+        assert_eq!(
+            due(DueWork::Release, now + days(9), 100).await,
+            both,
+            "[{name}]"
+        );
 
         // Once released, a lot is no longer due for release (but still for expiry).
-        let release = load(&store, pending_day9).await.release(now + days(9)).unwrap();
+        let release = load(&store, pending_day9)
+            .await
+            .release(now + days(9))
+            .unwrap();
         post_one(&store, pending_day9, &release, &meta("release", "job", now)).await;
-        assert_eq!(due(DueWork::Release, now + days(9), 100).await, vec![pending], "[{name}]");
-        assert_eq!(due(DueWork::Expiry, now + days(10), 100).await, expect_day10, "[{name}]");
+        assert_eq!(
+            due(DueWork::Release, now + days(9), 100).await,
+            vec![pending],
+            "[{name}]"
+        );
+        assert_eq!(
+            due(DueWork::Expiry, now + days(10), 100).await,
+            expect_day10,
+            "[{name}]"
+        );
         // Once expired, nothing is due for that member.
-        let expire = load(&store, expires_day10).await.expire(now + days(10)).unwrap();
+        let expire = load(&store, expires_day10)
+            .await
+            .expire(now + days(10))
+            .unwrap();
         post_one(&store, expires_day10, &expire, &meta("expired", "job", now)).await;
-        assert_eq!(due(DueWork::Expiry, now + days(10), 100).await, vec![pending_day9], "[{name}]");
+        assert_eq!(
+            due(DueWork::Expiry, now + days(10), 100).await,
+            vec![pending_day9],
+            "[{name}]"
+        );
         assert_consistent(name, &store).await;
     }
 }
@@ -494,30 +854,74 @@ async fn idempotent_response_round_trips_by_scope_and_key() {
             response: r#"{"entry_id":1,"note":"积分 ✓"}"#.into(),
         };
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(tx.idempotent_response("redeem:1", "k").await.unwrap(), None, "[{name}]");
-        tx.store_idempotent_response("redeem:1", "k", &answer, t0()).await.unwrap();
+        assert_eq!(
+            tx.idempotent_response("redeem:1", "k").await.unwrap(),
+            None,
+            "[{name}]"
+        );
+        tx.store_idempotent_response("redeem:1", "k", &answer, t0())
+            .await
+            .unwrap();
         // Visible inside the same transaction (a group commit retries within one batch).
-        assert_eq!(tx.idempotent_response("redeem:1", "k").await.unwrap().as_ref(), Some(&answer), "[{name}]");
+        assert_eq!(
+            tx.idempotent_response("redeem:1", "k")
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(&answer),
+            "[{name}]"
+        );
         tx.commit().await.unwrap();
 
         let mut tx = store.begin().await.unwrap();
-        assert_eq!(tx.idempotent_response("redeem:1", "k").await.unwrap(), Some(answer.clone()), "[{name}]");
-        assert_eq!(tx.idempotent_response("redeem:2", "k").await.unwrap(), None, "[{name}] other scope");
-        assert_eq!(tx.idempotent_response("redeem:1", "K").await.unwrap(), None, "[{name}] keys are exact");
+        assert_eq!(
+            tx.idempotent_response("redeem:1", "k").await.unwrap(),
+            Some(answer.clone()),
+            "[{name}]"
+        );
+        assert_eq!(
+            tx.idempotent_response("redeem:2", "k").await.unwrap(),
+            None,
+            "[{name}] other scope"
+        );
+        assert_eq!(
+            tx.idempotent_response("redeem:1", "K").await.unwrap(),
+            None,
+            "[{name}] keys are exact"
+        );
         // The same key in another scope is a different record.
-        let other = IdempotentResponse { fingerprint: "f2".into(), response: "{}".into() };
-        tx.store_idempotent_response("redeem:2", "k", &other, t0()).await.unwrap();
+        let other = IdempotentResponse {
+            fingerprint: "f2".into(),
+            response: "{}".into(),
+        };
+        tx.store_idempotent_response("redeem:2", "k", &other, t0())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
 
         // Storing the same (scope, key) twice is a unique violation; the first answer stays.
         let mut tx = store.begin().await.unwrap();
         tx.savepoint().await.unwrap();
-        let err = tx.store_idempotent_response("redeem:1", "k", &other, t0()).await.unwrap_err();
+        let err = tx
+            .store_idempotent_response("redeem:1", "k", &other, t0())
+            .await
+            .unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
-        assert!(!err.is_retryable(), "[{name}] a unique violation is not retryable");
+        assert!(
+            !err.is_retryable(),
+            "[{name}] a unique violation is not retryable"
+        );
         tx.rollback_to_savepoint().await.unwrap();
-        assert_eq!(tx.idempotent_response("redeem:1", "k").await.unwrap(), Some(answer.clone()), "[{name}]");
-        assert_eq!(tx.idempotent_response("redeem:2", "k").await.unwrap(), Some(other), "[{name}]");
+        assert_eq!(
+            tx.idempotent_response("redeem:1", "k").await.unwrap(),
+            Some(answer.clone()),
+            "[{name}]"
+        );
+        assert_eq!(
+            tx.idempotent_response("redeem:2", "k").await.unwrap(),
+            Some(other),
+            "[{name}]"
+        );
         tx.commit().await.unwrap();
     }
 }
@@ -528,12 +932,31 @@ async fn idempotent_response_round_trips_by_scope_and_key() {
 
 /// Enrolls `external_id` and posts an earning for it inside `tx`.
 async fn enroll_and_earn(tx: &mut Tx, external_id: &str) -> MemberId {
-    let id = tx.insert_member(&new_member(external_id)).await.unwrap().unwrap();
-    let posting = tx.load_ledger(id).await.unwrap().earn(Points(5), t0(), schedule(None, None), t0()).unwrap();
-    tx.post(id, &posting, &meta("earn", external_id, t0())).await.unwrap();
-    tx.store_idempotent_response("s", external_id, &IdempotentResponse { fingerprint: "f".into(), response: "r".into() }, t0())
+    let id = tx
+        .insert_member(&new_member(external_id))
+        .await
+        .unwrap()
+        .unwrap();
+    let posting = tx
+        .load_ledger(id)
+        .await
+        .unwrap()
+        .earn(Points(5), t0(), schedule(None, None), t0())
+        .unwrap();
+    tx.post(id, &posting, &meta("earn", external_id, t0()))
         .await
         .unwrap();
+    tx.store_idempotent_response(
+        "s",
+        external_id,
+        &IdempotentResponse {
+            fingerprint: "f".into(),
+            response: "r".into(),
+        },
+        t0(),
+    )
+    .await
+    .unwrap();
     id
 }
 
@@ -557,14 +980,30 @@ async fn a_rolled_back_or_dropped_transaction_leaves_nothing() {
         tx.rollback().await.unwrap();
 
         for ext in ["dropped", "rolled-back"] {
-            assert!(store.member_by_external_id(ext).await.unwrap().is_none(), "[{name}] {ext}");
+            assert!(
+                store.member_by_external_id(ext).await.unwrap().is_none(),
+                "[{name}] {ext}"
+            );
             assert!(!idempotent_exists(&store, ext).await, "[{name}] {ext}");
         }
-        assert_eq!(assert_consistent(name, &store).await, 0, "[{name}] no postings survive");
-        assert!(store.account_totals().await.unwrap().is_empty(), "[{name}] no entries survive");
+        assert_eq!(
+            assert_consistent(name, &store).await,
+            0,
+            "[{name}] no postings survive"
+        );
+        assert!(
+            store.account_totals().await.unwrap().is_empty(),
+            "[{name}] no entries survive"
+        );
         // The external ids are free again.
         let mut tx = store.begin().await.unwrap();
-        assert!(tx.insert_member(&new_member("dropped")).await.unwrap().is_some(), "[{name}]");
+        assert!(
+            tx.insert_member(&new_member("dropped"))
+                .await
+                .unwrap()
+                .is_some(),
+            "[{name}]"
+        );
         tx.commit().await.unwrap();
     }
 }
@@ -586,7 +1025,19 @@ async fn rollback_to_savepoint_undoes_one_command_and_keeps_the_rest() {
         // A failed statement inside a savepoint (an aborted PostgreSQL transaction) is
         // recoverable too: the group commit relies on this.
         tx.savepoint().await.unwrap();
-        assert!(tx.store_idempotent_response("s", "kept", &IdempotentResponse { fingerprint: "x".into(), response: "x".into() }, t0()).await.is_err());
+        assert!(
+            tx.store_idempotent_response(
+                "s",
+                "kept",
+                &IdempotentResponse {
+                    fingerprint: "x".into(),
+                    response: "x".into()
+                },
+                t0()
+            )
+            .await
+            .is_err()
+        );
         tx.rollback_to_savepoint().await.unwrap();
 
         tx.savepoint().await.unwrap();
@@ -594,12 +1045,34 @@ async fn rollback_to_savepoint_undoes_one_command_and_keeps_the_rest() {
         tx.release_savepoint().await.unwrap();
         tx.commit().await.unwrap();
 
-        assert_eq!(store.member(kept).await.unwrap().unwrap().available, 5, "[{name}]");
-        assert_eq!(store.member(after).await.unwrap().unwrap().available, 5, "[{name}]");
-        assert!(store.member_by_external_id("undone").await.unwrap().is_none(), "[{name}]");
-        assert!(idempotent_exists(&store, "kept").await && idempotent_exists(&store, "after").await, "[{name}]");
+        assert_eq!(
+            store.member(kept).await.unwrap().unwrap().available,
+            5,
+            "[{name}]"
+        );
+        assert_eq!(
+            store.member(after).await.unwrap().unwrap().available,
+            5,
+            "[{name}]"
+        );
+        assert!(
+            store
+                .member_by_external_id("undone")
+                .await
+                .unwrap()
+                .is_none(),
+            "[{name}]"
+        );
+        assert!(
+            idempotent_exists(&store, "kept").await && idempotent_exists(&store, "after").await,
+            "[{name}]"
+        );
         assert!(!idempotent_exists(&store, "undone").await, "[{name}]");
-        assert_eq!(assert_consistent(name, &store).await, 2, "[{name}] only the kept postings");
+        assert_eq!(
+            assert_consistent(name, &store).await,
+            2,
+            "[{name}] only the kept postings"
+        );
     }
 }
 
@@ -607,7 +1080,12 @@ async fn rollback_to_savepoint_undoes_one_command_and_keeps_the_rest() {
 // Purchases and refunds
 // ---------------------------------------------------------------------------------------------
 
-fn new_purchase(member: MemberId, channel: &str, order_id: &str, lot: Option<LotId>) -> NewPurchase {
+fn new_purchase(
+    member: MemberId,
+    channel: &str,
+    order_id: &str,
+    lot: Option<LotId>,
+) -> NewPurchase {
     NewPurchase {
         member,
         channel: channel.to_owned(),
@@ -620,8 +1098,18 @@ fn new_purchase(member: MemberId, channel: &str, order_id: &str, lot: Option<Lot
         occurred_at: t0() - SignedDuration::from_micros(1),
         recorded_at: t0(),
         lines: vec![
-            NewPurchaseLine { sku: "TEA-1".into(), category: Some("茶".into()), quantity: 2, unit_price_minor: 3_000 },
-            NewPurchaseLine { sku: "CUP-9".into(), category: None, quantity: 1, unit_price_minor: 4_000 },
+            NewPurchaseLine {
+                sku: "TEA-1".into(),
+                category: Some("茶".into()),
+                quantity: 2,
+                unit_price_minor: 3_000,
+            },
+            NewPurchaseLine {
+                sku: "CUP-9".into(),
+                category: None,
+                quantity: 1,
+                unit_price_minor: 4_000,
+            },
         ],
     }
 }
@@ -631,33 +1119,78 @@ async fn purchases_read_back_with_lines_and_refunds_accumulate() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;
         let member = enroll(&store, "buyer").await;
-        let earn = MemberLedger::default().earn(Points(100), t0(), schedule(None, None), t0()).unwrap();
+        let earn = MemberLedger::default()
+            .earn(Points(100), t0(), schedule(None, None), t0())
+            .unwrap();
         let mut tx = store.begin().await.unwrap();
-        let (journal, lots) = tx.post(member, &earn, &meta("purchase", "pos:o-1", t0())).await.unwrap();
+        let (journal, lots) = tx
+            .post(member, &earn, &meta("purchase", "pos:o-1", t0()))
+            .await
+            .unwrap();
         let new = new_purchase(member, "pos", "o-1", lots.first().copied());
         let id = tx.insert_purchase(&new).await.unwrap();
-        let in_tx = tx.purchase(id).await.unwrap().expect("visible in its transaction");
+        let in_tx = tx
+            .purchase(id)
+            .await
+            .unwrap()
+            .expect("visible in its transaction");
         tx.commit().await.unwrap();
 
         let stored = store.purchase(id).await.unwrap().expect("stored");
-        assert_eq!(stored, in_tx, "[{name}] read inside and outside a transaction agree");
+        assert_eq!(
+            stored, in_tx,
+            "[{name}] read inside and outside a transaction agree"
+        );
         assert_eq!(stored.id, id);
         assert_eq!(stored.member, member);
-        assert_eq!((stored.channel.as_str(), stored.order_id.as_str()), ("pos", "o-1"));
+        assert_eq!(
+            (stored.channel.as_str(), stored.order_id.as_str()),
+            ("pos", "o-1")
+        );
         assert_eq!(stored.store.as_deref(), Some("shop-42"));
-        assert_eq!((stored.currency.as_str(), stored.total_minor, stored.refunded_minor), ("CNY", 10_000, 0));
+        assert_eq!(
+            (
+                stored.currency.as_str(),
+                stored.total_minor,
+                stored.refunded_minor
+            ),
+            ("CNY", 10_000, 0)
+        );
         assert_eq!((stored.points_earned, stored.points_reversed), (100, 0));
         assert_eq!(stored.lot, lots.first().copied(), "[{name}]");
-        assert_eq!(stored.occurred_at, new.occurred_at, "[{name}] microseconds survive");
-        let lines: Vec<_> = stored.lines.iter().map(|l| (l.line_no, l.line.clone(), l.refunded_quantity)).collect();
-        assert_eq!(lines, vec![(0, new.lines[0].clone(), 0), (1, new.lines[1].clone(), 0)], "[{name}]");
-        assert!(store.purchase(PurchaseId(id.0 + 100)).await.unwrap().is_none(), "[{name}]");
+        assert_eq!(
+            stored.occurred_at, new.occurred_at,
+            "[{name}] microseconds survive"
+        );
+        let lines: Vec<_> = stored
+            .lines
+            .iter()
+            .map(|l| (l.line_no, l.line.clone(), l.refunded_quantity))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![(0, new.lines[0].clone(), 0), (1, new.lines[1].clone(), 0)],
+            "[{name}]"
+        );
+        assert!(
+            store
+                .purchase(PurchaseId(id.0 + 100))
+                .await
+                .unwrap()
+                .is_none(),
+            "[{name}]"
+        );
 
         // Two refunds: one by line with a reversal posting, one with a shortfall and no posting.
         let mut tx = store.begin().await.unwrap();
         let ledger = tx.load_ledger(member).await.unwrap();
-        let reverse = ledger.reverse(stored.lot, Points(30), ClawbackPolicy::CapAtZero).unwrap();
-        let (rj, _) = tx.post(member, &reverse, &meta("refund", "o-1:r-1", t0())).await.unwrap();
+        let reverse = ledger
+            .reverse(stored.lot, Points(30), ClawbackPolicy::CapAtZero)
+            .unwrap();
+        let (rj, _) = tx
+            .post(member, &reverse, &meta("refund", "o-1:r-1", t0()))
+            .await
+            .unwrap();
         let r1 = RefundRecord {
             purchase: id,
             refund_id: "r-1".into(),
@@ -681,17 +1214,28 @@ async fn purchases_read_back_with_lines_and_refunds_accumulate() {
 
         let after = store.purchase(id).await.unwrap().unwrap();
         assert_eq!(after.refunded_minor, 7_000, "[{name}]");
-        assert_eq!(after.points_reversed, 30 + 25 + 15, "[{name}] reversed counts shortfall as dealt with");
+        assert_eq!(
+            after.points_reversed,
+            30 + 25 + 15,
+            "[{name}] reversed counts shortfall as dealt with"
+        );
         let refunded: Vec<i64> = after.lines.iter().map(|l| l.refunded_quantity).collect();
         assert_eq!(refunded, vec![2, 1], "[{name}]");
-        assert_eq!(after.lines[0].line, new.lines[0], "[{name}] lines otherwise unchanged");
+        assert_eq!(
+            after.lines[0].line, new.lines[0],
+            "[{name}] lines otherwise unchanged"
+        );
 
         // A refund id is unique per purchase.
         let mut tx = store.begin().await.unwrap();
         let err = tx.record_refund(&r1, &[]).await.unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
         drop(tx);
-        assert_eq!(store.purchase(id).await.unwrap().unwrap().refunded_minor, 7_000, "[{name}] nothing half-applied");
+        assert_eq!(
+            store.purchase(id).await.unwrap().unwrap().refunded_minor,
+            7_000,
+            "[{name}] nothing half-applied"
+        );
         assert!(journal.0 < rj.0);
         assert_consistent(name, &store).await;
     }
@@ -703,8 +1247,14 @@ async fn order_ids_are_unique_per_channel_only() {
         let store = open(&db).await;
         let member = enroll(&store, "buyer").await;
         let mut tx = store.begin().await.unwrap();
-        let pos = tx.insert_purchase(&new_purchase(member, "pos", "o-1", None)).await.unwrap();
-        let web = tx.insert_purchase(&new_purchase(member, "web", "o-1", None)).await.unwrap();
+        let pos = tx
+            .insert_purchase(&new_purchase(member, "pos", "o-1", None))
+            .await
+            .unwrap();
+        let web = tx
+            .insert_purchase(&new_purchase(member, "web", "o-1", None))
+            .await
+            .unwrap();
         assert_ne!(pos, web, "[{name}]");
         let mut no_lines = new_purchase(member, "app", "o-2", None);
         no_lines.lines.clear();
@@ -712,10 +1262,16 @@ async fn order_ids_are_unique_per_channel_only() {
         let bare = tx.insert_purchase(&no_lines).await.unwrap();
         tx.commit().await.unwrap();
         let bare = store.purchase(bare).await.unwrap().unwrap();
-        assert!(bare.lines.is_empty() && bare.store.is_none() && bare.lot.is_none(), "[{name}]");
+        assert!(
+            bare.lines.is_empty() && bare.store.is_none() && bare.lot.is_none(),
+            "[{name}]"
+        );
 
         let mut tx = store.begin().await.unwrap();
-        let err = tx.insert_purchase(&new_purchase(member, "pos", "o-1", None)).await.unwrap_err();
+        let err = tx
+            .insert_purchase(&new_purchase(member, "pos", "o-1", None))
+            .await
+            .unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
         drop(tx);
         assert_consistent(name, &store).await;
@@ -730,16 +1286,48 @@ async fn order_ids_are_unique_per_channel_only() {
 async fn api_key_is_found_by_its_hash_only() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;
-        let id = store.insert_api_key("till 1", "pos", "lk_ab12", "hash-1", t0()).await.unwrap();
-        let admin = store.insert_api_key("ops", "admin", "lk_cd34", "hash-2", t0()).await.unwrap();
+        let id = store
+            .insert_api_key("till 1", "pos", "lk_ab12", "hash-1", t0())
+            .await
+            .unwrap();
+        let admin = store
+            .insert_api_key("ops", "admin", "lk_cd34", "hash-2", t0())
+            .await
+            .unwrap();
         assert_ne!(id, admin, "[{name}]");
-        let key = store.api_key_by_hash("hash-1").await.unwrap().expect("found by hash");
+        let key = store
+            .api_key_by_hash("hash-1")
+            .await
+            .unwrap()
+            .expect("found by hash");
         assert_eq!(key.id, id, "[{name}]");
-        assert_eq!((key.name.as_str(), key.scope.as_str(), key.prefix.as_str()), ("till 1", "pos", "lk_ab12"), "[{name}]");
-        assert_eq!(store.api_key_by_hash("hash-2").await.unwrap().unwrap().scope, "admin", "[{name}]");
-        assert!(store.api_key_by_hash("lk_ab12").await.unwrap().is_none(), "[{name}] the prefix is not a key");
-        assert!(store.api_key_by_hash("HASH-1").await.unwrap().is_none(), "[{name}] hashes are exact");
-        let err = store.insert_api_key("copy", "pos", "lk_zz", "hash-1", t0()).await.unwrap_err();
+        assert_eq!(
+            (key.name.as_str(), key.scope.as_str(), key.prefix.as_str()),
+            ("till 1", "pos", "lk_ab12"),
+            "[{name}]"
+        );
+        assert_eq!(
+            store
+                .api_key_by_hash("hash-2")
+                .await
+                .unwrap()
+                .unwrap()
+                .scope,
+            "admin",
+            "[{name}]"
+        );
+        assert!(
+            store.api_key_by_hash("lk_ab12").await.unwrap().is_none(),
+            "[{name}] the prefix is not a key"
+        );
+        assert!(
+            store.api_key_by_hash("HASH-1").await.unwrap().is_none(),
+            "[{name}] hashes are exact"
+        );
+        let err = store
+            .insert_api_key("copy", "pos", "lk_zz", "hash-1", t0())
+            .await
+            .unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
     }
 }

@@ -20,7 +20,10 @@ impl Caller {
         Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            format!("this call needs a key with the {scope} scope; this key has {}", self.0.scope),
+            format!(
+                "this call needs a key with the {scope} scope; this key has {}",
+                self.0.scope
+            ),
         ))
     }
 }

@@ -7,18 +7,28 @@ use jiff::civil::Date;
 use laurel_core::Channel;
 use laurel_engine::decimal;
 use laurel_engine::{
-    Balances, BalanceView, LedgerEntry, LedgerPage, Member, PostingOutcome, PurchaseOutcome, RefundOutcome,
+    BalanceView, Balances, LedgerEntry, LedgerPage, Member, PostingOutcome, PurchaseOutcome,
+    RefundOutcome,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 fn channel(field: &str, value: Option<&str>, default: Channel) -> Result<Channel, ApiError> {
-    value.map_or(Ok(default), |v| v.parse().map_err(|e| ApiError::invalid(field, "invalid_field", e)))
+    value.map_or(Ok(default), |v| {
+        v.parse()
+            .map_err(|e| ApiError::invalid(field, "invalid_field", e))
+    })
 }
 
 fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
-    value.parse().map_err(|_| ApiError::invalid(field, "invalid_date", format!("`{value}` is not an RFC 3339 instant such as 2026-11-24T09:30:00Z")))
+    value.parse().map_err(|_| {
+        ApiError::invalid(
+            field,
+            "invalid_date",
+            format!("`{value}` is not an RFC 3339 instant such as 2026-11-24T09:30:00Z"),
+        )
+    })
 }
 
 /// Enroll a member.
@@ -45,7 +55,15 @@ impl EnrollBody {
         let birthday = self
             .birthday
             .as_deref()
-            .map(|b| b.parse::<Date>().map_err(|_| ApiError::invalid("birthday", "invalid_date", format!("`{b}` is not a date such as 1990-05-17"))))
+            .map(|b| {
+                b.parse::<Date>().map_err(|_| {
+                    ApiError::invalid(
+                        "birthday",
+                        "invalid_date",
+                        format!("`{b}` is not a date such as 1990-05-17"),
+                    )
+                })
+            })
             .transpose()?;
         Ok(laurel_engine::EnrollRequest {
             external_id: self.external_id,
@@ -69,7 +87,10 @@ pub struct BalanceBody {
 
 impl From<Balances> for BalanceBody {
     fn from(b: Balances) -> BalanceBody {
-        BalanceBody { available: b.available, pending: b.pending }
+        BalanceBody {
+            available: b.available,
+            pending: b.pending,
+        }
     }
 }
 
@@ -110,7 +131,10 @@ impl From<Member> for MemberBody {
             channel: m.profile.channel,
             status: m.status,
             enrolled_at: m.profile.enrolled_at.to_string(),
-            balance: BalanceBody { available: m.available, pending: m.pending },
+            balance: BalanceBody {
+                available: m.available,
+                pending: m.pending,
+            },
         }
     }
 }
@@ -159,11 +183,18 @@ pub struct PurchaseBody {
 }
 
 /// Which member a body names.
-pub fn member_ref(member_id: Option<i64>, external_id: Option<String>) -> Result<laurel_engine::MemberRef, ApiError> {
+pub fn member_ref(
+    member_id: Option<i64>,
+    external_id: Option<String>,
+) -> Result<laurel_engine::MemberRef, ApiError> {
     match (member_id, external_id) {
         (Some(id), None) => Ok(laurel_engine::MemberRef::Id(id)),
         (None, Some(ext)) => Ok(laurel_engine::MemberRef::External(ext)),
-        _ => Err(ApiError::invalid("member_id", "missing_field", "give exactly one of member_id and external_id")),
+        _ => Err(ApiError::invalid(
+            "member_id",
+            "missing_field",
+            "give exactly one of member_id and external_id",
+        )),
     }
 }
 
@@ -180,7 +211,12 @@ impl PurchaseBody {
             lines: self
                 .lines
                 .into_iter()
-                .map(|l| laurel_engine::LineRequest { sku: l.sku, category: l.category, quantity: l.quantity, unit_price: l.unit_price })
+                .map(|l| laurel_engine::LineRequest {
+                    sku: l.sku,
+                    category: l.category,
+                    quantity: l.quantity,
+                    unit_price: l.unit_price,
+                })
                 .collect(),
             occurred_at: instant("occurred_at", &self.occurred_at)?,
         })
@@ -212,7 +248,10 @@ impl From<PurchaseOutcome> for PurchaseResponse {
             purchase_id: p.purchase_id,
             member_id: p.member_id,
             points_earned: p.points_earned,
-            status: serde_json::to_value(p.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            status: serde_json::to_value(p.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
             pending_until: p.pending_until.map(|t| t.to_string()),
             expires_at: p.expires_at.map(|t| t.to_string()),
             balance: p.balance.into(),
@@ -250,10 +289,22 @@ impl RefundBody {
         let scope = match (self.amount, self.lines) {
             (None, None) => laurel_engine::RefundScope::Full,
             (Some(amount), None) => laurel_engine::RefundScope::Amount(amount),
-            (None, Some(lines)) => laurel_engine::RefundScope::Lines(lines.into_iter().map(|l| (l.line, l.quantity)).collect()),
-            (Some(_), Some(_)) => return Err(ApiError::invalid("amount", "invalid_field", "give amount or lines, not both")),
+            (None, Some(lines)) => laurel_engine::RefundScope::Lines(
+                lines.into_iter().map(|l| (l.line, l.quantity)).collect(),
+            ),
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid(
+                    "amount",
+                    "invalid_field",
+                    "give amount or lines, not both",
+                ));
+            }
         };
-        Ok(laurel_engine::RefundRequest { purchase_id, refund_id: self.refund_id, scope })
+        Ok(laurel_engine::RefundRequest {
+            purchase_id,
+            refund_id: self.refund_id,
+            scope,
+        })
     }
 }
 
@@ -282,7 +333,9 @@ impl RefundResponse {
         RefundResponse {
             purchase_id: r.purchase_id,
             refund_id: r.refund_id,
-            amount: laurel_core::Money::from_minor(r.amount_minor, currency).amount().to_string(),
+            amount: laurel_core::Money::from_minor(r.amount_minor, currency)
+                .amount()
+                .to_string(),
             points_reversed: r.points_reversed,
             shortfall: r.shortfall,
             member_id: r.member_id,
@@ -347,7 +400,14 @@ impl From<PostingOutcome> for PostingResponse {
             entry_id: p.entry_id,
             member_id: p.member_id,
             points: p.points,
-            draws: p.draws.into_iter().map(|d| DrawBody { lot_id: d.lot_id, points: d.points }).collect(),
+            draws: p
+                .draws
+                .into_iter()
+                .map(|d| DrawBody {
+                    lot_id: d.lot_id,
+                    points: d.points,
+                })
+                .collect(),
             balance: p.balance.into(),
         }
     }
@@ -396,8 +456,18 @@ impl BalanceResponse {
             available: b.available.get(),
             pending: b.pending.get(),
             points_name: points_name.to_owned(),
-            value: MoneyBody { amount: b.available_value.amount().to_string(), currency: b.available_value.currency().code().to_owned() },
-            next_expiries: b.next_expiries.into_iter().map(|(at, p)| ExpiryBody { points: p.get(), expires_at: at.to_string() }).collect(),
+            value: MoneyBody {
+                amount: b.available_value.amount().to_string(),
+                currency: b.available_value.currency().code().to_owned(),
+            },
+            next_expiries: b
+                .next_expiries
+                .into_iter()
+                .map(|(at, p)| ExpiryBody {
+                    points: p.get(),
+                    expires_at: at.to_string(),
+                })
+                .collect(),
         }
     }
 }

@@ -38,7 +38,11 @@ pub struct ErrorDetail {
 impl ApiError {
     /// An error with an explicit status and code.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// 400 for a malformed query string or path.
@@ -48,7 +52,11 @@ impl ApiError {
 
     /// 422 for a well-formed request whose field is wrong.
     pub fn invalid(field: &str, code: &'static str, message: impl std::fmt::Display) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, format!("{field}: {message}"))
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            format!("{field}: {message}"),
+        )
     }
 
     /// 404.
@@ -83,13 +91,22 @@ impl From<EngineError> for ApiError {
         } else {
             error.to_string()
         };
-        ApiError { status, code: error.code(), message }
+        ApiError {
+            status,
+            code: error.code(),
+            message,
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

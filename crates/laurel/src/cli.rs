@@ -25,7 +25,10 @@ impl Database {
     /// The URL sqlx understands: bare paths become SQLite URLs that create the file.
     pub fn url(&self) -> String {
         let d = &self.database;
-        if d.starts_with("sqlite:") || d.starts_with("postgres://") || d.starts_with("postgresql://") {
+        if d.starts_with("sqlite:")
+            || d.starts_with("postgres://")
+            || d.starts_with("postgresql://")
+        {
             d.clone()
         } else {
             format!("sqlite://{d}?mode=rwc")

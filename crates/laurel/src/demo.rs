@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan};
 use laurel_core::Channel;
 use laurel_engine::{
-    AdjustRequest, EnrollRequest, Engine, EngineConfig, JobKind, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
-    RefundRequest, RefundScope, Scope,
+    AdjustRequest, Engine, EngineConfig, EnrollRequest, JobKind, LineRequest, MemberRef,
+    PurchaseRequest, RedeemRequest, RefundRequest, RefundScope, Scope,
 };
 use rust_decimal::Decimal;
 use std::net::SocketAddr;
@@ -15,8 +15,26 @@ use std::path::Path;
 const PROGRAM: &str = include_str!("../demo/program.toml");
 
 const NAMES: &[&str] = &[
-    "王芳", "李娜", "张伟", "刘洋", "陈静", "Emma Chen", "Liam Wong", "Olivia Zhang", "Noah Li", "Ava Liu",
-    "杨磊", "赵敏", "黄丽", "周杰", "吴婷", "Mia Huang", "Lucas Zhou", "Sophia Wu", "Ethan Xu", "Isabella Sun",
+    "王芳",
+    "李娜",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "Emma Chen",
+    "Liam Wong",
+    "Olivia Zhang",
+    "Noah Li",
+    "Ava Liu",
+    "杨磊",
+    "赵敏",
+    "黄丽",
+    "周杰",
+    "吴婷",
+    "Mia Huang",
+    "Lucas Zhou",
+    "Sophia Wu",
+    "Ethan Xu",
+    "Isabella Sun",
 ];
 const MENU: &[(&str, &str, &str)] = &[
     ("LATTE-L", "coffee", "32.00"),
@@ -35,14 +53,19 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let file = dir.join(format!("laurel.db{suffix}"));
         if file.exists() {
-            std::fs::remove_file(&file).with_context(|| format!("removing the previous demo's {}", file.display()))?;
+            std::fs::remove_file(&file)
+                .with_context(|| format!("removing the previous demo's {}", file.display()))?;
         }
     }
     let program_path = dir.join("program.toml");
     std::fs::write(&program_path, PROGRAM)?;
     let program = laurel_engine::program_file::parse_program(PROGRAM, &program_path)?;
     let store = crate::open(&format!("sqlite://{}?mode=rwc", db.display())).await?;
-    let engine = Engine::start(store.clone(), program.clone(), EngineConfig::for_backend(store.backend()));
+    let engine = Engine::start(
+        store.clone(),
+        program.clone(),
+        EngineConfig::for_backend(store.backend()),
+    );
     let started = std::time::Instant::now();
     let members = populate(&engine).await?;
     engine.run_job(JobKind::Release, Timestamp::now()).await?;
@@ -72,7 +95,12 @@ async fn populate(engine: &Engine) -> Result<usize> {
                 email: Some(format!("member{}@example.com", 1001 + i)),
                 phone: Some(format!("+86 138 0000 {:04}", 1001 + i)),
                 name: Some((*name).to_owned()),
-                birthday: jiff::civil::Date::new(1980 + (i as i16 % 25), 1 + (i as i8 % 12), 1 + (i as i8 * 3 % 28)).ok(),
+                birthday: jiff::civil::Date::new(
+                    1980 + (i as i16 % 25),
+                    1 + (i as i8 % 12),
+                    1 + (i as i8 * 3 % 28),
+                )
+                .ok(),
                 channel: Channel::ALL[i % Channel::ALL.len()],
             })
             .await?;
@@ -89,15 +117,27 @@ async fn populate(engine: &Engine) -> Result<usize> {
             let lines: Vec<LineRequest> = (0..1 + order % 3)
                 .map(|k| {
                     let (sku, category, price) = MENU[(order + k * 2) % MENU.len()];
-                    LineRequest { sku: sku.into(), category: Some(category.into()), quantity: 1 + (k as i64 % 2), unit_price: price.parse().unwrap_or_default() }
+                    LineRequest {
+                        sku: sku.into(),
+                        category: Some(category.into()),
+                        quantity: 1 + (k as i64 % 2),
+                        unit_price: price.parse().unwrap_or_default(),
+                    }
                 })
                 .collect();
-            let total: Decimal = lines.iter().map(|l| l.unit_price * Decimal::from(l.quantity)).sum();
+            let total: Decimal = lines
+                .iter()
+                .map(|l| l.unit_price * Decimal::from(l.quantity))
+                .sum();
             let outcome = engine
                 .purchase(PurchaseRequest {
                     member: MemberRef::Id(*id),
                     order_id: format!("ORD-{order:06}"),
-                    channel: if order % 4 == 0 { Channel::App } else { Channel::Pos },
+                    channel: if order % 4 == 0 {
+                        Channel::App
+                    } else {
+                        Channel::Pos
+                    },
                     store: Some(format!("SH-{:03}", 1 + order % 6)),
                     currency: "CNY".into(),
                     total,
@@ -111,7 +151,13 @@ async fn populate(engine: &Engine) -> Result<usize> {
     }
     if let Some(purchase_id) = first_purchase {
         let scope = RefundScope::Lines(vec![(0, 1)]);
-        engine.refund(RefundRequest { purchase_id, refund_id: "RET-0001".into(), scope }).await?;
+        engine
+            .refund(RefundRequest {
+                purchase_id,
+                refund_id: "RET-0001".into(),
+                scope,
+            })
+            .await?;
     }
     for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
         let points = 100 + (i as i64 * 10);
@@ -126,7 +172,12 @@ async fn populate(engine: &Engine) -> Result<usize> {
         let _ = engine.redeem(request).await;
     }
     if let Some(id) = ids.first() {
-        let request = AdjustRequest { member_id: *id, points: 50, reason: "goodwill: late order".into(), idempotency_key: "demo-goodwill".into() };
+        let request = AdjustRequest {
+            member_id: *id,
+            points: 50,
+            reason: "goodwill: late order".into(),
+            idempotency_key: "demo-goodwill".into(),
+        };
         engine.adjust(request, "demo").await?;
     }
     Ok(ids.len())

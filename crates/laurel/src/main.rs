@@ -13,24 +13,39 @@ use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store};
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { database, program, listen, job_interval_secs } => {
+        Command::Serve {
+            database,
+            program,
+            listen,
+            job_interval_secs,
+        } => {
             let program = laurel_engine::program_file::load_program(&program.program)?;
             let store = open(&database.url()).await?;
             serve::run(store, program, listen, job_interval_secs, None).await
         }
         Command::Demo { listen, dir } => demo::run(listen, &dir).await,
         Command::Migrate { database } => {
-            let store = Store::connect(&database.url()).await.context("connecting to the database")?;
+            let store = Store::connect(&database.url())
+                .await
+                .context("connecting to the database")?;
             let applied = store.migrate().await.context("migrating")?;
             println!("applied {applied} migration(s)");
             Ok(())
         }
-        Command::Keys { command: KeysCommand::Create { database, scope, name } } => {
+        Command::Keys {
+            command:
+                KeysCommand::Create {
+                    database,
+                    scope,
+                    name,
+                },
+        } => {
             let scope: Scope = scope.parse()?;
             let store = open(&database.url()).await?;
             let key = laurel_engine::create_key(&store, &name, scope).await?;
@@ -38,18 +53,35 @@ async fn main() -> Result<()> {
             eprintln!("Store this {scope} key now: it is not shown again.");
             Ok(())
         }
-        Command::Jobs { command: JobsCommand::Run { job, now, database, program } } => {
+        Command::Jobs {
+            command:
+                JobsCommand::Run {
+                    job,
+                    now,
+                    database,
+                    program,
+                },
+        } => {
             let kind: JobKind = job.parse().map_err(anyhow::Error::msg)?;
             let now = match now {
-                Some(text) => text.parse().with_context(|| format!("--now `{text}` is not an RFC 3339 instant"))?,
+                Some(text) => text
+                    .parse()
+                    .with_context(|| format!("--now `{text}` is not an RFC 3339 instant"))?,
                 None => jiff::Timestamp::now(),
             };
             let program = laurel_engine::program_file::load_program(&program.program)?;
             let store = open(&database.url()).await?;
-            let engine = Engine::start(store.clone(), program, EngineConfig::for_backend(store.backend()));
+            let engine = Engine::start(
+                store.clone(),
+                program,
+                EngineConfig::for_backend(store.backend()),
+            );
             let report = engine.run_job(kind, now).await?;
             engine.shutdown().await;
-            println!("{job}: {} member(s), {} point(s) moved", report.members, report.points);
+            println!(
+                "{job}: {} member(s), {} point(s) moved",
+                report.members, report.points
+            );
             Ok(())
         }
     }
@@ -57,7 +89,9 @@ async fn main() -> Result<()> {
 
 /// Connects and brings the schema up to date.
 pub(crate) async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url).await.context("connecting to the database")?;
+    let store = Store::connect(url)
+        .await
+        .context("connecting to the database")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }

@@ -10,17 +10,41 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed once the port is bound.
-pub async fn run(store: Store, program: Program, listen: SocketAddr, job_interval_secs: u64, banner: Option<String>) -> Result<()> {
-    let engine = Arc::new(Engine::start(store.clone(), program, EngineConfig::for_backend(store.backend())));
-    let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+pub async fn run(
+    store: Store,
+    program: Program,
+    listen: SocketAddr,
+    job_interval_secs: u64,
+    banner: Option<String>,
+) -> Result<()> {
+    let engine = Arc::new(Engine::start(
+        store.clone(),
+        program,
+        EngineConfig::for_backend(store.backend()),
+    ));
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, backend = ?store.backend(), "Laurel is serving");
     println!("Laurel listening on http://{address}");
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    let jobs = (job_interval_secs > 0).then(|| tokio::spawn(schedule(engine.clone(), Duration::from_secs(job_interval_secs))));
-    laurel_web::serve(listener, AppState { engine: engine.clone() }, shutdown_signal()).await?;
+    let jobs = (job_interval_secs > 0).then(|| {
+        tokio::spawn(schedule(
+            engine.clone(),
+            Duration::from_secs(job_interval_secs),
+        ))
+    });
+    laurel_web::serve(
+        listener,
+        AppState {
+            engine: engine.clone(),
+        },
+        shutdown_signal(),
+    )
+    .await?;
     if let Some(jobs) = jobs {
         jobs.abort();
     }

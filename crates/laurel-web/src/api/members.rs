@@ -16,7 +16,9 @@ use utoipa_axum::routes;
 
 /// The members routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(enroll, find)).routes(routes!(get_member))
+    OpenApiRouter::new()
+        .routes(routes!(enroll, find))
+        .routes(routes!(get_member))
 }
 
 /// Enroll a member.
@@ -24,7 +26,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, body = MemberBody), (status = 409, description = "member_exists", body = ErrorBody),
               (status = 422, description = "invalid field", body = ErrorBody)),
     security(("api_key" = [])))]
-async fn enroll(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<EnrollBody>) -> ApiResult<(StatusCode, Json<MemberBody>)> {
+async fn enroll(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<EnrollBody>,
+) -> ApiResult<(StatusCode, Json<MemberBody>)> {
     caller.require(Scope::Pos)?;
     let member = state.engine.enroll(body.into_request()?).await?;
     Ok((StatusCode::CREATED, Json(member.into())))
@@ -41,17 +47,33 @@ pub struct FindQuery {
 #[utoipa::path(get, path = "/api/v1/members", tag = "members", params(FindQuery),
     responses((status = 200, body = MemberBody), (status = 404, body = ErrorBody)),
     security(("api_key" = [])))]
-async fn find(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<FindQuery>) -> ApiResult<Json<MemberBody>> {
+async fn find(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<FindQuery>,
+) -> ApiResult<Json<MemberBody>> {
     caller.require(Scope::Pos)?;
-    let external_id = q.external_id.ok_or_else(|| ApiError::bad_request("invalid_query", "give ?external_id=…"))?;
-    Ok(Json(state.engine.member(&MemberRef::External(external_id)).await?.into()))
+    let external_id = q
+        .external_id
+        .ok_or_else(|| ApiError::bad_request("invalid_query", "give ?external_id=…"))?;
+    Ok(Json(
+        state
+            .engine
+            .member(&MemberRef::External(external_id))
+            .await?
+            .into(),
+    ))
 }
 
 /// Read a member.
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path, description = "member id")),
     responses((status = 200, body = MemberBody), (status = 404, body = ErrorBody)),
     security(("api_key" = [])))]
-async fn get_member(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<MemberBody>> {
+async fn get_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MemberBody>> {
     caller.require(Scope::Pos)?;
     Ok(Json(state.engine.member(&MemberRef::Id(id)).await?.into()))
 }

@@ -2,7 +2,9 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::dto::{AdjustmentBody, BalanceResponse, LedgerResponse, PostingResponse, RedemptionBody};
+use crate::dto::{
+    AdjustmentBody, BalanceResponse, LedgerResponse, PostingResponse, RedemptionBody,
+};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
@@ -26,10 +28,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/members/{id}/balance", tag = "points", params(("id" = i64, Path, description = "member id")),
     responses((status = 200, body = BalanceResponse), (status = 404, body = ErrorBody)),
     security(("api_key" = [])))]
-async fn balance(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<BalanceResponse>> {
+async fn balance(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<BalanceResponse>> {
     caller.require(Scope::Pos)?;
     let view = state.engine.balance(id).await?;
-    Ok(Json(BalanceResponse::new(view, &state.engine.program().points_name)))
+    Ok(Json(BalanceResponse::new(
+        view,
+        &state.engine.program().points_name,
+    )))
 }
 
 /// Pagination of the ledger.
@@ -46,13 +55,25 @@ pub struct LedgerQuery {
     params(("id" = i64, Path, description = "member id"), LedgerQuery),
     responses((status = 200, body = LedgerResponse), (status = 404, body = ErrorBody)),
     security(("api_key" = [])))]
-async fn ledger(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<LedgerQuery>) -> ApiResult<Json<LedgerResponse>> {
+async fn ledger(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<LedgerQuery>,
+) -> ApiResult<Json<LedgerResponse>> {
     caller.require(Scope::Pos)?;
     let cursor = q
         .cursor
-        .map(|c| c.parse::<i64>().map_err(|_| ApiError::bad_request("invalid_query", "cursor: not a cursor from next_cursor")))
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| {
+                ApiError::bad_request("invalid_query", "cursor: not a cursor from next_cursor")
+            })
+        })
         .transpose()?;
-    let page = state.engine.ledger(id, cursor, q.limit.unwrap_or(50)).await?;
+    let page = state
+        .engine
+        .ledger(id, cursor, q.limit.unwrap_or(50))
+        .await?;
     Ok(Json(page.into()))
 }
 
@@ -62,9 +83,20 @@ async fn ledger(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiP
     params(("id" = i64, Path, description = "member id")),
     responses((status = 200, body = PostingResponse), (status = 409, description = "insufficient_points or idempotency_conflict", body = ErrorBody)),
     security(("api_key" = [])))]
-async fn redeem(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<RedemptionBody>) -> ApiResult<Json<PostingResponse>> {
+async fn redeem(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RedemptionBody>,
+) -> ApiResult<Json<PostingResponse>> {
     caller.require(Scope::Pos)?;
-    let request = RedeemRequest { member_id: id, points: b.points, idempotency_key: b.idempotency_key, reference: b.reference, reason: b.reason };
+    let request = RedeemRequest {
+        member_id: id,
+        points: b.points,
+        idempotency_key: b.idempotency_key,
+        reference: b.reference,
+        reason: b.reason,
+    };
     Ok(Json(state.engine.redeem(request).await?.into()))
 }
 
@@ -74,9 +106,19 @@ async fn redeem(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiP
     responses((status = 200, body = PostingResponse), (status = 403, description = "forbidden", body = ErrorBody),
               (status = 409, description = "insufficient_points", body = ErrorBody)),
     security(("api_key" = [])))]
-async fn adjust(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<AdjustmentBody>) -> ApiResult<Json<PostingResponse>> {
+async fn adjust(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AdjustmentBody>,
+) -> ApiResult<Json<PostingResponse>> {
     caller.require(Scope::Admin)?;
-    let request = AdjustRequest { member_id: id, points: b.points, reason: b.reason, idempotency_key: b.idempotency_key };
+    let request = AdjustRequest {
+        member_id: id,
+        points: b.points,
+        reason: b.reason,
+        idempotency_key: b.idempotency_key,
+    };
     let actor = format!("key:{}", caller.0.prefix);
     Ok(Json(state.engine.adjust(request, &actor).await?.into()))
 }

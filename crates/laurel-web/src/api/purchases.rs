@@ -13,7 +13,9 @@ use utoipa_axum::routes;
 
 /// The purchases routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(purchase)).routes(routes!(refund))
+    OpenApiRouter::new()
+        .routes(routes!(purchase))
+        .routes(routes!(refund))
 }
 
 /// Record a purchase and earn its points. Idempotent by (channel, order_id): the same order
@@ -23,9 +25,15 @@ pub fn router() -> OpenApiRouter<AppState> {
               (status = 409, description = "idempotency_conflict", body = ErrorBody),
               (status = 422, description = "invalid field", body = ErrorBody)),
     security(("api_key" = [])))]
-async fn purchase(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<PurchaseBody>) -> ApiResult<Json<PurchaseResponse>> {
+async fn purchase(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PurchaseBody>,
+) -> ApiResult<Json<PurchaseResponse>> {
     caller.require(Scope::Pos)?;
-    Ok(Json(state.engine.purchase(body.into_request()?).await?.into()))
+    Ok(Json(
+        state.engine.purchase(body.into_request()?).await?.into(),
+    ))
 }
 
 /// Refund a purchase in full, by amount, or by lines; reverses its points in proportion.
@@ -35,8 +43,16 @@ async fn purchase(State(state): State<AppState>, caller: Caller, ApiJson(body): 
     responses((status = 200, body = RefundResponse), (status = 404, description = "unknown_purchase", body = ErrorBody),
               (status = 409, description = "refund_exceeds_purchase", body = ErrorBody)),
     security(("api_key" = [])))]
-async fn refund(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<RefundBody>) -> ApiResult<Json<RefundResponse>> {
+async fn refund(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RefundBody>,
+) -> ApiResult<Json<RefundResponse>> {
     caller.require(Scope::Pos)?;
     let outcome = state.engine.refund(body.into_request(id)?).await?;
-    Ok(Json(RefundResponse::new(outcome, state.engine.program().currency)))
+    Ok(Json(RefundResponse::new(
+        outcome,
+        state.engine.program().currency,
+    )))
 }

@@ -1,0 +1,26 @@
+//! The JSON API over real HTTP: a server on a free port, on both storage backends, checked
+//! against the design's invariants (idempotency, no double spend, bad input rejected whole,
+//! a consistent ledger after every test).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+#[path = "api/auth.rs"]
+mod auth;
+#[path = "api/bad_input.rs"]
+mod bad_input;
+#[path = "api/common.rs"]
+mod common;
+#[path = "api/concurrency.rs"]
+mod concurrency;
+#[path = "api/members.rs"]
+mod members;
+#[path = "api/meta.rs"]
+mod meta;
+#[path = "api/points.rs"]
+mod points;
+#[path = "api/purchases.rs"]
+mod purchases;
+#[path = "api/refunds.rs"]
+mod refunds;
+#[path = "api/robustness.rs"]
+mod robustness;

@@ -1,0 +1,110 @@
+//! The OpenAPI document, health and metrics.
+
+use crate::common::spawn_app;
+use laurel_testkit::backends;
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        // The document is public: clients fetch it before they have a key.
+        let doc = app
+            .send(Method::GET, "/api/v1/openapi.json", None, None)
+            .await
+            .ok(200);
+        assert!(
+            doc["openapi"].as_str().is_some_and(|v| v.starts_with('3')),
+            "[{name}] {}",
+            doc["openapi"]
+        );
+        let paths = doc["paths"]
+            .as_object()
+            .unwrap_or_else(|| panic!("[{name}] paths: {doc}"));
+        let expected = [
+            ("/api/v1/members", &["get", "post"][..]),
+            ("/api/v1/members/{id}", &["get"][..]),
+            ("/api/v1/purchases", &["post"][..]),
+            ("/api/v1/purchases/{id}/refunds", &["post"][..]),
+            ("/api/v1/members/{id}/redemptions", &["post"][..]),
+            ("/api/v1/members/{id}/adjustments", &["post"][..]),
+            ("/api/v1/members/{id}/balance", &["get"][..]),
+            ("/api/v1/members/{id}/ledger", &["get"][..]),
+        ];
+        for (path, methods) in expected {
+            let item = paths.get(path).unwrap_or_else(|| {
+                panic!("[{name}] {path} is documented; have {:?}", paths.keys())
+            });
+            for method in methods {
+                let op = &item[*method];
+                assert!(
+                    op.is_object(),
+                    "[{name}] {method} {path} is documented: {item}"
+                );
+                assert_eq!(
+                    op["security"],
+                    json!([{ "api_key": [] }]),
+                    "[{name}] {method} {path} needs the key"
+                );
+                assert!(
+                    op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                    "[{name}] {method} {path} has responses"
+                );
+            }
+        }
+        let scheme = &doc["components"]["securitySchemes"]["api_key"];
+        assert_eq!(scheme["type"], "http", "[{name}] {scheme}");
+        assert_eq!(scheme["scheme"], "bearer", "[{name}] {scheme}");
+        // The schemas the bodies refer to exist.
+        for schema in [
+            "PurchaseBody",
+            "PurchaseResponse",
+            "ErrorBody",
+            "BalanceResponse",
+            "LedgerResponse",
+        ] {
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "[{name}] schema {schema}"
+            );
+        }
+        app.teardown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_ok_and_metrics_count_requests_and_postings() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let health = app.send(Method::GET, "/healthz", None, None).await;
+        assert_eq!(health.status, 200, "[{name}] {}", health.text());
+        let member = app.enroll("counted").await;
+        app.purchase(member, "o-1", "10.00").await;
+        app.get(&format!("/api/v1/members/{member}/balance"))
+            .await
+            .ok(200);
+
+        let metrics = app.send(Method::GET, "/metrics", None, None).await;
+        assert_eq!(metrics.status, 200, "[{name}] {}", metrics.text());
+        let text = metrics.text();
+        assert!(
+            text.contains("laurel_http_requests_total"),
+            "[{name}] {text}"
+        );
+        assert!(
+            text.contains("laurel_ledger_postings_total"),
+            "[{name}] {text}"
+        );
+        // Labelled by route template, not by raw path.
+        assert!(
+            text.contains(r#"route="/api/v1/members/{id}/balance""#),
+            "[{name}] {text}"
+        );
+        assert!(
+            !text.contains(&format!("/api/v1/members/{member}/balance")),
+            "[{name}] ids are not labels"
+        );
+        app.teardown().await;
+    }
+}

@@ -1,0 +1,343 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+//! The `laurel` binary end to end: real processes, real HTTP on 127.0.0.1, both backends.
+
+#[path = "cli/crash.rs"]
+mod crash;
+#[path = "cli/support.rs"]
+mod support;
+
+use reqwest::StatusCode;
+use std::io::BufRead;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{KillOnDrop, Server};
+
+#[test]
+fn a_wrong_program_file_is_refused_naming_the_file_and_key() {
+    let db = laurel_testkit::sqlite();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = support::PROGRAM
+        .replace(r#"currency = "CNY""#, r#"currency = "XYZ""#)
+        .replace("months = 12", "months = 0");
+    assert!(
+        text.contains(r#"currency = "XYZ""#) && text.contains("months = 0"),
+        "the demo program changed shape:\n{text}"
+    );
+    let program = support::write_file(dir.path(), "wrong-program.toml", &text);
+    let listen = format!("127.0.0.1:{}", support::free_port());
+    let serve = |program: &str| {
+        support::laurel(&[
+            "serve",
+            "--database",
+            &db.url,
+            "--program",
+            program,
+            "--listen",
+            &listen,
+            "--job-interval-secs",
+            "0",
+        ])
+    };
+
+    let output = serve(program.to_str().unwrap());
+    assert!(
+        !output.status.success(),
+        "serve accepted a wrong program:\n{}",
+        output.stderr
+    );
+    for needle in [
+        program.to_str().unwrap(),
+        "program.currency",
+        "points.expiry.months",
+    ] {
+        assert!(
+            output.stderr.contains(needle),
+            "stderr does not name `{needle}`:\n{}",
+            output.stderr
+        );
+    }
+
+    let broken = support::write_file(
+        dir.path(),
+        "broken-program.toml",
+        "[program\nname = \"Broken\"\n",
+    );
+    let output = serve(broken.to_str().unwrap());
+    assert!(
+        !output.status.success(),
+        "serve accepted a TOML syntax error:\n{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains(broken.to_str().unwrap()),
+        "stderr does not name the file:\n{}",
+        output.stderr
+    );
+}
+
+/// `(members, points)` from `jobs run`'s "<job>: N member(s), P point(s) moved".
+fn job_report(output: &support::Output, job: &str) -> (u64, i64) {
+    let line = output
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{job}: ")))
+        .unwrap_or_else(|| panic!("no `{job}:` line in {:?}", output.stdout));
+    let (members, rest) = line
+        .split_once(" member(s), ")
+        .unwrap_or_else(|| panic!("unexpected report {line:?}"));
+    let points = rest
+        .strip_suffix(" point(s) moved")
+        .unwrap_or_else(|| panic!("unexpected report {line:?}"));
+    (members.parse().unwrap(), points.parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_run_twice_changes_nothing_the_second_time() {
+    assert!(
+        support::PROGRAM.contains("pending_days = 7") && support::PROGRAM.contains("months = 12")
+    );
+    for (backend, db) in laurel_testkit::backends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let program = support::write_file(dir.path(), "program.toml", support::PROGRAM);
+        let program = program.to_str().unwrap();
+        let key = support::create_key(&db.url, "admin");
+        let serve = [
+            "serve",
+            "--database",
+            &db.url,
+            "--program",
+            program,
+            "--job-interval-secs",
+            "0",
+        ];
+        let client = support::client();
+        let occurred_at =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+
+        let mut server = Server::start(&serve, &dir.path().join("serve.log")).await;
+        let mut members = Vec::new();
+        let mut earned = 0;
+        for m in 0..2 {
+            let member = support::enroll(&client, &server, &key, &format!("jobs-{m}")).await;
+            members.push(member);
+            for p in 0..3 {
+                let body =
+                    support::purchase_body(member, &format!("jobs-{m}-{p}"), "42.50", &occurred_at);
+                let answer = client
+                    .post(server.url("/api/v1/purchases"))
+                    .bearer_auth(&key)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(answer.status(), StatusCode::OK, "{backend}");
+                let answer: serde_json::Value = answer.json().await.unwrap();
+                assert_eq!(answer["status"], "pending", "{backend}: {answer}");
+                earned += answer["points_earned"].as_i64().unwrap();
+            }
+        }
+        server.kill();
+
+        let now = jiff::Timestamp::now();
+        for (job, later) in [("release", 30 * 24), ("expiry", 731 * 24)] {
+            let at = (now + jiff::SignedDuration::from_hours(later)).to_string();
+            let args = [
+                "jobs",
+                "run",
+                job,
+                "--now",
+                &at,
+                "--database",
+                &db.url,
+                "--program",
+                program,
+            ];
+            let first = job_report(&support::laurel_ok(&args), job);
+            assert_eq!(first, (2, earned), "{backend}: first `jobs run {job}`");
+            let second = job_report(&support::laurel_ok(&args), job);
+            assert_eq!(
+                second,
+                (0, 0),
+                "{backend}: second `jobs run {job}` changed something"
+            );
+        }
+
+        // What the jobs did is in the ledger, once each.
+        let server = Server::start(&serve, &dir.path().join("serve-after.log")).await;
+        for member in members {
+            assert_eq!(
+                support::balance(&client, &server, &key, member).await,
+                (0, 0),
+                "{backend}: member {member}"
+            );
+            let entries = support::full_ledger(&client, &server, &key, member).await;
+            let kinds: Vec<&str> = entries
+                .iter()
+                .map(|e| e["kind"].as_str().unwrap())
+                .collect();
+            for kind in ["release", "expire"] {
+                assert_eq!(
+                    kinds.iter().filter(|k| **k == kind).count(),
+                    1,
+                    "{backend}: member {member}: {kinds:?}"
+                );
+            }
+            assert_eq!(
+                entries
+                    .iter()
+                    .map(|e| e["amount"].as_i64().unwrap())
+                    .sum::<i64>(),
+                0,
+                "{backend}: {entries:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_scoped() {
+    let db = laurel_testkit::sqlite();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let program = support::write_file(dir.path(), "program.toml", support::PROGRAM);
+    let admin = support::create_key(&db.url, "admin");
+    let pos = support::create_key(&db.url, "pos");
+    assert_ne!(admin, pos);
+    let serve = [
+        "serve",
+        "--database",
+        &db.url,
+        "--program",
+        program.to_str().unwrap(),
+        "--job-interval-secs",
+        "0",
+    ];
+    let server = Server::start(&serve, &dir.path().join("serve.log")).await;
+    let client = support::client();
+
+    let member = support::enroll(&client, &server, &pos, "scoped-1").await;
+    let url = server.url(&format!("/api/v1/members/{member}/adjustments"));
+    let adjustment =
+        |k: &str| serde_json::json!({ "points": 25, "reason": "goodwill", "idempotency_key": k });
+
+    let response = client
+        .post(&url)
+        .bearer_auth(&pos)
+        .json(&adjustment("by-pos"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden", "{body}");
+
+    let response = client
+        .post(&url)
+        .json(&adjustment("by-nobody"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized", "{body}");
+
+    let response = client
+        .post(&url)
+        .bearer_auth("not-a-key")
+        .json(&adjustment("by-stranger"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+
+    let response = client
+        .post(&url)
+        .bearer_auth(&admin)
+        .json(&adjustment("by-admin"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["points"], 25, "{body}");
+
+    // Only the admin's adjustment happened.
+    assert_eq!(
+        support::balance(&client, &server, &pos, member).await,
+        (25, 0)
+    );
+    let balance = client
+        .get(server.url(&format!("/api/v1/members/{member}/balance")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(balance.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_starts_and_serves_its_members() {
+    const BANNER_TIMEOUT: Duration = Duration::from_secs(180);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listen = format!("127.0.0.1:{}", support::free_port());
+    let log = std::fs::File::create(dir.path().join("demo.log")).unwrap();
+    let mut child = Command::new(support::BIN)
+        .args(["demo", "--listen", &listen, "--dir"])
+        .arg(dir.path().join("demo"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("starting laurel demo");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let _demo = KillOnDrop(child);
+    let (lines, printed) = std::sync::mpsc::channel();
+    // Keeps draining stdout until the process dies, so it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines.send(line);
+        }
+    });
+    let deadline = Instant::now() + BANNER_TIMEOUT;
+    let mut seen = Vec::new();
+    let key = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = printed.recv_timeout(left).unwrap_or_else(|e| {
+            panic!(
+                "no `Admin API key:` line ({e}); stdout so far: {seen:?}; log:\n{}",
+                support::tail(&dir.path().join("demo.log"), 40)
+            )
+        });
+        if let Some(key) = line.strip_prefix("Admin API key:") {
+            break key.trim().to_owned();
+        }
+        seen.push(line);
+    };
+    assert!(!key.is_empty());
+
+    let client = support::client();
+    let url = format!("http://{listen}/api/v1/members/1/balance");
+    let response = client.get(&url).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["available"].as_i64().unwrap() > 0, "{body}");
+}
+
+#[test]
+fn help_explains_every_command() {
+    let help = support::laurel_ok(&["--help"]).stdout;
+    for command in ["serve", "demo", "migrate", "keys", "jobs"] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(command)),
+            "`laurel --help` does not list {command}:\n{help}"
+        );
+    }
+    let help = support::laurel_ok(&["jobs", "run", "--help"]).stdout;
+    for job in ["expiry", "release"] {
+        assert!(
+            help.contains(job),
+            "`laurel jobs run --help` does not mention {job}:\n{help}"
+        );
+    }
+}
