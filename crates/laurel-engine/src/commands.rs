@@ -3,11 +3,12 @@
 
 use crate::error::{EngineError, Result};
 use crate::requests::{
-    AdjustRequest, EnrollRequest, LINES_MAX, MemberRef, PurchaseRequest, RedeemRequest,
-    RefundRequest, RefundScope, TEXT_LEN_MAX,
+    AMOUNT_MINOR_MAX, AdjustRequest, EnrollRequest, LINES_MAX, MemberRef, POINTS_MAX,
+    PurchaseRequest, QUANTITY_MAX, RedeemRequest, RefundRequest, RefundScope, TEXT_LEN_MAX,
 };
 use jiff::{SignedDuration, Timestamp};
-use laurel_core::{Currency, Money, Program};
+use laurel_core::earn::base_points;
+use laurel_core::{Currency, Money, Points, Program};
 use laurel_store::{MemberId, NewMember, NewPurchaseLine};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -18,6 +19,8 @@ pub(crate) struct ValidPurchase {
     pub request: PurchaseRequest,
     pub total_minor: i64,
     pub lines: Vec<NewPurchaseLine>,
+    /// Points the base rate earns, bounded by [`POINTS_MAX`].
+    pub points: Points,
 }
 
 /// A unit of work for the write path.
@@ -118,9 +121,32 @@ fn money(field: &str, amount: Decimal, currency: Currency) -> Result<Money> {
         .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
 }
 
-fn minor(field: &str, m: Money) -> Result<i64> {
-    m.to_minor()
-        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+/// A non-negative amount in the currency, as minor units, within [`AMOUNT_MINOR_MAX`].
+fn amount_minor(field: &str, amount: Decimal, currency: Currency) -> Result<i64> {
+    let minor = money(field, amount, currency)?
+        .to_minor()
+        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))?;
+    if minor > AMOUNT_MINOR_MAX {
+        let max = Money::from_minor(AMOUNT_MINOR_MAX, currency);
+        return Err(EngineError::invalid(
+            field,
+            "invalid_amount",
+            format!("must be at most {max}"),
+        ));
+    }
+    Ok(minor)
+}
+
+/// A count within `1..=max`.
+fn count(field: &str, value: i64, max: i64) -> Result<()> {
+    if (1..=max).contains(&value) {
+        return Ok(());
+    }
+    Err(EngineError::invalid(
+        field,
+        "invalid_amount",
+        format!("must be between 1 and {max}, got {value}"),
+    ))
 }
 
 /// An instant at the precision the store keeps (microseconds), so that an answer never shows
@@ -189,7 +215,17 @@ pub(crate) fn purchase(
     }
     request.total = request.total.normalize();
     request.occurred_at = stored_precision(request.occurred_at);
-    let total_minor = minor("total", money("total", request.total, currency)?)?;
+    let total_minor = amount_minor("total", request.total, currency)?;
+    let points = base_points(program, request.total)
+        .ok()
+        .filter(|p| p.get() <= POINTS_MAX)
+        .ok_or_else(|| {
+            EngineError::invalid(
+                "total",
+                "invalid_amount",
+                format!("earns more than {POINTS_MAX} points"),
+            )
+        })?;
     if request.lines.len() > LINES_MAX {
         return Err(EngineError::invalid(
             "lines",
@@ -201,16 +237,10 @@ pub(crate) fn purchase(
     for (i, line) in request.lines.iter_mut().enumerate() {
         text(&format!("lines[{i}].sku"), &line.sku)?;
         optional_text(&format!("lines[{i}].category"), &line.category)?;
-        if line.quantity <= 0 {
-            return Err(EngineError::invalid(
-                format!("lines[{i}].quantity"),
-                "invalid_amount",
-                "must be above zero",
-            ));
-        }
+        count(&format!("lines[{i}].quantity"), line.quantity, QUANTITY_MAX)?;
         line.unit_price = line.unit_price.normalize();
         let field = format!("lines[{i}].unit_price");
-        let unit_price_minor = minor(&field, money(&field, line.unit_price, currency)?)?;
+        let unit_price_minor = amount_minor(&field, line.unit_price, currency)?;
         lines.push(NewPurchaseLine {
             sku: line.sku.clone(),
             category: line.category.clone(),
@@ -222,6 +252,7 @@ pub(crate) fn purchase(
         request,
         total_minor,
         lines,
+        points,
     })
 }
 
@@ -238,7 +269,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
                     "must be above zero",
                 ));
             }
-            money("amount", *amount, program.currency)?;
+            amount_minor("amount", *amount, program.currency)?;
         }
         RefundScope::Lines(lines) => {
             if lines.is_empty() {
@@ -249,13 +280,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
                 ));
             }
             for (i, (_, quantity)) in lines.iter().enumerate() {
-                if *quantity <= 0 {
-                    return Err(EngineError::invalid(
-                        format!("lines[{i}].quantity"),
-                        "invalid_amount",
-                        "must be above zero",
-                    ));
-                }
+                count(&format!("lines[{i}].quantity"), *quantity, QUANTITY_MAX)?;
             }
         }
     }
@@ -266,25 +291,15 @@ pub(crate) fn redeem(request: RedeemRequest) -> Result<RedeemRequest> {
     text("idempotency_key", &request.idempotency_key)?;
     text("reference", &request.reference)?;
     optional_text("reason", &request.reason)?;
-    if request.points <= 0 {
-        return Err(EngineError::invalid(
-            "points",
-            "invalid_amount",
-            "must be above zero",
-        ));
-    }
+    count("points", request.points, POINTS_MAX)?;
     Ok(request)
 }
 
 pub(crate) fn adjust(request: AdjustRequest) -> Result<AdjustRequest> {
     text("idempotency_key", &request.idempotency_key)?;
     text("reason", &request.reason)?;
-    if request.points == 0 {
-        return Err(EngineError::invalid(
-            "points",
-            "invalid_amount",
-            "must not be zero",
-        ));
-    }
+    // unsigned_abs: i64::MIN has no positive counterpart.
+    let magnitude = i64::try_from(request.points.unsigned_abs()).unwrap_or(i64::MAX);
+    count("points", magnitude, POINTS_MAX)?;
     Ok(request)
 }

@@ -6,7 +6,7 @@ use crate::error::{EngineError, Result};
 use crate::outcomes::{Balances, Draw, EarnStatus, PostingOutcome, PurchaseOutcome, RefundOutcome};
 use crate::requests::{AdjustRequest, MemberRef, RedeemRequest, RefundRequest, RefundScope};
 use jiff::Timestamp;
-use laurel_core::earn::{base_points, lot_schedule, reversal_points};
+use laurel_core::earn::{lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
 use laurel_core::{Points, Program};
 use laurel_store::{
@@ -164,7 +164,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         return Ok(answer);
     }
     let member = lock(tx, &r.member).await?;
-    let points = base_points(ctx.program, r.total).map_err(internal)?;
+    let points = p.points;
     let schedule = lot_schedule(ctx.program, r.occurred_at).map_err(internal)?;
     let mut balance = Balances {
         available: member.available,
@@ -251,7 +251,8 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
                 .map_err(|_| EngineError::invalid("amount", "invalid_amount", "is out of range"))?
         }
         RefundScope::Lines(lines) => {
-            let mut value = 0_i64;
+            // Decimal, not i64: quantity × unit price of a large basket can pass i64::MAX.
+            let mut value = Decimal::ZERO;
             for &(line_no, quantity) in lines {
                 let line = purchase
                     .lines
@@ -277,17 +278,20 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
                     )));
                 }
                 line_quantities.push((line_no, quantity));
-                value += quantity * line.line.unit_price_minor;
+                value += Decimal::from(quantity) * Decimal::from(line.line.unit_price_minor);
             }
             // Lines may not add up to the total (basket discounts, tax): refund their share of it.
-            let lines_total: i64 = purchase
+            let lines_total: Decimal = purchase
                 .lines
                 .iter()
-                .map(|l| l.line.quantity * l.line.unit_price_minor)
+                .map(|l| Decimal::from(l.line.quantity) * Decimal::from(l.line.unit_price_minor))
                 .sum();
-            if lines_total > 0 {
-                let share = Decimal::from(value) * Decimal::from(purchase.total_minor)
-                    / Decimal::from(lines_total);
+            if lines_total > Decimal::ZERO {
+                let total = Decimal::from(purchase.total_minor);
+                let share = value
+                    .checked_mul(total)
+                    .map(|product| product / lines_total)
+                    .unwrap_or_else(|| value / lines_total * total);
                 i64::try_from(share.floor())
                     .map_err(internal)?
                     .min(refundable)

@@ -83,18 +83,37 @@ impl Writer {
 async fn run(store: Store, program: Arc<Program>, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
-        let commands: Vec<&Command> = batch.iter().map(|j| &j.command).collect();
-        let results = commit(&store, &program, &commands).await;
-        metrics::histogram!("laurel_group_commit_size").record(batch.len() as f64);
-        for (job, result) in batch.drain(..).zip(results) {
+        let size = batch.len();
+        let (commands, replies): (Vec<Command>, Vec<_>) =
+            batch.drain(..).map(|j| (j.command, j.reply)).unzip();
+        // The batch runs in its own task so that a bug that panics in one command fails only
+        // this batch (its transaction rolls back) and the writer goes on serving.
+        let (store, program) = (store.clone(), program.clone());
+        let results = match tokio::spawn(async move { commit(&store, &program, &commands).await })
+            .await
+        {
+            Ok(results) => results,
+            Err(crash) => {
+                tracing::error!(error = %crash, commands = size, "a batch crashed; nothing in it was committed");
+                (0..size)
+                    .map(|_| {
+                        Err(EngineError::Internal(
+                            "the batch this command was in crashed".into(),
+                        ))
+                    })
+                    .collect()
+            }
+        };
+        metrics::histogram!("laurel_group_commit_size").record(size as f64);
+        for (reply, result) in replies.into_iter().zip(results) {
             // The caller may have gone away; the command is committed either way.
-            let _ = job.reply.send(result);
+            let _ = reply.send(result);
         }
     }
 }
 
 /// Commits a batch, retrying the whole of it on lock conflicts. Returns one result per command.
-async fn commit(store: &Store, program: &Program, commands: &[&Command]) -> Vec<Result<Outcome>> {
+async fn commit(store: &Store, program: &Program, commands: &[Command]) -> Vec<Result<Outcome>> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -124,7 +143,7 @@ fn worth_retrying(e: &StoreError) -> bool {
 async fn try_commit(
     store: &Store,
     program: &Program,
-    commands: &[&Command],
+    commands: &[Command],
 ) -> std::result::Result<Vec<Result<Outcome>>, StoreError> {
     let mut tx = store.begin().await?;
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
