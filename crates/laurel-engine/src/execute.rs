@@ -107,12 +107,7 @@ async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
         MemberRef::Id(id) => tx.lock_member(Some(MemberId(*id)), None).await?,
         MemberRef::External(ext) => tx.lock_member(None, Some(ext)).await?,
     };
-    found.ok_or_else(|| {
-        EngineError::UnknownMember(match member {
-            MemberRef::Id(id) => id.to_string(),
-            MemberRef::External(ext) => format!("with external_id `{ext}`"),
-        })
-    })
+    found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
 }
 
 /// Posts a decision and returns the balances after it.

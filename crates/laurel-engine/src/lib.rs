@@ -173,7 +173,7 @@ impl Engine {
             MemberRef::Id(id) => self.store.member(MemberId(*id)).await?,
             MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
         };
-        found.ok_or_else(|| EngineError::UnknownMember(format!("{member:?}")))
+        found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
     }
 
     /// A member's balances and next expiries.

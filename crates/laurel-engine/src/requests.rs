@@ -15,6 +15,15 @@ pub enum MemberRef {
     External(String),
 }
 
+impl std::fmt::Display for MemberRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MemberRef::Id(id) => write!(f, "{id}"),
+            MemberRef::External(ext) => write!(f, "with external_id `{ext}`"),
+        }
+    }
+}
+
 /// Enroll a member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrollRequest {
