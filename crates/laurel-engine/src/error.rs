@@ -68,6 +68,15 @@ impl EngineError {
         }
     }
 
+    /// True for refusals of the request itself (bad input, unknown ids, conflicts, short
+    /// balances): decided before anything is written, and final for that request.
+    pub fn is_refusal(&self) -> bool {
+        !matches!(
+            self,
+            EngineError::Unavailable | EngineError::Store(_) | EngineError::Internal(_)
+        )
+    }
+
     /// An invalid field with its code and message.
     pub fn invalid(
         field: impl Into<String>,

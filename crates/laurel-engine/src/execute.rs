@@ -1,5 +1,9 @@
 //! Executing one command inside the write path's transaction: load state, let the core decide,
 //! store the decision, remember the answer.
+//!
+//! Invariant: every refusal (`EngineError::is_refusal`) is decided before the command's first
+//! write. The write path relies on it to share one transaction among many commands without a
+//! savepoint each.
 
 use crate::commands::{Command, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
@@ -169,7 +173,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     let mut lot = None;
     let mut pending_until = None;
     if points.is_positive() {
-        let ledger = tx.load_ledger(member.id).await?;
+        let ledger = tx.ledger_of(&member).await?;
         let posting = ledger
             .earn(points, r.occurred_at, schedule, ctx.now)
             .map_err(internal)?;
@@ -313,7 +317,7 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
     };
     let (mut reversed, mut shortfall, mut journal) = (0, 0, None);
     if points.is_positive() {
-        let ledger = tx.load_ledger(member.id).await?;
+        let ledger = tx.ledger_of(&member).await?;
         let posting = ledger
             .reverse(purchase.lot, points, ctx.program.clawback)
             .map_err(internal)?;
@@ -394,7 +398,7 @@ async fn redeem(tx: &mut Tx, ctx: &Context<'_>, r: &RedeemRequest) -> Result<Pos
         return Ok(answer);
     }
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
-    let ledger = tx.load_ledger(member.id).await?;
+    let ledger = tx.ledger_of(&member).await?;
     let posting = ledger.redeem(Points(r.points)).map_err(refused)?;
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);
@@ -422,7 +426,7 @@ async fn adjust(
         return Ok(answer);
     }
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
-    let ledger = tx.load_ledger(member.id).await?;
+    let ledger = tx.ledger_of(&member).await?;
     let posting = if r.points > 0 {
         let expires_at = lot_schedule(ctx.program, ctx.now)
             .map_err(internal)?
@@ -461,10 +465,10 @@ enum Job {
 /// Expires or releases a member's due lots as of `now`; returns the points moved. Running it
 /// again finds nothing due, so jobs are idempotent.
 async fn scheduled(tx: &mut Tx, member: MemberId, now: Timestamp, job: Job) -> Result<Points> {
-    if tx.lock_member(Some(member), None).await?.is_none() {
+    let Some(locked) = tx.lock_member(Some(member), None).await? else {
         return Err(EngineError::UnknownMember(member.0.to_string()));
-    }
-    let ledger = tx.load_ledger(member).await?;
+    };
+    let ledger = tx.ledger_of(&locked).await?;
     let (posting, reason) = match job {
         Job::Expire => (ledger.expire(now), "expired"),
         Job::Release => (ledger.release(now), "return window closed"),

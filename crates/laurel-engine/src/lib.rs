@@ -18,6 +18,7 @@ mod writer;
 pub use error::{EngineError, Result};
 pub use jobs::{JobKind, JobReport};
 pub use keys::{Principal, Scope, UnknownScope, create_key};
+pub use laurel_store::rawbench;
 pub use laurel_store::{
     Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store,
 };

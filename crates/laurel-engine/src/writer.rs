@@ -1,7 +1,7 @@
 //! The single write path: every ledger mutation is a [`Command`] queued here. Each writer task
 //! drains what is waiting (up to [`BATCH_MAX`]) into one database transaction — group commit —
-//! and answers each caller only after that transaction is durable. A command that fails rolls
-//! back to its own savepoint; the others in the batch are unaffected.
+//! and answers each caller only after that transaction is durable. A refused command writes
+//! nothing, so the others in the batch are unaffected.
 
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
@@ -112,18 +112,38 @@ async fn run(store: Store, program: Arc<Program>, mut queue: mpsc::Receiver<Job>
     }
 }
 
+/// Why a batch's transaction was abandoned.
+enum Abort {
+    /// The database failed; retry the batch or fail it whole.
+    Store(StoreError),
+    /// Command `index` failed after it may have written (a bug or a corrupt row): the batch is
+    /// rolled back and run again without it.
+    Command(usize, EngineError),
+}
+
 /// Commits a batch, retrying the whole of it on lock conflicts. Returns one result per command.
 async fn commit(store: &Store, program: &Program, commands: &[Command]) -> Vec<Result<Outcome>> {
+    let mut failed: Vec<Option<EngineError>> = commands.iter().map(|_| None).collect();
     let mut attempt = 0;
     loop {
-        attempt += 1;
-        match try_commit(store, program, commands).await {
-            Ok(results) => return results,
-            Err(e) if worth_retrying(&e) && attempt < ATTEMPTS_MAX => {
+        match try_commit(store, program, commands, &failed).await {
+            Ok(results) => {
+                return results
+                    .into_iter()
+                    .zip(failed)
+                    .map(|(result, failure)| failure.map_or(result, Err))
+                    .collect();
+            }
+            Err(Abort::Command(index, error)) => {
+                tracing::error!(error = %error, "a command failed after writing; running its batch again without it");
+                failed[index] = Some(error);
+            }
+            Err(Abort::Store(e)) if worth_retrying(&e) && attempt + 1 < ATTEMPTS_MAX => {
+                attempt += 1;
                 tracing::debug!(attempt, error = %e, "retrying batch");
                 tokio::time::sleep(std::time::Duration::from_millis(5 * attempt as u64)).await;
             }
-            Err(e) => {
+            Err(Abort::Store(e)) => {
                 tracing::error!(error = %e, commands = commands.len(), "batch failed; nothing in it was committed");
                 return commands
                     .iter()
@@ -140,37 +160,37 @@ fn worth_retrying(e: &StoreError) -> bool {
     e.is_retryable() || e.is_unique_violation()
 }
 
+/// One attempt at a batch in one transaction, skipping commands already `failed`.
+///
+/// No savepoints: every refusal is decided before its command writes anything (see
+/// `execute.rs`), so a refused command leaves the transaction as it found it; any other
+/// failure abandons the transaction.
 async fn try_commit(
     store: &Store,
     program: &Program,
     commands: &[Command],
-) -> std::result::Result<Vec<Result<Outcome>>, StoreError> {
-    let mut tx = store.begin().await?;
+    failed: &[Option<EngineError>],
+) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
+    let mut tx = store.begin().await.map_err(Abort::Store)?;
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
-    members.dedup();
-    tx.lock_members(&mut members).await?;
+    tx.lock_members(&mut members).await.map_err(Abort::Store)?;
     let ctx = Context {
         program,
         now: Timestamp::now(),
     };
     let mut results = Vec::with_capacity(commands.len());
-    for command in commands {
-        tx.savepoint().await?;
+    for (index, command) in commands.iter().enumerate() {
+        if failed[index].is_some() {
+            results.push(Err(EngineError::Unavailable));
+            continue;
+        }
         match execute(&mut tx, &ctx, command).await {
-            Ok(outcome) => {
-                tx.release_savepoint().await?;
-                results.push(Ok(outcome));
-            }
-            Err(EngineError::Store(e)) if worth_retrying(&e) => return Err(e),
-            Err(e) => {
-                tx.rollback_to_savepoint().await?;
-                if let EngineError::Store(e) = &e {
-                    tracing::error!(error = %e, "command failed in storage");
-                }
-                results.push(Err(e));
-            }
+            Ok(outcome) => results.push(Ok(outcome)),
+            Err(refusal) if refusal.is_refusal() => results.push(Err(refusal)),
+            Err(EngineError::Store(e)) => return Err(Abort::Store(e)),
+            Err(other) => return Err(Abort::Command(index, other)),
         }
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(Abort::Store)?;
     Ok(results)
 }

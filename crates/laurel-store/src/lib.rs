@@ -16,6 +16,7 @@ mod ledger;
 mod members;
 mod migrate;
 mod purchases;
+pub mod rawbench;
 mod tx;
 mod types;
 

@@ -3,11 +3,11 @@
 use crate::connect::Store;
 use crate::error::Result;
 use crate::tx::Tx;
-use crate::types::{JournalId, MemberId, PurchaseId, instant, micros};
+use crate::types::{JournalId, MemberId, PurchaseId, instant, micros, placeholders};
 use jiff::Timestamp;
 use laurel_core::ledger::LotId;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
 /// A purchase line as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +110,9 @@ pub struct RefundRecord {
     pub recorded_at: Timestamp,
 }
 
+/// Lines written per statement: few round trips, far below any bind-parameter limit.
+const LINES_PER_STATEMENT: usize = 50;
+
 fn purchase_from_row(row: &AnyRow) -> Result<Purchase> {
     Ok(Purchase {
         id: PurchaseId(row.try_get("id")?),
@@ -209,19 +212,24 @@ impl Tx {
         .fetch_one(&mut *self.tx)
         .await?
         .try_get(0)?;
-        for (line_no, line) in p.lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO purchase_lines (purchase_id, line_no, sku, category, quantity, unit_price_minor, refunded_quantity) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 0)",
-            )
-            .bind(id)
-            .bind(i32::try_from(line_no).unwrap_or(i32::MAX))
-            .bind(line.sku.clone())
-            .bind(line.category.clone())
-            .bind(line.quantity)
-            .bind(line.unit_price_minor)
-            .execute(&mut *self.tx)
-            .await?;
+        for (chunk_no, chunk) in p.lines.chunks(LINES_PER_STATEMENT).enumerate() {
+            let sql = format!(
+                "INSERT INTO purchase_lines (purchase_id, line_no, sku, category, quantity, unit_price_minor, refunded_quantity) VALUES {}",
+                placeholders(chunk.len(), 7)
+            );
+            let mut insert = sqlx::query(AssertSqlSafe(sql));
+            for (i, line) in chunk.iter().enumerate() {
+                let line_no = chunk_no * LINES_PER_STATEMENT + i;
+                insert = insert
+                    .bind(id)
+                    .bind(i32::try_from(line_no).unwrap_or(i32::MAX))
+                    .bind(line.sku.clone())
+                    .bind(line.category.clone())
+                    .bind(line.quantity)
+                    .bind(line.unit_price_minor)
+                    .bind(0_i64);
+            }
+            insert.execute(&mut *self.tx).await?;
         }
         Ok(PurchaseId(id))
     }

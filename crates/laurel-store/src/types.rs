@@ -77,3 +77,17 @@ pub(crate) fn instant(micros: i64) -> Result<Timestamp> {
 pub(crate) fn instant_opt(micros: Option<i64>) -> Result<Option<Timestamp>> {
     micros.map(instant).transpose()
 }
+
+/// `($1, $2, …), ($n+1, …)`: the VALUES list of a multi-row insert, so one statement writes
+/// many rows (one round trip instead of one per row).
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|col| format!("${}", row * columns + col))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -86,9 +86,36 @@ pub fn sqlite() -> TestDb {
 /// instead of retrying.
 pub fn postgres() -> Option<TestDb> {
     static CLUSTER: OnceLock<Result<Option<Cluster>, String>> = OnceLock::new();
+    database_on(&CLUSTER, Durability::Throwaway)
+}
+
+/// Like [`postgres()`], on a second cluster that keeps PostgreSQL's durability settings
+/// (fsync and synchronous_commit on): for benchmarks, whose figures must be honest.
+///
+/// # Panics
+///
+/// As [`postgres()`].
+pub fn durable_postgres() -> Option<TestDb> {
+    static CLUSTER: OnceLock<Result<Option<Cluster>, String>> = OnceLock::new();
+    database_on(&CLUSTER, Durability::Durable)
+}
+
+/// Whether a cluster may lose data on a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// fsync=off: fine for tests, which throw the cluster away.
+    Throwaway,
+    /// PostgreSQL's defaults: a commit is on disk when acknowledged.
+    Durable,
+}
+
+fn database_on(
+    cell: &OnceLock<Result<Option<Cluster>, String>>,
+    durability: Durability,
+) -> Option<TestDb> {
     static NEXT_DB: AtomicU64 = AtomicU64::new(0);
 
-    let cluster = match CLUSTER.get_or_init(init_cluster) {
+    let cluster = match cell.get_or_init(|| init_cluster(durability)) {
         Ok(Some(cluster)) => cluster,
         Ok(None) => return None,
         Err(message) => panic!("{message}"),
@@ -126,7 +153,7 @@ fn in_ci() -> bool {
 }
 
 /// Finds the binaries, then either starts the cluster, skips (`Ok(None)`), or explains why not.
-fn init_cluster() -> Result<Option<Cluster>, String> {
+fn init_cluster(durability: Durability) -> Result<Option<Cluster>, String> {
     let Some(bins) = PgBins::find() else {
         let looked = format!("looked in `pg_config --bindir`, {DEBIAN_PG15_BINDIR} and on PATH");
         if in_ci() {
@@ -148,7 +175,7 @@ fn init_cluster() -> Result<Option<Cluster>, String> {
         );
         return Ok(None);
     };
-    Cluster::start(bins).map(Some)
+    Cluster::start(bins, durability).map(Some)
 }
 
 /// The PostgreSQL programs this crate runs.
@@ -283,7 +310,7 @@ impl Cluster {
     }
 
     /// Creates the cluster directory, its watchdog, runs `initdb` and starts the server.
-    fn start(bins: PgBins) -> Result<Self, String> {
+    fn start(bins: PgBins, durability: Durability) -> Result<Self, String> {
         // `keep()`: the directory must outlive every `TempDir` drop while the server runs; the
         // watchdog removes it once the test process is gone.
         let dir = tempfile::Builder::new()
@@ -325,10 +352,14 @@ impl Cluster {
         let mut last_error = String::new();
         for _ in 0..START_ATTEMPTS {
             cluster.port = free_port()?;
-            // fsync=off: this cluster is thrown away when the tests end, so durability is
-            // worthless here and skipping it makes the tests much faster.
+            // fsync=off: a test cluster is thrown away when the tests end, so durability is
+            // worthless there and skipping it makes the tests much faster.
+            let fsync = match durability {
+                Durability::Throwaway => "off",
+                Durability::Durable => "on",
+            };
             let options = format!(
-                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={fsync} -c max_connections=200",
                 cluster.port,
                 sh_quote(&cluster.sock_dir().to_string_lossy()),
             );
