@@ -1481,6 +1481,53 @@ async fn two_engines_on_one_database_never_double_spend() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refund_racing_a_redemption_of_the_same_points_takes_them_once() {
+    for (name, db) in laurel_testkit::backends() {
+        let cap = program(&[
+            ONE_PER_YUAN,
+            (
+                r#"clawback = "allow_negative""#,
+                r#"clawback = "cap_at_zero""#,
+            ),
+        ]);
+        // Two nodes, so the race also crosses write paths; many rounds, so both orders occur.
+        let first = Arc::new(start(&db, cap.clone()).await);
+        let second = Arc::new(start(&db, cap).await);
+        for round in 0..12 {
+            let id = member(&first, &format!("racer-{round}")).await;
+            let p = buy(&first, id, &format!("o-{round}"), "100.00").await;
+            let (a, b) = (first.clone(), second.clone());
+            let redeem =
+                tokio::spawn(async move { a.redeem(redeem_request(id, 100, "spend-all")).await });
+            let refund = tokio::spawn(async move {
+                b.refund(refund_request(p.purchase_id, "r", RefundScope::Full))
+                    .await
+            });
+            let refund = refund
+                .await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("[{name}] round {round}: {e:?}"));
+            let redeemed = match redeem.await.unwrap() {
+                Ok(_) => 100,
+                Err(e) if e.code() == "insufficient_points" => 0,
+                Err(e) => panic!("[{name}] unexpected {e:?}"),
+            };
+            // Whatever the order: the refund takes back exactly what is left, the rest is the
+            // recorded shortfall, and the balance ends at zero — never below, never twice.
+            assert_eq!(
+                refund.points_reversed + refund.shortfall,
+                100,
+                "[{name}] round {round}"
+            );
+            assert_eq!(refund.shortfall, redeemed, "[{name}] round {round}");
+            assert_eq!(balance(&first, id).await, (0, 0), "[{name}] round {round}");
+        }
+        unshare(second).shutdown().await;
+        finish(name, unshare(first)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_enrollments_of_one_external_id_enroll_exactly_one() {
     for (name, db) in laurel_testkit::backends() {
         let first = Arc::new(start(&db, program(&[])).await);

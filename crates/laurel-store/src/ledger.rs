@@ -133,21 +133,24 @@ impl Tx {
         .fetch_one(&mut *self.tx)
         .await?
         .try_get(0)?;
-        // One statement for all entries of the posting (two or three rows).
+        // One statement for all entries of the posting (two or three rows). A refund of points
+        // already spent under cap-at-zero moves nothing: its journal row records the shortfall.
         let entries = posting.entries();
-        let sql = format!(
-            "INSERT INTO entries (journal_id, account, member_id, amount) VALUES {}",
-            placeholders(entries.len(), 4)
-        );
-        let mut insert = sqlx::query(AssertSqlSafe(sql));
-        for (account, amount) in entries {
-            insert = insert
-                .bind(journal)
-                .bind(account.as_str())
-                .bind(account.is_member().then_some(member.0))
-                .bind(amount.get());
+        if !entries.is_empty() {
+            let sql = format!(
+                "INSERT INTO entries (journal_id, account, member_id, amount) VALUES {}",
+                placeholders(entries.len(), 4)
+            );
+            let mut insert = sqlx::query(AssertSqlSafe(sql));
+            for (account, amount) in entries {
+                insert = insert
+                    .bind(journal)
+                    .bind(account.as_str())
+                    .bind(account.is_member().then_some(member.0))
+                    .bind(amount.get());
+            }
+            insert.execute(&mut *self.tx).await?;
         }
-        insert.execute(&mut *self.tx).await?;
         let mut opened = Vec::new();
         for effect in &posting.lots {
             let (lot, kind, amount) = match *effect {
