@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod money;
 pub mod points;
 pub mod program;
+pub mod rules;
 
 pub use channel::{Channel, UnknownChannel};
 pub use money::{Currency, Money, MoneyError};

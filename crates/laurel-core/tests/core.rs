@@ -2,7 +2,8 @@
 //!
 //! Each module states what must hold for one part of the core; `fixtures` holds the shared
 //! builders (a valid program spec, instants, a member book that applies postings with
-//! sequential lot ids and checks the ledger invariants on every application).
+//! sequential lot ids and checks the ledger invariants on every application, and the builders
+//! of earning-rule examples).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -23,3 +24,6 @@ mod ledger;
 
 #[path = "core/ledger_props.rs"]
 mod ledger_props;
+
+#[path = "core/rules.rs"]
+mod rules;

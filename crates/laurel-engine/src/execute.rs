@@ -159,8 +159,11 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     let r = &p.request;
     let key = format!("{}:{}", r.channel, r.order_id);
     let print = fingerprint(r);
-    if let Some(answer) = replay(tx, "purchase", &key, &print).await? {
-        return Ok(answer);
+    if let Some(answer) = replay::<PurchaseOutcome>(tx, "purchase", &key, &print).await? {
+        return Ok(PurchaseOutcome {
+            replayed: true,
+            ..answer
+        });
     }
     let member = lock(tx, &r.member).await?;
     let points = p.points;
@@ -214,6 +217,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
             .then_some(schedule.expires_at)
             .flatten(),
         balance,
+        replayed: false,
     };
     remember(tx, ctx, "purchase", &key, print, &answer).await?;
     Ok(answer)

@@ -42,6 +42,10 @@ pub struct PurchaseOutcome {
     pub expires_at: Option<Timestamp>,
     /// Balances after.
     pub balance: Balances,
+    /// True when this answer is a replay of the order's first answer (a retry or a re-import),
+    /// not a new purchase. Not part of the stored answer.
+    #[serde(skip)]
+    pub replayed: bool,
 }
 
 /// The answer to a refund.

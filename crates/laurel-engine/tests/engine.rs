@@ -181,6 +181,18 @@ async fn entries(engine: &Engine, member_id: i64) -> Vec<laurel_engine::LedgerEn
     engine.ledger(member_id, None, 200).await.unwrap().entries
 }
 
+/// A retried purchase's answer: marked as a replay, and otherwise the first answer.
+fn replay_of(answer: PurchaseOutcome) -> PurchaseOutcome {
+    assert!(
+        answer.replayed,
+        "a retry is answered as a replay: {answer:?}"
+    );
+    PurchaseOutcome {
+        replayed: false,
+        ..answer
+    }
+}
+
 /// The stable code of a refusal; panics when the call succeeded.
 fn code<T: std::fmt::Debug>(result: Result<T, EngineError>) -> &'static str {
     match result {
@@ -444,7 +456,11 @@ async fn purchase_answers_show_instants_as_they_are_stored() {
         );
         // Nanoseconds below what is stored do not make a retry a different request.
         request.occurred_at += SignedDuration::from_nanos(1);
-        assert_eq!(engine.purchase(request).await.unwrap(), out, "[{name}]");
+        assert_eq!(
+            replay_of(engine.purchase(request).await.unwrap()),
+            out,
+            "[{name}]"
+        );
         finish(name, engine).await;
     }
 }
@@ -463,15 +479,21 @@ async fn the_same_order_twice_has_one_effect_and_the_same_answer() {
         }];
         let first = engine.purchase(request.clone()).await.unwrap();
         let again = engine.purchase(request.clone()).await.unwrap();
+        assert!(!first.replayed, "[{name}] the first answer is not a replay");
         assert_eq!(
-            again, first,
+            replay_of(again),
+            first,
             "[{name}] a retry answers exactly as the first time"
         );
         // Spelling the same amount differently is the same request.
         let mut respelled = request.clone();
         respelled.total = dec("20");
         respelled.lines[0].unit_price = dec("10.0");
-        assert_eq!(engine.purchase(respelled).await.unwrap(), first, "[{name}]");
+        assert_eq!(
+            replay_of(engine.purchase(respelled).await.unwrap()),
+            first,
+            "[{name}]"
+        );
         assert_eq!(balance(&engine, id).await, (30, 0), "[{name}] earned once");
         assert_eq!(entries(&engine, id).await.len(), 1, "[{name}] one posting");
 
@@ -1661,8 +1683,17 @@ async fn the_same_purchase_sent_to_two_engines_at_once_earns_once_and_answers_th
                 .into_iter()
                 .map(|a| a.unwrap_or_else(|e| panic!("[{name}] round {round}: {e:?}")))
                 .collect();
+            assert_eq!(
+                answers.iter().filter(|a| !a.replayed).count(),
+                1,
+                "[{name}] round {round}: one answer is the purchase, the others replay it"
+            );
+            let first = answers.iter().find(|a| !a.replayed).cloned().unwrap();
             assert!(
-                answers.iter().all(|a| a == &answers[0]),
+                answers.iter().all(|a| PurchaseOutcome {
+                    replayed: false,
+                    ..a.clone()
+                } == first),
                 "[{name}] round {round}: {answers:?}"
             );
         }

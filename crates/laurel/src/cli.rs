@@ -88,6 +88,14 @@ pub enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Import history (members, purchases) from CSV or JSON Lines files.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        command: crate::import::ImportCommand,
+    },
+    /// Measure Laurel over HTTP against the database's own commit rate, on a fresh database.
+    Bench(crate::bench::BenchArgs),
 }
 
 /// Key commands.

@@ -1,7 +1,9 @@
 //! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`.
 
+mod bench;
 mod cli;
 mod demo;
+mod import;
 mod serve;
 
 use anyhow::{Context, Result};
@@ -53,6 +55,8 @@ async fn main() -> Result<()> {
             eprintln!("Store this {scope} key now: it is not shown again.");
             Ok(())
         }
+        Command::Import { command } => import::run(command).await,
+        Command::Bench(args) => bench::run(args).await,
         Command::Jobs {
             command:
                 JobsCommand::Run {

@@ -3,6 +3,8 @@
 
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/import.rs"]
+mod import;
 #[path = "cli/support.rs"]
 mod support;
 
@@ -327,7 +329,9 @@ async fn demo_starts_and_serves_its_members() {
 #[test]
 fn help_explains_every_command() {
     let help = support::laurel_ok(&["--help"]).stdout;
-    for command in ["serve", "demo", "migrate", "keys", "jobs"] {
+    for command in [
+        "serve", "demo", "migrate", "keys", "jobs", "import", "bench",
+    ] {
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(command)),
             "`laurel --help` does not list {command}:\n{help}"
@@ -340,4 +344,53 @@ fn help_explains_every_command() {
             "`laurel jobs run --help` does not mention {job}:\n{help}"
         );
     }
+}
+
+#[test]
+fn bench_runs_a_short_mixed_load_and_finds_the_ledger_consistent() {
+    // A tiny run on a fresh SQLite file: the figures do not matter here, the mechanics do —
+    // the load, the raw limit, the scale fill, the report and the consistency check.
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = support::laurel_ok(&[
+        "bench",
+        "--members",
+        "200",
+        "--seconds",
+        "2",
+        "--connections",
+        "4",
+        "--raw-events",
+        "200",
+        "--scale-members",
+        "1000",
+        "--scale-postings",
+        "5000",
+        "--json",
+        json.to_str().unwrap(),
+    ])
+    .stdout;
+    for expected in [
+        "purchase",
+        "balance read",
+        "raw limit",
+        "ledger consistency after the load: ok",
+        "scale: added 1000 members",
+    ] {
+        assert!(
+            out.contains(expected),
+            "bench output lacks `{expected}`:\n{out}"
+        );
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["consistent"], true);
+    let purchases = report["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["op"] == "purchase")
+        .unwrap();
+    assert!(purchases["count"].as_u64().unwrap() > 0, "{report}");
+    assert_eq!(purchases["errors"], 0, "{report}");
 }

@@ -1,9 +1,14 @@
-//! Shared fixtures: a valid program, instants, and a member book that applies postings.
+//! Shared fixtures: a valid program, instants, a member book that applies postings, and the
+//! builders of earning-rule examples (rules, effects, baskets, contexts, evaluation).
 
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::LotSchedule;
 use laurel_core::ledger::{Account, Lot, LotId, MemberLedger, Posting};
-use laurel_core::{ClawbackPolicy, ExpiryPolicy, Points, Program, ProgramSpec, Rounding};
+use laurel_core::rules::{
+    Activity, Basket, EarnContext, Earning, EarningRule, Effect, Event, Line, MemberFacts, RuleSet,
+    evaluate,
+};
+use laurel_core::{Channel, ClawbackPolicy, ExpiryPolicy, Points, Program, ProgramSpec, Rounding};
 use rust_decimal::Decimal;
 
 /// The instant most examples treat as "now".
@@ -168,4 +173,104 @@ pub fn moved(posting: &Posting, from: Account, to: Account) -> Points {
         .filter(|m| m.from == from && m.to == to)
         .map(|m| m.amount)
         .sum()
+}
+
+// --- earning rules ---------------------------------------------------------------------------
+
+/// A Shanghai program (the [`spec`] defaults) for rule examples.
+pub fn shanghai() -> Program {
+    program(|_| {})
+}
+
+/// The [`spec`] program in another time zone.
+pub fn program_in(time_zone: &str) -> Program {
+    program(|s| s.time_zone = time_zone.into())
+}
+
+/// A stackable purchase rule with no conditions; its id doubles as its name.
+pub fn rule(id: &str, effect: Effect) -> EarningRule {
+    EarningRule::new(id, id, effect)
+}
+
+/// Points per currency unit of the matching spend.
+pub fn per_unit(rate: &str) -> Effect {
+    Effect::PointsPerUnit(dec(rate))
+}
+
+/// A multiplier on the base earn of the matching spend.
+pub fn times(m: &str) -> Effect {
+    Effect::Multiplier(dec(m))
+}
+
+/// A percentage bonus on the base earn of the matching spend.
+pub fn percent(p: &str) -> Effect {
+    Effect::PercentBonus(dec(p))
+}
+
+/// A fixed number of points.
+pub fn fixed(n: i64) -> Effect {
+    Effect::Fixed(pts(n))
+}
+
+/// A POS basket with this total and no store or lines.
+pub fn basket(total: &str) -> Basket {
+    Basket::new(Channel::Pos, dec(total))
+}
+
+/// One line of a single unit costing `amount`, in `category`.
+pub fn line(sku: &str, category: &str, amount: &str) -> Line {
+    Line::new(sku, 1, dec(amount)).in_category(category)
+}
+
+/// A purchase of `basket` at instant `at` by a member nobody knows anything about.
+pub fn purchase_at(basket: Basket, at: &str) -> EarnContext {
+    EarnContext::new(Activity::Purchase(basket), MemberFacts::default(), ts(at))
+}
+
+/// A purchase of `basket` at [`NOW`] (a Monday, 08:00 in Shanghai).
+pub fn purchase(basket: Basket) -> EarnContext {
+    purchase_at(basket, NOW)
+}
+
+/// A custom event at [`NOW`] by a member nobody knows anything about.
+pub fn event(event: Event) -> EarnContext {
+    EarnContext::new(Activity::Event(event), MemberFacts::default(), now())
+}
+
+/// The same context with the member's facts changed by `edit`.
+pub fn by(mut context: EarnContext, edit: impl FnOnce(&mut MemberFacts)) -> EarnContext {
+    edit(&mut context.member);
+    context
+}
+
+/// Validated rules; a fixture rule that does not validate is a broken test.
+pub fn rule_set(rules: Vec<EarningRule>) -> RuleSet {
+    RuleSet::new(rules.clone(), None)
+        .unwrap_or_else(|issues| panic!("fixture rules {rules:?} are invalid: {issues:?}"))
+}
+
+/// What `context` earns under `rules` in `program`.
+pub fn earn_in(program: &Program, rules: Vec<EarningRule>, context: &EarnContext) -> Earning {
+    evaluate(program, &rule_set(rules), context)
+        .unwrap_or_else(|e| panic!("evaluation of {context:?} failed: {e}"))
+}
+
+/// What `context` earns under `rules` in the [`shanghai`] program.
+pub fn earn(rules: Vec<EarningRule>, context: &EarnContext) -> Earning {
+    earn_in(&shanghai(), rules, context)
+}
+
+/// Points `rule` alone grants for `context` in the [`shanghai`] program; `None` when it does not apply.
+pub fn grant_of(rule: EarningRule, context: &EarnContext) -> Option<i64> {
+    let id = rule.id.clone();
+    earn(vec![rule], context).grant(&id).map(|g| g.points.get())
+}
+
+/// The (rule id, points) pairs of an earning, in order.
+pub fn granted(earning: &Earning) -> Vec<(&str, i64)> {
+    earning
+        .grants
+        .iter()
+        .map(|g| (g.rule_id.as_str(), g.points.get()))
+        .collect()
 }

@@ -1,0 +1,153 @@
+//! An earning rule as the program declares it, and the validated set evaluation runs over.
+
+use super::condition::Condition;
+use super::effect::Effect;
+use super::limits::Limits;
+use super::validate::{RuleIssue, validate_rules};
+
+/// The rule id of the base earn's grant; reserved, so no declared rule may use it.
+pub const BASE_RULE_ID: &str = "base";
+
+/// Event kinds every program knows without declaring them.
+pub const STANDARD_EVENT_KINDS: [&str; 4] = [
+    "review_written",
+    "survey_completed",
+    "app_installed",
+    "social_share",
+];
+
+/// What sets a rule off.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Trigger {
+    /// A purchase.
+    Purchase,
+    /// A custom event of this kind (`review_written`, or a kind the program declares).
+    Event(String),
+}
+
+/// How a rule combines with the rules evaluated after it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Stacking {
+    /// Combines with every other rule.
+    #[default]
+    Stackable,
+    /// When it takes effect, no rule after it (lower priority) applies.
+    Exclusive,
+    /// Only the first rule of this named group to take effect grants; other rules are unaffected.
+    ExclusiveGroup(String),
+}
+
+/// One earning rule: when it applies, what it grants, and how far it may go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarningRule {
+    /// Stable key: grants, usage and ledger entries refer to the rule by it.
+    pub id: String,
+    /// Name shown to cashiers and members ("Double points Tuesday").
+    pub name: String,
+    /// What sets it off.
+    pub trigger: Trigger,
+    /// Conditions that must all hold; line conditions also choose the spend it applies to.
+    pub conditions: Vec<Condition>,
+    /// What it grants.
+    pub effect: Effect,
+    /// Caps on what it grants.
+    pub limits: Limits,
+    /// Evaluation order: higher first.
+    pub priority: i32,
+    /// How it combines with the rules after it.
+    pub stacking: Stacking,
+}
+
+impl EarningRule {
+    /// A stackable purchase rule with no conditions or limits, at priority 0.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, effect: Effect) -> EarningRule {
+        EarningRule {
+            id: id.into(),
+            name: name.into(),
+            trigger: Trigger::Purchase,
+            conditions: Vec::new(),
+            effect,
+            limits: Limits::default(),
+            priority: 0,
+            stacking: Stacking::Stackable,
+        }
+    }
+
+    /// The same rule, triggered by events of `kind` instead.
+    pub fn on_event(mut self, kind: impl Into<String>) -> EarningRule {
+        self.trigger = Trigger::Event(kind.into());
+        self
+    }
+
+    /// The same rule with one more condition.
+    pub fn when(mut self, condition: Condition) -> EarningRule {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// The same rule with these limits.
+    pub fn with_limits(mut self, limits: Limits) -> EarningRule {
+        self.limits = limits;
+        self
+    }
+
+    /// The same rule at this priority.
+    pub fn with_priority(mut self, priority: i32) -> EarningRule {
+        self.priority = priority;
+        self
+    }
+
+    /// The same rule with this stacking.
+    pub fn with_stacking(mut self, stacking: Stacking) -> EarningRule {
+        self.stacking = stacking;
+        self
+    }
+}
+
+/// Validated rules in evaluation order: priority high to low, equal priorities as declared.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleSet {
+    rules: Vec<EarningRule>,
+}
+
+impl RuleSet {
+    /// Validates `rules` (see [`validate_rules`]) and orders them, or returns every problem.
+    pub fn new(
+        rules: Vec<EarningRule>,
+        declared_events: Option<&[String]>,
+    ) -> Result<RuleSet, Vec<RuleIssue>> {
+        let issues = validate_rules(&rules, declared_events);
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let mut rules = rules;
+        // Stable: rules of equal priority keep the order the program declares them in.
+        rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        Ok(RuleSet { rules })
+    }
+
+    /// A set with no rules: purchases earn the base rate only.
+    pub fn empty() -> RuleSet {
+        RuleSet::default()
+    }
+
+    /// The rules in evaluation order.
+    pub fn in_order(&self) -> &[EarningRule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&EarningRule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// True when the set has no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+}

@@ -1,0 +1,252 @@
+//! Validation of earning rules: every problem, each with the key path it concerns.
+
+use super::condition::Condition;
+use super::effect::Effect;
+use super::limits::LimitKind;
+use super::rule::{BASE_RULE_ID, EarningRule, STANDARD_EVENT_KINDS, Stacking, Trigger};
+use crate::points::Points;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::fmt;
+
+/// One problem found in a rule, with the key path it concerns (`rules[2].effect.multiplier`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleIssue {
+    /// Key path of the offending field, as written in a program file.
+    pub key: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for RuleIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "key `{}`: {}", self.key, self.message)
+    }
+}
+
+/// Checks a whole rule list: each rule, then that ids are unique. Empty when all is well.
+///
+/// With `declared_events`, an event trigger must name a declared kind or one of
+/// [`STANDARD_EVENT_KINDS`]; without it, any non-empty kind is accepted.
+pub fn validate_rules(rules: &[EarningRule], declared_events: Option<&[String]>) -> Vec<RuleIssue> {
+    let mut issues: Vec<RuleIssue> = rules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, rule)| rule.issues(index, declared_events))
+        .collect();
+    let mut first_use: HashMap<&str, usize> = HashMap::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let id = rule.id.trim();
+        if id.is_empty() {
+            continue;
+        }
+        if let Some(first) = first_use.get(id) {
+            issues.push(RuleIssue {
+                key: format!("rules[{index}].id"),
+                message: format!("duplicate id `{id}`, already used by rules[{first}]"),
+            });
+        } else {
+            first_use.insert(id, index);
+        }
+    }
+    issues
+}
+
+/// Collects issues under one rule's key prefix.
+struct Issues {
+    prefix: String,
+    found: Vec<RuleIssue>,
+}
+
+impl Issues {
+    fn add(&mut self, key: impl fmt::Display, message: impl Into<String>) {
+        self.found.push(RuleIssue {
+            key: format!("{}.{key}", self.prefix),
+            message: message.into(),
+        });
+    }
+}
+
+impl EarningRule {
+    /// Every problem with this rule, keyed as `rules[index]…`; ids are not compared across rules.
+    pub fn issues(&self, index: usize, declared_events: Option<&[String]>) -> Vec<RuleIssue> {
+        let mut issues = Issues {
+            prefix: format!("rules[{index}]"),
+            found: Vec::new(),
+        };
+        if self.id.trim().is_empty() {
+            issues.add("id", "must not be empty");
+        } else if self.id == BASE_RULE_ID {
+            issues.add(
+                "id",
+                format!("`{BASE_RULE_ID}` is reserved for the base earn"),
+            );
+        }
+        if self.name.trim().is_empty() {
+            issues.add("name", "must not be empty");
+        }
+        if let Trigger::Event(kind) = &self.trigger {
+            check_event_kind(&mut issues, kind, declared_events);
+        }
+        for (k, condition) in self.conditions.iter().enumerate() {
+            check_condition(
+                &mut issues,
+                &format!("conditions[{k}].{}", condition.key()),
+                condition,
+                &self.trigger,
+            );
+        }
+        check_effect(&mut issues, &self.effect, &self.trigger);
+        for kind in LimitKind::ALL {
+            if let Some(cap) = self.limits.get(kind)
+                && cap < Points::ZERO
+            {
+                issues.add(
+                    format!("limits.{kind}"),
+                    format!("must not be negative, got {cap}"),
+                );
+            }
+        }
+        if let Stacking::ExclusiveGroup(group) = &self.stacking
+            && group.trim().is_empty()
+        {
+            issues.add("stacking.group", "must not be empty");
+        }
+        issues.found
+    }
+}
+
+fn check_event_kind(issues: &mut Issues, kind: &str, declared: Option<&[String]>) {
+    if kind.trim().is_empty() {
+        issues.add("trigger.event", "must not be empty");
+        return;
+    }
+    let Some(declared) = declared else {
+        return;
+    };
+    let known = STANDARD_EVENT_KINDS.contains(&kind) || declared.iter().any(|d| d == kind);
+    if !known {
+        let mut all: Vec<&str> = STANDARD_EVENT_KINDS.to_vec();
+        all.extend(declared.iter().map(String::as_str));
+        issues.add(
+            "trigger.event",
+            format!(
+                "unknown event kind `{kind}`: expected one of {}",
+                all.join(", ")
+            ),
+        );
+    }
+}
+
+fn check_condition(issues: &mut Issues, key: &str, condition: &Condition, trigger: &Trigger) {
+    if let Trigger::Event(kind) = trigger
+        && condition.needs_purchase()
+    {
+        issues.add(
+            key,
+            format!("applies to purchases, but this rule is triggered by `{kind}` events"),
+        );
+    }
+    if matches!(trigger, Trigger::Purchase) && condition.needs_event() {
+        issues.add(
+            key,
+            "applies to events, but this rule is triggered by purchases",
+        );
+    }
+    let names = |issues: &mut Issues, names: &[String]| {
+        if names.is_empty() {
+            issues.add(key, "must list at least one value");
+        } else if names.iter().any(|n| n.trim().is_empty()) {
+            issues.add(key, "must not contain an empty value");
+        }
+    };
+    let attribute = |issues: &mut Issues, name: &str| {
+        if name.trim().is_empty() {
+            issues.add(format!("{key}.key"), "must not be empty");
+        }
+    };
+    match condition {
+        Condition::ChannelIn(channels) => {
+            if channels.is_empty() {
+                issues.add(key, "must list at least one channel");
+            }
+        }
+        Condition::StoreIn(list)
+        | Condition::SkuIn(list)
+        | Condition::CategoryIn(list)
+        | Condition::TierIn(list) => names(issues, list),
+        Condition::LineAttribute { key: name, .. }
+        | Condition::MemberAttribute { key: name, .. }
+        | Condition::EventAttribute { key: name, .. } => attribute(issues, name),
+        Condition::MinimumSpend(minimum) => {
+            if *minimum < Decimal::ZERO {
+                issues.add(key, format!("must not be negative, got {minimum}"));
+            }
+        }
+        Condition::DayOfWeek(days) => {
+            if days.is_empty() {
+                issues.add(key, "must list at least one day");
+            }
+        }
+        Condition::TimeOfDay(window) => {
+            if window.from == window.to {
+                issues.add(
+                    key,
+                    format!(
+                        "from and to are both {}: the window would be empty",
+                        window.from
+                    ),
+                );
+            }
+            if window.days.as_ref().is_some_and(Vec::is_empty) {
+                issues.add(
+                    format!("{key}.days"),
+                    "must list at least one day (leave it out for every day)",
+                );
+            }
+        }
+        Condition::DateRange { from, to } => {
+            if from > to {
+                issues.add(key, format!("ends on {to}, before it starts on {from}"));
+            }
+        }
+        Condition::FirstPurchase | Condition::Birthday(_) => {}
+    }
+}
+
+fn check_effect(issues: &mut Issues, effect: &Effect, trigger: &Trigger) {
+    let key = format!("effect.{}", effect.key());
+    match effect {
+        Effect::PointsPerUnit(rate) => {
+            if *rate <= Decimal::ZERO {
+                issues.add(&key, format!("must be above 0, got {rate}"));
+            }
+        }
+        Effect::Fixed(points) => {
+            if *points <= Points::ZERO {
+                issues.add(&key, format!("must be above 0, got {points}"));
+            }
+        }
+        Effect::Multiplier(m) => {
+            if *m <= Decimal::ONE {
+                issues.add(
+                    &key,
+                    format!("must be above 1 (2 is double points), got {m}"),
+                );
+            }
+        }
+        Effect::PercentBonus(percent) => {
+            if *percent <= Decimal::ZERO {
+                issues.add(&key, format!("must be above 0, got {percent}"));
+            }
+        }
+    }
+    if let Trigger::Event(kind) = trigger
+        && effect.needs_spend()
+    {
+        issues.add(
+            &key,
+            format!("needs a purchase's spend, but this rule is triggered by `{kind}` events: use a fixed effect"),
+        );
+    }
+}
