@@ -176,7 +176,9 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     let mut lot = None;
     let mut pending_until = None;
     if points.is_positive() {
-        let ledger = tx.ledger_of(&member).await?;
+        // An earn only opens a lot; it never draws on the others, so they need not be loaded
+        // (a query that would grow with the member's history on every purchase).
+        let ledger = MemberLedger::balances_only(Points(member.available), Points(member.pending));
         let posting = ledger
             .earn(points, r.occurred_at, schedule, ctx.now)
             .map_err(internal)?;

@@ -267,6 +267,16 @@ pub struct MemberLedger {
 }
 
 impl MemberLedger {
+    /// A state with balances but no lots loaded: enough for credits ([`MemberLedger::earn`],
+    /// [`MemberLedger::adjust_credit`]), which open a lot and never draw on the others.
+    pub fn balances_only(available: Points, pending: Points) -> MemberLedger {
+        MemberLedger {
+            available,
+            pending,
+            lots: Vec::new(),
+        }
+    }
+
     /// The next `limit` instants at which the member's points (available or pending) expire,
     /// soonest first, with the points that expire at each.
     pub fn upcoming_expiries(&self, limit: usize) -> Vec<(Timestamp, Points)> {

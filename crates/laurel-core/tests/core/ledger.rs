@@ -816,3 +816,26 @@ fn stable_names_of_accounts_and_kinds_roundtrip() {
     assert_eq!(PostingKind::parse("nope"), None);
     assert_eq!(Account::ALL.iter().filter(|a| a.is_member()).count(), 2);
 }
+
+#[test]
+fn credits_decided_from_balances_alone_equal_those_decided_with_every_lot() {
+    for debt in [0, 30, 150] {
+        let mut book = Book::new();
+        book.earn_available(80, Some(LATE_2027));
+        if debt > 0 {
+            book.owe(debt);
+        }
+        let light = MemberLedger::balances_only(book.ledger.available, book.ledger.pending);
+        let when = schedule(None, Some(LATE_2027));
+        assert_eq!(
+            light.earn(pts(100), now(), when, now()),
+            book.ledger.earn(pts(100), now(), when, now()),
+            "debt {debt}"
+        );
+        assert_eq!(
+            light.adjust_credit(pts(40), now(), None),
+            book.ledger.adjust_credit(pts(40), now(), None),
+            "debt {debt}"
+        );
+    }
+}
