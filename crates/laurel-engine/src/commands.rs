@@ -8,7 +8,7 @@ use crate::requests::{
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;
-use laurel_core::{Currency, Money, Points, Program};
+use laurel_core::{Currency, Money, Program};
 use laurel_store::{MemberId, NewMember, NewPurchaseLine};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -19,8 +19,6 @@ pub(crate) struct ValidPurchase {
     pub request: PurchaseRequest,
     pub total_minor: i64,
     pub lines: Vec<NewPurchaseLine>,
-    /// Points the base rate earns, bounded by [`POINTS_MAX`].
-    pub points: Points,
 }
 
 /// A unit of work for the write path.
@@ -216,7 +214,9 @@ pub(crate) fn purchase(
     request.total = request.total.normalize();
     request.occurred_at = stored_precision(request.occurred_at);
     let total_minor = amount_minor("total", request.total, currency)?;
-    let points = base_points(program, request.total)
+    // The base earn alone must be within bounds; what rules add depends on the member's
+    // usage, so the total is checked again when the purchase executes.
+    base_points(program, request.total)
         .ok()
         .filter(|p| p.get() <= POINTS_MAX)
         .ok_or_else(|| {
@@ -252,7 +252,6 @@ pub(crate) fn purchase(
         request,
         total_minor,
         lines,
-        points,
     })
 }
 

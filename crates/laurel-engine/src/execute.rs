@@ -7,14 +7,23 @@
 
 use crate::commands::{Command, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
-use crate::outcomes::{Balances, Draw, EarnStatus, PostingOutcome, PurchaseOutcome, RefundOutcome};
-use crate::requests::{AdjustRequest, MemberRef, RedeemRequest, RefundRequest, RefundScope};
+use crate::outcomes::{
+    Balances, Draw, EarnStatus, GrantOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
+};
+use crate::requests::{
+    AdjustRequest, MemberRef, POINTS_MAX, RedeemRequest, RefundRequest, RefundScope,
+};
 use jiff::Timestamp;
-use laurel_core::earn::{lot_schedule, reversal_points};
+use laurel_core::earn::{EarnError, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
+use laurel_core::rules::{
+    Activity, Basket, Condition, EarnContext, Earning, LimitKind, Line, MemberFacts, RuleSet,
+    Trigger, evaluate, usage_periods,
+};
 use laurel_core::{Points, Program};
 use laurel_store::{
-    IdempotentResponse, JournalMeta, Member, MemberId, NewPurchase, RefundRecord, Tx,
+    IdempotentResponse, JournalId, JournalMeta, Member, MemberId, NewGrant, NewPurchase,
+    RefundRecord, Tx,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -33,6 +42,7 @@ pub(crate) enum Outcome {
 /// Everything a command needs besides the transaction.
 pub(crate) struct Context<'a> {
     pub program: &'a Program,
+    pub rules: &'a RuleSet,
     pub now: Timestamp,
 }
 
@@ -166,7 +176,16 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         });
     }
     let member = lock(tx, &r.member).await?;
-    let points = p.points;
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let earning = earning(tx, ctx, p, &member).await?;
+    let points = earning.total;
+    if points.get() > POINTS_MAX {
+        return Err(EngineError::invalid(
+            "total",
+            "invalid_amount",
+            format!("earns more than {POINTS_MAX} points"),
+        ));
+    }
     let schedule = lot_schedule(ctx.program, r.occurred_at).map_err(internal)?;
     let mut balance = Balances {
         available: member.available,
@@ -189,9 +208,20 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
             };
         }
         let m = meta(ctx, "purchase", key.clone(), None, r.occurred_at);
-        let (_, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
+        let (journal, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
         balance = after;
         lot = opened.first().copied().map(laurel_core::ledger::LotId);
+        let grants: Vec<NewGrant> = earning
+            .grants
+            .iter()
+            .filter(|g| g.points.is_positive())
+            .map(|g| NewGrant {
+                rule_id: g.rule_id.clone(),
+                points: g.points.get(),
+            })
+            .collect();
+        tx.record_grants(JournalId(journal), member.id, r.occurred_at, &grants)
+            .await?;
     }
     let purchase_id = tx
         .insert_purchase(&NewPurchase {
@@ -212,6 +242,16 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         purchase_id: purchase_id.0,
         member_id: member.id.0,
         points_earned: points.get(),
+        grants: earning
+            .grants
+            .into_iter()
+            .map(|g| GrantOutcome {
+                rule_id: g.rule_id,
+                points: g.points.get(),
+                capped_by: g.capped_by.map(|k| k.as_str().to_owned()),
+                explanation: g.explanation,
+            })
+            .collect(),
         status,
         pending_until,
         expires_at: points
@@ -223,6 +263,77 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     };
     remember(tx, ctx, "purchase", &key, print, &answer).await?;
     Ok(answer)
+}
+
+/// What a purchase earns under the program's rules, given what the member has done so far.
+/// Writes nothing: it reads whether this is the member's first purchase and the usage of the
+/// rules that have limits (on PostgreSQL, locking the campaign budgets it reads until commit).
+async fn earning(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    p: &ValidPurchase,
+    member: &Member,
+) -> Result<Earning> {
+    let r = &p.request;
+    let purchase_rules: Vec<_> = ctx
+        .rules
+        .in_order()
+        .iter()
+        .filter(|rule| rule.trigger == Trigger::Purchase)
+        .collect();
+    let first_purchase = purchase_rules
+        .iter()
+        .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
+        && !tx.has_purchased(member.id).await?;
+    let limited = |kinds: &[LimitKind]| -> Vec<String> {
+        purchase_rules
+            .iter()
+            .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
+            .map(|rule| rule.id.clone())
+            .collect()
+    };
+    let member_limited = limited(&[
+        LimitKind::PerMemberDay,
+        LimitKind::PerMemberWeek,
+        LimitKind::PerMemberMonth,
+        LimitKind::PerMemberLifetime,
+    ]);
+    let campaign_limited = limited(&[LimitKind::CampaignBudget]);
+    let usage = if member_limited.is_empty() && campaign_limited.is_empty() {
+        Default::default()
+    } else {
+        let periods = usage_periods(ctx.program, r.occurred_at).map_err(internal)?;
+        tx.rule_usage(member.id, &member_limited, &campaign_limited, &periods)
+            .await?
+    };
+    let basket = Basket {
+        channel: r.channel,
+        store: r.store.clone(),
+        total: r.total,
+        lines: r
+            .lines
+            .iter()
+            .map(|l| Line {
+                category: l.category.clone(),
+                ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
+            })
+            .collect(),
+    };
+    let facts = MemberFacts {
+        birthday: member.profile.birthday,
+        first_purchase,
+        ..MemberFacts::default()
+    };
+    let context =
+        EarnContext::new(Activity::Purchase(basket), facts, r.occurred_at).with_usage(usage);
+    evaluate(ctx.program, ctx.rules, &context).map_err(|e| match e {
+        EarnError::OutOfRange => EngineError::invalid(
+            "total",
+            "invalid_amount",
+            format!("earns more than {POINTS_MAX} points"),
+        ),
+        other => internal(other),
+    })
 }
 
 async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<RefundOutcome> {

@@ -22,7 +22,10 @@ pub use laurel_store::rawbench;
 pub use laurel_store::{
     Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store,
 };
-pub use outcomes::{Balances, Draw, EarnStatus, PostingOutcome, PurchaseOutcome, RefundOutcome};
+pub use outcomes::{
+    Balances, Draw, EarnStatus, GrantOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
+};
+pub use program_file::ProgramDefinition;
 pub use requests::{
     AdjustRequest, EnrollRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RefundRequest, RefundScope,
@@ -30,6 +33,7 @@ pub use requests::{
 
 use execute::Outcome;
 use jiff::Timestamp;
+use laurel_core::rules::RuleSet;
 use laurel_core::{Points, Program};
 use laurel_store::MemberId;
 use std::sync::Arc;
@@ -73,19 +77,24 @@ const EXPIRIES_SHOWN: usize = 5;
 /// The running application: program, store and write path.
 pub struct Engine {
     store: Store,
-    program: Arc<Program>,
+    definition: Arc<ProgramDefinition>,
     writer: writer::Writer,
     keys: keys::KeyCache,
 }
 
 impl Engine {
-    /// Starts the write path over a migrated store. Must be called inside a Tokio runtime.
-    pub fn start(store: Store, program: Program, config: EngineConfig) -> Engine {
-        let program = Arc::new(program);
-        let writer = writer::Writer::start(store.clone(), program.clone(), config.writers);
+    /// Starts the write path over a migrated store, with a program (and its earning rules, if
+    /// given a [`ProgramDefinition`]). Must be called inside a Tokio runtime.
+    pub fn start(
+        store: Store,
+        definition: impl Into<ProgramDefinition>,
+        config: EngineConfig,
+    ) -> Engine {
+        let definition = Arc::new(definition.into());
+        let writer = writer::Writer::start(store.clone(), definition.clone(), config.writers);
         Engine {
             store,
-            program,
+            definition,
             writer,
             keys: keys::KeyCache::default(),
         }
@@ -98,7 +107,12 @@ impl Engine {
 
     /// The program in force.
     pub fn program(&self) -> &Program {
-        &self.program
+        &self.definition.program
+    }
+
+    /// The earning rules in force, in evaluation order.
+    pub fn rules(&self) -> &RuleSet {
+        &self.definition.rules
     }
 
     /// The store.
@@ -126,7 +140,7 @@ impl Engine {
 
     /// Records a purchase and earns its points; the same order again answers the same.
     pub async fn purchase(&self, request: PurchaseRequest) -> Result<PurchaseOutcome> {
-        let valid = commands::purchase(&self.program, request, Timestamp::now())?;
+        let valid = commands::purchase(self.program(), request, Timestamp::now())?;
         match self
             .writer
             .submit(commands::Command::Purchase(valid))
@@ -139,7 +153,7 @@ impl Engine {
 
     /// Refunds (part of) a purchase, reversing its points in proportion.
     pub async fn refund(&self, request: RefundRequest) -> Result<RefundOutcome> {
-        let valid = commands::refund(&self.program, request)?;
+        let valid = commands::refund(self.program(), request)?;
         match self.writer.submit(commands::Command::Refund(valid)).await? {
             Outcome::Refund(r) => Ok(r),
             other => Err(unexpected(other)),
@@ -185,10 +199,10 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
         let value =
-            rust_decimal::Decimal::from(ledger.available.get().max(0)) * self.program.point_value;
-        let digits = self.program.currency.minor_digits();
+            rust_decimal::Decimal::from(ledger.available.get().max(0)) * self.program().point_value;
+        let digits = self.program().currency.minor_digits();
         let available_value =
-            laurel_core::Money::new(value.round_dp(digits), self.program.currency)
+            laurel_core::Money::new(value.round_dp(digits), self.program().currency)
                 .map_err(|e| EngineError::Internal(e.to_string()))?;
         Ok(BalanceView {
             member_id,

@@ -32,8 +32,12 @@ pub struct PurchaseOutcome {
     pub purchase_id: i64,
     /// The buyer.
     pub member_id: i64,
-    /// Points earned.
+    /// Points earned: the sum of the grants.
     pub points_earned: i64,
+    /// What earned them, rule by rule: the base earn first, then each rule that took effect.
+    /// Answers stored before earning rules existed have none.
+    #[serde(default)]
+    pub grants: Vec<GrantOutcome>,
     /// Pending or available.
     pub status: EarnStatus,
     /// When pending points become available.
@@ -46,6 +50,19 @@ pub struct PurchaseOutcome {
     /// not a new purchase. Not part of the stored answer.
     #[serde(skip)]
     pub replayed: bool,
+}
+
+/// What one earning rule (or the base earn, `base`) granted on a purchase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantOutcome {
+    /// The rule's id, or `base`.
+    pub rule_id: String,
+    /// Points granted; zero when a limit left nothing.
+    pub points: i64,
+    /// The limit that cut the grant down (`per_member_day`…), if one did.
+    pub capped_by: Option<String>,
+    /// A sentence a cashier or member can read.
+    pub explanation: String,
 }
 
 /// The answer to a refund.

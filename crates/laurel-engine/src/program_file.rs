@@ -1,6 +1,9 @@
-//! The program file (TOML): parsed into a spec, then validated by the core.
+//! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
+
+mod rules;
 
 use crate::decimal;
+use laurel_core::rules::RuleSet;
 use laurel_core::{ClawbackPolicy, ExpiryPolicy, Program, ProgramSpec, Rounding};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -22,6 +25,29 @@ struct File {
     program: ProgramSection,
     earn: EarnSection,
     points: PointsSection,
+    #[serde(default)]
+    events: Option<rules::EventsSection>,
+    #[serde(default)]
+    rules: Vec<rules::RuleSection>,
+}
+
+/// Everything a program file defines: the program and its earning rules.
+#[derive(Debug, Clone)]
+pub struct ProgramDefinition {
+    /// The program: currency, base rate, expiry…
+    pub program: Program,
+    /// Its earning rules, validated and in evaluation order.
+    pub rules: RuleSet,
+}
+
+impl From<Program> for ProgramDefinition {
+    /// A program with no earning rules: purchases earn the base rate only.
+    fn from(program: Program) -> ProgramDefinition {
+        ProgramDefinition {
+            program,
+            rules: RuleSet::empty(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -84,8 +110,9 @@ enum ClawbackName {
     CapAtZero,
 }
 
-/// Parses and validates program text; `path` is only used in messages.
-pub fn parse_program(text: &str, path: &Path) -> Result<Program, ProgramFileError> {
+/// Parses and validates program text; `path` is only used in messages. Every problem is
+/// reported, the program's and the rules' together.
+pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, ProgramFileError> {
     let fail = |problems: Vec<String>| ProgramFileError {
         path: path.to_owned(),
         problems,
@@ -117,11 +144,23 @@ pub fn parse_program(text: &str, path: &Path) -> Result<Program, ProgramFileErro
             ClawbackName::CapAtZero => ClawbackPolicy::CapAtZero,
         },
     };
-    Program::new(spec).map_err(|issues| fail(issues.iter().map(ToString::to_string).collect()))
+    let program = Program::new(spec)
+        .map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let declared = file.events.map(|e| e.declared);
+    let rules = rules::convert(file.rules).and_then(|r| RuleSet::new(r, declared.as_deref()));
+    let rules = rules.map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
+    match (program, rules) {
+        (Ok(program), Ok(rules)) => Ok(ProgramDefinition { program, rules }),
+        (program, rules) => {
+            let mut problems: Vec<String> = program.err().unwrap_or_default();
+            problems.extend(rules.err().unwrap_or_default());
+            Err(fail(problems))
+        }
+    }
 }
 
 /// Reads and validates a program file.
-pub fn load_program(path: &Path) -> Result<Program, ProgramFileError> {
+pub fn load_program(path: &Path) -> Result<ProgramDefinition, ProgramFileError> {
     let text = std::fs::read_to_string(path).map_err(|e| ProgramFileError {
         path: path.to_owned(),
         problems: vec![format!("cannot read the file: {e}")],

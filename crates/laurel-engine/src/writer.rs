@@ -6,8 +6,8 @@
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
 use crate::execute::{Context, Outcome, execute};
+use crate::program_file::ProgramDefinition;
 use jiff::Timestamp;
-use laurel_core::Program;
 use laurel_store::{Store, StoreError};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -36,7 +36,7 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts `shards` writer tasks (one is right for SQLite, which has a single write lock).
-    pub fn start(store: Store, program: Arc<Program>, shards: usize) -> Writer {
+    pub fn start(store: Store, program: Arc<ProgramDefinition>, shards: usize) -> Writer {
         let (senders, tasks) = (0..shards.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_MAX);
@@ -80,7 +80,7 @@ impl Writer {
     }
 }
 
-async fn run(store: Store, program: Arc<Program>, mut queue: mpsc::Receiver<Job>) {
+async fn run(store: Store, program: Arc<ProgramDefinition>, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
         let size = batch.len();
@@ -122,7 +122,11 @@ enum Abort {
 }
 
 /// Commits a batch, retrying the whole of it on lock conflicts. Returns one result per command.
-async fn commit(store: &Store, program: &Program, commands: &[Command]) -> Vec<Result<Outcome>> {
+async fn commit(
+    store: &Store,
+    program: &ProgramDefinition,
+    commands: &[Command],
+) -> Vec<Result<Outcome>> {
     let mut failed: Vec<Option<EngineError>> = commands.iter().map(|_| None).collect();
     let mut attempt = 0;
     loop {
@@ -167,7 +171,7 @@ fn worth_retrying(e: &StoreError) -> bool {
 /// failure abandons the transaction.
 async fn try_commit(
     store: &Store,
-    program: &Program,
+    program: &ProgramDefinition,
     commands: &[Command],
     failed: &[Option<EngineError>],
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
@@ -175,7 +179,8 @@ async fn try_commit(
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
     tx.lock_members(&mut members).await.map_err(Abort::Store)?;
     let ctx = Context {
-        program,
+        program: &program.program,
+        rules: &program.rules,
         now: Timestamp::now(),
     };
     let mut results = Vec::with_capacity(commands.len());

@@ -8,8 +8,8 @@ use laurel_core::{Channel, Points, Program};
 use laurel_engine::program_file::parse_program;
 use laurel_engine::{
     AdjustRequest, EarnStatus, Engine, EngineConfig, EngineError, EnrollRequest, JobKind,
-    JobReport, LineRequest, MemberRef, PostingOutcome, PurchaseOutcome, PurchaseRequest,
-    RedeemRequest, RefundOutcome, RefundRequest, RefundScope, Scope, Store,
+    JobReport, LineRequest, MemberRef, PostingOutcome, ProgramDefinition, PurchaseOutcome,
+    PurchaseRequest, RedeemRequest, RefundOutcome, RefundRequest, RefundScope, Scope, Store,
 };
 use laurel_store::PurchaseId;
 use laurel_testkit::TestDb;
@@ -48,7 +48,9 @@ fn program(edits: &[(&str, &str)]) -> Program {
         assert!(text.contains(from), "fixture program has no line `{from}`");
         text = text.replace(from, to);
     }
-    parse_program(&text, Path::new("test.toml")).unwrap_or_else(|e| panic!("fixture program: {e}"))
+    parse_program(&text, Path::new("test.toml"))
+        .unwrap_or_else(|e| panic!("fixture program: {e}"))
+        .program
 }
 
 /// One point per yuan: makes point arithmetic in refund and redemption tests obvious.
@@ -63,7 +65,7 @@ async fn open(db: &TestDb) -> Store {
 }
 
 /// A migrated store and an engine over it.
-async fn start(db: &TestDb, program: Program) -> Engine {
+async fn start(db: &TestDb, program: impl Into<ProgramDefinition>) -> Engine {
     let store = open(db).await;
     let config = EngineConfig::for_backend(store.backend());
     Engine::start(store, program, config)
@@ -1938,6 +1940,7 @@ fn program_file_reports_every_problem_with_its_key() {
     assert_eq!(
         parse_program(&float_rate, Path::new("x.toml"))
             .unwrap()
+            .program
             .points_per_unit,
         dec("0.1")
     );
@@ -1945,5 +1948,467 @@ fn program_file_reports_every_problem_with_its_key() {
     assert_eq!(
         (p.currency.code(), p.points_name.as_str(), p.pending_days),
         ("CNY", "积分", 0)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Earning rules
+// ---------------------------------------------------------------------------------------------
+
+/// [`PROGRAM`] at one point per yuan, with these rules (TOML) appended.
+fn with_rules(rules: &str) -> ProgramDefinition {
+    let text = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1) + rules;
+    parse_program(&text, Path::new("rules.toml")).unwrap_or_else(|e| panic!("rules fixture: {e}"))
+}
+
+/// Local noon in Shanghai on `date` (YYYY-MM-DD).
+fn noon(date: &str) -> Timestamp {
+    format!("{date}T12:00:00+08:00").parse().unwrap()
+}
+
+/// A purchase of `total` at `at`.
+async fn buy_at(
+    engine: &Engine,
+    member_id: i64,
+    order_id: &str,
+    total: &str,
+    at: Timestamp,
+) -> PurchaseOutcome {
+    let mut request = purchase_request(member_id, order_id, total);
+    request.occurred_at = at;
+    engine.purchase(request).await.unwrap()
+}
+
+/// (rule id, points, capped by) of each grant, base first.
+fn grants(out: &PurchaseOutcome) -> Vec<(&str, i64, Option<&str>)> {
+    out.grants
+        .iter()
+        .map(|g| (g.rule_id.as_str(), g.points, g.capped_by.as_deref()))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_multiplier_rule_doubles_points_on_its_day_only() {
+    let rules = r#"
+[[rules]]
+id = "double_tuesday"
+name = "Double points Tuesday"
+effect = { multiplier = "2" }
+conditions = [ { days_of_week = ["tue"] } ]
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        let tuesday = buy_at(&engine, id, "o-tue", "100.00", noon("2025-06-03")).await;
+        assert_eq!(tuesday.points_earned, 200, "[{name}]");
+        assert_eq!(
+            grants(&tuesday),
+            vec![("base", 100, None), ("double_tuesday", 100, None)],
+            "[{name}]"
+        );
+        assert_eq!(
+            tuesday.grants[1].explanation, "Double points Tuesday: 2× on 100.00 → +100",
+            "[{name}]"
+        );
+        let wednesday = buy_at(&engine, id, "o-wed", "100.00", noon("2025-06-04")).await;
+        assert_eq!(grants(&wednesday), vec![("base", 100, None)], "[{name}]");
+        assert_eq!(balance(&engine, id).await, (300, 0), "[{name}]");
+        // One earn posting per purchase, whatever the number of grants.
+        assert_eq!(entries(&engine, id).await.len(), 2, "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_category_rule_applies_to_matching_lines_only() {
+    let rules = r#"
+[[rules]]
+id = "beans_bonus"
+name = "Beans bonus"
+effect = { points_per_unit = "2" }
+conditions = [ { categories = ["retail"] } ]
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        let line = |sku: &str, category: &str, quantity: i64, price: &str| LineRequest {
+            sku: sku.into(),
+            category: Some(category.into()),
+            quantity,
+            unit_price: dec(price),
+        };
+        let mut request = purchase_request(id, "o-1", "140.00");
+        request.lines = vec![
+            line("latte", "coffee", 2, "30.00"),
+            line("yunnan-250g", "retail", 1, "80.00"),
+        ];
+        let out = engine.purchase(request).await.unwrap();
+        assert_eq!(
+            grants(&out),
+            vec![("base", 140, None), ("beans_bonus", 160, None)],
+            "[{name}]"
+        );
+        assert_eq!(out.points_earned, 300, "[{name}]");
+        assert_eq!(
+            out.grants[1].explanation, "Beans bonus: 2 per CNY on 80.00 → +160",
+            "[{name}]"
+        );
+        // No retail line: the rule does not apply at all.
+        let mut coffee_only = purchase_request(id, "o-2", "30.00");
+        coffee_only.lines = vec![line("latte", "coffee", 1, "30.00")];
+        let out = engine.purchase(coffee_only).await.unwrap();
+        assert_eq!(grants(&out), vec![("base", 30, None)], "[{name}]");
+        assert_eq!(balance(&engine, id).await, (330, 0), "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_daily_limit_caps_later_purchases_and_retries_replay_the_same_grants() {
+    let rules = r#"
+[[rules]]
+id = "happy_day"
+name = "Happy day"
+effect = { points_per_unit = "1" }
+limits = { per_member_day = 150 }
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        let day = noon("2025-06-03");
+        let first = buy_at(&engine, id, "o-1", "100.00", day).await;
+        assert_eq!(
+            grants(&first),
+            vec![("base", 100, None), ("happy_day", 100, None)],
+            "[{name}]"
+        );
+        // A retry answers the same grants and uses none of the limit again.
+        let mut retry = purchase_request(id, "o-1", "100.00");
+        retry.occurred_at = day;
+        let again = engine.purchase(retry).await.unwrap();
+        assert_eq!(replay_of(again), first, "[{name}]");
+
+        let second = buy_at(
+            &engine,
+            id,
+            "o-2",
+            "100.00",
+            day + SignedDuration::from_hours(2),
+        )
+        .await;
+        assert_eq!(
+            grants(&second),
+            vec![
+                ("base", 100, None),
+                ("happy_day", 50, Some("per_member_day"))
+            ],
+            "[{name}]"
+        );
+        assert!(
+            second.grants[1]
+                .explanation
+                .ends_with("(daily limit reached)"),
+            "[{name}] {}",
+            second.grants[1].explanation
+        );
+        let third = buy_at(
+            &engine,
+            id,
+            "o-3",
+            "100.00",
+            day + SignedDuration::from_hours(3),
+        )
+        .await;
+        assert_eq!(
+            grants(&third),
+            vec![
+                ("base", 100, None),
+                ("happy_day", 0, Some("per_member_day"))
+            ],
+            "[{name}] a rule stopped by its limit says so"
+        );
+        assert_eq!(third.points_earned, 100, "[{name}]");
+        // The next local day starts afresh; another member has their own limit.
+        let next_day = buy_at(&engine, id, "o-4", "100.00", noon("2025-06-04")).await;
+        assert_eq!(next_day.points_earned, 200, "[{name}]");
+        let other = member(&engine, "other").await;
+        assert_eq!(
+            buy_at(&engine, other, "o-5", "100.00", day)
+                .await
+                .points_earned,
+            200,
+            "[{name}]"
+        );
+        assert_eq!(
+            balance(&engine, id).await,
+            (200 + 150 + 100 + 200, 0),
+            "[{name}]"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_campaign_budget_is_shared_across_members() {
+    let rules = r#"
+[[rules]]
+id = "launch"
+name = "Launch week"
+effect = { fixed = 100 }
+limits = { campaign_budget = 150 }
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let (a, b, c) = (
+            member(&engine, "a").await,
+            member(&engine, "b").await,
+            member(&engine, "c").await,
+        );
+        let day = noon("2025-06-03");
+        let first = buy_at(&engine, a, "o-a", "10.00", day).await;
+        assert_eq!(
+            grants(&first),
+            vec![("base", 10, None), ("launch", 100, None)],
+            "[{name}]"
+        );
+        let second = buy_at(&engine, b, "o-b", "10.00", day).await;
+        assert_eq!(
+            grants(&second),
+            vec![("base", 10, None), ("launch", 50, Some("campaign_budget"))],
+            "[{name}]"
+        );
+        let third = buy_at(&engine, c, "o-c", "10.00", day).await;
+        assert_eq!(
+            grants(&third),
+            vec![("base", 10, None), ("launch", 0, Some("campaign_budget"))],
+            "[{name}]"
+        );
+        assert_eq!(
+            (
+                balance(&engine, a).await.0,
+                balance(&engine, b).await.0,
+                balance(&engine, c).await.0
+            ),
+            (110, 60, 10),
+            "[{name}]"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_campaign_budget_holds_under_concurrent_purchases_of_many_members() {
+    let rules = r#"
+[[rules]]
+id = "launch"
+name = "Launch week"
+effect = { fixed = 100 }
+limits = { campaign_budget = 1000 }
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = Arc::new(start(&db, with_rules(rules)).await);
+        let mut ids = Vec::new();
+        for m in 0..30 {
+            ids.push(member(&engine, &format!("m-{m}")).await);
+        }
+        // Spread over the writers (several on PostgreSQL), all at once.
+        let tasks: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let engine = engine.clone();
+                tokio::spawn(async move {
+                    let out = buy(&engine, id, &format!("o-{id}"), "1.00").await;
+                    out.grants
+                        .iter()
+                        .find(|g| g.rule_id == "launch")
+                        .map_or(0, |g| g.points)
+                })
+            })
+            .collect();
+        let mut granted = 0;
+        for task in tasks {
+            granted += task.await.unwrap();
+        }
+        assert_eq!(granted, 1000, "[{name}] exactly the budget, never more");
+        finish(name, unshare(engine)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_first_purchase_bonus_is_granted_once() {
+    let rules = r#"
+[[rules]]
+id = "welcome"
+name = "Welcome bonus"
+effect = { fixed = 200 }
+conditions = [ { first_purchase = true } ]
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        let first = buy(&engine, id, "o-1", "10.00").await;
+        assert_eq!(
+            grants(&first),
+            vec![("base", 10, None), ("welcome", 200, None)],
+            "[{name}]"
+        );
+        assert_eq!(
+            first.grants[1].explanation, "Welcome bonus: 200 积分 → +200",
+            "[{name}]"
+        );
+        // The retry of the first purchase replays it; the next purchase is not a first.
+        let again = engine.purchase(purchase_request(id, "o-1", "10.00")).await;
+        assert_eq!(again.unwrap().points_earned, 210, "[{name}]");
+        let second = buy(&engine, id, "o-2", "10.00").await;
+        assert_eq!(grants(&second), vec![("base", 10, None)], "[{name}]");
+        assert_eq!(balance(&engine, id).await, (220, 0), "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_birthday_week_bonus_reads_the_members_birthday_and_its_monthly_limit() {
+    // Members are born on 1988-08-08; in 2025 that is a Friday, in the week of 4–10 August.
+    let rules = r#"
+[[rules]]
+id = "birthday"
+name = "Birthday week"
+effect = { fixed = 200 }
+limits = { per_member_month = 200 }
+conditions = [ { birthday = "week" } ]
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        let sunday = buy_at(&engine, id, "o-1", "10.00", noon("2025-08-10")).await;
+        assert_eq!(
+            grants(&sunday),
+            vec![("base", 10, None), ("birthday", 200, None)],
+            "[{name}]"
+        );
+        let again = buy_at(&engine, id, "o-2", "10.00", noon("2025-08-10")).await;
+        assert_eq!(
+            grants(&again),
+            vec![
+                ("base", 10, None),
+                ("birthday", 0, Some("per_member_month"))
+            ],
+            "[{name}]"
+        );
+        let monday = buy_at(&engine, id, "o-3", "10.00", noon("2025-08-11")).await;
+        assert_eq!(grants(&monday), vec![("base", 10, None)], "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_total_beyond_the_points_bound_is_refused_before_writing() {
+    let rules = r#"
+[[rules]]
+id = "huge"
+name = "Huge"
+effect = { points_per_unit = "100" }
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        // The base earn (1e11) is within bounds; with the rule the total is not.
+        let result = engine
+            .purchase(purchase_request(id, "o-1", "100000000000.00"))
+            .await;
+        assert_eq!(code(result), "invalid_amount", "[{name}]");
+        assert_eq!(balance(&engine, id).await, (0, 0), "[{name}]");
+        assert!(entries(&engine, id).await.is_empty(), "[{name}]");
+        // The refusal wrote nothing: the order id is still free.
+        assert_eq!(
+            buy(&engine, id, "o-1", "1.00").await.points_earned,
+            101,
+            "[{name}]"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[test]
+fn program_file_rules_are_parsed_and_bad_rules_are_refused_with_their_key() {
+    let good = with_rules(
+        r#"
+[events]
+declared = ["store_visit"]
+
+[[rules]]
+id = "double_tuesday"
+name = "Double points Tuesday"
+trigger = "purchase"
+priority = 10
+stacking = { group = "weekday" }
+effect = { multiplier = "2" }
+limits = { per_member_day = 500, campaign_budget = 1000000 }
+conditions = [ { days_of_week = ["tue"] }, { channels = ["pos", "app"] }, { time_of_day = { from = "07:00", to = "10:00" } } ]
+
+[[rules]]
+id = "visit"
+name = "Store visit"
+trigger = { event = "store_visit" }
+stacking = "exclusive"
+effect = { fixed = 5 }
+conditions = [ { dates = { from = "2026-01-01", to = "2026-12-31" } } ]
+"#,
+    );
+    assert_eq!(good.rules.len(), 2);
+    assert_eq!(
+        good.rules.in_order()[0].id,
+        "double_tuesday",
+        "priority first"
+    );
+
+    let bad = PROGRAM.to_owned()
+        + r#"
+[[rules]]
+id = "double"
+name = "Double"
+effect = { multiplier = "1" }
+
+[[rules]]
+id = "double"
+name = "Again"
+effect = { fixed = 5 }
+conditions = [ { days_of_week = ["someday"] } ]
+
+[[rules]]
+id = "review"
+name = "Review"
+trigger = { event = "unheard_of" }
+effect = { fixed = 5 }
+
+[events]
+declared = ["store_visit"]
+"#;
+    let err = parse_program(&bad, Path::new("bad.toml")).unwrap_err();
+    let message = err.to_string();
+    assert!(message.starts_with("bad.toml: "), "{message}");
+    assert!(
+        message.contains("rules[1].conditions[0].days_of_week"),
+        "{message}"
+    );
+    // Conversion problems are reported first; once they are fixed, the core's validation
+    // reports the rest.
+    let fixed_day = bad.replace("someday", "sun");
+    let err = parse_program(&fixed_day, Path::new("bad.toml")).unwrap_err();
+    for key in [
+        "rules[0].effect.multiplier",
+        "rules[1].id",
+        "rules[2].trigger.event",
+    ] {
+        assert!(
+            err.problems.iter().any(|p| p.contains(key)),
+            "{key} missing from {err}"
+        );
+    }
+    let unknown = PROGRAM.to_owned()
+        + "[[rules]]\nid = \"x\"\nname = \"X\"\neffect = { fixed = 1 }\nbonus = 2\n";
+    assert!(
+        parse_program(&unknown, Path::new("x.toml")).is_err(),
+        "unknown keys are refused"
     );
 }

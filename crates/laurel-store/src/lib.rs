@@ -10,6 +10,7 @@
 
 mod connect;
 mod error;
+mod grants;
 mod idempotency;
 mod keys;
 mod ledger;
@@ -22,6 +23,7 @@ mod types;
 
 pub use connect::{Backend, Store};
 pub use error::StoreError;
+pub use grants::NewGrant;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use members::{Member, NewMember};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};

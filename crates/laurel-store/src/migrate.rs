@@ -9,8 +9,14 @@ use crate::types::micros;
 use sqlx::{AssertSqlSafe, Executor};
 
 /// (version, name, SQL) of every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "earn_grants",
+        include_str!("../migrations/0002_earn_grants.sql"),
+    ),
+];
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let id = match backend {

@@ -8,10 +8,11 @@
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::LotSchedule;
 use laurel_core::ledger::{Account, LotId, LotState, MemberLedger, Posting, PostingKind};
+use laurel_core::rules::{IsoWeek, Period, Periods, RuleUsage, UsageTotals, YearMonth};
 use laurel_core::{ClawbackPolicy, Points};
 use laurel_store::{
-    Backend, DueWork, IdempotentResponse, JournalId, JournalMeta, MemberId, NewMember, NewPurchase,
-    NewPurchaseLine, PurchaseId, RefundRecord, Store, StoreError, Tx,
+    Backend, DueWork, IdempotentResponse, JournalId, JournalMeta, MemberId, NewGrant, NewMember,
+    NewPurchase, NewPurchaseLine, PurchaseId, RefundRecord, Store, StoreError, Tx,
 };
 use laurel_testkit::TestDb;
 
@@ -1329,5 +1330,134 @@ async fn api_key_is_found_by_its_hash_only() {
             .await
             .unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Earn grants and rule usage
+// ---------------------------------------------------------------------------------------------
+
+/// Posts an earn of `points` for `member` and records its grants at `at`.
+async fn grant(tx: &mut Tx, member: MemberId, at: Timestamp, grants: &[(&str, i64)]) {
+    let total = grants.iter().map(|(_, p)| p).sum();
+    let earn = tx
+        .load_ledger(member)
+        .await
+        .unwrap()
+        .earn(Points(total), at, schedule(None, None), at)
+        .unwrap();
+    let (journal, _) = tx
+        .post(member, &earn, &meta("purchase", "o", at))
+        .await
+        .unwrap();
+    let grants: Vec<NewGrant> = grants
+        .iter()
+        .map(|(rule, points)| NewGrant {
+            rule_id: (*rule).to_owned(),
+            points: *points,
+        })
+        .collect();
+    tx.record_grants(journal, member, at, &grants)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_members() {
+    // t0 is Monday 1 June 2026, 00:00 UTC: the periods below are that day, week and month.
+    let periods = Periods {
+        day: Period {
+            key: jiff::civil::date(2026, 6, 1),
+            start: t0(),
+            end: t0() + days(1),
+        },
+        week: Period {
+            key: IsoWeek {
+                year: 2026,
+                week: 23,
+            },
+            start: t0(),
+            end: t0() + days(7),
+        },
+        month: Period {
+            key: YearMonth {
+                year: 2026,
+                month: 6,
+            },
+            start: t0(),
+            end: t0() + days(30),
+        },
+    };
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let a = enroll(&store, "a").await;
+        let b = enroll(&store, "b").await;
+        let mut tx = store.begin().await.unwrap();
+        assert!(!tx.has_purchased(a).await.unwrap(), "[{name}]");
+        let hour = SignedDuration::from_hours(1);
+        grant(
+            &mut tx,
+            a,
+            t0() + hour,
+            &[("base", 100), ("r", 10), ("s", 5)],
+        )
+        .await;
+        grant(&mut tx, a, t0() + days(2), &[("r", 20)]).await;
+        grant(&mut tx, a, t0() + days(10), &[("r", 40)]).await;
+        grant(&mut tx, a, t0() - hour, &[("r", 80)]).await;
+        // The end of a period is excluded.
+        grant(&mut tx, a, t0() + days(30), &[("r", 160)]).await;
+        grant(&mut tx, b, t0() + hour, &[("r", 1000), ("s", 7)]).await;
+        tx.insert_purchase(&new_purchase(a, "pos", "o-1", None))
+            .await
+            .unwrap();
+        assert!(tx.has_purchased(a).await.unwrap(), "[{name}]");
+        assert!(!tx.has_purchased(b).await.unwrap(), "[{name}]");
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin().await.unwrap();
+        let rules = ["r".to_owned(), "s".to_owned(), "never".to_owned()];
+        let usage = tx
+            .rule_usage(a, &rules, &["r".to_owned()], &periods)
+            .await
+            .unwrap();
+        assert_eq!(
+            usage.of("r"),
+            UsageTotals {
+                member_day: Points(10),
+                member_week: Points(30),
+                member_month: Points(70),
+                member_lifetime: Points(310),
+                campaign: Points(1310),
+            },
+            "[{name}]"
+        );
+        assert_eq!(
+            usage.of("s"),
+            UsageTotals {
+                member_day: Points(5),
+                member_week: Points(5),
+                member_month: Points(5),
+                member_lifetime: Points(5),
+                campaign: Points(0),
+            },
+            "[{name}] campaign totals only for the rules asked"
+        );
+        assert_eq!(usage.of("never"), UsageTotals::default(), "[{name}]");
+        // Campaign totals alone, for a member with no grants of the rule.
+        let c = tx
+            .rule_usage(b, &[], &["s".to_owned()], &periods)
+            .await
+            .unwrap();
+        assert_eq!(c.of("s").campaign, Points(12), "[{name}]");
+        assert_eq!(c.of("s").member_lifetime, Points(0), "[{name}]");
+        // Nothing asked, nothing queried.
+        assert_eq!(
+            tx.rule_usage(a, &[], &[], &periods).await.unwrap(),
+            RuleUsage::new(),
+            "[{name}]"
+        );
+        tx.rollback().await.unwrap();
+        assert_consistent(name, &store).await;
     }
 }

@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use laurel_core::Channel;
 use laurel_engine::decimal;
 use laurel_engine::{
-    BalanceView, Balances, LedgerEntry, LedgerPage, Member, PostingOutcome, PurchaseOutcome,
-    RefundOutcome,
+    BalanceView, Balances, GrantOutcome, LedgerEntry, LedgerPage, Member, PostingOutcome,
+    PurchaseOutcome, RefundOutcome,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -230,8 +230,11 @@ pub struct PurchaseResponse {
     pub purchase_id: i64,
     /// The buyer.
     pub member_id: i64,
-    /// Points earned.
+    /// Points earned: the sum of the grants.
     pub points_earned: i64,
+    /// What earned them, rule by rule: the base earn first, then each earning rule that took
+    /// effect, in evaluation order.
+    pub grants: Vec<GrantBody>,
     /// none, pending or available.
     pub status: String,
     /// When pending points become available.
@@ -242,12 +245,41 @@ pub struct PurchaseResponse {
     pub balance: BalanceBody,
 }
 
+/// What one earning rule, or the base earn, granted on a purchase.
+#[derive(Serialize, ToSchema)]
+pub struct GrantBody {
+    /// The rule's id from the program file, or `base` for the base earn.
+    #[schema(example = "double_tuesday")]
+    pub rule_id: String,
+    /// Points granted; zero when a limit left nothing.
+    pub points: i64,
+    /// The limit that cut the grant down, if one did: per_transaction, per_member_day,
+    /// per_member_week, per_member_month, per_member_lifetime or campaign_budget.
+    #[schema(example = "per_member_day")]
+    pub capped_by: Option<String>,
+    /// A sentence a cashier or member can read.
+    #[schema(example = "Double points Tuesday: 2× on 128.00 → +128")]
+    pub explanation: String,
+}
+
+impl From<GrantOutcome> for GrantBody {
+    fn from(g: GrantOutcome) -> GrantBody {
+        GrantBody {
+            rule_id: g.rule_id,
+            points: g.points,
+            capped_by: g.capped_by,
+            explanation: g.explanation,
+        }
+    }
+}
+
 impl From<PurchaseOutcome> for PurchaseResponse {
     fn from(p: PurchaseOutcome) -> PurchaseResponse {
         PurchaseResponse {
             purchase_id: p.purchase_id,
             member_id: p.member_id,
             points_earned: p.points_earned,
+            grants: p.grants.into_iter().map(Into::into).collect(),
             status: serde_json::to_value(p.status)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))

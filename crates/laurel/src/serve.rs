@@ -1,7 +1,7 @@
 //! `laurel serve`: the API server with its job schedule.
 
 use anyhow::{Context, Result};
-use laurel_core::Program;
+use laurel_engine::ProgramDefinition;
 use laurel_engine::{Engine, EngineConfig, JobKind, Store};
 use laurel_web::AppState;
 use std::net::SocketAddr;
@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed once the port is bound.
 pub async fn run(
     store: Store,
-    program: Program,
+    program: ProgramDefinition,
     listen: SocketAddr,
     job_interval_secs: u64,
     banner: Option<String>,

@@ -18,7 +18,7 @@ use support::{KillOnDrop, Server};
 fn a_wrong_program_file_is_refused_naming_the_file_and_key() {
     let db = laurel_testkit::sqlite();
     let dir = tempfile::tempdir().expect("temp dir");
-    let text = support::PROGRAM
+    let text = support::program()
         .replace(r#"currency = "CNY""#, r#"currency = "XYZ""#)
         .replace("months = 12", "months = 0");
     assert!(
@@ -96,11 +96,12 @@ fn job_report(output: &support::Output, job: &str) -> (u64, i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_run_twice_changes_nothing_the_second_time() {
     assert!(
-        support::PROGRAM.contains("pending_days = 7") && support::PROGRAM.contains("months = 12")
+        support::program().contains("pending_days = 7")
+            && support::program().contains("months = 12")
     );
     for (backend, db) in laurel_testkit::backends() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let program = support::write_file(dir.path(), "program.toml", support::PROGRAM);
+        let program = support::write_file(dir.path(), "program.toml", support::program());
         let program = program.to_str().unwrap();
         let key = support::create_key(&db.url, "admin");
         let serve = [
@@ -200,7 +201,7 @@ async fn jobs_run_twice_changes_nothing_the_second_time() {
 async fn keys_are_scoped() {
     let db = laurel_testkit::sqlite();
     let dir = tempfile::tempdir().expect("temp dir");
-    let program = support::write_file(dir.path(), "program.toml", support::PROGRAM);
+    let program = support::write_file(dir.path(), "program.toml", support::program());
     let admin = support::create_key(&db.url, "admin");
     let pos = support::create_key(&db.url, "pos");
     assert_ne!(admin, pos);

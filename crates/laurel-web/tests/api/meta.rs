@@ -60,6 +60,7 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
         for schema in [
             "PurchaseBody",
             "PurchaseResponse",
+            "GrantBody",
             "ErrorBody",
             "BalanceResponse",
             "LedgerResponse",
@@ -69,6 +70,10 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
                 "[{name}] schema {schema}"
             );
         }
+        assert!(
+            doc["components"]["schemas"]["PurchaseResponse"]["properties"]["grants"].is_object(),
+            "[{name}] the purchase answer documents its grants"
+        );
         app.teardown().await;
     }
 }

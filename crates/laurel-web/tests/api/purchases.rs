@@ -271,3 +271,68 @@ async fn a_purchase_in_the_return_window_earns_pending_points() {
         app.teardown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purchase_answers_the_grants_of_each_earning_rule_with_explanations() {
+    let program = format!(
+        "{}{}",
+        crate::common::PROGRAM,
+        r#"
+[[rules]]
+id = "double_tuesday"
+name = "Double points Tuesday"
+effect = { multiplier = "2" }
+conditions = [ { days_of_week = ["tue"] } ]
+
+[[rules]]
+id = "beans"
+name = "Beans bonus"
+effect = { points_per_unit = "2" }
+limits = { per_member_day = 100 }
+conditions = [ { categories = ["retail"] } ]
+"#
+    );
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &program).await;
+        let member = app.enroll("rules").await;
+        // Tuesday 3 June 2025, noon in Shanghai.
+        let mut body = purchase_body(member, "o-1", "140.00", "2025-06-03T04:00:00Z");
+        body["lines"] = json!([
+            { "sku": "latte", "category": "coffee", "quantity": 2, "unit_price": "30.00" },
+            { "sku": "yunnan-250g", "category": "retail", "quantity": 1, "unit_price": "80.00" },
+        ]);
+        let answer = app.post("/api/v1/purchases", &body).await.ok(200);
+        assert_eq!(
+            answer["grants"],
+            json!([
+                { "rule_id": "base", "points": 140, "capped_by": null,
+                  "explanation": "Base earn: 1 per CNY on 140.00 → +140" },
+                { "rule_id": "double_tuesday", "points": 140, "capped_by": null,
+                  "explanation": "Double points Tuesday: 2× on 140.00 → +140" },
+                { "rule_id": "beans", "points": 100, "capped_by": "per_member_day",
+                  "explanation": "Beans bonus: 2 per CNY on 80.00 → +100 (daily limit reached)" },
+            ]),
+            "[{name}] {answer}"
+        );
+        assert_eq!(answer["points_earned"], 380, "[{name}] {answer}");
+        // One earn posting for the whole purchase.
+        let ledger = app.ledger(member).await;
+        assert_eq!(ledger.len(), 1, "[{name}] {ledger:?}");
+        assert_eq!(ledger[0]["amount"], 380, "[{name}]");
+        // A plain purchase answers its base grant alone.
+        let plain = app
+            .post(
+                "/api/v1/purchases",
+                &purchase_body(member, "o-2", "10.00", "2025-06-04T04:00:00Z"),
+            )
+            .await
+            .ok(200);
+        assert_eq!(
+            plain["grants"].as_array().map(Vec::len),
+            Some(1),
+            "[{name}] {plain}"
+        );
+        assert_eq!(plain["grants"][0]["rule_id"], "base", "[{name}]");
+        app.teardown().await;
+    }
+}

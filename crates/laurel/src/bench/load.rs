@@ -105,8 +105,10 @@ pub async fn run(
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap_or_default();
-    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let deadline = started + duration;
     let orders = Arc::new(AtomicU64::new(0));
+    let progress = tokio::spawn(report_progress(orders.clone(), started, deadline));
     let tasks: Vec<_> = (0..connections)
         .map(|_| {
             tokio::spawn(client_loop(
@@ -126,7 +128,27 @@ pub async fn run(
             }
         }
     }
+    progress.abort();
     all
+}
+
+/// How often a long run says how it is going.
+const PROGRESS_EVERY: Duration = Duration::from_secs(30);
+
+/// Prints, every [`PROGRESS_EVERY`], the orders sent so far and the process's resident memory,
+/// so a long run shows whether memory stays flat.
+async fn report_progress(orders: Arc<AtomicU64>, started: Instant, deadline: Instant) {
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + PROGRESS_EVERY, PROGRESS_EVERY);
+    while Instant::now() + PROGRESS_EVERY <= deadline {
+        tick.tick().await;
+        let rss = super::stats::rss_mib().map_or_else(|| "?".into(), |m| format!("{m:.0}"));
+        println!(
+            "  {:>4.0} s: {} orders and redemptions sent, RSS {rss} MiB",
+            started.elapsed().as_secs_f64(),
+            orders.load(Ordering::Relaxed)
+        );
+    }
 }
 
 async fn client_loop(

@@ -53,7 +53,7 @@ pub struct BenchArgs {
     json: Option<PathBuf>,
 }
 
-/// The bench program: base rate only (the rules engine does not exist yet), no return window
+/// The bench program: base rate only (no earning rules: the bench measures the write path), no return window
 /// so redemptions find points, a year's expiry.
 const PROGRAM: &str = r#"
 [program]

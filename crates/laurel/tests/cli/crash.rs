@@ -60,7 +60,7 @@ async fn acknowledged_purchases_survive_kill_minus_nine() {
 
 async fn crash_cycles(backend: &str, database: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let program = support::write_file(dir.path(), "program.toml", support::PROGRAM);
+    let program = support::write_file(dir.path(), "program.toml", support::program());
     let program = program.to_str().expect("utf-8 path").to_owned();
     let key = support::create_key(database, "admin");
     let serve_args = [

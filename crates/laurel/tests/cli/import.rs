@@ -68,7 +68,7 @@ struct Setup {
 impl Setup {
     fn new(database: &str) -> Setup {
         let dir = tempfile::tempdir().expect("temp dir");
-        let program = support::write_file(dir.path(), "program.toml", support::PROGRAM);
+        let program = support::write_file(dir.path(), "program.toml", support::program());
         Setup {
             dir,
             database: database.to_owned(),

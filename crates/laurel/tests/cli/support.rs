@@ -11,8 +11,17 @@ use std::time::{Duration, Instant};
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_laurel");
 
-/// The demo program: pending_days = 7, points expire 12 months after earning, 1 point per CNY.
-pub const PROGRAM: &str = include_str!("../../demo/program.toml");
+/// The demo program, earning rules included.
+const DEMO_PROGRAM: &str = include_str!("../../demo/program.toml");
+
+/// The demo program without its earning rules: pending_days = 7, points expire 12 months after
+/// earning, exactly 1 point per CNY whatever the day or the member, so a test knows what each
+/// purchase earns.
+pub fn program() -> &'static str {
+    DEMO_PROGRAM
+        .split_once("\n[[rules]]")
+        .map_or(DEMO_PROGRAM, |(base, _)| base)
+}
 
 /// Longest a one-shot command (`keys create`, `jobs run`, a refused `serve`) may take.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);

@@ -1,0 +1,364 @@
+//! The program file's `[[rules]]` and `[events]`: TOML shapes, turned into the core's
+//! [`EarningRule`]s. Values the TOML types cannot check (channel names, weekdays, times, dates)
+//! are reported here with their key; everything else is the core's validation.
+
+use crate::decimal;
+use jiff::civil::{Date, Time, Weekday};
+use laurel_core::rules::{
+    BirthdayWindow, Condition, EarningRule, Effect, Limits, RuleIssue, Stacking, TimeWindow,
+    Trigger,
+};
+use laurel_core::{Channel, Points};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+
+/// `[events]`: the custom event kinds the program declares beyond the standard ones.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EventsSection {
+    #[serde(default)]
+    pub declared: Vec<String>,
+}
+
+/// One `[[rules]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RuleSection {
+    id: String,
+    name: String,
+    #[serde(default)]
+    trigger: TriggerSection,
+    #[serde(default)]
+    priority: i32,
+    #[serde(default)]
+    stacking: StackingSection,
+    effect: EffectSection,
+    #[serde(default)]
+    limits: LimitsSection,
+    #[serde(default)]
+    conditions: Vec<ConditionSection>,
+}
+
+/// A decimal written as a string or a number (see [`decimal::deserialize`]).
+struct Dec(Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Dec, D::Error> {
+        decimal::deserialize(deserializer).map(Dec)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum TriggerSection {
+    #[default]
+    #[serde(skip)]
+    Purchase,
+    Name(String),
+    Event {
+        event: String,
+    },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum StackingSection {
+    #[default]
+    #[serde(skip)]
+    Stackable,
+    Name(String),
+    Group {
+        group: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum EffectSection {
+    PointsPerUnit(Dec),
+    Fixed(i64),
+    Multiplier(Dec),
+    Percent(Dec),
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LimitsSection {
+    per_transaction: Option<i64>,
+    per_member_day: Option<i64>,
+    per_member_week: Option<i64>,
+    per_member_month: Option<i64>,
+    per_member_lifetime: Option<i64>,
+    campaign_budget: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyValue {
+    key: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowSection {
+    from: String,
+    to: String,
+    days: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatesSection {
+    from: String,
+    to: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum ConditionSection {
+    Channels(Vec<String>),
+    Stores(Vec<String>),
+    Skus(Vec<String>),
+    Categories(Vec<String>),
+    LineAttribute(KeyValue),
+    MinimumSpend(Dec),
+    DaysOfWeek(Vec<String>),
+    TimeOfDay(WindowSection),
+    Dates(DatesSection),
+    Tiers(Vec<String>),
+    MemberAttribute(KeyValue),
+    FirstPurchase(bool),
+    Birthday(String),
+    EventAttribute(KeyValue),
+}
+
+/// Problems found while converting, keyed like the core's issues.
+struct Problems {
+    found: Vec<RuleIssue>,
+}
+
+impl Problems {
+    fn add(&mut self, key: String, message: impl Into<String>) {
+        self.found.push(RuleIssue {
+            key,
+            message: message.into(),
+        });
+    }
+}
+
+/// Turns the file's rules into the core's, or every problem the conversion found (the core's
+/// own validation runs afterwards, on the converted rules).
+pub(super) fn convert(sections: Vec<RuleSection>) -> Result<Vec<EarningRule>, Vec<RuleIssue>> {
+    let mut problems = Problems { found: Vec::new() };
+    let rules: Vec<EarningRule> = sections
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| rule(&mut problems, &format!("rules[{i}]"), s))
+        .collect();
+    if problems.found.is_empty() {
+        Ok(rules)
+    } else {
+        Err(problems.found)
+    }
+}
+
+fn rule(problems: &mut Problems, key: &str, s: RuleSection) -> EarningRule {
+    let trigger = match s.trigger {
+        TriggerSection::Purchase => Trigger::Purchase,
+        TriggerSection::Name(name) if name == "purchase" => Trigger::Purchase,
+        TriggerSection::Name(name) => {
+            problems.add(
+                format!("{key}.trigger"),
+                format!("expected \"purchase\" or {{ event = \"…\" }}, got `{name}`"),
+            );
+            Trigger::Purchase
+        }
+        TriggerSection::Event { event } => Trigger::Event(event),
+    };
+    let stacking = match s.stacking {
+        StackingSection::Stackable => Stacking::Stackable,
+        StackingSection::Name(name) => match name.as_str() {
+            "stackable" => Stacking::Stackable,
+            "exclusive" => Stacking::Exclusive,
+            _ => {
+                problems.add(
+                    format!("{key}.stacking"),
+                    format!(
+                        "expected \"stackable\", \"exclusive\" or {{ group = \"…\" }}, got `{name}`"
+                    ),
+                );
+                Stacking::Stackable
+            }
+        },
+        StackingSection::Group { group } => Stacking::ExclusiveGroup(group),
+    };
+    let effect = match s.effect {
+        EffectSection::PointsPerUnit(Dec(rate)) => Effect::PointsPerUnit(rate),
+        EffectSection::Fixed(points) => Effect::Fixed(Points(points)),
+        EffectSection::Multiplier(Dec(m)) => Effect::Multiplier(m),
+        EffectSection::Percent(Dec(p)) => Effect::PercentBonus(p),
+    };
+    let l = s.limits;
+    let limits = Limits {
+        per_transaction: l.per_transaction.map(Points),
+        per_member_day: l.per_member_day.map(Points),
+        per_member_week: l.per_member_week.map(Points),
+        per_member_month: l.per_member_month.map(Points),
+        per_member_lifetime: l.per_member_lifetime.map(Points),
+        campaign_budget: l.campaign_budget.map(Points),
+    };
+    let conditions = s
+        .conditions
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, c)| condition(problems, &format!("{key}.conditions[{k}]"), c))
+        .collect();
+    EarningRule {
+        id: s.id,
+        name: s.name,
+        trigger,
+        conditions,
+        effect,
+        limits,
+        priority: s.priority,
+        stacking,
+    }
+}
+
+fn condition(problems: &mut Problems, key: &str, c: ConditionSection) -> Option<Condition> {
+    let kv = |kv: KeyValue| (kv.key, kv.value);
+    Some(match c {
+        ConditionSection::Channels(names) => {
+            let mut channels = Vec::with_capacity(names.len());
+            for name in names {
+                match name.parse::<Channel>() {
+                    Ok(channel) => channels.push(channel),
+                    Err(_) => {
+                        let all: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+                        problems.add(
+                            format!("{key}.channels"),
+                            format!(
+                                "unknown channel `{name}`: expected one of {}",
+                                all.join(", ")
+                            ),
+                        );
+                        return None;
+                    }
+                }
+            }
+            Condition::ChannelIn(channels)
+        }
+        ConditionSection::Stores(v) => Condition::StoreIn(v),
+        ConditionSection::Skus(v) => Condition::SkuIn(v),
+        ConditionSection::Categories(v) => Condition::CategoryIn(v),
+        ConditionSection::LineAttribute(a) => {
+            let (key, value) = kv(a);
+            Condition::LineAttribute { key, value }
+        }
+        ConditionSection::MinimumSpend(Dec(d)) => Condition::MinimumSpend(d),
+        ConditionSection::DaysOfWeek(days) => {
+            Condition::DayOfWeek(weekdays(problems, &format!("{key}.days_of_week"), &days)?)
+        }
+        ConditionSection::TimeOfDay(w) => {
+            let from = time(problems, &format!("{key}.time_of_day.from"), &w.from);
+            let to = time(problems, &format!("{key}.time_of_day.to"), &w.to);
+            let days = match w.days {
+                Some(days) => Some(weekdays(
+                    problems,
+                    &format!("{key}.time_of_day.days"),
+                    &days,
+                )?),
+                None => None,
+            };
+            Condition::TimeOfDay(TimeWindow {
+                from: from?,
+                to: to?,
+                days,
+            })
+        }
+        ConditionSection::Dates(d) => {
+            let from = date(problems, &format!("{key}.dates.from"), &d.from);
+            let to = date(problems, &format!("{key}.dates.to"), &d.to);
+            Condition::DateRange {
+                from: from?,
+                to: to?,
+            }
+        }
+        ConditionSection::Tiers(v) => Condition::TierIn(v),
+        ConditionSection::MemberAttribute(a) => {
+            let (key, value) = kv(a);
+            Condition::MemberAttribute { key, value }
+        }
+        ConditionSection::FirstPurchase(true) => Condition::FirstPurchase,
+        ConditionSection::FirstPurchase(false) => {
+            problems.add(
+                format!("{key}.first_purchase"),
+                "must be true (leave the condition out otherwise)",
+            );
+            return None;
+        }
+        ConditionSection::Birthday(window) => Condition::Birthday(match window.as_str() {
+            "day" => BirthdayWindow::Day,
+            "week" => BirthdayWindow::Week,
+            "month" => BirthdayWindow::Month,
+            _ => {
+                problems.add(
+                    format!("{key}.birthday"),
+                    format!("expected \"day\", \"week\" or \"month\", got `{window}`"),
+                );
+                return None;
+            }
+        }),
+        ConditionSection::EventAttribute(a) => {
+            let (key, value) = kv(a);
+            Condition::EventAttribute { key, value }
+        }
+    })
+}
+
+fn weekdays(problems: &mut Problems, key: &str, names: &[String]) -> Option<Vec<Weekday>> {
+    let mut days = Vec::with_capacity(names.len());
+    for name in names {
+        let day = match name.to_ascii_lowercase().as_str() {
+            "mon" | "monday" => Weekday::Monday,
+            "tue" | "tuesday" => Weekday::Tuesday,
+            "wed" | "wednesday" => Weekday::Wednesday,
+            "thu" | "thursday" => Weekday::Thursday,
+            "fri" | "friday" => Weekday::Friday,
+            "sat" | "saturday" => Weekday::Saturday,
+            "sun" | "sunday" => Weekday::Sunday,
+            _ => {
+                problems.add(
+                    key.to_owned(),
+                    format!("unknown day `{name}`: expected mon, tue, wed, thu, fri, sat or sun"),
+                );
+                return None;
+            }
+        };
+        days.push(day);
+    }
+    Some(days)
+}
+
+fn time(problems: &mut Problems, key: &str, text: &str) -> Option<Time> {
+    text.parse::<Time>()
+        .map_err(|_| {
+            problems.add(
+                key.to_owned(),
+                format!("`{text}` is not a time such as 07:30"),
+            )
+        })
+        .ok()
+}
+
+fn date(problems: &mut Problems, key: &str, text: &str) -> Option<Date> {
+    text.parse::<Date>()
+        .map_err(|_| {
+            problems.add(
+                key.to_owned(),
+                format!("`{text}` is not a date such as 2026-12-24"),
+            )
+        })
+        .ok()
+}

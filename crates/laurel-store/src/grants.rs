@@ -1,0 +1,158 @@
+//! Earn grants: what each earning rule granted per earn posting, and the usage that limits
+//! are checked against.
+
+use crate::connect::Backend;
+use crate::error::Result;
+use crate::tx::Tx;
+use crate::types::{JournalId, MemberId, micros, placeholders};
+use jiff::Timestamp;
+use laurel_core::Points;
+use laurel_core::rules::{Periods, RuleUsage, UsageTotals};
+use sqlx::{AssertSqlSafe, Row};
+
+/// One rule's grant to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGrant {
+    /// The rule's id (`base` for the base earn).
+    pub rule_id: String,
+    /// Points it granted.
+    pub points: i64,
+}
+
+/// Rows written per statement: far below any bind-parameter limit.
+const GRANTS_PER_STATEMENT: usize = 100;
+
+/// The first key of the advisory locks on campaign budgets ("LaRu"), so they cannot collide
+/// with other users of advisory locks on the same database.
+const CAMPAIGN_LOCK_SPACE: i32 = 0x4C61_5275;
+
+/// Rule ids per usage query, for the same reason.
+const RULES_PER_QUERY: usize = 200;
+
+impl Tx {
+    /// Records the grants of the earn posted as `journal`, for `member`, at `occurred_at` (the
+    /// activity's instant: usage periods are counted by it).
+    pub async fn record_grants(
+        &mut self,
+        journal: JournalId,
+        member: MemberId,
+        occurred_at: Timestamp,
+        grants: &[NewGrant],
+    ) -> Result<()> {
+        for chunk in grants.chunks(GRANTS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO earn_grants (journal_id, member_id, rule_id, points, occurred_at) VALUES {}",
+                placeholders(chunk.len(), 5)
+            );
+            let mut insert = sqlx::query(AssertSqlSafe(sql));
+            for grant in chunk {
+                insert = insert
+                    .bind(journal.0)
+                    .bind(member.0)
+                    .bind(grant.rule_id.clone())
+                    .bind(grant.points)
+                    .bind(micros(occurred_at));
+            }
+            insert.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// What `rules` already granted to `member` in the day, week and month of `periods` and
+    /// ever, and — for the rules in `campaign_rules` only — to all members ever.
+    ///
+    /// The member's figures are exact under the member's lock. Campaign totals span members
+    /// that other transactions may be granting to at the same time: on PostgreSQL each
+    /// campaign rule's transaction-scoped advisory lock is taken first (in id order, so two
+    /// transactions cannot deadlock on them), which makes purchases that may draw on the same
+    /// budget wait for each other until commit. SQLite has a single writer already.
+    pub async fn rule_usage(
+        &mut self,
+        member: MemberId,
+        rules: &[String],
+        campaign_rules: &[String],
+        periods: &Periods,
+    ) -> Result<RuleUsage> {
+        let mut usage = RuleUsage::new();
+        for chunk in rules.chunks(RULES_PER_QUERY) {
+            let list = id_list(8, chunk.len());
+            let sql = format!(
+                "SELECT rule_id, \
+                 CAST(SUM(CASE WHEN occurred_at >= $2 AND occurred_at < $3 THEN points ELSE 0 END) AS BIGINT) AS d, \
+                 CAST(SUM(CASE WHEN occurred_at >= $4 AND occurred_at < $5 THEN points ELSE 0 END) AS BIGINT) AS w, \
+                 CAST(SUM(CASE WHEN occurred_at >= $6 AND occurred_at < $7 THEN points ELSE 0 END) AS BIGINT) AS m, \
+                 CAST(SUM(points) AS BIGINT) AS l \
+                 FROM earn_grants WHERE member_id = $1 AND rule_id IN ({list}) GROUP BY rule_id"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql))
+                .bind(member.0)
+                .bind(micros(periods.day.start))
+                .bind(micros(periods.day.end))
+                .bind(micros(periods.week.start))
+                .bind(micros(periods.week.end))
+                .bind(micros(periods.month.start))
+                .bind(micros(periods.month.end));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                let rule_id: String = row.try_get("rule_id")?;
+                let totals = UsageTotals {
+                    member_day: Points(row.try_get("d")?),
+                    member_week: Points(row.try_get("w")?),
+                    member_month: Points(row.try_get("m")?),
+                    member_lifetime: Points(row.try_get("l")?),
+                    campaign: Points::ZERO,
+                };
+                usage.set(rule_id, totals);
+            }
+        }
+        let mut campaign_rules = campaign_rules.to_vec();
+        campaign_rules.sort();
+        campaign_rules.dedup();
+        if self.backend == Backend::Postgres {
+            for rule in &campaign_rules {
+                sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+                    .bind(CAMPAIGN_LOCK_SPACE)
+                    .bind(rule.clone())
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+        }
+        for chunk in campaign_rules.chunks(RULES_PER_QUERY) {
+            let list = id_list(1, chunk.len());
+            let sql = format!(
+                "SELECT rule_id, CAST(SUM(points) AS BIGINT) AS c FROM earn_grants \
+                 WHERE rule_id IN ({list}) GROUP BY rule_id"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                let rule_id: String = row.try_get("rule_id")?;
+                let mut totals = usage.of(&rule_id);
+                totals.campaign = Points(row.try_get("c")?);
+                usage.set(rule_id, totals);
+            }
+        }
+        Ok(usage)
+    }
+
+    /// True when `member` has a recorded purchase.
+    pub async fn has_purchased(&mut self, member: MemberId) -> Result<bool> {
+        let found = sqlx::query("SELECT 1 FROM purchases WHERE member_id = $1 LIMIT 1")
+            .bind(member.0)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(found.is_some())
+    }
+}
+
+/// `$first, $first+1, …`: `n` placeholders.
+fn id_list(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
