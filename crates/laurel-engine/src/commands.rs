@@ -3,8 +3,9 @@
 
 use crate::error::{EngineError, Result};
 use crate::requests::{
-    AMOUNT_MINOR_MAX, AdjustRequest, EnrollRequest, LINES_MAX, MemberRef, POINTS_MAX,
-    PurchaseRequest, QUANTITY_MAX, RedeemRequest, RefundRequest, RefundScope, TEXT_LEN_MAX,
+    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, EnrollRequest, EventRequest, LINES_MAX,
+    MemberRef, POINTS_MAX, PurchaseRequest, QUANTITY_MAX, RedeemRequest, RefundRequest,
+    RefundScope, TEXT_LEN_MAX,
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;
@@ -26,6 +27,7 @@ pub(crate) struct ValidPurchase {
 pub(crate) enum Command {
     Enroll(NewMember),
     Purchase(ValidPurchase),
+    Event(EventRequest),
     Refund(RefundRequest),
     Redeem(RedeemRequest),
     Adjust {
@@ -52,6 +54,10 @@ impl Command {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),
             },
+            Command::Event(e) => match &e.member {
+                MemberRef::Id(id) => format!("m:{id}"),
+                MemberRef::External(ext) => format!("x:{ext}"),
+            },
             Command::Refund(r) => format!("p:{}", r.purchase_id),
             Command::Redeem(r) => format!("m:{}", r.member_id),
             Command::Adjust { request, .. } => format!("m:{}", request.member_id),
@@ -70,6 +76,10 @@ impl Command {
                         member: MemberRef::Id(id),
                         ..
                     },
+                ..
+            }) => Some(MemberId(*id)),
+            Command::Event(EventRequest {
+                member: MemberRef::Id(id),
                 ..
             }) => Some(MemberId(*id)),
             Command::Redeem(r) => Some(MemberId(r.member_id)),
@@ -253,6 +263,55 @@ pub(crate) fn purchase(
         total_minor,
         lines,
     })
+}
+
+/// Checks an event: `known` says whether the program knows its kind.
+pub(crate) fn event(
+    known: impl Fn(&str) -> bool,
+    mut request: EventRequest,
+    now: Timestamp,
+) -> Result<EventRequest> {
+    text("event_id", &request.event_id)?;
+    if let MemberRef::External(ext) = &request.member {
+        text("member.external_id", ext)?;
+    }
+    text("kind", &request.kind)?;
+    if !known(&request.kind) {
+        return Err(EngineError::invalid(
+            "kind",
+            "unknown_event_kind",
+            format!(
+                "`{}` is neither a standard event kind nor declared in the program's [events]",
+                request.kind
+            ),
+        ));
+    }
+    if request.attributes.len() > ATTRIBUTES_MAX {
+        return Err(EngineError::invalid(
+            "attributes",
+            "invalid_field",
+            format!("at most {ATTRIBUTES_MAX} attributes"),
+        ));
+    }
+    for (key, value) in &request.attributes {
+        text("attributes", key)?;
+        if value.len() > TEXT_LEN_MAX {
+            return Err(EngineError::invalid(
+                format!("attributes.{key}"),
+                "invalid_field",
+                format!("must be at most {TEXT_LEN_MAX} bytes"),
+            ));
+        }
+    }
+    if request.occurred_at > now + FUTURE_SKEW_MAX {
+        return Err(EngineError::invalid(
+            "occurred_at",
+            "invalid_date",
+            "is in the future",
+        ));
+    }
+    request.occurred_at = stored_precision(request.occurred_at);
+    Ok(request)
 }
 
 pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<RefundRequest> {

@@ -8,17 +8,18 @@
 use crate::commands::{Command, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
 use crate::outcomes::{
-    Balances, Draw, EarnStatus, GrantOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
+    Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
+    RefundOutcome,
 };
 use crate::requests::{
-    AdjustRequest, MemberRef, POINTS_MAX, RedeemRequest, RefundRequest, RefundScope,
+    AdjustRequest, EventRequest, MemberRef, POINTS_MAX, RedeemRequest, RefundRequest, RefundScope,
 };
 use jiff::Timestamp;
 use laurel_core::earn::{EarnError, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
 use laurel_core::rules::{
-    Activity, Basket, Condition, EarnContext, Earning, LimitKind, Line, MemberFacts, RuleSet,
-    Trigger, evaluate, usage_periods,
+    Activity, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line, MemberFacts,
+    RuleSet, Trigger, evaluate, usage_periods,
 };
 use laurel_core::{Points, Program};
 use laurel_store::{
@@ -34,6 +35,7 @@ use serde::de::DeserializeOwned;
 pub(crate) enum Outcome {
     Enrolled(Member),
     Purchase(PurchaseOutcome),
+    Event(EventOutcome),
     Refund(RefundOutcome),
     Posting(PostingOutcome),
     Job(Points),
@@ -62,6 +64,7 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
             }))
         }
         Command::Purchase(p) => purchase(tx, ctx, p).await.map(Outcome::Purchase),
+        Command::Event(e) => event(tx, ctx, e).await.map(Outcome::Event),
         Command::Refund(r) => refund(tx, ctx, r).await.map(Outcome::Refund),
         Command::Redeem(r) => redeem(tx, ctx, r).await.map(Outcome::Posting),
         Command::Adjust { request, actor } => {
@@ -176,53 +179,39 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         });
     }
     let member = lock(tx, &r.member).await?;
-    // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let earning = earning(tx, ctx, p, &member).await?;
-    let points = earning.total;
-    if points.get() > POINTS_MAX {
-        return Err(EngineError::invalid(
-            "total",
-            "invalid_amount",
-            format!("earns more than {POINTS_MAX} points"),
-        ));
-    }
-    let schedule = lot_schedule(ctx.program, r.occurred_at).map_err(internal)?;
-    let mut balance = Balances {
-        available: member.available,
-        pending: member.pending,
-    };
-    let mut status = EarnStatus::None;
-    let mut lot = None;
-    let mut pending_until = None;
-    if points.is_positive() {
-        // An earn only opens a lot; it never draws on the others, so they need not be loaded
-        // (a query that would grow with the member's history on every purchase).
-        let ledger = MemberLedger::balances_only(Points(member.available), Points(member.pending));
-        let posting = ledger
-            .earn(points, r.occurred_at, schedule, ctx.now)
-            .map_err(internal)?;
-        if let Some(LotEffect::Open(new)) = posting.lots.first() {
-            (status, pending_until) = match new.state {
-                LotState::Pending { until } => (EarnStatus::Pending, Some(until)),
-                LotState::Available => (EarnStatus::Available, None),
-            };
-        }
-        let m = meta(ctx, "purchase", key.clone(), None, r.occurred_at);
-        let (journal, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
-        balance = after;
-        lot = opened.first().copied().map(laurel_core::ledger::LotId);
-        let grants: Vec<NewGrant> = earning
-            .grants
+    let basket = Basket {
+        channel: r.channel,
+        store: r.store.clone(),
+        total: r.total,
+        lines: r
+            .lines
             .iter()
-            .filter(|g| g.points.is_positive())
-            .map(|g| NewGrant {
-                rule_id: g.rule_id.clone(),
-                points: g.points.get(),
+            .map(|l| Line {
+                category: l.category.clone(),
+                ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
             })
-            .collect();
-        tx.record_grants(JournalId(journal), member.id, r.occurred_at, &grants)
-            .await?;
-    }
+            .collect(),
+    };
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let earning = earning(
+        tx,
+        ctx,
+        &member,
+        Activity::Purchase(basket),
+        r.occurred_at,
+        "total",
+    )
+    .await?;
+    let earned = credit(
+        tx,
+        ctx,
+        &member,
+        &earning,
+        r.occurred_at,
+        "purchase".into(),
+        key.clone(),
+    )
+    .await?;
     let purchase_id = tx
         .insert_purchase(&NewPurchase {
             member: member.id,
@@ -231,8 +220,8 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
             store: r.store.clone(),
             currency: r.currency.clone(),
             total_minor: p.total_minor,
-            points_earned: points.get(),
-            lot,
+            points_earned: earning.total.get(),
+            lot: earned.lot,
             occurred_at: r.occurred_at,
             recorded_at: ctx.now,
             lines: p.lines.clone(),
@@ -241,52 +230,171 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     let answer = PurchaseOutcome {
         purchase_id: purchase_id.0,
         member_id: member.id.0,
-        points_earned: points.get(),
-        grants: earning
-            .grants
-            .into_iter()
-            .map(|g| GrantOutcome {
-                rule_id: g.rule_id,
-                points: g.points.get(),
-                capped_by: g.capped_by.map(|k| k.as_str().to_owned()),
-                explanation: g.explanation,
-            })
-            .collect(),
-        status,
-        pending_until,
-        expires_at: points
-            .is_positive()
-            .then_some(schedule.expires_at)
-            .flatten(),
-        balance,
+        points_earned: earning.total.get(),
+        grants: grant_outcomes(earning),
+        status: earned.status,
+        pending_until: earned.pending_until,
+        expires_at: earned.expires_at,
+        balance: earned.balance,
         replayed: false,
     };
     remember(tx, ctx, "purchase", &key, print, &answer).await?;
     Ok(answer)
 }
 
-/// What a purchase earns under the program's rules, given what the member has done so far.
+async fn event(tx: &mut Tx, ctx: &Context<'_>, r: &EventRequest) -> Result<EventOutcome> {
+    // The event id is unique per member, so the member is resolved (and locked) first.
+    let member = lock(tx, &r.member).await?;
+    let scope = format!("event:{}", member.id.0);
+    // The member as given (id or external id) is not part of the fingerprint: either way of
+    // naming them is the same event.
+    let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at));
+    if let Some(answer) = replay::<EventOutcome>(tx, &scope, &r.event_id, &print).await? {
+        return Ok(EventOutcome {
+            replayed: true,
+            ..answer
+        });
+    }
+    let activity = Activity::Event(Event {
+        kind: r.kind.clone(),
+        attributes: r.attributes.clone(),
+    });
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind").await?;
+    let earned = credit(
+        tx,
+        ctx,
+        &member,
+        &earning,
+        r.occurred_at,
+        format!("event: {}", r.kind),
+        format!("{}:{}", r.kind, r.event_id),
+    )
+    .await?;
+    let answer = EventOutcome {
+        member_id: member.id.0,
+        event_id: r.event_id.clone(),
+        kind: r.kind.clone(),
+        points_earned: earning.total.get(),
+        grants: grant_outcomes(earning),
+        status: earned.status,
+        pending_until: earned.pending_until,
+        expires_at: earned.expires_at,
+        balance: earned.balance,
+        replayed: false,
+    };
+    remember(tx, ctx, &scope, &r.event_id, print, &answer).await?;
+    Ok(answer)
+}
+
+fn grant_outcomes(earning: Earning) -> Vec<GrantOutcome> {
+    earning
+        .grants
+        .into_iter()
+        .map(|g| GrantOutcome {
+            rule_id: g.rule_id,
+            points: g.points.get(),
+            capped_by: g.capped_by.map(|k| k.as_str().to_owned()),
+            explanation: g.explanation,
+        })
+        .collect()
+}
+
+/// What an earning put in the member's account.
+struct Credited {
+    status: EarnStatus,
+    pending_until: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+    lot: Option<laurel_core::ledger::LotId>,
+    balance: Balances,
+}
+
+/// Posts one earn of the earning's total, if above zero, scheduled from `occurred_at` (pending
+/// days, expiry), and records what each rule granted. The first write of a purchase or event.
+async fn credit(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &Member,
+    earning: &Earning,
+    occurred_at: Timestamp,
+    reason: String,
+    reference: String,
+) -> Result<Credited> {
+    let points = earning.total;
+    let schedule = lot_schedule(ctx.program, occurred_at).map_err(internal)?;
+    let mut credited = Credited {
+        status: EarnStatus::None,
+        pending_until: None,
+        expires_at: None,
+        lot: None,
+        balance: Balances {
+            available: member.available,
+            pending: member.pending,
+        },
+    };
+    if !points.is_positive() {
+        return Ok(credited);
+    }
+    // An earn only opens a lot; it never draws on the others, so they need not be loaded
+    // (a query that would grow with the member's history on every earning).
+    let ledger = MemberLedger::balances_only(Points(member.available), Points(member.pending));
+    let posting = ledger
+        .earn(points, occurred_at, schedule, ctx.now)
+        .map_err(internal)?;
+    if let Some(LotEffect::Open(new)) = posting.lots.first() {
+        (credited.status, credited.pending_until) = match new.state {
+            LotState::Pending { until } => (EarnStatus::Pending, Some(until)),
+            LotState::Available => (EarnStatus::Available, None),
+        };
+    }
+    credited.expires_at = schedule.expires_at;
+    let m = meta(ctx, reason, reference, None, occurred_at);
+    let (journal, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
+    credited.balance = after;
+    credited.lot = opened.first().copied().map(laurel_core::ledger::LotId);
+    let grants: Vec<NewGrant> = earning
+        .grants
+        .iter()
+        .filter(|g| g.points.is_positive())
+        .map(|g| NewGrant {
+            rule_id: g.rule_id.clone(),
+            points: g.points.get(),
+        })
+        .collect();
+    tx.record_grants(JournalId(journal), member.id, occurred_at, &grants)
+        .await?;
+    Ok(credited)
+}
+
+/// What an activity (a purchase or an event) earns under the program's rules, given what the
+/// member has done so far; a refusal when it is more than [`POINTS_MAX`] (`field` is named).
 /// Writes nothing: it reads whether this is the member's first purchase and the usage of the
 /// rules that have limits (on PostgreSQL, locking the campaign budgets it reads until commit).
 async fn earning(
     tx: &mut Tx,
     ctx: &Context<'_>,
-    p: &ValidPurchase,
     member: &Member,
+    activity: Activity,
+    occurred_at: Timestamp,
+    field: &str,
 ) -> Result<Earning> {
-    let r = &p.request;
-    let purchase_rules: Vec<_> = ctx
+    let triggered: Vec<_> = ctx
         .rules
         .in_order()
         .iter()
-        .filter(|rule| rule.trigger == Trigger::Purchase)
+        .filter(|rule| match (&rule.trigger, &activity) {
+            (Trigger::Purchase, Activity::Purchase(_)) => true,
+            (Trigger::Event(kind), Activity::Event(event)) => *kind == event.kind,
+            _ => false,
+        })
         .collect();
-    let first_purchase = purchase_rules
-        .iter()
-        .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
+    let first_purchase = matches!(activity, Activity::Purchase(_))
+        && triggered
+            .iter()
+            .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
         && !tx.has_purchased(member.id).await?;
     let limited = |kinds: &[LimitKind]| -> Vec<String> {
-        purchase_rules
+        triggered
             .iter()
             .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
             .map(|rule| rule.id.clone())
@@ -302,38 +410,31 @@ async fn earning(
     let usage = if member_limited.is_empty() && campaign_limited.is_empty() {
         Default::default()
     } else {
-        let periods = usage_periods(ctx.program, r.occurred_at).map_err(internal)?;
+        let periods = usage_periods(ctx.program, occurred_at).map_err(internal)?;
         tx.rule_usage(member.id, &member_limited, &campaign_limited, &periods)
             .await?
-    };
-    let basket = Basket {
-        channel: r.channel,
-        store: r.store.clone(),
-        total: r.total,
-        lines: r
-            .lines
-            .iter()
-            .map(|l| Line {
-                category: l.category.clone(),
-                ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
-            })
-            .collect(),
     };
     let facts = MemberFacts {
         birthday: member.profile.birthday,
         first_purchase,
         ..MemberFacts::default()
     };
-    let context =
-        EarnContext::new(Activity::Purchase(basket), facts, r.occurred_at).with_usage(usage);
-    evaluate(ctx.program, ctx.rules, &context).map_err(|e| match e {
-        EarnError::OutOfRange => EngineError::invalid(
-            "total",
+    let too_many = || {
+        EngineError::invalid(
+            field,
             "invalid_amount",
             format!("earns more than {POINTS_MAX} points"),
-        ),
+        )
+    };
+    let context = EarnContext::new(activity, facts, occurred_at).with_usage(usage);
+    let earning = evaluate(ctx.program, ctx.rules, &context).map_err(|e| match e {
+        EarnError::OutOfRange => too_many(),
         other => internal(other),
-    })
+    })?;
+    if earning.total.get() > POINTS_MAX {
+        return Err(too_many());
+    }
+    Ok(earning)
 }
 
 async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<RefundOutcome> {

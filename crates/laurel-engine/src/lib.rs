@@ -23,12 +23,13 @@ pub use laurel_store::{
     Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store,
 };
 pub use outcomes::{
-    Balances, Draw, EarnStatus, GrantOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
+    Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
+    RefundOutcome,
 };
 pub use program_file::ProgramDefinition;
 pub use requests::{
-    AdjustRequest, EnrollRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
-    RefundRequest, RefundScope,
+    AdjustRequest, EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest,
+    RedeemRequest, RefundRequest, RefundScope,
 };
 
 use execute::Outcome;
@@ -147,6 +148,21 @@ impl Engine {
             .await?
         {
             Outcome::Purchase(p) => Ok(p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Records a custom event and earns what the program's event rules grant for it; the same
+    /// event id again (for the member) answers the same.
+    pub async fn record_event(&self, request: EventRequest) -> Result<EventOutcome> {
+        let definition = &self.definition;
+        let valid = commands::event(
+            |kind| definition.knows_event(kind),
+            request,
+            Timestamp::now(),
+        )?;
+        match self.writer.submit(commands::Command::Event(valid)).await? {
+            Outcome::Event(e) => Ok(e),
             other => Err(unexpected(other)),
         }
     }

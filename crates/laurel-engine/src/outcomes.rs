@@ -52,6 +52,33 @@ pub struct PurchaseOutcome {
     pub replayed: bool,
 }
 
+/// The answer to a custom event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventOutcome {
+    /// The member.
+    pub member_id: i64,
+    /// The caller's event id.
+    pub event_id: String,
+    /// The event's kind.
+    pub kind: String,
+    /// Points earned: the sum of the grants.
+    pub points_earned: i64,
+    /// What earned them, rule by rule (events have no base earn).
+    pub grants: Vec<GrantOutcome>,
+    /// None, pending or available.
+    pub status: EarnStatus,
+    /// When pending points become available.
+    pub pending_until: Option<Timestamp>,
+    /// When the points expire.
+    pub expires_at: Option<Timestamp>,
+    /// Balances after.
+    pub balance: Balances,
+    /// True when this answer is a replay of the event's first answer. Not part of the stored
+    /// answer.
+    #[serde(skip)]
+    pub replayed: bool,
+}
+
 /// What one earning rule (or the base earn, `base`) granted on a purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantOutcome {

@@ -3,7 +3,7 @@
 mod rules;
 
 use crate::decimal;
-use laurel_core::rules::RuleSet;
+use laurel_core::rules::{RuleSet, STANDARD_EVENT_KINDS, Trigger};
 use laurel_core::{ClawbackPolicy, ExpiryPolicy, Program, ProgramSpec, Rounding};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -38,6 +38,23 @@ pub struct ProgramDefinition {
     pub program: Program,
     /// Its earning rules, validated and in evaluation order.
     pub rules: RuleSet,
+    /// The custom event kinds the program declares in `[events] declared`, beyond the
+    /// standard ones.
+    pub declared_events: Vec<String>,
+}
+
+impl ProgramDefinition {
+    /// Whether members may record events of this kind: a standard kind, a declared one, or
+    /// one a rule is triggered by.
+    pub fn knows_event(&self, kind: &str) -> bool {
+        STANDARD_EVENT_KINDS.contains(&kind)
+            || self.declared_events.iter().any(|d| d == kind)
+            || self
+                .rules
+                .in_order()
+                .iter()
+                .any(|r| matches!(&r.trigger, Trigger::Event(k) if k == kind))
+    }
 }
 
 impl From<Program> for ProgramDefinition {
@@ -46,6 +63,7 @@ impl From<Program> for ProgramDefinition {
         ProgramDefinition {
             program,
             rules: RuleSet::empty(),
+            declared_events: Vec::new(),
         }
     }
 }
@@ -150,7 +168,11 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let rules = rules::convert(file.rules).and_then(|r| RuleSet::new(r, declared.as_deref()));
     let rules = rules.map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
     match (program, rules) {
-        (Ok(program), Ok(rules)) => Ok(ProgramDefinition { program, rules }),
+        (Ok(program), Ok(rules)) => Ok(ProgramDefinition {
+            program,
+            rules,
+            declared_events: declared.unwrap_or_default(),
+        }),
         (program, rules) => {
             let mut problems: Vec<String> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());

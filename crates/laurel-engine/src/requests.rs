@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::Channel;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 /// A member named by Laurel's id or by the business's own customer id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -75,6 +76,22 @@ pub struct PurchaseRequest {
     pub occurred_at: Timestamp,
 }
 
+/// Record a custom event a member did (wrote a review, installed the app…) and earn what the
+/// program's event rules grant for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRequest {
+    /// The member.
+    pub member: MemberRef,
+    /// The caller's event id: unique per member, and the idempotency key.
+    pub event_id: String,
+    /// Its kind: a standard kind or one the program declares.
+    pub kind: String,
+    /// Its attributes (`rating = "5"`), which rule conditions compare exactly.
+    pub attributes: BTreeMap<String, String>,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+}
+
 /// What part of a purchase a refund returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefundScope {
@@ -129,6 +146,8 @@ pub struct AdjustRequest {
 pub const TEXT_LEN_MAX: usize = 200;
 /// Most lines one purchase may carry.
 pub const LINES_MAX: usize = 500;
+/// Most attributes one event may carry.
+pub const ATTRIBUTES_MAX: usize = 50;
 /// Most units on one line.
 pub const QUANTITY_MAX: i64 = 1_000_000;
 /// Largest amount of money in one request, in minor units (a hundred billion yuan): far above

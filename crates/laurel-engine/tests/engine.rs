@@ -7,9 +7,10 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use laurel_core::{Channel, Points, Program};
 use laurel_engine::program_file::parse_program;
 use laurel_engine::{
-    AdjustRequest, EarnStatus, Engine, EngineConfig, EngineError, EnrollRequest, JobKind,
-    JobReport, LineRequest, MemberRef, PostingOutcome, ProgramDefinition, PurchaseOutcome,
-    PurchaseRequest, RedeemRequest, RefundOutcome, RefundRequest, RefundScope, Scope, Store,
+    AdjustRequest, EarnStatus, Engine, EngineConfig, EngineError, EnrollRequest, EventOutcome,
+    EventRequest, JobKind, JobReport, LineRequest, MemberRef, PostingOutcome, ProgramDefinition,
+    PurchaseOutcome, PurchaseRequest, RedeemRequest, RefundOutcome, RefundRequest, RefundScope,
+    Scope, Store,
 };
 use laurel_store::PurchaseId;
 use laurel_testkit::TestDb;
@@ -2411,4 +2412,130 @@ declared = ["store_visit"]
         parse_program(&unknown, Path::new("x.toml")).is_err(),
         "unknown keys are refused"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom events
+// ---------------------------------------------------------------------------------------------
+
+fn event_request(member_id: i64, event_id: &str, kind: &str, at: Timestamp) -> EventRequest {
+    EventRequest {
+        member: MemberRef::Id(member_id),
+        event_id: event_id.to_owned(),
+        kind: kind.to_owned(),
+        attributes: [("rating".to_owned(), "5".to_owned())].into(),
+        occurred_at: at,
+    }
+}
+
+fn event_grants(out: &EventOutcome) -> Vec<(&str, i64, Option<&str>)> {
+    out.grants
+        .iter()
+        .map(|g| (g.rule_id.as_str(), g.points, g.capped_by.as_deref()))
+        .collect()
+}
+
+#[tokio::test]
+async fn events_earn_their_rules_points_within_limits_and_replay_by_event_id() {
+    let rules = r#"
+[events]
+declared = ["store_visit"]
+
+[[rules]]
+id = "review_bonus"
+name = "Review bonus"
+trigger = { event = "review_written" }
+effect = { fixed = 20 }
+limits = { per_member_day = 20 }
+"#;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(rules)).await;
+        let id = member(&engine, "m").await;
+        let day = noon("2025-06-03");
+        let first = engine
+            .record_event(event_request(id, "rev-1", "review_written", day))
+            .await
+            .unwrap();
+        assert_eq!(first.points_earned, 20, "[{name}] {first:?}");
+        assert_eq!(
+            event_grants(&first),
+            vec![("review_bonus", 20, None)],
+            "[{name}] no base earn for events"
+        );
+        assert_eq!(first.status, EarnStatus::Available, "[{name}]");
+        assert!(!first.replayed, "[{name}]");
+        // A retry, naming the member by external id, replays the first answer.
+        let mut retry = event_request(id, "rev-1", "review_written", day);
+        retry.member = MemberRef::External("m".into());
+        let again = engine.record_event(retry).await.unwrap();
+        assert!(again.replayed, "[{name}]");
+        assert_eq!(
+            EventOutcome {
+                replayed: false,
+                ..again
+            },
+            first,
+            "[{name}]"
+        );
+        // The same id with a different body is a conflict.
+        let mut changed = event_request(id, "rev-1", "review_written", day);
+        changed.attributes.insert("rating".into(), "1".into());
+        assert_eq!(
+            code(engine.record_event(changed).await),
+            "idempotency_conflict",
+            "[{name}]"
+        );
+        // A second review the same day is capped by the daily limit.
+        let second = engine
+            .record_event(event_request(
+                id,
+                "rev-2",
+                "review_written",
+                day + SignedDuration::from_hours(1),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(second.points_earned, 0, "[{name}]");
+        assert_eq!(
+            event_grants(&second),
+            vec![("review_bonus", 0, Some("per_member_day"))],
+            "[{name}]"
+        );
+        assert_eq!(second.status, EarnStatus::None, "[{name}]");
+        // An undeclared kind is refused; a declared kind with no rule earns nothing.
+        assert_eq!(
+            code(
+                engine
+                    .record_event(event_request(id, "x-1", "unheard_of", day))
+                    .await
+            ),
+            "unknown_event_kind",
+            "[{name}]"
+        );
+        let visit = engine
+            .record_event(event_request(id, "visit-1", "store_visit", day))
+            .await
+            .unwrap();
+        assert_eq!(
+            (visit.points_earned, visit.grants.len(), visit.status),
+            (0, 0, EarnStatus::None),
+            "[{name}]"
+        );
+        // An unknown member is refused.
+        assert_eq!(
+            code(
+                engine
+                    .record_event(event_request(id + 1000, "x-2", "review_written", day))
+                    .await
+            ),
+            "unknown_member",
+            "[{name}]"
+        );
+        assert_eq!(balance(&engine, id).await, (20, 0), "[{name}]");
+        let posted = entries(&engine, id).await;
+        assert_eq!(posted.len(), 1, "[{name}] only the first review posted");
+        assert_eq!(posted[0].meta.reason, "event: review_written", "[{name}]");
+        assert_eq!(posted[0].meta.reference, "review_written:rev-1", "[{name}]");
+        finish(name, engine).await;
+    }
 }

@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use laurel_core::Channel;
 use laurel_engine::decimal;
 use laurel_engine::{
-    BalanceView, Balances, GrantOutcome, LedgerEntry, LedgerPage, Member, PostingOutcome,
-    PurchaseOutcome, RefundOutcome,
+    BalanceView, Balances, EventOutcome, GrantOutcome, LedgerEntry, LedgerPage, Member,
+    PostingOutcome, PurchaseOutcome, RefundOutcome,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -287,6 +287,84 @@ impl From<PurchaseOutcome> for PurchaseResponse {
             pending_until: p.pending_until.map(|t| t.to_string()),
             expires_at: p.expires_at.map(|t| t.to_string()),
             balance: p.balance.into(),
+        }
+    }
+}
+
+/// Record a custom event a member did. Name the member by `member_id` or `external_id`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventBody {
+    /// Your event id; unique per member, and the idempotency key.
+    #[schema(example = "review-88231")]
+    pub event_id: String,
+    /// Laurel's member id.
+    pub member_id: Option<i64>,
+    /// The business's customer id.
+    pub external_id: Option<String>,
+    /// The event's kind: review_written, survey_completed, app_installed, social_share, or a
+    /// kind the program declares in `[events] declared`.
+    #[schema(example = "review_written")]
+    pub kind: String,
+    /// Attributes rule conditions may compare (at most 50; keys and values up to 200 bytes).
+    #[serde(default)]
+    #[schema(example = json!({"rating": "5"}))]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// When the event happened (RFC 3339).
+    pub occurred_at: String,
+}
+
+impl EventBody {
+    /// Into the engine's request.
+    pub fn into_request(self) -> Result<laurel_engine::EventRequest, ApiError> {
+        Ok(laurel_engine::EventRequest {
+            member: member_ref(self.member_id, self.external_id)?,
+            event_id: self.event_id,
+            kind: self.kind,
+            attributes: self.attributes,
+            occurred_at: instant("occurred_at", &self.occurred_at)?,
+        })
+    }
+}
+
+/// The answer to an event.
+#[derive(Serialize, ToSchema)]
+pub struct EventResponse {
+    /// The member.
+    pub member_id: i64,
+    /// Your event id.
+    pub event_id: String,
+    /// The event's kind.
+    pub kind: String,
+    /// Points earned: the sum of the grants (events have no base earn).
+    pub points_earned: i64,
+    /// What earned them, rule by rule, in evaluation order.
+    pub grants: Vec<GrantBody>,
+    /// none, pending or available.
+    pub status: String,
+    /// When pending points become available.
+    pub pending_until: Option<String>,
+    /// When the points expire.
+    pub expires_at: Option<String>,
+    /// Balances after the event.
+    pub balance: BalanceBody,
+}
+
+impl From<EventOutcome> for EventResponse {
+    fn from(e: EventOutcome) -> EventResponse {
+        EventResponse {
+            member_id: e.member_id,
+            event_id: e.event_id,
+            kind: e.kind,
+            points_earned: e.points_earned,
+            grants: e.grants.into_iter().map(Into::into).collect(),
+            status: serde_json::to_value(e.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            pending_until: e.pending_until.map(|t| t.to_string()),
+            expires_at: e.expires_at.map(|t| t.to_string()),
+            balance: e.balance.into(),
         }
     }
 }

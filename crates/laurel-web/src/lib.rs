@@ -35,9 +35,9 @@ pub struct AppState {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, redemptions."),
+    info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, redemptions."),
     modifiers(&BearerAuth),
-    tags((name = "members"), (name = "purchases"), (name = "points"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"))
 )]
 struct ApiDoc;
 
@@ -58,6 +58,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::members::router())
         .merge(api::purchases::router())
+        .merge(api::events::router())
         .merge(api::points::router())
         .split_for_parts()
 }

@@ -12,6 +12,8 @@ mod bad_input;
 mod common;
 #[path = "api/concurrency.rs"]
 mod concurrency;
+#[path = "api/events.rs"]
+mod events;
 #[path = "api/members.rs"]
 mod members;
 #[path = "api/meta.rs"]

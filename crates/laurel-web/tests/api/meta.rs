@@ -27,6 +27,7 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
             ("/api/v1/members/{id}", &["get"][..]),
             ("/api/v1/purchases", &["post"][..]),
             ("/api/v1/purchases/{id}/refunds", &["post"][..]),
+            ("/api/v1/events", &["post"][..]),
             ("/api/v1/members/{id}/redemptions", &["post"][..]),
             ("/api/v1/members/{id}/adjustments", &["post"][..]),
             ("/api/v1/members/{id}/balance", &["get"][..]),

@@ -1,0 +1,40 @@
+//! Custom events.
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{EventBody, EventResponse};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use axum::Json;
+use axum::extract::State;
+use laurel_engine::Scope;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The events routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(event))
+}
+
+/// Record a custom event a member did (wrote a review, installed the app…) and earn what the
+/// program's event rules grant for it. Idempotent by (member, event_id): the same event again
+/// has one effect and gets the same answer; a different body is `idempotency_conflict`.
+#[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = EventBody,
+    responses((status = 200, body = EventResponse), (status = 404, description = "unknown_member", body = ErrorBody),
+              (status = 409, description = "idempotency_conflict", body = ErrorBody),
+              (status = 422, description = "unknown_event_kind or invalid field", body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn event(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<EventBody>,
+) -> ApiResult<Json<EventResponse>> {
+    caller.require(Scope::Pos)?;
+    Ok(Json(
+        state
+            .engine
+            .record_event(body.into_request()?)
+            .await?
+            .into(),
+    ))
+}
