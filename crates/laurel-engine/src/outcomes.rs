@@ -25,6 +25,17 @@ pub enum EarnStatus {
     Available,
 }
 
+impl EarnStatus {
+    /// Stable name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EarnStatus::None => "none",
+            EarnStatus::Pending => "pending",
+            EarnStatus::Available => "available",
+        }
+    }
+}
+
 /// The answer to a purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurchaseOutcome {

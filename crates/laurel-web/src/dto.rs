@@ -280,10 +280,7 @@ impl From<PurchaseOutcome> for PurchaseResponse {
             member_id: p.member_id,
             points_earned: p.points_earned,
             grants: p.grants.into_iter().map(Into::into).collect(),
-            status: serde_json::to_value(p.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            status: p.status.as_str().to_owned(),
             pending_until: p.pending_until.map(|t| t.to_string()),
             expires_at: p.expires_at.map(|t| t.to_string()),
             balance: p.balance.into(),
@@ -358,10 +355,7 @@ impl From<EventOutcome> for EventResponse {
             kind: e.kind,
             points_earned: e.points_earned,
             grants: e.grants.into_iter().map(Into::into).collect(),
-            status: serde_json::to_value(e.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            status: e.status.as_str().to_owned(),
             pending_until: e.pending_until.map(|t| t.to_string()),
             expires_at: e.expires_at.map(|t| t.to_string()),
             balance: e.balance.into(),
