@@ -11,6 +11,7 @@ pub mod money;
 pub mod points;
 pub mod program;
 pub mod rules;
+pub mod tiers;
 
 pub use channel::{Channel, UnknownChannel};
 pub use money::{Currency, Money, MoneyError};

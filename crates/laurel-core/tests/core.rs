@@ -27,3 +27,6 @@ mod ledger_props;
 
 #[path = "core/rules.rs"]
 mod rules;
+
+#[path = "core/tiers.rs"]
+mod tiers;

@@ -81,6 +81,8 @@ impl EarningRule {
                 "id",
                 format!("`{BASE_RULE_ID}` is reserved for the base earn"),
             );
+        } else if self.id.starts_with("tier:") {
+            issues.add("id", "ids starting `tier:` are reserved for tier bonuses");
         }
         if self.name.trim().is_empty() {
             issues.add("name", "must not be empty");

@@ -95,6 +95,7 @@ fn each_problem_is_reported_with_its_key_path() {
     let cases: Vec<(&str, EarningRule)> = vec![
         ("rules[0].id", named(" ", "Bonus")),
         ("rules[0].id", named("base", "Bonus")),
+        ("rules[0].id", named("tier:gold", "Bonus")),
         ("rules[0].name", named("bonus", "")),
         ("rules[0].trigger.event", rule("r", fixed(1)).on_event("")),
         ("rules[0].effect.points_per_unit", rule("r", per_unit("-1"))),

@@ -1,0 +1,286 @@
+//! Tier decisions: upgrades after activity, reviews with grace, manual assignment, the bonus.
+
+use super::policy::TierPolicy;
+use crate::earn::{EarnError, round_points};
+use crate::points::Points;
+use crate::program::Rounding;
+use crate::rules::Grant;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use rust_decimal::Decimal;
+
+/// Where a member stands: their tier and what is scheduled for it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TierStatus {
+    /// Current tier id; `None` below the lowest tier.
+    pub tier: Option<String>,
+    /// Since when the member holds it.
+    pub since: Option<Timestamp>,
+    /// An admin's assignment, holding until its end date whatever the metric says.
+    pub manual: Option<ManualTier>,
+    /// Set while a grace period runs: the member goes down at this instant unless they
+    /// requalify first.
+    pub downgrade_at: Option<Timestamp>,
+    /// When the member is next due for a review; `None` when nothing can change by review.
+    pub review_at: Option<Timestamp>,
+}
+
+/// An admin's tier assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualTier {
+    /// Why (required).
+    pub reason: String,
+    /// When it ends; `None` keeps it until changed.
+    pub until: Option<Timestamp>,
+}
+
+/// Why a tier changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierChangeReason {
+    /// The member reached a higher tier's threshold.
+    Qualified,
+    /// A review found the member below their tier after the grace period.
+    Review,
+    /// An admin assigned it.
+    Manual,
+}
+
+impl TierChangeReason {
+    /// The name stored in the history and shown by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierChangeReason::Qualified => "qualified",
+            TierChangeReason::Review => "review",
+            TierChangeReason::Manual => "manual",
+        }
+    }
+}
+
+/// A change of tier, for the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierChange {
+    /// The tier before (`None`: no tier).
+    pub from: Option<String>,
+    /// The tier after.
+    pub to: Option<String>,
+    /// Why.
+    pub reason: TierChangeReason,
+}
+
+/// A decision: the status to store and the change to record, if the tier changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierDecision {
+    /// The member's status afterwards.
+    pub status: TierStatus,
+    /// The change, if any.
+    pub change: Option<TierChange>,
+}
+
+impl TierPolicy {
+    /// A new member's status: the lowest tier if its threshold is zero, else none.
+    pub fn initial(&self, enrolled_at: Timestamp) -> TierStatus {
+        let tier = self.at_rank(self.qualified_rank(Decimal::ZERO));
+        TierStatus {
+            tier: tier.map(|t| t.id.clone()),
+            since: tier.map(|_| enrolled_at),
+            ..TierStatus::default()
+        }
+    }
+
+    /// After an activity at `now` that left the metric at `value` (over
+    /// [`activity_window`](TierPolicy::activity_window)): an upgrade if the member now
+    /// qualifies for a higher tier (ending any manual assignment), or the end of a running
+    /// grace period if they requalified for their own. Never a downgrade.
+    pub fn after_activity(
+        &self,
+        status: &TierStatus,
+        value: Decimal,
+        now: Timestamp,
+        tz: &TimeZone,
+    ) -> TierDecision {
+        let mut next = status.clone();
+        let (current, qualified) = (
+            self.rank(status.tier.as_deref()),
+            self.qualified_rank(value),
+        );
+        let mut change = None;
+        if qualified > current {
+            change = Some(self.move_to(&mut next, qualified, now, TierChangeReason::Qualified));
+            next.manual = None;
+        } else if qualified == current && next.downgrade_at.is_some() {
+            next.downgrade_at = None;
+        } else {
+            return TierDecision {
+                status: next,
+                change: None,
+            };
+        }
+        next.review_at = self.schedule(&next, now, tz);
+        TierDecision {
+            status: next,
+            change,
+        }
+    }
+
+    /// A review at `at` (the member's due [`TierStatus::review_at`]), with the metric at
+    /// `value` over [`review_window`](TierPolicy::review_window). A manual assignment holds
+    /// until its end. A member below their tier keeps it through the grace period; if they
+    /// have not requalified when it ends, they go down to the tier they qualify for, at most
+    /// `max_steps_down` tiers. A member above their tier goes up.
+    pub fn review(
+        &self,
+        status: &TierStatus,
+        value: Decimal,
+        at: Timestamp,
+        tz: &TimeZone,
+    ) -> TierDecision {
+        let mut next = status.clone();
+        let (current, qualified) = (
+            self.rank(status.tier.as_deref()),
+            self.qualified_rank(value),
+        );
+        let mut change = None;
+        let manual_holds = next
+            .manual
+            .as_ref()
+            .is_some_and(|m| m.until.is_none_or(|until| until > at));
+        if !manual_holds {
+            next.manual = None;
+        }
+        if qualified > current {
+            change = Some(self.move_to(&mut next, qualified, at, TierChangeReason::Qualified));
+            next.manual = None;
+        } else if qualified == current || manual_holds {
+            next.downgrade_at = None;
+        } else {
+            match next.downgrade_at {
+                None if self.grace_days > 0 => {
+                    next.downgrade_at = at
+                        .to_zoned_datetime(tz.clone())
+                        .checked_add(i64::from(self.grace_days).days())
+                        .ok()
+                        .map(|z| z.timestamp());
+                }
+                Some(deadline) if at < deadline => {}
+                _ => {
+                    let floor = self
+                        .max_steps_down
+                        .map_or(0, |steps| current.saturating_sub(steps as usize));
+                    let target = qualified.max(floor);
+                    change = Some(self.move_to(&mut next, target, at, TierChangeReason::Review));
+                    next.downgrade_at = None;
+                }
+            }
+        }
+        next.review_at = self.schedule(&next, at, tz);
+        TierDecision {
+            status: next,
+            change,
+        }
+    }
+
+    /// An admin puts the member in `tier` for `reason`, until `until` if given. The caller
+    /// checks that the tier exists and `until` is after `now`.
+    pub fn assign(
+        &self,
+        status: &TierStatus,
+        tier: &str,
+        reason: &str,
+        until: Option<Timestamp>,
+        now: Timestamp,
+        tz: &TimeZone,
+    ) -> TierDecision {
+        let mut next = status.clone();
+        let change = self.move_to(
+            &mut next,
+            self.rank(Some(tier)),
+            now,
+            TierChangeReason::Manual,
+        );
+        next.manual = Some(ManualTier {
+            reason: reason.to_owned(),
+            until,
+        });
+        next.downgrade_at = None;
+        next.review_at = self.schedule(&next, now, tz);
+        TierDecision {
+            status: next,
+            change: Some(change),
+        }
+    }
+
+    /// The extra points a tier's earn multiplier grants on a base earn: `(m − 1) × base`,
+    /// rounded as the program rounds. `None` without a tier, a multiplier, or a base.
+    pub fn bonus_grant(
+        &self,
+        tier: Option<&str>,
+        base: Points,
+        rounding: Rounding,
+    ) -> Result<Option<Grant>, EarnError> {
+        let Some(tier) = tier.and_then(|id| self.tier(id)) else {
+            return Ok(None);
+        };
+        let m = tier.benefits.earn_multiplier;
+        if m <= Decimal::ONE || !base.is_positive() {
+            return Ok(None);
+        }
+        let raw = (m - Decimal::ONE)
+            .checked_mul(Decimal::from(base.get()))
+            .ok_or(EarnError::OutOfRange)?;
+        let points = round_points(raw, rounding)?;
+        if !points.is_positive() {
+            return Ok(None);
+        }
+        Ok(Some(Grant {
+            rule_id: tier_rule_id(&tier.id),
+            points,
+            capped_by: None,
+            explanation: format!(
+                "{} members earn {}× the base: +{} on {} base points",
+                tier.name,
+                m.normalize(),
+                points.get(),
+                base.get()
+            ),
+        }))
+    }
+
+    /// Moves `status` to the tier at `rank` as of `at`; returns the change.
+    fn move_to(
+        &self,
+        status: &mut TierStatus,
+        rank: usize,
+        at: Timestamp,
+        reason: TierChangeReason,
+    ) -> TierChange {
+        let to = self.at_rank(rank).map(|t| t.id.clone());
+        let from = std::mem::replace(&mut status.tier, to.clone());
+        if from != to {
+            status.since = to.as_ref().map(|_| at);
+        }
+        TierChange { from, to, reason }
+    }
+
+    /// When a member in `status` is next due for review after `after`: the end of a manual
+    /// assignment, the end of a grace period, or the next regular review — whichever comes
+    /// first — and never while nothing could change (below or at the lowest qualifying tier,
+    /// or an open-ended manual assignment).
+    fn schedule(&self, status: &TierStatus, after: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
+        if let Some(manual) = &status.manual {
+            return manual.until;
+        }
+        if self.rank(status.tier.as_deref()) <= self.qualified_rank(Decimal::ZERO) {
+            return None;
+        }
+        let regular = self.next_review(after, tz);
+        match (regular, status.downgrade_at) {
+            (Some(r), Some(d)) => Some(r.min(d)),
+            (r, d) => r.or(d),
+        }
+    }
+}
+
+/// The grant id under which a tier's bonus is recorded (`tier:gold`).
+pub fn tier_rule_id(tier: &str) -> String {
+    format!("tier:{tier}")
+}
