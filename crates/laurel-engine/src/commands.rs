@@ -3,7 +3,7 @@
 
 use crate::error::{EngineError, Result};
 use crate::requests::{
-    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, EnrollRequest, EventRequest, LINES_MAX,
+    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LINES_MAX,
     MemberRef, POINTS_MAX, PurchaseRequest, QUANTITY_MAX, RedeemRequest, RefundRequest,
     RefundScope, TEXT_LEN_MAX,
 };
@@ -42,6 +42,14 @@ pub(crate) enum Command {
         member: MemberId,
         now: Timestamp,
     },
+    ReviewTier {
+        member: MemberId,
+        now: Timestamp,
+    },
+    AssignTier {
+        request: AssignTierRequest,
+        actor: String,
+    },
 }
 
 impl Command {
@@ -61,9 +69,10 @@ impl Command {
             Command::Refund(r) => format!("p:{}", r.purchase_id),
             Command::Redeem(r) => format!("m:{}", r.member_id),
             Command::Adjust { request, .. } => format!("m:{}", request.member_id),
-            Command::Expire { member, .. } | Command::Release { member, .. } => {
-                format!("m:{}", member.0)
-            }
+            Command::Expire { member, .. }
+            | Command::Release { member, .. }
+            | Command::ReviewTier { member, .. } => format!("m:{}", member.0),
+            Command::AssignTier { request, .. } => format!("m:{}", request.member_id),
         }
     }
 
@@ -84,7 +93,10 @@ impl Command {
             }) => Some(MemberId(*id)),
             Command::Redeem(r) => Some(MemberId(r.member_id)),
             Command::Adjust { request, .. } => Some(MemberId(request.member_id)),
-            Command::Expire { member, .. } | Command::Release { member, .. } => Some(*member),
+            Command::Expire { member, .. }
+            | Command::Release { member, .. }
+            | Command::ReviewTier { member, .. } => Some(*member),
+            Command::AssignTier { request, .. } => Some(MemberId(request.member_id)),
             _ => None,
         }
     }
@@ -95,7 +107,7 @@ pub(crate) fn fingerprint(request: &impl std::fmt::Debug) -> String {
     hex::encode(Sha256::digest(format!("{request:?}").as_bytes()))
 }
 
-fn text(field: &str, value: &str) -> Result<()> {
+pub(crate) fn text(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(EngineError::invalid(
             field,

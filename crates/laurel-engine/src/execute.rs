@@ -7,6 +7,7 @@
 
 use crate::commands::{Command, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
+use crate::tiers;
 use crate::outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
     RefundOutcome,
@@ -18,9 +19,10 @@ use jiff::Timestamp;
 use laurel_core::earn::{EarnError, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
 use laurel_core::rules::{
-    Activity, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line, MemberFacts,
+    Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line, MemberFacts,
     RuleSet, Trigger, evaluate, usage_periods,
 };
+use laurel_core::tiers::{TierMetric, TierPolicy};
 use laurel_core::{Points, Program};
 use laurel_store::{
     IdempotentResponse, JournalId, JournalMeta, Member, MemberId, NewGrant, NewPurchase,
@@ -39,12 +41,17 @@ pub(crate) enum Outcome {
     Refund(RefundOutcome),
     Posting(PostingOutcome),
     Job(Points),
+    /// Tier reviews: how many changed the member's tier.
+    Reviewed(u64),
+    /// A manual tier assignment was stored.
+    TierAssigned,
 }
 
 /// Everything a command needs besides the transaction.
 pub(crate) struct Context<'a> {
     pub program: &'a Program,
     pub rules: &'a RuleSet,
+    pub tiers: Option<&'a TierPolicy>,
     pub now: Timestamp,
 }
 
@@ -55,12 +62,14 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
                 .insert_member(member)
                 .await?
                 .ok_or_else(|| EngineError::MemberExists(member.external_id.clone()))?;
+            let tier = tiers::enrolled(tx, ctx, id, member.enrolled_at).await?;
             Ok(Outcome::Enrolled(Member {
                 id,
                 profile: member.clone(),
                 status: "active".into(),
                 available: 0,
                 pending: 0,
+                tier,
             }))
         }
         Command::Purchase(p) => purchase(tx, ctx, p).await.map(Outcome::Purchase),
@@ -76,6 +85,12 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Release { member, now } => scheduled(tx, *member, *now, Job::Release)
             .await
             .map(Outcome::Job),
+        Command::ReviewTier { member, now } => tiers::review(tx, ctx, *member, *now)
+            .await
+            .map(Outcome::Reviewed),
+        Command::AssignTier { request, actor } => tiers::assign(tx, ctx, request, actor)
+            .await
+            .map(|()| Outcome::TierAssigned),
     }
 }
 
@@ -227,6 +242,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
             lines: p.lines.clone(),
         })
         .await?;
+    let tier_change = tiers::after_activity(tx, ctx, &member).await?;
     let answer = PurchaseOutcome {
         purchase_id: purchase_id.0,
         member_id: member.id.0,
@@ -236,6 +252,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         pending_until: earned.pending_until,
         expires_at: earned.expires_at,
         balance: earned.balance,
+        tier_change,
         replayed: false,
     };
     remember(tx, ctx, "purchase", &key, print, &answer).await?;
@@ -271,6 +288,15 @@ async fn event(tx: &mut Tx, ctx: &Context<'_>, r: &EventRequest) -> Result<Event
         format!("{}:{}", r.kind, r.event_id),
     )
     .await?;
+    // Events move the metric only when tiers qualify by points earned.
+    let tier_change = match ctx.tiers {
+        Some(policy)
+            if policy.metric == TierMetric::PointsEarned && earning.total.is_positive() =>
+        {
+            tiers::after_activity(tx, ctx, &member).await?
+        }
+        _ => None,
+    };
     let answer = EventOutcome {
         member_id: member.id.0,
         event_id: r.event_id.clone(),
@@ -281,6 +307,7 @@ async fn event(tx: &mut Tx, ctx: &Context<'_>, r: &EventRequest) -> Result<Event
         pending_until: earned.pending_until,
         expires_at: earned.expires_at,
         balance: earned.balance,
+        tier_change,
         replayed: false,
     };
     remember(tx, ctx, &scope, &r.event_id, print, &answer).await?;
@@ -415,6 +442,7 @@ async fn earning(
             .await?
     };
     let facts = MemberFacts {
+        tier: member.tier.tier.clone(),
         birthday: member.profile.birthday,
         first_purchase,
         ..MemberFacts::default()
@@ -427,10 +455,21 @@ async fn earning(
         )
     };
     let context = EarnContext::new(activity, facts, occurred_at).with_usage(usage);
-    let earning = evaluate(ctx.program, ctx.rules, &context).map_err(|e| match e {
+    let out_of_range = |e| match e {
         EarnError::OutOfRange => too_many(),
         other => internal(other),
-    })?;
+    };
+    let mut earning = evaluate(ctx.program, ctx.rules, &context).map_err(out_of_range)?;
+    if let Some(policy) = ctx.tiers {
+        let base = earning.points_of(BASE_RULE_ID);
+        let bonus = policy
+            .bonus_grant(member.tier.tier.as_deref(), base, ctx.program.rounding)
+            .map_err(out_of_range)?;
+        if let Some(grant) = bonus {
+            earning.total += grant.points;
+            earning.grants.push(grant);
+        }
+    }
     if earning.total.get() > POINTS_MAX {
         return Err(too_many());
     }

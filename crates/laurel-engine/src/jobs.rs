@@ -7,7 +7,7 @@ use crate::error::{EngineError, Result};
 use crate::execute::Outcome;
 use jiff::Timestamp;
 use laurel_core::Points;
-use laurel_store::DueWork;
+use laurel_store::{DueWork, MemberId};
 use std::str::FromStr;
 
 /// Which job.
@@ -17,6 +17,8 @@ pub enum JobKind {
     Expiry,
     /// Release pending lots past their return window.
     Release,
+    /// Review members' tiers that are due (downgrades after grace, manual ends).
+    Tiers,
 }
 
 impl FromStr for JobKind {
@@ -25,7 +27,10 @@ impl FromStr for JobKind {
         match s {
             "expiry" => Ok(JobKind::Expiry),
             "release" => Ok(JobKind::Release),
-            other => Err(format!("unknown job `{other}`: expected expiry or release")),
+            "tiers" => Ok(JobKind::Tiers),
+            other => Err(format!(
+                "unknown job `{other}`: expected expiry, release or tiers"
+            )),
         }
     }
 }
@@ -45,9 +50,10 @@ const ROUND_MEMBERS_MAX: u32 = 500;
 impl Engine {
     /// Runs a job as of `now` until nothing is due.
     pub async fn run_job(&self, kind: JobKind, now: Timestamp) -> Result<JobReport> {
-        let due = match kind {
-            JobKind::Expiry => DueWork::Expiry,
-            JobKind::Release => DueWork::Release,
+        let (due, command): (DueWork, fn(MemberId, Timestamp) -> Command) = match kind {
+            JobKind::Expiry => (DueWork::Expiry, |member, now| Command::Expire { member, now }),
+            JobKind::Release => (DueWork::Release, |member, now| Command::Release { member, now }),
+            JobKind::Tiers => return self.review_tiers(now).await,
         };
         let mut report = JobReport::default();
         loop {
@@ -62,10 +68,7 @@ impl Engine {
             // transactions.
             let mut answers = Vec::with_capacity(members.len());
             for member in members {
-                let command = match kind {
-                    JobKind::Expiry => Command::Expire { member, now },
-                    JobKind::Release => Command::Release { member, now },
-                };
+                let command = command(member, now);
                 answers.push(self.writer.enqueue(command).await?);
             }
             let mut moved_this_round = Points::ZERO;
@@ -83,6 +86,39 @@ impl Engine {
             if !moved_this_round.is_positive() {
                 // Nothing moved although lots looked due: stop rather than spin.
                 return Ok(report);
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Reviews every member whose tier review is due at `now`; the report counts the members
+    /// whose tier changed. Each member is reviewed once per run (a member with more reviews
+    /// due than one run catches up with waits for the next).
+    async fn review_tiers(&self, now: Timestamp) -> Result<JobReport> {
+        let mut report = JobReport::default();
+        let mut reviewed = std::collections::HashSet::new();
+        loop {
+            let members: Vec<_> = self
+                .store
+                .members_due_for_tier_review(now, ROUND_MEMBERS_MAX)
+                .await?
+                .into_iter()
+                .filter(|m| reviewed.insert(*m))
+                .collect();
+            if members.is_empty() {
+                return Ok(report);
+            }
+            let mut answers = Vec::with_capacity(members.len());
+            for member in members {
+                answers.push(self.writer.enqueue(Command::ReviewTier { member, now }).await?);
+            }
+            for answer in answers {
+                match answer.await? {
+                    Outcome::Reviewed(0) => {}
+                    Outcome::Reviewed(_) => report.members += 1,
+                    other => return Err(EngineError::Internal(format!("job answered {other:?}"))),
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ mod keys;
 mod outcomes;
 pub mod program_file;
 mod requests;
+mod tiers;
 mod writer;
 
 pub use error::{EngineError, Result};
@@ -21,14 +22,16 @@ pub use keys::{Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;
 pub use laurel_store::{
     Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store,
+    TierHistoryEntry,
 };
 pub use outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
-    RefundOutcome,
+    RefundOutcome, TierChangeOutcome,
 };
 pub use program_file::ProgramDefinition;
+pub use tiers::{NextReview, TierView};
 pub use requests::{
-    AdjustRequest, EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest,
+    AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest,
     RedeemRequest, RefundRequest, RefundScope,
 };
 

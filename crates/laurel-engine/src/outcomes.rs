@@ -57,6 +57,9 @@ pub struct PurchaseOutcome {
     pub expires_at: Option<Timestamp>,
     /// Balances after.
     pub balance: Balances,
+    /// The member's tier change this purchase brought, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_change: Option<TierChangeOutcome>,
     /// True when this answer is a replay of the order's first answer (a retry or a re-import),
     /// not a new purchase. Not part of the stored answer.
     #[serde(skip)]
@@ -84,10 +87,24 @@ pub struct EventOutcome {
     pub expires_at: Option<Timestamp>,
     /// Balances after.
     pub balance: Balances,
+    /// The member's tier change this event brought, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_change: Option<TierChangeOutcome>,
     /// True when this answer is a replay of the event's first answer. Not part of the stored
     /// answer.
     #[serde(skip)]
     pub replayed: bool,
+}
+
+/// A change of tier an activity brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierChangeOutcome {
+    /// The tier before (none below the lowest).
+    pub from: Option<String>,
+    /// The tier after.
+    pub to: Option<String>,
+    /// `qualified`, `review` or `manual`.
+    pub reason: String,
 }
 
 /// What one earning rule (or the base earn, `base`) granted on a purchase.

@@ -1,9 +1,11 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
 mod rules;
+mod tiers;
 
 use crate::decimal;
 use laurel_core::rules::{RuleSet, STANDARD_EVENT_KINDS, Trigger};
+use laurel_core::tiers::TierPolicy;
 use laurel_core::{ClawbackPolicy, ExpiryPolicy, Program, ProgramSpec, Rounding};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -29,6 +31,8 @@ struct File {
     events: Option<rules::EventsSection>,
     #[serde(default)]
     rules: Vec<rules::RuleSection>,
+    #[serde(default)]
+    tiers: Option<tiers::TiersSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -41,6 +45,8 @@ pub struct ProgramDefinition {
     /// The custom event kinds the program declares in `[events] declared`, beyond the
     /// standard ones.
     pub declared_events: Vec<String>,
+    /// Its tiers, if it has any.
+    pub tiers: Option<TierPolicy>,
 }
 
 impl ProgramDefinition {
@@ -64,6 +70,7 @@ impl From<Program> for ProgramDefinition {
             program,
             rules: RuleSet::empty(),
             declared_events: Vec::new(),
+            tiers: None,
         }
     }
 }
@@ -165,17 +172,31 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let program = Program::new(spec)
         .map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
     let declared = file.events.map(|e| e.declared);
-    let rules = rules::convert(file.rules).and_then(|r| RuleSet::new(r, declared.as_deref()));
+    let tiers = file.tiers.map(tiers::convert).transpose();
+    let tier_ids: Option<Vec<String>> = match &tiers {
+        Ok(policy) => Some(policy.iter().flat_map(|p| p.tiers()).map(|t| t.id.clone()).collect()),
+        // The rules' tier names cannot be checked against tiers that did not parse.
+        Err(_) => None,
+    };
+    let rules = rules::convert(file.rules)
+        .and_then(|r| match &tier_ids {
+            Some(ids) => rules::check_tier_names(r, ids),
+            None => Ok(r),
+        })
+        .and_then(|r| RuleSet::new(r, declared.as_deref()));
     let rules = rules.map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
-    match (program, rules) {
-        (Ok(program), Ok(rules)) => Ok(ProgramDefinition {
+    let tiers = tiers.map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
+    match (program, rules, tiers) {
+        (Ok(program), Ok(rules), Ok(tiers)) => Ok(ProgramDefinition {
             program,
             rules,
             declared_events: declared.unwrap_or_default(),
+            tiers,
         }),
-        (program, rules) => {
+        (program, rules, tiers) => {
             let mut problems: Vec<String> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
+            problems.extend(tiers.err().unwrap_or_default());
             Err(fail(problems))
         }
     }

@@ -155,3 +155,16 @@ pub const QUANTITY_MAX: i64 = 1_000_000;
 pub const AMOUNT_MINOR_MAX: i64 = 10_000_000_000_000;
 /// Most points one command may move. Balances are i64; bounded commands keep them far from it.
 pub const POINTS_MAX: i64 = 1_000_000_000_000;
+
+/// An admin puts a member in a tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignTierRequest {
+    /// The member.
+    pub member_id: i64,
+    /// The tier's id.
+    pub tier: String,
+    /// Why; required, kept in the tier history.
+    pub reason: String,
+    /// When the assignment ends; open-ended without.
+    pub until: Option<jiff::Timestamp>,
+}

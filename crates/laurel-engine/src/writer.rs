@@ -181,6 +181,7 @@ async fn try_commit(
     let ctx = Context {
         program: &program.program,
         rules: &program.rules,
+        tiers: program.tiers.as_ref(),
         now: Timestamp::now(),
     };
     let mut results = Vec::with_capacity(commands.len());

@@ -18,6 +18,7 @@ mod members;
 mod migrate;
 mod purchases;
 pub mod rawbench;
+mod tiers;
 mod tx;
 mod types;
 
@@ -27,5 +28,6 @@ pub use grants::NewGrant;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use members::{Member, NewMember};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
+pub use tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tx::Tx;
 pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};

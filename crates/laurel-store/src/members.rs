@@ -2,7 +2,9 @@
 
 use crate::connect::Store;
 use crate::error::{Result, StoreError};
+use crate::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::tx::Tx;
+use laurel_core::tiers::TierStatus;
 use crate::types::{MemberId, instant, micros};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -41,9 +43,12 @@ pub struct Member {
     pub available: i64,
     /// Pending points.
     pub pending: i64,
+    /// Tier and what is scheduled for it.
+    pub tier: TierStatus,
 }
 
-const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at";
+const COLUMNS: &str =
+    "id, external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at";
 
 fn member_from_row(row: &AnyRow) -> Result<Member> {
     let birthday: Option<String> = row.try_get("birthday")?;
@@ -67,6 +72,7 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         status: row.try_get("status")?,
         available: row.try_get("available")?,
         pending: row.try_get("pending")?,
+        tier: tier_from_row(row)?,
     })
 }
 
@@ -86,7 +92,7 @@ async fn fetch<'e, E: Executor<'e, Database = Any>>(
         Key::Id(_) => "id",
         Key::External(_) => "external_id",
     };
-    let sql = format!("SELECT {COLUMNS} FROM members WHERE {column} = $1{lock}");
+    let sql = format!("SELECT {COLUMNS}, {TIER_COLUMNS} FROM members WHERE {column} = $1{lock}");
     let q = sqlx::query(AssertSqlSafe(sql));
     let q = match key {
         Key::Id(id) => q.bind(id.0),

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "earn_grants",
         include_str!("../migrations/0002_earn_grants.sql"),
     ),
+    (3, "tiers", include_str!("../migrations/0003_tiers.sql")),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -37,7 +37,7 @@ pub struct AppState {
 #[openapi(
     info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, redemptions."),
     modifiers(&BearerAuth),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"))
 )]
 struct ApiDoc;
 
@@ -60,6 +60,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::purchases::router())
         .merge(api::events::router())
         .merge(api::points::router())
+        .merge(api::tiers::router())
         .split_for_parts()
 }
 

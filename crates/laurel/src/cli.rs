@@ -120,7 +120,7 @@ pub enum JobsCommand {
     /// Run `expiry` (expire due points) or `release` (release pending points whose return
     /// window closed) once, as of now or of --now. Running it twice changes nothing the second time.
     Run {
-        /// expiry or release.
+        /// expiry, release or tiers.
         job: String,
         /// The instant to run as of (RFC 3339, e.g. 2027-01-01T00:00:00Z); default now.
         #[arg(long)]

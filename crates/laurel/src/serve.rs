@@ -56,13 +56,13 @@ pub async fn run(
     Ok(())
 }
 
-/// Runs release then expiry every `interval`. Both are idempotent, so an overlap with a
+/// Runs release, expiry and tier reviews every `interval`. All are idempotent, so an overlap with a
 /// manual `laurel jobs run` or another node does no harm.
 async fn schedule(engine: Arc<Engine>, interval: Duration) {
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
-        for kind in [JobKind::Release, JobKind::Expiry] {
+        for kind in [JobKind::Release, JobKind::Expiry, JobKind::Tiers] {
             match engine.run_job(kind, jiff::Timestamp::now()).await {
                 Ok(report) if report.members > 0 => {
                     tracing::info!(job = ?kind, members = report.members, points = report.points.get(), "job ran")

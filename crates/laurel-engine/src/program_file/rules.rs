@@ -147,6 +147,37 @@ impl Problems {
     }
 }
 
+/// Checks that every `tiers` condition names a tier the program defines (`tier_ids`).
+pub(super) fn check_tier_names(
+    rules: Vec<EarningRule>,
+    tier_ids: &[String],
+) -> Result<Vec<EarningRule>, Vec<RuleIssue>> {
+    let mut problems = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        for (k, condition) in rule.conditions.iter().enumerate() {
+            let Condition::TierIn(names) = condition else {
+                continue;
+            };
+            for name in names.iter().filter(|n| !tier_ids.contains(n)) {
+                let known = if tier_ids.is_empty() {
+                    "the program has no [tiers]".to_owned()
+                } else {
+                    format!("the program's tiers are {}", tier_ids.join(", "))
+                };
+                problems.push(RuleIssue {
+                    key: format!("rules[{i}].conditions[{k}].tiers"),
+                    message: format!("unknown tier `{name}`: {known}"),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(rules)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Turns the file's rules into the core's, or every problem the conversion found (the core's
 /// own validation runs afterwards, on the converted rules).
 pub(super) fn convert(sections: Vec<RuleSection>) -> Result<Vec<EarningRule>, Vec<RuleIssue>> {

@@ -4,3 +4,4 @@ pub mod events;
 pub mod members;
 pub mod points;
 pub mod purchases;
+pub mod tiers;

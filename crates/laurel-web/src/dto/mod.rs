@@ -1,6 +1,10 @@
 //! The JSON shapes of the API, with their OpenAPI schemas. Conversions to and from the
 //! engine's types live here so handlers stay thin.
 
+mod tiers;
+
+pub use tiers::{AssignTierBody, TierChangeBody, TierStatusBody};
+
 use crate::error::ApiError;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -21,7 +25,7 @@ fn channel(field: &str, value: Option<&str>, default: Channel) -> Result<Channel
     })
 }
 
-fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
+pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
     value.parse().map_err(|_| {
         ApiError::invalid(
             field,
@@ -117,6 +121,8 @@ pub struct MemberBody {
     pub enrolled_at: String,
     /// Balances.
     pub balance: BalanceBody,
+    /// Tier id, when the program has tiers and the member holds one.
+    pub tier: Option<String>,
 }
 
 impl From<Member> for MemberBody {
@@ -135,6 +141,7 @@ impl From<Member> for MemberBody {
                 available: m.available,
                 pending: m.pending,
             },
+            tier: m.tier.tier,
         }
     }
 }
@@ -243,6 +250,9 @@ pub struct PurchaseResponse {
     pub expires_at: Option<String>,
     /// Balances after the purchase.
     pub balance: BalanceBody,
+    /// The tier change the purchase brought, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_change: Option<TierChangeBody>,
 }
 
 /// What one earning rule, or the base earn, granted on a purchase.
@@ -284,6 +294,7 @@ impl From<PurchaseOutcome> for PurchaseResponse {
             pending_until: p.pending_until.map(|t| t.to_string()),
             expires_at: p.expires_at.map(|t| t.to_string()),
             balance: p.balance.into(),
+            tier_change: p.tier_change.map(Into::into),
         }
     }
 }
@@ -345,6 +356,9 @@ pub struct EventResponse {
     pub expires_at: Option<String>,
     /// Balances after the event.
     pub balance: BalanceBody,
+    /// The tier change the event brought, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_change: Option<TierChangeBody>,
 }
 
 impl From<EventOutcome> for EventResponse {
@@ -359,6 +373,7 @@ impl From<EventOutcome> for EventResponse {
             pending_until: e.pending_until.map(|t| t.to_string()),
             expires_at: e.expires_at.map(|t| t.to_string()),
             balance: e.balance.into(),
+            tier_change: e.tier_change.map(Into::into),
         }
     }
 }

@@ -1,0 +1,122 @@
+//! The program file's `[tiers]`: TOML shapes, turned into the core's [`TierPolicySpec`].
+
+use crate::decimal;
+use laurel_core::tiers::{
+    Tier, TierBenefits, TierIssue, TierMetric, TierPolicy, TierPolicySpec, TierWindow,
+};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+/// `[tiers]`: what qualifies, over which window, and the `[[tiers.levels]]`, lowest first.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TiersSection {
+    metric: MetricName,
+    window: WindowName,
+    /// Required with `window = "rolling_months"`.
+    months: Option<u32>,
+    #[serde(default)]
+    grace_days: u32,
+    /// Leave out for no limit; default 1.
+    #[serde(default = "one_step")]
+    max_steps_down: Option<u32>,
+    levels: Vec<LevelSection>,
+}
+
+fn one_step() -> Option<u32> {
+    Some(1)
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum MetricName {
+    Spend,
+    Purchases,
+    PointsEarned,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum WindowName {
+    CalendarYear,
+    RollingMonths,
+    SinceJoining,
+}
+
+/// One `[[tiers.levels]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelSection {
+    id: String,
+    name: String,
+    #[serde(deserialize_with = "decimal::deserialize")]
+    threshold: Decimal,
+    #[serde(default = "one", deserialize_with = "decimal::deserialize")]
+    earn_multiplier: Decimal,
+    #[serde(default, deserialize_with = "decimal::deserialize")]
+    discount_percent: Decimal,
+    #[serde(default)]
+    perks: Vec<String>,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+/// Turns the section into a validated policy, or every problem with its key.
+pub(super) fn convert(section: TiersSection) -> Result<TierPolicy, Vec<TierIssue>> {
+    let window = match (section.window, section.months) {
+        (WindowName::RollingMonths, Some(months)) => TierWindow::RollingMonths(months),
+        (WindowName::RollingMonths, None) => {
+            return Err(vec![TierIssue {
+                key: "tiers.months".into(),
+                message: "is required with window = \"rolling_months\"".into(),
+            }]);
+        }
+        (_, Some(_)) => {
+            return Err(vec![TierIssue {
+                key: "tiers.months".into(),
+                message: "only applies to window = \"rolling_months\"".into(),
+            }]);
+        }
+        (WindowName::CalendarYear, None) => TierWindow::CalendarYear,
+        (WindowName::SinceJoining, None) => TierWindow::SinceJoining,
+    };
+    TierPolicy::new(TierPolicySpec {
+        metric: match section.metric {
+            MetricName::Spend => TierMetric::Spend,
+            MetricName::Purchases => TierMetric::Purchases,
+            MetricName::PointsEarned => TierMetric::PointsEarned,
+        },
+        window,
+        grace_days: section.grace_days,
+        max_steps_down: section.max_steps_down,
+        tiers: section
+            .levels
+            .into_iter()
+            .map(|l| Tier {
+                id: l.id,
+                name: l.name,
+                threshold: l.threshold,
+                benefits: TierBenefits {
+                    earn_multiplier: l.earn_multiplier,
+                    discount_percent: l.discount_percent,
+                    perks: l.perks,
+                },
+            })
+            .collect(),
+    })
+    .map_err(|issues| {
+        // The core names the rolling window's months `tiers.window.months`; in the file it
+        // is `tiers.months`.
+        issues
+            .into_iter()
+            .map(|mut i| {
+                if i.key == "tiers.window.months" {
+                    i.key = "tiers.months".into();
+                }
+                i
+            })
+            .collect()
+    })
+}

@@ -1,0 +1,201 @@
+//! Tiers: the member's tier status (on the member row), its history, the qualifying metric
+//! over a window, and the members due for review.
+
+use crate::connect::Store;
+use crate::error::Result;
+use crate::tx::Tx;
+use crate::types::{MemberId, instant, instant_opt, micros};
+use jiff::Timestamp;
+use laurel_core::tiers::{ManualTier, TierChange, TierMetric, TierStatus, Window};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+/// The member columns that hold the tier status, for `SELECT`s of members.
+pub(crate) const TIER_COLUMNS: &str =
+    "tier, tier_since, tier_manual_reason, tier_manual_until, tier_downgrade_at, tier_review_at";
+
+/// Reads [`TIER_COLUMNS`] from a member row.
+pub(crate) fn tier_from_row(row: &AnyRow) -> Result<TierStatus> {
+    let reason: Option<String> = row.try_get("tier_manual_reason")?;
+    let until = instant_opt(row.try_get("tier_manual_until")?)?;
+    Ok(TierStatus {
+        tier: row.try_get("tier")?,
+        since: instant_opt(row.try_get("tier_since")?)?,
+        manual: reason.map(|reason| ManualTier { reason, until }),
+        downgrade_at: instant_opt(row.try_get("tier_downgrade_at")?)?,
+        review_at: instant_opt(row.try_get("tier_review_at")?)?,
+    })
+}
+
+/// One change in a member's tier history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierHistoryEntry {
+    /// The tier before.
+    pub from: Option<String>,
+    /// The tier after.
+    pub to: Option<String>,
+    /// `qualified`, `review` or `manual`.
+    pub reason: String,
+    /// An admin's reason, for manual changes.
+    pub note: Option<String>,
+    /// Who made it: an admin key's prefix, `scheduler`, or none for a qualification.
+    pub actor: Option<String>,
+    /// When.
+    pub changed_at: Timestamp,
+}
+
+/// The history rows kept per member read at most.
+pub const TIER_HISTORY_MAX: u32 = 100;
+
+/// A window's bounds as microseconds, open ends as the extremes.
+fn bounds(window: Window) -> (i64, i64) {
+    (
+        window.from.map_or(i64::MIN, micros),
+        window.to.map_or(i64::MAX, micros),
+    )
+}
+
+/// The metric's raw value over the window: spend in minor units, a purchase count, or points.
+async fn metric<'e, E: Executor<'e, Database = Any>>(
+    exec: E,
+    member: MemberId,
+    metric: TierMetric,
+    window: Window,
+) -> Result<i64> {
+    let sql = match metric {
+        TierMetric::Spend => {
+            "SELECT CAST(COALESCE(SUM(total_minor - refunded_minor), 0) AS BIGINT) FROM purchases \
+             WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3"
+        }
+        // A wholly refunded purchase does not count; a free one (total 0) does.
+        TierMetric::Purchases => {
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM purchases \
+             WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3 \
+             AND (refunded_minor < total_minor OR total_minor = 0)"
+        }
+        // Earned by every grant (purchases, events, tier bonuses) less what refunds reversed.
+        TierMetric::PointsEarned => {
+            "SELECT CAST(COALESCE((SELECT SUM(points) FROM earn_grants \
+             WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3), 0) \
+             - COALESCE((SELECT SUM(points_reversed) FROM purchases \
+             WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3), 0) AS BIGINT)"
+        }
+    };
+    let (from, to) = bounds(window);
+    let row = sqlx::query(sql)
+        .bind(member.0)
+        .bind(from)
+        .bind(to)
+        .fetch_one(exec)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+impl Tx {
+    /// The tier metric's raw value for a member over a window (see [`Store::tier_metric`]).
+    pub async fn tier_metric(
+        &mut self,
+        member: MemberId,
+        which: TierMetric,
+        window: Window,
+    ) -> Result<i64> {
+        metric(&mut *self.tx, member, which, window).await
+    }
+
+    /// Stores a member's tier status.
+    pub async fn set_tier(&mut self, member: MemberId, status: &TierStatus) -> Result<()> {
+        sqlx::query(
+            "UPDATE members SET tier = $2, tier_since = $3, tier_manual_reason = $4, \
+             tier_manual_until = $5, tier_downgrade_at = $6, tier_review_at = $7 WHERE id = $1",
+        )
+        .bind(member.0)
+        .bind(status.tier.clone())
+        .bind(status.since.map(micros))
+        .bind(status.manual.as_ref().map(|m| m.reason.clone()))
+        .bind(status.manual.as_ref().and_then(|m| m.until).map(micros))
+        .bind(status.downgrade_at.map(micros))
+        .bind(status.review_at.map(micros))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Appends a change to the member's tier history.
+    pub async fn record_tier_change(
+        &mut self,
+        member: MemberId,
+        change: &TierChange,
+        note: Option<&str>,
+        actor: Option<&str>,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO tier_history (member_id, from_tier, to_tier, reason, note, actor, changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(member.0)
+        .bind(change.from.clone())
+        .bind(change.to.clone())
+        .bind(change.reason.as_str())
+        .bind(note.map(str::to_owned))
+        .bind(actor.map(str::to_owned))
+        .bind(micros(at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The tier metric's raw value for a member over a window: spend in minor units (totals
+    /// less refunds), purchases not wholly refunded, or points earned less points reversed.
+    pub async fn tier_metric(
+        &self,
+        member: MemberId,
+        which: TierMetric,
+        window: Window,
+    ) -> Result<i64> {
+        metric(&self.pool, member, which, window).await
+    }
+
+    /// Members whose tier review is due at `now`, at most `limit`.
+    pub async fn members_due_for_tier_review(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<MemberId>> {
+        let rows = sqlx::query(
+            "SELECT id FROM members WHERE tier_review_at IS NOT NULL AND tier_review_at <= $1 \
+             ORDER BY tier_review_at LIMIT $2",
+        )
+        .bind(micros(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(MemberId(r.try_get(0)?))).collect()
+    }
+
+    /// A member's tier history, newest first, at most [`TIER_HISTORY_MAX`] changes.
+    pub async fn tier_history(&self, member: MemberId) -> Result<Vec<TierHistoryEntry>> {
+        let rows = sqlx::query(
+            "SELECT from_tier, to_tier, reason, note, actor, changed_at FROM tier_history \
+             WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(member.0)
+        .bind(i64::from(TIER_HISTORY_MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TierHistoryEntry {
+                    from: r.try_get("from_tier")?,
+                    to: r.try_get("to_tier")?,
+                    reason: r.try_get("reason")?,
+                    note: r.try_get("note")?,
+                    actor: r.try_get("actor")?,
+                    changed_at: instant(r.try_get("changed_at")?)?,
+                })
+            })
+            .collect()
+    }
+}
