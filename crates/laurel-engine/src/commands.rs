@@ -3,9 +3,9 @@
 
 use crate::error::{EngineError, Result};
 use crate::requests::{
-    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LINES_MAX,
-    MemberRef, POINTS_MAX, PurchaseRequest, QUANTITY_MAX, RedeemRequest, RefundRequest,
-    RefundScope, TEXT_LEN_MAX,
+    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, EnrollRequest,
+    EventRequest, LINES_MAX, MemberRef, POINTS_MAX, PurchaseRequest, QUANTITY_MAX, RedeemRequest,
+    RefundRequest, RefundScope, TEXT_LEN_MAX,
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;

@@ -7,7 +7,6 @@
 
 use crate::commands::{Command, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
-use crate::tiers;
 use crate::outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
     RefundOutcome,
@@ -15,12 +14,13 @@ use crate::outcomes::{
 use crate::requests::{
     AdjustRequest, EventRequest, MemberRef, POINTS_MAX, RedeemRequest, RefundRequest, RefundScope,
 };
+use crate::tiers;
 use jiff::Timestamp;
 use laurel_core::earn::{EarnError, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
 use laurel_core::rules::{
-    Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line, MemberFacts,
-    RuleSet, Trigger, evaluate, usage_periods,
+    Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line,
+    MemberFacts, RuleSet, Trigger, evaluate, usage_periods,
 };
 use laurel_core::tiers::{TierMetric, TierPolicy};
 use laurel_core::{Points, Program};

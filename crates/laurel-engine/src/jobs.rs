@@ -51,8 +51,14 @@ impl Engine {
     /// Runs a job as of `now` until nothing is due.
     pub async fn run_job(&self, kind: JobKind, now: Timestamp) -> Result<JobReport> {
         let (due, command): (DueWork, fn(MemberId, Timestamp) -> Command) = match kind {
-            JobKind::Expiry => (DueWork::Expiry, |member, now| Command::Expire { member, now }),
-            JobKind::Release => (DueWork::Release, |member, now| Command::Release { member, now }),
+            JobKind::Expiry => (DueWork::Expiry, |member, now| Command::Expire {
+                member,
+                now,
+            }),
+            JobKind::Release => (DueWork::Release, |member, now| Command::Release {
+                member,
+                now,
+            }),
             JobKind::Tiers => return self.review_tiers(now).await,
         };
         let mut report = JobReport::default();
@@ -111,7 +117,11 @@ impl Engine {
             }
             let mut answers = Vec::with_capacity(members.len());
             for member in members {
-                answers.push(self.writer.enqueue(Command::ReviewTier { member, now }).await?);
+                answers.push(
+                    self.writer
+                        .enqueue(Command::ReviewTier { member, now })
+                        .await?,
+                );
             }
             for answer in answers {
                 match answer.await? {

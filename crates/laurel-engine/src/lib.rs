@@ -21,19 +21,18 @@ pub use jobs::{JobKind, JobReport};
 pub use keys::{Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store,
-    TierHistoryEntry,
+    Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store, TierHistoryEntry,
 };
 pub use outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
     RefundOutcome, TierChangeOutcome,
 };
 pub use program_file::ProgramDefinition;
-pub use tiers::{NextReview, TierView};
 pub use requests::{
-    AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest,
-    RedeemRequest, RefundRequest, RefundScope,
+    AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LineRequest, MemberRef,
+    PurchaseRequest, RedeemRequest, RefundRequest, RefundScope,
 };
+pub use tiers::{NextReview, TierView};
 
 use execute::Outcome;
 use jiff::Timestamp;

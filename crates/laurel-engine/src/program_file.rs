@@ -174,7 +174,13 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let declared = file.events.map(|e| e.declared);
     let tiers = file.tiers.map(tiers::convert).transpose();
     let tier_ids: Option<Vec<String>> = match &tiers {
-        Ok(policy) => Some(policy.iter().flat_map(|p| p.tiers()).map(|t| t.id.clone()).collect()),
+        Ok(policy) => Some(
+            policy
+                .iter()
+                .flat_map(|p| p.tiers())
+                .map(|t| t.id.clone())
+                .collect(),
+        ),
         // The rules' tier names cannot be checked against tiers that did not parse.
         Err(_) => None,
     };

@@ -42,7 +42,8 @@ async fn store_decision(
     let Some(change) = &decision.change else {
         return Ok(None);
     };
-    tx.record_tier_change(member, change, note, actor, at).await?;
+    tx.record_tier_change(member, change, note, actor, at)
+        .await?;
     Ok(Some(outcome(change)))
 }
 
@@ -74,7 +75,16 @@ pub(crate) async fn enrolled(
             }),
             status: status.clone(),
         };
-        store_decision(tx, member, &TierStatus::default(), &decision, None, None, at).await?;
+        store_decision(
+            tx,
+            member,
+            &TierStatus::default(),
+            &decision,
+            None,
+            None,
+            at,
+        )
+        .await?;
     }
     Ok(status)
 }
@@ -166,9 +176,8 @@ pub(crate) fn validate_assignment(
     request: AssignTierRequest,
     now: Timestamp,
 ) -> Result<AssignTierRequest> {
-    let policy = policy.ok_or_else(|| {
-        EngineError::invalid("tier", "unknown_tier", "the program has no tiers")
-    })?;
+    let policy = policy
+        .ok_or_else(|| EngineError::invalid("tier", "unknown_tier", "the program has no tiers"))?;
     if policy.tier(&request.tier).is_none() {
         let known: Vec<&str> = policy.tiers().iter().map(|t| t.id.as_str()).collect();
         return Err(EngineError::invalid(
@@ -280,8 +289,14 @@ impl Engine {
         let next_review = match member.tier.review_at {
             None => None,
             Some(at) => {
-                let then = measure(store, program, policy, member.id, policy.review_window(at, tz))
-                    .await?;
+                let then = measure(
+                    store,
+                    program,
+                    policy,
+                    member.id,
+                    policy.review_window(at, tz),
+                )
+                .await?;
                 let decision = policy.review(&member.tier, then, at, tz);
                 Some(NextReview {
                     at,
@@ -319,7 +334,9 @@ impl Engine {
             actor: actor.to_owned(),
         };
         match self.writer.submit(command).await? {
-            crate::execute::Outcome::TierAssigned => self.tier_status(&MemberRef::Id(member_id)).await,
+            crate::execute::Outcome::TierAssigned => {
+                self.tier_status(&MemberRef::Id(member_id)).await
+            }
             other => Err(EngineError::Internal(format!(
                 "write path answered {other:?}"
             ))),

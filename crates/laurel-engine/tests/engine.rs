@@ -2539,3 +2539,6 @@ limits = { per_member_day = 20 }
         finish(name, engine).await;
     }
 }
+
+#[path = "engine/tiers.rs"]
+mod tiers;

@@ -4,10 +4,10 @@ use crate::connect::Store;
 use crate::error::{Result, StoreError};
 use crate::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::tx::Tx;
-use laurel_core::tiers::TierStatus;
 use crate::types::{MemberId, instant, micros};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use laurel_core::tiers::TierStatus;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
@@ -47,8 +47,7 @@ pub struct Member {
     pub tier: TierStatus,
 }
 
-const COLUMNS: &str =
-    "id, external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at";
+const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at";
 
 fn member_from_row(row: &AnyRow) -> Result<Member> {
     let birthday: Option<String> = row.try_get("birthday")?;

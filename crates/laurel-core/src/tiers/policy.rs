@@ -144,7 +144,7 @@ impl TierPolicy {
         if spec.max_steps_down == Some(0) {
             issue(
                 "tiers.max_steps_down".into(),
-                "must be at least 1 (leave it out for no limit)".into(),
+                "must be at least 1 (write \"unlimited\" in a program file for no limit)".into(),
             );
         }
         if spec.tiers.is_empty() {

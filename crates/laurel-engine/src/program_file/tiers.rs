@@ -17,14 +17,29 @@ pub(super) struct TiersSection {
     months: Option<u32>,
     #[serde(default)]
     grace_days: u32,
-    /// Leave out for no limit; default 1.
-    #[serde(default = "one_step")]
-    max_steps_down: Option<u32>,
+    /// Tiers a review may go down at once: a number (default 1) or `"unlimited"`.
+    #[serde(default)]
+    max_steps_down: StepsDown,
     levels: Vec<LevelSection>,
 }
 
-fn one_step() -> Option<u32> {
-    Some(1)
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StepsDown {
+    Steps(u32),
+    Named(Unlimited),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Unlimited {
+    Unlimited,
+}
+
+impl Default for StepsDown {
+    fn default() -> StepsDown {
+        StepsDown::Steps(1)
+    }
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -90,7 +105,10 @@ pub(super) fn convert(section: TiersSection) -> Result<TierPolicy, Vec<TierIssue
         },
         window,
         grace_days: section.grace_days,
-        max_steps_down: section.max_steps_down,
+        max_steps_down: match section.max_steps_down {
+            StepsDown::Steps(n) => Some(n),
+            StepsDown::Named(Unlimited::Unlimited) => None,
+        },
         tiers: section
             .levels
             .into_iter()

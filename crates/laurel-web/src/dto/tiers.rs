@@ -218,7 +218,11 @@ impl AssignTierBody {
             member_id,
             tier: self.tier,
             reason: self.reason,
-            until: self.until.as_deref().map(|u| instant("until", u)).transpose()?,
+            until: self
+                .until
+                .as_deref()
+                .map(|u| instant("until", u))
+                .transpose()?,
         })
     }
 }
