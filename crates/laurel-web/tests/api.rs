@@ -26,3 +26,5 @@ mod purchases;
 mod refunds;
 #[path = "api/robustness.rs"]
 mod robustness;
+#[path = "api/tiers.rs"]
+mod tiers;

@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan};
 use laurel_core::Channel;
 use laurel_engine::{
-    AdjustRequest, Engine, EngineConfig, EnrollRequest, JobKind, LineRequest, MemberRef,
-    PurchaseRequest, RedeemRequest, RefundRequest, RefundScope, Scope,
+    AdjustRequest, AssignTierRequest, Engine, EngineConfig, EnrollRequest, JobKind, LineRequest,
+    MemberRef, PurchaseRequest, RedeemRequest, RefundRequest, RefundScope, Scope,
 };
 use rust_decimal::Decimal;
 use std::net::SocketAddr;
@@ -179,6 +179,16 @@ async fn populate(engine: &Engine) -> Result<usize> {
             idempotency_key: "demo-goodwill".into(),
         };
         engine.adjust(request, "demo").await?;
+    }
+    if let Some(id) = ids.last() {
+        // A guest of the Reserve launch, in the top tier for a quarter whatever they spend.
+        let request = AssignTierRequest {
+            member_id: *id,
+            tier: "reserve".into(),
+            reason: "Reserve launch guest".into(),
+            until: Some(now + (90 * 24).hours()),
+        };
+        engine.assign_tier(request, "demo").await?;
     }
     Ok(ids.len())
 }

@@ -325,6 +325,20 @@ async fn demo_starts_and_serves_its_members() {
     assert_eq!(response.status(), StatusCode::OK);
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body["available"].as_i64().unwrap() > 0, "{body}");
+    let url = format!("http://{listen}/api/v1/members/1/tier");
+    let tier: serde_json::Value = client
+        .get(&url)
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        tier["tier"]["id"].is_string(),
+        "the demo's members hold tiers: {tier}"
+    );
 }
 
 #[test]

@@ -32,6 +32,7 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
             ("/api/v1/members/{id}/adjustments", &["post"][..]),
             ("/api/v1/members/{id}/balance", &["get"][..]),
             ("/api/v1/members/{id}/ledger", &["get"][..]),
+            ("/api/v1/members/{id}/tier", &["get", "post"][..]),
         ];
         for (path, methods) in expected {
             let item = paths.get(path).unwrap_or_else(|| {
