@@ -9,7 +9,6 @@ use laurel_core::tiers::{
     ManualTier, Tier, TierBenefits, TierChangeReason, TierMetric, TierPolicy, TierPolicySpec,
     TierStatus, TierWindow, Window,
 };
-use rust_decimal::Decimal;
 
 fn tz() -> TimeZone {
     TimeZone::get("Asia/Shanghai").unwrap()
