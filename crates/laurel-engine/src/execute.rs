@@ -12,7 +12,8 @@ use crate::outcomes::{
     RefundOutcome,
 };
 use crate::requests::{
-    AdjustRequest, EventRequest, MemberRef, POINTS_MAX, RedeemRequest, RefundRequest, RefundScope,
+    AdjustRequest, EventRequest, MemberRef, POINTS_MAX, PurchaseRequest, RedeemRequest,
+    RefundRequest, RefundScope,
 };
 use crate::tiers;
 use jiff::Timestamp;
@@ -194,25 +195,12 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         });
     }
     let member = lock(tx, &r.member).await?;
-    let basket = Basket {
-        channel: r.channel,
-        store: r.store.clone(),
-        total: r.total,
-        lines: r
-            .lines
-            .iter()
-            .map(|l| Line {
-                category: l.category.clone(),
-                ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
-            })
-            .collect(),
-    };
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
     let earning = earning(
         tx,
         ctx,
         &member,
-        Activity::Purchase(basket),
+        Activity::Purchase(basket(r)),
         r.occurred_at,
         "total",
     )
@@ -314,7 +302,24 @@ async fn event(tx: &mut Tx, ctx: &Context<'_>, r: &EventRequest) -> Result<Event
     Ok(answer)
 }
 
-fn grant_outcomes(earning: Earning) -> Vec<GrantOutcome> {
+/// A purchase request as the rules see it.
+pub(crate) fn basket(r: &PurchaseRequest) -> Basket {
+    Basket {
+        channel: r.channel,
+        store: r.store.clone(),
+        total: r.total,
+        lines: r
+            .lines
+            .iter()
+            .map(|l| Line {
+                category: l.category.clone(),
+                ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn grant_outcomes(earning: Earning) -> Vec<GrantOutcome> {
     earning
         .grants
         .into_iter()
@@ -397,7 +402,7 @@ async fn credit(
 /// member has done so far; a refusal when it is more than [`POINTS_MAX`] (`field` is named).
 /// Writes nothing: it reads whether this is the member's first purchase and the usage of the
 /// rules that have limits (on PostgreSQL, locking the campaign budgets it reads until commit).
-async fn earning(
+pub(crate) async fn earning(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: &Member,

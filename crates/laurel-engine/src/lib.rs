@@ -11,6 +11,7 @@ mod execute;
 mod jobs;
 mod keys;
 mod outcomes;
+mod preview;
 pub mod program_file;
 mod requests;
 mod tiers;
@@ -27,6 +28,7 @@ pub use outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
     RefundOutcome, TierChangeOutcome,
 };
+pub use preview::PreviewOutcome;
 pub use program_file::ProgramDefinition;
 pub use requests::{
     AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LineRequest, MemberRef,

@@ -19,7 +19,7 @@ use laurel_store::{Member, MemberId, Store, TierHistoryEntry, Tx};
 use rust_decimal::Decimal;
 
 /// A member's raw metric value as the policy compares it: spend in currency units.
-fn metric_value(program: &Program, metric: TierMetric, raw: i64) -> Decimal {
+pub(crate) fn metric_value(program: &Program, metric: TierMetric, raw: i64) -> Decimal {
     match metric {
         TierMetric::Spend => Decimal::new(raw, program.currency.minor_digits()),
         TierMetric::Purchases | TierMetric::PointsEarned => Decimal::from(raw),

@@ -93,6 +93,17 @@ impl Store {
         Ok(Tx::new(tx, self.backend))
     }
 
+    /// Opens a read-only transaction: one consistent snapshot for reads that must agree
+    /// (a preview), without taking SQLite's write lock. Roll it back when done.
+    pub async fn begin_read(&self) -> Result<Tx> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN DEFERRED",
+            Backend::Postgres => "BEGIN READ ONLY",
+        };
+        let tx = self.pool.begin_with(begin).await?;
+        Ok(Tx::new(tx, self.backend))
+    }
+
     /// Waits for connections to close.
     pub async fn close(&self) {
         self.pool.close().await;

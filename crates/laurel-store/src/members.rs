@@ -157,6 +157,20 @@ impl Tx {
         fetch(&mut *self.tx, key, lock).await
     }
 
+    /// A member by id or external id, read without a lock (for read-only transactions).
+    pub async fn read_member(
+        &mut self,
+        id: Option<MemberId>,
+        external_id: Option<&str>,
+    ) -> Result<Option<Member>> {
+        let key = match (id, external_id) {
+            (Some(id), _) => Key::Id(id),
+            (None, Some(ext)) => Key::External(ext),
+            (None, None) => return Ok(None),
+        };
+        fetch(&mut *self.tx, key, "").await
+    }
+
     /// Locks several members in id order, so two transactions never wait on each other in a
     /// cycle. Unknown ids are ignored.
     pub async fn lock_members(&mut self, ids: &mut [MemberId]) -> Result<()> {

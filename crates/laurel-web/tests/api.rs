@@ -20,6 +20,8 @@ mod members;
 mod meta;
 #[path = "api/points.rs"]
 mod points;
+#[path = "api/preview.rs"]
+mod preview;
 #[path = "api/purchases.rs"]
 mod purchases;
 #[path = "api/refunds.rs"]

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::dto::{PurchaseBody, PurchaseResponse, RefundBody, RefundResponse};
+use crate::dto::{PreviewResponse, PurchaseBody, PurchaseResponse, RefundBody, RefundResponse};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(purchase))
+        .routes(routes!(preview))
         .routes(routes!(refund))
 }
 
@@ -33,6 +34,24 @@ async fn purchase(
     caller.require(Scope::Pos)?;
     Ok(Json(
         state.engine.purchase(body.into_request()?).await?.into(),
+    ))
+}
+
+/// Preview a purchase before payment: the same body as a purchase, validated and decided the
+/// same way (rules, limits, tier bonus), answering what it would earn and what it would do to
+/// the member's tier. Writes nothing; the order id stays free.
+#[utoipa::path(post, path = "/api/v1/purchases/preview", tag = "purchases", request_body = PurchaseBody,
+    responses((status = 200, body = PreviewResponse), (status = 404, description = "unknown_member", body = ErrorBody),
+              (status = 422, description = "invalid field", body = ErrorBody)),
+    security(("api_key" = [])))]
+async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PurchaseBody>,
+) -> ApiResult<Json<PreviewResponse>> {
+    caller.require(Scope::Pos)?;
+    Ok(Json(
+        state.engine.preview(body.into_request()?).await?.into(),
     ))
 }
 

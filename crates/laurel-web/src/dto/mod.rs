@@ -12,7 +12,7 @@ use laurel_core::Channel;
 use laurel_engine::decimal;
 use laurel_engine::{
     BalanceView, Balances, EventOutcome, GrantOutcome, LedgerEntry, LedgerPage, Member,
-    PostingOutcome, PurchaseOutcome, RefundOutcome,
+    PostingOutcome, PreviewOutcome, PurchaseOutcome, RefundOutcome,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -253,6 +253,57 @@ pub struct PurchaseResponse {
     /// The tier change the purchase brought, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_change: Option<TierChangeBody>,
+}
+
+/// What a purchase would do: its grants, its status, the tier it would bring. Nothing is
+/// written.
+#[derive(Serialize, ToSchema)]
+pub struct PreviewResponse {
+    /// The buyer.
+    pub member_id: i64,
+    /// Points it would earn: the sum of the grants.
+    pub points_earned: i64,
+    /// Rule by rule, as the purchase would answer them.
+    pub grants: Vec<GrantBody>,
+    /// none, pending or available.
+    pub status: String,
+    /// The member's spendable points now.
+    pub available: i64,
+    /// The member's tier now (null without tiers).
+    pub tier: Option<String>,
+    /// The tier change the purchase would bring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_change: Option<TierChangeBody>,
+    /// After it, the next tier and what it would still take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_tier: Option<NextTierNeed>,
+}
+
+/// The tier above and what it would still take.
+#[derive(Serialize, ToSchema)]
+pub struct NextTierNeed {
+    /// The tier's id.
+    pub tier: String,
+    /// The metric still needed (spend in currency units).
+    pub needed: String,
+}
+
+impl From<PreviewOutcome> for PreviewResponse {
+    fn from(p: PreviewOutcome) -> PreviewResponse {
+        PreviewResponse {
+            member_id: p.member_id,
+            points_earned: p.points_earned,
+            grants: p.grants.into_iter().map(Into::into).collect(),
+            status: p.status.as_str().to_owned(),
+            available: p.available_now,
+            tier: p.tier,
+            tier_change: p.tier_change.map(Into::into),
+            next_tier: p.next_tier.map(|(tier, needed)| NextTierNeed {
+                tier,
+                needed: needed.normalize().to_string(),
+            }),
+        }
+    }
 }
 
 /// What one earning rule, or the base earn, granted on a purchase.

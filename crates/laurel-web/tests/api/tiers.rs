@@ -6,8 +6,9 @@ use laurel_testkit::backends;
 use reqwest::Method;
 use serde_json::json;
 
-/// The default program with two tiers by spend over the calendar year.
-fn program() -> String {
+/// The default program with two tiers by spend over the calendar year (member, gold from 500
+/// at 2×).
+pub fn program() -> String {
     format!(
         r#"{PROGRAM}
 [tiers]

@@ -1,0 +1,111 @@
+//! Purchase preview: what a basket would earn and do to the member's tier, decided exactly as
+//! the purchase would be, in a read-only transaction that writes nothing.
+
+use crate::Engine;
+use crate::commands;
+use crate::error::{EngineError, Result};
+use crate::execute::{Context, basket, earning, grant_outcomes};
+use crate::outcomes::{EarnStatus, GrantOutcome, TierChangeOutcome};
+use crate::requests::{MemberRef, PurchaseRequest};
+use crate::tiers::metric_value;
+use jiff::Timestamp;
+use laurel_core::earn::lot_schedule;
+use laurel_core::rules::Activity;
+use laurel_core::tiers::TierMetric;
+use laurel_store::MemberId;
+use rust_decimal::Decimal;
+
+/// What a purchase would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewOutcome {
+    /// The buyer.
+    pub member_id: i64,
+    /// Points it would earn: the sum of the grants.
+    pub points_earned: i64,
+    /// Rule by rule, as the purchase would answer them.
+    pub grants: Vec<GrantOutcome>,
+    /// Pending (return window) or available at once; none when nothing is earned.
+    pub status: EarnStatus,
+    /// The member's spendable points now (what a checkout can offer to redeem).
+    pub available_now: i64,
+    /// The member's tier now.
+    pub tier: Option<String>,
+    /// The tier change the purchase would bring.
+    pub tier_change: Option<TierChangeOutcome>,
+    /// After it: the next tier and how much of the metric it would still take.
+    pub next_tier: Option<(String, Decimal)>,
+}
+
+impl Engine {
+    /// Previews a purchase: validated like one (the same refusals), earning decided by the
+    /// same rules and limits; nothing is written and the order id is not used up.
+    pub async fn preview(&self, request: PurchaseRequest) -> Result<PreviewOutcome> {
+        let now = Timestamp::now();
+        let valid = commands::purchase(self.program(), request, now)?;
+        let r = &valid.request;
+        let definition = &self.definition;
+        let ctx = Context {
+            program: &definition.program,
+            rules: &definition.rules,
+            tiers: definition.tiers.as_ref(),
+            now,
+        };
+        let mut tx = self.store.begin_read().await?;
+        let member = match &r.member {
+            MemberRef::Id(id) => tx.read_member(Some(MemberId(*id)), None).await?,
+            MemberRef::External(ext) => tx.read_member(None, Some(ext)).await?,
+        }
+        .ok_or_else(|| EngineError::UnknownMember(r.member.to_string()))?;
+        let earned = earning(
+            &mut tx,
+            &ctx,
+            &member,
+            Activity::Purchase(basket(r)),
+            r.occurred_at,
+            "total",
+        )
+        .await?;
+        let (mut tier_change, mut next_tier) = (None, None);
+        if let Some(policy) = ctx.tiers {
+            let tz = &ctx.program.time_zone;
+            let window = policy.activity_window(now, tz);
+            let raw = tx.tier_metric(member.id, policy.metric, window).await?;
+            let mut value = metric_value(ctx.program, policy.metric, raw);
+            if window.contains(r.occurred_at) {
+                value += match policy.metric {
+                    TierMetric::Spend => r.total,
+                    TierMetric::Purchases => Decimal::ONE,
+                    TierMetric::PointsEarned => Decimal::from(earned.total.get()),
+                };
+            }
+            let decision = policy.after_activity(&member.tier, value, now, tz);
+            tier_change = decision.change.map(|c| TierChangeOutcome {
+                from: c.from,
+                to: c.to,
+                reason: c.reason.as_str().to_owned(),
+            });
+            next_tier = policy
+                .progress(&decision.status, value, window)
+                .next
+                .map(|n| (n.tier.id, n.needed));
+        }
+        tx.rollback().await?;
+        let schedule = lot_schedule(ctx.program, r.occurred_at)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let status = match (earned.total.is_positive(), schedule.pending_until) {
+            (false, _) => EarnStatus::None,
+            (true, Some(until)) if until > now => EarnStatus::Pending,
+            (true, _) => EarnStatus::Available,
+        };
+        Ok(PreviewOutcome {
+            member_id: member.id.0,
+            points_earned: earned.total.get(),
+            grants: grant_outcomes(earned),
+            status,
+            available_now: member.available,
+            tier: member.tier.tier,
+            tier_change,
+            next_tier,
+        })
+    }
+}
