@@ -48,7 +48,7 @@ pub struct ProgramFile {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the API server: migrates the database, then serves /api/v1, /healthz and /metrics,
-    /// and runs the expiry and release jobs on a schedule.
+    /// and runs the expiry, release and tier-review jobs on a schedule.
     Serve {
         #[command(flatten)]
         database: Database,
@@ -57,7 +57,8 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "LAUREL_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Seconds between scheduled job runs (expiry, pending release); 0 turns them off.
+        /// Seconds between scheduled job runs (expiry, pending release, tier reviews); 0 turns
+        /// them off.
         #[arg(long, default_value_t = 60)]
         job_interval_secs: u64,
     },
@@ -94,8 +95,25 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::import::ImportCommand,
     },
+    /// Work with program files.
+    Program {
+        /// What to do.
+        #[command(subcommand)]
+        command: ProgramCommand,
+    },
     /// Measure Laurel over HTTP against the database's own commit rate, on a fresh database.
     Bench(crate::bench::BenchArgs),
+}
+
+/// Program file commands.
+#[derive(Subcommand)]
+pub enum ProgramCommand {
+    /// Validate a program file: prints every problem with the key (or line) it concerns and
+    /// exits non-zero, or a summary of what the program defines.
+    Check {
+        /// The program file (TOML).
+        file: PathBuf,
+    },
 }
 
 /// Key commands.

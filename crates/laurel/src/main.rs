@@ -1,4 +1,5 @@
-//! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`.
+//! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`, `import`, `bench`,
+//! `program check`.
 
 mod bench;
 mod cli;
@@ -8,7 +9,7 @@ mod serve;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, JobsCommand, KeysCommand};
+use cli::{Cli, Command, JobsCommand, KeysCommand, ProgramCommand};
 use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store};
 
 #[tokio::main]
@@ -55,6 +56,9 @@ async fn main() -> Result<()> {
             eprintln!("Store this {scope} key now: it is not shown again.");
             Ok(())
         }
+        Command::Program {
+            command: ProgramCommand::Check { file },
+        } => check_program(&file),
         Command::Import { command } => import::run(command).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Jobs {
@@ -98,4 +102,30 @@ pub(crate) async fn open(url: &str) -> Result<Store> {
         .context("connecting to the database")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
+}
+
+/// `laurel program check FILE`: every problem on its own line, or what the program defines.
+fn check_program(file: &std::path::Path) -> Result<()> {
+    match laurel_engine::program_file::load_program(file) {
+        Ok(definition) => {
+            let tiers = definition.tiers.as_ref().map_or(0, |t| t.tiers().len());
+            println!(
+                "{}: ok — \"{}\", {} earning rule(s), {} tier(s), {} declared event kind(s)",
+                file.display(),
+                definition.program.name,
+                definition.rules.in_order().len(),
+                tiers,
+                definition.declared_events.len()
+            );
+            Ok(())
+        }
+        Err(e) => {
+            for problem in &e.problems {
+                println!("{}: {problem}", file.display());
+            }
+            eprintln!("{} problem(s) in {}", e.problems.len(), file.display());
+            // A verdict, not a failure of the command: no error chain to print.
+            std::process::exit(1)
+        }
+    }
 }

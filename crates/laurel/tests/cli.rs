@@ -77,6 +77,37 @@ fn a_wrong_program_file_is_refused_naming_the_file_and_key() {
     );
 }
 
+#[test]
+fn program_check_reports_every_problem_with_its_key_or_says_what_the_program_defines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = support::write_file(dir.path(), "good.toml", support::demo_program());
+    let output = support::laurel(&["program", "check", good.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", output.stderr);
+    assert!(
+        output.stdout.contains("ok") && output.stdout.contains("3 tier(s)"),
+        "{}",
+        output.stdout
+    );
+
+    let text = support::demo_program()
+        .replace(r#"threshold = "800""#, r#"threshold = "3000""#)
+        .replace(r#"currency = "CNY""#, r#"currency = "XYZ""#);
+    let bad = support::write_file(dir.path(), "bad.toml", &text);
+    let output = support::laurel(&["program", "check", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", output.stdout);
+    for needle in ["program.currency", "tiers.levels[2].threshold"] {
+        assert!(
+            output
+                .stdout
+                .lines()
+                .any(|l| l.starts_with(bad.to_str().unwrap()) && l.contains(needle)),
+            "no line names `{needle}`:\n{}",
+            output.stdout
+        );
+    }
+    assert!(output.stderr.contains("2 problem(s)"), "{}", output.stderr);
+}
+
 /// `(members, points)` from `jobs run`'s "<job>: N member(s), P point(s) moved".
 fn job_report(output: &support::Output, job: &str) -> (u64, i64) {
     let line = output
@@ -345,7 +376,7 @@ async fn demo_starts_and_serves_its_members() {
 fn help_explains_every_command() {
     let help = support::laurel_ok(&["--help"]).stdout;
     for command in [
-        "serve", "demo", "migrate", "keys", "jobs", "import", "bench",
+        "serve", "demo", "migrate", "keys", "jobs", "import", "bench", "program",
     ] {
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(command)),

@@ -14,9 +14,14 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_laurel");
 /// The demo program, earning rules included.
 const DEMO_PROGRAM: &str = include_str!("../../demo/program.toml");
 
-/// The demo program without its earning rules: pending_days = 7, points expire 12 months after
-/// earning, exactly 1 point per CNY whatever the day or the member, so a test knows what each
-/// purchase earns.
+/// The whole demo program: rules, tiers and all.
+pub fn demo_program() -> &'static str {
+    DEMO_PROGRAM
+}
+
+/// The demo program without its earning rules (and the tiers after them): pending_days = 7,
+/// points expire 12 months after earning, exactly 1 point per CNY whatever the day or the
+/// member, so a test knows what each purchase earns.
 pub fn program() -> &'static str {
     DEMO_PROGRAM
         .split_once("\n[[rules]]")
