@@ -178,11 +178,35 @@ fn stored_precision(at: Timestamp) -> Timestamp {
 /// How far in the future a purchase may claim to have happened (clock skew between tills).
 const FUTURE_SKEW_MAX: SignedDuration = SignedDuration::from_mins(5);
 
+/// Checks attributes (of an event or a member): at most [`ATTRIBUTES_MAX`], keys non-empty,
+/// keys and values at most [`TEXT_LEN_MAX`] bytes.
+fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result<()> {
+    if attributes.len() > ATTRIBUTES_MAX {
+        return Err(EngineError::invalid(
+            "attributes",
+            "invalid_field",
+            format!("at most {ATTRIBUTES_MAX} attributes"),
+        ));
+    }
+    for (key, value) in attributes {
+        text("attributes", key)?;
+        if value.len() > TEXT_LEN_MAX {
+            return Err(EngineError::invalid(
+                format!("attributes.{key}"),
+                "invalid_field",
+                format!("must be at most {TEXT_LEN_MAX} bytes"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember> {
     text("external_id", &request.external_id)?;
     optional_text("email", &request.email)?;
     optional_text("phone", &request.phone)?;
     optional_text("name", &request.name)?;
+    attributes(&request.attributes)?;
     if let Some(email) = &request.email
         && !email.contains('@')
     {
@@ -199,6 +223,7 @@ pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember
         name: request.name,
         birthday: request.birthday,
         channel: request.channel.as_str().to_owned(),
+        attributes: request.attributes,
         enrolled_at: stored_precision(now),
     })
 }
@@ -298,23 +323,7 @@ pub(crate) fn event(
             ),
         ));
     }
-    if request.attributes.len() > ATTRIBUTES_MAX {
-        return Err(EngineError::invalid(
-            "attributes",
-            "invalid_field",
-            format!("at most {ATTRIBUTES_MAX} attributes"),
-        ));
-    }
-    for (key, value) in &request.attributes {
-        text("attributes", key)?;
-        if value.len() > TEXT_LEN_MAX {
-            return Err(EngineError::invalid(
-                format!("attributes.{key}"),
-                "invalid_field",
-                format!("must be at most {TEXT_LEN_MAX} bytes"),
-            ));
-        }
-    }
+    attributes(&request.attributes)?;
     if request.occurred_at > now + FUTURE_SKEW_MAX {
         return Err(EngineError::invalid(
             "occurred_at",

@@ -448,6 +448,7 @@ pub(crate) async fn earning(
     };
     let facts = MemberFacts {
         tier: member.tier.tier.clone(),
+        attributes: member.profile.attributes.clone(),
         birthday: member.profile.birthday,
         first_purchase,
         ..MemberFacts::default()

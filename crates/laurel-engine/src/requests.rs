@@ -40,6 +40,9 @@ pub struct EnrollRequest {
     pub birthday: Option<Date>,
     /// Enrollment channel.
     pub channel: Channel,
+    /// Profile attributes (`segment = "student"`) that `member_attribute` rule conditions
+    /// compare exactly; at most [`ATTRIBUTES_MAX`].
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// One basket line.

@@ -114,6 +114,7 @@ fn enroll_request(external_id: &str) -> EnrollRequest {
         name: Some("王五".into()),
         birthday: Some(jiff::civil::date(1988, 8, 8)),
         channel: Channel::Pos,
+        attributes: Default::default(),
     }
 }
 
@@ -2542,3 +2543,6 @@ limits = { per_member_day = 20 }
 
 #[path = "engine/tiers.rs"]
 mod tiers;
+
+#[path = "engine/member_attributes.rs"]
+mod member_attributes;

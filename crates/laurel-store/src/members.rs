@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use laurel_core::tiers::TierStatus;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Executor, Row};
+use std::collections::BTreeMap;
 
 /// A member as enrolled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub struct NewMember {
     pub birthday: Option<Date>,
     /// Channel the member enrolled on.
     pub channel: String,
+    /// Profile attributes, compared exactly by rule conditions.
+    pub attributes: BTreeMap<String, String>,
     /// Enrollment instant.
     pub enrolled_at: Timestamp,
 }
@@ -47,7 +50,7 @@ pub struct Member {
     pub tier: TierStatus,
 }
 
-const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at";
+const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at";
 
 fn member_from_row(row: &AnyRow) -> Result<Member> {
     let birthday: Option<String> = row.try_get("birthday")?;
@@ -66,12 +69,29 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
             name: row.try_get("name")?,
             birthday,
             channel: row.try_get("channel")?,
+            attributes: attributes_from(row.try_get("attributes")?)?,
             enrolled_at: instant(row.try_get("enrolled_at")?)?,
         },
         status: row.try_get("status")?,
         available: row.try_get("available")?,
         pending: row.try_get("pending")?,
         tier: tier_from_row(row)?,
+    })
+}
+
+/// Attributes as stored: a JSON object, or NULL when there are none.
+fn attributes_text(attributes: &BTreeMap<String, String>) -> Result<Option<String>> {
+    if attributes.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(attributes)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("attributes: {e}")))
+}
+
+fn attributes_from(text: Option<String>) -> Result<BTreeMap<String, String>> {
+    text.map_or(Ok(BTreeMap::new()), |t| {
+        serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("attributes {t}: {e}")))
     })
 }
 
@@ -120,8 +140,8 @@ impl Tx {
     /// Enrolls a member; `None` when the external id is taken (nothing is written then).
     pub async fn insert_member(&mut self, member: &NewMember) -> Result<Option<MemberId>> {
         let row = sqlx::query(
-            "INSERT INTO members (external_id, email, phone, name, birthday, channel, status, available, pending, enrolled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'active', 0, 0, $7) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+            "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7) ON CONFLICT (external_id) DO NOTHING RETURNING id",
         )
         .bind(member.external_id.clone())
         .bind(member.email.clone())
@@ -130,6 +150,7 @@ impl Tx {
         .bind(member.birthday.map(|d| d.to_string()))
         .bind(member.channel.clone())
         .bind(micros(member.enrolled_at))
+        .bind(attributes_text(&member.attributes)?)
         .fetch_optional(&mut *self.tx)
         .await?;
         row.map(|r| r.try_get::<i64, _>(0).map(MemberId))

@@ -17,6 +17,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_earn_grants.sql"),
     ),
     (3, "tiers", include_str!("../migrations/0003_tiers.sql")),
+    (
+        4,
+        "member_attributes",
+        include_str!("../migrations/0004_member_attributes.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

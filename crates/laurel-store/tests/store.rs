@@ -64,6 +64,7 @@ fn new_member(external_id: &str) -> NewMember {
         name: Some("张三".into()),
         birthday: Some(jiff::civil::date(1990, 2, 28)),
         channel: "pos".into(),
+        attributes: [("segment".to_owned(), "student".to_owned())].into(),
         enrolled_at: t0(),
     }
 }

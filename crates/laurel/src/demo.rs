@@ -102,6 +102,12 @@ async fn populate(engine: &Engine) -> Result<usize> {
                 )
                 .ok(),
                 channel: Channel::ALL[i % Channel::ALL.len()],
+                // Every fourth member enrolled with a student card.
+                attributes: if i % 4 == 0 {
+                    [("segment".to_owned(), "student".to_owned())].into()
+                } else {
+                    Default::default()
+                },
             })
             .await?;
         ids.push(member.id.0);

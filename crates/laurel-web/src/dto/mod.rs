@@ -16,6 +16,7 @@ use laurel_engine::{
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 fn channel(field: &str, value: Option<&str>, default: Channel) -> Result<Channel, ApiError> {
@@ -51,6 +52,10 @@ pub struct EnrollBody {
     pub birthday: Option<String>,
     /// Enrollment channel: pos, web, app or partner (default web).
     pub channel: Option<String>,
+    /// Profile attributes (`{"segment": "student"}`): strings that `member_attribute` rule
+    /// conditions compare exactly; at most 50, each at most 200 bytes.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
 }
 
 impl EnrollBody {
@@ -76,6 +81,7 @@ impl EnrollBody {
             name: self.name,
             birthday,
             channel: channel("channel", self.channel.as_deref(), Channel::Web)?,
+            attributes: self.attributes,
         })
     }
 }
@@ -123,6 +129,8 @@ pub struct MemberBody {
     pub balance: BalanceBody,
     /// Tier id, when the program has tiers and the member holds one.
     pub tier: Option<String>,
+    /// Profile attributes.
+    pub attributes: BTreeMap<String, String>,
 }
 
 impl From<Member> for MemberBody {
@@ -142,6 +150,7 @@ impl From<Member> for MemberBody {
                 pending: m.pending,
             },
             tier: m.tier.tier,
+            attributes: m.profile.attributes,
         }
     }
 }

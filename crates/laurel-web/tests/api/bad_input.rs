@@ -359,6 +359,30 @@ fn cases(member: i64, purchase: i64) -> Vec<Case> {
             Some("birthday"),
         ),
         case(
+            "more than 50 member attributes",
+            post.clone(),
+            &members,
+            with(
+                &enroll_body,
+                "attributes",
+                serde_json::Value::Object(
+                    (0..=50).map(|i| (format!("k{i}"), json!("v"))).collect(),
+                ),
+            ),
+            422,
+            "invalid_field",
+            Some("attributes"),
+        ),
+        case(
+            "a non-string member attribute",
+            post.clone(),
+            &members,
+            with(&enroll_body, "attributes", json!({ "age": 20 })),
+            422,
+            "invalid_body",
+            None,
+        ),
+        case(
             "unknown enroll channel",
             post.clone(),
             &members,

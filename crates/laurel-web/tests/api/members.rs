@@ -11,6 +11,7 @@ async fn enroll_answers_201_with_the_new_member() {
         let body = json!({
             "external_id": "cust-1", "email": "ann@example.com", "phone": "+86 138 0000 0000",
             "name": "Ann", "birthday": "1990-05-17", "channel": "pos",
+            "attributes": { "segment": "student", "city": "上海" },
         });
         let member = app.post("/api/v1/members", &body).await.ok(201);
         assert!(
@@ -24,6 +25,11 @@ async fn enroll_answers_201_with_the_new_member() {
         assert_eq!(member["birthday"], "1990-05-17", "[{name}]");
         assert_eq!(member["channel"], "pos", "[{name}]");
         assert_eq!(member["status"], "active", "[{name}]");
+        assert_eq!(
+            member["attributes"],
+            json!({ "city": "上海", "segment": "student" }),
+            "[{name}]"
+        );
         assert!(
             member["enrolled_at"]
                 .as_str()

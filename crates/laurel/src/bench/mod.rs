@@ -325,6 +325,7 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
                 name: None,
                 birthday: None,
                 channel: Channel::Pos,
+                attributes: Default::default(),
             };
             engine
                 .enroll(request)

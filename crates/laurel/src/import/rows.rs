@@ -332,6 +332,8 @@ fn request(kind: Kind, fields: &impl Fields, lines: Vec<LineRequest>) -> Result<
                 .map(|c| channel("channel", &c))
                 .transpose()?
                 .unwrap_or(Channel::Web),
+            // Member attributes have no import column yet.
+            attributes: Default::default(),
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
             member: MemberRef::External(need("external_id")?),
