@@ -451,7 +451,6 @@ pub(crate) async fn earning(
         attributes: member.profile.attributes.clone(),
         birthday: member.profile.birthday,
         first_purchase,
-        ..MemberFacts::default()
     };
     let too_many = || {
         EngineError::invalid(
