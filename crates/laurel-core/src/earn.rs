@@ -46,6 +46,14 @@ pub struct LotSchedule {
     pub expires_at: Option<Timestamp>,
 }
 
+impl LotSchedule {
+    /// Until when the points are pending if credited at `now`: `None` once the return window
+    /// has closed (or there is none).
+    pub fn pending_at(&self, now: Timestamp) -> Option<Timestamp> {
+        self.pending_until.filter(|until| *until > now)
+    }
+}
+
 /// Computes the schedule of a lot earned at `earned_at` under the program's policies.
 pub fn lot_schedule(program: &Program, earned_at: Timestamp) -> Result<LotSchedule, EarnError> {
     let calendar = |e: jiff::Error| EarnError::Calendar(e.to_string());

@@ -107,6 +107,16 @@ pub struct TierChangeOutcome {
     pub reason: String,
 }
 
+impl From<&laurel_core::tiers::TierChange> for TierChangeOutcome {
+    fn from(change: &laurel_core::tiers::TierChange) -> TierChangeOutcome {
+        TierChangeOutcome {
+            from: change.from.clone(),
+            to: change.to.clone(),
+            reason: change.reason.as_str().to_owned(),
+        }
+    }
+}
+
 /// What one earning rule (or the base earn, `base`) granted on a purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantOutcome {

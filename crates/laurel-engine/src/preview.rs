@@ -7,7 +7,7 @@ use crate::error::{EngineError, Result};
 use crate::execute::{Context, basket, earning, grant_outcomes};
 use crate::outcomes::{EarnStatus, GrantOutcome, TierChangeOutcome};
 use crate::requests::{MemberRef, PurchaseRequest};
-use crate::tiers::metric_value;
+use crate::tiers::measured;
 use jiff::Timestamp;
 use laurel_core::earn::lot_schedule;
 use laurel_core::rules::Activity;
@@ -69,8 +69,7 @@ impl Engine {
         if let Some(policy) = ctx.tiers {
             let tz = &ctx.program.time_zone;
             let window = policy.activity_window(now, tz);
-            let raw = tx.tier_metric(member.id, policy.metric, window).await?;
-            let mut value = metric_value(ctx.program, policy.metric, raw);
+            let mut value = measured(&mut tx, ctx.program, policy, member.id, window).await?;
             if window.contains(r.occurred_at) {
                 value += match policy.metric {
                     TierMetric::Spend => r.total,
@@ -79,11 +78,7 @@ impl Engine {
                 };
             }
             let decision = policy.after_activity(&member.tier, value, now, tz);
-            tier_change = decision.change.map(|c| TierChangeOutcome {
-                from: c.from,
-                to: c.to,
-                reason: c.reason.as_str().to_owned(),
-            });
+            tier_change = decision.change.as_ref().map(TierChangeOutcome::from);
             next_tier = policy
                 .progress(&decision.status, value, window)
                 .next
@@ -92,10 +87,10 @@ impl Engine {
         tx.rollback().await?;
         let schedule = lot_schedule(ctx.program, r.occurred_at)
             .map_err(|e| EngineError::Internal(e.to_string()))?;
-        let status = match (earned.total.is_positive(), schedule.pending_until) {
+        let status = match (earned.total.is_positive(), schedule.pending_at(now)) {
             (false, _) => EarnStatus::None,
-            (true, Some(until)) if until > now => EarnStatus::Pending,
-            (true, _) => EarnStatus::Available,
+            (true, Some(_)) => EarnStatus::Pending,
+            (true, None) => EarnStatus::Available,
         };
         Ok(PreviewOutcome {
             member_id: member.id.0,

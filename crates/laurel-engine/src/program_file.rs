@@ -169,8 +169,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             ClawbackName::CapAtZero => ClawbackPolicy::CapAtZero,
         },
     };
-    let program = Program::new(spec)
-        .map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let program = Program::new(spec).map_err(texts);
     let declared = file.events.map(|e| e.declared);
     let tiers = file.tiers.map(tiers::convert).transpose();
     let tier_ids: Option<Vec<String>> = match &tiers {
@@ -190,8 +189,8 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             None => Ok(r),
         })
         .and_then(|r| RuleSet::new(r, declared.as_deref()));
-    let rules = rules.map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
-    let tiers = tiers.map_err(|issues| issues.iter().map(ToString::to_string).collect::<Vec<_>>());
+    let rules = rules.map_err(texts);
+    let tiers = tiers.map_err(texts);
     match (program, rules, tiers) {
         (Ok(program), Ok(rules), Ok(tiers)) => Ok(ProgramDefinition {
             program,
@@ -206,6 +205,11 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             Err(fail(problems))
         }
     }
+}
+
+/// Problems as the messages a [`ProgramFileError`] lists.
+fn texts<T: ToString>(issues: Vec<T>) -> Vec<String> {
+    issues.iter().map(ToString::to_string).collect()
 }
 
 /// Reads and validates a program file.

@@ -19,11 +19,28 @@ use laurel_store::{Member, MemberId, Store, TierHistoryEntry, Tx};
 use rust_decimal::Decimal;
 
 /// A member's raw metric value as the policy compares it: spend in currency units.
-pub(crate) fn metric_value(program: &Program, metric: TierMetric, raw: i64) -> Decimal {
+fn metric_value(program: &Program, metric: TierMetric, raw: i64) -> Decimal {
     match metric {
         TierMetric::Spend => Decimal::new(raw, program.currency.minor_digits()),
         TierMetric::Purchases | TierMetric::PointsEarned => Decimal::from(raw),
     }
+}
+
+/// The policy's metric for a member over `window`, read inside a transaction.
+pub(crate) async fn measured(
+    tx: &mut Tx,
+    program: &Program,
+    policy: &TierPolicy,
+    member: MemberId,
+    window: Window,
+) -> Result<Decimal> {
+    let raw = tx.tier_metric(member, policy.metric, window).await?;
+    Ok(metric_value(program, policy.metric, raw))
+}
+
+/// The refusal for tier requests when the program defines no tiers.
+fn no_tiers() -> EngineError {
+    EngineError::invalid("tier", "unknown_tier", "the program has no tiers")
 }
 
 /// Stores a decision if it changed anything, recording its change with `note` and `actor`.
@@ -44,15 +61,7 @@ async fn store_decision(
     };
     tx.record_tier_change(member, change, note, actor, at)
         .await?;
-    Ok(Some(outcome(change)))
-}
-
-fn outcome(change: &TierChange) -> TierChangeOutcome {
-    TierChangeOutcome {
-        from: change.from.clone(),
-        to: change.to.clone(),
-        reason: change.reason.as_str().to_owned(),
-    }
+    Ok(Some(change.into()))
 }
 
 /// A new member's starting tier (the lowest, when its threshold is zero), stored and recorded.
@@ -106,8 +115,7 @@ pub(crate) async fn after_activity(
     }
     let tz = &ctx.program.time_zone;
     let window = policy.activity_window(ctx.now, tz);
-    let raw = tx.tier_metric(member.id, policy.metric, window).await?;
-    let value = metric_value(ctx.program, policy.metric, raw);
+    let value = measured(tx, ctx.program, policy, member.id, window).await?;
     let decision = policy.after_activity(&member.tier, value, ctx.now, tz);
     store_decision(tx, member.id, &member.tier, &decision, None, None, ctx.now).await
 }
@@ -145,10 +153,8 @@ pub(crate) async fn review(
         let Some(at) = status.review_at.filter(|at| *at <= now) else {
             break;
         };
-        let raw = tx
-            .tier_metric(member, policy.metric, policy.review_window(at, tz))
-            .await?;
-        let value = metric_value(ctx.program, policy.metric, raw);
+        let window = policy.review_window(at, tz);
+        let value = measured(tx, ctx.program, policy, member, window).await?;
         let decision = policy.review(&status, value, at, tz);
         if let Some(change) = &decision.change {
             tx.record_tier_change(member, change, None, Some("scheduler"), at)
@@ -176,8 +182,7 @@ pub(crate) fn validate_assignment(
     request: AssignTierRequest,
     now: Timestamp,
 ) -> Result<AssignTierRequest> {
-    let policy = policy
-        .ok_or_else(|| EngineError::invalid("tier", "unknown_tier", "the program has no tiers"))?;
+    let policy = policy.ok_or_else(no_tiers)?;
     if policy.tier(&request.tier).is_none() {
         let known: Vec<&str> = policy.tiers().iter().map(|t| t.id.as_str()).collect();
         return Err(EngineError::invalid(
@@ -208,9 +213,7 @@ pub(crate) async fn assign(
     request: &AssignTierRequest,
     actor: &str,
 ) -> Result<()> {
-    let policy = ctx
-        .tiers
-        .ok_or_else(|| EngineError::invalid("tier", "unknown_tier", "the program has no tiers"))?;
+    let policy = ctx.tiers.ok_or_else(no_tiers)?;
     let member = tx
         .lock_member(Some(MemberId(request.member_id)), None)
         .await?
@@ -277,9 +280,7 @@ impl Engine {
 
     /// A member's tier: where they stand, what it takes to go up, what the next review does.
     pub async fn tier_status(&self, member: &MemberRef) -> Result<TierView> {
-        let policy = self.tiers().ok_or_else(|| {
-            EngineError::invalid("tier", "unknown_tier", "the program has no tiers")
-        })?;
+        let policy = self.tiers().ok_or_else(no_tiers)?;
         let member = self.member(member).await?;
         let (program, store) = (self.program(), self.store());
         let tz: &TimeZone = &program.time_zone;

@@ -81,7 +81,7 @@ impl MemberLedger {
         now: Timestamp,
     ) -> Result<Posting, LedgerError> {
         positive(amount)?;
-        let pending_until = schedule.pending_until.filter(|until| *until > now);
+        let pending_until = schedule.pending_at(now);
         Ok(self.credit(
             PostingKind::Earn,
             Account::Issued,

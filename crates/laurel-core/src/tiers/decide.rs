@@ -99,10 +99,7 @@ impl TierPolicy {
         tz: &TimeZone,
     ) -> TierDecision {
         let mut next = status.clone();
-        let (current, qualified) = (
-            self.rank(status.tier.as_deref()),
-            self.qualified_rank(value),
-        );
+        let (current, qualified) = self.ranks(status, value);
         let mut change = None;
         if qualified > current {
             change = Some(self.move_to(&mut next, qualified, now, TierChangeReason::Qualified));
@@ -115,11 +112,7 @@ impl TierPolicy {
                 change: None,
             };
         }
-        next.review_at = self.schedule(&next, now, tz);
-        TierDecision {
-            status: next,
-            change,
-        }
+        self.decided(next, change, now, tz)
     }
 
     /// A review at `at` (the member's due [`TierStatus::review_at`]), with the metric at
@@ -135,10 +128,7 @@ impl TierPolicy {
         tz: &TimeZone,
     ) -> TierDecision {
         let mut next = status.clone();
-        let (current, qualified) = (
-            self.rank(status.tier.as_deref()),
-            self.qualified_rank(value),
-        );
+        let (current, qualified) = self.ranks(status, value);
         let mut change = None;
         let manual_holds = next
             .manual
@@ -172,11 +162,7 @@ impl TierPolicy {
                 }
             }
         }
-        next.review_at = self.schedule(&next, at, tz);
-        TierDecision {
-            status: next,
-            change,
-        }
+        self.decided(next, change, at, tz)
     }
 
     /// An admin puts the member in `tier` for `reason`, until `until` if given. The caller
@@ -202,11 +188,7 @@ impl TierPolicy {
             until,
         });
         next.downgrade_at = None;
-        next.review_at = self.schedule(&next, now, tz);
-        TierDecision {
-            status: next,
-            change: Some(change),
-        }
+        self.decided(next, Some(change), now, tz)
     }
 
     /// The extra points a tier's earn multiplier grants on a base earn: `(m − 1) × base`,
@@ -243,6 +225,26 @@ impl TierPolicy {
                 base.get()
             ),
         }))
+    }
+
+    /// The member's current rank and the rank `value` qualifies for.
+    fn ranks(&self, status: &TierStatus, value: Decimal) -> (usize, usize) {
+        (
+            self.rank(status.tier.as_deref()),
+            self.qualified_rank(value),
+        )
+    }
+
+    /// The decision for a status changed at `at`: its next review scheduled from then.
+    fn decided(
+        &self,
+        mut status: TierStatus,
+        change: Option<TierChange>,
+        at: Timestamp,
+        tz: &TimeZone,
+    ) -> TierDecision {
+        status.review_at = self.schedule(&status, at, tz);
+        TierDecision { status, change }
     }
 
     /// Moves `status` to the tier at `rank` as of `at`; returns the change.
