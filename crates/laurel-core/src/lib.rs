@@ -6,10 +6,12 @@
 
 pub mod channel;
 pub mod earn;
+pub mod issue;
 pub mod ledger;
 pub mod money;
 pub mod points;
 pub mod program;
+pub mod rewards;
 pub mod rules;
 pub mod tiers;
 

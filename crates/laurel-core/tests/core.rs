@@ -30,3 +30,9 @@ mod rules;
 
 #[path = "core/tiers.rs"]
 mod tiers;
+
+#[path = "core/restore.rs"]
+mod restore;
+
+#[path = "core/rewards.rs"]
+mod rewards;

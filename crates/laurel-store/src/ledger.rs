@@ -192,6 +192,14 @@ impl Tx {
                         .await?;
                     (lot.0, "release", repaid.get())
                 }
+                LotEffect::Refill(drawn) => {
+                    sqlx::query("UPDATE lots SET remaining = remaining + $1 WHERE id = $2")
+                        .bind(drawn.amount.get())
+                        .bind(drawn.lot.0)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    (drawn.lot.0, "refill", drawn.amount.get())
+                }
             };
             sqlx::query(
                 "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4)",

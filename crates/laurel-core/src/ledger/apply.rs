@@ -58,6 +58,18 @@ impl MemberLedger {
                     open.state = LotState::Available;
                     open.remaining -= repaid;
                 }
+                LotEffect::Refill(drawn) => {
+                    match self.lots.iter_mut().find(|l| l.id == drawn.lot) {
+                        Some(open) => open.remaining += drawn.amount,
+                        None => self.lots.push(Lot {
+                            id: drawn.lot,
+                            remaining: drawn.amount,
+                            earned_at: drawn.earned_at,
+                            expires_at: drawn.expires_at,
+                            state: LotState::Available,
+                        }),
+                    }
+                }
             }
         }
         self.lots.retain(|l| l.remaining.is_positive());

@@ -90,11 +90,13 @@ pub enum PostingKind {
     AdjustCredit,
     /// Staff debit.
     AdjustDebit,
+    /// Points of a cancelled redemption given back.
+    Restore,
 }
 
 impl PostingKind {
     /// Every kind, in a stable order.
-    pub const ALL: [PostingKind; 7] = [
+    pub const ALL: [PostingKind; 8] = [
         PostingKind::Earn,
         PostingKind::Release,
         PostingKind::Redeem,
@@ -102,6 +104,7 @@ impl PostingKind {
         PostingKind::Reverse,
         PostingKind::AdjustCredit,
         PostingKind::AdjustDebit,
+        PostingKind::Restore,
     ];
 
     /// Stable name used in storage and APIs.
@@ -114,6 +117,7 @@ impl PostingKind {
             PostingKind::Reverse => "reverse",
             PostingKind::AdjustCredit => "adjust_credit",
             PostingKind::AdjustDebit => "adjust_debit",
+            PostingKind::Restore => "restore",
         }
     }
 
@@ -205,6 +209,22 @@ pub enum LotEffect {
         /// Points of the lot that went to repay a negative balance.
         repaid: Points,
     },
+    /// Puts points back into a lot a debit drew on, which may have closed since.
+    Refill(DrawnLot),
+}
+
+/// Points a debit took from one lot, with what the lot needs to be reopened: what a
+/// cancelled redemption gives back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawnLot {
+    /// The lot.
+    pub lot: LotId,
+    /// Points taken from it (or, in a [`LotEffect::Refill`], put back).
+    pub amount: Points,
+    /// When the lot was earned.
+    pub earned_at: Timestamp,
+    /// When the lot expires, if ever.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// One decision of the ledger: balanced movements and their lot effects.

@@ -1,7 +1,8 @@
 //! Decisions: each operation reads a [`MemberLedger`] and returns the [`Posting`] to store.
 
 use super::{
-    Account, Lot, LotEffect, LotId, LotState, MemberLedger, Movement, NewLot, Posting, PostingKind,
+    Account, DrawnLot, Lot, LotEffect, LotId, LotState, MemberLedger, Movement, NewLot, Posting,
+    PostingKind,
 };
 use crate::earn::LotSchedule;
 use crate::points::Points;
@@ -312,6 +313,49 @@ impl MemberLedger {
             movements,
             lots,
             shortfall,
+        })
+    }
+
+    /// Gives back the points a redemption drew (`drawn`, as it recorded them) when it is
+    /// cancelled: each into the lot it came from, with that lot's original expiry. Points whose
+    /// lot expired meanwhile go straight to expired; a negative balance is repaid first.
+    pub fn restore(&self, drawn: &[DrawnLot], now: Timestamp) -> Result<Posting, LedgerError> {
+        let total: Points = drawn.iter().map(|d| d.amount).sum();
+        positive(total)?;
+        let (mut live, dead): (Vec<DrawnLot>, Vec<DrawnLot>) = drawn
+            .iter()
+            .partition(|d| d.expires_at.is_none_or(|at| at > now));
+        // What repays a debt does not go back into lots: take it from the lots that would
+        // expire first, as a debit would have.
+        live.sort_by_key(|d| (d.expires_at.is_none(), d.expires_at, d.earned_at, d.lot));
+        let mut debt = self.debt();
+        let mut lots = Vec::with_capacity(live.len());
+        for d in &live {
+            let repaid = debt.min(d.amount);
+            debt -= repaid;
+            if (d.amount - repaid).is_positive() {
+                lots.push(LotEffect::Refill(DrawnLot {
+                    amount: d.amount - repaid,
+                    ..*d
+                }));
+            }
+        }
+        let mut movements = Vec::new();
+        for (to, part) in [(Account::MemberAvailable, &live), (Account::Expired, &dead)] {
+            let amount: Points = part.iter().map(|d| d.amount).sum();
+            if amount.is_positive() {
+                movements.push(Movement {
+                    from: Account::Redeemed,
+                    to,
+                    amount,
+                });
+            }
+        }
+        Ok(Posting {
+            kind: PostingKind::Restore,
+            movements,
+            lots,
+            shortfall: Points::ZERO,
         })
     }
 }

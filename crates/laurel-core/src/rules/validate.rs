@@ -4,25 +4,13 @@ use super::condition::Condition;
 use super::effect::Effect;
 use super::limits::LimitKind;
 use super::rule::{BASE_RULE_ID, EarningRule, STANDARD_EVENT_KINDS, Stacking, Trigger};
+use crate::issue::{Issue, Issues};
 use crate::points::Points;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::fmt;
 
 /// One problem found in a rule, with the key path it concerns (`rules[2].effect.multiplier`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleIssue {
-    /// Key path of the offending field, as written in a program file.
-    pub key: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl fmt::Display for RuleIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "key `{}`: {}", self.key, self.message)
-    }
-}
+pub type RuleIssue = Issue;
 
 /// Checks a whole rule list: each rule, then that ids are unique. Empty when all is well.
 ///
@@ -52,28 +40,10 @@ pub fn validate_rules(rules: &[EarningRule], declared_events: Option<&[String]>)
     issues
 }
 
-/// Collects issues under one rule's key prefix.
-struct Issues {
-    prefix: String,
-    found: Vec<RuleIssue>,
-}
-
-impl Issues {
-    fn add(&mut self, key: impl fmt::Display, message: impl Into<String>) {
-        self.found.push(RuleIssue {
-            key: format!("{}.{key}", self.prefix),
-            message: message.into(),
-        });
-    }
-}
-
 impl EarningRule {
     /// Every problem with this rule, keyed as `rules[index]…`; ids are not compared across rules.
     pub fn issues(&self, index: usize, declared_events: Option<&[String]>) -> Vec<RuleIssue> {
-        let mut issues = Issues {
-            prefix: format!("rules[{index}]"),
-            found: Vec::new(),
-        };
+        let mut issues = Issues::under(format!("rules[{index}]"));
         if self.id.trim().is_empty() {
             issues.add("id", "must not be empty");
         } else if self.id == BASE_RULE_ID {
@@ -114,7 +84,7 @@ impl EarningRule {
         {
             issues.add("stacking.group", "must not be empty");
         }
-        issues.found
+        issues.into_vec()
     }
 }
 

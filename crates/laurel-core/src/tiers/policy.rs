@@ -1,7 +1,5 @@
 //! The tier policy: which metric, over which window, which tiers at which thresholds.
 
-use std::fmt;
-
 use rust_decimal::Decimal;
 
 /// What qualifies a member for a tier.
@@ -87,19 +85,7 @@ pub struct TierPolicySpec {
 }
 
 /// One problem in a tier policy, with the key path it concerns (`tiers.levels[1].threshold`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TierIssue {
-    /// Key path of the offending field, as written in a program file.
-    pub key: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl fmt::Display for TierIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "key `{}`: {}", self.key, self.message)
-    }
-}
+pub type TierIssue = crate::issue::Issue;
 
 /// The longest grace period accepted.
 pub const GRACE_DAYS_MAX: u32 = 730;
@@ -137,7 +123,7 @@ impl TierPolicy {
             && !(1..=ROLLING_MONTHS_MAX).contains(&m)
         {
             issue(
-                "tiers.window.months".into(),
+                "tiers.months".into(),
                 format!("must be between 1 and {ROLLING_MONTHS_MAX}, got {m}"),
             );
         }

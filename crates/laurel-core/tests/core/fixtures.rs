@@ -3,7 +3,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::LotSchedule;
-use laurel_core::ledger::{Account, Lot, LotId, MemberLedger, Posting};
+use laurel_core::ledger::{Account, DrawnLot, Lot, LotEffect, LotId, MemberLedger, Posting};
 use laurel_core::rules::{
     Activity, Basket, EarnContext, Earning, EarningRule, Effect, Event, Line, MemberFacts, RuleSet,
     evaluate,
@@ -138,6 +138,29 @@ impl Book {
             .reverse(None, pts(debt), ClawbackPolicy::AllowNegative)
             .unwrap();
         self.apply(&posting);
+    }
+
+    /// Redeems `amount` and returns what it drew, lot by lot, as a redemption records it.
+    pub fn redeem(&mut self, amount: i64) -> Vec<DrawnLot> {
+        let posting = self.ledger.redeem(pts(amount)).unwrap();
+        let drawn = posting
+            .lots
+            .iter()
+            .map(|effect| {
+                let LotEffect::Draw { lot, amount } = *effect else {
+                    panic!("a redemption only draws: {effect:?}");
+                };
+                let open = self.lot(lot).expect("a redemption draws on open lots");
+                DrawnLot {
+                    lot,
+                    amount,
+                    earned_at: open.earned_at,
+                    expires_at: open.expires_at,
+                }
+            })
+            .collect();
+        self.apply(&posting);
+        drawn
     }
 
     fn only_opened(&mut self, posting: &Posting) -> LotId {

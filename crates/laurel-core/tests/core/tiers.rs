@@ -521,7 +521,7 @@ mod validation {
         });
         for key in [
             "tiers.grace_days",
-            "tiers.window.months",
+            "tiers.months",
             "tiers.max_steps_down",
             "tiers.levels[0].id",
             "tiers.levels[2].id",

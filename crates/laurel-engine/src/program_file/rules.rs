@@ -4,6 +4,7 @@
 
 use crate::decimal;
 use jiff::civil::{Date, Time, Weekday};
+use laurel_core::issue::Issues;
 use laurel_core::rules::{
     BirthdayWindow, Condition, EarningRule, Effect, Limits, RuleIssue, Stacking, TimeWindow,
     Trigger,
@@ -133,20 +134,6 @@ enum ConditionSection {
     EventAttribute(KeyValue),
 }
 
-/// Problems found while converting, keyed like the core's issues.
-struct Problems {
-    found: Vec<RuleIssue>,
-}
-
-impl Problems {
-    fn add(&mut self, key: String, message: impl Into<String>) {
-        self.found.push(RuleIssue {
-            key,
-            message: message.into(),
-        });
-    }
-}
-
 /// Checks that every `tiers` condition names a tier the program defines (`tier_ids`).
 pub(super) fn check_tier_names(
     rules: Vec<EarningRule>,
@@ -181,20 +168,16 @@ pub(super) fn check_tier_names(
 /// Turns the file's rules into the core's, or every problem the conversion found (the core's
 /// own validation runs afterwards, on the converted rules).
 pub(super) fn convert(sections: Vec<RuleSection>) -> Result<Vec<EarningRule>, Vec<RuleIssue>> {
-    let mut problems = Problems { found: Vec::new() };
+    let mut problems = Issues::under("");
     let rules: Vec<EarningRule> = sections
         .into_iter()
         .enumerate()
         .map(|(i, s)| rule(&mut problems, &format!("rules[{i}]"), s))
         .collect();
-    if problems.found.is_empty() {
-        Ok(rules)
-    } else {
-        Err(problems.found)
-    }
+    problems.result(rules)
 }
 
-fn rule(problems: &mut Problems, key: &str, s: RuleSection) -> EarningRule {
+fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningRule {
     let trigger = match s.trigger {
         TriggerSection::Purchase => Trigger::Purchase,
         TriggerSection::Name(name) if name == "purchase" => Trigger::Purchase,
@@ -257,7 +240,7 @@ fn rule(problems: &mut Problems, key: &str, s: RuleSection) -> EarningRule {
     }
 }
 
-fn condition(problems: &mut Problems, key: &str, c: ConditionSection) -> Option<Condition> {
+fn condition(problems: &mut Issues, key: &str, c: ConditionSection) -> Option<Condition> {
     let kv = |kv: KeyValue| (kv.key, kv.value);
     Some(match c {
         ConditionSection::Channels(names) => {
@@ -348,7 +331,7 @@ fn condition(problems: &mut Problems, key: &str, c: ConditionSection) -> Option<
     })
 }
 
-fn weekdays(problems: &mut Problems, key: &str, names: &[String]) -> Option<Vec<Weekday>> {
+fn weekdays(problems: &mut Issues, key: &str, names: &[String]) -> Option<Vec<Weekday>> {
     let mut days = Vec::with_capacity(names.len());
     for name in names {
         let day = match name.to_ascii_lowercase().as_str() {
@@ -372,7 +355,7 @@ fn weekdays(problems: &mut Problems, key: &str, names: &[String]) -> Option<Vec<
     Some(days)
 }
 
-fn time(problems: &mut Problems, key: &str, text: &str) -> Option<Time> {
+fn time(problems: &mut Issues, key: &str, text: &str) -> Option<Time> {
     text.parse::<Time>()
         .map_err(|_| {
             problems.add(
@@ -383,7 +366,7 @@ fn time(problems: &mut Problems, key: &str, text: &str) -> Option<Time> {
         .ok()
 }
 
-fn date(problems: &mut Problems, key: &str, text: &str) -> Option<Date> {
+fn date(problems: &mut Issues, key: &str, text: &str) -> Option<Date> {
     text.parse::<Date>()
         .map_err(|_| {
             problems.add(

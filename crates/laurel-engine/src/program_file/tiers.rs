@@ -124,17 +124,4 @@ pub(super) fn convert(section: TiersSection) -> Result<TierPolicy, Vec<TierIssue
             })
             .collect(),
     })
-    .map_err(|issues| {
-        // The core names the rolling window's months `tiers.window.months`; in the file it
-        // is `tiers.months`.
-        issues
-            .into_iter()
-            .map(|mut i| {
-                if i.key == "tiers.window.months" {
-                    i.key = "tiers.months".into();
-                }
-                i
-            })
-            .collect()
-    })
 }
