@@ -3,14 +3,15 @@
 
 use crate::error::{EngineError, Result};
 use crate::requests::{
-    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, EnrollRequest,
-    EventRequest, LINES_MAX, MemberRef, POINTS_MAX, PurchaseRequest, QUANTITY_MAX, RedeemRequest,
-    RefundRequest, RefundScope, TEXT_LEN_MAX,
+    AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest,
+    EnrollRequest, EventRequest, LINES_MAX, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
+    QUANTITY_MAX, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope, TEXT_LEN_MAX,
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;
-use laurel_core::{Currency, Money, Program};
-use laurel_store::{MemberId, NewMember, NewPurchaseLine};
+use laurel_core::rules::Basket;
+use laurel_core::{Channel, Currency, Money, Program};
+use laurel_store::{MemberId, NewMember, NewPurchaseLine, RedemptionId};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
@@ -50,6 +51,21 @@ pub(crate) enum Command {
         request: AssignTierRequest,
         actor: String,
     },
+    RedeemReward(RedeemRewardRequest),
+    /// Cancel (`fulfil: false`) or fulfil a redemption of `member`'s.
+    CloseRedemption {
+        member: MemberId,
+        redemption: RedemptionId,
+        fulfil: bool,
+        actor: String,
+    },
+    /// Use (with a basket) or release (without) a coupon of `member`'s on `order`.
+    UseCoupon {
+        member: MemberId,
+        code: String,
+        order: String,
+        basket: Option<Basket>,
+    },
 }
 
 impl Command {
@@ -73,6 +89,10 @@ impl Command {
             | Command::Release { member, .. }
             | Command::ReviewTier { member, .. } => format!("m:{}", member.0),
             Command::AssignTier { request, .. } => format!("m:{}", request.member_id),
+            Command::RedeemReward(r) => format!("m:{}", r.member_id),
+            Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
+                format!("m:{}", member.0)
+            }
         }
     }
 
@@ -97,6 +117,10 @@ impl Command {
             | Command::Release { member, .. }
             | Command::ReviewTier { member, .. } => Some(*member),
             Command::AssignTier { request, .. } => Some(MemberId(request.member_id)),
+            Command::RedeemReward(r) => Some(MemberId(r.member_id)),
+            Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
+                Some(*member)
+            }
             _ => None,
         }
     }
@@ -238,19 +262,6 @@ pub(crate) fn purchase(
     if let MemberRef::External(ext) = &request.member {
         text("member.external_id", ext)?;
     }
-    let currency: Currency = request
-        .currency
-        .parse()
-        .map_err(|e: laurel_core::MoneyError| {
-            EngineError::invalid("currency", "unknown_currency", e.to_string())
-        })?;
-    if currency != program.currency {
-        return Err(EngineError::invalid(
-            "currency",
-            "currency_mismatch",
-            format!("the program runs in {}, not {currency}", program.currency),
-        ));
-    }
     if request.occurred_at > now + FUTURE_SKEW_MAX {
         return Err(EngineError::invalid(
             "occurred_at",
@@ -258,9 +269,13 @@ pub(crate) fn purchase(
             "is in the future",
         ));
     }
-    request.total = request.total.normalize();
     request.occurred_at = stored_precision(request.occurred_at);
-    let total_minor = amount_minor("total", request.total, currency)?;
+    let (total_minor, lines) = basket_amounts(
+        program,
+        &request.currency,
+        &mut request.total,
+        &mut request.lines,
+    )?;
     // The base earn alone must be within bounds; what rules add depends on the member's
     // usage, so the total is checked again when the purchase executes.
     base_points(program, request.total)
@@ -273,33 +288,93 @@ pub(crate) fn purchase(
                 format!("earns more than {POINTS_MAX} points"),
             )
         })?;
-    if request.lines.len() > LINES_MAX {
+    Ok(ValidPurchase {
+        request,
+        total_minor,
+        lines,
+    })
+}
+
+/// Checks a basket's currency (the program's), total and lines, normalizing the amounts;
+/// returns the total and the lines in minor units.
+fn basket_amounts(
+    program: &Program,
+    currency: &str,
+    total: &mut Decimal,
+    lines: &mut [LineRequest],
+) -> Result<(i64, Vec<NewPurchaseLine>)> {
+    let currency: Currency = currency.parse().map_err(|e: laurel_core::MoneyError| {
+        EngineError::invalid("currency", "unknown_currency", e.to_string())
+    })?;
+    if currency != program.currency {
+        return Err(EngineError::invalid(
+            "currency",
+            "currency_mismatch",
+            format!("the program runs in {}, not {currency}", program.currency),
+        ));
+    }
+    *total = total.normalize();
+    let total_minor = amount_minor("total", *total, currency)?;
+    if lines.len() > LINES_MAX {
         return Err(EngineError::invalid(
             "lines",
             "invalid_field",
             format!("at most {LINES_MAX} lines"),
         ));
     }
-    let mut lines = Vec::with_capacity(request.lines.len());
-    for (i, line) in request.lines.iter_mut().enumerate() {
+    let mut minor_lines = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter_mut().enumerate() {
         text(&format!("lines[{i}].sku"), &line.sku)?;
         optional_text(&format!("lines[{i}].category"), &line.category)?;
         count(&format!("lines[{i}].quantity"), line.quantity, QUANTITY_MAX)?;
         line.unit_price = line.unit_price.normalize();
         let field = format!("lines[{i}].unit_price");
         let unit_price_minor = amount_minor(&field, line.unit_price, currency)?;
-        lines.push(NewPurchaseLine {
+        minor_lines.push(NewPurchaseLine {
             sku: line.sku.clone(),
             category: line.category.clone(),
             quantity: line.quantity,
             unit_price_minor,
         });
     }
-    Ok(ValidPurchase {
-        request,
-        total_minor,
-        lines,
+    Ok((total_minor, minor_lines))
+}
+
+/// Checks a checkout basket as a purchase's would be checked, and gives it as rules and
+/// coupons see it.
+pub(crate) fn checkout(program: &Program, mut request: CheckoutRequest) -> Result<Basket> {
+    optional_text("store", &request.store)?;
+    basket_amounts(
+        program,
+        &request.currency,
+        &mut request.total,
+        &mut request.lines,
+    )?;
+    Ok(Basket {
+        channel: request.channel,
+        store: request.store,
+        total: request.total,
+        lines: request.lines.iter().map(crate::execute::line).collect(),
     })
+}
+
+pub(crate) fn redeem_reward(request: RedeemRewardRequest) -> Result<RedeemRewardRequest> {
+    text("idempotency_key", &request.idempotency_key)?;
+    text("reward_id", &request.reward_id)?;
+    Ok(request)
+}
+
+/// The key a coupon use is recorded under: the order, on its channel.
+pub(crate) fn order_key(channel: Channel, order_id: &str) -> Result<String> {
+    text("order_id", order_id)?;
+    Ok(format!("{channel}:{order_id}"))
+}
+
+/// A coupon code as given: trimmed and upper-cased, so a code read aloud or typed in lower
+/// case still matches.
+pub(crate) fn coupon_code(code: &str) -> Result<String> {
+    text("code", code)?;
+    Ok(code.trim().to_ascii_uppercase())
 }
 
 /// Checks an event: `known` says whether the program knows its kind.

@@ -1,6 +1,7 @@
 //! The engine's error: every refusal a caller can see, each with a stable code.
 
 use laurel_core::Points;
+use laurel_core::rewards::{CouponRefusal, RewardRefusal};
 use laurel_store::StoreError;
 
 /// Why a command or query was refused or failed. [`EngineError::code`] is the stable,
@@ -40,6 +41,30 @@ pub enum EngineError {
     /// The refund asks for more than is left to refund.
     #[error("{0}")]
     RefundExceedsPurchase(String),
+    /// No reward with that id in the catalog.
+    #[error("no reward `{0}` in the catalog")]
+    UnknownReward(String),
+    /// The catalog refuses the redemption (dates, tier, stock, per-member limit).
+    #[error("{0}")]
+    Reward(RewardRefusal),
+    /// No such redemption.
+    #[error("no redemption {0}")]
+    UnknownRedemption(i64),
+    /// The redemption cannot change that way any more (fulfilled, cancelled, or a coupon reward
+    /// being fulfilled).
+    #[error("{message}")]
+    RedemptionClosed {
+        /// Stable code.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// No coupon with that code.
+    #[error("no coupon with that code")]
+    UnknownCoupon,
+    /// The coupon does not apply (expired, used, below its minimum spend…).
+    #[error("{0}")]
+    Coupon(CouponRefusal),
     /// The write path is shutting down or overloaded.
     #[error("the ledger is not accepting writes right now")]
     Unavailable,
@@ -62,6 +87,12 @@ impl EngineError {
             EngineError::IdempotencyConflict(_) => "idempotency_conflict",
             EngineError::InsufficientPoints { .. } => "insufficient_points",
             EngineError::RefundExceedsPurchase(_) => "refund_exceeds_purchase",
+            EngineError::UnknownReward(_) => "unknown_reward",
+            EngineError::Reward(refusal) => refusal.code(),
+            EngineError::UnknownRedemption(_) => "unknown_redemption",
+            EngineError::RedemptionClosed { code, .. } => code,
+            EngineError::UnknownCoupon => "unknown_coupon",
+            EngineError::Coupon(refusal) => refusal.code(),
             EngineError::Unavailable => "unavailable",
             EngineError::Store(_) => "storage_error",
             EngineError::Internal(_) => "internal_error",

@@ -11,14 +11,17 @@ use crate::outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
     RefundOutcome,
 };
+use crate::program_file::ProgramDefinition;
 use crate::requests::{
-    AdjustRequest, EventRequest, MemberRef, POINTS_MAX, PurchaseRequest, RedeemRequest,
-    RefundRequest, RefundScope,
+    AdjustRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
+    RedeemRequest, RefundRequest, RefundScope,
 };
+use crate::rewards::{self, CouponUseOutcome, RedemptionOutcome};
 use crate::tiers;
 use jiff::Timestamp;
 use laurel_core::earn::{EarnError, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
+use laurel_core::rewards::Catalog;
 use laurel_core::rules::{
     Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line,
     MemberFacts, RuleSet, Trigger, evaluate, usage_periods,
@@ -46,6 +49,10 @@ pub(crate) enum Outcome {
     Reviewed(u64),
     /// A manual tier assignment was stored.
     TierAssigned,
+    /// A reward redeemed, cancelled or fulfilled.
+    Redemption(RedemptionOutcome),
+    /// A coupon used or released.
+    CouponUse(CouponUseOutcome),
 }
 
 /// Everything a command needs besides the transaction.
@@ -53,7 +60,21 @@ pub(crate) struct Context<'a> {
     pub program: &'a Program,
     pub rules: &'a RuleSet,
     pub tiers: Option<&'a TierPolicy>,
+    pub catalog: &'a Catalog,
     pub now: Timestamp,
+}
+
+impl<'a> Context<'a> {
+    /// The context of commands decided at `now` under `definition`.
+    pub fn new(definition: &'a ProgramDefinition, now: Timestamp) -> Context<'a> {
+        Context {
+            program: &definition.program,
+            rules: &definition.rules,
+            tiers: definition.tiers.as_ref(),
+            catalog: &definition.catalog,
+            now,
+        }
+    }
 }
 
 pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -> Result<Outcome> {
@@ -92,12 +113,29 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::AssignTier { request, actor } => tiers::assign(tx, ctx, request, actor)
             .await
             .map(|()| Outcome::TierAssigned),
+        Command::RedeemReward(r) => rewards::redeem(tx, ctx, r).await.map(Outcome::Redemption),
+        Command::CloseRedemption {
+            member,
+            redemption,
+            fulfil,
+            actor,
+        } => rewards::close(tx, ctx, *member, *redemption, *fulfil, actor)
+            .await
+            .map(Outcome::Redemption),
+        Command::UseCoupon {
+            member,
+            code,
+            order,
+            basket,
+        } => rewards::use_coupon(tx, ctx, *member, code, order, basket.as_ref())
+            .await
+            .map(Outcome::CouponUse),
     }
 }
 
 /// The first answer to `(scope, key)` if this request was seen; a conflict if the key was used
 /// for a different request.
-async fn replay<T: DeserializeOwned>(
+pub(crate) async fn replay<T: DeserializeOwned>(
     tx: &mut Tx,
     scope: &str,
     key: &str,
@@ -112,7 +150,7 @@ async fn replay<T: DeserializeOwned>(
     }
 }
 
-async fn remember<T: Serialize>(
+pub(crate) async fn remember<T: Serialize>(
     tx: &mut Tx,
     ctx: &Context<'_>,
     scope: &str,
@@ -135,7 +173,7 @@ async fn remember<T: Serialize>(
     .map_err(Into::into)
 }
 
-async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
+pub(crate) async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
     let found = match member {
         MemberRef::Id(id) => tx.lock_member(Some(MemberId(*id)), None).await?,
         MemberRef::External(ext) => tx.lock_member(None, Some(ext)).await?,
@@ -144,7 +182,7 @@ async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
 }
 
 /// Posts a decision and returns the balances after it.
-async fn post(
+pub(crate) async fn post(
     tx: &mut Tx,
     member: MemberId,
     ledger: &MemberLedger,
@@ -164,7 +202,7 @@ async fn post(
     ))
 }
 
-fn meta(
+pub(crate) fn meta(
     ctx: &Context<'_>,
     reason: impl Into<String>,
     reference: impl Into<String>,
@@ -180,7 +218,7 @@ fn meta(
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> EngineError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> EngineError {
     EngineError::Internal(e.to_string())
 }
 
@@ -308,14 +346,15 @@ pub(crate) fn basket(r: &PurchaseRequest) -> Basket {
         channel: r.channel,
         store: r.store.clone(),
         total: r.total,
-        lines: r
-            .lines
-            .iter()
-            .map(|l| Line {
-                category: l.category.clone(),
-                ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
-            })
-            .collect(),
+        lines: r.lines.iter().map(line).collect(),
+    }
+}
+
+/// A basket line as rules and coupons see it.
+pub(crate) fn line(l: &LineRequest) -> Line {
+    Line {
+        category: l.category.clone(),
+        ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
     }
 }
 
@@ -622,7 +661,7 @@ async fn refund(tx: &mut Tx, ctx: &Context<'_>, r: &RefundRequest) -> Result<Ref
     Ok(answer)
 }
 
-fn draws(posting: &Posting) -> Vec<Draw> {
+pub(crate) fn draws(posting: &Posting) -> Vec<Draw> {
     posting
         .lots
         .iter()
@@ -636,7 +675,7 @@ fn draws(posting: &Posting) -> Vec<Draw> {
         .collect()
 }
 
-fn refused(e: LedgerError) -> EngineError {
+pub(crate) fn refused(e: LedgerError) -> EngineError {
     match e {
         LedgerError::Insufficient {
             available,

@@ -14,6 +14,7 @@ mod outcomes;
 mod preview;
 pub mod program_file;
 mod requests;
+mod rewards;
 mod tiers;
 mod writer;
 
@@ -31,8 +32,13 @@ pub use outcomes::{
 pub use preview::PreviewOutcome;
 pub use program_file::ProgramDefinition;
 pub use requests::{
-    AdjustRequest, AssignTierRequest, EnrollRequest, EventRequest, LineRequest, MemberRef,
-    PurchaseRequest, RedeemRequest, RefundRequest, RefundScope,
+    AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, EnrollRequest,
+    EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RedeemRewardRequest,
+    RefundRequest, RefundScope, ReleaseCouponRequest,
+};
+pub use rewards::{
+    CouponCheck, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome, RedemptionView,
+    RewardView,
 };
 pub use tiers::{NextReview, TierView};
 
@@ -250,6 +256,6 @@ impl Engine {
     }
 }
 
-fn unexpected(outcome: Outcome) -> EngineError {
+pub(crate) fn unexpected(outcome: Outcome) -> EngineError {
     EngineError::Internal(format!("write path answered {outcome:?}"))
 }

@@ -44,12 +44,7 @@ impl Engine {
         let valid = commands::purchase(self.program(), request, now)?;
         let r = &valid.request;
         let definition = &self.definition;
-        let ctx = Context {
-            program: &definition.program,
-            rules: &definition.rules,
-            tiers: definition.tiers.as_ref(),
-            now,
-        };
+        let ctx = Context::new(definition, now);
         let mut tx = self.store.begin_read().await?;
         let member = match &r.member {
             MemberRef::Id(id) => tx.read_member(Some(MemberId(*id)), None).await?,

@@ -1,12 +1,15 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
+mod rewards;
 mod rules;
 mod tiers;
 
 use crate::decimal;
+use jiff::tz::TimeZone;
+use laurel_core::rewards::Catalog;
 use laurel_core::rules::{RuleSet, STANDARD_EVENT_KINDS, Trigger};
 use laurel_core::tiers::TierPolicy;
-use laurel_core::{ClawbackPolicy, ExpiryPolicy, Program, ProgramSpec, Rounding};
+use laurel_core::{ClawbackPolicy, Currency, ExpiryPolicy, Program, ProgramSpec, Rounding};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -33,6 +36,8 @@ struct File {
     rules: Vec<rules::RuleSection>,
     #[serde(default)]
     tiers: Option<tiers::TiersSection>,
+    #[serde(default)]
+    rewards: Vec<rewards::RewardSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -47,6 +52,8 @@ pub struct ProgramDefinition {
     pub declared_events: Vec<String>,
     /// Its tiers, if it has any.
     pub tiers: Option<TierPolicy>,
+    /// Its rewards catalog.
+    pub catalog: Catalog,
 }
 
 impl ProgramDefinition {
@@ -71,6 +78,7 @@ impl From<Program> for ProgramDefinition {
             rules: RuleSet::empty(),
             declared_events: Vec::new(),
             tiers: None,
+            catalog: Catalog::empty(),
         }
     }
 }
@@ -169,6 +177,8 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             ClawbackName::CapAtZero => ClawbackPolicy::CapAtZero,
         },
     };
+    let currency = spec.currency.parse::<Currency>().ok();
+    let time_zone = TimeZone::get(&spec.time_zone).unwrap_or(TimeZone::UTC);
     let program = Program::new(spec).map_err(texts);
     let declared = file.events.map(|e| e.declared);
     let tiers = file.tiers.map(tiers::convert).transpose();
@@ -189,19 +199,28 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             None => Ok(r),
         })
         .and_then(|r| RuleSet::new(r, declared.as_deref()));
+    let catalog = rewards::convert(
+        file.rewards,
+        currency,
+        &time_zone,
+        tier_ids.as_deref().unwrap_or_default(),
+    )
+    .map_err(texts);
     let rules = rules.map_err(texts);
     let tiers = tiers.map_err(texts);
-    match (program, rules, tiers) {
-        (Ok(program), Ok(rules), Ok(tiers)) => Ok(ProgramDefinition {
+    match (program, rules, tiers, catalog) {
+        (Ok(program), Ok(rules), Ok(tiers), Ok(catalog)) => Ok(ProgramDefinition {
             program,
             rules,
             declared_events: declared.unwrap_or_default(),
             tiers,
+            catalog,
         }),
-        (program, rules, tiers) => {
+        (program, rules, tiers, catalog) => {
             let mut problems: Vec<String> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
             problems.extend(tiers.err().unwrap_or_default());
+            problems.extend(catalog.err().unwrap_or_default());
             Err(fail(problems))
         }
     }

@@ -171,3 +171,53 @@ pub struct AssignTierRequest {
     /// When the assignment ends; open-ended without.
     pub until: Option<jiff::Timestamp>,
 }
+
+/// Redeem a reward of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedeemRewardRequest {
+    /// The member.
+    pub member_id: i64,
+    /// The reward's id.
+    pub reward_id: String,
+    /// Units, 1 to [`laurel_core::rewards::QUANTITY_MAX`].
+    pub quantity: u32,
+    /// The caller's idempotency key (per member).
+    pub idempotency_key: String,
+}
+
+/// A basket at a checkout, for coupons: what they are validated against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutRequest {
+    /// Channel.
+    pub channel: Channel,
+    /// Store.
+    pub store: Option<String>,
+    /// ISO currency code.
+    pub currency: String,
+    /// Basket total before the coupon.
+    pub total: Decimal,
+    /// Lines, possibly none.
+    pub lines: Vec<LineRequest>,
+}
+
+/// Use a coupon on an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumeCouponRequest {
+    /// The coupon's code.
+    pub code: String,
+    /// The shop's order id; with the channel, what a retry repeats and a release names.
+    pub order_id: String,
+    /// The basket it applies to.
+    pub checkout: CheckoutRequest,
+}
+
+/// Give a coupon back from an order that was cancelled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseCouponRequest {
+    /// The coupon's code.
+    pub code: String,
+    /// The channel of the order.
+    pub channel: Channel,
+    /// The order that used it.
+    pub order_id: String,
+}

@@ -178,12 +178,7 @@ async fn try_commit(
     let mut tx = store.begin().await.map_err(Abort::Store)?;
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
     tx.lock_members(&mut members).await.map_err(Abort::Store)?;
-    let ctx = Context {
-        program: &program.program,
-        rules: &program.rules,
-        tiers: program.tiers.as_ref(),
-        now: Timestamp::now(),
-    };
+    let ctx = Context::new(program, Timestamp::now());
     let mut results = Vec::with_capacity(commands.len());
     for (index, command) in commands.iter().enumerate() {
         if failed[index].is_some() {

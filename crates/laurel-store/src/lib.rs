@@ -18,6 +18,7 @@ mod members;
 mod migrate;
 mod purchases;
 pub mod rawbench;
+mod rewards;
 mod tiers;
 mod tx;
 mod types;
@@ -28,6 +29,10 @@ pub use grants::NewGrant;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use members::{Member, NewMember};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
+pub use rewards::{
+    NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, RedemptionStatus,
+    StoredCoupon,
+};
 pub use tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tx::Tx;
 pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_attributes",
         include_str!("../migrations/0004_member_attributes.sql"),
     ),
+    (5, "rewards", include_str!("../migrations/0005_rewards.sql")),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

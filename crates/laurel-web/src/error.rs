@@ -69,11 +69,21 @@ impl ApiError {
 fn status_of(error: &EngineError) -> StatusCode {
     match error {
         EngineError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        EngineError::UnknownMember(_) | EngineError::UnknownPurchase(_) => StatusCode::NOT_FOUND,
+        EngineError::Reward(laurel_core::rewards::RewardRefusal::BadQuantity(_)) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        EngineError::UnknownMember(_)
+        | EngineError::UnknownPurchase(_)
+        | EngineError::UnknownReward(_)
+        | EngineError::UnknownRedemption(_)
+        | EngineError::UnknownCoupon => StatusCode::NOT_FOUND,
         EngineError::MemberExists(_)
         | EngineError::IdempotencyConflict(_)
         | EngineError::InsufficientPoints { .. }
-        | EngineError::RefundExceedsPurchase(_) => StatusCode::CONFLICT,
+        | EngineError::RefundExceedsPurchase(_)
+        | EngineError::Reward(_)
+        | EngineError::RedemptionClosed { .. }
+        | EngineError::Coupon(_) => StatusCode::CONFLICT,
         EngineError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         EngineError::Store(_) | EngineError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

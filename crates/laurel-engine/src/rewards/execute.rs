@@ -1,0 +1,328 @@
+//! Reward and coupon commands inside the write path's transaction. Like every command, each
+//! decides all its refusals before its first write.
+
+use super::views::{CouponUseOutcome, CouponView, RedemptionOutcome, RedemptionView};
+use crate::commands::fingerprint;
+use crate::error::{EngineError, Result};
+use crate::execute::{Context, internal, lock, meta, post, refused, remember, replay};
+use crate::outcomes::Balances;
+use crate::requests::{MemberRef, RedeemRewardRequest};
+use jiff::SignedDuration;
+use laurel_core::Money;
+use laurel_core::rewards::{RedemptionFacts, Reward, RewardKind, RewardRefusal};
+use laurel_core::rules::Basket;
+use laurel_store::{
+    MemberId, NewCoupon, NewRedemption, RedemptionId, RedemptionStatus, StoredCoupon, Tx,
+};
+use rust_decimal::Decimal;
+
+/// Redeems a reward: the catalog's checks, the points debited soonest-expiring first, the
+/// stock counted, and what the reward is issued (coupons, a donation's record).
+pub(crate) async fn redeem(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    r: &RedeemRewardRequest,
+) -> Result<RedemptionOutcome> {
+    let scope = format!("reward:{}", r.member_id);
+    let print = fingerprint(r);
+    if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
+        return Ok(answer);
+    }
+    let reward = ctx
+        .catalog
+        .get(&r.reward_id)
+        .ok_or_else(|| EngineError::UnknownReward(r.reward_id.clone()))?;
+    let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
+    let facts = RedemptionFacts {
+        tier: member.tier.tier.clone(),
+        redeemed_by_member: tx.member_reward_units(member.id, &reward.id).await?,
+        redeemed_in_all: tx.reward_units(&reward.id).await?,
+        quantity: r.quantity,
+        now: ctx.now,
+    };
+    let cost = reward
+        .check_redemption(&facts)
+        .map_err(EngineError::Reward)?;
+    let ledger = tx.ledger_of(&member).await?;
+    let posting = ledger.redeem(cost).map_err(refused)?;
+    let quantity = i64::from(r.quantity);
+    // The first write: on PostgreSQL another writer may have taken the last units since
+    // they were counted above.
+    if !tx
+        .take_reward_units(&reward.id, quantity, reward.stock)
+        .await?
+    {
+        let left = reward
+            .stock_left(tx.reward_units(&reward.id).await?)
+            .unwrap_or(0);
+        return Err(EngineError::Reward(RewardRefusal::OutOfStock {
+            left,
+            requested: r.quantity,
+        }));
+    }
+    let m = meta(
+        ctx,
+        format!("reward: {}", reward.name),
+        format!("reward:{}", reward.id),
+        None,
+        ctx.now,
+    );
+    let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
+    let currency = ctx.program.currency;
+    let donation_value = match &reward.kind {
+        RewardKind::Donation { .. } => {
+            let value = Decimal::from(cost.get()) * ctx.program.point_value;
+            let money = Money::new(value.round_dp(currency.minor_digits()), currency)
+                .and_then(Money::to_minor)
+                .map_err(internal)?;
+            Some(money)
+        }
+        _ => None,
+    };
+    let record = NewRedemption {
+        member: member.id,
+        reward_id: reward.id.clone(),
+        reward_name: reward.name.clone(),
+        reward_kind: reward.kind.as_str().to_owned(),
+        quantity,
+        points: cost.get(),
+        journal: laurel_store::JournalId(entry_id),
+        cause: match &reward.kind {
+            RewardKind::Donation { cause } => Some(cause.clone()),
+            _ => None,
+        },
+        value_minor: donation_value,
+        currency: currency.code().to_owned(),
+        redeemed_at: ctx.now,
+    };
+    // A donation is given the moment it is redeemed: nothing is left to hand over or cancel.
+    let status = match reward.kind {
+        RewardKind::Donation { .. } => RedemptionStatus::Fulfilled,
+        _ => RedemptionStatus::Issued,
+    };
+    let id = tx.insert_redemption(&record, status).await?;
+    if reward.kind.issues_coupon() {
+        for _ in 0..r.quantity {
+            tx.insert_coupon(&new_coupon(ctx, reward, member.id, id)?)
+                .await?;
+        }
+    }
+    let stored = tx
+        .redemption(id)
+        .await?
+        .ok_or_else(|| internal(format!("redemption {} vanished", id.0)))?;
+    let answer = RedemptionOutcome {
+        redemption: RedemptionView::from_stored(&stored, currency),
+        entry_id: Some(entry_id),
+        balance,
+    };
+    remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
+    Ok(answer)
+}
+
+fn new_coupon(
+    ctx: &Context<'_>,
+    reward: &Reward,
+    member: MemberId,
+    redemption: RedemptionId,
+) -> Result<NewCoupon> {
+    let currency = ctx.program.currency;
+    let minor = |amount: Option<Decimal>| -> Result<Option<i64>> {
+        amount
+            .map(|a| Money::new(a, currency).and_then(Money::to_minor))
+            .transpose()
+            .map_err(internal)
+    };
+    let (amount, percent, max_discount, sku) = match &reward.kind {
+        RewardKind::AmountCoupon { amount } => (Some(*amount), None, None, None),
+        RewardKind::PercentCoupon {
+            percent,
+            max_discount,
+        } => (None, Some(percent.to_string()), *max_discount, None),
+        RewardKind::FreeProduct { sku } => (None, None, None, Some(sku.clone())),
+        _ => return Err(internal(format!("{} issues no coupons", reward.id))),
+    };
+    let valid = SignedDuration::from_hours(24 * i64::from(reward.coupon.valid_days));
+    Ok(NewCoupon {
+        code: coupon_code(),
+        member,
+        redemption,
+        reward_id: reward.id.clone(),
+        kind: reward.kind.as_str().to_owned(),
+        amount_minor: minor(amount)?,
+        percent,
+        max_discount_minor: minor(max_discount)?,
+        sku,
+        min_spend_minor: minor(reward.coupon.min_spend)?,
+        currency: currency.code().to_owned(),
+        issued_at: ctx.now,
+        expires_at: ctx.now.checked_add(valid).map_err(internal)?,
+    })
+}
+
+/// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud is not misheard.
+const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new coupon code: 80 random bits as 16 characters in groups of four (`7KQ2-…`).
+/// Unguessable: one valid code in 2^80 / (codes issued) tries.
+fn coupon_code() -> String {
+    let mut bytes = [0u8; 10];
+    rand::fill(&mut bytes);
+    let mut bits = bytes
+        .iter()
+        .fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+    let mut chars = Vec::with_capacity(19);
+    for i in 0..16 {
+        if i > 0 && i % 4 == 0 {
+            chars.push(b'-');
+        }
+        chars.push(CODE_ALPHABET[(bits & 31) as usize]);
+        bits >>= 5;
+    }
+    String::from_utf8(chars).unwrap_or_default()
+}
+
+/// Cancels a redemption (its points restored into their lots, its stock returned, its coupons
+/// cancelled) or marks it fulfilled. Repeating either answers the same.
+pub(crate) async fn close(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: MemberId,
+    id: RedemptionId,
+    fulfil: bool,
+    actor: &str,
+) -> Result<RedemptionOutcome> {
+    let locked = lock(tx, &MemberRef::Id(member.0)).await?;
+    let redemption = tx
+        .redemption(id)
+        .await?
+        .filter(|r| r.redemption.member == member)
+        .ok_or(EngineError::UnknownRedemption(id.0))?;
+    let mut balance = Balances {
+        available: locked.available,
+        pending: locked.pending,
+    };
+    let wanted = if fulfil {
+        RedemptionStatus::Fulfilled
+    } else {
+        RedemptionStatus::Cancelled
+    };
+    let currency = ctx.program.currency;
+    let answer = |r: &laurel_store::Redemption, balance: Balances| RedemptionOutcome {
+        redemption: RedemptionView::from_stored(r, currency),
+        entry_id: r.restore_journal.map(|j| j.0),
+        balance,
+    };
+    if redemption.status == wanted {
+        return Ok(answer(&redemption, balance));
+    }
+    if redemption.status != RedemptionStatus::Issued {
+        return Err(EngineError::RedemptionClosed {
+            code: "redemption_closed",
+            message: format!(
+                "redemption {} is already {}",
+                id.0,
+                redemption.status.as_str()
+            ),
+        });
+    }
+    if fulfil {
+        if !redemption.coupons.is_empty() {
+            return Err(EngineError::RedemptionClosed {
+                code: "redemption_not_fulfillable",
+                message: "a coupon reward is used by consuming its coupons, not fulfilled".into(),
+            });
+        }
+        tx.close_redemption(id, RedemptionStatus::Fulfilled, ctx.now, actor, None)
+            .await?;
+    } else {
+        if let Some(used) = redemption.coupons.iter().find(|c| c.status == "consumed") {
+            return Err(EngineError::Coupon(
+                laurel_core::rewards::CouponRefusal::Used(
+                    used.consumed_order.clone().unwrap_or_default(),
+                ),
+            ));
+        }
+        let drawn = tx.drawn_lots(redemption.redemption.journal).await?;
+        let ledger = tx.ledger_of(&locked).await?;
+        let posting = ledger.restore(&drawn, ctx.now).map_err(refused)?;
+        let m = meta(
+            ctx,
+            format!("reward cancelled: {}", redemption.redemption.reward_name),
+            format!("redemption:{}", id.0),
+            Some(actor.to_owned()),
+            ctx.now,
+        );
+        let (entry, after, _) = post(tx, member, &ledger, &posting, m).await?;
+        balance = after;
+        tx.close_redemption(
+            id,
+            RedemptionStatus::Cancelled,
+            ctx.now,
+            actor,
+            Some(laurel_store::JournalId(entry)),
+        )
+        .await?;
+        tx.return_reward_units(
+            &redemption.redemption.reward_id,
+            redemption.redemption.quantity,
+        )
+        .await?;
+    }
+    let closed = tx
+        .redemption(id)
+        .await?
+        .ok_or(EngineError::UnknownRedemption(id.0))?;
+    Ok(answer(&closed, balance))
+}
+
+/// Uses a coupon on `order` for `basket`, or (without a basket) releases it from `order`.
+pub(crate) async fn use_coupon(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: MemberId,
+    code: &str,
+    order: &str,
+    basket: Option<&Basket>,
+) -> Result<CouponUseOutcome> {
+    lock(tx, &MemberRef::Id(member.0)).await?;
+    let stored: StoredCoupon = tx
+        .coupon(code)
+        .await?
+        .filter(|c| c.coupon.member == member)
+        .ok_or(EngineError::UnknownCoupon)?;
+    let currency = ctx.program.currency;
+    let view = CouponView::from_stored(&stored, currency);
+    let coupon = view
+        .to_core()
+        .ok_or_else(|| internal(format!("coupon {} is not readable", stored.id)))?;
+    let (discount, repeated) = match basket {
+        Some(basket) => {
+            let (discount, repeated) = coupon
+                .consume(order, basket, currency.minor_digits(), ctx.now)
+                .map_err(EngineError::Coupon)?;
+            if !repeated {
+                let minor = Money::new(discount, currency)
+                    .and_then(Money::to_minor)
+                    .map_err(internal)?;
+                tx.set_coupon_use(stored.id, Some((order, minor)), ctx.now)
+                    .await?;
+            }
+            (Some(discount), repeated)
+        }
+        None => {
+            let changed = coupon.release(order).map_err(EngineError::Coupon)?;
+            if changed {
+                tx.set_coupon_use(stored.id, None, ctx.now).await?;
+            }
+            (None, !changed)
+        }
+    };
+    let after = tx.coupon(code).await?.ok_or(EngineError::UnknownCoupon)?;
+    Ok(CouponUseOutcome {
+        coupon: CouponView::from_stored(&after, currency),
+        order: order.to_owned(),
+        discount,
+        repeated,
+    })
+}

@@ -1,0 +1,219 @@
+//! Rewards and coupons in the engine: the catalog with stock and a member's eligibility,
+//! redeeming, cancelling and fulfilling rewards, and the checkout's coupon calls (validate,
+//! consume, release).
+
+mod execute;
+mod views;
+
+pub(crate) use execute::{close, redeem, use_coupon};
+pub use views::{
+    CouponCheck, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome, RedemptionView,
+    RewardView,
+};
+
+use crate::commands::{self, Command};
+use crate::error::{EngineError, Result};
+use crate::execute::Outcome;
+use crate::requests::{
+    CheckoutRequest, ConsumeCouponRequest, RedeemRewardRequest, ReleaseCouponRequest,
+};
+use crate::{Engine, unexpected};
+use jiff::Timestamp;
+use laurel_core::rewards::RedemptionFacts;
+use laurel_store::{MemberId, RedemptionId};
+
+impl Engine {
+    /// The catalog in program order, with units out and left; for `member`, also whether
+    /// they may redeem one unit now (tier, dates, stock, their limit, their points).
+    pub async fn catalog(&self, member: Option<i64>) -> Result<Vec<RewardView>> {
+        let out = self.store().reward_units_out().await?;
+        let units = |id: &str| out.iter().find(|(r, _)| r == id).map_or(0, |(_, n)| *n);
+        let holder = match member {
+            Some(id) => {
+                let m = self
+                    .store()
+                    .member(MemberId(id))
+                    .await?
+                    .ok_or_else(|| EngineError::UnknownMember(id.to_string()))?;
+                let mine = self.store().member_reward_units_all(m.id).await?;
+                Some((m, mine))
+            }
+            None => None,
+        };
+        let now = Timestamp::now();
+        Ok(self
+            .definition
+            .catalog
+            .rewards()
+            .iter()
+            .map(|reward| {
+                let redeemed = units(&reward.id);
+                let refusal = holder.as_ref().and_then(|(m, mine)| {
+                    let facts = RedemptionFacts {
+                        tier: m.tier.tier.clone(),
+                        redeemed_by_member: mine
+                            .iter()
+                            .find(|(r, _)| *r == reward.id)
+                            .map_or(0, |(_, n)| *n),
+                        redeemed_in_all: redeemed,
+                        quantity: 1,
+                        now,
+                    };
+                    match reward.check_redemption(&facts) {
+                        Err(refusal) => Some(refusal.code()),
+                        Ok(cost) if m.available < cost.get() => Some("insufficient_points"),
+                        Ok(_) => None,
+                    }
+                });
+                RewardView {
+                    reward: reward.clone(),
+                    redeemed,
+                    stock_left: reward.stock_left(redeemed),
+                    refusal,
+                }
+            })
+            .collect())
+    }
+
+    /// Redeems a reward for a member; the same idempotency key again answers the same.
+    pub async fn redeem_reward(&self, request: RedeemRewardRequest) -> Result<RedemptionOutcome> {
+        let valid = commands::redeem_reward(request)?;
+        if self.definition.catalog.get(&valid.reward_id).is_none() {
+            return Err(EngineError::UnknownReward(valid.reward_id));
+        }
+        self.submit_redemption(Command::RedeemReward(valid)).await
+    }
+
+    /// Cancels an unused redemption: its points go back with their original expiry.
+    pub async fn cancel_redemption(&self, id: i64, actor: &str) -> Result<RedemptionOutcome> {
+        self.close_redemption(id, false, actor).await
+    }
+
+    /// Marks a gift or experience handed over.
+    pub async fn fulfil_redemption(&self, id: i64, actor: &str) -> Result<RedemptionOutcome> {
+        self.close_redemption(id, true, actor).await
+    }
+
+    async fn close_redemption(
+        &self,
+        id: i64,
+        fulfil: bool,
+        actor: &str,
+    ) -> Result<RedemptionOutcome> {
+        let found = self
+            .store()
+            .redemption(RedemptionId(id))
+            .await?
+            .ok_or(EngineError::UnknownRedemption(id))?;
+        self.submit_redemption(Command::CloseRedemption {
+            member: found.redemption.member,
+            redemption: found.id,
+            fulfil,
+            actor: actor.to_owned(),
+        })
+        .await
+    }
+
+    async fn submit_redemption(&self, command: Command) -> Result<RedemptionOutcome> {
+        match self.writer.submit(command).await? {
+            Outcome::Redemption(r) => Ok(r),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// A redemption with its coupons.
+    pub async fn redemption(&self, id: i64) -> Result<RedemptionView> {
+        let found = self
+            .store()
+            .redemption(RedemptionId(id))
+            .await?
+            .ok_or(EngineError::UnknownRedemption(id))?;
+        Ok(RedemptionView::from_stored(&found, self.program().currency))
+    }
+
+    /// A member's redemptions, newest first.
+    pub async fn member_redemptions(
+        &self,
+        member_id: i64,
+        limit: u32,
+    ) -> Result<Vec<RedemptionView>> {
+        if self.store().member(MemberId(member_id)).await?.is_none() {
+            return Err(EngineError::UnknownMember(member_id.to_string()));
+        }
+        let found = self
+            .store()
+            .member_redemptions(MemberId(member_id), limit)
+            .await?;
+        let currency = self.program().currency;
+        Ok(found
+            .iter()
+            .map(|r| RedemptionView::from_stored(r, currency))
+            .collect())
+    }
+
+    /// A coupon by code.
+    pub async fn coupon(&self, code: &str) -> Result<CouponView> {
+        let code = commands::coupon_code(code)?;
+        let found = self
+            .store()
+            .coupon(&code)
+            .await?
+            .ok_or(EngineError::UnknownCoupon)?;
+        Ok(CouponView::from_stored(&found, self.program().currency))
+    }
+
+    /// Whether a coupon applies to a basket and what it would take off; writes nothing.
+    pub async fn check_coupon(&self, code: &str, checkout: CheckoutRequest) -> Result<CouponCheck> {
+        let basket = commands::checkout(self.program(), checkout)?;
+        let coupon = self.coupon(code).await?;
+        let core = coupon.to_core().ok_or_else(|| {
+            EngineError::Internal(format!("coupon {} is not readable", coupon.code))
+        })?;
+        let verdict = core.discount_for(
+            &basket,
+            self.program().currency.minor_digits(),
+            Timestamp::now(),
+        );
+        Ok(CouponCheck { coupon, verdict })
+    }
+
+    /// Uses a coupon on an order: once; the same order again answers the same, another order
+    /// is refused.
+    pub async fn consume_coupon(&self, request: ConsumeCouponRequest) -> Result<CouponUseOutcome> {
+        let order = commands::order_key(request.checkout.channel, &request.order_id)?;
+        let basket = commands::checkout(self.program(), request.checkout)?;
+        self.use_coupon(&request.code, order, Some(basket)).await
+    }
+
+    /// Gives a coupon back from the order that used it (the order was cancelled).
+    pub async fn release_coupon(&self, request: ReleaseCouponRequest) -> Result<CouponUseOutcome> {
+        let order = commands::order_key(request.channel, &request.order_id)?;
+        self.use_coupon(&request.code, order, None).await
+    }
+
+    async fn use_coupon(
+        &self,
+        code: &str,
+        order: String,
+        basket: Option<laurel_core::rules::Basket>,
+    ) -> Result<CouponUseOutcome> {
+        let code = commands::coupon_code(code)?;
+        let holder = self
+            .store()
+            .coupon(&code)
+            .await?
+            .ok_or(EngineError::UnknownCoupon)?
+            .coupon
+            .member;
+        let command = Command::UseCoupon {
+            member: holder,
+            code,
+            order,
+            basket,
+        };
+        match self.writer.submit(command).await? {
+            Outcome::CouponUse(u) => Ok(u),
+            other => Err(unexpected(other)),
+        }
+    }
+}

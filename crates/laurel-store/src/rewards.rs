@@ -1,0 +1,507 @@
+//! Reward redemptions, the coupons they issue, and the per-reward unit counters that stock is
+//! checked against.
+
+use crate::connect::Store;
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
+use jiff::Timestamp;
+use laurel_core::Points;
+use laurel_core::ledger::{DrawnLot, LotId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+/// A redemption's id, assigned by the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RedemptionId(pub i64);
+
+/// Where a redemption is: given and open, handed over, or cancelled with its points returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedemptionStatus {
+    /// Redeemed; coupons unused or a gift not yet handed over.
+    Issued,
+    /// A gift or experience handed over by staff.
+    Fulfilled,
+    /// Cancelled: its points were returned.
+    Cancelled,
+}
+
+impl RedemptionStatus {
+    /// Stable name used in storage and APIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedemptionStatus::Issued => "issued",
+            RedemptionStatus::Fulfilled => "fulfilled",
+            RedemptionStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(name: &str) -> Result<RedemptionStatus> {
+        match name {
+            "issued" => Ok(RedemptionStatus::Issued),
+            "fulfilled" => Ok(RedemptionStatus::Fulfilled),
+            "cancelled" => Ok(RedemptionStatus::Cancelled),
+            other => Err(StoreError::Corrupt(format!("redemption status {other}"))),
+        }
+    }
+}
+
+/// A redemption to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRedemption {
+    /// The member.
+    pub member: MemberId,
+    /// The reward's id in the catalog.
+    pub reward_id: String,
+    /// Its name when redeemed.
+    pub reward_name: String,
+    /// Its kind (`amount_coupon`, `donation`…).
+    pub reward_kind: String,
+    /// Units redeemed.
+    pub quantity: i64,
+    /// Points debited.
+    pub points: i64,
+    /// The redeem posting.
+    pub journal: JournalId,
+    /// Donations: the cause.
+    pub cause: Option<String>,
+    /// Donations: the money value of the points, in minor units.
+    pub value_minor: Option<i64>,
+    /// The program's currency.
+    pub currency: String,
+    /// When.
+    pub redeemed_at: Timestamp,
+}
+
+/// A recorded redemption with its coupons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redemption {
+    /// Its id.
+    pub id: RedemptionId,
+    /// What was recorded.
+    pub redemption: NewRedemption,
+    /// Issued, fulfilled or cancelled.
+    pub status: RedemptionStatus,
+    /// When it was fulfilled or cancelled.
+    pub closed_at: Option<Timestamp>,
+    /// Who fulfilled or cancelled it.
+    pub closed_by: Option<String>,
+    /// The posting that gave its points back, once cancelled.
+    pub restore_journal: Option<JournalId>,
+    /// The coupons it issued, in order.
+    pub coupons: Vec<StoredCoupon>,
+}
+
+/// A coupon to record: its code and the terms copied from the reward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCoupon {
+    /// The unguessable code.
+    pub code: String,
+    /// Its holder.
+    pub member: MemberId,
+    /// The redemption that issued it.
+    pub redemption: RedemptionId,
+    /// The reward.
+    pub reward_id: String,
+    /// `amount_coupon`, `percent_coupon` or `free_product`.
+    pub kind: String,
+    /// Amount coupons: money off, in minor units.
+    pub amount_minor: Option<i64>,
+    /// Percent coupons: the percentage, as decimal text.
+    pub percent: Option<String>,
+    /// Percent coupons: the cap, in minor units.
+    pub max_discount_minor: Option<i64>,
+    /// Free-product coupons: the SKU.
+    pub sku: Option<String>,
+    /// The basket total needed, in minor units.
+    pub min_spend_minor: Option<i64>,
+    /// The currency of its amounts.
+    pub currency: String,
+    /// When issued.
+    pub issued_at: Timestamp,
+    /// When it stops being valid.
+    pub expires_at: Timestamp,
+}
+
+/// A recorded coupon and where it is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCoupon {
+    /// Row id.
+    pub id: i64,
+    /// What was issued.
+    pub coupon: NewCoupon,
+    /// `active`, `consumed` or `cancelled`.
+    pub status: String,
+    /// The order it was used on (`channel:order_id`).
+    pub consumed_order: Option<String>,
+    /// What it took off that order, in minor units.
+    pub consumed_discount_minor: Option<i64>,
+    /// When it was used.
+    pub consumed_at: Option<Timestamp>,
+}
+
+const REDEMPTION_COLUMNS: &str = "id, member_id, reward_id, reward_name, reward_kind, quantity, points, journal_id, status, cause, value_minor, currency, redeemed_at, closed_at, closed_by, restore_journal_id";
+const COUPON_COLUMNS: &str = "id, code, member_id, redemption_id, reward_id, kind, amount_minor, percent, max_discount_minor, sku, min_spend_minor, currency, issued_at, expires_at, status, consumed_order, consumed_discount_minor, consumed_at";
+
+fn redemption_from(row: &AnyRow) -> Result<Redemption> {
+    Ok(Redemption {
+        id: RedemptionId(row.try_get("id")?),
+        redemption: NewRedemption {
+            member: MemberId(row.try_get("member_id")?),
+            reward_id: row.try_get("reward_id")?,
+            reward_name: row.try_get("reward_name")?,
+            reward_kind: row.try_get("reward_kind")?,
+            quantity: row.try_get("quantity")?,
+            points: row.try_get("points")?,
+            journal: JournalId(row.try_get("journal_id")?),
+            cause: row.try_get("cause")?,
+            value_minor: row.try_get("value_minor")?,
+            currency: row.try_get("currency")?,
+            redeemed_at: instant(row.try_get("redeemed_at")?)?,
+        },
+        status: RedemptionStatus::parse(&row.try_get::<String, _>("status")?)?,
+        closed_at: instant_opt(row.try_get("closed_at")?)?,
+        closed_by: row.try_get("closed_by")?,
+        restore_journal: row
+            .try_get::<Option<i64>, _>("restore_journal_id")?
+            .map(JournalId),
+        coupons: Vec::new(),
+    })
+}
+
+fn coupon_from(row: &AnyRow) -> Result<StoredCoupon> {
+    Ok(StoredCoupon {
+        id: row.try_get("id")?,
+        coupon: NewCoupon {
+            code: row.try_get("code")?,
+            member: MemberId(row.try_get("member_id")?),
+            redemption: RedemptionId(row.try_get("redemption_id")?),
+            reward_id: row.try_get("reward_id")?,
+            kind: row.try_get("kind")?,
+            amount_minor: row.try_get("amount_minor")?,
+            percent: row.try_get("percent")?,
+            max_discount_minor: row.try_get("max_discount_minor")?,
+            sku: row.try_get("sku")?,
+            min_spend_minor: row.try_get("min_spend_minor")?,
+            currency: row.try_get("currency")?,
+            issued_at: instant(row.try_get("issued_at")?)?,
+            expires_at: instant(row.try_get("expires_at")?)?,
+        },
+        status: row.try_get("status")?,
+        consumed_order: row.try_get("consumed_order")?,
+        consumed_discount_minor: row.try_get("consumed_discount_minor")?,
+        consumed_at: instant_opt(row.try_get("consumed_at")?)?,
+    })
+}
+
+/// Redemptions chosen by `filter` (`id = $1` or `member_id = $1`, newest first), with their
+/// coupons.
+async fn redemptions(
+    conn: &mut AnyConnection,
+    filter: &str,
+    value: i64,
+    limit: u32,
+) -> Result<Vec<Redemption>> {
+    let sql = format!(
+        "SELECT {REDEMPTION_COLUMNS} FROM reward_redemptions WHERE {filter} ORDER BY id DESC LIMIT $2"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut found: Vec<Redemption> = rows.iter().map(redemption_from).collect::<Result<_>>()?;
+    for r in &mut found {
+        let sql =
+            format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE redemption_id = $1 ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(r.id.0)
+            .fetch_all(&mut *conn)
+            .await?;
+        r.coupons = rows.iter().map(coupon_from).collect::<Result<_>>()?;
+    }
+    Ok(found)
+}
+
+async fn coupon_by_code<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    code: &str,
+) -> Result<Option<StoredCoupon>> {
+    let sql = format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE code = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_optional(exec)
+        .await?
+        .as_ref()
+        .map(coupon_from)
+        .transpose()
+}
+
+/// The most redemptions one listing returns.
+pub const REDEMPTIONS_PAGE_MAX: u32 = 200;
+
+impl Tx {
+    /// Counts `quantity` more units of a reward out, unless that would pass `stock`: false
+    /// (and nothing counted) when too few are left. Concurrent writers serialize on the
+    /// reward's counter row, so stock is never oversold.
+    pub async fn take_reward_units(
+        &mut self,
+        reward_id: &str,
+        quantity: i64,
+        stock: Option<u64>,
+    ) -> Result<bool> {
+        // A zero counter changes nothing a reader can see, so creating it is not a write
+        // that a refusal would have to undo.
+        sqlx::query(
+            "INSERT INTO reward_counters (reward_id, redeemed) VALUES ($1, 0) ON CONFLICT (reward_id) DO NOTHING",
+        )
+        .bind(reward_id)
+        .execute(&mut *self.tx)
+        .await?;
+        let done = match stock {
+            Some(stock) => sqlx::query(
+                "UPDATE reward_counters SET redeemed = redeemed + $1 WHERE reward_id = $2 AND redeemed + $1 <= $3",
+            )
+            .bind(quantity)
+            .bind(reward_id)
+            .bind(i64::try_from(stock).unwrap_or(i64::MAX))
+            .execute(&mut *self.tx)
+            .await?,
+            None => sqlx::query(
+                "UPDATE reward_counters SET redeemed = redeemed + $1 WHERE reward_id = $2",
+            )
+            .bind(quantity)
+            .bind(reward_id)
+            .execute(&mut *self.tx)
+            .await?,
+        };
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives `quantity` units of a reward back to stock (a cancelled redemption).
+    pub async fn return_reward_units(&mut self, reward_id: &str, quantity: i64) -> Result<()> {
+        sqlx::query("UPDATE reward_counters SET redeemed = redeemed - $1 WHERE reward_id = $2")
+            .bind(quantity)
+            .bind(reward_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Units of a reward out in all (not cancelled).
+    pub async fn reward_units(&mut self, reward_id: &str) -> Result<u64> {
+        let row = sqlx::query("SELECT redeemed FROM reward_counters WHERE reward_id = $1")
+            .bind(reward_id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let units: i64 = row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+        Ok(u64::try_from(units).unwrap_or(0))
+    }
+
+    /// Units of a reward a member has redeemed and not cancelled.
+    pub async fn member_reward_units(&mut self, member: MemberId, reward_id: &str) -> Result<u64> {
+        let units: i64 = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM reward_redemptions \
+             WHERE member_id = $1 AND reward_id = $2 AND status <> 'cancelled'",
+        )
+        .bind(member.0)
+        .bind(reward_id)
+        .fetch_one(&mut *self.tx)
+        .await?
+        .try_get(0)?;
+        Ok(u64::try_from(units).unwrap_or(0))
+    }
+
+    /// Records a redemption in its first status (a donation is fulfilled at once).
+    pub async fn insert_redemption(
+        &mut self,
+        r: &NewRedemption,
+        status: RedemptionStatus,
+    ) -> Result<RedemptionId> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO reward_redemptions (member_id, reward_id, reward_name, reward_kind, quantity, points, journal_id, status, cause, value_minor, currency, redeemed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $12, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(r.member.0)
+        .bind(r.reward_id.clone())
+        .bind(r.reward_name.clone())
+        .bind(r.reward_kind.clone())
+        .bind(r.quantity)
+        .bind(r.points)
+        .bind(r.journal.0)
+        .bind(r.cause.clone())
+        .bind(r.value_minor)
+        .bind(r.currency.clone())
+        .bind(micros(r.redeemed_at))
+        .bind(status.as_str())
+        .fetch_one(&mut *self.tx)
+        .await?
+        .try_get(0)?;
+        Ok(RedemptionId(id))
+    }
+
+    /// Records an issued coupon.
+    pub async fn insert_coupon(&mut self, c: &NewCoupon) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO coupons (code, member_id, redemption_id, reward_id, kind, amount_minor, percent, max_discount_minor, sku, min_spend_minor, currency, issued_at, expires_at, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active')",
+        )
+        .bind(c.code.clone())
+        .bind(c.member.0)
+        .bind(c.redemption.0)
+        .bind(c.reward_id.clone())
+        .bind(c.kind.clone())
+        .bind(c.amount_minor)
+        .bind(c.percent.clone())
+        .bind(c.max_discount_minor)
+        .bind(c.sku.clone())
+        .bind(c.min_spend_minor)
+        .bind(c.currency.clone())
+        .bind(micros(c.issued_at))
+        .bind(micros(c.expires_at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// A redemption with its coupons, read inside the transaction (after its member's lock).
+    pub async fn redemption(&mut self, id: RedemptionId) -> Result<Option<Redemption>> {
+        let mut found = redemptions(&mut self.tx, "id = $1", id.0, 1).await?;
+        Ok(found.pop())
+    }
+
+    /// Closes a redemption as fulfilled or cancelled; a cancellation names the posting that
+    /// restored its points and cancels its coupons.
+    pub async fn close_redemption(
+        &mut self,
+        id: RedemptionId,
+        status: RedemptionStatus,
+        at: Timestamp,
+        by: &str,
+        restore: Option<JournalId>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE reward_redemptions SET status = $1, closed_at = $2, closed_by = $3, restore_journal_id = $4 WHERE id = $5",
+        )
+        .bind(status.as_str())
+        .bind(micros(at))
+        .bind(by)
+        .bind(restore.map(|j| j.0))
+        .bind(id.0)
+        .execute(&mut *self.tx)
+        .await?;
+        if status == RedemptionStatus::Cancelled {
+            sqlx::query("UPDATE coupons SET status = 'cancelled' WHERE redemption_id = $1")
+                .bind(id.0)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A coupon by code, read inside the transaction (after its holder's lock).
+    pub async fn coupon(&mut self, code: &str) -> Result<Option<StoredCoupon>> {
+        coupon_by_code(&mut *self.tx, code).await
+    }
+
+    /// Marks a coupon used on `order`, or (with `None`) active again.
+    pub async fn set_coupon_use(
+        &mut self,
+        id: i64,
+        used: Option<(&str, i64)>,
+        at: Timestamp,
+    ) -> Result<()> {
+        let (status, order, discount, when) = match used {
+            Some((order, discount)) => ("consumed", Some(order), Some(discount), Some(micros(at))),
+            None => ("active", None, None, None),
+        };
+        sqlx::query(
+            "UPDATE coupons SET status = $1, consumed_order = $2, consumed_discount_minor = $3, consumed_at = $4 WHERE id = $5",
+        )
+        .bind(status)
+        .bind(order)
+        .bind(discount)
+        .bind(when)
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The lots a posting drew on and how much from each: what a cancellation refills.
+    pub async fn drawn_lots(&mut self, journal: JournalId) -> Result<Vec<DrawnLot>> {
+        let rows = sqlx::query(
+            "SELECT m.lot_id, m.amount, l.earned_at, l.expires_at FROM lot_moves m JOIN lots l ON l.id = m.lot_id \
+             WHERE m.journal_id = $1 AND m.kind = 'draw' ORDER BY m.lot_id",
+        )
+        .bind(journal.0)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DrawnLot {
+                    lot: LotId(row.try_get("lot_id")?),
+                    amount: Points(row.try_get("amount")?),
+                    earned_at: instant(row.try_get("earned_at")?)?,
+                    expires_at: instant_opt(row.try_get("expires_at")?)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    /// A redemption with its coupons.
+    pub async fn redemption(&self, id: RedemptionId) -> Result<Option<Redemption>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut found = redemptions(&mut conn, "id = $1", id.0, 1).await?;
+        Ok(found.pop())
+    }
+
+    /// A member's redemptions, newest first, at most `limit`.
+    pub async fn member_redemptions(
+        &self,
+        member: MemberId,
+        limit: u32,
+    ) -> Result<Vec<Redemption>> {
+        let limit = limit.clamp(1, REDEMPTIONS_PAGE_MAX);
+        let mut conn = self.pool.acquire().await?;
+        redemptions(&mut conn, "member_id = $1", member.0, limit).await
+    }
+
+    /// A coupon by code.
+    pub async fn coupon(&self, code: &str) -> Result<Option<StoredCoupon>> {
+        coupon_by_code(&self.pool, code).await
+    }
+
+    /// Units of each reward a member has redeemed and not cancelled.
+    pub async fn member_reward_units_all(&self, member: MemberId) -> Result<Vec<(String, u64)>> {
+        let rows = sqlx::query(
+            "SELECT reward_id, CAST(SUM(quantity) AS BIGINT) FROM reward_redemptions \
+             WHERE member_id = $1 AND status <> 'cancelled' GROUP BY reward_id",
+        )
+        .bind(member.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let units: i64 = r.try_get(1)?;
+                Ok((r.try_get(0)?, u64::try_from(units).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// Units out (redeemed, not cancelled) of every reward ever redeemed.
+    pub async fn reward_units_out(&self) -> Result<Vec<(String, u64)>> {
+        let rows =
+            sqlx::query("SELECT reward_id, redeemed FROM reward_counters ORDER BY reward_id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let units: i64 = r.try_get(1)?;
+                Ok((r.try_get(0)?, u64::try_from(units).unwrap_or(0)))
+            })
+            .collect()
+    }
+}
