@@ -2546,3 +2546,6 @@ mod tiers;
 
 #[path = "engine/member_attributes.rs"]
 mod member_attributes;
+
+#[path = "engine/rewards.rs"]
+mod rewards;
