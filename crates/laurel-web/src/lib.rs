@@ -37,7 +37,7 @@ pub struct AppState {
 #[openapi(
     info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, redemptions."),
     modifiers(&BearerAuth),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"))
 )]
 struct ApiDoc;
 
@@ -61,6 +61,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::events::router())
         .merge(api::points::router())
         .merge(api::tiers::router())
+        .merge(api::rewards::router())
+        .merge(api::coupons::router())
         .split_for_parts()
 }
 

@@ -26,7 +26,10 @@ mod preview;
 mod purchases;
 #[path = "api/refunds.rs"]
 mod refunds;
+#[path = "api/rewards.rs"]
+mod rewards;
 #[path = "api/robustness.rs"]
 mod robustness;
+
 #[path = "api/tiers.rs"]
 mod tiers;

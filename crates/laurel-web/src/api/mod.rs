@@ -1,7 +1,9 @@
 //! The JSON API under `/api/v1`.
 
+pub mod coupons;
 pub mod events;
 pub mod members;
 pub mod points;
 pub mod purchases;
+pub mod rewards;
 pub mod tiers;

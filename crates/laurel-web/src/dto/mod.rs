@@ -1,8 +1,14 @@
 //! The JSON shapes of the API, with their OpenAPI schemas. Conversions to and from the
 //! engine's types live here so handlers stay thin.
 
+mod rewards;
 mod tiers;
 
+pub use rewards::{
+    CheckoutBody, ConsumeCouponBody, CouponBody, CouponCheckResponse, CouponUseResponse,
+    RedeemRewardBody, ReleaseCouponBody, RewardRedemptionBody, RewardRedemptionResponse,
+    RewardRedemptionsResponse, RewardsResponse, ValidateCouponBody,
+};
 pub use tiers::{AssignTierBody, TierChangeBody, TierStatusBody};
 
 use crate::error::ApiError;
@@ -19,11 +25,20 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-fn channel(field: &str, value: Option<&str>, default: Channel) -> Result<Channel, ApiError> {
+pub(crate) fn channel(
+    field: &str,
+    value: Option<&str>,
+    default: Channel,
+) -> Result<Channel, ApiError> {
     value.map_or(Ok(default), |v| {
         v.parse()
             .map_err(|e| ApiError::invalid(field, "invalid_field", e))
     })
+}
+
+/// A decimal as the API writes it: no trailing zeros.
+pub(crate) fn decimal(d: Decimal) -> String {
+    d.normalize().to_string()
 }
 
 pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
@@ -171,6 +186,17 @@ pub struct LineBody {
     pub unit_price: Decimal,
 }
 
+impl From<LineBody> for laurel_engine::LineRequest {
+    fn from(l: LineBody) -> laurel_engine::LineRequest {
+        laurel_engine::LineRequest {
+            sku: l.sku,
+            category: l.category,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+        }
+    }
+}
+
 /// Record a purchase. Name the member by `member_id` or `external_id`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -224,16 +250,7 @@ impl PurchaseBody {
             store: self.store,
             currency: self.currency,
             total: self.total,
-            lines: self
-                .lines
-                .into_iter()
-                .map(|l| laurel_engine::LineRequest {
-                    sku: l.sku,
-                    category: l.category,
-                    quantity: l.quantity,
-                    unit_price: l.unit_price,
-                })
-                .collect(),
+            lines: self.lines.into_iter().map(Into::into).collect(),
             occurred_at: instant("occurred_at", &self.occurred_at)?,
         })
     }

@@ -1,17 +1,11 @@
 //! The JSON shapes of tiers: a member's status and progress, changes, manual assignment.
 
-use super::instant;
+use super::{decimal, instant};
 use crate::error::ApiError;
 use laurel_core::tiers::Tier;
 use laurel_engine::{AssignTierRequest, TierChangeOutcome, TierHistoryEntry, TierView};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// A decimal as the API writes it: no trailing zeros.
-fn decimal(d: Decimal) -> String {
-    d.normalize().to_string()
-}
 
 /// A tier and its benefits.
 #[derive(Serialize, ToSchema)]

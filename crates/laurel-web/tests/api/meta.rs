@@ -33,6 +33,16 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
             ("/api/v1/members/{id}/balance", &["get"][..]),
             ("/api/v1/members/{id}/ledger", &["get"][..]),
             ("/api/v1/members/{id}/tier", &["get", "post"][..]),
+            ("/api/v1/purchases/preview", &["post"][..]),
+            ("/api/v1/rewards", &["get"][..]),
+            ("/api/v1/members/{id}/rewards", &["get", "post"][..]),
+            ("/api/v1/reward-redemptions/{id}", &["get"][..]),
+            ("/api/v1/reward-redemptions/{id}/cancel", &["post"][..]),
+            ("/api/v1/reward-redemptions/{id}/fulfil", &["post"][..]),
+            ("/api/v1/coupons/{code}", &["get"][..]),
+            ("/api/v1/coupons/{code}/validate", &["post"][..]),
+            ("/api/v1/coupons/{code}/consume", &["post"][..]),
+            ("/api/v1/coupons/{code}/release", &["post"][..]),
         ];
         for (path, methods) in expected {
             let item = paths.get(path).unwrap_or_else(|| {
