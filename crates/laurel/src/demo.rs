@@ -4,8 +4,9 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan};
 use laurel_core::Channel;
 use laurel_engine::{
-    AdjustRequest, AssignTierRequest, Engine, EngineConfig, EnrollRequest, JobKind, LineRequest,
-    MemberRef, PurchaseRequest, RedeemRequest, RefundRequest, RefundScope, Scope,
+    AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, Engine, EngineConfig,
+    EnrollRequest, JobKind, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
+    RedeemRewardRequest, RefundRequest, RefundScope, Scope,
 };
 use rust_decimal::Decimal;
 use std::net::SocketAddr;
@@ -81,6 +82,49 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         db.display()
     );
     crate::serve::run(store, program, listen, 60, Some(banner)).await
+}
+
+/// Members redeem from the catalog: coupons (some already used at a till), free lattes,
+/// donations.
+async fn rewards(engine: &Engine, ids: &[i64]) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        let reward = match i % 4 {
+            0 => "ten_off",
+            1 => "plant_trees",
+            2 => "free_latte",
+            _ => continue,
+        };
+        let request = RedeemRewardRequest {
+            member_id: *id,
+            reward_id: reward.into(),
+            quantity: 1,
+            idempotency_key: format!("demo-reward-{id}"),
+        };
+        // A member who has too few points simply does not redeem in the demo.
+        let Ok(redeemed) = engine.redeem_reward(request).await else {
+            continue;
+        };
+        let Some(coupon) = redeemed.redemption.coupons.first() else {
+            continue;
+        };
+        if i % 8 == 0 {
+            let checkout = CheckoutRequest {
+                channel: Channel::Pos,
+                store: Some("SH-001".into()),
+                currency: "CNY".into(),
+                total: Decimal::from(58),
+                lines: Vec::new(),
+            };
+            engine
+                .consume_coupon(ConsumeCouponRequest {
+                    code: coupon.code.clone(),
+                    order_id: format!("ORD-C{id}"),
+                    checkout,
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Enrolls members and gives them purchases, a refund, redemptions and an adjustment.
@@ -177,6 +221,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
         // A member who has too few points simply does not redeem in the demo.
         let _ = engine.redeem(request).await;
     }
+    rewards(engine, &ids).await?;
     if let Some(id) = ids.first() {
         let request = AdjustRequest {
             member_id: *id,

@@ -84,7 +84,9 @@ fn program_check_reports_every_problem_with_its_key_or_says_what_the_program_def
     let output = support::laurel(&["program", "check", good.to_str().unwrap()]);
     assert!(output.status.success(), "{}", output.stderr);
     assert!(
-        output.stdout.contains("ok") && output.stdout.contains("3 tier(s)"),
+        output.stdout.contains("ok")
+            && output.stdout.contains("3 tier(s)")
+            && output.stdout.contains("5 reward(s)"),
         "{}",
         output.stdout
     );
@@ -369,6 +371,20 @@ async fn demo_starts_and_serves_its_members() {
     assert!(
         tier["tier"]["id"].is_string(),
         "the demo's members hold tiers: {tier}"
+    );
+    let url = format!("http://{listen}/api/v1/members/1/rewards");
+    let rewards: serde_json::Value = client
+        .get(&url)
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rewards["redemptions"][0]["coupons"][0]["status"], "consumed",
+        "the demo's first member used a coupon: {rewards}"
     );
 }
 
