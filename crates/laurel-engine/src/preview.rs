@@ -7,6 +7,7 @@ use crate::error::{EngineError, Result};
 use crate::execute::{Context, basket, earning, grant_outcomes};
 use crate::outcomes::{EarnStatus, GrantOutcome, TierChangeOutcome};
 use crate::requests::{MemberRef, PurchaseRequest};
+use crate::rewards::CouponView;
 use crate::tiers::measured;
 use jiff::Timestamp;
 use laurel_core::earn::lot_schedule;
@@ -34,7 +35,14 @@ pub struct PreviewOutcome {
     pub tier_change: Option<TierChangeOutcome>,
     /// After it: the next tier and how much of the metric it would still take.
     pub next_tier: Option<(String, Decimal)>,
+    /// Rewards the member may redeem with the points they can spend now, in catalog order.
+    pub affordable_rewards: Vec<String>,
+    /// The member's coupons that apply to this basket, with what each would take off.
+    pub coupons: Vec<(CouponView, Decimal)>,
 }
+
+/// Most coupons a preview looks at.
+const PREVIEW_COUPONS_MAX: u32 = 50;
 
 impl Engine {
     /// Previews a purchase: validated like one (the same refusals), earning decided by the
@@ -87,6 +95,26 @@ impl Engine {
             (true, Some(_)) => EarnStatus::Pending,
             (true, None) => EarnStatus::Available,
         };
+        let affordable_rewards = self
+            .catalog(Some(member.id.0))
+            .await?
+            .into_iter()
+            .filter(|v| v.refusal.is_none())
+            .map(|v| v.reward.id)
+            .collect();
+        let basket = basket(r);
+        let digits = ctx.program.currency.minor_digits();
+        let coupons = self
+            .store()
+            .active_coupons(member.id, PREVIEW_COUPONS_MAX)
+            .await?
+            .iter()
+            .map(|c| CouponView::from_stored(c, ctx.program.currency))
+            .filter_map(|view| {
+                let discount = view.to_core()?.discount_for(&basket, digits, now).ok()?;
+                Some((view, discount))
+            })
+            .collect();
         Ok(PreviewOutcome {
             member_id: member.id.0,
             points_earned: earned.total.get(),
@@ -96,6 +124,8 @@ impl Engine {
             tier: member.tier.tier,
             tier_change,
             next_tier,
+            affordable_rewards,
+            coupons,
         })
     }
 }

@@ -474,6 +474,19 @@ impl Store {
         coupon_by_code(&self.pool, code).await
     }
 
+    /// A member's unused coupons, soonest expiring first, at most `limit`.
+    pub async fn active_coupons(&self, member: MemberId, limit: u32) -> Result<Vec<StoredCoupon>> {
+        let sql = format!(
+            "SELECT {COUPON_COLUMNS} FROM coupons WHERE member_id = $1 AND status = 'active' ORDER BY expires_at, id LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(member.0)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(coupon_from).collect()
+    }
+
     /// Units of each reward a member has redeemed and not cancelled.
     pub async fn member_reward_units_all(&self, member: MemberId) -> Result<Vec<(String, u64)>> {
         let rows = sqlx::query(

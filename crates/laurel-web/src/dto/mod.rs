@@ -303,6 +303,19 @@ pub struct PreviewResponse {
     /// After it, the next tier and what it would still take.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_tier: Option<NextTierNeed>,
+    /// Rewards the member may redeem now with their spendable points.
+    pub affordable_rewards: Vec<String>,
+    /// The member's coupons that apply to this basket.
+    pub coupons: Vec<ApplicableCoupon>,
+}
+
+/// A coupon that applies to the previewed basket.
+#[derive(Serialize, ToSchema)]
+pub struct ApplicableCoupon {
+    /// What it would take off.
+    pub discount: String,
+    /// The coupon.
+    pub coupon: CouponBody,
 }
 
 /// The tier above and what it would still take.
@@ -328,6 +341,15 @@ impl From<PreviewOutcome> for PreviewResponse {
                 tier,
                 needed: needed.normalize().to_string(),
             }),
+            affordable_rewards: p.affordable_rewards,
+            coupons: p
+                .coupons
+                .into_iter()
+                .map(|(coupon, discount)| ApplicableCoupon {
+                    discount: decimal(discount),
+                    coupon: coupon.into(),
+                })
+                .collect(),
         }
     }
 }

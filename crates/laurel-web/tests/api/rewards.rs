@@ -234,3 +234,46 @@ async fn futures_of(app: &TestApp, path: &str, n: usize) -> Vec<u16> {
     }
     statuses
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preview_lists_the_rewards_a_member_can_afford_and_the_coupons_that_apply() {
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &program()).await;
+        let id = member_with(&app, "eve", "260.00").await;
+        let redeemed = app
+            .post(
+                &format!("/api/v1/members/{id}/rewards"),
+                &json!({ "reward_id": "ten_off", "idempotency_key": "k" }),
+            )
+            .await
+            .ok(200);
+        let code = &redeemed["redemption"]["coupons"][0]["code"];
+        let preview = |total: &str| {
+            json!({
+                "member_id": id, "order_id": "next", "channel": "pos", "currency": "CNY",
+                "total": total, "occurred_at": crate::common::just_now(),
+            })
+        };
+        let big = app
+            .post("/api/v1/purchases/preview", &preview("120.00"))
+            .await
+            .ok(200);
+        assert_eq!(
+            big["affordable_rewards"],
+            json!(["ten_off"]),
+            "[{name}] 160 points left: not enough for a latte or the mug: {big}"
+        );
+        assert_eq!(big["coupons"][0]["coupon"]["code"], *code, "[{name}] {big}");
+        assert_eq!(big["coupons"][0]["discount"], "10", "[{name}]");
+        let small = app
+            .post("/api/v1/purchases/preview", &preview("20.00"))
+            .await
+            .ok(200);
+        assert_eq!(
+            small["coupons"],
+            json!([]),
+            "[{name}] below the coupon's minimum spend: {small}"
+        );
+        app.teardown().await;
+    }
+}
