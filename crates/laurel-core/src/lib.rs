@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod money;
 pub mod points;
 pub mod program;
+pub mod referrals;
 pub mod rewards;
 pub mod rules;
 pub mod tiers;

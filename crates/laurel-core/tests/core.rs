@@ -36,3 +36,6 @@ mod restore;
 
 #[path = "core/rewards.rs"]
 mod rewards;
+
+#[path = "core/referrals.rs"]
+mod referrals;

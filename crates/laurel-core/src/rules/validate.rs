@@ -53,6 +53,14 @@ impl EarningRule {
             );
         } else if self.id.starts_with("tier:") {
             issues.add("id", "ids starting `tier:` are reserved for tier bonuses");
+        } else if self.id == crate::referrals::REFERRAL_RULE_ID {
+            issues.add(
+                "id",
+                format!(
+                    "`{}` is reserved for referral bonuses",
+                    crate::referrals::REFERRAL_RULE_ID
+                ),
+            );
         }
         if self.name.trim().is_empty() {
             issues.add("name", "must not be empty");
