@@ -93,12 +93,14 @@ impl ReferralPolicy {
         Ok(())
     }
 
-    /// Whether a purchase of `total` at `at` by a member referred at `enrolled_at` qualifies.
+    /// Whether a purchase of `total` at `at` by a member referred at `enrolled_at` qualifies:
+    /// made after enrolling (history from before is not what the referral brought), within
+    /// the window, reaching the minimum.
     pub fn qualifies(&self, total: Decimal, at: Timestamp, enrolled_at: Timestamp) -> bool {
         let in_window = self
             .within_days
             .is_none_or(|days| at < enrolled_at + SignedDuration::from_hours(24 * i64::from(days)));
-        total >= self.min_purchase && in_window
+        total >= self.min_purchase && at >= enrolled_at && in_window
     }
 
     /// The new member's bonus as a grant on their qualifying purchase; `None` when the program

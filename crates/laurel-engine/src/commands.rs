@@ -26,7 +26,13 @@ pub(crate) struct ValidPurchase {
 /// A unit of work for the write path.
 #[derive(Debug, Clone)]
 pub(crate) enum Command {
-    Enroll(NewMember),
+    /// Enroll a member, referred by the member whose code is given.
+    Enroll {
+        member: NewMember,
+        referred_by: Option<String>,
+    },
+    /// Give a member enrolled before referrals existed their code.
+    AssignReferralCode(MemberId),
     Purchase(ValidPurchase),
     Event(EventRequest),
     Refund(RefundRequest),
@@ -73,7 +79,8 @@ impl Command {
     /// commands stay in order.
     pub fn shard_key(&self) -> String {
         match self {
-            Command::Enroll(m) => format!("x:{}", m.external_id),
+            Command::Enroll { member, .. } => format!("x:{}", member.external_id),
+            Command::AssignReferralCode(member) => format!("m:{}", member.0),
             Command::Purchase(p) => match &p.request.member {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),
@@ -118,6 +125,7 @@ impl Command {
             | Command::ReviewTier { member, .. } => Some(*member),
             Command::AssignTier { request, .. } => Some(MemberId(request.member_id)),
             Command::RedeemReward(r) => Some(MemberId(r.member_id)),
+            Command::AssignReferralCode(member) => Some(*member),
             Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
                 Some(*member)
             }
@@ -225,7 +233,11 @@ fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result
     Ok(())
 }
 
-pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember> {
+/// A validated enrollment and the referral code it names, normalized.
+pub(crate) fn enroll(
+    request: EnrollRequest,
+    now: Timestamp,
+) -> Result<(NewMember, Option<String>)> {
     text("external_id", &request.external_id)?;
     optional_text("email", &request.email)?;
     optional_text("phone", &request.phone)?;
@@ -240,7 +252,10 @@ pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember
             "is not an email address",
         ));
     }
-    Ok(NewMember {
+    if let Some(code) = &request.referral_code {
+        text("referral_code", code)?;
+    }
+    let member = NewMember {
         external_id: request.external_id,
         email: request.email,
         phone: request.phone,
@@ -249,7 +264,15 @@ pub(crate) fn enroll(request: EnrollRequest, now: Timestamp) -> Result<NewMember
         channel: request.channel.as_str().to_owned(),
         attributes: request.attributes,
         enrolled_at: stored_precision(now),
-    })
+        referral_code: Some(crate::codes::random_code(3)),
+    };
+    Ok((
+        member,
+        request
+            .referral_code
+            .as_deref()
+            .map(crate::codes::normalize),
+    ))
 }
 
 pub(crate) fn purchase(
@@ -370,11 +393,10 @@ pub(crate) fn order_key(channel: Channel, order_id: &str) -> Result<String> {
     Ok(format!("{channel}:{order_id}"))
 }
 
-/// A coupon code as given: trimmed and upper-cased, so a code read aloud or typed in lower
-/// case still matches.
+/// A coupon code as given, checked and normalized.
 pub(crate) fn coupon_code(code: &str) -> Result<String> {
     text("code", code)?;
-    Ok(code.trim().to_ascii_uppercase())
+    Ok(crate::codes::normalize(code))
 }
 
 /// Checks an event: `known` says whether the program knows its kind.

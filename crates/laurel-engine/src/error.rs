@@ -65,6 +65,9 @@ pub enum EngineError {
     /// The coupon does not apply (expired, used, below its minimum spend…).
     #[error("{0}")]
     Coupon(CouponRefusal),
+    /// The referral is refused (self-referral, already a member, the referrer's limit).
+    #[error("{0}")]
+    Referral(laurel_core::referrals::ReferralRefusal),
     /// The write path is shutting down or overloaded.
     #[error("the ledger is not accepting writes right now")]
     Unavailable,
@@ -93,6 +96,7 @@ impl EngineError {
             EngineError::RedemptionClosed { code, .. } => code,
             EngineError::UnknownCoupon => "unknown_coupon",
             EngineError::Coupon(refusal) => refusal.code(),
+            EngineError::Referral(refusal) => refusal.code(),
             EngineError::Unavailable => "unavailable",
             EngineError::Store(_) => "storage_error",
             EngineError::Internal(_) => "internal_error",

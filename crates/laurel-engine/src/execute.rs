@@ -12,6 +12,7 @@ use crate::outcomes::{
     RefundOutcome,
 };
 use crate::program_file::ProgramDefinition;
+use crate::referrals;
 use crate::requests::{
     AdjustRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
     RedeemRequest, RefundRequest, RefundScope,
@@ -21,6 +22,7 @@ use crate::tiers;
 use jiff::Timestamp;
 use laurel_core::earn::{EarnError, lot_schedule, reversal_points};
 use laurel_core::ledger::{Account, LedgerError, LotEffect, LotState, MemberLedger, Posting};
+use laurel_core::referrals::ReferralPolicy;
 use laurel_core::rewards::Catalog;
 use laurel_core::rules::{
     Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line,
@@ -61,6 +63,7 @@ pub(crate) struct Context<'a> {
     pub rules: &'a RuleSet,
     pub tiers: Option<&'a TierPolicy>,
     pub catalog: &'a Catalog,
+    pub referrals: Option<&'a ReferralPolicy>,
     pub now: Timestamp,
 }
 
@@ -72,6 +75,7 @@ impl<'a> Context<'a> {
             rules: &definition.rules,
             tiers: definition.tiers.as_ref(),
             catalog: &definition.catalog,
+            referrals: definition.referrals.as_ref(),
             now,
         }
     }
@@ -79,11 +83,21 @@ impl<'a> Context<'a> {
 
 pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -> Result<Outcome> {
     match command {
-        Command::Enroll(member) => {
+        Command::Enroll {
+            member,
+            referred_by,
+        } => {
+            let referrer = match referred_by {
+                Some(code) => Some(referrals::check_enrollment(tx, ctx, member, code).await?),
+                None => None,
+            };
             let id = tx
                 .insert_member(member)
                 .await?
                 .ok_or_else(|| EngineError::MemberExists(member.external_id.clone()))?;
+            if let Some(referrer) = referrer {
+                tx.insert_referral(referrer, id, member.enrolled_at).await?;
+            }
             let tier = tiers::enrolled(tx, ctx, id, member.enrolled_at).await?;
             Ok(Outcome::Enrolled(Member {
                 id,
@@ -94,6 +108,9 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
                 tier,
             }))
         }
+        Command::AssignReferralCode(member) => referrals::assign_code(tx, *member)
+            .await
+            .map(Outcome::Enrolled),
         Command::Purchase(p) => purchase(tx, ctx, p).await.map(Outcome::Purchase),
         Command::Event(e) => event(tx, ctx, e).await.map(Outcome::Event),
         Command::Refund(r) => refund(tx, ctx, r).await.map(Outcome::Refund),
@@ -234,7 +251,7 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
     }
     let member = lock(tx, &r.member).await?;
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let earning = earning(
+    let mut earning = earning(
         tx,
         ctx,
         &member,
@@ -243,6 +260,13 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
         "total",
     )
     .await?;
+    let referral = referrals::qualifying(tx, ctx, &member, r.total, r.occurred_at).await?;
+    if referral.is_some()
+        && let Some(grant) = ctx.referrals.and_then(|p| p.referee_grant())
+    {
+        earning.total += grant.points;
+        earning.grants.push(grant);
+    }
     let earned = credit(
         tx,
         ctx,
@@ -268,6 +292,9 @@ async fn purchase(tx: &mut Tx, ctx: &Context<'_>, p: &ValidPurchase) -> Result<P
             lines: p.lines.clone(),
         })
         .await?;
+    if let Some(referral) = &referral {
+        referrals::pay_out(tx, ctx, referral, &member, purchase_id, r.occurred_at).await?;
+    }
     let tier_change = tiers::after_activity(tx, ctx, &member).await?;
     let answer = PurchaseOutcome {
         purchase_id: purchase_id.0,
@@ -372,7 +399,7 @@ pub(crate) fn grant_outcomes(earning: Earning) -> Vec<GrantOutcome> {
 }
 
 /// What an earning put in the member's account.
-struct Credited {
+pub(crate) struct Credited {
     status: EarnStatus,
     pending_until: Option<Timestamp>,
     expires_at: Option<Timestamp>,
@@ -382,7 +409,7 @@ struct Credited {
 
 /// Posts one earn of the earning's total, if above zero, scheduled from `occurred_at` (pending
 /// days, expiry), and records what each rule granted. The first write of a purchase or event.
-async fn credit(
+pub(crate) async fn credit(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: &Member,

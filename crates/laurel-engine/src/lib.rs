@@ -4,6 +4,7 @@
 //! single group-committing write path, and answers reads straight from the store. It knows
 //! nothing of HTTP.
 
+mod codes;
 mod commands;
 pub mod decimal;
 mod error;
@@ -13,6 +14,7 @@ mod keys;
 mod outcomes;
 mod preview;
 pub mod program_file;
+mod referrals;
 mod requests;
 mod rewards;
 mod tiers;
@@ -23,7 +25,8 @@ pub use jobs::{JobKind, JobReport};
 pub use keys::{Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Store, TierHistoryEntry,
+    Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Referral, Store,
+    TierHistoryEntry,
 };
 pub use outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
@@ -31,6 +34,7 @@ pub use outcomes::{
 };
 pub use preview::PreviewOutcome;
 pub use program_file::ProgramDefinition;
+pub use referrals::ReferralView;
 pub use requests::{
     AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, EnrollRequest,
     EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RedeemRewardRequest,
@@ -138,10 +142,13 @@ impl Engine {
 
     /// Enrolls a member.
     pub async fn enroll(&self, request: EnrollRequest) -> Result<Member> {
-        let member = commands::enroll(request, Timestamp::now())?;
+        let (member, referred_by) = commands::enroll(request, Timestamp::now())?;
         match self
             .writer
-            .submit(commands::Command::Enroll(member))
+            .submit(commands::Command::Enroll {
+                member,
+                referred_by,
+            })
             .await?
         {
             Outcome::Enrolled(m) => Ok(m),

@@ -1,11 +1,13 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
+mod referrals;
 mod rewards;
 mod rules;
 mod tiers;
 
 use crate::decimal;
 use jiff::tz::TimeZone;
+use laurel_core::referrals::ReferralPolicy;
 use laurel_core::rewards::Catalog;
 use laurel_core::rules::{RuleSet, STANDARD_EVENT_KINDS, Trigger};
 use laurel_core::tiers::TierPolicy;
@@ -38,6 +40,8 @@ struct File {
     tiers: Option<tiers::TiersSection>,
     #[serde(default)]
     rewards: Vec<rewards::RewardSection>,
+    #[serde(default)]
+    referrals: Option<referrals::ReferralsSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -54,6 +58,8 @@ pub struct ProgramDefinition {
     pub tiers: Option<TierPolicy>,
     /// Its rewards catalog.
     pub catalog: Catalog,
+    /// What referrals pay, if the program has them.
+    pub referrals: Option<ReferralPolicy>,
 }
 
 impl ProgramDefinition {
@@ -79,6 +85,7 @@ impl From<Program> for ProgramDefinition {
             declared_events: Vec::new(),
             tiers: None,
             catalog: Catalog::empty(),
+            referrals: None,
         }
     }
 }
@@ -206,21 +213,28 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         tier_ids.as_deref().unwrap_or_default(),
     )
     .map_err(texts);
+    let referrals = file
+        .referrals
+        .map(referrals::convert)
+        .transpose()
+        .map_err(texts);
     let rules = rules.map_err(texts);
     let tiers = tiers.map_err(texts);
-    match (program, rules, tiers, catalog) {
-        (Ok(program), Ok(rules), Ok(tiers), Ok(catalog)) => Ok(ProgramDefinition {
+    match (program, rules, tiers, catalog, referrals) {
+        (Ok(program), Ok(rules), Ok(tiers), Ok(catalog), Ok(referrals)) => Ok(ProgramDefinition {
             program,
             rules,
             declared_events: declared.unwrap_or_default(),
             tiers,
             catalog,
+            referrals,
         }),
-        (program, rules, tiers, catalog) => {
+        (program, rules, tiers, catalog, referrals) => {
             let mut problems: Vec<String> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
             problems.extend(tiers.err().unwrap_or_default());
             problems.extend(catalog.err().unwrap_or_default());
+            problems.extend(referrals.err().unwrap_or_default());
             Err(fail(problems))
         }
     }

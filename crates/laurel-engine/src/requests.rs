@@ -43,6 +43,8 @@ pub struct EnrollRequest {
     /// Profile attributes (`segment = "student"`) that `member_attribute` rule conditions
     /// compare exactly; at most [`ATTRIBUTES_MAX`].
     pub attributes: BTreeMap<String, String>,
+    /// The referral code of the member who referred them, if one did.
+    pub referral_code: Option<String>,
 }
 
 /// One basket line.

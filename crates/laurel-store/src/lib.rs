@@ -18,6 +18,7 @@ mod members;
 mod migrate;
 mod purchases;
 pub mod rawbench;
+mod referrals;
 mod rewards;
 mod tiers;
 mod tx;
@@ -29,6 +30,7 @@ pub use grants::NewGrant;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use members::{Member, NewMember};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
+pub use referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, RedemptionStatus,
     StoredCoupon,

@@ -31,6 +31,9 @@ pub struct NewMember {
     pub attributes: BTreeMap<String, String>,
     /// Enrollment instant.
     pub enrolled_at: Timestamp,
+    /// The code the member shares to refer others; given at enrollment (members enrolled
+    /// before referrals existed get theirs when first asked).
+    pub referral_code: Option<String>,
 }
 
 /// A stored member with balances.
@@ -50,7 +53,7 @@ pub struct Member {
     pub tier: TierStatus,
 }
 
-const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at";
+const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code";
 
 fn member_from_row(row: &AnyRow) -> Result<Member> {
     let birthday: Option<String> = row.try_get("birthday")?;
@@ -71,6 +74,7 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
             channel: row.try_get("channel")?,
             attributes: attributes_from(row.try_get("attributes")?)?,
             enrolled_at: instant(row.try_get("enrolled_at")?)?,
+            referral_code: row.try_get("referral_code")?,
         },
         status: row.try_get("status")?,
         available: row.try_get("available")?,
@@ -140,8 +144,8 @@ impl Tx {
     /// Enrolls a member; `None` when the external id is taken (nothing is written then).
     pub async fn insert_member(&mut self, member: &NewMember) -> Result<Option<MemberId>> {
         let row = sqlx::query(
-            "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+            "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11) ON CONFLICT (external_id) DO NOTHING RETURNING id",
         )
         .bind(member.external_id.clone())
         .bind(member.email.clone())
@@ -151,6 +155,9 @@ impl Tx {
         .bind(member.channel.clone())
         .bind(micros(member.enrolled_at))
         .bind(attributes_text(&member.attributes)?)
+        .bind(member.referral_code.clone())
+        .bind(member.email.as_deref().map(laurel_core::referrals::email))
+        .bind(member.phone.as_deref().map(laurel_core::referrals::phone))
         .fetch_optional(&mut *self.tx)
         .await?;
         row.map(|r| r.try_get::<i64, _>(0).map(MemberId))

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_member_attributes.sql"),
     ),
     (5, "rewards", include_str!("../migrations/0005_rewards.sql")),
+    (
+        6,
+        "referrals",
+        include_str!("../migrations/0006_referrals.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -66,6 +66,7 @@ fn new_member(external_id: &str) -> NewMember {
         channel: "pos".into(),
         attributes: [("segment".to_owned(), "student".to_owned())].into(),
         enrolled_at: t0(),
+        referral_code: Some(format!("CODE-{external_id}")),
     }
 }
 

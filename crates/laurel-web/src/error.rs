@@ -83,7 +83,8 @@ fn status_of(error: &EngineError) -> StatusCode {
         | EngineError::RefundExceedsPurchase(_)
         | EngineError::Reward(_)
         | EngineError::RedemptionClosed { .. }
-        | EngineError::Coupon(_) => StatusCode::CONFLICT,
+        | EngineError::Coupon(_)
+        | EngineError::Referral(_) => StatusCode::CONFLICT,
         EngineError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         EngineError::Store(_) | EngineError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

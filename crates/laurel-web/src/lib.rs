@@ -37,7 +37,7 @@ pub struct AppState {
 #[openapi(
     info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, redemptions."),
     modifiers(&BearerAuth),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"))
 )]
 struct ApiDoc;
 
@@ -63,6 +63,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::tiers::router())
         .merge(api::rewards::router())
         .merge(api::coupons::router())
+        .merge(api::referrals::router())
         .split_for_parts()
 }
 

@@ -131,7 +131,8 @@ async fn rewards(engine: &Engine, ids: &[i64]) -> Result<()> {
 /// Deterministic: the same demo every time.
 async fn populate(engine: &Engine) -> Result<usize> {
     let now = Timestamp::now();
-    let mut ids = Vec::new();
+    let mut ids: Vec<i64> = Vec::new();
+    let mut codes: Vec<Option<String>> = Vec::new();
     for (i, name) in NAMES.iter().enumerate() {
         let member = engine
             .enroll(EnrollRequest {
@@ -152,9 +153,14 @@ async fn populate(engine: &Engine) -> Result<usize> {
                 } else {
                     Default::default()
                 },
+                // The second half of the members were referred by a friend from the first.
+                referral_code: (i >= NAMES.len() / 2)
+                    .then(|| codes[i - NAMES.len() / 2].clone())
+                    .flatten(),
             })
             .await?;
         ids.push(member.id.0);
+        codes.push(member.profile.referral_code);
     }
     let mut order = 0;
     let mut first_purchase = None;
@@ -220,6 +226,27 @@ async fn populate(engine: &Engine) -> Result<usize> {
         };
         // A member who has too few points simply does not redeem in the demo.
         let _ = engine.redeem(request).await;
+    }
+    // Referred friends' first visit since they joined: the referral pays both.
+    for id in &ids[NAMES.len() / 2..] {
+        let line = LineRequest {
+            sku: "LATTE-L".into(),
+            category: Some("coffee".into()),
+            quantity: 2,
+            unit_price: Decimal::from(32),
+        };
+        engine
+            .purchase(PurchaseRequest {
+                member: MemberRef::Id(*id),
+                order_id: format!("ORD-W{id}"),
+                channel: Channel::Pos,
+                store: Some("SH-001".into()),
+                currency: "CNY".into(),
+                total: Decimal::from(64),
+                lines: vec![line],
+                occurred_at: Timestamp::now(),
+            })
+            .await?;
     }
     rewards(engine, &ids).await?;
     if let Some(id) = ids.first() {

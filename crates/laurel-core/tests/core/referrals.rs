@@ -80,7 +80,7 @@ fn a_referrer_may_refer_up_to_their_limit() {
 }
 
 #[test]
-fn a_purchase_qualifies_from_the_minimum_and_within_the_window() {
+fn a_purchase_qualifies_from_the_minimum_after_enrolling_and_within_the_window() {
     let enrolled = now();
     let p = policy();
     assert!(p.qualifies(dec("30"), enrolled + days(1), enrolled));
@@ -91,6 +91,10 @@ fn a_purchase_qualifies_from_the_minimum_and_within_the_window() {
         enrolled
     ));
     assert!(!p.qualifies(dec("30"), enrolled + days(30), enrolled));
+    assert!(
+        !p.qualifies(dec("30"), enrolled - days(1), enrolled),
+        "a purchase from before enrolling was not brought by the referral"
+    );
     let forever = ReferralPolicy {
         within_days: None,
         ..policy()

@@ -144,7 +144,7 @@ fn new_coupon(
     };
     let valid = SignedDuration::from_hours(24 * i64::from(reward.coupon.valid_days));
     Ok(NewCoupon {
-        code: coupon_code(),
+        code: crate::codes::random_code(4),
         member,
         redemption,
         reward_id: reward.id.clone(),
@@ -158,28 +158,6 @@ fn new_coupon(
         issued_at: ctx.now,
         expires_at: ctx.now.checked_add(valid).map_err(internal)?,
     })
-}
-
-/// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud is not misheard.
-const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/// A new coupon code: 80 random bits as 16 characters in groups of four (`7KQ2-…`).
-/// Unguessable: one valid code in 2^80 / (codes issued) tries.
-fn coupon_code() -> String {
-    let mut bytes = [0u8; 10];
-    rand::fill(&mut bytes);
-    let mut bits = bytes
-        .iter()
-        .fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
-    let mut chars = Vec::with_capacity(19);
-    for i in 0..16 {
-        if i > 0 && i % 4 == 0 {
-            chars.push(b'-');
-        }
-        chars.push(CODE_ALPHABET[(bits & 31) as usize]);
-        bits >>= 5;
-    }
-    String::from_utf8(chars).unwrap_or_default()
 }
 
 /// Cancels a redemption (its points restored into their lots, its stock returned, its coupons

@@ -5,5 +5,6 @@ pub mod events;
 pub mod members;
 pub mod points;
 pub mod purchases;
+pub mod referrals;
 pub mod rewards;
 pub mod tiers;

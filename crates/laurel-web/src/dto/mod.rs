@@ -1,9 +1,11 @@
 //! The JSON shapes of the API, with their OpenAPI schemas. Conversions to and from the
 //! engine's types live here so handlers stay thin.
 
+mod referrals;
 mod rewards;
 mod tiers;
 
+pub use referrals::{ReferralBody, ReferralsResponse};
 pub use rewards::{
     CheckoutBody, ConsumeCouponBody, CouponBody, CouponCheckResponse, CouponUseResponse,
     RedeemRewardBody, ReleaseCouponBody, RewardRedemptionBody, RewardRedemptionResponse,
@@ -71,6 +73,8 @@ pub struct EnrollBody {
     /// conditions compare exactly; at most 50, each at most 200 bytes.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// The referral code of the member who referred them (any case).
+    pub referral_code: Option<String>,
 }
 
 impl EnrollBody {
@@ -97,6 +101,7 @@ impl EnrollBody {
             birthday,
             channel: channel("channel", self.channel.as_deref(), Channel::Web)?,
             attributes: self.attributes,
+            referral_code: self.referral_code,
         })
     }
 }
@@ -146,6 +151,9 @@ pub struct MemberBody {
     pub tier: Option<String>,
     /// Profile attributes.
     pub attributes: BTreeMap<String, String>,
+    /// The code the member shares to refer others (members enrolled before referrals get
+    /// theirs from `GET /api/v1/members/{id}/referrals`).
+    pub referral_code: Option<String>,
 }
 
 impl From<Member> for MemberBody {
@@ -166,6 +174,7 @@ impl From<Member> for MemberBody {
             },
             tier: m.tier.tier,
             attributes: m.profile.attributes,
+            referral_code: m.profile.referral_code,
         }
     }
 }

@@ -326,6 +326,7 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
                 birthday: None,
                 channel: Channel::Pos,
                 attributes: Default::default(),
+                referral_code: None,
             };
             engine
                 .enroll(request)

@@ -334,6 +334,8 @@ fn request(kind: Kind, fields: &impl Fields, lines: Vec<LineRequest>) -> Result<
                 .unwrap_or(Channel::Web),
             // Member attributes have no import column yet.
             attributes: Default::default(),
+            // Referrals are made at enrollment by the referred person; history has none.
+            referral_code: None,
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
             member: MemberRef::External(need("external_id")?),

@@ -1,0 +1,28 @@
+//! Random codes people read, type and say: coupon codes and referral codes.
+
+/// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud is not misheard.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new code of `groups` groups of four characters (`7KQ2-MX9D-…`), 20 random bits a group:
+/// four groups (a coupon) are 80 bits, unguessable; three (a referral code) are 60 bits,
+/// unique among many millions.
+pub(crate) fn random_code(groups: usize) -> String {
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    let mut bits = u128::from_le_bytes(bytes);
+    let mut code = String::with_capacity(groups * 5);
+    for i in 0..groups * 4 {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        code.push(char::from(ALPHABET[(bits & 31) as usize]));
+        bits >>= 5;
+    }
+    code
+}
+
+/// A code as given: trimmed and upper-cased, so one read aloud or typed in lower case still
+/// matches.
+pub(crate) fn normalize(code: &str) -> String {
+    code.trim().to_ascii_uppercase()
+}

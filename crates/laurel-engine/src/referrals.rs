@@ -1,0 +1,185 @@
+//! Referrals in the write path — the checks when a member enrolls with a code, the payout on
+//! their qualifying purchase — and a member's referral status.
+
+use crate::Engine;
+use crate::commands::Command;
+use crate::error::{EngineError, Result};
+use crate::execute::{Context, Outcome, credit, internal};
+use laurel_core::Points;
+use laurel_core::referrals::{Contact, REFERRAL_RULE_ID, ReferralFacts};
+use laurel_core::rules::{Earning, Grant};
+use laurel_store::{Member, MemberId, NewMember, PurchaseId, Referral, Tx};
+use rust_decimal::Decimal;
+
+/// Decides whether `member` may enroll referred by the holder of `code`: the referrer, or a
+/// refusal. Reads only (it locks the referrer, so their referrals are counted one at a time).
+pub(crate) async fn check_enrollment(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &NewMember,
+    code: &str,
+) -> Result<MemberId> {
+    let Some(policy) = ctx.referrals else {
+        return Err(EngineError::invalid(
+            "referral_code",
+            "referrals_not_offered",
+            "the program has no [referrals]",
+        ));
+    };
+    let referrer = tx.lock_referrer(code).await?.ok_or_else(|| {
+        EngineError::invalid(
+            "referral_code",
+            "unknown_referral_code",
+            format!("no member has the referral code `{code}`"),
+        )
+    })?;
+    let facts = ReferralFacts {
+        referrer: Contact {
+            email: referrer.profile.email.as_deref(),
+            phone: referrer.profile.phone.as_deref(),
+        },
+        applicant: Contact {
+            email: member.email.as_deref(),
+            phone: member.phone.as_deref(),
+        },
+        applicant_already_member: tx
+            .contact_enrolled(member.email.as_deref(), member.phone.as_deref())
+            .await?,
+        referrals_made: tx.referrals_made(referrer.id).await?,
+    };
+    policy.check(&facts).map_err(EngineError::Referral)?;
+    Ok(referrer.id)
+}
+
+/// The buyer's pending referral, when this purchase pays it out. Reads only.
+pub(crate) async fn qualifying(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    buyer: &Member,
+    total: Decimal,
+    at: jiff::Timestamp,
+) -> Result<Option<Referral>> {
+    let Some(policy) = ctx.referrals else {
+        return Ok(None);
+    };
+    Ok(tx
+        .pending_referral(buyer.id)
+        .await?
+        .filter(|r| policy.qualifies(total, at, r.enrolled_at)))
+}
+
+/// Pays out a referral on `purchase`: the referrer's bonus as an earn of its own (the
+/// referee's came with the purchase), and the referral marked rewarded.
+pub(crate) async fn pay_out(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    referral: &Referral,
+    referee: &Member,
+    purchase: PurchaseId,
+    at: jiff::Timestamp,
+) -> Result<()> {
+    let policy = ctx
+        .referrals
+        .ok_or_else(|| internal("a referral paid out without [referrals]"))?;
+    let referrer = tx
+        .lock_member(Some(referral.referrer), None)
+        .await?
+        .ok_or_else(|| internal(format!("referrer {} vanished", referral.referrer.0)))?;
+    let points = policy.referrer_points;
+    let earning = Earning {
+        grants: vec![Grant {
+            rule_id: REFERRAL_RULE_ID.into(),
+            points,
+            capped_by: None,
+            explanation: format!(
+                "Referral bonus for {}: +{points}",
+                referee.profile.external_id
+            ),
+        }],
+        total: points,
+    };
+    credit(
+        tx,
+        ctx,
+        &referrer,
+        &earning,
+        at,
+        format!("referral: {}", referee.profile.external_id),
+        format!("referral:{}", referral.id),
+    )
+    .await?;
+    tx.reward_referral(
+        referral.id,
+        purchase,
+        points.get(),
+        policy.referee_points.get(),
+        ctx.now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A member's referral status: the code to share, who referred them, whom they referred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralView {
+    /// The member.
+    pub member_id: i64,
+    /// Their code.
+    pub code: String,
+    /// The referral that brought them, if one did.
+    pub referred: Option<Referral>,
+    /// The referrals they made, newest first.
+    pub referrals: Vec<Referral>,
+    /// Referrals they may still make; `None` for no limit.
+    pub referrals_left: Option<u64>,
+    /// What a referral pays the referrer and the new member, if the program has referrals.
+    pub bonuses: Option<(Points, Points)>,
+}
+
+impl Engine {
+    /// A member's referral status. A member enrolled before referrals existed is given their
+    /// code now.
+    pub async fn referrals(&self, member_id: i64, limit: u32) -> Result<ReferralView> {
+        let id = MemberId(member_id);
+        let mut member = self
+            .store()
+            .member(id)
+            .await?
+            .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
+        if member.profile.referral_code.is_none() {
+            match self.writer.submit(Command::AssignReferralCode(id)).await? {
+                Outcome::Enrolled(m) => member = m,
+                other => return Err(crate::unexpected(other)),
+            }
+        }
+        let code = member
+            .profile
+            .referral_code
+            .ok_or_else(|| internal("a member without a referral code after assignment"))?;
+        let referrals = self.store().referrals_by(id, limit).await?;
+        let policy = self.definition.referrals.as_ref();
+        let made = u64::try_from(referrals.len()).unwrap_or(u64::MAX);
+        Ok(ReferralView {
+            member_id,
+            code,
+            referred: self.store().referral_of(id).await?,
+            referrals_left: policy
+                .and_then(|p| p.max_per_referrer)
+                .map(|max| u64::from(max).saturating_sub(made)),
+            referrals,
+            bonuses: policy.map(|p| (p.referrer_points, p.referee_points)),
+        })
+    }
+}
+
+/// Gives a member a referral code if they have none; answers the member as stored.
+pub(crate) async fn assign_code(tx: &mut Tx, member: MemberId) -> Result<Member> {
+    tx.lock_member(Some(member), None)
+        .await?
+        .ok_or_else(|| EngineError::UnknownMember(member.0.to_string()))?;
+    tx.set_referral_code(member, &crate::codes::random_code(3))
+        .await?;
+    tx.lock_member(Some(member), None)
+        .await?
+        .ok_or_else(|| EngineError::UnknownMember(member.0.to_string()))
+}

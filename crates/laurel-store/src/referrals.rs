@@ -1,0 +1,201 @@
+//! Referrals: members' codes, each referral from enrollment to payout, and the lookups that
+//! decide whether a person may be referred.
+
+use crate::connect::Store;
+use crate::error::Result;
+use crate::members::Member;
+use crate::tx::Tx;
+use crate::types::{MemberId, PurchaseId, instant, instant_opt, micros};
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A referral as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    /// Its id.
+    pub id: i64,
+    /// Who referred.
+    pub referrer: MemberId,
+    /// Who was referred.
+    pub referee: MemberId,
+    /// `pending` or `rewarded`.
+    pub status: String,
+    /// When the referee enrolled.
+    pub enrolled_at: Timestamp,
+    /// The purchase that paid it out.
+    pub purchase: Option<PurchaseId>,
+    /// Points the referrer got.
+    pub referrer_points: Option<i64>,
+    /// Points the referee got.
+    pub referee_points: Option<i64>,
+    /// When it paid out.
+    pub rewarded_at: Option<Timestamp>,
+}
+
+const COLUMNS: &str = "id, referrer_id, referee_id, status, enrolled_at, purchase_id, referrer_points, referee_points, rewarded_at";
+
+fn referral_from(row: &AnyRow) -> Result<Referral> {
+    Ok(Referral {
+        id: row.try_get("id")?,
+        referrer: MemberId(row.try_get("referrer_id")?),
+        referee: MemberId(row.try_get("referee_id")?),
+        status: row.try_get("status")?,
+        enrolled_at: instant(row.try_get("enrolled_at")?)?,
+        purchase: row
+            .try_get::<Option<i64>, _>("purchase_id")?
+            .map(PurchaseId),
+        referrer_points: row.try_get("referrer_points")?,
+        referee_points: row.try_get("referee_points")?,
+        rewarded_at: instant_opt(row.try_get("rewarded_at")?)?,
+    })
+}
+
+/// The most referrals one listing returns.
+pub const REFERRALS_PAGE_MAX: u32 = 200;
+
+impl Tx {
+    /// The member whose referral code this is, locked until the transaction ends so that
+    /// concurrent enrollments with one code count the referrer's referrals one at a time.
+    pub async fn lock_referrer(&mut self, code: &str) -> Result<Option<Member>> {
+        let row = sqlx::query("SELECT id FROM members WHERE referral_code = $1")
+            .bind(code)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        match row {
+            Some(row) => {
+                let id = MemberId(row.try_get(0)?);
+                self.lock_member(Some(id), None).await
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Whether a member with this email or phone (as compared) is enrolled.
+    pub async fn contact_enrolled(
+        &mut self,
+        email: Option<&str>,
+        phone: Option<&str>,
+    ) -> Result<bool> {
+        let email = email
+            .map(laurel_core::referrals::email)
+            .filter(|e| !e.is_empty());
+        let phone = phone
+            .map(laurel_core::referrals::phone)
+            .filter(|p| !p.is_empty());
+        for (column, key) in [("email_key", email), ("phone_key", phone)] {
+            let Some(key) = key else { continue };
+            let sql = format!("SELECT 1 FROM members WHERE {column} = $1 LIMIT 1");
+            let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(key)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+            if found.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Referrals a member has made.
+    pub async fn referrals_made(&mut self, referrer: MemberId) -> Result<u64> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM referrals WHERE referrer_id = $1")
+            .bind(referrer.0)
+            .fetch_one(&mut *self.tx)
+            .await?
+            .try_get(0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Records that `referee`, enrolling at `at`, was referred by `referrer`.
+    pub async fn insert_referral(
+        &mut self,
+        referrer: MemberId,
+        referee: MemberId,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO referrals (referrer_id, referee_id, status, enrolled_at) VALUES ($1, $2, 'pending', $3)",
+        )
+        .bind(referrer.0)
+        .bind(referee.0)
+        .bind(micros(at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The referral of a member that has not paid out yet.
+    pub async fn pending_referral(&mut self, referee: MemberId) -> Result<Option<Referral>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM referrals WHERE referee_id = $1 AND status = 'pending'");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(referee.0)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .as_ref()
+            .map(referral_from)
+            .transpose()
+    }
+
+    /// Marks a referral paid out by `purchase`.
+    pub async fn reward_referral(
+        &mut self,
+        id: i64,
+        purchase: PurchaseId,
+        referrer_points: i64,
+        referee_points: i64,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE referrals SET status = 'rewarded', purchase_id = $1, referrer_points = $2, referee_points = $3, rewarded_at = $4 WHERE id = $5",
+        )
+        .bind(purchase.0)
+        .bind(referrer_points)
+        .bind(referee_points)
+        .bind(micros(at))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Gives a member their referral code if they have none yet; false when they had one.
+    pub async fn set_referral_code(&mut self, member: MemberId, code: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE members SET referral_code = $1 WHERE id = $2 AND referral_code IS NULL",
+        )
+        .bind(code)
+        .bind(member.0)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+impl Store {
+    /// The referrals a member made, newest first, at most `limit`.
+    pub async fn referrals_by(&self, referrer: MemberId, limit: u32) -> Result<Vec<Referral>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM referrals WHERE referrer_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(referrer.0)
+            .bind(i64::from(limit.clamp(1, REFERRALS_PAGE_MAX)))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(referral_from).collect()
+    }
+
+    /// How a member was referred, if they were.
+    pub async fn referral_of(&self, referee: MemberId) -> Result<Option<Referral>> {
+        let sql = format!("SELECT {COLUMNS} FROM referrals WHERE referee_id = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(referee.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(referral_from)
+            .transpose()
+    }
+}
