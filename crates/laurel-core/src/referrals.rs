@@ -17,6 +17,9 @@ pub const REFERRAL_RULE_ID: &str = "referral";
 
 /// The most points a referral bonus may be.
 pub const BONUS_MAX: Points = Points(100_000_000);
+/// How long before enrolling a purchase may have happened and still count as after it: the
+/// checkout at which the member enrolled (the till's basket opened before the enrollment).
+pub const ENROLLING_CHECKOUT: SignedDuration = SignedDuration::from_hours(1);
 /// The longest window to qualify in, in days.
 pub const WINDOW_DAYS_MAX: u32 = 3650;
 
@@ -94,13 +97,13 @@ impl ReferralPolicy {
     }
 
     /// Whether a purchase of `total` at `at` by a member referred at `enrolled_at` qualifies:
-    /// made after enrolling (history from before is not what the referral brought), within
-    /// the window, reaching the minimum.
+    /// made after enrolling — or in the [`ENROLLING_CHECKOUT`] before, the checkout where they
+    /// enrolled — not earlier history, within the window, reaching the minimum.
     pub fn qualifies(&self, total: Decimal, at: Timestamp, enrolled_at: Timestamp) -> bool {
         let in_window = self
             .within_days
             .is_none_or(|days| at < enrolled_at + SignedDuration::from_hours(24 * i64::from(days)));
-        total >= self.min_purchase && at >= enrolled_at && in_window
+        total >= self.min_purchase && at >= enrolled_at - ENROLLING_CHECKOUT && in_window
     }
 
     /// The new member's bonus as a grant on their qualifying purchase; `None` when the program

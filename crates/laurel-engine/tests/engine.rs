@@ -115,6 +115,7 @@ fn enroll_request(external_id: &str) -> EnrollRequest {
         birthday: Some(jiff::civil::date(1988, 8, 8)),
         channel: Channel::Pos,
         attributes: Default::default(),
+        referral_code: None,
     }
 }
 
@@ -2549,3 +2550,6 @@ mod member_attributes;
 
 #[path = "engine/rewards.rs"]
 mod rewards;
+
+#[path = "engine/referrals.rs"]
+mod referrals;

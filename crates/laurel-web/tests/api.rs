@@ -24,8 +24,11 @@ mod points;
 mod preview;
 #[path = "api/purchases.rs"]
 mod purchases;
+#[path = "api/referrals.rs"]
+mod referrals;
 #[path = "api/refunds.rs"]
 mod refunds;
+
 #[path = "api/rewards.rs"]
 mod rewards;
 #[path = "api/robustness.rs"]

@@ -95,6 +95,14 @@ fn a_purchase_qualifies_from_the_minimum_after_enrolling_and_within_the_window()
         !p.qualifies(dec("30"), enrolled - days(1), enrolled),
         "a purchase from before enrolling was not brought by the referral"
     );
+    assert!(
+        p.qualifies(
+            dec("30"),
+            enrolled - jiff::SignedDuration::from_mins(5),
+            enrolled
+        ),
+        "the checkout at which the member enrolled counts"
+    );
     let forever = ReferralPolicy {
         within_days: None,
         ..policy()
