@@ -1,0 +1,338 @@
+//! Purchases and custom events: what they earn under the program's rules (with the tier bonus
+//! and a referral's), the earn posting and its grants, the tier check after.
+
+use super::{Context, internal, lock, meta, post, remember, replay};
+use crate::commands::{ValidPurchase, fingerprint};
+use crate::error::{EngineError, Result};
+use crate::outcomes::{Balances, EarnStatus, EventOutcome, GrantOutcome, PurchaseOutcome};
+use crate::referrals;
+use crate::requests::{EventRequest, LineRequest, POINTS_MAX, PurchaseRequest};
+use crate::tiers;
+use jiff::Timestamp;
+use laurel_core::Points;
+use laurel_core::earn::{EarnError, lot_schedule};
+use laurel_core::ledger::{LotEffect, LotState, MemberLedger};
+use laurel_core::rules::{
+    Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line,
+    MemberFacts, Trigger, evaluate, usage_periods,
+};
+use laurel_core::tiers::TierMetric;
+use laurel_store::{JournalId, Member, NewGrant, NewPurchase, Tx};
+
+/// Records a purchase once per (channel, order id) and earns what the program grants for it.
+pub(super) async fn purchase(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    p: &ValidPurchase,
+) -> Result<PurchaseOutcome> {
+    let r = &p.request;
+    let key = format!("{}:{}", r.channel, r.order_id);
+    let print = fingerprint(r);
+    if let Some(answer) = replay::<PurchaseOutcome>(tx, "purchase", &key, &print).await? {
+        return Ok(PurchaseOutcome {
+            replayed: true,
+            ..answer
+        });
+    }
+    let member = lock(tx, &r.member).await?;
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let mut earning = earning(
+        tx,
+        ctx,
+        &member,
+        Activity::Purchase(basket(r)),
+        r.occurred_at,
+        "total",
+    )
+    .await?;
+    let referral = referrals::qualifying(tx, ctx, &member, r.total, r.occurred_at).await?;
+    if referral.is_some()
+        && let Some(grant) = ctx.referrals.and_then(|p| p.referee_grant())
+    {
+        earning.total += grant.points;
+        earning.grants.push(grant);
+    }
+    let earned = credit(
+        tx,
+        ctx,
+        &member,
+        &earning,
+        r.occurred_at,
+        "purchase".into(),
+        key.clone(),
+    )
+    .await?;
+    let purchase_id = tx
+        .insert_purchase(&NewPurchase {
+            member: member.id,
+            channel: r.channel.as_str().to_owned(),
+            order_id: r.order_id.clone(),
+            store: r.store.clone(),
+            currency: r.currency.clone(),
+            total_minor: p.total_minor,
+            points_earned: earning.total.get(),
+            lot: earned.lot,
+            occurred_at: r.occurred_at,
+            recorded_at: ctx.now,
+            lines: p.lines.clone(),
+        })
+        .await?;
+    if let Some(referral) = &referral {
+        referrals::pay_out(tx, ctx, referral, &member, purchase_id, r.occurred_at).await?;
+    }
+    let tier_change = tiers::after_activity(tx, ctx, &member).await?;
+    let answer = PurchaseOutcome {
+        purchase_id: purchase_id.0,
+        member_id: member.id.0,
+        points_earned: earning.total.get(),
+        grants: grant_outcomes(earning),
+        status: earned.status,
+        pending_until: earned.pending_until,
+        expires_at: earned.expires_at,
+        balance: earned.balance,
+        tier_change,
+        replayed: false,
+    };
+    remember(tx, ctx, "purchase", &key, print, &answer).await?;
+    Ok(answer)
+}
+
+/// Records a custom event once per member and event id and earns what its rules grant.
+pub(super) async fn event(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    r: &EventRequest,
+) -> Result<EventOutcome> {
+    // The event id is unique per member, so the member is resolved (and locked) first.
+    let member = lock(tx, &r.member).await?;
+    let scope = format!("event:{}", member.id.0);
+    // The member as given (id or external id) is not part of the fingerprint: either way of
+    // naming them is the same event.
+    let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at));
+    if let Some(answer) = replay::<EventOutcome>(tx, &scope, &r.event_id, &print).await? {
+        return Ok(EventOutcome {
+            replayed: true,
+            ..answer
+        });
+    }
+    let activity = Activity::Event(Event {
+        kind: r.kind.clone(),
+        attributes: r.attributes.clone(),
+    });
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind").await?;
+    let earned = credit(
+        tx,
+        ctx,
+        &member,
+        &earning,
+        r.occurred_at,
+        format!("event: {}", r.kind),
+        format!("{}:{}", r.kind, r.event_id),
+    )
+    .await?;
+    // Events move the metric only when tiers qualify by points earned.
+    let tier_change = match ctx.tiers {
+        Some(policy)
+            if policy.metric == TierMetric::PointsEarned && earning.total.is_positive() =>
+        {
+            tiers::after_activity(tx, ctx, &member).await?
+        }
+        _ => None,
+    };
+    let answer = EventOutcome {
+        member_id: member.id.0,
+        event_id: r.event_id.clone(),
+        kind: r.kind.clone(),
+        points_earned: earning.total.get(),
+        grants: grant_outcomes(earning),
+        status: earned.status,
+        pending_until: earned.pending_until,
+        expires_at: earned.expires_at,
+        balance: earned.balance,
+        tier_change,
+        replayed: false,
+    };
+    remember(tx, ctx, &scope, &r.event_id, print, &answer).await?;
+    Ok(answer)
+}
+
+/// A purchase request as the rules see it.
+pub(crate) fn basket(r: &PurchaseRequest) -> Basket {
+    Basket {
+        channel: r.channel,
+        store: r.store.clone(),
+        total: r.total,
+        lines: r.lines.iter().map(line).collect(),
+    }
+}
+
+/// A basket line as rules and coupons see it.
+pub(crate) fn line(l: &LineRequest) -> Line {
+    Line {
+        category: l.category.clone(),
+        ..Line::new(l.sku.clone(), l.quantity, l.unit_price)
+    }
+}
+
+pub(crate) fn grant_outcomes(earning: Earning) -> Vec<GrantOutcome> {
+    earning
+        .grants
+        .into_iter()
+        .map(|g| GrantOutcome {
+            rule_id: g.rule_id,
+            points: g.points.get(),
+            capped_by: g.capped_by.map(|k| k.as_str().to_owned()),
+            explanation: g.explanation,
+        })
+        .collect()
+}
+
+/// What an earning put in the member's account.
+pub(crate) struct Credited {
+    status: EarnStatus,
+    pending_until: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+    lot: Option<laurel_core::ledger::LotId>,
+    balance: Balances,
+}
+
+/// Posts one earn of the earning's total, if above zero, scheduled from `occurred_at` (pending
+/// days, expiry), and records what each rule granted. The first write of a purchase or event.
+pub(crate) async fn credit(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &Member,
+    earning: &Earning,
+    occurred_at: Timestamp,
+    reason: String,
+    reference: String,
+) -> Result<Credited> {
+    let points = earning.total;
+    let schedule = lot_schedule(ctx.program, occurred_at).map_err(internal)?;
+    let mut credited = Credited {
+        status: EarnStatus::None,
+        pending_until: None,
+        expires_at: None,
+        lot: None,
+        balance: Balances {
+            available: member.available,
+            pending: member.pending,
+        },
+    };
+    if !points.is_positive() {
+        return Ok(credited);
+    }
+    // An earn only opens a lot; it never draws on the others, so they need not be loaded
+    // (a query that would grow with the member's history on every earning).
+    let ledger = MemberLedger::balances_only(Points(member.available), Points(member.pending));
+    let posting = ledger
+        .earn(points, occurred_at, schedule, ctx.now)
+        .map_err(internal)?;
+    if let Some(LotEffect::Open(new)) = posting.lots.first() {
+        (credited.status, credited.pending_until) = match new.state {
+            LotState::Pending { until } => (EarnStatus::Pending, Some(until)),
+            LotState::Available => (EarnStatus::Available, None),
+        };
+    }
+    credited.expires_at = schedule.expires_at;
+    let m = meta(ctx, reason, reference, None, occurred_at);
+    let (journal, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
+    credited.balance = after;
+    credited.lot = opened.first().copied().map(laurel_core::ledger::LotId);
+    let grants: Vec<NewGrant> = earning
+        .grants
+        .iter()
+        .filter(|g| g.points.is_positive())
+        .map(|g| NewGrant {
+            rule_id: g.rule_id.clone(),
+            points: g.points.get(),
+        })
+        .collect();
+    tx.record_grants(JournalId(journal), member.id, occurred_at, &grants)
+        .await?;
+    Ok(credited)
+}
+
+/// What an activity (a purchase or an event) earns under the program's rules, given what the
+/// member has done so far; a refusal when it is more than [`POINTS_MAX`] (`field` is named).
+/// Writes nothing: it reads whether this is the member's first purchase and the usage of the
+/// rules that have limits (on PostgreSQL, locking the campaign budgets it reads until commit).
+pub(crate) async fn earning(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &Member,
+    activity: Activity,
+    occurred_at: Timestamp,
+    field: &str,
+) -> Result<Earning> {
+    let triggered: Vec<_> = ctx
+        .rules
+        .in_order()
+        .iter()
+        .filter(|rule| match (&rule.trigger, &activity) {
+            (Trigger::Purchase, Activity::Purchase(_)) => true,
+            (Trigger::Event(kind), Activity::Event(event)) => *kind == event.kind,
+            _ => false,
+        })
+        .collect();
+    let first_purchase = matches!(activity, Activity::Purchase(_))
+        && triggered
+            .iter()
+            .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
+        && !tx.has_purchased(member.id).await?;
+    let limited = |kinds: &[LimitKind]| -> Vec<String> {
+        triggered
+            .iter()
+            .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
+            .map(|rule| rule.id.clone())
+            .collect()
+    };
+    let member_limited = limited(&[
+        LimitKind::PerMemberDay,
+        LimitKind::PerMemberWeek,
+        LimitKind::PerMemberMonth,
+        LimitKind::PerMemberLifetime,
+    ]);
+    let campaign_limited = limited(&[LimitKind::CampaignBudget]);
+    let usage = if member_limited.is_empty() && campaign_limited.is_empty() {
+        Default::default()
+    } else {
+        let periods = usage_periods(ctx.program, occurred_at).map_err(internal)?;
+        tx.rule_usage(member.id, &member_limited, &campaign_limited, &periods)
+            .await?
+    };
+    let facts = MemberFacts {
+        tier: member.tier.tier.clone(),
+        attributes: member.profile.attributes.clone(),
+        birthday: member.profile.birthday,
+        first_purchase,
+    };
+    let too_many = || {
+        EngineError::invalid(
+            field,
+            "invalid_amount",
+            format!("earns more than {POINTS_MAX} points"),
+        )
+    };
+    let context = EarnContext::new(activity, facts, occurred_at).with_usage(usage);
+    let out_of_range = |e| match e {
+        EarnError::OutOfRange => too_many(),
+        other => internal(other),
+    };
+    let mut earning = evaluate(ctx.program, ctx.rules, &context).map_err(out_of_range)?;
+    if let Some(policy) = ctx.tiers {
+        let base = earning.points_of(BASE_RULE_ID);
+        let bonus = policy
+            .bonus_grant(member.tier.tier.as_deref(), base, ctx.program.rounding)
+            .map_err(out_of_range)?;
+        if let Some(grant) = bonus {
+            earning.total += grant.points;
+            earning.grants.push(grant);
+        }
+    }
+    if earning.total.get() > POINTS_MAX {
+        return Err(too_many());
+    }
+    Ok(earning)
+}
