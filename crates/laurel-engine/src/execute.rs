@@ -30,7 +30,7 @@ mod earning;
 mod points;
 mod refund;
 
-pub(crate) use earning::{basket, credit, earning, grant_outcomes, line};
+pub(crate) use earning::{basket, credit, grant_outcomes, line, purchase_earning};
 use earning::{event, purchase};
 use points::{Job, adjust, redeem, scheduled};
 use refund::refund;

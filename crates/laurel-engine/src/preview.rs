@@ -4,14 +4,13 @@
 use crate::Engine;
 use crate::commands;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, basket, earning, grant_outcomes};
+use crate::execute::{Context, basket, grant_outcomes, purchase_earning};
 use crate::outcomes::{EarnStatus, GrantOutcome, TierChangeOutcome};
 use crate::requests::{MemberRef, PurchaseRequest};
 use crate::rewards::CouponView;
 use crate::tiers::measured;
 use jiff::Timestamp;
 use laurel_core::earn::lot_schedule;
-use laurel_core::rules::Activity;
 use laurel_core::tiers::TierMetric;
 use laurel_store::MemberId;
 use rust_decimal::Decimal;
@@ -59,15 +58,7 @@ impl Engine {
             MemberRef::External(ext) => tx.read_member(None, Some(ext)).await?,
         }
         .ok_or_else(|| EngineError::UnknownMember(r.member.to_string()))?;
-        let earned = earning(
-            &mut tx,
-            &ctx,
-            &member,
-            Activity::Purchase(basket(r)),
-            r.occurred_at,
-            "total",
-        )
-        .await?;
+        let (earned, _) = purchase_earning(&mut tx, &ctx, &member, r).await?;
         let (mut tier_change, mut next_tier) = (None, None);
         if let Some(policy) = ctx.tiers {
             let tz = &ctx.program.time_zone;

@@ -17,7 +17,7 @@ use laurel_core::rules::{
     MemberFacts, Trigger, evaluate, usage_periods,
 };
 use laurel_core::tiers::TierMetric;
-use laurel_store::{JournalId, Member, NewGrant, NewPurchase, Tx};
+use laurel_store::{JournalId, Member, NewGrant, NewPurchase, Referral, Tx};
 
 /// Records a purchase once per (channel, order id) and earns what the program grants for it.
 pub(super) async fn purchase(
@@ -36,22 +36,7 @@ pub(super) async fn purchase(
     }
     let member = lock(tx, &r.member).await?;
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let mut earning = earning(
-        tx,
-        ctx,
-        &member,
-        Activity::Purchase(basket(r)),
-        r.occurred_at,
-        "total",
-    )
-    .await?;
-    let referral = referrals::qualifying(tx, ctx, &member, r.total, r.occurred_at).await?;
-    if referral.is_some()
-        && let Some(grant) = ctx.referrals.and_then(|p| p.referee_grant())
-    {
-        earning.total += grant.points;
-        earning.grants.push(grant);
-    }
+    let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
     let earned = credit(
         tx,
         ctx,
@@ -95,6 +80,33 @@ pub(super) async fn purchase(
     };
     remember(tx, ctx, "purchase", &key, print, &answer).await?;
     Ok(answer)
+}
+
+/// What a purchase earns: its rules' grants and, when it pays out the buyer's referral, the
+/// referral grant, with that referral. Reads only; the purchase and its preview both use it.
+pub(crate) async fn purchase_earning(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &Member,
+    r: &PurchaseRequest,
+) -> Result<(Earning, Option<Referral>)> {
+    let mut earning = earning(
+        tx,
+        ctx,
+        member,
+        Activity::Purchase(basket(r)),
+        r.occurred_at,
+        "total",
+    )
+    .await?;
+    let referral = referrals::qualifying(tx, ctx, member, r.total, r.occurred_at).await?;
+    if referral.is_some()
+        && let Some(grant) = ctx.referrals.and_then(|p| p.referee_grant())
+    {
+        earning.total += grant.points;
+        earning.grants.push(grant);
+    }
+    Ok((earning, referral))
 }
 
 /// Records a custom event once per member and event id and earns what its rules grant.
@@ -258,7 +270,7 @@ pub(crate) async fn credit(
 /// member has done so far; a refusal when it is more than [`POINTS_MAX`] (`field` is named).
 /// Writes nothing: it reads whether this is the member's first purchase and the usage of the
 /// rules that have limits (on PostgreSQL, locking the campaign budgets it reads until commit).
-pub(crate) async fn earning(
+async fn earning(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: &Member,

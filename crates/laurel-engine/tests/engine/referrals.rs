@@ -58,7 +58,11 @@ async fn the_first_qualifying_purchase_of_a_referred_member_pays_both_once() {
             vec![("base", 20, None)],
             "[{name}] below ¥30"
         );
-        let first = buy_now(&engine, bo, "o-2", "50.00").await;
+        let mut order = purchase_request(bo, "o-2", "50.00");
+        order.occurred_at = Timestamp::now();
+        let preview = engine.preview(order.clone()).await.unwrap();
+        let first = engine.purchase(order).await.unwrap();
+        assert_eq!(preview.grants, first.grants, "[{name}] the preview decides alike");
         assert_eq!(
             grants(&first),
             vec![("base", 50, None), ("referral", 200, None)],
