@@ -21,8 +21,23 @@ pub(crate) fn random_code(groups: usize) -> String {
     code
 }
 
-/// A code as given: trimmed and upper-cased, so one read aloud or typed in lower case still
+/// A code as given, in the form codes are issued: letters upper-cased, separators dropped and
+/// put back every four characters, and the letters Crockford reads as digits (O as 0, I and L
+/// as 1) read so — a code typed in lower case, without dashes or with an O for a zero still
 /// matches.
 pub(crate) fn normalize(code: &str) -> String {
-    code.trim().to_ascii_uppercase()
+    let chars: Vec<char> = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }

@@ -62,7 +62,10 @@ async fn the_first_qualifying_purchase_of_a_referred_member_pays_both_once() {
         order.occurred_at = Timestamp::now();
         let preview = engine.preview(order.clone()).await.unwrap();
         let first = engine.purchase(order).await.unwrap();
-        assert_eq!(preview.grants, first.grants, "[{name}] the preview decides alike");
+        assert_eq!(
+            preview.grants, first.grants,
+            "[{name}] the preview decides alike"
+        );
         assert_eq!(
             grants(&first),
             vec![("base", 50, None), ("referral", 200, None)],

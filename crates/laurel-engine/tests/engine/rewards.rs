@@ -480,16 +480,22 @@ async fn a_coupon_is_validated_for_a_basket_used_once_and_released_only_by_its_o
             .await
             .unwrap();
         assert_eq!(fits.verdict, Ok(dec("10")), "[{name}]");
-        assert_eq!(
-            engine
-                .check_coupon(&code_.to_lowercase(), checkout("88", &[]))
-                .await
-                .unwrap()
-                .coupon
-                .code,
-            code_,
-            "[{name}] codes match whatever their case"
-        );
+        for typed in [
+            code_.to_lowercase(),
+            code_.replace('-', " "),
+            code_.replace('0', "o"),
+        ] {
+            assert_eq!(
+                engine
+                    .check_coupon(&typed, checkout("88", &[]))
+                    .await
+                    .unwrap()
+                    .coupon
+                    .code,
+                code_,
+                "[{name}] `{typed}` is the same code, however typed"
+            );
+        }
         assert_eq!(
             code(
                 engine
