@@ -92,9 +92,10 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
                 .insert_member(member)
                 .await?
                 .ok_or_else(|| EngineError::MemberExists(member.external_id.clone()))?;
-            if let Some(referrer) = referrer {
-                tx.insert_referral(referrer, id, member.enrolled_at).await?;
-            }
+            let pending_referral = match referrer {
+                Some(referrer) => Some(tx.insert_referral(referrer, id, member.enrolled_at).await?),
+                None => None,
+            };
             let tier = tiers::enrolled(tx, ctx, id, member.enrolled_at).await?;
             Ok(Outcome::Enrolled(Member {
                 id,
@@ -103,6 +104,7 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
                 available: 0,
                 pending: 0,
                 tier,
+                pending_referral,
             }))
         }
         Command::AssignReferralCode(member) => referrals::assign_code(tx, *member)

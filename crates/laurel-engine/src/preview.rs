@@ -87,7 +87,7 @@ impl Engine {
             (true, None) => EarnStatus::Available,
         };
         let affordable_rewards = self
-            .catalog(Some(member.id.0))
+            .catalog_for(Some(&member))
             .await?
             .into_iter()
             .filter(|v| v.refusal.is_none())

@@ -59,11 +59,11 @@ pub(crate) async fn qualifying(
     total: Decimal,
     at: jiff::Timestamp,
 ) -> Result<Option<Referral>> {
-    let Some(policy) = ctx.referrals else {
+    let (Some(policy), Some(pending)) = (ctx.referrals, buyer.pending_referral) else {
         return Ok(None);
     };
     Ok(tx
-        .pending_referral(buyer.id)
+        .referral(pending)
         .await?
         .filter(|r| policy.qualifies(total, at, r.enrolled_at)))
 }
@@ -110,6 +110,7 @@ pub(crate) async fn pay_out(
     .await?;
     tx.reward_referral(
         referral.id,
+        referee.id,
         purchase,
         points.get(),
         policy.referee_points.get(),

@@ -3,6 +3,9 @@
 
 ALTER TABLE members ADD COLUMN referral_code TEXT;
 CREATE UNIQUE INDEX members_by_referral_code ON members (referral_code);
+-- The referral a member's qualifying purchase would pay out, while it is pending: read with
+-- the member's row, so purchases of members who were not referred look nothing else up.
+ALTER TABLE members ADD COLUMN pending_referral_id BIGINT;
 -- An applicant whose email or phone is already enrolled cannot be referred: both are kept
 -- as compared (email trimmed and lower-cased, phone digits only) and indexed.
 ALTER TABLE members ADD COLUMN email_key TEXT;

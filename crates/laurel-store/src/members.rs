@@ -51,9 +51,11 @@ pub struct Member {
     pub pending: i64,
     /// Tier and what is scheduled for it.
     pub tier: TierStatus,
+    /// The id of the member's referral while it waits for their qualifying purchase.
+    pub pending_referral: Option<i64>,
 }
 
-const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code";
+const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
 
 fn member_from_row(row: &AnyRow) -> Result<Member> {
     let birthday: Option<String> = row.try_get("birthday")?;
@@ -80,6 +82,7 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         available: row.try_get("available")?,
         pending: row.try_get("pending")?,
         tier: tier_from_row(row)?,
+        pending_referral: row.try_get("pending_referral_id")?,
     })
 }
 

@@ -107,30 +107,36 @@ impl Tx {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Records that `referee`, enrolling at `at`, was referred by `referrer`.
+    /// Records that `referee`, enrolling at `at`, was referred by `referrer`, pending on the
+    /// referee's row; returns the referral's id.
     pub async fn insert_referral(
         &mut self,
         referrer: MemberId,
         referee: MemberId,
         at: Timestamp,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO referrals (referrer_id, referee_id, status, enrolled_at) VALUES ($1, $2, 'pending', $3)",
+    ) -> Result<i64> {
+        let id: i64 = sqlx::query(
+            "INSERT INTO referrals (referrer_id, referee_id, status, enrolled_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
         )
         .bind(referrer.0)
         .bind(referee.0)
         .bind(micros(at))
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
+        .fetch_one(&mut *self.tx)
+        .await?
+        .try_get(0)?;
+        sqlx::query("UPDATE members SET pending_referral_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(referee.0)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(id)
     }
 
-    /// The referral of a member that has not paid out yet.
-    pub async fn pending_referral(&mut self, referee: MemberId) -> Result<Option<Referral>> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM referrals WHERE referee_id = $1 AND status = 'pending'");
+    /// A referral by id (a member's `pending_referral`).
+    pub async fn referral(&mut self, id: i64) -> Result<Option<Referral>> {
+        let sql = format!("SELECT {COLUMNS} FROM referrals WHERE id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(referee.0)
+            .bind(id)
             .fetch_optional(&mut *self.tx)
             .await?
             .as_ref()
@@ -138,10 +144,11 @@ impl Tx {
             .transpose()
     }
 
-    /// Marks a referral paid out by `purchase`.
+    /// Marks a referral paid out by `purchase`; it is no longer pending for `referee`.
     pub async fn reward_referral(
         &mut self,
         id: i64,
+        referee: MemberId,
         purchase: PurchaseId,
         referrer_points: i64,
         referee_points: i64,
@@ -157,6 +164,10 @@ impl Tx {
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
+        sqlx::query("UPDATE members SET pending_referral_id = NULL WHERE id = $1")
+            .bind(referee.0)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

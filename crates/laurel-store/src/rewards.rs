@@ -211,14 +211,24 @@ async fn redemptions(
         .fetch_all(&mut *conn)
         .await?;
     let mut found: Vec<Redemption> = rows.iter().map(redemption_from).collect::<Result<_>>()?;
-    for r in &mut found {
-        let sql =
-            format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE redemption_id = $1 ORDER BY id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(r.id.0)
-            .fetch_all(&mut *conn)
-            .await?;
-        r.coupons = rows.iter().map(coupon_from).collect::<Result<_>>()?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    // Every listed redemption's coupons in one statement, not one per redemption.
+    let list: Vec<String> = (1..=found.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COUPON_COLUMNS} FROM coupons WHERE redemption_id IN ({}) ORDER BY id",
+        list.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for r in &found {
+        query = query.bind(r.id.0);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        let coupon = coupon_from(&row)?;
+        if let Some(r) = found.iter_mut().find(|r| r.id == coupon.coupon.redemption) {
+            r.coupons.push(coupon);
+        }
     }
     Ok(found)
 }

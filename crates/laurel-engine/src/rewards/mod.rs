@@ -20,24 +20,33 @@ use crate::requests::{
 use crate::{Engine, unexpected};
 use jiff::Timestamp;
 use laurel_core::rewards::RedemptionFacts;
-use laurel_store::{MemberId, RedemptionId};
+use laurel_store::{Member, MemberId, RedemptionId};
 
 impl Engine {
     /// The catalog in program order, with units out and left; for `member`, also whether
     /// they may redeem one unit now (tier, dates, stock, their limit, their points).
     pub async fn catalog(&self, member: Option<i64>) -> Result<Vec<RewardView>> {
+        let holder = match member {
+            Some(id) => Some(
+                self.store()
+                    .member(MemberId(id))
+                    .await?
+                    .ok_or_else(|| EngineError::UnknownMember(id.to_string()))?,
+            ),
+            None => None,
+        };
+        self.catalog_for(holder.as_ref()).await
+    }
+
+    /// [`Engine::catalog`] for a member already read.
+    pub(crate) async fn catalog_for(&self, member: Option<&Member>) -> Result<Vec<RewardView>> {
+        if self.definition.catalog.rewards().is_empty() {
+            return Ok(Vec::new());
+        }
         let out = self.store().reward_units_out().await?;
         let units = |id: &str| out.iter().find(|(r, _)| r == id).map_or(0, |(_, n)| *n);
         let holder = match member {
-            Some(id) => {
-                let m = self
-                    .store()
-                    .member(MemberId(id))
-                    .await?
-                    .ok_or_else(|| EngineError::UnknownMember(id.to_string()))?;
-                let mine = self.store().member_reward_units_all(m.id).await?;
-                Some((m, mine))
-            }
+            Some(m) => Some((m, self.store().member_reward_units_all(m.id).await?)),
             None => None,
         };
         let now = Timestamp::now();

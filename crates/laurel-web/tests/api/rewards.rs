@@ -42,6 +42,16 @@ async fn member_with(app: &TestApp, external_id: &str, total: &str) -> i64 {
     id
 }
 
+/// Redeems one ¥10 coupon for the member; the redemption answer.
+async fn redeem_ten_off(app: &TestApp, member_id: i64, key: &str) -> Value {
+    app.post(
+        &format!("/api/v1/members/{member_id}/rewards"),
+        &json!({ "reward_id": "ten_off", "idempotency_key": key }),
+    )
+    .await
+    .ok(200)
+}
+
 fn basket(total: &str) -> Value {
     json!({ "channel": "pos", "currency": "CNY", "total": total,
             "lines": [{ "sku": "LATTE", "quantity": 1, "unit_price": "28" }] })
@@ -63,13 +73,7 @@ async fn a_member_redeems_a_coupon_that_a_till_validates_consumes_and_releases()
         assert_eq!(rewards[1]["refusal"], "insufficient_points", "[{name}]");
         assert_eq!(rewards[2]["stock_left"], 1, "[{name}]");
 
-        let redeemed = app
-            .post(
-                &format!("/api/v1/members/{id}/rewards"),
-                &json!({ "reward_id": "ten_off", "idempotency_key": "k-1" }),
-            )
-            .await
-            .ok(200);
+        let redeemed = redeem_ten_off(&app, id, "k-1").await;
         assert_eq!(redeemed["balance"]["available"], 150, "[{name}] {redeemed}");
         let coupon = &redeemed["redemption"]["coupons"][0];
         assert_eq!(coupon["amount"], "10", "[{name}] {coupon}");
@@ -197,13 +201,7 @@ async fn concurrent_consume_requests_for_one_coupon_succeed_once() {
     for (name, db) in backends() {
         let app = spawn_app_with(&db, &program()).await;
         let id = member_with(&app, "dee", "200.00").await;
-        let redeemed = app
-            .post(
-                &format!("/api/v1/members/{id}/rewards"),
-                &json!({ "reward_id": "ten_off", "idempotency_key": "k" }),
-            )
-            .await
-            .ok(200);
+        let redeemed = redeem_ten_off(&app, id, "k").await;
         let code = redeemed["redemption"]["coupons"][0]["code"]
             .as_str()
             .unwrap()
@@ -240,13 +238,7 @@ async fn a_preview_lists_the_rewards_a_member_can_afford_and_the_coupons_that_ap
     for (name, db) in backends() {
         let app = spawn_app_with(&db, &program()).await;
         let id = member_with(&app, "eve", "260.00").await;
-        let redeemed = app
-            .post(
-                &format!("/api/v1/members/{id}/rewards"),
-                &json!({ "reward_id": "ten_off", "idempotency_key": "k" }),
-            )
-            .await
-            .ok(200);
+        let redeemed = redeem_ten_off(&app, id, "k").await;
         let code = &redeemed["redemption"]["coupons"][0]["code"];
         let preview = |total: &str| {
             json!({
