@@ -68,6 +68,23 @@ pub enum EngineError {
     /// The referral is refused (self-referral, already a member, the referrer's limit).
     #[error("{0}")]
     Referral(laurel_core::referrals::ReferralRefusal),
+    /// Program text that does not validate: every problem, each naming its key.
+    #[error("the program is invalid: {}", .0.join("; "))]
+    InvalidProgram(Vec<String>),
+    /// A new program version would change what it may not (the currency, a tier members hold).
+    #[error("{message}")]
+    ProgramChange {
+        /// Stable code.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// No program version with that number.
+    #[error("no program version {0}")]
+    UnknownProgramVersion(i64),
+    /// Neither a program file nor a stored version: nothing to run.
+    #[error("no program: give a program file (none is stored in the database yet)")]
+    NoProgram,
     /// The write path is shutting down or overloaded.
     #[error("the ledger is not accepting writes right now")]
     Unavailable,
@@ -97,6 +114,10 @@ impl EngineError {
             EngineError::UnknownCoupon => "unknown_coupon",
             EngineError::Coupon(refusal) => refusal.code(),
             EngineError::Referral(refusal) => refusal.code(),
+            EngineError::InvalidProgram(_) => "invalid_program",
+            EngineError::ProgramChange { code, .. } => code,
+            EngineError::UnknownProgramVersion(_) => "unknown_program_version",
+            EngineError::NoProgram => "no_program",
             EngineError::Unavailable => "unavailable",
             EngineError::Store(_) => "storage_error",
             EngineError::Internal(_) => "internal_error",

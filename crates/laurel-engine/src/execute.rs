@@ -10,7 +10,7 @@ use crate::error::{EngineError, Result};
 use crate::outcomes::{
     Balances, Draw, EventOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
 };
-use crate::program_file::ProgramDefinition;
+use crate::programs::{ProgramVersion, Timeline};
 use crate::referrals;
 use crate::requests::MemberRef;
 use crate::rewards::{self, CouponUseOutcome, RedemptionOutcome};
@@ -61,19 +61,35 @@ pub(crate) struct Context<'a> {
     pub tiers: Option<&'a TierPolicy>,
     pub catalog: &'a Catalog,
     pub referrals: Option<&'a ReferralPolicy>,
+    /// The program version deciding; recorded on every posting.
+    pub version: Option<i64>,
     pub now: Timestamp,
+    timeline: &'a Timeline,
 }
 
 impl<'a> Context<'a> {
-    /// The context of commands decided at `now` under `definition`.
-    pub fn new(definition: &'a ProgramDefinition, now: Timestamp) -> Context<'a> {
+    /// The context of commands decided at `now` under the program version in force then.
+    pub fn new(timeline: &'a Timeline, now: Timestamp) -> Context<'a> {
+        Context::under(timeline, timeline.in_force(now), now)
+    }
+
+    /// The same context, but deciding under the version in force at `at` (a purchase's or
+    /// event's `occurred_at`): what happened is judged by the program of its time.
+    pub fn as_of(&self, at: Timestamp) -> Context<'a> {
+        Context::under(self.timeline, self.timeline.in_force(at), self.now)
+    }
+
+    fn under(timeline: &'a Timeline, version: &'a ProgramVersion, now: Timestamp) -> Context<'a> {
+        let definition = &*version.definition;
         Context {
             program: &definition.program,
             rules: &definition.rules,
             tiers: definition.tiers.as_ref(),
             catalog: &definition.catalog,
             referrals: definition.referrals.as_ref(),
+            version: version.version,
             now,
+            timeline,
         }
     }
 }
@@ -117,10 +133,10 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Adjust { request, actor } => {
             adjust(tx, ctx, request, actor).await.map(Outcome::Posting)
         }
-        Command::Expire { member, now } => scheduled(tx, *member, *now, Job::Expire)
+        Command::Expire { member, now } => scheduled(tx, ctx, *member, *now, Job::Expire)
             .await
             .map(Outcome::Job),
-        Command::Release { member, now } => scheduled(tx, *member, *now, Job::Release)
+        Command::Release { member, now } => scheduled(tx, ctx, *member, *now, Job::Release)
             .await
             .map(Outcome::Job),
         Command::ReviewTier { member, now } => tiers::review(tx, ctx, *member, *now)
@@ -231,6 +247,7 @@ pub(crate) fn meta(
         actor,
         effective_at,
         posted_at: ctx.now,
+        program_version: ctx.version,
     }
 }
 

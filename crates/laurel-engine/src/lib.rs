@@ -14,6 +14,7 @@ mod keys;
 mod outcomes;
 mod preview;
 pub mod program_file;
+mod programs;
 mod referrals;
 mod requests;
 mod rewards;
@@ -34,6 +35,8 @@ pub use outcomes::{
 };
 pub use preview::PreviewOutcome;
 pub use program_file::ProgramDefinition;
+pub use programs::ProgramVersion;
+pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
 pub use requests::{
     AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, EnrollRequest,
@@ -48,8 +51,7 @@ pub use tiers::{NextReview, TierView};
 
 use execute::Outcome;
 use jiff::Timestamp;
-use laurel_core::rules::RuleSet;
-use laurel_core::{Points, Program};
+use laurel_core::Points;
 use laurel_store::MemberId;
 use std::sync::Arc;
 
@@ -92,24 +94,34 @@ const EXPIRIES_SHOWN: usize = 5;
 /// The running application: program, store and write path.
 pub struct Engine {
     store: Store,
-    definition: Arc<ProgramDefinition>,
+    programs: Arc<programs::Programs>,
     writer: writer::Writer,
     keys: keys::KeyCache,
 }
 
 impl Engine {
-    /// Starts the write path over a migrated store, with a program (and its earning rules, if
-    /// given a [`ProgramDefinition`]). Must be called inside a Tokio runtime.
+    /// Starts the write path over a migrated store with a program given in code (and its
+    /// earning rules, if given a [`ProgramDefinition`]): in force from the beginning, not
+    /// versioned until a version is applied. [`Engine::open`] is how Laurel itself starts.
+    /// Must be called inside a Tokio runtime.
     pub fn start(
         store: Store,
         definition: impl Into<ProgramDefinition>,
         config: EngineConfig,
     ) -> Engine {
-        let definition = Arc::new(definition.into());
-        let writer = writer::Writer::start(store.clone(), definition.clone(), config.writers);
+        Engine::with_programs(
+            store,
+            programs::Programs::in_code(definition.into()),
+            config,
+        )
+    }
+
+    fn with_programs(store: Store, programs: programs::Programs, config: EngineConfig) -> Engine {
+        let programs = Arc::new(programs);
+        let writer = writer::Writer::start(store.clone(), programs.clone(), config.writers);
         Engine {
             store,
-            definition,
+            programs,
             writer,
             keys: keys::KeyCache::default(),
         }
@@ -120,14 +132,13 @@ impl Engine {
         self.writer.shutdown().await;
     }
 
-    /// The program in force.
-    pub fn program(&self) -> &Program {
-        &self.definition.program
-    }
-
-    /// The earning rules in force, in evaluation order.
-    pub fn rules(&self) -> &RuleSet {
-        &self.definition.rules
+    /// The program in force now: program, earning rules, tiers, catalog, referrals.
+    pub fn definition(&self) -> Arc<ProgramDefinition> {
+        self.programs
+            .snapshot()
+            .in_force(Timestamp::now())
+            .definition
+            .clone()
     }
 
     /// The store.
@@ -158,7 +169,7 @@ impl Engine {
 
     /// Records a purchase and earns its points; the same order again answers the same.
     pub async fn purchase(&self, request: PurchaseRequest) -> Result<PurchaseOutcome> {
-        let valid = commands::purchase(self.program(), request, Timestamp::now())?;
+        let valid = commands::purchase(&self.definition().program, request, Timestamp::now())?;
         match self
             .writer
             .submit(commands::Command::Purchase(valid))
@@ -172,7 +183,7 @@ impl Engine {
     /// Records a custom event and earns what the program's event rules grant for it; the same
     /// event id again (for the member) answers the same.
     pub async fn record_event(&self, request: EventRequest) -> Result<EventOutcome> {
-        let definition = &self.definition;
+        let definition = self.definition();
         let valid = commands::event(
             |kind| definition.knows_event(kind),
             request,
@@ -186,7 +197,7 @@ impl Engine {
 
     /// Refunds (part of) a purchase, reversing its points in proportion.
     pub async fn refund(&self, request: RefundRequest) -> Result<RefundOutcome> {
-        let valid = commands::refund(self.program(), request)?;
+        let valid = commands::refund(&self.definition().program, request)?;
         match self.writer.submit(commands::Command::Refund(valid)).await? {
             Outcome::Refund(r) => Ok(r),
             other => Err(unexpected(other)),
@@ -231,12 +242,12 @@ impl Engine {
             .member_ledger(MemberId(member_id))
             .await?
             .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
+        let program = &self.definition().program;
         let value =
-            rust_decimal::Decimal::from(ledger.available.get().max(0)) * self.program().point_value;
-        let digits = self.program().currency.minor_digits();
-        let available_value =
-            laurel_core::Money::new(value.round_dp(digits), self.program().currency)
-                .map_err(|e| EngineError::Internal(e.to_string()))?;
+            rust_decimal::Decimal::from(ledger.available.get().max(0)) * program.point_value;
+        let digits = program.currency.minor_digits();
+        let available_value = laurel_core::Money::new(value.round_dp(digits), program.currency)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
         Ok(BalanceView {
             member_id,
             available: ledger.available,

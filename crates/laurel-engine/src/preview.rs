@@ -48,10 +48,11 @@ impl Engine {
     /// same rules and limits; nothing is written and the order id is not used up.
     pub async fn preview(&self, request: PurchaseRequest) -> Result<PreviewOutcome> {
         let now = Timestamp::now();
-        let valid = commands::purchase(self.program(), request, now)?;
+        let timeline = self.programs.snapshot();
+        let ctx = Context::new(&timeline, now);
+        let valid = commands::purchase(ctx.program, request, now)?;
         let r = &valid.request;
-        let definition = &self.definition;
-        let ctx = Context::new(definition, now);
+        let ctx = ctx.as_of(r.occurred_at);
         let mut tx = self.store.begin_read().await?;
         let member = match &r.member {
             MemberRef::Id(id) => tx.read_member(Some(MemberId(*id)), None).await?,

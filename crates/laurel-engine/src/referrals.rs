@@ -158,7 +158,8 @@ impl Engine {
             .referral_code
             .ok_or_else(|| internal("a member without a referral code after assignment"))?;
         let referrals = self.store().referrals_by(id, limit).await?;
-        let policy = self.definition.referrals.as_ref();
+        let definition = self.definition();
+        let policy = definition.referrals.as_ref();
         let made = u64::try_from(referrals.len()).unwrap_or(u64::MAX);
         Ok(ReferralView {
             member_id,

@@ -273,16 +273,12 @@ pub struct TierView {
 }
 
 impl Engine {
-    /// The tier policy in force, if the program has tiers.
-    pub fn tiers(&self) -> Option<&TierPolicy> {
-        self.definition.tiers.as_ref()
-    }
-
     /// A member's tier: where they stand, what it takes to go up, what the next review does.
     pub async fn tier_status(&self, member: &MemberRef) -> Result<TierView> {
-        let policy = self.tiers().ok_or_else(no_tiers)?;
+        let definition = self.definition();
+        let policy = definition.tiers.as_ref().ok_or_else(no_tiers)?;
         let member = self.member(member).await?;
-        let (program, store) = (self.program(), self.store());
+        let (program, store) = (&definition.program, self.store());
         let tz: &TimeZone = &program.time_zone;
         let now = Timestamp::now();
         let window = policy.activity_window(now, tz);
@@ -329,7 +325,8 @@ impl Engine {
     /// Puts a member in a tier by an admin's decision, recorded with `actor`.
     pub async fn assign_tier(&self, request: AssignTierRequest, actor: &str) -> Result<TierView> {
         let member_id = request.member_id;
-        let valid = validate_assignment(self.tiers(), request, Timestamp::now())?;
+        let valid =
+            validate_assignment(self.definition().tiers.as_ref(), request, Timestamp::now())?;
         let command = crate::commands::Command::AssignTier {
             request: valid,
             actor: actor.to_owned(),

@@ -6,7 +6,7 @@
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
 use crate::execute::{Context, Outcome, execute};
-use crate::program_file::ProgramDefinition;
+use crate::programs::{Programs, Timeline};
 use jiff::Timestamp;
 use laurel_store::{Store, StoreError};
 use std::collections::hash_map::DefaultHasher;
@@ -36,11 +36,11 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Starts `shards` writer tasks (one is right for SQLite, which has a single write lock).
-    pub fn start(store: Store, program: Arc<ProgramDefinition>, shards: usize) -> Writer {
+    pub fn start(store: Store, programs: Arc<Programs>, shards: usize) -> Writer {
         let (senders, tasks) = (0..shards.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_MAX);
-                (tx, tokio::spawn(run(store.clone(), program.clone(), rx)))
+                (tx, tokio::spawn(run(store.clone(), programs.clone(), rx)))
             })
             .unzip();
         Writer {
@@ -80,7 +80,7 @@ impl Writer {
     }
 }
 
-async fn run(store: Store, program: Arc<ProgramDefinition>, mut queue: mpsc::Receiver<Job>) {
+async fn run(store: Store, programs: Arc<Programs>, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(BATCH_MAX);
     while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
         let size = batch.len();
@@ -88,8 +88,10 @@ async fn run(store: Store, program: Arc<ProgramDefinition>, mut queue: mpsc::Rec
             batch.drain(..).map(|j| (j.command, j.reply)).unzip();
         // The batch runs in its own task so that a bug that panics in one command fails only
         // this batch (its transaction rolls back) and the writer goes on serving.
-        let (store, program) = (store.clone(), program.clone());
-        let results = match tokio::spawn(async move { commit(&store, &program, &commands).await })
+        // One timeline for the whole batch, retries included: a version applied meanwhile
+        // applies from the next batch.
+        let (store, timeline) = (store.clone(), programs.snapshot());
+        let results = match tokio::spawn(async move { commit(&store, &timeline, &commands).await })
             .await
         {
             Ok(results) => results,
@@ -122,15 +124,11 @@ enum Abort {
 }
 
 /// Commits a batch, retrying the whole of it on lock conflicts. Returns one result per command.
-async fn commit(
-    store: &Store,
-    program: &ProgramDefinition,
-    commands: &[Command],
-) -> Vec<Result<Outcome>> {
+async fn commit(store: &Store, timeline: &Timeline, commands: &[Command]) -> Vec<Result<Outcome>> {
     let mut failed: Vec<Option<EngineError>> = commands.iter().map(|_| None).collect();
     let mut attempt = 0;
     loop {
-        match try_commit(store, program, commands, &failed).await {
+        match try_commit(store, timeline, commands, &failed).await {
             Ok(results) => {
                 return results
                     .into_iter()
@@ -171,14 +169,14 @@ fn worth_retrying(e: &StoreError) -> bool {
 /// failure abandons the transaction.
 async fn try_commit(
     store: &Store,
-    program: &ProgramDefinition,
+    timeline: &Timeline,
     commands: &[Command],
     failed: &[Option<EngineError>],
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
     let mut tx = store.begin().await.map_err(Abort::Store)?;
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
     tx.lock_members(&mut members).await.map_err(Abort::Store)?;
-    let ctx = Context::new(program, Timestamp::now());
+    let ctx = Context::new(timeline, Timestamp::now());
     let mut results = Vec::with_capacity(commands.len());
     for (index, command) in commands.iter().enumerate() {
         if failed[index].is_some() {

@@ -2553,3 +2553,6 @@ mod rewards;
 
 #[path = "engine/referrals.rs"]
 mod referrals;
+
+#[path = "engine/programs.rs"]
+mod programs;

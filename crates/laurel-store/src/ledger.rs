@@ -27,6 +27,8 @@ pub struct JournalMeta {
     pub effective_at: Timestamp,
     /// When it was written.
     pub posted_at: Timestamp,
+    /// The program version it was decided under, if the program is versioned.
+    pub program_version: Option<i64>,
 }
 
 /// One posting as a member's history shows it.
@@ -117,8 +119,8 @@ impl Tx {
         let available = posting.delta(Account::MemberAvailable);
         let pending = posting.delta(Account::MemberPending);
         let journal: i64 = sqlx::query(
-            "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at, program_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(member.0)
         .bind(posting.kind.as_str())
@@ -130,6 +132,7 @@ impl Tx {
         .bind(meta.actor.clone())
         .bind(micros(meta.effective_at))
         .bind(micros(meta.posted_at))
+        .bind(meta.program_version)
         .fetch_one(&mut *self.tx)
         .await?
         .try_get(0)?;
@@ -246,7 +249,7 @@ impl Store {
     ) -> Result<LedgerPage> {
         let limit = limit.clamp(1, LEDGER_PAGE_MAX);
         let rows = sqlx::query(
-            "SELECT id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at \
+            "SELECT id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at, program_version \
              FROM journal WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(member.0)
@@ -270,6 +273,7 @@ impl Store {
                     actor: row.try_get("actor")?,
                     effective_at: instant(row.try_get("effective_at")?)?,
                     posted_at: instant(row.try_get("posted_at")?)?,
+                    program_version: row.try_get("program_version")?,
                 },
             });
         }

@@ -16,6 +16,7 @@ mod keys;
 mod ledger;
 mod members;
 mod migrate;
+mod programs;
 mod purchases;
 pub mod rawbench;
 mod referrals;
@@ -29,6 +30,7 @@ pub use error::StoreError;
 pub use grants::NewGrant;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use members::{Member, NewMember};
+pub use programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
 pub use referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use rewards::{

@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referrals",
         include_str!("../migrations/0006_referrals.sql"),
     ),
+    (
+        7,
+        "program_versions",
+        include_str!("../migrations/0007_program_versions.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

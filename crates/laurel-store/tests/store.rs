@@ -89,6 +89,7 @@ fn meta(reason: &str, reference: &str, at: Timestamp) -> JournalMeta {
         actor: None,
         effective_at: at,
         posted_at: at,
+        program_version: None,
     }
 }
 

@@ -17,6 +17,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// Human-readable explanation, naming the field where there is one.
     pub message: String,
+    /// Each problem on its own, when there are several (an invalid program).
+    pub problems: Vec<String>,
 }
 
 /// The error body.
@@ -33,6 +35,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong.
     pub message: String,
+    /// Each problem on its own, naming its key, when there are several (`invalid_program`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 impl ApiError {
@@ -42,6 +47,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            problems: Vec::new(),
         }
     }
 
@@ -68,7 +74,9 @@ impl ApiError {
 /// The status of every engine error code.
 fn status_of(error: &EngineError) -> StatusCode {
     match error {
-        EngineError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        EngineError::InvalidField { .. } | EngineError::InvalidProgram(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         EngineError::Reward(laurel_core::rewards::RewardRefusal::BadQuantity(_)) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
@@ -76,7 +84,8 @@ fn status_of(error: &EngineError) -> StatusCode {
         | EngineError::UnknownPurchase(_)
         | EngineError::UnknownReward(_)
         | EngineError::UnknownRedemption(_)
-        | EngineError::UnknownCoupon => StatusCode::NOT_FOUND,
+        | EngineError::UnknownCoupon
+        | EngineError::UnknownProgramVersion(_) => StatusCode::NOT_FOUND,
         EngineError::MemberExists(_)
         | EngineError::IdempotencyConflict(_)
         | EngineError::InsufficientPoints { .. }
@@ -84,8 +93,9 @@ fn status_of(error: &EngineError) -> StatusCode {
         | EngineError::Reward(_)
         | EngineError::RedemptionClosed { .. }
         | EngineError::Coupon(_)
-        | EngineError::Referral(_) => StatusCode::CONFLICT,
-        EngineError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        | EngineError::Referral(_)
+        | EngineError::ProgramChange { .. } => StatusCode::CONFLICT,
+        EngineError::Unavailable | EngineError::NoProgram => StatusCode::SERVICE_UNAVAILABLE,
         EngineError::Store(_) | EngineError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -102,10 +112,15 @@ impl From<EngineError> for ApiError {
         } else {
             error.to_string()
         };
+        let problems = match &error {
+            EngineError::InvalidProgram(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
         ApiError {
             status,
             code: error.code(),
             message,
+            problems,
         }
     }
 }
@@ -116,6 +131,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message: self.message,
+                problems: self.problems,
             },
         };
         (self.status, Json(body)).into_response()

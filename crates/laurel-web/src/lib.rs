@@ -35,9 +35,9 @@ pub struct AppState {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, redemptions."),
+    info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, tiers, rewards and coupons, referrals, and the versioned program."),
     modifiers(&BearerAuth),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"))
 )]
 struct ApiDoc;
 
@@ -64,6 +64,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::rewards::router())
         .merge(api::coupons::router())
         .merge(api::referrals::router())
+        .merge(api::program::router())
         .split_for_parts()
 }
 

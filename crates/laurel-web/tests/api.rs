@@ -22,6 +22,8 @@ mod meta;
 mod points;
 #[path = "api/preview.rs"]
 mod preview;
+#[path = "api/program.rs"]
+mod program;
 #[path = "api/purchases.rs"]
 mod purchases;
 #[path = "api/referrals.rs"]

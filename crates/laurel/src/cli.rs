@@ -40,8 +40,23 @@ impl Database {
 #[derive(Args, Clone)]
 pub struct ProgramFile {
     /// Program definition file (TOML); see crates/laurel/demo/program.toml for an example.
+    /// Stored as a new program version when it changed since it was last read. Without it,
+    /// the versions already in the database are used.
     #[arg(long, env = "LAUREL_PROGRAM")]
-    pub program: PathBuf,
+    pub program: Option<PathBuf>,
+}
+
+impl ProgramFile {
+    /// The file's text, validated (every problem named with the file), if a file was given.
+    pub fn read(&self) -> anyhow::Result<Option<String>> {
+        let Some(path) = &self.program else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read the file: {e}", path.display()))?;
+        laurel_engine::program_file::parse_program(&text, path)?;
+        Ok(Some(text))
+    }
 }
 
 /// The commands.

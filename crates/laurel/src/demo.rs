@@ -60,13 +60,14 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     }
     let program_path = dir.join("program.toml");
     std::fs::write(&program_path, PROGRAM)?;
-    let program = laurel_engine::program_file::parse_program(PROGRAM, &program_path)?;
+    laurel_engine::program_file::parse_program(PROGRAM, &program_path)?;
     let store = crate::open(&format!("sqlite://{}?mode=rwc", db.display())).await?;
-    let engine = Engine::start(
+    let engine = Engine::open(
         store.clone(),
-        program.clone(),
+        Some(PROGRAM),
         EngineConfig::for_backend(store.backend()),
-    );
+    )
+    .await?;
     let started = std::time::Instant::now();
     let members = populate(&engine).await?;
     engine.run_job(JobKind::Release, Timestamp::now()).await?;
@@ -81,7 +82,7 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         started.elapsed().as_secs_f64(),
         db.display()
     );
-    crate::serve::run(store, program, listen, 60, Some(banner)).await
+    crate::serve::run(store, Some(PROGRAM), listen, 60, Some(banner)).await
 }
 
 /// Members redeem from the catalog: coupons (some already used at a till), free lattes,

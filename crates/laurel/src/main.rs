@@ -28,9 +28,9 @@ async fn main() -> Result<()> {
             listen,
             job_interval_secs,
         } => {
-            let program = laurel_engine::program_file::load_program(&program.program)?;
+            let program = program.read()?;
             let store = open(&database.url()).await?;
-            serve::run(store, program, listen, job_interval_secs, None).await
+            serve::run(store, program.as_deref(), listen, job_interval_secs, None).await
         }
         Command::Demo { listen, dir } => demo::run(listen, &dir).await,
         Command::Migrate { database } => {
@@ -77,13 +77,14 @@ async fn main() -> Result<()> {
                     .with_context(|| format!("--now `{text}` is not an RFC 3339 instant"))?,
                 None => jiff::Timestamp::now(),
             };
-            let program = laurel_engine::program_file::load_program(&program.program)?;
+            let program = program.read()?;
             let store = open(&database.url()).await?;
-            let engine = Engine::start(
+            let engine = Engine::open(
                 store.clone(),
-                program,
+                program.as_deref(),
                 EngineConfig::for_backend(store.backend()),
-            );
+            )
+            .await?;
             let report = engine.run_job(kind, now).await?;
             engine.shutdown().await;
             println!(

@@ -1,7 +1,6 @@
 //! `laurel serve`: the API server with its job schedule.
 
 use anyhow::{Context, Result};
-use laurel_engine::ProgramDefinition;
 use laurel_engine::{Engine, EngineConfig, JobKind, Store};
 use laurel_web::AppState;
 use std::net::SocketAddr;
@@ -12,16 +11,19 @@ use tokio::net::TcpListener;
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed once the port is bound.
 pub async fn run(
     store: Store,
-    program: ProgramDefinition,
+    program: Option<&str>,
     listen: SocketAddr,
     job_interval_secs: u64,
     banner: Option<String>,
 ) -> Result<()> {
-    let engine = Arc::new(Engine::start(
-        store.clone(),
-        program,
-        EngineConfig::for_backend(store.backend()),
-    ));
+    let engine = Arc::new(
+        Engine::open(
+            store.clone(),
+            program,
+            EngineConfig::for_backend(store.backend()),
+        )
+        .await?,
+    );
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
@@ -57,11 +59,17 @@ pub async fn run(
 }
 
 /// Runs release, expiry and tier reviews every `interval`. All are idempotent, so an overlap with a
-/// manual `laurel jobs run` or another node does no harm.
+/// manual `laurel jobs run` or another node does no harm. Each run first picks up program
+/// versions another node sharing the database applied.
 async fn schedule(engine: Arc<Engine>, interval: Duration) {
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
+        match engine.reload_programs().await {
+            Ok(true) => tracing::info!("program versions reloaded"),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "reloading program versions failed"),
+        }
         for kind in [JobKind::Release, JobKind::Expiry, JobKind::Tiers] {
             match engine.run_job(kind, jiff::Timestamp::now()).await {
                 Ok(report) if report.members > 0 => {

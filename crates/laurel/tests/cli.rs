@@ -15,6 +15,17 @@ use std::time::{Duration, Instant};
 use support::{KillOnDrop, Server};
 
 #[test]
+fn without_a_program_file_or_a_stored_version_nothing_starts() {
+    let db = laurel_testkit::sqlite();
+    let output = support::laurel(&["jobs", "run", "expiry", "--database", &db.url]);
+    assert!(
+        !output.status.success() && output.stderr.contains("no program"),
+        "jobs ran without a program:\n{}",
+        output.stderr
+    );
+}
+
+#[test]
 fn a_wrong_program_file_is_refused_naming_the_file_and_key() {
     let db = laurel_testkit::sqlite();
     let dir = tempfile::tempdir().expect("temp dir");
@@ -190,7 +201,8 @@ async fn jobs_run_twice_changes_nothing_the_second_time() {
             ];
             let first = job_report(&support::laurel_ok(&args), job);
             assert_eq!(first, (2, earned), "{backend}: first `jobs run {job}`");
-            let second = job_report(&support::laurel_ok(&args), job);
+            // Without --program, the program version stored in the database runs.
+            let second = job_report(&support::laurel_ok(&args[..args.len() - 2]), job);
             assert_eq!(
                 second,
                 (0, 0),

@@ -26,6 +26,7 @@ pub(super) async fn purchase(
     p: &ValidPurchase,
 ) -> Result<PurchaseOutcome> {
     let r = &p.request;
+    let ctx = &ctx.as_of(r.occurred_at);
     let key = format!("{}:{}", r.channel, r.order_id);
     let print = fingerprint(r);
     if let Some(answer) = replay::<PurchaseOutcome>(tx, "purchase", &key, &print).await? {
@@ -115,6 +116,7 @@ pub(super) async fn event(
     ctx: &Context<'_>,
     r: &EventRequest,
 ) -> Result<EventOutcome> {
+    let ctx = &ctx.as_of(r.occurred_at);
     // The event id is unique per member, so the member is resolved (and locked) first.
     let member = lock(tx, &r.member).await?;
     let scope = format!("event:{}", member.id.0);

@@ -91,6 +91,7 @@ pub(super) enum Job {
 /// again finds nothing due, so jobs are idempotent.
 pub(super) async fn scheduled(
     tx: &mut Tx,
+    ctx: &Context<'_>,
     member: MemberId,
     now: Timestamp,
     job: Job,
@@ -113,6 +114,7 @@ pub(super) async fn scheduled(
         actor: Some("scheduler".into()),
         effective_at: now,
         posted_at: now,
+        program_version: ctx.version,
     };
     tx.post(member, &posting, &m).await?;
     metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);

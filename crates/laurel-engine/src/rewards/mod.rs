@@ -40,7 +40,8 @@ impl Engine {
 
     /// [`Engine::catalog`] for a member already read.
     pub(crate) async fn catalog_for(&self, member: Option<&Member>) -> Result<Vec<RewardView>> {
-        if self.definition.catalog.rewards().is_empty() {
+        let definition = self.definition();
+        if definition.catalog.rewards().is_empty() {
             return Ok(Vec::new());
         }
         let out = self.store().reward_units_out().await?;
@@ -50,8 +51,7 @@ impl Engine {
             None => None,
         };
         let now = Timestamp::now();
-        Ok(self
-            .definition
+        Ok(definition
             .catalog
             .rewards()
             .iter()
@@ -87,7 +87,7 @@ impl Engine {
     /// Redeems a reward for a member; the same idempotency key again answers the same.
     pub async fn redeem_reward(&self, request: RedeemRewardRequest) -> Result<RedemptionOutcome> {
         let valid = commands::redeem_reward(request)?;
-        if self.definition.catalog.get(&valid.reward_id).is_none() {
+        if self.definition().catalog.get(&valid.reward_id).is_none() {
             return Err(EngineError::UnknownReward(valid.reward_id));
         }
         self.submit_redemption(Command::RedeemReward(valid)).await
@@ -137,7 +137,10 @@ impl Engine {
             .redemption(RedemptionId(id))
             .await?
             .ok_or(EngineError::UnknownRedemption(id))?;
-        Ok(RedemptionView::from_stored(&found, self.program().currency))
+        Ok(RedemptionView::from_stored(
+            &found,
+            self.definition().program.currency,
+        ))
     }
 
     /// A member's redemptions, newest first.
@@ -153,7 +156,7 @@ impl Engine {
             .store()
             .member_redemptions(MemberId(member_id), limit)
             .await?;
-        let currency = self.program().currency;
+        let currency = self.definition().program.currency;
         Ok(found
             .iter()
             .map(|r| RedemptionView::from_stored(r, currency))
@@ -168,19 +171,22 @@ impl Engine {
             .coupon(&code)
             .await?
             .ok_or(EngineError::UnknownCoupon)?;
-        Ok(CouponView::from_stored(&found, self.program().currency))
+        Ok(CouponView::from_stored(
+            &found,
+            self.definition().program.currency,
+        ))
     }
 
     /// Whether a coupon applies to a basket and what it would take off; writes nothing.
     pub async fn check_coupon(&self, code: &str, checkout: CheckoutRequest) -> Result<CouponCheck> {
-        let basket = commands::checkout(self.program(), checkout)?;
+        let basket = commands::checkout(&self.definition().program, checkout)?;
         let coupon = self.coupon(code).await?;
         let core = coupon.to_core().ok_or_else(|| {
             EngineError::Internal(format!("coupon {} is not readable", coupon.code))
         })?;
         let verdict = core.discount_for(
             &basket,
-            self.program().currency.minor_digits(),
+            self.definition().program.currency.minor_digits(),
             Timestamp::now(),
         );
         Ok(CouponCheck { coupon, verdict })
@@ -190,7 +196,7 @@ impl Engine {
     /// is refused.
     pub async fn consume_coupon(&self, request: ConsumeCouponRequest) -> Result<CouponUseOutcome> {
         let order = commands::order_key(request.checkout.channel, &request.order_id)?;
-        let basket = commands::checkout(self.program(), request.checkout)?;
+        let basket = commands::checkout(&self.definition().program, request.checkout)?;
         self.use_coupon(&request.code, order, Some(basket)).await
     }
 

@@ -4,6 +4,7 @@ pub mod coupons;
 pub mod events;
 pub mod members;
 pub mod points;
+pub mod program;
 pub mod purchases;
 pub mod referrals;
 pub mod rewards;

@@ -72,6 +72,6 @@ async fn refund(
     let outcome = state.engine.refund(body.into_request(id)?).await?;
     Ok(Json(RefundResponse::new(
         outcome,
-        state.engine.program().currency,
+        state.engine.definition().program.currency,
     )))
 }

@@ -1,10 +1,15 @@
 //! The JSON shapes of the API, with their OpenAPI schemas. Conversions to and from the
 //! engine's types live here so handlers stay thin.
 
+mod program;
 mod referrals;
 mod rewards;
 mod tiers;
 
+pub use program::{
+    ApplyProgramBody, ApplyProgramResponse, ProgramSummaryBody, ProgramVersionBody,
+    ProgramVersionsResponse,
+};
 pub use referrals::{ReferralBody, ReferralsResponse};
 pub use rewards::{
     CheckoutBody, ConsumeCouponBody, CouponBody, CouponCheckResponse, CouponUseResponse,
@@ -724,6 +729,8 @@ pub struct EntryBody {
     pub occurred_at: String,
     /// When it was posted.
     pub posted_at: String,
+    /// The program version it was decided under (absent for entries from before versioning).
+    pub program_version: Option<i64>,
 }
 
 impl From<LedgerEntry> for EntryBody {
@@ -740,6 +747,7 @@ impl From<LedgerEntry> for EntryBody {
             actor: e.meta.actor,
             occurred_at: e.meta.effective_at.to_string(),
             posted_at: e.meta.posted_at.to_string(),
+            program_version: e.meta.program_version,
         }
     }
 }

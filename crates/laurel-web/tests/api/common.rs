@@ -6,7 +6,6 @@ use laurel_engine::{Engine, EngineConfig, Scope, Store};
 use laurel_testkit::TestDb;
 use laurel_web::AppState;
 use serde_json::{Value, json};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -73,15 +72,13 @@ pub async fn spawn_app(db: &TestDb) -> TestApp {
     spawn_app_with(db, PROGRAM).await
 }
 
-/// Starts the app over `db` with the given program text.
+/// Starts the app over `db` as Laurel starts: with the given program file text (stored as
+/// a program version when it is new).
 pub async fn spawn_app_with(db: &TestDb, program_toml: &str) -> TestApp {
     let store = Store::connect(&db.url)
         .await
         .expect("connect to the test database");
     store.migrate().await.expect("migrate the test database");
-    let program =
-        laurel_engine::program_file::parse_program(program_toml, Path::new("test-program.toml"))
-            .expect("the test program is valid");
     let backend = format!("{:?}", store.backend());
     let admin_key = laurel_engine::create_key(&store, "test admin", Scope::Admin)
         .await
@@ -90,7 +87,11 @@ pub async fn spawn_app_with(db: &TestDb, program_toml: &str) -> TestApp {
         .await
         .expect("create pos key");
     let config = EngineConfig::for_backend(store.backend());
-    let engine = Arc::new(Engine::start(store, program, config));
+    let engine = Arc::new(
+        Engine::open(store, Some(program_toml), config)
+            .await
+            .expect("the test program is valid"),
+    );
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
@@ -253,6 +254,12 @@ impl TestApp {
     /// GET with the pos key.
     pub async fn get(&self, path: &str) -> Resp {
         self.send(reqwest::Method::GET, path, Some(&self.pos_key), None)
+            .await
+    }
+
+    /// GET with the admin key.
+    pub async fn get_admin(&self, path: &str) -> Resp {
+        self.send(reqwest::Method::GET, path, Some(&self.admin_key), None)
             .await
     }
 

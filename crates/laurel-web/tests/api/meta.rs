@@ -44,6 +44,9 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
             ("/api/v1/coupons/{code}/consume", &["post"][..]),
             ("/api/v1/coupons/{code}/release", &["post"][..]),
             ("/api/v1/members/{id}/referrals", &["get"][..]),
+            ("/api/v1/admin/program", &["get", "post"][..]),
+            ("/api/v1/admin/program/versions", &["get"][..]),
+            ("/api/v1/admin/program/versions/{version}", &["get"][..]),
         ];
         for (path, methods) in expected {
             let item = paths.get(path).unwrap_or_else(|| {

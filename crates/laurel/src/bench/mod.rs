@@ -103,13 +103,14 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "Laurel bench: {backend:?} ({durability}), {} members, {} connections, {} s",
         args.members, args.connections, args.seconds
     );
-    let program =
-        laurel_engine::program_file::parse_program(PROGRAM, std::path::Path::new("bench.toml"))?;
-    let engine = Arc::new(Engine::start(
-        store.clone(),
-        program,
-        EngineConfig::for_backend(backend),
-    ));
+    let engine = Arc::new(
+        Engine::open(
+            store.clone(),
+            Some(PROGRAM),
+            EngineConfig::for_backend(backend),
+        )
+        .await?,
+    );
 
     let seeding = Instant::now();
     let members = seed(&engine, args.members).await?;

@@ -86,16 +86,19 @@ pub async fn run(command: ImportCommand) -> Result<()> {
         );
     }
 
-    let program = laurel_engine::program_file::load_program(&args.program.program)?;
+    let program = args.program.read()?;
     let store = crate::open(&args.database.url()).await?;
     // Only now, with file, program and database known good, is the last run's reject file
     // replaced.
     let mut rejects = rejects::Rejects::new(rejects_path)?;
-    let engine = Arc::new(Engine::start(
-        store.clone(),
-        program,
-        EngineConfig::for_backend(store.backend()),
-    ));
+    let engine = Arc::new(
+        Engine::open(
+            store.clone(),
+            program.as_deref(),
+            EngineConfig::for_backend(store.backend()),
+        )
+        .await?,
+    );
     let mut progress = progress::Progress::new(total_bytes, started);
     let outcome = drive::drive(
         drive::Drive {

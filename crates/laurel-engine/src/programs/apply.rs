@@ -1,0 +1,193 @@
+//! Starting from the program file and the stored versions, and applying a new version while
+//! Laurel runs.
+
+use super::{ProgramVersion, Programs, check_change, parse_text, sha256};
+use crate::error::{EngineError, Result};
+use crate::{Engine, EngineConfig};
+use jiff::{SignedDuration, Timestamp};
+use laurel_store::{NewProgramVersion, ProgramSource, ProgramVersionRecord, Store};
+use std::sync::Arc;
+
+/// A new program version, as an admin applies it.
+#[derive(Debug, Clone)]
+pub struct ApplyProgram {
+    /// The program text (TOML, as in a program file).
+    pub text: String,
+    /// In force from this instant (not in the past); now when not given.
+    pub effective_from: Option<Timestamp>,
+    /// Why the program changes, kept with the version.
+    pub note: Option<String>,
+    /// Validate only: nothing is stored.
+    pub dry_run: bool,
+}
+
+/// What applying a program answered.
+#[derive(Debug, Clone)]
+pub enum Applied {
+    /// Stored as a new version.
+    Created(Arc<ProgramVersion>),
+    /// The text is the version already in force then: nothing stored.
+    Unchanged(Arc<ProgramVersion>),
+    /// A dry run that validated: what would be stored (no number).
+    Checked(Arc<ProgramVersion>),
+}
+
+/// How far in the past an `effective_from` may lie: the time a request takes to arrive, not a
+/// way to change how recorded activity was judged.
+const EFFECTIVE_FROM_SLACK: SignedDuration = SignedDuration::from_secs(300);
+
+/// Longest note kept with a version.
+const NOTE_MAX: usize = 500;
+
+impl Engine {
+    /// Starts Laurel on a migrated store: the program file's text, if given, is stored as a new
+    /// version when it changed since the file was last read (a version applied through the API
+    /// meanwhile stays in force while the file is unchanged); then every stored version is in
+    /// force from its `effective_from`. Without a file, the stored versions alone.
+    pub async fn open(store: Store, file: Option<&str>, config: EngineConfig) -> Result<Engine> {
+        let mut records = store.program_versions().await?;
+        if let Some(text) = file {
+            let definition = parse_text(text).map_err(EngineError::InvalidProgram)?;
+            let hash = sha256(text);
+            if file_changed(&records, &hash) {
+                let now = to_micros(Timestamp::now());
+                if !records.is_empty() {
+                    let before = Programs::stored(&records)?.snapshot();
+                    let previous = &before.in_force(now).definition;
+                    check_change(previous, &definition, &store.tiers_held().await?)?;
+                }
+                let record = store
+                    .insert_program_version(&NewProgramVersion {
+                        effective_from: now,
+                        created_at: now,
+                        source: ProgramSource::File,
+                        actor: None,
+                        note: None,
+                        sha256: hash,
+                        text: text.to_owned(),
+                    })
+                    .await?;
+                tracing::info!(
+                    version = record.version,
+                    "the program file changed: stored as a new version"
+                );
+                records.push(record);
+            }
+        }
+        let programs = Programs::stored(&records)?;
+        Ok(Engine::with_programs(store, programs, config))
+    }
+
+    /// Validates program text and stores it as a new version, in force from `effective_from`
+    /// (now by default) without a restart. Refused with every problem when it does not
+    /// validate, and when it would change the currency or drop a tier members hold.
+    pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
+        let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
+        let note = request.note.filter(|n| !n.trim().is_empty());
+        if note.as_ref().is_some_and(|n| n.len() > NOTE_MAX) {
+            return Err(EngineError::invalid(
+                "note",
+                "invalid_field",
+                format!("at most {NOTE_MAX} bytes"),
+            ));
+        }
+        let now = to_micros(Timestamp::now());
+        let effective_from = match request.effective_from.map(to_micros) {
+            Some(at) if at < now - EFFECTIVE_FROM_SLACK => {
+                return Err(EngineError::invalid(
+                    "effective_from",
+                    "invalid_field",
+                    "must not be in the past: a new version cannot change how recorded activity was judged",
+                ));
+            }
+            Some(at) => at.max(now),
+            None => now,
+        };
+        self.reload_programs().await?;
+        let timeline = self.programs.snapshot();
+        let previous = timeline.in_force(effective_from);
+        check_change(
+            &previous.definition,
+            &definition,
+            &self.store.tiers_held().await?,
+        )?;
+        let hash = sha256(&request.text);
+        if request.effective_from.is_none() && previous.sha256() == Some(hash.as_str()) {
+            return Ok(Applied::Unchanged(previous.clone()));
+        }
+        let stored = NewProgramVersion {
+            effective_from,
+            created_at: now,
+            source: ProgramSource::Api,
+            actor: Some(actor.to_owned()),
+            note,
+            sha256: hash,
+            text: request.text,
+        };
+        if request.dry_run {
+            return Ok(Applied::Checked(Arc::new(ProgramVersion {
+                version: None,
+                effective_from,
+                stored: Some(stored),
+                definition: Arc::new(definition),
+            })));
+        }
+        let record = self.store.insert_program_version(&stored).await?;
+        self.reload_programs().await?;
+        tracing::info!(version = record.version, %effective_from, actor, "program version applied");
+        self.program_version(record.version)
+            .await
+            .map(Applied::Created)
+    }
+
+    /// Reads the stored versions again, so versions applied on another node (sharing the
+    /// database) take effect here too. Returns whether anything changed.
+    pub async fn reload_programs(&self) -> Result<bool> {
+        let records = self.store.program_versions().await?;
+        if records.len() == self.programs.stored_count() {
+            return Ok(false);
+        }
+        self.programs.refresh(&records)?;
+        Ok(true)
+    }
+
+    /// Every version, by when it takes effect (a program given in code first).
+    pub async fn program_versions(&self) -> Result<Vec<Arc<ProgramVersion>>> {
+        self.reload_programs().await?;
+        Ok(self.programs.snapshot().versions().to_vec())
+    }
+
+    /// The version in force at `at`.
+    pub async fn program_in_force(&self, at: Timestamp) -> Result<Arc<ProgramVersion>> {
+        self.reload_programs().await?;
+        Ok(self.programs.snapshot().in_force(at).clone())
+    }
+
+    /// One stored version by number.
+    pub async fn program_version(&self, version: i64) -> Result<Arc<ProgramVersion>> {
+        self.reload_programs().await?;
+        self.programs
+            .snapshot()
+            .versions()
+            .iter()
+            .find(|v| v.version == Some(version))
+            .cloned()
+            .ok_or(EngineError::UnknownProgramVersion(version))
+    }
+}
+
+/// An instant as the store keeps it (whole microseconds), so what a version answers when
+/// applied is what it answers when read back.
+fn to_micros(at: Timestamp) -> Timestamp {
+    Timestamp::from_microsecond(at.as_microsecond()).unwrap_or(at)
+}
+
+/// Whether a file's text must be stored as a new version: it was never stored, or it changed
+/// since the file was last read.
+fn file_changed(records: &[ProgramVersionRecord], text_sha256: &str) -> bool {
+    records
+        .iter()
+        .rfind(|r| r.stored.source == ProgramSource::File)
+        .map(|r| r.stored.sha256.as_str())
+        != Some(text_sha256)
+}

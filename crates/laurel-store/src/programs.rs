@@ -1,0 +1,155 @@
+//! Program versions: the texts that were in force and from when, and what a new version must
+//! not break (tiers members hold).
+
+use crate::connect::Store;
+use crate::error::Result;
+use crate::types::{instant, micros};
+use jiff::Timestamp;
+use sqlx::Row;
+
+/// Where a program version came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgramSource {
+    /// Read from the program file when Laurel started.
+    File,
+    /// Applied through the admin API.
+    Api,
+}
+
+impl ProgramSource {
+    /// Stable name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProgramSource::File => "file",
+            ProgramSource::Api => "api",
+        }
+    }
+
+    fn parse(text: &str) -> Option<ProgramSource> {
+        match text {
+            "file" => Some(ProgramSource::File),
+            "api" => Some(ProgramSource::Api),
+            _ => None,
+        }
+    }
+}
+
+/// A version to store; its number is given by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProgramVersion {
+    /// In force from this instant.
+    pub effective_from: Timestamp,
+    /// When it was stored.
+    pub created_at: Timestamp,
+    /// File or API.
+    pub source: ProgramSource,
+    /// The API key that applied it.
+    pub actor: Option<String>,
+    /// Why it was changed, in the admin's words.
+    pub note: Option<String>,
+    /// SHA-256 of `text`, hex.
+    pub sha256: String,
+    /// The program text (TOML).
+    pub text: String,
+}
+
+/// A stored program version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramVersionRecord {
+    /// 1, 2, 3… in the order versions were stored.
+    pub version: i64,
+    /// What was stored.
+    pub stored: NewProgramVersion,
+}
+
+/// Attempts at numbering a version when another node stores one at the same moment.
+const NUMBERING_ATTEMPTS: usize = 5;
+
+impl Store {
+    /// Every stored version, oldest first.
+    pub async fn program_versions(&self) -> Result<Vec<ProgramVersionRecord>> {
+        let rows = sqlx::query(
+            "SELECT version, effective_from, created_at, source, actor, note, sha256, text \
+             FROM program_versions ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let source: String = row.try_get("source")?;
+                Ok(ProgramVersionRecord {
+                    version: row.try_get("version")?,
+                    stored: NewProgramVersion {
+                        effective_from: instant(row.try_get("effective_from")?)?,
+                        created_at: instant(row.try_get("created_at")?)?,
+                        source: ProgramSource::parse(&source).ok_or_else(|| {
+                            crate::StoreError::Corrupt(format!("program source {source}"))
+                        })?,
+                        actor: row.try_get("actor")?,
+                        note: row.try_get("note")?,
+                        sha256: row.try_get("sha256")?,
+                        text: row.try_get("text")?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a version under the next number. Two nodes storing at once both succeed, one
+    /// after the other.
+    pub async fn insert_program_version(
+        &self,
+        new: &NewProgramVersion,
+    ) -> Result<ProgramVersionRecord> {
+        let mut attempt = 0;
+        loop {
+            match self.try_insert_program_version(new).await {
+                Err(e) if e.is_unique_violation() && attempt + 1 < NUMBERING_ATTEMPTS => {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_insert_program_version(
+        &self,
+        new: &NewProgramVersion,
+    ) -> Result<ProgramVersionRecord> {
+        let mut tx = self.begin().await?;
+        let version: i64 =
+            sqlx::query("SELECT COALESCE(MAX(version), 0) + 1 FROM program_versions")
+                .fetch_one(&mut *tx.tx)
+                .await?
+                .try_get(0)?;
+        sqlx::query(
+            "INSERT INTO program_versions (version, effective_from, created_at, source, actor, note, sha256, text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(version)
+        .bind(micros(new.effective_from))
+        .bind(micros(new.created_at))
+        .bind(new.source.as_str())
+        .bind(new.actor.clone())
+        .bind(new.note.clone())
+        .bind(new.sha256.clone())
+        .bind(new.text.clone())
+        .execute(&mut *tx.tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ProgramVersionRecord {
+            version,
+            stored: new.clone(),
+        })
+    }
+
+    /// The tiers members hold now, each once: a new version may not drop one of them.
+    pub async fn tiers_held(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT DISTINCT tier FROM members WHERE tier IS NOT NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get("tier").map_err(Into::into))
+            .collect()
+    }
+}
