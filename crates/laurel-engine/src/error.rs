@@ -82,6 +82,15 @@ pub enum EngineError {
     /// No program version with that number.
     #[error("no program version {0}")]
     UnknownProgramVersion(i64),
+    /// A staff account with that email exists.
+    #[error("a staff account `{0}` already exists")]
+    StaffExists(String),
+    /// Wrong email or password (which one is not said).
+    #[error("wrong email or password")]
+    SignInFailed,
+    /// Too many failed sign-ins: locked until then.
+    #[error("too many failed sign-ins: try again after {0}")]
+    AccountLocked(jiff::Timestamp),
     /// Neither a program file nor a stored version: nothing to run.
     #[error("no program: give a program file (none is stored in the database yet)")]
     NoProgram,
@@ -118,6 +127,9 @@ impl EngineError {
             EngineError::ProgramChange { code, .. } => code,
             EngineError::UnknownProgramVersion(_) => "unknown_program_version",
             EngineError::NoProgram => "no_program",
+            EngineError::StaffExists(_) => "staff_exists",
+            EngineError::SignInFailed => "sign_in_failed",
+            EngineError::AccountLocked(_) => "account_locked",
             EngineError::Unavailable => "unavailable",
             EngineError::Store(_) => "storage_error",
             EngineError::Internal(_) => "internal_error",

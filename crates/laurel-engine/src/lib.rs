@@ -16,8 +16,10 @@ mod preview;
 pub mod program_file;
 mod programs;
 mod referrals;
+mod reports;
 mod requests;
 mod rewards;
+mod staff;
 mod tiers;
 mod writer;
 
@@ -26,8 +28,8 @@ pub use jobs::{JobKind, JobReport};
 pub use keys::{Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member, Referral, Store,
-    TierHistoryEntry,
+    AuditEntry, Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member,
+    ProgramTotals, Referral, Store, TierHistoryEntry,
 };
 pub use outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
@@ -38,6 +40,7 @@ pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;
 pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
+pub use reports::Dashboard;
 pub use requests::{
     AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, EnrollRequest,
     EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RedeemRewardRequest,
@@ -46,6 +49,10 @@ pub use requests::{
 pub use rewards::{
     CouponCheck, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome, RedemptionView,
     RewardView,
+};
+pub use staff::{
+    FAILED_SIGN_INS_MAX, PASSWORD_MIN, Permission, Role, Session, SignedIn, StaffAccount,
+    UnknownRole,
 };
 pub use tiers::{NextReview, TierView};
 
@@ -272,6 +279,12 @@ impl Engine {
             .ledger_page(MemberId(member_id), before.map(JournalId), limit)
             .await?)
     }
+}
+
+/// An instant as the store keeps it (whole microseconds), so what a command answers when it
+/// writes is what a read answers later.
+pub(crate) fn as_stored(at: Timestamp) -> Timestamp {
+    Timestamp::from_microsecond(at.as_microsecond()).unwrap_or(at)
 }
 
 pub(crate) fn unexpected(outcome: Outcome) -> EngineError {

@@ -2556,3 +2556,6 @@ mod referrals;
 
 #[path = "engine/programs.rs"]
 mod programs;
+
+#[path = "engine/staff.rs"]
+mod staff;

@@ -20,7 +20,9 @@ mod programs;
 mod purchases;
 pub mod rawbench;
 mod referrals;
+mod reports;
 mod rewards;
+mod staff;
 mod tiers;
 mod tx;
 mod types;
@@ -29,14 +31,16 @@ pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use grants::NewGrant;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
-pub use members::{Member, NewMember};
+pub use members::{Member, NewMember, SEARCH_MAX};
 pub use programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
 pub use referrals::{REFERRALS_PAGE_MAX, Referral};
+pub use reports::ProgramTotals;
 pub use rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, RedemptionStatus,
     StoredCoupon,
 };
+pub use staff::{AUDIT_PAGE_MAX, AuditEntry, NewStaffUser, StaffSession, StaffUser};
 pub use tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tx::Tx;
 pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};

@@ -141,7 +141,36 @@ impl Store {
     pub async fn member_by_external_id(&self, external_id: &str) -> Result<Option<Member>> {
         fetch(&self.pool, Key::External(external_id), "").await
     }
+
+    /// Members whose external id, email or phone (each as compared at enrollment) is `query`,
+    /// or whose name starts with it; by id, at most `limit`. Every branch is an index lookup.
+    pub async fn search_members(&self, query: &str, limit: u32) -> Result<Vec<Member>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {COLUMNS}, {TIER_COLUMNS} FROM members \
+             WHERE external_id = $1 OR email_key = $2 OR phone_key = $3 OR (name >= $4 AND name < $5) \
+             ORDER BY id LIMIT $6"
+        );
+        let phone = laurel_core::referrals::phone(query);
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(query.to_owned())
+            .bind(laurel_core::referrals::email(query))
+            // A query with no digits is no phone number (and must not match every empty key).
+            .bind(if phone.is_empty() { None } else { Some(phone) })
+            .bind(query.to_owned())
+            .bind(format!("{query}\u{10FFFF}"))
+            .bind(i64::from(limit.clamp(1, SEARCH_MAX)))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(member_from_row).collect()
+    }
 }
+
+/// Most members one search returns.
+pub const SEARCH_MAX: u32 = 100;
 
 impl Tx {
     /// Enrolls a member; `None` when the external id is taken (nothing is written then).

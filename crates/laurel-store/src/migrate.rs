@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "program_versions",
         include_str!("../migrations/0007_program_versions.sql"),
     ),
+    (8, "console", include_str!("../migrations/0008_console.sql")),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

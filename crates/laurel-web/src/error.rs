@@ -94,7 +94,10 @@ fn status_of(error: &EngineError) -> StatusCode {
         | EngineError::RedemptionClosed { .. }
         | EngineError::Coupon(_)
         | EngineError::Referral(_)
-        | EngineError::ProgramChange { .. } => StatusCode::CONFLICT,
+        | EngineError::ProgramChange { .. }
+        | EngineError::StaffExists(_) => StatusCode::CONFLICT,
+        EngineError::SignInFailed => StatusCode::UNAUTHORIZED,
+        EngineError::AccountLocked(_) => StatusCode::TOO_MANY_REQUESTS,
         EngineError::Unavailable | EngineError::NoProgram => StatusCode::SERVICE_UNAVAILABLE,
         EngineError::Store(_) | EngineError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -50,7 +50,7 @@ impl Engine {
             let definition = parse_text(text).map_err(EngineError::InvalidProgram)?;
             let hash = sha256(text);
             if file_changed(&records, &hash) {
-                let now = to_micros(Timestamp::now());
+                let now = crate::as_stored(Timestamp::now());
                 if !records.is_empty() {
                     let before = Programs::stored(&records)?.snapshot();
                     let previous = &before.in_force(now).definition;
@@ -91,8 +91,8 @@ impl Engine {
                 format!("at most {NOTE_MAX} bytes"),
             ));
         }
-        let now = to_micros(Timestamp::now());
-        let effective_from = match request.effective_from.map(to_micros) {
+        let now = crate::as_stored(Timestamp::now());
+        let effective_from = match request.effective_from.map(crate::as_stored) {
             Some(at) if at < now - EFFECTIVE_FROM_SLACK => {
                 return Err(EngineError::invalid(
                     "effective_from",
@@ -174,12 +174,6 @@ impl Engine {
             .cloned()
             .ok_or(EngineError::UnknownProgramVersion(version))
     }
-}
-
-/// An instant as the store keeps it (whole microseconds), so what a version answers when
-/// applied is what it answers when read back.
-fn to_micros(at: Timestamp) -> Timestamp {
-    Timestamp::from_microsecond(at.as_microsecond()).unwrap_or(at)
 }
 
 /// Whether a file's text must be stored as a new version: it was never stored, or it changed

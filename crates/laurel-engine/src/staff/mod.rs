@@ -1,0 +1,233 @@
+//! Staff accounts for the console: creation with an argon2id password hash, sign-in with a
+//! lock after repeated failures, server-side sessions (only the token's hash is stored) that
+//! carry a CSRF token, and the audit log of staff actions.
+
+mod password;
+mod role;
+
+pub use role::{Permission, Role, UnknownRole};
+
+use crate::Engine;
+use crate::error::{EngineError, Result};
+use jiff::{SignedDuration, Timestamp};
+use laurel_store::{AuditEntry, NewStaffUser, StaffUser};
+use sha2::{Digest, Sha256};
+
+/// Failed sign-ins in a row before an account is locked.
+pub const FAILED_SIGN_INS_MAX: i64 = 5;
+/// How long a locked account stays locked.
+const LOCK: SignedDuration = SignedDuration::from_mins(15);
+/// How long a session lasts.
+const SESSION: SignedDuration = SignedDuration::from_hours(12);
+/// Shortest password accepted.
+pub const PASSWORD_MIN: usize = 12;
+
+/// A staff account as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    /// Row id.
+    pub id: i64,
+    /// Sign-in email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+}
+
+impl StaffAccount {
+    fn from_stored(user: &StaffUser) -> Result<StaffAccount> {
+        Ok(StaffAccount {
+            id: user.id,
+            email: user.account.email.clone(),
+            name: user.account.name.clone(),
+            role: user
+                .account
+                .role
+                .parse()
+                .map_err(|e: UnknownRole| EngineError::Internal(e.to_string()))?,
+            disabled: user.disabled_at.is_some(),
+        })
+    }
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Who is signed in.
+    pub user: StaffAccount,
+    /// The token every state-changing form of this session must carry.
+    pub csrf_token: String,
+    /// When it ends.
+    pub expires_at: Timestamp,
+}
+
+/// A successful sign-in: the session, and its token for the cookie (shown only now).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The cookie's value.
+    pub token: String,
+    /// The session.
+    pub session: Session,
+}
+
+/// Sign-in emails are compared trimmed and lower-cased.
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// 32 random bytes, hex.
+pub(crate) fn random_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Session tokens are 32 random bytes, so one SHA-256 is a sound hash.
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl Engine {
+    /// Creates a staff account. Refused: an email without `@`, an empty name, a password
+    /// shorter than [`PASSWORD_MIN`], an email already used (`staff_exists`).
+    pub async fn create_staff_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<StaffAccount> {
+        let email = email_key(email);
+        if !email.contains('@') || email.len() > 254 {
+            return Err(EngineError::invalid(
+                "email",
+                "invalid_field",
+                "is not an email address",
+            ));
+        }
+        if name.trim().is_empty() {
+            return Err(EngineError::invalid("name", "missing_field", "is required"));
+        }
+        if password.chars().count() < PASSWORD_MIN {
+            return Err(EngineError::invalid(
+                "password",
+                "weak_password",
+                format!("needs at least {PASSWORD_MIN} characters"),
+            ));
+        }
+        let password_hash = password::hash(password).await?;
+        let new = NewStaffUser {
+            email: email.clone(),
+            name: name.trim().to_owned(),
+            role: role.as_str().to_owned(),
+            password_hash,
+            created_at: Timestamp::now(),
+        };
+        let id = self
+            .store
+            .insert_staff_user(&new)
+            .await?
+            .ok_or_else(|| EngineError::StaffExists(email.clone()))?;
+        Ok(StaffAccount {
+            id,
+            email,
+            name: new.name,
+            role,
+            disabled: false,
+        })
+    }
+
+    /// Signs a staff member in. An unknown email and a wrong password are refused alike
+    /// (`sign_in_failed`, after the same work); after [`FAILED_SIGN_INS_MAX`] failures in a row
+    /// the account is locked for a while (`account_locked`), even to the right password.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn> {
+        let now = crate::as_stored(Timestamp::now());
+        let Some(user) = self.store.staff_user_by_email(&email_key(email)).await? else {
+            password::verify_nothing(password).await;
+            return Err(EngineError::SignInFailed);
+        };
+        if let Some(until) = user.locked_until.filter(|until| *until > now) {
+            return Err(EngineError::AccountLocked(until));
+        }
+        let right = password::verify(password, &user.account.password_hash).await?;
+        if !right || user.disabled_at.is_some() {
+            let failed = user.failed_logins + 1;
+            let lock = (failed >= FAILED_SIGN_INS_MAX).then(|| now + LOCK);
+            let count = if lock.is_some() { 0 } else { failed };
+            self.store
+                .set_staff_login_state(user.id, count, lock)
+                .await?;
+            return Err(match lock {
+                Some(until) => EngineError::AccountLocked(until),
+                None => EngineError::SignInFailed,
+            });
+        }
+        if user.failed_logins > 0 || user.locked_until.is_some() {
+            self.store.set_staff_login_state(user.id, 0, None).await?;
+        }
+        let token = random_token();
+        let csrf_token = random_token();
+        let expires_at = now + SESSION;
+        self.store
+            .insert_staff_session(&token_hash(&token), user.id, &csrf_token, now, expires_at)
+            .await?;
+        Ok(SignedIn {
+            token,
+            session: Session {
+                user: StaffAccount::from_stored(&user)?,
+                csrf_token,
+                expires_at,
+            },
+        })
+    }
+
+    /// The live session a cookie's token names, if any (a disabled account has none).
+    pub async fn staff_session(&self, token: &str) -> Result<Option<Session>> {
+        let Some(found) = self
+            .store
+            .staff_session(&token_hash(token), Timestamp::now())
+            .await?
+        else {
+            return Ok(None);
+        };
+        if found.user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(Session {
+            user: StaffAccount::from_stored(&found.user)?,
+            csrf_token: found.csrf_token,
+            expires_at: found.expires_at,
+        }))
+    }
+
+    /// Ends the session a cookie's token names.
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        self.store
+            .delete_staff_session(&token_hash(token), Timestamp::now())
+            .await
+            .map_err(Into::into)
+    }
+
+    /// Every staff account.
+    pub async fn staff_users(&self) -> Result<Vec<StaffAccount>> {
+        self.store
+            .staff_users()
+            .await?
+            .iter()
+            .map(StaffAccount::from_stored)
+            .collect()
+    }
+
+    /// Records a staff action in the audit log.
+    pub async fn audit(&self, entry: AuditEntry) -> Result<()> {
+        self.store.insert_audit(&entry).await.map_err(Into::into)
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.store.audit_log(limit).await.map_err(Into::into)
+    }
+}

@@ -1,0 +1,252 @@
+//! Staff accounts, their sessions and the audit log of what staff did.
+
+use crate::connect::Store;
+use crate::error::Result;
+use crate::types::{instant, instant_opt, micros};
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A staff account to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaffUser {
+    /// Sign-in name, trimmed and lower-cased.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role name (admin, manager, support, finance).
+    pub role: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// A stored staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffUser {
+    /// Row id.
+    pub id: i64,
+    /// What was stored at creation.
+    pub account: NewStaffUser,
+    /// When it was disabled, if it was.
+    pub disabled_at: Option<Timestamp>,
+    /// Failed sign-ins in a row.
+    pub failed_logins: i64,
+    /// Locked against sign-in until then.
+    pub locked_until: Option<Timestamp>,
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSession {
+    /// Who is signed in.
+    pub user: StaffUser,
+    /// The token every state-changing form must carry.
+    pub csrf_token: String,
+    /// When it ends.
+    pub expires_at: Timestamp,
+}
+
+/// One audit-log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The staff account, if the action was a staff member's.
+    pub staff_user_id: Option<i64>,
+    /// Who, as shown (an email, a key prefix).
+    pub actor: String,
+    /// What (`points.adjust`, `program.apply`, `staff.create`…).
+    pub action: String,
+    /// On what (`member:42`).
+    pub subject: String,
+    /// The state before, as JSON.
+    pub before: Option<String>,
+    /// The state after, as JSON.
+    pub after: Option<String>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// The largest page of the audit log one call returns.
+pub const AUDIT_PAGE_MAX: u32 = 200;
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until";
+
+fn user_from(row: &AnyRow) -> Result<StaffUser> {
+    Ok(StaffUser {
+        id: row.try_get("id")?,
+        account: NewStaffUser {
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            role: row.try_get("role")?,
+            password_hash: row.try_get("password_hash")?,
+            created_at: instant(row.try_get("created_at")?)?,
+        },
+        disabled_at: instant_opt(row.try_get("disabled_at")?)?,
+        failed_logins: row.try_get("failed_logins")?,
+        locked_until: instant_opt(row.try_get("locked_until")?)?,
+    })
+}
+
+impl Store {
+    /// Creates a staff account; `None` when the email is taken.
+    pub async fn insert_staff_user(&self, new: &NewStaffUser) -> Result<Option<i64>> {
+        let inserted = sqlx::query(
+            "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.email.clone())
+        .bind(new.name.clone())
+        .bind(new.role.clone())
+        .bind(new.password_hash.clone())
+        .bind(micros(new.created_at))
+        .fetch_one(&self.pool)
+        .await;
+        match inserted {
+            Ok(row) => Ok(Some(row.try_get(0)?)),
+            Err(e) => {
+                let e = crate::StoreError::from(e);
+                if e.is_unique_violation() {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    /// A staff account by its (normalized) email.
+    pub async fn staff_user_by_email(&self, email: &str) -> Result<Option<StaffUser>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM staff_users u WHERE u.email = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(email.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// Every staff account, by email.
+    pub async fn staff_users(&self) -> Result<Vec<StaffUser>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM staff_users u ORDER BY u.email");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    /// Records a sign-in outcome: failures in a row (0 after a success) and the lock, if any.
+    pub async fn set_staff_login_state(
+        &self,
+        user: i64,
+        failed_logins: i64,
+        locked_until: Option<Timestamp>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE staff_users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(failed_logins)
+            .bind(locked_until.map(micros))
+            .bind(user)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Starts a session.
+    pub async fn insert_staff_session(
+        &self,
+        token_hash: &str,
+        user: i64,
+        csrf_token: &str,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO staff_sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash.to_owned())
+        .bind(user)
+        .bind(csrf_token.to_owned())
+        .bind(micros(created_at))
+        .bind(micros(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this token hash, with its user, if it has not ended by `now`.
+    pub async fn staff_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<StaffSession>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM staff_sessions s \
+             JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash.to_owned())
+            .bind(micros(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(StaffSession {
+                user: user_from(&row)?,
+                csrf_token: row.try_get("csrf_token")?,
+                expires_at: instant(row.try_get("expires_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Ends a session (signing out), and any that expired before `now`.
+    pub async fn delete_staff_session(&self, token_hash: &str, now: Timestamp) -> Result<()> {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1 OR expires_at <= $2")
+            .bind(token_hash.to_owned())
+            .bind(micros(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Appends to the audit log.
+    pub async fn insert_audit(&self, entry: &AuditEntry) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (staff_user_id, actor, action, subject, before_json, after_json, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.staff_user_id)
+        .bind(entry.actor.clone())
+        .bind(entry.action.clone())
+        .bind(entry.subject.clone())
+        .bind(entry.before.clone())
+        .bind(entry.after.clone())
+        .bind(micros(entry.at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT staff_user_id, actor, action, subject, before_json, after_json, at \
+             FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit.clamp(1, AUDIT_PAGE_MAX)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    staff_user_id: row.try_get("staff_user_id")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    subject: row.try_get("subject")?,
+                    before: row.try_get("before_json")?,
+                    after: row.try_get("after_json")?,
+                    at: instant(row.try_get("at")?)?,
+                })
+            })
+            .collect()
+    }
+}
