@@ -52,7 +52,7 @@ pub use rewards::{
 };
 pub use staff::{
     FAILED_SIGN_INS_MAX, PASSWORD_MIN, Permission, Role, Session, SignedIn, StaffAccount,
-    UnknownRole,
+    UnknownRole, create_staff_user, random_token,
 };
 pub use tiers::{NextReview, TierView};
 

@@ -73,8 +73,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().1
 }
 
-/// The whole application.
+/// The whole API.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The API with web pages beside it (the console): `pages` must have no fallback of its own;
+/// it shares the API's metrics, body limit and JSON 404 for paths nothing routes.
+pub fn app_with(state: AppState, pages: Router) -> Router {
     let (routes, doc) = api();
     let doc = Arc::new(doc);
     let metrics = telemetry::handle();
@@ -96,19 +102,20 @@ pub fn app(state: AppState) -> Router {
                 "this route does not take that method",
             )
         })
+        .with_state(state)
+        .merge(pages)
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_BYTES_MAX))
-        .with_state(state)
 }
 
-/// Serves the app on a bound listener until `shutdown` resolves, then finishes in-flight
-/// requests.
+/// Serves an app ([`app`] or [`app_with`]) on a bound listener until `shutdown` resolves,
+/// then finishes in-flight requests.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

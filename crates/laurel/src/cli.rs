@@ -98,6 +98,12 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Manage staff accounts for the console at /admin.
+    Users {
+        /// What to do with staff accounts.
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Run scheduled jobs by hand.
     Jobs {
         /// Which job.
@@ -144,6 +150,27 @@ pub enum KeysCommand {
         /// A label to recognise the key by.
         #[arg(long, default_value = "api key")]
         name: String,
+    },
+}
+
+/// Staff account commands.
+#[derive(Subcommand)]
+pub enum UsersCommand {
+    /// Create a staff account. The password is read from LAUREL_PASSWORD; without it one is
+    /// generated and printed once.
+    Create {
+        #[command(flatten)]
+        database: Database,
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// admin (everything), manager (program, members, rewards, reports), support (members
+        /// and adjustments up to a limit) or finance (reports, read-only).
+        #[arg(long)]
+        role: String,
     },
 }
 

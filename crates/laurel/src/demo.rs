@@ -6,7 +6,7 @@ use laurel_core::Channel;
 use laurel_engine::{
     AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, Engine, EngineConfig,
     EnrollRequest, JobKind, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
-    RedeemRewardRequest, RefundRequest, RefundScope, Scope,
+    RedeemRewardRequest, RefundRequest, RefundScope, Role, Scope,
 };
 use rust_decimal::Decimal;
 use std::net::SocketAddr;
@@ -74,13 +74,24 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     engine.shutdown().await;
     let admin = laurel_engine::create_key(&store, "demo admin", Scope::Admin).await?;
     let pos = laurel_engine::create_key(&store, "demo till", Scope::Pos).await?;
+    for (role, name) in [
+        (Role::Admin, "Demo Admin"),
+        (Role::Manager, "Demo Manager"),
+        (Role::Support, "Demo Support"),
+        (Role::Finance, "Demo Finance"),
+    ] {
+        let email = format!("{role}@demo.laurel");
+        laurel_engine::create_staff_user(&store, &email, name, role, &demo_password(role)).await?;
+    }
     let banner = format!(
         "Demo: {members} members with {DAYS_OF_HISTORY} days of history, built in {:.1}s in {}\n\
          Admin API key: {admin}\nPOS API key:   {pos}\n\
+         Console: http://{listen}/admin  (sign in as admin@demo.laurel / {console_password}; also manager@, support@, finance@ with their role in the password)\n\
          Try:  curl -H 'Authorization: Bearer {admin}' http://{listen}/api/v1/members/1/balance\n\
          API:  http://{listen}/api/v1/openapi.json",
         started.elapsed().as_secs_f64(),
-        db.display()
+        db.display(),
+        console_password = demo_password(Role::Admin),
     );
     crate::serve::run(store, Some(PROGRAM), listen, 60, Some(banner)).await
 }
@@ -270,4 +281,9 @@ async fn populate(engine: &Engine) -> Result<usize> {
         engine.assign_tier(request, "demo").await?;
     }
     Ok(ids.len())
+}
+
+/// The demo's staff passwords: public by design (the demo is for looking around, on loopback).
+fn demo_password(role: Role) -> String {
+    format!("laurel-demo-{role}")
 }

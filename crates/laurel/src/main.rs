@@ -9,7 +9,7 @@ mod serve;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, JobsCommand, KeysCommand, ProgramCommand};
+use cli::{Cli, Command, JobsCommand, KeysCommand, ProgramCommand, UsersCommand};
 use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store};
 
 #[tokio::main]
@@ -54,6 +54,30 @@ async fn main() -> Result<()> {
             let key = laurel_engine::create_key(&store, &name, scope).await?;
             println!("{key}");
             eprintln!("Store this {scope} key now: it is not shown again.");
+            Ok(())
+        }
+        Command::Users {
+            command:
+                UsersCommand::Create {
+                    database,
+                    email,
+                    name,
+                    role,
+                },
+        } => {
+            let role: laurel_engine::Role = role.parse()?;
+            let (password, generated) = match std::env::var("LAUREL_PASSWORD") {
+                Ok(given) => (given, false),
+                Err(_) => (laurel_engine::random_token()[..20].to_owned(), true),
+            };
+            let store = open(&database.url()).await?;
+            let account =
+                laurel_engine::create_staff_user(&store, &email, &name, role, &password).await?;
+            println!("created {} ({})", account.email, account.role);
+            if generated {
+                println!("password: {password}");
+                eprintln!("Give this password to its owner now: it is not shown again.");
+            }
             Ok(())
         }
         Command::Program {

@@ -39,14 +39,13 @@ pub async fn run(
             Duration::from_secs(job_interval_secs),
         ))
     });
-    laurel_web::serve(
-        listener,
+    let app = laurel_web::app_with(
         AppState {
             engine: engine.clone(),
         },
-        shutdown_signal(),
-    )
-    .await?;
+        laurel_console::router(engine.clone(), laurel_console::ConsoleOptions::default()),
+    );
+    laurel_web::serve(listener, app, shutdown_signal()).await?;
     if let Some(jobs) = jobs {
         jobs.abort();
     }

@@ -10,7 +10,7 @@ pub use role::{Permission, Role, UnknownRole};
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use jiff::{SignedDuration, Timestamp};
-use laurel_store::{AuditEntry, NewStaffUser, StaffUser};
+use laurel_store::{AuditEntry, NewStaffUser, StaffUser, Store};
 use sha2::{Digest, Sha256};
 
 /// Failed sign-ins in a row before an account is locked.
@@ -78,8 +78,8 @@ fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// 32 random bytes, hex.
-pub(crate) fn random_token() -> String {
+/// 32 random bytes, hex: session and form tokens.
+pub fn random_token() -> String {
     let mut bytes = [0_u8; 32];
     rand::fill(&mut bytes);
     hex::encode(bytes)
@@ -90,9 +90,57 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Creates a staff account (no engine needed: `laurel users create` runs before any program).
+/// Refused: an email without `@`, an empty name, a password shorter than [`PASSWORD_MIN`], an
+/// email already used (`staff_exists`).
+pub async fn create_staff_user(
+    store: &Store,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<StaffAccount> {
+    let email = email_key(email);
+    if !email.contains('@') || email.len() > 254 {
+        return Err(EngineError::invalid(
+            "email",
+            "invalid_field",
+            "is not an email address",
+        ));
+    }
+    if name.trim().is_empty() {
+        return Err(EngineError::invalid("name", "missing_field", "is required"));
+    }
+    if password.chars().count() < PASSWORD_MIN {
+        return Err(EngineError::invalid(
+            "password",
+            "weak_password",
+            format!("needs at least {PASSWORD_MIN} characters"),
+        ));
+    }
+    let password_hash = password::hash(password).await?;
+    let new = NewStaffUser {
+        email: email.clone(),
+        name: name.trim().to_owned(),
+        role: role.as_str().to_owned(),
+        password_hash,
+        created_at: Timestamp::now(),
+    };
+    let id = store
+        .insert_staff_user(&new)
+        .await?
+        .ok_or_else(|| EngineError::StaffExists(email.clone()))?;
+    Ok(StaffAccount {
+        id,
+        email,
+        name: new.name,
+        role,
+        disabled: false,
+    })
+}
+
 impl Engine {
-    /// Creates a staff account. Refused: an email without `@`, an empty name, a password
-    /// shorter than [`PASSWORD_MIN`], an email already used (`staff_exists`).
+    /// Creates a staff account; see [`create_staff_user`].
     pub async fn create_staff_user(
         &self,
         email: &str,
@@ -100,44 +148,7 @@ impl Engine {
         role: Role,
         password: &str,
     ) -> Result<StaffAccount> {
-        let email = email_key(email);
-        if !email.contains('@') || email.len() > 254 {
-            return Err(EngineError::invalid(
-                "email",
-                "invalid_field",
-                "is not an email address",
-            ));
-        }
-        if name.trim().is_empty() {
-            return Err(EngineError::invalid("name", "missing_field", "is required"));
-        }
-        if password.chars().count() < PASSWORD_MIN {
-            return Err(EngineError::invalid(
-                "password",
-                "weak_password",
-                format!("needs at least {PASSWORD_MIN} characters"),
-            ));
-        }
-        let password_hash = password::hash(password).await?;
-        let new = NewStaffUser {
-            email: email.clone(),
-            name: name.trim().to_owned(),
-            role: role.as_str().to_owned(),
-            password_hash,
-            created_at: Timestamp::now(),
-        };
-        let id = self
-            .store
-            .insert_staff_user(&new)
-            .await?
-            .ok_or_else(|| EngineError::StaffExists(email.clone()))?;
-        Ok(StaffAccount {
-            id,
-            email,
-            name: new.name,
-            role,
-            disabled: false,
-        })
+        create_staff_user(&self.store, email, name, role, password).await
     }
 
     /// Signs a staff member in. An unknown email and a wrong password are refused alike

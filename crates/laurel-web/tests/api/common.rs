@@ -100,9 +100,13 @@ pub async fn spawn_app_with(db: &TestDb, program_toml: &str) -> TestApp {
     let state = AppState {
         engine: engine.clone(),
     };
-    let server = tokio::spawn(laurel_web::serve(listener, state, async move {
-        let _ = stop.await;
-    }));
+    let server = tokio::spawn(laurel_web::serve(
+        listener,
+        laurel_web::app(state),
+        async move {
+            let _ = stop.await;
+        },
+    ));
     TestApp {
         base: format!("http://{addr}"),
         backend,

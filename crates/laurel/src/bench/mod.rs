@@ -127,9 +127,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(laurel_web::serve(
         listener,
-        AppState {
+        laurel_web::app(AppState {
             engine: engine.clone(),
-        },
+        }),
         async move {
             let _ = stopped.await;
         },

@@ -1,0 +1,60 @@
+//! The dashboard: members, activity, points moved in the last 30 days, and the liability.
+
+use crate::Console;
+use crate::web::{Chrome, PageError, Staff, render};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::{SignedDuration, Timestamp};
+use laurel_engine::Permission;
+
+/// The dashboard's period.
+const PERIOD: SignedDuration = SignedDuration::from_hours(30 * 24);
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    /// (label key, value) tiles, in order.
+    tiles: Vec<(&'static str, String)>,
+}
+
+pub(crate) async fn page(State(console): State<Console>, headers: HeaderMap) -> Response {
+    let staff = match Staff::from_headers(&console, &headers).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if !staff.session.user.role.may(Permission::ViewReports) {
+        // Support staff work on members: the dashboard's figures are not theirs to see.
+        return axum::response::Redirect::to("/admin/members").into_response();
+    }
+    let l = staff.locale;
+    let board = match console.engine.dashboard(Timestamp::now() - PERIOD).await {
+        Ok(board) => board,
+        Err(e) => return PageError::from_engine(e, l).into_response(),
+    };
+    let t = &board.totals;
+    let tiles = vec![
+        ("dashboard.members", l.integer(t.members)),
+        ("dashboard.new_members", l.integer(t.enrolled)),
+        ("dashboard.active_30", l.integer(t.active_30)),
+        ("dashboard.active_90", l.integer(t.active_90)),
+        ("dashboard.issued", l.integer(t.issued)),
+        ("dashboard.redeemed", l.integer(t.redeemed)),
+        ("dashboard.expired", l.integer(t.expired)),
+        ("dashboard.outstanding", l.integer(t.outstanding)),
+        ("dashboard.liability", l.money(board.outstanding_value)),
+        (
+            "dashboard.redemption_rate",
+            board
+                .redemption_rate
+                .map_or_else(|| "–".into(), |r| format!("{r}%")),
+        ),
+    ];
+    let page = DashboardPage {
+        chrome: Chrome::for_staff(&staff, "dashboard", "/admin/dashboard".into()),
+        tiles,
+    };
+    render(StatusCode::OK, &page)
+}

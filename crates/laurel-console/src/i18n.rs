@@ -1,0 +1,204 @@
+//! Languages: the translation files compiled in, picking a locale from the `lang` cookie or
+//! Accept-Language, and numbers, money and dates written the way each locale writes them.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use laurel_core::Money;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A language the console speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl Locale {
+    /// Every locale, in the switcher's order.
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    /// BCP 47 tag, as in `lang` attributes and the cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language's own name.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::ZhCn => "简体中文",
+        }
+    }
+
+    /// A tag as the cookie or a link gives it.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
+    }
+
+    /// The first language of an Accept-Language header the console speaks (any Chinese is
+    /// Simplified Chinese); English otherwise.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let mut ranked: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse().ok())
+                    .unwrap_or(1.0);
+                Some((q, tag))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked
+            .into_iter()
+            .find_map(|(_, tag)| {
+                let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+                match primary.as_str() {
+                    "zh" => Some(Locale::ZhCn),
+                    "en" => Some(Locale::En),
+                    _ => None,
+                }
+            })
+            .unwrap_or(Locale::En)
+    }
+
+    /// The locale's strings.
+    pub fn strings(self) -> &'static Strings {
+        static EN: OnceLock<Strings> = OnceLock::new();
+        static ZH: OnceLock<Strings> = OnceLock::new();
+        match self {
+            Locale::En => EN.get_or_init(|| Strings::parse(include_str!("../i18n/en.toml"), None)),
+            Locale::ZhCn => ZH.get_or_init(|| {
+                Strings::parse(
+                    include_str!("../i18n/zh-CN.toml"),
+                    Some(Locale::En.strings()),
+                )
+            }),
+        }
+    }
+
+    /// An integer with thousands separators.
+    pub fn integer(self, n: i64) -> String {
+        let sign = if n < 0 { "-" } else { "" };
+        format!("{sign}{}", grouped(&n.unsigned_abs().to_string()))
+    }
+
+    /// An amount of money: `¥1,234.50` in Chinese for yuan, `CNY 1,234.50` otherwise.
+    pub fn money(self, money: Money) -> String {
+        let digits = money.currency().minor_digits();
+        let text = format!("{:.*}", digits as usize, money.amount().round_dp(digits));
+        let (sign, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (whole, fraction) = match unsigned.split_once('.') {
+            Some((whole, fraction)) => (whole, format!(".{fraction}")),
+            None => (unsigned, String::new()),
+        };
+        let number = format!("{sign}{}{fraction}", grouped(whole));
+        let code = money.currency().code();
+        match (self, code) {
+            (Locale::ZhCn, "CNY") => format!("¥{number}"),
+            _ => format!("{code} {number}"),
+        }
+    }
+
+    /// An instant in the program's time zone: `2026年11月24日 14:05` or `24 Nov 2026, 14:05`.
+    pub fn date_time(self, at: Timestamp, tz: &TimeZone) -> String {
+        let local = at.to_zoned_datetime(tz.clone());
+        match self {
+            Locale::ZhCn => local.strftime("%Y年%-m月%-d日 %H:%M").to_string(),
+            Locale::En => local.strftime("%-d %b %Y, %H:%M").to_string(),
+        }
+    }
+
+    /// A calendar date: `2026年11月24日` or `24 Nov 2026`.
+    pub fn date(self, date: jiff::civil::Date) -> String {
+        match self {
+            Locale::ZhCn => date.strftime("%Y年%-m月%-d日").to_string(),
+            Locale::En => date.strftime("%-d %b %Y").to_string(),
+        }
+    }
+}
+
+/// One locale's strings, by dotted key (`nav.members`).
+#[derive(Debug)]
+pub struct Strings {
+    map: HashMap<String, String>,
+    fallback: Option<&'static Strings>,
+}
+
+impl Strings {
+    fn parse(text: &str, fallback: Option<&'static Strings>) -> Strings {
+        let mut map = HashMap::new();
+        match text.parse::<toml::Table>() {
+            Ok(table) => flatten("", &table, &mut map),
+            // The files are compiled in and checked by a test; a broken one shows keys.
+            Err(e) => tracing::error!(error = %e, "a translation file does not parse"),
+        }
+        Strings { map, fallback }
+    }
+
+    /// The string for `key`; the English one when this locale lacks it; the key itself when
+    /// neither has it (visible, never a crash).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.map
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| self.fallback.map(|f| f.get(key)))
+            .unwrap_or(key)
+    }
+
+    /// The string for `key` with `{name}` replaced by `value`.
+    pub fn with(&self, key: &str, name: &str, value: &str) -> String {
+        self.get(key).replace(&format!("{{{name}}}"), value)
+    }
+
+    /// Every key, for the test that both files have the same ones.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self.map.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    }
+}
+
+/// Digits with a comma every three from the right.
+fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn flatten(prefix: &str, table: &toml::Table, into: &mut HashMap<String, String>) {
+    for (key, value) in table {
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&full, inner, into),
+            toml::Value::String(s) => {
+                into.insert(full, s.clone());
+            }
+            other => {
+                into.insert(full, other.to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Laurel's web pages for people: the staff console under `/admin`, rendered on the server
+//! from templates compiled into the binary, in Simplified Chinese and English, working without
+//! JavaScript.
+//!
+//! Architecture invariant: no business rule here. Pages read through the engine and act
+//! through the same engine calls the API uses; every action checks the role server-side and
+//! every form its CSRF token.
+
+mod auth;
+mod dashboard;
+pub mod i18n;
+mod members;
+mod program;
+mod web;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use laurel_engine::Engine;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// How the console behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsoleOptions {
+    /// The most points a support-role member of staff may adjust at a time.
+    pub support_adjust_limit: i64,
+}
+
+impl Default for ConsoleOptions {
+    fn default() -> ConsoleOptions {
+        ConsoleOptions {
+            support_adjust_limit: 1_000,
+        }
+    }
+}
+
+/// What the pages share.
+#[derive(Clone)]
+pub struct Console {
+    /// The engine.
+    pub engine: Arc<Engine>,
+    /// Options.
+    pub options: ConsoleOptions,
+}
+
+/// The console's routes, under `/admin` (no fallback: it is merged beside the API).
+pub fn router(engine: Arc<Engine>, options: ConsoleOptions) -> Router {
+    Router::new()
+        .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
+        .route("/admin/login", get(auth::login_page).post(auth::login))
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin/dashboard", get(dashboard::page))
+        .route("/admin/members", get(members::search))
+        .route("/admin/members/{id}", get(members::page))
+        .route("/admin/members/{id}/adjust", post(members::adjust))
+        .route("/admin/program", get(program::page).post(program::apply))
+        .route("/admin/lang", get(switch_language))
+        .route("/admin/static/console.css", get(stylesheet))
+        // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
+        .route("/admin/{*rest}", get(not_found))
+        .with_state(Console { engine, options })
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    web::PageError::new(
+        StatusCode::NOT_FOUND,
+        web::locale(&headers),
+        "error.not_found",
+    )
+    .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/console.css"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct LanguageQuery {
+    to: String,
+    back: Option<String>,
+}
+
+/// Sets the language cookie and goes back to the page (only ever to a console page).
+async fn switch_language(headers: HeaderMap, Query(q): Query<LanguageQuery>) -> Response {
+    let locale = i18n::Locale::from_tag(&q.to).unwrap_or(i18n::Locale::En);
+    let back = q
+        .back
+        .filter(|b| b.starts_with("/admin") && !b.starts_with("//"))
+        .unwrap_or_else(|| "/admin/dashboard".into());
+    let cookie = web::set_cookie(&headers, web::LANG_COOKIE, locale.tag(), 365 * 24 * 3600);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}

@@ -1,0 +1,331 @@
+//! Members: search, a member's page (profile, balance, tier, ledger) and the adjustment form.
+
+use crate::Console;
+use crate::i18n::Locale;
+use crate::web::{Chrome, PageError, Staff, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use laurel_engine::{AdjustRequest, AuditEntry, EngineError, MemberRef, Permission};
+use serde::Deserialize;
+
+/// Members one search shows.
+const SEARCH_SHOWN: u32 = 50;
+/// Ledger entries per page.
+const LEDGER_SHOWN: u32 = 25;
+
+/// One member in a list.
+struct MemberRow {
+    id: i64,
+    external_id: String,
+    name: String,
+    email: String,
+    phone: String,
+    tier: String,
+    available: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct SearchPage {
+    chrome: Chrome,
+    query: String,
+    rows: Vec<MemberRow>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub(crate) async fn search(
+    State(console): State<Console>,
+    headers: HeaderMap,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let staff = match Staff::from_headers(&console, &headers).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = staff.require(Permission::ViewMembers) {
+        return refused.into_response();
+    }
+    let l = staff.locale;
+    let found = match console.engine.search_members(&query.q, SEARCH_SHOWN).await {
+        Ok(found) => found,
+        Err(e) => return PageError::from_engine(e, l).into_response(),
+    };
+    let rows = found
+        .into_iter()
+        .map(|m| MemberRow {
+            id: m.id.0,
+            external_id: m.profile.external_id,
+            name: m.profile.name.unwrap_or_default(),
+            email: m.profile.email.unwrap_or_default(),
+            phone: m.profile.phone.unwrap_or_default(),
+            tier: m.tier.tier.unwrap_or_default(),
+            available: l.integer(m.available),
+            status: m.status,
+        })
+        .collect();
+    let path = format!("/admin/members?q={}", crate::web::encode(&query.q));
+    let page = SearchPage {
+        chrome: Chrome::for_staff(&staff, "members", path),
+        query: query.q,
+        rows,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// One ledger entry as the page shows it.
+struct EntryRow {
+    when: String,
+    kind: String,
+    points: String,
+    reason: String,
+    reference: String,
+    actor: String,
+}
+
+/// What the adjustment form shows besides its fields: errors next to them, or a success.
+#[derive(Default)]
+struct AdjustForm {
+    points: String,
+    reason: String,
+    points_error: Option<String>,
+    reason_error: Option<String>,
+    done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    chrome: Chrome,
+    id: i64,
+    external_id: String,
+    name: String,
+    email: String,
+    phone: String,
+    birthday: String,
+    enrolled: String,
+    status: String,
+    available: String,
+    pending: String,
+    value: String,
+    expiries: Vec<(String, String)>,
+    tier: Option<String>,
+    tier_next: Option<String>,
+    entries: Vec<EntryRow>,
+    older: Option<String>,
+    form: AdjustForm,
+    /// A fresh idempotency key: submitting the form twice adjusts once.
+    form_key: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PageQuery {
+    cursor: Option<i64>,
+    done: Option<String>,
+}
+
+pub(crate) async fn page(
+    State(console): State<Console>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let staff = match Staff::from_headers(&console, &headers).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = staff.require(Permission::ViewMembers) {
+        return refused.into_response();
+    }
+    let form = AdjustForm {
+        done: query.done.is_some(),
+        ..AdjustForm::default()
+    };
+    match member_page(&console, &staff, id, query.cursor, form).await {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn member_page(
+    console: &Console,
+    staff: &Staff,
+    id: i64,
+    cursor: Option<i64>,
+    form: AdjustForm,
+) -> Result<MemberPage, PageError> {
+    let l = staff.locale;
+    let fail = |e: EngineError| PageError::from_engine(e, l);
+    let engine = &console.engine;
+    let member = engine.member(&MemberRef::Id(id)).await.map_err(fail)?;
+    let balance = engine.balance(id).await.map_err(fail)?;
+    let ledger = engine
+        .ledger(id, cursor, LEDGER_SHOWN)
+        .await
+        .map_err(fail)?;
+    let definition = engine.definition();
+    let tz = &definition.program.time_zone;
+    let (tier, tier_next) = match &definition.tiers {
+        Some(_) => {
+            let view = engine.tier_status(&MemberRef::Id(id)).await.map_err(fail)?;
+            let next = view
+                .progress
+                .next
+                .map(|n| format!("→ {} ({})", n.tier.name, n.needed.normalize()));
+            (view.tier.map(|t| t.name), next)
+        }
+        None => (None, None),
+    };
+    let entries = ledger
+        .entries
+        .into_iter()
+        .map(|e| EntryRow {
+            when: l.date_time(e.meta.effective_at, tz),
+            kind: e.kind.as_str().to_owned(),
+            points: signed(l, (e.available_delta + e.pending_delta).get()),
+            reason: e.meta.reason,
+            reference: e.meta.reference,
+            actor: e.meta.actor.unwrap_or_default(),
+        })
+        .collect();
+    let p = member.profile;
+    Ok(MemberPage {
+        chrome: Chrome::for_staff(staff, "members", format!("/admin/members/{id}")),
+        id,
+        external_id: p.external_id,
+        name: p.name.unwrap_or_default(),
+        email: p.email.unwrap_or_default(),
+        phone: p.phone.unwrap_or_default(),
+        birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
+        enrolled: l.date_time(p.enrolled_at, tz),
+        status: member.status,
+        available: l.integer(balance.available.get()),
+        pending: l.integer(balance.pending.get()),
+        value: l.money(balance.available_value),
+        expiries: balance
+            .next_expiries
+            .iter()
+            .map(|(at, points)| (l.date_time(*at, tz), l.integer(points.get())))
+            .collect(),
+        tier,
+        tier_next,
+        entries,
+        older: ledger.next_cursor.map(|c| c.0.to_string()),
+        form,
+        form_key: laurel_engine::random_token(),
+    })
+}
+
+fn signed(l: Locale, n: i64) -> String {
+    if n > 0 {
+        format!("+{}", l.integer(n))
+    } else {
+        l.integer(n)
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AdjustFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    points: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(crate) async fn adjust(
+    State(console): State<Console>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(fields): Form<AdjustFields>,
+) -> Response {
+    let staff = match Staff::from_headers(&console, &headers).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = staff
+        .check_csrf(&fields.csrf)
+        .and_then(|()| staff.require(Permission::AdjustPoints))
+    {
+        return refused.into_response();
+    }
+    let t = staff.locale.strings();
+    let mut form = AdjustForm {
+        points: fields.points.clone(),
+        reason: fields.reason.clone(),
+        ..AdjustForm::default()
+    };
+    let points = match fields.points.trim().parse::<i64>() {
+        Ok(0) | Err(_) => {
+            form.points_error = Some(t.get("field.integer").to_owned());
+            None
+        }
+        Ok(points) => Some(points),
+    };
+    if fields.reason.trim().is_empty() {
+        form.reason_error = Some(t.get("field.required").to_owned());
+    }
+    let limit = console.options.support_adjust_limit;
+    if let Some(points) = points
+        && staff.session.user.role == laurel_engine::Role::Support
+        && points.abs() > limit
+    {
+        form.points_error =
+            Some(t.with("member.over_limit", "limit", &staff.locale.integer(limit)));
+    }
+    if let (Some(points), None, None) = (points, &form.points_error, &form.reason_error) {
+        let request = AdjustRequest {
+            member_id: id,
+            points,
+            reason: fields.reason.trim().to_owned(),
+            idempotency_key: format!("console:{}", fields.key),
+        };
+        match console.engine.adjust(request, &staff.actor()).await {
+            Ok(outcome) => {
+                let after = outcome.balance;
+                let audit = AuditEntry {
+                    staff_user_id: Some(staff.session.user.id),
+                    actor: staff.actor(),
+                    action: "points.adjust".into(),
+                    subject: format!("member:{id}"),
+                    before: Some(
+                        serde_json::json!({ "available": after.available - outcome.points, "pending": after.pending })
+                            .to_string(),
+                    ),
+                    after: Some(
+                        serde_json::json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim() })
+                            .to_string(),
+                    ),
+                    at: jiff::Timestamp::now(),
+                };
+                if let Err(e) = console.engine.audit(audit).await {
+                    tracing::error!(error = %e, "an adjustment was made but not audited");
+                }
+                return Redirect::to(&format!("/admin/members/{id}?done=adjusted")).into_response();
+            }
+            Err(EngineError::InvalidField { field, message, .. }) if field == "reason" => {
+                form.reason_error = Some(message);
+            }
+            Err(EngineError::InvalidField { message, .. }) => form.points_error = Some(message),
+            Err(refusal @ EngineError::InsufficientPoints { .. }) => {
+                form.points_error = Some(refusal.to_string());
+            }
+            Err(e) => return PageError::from_engine(e, staff.locale).into_response(),
+        }
+    }
+    match member_page(&console, &staff, id, None, form).await {
+        Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,191 @@
+//! The program: the version in force, readable by anyone who may see it, and a form to apply
+//! a new version (managers and admins), with every problem listed by its key or line.
+
+use crate::Console;
+use crate::web::{Chrome, PageError, Staff, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use laurel_engine::{Applied, ApplyProgram, AuditEntry, EngineError, Permission};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "program.html")]
+struct ProgramPage {
+    chrome: Chrome,
+    version: String,
+    effective_from: String,
+    name: String,
+    rules: Vec<String>,
+    tiers: Vec<String>,
+    rewards: Vec<String>,
+    text: String,
+    draft: String,
+    note: String,
+    problems: Vec<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProgramQuery {
+    applied: Option<i64>,
+}
+
+pub(crate) async fn page(
+    State(console): State<Console>,
+    headers: HeaderMap,
+    Query(query): Query<ProgramQuery>,
+) -> Response {
+    let staff = match Staff::from_headers(&console, &headers).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = staff.require(Permission::ViewProgram) {
+        return refused.into_response();
+    }
+    let notice = query.applied.map(|v| {
+        staff
+            .locale
+            .strings()
+            .with("program.applied", "version", &v.to_string())
+    });
+    match program_page(&console, &staff, None, String::new(), Vec::new(), notice).await {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn program_page(
+    console: &Console,
+    staff: &Staff,
+    draft: Option<String>,
+    note: String,
+    problems: Vec<String>,
+    notice: Option<String>,
+) -> Result<ProgramPage, PageError> {
+    let l = staff.locale;
+    let version = console
+        .engine
+        .program_in_force(Timestamp::now())
+        .await
+        .map_err(|e| PageError::from_engine(e, l))?;
+    let d = &version.definition;
+    let tz = &d.program.time_zone;
+    let text = version
+        .stored
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    Ok(ProgramPage {
+        chrome: Chrome::for_staff(staff, "program", "/admin/program".into()),
+        version: version
+            .version
+            .map_or_else(|| "–".into(), |v| v.to_string()),
+        effective_from: version
+            .stored
+            .as_ref()
+            .map(|s| l.date_time(s.effective_from, tz))
+            .unwrap_or_default(),
+        name: d.program.name.clone(),
+        rules: d
+            .rules
+            .in_order()
+            .iter()
+            .map(|r| format!("{} — {}", r.name, r.id))
+            .collect(),
+        tiers: d
+            .tiers
+            .as_ref()
+            .map(|p| {
+                p.tiers()
+                    .iter()
+                    .map(|t| format!("{} (≥ {})", t.name, t.threshold.normalize()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        rewards: d
+            .catalog
+            .rewards()
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} — {} {}",
+                    r.name,
+                    l.integer(r.cost.get()),
+                    d.program.points_name
+                )
+            })
+            .collect(),
+        draft: draft.unwrap_or_else(|| text.clone()),
+        text,
+        note,
+        problems,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ApplyFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub(crate) async fn apply(
+    State(console): State<Console>,
+    headers: HeaderMap,
+    Form(fields): Form<ApplyFields>,
+) -> Response {
+    let staff = match Staff::from_headers(&console, &headers).await {
+        Ok(staff) => staff,
+        Err(redirect) => return redirect,
+    };
+    if let Err(refused) = staff
+        .check_csrf(&fields.csrf)
+        .and_then(|()| staff.require(Permission::EditProgram))
+    {
+        return refused.into_response();
+    }
+    // Browsers send textareas with CRLF line ends; the program keeps LF.
+    let text = fields.text.replace("\r\n", "\n");
+    let request = ApplyProgram {
+        text: text.clone(),
+        effective_from: None,
+        note: Some(fields.note.clone()),
+        dry_run: false,
+    };
+    let problems = match console.engine.apply_program(request, &staff.actor()).await {
+        Ok(Applied::Created(version)) => {
+            let number = version.version.unwrap_or_default();
+            let audit = AuditEntry {
+                staff_user_id: Some(staff.session.user.id),
+                actor: staff.actor(),
+                action: "program.apply".into(),
+                subject: format!("program:{number}"),
+                before: None,
+                after: Some(
+                    serde_json::json!({ "version": number, "note": fields.note }).to_string(),
+                ),
+                at: Timestamp::now(),
+            };
+            if let Err(e) = console.engine.audit(audit).await {
+                tracing::error!(error = %e, "a program version was applied but not audited");
+            }
+            return Redirect::to(&format!("/admin/program?applied={number}")).into_response();
+        }
+        Ok(_) => vec![staff.locale.strings().get("program.unchanged").to_owned()],
+        Err(EngineError::InvalidProgram(problems)) => problems,
+        Err(refusal) if refusal.is_refusal() => vec![refusal.to_string()],
+        Err(e) => return PageError::from_engine(e, staff.locale).into_response(),
+    };
+    match program_page(&console, &staff, Some(text), fields.note, problems, None).await {
+        Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,282 @@
+//! What every page shares: cookies, the signed-in staff member, CSRF checks, the page chrome
+//! (language, navigation), rendering and the error pages.
+
+use crate::Console;
+use crate::i18n::{Locale, Strings};
+use askama::Template;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use laurel_engine::{EngineError, Permission, Role, Session};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "laurel_staff";
+/// The sign-in form's double-submit cookie (no session exists yet to hold its token).
+pub const LOGIN_COOKIE: &str = "laurel_login";
+/// The language cookie.
+pub const LANG_COOKIE: &str = "lang";
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether the request came to a loopback address over plain HTTP (the demo, tests): the one
+/// case where cookies are sent without `Secure`, since browsers would drop them otherwise.
+fn plain_loopback(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    let forwarded_tls = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    !forwarded_tls && matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, under `/admin`, Secure unless served to
+/// loopback over plain HTTP; `max_age` 0 deletes it.
+pub fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if plain_loopback(headers) {
+        ""
+    } else {
+        "; Secure"
+    };
+    let text = format!(
+        "{name}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The locale of a request: the `lang` cookie, else Accept-Language.
+pub fn locale(headers: &HeaderMap) -> Locale {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Locale::from_tag)
+        .unwrap_or_else(|| {
+            Locale::from_accept_language(
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
+        })
+}
+
+/// The parts of the layout every page shows.
+pub struct Chrome {
+    /// The page's language.
+    pub locale: Locale,
+    /// Its strings.
+    pub t: &'static Strings,
+    /// Who is signed in (name, role), if anyone.
+    pub user: Option<(String, Role)>,
+    /// The session's CSRF token, for forms.
+    pub csrf: String,
+    /// The navigation entry to mark current.
+    pub current: &'static str,
+    /// This page's path, for the language switcher to come back to.
+    pub path: String,
+}
+
+impl Chrome {
+    /// The chrome of a page for a signed-in staff member.
+    pub fn for_staff(staff: &Staff, current: &'static str, path: String) -> Chrome {
+        Chrome {
+            locale: staff.locale,
+            t: staff.locale.strings(),
+            user: Some((staff.session.user.name.clone(), staff.session.user.role)),
+            csrf: staff.session.csrf_token.clone(),
+            current,
+            path,
+        }
+    }
+
+    /// Whether the signed-in role may do `what` (to show or hide links and forms).
+    pub fn may(&self, what: &str) -> bool {
+        let permission = match what {
+            "program" => Permission::ViewProgram,
+            "edit_program" => Permission::EditProgram,
+            "adjust" => Permission::AdjustPoints,
+            "reports" => Permission::ViewReports,
+            _ => Permission::ViewMembers,
+        };
+        self.user
+            .as_ref()
+            .is_some_and(|(_, role)| role.may(permission))
+    }
+
+    /// The link that switches this page to `locale`.
+    pub fn switch_link(&self, locale: &Locale) -> String {
+        format!(
+            "/admin/lang?to={}&back={}",
+            locale.tag(),
+            encode(&self.path)
+        )
+    }
+
+    /// Every other language, for the switcher.
+    pub fn other_locales(&self) -> Vec<Locale> {
+        Locale::ALL
+            .into_iter()
+            .filter(|l| *l != self.locale)
+            .collect()
+    }
+}
+
+/// A signed-in staff member and their request's language.
+pub struct Staff {
+    /// Their session.
+    pub session: Session,
+    /// The request's language.
+    pub locale: Locale,
+}
+
+impl Staff {
+    /// The signed-in staff member, or a redirect to the sign-in page.
+    pub async fn from_headers(console: &Console, headers: &HeaderMap) -> Result<Staff, Response> {
+        let locale = locale(headers);
+        let session = match cookie(headers, SESSION_COOKIE) {
+            Some(token) => console
+                .engine
+                .staff_session(token)
+                .await
+                .map_err(|e| PageError::from_engine(e, locale).into_response())?,
+            None => None,
+        };
+        match session {
+            Some(session) => Ok(Staff { session, locale }),
+            None => Err(Redirect::to("/admin/login").into_response()),
+        }
+    }
+
+    /// Refused with the forbidden page unless the role may do `what`.
+    pub fn require(&self, what: Permission) -> Result<(), PageError> {
+        if self.session.user.role.may(what) {
+            Ok(())
+        } else {
+            Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                self.locale,
+                "error.forbidden",
+            ))
+        }
+    }
+
+    /// Refused unless the form carries this session's CSRF token.
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        if !token.is_empty() && constant_time_eq(token, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                self.locale,
+                "error.csrf",
+            ))
+        }
+    }
+
+    /// How the audit log and the ledger name this staff member.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.session.user.email)
+    }
+}
+
+/// Compares tokens without stopping at the first difference.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A template rendered to a response with `status`.
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// A page that could not be shown: a friendly page in the request's language, never internals.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    locale: Locale,
+    key: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    message: String,
+}
+
+impl PageError {
+    /// An error page with the message under `key`.
+    pub fn new(status: StatusCode, locale: Locale, key: &'static str) -> PageError {
+        PageError {
+            status,
+            locale,
+            key,
+        }
+    }
+
+    /// An engine failure: unknown things are 404, everything else is logged and 500.
+    pub fn from_engine(error: EngineError, locale: Locale) -> PageError {
+        match error {
+            EngineError::UnknownMember(_) | EngineError::UnknownProgramVersion(_) => {
+                PageError::new(StatusCode::NOT_FOUND, locale, "error.not_found")
+            }
+            other => {
+                tracing::error!(error = %other, "a console page failed");
+                PageError::new(StatusCode::INTERNAL_SERVER_ERROR, locale, "error.internal")
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = self.locale.strings();
+        let page = ErrorPage {
+            chrome: Chrome {
+                locale: self.locale,
+                t,
+                user: None,
+                csrf: String::new(),
+                current: "",
+                path: "/admin".into(),
+            },
+            status: self.status.as_u16(),
+            message: t.get(self.key).to_owned(),
+        };
+        render(self.status, &page)
+    }
+}
+
+/// A query-string value, percent-encoded.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
