@@ -1,0 +1,281 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+//! The console in a real browser: headless Chromium against a real server on a real database.
+//! Each test saves screenshots of the pages it visits under `target/screenshots/`.
+
+#[path = "console/browser.rs"]
+mod browser;
+
+use browser::Browser;
+use laurel_core::Channel;
+use laurel_engine::{Engine, EngineConfig, EnrollRequest, MemberRef, PurchaseRequest, Role, Store};
+use laurel_testkit::TestDb;
+use laurel_web::AppState;
+use std::sync::Arc;
+
+const PROGRAM: &str = r#"
+[program]
+name = "Console Test Coffee"
+currency = "CNY"
+time_zone = "Asia/Shanghai"
+
+[earn]
+points_per_unit = "1"
+
+[points]
+value = "0.01"
+expiry = { policy = "months_after_earning", months = 12 }
+"#;
+
+const PASSWORD: &str = "console test password";
+
+/// A server over a fresh SQLite database with the console, an admin and a support account,
+/// and one member who bought something.
+struct App {
+    base: String,
+    engine: Arc<Engine>,
+    member: i64,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _db: TestDb,
+}
+
+impl App {
+    async fn start() -> App {
+        let db = laurel_testkit::sqlite();
+        let store = Store::connect(&db.url).await.unwrap();
+        store.migrate().await.unwrap();
+        let config = EngineConfig::for_backend(store.backend());
+        let engine = Arc::new(Engine::open(store, Some(PROGRAM), config).await.unwrap());
+        for (email, role) in [
+            ("admin@example.com", Role::Admin),
+            ("support@example.com", Role::Support),
+        ] {
+            engine
+                .create_staff_user(email, &format!("{role} person"), role, PASSWORD)
+                .await
+                .unwrap();
+        }
+        let member = engine
+            .enroll(EnrollRequest {
+                external_id: "CUST-42".into(),
+                email: Some("mei@example.com".into()),
+                phone: Some("138 0013 8000".into()),
+                name: Some("Wang Mei".into()),
+                birthday: None,
+                channel: Channel::Pos,
+                attributes: Default::default(),
+                referral_code: None,
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+        engine
+            .purchase(PurchaseRequest {
+                member: MemberRef::Id(member),
+                order_id: "o-1".into(),
+                channel: Channel::Pos,
+                store: None,
+                currency: "CNY".into(),
+                total: "120".parse().unwrap(),
+                lines: Vec::new(),
+                occurred_at: jiff::Timestamp::now(),
+            })
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = laurel_web::app_with(
+            AppState {
+                engine: engine.clone(),
+            },
+            laurel_console::router(engine.clone(), laurel_console::ConsoleOptions::default()),
+        );
+        let server = tokio::spawn(laurel_web::serve(listener, app, std::future::pending()));
+        App {
+            base,
+            engine,
+            member,
+            server,
+            _db: db,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn available(&self) -> i64 {
+        self.engine
+            .balance(self.member)
+            .await
+            .unwrap()
+            .available
+            .get()
+    }
+
+    async fn sign_in(&self, browser: &Browser, email: &str) {
+        browser.go(&self.url("/admin/login")).await;
+        browser.fill("#email", email).await;
+        browser.fill("#password", PASSWORD).await;
+        browser.click("#sign-in").await;
+    }
+
+    fn stop(self) {
+        self.server.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_sign_in_find_a_member_adjust_points_and_see_it_in_the_ledger() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    browser.go(&app.url("/admin/members")).await;
+    assert_eq!(
+        browser.path().await,
+        "/admin/login",
+        "signed out: to the sign-in page"
+    );
+    browser.screenshot("login").await;
+
+    browser.fill("#email", "admin@example.com").await;
+    browser.fill("#password", "not the password").await;
+    browser.click("#sign-in").await;
+    assert!(
+        browser
+            .text("#login-error")
+            .await
+            .contains("Wrong email or password")
+    );
+
+    app.sign_in(&browser, "admin@example.com").await;
+    assert_eq!(browser.path().await, "/admin/dashboard");
+    assert!(browser.text("main").await.contains("Points outstanding"));
+    browser.screenshot("dashboard").await;
+
+    browser.go(&app.url("/admin/members")).await;
+    browser.fill("#q", "Wang").await;
+    browser.click("#search-submit").await;
+    browser.screenshot("members").await;
+    browser.click("a[href='/admin/members/1']").await;
+    assert_eq!(browser.text("#available").await, "120");
+
+    browser.fill("#points", "50").await;
+    browser.fill("#reason", "coffee was cold").await;
+    browser.click("#adjust-submit").await;
+    assert!(browser.text("#adjusted").await.contains("Points adjusted"));
+    assert_eq!(browser.text("#available").await, "170");
+    let ledger = browser.text("#ledger tbody tr").await;
+    assert!(
+        ledger.contains("+50")
+            && ledger.contains("coffee was cold")
+            && ledger.contains("staff:admin@example.com"),
+        "the newest ledger row is the adjustment by this staff member: {ledger}"
+    );
+    browser.screenshot("member").await;
+    assert_eq!(app.available().await, 170);
+    let audit = app.engine.audit_log(10).await.unwrap();
+    assert_eq!(audit[0].action, "points.adjust");
+
+    browser.go(&app.url("/admin/program")).await;
+    browser.screenshot("program").await;
+    browser.stop().await;
+    app.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.sign_in(&browser, "admin@example.com").await;
+    browser
+        .go(&app.url(&format!("/admin/members/{}", app.member)))
+        .await;
+    browser.fill("#points", "500").await;
+    browser.fill("#reason", "forged").await;
+    browser
+        .run("document.querySelector('#adjust-form input[name=csrf]').remove(); return true;")
+        .await;
+    browser.click("#adjust-submit").await;
+    assert!(
+        browser
+            .text("#error-message")
+            .await
+            .contains("did not come from this console"),
+        "refused"
+    );
+    assert_eq!(app.available().await, 120, "nothing adjusted");
+    browser.stop().await;
+    app.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_staff_may_not_change_the_program() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.sign_in(&browser, "support@example.com").await;
+    browser.go(&app.url("/admin/program")).await;
+    let forms = browser
+        .run("return document.querySelectorAll('#program-form').length;")
+        .await;
+    assert_eq!(forms, 0, "support staff see no form to change the program");
+    // A hand-made form with the session's own CSRF token is refused by the server.
+    browser
+        .run(
+            "const f = document.createElement('form'); f.method = 'post'; f.action = '/admin/program';\
+             for (const [k, v] of [['csrf', document.querySelector('input[name=csrf]').value], ['text', 'x'], ['note', 'sneaky']]) {\
+               const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }\
+             document.body.appendChild(f); f.id = 'forged'; return true;",
+        )
+        .await;
+    browser
+        .run("setTimeout(() => document.getElementById('forged').submit(), 0); return true;")
+        .await;
+    let message = browser.text("#error-message").await;
+    assert!(message.contains("role does not allow"), "{message}");
+    let versions = app.engine.program_versions().await.unwrap();
+    assert_eq!(versions.len(), 1, "no version applied");
+    browser.stop().await;
+    app.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_language_changes_the_page() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    browser.go(&app.url("/admin/login")).await;
+    assert_eq!(browser.text("h1").await, "Sign in");
+    browser.click("#lang-zh-CN").await;
+    assert_eq!(browser.text("h1").await, "登录");
+    assert_eq!(
+        browser.run("return document.documentElement.lang;").await,
+        "zh-CN"
+    );
+    app.sign_in(&browser, "admin@example.com").await;
+    assert!(
+        browser.text("nav").await.contains("会员"),
+        "the choice sticks after sign-in"
+    );
+    browser
+        .go(&app.url(&format!("/admin/members/{}", app.member)))
+        .await;
+    browser.screenshot("member-zh-CN").await;
+    browser.click("#lang-en").await;
+    assert!(browser.text("nav").await.contains("Members"));
+    browser.stop().await;
+    app.stop();
+}
+
+#[test]
+fn both_translation_files_have_the_same_keys() {
+    use laurel_console::i18n::Locale;
+    assert_eq!(Locale::En.strings().keys(), Locale::ZhCn.strings().keys());
+    assert!(Locale::En.strings().keys().len() > 50, "the files parsed");
+}

@@ -1,0 +1,201 @@
+//! Headless Chromium driven through Debian's chromedriver: one driver and one browser profile
+//! per test, stopped when the test ends. Missing locally, tests skip loudly; under CI=true they
+//! fail instead.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where Debian puts the driver; `CHROMEDRIVER` overrides.
+const DRIVER: &str = "/usr/bin/chromedriver";
+/// Where Debian puts the browser; `CHROMIUM` overrides.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A browser session and the driver behind it.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    /// A fresh headless browser, or `None` (with a loud message) when Chromium or its driver
+    /// is not installed and this is not CI.
+    pub async fn start() -> Option<Browser> {
+        let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DRIVER.into());
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
+        let missing: Vec<&str> = [driver.as_str(), chromium.as_str()]
+            .into_iter()
+            .filter(|p| !std::path::Path::new(p).exists())
+            .collect();
+        if !missing.is_empty() {
+            let message = format!(
+                "browser tests need Debian's chromium and chromium-driver; missing {missing:?}"
+            );
+            assert!(!in_ci(), "{message} (CI=true: failing instead of skipping)");
+            eprintln!("SKIPPED: {message}");
+            return None;
+        }
+        let port = free_port();
+        let child = Command::new(&driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {driver}: {e}"));
+        let profile = tempfile::tempdir().expect("a browser profile folder");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--window-size=1280,1000", "--lang=en-US",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => {
+                    panic!("chromedriver on {url} did not start a browser: {e}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        Some(Browser {
+            client,
+            driver: child,
+            _profile: profile,
+        })
+    }
+
+    /// Goes to `url` and waits for the page.
+    pub async fn go(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    }
+
+    /// The element `css`, waiting up to ten seconds for it to appear.
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}` on the page: {e}"))
+    }
+
+    /// The text of the element `css`.
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("element text")
+    }
+
+    /// Types `text` into the field `css` (cleared first).
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.expect("clear a field");
+        field.send_keys(text).await.expect("type into a field");
+    }
+
+    /// Clicks `css` and waits until the browser is on a page that is not `from` or has
+    /// reloaded (a form post answers with a new document).
+    pub async fn click(&self, css: &str) {
+        let marker = "window.__laurel_before_click = true; return true;";
+        self.client
+            .execute(marker, Vec::new())
+            .await
+            .expect("mark the page");
+        self.find(css).await.click().await.expect("click");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let same = self
+                .client
+                .execute("return window.__laurel_before_click === true;", Vec::new())
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !same {
+                return;
+            }
+            assert!(Instant::now() < deadline, "clicking {css} loaded no page");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs JavaScript in the page.
+    pub async fn run(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("running {script}: {e}"))
+    }
+
+    /// The page's URL path.
+    pub async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .to_owned()
+    }
+
+    /// Saves a screenshot as `target/screenshots/{name}.png` for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).expect("the screenshots folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write a screenshot");
+    }
+
+    /// Ends the session and the driver.
+    pub async fn stop(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// `target/screenshots` of this workspace (or of `CARGO_TARGET_DIR`).
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        PathBuf::from,
+    );
+    target.join("screenshots")
+}
