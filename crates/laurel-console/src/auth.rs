@@ -114,13 +114,10 @@ pub(crate) struct LogoutForm {
 
 pub(crate) async fn logout(
     State(console): State<Console>,
+    staff: Staff,
     headers: HeaderMap,
     Form(form): Form<LogoutForm>,
 ) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
     if let Err(refused) = staff.check_csrf(&form.csrf) {
         return refused.into_response();
     }

@@ -4,7 +4,7 @@ use crate::Console;
 use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use laurel_engine::Permission;
@@ -20,11 +20,7 @@ struct DashboardPage {
     tiles: Vec<(&'static str, String)>,
 }
 
-pub(crate) async fn page(State(console): State<Console>, headers: HeaderMap) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
+pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Response {
     if !staff.session.user.role.may(Permission::ViewReports) {
         // Support staff work on members: the dashboard's figures are not theirs to see.
         return axum::response::Redirect::to("/admin/members").into_response();

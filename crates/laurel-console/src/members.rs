@@ -6,10 +6,11 @@ use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{AdjustRequest, AuditEntry, EngineError, MemberRef, Permission};
+use laurel_engine::{AdjustRequest, EngineError, MemberRef, Permission};
 use serde::Deserialize;
+use serde_json::json;
 
 /// Members one search shows.
 const SEARCH_SHOWN: u32 = 50;
@@ -44,21 +45,16 @@ pub(crate) struct SearchQuery {
 
 pub(crate) async fn search(
     State(console): State<Console>,
-    headers: HeaderMap,
+    staff: Staff,
     Query(query): Query<SearchQuery>,
-) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = staff.require(Permission::ViewMembers) {
-        return refused.into_response();
-    }
+) -> Result<Response, PageError> {
+    staff.require(Permission::ViewMembers)?;
     let l = staff.locale;
-    let found = match console.engine.search_members(&query.q, SEARCH_SHOWN).await {
-        Ok(found) => found,
-        Err(e) => return PageError::from_engine(e, l).into_response(),
-    };
+    let found = console
+        .engine
+        .search_members(&query.q, SEARCH_SHOWN)
+        .await
+        .map_err(|e| PageError::from_engine(e, l))?;
     let rows = found
         .into_iter()
         .map(|m| MemberRow {
@@ -78,7 +74,7 @@ pub(crate) async fn search(
         query: query.q,
         rows,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// One ledger entry as the page shows it.
@@ -134,25 +130,17 @@ pub(crate) struct PageQuery {
 
 pub(crate) async fn page(
     State(console): State<Console>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
-) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = staff.require(Permission::ViewMembers) {
-        return refused.into_response();
-    }
+) -> Result<Response, PageError> {
+    staff.require(Permission::ViewMembers)?;
     let form = AdjustForm {
         done: query.done.is_some(),
         ..AdjustForm::default()
     };
-    match member_page(&console, &staff, id, query.cursor, form).await {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => e.into_response(),
-    }
+    let page = member_page(&console, &staff, id, query.cursor, form).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 async fn member_page(
@@ -246,20 +234,11 @@ pub(crate) struct AdjustFields {
 
 pub(crate) async fn adjust(
     State(console): State<Console>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<i64>,
     Form(fields): Form<AdjustFields>,
-) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = staff
-        .check_csrf(&fields.csrf)
-        .and_then(|()| staff.require(Permission::AdjustPoints))
-    {
-        return refused.into_response();
-    }
+) -> Result<Response, PageError> {
+    staff.may_post(&fields.csrf, Permission::AdjustPoints)?;
     let t = staff.locale.strings();
     let mut form = AdjustForm {
         points: fields.points.clone(),
@@ -294,25 +273,20 @@ pub(crate) async fn adjust(
         match console.engine.adjust(request, &staff.actor()).await {
             Ok(outcome) => {
                 let after = outcome.balance;
-                let audit = AuditEntry {
-                    staff_user_id: Some(staff.session.user.id),
-                    actor: staff.actor(),
-                    action: "points.adjust".into(),
-                    subject: format!("member:{id}"),
-                    before: Some(
-                        serde_json::json!({ "available": after.available - outcome.points, "pending": after.pending })
-                            .to_string(),
-                    ),
-                    after: Some(
-                        serde_json::json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim() })
-                            .to_string(),
-                    ),
-                    at: jiff::Timestamp::now(),
-                };
-                if let Err(e) = console.engine.audit(audit).await {
-                    tracing::error!(error = %e, "an adjustment was made but not audited");
-                }
-                return Redirect::to(&format!("/admin/members/{id}?done=adjusted")).into_response();
+                let before = json!({ "available": after.available - outcome.points, "pending": after.pending });
+                let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim() });
+                staff
+                    .audit(
+                        &console,
+                        "points.adjust",
+                        format!("member:{id}"),
+                        Some(before),
+                        after,
+                    )
+                    .await;
+                return Ok(
+                    Redirect::to(&format!("/admin/members/{id}?done=adjusted")).into_response()
+                );
             }
             Err(EngineError::InvalidField { field, message, .. }) if field == "reason" => {
                 form.reason_error = Some(message);
@@ -321,11 +295,9 @@ pub(crate) async fn adjust(
             Err(refusal @ EngineError::InsufficientPoints { .. }) => {
                 form.points_error = Some(refusal.to_string());
             }
-            Err(e) => return PageError::from_engine(e, staff.locale).into_response(),
+            Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }
     }
-    match member_page(&console, &staff, id, None, form).await {
-        Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
-        Err(e) => e.into_response(),
-    }
+    let page = member_page(&console, &staff, id, None, form).await?;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

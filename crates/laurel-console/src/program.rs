@@ -6,10 +6,10 @@ use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
-use laurel_engine::{Applied, ApplyProgram, AuditEntry, EngineError, Permission};
+use laurel_engine::{Applied, ApplyProgram, EngineError, Permission};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -36,26 +36,18 @@ pub(crate) struct ProgramQuery {
 
 pub(crate) async fn page(
     State(console): State<Console>,
-    headers: HeaderMap,
+    staff: Staff,
     Query(query): Query<ProgramQuery>,
-) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = staff.require(Permission::ViewProgram) {
-        return refused.into_response();
-    }
+) -> Result<Response, PageError> {
+    staff.require(Permission::ViewProgram)?;
     let notice = query.applied.map(|v| {
         staff
             .locale
             .strings()
             .with("program.applied", "version", &v.to_string())
     });
-    match program_page(&console, &staff, None, String::new(), Vec::new(), notice).await {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => e.into_response(),
-    }
+    let page = program_page(&console, &staff, None, String::new(), Vec::new(), notice).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 async fn program_page(
@@ -139,19 +131,10 @@ pub(crate) struct ApplyFields {
 
 pub(crate) async fn apply(
     State(console): State<Console>,
-    headers: HeaderMap,
+    staff: Staff,
     Form(fields): Form<ApplyFields>,
-) -> Response {
-    let staff = match Staff::from_headers(&console, &headers).await {
-        Ok(staff) => staff,
-        Err(redirect) => return redirect,
-    };
-    if let Err(refused) = staff
-        .check_csrf(&fields.csrf)
-        .and_then(|()| staff.require(Permission::EditProgram))
-    {
-        return refused.into_response();
-    }
+) -> Result<Response, PageError> {
+    staff.may_post(&fields.csrf, Permission::EditProgram)?;
     // Browsers send textareas with CRLF line ends; the program keeps LF.
     let text = fields.text.replace("\r\n", "\n");
     let request = ApplyProgram {
@@ -163,29 +146,23 @@ pub(crate) async fn apply(
     let problems = match console.engine.apply_program(request, &staff.actor()).await {
         Ok(Applied::Created(version)) => {
             let number = version.version.unwrap_or_default();
-            let audit = AuditEntry {
-                staff_user_id: Some(staff.session.user.id),
-                actor: staff.actor(),
-                action: "program.apply".into(),
-                subject: format!("program:{number}"),
-                before: None,
-                after: Some(
-                    serde_json::json!({ "version": number, "note": fields.note }).to_string(),
-                ),
-                at: Timestamp::now(),
-            };
-            if let Err(e) = console.engine.audit(audit).await {
-                tracing::error!(error = %e, "a program version was applied but not audited");
-            }
-            return Redirect::to(&format!("/admin/program?applied={number}")).into_response();
+            let after = serde_json::json!({ "version": number, "note": fields.note });
+            staff
+                .audit(
+                    &console,
+                    "program.apply",
+                    format!("program:{number}"),
+                    None,
+                    after,
+                )
+                .await;
+            return Ok(Redirect::to(&format!("/admin/program?applied={number}")).into_response());
         }
         Ok(_) => vec![staff.locale.strings().get("program.unchanged").to_owned()],
         Err(EngineError::InvalidProgram(problems)) => problems,
         Err(refusal) if refusal.is_refusal() => vec![refusal.to_string()],
-        Err(e) => return PageError::from_engine(e, staff.locale).into_response(),
+        Err(e) => return Err(PageError::from_engine(e, staff.locale)),
     };
-    match program_page(&console, &staff, Some(text), fields.note, problems, None).await {
-        Ok(page) => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
-        Err(e) => e.into_response(),
-    }
+    let page = program_page(&console, &staff, Some(text), fields.note, problems, None).await?;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

@@ -4,9 +4,11 @@
 use crate::Console;
 use crate::i18n::{Locale, Strings};
 use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use laurel_engine::{EngineError, Permission, Role, Session};
+use laurel_engine::{AuditEntry, EngineError, Permission, Role, Session};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "laurel_staff";
@@ -139,9 +141,18 @@ pub struct Staff {
     pub locale: Locale,
 }
 
+/// A handler taking `Staff` answers only signed-in staff; others go to the sign-in page.
+impl FromRequestParts<Console> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, console: &Console) -> Result<Staff, Response> {
+        Staff::from_headers(console, &parts.headers).await
+    }
+}
+
 impl Staff {
     /// The signed-in staff member, or a redirect to the sign-in page.
-    pub async fn from_headers(console: &Console, headers: &HeaderMap) -> Result<Staff, Response> {
+    async fn from_headers(console: &Console, headers: &HeaderMap) -> Result<Staff, Response> {
         let locale = locale(headers);
         let session = match cookie(headers, SESSION_COOKIE) {
             Some(token) => console
@@ -183,9 +194,38 @@ impl Staff {
         }
     }
 
+    /// A form's checks: its CSRF token, then the role.
+    pub fn may_post(&self, csrf: &str, what: Permission) -> Result<(), PageError> {
+        self.check_csrf(csrf).and_then(|()| self.require(what))
+    }
+
     /// How the audit log and the ledger name this staff member.
     pub fn actor(&self) -> String {
         format!("staff:{}", self.session.user.email)
+    }
+
+    /// Records what this staff member did in the audit log. The action already happened, so
+    /// a failure here is logged rather than shown.
+    pub async fn audit(
+        &self,
+        console: &Console,
+        action: &str,
+        subject: String,
+        before: Option<serde_json::Value>,
+        after: serde_json::Value,
+    ) {
+        let entry = AuditEntry {
+            staff_user_id: Some(self.session.user.id),
+            actor: self.actor(),
+            action: action.to_owned(),
+            subject,
+            before: before.map(|b| b.to_string()),
+            after: Some(after.to_string()),
+            at: jiff::Timestamp::now(),
+        };
+        if let Err(e) = console.engine.audit(entry).await {
+            tracing::error!(error = %e, action, "a staff action was done but not audited");
+        }
     }
 }
 

@@ -1,4 +1,7 @@
-//! Random codes people read, type and say: coupon codes and referral codes.
+//! Random codes people read, type and say (coupon and referral codes), and the random tokens
+//! machines keep (API keys, sessions, forms) with the hash that is stored instead of them.
+
+use sha2::{Digest, Sha256};
 
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud is not misheard.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -40,4 +43,17 @@ pub(crate) fn normalize(code: &str) -> String {
         .map(|group| group.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// 32 random bytes, hex: API key secrets, session and form tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// SHA-256, hex. A sound hash for 32 random bytes (no dictionary to attack), and the
+/// fingerprint of a program text.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
 }

@@ -1,9 +1,9 @@
 //! API keys: generated once, shown once, stored as a hash.
 
+use crate::codes::{random_token, sha256_hex};
 use crate::error::Result;
 use jiff::Timestamp;
 use laurel_store::Store;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -64,19 +64,18 @@ pub struct Principal {
     pub prefix: String,
 }
 
-/// Keys are 32 random bytes, so one SHA-256 is a sound hash (no dictionary to attack).
-fn hash(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
-}
-
 /// Creates a key, stores its hash, and returns the key: the only time it is ever visible.
 pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<String> {
-    let mut secret = [0_u8; 32];
-    rand::fill(&mut secret);
-    let key = format!("lrl_{}_{}", scope.as_str(), hex::encode(secret));
+    let key = format!("lrl_{}_{}", scope.as_str(), random_token());
     let prefix = key[..16].to_owned();
     store
-        .insert_api_key(name, scope.as_str(), &prefix, &hash(&key), Timestamp::now())
+        .insert_api_key(
+            name,
+            scope.as_str(),
+            &prefix,
+            &sha256_hex(&key),
+            Timestamp::now(),
+        )
         .await?;
     Ok(key)
 }
@@ -94,7 +93,7 @@ pub(crate) struct KeyCache {
 
 impl KeyCache {
     pub async fn authenticate(&self, store: &Store, key: &str) -> Result<Option<Principal>> {
-        let hashed = hash(key);
+        let hashed = sha256_hex(key);
         if let Ok(seen) = self.seen.lock()
             && let Some((principal, at)) = seen.get(&hashed)
             && at.elapsed() < CACHE_TTL

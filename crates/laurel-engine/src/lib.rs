@@ -23,6 +23,7 @@ mod staff;
 mod tiers;
 mod writer;
 
+pub use codes::random_token;
 pub use error::{EngineError, Result};
 pub use jobs::{JobKind, JobReport};
 pub use keys::{Principal, Scope, UnknownScope, create_key};
@@ -52,7 +53,7 @@ pub use rewards::{
 };
 pub use staff::{
     FAILED_SIGN_INS_MAX, PASSWORD_MIN, Permission, Role, Session, SignedIn, StaffAccount,
-    UnknownRole, create_staff_user, random_token,
+    UnknownRole, create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
 
@@ -240,6 +241,11 @@ impl Engine {
             MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
         };
         found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
+    }
+
+    /// Members found by external id, email, phone or the start of their name.
+    pub async fn search_members(&self, query: &str, limit: u32) -> Result<Vec<Member>> {
+        Ok(self.store.search_members(query, limit).await?)
     }
 
     /// A member's balances and next expiries.

@@ -38,16 +38,4 @@ impl Engine {
             redemption_rate,
         })
     }
-
-    /// Members found by external id, email, phone or the start of their name.
-    pub async fn search_members(
-        &self,
-        query: &str,
-        limit: u32,
-    ) -> Result<Vec<laurel_store::Member>> {
-        self.store
-            .search_members(query, limit)
-            .await
-            .map_err(Into::into)
-    }
 }

@@ -186,6 +186,13 @@ async fn entries(engine: &Engine, member_id: i64) -> Vec<laurel_engine::LedgerEn
     engine.ledger(member_id, None, 200).await.unwrap().entries
 }
 
+/// A purchase made now (after the buyer enrolled; after any program version applied so far).
+async fn buy_now(engine: &Engine, member_id: i64, order_id: &str, total: &str) -> PurchaseOutcome {
+    let mut request = purchase_request(member_id, order_id, total);
+    request.occurred_at = Timestamp::now();
+    engine.purchase(request).await.unwrap()
+}
+
 /// A retried purchase's answer: marked as a replay, and otherwise the first answer.
 fn replay_of(answer: PurchaseOutcome) -> PurchaseOutcome {
     assert!(

@@ -95,6 +95,14 @@ impl Store {
             .collect()
     }
 
+    /// How many versions are stored: a cheap check before reading them all again.
+    pub async fn program_version_count(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM program_versions")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
+    }
+
     /// Stores a version under the next number. Two nodes storing at once both succeed, one
     /// after the other.
     pub async fn insert_program_version(

@@ -1,7 +1,8 @@
 //! Starting from the program file and the stored versions, and applying a new version while
 //! Laurel runs.
 
-use super::{ProgramVersion, Programs, check_change, parse_text, sha256};
+use super::{ProgramVersion, Programs, check_change, parse_text};
+use crate::codes::sha256_hex as sha256;
 use crate::error::{EngineError, Result};
 use crate::{Engine, EngineConfig};
 use jiff::{SignedDuration, Timestamp};
@@ -143,11 +144,13 @@ impl Engine {
     /// Reads the stored versions again, so versions applied on another node (sharing the
     /// database) take effect here too. Returns whether anything changed.
     pub async fn reload_programs(&self) -> Result<bool> {
-        let records = self.store.program_versions().await?;
-        if records.len() == self.programs.stored_count() {
+        // Versions are only ever added, so an unchanged count means nothing to read.
+        let stored = self.store.program_version_count().await?;
+        if usize::try_from(stored).ok() == Some(self.programs.stored_count()) {
             return Ok(false);
         }
-        self.programs.refresh(&records)?;
+        self.programs
+            .refresh(&self.store.program_versions().await?)?;
         Ok(true)
     }
 

@@ -10,7 +10,6 @@ use crate::error::{EngineError, Result};
 use crate::program_file::{ProgramDefinition, parse_program};
 use jiff::Timestamp;
 use laurel_store::{NewProgramVersion, ProgramVersionRecord};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -157,11 +156,6 @@ impl Programs {
 /// Program text parsed and validated; the problems, each with its key, otherwise.
 pub(crate) fn parse_text(text: &str) -> std::result::Result<ProgramDefinition, Vec<String>> {
     parse_program(text, Path::new("program")).map_err(|e| e.problems)
-}
-
-/// The SHA-256 of a program text, hex.
-pub(crate) fn sha256(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// What a new version may not change, given the version it follows and the tiers members hold:

@@ -8,10 +8,10 @@ mod role;
 pub use role::{Permission, Role, UnknownRole};
 
 use crate::Engine;
+use crate::codes::{random_token, sha256_hex as token_hash};
 use crate::error::{EngineError, Result};
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{AuditEntry, NewStaffUser, StaffUser, Store};
-use sha2::{Digest, Sha256};
 
 /// Failed sign-ins in a row before an account is locked.
 pub const FAILED_SIGN_INS_MAX: i64 = 5;
@@ -76,18 +76,6 @@ pub struct SignedIn {
 /// Sign-in emails are compared trimmed and lower-cased.
 fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
-}
-
-/// 32 random bytes, hex: session and form tokens.
-pub fn random_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::fill(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// Session tokens are 32 random bytes, so one SHA-256 is a sound hash.
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Creates a staff account (no engine needed: `laurel users create` runs before any program).

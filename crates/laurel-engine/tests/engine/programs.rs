@@ -54,13 +54,6 @@ async fn in_force_now(engine: &Engine) -> Option<i64> {
         .version
 }
 
-/// A purchase of `total` yuan made now.
-async fn buy_now(engine: &Engine, member_id: i64, order_id: &str, total: &str) -> PurchaseOutcome {
-    let mut request = purchase_request(member_id, order_id, total);
-    request.occurred_at = Timestamp::now();
-    engine.purchase(request).await.unwrap()
-}
-
 /// The program version each of a member's ledger entries records, oldest first.
 async fn entry_versions(engine: &Engine, member_id: i64) -> Vec<Option<i64>> {
     let mut versions: Vec<_> = entries(engine, member_id)

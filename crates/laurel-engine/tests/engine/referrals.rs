@@ -32,13 +32,6 @@ async fn referrer(engine: &Engine, external_id: &str) -> (i64, String) {
     (m.id.0, m.profile.referral_code.unwrap())
 }
 
-/// A purchase made now: after the buyer enrolled.
-async fn buy_now(engine: &Engine, member_id: i64, order_id: &str, total: &str) -> PurchaseOutcome {
-    let mut request = purchase_request(member_id, order_id, total);
-    request.occurred_at = Timestamp::now();
-    engine.purchase(request).await.unwrap()
-}
-
 #[tokio::test]
 async fn the_first_qualifying_purchase_of_a_referred_member_pays_both_once() {
     for (name, db) in laurel_testkit::backends() {
