@@ -1,6 +1,8 @@
-//! The dashboard: members, activity, points moved in the last 30 days, and the liability.
+//! The dashboard: members, activity, points moved in the last 30 days, and the liability;
+//! below, charts of the last 90 days (`charts.rs`).
 
 use crate::Console;
+use crate::charts::{self, Chart};
 use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::extract::State;
@@ -9,8 +11,10 @@ use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use laurel_engine::Permission;
 
-/// The dashboard's period.
+/// The tiles' period.
 const PERIOD: SignedDuration = SignedDuration::from_hours(30 * 24);
+/// The charts' period, in the program's calendar days (today included).
+const CHART_DAYS: u32 = 90;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -18,6 +22,8 @@ struct DashboardPage {
     chrome: Chrome,
     /// (label key, value) tiles, in order.
     tiles: Vec<(&'static str, String)>,
+    /// The charts that drew (one that failed is logged and left out).
+    charts: Vec<Chart>,
 }
 
 pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Response {
@@ -26,8 +32,13 @@ pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Respon
         return axum::response::Redirect::to("/admin/members").into_response();
     }
     let l = staff.locale;
-    let board = match console.engine.dashboard(Timestamp::now() - PERIOD).await {
+    let now = Timestamp::now();
+    let board = match console.engine.dashboard(now - PERIOD).await {
         Ok(board) => board,
+        Err(e) => return PageError::from_engine(e, l).into_response(),
+    };
+    let days = match console.engine.daily_activity(CHART_DAYS, now).await {
+        Ok(days) => days,
         Err(e) => return PageError::from_engine(e, l).into_response(),
     };
     let t = &board.totals;
@@ -51,6 +62,10 @@ pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Respon
     let page = DashboardPage {
         chrome: Chrome::for_staff(&staff, "dashboard", "/admin/dashboard".into()),
         tiles,
+        charts: [charts::points(l, &days), charts::enrollments(l, &days)]
+            .into_iter()
+            .flatten()
+            .collect(),
     };
     render(StatusCode::OK, &page)
 }

@@ -122,6 +122,14 @@ impl Locale {
         }
     }
 
+    /// A day of the year without the year, for chart axes: `11月24日` or `24 Nov`.
+    pub fn day_month(self, date: jiff::civil::Date) -> String {
+        match self {
+            Locale::ZhCn => date.strftime("%-m月%-d日").to_string(),
+            Locale::En => date.strftime("%-d %b").to_string(),
+        }
+    }
+
     /// A calendar date: `2026年11月24日` or `24 Nov 2026`.
     pub fn date(self, date: jiff::civil::Date) -> String {
         match self {
@@ -162,6 +170,15 @@ impl Strings {
     /// The string for `key` with `{name}` replaced by `value`.
     pub fn with(&self, key: &str, name: &str, value: &str) -> String {
         self.get(key).replace(&format!("{{{name}}}"), value)
+    }
+
+    /// The string for `key` with each `{name}` replaced by its value.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        values
+            .iter()
+            .fold(self.get(key).to_owned(), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
     }
 
     /// Every key, for the test that both files have the same ones.

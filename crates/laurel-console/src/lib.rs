@@ -6,11 +6,16 @@
 //! through the same engine calls the API uses; every action checks the role server-side and
 //! every form its CSRF token.
 
+mod api_keys;
+mod audit;
 mod auth;
+mod charts;
 mod dashboard;
 pub mod i18n;
 mod members;
+mod portal;
 mod program;
+mod staff;
 mod web;
 
 use axum::Router;
@@ -57,10 +62,18 @@ pub fn router(engine: Arc<Engine>, options: ConsoleOptions) -> Router {
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/adjust", post(members::adjust))
         .route("/admin/program", get(program::page).post(program::apply))
+        .route("/admin/audit", get(audit::page))
+        .route("/admin/staff", get(staff::page).post(staff::create))
+        .route(
+            "/admin/api-keys",
+            get(api_keys::page).post(api_keys::create),
+        )
+        .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
         .route("/admin/lang", get(switch_language))
         .route("/admin/static/console.css", get(stylesheet))
         // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
         .route("/admin/{*rest}", get(not_found))
+        .merge(portal::router())
         .with_state(Console { engine, options })
 }
 
@@ -84,19 +97,14 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Where the language switcher goes.
 #[derive(Deserialize)]
-struct LanguageQuery {
+pub(crate) struct LanguageQuery {
     to: String,
     back: Option<String>,
 }
 
 /// Sets the language cookie and goes back to the page (only ever to a console page).
 async fn switch_language(headers: HeaderMap, Query(q): Query<LanguageQuery>) -> Response {
-    let locale = i18n::Locale::from_tag(&q.to).unwrap_or(i18n::Locale::En);
-    let back = q
-        .back
-        .filter(|b| b.starts_with("/admin") && !b.starts_with("//"))
-        .unwrap_or_else(|| "/admin/dashboard".into());
-    let cookie = web::set_cookie(&headers, web::LANG_COOKIE, locale.tag(), 365 * 24 * 3600);
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+    web::switch_language(&headers, &q.to, q.back, "/admin", "/admin/dashboard")
 }

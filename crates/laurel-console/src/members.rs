@@ -177,7 +177,7 @@ async fn member_page(
         .into_iter()
         .map(|e| EntryRow {
             when: l.date_time(e.meta.effective_at, tz),
-            kind: e.kind.as_str().to_owned(),
+            kind: l.strings().get(crate::portal::kind_key(e.kind)).to_owned(),
             points: signed(l, (e.available_delta + e.pending_delta).get()),
             reason: e.meta.reason,
             reference: e.meta.reference,

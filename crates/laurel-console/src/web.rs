@@ -31,7 +31,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Whether the request came to a loopback address over plain HTTP (the demo, tests): the one
 /// case where cookies are sent without `Secure`, since browsers would drop them otherwise.
-fn plain_loopback(headers: &HeaderMap) -> bool {
+pub(crate) fn plain_loopback(headers: &HeaderMap) -> bool {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -44,16 +44,27 @@ fn plain_loopback(headers: &HeaderMap) -> bool {
     !forwarded_tls && matches!(name, "localhost" | "127.0.0.1" | "[::1]")
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, under `/admin`, Secure unless served to
-/// loopback over plain HTTP; `max_age` 0 deletes it.
+/// A `Set-Cookie` value for the console: see [`set_cookie_at`].
 pub fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    set_cookie_at(headers, "/admin", name, value, max_age)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, under `path`, Secure unless served to
+/// loopback over plain HTTP; `max_age` 0 deletes it.
+pub fn set_cookie_at(
+    headers: &HeaderMap,
+    path: &str,
+    name: &str,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
     let secure = if plain_loopback(headers) {
         ""
     } else {
         "; Secure"
     };
     let text = format!(
-        "{name}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -108,6 +119,7 @@ impl Chrome {
             "edit_program" => Permission::EditProgram,
             "adjust" => Permission::AdjustPoints,
             "reports" => Permission::ViewReports,
+            "admin" => Permission::ManageStaff,
             _ => Permission::ViewMembers,
         };
         self.user
@@ -319,4 +331,21 @@ pub fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Sets the language cookie for the pages under `area` and goes back to `back` — only ever to
+/// a page of that area (else to `home`), so the switcher is no open redirect.
+pub fn switch_language(
+    headers: &HeaderMap,
+    to: &str,
+    back: Option<String>,
+    area: &str,
+    home: &str,
+) -> Response {
+    let locale = Locale::from_tag(to).unwrap_or(Locale::En);
+    let back = back
+        .filter(|b| b.starts_with(area) && !b.starts_with("//"))
+        .unwrap_or_else(|| home.to_owned());
+    let cookie = set_cookie_at(headers, area, LANG_COOKIE, locale.tag(), 365 * 24 * 3600);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }

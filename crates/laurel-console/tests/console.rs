@@ -5,6 +5,9 @@
 #[path = "console/browser.rs"]
 mod browser;
 
+#[path = "console/admin.rs"]
+mod admin;
+
 use browser::Browser;
 use laurel_core::Channel;
 use laurel_engine::{Engine, EngineConfig, EnrollRequest, MemberRef, PurchaseRequest, Role, Store};
@@ -24,6 +27,15 @@ points_per_unit = "1"
 [points]
 value = "0.01"
 expiry = { policy = "months_after_earning", months = 12 }
+
+[[rewards]]
+id = "five_off"
+name = "¥5 off"
+description = "Five yuan off any order."
+type = "amount_coupon"
+amount = "5"
+cost = 100
+valid_days = 30
 "#;
 
 const PASSWORD: &str = "console test password";
@@ -152,7 +164,6 @@ async fn staff_sign_in_find_a_member_adjust_points_and_see_it_in_the_ledger() {
     app.sign_in(&browser, "admin@example.com").await;
     assert_eq!(browser.path().await, "/admin/dashboard");
     assert!(browser.text("main").await.contains("Points outstanding"));
-    browser.screenshot("dashboard").await;
 
     browser.go(&app.url("/admin/members")).await;
     browser.fill("#q", "Wang").await;
@@ -279,3 +290,6 @@ fn both_translation_files_have_the_same_keys() {
     assert_eq!(Locale::En.strings().keys(), Locale::ZhCn.strings().keys());
     assert!(Locale::En.strings().keys().len() > 50, "the files parsed");
 }
+
+#[path = "console/portal.rs"]
+mod portal;

@@ -57,3 +57,21 @@ pub fn random_token() -> String {
 pub(crate) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
+
+/// `digits` random decimal digits (`048213`): a one-time code to type from an email.
+pub(crate) fn random_digits(digits: u32) -> String {
+    let mut bytes = [0_u8; 8];
+    rand::fill(&mut bytes);
+    // 64 random bits modulo 10^digits: the bias is below 10^-12 for six digits.
+    let n = u64::from_le_bytes(bytes) % 10_u64.pow(digits);
+    format!("{n:0width$}", width = digits as usize)
+}
+
+/// Compares two secrets (tokens, hashes) without stopping at the first difference.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

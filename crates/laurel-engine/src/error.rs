@@ -91,6 +91,20 @@ pub enum EngineError {
     /// Too many failed sign-ins: locked until then.
     #[error("too many failed sign-ins: try again after {0}")]
     AccountLocked(jiff::Timestamp),
+    /// A member's sign-in code is not the one sent.
+    #[error("that is not the code we sent")]
+    SignInCodeWrong,
+    /// A member's sign-in code expired, was used, or was guessed at too often.
+    #[error("the code has expired: ask for a new one")]
+    SignInCodeExpired,
+    /// Asked too often in too short a time (sign-in codes, reports).
+    #[error("{message}")]
+    Throttled {
+        /// Stable code (`too_many_codes`, `too_many_reports`).
+        code: &'static str,
+        /// What to wait for.
+        message: String,
+    },
     /// Neither a program file nor a stored version: nothing to run.
     #[error("no program: give a program file (none is stored in the database yet)")]
     NoProgram,
@@ -130,6 +144,9 @@ impl EngineError {
             EngineError::StaffExists(_) => "staff_exists",
             EngineError::SignInFailed => "sign_in_failed",
             EngineError::AccountLocked(_) => "account_locked",
+            EngineError::SignInCodeWrong => "sign_in_code_wrong",
+            EngineError::SignInCodeExpired => "sign_in_code_expired",
+            EngineError::Throttled { code, .. } => code,
             EngineError::Unavailable => "unavailable",
             EngineError::Store(_) => "storage_error",
             EngineError::Internal(_) => "internal_error",

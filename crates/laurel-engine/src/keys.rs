@@ -1,9 +1,10 @@
-//! API keys: generated once, shown once, stored as a hash.
+//! API keys: generated once, shown once, stored as a hash; listed and revoked by admins.
 
+use crate::Engine;
 use crate::codes::{random_token, sha256_hex};
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 use jiff::Timestamp;
-use laurel_store::Store;
+use laurel_store::{ApiKey, Store};
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -66,9 +67,27 @@ pub struct Principal {
 
 /// Creates a key, stores its hash, and returns the key: the only time it is ever visible.
 pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<String> {
+    Ok(issue(store, name, scope).await?.key)
+}
+
+/// A key just created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedKey {
+    /// Row id.
+    pub id: i64,
+    /// The key itself: shown this once, never stored.
+    pub key: String,
+    /// Its visible prefix, as listings show it.
+    pub prefix: String,
+}
+
+/// Longest key name accepted.
+pub const KEY_NAME_MAX: usize = 100;
+
+async fn issue(store: &Store, name: &str, scope: Scope) -> Result<IssuedKey> {
     let key = format!("lrl_{}_{}", scope.as_str(), random_token());
     let prefix = key[..16].to_owned();
-    store
+    let id = store
         .insert_api_key(
             name,
             scope.as_str(),
@@ -77,7 +96,38 @@ pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<Strin
             Timestamp::now(),
         )
         .await?;
-    Ok(key)
+    Ok(IssuedKey { id, key, prefix })
+}
+
+impl Engine {
+    /// Creates a key named `name` (trimmed; required, at most [`KEY_NAME_MAX`] characters).
+    pub async fn create_api_key(&self, name: &str, scope: Scope) -> Result<IssuedKey> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(EngineError::invalid("name", "missing_field", "is required"));
+        }
+        if name.chars().count() > KEY_NAME_MAX {
+            return Err(EngineError::invalid(
+                "name",
+                "invalid_field",
+                format!("is longer than {KEY_NAME_MAX} characters"),
+            ));
+        }
+        issue(&self.store, name, scope).await
+    }
+
+    /// Every key, revoked ones too, newest first.
+    pub async fn api_keys(&self) -> Result<Vec<ApiKey>> {
+        Ok(self.store.api_keys().await?)
+    }
+
+    /// Revokes key `id`; false when it is unknown or revoked already. This node refuses the key
+    /// at once; other nodes once their cache of it runs out (30 seconds).
+    pub async fn revoke_api_key(&self, id: i64) -> Result<bool> {
+        let revoked = self.store.revoke_api_key(id, Timestamp::now()).await?;
+        self.keys.forget(id);
+        Ok(revoked)
+    }
 }
 
 /// How long a verified key is trusted without asking the database again.
@@ -92,6 +142,13 @@ pub(crate) struct KeyCache {
 }
 
 impl KeyCache {
+    /// Forgets what was verified of key `id`, so its next use asks the database.
+    fn forget(&self, id: i64) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.retain(|_, (principal, _)| principal.as_ref().is_none_or(|p| p.key_id != id));
+        }
+    }
+
     pub async fn authenticate(&self, store: &Store, key: &str) -> Result<Option<Principal>> {
         let hashed = sha256_hex(key);
         if let Ok(seen) = self.seen.lock()

@@ -11,7 +11,9 @@ mod error;
 mod execute;
 mod jobs;
 mod keys;
+mod outbox;
 mod outcomes;
+mod portal;
 mod preview;
 pub mod program_file;
 mod programs;
@@ -23,25 +25,30 @@ mod staff;
 mod tiers;
 mod writer;
 
-pub use codes::random_token;
+pub use codes::{random_token, same_secret};
 pub use error::{EngineError, Result};
 pub use jobs::{JobKind, JobReport};
-pub use keys::{Principal, Scope, UnknownScope, create_key};
+pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    AuditEntry, Backend, ConsistencyReport, JournalId, LedgerEntry, LedgerPage, Member,
+    ApiKey, AuditEntry, AuditPage, AuditRecord, Backend, ConsistencyReport, JournalId,
+    LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, Member, MemberReport, MemberSession, NewMessage,
     ProgramTotals, Referral, Store, TierHistoryEntry,
 };
+pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
     Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
     RefundOutcome, TierChangeOutcome,
+};
+pub use portal::{
+    CHANNELS, Consents, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
 };
 pub use preview::PreviewOutcome;
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;
 pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
-pub use reports::Dashboard;
+pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity};
 pub use requests::{
     AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, EnrollRequest,
     EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RedeemRewardRequest,
@@ -53,7 +60,7 @@ pub use rewards::{
 };
 pub use staff::{
     FAILED_SIGN_INS_MAX, PASSWORD_MIN, Permission, Role, Session, SignedIn, StaffAccount,
-    UnknownRole, create_staff_user,
+    StaffListing, UnknownRole, create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
 
@@ -105,6 +112,8 @@ pub struct Engine {
     programs: Arc<programs::Programs>,
     writer: writer::Writer,
     keys: keys::KeyCache,
+    /// Woken when a message is queued in the outbox.
+    outbox_ready: tokio::sync::Notify,
 }
 
 impl Engine {
@@ -132,6 +141,7 @@ impl Engine {
             programs,
             writer,
             keys: keys::KeyCache::default(),
+            outbox_ready: tokio::sync::Notify::new(),
         }
     }
 
@@ -277,12 +287,23 @@ impl Engine {
         before: Option<i64>,
         limit: u32,
     ) -> Result<LedgerPage> {
+        self.ledger_of(member_id, before, &[], limit).await
+    }
+
+    /// [`Engine::ledger`] of only the postings of `kinds` (all when empty).
+    pub async fn ledger_of(
+        &self,
+        member_id: i64,
+        before: Option<i64>,
+        kinds: &[laurel_core::ledger::PostingKind],
+        limit: u32,
+    ) -> Result<LedgerPage> {
         if self.store.member(MemberId(member_id)).await?.is_none() {
             return Err(EngineError::UnknownMember(member_id.to_string()));
         }
         Ok(self
             .store
-            .ledger_page(MemberId(member_id), before.map(JournalId), limit)
+            .ledger_page_of(MemberId(member_id), before.map(JournalId), kinds, limit)
             .await?)
     }
 }

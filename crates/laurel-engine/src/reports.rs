@@ -1,4 +1,9 @@
-//! Program-wide figures for the console: totals with their money value.
+//! Program-wide figures for the console: totals with their money value, and the daily series
+//! (`daily.rs`).
+
+mod daily;
+
+pub use daily::{DAILY_DAYS_MAX, DayActivity};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};

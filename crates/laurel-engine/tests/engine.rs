@@ -2566,3 +2566,6 @@ mod programs;
 
 #[path = "engine/staff.rs"]
 mod staff;
+
+#[path = "engine/portal.rs"]
+mod portal;

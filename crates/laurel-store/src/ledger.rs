@@ -247,16 +247,39 @@ impl Store {
         before: Option<JournalId>,
         limit: u32,
     ) -> Result<LedgerPage> {
+        self.ledger_page_of(member, before, &[], limit).await
+    }
+
+    /// [`Store::ledger_page`] of only the postings of `kinds` (all when empty).
+    pub async fn ledger_page_of(
+        &self,
+        member: MemberId,
+        before: Option<JournalId>,
+        kinds: &[PostingKind],
+        limit: u32,
+    ) -> Result<LedgerPage> {
         let limit = limit.clamp(1, LEDGER_PAGE_MAX);
-        let rows = sqlx::query(
+        let filter = if kinds.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 3)).collect();
+            format!(" AND kind IN ({})", marks.join(", "))
+        };
+        let sql = format!(
             "SELECT id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at, program_version \
-             FROM journal WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-        )
-        .bind(member.0)
-        .bind(before.map_or(i64::MAX, |c| c.0))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&self.pool)
-        .await?;
+             FROM journal WHERE member_id = $1 AND id < $2{filter} ORDER BY id DESC LIMIT ${}",
+            kinds.len() + 3
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(member.0)
+            .bind(before.map_or(i64::MAX, |c| c.0));
+        for kind in kinds {
+            query = query.bind(kind.as_str());
+        }
+        let rows = query
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in &rows {
             let kind: String = row.try_get("kind")?;

@@ -14,8 +14,11 @@ mod grants;
 mod idempotency;
 mod keys;
 mod ledger;
+mod member_access;
+mod member_reports;
 mod members;
 mod migrate;
+mod outbox;
 mod programs;
 mod purchases;
 pub mod rawbench;
@@ -30,17 +33,23 @@ mod types;
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use grants::NewGrant;
+pub use keys::API_KEYS_MAX;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
-pub use members::{Member, NewMember, SEARCH_MAX};
+pub use member_access::{MemberSession, SignInCode};
+pub use member_reports::{MemberReport, REPORTS_PAGE_MAX};
+pub use members::{Member, NewMember, ProfileChange, SEARCH_MAX};
+pub use outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
 pub use referrals::{REFERRALS_PAGE_MAX, Referral};
-pub use reports::ProgramTotals;
+pub use reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
 pub use rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, RedemptionStatus,
     StoredCoupon,
 };
-pub use staff::{AUDIT_PAGE_MAX, AuditEntry, NewStaffUser, StaffSession, StaffUser};
+pub use staff::{
+    AUDIT_PAGE_MAX, AuditEntry, AuditPage, AuditRecord, NewStaffUser, StaffSession, StaffUser,
+};
 pub use tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tx::Tx;
 pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};

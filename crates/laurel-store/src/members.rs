@@ -247,3 +247,41 @@ impl Tx {
         Ok(())
     }
 }
+
+/// What a member may change about themselves in the portal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileChange {
+    /// Display name.
+    pub name: Option<String>,
+    /// Birthday: stored only when none is stored (a birthday bonus is not to be had twice by
+    /// changing it; staff correct mistakes).
+    pub birthday: Option<Date>,
+    /// Consent per channel, as a JSON object.
+    pub consents: String,
+}
+
+impl Store {
+    /// A member's consent per channel, as stored (a JSON object), if ever given.
+    pub async fn member_consents(&self, id: MemberId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT consents FROM members WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?.flatten())
+    }
+
+    /// Applies a member's own profile change.
+    pub async fn change_profile(&self, id: MemberId, change: &ProfileChange) -> Result<()> {
+        sqlx::query(
+            "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), consents = $3 \
+             WHERE id = $4",
+        )
+        .bind(change.name.clone())
+        .bind(change.birthday.map(|d| d.to_string()))
+        .bind(change.consents.clone())
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

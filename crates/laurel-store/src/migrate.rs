@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0007_program_versions.sql"),
     ),
     (8, "console", include_str!("../migrations/0008_console.sql")),
+    (9, "portal", include_str!("../migrations/0009_portal.sql")),
+    (
+        10,
+        "console_admin",
+        include_str!("../migrations/0010_console_admin.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -1,10 +1,12 @@
-//! Program-wide figures for the console's dashboard: members, activity and points moved.
+//! Program-wide figures for the console's dashboard: members, activity and points moved, in
+//! total and per bucket of time.
 
 use crate::connect::Store;
 use crate::error::Result;
-use crate::types::micros;
-use jiff::Timestamp;
+use crate::types::{instant, micros};
+use jiff::{SignedDuration, Timestamp};
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 /// What the program did since an instant, and where it stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,4 +77,87 @@ impl Store {
         }
         Ok(totals)
     }
+}
+
+/// What happened in one bucket of time (`start` up to `start` plus the bucket's width).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityBucket {
+    /// Where the bucket starts: a whole multiple of its width since the Unix epoch.
+    pub start: Timestamp,
+    /// Points earned in it, as in [`ProgramTotals::issued`].
+    pub issued: i64,
+    /// Points spent in it, less those restored, as in [`ProgramTotals::redeemed`].
+    pub redeemed: i64,
+    /// Members enrolled in it.
+    pub enrolled: i64,
+}
+
+/// The narrowest bucket [`Store::activity_buckets`] groups by: keeps a long period from
+/// coming back as one row per journal row.
+pub const BUCKET_WIDTH_MIN: SignedDuration = SignedDuration::from_mins(1);
+
+impl Store {
+    /// Points moved and members enrolled from `from` until `to`, summed per bucket of `width`
+    /// (at least [`BUCKET_WIDTH_MIN`]) aligned on the Unix epoch, oldest first; buckets where
+    /// nothing happened are left out. The database sums, so the answer is one row per bucket
+    /// however many journal rows the period holds; the caller folds buckets into calendar days
+    /// in its time zone, which SQL could not do across daylight-saving changes on both backends.
+    pub async fn activity_buckets(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        width: SignedDuration,
+    ) -> Result<Vec<ActivityBucket>> {
+        let width = i64::try_from(width.max(BUCKET_WIDTH_MIN).as_micros()).unwrap_or(i64::MAX);
+        let mut buckets: BTreeMap<i64, ActivityBucket> = BTreeMap::new();
+        // Integer division of BIGINTs truncates on both backends; instants are after 1970.
+        let points = sqlx::query(
+            "SELECT posted_at / $3 AS bucket, kind, \
+                    CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
+             FROM journal WHERE posted_at >= $1 AND posted_at < $2 \
+               AND kind IN ('earn', 'redeem', 'restore') \
+             GROUP BY 1, 2",
+        )
+        .bind(micros(from))
+        .bind(micros(to))
+        .bind(width)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in points {
+            let bucket = bucket_at(&mut buckets, row.try_get("bucket")?, width)?;
+            let kind: String = row.try_get("kind")?;
+            let points: i64 = row.try_get("points")?;
+            match kind.as_str() {
+                "earn" => bucket.issued += points,
+                _ => bucket.redeemed -= points,
+            }
+        }
+        let enrolled = sqlx::query(
+            "SELECT enrolled_at / $3 AS bucket, COUNT(*) AS enrolled FROM members \
+             WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY 1",
+        )
+        .bind(micros(from))
+        .bind(micros(to))
+        .bind(width)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in enrolled {
+            bucket_at(&mut buckets, row.try_get("bucket")?, width)?.enrolled +=
+                row.try_get::<i64, _>("enrolled")?;
+        }
+        Ok(buckets.into_values().collect())
+    }
+}
+
+/// The bucket numbered `index` (its start over the width), created empty the first time.
+fn bucket_at(
+    buckets: &mut BTreeMap<i64, ActivityBucket>,
+    index: i64,
+    width: i64,
+) -> Result<&mut ActivityBucket> {
+    let start = instant(index.saturating_mul(width))?;
+    Ok(buckets.entry(index).or_insert_with(|| ActivityBucket {
+        start,
+        ..ActivityBucket::default()
+    }))
 }

@@ -35,6 +35,8 @@ pub struct StaffUser {
     pub failed_logins: i64,
     /// Locked against sign-in until then.
     pub locked_until: Option<Timestamp>,
+    /// When they last signed in, if they have.
+    pub last_sign_in_at: Option<Timestamp>,
 }
 
 /// A live session with its user.
@@ -67,10 +69,28 @@ pub struct AuditEntry {
     pub at: Timestamp,
 }
 
+/// A stored audit-log entry with its id, the cursor of the page after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// Row id: later entries have larger ones.
+    pub id: i64,
+    /// The entry.
+    pub entry: AuditEntry,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The entries.
+    pub entries: Vec<AuditRecord>,
+    /// The cursor of the next (older) page, if there is one.
+    pub older: Option<i64>,
+}
+
 /// The largest page of the audit log one call returns.
 pub const AUDIT_PAGE_MAX: u32 = 200;
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until";
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.last_sign_in_at";
 
 fn user_from(row: &AnyRow) -> Result<StaffUser> {
     Ok(StaffUser {
@@ -85,6 +105,22 @@ fn user_from(row: &AnyRow) -> Result<StaffUser> {
         disabled_at: instant_opt(row.try_get("disabled_at")?)?,
         failed_logins: row.try_get("failed_logins")?,
         locked_until: instant_opt(row.try_get("locked_until")?)?,
+        last_sign_in_at: instant_opt(row.try_get("last_sign_in_at")?)?,
+    })
+}
+
+fn audit_from(row: &AnyRow) -> Result<AuditRecord> {
+    Ok(AuditRecord {
+        id: row.try_get("id")?,
+        entry: AuditEntry {
+            staff_user_id: row.try_get("staff_user_id")?,
+            actor: row.try_get("actor")?,
+            action: row.try_get("action")?,
+            subject: row.try_get("subject")?,
+            before: row.try_get("before_json")?,
+            after: row.try_get("after_json")?,
+            at: instant(row.try_get("at")?)?,
+        },
     })
 }
 
@@ -147,6 +183,19 @@ impl Store {
             .bind(user)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    /// Records a successful sign-in at `at`: failures in a row back to 0, no lock.
+    pub async fn record_staff_sign_in(&self, user: i64, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE staff_users SET failed_logins = 0, locked_until = NULL, last_sign_in_at = $1 \
+             WHERE id = $2",
+        )
+        .bind(micros(at))
+        .bind(user)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -228,25 +277,31 @@ impl Store {
 
     /// The audit log, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let page = self.audit_page(None, limit).await?;
+        Ok(page.entries.into_iter().map(|r| r.entry).collect())
+    }
+
+    /// A page of the audit log, newest first: up to `limit` (at most [`AUDIT_PAGE_MAX`])
+    /// entries older than the cursor `before`, or the newest when there is none.
+    pub async fn audit_page(&self, before: Option<i64>, limit: u32) -> Result<AuditPage> {
+        let limit = limit.clamp(1, AUDIT_PAGE_MAX);
         let rows = sqlx::query(
-            "SELECT staff_user_id, actor, action, subject, before_json, after_json, at \
-             FROM audit_log ORDER BY id DESC LIMIT $1",
+            "SELECT id, staff_user_id, actor, action, subject, before_json, after_json, at \
+             FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
-        .bind(i64::from(limit.clamp(1, AUDIT_PAGE_MAX)))
+        .bind(before.unwrap_or(i64::MAX))
+        // One more than asked tells whether an older page exists.
+        .bind(i64::from(limit) + 1)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    staff_user_id: row.try_get("staff_user_id")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    subject: row.try_get("subject")?,
-                    before: row.try_get("before_json")?,
-                    after: row.try_get("after_json")?,
-                    at: instant(row.try_get("at")?)?,
-                })
-            })
-            .collect()
+        let mut entries = rows.iter().map(audit_from).collect::<Result<Vec<_>>>()?;
+        let more = entries.len() > limit as usize;
+        entries.truncate(limit as usize);
+        let older = if more {
+            entries.last().map(|e| e.id)
+        } else {
+            None
+        };
+        Ok(AuditPage { entries, older })
     }
 }

@@ -35,6 +35,10 @@ pub struct ApiKey {
     pub scope: String,
     /// First characters of the key, to tell keys apart in listings.
     pub prefix: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it was revoked; a revoked key authenticates nothing.
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// What a full consistency check of the ledger found; empty vectors mean all is well.

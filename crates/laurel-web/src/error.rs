@@ -96,8 +96,12 @@ fn status_of(error: &EngineError) -> StatusCode {
         | EngineError::Referral(_)
         | EngineError::ProgramChange { .. }
         | EngineError::StaffExists(_) => StatusCode::CONFLICT,
-        EngineError::SignInFailed => StatusCode::UNAUTHORIZED,
-        EngineError::AccountLocked(_) => StatusCode::TOO_MANY_REQUESTS,
+        EngineError::SignInFailed
+        | EngineError::SignInCodeWrong
+        | EngineError::SignInCodeExpired => StatusCode::UNAUTHORIZED,
+        EngineError::AccountLocked(_) | EngineError::Throttled { .. } => {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         EngineError::Unavailable | EngineError::NoProgram => StatusCode::SERVICE_UNAVAILABLE,
         EngineError::Store(_) | EngineError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -125,6 +125,11 @@ impl Browser {
         field.send_keys(text).await.expect("type into a field");
     }
 
+    /// Clicks `css` on the page, expecting no new page (a checkbox, a radio button).
+    pub async fn tick(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
     /// Clicks `css` and waits until the browser is on a page that is not `from` or has
     /// reloaded (a form post answers with a new document).
     pub async fn click(&self, css: &str) {

@@ -2,16 +2,18 @@
 //! lock after repeated failures, server-side sessions (only the token's hash is stored) that
 //! carry a CSRF token, and the audit log of staff actions.
 
+mod listing;
 mod password;
 mod role;
 
+pub use listing::StaffListing;
 pub use role::{Permission, Role, UnknownRole};
 
 use crate::Engine;
 use crate::codes::{random_token, sha256_hex as token_hash};
 use crate::error::{EngineError, Result};
 use jiff::{SignedDuration, Timestamp};
-use laurel_store::{AuditEntry, NewStaffUser, StaffUser, Store};
+use laurel_store::{AuditEntry, AuditPage, NewStaffUser, StaffUser, Store};
 
 /// Failed sign-ins in a row before an account is locked.
 pub const FAILED_SIGN_INS_MAX: i64 = 5;
@@ -164,9 +166,7 @@ impl Engine {
                 None => EngineError::SignInFailed,
             });
         }
-        if user.failed_logins > 0 || user.locked_until.is_some() {
-            self.store.set_staff_login_state(user.id, 0, None).await?;
-        }
+        self.store.record_staff_sign_in(user.id, now).await?;
         let token = random_token();
         let csrf_token = random_token();
         let expires_at = now + SESSION;
@@ -228,5 +228,13 @@ impl Engine {
     /// The audit log, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         self.store.audit_log(limit).await.map_err(Into::into)
+    }
+
+    /// A page of the audit log, newest first, older than the cursor `before` if given.
+    pub async fn audit_page(&self, before: Option<i64>, limit: u32) -> Result<AuditPage> {
+        self.store
+            .audit_page(before, limit)
+            .await
+            .map_err(Into::into)
     }
 }

@@ -1,0 +1,218 @@
+//! API keys (admins only): the list (name, scope, prefix, revoked or not), a form that creates
+//! a key and shows it once, and revoking one. Both actions are audited, never with the key.
+
+use crate::Console;
+use crate::web::{Chrome, PageError, Staff, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use laurel_engine::{EngineError, KEY_NAME_MAX, Permission, Scope};
+use serde::Deserialize;
+use serde_json::json;
+
+/// The scopes the form offers, least powerful first.
+const SCOPES: [Scope; 2] = [Scope::Pos, Scope::Admin];
+
+/// One key as the list shows it.
+struct KeyRow {
+    id: i64,
+    name: String,
+    scope: String,
+    prefix: String,
+    created: String,
+    revoked: Option<String>,
+}
+
+/// The creation form: what was typed and the errors next to the fields.
+#[derive(Default)]
+struct CreateForm {
+    name: String,
+    scope: String,
+    name_error: Option<String>,
+    scope_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "api_keys.html")]
+struct KeysPage {
+    chrome: Chrome,
+    rows: Vec<KeyRow>,
+    form: CreateForm,
+    /// (value, label) of every scope.
+    scopes: Vec<(&'static str, String)>,
+    name_max: usize,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "api_key_created.html")]
+struct CreatedPage {
+    chrome: Chrome,
+    name: String,
+    scope: String,
+    key: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct KeysQuery {
+    revoked: Option<String>,
+}
+
+pub(crate) async fn page(
+    State(console): State<Console>,
+    staff: Staff,
+    Query(query): Query<KeysQuery>,
+) -> Result<Response, PageError> {
+    staff.require(Permission::ManageStaff)?;
+    let notice = query.revoked.map(|prefix| {
+        staff
+            .locale
+            .strings()
+            .with("keys.revoked_notice", "prefix", &prefix)
+    });
+    let page = keys_page(&console, &staff, CreateForm::default(), notice).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn keys_page(
+    console: &Console,
+    staff: &Staff,
+    form: CreateForm,
+    notice: Option<String>,
+) -> Result<KeysPage, PageError> {
+    let l = staff.locale;
+    let keys = console
+        .engine
+        .api_keys()
+        .await
+        .map_err(|e| PageError::from_engine(e, l))?;
+    let tz = console.engine.definition().program.time_zone.clone();
+    let t = l.strings();
+    let rows = keys
+        .into_iter()
+        .map(|k| KeyRow {
+            id: k.id,
+            scope: t.get(&format!("keys.scope_{}", k.scope)).to_owned(),
+            name: k.name,
+            prefix: k.prefix,
+            created: l.date_time(k.created_at, &tz),
+            revoked: k.revoked_at.map(|at| l.date_time(at, &tz)),
+        })
+        .collect();
+    Ok(KeysPage {
+        chrome: Chrome::for_staff(staff, "api-keys", "/admin/api-keys".into()),
+        rows,
+        form,
+        scopes: SCOPES
+            .into_iter()
+            .map(|s| (s.as_str(), t.get(&format!("keys.scope_{s}")).to_owned()))
+            .collect(),
+        name_max: KEY_NAME_MAX,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CreateFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    scope: String,
+}
+
+pub(crate) async fn create(
+    State(console): State<Console>,
+    staff: Staff,
+    Form(fields): Form<CreateFields>,
+) -> Result<Response, PageError> {
+    staff.may_post(&fields.csrf, Permission::ManageStaff)?;
+    let t = staff.locale.strings();
+    let mut form = CreateForm {
+        name: fields.name.clone(),
+        scope: fields.scope.clone(),
+        ..CreateForm::default()
+    };
+    match fields.scope.parse::<Scope>() {
+        Err(_) => form.scope_error = Some(t.get("keys.choose_scope").to_owned()),
+        Ok(scope) => match console.engine.create_api_key(&fields.name, scope).await {
+            Ok(issued) => {
+                let name = fields.name.trim().to_owned();
+                let after =
+                    json!({ "name": name, "scope": scope.as_str(), "prefix": issued.prefix });
+                staff
+                    .audit(
+                        &console,
+                        "api_key.create",
+                        format!("api_key:{}", issued.id),
+                        None,
+                        after,
+                    )
+                    .await;
+                let page = CreatedPage {
+                    chrome: Chrome::for_staff(&staff, "api-keys", "/admin/api-keys".into()),
+                    name,
+                    scope: t.get(&format!("keys.scope_{scope}")).to_owned(),
+                    key: issued.key,
+                };
+                // Shown once: no cache may keep a copy.
+                return Ok((
+                    [(header::CACHE_CONTROL, "no-store")],
+                    render(StatusCode::OK, &page),
+                )
+                    .into_response());
+            }
+            Err(EngineError::InvalidField { code, .. }) => {
+                form.name_error = Some(match code {
+                    "missing_field" => t.get("field.required").to_owned(),
+                    _ => t.with("keys.name_too_long", "max", &KEY_NAME_MAX.to_string()),
+                });
+            }
+            Err(e) => return Err(PageError::from_engine(e, staff.locale)),
+        },
+    }
+    let page = keys_page(&console, &staff, form, None).await?;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RevokeFields {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(crate) async fn revoke(
+    State(console): State<Console>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(fields): Form<RevokeFields>,
+) -> Result<Response, PageError> {
+    staff.may_post(&fields.csrf, Permission::ManageStaff)?;
+    let l = staff.locale;
+    let fail = |e| PageError::from_engine(e, l);
+    let keys = console.engine.api_keys().await.map_err(fail)?;
+    let Some(key) = keys.into_iter().find(|k| k.id == id) else {
+        return Err(PageError::new(StatusCode::NOT_FOUND, l, "error.not_found"));
+    };
+    // Revoking twice changes nothing and records nothing.
+    if console.engine.revoke_api_key(id).await.map_err(fail)? {
+        let state = |revoked: bool| json!({ "name": key.name, "scope": key.scope, "prefix": key.prefix, "revoked": revoked });
+        staff
+            .audit(
+                &console,
+                "api_key.revoke",
+                format!("api_key:{id}"),
+                Some(state(false)),
+                state(true),
+            )
+            .await;
+    }
+    let back = format!(
+        "/admin/api-keys?revoked={}",
+        crate::web::encode(&key.prefix)
+    );
+    Ok(Redirect::to(&back).into_response())
+}

@@ -1,0 +1,467 @@
+//! The member's own account: profile, birthday and consent per channel; their referral code
+//! with a link to share; everything stored about them as JSON; and reporting a problem or
+//! abuse to staff.
+
+use super::web::{Chrome, Member, PortalError};
+use crate::Console;
+use crate::web::{locale, plain_loopback, render};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use laurel_engine::{CHANNELS, Consents, EngineError, MemberRef, ProfileUpdate, REPORT_CATEGORIES};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Referrals the referral page lists.
+const REFERRALS_SHOWN: u32 = 50;
+/// Reports the help page lists.
+const REPORTS_SHOWN: u32 = 20;
+
+#[derive(Default)]
+struct ProfileForm {
+    name: String,
+    birthday: String,
+    /// A birthday is on file: the field is shown, not editable.
+    birthday_fixed: bool,
+    consents: Vec<(&'static str, bool)>,
+    name_error: Option<String>,
+    birthday_error: Option<String>,
+    saved: bool,
+}
+
+#[derive(Template)]
+#[template(path = "portal/profile.html")]
+struct ProfilePage {
+    chrome: Chrome,
+    email: String,
+    phone: String,
+    form: ProfileForm,
+}
+
+async fn profile_page(
+    console: &Console,
+    member: &Member,
+    mut form: ProfileForm,
+    fresh: bool,
+) -> Result<ProfilePage, PortalError> {
+    let fail = member.fail();
+    let stored = console
+        .engine
+        .member(&MemberRef::Id(member.id()))
+        .await
+        .map_err(&fail)?;
+    let p = stored.profile;
+    if let Some(day) = p.birthday {
+        form.birthday_fixed = true;
+        form.birthday = day.to_string();
+    }
+    if fresh {
+        form.name = p.name.unwrap_or_default();
+        form.consents = console
+            .engine
+            .consents(member.id())
+            .await
+            .map_err(&fail)?
+            .channels();
+    }
+    Ok(ProfilePage {
+        chrome: Chrome::for_member(member, "profile", "/portal/profile".into()),
+        email: p.email.unwrap_or_default(),
+        phone: p.phone.unwrap_or_default(),
+        form,
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub(crate) async fn profile(
+    State(console): State<Console>,
+    member: Member,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, PortalError> {
+    let form = ProfileForm {
+        saved: query.saved.is_some(),
+        ..ProfileForm::default()
+    };
+    let page = profile_page(&console, &member, form, true).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub(crate) async fn save_profile(
+    State(console): State<Console>,
+    member: Member,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PortalError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    member.check_csrf(field("csrf"))?;
+    let t = member.locale.strings();
+    let given: Vec<&str> = CHANNELS
+        .into_iter()
+        .filter(|c| fields.iter().any(|(k, v)| k == "consent" && v == c))
+        .collect();
+    let mut form = ProfileForm {
+        name: field("name").to_owned(),
+        birthday: field("birthday").to_owned(),
+        consents: Consents::given(&given).channels(),
+        ..ProfileForm::default()
+    };
+    let birthday = match field("birthday").trim() {
+        "" => None,
+        text => match text.parse::<jiff::civil::Date>() {
+            Ok(day) => Some(day),
+            Err(_) => {
+                form.birthday_error = Some(t.get("portal.bad_date").to_owned());
+                None
+            }
+        },
+    };
+    if form.birthday_error.is_none() {
+        let update = ProfileUpdate {
+            name: form.name.clone(),
+            birthday,
+            consents: Consents::given(&given),
+        };
+        match console.engine.update_profile(member.id(), update).await {
+            Ok(()) => return Ok(Redirect::to("/portal/profile?saved=1").into_response()),
+            Err(EngineError::InvalidField { field, .. }) => {
+                if field == "birthday" {
+                    form.birthday_error = Some(t.get("portal.bad_date").to_owned());
+                } else {
+                    form.name_error = Some(t.get("portal.too_long").to_owned());
+                }
+            }
+            Err(e) => return Err(member.fail()(e)),
+        }
+    }
+    let page = profile_page(&console, &member, form, false).await?;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+#[derive(Template)]
+#[template(path = "portal/refer.html")]
+struct ReferPage {
+    chrome: Chrome,
+    code: String,
+    link: String,
+    /// What a referral pays both, when the program pays referrals.
+    offer: Option<String>,
+    made: usize,
+    rewarded: usize,
+    left: Option<String>,
+}
+
+/// The address of this server as the request reached it.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if plain_loopback(headers) {
+        "http"
+    } else {
+        "https"
+    };
+    format!("{scheme}://{host}")
+}
+
+pub(crate) async fn refer(
+    State(console): State<Console>,
+    member: Member,
+    headers: HeaderMap,
+) -> Result<Response, PortalError> {
+    let l = member.locale;
+    let view = console
+        .engine
+        .referrals(member.id(), REFERRALS_SHOWN)
+        .await
+        .map_err(member.fail())?;
+    let page = ReferPage {
+        chrome: Chrome::for_member(&member, "refer", "/portal/refer".into()),
+        link: format!(
+            "{}/portal/join?code={}",
+            origin(&headers),
+            crate::web::encode(&view.code)
+        ),
+        offer: view.bonuses.map(|(mine, theirs)| {
+            l.strings()
+                .with("portal.refer_offer", "mine", &l.integer(mine.get()))
+                .replace("{theirs}", &l.integer(theirs.get()))
+        }),
+        made: view.referrals.len(),
+        rewarded: view
+            .referrals
+            .iter()
+            .filter(|r| r.status == "rewarded")
+            .count(),
+        left: view
+            .referrals_left
+            .map(|n| l.integer(i64::try_from(n).unwrap_or(i64::MAX))),
+        code: view.code,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "portal/join.html")]
+struct JoinPage {
+    chrome: Chrome,
+    code: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct JoinQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// Where a shared link lands: the invitation and the code to give when joining.
+pub(crate) async fn join(headers: HeaderMap, Query(query): Query<JoinQuery>) -> Response {
+    let code: String = query
+        .code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(20)
+        .collect();
+    let page = JoinPage {
+        chrome: Chrome::anonymous(locale(&headers), String::new(), "/portal/join"),
+        code,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Everything stored about the member, as a JSON download.
+pub(crate) async fn data(
+    State(console): State<Console>,
+    member: Member,
+) -> Result<Response, PortalError> {
+    let fail = member.fail();
+    let engine = &console.engine;
+    let id = member.id();
+    let stored = engine.member(&MemberRef::Id(id)).await.map_err(&fail)?;
+    let mut ledger = Vec::new();
+    let mut before = None;
+    loop {
+        let page = engine
+            .ledger(id, before, laurel_engine::LEDGER_PAGE_MAX)
+            .await
+            .map_err(&fail)?;
+        ledger.extend(page.entries.iter().map(|e| {
+            json!({
+                "kind": e.kind.as_str(),
+                "available_delta": e.available_delta.get(),
+                "pending_delta": e.pending_delta.get(),
+                "reason": e.meta.reason,
+                "reference": e.meta.reference,
+                "effective_at": e.meta.effective_at.to_string(),
+            })
+        }));
+        match page.next_cursor {
+            Some(cursor) => before = Some(cursor.0),
+            None => break,
+        }
+    }
+    let redemptions = engine
+        .member_redemptions(id, u32::MAX)
+        .await
+        .map_err(&fail)?;
+    let referrals = engine.referrals(id, u32::MAX).await.map_err(&fail)?;
+    let reports = engine.member_reports(id, u32::MAX).await.map_err(&fail)?;
+    let consents: Value = engine
+        .consents(id)
+        .await
+        .map_err(&fail)?
+        .channels()
+        .into_iter()
+        .map(|(c, given)| (c.to_owned(), Value::Bool(given)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    let p = &stored.profile;
+    let document = json!({
+        "member": {
+            "external_id": p.external_id,
+            "email": p.email,
+            "phone": p.phone,
+            "name": p.name,
+            "birthday": p.birthday.map(|d| d.to_string()),
+            "enrolled_at": p.enrolled_at.to_string(),
+            "channel": p.channel,
+            "attributes": p.attributes,
+            "status": stored.status,
+            "tier": stored.tier.tier,
+            "referral_code": referrals.code,
+        },
+        "consents": consents,
+        "balance": { "available": stored.available, "pending": stored.pending },
+        "ledger": ledger,
+        "redemptions": redemptions,
+        "referrals_made": referrals.referrals.iter().map(|r| json!({
+            "status": r.status,
+            "enrolled_at": r.enrolled_at.to_string(),
+            "points": r.referrer_points,
+        })).collect::<Vec<_>>(),
+        "reports": reports.iter().map(|r| json!({
+            "category": r.category,
+            "message": r.message,
+            "created_at": r.created_at.to_string(),
+            "resolved_at": r.resolved_at.map(|t| t.to_string()),
+        })).collect::<Vec<_>>(),
+        "exported_at": jiff::Timestamp::now().to_string(),
+    });
+    let body = serde_json::to_string_pretty(&document)
+        .map_err(|e| fail(EngineError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-loyalty-data.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A report as the help page lists it.
+struct ReportLine {
+    when: String,
+    category: String,
+    message: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/help.html")]
+struct HelpPage {
+    chrome: Chrome,
+    categories: Vec<&'static str>,
+    category: String,
+    message: String,
+    error: Option<String>,
+    sent: bool,
+    reports: Vec<ReportLine>,
+}
+
+async fn help_page(
+    console: &Console,
+    member: &Member,
+    category: String,
+    message: String,
+    error: Option<String>,
+    sent: bool,
+) -> Result<HelpPage, PortalError> {
+    let l = member.locale;
+    let t = l.strings();
+    let tz = console.engine.definition().program.time_zone.clone();
+    let reports = console
+        .engine
+        .member_reports(member.id(), REPORTS_SHOWN)
+        .await
+        .map_err(member.fail())?
+        .into_iter()
+        .map(|r| ReportLine {
+            when: l.date_time(r.created_at, &tz),
+            category: t.get(&format!("portal.category_{}", r.category)).to_owned(),
+            message: r.message,
+            status: t
+                .get(if r.resolved_at.is_some() {
+                    "portal.report_resolved"
+                } else {
+                    "portal.report_open"
+                })
+                .to_owned(),
+        })
+        .collect();
+    Ok(HelpPage {
+        chrome: Chrome::for_member(member, "help", "/portal/help".into()),
+        categories: REPORT_CATEGORIES.to_vec(),
+        category,
+        message,
+        error,
+        sent,
+        reports,
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SentQuery {
+    sent: Option<String>,
+}
+
+pub(crate) async fn help(
+    State(console): State<Console>,
+    member: Member,
+    Query(query): Query<SentQuery>,
+) -> Result<Response, PortalError> {
+    let page = help_page(
+        &console,
+        &member,
+        "problem".into(),
+        String::new(),
+        None,
+        query.sent.is_some(),
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    message: String,
+}
+
+pub(crate) async fn report(
+    State(console): State<Console>,
+    member: Member,
+    Form(form): Form<ReportForm>,
+) -> Result<Response, PortalError> {
+    member.check_csrf(&form.csrf)?;
+    let t = member.locale.strings();
+    let (status, error) = match console
+        .engine
+        .report_problem(member.id(), &form.category, &form.message)
+        .await
+    {
+        Ok(_) => return Ok(Redirect::to("/portal/help?sent=1").into_response()),
+        Err(EngineError::Throttled { .. }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            t.get("portal.too_many_reports").to_owned(),
+        ),
+        Err(EngineError::InvalidField { code, .. }) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.get(if code == "missing_field" {
+                "field.required"
+            } else {
+                "portal.too_long"
+            })
+            .to_owned(),
+        ),
+        Err(e) => return Err(member.fail()(e)),
+    };
+    let page = help_page(
+        &console,
+        &member,
+        form.category,
+        form.message,
+        Some(error),
+        false,
+    )
+    .await?;
+    Ok(render(status, &page))
+}

@@ -1,0 +1,218 @@
+//! The member's home (balance, what expires soon, tier progress, recent activity) and their
+//! history with filters.
+
+use super::web::{Chrome, Member, PortalError};
+use crate::Console;
+use crate::i18n::Locale;
+use crate::web::render;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use laurel_core::ledger::PostingKind;
+use laurel_core::tiers::TierMetric;
+use laurel_engine::{LedgerEntry, MemberRef};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Deserialize;
+
+/// Entries the home page shows.
+const RECENT: u32 = 5;
+/// Entries per history page.
+const HISTORY_PAGE: u32 = 20;
+
+/// One ledger entry as a member reads it.
+pub(crate) struct Activity {
+    when: String,
+    what: String,
+    detail: String,
+    points: String,
+    /// `gain` or `loss`, for the colour.
+    sign: &'static str,
+}
+
+impl Activity {
+    fn from_entry(l: Locale, tz: &jiff::tz::TimeZone, e: LedgerEntry) -> Activity {
+        let points = (e.available_delta + e.pending_delta).get();
+        Activity {
+            when: l.date_time(e.meta.effective_at, tz),
+            what: l.strings().get(kind_key(e.kind)).to_owned(),
+            detail: e.meta.reason,
+            points: if points > 0 {
+                format!("+{}", l.integer(points))
+            } else {
+                l.integer(points)
+            },
+            sign: if points < 0 { "loss" } else { "gain" },
+        }
+    }
+}
+
+/// The translation key naming a kind of posting.
+pub(crate) fn kind_key(kind: PostingKind) -> &'static str {
+    match kind {
+        PostingKind::Earn => "kind.earn",
+        PostingKind::Release => "kind.release",
+        PostingKind::Redeem => "kind.redeem",
+        PostingKind::Expire => "kind.expire",
+        PostingKind::Reverse => "kind.reverse",
+        PostingKind::AdjustCredit => "kind.adjust_credit",
+        PostingKind::AdjustDebit => "kind.adjust_debit",
+        PostingKind::Restore => "kind.restore",
+    }
+}
+
+/// Where the member stands in the tiers.
+struct TierLine {
+    name: String,
+    /// The next tier, what it still takes, and how far along (0–100).
+    next: Option<(String, String, u32)>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/home.html")]
+struct HomePage {
+    chrome: Chrome,
+    name: String,
+    available: String,
+    value: String,
+    pending: String,
+    expiring: Vec<(String, String)>,
+    tier: Option<TierLine>,
+    entries: Vec<Activity>,
+}
+
+pub(crate) async fn home(
+    State(console): State<Console>,
+    member: Member,
+) -> Result<Response, PortalError> {
+    let (l, fail) = (member.locale, member.fail());
+    let engine = &console.engine;
+    let id = member.id();
+    let profile = engine.member(&MemberRef::Id(id)).await.map_err(&fail)?;
+    let balance = engine.balance(id).await.map_err(&fail)?;
+    let recent = engine.ledger(id, None, RECENT).await.map_err(&fail)?;
+    let definition = engine.definition();
+    let tz = &definition.program.time_zone;
+    let tier = match &definition.tiers {
+        Some(_) => Some(tier_line(
+            l,
+            engine
+                .tier_status(&MemberRef::Id(id))
+                .await
+                .map_err(&fail)?,
+        )),
+        None => None,
+    };
+    let page = HomePage {
+        chrome: Chrome::for_member(&member, "home", "/portal".into()),
+        name: profile.profile.name.unwrap_or_default(),
+        available: l.integer(balance.available.get()),
+        value: l.money(balance.available_value),
+        pending: l.integer(balance.pending.get()),
+        expiring: balance
+            .next_expiries
+            .iter()
+            .map(|(at, points)| (l.date_time(*at, tz), l.integer(points.get())))
+            .collect(),
+        tier,
+        entries: recent
+            .entries
+            .into_iter()
+            .map(|e| Activity::from_entry(l, tz, e))
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+fn tier_line(l: Locale, view: laurel_engine::TierView) -> TierLine {
+    let t = l.strings();
+    let name = view
+        .tier
+        .map_or_else(|| t.get("portal.no_tier").to_owned(), |tier| tier.name);
+    let next = view.progress.next.map(|next| {
+        let needed = next.needed.normalize();
+        let key = match view.metric {
+            TierMetric::Spend => "portal.needs_spend",
+            TierMetric::Purchases => "portal.needs_purchases",
+            TierMetric::PointsEarned => "portal.needs_points",
+        };
+        let percent = if next.tier.threshold > Decimal::ZERO {
+            let done = (view.progress.value / next.tier.threshold * Decimal::from(100))
+                .clamp(Decimal::ZERO, Decimal::from(100));
+            done.trunc().to_u32().unwrap_or(0)
+        } else {
+            100
+        };
+        (
+            next.tier.name,
+            t.with(key, "n", &needed.to_string()),
+            percent,
+        )
+    });
+    TierLine { name, next }
+}
+
+/// The history's filters: which kinds of postings each shows.
+const FILTERS: [(&str, &[PostingKind]); 5] = [
+    ("all", &[]),
+    ("earned", &[PostingKind::Earn, PostingKind::Release]),
+    ("spent", &[PostingKind::Redeem, PostingKind::Restore]),
+    ("expired", &[PostingKind::Expire]),
+    (
+        "adjusted",
+        &[
+            PostingKind::AdjustCredit,
+            PostingKind::AdjustDebit,
+            PostingKind::Reverse,
+        ],
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "portal/history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    filter: String,
+    filters: Vec<&'static str>,
+    entries: Vec<Activity>,
+    older: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct HistoryQuery {
+    show: Option<String>,
+    before: Option<i64>,
+}
+
+pub(crate) async fn history(
+    State(console): State<Console>,
+    member: Member,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Response, PortalError> {
+    let l = member.locale;
+    let (filter, kinds) = FILTERS
+        .iter()
+        .find(|(name, _)| Some(*name) == query.show.as_deref())
+        .copied()
+        .unwrap_or(FILTERS[0]);
+    let page = console
+        .engine
+        .ledger_of(member.id(), query.before, kinds, HISTORY_PAGE)
+        .await
+        .map_err(member.fail())?;
+    let tz = console.engine.definition().program.time_zone.clone();
+    let path = format!("/portal/history?show={filter}");
+    let page = HistoryPage {
+        chrome: Chrome::for_member(&member, "history", path),
+        filter: filter.to_owned(),
+        filters: FILTERS.iter().map(|(name, _)| *name).collect(),
+        entries: page
+            .entries
+            .into_iter()
+            .map(|e| Activity::from_entry(l, &tz, e))
+            .collect(),
+        older: page.next_cursor.map(|c| c.0),
+    };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,75 @@
+//! The member portal under `/portal`: members sign in with a code sent to their email and
+//! see their points, tier and history, redeem rewards and show the coupon, share their
+//! referral code, keep their profile and consent, download their data and report problems.
+//! Mobile-first, server-rendered, working without JavaScript.
+
+mod account;
+mod home;
+mod rewards;
+mod sign_in;
+mod web;
+
+use crate::Console;
+use axum::Router;
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+pub(crate) use home::kind_key;
+
+/// The portal's routes (no fallback: merged beside the API and the console).
+pub(crate) fn router() -> Router<Console> {
+    Router::new()
+        .route("/portal", get(home::home))
+        .route(
+            "/portal/login",
+            get(sign_in::login_page).post(sign_in::send_code),
+        )
+        .route("/portal/code", post(sign_in::check_code))
+        .route("/portal/logout", post(sign_in::logout))
+        .route("/portal/history", get(home::history))
+        .route("/portal/rewards", get(rewards::catalog))
+        .route(
+            "/portal/rewards/{id}",
+            get(rewards::confirm).post(rewards::redeem),
+        )
+        .route("/portal/coupons", get(rewards::coupons))
+        .route("/portal/coupons/{id}", get(rewards::coupon))
+        .route("/portal/refer", get(account::refer))
+        .route("/portal/join", get(account::join))
+        .route(
+            "/portal/profile",
+            get(account::profile).post(account::save_profile),
+        )
+        .route("/portal/data", get(account::data))
+        .route("/portal/help", get(account::help).post(account::report))
+        .route("/portal/lang", get(switch_language))
+        .route("/portal/static/portal.css", get(stylesheet))
+        .route("/portal/{*rest}", get(not_found))
+}
+
+async fn not_found(headers: HeaderMap) -> Response {
+    web::PortalError::new(
+        StatusCode::NOT_FOUND,
+        crate::web::locale(&headers),
+        "error.not_found",
+    )
+    .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/portal.css"),
+    )
+        .into_response()
+}
+
+/// Sets the language cookie and goes back to the page (only ever to a portal page).
+async fn switch_language(headers: HeaderMap, Query(q): Query<crate::LanguageQuery>) -> Response {
+    crate::web::switch_language(&headers, &q.to, q.back, web::PATH, "/portal")
+}

@@ -1,0 +1,331 @@
+//! The rewards catalog with what the member may redeem, redeeming (confirm first), and the
+//! member's coupons: each code as text and as a QR code drawn on the server.
+
+use super::web::{Chrome, Member, PortalError};
+use crate::Console;
+use crate::i18n::Locale;
+use crate::web::render;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use laurel_core::Money;
+use laurel_engine::{CouponView, EngineError, RedeemRewardRequest, RedemptionView, RewardView};
+use qrcode::QrCode;
+use qrcode::render::svg;
+use serde::Deserialize;
+
+/// Redemptions the coupons page lists.
+const REDEMPTIONS_SHOWN: u32 = 50;
+
+/// One reward as the catalog shows it.
+struct RewardCard {
+    id: String,
+    name: String,
+    description: String,
+    cost: String,
+    stock_left: Option<String>,
+    /// Why the member may not redeem it now, in words; none when they may.
+    refusal: Option<String>,
+}
+
+fn refusal_words(l: Locale, code: &str) -> String {
+    let key = format!("refusal.{code}");
+    let t = l.strings();
+    match t.get(&key) {
+        found if found == key => t.get("refusal.other").to_owned(),
+        found => found.to_owned(),
+    }
+}
+
+fn card(l: Locale, view: RewardView) -> RewardCard {
+    RewardCard {
+        refusal: view.refusal.map(|code| refusal_words(l, code)),
+        stock_left: view
+            .stock_left
+            .map(|n| l.integer(i64::try_from(n).unwrap_or(i64::MAX))),
+        cost: l.integer(view.reward.cost.get()),
+        description: view.reward.description.unwrap_or_default(),
+        name: view.reward.name,
+        id: view.reward.id,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/rewards.html")]
+struct CatalogPage {
+    chrome: Chrome,
+    available: String,
+    rewards: Vec<RewardCard>,
+}
+
+pub(crate) async fn catalog(
+    State(console): State<Console>,
+    member: Member,
+) -> Result<Response, PortalError> {
+    let (l, fail) = (member.locale, member.fail());
+    let views = console
+        .engine
+        .catalog(Some(member.id()))
+        .await
+        .map_err(&fail)?;
+    let balance = console.engine.balance(member.id()).await.map_err(&fail)?;
+    let page = CatalogPage {
+        chrome: Chrome::for_member(&member, "rewards", "/portal/rewards".into()),
+        available: l.integer(balance.available.get()),
+        rewards: views.into_iter().map(|v| card(l, v)).collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "portal/reward.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    reward: RewardCard,
+    available: String,
+    after: String,
+    error: Option<String>,
+    /// A fresh idempotency key: confirming twice redeems once.
+    form_key: String,
+}
+
+async fn confirm_page(
+    console: &Console,
+    member: &Member,
+    reward_id: &str,
+    error: Option<String>,
+) -> Result<ConfirmPage, PortalError> {
+    let (l, fail) = (member.locale, member.fail());
+    let view = console
+        .engine
+        .catalog(Some(member.id()))
+        .await
+        .map_err(&fail)?
+        .into_iter()
+        .find(|v| v.reward.id == reward_id)
+        .ok_or_else(|| fail(EngineError::UnknownReward(reward_id.to_owned())))?;
+    let available = console
+        .engine
+        .balance(member.id())
+        .await
+        .map_err(&fail)?
+        .available
+        .get();
+    let cost = view.reward.cost.get();
+    Ok(ConfirmPage {
+        chrome: Chrome::for_member(member, "rewards", format!("/portal/rewards/{reward_id}")),
+        available: l.integer(available),
+        after: l.integer(available - cost),
+        reward: card(l, view),
+        error,
+        form_key: laurel_engine::random_token(),
+    })
+}
+
+pub(crate) async fn confirm(
+    State(console): State<Console>,
+    member: Member,
+    Path(reward_id): Path<String>,
+) -> Result<Response, PortalError> {
+    let page = confirm_page(&console, &member, &reward_id, None).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RedeemForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    key: String,
+}
+
+pub(crate) async fn redeem(
+    State(console): State<Console>,
+    member: Member,
+    Path(reward_id): Path<String>,
+    Form(form): Form<RedeemForm>,
+) -> Result<Response, PortalError> {
+    member.check_csrf(&form.csrf)?;
+    let request = RedeemRewardRequest {
+        member_id: member.id(),
+        reward_id: reward_id.clone(),
+        quantity: 1,
+        idempotency_key: format!("portal:{}", form.key),
+    };
+    let error = match console.engine.redeem_reward(request).await {
+        Ok(done) => {
+            let id = done.redemption.redemption_id;
+            return Ok(Redirect::to(&format!("/portal/coupons/{id}?new=1")).into_response());
+        }
+        Err(refused)
+            if refused.is_refusal() && !matches!(refused, EngineError::UnknownReward(_)) =>
+        {
+            refusal_words(member.locale, refused.code())
+        }
+        Err(e) => return Err(member.fail()(e)),
+    };
+    let page = confirm_page(&console, &member, &reward_id, Some(error)).await?;
+    Ok(render(StatusCode::CONFLICT, &page))
+}
+
+/// A redemption as the member's coupons page shows it.
+struct RedemptionLine {
+    id: i64,
+    reward: String,
+    when: String,
+    points: String,
+    status: String,
+    codes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/coupons.html")]
+struct CouponsPage {
+    chrome: Chrome,
+    redemptions: Vec<RedemptionLine>,
+}
+
+pub(crate) async fn coupons(
+    State(console): State<Console>,
+    member: Member,
+) -> Result<Response, PortalError> {
+    let l = member.locale;
+    let found = console
+        .engine
+        .member_redemptions(member.id(), REDEMPTIONS_SHOWN)
+        .await
+        .map_err(member.fail())?;
+    let tz = console.engine.definition().program.time_zone.clone();
+    let t = l.strings();
+    let page = CouponsPage {
+        chrome: Chrome::for_member(&member, "coupons", "/portal/coupons".into()),
+        redemptions: found
+            .into_iter()
+            .map(|r| RedemptionLine {
+                id: r.redemption_id,
+                when: l.date_time(r.redeemed_at, &tz),
+                points: l.integer(r.points),
+                status: t.get(&format!("status.{}", r.status)).to_owned(),
+                codes: r.coupons.into_iter().map(|c| c.code).collect(),
+                reward: r.reward_name,
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// One coupon with its QR code.
+struct CouponCard {
+    code: String,
+    /// The QR code, an SVG element drawn from the code alone.
+    qr: String,
+    terms: String,
+    expires: String,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/coupon.html")]
+struct CouponPage {
+    chrome: Chrome,
+    reward: String,
+    status: String,
+    when: String,
+    points: String,
+    coupons: Vec<CouponCard>,
+    /// Just redeemed: say so.
+    new: bool,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CouponQuery {
+    new: Option<String>,
+}
+
+pub(crate) async fn coupon(
+    State(console): State<Console>,
+    member: Member,
+    Path(id): Path<i64>,
+    axum::extract::Query(query): axum::extract::Query<CouponQuery>,
+) -> Result<Response, PortalError> {
+    let (l, fail) = (member.locale, member.fail());
+    let redemption: RedemptionView = console.engine.redemption(id).await.map_err(&fail)?;
+    if redemption.member_id != member.id() {
+        // Another member's redemption does not exist, as far as this member can tell.
+        return Err(fail(EngineError::UnknownRedemption(id)));
+    }
+    let tz = console.engine.definition().program.time_zone.clone();
+    let t = l.strings();
+    let coupons = redemption
+        .coupons
+        .iter()
+        .map(|c| CouponCard {
+            qr: qr_svg(&c.code),
+            terms: coupon_terms(l, c),
+            expires: l.date_time(c.expires_at, &tz),
+            status: t.get(&format!("status.{}", c.status)).to_owned(),
+            code: c.code.clone(),
+        })
+        .collect();
+    let page = CouponPage {
+        chrome: Chrome::for_member(&member, "coupons", format!("/portal/coupons/{id}")),
+        status: t.get(&format!("status.{}", redemption.status)).to_owned(),
+        when: l.date_time(redemption.redeemed_at, &tz),
+        points: l.integer(redemption.points),
+        reward: redemption.reward_name,
+        coupons,
+        new: query.new.is_some(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The code as an inline SVG QR code (no XML declaration: it sits inside the page).
+fn qr_svg(code: &str) -> String {
+    match QrCode::new(code.as_bytes()) {
+        Ok(qr) => {
+            let image = qr
+                .render::<svg::Color>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build();
+            match image.find("<svg") {
+                Some(start) => image[start..].replacen(
+                    "<svg ",
+                    "<svg role=\"img\" aria-hidden=\"true\" class=\"qr\" ",
+                    1,
+                ),
+                None => String::new(),
+            }
+        }
+        // A code too long for a QR code cannot happen with our codes; the text still shows.
+        Err(_) => String::new(),
+    }
+}
+
+/// What a coupon takes off, in words.
+fn coupon_terms(l: Locale, c: &CouponView) -> String {
+    let t = l.strings();
+    let money = |amount: rust_decimal::Decimal| {
+        c.currency
+            .parse()
+            .ok()
+            .and_then(|currency| Money::new(amount, currency).ok())
+            .map_or_else(|| format!("{} {amount}", c.currency), |m| l.money(m))
+    };
+    let mut terms = match (c.amount, c.percent, &c.sku) {
+        (Some(amount), _, _) => t.with("coupon.amount_off", "amount", &money(amount)),
+        (_, Some(percent), _) => t.with(
+            "coupon.percent_off",
+            "percent",
+            &percent.normalize().to_string(),
+        ),
+        (_, _, Some(sku)) => t.with("coupon.free_product", "sku", sku),
+        _ => String::new(),
+    };
+    if let Some(min) = c.min_spend {
+        terms.push_str(&t.with("coupon.min_spend", "amount", &money(min)));
+    }
+    terms
+}

@@ -1,0 +1,161 @@
+//! The member portal in a real browser: a member signs in with the code emailed to them,
+//! redeems a reward and sees its coupon as text and QR code; the portal speaks their
+//! language; their profile, consent and reports are kept.
+
+use super::{App, Browser};
+use laurel_engine::{Mailer, NewMessage};
+use std::sync::Mutex;
+
+/// The outbox's deliveries, kept instead of mailed.
+#[derive(Default)]
+struct Inbox(Mutex<Vec<NewMessage>>);
+
+impl Mailer for Inbox {
+    async fn send(&self, message: &NewMessage) -> Result<(), String> {
+        self.0.lock().unwrap().push(message.clone());
+        Ok(())
+    }
+}
+
+impl App {
+    /// Delivers the outbox and reads the newest code sent to `email`.
+    async fn code_sent_to(&self, email: &str) -> String {
+        let inbox = Inbox::default();
+        self.engine.deliver_outbox(&inbox).await.unwrap();
+        let sent = inbox.0.lock().unwrap();
+        let body = &sent
+            .iter()
+            .rev()
+            .find(|m| m.recipient == email)
+            .expect("a message to the member")
+            .body;
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .expect("a six-digit code in the message")
+            .to_owned()
+    }
+
+    /// Signs the member in through the portal's two forms.
+    async fn member_signs_in(&self, browser: &Browser) {
+        browser.go(&self.url("/portal/login")).await;
+        browser.fill("#email", "Mei@Example.com").await;
+        browser.click("#send-code").await;
+        let code = self.code_sent_to("mei@example.com").await;
+        browser.fill("#code", &code).await;
+        browser.click("#check-code").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_signs_in_with_an_emailed_code_redeems_a_reward_and_sees_the_coupon() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    browser.go(&app.url("/portal")).await;
+    assert_eq!(
+        browser.path().await,
+        "/portal/login",
+        "signed out: to sign-in"
+    );
+    browser.screenshot("portal-login").await;
+
+    browser.fill("#email", "mei@example.com").await;
+    browser.click("#send-code").await;
+    assert!(browser.text("#code-sent").await.contains("mei@example.com"));
+    let code = app.code_sent_to("mei@example.com").await;
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    browser.fill("#code", wrong).await;
+    browser.click("#check-code").await;
+    assert!(
+        browser.text("#code-error").await.contains("not the code"),
+        "a wrong code is refused next to the field"
+    );
+    browser.fill("#code", &code).await;
+    browser.click("#check-code").await;
+    assert_eq!(browser.path().await, "/portal");
+    assert_eq!(browser.text("#available").await, "120");
+    browser.screenshot("portal-home").await;
+
+    browser.go(&app.url("/portal/rewards")).await;
+    browser.screenshot("portal-rewards").await;
+    browser.click("#choose-five_off").await;
+    assert_eq!(browser.text("#after").await, "20");
+    browser.click("#confirm-redeem").await;
+    assert!(browser.path().await.starts_with("/portal/coupons/"));
+    assert!(browser.text("#redeemed").await.contains("Done"));
+    let shown = browser.text("#coupon-code").await;
+    assert_eq!(shown.len(), 19, "a coupon code of four groups: {shown}");
+    let qr = browser
+        .run("return document.querySelectorAll('svg.qr path').length;")
+        .await;
+    assert_eq!(
+        qr,
+        serde_json::json!(1),
+        "the QR code is drawn inline as SVG"
+    );
+    browser.screenshot("portal-coupon").await;
+
+    let coupon = app.engine.coupon(&shown).await.unwrap();
+    assert_eq!(coupon.status, "active");
+    assert_eq!(app.available().await, 20, "100 points were spent once");
+    browser.go(&app.url("/portal/coupons")).await;
+    assert!(browser.text("#redemptions").await.contains(&shown));
+
+    browser.go(&app.url("/portal/history?show=spent")).await;
+    let spent = browser.text(".activity").await;
+    assert!(
+        spent.contains("Redeemed") && spent.contains("-100"),
+        "{spent}"
+    );
+    assert!(!spent.contains("Earned"), "the filter shows spending only");
+    browser.stop().await;
+    app.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_speaks_chinese_keeps_the_profile_and_queues_a_report_for_staff() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.member_signs_in(&browser).await;
+    browser.click("#lang-zh-CN").await;
+    assert!(browser.text("h2#balance-h").await.contains("我的积分"));
+    browser.screenshot("portal-home-zh-CN").await;
+
+    browser.go(&app.url("/portal/profile")).await;
+    browser.fill("#name", "王美").await;
+    // A date field takes its value in the browser's own format; set it as the form sends it.
+    browser
+        .run("document.querySelector('#birthday').value = '1990-05-31'; return true;")
+        .await;
+    browser.tick("#consent-sms").await;
+    browser.click("#save-profile").await;
+    assert!(browser.text("#saved").await.contains("已保存"));
+    let member = app
+        .engine
+        .member(&laurel_engine::MemberRef::Id(app.member))
+        .await
+        .unwrap();
+    assert_eq!(member.profile.name.as_deref(), Some("王美"));
+    assert_eq!(
+        member.profile.birthday,
+        Some(jiff::civil::date(1990, 5, 31))
+    );
+    assert!(app.engine.consents(app.member).await.unwrap().allows("sms"));
+
+    browser.go(&app.url("/portal/help")).await;
+    browser.tick("#category-abuse").await;
+    browser.fill("#message", "有人用了我的券").await;
+    browser.click("#send-report").await;
+    assert!(browser.text("#report-sent").await.contains("感谢"));
+    let queue = app.engine.open_reports(10).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].category, "abuse");
+
+    browser.go(&app.url("/portal/coupons/9999")).await;
+    assert!(browser.text("#error-message").await.contains("不存在"));
+    browser.stop().await;
+    app.stop();
+}

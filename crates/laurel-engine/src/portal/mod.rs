@@ -1,0 +1,9 @@
+//! Members in the portal: signing in with a one-time code sent by email (through the
+//! outbox), their sessions, their own profile and consent, the problems they report, and
+//! everything stored about them.
+
+mod profile;
+mod sign_in;
+
+pub use profile::{CHANNELS, Consents, ProfileUpdate, REPORT_CATEGORIES};
+pub use sign_in::{MemberSignedIn, SignInLetter};

@@ -1,0 +1,166 @@
+//! What members change and send themselves: their name, birthday (once) and consent per
+//! channel, and the problems or abuse they report to staff.
+
+use crate::Engine;
+use crate::error::{EngineError, Result};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use laurel_store::{MemberId, MemberReport, ProfileChange};
+use std::collections::BTreeMap;
+
+/// The channels a member gives or withholds consent for.
+pub const CHANNELS: [&str; 3] = ["email", "sms", "push"];
+/// What a report is about.
+pub const REPORT_CATEGORIES: [&str; 2] = ["problem", "abuse"];
+/// Longest name kept.
+const NAME_MAX: usize = 100;
+/// Longest report kept.
+const REPORT_MAX: usize = 2_000;
+/// Reports a member may send a day: enough for real problems, not a flood.
+const REPORTS_PER_DAY: i64 = 5;
+
+/// Consent per channel; a channel never asked about has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Consents(BTreeMap<String, bool>);
+
+impl Consents {
+    /// Consent for exactly the channels in `given` (others withheld).
+    pub fn given(given: &[&str]) -> Consents {
+        Consents(
+            CHANNELS
+                .iter()
+                .map(|c| ((*c).to_owned(), given.contains(c)))
+                .collect(),
+        )
+    }
+
+    /// Whether the member consented to `channel`.
+    pub fn allows(&self, channel: &str) -> bool {
+        self.0.get(channel).copied().unwrap_or(false)
+    }
+
+    /// Every channel with its consent.
+    pub fn channels(&self) -> Vec<(&'static str, bool)> {
+        CHANNELS.iter().map(|c| (*c, self.allows(c))).collect()
+    }
+}
+
+/// A member's change to their own profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileUpdate {
+    /// Display name; empty clears it.
+    pub name: String,
+    /// Birthday, kept only if none is on file.
+    pub birthday: Option<Date>,
+    /// Consent per channel.
+    pub consents: Consents,
+}
+
+/// The oldest birthday accepted.
+fn birthday_floor() -> Date {
+    jiff::civil::date(1900, 1, 1)
+}
+
+impl Engine {
+    /// A member's consent per channel.
+    pub async fn consents(&self, member: i64) -> Result<Consents> {
+        let stored = self.store.member_consents(MemberId(member)).await?;
+        let map = match stored {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| EngineError::Internal(format!("consents of {member}: {e}")))?,
+            None => BTreeMap::new(),
+        };
+        Ok(Consents(map))
+    }
+
+    /// Applies a member's change to their own profile. A birthday already on file stays:
+    /// staff correct it, so a birthday bonus cannot be had twice.
+    pub async fn update_profile(&self, member: i64, update: ProfileUpdate) -> Result<()> {
+        let name = update.name.trim();
+        if name.chars().count() > NAME_MAX {
+            return Err(EngineError::invalid(
+                "name",
+                "invalid_field",
+                format!("is longer than {NAME_MAX} characters"),
+            ));
+        }
+        let today = Timestamp::now()
+            .to_zoned_datetime(self.definition().program.time_zone.clone())
+            .date();
+        if let Some(day) = update.birthday
+            && (day > today || day < birthday_floor())
+        {
+            return Err(EngineError::invalid(
+                "birthday",
+                "invalid_field",
+                "is not a possible birthday",
+            ));
+        }
+        let consents = serde_json::to_string(&update.consents.0)
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let change = ProfileChange {
+            name: (!name.is_empty()).then(|| name.to_owned()),
+            birthday: update.birthday,
+            consents,
+        };
+        self.member(&crate::MemberRef::Id(member)).await?;
+        Ok(self.store.change_profile(MemberId(member), &change).await?)
+    }
+
+    /// Queues a member's report of a problem or abuse for staff; returns its id.
+    pub async fn report_problem(&self, member: i64, category: &str, message: &str) -> Result<i64> {
+        if !REPORT_CATEGORIES.contains(&category) {
+            return Err(EngineError::invalid(
+                "category",
+                "invalid_field",
+                format!("is one of {}", REPORT_CATEGORIES.join(", ")),
+            ));
+        }
+        let message = message.trim();
+        if message.is_empty() {
+            return Err(EngineError::invalid(
+                "message",
+                "missing_field",
+                "is required",
+            ));
+        }
+        if message.chars().count() > REPORT_MAX {
+            return Err(EngineError::invalid(
+                "message",
+                "invalid_field",
+                format!("is longer than {REPORT_MAX} characters"),
+            ));
+        }
+        let now = crate::as_stored(Timestamp::now());
+        let id = MemberId(member);
+        let day_ago = now - jiff::SignedDuration::from_hours(24);
+        if self.store.member_reports_since(id, day_ago).await? >= REPORTS_PER_DAY {
+            return Err(EngineError::Throttled {
+                code: "too_many_reports",
+                message: "too many reports today: try again tomorrow".into(),
+            });
+        }
+        Ok(self
+            .store
+            .insert_member_report(id, category, message, now)
+            .await?)
+    }
+
+    /// A member's own reports, newest first.
+    pub async fn member_reports(&self, member: i64, limit: u32) -> Result<Vec<MemberReport>> {
+        Ok(self.store.reports_of(MemberId(member), limit).await?)
+    }
+
+    /// The staff queue: open reports, oldest first.
+    pub async fn open_reports(&self, limit: u32) -> Result<Vec<MemberReport>> {
+        Ok(self.store.open_member_reports(limit).await?)
+    }
+
+    /// Closes a report; false when it was closed already.
+    pub async fn resolve_report(&self, id: i64, actor: &str) -> Result<bool> {
+        Ok(self
+            .store
+            .resolve_member_report(id, actor, Timestamp::now())
+            .await?)
+    }
+}

@@ -1,0 +1,311 @@
+//! Members in the portal on both backends: a one-time code sent through the outbox signs a
+//! member in once; wrong, stale and over-guessed codes are refused; sending is limited; an
+//! unknown email sends nothing; profile changes keep a birthday on file; reports are queued
+//! for staff and limited.
+
+use super::*;
+use laurel_engine::{Consents, Mailer, NewMessage, ProfileUpdate, SignInLetter};
+use std::sync::Mutex;
+
+/// A mailer that keeps what it is given.
+#[derive(Default)]
+struct Outbox(Mutex<Vec<NewMessage>>);
+
+impl Mailer for Outbox {
+    async fn send(&self, message: &NewMessage) -> Result<(), String> {
+        self.0.lock().unwrap().push(message.clone());
+        Ok(())
+    }
+}
+
+impl Outbox {
+    /// The code in the newest message to `to`.
+    fn code_for(&self, to: &str) -> String {
+        let sent = self.0.lock().unwrap();
+        let body = &sent
+            .iter()
+            .rev()
+            .find(|m| m.recipient == to)
+            .expect("a message to that address")
+            .body;
+        body.split_whitespace()
+            .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
+            .expect("a six-digit code")
+            .to_owned()
+    }
+}
+
+fn letter() -> SignInLetter {
+    SignInLetter {
+        subject: "Your code".into(),
+        body: "Your code is {code} (10 minutes).".into(),
+    }
+}
+
+/// Asks for a code for `email` and delivers it; returns the code.
+async fn code_sent(engine: &Engine, outbox: &Outbox, email: &str) -> String {
+    assert!(engine.request_sign_in_code(email, &letter()).await.unwrap());
+    assert!(engine.deliver_outbox(outbox).await.unwrap() >= 1);
+    outbox.code_for(&email.trim().to_lowercase())
+}
+
+#[tokio::test]
+async fn a_code_sent_by_email_signs_the_member_in_once() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        let outbox = Outbox::default();
+        let sent = code_sent(&engine, &outbox, " m1@EXAMPLE.com").await;
+        assert_eq!(
+            engine.deliver_outbox(&outbox).await.unwrap(),
+            0,
+            "[{name}] a sent message is not sent again"
+        );
+
+        let signed_in = engine
+            .sign_in_member("M1@example.com", &sent)
+            .await
+            .unwrap();
+        assert_eq!(signed_in.session.member.0, id, "[{name}]");
+        let session = engine.member_session(&signed_in.token).await.unwrap();
+        assert_eq!(session, Some(signed_in.session.clone()), "[{name}]");
+        assert_eq!(
+            code(engine.sign_in_member("m1@example.com", &sent).await),
+            "sign_in_code_expired",
+            "[{name}] a code works once"
+        );
+
+        engine.sign_out_member(&signed_in.token).await.unwrap();
+        assert_eq!(
+            engine.member_session(&signed_in.token).await.unwrap(),
+            None,
+            "[{name}] signed out"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_guesses_kill_a_code_and_unknown_emails_learn_nothing() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        member(&engine, "M1").await;
+        let outbox = Outbox::default();
+        assert!(
+            !engine
+                .request_sign_in_code("stranger@example.com", &letter())
+                .await
+                .unwrap(),
+            "[{name}] nothing is sent to a stranger"
+        );
+        assert_eq!(engine.deliver_outbox(&outbox).await.unwrap(), 0);
+        assert_eq!(
+            code(
+                engine
+                    .sign_in_member("stranger@example.com", "123456")
+                    .await
+            ),
+            "sign_in_code_wrong",
+            "[{name}] a stranger is told what a member with a wrong code is told"
+        );
+
+        let right = code_sent(&engine, &outbox, "m1@example.com").await;
+        let wrong = if right == "000000" {
+            "000001"
+        } else {
+            "000000"
+        };
+        for _ in 0..5 {
+            assert_eq!(
+                code(engine.sign_in_member("m1@example.com", wrong).await),
+                "sign_in_code_wrong",
+                "[{name}]"
+            );
+        }
+        assert_eq!(
+            code(engine.sign_in_member("m1@example.com", &right).await),
+            "sign_in_code_expired",
+            "[{name}] after five wrong guesses even the right code is refused"
+        );
+
+        let fresh = code_sent(&engine, &outbox, "m1@example.com").await;
+        assert!(
+            engine
+                .sign_in_member("m1@example.com", &fresh)
+                .await
+                .is_ok(),
+            "[{name}] a new code works"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_guesses_never_exceed_the_limit() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = Arc::new(start(&db, program(&[])).await);
+        member(&engine, "M1").await;
+        let outbox = Outbox::default();
+        let right = code_sent(&engine, &outbox, "m1@example.com").await;
+        let wrong = if right == "999999" {
+            "999998"
+        } else {
+            "999999"
+        };
+        let guesses: Vec<_> = (0..20)
+            .map(|_| {
+                let engine = engine.clone();
+                tokio::spawn(async move { engine.sign_in_member("m1@example.com", wrong).await })
+            })
+            .collect();
+        let mut counted = 0;
+        for guess in guesses {
+            if code(guess.await.unwrap()) == "sign_in_code_wrong" {
+                counted += 1;
+            }
+        }
+        assert_eq!(counted, 5, "[{name}] exactly five guesses were judged");
+        finish(name, unshare(engine)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_member_is_sent_at_most_five_codes_an_hour() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        member(&engine, "M1").await;
+        for _ in 0..5 {
+            assert!(
+                engine
+                    .request_sign_in_code("m1@example.com", &letter())
+                    .await
+                    .unwrap()
+            );
+        }
+        assert_eq!(
+            code(
+                engine
+                    .request_sign_in_code("m1@example.com", &letter())
+                    .await
+            ),
+            "too_many_codes",
+            "[{name}]"
+        );
+        assert_eq!(
+            code(engine.request_sign_in_code("not an email", &letter()).await),
+            "invalid_field",
+            "[{name}]"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn members_change_their_name_and_consent_but_not_a_birthday_on_file() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        assert_eq!(
+            engine.consents(id).await.unwrap(),
+            Consents::default(),
+            "[{name}] never asked: no consent"
+        );
+        engine
+            .update_profile(
+                id,
+                ProfileUpdate {
+                    name: " Zhao Liu ".into(),
+                    birthday: Some(jiff::civil::date(1990, 1, 1)),
+                    consents: Consents::given(&["email"]),
+                },
+            )
+            .await
+            .unwrap();
+        let after = engine.member(&MemberRef::Id(id)).await.unwrap();
+        assert_eq!(after.profile.name.as_deref(), Some("Zhao Liu"), "[{name}]");
+        assert_eq!(
+            after.profile.birthday,
+            Some(jiff::civil::date(1988, 8, 8)),
+            "[{name}] the birthday enrolled with stays"
+        );
+        let consents = engine.consents(id).await.unwrap();
+        assert!(
+            consents.allows("email") && !consents.allows("sms"),
+            "[{name}]"
+        );
+
+        let future = Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date()
+            .saturating_add(jiff::Span::new().days(400));
+        let refused = engine
+            .update_profile(
+                id,
+                ProfileUpdate {
+                    name: String::new(),
+                    birthday: Some(future),
+                    consents: Consents::default(),
+                },
+            )
+            .await;
+        assert_eq!(code(refused), "invalid_field", "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn reports_are_queued_for_staff_until_resolved_and_limited_per_day() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        assert_eq!(
+            code(engine.report_problem(id, "complaint", "hi").await),
+            "invalid_field",
+            "[{name}]"
+        );
+        assert_eq!(
+            code(engine.report_problem(id, "abuse", "   ").await),
+            "missing_field",
+            "[{name}]"
+        );
+        let first = engine
+            .report_problem(id, "abuse", "someone used my coupon")
+            .await
+            .unwrap();
+        for n in 1..5 {
+            engine
+                .report_problem(id, "problem", &format!("problem {n}"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            code(engine.report_problem(id, "problem", "one more").await),
+            "too_many_reports",
+            "[{name}]"
+        );
+        let queue = engine.open_reports(50).await.unwrap();
+        assert_eq!(queue.len(), 5, "[{name}]");
+        assert_eq!(queue[0].id, first, "[{name}] oldest first");
+        assert!(
+            engine
+                .resolve_report(first, "staff:a@example.com")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !engine
+                .resolve_report(first, "staff:b@example.com")
+                .await
+                .unwrap(),
+            "[{name}] resolved once"
+        );
+        assert_eq!(engine.open_reports(50).await.unwrap().len(), 4, "[{name}]");
+        let mine = engine.member_reports(id, 50).await.unwrap();
+        assert_eq!(mine.len(), 5, "[{name}]");
+        assert_eq!(
+            mine.last().unwrap().resolved_by.as_deref(),
+            Some("staff:a@example.com")
+        );
+        finish(name, engine).await;
+    }
+}
