@@ -12,6 +12,8 @@ mod auth;
 mod charts;
 mod dashboard;
 pub mod i18n;
+mod member_activity;
+mod member_reports;
 mod members;
 mod portal;
 mod program;
@@ -61,6 +63,9 @@ pub fn router(engine: Arc<Engine>, options: ConsoleOptions) -> Router {
         .route("/admin/members", get(members::search))
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/adjust", post(members::adjust))
+        .route("/admin/members/{id}/status", post(members::set_status))
+        .route("/admin/reports", get(member_reports::queue))
+        .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
         .route("/admin/audit", get(audit::page))
         .route("/admin/staff", get(staff::page).post(staff::create))

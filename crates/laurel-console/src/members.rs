@@ -117,6 +117,8 @@ struct MemberPage {
     tier_next: Option<String>,
     entries: Vec<EntryRow>,
     older: Option<String>,
+    activity: crate::member_activity::Activity,
+    suspended: bool,
     form: AdjustForm,
     /// A fresh idempotency key: submitting the form twice adjusts once.
     form_key: String,
@@ -194,7 +196,14 @@ async fn member_page(
         phone: p.phone.unwrap_or_default(),
         birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
         enrolled: l.date_time(p.enrolled_at, tz),
-        status: member.status,
+        suspended: member.status == "suspended",
+        status: l
+            .strings()
+            .get(&format!("members.status_{}", member.status))
+            .to_owned(),
+        activity: crate::member_activity::read(engine, l, tz, id)
+            .await
+            .map_err(fail)?,
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
         value: l.money(balance.available_value),
@@ -218,6 +227,50 @@ fn signed(l: Locale, n: i64) -> String {
     } else {
         l.integer(n)
     }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct StatusFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    suspend: bool,
+}
+
+/// Suspends or reactivates a member (audited).
+pub(crate) async fn set_status(
+    State(console): State<Console>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(fields): Form<StatusFields>,
+) -> Result<Response, PageError> {
+    staff.may_post(&fields.csrf, Permission::ManageMembers)?;
+    let changed = console
+        .engine
+        .set_suspended(id, fields.suspend)
+        .await
+        .map_err(|e| PageError::from_engine(e, staff.locale))?;
+    let (before, after) = if fields.suspend {
+        ("active", "suspended")
+    } else {
+        ("suspended", "active")
+    };
+    if changed {
+        staff
+            .audit(
+                &console,
+                if fields.suspend {
+                    "member.suspend"
+                } else {
+                    "member.reactivate"
+                },
+                format!("member:{id}"),
+                Some(json!({ "status": before })),
+                json!({ "status": after }),
+            )
+            .await;
+    }
+    Ok(Redirect::to(&format!("/admin/members/{id}")).into_response())
 }
 
 #[derive(Deserialize)]

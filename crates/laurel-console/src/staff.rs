@@ -4,7 +4,7 @@
 
 use crate::Console;
 use crate::i18n::Locale;
-use crate::web::{Chrome, PageError, Staff, encode, render};
+use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -53,7 +53,8 @@ struct StaffPage {
 
 #[derive(Deserialize)]
 pub(crate) struct StaffQuery {
-    created: Option<String>,
+    /// The id of the account just created (an id, so the page never repeats text from a link).
+    created: Option<i64>,
 }
 
 pub(crate) async fn page(
@@ -62,13 +63,7 @@ pub(crate) async fn page(
     Query(query): Query<StaffQuery>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ManageStaff)?;
-    let notice = query.created.map(|email| {
-        staff
-            .locale
-            .strings()
-            .with("staff.created", "email", &email)
-    });
-    let page = staff_page(&console, &staff, CreateForm::default(), notice).await?;
+    let page = staff_page(&console, &staff, CreateForm::default(), query.created).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -76,7 +71,7 @@ async fn staff_page(
     console: &Console,
     staff: &Staff,
     form: CreateForm,
-    created: Option<String>,
+    created: Option<i64>,
 ) -> Result<StaffPage, PageError> {
     let l = staff.locale;
     let listing = console
@@ -86,6 +81,9 @@ async fn staff_page(
         .map_err(|e| PageError::from_engine(e, l))?;
     let tz = console.engine.definition().program.time_zone.clone();
     let when = |at: Option<Timestamp>| at.map(|at| l.date_time(at, &tz)).unwrap_or_default();
+    let created = created
+        .and_then(|id| listing.iter().find(|s| s.account.id == id))
+        .map(|s| l.strings().with("staff.created", "email", &s.account.email));
     let rows = listing
         .into_iter()
         .map(|s| StaffRow {
@@ -164,7 +162,7 @@ pub(crate) async fn create(
                         after,
                     )
                     .await;
-                let back = format!("/admin/staff?created={}", encode(&account.email));
+                let back = format!("/admin/staff?created={}", account.id);
                 return Ok(Redirect::to(&back).into_response());
             }
             Err(EngineError::InvalidField { field, .. }) => match field.as_str() {

@@ -120,6 +120,8 @@ impl Chrome {
             "adjust" => Permission::AdjustPoints,
             "reports" => Permission::ViewReports,
             "admin" => Permission::ManageStaff,
+            "manage_members" => Permission::ManageMembers,
+            "rewards" => Permission::ViewRewards,
             _ => Permission::ViewMembers,
         };
         self.user

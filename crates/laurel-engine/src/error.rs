@@ -91,6 +91,9 @@ pub enum EngineError {
     /// Too many failed sign-ins: locked until then.
     #[error("too many failed sign-ins: try again after {0}")]
     AccountLocked(jiff::Timestamp),
+    /// The member is suspended: they neither earn nor spend until reactivated.
+    #[error("member {0} is suspended")]
+    MemberSuspended(i64),
     /// A member's sign-in code is not the one sent.
     #[error("that is not the code we sent")]
     SignInCodeWrong,
@@ -144,6 +147,7 @@ impl EngineError {
             EngineError::StaffExists(_) => "staff_exists",
             EngineError::SignInFailed => "sign_in_failed",
             EngineError::AccountLocked(_) => "account_locked",
+            EngineError::MemberSuspended(_) => "member_suspended",
             EngineError::SignInCodeWrong => "sign_in_code_wrong",
             EngineError::SignInCodeExpired => "sign_in_code_expired",
             EngineError::Throttled { code, .. } => code,

@@ -213,6 +213,14 @@ pub(crate) async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
     found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
 }
 
+/// [`lock`], refused for a suspended member: what a member earns or spends with. Refunds,
+/// staff adjustments and the jobs still reach a suspended member's points.
+pub(crate) async fn lock_active(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
+    let locked = lock(tx, member).await?;
+    crate::Engine::require_active(&locked)?;
+    Ok(locked)
+}
+
 /// Posts a decision and returns the balances after it.
 pub(crate) async fn post(
     tx: &mut Tx,

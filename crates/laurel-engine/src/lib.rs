@@ -11,6 +11,7 @@ mod error;
 mod execute;
 mod jobs;
 mod keys;
+mod members;
 mod outbox;
 mod outcomes;
 mod portal;

@@ -2567,5 +2567,11 @@ mod programs;
 #[path = "engine/staff.rs"]
 mod staff;
 
+#[path = "engine/admin.rs"]
+mod admin;
+
 #[path = "engine/portal.rs"]
 mod portal;
+
+#[path = "engine/suspension.rs"]
+mod suspension;

@@ -40,7 +40,9 @@ pub use member_reports::{MemberReport, REPORTS_PAGE_MAX};
 pub use members::{Member, NewMember, ProfileChange, SEARCH_MAX};
 pub use outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
-pub use purchases::{NewPurchase, NewPurchaseLine, Purchase, PurchaseLine, RefundRecord};
+pub use purchases::{
+    NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseLine, RefundRecord,
+};
 pub use referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
 pub use rewards::{

@@ -180,6 +180,15 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every session of a member (when they are suspended).
+    pub async fn delete_member_sessions(&self, member: MemberId) -> Result<()> {
+        sqlx::query("DELETE FROM member_sessions WHERE member_id = $1")
+            .bind(member.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The oldest member whose email, as compared, is `email_key`: who a sign-in code for
     /// that address goes to.
     pub async fn member_by_email_key(&self, email_key: &str) -> Result<Option<MemberId>> {

@@ -285,3 +285,15 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Sets a member's status (`active`, `suspended`); false when it already was.
+    pub async fn set_member_status(&self, id: MemberId, status: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE members SET status = $1 WHERE id = $2 AND status <> $1")
+            .bind(status.to_owned())
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -177,11 +177,27 @@ async fn fetch_lines<'e, E: Executor<'e, Database = Any>>(
         .collect()
 }
 
+/// The most purchases one read of a member's purchases returns.
+pub const PURCHASES_PAGE_MAX: u32 = 200;
+
 impl Store {
     /// A purchase with its lines.
     pub async fn purchase(&self, id: PurchaseId) -> Result<Option<Purchase>> {
         let mut conn = self.pool.acquire().await?;
         fetch_purchase(&mut conn, id).await
+    }
+
+    /// A member's purchases, newest first, without their lines.
+    pub async fn member_purchases(&self, member: MemberId, limit: u32) -> Result<Vec<Purchase>> {
+        let rows = sqlx::query(
+            "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
+             points_reversed, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(member.0)
+        .bind(i64::from(limit.clamp(1, PURCHASES_PAGE_MAX)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(purchase_from_row).collect()
     }
 }
 

@@ -1464,3 +1464,187 @@ async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_mem
         assert_consistent(name, &store).await;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard figures per bucket of time
+// ---------------------------------------------------------------------------------------------
+
+fn mins(n: i64) -> SignedDuration {
+    SignedDuration::from_mins(n)
+}
+
+/// (minutes after t0 the bucket starts, issued, redeemed, enrolled) of every bucket.
+fn bucket_figures(buckets: &[laurel_store::ActivityBucket]) -> Vec<(i64, i64, i64, i64)> {
+    buckets
+        .iter()
+        .map(|b| ((b.start - t0()).as_mins(), b.issued, b.redeemed, b.enrolled))
+        .collect()
+}
+
+/// What a test posts, decided from the member's ledger.
+type Decide = fn(&MemberLedger) -> Posting;
+
+#[tokio::test]
+async fn activity_is_summed_per_bucket_of_the_period_only() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let member = enroll(&store, "busy").await;
+        let mut tx = store.begin().await.unwrap();
+        let late = NewMember {
+            enrolled_at: t0() + mins(95),
+            ..new_member("late")
+        };
+        tx.insert_member(&late).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        // (minutes after t0 it is written, what is posted); only earnings and redemptions count.
+        let postings: [(i64, Decide); 6] = [
+            (-1, |l| {
+                l.earn(Points(1), t0(), schedule(None, None), t0()).unwrap()
+            }),
+            (10, |l| {
+                l.earn(Points(100), t0(), schedule(None, None), t0())
+                    .unwrap()
+            }),
+            (20, |l| l.adjust_credit(Points(7), t0(), None).unwrap()),
+            (70, |l| {
+                l.earn(Points(50), t0(), schedule(None, None), t0())
+                    .unwrap()
+            }),
+            (80, |l| l.redeem(Points(30)).unwrap()),
+            (120, |l| {
+                l.earn(Points(1_000), t0(), schedule(None, None), t0())
+                    .unwrap()
+            }),
+        ];
+        for (minutes, decide) in postings {
+            let posting = decide(&load(&store, member).await);
+            let at = t0() + mins(minutes);
+            post_one(&store, member, &posting, &meta("test", "ref", at)).await;
+        }
+        let (from, to) = (t0(), t0() + mins(120));
+
+        let hours = store
+            .activity_buckets(from, to, SignedDuration::from_hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            bucket_figures(&hours),
+            vec![(0, 100, 0, 1), (60, 50, 30, 1)],
+            "[{name}] the period's ends are [from, to)"
+        );
+        let halves = store.activity_buckets(from, to, mins(30)).await.unwrap();
+        assert_eq!(
+            bucket_figures(&halves),
+            vec![(0, 100, 0, 1), (60, 50, 30, 0), (90, 0, 0, 1)],
+            "[{name}] empty buckets are left out"
+        );
+        let narrow = store
+            .activity_buckets(from, to, SignedDuration::from_secs(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            bucket_figures(&narrow),
+            vec![
+                (0, 0, 0, 1),
+                (10, 100, 0, 0),
+                (70, 50, 0, 0),
+                (80, 0, 30, 0),
+                (95, 0, 0, 1)
+            ],
+            "[{name}] a bucket is never narrower than a minute"
+        );
+        assert_eq!(
+            store
+                .activity_buckets(to, to + mins(60), mins(60))
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "[{name}] the earning written at `to` is the next period's"
+        );
+        assert_consistent(name, &store).await;
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_pages_newest_first() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        for i in 0..5 {
+            store
+                .insert_audit(&laurel_store::AuditEntry {
+                    staff_user_id: None,
+                    actor: "staff:li@example.com".into(),
+                    action: format!("action.{i}"),
+                    subject: "member:1".into(),
+                    before: None,
+                    after: Some(format!(r#"{{"i":{i}}}"#)),
+                    at: t0() + mins(i),
+                })
+                .await
+                .unwrap();
+        }
+        let actions = |page: &laurel_store::AuditPage| {
+            page.entries
+                .iter()
+                .map(|r| r.entry.action.clone())
+                .collect::<Vec<_>>()
+        };
+        let first = store.audit_page(None, 2).await.unwrap();
+        assert_eq!(actions(&first), ["action.4", "action.3"], "[{name}]");
+        let second = store.audit_page(first.older, 2).await.unwrap();
+        assert_eq!(actions(&second), ["action.2", "action.1"], "[{name}]");
+        let last = store.audit_page(second.older, 2).await.unwrap();
+        assert_eq!(actions(&last), ["action.0"], "[{name}]");
+        assert_eq!(last.older, None, "[{name}] no older page");
+        assert_eq!(
+            store.audit_log(3).await.unwrap()[0].after.as_deref(),
+            Some(r#"{"i":4}"#),
+            "[{name}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_keys_are_listed_newest_first_and_revoked_once() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let till = store
+            .insert_api_key("till", "pos", "lrl_pos_aaaa", "hash-till", t0())
+            .await
+            .unwrap();
+        let ops = store
+            .insert_api_key("ops", "admin", "lrl_admin_bb", "hash-ops", t0() + mins(1))
+            .await
+            .unwrap();
+        assert!(
+            store.revoke_api_key(till, t0() + mins(2)).await.unwrap(),
+            "[{name}]"
+        );
+        assert!(
+            !store.revoke_api_key(till, t0() + mins(3)).await.unwrap(),
+            "[{name}] revoked already"
+        );
+        assert!(
+            !store.revoke_api_key(999, t0()).await.unwrap(),
+            "[{name}] unknown"
+        );
+        let keys = store.api_keys().await.unwrap();
+        assert_eq!(
+            keys.iter()
+                .map(|k| (k.id, k.name.as_str(), k.revoked_at))
+                .collect::<Vec<_>>(),
+            vec![(ops, "ops", None), (till, "till", Some(t0() + mins(2)))],
+            "[{name}] the first revocation's time stays"
+        );
+        assert_eq!(keys[1].created_at, t0(), "[{name}]");
+        assert!(
+            store.api_key_by_hash("hash-till").await.unwrap().is_none(),
+            "[{name}] a revoked key is not found"
+        );
+        assert!(
+            store.api_key_by_hash("hash-ops").await.unwrap().is_some(),
+            "[{name}]"
+        );
+    }
+}

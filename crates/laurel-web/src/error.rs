@@ -95,7 +95,8 @@ fn status_of(error: &EngineError) -> StatusCode {
         | EngineError::Coupon(_)
         | EngineError::Referral(_)
         | EngineError::ProgramChange { .. }
-        | EngineError::StaffExists(_) => StatusCode::CONFLICT,
+        | EngineError::StaffExists(_)
+        | EngineError::MemberSuspended(_) => StatusCode::CONFLICT,
         EngineError::SignInFailed
         | EngineError::SignInCodeWrong
         | EngineError::SignInCodeExpired => StatusCode::UNAUTHORIZED,

@@ -87,6 +87,7 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         "Demo: {members} members with {DAYS_OF_HISTORY} days of history, built in {:.1}s in {}\n\
          Admin API key: {admin}\nPOS API key:   {pos}\n\
          Console: http://{listen}/admin  (sign in as admin@demo.laurel / {console_password}; also manager@, support@, finance@ with their role in the password)\n\
+         Portal:  http://{listen}/portal  (sign in as member1001@example.com; the one-time code is written to this log)\n\
          Try:  curl -H 'Authorization: Bearer {admin}' http://{listen}/api/v1/members/1/balance\n\
          API:  http://{listen}/api/v1/openapi.json",
         started.elapsed().as_secs_f64(),

@@ -39,6 +39,7 @@ pub async fn run(
             Duration::from_secs(job_interval_secs),
         ))
     });
+    let mail = tokio::spawn(deliver(engine.clone()));
     let app = laurel_web::app_with(
         AppState {
             engine: engine.clone(),
@@ -49,6 +50,7 @@ pub async fn run(
     if let Some(jobs) = jobs {
         jobs.abort();
     }
+    mail.abort();
     // Everything acknowledged is already committed; this drains what is still queued.
     if let Ok(engine) = Arc::try_unwrap(engine) {
         engine.shutdown().await;
@@ -77,6 +79,22 @@ async fn schedule(engine: Arc<Engine>, interval: Duration) {
                 Ok(_) => {}
                 Err(e) => tracing::error!(job = ?kind, error = %e, "job failed"),
             }
+        }
+    }
+}
+
+/// Sends what the outbox holds as soon as something is queued (and every half minute, for
+/// messages another node queued or a failed send). No mail server is configured yet: messages
+/// are written to the log.
+async fn deliver(engine: Arc<Engine>) {
+    let mailer = laurel_engine::LogMailer;
+    loop {
+        if let Err(e) = engine.deliver_outbox(&mailer).await {
+            tracing::error!(error = %e, "delivering the outbox failed");
+        }
+        tokio::select! {
+            () = engine.outbox_queued() => {},
+            () = tokio::time::sleep(Duration::from_secs(30)) => {},
         }
     }
 }

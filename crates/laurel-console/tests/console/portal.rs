@@ -114,7 +114,7 @@ async fn a_member_signs_in_with_an_emailed_code_redeems_a_reward_and_sees_the_co
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_portal_speaks_chinese_keeps_the_profile_and_queues_a_report_for_staff() {
+async fn the_portal_speaks_chinese_keeps_the_profile_and_queues_a_report_staff_resolve() {
     let Some(browser) = Browser::start().await else {
         return;
     };
@@ -156,6 +156,29 @@ async fn the_portal_speaks_chinese_keeps_the_profile_and_queues_a_report_for_sta
 
     browser.go(&app.url("/portal/coupons/9999")).await;
     assert!(browser.text("#error-message").await.contains("不存在"));
+
+    // Support staff, in the same browser (the console's cookies live under /admin), work the
+    // queue and suspend the member, which signs them out of the portal.
+    app.sign_in(&browser, "support@example.com").await;
+    browser.go(&app.url("/admin/reports")).await;
+    assert!(browser.text("#queue").await.contains("有人用了我的券"));
+    browser.screenshot("member-reports").await;
+    browser.click(&format!("#resolve-{}", queue[0].id)).await;
+    assert!(browser.text("#queue-empty").await.contains("empty"));
+    browser
+        .go(&app.url(&format!("/admin/members/{}", app.member)))
+        .await;
+    browser.click("#suspend").await;
+    assert_eq!(browser.text("#status").await, "Suspended");
+    let audit = app.engine.audit_log(10).await.unwrap();
+    assert_eq!(audit[0].action, "member.suspend");
+    assert_eq!(audit[1].action, "report.resolve");
+    browser.go(&app.url("/portal")).await;
+    assert_eq!(
+        browser.path().await,
+        "/portal/login",
+        "a suspended member's sessions end"
+    );
     browser.stop().await;
     app.stop();
 }

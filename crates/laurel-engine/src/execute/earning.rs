@@ -1,7 +1,7 @@
 //! Purchases and custom events: what they earn under the program's rules (with the tier bonus
 //! and a referral's), the earn posting and its grants, the tier check after.
 
-use super::{Context, internal, lock, meta, post, remember, replay};
+use super::{Context, internal, lock_active, meta, post, remember, replay};
 use crate::commands::{ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
 use crate::outcomes::{Balances, EarnStatus, EventOutcome, GrantOutcome, PurchaseOutcome};
@@ -35,7 +35,7 @@ pub(super) async fn purchase(
             ..answer
         });
     }
-    let member = lock(tx, &r.member).await?;
+    let member = lock_active(tx, &r.member).await?;
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
     let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
     let earned = credit(
@@ -118,7 +118,7 @@ pub(super) async fn event(
 ) -> Result<EventOutcome> {
     let ctx = &ctx.as_of(r.occurred_at);
     // The event id is unique per member, so the member is resolved (and locked) first.
-    let member = lock(tx, &r.member).await?;
+    let member = lock_active(tx, &r.member).await?;
     let scope = format!("event:{}", member.id.0);
     // The member as given (id or external id) is not part of the fingerprint: either way of
     // naming them is the same event.

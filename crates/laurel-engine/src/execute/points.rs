@@ -1,6 +1,6 @@
 //! Spending and staff adjustments of points, and the scheduled expiry and release of lots.
 
-use super::{Context, draws, internal, lock, meta, post, refused, remember, replay};
+use super::{Context, draws, internal, lock, lock_active, meta, post, refused, remember, replay};
 use crate::commands::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::outcomes::PostingOutcome;
@@ -21,7 +21,7 @@ pub(super) async fn redeem(
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }
-    let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
+    let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
     let ledger = tx.ledger_of(&member).await?;
     let posting = ledger.redeem(Points(r.points)).map_err(refused)?;
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());

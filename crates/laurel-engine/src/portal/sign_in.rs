@@ -58,6 +58,15 @@ impl Engine {
         let Some(member) = self.store.member_by_email_key(&key).await? else {
             return Ok(false);
         };
+        if self
+            .store
+            .member(member)
+            .await?
+            .is_none_or(|m| Engine::require_active(&m).is_err())
+        {
+            // A suspended member is told what a stranger is told.
+            return Ok(false);
+        }
         let now = crate::as_stored(Timestamp::now());
         if self
             .store

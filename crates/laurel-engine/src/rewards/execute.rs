@@ -4,7 +4,7 @@
 use super::views::{CouponUseOutcome, CouponView, RedemptionOutcome, RedemptionView};
 use crate::commands::fingerprint;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, internal, lock, meta, post, refused, remember, replay};
+use crate::execute::{Context, internal, lock, lock_active, meta, post, refused, remember, replay};
 use crate::outcomes::Balances;
 use crate::requests::{MemberRef, RedeemRewardRequest};
 use jiff::SignedDuration;
@@ -32,7 +32,7 @@ pub(crate) async fn redeem(
         .catalog
         .get(&r.reward_id)
         .ok_or_else(|| EngineError::UnknownReward(r.reward_id.clone()))?;
-    let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
+    let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
     let facts = RedemptionFacts {
         tier: member.tier.tier.clone(),
         redeemed_by_member: tx.member_reward_units(member.id, &reward.id).await?,

@@ -1,0 +1,132 @@
+//! What the member page shows beyond profile and ledger: open lots, purchases and refunds,
+//! rewards and coupons.
+
+use crate::i18n::Locale;
+use jiff::tz::TimeZone;
+use laurel_core::ledger::LotState;
+use laurel_core::{Currency, Money};
+use laurel_engine::{Engine, EngineError};
+
+/// Purchases and redemptions the page lists.
+const SHOWN: u32 = 20;
+
+/// An open lot.
+pub(crate) struct LotRow {
+    pub earned: String,
+    pub expires: String,
+    pub state: String,
+    pub remaining: String,
+}
+
+/// A purchase with what was refunded of it.
+pub(crate) struct PurchaseRow {
+    pub when: String,
+    pub order: String,
+    pub store: String,
+    pub total: String,
+    pub refunded: String,
+    pub points: String,
+}
+
+/// A redemption with its coupons.
+pub(crate) struct RedemptionRow {
+    pub when: String,
+    pub reward: String,
+    pub points: String,
+    pub status: String,
+    pub coupons: String,
+}
+
+/// The member page's activity sections.
+pub(crate) struct Activity {
+    pub lots: Vec<LotRow>,
+    pub purchases: Vec<PurchaseRow>,
+    pub redemptions: Vec<RedemptionRow>,
+}
+
+fn minor(l: Locale, amount: i64, currency: &str) -> String {
+    currency
+        .parse::<Currency>()
+        .ok()
+        .and_then(|c| {
+            let value = rust_decimal::Decimal::new(amount, c.minor_digits());
+            Money::new(value, c).ok()
+        })
+        .map_or_else(|| format!("{currency} {amount}"), |m| l.money(m))
+}
+
+/// Reads a member's activity as the page shows it.
+pub(crate) async fn read(
+    engine: &Engine,
+    l: Locale,
+    tz: &TimeZone,
+    id: i64,
+) -> Result<Activity, EngineError> {
+    let t = l.strings();
+    let lots = engine
+        .open_lots(id)
+        .await?
+        .into_iter()
+        .map(|lot| LotRow {
+            earned: l.date_time(lot.earned_at, tz),
+            expires: lot.expires_at.map_or_else(
+                || t.get("member.never").to_owned(),
+                |at| l.date_time(at, tz),
+            ),
+            state: match lot.state {
+                LotState::Available => t.get("member.lot_available").to_owned(),
+                LotState::Pending { until } => {
+                    t.with("member.lot_pending", "until", &l.date_time(until, tz))
+                }
+            },
+            remaining: l.integer(lot.remaining.get()),
+        })
+        .collect();
+    let purchases = engine
+        .member_purchases(id, SHOWN)
+        .await?
+        .into_iter()
+        .map(|p| PurchaseRow {
+            when: l.date_time(p.occurred_at, tz),
+            order: format!("{} · {}", p.channel, p.order_id),
+            store: p.store.unwrap_or_default(),
+            total: minor(l, p.total_minor, &p.currency),
+            refunded: if p.refunded_minor > 0 {
+                minor(l, p.refunded_minor, &p.currency)
+            } else {
+                String::new()
+            },
+            points: if p.points_reversed > 0 {
+                format!(
+                    "{} (−{})",
+                    l.integer(p.points_earned),
+                    l.integer(p.points_reversed)
+                )
+            } else {
+                l.integer(p.points_earned)
+            },
+        })
+        .collect();
+    let redemptions = engine
+        .member_redemptions(id, SHOWN)
+        .await?
+        .into_iter()
+        .map(|r| RedemptionRow {
+            when: l.date_time(r.redeemed_at, tz),
+            points: l.integer(r.points),
+            status: t.get(&format!("status.{}", r.status)).to_owned(),
+            coupons: r
+                .coupons
+                .iter()
+                .map(|c| format!("{} ({})", c.code, t.get(&format!("status.{}", c.status))))
+                .collect::<Vec<_>>()
+                .join(", "),
+            reward: r.reward_name,
+        })
+        .collect();
+    Ok(Activity {
+        lots,
+        purchases,
+        redemptions,
+    })
+}

@@ -1,0 +1,60 @@
+//! A member's standing: suspended members neither earn nor spend (purchases, events and
+//! redemptions are refused with `member_suspended`) and cannot sign in to the portal, until
+//! reactivated. Refunds, staff adjustments and the scheduled jobs still reach their points,
+//! so the ledger stays right while they are suspended.
+
+use crate::error::{EngineError, Result};
+use crate::{Engine, MemberRef};
+use laurel_store::MemberId;
+
+/// The status of a member in good standing.
+pub const ACTIVE: &str = "active";
+/// The status of a suspended member.
+pub const SUSPENDED: &str = "suspended";
+
+impl Engine {
+    /// Suspends (`true`) or reactivates a member; false when they already were. Suspending
+    /// ends their portal sessions.
+    pub async fn set_suspended(&self, member: i64, suspended: bool) -> Result<bool> {
+        let found = self.member(&MemberRef::Id(member)).await?;
+        let status = if suspended { SUSPENDED } else { ACTIVE };
+        let changed = self.store.set_member_status(found.id, status).await?;
+        if suspended {
+            self.store.delete_member_sessions(MemberId(member)).await?;
+        }
+        Ok(changed)
+    }
+
+    /// Refused unless the member is active.
+    pub(crate) fn require_active(member: &laurel_store::Member) -> Result<()> {
+        if member.status == SUSPENDED {
+            Err(EngineError::MemberSuspended(member.id.0))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Engine {
+    /// A member's purchases, newest first (totals, refunds and points; no lines).
+    pub async fn member_purchases(
+        &self,
+        member: i64,
+        limit: u32,
+    ) -> Result<Vec<laurel_store::Purchase>> {
+        self.member(&MemberRef::Id(member)).await?;
+        Ok(self.store.member_purchases(MemberId(member), limit).await?)
+    }
+
+    /// A member's open lots, soonest to expire first (never-expiring last).
+    pub async fn open_lots(&self, member: i64) -> Result<Vec<laurel_core::ledger::Lot>> {
+        let ledger = self
+            .store
+            .member_ledger(MemberId(member))
+            .await?
+            .ok_or_else(|| EngineError::UnknownMember(member.to_string()))?;
+        let mut lots = ledger.lots;
+        lots.sort_by_key(|lot| (lot.expires_at.is_none(), lot.expires_at, lot.earned_at));
+        Ok(lots)
+    }
+}
