@@ -57,7 +57,8 @@ struct CreatedPage {
 
 #[derive(Deserialize)]
 pub(crate) struct KeysQuery {
-    revoked: Option<String>,
+    /// The id of the key just revoked (an id, so the page never repeats text from a link).
+    revoked: Option<i64>,
 }
 
 pub(crate) async fn page(
@@ -66,13 +67,7 @@ pub(crate) async fn page(
     Query(query): Query<KeysQuery>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ManageStaff)?;
-    let notice = query.revoked.map(|prefix| {
-        staff
-            .locale
-            .strings()
-            .with("keys.revoked_notice", "prefix", &prefix)
-    });
-    let page = keys_page(&console, &staff, CreateForm::default(), notice).await?;
+    let page = keys_page(&console, &staff, CreateForm::default(), query.revoked).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -80,7 +75,7 @@ async fn keys_page(
     console: &Console,
     staff: &Staff,
     form: CreateForm,
-    notice: Option<String>,
+    revoked: Option<i64>,
 ) -> Result<KeysPage, PageError> {
     let l = staff.locale;
     let keys = console
@@ -90,6 +85,9 @@ async fn keys_page(
         .map_err(|e| PageError::from_engine(e, l))?;
     let tz = console.engine.definition().program.time_zone.clone();
     let t = l.strings();
+    let notice = revoked
+        .and_then(|id| keys.iter().find(|k| k.id == id))
+        .map(|k| t.with("keys.revoked_notice", "prefix", &k.prefix));
     let rows = keys
         .into_iter()
         .map(|k| KeyRow {
@@ -210,9 +208,6 @@ pub(crate) async fn revoke(
             )
             .await;
     }
-    let back = format!(
-        "/admin/api-keys?revoked={}",
-        crate::web::encode(&key.prefix)
-    );
+    let back = format!("/admin/api-keys?revoked={id}");
     Ok(Redirect::to(&back).into_response())
 }

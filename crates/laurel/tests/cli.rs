@@ -398,6 +398,83 @@ async fn demo_starts_and_serves_its_members() {
         rewards["redemptions"][0]["coupons"][0]["status"], "consumed",
         "the demo's first member used a coupon: {rewards}"
     );
+
+    portal_sign_in_reads_the_code_from_the_log(&listen, &dir.path().join("demo.log")).await;
+}
+
+/// A member asks for a sign-in code; with no mail server the server writes the message to
+/// its log, and the code read there opens the portal.
+async fn portal_sign_in_reads_the_code_from_the_log(listen: &str, log: &std::path::Path) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let cookie_of = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no {name} cookie"))
+    };
+    let base = format!("http://{listen}/portal");
+    let page = client.get(format!("{base}/login")).send().await.unwrap();
+    let token = cookie_of(&page, "laurel_portal_login");
+    let post = |path: &str, body: String| {
+        client
+            .post(format!("{base}{path}"))
+            .header("cookie", format!("laurel_portal_login={token}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let email = "member1001%40example.com";
+    let asked = post("/login", format!("csrf={token}&email={email}"))
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::OK);
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let code = loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let found = text
+            .lines()
+            .filter(|l| l.contains("member1001@example.com"))
+            .filter_map(|l| l.split("sign in is ").nth(1))
+            .filter_map(|rest| rest.get(..6))
+            .last()
+            .map(str::to_owned);
+        if let Some(code) = found {
+            break code;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no sign-in code in the log:\n{}",
+            support::tail(log, 20)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let signed_in = post("/code", format!("csrf={token}&email={email}&code={code}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        signed_in.status(),
+        StatusCode::SEE_OTHER,
+        "code {code} accepted"
+    );
+    let session = cookie_of(&signed_in, "laurel_member");
+    let home = client
+        .get(&base)
+        .header("cookie", format!("laurel_member={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(home.text().await.unwrap().contains("id=\"available\""));
 }
 
 #[test]
