@@ -17,6 +17,7 @@ mod member_reports;
 mod members;
 mod portal;
 mod program;
+mod program_words;
 mod staff;
 mod web;
 

@@ -19,7 +19,9 @@ struct ProgramPage {
     version: String,
     effective_from: String,
     name: String,
+    base: String,
     rules: Vec<String>,
+    history: Vec<VersionRow>,
     tiers: Vec<String>,
     rewards: Vec<String>,
     text: String,
@@ -27,6 +29,17 @@ struct ProgramPage {
     note: String,
     problems: Vec<String>,
     notice: Option<String>,
+}
+
+/// A version as the history lists it.
+struct VersionRow {
+    version: i64,
+    effective_from: String,
+    created: String,
+    source: String,
+    note: String,
+    /// `in_force`, `scheduled` or `superseded`.
+    status: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -82,12 +95,14 @@ async fn program_page(
             .map(|s| l.date_time(s.effective_from, tz))
             .unwrap_or_default(),
         name: d.program.name.clone(),
+        base: crate::program_words::base(l, &d.program),
         rules: d
             .rules
             .in_order()
             .iter()
-            .map(|r| format!("{} — {}", r.name, r.id))
+            .map(|r| crate::program_words::rule(l, &d.program, r))
             .collect(),
+        history: history(console, l, tz, version.version).await?,
         tiers: d
             .tiers
             .as_ref()
@@ -165,4 +180,44 @@ pub(crate) async fn apply(
     };
     let page = program_page(&console, &staff, Some(text), fields.note, problems, None).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// Every stored version, newest first, with whether it is in force, scheduled or superseded.
+async fn history(
+    console: &Console,
+    l: crate::i18n::Locale,
+    tz: &jiff::tz::TimeZone,
+    in_force: Option<i64>,
+) -> Result<Vec<VersionRow>, PageError> {
+    let now = Timestamp::now();
+    let versions = console
+        .engine
+        .program_versions()
+        .await
+        .map_err(|e| PageError::from_engine(e, l))?;
+    Ok(versions
+        .iter()
+        .rev()
+        .filter_map(|v| {
+            let stored = v.stored.as_ref()?;
+            let number = v.version?;
+            Some(VersionRow {
+                version: number,
+                effective_from: l.date_time(stored.effective_from, tz),
+                created: l.date_time(stored.created_at, tz),
+                source: match &stored.actor {
+                    Some(actor) => format!("{} · {actor}", stored.source.as_str()),
+                    None => stored.source.as_str().to_owned(),
+                },
+                note: stored.note.clone().unwrap_or_default(),
+                status: if Some(number) == in_force {
+                    "in_force"
+                } else if stored.effective_from > now {
+                    "scheduled"
+                } else {
+                    "superseded"
+                },
+            })
+        })
+        .collect())
 }

@@ -190,6 +190,14 @@ async fn staff_sign_in_find_a_member_adjust_points_and_see_it_in_the_ledger() {
     assert_eq!(audit[0].action, "points.adjust");
 
     browser.go(&app.url("/admin/program")).await;
+    assert!(
+        browser
+            .text("#base-rule")
+            .await
+            .contains("Every purchase earns 1 points per CNY"),
+        "the program reads in words"
+    );
+    assert!(browser.text("#versions").await.contains("In force"));
     browser.screenshot("program").await;
     browser.stop().await;
     app.stop();
