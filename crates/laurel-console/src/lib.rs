@@ -18,6 +18,7 @@ mod members;
 mod portal;
 mod program;
 mod program_words;
+mod rewards;
 mod staff;
 mod web;
 
@@ -65,6 +66,7 @@ pub fn router(engine: Arc<Engine>, options: ConsoleOptions) -> Router {
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/adjust", post(members::adjust))
         .route("/admin/members/{id}/status", post(members::set_status))
+        .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))

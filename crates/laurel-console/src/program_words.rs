@@ -143,6 +143,7 @@ fn limits(l: Locale, rule: &EarningRule) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use laurel_engine::program_file::parse_program;

@@ -56,8 +56,8 @@ pub use requests::{
     RefundRequest, RefundScope, ReleaseCouponRequest,
 };
 pub use rewards::{
-    CouponCheck, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome, RedemptionView,
-    RewardView,
+    CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,
+    RedemptionView, RewardView,
 };
 pub use staff::{
     FAILED_SIGN_INS_MAX, PASSWORD_MIN, Permission, Role, Session, SignedIn, StaffAccount,

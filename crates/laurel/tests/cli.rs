@@ -443,10 +443,10 @@ async fn portal_sign_in_reads_the_code_from_the_log(listen: &str, log: &std::pat
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let found = text
             .lines()
+            .rev()
             .filter(|l| l.contains("member1001@example.com"))
             .filter_map(|l| l.split("sign in is ").nth(1))
-            .filter_map(|rest| rest.get(..6))
-            .last()
+            .find_map(|rest| rest.get(..6))
             .map(str::to_owned);
         if let Some(code) = found {
             break code;

@@ -109,6 +109,17 @@ async fn a_member_signs_in_with_an_emailed_code_redeems_a_reward_and_sees_the_co
         "{spent}"
     );
     assert!(!spent.contains("Earned"), "the filter shows spending only");
+
+    // Staff find the coupon however it is typed, and see the catalog count it.
+    app.sign_in(&browser, "support@example.com").await;
+    let typed = shown.replace('-', "").to_lowercase();
+    browser
+        .go(&app.url(&format!("/admin/rewards?code={typed}")))
+        .await;
+    assert_eq!(browser.text("#coupon-status").await, "Ready to use");
+    let row = browser.text("#reward-five_off").await;
+    assert!(row.contains("¥5 off") && row.contains('1'), "{row}");
+    browser.screenshot("rewards").await;
     browser.stop().await;
     app.stop();
 }

@@ -22,6 +22,17 @@ use jiff::Timestamp;
 use laurel_core::rewards::RedemptionFacts;
 use laurel_store::{Member, MemberId, RedemptionId};
 
+/// A coupon found by its code, with its holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CouponLookup {
+    /// The coupon.
+    pub coupon: CouponView,
+    /// Whose it is.
+    pub member_id: i64,
+    /// The redemption that issued it.
+    pub redemption_id: i64,
+}
+
 impl Engine {
     /// The catalog in program order, with units out and left; for `member`, also whether
     /// they may redeem one unit now (tier, dates, stock, their limit, their points).
@@ -165,16 +176,22 @@ impl Engine {
 
     /// A coupon by code.
     pub async fn coupon(&self, code: &str) -> Result<CouponView> {
+        Ok(self.coupon_lookup(code).await?.coupon)
+    }
+
+    /// A coupon by code with whose it is and the redemption that issued it (for staff).
+    pub async fn coupon_lookup(&self, code: &str) -> Result<CouponLookup> {
         let code = commands::coupon_code(code)?;
         let found = self
             .store()
             .coupon(&code)
             .await?
             .ok_or(EngineError::UnknownCoupon)?;
-        Ok(CouponView::from_stored(
-            &found,
-            self.definition().program.currency,
-        ))
+        Ok(CouponLookup {
+            coupon: CouponView::from_stored(&found, self.definition().program.currency),
+            member_id: found.coupon.member.0,
+            redemption_id: found.coupon.redemption.0,
+        })
     }
 
     /// Whether a coupon applies to a basket and what it would take off; writes nothing.
