@@ -281,7 +281,43 @@ async fn populate(engine: &Engine) -> Result<usize> {
         };
         engine.assign_tier(request, "demo").await?;
     }
+    portal(engine, &ids).await?;
     Ok(ids.len())
+}
+
+/// What members did in the portal: consent given, and two reports waiting in the staff queue.
+async fn portal(engine: &Engine, ids: &[i64]) -> Result<()> {
+    for (n, id) in ids.iter().enumerate().take(6) {
+        let channels: &[&str] = if n % 2 == 0 {
+            &["email", "push"]
+        } else {
+            &["email"]
+        };
+        let member = engine.member(&MemberRef::Id(*id)).await?;
+        let update = laurel_engine::ProfileUpdate {
+            name: member.profile.name.unwrap_or_default(),
+            birthday: None,
+            consents: laurel_engine::Consents::given(channels),
+        };
+        engine.update_profile(*id, update).await?;
+    }
+    if let [first, second, ..] = ids {
+        engine
+            .report_problem(
+                *first,
+                "problem",
+                "My points from Saturday's order are missing.",
+            )
+            .await?;
+        engine
+            .report_problem(
+                *second,
+                "abuse",
+                "Someone used my coupon code before I could.",
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The demo's staff passwords: public by design (the demo is for looking around, on loopback).

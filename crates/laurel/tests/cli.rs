@@ -527,11 +527,19 @@ fn bench_runs_a_short_mixed_load_and_finds_the_ledger_consistent() {
         "raw limit",
         "ledger consistency after the load: ok",
         "scale: added 1000 members",
+        "console pages at this scale",
+        "member_page",
     ] {
         assert!(
             out.contains(expected),
             "bench output lacks `{expected}`:\n{out}"
         );
+    }
+    let pages = out.split("console pages at this scale").nth(1).unwrap();
+    for page in ["search_external_id", "search_name", "member_page"] {
+        let line = pages.lines().find(|l| l.starts_with(page)).unwrap();
+        let count: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert_eq!(count, 200, "every {page} request found its member: {line}");
     }
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();

@@ -8,6 +8,7 @@
 //! 4. a report (text and JSON), and the ledger consistency check: a run that corrupts data fails.
 
 mod load;
+mod pages;
 mod stats;
 
 use anyhow::{Context, Result, bail};
@@ -127,9 +128,13 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(laurel_web::serve(
         listener,
-        laurel_web::app(AppState {
-            engine: engine.clone(),
-        }),
+        // The console too: the scale test times its member pages.
+        laurel_web::app_with(
+            AppState {
+                engine: engine.clone(),
+            },
+            laurel_console::router(engine.clone(), laurel_console::ConsoleOptions::default()),
+        ),
         async move {
             let _ = stopped.await;
         },
@@ -227,7 +232,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         println!("report written to {}", path.display());
     }
     if args.scale_members > 0 {
-        scale(&store, &target, &args).await?;
+        scale(&store, &engine, &target, &args).await?;
     }
     let _ = stop.send(());
     let _ = server.await;
@@ -241,7 +246,12 @@ pub async fn run(args: BenchArgs) -> Result<()> {
 }
 
 /// The scale test: fill to millions of members and entries, then time balance reads.
-async fn scale(store: &Store, target: &Arc<Target>, args: &BenchArgs) -> Result<()> {
+async fn scale(
+    store: &Store,
+    engine: &Engine,
+    target: &Arc<Target>,
+    args: &BenchArgs,
+) -> Result<()> {
     let filling = Instant::now();
     let first =
         laurel_engine::rawbench::fill_scale(store, args.scale_members, args.scale_postings).await?;
@@ -279,8 +289,20 @@ async fn scale(store: &Store, target: &Arc<Target>, args: &BenchArgs) -> Result<
     for (op, record) in records {
         println!("{}", OpSummary::new(op.name(), record, elapsed).line());
     }
+    let members: Vec<i64> = (first..first + args.scale_members).collect();
+    let started = Instant::now();
+    let pages = pages::time(engine, &target.base, &members, PAGE_SAMPLES).await?;
+    let elapsed = started.elapsed();
+    println!("\nconsole pages at this scale, one request at a time (staff signed in):");
+    println!("{}", OpSummary::header());
+    for (page, record) in pages {
+        println!("{}", OpSummary::new(page, record, elapsed).line());
+    }
     Ok(())
 }
+
+/// Requests per console page in the scale test.
+const PAGE_SAMPLES: usize = 200;
 
 fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("laurel-bench-{}", std::process::id()));
