@@ -3,9 +3,7 @@
 
 use crate::Console;
 use crate::i18n::Locale;
-use crate::web::{
-    self, Chrome, LOGIN_COOKIE, SESSION_COOKIE, Staff, constant_time_eq, cookie, render, set_cookie,
-};
+use crate::web::{self, Chrome, LOGIN_COOKIE, SESSION_COOKIE, Staff, cookie, render, set_cookie};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -71,7 +69,7 @@ pub(crate) async fn login(
 ) -> Response {
     let locale = web::locale(&headers);
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_time_eq(&form.csrf, expected) {
+    if expected.is_empty() || !laurel_engine::same_secret(&form.csrf, expected) {
         return web::PageError::new(StatusCode::FORBIDDEN, locale, "error.csrf").into_response();
     }
     let t = locale.strings();

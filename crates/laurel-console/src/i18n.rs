@@ -93,6 +93,15 @@ impl Locale {
         format!("{sign}{}", grouped(&n.unsigned_abs().to_string()))
     }
 
+    /// A change of points: `+1,200` for a gain, `-300` for a loss.
+    pub fn signed(self, n: i64) -> String {
+        if n > 0 {
+            format!("+{}", self.integer(n))
+        } else {
+            self.integer(n)
+        }
+    }
+
     /// An amount of money: `¥1,234.50` in Chinese for yuan, `CNY 1,234.50` otherwise.
     pub fn money(self, money: Money) -> String {
         let digits = money.currency().minor_digits();
@@ -136,6 +145,21 @@ impl Locale {
             Locale::ZhCn => date.strftime("%Y年%-m月%-d日").to_string(),
             Locale::En => date.strftime("%-d %b %Y").to_string(),
         }
+    }
+}
+
+/// The translation key naming a kind of ledger posting (`kind.earn`…).
+pub fn posting_kind_key(kind: laurel_core::ledger::PostingKind) -> &'static str {
+    use laurel_core::ledger::PostingKind;
+    match kind {
+        PostingKind::Earn => "kind.earn",
+        PostingKind::Release => "kind.release",
+        PostingKind::Redeem => "kind.redeem",
+        PostingKind::Expire => "kind.expire",
+        PostingKind::Reverse => "kind.reverse",
+        PostingKind::AdjustCredit => "kind.adjust_credit",
+        PostingKind::AdjustDebit => "kind.adjust_debit",
+        PostingKind::Restore => "kind.restore",
     }
 }
 

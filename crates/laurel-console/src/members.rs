@@ -1,7 +1,7 @@
 //! Members: search, a member's page (profile, balance, tier, ledger) and the adjustment form.
 
 use crate::Console;
-use crate::i18n::Locale;
+use crate::i18n::posting_kind_key;
 use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::Form;
@@ -179,8 +179,8 @@ async fn member_page(
         .into_iter()
         .map(|e| EntryRow {
             when: l.date_time(e.meta.effective_at, tz),
-            kind: l.strings().get(crate::portal::kind_key(e.kind)).to_owned(),
-            points: signed(l, (e.available_delta + e.pending_delta).get()),
+            kind: l.strings().get(posting_kind_key(e.kind)).to_owned(),
+            points: l.signed((e.available_delta + e.pending_delta).get()),
             reason: e.meta.reason,
             reference: e.meta.reference,
             actor: e.meta.actor.unwrap_or_default(),
@@ -219,14 +219,6 @@ async fn member_page(
         form,
         form_key: laurel_engine::random_token(),
     })
-}
-
-fn signed(l: Locale, n: i64) -> String {
-    if n > 0 {
-        format!("+{}", l.integer(n))
-    } else {
-        l.integer(n)
-    }
 }
 
 #[derive(Deserialize)]

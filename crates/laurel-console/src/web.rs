@@ -8,7 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use laurel_engine::{AuditEntry, EngineError, Permission, Role, Session};
+use laurel_engine::{AuditEntry, EngineError, Permission, Role, Session, same_secret};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "laurel_staff";
@@ -197,7 +197,7 @@ impl Staff {
 
     /// Refused unless the form carries this session's CSRF token.
     pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
-        if !token.is_empty() && constant_time_eq(token, &self.session.csrf_token) {
+        if !token.is_empty() && same_secret(token, &self.session.csrf_token) {
             Ok(())
         } else {
             Err(PageError::new(
@@ -243,13 +243,20 @@ impl Staff {
     }
 }
 
-/// Compares tokens without stopping at the first difference.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0_u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// How a page (console or portal) shows an engine failure: something unknown is a 404, anything
+/// else is logged and a 500 — never its details.
+pub fn failure(error: &EngineError, area: &str) -> (StatusCode, &'static str) {
+    match error {
+        EngineError::UnknownMember(_)
+        | EngineError::UnknownProgramVersion(_)
+        | EngineError::UnknownReward(_)
+        | EngineError::UnknownRedemption(_)
+        | EngineError::UnknownCoupon => (StatusCode::NOT_FOUND, "error.not_found"),
+        other => {
+            tracing::error!(error = %other, area, "a page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+        }
+    }
 }
 
 /// A template rendered to a response with `status`.
@@ -289,17 +296,10 @@ impl PageError {
         }
     }
 
-    /// An engine failure: unknown things are 404, everything else is logged and 500.
+    /// An engine failure, as [`failure`] shows it.
     pub fn from_engine(error: EngineError, locale: Locale) -> PageError {
-        match error {
-            EngineError::UnknownMember(_) | EngineError::UnknownProgramVersion(_) => {
-                PageError::new(StatusCode::NOT_FOUND, locale, "error.not_found")
-            }
-            other => {
-                tracing::error!(error = %other, "a console page failed");
-                PageError::new(StatusCode::INTERNAL_SERVER_ERROR, locale, "error.internal")
-            }
-        }
+        let (status, key) = failure(&error, "console");
+        PageError::new(status, locale, key)
     }
 }
 

@@ -217,7 +217,7 @@ pub(crate) async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
 /// staff adjustments and the jobs still reach a suspended member's points.
 pub(crate) async fn lock_active(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
     let locked = lock(tx, member).await?;
-    crate::Engine::require_active(&locked)?;
+    crate::members::require_active(&locked)?;
     Ok(locked)
 }
 

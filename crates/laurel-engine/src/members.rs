@@ -24,14 +24,14 @@ impl Engine {
         }
         Ok(changed)
     }
+}
 
-    /// Refused unless the member is active.
-    pub(crate) fn require_active(member: &laurel_store::Member) -> Result<()> {
-        if member.status == SUSPENDED {
-            Err(EngineError::MemberSuspended(member.id.0))
-        } else {
-            Ok(())
-        }
+/// Refused unless the member is active.
+pub(crate) fn require_active(member: &laurel_store::Member) -> Result<()> {
+    if member.status == SUSPENDED {
+        Err(EngineError::MemberSuspended(member.id.0))
+    } else {
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
-use crate::i18n::Locale;
+use crate::i18n::{Locale, posting_kind_key};
 use crate::web::render;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -36,29 +36,11 @@ impl Activity {
         let points = (e.available_delta + e.pending_delta).get();
         Activity {
             when: l.date_time(e.meta.effective_at, tz),
-            what: l.strings().get(kind_key(e.kind)).to_owned(),
+            what: l.strings().get(posting_kind_key(e.kind)).to_owned(),
             detail: e.meta.reason,
-            points: if points > 0 {
-                format!("+{}", l.integer(points))
-            } else {
-                l.integer(points)
-            },
+            points: l.signed(points),
             sign: if points < 0 { "loss" } else { "gain" },
         }
-    }
-}
-
-/// The translation key naming a kind of posting.
-pub(crate) fn kind_key(kind: PostingKind) -> &'static str {
-    match kind {
-        PostingKind::Earn => "kind.earn",
-        PostingKind::Release => "kind.release",
-        PostingKind::Redeem => "kind.redeem",
-        PostingKind::Expire => "kind.expire",
-        PostingKind::Reverse => "kind.reverse",
-        PostingKind::AdjustCredit => "kind.adjust_credit",
-        PostingKind::AdjustDebit => "kind.adjust_debit",
-        PostingKind::Restore => "kind.restore",
     }
 }
 

@@ -16,8 +16,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub(crate) use home::kind_key;
-
 /// The portal's routes (no fallback: merged beside the API and the console).
 pub(crate) fn router() -> Router<Console> {
     Router::new()

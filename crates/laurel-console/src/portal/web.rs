@@ -163,20 +163,10 @@ impl PortalError {
         }
     }
 
-    /// An engine failure: unknown things are 404, everything else is logged and 500.
+    /// An engine failure, as [`crate::web::failure`] shows it.
     pub fn from_engine(error: EngineError, locale: Locale) -> PortalError {
-        match error {
-            EngineError::UnknownMember(_)
-            | EngineError::UnknownReward(_)
-            | EngineError::UnknownRedemption(_)
-            | EngineError::UnknownCoupon => {
-                PortalError::new(StatusCode::NOT_FOUND, locale, "error.not_found")
-            }
-            other => {
-                tracing::error!(error = %other, "a portal page failed");
-                PortalError::new(StatusCode::INTERNAL_SERVER_ERROR, locale, "error.internal")
-            }
-        }
+        let (status, key) = crate::web::failure(&error, "portal");
+        PortalError::new(status, locale, key)
     }
 }
 

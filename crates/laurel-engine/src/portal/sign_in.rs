@@ -62,7 +62,7 @@ impl Engine {
             .store
             .member(member)
             .await?
-            .is_none_or(|m| Engine::require_active(&m).is_err())
+            .is_none_or(|m| crate::members::require_active(&m).is_err())
         {
             // A suspended member is told what a stranger is told.
             return Ok(false);
