@@ -2,16 +2,23 @@
 //! drains what is waiting (up to [`BATCH_MAX`]) into one database transaction — group commit —
 //! and answers each caller only after that transaction is durable. A refused command writes
 //! nothing, so the others in the batch are unaffected.
+//!
+//! On a SQLite file the writer runs on a thread of its own over a direct connection
+//! ([`Store::begin_blocking`]): each statement is a call on that thread rather than a hand-off
+//! to a driver thread, and the commit's fsync blocks only the writer.
 
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
 use crate::execute::{Context, Outcome, execute};
 use crate::programs::{Programs, Timeline};
+use futures_util::FutureExt;
 use jiff::Timestamp;
 use laurel_store::{Store, StoreError};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -40,7 +47,14 @@ impl Writer {
         let (senders, tasks) = (0..shards.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_MAX);
-                (tx, tokio::spawn(run(store.clone(), programs.clone(), rx)))
+                let serve = run(store.clone(), programs.clone(), rx);
+                let task = if store.blocks_writers() {
+                    let runtime = Handle::current();
+                    tokio::task::spawn_blocking(move || runtime.block_on(serve))
+                } else {
+                    tokio::spawn(serve)
+                };
+                (tx, task)
             })
             .unzip();
         Writer {
@@ -86,17 +100,21 @@ async fn run(store: Store, programs: Arc<Programs>, mut queue: mpsc::Receiver<Jo
         let size = batch.len();
         let (commands, replies): (Vec<Command>, Vec<_>) =
             batch.drain(..).map(|j| (j.command, j.reply)).unzip();
-        // The batch runs in its own task so that a bug that panics in one command fails only
-        // this batch (its transaction rolls back) and the writer goes on serving.
+        // A bug that panics in one command fails only this batch (its transaction rolls back
+        // as it unwinds) and the writer goes on serving.
         // One timeline for the whole batch, retries included: a version applied meanwhile
         // applies from the next batch.
-        let (store, timeline) = (store.clone(), programs.snapshot());
-        let results = match tokio::spawn(async move { commit(&store, &timeline, &commands).await })
+        let timeline = programs.snapshot();
+        let results = match AssertUnwindSafe(commit(&store, &timeline, &commands))
+            .catch_unwind()
             .await
         {
             Ok(results) => results,
-            Err(crash) => {
-                tracing::error!(error = %crash, commands = size, "a batch crashed; nothing in it was committed");
+            Err(_) => {
+                tracing::error!(
+                    commands = size,
+                    "a batch crashed; nothing in it was committed"
+                );
                 (0..size)
                     .map(|_| {
                         Err(EngineError::Internal(
@@ -173,7 +191,7 @@ async fn try_commit(
     commands: &[Command],
     failed: &[Option<EngineError>],
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
-    let mut tx = store.begin().await.map_err(Abort::Store)?;
+    let mut tx = store.begin_blocking().await.map_err(Abort::Store)?;
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
     tx.lock_members(&mut members).await.map_err(Abort::Store)?;
     let ctx = Context::new(timeline, Timestamp::now());

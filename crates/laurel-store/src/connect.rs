@@ -1,9 +1,12 @@
 //! Opening a store: the URL picks the backend; SQLite gets its durability pragmas here.
 
+use crate::direct::{DirectPool, DirectTx};
 use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Row, Sql, any_query};
 use crate::tx::Tx;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which database is behind a [`Store`].
@@ -51,6 +54,8 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FU
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// SQLite files only: the write path's connections (see `direct.rs`).
+    direct: Option<Arc<DirectPool>>,
 }
 
 impl Store {
@@ -79,7 +84,15 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, backend })
+        let direct = match backend {
+            Backend::Sqlite => DirectPool::for_url(url),
+            Backend::Postgres => None,
+        };
+        Ok(Store {
+            pool,
+            backend,
+            direct,
+        })
     }
 
     /// The backend in use.
@@ -90,7 +103,22 @@ impl Store {
     /// Opens a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         let tx = self.pool.begin_with(self.backend.begin_write()).await?;
-        Ok(Tx::new(tx, self.backend))
+        Ok(Tx::any(tx, self.backend))
+    }
+
+    /// Opens a write transaction whose statements run on the calling thread when the backend
+    /// allows it (a SQLite file): no hand-off to a driver thread per statement, but every call
+    /// blocks. For a thread of its own, such as the engine's writer; never an async worker.
+    pub async fn begin_blocking(&self) -> Result<Tx> {
+        match &self.direct {
+            Some(pool) => Ok(Tx::direct(DirectTx::begin(pool)?)),
+            None => self.begin().await,
+        }
+    }
+
+    /// True when [`Store::begin_blocking`] blocks its caller.
+    pub fn blocks_writers(&self) -> bool {
+        self.direct.is_some()
     }
 
     /// Opens a read-only transaction: one consistent snapshot for reads that must agree
@@ -101,11 +129,32 @@ impl Store {
             Backend::Postgres => "BEGIN READ ONLY",
         };
         let tx = self.pool.begin_with(begin).await?;
-        Ok(Tx::new(tx, self.backend))
+        Ok(Tx::any(tx, self.backend))
     }
 
     /// Waits for connections to close.
     pub async fn close(&self) {
+        if let Some(direct) = &self.direct {
+            direct.close();
+        }
         self.pool.close().await;
+    }
+}
+
+/// Statements on the pool: each runs on a connection of its own, outside any transaction.
+impl Sql for &Store {
+    async fn rows(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<Row>> {
+        let rows = any_query(sql, args).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(Row::Any).collect())
+    }
+
+    async fn row_opt(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Option<Row>> {
+        let row = any_query(sql, args).fetch_optional(&self.pool).await?;
+        Ok(row.map(Row::Any))
+    }
+
+    async fn run(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
+        let done = any_query(sql, args).execute(&self.pool).await?;
+        Ok(done.rows_affected())
     }
 }

@@ -1,11 +1,17 @@
 //! Storage errors.
 
+use rusqlite::ErrorCode;
+use rusqlite::ffi::{SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE};
+
 /// A storage failure. Domain refusals are not errors here: they are decided by the core.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database refused or failed a statement, or could not be reached.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The write path's direct SQLite connection refused or failed a statement.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     /// The database URL is not one Laurel can use.
     #[error("unsupported database URL `{0}`: expected sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
@@ -18,17 +24,29 @@ impl StoreError {
     /// True when retrying the whole transaction may succeed (lock conflicts, deadlocks,
     /// serialization failures, a busy SQLite file).
     pub fn is_retryable(&self) -> bool {
-        let StoreError::Database(sqlx::Error::Database(db)) = self else {
-            return false;
-        };
-        let code = db.code().unwrap_or_default();
-        // PostgreSQL: serialization_failure, deadlock_detected. SQLite: BUSY, LOCKED.
-        matches!(code.as_ref(), "40001" | "40P01" | "5" | "6" | "517" | "262")
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => {
+                let code = db.code().unwrap_or_default();
+                // PostgreSQL: serialization_failure, deadlock_detected. SQLite: BUSY, LOCKED.
+                matches!(code.as_ref(), "40001" | "40P01" | "5" | "6" | "517" | "262")
+            }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            }
+            _ => false,
+        }
     }
 
     /// True for a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation())
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => db.is_unique_violation(),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.extended_code,
+                SQLITE_CONSTRAINT_UNIQUE | SQLITE_CONSTRAINT_PRIMARYKEY
+            ),
+            _ => false,
+        }
     }
 }
 

@@ -3,12 +3,12 @@
 
 use crate::connect::Backend;
 use crate::error::Result;
+use crate::sql::{Arg, Sql, args};
 use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, micros, placeholders};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::rules::{Periods, RuleUsage, UsageTotals};
-use sqlx::{AssertSqlSafe, Row};
 
 /// One rule's grant to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,16 +44,17 @@ impl Tx {
                 "INSERT INTO earn_grants (journal_id, member_id, rule_id, points, occurred_at) VALUES {}",
                 placeholders(chunk.len(), 5)
             );
-            let mut insert = sqlx::query(AssertSqlSafe(sql));
+            let mut values: Vec<Arg> = Vec::with_capacity(chunk.len() * 5);
             for grant in chunk {
-                insert = insert
-                    .bind(journal.0)
-                    .bind(member.0)
-                    .bind(grant.rule_id.clone())
-                    .bind(grant.points)
-                    .bind(micros(occurred_at));
+                values.extend_from_slice(args![
+                    journal.0,
+                    member.0,
+                    &grant.rule_id,
+                    grant.points,
+                    micros(occurred_at)
+                ]);
             }
-            insert.execute(&mut *self.tx).await?;
+            self.run(&sql, &values).await?;
         }
         Ok(())
     }
@@ -84,24 +85,24 @@ impl Tx {
                  CAST(SUM(points) AS BIGINT) AS l \
                  FROM earn_grants WHERE member_id = $1 AND rule_id IN ({list}) GROUP BY rule_id"
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql))
-                .bind(member.0)
-                .bind(micros(periods.day.start))
-                .bind(micros(periods.day.end))
-                .bind(micros(periods.week.start))
-                .bind(micros(periods.week.end))
-                .bind(micros(periods.month.start))
-                .bind(micros(periods.month.end));
-            for id in chunk {
-                query = query.bind(id.clone());
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                let rule_id: String = row.try_get("rule_id")?;
+            let mut values: Vec<Arg> = Vec::with_capacity(7 + chunk.len());
+            values.extend_from_slice(args![
+                member.0,
+                micros(periods.day.start),
+                micros(periods.day.end),
+                micros(periods.week.start),
+                micros(periods.week.end),
+                micros(periods.month.start),
+                micros(periods.month.end)
+            ]);
+            values.extend(chunk.iter().map(Arg::from));
+            for row in self.rows(&sql, &values).await? {
+                let rule_id: String = row.get("rule_id")?;
                 let totals = UsageTotals {
-                    member_day: Points(row.try_get("d")?),
-                    member_week: Points(row.try_get("w")?),
-                    member_month: Points(row.try_get("m")?),
-                    member_lifetime: Points(row.try_get("l")?),
+                    member_day: Points(row.get("d")?),
+                    member_week: Points(row.get("w")?),
+                    member_month: Points(row.get("m")?),
+                    member_lifetime: Points(row.get("l")?),
                     campaign: Points::ZERO,
                 };
                 usage.set(rule_id, totals);
@@ -112,11 +113,12 @@ impl Tx {
         campaign_rules.dedup();
         if self.backend == Backend::Postgres {
             for rule in &campaign_rules {
-                sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
-                    .bind(CAMPAIGN_LOCK_SPACE)
-                    .bind(rule.clone())
-                    .execute(&mut *self.tx)
-                    .await?;
+                // Integers are bound as BIGINT, and the two-key lock takes two INTEGERs.
+                self.run(
+                    "SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))",
+                    args![CAMPAIGN_LOCK_SPACE, rule],
+                )
+                .await?;
             }
         }
         for chunk in campaign_rules.chunks(RULES_PER_QUERY) {
@@ -125,14 +127,11 @@ impl Tx {
                 "SELECT rule_id, CAST(SUM(points) AS BIGINT) AS c FROM earn_grants \
                  WHERE rule_id IN ({list}) GROUP BY rule_id"
             );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for id in chunk {
-                query = query.bind(id.clone());
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                let rule_id: String = row.try_get("rule_id")?;
+            let values: Vec<Arg> = chunk.iter().map(Arg::from).collect();
+            for row in self.rows(&sql, &values).await? {
+                let rule_id: String = row.get("rule_id")?;
                 let mut totals = usage.of(&rule_id);
-                totals.campaign = Points(row.try_get("c")?);
+                totals.campaign = Points(row.get("c")?);
                 usage.set(rule_id, totals);
             }
         }
@@ -141,9 +140,11 @@ impl Tx {
 
     /// True when `member` has a recorded purchase.
     pub async fn has_purchased(&mut self, member: MemberId) -> Result<bool> {
-        let found = sqlx::query("SELECT 1 FROM purchases WHERE member_id = $1 LIMIT 1")
-            .bind(member.0)
-            .fetch_optional(&mut *self.tx)
+        let found = self
+            .row_opt(
+                "SELECT 1 FROM purchases WHERE member_id = $1 LIMIT 1",
+                args![member.0],
+            )
             .await?;
         Ok(found.is_some())
     }

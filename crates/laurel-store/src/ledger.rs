@@ -3,6 +3,7 @@
 
 use crate::connect::Store;
 use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Row, Sql, args};
 use crate::tx::Tx;
 use crate::types::{
     ConsistencyReport, JournalId, MemberId, instant, instant_opt, micros, placeholders,
@@ -12,7 +13,6 @@ use laurel_core::Points;
 use laurel_core::ledger::{
     Account, Lot, LotEffect, LotId, LotState, MemberLedger, Posting, PostingKind,
 };
-use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
 /// Who, why and when of a posting: what the core does not decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,29 +57,29 @@ pub struct LedgerPage {
     pub next_cursor: Option<JournalId>,
 }
 
-async fn load_ledger<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+async fn load_ledger(
+    db: &mut impl Sql,
     member: MemberId,
     available: i64,
     pending: i64,
 ) -> Result<MemberLedger> {
-    let rows = sqlx::query(
-        "SELECT id, remaining, earned_at, expires_at, pending_until FROM lots WHERE member_id = $1 AND remaining > 0",
-    )
-    .bind(member.0)
-    .fetch_all(exec)
-    .await?;
+    let rows = db
+        .rows(
+            "SELECT id, remaining, earned_at, expires_at, pending_until FROM lots WHERE member_id = $1 AND remaining > 0",
+            args![member.0],
+        )
+        .await?;
     let mut lots = Vec::with_capacity(rows.len());
     for row in rows {
-        let state = match instant_opt(row.try_get("pending_until")?)? {
+        let state = match instant_opt(row.get("pending_until")?)? {
             Some(until) => LotState::Pending { until },
             None => LotState::Available,
         };
         lots.push(Lot {
-            id: LotId(row.try_get("id")?),
-            remaining: Points(row.try_get("remaining")?),
-            earned_at: instant(row.try_get("earned_at")?)?,
-            expires_at: instant_opt(row.try_get("expires_at")?)?,
+            id: LotId(row.get("id")?),
+            remaining: Points(row.get("remaining")?),
+            earned_at: instant(row.get("earned_at")?)?,
+            expires_at: instant_opt(row.get("expires_at")?)?,
             state,
         });
     }
@@ -93,18 +93,20 @@ async fn load_ledger<'e, E: Executor<'e, Database = Any>>(
 impl Tx {
     /// The member's ledger state as the core needs it. Call after [`Tx::lock_member`].
     pub async fn load_ledger(&mut self, member: MemberId) -> Result<MemberLedger> {
-        let row = sqlx::query("SELECT available, pending FROM members WHERE id = $1")
-            .bind(member.0)
-            .fetch_one(&mut *self.tx)
+        let row = self
+            .row(
+                "SELECT available, pending FROM members WHERE id = $1",
+                args![member.0],
+            )
             .await?;
-        let (available, pending) = (row.try_get("available")?, row.try_get("pending")?);
-        load_ledger(&mut *self.tx, member, available, pending).await
+        let (available, pending) = (row.get("available")?, row.get("pending")?);
+        load_ledger(self, member, available, pending).await
     }
 
     /// The ledger state of a member just locked with [`Tx::lock_member`], whose row already
     /// carries the balances: one query fewer than [`Tx::load_ledger`] on the hot path.
     pub async fn ledger_of(&mut self, member: &crate::Member) -> Result<MemberLedger> {
-        load_ledger(&mut *self.tx, member.id, member.available, member.pending).await
+        load_ledger(self, member.id, member.available, member.pending).await
     }
 
     /// Stores a posting the core decided for `member`: the journal row, its balanced entries,
@@ -118,24 +120,26 @@ impl Tx {
     ) -> Result<(JournalId, Vec<LotId>)> {
         let available = posting.delta(Account::MemberAvailable);
         let pending = posting.delta(Account::MemberPending);
-        let journal: i64 = sqlx::query(
-            "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at, program_version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(member.0)
-        .bind(posting.kind.as_str())
-        .bind(available.get())
-        .bind(pending.get())
-        .bind(posting.shortfall.get())
-        .bind(meta.reason.clone())
-        .bind(meta.reference.clone())
-        .bind(meta.actor.clone())
-        .bind(micros(meta.effective_at))
-        .bind(micros(meta.posted_at))
-        .bind(meta.program_version)
-        .fetch_one(&mut *self.tx)
-        .await?
-        .try_get(0)?;
+        let journal: i64 = self
+            .row(
+                "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at, program_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                args![
+                    member.0,
+                    posting.kind.as_str(),
+                    available.get(),
+                    pending.get(),
+                    posting.shortfall.get(),
+                    &meta.reason,
+                    &meta.reference,
+                    &meta.actor,
+                    micros(meta.effective_at),
+                    micros(meta.posted_at),
+                    meta.program_version,
+                ],
+            )
+            .await?
+            .get(0)?;
         // One statement for all entries of the posting (two or three rows). A refund of points
         // already spent under cap-at-zero moves nothing: its journal row records the shortfall.
         let entries = posting.entries();
@@ -144,15 +148,16 @@ impl Tx {
                 "INSERT INTO entries (journal_id, account, member_id, amount) VALUES {}",
                 placeholders(entries.len(), 4)
             );
-            let mut insert = sqlx::query(AssertSqlSafe(sql));
+            let mut values = Vec::with_capacity(entries.len() * 4);
             for (account, amount) in entries {
-                insert = insert
-                    .bind(journal)
-                    .bind(account.as_str())
-                    .bind(account.is_member().then_some(member.0))
-                    .bind(amount.get());
+                values.extend(args![
+                    journal,
+                    account.as_str(),
+                    account.is_member().then_some(member.0),
+                    amount.get(),
+                ]);
             }
-            insert.execute(&mut *self.tx).await?;
+            self.run(&sql, &values).await?;
         }
         let mut opened = Vec::new();
         for effect in &posting.lots {
@@ -162,65 +167,60 @@ impl Tx {
                         LotState::Pending { until } => Some(micros(until)),
                         LotState::Available => None,
                     };
-                    let id: i64 = sqlx::query(
-                        "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    )
-                    .bind(member.0)
-                    .bind(journal)
-                    .bind(new.amount.get())
-                    .bind(new.remaining.get())
-                    .bind(micros(new.earned_at))
-                    .bind(new.expires_at.map(micros))
-                    .bind(pending_until)
-                    .fetch_one(&mut *self.tx)
-                    .await?
-                    .try_get(0)?;
+                    let id: i64 = self
+                        .row(
+                            "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                            args![
+                                member.0,
+                                journal,
+                                new.amount.get(),
+                                new.remaining.get(),
+                                micros(new.earned_at),
+                                new.expires_at.map(micros),
+                                pending_until,
+                            ],
+                        )
+                        .await?
+                        .get(0)?;
                     opened.push(LotId(id));
                     (id, "open", new.remaining.get())
                 }
                 LotEffect::Draw { lot, amount } => {
-                    sqlx::query("UPDATE lots SET remaining = remaining - $1 WHERE id = $2")
-                        .bind(amount.get())
-                        .bind(lot.0)
-                        .execute(&mut *self.tx)
-                        .await?;
+                    self.run(
+                        "UPDATE lots SET remaining = remaining - $1 WHERE id = $2",
+                        args![amount.get(), lot.0],
+                    )
+                    .await?;
                     (lot.0, "draw", amount.get())
                 }
                 LotEffect::Release { lot, repaid } => {
-                    sqlx::query("UPDATE lots SET pending_until = NULL, remaining = remaining - $1 WHERE id = $2")
-                        .bind(repaid.get())
-                        .bind(lot.0)
-                        .execute(&mut *self.tx)
-                        .await?;
+                    self.run(
+                        "UPDATE lots SET pending_until = NULL, remaining = remaining - $1 WHERE id = $2",
+                        args![repaid.get(), lot.0],
+                    )
+                    .await?;
                     (lot.0, "release", repaid.get())
                 }
                 LotEffect::Refill(drawn) => {
-                    sqlx::query("UPDATE lots SET remaining = remaining + $1 WHERE id = $2")
-                        .bind(drawn.amount.get())
-                        .bind(drawn.lot.0)
-                        .execute(&mut *self.tx)
-                        .await?;
+                    self.run(
+                        "UPDATE lots SET remaining = remaining + $1 WHERE id = $2",
+                        args![drawn.amount.get(), drawn.lot.0],
+                    )
+                    .await?;
                     (drawn.lot.0, "refill", drawn.amount.get())
                 }
             };
-            sqlx::query(
+            self.run(
                 "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4)",
+                args![journal, lot, kind, amount],
             )
-            .bind(journal)
-            .bind(lot)
-            .bind(kind)
-            .bind(amount)
-            .execute(&mut *self.tx)
             .await?;
         }
-        sqlx::query(
+        self.run(
             "UPDATE members SET available = available + $1, pending = pending + $2 WHERE id = $3",
+            args![available.get(), pending.get(), member.0],
         )
-        .bind(available.get())
-        .bind(pending.get())
-        .bind(member.0)
-        .execute(&mut *self.tx)
         .await?;
         Ok((JournalId(journal), opened))
     }
@@ -235,7 +235,8 @@ impl Store {
         let Some(m) = self.member(member).await? else {
             return Ok(None);
         };
-        load_ledger(&self.pool, member, m.available, m.pending)
+        let mut db = self;
+        load_ledger(&mut db, member, m.available, m.pending)
             .await
             .map(Some)
     }
@@ -270,33 +271,28 @@ impl Store {
              FROM journal WHERE member_id = $1 AND id < $2{filter} ORDER BY id DESC LIMIT ${}",
             kinds.len() + 3
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(member.0)
-            .bind(before.map_or(i64::MAX, |c| c.0));
-        for kind in kinds {
-            query = query.bind(kind.as_str());
-        }
-        let rows = query
-            .bind(i64::from(limit) + 1)
-            .fetch_all(&self.pool)
-            .await?;
+        let mut values: Vec<Arg> = args![member.0, before.map_or(i64::MAX, |c| c.0)].to_vec();
+        values.extend(kinds.iter().map(|k| Arg::from(k.as_str())));
+        values.push(Arg::from(i64::from(limit) + 1));
+        let mut db = self;
+        let rows = db.rows(&sql, &values).await?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in &rows {
-            let kind: String = row.try_get("kind")?;
+            let kind: String = row.get("kind")?;
             entries.push(LedgerEntry {
-                id: JournalId(row.try_get("id")?),
+                id: JournalId(row.get("id")?),
                 kind: PostingKind::parse(&kind)
                     .ok_or_else(|| StoreError::Corrupt(format!("posting kind {kind}")))?,
-                available_delta: Points(row.try_get("available_delta")?),
-                pending_delta: Points(row.try_get("pending_delta")?),
-                shortfall: Points(row.try_get("shortfall")?),
+                available_delta: Points(row.get("available_delta")?),
+                pending_delta: Points(row.get("pending_delta")?),
+                shortfall: Points(row.get("shortfall")?),
                 meta: JournalMeta {
-                    reason: row.try_get("reason")?,
-                    reference: row.try_get("reference")?,
-                    actor: row.try_get("actor")?,
-                    effective_at: instant(row.try_get("effective_at")?)?,
-                    posted_at: instant(row.try_get("posted_at")?)?,
-                    program_version: row.try_get("program_version")?,
+                    reason: row.get("reason")?,
+                    reference: row.get("reference")?,
+                    actor: row.get("actor")?,
+                    effective_at: instant(row.get("effective_at")?)?,
+                    posted_at: instant(row.get("posted_at")?)?,
+                    program_version: row.get("program_version")?,
                 },
             });
         }
@@ -329,27 +325,26 @@ impl Store {
                 "SELECT DISTINCT member_id FROM lots WHERE remaining > 0 AND pending_until IS NOT NULL AND pending_until <= $1 LIMIT $2"
             }
         };
-        let rows = sqlx::query(sql)
-            .bind(micros(now))
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(MemberId(r.try_get(0)?))).collect()
+        let mut db = self;
+        let rows = db.rows(sql, args![micros(now), i64::from(limit)]).await?;
+        rows.iter().map(|r| Ok(MemberId(r.get(0)?))).collect()
     }
 
     /// Sum of every program account, by account: what finance reads as issued, redeemed…
     pub async fn account_totals(&self) -> Result<Vec<(Account, Points)>> {
-        let rows = sqlx::query(
-            "SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM entries GROUP BY account",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT account, CAST(SUM(amount) AS BIGINT) AS total FROM entries GROUP BY account",
+                &[],
+            )
+            .await?;
         let mut out = Vec::new();
         for row in rows {
-            let name: String = row.try_get("account")?;
+            let name: String = row.get("account")?;
             let account = Account::parse(&name)
                 .ok_or_else(|| StoreError::Corrupt(format!("account {name}")))?;
-            out.push((account, Points(row.try_get("total")?)));
+            out.push((account, Points(row.get("total")?)));
         }
         out.sort_by_key(|(a, _)| *a);
         Ok(out)
@@ -358,41 +353,41 @@ impl Store {
     /// Checks the whole ledger: every posting balances, every member's balances equal the sum
     /// of their entries and their open lots, and no lot is overdrawn. Run after tests.
     pub async fn check_consistency(&self) -> Result<ConsistencyReport> {
-        let ids = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<i64>> {
-            rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-        };
-        let unbalanced = sqlx::query(
-            "SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) <> 0",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let balance = sqlx::query(
+        let mut db = self;
+        let ids = |rows: Vec<Row>| -> Result<Vec<i64>> { rows.iter().map(|r| r.get(0)).collect() };
+        let unbalanced = db
+            .rows(
+                "SELECT journal_id FROM entries GROUP BY journal_id HAVING SUM(amount) <> 0",
+                &[],
+            )
+            .await?;
+        let balance = db.rows(
             "SELECT m.id FROM members m \
              LEFT JOIN (SELECT member_id, \
                  CAST(SUM(CASE WHEN account = 'member_available' THEN amount ELSE 0 END) AS BIGINT) AS a, \
                  CAST(SUM(CASE WHEN account = 'member_pending' THEN amount ELSE 0 END) AS BIGINT) AS p \
                FROM entries WHERE member_id IS NOT NULL GROUP BY member_id) e ON e.member_id = m.id \
              WHERE m.available <> COALESCE(e.a, 0) OR m.pending <> COALESCE(e.p, 0)",
+            &[],
         )
-        .fetch_all(&self.pool)
         .await?;
-        let lots = sqlx::query(
+        let lots = db.rows(
             "SELECT m.id FROM members m \
              LEFT JOIN (SELECT member_id, \
                  CAST(SUM(CASE WHEN pending_until IS NULL THEN remaining ELSE 0 END) AS BIGINT) AS a, \
                  CAST(SUM(CASE WHEN pending_until IS NOT NULL THEN remaining ELSE 0 END) AS BIGINT) AS p \
                FROM lots WHERE remaining > 0 GROUP BY member_id) l ON l.member_id = m.id \
              WHERE CASE WHEN m.available > 0 THEN m.available ELSE 0 END <> COALESCE(l.a, 0) OR m.pending <> COALESCE(l.p, 0)",
+            &[],
         )
-        .fetch_all(&self.pool)
         .await?;
-        let bad_lots = sqlx::query("SELECT id FROM lots WHERE remaining < 0 OR remaining > amount")
-            .fetch_all(&self.pool)
+        let bad_lots = db
+            .rows(
+                "SELECT id FROM lots WHERE remaining < 0 OR remaining > amount",
+                &[],
+            )
             .await?;
-        let postings: i64 = sqlx::query("SELECT COUNT(*) FROM journal")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+        let postings: i64 = db.row("SELECT COUNT(*) FROM journal", &[]).await?.get(0)?;
         Ok(ConsistencyReport {
             unbalanced_postings: ids(unbalanced)?,
             balance_mismatches: ids(balance)?,

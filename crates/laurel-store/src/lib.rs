@@ -9,6 +9,7 @@
 //! `laurel-core` computed, and loads the state the core decides from.
 
 mod connect;
+mod direct;
 mod error;
 mod grants;
 mod idempotency;
@@ -25,6 +26,7 @@ pub mod rawbench;
 mod referrals;
 mod reports;
 mod rewards;
+mod sql;
 mod staff;
 mod tiers;
 mod tx;

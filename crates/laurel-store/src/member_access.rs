@@ -4,6 +4,7 @@
 use crate::connect::Store;
 use crate::error::Result;
 use crate::outbox::NewMessage;
+use crate::sql::{Sql, args};
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 use sqlx::Row;
@@ -60,15 +61,11 @@ impl Store {
         message: &NewMessage,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        tx.run(
             "INSERT INTO member_sign_in_codes (member_id, code_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4)",
+            args![member.0, code_hash, micros(created_at), micros(expires_at)],
         )
-        .bind(member.0)
-        .bind(code_hash.to_owned())
-        .bind(micros(created_at))
-        .bind(micros(expires_at))
-        .execute(&mut *tx.tx)
         .await?;
         tx.insert_message(message).await?;
         tx.commit().await
@@ -121,26 +118,26 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let used = sqlx::query(
-            "UPDATE member_sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL",
-        )
-        .bind(micros(now))
-        .bind(code)
-        .execute(&mut *tx.tx)
-        .await?;
-        if used.rows_affected() != 1 {
+        let used = tx
+            .run(
+                "UPDATE member_sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL",
+                args![micros(now), code],
+            )
+            .await?;
+        if used != 1 {
             return Ok(false);
         }
-        sqlx::query(
+        tx.run(
             "INSERT INTO member_sessions (token_hash, member_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
+            args![
+                token_hash,
+                session.member.0,
+                &session.csrf_token,
+                micros(now),
+                micros(session.expires_at),
+            ],
         )
-        .bind(token_hash.to_owned())
-        .bind(session.member.0)
-        .bind(session.csrf_token.clone())
-        .bind(micros(now))
-        .bind(micros(session.expires_at))
-        .execute(&mut *tx.tx)
         .await?;
         tx.commit().await?;
         Ok(true)

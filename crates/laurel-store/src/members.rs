@@ -2,14 +2,13 @@
 
 use crate::connect::Store;
 use crate::error::{Result, StoreError};
+use crate::sql::{Row, Sql, args};
 use crate::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::tx::Tx;
 use crate::types::{MemberId, instant, micros};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::tiers::TierStatus;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Executor, Row};
 use std::collections::BTreeMap;
 
 /// A member as enrolled.
@@ -57,8 +56,8 @@ pub struct Member {
 
 const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
 
-fn member_from_row(row: &AnyRow) -> Result<Member> {
-    let birthday: Option<String> = row.try_get("birthday")?;
+fn member_from_row(row: &Row) -> Result<Member> {
+    let birthday: Option<String> = row.get("birthday")?;
     let birthday = birthday
         .map(|b| {
             b.parse::<Date>()
@@ -66,23 +65,23 @@ fn member_from_row(row: &AnyRow) -> Result<Member> {
         })
         .transpose()?;
     Ok(Member {
-        id: MemberId(row.try_get("id")?),
+        id: MemberId(row.get("id")?),
         profile: NewMember {
-            external_id: row.try_get("external_id")?,
-            email: row.try_get("email")?,
-            phone: row.try_get("phone")?,
-            name: row.try_get("name")?,
+            external_id: row.get("external_id")?,
+            email: row.get("email")?,
+            phone: row.get("phone")?,
+            name: row.get("name")?,
             birthday,
-            channel: row.try_get("channel")?,
-            attributes: attributes_from(row.try_get("attributes")?)?,
-            enrolled_at: instant(row.try_get("enrolled_at")?)?,
-            referral_code: row.try_get("referral_code")?,
+            channel: row.get("channel")?,
+            attributes: attributes_from(row.get("attributes")?)?,
+            enrolled_at: instant(row.get("enrolled_at")?)?,
+            referral_code: row.get("referral_code")?,
         },
-        status: row.try_get("status")?,
-        available: row.try_get("available")?,
-        pending: row.try_get("pending")?,
+        status: row.get("status")?,
+        available: row.get("available")?,
+        pending: row.get("pending")?,
         tier: tier_from_row(row)?,
-        pending_referral: row.try_get("pending_referral_id")?,
+        pending_referral: row.get("pending_referral_id")?,
     })
 }
 
@@ -109,37 +108,30 @@ enum Key<'a> {
     External(&'a str),
 }
 
-async fn fetch<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
-    key: Key<'_>,
-    lock: &str,
-) -> Result<Option<Member>> {
+async fn fetch(db: &mut impl Sql, key: Key<'_>, lock: &str) -> Result<Option<Member>> {
     let column = match key {
         Key::Id(_) => "id",
         Key::External(_) => "external_id",
     };
     let sql = format!("SELECT {COLUMNS}, {TIER_COLUMNS} FROM members WHERE {column} = $1{lock}");
-    let q = sqlx::query(AssertSqlSafe(sql));
-    let q = match key {
-        Key::Id(id) => q.bind(id.0),
-        Key::External(ext) => q.bind(ext.to_owned()),
+    let row = match key {
+        Key::Id(id) => db.row_opt(&sql, args![id.0]).await?,
+        Key::External(ext) => db.row_opt(&sql, args![ext]).await?,
     };
-    q.fetch_optional(exec)
-        .await?
-        .as_ref()
-        .map(member_from_row)
-        .transpose()
+    row.as_ref().map(member_from_row).transpose()
 }
 
 impl Store {
     /// A member by id.
     pub async fn member(&self, id: MemberId) -> Result<Option<Member>> {
-        fetch(&self.pool, Key::Id(id), "").await
+        let mut db = self;
+        fetch(&mut db, Key::Id(id), "").await
     }
 
     /// A member by the business's customer id.
     pub async fn member_by_external_id(&self, external_id: &str) -> Result<Option<Member>> {
-        fetch(&self.pool, Key::External(external_id), "").await
+        let mut db = self;
+        fetch(&mut db, Key::External(external_id), "").await
     }
 
     /// Members whose external id, email or phone (each as compared at enrollment) is `query`,
@@ -155,15 +147,23 @@ impl Store {
              ORDER BY id LIMIT $6"
         );
         let phone = laurel_core::referrals::phone(query);
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(query.to_owned())
-            .bind(laurel_core::referrals::email(query))
-            // A query with no digits is no phone number (and must not match every empty key).
-            .bind(if phone.is_empty() { None } else { Some(phone) })
-            .bind(query.to_owned())
-            .bind(format!("{query}\u{10FFFF}"))
-            .bind(i64::from(limit.clamp(1, SEARCH_MAX)))
-            .fetch_all(&self.pool)
+        let email = laurel_core::referrals::email(query);
+        // A query with no digits is no phone number (and must not match every empty key).
+        let phone = (!phone.is_empty()).then_some(phone.as_str());
+        let name_end = format!("{query}\u{10FFFF}");
+        let mut db = self;
+        let rows = db
+            .rows(
+                &sql,
+                args![
+                    query,
+                    &email,
+                    phone,
+                    query,
+                    &name_end,
+                    i64::from(limit.clamp(1, SEARCH_MAX)),
+                ],
+            )
             .await?;
         rows.iter().map(member_from_row).collect()
     }
@@ -175,26 +175,30 @@ pub const SEARCH_MAX: u32 = 100;
 impl Tx {
     /// Enrolls a member; `None` when the external id is taken (nothing is written then).
     pub async fn insert_member(&mut self, member: &NewMember) -> Result<Option<MemberId>> {
-        let row = sqlx::query(
-            "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11) ON CONFLICT (external_id) DO NOTHING RETURNING id",
-        )
-        .bind(member.external_id.clone())
-        .bind(member.email.clone())
-        .bind(member.phone.clone())
-        .bind(member.name.clone())
-        .bind(member.birthday.map(|d| d.to_string()))
-        .bind(member.channel.clone())
-        .bind(micros(member.enrolled_at))
-        .bind(attributes_text(&member.attributes)?)
-        .bind(member.referral_code.clone())
-        .bind(member.email.as_deref().map(laurel_core::referrals::email))
-        .bind(member.phone.as_deref().map(laurel_core::referrals::phone))
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        row.map(|r| r.try_get::<i64, _>(0).map(MemberId))
-            .transpose()
-            .map_err(Into::into)
+        let birthday = member.birthday.map(|d| d.to_string());
+        let attributes = attributes_text(&member.attributes)?;
+        let email_key = member.email.as_deref().map(laurel_core::referrals::email);
+        let phone_key = member.phone.as_deref().map(laurel_core::referrals::phone);
+        let row = self
+            .row_opt(
+                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+                args![
+                    &member.external_id,
+                    &member.email,
+                    &member.phone,
+                    &member.name,
+                    &birthday,
+                    &member.channel,
+                    micros(member.enrolled_at),
+                    &attributes,
+                    &member.referral_code,
+                    &email_key,
+                    &phone_key,
+                ],
+            )
+            .await?;
+        row.map(|r| r.get::<i64>(0).map(MemberId)).transpose()
     }
 
     /// A member by id or external id, locked until the transaction ends so that concurrent
@@ -214,7 +218,7 @@ impl Tx {
             (None, Some(ext)) => Key::External(ext),
             (None, None) => return Ok(None),
         };
-        fetch(&mut *self.tx, key, lock).await
+        fetch(self, key, lock).await
     }
 
     /// A member by id or external id, read without a lock (for read-only transactions).
@@ -228,7 +232,7 @@ impl Tx {
             (None, Some(ext)) => Key::External(ext),
             (None, None) => return Ok(None),
         };
-        fetch(&mut *self.tx, key, "").await
+        fetch(self, key, "").await
     }
 
     /// Locks several members in id order, so two transactions never wait on each other in a
@@ -239,10 +243,11 @@ impl Tx {
         }
         ids.sort_unstable();
         for id in ids.iter() {
-            sqlx::query("SELECT id FROM members WHERE id = $1 FOR UPDATE")
-                .bind(id.0)
-                .execute(&mut *self.tx)
-                .await?;
+            self.rows(
+                "SELECT id FROM members WHERE id = $1 FOR UPDATE",
+                args![id.0],
+            )
+            .await?;
         }
         Ok(())
     }
@@ -263,24 +268,22 @@ pub struct ProfileChange {
 impl Store {
     /// A member's consent per channel, as stored (a JSON object), if ever given.
     pub async fn member_consents(&self, id: MemberId) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT consents FROM members WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.pool)
+        let mut db = self;
+        let row = db
+            .row_opt("SELECT consents FROM members WHERE id = $1", args![id.0])
             .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?.flatten())
+        Ok(row.map(|r| r.get(0)).transpose()?.flatten())
     }
 
     /// Applies a member's own profile change.
     pub async fn change_profile(&self, id: MemberId, change: &ProfileChange) -> Result<()> {
-        sqlx::query(
+        let birthday = change.birthday.map(|d| d.to_string());
+        let mut db = self;
+        db.run(
             "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), consents = $3 \
              WHERE id = $4",
+            args![&change.name, &birthday, &change.consents, id.0],
         )
-        .bind(change.name.clone())
-        .bind(change.birthday.map(|d| d.to_string()))
-        .bind(change.consents.clone())
-        .bind(id.0)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -289,11 +292,13 @@ impl Store {
 impl Store {
     /// Sets a member's status (`active`, `suspended`); false when it already was.
     pub async fn set_member_status(&self, id: MemberId, status: &str) -> Result<bool> {
-        let done = sqlx::query("UPDATE members SET status = $1 WHERE id = $2 AND status <> $1")
-            .bind(status.to_owned())
-            .bind(id.0)
-            .execute(&self.pool)
+        let mut db = self;
+        let done = db
+            .run(
+                "UPDATE members SET status = $1 WHERE id = $2 AND status <> $1",
+                args![status, id.0],
+            )
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 }

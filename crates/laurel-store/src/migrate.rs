@@ -62,18 +62,17 @@ impl Store {
             .await?;
         let mut applied = 0;
         for &(version, name, sql) in MIGRATIONS {
-            let mut tx = self.begin().await?;
+            let mut tx = self.pool.begin_with(self.backend.begin_write()).await?;
             let done: Option<(i64,)> =
                 sqlx::query_as("SELECT version FROM laurel_migrations WHERE version = $1")
                     .bind(version)
-                    .fetch_optional(&mut *tx.tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
             if done.is_some() {
                 continue;
             }
             tracing::info!(version, name, "applying migration");
-            tx.tx
-                .execute(AssertSqlSafe(dialect(sql, self.backend)))
+            tx.execute(AssertSqlSafe(dialect(sql, self.backend)))
                 .await?;
             sqlx::query(
                 "INSERT INTO laurel_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -81,7 +80,7 @@ impl Store {
             .bind(version)
             .bind(name)
             .bind(micros(jiff::Timestamp::now()))
-            .execute(&mut *tx.tx)
+            .execute(&mut *tx)
             .await?;
             tx.commit().await?;
             applied += 1;

@@ -4,6 +4,7 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Sql, args};
 use crate::tx::Tx;
 use crate::types::{instant, micros};
 use jiff::Timestamp;
@@ -41,16 +42,17 @@ pub const OUTBOX_BATCH_MAX: u32 = 500;
 impl Tx {
     /// Queues a message, to be sent once this transaction commits.
     pub async fn insert_message(&mut self, message: &NewMessage) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO outbox (channel, recipient, subject, body, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
+            args![
+                &message.channel,
+                &message.recipient,
+                &message.subject,
+                &message.body,
+                micros(message.created_at),
+            ],
         )
-        .bind(message.channel.clone())
-        .bind(message.recipient.clone())
-        .bind(message.subject.clone())
-        .bind(message.body.clone())
-        .bind(micros(message.created_at))
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Sql, args};
 use crate::types::{instant, micros};
 use jiff::Timestamp;
 use sqlx::Row;
@@ -125,24 +126,27 @@ impl Store {
         new: &NewProgramVersion,
     ) -> Result<ProgramVersionRecord> {
         let mut tx = self.begin().await?;
-        let version: i64 =
-            sqlx::query("SELECT COALESCE(MAX(version), 0) + 1 FROM program_versions")
-                .fetch_one(&mut *tx.tx)
-                .await?
-                .try_get(0)?;
-        sqlx::query(
+        let version: i64 = tx
+            .row(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM program_versions",
+                &[],
+            )
+            .await?
+            .get(0)?;
+        tx.run(
             "INSERT INTO program_versions (version, effective_from, created_at, source, actor, note, sha256, text) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            args![
+                version,
+                micros(new.effective_from),
+                micros(new.created_at),
+                new.source.as_str(),
+                &new.actor,
+                &new.note,
+                &new.sha256,
+                &new.text,
+            ],
         )
-        .bind(version)
-        .bind(micros(new.effective_from))
-        .bind(micros(new.created_at))
-        .bind(new.source.as_str())
-        .bind(new.actor.clone())
-        .bind(new.note.clone())
-        .bind(new.sha256.clone())
-        .bind(new.text.clone())
-        .execute(&mut *tx.tx)
         .await?;
         tx.commit().await?;
         Ok(ProgramVersionRecord {

@@ -2,12 +2,11 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Arg, Row, Sql, args};
 use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, PurchaseId, instant, micros, placeholders};
 use jiff::Timestamp;
 use laurel_core::ledger::LotId;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
 /// A purchase line as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,65 +112,59 @@ pub struct RefundRecord {
 /// Lines written per statement: few round trips, far below any bind-parameter limit.
 const LINES_PER_STATEMENT: usize = 50;
 
-fn purchase_from_row(row: &AnyRow) -> Result<Purchase> {
+fn purchase_from_row(row: &Row) -> Result<Purchase> {
     Ok(Purchase {
-        id: PurchaseId(row.try_get("id")?),
-        member: MemberId(row.try_get("member_id")?),
-        channel: row.try_get("channel")?,
-        order_id: row.try_get("order_id")?,
-        store: row.try_get("store")?,
-        currency: row.try_get("currency")?,
-        total_minor: row.try_get("total_minor")?,
-        refunded_minor: row.try_get("refunded_minor")?,
-        points_earned: row.try_get("points_earned")?,
-        points_reversed: row.try_get("points_reversed")?,
-        lot: row.try_get::<Option<i64>, _>("lot_id")?.map(LotId),
-        occurred_at: instant(row.try_get("occurred_at")?)?,
+        id: PurchaseId(row.get("id")?),
+        member: MemberId(row.get("member_id")?),
+        channel: row.get("channel")?,
+        order_id: row.get("order_id")?,
+        store: row.get("store")?,
+        currency: row.get("currency")?,
+        total_minor: row.get("total_minor")?,
+        refunded_minor: row.get("refunded_minor")?,
+        points_earned: row.get("points_earned")?,
+        points_reversed: row.get("points_reversed")?,
+        lot: row.get::<Option<i64>>("lot_id")?.map(LotId),
+        occurred_at: instant(row.get("occurred_at")?)?,
         lines: Vec::new(),
     })
 }
 
-async fn fetch_purchase(
-    conn: &mut sqlx::AnyConnection,
-    id: PurchaseId,
-) -> Result<Option<Purchase>> {
-    let Some(row) = sqlx::query(
-        "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-         points_reversed, lot_id, occurred_at FROM purchases WHERE id = $1",
-    )
-    .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
+async fn fetch_purchase(db: &mut impl Sql, id: PurchaseId) -> Result<Option<Purchase>> {
+    let Some(row) = db
+        .row_opt(
+            "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
+             points_reversed, lot_id, occurred_at FROM purchases WHERE id = $1",
+            args![id.0],
+        )
+        .await?
     else {
         return Ok(None);
     };
     let mut purchase = purchase_from_row(&row)?;
-    purchase.lines = fetch_lines(&mut *conn, id).await?;
+    purchase.lines = fetch_lines(db, id).await?;
     Ok(Some(purchase))
 }
 
-async fn fetch_lines<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
-    id: PurchaseId,
-) -> Result<Vec<PurchaseLine>> {
-    let rows = sqlx::query(
-        "SELECT line_no, sku, category, quantity, unit_price_minor, refunded_quantity FROM purchase_lines \
-         WHERE purchase_id = $1 ORDER BY line_no",
-    )
-    .bind(id.0)
-    .fetch_all(exec)
-    .await?;
+async fn fetch_lines(db: &mut impl Sql, id: PurchaseId) -> Result<Vec<PurchaseLine>> {
+    let rows = db
+        .rows(
+            "SELECT line_no, sku, category, quantity, unit_price_minor, refunded_quantity FROM purchase_lines \
+             WHERE purchase_id = $1 ORDER BY line_no",
+            args![id.0],
+        )
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(PurchaseLine {
-                line_no: r.try_get::<i32, _>("line_no").map(i64::from)?,
+                line_no: r.get::<i32>("line_no").map(i64::from)?,
                 line: NewPurchaseLine {
-                    sku: r.try_get("sku")?,
-                    category: r.try_get("category")?,
-                    quantity: r.try_get("quantity")?,
-                    unit_price_minor: r.try_get("unit_price_minor")?,
+                    sku: r.get("sku")?,
+                    category: r.get("category")?,
+                    quantity: r.get("quantity")?,
+                    unit_price_minor: r.get("unit_price_minor")?,
                 },
-                refunded_quantity: r.try_get("refunded_quantity")?,
+                refunded_quantity: r.get("refunded_quantity")?,
             })
         })
         .collect()
@@ -183,20 +176,20 @@ pub const PURCHASES_PAGE_MAX: u32 = 200;
 impl Store {
     /// A purchase with its lines.
     pub async fn purchase(&self, id: PurchaseId) -> Result<Option<Purchase>> {
-        let mut conn = self.pool.acquire().await?;
-        fetch_purchase(&mut conn, id).await
+        let mut db = self;
+        fetch_purchase(&mut db, id).await
     }
 
     /// A member's purchases, newest first, without their lines.
     pub async fn member_purchases(&self, member: MemberId, limit: u32) -> Result<Vec<Purchase>> {
-        let rows = sqlx::query(
-            "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-             points_reversed, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(member.0)
-        .bind(i64::from(limit.clamp(1, PURCHASES_PAGE_MAX)))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
+                 points_reversed, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
+                args![member.0, i64::from(limit.clamp(1, PURCHASES_PAGE_MAX))],
+            )
+            .await?;
         rows.iter().map(purchase_from_row).collect()
     }
 }
@@ -204,48 +197,51 @@ impl Store {
 impl Tx {
     /// A purchase with its lines, read inside the transaction.
     pub async fn purchase(&mut self, id: PurchaseId) -> Result<Option<Purchase>> {
-        fetch_purchase(&mut self.tx, id).await
+        fetch_purchase(self, id).await
     }
 
     /// Records a purchase and its lines. The (channel, order_id) pair must be new: the engine
     /// checks idempotency first, so a clash here is a race the caller retries.
     pub async fn insert_purchase(&mut self, p: &NewPurchase) -> Result<PurchaseId> {
-        let id: i64 = sqlx::query(
-            "INSERT INTO purchases (member_id, channel, order_id, store, currency, total_minor, refunded_minor, \
-             points_earned, points_reversed, lot_id, occurred_at, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, 0, $8, $9, $10) RETURNING id",
-        )
-        .bind(p.member.0)
-        .bind(p.channel.clone())
-        .bind(p.order_id.clone())
-        .bind(p.store.clone())
-        .bind(p.currency.clone())
-        .bind(p.total_minor)
-        .bind(p.points_earned)
-        .bind(p.lot.map(|l| l.0))
-        .bind(micros(p.occurred_at))
-        .bind(micros(p.recorded_at))
-        .fetch_one(&mut *self.tx)
-        .await?
-        .try_get(0)?;
+        let id: i64 = self
+            .row(
+                "INSERT INTO purchases (member_id, channel, order_id, store, currency, total_minor, refunded_minor, \
+                 points_earned, points_reversed, lot_id, occurred_at, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 0, $7, 0, $8, $9, $10) RETURNING id",
+                args![
+                    p.member.0,
+                    &p.channel,
+                    &p.order_id,
+                    &p.store,
+                    &p.currency,
+                    p.total_minor,
+                    p.points_earned,
+                    p.lot.map(|l| l.0),
+                    micros(p.occurred_at),
+                    micros(p.recorded_at),
+                ],
+            )
+            .await?
+            .get(0)?;
         for (chunk_no, chunk) in p.lines.chunks(LINES_PER_STATEMENT).enumerate() {
             let sql = format!(
                 "INSERT INTO purchase_lines (purchase_id, line_no, sku, category, quantity, unit_price_minor, refunded_quantity) VALUES {}",
                 placeholders(chunk.len(), 7)
             );
-            let mut insert = sqlx::query(AssertSqlSafe(sql));
+            let mut values: Vec<Arg> = Vec::with_capacity(chunk.len() * 7);
             for (i, line) in chunk.iter().enumerate() {
                 let line_no = chunk_no * LINES_PER_STATEMENT + i;
-                insert = insert
-                    .bind(id)
-                    .bind(i32::try_from(line_no).unwrap_or(i32::MAX))
-                    .bind(line.sku.clone())
-                    .bind(line.category.clone())
-                    .bind(line.quantity)
-                    .bind(line.unit_price_minor)
-                    .bind(0_i64);
+                values.extend(args![
+                    id,
+                    i64::try_from(line_no).unwrap_or(i64::MAX),
+                    &line.sku,
+                    &line.category,
+                    line.quantity,
+                    line.unit_price_minor,
+                    0_i64,
+                ]);
             }
-            insert.execute(&mut *self.tx).await?;
+            self.run(&sql, &values).await?;
         }
         Ok(PurchaseId(id))
     }
@@ -257,35 +253,34 @@ impl Tx {
         refund: &RefundRecord,
         line_quantities: &[(i64, i64)],
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO refunds (purchase_id, refund_id, amount_minor, points_reversed, shortfall, journal_id, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![
+                refund.purchase.0,
+                &refund.refund_id,
+                refund.amount_minor,
+                refund.points_reversed,
+                refund.shortfall,
+                refund.journal.map(|j| j.0),
+                micros(refund.recorded_at),
+            ],
         )
-        .bind(refund.purchase.0)
-        .bind(refund.refund_id.clone())
-        .bind(refund.amount_minor)
-        .bind(refund.points_reversed)
-        .bind(refund.shortfall)
-        .bind(refund.journal.map(|j| j.0))
-        .bind(micros(refund.recorded_at))
-        .execute(&mut *self.tx)
         .await?;
-        sqlx::query(
+        self.run(
             "UPDATE purchases SET refunded_minor = refunded_minor + $1, points_reversed = points_reversed + $2 WHERE id = $3",
+            args![
+                refund.amount_minor,
+                refund.points_reversed + refund.shortfall,
+                refund.purchase.0,
+            ],
         )
-        .bind(refund.amount_minor)
-        .bind(refund.points_reversed + refund.shortfall)
-        .bind(refund.purchase.0)
-        .execute(&mut *self.tx)
         .await?;
         for &(line_no, quantity) in line_quantities {
-            sqlx::query(
+            self.run(
                 "UPDATE purchase_lines SET refunded_quantity = refunded_quantity + $1 WHERE purchase_id = $2 AND line_no = $3",
+                args![quantity, refund.purchase.0, line_no],
             )
-            .bind(quantity)
-            .bind(refund.purchase.0)
-            .bind(i32::try_from(line_no).unwrap_or(i32::MAX))
-            .execute(&mut *self.tx)
             .await?;
         }
         Ok(())

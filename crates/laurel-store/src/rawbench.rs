@@ -1,25 +1,27 @@
 //! The database's own limit, for `laurel bench`: the rows one purchase writes (idempotency
 //! record, purchase, journal row, two entries, lot, lot move, balance update), committed with
-//! plain SQL and no engine in between, so Laurel's rate can be read against it.
+//! plain SQL and no engine in between, so Laurel's rate can be read against it. The writes go
+//! through the same connection as the engine's write path ([`Store::begin_blocking`]), so
+//! call them from a thread that may block.
 
 use crate::connect::Store;
 use crate::error::Result;
-use sqlx::Row;
+use crate::sql::{Sql, args};
 use std::time::{Duration, Instant};
 
 /// Creates `count` members for raw events to belong to (not timed).
 pub async fn seed_raw_members(store: &Store, count: i64) -> Result<Vec<i64>> {
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_blocking().await?;
     let mut ids = Vec::with_capacity(count as usize);
     for i in 0..count {
-        let row = sqlx::query(
-            "INSERT INTO members (external_id, channel, status, available, pending, enrolled_at) \
-             VALUES ($1, 'pos', 'active', 0, 0, 0) RETURNING id",
-        )
-        .bind(format!("raw-{i}"))
-        .fetch_one(&mut *tx.tx)
-        .await?;
-        ids.push(row.try_get(0)?);
+        let row = tx
+            .row(
+                "INSERT INTO members (external_id, channel, status, available, pending, enrolled_at) \
+                 VALUES ($1, 'pos', 'active', 0, 0, 0) RETURNING id",
+                args![&format!("raw-{i}")],
+            )
+            .await?;
+        ids.push(row.get(0)?);
     }
     tx.commit().await?;
     Ok(ids)
@@ -37,64 +39,59 @@ pub async fn commit_raw_purchases(
     let started = Instant::now();
     let mut done = 0_u64;
     while done < events {
-        let mut tx = store.begin().await?;
+        let mut tx = store.begin_blocking().await?;
         let end = (done + per_transaction).min(events);
         for i in done..end {
             let member = members[(i % members.len() as u64) as usize];
             let key = format!("{tag}:{i}");
-            sqlx::query("INSERT INTO idempotency (scope, idem_key, fingerprint, response, created_at) VALUES ('raw', $1, 'f', '{}', 0)")
-                .bind(key.clone())
-                .execute(&mut *tx.tx)
-                .await?;
-            let journal: i64 = sqlx::query(
-                "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at) \
-                 VALUES ($1, 'earn', 100, 0, 0, 'purchase', $2, NULL, 0, 0) RETURNING id",
+            tx.run(
+                "INSERT INTO idempotency (scope, idem_key, fingerprint, response, created_at) VALUES ('raw', $1, 'f', '{}', 0)",
+                args![&key],
             )
-            .bind(member)
-            .bind(key.clone())
-            .fetch_one(&mut *tx.tx)
-            .await?
-            .try_get(0)?;
+            .await?;
+            let journal: i64 = tx
+                .row(
+                    "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at) \
+                     VALUES ($1, 'earn', 100, 0, 0, 'purchase', $2, NULL, 0, 0) RETURNING id",
+                    args![member, &key],
+                )
+                .await?
+                .get(0)?;
             for (account, member_id, amount) in [
                 ("program_issued", None, -100_i64),
                 ("member_available", Some(member), 100),
             ] {
-                sqlx::query("INSERT INTO entries (journal_id, account, member_id, amount) VALUES ($1, $2, $3, $4)")
-                    .bind(journal)
-                    .bind(account)
-                    .bind(member_id)
-                    .bind(amount)
-                    .execute(&mut *tx.tx)
-                    .await?;
-            }
-            let lot: i64 = sqlx::query(
-                "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
-                 VALUES ($1, $2, 100, 100, 0, NULL, NULL) RETURNING id",
-            )
-            .bind(member)
-            .bind(journal)
-            .fetch_one(&mut *tx.tx)
-            .await?
-            .try_get(0)?;
-            sqlx::query("INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, 'open', 100)")
-                .bind(journal)
-                .bind(lot)
-                .execute(&mut *tx.tx)
+                tx.run(
+                    "INSERT INTO entries (journal_id, account, member_id, amount) VALUES ($1, $2, $3, $4)",
+                    args![journal, account, member_id, amount],
+                )
                 .await?;
-            sqlx::query(
+            }
+            let lot: i64 = tx
+                .row(
+                    "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
+                     VALUES ($1, $2, 100, 100, 0, NULL, NULL) RETURNING id",
+                    args![member, journal],
+                )
+                .await?
+                .get(0)?;
+            tx.run(
+                "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, 'open', 100)",
+                args![journal, lot],
+            )
+            .await?;
+            tx.run(
                 "INSERT INTO purchases (member_id, channel, order_id, store, currency, total_minor, refunded_minor, \
                  points_earned, points_reversed, lot_id, occurred_at, recorded_at) \
                  VALUES ($1, 'raw', $2, NULL, 'CNY', 10000, 0, 100, 0, $3, 0, 0)",
+                args![member, &key, lot],
             )
-            .bind(member)
-            .bind(key)
-            .bind(lot)
-            .execute(&mut *tx.tx)
             .await?;
-            sqlx::query("UPDATE members SET available = available + 100 WHERE id = $1")
-                .bind(member)
-                .execute(&mut *tx.tx)
-                .await?;
+            tx.run(
+                "UPDATE members SET available = available + 100 WHERE id = $1",
+                args![member],
+            )
+            .await?;
         }
         tx.commit().await?;
         done = end;
@@ -116,18 +113,9 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
     };
     let next_id = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
     let mut tx = store.begin().await?;
-    let first_member: i64 = sqlx::query(sqlx::AssertSqlSafe(next_id("members")))
-        .fetch_one(&mut *tx.tx)
-        .await?
-        .try_get(0)?;
-    let first_journal: i64 = sqlx::query(sqlx::AssertSqlSafe(next_id("journal")))
-        .fetch_one(&mut *tx.tx)
-        .await?
-        .try_get(0)?;
-    let first_lot: i64 = sqlx::query(sqlx::AssertSqlSafe(next_id("lots")))
-        .fetch_one(&mut *tx.tx)
-        .await?
-        .try_get(0)?;
+    let first_member: i64 = tx.row(&next_id("members"), &[]).await?.get(0)?;
+    let first_journal: i64 = tx.row(&next_id("journal"), &[]).await?.get(0)?;
+    let first_lot: i64 = tx.row(&next_id("lots"), &[]).await?.get(0)?;
     // Posting n (from 1) belongs to member first_member + (n - 1) % members, has journal id
     // first_journal + n - 1 and lot id first_lot + n - 1.
     let member_of = format!("{first_member} + (n - 1) % {members}");
@@ -166,9 +154,7 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
         ),
     ];
     for sql in statements {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&mut *tx.tx)
-            .await?;
+        tx.run(&sql, &[]).await?;
     }
     if store.backend == Backend::Postgres {
         // Explicit ids bypass the identity sequences: move them past what was written.
@@ -176,9 +162,7 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut *tx.tx)
-                .await?;
+            tx.rows(&sql, &[]).await?;
         }
     }
     tx.commit().await?;
@@ -195,5 +179,6 @@ pub async fn database_bytes(store: &Store) -> Result<i64> {
         }
         Backend::Postgres => "SELECT CAST(pg_database_size(current_database()) AS BIGINT)",
     };
-    Ok(sqlx::query(sql).fetch_one(&store.pool).await?.try_get(0)?)
+    let mut db = store;
+    db.row(sql, &[]).await?.get(0)
 }

@@ -4,11 +4,10 @@
 use crate::connect::Store;
 use crate::error::Result;
 use crate::members::Member;
+use crate::sql::{Row, Sql, args};
 use crate::tx::Tx;
 use crate::types::{MemberId, PurchaseId, instant, instant_opt, micros};
 use jiff::Timestamp;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// A referral as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,19 +34,17 @@ pub struct Referral {
 
 const COLUMNS: &str = "id, referrer_id, referee_id, status, enrolled_at, purchase_id, referrer_points, referee_points, rewarded_at";
 
-fn referral_from(row: &AnyRow) -> Result<Referral> {
+fn referral_from(row: &Row) -> Result<Referral> {
     Ok(Referral {
-        id: row.try_get("id")?,
-        referrer: MemberId(row.try_get("referrer_id")?),
-        referee: MemberId(row.try_get("referee_id")?),
-        status: row.try_get("status")?,
-        enrolled_at: instant(row.try_get("enrolled_at")?)?,
-        purchase: row
-            .try_get::<Option<i64>, _>("purchase_id")?
-            .map(PurchaseId),
-        referrer_points: row.try_get("referrer_points")?,
-        referee_points: row.try_get("referee_points")?,
-        rewarded_at: instant_opt(row.try_get("rewarded_at")?)?,
+        id: row.get("id")?,
+        referrer: MemberId(row.get("referrer_id")?),
+        referee: MemberId(row.get("referee_id")?),
+        status: row.get("status")?,
+        enrolled_at: instant(row.get("enrolled_at")?)?,
+        purchase: row.get::<Option<i64>>("purchase_id")?.map(PurchaseId),
+        referrer_points: row.get("referrer_points")?,
+        referee_points: row.get("referee_points")?,
+        rewarded_at: instant_opt(row.get("rewarded_at")?)?,
     })
 }
 
@@ -58,13 +55,15 @@ impl Tx {
     /// The member whose referral code this is, locked until the transaction ends so that
     /// concurrent enrollments with one code count the referrer's referrals one at a time.
     pub async fn lock_referrer(&mut self, code: &str) -> Result<Option<Member>> {
-        let row = sqlx::query("SELECT id FROM members WHERE referral_code = $1")
-            .bind(code)
-            .fetch_optional(&mut *self.tx)
+        let row = self
+            .row_opt(
+                "SELECT id FROM members WHERE referral_code = $1",
+                args![code],
+            )
             .await?;
         match row {
             Some(row) => {
-                let id = MemberId(row.try_get(0)?);
+                let id = MemberId(row.get(0)?);
                 self.lock_member(Some(id), None).await
             }
             None => Ok(None),
@@ -86,10 +85,7 @@ impl Tx {
         for (column, key) in [("email_key", email), ("phone_key", phone)] {
             let Some(key) = key else { continue };
             let sql = format!("SELECT 1 FROM members WHERE {column} = $1 LIMIT 1");
-            let found = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(key)
-                .fetch_optional(&mut *self.tx)
-                .await?;
+            let found = self.row_opt(&sql, args![&key]).await?;
             if found.is_some() {
                 return Ok(true);
             }
@@ -99,11 +95,13 @@ impl Tx {
 
     /// Referrals a member has made.
     pub async fn referrals_made(&mut self, referrer: MemberId) -> Result<u64> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) FROM referrals WHERE referrer_id = $1")
-            .bind(referrer.0)
-            .fetch_one(&mut *self.tx)
+        let n: i64 = self
+            .row(
+                "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1",
+                args![referrer.0],
+            )
             .await?
-            .try_get(0)?;
+            .get(0)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -115,29 +113,25 @@ impl Tx {
         referee: MemberId,
         at: Timestamp,
     ) -> Result<i64> {
-        let id: i64 = sqlx::query(
-            "INSERT INTO referrals (referrer_id, referee_id, status, enrolled_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
+        let id: i64 = self
+            .row(
+                "INSERT INTO referrals (referrer_id, referee_id, status, enrolled_at) VALUES ($1, $2, 'pending', $3) RETURNING id",
+                args![referrer.0, referee.0, micros(at)],
+            )
+            .await?
+            .get(0)?;
+        self.run(
+            "UPDATE members SET pending_referral_id = $1 WHERE id = $2",
+            args![id, referee.0],
         )
-        .bind(referrer.0)
-        .bind(referee.0)
-        .bind(micros(at))
-        .fetch_one(&mut *self.tx)
-        .await?
-        .try_get(0)?;
-        sqlx::query("UPDATE members SET pending_referral_id = $1 WHERE id = $2")
-            .bind(id)
-            .bind(referee.0)
-            .execute(&mut *self.tx)
-            .await?;
+        .await?;
         Ok(id)
     }
 
     /// A referral by id (a member's `pending_referral`).
     pub async fn referral(&mut self, id: i64) -> Result<Option<Referral>> {
         let sql = format!("SELECT {COLUMNS} FROM referrals WHERE id = $1");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
+        self.row_opt(&sql, args![id])
             .await?
             .as_ref()
             .map(referral_from)
@@ -154,56 +148,52 @@ impl Tx {
         referee_points: i64,
         at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "UPDATE referrals SET status = 'rewarded', purchase_id = $1, referrer_points = $2, referee_points = $3, rewarded_at = $4 WHERE id = $5",
+            args![purchase.0, referrer_points, referee_points, micros(at), id],
         )
-        .bind(purchase.0)
-        .bind(referrer_points)
-        .bind(referee_points)
-        .bind(micros(at))
-        .bind(id)
-        .execute(&mut *self.tx)
         .await?;
-        sqlx::query("UPDATE members SET pending_referral_id = NULL WHERE id = $1")
-            .bind(referee.0)
-            .execute(&mut *self.tx)
-            .await?;
+        self.run(
+            "UPDATE members SET pending_referral_id = NULL WHERE id = $1",
+            args![referee.0],
+        )
+        .await?;
         Ok(())
     }
 
     /// Gives a member their referral code if they have none yet; false when they had one.
     pub async fn set_referral_code(&mut self, member: MemberId, code: &str) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE members SET referral_code = $1 WHERE id = $2 AND referral_code IS NULL",
-        )
-        .bind(code)
-        .bind(member.0)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let done = self
+            .run(
+                "UPDATE members SET referral_code = $1 WHERE id = $2 AND referral_code IS NULL",
+                args![code, member.0],
+            )
+            .await?;
+        Ok(done == 1)
     }
 }
 
 impl Store {
     /// The referrals a member made, newest first, at most `limit`.
     pub async fn referrals_by(&self, referrer: MemberId, limit: u32) -> Result<Vec<Referral>> {
+        let mut db = self;
         let sql = format!(
             "SELECT {COLUMNS} FROM referrals WHERE referrer_id = $1 ORDER BY id DESC LIMIT $2"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(referrer.0)
-            .bind(i64::from(limit.clamp(1, REFERRALS_PAGE_MAX)))
-            .fetch_all(&self.pool)
+        let rows = db
+            .rows(
+                &sql,
+                args![referrer.0, i64::from(limit.clamp(1, REFERRALS_PAGE_MAX))],
+            )
             .await?;
         rows.iter().map(referral_from).collect()
     }
 
     /// How a member was referred, if they were.
     pub async fn referral_of(&self, referee: MemberId) -> Result<Option<Referral>> {
+        let mut db = self;
         let sql = format!("SELECT {COLUMNS} FROM referrals WHERE referee_id = $1");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(referee.0)
-            .fetch_optional(&self.pool)
+        db.row_opt(&sql, args![referee.0])
             .await?
             .as_ref()
             .map(referral_from)

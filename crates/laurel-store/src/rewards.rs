@@ -3,13 +3,12 @@
 
 use crate::connect::Store;
 use crate::error::{Result, StoreError};
+use crate::sql::{Row, Sql, args};
 use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::ledger::{DrawnLot, LotId};
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row};
 
 /// A redemption's id, assigned by the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -143,61 +142,59 @@ pub struct StoredCoupon {
 const REDEMPTION_COLUMNS: &str = "id, member_id, reward_id, reward_name, reward_kind, quantity, points, journal_id, status, cause, value_minor, currency, redeemed_at, closed_at, closed_by, restore_journal_id";
 const COUPON_COLUMNS: &str = "id, code, member_id, redemption_id, reward_id, kind, amount_minor, percent, max_discount_minor, sku, min_spend_minor, currency, issued_at, expires_at, status, consumed_order, consumed_discount_minor, consumed_at";
 
-fn redemption_from(row: &AnyRow) -> Result<Redemption> {
+fn redemption_from(row: &Row) -> Result<Redemption> {
     Ok(Redemption {
-        id: RedemptionId(row.try_get("id")?),
+        id: RedemptionId(row.get("id")?),
         redemption: NewRedemption {
-            member: MemberId(row.try_get("member_id")?),
-            reward_id: row.try_get("reward_id")?,
-            reward_name: row.try_get("reward_name")?,
-            reward_kind: row.try_get("reward_kind")?,
-            quantity: row.try_get("quantity")?,
-            points: row.try_get("points")?,
-            journal: JournalId(row.try_get("journal_id")?),
-            cause: row.try_get("cause")?,
-            value_minor: row.try_get("value_minor")?,
-            currency: row.try_get("currency")?,
-            redeemed_at: instant(row.try_get("redeemed_at")?)?,
+            member: MemberId(row.get("member_id")?),
+            reward_id: row.get("reward_id")?,
+            reward_name: row.get("reward_name")?,
+            reward_kind: row.get("reward_kind")?,
+            quantity: row.get("quantity")?,
+            points: row.get("points")?,
+            journal: JournalId(row.get("journal_id")?),
+            cause: row.get("cause")?,
+            value_minor: row.get("value_minor")?,
+            currency: row.get("currency")?,
+            redeemed_at: instant(row.get("redeemed_at")?)?,
         },
-        status: RedemptionStatus::parse(&row.try_get::<String, _>("status")?)?,
-        closed_at: instant_opt(row.try_get("closed_at")?)?,
-        closed_by: row.try_get("closed_by")?,
-        restore_journal: row
-            .try_get::<Option<i64>, _>("restore_journal_id")?
-            .map(JournalId),
+        status: RedemptionStatus::parse(&row.get::<String>("status")?)?,
+        closed_at: instant_opt(row.get("closed_at")?)?,
+        closed_by: row.get("closed_by")?,
+        restore_journal: row.get::<Option<i64>>("restore_journal_id")?.map(JournalId),
         coupons: Vec::new(),
     })
 }
 
-fn coupon_from(row: &AnyRow) -> Result<StoredCoupon> {
+fn coupon_from(row: &Row) -> Result<StoredCoupon> {
     Ok(StoredCoupon {
-        id: row.try_get("id")?,
+        id: row.get("id")?,
         coupon: NewCoupon {
-            code: row.try_get("code")?,
-            member: MemberId(row.try_get("member_id")?),
-            redemption: RedemptionId(row.try_get("redemption_id")?),
-            reward_id: row.try_get("reward_id")?,
-            kind: row.try_get("kind")?,
-            amount_minor: row.try_get("amount_minor")?,
-            percent: row.try_get("percent")?,
-            max_discount_minor: row.try_get("max_discount_minor")?,
-            sku: row.try_get("sku")?,
-            min_spend_minor: row.try_get("min_spend_minor")?,
-            currency: row.try_get("currency")?,
-            issued_at: instant(row.try_get("issued_at")?)?,
-            expires_at: instant(row.try_get("expires_at")?)?,
+            code: row.get("code")?,
+            member: MemberId(row.get("member_id")?),
+            redemption: RedemptionId(row.get("redemption_id")?),
+            reward_id: row.get("reward_id")?,
+            kind: row.get("kind")?,
+            amount_minor: row.get("amount_minor")?,
+            percent: row.get("percent")?,
+            max_discount_minor: row.get("max_discount_minor")?,
+            sku: row.get("sku")?,
+            min_spend_minor: row.get("min_spend_minor")?,
+            currency: row.get("currency")?,
+            issued_at: instant(row.get("issued_at")?)?,
+            expires_at: instant(row.get("expires_at")?)?,
         },
-        status: row.try_get("status")?,
-        consumed_order: row.try_get("consumed_order")?,
-        consumed_discount_minor: row.try_get("consumed_discount_minor")?,
-        consumed_at: instant_opt(row.try_get("consumed_at")?)?,
+        status: row.get("status")?,
+        consumed_order: row.get("consumed_order")?,
+        consumed_discount_minor: row.get("consumed_discount_minor")?,
+        consumed_at: instant_opt(row.get("consumed_at")?)?,
     })
 }
 
 /// Redemptions chosen by `filter` (`id = $1` or `member_id = $1`, newest first), with their
 /// coupons.
 async fn redemptions(
-    conn: &mut AnyConnection,
+    db: &mut impl Sql,
     filter: &str,
     value: i64,
     limit: u32,
@@ -205,11 +202,7 @@ async fn redemptions(
     let sql = format!(
         "SELECT {REDEMPTION_COLUMNS} FROM reward_redemptions WHERE {filter} ORDER BY id DESC LIMIT $2"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(value)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = db.rows(&sql, args![value, i64::from(limit)]).await?;
     let mut found: Vec<Redemption> = rows.iter().map(redemption_from).collect::<Result<_>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -220,11 +213,8 @@ async fn redemptions(
         "SELECT {COUPON_COLUMNS} FROM coupons WHERE redemption_id IN ({}) ORDER BY id",
         list.join(", ")
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for r in &found {
-        query = query.bind(r.id.0);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
+    let ids: Vec<crate::sql::Arg<'_>> = found.iter().map(|r| r.id.0.into()).collect();
+    for row in db.rows(&sql, &ids).await? {
         let coupon = coupon_from(&row)?;
         if let Some(r) = found.iter_mut().find(|r| r.id == coupon.coupon.redemption) {
             r.coupons.push(coupon);
@@ -233,14 +223,9 @@ async fn redemptions(
     Ok(found)
 }
 
-async fn coupon_by_code<'c, E: Executor<'c, Database = Any>>(
-    exec: E,
-    code: &str,
-) -> Result<Option<StoredCoupon>> {
+async fn coupon_by_code(db: &mut impl Sql, code: &str) -> Result<Option<StoredCoupon>> {
     let sql = format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE code = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(code)
-        .fetch_optional(exec)
+    db.row_opt(&sql, args![code])
         .await?
         .as_ref()
         .map(coupon_from)
@@ -262,63 +247,62 @@ impl Tx {
     ) -> Result<bool> {
         // A zero counter changes nothing a reader can see, so creating it is not a write
         // that a refusal would have to undo.
-        sqlx::query(
+        self.run(
             "INSERT INTO reward_counters (reward_id, redeemed) VALUES ($1, 0) ON CONFLICT (reward_id) DO NOTHING",
+            args![reward_id],
         )
-        .bind(reward_id)
-        .execute(&mut *self.tx)
         .await?;
         let done = match stock {
-            Some(stock) => sqlx::query(
-                "UPDATE reward_counters SET redeemed = redeemed + $1 WHERE reward_id = $2 AND redeemed + $1 <= $3",
-            )
-            .bind(quantity)
-            .bind(reward_id)
-            .bind(i64::try_from(stock).unwrap_or(i64::MAX))
-            .execute(&mut *self.tx)
-            .await?,
-            None => sqlx::query(
-                "UPDATE reward_counters SET redeemed = redeemed + $1 WHERE reward_id = $2",
-            )
-            .bind(quantity)
-            .bind(reward_id)
-            .execute(&mut *self.tx)
-            .await?,
+            Some(stock) => {
+                self.run(
+                    "UPDATE reward_counters SET redeemed = redeemed + $1 WHERE reward_id = $2 AND redeemed + $1 <= $3",
+                    args![quantity, reward_id, i64::try_from(stock).unwrap_or(i64::MAX)],
+                )
+                .await?
+            }
+            None => {
+                self.run(
+                    "UPDATE reward_counters SET redeemed = redeemed + $1 WHERE reward_id = $2",
+                    args![quantity, reward_id],
+                )
+                .await?
+            }
         };
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     /// Gives `quantity` units of a reward back to stock (a cancelled redemption).
     pub async fn return_reward_units(&mut self, reward_id: &str, quantity: i64) -> Result<()> {
-        sqlx::query("UPDATE reward_counters SET redeemed = redeemed - $1 WHERE reward_id = $2")
-            .bind(quantity)
-            .bind(reward_id)
-            .execute(&mut *self.tx)
-            .await?;
+        self.run(
+            "UPDATE reward_counters SET redeemed = redeemed - $1 WHERE reward_id = $2",
+            args![quantity, reward_id],
+        )
+        .await?;
         Ok(())
     }
 
     /// Units of a reward out in all (not cancelled).
     pub async fn reward_units(&mut self, reward_id: &str) -> Result<u64> {
-        let row = sqlx::query("SELECT redeemed FROM reward_counters WHERE reward_id = $1")
-            .bind(reward_id)
-            .fetch_optional(&mut *self.tx)
+        let row = self
+            .row_opt(
+                "SELECT redeemed FROM reward_counters WHERE reward_id = $1",
+                args![reward_id],
+            )
             .await?;
-        let units: i64 = row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+        let units: i64 = row.map(|r| r.get(0)).transpose()?.unwrap_or(0);
         Ok(u64::try_from(units).unwrap_or(0))
     }
 
     /// Units of a reward a member has redeemed and not cancelled.
     pub async fn member_reward_units(&mut self, member: MemberId, reward_id: &str) -> Result<u64> {
-        let units: i64 = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM reward_redemptions \
-             WHERE member_id = $1 AND reward_id = $2 AND status <> 'cancelled'",
-        )
-        .bind(member.0)
-        .bind(reward_id)
-        .fetch_one(&mut *self.tx)
-        .await?
-        .try_get(0)?;
+        let units: i64 = self
+            .row(
+                "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM reward_redemptions \
+                 WHERE member_id = $1 AND reward_id = $2 AND status <> 'cancelled'",
+                args![member.0, reward_id],
+            )
+            .await?
+            .get(0)?;
         Ok(u64::try_from(units).unwrap_or(0))
     }
 
@@ -328,55 +312,58 @@ impl Tx {
         r: &NewRedemption,
         status: RedemptionStatus,
     ) -> Result<RedemptionId> {
-        let id: i64 = sqlx::query(
-            "INSERT INTO reward_redemptions (member_id, reward_id, reward_name, reward_kind, quantity, points, journal_id, status, cause, value_minor, currency, redeemed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $12, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(r.member.0)
-        .bind(r.reward_id.clone())
-        .bind(r.reward_name.clone())
-        .bind(r.reward_kind.clone())
-        .bind(r.quantity)
-        .bind(r.points)
-        .bind(r.journal.0)
-        .bind(r.cause.clone())
-        .bind(r.value_minor)
-        .bind(r.currency.clone())
-        .bind(micros(r.redeemed_at))
-        .bind(status.as_str())
-        .fetch_one(&mut *self.tx)
-        .await?
-        .try_get(0)?;
+        let id: i64 = self
+            .row(
+                "INSERT INTO reward_redemptions (member_id, reward_id, reward_name, reward_kind, quantity, points, journal_id, status, cause, value_minor, currency, redeemed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $12, $8, $9, $10, $11) RETURNING id",
+                args![
+                    r.member.0,
+                    &r.reward_id,
+                    &r.reward_name,
+                    &r.reward_kind,
+                    r.quantity,
+                    r.points,
+                    r.journal.0,
+                    &r.cause,
+                    r.value_minor,
+                    &r.currency,
+                    micros(r.redeemed_at),
+                    status.as_str(),
+                ],
+            )
+            .await?
+            .get(0)?;
         Ok(RedemptionId(id))
     }
 
     /// Records an issued coupon.
     pub async fn insert_coupon(&mut self, c: &NewCoupon) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO coupons (code, member_id, redemption_id, reward_id, kind, amount_minor, percent, max_discount_minor, sku, min_spend_minor, currency, issued_at, expires_at, status) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active')",
+            args![
+                &c.code,
+                c.member.0,
+                c.redemption.0,
+                &c.reward_id,
+                &c.kind,
+                c.amount_minor,
+                &c.percent,
+                c.max_discount_minor,
+                &c.sku,
+                c.min_spend_minor,
+                &c.currency,
+                micros(c.issued_at),
+                micros(c.expires_at),
+            ],
         )
-        .bind(c.code.clone())
-        .bind(c.member.0)
-        .bind(c.redemption.0)
-        .bind(c.reward_id.clone())
-        .bind(c.kind.clone())
-        .bind(c.amount_minor)
-        .bind(c.percent.clone())
-        .bind(c.max_discount_minor)
-        .bind(c.sku.clone())
-        .bind(c.min_spend_minor)
-        .bind(c.currency.clone())
-        .bind(micros(c.issued_at))
-        .bind(micros(c.expires_at))
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 
     /// A redemption with its coupons, read inside the transaction (after its member's lock).
     pub async fn redemption(&mut self, id: RedemptionId) -> Result<Option<Redemption>> {
-        let mut found = redemptions(&mut self.tx, "id = $1", id.0, 1).await?;
+        let mut found = redemptions(self, "id = $1", id.0, 1).await?;
         Ok(found.pop())
     }
 
@@ -390,28 +377,24 @@ impl Tx {
         by: &str,
         restore: Option<JournalId>,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "UPDATE reward_redemptions SET status = $1, closed_at = $2, closed_by = $3, restore_journal_id = $4 WHERE id = $5",
+            args![status.as_str(), micros(at), by, restore.map(|j| j.0), id.0],
         )
-        .bind(status.as_str())
-        .bind(micros(at))
-        .bind(by)
-        .bind(restore.map(|j| j.0))
-        .bind(id.0)
-        .execute(&mut *self.tx)
         .await?;
         if status == RedemptionStatus::Cancelled {
-            sqlx::query("UPDATE coupons SET status = 'cancelled' WHERE redemption_id = $1")
-                .bind(id.0)
-                .execute(&mut *self.tx)
-                .await?;
+            self.run(
+                "UPDATE coupons SET status = 'cancelled' WHERE redemption_id = $1",
+                args![id.0],
+            )
+            .await?;
         }
         Ok(())
     }
 
     /// A coupon by code, read inside the transaction (after its holder's lock).
     pub async fn coupon(&mut self, code: &str) -> Result<Option<StoredCoupon>> {
-        coupon_by_code(&mut *self.tx, code).await
+        coupon_by_code(self, code).await
     }
 
     /// Marks a coupon used on `order`, or (with `None`) active again.
@@ -425,35 +408,30 @@ impl Tx {
             Some((order, discount)) => ("consumed", Some(order), Some(discount), Some(micros(at))),
             None => ("active", None, None, None),
         };
-        sqlx::query(
+        self.run(
             "UPDATE coupons SET status = $1, consumed_order = $2, consumed_discount_minor = $3, consumed_at = $4 WHERE id = $5",
+            args![status, order, discount, when, id],
         )
-        .bind(status)
-        .bind(order)
-        .bind(discount)
-        .bind(when)
-        .bind(id)
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 
     /// The lots a posting drew on and how much from each: what a cancellation refills.
     pub async fn drawn_lots(&mut self, journal: JournalId) -> Result<Vec<DrawnLot>> {
-        let rows = sqlx::query(
-            "SELECT m.lot_id, m.amount, l.earned_at, l.expires_at FROM lot_moves m JOIN lots l ON l.id = m.lot_id \
-             WHERE m.journal_id = $1 AND m.kind = 'draw' ORDER BY m.lot_id",
-        )
-        .bind(journal.0)
-        .fetch_all(&mut *self.tx)
-        .await?;
+        let rows = self
+            .rows(
+                "SELECT m.lot_id, m.amount, l.earned_at, l.expires_at FROM lot_moves m JOIN lots l ON l.id = m.lot_id \
+                 WHERE m.journal_id = $1 AND m.kind = 'draw' ORDER BY m.lot_id",
+                args![journal.0],
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(DrawnLot {
-                    lot: LotId(row.try_get("lot_id")?),
-                    amount: Points(row.try_get("amount")?),
-                    earned_at: instant(row.try_get("earned_at")?)?,
-                    expires_at: instant_opt(row.try_get("expires_at")?)?,
+                    lot: LotId(row.get("lot_id")?),
+                    amount: Points(row.get("amount")?),
+                    earned_at: instant(row.get("earned_at")?)?,
+                    expires_at: instant_opt(row.get("expires_at")?)?,
                 })
             })
             .collect()
@@ -463,8 +441,8 @@ impl Tx {
 impl Store {
     /// A redemption with its coupons.
     pub async fn redemption(&self, id: RedemptionId) -> Result<Option<Redemption>> {
-        let mut conn = self.pool.acquire().await?;
-        let mut found = redemptions(&mut conn, "id = $1", id.0, 1).await?;
+        let mut db = self;
+        let mut found = redemptions(&mut db, "id = $1", id.0, 1).await?;
         Ok(found.pop())
     }
 
@@ -475,13 +453,14 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<Redemption>> {
         let limit = limit.clamp(1, REDEMPTIONS_PAGE_MAX);
-        let mut conn = self.pool.acquire().await?;
-        redemptions(&mut conn, "member_id = $1", member.0, limit).await
+        let mut db = self;
+        redemptions(&mut db, "member_id = $1", member.0, limit).await
     }
 
     /// A coupon by code.
     pub async fn coupon(&self, code: &str) -> Result<Option<StoredCoupon>> {
-        coupon_by_code(&self.pool, code).await
+        let mut db = self;
+        coupon_by_code(&mut db, code).await
     }
 
     /// A member's unused coupons, soonest expiring first, at most `limit`.
@@ -489,41 +468,42 @@ impl Store {
         let sql = format!(
             "SELECT {COUPON_COLUMNS} FROM coupons WHERE member_id = $1 AND status = 'active' ORDER BY expires_at, id LIMIT $2"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(member.0)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
+        let mut db = self;
+        let rows = db.rows(&sql, args![member.0, i64::from(limit)]).await?;
         rows.iter().map(coupon_from).collect()
     }
 
     /// Units of each reward a member has redeemed and not cancelled.
     pub async fn member_reward_units_all(&self, member: MemberId) -> Result<Vec<(String, u64)>> {
-        let rows = sqlx::query(
-            "SELECT reward_id, CAST(SUM(quantity) AS BIGINT) FROM reward_redemptions \
-             WHERE member_id = $1 AND status <> 'cancelled' GROUP BY reward_id",
-        )
-        .bind(member.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT reward_id, CAST(SUM(quantity) AS BIGINT) FROM reward_redemptions \
+                 WHERE member_id = $1 AND status <> 'cancelled' GROUP BY reward_id",
+                args![member.0],
+            )
+            .await?;
         rows.iter()
             .map(|r| {
-                let units: i64 = r.try_get(1)?;
-                Ok((r.try_get(0)?, u64::try_from(units).unwrap_or(0)))
+                let units: i64 = r.get(1)?;
+                Ok((r.get(0)?, u64::try_from(units).unwrap_or(0)))
             })
             .collect()
     }
 
     /// Units out (redeemed, not cancelled) of every reward ever redeemed.
     pub async fn reward_units_out(&self) -> Result<Vec<(String, u64)>> {
-        let rows =
-            sqlx::query("SELECT reward_id, redeemed FROM reward_counters ORDER BY reward_id")
-                .fetch_all(&self.pool)
-                .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT reward_id, redeemed FROM reward_counters ORDER BY reward_id",
+                args![],
+            )
+            .await?;
         rows.iter()
             .map(|r| {
-                let units: i64 = r.try_get(1)?;
-                Ok((r.try_get(0)?, u64::try_from(units).unwrap_or(0)))
+                let units: i64 = r.get(1)?;
+                Ok((r.get(0)?, u64::try_from(units).unwrap_or(0)))
             })
             .collect()
     }

@@ -3,27 +3,26 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Row, Sql, args};
 use crate::tx::Tx;
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 use laurel_core::tiers::{ManualTier, TierChange, TierMetric, TierStatus, Window};
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
 
 /// The member columns that hold the tier status, for `SELECT`s of members.
 pub(crate) const TIER_COLUMNS: &str =
     "tier, tier_since, tier_manual_reason, tier_manual_until, tier_downgrade_at, tier_review_at";
 
 /// Reads [`TIER_COLUMNS`] from a member row.
-pub(crate) fn tier_from_row(row: &AnyRow) -> Result<TierStatus> {
-    let reason: Option<String> = row.try_get("tier_manual_reason")?;
-    let until = instant_opt(row.try_get("tier_manual_until")?)?;
+pub(crate) fn tier_from_row(row: &Row) -> Result<TierStatus> {
+    let reason: Option<String> = row.get("tier_manual_reason")?;
+    let until = instant_opt(row.get("tier_manual_until")?)?;
     Ok(TierStatus {
-        tier: row.try_get("tier")?,
-        since: instant_opt(row.try_get("tier_since")?)?,
+        tier: row.get("tier")?,
+        since: instant_opt(row.get("tier_since")?)?,
         manual: reason.map(|reason| ManualTier { reason, until }),
-        downgrade_at: instant_opt(row.try_get("tier_downgrade_at")?)?,
-        review_at: instant_opt(row.try_get("tier_review_at")?)?,
+        downgrade_at: instant_opt(row.get("tier_downgrade_at")?)?,
+        review_at: instant_opt(row.get("tier_review_at")?)?,
     })
 }
 
@@ -56,8 +55,8 @@ fn bounds(window: Window) -> (i64, i64) {
 }
 
 /// The metric's raw value over the window: spend in minor units, a purchase count, or points.
-async fn metric<'e, E: Executor<'e, Database = Any>>(
-    exec: E,
+async fn metric<S: Sql>(
+    db: &mut S,
     member: MemberId,
     metric: TierMetric,
     window: Window,
@@ -82,13 +81,8 @@ async fn metric<'e, E: Executor<'e, Database = Any>>(
         }
     };
     let (from, to) = bounds(window);
-    let row = sqlx::query(sql)
-        .bind(member.0)
-        .bind(from)
-        .bind(to)
-        .fetch_one(exec)
-        .await?;
-    Ok(row.try_get(0)?)
+    let row = db.row(sql, args![member.0, from, to]).await?;
+    row.get(0)
 }
 
 impl Tx {
@@ -99,23 +93,24 @@ impl Tx {
         which: TierMetric,
         window: Window,
     ) -> Result<i64> {
-        metric(&mut *self.tx, member, which, window).await
+        metric(self, member, which, window).await
     }
 
     /// Stores a member's tier status.
     pub async fn set_tier(&mut self, member: MemberId, status: &TierStatus) -> Result<()> {
-        sqlx::query(
+        self.run(
             "UPDATE members SET tier = $2, tier_since = $3, tier_manual_reason = $4, \
              tier_manual_until = $5, tier_downgrade_at = $6, tier_review_at = $7 WHERE id = $1",
+            args![
+                member.0,
+                &status.tier,
+                status.since.map(micros),
+                status.manual.as_ref().map(|m| m.reason.as_str()),
+                status.manual.as_ref().and_then(|m| m.until).map(micros),
+                status.downgrade_at.map(micros),
+                status.review_at.map(micros),
+            ],
         )
-        .bind(member.0)
-        .bind(status.tier.clone())
-        .bind(status.since.map(micros))
-        .bind(status.manual.as_ref().map(|m| m.reason.clone()))
-        .bind(status.manual.as_ref().and_then(|m| m.until).map(micros))
-        .bind(status.downgrade_at.map(micros))
-        .bind(status.review_at.map(micros))
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
@@ -129,18 +124,19 @@ impl Tx {
         actor: Option<&str>,
         at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        self.run(
             "INSERT INTO tier_history (member_id, from_tier, to_tier, reason, note, actor, changed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![
+                member.0,
+                &change.from,
+                &change.to,
+                change.reason.as_str(),
+                note,
+                actor,
+                micros(at),
+            ],
         )
-        .bind(member.0)
-        .bind(change.from.clone())
-        .bind(change.to.clone())
-        .bind(change.reason.as_str())
-        .bind(note.map(str::to_owned))
-        .bind(actor.map(str::to_owned))
-        .bind(micros(at))
-        .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
@@ -155,7 +151,8 @@ impl Store {
         which: TierMetric,
         window: Window,
     ) -> Result<i64> {
-        metric(&self.pool, member, which, window).await
+        let mut db = self;
+        metric(&mut db, member, which, window).await
     }
 
     /// Members whose tier review is due at `now`, at most `limit`.
@@ -164,36 +161,36 @@ impl Store {
         now: Timestamp,
         limit: u32,
     ) -> Result<Vec<MemberId>> {
-        let rows = sqlx::query(
-            "SELECT id FROM members WHERE tier_review_at IS NOT NULL AND tier_review_at <= $1 \
-             ORDER BY tier_review_at LIMIT $2",
-        )
-        .bind(micros(now))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(MemberId(r.try_get(0)?))).collect()
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id FROM members WHERE tier_review_at IS NOT NULL AND tier_review_at <= $1 \
+                 ORDER BY tier_review_at LIMIT $2",
+                args![micros(now), i64::from(limit)],
+            )
+            .await?;
+        rows.iter().map(|r| Ok(MemberId(r.get(0)?))).collect()
     }
 
     /// A member's tier history, newest first, at most [`TIER_HISTORY_MAX`] changes.
     pub async fn tier_history(&self, member: MemberId) -> Result<Vec<TierHistoryEntry>> {
-        let rows = sqlx::query(
-            "SELECT from_tier, to_tier, reason, note, actor, changed_at FROM tier_history \
-             WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(member.0)
-        .bind(i64::from(TIER_HISTORY_MAX))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT from_tier, to_tier, reason, note, actor, changed_at FROM tier_history \
+                 WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
+                args![member.0, i64::from(TIER_HISTORY_MAX)],
+            )
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(TierHistoryEntry {
-                    from: r.try_get("from_tier")?,
-                    to: r.try_get("to_tier")?,
-                    reason: r.try_get("reason")?,
-                    note: r.try_get("note")?,
-                    actor: r.try_get("actor")?,
-                    changed_at: instant(r.try_get("changed_at")?)?,
+                    from: r.get("from_tier")?,
+                    to: r.get("to_tier")?,
+                    reason: r.get("reason")?,
+                    note: r.get("note")?,
+                    actor: r.get("actor")?,
+                    changed_at: instant(r.get("changed_at")?)?,
                 })
             })
             .collect()

@@ -364,8 +364,14 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// The raw commit rate of the same rows at 1, 100 and 1000 events per transaction.
+/// The raw commit rate of the same rows at 1, 100 and 1000 events per transaction, on a
+/// thread that may block (the raw writes use the write path's connection).
 async fn raw_limit(store: &Store, events: u64) -> Result<Vec<(u64, f64)>> {
+    let (store, runtime) = (store.clone(), tokio::runtime::Handle::current());
+    tokio::task::spawn_blocking(move || runtime.block_on(raw_rates(&store, events))).await?
+}
+
+async fn raw_rates(store: &Store, events: u64) -> Result<Vec<(u64, f64)>> {
     let members = laurel_engine::rawbench::seed_raw_members(store, 1000).await?;
     let mut rates = Vec::new();
     for per_transaction in [1_u64, 100, 1000] {
