@@ -9,26 +9,17 @@ use crate::error::Result;
 use crate::sql::{Sql, args};
 use std::time::{Duration, Instant};
 
-/// Creates `count` members for raw events to belong to (not timed).
-pub async fn seed_raw_members(store: &Store, count: i64) -> Result<Vec<i64>> {
-    let mut tx = store.begin_blocking().await?;
-    let mut ids = Vec::with_capacity(count as usize);
-    for i in 0..count {
-        let row = tx
-            .row(
-                "INSERT INTO members (external_id, channel, status, available, pending, enrolled_at) \
-                 VALUES ($1, 'pos', 'active', 0, 0, 0) RETURNING id",
-                args![&format!("raw-{i}")],
-            )
-            .await?;
-        ids.push(row.get(0)?);
-    }
-    tx.commit().await?;
-    Ok(ids)
-}
+/// A stored answer the size of a purchase's (an idempotency record is most of a row's bytes).
+const RESPONSE: &str = concat!(
+    r#"{"purchase_id":0,"member_id":0,"points_earned":100,"grants":[{"rule_id":"base","#,
+    r#""points":100,"capped_by":null,"explanation":"1 point per 1.00 spent"}],"#,
+    r#""status":"available","pending_until":null,"expires_at":null,"#,
+    r#""balance":{"available":100,"pending":0},"tier_change":null,"replayed":false}"#
+);
 
 /// Commits `events` purchases' rows, `per_transaction` to a transaction, spread over
-/// `members`; returns the time taken. `tag` keeps keys unique across runs.
+/// `members` in a scattered order (as customers come, not by id); returns the time taken.
+/// `tag` keeps keys unique across runs.
 pub async fn commit_raw_purchases(
     store: &Store,
     members: &[i64],
@@ -42,11 +33,13 @@ pub async fn commit_raw_purchases(
         let mut tx = store.begin_blocking().await?;
         let end = (done + per_transaction).min(events);
         for i in done..end {
-            let member = members[(i % members.len() as u64) as usize];
+            // Fibonacci hashing: consecutive events land on members far apart.
+            let member =
+                members[(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % members.len() as u64) as usize];
             let key = format!("{tag}:{i}");
             tx.run(
-                "INSERT INTO idempotency (scope, idem_key, fingerprint, response, created_at) VALUES ('raw', $1, 'f', '{}', 0)",
-                args![&key],
+                "INSERT INTO idempotency (scope, idem_key, fingerprint, response, created_at) VALUES ('raw', $1, 'f', $2, 0)",
+                args![&key, RESPONSE],
             )
             .await?;
             let journal: i64 = tx

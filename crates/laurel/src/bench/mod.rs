@@ -180,7 +180,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     );
 
     let report_consistency = store.check_consistency().await?;
-    let raw = raw_limit(&store, args.raw_events).await?;
+    let raw = raw_limit(&store, &target.members, args.raw_events).await?;
     let batched = raw
         .iter()
         .find(|(size, _)| *size == 100)
@@ -364,15 +364,17 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// The raw commit rate of the same rows at 1, 100 and 1000 events per transaction, on a
-/// thread that may block (the raw writes use the write path's connection).
-async fn raw_limit(store: &Store, events: u64) -> Result<Vec<(u64, f64)>> {
-    let (store, runtime) = (store.clone(), tokio::runtime::Handle::current());
-    tokio::task::spawn_blocking(move || runtime.block_on(raw_rates(&store, events))).await?
+/// The raw commit rate of the same rows at 1, 100 and 1000 events per transaction, spread
+/// over the load's members (the same working set), on a thread that may block (the raw
+/// writes use the write path's connection).
+async fn raw_limit(store: &Store, members: &[i64], events: u64) -> Result<Vec<(u64, f64)>> {
+    let (store, members) = (store.clone(), members.to_vec());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(raw_rates(&store, &members, events)))
+        .await?
 }
 
-async fn raw_rates(store: &Store, events: u64) -> Result<Vec<(u64, f64)>> {
-    let members = laurel_engine::rawbench::seed_raw_members(store, 1000).await?;
+async fn raw_rates(store: &Store, members: &[i64], events: u64) -> Result<Vec<(u64, f64)>> {
     let mut rates = Vec::new();
     for per_transaction in [1_u64, 100, 1000] {
         // One event per transaction is slow on purpose (a sync per event): measure fewer.
@@ -383,7 +385,7 @@ async fn raw_rates(store: &Store, events: u64) -> Result<Vec<(u64, f64)>> {
         };
         let took = laurel_engine::rawbench::commit_raw_purchases(
             store,
-            &members,
+            members,
             events,
             per_transaction,
             &format!("b{per_transaction}"),
