@@ -67,6 +67,25 @@ points_per_unit = "1"
 value = "0.01"
 pending_days = 0
 expiry = { policy = "months_after_earning", months = 12 }
+
+[[rules]]
+id = "coffee_bonus"
+name = "Coffee bonus"
+effect = { points_per_unit = "1" }
+conditions = [ { categories = ["coffee"] } ]
+limits = { per_member_day = 200 }
+
+[[rules]]
+id = "big_basket"
+name = "Big basket"
+effect = { fixed = 50 }
+conditions = [ { minimum_spend = "150.00" } ]
+
+[[rules]]
+id = "weekend_double"
+name = "Weekend double"
+effect = { multiplier = "2" }
+conditions = [ { days_of_week = ["sat", "sun"] } ]
 "#;
 
 /// Enrollments kept in flight while seeding, so the write path batches them.
