@@ -2,22 +2,21 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Row, Sql, args};
 use crate::types::{ApiKey, instant, instant_opt, micros};
 use jiff::Timestamp;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// The most keys [`Store::api_keys`] lists.
 pub const API_KEYS_MAX: u32 = 1_000;
 
-fn key_from(row: &AnyRow) -> Result<ApiKey> {
+fn key_from(row: &Row) -> Result<ApiKey> {
     Ok(ApiKey {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        scope: row.try_get("scope")?,
-        prefix: row.try_get("prefix")?,
-        created_at: instant(row.try_get("created_at")?)?,
-        revoked_at: instant_opt(row.try_get("revoked_at")?)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        scope: row.get("scope")?,
+        prefix: row.get("prefix")?,
+        created_at: instant(row.get("created_at")?)?,
+        revoked_at: instant_opt(row.get("revoked_at")?)?,
     })
 }
 
@@ -31,52 +30,52 @@ impl Store {
         key_hash: &str,
         now: Timestamp,
     ) -> Result<i64> {
-        let row = sqlx::query(
-            "INSERT INTO api_keys (name, scope, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(name.to_owned())
-        .bind(scope.to_owned())
-        .bind(prefix.to_owned())
-        .bind(key_hash.to_owned())
-        .bind(micros(now))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        let mut db = self;
+        let row = db
+            .row(
+                "INSERT INTO api_keys (name, scope, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                args![name, scope, prefix, key_hash, micros(now)],
+            )
+            .await?;
+        row.get(0)
     }
 
     /// The live (not revoked) key with this hash.
     pub async fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKey>> {
-        let row = sqlx::query(
-            "SELECT id, name, scope, prefix, created_at, revoked_at FROM api_keys \
-             WHERE key_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(key_hash.to_owned())
-        .fetch_optional(&self.pool)
-        .await?;
+        let mut db = self;
+        let row = db
+            .row_opt(
+                "SELECT id, name, scope, prefix, created_at, revoked_at FROM api_keys \
+                 WHERE key_hash = $1 AND revoked_at IS NULL",
+                args![key_hash],
+            )
+            .await?;
         row.as_ref().map(key_from).transpose()
     }
 
     /// Keys, revoked ones too, newest first, up to [`API_KEYS_MAX`].
     pub async fn api_keys(&self) -> Result<Vec<ApiKey>> {
-        let rows = sqlx::query(
-            "SELECT id, name, scope, prefix, created_at, revoked_at FROM api_keys \
-             ORDER BY id DESC LIMIT $1",
-        )
-        .bind(i64::from(API_KEYS_MAX))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, name, scope, prefix, created_at, revoked_at FROM api_keys \
+                 ORDER BY id DESC LIMIT $1",
+                args![i64::from(API_KEYS_MAX)],
+            )
+            .await?;
         rows.iter().map(key_from).collect()
     }
 
     /// Revokes key `id` at `now`; false when there is no such live key (unknown, or revoked
     /// already: the first revocation's time stays).
     pub async fn revoke_api_key(&self, id: i64, now: Timestamp) -> Result<bool> {
-        let done =
-            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                .bind(micros(now))
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected() == 1)
+        let mut db = self;
+        let done = db
+            .run(
+                "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                args![micros(now), id],
+            )
+            .await?;
+        Ok(done == 1)
     }
 }

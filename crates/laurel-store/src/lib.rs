@@ -1,9 +1,11 @@
 //! Laurel's storage boundary.
 //!
-//! One SQL implementation serves both backends through sqlx's `Any` driver: SQLite (the embedded
-//! default: one file, WAL, synchronous=FULL) and PostgreSQL. The few places where the dialects
-//! differ ask [`Backend`]. Reads go through [`Store`]; every ledger mutation goes through a
-//! [`Tx`], which the engine's single write path opens, fills with many commands, and commits.
+//! One SQL implementation serves both backends: SQLite (the embedded default: one file, WAL,
+//! synchronous=FULL) and PostgreSQL, through sqlx's `Any` driver, and on SQLite also a direct
+//! connection for the write path (`direct.rs`); every statement is written once against
+//! `sql.rs`. The few places where the dialects differ ask [`Backend`]. Reads go through
+//! [`Store`]; every ledger mutation goes through a [`Tx`], which the engine's single write path
+//! opens ([`Store::begin_blocking`]), fills with many commands, and commits.
 //!
 //! Architecture invariant: this crate decides nothing about points; it stores the postings that
 //! `laurel-core` computed, and loads the state the core decides from.

@@ -7,7 +7,6 @@ use crate::outbox::NewMessage;
 use crate::sql::{Sql, args};
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
-use sqlx::Row;
 
 /// A sign-in code as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,14 +39,14 @@ pub struct MemberSession {
 impl Store {
     /// Codes sent to a member since `since`: what the sending limit counts.
     pub async fn sign_in_codes_since(&self, member: MemberId, since: Timestamp) -> Result<i64> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) FROM member_sign_in_codes WHERE member_id = $1 AND created_at >= $2",
-        )
-        .bind(member.0)
-        .bind(micros(since))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) FROM member_sign_in_codes WHERE member_id = $1 AND created_at >= $2",
+                args![member.0, micros(since)],
+            )
+            .await?;
+        row.get(0)
     }
 
     /// Stores a new code and the message that carries it, in one transaction: a code is
@@ -73,21 +72,22 @@ impl Store {
 
     /// The member's newest code, used or not.
     pub async fn latest_sign_in_code(&self, member: MemberId) -> Result<Option<SignInCode>> {
-        let row = sqlx::query(
-            "SELECT id, member_id, code_hash, expires_at, attempts, used_at \
-             FROM member_sign_in_codes WHERE member_id = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(member.0)
-        .fetch_optional(&self.pool)
-        .await?;
+        let mut db = self;
+        let row = db
+            .row_opt(
+                "SELECT id, member_id, code_hash, expires_at, attempts, used_at \
+                 FROM member_sign_in_codes WHERE member_id = $1 ORDER BY id DESC LIMIT 1",
+                args![member.0],
+            )
+            .await?;
         row.map(|row| {
             Ok(SignInCode {
-                id: row.try_get("id")?,
-                member: MemberId(row.try_get("member_id")?),
-                code_hash: row.try_get("code_hash")?,
-                expires_at: instant(row.try_get("expires_at")?)?,
-                attempts: row.try_get("attempts")?,
-                used_at: instant_opt(row.try_get("used_at")?)?,
+                id: row.get("id")?,
+                member: MemberId(row.get("member_id")?),
+                code_hash: row.get("code_hash")?,
+                expires_at: instant(row.get("expires_at")?)?,
+                attempts: row.get("attempts")?,
+                used_at: instant_opt(row.get("used_at")?)?,
             })
         })
         .transpose()
@@ -97,15 +97,15 @@ impl Store {
     /// false when the guess may not be made. Counted before the guess is judged, in one
     /// statement, so concurrent guesses cannot exceed the limit.
     pub async fn count_sign_in_guess(&self, code: i64, max: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE member_sign_in_codes SET attempts = attempts + 1 \
-             WHERE id = $1 AND used_at IS NULL AND attempts < $2",
-        )
-        .bind(code)
-        .bind(max)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let mut db = self;
+        let done = db
+            .run(
+                "UPDATE member_sign_in_codes SET attempts = attempts + 1 \
+                 WHERE id = $1 AND used_at IS NULL AND attempts < $2",
+                args![code, max],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     /// Marks a code used and starts the session it opens, in one transaction; false (and no
@@ -149,19 +149,19 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<Option<MemberSession>> {
-        let row = sqlx::query(
-            "SELECT member_id, csrf_token, expires_at FROM member_sessions \
-             WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(token_hash.to_owned())
-        .bind(micros(now))
-        .fetch_optional(&self.pool)
-        .await?;
+        let mut db = self;
+        let row = db
+            .row_opt(
+                "SELECT member_id, csrf_token, expires_at FROM member_sessions \
+                 WHERE token_hash = $1 AND expires_at > $2",
+                args![token_hash, micros(now)],
+            )
+            .await?;
         row.map(|row| {
             Ok(MemberSession {
-                member: MemberId(row.try_get("member_id")?),
-                csrf_token: row.try_get("csrf_token")?,
-                expires_at: instant(row.try_get("expires_at")?)?,
+                member: MemberId(row.get("member_id")?),
+                csrf_token: row.get("csrf_token")?,
+                expires_at: instant(row.get("expires_at")?)?,
             })
         })
         .transpose()
@@ -169,30 +169,36 @@ impl Store {
 
     /// Ends a session (signing out), and any that expired before `now`.
     pub async fn delete_member_session(&self, token_hash: &str, now: Timestamp) -> Result<()> {
-        sqlx::query("DELETE FROM member_sessions WHERE token_hash = $1 OR expires_at <= $2")
-            .bind(token_hash.to_owned())
-            .bind(micros(now))
-            .execute(&self.pool)
-            .await?;
+        let mut db = self;
+        db.run(
+            "DELETE FROM member_sessions WHERE token_hash = $1 OR expires_at <= $2",
+            args![token_hash, micros(now)],
+        )
+        .await?;
         Ok(())
     }
 
     /// Ends every session of a member (when they are suspended).
     pub async fn delete_member_sessions(&self, member: MemberId) -> Result<()> {
-        sqlx::query("DELETE FROM member_sessions WHERE member_id = $1")
-            .bind(member.0)
-            .execute(&self.pool)
-            .await?;
+        let mut db = self;
+        db.run(
+            "DELETE FROM member_sessions WHERE member_id = $1",
+            args![member.0],
+        )
+        .await?;
         Ok(())
     }
 
     /// The oldest member whose email, as compared, is `email_key`: who a sign-in code for
     /// that address goes to.
     pub async fn member_by_email_key(&self, email_key: &str) -> Result<Option<MemberId>> {
-        let row = sqlx::query("SELECT MIN(id) FROM members WHERE email_key = $1")
-            .bind(email_key.to_owned())
-            .fetch_one(&self.pool)
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT MIN(id) FROM members WHERE email_key = $1",
+                args![email_key],
+            )
             .await?;
-        Ok(row.try_get::<Option<i64>, _>(0)?.map(MemberId))
+        Ok(row.get::<Option<i64>>(0)?.map(MemberId))
     }
 }

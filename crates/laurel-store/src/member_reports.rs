@@ -2,10 +2,9 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Row, Sql, args};
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// A report as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +30,15 @@ pub const REPORTS_PAGE_MAX: u32 = 200;
 
 const COLUMNS: &str = "id, member_id, category, message, created_at, resolved_at, resolved_by";
 
-fn report_from(row: &AnyRow) -> Result<MemberReport> {
+fn report_from(row: &Row) -> Result<MemberReport> {
     Ok(MemberReport {
-        id: row.try_get("id")?,
-        member: MemberId(row.try_get("member_id")?),
-        category: row.try_get("category")?,
-        message: row.try_get("message")?,
-        created_at: instant(row.try_get("created_at")?)?,
-        resolved_at: instant_opt(row.try_get("resolved_at")?)?,
-        resolved_by: row.try_get("resolved_by")?,
+        id: row.get("id")?,
+        member: MemberId(row.get("member_id")?),
+        category: row.get("category")?,
+        message: row.get("message")?,
+        created_at: instant(row.get("created_at")?)?,
+        resolved_at: instant_opt(row.get("resolved_at")?)?,
+        resolved_by: row.get("resolved_by")?,
     })
 }
 
@@ -52,29 +51,27 @@ impl Store {
         message: &str,
         at: Timestamp,
     ) -> Result<i64> {
-        let row = sqlx::query(
-            "INSERT INTO member_reports (member_id, category, message, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(member.0)
-        .bind(category.to_owned())
-        .bind(message.to_owned())
-        .bind(micros(at))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        let mut db = self;
+        let row = db
+            .row(
+                "INSERT INTO member_reports (member_id, category, message, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                args![member.0, category, message, micros(at)],
+            )
+            .await?;
+        row.get(0)
     }
 
     /// Reports members made since `since`: what the sending limit counts.
     pub async fn member_reports_since(&self, member: MemberId, since: Timestamp) -> Result<i64> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) FROM member_reports WHERE member_id = $1 AND created_at >= $2",
-        )
-        .bind(member.0)
-        .bind(micros(since))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get(0)?)
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) FROM member_reports WHERE member_id = $1 AND created_at >= $2",
+                args![member.0, micros(since)],
+            )
+            .await?;
+        row.get(0)
     }
 
     /// The open reports, oldest first: the staff queue.
@@ -82,9 +79,9 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM member_reports WHERE resolved_at IS NULL ORDER BY id LIMIT $1"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(i64::from(limit.clamp(1, REPORTS_PAGE_MAX)))
-            .fetch_all(&self.pool)
+        let mut db = self;
+        let rows = db
+            .rows(&sql, args![i64::from(limit.clamp(1, REPORTS_PAGE_MAX))])
             .await?;
         rows.iter().map(report_from).collect()
     }
@@ -94,25 +91,26 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM member_reports WHERE member_id = $1 ORDER BY id DESC LIMIT $2"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(member.0)
-            .bind(i64::from(limit.clamp(1, REPORTS_PAGE_MAX)))
-            .fetch_all(&self.pool)
+        let mut db = self;
+        let rows = db
+            .rows(
+                &sql,
+                args![member.0, i64::from(limit.clamp(1, REPORTS_PAGE_MAX))],
+            )
             .await?;
         rows.iter().map(report_from).collect()
     }
 
     /// Closes a report; false when it was closed already (or does not exist).
     pub async fn resolve_member_report(&self, id: i64, by: &str, at: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE member_reports SET resolved_at = $1, resolved_by = $2 \
-             WHERE id = $3 AND resolved_at IS NULL",
-        )
-        .bind(micros(at))
-        .bind(by.to_owned())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        let mut db = self;
+        let done = db
+            .run(
+                "UPDATE member_reports SET resolved_at = $1, resolved_by = $2 \
+                 WHERE id = $3 AND resolved_at IS NULL",
+                args![micros(at), by, id],
+            )
+            .await?;
+        Ok(done == 1)
     }
 }

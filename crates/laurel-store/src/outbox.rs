@@ -8,7 +8,6 @@ use crate::sql::{Sql, args};
 use crate::tx::Tx;
 use crate::types::{instant, micros};
 use jiff::Timestamp;
-use sqlx::Row;
 
 /// A message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,26 +64,26 @@ impl Store {
         limit: u32,
         max_attempts: i64,
     ) -> Result<Vec<OutboxMessage>> {
-        let rows = sqlx::query(
-            "SELECT id, channel, recipient, subject, body, created_at, attempts FROM outbox \
-             WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
-        )
-        .bind(max_attempts)
-        .bind(i64::from(limit.clamp(1, OUTBOX_BATCH_MAX)))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, channel, recipient, subject, body, created_at, attempts FROM outbox \
+                 WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
+                args![max_attempts, i64::from(limit.clamp(1, OUTBOX_BATCH_MAX))],
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(OutboxMessage {
-                    id: row.try_get("id")?,
+                    id: row.get("id")?,
                     message: NewMessage {
-                        channel: row.try_get("channel")?,
-                        recipient: row.try_get("recipient")?,
-                        subject: row.try_get("subject")?,
-                        body: row.try_get("body")?,
-                        created_at: instant(row.try_get("created_at")?)?,
+                        channel: row.get("channel")?,
+                        recipient: row.get("recipient")?,
+                        subject: row.get("subject")?,
+                        body: row.get("body")?,
+                        created_at: instant(row.get("created_at")?)?,
                     },
-                    attempts: row.try_get("attempts")?,
+                    attempts: row.get("attempts")?,
                 })
             })
             .collect()
@@ -92,21 +91,23 @@ impl Store {
 
     /// Marks a message sent.
     pub async fn mark_message_sent(&self, id: i64, at: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2")
-            .bind(micros(at))
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let mut db = self;
+        db.run(
+            "UPDATE outbox SET sent_at = $1 WHERE id = $2",
+            args![micros(at), id],
+        )
+        .await?;
         Ok(())
     }
 
     /// Records a failed send; it is tried again later, up to the caller's limit.
     pub async fn mark_message_failed(&self, id: i64, error: &str) -> Result<()> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")
-            .bind(error.to_owned())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let mut db = self;
+        db.run(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2",
+            args![error, id],
+        )
+        .await?;
         Ok(())
     }
 }

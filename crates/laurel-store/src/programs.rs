@@ -6,7 +6,6 @@ use crate::error::Result;
 use crate::sql::{Sql, args};
 use crate::types::{instant, micros};
 use jiff::Timestamp;
-use sqlx::Row;
 
 /// Where a program version came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,27 +68,29 @@ const NUMBERING_ATTEMPTS: usize = 5;
 impl Store {
     /// Every stored version, oldest first.
     pub async fn program_versions(&self) -> Result<Vec<ProgramVersionRecord>> {
-        let rows = sqlx::query(
-            "SELECT version, effective_from, created_at, source, actor, note, sha256, text \
-             FROM program_versions ORDER BY version",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT version, effective_from, created_at, source, actor, note, sha256, text \
+                 FROM program_versions ORDER BY version",
+                &[],
+            )
+            .await?;
         rows.iter()
             .map(|row| {
-                let source: String = row.try_get("source")?;
+                let source: String = row.get("source")?;
                 Ok(ProgramVersionRecord {
-                    version: row.try_get("version")?,
+                    version: row.get("version")?,
                     stored: NewProgramVersion {
-                        effective_from: instant(row.try_get("effective_from")?)?,
-                        created_at: instant(row.try_get("created_at")?)?,
+                        effective_from: instant(row.get("effective_from")?)?,
+                        created_at: instant(row.get("created_at")?)?,
                         source: ProgramSource::parse(&source).ok_or_else(|| {
                             crate::StoreError::Corrupt(format!("program source {source}"))
                         })?,
-                        actor: row.try_get("actor")?,
-                        note: row.try_get("note")?,
-                        sha256: row.try_get("sha256")?,
-                        text: row.try_get("text")?,
+                        actor: row.get("actor")?,
+                        note: row.get("note")?,
+                        sha256: row.get("sha256")?,
+                        text: row.get("text")?,
                     },
                 })
             })
@@ -98,10 +99,10 @@ impl Store {
 
     /// How many versions are stored: a cheap check before reading them all again.
     pub async fn program_version_count(&self) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM program_versions")
-            .fetch_one(&self.pool)
+        let mut db = self;
+        db.row("SELECT COUNT(*) FROM program_versions", &[])
             .await?
-            .try_get(0)?)
+            .get(0)
     }
 
     /// Stores a version under the next number. Two nodes storing at once both succeed, one
@@ -157,11 +158,13 @@ impl Store {
 
     /// The tiers members hold now, each once: a new version may not drop one of them.
     pub async fn tiers_held(&self) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT DISTINCT tier FROM members WHERE tier IS NOT NULL")
-            .fetch_all(&self.pool)
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT DISTINCT tier FROM members WHERE tier IS NOT NULL",
+                &[],
+            )
             .await?;
-        rows.iter()
-            .map(|r| r.try_get("tier").map_err(Into::into))
-            .collect()
+        rows.iter().map(|r| r.get("tier")).collect()
     }
 }

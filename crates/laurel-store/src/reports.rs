@@ -3,9 +3,9 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Sql, args};
 use crate::types::{instant, micros};
 use jiff::{SignedDuration, Timestamp};
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// What the program did since an instant, and where it stands.
@@ -32,41 +32,42 @@ pub struct ProgramTotals {
 impl Store {
     /// The program's totals: the period's figures since `since`, activity windows ending `now`.
     pub async fn program_totals(&self, since: Timestamp, now: Timestamp) -> Result<ProgramTotals> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS members, \
-                    CAST(COALESCE(SUM(available + pending), 0) AS BIGINT) AS outstanding, \
-                    CAST(COALESCE(SUM(CASE WHEN enrolled_at >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS enrolled \
-             FROM members",
-        )
-        .bind(micros(since))
-        .fetch_one(&self.pool)
-        .await?;
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) AS members, \
+                        CAST(COALESCE(SUM(available + pending), 0) AS BIGINT) AS outstanding, \
+                        CAST(COALESCE(SUM(CASE WHEN enrolled_at >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS enrolled \
+                 FROM members",
+                args![micros(since)],
+            )
+            .await?;
         let mut totals = ProgramTotals {
-            members: row.try_get("members")?,
-            outstanding: row.try_get("outstanding")?,
-            enrolled: row.try_get("enrolled")?,
+            members: row.get("members")?,
+            outstanding: row.get("outstanding")?,
+            enrolled: row.get("enrolled")?,
             ..ProgramTotals::default()
         };
         let day = 24 * 3600 * 1_000_000_i64;
         for (days, slot) in [(30, &mut totals.active_30), (90, &mut totals.active_90)] {
-            *slot = sqlx::query(
-                "SELECT COUNT(DISTINCT member_id) FROM purchases WHERE occurred_at >= $1",
-            )
-            .bind(micros(now) - days * day)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+            *slot = db
+                .row(
+                    "SELECT COUNT(DISTINCT member_id) FROM purchases WHERE occurred_at >= $1",
+                    args![micros(now) - days * day],
+                )
+                .await?
+                .get(0)?;
         }
-        let rows = sqlx::query(
-            "SELECT kind, CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
-             FROM journal WHERE posted_at >= $1 GROUP BY kind",
-        )
-        .bind(micros(since))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = db
+            .rows(
+                "SELECT kind, CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
+                 FROM journal WHERE posted_at >= $1 GROUP BY kind",
+                args![micros(since)],
+            )
+            .await?;
         for row in rows {
-            let kind: String = row.try_get("kind")?;
-            let points: i64 = row.try_get("points")?;
+            let kind: String = row.get("kind")?;
+            let points: i64 = row.get("points")?;
             match kind.as_str() {
                 "earn" => totals.issued += points,
                 "redeem" => totals.redeemed -= points,
@@ -111,39 +112,36 @@ impl Store {
         let width = i64::try_from(width.max(BUCKET_WIDTH_MIN).as_micros()).unwrap_or(i64::MAX);
         let mut buckets: BTreeMap<i64, ActivityBucket> = BTreeMap::new();
         // Integer division of BIGINTs truncates on both backends; instants are after 1970.
-        let points = sqlx::query(
-            "SELECT posted_at / $3 AS bucket, kind, \
-                    CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
-             FROM journal WHERE posted_at >= $1 AND posted_at < $2 \
-               AND kind IN ('earn', 'redeem', 'restore') \
-             GROUP BY 1, 2",
-        )
-        .bind(micros(from))
-        .bind(micros(to))
-        .bind(width)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let points = db
+            .rows(
+                "SELECT posted_at / $3 AS bucket, kind, \
+                        CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
+                 FROM journal WHERE posted_at >= $1 AND posted_at < $2 \
+                   AND kind IN ('earn', 'redeem', 'restore') \
+                 GROUP BY 1, 2",
+                args![micros(from), micros(to), width],
+            )
+            .await?;
         for row in points {
-            let bucket = bucket_at(&mut buckets, row.try_get("bucket")?, width)?;
-            let kind: String = row.try_get("kind")?;
-            let points: i64 = row.try_get("points")?;
+            let bucket = bucket_at(&mut buckets, row.get("bucket")?, width)?;
+            let kind: String = row.get("kind")?;
+            let points: i64 = row.get("points")?;
             match kind.as_str() {
                 "earn" => bucket.issued += points,
                 _ => bucket.redeemed -= points,
             }
         }
-        let enrolled = sqlx::query(
-            "SELECT enrolled_at / $3 AS bucket, COUNT(*) AS enrolled FROM members \
-             WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY 1",
-        )
-        .bind(micros(from))
-        .bind(micros(to))
-        .bind(width)
-        .fetch_all(&self.pool)
-        .await?;
+        let enrolled = db
+            .rows(
+                "SELECT enrolled_at / $3 AS bucket, COUNT(*) AS enrolled FROM members \
+                 WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY 1",
+                args![micros(from), micros(to), width],
+            )
+            .await?;
         for row in enrolled {
-            bucket_at(&mut buckets, row.try_get("bucket")?, width)?.enrolled +=
-                row.try_get::<i64, _>("enrolled")?;
+            bucket_at(&mut buckets, row.get("bucket")?, width)?.enrolled +=
+                row.get::<i64>("enrolled")?;
         }
         Ok(buckets.into_values().collect())
     }

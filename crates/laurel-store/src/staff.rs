@@ -2,10 +2,9 @@
 
 use crate::connect::Store;
 use crate::error::Result;
+use crate::sql::{Row, Sql, args};
 use crate::types::{instant, instant_opt, micros};
 use jiff::Timestamp;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 /// A staff account to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,34 +91,34 @@ pub const AUDIT_PAGE_MAX: u32 = 200;
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.last_sign_in_at";
 
-fn user_from(row: &AnyRow) -> Result<StaffUser> {
+fn user_from(row: &Row) -> Result<StaffUser> {
     Ok(StaffUser {
-        id: row.try_get("id")?,
+        id: row.get("id")?,
         account: NewStaffUser {
-            email: row.try_get("email")?,
-            name: row.try_get("name")?,
-            role: row.try_get("role")?,
-            password_hash: row.try_get("password_hash")?,
-            created_at: instant(row.try_get("created_at")?)?,
+            email: row.get("email")?,
+            name: row.get("name")?,
+            role: row.get("role")?,
+            password_hash: row.get("password_hash")?,
+            created_at: instant(row.get("created_at")?)?,
         },
-        disabled_at: instant_opt(row.try_get("disabled_at")?)?,
-        failed_logins: row.try_get("failed_logins")?,
-        locked_until: instant_opt(row.try_get("locked_until")?)?,
-        last_sign_in_at: instant_opt(row.try_get("last_sign_in_at")?)?,
+        disabled_at: instant_opt(row.get("disabled_at")?)?,
+        failed_logins: row.get("failed_logins")?,
+        locked_until: instant_opt(row.get("locked_until")?)?,
+        last_sign_in_at: instant_opt(row.get("last_sign_in_at")?)?,
     })
 }
 
-fn audit_from(row: &AnyRow) -> Result<AuditRecord> {
+fn audit_from(row: &Row) -> Result<AuditRecord> {
     Ok(AuditRecord {
-        id: row.try_get("id")?,
+        id: row.get("id")?,
         entry: AuditEntry {
-            staff_user_id: row.try_get("staff_user_id")?,
-            actor: row.try_get("actor")?,
-            action: row.try_get("action")?,
-            subject: row.try_get("subject")?,
-            before: row.try_get("before_json")?,
-            after: row.try_get("after_json")?,
-            at: instant(row.try_get("at")?)?,
+            staff_user_id: row.get("staff_user_id")?,
+            actor: row.get("actor")?,
+            action: row.get("action")?,
+            subject: row.get("subject")?,
+            before: row.get("before_json")?,
+            after: row.get("after_json")?,
+            at: instant(row.get("at")?)?,
         },
     })
 }
@@ -127,46 +126,40 @@ fn audit_from(row: &AnyRow) -> Result<AuditRecord> {
 impl Store {
     /// Creates a staff account; `None` when the email is taken.
     pub async fn insert_staff_user(&self, new: &NewStaffUser) -> Result<Option<i64>> {
-        let inserted = sqlx::query(
-            "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(new.email.clone())
-        .bind(new.name.clone())
-        .bind(new.role.clone())
-        .bind(new.password_hash.clone())
-        .bind(micros(new.created_at))
-        .fetch_one(&self.pool)
-        .await;
+        let mut db = self;
+        let inserted = db
+            .row(
+                "INSERT INTO staff_users (email, name, role, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                args![
+                    &new.email,
+                    &new.name,
+                    &new.role,
+                    &new.password_hash,
+                    micros(new.created_at),
+                ],
+            )
+            .await;
         match inserted {
-            Ok(row) => Ok(Some(row.try_get(0)?)),
-            Err(e) => {
-                let e = crate::StoreError::from(e);
-                if e.is_unique_violation() {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
+            Ok(row) => Ok(Some(row.get(0)?)),
+            Err(e) if e.is_unique_violation() => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
     /// A staff account by its (normalized) email.
     pub async fn staff_user_by_email(&self, email: &str) -> Result<Option<StaffUser>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM staff_users u WHERE u.email = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(email.to_owned())
-            .fetch_optional(&self.pool)
-            .await?;
+        let mut db = self;
+        let row = db.row_opt(&sql, args![email]).await?;
         row.as_ref().map(user_from).transpose()
     }
 
     /// Every staff account, by email.
     pub async fn staff_users(&self) -> Result<Vec<StaffUser>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM staff_users u ORDER BY u.email");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let mut db = self;
+        let rows = db.rows(&sql, &[]).await?;
         rows.iter().map(user_from).collect()
     }
 
@@ -177,24 +170,23 @@ impl Store {
         failed_logins: i64,
         locked_until: Option<Timestamp>,
     ) -> Result<()> {
-        sqlx::query("UPDATE staff_users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-            .bind(failed_logins)
-            .bind(locked_until.map(micros))
-            .bind(user)
-            .execute(&self.pool)
-            .await?;
+        let mut db = self;
+        db.run(
+            "UPDATE staff_users SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+            args![failed_logins, locked_until.map(micros), user],
+        )
+        .await?;
         Ok(())
     }
 
     /// Records a successful sign-in at `at`: failures in a row back to 0, no lock.
     pub async fn record_staff_sign_in(&self, user: i64, at: Timestamp) -> Result<()> {
-        sqlx::query(
+        let mut db = self;
+        db.run(
             "UPDATE staff_users SET failed_logins = 0, locked_until = NULL, last_sign_in_at = $1 \
              WHERE id = $2",
+            args![micros(at), user],
         )
-        .bind(micros(at))
-        .bind(user)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -208,16 +200,18 @@ impl Store {
         created_at: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        let mut db = self;
+        db.run(
             "INSERT INTO staff_sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
+            args![
+                token_hash,
+                user,
+                csrf_token,
+                micros(created_at),
+                micros(expires_at),
+            ],
         )
-        .bind(token_hash.to_owned())
-        .bind(user)
-        .bind(csrf_token.to_owned())
-        .bind(micros(created_at))
-        .bind(micros(expires_at))
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -232,16 +226,13 @@ impl Store {
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM staff_sessions s \
              JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2"
         );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(token_hash.to_owned())
-            .bind(micros(now))
-            .fetch_optional(&self.pool)
-            .await?;
+        let mut db = self;
+        let row = db.row_opt(&sql, args![token_hash, micros(now)]).await?;
         row.map(|row| {
             Ok(StaffSession {
                 user: user_from(&row)?,
-                csrf_token: row.try_get("csrf_token")?,
-                expires_at: instant(row.try_get("expires_at")?)?,
+                csrf_token: row.get("csrf_token")?,
+                expires_at: instant(row.get("expires_at")?)?,
             })
         })
         .transpose()
@@ -249,28 +240,31 @@ impl Store {
 
     /// Ends a session (signing out), and any that expired before `now`.
     pub async fn delete_staff_session(&self, token_hash: &str, now: Timestamp) -> Result<()> {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1 OR expires_at <= $2")
-            .bind(token_hash.to_owned())
-            .bind(micros(now))
-            .execute(&self.pool)
-            .await?;
+        let mut db = self;
+        db.run(
+            "DELETE FROM staff_sessions WHERE token_hash = $1 OR expires_at <= $2",
+            args![token_hash, micros(now)],
+        )
+        .await?;
         Ok(())
     }
 
     /// Appends to the audit log.
     pub async fn insert_audit(&self, entry: &AuditEntry) -> Result<()> {
-        sqlx::query(
+        let mut db = self;
+        db.run(
             "INSERT INTO audit_log (staff_user_id, actor, action, subject, before_json, after_json, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![
+                entry.staff_user_id,
+                &entry.actor,
+                &entry.action,
+                &entry.subject,
+                &entry.before,
+                &entry.after,
+                micros(entry.at),
+            ],
         )
-        .bind(entry.staff_user_id)
-        .bind(entry.actor.clone())
-        .bind(entry.action.clone())
-        .bind(entry.subject.clone())
-        .bind(entry.before.clone())
-        .bind(entry.after.clone())
-        .bind(micros(entry.at))
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -285,15 +279,18 @@ impl Store {
     /// entries older than the cursor `before`, or the newest when there is none.
     pub async fn audit_page(&self, before: Option<i64>, limit: u32) -> Result<AuditPage> {
         let limit = limit.clamp(1, AUDIT_PAGE_MAX);
-        let rows = sqlx::query(
-            "SELECT id, staff_user_id, actor, action, subject, before_json, after_json, at \
-             FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(before.unwrap_or(i64::MAX))
-        // One more than asked tells whether an older page exists.
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, staff_user_id, actor, action, subject, before_json, after_json, at \
+                 FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
+                args![
+                    before.unwrap_or(i64::MAX),
+                    // One more than asked tells whether an older page exists.
+                    i64::from(limit) + 1,
+                ],
+            )
+            .await?;
         let mut entries = rows.iter().map(audit_from).collect::<Result<Vec<_>>>()?;
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
