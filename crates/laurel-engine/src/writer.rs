@@ -110,11 +110,13 @@ async fn run(store: Store, programs: Arc<Programs>, mut queue: mpsc::Receiver<Jo
             .await
         {
             Ok(results) => results,
-            Err(_) => {
-                tracing::error!(
-                    commands = size,
-                    "a batch crashed; nothing in it was committed"
-                );
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(error = %why, commands = size, "a batch crashed; nothing in it was committed");
                 (0..size)
                     .map(|_| {
                         Err(EngineError::Internal(
