@@ -116,7 +116,7 @@ impl Tx {
                 // Integers are bound as BIGINT, and the two-key lock takes two INTEGERs.
                 self.run(
                     "SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))",
-                    args![CAMPAIGN_LOCK_SPACE, rule],
+                    args![i64::from(CAMPAIGN_LOCK_SPACE), rule],
                 )
                 .await?;
             }

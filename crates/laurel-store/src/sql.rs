@@ -12,7 +12,8 @@ use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe, ColumnIndex, Decode, Type};
 use std::sync::Arc;
 
-/// A value for one `$n` placeholder: the schema stores integers and text only.
+/// A value for one `$n` placeholder: the schema stores integers and text only. Every integer
+/// is bound as a 64-bit one; a statement that needs a narrower type says so with a `CAST`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Arg<'a> {
     /// An integer, or a NULL in an integer column.
@@ -24,12 +25,6 @@ pub(crate) enum Arg<'a> {
 impl From<i64> for Arg<'_> {
     fn from(v: i64) -> Self {
         Arg::Int(Some(v))
-    }
-}
-
-impl From<i32> for Arg<'_> {
-    fn from(v: i32) -> Self {
-        Arg::Int(Some(v.into()))
     }
 }
 
