@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "console_admin",
         include_str!("../migrations/0010_console_admin.sql"),
     ),
+    (
+        11,
+        "leaner_indexes",
+        include_str!("../migrations/0011_leaner_indexes.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

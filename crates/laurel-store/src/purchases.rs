@@ -186,7 +186,7 @@ impl Store {
         let rows = db
             .rows(
                 "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-                 points_reversed, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY id DESC LIMIT $2",
+                 points_reversed, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
                 args![member.0, i64::from(limit.clamp(1, PURCHASES_PAGE_MAX))],
             )
             .await?;
