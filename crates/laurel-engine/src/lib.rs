@@ -34,7 +34,7 @@ pub use laurel_store::rawbench;
 pub use laurel_store::{
     ApiKey, AuditEntry, AuditPage, AuditRecord, Backend, ConsistencyReport, JournalId,
     LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, Member, MemberReport, MemberSession, NewMessage,
-    ProgramTotals, Referral, Store, TierHistoryEntry,
+    ProgramTotals, Referral, Store, TierHistoryEntry, WriteProfile,
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -76,6 +76,8 @@ use std::sync::Arc;
 pub struct EngineConfig {
     /// Writer tasks; commands for one member always use the same one.
     pub writers: usize,
+    /// Most commands a writer commits in one transaction.
+    pub batch_max: usize,
 }
 
 impl EngineConfig {
@@ -83,8 +85,24 @@ impl EngineConfig {
     /// rows, so several writers commit in parallel.
     pub fn for_backend(backend: Backend) -> EngineConfig {
         match backend {
-            Backend::Sqlite => EngineConfig { writers: 1 },
-            Backend::Postgres => EngineConfig { writers: 8 },
+            Backend::Sqlite => EngineConfig {
+                writers: 1,
+                batch_max: writer::BATCH_MAX,
+            },
+            Backend::Postgres => EngineConfig {
+                writers: 8,
+                batch_max: writer::BATCH_MAX,
+            },
+        }
+    }
+
+    /// For a bulk import, which queues thousands of commands at once: much larger batches,
+    /// so each commit's fixed cost and the pages many rows share are paid once per thousands
+    /// of rows. A batch holds the write lock longer, so not for serving requests.
+    pub fn bulk(backend: Backend) -> EngineConfig {
+        EngineConfig {
+            batch_max: writer::BULK_BATCH_MAX,
+            ..EngineConfig::for_backend(backend)
         }
     }
 }
@@ -136,7 +154,7 @@ impl Engine {
 
     fn with_programs(store: Store, programs: programs::Programs, config: EngineConfig) -> Engine {
         let programs = Arc::new(programs);
-        let writer = writer::Writer::start(store.clone(), programs.clone(), config.writers);
+        let writer = writer::Writer::start(store.clone(), programs.clone(), &config);
         Engine {
             store,
             programs,

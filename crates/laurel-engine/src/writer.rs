@@ -1,5 +1,5 @@
 //! The single write path: every ledger mutation is a [`Command`] queued here. Each writer task
-//! drains what is waiting (up to [`BATCH_MAX`]) into one database transaction — group commit —
+//! drains what is waiting (up to its batch size) into one database transaction — group commit —
 //! and answers each caller only after that transaction is durable. A refused command writes
 //! nothing, so the others in the batch are unaffected.
 //!
@@ -7,6 +7,7 @@
 //! ([`Store::begin_blocking`]): each statement is a call on that thread rather than a hand-off
 //! to a driver thread, and the commit's fsync blocks only the writer.
 
+use crate::EngineConfig;
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
 use crate::execute::{Context, Outcome, execute};
@@ -22,9 +23,12 @@ use tokio::runtime::Handle;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-/// Most commands committed in one transaction.
+/// Most commands committed in one transaction when serving requests.
 pub const BATCH_MAX: usize = 256;
-/// Commands that may wait per writer before callers are told to back off.
+/// Most commands committed in one transaction by a bulk import.
+pub const BULK_BATCH_MAX: usize = 8192;
+/// Commands that may wait per writer before callers are made to wait, at the least: room for
+/// two batches, so the next one fills while one commits.
 const QUEUE_MAX: usize = 4096;
 /// Attempts at a batch that hit a lock conflict or deadlock before giving up.
 const ATTEMPTS_MAX: usize = 5;
@@ -42,12 +46,14 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts `shards` writer tasks (one is right for SQLite, which has a single write lock).
-    pub fn start(store: Store, programs: Arc<Programs>, shards: usize) -> Writer {
-        let (senders, tasks) = (0..shards.max(1))
+    /// Starts the configured writer tasks (one is right for SQLite, which has a single write
+    /// lock).
+    pub fn start(store: Store, programs: Arc<Programs>, config: &EngineConfig) -> Writer {
+        let batch_max = config.batch_max.max(1);
+        let (senders, tasks) = (0..config.writers.max(1))
             .map(|_| {
-                let (tx, rx) = mpsc::channel(QUEUE_MAX);
-                let serve = run(store.clone(), programs.clone(), rx);
+                let (tx, rx) = mpsc::channel(QUEUE_MAX.max(2 * batch_max));
+                let serve = run(store.clone(), programs.clone(), rx, batch_max);
                 let task = if store.blocks_writers() {
                     let runtime = Handle::current();
                     tokio::task::spawn_blocking(move || runtime.block_on(serve))
@@ -94,9 +100,14 @@ impl Writer {
     }
 }
 
-async fn run(store: Store, programs: Arc<Programs>, mut queue: mpsc::Receiver<Job>) {
-    let mut batch = Vec::with_capacity(BATCH_MAX);
-    while queue.recv_many(&mut batch, BATCH_MAX).await > 0 {
+async fn run(
+    store: Store,
+    programs: Arc<Programs>,
+    mut queue: mpsc::Receiver<Job>,
+    batch_max: usize,
+) {
+    let mut batch = Vec::with_capacity(batch_max);
+    while queue.recv_many(&mut batch, batch_max).await > 0 {
         let size = batch.len();
         let (commands, replies): (Vec<Command>, Vec<_>) =
             batch.drain(..).map(|j| (j.command, j.reply)).unzip();

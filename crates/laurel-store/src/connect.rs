@@ -1,6 +1,6 @@
 //! Opening a store: the URL picks the backend; SQLite gets its durability pragmas here.
 
-use crate::direct::{DirectPool, DirectTx};
+use crate::direct::{DirectPool, DirectTx, WriteProfile};
 use crate::error::{Result, StoreError};
 use crate::sql::{Arg, Row, Sql, any_query};
 use crate::tx::Tx;
@@ -61,6 +61,12 @@ pub struct Store {
 impl Store {
     /// Connects to `sqlite://PATH[?mode=rwc]` or `postgres://…`. Does not migrate.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, WriteProfile::Serving).await
+    }
+
+    /// [`Store::connect`], with the write path's connections set up for `profile` (SQLite
+    /// files; PostgreSQL is tuned on its server).
+    pub async fn connect_with(url: &str, profile: WriteProfile) -> Result<Store> {
         install_default_drivers();
         let backend = Backend::from_url(url)?;
         let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
@@ -85,7 +91,7 @@ impl Store {
             }
         };
         let direct = match backend {
-            Backend::Sqlite => DirectPool::for_url(url),
+            Backend::Sqlite => DirectPool::for_url(url, profile),
             Backend::Postgres => None,
         };
         Ok(Store {

@@ -10,6 +10,8 @@ use crate::error::{Result, StoreError};
 use crate::sql::{Arg, Row};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
+use sqlx::sqlite::SqliteConnectOptions;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,26 +23,53 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// against power loss.
 const PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
+/// How the write path's connections trade memory and checkpoint pauses for disk work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WriteProfile {
+    /// Serving requests: SQLite's own page cache (2 MiB) and a checkpoint every 1,000 WAL
+    /// pages, so no commit waits long behind a checkpoint.
+    #[default]
+    Serving,
+    /// A bulk import, whose batches are large: a 128 MiB page cache, so a growing database is
+    /// not read back page by page, and a checkpoint every 32,768 pages (128 MiB of WAL), so a
+    /// page that many batches rewrite is copied into the database once rather than each time.
+    Bulk,
+}
+
+impl WriteProfile {
+    fn pragmas(self) -> &'static str {
+        match self {
+            WriteProfile::Serving => "",
+            WriteProfile::Bulk => "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 32768;",
+        }
+    }
+}
+
 /// Direct connections to one SQLite file, opened on first use and reused.
 #[derive(Debug)]
 pub(crate) struct DirectPool {
     path: String,
+    profile: WriteProfile,
     idle: Mutex<Vec<Connection>>,
 }
 
 impl DirectPool {
     /// The pool for a `sqlite:` URL, or None when the database has no file of its own to
     /// share between connections (an in-memory database).
-    pub(crate) fn for_url(url: &str) -> Option<Arc<DirectPool>> {
-        let rest = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))?;
-        let path = rest.split('?').next().unwrap_or_default();
-        if path.is_empty() || path.contains(":memory:") || url.contains("mode=memory") {
+    pub(crate) fn for_url(url: &str, profile: WriteProfile) -> Option<Arc<DirectPool>> {
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        // sqlx's own reading of the URL (it percent-decodes the path), so that the pool and
+        // these connections open the same file.
+        let options = SqliteConnectOptions::from_str(url).ok()?;
+        let path = options.get_filename().to_str()?;
+        if path.is_empty() {
             return None;
         }
         Some(Arc::new(DirectPool {
             path: path.to_owned(),
+            profile,
             idle: Mutex::new(Vec::new()),
         }))
     }
@@ -54,6 +83,7 @@ impl DirectPool {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.execute_batch(PRAGMAS)?;
+        conn.execute_batch(self.profile.pragmas())?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
@@ -178,4 +208,33 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Arg<'_>]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DirectPool, WriteProfile};
+
+    fn path_of(url: &str) -> Option<String> {
+        DirectPool::for_url(url, WriteProfile::Serving).map(|pool| pool.path.clone())
+    }
+
+    #[test]
+    fn the_path_is_read_as_sqlx_reads_it_percent_decoded_and_without_parameters() {
+        assert_eq!(
+            path_of("sqlite://data/laurel.db?mode=rwc").as_deref(),
+            Some("data/laurel.db")
+        );
+        assert_eq!(path_of("sqlite:laurel.db").as_deref(), Some("laurel.db"));
+        assert_eq!(
+            path_of("sqlite://my%20shop/laurel%3F.db?mode=rwc").as_deref(),
+            Some("my shop/laurel?.db")
+        );
+    }
+
+    #[test]
+    fn an_in_memory_database_has_no_direct_connections() {
+        assert_eq!(path_of("sqlite::memory:"), None);
+        assert_eq!(path_of("sqlite://?mode=memory"), None);
+        assert_eq!(path_of("sqlite://shared?mode=memory&cache=shared"), None);
+    }
 }

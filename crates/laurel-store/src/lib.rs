@@ -35,6 +35,7 @@ mod tx;
 mod types;
 
 pub use connect::{Backend, Store};
+pub use direct::WriteProfile;
 pub use error::StoreError;
 pub use grants::NewGrant;
 pub use keys::API_KEYS_MAX;

@@ -180,7 +180,7 @@ impl Store {
         fetch_purchase(&mut db, id).await
     }
 
-    /// A member's purchases, newest first, without their lines.
+    /// A member's purchases, the latest to happen first, without their lines.
     pub async fn member_purchases(&self, member: MemberId, limit: u32) -> Result<Vec<Purchase>> {
         let mut db = self;
         let rows = db

@@ -10,7 +10,7 @@ mod serve;
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{Cli, Command, JobsCommand, KeysCommand, ProgramCommand, UsersCommand};
-use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store};
+use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store, WriteProfile};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -122,7 +122,12 @@ async fn main() -> Result<()> {
 
 /// Connects and brings the schema up to date.
 pub(crate) async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url)
+    open_with(url, WriteProfile::Serving).await
+}
+
+/// [`open`], with the write path's connections set up for `profile`.
+pub(crate) async fn open_with(url: &str, profile: WriteProfile) -> Result<Store> {
+    let store = Store::connect_with(url, profile)
         .await
         .context("connecting to the database")?;
     store.migrate().await.context("migrating the database")?;

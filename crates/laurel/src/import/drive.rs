@@ -19,9 +19,9 @@ use laurel_engine::{Engine, EngineError};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Rows in flight by default: several of the write path's batches (256 commands), so one
-/// batch commits while the next ones fill.
-pub(super) const WINDOW_DEFAULT: u32 = 2048;
+/// Rows in flight by default: several of the write path's bulk batches (8,192 commands), so
+/// one batch commits while the next ones fill.
+pub(super) const WINDOW_DEFAULT: u32 = 32_768;
 
 /// What drives the rows.
 pub(super) struct Drive {

@@ -18,7 +18,7 @@ mod summary;
 use crate::cli::{Database, ProgramFile};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
-use laurel_engine::{Engine, EngineConfig};
+use laurel_engine::{Engine, EngineConfig, WriteProfile};
 use rows::Kind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,8 +50,8 @@ pub struct ImportArgs {
     /// beside the input. Replaced on every run.
     #[arg(long)]
     rejects: Option<PathBuf>,
-    /// Rows in flight at once: enough for the write path to fill its batches, few enough to
-    /// keep memory small.
+    /// Rows in flight at once: enough for the write path to fill its (bulk-sized) batches,
+    /// few enough to keep memory bounded.
     #[arg(long, default_value_t = drive::WINDOW_DEFAULT, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     window: u32,
 }
@@ -87,7 +87,7 @@ pub async fn run(command: ImportCommand) -> Result<()> {
     }
 
     let program = args.program.read()?;
-    let store = crate::open(&args.database.url()).await?;
+    let store = crate::open_with(&args.database.url(), WriteProfile::Bulk).await?;
     // Only now, with file, program and database known good, is the last run's reject file
     // replaced.
     let mut rejects = rejects::Rejects::new(rejects_path)?;
@@ -95,7 +95,7 @@ pub async fn run(command: ImportCommand) -> Result<()> {
         Engine::open(
             store.clone(),
             program.as_deref(),
-            EngineConfig::for_backend(store.backend()),
+            EngineConfig::bulk(store.backend()),
         )
         .await?,
     );

@@ -561,8 +561,10 @@ const RESUME_MEMBERS: usize = 1000;
 const RESUME_ROWS: usize = 20_000;
 /// The row that is bad on purpose: its reject appearing tells the test the import is
 /// part-way, and thousands of rows before it are committed (at most a window's worth of
-/// rows, 2048, are in flight).
+/// rows, [`RESUME_WINDOW`], are in flight).
 const RESUME_BAD_ROW: usize = 6_000;
+/// The interrupted run's window: small beside the file, so the kill lands part-way.
+const RESUME_WINDOW: usize = 2048;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_import_resumes_with_every_row_exactly_once() {
@@ -602,7 +604,8 @@ async fn an_interrupted_import_resumes_with_every_row_exactly_once() {
         let purchases = setup.file("purchases.csv", &text);
         let rejects = setup.dir.path().join("purchases.csv.rejects.csv");
 
-        let (mut child, _, err) = setup.spawn("purchases", &purchases, &[]);
+        let window = RESUME_WINDOW.to_string();
+        let (mut child, _, err) = setup.spawn("purchases", &purchases, &["--window", &window]);
         let deadline = Instant::now() + IMPORT_TIMEOUT;
         while !rejects.exists() {
             if let Some(status) = child.0.try_wait().unwrap() {
@@ -630,7 +633,7 @@ async fn an_interrupted_import_resumes_with_every_row_exactly_once() {
             "{backend}: {resumed:?}"
         );
         assert!(
-            resumed.already >= (RESUME_BAD_ROW - 2048) as u64 && resumed.imported > 0,
+            resumed.already >= (RESUME_BAD_ROW - RESUME_WINDOW) as u64 && resumed.imported > 0,
             "{backend}: the kill did not land part-way: {resumed:?}"
         );
         let again = setup.import("purchases", &purchases, &[]).counts();
