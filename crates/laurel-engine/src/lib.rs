@@ -84,15 +84,13 @@ impl EngineConfig {
     /// Defaults for a backend: SQLite has one write lock, so one writer; PostgreSQL locks
     /// rows, so several writers commit in parallel.
     pub fn for_backend(backend: Backend) -> EngineConfig {
-        match backend {
-            Backend::Sqlite => EngineConfig {
-                writers: 1,
-                batch_max: writer::BATCH_MAX,
-            },
-            Backend::Postgres => EngineConfig {
-                writers: 8,
-                batch_max: writer::BATCH_MAX,
-            },
+        let writers = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 8,
+        };
+        EngineConfig {
+            writers,
+            batch_max: writer::BATCH_MAX,
         }
     }
 

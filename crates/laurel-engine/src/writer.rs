@@ -27,8 +27,8 @@ use tokio::task::JoinHandle;
 pub const BATCH_MAX: usize = 256;
 /// Most commands committed in one transaction by a bulk import.
 pub const BULK_BATCH_MAX: usize = 8192;
-/// Commands that may wait per writer before callers are made to wait, at the least: room for
-/// two batches, so the next one fills while one commits.
+/// Commands that may wait per writer before callers are made to wait; never less than two
+/// batches, so the next batch fills while one commits.
 const QUEUE_MAX: usize = 4096;
 /// Attempts at a batch that hit a lock conflict or deadlock before giving up.
 const ATTEMPTS_MAX: usize = 5;

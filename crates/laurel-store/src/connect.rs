@@ -30,6 +30,16 @@ impl Backend {
         }
     }
 
+    /// What names `index` for the planner after a table: SQLite plans without statistics, so
+    /// a query whose good plan it would miss says which index to use; PostgreSQL plans from
+    /// its statistics and has no such clause.
+    pub(crate) fn indexed_by(self, index: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("INDEXED BY {index}"),
+            Backend::Postgres => String::new(),
+        }
+    }
+
     /// Statement that opens a write transaction. SQLite takes the write lock up front so a
     /// transaction never fails half-way on upgrading a read lock.
     pub(crate) fn begin_write(self) -> &'static str {

@@ -75,13 +75,9 @@ impl Tx {
         periods: &Periods,
     ) -> Result<RuleUsage> {
         let mut usage = RuleUsage::new();
-        // Without statistics SQLite prefers `earn_grants_by_rule` for `rule_id IN (…)` (it
-        // also serves the GROUP BY), which reads every member's grants of those rules: name
-        // the member's index. PostgreSQL plans from its statistics.
-        let member_index = match self.backend {
-            Backend::Sqlite => "INDEXED BY earn_grants_by_member_time",
-            Backend::Postgres => "",
-        };
+        // Left to guess, SQLite prefers `earn_grants_by_rule` for `rule_id IN (…)` (it also
+        // serves the GROUP BY), which reads every member's grants of those rules.
+        let member_index = self.backend.indexed_by("earn_grants_by_member_time");
         for chunk in rules.chunks(RULES_PER_QUERY) {
             let list = id_list(8, chunk.len());
             let sql = format!(
