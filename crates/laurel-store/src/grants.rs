@@ -1,11 +1,12 @@
 //! Earn grants: what each earning rule granted per earn posting, and the usage that limits
 //! are checked against.
 
+use crate::appends::Table;
 use crate::connect::Backend;
 use crate::error::Result;
 use crate::sql::{Arg, Sql, args};
 use crate::tx::Tx;
-use crate::types::{JournalId, MemberId, micros, placeholders};
+use crate::types::{JournalId, MemberId, micros};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::rules::{Periods, RuleUsage, UsageTotals};
@@ -18,9 +19,6 @@ pub struct NewGrant {
     /// Points it granted.
     pub points: i64,
 }
-
-/// Rows written per statement: far below any bind-parameter limit.
-const GRANTS_PER_STATEMENT: usize = 100;
 
 /// The first key of the advisory locks on campaign budgets ("LaRu"), so they cannot collide
 /// with other users of advisory locks on the same database.
@@ -39,22 +37,18 @@ impl Tx {
         occurred_at: Timestamp,
         grants: &[NewGrant],
     ) -> Result<()> {
-        for chunk in grants.chunks(GRANTS_PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO earn_grants (journal_id, member_id, rule_id, points, occurred_at) VALUES {}",
-                placeholders(chunk.len(), 5)
-            );
-            let mut values: Vec<Arg> = Vec::with_capacity(chunk.len() * 5);
-            for grant in chunk {
-                values.extend_from_slice(args![
+        for grant in grants {
+            self.append(
+                Table::EarnGrants,
+                args![
                     journal.0,
                     member.0,
                     &grant.rule_id,
                     grant.points,
                     micros(occurred_at)
-                ]);
-            }
-            self.run(&sql, &values).await?;
+                ],
+            )
+            .await?;
         }
         Ok(())
     }
@@ -99,7 +93,7 @@ impl Tx {
                 micros(periods.month.end)
             ]);
             values.extend(chunk.iter().map(Arg::from));
-            for row in self.rows(&sql, &values).await? {
+            for row in self.rows_past(Table::EarnGrants, &sql, &values).await? {
                 let rule_id: String = row.get("rule_id")?;
                 let totals = UsageTotals {
                     member_day: Points(row.get("d")?),
@@ -131,12 +125,50 @@ impl Tx {
                  WHERE rule_id IN ({list}) GROUP BY rule_id"
             );
             let values: Vec<Arg> = chunk.iter().map(Arg::from).collect();
-            for row in self.rows(&sql, &values).await? {
+            for row in self.rows_past(Table::EarnGrants, &sql, &values).await? {
                 let rule_id: String = row.get("rule_id")?;
                 let mut totals = usage.of(&rule_id);
                 totals.campaign = Points(row.get("c")?);
                 usage.set(rule_id, totals);
             }
+        }
+        // Grants recorded earlier in this transaction may still be held: count them as the
+        // queries above count the written ones.
+        let within = |at: i64, start, end| at >= micros(start) && at < micros(end);
+        for row in self.held(Table::EarnGrants) {
+            let (Some(of), Some(rule), Some(points), Some(at)) =
+                (row[1].int(), row[2].text(), row[3].int(), row[4].int())
+            else {
+                continue;
+            };
+            let mine = of == member.0 && rules.iter().any(|r| r == rule);
+            let campaign = campaign_rules
+                .binary_search_by(|r| r.as_str().cmp(rule))
+                .is_ok();
+            if !mine && !campaign {
+                continue;
+            }
+            let mut totals = usage.of(rule);
+            let add = |total: &mut Points, counts: bool| {
+                if counts {
+                    *total = Points(total.get() + points);
+                }
+            };
+            add(&mut totals.member_lifetime, mine);
+            add(
+                &mut totals.member_day,
+                mine && within(at, periods.day.start, periods.day.end),
+            );
+            add(
+                &mut totals.member_week,
+                mine && within(at, periods.week.start, periods.week.end),
+            );
+            add(
+                &mut totals.member_month,
+                mine && within(at, periods.month.start, periods.month.end),
+            );
+            add(&mut totals.campaign, campaign);
+            usage.set(rule.to_owned(), totals);
         }
         Ok(usage)
     }

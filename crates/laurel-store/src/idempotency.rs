@@ -1,7 +1,8 @@
 //! Idempotency records: the first answer to a request, keyed by scope and key.
 
+use crate::appends::Table;
 use crate::error::Result;
-use crate::sql::{Sql, args};
+use crate::sql::args;
 use crate::tx::Tx;
 use crate::types::{IdempotentResponse, micros};
 use jiff::Timestamp;
@@ -13,12 +14,24 @@ impl Tx {
         scope: &str,
         key: &str,
     ) -> Result<Option<IdempotentResponse>> {
+        // An answer given earlier in this transaction may still be held.
+        let held = self
+            .held(Table::Idempotency)
+            .find(|row| row[0].text() == Some(scope) && row[1].text() == Some(key));
+        if let Some(row) = held {
+            return Ok(Some(IdempotentResponse {
+                fingerprint: row[2].text().unwrap_or_default().to_owned(),
+                response: row[3].text().unwrap_or_default().to_owned(),
+            }));
+        }
         let row = self
-            .row_opt(
+            .rows_past(
+                Table::Idempotency,
                 "SELECT fingerprint, response FROM idempotency WHERE scope = $1 AND idem_key = $2",
                 args![scope, key],
             )
-            .await?;
+            .await?
+            .pop();
         row.map(|r| {
             Ok(IdempotentResponse {
                 fingerprint: r.get("fingerprint")?,
@@ -36,11 +49,16 @@ impl Tx {
         answer: &IdempotentResponse,
         now: Timestamp,
     ) -> Result<()> {
-        self.run(
-            "INSERT INTO idempotency (scope, idem_key, fingerprint, response, created_at) VALUES ($1, $2, $3, $4, $5)",
-            args![scope, key, &answer.fingerprint, &answer.response, micros(now)],
+        self.append(
+            Table::Idempotency,
+            args![
+                scope,
+                key,
+                &answer.fingerprint,
+                &answer.response,
+                micros(now)
+            ],
         )
-        .await?;
-        Ok(())
+        .await
     }
 }

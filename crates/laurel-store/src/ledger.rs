@@ -1,13 +1,12 @@
 //! The ledger tables: loading a member's state for the core, storing the postings it decides,
 //! reading history, finding due work, and checking the books.
 
+use crate::appends::Table;
 use crate::connect::Store;
 use crate::error::{Result, StoreError};
 use crate::sql::{Arg, Row, Sql, args};
 use crate::tx::Tx;
-use crate::types::{
-    ConsistencyReport, JournalId, MemberId, instant, instant_opt, micros, placeholders,
-};
+use crate::types::{ConsistencyReport, JournalId, MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::ledger::{
@@ -120,44 +119,38 @@ impl Tx {
     ) -> Result<(JournalId, Vec<LotId>)> {
         let available = posting.delta(Account::MemberAvailable);
         let pending = posting.delta(Account::MemberPending);
-        let journal: i64 = self
-            .row(
-                "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at, program_version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        let journal = self.next_id(Table::Journal).await?;
+        self.append(
+            Table::Journal,
+            args![
+                journal,
+                member.0,
+                posting.kind.as_str(),
+                available.get(),
+                pending.get(),
+                posting.shortfall.get(),
+                &meta.reason,
+                &meta.reference,
+                &meta.actor,
+                micros(meta.effective_at),
+                micros(meta.posted_at),
+                meta.program_version,
+            ],
+        )
+        .await?;
+        // A refund of points already spent under cap-at-zero moves nothing: its journal row
+        // records the shortfall.
+        for (account, amount) in posting.entries() {
+            self.append(
+                Table::Entries,
                 args![
-                    member.0,
-                    posting.kind.as_str(),
-                    available.get(),
-                    pending.get(),
-                    posting.shortfall.get(),
-                    &meta.reason,
-                    &meta.reference,
-                    &meta.actor,
-                    micros(meta.effective_at),
-                    micros(meta.posted_at),
-                    meta.program_version,
-                ],
-            )
-            .await?
-            .get(0)?;
-        // One statement for all entries of the posting (two or three rows). A refund of points
-        // already spent under cap-at-zero moves nothing: its journal row records the shortfall.
-        let entries = posting.entries();
-        if !entries.is_empty() {
-            let sql = format!(
-                "INSERT INTO entries (journal_id, account, member_id, amount) VALUES {}",
-                placeholders(entries.len(), 4)
-            );
-            let mut values = Vec::with_capacity(entries.len() * 4);
-            for (account, amount) in entries {
-                values.extend(args![
                     journal,
                     account.as_str(),
                     account.is_member().then_some(member.0),
                     amount.get(),
-                ]);
-            }
-            self.run(&sql, &values).await?;
+                ],
+            )
+            .await?;
         }
         let mut opened = Vec::new();
         for effect in &posting.lots {
@@ -167,22 +160,21 @@ impl Tx {
                         LotState::Pending { until } => Some(micros(until)),
                         LotState::Available => None,
                     };
-                    let id: i64 = self
-                        .row(
-                            "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                            args![
-                                member.0,
-                                journal,
-                                new.amount.get(),
-                                new.remaining.get(),
-                                micros(new.earned_at),
-                                new.expires_at.map(micros),
-                                pending_until,
-                            ],
-                        )
-                        .await?
-                        .get(0)?;
+                    let id = self.next_id(Table::Lots).await?;
+                    self.append(
+                        Table::Lots,
+                        args![
+                            id,
+                            member.0,
+                            journal,
+                            new.amount.get(),
+                            new.remaining.get(),
+                            micros(new.earned_at),
+                            new.expires_at.map(micros),
+                            pending_until,
+                        ],
+                    )
+                    .await?;
                     opened.push(LotId(id));
                     (id, "open", new.remaining.get())
                 }
@@ -211,11 +203,8 @@ impl Tx {
                     (drawn.lot.0, "refill", drawn.amount.get())
                 }
             };
-            self.run(
-                "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4)",
-                args![journal, lot, kind, amount],
-            )
-            .await?;
+            self.append(Table::LotMoves, args![journal, lot, kind, amount])
+                .await?;
         }
         self.run(
             "UPDATE members SET available = available + $1, pending = pending + $2 WHERE id = $3",

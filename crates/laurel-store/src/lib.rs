@@ -10,6 +10,7 @@
 //! Architecture invariant: this crate decides nothing about points; it stores the postings that
 //! `laurel-core` computed, and loads the state the core decides from.
 
+mod appends;
 mod connect;
 mod direct;
 mod error;

@@ -1,10 +1,11 @@
 //! Purchases, their lines and their refunds.
 
+use crate::appends::Table;
 use crate::connect::Store;
 use crate::error::Result;
-use crate::sql::{Arg, Row, Sql, args};
+use crate::sql::{Row, Sql, args};
 use crate::tx::Tx;
-use crate::types::{JournalId, MemberId, PurchaseId, instant, micros, placeholders};
+use crate::types::{JournalId, MemberId, PurchaseId, instant, micros};
 use jiff::Timestamp;
 use laurel_core::ledger::LotId;
 
@@ -109,9 +110,6 @@ pub struct RefundRecord {
     pub recorded_at: Timestamp,
 }
 
-/// Lines written per statement: few round trips, far below any bind-parameter limit.
-const LINES_PER_STATEMENT: usize = 50;
-
 fn purchase_from_row(row: &Row) -> Result<Purchase> {
     Ok(Purchase {
         id: PurchaseId(row.get("id")?),
@@ -203,45 +201,40 @@ impl Tx {
     /// Records a purchase and its lines. The (channel, order_id) pair must be new: the engine
     /// checks idempotency first, so a clash here is a race the caller retries.
     pub async fn insert_purchase(&mut self, p: &NewPurchase) -> Result<PurchaseId> {
-        let id: i64 = self
-            .row(
-                "INSERT INTO purchases (member_id, channel, order_id, store, currency, total_minor, refunded_minor, \
-                 points_earned, points_reversed, lot_id, occurred_at, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 0, $7, 0, $8, $9, $10) RETURNING id",
+        let id = self.next_id(Table::Purchases).await?;
+        self.append(
+            Table::Purchases,
+            args![
+                id,
+                p.member.0,
+                &p.channel,
+                &p.order_id,
+                &p.store,
+                &p.currency,
+                p.total_minor,
+                0_i64,
+                p.points_earned,
+                0_i64,
+                p.lot.map(|l| l.0),
+                micros(p.occurred_at),
+                micros(p.recorded_at),
+            ],
+        )
+        .await?;
+        for (line_no, line) in (0_i64..).zip(&p.lines) {
+            self.append(
+                Table::PurchaseLines,
                 args![
-                    p.member.0,
-                    &p.channel,
-                    &p.order_id,
-                    &p.store,
-                    &p.currency,
-                    p.total_minor,
-                    p.points_earned,
-                    p.lot.map(|l| l.0),
-                    micros(p.occurred_at),
-                    micros(p.recorded_at),
-                ],
-            )
-            .await?
-            .get(0)?;
-        for (chunk_no, chunk) in p.lines.chunks(LINES_PER_STATEMENT).enumerate() {
-            let sql = format!(
-                "INSERT INTO purchase_lines (purchase_id, line_no, sku, category, quantity, unit_price_minor, refunded_quantity) VALUES {}",
-                placeholders(chunk.len(), 7)
-            );
-            let mut values: Vec<Arg> = Vec::with_capacity(chunk.len() * 7);
-            for (i, line) in chunk.iter().enumerate() {
-                let line_no = chunk_no * LINES_PER_STATEMENT + i;
-                values.extend(args![
                     id,
-                    i64::try_from(line_no).unwrap_or(i64::MAX),
+                    line_no,
                     &line.sku,
                     &line.category,
                     line.quantity,
                     line.unit_price_minor,
                     0_i64,
-                ]);
-            }
-            self.run(&sql, &values).await?;
+                ],
+            )
+            .await?;
         }
         Ok(PurchaseId(id))
     }

@@ -1,15 +1,22 @@
 //! A write transaction: what the engine's write path fills with commands and commits.
+//!
+//! Rows of the ledger's append-only tables are held and written many to a statement (see
+//! `appends.rs`); the ids those rows need are handed out by [`Ids`].
 
+use crate::appends::{Appends, Held, Table, Tables, inserts, names};
 use crate::connect::Backend;
 use crate::direct::DirectTx;
-use crate::error::Result;
-use crate::sql::{Arg, Row, Sql, any_query};
+use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Row, Sql, any_query, args};
 use sqlx::{Any, Executor, Transaction};
+use std::collections::VecDeque;
 
 /// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
     conn: Conn,
     pub(crate) backend: Backend,
+    appends: Appends,
+    ids: Ids,
 }
 
 /// The connection a transaction runs on.
@@ -25,6 +32,8 @@ impl Tx {
         Tx {
             conn: Conn::Any(tx),
             backend,
+            appends: Appends::default(),
+            ids: Ids::default(),
         }
     }
 
@@ -32,6 +41,8 @@ impl Tx {
         Tx {
             conn: Conn::Direct(tx),
             backend: Backend::Sqlite,
+            appends: Appends::default(),
+            ids: Ids::default(),
         }
     }
 
@@ -48,22 +59,29 @@ impl Tx {
     /// Marks a point that [`Tx::rollback_to_savepoint`] can return to, so one failed command
     /// leaves the others of a group commit intact.
     pub async fn savepoint(&mut self) -> Result<()> {
+        // Nothing held crosses a savepoint, so rolling back to it forgets exactly what it must.
+        self.write_held(Tables::ALL).await?;
         self.batch("SAVEPOINT command").await
     }
 
-    /// Forgets the savepoint, keeping what was done since.
+    /// Forgets the savepoint, keeping what was done since. Held rows are written first, so
+    /// a failure of theirs is still inside the savepoint.
     pub async fn release_savepoint(&mut self) -> Result<()> {
+        self.write_held(Tables::ALL).await?;
         self.batch("RELEASE SAVEPOINT command").await
     }
 
     /// Undoes everything since the savepoint.
     pub async fn rollback_to_savepoint(&mut self) -> Result<()> {
+        self.appends.clear();
+        self.ids = Ids::default();
         self.batch("ROLLBACK TO SAVEPOINT command").await?;
         self.release_savepoint().await
     }
 
     /// Commits: when this returns Ok, everything in the transaction is durable.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.write_held(Tables::ALL).await?;
         match self.conn {
             Conn::Any(tx) => tx.commit().await?,
             Conn::Direct(tx) => tx.commit()?,
@@ -84,32 +102,201 @@ impl Tx {
 
 impl Sql for Tx {
     async fn rows(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<Row>> {
-        match &mut self.conn {
-            Conn::Any(tx) => {
-                let rows = any_query(sql, args).fetch_all(&mut **tx).await?;
-                Ok(rows.into_iter().map(Row::Any).collect())
-            }
-            Conn::Direct(tx) => tx.rows(sql, args, usize::MAX),
-        }
+        self.before(sql, None).await?;
+        self.conn_rows(sql, args, usize::MAX).await
     }
 
     async fn row_opt(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<Option<Row>> {
-        match &mut self.conn {
-            Conn::Any(tx) => {
-                let row = any_query(sql, args).fetch_optional(&mut **tx).await?;
-                Ok(row.map(Row::Any))
-            }
-            Conn::Direct(tx) => Ok(tx.rows(sql, args, 1)?.pop()),
-        }
+        self.before(sql, None).await?;
+        Ok(self.conn_rows(sql, args, 1).await?.pop())
     }
 
     async fn run(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
+        self.before(sql, None).await?;
+        self.conn_run(sql, args).await
+    }
+}
+
+impl Tx {
+    /// Holds a row of an append-only table, to be written with others (see `appends.rs`).
+    pub(crate) async fn append(&mut self, table: Table, row: &[Arg<'_>]) -> Result<()> {
+        if self.appends.push(table, row) {
+            let full = self.appends.with_held_parents(Tables::of(table));
+            self.write_held(full).await?;
+        }
+        Ok(())
+    }
+
+    /// The rows of `table` held and not yet written, for a read that counts them itself.
+    pub(crate) fn held(&self, table: Table) -> impl Iterator<Item = &[Held]> {
+        self.appends.rows(table)
+    }
+
+    /// Every row `sql` returns, read past the rows of `held` this transaction holds: for a
+    /// read that adds them itself ([`Tx::held`]), so they need not be written first.
+    pub(crate) async fn rows_past(
+        &mut self,
+        held: Table,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<Row>> {
+        self.before(sql, Some(held)).await?;
+        self.conn_rows(sql, args, usize::MAX).await
+    }
+
+    /// An id for a new row of `table` (one with an id column), before the row is written.
+    pub(crate) async fn next_id(&mut self, table: Table) -> Result<i64> {
+        let slot = Ids::slot(table);
+        if self.backend == Backend::Sqlite {
+            // Under SQLite's write lock nothing else inserts: count on from the largest id,
+            // as SQLite itself would.
+            let next = match self.ids.next[slot] {
+                Some(next) => next,
+                None => {
+                    let rows = self.conn_rows(Ids::max_sql(table), &[], 1).await?;
+                    let last: Option<i64> = rows.first().map(|row| row.get(0)).transpose()?;
+                    last.unwrap_or(0) + 1
+                }
+            };
+            self.ids.next[slot] = Some(next + 1);
+            return Ok(next);
+        }
+        if self.ids.free[slot].is_empty() {
+            // Other transactions draw on the same sequence: take a block, growing with use.
+            let block = Ids::BLOCK_MIN << self.ids.blocks[slot].min(Ids::BLOCK_DOUBLINGS);
+            self.ids.blocks[slot] += 1;
+            let rows = self
+                .conn_rows(Ids::next_sql(table), args![block], usize::MAX)
+                .await?;
+            let mut ids = rows
+                .iter()
+                .map(|row| row.get::<i64>(0))
+                .collect::<Result<Vec<_>>>()?;
+            ids.sort_unstable();
+            self.ids.free[slot].extend(ids);
+        }
+        self.ids.free[slot]
+            .pop_front()
+            .ok_or_else(|| StoreError::Corrupt(format!("no id for a row of {}", table.name())))
+    }
+
+    /// What must happen before `sql` runs: the held rows it needs are written (all but those
+    /// of `past`), and on SQLite an id counted on from a table `sql` may insert into is
+    /// re-read.
+    async fn before(&mut self, sql: &str, past: Option<Table>) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.ids.forget_named(sql);
+        }
+        let mut named = self.appends.named_by(sql);
+        if let Some(past) = past {
+            named = named.without(past);
+        }
+        let needed = self.appends.with_held_parents(named);
+        if needed != Tables::NONE {
+            self.write_held(needed).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the held rows of `tables` (and no others), many rows per statement.
+    async fn write_held(&mut self, tables: Tables) -> Result<()> {
+        for (table, values) in self.appends.take(tables) {
+            let width = table.columns().len();
+            let mut rest = &values[..];
+            for (rows, sql) in inserts(table, values.len() / width) {
+                let (chunk, tail) = rest.split_at(rows * width);
+                let args: Vec<Arg> = chunk.iter().map(Held::arg).collect();
+                self.conn_run(sql, &args).await?;
+                rest = tail;
+            }
+        }
+        Ok(())
+    }
+
+    async fn conn_rows(&mut self, sql: &str, args: &[Arg<'_>], limit: usize) -> Result<Vec<Row>> {
+        match &mut self.conn {
+            Conn::Any(tx) => {
+                let query = any_query(sql, args);
+                let rows = if limit == 1 {
+                    query.fetch_optional(&mut **tx).await?.into_iter().collect()
+                } else {
+                    query.fetch_all(&mut **tx).await?
+                };
+                Ok(rows.into_iter().map(Row::Any).collect())
+            }
+            Conn::Direct(tx) => tx.rows(sql, args, limit),
+        }
+    }
+
+    async fn conn_run(&mut self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
         match &mut self.conn {
             Conn::Any(tx) => Ok(any_query(sql, args)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected()),
             Conn::Direct(tx) => tx.run(sql, args),
+        }
+    }
+}
+
+/// Ids handed out for held rows of the tables that have an id column, per table.
+#[derive(Debug, Default)]
+struct Ids {
+    /// PostgreSQL: ids taken from the table's sequence and not yet handed out.
+    free: [VecDeque<i64>; 3],
+    /// PostgreSQL: blocks taken from the sequence so far.
+    blocks: [u32; 3],
+    /// SQLite: the next id, counted on from the largest id in the table.
+    next: [Option<i64>; 3],
+}
+
+impl Ids {
+    /// PostgreSQL's first block of ids per transaction, doubled per block taken after it.
+    const BLOCK_MIN: i64 = 4;
+    /// The block stops doubling at `BLOCK_MIN << BLOCK_DOUBLINGS` (256).
+    const BLOCK_DOUBLINGS: u32 = 6;
+
+    fn slot(table: Table) -> usize {
+        match table {
+            Table::Journal => 0,
+            Table::Lots => 1,
+            Table::Purchases => 2,
+            other => unreachable!("{} has no id column", other.name()),
+        }
+    }
+
+    fn max_sql(table: Table) -> &'static str {
+        match table {
+            Table::Journal => "SELECT COALESCE(MAX(id), 0) FROM journal",
+            Table::Lots => "SELECT COALESCE(MAX(id), 0) FROM lots",
+            _ => "SELECT COALESCE(MAX(id), 0) FROM purchases",
+        }
+    }
+
+    fn next_sql(table: Table) -> &'static str {
+        match table {
+            Table::Journal => {
+                "SELECT nextval(pg_get_serial_sequence('journal', 'id')) FROM generate_series(1, $1)"
+            }
+            Table::Lots => {
+                "SELECT nextval(pg_get_serial_sequence('lots', 'id')) FROM generate_series(1, $1)"
+            }
+            _ => {
+                "SELECT nextval(pg_get_serial_sequence('purchases', 'id')) FROM generate_series(1, $1)"
+            }
+        }
+    }
+
+    /// On SQLite, forgets the counted next id of each table `sql` names: a statement may have
+    /// inserted a row with an id of SQLite's choosing.
+    fn forget_named(&mut self, sql: &str) {
+        for (slot, table) in [Table::Journal, Table::Lots, Table::Purchases]
+            .into_iter()
+            .enumerate()
+        {
+            if self.next[slot].is_some() && names(sql, table.name(), true) {
+                self.next[slot] = None;
+            }
         }
     }
 }

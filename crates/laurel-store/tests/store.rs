@@ -903,19 +903,19 @@ async fn idempotent_response_round_trips_by_scope_and_key() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        // Storing the same (scope, key) twice is a unique violation; the first answer stays.
+        // Storing the same (scope, key) twice is a unique violation once the row is written
+        // (held rows are written at the latest on commit); the first answer stays.
         let mut tx = store.begin().await.unwrap();
-        tx.savepoint().await.unwrap();
-        let err = tx
-            .store_idempotent_response("redeem:1", "k", &other, t0())
+        tx.store_idempotent_response("redeem:1", "k", &other, t0())
             .await
-            .unwrap_err();
+            .unwrap();
+        let err = tx.commit().await.unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
         assert!(
             !err.is_retryable(),
             "[{name}] a unique violation is not retryable"
         );
-        tx.rollback_to_savepoint().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
         assert_eq!(
             tx.idempotent_response("redeem:1", "k").await.unwrap(),
             Some(answer.clone()),
@@ -962,6 +962,70 @@ async fn enroll_and_earn(tx: &mut Tx, external_id: &str) -> MemberId {
     .await
     .unwrap();
     id
+}
+
+#[tokio::test]
+async fn rows_held_by_a_transaction_are_read_back_inside_it_and_all_written_on_commit() {
+    // More earns with purchases than a table holds at once (256), over three members.
+    const EARNS: usize = 300;
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let mut members = Vec::new();
+        for external_id in ["m1", "m2", "m3"] {
+            members.push(enroll(&store, external_id).await);
+        }
+        let mut tx = store.begin().await.unwrap();
+        let (mut journals, mut lots, mut purchases) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..EARNS {
+            let member = members[i % members.len()];
+            // An earn opens a lot without reading the member's others.
+            let earn = MemberLedger::balances_only(Points::ZERO, Points::ZERO)
+                .earn(Points(100), t0(), schedule(None, None), t0())
+                .unwrap();
+            let (journal, opened) = tx
+                .post(member, &earn, &meta("purchase", "o", t0()))
+                .await
+                .unwrap();
+            let order = format!("o-{i}");
+            let purchase = tx
+                .insert_purchase(&new_purchase(
+                    member,
+                    "pos",
+                    &order,
+                    opened.first().copied(),
+                ))
+                .await
+                .unwrap();
+            journals.push(journal.0);
+            lots.extend(opened.iter().map(|l| l.0));
+            purchases.push(purchase.0);
+        }
+        for ids in [&journals, &lots, &purchases] {
+            assert_eq!(ids.len(), EARNS, "[{name}]");
+            assert!(
+                ids.windows(2).all(|w| w[0] < w[1]),
+                "[{name}] ids are handed out distinct and ascending"
+            );
+        }
+        let last = tx.purchase(PurchaseId(purchases[EARNS - 1])).await.unwrap();
+        let last = last.expect("a held purchase is read inside its transaction");
+        assert_eq!(last.lines.len(), 2, "[{name}]");
+        assert_eq!(last.lot.map(|l| l.0), lots.last().copied(), "[{name}]");
+        tx.commit().await.unwrap();
+
+        for member in &members {
+            let ledger = store.member_ledger(*member).await.unwrap().unwrap();
+            assert_eq!(
+                ledger.available,
+                Points(10_000),
+                "[{name}] 100 earns of 100 each"
+            );
+            assert_eq!(ledger.lots.len(), EARNS / members.len(), "[{name}]");
+        }
+        let first = store.purchase(PurchaseId(purchases[0])).await.unwrap();
+        assert_eq!(first.map(|p| p.lines.len()), Some(2), "[{name}]");
+        assert_consistent(name, &store).await;
+    }
 }
 
 async fn idempotent_exists(store: &Store, key: &str) -> bool {
@@ -1028,20 +1092,20 @@ async fn rollback_to_savepoint_undoes_one_command_and_keeps_the_rest() {
 
         // A failed statement inside a savepoint (an aborted PostgreSQL transaction) is
         // recoverable too: the group commit relies on this.
+        // Held rows are written when their savepoint is released, so their failure is inside it.
         tx.savepoint().await.unwrap();
-        assert!(
-            tx.store_idempotent_response(
-                "s",
-                "kept",
-                &IdempotentResponse {
-                    fingerprint: "x".into(),
-                    response: "x".into()
-                },
-                t0()
-            )
-            .await
-            .is_err()
-        );
+        tx.store_idempotent_response(
+            "s",
+            "kept",
+            &IdempotentResponse {
+                fingerprint: "x".into(),
+                response: "x".into(),
+            },
+            t0(),
+        )
+        .await
+        .unwrap();
+        assert!(tx.release_savepoint().await.is_err(), "[{name}]");
         tx.rollback_to_savepoint().await.unwrap();
 
         tx.savepoint().await.unwrap();
@@ -1271,13 +1335,13 @@ async fn order_ids_are_unique_per_channel_only() {
             "[{name}]"
         );
 
+        // The clash shows when the purchase row is written: at the latest on commit.
         let mut tx = store.begin().await.unwrap();
-        let err = tx
-            .insert_purchase(&new_purchase(member, "pos", "o-1", None))
+        tx.insert_purchase(&new_purchase(member, "pos", "o-1", None))
             .await
-            .unwrap_err();
+            .unwrap();
+        let err = tx.commit().await.unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
-        drop(tx);
         assert_consistent(name, &store).await;
     }
 }
@@ -1365,10 +1429,9 @@ async fn grant(tx: &mut Tx, member: MemberId, at: Timestamp, grants: &[(&str, i6
         .unwrap();
 }
 
-#[tokio::test]
-async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_members() {
-    // t0 is Monday 1 June 2026, 00:00 UTC: the periods below are that day, week and month.
-    let periods = Periods {
+/// The periods of `t0` (Monday 1 June 2026, 00:00 UTC): that day, week and month.
+fn periods_of_t0() -> Periods {
+    Periods {
         day: Period {
             key: jiff::civil::date(2026, 6, 1),
             start: t0(),
@@ -1390,7 +1453,11 @@ async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_mem
             start: t0(),
             end: t0() + days(30),
         },
-    };
+    }
+}
+
+#[tokio::test]
+async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_members() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;
         let a = enroll(&store, "a").await;
@@ -1406,6 +1473,10 @@ async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_mem
         )
         .await;
         grant(&mut tx, a, t0() + days(2), &[("r", 20)]).await;
+        // Releasing a savepoint writes what the transaction holds: the grants above are
+        // written, those below still held, and the usage counts both.
+        tx.savepoint().await.unwrap();
+        tx.release_savepoint().await.unwrap();
         grant(&mut tx, a, t0() + days(10), &[("r", 40)]).await;
         grant(&mut tx, a, t0() - hour, &[("r", 80)]).await;
         // The end of a period is excluded.
@@ -1416,53 +1487,61 @@ async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_mem
             .unwrap();
         assert!(tx.has_purchased(a).await.unwrap(), "[{name}]");
         assert!(!tx.has_purchased(b).await.unwrap(), "[{name}]");
+        let when = format!("{name}, in the granting transaction");
+        assert_usage_of_a_and_b(&mut tx, a, b, &when).await;
         tx.commit().await.unwrap();
 
         let mut tx = store.begin().await.unwrap();
-        let rules = ["r".to_owned(), "s".to_owned(), "never".to_owned()];
-        let usage = tx
-            .rule_usage(a, &rules, &["r".to_owned()], &periods)
-            .await
-            .unwrap();
-        assert_eq!(
-            usage.of("r"),
-            UsageTotals {
-                member_day: Points(10),
-                member_week: Points(30),
-                member_month: Points(70),
-                member_lifetime: Points(310),
-                campaign: Points(1310),
-            },
-            "[{name}]"
-        );
-        assert_eq!(
-            usage.of("s"),
-            UsageTotals {
-                member_day: Points(5),
-                member_week: Points(5),
-                member_month: Points(5),
-                member_lifetime: Points(5),
-                campaign: Points(0),
-            },
-            "[{name}] campaign totals only for the rules asked"
-        );
-        assert_eq!(usage.of("never"), UsageTotals::default(), "[{name}]");
-        // Campaign totals alone, for a member with no grants of the rule.
-        let c = tx
-            .rule_usage(b, &[], &["s".to_owned()], &periods)
-            .await
-            .unwrap();
-        assert_eq!(c.of("s").campaign, Points(12), "[{name}]");
-        assert_eq!(c.of("s").member_lifetime, Points(0), "[{name}]");
-        // Nothing asked, nothing queried.
-        assert_eq!(
-            tx.rule_usage(a, &[], &[], &periods).await.unwrap(),
-            RuleUsage::new(),
-            "[{name}]"
-        );
+        assert_usage_of_a_and_b(&mut tx, a, b, &format!("{name}, committed")).await;
         tx.rollback().await.unwrap();
         assert_consistent(name, &store).await;
     }
+}
+
+/// The usage the grants of the test above add up to, for members `a` and `b`.
+async fn assert_usage_of_a_and_b(tx: &mut Tx, a: MemberId, b: MemberId, name: &str) {
+    let periods = periods_of_t0();
+    let rules = ["r".to_owned(), "s".to_owned(), "never".to_owned()];
+    let usage = tx
+        .rule_usage(a, &rules, &["r".to_owned()], &periods)
+        .await
+        .unwrap();
+    assert_eq!(
+        usage.of("r"),
+        UsageTotals {
+            member_day: Points(10),
+            member_week: Points(30),
+            member_month: Points(70),
+            member_lifetime: Points(310),
+            campaign: Points(1310),
+        },
+        "[{name}]"
+    );
+    assert_eq!(
+        usage.of("s"),
+        UsageTotals {
+            member_day: Points(5),
+            member_week: Points(5),
+            member_month: Points(5),
+            member_lifetime: Points(5),
+            campaign: Points(0),
+        },
+        "[{name}] campaign totals only for the rules asked"
+    );
+    assert_eq!(usage.of("never"), UsageTotals::default(), "[{name}]");
+    // Campaign totals alone, for a member with no grants of the rule.
+    let c = tx
+        .rule_usage(b, &[], &["s".to_owned()], &periods)
+        .await
+        .unwrap();
+    assert_eq!(c.of("s").campaign, Points(12), "[{name}]");
+    assert_eq!(c.of("s").member_lifetime, Points(0), "[{name}]");
+    // Nothing asked, nothing queried.
+    assert_eq!(
+        tx.rule_usage(a, &[], &[], &periods).await.unwrap(),
+        RuleUsage::new(),
+        "[{name}]"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
