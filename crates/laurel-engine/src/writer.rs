@@ -205,6 +205,7 @@ async fn try_commit(
     failed: &[Option<EngineError>],
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
     let mut tx = store.begin_blocking().await.map_err(Abort::Store)?;
+    tx.expect_rows(commands.len());
     let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
     tx.lock_members(&mut members).await.map_err(Abort::Store)?;
     let ctx = Context::new(timeline, Timestamp::now());

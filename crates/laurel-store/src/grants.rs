@@ -6,7 +6,7 @@ use crate::connect::Backend;
 use crate::error::Result;
 use crate::sql::{Arg, Sql, args};
 use crate::tx::Tx;
-use crate::types::{JournalId, MemberId, micros};
+use crate::types::{JournalId, MemberId, micros, numbered_list};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::rules::{Periods, RuleUsage, UsageTotals};
@@ -73,7 +73,7 @@ impl Tx {
         // serves the GROUP BY), which reads every member's grants of those rules.
         let member_index = self.backend.indexed_by("earn_grants_by_member_time");
         for chunk in rules.chunks(RULES_PER_QUERY) {
-            let list = id_list(8, chunk.len());
+            let list = numbered_list(8, chunk.len());
             let sql = format!(
                 "SELECT rule_id, \
                  CAST(SUM(CASE WHEN occurred_at >= $2 AND occurred_at < $3 THEN points ELSE 0 END) AS BIGINT) AS d, \
@@ -119,7 +119,7 @@ impl Tx {
             }
         }
         for chunk in campaign_rules.chunks(RULES_PER_QUERY) {
-            let list = id_list(1, chunk.len());
+            let list = numbered_list(1, chunk.len());
             let sql = format!(
                 "SELECT rule_id, CAST(SUM(points) AS BIGINT) AS c FROM earn_grants \
                  WHERE rule_id IN ({list}) GROUP BY rule_id"
@@ -183,12 +183,4 @@ impl Tx {
             .await?;
         Ok(found.is_some())
     }
-}
-
-/// `$first, $first+1, …`: `n` placeholders.
-fn id_list(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

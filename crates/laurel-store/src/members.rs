@@ -2,10 +2,10 @@
 
 use crate::connect::Store;
 use crate::error::{Result, StoreError};
-use crate::sql::{Row, Sql, args};
+use crate::sql::{Arg, Row, Sql, args};
 use crate::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::tx::Tx;
-use crate::types::{MemberId, instant, micros};
+use crate::types::{MemberId, instant, micros, numbered_list};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::tiers::TierStatus;
@@ -242,16 +242,25 @@ impl Tx {
             return Ok(());
         }
         ids.sort_unstable();
-        for id in ids.iter() {
-            self.rows(
-                "SELECT id FROM members WHERE id = $1 FOR UPDATE",
-                args![id.0],
-            )
-            .await?;
+        // One statement per chunk: PostgreSQL locks the rows in the order it returns them,
+        // sorted. The list is padded with its last id to a power of two, so a few statement
+        // texts serve every batch size.
+        for chunk in ids.chunks(LOCKS_PER_STATEMENT) {
+            let padded = chunk.len().next_power_of_two();
+            let last = chunk[chunk.len() - 1];
+            let values: Vec<Arg> = (0..padded)
+                .map(|i| Arg::from(chunk.get(i).unwrap_or(&last).0))
+                .collect();
+            let list = numbered_list(1, padded);
+            let sql = format!("SELECT id FROM members WHERE id IN ({list}) ORDER BY id FOR UPDATE");
+            self.rows(&sql, &values).await?;
         }
         Ok(())
     }
 }
+
+/// Members locked per statement by [`Tx::lock_members`].
+const LOCKS_PER_STATEMENT: usize = 128;
 
 /// What a member may change about themselves in the portal.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -144,6 +144,13 @@ impl Tx {
         self.conn_rows(sql, args, usize::MAX).await
     }
 
+    /// Tells the transaction about how many rows of each table with an id column it will
+    /// add (one per command of a batch, say), so that on PostgreSQL one statement takes the
+    /// ids of them all.
+    pub fn expect_rows(&mut self, rows: usize) {
+        self.ids.expected = i64::try_from(rows).unwrap_or(i64::MAX).min(Ids::BLOCK_MAX);
+    }
+
     /// An id for a new row of `table` (one with an id column), before the row is written.
     pub(crate) async fn next_id(&mut self, table: Table) -> Result<i64> {
         let slot = Ids::slot(table);
@@ -162,18 +169,27 @@ impl Tx {
             return Ok(next);
         }
         if self.ids.free[slot].is_empty() {
-            // Other transactions draw on the same sequence: take a block, growing with use.
-            let block = Ids::BLOCK_MIN << self.ids.blocks[slot].min(Ids::BLOCK_DOUBLINGS);
-            self.ids.blocks[slot] += 1;
-            let rows = self
-                .conn_rows(Ids::next_sql(table), args![block], usize::MAX)
-                .await?;
-            let mut ids = rows
-                .iter()
-                .map(|row| row.get::<i64>(0))
-                .collect::<Result<Vec<_>>>()?;
-            ids.sort_unstable();
-            self.ids.free[slot].extend(ids);
+            // Other transactions draw on the same sequences: take blocks of ids. The first
+            // is taken for every table at once, as large as the rows expected; later ones
+            // per table, doubling.
+            let first = self.ids.blocks == [0; 3];
+            let (sql, block) = if first {
+                (Ids::NEXT_ALL, self.ids.expected.max(Ids::BLOCK_MIN))
+            } else {
+                let doublings = self.ids.blocks[slot].min(Ids::BLOCK_DOUBLINGS);
+                (Ids::next_sql(table), Ids::BLOCK_MIN << doublings)
+            };
+            let rows = self.conn_rows(sql, args![block], usize::MAX).await?;
+            let slots: Vec<usize> = if first { vec![0, 1, 2] } else { vec![slot] };
+            for (column, slot) in slots.into_iter().enumerate() {
+                let mut ids = rows
+                    .iter()
+                    .map(|row| row.get::<i64>(column))
+                    .collect::<Result<Vec<_>>>()?;
+                ids.sort_unstable();
+                self.ids.free[slot].extend(ids);
+                self.ids.blocks[slot] += 1;
+            }
         }
         self.ids.free[slot]
             .pop_front()
@@ -248,6 +264,9 @@ struct Ids {
     blocks: [u32; 3],
     /// SQLite: the next id, counted on from the largest id in the table.
     next: [Option<i64>; 3],
+    /// PostgreSQL: rows of each table the transaction expects to add (see
+    /// [`Tx::expect_rows`]).
+    expected: i64,
 }
 
 impl Ids {
@@ -255,6 +274,13 @@ impl Ids {
     const BLOCK_MIN: i64 = 4;
     /// The block stops doubling at `BLOCK_MIN << BLOCK_DOUBLINGS` (256).
     const BLOCK_DOUBLINGS: u32 = 6;
+    /// The largest first block, however many rows are expected.
+    const BLOCK_MAX: i64 = 1024;
+
+    /// A block of ids for each table, in the order of their slots.
+    const NEXT_ALL: &str = "SELECT nextval(pg_get_serial_sequence('journal', 'id')), \
+         nextval(pg_get_serial_sequence('lots', 'id')), \
+         nextval(pg_get_serial_sequence('purchases', 'id')) FROM generate_series(1, $1)";
 
     fn slot(table: Table) -> usize {
         match table {

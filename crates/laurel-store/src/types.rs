@@ -82,6 +82,14 @@ pub(crate) fn instant_opt(micros: Option<i64>) -> Result<Option<Timestamp>> {
     micros.map(instant).transpose()
 }
 
+/// `$first, $first+1, …`: `n` placeholders, for an `IN (…)` list.
+pub(crate) fn numbered_list(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `($1, $2, …), ($n+1, …)`: the VALUES list of a multi-row insert, so one statement writes
 /// many rows (one round trip instead of one per row).
 pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
