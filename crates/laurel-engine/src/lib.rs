@@ -82,11 +82,16 @@ pub struct EngineConfig {
 
 impl EngineConfig {
     /// Defaults for a backend: SQLite has one write lock, so one writer; PostgreSQL locks
-    /// rows, so several writers commit in parallel.
+    /// rows, so several writers commit in parallel — two per core of this machine (which
+    /// the database usually shares). More writers make smaller batches, and each batch pays
+    /// its statements and its commit: on two cores 4 writers committed 2,275 writes/s
+    /// (p99 63 ms) where 8 committed 1,954 (p99 82 ms) and 2 committed 2,144.
     pub fn for_backend(backend: Backend) -> EngineConfig {
         let writers = match backend {
             Backend::Sqlite => 1,
-            Backend::Postgres => 8,
+            Backend::Postgres => std::thread::available_parallelism()
+                .map_or(4, |cores| 2 * cores.get())
+                .clamp(2, 16),
         };
         EngineConfig {
             writers,
