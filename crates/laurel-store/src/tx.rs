@@ -74,7 +74,7 @@ impl Tx {
     /// Undoes everything since the savepoint.
     pub async fn rollback_to_savepoint(&mut self) -> Result<()> {
         self.appends.clear();
-        self.ids = Ids::default();
+        self.ids.forget_counted();
         self.batch("ROLLBACK TO SAVEPOINT command").await?;
         self.release_savepoint().await
     }
@@ -313,8 +313,14 @@ impl Ids {
         }
     }
 
+    /// On SQLite, forgets the counted next ids: the rows they were counted from may be gone.
+    fn forget_counted(&mut self) {
+        self.next = [None; 3];
+    }
+
     /// On SQLite, forgets the counted next id of each table `sql` names: a statement may have
-    /// inserted a row with an id of SQLite's choosing.
+    /// inserted a row with an id of SQLite's choosing. The table's held rows are written
+    /// before `sql` runs (it names the table), so the next count starts past them too.
     fn forget_named(&mut self, sql: &str) {
         for (slot, table) in [Table::Journal, Table::Lots, Table::Purchases]
             .into_iter()
