@@ -136,6 +136,7 @@ impl Tx {
         // queries above count the written ones.
         let within = |at: i64, start, end| at >= micros(start) && at < micros(end);
         for row in self.held(Table::EarnGrants) {
+            // (journal_id, member_id, rule_id, points, occurred_at)
             let (Some(of), Some(rule), Some(points), Some(at)) =
                 (row[1].int(), row[2].text(), row[3].int(), row[4].int())
             else {

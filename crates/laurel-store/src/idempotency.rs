@@ -14,7 +14,8 @@ impl Tx {
         scope: &str,
         key: &str,
     ) -> Result<Option<IdempotentResponse>> {
-        // An answer given earlier in this transaction may still be held.
+        // An answer given earlier in this transaction may still be held:
+        // (scope, idem_key, fingerprint, response, created_at).
         let held = self
             .held(Table::Idempotency)
             .find(|row| row[0].text() == Some(scope) && row[1].text() == Some(key));

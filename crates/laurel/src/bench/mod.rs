@@ -54,8 +54,9 @@ pub struct BenchArgs {
     json: Option<PathBuf>,
 }
 
-/// The bench program: base rate only (no earning rules: the bench measures the write path), no return window
-/// so redemptions find points, a year's expiry.
+/// The bench program: the base rate and three rules (one with a daily limit per member, so
+/// each purchase reads the member's usage), no return window so redemptions find points, a
+/// year's expiry.
 const PROGRAM: &str = r#"
 [program]
 name = "Bench"
