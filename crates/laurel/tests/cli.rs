@@ -498,12 +498,14 @@ fn help_explains_every_command() {
 }
 
 #[test]
-fn bench_runs_a_short_mixed_load_and_finds_the_ledger_consistent() {
+fn bench_runs_a_short_mixed_load_finds_the_ledger_consistent_and_leaves_no_scratch_behind() {
     // A tiny run on a fresh SQLite file: the figures do not matter here, the mechanics do —
     // the load, the raw limit, the scale fill, the report and the consistency check.
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("bench.json");
-    let out = support::laurel_ok(&[
+    // Its own temporary directory, to see that the scratch database is gone afterwards.
+    let scratch = tempfile::tempdir().unwrap();
+    let args = [
         "bench",
         "--members",
         "200",
@@ -519,8 +521,17 @@ fn bench_runs_a_short_mixed_load_and_finds_the_ledger_consistent() {
         "5000",
         "--json",
         json.to_str().unwrap(),
-    ])
+    ];
+    let out = support::succeeded(
+        support::laurel_with_env(&args, &[("TMPDIR", scratch.path().as_os_str())]),
+        &args,
+    )
     .stdout;
+    let left: Vec<_> = std::fs::read_dir(scratch.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "bench left behind {left:?}");
     for expected in [
         "purchase",
         "balance read",

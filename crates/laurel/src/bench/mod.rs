@@ -112,8 +112,8 @@ struct Report {
 
 /// Runs the benchmark.
 pub async fn run(args: BenchArgs) -> Result<()> {
-    let scratch = tempfile_dir()?;
-    let (url, _pg) = database(&args, &scratch)?;
+    let scratch = scratch_dir()?;
+    let (url, _pg) = database(&args, scratch.path())?;
     let store = crate::open(&url).await?;
     let backend = store.backend();
     let durability = match backend {
@@ -324,10 +324,10 @@ async fn scale(
 /// Requests per console page in the scale test.
 const PAGE_SAMPLES: usize = 200;
 
-fn tempfile_dir() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("laurel-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+/// A scratch directory for the SQLite database, removed when the run ends: a benchmark's
+/// gigabytes must not pile up in the temporary directory run after run.
+fn scratch_dir() -> Result<tempfile::TempDir> {
+    Ok(tempfile::Builder::new().prefix("laurel-bench-").tempdir()?)
 }
 
 /// The database URL to use, and what keeps a throwaway cluster alive.

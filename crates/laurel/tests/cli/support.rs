@@ -1,6 +1,7 @@
 //! Shared helpers: running the `laurel` binary, serving it on a free port, talking HTTP to it.
 
 use std::collections::hash_map::RandomState;
+use std::ffi::OsStr;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 use std::net::{Ipv4Addr, TcpListener};
@@ -73,8 +74,14 @@ pub struct Output {
 
 /// Runs `laurel <args>` to completion, killing it (and failing) after `COMMAND_TIMEOUT`.
 pub fn laurel(args: &[&str]) -> Output {
+    laurel_with_env(args, &[])
+}
+
+/// Runs `laurel <args>` like [`laurel`], with these environment variables set.
+pub fn laurel_with_env(args: &[&str], env: &[(&str, &OsStr)]) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -116,7 +123,11 @@ pub fn laurel(args: &[&str]) -> Output {
 
 /// Runs `laurel <args>`, insisting that it succeeds.
 pub fn laurel_ok(args: &[&str]) -> Output {
-    let output = laurel(args);
+    succeeded(laurel(args), args)
+}
+
+/// Insists that `laurel <args>` succeeded, showing what it printed if not.
+pub fn succeeded(output: Output, args: &[&str]) -> Output {
     assert!(
         output.status.success(),
         "`laurel {}` failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
