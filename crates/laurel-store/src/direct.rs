@@ -6,6 +6,7 @@
 //! a thread of its own (see the engine's writer) over a connection it owns, one call per
 //! statement, with prepared statements cached. Same file, same durability settings.
 
+use crate::checkpoint::Checkpointer;
 use crate::error::{Result, StoreError};
 use crate::sql::{Arg, Row};
 use rusqlite::types::Value;
@@ -20,19 +21,21 @@ const STATEMENT_CACHE: usize = 256;
 /// How long a statement waits for another connection's write lock before failing busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The same settings as the pool's connections: synchronous=FULL makes a commit durable
-/// against power loss.
-const PRAGMAS: &str = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+/// against power loss. No checkpoint inside a commit: the checkpoint thread runs them
+/// (`checkpoint.rs`).
+const PRAGMAS: &str =
+    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;";
 
 /// How the write path's connections trade memory and checkpoint pauses for disk work.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum WriteProfile {
-    /// Serving requests: SQLite's own page cache (2 MiB) and a checkpoint every 1,000 WAL
-    /// pages, so no commit waits long behind a checkpoint.
+    /// Serving requests: SQLite's own page cache (2 MiB) and a checkpoint at most every
+    /// 100 ms, so the WAL stays short.
     #[default]
     Serving,
     /// A bulk import, whose batches are large: a 128 MiB page cache, so a growing database is
-    /// not read back page by page, and a checkpoint every 32,768 pages (128 MiB of WAL), so a
-    /// page that many batches rewrite is copied into the database once rather than each time.
+    /// not read back page by page, and a checkpoint at most every second, so a page that
+    /// many batches rewrite is copied into the database once rather than each time.
     Bulk,
 }
 
@@ -40,7 +43,14 @@ impl WriteProfile {
     fn pragmas(self) -> &'static str {
         match self {
             WriteProfile::Serving => "",
-            WriteProfile::Bulk => "PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 32768;",
+            WriteProfile::Bulk => "PRAGMA cache_size = -131072;",
+        }
+    }
+
+    fn checkpoint_interval(self) -> Duration {
+        match self {
+            WriteProfile::Serving => Duration::from_millis(100),
+            WriteProfile::Bulk => Duration::from_secs(1),
         }
     }
 }
@@ -51,6 +61,7 @@ pub(crate) struct DirectPool {
     path: String,
     profile: WriteProfile,
     idle: Mutex<Vec<Connection>>,
+    checkpointer: Checkpointer,
 }
 
 impl DirectPool {
@@ -71,6 +82,7 @@ impl DirectPool {
             path: path.to_owned(),
             profile,
             idle: Mutex::new(Vec::new()),
+            checkpointer: Checkpointer::new(path.to_owned(), profile.checkpoint_interval()),
         }))
     }
 
@@ -95,8 +107,9 @@ impl DirectPool {
         }
     }
 
-    /// Closes the idle connections.
+    /// Stops the checkpoint thread and closes the idle connections.
     pub(crate) fn close(&self) {
+        self.checkpointer.stop();
         if let Ok(mut idle) = self.idle.lock() {
             idle.clear();
         }
@@ -120,6 +133,7 @@ impl DirectTx {
     /// transaction never fails half-way on upgrading a read lock.
     pub(crate) fn begin(pool: &Arc<DirectPool>) -> Result<DirectTx> {
         let conn = pool.take()?;
+        pool.checkpointer.restart_if_long(&conn, BUSY_TIMEOUT);
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             pool.give_back(conn);
             return Err(e.into());
@@ -175,6 +189,8 @@ impl DirectTx {
         if done.is_err() {
             // A failed COMMIT (busy, disk full) leaves the transaction open: end it here.
             let _ = conn.execute_batch("ROLLBACK");
+        } else {
+            self.pool.checkpointer.nudge();
         }
         self.pool.give_back(conn);
         Ok(done?)

@@ -11,6 +11,7 @@
 //! `laurel-core` computed, and loads the state the core decides from.
 
 mod appends;
+mod checkpoint;
 mod connect;
 mod direct;
 mod error;
