@@ -15,6 +15,7 @@
 //! look at the held rows themselves instead (an idempotent answer, a member's rule usage), so
 //! they need not write them; see [`Appends::rows`].
 
+use crate::connect::Backend;
 use crate::sql::Arg;
 use std::sync::LazyLock;
 
@@ -269,34 +270,28 @@ impl Appends {
     /// reference included: each table `sql` names, by name or by a referencing column.
     #[cfg(test)]
     fn needed_by(&self, sql: &str) -> Tables {
-        self.with_held_parents(self.named_by(sql))
+        self.with_held_parents(self.holding(Mentions::of(sql).any()))
     }
 
-    /// The tables holding rows that `sql` names, by name or by a referencing column.
-    pub(crate) fn named_by(&self, sql: &str) -> Tables {
-        let mut named = Tables::NONE;
-        for table in TABLES {
-            if self.held[table as usize].is_empty() {
-                continue;
-            }
-            let by_name = names(sql, table.name(), true);
-            if by_name || table.referenced_as().is_some_and(|r| names(sql, r, false)) {
-                named.0 |= table.bit().0;
-            }
-        }
-        named
-    }
-
-    /// `tables` with the tables their rows reference, keeping only those that hold rows.
-    pub(crate) fn with_held_parents(&self, tables: Tables) -> Tables {
-        let closed = tables.with_parents();
+    /// Those of `tables` that hold rows.
+    pub(crate) fn holding(&self, tables: Tables) -> Tables {
         let mut set = Tables::NONE;
         for table in TABLES {
-            if closed.has(table) && !self.held[table as usize].is_empty() {
+            if tables.has(table) && !self.held[table as usize].is_empty() {
                 set.0 |= table.bit().0;
             }
         }
         set
+    }
+
+    /// True when no table holds a row.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.held.iter().all(Vec::is_empty)
+    }
+
+    /// `tables` with the tables their rows reference, keeping only those that hold rows.
+    pub(crate) fn with_held_parents(&self, tables: Tables) -> Tables {
+        self.holding(tables.with_parents())
     }
 
     /// Takes the held rows of the tables in `tables`, in the order they must be written.
@@ -319,22 +314,50 @@ impl Appends {
     }
 }
 
-/// Whether `sql` contains `word` as an identifier (`whole`) or as the end of one.
-pub(crate) fn names(sql: &str, word: &str, whole: bool) -> bool {
-    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let bytes = sql.as_bytes();
-    sql.match_indices(word).any(|(at, _)| {
-        let end = at + word.len();
-        let ends = end == bytes.len() || !is_ident(bytes[end]);
-        let starts = !whole || at == 0 || !is_ident(bytes[at - 1]);
-        starts && ends
-    })
+/// The append-only tables a statement names: by their own name, or by a column that
+/// references them (a column whose name ends with `journal_id`, `lot_id` or `purchase_id`).
+/// Found in one pass over the statement's identifiers, since every statement of a
+/// transaction asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Mentions {
+    /// Tables named as such.
+    pub(crate) by_name: Tables,
+    /// Tables named either way.
+    any: Tables,
+}
+
+impl Mentions {
+    pub(crate) fn of(sql: &str) -> Mentions {
+        let mut mentions = Mentions::default();
+        let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        for word in sql.split(|c: char| !is_ident(c)) {
+            if let Some(table) = TABLES.iter().find(|t| t.name() == word) {
+                mentions.by_name.0 |= table.bit().0;
+                mentions.any.0 |= table.bit().0;
+            } else if let Some(table) = TABLES
+                .iter()
+                .find(|t| t.referenced_as().is_some_and(|r| word.ends_with(r)))
+            {
+                mentions.any.0 |= table.bit().0;
+            }
+        }
+        mentions
+    }
+
+    /// Tables named either way.
+    pub(crate) fn any(self) -> Tables {
+        self.any
+    }
 }
 
 /// The INSERT statements for `rows` rows of `table`: how many rows each writes, and its text.
 /// Statement sizes are powers of two, so a table has a few texts only, each prepared once.
-pub(crate) fn inserts(table: Table, rows: usize) -> impl Iterator<Item = (usize, &'static str)> {
-    let texts = &INSERTS[table as usize];
+pub(crate) fn inserts(
+    table: Table,
+    rows: usize,
+    backend: Backend,
+) -> impl Iterator<Item = (usize, &'static str)> {
+    let texts = &INSERTS[backend as usize][table as usize];
     let mut left = rows;
     std::iter::from_fn(move || {
         if left == 0 {
@@ -346,9 +369,11 @@ pub(crate) fn inserts(table: Table, rows: usize) -> impl Iterator<Item = (usize,
     })
 }
 
-/// Every INSERT text: per table, one per statement size 1, 2, 4, … [`CHUNK_MAX`].
-static INSERTS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
-    TABLES
+/// Every INSERT text: per backend, per table, one per statement size 1, 2, 4, …
+/// [`CHUNK_MAX`]. SQLite's are numbered `?n` already, so its direct connection has nothing to
+/// rewrite in statements a hundred rows long.
+static INSERTS: LazyLock<[Vec<Vec<String>>; 2]> = LazyLock::new(|| {
+    let texts: Vec<Vec<String>> = TABLES
         .iter()
         .map(|table| {
             let columns = table.columns();
@@ -363,7 +388,20 @@ static INSERTS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    let numbered = texts
+        .iter()
+        .map(|sizes| {
+            sizes
+                .iter()
+                .map(|sql| crate::direct::numbered(sql).into_owned())
+                .collect()
+        })
+        .collect();
+    let mut by_backend = [Vec::new(), Vec::new()];
+    by_backend[Backend::Sqlite as usize] = numbered;
+    by_backend[Backend::Postgres as usize] = texts;
+    by_backend
 });
 
 #[cfg(test)]
@@ -422,6 +460,16 @@ mod tests {
     }
 
     #[test]
+    fn a_referencing_column_mentions_its_table_but_does_not_name_it() {
+        let mentions = Mentions::of("UPDATE lots SET remaining = $1 WHERE journal_id = $2");
+        assert_eq!(mentions.by_name, Table::Lots.bit());
+        assert_eq!(
+            mentions.any(),
+            Tables(Table::Lots.bit().0 | Table::Journal.bit().0)
+        );
+    }
+
+    #[test]
     fn rows_are_taken_parents_first() {
         let mut appends = holding(&[Table::PurchaseLines, Table::Purchases, Table::Journal]);
         let order: Vec<Table> = appends
@@ -438,14 +486,25 @@ mod tests {
 
     #[test]
     fn held_rows_split_into_statements_of_powers_of_two_up_to_the_largest() {
-        let sizes: Vec<usize> = inserts(Table::Entries, 45).map(|(n, _)| n).collect();
+        let sizes: Vec<usize> = inserts(Table::Entries, 45, Backend::Postgres)
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(sizes, [32, 8, 4, 1]);
-        let sizes: Vec<usize> = inserts(Table::Entries, 300).map(|(n, _)| n).collect();
+        let sizes: Vec<usize> = inserts(Table::Entries, 300, Backend::Sqlite)
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(sizes, [128, 128, 32, 8, 4]);
-        let (_, sql) = inserts(Table::LotMoves, 2).next().unwrap();
+        let (_, sql) = inserts(Table::LotMoves, 2, Backend::Postgres)
+            .next()
+            .unwrap();
         assert_eq!(
             sql,
             "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)"
+        );
+        let (_, sql) = inserts(Table::LotMoves, 2, Backend::Sqlite).next().unwrap();
+        assert_eq!(
+            sql,
+            "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES (?1, ?2, ?3, ?4), (?5, ?6, ?7, ?8)"
         );
     }
 

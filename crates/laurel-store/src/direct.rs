@@ -212,7 +212,7 @@ impl Drop for DirectTx {
 /// parameters in the order they first appear, so binding them meant asking each one's name,
 /// a scan of the statement's parameters per parameter: quadratic in a statement that writes
 /// a hundred rows. A `?n` parameter is number n.
-fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn numbered(sql: &str) -> std::borrow::Cow<'_, str> {
     if !sql.contains('$') {
         return sql.into();
     }

@@ -3,7 +3,7 @@
 //! Rows of the ledger's append-only tables are held and written many to a statement (see
 //! `appends.rs`); the ids those rows need are handed out by [`Ids`].
 
-use crate::appends::{Appends, Held, Table, Tables, inserts, names};
+use crate::appends::{Appends, Held, Mentions, Table, Tables, inserts};
 use crate::connect::Backend;
 use crate::direct::DirectTx;
 use crate::error::{Result, StoreError};
@@ -200,10 +200,15 @@ impl Tx {
     /// of `past`), and on SQLite an id counted on from a table `sql` may insert into is
     /// re-read.
     async fn before(&mut self, sql: &str, past: Option<Table>) -> Result<()> {
-        if self.backend == Backend::Sqlite {
-            self.ids.forget_named(sql);
+        let counting = self.backend == Backend::Sqlite && self.ids.counts();
+        if !counting && self.appends.is_empty() {
+            return Ok(());
         }
-        let mut named = self.appends.named_by(sql);
+        let mentions = Mentions::of(sql);
+        if counting {
+            self.ids.forget_named(mentions.by_name);
+        }
+        let mut named = self.appends.holding(mentions.any());
         if let Some(past) = past {
             named = named.without(past);
         }
@@ -219,7 +224,7 @@ impl Tx {
         for (table, values) in self.appends.take(tables) {
             let width = table.columns().len();
             let mut rest = &values[..];
-            for (rows, sql) in inserts(table, values.len() / width) {
+            for (rows, sql) in inserts(table, values.len() / width, self.backend) {
                 let (chunk, tail) = rest.split_at(rows * width);
                 let args: Vec<Arg> = chunk.iter().map(Held::arg).collect();
                 self.conn_run(sql, &args).await?;
@@ -318,15 +323,21 @@ impl Ids {
         self.next = [None; 3];
     }
 
-    /// On SQLite, forgets the counted next id of each table `sql` names: a statement may have
-    /// inserted a row with an id of SQLite's choosing. The table's held rows are written
-    /// before `sql` runs (it names the table), so the next count starts past them too.
-    fn forget_named(&mut self, sql: &str) {
+    /// True when some table's next id is counted (SQLite).
+    fn counts(&self) -> bool {
+        self.next.iter().any(Option::is_some)
+    }
+
+    /// On SQLite, forgets the counted next id of each of the `named` tables: a statement
+    /// naming one may have inserted a row with an id of SQLite's choosing. The table's held
+    /// rows are written before that statement runs (it names the table), so the next count
+    /// starts past them too.
+    fn forget_named(&mut self, named: Tables) {
         for (slot, table) in [Table::Journal, Table::Lots, Table::Purchases]
             .into_iter()
             .enumerate()
         {
-            if self.next[slot].is_some() && names(sql, table.name(), true) {
+            if named.has(table) {
                 self.next[slot] = None;
             }
         }
