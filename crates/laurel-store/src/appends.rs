@@ -327,6 +327,7 @@ pub(crate) struct Mentions {
 }
 
 impl Mentions {
+    /// What `sql` mentions.
     pub(crate) fn of(sql: &str) -> Mentions {
         let mut mentions = Mentions::default();
         let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';

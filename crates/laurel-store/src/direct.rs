@@ -30,7 +30,7 @@ const PRAGMAS: &str =
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum WriteProfile {
     /// Serving requests: SQLite's own page cache (2 MiB) and a checkpoint at most every
-    /// 100 ms, so the WAL stays short.
+    /// 100 ms, on the checkpoint thread, so that the WAL holds little when the load allows.
     #[default]
     Serving,
     /// A bulk import, whose batches are large: a 128 MiB page cache, so a growing database is
