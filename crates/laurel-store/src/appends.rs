@@ -270,7 +270,7 @@ impl Appends {
     /// reference included: each table `sql` names, by name or by a referencing column.
     #[cfg(test)]
     fn needed_by(&self, sql: &str) -> Tables {
-        self.with_held_parents(self.holding(Mentions::of(sql).any()))
+        self.with_held_parents(self.holding(Mentions::of(sql).any))
     }
 
     /// Those of `tables` that hold rows.
@@ -323,7 +323,7 @@ pub(crate) struct Mentions {
     /// Tables named as such.
     pub(crate) by_name: Tables,
     /// Tables named either way.
-    any: Tables,
+    pub(crate) any: Tables,
 }
 
 impl Mentions {
@@ -343,11 +343,6 @@ impl Mentions {
             }
         }
         mentions
-    }
-
-    /// Tables named either way.
-    pub(crate) fn any(self) -> Tables {
-        self.any
     }
 }
 
@@ -465,7 +460,7 @@ mod tests {
         let mentions = Mentions::of("UPDATE lots SET remaining = $1 WHERE journal_id = $2");
         assert_eq!(mentions.by_name, Table::Lots.bit());
         assert_eq!(
-            mentions.any(),
+            mentions.any,
             Tables(Table::Lots.bit().0 | Table::Journal.bit().0)
         );
     }

@@ -16,7 +16,7 @@
 
 use rusqlite::{Connection, OpenFlags};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -83,7 +83,7 @@ impl Checkpointer {
             }
         }
         drop(thread);
-        if let Ok(mut state) = lock(&self.shared.state) {
+        if let Ok(mut state) = self.shared.state.lock() {
             state.due = true;
             self.shared.wake.notify_one();
         }
@@ -111,7 +111,7 @@ impl Checkpointer {
 
     /// Stops the thread (after the checkpoint it is running, if any) and waits for it.
     pub(crate) fn stop(&self) {
-        if let Ok(mut state) = lock(&self.shared.state) {
+        if let Ok(mut state) = self.shared.state.lock() {
             state.closed = true;
             self.shared.wake.notify_one();
         }
@@ -128,10 +128,6 @@ impl Drop for Checkpointer {
     }
 }
 
-fn lock(state: &Mutex<State>) -> Result<MutexGuard<'_, State>, ()> {
-    state.lock().map_err(|_| ())
-}
-
 /// The thread: a passive checkpoint after commits, at most one per `interval`.
 fn run(path: &str, interval: Duration, shared: &Shared) {
     let conn = match Connection::open_with_flags(
@@ -145,7 +141,7 @@ fn run(path: &str, interval: Duration, shared: &Shared) {
         }
     };
     loop {
-        let Ok(mut state) = lock(&shared.state) else {
+        let Ok(mut state) = shared.state.lock() else {
             return;
         };
         while !state.due && !state.closed {
@@ -164,7 +160,7 @@ fn run(path: &str, interval: Duration, shared: &Shared) {
             Err(e) => tracing::warn!(error = %e, "passive checkpoint failed"),
         }
         // Rest for the interval, unless the database closes meanwhile.
-        let Ok(state) = lock(&shared.state) else {
+        let Ok(state) = shared.state.lock() else {
             return;
         };
         if shared

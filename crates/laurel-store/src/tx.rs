@@ -208,7 +208,7 @@ impl Tx {
         if counting {
             self.ids.forget_named(mentions.by_name);
         }
-        let mut named = self.appends.holding(mentions.any());
+        let mut named = self.appends.holding(mentions.any);
         if let Some(past) = past {
             named = named.without(past);
         }
