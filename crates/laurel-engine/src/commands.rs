@@ -132,6 +132,25 @@ impl Command {
             _ => None,
         }
     }
+
+    /// The member's external id, when the command names its member by it.
+    pub fn member_external_id(&self) -> Option<&str> {
+        match self {
+            Command::Purchase(ValidPurchase {
+                request:
+                    PurchaseRequest {
+                        member: MemberRef::External(ext),
+                        ..
+                    },
+                ..
+            })
+            | Command::Event(EventRequest {
+                member: MemberRef::External(ext),
+                ..
+            }) => Some(ext),
+            _ => None,
+        }
+    }
 }
 
 /// A stable hash of a request: a retry must carry the same one.

@@ -22,17 +22,19 @@ use laurel_core::rewards::Catalog;
 use laurel_core::rules::RuleSet;
 use laurel_core::tiers::TierPolicy;
 use laurel_core::{Points, Program};
-use laurel_store::{IdempotentResponse, JournalMeta, Member, MemberId, Tx};
+use laurel_store::{IdempotentResponse, JournalMeta, Member, MemberId, StoreError, Tx};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 mod earning;
 mod points;
+mod read_ahead;
 mod refund;
 
 pub(crate) use earning::{basket, credit, grant_outcomes, line, purchase_earning};
 use earning::{event, purchase};
 use points::{Job, adjust, redeem, scheduled};
+pub(crate) use read_ahead::read_ahead;
 use refund::refund;
 
 /// What a command answered.
@@ -206,11 +208,20 @@ pub(crate) async fn remember<T: Serialize>(
 }
 
 pub(crate) async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
-    let found = match member {
-        MemberRef::Id(id) => tx.lock_member(Some(MemberId(*id)), None).await?,
-        MemberRef::External(ext) => tx.lock_member(None, Some(ext)).await?,
-    };
-    found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
+    find_locked(tx, member)
+        .await?
+        .ok_or_else(|| EngineError::UnknownMember(member.to_string()))
+}
+
+/// The member, locked, if they exist.
+async fn find_locked(
+    tx: &mut Tx,
+    member: &MemberRef,
+) -> std::result::Result<Option<Member>, StoreError> {
+    match member {
+        MemberRef::Id(id) => tx.lock_member(Some(MemberId(*id)), None).await,
+        MemberRef::External(ext) => tx.lock_member(None, Some(ext)).await,
+    }
 }
 
 /// [`lock`], refused for a suspended member: what a member earns or spends with. Refunds,

@@ -10,7 +10,7 @@
 use crate::EngineConfig;
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, Outcome, execute};
+use crate::execute::{Context, Outcome, execute, read_ahead};
 use crate::programs::{Programs, Timeline};
 use futures_util::FutureExt;
 use jiff::Timestamp;
@@ -206,9 +206,16 @@ async fn try_commit(
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
     let mut tx = store.begin_blocking().await.map_err(Abort::Store)?;
     tx.expect_rows(commands.len());
-    let mut members: Vec<_> = commands.iter().filter_map(|c| c.member_id()).collect();
-    tx.lock_members(&mut members).await.map_err(Abort::Store)?;
     let ctx = Context::new(timeline, Timestamp::now());
+    let live: Vec<&Command> = commands
+        .iter()
+        .zip(failed)
+        .filter(|(_, failure)| failure.is_none())
+        .map(|(command, _)| command)
+        .collect();
+    read_ahead(&mut tx, &ctx, &live)
+        .await
+        .map_err(Abort::Store)?;
     let mut results = Vec::with_capacity(commands.len());
     for (index, command) in commands.iter().enumerate() {
         if failed[index].is_some() {

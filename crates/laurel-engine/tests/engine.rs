@@ -2073,17 +2073,19 @@ conditions = [ { categories = ["retail"] } ]
     }
 }
 
-#[tokio::test]
-async fn a_daily_limit_caps_later_purchases_and_retries_replay_the_same_grants() {
-    let rules = r#"
+/// A rule granting a point per yuan, at most 150 a day per member.
+const HAPPY_DAY: &str = r#"
 [[rules]]
 id = "happy_day"
 name = "Happy day"
 effect = { points_per_unit = "1" }
 limits = { per_member_day = 150 }
 "#;
+
+#[tokio::test]
+async fn a_daily_limit_caps_later_purchases_and_retries_replay_the_same_grants() {
     for (name, db) in laurel_testkit::backends() {
-        let engine = start(&db, with_rules(rules)).await;
+        let engine = start(&db, with_rules(HAPPY_DAY)).await;
         let id = member(&engine, "m").await;
         let day = noon("2025-06-03");
         let first = buy_at(&engine, id, "o-1", "100.00", day).await;
@@ -2155,6 +2157,50 @@ limits = { per_member_day = 150 }
             "[{name}]"
         );
         finish(name, engine).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_daily_limit_holds_across_purchases_committed_together_naming_the_member_either_way() {
+    const PURCHASES: i64 = 20;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = Arc::new(start(&db, with_rules(HAPPY_DAY)).await);
+        let id = member(&engine, "m").await;
+        let day = noon("2025-06-03");
+        buy_at(&engine, id, "o-0", "100.00", day).await;
+        // Submitted at once, the purchases share batches (and, on PostgreSQL, writers: by id
+        // and by external id they may go to different ones).
+        let tasks: Vec<_> = (1..=PURCHASES)
+            .map(|i| {
+                let engine = engine.clone();
+                let mut request = purchase_request(id, &format!("o-{i}"), "10.00");
+                request.occurred_at = day;
+                if i % 2 == 0 {
+                    request.member = MemberRef::External("m".into());
+                }
+                tokio::spawn(async move { engine.purchase(request).await })
+            })
+            .collect();
+        let mut happy = 0;
+        for task in tasks {
+            let out = task.await.unwrap().unwrap();
+            happy += out
+                .grants
+                .iter()
+                .filter(|g| g.rule_id == "happy_day")
+                .map(|g| g.points)
+                .sum::<i64>();
+        }
+        assert_eq!(
+            happy, 50,
+            "[{name}] what the first purchase left of the day's 150"
+        );
+        assert_eq!(
+            balance(&engine, id).await,
+            (200 + PURCHASES * 10 + 50, 0),
+            "[{name}]"
+        );
+        finish(name, unshare(engine)).await;
     }
 }
 

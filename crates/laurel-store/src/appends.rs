@@ -16,6 +16,7 @@
 //! they need not write them; see [`Appends::rows`].
 
 use crate::connect::Backend;
+use crate::sized::SizedTexts;
 use crate::sql::Arg;
 use std::sync::LazyLock;
 
@@ -47,9 +48,6 @@ const TABLES: [Table; 8] = [
 /// Most rows of one table held at once: a bound on memory and on the scans of
 /// [`Appends::rows`], well past where more rows per statement stop paying.
 pub(crate) const HELD_MAX: usize = 256;
-
-/// Most rows one statement writes: the largest of the statement sizes.
-const CHUNK_MAX: usize = 128;
 
 impl Table {
     /// The table's name in SQL.
@@ -324,6 +322,8 @@ pub(crate) struct Mentions {
     pub(crate) by_name: Tables,
     /// Tables named either way.
     pub(crate) any: Tables,
+    /// Whether the `members` table is named (its balances may be held, see `balances.rs`).
+    pub(crate) members: bool,
 }
 
 impl Mentions {
@@ -332,7 +332,9 @@ impl Mentions {
         let mut mentions = Mentions::default();
         let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
         for word in sql.split(|c: char| !is_ident(c)) {
-            if let Some(table) = TABLES.iter().find(|t| t.name() == word) {
+            if word == "members" {
+                mentions.members = true;
+            } else if let Some(table) = TABLES.iter().find(|t| t.name() == word) {
                 mentions.by_name.0 |= table.bit().0;
                 mentions.any.0 |= table.bit().0;
             } else if let Some(table) = TABLES
@@ -347,57 +349,30 @@ impl Mentions {
 }
 
 /// The INSERT statements for `rows` rows of `table`: how many rows each writes, and its text.
-/// Statement sizes are powers of two, so a table has a few texts only, each prepared once.
 pub(crate) fn inserts(
     table: Table,
     rows: usize,
     backend: Backend,
 ) -> impl Iterator<Item = (usize, &'static str)> {
-    let texts = &INSERTS[backend as usize][table as usize];
-    let mut left = rows;
-    std::iter::from_fn(move || {
-        if left == 0 {
-            return None;
-        }
-        let size = CHUNK_MAX.min(1 << left.ilog2());
-        left -= size;
-        Some((size, texts[size.ilog2() as usize].as_str()))
-    })
+    INSERTS[table as usize].chunks(rows, backend)
 }
 
-/// Every INSERT text: per backend, per table, one per statement size 1, 2, 4, …
-/// [`CHUNK_MAX`]. SQLite's are numbered `?n` already, so its direct connection has nothing to
-/// rewrite in statements a hundred rows long.
-static INSERTS: LazyLock<[Vec<Vec<String>>; 2]> = LazyLock::new(|| {
-    let texts: Vec<Vec<String>> = TABLES
+/// Every table's INSERT texts, by table.
+static INSERTS: LazyLock<Vec<SizedTexts>> = LazyLock::new(|| {
+    TABLES
         .iter()
         .map(|table| {
             let columns = table.columns();
-            (0..=CHUNK_MAX.ilog2())
-                .map(|k| {
-                    format!(
-                        "INSERT INTO {} ({}) VALUES {}",
-                        table.name(),
-                        columns.join(", "),
-                        crate::types::placeholders(1 << k, columns.len())
-                    )
-                })
-                .collect()
+            SizedTexts::new(|rows| {
+                format!(
+                    "INSERT INTO {} ({}) VALUES {}",
+                    table.name(),
+                    columns.join(", "),
+                    crate::types::placeholders(rows, columns.len())
+                )
+            })
         })
-        .collect();
-    let numbered = texts
-        .iter()
-        .map(|sizes| {
-            sizes
-                .iter()
-                .map(|sql| crate::direct::numbered(sql).into_owned())
-                .collect()
-        })
-        .collect();
-    let mut by_backend = [Vec::new(), Vec::new()];
-    by_backend[Backend::Sqlite as usize] = numbered;
-    by_backend[Backend::Postgres as usize] = texts;
-    by_backend
+        .collect()
 });
 
 #[cfg(test)]

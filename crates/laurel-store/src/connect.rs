@@ -40,6 +40,16 @@ impl Backend {
         }
     }
 
+    /// What a `SELECT` ends with to lock the rows it reads until the transaction ends:
+    /// PostgreSQL locks rows; SQLite's write transaction holds the database's single write
+    /// lock already.
+    pub(crate) fn lock_rows(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// Statement that opens a write transaction. SQLite takes the write lock up front so a
     /// transaction never fails half-way on upgrading a read lock.
     pub(crate) fn begin_write(self) -> &'static str {

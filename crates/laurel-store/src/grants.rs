@@ -4,12 +4,14 @@
 use crate::appends::Table;
 use crate::connect::Backend;
 use crate::error::Result;
+use crate::known::count;
 use crate::sql::{Arg, Sql, args};
 use crate::tx::Tx;
-use crate::types::{JournalId, MemberId, micros, numbered_list};
+use crate::types::{JournalId, MemberId, instant, micros, numbered_list, placeholders};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::rules::{Periods, RuleUsage, UsageTotals};
+use std::collections::HashSet;
 
 /// One rule's grant to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,20 @@ const CAMPAIGN_LOCK_SPACE: i32 = 0x4C61_5275;
 /// Rule ids per usage query, for the same reason.
 const RULES_PER_QUERY: usize = 200;
 
+/// Usages read ahead per statement.
+const USAGES_PER_STATEMENT: usize = 64;
+
+/// A member's usage of some rules in the periods of one instant, to read ahead.
+#[derive(Debug, Clone, Copy)]
+pub struct UsageAsk<'a> {
+    /// The member.
+    pub member: MemberId,
+    /// The rules with per-member limits, as [`Tx::rule_usage`] will be asked for them.
+    pub rules: &'a [String],
+    /// The periods of the activity's instant.
+    pub periods: Periods,
+}
+
 impl Tx {
     /// Records the grants of the earn posted as `journal`, for `member`, at `occurred_at` (the
     /// activity's instant: usage periods are counted by it).
@@ -38,6 +54,8 @@ impl Tx {
         grants: &[NewGrant],
     ) -> Result<()> {
         for grant in grants {
+            self.known
+                .count_grant(member, &grant.rule_id, grant.points, occurred_at);
             self.append(
                 Table::EarnGrants,
                 args![
@@ -68,6 +86,11 @@ impl Tx {
         campaign_rules: &[String],
         periods: &Periods,
     ) -> Result<RuleUsage> {
+        if campaign_rules.is_empty()
+            && let Some(known) = self.known.usage(member, rules, periods)
+        {
+            return Ok(known.clone());
+        }
         let mut usage = RuleUsage::new();
         // Left to guess, SQLite prefers `earn_grants_by_rule` for `rule_id IN (…)` (it also
         // serves the GROUP BY), which reads every member's grants of those rules.
@@ -134,44 +157,128 @@ impl Tx {
         }
         // Grants recorded earlier in this transaction may still be held: count them as the
         // queries above count the written ones.
-        let within = |at: i64, start, end| at >= micros(start) && at < micros(end);
+        let mut held = Vec::new();
         for row in self.held(Table::EarnGrants) {
             // (journal_id, member_id, rule_id, points, occurred_at)
-            let (Some(of), Some(rule), Some(points), Some(at)) =
+            if let (Some(of), Some(rule), Some(points), Some(at)) =
                 (row[1].int(), row[2].text(), row[3].int(), row[4].int())
-            else {
-                continue;
-            };
-            let mine = of == member.0 && rules.iter().any(|r| r == rule);
-            let campaign = campaign_rules
-                .binary_search_by(|r| r.as_str().cmp(rule))
-                .is_ok();
-            if !mine && !campaign {
-                continue;
+            {
+                held.push((of, rule.to_owned(), points, at));
             }
-            let mut totals = usage.of(rule);
-            let add = |total: &mut Points, counts: bool| {
-                if counts {
-                    *total = Points(total.get() + points);
-                }
-            };
-            add(&mut totals.member_lifetime, mine);
-            add(
-                &mut totals.member_day,
-                mine && within(at, periods.day.start, periods.day.end),
-            );
-            add(
-                &mut totals.member_week,
-                mine && within(at, periods.week.start, periods.week.end),
-            );
-            add(
-                &mut totals.member_month,
-                mine && within(at, periods.month.start, periods.month.end),
-            );
-            add(&mut totals.campaign, campaign);
-            usage.set(rule.to_owned(), totals);
+        }
+        for (of, rule, points, at) in held {
+            let mine = of == member.0 && rules.contains(&rule);
+            let campaign = campaign_rules.binary_search(&rule).is_ok();
+            if mine || campaign {
+                count(
+                    &mut usage,
+                    periods,
+                    &rule,
+                    points,
+                    instant(at)?,
+                    mine,
+                    campaign,
+                );
+            }
+        }
+        if campaign_rules.is_empty() {
+            self.known
+                .remember_usage(member, rules, *periods, usage.clone());
         }
         Ok(usage)
+    }
+
+    /// Reads ahead the usage each of `asks` names, so that the transaction's
+    /// [`Tx::rule_usage`] of those rules (without campaign rules) asks nothing.
+    pub async fn read_usage(&mut self, asks: &[UsageAsk<'_>]) -> Result<()> {
+        // The asks not known yet, once each, grouped by their rules.
+        let mut seen = HashSet::new();
+        let mut groups: Vec<(&[String], Vec<UsageAsk>)> = Vec::new();
+        for ask in asks {
+            let p = &ask.periods;
+            let bounds = [p.day.start, p.week.start, p.month.start].map(micros);
+            if ask.rules.is_empty()
+                || self
+                    .known
+                    .usage(ask.member, ask.rules, &ask.periods)
+                    .is_some()
+                || !seen.insert((ask.member, ask.rules, bounds))
+            {
+                continue;
+            }
+            match groups.iter_mut().find(|(rules, _)| *rules == ask.rules) {
+                Some((_, group)) => group.push(*ask),
+                None => groups.push((ask.rules, vec![*ask])),
+            }
+        }
+        let member_index = self.backend.indexed_by("earn_grants_by_member_time");
+        for (rules, group) in groups {
+            let mut usages = vec![RuleUsage::new(); group.len()];
+            for rule_chunk in rules.chunks(RULES_PER_QUERY) {
+                for (first, chunk) in (0..)
+                    .step_by(USAGES_PER_STATEMENT)
+                    .zip(group.chunks(USAGES_PER_STATEMENT))
+                {
+                    // Padded to a power of two with rows that match no member (and name no
+                    // ask), so a few texts serve every batch.
+                    let padded = chunk.len().next_power_of_two();
+                    let mut values: Vec<Arg> = Vec::with_capacity(8 * padded + rule_chunk.len());
+                    for i in 0..padded {
+                        let row = match chunk.get(i) {
+                            Some(ask) => {
+                                let p = &ask.periods;
+                                [
+                                    (first + i) as i64,
+                                    ask.member.0,
+                                    micros(p.day.start),
+                                    micros(p.day.end),
+                                    micros(p.week.start),
+                                    micros(p.week.end),
+                                    micros(p.month.start),
+                                    micros(p.month.end),
+                                ]
+                            }
+                            None => [-1; 8],
+                        };
+                        values.extend(row.map(Arg::from));
+                    }
+                    values.extend(rule_chunk.iter().map(Arg::from));
+                    let list = numbered_list(8 * padded + 1, rule_chunk.len());
+                    let sql = format!(
+                        "SELECT v.column1 AS k, g.rule_id, \
+                         CAST(SUM(CASE WHEN g.occurred_at >= v.column3 AND g.occurred_at < v.column4 THEN g.points ELSE 0 END) AS BIGINT) AS d, \
+                         CAST(SUM(CASE WHEN g.occurred_at >= v.column5 AND g.occurred_at < v.column6 THEN g.points ELSE 0 END) AS BIGINT) AS w, \
+                         CAST(SUM(CASE WHEN g.occurred_at >= v.column7 AND g.occurred_at < v.column8 THEN g.points ELSE 0 END) AS BIGINT) AS m, \
+                         CAST(SUM(g.points) AS BIGINT) AS l \
+                         FROM (VALUES {}) AS v JOIN earn_grants AS g {member_index} ON g.member_id = v.column2 \
+                         WHERE g.rule_id IN ({list}) GROUP BY v.column1, g.rule_id",
+                        placeholders(padded, 8)
+                    );
+                    for row in self.rows(&sql, &values).await? {
+                        let k: i64 = row.get("k")?;
+                        let Some(usage) = usize::try_from(k).ok().and_then(|k| usages.get_mut(k))
+                        else {
+                            continue;
+                        };
+                        usage.set(
+                            row.get::<String>("rule_id")?,
+                            UsageTotals {
+                                member_day: Points(row.get("d")?),
+                                member_week: Points(row.get("w")?),
+                                member_month: Points(row.get("m")?),
+                                member_lifetime: Points(row.get("l")?),
+                                campaign: Points::ZERO,
+                            },
+                        );
+                    }
+                }
+            }
+            for (ask, usage) in group.into_iter().zip(usages) {
+                self.known
+                    .remember_usage(ask.member, rules, ask.periods, usage);
+            }
+        }
+        Ok(())
     }
 
     /// True when `member` has a recorded purchase.

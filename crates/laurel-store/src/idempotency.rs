@@ -2,10 +2,13 @@
 
 use crate::appends::Table;
 use crate::error::Result;
-use crate::sql::args;
+use crate::sql::{Arg, Sql, args};
 use crate::tx::Tx;
-use crate::types::{IdempotentResponse, micros};
+use crate::types::{IdempotentResponse, micros, placeholders};
 use jiff::Timestamp;
+
+/// (scope, key) pairs read ahead per statement.
+const ANSWERS_PER_STATEMENT: usize = 128;
 
 impl Tx {
     /// The stored answer for `(scope, key)`, if the request was seen before.
@@ -14,16 +17,9 @@ impl Tx {
         scope: &str,
         key: &str,
     ) -> Result<Option<IdempotentResponse>> {
-        // An answer given earlier in this transaction may still be held:
-        // (scope, idem_key, fingerprint, response, created_at).
-        let held = self
-            .held(Table::Idempotency)
-            .find(|row| row[0].text() == Some(scope) && row[1].text() == Some(key));
-        if let Some(row) = held {
-            return Ok(Some(IdempotentResponse {
-                fingerprint: row[2].text().unwrap_or_default().to_owned(),
-                response: row[3].text().unwrap_or_default().to_owned(),
-            }));
+        // Every answer stored in this transaction is known, held or written.
+        if let Some(known) = self.known.answer(scope, key) {
+            return Ok(known.cloned());
         }
         let row = self
             .rows_past(
@@ -42,6 +38,50 @@ impl Tx {
         .transpose()
     }
 
+    /// Reads ahead the stored answers for `keys` (scope, key), so that the transaction's
+    /// [`Tx::idempotent_response`] for any of them asks nothing.
+    pub async fn read_answers(&mut self, keys: &[(&str, &str)]) -> Result<()> {
+        let mut keys: Vec<(&str, &str)> = keys
+            .iter()
+            .copied()
+            .filter(|(scope, key)| self.known.answer(scope, key).is_none())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for chunk in keys.chunks(ANSWERS_PER_STATEMENT) {
+            // Padded with the last pair to a power of two, so a few texts serve every batch.
+            let padded = chunk.len().next_power_of_two();
+            let last = chunk[chunk.len() - 1];
+            let values: Vec<Arg> = (0..padded)
+                .flat_map(|i| {
+                    let (scope, key) = *chunk.get(i).unwrap_or(&last);
+                    [Arg::from(scope), Arg::from(key)]
+                })
+                .collect();
+            // A join, not `(scope, idem_key) IN (VALUES …)`: SQLite scans the table for that.
+            let sql = format!(
+                "SELECT i.scope, i.idem_key, i.fingerprint, i.response \
+                 FROM (VALUES {}) AS v JOIN idempotency AS i \
+                 ON i.scope = v.column1 AND i.idem_key = v.column2",
+                placeholders(padded, 2)
+            );
+            for row in self.rows(&sql, &values).await? {
+                let (scope, key): (String, String) = (row.get("scope")?, row.get("idem_key")?);
+                let answer = IdempotentResponse {
+                    fingerprint: row.get("fingerprint")?,
+                    response: row.get("response")?,
+                };
+                self.known.remember_answer(&scope, &key, Some(answer));
+            }
+        }
+        for (scope, key) in keys {
+            if self.known.answer(scope, key).is_none() {
+                self.known.remember_answer(scope, key, None);
+            }
+        }
+        Ok(())
+    }
+
     /// Stores the first answer for `(scope, key)`, in the same transaction as its effects.
     pub async fn store_idempotent_response(
         &mut self,
@@ -50,6 +90,7 @@ impl Tx {
         answer: &IdempotentResponse,
         now: Timestamp,
     ) -> Result<()> {
+        self.known.remember_answer(scope, key, Some(answer.clone()));
         self.append(
             Table::Idempotency,
             args![

@@ -206,11 +206,7 @@ impl Tx {
             self.append(Table::LotMoves, args![journal, lot, kind, amount])
                 .await?;
         }
-        self.run(
-            "UPDATE members SET available = available + $1, pending = pending + $2 WHERE id = $3",
-            args![available.get(), pending.get(), member.0],
-        )
-        .await?;
+        self.add_to_balance(member, available.get(), pending.get());
         Ok((JournalId(journal), opened))
     }
 }

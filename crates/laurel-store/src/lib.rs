@@ -11,6 +11,7 @@
 //! `laurel-core` computed, and loads the state the core decides from.
 
 mod appends;
+mod balances;
 mod checkpoint;
 mod connect;
 mod direct;
@@ -18,6 +19,7 @@ mod error;
 mod grants;
 mod idempotency;
 mod keys;
+mod known;
 mod ledger;
 mod member_access;
 mod member_reports;
@@ -30,6 +32,7 @@ pub mod rawbench;
 mod referrals;
 mod reports;
 mod rewards;
+mod sized;
 mod sql;
 mod staff;
 mod tiers;
@@ -39,7 +42,7 @@ mod types;
 pub use connect::{Backend, Store};
 pub use direct::WriteProfile;
 pub use error::StoreError;
-pub use grants::NewGrant;
+pub use grants::{NewGrant, UsageAsk};
 pub use keys::API_KEYS_MAX;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use member_access::{MemberSession, SignInCode};

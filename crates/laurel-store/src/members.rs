@@ -208,17 +208,25 @@ impl Tx {
         id: Option<MemberId>,
         external_id: Option<&str>,
     ) -> Result<Option<Member>> {
-        let lock = match self.backend {
-            // SQLite's write transaction already holds the database's single write lock.
-            crate::Backend::Sqlite => "",
-            crate::Backend::Postgres => " FOR UPDATE",
-        };
         let key = match (id, external_id) {
             (Some(id), _) => Key::Id(id),
             (None, Some(ext)) => Key::External(ext),
             (None, None) => return Ok(None),
         };
-        fetch(self, key, lock).await
+        let known = match key {
+            Key::Id(id) => self.known.member(id),
+            Key::External(ext) => self.known.member_by_external(ext),
+        };
+        if let Some(known) = known {
+            return Ok(known.cloned());
+        }
+        let found = fetch(self, key, self.backend.lock_rows()).await?;
+        match (&found, key) {
+            (Some(member), _) => self.known.remember_member(member.clone()),
+            (None, Key::Id(id)) => self.known.remember_no_member(id),
+            (None, Key::External(ext)) => self.known.remember_no_external(ext),
+        }
+        Ok(found)
     }
 
     /// A member by id or external id, read without a lock (for read-only transactions).
@@ -235,25 +243,65 @@ impl Tx {
         fetch(self, key, "").await
     }
 
-    /// Locks several members in id order, so two transactions never wait on each other in a
-    /// cycle. Unknown ids are ignored.
-    pub async fn lock_members(&mut self, ids: &mut [MemberId]) -> Result<()> {
-        if self.backend == crate::Backend::Sqlite || ids.is_empty() {
-            return Ok(());
-        }
+    /// Locks several members, by id or external id, and reads them ahead, so that the
+    /// transaction's [`Tx::lock_member`] of any of them asks nothing (one that does not exist
+    /// is known not to). Each statement locks its rows in id order, so two transactions
+    /// never wait on each other in a cycle there.
+    pub async fn lock_members(&mut self, ids: &[MemberId], external_ids: &[&str]) -> Result<()> {
+        let mut ids: Vec<MemberId> = ids
+            .iter()
+            .copied()
+            .filter(|id| self.known.member(*id).is_none())
+            .collect();
         ids.sort_unstable();
-        // One statement per chunk: PostgreSQL locks the rows in the order it returns them,
-        // sorted. The list is padded with its last id to a power of two, so a few statement
-        // texts serve every batch size.
-        for chunk in ids.chunks(LOCKS_PER_STATEMENT) {
-            let padded = chunk.len().next_power_of_two();
-            let last = chunk[chunk.len() - 1];
-            let values: Vec<Arg> = (0..padded)
-                .map(|i| Arg::from(chunk.get(i).unwrap_or(&last).0))
-                .collect();
-            let list = numbered_list(1, padded);
-            let sql = format!("SELECT id FROM members WHERE id IN ({list}) ORDER BY id FOR UPDATE");
-            self.rows(&sql, &values).await?;
+        ids.dedup();
+        let mut external: Vec<&str> = external_ids
+            .iter()
+            .copied()
+            .filter(|ext| self.known.member_by_external(ext).is_none())
+            .collect();
+        external.sort_unstable();
+        external.dedup();
+        let (mut id_chunks, mut external_chunks) = (
+            ids.chunks(LOCKS_PER_STATEMENT),
+            external.chunks(LOCKS_PER_STATEMENT),
+        );
+        loop {
+            let (by_id, by_external) = (id_chunks.next(), external_chunks.next());
+            if by_id.is_none() && by_external.is_none() {
+                break;
+            }
+            // Each list is padded with its last value to a power of two, so a few statement
+            // texts serve every batch.
+            let mut values: Vec<Arg> = Vec::new();
+            let mut wheres = Vec::new();
+            if let Some(chunk) = by_id {
+                let padded = chunk.len().next_power_of_two();
+                let last = chunk[chunk.len() - 1];
+                wheres.push(format!("id IN ({})", numbered_list(1, padded)));
+                values.extend((0..padded).map(|i| Arg::from(chunk.get(i).unwrap_or(&last).0)));
+            }
+            if let Some(chunk) = by_external {
+                let padded = chunk.len().next_power_of_two();
+                let last = chunk[chunk.len() - 1];
+                let list = numbered_list(values.len() + 1, padded);
+                wheres.push(format!("external_id IN ({list})"));
+                values.extend((0..padded).map(|i| Arg::from(*chunk.get(i).unwrap_or(&last))));
+            }
+            let sql = format!(
+                "SELECT {COLUMNS}, {TIER_COLUMNS} FROM members WHERE {} ORDER BY id{}",
+                wheres.join(" OR "),
+                self.backend.lock_rows()
+            );
+            for row in self.rows(&sql, &values).await? {
+                self.known.remember_member(member_from_row(&row)?);
+            }
+        }
+        for id in ids {
+            self.known.remember_no_member(id);
+        }
+        for ext in external {
+            self.known.remember_no_external(ext);
         }
         Ok(())
     }

@@ -4,10 +4,13 @@
 //! `appends.rs`); the ids those rows need are handed out by [`Ids`].
 
 use crate::appends::{Appends, Held, Mentions, Table, Tables, inserts};
+use crate::balances::{self, HeldBalances};
 use crate::connect::Backend;
 use crate::direct::DirectTx;
 use crate::error::{Result, StoreError};
+use crate::known::Known;
 use crate::sql::{Arg, Row, Sql, any_query, args};
+use crate::types::MemberId;
 use sqlx::{Any, Executor, Transaction};
 use std::collections::VecDeque;
 
@@ -17,6 +20,10 @@ pub struct Tx {
     pub(crate) backend: Backend,
     appends: Appends,
     ids: Ids,
+    /// Balance changes not yet written.
+    balances: HeldBalances,
+    /// What the transaction read and need not ask again.
+    pub(crate) known: Known,
 }
 
 /// The connection a transaction runs on.
@@ -34,6 +41,8 @@ impl Tx {
             backend,
             appends: Appends::default(),
             ids: Ids::default(),
+            balances: HeldBalances::default(),
+            known: Known::default(),
         }
     }
 
@@ -43,6 +52,8 @@ impl Tx {
             backend: Backend::Sqlite,
             appends: Appends::default(),
             ids: Ids::default(),
+            balances: HeldBalances::default(),
+            known: Known::default(),
         }
     }
 
@@ -60,20 +71,22 @@ impl Tx {
     /// leaves the others of a group commit intact.
     pub async fn savepoint(&mut self) -> Result<()> {
         // Nothing held crosses a savepoint, so rolling back to it forgets exactly what it must.
-        self.write_held(Tables::ALL).await?;
+        self.write_all().await?;
         self.batch("SAVEPOINT command").await
     }
 
     /// Forgets the savepoint, keeping what was done since. Held rows are written first, so
     /// a failure of theirs is still inside the savepoint.
     pub async fn release_savepoint(&mut self) -> Result<()> {
-        self.write_held(Tables::ALL).await?;
+        self.write_all().await?;
         self.batch("RELEASE SAVEPOINT command").await
     }
 
     /// Undoes everything since the savepoint.
     pub async fn rollback_to_savepoint(&mut self) -> Result<()> {
         self.appends.clear();
+        self.balances.clear();
+        self.known.clear();
         self.ids.forget_counted();
         self.batch("ROLLBACK TO SAVEPOINT command").await?;
         self.release_savepoint().await
@@ -81,7 +94,7 @@ impl Tx {
 
     /// Commits: when this returns Ok, everything in the transaction is durable.
     pub async fn commit(mut self) -> Result<()> {
-        self.write_held(Tables::ALL).await?;
+        self.write_all().await?;
         match self.conn {
             Conn::Any(tx) => tx.commit().await?,
             Conn::Direct(tx) => tx.commit()?,
@@ -125,6 +138,12 @@ impl Tx {
             self.write_held(full).await?;
         }
         Ok(())
+    }
+
+    /// Adds to the member's balances: held, and applied to the member if known.
+    pub(crate) fn add_to_balance(&mut self, member: MemberId, available: i64, pending: i64) {
+        self.known.add_to_balance(member, available, pending);
+        self.balances.add(member, available, pending);
     }
 
     /// The rows of `table` held and not yet written, for a read that counts them itself.
@@ -201,10 +220,20 @@ impl Tx {
     /// re-read.
     async fn before(&mut self, sql: &str, past: Option<Table>) -> Result<()> {
         let counting = self.backend == Backend::Sqlite && self.ids.counts();
-        if !counting && self.appends.is_empty() {
+        if !counting
+            && self.appends.is_empty()
+            && self.balances.is_empty()
+            && !self.known.knows_members()
+        {
             return Ok(());
         }
         let mentions = Mentions::of(sql);
+        if mentions.members {
+            self.write_balances().await?;
+            if !is_select(sql) {
+                self.known.forget_members();
+            }
+        }
         if counting {
             self.ids.forget_named(mentions.by_name);
         }
@@ -215,6 +244,28 @@ impl Tx {
         let needed = self.appends.with_held_parents(named);
         if needed != Tables::NONE {
             self.write_held(needed).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes everything held: rows and balance changes.
+    async fn write_all(&mut self) -> Result<()> {
+        self.write_held(Tables::ALL).await?;
+        self.write_balances().await
+    }
+
+    /// Writes the held balance changes, many members per statement.
+    async fn write_balances(&mut self) -> Result<()> {
+        if self.balances.is_empty() {
+            return Ok(());
+        }
+        let changes = self.balances.take();
+        let mut rest = &changes[..];
+        for (rows, sql) in balances::updates(changes.len(), self.backend) {
+            let (chunk, tail) = rest.split_at(rows);
+            let args: Vec<Arg> = chunk.iter().flatten().map(|v| Arg::from(*v)).collect();
+            self.conn_run(sql, &args).await?;
+            rest = tail;
         }
         Ok(())
     }
@@ -258,6 +309,13 @@ impl Tx {
             Conn::Direct(tx) => tx.run(sql, args),
         }
     }
+}
+
+/// True for a statement that only reads (it cannot change a member the transaction knows).
+fn is_select(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("select"))
 }
 
 /// Ids handed out for held rows of the tables that have an id column, per table.

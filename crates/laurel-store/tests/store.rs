@@ -7,122 +7,16 @@
 
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::LotSchedule;
-use laurel_core::ledger::{Account, LotId, LotState, MemberLedger, Posting, PostingKind};
-use laurel_core::rules::{IsoWeek, Period, Periods, RuleUsage, UsageTotals, YearMonth};
+use laurel_core::ledger::{Account, LotState, MemberLedger, Posting, PostingKind};
+use laurel_core::rules::{RuleUsage, UsageTotals};
 use laurel_core::{ClawbackPolicy, Points};
 use laurel_store::{
-    Backend, DueWork, IdempotentResponse, JournalId, JournalMeta, MemberId, NewGrant, NewMember,
-    NewPurchase, NewPurchaseLine, PurchaseId, RefundRecord, Store, StoreError, Tx,
+    Backend, DueWork, IdempotentResponse, JournalId, MemberId, NewMember, PurchaseId, RefundRecord,
+    Store, StoreError, Tx,
 };
-use laurel_testkit::TestDb;
 
-// ---------------------------------------------------------------------------------------------
-// Fixtures
-// ---------------------------------------------------------------------------------------------
-
-/// Connects to a fresh test database and migrates it; the first migration run must apply
-/// every migration.
-async fn open(db: &TestDb) -> Store {
-    let store = Store::connect(&db.url)
-        .await
-        .unwrap_or_else(|e| panic!("connect {}: {e}", db.url));
-    let applied = store
-        .migrate()
-        .await
-        .unwrap_or_else(|e| panic!("migrate {}: {e}", db.url));
-    assert!(
-        applied > 0,
-        "a fresh database must get its migrations applied"
-    );
-    store
-}
-
-/// Asserts the whole ledger is consistent, naming the backend when it is not.
-async fn assert_consistent(name: &str, store: &Store) -> i64 {
-    let report = store.check_consistency().await.unwrap();
-    assert!(
-        report.is_consistent(),
-        "[{name}] inconsistent ledger: {report:?}"
-    );
-    report.postings
-}
-
-/// The instant most scenarios call "now": whole seconds, so it survives storage exactly.
-fn t0() -> Timestamp {
-    "2026-06-01T00:00:00Z".parse().unwrap()
-}
-
-fn days(n: i64) -> SignedDuration {
-    SignedDuration::from_hours(24 * n)
-}
-
-fn new_member(external_id: &str) -> NewMember {
-    NewMember {
-        external_id: external_id.to_owned(),
-        email: Some(format!("{external_id}@example.com")),
-        phone: Some("+86 138 0000 0000".into()),
-        name: Some("张三".into()),
-        birthday: Some(jiff::civil::date(1990, 2, 28)),
-        channel: "pos".into(),
-        attributes: [("segment".to_owned(), "student".to_owned())].into(),
-        enrolled_at: t0(),
-        referral_code: Some(format!("CODE-{external_id}")),
-    }
-}
-
-/// Enrolls a member in its own committed transaction.
-async fn enroll(store: &Store, external_id: &str) -> MemberId {
-    let mut tx = store.begin().await.unwrap();
-    let id = tx
-        .insert_member(&new_member(external_id))
-        .await
-        .unwrap()
-        .expect("new external id");
-    tx.commit().await.unwrap();
-    id
-}
-
-fn meta(reason: &str, reference: &str, at: Timestamp) -> JournalMeta {
-    JournalMeta {
-        reason: reason.to_owned(),
-        reference: reference.to_owned(),
-        actor: None,
-        effective_at: at,
-        posted_at: at,
-        program_version: None,
-    }
-}
-
-/// Posts one decision in its own committed transaction; returns the journal id and opened lots.
-async fn post_one(
-    store: &Store,
-    member: MemberId,
-    posting: &Posting,
-    meta: &JournalMeta,
-) -> (JournalId, Vec<LotId>) {
-    let mut tx = store.begin().await.unwrap();
-    let out = tx.post(member, posting, meta).await.unwrap();
-    tx.commit().await.unwrap();
-    out
-}
-
-/// Reads a member's ledger through a write transaction (the engine's way), then rolls back.
-async fn load(store: &Store, member: MemberId) -> MemberLedger {
-    let mut tx = store.begin().await.unwrap();
-    tx.lock_member(Some(member), None)
-        .await
-        .unwrap()
-        .expect("member exists");
-    let ledger = tx.load_ledger(member).await.unwrap();
-    tx.rollback().await.unwrap();
-    ledger
-}
-
-/// A ledger with its lots in id order, for comparisons that must not depend on row order.
-fn sorted(mut ledger: MemberLedger) -> MemberLedger {
-    ledger.lots.sort_by_key(|l| l.id);
-    ledger
-}
+mod support;
+use support::*;
 
 // ---------------------------------------------------------------------------------------------
 // Connection and migrations
@@ -300,9 +194,10 @@ async fn lock_member_finds_by_id_or_external_id_and_none_for_unknown() {
             tx.lock_member(None, None).await.unwrap().is_none(),
             "[{name}]"
         );
-        let mut ids = vec![b, MemberId(9_999), a];
-        tx.lock_members(&mut ids).await.unwrap();
-        tx.lock_members(&mut []).await.unwrap();
+        tx.lock_members(&[b, MemberId(9_999), a], &["zzz", "b"])
+            .await
+            .unwrap();
+        tx.lock_members(&[], &[]).await.unwrap();
         tx.commit().await.unwrap();
     }
 }
@@ -353,13 +248,6 @@ async fn post_and_compare(
     let report = store.check_consistency().await.unwrap();
     assert!(report.is_consistent(), "[{name}] {step}: {report:?}");
     journal
-}
-
-fn schedule(pending_until: Option<Timestamp>, expires_at: Option<Timestamp>) -> LotSchedule {
-    LotSchedule {
-        pending_until,
-        expires_at,
-    }
 }
 
 #[tokio::test]
@@ -1148,40 +1036,6 @@ async fn rollback_to_savepoint_undoes_one_command_and_keeps_the_rest() {
 // Purchases and refunds
 // ---------------------------------------------------------------------------------------------
 
-fn new_purchase(
-    member: MemberId,
-    channel: &str,
-    order_id: &str,
-    lot: Option<LotId>,
-) -> NewPurchase {
-    NewPurchase {
-        member,
-        channel: channel.to_owned(),
-        order_id: order_id.to_owned(),
-        store: Some("shop-42".into()),
-        currency: "CNY".into(),
-        total_minor: 10_000,
-        points_earned: 100,
-        lot,
-        occurred_at: t0() - SignedDuration::from_micros(1),
-        recorded_at: t0(),
-        lines: vec![
-            NewPurchaseLine {
-                sku: "TEA-1".into(),
-                category: Some("茶".into()),
-                quantity: 2,
-                unit_price_minor: 3_000,
-            },
-            NewPurchaseLine {
-                sku: "CUP-9".into(),
-                category: None,
-                quantity: 1,
-                unit_price_minor: 4_000,
-            },
-        ],
-    }
-}
-
 #[tokio::test]
 async fn purchases_read_back_with_lines_and_refunds_accumulate() {
     for (name, db) in laurel_testkit::backends() {
@@ -1403,58 +1257,6 @@ async fn api_key_is_found_by_its_hash_only() {
 // ---------------------------------------------------------------------------------------------
 // Earn grants and rule usage
 // ---------------------------------------------------------------------------------------------
-
-/// Posts an earn of `points` for `member` and records its grants at `at`.
-async fn grant(tx: &mut Tx, member: MemberId, at: Timestamp, grants: &[(&str, i64)]) {
-    let total = grants.iter().map(|(_, p)| p).sum();
-    let earn = tx
-        .load_ledger(member)
-        .await
-        .unwrap()
-        .earn(Points(total), at, schedule(None, None), at)
-        .unwrap();
-    let (journal, _) = tx
-        .post(member, &earn, &meta("purchase", "o", at))
-        .await
-        .unwrap();
-    let grants: Vec<NewGrant> = grants
-        .iter()
-        .map(|(rule, points)| NewGrant {
-            rule_id: (*rule).to_owned(),
-            points: *points,
-        })
-        .collect();
-    tx.record_grants(journal, member, at, &grants)
-        .await
-        .unwrap();
-}
-
-/// The periods of `t0` (Monday 1 June 2026, 00:00 UTC): that day, week and month.
-fn periods_of_t0() -> Periods {
-    Periods {
-        day: Period {
-            key: jiff::civil::date(2026, 6, 1),
-            start: t0(),
-            end: t0() + days(1),
-        },
-        week: Period {
-            key: IsoWeek {
-                year: 2026,
-                week: 23,
-            },
-            start: t0(),
-            end: t0() + days(7),
-        },
-        month: Period {
-            key: YearMonth {
-                year: 2026,
-                month: 6,
-            },
-            start: t0(),
-            end: t0() + days(30),
-        },
-    }
-}
 
 #[tokio::test]
 async fn rule_usage_sums_a_members_grants_per_period_and_the_campaign_across_members() {

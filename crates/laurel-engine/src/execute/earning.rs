@@ -17,7 +17,7 @@ use laurel_core::rules::{
     MemberFacts, Trigger, evaluate, usage_periods,
 };
 use laurel_core::tiers::TierMetric;
-use laurel_store::{JournalId, Member, NewGrant, NewPurchase, Referral, Tx};
+use laurel_store::{JournalId, Member, MemberId, NewGrant, NewPurchase, Referral, Tx};
 
 /// Records a purchase once per (channel, order id) and earns what the program grants for it.
 pub(super) async fn purchase(
@@ -27,9 +27,9 @@ pub(super) async fn purchase(
 ) -> Result<PurchaseOutcome> {
     let r = &p.request;
     let ctx = &ctx.as_of(r.occurred_at);
-    let key = format!("{}:{}", r.channel, r.order_id);
+    let key = purchase_key(r);
     let print = fingerprint(r);
-    if let Some(answer) = replay::<PurchaseOutcome>(tx, "purchase", &key, &print).await? {
+    if let Some(answer) = replay::<PurchaseOutcome>(tx, PURCHASE_SCOPE, &key, &print).await? {
         return Ok(PurchaseOutcome {
             replayed: true,
             ..answer
@@ -79,8 +79,66 @@ pub(super) async fn purchase(
         tier_change,
         replayed: false,
     };
-    remember(tx, ctx, "purchase", &key, print, &answer).await?;
+    remember(tx, ctx, PURCHASE_SCOPE, &key, print, &answer).await?;
     Ok(answer)
+}
+
+/// The idempotency scope of purchases: a purchase is recorded once per channel and order id.
+pub(crate) const PURCHASE_SCOPE: &str = "purchase";
+
+/// A purchase's idempotency key in [`PURCHASE_SCOPE`].
+pub(crate) fn purchase_key(r: &PurchaseRequest) -> String {
+    format!("{}:{}", r.channel, r.order_id)
+}
+
+/// The idempotency scope of a member's events: an event id is unique per member.
+pub(crate) fn event_scope(member: MemberId) -> String {
+    format!("event:{}", member.0)
+}
+
+/// What an activity earns under: the rules it triggers that have limits, by kind of limit.
+pub(crate) struct Limited {
+    /// Rules with a per-member limit (day, week, month, lifetime).
+    pub member: Vec<String>,
+    /// Rules with a campaign budget.
+    pub campaign: Vec<String>,
+}
+
+impl Limited {
+    /// The limited rules `activity` triggers under `ctx`'s program.
+    pub(crate) fn of(ctx: &Context<'_>, activity: &Activity) -> Limited {
+        let triggered: Vec<_> = ctx
+            .rules
+            .in_order()
+            .iter()
+            .filter(|rule| triggers(&rule.trigger, activity))
+            .collect();
+        let limited = |kinds: &[LimitKind]| -> Vec<String> {
+            triggered
+                .iter()
+                .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
+                .map(|rule| rule.id.clone())
+                .collect()
+        };
+        Limited {
+            member: limited(&[
+                LimitKind::PerMemberDay,
+                LimitKind::PerMemberWeek,
+                LimitKind::PerMemberMonth,
+                LimitKind::PerMemberLifetime,
+            ]),
+            campaign: limited(&[LimitKind::CampaignBudget]),
+        }
+    }
+}
+
+/// True when a rule with `trigger` looks at `activity`.
+fn triggers(trigger: &Trigger, activity: &Activity) -> bool {
+    match (trigger, activity) {
+        (Trigger::Purchase, Activity::Purchase(_)) => true,
+        (Trigger::Event(kind), Activity::Event(event)) => *kind == event.kind,
+        _ => false,
+    }
 }
 
 /// What a purchase earns: its rules' grants and, when it pays out the buyer's referral, the
@@ -119,7 +177,7 @@ pub(super) async fn event(
     let ctx = &ctx.as_of(r.occurred_at);
     // The event id is unique per member, so the member is resolved (and locked) first.
     let member = lock_active(tx, &r.member).await?;
-    let scope = format!("event:{}", member.id.0);
+    let scope = event_scope(member.id);
     // The member as given (id or external id) is not part of the fingerprint: either way of
     // naming them is the same event.
     let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at));
@@ -280,40 +338,18 @@ async fn earning(
     occurred_at: Timestamp,
     field: &str,
 ) -> Result<Earning> {
-    let triggered: Vec<_> = ctx
-        .rules
-        .in_order()
-        .iter()
-        .filter(|rule| match (&rule.trigger, &activity) {
-            (Trigger::Purchase, Activity::Purchase(_)) => true,
-            (Trigger::Event(kind), Activity::Event(event)) => *kind == event.kind,
-            _ => false,
-        })
-        .collect();
     let first_purchase = matches!(activity, Activity::Purchase(_))
-        && triggered
-            .iter()
-            .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
+        && ctx.rules.in_order().iter().any(|rule| {
+            triggers(&rule.trigger, &activity)
+                && rule.conditions.contains(&Condition::FirstPurchase)
+        })
         && !tx.has_purchased(member.id).await?;
-    let limited = |kinds: &[LimitKind]| -> Vec<String> {
-        triggered
-            .iter()
-            .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
-            .map(|rule| rule.id.clone())
-            .collect()
-    };
-    let member_limited = limited(&[
-        LimitKind::PerMemberDay,
-        LimitKind::PerMemberWeek,
-        LimitKind::PerMemberMonth,
-        LimitKind::PerMemberLifetime,
-    ]);
-    let campaign_limited = limited(&[LimitKind::CampaignBudget]);
-    let usage = if member_limited.is_empty() && campaign_limited.is_empty() {
+    let limited = Limited::of(ctx, &activity);
+    let usage = if limited.member.is_empty() && limited.campaign.is_empty() {
         Default::default()
     } else {
         let periods = usage_periods(ctx.program, occurred_at).map_err(internal)?;
-        tx.rule_usage(member.id, &member_limited, &campaign_limited, &periods)
+        tx.rule_usage(member.id, &limited.member, &limited.campaign, &periods)
             .await?
     };
     let facts = MemberFacts {

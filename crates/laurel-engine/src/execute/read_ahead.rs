@@ -1,0 +1,81 @@
+//! Reading ahead for a batch: what its commands will read, asked of the store in one statement
+//! per kind before the first command runs, so that each command's own reads ask nothing.
+//!
+//! Why: a purchase reads its member, its idempotent answer and the usage of the limited rules
+//! it triggers. One command at a time, that is three statements each; on PostgreSQL each is a
+//! round trip, and they were most of a batch's time. What is read ahead the transaction keeps
+//! current through its own writes (see the store's `known.rs`), so commands read the same
+//! values they would have asked for.
+
+use super::earning::{Limited, PURCHASE_SCOPE, basket, event_scope, purchase_key};
+use super::{Context, find_locked};
+use crate::commands::Command;
+use crate::requests::MemberRef;
+use laurel_core::rules::{Activity, Event, usage_periods};
+use laurel_store::{MemberId, StoreError, Tx, UsageAsk};
+
+/// Locks and reads the members of `commands`, then the idempotent answers and the rule usage
+/// of their purchases and events.
+pub(crate) async fn read_ahead(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    commands: &[&Command],
+) -> Result<(), StoreError> {
+    let ids: Vec<MemberId> = commands.iter().filter_map(|c| c.member_id()).collect();
+    let external: Vec<&str> = commands
+        .iter()
+        .filter_map(|c| c.member_external_id())
+        .collect();
+    tx.lock_members(&ids, &external).await?;
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut usage: Vec<(MemberId, Limited, jiff::Timestamp)> = Vec::new();
+    for command in commands {
+        match command {
+            Command::Purchase(p) => {
+                let r = &p.request;
+                keys.push((PURCHASE_SCOPE.to_owned(), purchase_key(r)));
+                if let Some(member) = member(tx, &r.member).await? {
+                    let ctx = ctx.as_of(r.occurred_at);
+                    let limited = Limited::of(&ctx, &Activity::Purchase(basket(r)));
+                    usage.push((member, limited, r.occurred_at));
+                }
+            }
+            Command::Event(e) => {
+                if let Some(member) = member(tx, &e.member).await? {
+                    keys.push((event_scope(member), e.event_id.clone()));
+                    let ctx = ctx.as_of(e.occurred_at);
+                    let activity = Activity::Event(Event {
+                        kind: e.kind.clone(),
+                        attributes: Default::default(),
+                    });
+                    usage.push((member, Limited::of(&ctx, &activity), e.occurred_at));
+                }
+            }
+            _ => {}
+        }
+    }
+    let keys: Vec<(&str, &str)> = keys.iter().map(|(s, k)| (s.as_str(), k.as_str())).collect();
+    tx.read_answers(&keys).await?;
+    // Usage with a campaign budget is read under the budget's lock, when the command runs.
+    let mut asks = Vec::new();
+    for (member, limited, at) in &usage {
+        let program = ctx.as_of(*at).program;
+        if limited.member.is_empty() || !limited.campaign.is_empty() {
+            continue;
+        }
+        // A time the calendar cannot place is the command's own error to report.
+        if let Ok(periods) = usage_periods(program, *at) {
+            asks.push(UsageAsk {
+                member: *member,
+                rules: &limited.member,
+                periods,
+            });
+        }
+    }
+    tx.read_usage(&asks).await
+}
+
+/// The id of the member `named`, from what the transaction read ahead.
+async fn member(tx: &mut Tx, named: &MemberRef) -> Result<Option<MemberId>, StoreError> {
+    Ok(find_locked(tx, named).await?.map(|m| m.id))
+}
