@@ -34,7 +34,7 @@ pub(crate) enum Table {
 }
 
 /// Every table, each after the tables its rows reference: the order rows are written in.
-const TABLES: [Table; 8] = [
+pub(crate) const TABLES: [Table; 8] = [
     Table::Journal,
     Table::Lots,
     Table::Entries,

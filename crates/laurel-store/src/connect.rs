@@ -30,16 +30,6 @@ impl Backend {
         }
     }
 
-    /// What names `index` for the planner after a table: SQLite plans without statistics, so
-    /// a query whose good plan it would miss says which index to use; PostgreSQL plans from
-    /// its statistics and has no such clause.
-    pub(crate) fn indexed_by(self, index: &str) -> String {
-        match self {
-            Backend::Sqlite => format!("INDEXED BY {index}"),
-            Backend::Postgres => String::new(),
-        }
-    }
-
     /// What a `SELECT` ends with to lock the rows it reads until the transaction ends:
     /// PostgreSQL locks rows; SQLite's write transaction holds the database's single write
     /// lock already.

@@ -86,47 +86,19 @@ impl Tx {
         campaign_rules: &[String],
         periods: &Periods,
     ) -> Result<RuleUsage> {
-        if campaign_rules.is_empty()
-            && let Some(known) = self.known.usage(member, rules, periods)
-        {
-            return Ok(known.clone());
-        }
-        let mut usage = RuleUsage::new();
-        // Left to guess, SQLite prefers `earn_grants_by_rule` for `rule_id IN (…)` (it also
-        // serves the GROUP BY), which reads every member's grants of those rules.
-        let member_index = self.backend.indexed_by("earn_grants_by_member_time");
-        for chunk in rules.chunks(RULES_PER_QUERY) {
-            let list = numbered_list(8, chunk.len());
-            let sql = format!(
-                "SELECT rule_id, \
-                 CAST(SUM(CASE WHEN occurred_at >= $2 AND occurred_at < $3 THEN points ELSE 0 END) AS BIGINT) AS d, \
-                 CAST(SUM(CASE WHEN occurred_at >= $4 AND occurred_at < $5 THEN points ELSE 0 END) AS BIGINT) AS w, \
-                 CAST(SUM(CASE WHEN occurred_at >= $6 AND occurred_at < $7 THEN points ELSE 0 END) AS BIGINT) AS m, \
-                 CAST(SUM(points) AS BIGINT) AS l \
-                 FROM earn_grants {member_index} WHERE member_id = $1 AND rule_id IN ({list}) GROUP BY rule_id"
-            );
-            let mut values: Vec<Arg> = Vec::with_capacity(7 + chunk.len());
-            values.extend_from_slice(args![
-                member.0,
-                micros(periods.day.start),
-                micros(periods.day.end),
-                micros(periods.week.start),
-                micros(periods.week.end),
-                micros(periods.month.start),
-                micros(periods.month.end)
-            ]);
-            values.extend(chunk.iter().map(Arg::from));
-            for row in self.rows_past(Table::EarnGrants, &sql, &values).await? {
-                let rule_id: String = row.get("rule_id")?;
-                let totals = UsageTotals {
-                    member_day: Points(row.get("d")?),
-                    member_week: Points(row.get("w")?),
-                    member_month: Points(row.get("m")?),
-                    member_lifetime: Points(row.get("l")?),
-                    campaign: Points::ZERO,
-                };
-                usage.set(rule_id, totals);
-            }
+        let ask = UsageAsk {
+            member,
+            rules,
+            periods: *periods,
+        };
+        self.read_usage(&[ask]).await?;
+        let mut usage = self
+            .known
+            .usage(member, rules, periods)
+            .cloned()
+            .unwrap_or_default();
+        if campaign_rules.is_empty() {
+            return Ok(usage);
         }
         let mut campaign_rules = campaign_rules.to_vec();
         campaign_rules.sort();
@@ -156,40 +128,18 @@ impl Tx {
             }
         }
         // Grants recorded earlier in this transaction may still be held: count them as the
-        // queries above count the written ones.
-        let mut held = Vec::new();
-        for row in self.held(Table::EarnGrants) {
-            // (journal_id, member_id, rule_id, points, occurred_at)
-            if let (Some(of), Some(rule), Some(points), Some(at)) =
-                (row[1].int(), row[2].text(), row[3].int(), row[4].int())
-            {
-                held.push((of, rule.to_owned(), points, at));
+        // query above counts the written ones.
+        for (_, rule, points, at) in self.held_grants()? {
+            if campaign_rules.binary_search(&rule).is_ok() {
+                count(&mut usage, periods, &rule, points, at, false, true);
             }
-        }
-        for (of, rule, points, at) in held {
-            let mine = of == member.0 && rules.contains(&rule);
-            let campaign = campaign_rules.binary_search(&rule).is_ok();
-            if mine || campaign {
-                count(
-                    &mut usage,
-                    periods,
-                    &rule,
-                    points,
-                    instant(at)?,
-                    mine,
-                    campaign,
-                );
-            }
-        }
-        if campaign_rules.is_empty() {
-            self.known
-                .remember_usage(member, rules, *periods, usage.clone());
         }
         Ok(usage)
     }
 
-    /// Reads ahead the usage each of `asks` names, so that the transaction's
-    /// [`Tx::rule_usage`] of those rules (without campaign rules) asks nothing.
+    /// Reads the usage each of `asks` names (those not known already), many members to a
+    /// statement, so that the transaction's [`Tx::rule_usage`] of those rules asks nothing
+    /// more for the member's figures.
     pub async fn read_usage(&mut self, asks: &[UsageAsk<'_>]) -> Result<()> {
         // The asks not known yet, once each, grouped by their rules.
         let mut seen = HashSet::new();
@@ -198,10 +148,7 @@ impl Tx {
             let p = &ask.periods;
             let bounds = [p.day.start, p.week.start, p.month.start].map(micros);
             if ask.rules.is_empty()
-                || self
-                    .known
-                    .usage(ask.member, ask.rules, &ask.periods)
-                    .is_some()
+                || self.known.usage(ask.member, ask.rules, p).is_some()
                 || !seen.insert((ask.member, ask.rules, bounds))
             {
                 continue;
@@ -211,50 +158,18 @@ impl Tx {
                 None => groups.push((ask.rules, vec![*ask])),
             }
         }
-        let member_index = self.backend.indexed_by("earn_grants_by_member_time");
-        for (rules, group) in groups {
+        if groups.is_empty() {
+            return Ok(());
+        }
+        for (rules, group) in &groups {
             let mut usages = vec![RuleUsage::new(); group.len()];
             for rule_chunk in rules.chunks(RULES_PER_QUERY) {
                 for (first, chunk) in (0..)
                     .step_by(USAGES_PER_STATEMENT)
                     .zip(group.chunks(USAGES_PER_STATEMENT))
                 {
-                    // Padded to a power of two with rows that match no member (and name no
-                    // ask), so a few texts serve every batch.
-                    let padded = chunk.len().next_power_of_two();
-                    let mut values: Vec<Arg> = Vec::with_capacity(8 * padded + rule_chunk.len());
-                    for i in 0..padded {
-                        let row = match chunk.get(i) {
-                            Some(ask) => {
-                                let p = &ask.periods;
-                                [
-                                    (first + i) as i64,
-                                    ask.member.0,
-                                    micros(p.day.start),
-                                    micros(p.day.end),
-                                    micros(p.week.start),
-                                    micros(p.week.end),
-                                    micros(p.month.start),
-                                    micros(p.month.end),
-                                ]
-                            }
-                            None => [-1; 8],
-                        };
-                        values.extend(row.map(Arg::from));
-                    }
-                    values.extend(rule_chunk.iter().map(Arg::from));
-                    let list = numbered_list(8 * padded + 1, rule_chunk.len());
-                    let sql = format!(
-                        "SELECT v.column1 AS k, g.rule_id, \
-                         CAST(SUM(CASE WHEN g.occurred_at >= v.column3 AND g.occurred_at < v.column4 THEN g.points ELSE 0 END) AS BIGINT) AS d, \
-                         CAST(SUM(CASE WHEN g.occurred_at >= v.column5 AND g.occurred_at < v.column6 THEN g.points ELSE 0 END) AS BIGINT) AS w, \
-                         CAST(SUM(CASE WHEN g.occurred_at >= v.column7 AND g.occurred_at < v.column8 THEN g.points ELSE 0 END) AS BIGINT) AS m, \
-                         CAST(SUM(g.points) AS BIGINT) AS l \
-                         FROM (VALUES {}) AS v JOIN earn_grants AS g {member_index} ON g.member_id = v.column2 \
-                         WHERE g.rule_id IN ({list}) GROUP BY v.column1, g.rule_id",
-                        placeholders(padded, 8)
-                    );
-                    for row in self.rows(&sql, &values).await? {
+                    let (sql, values) = usage_query(first, chunk, rule_chunk);
+                    for row in self.rows_past(Table::EarnGrants, &sql, &values).await? {
                         let k: i64 = row.get("k")?;
                         let Some(usage) = usize::try_from(k).ok().and_then(|k| usages.get_mut(k))
                         else {
@@ -273,12 +188,34 @@ impl Tx {
                     }
                 }
             }
-            for (ask, usage) in group.into_iter().zip(usages) {
+            // Grants recorded earlier in this transaction may still be held: count them as
+            // the query counts the written ones.
+            let held = self.held_grants()?;
+            for (ask, mut usage) in group.iter().zip(usages) {
+                for (of, rule, points, at) in &held {
+                    if *of == ask.member.0 && rules.contains(rule) {
+                        count(&mut usage, &ask.periods, rule, *points, *at, true, false);
+                    }
+                }
                 self.known
                     .remember_usage(ask.member, rules, ask.periods, usage);
             }
         }
         Ok(())
+    }
+
+    /// The grants this transaction holds: (member, rule, points, at).
+    fn held_grants(&self) -> Result<Vec<(i64, String, i64, Timestamp)>> {
+        let mut held = Vec::new();
+        for row in self.held(Table::EarnGrants) {
+            // (journal_id, member_id, rule_id, points, occurred_at)
+            if let (Some(of), Some(rule), Some(points), Some(at)) =
+                (row[1].int(), row[2].text(), row[3].int(), row[4].int())
+            {
+                held.push((of, rule.to_owned(), points, instant(at)?));
+            }
+        }
+        Ok(held)
     }
 
     /// True when `member` has a recorded purchase.
@@ -291,4 +228,54 @@ impl Tx {
             .await?;
         Ok(found.is_some())
     }
+}
+
+/// The query for the usage of `rules` by each of `asks` (numbered from `first`): per ask
+/// and rule, the points granted in its day, week, month and ever.
+///
+/// `rule_id || ''` keeps both planners off `earn_grants_by_rule`, which serves the campaign
+/// totals but here would read every member's grants of the rules: SQLite (no statistics)
+/// prefers it for an `IN` list, and PostgreSQL did when its plan was made while the table
+/// was young.
+fn usage_query<'a>(
+    first: usize,
+    asks: &[UsageAsk<'_>],
+    rules: &'a [String],
+) -> (String, Vec<Arg<'a>>) {
+    // Padded to a power of two with rows that match no member (and name no ask), so a few
+    // texts serve every batch.
+    let padded = asks.len().next_power_of_two();
+    let mut values: Vec<Arg> = Vec::with_capacity(8 * padded + rules.len());
+    for i in 0..padded {
+        let row = match asks.get(i) {
+            Some(ask) => {
+                let p = &ask.periods;
+                [
+                    i64::try_from(first + i).unwrap_or(i64::MAX),
+                    ask.member.0,
+                    micros(p.day.start),
+                    micros(p.day.end),
+                    micros(p.week.start),
+                    micros(p.week.end),
+                    micros(p.month.start),
+                    micros(p.month.end),
+                ]
+            }
+            None => [-1; 8],
+        };
+        values.extend(row.map(Arg::from));
+    }
+    values.extend(rules.iter().map(Arg::from));
+    let list = numbered_list(8 * padded + 1, rules.len());
+    let sql = format!(
+        "SELECT v.column1 AS k, g.rule_id, \
+         CAST(SUM(CASE WHEN g.occurred_at >= v.column3 AND g.occurred_at < v.column4 THEN g.points ELSE 0 END) AS BIGINT) AS d, \
+         CAST(SUM(CASE WHEN g.occurred_at >= v.column5 AND g.occurred_at < v.column6 THEN g.points ELSE 0 END) AS BIGINT) AS w, \
+         CAST(SUM(CASE WHEN g.occurred_at >= v.column7 AND g.occurred_at < v.column8 THEN g.points ELSE 0 END) AS BIGINT) AS m, \
+         CAST(SUM(g.points) AS BIGINT) AS l \
+         FROM (VALUES {}) AS v JOIN earn_grants AS g ON g.member_id = v.column2 \
+         WHERE (g.rule_id || '') IN ({list}) GROUP BY v.column1, g.rule_id",
+        placeholders(padded, 8)
+    );
+    (sql, values)
 }

@@ -11,6 +11,7 @@
 //! `laurel-core` computed, and loads the state the core decides from.
 
 mod appends;
+mod at_once;
 mod balances;
 mod checkpoint;
 mod connect;

@@ -3,7 +3,8 @@
 //! Rows of the ledger's append-only tables are held and written many to a statement (see
 //! `appends.rs`); the ids those rows need are handed out by [`Ids`].
 
-use crate::appends::{Appends, Held, Mentions, Table, Tables, inserts};
+use crate::appends::{Appends, Held, Mentions, TABLES, Table, Tables, inserts};
+use crate::at_once;
 use crate::balances::{self, HeldBalances};
 use crate::connect::Backend;
 use crate::direct::DirectTx;
@@ -135,7 +136,7 @@ impl Tx {
     pub(crate) async fn append(&mut self, table: Table, row: &[Arg<'_>]) -> Result<()> {
         if self.appends.push(table, row) {
             let full = self.appends.with_held_parents(Tables::of(table));
-            self.write_held(full).await?;
+            self.write(full, false).await?;
         }
         Ok(())
     }
@@ -228,12 +229,6 @@ impl Tx {
             return Ok(());
         }
         let mentions = Mentions::of(sql);
-        if mentions.members {
-            self.write_balances().await?;
-            if !is_select(sql) {
-                self.known.forget_members();
-            }
-        }
         if counting {
             self.ids.forget_named(mentions.by_name);
         }
@@ -242,23 +237,54 @@ impl Tx {
             named = named.without(past);
         }
         let needed = self.appends.with_held_parents(named);
-        if needed != Tables::NONE {
-            self.write_held(needed).await?;
+        // A statement naming `members` reads or changes balances: the held changes go first.
+        self.write(needed, mentions.members).await?;
+        if mentions.members && !is_select(sql) {
+            self.known.forget_members();
         }
         Ok(())
     }
 
     /// Writes everything held: rows and balance changes.
     async fn write_all(&mut self) -> Result<()> {
-        self.write_held(Tables::ALL).await?;
-        self.write_balances().await
+        self.write(Tables::ALL, true).await
     }
 
-    /// Writes the held balance changes, many members per statement.
-    async fn write_balances(&mut self) -> Result<()> {
-        if self.balances.is_empty() {
+    /// Writes the held rows of `tables` and, when `balances`, the held balance changes: on
+    /// PostgreSQL in one statement, on SQLite many rows per statement.
+    async fn write(&mut self, tables: Tables, balances: bool) -> Result<()> {
+        let tables = self.appends.holding(tables);
+        let balances = balances && !self.balances.is_empty();
+        if tables == Tables::NONE && !balances {
             return Ok(());
         }
+        if self.backend == Backend::Postgres {
+            return self.write_at_once(tables, balances).await;
+        }
+        self.write_held(tables).await?;
+        if balances {
+            self.write_balances().await?;
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: writes the held rows of `tables` and, when `balances`, the held balance
+    /// changes, with one statement (see `at_once.rs`).
+    async fn write_at_once(&mut self, tables: Tables, balances: bool) -> Result<()> {
+        let mut params = vec![String::from("[]"); TABLES.len() + 1];
+        for (table, values) in self.appends.take(tables) {
+            params[table as usize] = at_once::rows_json(table, &values);
+        }
+        if balances {
+            params[TABLES.len()] = at_once::balances_json(&self.balances.take());
+        }
+        let args: Vec<Arg> = params.iter().map(|p| Arg::from(p.as_str())).collect();
+        self.conn_run(&at_once::WRITE_AT_ONCE, &args).await?;
+        Ok(())
+    }
+
+    /// SQLite: writes the held balance changes, many members per statement.
+    async fn write_balances(&mut self) -> Result<()> {
         let changes = self.balances.take();
         let mut rest = &changes[..];
         for (rows, sql) in balances::updates(changes.len(), self.backend) {
@@ -270,7 +296,7 @@ impl Tx {
         Ok(())
     }
 
-    /// Writes the held rows of `tables` (and no others), many rows per statement.
+    /// SQLite: writes the held rows of `tables` (and no others), many rows per statement.
     async fn write_held(&mut self, tables: Tables) -> Result<()> {
         for (table, values) in self.appends.take(tables) {
             let width = table.columns().len();
