@@ -1,12 +1,17 @@
 //! The database's own limit, for `laurel bench`: the rows one purchase writes (idempotency
 //! record, purchase, journal row, two entries, lot, lot move, balance update), committed with
-//! plain SQL and no engine in between, so Laurel's rate can be read against it. The writes go
-//! through the same connection as the engine's write path ([`Store::begin_blocking`]), so
-//! call them from a thread that may block.
+//! plain SQL and no engine in between, so Laurel's rate can be read against it. Each
+//! transaction writes its events set-based — one multi-row statement per table and one
+//! balance update — as a hand-written bulk path would. The writes go through the same
+//! connection as the engine's write path ([`Store::begin_blocking`]), so call them from a
+//! thread that may block.
 
-use crate::connect::Store;
+use crate::connect::{Backend, Store};
 use crate::error::Result;
-use crate::sql::{Sql, args};
+use crate::sql::{Arg, Sql, args};
+use crate::tx::Tx;
+use crate::types::placeholders;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// A stored answer the size of a purchase's (an idempotency record is most of a row's bytes).
@@ -16,6 +21,54 @@ const RESPONSE: &str = concat!(
     r#""status":"available","pending_until":null,"expires_at":null,"#,
     r#""balance":{"available":100,"pending":0},"tier_change":null,"replayed":false}"#
 );
+
+/// Rows per INSERT statement, within both databases' limits on a statement's parameters.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// The tables written, with the columns given, in the order written.
+const TABLES: [(&str, &[&str]); 6] = [
+    (
+        "idempotency",
+        &["scope", "idem_key", "fingerprint", "response", "created_at"],
+    ),
+    (
+        "journal",
+        &[
+            "id",
+            "member_id",
+            "kind",
+            "available_delta",
+            "pending_delta",
+            "shortfall",
+            "reason",
+            "reference",
+            "effective_at",
+            "posted_at",
+        ],
+    ),
+    ("entries", &["journal_id", "account", "member_id", "amount"]),
+    (
+        "lots",
+        &["id", "member_id", "journal_id", "amount", "remaining", "earned_at"],
+    ),
+    ("lot_moves", &["journal_id", "lot_id", "kind", "amount"]),
+    (
+        "purchases",
+        &[
+            "member_id",
+            "channel",
+            "order_id",
+            "currency",
+            "total_minor",
+            "refunded_minor",
+            "points_earned",
+            "points_reversed",
+            "lot_id",
+            "occurred_at",
+            "recorded_at",
+        ],
+    ),
+];
 
 /// Commits `events` purchases' rows, `per_transaction` to a transaction, spread over
 /// `members` in a scattered order (as customers come, not by id); returns the time taken.
@@ -30,61 +83,54 @@ pub async fn commit_raw_purchases(
     let started = Instant::now();
     let mut done = 0_u64;
     while done < events {
-        let mut tx = store.begin_blocking().await?;
         let end = (done + per_transaction).min(events);
-        for i in done..end {
+        let mut tx = store.begin_blocking().await?;
+        let count = usize::try_from(end - done).unwrap_or(usize::MAX);
+        let journals = new_ids(&mut tx, "journal", count).await?;
+        let lots = new_ids(&mut tx, "lots", count).await?;
+        let keys: Vec<String> = (done..end).map(|i| format!("{tag}:{i}")).collect();
+        let mut rows: [Vec<Arg>; 6] = Default::default();
+        let mut balances: BTreeMap<i64, i64> = BTreeMap::new();
+        for (((i, key), journal), lot) in (done..end).zip(&keys).zip(journals).zip(lots) {
             // Fibonacci hashing: consecutive events land on members far apart.
             let member =
                 members[(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % members.len() as u64) as usize];
-            let key = format!("{tag}:{i}");
-            tx.run(
-                "INSERT INTO idempotency (scope, idem_key, fingerprint, response, created_at) VALUES ('raw', $1, 'f', $2, 0)",
-                args![&key, RESPONSE],
-            )
-            .await?;
-            let journal: i64 = tx
-                .row(
-                    "INSERT INTO journal (member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at) \
-                     VALUES ($1, 'earn', 100, 0, 0, 'purchase', $2, NULL, 0, 0) RETURNING id",
-                    args![member, &key],
-                )
-                .await?
-                .get(0)?;
-            for (account, member_id, amount) in [
-                ("program_issued", None, -100_i64),
-                ("member_available", Some(member), 100),
-            ] {
-                tx.run(
-                    "INSERT INTO entries (journal_id, account, member_id, amount) VALUES ($1, $2, $3, $4)",
-                    args![journal, account, member_id, amount],
-                )
-                .await?;
+            let [idempotency, journal_rows, entries, lot_rows, lot_moves, purchases] = &mut rows;
+            let key = key.as_str();
+            idempotency.extend_from_slice(args!["raw", key, "f", RESPONSE, 0_i64]);
+            journal_rows.extend_from_slice(args![
+                journal, member, "earn", 100_i64, 0_i64, 0_i64, "purchase", key, 0_i64, 0_i64
+            ]);
+            entries.extend_from_slice(args![journal, "program_issued", None::<i64>, -100_i64]);
+            entries.extend_from_slice(args![journal, "member_available", member, 100_i64]);
+            lot_rows.extend_from_slice(args![lot, member, journal, 100_i64, 100_i64, 0_i64]);
+            lot_moves.extend_from_slice(args![journal, lot, "open", 100_i64]);
+            purchases.extend_from_slice(args![
+                member, "raw", key, "CNY", 10_000_i64, 0_i64, 100_i64, 0_i64, lot, 0_i64, 0_i64
+            ]);
+            *balances.entry(member).or_default() += 100;
+        }
+        for ((table, columns), values) in TABLES.iter().zip(&rows) {
+            for chunk in values.chunks(ROWS_PER_STATEMENT * columns.len()) {
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES {}",
+                    columns.join(", "),
+                    placeholders(chunk.len() / columns.len(), columns.len())
+                );
+                tx.run(&sql, chunk).await?;
             }
-            let lot: i64 = tx
-                .row(
-                    "INSERT INTO lots (member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
-                     VALUES ($1, $2, 100, 100, 0, NULL, NULL) RETURNING id",
-                    args![member, journal],
-                )
-                .await?
-                .get(0)?;
-            tx.run(
-                "INSERT INTO lot_moves (journal_id, lot_id, kind, amount) VALUES ($1, $2, 'open', 100)",
-                args![journal, lot],
-            )
-            .await?;
-            tx.run(
-                "INSERT INTO purchases (member_id, channel, order_id, store, currency, total_minor, refunded_minor, \
-                 points_earned, points_reversed, lot_id, occurred_at, recorded_at) \
-                 VALUES ($1, 'raw', $2, NULL, 'CNY', 10000, 0, 100, 0, $3, 0, 0)",
-                args![member, &key, lot],
-            )
-            .await?;
-            tx.run(
-                "UPDATE members SET available = available + 100 WHERE id = $1",
-                args![member],
-            )
-            .await?;
+        }
+        let changes: Vec<Arg> = balances
+            .iter()
+            .flat_map(|(member, points)| [Arg::from(*member), Arg::from(*points)])
+            .collect();
+        for chunk in changes.chunks(ROWS_PER_STATEMENT * 2) {
+            let sql = format!(
+                "UPDATE members SET available = available + v.column2 FROM (VALUES {}) AS v \
+                 WHERE members.id = v.column1",
+                placeholders(chunk.len() / 2, 2)
+            );
+            tx.run(&sql, chunk).await?;
         }
         tx.commit().await?;
         done = end;
@@ -92,12 +138,26 @@ pub async fn commit_raw_purchases(
     Ok(started.elapsed())
 }
 
+/// `count` ids for new rows of `table`: on SQLite counted on from the largest (the write lock
+/// is held), on PostgreSQL taken from the table's sequence.
+async fn new_ids(tx: &mut Tx, table: &str, count: usize) -> Result<Vec<i64>> {
+    if tx.backend == Backend::Sqlite {
+        let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+        let last: i64 = tx.row(&sql, &[]).await?.get(0)?;
+        return Ok((1..=count as i64).map(|n| last + n).collect());
+    }
+    let sql = format!(
+        "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+    );
+    let rows = tx.rows(&sql, args![count as i64]).await?;
+    rows.iter().map(|row| row.get(0)).collect()
+}
+
 /// Fills the database with `members` members and `postings` earn postings (two entries, a
 /// lot and a lot move each), spread evenly, with set-based SQL generated inside the database:
 /// the scale test's starting point, millions of rows in seconds. Balances match the entries,
 /// so the ledger stays consistent. Returns the first new member id.
 pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i64> {
-    use crate::connect::Backend;
     let series = |limit: &str| match store.backend {
         Backend::Sqlite => format!(
             "(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {limit}) SELECT n FROM s) AS seq"
