@@ -51,9 +51,9 @@ pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity};
 pub use requests::{
-    AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, EnrollRequest,
-    EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest, RedeemRewardRequest,
-    RefundRequest, RefundScope, ReleaseCouponRequest,
+    ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
+    EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
+    RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

@@ -18,7 +18,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The WAL length (in pages) past which the writer rewinds it between transactions:
 /// 256 MiB of 4 KiB pages.
@@ -26,6 +26,9 @@ pub(crate) const WAL_FRAMES_MAX: i64 = 65_536;
 /// How long the writer's restarting checkpoint waits for readers to leave the WAL before
 /// giving up until the next transaction: a long report must not stall the write path.
 const RESTART_WAIT: Duration = Duration::from_millis(50);
+/// Failed passive checkpoints are warned of at most this often: a disk that stays full would
+/// otherwise fill the log ten lines a second.
+const WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// The checkpoint thread of one database file, started on the first commit.
 #[derive(Debug)]
@@ -140,6 +143,7 @@ fn run(path: &str, interval: Duration, shared: &Shared) {
             return;
         }
     };
+    let mut failures = Failures::default();
     loop {
         let Ok(mut state) = shared.state.lock() else {
             return;
@@ -157,7 +161,11 @@ fn run(path: &str, interval: Duration, shared: &Shared) {
         drop(state);
         match checkpoint(&conn, "PASSIVE") {
             Ok((_, frames)) => shared.wal_frames.store(frames, Ordering::Relaxed),
-            Err(e) => tracing::warn!(error = %e, "passive checkpoint failed"),
+            Err(e) => {
+                if let Some(failed) = failures.record(Instant::now()) {
+                    tracing::warn!(error = %e, failed, "passive checkpoints failed");
+                }
+            }
         }
         // Rest for the interval, unless the database closes meanwhile.
         let Ok(state) = shared.state.lock() else {
@@ -173,6 +181,31 @@ fn run(path: &str, interval: Duration, shared: &Shared) {
     }
 }
 
+/// Failed checkpoints since the last warning.
+#[derive(Debug, Default)]
+struct Failures {
+    /// When the last warning was given.
+    warned: Option<Instant>,
+    /// Failures not warned of yet.
+    unwarned: u64,
+}
+
+impl Failures {
+    /// Counts a failure at `now`; how many to warn of, if a warning is due (the first failure
+    /// at once, then at most one warning per [`WARN_EVERY`]).
+    fn record(&mut self, now: Instant) -> Option<u64> {
+        self.unwarned += 1;
+        if self
+            .warned
+            .is_some_and(|at| now.duration_since(at) < WARN_EVERY)
+        {
+            return None;
+        }
+        self.warned = Some(now);
+        Some(std::mem::take(&mut self.unwarned))
+    }
+}
+
 /// Runs a checkpoint in `mode`: whether it was blocked before it finished, and the pages in
 /// the WAL.
 fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<(bool, i64)> {
@@ -184,7 +217,7 @@ fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<(bool, i64)> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use super::{Checkpointer, WAL_FRAMES_MAX, checkpoint};
+    use super::{Checkpointer, Failures, WAL_FRAMES_MAX, WARN_EVERY, checkpoint};
     use rusqlite::Connection;
     use std::sync::atomic::Ordering;
     use std::time::{Duration, Instant};
@@ -292,5 +325,18 @@ mod tests {
         reader.execute_batch("COMMIT").unwrap();
         checkpointer.restart_if_long(&conn, BUSY_TIMEOUT);
         assert_eq!(checkpointer.shared.wal_frames.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn failed_checkpoints_are_warned_of_at_once_then_at_most_once_a_minute_with_their_count() {
+        let mut failures = Failures::default();
+        let start = Instant::now();
+        assert_eq!(failures.record(start), Some(1));
+        for tenth in 1..600 {
+            let now = start + Duration::from_millis(100 * tenth);
+            assert_eq!(failures.record(now), None, "{tenth}");
+        }
+        assert_eq!(failures.record(start + WARN_EVERY), Some(600));
+        assert_eq!(failures.record(start + WARN_EVERY), None);
     }
 }

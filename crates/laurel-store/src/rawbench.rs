@@ -49,7 +49,14 @@ const TABLES: [(&str, &[&str]); 6] = [
     ("entries", &["journal_id", "account", "member_id", "amount"]),
     (
         "lots",
-        &["id", "member_id", "journal_id", "amount", "remaining", "earned_at"],
+        &[
+            "id",
+            "member_id",
+            "journal_id",
+            "amount",
+            "remaining",
+            "earned_at",
+        ],
     ),
     ("lot_moves", &["journal_id", "lot_id", "kind", "amount"]),
     (
@@ -95,7 +102,14 @@ pub async fn commit_raw_purchases(
             // Fibonacci hashing: consecutive events land on members far apart.
             let member =
                 members[(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % members.len() as u64) as usize];
-            let [idempotency, journal_rows, entries, lot_rows, lot_moves, purchases] = &mut rows;
+            let [
+                idempotency,
+                journal_rows,
+                entries,
+                lot_rows,
+                lot_moves,
+                purchases,
+            ] = &mut rows;
             let key = key.as_str();
             idempotency.extend_from_slice(args!["raw", key, "f", RESPONSE, 0_i64]);
             journal_rows.extend_from_slice(args![
