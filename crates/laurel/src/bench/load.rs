@@ -247,12 +247,12 @@ async fn client_loop(
                 .await
             }
         };
-        let elapsed_us = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+        let elapsed = started.elapsed();
         let record = records.entry(op).or_default();
         match status {
             Some(s) if s.is_success() => {
                 record.ok += 1;
-                record.latencies_us.push(elapsed_us);
+                record.latency(elapsed);
                 if op == Op::Purchase
                     && let Some(id) = body.as_ref().and_then(|b| b["purchase_id"].as_i64())
                     && memory.refundable.len() < MEMORY_MAX
@@ -262,11 +262,11 @@ async fn client_loop(
             }
             Some(s) if op == Op::Hostile && s.is_client_error() => {
                 record.ok += 1;
-                record.latencies_us.push(elapsed_us);
+                record.latency(elapsed);
             }
             Some(StatusCode::CONFLICT) if matches!(op, Op::Redemption | Op::Refund) => {
                 record.refused += 1;
-                record.latencies_us.push(elapsed_us);
+                record.latency(elapsed);
             }
             Some(s) => {
                 record.error(format!(
@@ -275,7 +275,7 @@ async fn client_loop(
                     body.as_ref()
                         .map_or(String::new(), |b| b["error"]["code"].to_string())
                 ));
-                record.latencies_us.push(elapsed_us);
+                record.latency(elapsed);
             }
             None => record.error(
                 body.as_ref()

@@ -51,10 +51,10 @@ pub async fn time(
                     .is_ok_and(|page| page.contains(&format!("/admin/members/{member}"))),
                 _ => false,
             };
-            let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+            let elapsed = started.elapsed();
             if ok {
                 record.ok += 1;
-                record.latencies_us.push(micros);
+                record.latency(elapsed);
             } else {
                 record.error(format!("{path}: not the member's page"));
             }

@@ -1,13 +1,16 @@
 //! Latency and throughput summaries.
 
+use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::time::Duration;
 
 /// What happened to one kind of operation during the run.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct OpRecord {
-    /// Latencies of answered requests, microseconds.
-    pub latencies_us: Vec<u32>,
+    /// Latencies of answered requests, microseconds, to two significant digits: a histogram
+    /// of fixed size, so the load generator's memory does not grow with the run (its process
+    /// is the server's, whose memory the soak watches).
+    latencies_us: Histogram<u64>,
     /// Answered as intended (2xx).
     pub ok: u64,
     /// Refused by a rule the mix expects to hit sometimes (409 insufficient points, refund
@@ -19,10 +22,35 @@ pub struct OpRecord {
     pub error_kinds: std::collections::BTreeMap<String, u64>,
 }
 
+/// The longest latency recorded exactly; longer ones count as this.
+const LATENCY_MAX_US: u64 = 600_000_000;
+
+impl Default for OpRecord {
+    #[allow(clippy::expect_used)]
+    fn default() -> OpRecord {
+        OpRecord {
+            latencies_us: Histogram::new_with_bounds(1, LATENCY_MAX_US, 2)
+                .expect("constant bounds that hdrhistogram accepts"),
+            ok: 0,
+            refused: 0,
+            errors: 0,
+            error_kinds: Default::default(),
+        }
+    }
+}
+
 impl OpRecord {
+    /// Records an answered request's latency.
+    pub fn latency(&mut self, elapsed: Duration) {
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.latencies_us
+            .saturating_record(micros.clamp(1, LATENCY_MAX_US));
+    }
+
     /// Adds another record's figures to this one.
     pub fn merge(&mut self, other: OpRecord) {
-        self.latencies_us.extend(other.latencies_us);
+        // Both have the same bounds, so adding cannot fail.
+        let _ = self.latencies_us.add(&other.latencies_us);
         self.ok += other.ok;
         self.refused += other.refused;
         self.errors += other.errors;
@@ -66,17 +94,15 @@ pub struct OpSummary {
 impl OpSummary {
     /// Summarises a record over the run's duration.
     pub fn new(op: &str, mut record: OpRecord, elapsed: Duration) -> OpSummary {
-        record.latencies_us.sort_unstable();
         let error_kinds = std::mem::take(&mut record.error_kinds);
+        let l = &record.latencies_us;
         let at = |q: f64| -> f64 {
-            let l = &record.latencies_us;
             if l.is_empty() {
                 return 0.0;
             }
-            let index = ((l.len() as f64 - 1.0) * q).round() as usize;
-            f64::from(l[index]) / 1000.0
+            l.value_at_quantile(q) as f64 / 1000.0
         };
-        let count = record.latencies_us.len() as u64;
+        let count = l.len();
         OpSummary {
             op: op.to_owned(),
             count,
@@ -86,7 +112,7 @@ impl OpSummary {
             p50_ms: at(0.50),
             p95_ms: at(0.95),
             p99_ms: at(0.99),
-            max_ms: at(1.0),
+            max_ms: l.max() as f64 / 1000.0,
             error_kinds,
         }
     }
@@ -130,4 +156,38 @@ pub fn rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(got: f64, want: f64) -> bool {
+        (got - want).abs() <= want * 0.01
+    }
+
+    #[test]
+    fn percentiles_of_merged_records_are_within_a_percent_and_count_every_request() {
+        let (mut odd, mut even) = (OpRecord::default(), OpRecord::default());
+        for ms in 1..=100_u64 {
+            let record = if ms % 2 == 1 { &mut odd } else { &mut even };
+            record.latency(Duration::from_millis(ms));
+        }
+        odd.merge(even);
+        let summary = OpSummary::new("purchase", odd, Duration::from_secs(10));
+        assert_eq!(summary.count, 100);
+        assert!(close(summary.per_second, 10.0));
+        assert!(close(summary.p50_ms, 50.0), "{}", summary.p50_ms);
+        assert!(close(summary.p99_ms, 99.0), "{}", summary.p99_ms);
+        assert!(close(summary.max_ms, 100.0), "{}", summary.max_ms);
+    }
+
+    #[test]
+    fn a_record_of_nothing_summarises_to_zeros() {
+        let summary = OpSummary::new("refund", OpRecord::default(), Duration::from_secs(1));
+        assert_eq!(
+            (summary.count, summary.p99_ms, summary.max_ms),
+            (0, 0.0, 0.0)
+        );
+    }
 }
