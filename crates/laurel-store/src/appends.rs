@@ -11,9 +11,11 @@
 //! each table it names are written first — named by the table's name, or by a column that
 //! references the table (`journal_id`, `lot_id`, `purchase_id`, so that no foreign key ever
 //! points at a row not yet written) — together with the held rows of the tables those rows
-//! reference. A statement that names none of them runs with the rows still held. Two reads
-//! look at the held rows themselves instead (an idempotent answer, a member's rule usage), so
-//! they need not write them; see [`Appends::rows`].
+//! reference. A statement that names none of them runs with the rows still held. The usage
+//! read looks at the held grants itself instead, so it need not write them (see
+//! [`Appends::rows`]); an idempotent answer stored in the transaction is known to it
+//! (`known.rs`). On PostgreSQL every table's held rows are written by one statement
+//! (`at_once.rs`); on SQLite, many rows to a statement per table.
 
 use crate::connect::Backend;
 use crate::sized::SizedTexts;

@@ -1,6 +1,7 @@
-//! Balance changes a transaction holds: summed per member and written many members to a
-//! statement (`UPDATE members … FROM (VALUES …)`) when a statement names `members` or the
-//! transaction commits, instead of one statement per posting.
+//! Balance changes a transaction holds: summed per member and written when a statement names
+//! `members`, at a savepoint or at commit, instead of one statement per posting. SQLite
+//! writes them many members to an `UPDATE members … FROM (VALUES …)`; PostgreSQL with the
+//! held rows, in one statement (`at_once.rs`).
 //!
 //! The members the transaction knows (`known.rs`) see each change at once, so a later command
 //! of the same batch reads the balance it left.

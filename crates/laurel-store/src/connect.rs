@@ -42,16 +42,27 @@ impl Backend {
 
     /// Statement that opens a write transaction. SQLite takes the write lock up front so a
     /// transaction never fails half-way on upgrading a read lock.
-    ///
-    /// PostgreSQL's write transaction looks rows up by key only, a few per command, so it is
-    /// planned off sequential scans and hash joins. Why: a plan is kept per connection, and
-    /// one made while a table was young (a fresh database fills its ledger tables from empty,
-    /// and statistics trail by a minute) scanned the whole table once it was not: usage reads
-    /// went from a tenth of a millisecond to three. A statement with no index to use still
-    /// scans.
     pub(crate) fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+
+    /// Statement that opens the write path's transaction ([`Store::begin_blocking`]).
+    ///
+    /// On PostgreSQL it is planned off sequential scans and hash joins: the write path looks
+    /// rows up by key only, a few per command. Why: PostgreSQL plans a statement when a
+    /// connection first prepares it and keeps the plan until the table's statistics change,
+    /// and statistics trail a young table by a minute or more. Plans made while the ledger
+    /// tables were nearly empty scanned them whole once they were not (usage reads went from a
+    /// tenth of a millisecond to three). The write path's own statements (reading ahead, the
+    /// one statement that writes a batch) run nowhere else, so these settings shape their
+    /// plans; a statement shared with reads keeps whichever plan it got first. A statement
+    /// with no index to use still scans.
+    pub(crate) fn begin_write_path(self) -> &'static str {
+        match self {
+            Backend::Sqlite => self.begin_write(),
             Backend::Postgres => {
                 "BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off"
             }
@@ -137,7 +148,13 @@ impl Store {
     pub async fn begin_blocking(&self) -> Result<Tx> {
         match &self.direct {
             Some(pool) => Ok(Tx::direct(DirectTx::begin(pool)?)),
-            None => self.begin().await,
+            None => {
+                let tx = self
+                    .pool
+                    .begin_with(self.backend.begin_write_path())
+                    .await?;
+                Ok(Tx::any(tx, self.backend))
+            }
         }
     }
 

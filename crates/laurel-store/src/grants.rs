@@ -74,7 +74,8 @@ impl Tx {
     /// What `rules` already granted to `member` in the day, week and month of `periods` and
     /// ever, and — for the rules in `campaign_rules` only — to all members ever.
     ///
-    /// The member's figures are exact under the member's lock. Campaign totals span members
+    /// The member's figures are exact under the member's lock (the caller holds it; the
+    /// batch's read-ahead asks only for members it locked). Campaign totals span members
     /// that other transactions may be granting to at the same time: on PostgreSQL each
     /// campaign rule's transaction-scoped advisory lock is taken first (in id order, so two
     /// transactions cannot deadlock on them), which makes purchases that may draw on the same

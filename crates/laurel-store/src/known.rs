@@ -8,7 +8,9 @@
 //!
 //! What keeps it right:
 //! - members are read under the lock the transaction holds until it ends (PostgreSQL's row
-//!   lock, SQLite's write lock), so no other transaction changes them meanwhile;
+//!   lock, SQLite's write lock), so no other transaction changes them meanwhile. That a
+//!   member does not exist holds no lock on PostgreSQL: another node may enroll them
+//!   meanwhile, and the batch answers as if it ran first, a valid order of the two;
 //! - the transaction's own writes update what it knows: a balance change is applied to the
 //!   known row, a stored answer and a recorded grant are added;
 //! - any other statement of the transaction that may change members (one that names the table

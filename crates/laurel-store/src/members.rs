@@ -245,8 +245,9 @@ impl Tx {
 
     /// Locks several members, by id or external id, and reads them ahead, so that the
     /// transaction's [`Tx::lock_member`] of any of them asks nothing (one that does not exist
-    /// is known not to). Each statement locks its rows in id order, so two transactions
-    /// never wait on each other in a cycle there.
+    /// is known not to). Each statement locks its rows in id order. A batch of more than 128
+    /// members takes several statements, so two transactions may then wait on each other;
+    /// PostgreSQL detects the deadlock and the writer runs the batch again.
     pub async fn lock_members(&mut self, ids: &[MemberId], external_ids: &[&str]) -> Result<()> {
         let mut ids: Vec<MemberId> = ids
             .iter()

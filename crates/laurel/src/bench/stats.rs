@@ -22,7 +22,8 @@ pub struct OpRecord {
     pub error_kinds: std::collections::BTreeMap<String, u64>,
 }
 
-/// The longest latency recorded exactly; longer ones count as this.
+/// The longest latency the histogram tells apart; longer ones count as this. Figures read
+/// back are within 1% (two significant digits), rounded up.
 const LATENCY_MAX_US: u64 = 600_000_000;
 
 impl Default for OpRecord {
