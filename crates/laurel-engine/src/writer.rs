@@ -174,7 +174,10 @@ async fn commit(store: &Store, timeline: &Timeline, commands: &[Command]) -> Vec
             Err(Abort::Store(e)) if worth_retrying(&e) && attempt + 1 < ATTEMPTS_MAX => {
                 attempt += 1;
                 tracing::debug!(attempt, error = %e, "retrying batch");
-                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt as u64)).await;
+                // Jittered, so two writers that deadlocked do not retry in step and meet again.
+                let base = 5 * attempt as u64;
+                let wait = base + rand::random_range(0..base);
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
             }
             Err(Abort::Store(e)) => {
                 tracing::error!(error = %e, commands = commands.len(), "batch failed; nothing in it was committed");

@@ -3,9 +3,9 @@
 use crate::appends::Table;
 use crate::connect::Store;
 use crate::error::Result;
-use crate::sql::{Row, Sql, args};
+use crate::sql::{Arg, Row, Sql, args};
 use crate::tx::Tx;
-use crate::types::{JournalId, MemberId, PurchaseId, instant, micros};
+use crate::types::{JournalId, MemberId, PurchaseId, instant, micros, numbered_list};
 use jiff::Timestamp;
 use laurel_core::ledger::LotId;
 
@@ -192,7 +192,32 @@ impl Store {
     }
 }
 
+/// Purchases looked up per statement by [`Tx::purchase_members`].
+const PURCHASES_PER_STATEMENT: usize = 128;
+
 impl Tx {
+    /// The members who made `purchases` (those that exist), so a batch can lock them with
+    /// its other members, in one order, before its refunds run.
+    pub async fn purchase_members(&mut self, purchases: &[PurchaseId]) -> Result<Vec<MemberId>> {
+        let mut members = Vec::new();
+        for chunk in purchases.chunks(PURCHASES_PER_STATEMENT) {
+            // Padded with its last id to a power of two, so a few texts serve every batch.
+            let padded = chunk.len().next_power_of_two();
+            let last = chunk[chunk.len() - 1];
+            let values: Vec<Arg> = (0..padded)
+                .map(|i| Arg::from(chunk.get(i).unwrap_or(&last).0))
+                .collect();
+            let sql = format!(
+                "SELECT DISTINCT member_id FROM purchases WHERE id IN ({})",
+                numbered_list(1, padded)
+            );
+            for row in self.rows(&sql, &values).await? {
+                members.push(MemberId(row.get("member_id")?));
+            }
+        }
+        Ok(members)
+    }
+
     /// A purchase with its lines, read inside the transaction.
     pub async fn purchase(&mut self, id: PurchaseId) -> Result<Option<Purchase>> {
         fetch_purchase(self, id).await

@@ -12,16 +12,29 @@ use super::{Context, find_locked};
 use crate::commands::Command;
 use crate::requests::MemberRef;
 use laurel_core::rules::{Activity, Event, usage_periods};
-use laurel_store::{MemberId, StoreError, Tx, UsageAsk};
+use laurel_store::{MemberId, PurchaseId, StoreError, Tx, UsageAsk};
 
-/// Locks and reads the members of `commands`, then the idempotent answers and the rule usage
-/// of their purchases and events.
+/// Locks and reads the members of `commands` (a refund's: its purchase's), then the
+/// idempotent answers and the rule usage of their purchases and events.
 pub(crate) async fn read_ahead(
     tx: &mut Tx,
     ctx: &Context<'_>,
     commands: &[&Command],
 ) -> Result<(), StoreError> {
-    let ids: Vec<MemberId> = commands.iter().filter_map(|c| c.member_id()).collect();
+    let mut ids: Vec<MemberId> = commands.iter().filter_map(|c| c.member_id()).collect();
+    // A refund names its purchase, not its member. Locked here with the others, in one
+    // order, rather than when the refund runs: two batches that each lock one member first
+    // and the other's later wait on each other until PostgreSQL breaks the deadlock.
+    let refunded: Vec<PurchaseId> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Refund(r) => Some(PurchaseId(r.purchase_id)),
+            _ => None,
+        })
+        .collect();
+    if !refunded.is_empty() {
+        ids.extend(tx.purchase_members(&refunded).await?);
+    }
     let external: Vec<&str> = commands
         .iter()
         .filter_map(|c| c.member_external_id())
