@@ -162,6 +162,9 @@ impl Tx {
         if groups.is_empty() {
             return Ok(());
         }
+        // Grants recorded earlier in this transaction may still be held: count them as the
+        // query counts the written ones. The query reads past them, so they stay held.
+        let held = self.held_grants()?;
         for (rules, group) in &groups {
             let mut usages = vec![RuleUsage::new(); group.len()];
             for rule_chunk in rules.chunks(RULES_PER_QUERY) {
@@ -189,9 +192,6 @@ impl Tx {
                     }
                 }
             }
-            // Grants recorded earlier in this transaction may still be held: count them as
-            // the query counts the written ones.
-            let held = self.held_grants()?;
             for (ask, mut usage) in group.iter().zip(usages) {
                 for (of, rule, points, at) in &held {
                     if *of == ask.member.0 && rules.contains(rule) {

@@ -1,16 +1,15 @@
 //! The database's own limit, for `laurel bench`: the rows one purchase writes (idempotency
 //! record, purchase, journal row, two entries, lot, lot move, balance update), committed with
 //! plain SQL and no engine in between, so Laurel's rate can be read against it. Each
-//! transaction writes its events set-based — one multi-row statement per table and one
-//! balance update — as a hand-written bulk path would. The writes go through the same
+//! transaction writes its events set-based — multi-row statements per table (the write path's
+//! own INSERT and balance-update texts on SQLite) — as a hand-written bulk path would. The writes go through the same
 //! connection as the engine's write path ([`Store::begin_blocking`]), so call them from a
 //! thread that may block.
 
+use crate::appends::Table;
 use crate::connect::{Backend, Store};
 use crate::error::Result;
 use crate::sql::{Arg, Sql, args};
-use crate::tx::Tx;
-use crate::types::placeholders;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -22,59 +21,14 @@ const RESPONSE: &str = concat!(
     r#""balance":{"available":100,"pending":0},"tier_change":null,"replayed":false}"#
 );
 
-/// Rows per INSERT statement, within both databases' limits on a statement's parameters.
-const ROWS_PER_STATEMENT: usize = 1000;
-
-/// The tables written, with the columns given, in the order written.
-const TABLES: [(&str, &[&str]); 6] = [
-    (
-        "idempotency",
-        &["scope", "idem_key", "fingerprint", "response", "created_at"],
-    ),
-    (
-        "journal",
-        &[
-            "id",
-            "member_id",
-            "kind",
-            "available_delta",
-            "pending_delta",
-            "shortfall",
-            "reason",
-            "reference",
-            "effective_at",
-            "posted_at",
-        ],
-    ),
-    ("entries", &["journal_id", "account", "member_id", "amount"]),
-    (
-        "lots",
-        &[
-            "id",
-            "member_id",
-            "journal_id",
-            "amount",
-            "remaining",
-            "earned_at",
-        ],
-    ),
-    ("lot_moves", &["journal_id", "lot_id", "kind", "amount"]),
-    (
-        "purchases",
-        &[
-            "member_id",
-            "channel",
-            "order_id",
-            "currency",
-            "total_minor",
-            "refunded_minor",
-            "points_earned",
-            "points_reversed",
-            "lot_id",
-            "occurred_at",
-            "recorded_at",
-        ],
-    ),
+/// The tables written, in the order written (each after those its rows reference).
+const WRITTEN: [Table; 6] = [
+    Table::Idempotency,
+    Table::Journal,
+    Table::Entries,
+    Table::Lots,
+    Table::LotMoves,
+    Table::Purchases,
 ];
 
 /// Commits `events` purchases' rows, `per_transaction` to a transaction, spread over
@@ -92,16 +46,17 @@ pub async fn commit_raw_purchases(
     while done < events {
         let end = (done + per_transaction).min(events);
         let mut tx = store.begin_blocking().await?;
-        let count = usize::try_from(end - done).unwrap_or(usize::MAX);
-        let journals = new_ids(&mut tx, "journal", count).await?;
-        let lots = new_ids(&mut tx, "lots", count).await?;
+        tx.expect_rows(usize::try_from(end - done).unwrap_or(usize::MAX));
         let keys: Vec<String> = (done..end).map(|i| format!("{tag}:{i}")).collect();
-        let mut rows: [Vec<Arg>; 6] = Default::default();
+        let mut rows: [Vec<Arg>; WRITTEN.len()] = Default::default();
         let mut balances: BTreeMap<i64, i64> = BTreeMap::new();
-        for (((i, key), journal), lot) in (done..end).zip(&keys).zip(journals).zip(lots) {
+        for (i, key) in (done..end).zip(&keys) {
             // Fibonacci hashing: consecutive events land on members far apart.
             let member =
                 members[(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % members.len() as u64) as usize];
+            let journal = tx.next_id(Table::Journal).await?;
+            let lot = tx.next_id(Table::Lots).await?;
+            let purchase = tx.next_id(Table::Purchases).await?;
             let [
                 idempotency,
                 journal_rows,
@@ -111,60 +66,36 @@ pub async fn commit_raw_purchases(
                 purchases,
             ] = &mut rows;
             let key = key.as_str();
+            let none = None::<i64>;
             idempotency.extend_from_slice(args!["raw", key, "f", RESPONSE, 0_i64]);
             journal_rows.extend_from_slice(args![
-                journal, member, "earn", 100_i64, 0_i64, 0_i64, "purchase", key, 0_i64, 0_i64
+                journal, member, "earn", 100_i64, 0_i64, 0_i64, "purchase", key, none, 0_i64,
+                0_i64, none
             ]);
-            entries.extend_from_slice(args![journal, "program_issued", None::<i64>, -100_i64]);
+            entries.extend_from_slice(args![journal, "program_issued", none, -100_i64]);
             entries.extend_from_slice(args![journal, "member_available", member, 100_i64]);
-            lot_rows.extend_from_slice(args![lot, member, journal, 100_i64, 100_i64, 0_i64]);
+            lot_rows.extend_from_slice(args![
+                lot, member, journal, 100_i64, 100_i64, 0_i64, none, none
+            ]);
             lot_moves.extend_from_slice(args![journal, lot, "open", 100_i64]);
             purchases.extend_from_slice(args![
-                member, "raw", key, "CNY", 10_000_i64, 0_i64, 100_i64, 0_i64, lot, 0_i64, 0_i64
+                purchase, member, "raw", key, none, "CNY", 10_000_i64, 0_i64, 100_i64, 0_i64, lot,
+                0_i64, 0_i64
             ]);
             *balances.entry(member).or_default() += 100;
         }
-        for ((table, columns), values) in TABLES.iter().zip(&rows) {
-            for chunk in values.chunks(ROWS_PER_STATEMENT * columns.len()) {
-                let sql = format!(
-                    "INSERT INTO {table} ({}) VALUES {}",
-                    columns.join(", "),
-                    placeholders(chunk.len() / columns.len(), columns.len())
-                );
-                tx.run(&sql, chunk).await?;
-            }
+        for (table, values) in WRITTEN.into_iter().zip(&rows) {
+            tx.insert_rows(table, values).await?;
         }
-        let changes: Vec<Arg> = balances
-            .iter()
-            .flat_map(|(member, points)| [Arg::from(*member), Arg::from(*points)])
+        let changes: Vec<[i64; 3]> = balances
+            .into_iter()
+            .map(|(member, points)| [member, points, 0])
             .collect();
-        for chunk in changes.chunks(ROWS_PER_STATEMENT * 2) {
-            let sql = format!(
-                "UPDATE members SET available = available + v.column2 FROM (VALUES {}) AS v \
-                 WHERE members.id = v.column1",
-                placeholders(chunk.len() / 2, 2)
-            );
-            tx.run(&sql, chunk).await?;
-        }
+        tx.update_balances(&changes).await?;
         tx.commit().await?;
         done = end;
     }
     Ok(started.elapsed())
-}
-
-/// `count` ids for new rows of `table`: on SQLite counted on from the largest (the write lock
-/// is held), on PostgreSQL taken from the table's sequence.
-async fn new_ids(tx: &mut Tx, table: &str, count: usize) -> Result<Vec<i64>> {
-    if tx.backend == Backend::Sqlite {
-        let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
-        let last: i64 = tx.row(&sql, &[]).await?.get(0)?;
-        return Ok((1..=count as i64).map(|n| last + n).collect());
-    }
-    let sql = format!(
-        "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
-    );
-    let rows = tx.rows(&sql, args![count as i64]).await?;
-    rows.iter().map(|row| row.get(0)).collect()
 }
 
 /// Fills the database with `members` members and `postings` earn postings (two entries, a

@@ -286,7 +286,13 @@ impl Tx {
     /// SQLite: writes the held balance changes, many members per statement.
     async fn write_balances(&mut self) -> Result<()> {
         let changes = self.balances.take();
-        let mut rest = &changes[..];
+        self.update_balances(&changes).await
+    }
+
+    /// Adds (member, available, pending) changes to members' balances, many members per
+    /// statement, now.
+    pub(crate) async fn update_balances(&mut self, changes: &[[i64; 3]]) -> Result<()> {
+        let mut rest = changes;
         for (rows, sql) in balances::updates(changes.len(), self.backend) {
             let (chunk, tail) = rest.split_at(rows);
             let args: Vec<Arg> = chunk.iter().flatten().map(|v| Arg::from(*v)).collect();
@@ -299,14 +305,21 @@ impl Tx {
     /// SQLite: writes the held rows of `tables` (and no others), many rows per statement.
     async fn write_held(&mut self, tables: Tables) -> Result<()> {
         for (table, values) in self.appends.take(tables) {
-            let width = table.columns().len();
-            let mut rest = &values[..];
-            for (rows, sql) in inserts(table, values.len() / width, self.backend) {
-                let (chunk, tail) = rest.split_at(rows * width);
-                let args: Vec<Arg> = chunk.iter().map(Held::arg).collect();
-                self.conn_run(sql, &args).await?;
-                rest = tail;
-            }
+            let args: Vec<Arg> = values.iter().map(Held::arg).collect();
+            self.insert_rows(table, &args).await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts rows of `table` (their values, row after row, in [`Table::columns`] order)
+    /// now, many rows per statement.
+    pub(crate) async fn insert_rows(&mut self, table: Table, values: &[Arg<'_>]) -> Result<()> {
+        let width = table.columns().len();
+        let mut rest = values;
+        for (rows, sql) in inserts(table, values.len() / width, self.backend) {
+            let (chunk, tail) = rest.split_at(rows * width);
+            self.conn_run(sql, chunk).await?;
+            rest = tail;
         }
         Ok(())
     }

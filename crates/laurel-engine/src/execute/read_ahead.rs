@@ -11,7 +11,8 @@ use super::earning::{Limited, PURCHASE_SCOPE, basket, event_scope, purchase_key}
 use super::{Context, find_locked};
 use crate::commands::Command;
 use crate::requests::MemberRef;
-use laurel_core::rules::{Activity, Event, usage_periods};
+use jiff::Timestamp;
+use laurel_core::rules::{Activity, Event, Periods, usage_periods};
 use laurel_store::{MemberId, PurchaseId, StoreError, Tx, UsageAsk};
 
 /// Locks and reads the members of `commands` (a refund's: its purchase's), then the
@@ -41,51 +42,63 @@ pub(crate) async fn read_ahead(
         .collect();
     tx.lock_members(&ids, &external).await?;
     let mut keys: Vec<(String, String)> = Vec::new();
-    let mut usage: Vec<(MemberId, Limited, jiff::Timestamp)> = Vec::new();
+    let mut usage: Vec<(MemberId, Vec<String>, Periods)> = Vec::new();
     for command in commands {
-        match command {
+        let (member, activity, at) = match command {
             Command::Purchase(p) => {
                 let r = &p.request;
                 keys.push((PURCHASE_SCOPE.to_owned(), purchase_key(r)));
-                if let Some(member) = member(tx, &r.member).await? {
-                    let ctx = ctx.as_of(r.occurred_at);
-                    let limited = Limited::of(&ctx, &Activity::Purchase(basket(r)));
-                    usage.push((member, limited, r.occurred_at));
-                }
+                let Some(member) = member(tx, &r.member).await? else {
+                    continue;
+                };
+                (member, Activity::Purchase(basket(r)), r.occurred_at)
             }
             Command::Event(e) => {
-                if let Some(member) = member(tx, &e.member).await? {
-                    keys.push((event_scope(member), e.event_id.clone()));
-                    let ctx = ctx.as_of(e.occurred_at);
-                    let activity = Activity::Event(Event {
-                        kind: e.kind.clone(),
-                        attributes: Default::default(),
-                    });
-                    usage.push((member, Limited::of(&ctx, &activity), e.occurred_at));
-                }
+                let Some(member) = member(tx, &e.member).await? else {
+                    continue;
+                };
+                keys.push((event_scope(member), e.event_id.clone()));
+                let event = Event {
+                    kind: e.kind.clone(),
+                    attributes: Default::default(),
+                };
+                (member, Activity::Event(event), e.occurred_at)
             }
-            _ => {}
+            _ => continue,
+        };
+        if let Some((rules, periods)) = member_limited(ctx, &activity, at) {
+            usage.push((member, rules, periods));
         }
     }
     let keys: Vec<(&str, &str)> = keys.iter().map(|(s, k)| (s.as_str(), k.as_str())).collect();
     tx.read_answers(&keys).await?;
-    // Usage with a campaign budget is read under the budget's lock, when the command runs.
-    let mut asks = Vec::new();
-    for (member, limited, at) in &usage {
-        let program = ctx.as_of(*at).program;
-        if limited.member.is_empty() || !limited.campaign.is_empty() {
-            continue;
-        }
-        // A time the calendar cannot place is the command's own error to report.
-        if let Ok(periods) = usage_periods(program, *at) {
-            asks.push(UsageAsk {
-                member: *member,
-                rules: &limited.member,
-                periods,
-            });
-        }
-    }
+    let asks: Vec<UsageAsk> = usage
+        .iter()
+        .map(|(member, rules, periods)| UsageAsk {
+            member: *member,
+            rules,
+            periods: *periods,
+        })
+        .collect();
     tx.read_usage(&asks).await
+}
+
+/// The rules with per-member limits that `activity` at `at` triggers, and the periods their
+/// usage is read for; none when there are none, or when a rule has a campaign budget (that
+/// usage is read under the budget's lock, when the command runs).
+fn member_limited(
+    ctx: &Context<'_>,
+    activity: &Activity,
+    at: Timestamp,
+) -> Option<(Vec<String>, Periods)> {
+    let ctx = ctx.as_of(at);
+    let limited = Limited::of(&ctx, activity);
+    if limited.member.is_empty() || !limited.campaign.is_empty() {
+        return None;
+    }
+    // A time the calendar cannot place is the command's own error to report.
+    let periods = usage_periods(ctx.program, at).ok()?;
+    Some((limited.member, periods))
 }
 
 /// The id of the member `named`, from what the transaction read ahead.
