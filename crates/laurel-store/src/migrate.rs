@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "leaner_indexes",
         include_str!("../migrations/0011_leaner_indexes.sql"),
     ),
+    (
+        12,
+        "campaign_index_by_journal",
+        include_str!("../migrations/0012_campaign_index_by_journal.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
