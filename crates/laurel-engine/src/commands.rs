@@ -153,9 +153,14 @@ impl Command {
     }
 }
 
-/// A stable hash of a request: a retry must carry the same one.
-pub(crate) fn fingerprint(request: &impl std::fmt::Debug) -> String {
-    hex::encode(Sha256::digest(format!("{request:?}").as_bytes()))
+/// A stable hash of a request: a retry must carry the same one. It hashes the request's JSON
+/// form, whose shape the request types and their crates' serde formats fix (a decimal as
+/// written, a time in RFC 3339), so a stored fingerprint still matches after a compiler or a
+/// dependency changes how it prints a value for debugging.
+pub(crate) fn fingerprint(request: &impl serde::Serialize) -> Result<String> {
+    let json = serde_json::to_vec(request)
+        .map_err(|e| EngineError::Internal(format!("a request did not serialize: {e}")))?;
+    Ok(hex::encode(Sha256::digest(&json)))
 }
 
 pub(crate) fn text(field: &str, value: &str) -> Result<()> {
@@ -497,4 +502,65 @@ pub(crate) fn adjust(request: AdjustRequest) -> Result<AdjustRequest> {
     let magnitude = i64::try_from(request.points.unsigned_abs()).unwrap_or(i64::MAX);
     count("points", magnitude, POINTS_MAX)?;
     Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::requests::RefundScope;
+
+    fn purchase() -> PurchaseRequest {
+        PurchaseRequest {
+            member: MemberRef::External("c-42".into()),
+            order_id: "o-1".into(),
+            channel: Channel::Web,
+            store: None,
+            currency: "EUR".into(),
+            total: Decimal::new(1250, 2),
+            lines: vec![LineRequest {
+                sku: "tea".into(),
+                category: Some("drinks".into()),
+                quantity: 2,
+                unit_price: Decimal::new(625, 2),
+            }],
+            occurred_at: "2026-03-01T10:00:00Z".parse().unwrap_or_default(),
+        }
+    }
+
+    /// Stored fingerprints outlive the binary that wrote them: a retry after an upgrade must
+    /// still match. This pins the encoding; change it only with a way to read the old one.
+    #[test]
+    fn a_request_fingerprint_is_pinned_across_releases() {
+        assert_eq!(
+            fingerprint(&purchase()).ok().as_deref(),
+            Some("78130975e64a42f07e45b0683dd938796c376f1f1d72b5d19a5fe0563d7dcaac"),
+        );
+        let refund = RefundRequest {
+            purchase_id: 7,
+            refund_id: "r-1".into(),
+            scope: RefundScope::Lines(vec![(0, 1)]),
+        };
+        assert_eq!(
+            fingerprint(&refund).ok().as_deref(),
+            Some("790c299c3bfde9c3483829aeaa6b8c7da558de0fe6f5f039fc41beb208a8721d")
+        );
+    }
+
+    #[test]
+    fn requests_that_differ_in_any_field_have_different_fingerprints() {
+        let base = fingerprint(&purchase()).ok();
+        let mut other = purchase();
+        other.total = Decimal::new(12500, 3);
+        assert_ne!(
+            fingerprint(&other).ok(),
+            base,
+            "12.50 and 12.500 are written differently"
+        );
+        let mut other = purchase();
+        other.channel = Channel::Pos;
+        assert_ne!(fingerprint(&other).ok(), base);
+        let mut other = purchase();
+        other.lines[0].quantity = 3;
+        assert_ne!(fingerprint(&other).ok(), base);
+    }
 }

@@ -5,10 +5,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::Channel;
 use rust_decimal::Decimal;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A member named by Laurel's id or by the business's own customer id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum MemberRef {
     /// Laurel's member id.
     Id(i64),
@@ -48,7 +49,7 @@ pub struct EnrollRequest {
 }
 
 /// One basket line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineRequest {
     /// Product code.
     pub sku: String,
@@ -61,13 +62,14 @@ pub struct LineRequest {
 }
 
 /// Record a purchase and earn its points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PurchaseRequest {
     /// The buyer.
     pub member: MemberRef,
     /// The shop's order id: with the channel, the idempotency key.
     pub order_id: String,
     /// Channel.
+    #[serde(serialize_with = "channel_name")]
     pub channel: Channel,
     /// Store.
     pub store: Option<String>,
@@ -98,7 +100,7 @@ pub struct EventRequest {
 }
 
 /// What part of a purchase a refund returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RefundScope {
     /// Everything not refunded yet.
     Full,
@@ -109,7 +111,7 @@ pub enum RefundScope {
 }
 
 /// Refund (part of) a purchase and reverse its points in proportion.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefundRequest {
     /// The purchase.
     pub purchase_id: i64,
@@ -120,7 +122,7 @@ pub struct RefundRequest {
 }
 
 /// Spend points.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RedeemRequest {
     /// The member.
     pub member_id: i64,
@@ -135,7 +137,7 @@ pub struct RedeemRequest {
 }
 
 /// A staff credit (positive) or debit (negative).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdjustRequest {
     /// The member.
     pub member_id: i64,
@@ -145,6 +147,11 @@ pub struct AdjustRequest {
     pub reason: String,
     /// The caller's idempotency key.
     pub idempotency_key: String,
+}
+
+/// A channel by its stable name, as requests are fingerprinted (see `commands::fingerprint`).
+fn channel_name<S: serde::Serializer>(channel: &Channel, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(channel.as_str())
 }
 
 /// Limits on free-text fields: nothing unbounded reaches the database.
@@ -175,7 +182,7 @@ pub struct AssignTierRequest {
 }
 
 /// Redeem a reward of the catalog.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RedeemRewardRequest {
     /// The member.
     pub member_id: i64,

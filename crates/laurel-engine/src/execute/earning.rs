@@ -28,7 +28,7 @@ pub(super) async fn purchase(
     let r = &p.request;
     let ctx = &ctx.as_of(r.occurred_at);
     let key = purchase_key(r);
-    let print = fingerprint(r);
+    let print = fingerprint(r)?;
     if let Some(answer) = replay::<PurchaseOutcome>(tx, PURCHASE_SCOPE, &key, &print).await? {
         return Ok(PurchaseOutcome {
             replayed: true,
@@ -180,7 +180,7 @@ pub(super) async fn event(
     let scope = event_scope(member.id);
     // The member as given (id or external id) is not part of the fingerprint: either way of
     // naming them is the same event.
-    let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at));
+    let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at))?;
     if let Some(answer) = replay::<EventOutcome>(tx, &scope, &r.event_id, &print).await? {
         return Ok(EventOutcome {
             replayed: true,

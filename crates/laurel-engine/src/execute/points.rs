@@ -17,7 +17,7 @@ pub(super) async fn redeem(
     r: &RedeemRequest,
 ) -> Result<PostingOutcome> {
     let scope = format!("redeem:{}", r.member_id);
-    let print = fingerprint(r);
+    let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }
@@ -46,7 +46,7 @@ pub(super) async fn adjust(
     actor: &str,
 ) -> Result<PostingOutcome> {
     let scope = format!("adjust:{}", r.member_id);
-    let print = fingerprint(r);
+    let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }

@@ -17,7 +17,7 @@ pub(super) async fn refund(
     r: &RefundRequest,
 ) -> Result<RefundOutcome> {
     let key = format!("{}:{}", r.purchase_id, r.refund_id);
-    let print = fingerprint(r);
+    let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, "refund", &key, &print).await? {
         return Ok(answer);
     }

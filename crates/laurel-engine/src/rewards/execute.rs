@@ -24,7 +24,7 @@ pub(crate) async fn redeem(
     r: &RedeemRewardRequest,
 ) -> Result<RedemptionOutcome> {
     let scope = format!("reward:{}", r.member_id);
-    let print = fingerprint(r);
+    let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }
