@@ -76,7 +76,7 @@ pub(crate) enum Command {
 
 impl Command {
     /// The member the command concerns, used to spread commands over writers so one member's
-    /// commands stay in order.
+    /// commands reach one writer, batch after batch in arrival order.
     pub fn shard_key(&self) -> String {
         match self {
             Command::Enroll { member, .. } => format!("x:{}", member.external_id),

@@ -219,19 +219,76 @@ async fn try_commit(
     read_ahead(&mut tx, &ctx, &live)
         .await
         .map_err(Abort::Store)?;
-    let mut results = Vec::with_capacity(commands.len());
-    for (index, command) in commands.iter().enumerate() {
+    let mut results: Vec<Result<Outcome>> = Vec::with_capacity(commands.len());
+    results.resize_with(commands.len(), || Err(EngineError::Unavailable));
+    for index in reads_first(commands) {
         if failed[index].is_some() {
-            results.push(Err(EngineError::Unavailable));
             continue;
         }
-        match execute(&mut tx, &ctx, command).await {
-            Ok(outcome) => results.push(Ok(outcome)),
-            Err(refusal) if refusal.is_refusal() => results.push(Err(refusal)),
+        match execute(&mut tx, &ctx, &commands[index]).await {
+            Ok(outcome) => results[index] = Ok(outcome),
+            Err(refusal) if refusal.is_refusal() => results[index] = Err(refusal),
             Err(EngineError::Store(e)) => return Err(Abort::Store(e)),
             Err(other) => return Err(Abort::Command(index, other)),
         }
     }
     tx.commit().await.map_err(Abort::Store)?;
     Ok(results)
+}
+
+/// The order a batch's commands run in: those that read the ledger's tables (a redemption
+/// reads the member's lots, a refund its purchase) before those that only append to them
+/// (purchases, events, enrollments), each group in arrival order. A read of a table the
+/// transaction holds rows for writes those rows first; run in arrival order, a batch wrote its
+/// held rows once per reading command instead of once at commit. Every command of a batch was
+/// in flight at once (none was answered before the batch began), so any order is one the
+/// callers could have seen; a member's purchases keep theirs.
+fn reads_first(commands: &[Command]) -> impl Iterator<Item = usize> + '_ {
+    let appends_only = |command: &Command| {
+        matches!(
+            command,
+            Command::Purchase(_) | Command::Event(_) | Command::Enroll { .. }
+        )
+    };
+    let reads = (0..commands.len()).filter(move |&i| !appends_only(&commands[i]));
+    let appends = (0..commands.len()).filter(move |&i| appends_only(&commands[i]));
+    reads.chain(appends)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::requests::{EventRequest, MemberRef, RedeemRequest};
+    use laurel_store::MemberId;
+
+    fn event(id: &str) -> Command {
+        Command::Event(EventRequest {
+            member: MemberRef::Id(1),
+            event_id: id.into(),
+            kind: "review".into(),
+            attributes: Default::default(),
+            occurred_at: Timestamp::UNIX_EPOCH,
+        })
+    }
+
+    fn redeem(key: &str) -> Command {
+        Command::Redeem(RedeemRequest {
+            member_id: 1,
+            points: 10,
+            idempotency_key: key.into(),
+            reference: "r".into(),
+            reason: None,
+        })
+    }
+
+    #[test]
+    fn a_batch_runs_its_reading_commands_first_and_each_kind_in_arrival_order() {
+        let expire = Command::Expire {
+            member: MemberId(2),
+            now: Timestamp::UNIX_EPOCH,
+        };
+        let batch = [event("a"), redeem("x"), event("b"), expire, redeem("y")];
+        let order: Vec<usize> = reads_first(&batch).collect();
+        assert_eq!(order, [1, 3, 4, 0, 2]);
+    }
 }
