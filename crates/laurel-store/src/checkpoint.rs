@@ -26,8 +26,8 @@ pub(crate) const WAL_FRAMES_MAX: i64 = 65_536;
 /// How long the writer's restarting checkpoint waits for readers to leave the WAL before
 /// giving up until the next transaction: a long report must not stall the write path.
 const RESTART_WAIT: Duration = Duration::from_millis(50);
-/// Failed passive checkpoints are warned of at most this often: a disk that stays full would
-/// otherwise fill the log ten lines a second.
+/// Failed checkpoints are warned of at most this often: a disk that stays full would otherwise
+/// fill the log ten lines a second (passive) or a line per transaction (restarting).
 const WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// The checkpoint thread of one database file, started on the first commit.
@@ -39,6 +39,9 @@ pub(crate) struct Checkpointer {
     interval: Duration,
     shared: Arc<Shared>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// The writer's failed restarting checkpoints: tried before each transaction, so a disk
+    /// that stays full would otherwise log a warning per transaction.
+    restart_failures: Mutex<Failures>,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +68,7 @@ impl Checkpointer {
             interval,
             shared: Arc::default(),
             thread: Mutex::new(None),
+            restart_failures: Mutex::default(),
         }
     }
 
@@ -108,7 +112,16 @@ impl Checkpointer {
             Ok((false, _)) => self.shared.wal_frames.store(0, Ordering::Relaxed),
             // A reader is still in the WAL: the next transaction tries again.
             Ok((true, _)) => {}
-            Err(e) => tracing::warn!(error = %e, "restarting checkpoint failed"),
+            Err(e) => {
+                let due = self
+                    .restart_failures
+                    .lock()
+                    .ok()
+                    .and_then(|mut failures| failures.record(Instant::now()));
+                if let Some(failed) = due {
+                    tracing::warn!(error = %e, failed, "restarting checkpoints failed");
+                }
+            }
         }
     }
 
