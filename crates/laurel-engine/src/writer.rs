@@ -147,47 +147,68 @@ async fn run(
 
 /// Why a batch's transaction was abandoned.
 enum Abort {
-    /// The database failed; retry the batch or fail it whole.
+    /// The database failed; retry the batch, split it, or fail it whole.
     Store(StoreError),
     /// Command `index` failed after it may have written (a bug or a corrupt row): the batch is
     /// rolled back and run again without it.
     Command(usize, EngineError),
 }
 
-/// Commits a batch, retrying the whole of it on lock conflicts. Returns one result per command.
+/// Commits a batch, retrying on lock conflicts. Returns one result per command.
+///
+/// A command never fails its neighbours. When the database refuses a statement of the batch
+/// (a value it cannot store, a constraint), the statement may hold many commands' rows, so
+/// the batch is split in halves and each half committed on its own, down to the one command
+/// at fault, which alone is answered `unavailable`. Only a database that cannot be reached
+/// fails a batch whole.
 async fn commit(store: &Store, timeline: &Timeline, commands: &[Command]) -> Vec<Result<Outcome>> {
-    let mut failed: Vec<Option<EngineError>> = commands.iter().map(|_| None).collect();
-    let mut attempt = 0;
-    loop {
-        match try_commit(store, timeline, commands, &failed).await {
-            Ok(results) => {
-                return results
-                    .into_iter()
-                    .zip(failed)
-                    .map(|(result, failure)| failure.map_or(result, Err))
-                    .collect();
+    let mut results: Vec<Result<Outcome>> = Vec::with_capacity(commands.len());
+    results.resize_with(commands.len(), || Err(EngineError::Unavailable));
+    let mut parts: Vec<Vec<usize>> = vec![(0..commands.len()).collect()];
+    while let Some(mut part) = parts.pop() {
+        let mut attempt = 0;
+        loop {
+            match try_commit(store, timeline, commands, &part).await {
+                Ok(answers) => {
+                    for (index, answer) in part.iter().zip(answers) {
+                        results[*index] = answer;
+                    }
+                    break;
+                }
+                Err(Abort::Command(index, error)) => {
+                    tracing::error!(error = %error, "a command failed after writing; running its batch again without it");
+                    results[index] = Err(error);
+                    part.retain(|&i| i != index);
+                }
+                Err(Abort::Store(e)) if worth_retrying(&e) && attempt + 1 < ATTEMPTS_MAX => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "retrying batch");
+                    // Jittered, so two writers that deadlocked do not retry in step and meet again.
+                    let base = 5 * attempt as u64;
+                    let wait = base + rand::random_range(0..base);
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                }
+                Err(Abort::Store(e)) if e.is_refused_statement() && part.len() > 1 => {
+                    tracing::warn!(error = %e, commands = part.len(), "the database refused a batch; committing its halves apart");
+                    let second = part.split_off(part.len() / 2);
+                    parts.push(second);
+                    parts.push(part);
+                    break;
+                }
+                Err(Abort::Store(e)) => {
+                    tracing::error!(error = %e, commands = part.len(), "batch failed; nothing in it was committed");
+                    for index in part {
+                        results[index] = Err(EngineError::Unavailable);
+                    }
+                    break;
+                }
             }
-            Err(Abort::Command(index, error)) => {
-                tracing::error!(error = %error, "a command failed after writing; running its batch again without it");
-                failed[index] = Some(error);
-            }
-            Err(Abort::Store(e)) if worth_retrying(&e) && attempt + 1 < ATTEMPTS_MAX => {
-                attempt += 1;
-                tracing::debug!(attempt, error = %e, "retrying batch");
-                // Jittered, so two writers that deadlocked do not retry in step and meet again.
-                let base = 5 * attempt as u64;
-                let wait = base + rand::random_range(0..base);
-                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
-            }
-            Err(Abort::Store(e)) => {
-                tracing::error!(error = %e, commands = commands.len(), "batch failed; nothing in it was committed");
-                return commands
-                    .iter()
-                    .map(|_| Err(EngineError::Unavailable))
-                    .collect();
+            if part.is_empty() {
+                break;
             }
         }
     }
+    results
 }
 
 /// Lock conflicts clear on retry. So do unique violations: another writer (another shard, or
@@ -196,7 +217,8 @@ fn worth_retrying(e: &StoreError) -> bool {
     e.is_retryable() || e.is_unique_violation()
 }
 
-/// One attempt at a batch in one transaction, skipping commands already `failed`.
+/// One attempt at the commands `part` (indices into `commands`) in one transaction; answers
+/// in the order of `part`.
 ///
 /// No savepoints: every refusal is decided before its command writes anything (see
 /// `execute.rs`), so a refused command leaves the transaction as it found it; any other
@@ -205,31 +227,23 @@ async fn try_commit(
     store: &Store,
     timeline: &Timeline,
     commands: &[Command],
-    failed: &[Option<EngineError>],
+    part: &[usize],
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
     let mut tx = store.begin_blocking().await.map_err(Abort::Store)?;
-    tx.expect_rows(commands.len());
+    tx.expect_rows(part.len());
     let ctx = Context::new(timeline, Timestamp::now());
-    let live: Vec<&Command> = commands
-        .iter()
-        .zip(failed)
-        .filter(|(_, failure)| failure.is_none())
-        .map(|(command, _)| command)
-        .collect();
+    let live: Vec<&Command> = part.iter().map(|&i| &commands[i]).collect();
     read_ahead(&mut tx, &ctx, &live)
         .await
         .map_err(Abort::Store)?;
-    let mut results: Vec<Result<Outcome>> = Vec::with_capacity(commands.len());
-    results.resize_with(commands.len(), || Err(EngineError::Unavailable));
-    for index in reads_first(commands) {
-        if failed[index].is_some() {
-            continue;
-        }
-        match execute(&mut tx, &ctx, &commands[index]).await {
-            Ok(outcome) => results[index] = Ok(outcome),
-            Err(refusal) if refusal.is_refusal() => results[index] = Err(refusal),
+    let mut results: Vec<Result<Outcome>> = Vec::with_capacity(part.len());
+    results.resize_with(part.len(), || Err(EngineError::Unavailable));
+    for at in reads_first(&live) {
+        match execute(&mut tx, &ctx, live[at]).await {
+            Ok(outcome) => results[at] = Ok(outcome),
+            Err(refusal) if refusal.is_refusal() => results[at] = Err(refusal),
             Err(EngineError::Store(e)) => return Err(Abort::Store(e)),
-            Err(other) => return Err(Abort::Command(index, other)),
+            Err(other) => return Err(Abort::Command(part[at], other)),
         }
     }
     tx.commit().await.map_err(Abort::Store)?;
@@ -243,31 +257,35 @@ async fn try_commit(
 /// held rows once per reading command instead of once at commit. Every command of a batch was
 /// in flight at once (none was answered before the batch began), so any order is one the
 /// callers could have seen; a member's purchases keep theirs.
-fn reads_first(commands: &[Command]) -> impl Iterator<Item = usize> + '_ {
+fn reads_first<'a>(commands: &'a [&'a Command]) -> impl Iterator<Item = usize> + 'a {
     let appends_only = |command: &Command| {
         matches!(
             command,
             Command::Purchase(_) | Command::Event(_) | Command::Enroll { .. }
         )
     };
-    let reads = (0..commands.len()).filter(move |&i| !appends_only(&commands[i]));
-    let appends = (0..commands.len()).filter(move |&i| appends_only(&commands[i]));
+    let reads = (0..commands.len()).filter(move |&i| !appends_only(commands[i]));
+    let appends = (0..commands.len()).filter(move |&i| appends_only(commands[i]));
     reads.chain(appends)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::ValidEvent;
     use crate::requests::{EventRequest, MemberRef, RedeemRequest};
     use laurel_store::MemberId;
 
     fn event(id: &str) -> Command {
-        Command::Event(EventRequest {
-            member: MemberRef::Id(1),
-            event_id: id.into(),
-            kind: "review".into(),
-            attributes: Default::default(),
-            occurred_at: Timestamp::UNIX_EPOCH,
+        Command::Event(ValidEvent {
+            request: EventRequest {
+                member: MemberRef::Id(1),
+                event_id: id.into(),
+                kind: "review".into(),
+                attributes: Default::default(),
+                occurred_at: Timestamp::UNIX_EPOCH,
+            },
+            late: None,
         })
     }
 
@@ -288,7 +306,8 @@ mod tests {
             now: Timestamp::UNIX_EPOCH,
         };
         let batch = [event("a"), redeem("x"), event("b"), expire, redeem("y")];
-        let order: Vec<usize> = reads_first(&batch).collect();
+        let live: Vec<&Command> = batch.iter().collect();
+        let order: Vec<usize> = reads_first(&live).collect();
         assert_eq!(order, [1, 3, 4, 0, 2]);
     }
 }

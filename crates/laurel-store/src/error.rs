@@ -37,6 +37,32 @@ impl StoreError {
         }
     }
 
+    /// True when the database answered and refused a statement (a value it cannot store, a
+    /// constraint, a type it cannot convert) rather than failing to answer: a transaction of
+    /// many commands that fails this way may owe it to one of them.
+    pub fn is_refused_statement(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(_)) => !self.is_retryable(),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => !matches!(
+                e.code,
+                ErrorCode::DatabaseBusy
+                    | ErrorCode::DatabaseLocked
+                    | ErrorCode::SystemIoFailure
+                    | ErrorCode::DiskFull
+                    | ErrorCode::CannotOpen
+                    | ErrorCode::OutOfMemory
+                    | ErrorCode::ReadOnly
+            ),
+            StoreError::Sqlite(
+                rusqlite::Error::ToSqlConversionFailure(_)
+                | rusqlite::Error::FromSqlConversionFailure(..)
+                | rusqlite::Error::IntegralValueOutOfRange(..)
+                | rusqlite::Error::NulError(_),
+            ) => true,
+            _ => false,
+        }
+    }
+
     /// True for a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
         match self {
