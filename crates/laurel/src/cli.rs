@@ -22,17 +22,46 @@ pub struct Database {
 }
 
 impl Database {
-    /// The URL sqlx understands: bare paths become SQLite URLs that create the file.
-    pub fn url(&self) -> String {
+    /// The URL sqlx understands. A SQLite file is created when missing, whether given as a
+    /// bare path or as `sqlite://PATH`; a missing folder is refused in one line that names it
+    /// (a typo in a path should not silently make folders).
+    pub fn url(&self) -> anyhow::Result<String> {
         let d = &self.database;
-        if d.starts_with("sqlite:")
-            || d.starts_with("postgres://")
-            || d.starts_with("postgresql://")
-        {
-            d.clone()
-        } else {
-            format!("sqlite://{d}?mode=rwc")
+        if d.starts_with("postgres://") || d.starts_with("postgresql://") {
+            return Ok(d.clone());
         }
+        let rest = d
+            .strip_prefix("sqlite://")
+            .or_else(|| d.strip_prefix("sqlite:"))
+            .unwrap_or(d);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if path.is_empty() {
+            anyhow::bail!("--database `{d}` names no file");
+        }
+        if path != ":memory:" {
+            let folder = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty());
+            if let Some(folder) = folder
+                && !folder.is_dir()
+            {
+                anyhow::bail!(
+                    "cannot create the database file `{path}`: the folder `{}` does not exist",
+                    folder.display()
+                );
+            }
+        }
+        let mode = if query.split('&').any(|p| p.starts_with("mode=")) {
+            String::new()
+        } else {
+            "mode=rwc".to_owned()
+        };
+        let query = [query, mode.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("&");
+        Ok(format!("sqlite://{path}?{query}"))
     }
 }
 
@@ -190,4 +219,48 @@ pub enum JobsCommand {
         #[command(flatten)]
         program: ProgramFile,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Database;
+
+    fn url(database: &str) -> Result<String, String> {
+        Database {
+            database: database.into(),
+        }
+        .url()
+        .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_sqlite_file_is_created_however_it_is_named() {
+        assert_eq!(url("laurel.db"), Ok("sqlite://laurel.db?mode=rwc".into()));
+        assert_eq!(
+            url("sqlite://laurel.db"),
+            Ok("sqlite://laurel.db?mode=rwc".into())
+        );
+        assert_eq!(
+            url("sqlite:laurel.db?cache=shared"),
+            Ok("sqlite://laurel.db?cache=shared&mode=rwc".into())
+        );
+        assert_eq!(
+            url("sqlite://laurel.db?mode=ro"),
+            Ok("sqlite://laurel.db?mode=ro".into())
+        );
+        assert_eq!(
+            url("postgres://laurel@db/laurel"),
+            Ok("postgres://laurel@db/laurel".into())
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_in_one_line() {
+        assert_eq!(
+            url("sqlite:///no/such/folder/laurel.db"),
+            Err("cannot create the database file `/no/such/folder/laurel.db`: the folder `/no/such/folder` does not exist".into())
+        );
+        assert!(url("no-such-folder-here/laurel.db").is_err());
+        assert!(url("sqlite://").is_err());
+    }
 }

@@ -18,7 +18,7 @@ use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store, WriteProfile};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -26,7 +26,19 @@ async fn main() -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    // One line saying what failed and why, each cause after a colon: an operator reads it,
+    // so no backtrace and no debug formatting.
+    match run(Cli::parse().command).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("laurel: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<()> {
+    match command {
         Command::Serve {
             database,
             program,
@@ -34,12 +46,12 @@ async fn main() -> Result<()> {
             job_interval_secs,
         } => {
             let program = program.read()?;
-            let store = open(&database.url()).await?;
+            let store = open(&database.url()?).await?;
             serve::run(store, program.as_deref(), listen, job_interval_secs, None).await
         }
         Command::Demo { listen, dir } => demo::run(listen, &dir).await,
         Command::Migrate { database } => {
-            let store = Store::connect(&database.url())
+            let store = Store::connect(&database.url()?)
                 .await
                 .context("connecting to the database")?;
             let applied = store.migrate().await.context("migrating")?;
@@ -55,7 +67,7 @@ async fn main() -> Result<()> {
                 },
         } => {
             let scope: Scope = scope.parse()?;
-            let store = open(&database.url()).await?;
+            let store = open(&database.url()?).await?;
             let key = laurel_engine::create_key(&store, &name, scope).await?;
             println!("{key}");
             eprintln!("Store this {scope} key now: it is not shown again.");
@@ -75,7 +87,7 @@ async fn main() -> Result<()> {
                 Ok(given) => (given, false),
                 Err(_) => (laurel_engine::random_token()[..20].to_owned(), true),
             };
-            let store = open(&database.url()).await?;
+            let store = open(&database.url()?).await?;
             let account =
                 laurel_engine::create_staff_user(&store, &email, &name, role, &password).await?;
             println!("created {} ({})", account.email, account.role);
@@ -107,7 +119,7 @@ async fn main() -> Result<()> {
                 None => jiff::Timestamp::now(),
             };
             let program = program.read()?;
-            let store = open(&database.url()).await?;
+            let store = open(&database.url()?).await?;
             let engine = Engine::open(
                 store.clone(),
                 program.as_deref(),

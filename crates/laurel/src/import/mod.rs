@@ -87,7 +87,7 @@ pub async fn run(command: ImportCommand) -> Result<()> {
     }
 
     let program = args.program.read()?;
-    let store = crate::open_with(&args.database.url(), WriteProfile::Bulk).await?;
+    let store = crate::open_with(&args.database.url()?, WriteProfile::Bulk).await?;
     // Only now, with file, program and database known good, is the last run's reject file
     // replaced.
     let mut rejects = rejects::Rejects::new(rejects_path)?;
