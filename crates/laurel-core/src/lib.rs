@@ -14,6 +14,7 @@ pub mod program;
 pub mod referrals;
 pub mod rewards;
 pub mod rules;
+pub mod text;
 pub mod tiers;
 
 pub use channel::{Channel, UnknownChannel};

@@ -113,6 +113,10 @@ impl Engine {
                 format!("is longer than {KEY_NAME_MAX} characters"),
             ));
         }
+        crate::commands::checked(
+            "name",
+            laurel_core::text::characters(name, laurel_core::text::Layout::Line),
+        )?;
         issue(&self.store, name, scope).await
     }
 

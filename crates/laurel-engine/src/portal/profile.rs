@@ -2,9 +2,11 @@
 //! channel, and the problems or abuse they report to staff.
 
 use crate::Engine;
+use crate::commands::checked;
 use crate::error::{EngineError, Result};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use laurel_core::text::{self, Layout};
 use laurel_store::{MemberId, MemberReport, ProfileChange};
 use std::collections::BTreeMap;
 
@@ -84,6 +86,7 @@ impl Engine {
                 format!("is longer than {NAME_MAX} characters"),
             ));
         }
+        checked("name", text::characters(name, Layout::Line))?;
         let today = Timestamp::now()
             .to_zoned_datetime(self.definition().program.time_zone.clone())
             .date();
@@ -131,6 +134,7 @@ impl Engine {
                 format!("is longer than {REPORT_MAX} characters"),
             ));
         }
+        checked("message", text::characters(message, Layout::Lines))?;
         let now = crate::as_stored(Timestamp::now());
         let id = MemberId(member);
         let day_ago = now - jiff::SignedDuration::from_hours(24);

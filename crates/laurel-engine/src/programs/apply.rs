@@ -92,6 +92,12 @@ impl Engine {
                 format!("at most {NOTE_MAX} bytes"),
             ));
         }
+        if let Some(note) = &note {
+            crate::commands::checked(
+                "note",
+                laurel_core::text::characters(note, laurel_core::text::Layout::Lines),
+            )?;
+        }
         let now = crate::as_stored(Timestamp::now());
         let effective_from = match request.effective_from.map(crate::as_stored) {
             Some(at) if at < now - EFFECTIVE_FROM_SLACK => {

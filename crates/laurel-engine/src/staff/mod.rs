@@ -98,9 +98,8 @@ pub async fn create_staff_user(
             "is not an email address",
         ));
     }
-    if name.trim().is_empty() {
-        return Err(EngineError::invalid("name", "missing_field", "is required"));
-    }
+    crate::commands::text("email", &email)?;
+    crate::commands::text("name", name)?;
     if password.chars().count() < PASSWORD_MIN {
         return Err(EngineError::invalid(
             "password",
@@ -146,7 +145,13 @@ impl Engine {
     /// the account is locked for a while (`account_locked`), even to the right password.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn> {
         let now = crate::as_stored(Timestamp::now());
-        let Some(user) = self.store.staff_user_by_email(&email_key(email)).await? else {
+        let email = email_key(email);
+        // An address no account could have (a control character, too long) is simply wrong.
+        let known = match crate::commands::text("email", &email) {
+            Ok(()) => self.store.staff_user_by_email(&email).await?,
+            Err(_) => None,
+        };
+        let Some(user) = known else {
             password::verify_nothing(password).await;
             return Err(EngineError::SignInFailed);
         };

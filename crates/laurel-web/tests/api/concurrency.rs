@@ -94,3 +94,76 @@ async fn concurrent_enrollments_of_one_external_id_create_exactly_one_member() {
         app.teardown().await;
     }
 }
+
+/// The poisoned requests the issue that found this sent: a NUL in each kind of text field.
+fn poisoned(member: i64, i: usize) -> (&'static str, serde_json::Value) {
+    let now = crate::common::just_now();
+    match i % 4 {
+        0 => (
+            "/api/v1/purchases",
+            json!({ "member_id": member, "order_id": format!("nul\u{0}{i}"), "channel": "pos", "currency": "CNY", "total": "10.00", "occurred_at": now }),
+        ),
+        1 => (
+            "/api/v1/purchases",
+            json!({ "member_id": member, "order_id": format!("store-{i}"), "store": "S\u{0}H", "channel": "pos", "currency": "CNY", "total": "10.00", "occurred_at": now }),
+        ),
+        2 => (
+            "/api/v1/members",
+            json!({ "external_id": format!("nul-{i}"), "name": "Wang\u{0}Fang" }),
+        ),
+        _ => (
+            "/api/v1/members",
+            json!({ "external_id": format!("attr-{i}"), "attributes": { "k\u{0}": "v" } }),
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_holding_a_nul_are_refused_alone_and_every_valid_purchase_sent_with_them_succeeds()
+{
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let members: Vec<i64> = {
+            let mut ids = Vec::new();
+            for i in 0..10 {
+                ids.push(app.enroll(&format!("crowd-{i}")).await);
+            }
+            ids
+        };
+        let mut set = JoinSet::new();
+        for i in 0..240 {
+            let member = members[i % members.len()];
+            let (path, body, valid) = if i % 6 == 5 {
+                let (path, body) = poisoned(member, i);
+                (path, body, false)
+            } else {
+                let body = json!({ "member_id": member, "order_id": format!("ok-{i}"), "channel": "pos", "currency": "CNY", "total": "10.00", "occurred_at": crate::common::just_now() });
+                ("/api/v1/purchases", body, true)
+            };
+            let request = app
+                .client
+                .post(app.url(path))
+                .bearer_auth(&app.pos_key)
+                .json(&body);
+            set.spawn(async move { (valid, read(request).await) });
+        }
+        let (mut ok, mut refused) = (0, 0);
+        for (valid, resp) in set.join_all().await {
+            if valid {
+                assert_eq!(resp.status, 200, "[{name}] {}", resp.text());
+                ok += 1;
+            } else {
+                let message = resp.error(422, "invalid_field");
+                assert!(message.contains("U+0000"), "[{name}] {message}");
+                refused += 1;
+            }
+        }
+        assert_eq!((ok, refused), (200, 40), "[{name}]");
+        let mut earned = 0;
+        for member in &members {
+            earned += app.available(*member).await;
+        }
+        assert_eq!(earned, 200 * 10, "[{name}]");
+        app.teardown().await;
+    }
+}

@@ -1,0 +1,171 @@
+//! What text a caller may store: printable characters within a length. Databases differ on the
+//! rest (PostgreSQL refuses a NUL byte in a text value; SQLite stores it), so text is judged
+//! here, before it can reach either, and both backends see the same answer.
+
+use std::fmt;
+
+/// How a text may be laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One line: a name, an id, a code, a reason.
+    Line,
+    /// Several lines: a message a member writes to staff, a note. Line breaks and tabs are
+    /// allowed; other control characters are not.
+    Lines,
+}
+
+/// Why a text was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Empty or only white space.
+    Empty,
+    /// Longer than allowed.
+    TooLong {
+        /// Bytes allowed.
+        bytes_max: usize,
+    },
+    /// Holds a character that is not allowed: a control character (NUL among them), or a line
+    /// break in a one-line text.
+    Control {
+        /// Where it is, in characters from the start.
+        position: usize,
+        /// The character's code point.
+        code_point: u32,
+    },
+    /// Holds a Unicode non-character or a private-use code point, which no person types and
+    /// which some systems down the line refuse.
+    Unassigned {
+        /// Where it is, in characters from the start.
+        position: usize,
+        /// The character's code point.
+        code_point: u32,
+    },
+}
+
+impl fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextProblem::Empty => write!(f, "must not be empty"),
+            TextProblem::TooLong { bytes_max } => write!(f, "must be at most {bytes_max} bytes"),
+            TextProblem::Control {
+                position,
+                code_point,
+            } => write!(
+                f,
+                "holds the control character U+{code_point:04X} at position {position}"
+            ),
+            TextProblem::Unassigned {
+                position,
+                code_point,
+            } => write!(
+                f,
+                "holds the non-character U+{code_point:04X} at position {position}"
+            ),
+        }
+    }
+}
+
+/// Checks a required text: not blank, at most `bytes_max` bytes, and only characters a person
+/// could mean in that layout.
+pub fn check(value: &str, layout: Layout, bytes_max: usize) -> Result<(), TextProblem> {
+    if value.trim().is_empty() {
+        return Err(TextProblem::Empty);
+    }
+    check_characters(value, layout, bytes_max)
+}
+
+/// Checks a text that may be empty (an attribute's value): the length and the characters only.
+pub fn check_characters(value: &str, layout: Layout, bytes_max: usize) -> Result<(), TextProblem> {
+    if value.len() > bytes_max {
+        return Err(TextProblem::TooLong { bytes_max });
+    }
+    characters(value, layout)
+}
+
+/// Checks only the characters, for a text whose length is bounded some other way (in
+/// characters, say).
+pub fn characters(value: &str, layout: Layout) -> Result<(), TextProblem> {
+    for (position, c) in value.chars().enumerate() {
+        let code_point = u32::from(c);
+        if c.is_control() && !allowed_control(c, layout) {
+            return Err(TextProblem::Control {
+                position,
+                code_point,
+            });
+        }
+        if is_noncharacter(code_point) {
+            return Err(TextProblem::Unassigned {
+                position,
+                code_point,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn allowed_control(c: char, layout: Layout) -> bool {
+    layout == Layout::Lines && matches!(c, '\n' | '\r' | '\t')
+}
+
+/// Unicode's 66 non-characters (U+FDD0..U+FDEF and the last two code points of every plane).
+/// Private-use code points are left alone: some fonts and brands use them on purpose.
+fn is_noncharacter(code_point: u32) -> bool {
+    (0xFDD0..=0xFDEF).contains(&code_point) || code_point & 0xFFFE == 0xFFFE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_text_in_any_script_is_accepted() {
+        for value in [
+            "CUST-1001",
+            "王芳",
+            "café au lait",
+            "emoji 🎉 ok",
+            "Zoë O'Brien",
+        ] {
+            assert_eq!(check(value, Layout::Line, 200), Ok(()), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_nul_or_other_control_character_is_refused_with_its_position() {
+        assert_eq!(
+            check("ab\u{0}c", Layout::Line, 200),
+            Err(TextProblem::Control {
+                position: 2,
+                code_point: 0
+            })
+        );
+        assert!(check("bell\u{7}", Layout::Lines, 200).is_err());
+        assert!(check("esc\u{1b}[31m", Layout::Line, 200).is_err());
+        assert!(check("c1\u{85}", Layout::Line, 200).is_err());
+    }
+
+    #[test]
+    fn line_breaks_are_allowed_only_where_several_lines_make_sense() {
+        assert!(check("first\nsecond", Layout::Line, 200).is_err());
+        assert_eq!(check("first\r\nsecond\tthird", Layout::Lines, 200), Ok(()));
+        assert!(check("first\u{0}", Layout::Lines, 200).is_err());
+    }
+
+    #[test]
+    fn blank_text_is_empty_and_long_text_is_too_long() {
+        assert_eq!(check("  \n", Layout::Lines, 200), Err(TextProblem::Empty));
+        assert_eq!(
+            check(&"x".repeat(201), Layout::Line, 200),
+            Err(TextProblem::TooLong { bytes_max: 200 })
+        );
+        assert_eq!(check_characters("", Layout::Line, 200), Ok(()));
+    }
+
+    #[test]
+    fn unicode_noncharacters_are_refused() {
+        assert!(check("a\u{FFFF}", Layout::Line, 200).is_err());
+        assert!(check("a\u{FDD0}", Layout::Line, 200).is_err());
+        assert!(check("a\u{10FFFE}", Layout::Line, 200).is_err());
+        assert_eq!(check("private \u{E000}", Layout::Line, 200), Ok(()));
+    }
+}
