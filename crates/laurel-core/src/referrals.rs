@@ -36,6 +36,8 @@ pub struct ReferralPolicy {
     pub within_days: Option<u32>,
     /// Referrals one member may make; `None` for no limit.
     pub max_per_referrer: Option<u32>,
+    /// Whether wholly refunding the qualifying purchase takes both bonuses back.
+    pub reverse_on_refund: bool,
 }
 
 impl ReferralPolicy {
@@ -116,6 +118,18 @@ impl ReferralPolicy {
             explanation: format!("Referral welcome bonus: +{}", self.referee_points),
         })
     }
+}
+
+/// Whether a refund that leaves `refunded_minor` of a qualifying purchase of `total_minor`
+/// refunded takes its referral back: only a whole refund does (a partial one leaves a purchase
+/// that still qualified), and only when the program in force says so (or, having dropped
+/// referrals since, no longer says otherwise).
+pub fn refund_reverses_referral(
+    policy: Option<&ReferralPolicy>,
+    total_minor: i64,
+    refunded_minor: i64,
+) -> bool {
+    refunded_minor >= total_minor && policy.is_none_or(|p| p.reverse_on_refund)
 }
 
 /// A person's contact details, as compared for self-referral.

@@ -4,9 +4,10 @@
 use crate::Engine;
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, Outcome, credit, internal};
+use crate::execute::{Context, Outcome, credit, internal, meta, post};
 use laurel_core::Points;
-use laurel_core::referrals::{Contact, REFERRAL_RULE_ID, ReferralFacts};
+use laurel_core::ledger::LotId;
+use laurel_core::referrals::{Contact, REFERRAL_RULE_ID, ReferralFacts, refund_reverses_referral};
 use laurel_core::rules::{Earning, Grant};
 use laurel_store::{Member, MemberId, NewMember, PurchaseId, Referral, Tx};
 use rust_decimal::Decimal;
@@ -98,7 +99,7 @@ pub(crate) async fn pay_out(
         }],
         total: points,
     };
-    credit(
+    let credited = credit(
         tx,
         ctx,
         &referrer,
@@ -113,11 +114,53 @@ pub(crate) async fn pay_out(
         referee.id,
         purchase,
         points.get(),
+        credited.lot.map(|lot| lot.0),
         policy.referee_points.get(),
         ctx.now,
     )
     .await?;
     Ok(())
+}
+
+/// Takes a referral back when the purchase that paid it out is wholly refunded (see
+/// [`refund_reverses_referral`]): the referrer's bonus is reversed, from the lot it opened
+/// first, and the referral is marked reversed, so it no longer counts against the referrer's
+/// limit. The new member's bonus was part of the purchase's own earn, so the refund reversed
+/// it already. Returns the referrer's points taken back, if a referral was.
+pub(crate) async fn take_back(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    purchase: PurchaseId,
+    total_minor: i64,
+    refunded_minor: i64,
+) -> Result<Option<Points>> {
+    if !refund_reverses_referral(ctx.referrals, total_minor, refunded_minor) {
+        return Ok(None);
+    }
+    let Some((referral, lot)) = tx.referral_paid_by(purchase).await? else {
+        return Ok(None);
+    };
+    let points = Points(referral.referrer_points.unwrap_or(0));
+    if points.is_positive() {
+        let referrer = tx
+            .lock_member(Some(referral.referrer), None)
+            .await?
+            .ok_or_else(|| internal(format!("referrer {} vanished", referral.referrer.0)))?;
+        let ledger = tx.ledger_of(&referrer).await?;
+        let posting = ledger
+            .reverse(lot.map(LotId), points, ctx.program.clawback)
+            .map_err(internal)?;
+        let m = meta(
+            ctx,
+            "referral reversed: its purchase was refunded",
+            format!("referral:{}", referral.id),
+            None,
+            ctx.now,
+        );
+        post(tx, referrer.id, &ledger, &posting, m).await?;
+    }
+    tx.reverse_referral(referral.id).await?;
+    Ok(Some(points))
 }
 
 /// A member's referral status: the code to share, who referred them, whom they referred.
@@ -160,7 +203,9 @@ impl Engine {
         let referrals = self.store().referrals_by(id, limit).await?;
         let definition = self.definition();
         let policy = definition.referrals.as_ref();
-        let made = u64::try_from(referrals.len()).unwrap_or(u64::MAX);
+        // A referral taken back (its purchase wholly refunded) no longer counts.
+        let standing = referrals.iter().filter(|r| r.status != "reversed").count();
+        let made = u64::try_from(standing).unwrap_or(u64::MAX);
         Ok(ReferralView {
             member_id,
             code,

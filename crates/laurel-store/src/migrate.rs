@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "campaign_index_by_journal",
         include_str!("../migrations/0012_campaign_index_by_journal.sql"),
     ),
+    (
+        13,
+        "referral_reversal",
+        include_str!("../migrations/0013_referral_reversal.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

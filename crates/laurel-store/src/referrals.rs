@@ -18,7 +18,7 @@ pub struct Referral {
     pub referrer: MemberId,
     /// Who was referred.
     pub referee: MemberId,
-    /// `pending` or `rewarded`.
+    /// `pending`, `rewarded`, or `reversed` (its purchase was wholly refunded).
     pub status: String,
     /// When the referee enrolled.
     pub enrolled_at: Timestamp,
@@ -93,11 +93,11 @@ impl Tx {
         Ok(false)
     }
 
-    /// Referrals a member has made.
+    /// Referrals a member has made that stand (a reversed one no longer counts).
     pub async fn referrals_made(&mut self, referrer: MemberId) -> Result<u64> {
         let n: i64 = self
             .row(
-                "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1",
+                "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND status <> 'reversed'",
                 args![referrer.0],
             )
             .await?
@@ -138,24 +138,61 @@ impl Tx {
             .transpose()
     }
 
-    /// Marks a referral paid out by `purchase`; it is no longer pending for `referee`.
+    /// Marks a referral paid out by `purchase`, the referrer's bonus in `referrer_lot`; it is
+    /// no longer pending for `referee`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn reward_referral(
         &mut self,
         id: i64,
         referee: MemberId,
         purchase: PurchaseId,
         referrer_points: i64,
+        referrer_lot: Option<i64>,
         referee_points: i64,
         at: Timestamp,
     ) -> Result<()> {
         self.run(
-            "UPDATE referrals SET status = 'rewarded', purchase_id = $1, referrer_points = $2, referee_points = $3, rewarded_at = $4 WHERE id = $5",
-            args![purchase.0, referrer_points, referee_points, micros(at), id],
+            "UPDATE referrals SET status = 'rewarded', purchase_id = $1, referrer_points = $2, referee_points = $3, rewarded_at = $4, referrer_lot_id = $5 WHERE id = $6",
+            args![
+                purchase.0,
+                referrer_points,
+                referee_points,
+                micros(at),
+                referrer_lot,
+                id
+            ],
         )
         .await?;
         self.run(
             "UPDATE members SET pending_referral_id = NULL WHERE id = $1",
             args![referee.0],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The referral `purchase` paid out, while it stands (not yet reversed), with the lot its
+    /// referrer's bonus opened (unknown for referrals paid before that was recorded).
+    pub async fn referral_paid_by(
+        &mut self,
+        purchase: PurchaseId,
+    ) -> Result<Option<(Referral, Option<i64>)>> {
+        let sql = format!(
+            "SELECT {COLUMNS}, referrer_lot_id FROM referrals WHERE purchase_id = $1 AND status = 'rewarded'"
+        );
+        let Some(row) = self.row_opt(&sql, args![purchase.0]).await? else {
+            return Ok(None);
+        };
+        let lot: Option<i64> = row.get("referrer_lot_id")?;
+        Ok(Some((referral_from(&row)?, lot)))
+    }
+
+    /// Marks a paid referral taken back (its purchase was wholly refunded): it no longer
+    /// counts against the referrer's limit.
+    pub async fn reverse_referral(&mut self, id: i64) -> Result<()> {
+        self.run(
+            "UPDATE referrals SET status = 'reversed' WHERE id = $1",
+            args![id],
         )
         .await?;
         Ok(())

@@ -3,6 +3,7 @@
 use crate::fixtures::{days, dec, now, pts};
 use laurel_core::referrals::{
     Contact, REFERRAL_RULE_ID, ReferralFacts, ReferralPolicy, ReferralRefusal,
+    refund_reverses_referral,
 };
 
 fn policy() -> ReferralPolicy {
@@ -12,6 +13,7 @@ fn policy() -> ReferralPolicy {
         min_purchase: dec("30"),
         within_days: Some(30),
         max_per_referrer: Some(2),
+        reverse_on_refund: true,
     }
 }
 
@@ -111,6 +113,23 @@ fn a_purchase_qualifies_from_the_minimum_after_enrolling_and_within_the_window()
 }
 
 #[test]
+fn only_a_whole_refund_of_the_qualifying_purchase_takes_a_referral_back_and_only_if_the_program_says_so()
+ {
+    let p = policy();
+    assert!(refund_reverses_referral(Some(&p), 5000, 5000));
+    assert!(
+        !refund_reverses_referral(Some(&p), 5000, 4999),
+        "a partial refund keeps it"
+    );
+    let kept = ReferralPolicy {
+        reverse_on_refund: false,
+        ..policy()
+    };
+    assert!(!refund_reverses_referral(Some(&kept), 5000, 5000));
+    assert!(refund_reverses_referral(None, 5000, 5000));
+}
+
+#[test]
 fn the_new_members_bonus_is_a_referral_grant_and_none_when_zero() {
     let grant = policy().referee_grant().unwrap();
     assert_eq!(
@@ -132,6 +151,7 @@ fn every_invalid_setting_is_reported_with_its_key() {
         min_purchase: dec("-5"),
         within_days: Some(0),
         max_per_referrer: Some(0),
+        reverse_on_refund: true,
     })
     .unwrap_err()
     .into_iter()

@@ -4,6 +4,7 @@ use super::{Context, internal, lock, meta, post, remember, replay};
 use crate::commands::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::outcomes::{Balances, RefundOutcome};
+use crate::referrals;
 use crate::requests::{MemberRef, RefundRequest, RefundScope};
 use laurel_core::Points;
 use laurel_core::earn::reversal_points;
@@ -141,6 +142,14 @@ pub(super) async fn refund(
             recorded_at: ctx.now,
         },
         &line_quantities,
+    )
+    .await?;
+    referrals::take_back(
+        tx,
+        ctx,
+        purchase.id,
+        purchase.total_minor,
+        purchase.refunded_minor + amount_minor,
     )
     .await?;
     let answer = RefundOutcome {

@@ -19,6 +19,14 @@ pub(super) struct ReferralsSection {
     min_purchase: Option<Decimal>,
     within_days: Option<u32>,
     max_per_referrer: Option<u32>,
+    #[serde(default = "reverse_on_refund")]
+    reverse_on_refund: bool,
+}
+
+/// A referral paid for a purchase that was then returned in full is taken back unless the
+/// program says otherwise.
+fn reverse_on_refund() -> bool {
+    true
 }
 
 /// Turns the section into a validated policy, or every problem with its key.
@@ -29,5 +37,6 @@ pub(super) fn convert(section: ReferralsSection) -> Result<ReferralPolicy, Vec<I
         min_purchase: section.min_purchase.unwrap_or_default(),
         within_days: section.within_days,
         max_per_referrer: section.max_per_referrer,
+        reverse_on_refund: section.reverse_on_refund,
     })
 }

@@ -218,3 +218,77 @@ async fn a_member_enrolled_before_referrals_existed_gets_a_code_when_first_asked
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn wholly_refunding_the_qualifying_purchase_takes_both_bonuses_back_and_frees_the_referral() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_referrals()).await;
+        let (amy, code) = referrer(&engine, "amy").await;
+        let bo = engine.enroll(referred("bo", &code)).await.unwrap().id.0;
+        let paid = buy_now(&engine, bo, "o-1", "50.00").await;
+        assert_eq!(balance(&engine, bo).await, (250, 0), "[{name}]");
+        assert_eq!(balance(&engine, amy).await, (300, 0), "[{name}]");
+
+        // A partial refund leaves a purchase that still qualified: the referral stands.
+        engine
+            .refund(refund_request(
+                paid.purchase_id,
+                "r-1",
+                RefundScope::Amount(dec("10.00")),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(balance(&engine, amy).await, (300, 0), "[{name}]");
+        let rest = engine
+            .refund(refund_request(paid.purchase_id, "r-2", RefundScope::Full))
+            .await
+            .unwrap();
+        assert_eq!(rest.balance.available, 0, "[{name}] {rest:?}");
+        assert_eq!(balance(&engine, bo).await, (0, 0), "[{name}]");
+        assert_eq!(
+            balance(&engine, amy).await,
+            (0, 0),
+            "[{name}] the referrer's bonus is taken back"
+        );
+        let taken = &entries(&engine, amy).await[0];
+        assert_eq!(
+            (taken.meta.reason.as_str(), taken.available_delta.get()),
+            ("referral reversed: its purchase was refunded", -300),
+            "[{name}] {taken:?}"
+        );
+        let view = engine.referrals(amy, 10).await.unwrap();
+        assert_eq!(view.referrals[0].status, "reversed", "[{name}]");
+        assert_eq!(
+            view.referrals_left,
+            Some(2),
+            "[{name}] a reversed referral no longer counts"
+        );
+        // Refunding again changes nothing more.
+        let replay = engine
+            .refund(refund_request(paid.purchase_id, "r-2", RefundScope::Full))
+            .await
+            .unwrap();
+        assert_eq!(replay, rest, "[{name}]");
+        assert_eq!(balance(&engine, amy).await, (0, 0), "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_program_may_keep_referral_bonuses_through_refunds() {
+    for (name, db) in laurel_testkit::backends() {
+        let kept = REFERRALS.to_owned() + "reverse_on_refund = false\n";
+        let engine = start(&db, with_rules(&kept)).await;
+        let (amy, code) = referrer(&engine, "amy").await;
+        let bo = engine.enroll(referred("bo", &code)).await.unwrap().id.0;
+        let paid = buy_now(&engine, bo, "o-1", "50.00").await;
+        engine
+            .refund(refund_request(paid.purchase_id, "r-1", RefundScope::Full))
+            .await
+            .unwrap();
+        assert_eq!(balance(&engine, amy).await, (300, 0), "[{name}]");
+        let view = engine.referrals(amy, 10).await.unwrap();
+        assert_eq!(view.referrals[0].status, "rewarded", "[{name}]");
+        finish(name, engine).await;
+    }
+}
