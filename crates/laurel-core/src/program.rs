@@ -6,6 +6,7 @@
 
 use crate::money::Currency;
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 use std::fmt;
 
@@ -64,6 +65,8 @@ pub struct ProgramSpec {
     pub pending_days: u32,
     /// What refunds do to points already spent.
     pub clawback: ClawbackPolicy,
+    /// How many days after a purchase or event a live channel may still report it.
+    pub backdating_days: u32,
 }
 
 /// One problem found in a [`ProgramSpec`], with the key it concerns.
@@ -104,14 +107,28 @@ pub struct Program {
     pub pending_days: u32,
     /// Refund behaviour on spent points.
     pub clawback: ClawbackPolicy,
+    /// Days a live channel may report a purchase or event late.
+    pub backdating_days: u32,
 }
 
 /// The longest return window accepted: longer ones are almost certainly a typo.
 pub const PENDING_DAYS_MAX: u32 = 365;
+/// How late a till may report a purchase unless the program says otherwise: long enough for
+/// a till that was offline over a holiday, short enough that a typo in a year is refused.
+pub const BACKDATING_DAYS_DEFAULT: u32 = 30;
+/// The longest backdating window accepted (about ten years).
+pub const BACKDATING_DAYS_MAX: u32 = 3650;
 /// The longest month-based expiry accepted (100 years).
 pub const EXPIRY_MONTHS_MAX: u32 = 1200;
 
 impl Program {
+    /// The earliest instant a live channel may say a purchase or event happened at, when it
+    /// reports it at `now`.
+    pub fn earliest_reportable(&self, now: Timestamp) -> Timestamp {
+        let window = SignedDuration::from_hours(24 * i64::from(self.backdating_days));
+        now.checked_sub(window).unwrap_or(Timestamp::MIN)
+    }
+
     /// Validates a spec, reporting every problem rather than the first.
     pub fn new(spec: ProgramSpec) -> Result<Program, Vec<ProgramIssue>> {
         let mut issues = Vec::new();
@@ -168,6 +185,15 @@ impl Program {
                 ),
             );
         }
+        if spec.backdating_days > BACKDATING_DAYS_MAX {
+            issue(
+                "earn.backdating_days",
+                format!(
+                    "must be at most {BACKDATING_DAYS_MAX}, got {}",
+                    spec.backdating_days
+                ),
+            );
+        }
         match (currency, time_zone) {
             (Some(currency), Some(time_zone)) if issues.is_empty() => Ok(Program {
                 name: spec.name,
@@ -180,6 +206,7 @@ impl Program {
                 expiry: spec.expiry,
                 pending_days: spec.pending_days,
                 clawback: spec.clawback,
+                backdating_days: spec.backdating_days,
             }),
             _ => Err(issues),
         }

@@ -1,6 +1,7 @@
 //! Validated commands: what the write path executes. Validation happens here, before a command
 //! is queued, so a refused request never costs a database transaction.
 
+use crate::Backdating;
 use crate::error::{EngineError, Result};
 use crate::requests::{
     AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest,
@@ -10,6 +11,7 @@ use crate::requests::{
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;
 use laurel_core::rules::Basket;
+use laurel_core::text::{Layout, TextProblem};
 use laurel_core::{Channel, Currency, Money, Program};
 use laurel_store::{MemberId, NewMember, NewPurchaseLine, RedemptionId};
 use rust_decimal::Decimal;
@@ -21,6 +23,16 @@ pub(crate) struct ValidPurchase {
     pub request: PurchaseRequest,
     pub total_minor: i64,
     pub lines: Vec<NewPurchaseLine>,
+    /// Reported too late: refused unless a retry.
+    pub late: Option<TooLate>,
+}
+
+/// An event after validation.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidEvent {
+    pub request: EventRequest,
+    /// Reported too late: refused unless a retry.
+    pub late: Option<TooLate>,
 }
 
 /// A unit of work for the write path.
@@ -34,7 +46,7 @@ pub(crate) enum Command {
     /// Give a member enrolled before referrals existed their code.
     AssignReferralCode(MemberId),
     Purchase(ValidPurchase),
-    Event(EventRequest),
+    Event(ValidEvent),
     Refund(RefundRequest),
     Redeem(RedeemRequest),
     Adjust {
@@ -85,7 +97,7 @@ impl Command {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),
             },
-            Command::Event(e) => match &e.member {
+            Command::Event(e) => match &e.request.member {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),
             },
@@ -114,8 +126,12 @@ impl Command {
                     },
                 ..
             }) => Some(MemberId(*id)),
-            Command::Event(EventRequest {
-                member: MemberRef::Id(id),
+            Command::Event(ValidEvent {
+                request:
+                    EventRequest {
+                        member: MemberRef::Id(id),
+                        ..
+                    },
                 ..
             }) => Some(MemberId(*id)),
             Command::Redeem(r) => Some(MemberId(r.member_id)),
@@ -144,8 +160,12 @@ impl Command {
                     },
                 ..
             })
-            | Command::Event(EventRequest {
-                member: MemberRef::External(ext),
+            | Command::Event(ValidEvent {
+                request:
+                    EventRequest {
+                        member: MemberRef::External(ext),
+                        ..
+                    },
                 ..
             }) => Some(ext),
             _ => None,
@@ -163,22 +183,24 @@ pub(crate) fn fingerprint(request: &impl serde::Serialize) -> Result<String> {
     Ok(hex::encode(Sha256::digest(&json)))
 }
 
+/// A required one-line text of at most [`TEXT_LEN_MAX`] bytes (see [`laurel_core::text`]).
 pub(crate) fn text(field: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(EngineError::invalid(
-            field,
-            "missing_field",
-            "must not be empty",
-        ));
-    }
-    if value.len() > TEXT_LEN_MAX {
-        return Err(EngineError::invalid(
-            field,
-            "invalid_field",
-            format!("must be at most {TEXT_LEN_MAX} bytes"),
-        ));
-    }
-    Ok(())
+    checked(
+        field,
+        laurel_core::text::check(value, Layout::Line, TEXT_LEN_MAX),
+    )
+}
+
+/// A text's problem as the refusal naming its field: blank is `missing_field`, anything else
+/// `invalid_field`.
+pub(crate) fn checked(field: &str, verdict: std::result::Result<(), TextProblem>) -> Result<()> {
+    verdict.map_err(|problem| {
+        let code = match problem {
+            TextProblem::Empty => "missing_field",
+            _ => "invalid_field",
+        };
+        EngineError::invalid(field, code, problem.to_string())
+    })
 }
 
 fn optional_text(field: &str, value: &Option<String>) -> Result<()> {
@@ -234,8 +256,52 @@ fn stored_precision(at: Timestamp) -> Timestamp {
 /// How far in the future a purchase may claim to have happened (clock skew between tills).
 const FUTURE_SKEW_MAX: SignedDuration = SignedDuration::from_mins(5);
 
+/// A purchase or event reported later than the program's backdating window allows. It is
+/// refused, unless it is a retry of one already recorded: a retry always gets its first
+/// answer, so the refusal is decided in the write path, after the replay check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TooLate {
+    window_days: u32,
+}
+
+impl TooLate {
+    /// The refusal a new activity gets.
+    pub fn refusal(self) -> EngineError {
+        EngineError::invalid(
+            "occurred_at",
+            "backdated_too_far",
+            format!(
+                "is more than {} days ago: the program accepts late reports for that long",
+                self.window_days
+            ),
+        )
+    }
+}
+
+/// When a purchase or event happened, at the store's precision, and whether it is reported
+/// too late (see [`TooLate`]). Refused at once when in the future.
+fn occurred_at(
+    program: &Program,
+    backdating: Backdating,
+    at: Timestamp,
+    now: Timestamp,
+) -> Result<(Timestamp, Option<TooLate>)> {
+    if at > now + FUTURE_SKEW_MAX {
+        return Err(EngineError::invalid(
+            "occurred_at",
+            "invalid_date",
+            "is in the future",
+        ));
+    }
+    let late = (backdating == Backdating::Window && at < program.earliest_reportable(now))
+        .then_some(TooLate {
+            window_days: program.backdating_days,
+        });
+    Ok((stored_precision(at), late))
+}
+
 /// Checks attributes (of an event or a member): at most [`ATTRIBUTES_MAX`], keys non-empty,
-/// keys and values at most [`TEXT_LEN_MAX`] bytes.
+/// keys and values at most [`TEXT_LEN_MAX`] bytes of printable characters.
 fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result<()> {
     if attributes.len() > ATTRIBUTES_MAX {
         return Err(EngineError::invalid(
@@ -246,13 +312,10 @@ fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result
     }
     for (key, value) in attributes {
         text("attributes", key)?;
-        if value.len() > TEXT_LEN_MAX {
-            return Err(EngineError::invalid(
-                format!("attributes.{key}"),
-                "invalid_field",
-                format!("must be at most {TEXT_LEN_MAX} bytes"),
-            ));
-        }
+        checked(
+            &format!("attributes.{key}"),
+            laurel_core::text::check_characters(value, Layout::Line, TEXT_LEN_MAX),
+        )?;
     }
     Ok(())
 }
@@ -301,6 +364,7 @@ pub(crate) fn enroll(
 
 pub(crate) fn purchase(
     program: &Program,
+    backdating: Backdating,
     mut request: PurchaseRequest,
     now: Timestamp,
 ) -> Result<ValidPurchase> {
@@ -309,14 +373,8 @@ pub(crate) fn purchase(
     if let MemberRef::External(ext) = &request.member {
         text("member.external_id", ext)?;
     }
-    if request.occurred_at > now + FUTURE_SKEW_MAX {
-        return Err(EngineError::invalid(
-            "occurred_at",
-            "invalid_date",
-            "is in the future",
-        ));
-    }
-    request.occurred_at = stored_precision(request.occurred_at);
+    let late;
+    (request.occurred_at, late) = occurred_at(program, backdating, request.occurred_at, now)?;
     let (total_minor, lines) = basket_amounts(
         program,
         &request.currency,
@@ -339,6 +397,7 @@ pub(crate) fn purchase(
         request,
         total_minor,
         lines,
+        late,
     })
 }
 
@@ -425,10 +484,12 @@ pub(crate) fn coupon_code(code: &str) -> Result<String> {
 
 /// Checks an event: `known` says whether the program knows its kind.
 pub(crate) fn event(
+    program: &Program,
+    backdating: Backdating,
     known: impl Fn(&str) -> bool,
     mut request: EventRequest,
     now: Timestamp,
-) -> Result<EventRequest> {
+) -> Result<ValidEvent> {
     text("event_id", &request.event_id)?;
     if let MemberRef::External(ext) = &request.member {
         text("member.external_id", ext)?;
@@ -445,15 +506,9 @@ pub(crate) fn event(
         ));
     }
     attributes(&request.attributes)?;
-    if request.occurred_at > now + FUTURE_SKEW_MAX {
-        return Err(EngineError::invalid(
-            "occurred_at",
-            "invalid_date",
-            "is in the future",
-        ));
-    }
-    request.occurred_at = stored_precision(request.occurred_at);
-    Ok(request)
+    let late;
+    (request.occurred_at, late) = occurred_at(program, backdating, request.occurred_at, now)?;
+    Ok(ValidEvent { request, late })
 }
 
 pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<RefundRequest> {

@@ -78,6 +78,18 @@ pub struct EngineConfig {
     pub writers: usize,
     /// Most commands a writer commits in one transaction.
     pub batch_max: usize,
+    /// How old a purchase or event may be when it arrives.
+    pub backdating: Backdating,
+}
+
+/// How old a reported purchase or event may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backdating {
+    /// Live channels: within the program's backdating window (`[earn] backdating_days`).
+    Window,
+    /// An import of history: any age. Points whose expiry has passed are posted and expired
+    /// at once, so none is ever available after its expiry.
+    Any,
 }
 
 impl EngineConfig {
@@ -96,15 +108,18 @@ impl EngineConfig {
         EngineConfig {
             writers,
             batch_max: writer::BATCH_MAX,
+            backdating: Backdating::Window,
         }
     }
 
     /// For a bulk import, which queues thousands of commands at once: much larger batches,
     /// so each commit's fixed cost and the pages many rows share are paid once per thousands
-    /// of rows. A batch holds the write lock longer, so not for serving requests.
+    /// of rows. A batch holds the write lock longer, so not for serving requests. An import
+    /// brings history, so purchases of any age are taken.
     pub fn bulk(backend: Backend) -> EngineConfig {
         EngineConfig {
             batch_max: writer::BULK_BATCH_MAX,
+            backdating: Backdating::Any,
             ..EngineConfig::for_backend(backend)
         }
     }
@@ -136,6 +151,7 @@ pub struct Engine {
     keys: keys::KeyCache,
     /// Woken when a message is queued in the outbox.
     outbox_ready: tokio::sync::Notify,
+    config: EngineConfig,
 }
 
 impl Engine {
@@ -164,6 +180,7 @@ impl Engine {
             writer,
             keys: keys::KeyCache::default(),
             outbox_ready: tokio::sync::Notify::new(),
+            config,
         }
     }
 
@@ -209,7 +226,12 @@ impl Engine {
 
     /// Records a purchase and earns its points; the same order again answers the same.
     pub async fn purchase(&self, request: PurchaseRequest) -> Result<PurchaseOutcome> {
-        let valid = commands::purchase(&self.definition().program, request, Timestamp::now())?;
+        let valid = commands::purchase(
+            &self.definition().program,
+            self.config.backdating,
+            request,
+            Timestamp::now(),
+        )?;
         match self
             .writer
             .submit(commands::Command::Purchase(valid))
@@ -225,6 +247,8 @@ impl Engine {
     pub async fn record_event(&self, request: EventRequest) -> Result<EventOutcome> {
         let definition = self.definition();
         let valid = commands::event(
+            &definition.program,
+            self.config.backdating,
             |kind| definition.knows_event(kind),
             request,
             Timestamp::now(),
@@ -270,13 +294,20 @@ impl Engine {
     pub async fn member(&self, member: &MemberRef) -> Result<Member> {
         let found = match member {
             MemberRef::Id(id) => self.store.member(MemberId(*id)).await?,
-            MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
+            MemberRef::External(ext) => {
+                commands::text("external_id", ext)?;
+                self.store.member_by_external_id(ext).await?
+            }
         };
         found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
     }
 
     /// Members found by external id, email, phone or the start of their name.
     pub async fn search_members(&self, query: &str, limit: u32) -> Result<Vec<Member>> {
+        // No stored text holds what a check refused, so such a query finds no one.
+        if laurel_core::text::characters(query, laurel_core::text::Layout::Line).is_err() {
+            return Ok(Vec::new());
+        }
         Ok(self.store.search_members(query, limit).await?)
     }
 

@@ -23,6 +23,8 @@ pub enum EarnStatus {
     Pending,
     /// Spendable now.
     Available,
+    /// Earned past its expiry (history imported late): posted and expired at once.
+    Expired,
 }
 
 impl EarnStatus {
@@ -32,6 +34,7 @@ impl EarnStatus {
             EarnStatus::None => "none",
             EarnStatus::Pending => "pending",
             EarnStatus::Available => "available",
+            EarnStatus::Expired => "expired",
         }
     }
 }

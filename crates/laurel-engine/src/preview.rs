@@ -50,7 +50,10 @@ impl Engine {
         let now = Timestamp::now();
         let timeline = self.programs.snapshot();
         let ctx = Context::new(&timeline, now);
-        let valid = commands::purchase(ctx.program, request, now)?;
+        let valid = commands::purchase(ctx.program, self.config.backdating, request, now)?;
+        if let Some(late) = valid.late {
+            return Err(late.refusal());
+        }
         let r = &valid.request;
         let ctx = ctx.as_of(r.occurred_at);
         let mut tx = self.store.begin_read().await?;

@@ -111,6 +111,12 @@ struct EarnSection {
     points_per_unit: Decimal,
     #[serde(default)]
     rounding: RoundingName,
+    #[serde(default = "default_backdating_days")]
+    backdating_days: u32,
+}
+
+fn default_backdating_days() -> u32 {
+    laurel_core::program::BACKDATING_DAYS_DEFAULT
 }
 
 #[derive(Deserialize, Default)]
@@ -183,6 +189,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             ClawbackName::AllowNegative => ClawbackPolicy::AllowNegative,
             ClawbackName::CapAtZero => ClawbackPolicy::CapAtZero,
         },
+        backdating_days: file.earn.backdating_days,
     };
     let currency = spec.currency.parse::<Currency>().ok();
     let time_zone = TimeZone::get(&spec.time_zone).unwrap_or(TimeZone::UTC);

@@ -34,6 +34,8 @@ points_name = "积分"
 [earn]
 points_per_unit = "1.5"
 rounding = "floor"
+# Scenarios are dated up to a few years back; the default window is tested on its own.
+backdating_days = 3650
 
 [points]
 value = "0.01"
@@ -2621,3 +2623,9 @@ mod portal;
 
 #[path = "engine/suspension.rs"]
 mod suspension;
+
+#[path = "engine/isolation.rs"]
+mod isolation;
+
+#[path = "engine/backdating.rs"]
+mod backdating;

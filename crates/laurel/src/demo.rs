@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use jiff::{Timestamp, ToSpan};
 use laurel_core::Channel;
 use laurel_engine::{
-    AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest, Engine, EngineConfig,
-    EnrollRequest, JobKind, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
+    AdjustRequest, AssignTierRequest, Backdating, CheckoutRequest, ConsumeCouponRequest, Engine,
+    EngineConfig, EnrollRequest, JobKind, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RedeemRewardRequest, RefundRequest, RefundScope, Role, Scope,
 };
 use rust_decimal::Decimal;
@@ -62,12 +62,13 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     std::fs::write(&program_path, PROGRAM)?;
     laurel_engine::program_file::parse_program(PROGRAM, &program_path)?;
     let store = crate::open(&format!("sqlite://{}?mode=rwc", db.display())).await?;
-    let engine = Engine::open(
-        store.clone(),
-        Some(PROGRAM),
-        EngineConfig::for_backend(store.backend()),
-    )
-    .await?;
+    // The demo's history is written as it happened, months back: past any live backdating
+    // window, as an import would be.
+    let history = EngineConfig {
+        backdating: Backdating::Any,
+        ..EngineConfig::for_backend(store.backend())
+    };
+    let engine = Engine::open(store.clone(), Some(PROGRAM), history).await?;
     let started = std::time::Instant::now();
     let members = populate(&engine).await?;
     engine.run_job(JobKind::Release, Timestamp::now()).await?;

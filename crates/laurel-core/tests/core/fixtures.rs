@@ -55,6 +55,7 @@ pub fn spec() -> ProgramSpec {
         expiry: ExpiryPolicy::Never,
         pending_days: 0,
         clawback: ClawbackPolicy::AllowNegative,
+        backdating_days: 30,
     }
 }
 

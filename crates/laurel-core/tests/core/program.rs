@@ -1,7 +1,7 @@
 //! Program validation: a spec becomes a program, or every problem is reported with its key.
 
 use crate::fixtures::{dec, spec};
-use laurel_core::program::{EXPIRY_MONTHS_MAX, PENDING_DAYS_MAX};
+use laurel_core::program::{BACKDATING_DAYS_MAX, EXPIRY_MONTHS_MAX, PENDING_DAYS_MAX};
 use laurel_core::{ExpiryPolicy, Program, ProgramSpec};
 
 /// The keys of the issues a spec has, in the order reported; empty when it is valid.
@@ -48,6 +48,7 @@ fn every_issue_is_reported_at_once_each_with_its_key() {
         point_value: dec("-0.01"),
         expiry: ExpiryPolicy::MonthsAfterEarning(0),
         pending_days: PENDING_DAYS_MAX + 1,
+        backdating_days: BACKDATING_DAYS_MAX + 1,
         ..spec()
     };
     let mut keys = issue_keys(bad);
@@ -55,6 +56,7 @@ fn every_issue_is_reported_at_once_each_with_its_key() {
     assert_eq!(
         keys,
         vec![
+            "earn.backdating_days",
             "earn.points_per_unit",
             "points.expiry.months",
             "points.pending_days",
@@ -144,4 +146,14 @@ fn other_currencies_and_time_zones_are_accepted() {
     });
     let program = Program::new(spec).unwrap();
     assert_eq!(program.currency.minor_digits(), 0);
+}
+
+#[test]
+fn a_live_channel_may_report_an_activity_at_most_the_backdating_window_late() {
+    let program = Program::new(with(|s| s.backdating_days = 30)).expect("valid");
+    let now: jiff::Timestamp = "2026-12-03T12:00:00Z".parse().expect("instant");
+    let earliest: jiff::Timestamp = "2026-11-03T12:00:00Z".parse().expect("instant");
+    assert_eq!(program.earliest_reportable(now), earliest);
+    let none = Program::new(with(|s| s.backdating_days = 0)).expect("valid");
+    assert_eq!(none.earliest_reportable(now), now);
 }

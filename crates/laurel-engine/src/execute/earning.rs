@@ -1,12 +1,13 @@
 //! Purchases and custom events: what they earn under the program's rules (with the tier bonus
 //! and a referral's), the earn posting and its grants, the tier check after.
 
+use super::points::Job;
 use super::{Context, internal, lock_active, meta, post, remember, replay};
-use crate::commands::{ValidPurchase, fingerprint};
+use crate::commands::{ValidEvent, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
 use crate::outcomes::{Balances, EarnStatus, EventOutcome, GrantOutcome, PurchaseOutcome};
 use crate::referrals;
-use crate::requests::{EventRequest, LineRequest, POINTS_MAX, PurchaseRequest};
+use crate::requests::{LineRequest, POINTS_MAX, PurchaseRequest};
 use crate::tiers;
 use jiff::Timestamp;
 use laurel_core::Points;
@@ -34,6 +35,9 @@ pub(super) async fn purchase(
             replayed: true,
             ..answer
         });
+    }
+    if let Some(late) = p.late {
+        return Err(late.refusal());
     }
     let member = lock_active(tx, &r.member).await?;
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
@@ -169,11 +173,8 @@ pub(crate) async fn purchase_earning(
 }
 
 /// Records a custom event once per member and event id and earns what its rules grant.
-pub(super) async fn event(
-    tx: &mut Tx,
-    ctx: &Context<'_>,
-    r: &EventRequest,
-) -> Result<EventOutcome> {
+pub(super) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Result<EventOutcome> {
+    let r = &e.request;
     let ctx = &ctx.as_of(r.occurred_at);
     // The event id is unique per member, so the member is resolved (and locked) first.
     let member = lock_active(tx, &r.member).await?;
@@ -186,6 +187,9 @@ pub(super) async fn event(
             replayed: true,
             ..answer
         });
+    }
+    if let Some(late) = e.late {
+        return Err(late.refusal());
     }
     let activity = Activity::Event(Event {
         kind: r.kind.clone(),
@@ -265,7 +269,8 @@ pub(crate) struct Credited {
     status: EarnStatus,
     pending_until: Option<Timestamp>,
     expires_at: Option<Timestamp>,
-    lot: Option<laurel_core::ledger::LotId>,
+    /// The lot the earn opened, if it earned anything.
+    pub(crate) lot: Option<laurel_core::ledger::LotId>,
     balance: Balances,
 }
 
@@ -311,6 +316,13 @@ pub(crate) async fn credit(
     let m = meta(ctx, reason, reference, None, occurred_at);
     let (journal, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
     credited.balance = after;
+    // History imported late may have expired already: it is expired at once, so no point is
+    // ever available past its expiry.
+    if schedule.expires_at.is_some_and(|at| at <= ctx.now) {
+        let expired = super::points::scheduled(tx, ctx, member.id, ctx.now, Job::Expire).await?;
+        credited.status = EarnStatus::Expired;
+        credited.balance.available -= expired.get();
+    }
     credited.lot = opened.first().copied().map(laurel_core::ledger::LotId);
     let grants: Vec<NewGrant> = earning
         .grants

@@ -53,7 +53,8 @@ pub(crate) async fn read_ahead(
                 };
                 (member, Activity::Purchase(basket(r)), r.occurred_at)
             }
-            Command::Event(e) => {
+            Command::Event(valid) => {
+                let e = &valid.request;
                 let Some(member) = member(tx, &e.member).await? else {
                     continue;
                 };

@@ -214,6 +214,11 @@ pub fn just_now() -> String {
     ago(SignedDuration::from_mins(1))
 }
 
+/// `days` days ago, in RFC 3339.
+pub fn days_ago(days: i64) -> String {
+    ago(SignedDuration::from_hours(24 * days))
+}
+
 impl TestApp {
     /// The full URL of `path`.
     pub fn url(&self, path: &str) -> String {
