@@ -3,6 +3,8 @@
 
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/crash_mixed.rs"]
+mod crash_mixed;
 #[path = "cli/import.rs"]
 mod import;
 #[path = "cli/support.rs"]

@@ -14,7 +14,7 @@ async fn a_redemption_draws_the_soonest_expiring_points_first() {
         let recent = app.purchase(member, "o-recent", "30.00").await;
         let old = json!({
             "member_id": member, "order_id": "o-old", "channel": "pos", "currency": "CNY",
-            "total": "20.00", "occurred_at": ago(SignedDuration::from_hours(24 * 60)),
+            "total": "20.00", "occurred_at": ago(SignedDuration::from_hours(24 * 20)),
         });
         let old = app.post("/api/v1/purchases", &old).await.ok(200);
         assert!(

@@ -274,9 +274,19 @@ async fn a_purchase_in_the_return_window_earns_pending_points() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_purchase_answers_the_grants_of_each_earning_rule_with_explanations() {
+    // The scenario is a fixed Tuesday in 2025: reported late, within a window that wide, and
+    // its points must not have expired since.
     let program = format!(
         "{}{}",
-        crate::common::PROGRAM,
+        crate::common::PROGRAM
+            .replace(
+                "rounding = \"floor\"\n",
+                "rounding = \"floor\"\nbackdating_days = 3650\n"
+            )
+            .replace(
+                "{ policy = \"months_after_earning\", months = 12 }",
+                "{ policy = \"never\" }"
+            ),
         r#"
 [[rules]]
 id = "double_tuesday"
