@@ -28,6 +28,28 @@ fn without_a_program_file_or_a_stored_version_nothing_starts() {
 }
 
 #[test]
+fn a_sqlite_url_to_a_missing_file_creates_it_and_a_missing_folder_is_named_in_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("new.db");
+    let url = format!("sqlite://{}", file.display());
+    let out = support::laurel_ok(&["migrate", "--database", &url]);
+    assert!(out.stdout.contains("migration"), "{out:?}");
+    assert!(file.exists(), "the file was created");
+
+    let nowhere = dir.path().join("no-such-folder").join("laurel.db");
+    let url = format!("sqlite://{}", nowhere.display());
+    let out = support::laurel(&["migrate", "--database", &url]);
+    assert!(!out.status.success(), "{out:?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line, no backtrace: {}", out.stderr);
+    assert!(
+        lines[0].contains("no-such-folder") && lines[0].contains("does not exist"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
 fn a_wrong_program_file_is_refused_naming_the_file_and_key() {
     let db = laurel_testkit::sqlite();
     let dir = tempfile::tempdir().expect("temp dir");
