@@ -51,9 +51,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0012_campaign_index_by_journal.sql"),
     ),
     (
-        13,
+        14,
         "referral_reversal",
-        include_str!("../migrations/0013_referral_reversal.sql"),
+        include_str!("../migrations/0014_referral_reversal.sql"),
     ),
 ];
 
