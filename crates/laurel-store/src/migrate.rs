@@ -50,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "campaign_index_by_journal",
         include_str!("../migrations/0012_campaign_index_by_journal.sql"),
     ),
+    (
+        13,
+        "grant_basis_and_tier_discount",
+        include_str!("../migrations/0013_grant_basis_and_tier_discount.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -21,21 +21,24 @@
 //! an instant falls in (with their bounds as instants), and [`RuleUsage`] carries the points
 //! each rule already granted in them.
 
+mod basis;
 mod calendar;
 mod condition;
 mod context;
 mod effect;
 mod evaluate;
-mod explain;
+pub(crate) mod explain;
 mod limits;
 mod rule;
 mod validate;
 
+pub use basis::GrantBasis;
 pub use calendar::{IsoWeek, Period, Periods, YearMonth, usage_periods};
 pub use condition::{BirthdayWindow, Condition, TimeWindow};
 pub use context::{Activity, Basket, EarnContext, Event, Line, MemberFacts};
 pub use effect::Effect;
 pub use evaluate::{Earning, Grant, evaluate};
+pub use explain::explain;
 pub use limits::{LimitKind, Limits, RuleUsage, UsageTotals};
 pub use rule::{BASE_RULE_ID, EarningRule, RuleSet, STANDARD_EVENT_KINDS, Stacking, Trigger};
 pub use validate::{RuleIssue, validate_rules};
