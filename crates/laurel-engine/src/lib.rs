@@ -44,7 +44,7 @@ pub use outcomes::{
     RefundOutcome, TierChangeOutcome,
 };
 pub use portal::{
-    CHANNELS, Consents, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
+    CHANNELS, Consents, EXPORT_PAGE, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
 };
 pub use preview::{ApplicableCoupon, PreviewOutcome};
 pub use program_file::ProgramDefinition;

@@ -2621,3 +2621,6 @@ mod portal;
 
 #[path = "engine/suspension.rs"]
 mod suspension;
+
+#[path = "engine/earned.rs"]
+mod earned;

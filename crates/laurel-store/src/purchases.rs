@@ -195,6 +195,57 @@ impl Store {
             .await?;
         rows.iter().map(purchase_from_row).collect()
     }
+
+    /// A member's purchases with their lines, in the order recorded, newest first, older
+    /// than the purchase `before` (the id of the last of the previous page): to read them
+    /// all page by page. One statement for the page's lines.
+    pub async fn member_purchases_before(
+        &self,
+        member: MemberId,
+        before: Option<PurchaseId>,
+        limit: u32,
+    ) -> Result<Vec<Purchase>> {
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
+                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+                 WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                args![
+                    member.0,
+                    before.map_or(i64::MAX, |p| p.0),
+                    i64::from(limit.clamp(1, PURCHASES_PAGE_MAX))
+                ],
+            )
+            .await?;
+        let mut found: Vec<Purchase> = rows.iter().map(purchase_from_row).collect::<Result<_>>()?;
+        if found.is_empty() {
+            return Ok(found);
+        }
+        let sql = format!(
+            "SELECT purchase_id, line_no, sku, category, quantity, unit_price_minor, refunded_quantity \
+             FROM purchase_lines WHERE purchase_id IN ({}) ORDER BY purchase_id, line_no",
+            numbered_list(1, found.len())
+        );
+        let ids: Vec<Arg> = found.iter().map(|p| Arg::from(p.id.0)).collect();
+        for r in db.rows(&sql, &ids).await? {
+            let purchase = PurchaseId(r.get("purchase_id")?);
+            let line = PurchaseLine {
+                line_no: r.get::<i32>("line_no").map(i64::from)?,
+                line: NewPurchaseLine {
+                    sku: r.get("sku")?,
+                    category: r.get("category")?,
+                    quantity: r.get("quantity")?,
+                    unit_price_minor: r.get("unit_price_minor")?,
+                },
+                refunded_quantity: r.get("refunded_quantity")?,
+            };
+            if let Some(p) = found.iter_mut().find(|p| p.id == purchase) {
+                p.lines.push(line);
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// Purchases looked up per statement by [`Tx::purchase_members`].
