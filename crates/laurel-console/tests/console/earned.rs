@@ -1,6 +1,6 @@
 //! Why points were earned, in the page's language: the staff member page and the member's
 //! portal history list each earn's grants, written from what was stored, in English and in
-//! Chinese.
+//! Chinese; the member's data download has them too.
 
 use super::{App, Browser, PROGRAM};
 use laurel_engine::{ApplyProgram, MemberRef, PurchaseRequest};
@@ -112,6 +112,21 @@ async fn the_portal_history_lists_an_earns_grants_in_english_and_in_chinese() {
         "{newest}"
     );
     browser.screenshot("portal-grants-zh-CN").await;
+
+    // The download holds the same: both purchases, and each earn with its grants.
+    let data = browser
+        .run("return fetch('/portal/data').then(r => r.json());")
+        .await;
+    assert_eq!(
+        data["purchases"].as_array().map(Vec::len),
+        Some(2),
+        "{data}"
+    );
+    assert_eq!(
+        data["ledger"][0]["grants"][1]["explanation"],
+        "Double points: 2× on 120.00 → +50 (daily limit reached)",
+        "{data}"
+    );
     browser.stop().await;
     app.stop();
 }

@@ -9,7 +9,6 @@ use crate::referrals;
 use crate::requests::{EventRequest, LineRequest, POINTS_MAX, PurchaseRequest};
 use crate::tiers;
 use jiff::Timestamp;
-use laurel_core::Points;
 use laurel_core::earn::{EarnError, lot_schedule};
 use laurel_core::ledger::{LotEffect, LotState, MemberLedger};
 use laurel_core::rules::{
@@ -17,7 +16,9 @@ use laurel_core::rules::{
     MemberFacts, Trigger, evaluate, usage_periods,
 };
 use laurel_core::tiers::TierMetric;
+use laurel_core::{Money, Points};
 use laurel_store::{JournalId, Member, MemberId, NewGrant, NewPurchase, Referral, Tx};
+use rust_decimal::Decimal;
 
 /// Records a purchase once per (channel, order id) and earns what the program grants for it.
 pub(super) async fn purchase(
@@ -40,8 +41,8 @@ pub(super) async fn purchase(
     let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
     // Decided by the tier held before the purchase: an upgrade it brings discounts the next.
     let tier_discount = tier_discount(ctx, &member, r.total);
-    let tier_discount_minor = laurel_core::Money::new(tier_discount, ctx.program.currency)
-        .and_then(laurel_core::Money::to_minor)
+    let tier_discount_minor = Money::new(tier_discount, ctx.program.currency)
+        .and_then(Money::to_minor)
         .map_err(internal)?;
     let earned = credit(
         tx,
@@ -92,16 +93,12 @@ pub(super) async fn purchase(
 
 /// What `member`'s tier takes off a basket of `total` under `ctx`'s program (after any
 /// coupon, which the till took off before sending the total): zero without tiers.
-pub(crate) fn tier_discount(
-    ctx: &Context<'_>,
-    member: &Member,
-    total: rust_decimal::Decimal,
-) -> rust_decimal::Decimal {
-    ctx.tiers.map_or(rust_decimal::Decimal::ZERO, |policy| {
+pub(crate) fn tier_discount(ctx: &Context<'_>, member: &Member, total: Decimal) -> Decimal {
+    ctx.tiers.map_or(Decimal::ZERO, |policy| {
         policy.discount_for(
             member.tier.tier.as_deref(),
             total,
-            rust_decimal::Decimal::ZERO,
+            Decimal::ZERO,
             ctx.program.currency.minor_digits(),
         )
     })
