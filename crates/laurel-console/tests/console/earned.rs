@@ -1,21 +1,38 @@
 //! Why points were earned, in the page's language: the staff member page and the member's
 //! portal history list each earn's grants, written from what was stored, in English and in
-//! Chinese; the member's data download has them too.
+//! Chinese; the member's data download has them too, and the member page shows the tier
+//! discount a purchase recorded.
 
 use super::{App, Browser, PROGRAM};
-use laurel_engine::{ApplyProgram, MemberRef, PurchaseRequest};
+use laurel_engine::{ApplyProgram, AssignTierRequest, MemberRef, PurchaseRequest};
 
-/// A doubling rule capped at 50 points a day.
+/// A doubling rule capped at 50 points a day, and a gold tier with 10% off at checkout.
 const DOUBLE: &str = r#"
 [[rules]]
 id = "double"
 name = "Double points"
 effect = { multiplier = "2" }
 limits = { per_member_day = 50 }
+
+[tiers]
+metric = "spend"
+window = "since_joining"
+
+[[tiers.levels]]
+id = "member"
+name = "Member"
+threshold = "0"
+
+[[tiers.levels]]
+id = "gold"
+name = "Gold"
+threshold = "100000"
+discount_percent = "10"
 "#;
 
 impl App {
-    /// Applies [`DOUBLE`] and makes a purchase of ¥120 that it doubles, up to its cap.
+    /// Applies [`DOUBLE`], puts the member in gold and makes a purchase of ¥120 that the
+    /// rule doubles, up to its cap, and the tier discounts by ¥12.
     async fn doubled_purchase(&self) {
         let program = ApplyProgram {
             text: format!("{PROGRAM}{DOUBLE}"),
@@ -27,6 +44,13 @@ impl App {
             .apply_program(program, "test:admin")
             .await
             .unwrap();
+        let gold = AssignTierRequest {
+            member_id: self.member,
+            tier: "gold".into(),
+            reason: "test".into(),
+            until: None,
+        };
+        self.engine.assign_tier(gold, "test:admin").await.unwrap();
         self.engine
             .purchase(PurchaseRequest {
                 member: MemberRef::Id(self.member),
@@ -62,6 +86,11 @@ async fn the_member_page_lists_an_earns_grants_in_english_and_in_chinese() {
     assert!(
         grants.contains("Double points: 2× on CNY 120.00 → +50 (daily limit reached)"),
         "{grants}"
+    );
+    let purchases = browser.text("#purchases tbody tr").await;
+    assert!(
+        purchases.contains("CNY 12.00"),
+        "the tier discount: {purchases}"
     );
     browser.screenshot("member-grants-en").await;
 

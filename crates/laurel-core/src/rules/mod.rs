@@ -5,7 +5,8 @@
 //! [`EarnContext`] — the purchase basket or event, facts about the member, the instant, and
 //! how much of each rule's limits the member and the campaign have already used — and returns
 //! an [`Earning`]: one [`Grant`] per rule that granted (the base earn first), each with a
-//! sentence a cashier or member can read.
+//! sentence a cashier or member can read, written by [`explain`] from the grant's
+//! [`GrantBasis`] — the data kept with the grant so it can be told again in any language.
 //!
 //! How rules combine:
 //! - Purchases always earn the base rate on their total, as the grant [`BASE_RULE_ID`].
