@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod charts;
 mod dashboard;
+mod grant_words;
 pub mod i18n;
 mod member_activity;
 mod member_reports;

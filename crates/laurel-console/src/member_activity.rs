@@ -24,6 +24,8 @@ pub(crate) struct PurchaseRow {
     pub order: String,
     pub store: String,
     pub total: String,
+    /// What the member's tier took off; empty when nothing.
+    pub tier_discount: String,
     pub refunded: String,
     pub points: String,
 }
@@ -91,6 +93,11 @@ pub(crate) async fn read(
             order: format!("{} · {}", p.channel, p.order_id),
             store: p.store.unwrap_or_default(),
             total: minor(l, p.total_minor, &p.currency),
+            tier_discount: if p.tier_discount_minor > 0 {
+                minor(l, p.tier_discount_minor, &p.currency)
+            } else {
+                String::new()
+            },
             refunded: if p.refunded_minor > 0 {
                 minor(l, p.refunded_minor, &p.currency)
             } else {

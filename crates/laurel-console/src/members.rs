@@ -83,6 +83,8 @@ struct EntryRow {
     kind: String,
     points: String,
     reason: String,
+    /// An earn's grants, each a sentence in the page's language.
+    grants: Vec<String>,
     reference: String,
     actor: String,
 }
@@ -181,6 +183,11 @@ async fn member_page(
             when: l.date_time(e.meta.effective_at, tz),
             kind: l.strings().get(posting_kind_key(e.kind)).to_owned(),
             points: l.signed((e.available_delta + e.pending_delta).get()),
+            grants: e
+                .grants
+                .iter()
+                .map(|g| crate::grant_words::grant(l, &definition.program, g))
+                .collect(),
             reason: e.meta.reason,
             reference: e.meta.reference,
             actor: e.meta.actor.unwrap_or_default(),

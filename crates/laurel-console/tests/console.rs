@@ -301,3 +301,6 @@ fn both_translation_files_have_the_same_keys() {
 
 #[path = "console/portal.rs"]
 mod portal;
+
+#[path = "console/earned.rs"]
+mod earned;

@@ -8,7 +8,8 @@
 
 use crate::issue::{Issue, Issues};
 use crate::points::Points;
-use crate::rules::Grant;
+use crate::rules::explain::without_money;
+use crate::rules::{Grant, GrantBasis};
 use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
 
@@ -115,8 +116,23 @@ impl ReferralPolicy {
             rule_id: REFERRAL_RULE_ID.into(),
             points: self.referee_points,
             capped_by: None,
-            explanation: format!("Referral welcome bonus: +{}", self.referee_points),
+            explanation: without_money(&GrantBasis::ReferralWelcome, self.referee_points),
+            basis: GrantBasis::ReferralWelcome,
         })
+    }
+
+    /// The referrer's bonus for bringing `referee` (their external id), as a grant of its own.
+    pub fn referrer_grant(&self, referee: &str) -> Grant {
+        let basis = GrantBasis::ReferralBonus {
+            referee: referee.to_owned(),
+        };
+        Grant {
+            rule_id: REFERRAL_RULE_ID.into(),
+            points: self.referrer_points,
+            capped_by: None,
+            explanation: without_money(&basis, self.referrer_points),
+            basis,
+        }
     }
 }
 

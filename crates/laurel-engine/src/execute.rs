@@ -31,7 +31,7 @@ mod points;
 mod read_ahead;
 mod refund;
 
-pub(crate) use earning::{basket, credit, grant_outcomes, line, purchase_earning};
+pub(crate) use earning::{basket, credit, grant_outcomes, line, purchase_earning, tier_discount};
 use earning::{event, purchase};
 use points::{Job, adjust, redeem, scheduled};
 pub(crate) use read_ahead::read_ahead;

@@ -9,6 +9,7 @@ mod commands;
 pub mod decimal;
 mod error;
 mod execute;
+mod history;
 mod jobs;
 mod keys;
 mod members;
@@ -28,13 +29,14 @@ mod writer;
 
 pub use codes::{random_token, same_secret};
 pub use error::{EngineError, Result};
+pub use history::grant_sentence;
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;
 pub use laurel_store::{
     ApiKey, AuditEntry, AuditPage, AuditRecord, Backend, ConsistencyReport, JournalId,
     LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, Member, MemberReport, MemberSession, NewMessage,
-    ProgramTotals, Referral, Store, TierHistoryEntry, WriteProfile,
+    ProgramTotals, Referral, Store, StoredGrant, TierHistoryEntry, WriteProfile,
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -42,9 +44,9 @@ pub use outcomes::{
     RefundOutcome, TierChangeOutcome,
 };
 pub use portal::{
-    CHANNELS, Consents, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
+    CHANNELS, Consents, EXPORT_PAGE, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
 };
-pub use preview::PreviewOutcome;
+pub use preview::{ApplicableCoupon, PreviewOutcome};
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;
 pub use programs::apply::{Applied, ApplyProgram};

@@ -52,6 +52,10 @@ pub struct PurchaseOutcome {
     /// Answers stored before earning rules existed have none.
     #[serde(default)]
     pub grants: Vec<GrantOutcome>,
+    /// What the member's tier took off the basket (the purchase's total), in currency units;
+    /// zero without a tier discount (and in answers stored before it was recorded).
+    #[serde(default)]
+    pub tier_discount: rust_decimal::Decimal,
     /// Pending or available.
     pub status: EarnStatus,
     /// When pending points become available.

@@ -4,7 +4,7 @@
 use crate::Engine;
 use crate::commands;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, basket, grant_outcomes, purchase_earning};
+use crate::execute::{Context, basket, grant_outcomes, purchase_earning, tier_discount};
 use crate::outcomes::{EarnStatus, GrantOutcome, TierChangeOutcome};
 use crate::requests::{MemberRef, PurchaseRequest};
 use crate::rewards::CouponView;
@@ -24,6 +24,9 @@ pub struct PreviewOutcome {
     pub points_earned: i64,
     /// Rule by rule, as the purchase would answer them.
     pub grants: Vec<GrantOutcome>,
+    /// What the member's tier takes off the basket without a coupon, as the purchase would
+    /// record it.
+    pub tier_discount: Decimal,
     /// Pending (return window) or available at once; none when nothing is earned.
     pub status: EarnStatus,
     /// The member's spendable points now (what a checkout can offer to redeem).
@@ -37,7 +40,18 @@ pub struct PreviewOutcome {
     /// Rewards the member may redeem with the points they can spend now, in catalog order.
     pub affordable_rewards: Vec<String>,
     /// The member's coupons that apply to this basket, with what each would take off.
-    pub coupons: Vec<(CouponView, Decimal)>,
+    pub coupons: Vec<ApplicableCoupon>,
+}
+
+/// A coupon that applies to a previewed basket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicableCoupon {
+    /// The coupon.
+    pub coupon: CouponView,
+    /// What it would take off.
+    pub discount: Decimal,
+    /// What the member's tier would take off after it.
+    pub tier_discount: Decimal,
 }
 
 /// Most coupons a preview looks at.
@@ -63,6 +77,7 @@ impl Engine {
         }
         .ok_or_else(|| EngineError::UnknownMember(r.member.to_string()))?;
         let (earned, _) = purchase_earning(&mut tx, &ctx, &member, r).await?;
+        let tier_discount = tier_discount(&ctx, &member, r.total);
         let (mut tier_change, mut next_tier) = (None, None);
         if let Some(policy) = ctx.tiers {
             let tz = &ctx.program.time_zone;
@@ -107,13 +122,22 @@ impl Engine {
             .map(|c| CouponView::from_stored(c, ctx.program.currency))
             .filter_map(|view| {
                 let discount = view.to_core()?.discount_for(&basket, digits, now).ok()?;
-                Some((view, discount))
+                let tier_discount = ctx.tiers.map_or(Decimal::ZERO, |policy| {
+                    let tier = member.tier.tier.as_deref();
+                    policy.discount_for(tier, r.total, discount, digits)
+                });
+                Some(ApplicableCoupon {
+                    coupon: view,
+                    discount,
+                    tier_discount,
+                })
             })
             .collect();
         Ok(PreviewOutcome {
             member_id: member.id.0,
             points_earned: earned.total.get(),
             grants: grant_outcomes(earned),
+            tier_discount,
             status,
             available_now: member.available,
             tier: member.tier.tier,

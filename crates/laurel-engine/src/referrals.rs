@@ -7,8 +7,8 @@ use crate::error::{EngineError, Result};
 use crate::execute::{Context, Outcome, credit, internal, meta, post};
 use laurel_core::Points;
 use laurel_core::ledger::LotId;
-use laurel_core::referrals::{Contact, REFERRAL_RULE_ID, ReferralFacts, refund_reverses_referral};
-use laurel_core::rules::{Earning, Grant};
+use laurel_core::referrals::{Contact, ReferralFacts, refund_reverses_referral};
+use laurel_core::rules::Earning;
 use laurel_store::{Member, MemberId, NewMember, PurchaseId, Referral, Tx};
 use rust_decimal::Decimal;
 
@@ -88,15 +88,7 @@ pub(crate) async fn pay_out(
         .ok_or_else(|| internal(format!("referrer {} vanished", referral.referrer.0)))?;
     let points = policy.referrer_points;
     let earning = Earning {
-        grants: vec![Grant {
-            rule_id: REFERRAL_RULE_ID.into(),
-            points,
-            capped_by: None,
-            explanation: format!(
-                "Referral bonus for {}: +{points}",
-                referee.profile.external_id
-            ),
-        }],
+        grants: vec![policy.referrer_grant(&referee.profile.external_id)],
         total: points,
     };
     let credited = credit(

@@ -2629,3 +2629,6 @@ mod isolation;
 
 #[path = "engine/backdating.rs"]
 mod backdating;
+
+#[path = "engine/earned.rs"]
+mod earned;

@@ -109,6 +109,7 @@ impl Table {
                 "lot_id",
                 "occurred_at",
                 "recorded_at",
+                "tier_discount_minor",
             ],
             Table::PurchaseLines => &[
                 "purchase_id",
@@ -125,6 +126,14 @@ impl Table {
                 "rule_id",
                 "points",
                 "occurred_at",
+                "ordinal",
+                "basis",
+                "label",
+                "effect",
+                "factor",
+                "spend_minor",
+                "base_points",
+                "capped_by",
             ],
             Table::Idempotency => &["scope", "idem_key", "fingerprint", "response", "created_at"],
         }

@@ -10,8 +10,10 @@ use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, instant, micros, numbered_list, placeholders};
 use jiff::Timestamp;
 use laurel_core::Points;
-use laurel_core::rules::{Periods, RuleUsage, UsageTotals};
+use laurel_core::rules::{Effect, GrantBasis, LimitKind, Periods, RuleUsage, UsageTotals};
+use rust_decimal::Decimal;
 use std::collections::HashSet;
+use std::str::FromStr;
 
 /// One rule's grant to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,168 @@ pub struct NewGrant {
     pub rule_id: String,
     /// Points it granted.
     pub points: i64,
+    /// The limit that capped it, if one did.
+    pub capped_by: Option<LimitKind>,
+    /// What it was worked out from; `None` records none (as rows before it was kept).
+    pub basis: Option<GrantBasis>,
+}
+
+/// A recorded grant, as an earn's history shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGrant {
+    /// The earn posting it belongs to.
+    pub journal: JournalId,
+    /// The rule's id (`base`, `tier:<id>`, `referral` or an earning rule's).
+    pub rule_id: String,
+    /// Points it granted.
+    pub points: Points,
+    /// The limit that capped it, if one did.
+    pub capped_by: Option<LimitKind>,
+    basis: BasisColumns,
+}
+
+impl StoredGrant {
+    /// What it was worked out from, with amounts in a currency of `minor_digits` decimals;
+    /// `None` for grants recorded before the basis was kept (or a row this version cannot read).
+    pub fn basis(&self, minor_digits: u32) -> Option<GrantBasis> {
+        self.basis.to_basis(minor_digits)
+    }
+}
+
+/// A grant's basis as its columns hold it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct BasisColumns {
+    kind: Option<String>,
+    label: Option<String>,
+    effect: Option<String>,
+    factor: Option<String>,
+    spend_minor: Option<i64>,
+    base_points: Option<i64>,
+}
+
+impl BasisColumns {
+    fn of(basis: Option<&GrantBasis>, minor_digits: u32) -> BasisColumns {
+        let Some(basis) = basis else {
+            return BasisColumns::default();
+        };
+        let minor = |amount: Decimal| to_minor(amount, minor_digits);
+        let mut columns = BasisColumns {
+            kind: Some(basis.kind().to_owned()),
+            ..BasisColumns::default()
+        };
+        match basis {
+            GrantBasis::Base { rate, spend } => {
+                columns.factor = Some(rate.normalize().to_string());
+                columns.spend_minor = minor(*spend);
+            }
+            GrantBasis::Rule {
+                name,
+                effect,
+                spend,
+                base,
+            } => {
+                columns.label = Some(name.clone());
+                columns.effect = Some(effect.key().to_owned());
+                columns.factor = Some(effect.factor().normalize().to_string());
+                columns.spend_minor = spend.and_then(minor);
+                columns.base_points = base.map(Points::get);
+            }
+            GrantBasis::Tier {
+                name,
+                multiplier,
+                base,
+            } => {
+                columns.label = Some(name.clone());
+                columns.factor = Some(multiplier.normalize().to_string());
+                columns.base_points = Some(base.get());
+            }
+            GrantBasis::ReferralWelcome => {}
+            GrantBasis::ReferralBonus { referee } => columns.label = Some(referee.clone()),
+        }
+        columns
+    }
+
+    fn to_basis(&self, minor_digits: u32) -> Option<GrantBasis> {
+        let factor = || {
+            self.factor
+                .as_deref()
+                .and_then(|f| Decimal::from_str(f).ok())
+        };
+        let spend = self.spend_minor.map(|m| Decimal::new(m, minor_digits));
+        let label = || self.label.clone();
+        Some(match self.kind.as_deref()? {
+            "base" => GrantBasis::Base {
+                rate: factor()?,
+                spend: spend?,
+            },
+            "rule" => GrantBasis::Rule {
+                name: label()?,
+                effect: Effect::from_key(self.effect.as_deref()?, factor()?)?,
+                spend,
+                base: self.base_points.map(Points),
+            },
+            "tier" => GrantBasis::Tier {
+                name: label()?,
+                multiplier: factor()?,
+                base: Points(self.base_points?),
+            },
+            "referral_welcome" => GrantBasis::ReferralWelcome,
+            "referral_bonus" => GrantBasis::ReferralBonus { referee: label()? },
+            _ => return None,
+        })
+    }
+}
+
+/// An amount in minor units of a currency with `minor_digits` decimals, if it fits.
+fn to_minor(amount: Decimal, minor_digits: u32) -> Option<i64> {
+    let scaled = amount
+        .round_dp(minor_digits)
+        .checked_mul(Decimal::from(10_i64.checked_pow(minor_digits)?))?;
+    i64::try_from(scaled).ok()
+}
+
+/// Journal ids per statement when reading grants back: a ledger page's worth.
+const JOURNALS_PER_QUERY: usize = 256;
+
+/// The columns a grant is read back with.
+const GRANT_COLUMNS: &str = "journal_id, rule_id, points, capped_by, basis, label, effect, factor, spend_minor, base_points";
+
+/// The grants recorded for `journals` of `member`, in the order they were granted, by journal.
+pub(crate) async fn grants_of(
+    db: &mut impl Sql,
+    member: MemberId,
+    journals: &[JournalId],
+) -> Result<Vec<StoredGrant>> {
+    let mut grants = Vec::new();
+    for chunk in journals.chunks(JOURNALS_PER_QUERY) {
+        // The member too, so the read stays within one member's rows where data is
+        // partitioned by member.
+        let sql = format!(
+            "SELECT {GRANT_COLUMNS} FROM earn_grants WHERE member_id = $1 AND journal_id IN ({}) \
+             ORDER BY journal_id, ordinal, rule_id",
+            numbered_list(2, chunk.len())
+        );
+        let mut values: Vec<Arg> = vec![Arg::from(member.0)];
+        values.extend(chunk.iter().map(|j| Arg::from(j.0)));
+        for row in db.rows(&sql, &values).await? {
+            let capped_by: Option<String> = row.get("capped_by")?;
+            grants.push(StoredGrant {
+                journal: JournalId(row.get("journal_id")?),
+                rule_id: row.get("rule_id")?,
+                points: Points(row.get("points")?),
+                capped_by: capped_by.as_deref().and_then(LimitKind::parse),
+                basis: BasisColumns {
+                    kind: row.get("basis")?,
+                    label: row.get("label")?,
+                    effect: row.get("effect")?,
+                    factor: row.get("factor")?,
+                    spend_minor: row.get("spend_minor")?,
+                    base_points: row.get("base_points")?,
+                },
+            });
+        }
+    }
+    Ok(grants)
 }
 
 /// The first key of the advisory locks on campaign budgets ("LaRu"), so they cannot collide
@@ -45,17 +209,20 @@ pub struct UsageAsk<'a> {
 
 impl Tx {
     /// Records the grants of the earn posted as `journal`, for `member`, at `occurred_at` (the
-    /// activity's instant: usage periods are counted by it).
+    /// activity's instant: usage periods are counted by it), in their order; amounts in their
+    /// bases are in a currency of `minor_digits` decimals.
     pub async fn record_grants(
         &mut self,
         journal: JournalId,
         member: MemberId,
         occurred_at: Timestamp,
+        minor_digits: u32,
         grants: &[NewGrant],
     ) -> Result<()> {
-        for grant in grants {
+        for (ordinal, grant) in (0_i64..).zip(grants) {
             self.known
                 .count_grant(member, &grant.rule_id, grant.points, occurred_at);
+            let b = BasisColumns::of(grant.basis.as_ref(), minor_digits);
             self.append(
                 Table::EarnGrants,
                 args![
@@ -63,7 +230,15 @@ impl Tx {
                     member.0,
                     &grant.rule_id,
                     grant.points,
-                    micros(occurred_at)
+                    micros(occurred_at),
+                    ordinal,
+                    &b.kind,
+                    &b.label,
+                    &b.effect,
+                    &b.factor,
+                    b.spend_minor,
+                    b.base_points,
+                    grant.capped_by.map(LimitKind::as_str),
                 ],
             )
             .await?;

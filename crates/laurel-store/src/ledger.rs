@@ -45,6 +45,8 @@ pub struct LedgerEntry {
     pub shortfall: Points,
     /// Reason and reference, actor and times.
     pub meta: JournalMeta,
+    /// For an earn, what each rule granted, in order; empty otherwise.
+    pub grants: Vec<crate::grants::StoredGrant>,
 }
 
 /// A page of history, newest first.
@@ -279,10 +281,24 @@ impl Store {
                     posted_at: instant(row.get("posted_at")?)?,
                     program_version: row.get("program_version")?,
                 },
+                grants: Vec::new(),
             });
         }
         let more = entries.len() > limit as usize;
         entries.truncate(limit as usize);
+        // One read of the page's grants, not one per entry.
+        let earns: Vec<JournalId> = entries
+            .iter()
+            .filter(|e| e.kind == PostingKind::Earn)
+            .map(|e| e.id)
+            .collect();
+        if !earns.is_empty() {
+            for grant in crate::grants::grants_of(&mut db, member, &earns).await? {
+                if let Some(entry) = entries.iter_mut().find(|e| e.id == grant.journal) {
+                    entry.grants.push(grant);
+                }
+            }
+        }
         let next_cursor = if more {
             entries.last().map(|e| e.id)
         } else {

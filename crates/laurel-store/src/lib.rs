@@ -43,7 +43,7 @@ mod types;
 pub use connect::{Backend, Store};
 pub use direct::WriteProfile;
 pub use error::StoreError;
-pub use grants::{NewGrant, UsageAsk};
+pub use grants::{NewGrant, StoredGrant, UsageAsk};
 pub use keys::API_KEYS_MAX;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use member_access::{MemberSession, SignInCode};

@@ -101,6 +101,27 @@ impl Store {
         rows.iter().map(report_from).collect()
     }
 
+    /// [`Store::reports_of`] older than the report `before` (the id of the last of the
+    /// previous page), to read them all page by page.
+    pub async fn reports_of_before(
+        &self,
+        member: MemberId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<MemberReport>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM member_reports WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+        );
+        let values = args![
+            member.0,
+            before.unwrap_or(i64::MAX),
+            i64::from(limit.clamp(1, REPORTS_PAGE_MAX))
+        ];
+        let mut db = self;
+        let rows = db.rows(&sql, values).await?;
+        rows.iter().map(report_from).collect()
+    }
+
     /// Closes a report; false when it was closed already (or does not exist).
     pub async fn resolve_member_report(&self, id: i64, by: &str, at: Timestamp) -> Result<bool> {
         let mut db = self;

@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0012_campaign_index_by_journal.sql"),
     ),
     (
+        13,
+        "grant_basis_and_tier_discount",
+        include_str!("../migrations/0013_grant_basis_and_tier_discount.sql"),
+    ),
+    (
         14,
         "referral_reversal",
         include_str!("../migrations/0014_referral_reversal.sql"),

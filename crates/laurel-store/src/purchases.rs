@@ -39,6 +39,8 @@ pub struct NewPurchase {
     pub total_minor: i64,
     /// Points the purchase earned.
     pub points_earned: i64,
+    /// What the member's tier took off the basket, in minor units.
+    pub tier_discount_minor: i64,
     /// The lot those points went to.
     pub lot: Option<LotId>,
     /// When the purchase happened.
@@ -83,6 +85,8 @@ pub struct Purchase {
     pub points_earned: i64,
     /// Points reversed by refunds so far.
     pub points_reversed: i64,
+    /// What the member's tier took off the basket, in minor units.
+    pub tier_discount_minor: i64,
     /// Lot the points went to.
     pub lot: Option<LotId>,
     /// When it happened.
@@ -122,6 +126,7 @@ fn purchase_from_row(row: &Row) -> Result<Purchase> {
         refunded_minor: row.get("refunded_minor")?,
         points_earned: row.get("points_earned")?,
         points_reversed: row.get("points_reversed")?,
+        tier_discount_minor: row.get("tier_discount_minor")?,
         lot: row.get::<Option<i64>>("lot_id")?.map(LotId),
         occurred_at: instant(row.get("occurred_at")?)?,
         lines: Vec::new(),
@@ -132,7 +137,7 @@ async fn fetch_purchase(db: &mut impl Sql, id: PurchaseId) -> Result<Option<Purc
     let Some(row) = db
         .row_opt(
             "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-             points_reversed, lot_id, occurred_at FROM purchases WHERE id = $1",
+             points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases WHERE id = $1",
             args![id.0],
         )
         .await?
@@ -184,11 +189,62 @@ impl Store {
         let rows = db
             .rows(
                 "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-                 points_reversed, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
+                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
                 args![member.0, i64::from(limit.clamp(1, PURCHASES_PAGE_MAX))],
             )
             .await?;
         rows.iter().map(purchase_from_row).collect()
+    }
+
+    /// A member's purchases with their lines, in the order recorded, newest first, older
+    /// than the purchase `before` (the id of the last of the previous page): to read them
+    /// all page by page. One statement for the page's lines.
+    pub async fn member_purchases_before(
+        &self,
+        member: MemberId,
+        before: Option<PurchaseId>,
+        limit: u32,
+    ) -> Result<Vec<Purchase>> {
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
+                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+                 WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                args![
+                    member.0,
+                    before.map_or(i64::MAX, |p| p.0),
+                    i64::from(limit.clamp(1, PURCHASES_PAGE_MAX))
+                ],
+            )
+            .await?;
+        let mut found: Vec<Purchase> = rows.iter().map(purchase_from_row).collect::<Result<_>>()?;
+        if found.is_empty() {
+            return Ok(found);
+        }
+        let sql = format!(
+            "SELECT purchase_id, line_no, sku, category, quantity, unit_price_minor, refunded_quantity \
+             FROM purchase_lines WHERE purchase_id IN ({}) ORDER BY purchase_id, line_no",
+            numbered_list(1, found.len())
+        );
+        let ids: Vec<Arg> = found.iter().map(|p| Arg::from(p.id.0)).collect();
+        for r in db.rows(&sql, &ids).await? {
+            let purchase = PurchaseId(r.get("purchase_id")?);
+            let line = PurchaseLine {
+                line_no: r.get::<i32>("line_no").map(i64::from)?,
+                line: NewPurchaseLine {
+                    sku: r.get("sku")?,
+                    category: r.get("category")?,
+                    quantity: r.get("quantity")?,
+                    unit_price_minor: r.get("unit_price_minor")?,
+                },
+                refunded_quantity: r.get("refunded_quantity")?,
+            };
+            if let Some(p) = found.iter_mut().find(|p| p.id == purchase) {
+                p.lines.push(line);
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -243,6 +299,7 @@ impl Tx {
                 p.lot.map(|l| l.0),
                 micros(p.occurred_at),
                 micros(p.recorded_at),
+                p.tier_discount_minor,
             ],
         )
         .await?;

@@ -226,6 +226,27 @@ impl Store {
         rows.iter().map(referral_from).collect()
     }
 
+    /// [`Store::referrals_by`] older than the referral `before` (the id of the last of the
+    /// previous page), to read them all page by page.
+    pub async fn referrals_by_before(
+        &self,
+        referrer: MemberId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Referral>> {
+        let mut db = self;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM referrals WHERE referrer_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+        );
+        let values = args![
+            referrer.0,
+            before.unwrap_or(i64::MAX),
+            i64::from(limit.clamp(1, REFERRALS_PAGE_MAX))
+        ];
+        let rows = db.rows(&sql, values).await?;
+        rows.iter().map(referral_from).collect()
+    }
+
     /// How a member was referred, if they were.
     pub async fn referral_of(&self, referee: MemberId) -> Result<Option<Referral>> {
         let mut db = self;

@@ -193,16 +193,20 @@ fn coupon_from(row: &Row) -> Result<StoredCoupon> {
 
 /// Redemptions chosen by `filter` (`id = $1` or `member_id = $1`, newest first), with their
 /// coupons.
-async fn redemptions(
+/// The redemptions matching `filter` (on `value`, `$1`) with ids below `before`, newest first.
+async fn redemptions_before(
     db: &mut impl Sql,
     filter: &str,
     value: i64,
+    before: i64,
     limit: u32,
 ) -> Result<Vec<Redemption>> {
     let sql = format!(
-        "SELECT {REDEMPTION_COLUMNS} FROM reward_redemptions WHERE {filter} ORDER BY id DESC LIMIT $2"
+        "SELECT {REDEMPTION_COLUMNS} FROM reward_redemptions WHERE {filter} AND id < $3 ORDER BY id DESC LIMIT $2"
     );
-    let rows = db.rows(&sql, args![value, i64::from(limit)]).await?;
+    let rows = db
+        .rows(&sql, args![value, i64::from(limit), before])
+        .await?;
     let mut found: Vec<Redemption> = rows.iter().map(redemption_from).collect::<Result<_>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -221,6 +225,15 @@ async fn redemptions(
         }
     }
     Ok(found)
+}
+
+async fn redemptions(
+    db: &mut impl Sql,
+    filter: &str,
+    value: i64,
+    limit: u32,
+) -> Result<Vec<Redemption>> {
+    redemptions_before(db, filter, value, i64::MAX, limit).await
 }
 
 async fn coupon_by_code(db: &mut impl Sql, code: &str) -> Result<Option<StoredCoupon>> {
@@ -455,6 +468,20 @@ impl Store {
         let limit = limit.clamp(1, REDEMPTIONS_PAGE_MAX);
         let mut db = self;
         redemptions(&mut db, "member_id = $1", member.0, limit).await
+    }
+
+    /// [`Store::member_redemptions`] older than the redemption `before` (the id of the last
+    /// of the previous page), to read them all page by page.
+    pub async fn member_redemptions_before(
+        &self,
+        member: MemberId,
+        before: Option<RedemptionId>,
+        limit: u32,
+    ) -> Result<Vec<Redemption>> {
+        let limit = limit.clamp(1, REDEMPTIONS_PAGE_MAX);
+        let before = before.map_or(i64::MAX, |r| r.0);
+        let mut db = self;
+        redemptions_before(&mut db, "member_id = $1", member.0, before, limit).await
     }
 
     /// A coupon by code.

@@ -616,6 +616,86 @@ async fn ledger_page_is_newest_first_with_a_cursor_until_the_last_page() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn an_earns_grants_read_back_with_its_ledger_page_in_order_with_their_basis() {
+    use laurel_core::rules::{Effect, GrantBasis, LimitKind};
+    use laurel_store::NewGrant;
+    let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let member = enroll(&store, "why").await;
+        let mut tx = store.begin().await.unwrap();
+        // A grant recorded as before its basis was kept.
+        grant(&mut tx, member, t0(), &[("base", 7)]).await;
+        let earn = tx
+            .load_ledger(member)
+            .await
+            .unwrap()
+            .earn(Points(178), t0(), schedule(None, None), t0())
+            .unwrap();
+        let (journal, _) = tx
+            .post(member, &earn, &meta("purchase", "o-2", t0()))
+            .await
+            .unwrap();
+        let rule = GrantBasis::Rule {
+            name: "Double “beans”".into(),
+            effect: Effect::Multiplier(dec("2")),
+            spend: Some(dec("128.50")),
+            base: Some(Points(128)),
+        };
+        let grants = [
+            NewGrant {
+                rule_id: "zz_base_first".into(),
+                points: 128,
+                capped_by: None,
+                basis: Some(GrantBasis::Base {
+                    rate: dec("1"),
+                    spend: dec("128.50"),
+                }),
+            },
+            NewGrant {
+                rule_id: "double".into(),
+                points: 50,
+                capped_by: Some(LimitKind::PerMemberDay),
+                basis: Some(rule.clone()),
+            },
+        ];
+        tx.record_grants(journal, member, t0(), 2, &grants)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let page = store.ledger_page(member, None, 10).await.unwrap();
+        let newest = &page.entries[0];
+        let read: Vec<(&str, i64, Option<LimitKind>)> = newest
+            .grants
+            .iter()
+            .map(|g| (g.rule_id.as_str(), g.points.get(), g.capped_by))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                ("zz_base_first", 128, None),
+                ("double", 50, Some(LimitKind::PerMemberDay))
+            ],
+            "[{name}] in the order granted, not by rule id"
+        );
+        assert_eq!(
+            newest.grants[0].basis(2),
+            Some(GrantBasis::Base {
+                rate: dec("1"),
+                spend: dec("128.50")
+            }),
+            "[{name}]"
+        );
+        assert_eq!(newest.grants[1].basis(2), Some(rule), "[{name}]");
+        let older = &page.entries[1];
+        assert_eq!(older.grants.len(), 1, "[{name}] each entry its own grants");
+        assert_eq!(older.grants[0].basis(2), None, "[{name}] none kept then");
+        assert_consistent(name, &store).await;
+    }
+}
+
+#[tokio::test]
 async fn members_with_due_lots_finds_exactly_the_due_members() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;

@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use laurel_engine::{CHANNELS, Consents, EngineError, MemberRef, ProfileUpdate, REPORT_CATEGORIES};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// Referrals the referral page lists.
 const REFERRALS_SHOWN: u32 = 50;
@@ -239,87 +238,11 @@ pub(crate) async fn join(headers: HeaderMap, Query(query): Query<JoinQuery>) -> 
     render(StatusCode::OK, &page)
 }
 
-/// Everything stored about the member, as a JSON download.
-pub(crate) async fn data(
-    State(console): State<Console>,
-    member: Member,
-) -> Result<Response, PortalError> {
-    let fail = member.fail();
-    let engine = &console.engine;
-    let id = member.id();
-    let stored = engine.member(&MemberRef::Id(id)).await.map_err(&fail)?;
-    let mut ledger = Vec::new();
-    let mut before = None;
-    loop {
-        let page = engine
-            .ledger(id, before, laurel_engine::LEDGER_PAGE_MAX)
-            .await
-            .map_err(&fail)?;
-        ledger.extend(page.entries.iter().map(|e| {
-            json!({
-                "kind": e.kind.as_str(),
-                "available_delta": e.available_delta.get(),
-                "pending_delta": e.pending_delta.get(),
-                "reason": e.meta.reason,
-                "reference": e.meta.reference,
-                "effective_at": e.meta.effective_at.to_string(),
-            })
-        }));
-        match page.next_cursor {
-            Some(cursor) => before = Some(cursor.0),
-            None => break,
-        }
-    }
-    let redemptions = engine
-        .member_redemptions(id, u32::MAX)
-        .await
-        .map_err(&fail)?;
-    let referrals = engine.referrals(id, u32::MAX).await.map_err(&fail)?;
-    let reports = engine.member_reports(id, u32::MAX).await.map_err(&fail)?;
-    let consents: Value = engine
-        .consents(id)
-        .await
-        .map_err(&fail)?
-        .channels()
-        .into_iter()
-        .map(|(c, given)| (c.to_owned(), Value::Bool(given)))
-        .collect::<serde_json::Map<_, _>>()
-        .into();
-    let p = &stored.profile;
-    let document = json!({
-        "member": {
-            "external_id": p.external_id,
-            "email": p.email,
-            "phone": p.phone,
-            "name": p.name,
-            "birthday": p.birthday.map(|d| d.to_string()),
-            "enrolled_at": p.enrolled_at.to_string(),
-            "channel": p.channel,
-            "attributes": p.attributes,
-            "status": stored.status,
-            "tier": stored.tier.tier,
-            "referral_code": referrals.code,
-        },
-        "consents": consents,
-        "balance": { "available": stored.available, "pending": stored.pending },
-        "ledger": ledger,
-        "redemptions": redemptions,
-        "referrals_made": referrals.referrals.iter().map(|r| json!({
-            "status": r.status,
-            "enrolled_at": r.enrolled_at.to_string(),
-            "points": r.referrer_points,
-        })).collect::<Vec<_>>(),
-        "reports": reports.iter().map(|r| json!({
-            "category": r.category,
-            "message": r.message,
-            "created_at": r.created_at.to_string(),
-            "resolved_at": r.resolved_at.map(|t| t.to_string()),
-        })).collect::<Vec<_>>(),
-        "exported_at": jiff::Timestamp::now().to_string(),
-    });
-    let body = serde_json::to_string_pretty(&document)
-        .map_err(|e| fail(EngineError::Internal(e.to_string())))?;
-    Ok((
+/// Everything stored about the member, as a JSON download: streamed page by page from the
+/// store (see `Engine::export`), so the whole history is in it however long it is.
+pub(crate) async fn data(State(console): State<Console>, member: Member) -> Response {
+    let pieces = console.engine.export(member.id());
+    (
         [
             (header::CONTENT_TYPE, "application/json; charset=utf-8"),
             (
@@ -328,9 +251,9 @@ pub(crate) async fn data(
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        body,
+        axum::body::Body::from_stream(pieces),
     )
-        .into_response())
+        .into_response()
 }
 
 /// A report as the help page lists it.

@@ -26,16 +26,23 @@ pub(crate) struct Activity {
     when: String,
     what: String,
     detail: String,
+    /// An earn's grants, each a sentence in the page's language.
+    grants: Vec<String>,
     points: String,
     /// `gain` or `loss`, for the colour.
     sign: &'static str,
 }
 
 impl Activity {
-    fn from_entry(l: Locale, tz: &jiff::tz::TimeZone, e: LedgerEntry) -> Activity {
+    fn from_entry(l: Locale, program: &laurel_core::Program, e: LedgerEntry) -> Activity {
         let points = (e.available_delta + e.pending_delta).get();
         Activity {
-            when: l.date_time(e.meta.effective_at, tz),
+            grants: e
+                .grants
+                .iter()
+                .map(|g| crate::grant_words::grant(l, program, g))
+                .collect(),
+            when: l.date_time(e.meta.effective_at, &program.time_zone),
             what: l.strings().get(posting_kind_key(e.kind)).to_owned(),
             detail: e.meta.reason,
             points: l.signed(points),
@@ -101,7 +108,7 @@ pub(crate) async fn home(
         entries: recent
             .entries
             .into_iter()
-            .map(|e| Activity::from_entry(l, tz, e))
+            .map(|e| Activity::from_entry(l, &definition.program, e))
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))
@@ -183,7 +190,7 @@ pub(crate) async fn history(
         .ledger_of(member.id(), query.before, kinds, HISTORY_PAGE)
         .await
         .map_err(member.fail())?;
-    let tz = console.engine.definition().program.time_zone.clone();
+    let definition = console.engine.definition();
     let path = format!("/portal/history?show={filter}");
     let page = HistoryPage {
         chrome: Chrome::for_member(&member, "history", path),
@@ -192,7 +199,7 @@ pub(crate) async fn history(
         entries: page
             .entries
             .into_iter()
-            .map(|e| Activity::from_entry(l, &tz, e))
+            .map(|e| Activity::from_entry(l, &definition.program, e))
             .collect(),
         older: page.next_cursor.map(|c| c.0),
     };

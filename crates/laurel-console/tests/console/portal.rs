@@ -36,7 +36,7 @@ impl App {
     }
 
     /// Signs the member in through the portal's two forms.
-    async fn member_signs_in(&self, browser: &Browser) {
+    pub(crate) async fn member_signs_in(&self, browser: &Browser) {
         browser.go(&self.url("/portal/login")).await;
         browser.fill("#email", "Mei@Example.com").await;
         browser.click("#send-code").await;

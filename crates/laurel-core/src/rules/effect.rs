@@ -6,7 +6,7 @@ use crate::program::Program;
 use rust_decimal::Decimal;
 
 /// What a rule grants when it applies. Every fractional result uses the program's rounding.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// This many points per currency unit of the matching spend (2 per yuan on coffee).
     PointsPerUnit(Decimal),

@@ -1,9 +1,10 @@
 //! Evaluation: the grants one purchase or event earns under a rule set.
 
+use super::basis::GrantBasis;
 use super::calendar::LocalMoment;
 use super::condition::{Condition, Situation};
 use super::context::{Activity, Basket, EarnContext};
-use super::explain;
+use super::explain::explain;
 use super::limits::LimitKind;
 use super::rule::{BASE_RULE_ID, EarningRule, RuleSet, Stacking, Trigger};
 use crate::earn::{EarnError, base_points};
@@ -20,8 +21,29 @@ pub struct Grant {
     pub points: Points,
     /// The limit that cut the grant down, if one did.
     pub capped_by: Option<LimitKind>,
-    /// A sentence a cashier or member can read.
+    /// What it was worked out from, for telling it again in any language.
+    pub basis: GrantBasis,
+    /// A sentence a cashier or member can read: [`explain`] of the basis.
     pub explanation: String,
+}
+
+impl Grant {
+    /// A grant of `points` on `basis`, uncapped unless `capped_by`, with its sentence.
+    pub fn new(
+        program: &Program,
+        rule_id: impl Into<String>,
+        points: Points,
+        capped_by: Option<LimitKind>,
+        basis: GrantBasis,
+    ) -> Grant {
+        Grant {
+            rule_id: rule_id.into(),
+            points,
+            capped_by,
+            explanation: explain(program, &basis, points, capped_by),
+            basis,
+        }
+    }
 }
 
 /// What one activity earns, grant by grant: the base earn first, then rules in evaluation order.
@@ -70,12 +92,11 @@ pub fn evaluate(
     if let Activity::Purchase(basket) = &context.activity {
         let spend = basket.total.max(Decimal::ZERO);
         let points = base_points(program, spend)?.max(Points::ZERO);
-        grants.push(Grant {
-            rule_id: BASE_RULE_ID.to_owned(),
-            points,
-            capped_by: None,
-            explanation: explain::base(program, spend, points),
-        });
+        let basis = GrantBasis::Base {
+            rate: program.points_per_unit,
+            spend,
+        };
+        grants.push(Grant::new(program, BASE_RULE_ID, points, None, basis));
     }
     let mut claimed_groups: Vec<&str> = Vec::new();
     for rule in rules.in_order() {
@@ -92,12 +113,13 @@ pub fn evaluate(
         if points == Points::ZERO && capped_by.is_none() {
             continue;
         }
-        grants.push(Grant {
-            rule_id: rule.id.clone(),
-            points,
-            capped_by,
-            explanation: explain::rule(program, rule, spend, worked, points, capped_by),
-        });
+        let basis = GrantBasis::Rule {
+            name: rule.name.clone(),
+            effect: rule.effect.clone(),
+            spend,
+            base: worked.base,
+        };
+        grants.push(Grant::new(program, &rule.id, points, capped_by, basis));
         if points.is_positive() {
             match &rule.stacking {
                 Stacking::Stackable => {}

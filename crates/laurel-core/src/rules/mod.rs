@@ -5,7 +5,8 @@
 //! [`EarnContext`] — the purchase basket or event, facts about the member, the instant, and
 //! how much of each rule's limits the member and the campaign have already used — and returns
 //! an [`Earning`]: one [`Grant`] per rule that granted (the base earn first), each with a
-//! sentence a cashier or member can read.
+//! sentence a cashier or member can read, written by [`explain`] from the grant's
+//! [`GrantBasis`] — the data kept with the grant so it can be told again in any language.
 //!
 //! How rules combine:
 //! - Purchases always earn the base rate on their total, as the grant [`BASE_RULE_ID`].
@@ -21,21 +22,24 @@
 //! an instant falls in (with their bounds as instants), and [`RuleUsage`] carries the points
 //! each rule already granted in them.
 
+mod basis;
 mod calendar;
 mod condition;
 mod context;
 mod effect;
 mod evaluate;
-mod explain;
+pub(crate) mod explain;
 mod limits;
 mod rule;
 mod validate;
 
+pub use basis::GrantBasis;
 pub use calendar::{IsoWeek, Period, Periods, YearMonth, usage_periods};
 pub use condition::{BirthdayWindow, Condition, TimeWindow};
 pub use context::{Activity, Basket, EarnContext, Event, Line, MemberFacts};
 pub use effect::Effect;
 pub use evaluate::{Earning, Grant, evaluate};
+pub use explain::explain;
 pub use limits::{LimitKind, Limits, RuleUsage, UsageTotals};
 pub use rule::{BASE_RULE_ID, EarningRule, RuleSet, STANDARD_EVENT_KINDS, Stacking, Trigger};
 pub use validate::{RuleIssue, validate_rules};

@@ -4,7 +4,8 @@ use super::policy::TierPolicy;
 use crate::earn::{EarnError, round_points};
 use crate::points::Points;
 use crate::program::Rounding;
-use crate::rules::Grant;
+use crate::rules::explain::without_money;
+use crate::rules::{Grant, GrantBasis};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use rust_decimal::Decimal;
@@ -213,17 +214,17 @@ impl TierPolicy {
         if !points.is_positive() {
             return Ok(None);
         }
+        let basis = GrantBasis::Tier {
+            name: tier.name.clone(),
+            multiplier: m,
+            base,
+        };
         Ok(Some(Grant {
             rule_id: tier_rule_id(&tier.id),
             points,
             capped_by: None,
-            explanation: format!(
-                "{} members earn {}× the base: +{} on {} base points",
-                tier.name,
-                m.normalize(),
-                points.get(),
-                base.get()
-            ),
+            explanation: without_money(&basis, points),
+            basis,
         }))
     }
 

@@ -12,10 +12,11 @@
 //! - on an admin's assignment ([`TierPolicy::assign`]).
 //!
 //! Every change comes out as a [`TierChange`] for the history. Benefits ([`TierBenefits`])
-//! are the earn multiplier on the base earn ([`TierPolicy::bonus_grant`]), a checkout discount,
-//! and named perks.
+//! are the earn multiplier on the base earn ([`TierPolicy::bonus_grant`]), a checkout discount
+//! ([`TierPolicy::discount_for`], after any coupon), and named perks.
 
 mod decide;
+mod discount;
 mod policy;
 mod progress;
 mod window;
@@ -23,6 +24,7 @@ mod window;
 pub use decide::{
     ManualTier, TierChange, TierChangeReason, TierDecision, TierStatus, tier_rule_id,
 };
+pub use discount::tier_discount;
 pub use policy::{
     Tier, TierBenefits, TierIssue, TierMetric, TierPolicy, TierPolicySpec, TierWindow,
 };

@@ -547,3 +547,70 @@ mod validation {
         assert_eq!(standard().rank(None), 0);
     }
 }
+
+// --- the checkout discount ---------------------------------------------------------------------
+
+fn with_discount(percent: &str) -> TierPolicy {
+    policy(|s| s.tiers[2].benefits.discount_percent = dec(percent))
+}
+
+#[test]
+fn the_tier_discount_is_its_percentage_of_the_basket_rounded_down_to_the_minor_unit() {
+    use laurel_core::tiers::tier_discount;
+    let gold = TierBenefits {
+        discount_percent: dec("5"),
+        ..TierBenefits::default()
+    };
+    for (amount, digits, expected) in [
+        ("123.45", 2, "6.17"),
+        ("10.10", 2, "0.50"),
+        ("0.19", 2, "0.00"),
+        ("1999", 0, "99"),
+        ("0", 2, "0"),
+        ("-5", 2, "0"),
+    ] {
+        assert_eq!(
+            tier_discount(&gold, dec(amount), digits),
+            dec(expected),
+            "5% of {amount} with {digits} decimals"
+        );
+    }
+    let everything = TierBenefits {
+        discount_percent: dec("100"),
+        ..TierBenefits::default()
+    };
+    assert_eq!(tier_discount(&everything, dec("12.34"), 2), dec("12.34"));
+    assert_eq!(
+        tier_discount(&TierBenefits::default(), dec("100"), 2),
+        dec("0")
+    );
+}
+
+#[test]
+fn the_tier_discount_applies_to_what_is_left_after_a_coupon_and_only_for_a_tier_with_one() {
+    let policy = with_discount("10");
+    assert_eq!(
+        policy.discount_for(Some("gold"), dec("88"), dec("0"), 2),
+        dec("8.8")
+    );
+    assert_eq!(
+        policy.discount_for(Some("gold"), dec("88"), dec("10"), 2),
+        dec("7.8"),
+        "10% of the 78 the coupon left"
+    );
+    assert_eq!(
+        policy.discount_for(Some("gold"), dec("8"), dec("10"), 2),
+        dec("0"),
+        "a coupon worth more than the basket leaves nothing to discount"
+    );
+    assert_eq!(
+        policy.discount_for(Some("silver"), dec("88"), dec("0"), 2),
+        dec("0")
+    );
+    assert_eq!(policy.discount_for(None, dec("88"), dec("0"), 2), dec("0"));
+    assert_eq!(
+        policy.discount_for(Some("retired"), dec("88"), dec("0"), 2),
+        dec("0"),
+        "a tier the policy no longer has"
+    );
+}

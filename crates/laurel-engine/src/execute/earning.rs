@@ -10,7 +10,6 @@ use crate::referrals;
 use crate::requests::{LineRequest, POINTS_MAX, PurchaseRequest};
 use crate::tiers;
 use jiff::Timestamp;
-use laurel_core::Points;
 use laurel_core::earn::{EarnError, lot_schedule};
 use laurel_core::ledger::{LotEffect, LotState, MemberLedger};
 use laurel_core::rules::{
@@ -18,7 +17,9 @@ use laurel_core::rules::{
     MemberFacts, Trigger, evaluate, usage_periods,
 };
 use laurel_core::tiers::TierMetric;
+use laurel_core::{Money, Points};
 use laurel_store::{JournalId, Member, MemberId, NewGrant, NewPurchase, Referral, Tx};
+use rust_decimal::Decimal;
 
 /// Records a purchase once per (channel, order id) and earns what the program grants for it.
 pub(super) async fn purchase(
@@ -42,6 +43,11 @@ pub(super) async fn purchase(
     let member = lock_active(tx, &r.member).await?;
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
     let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
+    // Decided by the tier held before the purchase: an upgrade it brings discounts the next.
+    let tier_discount = tier_discount(ctx, &member, r.total);
+    let tier_discount_minor = Money::new(tier_discount, ctx.program.currency)
+        .and_then(Money::to_minor)
+        .map_err(internal)?;
     let earned = credit(
         tx,
         ctx,
@@ -61,6 +67,7 @@ pub(super) async fn purchase(
             currency: r.currency.clone(),
             total_minor: p.total_minor,
             points_earned: earning.total.get(),
+            tier_discount_minor,
             lot: earned.lot,
             occurred_at: r.occurred_at,
             recorded_at: ctx.now,
@@ -76,6 +83,7 @@ pub(super) async fn purchase(
         member_id: member.id.0,
         points_earned: earning.total.get(),
         grants: grant_outcomes(earning),
+        tier_discount,
         status: earned.status,
         pending_until: earned.pending_until,
         expires_at: earned.expires_at,
@@ -85,6 +93,19 @@ pub(super) async fn purchase(
     };
     remember(tx, ctx, PURCHASE_SCOPE, &key, print, &answer).await?;
     Ok(answer)
+}
+
+/// What `member`'s tier takes off a basket of `total` under `ctx`'s program (after any
+/// coupon, which the till took off before sending the total): zero without tiers.
+pub(crate) fn tier_discount(ctx: &Context<'_>, member: &Member, total: Decimal) -> Decimal {
+    ctx.tiers.map_or(Decimal::ZERO, |policy| {
+        policy.discount_for(
+            member.tier.tier.as_deref(),
+            total,
+            Decimal::ZERO,
+            ctx.program.currency.minor_digits(),
+        )
+    })
 }
 
 /// The idempotency scope of purchases: a purchase is recorded once per channel and order id.
@@ -331,9 +352,12 @@ pub(crate) async fn credit(
         .map(|g| NewGrant {
             rule_id: g.rule_id.clone(),
             points: g.points.get(),
+            capped_by: g.capped_by,
+            basis: Some(g.basis.clone()),
         })
         .collect();
-    tx.record_grants(JournalId(journal), member.id, occurred_at, &grants)
+    let digits = ctx.program.currency.minor_digits();
+    tx.record_grants(JournalId(journal), member.id, occurred_at, digits, &grants)
         .await?;
     Ok(credited)
 }

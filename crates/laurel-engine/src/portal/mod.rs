@@ -2,8 +2,10 @@
 //! outbox), their sessions, their own profile and consent, the problems they report, and
 //! everything stored about them.
 
+mod export;
 mod profile;
 mod sign_in;
 
+pub use export::EXPORT_PAGE;
 pub use profile::{CHANNELS, Consents, ProfileUpdate, REPORT_CATEGORIES};
 pub use sign_in::{MemberSignedIn, SignInLetter};

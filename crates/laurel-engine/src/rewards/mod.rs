@@ -15,12 +15,13 @@ use crate::commands::{self, Command};
 use crate::error::{EngineError, Result};
 use crate::execute::Outcome;
 use crate::requests::{
-    CheckoutRequest, ConsumeCouponRequest, RedeemRewardRequest, ReleaseCouponRequest,
+    CheckoutRequest, ConsumeCouponRequest, MemberRef, RedeemRewardRequest, ReleaseCouponRequest,
 };
 use crate::{Engine, unexpected};
 use jiff::Timestamp;
 use laurel_core::rewards::RedemptionFacts;
 use laurel_store::{Member, MemberId, RedemptionId};
+use rust_decimal::Decimal;
 
 /// A coupon found by its code, with its holder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,19 +195,38 @@ impl Engine {
         })
     }
 
-    /// Whether a coupon applies to a basket and what it would take off; writes nothing.
+    /// Whether a coupon applies to a basket and what it would take off, with what the
+    /// holder's tier takes off after it (after nothing when the coupon does not apply);
+    /// writes nothing.
     pub async fn check_coupon(&self, code: &str, checkout: CheckoutRequest) -> Result<CouponCheck> {
-        let basket = commands::checkout(&self.definition().program, checkout)?;
-        let coupon = self.coupon(code).await?;
+        let definition = self.definition();
+        let basket = commands::checkout(&definition.program, checkout)?;
+        let CouponLookup {
+            coupon, member_id, ..
+        } = self.coupon_lookup(code).await?;
         let core = coupon.to_core().ok_or_else(|| {
             EngineError::Internal(format!("coupon {} is not readable", coupon.code))
         })?;
-        let verdict = core.discount_for(
-            &basket,
-            self.definition().program.currency.minor_digits(),
-            Timestamp::now(),
-        );
-        Ok(CouponCheck { coupon, verdict })
+        let digits = definition.program.currency.minor_digits();
+        let verdict = core.discount_for(&basket, digits, Timestamp::now());
+        let tier_discount = match &definition.tiers {
+            Some(policy) => {
+                let holder = self.member(&MemberRef::Id(member_id)).await?;
+                let coupon_discount = verdict.as_ref().map_or(Decimal::ZERO, |d| *d);
+                policy.discount_for(
+                    holder.tier.tier.as_deref(),
+                    basket.total,
+                    coupon_discount,
+                    digits,
+                )
+            }
+            None => Decimal::ZERO,
+        };
+        Ok(CouponCheck {
+            coupon,
+            verdict,
+            tier_discount,
+        })
     }
 
     /// Uses a coupon on an order: once; the same order again answers the same, another order

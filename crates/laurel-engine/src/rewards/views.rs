@@ -118,6 +118,9 @@ pub struct CouponCheck {
     pub coupon: CouponView,
     /// What it would take off, or why it does not apply.
     pub verdict: Result<Decimal, laurel_core::rewards::CouponRefusal>,
+    /// What the holder's tier takes off the basket after the coupon (after nothing when it
+    /// does not apply).
+    pub tier_discount: Decimal,
 }
 
 /// A reward of the catalog with how many are left and, for a member, whether they may

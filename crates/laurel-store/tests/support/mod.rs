@@ -138,6 +138,7 @@ pub fn new_purchase(
         currency: "CNY".into(),
         total_minor: 10_000,
         points_earned: 100,
+        tier_discount_minor: 0,
         lot,
         occurred_at: t0() - SignedDuration::from_micros(1),
         recorded_at: t0(),
@@ -176,9 +177,11 @@ pub async fn grant(tx: &mut Tx, member: MemberId, at: Timestamp, grants: &[(&str
         .map(|(rule, points)| NewGrant {
             rule_id: (*rule).to_owned(),
             points: *points,
+            capped_by: None,
+            basis: None,
         })
         .collect();
-    tx.record_grants(journal, member, at, &grants)
+    tx.record_grants(journal, member, at, 2, &grants)
         .await
         .unwrap();
 }

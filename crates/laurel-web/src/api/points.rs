@@ -74,7 +74,8 @@ async fn ledger(
         .engine
         .ledger(id, cursor, q.limit.unwrap_or(50))
         .await?;
-    Ok(Json(page.into()))
+    let definition = state.engine.definition();
+    Ok(Json(LedgerResponse::of(&definition.program, page)))
 }
 
 /// Spend points (pay with points, or a reward the caller hands out). Lots are consumed

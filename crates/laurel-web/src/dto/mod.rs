@@ -1,11 +1,13 @@
 //! The JSON shapes of the API, with their OpenAPI schemas. Conversions to and from the
 //! engine's types live here so handlers stay thin.
 
+mod grants;
 mod program;
 mod referrals;
 mod rewards;
 mod tiers;
 
+pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use program::{
     ApplyProgramBody, ApplyProgramResponse, ProgramSummaryBody, ProgramVersionBody,
     ProgramVersionsResponse,
@@ -282,6 +284,10 @@ pub struct PurchaseResponse {
     /// What earned them, rule by rule: the base earn first, then each earning rule that took
     /// effect, in evaluation order.
     pub grants: Vec<GrantBody>,
+    /// What the member's tier took off the basket (its `total`), recorded with the purchase:
+    /// the tier's `discount_percent`, rounded down to the currency's minor unit; "0" without.
+    #[schema(example = "6.4")]
+    pub tier_discount: String,
     /// none, pending or available.
     pub status: String,
     /// When pending points become available.
@@ -305,6 +311,11 @@ pub struct PreviewResponse {
     pub points_earned: i64,
     /// Rule by rule, as the purchase would answer them.
     pub grants: Vec<GrantBody>,
+    /// What the till should take off for the member's tier, with no coupon: the tier's
+    /// `discount_percent` of the basket's total, rounded down to the currency's minor unit
+    /// ("0" without). The purchase records the same.
+    #[schema(example = "6.4")]
+    pub tier_discount: String,
     /// none, pending or available.
     pub status: String,
     /// The member's spendable points now.
@@ -328,6 +339,9 @@ pub struct PreviewResponse {
 pub struct ApplicableCoupon {
     /// What it would take off.
     pub discount: String,
+    /// What the member's tier would take off with it: its percentage of the basket after the
+    /// coupon.
+    pub tier_discount: String,
     /// The coupon.
     pub coupon: CouponBody,
 }
@@ -347,6 +361,7 @@ impl From<PreviewOutcome> for PreviewResponse {
             member_id: p.member_id,
             points_earned: p.points_earned,
             grants: p.grants.into_iter().map(Into::into).collect(),
+            tier_discount: decimal(p.tier_discount),
             status: p.status.as_str().to_owned(),
             available: p.available_now,
             tier: p.tier,
@@ -359,9 +374,10 @@ impl From<PreviewOutcome> for PreviewResponse {
             coupons: p
                 .coupons
                 .into_iter()
-                .map(|(coupon, discount)| ApplicableCoupon {
-                    discount: decimal(discount),
-                    coupon: coupon.into(),
+                .map(|c| ApplicableCoupon {
+                    discount: decimal(c.discount),
+                    tier_discount: decimal(c.tier_discount),
+                    coupon: c.coupon.into(),
                 })
                 .collect(),
         }
@@ -403,6 +419,7 @@ impl From<PurchaseOutcome> for PurchaseResponse {
             member_id: p.member_id,
             points_earned: p.points_earned,
             grants: p.grants.into_iter().map(Into::into).collect(),
+            tier_discount: decimal(p.tier_discount),
             status: p.status.as_str().to_owned(),
             pending_until: p.pending_until.map(|t| t.to_string()),
             expires_at: p.expires_at.map(|t| t.to_string()),
@@ -731,11 +748,19 @@ pub struct EntryBody {
     pub posted_at: String,
     /// The program version it was decided under (absent for entries from before versioning).
     pub program_version: Option<i64>,
+    /// For an earn, what each rule granted and why, in the order granted; empty otherwise.
+    pub grants: Vec<LedgerGrantBody>,
 }
 
-impl From<LedgerEntry> for EntryBody {
-    fn from(e: LedgerEntry) -> EntryBody {
+impl EntryBody {
+    /// An entry, its grants explained under `program`.
+    fn of(program: &laurel_core::Program, e: LedgerEntry) -> EntryBody {
         EntryBody {
+            grants: e
+                .grants
+                .iter()
+                .map(|g| LedgerGrantBody::of(program, g))
+                .collect(),
             id: e.id.0,
             kind: e.kind.as_str().to_owned(),
             amount: (e.available_delta + e.pending_delta).get(),
@@ -761,10 +786,15 @@ pub struct LedgerResponse {
     pub next_cursor: Option<String>,
 }
 
-impl From<LedgerPage> for LedgerResponse {
-    fn from(p: LedgerPage) -> LedgerResponse {
+impl LedgerResponse {
+    /// A page, its grants explained under `program`.
+    pub fn of(program: &laurel_core::Program, p: LedgerPage) -> LedgerResponse {
         LedgerResponse {
-            entries: p.entries.into_iter().map(Into::into).collect(),
+            entries: p
+                .entries
+                .into_iter()
+                .map(|e| EntryBody::of(program, e))
+                .collect(),
             next_cursor: p.next_cursor.map(|c| c.0.to_string()),
         }
     }

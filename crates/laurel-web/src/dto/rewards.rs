@@ -376,6 +376,11 @@ pub struct CouponCheckResponse {
     pub valid: bool,
     /// What it would take off.
     pub discount: Option<String>,
+    /// What the holder's tier takes off as well: its `discount_percent` of the basket after
+    /// the coupon (of the whole basket when the coupon does not apply), rounded down to the
+    /// currency's minor unit; "0" without a tier discount.
+    #[schema(example = "4.5")]
+    pub tier_discount: String,
     /// Why not: a stable code (coupon_expired, coupon_used, coupon_min_spend…).
     pub reason: Option<String>,
     /// Why not, in words.
@@ -393,6 +398,7 @@ impl From<CouponCheck> for CouponCheckResponse {
         CouponCheckResponse {
             valid: c.verdict.is_ok(),
             discount,
+            tier_discount: decimal(c.tier_discount),
             reason,
             message,
             coupon: c.coupon.into(),

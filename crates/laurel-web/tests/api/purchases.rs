@@ -329,6 +329,33 @@ conditions = [ { categories = ["retail"] } ]
         let ledger = app.ledger(member).await;
         assert_eq!(ledger.len(), 1, "[{name}] {ledger:?}");
         assert_eq!(ledger[0]["amount"], 380, "[{name}]");
+        // The ledger says why, as the purchase did, with what each sentence is written from.
+        let said: Vec<&Value> = answer["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| &g["explanation"])
+            .collect();
+        let kept: Vec<&Value> = ledger[0]["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| &g["explanation"])
+            .collect();
+        assert_eq!(kept, said, "[{name}] {:?}", ledger[0]);
+        assert_eq!(
+            ledger[0]["grants"][2],
+            json!({ "rule_id": "beans", "points": 100, "capped_by": "per_member_day",
+                    "explanation": "Beans bonus: 2 per CNY on 80.00 → +100 (daily limit reached)",
+                    "basis": { "kind": "rule", "name": "Beans bonus", "effect": "points_per_unit",
+                               "factor": "2", "spend": "80.00" } }),
+            "[{name}]"
+        );
+        assert_eq!(
+            ledger[0]["grants"][0]["basis"],
+            json!({ "kind": "base", "effect": "points_per_unit", "factor": "1", "spend": "140.00" }),
+            "[{name}]"
+        );
         // A plain purchase answers its base grant alone.
         let plain = app
             .post(

@@ -154,3 +154,113 @@ async fn a_program_without_tiers_says_so() {
         app.teardown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gold_members_tier_discount_is_answered_by_the_preview_the_coupon_check_and_the_purchase()
+{
+    let program = format!(
+        r#"{}
+[[rewards]]
+id = "ten_off"
+name = "¥10 off"
+type = "amount_coupon"
+amount = "10"
+cost = 10
+"#,
+        program()
+    );
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &program).await;
+        let member = app.enroll("vip").await;
+        let plain = app.enroll("plain").await;
+        let assign = json!({ "tier": "gold", "reason": "launch guest" });
+        app.post_admin(&format!("/api/v1/members/{member}/tier"), &assign)
+            .await
+            .ok(200);
+        let order = |member: i64, id: &str, total: &str| {
+            json!({ "member_id": member, "order_id": id, "channel": "pos", "currency": "CNY",
+                    "total": total, "occurred_at": crate::common::just_now() })
+        };
+
+        let preview = app
+            .post("/api/v1/purchases/preview", &order(member, "o-1", "88.88"))
+            .await
+            .ok(200);
+        assert_eq!(
+            preview["tier_discount"], "8.88",
+            "[{name}] 10%, rounded down: {preview}"
+        );
+        let bought = app
+            .post("/api/v1/purchases", &order(member, "o-1", "88.88"))
+            .await
+            .ok(200);
+        assert_eq!(
+            bought["tier_discount"], "8.88",
+            "[{name}] recorded: {bought}"
+        );
+        let other = app
+            .post("/api/v1/purchases", &order(plain, "o-2", "88.88"))
+            .await
+            .ok(200);
+        assert_eq!(
+            other["tier_discount"], "0",
+            "[{name}] no discount tier: {other}"
+        );
+
+        let redeemed = app
+            .post(
+                &format!("/api/v1/members/{member}/rewards"),
+                &json!({ "reward_id": "ten_off", "idempotency_key": "k-1" }),
+            )
+            .await
+            .ok(200);
+        let code = redeemed["redemption"]["coupons"][0]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let basket = json!({ "channel": "pos", "currency": "CNY", "total": "88.00" });
+        let check = app
+            .post(
+                &format!("/api/v1/coupons/{code}/validate"),
+                &json!({ "basket": basket }),
+            )
+            .await
+            .ok(200);
+        assert_eq!(
+            (&check["discount"], &check["tier_discount"]),
+            (&json!("10"), &json!("7.8")),
+            "[{name}] the coupon first, then 10% of the 78.00 left: {check}"
+        );
+        let preview = app
+            .post("/api/v1/purchases/preview", &order(member, "o-3", "88.00"))
+            .await
+            .ok(200);
+        assert_eq!(preview["tier_discount"], "8.8", "[{name}] {preview}");
+        assert_eq!(
+            preview["coupons"][0]["discount"], "10",
+            "[{name}] {preview}"
+        );
+        assert_eq!(
+            preview["coupons"][0]["tier_discount"], "7.8",
+            "[{name}] {preview}"
+        );
+
+        let doc = app.get("/api/v1/openapi.json").await.ok(200);
+        let schemas = &doc["components"]["schemas"];
+        for (schema, field) in [
+            ("PurchaseResponse", "tier_discount"),
+            ("PreviewResponse", "tier_discount"),
+            ("ApplicableCoupon", "tier_discount"),
+            ("CouponCheckResponse", "tier_discount"),
+            ("EntryBody", "grants"),
+            ("LedgerGrantBody", "basis"),
+            ("GrantBasisBody", "spend"),
+        ] {
+            assert!(
+                schemas[schema]["properties"][field].is_object(),
+                "[{name}] {schema}.{field} in the OpenAPI document"
+            );
+        }
+        app.teardown().await;
+    }
+}

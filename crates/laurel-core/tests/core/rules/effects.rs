@@ -179,3 +179,51 @@ fn amounts_in_explanations_use_the_currencys_decimals() {
     );
     assert_eq!(earning.grants[1].explanation, "double: 2× on 1280 → +1280");
 }
+
+#[test]
+fn each_grant_carries_the_basis_its_sentence_is_written_from() {
+    use laurel_core::Points;
+    use laurel_core::rules::{GrantBasis, explain};
+    let program = program(|_| {});
+    let rules = vec![named("tuesday", "Double points Tuesday", times("2"))];
+    let earning = earn(rules, &purchase(basket("128")));
+    assert_eq!(
+        earning.grants[0].basis,
+        GrantBasis::Base {
+            rate: dec("1"),
+            spend: dec("128")
+        }
+    );
+    assert_eq!(
+        earning.grants[1].basis,
+        GrantBasis::Rule {
+            name: "Double points Tuesday".into(),
+            effect: times("2"),
+            spend: Some(dec("128")),
+            base: Some(Points(128)),
+        }
+    );
+    for grant in &earning.grants {
+        assert_eq!(
+            explain(&program, &grant.basis, grant.points, grant.capped_by),
+            grant.explanation,
+            "the sentence is told again from the basis alone"
+        );
+    }
+}
+
+#[test]
+fn an_effect_is_named_back_from_its_key_and_figure() {
+    for effect in [per_unit("0.5"), fixed(100), times("2"), percent("10")] {
+        assert_eq!(
+            Effect::from_key(effect.key(), effect.factor()),
+            Some(effect.clone())
+        );
+    }
+    assert_eq!(
+        Effect::from_key("fixed", dec("1.5")),
+        None,
+        "fixed points are whole"
+    );
+    assert_eq!(Effect::from_key("bogus", dec("1")), None);
+}
