@@ -19,25 +19,15 @@ async fn poison_purchases(db: &TestDb) {
         &["CREATE TRIGGER refuse_poison BEFORE INSERT ON purchases \
            WHEN NEW.order_id LIKE 'poison-%' BEGIN SELECT RAISE(ABORT, 'poisoned order'); END"]
     };
-    if db.url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-        for statement in statements {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(*statement))
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
-        pool.close().await;
-    } else {
-        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-        for statement in statements {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(*statement))
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
-        pool.close().await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+    for statement in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(*statement))
+            .execute(&pool)
+            .await
+            .unwrap();
     }
+    pool.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

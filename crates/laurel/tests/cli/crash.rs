@@ -5,7 +5,6 @@ use crate::support::{self, Server};
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Kill cycles per backend.
@@ -187,90 +186,55 @@ async fn storm_and_kill(
     members: &Arc<Vec<i64>>,
     occurred_at: &str,
 ) -> Vec<(Order, Fate)> {
-    let acked = Arc::new(AtomicUsize::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for task in 0..CLIENTS {
-        let (client, key, members, occurred_at) = (
-            client.clone(),
-            key.to_owned(),
-            members.clone(),
-            occurred_at.to_owned(),
-        );
-        let (url, acked, stop) = (server.url("/api/v1/purchases"), acked.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut fates = Vec::new();
-            for i in 0..PER_CLIENT {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let n = round * 10_000 + task * 1000 + i;
-                let points = 5 + (n * 37 % 200) as i64;
-                let order = Order {
-                    id: format!("crash-r{round}-c{task}-{i}"),
-                    member: members[(task + i) % members.len()],
-                    total: format!("{points}.{:02}", n * 13 % 100),
-                    points,
-                };
-                let body =
-                    support::purchase_body(order.member, &order.id, &order.total, &occurred_at);
-                let fate = match client.post(&url).bearer_auth(&key).json(&body).send().await {
-                    Err(_) => Fate::Unanswered,
-                    Ok(response) => {
-                        let status = response.status();
-                        match response.json::<serde_json::Value>().await {
-                            Err(_) => Fate::Unanswered,
-                            Ok(answer) if status == StatusCode::OK => {
-                                assert_eq!(
-                                    answer["points_earned"].as_i64(),
-                                    Some(order.points),
-                                    "order {}: {answer}",
-                                    order.id
-                                );
-                                assert_eq!(
-                                    answer["member_id"].as_i64(),
-                                    Some(order.member),
-                                    "order {}: {answer}",
-                                    order.id
-                                );
-                                acked.fetch_add(1, Ordering::SeqCst);
-                                Fate::Acked(answer["purchase_id"].as_i64().expect("purchase_id"))
-                            }
-                            Ok(answer) => Fate::Refused(status, answer.to_string()),
-                        }
-                    }
-                };
-                let gone = matches!(fate, Fate::Unanswered);
-                fates.push((order, fate));
-                if gone {
-                    // The server is gone: this client is done for the round.
-                    break;
-                }
-            }
-            fates
-        }));
-    }
-
     // The kill moment: after a varying number of acknowledgements, plus a few milliseconds.
     let random = support::random();
     let threshold = [20, 110, 60][round % 3] + (random % 60) as usize;
     let extra = Duration::from_millis((random >> 8) % 25);
-    let deadline = Instant::now() + ROUND_TIMEOUT;
-    while acked.load(Ordering::SeqCst) < threshold
-        && Instant::now() < deadline
-        && !tasks.iter().all(|t| t.is_finished())
-    {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    tokio::time::sleep(extra).await;
-    let at = acked.load(Ordering::SeqCst);
-    server.kill();
-    stop.store(true, Ordering::SeqCst);
-
-    let mut fates = Vec::new();
-    for task in tasks {
-        fates.extend(task.await.expect("client task"));
-    }
+    let url = server.url("/api/v1/purchases");
+    let (fates, at) = support::storm_and_kill(
+        server,
+        CLIENTS,
+        threshold,
+        extra,
+        ROUND_TIMEOUT,
+        |task, storm| {
+            let (client, key, members, occurred_at, url) = (
+                client.clone(),
+                key.to_owned(),
+                members.clone(),
+                occurred_at.to_owned(),
+                url.clone(),
+            );
+            async move {
+                let mut fates = Vec::new();
+                for i in 0..PER_CLIENT {
+                    if storm.stopped() {
+                        break;
+                    }
+                    let n = round * 10_000 + task * 1000 + i;
+                    let points = 5 + (n * 37 % 200) as i64;
+                    let order = Order {
+                        id: format!("crash-r{round}-c{task}-{i}"),
+                        member: members[(task + i) % members.len()],
+                        total: format!("{points}.{:02}", n * 13 % 100),
+                        points,
+                    };
+                    let fate = send(&client, &url, &key, &order, &occurred_at).await;
+                    if matches!(fate, Fate::Acked(_)) {
+                        storm.acked();
+                    }
+                    let gone = matches!(fate, Fate::Unanswered);
+                    fates.push((order, fate));
+                    if gone {
+                        // The server is gone: this client is done for the round.
+                        break;
+                    }
+                }
+                fates
+            }
+        },
+    )
+    .await;
     let unanswered = fates
         .iter()
         .filter(|(_, f)| matches!(f, Fate::Unanswered))
@@ -287,6 +251,40 @@ async fn storm_and_kill(
         support::tail(&server.log, 40)
     );
     fates
+}
+
+/// Sends one purchase and says what became of it; an answer must earn the order's points.
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    order: &Order,
+    occurred_at: &str,
+) -> Fate {
+    let body = support::purchase_body(order.member, &order.id, &order.total, occurred_at);
+    let Ok(response) = client.post(url).bearer_auth(key).json(&body).send().await else {
+        return Fate::Unanswered;
+    };
+    let status = response.status();
+    let Ok(answer) = response.json::<serde_json::Value>().await else {
+        return Fate::Unanswered;
+    };
+    if status != StatusCode::OK {
+        return Fate::Refused(status, answer.to_string());
+    }
+    assert_eq!(
+        answer["points_earned"].as_i64(),
+        Some(order.points),
+        "order {}: {answer}",
+        order.id
+    );
+    assert_eq!(
+        answer["member_id"].as_i64(),
+        Some(order.member),
+        "order {}: {answer}",
+        order.id
+    );
+    Fate::Acked(answer["purchase_id"].as_i64().expect("purchase_id"))
 }
 
 /// Earn entries by reference; by member, the sum of entry amounts and the sums of their

@@ -8,7 +8,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Kill cycles per backend.
@@ -273,106 +272,65 @@ async fn storm_and_kill(
     members: &Arc<Vec<i64>>,
     occurred_at: &str,
 ) -> Vec<(Op, Fate)> {
-    let acked = Arc::new(AtomicUsize::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for task in 0..CLIENTS {
-        let (client, key, members, occurred_at) = (
-            client.clone(),
-            key.to_owned(),
-            members.clone(),
-            occurred_at.to_owned(),
-        );
-        let (base, acked, stop) = (server.url(""), acked.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut fates = Vec::new();
-            // What this client may refund and use: its own acknowledged purchases and coupons.
-            let mut purchases: Vec<(i64, String)> = Vec::new();
-            let mut coupons: Vec<String> = Vec::new();
-            for i in 0..PER_CLIENT {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let id = format!("r{round}-c{task}-{i}");
-                let member = members[(task + i) % members.len()];
-                let purchase = Op::Purchase {
-                    member,
-                    order: format!("mixed-{id}"),
-                    yuan: 20 + ((round * 997 + task * 31 + i * 7) % 50) as i64,
-                };
-                let op = match i % 6 {
-                    0 | 1 => purchase,
-                    2 => Op::Enroll {
-                        external_id: format!("mixed-new-{id}"),
-                    },
-                    3 => Op::Redeem {
-                        member,
-                        key: format!("mixed-redeem-{id}"),
-                    },
-                    4 => match purchases.pop() {
-                        Some((purchase_id, order)) => Op::Refund {
-                            purchase_id,
-                            order,
-                            refund_id: format!("mixed-refund-{id}"),
-                        },
-                        None => purchase,
-                    },
-                    _ => match coupons.pop() {
-                        Some(code) => Op::UseCoupon {
-                            code,
-                            order: format!("mixed-use-{id}"),
-                        },
-                        None => Op::Reward {
-                            member,
-                            key: format!("mixed-reward-{id}"),
-                        },
-                    },
-                };
-                let fate = send(&client, &base, &key, &op, &occurred_at).await;
-                if let Fate::Acked(answer) = &fate {
-                    acked.fetch_add(1, Ordering::SeqCst);
-                    match &op {
-                        Op::Purchase { order, .. } => purchases.push((
-                            answer["purchase_id"].as_i64().expect("purchase_id"),
-                            order.clone(),
-                        )),
-                        Op::Reward { .. } => coupons.push(
-                            answer["redemption"]["coupons"][0]["code"]
-                                .as_str()
-                                .expect("a coupon code")
-                                .to_owned(),
-                        ),
-                        _ => {}
-                    }
-                }
-                let gone = matches!(fate, Fate::Unanswered);
-                fates.push((op, fate));
-                if gone {
-                    break;
-                }
-            }
-            fates
-        }));
-    }
-
     let random = support::random();
     let threshold = [40, 120][round % 2] + (random % 60) as usize;
     let extra = Duration::from_millis((random >> 8) % 25);
-    let deadline = Instant::now() + ROUND_TIMEOUT;
-    while acked.load(Ordering::SeqCst) < threshold
-        && Instant::now() < deadline
-        && !tasks.iter().all(|t| t.is_finished())
-    {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
-    tokio::time::sleep(extra).await;
-    let at = acked.load(Ordering::SeqCst);
-    server.kill();
-    stop.store(true, Ordering::SeqCst);
-    let mut fates = Vec::new();
-    for task in tasks {
-        fates.extend(task.await.expect("client task"));
-    }
+    let base = server.url("");
+    let (fates, at) = support::storm_and_kill(
+        server,
+        CLIENTS,
+        threshold,
+        extra,
+        ROUND_TIMEOUT,
+        |task, storm| {
+            let (client, key, members, occurred_at, base) = (
+                client.clone(),
+                key.to_owned(),
+                members.clone(),
+                occurred_at.to_owned(),
+                base.clone(),
+            );
+            async move {
+                let mut fates = Vec::new();
+                // What this client may refund and use: its own acknowledged purchases and
+                // coupons.
+                let mut purchases: Vec<(i64, String)> = Vec::new();
+                let mut coupons: Vec<String> = Vec::new();
+                for i in 0..PER_CLIENT {
+                    if storm.stopped() {
+                        break;
+                    }
+                    let id = format!("r{round}-c{task}-{i}");
+                    let member = members[(task + i) % members.len()];
+                    let op = next_op(i, &id, member, round, task, &mut purchases, &mut coupons);
+                    let fate = send(&client, &base, &key, &op, &occurred_at).await;
+                    if let Fate::Acked(answer) = &fate {
+                        storm.acked();
+                        match &op {
+                            Op::Purchase { order, .. } => purchases.push((
+                                answer["purchase_id"].as_i64().expect("purchase_id"),
+                                order.clone(),
+                            )),
+                            Op::Reward { .. } => coupons.push(
+                                answer["redemption"]["coupons"][0]["code"]
+                                    .as_str()
+                                    .expect("a coupon code")
+                                    .to_owned(),
+                            ),
+                            _ => {}
+                        }
+                    }
+                    let gone = matches!(fate, Fate::Unanswered);
+                    fates.push((op, fate));
+                    if gone {
+                        break;
+                    }
+                }
+                fates
+            }
+        },
+    )
+    .await;
     let unanswered = fates
         .iter()
         .filter(|(_, f)| matches!(f, Fate::Unanswered))
@@ -383,6 +341,52 @@ async fn storm_and_kill(
     );
     assert!(at > 0, "{backend}: round {round}: nothing acknowledged");
     fates
+}
+
+/// A client's `i`th operation: two purchases in six, then an enrollment, a redemption, a
+/// refund of one of its acknowledged purchases, and a reward or the use of one of its coupons.
+fn next_op(
+    i: usize,
+    id: &str,
+    member: i64,
+    round: usize,
+    task: usize,
+    purchases: &mut Vec<(i64, String)>,
+    coupons: &mut Vec<String>,
+) -> Op {
+    let purchase = Op::Purchase {
+        member,
+        order: format!("mixed-{id}"),
+        yuan: 20 + ((round * 997 + task * 31 + i * 7) % 50) as i64,
+    };
+    match i % 6 {
+        0 | 1 => purchase,
+        2 => Op::Enroll {
+            external_id: format!("mixed-new-{id}"),
+        },
+        3 => Op::Redeem {
+            member,
+            key: format!("mixed-redeem-{id}"),
+        },
+        4 => match purchases.pop() {
+            Some((purchase_id, order)) => Op::Refund {
+                purchase_id,
+                order,
+                refund_id: format!("mixed-refund-{id}"),
+            },
+            None => purchase,
+        },
+        _ => match coupons.pop() {
+            Some(code) => Op::UseCoupon {
+                code,
+                order: format!("mixed-use-{id}"),
+            },
+            None => Op::Reward {
+                member,
+                key: format!("mixed-reward-{id}"),
+            },
+        },
+    }
 }
 
 /// Checks the database through a restarted server: the whole ledger is consistent, and every
@@ -397,15 +401,7 @@ async fn verify(
     members: &[i64],
     fates: &[(Op, Fate)],
 ) {
-    let store = laurel_engine::Store::connect(database)
-        .await
-        .expect("connecting to check the ledger");
-    let report = store
-        .check_consistency()
-        .await
-        .expect("checking the ledger");
-    assert!(report.is_consistent(), "{backend}: {report:?}");
-    store.close().await;
+    support::assert_consistent(backend, database).await;
 
     // Postings by (kind, reference), and reward redemptions by member.
     let mut postings: HashMap<(String, String), usize> = HashMap::new();

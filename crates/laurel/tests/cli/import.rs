@@ -204,19 +204,6 @@ async fn balances(
     all
 }
 
-/// The ledger's own audit: balanced postings, balances equal to entries and to open lots.
-async fn assert_consistent(backend: &str, database: &str) {
-    let store = laurel_engine::Store::connect(database)
-        .await
-        .expect("connecting to check the ledger");
-    let report = store
-        .check_consistency()
-        .await
-        .expect("checking the ledger");
-    assert!(report.is_consistent(), "{backend}: {report:?}");
-    store.close().await;
-}
-
 const MEMBERS_CSV: &str = "\
 external_id,email,phone,name,birthday,channel
 imp-a,a@example.com,,Ann,1990-05-17,pos
@@ -329,7 +316,7 @@ async fn members_then_purchases_from_csv_and_json_lines_land_the_right_balances(
         let body: serde_json::Value = refund.json().await.expect("refund answer");
         assert_eq!(status, reqwest::StatusCode::OK, "{backend}: {body}");
         assert_eq!(body["amount"], "4.00", "{backend}: {body}");
-        assert_consistent(backend, &db.url).await;
+        support::assert_consistent(backend, &db.url).await;
     }
 }
 
@@ -383,7 +370,7 @@ async fn importing_the_same_files_again_imports_nothing_new() {
             expected,
             "{backend}"
         );
-        assert_consistent(backend, &db.url).await;
+        support::assert_consistent(backend, &db.url).await;
     }
 }
 
@@ -510,7 +497,7 @@ async fn bad_rows_go_to_the_reject_file_with_line_and_reason_and_good_rows_go_on
             BTreeMap::from([("rej-a".to_owned(), (10, 0)), ("rej-d".to_owned(), (34, 0))]),
             "{backend}"
         );
-        assert_consistent(backend, &db.url).await;
+        support::assert_consistent(backend, &db.url).await;
     }
 }
 
@@ -653,7 +640,7 @@ async fn an_interrupted_import_resumes_with_every_row_exactly_once() {
             let ledger = support::full_ledger(&client, &server, &key, id).await;
             assert_eq!(ledger.len(), orders[m], "{backend}: member resume-{m}");
         }
-        assert_consistent(backend, &db.url).await;
+        support::assert_consistent(backend, &db.url).await;
     }
 }
 

@@ -389,3 +389,73 @@ pub async fn balance(
         .unwrap_or_else(|| panic!("balance without pending: {body}"));
     (available, pending)
 }
+
+/// What a storm's clients share: a count of acknowledged requests, and the word to stop.
+#[derive(Clone, Default)]
+pub struct Storm {
+    acked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Storm {
+    /// Counts one acknowledged request.
+    pub fn acked(&self) {
+        self.acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the clients should stop sending.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Runs `clients` clients (`client(task, storm)`, each returning what became of its
+/// requests) and kills the server with `kill -9` once `threshold` requests were acknowledged
+/// (or the clients finished, or `timeout` passed), plus `extra`. Returns every client's
+/// results and how many acknowledgements the kill came after.
+pub async fn storm_and_kill<T, F, Fut>(
+    server: &mut Server,
+    clients: usize,
+    threshold: usize,
+    extra: Duration,
+    timeout: Duration,
+    client: F,
+) -> (Vec<T>, usize)
+where
+    T: Send + 'static,
+    F: Fn(usize, Storm) -> Fut,
+    Fut: std::future::Future<Output = Vec<T>> + Send + 'static,
+{
+    let storm = Storm::default();
+    let tasks: Vec<_> = (0..clients)
+        .map(|task| tokio::spawn(client(task, storm.clone())))
+        .collect();
+    let deadline = Instant::now() + timeout;
+    let acked = || storm.acked.load(std::sync::atomic::Ordering::SeqCst);
+    while acked() < threshold && Instant::now() < deadline && !tasks.iter().all(|t| t.is_finished())
+    {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(extra).await;
+    let at = acked();
+    server.kill();
+    storm.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut results = Vec::new();
+    for task in tasks {
+        results.extend(task.await.expect("client task"));
+    }
+    (results, at)
+}
+
+/// Checks the whole ledger of `database` (the store's own audit), naming the backend.
+pub async fn assert_consistent(backend: &str, database: &str) {
+    let store = laurel_engine::Store::connect(database)
+        .await
+        .expect("connecting to check the ledger");
+    let report = store
+        .check_consistency()
+        .await
+        .expect("checking the ledger");
+    assert!(report.is_consistent(), "{backend}: {report:?}");
+    store.close().await;
+}
