@@ -2,6 +2,7 @@
 //! is queued, so a refused request never costs a database transaction.
 
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::requests::{
     AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest,
     EnrollRequest, EventRequest, LINES_MAX, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
@@ -167,14 +168,14 @@ pub(crate) fn text(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(EngineError::invalid(
             field,
-            "missing_field",
+            ErrorCode::MissingField,
             "must not be empty",
         ));
     }
     if value.len() > TEXT_LEN_MAX {
         return Err(EngineError::invalid(
             field,
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("must be at most {TEXT_LEN_MAX} bytes"),
         ));
     }
@@ -189,24 +190,24 @@ fn money(field: &str, amount: Decimal, currency: Currency) -> Result<Money> {
     if amount < Decimal::ZERO {
         return Err(EngineError::invalid(
             field,
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("must not be negative, got {amount}"),
         ));
     }
     Money::new(amount, currency)
-        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+        .map_err(|e| EngineError::invalid(field, ErrorCode::InvalidAmount, e.to_string()))
 }
 
 /// A non-negative amount in the currency, as minor units, within [`AMOUNT_MINOR_MAX`].
 fn amount_minor(field: &str, amount: Decimal, currency: Currency) -> Result<i64> {
     let minor = money(field, amount, currency)?
         .to_minor()
-        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))?;
+        .map_err(|e| EngineError::invalid(field, ErrorCode::InvalidAmount, e.to_string()))?;
     if minor > AMOUNT_MINOR_MAX {
         let max = Money::from_minor(AMOUNT_MINOR_MAX, currency);
         return Err(EngineError::invalid(
             field,
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("must be at most {max}"),
         ));
     }
@@ -220,7 +221,7 @@ fn count(field: &str, value: i64, max: i64) -> Result<()> {
     }
     Err(EngineError::invalid(
         field,
-        "invalid_amount",
+        ErrorCode::InvalidAmount,
         format!("must be between 1 and {max}, got {value}"),
     ))
 }
@@ -240,7 +241,7 @@ fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result
     if attributes.len() > ATTRIBUTES_MAX {
         return Err(EngineError::invalid(
             "attributes",
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("at most {ATTRIBUTES_MAX} attributes"),
         ));
     }
@@ -249,7 +250,7 @@ fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result
         if value.len() > TEXT_LEN_MAX {
             return Err(EngineError::invalid(
                 format!("attributes.{key}"),
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("must be at most {TEXT_LEN_MAX} bytes"),
             ));
         }
@@ -272,7 +273,7 @@ pub(crate) fn enroll(
     {
         return Err(EngineError::invalid(
             "email",
-            "invalid_field",
+            ErrorCode::InvalidField,
             "is not an email address",
         ));
     }
@@ -312,7 +313,7 @@ pub(crate) fn purchase(
     if request.occurred_at > now + FUTURE_SKEW_MAX {
         return Err(EngineError::invalid(
             "occurred_at",
-            "invalid_date",
+            ErrorCode::InvalidDate,
             "is in the future",
         ));
     }
@@ -331,7 +332,7 @@ pub(crate) fn purchase(
         .ok_or_else(|| {
             EngineError::invalid(
                 "total",
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
                 format!("earns more than {POINTS_MAX} points"),
             )
         })?;
@@ -351,12 +352,12 @@ fn basket_amounts(
     lines: &mut [LineRequest],
 ) -> Result<(i64, Vec<NewPurchaseLine>)> {
     let currency: Currency = currency.parse().map_err(|e: laurel_core::MoneyError| {
-        EngineError::invalid("currency", "unknown_currency", e.to_string())
+        EngineError::invalid("currency", ErrorCode::UnknownCurrency, e.to_string())
     })?;
     if currency != program.currency {
         return Err(EngineError::invalid(
             "currency",
-            "currency_mismatch",
+            ErrorCode::CurrencyMismatch,
             format!("the program runs in {}, not {currency}", program.currency),
         ));
     }
@@ -365,7 +366,7 @@ fn basket_amounts(
     if lines.len() > LINES_MAX {
         return Err(EngineError::invalid(
             "lines",
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("at most {LINES_MAX} lines"),
         ));
     }
@@ -437,7 +438,7 @@ pub(crate) fn event(
     if !known(&request.kind) {
         return Err(EngineError::invalid(
             "kind",
-            "unknown_event_kind",
+            ErrorCode::UnknownEventKind,
             format!(
                 "`{}` is neither a standard event kind nor declared in the program's [events]",
                 request.kind
@@ -448,7 +449,7 @@ pub(crate) fn event(
     if request.occurred_at > now + FUTURE_SKEW_MAX {
         return Err(EngineError::invalid(
             "occurred_at",
-            "invalid_date",
+            ErrorCode::InvalidDate,
             "is in the future",
         ));
     }
@@ -465,7 +466,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
             if *amount <= Decimal::ZERO {
                 return Err(EngineError::invalid(
                     "amount",
-                    "invalid_amount",
+                    ErrorCode::InvalidAmount,
                     "must be above zero",
                 ));
             }
@@ -475,7 +476,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
             if lines.is_empty() {
                 return Err(EngineError::invalid(
                     "lines",
-                    "missing_field",
+                    ErrorCode::MissingField,
                     "name at least one line",
                 ));
             }

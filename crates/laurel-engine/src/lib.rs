@@ -8,6 +8,7 @@ mod codes;
 mod commands;
 pub mod decimal;
 mod error;
+mod error_code;
 mod execute;
 mod jobs;
 mod keys;
@@ -28,6 +29,7 @@ mod writer;
 
 pub use codes::{random_token, same_secret};
 pub use error::{EngineError, Result};
+pub use error_code::ErrorCode;
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
 pub use laurel_store::rawbench;

@@ -12,10 +12,9 @@ pub mod extract;
 pub mod telemetry;
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::get;
 use error::ApiError;
-use laurel_engine::Engine;
+use laurel_engine::{Engine, ErrorCode};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -94,11 +93,10 @@ pub fn app_with(state: AppState, pages: Router) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(move || async move { metrics.render() }))
-        .fallback(|| async { ApiError::not_found("no such route") })
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this route does not take that method",
             )
         })

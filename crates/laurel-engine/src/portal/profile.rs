@@ -3,6 +3,7 @@
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_store::{MemberId, MemberReport, ProfileChange};
@@ -80,7 +81,7 @@ impl Engine {
         if name.chars().count() > NAME_MAX {
             return Err(EngineError::invalid(
                 "name",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is longer than {NAME_MAX} characters"),
             ));
         }
@@ -92,7 +93,7 @@ impl Engine {
         {
             return Err(EngineError::invalid(
                 "birthday",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "is not a possible birthday",
             ));
         }
@@ -112,7 +113,7 @@ impl Engine {
         if !REPORT_CATEGORIES.contains(&category) {
             return Err(EngineError::invalid(
                 "category",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is one of {}", REPORT_CATEGORIES.join(", ")),
             ));
         }
@@ -120,14 +121,14 @@ impl Engine {
         if message.is_empty() {
             return Err(EngineError::invalid(
                 "message",
-                "missing_field",
+                ErrorCode::MissingField,
                 "is required",
             ));
         }
         if message.chars().count() > REPORT_MAX {
             return Err(EngineError::invalid(
                 "message",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is longer than {REPORT_MAX} characters"),
             ));
         }
@@ -136,7 +137,7 @@ impl Engine {
         let day_ago = now - jiff::SignedDuration::from_hours(24);
         if self.store.member_reports_since(id, day_ago).await? >= REPORTS_PER_DAY {
             return Err(EngineError::Throttled {
-                code: "too_many_reports",
+                code: ErrorCode::TooManyReports,
                 message: "too many reports today: try again tomorrow".into(),
             });
         }

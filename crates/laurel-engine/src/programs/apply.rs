@@ -4,6 +4,7 @@
 use super::{ProgramVersion, Programs, check_change, parse_text};
 use crate::codes::sha256_hex as sha256;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::{Engine, EngineConfig};
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{NewProgramVersion, ProgramSource, ProgramVersionRecord, Store};
@@ -88,7 +89,7 @@ impl Engine {
         if note.as_ref().is_some_and(|n| n.len() > NOTE_MAX) {
             return Err(EngineError::invalid(
                 "note",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("at most {NOTE_MAX} bytes"),
             ));
         }
@@ -97,7 +98,7 @@ impl Engine {
             Some(at) if at < now - EFFECTIVE_FROM_SLACK => {
                 return Err(EngineError::invalid(
                     "effective_from",
-                    "invalid_field",
+                    ErrorCode::InvalidField,
                     "must not be in the past: a new version cannot change how recorded activity was judged",
                 ));
             }

@@ -8,6 +8,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use laurel_engine::ErrorCode;
 use laurel_engine::{MemberRef, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -55,7 +56,7 @@ async fn find(
     caller.require(Scope::Pos)?;
     let external_id = q
         .external_id
-        .ok_or_else(|| ApiError::bad_request("invalid_query", "give ?external_id=…"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidQuery, "give ?external_id=…"))?;
     Ok(Json(
         state
             .engine

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
+use laurel_engine::ErrorCode;
 use laurel_engine::{AdjustRequest, RedeemRequest, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -66,7 +67,10 @@ async fn ledger(
         .cursor
         .map(|c| {
             c.parse::<i64>().map_err(|_| {
-                ApiError::bad_request("invalid_query", "cursor: not a cursor from next_cursor")
+                ApiError::new(
+                    ErrorCode::InvalidQuery,
+                    "cursor: not a cursor from next_cursor",
+                )
             })
         })
         .transpose()?;

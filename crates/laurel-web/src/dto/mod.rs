@@ -22,6 +22,7 @@ use crate::error::ApiError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::Channel;
+use laurel_engine::ErrorCode;
 use laurel_engine::decimal;
 use laurel_engine::{
     BalanceView, Balances, EventOutcome, GrantOutcome, LedgerEntry, LedgerPage, Member,
@@ -39,7 +40,7 @@ pub(crate) fn channel(
 ) -> Result<Channel, ApiError> {
     value.map_or(Ok(default), |v| {
         v.parse()
-            .map_err(|e| ApiError::invalid(field, "invalid_field", e))
+            .map_err(|e| ApiError::invalid(field, ErrorCode::InvalidField, e))
     })
 }
 
@@ -52,7 +53,7 @@ pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
     value.parse().map_err(|_| {
         ApiError::invalid(
             field,
-            "invalid_date",
+            ErrorCode::InvalidDate,
             format!("`{value}` is not an RFC 3339 instant such as 2026-11-24T09:30:00Z"),
         )
     })
@@ -92,7 +93,7 @@ impl EnrollBody {
                 b.parse::<Date>().map_err(|_| {
                     ApiError::invalid(
                         "birthday",
-                        "invalid_date",
+                        ErrorCode::InvalidDate,
                         format!("`{b}` is not a date such as 1990-05-17"),
                     )
                 })
@@ -248,7 +249,7 @@ pub fn member_ref(
         (None, Some(ext)) => Ok(laurel_engine::MemberRef::External(ext)),
         _ => Err(ApiError::invalid(
             "member_id",
-            "missing_field",
+            ErrorCode::MissingField,
             "give exactly one of member_id and external_id",
         )),
     }
@@ -527,7 +528,7 @@ impl RefundBody {
             (Some(_), Some(_)) => {
                 return Err(ApiError::invalid(
                     "amount",
-                    "invalid_field",
+                    ErrorCode::InvalidField,
                     "give amount or lines, not both",
                 ));
             }

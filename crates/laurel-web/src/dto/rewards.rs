@@ -5,6 +5,7 @@ use super::{BalanceBody, LineBody, channel, decimal};
 use crate::error::ApiError;
 use laurel_core::Channel;
 use laurel_core::rewards::RewardKind;
+use laurel_engine::ErrorCode;
 use laurel_engine::decimal as decimal_field;
 use laurel_engine::{
     CheckoutRequest, CouponCheck, CouponUseOutcome, CouponView, RedemptionOutcome, RedemptionView,
@@ -116,7 +117,7 @@ impl RewardBody {
             redeemed: view.redeemed,
             per_member_limit: r.per_member_limit,
             can_redeem: for_member.then_some(view.refusal.is_none()),
-            refusal: view.refusal.map(str::to_owned),
+            refusal: view.refusal.map(|code| code.as_str().to_owned()),
         }
     }
 }
@@ -388,7 +389,11 @@ impl From<CouponCheck> for CouponCheckResponse {
     fn from(c: CouponCheck) -> CouponCheckResponse {
         let (discount, reason, message) = match &c.verdict {
             Ok(d) => (Some(decimal(*d)), None, None),
-            Err(e) => (None, Some(e.code().to_owned()), Some(e.to_string())),
+            Err(e) => (
+                None,
+                Some(ErrorCode::from(e).as_str().to_owned()),
+                Some(e.to_string()),
+            ),
         };
         CouponCheckResponse {
             valid: c.verdict.is_ok(),
