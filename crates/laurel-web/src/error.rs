@@ -30,7 +30,8 @@ pub struct ErrorBody {
 /// Code and message.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code, e.g. `insufficient_points`.
+    /// Stable code, e.g. `insufficient_points`: one of the code table's.
+    #[schema(schema_with = crate::api::responses::code_schema)]
     pub code: String,
     /// What went wrong.
     pub message: String,

@@ -65,3 +65,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|r: QueryRejection| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))
     }
 }
+
+/// Items per page when a call does not say.
+pub const PAGE_DEFAULT: u32 = 50;
+/// Most items a page may ask for.
+pub const PAGE_MAX: u32 = 200;
+
+/// A `limit` query parameter: [`PAGE_DEFAULT`] when absent, refused outside 1..=[`PAGE_MAX`]
+/// (the document states the range, so a client is told rather than silently clamped).
+pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(PAGE_DEFAULT),
+        Some(n @ 1..=PAGE_MAX) => Ok(n),
+        Some(n) => Err(ApiError::new(
+            ErrorCode::InvalidQuery,
+            format!("limit: must be between 1 and {PAGE_MAX}, got {n}"),
+        )),
+    }
+}

@@ -36,6 +36,7 @@ pub struct AppState {
 #[openapi(
     info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, tiers, rewards and coupons, referrals, and the versioned program."),
     modifiers(&BearerAuth),
+    components(schemas(error::ErrorBody, error::ErrorDetail)),
     tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"))
 )]
 struct ApiDoc;
