@@ -54,8 +54,8 @@ pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity};
 pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
-    EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
-    RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
+    EnrollRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
+    RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

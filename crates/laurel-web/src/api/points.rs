@@ -51,6 +51,7 @@ async fn balance(
 #[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     cursor: Option<String>,
     /// Entries per page (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]

@@ -5,6 +5,7 @@ mod program;
 mod referrals;
 mod rewards;
 mod tiers;
+mod whole;
 
 pub use program::{
     ApplyProgramBody, ApplyProgramResponse, ProgramSummaryBody, ProgramVersionBody,
@@ -59,27 +60,68 @@ pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
     })
 }
 
+/// A sales channel, as requests name it (they are read as strings and refused with
+/// `invalid_field` when not one of these).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ChannelName {
+    /// A till.
+    Pos,
+    /// A web shop.
+    Web,
+    /// An app.
+    App,
+    /// A partner brand.
+    Partner,
+}
+
+/// An adjustment's points: a credit or a debit of 1 to 10^12, never zero.
+fn signed_points() -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    let points_max = laurel_engine::POINTS_MAX;
+    let range = |min: i64, max: i64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    OneOfBuilder::new()
+        .item(range(1, points_max))
+        .item(range(-points_max, -1))
+        .description(Some("Signed points: not zero, at most 10^12 either way."))
+        .build()
+        .into()
+}
+
 /// Enroll a member.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnrollBody {
     /// The business's customer id; unique.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub external_id: String,
     /// Email address.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub email: Option<String>,
     /// Phone number.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub phone: Option<String>,
     /// Name.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     /// Birthday, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub birthday: Option<String>,
     /// Enrollment channel: pos, web, app or partner (default web).
+    #[schema(value_type = Option<ChannelName>)]
     pub channel: Option<String>,
     /// Profile attributes (`{"segment": "student"}`): strings that `member_attribute` rule
     /// conditions compare exactly; at most 50, each at most 200 bytes.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     /// The referral code of the member who referred them (any case).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub referral_code: Option<String>,
 }
 
@@ -190,14 +232,18 @@ impl From<Member> for MemberBody {
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
     /// Product code.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub sku: String,
     /// Category.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub category: Option<String>,
     /// Units (whole, above zero).
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub quantity: i64,
     /// Price of one unit, as a decimal string or number.
     #[serde(deserialize_with = "decimal::deserialize")]
-    #[schema(value_type = String, example = "12.50")]
+    #[schema(value_type = String, example = "12.50", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub unit_price: Decimal,
 }
 
@@ -217,25 +263,33 @@ impl From<LineBody> for laurel_engine::LineRequest {
 #[serde(deny_unknown_fields)]
 pub struct PurchaseBody {
     /// Laurel's member id.
+    #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub external_id: Option<String>,
     /// The shop's order id; unique per channel, and the idempotency key.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub order_id: String,
     /// pos, web, app or partner.
+    #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
+    #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
     pub currency: String,
     /// Total paid, as a decimal string or number.
     #[serde(deserialize_with = "decimal::deserialize")]
-    #[schema(value_type = String, example = "128.00")]
+    #[schema(value_type = String, example = "128.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub total: Decimal,
     /// Basket lines.
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub lines: Vec<LineBody>,
     /// When the purchase happened (RFC 3339).
+    #[schema(format = DateTime)]
     pub occurred_at: String,
 }
 
@@ -419,20 +473,25 @@ impl From<PurchaseOutcome> for PurchaseResponse {
 pub struct EventBody {
     /// Your event id; unique per member, and the idempotency key.
     #[schema(example = "review-88231")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub event_id: String,
     /// Laurel's member id.
+    #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub external_id: Option<String>,
     /// The event's kind: review_written, survey_completed, app_installed, social_share, or a
     /// kind the program declares in `[events] declared`.
     #[schema(example = "review_written")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub kind: String,
     /// Attributes rule conditions may compare (at most 50; keys and values up to 200 bytes).
     #[serde(default)]
     #[schema(example = json!({"rating": "5"}))]
     pub attributes: std::collections::BTreeMap<String, String>,
     /// When the event happened (RFC 3339).
+    #[schema(format = DateTime)]
     pub occurred_at: String,
 }
 
@@ -497,8 +556,12 @@ impl From<EventOutcome> for EventResponse {
 #[serde(deny_unknown_fields)]
 pub struct RefundLineBody {
     /// Line number in the purchase, from 0 in basket order.
+    #[schema(minimum = 0)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub line: i64,
     /// Units returned.
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub quantity: i64,
 }
 
@@ -507,10 +570,11 @@ pub struct RefundLineBody {
 #[serde(deny_unknown_fields)]
 pub struct RefundBody {
     /// The shop's refund id; unique per purchase, and the idempotency key.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub refund_id: String,
     /// Money refunded.
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
-    #[schema(value_type = Option<String>, example = "20.00")]
+    #[schema(value_type = Option<String>, example = "20.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub amount: Option<Decimal>,
     /// Lines returned.
     pub lines: Option<Vec<RefundLineBody>>,
@@ -582,12 +646,17 @@ impl RefundResponse {
 #[serde(deny_unknown_fields)]
 pub struct RedemptionBody {
     /// Points to spend.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Your idempotency key: a retry with the same key has one effect.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub idempotency_key: String,
     /// What the points paid for (an order id, a reward code).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reference: String,
     /// Free-text reason.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reason: Option<String>,
 }
 
@@ -595,11 +664,15 @@ pub struct RedemptionBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentBody {
-    /// Signed points.
+    /// Signed points: not zero, at most 10^12 either way.
+    #[schema(schema_with = signed_points)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Why; required.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reason: String,
     /// Your idempotency key.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub idempotency_key: String,
 }
 

@@ -1,7 +1,7 @@
 //! The JSON shapes of rewards and coupons: the catalog, redemptions, and the checkout's
 //! coupon calls.
 
-use super::{BalanceBody, LineBody, channel, decimal};
+use super::{BalanceBody, ChannelName, LineBody, channel, decimal, whole};
 use crate::error::ApiError;
 use laurel_core::Channel;
 use laurel_core::rewards::RewardKind;
@@ -146,11 +146,14 @@ impl RewardsResponse {
 #[serde(deny_unknown_fields)]
 pub struct RedeemRewardBody {
     /// The reward's id.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reward_id: String,
     /// Units (1–20, default 1).
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "whole::deserialize_u32")]
+    #[schema(minimum = 1, maximum = 20)]
     pub quantity: u32,
     /// Your idempotency key: a retry with the same key has one effect.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub idempotency_key: String,
 }
 
@@ -315,17 +318,21 @@ pub struct RewardRedemptionsResponse {
 #[serde(deny_unknown_fields)]
 pub struct CheckoutBody {
     /// pos, web, app or partner.
+    #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
+    #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
     pub currency: String,
     /// Basket total before the coupon.
     #[serde(deserialize_with = "decimal_field::deserialize")]
-    #[schema(value_type = String, example = "88.00")]
+    #[schema(value_type = String, example = "88.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub total: Decimal,
     /// Basket lines (a free-product coupon needs its product among them).
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub lines: Vec<LineBody>,
 }
 
@@ -347,6 +354,7 @@ impl CheckoutBody {
 #[serde(deny_unknown_fields)]
 pub struct ConsumeCouponBody {
     /// The shop's order id: a retry for the same order has one effect.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub order_id: String,
     /// The basket it applies to.
     pub basket: CheckoutBody,
@@ -365,8 +373,10 @@ pub struct ValidateCouponBody {
 #[serde(deny_unknown_fields)]
 pub struct ReleaseCouponBody {
     /// The order that used it.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub order_id: String,
     /// Its channel.
+    #[schema(value_type = ChannelName)]
     pub channel: String,
 }
 

@@ -198,10 +198,13 @@ impl From<TierView> for TierStatusBody {
 pub struct AssignTierBody {
     /// The tier's id.
     #[schema(example = "gold")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub tier: String,
     /// Why; kept in the history.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reason: String,
     /// When it ends, RFC 3339; leave out for no end.
+    #[schema(format = DateTime)]
     pub until: Option<String>,
 }
 
