@@ -5,6 +5,8 @@
 mod crash;
 #[path = "cli/import.rs"]
 mod import;
+#[path = "cli/openapi.rs"]
+mod openapi;
 #[path = "cli/support.rs"]
 mod support;
 
