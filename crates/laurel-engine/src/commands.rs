@@ -172,11 +172,24 @@ pub(crate) fn text(field: &str, value: &str) -> Result<()> {
             "must not be empty",
         ));
     }
-    if value.len() > TEXT_LEN_MAX {
+    if value.chars().count() > TEXT_LEN_MAX {
         return Err(EngineError::invalid(
             field,
             ErrorCode::InvalidField,
-            format!("must be at most {TEXT_LEN_MAX} bytes"),
+            format!("must be at most {TEXT_LEN_MAX} characters"),
+        ));
+    }
+    no_nul(field, value)
+}
+
+/// Refuses a NUL character: valid JSON, but PostgreSQL cannot store it in text, so it would
+/// fail the write (and a SQLite ledger would keep what PostgreSQL cannot).
+pub(crate) fn no_nul(field: &str, value: &str) -> Result<()> {
+    if value.contains('\0') {
+        return Err(EngineError::invalid(
+            field,
+            ErrorCode::InvalidField,
+            "must not contain NUL characters",
         ));
     }
     Ok(())
@@ -236,7 +249,7 @@ fn stored_precision(at: Timestamp) -> Timestamp {
 const FUTURE_SKEW_MAX: SignedDuration = SignedDuration::from_mins(5);
 
 /// Checks attributes (of an event or a member): at most [`ATTRIBUTES_MAX`], keys non-empty,
-/// keys and values at most [`TEXT_LEN_MAX`] bytes.
+/// keys and values at most [`TEXT_LEN_MAX`] characters.
 fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result<()> {
     if attributes.len() > ATTRIBUTES_MAX {
         return Err(EngineError::invalid(
@@ -247,13 +260,14 @@ fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result
     }
     for (key, value) in attributes {
         text("attributes", key)?;
-        if value.len() > TEXT_LEN_MAX {
+        if value.chars().count() > TEXT_LEN_MAX {
             return Err(EngineError::invalid(
                 format!("attributes.{key}"),
                 ErrorCode::InvalidField,
-                format!("must be at most {TEXT_LEN_MAX} bytes"),
+                format!("must be at most {TEXT_LEN_MAX} characters"),
             ));
         }
+        no_nul(&format!("attributes.{key}"), value)?;
     }
     Ok(())
 }

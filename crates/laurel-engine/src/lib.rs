@@ -272,6 +272,9 @@ impl Engine {
     pub async fn member(&self, member: &MemberRef) -> Result<Member> {
         let found = match member {
             MemberRef::Id(id) => self.store.member(MemberId(*id)).await?,
+            // No stored external id holds a NUL (enrollment refuses one), and PostgreSQL
+            // would fail the query rather than find nothing.
+            MemberRef::External(ext) if ext.contains('\0') => None,
             MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
         };
         found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))

@@ -86,12 +86,15 @@ impl Engine {
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
         let note = request.note.filter(|n| !n.trim().is_empty());
-        if note.as_ref().is_some_and(|n| n.len() > NOTE_MAX) {
+        if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
             return Err(EngineError::invalid(
                 "note",
                 ErrorCode::InvalidField,
-                format!("at most {NOTE_MAX} bytes"),
+                format!("at most {NOTE_MAX} characters"),
             ));
+        }
+        if let Some(note) = &note {
+            crate::commands::no_nul("note", note)?;
         }
         let now = crate::as_stored(Timestamp::now());
         let effective_from = match request.effective_from.map(crate::as_stored) {

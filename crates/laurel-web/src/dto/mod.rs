@@ -99,16 +99,32 @@ fn signed_points() -> utoipa::openapi::Schema {
 #[serde(deny_unknown_fields)]
 pub struct EnrollBody {
     /// The business's customer id; unique.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub external_id: String,
     /// Email address.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub email: Option<String>,
     /// Phone number.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub phone: Option<String>,
     /// Name.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub name: Option<String>,
     /// Birthday, `YYYY-MM-DD`.
     #[schema(format = Date)]
@@ -117,11 +133,15 @@ pub struct EnrollBody {
     #[schema(value_type = Option<ChannelName>)]
     pub channel: Option<String>,
     /// Profile attributes (`{"segment": "student"}`): strings that `member_attribute` rule
-    /// conditions compare exactly; at most 50, each at most 200 bytes.
+    /// conditions compare exactly; at most 50, each at most 200 characters.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     /// The referral code of the member who referred them (any case).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub referral_code: Option<String>,
 }
 
@@ -232,10 +252,18 @@ impl From<Member> for MemberBody {
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
     /// Product code.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub sku: String,
     /// Category.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub category: Option<String>,
     /// Units (whole, above zero).
     #[schema(minimum = 1, maximum = 1_000_000)]
@@ -266,16 +294,28 @@ pub struct PurchaseBody {
     #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub external_id: Option<String>,
     /// The shop's order id; unique per channel, and the idempotency key.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub order_id: String,
     /// pos, web, app or partner.
     #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
     #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
@@ -473,20 +513,32 @@ impl From<PurchaseOutcome> for PurchaseResponse {
 pub struct EventBody {
     /// Your event id; unique per member, and the idempotency key.
     #[schema(example = "review-88231")]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub event_id: String,
     /// Laurel's member id.
     #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub external_id: Option<String>,
     /// The event's kind: review_written, survey_completed, app_installed, social_share, or a
     /// kind the program declares in `[events] declared`.
     #[schema(example = "review_written")]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub kind: String,
-    /// Attributes rule conditions may compare (at most 50; keys and values up to 200 bytes).
+    /// Attributes rule conditions may compare (at most 50; keys and values up to 200 characters).
     #[serde(default)]
     #[schema(example = json!({"rating": "5"}))]
     pub attributes: std::collections::BTreeMap<String, String>,
@@ -570,7 +622,11 @@ pub struct RefundLineBody {
 #[serde(deny_unknown_fields)]
 pub struct RefundBody {
     /// The shop's refund id; unique per purchase, and the idempotency key.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub refund_id: String,
     /// Money refunded.
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
@@ -650,13 +706,25 @@ pub struct RedemptionBody {
     #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Your idempotency key: a retry with the same key has one effect.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub idempotency_key: String,
     /// What the points paid for (an order id, a reward code).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reference: String,
     /// Free-text reason.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reason: Option<String>,
 }
 
@@ -669,10 +737,18 @@ pub struct AdjustmentBody {
     #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Why; required.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reason: String,
     /// Your idempotency key.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub idempotency_key: String,
 }
 

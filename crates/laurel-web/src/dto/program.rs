@@ -17,7 +17,7 @@ pub struct ApplyProgramBody {
     #[schema(format = DateTime)]
     pub effective_from: Option<String>,
     /// Why the program changes.
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(max_length = 500)]
     pub note: Option<String>,
     /// Validate only; nothing is stored.
     #[serde(default)]
