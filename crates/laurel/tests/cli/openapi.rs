@@ -160,6 +160,10 @@ async fn the_served_document_validates_as_openapi_3_1() {
 async fn schemathesis_finds_no_failure_against_a_served_laurel_on_both_backends() {
     let Some(tools) = tools() else { return };
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/schemathesis.toml");
+    let hooks = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cli/schemathesis_hooks.py"
+    );
     for (name, db) in backends() {
         let dir = tempfile::tempdir().expect("temp dir");
         let (server, key) = serve(&db, dir.path()).await;
@@ -190,7 +194,7 @@ async fn schemathesis_finds_no_failure_against_a_served_laurel_on_both_backends(
                 "--request-timeout",
                 "30",
             ],
-            &[],
+            &[("LAUREL_SCHEMATHESIS_HOOKS", hooks)],
             &dir.path().join("schemathesis.log"),
             FUZZ_TIMEOUT,
         );
