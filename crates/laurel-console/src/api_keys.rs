@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{EngineError, KEY_NAME_MAX, Permission, Scope};
+use laurel_engine::{EngineError, ErrorCode, KEY_NAME_MAX, Permission, Scope};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -165,7 +165,7 @@ pub(crate) async fn create(
             }
             Err(EngineError::InvalidField { code, .. }) => {
                 form.name_error = Some(match code {
-                    "missing_field" => t.get("field.required").to_owned(),
+                    ErrorCode::MissingField => t.get("field.required").to_owned(),
                     _ => t.with("keys.name_too_long", "max", &KEY_NAME_MAX.to_string()),
                 });
             }

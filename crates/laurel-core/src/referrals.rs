@@ -184,17 +184,6 @@ pub enum ReferralRefusal {
     LimitReached(u32),
 }
 
-impl ReferralRefusal {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ReferralRefusal::SelfReferral => "self_referral",
-            ReferralRefusal::AlreadyMember => "referral_already_member",
-            ReferralRefusal::LimitReached(_) => "referral_limit_reached",
-        }
-    }
-}
-
 /// An email as compared: trimmed, lower case.
 pub fn email(value: &str) -> String {
     value.trim().to_lowercase()

@@ -21,8 +21,8 @@ pub enum TextProblem {
     Empty,
     /// Longer than allowed.
     TooLong {
-        /// Bytes allowed.
-        bytes_max: usize,
+        /// Characters allowed.
+        chars_max: usize,
     },
     /// Holds a character that is not allowed: a control character (NUL among them), or a line
     /// break in a one-line text.
@@ -46,7 +46,9 @@ impl fmt::Display for TextProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TextProblem::Empty => write!(f, "must not be empty"),
-            TextProblem::TooLong { bytes_max } => write!(f, "must be at most {bytes_max} bytes"),
+            TextProblem::TooLong { chars_max } => {
+                write!(f, "must be at most {chars_max} characters")
+            }
             TextProblem::Control {
                 position,
                 code_point,
@@ -65,25 +67,24 @@ impl fmt::Display for TextProblem {
     }
 }
 
-/// Checks a required text: not blank, at most `bytes_max` bytes, and only characters a person
-/// could mean in that layout.
-pub fn check(value: &str, layout: Layout, bytes_max: usize) -> Result<(), TextProblem> {
+/// Checks a required text: not blank, at most `chars_max` characters (as JSON Schema's
+/// `maxLength` counts them), and only characters a person could mean in that layout.
+pub fn check(value: &str, layout: Layout, chars_max: usize) -> Result<(), TextProblem> {
     if value.trim().is_empty() {
         return Err(TextProblem::Empty);
     }
-    check_characters(value, layout, bytes_max)
+    check_characters(value, layout, chars_max)
 }
 
 /// Checks a text that may be empty (an attribute's value): the length and the characters only.
-pub fn check_characters(value: &str, layout: Layout, bytes_max: usize) -> Result<(), TextProblem> {
-    if value.len() > bytes_max {
-        return Err(TextProblem::TooLong { bytes_max });
+pub fn check_characters(value: &str, layout: Layout, chars_max: usize) -> Result<(), TextProblem> {
+    if value.chars().count() > chars_max {
+        return Err(TextProblem::TooLong { chars_max });
     }
     characters(value, layout)
 }
 
-/// Checks only the characters, for a text whose length is bounded some other way (in
-/// characters, say).
+/// Checks only the characters, for a text whose length is bounded some other way.
 pub fn characters(value: &str, layout: Layout) -> Result<(), TextProblem> {
     for (position, c) in value.chars().enumerate() {
         let code_point = u32::from(c);
@@ -152,11 +153,17 @@ mod tests {
     }
 
     #[test]
+    fn length_is_counted_in_characters_not_bytes() {
+        assert_eq!(check(&"芳".repeat(200), Layout::Line, 200), Ok(()));
+        assert!(check(&"芳".repeat(201), Layout::Line, 200).is_err());
+    }
+
+    #[test]
     fn blank_text_is_empty_and_long_text_is_too_long() {
         assert_eq!(check("  \n", Layout::Lines, 200), Err(TextProblem::Empty));
         assert_eq!(
             check(&"x".repeat(201), Layout::Line, 200),
-            Err(TextProblem::TooLong { bytes_max: 200 })
+            Err(TextProblem::TooLong { chars_max: 200 })
         );
         assert_eq!(check_characters("", Layout::Line, 200), Ok(()));
     }

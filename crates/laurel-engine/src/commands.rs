@@ -3,6 +3,7 @@
 
 use crate::Backdating;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::requests::{
     AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest,
     EnrollRequest, EventRequest, LINES_MAX, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
@@ -183,7 +184,7 @@ pub(crate) fn fingerprint(request: &impl serde::Serialize) -> Result<String> {
     Ok(hex::encode(Sha256::digest(&json)))
 }
 
-/// A required one-line text of at most [`TEXT_LEN_MAX`] bytes (see [`laurel_core::text`]).
+/// A required one-line text of at most [`TEXT_LEN_MAX`] characters (see [`laurel_core::text`]).
 pub(crate) fn text(field: &str, value: &str) -> Result<()> {
     checked(
         field,
@@ -196,8 +197,8 @@ pub(crate) fn text(field: &str, value: &str) -> Result<()> {
 pub(crate) fn checked(field: &str, verdict: std::result::Result<(), TextProblem>) -> Result<()> {
     verdict.map_err(|problem| {
         let code = match problem {
-            TextProblem::Empty => "missing_field",
-            _ => "invalid_field",
+            TextProblem::Empty => ErrorCode::MissingField,
+            _ => ErrorCode::InvalidField,
         };
         EngineError::invalid(field, code, problem.to_string())
     })
@@ -211,24 +212,24 @@ fn money(field: &str, amount: Decimal, currency: Currency) -> Result<Money> {
     if amount < Decimal::ZERO {
         return Err(EngineError::invalid(
             field,
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("must not be negative, got {amount}"),
         ));
     }
     Money::new(amount, currency)
-        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))
+        .map_err(|e| EngineError::invalid(field, ErrorCode::InvalidAmount, e.to_string()))
 }
 
 /// A non-negative amount in the currency, as minor units, within [`AMOUNT_MINOR_MAX`].
 fn amount_minor(field: &str, amount: Decimal, currency: Currency) -> Result<i64> {
     let minor = money(field, amount, currency)?
         .to_minor()
-        .map_err(|e| EngineError::invalid(field, "invalid_amount", e.to_string()))?;
+        .map_err(|e| EngineError::invalid(field, ErrorCode::InvalidAmount, e.to_string()))?;
     if minor > AMOUNT_MINOR_MAX {
         let max = Money::from_minor(AMOUNT_MINOR_MAX, currency);
         return Err(EngineError::invalid(
             field,
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("must be at most {max}"),
         ));
     }
@@ -242,7 +243,7 @@ fn count(field: &str, value: i64, max: i64) -> Result<()> {
     }
     Err(EngineError::invalid(
         field,
-        "invalid_amount",
+        ErrorCode::InvalidAmount,
         format!("must be between 1 and {max}, got {value}"),
     ))
 }
@@ -269,7 +270,7 @@ impl TooLate {
     pub fn refusal(self) -> EngineError {
         EngineError::invalid(
             "occurred_at",
-            "backdated_too_far",
+            ErrorCode::BackdatedTooFar,
             format!(
                 "is more than {} days ago: the program accepts late reports for that long",
                 self.window_days
@@ -289,7 +290,7 @@ fn occurred_at(
     if at > now + FUTURE_SKEW_MAX {
         return Err(EngineError::invalid(
             "occurred_at",
-            "invalid_date",
+            ErrorCode::InvalidDate,
             "is in the future",
         ));
     }
@@ -301,12 +302,12 @@ fn occurred_at(
 }
 
 /// Checks attributes (of an event or a member): at most [`ATTRIBUTES_MAX`], keys non-empty,
-/// keys and values at most [`TEXT_LEN_MAX`] bytes of printable characters.
+/// keys and values at most [`TEXT_LEN_MAX`] printable characters.
 fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result<()> {
     if attributes.len() > ATTRIBUTES_MAX {
         return Err(EngineError::invalid(
             "attributes",
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("at most {ATTRIBUTES_MAX} attributes"),
         ));
     }
@@ -335,7 +336,7 @@ pub(crate) fn enroll(
     {
         return Err(EngineError::invalid(
             "email",
-            "invalid_field",
+            ErrorCode::InvalidField,
             "is not an email address",
         ));
     }
@@ -389,7 +390,7 @@ pub(crate) fn purchase(
         .ok_or_else(|| {
             EngineError::invalid(
                 "total",
-                "invalid_amount",
+                ErrorCode::InvalidAmount,
                 format!("earns more than {POINTS_MAX} points"),
             )
         })?;
@@ -410,12 +411,12 @@ fn basket_amounts(
     lines: &mut [LineRequest],
 ) -> Result<(i64, Vec<NewPurchaseLine>)> {
     let currency: Currency = currency.parse().map_err(|e: laurel_core::MoneyError| {
-        EngineError::invalid("currency", "unknown_currency", e.to_string())
+        EngineError::invalid("currency", ErrorCode::UnknownCurrency, e.to_string())
     })?;
     if currency != program.currency {
         return Err(EngineError::invalid(
             "currency",
-            "currency_mismatch",
+            ErrorCode::CurrencyMismatch,
             format!("the program runs in {}, not {currency}", program.currency),
         ));
     }
@@ -424,7 +425,7 @@ fn basket_amounts(
     if lines.len() > LINES_MAX {
         return Err(EngineError::invalid(
             "lines",
-            "invalid_field",
+            ErrorCode::InvalidField,
             format!("at most {LINES_MAX} lines"),
         ));
     }
@@ -498,7 +499,7 @@ pub(crate) fn event(
     if !known(&request.kind) {
         return Err(EngineError::invalid(
             "kind",
-            "unknown_event_kind",
+            ErrorCode::UnknownEventKind,
             format!(
                 "`{}` is neither a standard event kind nor declared in the program's [events]",
                 request.kind
@@ -520,7 +521,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
             if *amount <= Decimal::ZERO {
                 return Err(EngineError::invalid(
                     "amount",
-                    "invalid_amount",
+                    ErrorCode::InvalidAmount,
                     "must be above zero",
                 ));
             }
@@ -530,7 +531,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
             if lines.is_empty() {
                 return Err(EngineError::invalid(
                     "lines",
-                    "missing_field",
+                    ErrorCode::MissingField,
                     "name at least one line",
                 ));
             }

@@ -1,11 +1,12 @@
 //! The engine's error: every refusal a caller can see, each with a stable code.
 
+use crate::error_code::ErrorCode;
 use laurel_core::Points;
 use laurel_core::rewards::{CouponRefusal, RewardRefusal};
 use laurel_store::StoreError;
 
-/// Why a command or query was refused or failed. [`EngineError::code`] is the stable,
-/// machine-readable name that APIs expose.
+/// Why a command or query was refused or failed. [`EngineError::code`] is its stable code
+/// (from the one table, [`ErrorCode`]) that APIs expose.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// A field of the request is invalid.
@@ -16,7 +17,7 @@ pub enum EngineError {
         /// What is wrong.
         message: String,
         /// Stable code (`invalid_amount`, `unknown_currency`…).
-        code: &'static str,
+        code: ErrorCode,
     },
     /// No member with that id or external id.
     #[error("no member {0}")]
@@ -55,7 +56,7 @@ pub enum EngineError {
     #[error("{message}")]
     RedemptionClosed {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// What is wrong.
         message: String,
     },
@@ -75,7 +76,7 @@ pub enum EngineError {
     #[error("{message}")]
     ProgramChange {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// What is wrong.
         message: String,
     },
@@ -104,7 +105,7 @@ pub enum EngineError {
     #[error("{message}")]
     Throttled {
         /// Stable code (`too_many_codes`, `too_many_reports`).
-        code: &'static str,
+        code: ErrorCode,
         /// What to wait for.
         message: String,
     },
@@ -124,36 +125,36 @@ pub enum EngineError {
 
 impl EngineError {
     /// The stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            EngineError::InvalidField { code, .. } => code,
-            EngineError::UnknownMember(_) => "unknown_member",
-            EngineError::MemberExists(_) => "member_exists",
-            EngineError::UnknownPurchase(_) => "unknown_purchase",
-            EngineError::IdempotencyConflict(_) => "idempotency_conflict",
-            EngineError::InsufficientPoints { .. } => "insufficient_points",
-            EngineError::RefundExceedsPurchase(_) => "refund_exceeds_purchase",
-            EngineError::UnknownReward(_) => "unknown_reward",
-            EngineError::Reward(refusal) => refusal.code(),
-            EngineError::UnknownRedemption(_) => "unknown_redemption",
-            EngineError::RedemptionClosed { code, .. } => code,
-            EngineError::UnknownCoupon => "unknown_coupon",
-            EngineError::Coupon(refusal) => refusal.code(),
-            EngineError::Referral(refusal) => refusal.code(),
-            EngineError::InvalidProgram(_) => "invalid_program",
-            EngineError::ProgramChange { code, .. } => code,
-            EngineError::UnknownProgramVersion(_) => "unknown_program_version",
-            EngineError::NoProgram => "no_program",
-            EngineError::StaffExists(_) => "staff_exists",
-            EngineError::SignInFailed => "sign_in_failed",
-            EngineError::AccountLocked(_) => "account_locked",
-            EngineError::MemberSuspended(_) => "member_suspended",
-            EngineError::SignInCodeWrong => "sign_in_code_wrong",
-            EngineError::SignInCodeExpired => "sign_in_code_expired",
-            EngineError::Throttled { code, .. } => code,
-            EngineError::Unavailable => "unavailable",
-            EngineError::Store(_) => "storage_error",
-            EngineError::Internal(_) => "internal_error",
+            EngineError::InvalidField { code, .. }
+            | EngineError::RedemptionClosed { code, .. }
+            | EngineError::ProgramChange { code, .. }
+            | EngineError::Throttled { code, .. } => *code,
+            EngineError::UnknownMember(_) => ErrorCode::UnknownMember,
+            EngineError::MemberExists(_) => ErrorCode::MemberExists,
+            EngineError::UnknownPurchase(_) => ErrorCode::UnknownPurchase,
+            EngineError::IdempotencyConflict(_) => ErrorCode::IdempotencyConflict,
+            EngineError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
+            EngineError::RefundExceedsPurchase(_) => ErrorCode::RefundExceedsPurchase,
+            EngineError::UnknownReward(_) => ErrorCode::UnknownReward,
+            EngineError::Reward(refusal) => refusal.into(),
+            EngineError::UnknownRedemption(_) => ErrorCode::UnknownRedemption,
+            EngineError::UnknownCoupon => ErrorCode::UnknownCoupon,
+            EngineError::Coupon(refusal) => refusal.into(),
+            EngineError::Referral(refusal) => refusal.into(),
+            EngineError::InvalidProgram(_) => ErrorCode::InvalidProgram,
+            EngineError::UnknownProgramVersion(_) => ErrorCode::UnknownProgramVersion,
+            EngineError::NoProgram => ErrorCode::NoProgram,
+            EngineError::StaffExists(_) => ErrorCode::StaffExists,
+            EngineError::SignInFailed => ErrorCode::SignInFailed,
+            EngineError::AccountLocked(_) => ErrorCode::AccountLocked,
+            EngineError::MemberSuspended(_) => ErrorCode::MemberSuspended,
+            EngineError::SignInCodeWrong => ErrorCode::SignInCodeWrong,
+            EngineError::SignInCodeExpired => ErrorCode::SignInCodeExpired,
+            EngineError::Unavailable => ErrorCode::Unavailable,
+            EngineError::Store(_) => ErrorCode::StorageError,
+            EngineError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -169,7 +170,7 @@ impl EngineError {
     /// An invalid field with its code and message.
     pub fn invalid(
         field: impl Into<String>,
-        code: &'static str,
+        code: ErrorCode,
         message: impl Into<String>,
     ) -> EngineError {
         EngineError::InvalidField {

@@ -7,6 +7,7 @@
 
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::outcomes::{
     Balances, Draw, EventOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
 };
@@ -299,7 +300,7 @@ pub(crate) fn refused(e: LedgerError) -> EngineError {
         },
         LedgerError::NonPositive(p) => EngineError::invalid(
             "points",
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("must be above zero, got {p}"),
         ),
     }

@@ -3,6 +3,7 @@
 use crate::Engine;
 use crate::codes::{random_token, sha256_hex};
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use laurel_store::{ApiKey, Store};
 use std::collections::HashMap;
@@ -104,12 +105,16 @@ impl Engine {
     pub async fn create_api_key(&self, name: &str, scope: Scope) -> Result<IssuedKey> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(EngineError::invalid("name", "missing_field", "is required"));
+            return Err(EngineError::invalid(
+                "name",
+                ErrorCode::MissingField,
+                "is required",
+            ));
         }
         if name.chars().count() > KEY_NAME_MAX {
             return Err(EngineError::invalid(
                 "name",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is longer than {KEY_NAME_MAX} characters"),
             ));
         }

@@ -8,6 +8,7 @@ mod codes;
 mod commands;
 pub mod decimal;
 mod error;
+mod error_code;
 mod execute;
 mod history;
 mod jobs;
@@ -29,6 +30,7 @@ mod writer;
 
 pub use codes::{random_token, same_secret};
 pub use error::{EngineError, Result};
+pub use error_code::ErrorCode;
 pub use history::grant_sentence;
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
@@ -54,8 +56,8 @@ pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity};
 pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
-    EnrollRequest, EventRequest, LineRequest, MemberRef, PurchaseRequest, RedeemRequest,
-    RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
+    EnrollRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
+    RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

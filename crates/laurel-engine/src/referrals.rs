@@ -4,6 +4,7 @@
 use crate::Engine;
 use crate::commands::Command;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::execute::{Context, Outcome, credit, internal, meta, post};
 use laurel_core::Points;
 use laurel_core::ledger::LotId;
@@ -23,14 +24,14 @@ pub(crate) async fn check_enrollment(
     let Some(policy) = ctx.referrals else {
         return Err(EngineError::invalid(
             "referral_code",
-            "referrals_not_offered",
+            ErrorCode::ReferralsNotOffered,
             "the program has no [referrals]",
         ));
     };
     let referrer = tx.lock_referrer(code).await?.ok_or_else(|| {
         EngineError::invalid(
             "referral_code",
-            "unknown_referral_code",
+            ErrorCode::UnknownReferralCode,
             format!("no member has the referral code `{code}`"),
         )
     })?;

@@ -154,7 +154,7 @@ fn channel_name<S: serde::Serializer>(channel: &Channel, out: S) -> Result<S::Ok
     out.serialize_str(channel.as_str())
 }
 
-/// Limits on free-text fields: nothing unbounded reaches the database.
+/// Limits on free-text fields, in characters: nothing unbounded reaches the database.
 pub const TEXT_LEN_MAX: usize = 200;
 /// Most lines one purchase may carry.
 pub const LINES_MAX: usize = 500;

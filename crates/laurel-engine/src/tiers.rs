@@ -6,6 +6,7 @@
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::execute::Context;
 use crate::outcomes::TierChangeOutcome;
 use crate::requests::{AssignTierRequest, MemberRef};
@@ -40,7 +41,7 @@ pub(crate) async fn measured(
 
 /// The refusal for tier requests when the program defines no tiers.
 fn no_tiers() -> EngineError {
-    EngineError::invalid("tier", "unknown_tier", "the program has no tiers")
+    EngineError::invalid("tier", ErrorCode::UnknownTier, "the program has no tiers")
 }
 
 /// Stores a decision if it changed anything, recording its change with `note` and `actor`.
@@ -187,7 +188,7 @@ pub(crate) fn validate_assignment(
         let known: Vec<&str> = policy.tiers().iter().map(|t| t.id.as_str()).collect();
         return Err(EngineError::invalid(
             "tier",
-            "unknown_tier",
+            ErrorCode::UnknownTier,
             format!(
                 "no tier `{}`: the program's tiers are {}",
                 request.tier,
@@ -199,7 +200,7 @@ pub(crate) fn validate_assignment(
     if request.until.is_some_and(|until| until <= now) {
         return Err(EngineError::invalid(
             "until",
-            "invalid_field",
+            ErrorCode::InvalidField,
             "must be in the future",
         ));
     }

@@ -211,7 +211,7 @@ fn replay_of(answer: PurchaseOutcome) -> PurchaseOutcome {
 fn code<T: std::fmt::Debug>(result: Result<T, EngineError>) -> &'static str {
     match result {
         Ok(v) => panic!("expected a refusal, got {v:?}"),
-        Err(e) => e.code(),
+        Err(e) => e.code().as_str(),
     }
 }
 
@@ -1885,7 +1885,7 @@ async fn mixed_concurrent_commands_on_two_engines_keep_every_balance_equal_to_it
                             Ok(did) => did,
                             Err(e)
                                 if matches!(
-                                    e.code(),
+                                    e.code().as_str(),
                                     "insufficient_points" | "refund_exceeds_purchase"
                                 ) =>
                             {

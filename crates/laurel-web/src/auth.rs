@@ -3,10 +3,9 @@
 use crate::AppState;
 use crate::error::ApiError;
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use laurel_engine::{Principal, Scope};
+use laurel_engine::{ErrorCode, Principal, Scope};
 
 /// The authenticated caller.
 pub struct Caller(pub Principal);
@@ -18,8 +17,7 @@ impl Caller {
             return Ok(());
         }
         Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             format!(
                 "this call needs a key with the {scope} scope; this key has {}",
                 self.0.scope
@@ -29,7 +27,7 @@ impl Caller {
 }
 
 fn unauthorized(message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    ApiError::new(ErrorCode::Unauthorized, message)
 }
 
 impl FromRequestParts<AppState> for Caller {

@@ -1,20 +1,19 @@
-//! The one table from errors to HTTP: every error body is `{"error": {"code", "message"}}`
-//! with a stable code. Server faults are logged and never show their internals.
+//! Errors to HTTP: every error body is `{"error": {"code", "message"}}` with a code from the
+//! one table, [`ErrorCode`], which also gives its status. Server faults are logged and never
+//! show their internals.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use laurel_engine::EngineError;
+use laurel_engine::{EngineError, ErrorCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Stable machine-readable code.
-    pub code: &'static str,
+    /// Stable machine-readable code; the HTTP status comes from it.
+    pub code: ErrorCode,
     /// Human-readable explanation, naming the field where there is one.
     pub message: String,
     /// Each problem on its own, when there are several (an invalid program).
@@ -31,7 +30,8 @@ pub struct ErrorBody {
 /// Code and message.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code, e.g. `insufficient_points`.
+    /// Stable code, e.g. `insufficient_points`: one of the code table's.
+    #[schema(schema_with = crate::api::responses::code_schema)]
     pub code: String,
     /// What went wrong.
     pub message: String,
@@ -41,77 +41,36 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    /// An error with an explicit status and code.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// An error with its code.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
             code,
             message: message.into(),
             problems: Vec::new(),
         }
     }
 
-    /// 400 for a malformed query string or path.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    /// A well-formed request whose field is wrong (a 422 code).
+    pub fn invalid(field: &str, code: ErrorCode, message: impl std::fmt::Display) -> ApiError {
+        ApiError::new(code, format!("{field}: {message}"))
     }
 
-    /// 422 for a well-formed request whose field is wrong.
-    pub fn invalid(field: &str, code: &'static str, message: impl std::fmt::Display) -> ApiError {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-            format!("{field}: {message}"),
-        )
-    }
-
-    /// 404.
-    pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    /// The HTTP status its code is answered with.
+    pub fn status(&self) -> StatusCode {
+        status_of(self.code)
     }
 }
 
-/// The status of every engine error code.
-fn status_of(error: &EngineError) -> StatusCode {
-    match error {
-        EngineError::InvalidField { .. } | EngineError::InvalidProgram(_) => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        EngineError::Reward(laurel_core::rewards::RewardRefusal::BadQuantity(_)) => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        EngineError::UnknownMember(_)
-        | EngineError::UnknownPurchase(_)
-        | EngineError::UnknownReward(_)
-        | EngineError::UnknownRedemption(_)
-        | EngineError::UnknownCoupon
-        | EngineError::UnknownProgramVersion(_) => StatusCode::NOT_FOUND,
-        EngineError::MemberExists(_)
-        | EngineError::IdempotencyConflict(_)
-        | EngineError::InsufficientPoints { .. }
-        | EngineError::RefundExceedsPurchase(_)
-        | EngineError::Reward(_)
-        | EngineError::RedemptionClosed { .. }
-        | EngineError::Coupon(_)
-        | EngineError::Referral(_)
-        | EngineError::ProgramChange { .. }
-        | EngineError::StaffExists(_)
-        | EngineError::MemberSuspended(_) => StatusCode::CONFLICT,
-        EngineError::SignInFailed
-        | EngineError::SignInCodeWrong
-        | EngineError::SignInCodeExpired => StatusCode::UNAUTHORIZED,
-        EngineError::AccountLocked(_) | EngineError::Throttled { .. } => {
-            StatusCode::TOO_MANY_REQUESTS
-        }
-        EngineError::Unavailable | EngineError::NoProgram => StatusCode::SERVICE_UNAVAILABLE,
-        EngineError::Store(_) | EngineError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+/// The HTTP status of a code, as the code table gives it.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    // Every status in the table is a valid one; the fallback is unreachable.
+    StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl From<EngineError> for ApiError {
     fn from(error: EngineError) -> ApiError {
-        let status = status_of(&error);
-        let message = if status.is_server_error() {
+        let code = error.code();
+        let message = if status_of(code).is_server_error() {
             tracing::error!(error = %error, "request failed");
             match error {
                 EngineError::Unavailable => error.to_string(),
@@ -125,8 +84,7 @@ impl From<EngineError> for ApiError {
             _ => Vec::new(),
         };
         ApiError {
-            status,
-            code: error.code(),
+            code,
             message,
             problems,
         }
@@ -135,14 +93,15 @@ impl From<EngineError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status();
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code.as_str().to_owned(),
                 message: self.message,
                 problems: self.problems,
             },
         };
-        (self.status, Json(body)).into_response()
+        (status, Json(body)).into_response()
     }
 }
 

@@ -5,6 +5,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use laurel_engine::ErrorCode;
 use serde::de::DeserializeOwned;
 
 /// A JSON body.
@@ -24,23 +25,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     let text = rejection.body_text();
     match rejection {
-        JsonRejection::JsonDataError(_) => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", text)
-        }
-        JsonRejection::JsonSyntaxError(_) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", text)
-        }
+        JsonRejection::JsonDataError(_) => ApiError::new(ErrorCode::InvalidBody, text),
+        JsonRejection::JsonSyntaxError(_) => ApiError::new(ErrorCode::MalformedJson, text),
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as JSON with Content-Type: application/json",
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the request body is too large",
-        ),
-        other => ApiError::new(other.status(), "invalid_body", text),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ErrorCode::PayloadTooLarge, "the request body is too large")
+        }
+        _ => ApiError::new(ErrorCode::InvalidBody, text),
     }
 }
 
@@ -54,7 +48,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|r: PathRejection| ApiError::bad_request("invalid_path", r.body_text()))
+            .map_err(|r: PathRejection| ApiError::new(ErrorCode::InvalidPath, r.body_text()))
     }
 }
 
@@ -68,6 +62,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| ApiQuery(q.0))
-            .map_err(|r: QueryRejection| ApiError::bad_request("invalid_query", r.body_text()))
+            .map_err(|r: QueryRejection| ApiError::new(ErrorCode::InvalidQuery, r.body_text()))
+    }
+}
+
+/// Items per page when a call does not say.
+pub const PAGE_DEFAULT: u32 = 50;
+/// Most items a page may ask for.
+pub const PAGE_MAX: u32 = 200;
+
+/// A `limit` query parameter: [`PAGE_DEFAULT`] when absent, refused outside 1..=[`PAGE_MAX`]
+/// (the document states the range, so a client is told rather than silently clamped).
+pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(PAGE_DEFAULT),
+        Some(n @ 1..=PAGE_MAX) => Ok(n),
+        Some(n) => Err(ApiError::new(
+            ErrorCode::InvalidQuery,
+            format!("limit: must be between 1 and {PAGE_MAX}, got {n}"),
+        )),
     }
 }

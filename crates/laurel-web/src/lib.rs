@@ -12,10 +12,9 @@ pub mod extract;
 pub mod telemetry;
 
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::get;
 use error::ApiError;
-use laurel_engine::Engine;
+use laurel_engine::{Engine, ErrorCode};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -37,6 +36,7 @@ pub struct AppState {
 #[openapi(
     info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, tiers, rewards and coupons, referrals, and the versioned program."),
     modifiers(&BearerAuth),
+    components(schemas(error::ErrorBody, error::ErrorDetail)),
     tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"))
 )]
 struct ApiDoc;
@@ -94,11 +94,10 @@ pub fn app_with(state: AppState, pages: Router) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(move || async move { metrics.render() }))
-        .fallback(|| async { ApiError::not_found("no such route") })
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this route does not take that method",
             )
         })

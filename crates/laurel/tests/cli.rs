@@ -7,6 +7,8 @@ mod crash;
 mod crash_mixed;
 #[path = "cli/import.rs"]
 mod import;
+#[path = "cli/openapi.rs"]
+mod openapi;
 #[path = "cli/support.rs"]
 mod support;
 

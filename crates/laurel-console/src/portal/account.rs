@@ -10,7 +10,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{CHANNELS, Consents, EngineError, MemberRef, ProfileUpdate, REPORT_CATEGORIES};
+use laurel_engine::{
+    CHANNELS, Consents, EngineError, ErrorCode, MemberRef, ProfileUpdate, REPORT_CATEGORIES,
+};
 use serde::Deserialize;
 
 /// Referrals the referral page lists.
@@ -368,7 +370,7 @@ pub(crate) async fn report(
         ),
         Err(EngineError::InvalidField { code, .. }) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            t.get(if code == "missing_field" {
+            t.get(if code == ErrorCode::MissingField {
                 "field.required"
             } else {
                 "portal.too_long"

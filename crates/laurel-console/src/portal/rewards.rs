@@ -11,7 +11,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laurel_core::Money;
-use laurel_engine::{CouponView, EngineError, RedeemRewardRequest, RedemptionView, RewardView};
+use laurel_engine::{
+    CouponView, EngineError, ErrorCode, RedeemRewardRequest, RedemptionView, RewardView,
+};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -30,7 +32,7 @@ struct RewardCard {
     refusal: Option<String>,
 }
 
-fn refusal_words(l: Locale, code: &str) -> String {
+fn refusal_words(l: Locale, code: ErrorCode) -> String {
     let key = format!("refusal.{code}");
     let t = l.strings();
     match t.get(&key) {

@@ -77,21 +77,6 @@ pub enum CouponRefusal {
     NotUsedByOrder(String),
 }
 
-impl CouponRefusal {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            CouponRefusal::Expired(_) => "coupon_expired",
-            CouponRefusal::Used(_) => "coupon_used",
-            CouponRefusal::Cancelled => "coupon_cancelled",
-            CouponRefusal::BelowMinimumSpend { .. } => "coupon_min_spend",
-            CouponRefusal::ProductMissing(_) => "coupon_product_missing",
-            CouponRefusal::NothingToDiscount => "coupon_nothing_to_discount",
-            CouponRefusal::NotUsedByOrder(_) => "coupon_not_used_by_order",
-        }
-    }
-}
-
 impl Coupon {
     /// Whether it can be used at `now` at all, whatever the basket.
     pub fn usable(&self, now: Timestamp) -> Result<(), CouponRefusal> {

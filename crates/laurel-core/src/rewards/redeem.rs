@@ -61,21 +61,6 @@ pub enum RewardRefusal {
     },
 }
 
-impl RewardRefusal {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            RewardRefusal::BadQuantity(_) => "invalid_quantity",
-            RewardRefusal::NotYetAvailable(_) | RewardRefusal::NoLongerAvailable(_) => {
-                "reward_not_available"
-            }
-            RewardRefusal::WrongTier { .. } => "reward_wrong_tier",
-            RewardRefusal::OutOfStock { .. } => "reward_out_of_stock",
-            RewardRefusal::LimitReached { .. } => "reward_limit_reached",
-        }
-    }
-}
-
 impl Reward {
     /// Units left in stock given `redeemed_in_all`; `None` when stock is unlimited.
     pub fn stock_left(&self, redeemed_in_all: u64) -> Option<u64> {

@@ -144,8 +144,8 @@ fn quantity_must_be_between_one_and_the_maximum() {
         Err(RewardRefusal::BadQuantity(0))
     );
     assert_eq!(
-        ten_off().check_redemption(&facts(21)).unwrap_err().code(),
-        "invalid_quantity"
+        ten_off().check_redemption(&facts(21)),
+        Err(RewardRefusal::BadQuantity(21))
     );
 }
 
@@ -161,7 +161,6 @@ fn outside_its_validity_window_a_reward_is_not_available() {
     r.available_until = Some(now());
     let refusal = r.check_redemption(&facts(1)).unwrap_err();
     assert_eq!(refusal, RewardRefusal::NoLongerAvailable(now()));
-    assert_eq!(refusal.code(), "reward_not_available");
 }
 
 #[test]
@@ -169,7 +168,10 @@ fn a_tier_only_reward_refuses_other_tiers_and_members_without_one() {
     let mut r = ten_off();
     r.tiers = vec!["gold".into(), "reserve".into()];
     let refusal = r.check_redemption(&facts(1)).unwrap_err();
-    assert_eq!(refusal.code(), "reward_wrong_tier");
+    assert!(
+        matches!(refusal, RewardRefusal::WrongTier { .. }),
+        "{refusal:?}"
+    );
     let mut untiered = facts(1);
     untiered.tier = None;
     assert!(r.check_redemption(&untiered).is_err());
@@ -271,7 +273,10 @@ fn a_coupon_needs_its_minimum_spend_and_something_to_discount() {
     let mut c = coupon(RewardKind::AmountCoupon { amount: dec("10") });
     c.min_spend = Some(dec("50"));
     let refusal = discount(&c, &basket("49.99")).unwrap_err();
-    assert_eq!(refusal.code(), "coupon_min_spend");
+    assert!(
+        matches!(refusal, CouponRefusal::BelowMinimumSpend { .. }),
+        "{refusal:?}"
+    );
     assert_eq!(discount(&c, &basket("50")), Ok(dec("10")));
     c.min_spend = None;
     assert_eq!(
@@ -317,10 +322,8 @@ fn consuming_again_for_the_same_order_repeats_the_first_answer_and_another_order
         "a retry answers what the first consumption took, even after expiry"
     );
     assert_eq!(
-        c.consume("pos:B2", &basket("50"), 2, now())
-            .unwrap_err()
-            .code(),
-        "coupon_used"
+        c.consume("pos:B2", &basket("50"), 2, now()),
+        Err(CouponRefusal::Used("pos:A1".into()))
     );
 }
 

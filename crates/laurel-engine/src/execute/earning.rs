@@ -5,6 +5,7 @@ use super::points::Job;
 use super::{Context, internal, lock_active, meta, post, remember, replay};
 use crate::commands::{ValidEvent, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::outcomes::{Balances, EarnStatus, EventOutcome, GrantOutcome, PurchaseOutcome};
 use crate::referrals;
 use crate::requests::{LineRequest, POINTS_MAX, PurchaseRequest};
@@ -397,7 +398,7 @@ async fn earning(
     let too_many = || {
         EngineError::invalid(
             field,
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!("earns more than {POINTS_MAX} points"),
         )
     };

@@ -3,6 +3,7 @@
 use super::{Context, internal, lock, meta, post, remember, replay};
 use crate::commands::fingerprint;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::outcomes::{Balances, RefundOutcome};
 use crate::referrals;
 use crate::requests::{MemberRef, RefundRequest, RefundScope};
@@ -43,8 +44,9 @@ pub(super) async fn refund(
         RefundScope::Amount(amount) => {
             let digits = ctx.program.currency.minor_digits();
             let scaled = *amount * Decimal::from(10_i64.pow(digits));
-            i64::try_from(scaled)
-                .map_err(|_| EngineError::invalid("amount", "invalid_amount", "is out of range"))?
+            i64::try_from(scaled).map_err(|_| {
+                EngineError::invalid("amount", ErrorCode::InvalidAmount, "is out of range")
+            })?
         }
         RefundScope::Lines(lines) => {
             // Decimal, not i64: quantity × unit price of a large basket can pass i64::MAX.
@@ -57,7 +59,7 @@ pub(super) async fn refund(
                     .ok_or_else(|| {
                         EngineError::invalid(
                             "lines",
-                            "unknown_line",
+                            ErrorCode::UnknownLine,
                             format!("the purchase has no line {line_no}"),
                         )
                     })?;

@@ -4,6 +4,7 @@
 use crate::Engine;
 use crate::commands::checked;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::text::{self, Layout};
@@ -82,7 +83,7 @@ impl Engine {
         if name.chars().count() > NAME_MAX {
             return Err(EngineError::invalid(
                 "name",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is longer than {NAME_MAX} characters"),
             ));
         }
@@ -95,7 +96,7 @@ impl Engine {
         {
             return Err(EngineError::invalid(
                 "birthday",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "is not a possible birthday",
             ));
         }
@@ -115,7 +116,7 @@ impl Engine {
         if !REPORT_CATEGORIES.contains(&category) {
             return Err(EngineError::invalid(
                 "category",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is one of {}", REPORT_CATEGORIES.join(", ")),
             ));
         }
@@ -123,14 +124,14 @@ impl Engine {
         if message.is_empty() {
             return Err(EngineError::invalid(
                 "message",
-                "missing_field",
+                ErrorCode::MissingField,
                 "is required",
             ));
         }
         if message.chars().count() > REPORT_MAX {
             return Err(EngineError::invalid(
                 "message",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 format!("is longer than {REPORT_MAX} characters"),
             ));
         }
@@ -140,7 +141,7 @@ impl Engine {
         let day_ago = now - jiff::SignedDuration::from_hours(24);
         if self.store.member_reports_since(id, day_ago).await? >= REPORTS_PER_DAY {
             return Err(EngineError::Throttled {
-                code: "too_many_reports",
+                code: ErrorCode::TooManyReports,
                 message: "too many reports today: try again tomorrow".into(),
             });
         }

@@ -5,6 +5,7 @@
 use crate::Engine;
 use crate::codes::{random_digits, random_token, sha256_hex};
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{MemberId, MemberSession, NewMessage};
 
@@ -52,7 +53,7 @@ impl Engine {
         if !key.contains('@') {
             return Err(EngineError::invalid(
                 "email",
-                "invalid_field",
+                ErrorCode::InvalidField,
                 "is not an email address",
             ));
         }
@@ -76,7 +77,7 @@ impl Engine {
             >= CODES_PER_WINDOW
         {
             return Err(EngineError::Throttled {
-                code: "too_many_codes",
+                code: ErrorCode::TooManyCodes,
                 message: "too many codes asked for: try again in an hour".into(),
             });
         }

@@ -4,6 +4,7 @@
 use super::{ProgramVersion, Programs, check_change, parse_text};
 use crate::codes::sha256_hex as sha256;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::{Engine, EngineConfig};
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{NewProgramVersion, ProgramSource, ProgramVersionRecord, Store};
@@ -85,11 +86,11 @@ impl Engine {
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
         let note = request.note.filter(|n| !n.trim().is_empty());
-        if note.as_ref().is_some_and(|n| n.len() > NOTE_MAX) {
+        if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
             return Err(EngineError::invalid(
                 "note",
-                "invalid_field",
-                format!("at most {NOTE_MAX} bytes"),
+                ErrorCode::InvalidField,
+                format!("at most {NOTE_MAX} characters"),
             ));
         }
         if let Some(note) = &note {
@@ -103,7 +104,7 @@ impl Engine {
             Some(at) if at < now - EFFECTIVE_FROM_SLACK => {
                 return Err(EngineError::invalid(
                     "effective_from",
-                    "invalid_field",
+                    ErrorCode::InvalidField,
                     "must not be in the past: a new version cannot change how recorded activity was judged",
                 ));
             }

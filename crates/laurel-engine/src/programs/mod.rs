@@ -7,6 +7,7 @@
 //! timeline from start to end.
 
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::program_file::{ProgramDefinition, parse_program};
 use jiff::Timestamp;
 use laurel_store::{NewProgramVersion, ProgramVersionRecord};
@@ -167,7 +168,7 @@ pub(crate) fn check_change(
 ) -> Result<()> {
     if previous.program.currency != next.program.currency {
         return Err(EngineError::ProgramChange {
-            code: "program_currency_changed",
+            code: ErrorCode::ProgramCurrencyChanged,
             message: format!(
                 "program.currency: the program is in {}; a new version cannot change it to {}",
                 previous.program.currency, next.program.currency
@@ -185,7 +186,7 @@ pub(crate) fn check_change(
         .collect();
     if !dropped.is_empty() {
         return Err(EngineError::ProgramChange {
-            code: "program_tier_in_use",
+            code: ErrorCode::ProgramTierInUse,
             message: format!(
                 "tiers: members hold {}; keep these tiers (their thresholds may change)",
                 dropped.join(", ")

@@ -4,6 +4,7 @@
 use super::views::{CouponUseOutcome, CouponView, RedemptionOutcome, RedemptionView};
 use crate::commands::fingerprint;
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::execute::{Context, internal, lock, lock_active, meta, post, refused, remember, replay};
 use crate::outcomes::Balances;
 use crate::requests::{MemberRef, RedeemRewardRequest};
@@ -196,7 +197,7 @@ pub(crate) async fn close(
     }
     if redemption.status != RedemptionStatus::Issued {
         return Err(EngineError::RedemptionClosed {
-            code: "redemption_closed",
+            code: ErrorCode::RedemptionClosed,
             message: format!(
                 "redemption {} is already {}",
                 id.0,
@@ -207,7 +208,7 @@ pub(crate) async fn close(
     if fulfil {
         if !redemption.coupons.is_empty() {
             return Err(EngineError::RedemptionClosed {
-                code: "redemption_not_fulfillable",
+                code: ErrorCode::RedemptionNotFulfillable,
                 message: "a coupon reward is used by consuming its coupons, not fulfilled".into(),
             });
         }

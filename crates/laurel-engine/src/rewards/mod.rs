@@ -13,6 +13,7 @@ pub use views::{
 
 use crate::commands::{self, Command};
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::execute::Outcome;
 use crate::requests::{
     CheckoutRequest, ConsumeCouponRequest, MemberRef, RedeemRewardRequest, ReleaseCouponRequest,
@@ -81,8 +82,8 @@ impl Engine {
                         now,
                     };
                     match reward.check_redemption(&facts) {
-                        Err(refusal) => Some(refusal.code()),
-                        Ok(cost) if m.available < cost.get() => Some("insufficient_points"),
+                        Err(refusal) => Some(ErrorCode::from(&refusal)),
+                        Ok(cost) if m.available < cost.get() => Some(ErrorCode::InsufficientPoints),
                         Ok(_) => None,
                     }
                 });

@@ -1,6 +1,7 @@
 //! What reward and coupon commands answer and reads show. Serialized (the engine's storage
 //! format for idempotent replay, not the API's).
 
+use crate::error_code::ErrorCode;
 use crate::outcomes::Balances;
 use jiff::Timestamp;
 use laurel_core::Currency;
@@ -134,7 +135,7 @@ pub struct RewardView {
     /// Units left, when stock is limited.
     pub stock_left: Option<u64>,
     /// For a member: why they may not redeem one now (a stable code), or `None` if they may.
-    pub refusal: Option<&'static str>,
+    pub refusal: Option<ErrorCode>,
 }
 
 fn amount(minor: Option<i64>, currency: Currency) -> Option<Decimal> {

@@ -12,6 +12,7 @@ pub use role::{Permission, Role, UnknownRole};
 use crate::Engine;
 use crate::codes::{random_token, sha256_hex as token_hash};
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{AuditEntry, AuditPage, NewStaffUser, StaffUser, Store};
 
@@ -94,7 +95,7 @@ pub async fn create_staff_user(
     if !email.contains('@') || email.len() > 254 {
         return Err(EngineError::invalid(
             "email",
-            "invalid_field",
+            ErrorCode::InvalidField,
             "is not an email address",
         ));
     }
@@ -103,7 +104,7 @@ pub async fn create_staff_user(
     if password.chars().count() < PASSWORD_MIN {
         return Err(EngineError::invalid(
             "password",
-            "weak_password",
+            ErrorCode::WeakPassword,
             format!("needs at least {PASSWORD_MIN} characters"),
         ));
     }

@@ -4,7 +4,7 @@
 
 use super::*;
 use laurel_engine::{
-    CheckoutRequest, ConsumeCouponRequest, RedeemRewardRequest, RedemptionOutcome,
+    CheckoutRequest, ConsumeCouponRequest, ErrorCode, RedeemRewardRequest, RedemptionOutcome,
     ReleaseCouponRequest,
 };
 
@@ -280,6 +280,7 @@ async fn the_catalog_tells_a_member_what_they_may_redeem_now_and_why_not() {
                 .find(|v| v.reward.id == reward_id)
                 .unwrap()
                 .refusal
+                .map(ErrorCode::as_str)
         };
         assert_eq!(refusal("ten_off"), None, "[{name}]");
         assert_eq!(refusal("latte"), Some("insufficient_points"), "[{name}]");
@@ -471,7 +472,7 @@ async fn a_coupon_is_validated_for_a_basket_used_once_and_released_only_by_its_o
             .await
             .unwrap();
         assert_eq!(
-            small.verdict.unwrap_err().code(),
+            ErrorCode::from(&small.verdict.unwrap_err()),
             "coupon_min_spend",
             "[{name}]"
         );

@@ -2,12 +2,13 @@
 //! (once), give it back when the order is cancelled.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{
     ConsumeCouponBody, CouponBody, CouponCheckResponse, CouponUseResponse, ReleaseCouponBody,
     ValidateCouponBody, channel,
 };
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
@@ -25,10 +26,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(release))
 }
 
+errors!(CouponErrors: [PATH], [UnknownCoupon]);
+
 /// A coupon by its code (any case).
 #[utoipa::path(get, path = "/api/v1/coupons/{code}", tag = "coupons",
     params(("code" = String, Path, description = "coupon code")),
-    responses((status = 200, body = CouponBody), (status = 404, description = "unknown_coupon", body = ErrorBody)),
+    responses((status = 200, description = "The coupon.", body = CouponBody), CouponErrors),
     security(("api_key" = [])))]
 async fn coupon(
     State(state): State<AppState>,
@@ -39,12 +42,13 @@ async fn coupon(
     Ok(Json(state.engine.coupon(&code).await?.into()))
 }
 
+errors!(ValidateErrors: [PATH, BODY], [UnknownCoupon, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch]);
+
 /// Whether a coupon applies to a basket and what it would take off, or why not (200 either
 /// way: `valid`, `reason`). Writes nothing.
 #[utoipa::path(post, path = "/api/v1/coupons/{code}/validate", tag = "coupons", request_body = ValidateCouponBody,
     params(("code" = String, Path, description = "coupon code")),
-    responses((status = 200, body = CouponCheckResponse), (status = 404, description = "unknown_coupon", body = ErrorBody),
-              (status = 422, description = "the basket is invalid", body = ErrorBody)),
+    responses((status = 200, description = "Whether the coupon applies to the basket, and its discount.", body = CouponCheckResponse), ValidateErrors),
     security(("api_key" = [])))]
 async fn validate(
     State(state): State<AppState>,
@@ -59,12 +63,13 @@ async fn validate(
     ))
 }
 
+errors!(ConsumeErrors: [PATH, BODY, WRITE], [UnknownCoupon, CouponUsed, CouponExpired, CouponCancelled, CouponMinSpend, CouponProductMissing, CouponNothingToDiscount, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch]);
+
 /// Use a coupon on an order. Once: the same order again answers the same (`repeated`),
 /// another order is refused with `coupon_used`.
 #[utoipa::path(post, path = "/api/v1/coupons/{code}/consume", tag = "coupons", request_body = ConsumeCouponBody,
     params(("code" = String, Path, description = "coupon code")),
-    responses((status = 200, body = CouponUseResponse), (status = 404, description = "unknown_coupon", body = ErrorBody),
-              (status = 409, description = "coupon_used, coupon_expired, coupon_cancelled, coupon_min_spend, coupon_product_missing, coupon_nothing_to_discount", body = ErrorBody)),
+    responses((status = 200, description = "The coupon used on the order, with its discount.", body = CouponUseResponse), ConsumeErrors),
     security(("api_key" = [])))]
 async fn consume(
     State(state): State<AppState>,
@@ -81,12 +86,13 @@ async fn consume(
     Ok(Json(state.engine.consume_coupon(request).await?.into()))
 }
 
+errors!(ReleaseErrors: [PATH, BODY, WRITE], [UnknownCoupon, CouponNotUsedByOrder, CouponCancelled, MissingField, InvalidField]);
+
 /// Give a coupon back from the order that used it (the order was cancelled); it can be used
 /// again. Releasing an unused coupon changes nothing.
 #[utoipa::path(post, path = "/api/v1/coupons/{code}/release", tag = "coupons", request_body = ReleaseCouponBody,
     params(("code" = String, Path, description = "coupon code")),
-    responses((status = 200, body = CouponUseResponse), (status = 404, description = "unknown_coupon", body = ErrorBody),
-              (status = 409, description = "coupon_not_used_by_order, coupon_cancelled", body = ErrorBody)),
+    responses((status = 200, description = "The coupon, usable again.", body = CouponUseResponse), ReleaseErrors),
     security(("api_key" = [])))]
 async fn release(
     State(state): State<AppState>,

@@ -1,9 +1,10 @@
 //! Custom events.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{EventBody, EventResponse};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::ApiJson;
 use axum::Json;
 use axum::extract::State;
@@ -16,13 +17,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(event))
 }
 
+errors!(EventErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidDate, UnknownEventKind]);
+
 /// Record a custom event a member did (wrote a review, installed the app…) and earn what the
 /// program's event rules grant for it. Idempotent by (member, event_id): the same event again
 /// has one effect and gets the same answer; a different body is `idempotency_conflict`.
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = EventBody,
-    responses((status = 200, body = EventResponse), (status = 404, description = "unknown_member", body = ErrorBody),
-              (status = 409, description = "idempotency_conflict", body = ErrorBody),
-              (status = 422, description = "unknown_event_kind or invalid field", body = ErrorBody)),
+    responses((status = 200, description = "The points the event rules granted and the balance after.", body = EventResponse), EventErrors),
     security(("api_key" = [])))]
 async fn event(
     State(state): State<AppState>,

@@ -1,9 +1,10 @@
 //! Members: enroll and read.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{EnrollBody, MemberBody};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
@@ -21,10 +22,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_member))
 }
 
+errors!(EnrollErrors: [BODY, WRITE], [MemberExists, MissingField, InvalidField, InvalidDate, UnknownReferralCode, ReferralsNotOffered, SelfReferral, ReferralAlreadyMember, ReferralLimitReached]);
+
 /// Enroll a member.
 #[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = EnrollBody,
-    responses((status = 201, body = MemberBody), (status = 409, description = "member_exists", body = ErrorBody),
-              (status = 422, description = "invalid field", body = ErrorBody)),
+    responses((status = 201, description = "Enrolled: the new member.", body = MemberBody), EnrollErrors),
     security(("api_key" = [])))]
 async fn enroll(
     State(state): State<AppState>,
@@ -38,14 +40,17 @@ async fn enroll(
 
 /// Lookup filter.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FindQuery {
-    /// The business's customer id.
-    external_id: Option<String>,
+    /// The business's customer id (required).
+    external_id: String,
 }
+
+errors!(FindErrors: [QUERY], [UnknownMember]);
 
 /// Find a member by the business's customer id.
 #[utoipa::path(get, path = "/api/v1/members", tag = "members", params(FindQuery),
-    responses((status = 200, body = MemberBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The member with that external id.", body = MemberBody), FindErrors),
     security(("api_key" = [])))]
 async fn find(
     State(state): State<AppState>,
@@ -53,21 +58,20 @@ async fn find(
     ApiQuery(q): ApiQuery<FindQuery>,
 ) -> ApiResult<Json<MemberBody>> {
     caller.require(Scope::Pos)?;
-    let external_id = q
-        .external_id
-        .ok_or_else(|| ApiError::bad_request("invalid_query", "give ?external_id=…"))?;
     Ok(Json(
         state
             .engine
-            .member(&MemberRef::External(external_id))
+            .member(&MemberRef::External(q.external_id))
             .await?
             .into(),
     ))
 }
 
+errors!(MemberErrors: [PATH], [UnknownMember]);
+
 /// Read a member.
 #[utoipa::path(get, path = "/api/v1/members/{id}", tag = "members", params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = MemberBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The member with their balances.", body = MemberBody), MemberErrors),
     security(("api_key" = [])))]
 async fn get_member(
     State(state): State<AppState>,

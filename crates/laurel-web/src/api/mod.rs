@@ -7,5 +7,6 @@ pub mod points;
 pub mod program;
 pub mod purchases;
 pub mod referrals;
+pub(crate) mod responses;
 pub mod rewards;
 pub mod tiers;

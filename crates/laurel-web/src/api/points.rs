@@ -1,14 +1,17 @@
 //! A member's points: balance, ledger, redemptions, adjustments.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{
     AdjustmentBody, BalanceResponse, LedgerResponse, PostingResponse, RedemptionBody,
 };
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::page_limit;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
+use laurel_engine::ErrorCode;
 use laurel_engine::{AdjustRequest, RedeemRequest, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -24,9 +27,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(adjust))
 }
 
+errors!(BalanceErrors: [PATH], [UnknownMember]);
+
 /// Available and pending points, their value, and the next expiries.
 #[utoipa::path(get, path = "/api/v1/members/{id}/balance", tag = "points", params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = BalanceResponse), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The member's balance.", body = BalanceResponse), BalanceErrors),
     security(("api_key" = [])))]
 async fn balance(
     State(state): State<AppState>,
@@ -43,17 +48,22 @@ async fn balance(
 
 /// Pagination of the ledger.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     cursor: Option<String>,
     /// Entries per page (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
+
+errors!(LedgerErrors: [PATH, QUERY], [UnknownMember]);
 
 /// The member's ledger entries, newest first.
 #[utoipa::path(get, path = "/api/v1/members/{id}/ledger", tag = "points",
     params(("id" = i64, Path, description = "member id"), LedgerQuery),
-    responses((status = 200, body = LedgerResponse), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "A page of ledger entries, newest first.", body = LedgerResponse), LedgerErrors),
     security(("api_key" = [])))]
 async fn ledger(
     State(state): State<AppState>,
@@ -66,23 +76,28 @@ async fn ledger(
         .cursor
         .map(|c| {
             c.parse::<i64>().map_err(|_| {
-                ApiError::bad_request("invalid_query", "cursor: not a cursor from next_cursor")
+                ApiError::new(
+                    ErrorCode::InvalidQuery,
+                    "cursor: not a cursor from next_cursor",
+                )
             })
         })
         .transpose()?;
     let page = state
         .engine
-        .ledger(id, cursor, q.limit.unwrap_or(50))
+        .ledger(id, cursor, page_limit(q.limit)?)
         .await?;
     let definition = state.engine.definition();
     Ok(Json(LedgerResponse::of(&definition.program, page)))
 }
 
+errors!(RedeemErrors: [PATH, BODY, WRITE], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount]);
+
 /// Spend points (pay with points, or a reward the caller hands out). Lots are consumed
 /// soonest-expiring first. Short of points: `insufficient_points`, nothing changed.
 #[utoipa::path(post, path = "/api/v1/members/{id}/redemptions", tag = "points", request_body = RedemptionBody,
     params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = PostingResponse), (status = 409, description = "insufficient_points or idempotency_conflict", body = ErrorBody)),
+    responses((status = 200, description = "The points spent and the balance after.", body = PostingResponse), RedeemErrors),
     security(("api_key" = [])))]
 async fn redeem(
     State(state): State<AppState>,
@@ -101,11 +116,12 @@ async fn redeem(
     Ok(Json(state.engine.redeem(request).await?.into()))
 }
 
+errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount]);
+
 /// Manual credit or debit (admin keys only); the key is recorded as the actor.
 #[utoipa::path(post, path = "/api/v1/members/{id}/adjustments", tag = "points", request_body = AdjustmentBody,
     params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = PostingResponse), (status = 403, description = "forbidden", body = ErrorBody),
-              (status = 409, description = "insufficient_points", body = ErrorBody)),
+    responses((status = 200, description = "The adjustment and the balance after.", body = PostingResponse), AdjustErrors),
     security(("api_key" = [])))]
 async fn adjust(
     State(state): State<AppState>,

@@ -1,11 +1,12 @@
 //! The program under `/api/v1/admin/program` (admin keys): read the versions, apply a new one.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{
     ApplyProgramBody, ApplyProgramResponse, ProgramVersionBody, ProgramVersionsResponse,
 };
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
@@ -23,9 +24,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(program_version))
 }
 
+errors!(ProgramErrors: [ADMIN], []);
+
 /// The program version in force now, with its text.
 #[utoipa::path(get, path = "/api/v1/admin/program", tag = "program",
-    responses((status = 200, body = ProgramVersionBody), (status = 403, description = "forbidden", body = ErrorBody)),
+    responses((status = 200, description = "The version in force, with its text.", body = ProgramVersionBody), ProgramErrors),
     security(("api_key" = [])))]
 async fn program_in_force(
     State(state): State<AppState>,
@@ -37,15 +40,14 @@ async fn program_in_force(
     Ok(Json(ProgramVersionBody::new(&version, &version, now, true)))
 }
 
+errors!(ApplyProgramErrors: [BODY, WRITE, ADMIN], [InvalidProgram, MissingField, InvalidField, InvalidDate, ProgramCurrencyChanged, ProgramTierInUse]);
+
 /// Apply a new program version without a restart: validated like a program file (every
 /// problem listed in `problems`), stored, in force from `effective_from` (now by default).
 /// Purchases and events are judged by the version in force at their `occurred_at`.
 #[utoipa::path(post, path = "/api/v1/admin/program", tag = "program", request_body = ApplyProgramBody,
-    responses((status = 201, description = "a new version", body = ApplyProgramResponse),
-              (status = 200, description = "unchanged, or a dry run that validated", body = ApplyProgramResponse),
-              (status = 403, description = "forbidden", body = ErrorBody),
-              (status = 409, description = "program_currency_changed, program_tier_in_use", body = ErrorBody),
-              (status = 422, description = "invalid_program (with problems), invalid_field, invalid_date", body = ErrorBody)),
+    responses((status = 201, description = "A new version, stored.", body = ApplyProgramResponse),
+              (status = 200, description = "Unchanged, or a dry run that validated.", body = ApplyProgramResponse), ApplyProgramErrors),
     security(("api_key" = [])))]
 async fn apply_program(
     State(state): State<AppState>,
@@ -78,9 +80,11 @@ async fn apply_program(
     ))
 }
 
+errors!(ProgramVersionsErrors: [ADMIN], []);
+
 /// Every program version, by when it takes effect: which is in force, which are scheduled.
 #[utoipa::path(get, path = "/api/v1/admin/program/versions", tag = "program",
-    responses((status = 200, body = ProgramVersionsResponse), (status = 403, description = "forbidden", body = ErrorBody)),
+    responses((status = 200, description = "Every version.", body = ProgramVersionsResponse), ProgramVersionsErrors),
     security(("api_key" = [])))]
 async fn program_versions(
     State(state): State<AppState>,
@@ -98,11 +102,12 @@ async fn program_versions(
     }))
 }
 
+errors!(ProgramVersionErrors: [PATH, ADMIN], [UnknownProgramVersion]);
+
 /// One program version, with its text.
 #[utoipa::path(get, path = "/api/v1/admin/program/versions/{version}", tag = "program",
     params(("version" = i64, Path, description = "version number")),
-    responses((status = 200, body = ProgramVersionBody), (status = 403, description = "forbidden", body = ErrorBody),
-              (status = 404, description = "unknown_program_version", body = ErrorBody)),
+    responses((status = 200, description = "The version, with its text.", body = ProgramVersionBody), ProgramVersionErrors),
     security(("api_key" = [])))]
 async fn program_version(
     State(state): State<AppState>,

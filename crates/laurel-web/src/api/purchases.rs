@@ -1,9 +1,10 @@
 //! Purchases and refunds.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{PreviewResponse, PurchaseBody, PurchaseResponse, RefundBody, RefundResponse};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
@@ -19,12 +20,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refund))
 }
 
+errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate]);
+
 /// Record a purchase and earn its points. Idempotent by (channel, order_id): the same order
 /// again has one effect and gets the same answer; a different body is `idempotency_conflict`.
 #[utoipa::path(post, path = "/api/v1/purchases", tag = "purchases", request_body = PurchaseBody,
-    responses((status = 200, body = PurchaseResponse), (status = 404, description = "unknown_member", body = ErrorBody),
-              (status = 409, description = "idempotency_conflict", body = ErrorBody),
-              (status = 422, description = "invalid field", body = ErrorBody)),
+    responses((status = 200, description = "The points earned, rule by rule, and the balance after.", body = PurchaseResponse), PurchaseErrors),
     security(("api_key" = [])))]
 async fn purchase(
     State(state): State<AppState>,
@@ -37,12 +38,13 @@ async fn purchase(
     ))
 }
 
+errors!(PreviewErrors: [BODY], [UnknownMember, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate]);
+
 /// Preview a purchase before payment: the same body as a purchase, validated and decided the
 /// same way (rules, limits, tier bonus), answering what it would earn and what it would do to
 /// the member's tier. Writes nothing; the order id stays free.
 #[utoipa::path(post, path = "/api/v1/purchases/preview", tag = "purchases", request_body = PurchaseBody,
-    responses((status = 200, body = PreviewResponse), (status = 404, description = "unknown_member", body = ErrorBody),
-              (status = 422, description = "invalid field", body = ErrorBody)),
+    responses((status = 200, description = "What the purchase would earn and bring; nothing is written.", body = PreviewResponse), PreviewErrors),
     security(("api_key" = [])))]
 async fn preview(
     State(state): State<AppState>,
@@ -55,12 +57,13 @@ async fn preview(
     ))
 }
 
+errors!(RefundErrors: [PATH, BODY, WRITE], [UnknownPurchase, RefundExceedsPurchase, IdempotencyConflict, MissingField, InvalidField, InvalidAmount, UnknownLine]);
+
 /// Refund a purchase in full, by amount, or by lines; reverses its points in proportion.
 /// Spent points follow the program's clawback policy.
 #[utoipa::path(post, path = "/api/v1/purchases/{id}/refunds", tag = "purchases", request_body = RefundBody,
     params(("id" = i64, Path, description = "purchase id")),
-    responses((status = 200, body = RefundResponse), (status = 404, description = "unknown_purchase", body = ErrorBody),
-              (status = 409, description = "refund_exceeds_purchase", body = ErrorBody)),
+    responses((status = 200, description = "The points reversed and the balance after.", body = RefundResponse), RefundErrors),
     security(("api_key" = [])))]
 async fn refund(
     State(state): State<AppState>,

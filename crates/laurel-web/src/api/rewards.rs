@@ -2,12 +2,14 @@
 //! cancelling or fulfilling one.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{
     RedeemRewardBody, RewardRedemptionBody, RewardRedemptionResponse, RewardRedemptionsResponse,
     RewardsResponse,
 };
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
+use crate::extract::page_limit;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
@@ -29,14 +31,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Whose eligibility the catalog shows.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CatalogQuery {
     /// A member: each reward then says whether they may redeem one now, and why not.
     member_id: Option<i64>,
 }
 
+errors!(CatalogErrors: [QUERY], [UnknownMember]);
+
 /// The rewards catalog with stock; with `member_id`, what that member may redeem now.
 #[utoipa::path(get, path = "/api/v1/rewards", tag = "rewards", params(CatalogQuery),
-    responses((status = 200, body = RewardsResponse), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The catalog.", body = RewardsResponse), CatalogErrors),
     security(("api_key" = [])))]
 async fn catalog(
     State(state): State<AppState>,
@@ -48,15 +53,15 @@ async fn catalog(
     Ok(Json(RewardsResponse::new(views, q.member_id.is_some())))
 }
 
+errors!(RedeemRewardErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownReward, RewardWrongTier, RewardNotAvailable, RewardOutOfStock, RewardLimitReached, InsufficientPoints, IdempotencyConflict, MemberSuspended, InvalidQuantity, MissingField, InvalidField]);
+
 /// Redeem a reward: its cost is debited soonest-expiring first and the reward issued
 /// (coupons with their codes, a donation's record). Refused with nothing debited:
 /// `unknown_reward`, `reward_wrong_tier`, `reward_not_available`, `reward_out_of_stock`,
 /// `reward_limit_reached`, `insufficient_points`.
 #[utoipa::path(post, path = "/api/v1/members/{id}/rewards", tag = "rewards", request_body = RedeemRewardBody,
     params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = RewardRedemptionResponse), (status = 404, body = ErrorBody),
-              (status = 409, description = "reward_wrong_tier, reward_not_available, reward_out_of_stock, reward_limit_reached, insufficient_points, idempotency_conflict", body = ErrorBody),
-              (status = 422, description = "invalid_quantity, missing_field", body = ErrorBody)),
+    responses((status = 200, description = "The redemption with its coupons, and the balance after.", body = RewardRedemptionResponse), RedeemRewardErrors),
     security(("api_key" = [])))]
 async fn redeem_reward(
     State(state): State<AppState>,
@@ -76,15 +81,19 @@ async fn redeem_reward(
 
 /// How many redemptions to list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RedemptionsQuery {
     /// Most to return (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
+
+errors!(MemberRedemptionsErrors: [PATH, QUERY], [UnknownMember]);
 
 /// A member's reward redemptions and their coupons, newest first.
 #[utoipa::path(get, path = "/api/v1/members/{id}/rewards", tag = "rewards",
     params(("id" = i64, Path, description = "member id"), RedemptionsQuery),
-    responses((status = 200, body = RewardRedemptionsResponse), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The member's redemptions, newest first.", body = RewardRedemptionsResponse), MemberRedemptionsErrors),
     security(("api_key" = [])))]
 async fn member_redemptions(
     State(state): State<AppState>,
@@ -95,17 +104,19 @@ async fn member_redemptions(
     caller.require(Scope::Pos)?;
     let found = state
         .engine
-        .member_redemptions(id, q.limit.unwrap_or(50))
+        .member_redemptions(id, page_limit(q.limit)?)
         .await?;
     Ok(Json(RewardRedemptionsResponse {
         redemptions: found.into_iter().map(Into::into).collect(),
     }))
 }
 
+errors!(RedemptionErrors: [PATH], [UnknownRedemption]);
+
 /// One redemption with its coupons.
 #[utoipa::path(get, path = "/api/v1/reward-redemptions/{id}", tag = "rewards",
     params(("id" = i64, Path, description = "redemption id")),
-    responses((status = 200, body = RewardRedemptionBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, description = "The redemption.", body = RewardRedemptionBody), RedemptionErrors),
     security(("api_key" = [])))]
 async fn redemption(
     State(state): State<AppState>,
@@ -116,12 +127,13 @@ async fn redemption(
     Ok(Json(state.engine.redemption(id).await?.into()))
 }
 
+errors!(CancelErrors: [PATH, WRITE], [UnknownRedemption, CouponUsed, RedemptionClosed]);
+
 /// Cancel an unused redemption: the points go back into the lots they came from, with their
 /// original expiry; the stock is returned; its coupons are cancelled. Again: the same answer.
 #[utoipa::path(post, path = "/api/v1/reward-redemptions/{id}/cancel", tag = "rewards",
     params(("id" = i64, Path, description = "redemption id")),
-    responses((status = 200, body = RewardRedemptionResponse), (status = 404, body = ErrorBody),
-              (status = 409, description = "coupon_used (a coupon was used), redemption_closed (fulfilled)", body = ErrorBody)),
+    responses((status = 200, description = "The cancelled redemption and the balance after.", body = RewardRedemptionResponse), CancelErrors),
     security(("api_key" = [])))]
 async fn cancel(
     State(state): State<AppState>,
@@ -135,11 +147,12 @@ async fn cancel(
     ))
 }
 
+errors!(FulfilErrors: [PATH, WRITE], [UnknownRedemption, RedemptionClosed, RedemptionNotFulfillable]);
+
 /// Mark a gift or experience handed over. Again: the same answer.
 #[utoipa::path(post, path = "/api/v1/reward-redemptions/{id}/fulfil", tag = "rewards",
     params(("id" = i64, Path, description = "redemption id")),
-    responses((status = 200, body = RewardRedemptionResponse), (status = 404, body = ErrorBody),
-              (status = 409, description = "redemption_closed (cancelled), redemption_not_fulfillable (a coupon reward)", body = ErrorBody)),
+    responses((status = 200, description = "The fulfilled redemption.", body = RewardRedemptionResponse), FulfilErrors),
     security(("api_key" = [])))]
 async fn fulfil(
     State(state): State<AppState>,

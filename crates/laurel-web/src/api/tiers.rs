@@ -1,9 +1,10 @@
 //! Tiers: a member's tier status and progress; manual assignment.
 
 use crate::AppState;
+use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{AssignTierBody, TierStatusBody};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
@@ -16,11 +17,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(tier_status, assign_tier))
 }
 
+errors!(TierStatusErrors: [PATH], [UnknownMember, UnknownTier]);
+
 /// A member's tier: current tier and benefits, progress to the next, the next review's
 /// outcome, and the history of changes.
 #[utoipa::path(get, path = "/api/v1/members/{id}/tier", tag = "tiers", params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = TierStatusBody), (status = 404, body = ErrorBody),
-              (status = 422, description = "unknown_tier: the program has no tiers", body = ErrorBody)),
+    responses((status = 200, description = "The member's tier status.", body = TierStatusBody), TierStatusErrors),
     security(("api_key" = [])))]
 async fn tier_status(
     State(state): State<AppState>,
@@ -33,12 +35,13 @@ async fn tier_status(
     ))
 }
 
+errors!(AssignTierErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, UnknownTier, MissingField, InvalidField, InvalidDate]);
+
 /// Put a member in a tier (admin keys only), with a reason and an optional end; the key is
 /// recorded as the actor. Reviews leave the tier alone until the end date.
 #[utoipa::path(post, path = "/api/v1/members/{id}/tier", tag = "tiers", request_body = AssignTierBody,
     params(("id" = i64, Path, description = "member id")),
-    responses((status = 200, body = TierStatusBody), (status = 403, description = "forbidden", body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, description = "unknown_tier, invalid_field", body = ErrorBody)),
+    responses((status = 200, description = "The member's tier status after the assignment.", body = TierStatusBody), AssignTierErrors),
     security(("api_key" = [])))]
 async fn assign_tier(
     State(state): State<AppState>,

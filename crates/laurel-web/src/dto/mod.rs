@@ -6,6 +6,7 @@ mod program;
 mod referrals;
 mod rewards;
 mod tiers;
+mod whole;
 
 pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use program::{
@@ -24,6 +25,7 @@ use crate::error::ApiError;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::Channel;
+use laurel_engine::ErrorCode;
 use laurel_engine::decimal;
 use laurel_engine::{
     BalanceView, Balances, EventOutcome, GrantOutcome, LedgerEntry, LedgerPage, Member,
@@ -41,7 +43,7 @@ pub(crate) fn channel(
 ) -> Result<Channel, ApiError> {
     value.map_or(Ok(default), |v| {
         v.parse()
-            .map_err(|e| ApiError::invalid(field, "invalid_field", e))
+            .map_err(|e| ApiError::invalid(field, ErrorCode::InvalidField, e))
     })
 }
 
@@ -54,10 +56,44 @@ pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
     value.parse().map_err(|_| {
         ApiError::invalid(
             field,
-            "invalid_date",
+            ErrorCode::InvalidDate,
             format!("`{value}` is not an RFC 3339 instant such as 2026-11-24T09:30:00Z"),
         )
     })
+}
+
+/// A sales channel, as requests name it (they are read as strings and refused with
+/// `invalid_field` when not one of these).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ChannelName {
+    /// A till.
+    Pos,
+    /// A web shop.
+    Web,
+    /// An app.
+    App,
+    /// A partner brand.
+    Partner,
+}
+
+/// An adjustment's points: a credit or a debit of 1 to 10^12, never zero.
+fn signed_points() -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type};
+    let points_max = laurel_engine::POINTS_MAX;
+    let range = |min: i64, max: i64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    OneOfBuilder::new()
+        .item(range(1, points_max))
+        .item(range(-points_max, -1))
+        .description(Some("Signed points: not zero, at most 10^12 either way."))
+        .build()
+        .into()
 }
 
 /// Enroll a member.
@@ -65,22 +101,49 @@ pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct EnrollBody {
     /// The business's customer id; unique.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub external_id: String,
     /// Email address.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub email: Option<String>,
     /// Phone number.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub phone: Option<String>,
     /// Name.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub name: Option<String>,
     /// Birthday, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub birthday: Option<String>,
     /// Enrollment channel: pos, web, app or partner (default web).
+    #[schema(value_type = Option<ChannelName>)]
     pub channel: Option<String>,
     /// Profile attributes (`{"segment": "student"}`): strings that `member_attribute` rule
-    /// conditions compare exactly; at most 50, each at most 200 bytes.
+    /// conditions compare exactly; at most 50, each at most 200 characters.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     /// The referral code of the member who referred them (any case).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub referral_code: Option<String>,
 }
 
@@ -94,7 +157,7 @@ impl EnrollBody {
                 b.parse::<Date>().map_err(|_| {
                     ApiError::invalid(
                         "birthday",
-                        "invalid_date",
+                        ErrorCode::InvalidDate,
                         format!("`{b}` is not a date such as 1990-05-17"),
                     )
                 })
@@ -191,14 +254,26 @@ impl From<Member> for MemberBody {
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
     /// Product code.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub sku: String,
     /// Category.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub category: Option<String>,
     /// Units (whole, above zero).
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub quantity: i64,
     /// Price of one unit, as a decimal string or number.
     #[serde(deserialize_with = "decimal::deserialize")]
-    #[schema(value_type = String, example = "12.50")]
+    #[schema(value_type = String, example = "12.50", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub unit_price: Decimal,
 }
 
@@ -218,25 +293,45 @@ impl From<LineBody> for laurel_engine::LineRequest {
 #[serde(deny_unknown_fields)]
 pub struct PurchaseBody {
     /// Laurel's member id.
+    #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub external_id: Option<String>,
     /// The shop's order id; unique per channel, and the idempotency key.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub order_id: String,
     /// pos, web, app or partner.
+    #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
+    #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
     pub currency: String,
     /// Total paid, as a decimal string or number.
     #[serde(deserialize_with = "decimal::deserialize")]
-    #[schema(value_type = String, example = "128.00")]
+    #[schema(value_type = String, example = "128.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub total: Decimal,
     /// Basket lines.
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub lines: Vec<LineBody>,
     /// When the purchase happened (RFC 3339).
+    #[schema(format = DateTime)]
     pub occurred_at: String,
 }
 
@@ -250,7 +345,7 @@ pub fn member_ref(
         (None, Some(ext)) => Ok(laurel_engine::MemberRef::External(ext)),
         _ => Err(ApiError::invalid(
             "member_id",
-            "missing_field",
+            ErrorCode::MissingField,
             "give exactly one of member_id and external_id",
         )),
     }
@@ -435,20 +530,37 @@ impl From<PurchaseOutcome> for PurchaseResponse {
 pub struct EventBody {
     /// Your event id; unique per member, and the idempotency key.
     #[schema(example = "review-88231")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub event_id: String,
     /// Laurel's member id.
+    #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub external_id: Option<String>,
     /// The event's kind: review_written, survey_completed, app_installed, social_share, or a
     /// kind the program declares in `[events] declared`.
     #[schema(example = "review_written")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub kind: String,
-    /// Attributes rule conditions may compare (at most 50; keys and values up to 200 bytes).
+    /// Attributes rule conditions may compare (at most 50; keys and values up to 200 characters).
     #[serde(default)]
     #[schema(example = json!({"rating": "5"}))]
     pub attributes: std::collections::BTreeMap<String, String>,
     /// When the event happened (RFC 3339).
+    #[schema(format = DateTime)]
     pub occurred_at: String,
 }
 
@@ -513,8 +625,12 @@ impl From<EventOutcome> for EventResponse {
 #[serde(deny_unknown_fields)]
 pub struct RefundLineBody {
     /// Line number in the purchase, from 0 in basket order.
+    #[schema(minimum = 0)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub line: i64,
     /// Units returned.
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub quantity: i64,
 }
 
@@ -523,10 +639,15 @@ pub struct RefundLineBody {
 #[serde(deny_unknown_fields)]
 pub struct RefundBody {
     /// The shop's refund id; unique per purchase, and the idempotency key.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub refund_id: String,
     /// Money refunded.
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
-    #[schema(value_type = Option<String>, example = "20.00")]
+    #[schema(value_type = Option<String>, example = "20.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub amount: Option<Decimal>,
     /// Lines returned.
     pub lines: Option<Vec<RefundLineBody>>,
@@ -544,7 +665,7 @@ impl RefundBody {
             (Some(_), Some(_)) => {
                 return Err(ApiError::invalid(
                     "amount",
-                    "invalid_field",
+                    ErrorCode::InvalidField,
                     "give amount or lines, not both",
                 ));
             }
@@ -598,12 +719,29 @@ impl RefundResponse {
 #[serde(deny_unknown_fields)]
 pub struct RedemptionBody {
     /// Points to spend.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Your idempotency key: a retry with the same key has one effect.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub idempotency_key: String,
     /// What the points paid for (an order id, a reward code).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reference: String,
     /// Free-text reason.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reason: Option<String>,
 }
 
@@ -611,11 +749,23 @@ pub struct RedemptionBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentBody {
-    /// Signed points.
+    /// Signed points: not zero, at most 10^12 either way.
+    #[schema(schema_with = signed_points)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Why; required.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reason: String,
     /// Your idempotency key.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub idempotency_key: String,
 }
 

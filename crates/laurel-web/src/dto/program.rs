@@ -11,10 +11,13 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct ApplyProgramBody {
     /// The program text: TOML, as in a program file.
+    #[schema(min_length = 1)]
     pub text: String,
     /// In force from this RFC 3339 instant (not in the past); now when absent.
+    #[schema(format = DateTime)]
     pub effective_from: Option<String>,
     /// Why the program changes.
+    #[schema(max_length = 500)]
     pub note: Option<String>,
     /// Validate only; nothing is stored.
     #[serde(default)]
@@ -81,6 +84,7 @@ impl From<&ProgramDefinition> for ProgramSummaryBody {
 #[derive(Serialize, ToSchema)]
 pub struct ProgramVersionBody {
     /// Its number; absent for a program given in code, or a dry run.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// in_force, scheduled (takes effect later), superseded, or checked (a dry run).
     pub status: String,

@@ -1,10 +1,11 @@
 //! The JSON shapes of rewards and coupons: the catalog, redemptions, and the checkout's
 //! coupon calls.
 
-use super::{BalanceBody, LineBody, channel, decimal};
+use super::{BalanceBody, ChannelName, LineBody, channel, decimal, whole};
 use crate::error::ApiError;
 use laurel_core::Channel;
 use laurel_core::rewards::RewardKind;
+use laurel_engine::ErrorCode;
 use laurel_engine::decimal as decimal_field;
 use laurel_engine::{
     CheckoutRequest, CouponCheck, CouponUseOutcome, CouponView, RedemptionOutcome, RedemptionView,
@@ -116,7 +117,7 @@ impl RewardBody {
             redeemed: view.redeemed,
             per_member_limit: r.per_member_limit,
             can_redeem: for_member.then_some(view.refusal.is_none()),
-            refusal: view.refusal.map(str::to_owned),
+            refusal: view.refusal.map(|code| code.as_str().to_owned()),
         }
     }
 }
@@ -145,11 +146,22 @@ impl RewardsResponse {
 #[serde(deny_unknown_fields)]
 pub struct RedeemRewardBody {
     /// The reward's id.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub reward_id: String,
     /// Units (1–20, default 1).
-    #[serde(default = "one")]
+    #[serde(default = "one", deserialize_with = "whole::deserialize_u32")]
+    #[schema(minimum = 1, maximum = 20)]
     pub quantity: u32,
     /// Your idempotency key: a retry with the same key has one effect.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub idempotency_key: String,
 }
 
@@ -314,17 +326,25 @@ pub struct RewardRedemptionsResponse {
 #[serde(deny_unknown_fields)]
 pub struct CheckoutBody {
     /// pos, web, app or partner.
+    #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
+    #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
     pub currency: String,
     /// Basket total before the coupon.
     #[serde(deserialize_with = "decimal_field::deserialize")]
-    #[schema(value_type = String, example = "88.00")]
+    #[schema(value_type = String, example = "88.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,2})?$")]
     pub total: Decimal,
     /// Basket lines (a free-product coupon needs its product among them).
     #[serde(default)]
+    #[schema(max_items = 500)]
     pub lines: Vec<LineBody>,
 }
 
@@ -346,6 +366,11 @@ impl CheckoutBody {
 #[serde(deny_unknown_fields)]
 pub struct ConsumeCouponBody {
     /// The shop's order id: a retry for the same order has one effect.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub order_id: String,
     /// The basket it applies to.
     pub basket: CheckoutBody,
@@ -364,8 +389,14 @@ pub struct ValidateCouponBody {
 #[serde(deny_unknown_fields)]
 pub struct ReleaseCouponBody {
     /// The order that used it.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+    )]
     pub order_id: String,
     /// Its channel.
+    #[schema(value_type = ChannelName)]
     pub channel: String,
 }
 
@@ -393,7 +424,11 @@ impl From<CouponCheck> for CouponCheckResponse {
     fn from(c: CouponCheck) -> CouponCheckResponse {
         let (discount, reason, message) = match &c.verdict {
             Ok(d) => (Some(decimal(*d)), None, None),
-            Err(e) => (None, Some(e.code().to_owned()), Some(e.to_string())),
+            Err(e) => (
+                None,
+                Some(ErrorCode::from(e).as_str().to_owned()),
+                Some(e.to_string()),
+            ),
         };
         CouponCheckResponse {
             valid: c.verdict.is_ok(),

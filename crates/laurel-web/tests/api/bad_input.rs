@@ -919,3 +919,50 @@ async fn bad_input_is_rejected_whole_with_a_stable_code_and_changes_nothing() {
         app.teardown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_character_in_text_is_refused_on_both_backends_not_a_failed_write() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        // Valid JSON, but PostgreSQL cannot store it: it must be refused before the write.
+        let refused = app
+            .post(
+                "/api/v1/members",
+                &json!({ "external_id": "nul\u{0}member" }),
+            )
+            .await;
+        let message = refused.error(422, "invalid_field");
+        assert!(message.contains("external_id"), "[{name}] {message}");
+        let member = app.enroll("nul-check").await;
+        let refused = app
+            .post(
+                &format!("/api/v1/members/{member}/redemptions"),
+                &json!({ "points": 1, "idempotency_key": "k\u{0}", "reference": "r" }),
+            )
+            .await;
+        refused.error(422, "invalid_field");
+        app.get("/api/v1/members?external_id=nul%00member")
+            .await
+            .error(404, "unknown_member");
+        app.teardown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_number_written_with_a_fraction_of_zero_is_an_integer_and_a_fraction_is_refused() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let member = app.enroll("whole").await;
+        app.purchase(member, "whole-1", "100.00").await;
+        // JSON Schema counts 15.0 as an integer; so does the server.
+        let body = json!({ "points": 1.0, "reason": "whole", "idempotency_key": "w-1" });
+        let path = format!("/api/v1/members/{member}/adjustments");
+        let answer = app.post_admin(&path, &body).await.ok(200);
+        assert_eq!(answer["points"], 1, "[{name}] {answer}");
+        let body = json!({ "points": 1.5, "reason": "half", "idempotency_key": "w-2" });
+        app.post_admin(&path, &body)
+            .await
+            .error(422, "invalid_body");
+        app.teardown().await;
+    }
+}

@@ -1,6 +1,7 @@
 //! The OpenAPI document, health and metrics.
 
 use crate::common::spawn_app;
+use laurel_engine::ErrorCode;
 use laurel_testkit::backends;
 use reqwest::Method;
 use serde_json::json;
@@ -127,5 +128,82 @@ async fn healthz_answers_ok_and_metrics_count_requests_and_postings() {
             "[{name}] ids are not labels"
         );
         app.teardown().await;
+    }
+}
+
+/// The README's error table as the code table renders it: one row per code, by status.
+fn error_table() -> String {
+    let mut table = String::from("| status | code | meaning |\n|---|---|---|\n");
+    for code in ErrorCode::ALL {
+        table.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            code.status(),
+            code.as_str(),
+            code.meaning()
+        ));
+    }
+    table
+}
+
+#[test]
+fn the_readmes_error_table_is_the_code_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let readme = std::fs::read_to_string(path).expect("reading README.md");
+    let (start, end) = ("<!-- error-codes:start -->\n", "<!-- error-codes:end -->");
+    let written = readme
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(table, _)| table)
+        .unwrap_or_else(|| panic!("README.md has no table between `{start}` and `{end}`"));
+    let expected = error_table();
+    assert!(
+        written == expected,
+        "README.md's error table differs from ErrorCode; paste this between the markers:\n\n{expected}"
+    );
+}
+
+#[test]
+fn every_documented_response_has_a_description_and_every_error_status_its_codes() {
+    let doc = serde_json::to_value(laurel_web::openapi()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            for status in ["401", "500"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} documents {status}"
+                );
+            }
+            for (status, response) in responses {
+                let description = response["description"].as_str().unwrap_or_default();
+                assert!(
+                    !description.is_empty(),
+                    "{method} {path} {status} has a description"
+                );
+                if status.starts_with('2') {
+                    continue;
+                }
+                // Each code listed under a status is one the table answers with that status.
+                let listed: Vec<&str> = description
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .filter_map(|c| ErrorCode::parse(c).map(|_| c))
+                    .collect();
+                assert!(
+                    !listed.is_empty(),
+                    "{method} {path} {status}: {description}"
+                );
+                for code in listed {
+                    let code = ErrorCode::parse(code).unwrap();
+                    assert_eq!(
+                        code.status().to_string(),
+                        *status,
+                        "{method} {path}: {code} under {status}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -216,7 +216,7 @@ fn settle(
     };
     let reject = Reject {
         line: answered.line,
-        code: error.code(),
+        code: error.code().as_str(),
         field,
         message: &error.to_string(),
         row: &answered.body.text(),

@@ -1,0 +1,256 @@
+//! Every error code Laurel answers with: one closed list, each code with its stable name, the
+//! HTTP status it is answered with, and what it means. The HTTP edge builds its answers, the
+//! OpenAPI document its responses and the README its table from this list; nothing else spells
+//! a code.
+//!
+//! The status is data here (a number), not an HTTP type: the engine still knows nothing of the
+//! web framework, and the edge is the only place that turns a code into a response.
+
+use laurel_core::referrals::ReferralRefusal;
+use laurel_core::rewards::{CouponRefusal, RewardRefusal};
+use std::fmt;
+
+/// Declares [`ErrorCode`] from one table: variant, code, status, meaning.
+macro_rules! error_codes {
+    ($($(#[$attr:meta])* $variant:ident = $code:literal, $status:literal, $meaning:literal;)+) => {
+        /// A stable, machine-readable error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ErrorCode {
+            $(
+                #[doc = $meaning]
+                $(#[$attr])*
+                $variant,
+            )+
+        }
+
+        impl ErrorCode {
+            /// Every code, in the table's order (grouped by status).
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The stable snake_case name callers match on.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)+
+                }
+            }
+
+            /// The HTTP status it is answered with.
+            pub const fn status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)+
+                }
+            }
+
+            /// What it means, in one line.
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $meaning,)+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson = "malformed_json", 400, "The body is not well-formed JSON.";
+    InvalidPath = "invalid_path", 400, "A path parameter is not of its type or is out of range.";
+    InvalidQuery = "invalid_query", 400, "A query parameter is missing, not of its type or out of range.";
+
+    Unauthorized = "unauthorized", 401, "No API key, a malformed Authorization header, or an unknown or revoked key.";
+    SignInFailed = "sign_in_failed", 401, "Console: wrong email or password.";
+    SignInCodeWrong = "sign_in_code_wrong", 401, "Portal: not the sign-in code that was sent.";
+    SignInCodeExpired = "sign_in_code_expired", 401, "Portal: the sign-in code expired, was used, or was guessed at too often.";
+
+    Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key).";
+
+    UnknownMember = "unknown_member", 404, "No member with that id or external id.";
+    UnknownPurchase = "unknown_purchase", 404, "No purchase with that id.";
+    UnknownReward = "unknown_reward", 404, "No reward with that id in the catalog.";
+    UnknownRedemption = "unknown_redemption", 404, "No reward redemption with that id.";
+    UnknownCoupon = "unknown_coupon", 404, "No coupon with that code.";
+    UnknownProgramVersion = "unknown_program_version", 404, "No program version with that number.";
+    NotFound = "not_found", 404, "Nothing is routed at that path.";
+
+    MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";
+
+    MemberExists = "member_exists", 409, "A member with that external id is already enrolled.";
+    IdempotencyConflict = "idempotency_conflict", 409, "The idempotency key (order id, refund id, event id or key) was used for a different request.";
+    InsufficientPoints = "insufficient_points", 409, "The member's available points do not cover the request.";
+    RefundExceedsPurchase = "refund_exceeds_purchase", 409, "The refund asks for more than is left to refund of the purchase.";
+    MemberSuspended = "member_suspended", 409, "The member is suspended: they neither earn nor spend until reactivated.";
+    RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
+    RewardNotAvailable = "reward_not_available", 409, "The reward is outside its redemption dates.";
+    RewardOutOfStock = "reward_out_of_stock", 409, "Not enough units of the reward are left.";
+    RewardLimitReached = "reward_limit_reached", 409, "The member would pass the reward's per-member limit.";
+    RedemptionClosed = "redemption_closed", 409, "The redemption was already fulfilled or cancelled, or a coupon of it was used.";
+    RedemptionNotFulfillable = "redemption_not_fulfillable", 409, "Only gifts and experiences are fulfilled by staff.";
+    CouponUsed = "coupon_used", 409, "The coupon was already used on another order.";
+    CouponExpired = "coupon_expired", 409, "The coupon is past its expiry.";
+    CouponCancelled = "coupon_cancelled", 409, "The coupon's redemption was cancelled.";
+    CouponMinSpend = "coupon_min_spend", 409, "The basket is below the coupon's minimum spend.";
+    CouponProductMissing = "coupon_product_missing", 409, "The coupon's free product is not in the basket.";
+    CouponNothingToDiscount = "coupon_nothing_to_discount", 409, "The basket has nothing the coupon could take off.";
+    CouponNotUsedByOrder = "coupon_not_used_by_order", 409, "The coupon is not in use by that order.";
+    SelfReferral = "self_referral", 409, "The referral code belongs to the person enrolling (same email or phone).";
+    ReferralAlreadyMember = "referral_already_member", 409, "The person enrolling with a referral code is already a member.";
+    ReferralLimitReached = "referral_limit_reached", 409, "The referrer has made all the referrals they may.";
+    ProgramCurrencyChanged = "program_currency_changed", 409, "A new program version may not change the currency.";
+    ProgramTierInUse = "program_tier_in_use", 409, "A new program version may not drop a tier members hold.";
+    StaffExists = "staff_exists", 409, "Console: a staff account with that email exists.";
+
+    PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
+    UnsupportedMediaType = "unsupported_media_type", 415, "The body must be sent with Content-Type: application/json.";
+
+    InvalidBody = "invalid_body", 422, "The JSON does not fit the call: a field is missing, unknown or of the wrong type.";
+    MissingField = "missing_field", 422, "A required field is empty or absent.";
+    InvalidField = "invalid_field", 422, "A field's value is not allowed (too long, wrong format, out of range).";
+    InvalidAmount = "invalid_amount", 422, "A money amount is negative, out of range or has more decimals than the currency.";
+    UnknownCurrency = "unknown_currency", 422, "Not an ISO 4217 currency code.";
+    CurrencyMismatch = "currency_mismatch", 422, "The currency is not the program's.";
+    InvalidDate = "invalid_date", 422, "A date or instant is malformed or not allowed (in the future, out of range).";
+    BackdatedTooFar = "backdated_too_far", 422, "A purchase or event is reported later than the program's backdating window allows.";
+    UnknownLine = "unknown_line", 422, "A refund names a line the purchase does not have.";
+    UnknownTier = "unknown_tier", 422, "No such tier, or the program has no tiers.";
+    InvalidQuantity = "invalid_quantity", 422, "A quantity is out of its range.";
+    UnknownEventKind = "unknown_event_kind", 422, "The event kind is neither standard nor declared by the program.";
+    UnknownReferralCode = "unknown_referral_code", 422, "No member has that referral code.";
+    ReferralsNotOffered = "referrals_not_offered", 422, "The program offers no referrals.";
+    InvalidProgram = "invalid_program", 422, "The program text does not validate; `problems` lists each problem.";
+    WeakPassword = "weak_password", 422, "Console: the password is too short.";
+
+    AccountLocked = "account_locked", 429, "Console: too many failed sign-ins; the account is locked for a while.";
+    TooManyCodes = "too_many_codes", 429, "Portal: too many sign-in codes asked for in an hour.";
+    TooManyReports = "too_many_reports", 429, "Portal: too many reports sent today.";
+
+    InternalError = "internal_error", 500, "A bug: the details are logged, never shown.";
+    StorageError = "storage_error", 500, "The database failed: the details are logged, never shown.";
+
+    Unavailable = "unavailable", 503, "The ledger is not accepting writes right now (shutting down or overloaded); retry.";
+    NoProgram = "no_program", 503, "No program is configured or stored yet.";
+}
+
+impl ErrorCode {
+    /// The code with that name, if there is one.
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets callers and tests compare with the stable name: `code == "insufficient_points"`.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<&RewardRefusal> for ErrorCode {
+    fn from(refusal: &RewardRefusal) -> ErrorCode {
+        match refusal {
+            RewardRefusal::BadQuantity(_) => ErrorCode::InvalidQuantity,
+            RewardRefusal::NotYetAvailable(_) | RewardRefusal::NoLongerAvailable(_) => {
+                ErrorCode::RewardNotAvailable
+            }
+            RewardRefusal::WrongTier { .. } => ErrorCode::RewardWrongTier,
+            RewardRefusal::OutOfStock { .. } => ErrorCode::RewardOutOfStock,
+            RewardRefusal::LimitReached { .. } => ErrorCode::RewardLimitReached,
+        }
+    }
+}
+
+impl From<&CouponRefusal> for ErrorCode {
+    fn from(refusal: &CouponRefusal) -> ErrorCode {
+        match refusal {
+            CouponRefusal::Expired(_) => ErrorCode::CouponExpired,
+            CouponRefusal::Used(_) => ErrorCode::CouponUsed,
+            CouponRefusal::Cancelled => ErrorCode::CouponCancelled,
+            CouponRefusal::BelowMinimumSpend { .. } => ErrorCode::CouponMinSpend,
+            CouponRefusal::ProductMissing(_) => ErrorCode::CouponProductMissing,
+            CouponRefusal::NothingToDiscount => ErrorCode::CouponNothingToDiscount,
+            CouponRefusal::NotUsedByOrder(_) => ErrorCode::CouponNotUsedByOrder,
+        }
+    }
+}
+
+impl From<&ReferralRefusal> for ErrorCode {
+    fn from(refusal: &ReferralRefusal) -> ErrorCode {
+        match refusal {
+            ReferralRefusal::SelfReferral => ErrorCode::SelfReferral,
+            ReferralRefusal::AlreadyMember => ErrorCode::ReferralAlreadyMember,
+            ReferralRefusal::LimitReached(_) => ErrorCode::ReferralLimitReached,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+    use laurel_core::referrals::ReferralRefusal;
+    use laurel_core::rewards::{CouponRefusal, RewardRefusal};
+
+    #[test]
+    fn the_cores_refusals_have_their_codes() {
+        let stamp = jiff::Timestamp::UNIX_EPOCH;
+        for (refusal, code) in [
+            (RewardRefusal::BadQuantity(21), "invalid_quantity"),
+            (
+                RewardRefusal::NoLongerAvailable(stamp),
+                "reward_not_available",
+            ),
+            (
+                RewardRefusal::NotYetAvailable(stamp),
+                "reward_not_available",
+            ),
+            (
+                RewardRefusal::WrongTier {
+                    required: vec![],
+                    tier: None,
+                },
+                "reward_wrong_tier",
+            ),
+        ] {
+            assert_eq!(ErrorCode::from(&refusal), code);
+        }
+        let min_spend = CouponRefusal::BelowMinimumSpend {
+            min: rust_decimal::Decimal::ONE,
+            total: rust_decimal::Decimal::ZERO,
+        };
+        assert_eq!(ErrorCode::from(&min_spend), "coupon_min_spend");
+        assert_eq!(
+            ErrorCode::from(&CouponRefusal::Used("pos:A1".into())),
+            "coupon_used"
+        );
+        assert_eq!(
+            ErrorCode::from(&ReferralRefusal::SelfReferral),
+            "self_referral"
+        );
+        assert_eq!(
+            ErrorCode::from(&ReferralRefusal::AlreadyMember),
+            "referral_already_member"
+        );
+    }
+
+    #[test]
+    fn every_code_is_unique_snake_case_and_grouped_by_status() {
+        let mut seen = std::collections::HashSet::new();
+        let mut status = 0;
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert!(
+                code.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code} is not snake_case"
+            );
+            assert!(code.status() >= status, "{code} is out of status order");
+            status = code.status();
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(*code));
+            assert!(!code.meaning().is_empty());
+        }
+    }
+}
