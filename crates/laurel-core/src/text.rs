@@ -32,14 +32,6 @@ pub enum TextProblem {
         /// The character's code point.
         code_point: u32,
     },
-    /// Holds a Unicode non-character or a private-use code point, which no person types and
-    /// which some systems down the line refuse.
-    Unassigned {
-        /// Where it is, in characters from the start.
-        position: usize,
-        /// The character's code point.
-        code_point: u32,
-    },
 }
 
 impl fmt::Display for TextProblem {
@@ -55,13 +47,6 @@ impl fmt::Display for TextProblem {
             } => write!(
                 f,
                 "holds the control character U+{code_point:04X} at position {position}"
-            ),
-            TextProblem::Unassigned {
-                position,
-                code_point,
-            } => write!(
-                f,
-                "holds the non-character U+{code_point:04X} at position {position}"
             ),
         }
     }
@@ -94,24 +79,12 @@ pub fn characters(value: &str, layout: Layout) -> Result<(), TextProblem> {
                 code_point,
             });
         }
-        if is_noncharacter(code_point) {
-            return Err(TextProblem::Unassigned {
-                position,
-                code_point,
-            });
-        }
     }
     Ok(())
 }
 
 fn allowed_control(c: char, layout: Layout) -> bool {
     layout == Layout::Lines && matches!(c, '\n' | '\r' | '\t')
-}
-
-/// Unicode's 66 non-characters (U+FDD0..U+FDEF and the last two code points of every plane).
-/// Private-use code points are left alone: some fonts and brands use them on purpose.
-fn is_noncharacter(code_point: u32) -> bool {
-    (0xFDD0..=0xFDEF).contains(&code_point) || code_point & 0xFFFE == 0xFFFE
 }
 
 #[cfg(test)]
@@ -166,13 +139,5 @@ mod tests {
             Err(TextProblem::TooLong { chars_max: 200 })
         );
         assert_eq!(check_characters("", Layout::Line, 200), Ok(()));
-    }
-
-    #[test]
-    fn unicode_noncharacters_are_refused() {
-        assert!(check("a\u{FFFF}", Layout::Line, 200).is_err());
-        assert!(check("a\u{FDD0}", Layout::Line, 200).is_err());
-        assert!(check("a\u{10FFFE}", Layout::Line, 200).is_err());
-        assert_eq!(check("private \u{E000}", Layout::Line, 200), Ok(()));
     }
 }

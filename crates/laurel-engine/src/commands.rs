@@ -479,7 +479,9 @@ pub(crate) fn order_key(channel: Channel, order_id: &str) -> Result<String> {
 
 /// A coupon code as given, checked and normalized.
 pub(crate) fn coupon_code(code: &str) -> Result<String> {
-    text("code", code)?;
+    // A code is looked up: one that no coupon could have (blank, a control character) finds
+    // none.
+    text("code", code).map_err(|_| EngineError::UnknownCoupon)?;
     Ok(crate::codes::normalize(code))
 }
 

@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refund))
 }
 
-errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate]);
+errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
 /// Record a purchase and earn its points. Idempotent by (channel, order_id): the same order
 /// again has one effect and gets the same answer; a different body is `idempotency_conflict`.
@@ -38,7 +38,7 @@ async fn purchase(
     ))
 }
 
-errors!(PreviewErrors: [BODY], [UnknownMember, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate]);
+errors!(PreviewErrors: [BODY], [UnknownMember, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
 /// Preview a purchase before payment: the same body as a purchase, validated and decided the
 /// same way (rules, limits, tier bonus), answering what it would earn and what it would do to

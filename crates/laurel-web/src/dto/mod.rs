@@ -64,6 +64,7 @@ pub(crate) fn instant(field: &str, value: &str) -> Result<Timestamp, ApiError> {
 
 /// A sales channel, as requests name it (they are read as strings and refused with
 /// `invalid_field` when not one of these).
+
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
 pub enum ChannelName {
@@ -104,28 +105,28 @@ pub struct EnrollBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub external_id: String,
     /// Email address.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub email: Option<String>,
     /// Phone number.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub phone: Option<String>,
     /// Name.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub name: Option<String>,
     /// Birthday, `YYYY-MM-DD`.
@@ -142,7 +143,7 @@ pub struct EnrollBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub referral_code: Option<String>,
 }
@@ -257,14 +258,14 @@ pub struct LineBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub sku: String,
     /// Category.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub category: Option<String>,
     /// Units (whole, above zero).
@@ -299,14 +300,14 @@ pub struct PurchaseBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub external_id: Option<String>,
     /// The shop's order id; unique per channel, and the idempotency key.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub order_id: String,
     /// pos, web, app or partner.
@@ -316,7 +317,7 @@ pub struct PurchaseBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
@@ -383,7 +384,8 @@ pub struct PurchaseResponse {
     /// the tier's `discount_percent`, rounded down to the currency's minor unit; "0" without.
     #[schema(example = "6.4")]
     pub tier_discount: String,
-    /// none, pending or available.
+    /// none, pending, available, or expired (history reported past its expiry: posted and
+    /// expired at once).
     pub status: String,
     /// When pending points become available.
     pub pending_until: Option<String>,
@@ -411,7 +413,8 @@ pub struct PreviewResponse {
     /// ("0" without). The purchase records the same.
     #[schema(example = "6.4")]
     pub tier_discount: String,
-    /// none, pending or available.
+    /// none, pending, available, or expired (history reported past its expiry: posted and
+    /// expired at once).
     pub status: String,
     /// The member's spendable points now.
     pub available: i64,
@@ -533,7 +536,7 @@ pub struct EventBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub event_id: String,
     /// Laurel's member id.
@@ -543,7 +546,7 @@ pub struct EventBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub external_id: Option<String>,
     /// The event's kind: review_written, survey_completed, app_installed, social_share, or a
@@ -552,7 +555,7 @@ pub struct EventBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub kind: String,
     /// Attributes rule conditions may compare (at most 50; keys and values up to 200 characters).
@@ -590,7 +593,8 @@ pub struct EventResponse {
     pub points_earned: i64,
     /// What earned them, rule by rule, in evaluation order.
     pub grants: Vec<GrantBody>,
-    /// none, pending or available.
+    /// none, pending, available, or expired (history reported past its expiry: posted and
+    /// expired at once).
     pub status: String,
     /// When pending points become available.
     pub pending_until: Option<String>,
@@ -642,7 +646,7 @@ pub struct RefundBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub refund_id: String,
     /// Money refunded.
@@ -726,21 +730,21 @@ pub struct RedemptionBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub idempotency_key: String,
     /// What the points paid for (an order id, a reward code).
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub reference: String,
     /// Free-text reason.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub reason: Option<String>,
 }
@@ -757,14 +761,14 @@ pub struct AdjustmentBody {
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub reason: String,
     /// Your idempotency key.
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub idempotency_key: String,
 }
