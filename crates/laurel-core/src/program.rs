@@ -4,11 +4,12 @@
 //! either returns a valid [`Program`] or every problem found, each with the key it concerns.
 //! The richer rules engine (conditions, tiers, rewards) extends this model.
 
+use crate::issue::{Issue, Message, NOT_EMPTY};
+use crate::message;
 use crate::money::Currency;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
-use std::fmt;
 
 /// How fractional points are turned into whole points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,19 +71,7 @@ pub struct ProgramSpec {
 }
 
 /// One problem found in a [`ProgramSpec`], with the key it concerns.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProgramIssue {
-    /// Dotted key of the offending field, as written in a program file.
-    pub key: &'static str,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl fmt::Display for ProgramIssue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "key `{}`: {}", self.key, self.message)
-    }
-}
+pub type ProgramIssue = crate::issue::Issue;
 
 /// A validated program: every field holds a usable value.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,26 +121,33 @@ impl Program {
     /// Validates a spec, reporting every problem rather than the first.
     pub fn new(spec: ProgramSpec) -> Result<Program, Vec<ProgramIssue>> {
         let mut issues = Vec::new();
-        let mut issue =
-            |key: &'static str, message: String| issues.push(ProgramIssue { key, message });
+        let mut issue = |key: &'static str, words: Message| issues.push(Issue::new(key, words));
         if spec.name.trim().is_empty() {
-            issue("program.name", "must not be empty".into());
+            issue("program.name", NOT_EMPTY);
         }
         if spec.points_name.trim().is_empty() {
-            issue("program.points_name", "must not be empty".into());
+            issue("program.points_name", NOT_EMPTY);
         }
         let currency = spec
             .currency
             .parse::<Currency>()
-            .map_err(|e| issue("program.currency", e.to_string()))
+            .map_err(|_| {
+                issue(
+                    "program.currency",
+                    message!(
+                        "unknown currency `{code}`: expected an ISO 4217 code such as CNY or EUR",
+                        code = spec.currency
+                    ),
+                )
+            })
             .ok();
         let time_zone = TimeZone::get(&spec.time_zone)
             .map_err(|_| {
                 issue(
                     "program.time_zone",
-                    format!(
-                        "unknown time zone `{}`: expected an IANA name such as Asia/Shanghai",
-                        spec.time_zone
+                    message!(
+                        "unknown time zone `{zone}`: expected an IANA name such as Asia/Shanghai",
+                        zone = spec.time_zone
                     ),
                 )
             })
@@ -159,13 +155,16 @@ impl Program {
         if spec.points_per_unit < Decimal::ZERO {
             issue(
                 "earn.points_per_unit",
-                format!("must not be negative, got {}", spec.points_per_unit),
+                message!(
+                    "must not be negative, got {got}",
+                    got = spec.points_per_unit
+                ),
             );
         }
         if spec.point_value < Decimal::ZERO {
             issue(
                 "points.value",
-                format!("must not be negative, got {}", spec.point_value),
+                message!("must not be negative, got {got}", got = spec.point_value),
             );
         }
         if let ExpiryPolicy::MonthsAfterEarning(months) = spec.expiry
@@ -173,15 +172,21 @@ impl Program {
         {
             issue(
                 "points.expiry.months",
-                format!("must be between 1 and {EXPIRY_MONTHS_MAX}, got {months}"),
+                message!(
+                    "must be between {min} and {max}, got {got}",
+                    min = 1,
+                    max = EXPIRY_MONTHS_MAX,
+                    got = months
+                ),
             );
         }
         if spec.pending_days > PENDING_DAYS_MAX {
             issue(
                 "points.pending_days",
-                format!(
-                    "must be at most {PENDING_DAYS_MAX}, got {}",
-                    spec.pending_days
+                message!(
+                    "must be at most {max}, got {got}",
+                    max = PENDING_DAYS_MAX,
+                    got = spec.pending_days
                 ),
             );
         }

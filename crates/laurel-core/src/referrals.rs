@@ -7,6 +7,7 @@
 //! the new member's first purchase that reaches the minimum, within the window after enrolling.
 
 use crate::issue::{Issue, Issues};
+use crate::message;
 use crate::points::Points;
 use crate::rules::explain::without_money;
 use crate::rules::{Grant, GrantBasis};
@@ -52,7 +53,12 @@ impl ReferralPolicy {
             if points < Points::ZERO || points > BONUS_MAX {
                 issues.add(
                     key,
-                    format!("must be between 0 and {BONUS_MAX}, got {points}"),
+                    message!(
+                        "must be between {min} and {max}, got {got}",
+                        min = 0,
+                        max = BONUS_MAX,
+                        got = points
+                    ),
                 );
             }
         }
@@ -62,13 +68,17 @@ impl ReferralPolicy {
         if policy.min_purchase < Decimal::ZERO {
             issues.add(
                 "min_purchase",
-                format!("must not be negative, got {}", policy.min_purchase),
+                message!("must not be negative, got {got}", got = policy.min_purchase),
             );
         }
         if policy.within_days == Some(0) || policy.within_days > Some(WINDOW_DAYS_MAX) {
             issues.add(
                 "within_days",
-                format!("must be between 1 and {WINDOW_DAYS_MAX} (leave it out for no limit)"),
+                message!(
+                    "must be between {min} and {max} (leave it out for no limit)",
+                    min = 1,
+                    max = WINDOW_DAYS_MAX
+                ),
             );
         }
         if policy.max_per_referrer == Some(0) {

@@ -70,8 +70,8 @@ pub enum EngineError {
     #[error("{0}")]
     Referral(laurel_core::referrals::ReferralRefusal),
     /// Program text that does not validate: every problem, each naming its key.
-    #[error("the program is invalid: {}", .0.join("; "))]
-    InvalidProgram(Vec<String>),
+    #[error("the program is invalid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    InvalidProgram(Vec<laurel_core::issue::Issue>),
     /// A new program version would change what it may not (the currency, a tier members hold).
     #[error("{message}")]
     ProgramChange {
@@ -79,10 +79,23 @@ pub enum EngineError {
         code: ErrorCode,
         /// What is wrong.
         message: String,
+        /// The values the message names (`from`/`to` currencies, the `tiers` held), for pages
+        /// that word it themselves.
+        args: Vec<(&'static str, String)>,
     },
     /// No program version with that number.
     #[error("no program version {0}")]
     UnknownProgramVersion(i64),
+    /// A staff adjustment larger than the program lets the staff member's role make at once.
+    #[error("a {role} may adjust at most {cap} points at a time; {requested} asked")]
+    AdjustmentOverLimit {
+        /// The role that asked.
+        role: crate::staff::Role,
+        /// The most points that role may move in one adjustment.
+        cap: Points,
+        /// The size asked for.
+        requested: Points,
+    },
     /// A staff account with that email exists.
     #[error("a staff account `{0}` already exists")]
     StaffExists(String),
@@ -146,6 +159,7 @@ impl EngineError {
             EngineError::InvalidProgram(_) => ErrorCode::InvalidProgram,
             EngineError::UnknownProgramVersion(_) => ErrorCode::UnknownProgramVersion,
             EngineError::NoProgram => ErrorCode::NoProgram,
+            EngineError::AdjustmentOverLimit { .. } => ErrorCode::AdjustmentOverLimit,
             EngineError::StaffExists(_) => ErrorCode::StaffExists,
             EngineError::SignInFailed => ErrorCode::SignInFailed,
             EngineError::AccountLocked(_) => ErrorCode::AccountLocked,

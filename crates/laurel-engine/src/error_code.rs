@@ -62,6 +62,7 @@ error_codes! {
     SignInCodeExpired = "sign_in_code_expired", 401, "Portal: the sign-in code expired, was used, or was guessed at too often.";
 
     Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key).";
+    AdjustmentOverLimit = "adjustment_over_limit", 403, "The adjustment moves more points than the program's `[staff] adjust_max` lets the role move at once (API admin keys act as admins).";
 
     UnknownMember = "unknown_member", 404, "No member with that id or external id.";
     UnknownPurchase = "unknown_purchase", 404, "No purchase with that id.";

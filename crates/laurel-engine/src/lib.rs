@@ -64,8 +64,9 @@ pub use rewards::{
     RedemptionView, RewardView,
 };
 pub use staff::{
-    FAILED_SIGN_INS_MAX, PASSWORD_MIN, Permission, Role, Session, SignedIn, StaffAccount,
-    StaffListing, UnknownRole, create_staff_user,
+    AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,
+    SUPPORT_ADJUST_MAX_DEFAULT, Session, SignedIn, StaffAccount, StaffListing, UnknownRole,
+    create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
 
@@ -281,9 +282,30 @@ impl Engine {
         }
     }
 
-    /// A staff credit or debit; `actor` is recorded on the entry.
+    /// A staff credit or debit with an admin's reach (the API's admin keys act as admins);
+    /// `actor` is recorded on the entry. See [`Engine::adjust_as`].
     pub async fn adjust(&self, request: AdjustRequest, actor: &str) -> Result<PostingOutcome> {
+        self.adjust_as(request, actor, Role::Admin).await
+    }
+
+    /// A staff credit or debit by someone in `role`; `actor` is recorded on the entry.
+    /// Refused (`adjustment_over_limit`), before anything is written, when it moves more points
+    /// than the program's `[staff] adjust_max` lets that role move at once.
+    pub async fn adjust_as(
+        &self,
+        request: AdjustRequest,
+        actor: &str,
+        role: Role,
+    ) -> Result<PostingOutcome> {
         let valid = commands::adjust(request)?;
+        self.definition()
+            .adjust_policy
+            .check(role, valid.points)
+            .map_err(|over| EngineError::AdjustmentOverLimit {
+                role: over.role,
+                cap: over.cap,
+                requested: over.requested,
+            })?;
         let command = commands::Command::Adjust {
             request: valid,
             actor: actor.to_owned(),

@@ -3,10 +3,14 @@
 mod referrals;
 mod rewards;
 mod rules;
+mod staff;
 mod tiers;
 
 use crate::decimal;
+use crate::staff::AdjustPolicy;
 use jiff::tz::TimeZone;
+use laurel_core::issue::{Issue, Message};
+use laurel_core::message;
 use laurel_core::referrals::ReferralPolicy;
 use laurel_core::rewards::Catalog;
 use laurel_core::rules::{RuleSet, STANDARD_EVENT_KINDS, Trigger};
@@ -24,6 +28,18 @@ pub struct ProgramFileError {
     pub path: PathBuf,
     /// Each problem, naming the key it concerns.
     pub problems: Vec<String>,
+    /// The same problems with their templates and lines, for pages that translate them.
+    pub issues: Vec<Issue>,
+}
+
+impl ProgramFileError {
+    fn new(path: &Path, issues: Vec<Issue>) -> ProgramFileError {
+        ProgramFileError {
+            path: path.to_owned(),
+            problems: issues.iter().map(ToString::to_string).collect(),
+            issues,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -42,6 +58,8 @@ struct File {
     rewards: Vec<rewards::RewardSection>,
     #[serde(default)]
     referrals: Option<referrals::ReferralsSection>,
+    #[serde(default)]
+    staff: Option<staff::StaffSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -60,6 +78,8 @@ pub struct ProgramDefinition {
     pub catalog: Catalog,
     /// What referrals pay, if the program has them.
     pub referrals: Option<ReferralPolicy>,
+    /// The most points one staff adjustment may move, per role (`[staff] adjust_max`).
+    pub adjust_policy: AdjustPolicy,
 }
 
 impl ProgramDefinition {
@@ -86,6 +106,7 @@ impl From<Program> for ProgramDefinition {
             tiers: None,
             catalog: Catalog::empty(),
             referrals: None,
+            adjust_policy: AdjustPolicy::default(),
         }
     }
 }
@@ -159,12 +180,15 @@ enum ClawbackName {
 /// Parses and validates program text; `path` is only used in messages. Every problem is
 /// reported, the program's and the rules' together.
 pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, ProgramFileError> {
-    let fail = |problems: Vec<String>| ProgramFileError {
-        path: path.to_owned(),
-        problems,
+    let fail = |mut issues: Vec<Issue>| {
+        for issue in &mut issues {
+            if issue.line.is_none() {
+                issue.line = line_of(text, &issue.key);
+            }
+        }
+        ProgramFileError::new(path, issues)
     };
-    let file: File =
-        toml::from_str(text).map_err(|e| fail(vec![e.to_string().trim_end().to_owned()]))?;
+    let file: File = toml::from_str(text).map_err(|e| fail(vec![unreadable(text, &e)]))?;
     let spec = ProgramSpec {
         name: file.program.name,
         currency: file.program.currency,
@@ -193,7 +217,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     };
     let currency = spec.currency.parse::<Currency>().ok();
     let time_zone = TimeZone::get(&spec.time_zone).unwrap_or(TimeZone::UTC);
-    let program = Program::new(spec).map_err(texts);
+    let program = Program::new(spec);
     let declared = file.events.map(|e| e.declared);
     let tiers = file.tiers.map(tiers::convert).transpose();
     let tier_ids: Option<Vec<String>> = match &tiers {
@@ -218,45 +242,128 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         currency,
         &time_zone,
         tier_ids.as_deref().unwrap_or_default(),
-    )
-    .map_err(texts);
-    let referrals = file
-        .referrals
-        .map(referrals::convert)
-        .transpose()
-        .map_err(texts);
-    let rules = rules.map_err(texts);
-    let tiers = tiers.map_err(texts);
-    match (program, rules, tiers, catalog, referrals) {
-        (Ok(program), Ok(rules), Ok(tiers), Ok(catalog), Ok(referrals)) => Ok(ProgramDefinition {
-            program,
-            rules,
-            declared_events: declared.unwrap_or_default(),
-            tiers,
-            catalog,
-            referrals,
-        }),
-        (program, rules, tiers, catalog, referrals) => {
-            let mut problems: Vec<String> = program.err().unwrap_or_default();
+    );
+    let referrals = file.referrals.map(referrals::convert).transpose();
+    let adjust_policy = staff::convert(file.staff);
+    match (program, rules, tiers, catalog, referrals, adjust_policy) {
+        (Ok(program), Ok(rules), Ok(tiers), Ok(catalog), Ok(referrals), Ok(adjust_policy)) => {
+            Ok(ProgramDefinition {
+                program,
+                rules,
+                declared_events: declared.unwrap_or_default(),
+                tiers,
+                catalog,
+                referrals,
+                adjust_policy,
+            })
+        }
+        (program, rules, tiers, catalog, referrals, adjust_policy) => {
+            let mut problems: Vec<Issue> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
             problems.extend(tiers.err().unwrap_or_default());
             problems.extend(catalog.err().unwrap_or_default());
             problems.extend(referrals.err().unwrap_or_default());
+            problems.extend(adjust_policy.err().unwrap_or_default());
             Err(fail(problems))
         }
     }
 }
 
-/// Problems as the messages a [`ProgramFileError`] lists.
-fn texts<T: ToString>(issues: Vec<T>) -> Vec<String> {
-    issues.iter().map(ToString::to_string).collect()
+/// A text that is not TOML, or not the shape of a program file, as one problem: in English as
+/// the TOML reader words it (line, column, the line itself), with a translatable form of
+/// what it found and the line.
+fn unreadable(text: &str, error: &toml::de::Error) -> Issue {
+    let found = error.message().trim();
+    let quoted = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let words: Message = if let Some(name) = quoted("missing field `") {
+        message!("missing key `{name}`", name = name)
+    } else if let Some(name) = quoted("unknown field `") {
+        message!("unknown key `{name}`", name = name)
+    } else if let Some(value) = quoted("unknown variant `") {
+        // The rest names the choices in backquotes: `floor`, `nearest` or `ceil`.
+        let expected = found
+            .split_once("expected")
+            .map(|(_, choices)| choices.split('`').skip(1).step_by(2).collect::<Vec<_>>())
+            .unwrap_or_default();
+        rules::one_of(&value, &expected.join(", "))
+    } else if found.starts_with("invalid type") {
+        Message::plain("is not the kind of value this key takes")
+    } else if found.starts_with("duplicate key") {
+        Message::plain("a key is written twice")
+    } else if let Some(value) = found
+        .strip_prefix('`')
+        .and_then(|rest| rest.strip_suffix("` is not a decimal number"))
+    {
+        message!("`{text}` is not a decimal number", text = value)
+    } else if found.starts_with("expected a decimal") {
+        Message::plain("expected a decimal number or a string such as \"12.50\"")
+    } else {
+        message!("the text is not valid TOML: {detail}", detail = found)
+    };
+    let mut issue = Issue::new("", words);
+    issue.message = error.to_string().trim_end().to_owned();
+    issue.line = error.span().map(|span| line_at(text, span.start));
+    issue
+}
+
+/// The line (from 1) where `key` (`rules[2].effect.multiplier`) is written in `text`: of the
+/// deepest part of the path that is written, so a missing key points at its table.
+pub fn line_of(text: &str, key: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut at: Option<usize> = None;
+    let mut table = Some(root.get_ref());
+    let mut value: Option<&DeValue<'_>> = None;
+    'path: for part in key.split('.').filter(|p| !p.is_empty()) {
+        let (name, indexes) = part.split_once('[').unwrap_or((part, ""));
+        let Some(current) = table.take().or(match value {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        }) else {
+            break;
+        };
+        let Some((k, v)) = current.iter().find(|(k, _)| k.get_ref().as_ref() == name) else {
+            break;
+        };
+        at = Some(k.span().start);
+        value = Some(v.get_ref());
+        for index in indexes
+            .split('[')
+            .filter_map(|i| i.trim_end_matches(']').parse::<usize>().ok())
+        {
+            let Some(DeValue::Array(items)) = value else {
+                break 'path;
+            };
+            let Some(item) = items.get(index) else {
+                break 'path;
+            };
+            at = Some(item.span().start);
+            value = Some(item.get_ref());
+        }
+    }
+    at.map(|offset| line_at(text, offset))
+}
+
+/// The line (from 1) of a byte offset.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
 /// Reads and validates a program file.
 pub fn load_program(path: &Path) -> Result<ProgramDefinition, ProgramFileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ProgramFileError {
-        path: path.to_owned(),
-        problems: vec![format!("cannot read the file: {e}")],
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ProgramFileError::new(
+            path,
+            vec![Issue::new(
+                "",
+                message!("cannot read the file: {error}", error = e),
+            )],
+        )
     })?;
     parse_program(&text, path)
 }

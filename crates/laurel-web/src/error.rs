@@ -80,7 +80,9 @@ impl From<EngineError> for ApiError {
             error.to_string()
         };
         let problems = match &error {
-            EngineError::InvalidProgram(problems) => problems.clone(),
+            EngineError::InvalidProgram(problems) => {
+                problems.iter().map(ToString::to_string).collect()
+            }
             _ => Vec::new(),
         };
         ApiError {

@@ -14,3 +14,4 @@ mod validate;
 pub use catalog::{Catalog, CouponTerms, Reward, RewardKind};
 pub use coupon::{Coupon, CouponRefusal, CouponState};
 pub use redeem::{QUANTITY_MAX, RedemptionFacts, RewardRefusal};
+pub use validate::unknown_tier;

@@ -1,7 +1,8 @@
 //! Validation of the rewards catalog: every problem, each with the key path it concerns.
 
 use super::catalog::{Reward, RewardKind};
-use crate::issue::{Issue, Issues};
+use crate::issue::{Issue, Issues, Message};
+use crate::message;
 use crate::money::Currency;
 use crate::points::Points;
 use rust_decimal::Decimal;
@@ -28,13 +29,17 @@ pub(super) fn validate(
         let mut issues = Issues::under(format!("rewards[{index}]"));
         check(&mut issues, reward, currency, tier_ids);
         for issue in issues.into_vec() {
-            all.add(issue.key, issue.message);
+            all.add(issue.key, issue.words);
         }
         let id = reward.id.as_str();
         if let Some(first) = first_use.get(id) {
             all.add(
                 format!("rewards[{index}].id"),
-                format!("duplicate id `{id}`, already used by rewards[{first}]"),
+                message!(
+                    "duplicate id `{id}`, already used by {first}",
+                    id = id,
+                    first = format!("rewards[{first}]")
+                ),
             );
         } else {
             first_use.insert(id, index);
@@ -58,32 +63,33 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
     {
         issues.add(
             "description",
-            format!("is longer than {} bytes", TEXT_MAX * 5),
+            message!("is longer than {max} bytes", max = TEXT_MAX * 5),
         );
     }
     if !reward.cost.is_positive() || reward.cost > COST_MAX {
         issues.add(
             "cost",
-            format!(
-                "must be between 1 and {COST_MAX} points, got {}",
-                reward.cost
+            message!(
+                "must be between {min} and {max}, got {got}",
+                min = 1,
+                max = COST_MAX,
+                got = reward.cost
             ),
         );
     }
     for name in reward.tiers.iter().filter(|t| !tier_ids.contains(t)) {
-        let known = if tier_ids.is_empty() {
-            "the program has no [tiers]".to_owned()
-        } else {
-            format!("the program's tiers are {}", tier_ids.join(", "))
-        };
-        issues.add("tiers", format!("unknown tier `{name}`: {known}"));
+        issues.add("tiers", unknown_tier(name, tier_ids));
     }
     if let (Some(from), Some(until)) = (reward.available_from, reward.available_until)
         && until <= from
     {
         issues.add(
             "available_until",
-            format!("is {until}, not after available_from {from}"),
+            message!(
+                "is {until}, not after available_from {from}",
+                until = until,
+                from = from
+            ),
         );
     }
     if reward.per_member_limit == Some(0) {
@@ -96,12 +102,20 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
         if amount <= Decimal::ZERO || amount > MONEY_MAX {
             issues.add(
                 key,
-                format!("must be above 0 and at most {MONEY_MAX}, got {amount}"),
+                message!(
+                    "must be above 0 and at most {max}, got {got}",
+                    max = MONEY_MAX,
+                    got = amount
+                ),
             );
         } else if amount.normalize().scale() > currency.minor_digits() {
             issues.add(
                 key,
-                format!("{amount} has more decimals than {currency} allows"),
+                message!(
+                    "{amount} has more decimals than {currency} allows",
+                    amount = amount,
+                    currency = currency
+                ),
             );
         }
     };
@@ -114,7 +128,11 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
             if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED {
                 issues.add(
                     "percent",
-                    format!("must be above 0 and at most 100, got {percent}"),
+                    message!(
+                        "must be above 0 and at most {max}, got {got}",
+                        max = 100,
+                        got = percent
+                    ),
                 );
             }
             if let Some(max) = max_discount {
@@ -137,18 +155,20 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
         if reward.coupon.valid_days == 0 || reward.coupon.valid_days > VALID_DAYS_MAX {
             issues.add(
                 "valid_days",
-                format!(
-                    "must be between 1 and {VALID_DAYS_MAX}, got {}",
-                    reward.coupon.valid_days
+                message!(
+                    "must be between {min} and {max}, got {got}",
+                    min = 1,
+                    max = VALID_DAYS_MAX,
+                    got = reward.coupon.valid_days
                 ),
             );
         }
     } else if reward.coupon.min_spend.is_some() {
         issues.add(
             "min_spend",
-            format!(
-                "only applies to rewards that issue coupons, not {}",
-                reward.kind.as_str()
+            message!(
+                "only applies to rewards that issue coupons, not {kind}",
+                kind = reward.kind.as_str()
             ),
         );
     }
@@ -158,6 +178,22 @@ fn text(issues: &mut Issues, key: &str, value: &str) {
     if value.trim().is_empty() {
         issues.add(key, "must not be empty");
     } else if value.len() > TEXT_MAX {
-        issues.add(key, format!("is longer than {TEXT_MAX} bytes"));
+        issues.add(key, message!("is longer than {max} bytes", max = TEXT_MAX));
+    }
+}
+
+/// A tier name the program does not have, with the ones it has.
+pub fn unknown_tier(name: &str, tier_ids: &[String]) -> Message {
+    if tier_ids.is_empty() {
+        message!(
+            "unknown tier `{name}`: the program has no [tiers]",
+            name = name
+        )
+    } else {
+        message!(
+            "unknown tier `{name}`: the program's tiers are {known}",
+            name = name,
+            known = tier_ids.join(", ")
+        )
     }
 }

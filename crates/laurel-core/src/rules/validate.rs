@@ -5,6 +5,7 @@ use super::effect::Effect;
 use super::limits::LimitKind;
 use super::rule::{BASE_RULE_ID, EarningRule, STANDARD_EVENT_KINDS, Stacking, Trigger};
 use crate::issue::{Issue, Issues};
+use crate::message;
 use crate::points::Points;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -29,10 +30,14 @@ pub fn validate_rules(rules: &[EarningRule], declared_events: Option<&[String]>)
             continue;
         }
         if let Some(first) = first_use.get(id) {
-            issues.push(RuleIssue {
-                key: format!("rules[{index}].id"),
-                message: format!("duplicate id `{id}`, already used by rules[{first}]"),
-            });
+            issues.push(RuleIssue::new(
+                format!("rules[{index}].id"),
+                message!(
+                    "duplicate id `{id}`, already used by {first}",
+                    id = id,
+                    first = format!("rules[{first}]")
+                ),
+            ));
         } else {
             first_use.insert(id, index);
         }
@@ -49,16 +54,16 @@ impl EarningRule {
         } else if self.id == BASE_RULE_ID {
             issues.add(
                 "id",
-                format!("`{BASE_RULE_ID}` is reserved for the base earn"),
+                message!("`{id}` is reserved for the base earn", id = BASE_RULE_ID),
             );
         } else if self.id.starts_with("tier:") {
             issues.add("id", "ids starting `tier:` are reserved for tier bonuses");
         } else if self.id == crate::referrals::REFERRAL_RULE_ID {
             issues.add(
                 "id",
-                format!(
-                    "`{}` is reserved for referral bonuses",
-                    crate::referrals::REFERRAL_RULE_ID
+                message!(
+                    "`{id}` is reserved for referral bonuses",
+                    id = crate::referrals::REFERRAL_RULE_ID
                 ),
             );
         }
@@ -83,7 +88,7 @@ impl EarningRule {
             {
                 issues.add(
                     format!("limits.{kind}"),
-                    format!("must not be negative, got {cap}"),
+                    message!("must not be negative, got {got}", got = cap),
                 );
             }
         }
@@ -110,9 +115,10 @@ fn check_event_kind(issues: &mut Issues, kind: &str, declared: Option<&[String]>
         all.extend(declared.iter().map(String::as_str));
         issues.add(
             "trigger.event",
-            format!(
-                "unknown event kind `{kind}`: expected one of {}",
-                all.join(", ")
+            message!(
+                "unknown event kind `{kind}`: expected one of {expected}",
+                kind = kind,
+                expected = all.join(", ")
             ),
         );
     }
@@ -124,7 +130,10 @@ fn check_condition(issues: &mut Issues, key: &str, condition: &Condition, trigge
     {
         issues.add(
             key,
-            format!("applies to purchases, but this rule is triggered by `{kind}` events"),
+            message!(
+                "applies to purchases, but this rule is triggered by `{kind}` events",
+                kind = kind
+            ),
         );
     }
     if matches!(trigger, Trigger::Purchase) && condition.needs_event() {
@@ -160,7 +169,10 @@ fn check_condition(issues: &mut Issues, key: &str, condition: &Condition, trigge
         | Condition::EventAttribute { key: name, .. } => attribute(issues, name),
         Condition::MinimumSpend(minimum) => {
             if *minimum < Decimal::ZERO {
-                issues.add(key, format!("must not be negative, got {minimum}"));
+                issues.add(
+                    key,
+                    message!("must not be negative, got {got}", got = minimum),
+                );
             }
         }
         Condition::DayOfWeek(days) => {
@@ -172,9 +184,9 @@ fn check_condition(issues: &mut Issues, key: &str, condition: &Condition, trigge
             if window.from == window.to {
                 issues.add(
                     key,
-                    format!(
-                        "from and to are both {}: the window would be empty",
-                        window.from
+                    message!(
+                        "from and to are both {at}: the window would be empty",
+                        at = window.from
                     ),
                 );
             }
@@ -187,7 +199,14 @@ fn check_condition(issues: &mut Issues, key: &str, condition: &Condition, trigge
         }
         Condition::DateRange { from, to } => {
             if from > to {
-                issues.add(key, format!("ends on {to}, before it starts on {from}"));
+                issues.add(
+                    key,
+                    message!(
+                        "ends on {to}, before it starts on {from}",
+                        to = to,
+                        from = from
+                    ),
+                );
             }
         }
         Condition::FirstPurchase | Condition::Birthday(_) => {}
@@ -199,25 +218,25 @@ fn check_effect(issues: &mut Issues, effect: &Effect, trigger: &Trigger) {
     match effect {
         Effect::PointsPerUnit(rate) => {
             if *rate <= Decimal::ZERO {
-                issues.add(&key, format!("must be above 0, got {rate}"));
+                issues.add(&key, message!("must be above 0, got {got}", got = rate));
             }
         }
         Effect::Fixed(points) => {
             if *points <= Points::ZERO {
-                issues.add(&key, format!("must be above 0, got {points}"));
+                issues.add(&key, message!("must be above 0, got {got}", got = points));
             }
         }
         Effect::Multiplier(m) => {
             if *m <= Decimal::ONE {
                 issues.add(
                     &key,
-                    format!("must be above 1 (2 is double points), got {m}"),
+                    message!("must be above 1 (2 is double points), got {got}", got = m),
                 );
             }
         }
         Effect::PercentBonus(percent) => {
             if *percent <= Decimal::ZERO {
-                issues.add(&key, format!("must be above 0, got {percent}"));
+                issues.add(&key, message!("must be above 0, got {got}", got = percent));
             }
         }
     }
@@ -226,7 +245,10 @@ fn check_effect(issues: &mut Issues, effect: &Effect, trigger: &Trigger) {
     {
         issues.add(
             &key,
-            format!("needs a purchase's spend, but this rule is triggered by `{kind}` events: use a fixed effect"),
+            message!(
+                "needs a purchase's spend, but this rule is triggered by `{kind}` events: use a fixed effect",
+                kind = kind
+            ),
         );
     }
 }

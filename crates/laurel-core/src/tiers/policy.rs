@@ -1,5 +1,7 @@
 //! The tier policy: which metric, over which window, which tiers at which thresholds.
 
+use crate::issue::{Message, NOT_EMPTY};
+use crate::message;
 use rust_decimal::Decimal;
 
 /// What qualifies a member for a tier.
@@ -112,11 +114,15 @@ impl TierPolicy {
     /// Validates a spec, reporting every problem.
     pub fn new(spec: TierPolicySpec) -> Result<TierPolicy, Vec<TierIssue>> {
         let mut issues = Vec::new();
-        let mut issue = |key: String, message: String| issues.push(TierIssue { key, message });
+        let mut issue = |key: String, words: Message| issues.push(TierIssue::new(key, words));
         if spec.grace_days > GRACE_DAYS_MAX {
             issue(
                 "tiers.grace_days".into(),
-                format!("must be at most {GRACE_DAYS_MAX}, got {}", spec.grace_days),
+                message!(
+                    "must be at most {max}, got {got}",
+                    max = GRACE_DAYS_MAX,
+                    got = spec.grace_days
+                ),
             );
         }
         if let TierWindow::RollingMonths(m) = spec.window
@@ -124,13 +130,20 @@ impl TierPolicy {
         {
             issue(
                 "tiers.months".into(),
-                format!("must be between 1 and {ROLLING_MONTHS_MAX}, got {m}"),
+                message!(
+                    "must be between {min} and {max}, got {got}",
+                    min = 1,
+                    max = ROLLING_MONTHS_MAX,
+                    got = m
+                ),
             );
         }
         if spec.max_steps_down == Some(0) {
             issue(
                 "tiers.max_steps_down".into(),
-                "must be at least 1 (write \"unlimited\" in a program file for no limit)".into(),
+                Message::plain(
+                    "must be at least 1 (write \"unlimited\" in a program file for no limit)",
+                ),
             );
         }
         if spec.tiers.is_empty() {
@@ -141,46 +154,47 @@ impl TierPolicy {
             if !is_identifier(&tier.id) {
                 issue(
                     key("id"),
-                    format!(
-                        "`{}` must be 1–40 lowercase letters, digits, `_` or `-`",
-                        tier.id
+                    message!(
+                        "`{id}` must be 1–40 lowercase letters, digits, `_` or `-`",
+                        id = tier.id
                     ),
                 );
             }
             if let Some(first) = spec.tiers[..i].iter().position(|t| t.id == tier.id) {
                 issue(
                     key("id"),
-                    format!(
-                        "duplicate id `{}`, already used by tiers.levels[{first}]",
-                        tier.id
+                    message!(
+                        "duplicate id `{id}`, already used by {first}",
+                        id = tier.id,
+                        first = format!("tiers.levels[{first}]")
                     ),
                 );
             }
             if tier.name.trim().is_empty() {
-                issue(key("name"), "must not be empty".into());
+                issue(key("name"), NOT_EMPTY);
             }
             if tier.threshold < Decimal::ZERO {
                 issue(
                     key("threshold"),
-                    format!("must not be negative, got {}", tier.threshold),
+                    message!("must not be negative, got {got}", got = tier.threshold),
                 );
             }
             if spec.metric != TierMetric::Spend && !tier.threshold.fract().is_zero() {
                 issue(
                     key("threshold"),
-                    format!(
-                        "must be a whole number for the {} metric, got {}",
-                        spec.metric.as_str(),
-                        tier.threshold
+                    message!(
+                        "must be a whole number for the {metric} metric, got {got}",
+                        metric = spec.metric.as_str(),
+                        got = tier.threshold
                     ),
                 );
             }
             if i > 0 && tier.threshold <= spec.tiers[i - 1].threshold {
                 issue(
                     key("threshold"),
-                    format!(
-                        "must be above the previous tier's ({}): list tiers lowest first",
-                        spec.tiers[i - 1].threshold
+                    message!(
+                        "must be above the previous tier's ({previous}): list tiers lowest first",
+                        previous = spec.tiers[i - 1].threshold
                     ),
                 );
             }
@@ -188,14 +202,24 @@ impl TierPolicy {
             if m < Decimal::ONE || m > EARN_MULTIPLIER_MAX {
                 issue(
                     key("earn_multiplier"),
-                    format!("must be between 1 and {EARN_MULTIPLIER_MAX}, got {m}"),
+                    message!(
+                        "must be between {min} and {max}, got {got}",
+                        min = 1,
+                        max = EARN_MULTIPLIER_MAX,
+                        got = m
+                    ),
                 );
             }
             let d = tier.benefits.discount_percent;
             if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
                 issue(
                     key("discount_percent"),
-                    format!("must be between 0 and 100, got {d}"),
+                    message!(
+                        "must be between {min} and {max}, got {got}",
+                        min = 0,
+                        max = 100,
+                        got = d
+                    ),
                 );
             }
             if tier.benefits.perks.iter().any(|p| p.trim().is_empty()) {

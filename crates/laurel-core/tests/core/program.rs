@@ -5,12 +5,12 @@ use laurel_core::program::{BACKDATING_DAYS_MAX, EXPIRY_MONTHS_MAX, PENDING_DAYS_
 use laurel_core::{ExpiryPolicy, Program, ProgramSpec};
 
 /// The keys of the issues a spec has, in the order reported; empty when it is valid.
-fn issue_keys(spec: ProgramSpec) -> Vec<&'static str> {
+fn issue_keys(spec: ProgramSpec) -> Vec<String> {
     match Program::new(spec) {
         Ok(_) => Vec::new(),
         Err(issues) => {
             assert!(!issues.is_empty(), "an invalid spec must say why");
-            issues.iter().map(|i| i.key).collect()
+            issues.into_iter().map(|i| i.key).collect()
         }
     }
 }

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use laurel_core::issue::{Issue, Issues};
+use laurel_core::message;
 use laurel_core::rewards::{Catalog, CouponTerms, Reward, RewardKind};
 use laurel_core::{Currency, Points};
 use rust_decimal::Decimal;
@@ -82,7 +83,7 @@ fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> 
         value.unwrap_or_else(|| {
             problems.add(
                 format!("{key}.{field}"),
-                format!("is required for type {}", s.kind.name()),
+                message!("is required for type {kind}", kind = s.kind.name()),
             );
             Decimal::ZERO
         })
@@ -128,10 +129,10 @@ fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> 
         if present && s.kind != owner {
             problems.add(
                 format!("{key}.{field}"),
-                format!(
-                    "only applies to type {}, not {}",
-                    owner.name(),
-                    s.kind.name()
+                message!(
+                    "only applies to type {owner}, not {kind}",
+                    owner = owner.name(),
+                    kind = s.kind.name()
                 ),
             );
         }
@@ -139,9 +140,9 @@ fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> 
     if s.valid_days.is_some() && !kind.issues_coupon() {
         problems.add(
             format!("{key}.valid_days"),
-            format!(
-                "only applies to rewards that issue coupons, not {}",
-                s.kind.name()
+            message!(
+                "only applies to rewards that issue coupons, not {kind}",
+                kind = s.kind.name()
             ),
         );
     }
@@ -209,7 +210,10 @@ fn instant(
     if parsed.is_none() {
         problems.add(
             key,
-            format!("`{text}` is neither a date such as 2026-12-24 nor an instant such as 2026-12-24T18:00:00+08:00"),
+            message!(
+                "`{text}` is neither a date such as 2026-12-24 nor an instant such as 2026-12-24T18:00:00+08:00",
+                text = text
+            ),
         );
     }
     parsed

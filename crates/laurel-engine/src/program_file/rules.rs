@@ -4,7 +4,9 @@
 
 use crate::decimal;
 use jiff::civil::{Date, Time, Weekday};
-use laurel_core::issue::Issues;
+use laurel_core::issue::{Issues, Message};
+use laurel_core::message;
+use laurel_core::rewards::unknown_tier;
 use laurel_core::rules::{
     BirthdayWindow, Condition, EarningRule, Effect, Limits, RuleIssue, Stacking, TimeWindow,
     Trigger,
@@ -146,15 +148,10 @@ pub(super) fn check_tier_names(
                 continue;
             };
             for name in names.iter().filter(|n| !tier_ids.contains(n)) {
-                let known = if tier_ids.is_empty() {
-                    "the program has no [tiers]".to_owned()
-                } else {
-                    format!("the program's tiers are {}", tier_ids.join(", "))
-                };
-                problems.push(RuleIssue {
-                    key: format!("rules[{i}].conditions[{k}].tiers"),
-                    message: format!("unknown tier `{name}`: {known}"),
-                });
+                problems.push(RuleIssue::new(
+                    format!("rules[{i}].conditions[{k}].tiers"),
+                    unknown_tier(name, tier_ids),
+                ));
             }
         }
     }
@@ -184,7 +181,7 @@ fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningRule {
         TriggerSection::Name(name) => {
             problems.add(
                 format!("{key}.trigger"),
-                format!("expected \"purchase\" or {{ event = \"…\" }}, got `{name}`"),
+                one_of(&name, "\"purchase\", { event = \"…\" }"),
             );
             Trigger::Purchase
         }
@@ -198,9 +195,7 @@ fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningRule {
             _ => {
                 problems.add(
                     format!("{key}.stacking"),
-                    format!(
-                        "expected \"stackable\", \"exclusive\" or {{ group = \"…\" }}, got `{name}`"
-                    ),
+                    one_of(&name, "\"stackable\", \"exclusive\", { group = \"…\" }"),
                 );
                 Stacking::Stackable
             }
@@ -250,13 +245,7 @@ fn condition(problems: &mut Issues, key: &str, c: ConditionSection) -> Option<Co
                     Ok(channel) => channels.push(channel),
                     Err(_) => {
                         let all: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
-                        problems.add(
-                            format!("{key}.channels"),
-                            format!(
-                                "unknown channel `{name}`: expected one of {}",
-                                all.join(", ")
-                            ),
-                        );
+                        problems.add(format!("{key}.channels"), one_of(&name, &all.join(", ")));
                         return None;
                     }
                 }
@@ -319,7 +308,7 @@ fn condition(problems: &mut Issues, key: &str, c: ConditionSection) -> Option<Co
             _ => {
                 problems.add(
                     format!("{key}.birthday"),
-                    format!("expected \"day\", \"week\" or \"month\", got `{window}`"),
+                    one_of(&window, "day, week, month"),
                 );
                 return None;
             }
@@ -345,7 +334,7 @@ fn weekdays(problems: &mut Issues, key: &str, names: &[String]) -> Option<Vec<We
             _ => {
                 problems.add(
                     key.to_owned(),
-                    format!("unknown day `{name}`: expected mon, tue, wed, thu, fri, sat or sun"),
+                    one_of(name, "mon, tue, wed, thu, fri, sat, sun"),
                 );
                 return None;
             }
@@ -360,7 +349,7 @@ fn time(problems: &mut Issues, key: &str, text: &str) -> Option<Time> {
         .map_err(|_| {
             problems.add(
                 key.to_owned(),
-                format!("`{text}` is not a time such as 07:30"),
+                message!("`{text}` is not a time such as 07:30", text = text),
             )
         })
         .ok()
@@ -371,8 +360,17 @@ fn date(problems: &mut Issues, key: &str, text: &str) -> Option<Date> {
         .map_err(|_| {
             problems.add(
                 key.to_owned(),
-                format!("`{text}` is not a date such as 2026-12-24"),
+                message!("`{text}` is not a date such as 2026-12-24", text = text),
             )
         })
         .ok()
+}
+
+/// A value that is none of those a key takes, with the ones it takes.
+pub(super) fn one_of(got: &str, expected: &str) -> Message {
+    message!(
+        "unknown value `{got}`: expected one of {expected}",
+        got = got,
+        expected = expected
+    )
 }

@@ -83,16 +83,16 @@ pub(super) fn convert(section: TiersSection) -> Result<TierPolicy, Vec<TierIssue
     let window = match (section.window, section.months) {
         (WindowName::RollingMonths, Some(months)) => TierWindow::RollingMonths(months),
         (WindowName::RollingMonths, None) => {
-            return Err(vec![TierIssue {
-                key: "tiers.months".into(),
-                message: "is required with window = \"rolling_months\"".into(),
-            }]);
+            return Err(vec![TierIssue::new(
+                "tiers.months",
+                "is required with window = \"rolling_months\"",
+            )]);
         }
         (_, Some(_)) => {
-            return Err(vec![TierIssue {
-                key: "tiers.months".into(),
-                message: "only applies to window = \"rolling_months\"".into(),
-            }]);
+            return Err(vec![TierIssue::new(
+                "tiers.months",
+                "only applies to window = \"rolling_months\"",
+            )]);
         }
         (WindowName::CalendarYear, None) => TierWindow::CalendarYear,
         (WindowName::SinceJoining, None) => TierWindow::SinceJoining,

@@ -46,7 +46,11 @@ impl ProgramVersion {
             EngineError::Internal(format!(
                 "stored program version {} no longer validates: {}",
                 record.version,
-                problems.join("; ")
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ))
         })?;
         Ok(ProgramVersion {
@@ -155,8 +159,10 @@ impl Programs {
 }
 
 /// Program text parsed and validated; the problems, each with its key, otherwise.
-pub(crate) fn parse_text(text: &str) -> std::result::Result<ProgramDefinition, Vec<String>> {
-    parse_program(text, Path::new("program")).map_err(|e| e.problems)
+pub(crate) fn parse_text(
+    text: &str,
+) -> std::result::Result<ProgramDefinition, Vec<laurel_core::issue::Issue>> {
+    parse_program(text, Path::new("program")).map_err(|e| e.issues)
 }
 
 /// What a new version may not change, given the version it follows and the tiers members hold:
@@ -173,6 +179,10 @@ pub(crate) fn check_change(
                 "program.currency: the program is in {}; a new version cannot change it to {}",
                 previous.program.currency, next.program.currency
             ),
+            args: vec![
+                ("from", previous.program.currency.to_string()),
+                ("to", next.program.currency.to_string()),
+            ],
         });
     }
     let dropped: Vec<&str> = tiers_held
@@ -191,6 +201,7 @@ pub(crate) fn check_change(
                 "tiers: members hold {}; keep these tiers (their thresholds may change)",
                 dropped.join(", ")
             ),
+            args: vec![("tiers", dropped.join(", "))],
         });
     }
     Ok(())

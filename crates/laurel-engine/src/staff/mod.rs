@@ -4,9 +4,11 @@
 
 mod listing;
 mod password;
+mod policy;
 mod role;
 
 pub use listing::StaffListing;
+pub use policy::{AdjustPolicy, OverCap, SUPPORT_ADJUST_MAX_DEFAULT};
 pub use role::{Permission, Role, UnknownRole};
 
 use crate::Engine;

@@ -232,8 +232,8 @@ async fn a_version_that_does_not_validate_or_breaks_recorded_data_is_refused_and
         match engine.apply_program(apply(&invalid), "key:admin").await {
             Err(EngineError::InvalidProgram(problems)) => {
                 assert!(
-                    problems.iter().any(|p| p.contains("points_per_unit"))
-                        && problems.iter().any(|p| p.contains("time_zone")),
+                    problems.iter().any(|p| p.to_string().contains("points_per_unit"))
+                        && problems.iter().any(|p| p.to_string().contains("time_zone")),
                     "[{name}] every problem with its key: {problems:?}"
                 );
             }
@@ -323,4 +323,49 @@ async fn engines_sharing_a_database_number_versions_apart_and_pick_up_each_other
         unshare(b).shutdown().await;
         finish(name, unshare(a)).await;
     }
+}
+
+#[test]
+fn every_problem_in_a_program_text_has_its_line_and_a_template_its_words_fill() {
+    let text = PROGRAM.replace(
+        r#"rounding = "floor""#,
+        r#"rounding = "floor"
+mystery = 1"#,
+    );
+    let err = parse_program(&text, Path::new("p.toml")).unwrap_err();
+    let issue = &err.issues[0];
+    assert_eq!(issue.words.template, "unknown key `{name}`");
+    assert_eq!(issue.words.args, [("name", "mystery".to_owned())]);
+    let line = text.lines().position(|l| l.starts_with("mystery")).unwrap() + 1;
+    assert_eq!(issue.line, Some(line), "the line of the unknown key");
+    assert!(
+        err.problems[0].contains("unknown field `mystery`"),
+        "the English problem is the TOML reader's: {}",
+        err.problems[0]
+    );
+
+    let text = format!(
+        "{PROGRAM}\n[[rewards]]\nid = \"x\"\nname = \"X\"\ntype = \"physical_gift\"\ncost = 0\n"
+    );
+    let err = parse_program(&text, Path::new("p.toml")).unwrap_err();
+    let issue = &err.issues[0];
+    assert_eq!(issue.key, "rewards[0].cost");
+    assert_eq!(
+        issue.words.template,
+        "must be between {min} and {max}, got {got}"
+    );
+    assert_eq!(issue.message, "must be between 1 and 1000000000, got 0");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("cost = 0"))
+        .unwrap()
+        + 1;
+    assert_eq!(issue.line, Some(line), "the line of the key at fault");
+
+    let err = parse_program("[program\nname = 1", Path::new("p.toml")).unwrap_err();
+    assert_eq!(
+        err.issues[0].words.template,
+        "the text is not valid TOML: {detail}"
+    );
+    assert_eq!(err.issues[0].line, Some(1));
 }

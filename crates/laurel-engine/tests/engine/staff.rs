@@ -132,3 +132,131 @@ fn roles_allow_what_the_issue_says_and_nothing_more() {
     assert_eq!("support".parse::<Role>().unwrap(), Role::Support);
     assert!("root".parse::<Role>().is_err());
 }
+
+/// [`PROGRAM`] with a `[staff]` table capping adjustments per role.
+fn with_caps(caps: &str) -> ProgramDefinition {
+    let text = format!("{PROGRAM}\n[staff]\nadjust_max = {{ {caps} }}\n");
+    parse_program(&text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn an_adjustment_larger_than_the_roles_cap_is_refused_and_writes_nothing() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_caps("support = 100, manager = 500")).await;
+        let id = member(&engine, "buyer").await;
+        let by = |role| (format!("staff:{role}@example.com"), role);
+        let (support, role) = by(Role::Support);
+        engine
+            .adjust_as(credit(id, 100, "s-1"), &support, role)
+            .await
+            .unwrap();
+        for (points, key) in [(101, "s-2"), (-101, "s-3")] {
+            let refused = engine
+                .adjust_as(credit(id, points, key), &support, role)
+                .await
+                .unwrap_err();
+            assert_eq!(refused.code(), "adjustment_over_limit", "[{name}] {points}");
+            assert!(
+                matches!(
+                    refused,
+                    EngineError::AdjustmentOverLimit {
+                        role: Role::Support,
+                        cap: Points(100),
+                        requested: Points(101)
+                    }
+                ),
+                "[{name}] the refusal names the cap and the size asked: {refused:?}"
+            );
+        }
+        let (manager, role) = by(Role::Manager);
+        engine
+            .adjust_as(credit(id, -50, "m-1"), &manager, role)
+            .await
+            .unwrap();
+        assert_eq!(
+            code(
+                engine
+                    .adjust_as(credit(id, 501, "m-2"), &manager, role)
+                    .await
+            ),
+            "adjustment_over_limit",
+            "[{name}]"
+        );
+        // Admins, and the API's admin keys which act as admins, have no cap unless set.
+        engine
+            .adjust(credit(id, 1_000_000, "a-1"), "key:lrl_admin")
+            .await
+            .unwrap();
+        assert_eq!(balance(&engine, id).await, (1_000_050, 0), "[{name}]");
+        assert_eq!(
+            entries(&engine, id).await.len(),
+            3,
+            "[{name}] the refused adjustments left no entry"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn without_a_staff_table_support_staff_adjust_at_most_a_thousand_points_at_a_time() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "buyer").await;
+        let actor = "staff:support@example.com";
+        engine
+            .adjust_as(credit(id, 1_000, "s-1"), actor, Role::Support)
+            .await
+            .unwrap();
+        assert_eq!(
+            code(
+                engine
+                    .adjust_as(credit(id, -1_001, "s-2"), actor, Role::Support)
+                    .await
+            ),
+            "adjustment_over_limit",
+            "[{name}]"
+        );
+        engine
+            .adjust_as(
+                credit(id, 5_000, "m-1"),
+                "staff:m@example.com",
+                Role::Manager,
+            )
+            .await
+            .unwrap();
+        assert_eq!(balance(&engine, id).await, (6_000, 0), "[{name}]");
+        finish(name, engine).await;
+    }
+}
+
+#[test]
+fn a_staff_cap_for_no_role_or_below_one_is_a_problem_at_its_key_and_line() {
+    let text = format!("{PROGRAM}\n[staff]\nadjust_max = {{ cashier = 10, support = 0 }}\n");
+    let err = parse_program(&text, Path::new("test.toml")).unwrap_err();
+    let found: Vec<(&str, &str, Option<usize>)> = err
+        .issues
+        .iter()
+        .map(|i| (i.key.as_str(), i.words.template, i.line))
+        .collect();
+    let line = text.lines().count();
+    assert_eq!(
+        found,
+        [
+            (
+                "staff.adjust_max.cashier",
+                "unknown value `{got}`: expected one of {expected}",
+                Some(line)
+            ),
+            (
+                "staff.adjust_max.support",
+                "must be between {min} and {max}, got {got}",
+                Some(line)
+            ),
+        ]
+    );
+    assert!(
+        err.problems[0].contains("admin, manager, support, finance"),
+        "{:?}",
+        err.problems
+    );
+}

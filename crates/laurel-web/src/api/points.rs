@@ -116,7 +116,7 @@ async fn redeem(
     Ok(Json(state.engine.redeem(request).await?.into()))
 }
 
-errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount]);
+errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, AdjustmentOverLimit]);
 
 /// Manual credit or debit (admin keys only); the key is recorded as the actor.
 #[utoipa::path(post, path = "/api/v1/members/{id}/adjustments", tag = "points", request_body = AdjustmentBody,
