@@ -191,6 +191,19 @@ impl Strings {
             .unwrap_or(key)
     }
 
+    /// The string for `key`, the English one when this locale lacks it, or `None`.
+    pub fn find(&self, key: &str) -> Option<&str> {
+        self.map
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| self.fallback.and_then(|f| f.find(key)))
+    }
+
+    /// Whether this locale itself (not its fallback) has `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
     /// The string for `key` with `{name}` replaced by `value`.
     pub fn with(&self, key: &str, name: &str, value: &str) -> String {
         self.get(key).replace(&format!("{{{name}}}"), value)

@@ -16,6 +16,7 @@ pub mod i18n;
 mod member_activity;
 mod member_reports;
 mod members;
+pub mod messages;
 mod portal;
 mod program;
 mod program_words;
@@ -32,32 +33,15 @@ use laurel_engine::Engine;
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// How the console behaves.
-#[derive(Debug, Clone, Copy)]
-pub struct ConsoleOptions {
-    /// The most points a support-role member of staff may adjust at a time.
-    pub support_adjust_limit: i64,
-}
-
-impl Default for ConsoleOptions {
-    fn default() -> ConsoleOptions {
-        ConsoleOptions {
-            support_adjust_limit: 1_000,
-        }
-    }
-}
-
 /// What the pages share.
 #[derive(Clone)]
 pub struct Console {
     /// The engine.
     pub engine: Arc<Engine>,
-    /// Options.
-    pub options: ConsoleOptions,
 }
 
 /// The console's routes, under `/admin` (no fallback: it is merged beside the API).
-pub fn router(engine: Arc<Engine>, options: ConsoleOptions) -> Router {
+pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
         .route("/admin/login", get(auth::login_page).post(auth::login))
@@ -83,7 +67,7 @@ pub fn router(engine: Arc<Engine>, options: ConsoleOptions) -> Router {
         // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
         .route("/admin/{*rest}", get(not_found))
         .merge(portal::router())
-        .with_state(Console { engine, options })
+        .with_state(Console { engine })
 }
 
 async fn not_found(headers: HeaderMap) -> Response {

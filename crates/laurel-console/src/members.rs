@@ -2,6 +2,7 @@
 
 use crate::Console;
 use crate::i18n::posting_kind_key;
+use crate::messages::refusal;
 use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::Form;
@@ -122,6 +123,8 @@ struct MemberPage {
     activity: crate::member_activity::Activity,
     suspended: bool,
     form: AdjustForm,
+    /// The most points this staff member may adjust at once, when the program caps their role.
+    adjust_cap: Option<String>,
     /// A fresh idempotency key: submitting the form twice adjusts once.
     form_key: String,
 }
@@ -188,7 +191,7 @@ async fn member_page(
                 .iter()
                 .map(|g| crate::grant_words::grant(l, &definition.program, g))
                 .collect(),
-            reason: e.meta.reason,
+            reason: crate::messages::ledger_reason(l, &e.meta.reason),
             reference: e.meta.reference,
             actor: e.meta.actor.unwrap_or_default(),
         })
@@ -224,6 +227,13 @@ async fn member_page(
         entries,
         older: ledger.next_cursor.map(|c| c.0.to_string()),
         form,
+        adjust_cap: definition
+            .adjust_policy
+            .cap(staff.session.user.role)
+            .map(|cap| {
+                l.strings()
+                    .with("member.adjust_cap", "cap", &l.integer(cap.get()))
+            }),
         form_key: laurel_engine::random_token(),
     })
 }
@@ -307,14 +317,6 @@ pub(crate) async fn adjust(
     if fields.reason.trim().is_empty() {
         form.reason_error = Some(t.get("field.required").to_owned());
     }
-    let limit = console.options.support_adjust_limit;
-    if let Some(points) = points
-        && staff.session.user.role == laurel_engine::Role::Support
-        && points.abs() > limit
-    {
-        form.points_error =
-            Some(t.with("member.over_limit", "limit", &staff.locale.integer(limit)));
-    }
     if let (Some(points), None, None) = (points, &form.points_error, &form.reason_error) {
         let request = AdjustRequest {
             member_id: id,
@@ -322,7 +324,12 @@ pub(crate) async fn adjust(
             reason: fields.reason.trim().to_owned(),
             idempotency_key: format!("console:{}", fields.key),
         };
-        match console.engine.adjust(request, &staff.actor()).await {
+        let role = staff.session.user.role;
+        match console
+            .engine
+            .adjust_as(request, &staff.actor(), role)
+            .await
+        {
             Ok(outcome) => {
                 let after = outcome.balance;
                 let before = json!({ "available": after.available - outcome.points, "pending": after.pending });
@@ -340,12 +347,12 @@ pub(crate) async fn adjust(
                     Redirect::to(&format!("/admin/members/{id}?done=adjusted")).into_response()
                 );
             }
-            Err(EngineError::InvalidField { field, message, .. }) if field == "reason" => {
-                form.reason_error = Some(message);
+            Err(refused @ EngineError::InvalidField { .. }) if matches!(&refused, EngineError::InvalidField { field, .. } if field == "reason") =>
+            {
+                form.reason_error = Some(refusal(staff.locale, &refused));
             }
-            Err(EngineError::InvalidField { message, .. }) => form.points_error = Some(message),
-            Err(refusal @ EngineError::InsufficientPoints { .. }) => {
-                form.points_error = Some(refusal.to_string());
+            Err(refused) if refused.is_refusal() => {
+                form.points_error = Some(refusal(staff.locale, &refused));
             }
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }

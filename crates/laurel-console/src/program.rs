@@ -2,6 +2,7 @@
 //! a new version (managers and admins), with every problem listed by its key or line.
 
 use crate::Console;
+use crate::messages::{self, Problem};
 use crate::web::{Chrome, PageError, Staff, render};
 use askama::Template;
 use axum::Form;
@@ -27,7 +28,7 @@ struct ProgramPage {
     text: String,
     draft: String,
     note: String,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
     notice: Option<String>,
 }
 
@@ -68,7 +69,7 @@ async fn program_page(
     staff: &Staff,
     draft: Option<String>,
     note: String,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
     notice: Option<String>,
 ) -> Result<ProgramPage, PageError> {
     let l = staff.locale;
@@ -173,9 +174,14 @@ pub(crate) async fn apply(
                 .await;
             return Ok(Redirect::to(&format!("/admin/program?applied={number}")).into_response());
         }
-        Ok(_) => vec![staff.locale.strings().get("program.unchanged").to_owned()],
-        Err(EngineError::InvalidProgram(problems)) => problems,
-        Err(refusal) if refusal.is_refusal() => vec![refusal.to_string()],
+        Ok(_) => vec![sentence(staff.locale.strings().get("program.unchanged"))],
+        Err(EngineError::InvalidProgram(issues)) => issues
+            .iter()
+            .map(|issue| messages::problem(staff.locale, issue))
+            .collect(),
+        Err(refused) if refused.is_refusal() => {
+            vec![sentence(&messages::refusal(staff.locale, &refused))]
+        }
         Err(e) => return Err(PageError::from_engine(e, staff.locale)),
     };
     let page = program_page(&console, &staff, Some(text), fields.note, problems, None).await?;
@@ -220,4 +226,13 @@ async fn history(
             })
         })
         .collect())
+}
+
+/// A message listed among the problems that concerns no key or line.
+fn sentence(text: &str) -> Problem {
+    Problem {
+        line: None,
+        key: String::new(),
+        text: text.to_owned(),
+    }
 }

@@ -243,8 +243,9 @@ impl Staff {
     }
 }
 
-/// How a page (console or portal) shows an engine failure: something unknown is a 404, anything
-/// else is logged and a 500 — never its details.
+/// How a page (console or portal) shows an engine failure: something unknown is a 404, another
+/// refusal a 409 (worded by [`crate::messages::refusal`]), anything else is logged and a 500 —
+/// never its details.
 pub fn failure(error: &EngineError, area: &str) -> (StatusCode, &'static str) {
     match error {
         EngineError::UnknownMember(_)
@@ -252,6 +253,7 @@ pub fn failure(error: &EngineError, area: &str) -> (StatusCode, &'static str) {
         | EngineError::UnknownReward(_)
         | EngineError::UnknownRedemption(_)
         | EngineError::UnknownCoupon => (StatusCode::NOT_FOUND, "error.not_found"),
+        refused if refused.is_refusal() => (StatusCode::CONFLICT, "error.refused"),
         other => {
             tracing::error!(error = %other, area, "a page failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
@@ -276,6 +278,8 @@ pub struct PageError {
     status: StatusCode,
     locale: Locale,
     key: &'static str,
+    /// The words of a refusal, shown instead of the message under `key`.
+    refusal: Option<String>,
 }
 
 #[derive(Template)]
@@ -293,13 +297,18 @@ impl PageError {
             status,
             locale,
             key,
+            refusal: None,
         }
     }
 
     /// An engine failure, as [`failure`] shows it.
     pub fn from_engine(error: EngineError, locale: Locale) -> PageError {
         let (status, key) = failure(&error, "console");
-        PageError::new(status, locale, key)
+        PageError {
+            refusal: (status == StatusCode::CONFLICT)
+                .then(|| crate::messages::refusal(locale, &error)),
+            ..PageError::new(status, locale, key)
+        }
     }
 }
 
@@ -316,7 +325,7 @@ impl IntoResponse for PageError {
                 path: "/admin".into(),
             },
             status: self.status.as_u16(),
-            message: t.get(self.key).to_owned(),
+            message: self.refusal.unwrap_or_else(|| t.get(self.key).to_owned()),
         };
         render(self.status, &page)
     }

@@ -100,7 +100,7 @@ impl App {
             AppState {
                 engine: engine.clone(),
             },
-            laurel_console::router(engine.clone(), laurel_console::ConsoleOptions::default()),
+            laurel_console::router(engine.clone()),
         );
         let server = tokio::spawn(laurel_web::serve(listener, app, std::future::pending()));
         App {

@@ -8,6 +8,7 @@ mod codes;
 mod commands;
 pub mod decimal;
 mod error;
+mod error_args;
 mod error_code;
 mod execute;
 mod history;

@@ -44,7 +44,7 @@ pub async fn run(
         AppState {
             engine: engine.clone(),
         },
-        laurel_console::router(engine.clone(), laurel_console::ConsoleOptions::default()),
+        laurel_console::router(engine.clone()),
     );
     laurel_web::serve(listener, app, shutdown_signal()).await?;
     if let Some(jobs) = jobs {

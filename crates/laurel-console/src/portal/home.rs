@@ -44,7 +44,7 @@ impl Activity {
                 .collect(),
             when: l.date_time(e.meta.effective_at, &program.time_zone),
             what: l.strings().get(posting_kind_key(e.kind)).to_owned(),
-            detail: e.meta.reason,
+            detail: crate::messages::ledger_reason(l, &e.meta.reason),
             points: l.signed(points),
             sign: if points < 0 { "loss" } else { "gain" },
         }

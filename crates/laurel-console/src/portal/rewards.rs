@@ -164,7 +164,7 @@ pub(crate) async fn redeem(
         Err(refused)
             if refused.is_refusal() && !matches!(refused, EngineError::UnknownReward(_)) =>
         {
-            refusal_words(member.locale, refused.code())
+            crate::messages::refusal(member.locale, &refused)
         }
         Err(e) => return Err(member.fail()(e)),
     };

@@ -143,6 +143,8 @@ pub struct PortalError {
     status: StatusCode,
     locale: Locale,
     key: &'static str,
+    /// The words of a refusal, shown instead of the message under `key`.
+    refusal: Option<String>,
 }
 
 #[derive(Template)]
@@ -160,13 +162,18 @@ impl PortalError {
             status,
             locale,
             key,
+            refusal: None,
         }
     }
 
     /// An engine failure, as [`crate::web::failure`] shows it.
     pub fn from_engine(error: EngineError, locale: Locale) -> PortalError {
         let (status, key) = crate::web::failure(&error, "portal");
-        PortalError::new(status, locale, key)
+        PortalError {
+            refusal: (status == StatusCode::CONFLICT)
+                .then(|| crate::messages::refusal(locale, &error)),
+            ..PortalError::new(status, locale, key)
+        }
     }
 }
 
@@ -176,7 +183,7 @@ impl IntoResponse for PortalError {
         let page = ErrorPage {
             chrome: Chrome::anonymous(self.locale, String::new(), PATH),
             status: self.status.as_u16(),
-            message: t.get(self.key).to_owned(),
+            message: self.refusal.unwrap_or_else(|| t.get(self.key).to_owned()),
         };
         render(self.status, &page)
     }

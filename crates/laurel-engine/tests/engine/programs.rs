@@ -232,7 +232,9 @@ async fn a_version_that_does_not_validate_or_breaks_recorded_data_is_refused_and
         match engine.apply_program(apply(&invalid), "key:admin").await {
             Err(EngineError::InvalidProgram(problems)) => {
                 assert!(
-                    problems.iter().any(|p| p.to_string().contains("points_per_unit"))
+                    problems
+                        .iter()
+                        .any(|p| p.to_string().contains("points_per_unit"))
                         && problems.iter().any(|p| p.to_string().contains("time_zone")),
                     "[{name}] every problem with its key: {problems:?}"
                 );

@@ -1,0 +1,43 @@
+//! The values an [`EngineError`] names, so that pages can word a refusal themselves, in their
+//! language, from its code and these arguments rather than show the English message.
+
+use crate::error::EngineError;
+
+impl EngineError {
+    /// Each value the refusal names, by the name translations use for it (`{available}`,
+    /// `{field}`…); empty for refusals that name nothing but their code.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            EngineError::InvalidField { field, .. } => vec![("field", field.clone())],
+            EngineError::UnknownMember(member) => vec![("member", member.clone())],
+            EngineError::MemberExists(external_id) => vec![("external_id", external_id.clone())],
+            EngineError::UnknownPurchase(id) => vec![("purchase", id.to_string())],
+            EngineError::IdempotencyConflict(key) => vec![("key", key.clone())],
+            EngineError::InsufficientPoints {
+                available,
+                requested,
+            } => vec![
+                ("available", available.get().to_string()),
+                ("requested", requested.get().to_string()),
+            ],
+            EngineError::UnknownReward(id) => vec![("reward", id.clone())],
+            EngineError::UnknownRedemption(id) => vec![("redemption", id.to_string())],
+            EngineError::InvalidProgram(problems) => vec![("count", problems.len().to_string())],
+            EngineError::ProgramChange { args, .. } => args.clone(),
+            EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
+            EngineError::AdjustmentOverLimit {
+                role,
+                cap,
+                requested,
+            } => vec![
+                ("role", role.as_str().to_owned()),
+                ("cap", cap.get().to_string()),
+                ("requested", requested.get().to_string()),
+            ],
+            EngineError::StaffExists(email) => vec![("email", email.clone())],
+            EngineError::AccountLocked(until) => vec![("until", until.to_string())],
+            EngineError::MemberSuspended(id) => vec![("member", id.to_string())],
+            _ => Vec::new(),
+        }
+    }
+}
