@@ -36,6 +36,11 @@ type = "amount_coupon"
 amount = "5"
 cost = 100
 valid_days = 30
+
+[referrals]
+referrer_points = 300
+referee_points = 200
+min_purchase = "30"
 "#;
 
 const PASSWORD: &str = "console test password";
@@ -304,3 +309,9 @@ mod portal;
 
 #[path = "console/earned.rs"]
 mod earned;
+
+#[path = "console/pages.rs"]
+mod pages;
+
+#[path = "console/cookies.rs"]
+mod cookies;

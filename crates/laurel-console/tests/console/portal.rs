@@ -19,7 +19,7 @@ impl Mailer for Inbox {
 
 impl App {
     /// Delivers the outbox and reads the newest code sent to `email`.
-    async fn code_sent_to(&self, email: &str) -> String {
+    pub(crate) async fn code_sent_to(&self, email: &str) -> String {
         let inbox = Inbox::default();
         self.engine.deliver_outbox(&inbox).await.unwrap();
         let sent = inbox.0.lock().unwrap();
