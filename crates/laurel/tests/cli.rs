@@ -269,6 +269,81 @@ async fn jobs_run_twice_changes_nothing_the_second_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_runs_its_jobs_every_interval_releasing_points_whose_return_window_closed() {
+    for (backend, db) in laurel_testkit::backends() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // A one-day return window, and a purchase made almost a day ago: its points are
+        // pending when recorded and due a few seconds later.
+        let text = support::program().replace("pending_days = 7", "pending_days = 1");
+        assert!(text.contains("pending_days = 1"));
+        let program = support::write_file(dir.path(), "program.toml", &text);
+        let key = support::create_key(&db.url, "admin");
+        let serve = [
+            "serve",
+            "--database",
+            &db.url,
+            "--program",
+            program.to_str().unwrap(),
+            "--job-interval-secs",
+            "1",
+        ];
+        let server = Server::start(&serve, &dir.path().join("serve.log")).await;
+        let client = support::client();
+        let member = support::enroll(&client, &server, &key, "scheduled").await;
+        let due_in = jiff::SignedDuration::from_secs(4);
+        let occurred_at =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24) + due_in).to_string();
+        let answer: serde_json::Value = client
+            .post(server.url("/api/v1/purchases"))
+            .bearer_auth(&key)
+            .json(&support::purchase_body(
+                member,
+                "yesterday-1",
+                "42",
+                &occurred_at,
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(answer["status"], "pending", "{backend}: {answer}");
+        let earned = answer["points_earned"].as_i64().unwrap();
+        assert_eq!(
+            support::balance(&client, &server, &key, member).await,
+            (0, earned),
+            "{backend}"
+        );
+
+        // Nobody runs `jobs run`: the server's own schedule releases them.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let balance = support::balance(&client, &server, &key, member).await;
+            if balance == (earned, 0) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{backend}: still {balance:?} after 30 s; log:\n{}",
+                support::tail(&server.log, 40)
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let entries = support::full_ledger(&client, &server, &key, member).await;
+        let released: Vec<&serde_json::Value> =
+            entries.iter().filter(|e| e["kind"] == "release").collect();
+        assert_eq!(released.len(), 1, "{backend}: {entries:?}");
+        assert_eq!(released[0]["actor"], "scheduler", "{backend}");
+        let log = std::fs::read_to_string(&server.log).unwrap();
+        assert!(
+            log.contains("job ran") && log.contains("Release"),
+            "{backend}: the log says the job ran:\n{log}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_are_scoped() {
     let db = laurel_testkit::sqlite();
     let dir = tempfile::tempdir().expect("temp dir");
