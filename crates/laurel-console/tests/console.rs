@@ -315,3 +315,62 @@ mod pages;
 
 #[path = "console/cookies.rs"]
 mod cookies;
+
+#[test]
+fn every_problem_a_program_text_can_have_reads_in_chinese() {
+    use laurel_console::i18n::Locale;
+    use laurel_engine::program_file::parse_program;
+    let zh = Locale::ZhCn.strings();
+    let bad = [
+        "[program\n",
+        "[program]\nname = \"x\"\n",
+        "[program]\nname = \"\"\ncurrency = \"XYZ\"\ntime_zone = \"Mars/Base\"\npoints_name = \" \"\n\
+         [earn]\npoints_per_unit = \"-1\"\nrounding = \"up\"\n[points]\nvalue = \"x\"\nexpiry = { policy = \"never\" }\n",
+        "[program]\nname = \"x\"\ncurrency = \"CNY\"\ntime_zone = \"UTC\"\nmystery = 1\n[earn]\npoints_per_unit = 1\n\
+         [points]\nvalue = \"-1\"\npending_days = 999\nexpiry = { policy = \"months_after_earning\", months = 0 }\n",
+    ];
+    let base = PROGRAM.trim();
+    let rules = [
+        "[[rules]]\nid = \"\"\nname = \"\"\neffect = { multiplier = \"1\" }\nconditions = [ { channels = [\"fax\"] }, { days_of_week = [\"someday\"] }, { time_of_day = { from = \"9\", to = \"10:00\" } }, { dates = { from = \"2026-02-01\", to = \"2026-01-01\" } }, { first_purchase = false }, { birthday = \"year\" }, { minimum_spend = \"-5\" }, { tiers = [\"gold\"] } ]\nlimits = { per_member_day = -1 }\nstacking = \"sometimes\"\n",
+        "[[rules]]\nid = \"base\"\nname = \"x\"\ntrigger = { event = \"nope\" }\neffect = { points_per_unit = \"1\" }\nconditions = [ { skus = [] } ]\n",
+        "[[rules]]\nid = \"tier:x\"\nname = \"x\"\ntrigger = \"whenever\"\neffect = { fixed = 0 }\n[[rules]]\nid = \"tier:x\"\nname = \"y\"\neffect = { percent = \"0\" }\n",
+        "[tiers]\nmetric = \"purchases\"\nwindow = \"calendar_year\"\nmonths = 3\n[[tiers.levels]]\nid = \"A\"\nname = \"\"\nthreshold = \"1.5\"\n",
+        "[tiers]\nmetric = \"spend\"\nwindow = \"rolling_months\"\nmonths = 0\ngrace_days = 9999\nmax_steps_down = 0\n[[tiers.levels]]\nid = \"a\"\nname = \"A\"\nthreshold = \"5\"\nearn_multiplier = \"0.5\"\ndiscount_percent = \"101\"\nperks = [\"\"]\n[[tiers.levels]]\nid = \"a\"\nname = \"B\"\nthreshold = \"5\"\n",
+        "[tiers]\nmetric = \"spend\"\nwindow = \"rolling_months\"\n[[tiers.levels]]\nid = \"a\"\nname = \"A\"\nthreshold = \"0\"\n",
+        "[[rewards]]\nid = \"bad id!\"\nname = \"\"\ntype = \"amount_coupon\"\ncost = 0\ntiers = [\"gold\"]\nvalid_days = 0\n\
+         available_from = \"2026-02-01\"\navailable_until = \"2026-01-01\"\nper_member_limit = 0\nmin_spend = \"0.001\"\n\
+         [[rewards]]\nid = \"gift\"\nname = \"Gift\"\ntype = \"physical_gift\"\ncost = 1\nmin_spend = \"5\"\namount = \"1\"\nvalid_days = 3\navailable_from = \"soon\"\n\
+         [[rewards]]\nid = \"gift\"\nname = \"P\"\ntype = \"percent_coupon\"\npercent = \"0\"\ncost = 1\n",
+        "[staff]\nadjust_max = { cashier = 5, support = 0 }\n",
+    ];
+    let referrals = base
+        .replace("referrer_points = 300", "referrer_points = 0")
+        .replace(
+            "referee_points = 200",
+            "referee_points = 0\nwithin_days = 0\nmax_per_referrer = 0",
+        );
+    let texts = bad
+        .iter()
+        .map(|t| (*t).to_owned())
+        .chain(rules.iter().map(|r| format!("{base}\n{r}")))
+        .chain([referrals]);
+    let mut seen = std::collections::BTreeSet::new();
+    for text in texts {
+        let Err(err) = parse_program(&text, std::path::Path::new("p.toml")) else {
+            panic!("valid: {text}");
+        };
+        for issue in err.issues {
+            let key = format!("problem.{}", issue.words.template);
+            assert!(
+                zh.has(&key),
+                "no Chinese for `{}` ({issue})",
+                issue.words.template
+            );
+            seen.insert(issue.words.template);
+        }
+    }
+    assert!(
+        seen.len() >= 20,
+        "the fixtures reach many kinds of problem: {seen:?}"
+    );
+}
