@@ -1,6 +1,6 @@
 //! Redemptions, adjustments, balance and ledger.
 
-use crate::common::{ago, spawn_app};
+use crate::common::{PROGRAM, ago, spawn_app, spawn_app_with};
 use jiff::SignedDuration;
 use laurel_testkit::backends;
 use serde_json::json;
@@ -215,6 +215,33 @@ async fn a_pos_key_may_not_adjust_403_forbidden() {
         );
         assert_eq!(app.available(member).await, 0, "[{name}]");
         assert!(app.ledger(member).await.is_empty(), "[{name}]");
+        app.teardown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_key_adjusting_more_than_the_programs_admin_cap_is_403_adjustment_over_limit() {
+    let program = format!("{PROGRAM}\n[staff]\nadjust_max = {{ admin = 100 }}\n");
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &program).await;
+        let member = app.enroll("capped").await;
+        let path = format!("/api/v1/members/{member}/adjustments");
+        let body = json!({ "points": 101, "reason": "goodwill", "idempotency_key": "big" });
+        let message = app
+            .post_admin(&path, &body)
+            .await
+            .error(403, "adjustment_over_limit");
+        assert!(
+            message.contains("100") && message.contains("101"),
+            "[{name}] names the cap and the size: {message}"
+        );
+        assert!(
+            app.ledger(member).await.is_empty(),
+            "[{name}] nothing written"
+        );
+        let body = json!({ "points": 100, "reason": "goodwill", "idempotency_key": "ok" });
+        app.post_admin(&path, &body).await.ok(200);
+        assert_eq!(app.available(member).await, 100, "[{name}]");
         app.teardown().await;
     }
 }
