@@ -168,8 +168,12 @@ fn check_program(file: &std::path::Path) -> Result<()> {
             Ok(())
         }
         Err(e) => {
-            for problem in &e.problems {
-                println!("{}: {problem}", file.display());
+            // `file:line:` as compilers write it, so editors jump to the line.
+            for issue in &e.issues {
+                match issue.line {
+                    Some(line) => println!("{}:{line}: {issue}", file.display()),
+                    None => println!("{}: {issue}", file.display()),
+                }
             }
             eprintln!("{} problem(s) in {}", e.problems.len(), file.display());
             // A verdict, not a failure of the command: no error chain to print.

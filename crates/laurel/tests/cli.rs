@@ -145,6 +145,18 @@ fn program_check_reports_every_problem_with_its_key_or_says_what_the_program_def
         );
     }
     assert!(output.stderr.contains("2 problem(s)"), "{}", output.stderr);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(r#"currency = "XYZ""#))
+        .unwrap()
+        + 1;
+    assert!(
+        output
+            .stdout
+            .contains(&format!("{}:{line}: key `program.currency`", bad.display())),
+        "each problem after its file and line:\n{}",
+        output.stdout
+    );
 }
 
 /// `(members, points)` from `jobs run`'s "<job>: N member(s), P point(s) moved".
