@@ -202,6 +202,28 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         visit(&browser, &app, path).await;
     }
 
+    // A redemption and its coupon, in the portal and in the console.
+    visit(&browser, &app, "/portal/rewards/five_off").await;
+    browser.click("#confirm-redeem").await;
+    all_chinese(&browser, "a coupon just redeemed").await;
+    let coupon = browser.text("#coupon-code").await;
+    visit(&browser, &app, "/portal/coupons").await;
+    visit(&browser, &app, "/portal/history?show=spent").await;
+    visit(&browser, &app, &format!("/admin/rewards?code={coupon}")).await;
+    visit(&browser, &app, &member).await;
+    app.engine
+        .adjust(
+            laurel_engine::AdjustRequest {
+                member_id: app.member,
+                points: 100,
+                reason: "补发".into(),
+                idempotency_key: "top-up".into(),
+            },
+            "staff:admin@example.com",
+        )
+        .await
+        .unwrap();
+
     // A redemption refused for too few points: the balance drops after the page was shown.
     visit(&browser, &app, "/portal/rewards/five_off").await;
     app.engine
