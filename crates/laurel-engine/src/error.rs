@@ -87,7 +87,7 @@ pub enum EngineError {
     #[error("no program version {0}")]
     UnknownProgramVersion(i64),
     /// A staff adjustment larger than the program lets the staff member's role make at once.
-    #[error("a {role} may adjust at most {cap} points at a time; {requested} asked")]
+    #[error("the {role} role may adjust at most {cap} points at a time; {requested} asked")]
     AdjustmentOverLimit {
         /// The role that asked.
         role: crate::staff::Role,
