@@ -193,9 +193,10 @@ impl Program {
         if spec.backdating_days > BACKDATING_DAYS_MAX {
             issue(
                 "earn.backdating_days",
-                format!(
-                    "must be at most {BACKDATING_DAYS_MAX}, got {}",
-                    spec.backdating_days
+                message!(
+                    "must be at most {max}, got {got}",
+                    max = BACKDATING_DAYS_MAX,
+                    got = spec.backdating_days
                 ),
             );
         }
