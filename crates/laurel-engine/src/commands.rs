@@ -53,6 +53,8 @@ pub(crate) enum Command {
     Adjust {
         request: AdjustRequest,
         actor: String,
+        /// The adjuster's role, whose cap the program in force at the write decides.
+        role: crate::staff::Role,
     },
     Expire {
         member: MemberId,

@@ -64,6 +64,8 @@ pub(crate) struct Context<'a> {
     pub tiers: Option<&'a TierPolicy>,
     pub catalog: &'a Catalog,
     pub referrals: Option<&'a ReferralPolicy>,
+    /// The most points one staff adjustment may move, per role.
+    pub adjust_policy: &'a crate::staff::AdjustPolicy,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -90,6 +92,7 @@ impl<'a> Context<'a> {
             tiers: definition.tiers.as_ref(),
             catalog: &definition.catalog,
             referrals: definition.referrals.as_ref(),
+            adjust_policy: &definition.adjust_policy,
             version: version.version,
             now,
             timeline,
@@ -133,9 +136,13 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Event(e) => event(tx, ctx, e).await.map(Outcome::Event),
         Command::Refund(r) => refund(tx, ctx, r).await.map(Outcome::Refund),
         Command::Redeem(r) => redeem(tx, ctx, r).await.map(Outcome::Posting),
-        Command::Adjust { request, actor } => {
-            adjust(tx, ctx, request, actor).await.map(Outcome::Posting)
-        }
+        Command::Adjust {
+            request,
+            actor,
+            role,
+        } => adjust(tx, ctx, request, actor, *role)
+            .await
+            .map(Outcome::Posting),
         Command::Expire { member, now } => scheduled(tx, ctx, *member, *now, Job::Expire)
             .await
             .map(Outcome::Job),

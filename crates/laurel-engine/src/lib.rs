@@ -291,7 +291,8 @@ impl Engine {
 
     /// A staff credit or debit by someone in `role`; `actor` is recorded on the entry.
     /// Refused (`adjustment_over_limit`), before anything is written, when it moves more points
-    /// than the program's `[staff] adjust_max` lets that role move at once.
+    /// than the program in force's `[staff] adjust_max` lets that role move at once (a retry
+    /// of one already made is answered as the first time).
     pub async fn adjust_as(
         &self,
         request: AdjustRequest,
@@ -299,17 +300,10 @@ impl Engine {
         role: Role,
     ) -> Result<PostingOutcome> {
         let valid = commands::adjust(request)?;
-        self.definition()
-            .adjust_policy
-            .check(role, valid.points)
-            .map_err(|over| EngineError::AdjustmentOverLimit {
-                role: over.role,
-                cap: over.cap,
-                requested: over.requested,
-            })?;
         let command = commands::Command::Adjust {
             request: valid,
             actor: actor.to_owned(),
+            role,
         };
         match self.writer.submit(command).await? {
             Outcome::Posting(p) => Ok(p),

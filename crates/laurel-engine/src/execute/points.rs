@@ -5,6 +5,7 @@ use crate::commands::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::outcomes::PostingOutcome;
 use crate::requests::{AdjustRequest, MemberRef, RedeemRequest};
+use crate::staff::Role;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::earn::lot_schedule;
@@ -38,18 +39,28 @@ pub(super) async fn redeem(
     Ok(answer)
 }
 
-/// A staff credit or debit, once per idempotency key; the actor is recorded.
+/// A staff credit or debit, once per idempotency key; the actor is recorded. One larger than
+/// the program in force lets `role` make is refused before anything is written; a retry of one
+/// made is answered as first, whatever the cap has become since.
 pub(super) async fn adjust(
     tx: &mut Tx,
     ctx: &Context<'_>,
     r: &AdjustRequest,
     actor: &str,
+    role: Role,
 ) -> Result<PostingOutcome> {
     let scope = format!("adjust:{}", r.member_id);
     let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }
+    ctx.adjust_policy
+        .check(role, r.points)
+        .map_err(|over| EngineError::AdjustmentOverLimit {
+            role: over.role,
+            cap: over.cap,
+            requested: over.requested,
+        })?;
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
     let ledger = tx.ledger_of(&member).await?;
     let posting = if r.points > 0 {

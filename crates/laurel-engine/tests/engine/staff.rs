@@ -260,3 +260,45 @@ fn a_staff_cap_for_no_role_or_below_one_is_a_problem_at_its_key_and_line() {
         err.problems
     );
 }
+
+#[tokio::test]
+async fn the_cap_in_force_when_written_decides_and_a_retry_of_an_adjustment_made_is_answered() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let config = EngineConfig::for_backend(store.backend());
+        let text = |cap: u32| format!("{PROGRAM}\n[staff]\nadjust_max = {{ support = {cap} }}\n");
+        let engine = Engine::open(store, Some(&text(100)), config).await.unwrap();
+        let id = member(&engine, "buyer").await;
+        let actor = "staff:support@example.com";
+        let first = engine
+            .adjust_as(credit(id, 80, "s-1"), actor, Role::Support)
+            .await
+            .unwrap();
+        let lower = laurel_engine::ApplyProgram {
+            text: text(50),
+            effective_from: None,
+            note: Some("smaller cap".into()),
+            dry_run: false,
+        };
+        engine.apply_program(lower, "admin:test").await.unwrap();
+        assert_eq!(
+            engine
+                .adjust_as(credit(id, 80, "s-1"), actor, Role::Support)
+                .await
+                .unwrap(),
+            first,
+            "[{name}] a retry answers as the first time"
+        );
+        assert_eq!(
+            code(
+                engine
+                    .adjust_as(credit(id, 80, "s-2"), actor, Role::Support)
+                    .await
+            ),
+            "adjustment_over_limit",
+            "[{name}] a new one meets the new cap"
+        );
+        assert_eq!(balance(&engine, id).await, (80, 0), "[{name}]");
+        finish(name, engine).await;
+    }
+}
