@@ -156,6 +156,22 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
     browser.click("#staff-submit").await;
     all_chinese(&browser, "a staff email already in use").await;
 
+    browser.go(&app.url("/admin/api-keys")).await;
+    browser.fill("#key-name", "收银台 7").await;
+    browser
+        .run("document.querySelector('#key-scope').value = 'pos'; return true;")
+        .await;
+    browser.click("#key-submit").await;
+    all_chinese(&browser, "a key just created").await;
+    browser.click("#keys-back").await;
+    browser.click("button[id^=revoke-]").await;
+    all_chinese(&browser, "a key just revoked").await;
+
+    browser.go(&app.url(&member)).await;
+    browser.click("#suspend").await;
+    all_chinese(&browser, "a suspended member").await;
+    browser.click("#reactivate").await;
+
     // Support staff over their cap, and refused a page.
     browser.click(".who button[type=submit]").await;
     app.sign_in(&browser, "support@example.com").await;
