@@ -374,3 +374,17 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         "the fixtures reach many kinds of problem: {seen:?}"
     );
 }
+
+#[test]
+fn every_error_code_reads_in_both_languages() {
+    use laurel_console::i18n::Locale;
+    for code in laurel_engine::ErrorCode::ALL {
+        for locale in Locale::ALL {
+            assert!(
+                locale.strings().has(&format!("code.{code}")),
+                "no words for `{code}` in {}",
+                locale.tag()
+            );
+        }
+    }
+}
