@@ -58,23 +58,12 @@ async fn acknowledged_purchases_survive_kill_minus_nine() {
 }
 
 async fn crash_cycles(backend: &str, database: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let program = support::write_file(dir.path(), "program.toml", support::program());
-    let program = program.to_str().expect("utf-8 path").to_owned();
-    let key = support::create_key(database, "admin");
-    let serve_args = [
-        "serve",
-        "--database",
-        database,
-        "--program",
-        &program,
-        "--job-interval-secs",
-        "0",
-    ];
+    let mut rig = support::CrashRig::new(database, support::program());
+    let key = rig.key.clone();
     let client = support::client();
-    let occurred_at = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+    let occurred_at = support::an_hour_ago();
 
-    let mut server = Server::start(&serve_args, &dir.path().join("serve-0.log")).await;
+    let mut server = rig.start().await;
     let mut members = Vec::new();
     for i in 0..MEMBERS {
         members.push(support::enroll(&client, &server, &key, &format!("crash-{i}")).await);
@@ -97,11 +86,7 @@ async fn crash_cycles(backend: &str, database: &str) {
         );
         drop(server);
         // Restart on the same database: the next round's storm hits this server.
-        server = Server::start(
-            &serve_args,
-            &dir.path().join(format!("serve-{}.log", round + 1)),
-        )
-        .await;
+        server = rig.start().await;
         let refused: Vec<String> = fates
             .iter()
             .filter_map(|(o, f)| match f {

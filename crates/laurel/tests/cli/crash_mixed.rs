@@ -180,23 +180,12 @@ async fn every_acknowledged_operation_of_a_mixed_load_survives_kill_minus_nine_e
 }
 
 async fn crash_cycles(backend: &str, database: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let program = support::write_file(dir.path(), "program.toml", &program());
-    let program = program.to_str().expect("utf-8 path").to_owned();
-    let key = support::create_key(database, "admin");
-    let serve_args = [
-        "serve",
-        "--database",
-        database,
-        "--program",
-        &program,
-        "--job-interval-secs",
-        "0",
-    ];
+    let mut rig = support::CrashRig::new(database, &program());
+    let key = rig.key.clone();
     let client = support::client();
-    let occurred_at = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+    let occurred_at = support::an_hour_ago();
 
-    let mut server = Server::start(&serve_args, &dir.path().join("serve-0.log")).await;
+    let mut server = rig.start().await;
     let mut members = Vec::new();
     let mut fates: Vec<(Op, Fate)> = Vec::new();
     for i in 0..MEMBERS {
@@ -230,11 +219,7 @@ async fn crash_cycles(backend: &str, database: &str) {
         .await;
         fates.extend(storm);
         drop(server);
-        server = Server::start(
-            &serve_args,
-            &dir.path().join(format!("serve-{}.log", round + 1)),
-        )
-        .await;
+        server = rig.start().await;
         // Whole after every crash, not only after the last one.
         verify(backend, database, &server, &client, &key, &members, &fates).await;
     }

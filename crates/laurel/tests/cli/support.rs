@@ -459,3 +459,54 @@ pub async fn assert_consistent(backend: &str, database: &str) {
     assert!(report.is_consistent(), "{backend}: {report:?}");
     store.close().await;
 }
+
+/// A Laurel served for a `kill -9` test: its program in a scratch folder, an admin key, and
+/// what starts it again on the same database after each kill (each start logs to a file of
+/// its own).
+pub struct CrashRig {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    /// An admin API key.
+    pub key: String,
+    starts: usize,
+}
+
+impl CrashRig {
+    /// Writes `program` and makes a key for `database`; serves with no scheduled jobs, so the
+    /// ledger changes only by what the test sends.
+    pub fn new(database: &str, program: &str) -> CrashRig {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = write_file(dir.path(), "program.toml", program);
+        let file = file.to_str().expect("utf-8 path").to_owned();
+        let args = [
+            "serve",
+            "--database",
+            database,
+            "--program",
+            &file,
+            "--job-interval-secs",
+            "0",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        CrashRig {
+            dir,
+            args,
+            key: create_key(database, "admin"),
+            starts: 0,
+        }
+    }
+
+    /// Starts the server (again, after a kill) and waits until it answers.
+    pub async fn start(&mut self) -> Server {
+        let log = self.dir.path().join(format!("serve-{}.log", self.starts));
+        self.starts += 1;
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        Server::start(&args, &log).await
+    }
+}
+
+/// When a crash test's purchases happened: an hour ago, well inside any backdating window.
+pub fn an_hour_ago() -> String {
+    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string()
+}
