@@ -196,9 +196,9 @@ impl Engine {
         let referrals = self.store().referrals_by(id, limit).await?;
         let definition = self.definition();
         let policy = definition.referrals.as_ref();
-        // A referral taken back (its purchase wholly refunded) no longer counts.
-        let standing = referrals.iter().filter(|r| r.status != "reversed").count();
-        let made = u64::try_from(standing).unwrap_or(u64::MAX);
+        // Counted in the store, not on the page listed: a referral taken back (its purchase
+        // wholly refunded) no longer counts, and a referrer may have made more than a page.
+        let made = self.store().referrals_made(id).await?;
         Ok(ReferralView {
             member_id,
             code,

@@ -95,14 +95,7 @@ impl Tx {
 
     /// Referrals a member has made that stand (a reversed one no longer counts).
     pub async fn referrals_made(&mut self, referrer: MemberId) -> Result<u64> {
-        let n: i64 = self
-            .row(
-                "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND status <> 'reversed'",
-                args![referrer.0],
-            )
-            .await?
-            .get(0)?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        count_standing(self, referrer).await
     }
 
     /// Records that `referee`, enrolling at `at`, was referred by `referrer`, pending on the
@@ -211,6 +204,13 @@ impl Tx {
 }
 
 impl Store {
+    /// Referrals a member has made that stand, however many (a reversed one no longer
+    /// counts).
+    pub async fn referrals_made(&self, referrer: MemberId) -> Result<u64> {
+        let mut db = self;
+        count_standing(&mut db, referrer).await
+    }
+
     /// The referrals a member made, newest first, at most `limit`.
     pub async fn referrals_by(&self, referrer: MemberId, limit: u32) -> Result<Vec<Referral>> {
         let mut db = self;
@@ -257,4 +257,16 @@ impl Store {
             .map(referral_from)
             .transpose()
     }
+}
+
+/// How many of `referrer`'s referrals stand.
+async fn count_standing(db: &mut impl Sql, referrer: MemberId) -> Result<u64> {
+    let n: i64 = db
+        .row(
+            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND status <> 'reversed'",
+            args![referrer.0],
+        )
+        .await?
+        .get(0)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

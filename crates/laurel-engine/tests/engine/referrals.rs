@@ -263,6 +263,13 @@ async fn wholly_refunding_the_qualifying_purchase_takes_both_bonuses_back_and_fr
             Some(2),
             "[{name}] a reversed referral no longer counts"
         );
+        engine.enroll(referred("cy", &code)).await.unwrap();
+        let one_listed = engine.referrals(amy, 1).await.unwrap();
+        assert_eq!(
+            (one_listed.referrals.len(), one_listed.referrals_left),
+            (1, Some(1)),
+            "[{name}] counted in the store, not on the page listed"
+        );
         // Refunding again changes nothing more.
         let replay = engine
             .refund(refund_request(paid.purchase_id, "r-2", RefundScope::Full))
