@@ -194,6 +194,13 @@ pub(crate) fn text(field: &str, value: &str) -> Result<()> {
     )
 }
 
+/// Whether a looked-up text (an external id, an email, a code) could be stored at all. One
+/// that could not (blank, a control character) finds nothing: no record holds it, and
+/// PostgreSQL would fail a query holding a NUL rather than answer.
+pub(crate) fn findable(value: &str) -> bool {
+    laurel_core::text::check(value, Layout::Line, TEXT_LEN_MAX).is_ok()
+}
+
 /// A text's problem as the refusal naming its field: blank is `missing_field`, anything else
 /// `invalid_field`.
 pub(crate) fn checked(field: &str, verdict: std::result::Result<(), TextProblem>) -> Result<()> {
@@ -481,9 +488,9 @@ pub(crate) fn order_key(channel: Channel, order_id: &str) -> Result<String> {
 
 /// A coupon code as given, checked and normalized.
 pub(crate) fn coupon_code(code: &str) -> Result<String> {
-    // A code is looked up: one that no coupon could have (blank, a control character) finds
-    // none.
-    text("code", code).map_err(|_| EngineError::UnknownCoupon)?;
+    if !findable(code) {
+        return Err(EngineError::UnknownCoupon);
+    }
     Ok(crate::codes::normalize(code))
 }
 

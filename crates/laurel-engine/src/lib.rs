@@ -315,10 +315,7 @@ impl Engine {
     pub async fn member(&self, member: &MemberRef) -> Result<Member> {
         let found = match member {
             MemberRef::Id(id) => self.store.member(MemberId(*id)).await?,
-            // No member has an external id that enrollment would refuse (blank, a control
-            // character), and PostgreSQL would fail a query holding a NUL rather than find
-            // nothing.
-            MemberRef::External(ext) if commands::text("external_id", ext).is_err() => None,
+            MemberRef::External(ext) if !commands::findable(ext) => None,
             MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
         };
         found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))

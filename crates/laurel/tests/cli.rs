@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{KillOnDrop, Server};
+use support::KillOnDrop;
 
 #[test]
 fn without_a_program_file_or_a_stored_version_nothing_starts() {
@@ -182,24 +182,14 @@ async fn jobs_run_twice_changes_nothing_the_second_time() {
             && support::program().contains("months = 12")
     );
     for (backend, db) in laurel_testkit::backends() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let program = support::write_file(dir.path(), "program.toml", support::program());
-        let program = program.to_str().unwrap();
-        let key = support::create_key(&db.url, "admin");
-        let serve = [
-            "serve",
-            "--database",
-            &db.url,
-            "--program",
-            program,
-            "--job-interval-secs",
-            "0",
-        ];
+        let mut rig = support::Rig::new(&db.url, support::program(), 0);
+        let key = rig.key.clone();
+        let program = rig.program().to_owned();
+        let program = program.as_str();
         let client = support::client();
-        let occurred_at =
-            (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+        let occurred_at = support::an_hour_ago();
 
-        let mut server = Server::start(&serve, &dir.path().join("serve.log")).await;
+        let mut server = rig.start().await;
         let mut members = Vec::new();
         let mut earned = 0;
         for m in 0..2 {
@@ -249,7 +239,7 @@ async fn jobs_run_twice_changes_nothing_the_second_time() {
         }
 
         // What the jobs did is in the ledger, once each.
-        let server = Server::start(&serve, &dir.path().join("serve-after.log")).await;
+        let server = rig.start().await;
         for member in members {
             assert_eq!(
                 support::balance(&client, &server, &key, member).await,
@@ -283,23 +273,13 @@ async fn jobs_run_twice_changes_nothing_the_second_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_runs_its_jobs_every_interval_releasing_points_whose_return_window_closed() {
     for (backend, db) in laurel_testkit::backends() {
-        let dir = tempfile::tempdir().expect("temp dir");
         // A one-day return window, and a purchase made almost a day ago: its points are
         // pending when recorded and due a few seconds later.
         let text = support::program().replace("pending_days = 7", "pending_days = 1");
         assert!(text.contains("pending_days = 1"));
-        let program = support::write_file(dir.path(), "program.toml", &text);
-        let key = support::create_key(&db.url, "admin");
-        let serve = [
-            "serve",
-            "--database",
-            &db.url,
-            "--program",
-            program.to_str().unwrap(),
-            "--job-interval-secs",
-            "1",
-        ];
-        let server = Server::start(&serve, &dir.path().join("serve.log")).await;
+        let mut rig = support::Rig::new(&db.url, &text, 1);
+        let key = rig.key.clone();
+        let server = rig.start().await;
         let client = support::client();
         let member = support::enroll(&client, &server, &key, "scheduled").await;
         let due_in = jiff::SignedDuration::from_secs(4);
@@ -358,21 +338,11 @@ async fn serve_runs_its_jobs_every_interval_releasing_points_whose_return_window
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_are_scoped() {
     let db = laurel_testkit::sqlite();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let program = support::write_file(dir.path(), "program.toml", support::program());
-    let admin = support::create_key(&db.url, "admin");
+    let mut rig = support::Rig::new(&db.url, support::program(), 0);
+    let admin = rig.key.clone();
     let pos = support::create_key(&db.url, "pos");
     assert_ne!(admin, pos);
-    let serve = [
-        "serve",
-        "--database",
-        &db.url,
-        "--program",
-        program.to_str().unwrap(),
-        "--job-interval-secs",
-        "0",
-    ];
-    let server = Server::start(&serve, &dir.path().join("serve.log")).await;
+    let server = rig.start().await;
     let client = support::client();
 
     let member = support::enroll(&client, &server, &pos, "scoped-1").await;

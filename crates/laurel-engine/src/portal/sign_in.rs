@@ -105,7 +105,7 @@ impl Engine {
     /// Signs a member in with the code sent to `email`.
     pub async fn sign_in_member(&self, email: &str, code: &str) -> Result<MemberSignedIn> {
         let key = laurel_core::referrals::email(email);
-        if crate::commands::text("email", &key).is_err() {
+        if !crate::commands::findable(&key) {
             return Err(EngineError::SignInCodeWrong);
         }
         let Some(member) = self.store.member_by_email_key(&key).await? else {

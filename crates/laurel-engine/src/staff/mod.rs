@@ -149,10 +149,11 @@ impl Engine {
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn> {
         let now = crate::as_stored(Timestamp::now());
         let email = email_key(email);
-        // An address no account could have (a control character, too long) is simply wrong.
-        let known = match crate::commands::text("email", &email) {
-            Ok(()) => self.store.staff_user_by_email(&email).await?,
-            Err(_) => None,
+        // An address no account could have is simply wrong.
+        let known = if crate::commands::findable(&email) {
+            self.store.staff_user_by_email(&email).await?
+        } else {
+            None
         };
         let Some(user) = known else {
             password::verify_nothing(password).await;

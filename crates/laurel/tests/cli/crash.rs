@@ -58,7 +58,7 @@ async fn acknowledged_purchases_survive_kill_minus_nine() {
 }
 
 async fn crash_cycles(backend: &str, database: &str) {
-    let mut rig = support::CrashRig::new(database, support::program());
+    let mut rig = support::Rig::new(database, support::program(), 0);
     let key = rig.key.clone();
     let client = support::client();
     let occurred_at = support::an_hour_ago();

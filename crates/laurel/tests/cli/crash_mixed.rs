@@ -180,7 +180,7 @@ async fn every_acknowledged_operation_of_a_mixed_load_survives_kill_minus_nine_e
 }
 
 async fn crash_cycles(backend: &str, database: &str) {
-    let mut rig = support::CrashRig::new(database, &program());
+    let mut rig = support::Rig::new(database, &program(), 0);
     let key = rig.key.clone();
     let client = support::client();
     let occurred_at = support::an_hour_ago();

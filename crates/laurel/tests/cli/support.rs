@@ -460,21 +460,22 @@ pub async fn assert_consistent(backend: &str, database: &str) {
     store.close().await;
 }
 
-/// A Laurel served for a `kill -9` test: its program in a scratch folder, an admin key, and
-/// what starts it again on the same database after each kill (each start logs to a file of
-/// its own).
-pub struct CrashRig {
+/// A Laurel to serve from a scratch folder: its program written there, an admin key, and what
+/// starts it (again, after a kill or a stop) on the same database, each start logging to a
+/// file of its own.
+pub struct Rig {
     dir: tempfile::TempDir,
+    program: String,
     args: Vec<String>,
     /// An admin API key.
     pub key: String,
     starts: usize,
 }
 
-impl CrashRig {
-    /// Writes `program` and makes a key for `database`; serves with no scheduled jobs, so the
-    /// ledger changes only by what the test sends.
-    pub fn new(database: &str, program: &str) -> CrashRig {
+impl Rig {
+    /// Writes `program` and makes an admin key for `database`; the server runs its jobs every
+    /// `job_interval_secs` (0: never, so the ledger changes only by what the test sends).
+    pub fn new(database: &str, program: &str, job_interval_secs: u32) -> Rig {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = write_file(dir.path(), "program.toml", program);
         let file = file.to_str().expect("utf-8 path").to_owned();
@@ -485,19 +486,25 @@ impl CrashRig {
             "--program",
             &file,
             "--job-interval-secs",
-            "0",
+            &job_interval_secs.to_string(),
         ]
         .map(str::to_owned)
         .to_vec();
-        CrashRig {
+        Rig {
             dir,
+            program: file,
             args,
             key: create_key(database, "admin"),
             starts: 0,
         }
     }
 
-    /// Starts the server (again, after a kill) and waits until it answers.
+    /// The program file's path.
+    pub fn program(&self) -> &str {
+        &self.program
+    }
+
+    /// Starts the server and waits until it answers.
     pub async fn start(&mut self) -> Server {
         let log = self.dir.path().join(format!("serve-{}.log", self.starts));
         self.starts += 1;
