@@ -4,6 +4,7 @@
 //! Time comes in as an argument; decisions go out as values ([`ledger::Posting`]) that the shell
 //! stores. The same functions serve the live API, imports and simulation.
 
+pub mod award;
 pub mod channel;
 pub mod earn;
 pub mod issue;
@@ -12,8 +13,10 @@ pub mod money;
 pub mod points;
 pub mod program;
 pub mod referrals;
+pub mod refund;
 pub mod rewards;
 pub mod rules;
+pub mod staff;
 pub mod text;
 pub mod tiers;
 

@@ -4,6 +4,9 @@ use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
+/// Most points one command may move. Balances are i64; bounded commands keep them far from it.
+pub const POINTS_MAX: i64 = 1_000_000_000_000;
+
 /// A signed quantity of loyalty points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Points(pub i64);

@@ -4,9 +4,10 @@
 //! either returns a valid [`Program`] or every problem found, each with the key it concerns.
 //! The richer rules engine (conditions, tiers, rewards) extends this model.
 
+use crate::Points;
 use crate::issue::{Issue, Message, NOT_EMPTY};
 use crate::message;
-use crate::money::Currency;
+use crate::money::{Currency, Money, MoneyError};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use rust_decimal::Decimal;
@@ -116,6 +117,13 @@ impl Program {
     pub fn earliest_reportable(&self, now: Timestamp) -> Timestamp {
         let window = SignedDuration::from_hours(24 * i64::from(self.backdating_days));
         now.checked_sub(window).unwrap_or(Timestamp::MIN)
+    }
+
+    /// What `points` are worth in the program's currency, rounded to its minor unit; negative
+    /// points (a balance in debt after a clawback) are worth nothing.
+    pub fn value_of(&self, points: Points) -> Result<Money, MoneyError> {
+        let value = Decimal::from(points.get().max(0)) * self.point_value;
+        Money::new(value.round_dp(self.currency.minor_digits()), self.currency)
     }
 
     /// Validates a spec, reporting every problem rather than the first.

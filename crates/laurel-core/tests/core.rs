@@ -39,3 +39,9 @@ mod rewards;
 
 #[path = "core/referrals.rs"]
 mod referrals;
+
+#[path = "core/award.rs"]
+mod award;
+
+#[path = "core/redemptions.rs"]
+mod redemptions;

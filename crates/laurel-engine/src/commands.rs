@@ -11,6 +11,7 @@ use crate::requests::{
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;
+use laurel_core::refund::RefundAsk;
 use laurel_core::rules::Basket;
 use laurel_core::text::{Layout, TextProblem};
 use laurel_core::{Channel, Currency, Money, Program};
@@ -48,7 +49,7 @@ pub(crate) enum Command {
     AssignReferralCode(MemberId),
     Purchase(ValidPurchase),
     Event(ValidEvent),
-    Refund(RefundRequest),
+    Refund(ValidRefund),
     Redeem(RedeemRequest),
     Adjust {
         request: AdjustRequest,
@@ -73,11 +74,11 @@ pub(crate) enum Command {
         actor: String,
     },
     RedeemReward(RedeemRewardRequest),
-    /// Cancel (`fulfil: false`) or fulfil a redemption of `member`'s.
+    /// Cancel or fulfil a redemption of `member`'s.
     CloseRedemption {
         member: MemberId,
         redemption: RedemptionId,
-        fulfil: bool,
+        closing: laurel_core::rewards::Closing,
         actor: String,
     },
     /// Use (with a basket) or release (without) a coupon of `member`'s on `order`.
@@ -104,7 +105,7 @@ impl Command {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),
             },
-            Command::Refund(r) => format!("p:{}", r.purchase_id),
+            Command::Refund(r) => format!("p:{}", r.request.purchase_id),
             Command::Redeem(r) => format!("m:{}", r.member_id),
             Command::Adjust { request, .. } => format!("m:{}", request.member_id),
             Command::Expire { member, .. }
@@ -523,10 +524,17 @@ pub(crate) fn event(
     Ok(ValidEvent { request, late })
 }
 
-pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<RefundRequest> {
+/// A refund after validation: what it asks for, with any amount in minor units.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidRefund {
+    pub request: RefundRequest,
+    pub ask: RefundAsk,
+}
+
+pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<ValidRefund> {
     text("refund_id", &request.refund_id)?;
-    match &mut request.scope {
-        RefundScope::Full => {}
+    let ask = match &mut request.scope {
+        RefundScope::Full => RefundAsk::Whole,
         RefundScope::Amount(amount) => {
             *amount = amount.normalize();
             if *amount <= Decimal::ZERO {
@@ -536,7 +544,7 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
                     "must be above zero",
                 ));
             }
-            amount_minor("amount", *amount, program.currency)?;
+            RefundAsk::Amount(amount_minor("amount", *amount, program.currency)?)
         }
         RefundScope::Lines(lines) => {
             if lines.is_empty() {
@@ -549,9 +557,10 @@ pub(crate) fn refund(program: &Program, mut request: RefundRequest) -> Result<Re
             for (i, (_, quantity)) in lines.iter().enumerate() {
                 count(&format!("lines[{i}].quantity"), *quantity, QUANTITY_MAX)?;
             }
+            RefundAsk::Lines(lines.clone())
         }
-    }
-    Ok(request)
+    };
+    Ok(ValidRefund { request, ask })
 }
 
 pub(crate) fn redeem(request: RedeemRequest) -> Result<RedeemRequest> {

@@ -159,9 +159,9 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::CloseRedemption {
             member,
             redemption,
-            fulfil,
+            closing,
             actor,
-        } => rewards::close(tx, ctx, *member, *redemption, *fulfil, actor)
+        } => rewards::close(tx, ctx, *member, *redemption, *closing, actor)
             .await
             .map(Outcome::Redemption),
         Command::UseCoupon {

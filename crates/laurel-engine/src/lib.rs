@@ -337,11 +337,10 @@ impl Engine {
             .member_ledger(MemberId(member_id))
             .await?
             .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
-        let program = &self.definition().program;
-        let value =
-            rust_decimal::Decimal::from(ledger.available.get().max(0)) * program.point_value;
-        let digits = program.currency.minor_digits();
-        let available_value = laurel_core::Money::new(value.round_dp(digits), program.currency)
+        let available_value = self
+            .definition()
+            .program
+            .value_of(ledger.available)
             .map_err(|e| EngineError::Internal(e.to_string()))?;
         Ok(BalanceView {
             member_id,

@@ -8,7 +8,7 @@ pub use daily::{DAILY_DAYS_MAX, DayActivity};
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use jiff::Timestamp;
-use laurel_core::Money;
+use laurel_core::{Money, Points};
 use laurel_store::ProgramTotals;
 
 /// The dashboard's figures.
@@ -28,12 +28,9 @@ impl Engine {
     pub async fn dashboard(&self, since: Timestamp) -> Result<Dashboard> {
         let totals = self.store.program_totals(since, Timestamp::now()).await?;
         let program = &self.definition().program;
-        let value = rust_decimal::Decimal::from(totals.outstanding.max(0)) * program.point_value;
-        let outstanding_value = Money::new(
-            value.round_dp(program.currency.minor_digits()),
-            program.currency,
-        )
-        .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let outstanding_value = program
+            .value_of(Points(totals.outstanding))
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
         let redemption_rate = (totals.issued > 0).then(|| {
             u32::try_from(totals.redeemed.max(0) * 100 / totals.issued).unwrap_or(u32::MAX)
         });

@@ -165,8 +165,7 @@ pub const QUANTITY_MAX: i64 = 1_000_000;
 /// Largest amount of money in one request, in minor units (a hundred billion yuan): far above
 /// any basket, far below where arithmetic on it could overflow.
 pub const AMOUNT_MINOR_MAX: i64 = 10_000_000_000_000;
-/// Most points one command may move. Balances are i64; bounded commands keep them far from it.
-pub const POINTS_MAX: i64 = 1_000_000_000_000;
+pub use laurel_core::points::POINTS_MAX;
 
 /// An admin puts a member in a tier.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,8 +57,7 @@ pub use purchases::{
 pub use referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
 pub use rewards::{
-    NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, RedemptionStatus,
-    StoredCoupon,
+    NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };
 pub use staff::{
     AUDIT_PAGE_MAX, AuditEntry, AuditPage, AuditRecord, NewStaffUser, StaffSession, StaffUser,

@@ -9,41 +9,11 @@ use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::ledger::{DrawnLot, LotId};
+use laurel_core::rewards::{RedemptionState, UnknownRedemptionState};
 
 /// A redemption's id, assigned by the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RedemptionId(pub i64);
-
-/// Where a redemption is: given and open, handed over, or cancelled with its points returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RedemptionStatus {
-    /// Redeemed; coupons unused or a gift not yet handed over.
-    Issued,
-    /// A gift or experience handed over by staff.
-    Fulfilled,
-    /// Cancelled: its points were returned.
-    Cancelled,
-}
-
-impl RedemptionStatus {
-    /// Stable name used in storage and APIs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RedemptionStatus::Issued => "issued",
-            RedemptionStatus::Fulfilled => "fulfilled",
-            RedemptionStatus::Cancelled => "cancelled",
-        }
-    }
-
-    fn parse(name: &str) -> Result<RedemptionStatus> {
-        match name {
-            "issued" => Ok(RedemptionStatus::Issued),
-            "fulfilled" => Ok(RedemptionStatus::Fulfilled),
-            "cancelled" => Ok(RedemptionStatus::Cancelled),
-            other => Err(StoreError::Corrupt(format!("redemption status {other}"))),
-        }
-    }
-}
 
 /// A redemption to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +50,7 @@ pub struct Redemption {
     /// What was recorded.
     pub redemption: NewRedemption,
     /// Issued, fulfilled or cancelled.
-    pub status: RedemptionStatus,
+    pub status: RedemptionState,
     /// When it was fulfilled or cancelled.
     pub closed_at: Option<Timestamp>,
     /// Who fulfilled or cancelled it.
@@ -158,7 +128,10 @@ fn redemption_from(row: &Row) -> Result<Redemption> {
             currency: row.get("currency")?,
             redeemed_at: instant(row.get("redeemed_at")?)?,
         },
-        status: RedemptionStatus::parse(&row.get::<String>("status")?)?,
+        status: row
+            .get::<String>("status")?
+            .parse()
+            .map_err(|e: UnknownRedemptionState| StoreError::Corrupt(e.to_string()))?,
         closed_at: instant_opt(row.get("closed_at")?)?,
         closed_by: row.get("closed_by")?,
         restore_journal: row.get::<Option<i64>>("restore_journal_id")?.map(JournalId),
@@ -323,7 +296,7 @@ impl Tx {
     pub async fn insert_redemption(
         &mut self,
         r: &NewRedemption,
-        status: RedemptionStatus,
+        status: RedemptionState,
     ) -> Result<RedemptionId> {
         let id: i64 = self
             .row(
@@ -385,7 +358,7 @@ impl Tx {
     pub async fn close_redemption(
         &mut self,
         id: RedemptionId,
-        status: RedemptionStatus,
+        status: RedemptionState,
         at: Timestamp,
         by: &str,
         restore: Option<JournalId>,
@@ -395,7 +368,7 @@ impl Tx {
             args![status.as_str(), micros(at), by, restore.map(|j| j.0), id.0],
         )
         .await?;
-        if status == RedemptionStatus::Cancelled {
+        if status == RedemptionState::Cancelled {
             self.run(
                 "UPDATE coupons SET status = 'cancelled' WHERE redemption_id = $1",
                 args![id.0],

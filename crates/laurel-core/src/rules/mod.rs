@@ -41,5 +41,7 @@ pub use effect::Effect;
 pub use evaluate::{Earning, Grant, evaluate};
 pub use explain::explain;
 pub use limits::{LimitKind, Limits, RuleUsage, UsageTotals};
-pub use rule::{BASE_RULE_ID, EarningRule, RuleSet, STANDARD_EVENT_KINDS, Stacking, Trigger};
+pub use rule::{
+    BASE_RULE_ID, EarningRule, LimitedRules, RuleSet, STANDARD_EVENT_KINDS, Stacking, Trigger,
+};
 pub use validate::{RuleIssue, validate_rules};

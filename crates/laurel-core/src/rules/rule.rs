@@ -1,8 +1,9 @@
 //! An earning rule as the program declares it, and the validated set evaluation runs over.
 
 use super::condition::Condition;
+use super::context::Activity;
 use super::effect::Effect;
-use super::limits::Limits;
+use super::limits::{LimitKind, Limits};
 use super::validate::{RuleIssue, validate_rules};
 
 /// The rule id of the base earn's grant; reserved, so no declared rule may use it.
@@ -23,6 +24,34 @@ pub enum Trigger {
     Purchase,
     /// A custom event of this kind (`review_written`, or a kind the program declares).
     Event(String),
+}
+
+impl Trigger {
+    /// True when a rule with this trigger looks at `activity`.
+    pub fn looks_at(&self, activity: &Activity) -> bool {
+        match (self, activity) {
+            (Trigger::Purchase, Activity::Purchase(_)) => true,
+            (Trigger::Event(kind), Activity::Event(event)) => *kind == event.kind,
+            _ => false,
+        }
+    }
+}
+
+/// The rules an activity triggers that have limits, by kind of limit: the usage the caller
+/// must load before evaluating.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LimitedRules {
+    /// Ids of rules with a per-member limit (day, week, month, lifetime).
+    pub member: Vec<String>,
+    /// Ids of rules with a campaign budget.
+    pub campaign: Vec<String>,
+}
+
+impl LimitedRules {
+    /// True when no triggered rule has a limit: there is no usage to load.
+    pub fn is_empty(&self) -> bool {
+        self.member.is_empty() && self.campaign.is_empty()
+    }
 }
 
 /// How a rule combines with the rules evaluated after it.
@@ -139,6 +168,41 @@ impl RuleSet {
     /// The rule with this id.
     pub fn get(&self, id: &str) -> Option<&EarningRule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The rules `activity` triggers.
+    fn triggered<'a>(&'a self, activity: &'a Activity) -> impl Iterator<Item = &'a EarningRule> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.trigger.looks_at(activity))
+    }
+
+    /// The limited rules `activity` triggers (see [`LimitedRules`]).
+    pub fn limited_by(&self, activity: &Activity) -> LimitedRules {
+        let having = |kinds: &[LimitKind]| -> Vec<String> {
+            self.triggered(activity)
+                .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
+                .map(|rule| rule.id.clone())
+                .collect()
+        };
+        LimitedRules {
+            member: having(&[
+                LimitKind::PerMemberDay,
+                LimitKind::PerMemberWeek,
+                LimitKind::PerMemberMonth,
+                LimitKind::PerMemberLifetime,
+            ]),
+            campaign: having(&[LimitKind::CampaignBudget]),
+        }
+    }
+
+    /// Whether a rule `activity` triggers asks if it is the member's first purchase: only
+    /// then need the caller find out.
+    pub fn asks_first_purchase(&self, activity: &Activity) -> bool {
+        matches!(activity, Activity::Purchase(_))
+            && self
+                .triggered(activity)
+                .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
     }
 
     /// True when the set has no rules.

@@ -157,3 +157,16 @@ fn a_live_channel_may_report_an_activity_at_most_the_backdating_window_late() {
     let none = Program::new(with(|s| s.backdating_days = 0)).expect("valid");
     assert_eq!(none.earliest_reportable(now), now);
 }
+
+#[test]
+fn points_are_worth_their_value_rounded_to_the_minor_unit_and_debt_is_worth_nothing() {
+    let program = crate::fixtures::program(|s| s.point_value = dec("0.015"));
+    let value = |n| program.value_of(crate::fixtures::pts(n)).unwrap().amount();
+    assert_eq!(value(1_000), dec("15"));
+    assert_eq!(
+        value(3),
+        dec("0.04"),
+        "0.045 rounds to the fen (banker's rounding)"
+    );
+    assert_eq!(value(-50), dec("0"));
+}

@@ -11,11 +11,12 @@ use crate::referrals;
 use crate::requests::{LineRequest, POINTS_MAX, PurchaseRequest};
 use crate::tiers;
 use jiff::Timestamp;
+use laurel_core::award::{AwardTerms, award};
 use laurel_core::earn::{EarnError, lot_schedule};
 use laurel_core::ledger::{LotEffect, LotState, MemberLedger};
+use laurel_core::referrals::ReferralPolicy;
 use laurel_core::rules::{
-    Activity, BASE_RULE_ID, Basket, Condition, EarnContext, Earning, Event, LimitKind, Line,
-    MemberFacts, Trigger, evaluate, usage_periods,
+    Activity, Basket, EarnContext, Earning, Event, Line, MemberFacts, usage_periods,
 };
 use laurel_core::tiers::TierMetric;
 use laurel_core::{Money, Points};
@@ -122,51 +123,6 @@ pub(crate) fn event_scope(member: MemberId) -> String {
     format!("event:{}", member.0)
 }
 
-/// What an activity earns under: the rules it triggers that have limits, by kind of limit.
-pub(crate) struct Limited {
-    /// Rules with a per-member limit (day, week, month, lifetime).
-    pub member: Vec<String>,
-    /// Rules with a campaign budget.
-    pub campaign: Vec<String>,
-}
-
-impl Limited {
-    /// The limited rules `activity` triggers under `ctx`'s program.
-    pub(crate) fn of(ctx: &Context<'_>, activity: &Activity) -> Limited {
-        let triggered: Vec<_> = ctx
-            .rules
-            .in_order()
-            .iter()
-            .filter(|rule| triggers(&rule.trigger, activity))
-            .collect();
-        let limited = |kinds: &[LimitKind]| -> Vec<String> {
-            triggered
-                .iter()
-                .filter(|rule| kinds.iter().any(|k| rule.limits.get(*k).is_some()))
-                .map(|rule| rule.id.clone())
-                .collect()
-        };
-        Limited {
-            member: limited(&[
-                LimitKind::PerMemberDay,
-                LimitKind::PerMemberWeek,
-                LimitKind::PerMemberMonth,
-                LimitKind::PerMemberLifetime,
-            ]),
-            campaign: limited(&[LimitKind::CampaignBudget]),
-        }
-    }
-}
-
-/// True when a rule with `trigger` looks at `activity`.
-fn triggers(trigger: &Trigger, activity: &Activity) -> bool {
-    match (trigger, activity) {
-        (Trigger::Purchase, Activity::Purchase(_)) => true,
-        (Trigger::Event(kind), Activity::Event(event)) => *kind == event.kind,
-        _ => false,
-    }
-}
-
 /// What a purchase earns: its rules' grants and, when it pays out the buyer's referral, the
 /// referral grant, with that referral. Reads only; the purchase and its preview both use it.
 pub(crate) async fn purchase_earning(
@@ -175,22 +131,10 @@ pub(crate) async fn purchase_earning(
     member: &Member,
     r: &PurchaseRequest,
 ) -> Result<(Earning, Option<Referral>)> {
-    let mut earning = earning(
-        tx,
-        ctx,
-        member,
-        Activity::Purchase(basket(r)),
-        r.occurred_at,
-        "total",
-    )
-    .await?;
     let referral = referrals::qualifying(tx, ctx, member, r.total, r.occurred_at).await?;
-    if referral.is_some()
-        && let Some(grant) = ctx.referrals.and_then(|p| p.referee_grant())
-    {
-        earning.total += grant.points;
-        earning.grants.push(grant);
-    }
+    let welcome = ctx.referrals.filter(|_| referral.is_some());
+    let activity = Activity::Purchase(basket(r));
+    let earning = earning(tx, ctx, member, activity, r.occurred_at, "total", welcome).await?;
     Ok((earning, referral))
 }
 
@@ -218,7 +162,7 @@ pub(super) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
         attributes: r.attributes.clone(),
     });
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind").await?;
+    let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind", None).await?;
     let earned = credit(
         tx,
         ctx,
@@ -363,10 +307,11 @@ pub(crate) async fn credit(
     Ok(credited)
 }
 
-/// What an activity (a purchase or an event) earns under the program's rules, given what the
-/// member has done so far; a refusal when it is more than [`POINTS_MAX`] (`field` is named).
-/// Writes nothing: it reads whether this is the member's first purchase and the usage of the
-/// rules that have limits (on PostgreSQL, locking the campaign budgets it reads until commit).
+/// What an activity (a purchase or an event) earns (see [`award`]), given what the member has
+/// done so far; a refusal naming `field` when it is more than [`POINTS_MAX`]. `welcome` is the
+/// referral policy when the purchase pays out the buyer's referral. Writes nothing: it reads
+/// whether this is the member's first purchase and the usage of the rules that have limits
+/// (on PostgreSQL, locking the campaign budgets it reads until commit).
 async fn earning(
     tx: &mut Tx,
     ctx: &Context<'_>,
@@ -374,15 +319,12 @@ async fn earning(
     activity: Activity,
     occurred_at: Timestamp,
     field: &str,
+    welcome: Option<&ReferralPolicy>,
 ) -> Result<Earning> {
-    let first_purchase = matches!(activity, Activity::Purchase(_))
-        && ctx.rules.in_order().iter().any(|rule| {
-            triggers(&rule.trigger, &activity)
-                && rule.conditions.contains(&Condition::FirstPurchase)
-        })
-        && !tx.has_purchased(member.id).await?;
-    let limited = Limited::of(ctx, &activity);
-    let usage = if limited.member.is_empty() && limited.campaign.is_empty() {
+    let first_purchase =
+        ctx.rules.asks_first_purchase(&activity) && !tx.has_purchased(member.id).await?;
+    let limited = ctx.rules.limited_by(&activity);
+    let usage = if limited.is_empty() {
         Default::default()
     } else {
         let periods = usage_periods(ctx.program, occurred_at).map_err(internal)?;
@@ -395,31 +337,18 @@ async fn earning(
         birthday: member.profile.birthday,
         first_purchase,
     };
-    let too_many = || {
-        EngineError::invalid(
+    let context = EarnContext::new(activity, facts, occurred_at).with_usage(usage);
+    let terms = AwardTerms {
+        program: ctx.program,
+        rules: ctx.rules,
+        tiers: ctx.tiers,
+    };
+    award(terms, &context, welcome).map_err(|e| match e {
+        EarnError::OutOfRange => EngineError::invalid(
             field,
             ErrorCode::InvalidAmount,
             format!("earns more than {POINTS_MAX} points"),
-        )
-    };
-    let context = EarnContext::new(activity, facts, occurred_at).with_usage(usage);
-    let out_of_range = |e| match e {
-        EarnError::OutOfRange => too_many(),
+        ),
         other => internal(other),
-    };
-    let mut earning = evaluate(ctx.program, ctx.rules, &context).map_err(out_of_range)?;
-    if let Some(policy) = ctx.tiers {
-        let base = earning.points_of(BASE_RULE_ID);
-        let bonus = policy
-            .bonus_grant(member.tier.tier.as_deref(), base, ctx.program.rounding)
-            .map_err(out_of_range)?;
-        if let Some(grant) = bonus {
-            earning.total += grant.points;
-            earning.grants.push(grant);
-        }
-    }
-    if earning.total.get() > POINTS_MAX {
-        return Err(too_many());
-    }
-    Ok(earning)
+    })
 }

@@ -7,7 +7,7 @@
 //! current through its own writes (see the store's `known.rs`), so commands read the same
 //! values they would have asked for.
 
-use super::earning::{Limited, PURCHASE_SCOPE, basket, event_scope, purchase_key};
+use super::earning::{PURCHASE_SCOPE, basket, event_scope, purchase_key};
 use super::{Context, find_locked};
 use crate::commands::Command;
 use crate::requests::MemberRef;
@@ -29,7 +29,7 @@ pub(crate) async fn read_ahead(
     let refunded: Vec<PurchaseId> = commands
         .iter()
         .filter_map(|c| match c {
-            Command::Refund(r) => Some(PurchaseId(r.purchase_id)),
+            Command::Refund(r) => Some(PurchaseId(r.request.purchase_id)),
             _ => None,
         })
         .collect();
@@ -93,7 +93,7 @@ fn member_limited(
     at: Timestamp,
 ) -> Option<(Vec<String>, Periods)> {
     let ctx = ctx.as_of(at);
-    let limited = Limited::of(&ctx, activity);
+    let limited = ctx.rules.limited_by(activity);
     if limited.member.is_empty() || !limited.campaign.is_empty() {
         return None;
     }

@@ -10,11 +10,10 @@ use crate::outcomes::Balances;
 use crate::requests::{MemberRef, RedeemRewardRequest};
 use jiff::SignedDuration;
 use laurel_core::Money;
+use laurel_core::rewards::{Closable, CloseRefusal, Closing, decide_close};
 use laurel_core::rewards::{RedemptionFacts, Reward, RewardKind, RewardRefusal};
 use laurel_core::rules::Basket;
-use laurel_store::{
-    MemberId, NewCoupon, NewRedemption, RedemptionId, RedemptionStatus, StoredCoupon, Tx,
-};
+use laurel_store::{MemberId, NewCoupon, NewRedemption, RedemptionId, StoredCoupon, Tx};
 use rust_decimal::Decimal;
 
 /// Redeems a reward: the catalog's checks, the points debited soonest-expiring first, the
@@ -72,8 +71,9 @@ pub(crate) async fn redeem(
     let currency = ctx.program.currency;
     let donation_value = match &reward.kind {
         RewardKind::Donation { .. } => {
-            let value = Decimal::from(cost.get()) * ctx.program.point_value;
-            let money = Money::new(value.round_dp(currency.minor_digits()), currency)
+            let money = ctx
+                .program
+                .value_of(cost)
                 .and_then(Money::to_minor)
                 .map_err(internal)?;
             Some(money)
@@ -96,11 +96,7 @@ pub(crate) async fn redeem(
         currency: currency.code().to_owned(),
         redeemed_at: ctx.now,
     };
-    // A donation is given the moment it is redeemed: nothing is left to hand over or cancel.
-    let status = match reward.kind {
-        RewardKind::Donation { .. } => RedemptionStatus::Fulfilled,
-        _ => RedemptionStatus::Issued,
-    };
+    let status = reward.kind.state_when_redeemed();
     let id = tx.insert_redemption(&record, status).await?;
     if reward.kind.issues_coupon() {
         for _ in 0..r.quantity {
@@ -168,7 +164,7 @@ pub(crate) async fn close(
     ctx: &Context<'_>,
     member: MemberId,
     id: RedemptionId,
-    fulfil: bool,
+    closing: Closing,
     actor: &str,
 ) -> Result<RedemptionOutcome> {
     let locked = lock(tx, &MemberRef::Id(member.0)).await?;
@@ -181,47 +177,25 @@ pub(crate) async fn close(
         available: locked.available,
         pending: locked.pending,
     };
-    let wanted = if fulfil {
-        RedemptionStatus::Fulfilled
-    } else {
-        RedemptionStatus::Cancelled
-    };
     let currency = ctx.program.currency;
     let answer = |r: &laurel_store::Redemption, balance: Balances| RedemptionOutcome {
         redemption: RedemptionView::from_stored(r, currency),
         entry_id: r.restore_journal.map(|j| j.0),
         balance,
     };
-    if redemption.status == wanted {
+    let used = redemption.coupons.iter().find(|c| c.status == "consumed");
+    let closable = Closable {
+        state: redemption.status,
+        issued_coupons: !redemption.coupons.is_empty(),
+        used_on: used.map(|c| c.consumed_order.as_deref().unwrap_or_default()),
+    };
+    if !decide_close(closable, closing).map_err(|e| close_refused(e, id))? {
         return Ok(answer(&redemption, balance));
     }
-    if redemption.status != RedemptionStatus::Issued {
-        return Err(EngineError::RedemptionClosed {
-            code: ErrorCode::RedemptionClosed,
-            message: format!(
-                "redemption {} is already {}",
-                id.0,
-                redemption.status.as_str()
-            ),
-        });
-    }
-    if fulfil {
-        if !redemption.coupons.is_empty() {
-            return Err(EngineError::RedemptionClosed {
-                code: ErrorCode::RedemptionNotFulfillable,
-                message: "a coupon reward is used by consuming its coupons, not fulfilled".into(),
-            });
-        }
-        tx.close_redemption(id, RedemptionStatus::Fulfilled, ctx.now, actor, None)
+    if closing == Closing::Fulfil {
+        tx.close_redemption(id, closing.target(), ctx.now, actor, None)
             .await?;
     } else {
-        if let Some(used) = redemption.coupons.iter().find(|c| c.status == "consumed") {
-            return Err(EngineError::Coupon(
-                laurel_core::rewards::CouponRefusal::Used(
-                    used.consumed_order.clone().unwrap_or_default(),
-                ),
-            ));
-        }
         let drawn = tx.drawn_lots(redemption.redemption.journal).await?;
         let ledger = tx.ledger_of(&locked).await?;
         let posting = ledger.restore(&drawn, ctx.now).map_err(refused)?;
@@ -236,7 +210,7 @@ pub(crate) async fn close(
         balance = after;
         tx.close_redemption(
             id,
-            RedemptionStatus::Cancelled,
+            closing.target(),
             ctx.now,
             actor,
             Some(laurel_store::JournalId(entry)),
@@ -304,4 +278,21 @@ pub(crate) async fn use_coupon(
         discount,
         repeated,
     })
+}
+
+/// A close the core refused, as the engine answers it.
+fn close_refused(refusal: CloseRefusal, id: RedemptionId) -> EngineError {
+    match refusal {
+        CloseRefusal::AlreadyClosed(state) => EngineError::RedemptionClosed {
+            code: ErrorCode::RedemptionClosed,
+            message: format!("redemption {} is already {state}", id.0),
+        },
+        CloseRefusal::NotFulfillable => EngineError::RedemptionClosed {
+            code: ErrorCode::RedemptionNotFulfillable,
+            message: refusal.to_string(),
+        },
+        CloseRefusal::CouponUsed(order) => {
+            EngineError::Coupon(laurel_core::rewards::CouponRefusal::Used(order))
+        }
+    }
 }

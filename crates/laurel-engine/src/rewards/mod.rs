@@ -20,7 +20,7 @@ use crate::requests::{
 };
 use crate::{Engine, unexpected};
 use jiff::Timestamp;
-use laurel_core::rewards::RedemptionFacts;
+use laurel_core::rewards::{Closing, RedemptionFacts};
 use laurel_store::{Member, MemberId, RedemptionId};
 use rust_decimal::Decimal;
 
@@ -108,18 +108,18 @@ impl Engine {
 
     /// Cancels an unused redemption: its points go back with their original expiry.
     pub async fn cancel_redemption(&self, id: i64, actor: &str) -> Result<RedemptionOutcome> {
-        self.close_redemption(id, false, actor).await
+        self.close_redemption(id, Closing::Cancel, actor).await
     }
 
     /// Marks a gift or experience handed over.
     pub async fn fulfil_redemption(&self, id: i64, actor: &str) -> Result<RedemptionOutcome> {
-        self.close_redemption(id, true, actor).await
+        self.close_redemption(id, Closing::Fulfil, actor).await
     }
 
     async fn close_redemption(
         &self,
         id: i64,
-        fulfil: bool,
+        closing: Closing,
         actor: &str,
     ) -> Result<RedemptionOutcome> {
         let found = self
@@ -130,7 +130,7 @@ impl Engine {
         self.submit_redemption(Command::CloseRedemption {
             member: found.redemption.member,
             redemption: found.id,
-            fulfil,
+            closing,
             actor: actor.to_owned(),
         })
         .await

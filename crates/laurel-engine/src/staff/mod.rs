@@ -4,12 +4,11 @@
 
 mod listing;
 mod password;
-mod policy;
-mod role;
 
+pub use laurel_core::staff::{
+    AdjustPolicy, OverCap, Permission, Role, SUPPORT_ADJUST_MAX_DEFAULT, UnknownRole,
+};
 pub use listing::StaffListing;
-pub use policy::{AdjustPolicy, OverCap, SUPPORT_ADJUST_MAX_DEFAULT};
-pub use role::{Permission, Role, UnknownRole};
 
 use crate::Engine;
 use crate::codes::{random_token, sha256_hex as token_hash};

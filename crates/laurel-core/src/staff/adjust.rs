@@ -3,7 +3,7 @@
 //! staff 1,000 points at a time, the other roles no cap).
 
 use super::role::Role;
-use laurel_core::Points;
+use crate::Points;
 
 /// The support role's cap when the program file names none.
 pub const SUPPORT_ADJUST_MAX_DEFAULT: Points = Points(1_000);
