@@ -45,3 +45,6 @@ mod award;
 
 #[path = "core/redemptions.rs"]
 mod redemptions;
+
+#[path = "core/refunds.rs"]
+mod refunds;

@@ -85,12 +85,16 @@ fn an_award_above_the_most_one_command_may_move_is_out_of_range() {
 
 #[test]
 fn only_the_limited_rules_an_activity_triggers_need_their_usage_loaded() {
-    let mut daily = Limits::default();
-    daily.per_member_day = Some(pts(100));
-    let mut budget = Limits::default();
-    budget.campaign_budget = Some(pts(10_000));
+    let daily = Limits {
+        per_member_day: Some(pts(100)),
+        ..Limits::default()
+    };
+    let budget = Limits {
+        campaign_budget: Some(pts(10_000)),
+        ..Limits::default()
+    };
     let rules = rule_set(vec![
-        rule("daily", fixed(5)).with_limits(daily.clone()),
+        rule("daily", fixed(5)).with_limits(daily),
         rule("budget", fixed(5)).with_limits(budget),
         rule("free", fixed(5)),
         rule("review", fixed(5))
