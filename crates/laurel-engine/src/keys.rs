@@ -118,7 +118,7 @@ impl Engine {
                 format!("is longer than {KEY_NAME_MAX} characters"),
             ));
         }
-        crate::commands::checked(
+        crate::checks::checked(
             "name",
             laurel_core::text::characters(name, laurel_core::text::Layout::Line),
         )?;

@@ -149,7 +149,7 @@ pub struct AdjustRequest {
     pub idempotency_key: String,
 }
 
-/// A channel by its stable name, as requests are fingerprinted (see `commands::fingerprint`).
+/// A channel by its stable name, as requests are fingerprinted (see `checks::fingerprint`).
 fn channel_name<S: serde::Serializer>(channel: &Channel, out: S) -> Result<S::Ok, S::Error> {
     out.serialize_str(channel.as_str())
 }

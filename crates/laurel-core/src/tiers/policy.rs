@@ -1,5 +1,6 @@
 //! The tier policy: which metric, over which window, which tiers at which thresholds.
 
+use crate::Points;
 use crate::issue::{Message, NOT_EMPTY};
 use crate::message;
 use rust_decimal::Decimal;
@@ -16,6 +17,31 @@ pub enum TierMetric {
 }
 
 impl TierMetric {
+    /// The metric as a policy compares it, from its stored form (`raw`: spend in minor units
+    /// of a currency with `minor_digits`, a count, or points). What each counts is the store's
+    /// to sum: spend is totals less refunds, purchases those not wholly refunded, points the
+    /// grants less what refunds reversed.
+    pub fn from_raw(self, raw: i64, minor_digits: u32) -> Decimal {
+        match self {
+            TierMetric::Spend => Decimal::new(raw, minor_digits),
+            TierMetric::Purchases | TierMetric::PointsEarned => Decimal::from(raw),
+        }
+    }
+
+    /// What one purchase of `spend` that earns `points` adds to the metric.
+    pub fn added_by_purchase(self, spend: Decimal, points: Points) -> Decimal {
+        match self {
+            TierMetric::Spend => spend,
+            TierMetric::Purchases => Decimal::ONE,
+            TierMetric::PointsEarned => Decimal::from(points.get()),
+        }
+    }
+
+    /// Whether an event that earns `points` moves the metric: only points earned count it.
+    pub fn moved_by_event(self, points: Points) -> bool {
+        self == TierMetric::PointsEarned && points.is_positive()
+    }
+
     /// The name used in program files and the API.
     pub fn as_str(self) -> &'static str {
         match self {

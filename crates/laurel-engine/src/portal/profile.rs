@@ -2,7 +2,7 @@
 //! channel, and the problems or abuse they report to staff.
 
 use crate::Engine;
-use crate::commands::checked;
+use crate::checks::checked;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use jiff::Timestamp;

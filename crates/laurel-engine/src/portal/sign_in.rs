@@ -49,7 +49,7 @@ impl Engine {
     /// way, so the portal does not tell who is a member.
     pub async fn request_sign_in_code(&self, email: &str, letter: &SignInLetter) -> Result<bool> {
         let key = laurel_core::referrals::email(email);
-        crate::commands::text("email", &key)?;
+        crate::checks::text("email", &key)?;
         if !key.contains('@') {
             return Err(EngineError::invalid(
                 "email",
@@ -105,7 +105,7 @@ impl Engine {
     /// Signs a member in with the code sent to `email`.
     pub async fn sign_in_member(&self, email: &str, code: &str) -> Result<MemberSignedIn> {
         let key = laurel_core::referrals::email(email);
-        if !crate::commands::findable(&key) {
+        if !crate::checks::findable(&key) {
             return Err(EngineError::SignInCodeWrong);
         }
         let Some(member) = self.store.member_by_email_key(&key).await? else {

@@ -1,7 +1,10 @@
 //! Starting from the program file and the stored versions, and applying a new version while
 //! Laurel runs.
 
-use super::{ProgramVersion, Programs, check_change, parse_text};
+use super::ProgramVersion;
+use super::Programs;
+use super::check_change;
+use super::parse_text;
 use crate::codes::sha256_hex as sha256;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
@@ -94,7 +97,7 @@ impl Engine {
             ));
         }
         if let Some(note) = &note {
-            crate::commands::checked(
+            crate::checks::checked(
                 "note",
                 laurel_core::text::characters(note, laurel_core::text::Layout::Lines),
             )?;

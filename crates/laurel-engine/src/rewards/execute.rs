@@ -1,13 +1,17 @@
 //! Reward and coupon commands inside the write path's transaction. Like every command, each
 //! decides all its refusals before its first write.
 
-use super::views::{CouponUseOutcome, CouponView, RedemptionOutcome, RedemptionView};
-use crate::commands::fingerprint;
+use super::views::CouponUseOutcome;
+use super::views::CouponView;
+use super::views::RedemptionOutcome;
+use super::views::RedemptionView;
+use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use crate::execute::{Context, internal, lock, lock_active, meta, post, refused, remember, replay};
 use crate::outcomes::Balances;
 use crate::requests::{MemberRef, RedeemRewardRequest};
+use crate::write::context::Context;
+use crate::write::steps::{internal, lock, lock_active, meta, post, refused, remember, replay};
 use jiff::SignedDuration;
 use laurel_core::Money;
 use laurel_core::rewards::{Closable, CloseRefusal, Closing, decide_close};

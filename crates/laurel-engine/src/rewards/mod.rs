@@ -2,22 +2,22 @@
 //! redeeming, cancelling and fulfilling rewards, and the checkout's coupon calls (validate,
 //! consume, release).
 
-mod execute;
+pub(crate) mod execute;
 mod views;
 
-pub(crate) use execute::{close, redeem, use_coupon};
 pub use views::{
     CouponCheck, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome, RedemptionView,
     RewardView,
 };
 
-use crate::commands::{self, Command};
+mod validate;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use crate::execute::Outcome;
 use crate::requests::{
     CheckoutRequest, ConsumeCouponRequest, MemberRef, RedeemRewardRequest, ReleaseCouponRequest,
 };
+use crate::write::command::Command;
+use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
 use jiff::Timestamp;
 use laurel_core::rewards::{Closing, RedemptionFacts};
@@ -99,7 +99,7 @@ impl Engine {
 
     /// Redeems a reward for a member; the same idempotency key again answers the same.
     pub async fn redeem_reward(&self, request: RedeemRewardRequest) -> Result<RedemptionOutcome> {
-        let valid = commands::redeem_reward(request)?;
+        let valid = validate::redeem_reward(request)?;
         if self.definition().catalog.get(&valid.reward_id).is_none() {
             return Err(EngineError::UnknownReward(valid.reward_id));
         }
@@ -183,7 +183,7 @@ impl Engine {
 
     /// A coupon by code with whose it is and the redemption that issued it (for staff).
     pub async fn coupon_lookup(&self, code: &str) -> Result<CouponLookup> {
-        let code = commands::coupon_code(code)?;
+        let code = validate::coupon_code(code)?;
         let found = self
             .store()
             .coupon(&code)
@@ -201,7 +201,7 @@ impl Engine {
     /// writes nothing.
     pub async fn check_coupon(&self, code: &str, checkout: CheckoutRequest) -> Result<CouponCheck> {
         let definition = self.definition();
-        let basket = commands::checkout(&definition.program, checkout)?;
+        let basket = crate::earning::validate::checkout(&definition.program, checkout)?;
         let CouponLookup {
             coupon, member_id, ..
         } = self.coupon_lookup(code).await?;
@@ -233,14 +233,15 @@ impl Engine {
     /// Uses a coupon on an order: once; the same order again answers the same, another order
     /// is refused.
     pub async fn consume_coupon(&self, request: ConsumeCouponRequest) -> Result<CouponUseOutcome> {
-        let order = commands::order_key(request.checkout.channel, &request.order_id)?;
-        let basket = commands::checkout(&self.definition().program, request.checkout)?;
+        let order = validate::order_key(request.checkout.channel, &request.order_id)?;
+        let basket =
+            crate::earning::validate::checkout(&self.definition().program, request.checkout)?;
         self.use_coupon(&request.code, order, Some(basket)).await
     }
 
     /// Gives a coupon back from the order that used it (the order was cancelled).
     pub async fn release_coupon(&self, request: ReleaseCouponRequest) -> Result<CouponUseOutcome> {
-        let order = commands::order_key(request.channel, &request.order_id)?;
+        let order = validate::order_key(request.channel, &request.order_id)?;
         self.use_coupon(&request.code, order, None).await
     }
 
@@ -250,7 +251,7 @@ impl Engine {
         order: String,
         basket: Option<laurel_core::rules::Basket>,
     ) -> Result<CouponUseOutcome> {
-        let code = commands::coupon_code(code)?;
+        let code = validate::coupon_code(code)?;
         let holder = self
             .store()
             .coupon(&code)

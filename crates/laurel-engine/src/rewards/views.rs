@@ -4,9 +4,8 @@
 use crate::error_code::ErrorCode;
 use crate::outcomes::Balances;
 use jiff::Timestamp;
-use laurel_core::Currency;
-use laurel_core::Money;
 use laurel_core::rewards::{Coupon, CouponState, Reward, RewardKind};
+use laurel_core::{Currency, Money};
 use laurel_store::{Redemption, StoredCoupon};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -100,8 +100,8 @@ pub async fn create_staff_user(
             "is not an email address",
         ));
     }
-    crate::commands::text("email", &email)?;
-    crate::commands::text("name", name)?;
+    crate::checks::text("email", &email)?;
+    crate::checks::text("name", name)?;
     if password.chars().count() < PASSWORD_MIN {
         return Err(EngineError::invalid(
             "password",
@@ -149,7 +149,7 @@ impl Engine {
         let now = crate::as_stored(Timestamp::now());
         let email = email_key(email);
         // An address no account could have is simply wrong.
-        let known = if crate::commands::findable(&email) {
+        let known = if crate::checks::findable(&email) {
             self.store.staff_user_by_email(&email).await?
         } else {
             None

@@ -7,10 +7,11 @@
 //! current through its own writes (see the store's `known.rs`), so commands read the same
 //! values they would have asked for.
 
-use super::earning::{PURCHASE_SCOPE, basket, event_scope, purchase_key};
-use super::{Context, find_locked};
-use crate::commands::Command;
+use crate::earning::credit::{PURCHASE_SCOPE, basket, event_scope, purchase_key};
 use crate::requests::MemberRef;
+use crate::write::command::Command;
+use crate::write::context::Context;
+use crate::write::steps::find_locked;
 use jiff::Timestamp;
 use laurel_core::rules::{Activity, Event, Periods, usage_periods};
 use laurel_store::{MemberId, PurchaseId, StoreError, Tx, UsageAsk};

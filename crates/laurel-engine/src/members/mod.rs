@@ -3,9 +3,15 @@
 //! reactivated. Refunds, staff adjustments and the scheduled jobs still reach their points,
 //! so the ledger stays right while they are suspended.
 
+pub(crate) mod enroll;
+
 use crate::error::{EngineError, Result};
-use crate::{Engine, MemberRef};
-use laurel_store::MemberId;
+use crate::requests::EnrollRequest;
+use crate::write::command::Command;
+use crate::write::outcome::Outcome;
+use crate::{Engine, MemberRef, unexpected};
+use jiff::Timestamp;
+use laurel_store::{Member, MemberId};
 
 /// The status of a member in good standing.
 pub const ACTIVE: &str = "active";
@@ -56,5 +62,42 @@ impl Engine {
         let mut lots = ledger.lots;
         lots.sort_by_key(|lot| (lot.expires_at.is_none(), lot.expires_at, lot.earned_at));
         Ok(lots)
+    }
+}
+
+impl Engine {
+    /// Enrolls a member.
+    pub async fn enroll(&self, request: EnrollRequest) -> Result<Member> {
+        let (member, referred_by) = enroll::validate(request, Timestamp::now())?;
+        match self
+            .writer
+            .submit(Command::Enroll {
+                member,
+                referred_by,
+            })
+            .await?
+        {
+            Outcome::Enrolled(m) => Ok(m),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// A member by id or external id.
+    pub async fn member(&self, member: &MemberRef) -> Result<Member> {
+        let found = match member {
+            MemberRef::Id(id) => self.store.member(MemberId(*id)).await?,
+            MemberRef::External(ext) if !crate::checks::findable(ext) => None,
+            MemberRef::External(ext) => self.store.member_by_external_id(ext).await?,
+        };
+        found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
+    }
+
+    /// Members found by external id, email, phone or the start of their name.
+    pub async fn search_members(&self, query: &str, limit: u32) -> Result<Vec<Member>> {
+        // No stored text holds what a check refused, so such a query finds no one.
+        if laurel_core::text::characters(query, laurel_core::text::Layout::Line).is_err() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.search_members(query, limit).await?)
     }
 }

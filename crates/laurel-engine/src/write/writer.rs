@@ -8,10 +8,13 @@
 //! to a driver thread, and the commit's fsync blocks only the writer.
 
 use crate::EngineConfig;
-use crate::commands::Command;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, Outcome, execute, read_ahead};
 use crate::programs::{Programs, Timeline};
+use crate::write::command::Command;
+use crate::write::context::Context;
+use crate::write::dispatch::execute;
+use crate::write::outcome::Outcome;
+use crate::write::read_ahead::read_ahead;
 use futures_util::FutureExt;
 use jiff::Timestamp;
 use laurel_store::{Store, StoreError};
@@ -272,7 +275,7 @@ fn reads_first<'a>(commands: &'a [&'a Command]) -> impl Iterator<Item = usize> +
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::ValidEvent;
+    use crate::earning::validate::ValidEvent;
     use crate::requests::{EventRequest, MemberRef, RedeemRequest};
     use laurel_store::MemberId;
 

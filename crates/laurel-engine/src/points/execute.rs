@@ -1,18 +1,20 @@
-//! Spending and staff adjustments of points, and the scheduled expiry and release of lots.
+//! Spending points and staff adjustments in the write path.
 
-use super::{Context, draws, internal, lock, lock_active, meta, post, refused, remember, replay};
-use crate::commands::fingerprint;
+use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::outcomes::PostingOutcome;
 use crate::requests::{AdjustRequest, MemberRef, RedeemRequest};
 use crate::staff::Role;
-use jiff::Timestamp;
+use crate::write::context::Context;
+use crate::write::steps::{
+    draws, internal, lock, lock_active, meta, post, refused, remember, replay,
+};
 use laurel_core::Points;
 use laurel_core::earn::lot_schedule;
-use laurel_store::{JournalMeta, MemberId, Tx};
+use laurel_store::Tx;
 
 /// Spends points soonest-expiring first, once per idempotency key.
-pub(super) async fn redeem(
+pub(crate) async fn redeem(
     tx: &mut Tx,
     ctx: &Context<'_>,
     r: &RedeemRequest,
@@ -42,7 +44,7 @@ pub(super) async fn redeem(
 /// A staff credit or debit, once per idempotency key; the actor is recorded. One larger than
 /// the program in force lets `role` make is refused before anything is written; a retry of one
 /// made is answered as first, whatever the cap has become since.
-pub(super) async fn adjust(
+pub(crate) async fn adjust(
     tx: &mut Tx,
     ctx: &Context<'_>,
     r: &AdjustRequest,
@@ -89,45 +91,4 @@ pub(super) async fn adjust(
     };
     remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
     Ok(answer)
-}
-
-/// A scheduled job's work on one member.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Job {
-    Expire,
-    Release,
-}
-
-/// Expires or releases a member's due lots as of `now`; returns the points moved. Running it
-/// again finds nothing due, so jobs are idempotent.
-pub(super) async fn scheduled(
-    tx: &mut Tx,
-    ctx: &Context<'_>,
-    member: MemberId,
-    now: Timestamp,
-    job: Job,
-) -> Result<Points> {
-    let Some(locked) = tx.lock_member(Some(member), None).await? else {
-        return Err(EngineError::UnknownMember(member.0.to_string()));
-    };
-    let ledger = tx.ledger_of(&locked).await?;
-    let (posting, reason) = match job {
-        Job::Expire => (ledger.expire(now), "expired"),
-        Job::Release => (ledger.release(now), "return window closed"),
-    };
-    let Some(posting) = posting else {
-        return Ok(Points::ZERO);
-    };
-    let moved = posting.movements.iter().map(|m| m.amount).sum();
-    let m = JournalMeta {
-        reason: reason.into(),
-        reference: format!("job:{}", posting.kind.as_str()),
-        actor: Some("scheduler".into()),
-        effective_at: now,
-        posted_at: now,
-        program_version: ctx.version,
-    };
-    tx.post(member, &posting, &m).await?;
-    metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
-    Ok(moved)
 }

@@ -1,10 +1,12 @@
 //! Scheduled jobs: expiry and pending release. Both are idempotent: they act only on lots that
 //! are due and still open, so a second run at the same instant finds nothing to do.
 
+pub(crate) mod execute;
+
 use crate::Engine;
-use crate::commands::Command;
 use crate::error::{EngineError, Result};
-use crate::execute::Outcome;
+use crate::write::command::Command;
+use crate::write::outcome::Outcome;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_store::{DueWork, MemberId};

@@ -1,101 +1,24 @@
-//! Purchases and custom events: what they earn under the program's rules (with the tier bonus
-//! and a referral's), the earn posting and its grants, the tier check after.
+//! What an activity earns (the core's award, after loading what it depends on) and the posting
+//! that credits it: shared by purchases, events, previews and a referrer's payout.
 
-use super::points::Job;
-use super::{Context, internal, lock_active, meta, post, remember, replay};
-use crate::commands::{ValidEvent, ValidPurchase, fingerprint};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use crate::outcomes::{Balances, EarnStatus, EventOutcome, GrantOutcome, PurchaseOutcome};
-use crate::referrals;
+use crate::jobs::execute::Job;
+use crate::outcomes::{Balances, EarnStatus, GrantOutcome};
 use crate::requests::{LineRequest, POINTS_MAX, PurchaseRequest};
-use crate::tiers;
+use crate::write::context::Context;
+use crate::write::steps::{internal, meta, post};
 use jiff::Timestamp;
+use laurel_core::Points;
 use laurel_core::award::{AwardTerms, award};
 use laurel_core::earn::{EarnError, lot_schedule};
 use laurel_core::ledger::{LotEffect, LotState, MemberLedger};
 use laurel_core::referrals::ReferralPolicy;
 use laurel_core::rules::{
-    Activity, Basket, EarnContext, Earning, Event, Line, MemberFacts, usage_periods,
+    Activity, Basket, EarnContext, Earning, Line, MemberFacts, usage_periods,
 };
-use laurel_core::tiers::TierMetric;
-use laurel_core::{Money, Points};
-use laurel_store::{JournalId, Member, MemberId, NewGrant, NewPurchase, Referral, Tx};
+use laurel_store::{JournalId, Member, MemberId, NewGrant, Referral, Tx};
 use rust_decimal::Decimal;
-
-/// Records a purchase once per (channel, order id) and earns what the program grants for it.
-pub(super) async fn purchase(
-    tx: &mut Tx,
-    ctx: &Context<'_>,
-    p: &ValidPurchase,
-) -> Result<PurchaseOutcome> {
-    let r = &p.request;
-    let ctx = &ctx.as_of(r.occurred_at);
-    let key = purchase_key(r);
-    let print = fingerprint(r)?;
-    if let Some(answer) = replay::<PurchaseOutcome>(tx, PURCHASE_SCOPE, &key, &print).await? {
-        return Ok(PurchaseOutcome {
-            replayed: true,
-            ..answer
-        });
-    }
-    if let Some(late) = p.late {
-        return Err(late.refusal());
-    }
-    let member = lock_active(tx, &r.member).await?;
-    // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
-    // Decided by the tier held before the purchase: an upgrade it brings discounts the next.
-    let tier_discount = tier_discount(ctx, &member, r.total);
-    let tier_discount_minor = Money::new(tier_discount, ctx.program.currency)
-        .and_then(Money::to_minor)
-        .map_err(internal)?;
-    let earned = credit(
-        tx,
-        ctx,
-        &member,
-        &earning,
-        r.occurred_at,
-        "purchase".into(),
-        key.clone(),
-    )
-    .await?;
-    let purchase_id = tx
-        .insert_purchase(&NewPurchase {
-            member: member.id,
-            channel: r.channel.as_str().to_owned(),
-            order_id: r.order_id.clone(),
-            store: r.store.clone(),
-            currency: r.currency.clone(),
-            total_minor: p.total_minor,
-            points_earned: earning.total.get(),
-            tier_discount_minor,
-            lot: earned.lot,
-            occurred_at: r.occurred_at,
-            recorded_at: ctx.now,
-            lines: p.lines.clone(),
-        })
-        .await?;
-    if let Some(referral) = &referral {
-        referrals::pay_out(tx, ctx, referral, &member, purchase_id, r.occurred_at).await?;
-    }
-    let tier_change = tiers::after_activity(tx, ctx, &member).await?;
-    let answer = PurchaseOutcome {
-        purchase_id: purchase_id.0,
-        member_id: member.id.0,
-        points_earned: earning.total.get(),
-        grants: grant_outcomes(earning),
-        tier_discount,
-        status: earned.status,
-        pending_until: earned.pending_until,
-        expires_at: earned.expires_at,
-        balance: earned.balance,
-        tier_change,
-        replayed: false,
-    };
-    remember(tx, ctx, PURCHASE_SCOPE, &key, print, &answer).await?;
-    Ok(answer)
-}
 
 /// What `member`'s tier takes off a basket of `total` under `ctx`'s program (after any
 /// coupon, which the till took off before sending the total): zero without tiers.
@@ -131,72 +54,12 @@ pub(crate) async fn purchase_earning(
     member: &Member,
     r: &PurchaseRequest,
 ) -> Result<(Earning, Option<Referral>)> {
-    let referral = referrals::qualifying(tx, ctx, member, r.total, r.occurred_at).await?;
+    let referral =
+        crate::referrals::execute::qualifying(tx, ctx, member, r.total, r.occurred_at).await?;
     let welcome = ctx.referrals.filter(|_| referral.is_some());
     let activity = Activity::Purchase(basket(r));
     let earning = earning(tx, ctx, member, activity, r.occurred_at, "total", welcome).await?;
     Ok((earning, referral))
-}
-
-/// Records a custom event once per member and event id and earns what its rules grant.
-pub(super) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Result<EventOutcome> {
-    let r = &e.request;
-    let ctx = &ctx.as_of(r.occurred_at);
-    // The event id is unique per member, so the member is resolved (and locked) first.
-    let member = lock_active(tx, &r.member).await?;
-    let scope = event_scope(member.id);
-    // The member as given (id or external id) is not part of the fingerprint: either way of
-    // naming them is the same event.
-    let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at))?;
-    if let Some(answer) = replay::<EventOutcome>(tx, &scope, &r.event_id, &print).await? {
-        return Ok(EventOutcome {
-            replayed: true,
-            ..answer
-        });
-    }
-    if let Some(late) = e.late {
-        return Err(late.refusal());
-    }
-    let activity = Activity::Event(Event {
-        kind: r.kind.clone(),
-        attributes: r.attributes.clone(),
-    });
-    // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind", None).await?;
-    let earned = credit(
-        tx,
-        ctx,
-        &member,
-        &earning,
-        r.occurred_at,
-        format!("event: {}", r.kind),
-        format!("{}:{}", r.kind, r.event_id),
-    )
-    .await?;
-    // Events move the metric only when tiers qualify by points earned.
-    let tier_change = match ctx.tiers {
-        Some(policy)
-            if policy.metric == TierMetric::PointsEarned && earning.total.is_positive() =>
-        {
-            tiers::after_activity(tx, ctx, &member).await?
-        }
-        _ => None,
-    };
-    let answer = EventOutcome {
-        member_id: member.id.0,
-        event_id: r.event_id.clone(),
-        kind: r.kind.clone(),
-        points_earned: earning.total.get(),
-        grants: grant_outcomes(earning),
-        status: earned.status,
-        pending_until: earned.pending_until,
-        expires_at: earned.expires_at,
-        balance: earned.balance,
-        tier_change,
-        replayed: false,
-    };
-    remember(tx, ctx, &scope, &r.event_id, print, &answer).await?;
-    Ok(answer)
 }
 
 /// A purchase request as the rules see it.
@@ -232,12 +95,12 @@ pub(crate) fn grant_outcomes(earning: Earning) -> Vec<GrantOutcome> {
 
 /// What an earning put in the member's account.
 pub(crate) struct Credited {
-    status: EarnStatus,
-    pending_until: Option<Timestamp>,
-    expires_at: Option<Timestamp>,
+    pub(crate) status: EarnStatus,
+    pub(crate) pending_until: Option<Timestamp>,
+    pub(crate) expires_at: Option<Timestamp>,
     /// The lot the earn opened, if it earned anything.
     pub(crate) lot: Option<laurel_core::ledger::LotId>,
-    balance: Balances,
+    pub(crate) balance: Balances,
 }
 
 /// Posts one earn of the earning's total, if above zero, scheduled from `occurred_at` (pending
@@ -285,7 +148,8 @@ pub(crate) async fn credit(
     // History imported late may have expired already: it is expired at once, so no point is
     // ever available past its expiry.
     if schedule.expires_at.is_some_and(|at| at <= ctx.now) {
-        let expired = super::points::scheduled(tx, ctx, member.id, ctx.now, Job::Expire).await?;
+        let expired =
+            crate::jobs::execute::scheduled(tx, ctx, member.id, ctx.now, Job::Expire).await?;
         credited.status = EarnStatus::Expired;
         credited.balance.available -= expired.get();
     }
@@ -312,7 +176,7 @@ pub(crate) async fn credit(
 /// referral policy when the purchase pays out the buyer's referral. Writes nothing: it reads
 /// whether this is the member's first purchase and the usage of the rules that have limits
 /// (on PostgreSQL, locking the campaign budgets it reads until commit).
-async fn earning(
+pub(crate) async fn earning(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: &Member,

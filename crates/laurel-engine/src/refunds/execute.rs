@@ -1,12 +1,13 @@
 //! Refunds: the points of the refunded part reversed in proportion, by amount or by lines.
 
-use super::{Context, internal, lock, meta, post, remember, replay};
-use crate::commands::{ValidRefund, fingerprint};
+use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::outcomes::{Balances, RefundOutcome};
-use crate::referrals;
+use crate::refunds::validate::ValidRefund;
 use crate::requests::MemberRef;
+use crate::write::context::Context;
+use crate::write::steps::{internal, lock, meta, post, remember, replay};
 use laurel_core::Points;
 use laurel_core::refund::{
     RefundDecision, RefundRefusal, RefundableLine, RefundablePurchase, decide,
@@ -14,7 +15,7 @@ use laurel_core::refund::{
 use laurel_store::{RefundRecord, Tx};
 
 /// Refunds (part of) a purchase once per refund id, reversing its points in proportion.
-pub(super) async fn refund(
+pub(crate) async fn refund(
     tx: &mut Tx,
     ctx: &Context<'_>,
     v: &ValidRefund,
@@ -96,7 +97,7 @@ pub(super) async fn refund(
         &line_quantities,
     )
     .await?;
-    referrals::take_back(
+    crate::referrals::execute::take_back(
         tx,
         ctx,
         purchase.id,
@@ -118,7 +119,7 @@ pub(super) async fn refund(
 }
 
 /// A refund the core refused, as the engine answers it.
-fn refused(refusal: RefundRefusal) -> EngineError {
+pub(crate) fn refused(refusal: RefundRefusal) -> EngineError {
     match refusal {
         RefundRefusal::UnknownLine(_) => {
             EngineError::invalid("lines", ErrorCode::UnknownLine, refusal.to_string())

@@ -2,16 +2,16 @@
 //! the purchase would be, in a read-only transaction that writes nothing.
 
 use crate::Engine;
-use crate::commands;
+use crate::earning::credit::{basket, grant_outcomes, purchase_earning, tier_discount};
+use crate::earning::validate;
 use crate::error::{EngineError, Result};
-use crate::execute::{Context, basket, grant_outcomes, purchase_earning, tier_discount};
 use crate::outcomes::{EarnStatus, GrantOutcome, TierChangeOutcome};
 use crate::requests::{MemberRef, PurchaseRequest};
 use crate::rewards::CouponView;
-use crate::tiers::measured;
+use crate::tiers::execute::measured;
+use crate::write::context::Context;
 use jiff::Timestamp;
 use laurel_core::earn::lot_schedule;
-use laurel_core::tiers::TierMetric;
 use laurel_store::MemberId;
 use rust_decimal::Decimal;
 
@@ -64,7 +64,7 @@ impl Engine {
         let now = Timestamp::now();
         let timeline = self.programs.snapshot();
         let ctx = Context::new(&timeline, now);
-        let valid = commands::purchase(ctx.program, self.config.backdating, request, now)?;
+        let valid = validate::purchase(ctx.program, self.config.backdating, request, now)?;
         if let Some(late) = valid.late {
             return Err(late.refusal());
         }
@@ -84,11 +84,7 @@ impl Engine {
             let window = policy.activity_window(now, tz);
             let mut value = measured(&mut tx, ctx.program, policy, member.id, window).await?;
             if window.contains(r.occurred_at) {
-                value += match policy.metric {
-                    TierMetric::Spend => r.total,
-                    TierMetric::Purchases => Decimal::ONE,
-                    TierMetric::PointsEarned => Decimal::from(earned.total.get()),
-                };
+                value += policy.metric.added_by_purchase(r.total, earned.total);
             }
             let decision = policy.after_activity(&member.tier, value, now, tz);
             tier_change = decision.change.as_ref().map(TierChangeOutcome::from);

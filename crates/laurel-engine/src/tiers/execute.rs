@@ -1,31 +1,16 @@
-//! Tiers in the write path: upgrades after activity, reviews, manual assignment; and the
-//! status read (progress, the next review's outcome, history).
-//!
-//! The core decides ([`TierPolicy`]); this module measures the metric over the window the
-//! policy names, stores the status and records every change.
+//! Tiers in the write path: the starting tier at enrollment, the upgrade check after activity,
+//! reviews, manual assignment. The core decides; this measures, stores and records.
 
-use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use crate::execute::Context;
 use crate::outcomes::TierChangeOutcome;
-use crate::requests::{AssignTierRequest, MemberRef};
+use crate::requests::AssignTierRequest;
+use crate::write::context::Context;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use laurel_core::Program;
-use laurel_core::tiers::{
-    Tier, TierChange, TierDecision, TierMetric, TierPolicy, TierProgress, TierStatus, Window,
-};
-use laurel_store::{Member, MemberId, Store, TierHistoryEntry, Tx};
+use laurel_core::tiers::{TierChange, TierDecision, TierPolicy, TierStatus, Window};
+use laurel_store::{Member, MemberId, Tx};
 use rust_decimal::Decimal;
-
-/// A member's raw metric value as the policy compares it: spend in currency units.
-fn metric_value(program: &Program, metric: TierMetric, raw: i64) -> Decimal {
-    match metric {
-        TierMetric::Spend => Decimal::new(raw, program.currency.minor_digits()),
-        TierMetric::Purchases | TierMetric::PointsEarned => Decimal::from(raw),
-    }
-}
 
 /// The policy's metric for a member over `window`, read inside a transaction.
 pub(crate) async fn measured(
@@ -36,16 +21,16 @@ pub(crate) async fn measured(
     window: Window,
 ) -> Result<Decimal> {
     let raw = tx.tier_metric(member, policy.metric, window).await?;
-    Ok(metric_value(program, policy.metric, raw))
+    Ok(policy.metric.from_raw(raw, program.currency.minor_digits()))
 }
 
 /// The refusal for tier requests when the program defines no tiers.
-fn no_tiers() -> EngineError {
+pub(crate) fn no_tiers() -> EngineError {
     EngineError::invalid("tier", ErrorCode::UnknownTier, "the program has no tiers")
 }
 
 /// Stores a decision if it changed anything, recording its change with `note` and `actor`.
-async fn store_decision(
+pub(crate) async fn store_decision(
     tx: &mut Tx,
     member: MemberId,
     before: &TierStatus,
@@ -196,7 +181,7 @@ pub(crate) fn validate_assignment(
             ),
         ));
     }
-    crate::commands::text("reason", &request.reason)?;
+    crate::checks::text("reason", &request.reason)?;
     if request.until.is_some_and(|until| until <= now) {
         return Err(EngineError::invalid(
             "until",
@@ -238,118 +223,4 @@ pub(crate) async fn assign(
     )
     .await?;
     Ok(())
-}
-
-/// What the next review will do if nothing else happens before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NextReview {
-    /// When it falls.
-    pub at: Timestamp,
-    /// The tier after it (the same as now when nothing changes).
-    pub tier_after: Option<String>,
-    /// Set when the review would start a grace period: the member keeps the tier until then
-    /// to requalify.
-    pub grace_until: Option<Timestamp>,
-}
-
-/// A member's tier status as shown to staff and members.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TierView {
-    /// The member.
-    pub member_id: i64,
-    /// Their tier, if any (the policy's definition of it).
-    pub tier: Option<Tier>,
-    /// The stored status: since when, manual assignment, grace deadline.
-    pub status: TierStatus,
-    /// The qualifying metric.
-    pub metric: TierMetric,
-    /// The window the metric is measured over now.
-    pub window: Window,
-    /// Progress towards the next tier.
-    pub progress: TierProgress,
-    /// The next review, if one is due some day.
-    pub next_review: Option<NextReview>,
-    /// Changes, newest first.
-    pub history: Vec<TierHistoryEntry>,
-}
-
-impl Engine {
-    /// A member's tier: where they stand, what it takes to go up, what the next review does.
-    pub async fn tier_status(&self, member: &MemberRef) -> Result<TierView> {
-        let definition = self.definition();
-        let policy = definition.tiers.as_ref().ok_or_else(no_tiers)?;
-        let member = self.member(member).await?;
-        let (program, store) = (&definition.program, self.store());
-        let tz: &TimeZone = &program.time_zone;
-        let now = Timestamp::now();
-        let window = policy.activity_window(now, tz);
-        let value = measure(store, program, policy, member.id, window).await?;
-        let next_review = match member.tier.review_at {
-            None => None,
-            Some(at) => {
-                let then = measure(
-                    store,
-                    program,
-                    policy,
-                    member.id,
-                    policy.review_window(at, tz),
-                )
-                .await?;
-                let decision = policy.review(&member.tier, then, at, tz);
-                Some(NextReview {
-                    at,
-                    tier_after: decision.status.tier.clone(),
-                    grace_until: decision
-                        .status
-                        .downgrade_at
-                        .filter(|_| member.tier.downgrade_at.is_none()),
-                })
-            }
-        };
-        Ok(TierView {
-            member_id: member.id.0,
-            tier: member
-                .tier
-                .tier
-                .as_deref()
-                .and_then(|id| policy.tier(id))
-                .cloned(),
-            metric: policy.metric,
-            window,
-            progress: policy.progress(&member.tier, value, window),
-            next_review,
-            history: store.tier_history(member.id).await?,
-            status: member.tier,
-        })
-    }
-
-    /// Puts a member in a tier by an admin's decision, recorded with `actor`.
-    pub async fn assign_tier(&self, request: AssignTierRequest, actor: &str) -> Result<TierView> {
-        let member_id = request.member_id;
-        let valid =
-            validate_assignment(self.definition().tiers.as_ref(), request, Timestamp::now())?;
-        let command = crate::commands::Command::AssignTier {
-            request: valid,
-            actor: actor.to_owned(),
-        };
-        match self.writer.submit(command).await? {
-            crate::execute::Outcome::TierAssigned => {
-                self.tier_status(&MemberRef::Id(member_id)).await
-            }
-            other => Err(EngineError::Internal(format!(
-                "write path answered {other:?}"
-            ))),
-        }
-    }
-}
-
-async fn measure(
-    store: &Store,
-    program: &Program,
-    policy: &TierPolicy,
-    member: MemberId,
-    window: Window,
-) -> Result<Decimal> {
-    let raw = store.tier_metric(member, policy.metric, window).await?;
-    Ok(metric_value(program, policy.metric, raw))
 }

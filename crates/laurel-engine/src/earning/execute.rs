@@ -1,0 +1,152 @@
+//! Purchases and custom events in the write path: what they earn, the earn posting and its
+//! grants, a referral's payout, the tier check after.
+
+use crate::checks::fingerprint;
+use crate::earning::credit::{
+    PURCHASE_SCOPE, credit, event_scope, grant_outcomes, purchase_earning, purchase_key,
+    tier_discount,
+};
+use crate::earning::validate::{ValidEvent, ValidPurchase};
+use crate::error::Result;
+use crate::outcomes::{EventOutcome, PurchaseOutcome};
+use crate::write::context::Context;
+use crate::write::steps::{internal, lock_active, remember, replay};
+use laurel_core::Money;
+use laurel_core::rules::{Activity, Event};
+use laurel_store::{NewPurchase, Tx};
+
+/// Records a purchase once per (channel, order id) and earns what the program grants for it.
+pub(crate) async fn purchase(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    p: &ValidPurchase,
+) -> Result<PurchaseOutcome> {
+    let r = &p.request;
+    let ctx = &ctx.as_of(r.occurred_at);
+    let key = purchase_key(r);
+    let print = fingerprint(r)?;
+    if let Some(answer) = replay::<PurchaseOutcome>(tx, PURCHASE_SCOPE, &key, &print).await? {
+        return Ok(PurchaseOutcome {
+            replayed: true,
+            ..answer
+        });
+    }
+    if let Some(late) = p.late {
+        return Err(late.refusal());
+    }
+    let member = lock_active(tx, &r.member).await?;
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
+    // Decided by the tier held before the purchase: an upgrade it brings discounts the next.
+    let tier_discount = tier_discount(ctx, &member, r.total);
+    let tier_discount_minor = Money::new(tier_discount, ctx.program.currency)
+        .and_then(Money::to_minor)
+        .map_err(internal)?;
+    let earned = credit(
+        tx,
+        ctx,
+        &member,
+        &earning,
+        r.occurred_at,
+        "purchase".into(),
+        key.clone(),
+    )
+    .await?;
+    let purchase_id = tx
+        .insert_purchase(&NewPurchase {
+            member: member.id,
+            channel: r.channel.as_str().to_owned(),
+            order_id: r.order_id.clone(),
+            store: r.store.clone(),
+            currency: r.currency.clone(),
+            total_minor: p.total_minor,
+            points_earned: earning.total.get(),
+            tier_discount_minor,
+            lot: earned.lot,
+            occurred_at: r.occurred_at,
+            recorded_at: ctx.now,
+            lines: p.lines.clone(),
+        })
+        .await?;
+    if let Some(referral) = &referral {
+        crate::referrals::execute::pay_out(tx, ctx, referral, &member, purchase_id, r.occurred_at)
+            .await?;
+    }
+    let tier_change = crate::tiers::execute::after_activity(tx, ctx, &member).await?;
+    let answer = PurchaseOutcome {
+        purchase_id: purchase_id.0,
+        member_id: member.id.0,
+        points_earned: earning.total.get(),
+        grants: grant_outcomes(earning),
+        tier_discount,
+        status: earned.status,
+        pending_until: earned.pending_until,
+        expires_at: earned.expires_at,
+        balance: earned.balance,
+        tier_change,
+        replayed: false,
+    };
+    remember(tx, ctx, PURCHASE_SCOPE, &key, print, &answer).await?;
+    Ok(answer)
+}
+
+/// Records a custom event once per member and event id and earns what its rules grant.
+pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Result<EventOutcome> {
+    let r = &e.request;
+    let ctx = &ctx.as_of(r.occurred_at);
+    // The event id is unique per member, so the member is resolved (and locked) first.
+    let member = lock_active(tx, &r.member).await?;
+    let scope = event_scope(member.id);
+    // The member as given (id or external id) is not part of the fingerprint: either way of
+    // naming them is the same event.
+    let print = fingerprint(&(&r.event_id, &r.kind, &r.attributes, r.occurred_at))?;
+    if let Some(answer) = replay::<EventOutcome>(tx, &scope, &r.event_id, &print).await? {
+        return Ok(EventOutcome {
+            replayed: true,
+            ..answer
+        });
+    }
+    if let Some(late) = e.late {
+        return Err(late.refusal());
+    }
+    let activity = Activity::Event(Event {
+        kind: r.kind.clone(),
+        attributes: r.attributes.clone(),
+    });
+    // Reads only: a refusal here (too many points) leaves the transaction untouched.
+    let earning =
+        crate::earning::credit::earning(tx, ctx, &member, activity, r.occurred_at, "kind", None)
+            .await?;
+    let earned = credit(
+        tx,
+        ctx,
+        &member,
+        &earning,
+        r.occurred_at,
+        format!("event: {}", r.kind),
+        format!("{}:{}", r.kind, r.event_id),
+    )
+    .await?;
+    // Events move the metric only when tiers qualify by points earned.
+    let tier_change = match ctx.tiers {
+        Some(policy) if policy.metric.moved_by_event(earning.total) => {
+            crate::tiers::execute::after_activity(tx, ctx, &member).await?
+        }
+        _ => None,
+    };
+    let answer = EventOutcome {
+        member_id: member.id.0,
+        event_id: r.event_id.clone(),
+        kind: r.kind.clone(),
+        points_earned: earning.total.get(),
+        grants: grant_outcomes(earning),
+        status: earned.status,
+        pending_until: earned.pending_until,
+        expires_at: earned.expires_at,
+        balance: earned.balance,
+        tier_change,
+        replayed: false,
+    };
+    remember(tx, ctx, &scope, &r.event_id, print, &answer).await?;
+    Ok(answer)
+}

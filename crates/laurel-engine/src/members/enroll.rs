@@ -1,0 +1,87 @@
+//! Enrollment: the request checked before the write path, and the member stored in it (with
+//! a referral when enrolled with a code, and the starting tier).
+
+use crate::checks::{attributes, optional_text, stored_precision, text};
+use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
+use crate::requests::EnrollRequest;
+use crate::write::context::Context;
+use jiff::Timestamp;
+use laurel_store::NewMember;
+use laurel_store::{Member, Tx};
+
+/// A validated enrollment and the referral code it names, normalized.
+pub(crate) fn validate(
+    request: EnrollRequest,
+    now: Timestamp,
+) -> Result<(NewMember, Option<String>)> {
+    text("external_id", &request.external_id)?;
+    optional_text("email", &request.email)?;
+    optional_text("phone", &request.phone)?;
+    optional_text("name", &request.name)?;
+    attributes(&request.attributes)?;
+    if let Some(email) = &request.email
+        && !email.contains('@')
+    {
+        return Err(EngineError::invalid(
+            "email",
+            ErrorCode::InvalidField,
+            "is not an email address",
+        ));
+    }
+    if let Some(code) = &request.referral_code {
+        text("referral_code", code)?;
+    }
+    let member = NewMember {
+        external_id: request.external_id,
+        email: request.email,
+        phone: request.phone,
+        name: request.name,
+        birthday: request.birthday,
+        channel: request.channel.as_str().to_owned(),
+        attributes: request.attributes,
+        enrolled_at: stored_precision(now),
+        referral_code: Some(crate::codes::random_code(3)),
+    };
+    Ok((
+        member,
+        request
+            .referral_code
+            .as_deref()
+            .map(crate::codes::normalize),
+    ))
+}
+
+/// Stores a new member in the write path: referred by the holder of `referred_by` (checked
+/// before anything is written), with the starting tier.
+pub(crate) async fn execute(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &NewMember,
+    referred_by: Option<&str>,
+) -> Result<Member> {
+    let referrer = match referred_by {
+        Some(code) => {
+            Some(crate::referrals::execute::check_enrollment(tx, ctx, member, code).await?)
+        }
+        None => None,
+    };
+    let id = tx
+        .insert_member(member)
+        .await?
+        .ok_or_else(|| EngineError::MemberExists(member.external_id.clone()))?;
+    let pending_referral = match referrer {
+        Some(referrer) => Some(tx.insert_referral(referrer, id, member.enrolled_at).await?),
+        None => None,
+    };
+    let tier = crate::tiers::execute::enrolled(tx, ctx, id, member.enrolled_at).await?;
+    Ok(Member {
+        id,
+        profile: member.clone(),
+        status: "active".into(),
+        available: 0,
+        pending: 0,
+        tier,
+        pending_referral,
+    })
+}

@@ -1,0 +1,152 @@
+//! The commands the write path executes: one per kind of ledger change, validated before they
+//! are queued.
+
+use crate::earning::validate::{ValidEvent, ValidPurchase};
+use crate::refunds::validate::ValidRefund;
+use crate::requests::{
+    AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
+    RedeemRewardRequest,
+};
+use jiff::Timestamp;
+use laurel_core::rules::Basket;
+use laurel_store::{MemberId, NewMember, RedemptionId};
+
+/// A unit of work for the write path.
+#[derive(Debug, Clone)]
+pub(crate) enum Command {
+    /// Enroll a member, referred by the member whose code is given.
+    Enroll {
+        member: NewMember,
+        referred_by: Option<String>,
+    },
+    /// Give a member enrolled before referrals existed their code.
+    AssignReferralCode(MemberId),
+    Purchase(ValidPurchase),
+    Event(ValidEvent),
+    Refund(ValidRefund),
+    Redeem(RedeemRequest),
+    Adjust {
+        request: AdjustRequest,
+        actor: String,
+        /// The adjuster's role, whose cap the program in force at the write decides.
+        role: crate::staff::Role,
+    },
+    Expire {
+        member: MemberId,
+        now: Timestamp,
+    },
+    Release {
+        member: MemberId,
+        now: Timestamp,
+    },
+    ReviewTier {
+        member: MemberId,
+        now: Timestamp,
+    },
+    AssignTier {
+        request: AssignTierRequest,
+        actor: String,
+    },
+    RedeemReward(RedeemRewardRequest),
+    /// Cancel or fulfil a redemption of `member`'s.
+    CloseRedemption {
+        member: MemberId,
+        redemption: RedemptionId,
+        closing: laurel_core::rewards::Closing,
+        actor: String,
+    },
+    /// Use (with a basket) or release (without) a coupon of `member`'s on `order`.
+    UseCoupon {
+        member: MemberId,
+        code: String,
+        order: String,
+        basket: Option<Basket>,
+    },
+}
+
+impl Command {
+    /// The member the command concerns, used to spread commands over writers so one member's
+    /// commands reach one writer, batch after batch in arrival order.
+    pub fn shard_key(&self) -> String {
+        match self {
+            Command::Enroll { member, .. } => format!("x:{}", member.external_id),
+            Command::AssignReferralCode(member) => format!("m:{}", member.0),
+            Command::Purchase(p) => match &p.request.member {
+                MemberRef::Id(id) => format!("m:{id}"),
+                MemberRef::External(ext) => format!("x:{ext}"),
+            },
+            Command::Event(e) => match &e.request.member {
+                MemberRef::Id(id) => format!("m:{id}"),
+                MemberRef::External(ext) => format!("x:{ext}"),
+            },
+            Command::Refund(r) => format!("p:{}", r.request.purchase_id),
+            Command::Redeem(r) => format!("m:{}", r.member_id),
+            Command::Adjust { request, .. } => format!("m:{}", request.member_id),
+            Command::Expire { member, .. }
+            | Command::Release { member, .. }
+            | Command::ReviewTier { member, .. } => format!("m:{}", member.0),
+            Command::AssignTier { request, .. } => format!("m:{}", request.member_id),
+            Command::RedeemReward(r) => format!("m:{}", r.member_id),
+            Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
+                format!("m:{}", member.0)
+            }
+        }
+    }
+
+    /// The member id, when known before executing.
+    pub fn member_id(&self) -> Option<MemberId> {
+        match self {
+            Command::Purchase(ValidPurchase {
+                request:
+                    PurchaseRequest {
+                        member: MemberRef::Id(id),
+                        ..
+                    },
+                ..
+            }) => Some(MemberId(*id)),
+            Command::Event(ValidEvent {
+                request:
+                    EventRequest {
+                        member: MemberRef::Id(id),
+                        ..
+                    },
+                ..
+            }) => Some(MemberId(*id)),
+            Command::Redeem(r) => Some(MemberId(r.member_id)),
+            Command::Adjust { request, .. } => Some(MemberId(request.member_id)),
+            Command::Expire { member, .. }
+            | Command::Release { member, .. }
+            | Command::ReviewTier { member, .. } => Some(*member),
+            Command::AssignTier { request, .. } => Some(MemberId(request.member_id)),
+            Command::RedeemReward(r) => Some(MemberId(r.member_id)),
+            Command::AssignReferralCode(member) => Some(*member),
+            Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
+                Some(*member)
+            }
+            _ => None,
+        }
+    }
+
+    /// The member's external id, when the command names its member by it.
+    pub fn member_external_id(&self) -> Option<&str> {
+        match self {
+            Command::Purchase(ValidPurchase {
+                request:
+                    PurchaseRequest {
+                        member: MemberRef::External(ext),
+                        ..
+                    },
+                ..
+            })
+            | Command::Event(ValidEvent {
+                request:
+                    EventRequest {
+                        member: MemberRef::External(ext),
+                        ..
+                    },
+                ..
+            }) => Some(ext),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Everything a command decides by besides the transaction: the program version in force
+//! (or in force when a purchase or event happened) and the instant.
+
+use crate::programs::{ProgramVersion, Timeline};
+use jiff::Timestamp;
+use laurel_core::Program;
+use laurel_core::referrals::ReferralPolicy;
+use laurel_core::rewards::Catalog;
+use laurel_core::rules::RuleSet;
+use laurel_core::tiers::TierPolicy;
+
+/// Everything a command needs besides the transaction.
+pub(crate) struct Context<'a> {
+    pub program: &'a Program,
+    pub rules: &'a RuleSet,
+    pub tiers: Option<&'a TierPolicy>,
+    pub catalog: &'a Catalog,
+    pub referrals: Option<&'a ReferralPolicy>,
+    /// The most points one staff adjustment may move, per role.
+    pub adjust_policy: &'a crate::staff::AdjustPolicy,
+    /// The program version deciding; recorded on every posting.
+    pub version: Option<i64>,
+    pub now: Timestamp,
+    timeline: &'a Timeline,
+}
+
+impl<'a> Context<'a> {
+    /// The context of commands decided at `now` under the program version in force then.
+    pub fn new(timeline: &'a Timeline, now: Timestamp) -> Context<'a> {
+        Context::under(timeline, timeline.in_force(now), now)
+    }
+
+    /// The same context, but deciding under the version in force at `at` (a purchase's or
+    /// event's `occurred_at`): what happened is judged by the program of its time.
+    pub fn as_of(&self, at: Timestamp) -> Context<'a> {
+        Context::under(self.timeline, self.timeline.in_force(at), self.now)
+    }
+
+    fn under(timeline: &'a Timeline, version: &'a ProgramVersion, now: Timestamp) -> Context<'a> {
+        let definition = &*version.definition;
+        Context {
+            program: &definition.program,
+            rules: &definition.rules,
+            tiers: definition.tiers.as_ref(),
+            catalog: &definition.catalog,
+            referrals: definition.referrals.as_ref(),
+            adjust_policy: &definition.adjust_policy,
+            version: version.version,
+            now,
+            timeline,
+        }
+    }
+}

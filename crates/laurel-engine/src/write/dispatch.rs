@@ -1,0 +1,71 @@
+//! Executing one command inside the write path's transaction: each kind goes to its feature.
+
+use crate::earning::execute as earning;
+use crate::error::Result;
+use crate::jobs::execute as jobs;
+use crate::jobs::execute::Job;
+use crate::members::enroll;
+use crate::points::execute as points;
+use crate::referrals::execute as referrals;
+use crate::refunds::execute as refunds;
+use crate::rewards::execute as rewards;
+use crate::tiers::execute as tiers;
+use crate::write::command::Command;
+use crate::write::context::Context;
+use crate::write::outcome::Outcome;
+use laurel_store::Tx;
+
+/// Executes `command` under `ctx` in `tx`.
+pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -> Result<Outcome> {
+    match command {
+        Command::Enroll {
+            member,
+            referred_by,
+        } => enroll::execute(tx, ctx, member, referred_by.as_deref())
+            .await
+            .map(Outcome::Enrolled),
+        Command::AssignReferralCode(member) => referrals::assign_code(tx, *member)
+            .await
+            .map(Outcome::Enrolled),
+        Command::Purchase(p) => earning::purchase(tx, ctx, p).await.map(Outcome::Purchase),
+        Command::Event(e) => earning::event(tx, ctx, e).await.map(Outcome::Event),
+        Command::Refund(r) => refunds::refund(tx, ctx, r).await.map(Outcome::Refund),
+        Command::Redeem(r) => points::redeem(tx, ctx, r).await.map(Outcome::Posting),
+        Command::Adjust {
+            request,
+            actor,
+            role,
+        } => points::adjust(tx, ctx, request, actor, *role)
+            .await
+            .map(Outcome::Posting),
+        Command::Expire { member, now } => jobs::scheduled(tx, ctx, *member, *now, Job::Expire)
+            .await
+            .map(Outcome::Job),
+        Command::Release { member, now } => jobs::scheduled(tx, ctx, *member, *now, Job::Release)
+            .await
+            .map(Outcome::Job),
+        Command::ReviewTier { member, now } => tiers::review(tx, ctx, *member, *now)
+            .await
+            .map(Outcome::Reviewed),
+        Command::AssignTier { request, actor } => tiers::assign(tx, ctx, request, actor)
+            .await
+            .map(|()| Outcome::TierAssigned),
+        Command::RedeemReward(r) => rewards::redeem(tx, ctx, r).await.map(Outcome::Redemption),
+        Command::CloseRedemption {
+            member,
+            redemption,
+            closing,
+            actor,
+        } => rewards::close(tx, ctx, *member, *redemption, *closing, actor)
+            .await
+            .map(Outcome::Redemption),
+        Command::UseCoupon {
+            member,
+            code,
+            order,
+            basket,
+        } => rewards::use_coupon(tx, ctx, *member, code, order, basket.as_ref())
+            .await
+            .map(Outcome::CouponUse),
+    }
+}

@@ -1,0 +1,25 @@
+//! What a command answered, as the write path hands it back to the `Engine` call that queued it.
+
+use crate::outcomes::{EventOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome};
+use crate::rewards::{CouponUseOutcome, RedemptionOutcome};
+use laurel_core::Points;
+use laurel_store::Member;
+
+/// What a command answered.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    Enrolled(Member),
+    Purchase(PurchaseOutcome),
+    Event(EventOutcome),
+    Refund(RefundOutcome),
+    Posting(PostingOutcome),
+    Job(Points),
+    /// Tier reviews: how many changed the member's tier.
+    Reviewed(u64),
+    /// A manual tier assignment was stored.
+    TierAssigned,
+    /// A reward redeemed, cancelled or fulfilled.
+    Redemption(RedemptionOutcome),
+    /// A coupon used or released.
+    CouponUse(CouponUseOutcome),
+}

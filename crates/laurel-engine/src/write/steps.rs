@@ -1,0 +1,155 @@
+//! The steps every command takes inside the write path's transaction: replay a retry's first
+//! answer, lock the member, post a decision, remember the answer.
+//!
+//! Invariant: every refusal (`EngineError::is_refusal`) is decided before the command's first
+//! write. The write path relies on it to share one transaction among many commands without a
+//! savepoint each.
+
+use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
+use crate::outcomes::{Balances, Draw};
+use crate::requests::MemberRef;
+use crate::write::context::Context;
+use jiff::Timestamp;
+use laurel_core::ledger::{Account, LedgerError, LotEffect, MemberLedger, Posting};
+use laurel_store::{IdempotentResponse, JournalMeta, Member, MemberId, StoreError, Tx};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The first answer to `(scope, key)` if this request was seen; a conflict if the key was used
+/// for a different request.
+pub(crate) async fn replay<T: DeserializeOwned>(
+    tx: &mut Tx,
+    scope: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<T>> {
+    match tx.idempotent_response(scope, key).await? {
+        None => Ok(None),
+        Some(seen) if seen.fingerprint == fingerprint => serde_json::from_str(&seen.response)
+            .map(Some)
+            .map_err(|e| EngineError::Internal(format!("stored answer for {scope}/{key}: {e}"))),
+        Some(_) => Err(EngineError::IdempotencyConflict(key.to_owned())),
+    }
+}
+
+pub(crate) async fn remember<T: Serialize>(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    scope: &str,
+    key: &str,
+    fingerprint: String,
+    answer: &T,
+) -> Result<()> {
+    let response =
+        serde_json::to_string(answer).map_err(|e| EngineError::Internal(e.to_string()))?;
+    tx.store_idempotent_response(
+        scope,
+        key,
+        &IdempotentResponse {
+            fingerprint,
+            response,
+        },
+        ctx.now,
+    )
+    .await
+    .map_err(Into::into)
+}
+
+pub(crate) async fn lock(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
+    find_locked(tx, member)
+        .await?
+        .ok_or_else(|| EngineError::UnknownMember(member.to_string()))
+}
+
+/// The member, locked, if they exist.
+pub(crate) async fn find_locked(
+    tx: &mut Tx,
+    member: &MemberRef,
+) -> std::result::Result<Option<Member>, StoreError> {
+    match member {
+        MemberRef::Id(id) => tx.lock_member(Some(MemberId(*id)), None).await,
+        MemberRef::External(ext) => tx.lock_member(None, Some(ext)).await,
+    }
+}
+
+/// [`lock`], refused for a suspended member: what a member earns or spends with. Refunds,
+/// staff adjustments and the jobs still reach a suspended member's points.
+pub(crate) async fn lock_active(tx: &mut Tx, member: &MemberRef) -> Result<Member> {
+    let locked = lock(tx, member).await?;
+    crate::members::require_active(&locked)?;
+    Ok(locked)
+}
+
+/// Posts a decision and returns the balances after it.
+pub(crate) async fn post(
+    tx: &mut Tx,
+    member: MemberId,
+    ledger: &MemberLedger,
+    posting: &Posting,
+    meta: JournalMeta,
+) -> Result<(i64, Balances, Vec<i64>)> {
+    let (journal, opened) = tx.post(member, posting, &meta).await?;
+    metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
+    let balances = Balances {
+        available: (ledger.available + posting.delta(Account::MemberAvailable)).get(),
+        pending: (ledger.pending + posting.delta(Account::MemberPending)).get(),
+    };
+    Ok((
+        journal.0,
+        balances,
+        opened.into_iter().map(|l| l.0).collect(),
+    ))
+}
+
+pub(crate) fn meta(
+    ctx: &Context<'_>,
+    reason: impl Into<String>,
+    reference: impl Into<String>,
+    actor: Option<String>,
+    effective_at: Timestamp,
+) -> JournalMeta {
+    JournalMeta {
+        reason: reason.into(),
+        reference: reference.into(),
+        actor,
+        effective_at,
+        posted_at: ctx.now,
+        program_version: ctx.version,
+    }
+}
+
+pub(crate) fn internal(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Internal(e.to_string())
+}
+
+pub(crate) fn draws(posting: &Posting) -> Vec<Draw> {
+    posting
+        .lots
+        .iter()
+        .filter_map(|e| match e {
+            LotEffect::Draw { lot, amount } => Some(Draw {
+                lot_id: lot.0,
+                points: amount.get(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) fn refused(e: LedgerError) -> EngineError {
+    match e {
+        LedgerError::Insufficient {
+            available,
+            requested,
+        } => EngineError::InsufficientPoints {
+            available,
+            requested,
+        },
+        LedgerError::NonPositive(p) => EngineError::invalid(
+            "points",
+            ErrorCode::InvalidAmount,
+            format!("must be above zero, got {p}"),
+        ),
+    }
+}
