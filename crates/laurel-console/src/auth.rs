@@ -3,7 +3,9 @@
 
 use crate::Console;
 use crate::i18n::Locale;
-use crate::web::{self, Chrome, LOGIN_COOKIE, SESSION_COOKIE, Staff, cookie, render, set_cookie};
+use crate::page::cookies::{cookie, set_cookie};
+use crate::page::{Area, locale, render};
+use crate::web::{Admin, Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -39,9 +41,9 @@ fn login_form(
     error: Option<String>,
 ) -> Response {
     let token = laurel_engine::random_token();
-    let cookie = set_cookie(headers, LOGIN_COOKIE, &token, 3600);
+    let cookie = set_cookie::<Admin>(headers, Admin::LOGIN_COOKIE, &token, 3600);
     let page = LoginPage {
-        chrome: login_chrome(web::locale(headers), token),
+        chrome: login_chrome(locale(headers), token),
         email,
         error,
     };
@@ -67,17 +69,18 @@ pub(crate) async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let locale = web::locale(&headers);
-    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
+    let locale = locale(&headers);
+    let expected = cookie(&headers, Admin::LOGIN_COOKIE).unwrap_or("");
     if expected.is_empty() || !laurel_engine::same_secret(&form.csrf, expected) {
-        return web::PageError::new(StatusCode::FORBIDDEN, locale, "error.csrf").into_response();
+        return PageError::new(StatusCode::FORBIDDEN, locale, "error.csrf").into_response();
     }
     let t = locale.strings();
     match console.engine.sign_in(&form.email, &form.password).await {
         Ok(signed_in) => {
             let max_age = (signed_in.session.expires_at - jiff::Timestamp::now()).as_secs();
-            let session = set_cookie(&headers, SESSION_COOKIE, &signed_in.token, max_age);
-            let spent = set_cookie(&headers, LOGIN_COOKIE, "", 0);
+            let session =
+                set_cookie::<Admin>(&headers, Admin::SESSION_COOKIE, &signed_in.token, max_age);
+            let spent = set_cookie::<Admin>(&headers, Admin::LOGIN_COOKIE, "", 0);
             (
                 // Appended: an array of headers would keep only the last Set-Cookie.
                 AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, spent)]),
@@ -100,7 +103,7 @@ pub(crate) async fn login(
                 Some(t.with("login.locked", "until", &locale.date_time(until, &when))),
             )
         }
-        Err(other) => web::PageError::from_engine(other, locale).into_response(),
+        Err(other) => PageError::from_engine(other, locale).into_response(),
     }
 }
 
@@ -119,11 +122,11 @@ pub(crate) async fn logout(
     if let Err(refused) = staff.check_csrf(&form.csrf) {
         return refused.into_response();
     }
-    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+    if let Some(token) = cookie(&headers, Admin::SESSION_COOKIE)
         && let Err(e) = console.engine.sign_out(token).await
     {
-        return web::PageError::from_engine(e, staff.locale).into_response();
+        return PageError::from_engine(e, staff.locale).into_response();
     }
-    let gone = set_cookie(&headers, SESSION_COOKIE, "", 0);
+    let gone = set_cookie::<Admin>(&headers, Admin::SESSION_COOKIE, "", 0);
     ([(header::SET_COOKIE, gone)], Redirect::to("/admin/login")).into_response()
 }

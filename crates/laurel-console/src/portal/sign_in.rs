@@ -2,9 +2,10 @@
 //! protected by a double-submit token (a cookie and a hidden field that must match), since
 //! no session exists yet to hold one.
 
-use super::web::{Chrome, LOGIN_COOKIE, Member, PortalError, SESSION_COOKIE, set_cookie};
+use super::web::{Chrome, Member, Portal, PortalError};
 use crate::Console;
-use crate::web::{cookie, locale, render};
+use crate::page::cookies::{cookie, set_cookie};
+use crate::page::{Area, locale, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -33,7 +34,7 @@ struct CodePage {
 
 pub(crate) async fn login_page(headers: HeaderMap) -> Response {
     let token = laurel_engine::random_token();
-    let cookie = set_cookie(&headers, LOGIN_COOKIE, &token, 3600);
+    let cookie = set_cookie::<Portal>(&headers, Portal::LOGIN_COOKIE, &token, 3600);
     let page = EmailPage {
         chrome: Chrome::anonymous(locale(&headers), token, "/portal/login"),
         email: String::new(),
@@ -48,7 +49,7 @@ pub(crate) async fn login_page(headers: HeaderMap) -> Response {
 
 /// The double-submit check: the form's token is the cookie's.
 fn login_token(headers: &HeaderMap, form_token: &str) -> Result<String, PortalError> {
-    let expected = cookie(headers, LOGIN_COOKIE).unwrap_or("");
+    let expected = cookie(headers, Portal::LOGIN_COOKIE).unwrap_or("");
     if expected.is_empty() || !same_secret(form_token, expected) {
         return Err(PortalError::new(
             StatusCode::FORBIDDEN,
@@ -139,8 +140,9 @@ pub(crate) async fn check_code(
     let (error, start_again) = match console.engine.sign_in_member(&form.email, &form.code).await {
         Ok(signed_in) => {
             let max_age = (signed_in.session.expires_at - jiff::Timestamp::now()).as_secs();
-            let session = set_cookie(&headers, SESSION_COOKIE, &signed_in.token, max_age);
-            let spent = set_cookie(&headers, LOGIN_COOKIE, "", 0);
+            let session =
+                set_cookie::<Portal>(&headers, Portal::SESSION_COOKIE, &signed_in.token, max_age);
+            let spent = set_cookie::<Portal>(&headers, Portal::LOGIN_COOKIE, "", 0);
             return Ok((
                 // Appended: an array of headers would keep only the last Set-Cookie.
                 AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, spent)]),
@@ -174,13 +176,13 @@ pub(crate) async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Result<Response, PortalError> {
     member.check_csrf(&form.csrf)?;
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie(&headers, Portal::SESSION_COOKIE) {
         console
             .engine
             .sign_out_member(token)
             .await
             .map_err(member.fail())?;
     }
-    let gone = set_cookie(&headers, SESSION_COOKIE, "", 0);
+    let gone = set_cookie::<Portal>(&headers, Portal::SESSION_COOKIE, "", 0);
     Ok(([(header::SET_COOKIE, gone)], Redirect::to("/portal/login")).into_response())
 }
