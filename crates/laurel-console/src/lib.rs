@@ -44,7 +44,7 @@ pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
         .route("/admin/login", get(auth::login_page).post(auth::login))
-        .route("/admin/logout", post(auth::logout))
+        .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
         .route("/admin/members", get(members::search))
         .route("/admin/members/{id}", get(members::page))

@@ -7,6 +7,7 @@ use crate::page::{self, Area, ErrorView, Signed, render};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
+use jiff::Timestamp;
 use laurel_engine::{AuditEntry, Engine, EngineError, Permission, Role, Session};
 
 /// The staff console.
@@ -27,6 +28,14 @@ impl Area for Admin {
 
     async fn session(engine: &Engine, token: &str) -> Result<Option<Session>, EngineError> {
         engine.staff_session(token).await
+    }
+
+    async fn revoke(engine: &Engine, token: &str) -> Result<(), EngineError> {
+        engine.sign_out(token).await
+    }
+
+    fn expires_at(session: &Session) -> Timestamp {
+        session.expires_at
     }
 
     fn csrf_token(session: &Session) -> &str {

@@ -4,6 +4,7 @@
 
 use super::{Chrome, ErrorView};
 use axum::response::Response;
+use jiff::Timestamp;
 use laurel_engine::{Engine, EngineError};
 
 /// Where an area's pages live, its cookies, and what "signed in" means there.
@@ -32,6 +33,13 @@ pub trait Area: Sized + Send + Sync + 'static {
         engine: &Engine,
         token: &str,
     ) -> impl Future<Output = Result<Option<Self::Session>, EngineError>> + Send;
+
+    /// Revokes the session behind a session cookie's token.
+    fn revoke(engine: &Engine, token: &str)
+    -> impl Future<Output = Result<(), EngineError>> + Send;
+
+    /// When a session ends (its cookie lives as long).
+    fn expires_at(session: &Self::Session) -> Timestamp;
 
     /// The token every form of the session must carry.
     fn csrf_token(session: &Self::Session) -> &str;

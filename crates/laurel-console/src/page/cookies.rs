@@ -51,3 +51,8 @@ pub fn set_cookie<A: Area>(
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
+
+/// A `Set-Cookie` value that deletes cookie `name` of area `A`.
+pub fn expire<A: Area>(headers: &HeaderMap, name: &str) -> HeaderValue {
+    set_cookie::<A>(headers, name, "", 0)
+}

@@ -23,7 +23,7 @@ pub(crate) fn router() -> Router<Console> {
             get(sign_in::login_page).post(sign_in::send_code),
         )
         .route("/portal/code", post(sign_in::check_code))
-        .route("/portal/logout", post(sign_in::logout))
+        .route("/portal/logout", post(page::session::sign_out::<Portal>))
         .route("/portal/history", get(home::history))
         .route("/portal/rewards", get(rewards::catalog))
         .route(

@@ -4,6 +4,7 @@
 use crate::page::{self, Area, ErrorView, Signed, render};
 use askama::Template;
 use axum::response::Response;
+use jiff::Timestamp;
 use laurel_engine::{Engine, EngineError, MemberSession};
 
 /// The member portal.
@@ -24,6 +25,14 @@ impl Area for Portal {
 
     async fn session(engine: &Engine, token: &str) -> Result<Option<MemberSession>, EngineError> {
         engine.member_session(token).await
+    }
+
+    async fn revoke(engine: &Engine, token: &str) -> Result<(), EngineError> {
+        engine.sign_out_member(token).await
+    }
+
+    fn expires_at(session: &MemberSession) -> Timestamp {
+        session.expires_at
     }
 
     fn csrf_token(session: &MemberSession) -> &str {
