@@ -2,7 +2,8 @@
 //! a key and shows it once, and revoking one. Both actions are audited, never with the key.
 
 use crate::Console;
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -100,7 +101,7 @@ async fn keys_page(
         })
         .collect();
     Ok(KeysPage {
-        chrome: Chrome::for_staff(staff, "api-keys", "/admin/api-keys".into()),
+        chrome: Chrome::signed_in(staff, "api-keys", "/admin/api-keys".into()),
         rows,
         form,
         scopes: SCOPES
@@ -151,7 +152,7 @@ pub(crate) async fn create(
                     )
                     .await;
                 let page = CreatedPage {
-                    chrome: Chrome::for_staff(&staff, "api-keys", "/admin/api-keys".into()),
+                    chrome: Chrome::signed_in(&staff, "api-keys", "/admin/api-keys".into()),
                     name,
                     scope: t.get(&format!("keys.scope_{scope}")).to_owned(),
                     key: issued.key,

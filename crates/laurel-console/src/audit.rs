@@ -2,7 +2,8 @@
 //! after, newest first, a page at a time.
 
 use crate::Console;
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -69,7 +70,7 @@ pub(crate) async fn page(
         None => "/admin/audit".into(),
     };
     let page = AuditPage {
-        chrome: Chrome::for_staff(&staff, "audit", path),
+        chrome: Chrome::signed_in(&staff, "audit", path),
         rows,
         older: page.older,
         paged: query.before.is_some(),

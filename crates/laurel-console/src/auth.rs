@@ -1,14 +1,13 @@
-//! Signing in and out. The sign-in form is protected by a double-submit token (a cookie and a
-//! hidden field that must match), since no session exists yet to hold one.
+//! Staff signing in with email and password; signing out is [`crate::page::session`]'s.
 
 use crate::Console;
-use crate::i18n::Locale;
-use crate::web::{self, Chrome, LOGIN_COOKIE, SESSION_COOKIE, Staff, cookie, render, set_cookie};
+use crate::page::session::{check_login_token, sign_in_form, signed_in};
+use crate::web::{Admin, Chrome, PageError};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use laurel_engine::EngineError;
 use serde::Deserialize;
 
@@ -20,17 +19,6 @@ struct LoginPage {
     error: Option<String>,
 }
 
-fn login_chrome(locale: Locale, token: String) -> Chrome {
-    Chrome {
-        locale,
-        t: locale.strings(),
-        user: None,
-        csrf: token,
-        current: "login",
-        path: "/admin/login".into(),
-    }
-}
-
 /// The sign-in page, with a fresh double-submit token.
 fn login_form(
     headers: &HeaderMap,
@@ -38,14 +26,11 @@ fn login_form(
     email: String,
     error: Option<String>,
 ) -> Response {
-    let token = laurel_engine::random_token();
-    let cookie = set_cookie(headers, LOGIN_COOKIE, &token, 3600);
-    let page = LoginPage {
-        chrome: login_chrome(web::locale(headers), token),
+    sign_in_form(headers, status, |chrome| LoginPage {
+        chrome,
         email,
         error,
-    };
-    ([(header::SET_COOKIE, cookie)], render(status, &page)).into_response()
+    })
 }
 
 pub(crate) async fn login_page(headers: HeaderMap) -> Response {
@@ -66,64 +51,23 @@ pub(crate) async fn login(
     State(console): State<Console>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
-    let locale = web::locale(&headers);
-    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
-    if expected.is_empty() || !laurel_engine::same_secret(&form.csrf, expected) {
-        return web::PageError::new(StatusCode::FORBIDDEN, locale, "error.csrf").into_response();
-    }
+) -> Result<Response, PageError> {
+    let (_, locale) = check_login_token::<Admin>(&headers, &form.csrf)?;
     let t = locale.strings();
-    match console.engine.sign_in(&form.email, &form.password).await {
-        Ok(signed_in) => {
-            let max_age = (signed_in.session.expires_at - jiff::Timestamp::now()).as_secs();
-            let session = set_cookie(&headers, SESSION_COOKIE, &signed_in.token, max_age);
-            let spent = set_cookie(&headers, LOGIN_COOKIE, "", 0);
-            (
-                // Appended: an array of headers would keep only the last Set-Cookie.
-                AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, spent)]),
-                Redirect::to("/admin/dashboard"),
-            )
-                .into_response()
+    let (status, error) = match console.engine.sign_in(&form.email, &form.password).await {
+        Ok(new) => return Ok(signed_in::<Admin>(&headers, &new.token, &new.session)),
+        Err(EngineError::SignInFailed) => {
+            (StatusCode::UNAUTHORIZED, t.get("login.failed").to_owned())
         }
-        Err(EngineError::SignInFailed) => login_form(
-            &headers,
-            StatusCode::UNAUTHORIZED,
-            form.email,
-            Some(t.get("login.failed").to_owned()),
-        ),
         Err(EngineError::AccountLocked(until)) => {
             let when = console.engine.definition().program.time_zone.clone();
-            login_form(
-                &headers,
+            let until = locale.date_time(until, &when);
+            (
                 StatusCode::TOO_MANY_REQUESTS,
-                form.email,
-                Some(t.with("login.locked", "until", &locale.date_time(until, &when))),
+                t.with("login.locked", "until", &until),
             )
         }
-        Err(other) => web::PageError::from_engine(other, locale).into_response(),
-    }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub(crate) async fn logout(
-    State(console): State<Console>,
-    staff: Staff,
-    headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
-) -> Response {
-    if let Err(refused) = staff.check_csrf(&form.csrf) {
-        return refused.into_response();
-    }
-    if let Some(token) = cookie(&headers, SESSION_COOKIE)
-        && let Err(e) = console.engine.sign_out(token).await
-    {
-        return web::PageError::from_engine(e, staff.locale).into_response();
-    }
-    let gone = set_cookie(&headers, SESSION_COOKIE, "", 0);
-    ([(header::SET_COOKIE, gone)], Redirect::to("/admin/login")).into_response()
+        Err(other) => return Err(PageError::from_engine(other, locale)),
+    };
+    Ok(login_form(&headers, status, form.email, Some(error)))
 }

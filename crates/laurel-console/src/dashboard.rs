@@ -3,7 +3,8 @@
 
 use crate::Console;
 use crate::charts::{self, Chart};
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -60,7 +61,7 @@ pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Respon
         ),
     ];
     let page = DashboardPage {
-        chrome: Chrome::for_staff(&staff, "dashboard", "/admin/dashboard".into()),
+        chrome: Chrome::signed_in(&staff, "dashboard", "/admin/dashboard".into()),
         tiles,
         charts: [charts::points(l, &days), charts::enrollments(l, &days)]
             .into_iter()

@@ -17,6 +17,7 @@ mod member_activity;
 mod member_reports;
 mod members;
 pub mod messages;
+mod page;
 mod portal;
 mod program;
 mod program_words;
@@ -25,13 +26,11 @@ mod staff;
 mod web;
 
 use axum::Router;
-use axum::extract::Query;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Redirect;
 use axum::routing::{get, post};
 use laurel_engine::Engine;
-use serde::Deserialize;
 use std::sync::Arc;
+use web::Admin;
 
 /// What the pages share.
 #[derive(Clone)]
@@ -45,7 +44,7 @@ pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
         .route("/admin/login", get(auth::login_page).post(auth::login))
-        .route("/admin/logout", post(auth::logout))
+        .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
         .route("/admin/members", get(members::search))
         .route("/admin/members/{id}", get(members::page))
@@ -62,42 +61,13 @@ pub fn router(engine: Arc<Engine>) -> Router {
             get(api_keys::page).post(api_keys::create),
         )
         .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
-        .route("/admin/lang", get(switch_language))
-        .route("/admin/static/console.css", get(stylesheet))
+        .route("/admin/lang", get(page::language::switch::<Admin>))
+        .route(
+            "/admin/static/console.css",
+            get(|| async { page::stylesheet(include_str!("../static/console.css")) }),
+        )
         // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
-        .route("/admin/{*rest}", get(not_found))
+        .route("/admin/{*rest}", get(page::not_found::<Admin>))
         .merge(portal::router())
         .with_state(Console { engine })
-}
-
-async fn not_found(headers: HeaderMap) -> Response {
-    web::PageError::new(
-        StatusCode::NOT_FOUND,
-        web::locale(&headers),
-        "error.not_found",
-    )
-    .into_response()
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../static/console.css"),
-    )
-        .into_response()
-}
-
-/// Where the language switcher goes.
-#[derive(Deserialize)]
-pub(crate) struct LanguageQuery {
-    to: String,
-    back: Option<String>,
-}
-
-/// Sets the language cookie and goes back to the page (only ever to a console page).
-async fn switch_language(headers: HeaderMap, Query(q): Query<LanguageQuery>) -> Response {
-    web::switch_language(&headers, &q.to, q.back, "/admin", "/admin/dashboard")
 }

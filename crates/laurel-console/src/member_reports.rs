@@ -2,7 +2,8 @@
 //! closed by a member of staff (audited).
 
 use crate::Console;
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -55,7 +56,7 @@ pub(crate) async fn queue(
         })
         .collect();
     let page = QueuePage {
-        chrome: Chrome::for_staff(&staff, "member_reports", "/admin/reports".into()),
+        chrome: Chrome::signed_in(&staff, "member_reports", "/admin/reports".into()),
         reports,
     };
     Ok(render(StatusCode::OK, &page))

@@ -3,7 +3,8 @@
 use crate::Console;
 use crate::i18n::posting_kind_key;
 use crate::messages::refusal;
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -69,9 +70,9 @@ pub(crate) async fn search(
             status: m.status,
         })
         .collect();
-    let path = format!("/admin/members?q={}", crate::web::encode(&query.q));
+    let path = format!("/admin/members?q={}", crate::page::encode(&query.q));
     let page = SearchPage {
-        chrome: Chrome::for_staff(&staff, "members", path),
+        chrome: Chrome::signed_in(&staff, "members", path),
         query: query.q,
         rows,
     };
@@ -198,7 +199,7 @@ async fn member_page(
         .collect();
     let p = member.profile;
     Ok(MemberPage {
-        chrome: Chrome::for_staff(staff, "members", format!("/admin/members/{id}")),
+        chrome: Chrome::signed_in(staff, "members", format!("/admin/members/{id}")),
         id,
         external_id: p.external_id,
         name: p.name.unwrap_or_default(),

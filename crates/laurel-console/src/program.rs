@@ -3,7 +3,8 @@
 
 use crate::Console;
 use crate::messages::{self, Problem};
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -86,7 +87,7 @@ async fn program_page(
         .map(|s| s.text.clone())
         .unwrap_or_default();
     Ok(ProgramPage {
-        chrome: Chrome::for_staff(staff, "program", "/admin/program".into()),
+        chrome: Chrome::signed_in(staff, "program", "/admin/program".into()),
         version: version
             .version
             .map_or_else(|| "–".into(), |v| v.to_string()),

@@ -2,7 +2,8 @@
 //! a coupon found by its code (however it was typed) with its holder and state.
 
 use crate::Console;
-use crate::web::{Chrome, PageError, Staff, encode, render};
+use crate::page::{encode, render};
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -110,7 +111,7 @@ pub(crate) async fn page(
         }
     };
     let page = RewardsPage {
-        chrome: Chrome::for_staff(
+        chrome: Chrome::signed_in(
             &staff,
             "rewards",
             format!("/admin/rewards?code={}", encode(&code)),

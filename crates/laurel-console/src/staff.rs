@@ -4,7 +4,8 @@
 
 use crate::Console;
 use crate::i18n::Locale;
-use crate::web::{Chrome, PageError, Staff, render};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -97,7 +98,7 @@ async fn staff_page(
         })
         .collect();
     Ok(StaffPage {
-        chrome: Chrome::for_staff(staff, "staff", "/admin/staff".into()),
+        chrome: Chrome::signed_in(staff, "staff", "/admin/staff".into()),
         rows,
         form,
         roles: Role::ALL

@@ -4,7 +4,8 @@
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
-use crate::web::{locale, plain_loopback, render};
+use crate::page::cookies::plain_loopback;
+use crate::page::{locale, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -68,7 +69,7 @@ async fn profile_page(
             .channels();
     }
     Ok(ProfilePage {
-        chrome: Chrome::for_member(member, "profile", "/portal/profile".into()),
+        chrome: Chrome::signed_in(member, "profile", "/portal/profile".into()),
         email: p.email.unwrap_or_default(),
         phone: p.phone.unwrap_or_default(),
         form,
@@ -187,11 +188,11 @@ pub(crate) async fn refer(
         .await
         .map_err(member.fail())?;
     let page = ReferPage {
-        chrome: Chrome::for_member(&member, "refer", "/portal/refer".into()),
+        chrome: Chrome::signed_in(&member, "refer", "/portal/refer".into()),
         link: format!(
             "{}/portal/join?code={}",
             origin(&headers),
-            crate::web::encode(&view.code)
+            crate::page::encode(&view.code)
         ),
         offer: view.bonuses.map(|(mine, theirs)| {
             l.strings()
@@ -309,7 +310,7 @@ async fn help_page(
         })
         .collect();
     Ok(HelpPage {
-        chrome: Chrome::for_member(member, "help", "/portal/help".into()),
+        chrome: Chrome::signed_in(member, "help", "/portal/help".into()),
         categories: REPORT_CATEGORIES.to_vec(),
         category,
         message,

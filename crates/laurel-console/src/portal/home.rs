@@ -4,7 +4,7 @@
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
 use crate::i18n::{Locale, posting_kind_key};
-use crate::web::render;
+use crate::page::render;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -94,7 +94,7 @@ pub(crate) async fn home(
         None => None,
     };
     let page = HomePage {
-        chrome: Chrome::for_member(&member, "home", "/portal".into()),
+        chrome: Chrome::signed_in(&member, "home", "/portal".into()),
         name: profile.profile.name.unwrap_or_default(),
         available: l.integer(balance.available.get()),
         value: l.money(balance.available_value),
@@ -193,7 +193,7 @@ pub(crate) async fn history(
     let definition = console.engine.definition();
     let path = format!("/portal/history?show={filter}");
     let page = HistoryPage {
-        chrome: Chrome::for_member(&member, "history", path),
+        chrome: Chrome::signed_in(&member, "history", path),
         filter: filter.to_owned(),
         filters: FILTERS.iter().map(|(name, _)| *name).collect(),
         entries: page

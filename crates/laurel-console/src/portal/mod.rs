@@ -9,12 +9,10 @@ mod rewards;
 mod sign_in;
 mod web;
 
-use crate::Console;
+use crate::{Console, page};
 use axum::Router;
-use axum::extract::Query;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use web::Portal;
 
 /// The portal's routes (no fallback: merged beside the API and the console).
 pub(crate) fn router() -> Router<Console> {
@@ -25,7 +23,7 @@ pub(crate) fn router() -> Router<Console> {
             get(sign_in::login_page).post(sign_in::send_code),
         )
         .route("/portal/code", post(sign_in::check_code))
-        .route("/portal/logout", post(sign_in::logout))
+        .route("/portal/logout", post(page::session::sign_out::<Portal>))
         .route("/portal/history", get(home::history))
         .route("/portal/rewards", get(rewards::catalog))
         .route(
@@ -42,32 +40,10 @@ pub(crate) fn router() -> Router<Console> {
         )
         .route("/portal/data", get(account::data))
         .route("/portal/help", get(account::help).post(account::report))
-        .route("/portal/lang", get(switch_language))
-        .route("/portal/static/portal.css", get(stylesheet))
-        .route("/portal/{*rest}", get(not_found))
-}
-
-async fn not_found(headers: HeaderMap) -> Response {
-    web::PortalError::new(
-        StatusCode::NOT_FOUND,
-        crate::web::locale(&headers),
-        "error.not_found",
-    )
-    .into_response()
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/portal.css"),
-    )
-        .into_response()
-}
-
-/// Sets the language cookie and goes back to the page (only ever to a portal page).
-async fn switch_language(headers: HeaderMap, Query(q): Query<crate::LanguageQuery>) -> Response {
-    crate::web::switch_language(&headers, &q.to, q.back, web::PATH, "/portal")
+        .route("/portal/lang", get(page::language::switch::<Portal>))
+        .route(
+            "/portal/static/portal.css",
+            get(|| async { page::stylesheet(include_str!("../../static/portal.css")) }),
+        )
+        .route("/portal/{*rest}", get(page::not_found::<Portal>))
 }

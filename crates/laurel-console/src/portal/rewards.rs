@@ -4,7 +4,7 @@
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
 use crate::i18n::Locale;
-use crate::web::render;
+use crate::page::render;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -74,7 +74,7 @@ pub(crate) async fn catalog(
         .map_err(&fail)?;
     let balance = console.engine.balance(member.id()).await.map_err(&fail)?;
     let page = CatalogPage {
-        chrome: Chrome::for_member(&member, "rewards", "/portal/rewards".into()),
+        chrome: Chrome::signed_in(&member, "rewards", "/portal/rewards".into()),
         available: l.integer(balance.available.get()),
         rewards: views.into_iter().map(|v| card(l, v)).collect(),
     };
@@ -117,7 +117,7 @@ async fn confirm_page(
         .get();
     let cost = view.reward.cost.get();
     Ok(ConfirmPage {
-        chrome: Chrome::for_member(member, "rewards", format!("/portal/rewards/{reward_id}")),
+        chrome: Chrome::signed_in(member, "rewards", format!("/portal/rewards/{reward_id}")),
         available: l.integer(available),
         after: l.integer(available - cost),
         reward: card(l, view),
@@ -202,7 +202,7 @@ pub(crate) async fn coupons(
     let tz = console.engine.definition().program.time_zone.clone();
     let t = l.strings();
     let page = CouponsPage {
-        chrome: Chrome::for_member(&member, "coupons", "/portal/coupons".into()),
+        chrome: Chrome::signed_in(&member, "coupons", "/portal/coupons".into()),
         redemptions: found
             .into_iter()
             .map(|r| RedemptionLine {
@@ -272,7 +272,7 @@ pub(crate) async fn coupon(
         })
         .collect();
     let page = CouponPage {
-        chrome: Chrome::for_member(&member, "coupons", format!("/portal/coupons/{id}")),
+        chrome: Chrome::signed_in(&member, "coupons", format!("/portal/coupons/{id}")),
         status: t.get(&format!("status.{}", redemption.status)).to_owned(),
         when: l.date_time(redemption.redeemed_at, &tz),
         points: l.integer(redemption.points),

@@ -1,16 +1,16 @@
-//! Members signing in with a code sent to their email, and out. The two sign-in forms are
-//! protected by a double-submit token (a cookie and a hidden field that must match), since
-//! no session exists yet to hold one.
+//! Members signing in with a code sent to their email; both forms carry the same
+//! double-submit token (see [`crate::page::session`], which also signs out).
 
-use super::web::{Chrome, LOGIN_COOKIE, Member, PortalError, SESSION_COOKIE, set_cookie};
+use super::web::{Chrome, Portal, PortalError};
 use crate::Console;
-use crate::web::{cookie, locale, render};
+use crate::page::session::{check_login_token, sign_in_form, signed_in};
+use crate::page::{Area, render};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use laurel_engine::{EngineError, SignInLetter, same_secret};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use laurel_engine::{EngineError, SignInLetter};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -32,31 +32,11 @@ struct CodePage {
 }
 
 pub(crate) async fn login_page(headers: HeaderMap) -> Response {
-    let token = laurel_engine::random_token();
-    let cookie = set_cookie(&headers, LOGIN_COOKIE, &token, 3600);
-    let page = EmailPage {
-        chrome: Chrome::anonymous(locale(&headers), token, "/portal/login"),
+    sign_in_form(&headers, StatusCode::OK, |chrome| EmailPage {
+        chrome,
         email: String::new(),
         error: None,
-    };
-    (
-        [(header::SET_COOKIE, cookie)],
-        render(StatusCode::OK, &page),
-    )
-        .into_response()
-}
-
-/// The double-submit check: the form's token is the cookie's.
-fn login_token(headers: &HeaderMap, form_token: &str) -> Result<String, PortalError> {
-    let expected = cookie(headers, LOGIN_COOKIE).unwrap_or("");
-    if expected.is_empty() || !same_secret(form_token, expected) {
-        return Err(PortalError::new(
-            StatusCode::FORBIDDEN,
-            locale(headers),
-            "error.csrf",
-        ));
-    }
-    Ok(expected.to_owned())
+    })
 }
 
 #[derive(Deserialize)]
@@ -74,8 +54,7 @@ pub(crate) async fn send_code(
     headers: HeaderMap,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, PortalError> {
-    let token = login_token(&headers, &form.csrf)?;
-    let l = locale(&headers);
+    let (token, l) = check_login_token::<Portal>(&headers, &form.csrf)?;
     let t = l.strings();
     let letter = SignInLetter {
         subject: t.get("portal.letter_subject").to_owned(),
@@ -83,7 +62,7 @@ pub(crate) async fn send_code(
     };
     let refused = |status, error: String| {
         let page = EmailPage {
-            chrome: Chrome::anonymous(l, token.clone(), "/portal/login"),
+            chrome: Chrome::anonymous(l, token.clone(), Portal::SIGN_IN),
             email: form.email.clone(),
             error: Some(error),
         };
@@ -110,7 +89,7 @@ pub(crate) async fn send_code(
         Err(e) => return Err(PortalError::from_engine(e, l)),
     }
     let page = CodePage {
-        chrome: Chrome::anonymous(l, token, "/portal/login"),
+        chrome: Chrome::anonymous(l, token, Portal::SIGN_IN),
         email: form.email.trim().to_owned(),
         error: None,
         start_again: false,
@@ -133,54 +112,19 @@ pub(crate) async fn check_code(
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PortalError> {
-    let token = login_token(&headers, &form.csrf)?;
-    let l = locale(&headers);
+    let (token, l) = check_login_token::<Portal>(&headers, &form.csrf)?;
     let t = l.strings();
     let (error, start_again) = match console.engine.sign_in_member(&form.email, &form.code).await {
-        Ok(signed_in) => {
-            let max_age = (signed_in.session.expires_at - jiff::Timestamp::now()).as_secs();
-            let session = set_cookie(&headers, SESSION_COOKIE, &signed_in.token, max_age);
-            let spent = set_cookie(&headers, LOGIN_COOKIE, "", 0);
-            return Ok((
-                // Appended: an array of headers would keep only the last Set-Cookie.
-                AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, spent)]),
-                Redirect::to("/portal"),
-            )
-                .into_response());
-        }
+        Ok(new) => return Ok(signed_in::<Portal>(&headers, &new.token, &new.session)),
         Err(EngineError::SignInCodeWrong) => (t.get("portal.code_wrong"), false),
         Err(EngineError::SignInCodeExpired) => (t.get("portal.code_expired"), true),
         Err(e) => return Err(PortalError::from_engine(e, l)),
     };
     let page = CodePage {
-        chrome: Chrome::anonymous(l, token, "/portal/login"),
+        chrome: Chrome::anonymous(l, token, Portal::SIGN_IN),
         email: form.email,
         error: Some(error.to_owned()),
         start_again,
     };
     Ok(render(StatusCode::UNAUTHORIZED, &page))
-}
-
-#[derive(Deserialize)]
-pub(crate) struct LogoutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub(crate) async fn logout(
-    State(console): State<Console>,
-    member: Member,
-    headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
-) -> Result<Response, PortalError> {
-    member.check_csrf(&form.csrf)?;
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        console
-            .engine
-            .sign_out_member(token)
-            .await
-            .map_err(member.fail())?;
-    }
-    let gone = set_cookie(&headers, SESSION_COOKIE, "", 0);
-    Ok(([(header::SET_COOKIE, gone)], Redirect::to("/portal/login")).into_response())
 }
