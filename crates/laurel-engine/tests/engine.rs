@@ -2632,3 +2632,6 @@ mod backdating;
 
 #[path = "engine/earned.rs"]
 mod earned;
+
+#[path = "engine/architecture.rs"]
+mod architecture;

@@ -21,6 +21,8 @@
 // clear message, so `unwrap`/`expect`/`panic!` are the intended error handling in this crate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod imports;
+
 use std::io::Write as _;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};

@@ -622,8 +622,14 @@ fn each_metric_counts_its_own_measure_of_a_purchase_and_only_points_move_with_ev
     assert_eq!(TierMetric::PointsEarned.from_raw(500, 2), dec("500"));
     let (spend, points) = (dec("88.80"), pts(88));
     assert_eq!(TierMetric::Spend.added_by_purchase(spend, points), spend);
-    assert_eq!(TierMetric::Purchases.added_by_purchase(spend, points), dec("1"));
-    assert_eq!(TierMetric::PointsEarned.added_by_purchase(spend, points), dec("88"));
+    assert_eq!(
+        TierMetric::Purchases.added_by_purchase(spend, points),
+        dec("1")
+    );
+    assert_eq!(
+        TierMetric::PointsEarned.added_by_purchase(spend, points),
+        dec("88")
+    );
     assert!(TierMetric::PointsEarned.moved_by_event(pts(5)));
     assert!(!TierMetric::PointsEarned.moved_by_event(pts(0)));
     assert!(!TierMetric::Spend.moved_by_event(pts(5)));

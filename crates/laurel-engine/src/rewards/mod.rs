@@ -3,7 +3,7 @@
 //! consume, release).
 
 pub(crate) mod execute;
-mod views;
+pub(crate) mod views;
 
 pub use views::{
     CouponCheck, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome, RedemptionView,

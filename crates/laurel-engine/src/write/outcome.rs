@@ -1,7 +1,7 @@
 //! What a command answered, as the write path hands it back to the `Engine` call that queued it.
 
 use crate::outcomes::{EventOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome};
-use crate::rewards::{CouponUseOutcome, RedemptionOutcome};
+use crate::rewards::views::{CouponUseOutcome, RedemptionOutcome};
 use laurel_core::Points;
 use laurel_store::Member;
 
