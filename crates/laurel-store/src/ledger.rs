@@ -106,7 +106,7 @@ impl Tx {
 
     /// The ledger state of a member just locked with [`Tx::lock_member`], whose row already
     /// carries the balances: one query fewer than [`Tx::load_ledger`] on the hot path.
-    pub async fn ledger_of(&mut self, member: &crate::Member) -> Result<MemberLedger> {
+    pub async fn ledger_of(&mut self, member: &crate::types::Member) -> Result<MemberLedger> {
         load_ledger(self, member.id, member.available, member.pending).await
     }
 

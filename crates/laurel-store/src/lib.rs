@@ -48,7 +48,7 @@ pub use keys::API_KEYS_MAX;
 pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use member_access::{MemberSession, SignInCode};
 pub use member_reports::{MemberReport, REPORTS_PAGE_MAX};
-pub use members::{Member, NewMember, ProfileChange, SEARCH_MAX};
+pub use members::{ProfileChange, SEARCH_MAX};
 pub use outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use purchases::{
@@ -64,4 +64,7 @@ pub use staff::{
 };
 pub use tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tx::Tx;
-pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};
+pub use types::{
+    ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,
+    PurchaseId,
+};

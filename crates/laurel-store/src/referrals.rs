@@ -3,9 +3,9 @@
 
 use crate::connect::Store;
 use crate::error::Result;
-use crate::members::Member;
 use crate::sql::{Row, Sql, args};
 use crate::tx::Tx;
+use crate::types::Member;
 use crate::types::{MemberId, PurchaseId, instant, instant_opt, micros};
 use jiff::Timestamp;
 
