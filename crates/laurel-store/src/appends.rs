@@ -17,7 +17,7 @@
 //! (`known.rs`). On PostgreSQL every table's held rows are written by one statement
 //! (`at_once.rs`); on SQLite, many rows to a statement per table.
 
-use crate::connect::Backend;
+use crate::backend::Backend;
 use crate::sized::SizedTexts;
 use crate::sql::Arg;
 use std::sync::LazyLock;

@@ -49,7 +49,7 @@ impl HeldBalances {
 /// The UPDATE statements for `rows` members' changes: how many each writes, and its text.
 pub(crate) fn updates(
     rows: usize,
-    backend: crate::Backend,
+    backend: crate::backend::Backend,
 ) -> impl Iterator<Item = (usize, &'static str)> {
     UPDATES.chunks(rows, backend)
 }

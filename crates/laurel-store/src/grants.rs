@@ -2,7 +2,7 @@
 //! are checked against.
 
 use crate::appends::Table;
-use crate::connect::Backend;
+use crate::backend::Backend;
 use crate::error::Result;
 use crate::known::count;
 use crate::sql::{Arg, Sql, args};

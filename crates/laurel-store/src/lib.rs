@@ -12,6 +12,7 @@
 
 mod appends;
 mod at_once;
+mod backend;
 mod balances;
 mod checkpoint;
 mod connect;
@@ -40,7 +41,8 @@ mod tiers;
 mod tx;
 mod types;
 
-pub use connect::{Backend, Store};
+pub use backend::Backend;
+pub use connect::Store;
 pub use direct::WriteProfile;
 pub use error::StoreError;
 pub use grants::{NewGrant, StoredGrant, UsageAsk};

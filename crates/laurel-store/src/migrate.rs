@@ -3,7 +3,8 @@
 //! One file serves both dialects: the only difference, the auto-assigned id column, is written
 //! `@ID@` and filled in here.
 
-use crate::connect::{Backend, Store};
+use crate::backend::Backend;
+use crate::connect::Store;
 use crate::error::Result;
 use crate::types::micros;
 use sqlx::{AssertSqlSafe, Executor};

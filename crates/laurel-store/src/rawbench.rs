@@ -7,7 +7,8 @@
 //! thread that may block.
 
 use crate::appends::Table;
-use crate::connect::{Backend, Store};
+use crate::backend::Backend;
+use crate::connect::Store;
 use crate::error::Result;
 use crate::sql::{Arg, Sql, args};
 use std::collections::BTreeMap;
@@ -170,7 +171,6 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
 /// Bytes the database occupies on disk (SQLite: the file and its WAL; PostgreSQL: the
 /// database), where it can tell.
 pub async fn database_bytes(store: &Store) -> Result<i64> {
-    use crate::connect::Backend;
     let sql = match store.backend {
         Backend::Sqlite => {
             "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"

@@ -1,7 +1,7 @@
 //! Statements that write many rows: one text per size 1, 2, 4, … [`CHUNK_MAX`] rows, so a
 //! statement kind has a few texts only, each prepared once per connection, whatever the count.
 
-use crate::connect::Backend;
+use crate::backend::Backend;
 
 /// Most rows one statement writes: the largest of the sizes.
 pub(crate) const CHUNK_MAX: usize = 128;
