@@ -6,11 +6,11 @@
 //! connection as the engine's write path ([`Store::begin_blocking`]), so call them from a
 //! thread that may block.
 
-use crate::appends::Table;
-use crate::backend::Backend;
-use crate::connect::Store;
+use crate::db::backend::Backend;
+use crate::db::connect::Store;
+use crate::db::sql::{Arg, Sql, args};
 use crate::error::Result;
-use crate::sql::{Arg, Sql, args};
+use crate::write::appends::Table;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

@@ -1,10 +1,10 @@
 //! Opening a store: the URL picks the backend; SQLite gets its durability pragmas here. The
-//! transactions a store opens are `tx.rs`'s ([`Store::begin`] and the others are there).
+//! transactions a store opens are `write/tx.rs`'s ([`Store::begin`] and the others are there).
 
-use crate::backend::Backend;
-use crate::direct::{DirectPool, WriteProfile};
+use crate::db::backend::Backend;
+use crate::db::direct::{DirectPool, WriteProfile};
+use crate::db::sql::{Arg, Row, Sql, any_query};
 use crate::error::Result;
-use crate::sql::{Arg, Row, Sql, any_query};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::sync::Arc;

@@ -3,16 +3,16 @@
 //! Rows of the ledger's append-only tables are held and written many to a statement (see
 //! `appends.rs`); the ids those rows need are handed out by [`Ids`].
 
-use crate::appends::{Appends, Held, Mentions, TABLES, Table, Tables, inserts};
-use crate::at_once;
-use crate::backend::Backend;
-use crate::balances::{self, HeldBalances};
-use crate::connect::Store;
-use crate::direct::DirectTx;
+use crate::db::backend::Backend;
+use crate::db::connect::Store;
+use crate::db::direct::DirectTx;
+use crate::db::sql::{Arg, Row, Sql, any_query, args};
 use crate::error::{Result, StoreError};
-use crate::known::Known;
-use crate::sql::{Arg, Row, Sql, any_query, args};
 use crate::types::MemberId;
+use crate::write::appends::{Appends, Held, Mentions, TABLES, Table, Tables, inserts};
+use crate::write::at_once;
+use crate::write::balances::{self, HeldBalances};
+use crate::write::known::Known;
 use sqlx::{Any, Executor, Transaction};
 use std::collections::VecDeque;
 
@@ -69,7 +69,7 @@ pub struct Tx {
 enum Conn {
     /// Through sqlx: PostgreSQL, and SQLite outside the write path.
     Any(Transaction<'static, Any>),
-    /// A direct SQLite connection, on the caller's thread (see `direct.rs`).
+    /// A direct SQLite connection, on the caller's thread (see `db/direct.rs`).
     Direct(DirectTx),
 }
 

@@ -1,11 +1,11 @@
 //! Members: enrollment, lookup, and the row lock that serialises a member's postings.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::{Result, StoreError};
-use crate::sql::{Arg, Row, Sql, args};
-use crate::tiers::{TIER_COLUMNS, tier_from_row};
-use crate::tx::Tx;
+use crate::tables::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::types::{Member, MemberId, NewMember, instant, micros, numbered_list};
+use crate::write::tx::Tx;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 
