@@ -19,9 +19,11 @@
 //! - `tables/`: each table's reads and writes, on the [`Store`] (its pool) and on a [`Tx`].
 //!
 //! `error.rs` and `types.rs` (ids and records the folders share) import none of the folders.
+//! `rawbench.rs`, the benchmark's raw-limit writes, is built only with the `bench` feature.
 
 mod db;
 mod error;
+#[cfg(feature = "bench")]
 pub mod rawbench;
 mod tables;
 mod types;
