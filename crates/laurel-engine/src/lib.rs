@@ -39,6 +39,7 @@ pub use error_code::ErrorCode;
 pub use history::grant_sentence;
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
+#[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
     ApiKey, AuditEntry, AuditPage, AuditRecord, Backend, ConsistencyReport, JournalId,

@@ -2,66 +2,59 @@
 //!
 //! One SQL implementation serves both backends: SQLite (the embedded default: one file, WAL,
 //! synchronous=FULL) and PostgreSQL, through sqlx's `Any` driver, and on SQLite also a direct
-//! connection for the write path (`direct.rs`); every statement is written once against
-//! `sql.rs`. The few places where the dialects differ ask [`Backend`]. Reads go through
+//! connection for the write path (`db/direct.rs`); every statement is written once against
+//! `db/sql.rs`. The few places where the dialects differ ask [`Backend`]. Reads go through
 //! [`Store`]; every ledger mutation goes through a [`Tx`], which the engine's single write path
 //! opens ([`Store::begin_blocking`]), fills with many commands, and commits.
 //!
 //! Architecture invariant: this crate decides nothing about points; it stores the postings that
 //! `laurel-core` computed, and loads the state the core decides from.
+//!
+//! Three folders, each importing only from those before it:
+//! - `db/`: the database itself: which backend, how a statement runs on any connection,
+//!   opening a store (its pool and the write path's direct SQLite connections, whose
+//!   checkpoints run beside them) and migrating it;
+//! - `write/`: the write transaction: [`Tx`], the rows and balance changes it holds until a
+//!   statement needs them, and what it read ahead for its batch;
+//! - `tables/`: each table's reads and writes, on the [`Store`] (its pool) and on a [`Tx`].
+//!
+//! `error.rs` and `types.rs` (ids and records the folders share) import none of the folders.
+//! `rawbench.rs`, the benchmark's raw-limit writes, is built only with the `bench` feature.
 
-mod appends;
-mod at_once;
-mod balances;
-mod checkpoint;
-mod connect;
-mod direct;
+mod db;
 mod error;
-mod grants;
-mod idempotency;
-mod keys;
-mod known;
-mod ledger;
-mod member_access;
-mod member_reports;
-mod members;
-mod migrate;
-mod outbox;
-mod programs;
-mod purchases;
+#[cfg(feature = "bench")]
 pub mod rawbench;
-mod referrals;
-mod reports;
-mod rewards;
-mod sized;
-mod sql;
-mod staff;
-mod tiers;
-mod tx;
+mod tables;
 mod types;
+mod write;
 
-pub use connect::{Backend, Store};
-pub use direct::WriteProfile;
+pub use db::backend::Backend;
+pub use db::connect::Store;
+pub use db::direct::WriteProfile;
 pub use error::StoreError;
-pub use grants::{NewGrant, StoredGrant, UsageAsk};
-pub use keys::API_KEYS_MAX;
-pub use ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
-pub use member_access::{MemberSession, SignInCode};
-pub use member_reports::{MemberReport, REPORTS_PAGE_MAX};
-pub use members::{Member, NewMember, ProfileChange, SEARCH_MAX};
-pub use outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
-pub use programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
-pub use purchases::{
+pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
+pub use tables::keys::API_KEYS_MAX;
+pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
+pub use tables::member_access::{MemberSession, SignInCode};
+pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX};
+pub use tables::members::{ProfileChange, SEARCH_MAX};
+pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
+pub use tables::programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
+pub use tables::purchases::{
     NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseLine, RefundRecord,
 };
-pub use referrals::{REFERRALS_PAGE_MAX, Referral};
-pub use reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
-pub use rewards::{
+pub use tables::referrals::{REFERRALS_PAGE_MAX, Referral};
+pub use tables::reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
+pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };
-pub use staff::{
+pub use tables::staff::{
     AUDIT_PAGE_MAX, AuditEntry, AuditPage, AuditRecord, NewStaffUser, StaffSession, StaffUser,
 };
-pub use tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
-pub use tx::Tx;
-pub use types::{ApiKey, ConsistencyReport, IdempotentResponse, JournalId, MemberId, PurchaseId};
+pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
+pub use types::{
+    ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,
+    PurchaseId,
+};
+pub use write::tx::Tx;

@@ -6,10 +6,11 @@
 //! connection as the engine's write path ([`Store::begin_blocking`]), so call them from a
 //! thread that may block.
 
-use crate::appends::Table;
-use crate::connect::{Backend, Store};
+use crate::db::backend::Backend;
+use crate::db::connect::Store;
+use crate::db::sql::{Arg, Sql, args};
 use crate::error::Result;
-use crate::sql::{Arg, Sql, args};
+use crate::write::appends::Table;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -170,7 +171,6 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
 /// Bytes the database occupies on disk (SQLite: the file and its WAL; PostgreSQL: the
 /// database), where it can tell.
 pub async fn database_bytes(store: &Store) -> Result<i64> {
-    use crate::connect::Backend;
     let sql = match store.backend {
         Backend::Sqlite => {
             "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"

@@ -1,7 +1,11 @@
-//! Identifiers and small records shared by the store's modules, and time/money conversions.
+//! Identifiers and small records shared by the store's modules (a member's row among them:
+//! the write path's read-ahead holds members too), and time/money conversions.
 
 use crate::error::{Result, StoreError};
 use jiff::Timestamp;
+use jiff::civil::Date;
+use laurel_core::tiers::TierStatus;
+use std::collections::BTreeMap;
 
 /// A member's id, assigned by the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -14,6 +18,49 @@ pub struct PurchaseId(pub i64);
 /// A journal row's id: one posting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct JournalId(pub i64);
+
+/// A member as enrolled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    /// The business's own customer id; unique.
+    pub external_id: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Birthday (a calendar date, no time zone).
+    pub birthday: Option<Date>,
+    /// Channel the member enrolled on.
+    pub channel: String,
+    /// Profile attributes, compared exactly by rule conditions.
+    pub attributes: BTreeMap<String, String>,
+    /// Enrollment instant.
+    pub enrolled_at: Timestamp,
+    /// The code the member shares to refer others; given at enrollment (members enrolled
+    /// before referrals existed get theirs when first asked).
+    pub referral_code: Option<String>,
+}
+
+/// A stored member with balances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Id.
+    pub id: MemberId,
+    /// Profile as enrolled.
+    pub profile: NewMember,
+    /// `active` or `suspended`.
+    pub status: String,
+    /// Spendable points.
+    pub available: i64,
+    /// Pending points.
+    pub pending: i64,
+    /// Tier and what is scheduled for it.
+    pub tier: TierStatus,
+    /// The id of the member's referral while it waits for their qualifying purchase.
+    pub pending_referral: Option<i64>,
+}
 
 /// The first answer given to an idempotent request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -152,6 +152,7 @@ pub enum Command {
         command: ProgramCommand,
     },
     /// Measure Laurel over HTTP against the database's own commit rate, on a fresh database.
+    #[cfg(feature = "bench")]
     Bench(crate::bench::BenchArgs),
 }
 

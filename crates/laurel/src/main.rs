@@ -1,6 +1,8 @@
-//! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`, `import`, `bench`,
-//! `program check`.
+//! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`, `import`,
+//! `program check`, and `bench` when built with the `bench` feature (a production build has no
+//! benchmark: neither its raw-limit writes nor the throwaway PostgreSQL it can start).
 
+#[cfg(feature = "bench")]
 mod bench;
 mod cli;
 mod demo;
@@ -101,6 +103,7 @@ async fn run(command: Command) -> Result<()> {
             command: ProgramCommand::Check { file },
         } => check_program(&file),
         Command::Import { command } => import::run(command).await,
+        #[cfg(feature = "bench")]
         Command::Bench(args) => bench::run(args).await,
         Command::Jobs {
             command:

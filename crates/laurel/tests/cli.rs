@@ -563,9 +563,14 @@ async fn portal_sign_in_reads_the_code_from_the_log(listen: &str, log: &std::pat
 #[test]
 fn help_explains_every_command() {
     let help = support::laurel_ok(&["--help"]).stdout;
-    for command in [
-        "serve", "demo", "migrate", "keys", "jobs", "import", "bench", "program",
-    ] {
+    let mut commands = vec![
+        "serve", "demo", "migrate", "keys", "jobs", "import", "program",
+    ];
+    // Only a build with the `bench` feature has the benchmark.
+    if cfg!(feature = "bench") {
+        commands.push("bench");
+    }
+    for command in commands {
         assert!(
             help.lines().any(|l| l.trim_start().starts_with(command)),
             "`laurel --help` does not list {command}:\n{help}"
@@ -580,6 +585,7 @@ fn help_explains_every_command() {
     }
 }
 
+#[cfg(feature = "bench")]
 #[test]
 fn bench_runs_a_short_mixed_load_finds_the_ledger_consistent_and_leaves_no_scratch_behind() {
     // A tiny run on a fresh SQLite file: the figures do not matter here, the mechanics do —

@@ -17,9 +17,9 @@
 //! (`known.rs`). On PostgreSQL every table's held rows are written by one statement
 //! (`at_once.rs`); on SQLite, many rows to a statement per table.
 
-use crate::connect::Backend;
-use crate::sized::SizedTexts;
-use crate::sql::Arg;
+use crate::db::backend::Backend;
+use crate::db::sql::Arg;
+use crate::write::sized::SizedTexts;
 use std::sync::LazyLock;
 
 /// An append-only table whose rows a transaction may hold.
@@ -390,7 +390,7 @@ static INSERTS: LazyLock<Vec<SizedTexts>> = LazyLock::new(|| {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::sql::args;
+    use crate::db::sql::args;
 
     fn holding(tables: &[Table]) -> Appends {
         let mut appends = Appends::default();

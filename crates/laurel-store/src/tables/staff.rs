@@ -1,8 +1,8 @@
 //! Staff accounts, their sessions and the audit log of what staff did.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
 use crate::error::Result;
-use crate::sql::{Row, Sql, args};
 use crate::types::{instant, instant_opt, micros};
 use jiff::Timestamp;
 

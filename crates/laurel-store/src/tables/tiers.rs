@@ -1,11 +1,11 @@
 //! Tiers: the member's tier status (on the member row), its history, the qualifying metric
 //! over a window, and the members due for review.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
 use crate::error::Result;
-use crate::sql::{Row, Sql, args};
-use crate::tx::Tx;
 use crate::types::{MemberId, instant, instant_opt, micros};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::tiers::{ManualTier, TierChange, TierMetric, TierStatus, Window};
 

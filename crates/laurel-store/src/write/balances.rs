@@ -6,8 +6,8 @@
 //! The members the transaction knows (`known.rs`) see each change at once, so a later command
 //! of the same batch reads the balance it left.
 
-use crate::sized::SizedTexts;
 use crate::types::{MemberId, placeholders};
+use crate::write::sized::SizedTexts;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -49,7 +49,7 @@ impl HeldBalances {
 /// The UPDATE statements for `rows` members' changes: how many each writes, and its text.
 pub(crate) fn updates(
     rows: usize,
-    backend: crate::Backend,
+    backend: crate::db::backend::Backend,
 ) -> impl Iterator<Item = (usize, &'static str)> {
     UPDATES.chunks(rows, backend)
 }

@@ -16,7 +16,7 @@
 //! - any other statement of the transaction that may change members (one that names the table
 //!   and is not a `SELECT`) makes it forget the members it knew (see `Tx::before`).
 
-use crate::members::Member;
+use crate::types::Member;
 use crate::types::{IdempotentResponse, MemberId};
 use jiff::Timestamp;
 use laurel_core::Points;

@@ -6,9 +6,9 @@
 //! a thread of its own (see the engine's writer) over a connection it owns, one call per
 //! statement, with prepared statements cached. Same file, same durability settings.
 
-use crate::checkpoint::Checkpointer;
+use crate::db::checkpoint::Checkpointer;
+use crate::db::sql::{Arg, Row};
 use crate::error::{Result, StoreError};
-use crate::sql::{Arg, Row};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::sqlite::SqliteConnectOptions;

@@ -1,7 +1,7 @@
 //! Statements that write many rows: one text per size 1, 2, 4, … [`CHUNK_MAX`] rows, so a
 //! statement kind has a few texts only, each prepared once per connection, whatever the count.
 
-use crate::connect::Backend;
+use crate::db::backend::Backend;
 
 /// Most rows one statement writes: the largest of the sizes.
 pub(crate) const CHUNK_MAX: usize = 128;
@@ -21,7 +21,7 @@ impl SizedTexts {
         let dollar: Vec<String> = (0..=CHUNK_MAX.ilog2()).map(|k| text(1 << k)).collect();
         let numbered = dollar
             .iter()
-            .map(|sql| crate::direct::numbered(sql).into_owned())
+            .map(|sql| crate::db::direct::numbered(sql).into_owned())
             .collect();
         let mut texts = [Vec::new(), Vec::new()];
         texts[Backend::Sqlite as usize] = numbered;

@@ -1,8 +1,8 @@
 //! API keys: only their hashes are stored.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
 use crate::error::Result;
-use crate::sql::{Row, Sql, args};
 use crate::types::{ApiKey, instant, instant_opt, micros};
 use jiff::Timestamp;
 

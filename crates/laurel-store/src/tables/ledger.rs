@@ -1,12 +1,12 @@
 //! The ledger tables: loading a member's state for the core, storing the postings it decides,
 //! reading history, finding due work, and checking the books.
 
-use crate::appends::Table;
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::{Result, StoreError};
-use crate::sql::{Arg, Row, Sql, args};
-use crate::tx::Tx;
 use crate::types::{ConsistencyReport, JournalId, MemberId, instant, instant_opt, micros};
+use crate::write::appends::Table;
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::ledger::{
@@ -46,7 +46,7 @@ pub struct LedgerEntry {
     /// Reason and reference, actor and times.
     pub meta: JournalMeta,
     /// For an earn, what each rule granted, in order; empty otherwise.
-    pub grants: Vec<crate::grants::StoredGrant>,
+    pub grants: Vec<crate::tables::grants::StoredGrant>,
 }
 
 /// A page of history, newest first.
@@ -106,7 +106,7 @@ impl Tx {
 
     /// The ledger state of a member just locked with [`Tx::lock_member`], whose row already
     /// carries the balances: one query fewer than [`Tx::load_ledger`] on the hot path.
-    pub async fn ledger_of(&mut self, member: &crate::Member) -> Result<MemberLedger> {
+    pub async fn ledger_of(&mut self, member: &crate::types::Member) -> Result<MemberLedger> {
         load_ledger(self, member.id, member.available, member.pending).await
     }
 
@@ -293,7 +293,7 @@ impl Store {
             .map(|e| e.id)
             .collect();
         if !earns.is_empty() {
-            for grant in crate::grants::grants_of(&mut db, member, &earns).await? {
+            for grant in crate::tables::grants::grants_of(&mut db, member, &earns).await? {
                 if let Some(entry) = entries.iter_mut().find(|e| e.id == grant.journal) {
                     entry.grants.push(grant);
                 }

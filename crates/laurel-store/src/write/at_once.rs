@@ -11,7 +11,7 @@
 //! reference one inserted by another sub-statement of it. A table with nothing to write gets
 //! `[]` and inserts nothing.
 
-use crate::appends::{Held, TABLES, Table};
+use crate::write::appends::{Held, TABLES, Table};
 use std::fmt::Write;
 use std::sync::LazyLock;
 
@@ -91,7 +91,7 @@ pub(crate) fn balances_json(changes: &[[i64; 3]]) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::sql::{Arg, args};
+    use crate::db::sql::{Arg, args};
 
     #[test]
     fn rows_become_json_objects_by_column_with_text_escaped_and_nulls() {

@@ -1,12 +1,12 @@
 //! Referrals: members' codes, each referral from enrollment to payout, and the lookups that
 //! decide whether a person may be referred.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
 use crate::error::Result;
-use crate::members::Member;
-use crate::sql::{Row, Sql, args};
-use crate::tx::Tx;
+use crate::types::Member;
 use crate::types::{MemberId, PurchaseId, instant, instant_opt, micros};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 
 /// A referral as recorded.

@@ -61,7 +61,7 @@ impl<'a> From<&'a Option<String>> for Arg<'a> {
 /// `args![a, b, …]`: the placeholders' values, in order, as a slice of [`Arg`].
 macro_rules! args {
     ($($arg:expr),* $(,)?) => {
-        &[$($crate::sql::Arg::from($arg)),*]
+        &[$($crate::db::sql::Arg::from($arg)),*]
     };
 }
 pub(crate) use args;

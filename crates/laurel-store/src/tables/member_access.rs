@@ -1,10 +1,10 @@
 //! Members signing in to the portal: one-time codes (stored as hashes, with their wrong
 //! guesses counted) and sessions (found by their token's hash).
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Sql, args};
 use crate::error::Result;
-use crate::outbox::NewMessage;
-use crate::sql::{Sql, args};
+use crate::tables::outbox::NewMessage;
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 

@@ -1,9 +1,9 @@
 //! Program versions: the texts that were in force and from when, and what a new version must
 //! not break (tiers members hold).
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Sql, args};
 use crate::error::Result;
-use crate::sql::{Sql, args};
 use crate::types::{instant, micros};
 use jiff::Timestamp;
 
@@ -85,7 +85,7 @@ impl Store {
                         effective_from: instant(row.get("effective_from")?)?,
                         created_at: instant(row.get("created_at")?)?,
                         source: ProgramSource::parse(&source).ok_or_else(|| {
-                            crate::StoreError::Corrupt(format!("program source {source}"))
+                            crate::error::StoreError::Corrupt(format!("program source {source}"))
                         })?,
                         actor: row.get("actor")?,
                         note: row.get("note")?,

@@ -1,8 +1,8 @@
 //! Problems and abuse members report from the portal, queued for staff.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
 use crate::error::Result;
-use crate::sql::{Row, Sql, args};
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
 

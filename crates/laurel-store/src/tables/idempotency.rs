@@ -1,10 +1,10 @@
 //! Idempotency records: the first answer to a request, keyed by scope and key.
 
-use crate::appends::Table;
+use crate::db::sql::{Arg, Sql, args};
 use crate::error::Result;
-use crate::sql::{Arg, Sql, args};
-use crate::tx::Tx;
 use crate::types::{IdempotentResponse, micros, placeholders};
+use crate::write::appends::Table;
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 
 /// (scope, key) pairs read ahead per statement.

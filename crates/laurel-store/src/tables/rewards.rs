@@ -1,11 +1,11 @@
 //! Reward redemptions, the coupons they issue, and the per-reward unit counters that stock is
 //! checked against.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
 use crate::error::{Result, StoreError};
-use crate::sql::{Row, Sql, args};
-use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::ledger::{DrawnLot, LotId};
@@ -190,7 +190,7 @@ async fn redemptions_before(
         "SELECT {COUPON_COLUMNS} FROM coupons WHERE redemption_id IN ({}) ORDER BY id",
         list.join(", ")
     );
-    let ids: Vec<crate::sql::Arg<'_>> = found.iter().map(|r| r.id.0.into()).collect();
+    let ids: Vec<crate::db::sql::Arg<'_>> = found.iter().map(|r| r.id.0.into()).collect();
     for row in db.rows(&sql, &ids).await? {
         let coupon = coupon_from(&row)?;
         if let Some(r) = found.iter_mut().find(|r| r.id == coupon.coupon.redemption) {

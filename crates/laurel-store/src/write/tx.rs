@@ -3,17 +3,55 @@
 //! Rows of the ledger's append-only tables are held and written many to a statement (see
 //! `appends.rs`); the ids those rows need are handed out by [`Ids`].
 
-use crate::appends::{Appends, Held, Mentions, TABLES, Table, Tables, inserts};
-use crate::at_once;
-use crate::balances::{self, HeldBalances};
-use crate::connect::Backend;
-use crate::direct::DirectTx;
+use crate::db::backend::Backend;
+use crate::db::connect::Store;
+use crate::db::direct::DirectTx;
+use crate::db::sql::{Arg, Row, Sql, any_query, args};
 use crate::error::{Result, StoreError};
-use crate::known::Known;
-use crate::sql::{Arg, Row, Sql, any_query, args};
 use crate::types::MemberId;
+use crate::write::appends::{Appends, Held, Mentions, TABLES, Table, Tables, inserts};
+use crate::write::at_once;
+use crate::write::balances::{self, HeldBalances};
+use crate::write::known::Known;
 use sqlx::{Any, Executor, Transaction};
 use std::collections::VecDeque;
+
+/// Opening transactions: the store hands out a [`Tx`] on its pool or, for the write path,
+/// on a direct connection.
+impl Store {
+    /// Opens a write transaction.
+    pub async fn begin(&self) -> Result<Tx> {
+        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        Ok(Tx::any(tx, self.backend))
+    }
+
+    /// Opens a write transaction whose statements run on the calling thread when the backend
+    /// allows it (a SQLite file): no hand-off to a driver thread per statement, but every call
+    /// blocks. For a thread of its own, such as the engine's writer; never an async worker.
+    pub async fn begin_blocking(&self) -> Result<Tx> {
+        match &self.direct {
+            Some(pool) => Ok(Tx::direct(DirectTx::begin(pool)?)),
+            None => {
+                let tx = self
+                    .pool
+                    .begin_with(self.backend.begin_write_path())
+                    .await?;
+                Ok(Tx::any(tx, self.backend))
+            }
+        }
+    }
+
+    /// Opens a read-only transaction: one consistent snapshot for reads that must agree
+    /// (a preview), without taking SQLite's write lock. Roll it back when done.
+    pub async fn begin_read(&self) -> Result<Tx> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN DEFERRED",
+            Backend::Postgres => "BEGIN READ ONLY",
+        };
+        let tx = self.pool.begin_with(begin).await?;
+        Ok(Tx::any(tx, self.backend))
+    }
+}
 
 /// An open write transaction. Dropped without [`Tx::commit`], it rolls back.
 pub struct Tx {
@@ -31,12 +69,12 @@ pub struct Tx {
 enum Conn {
     /// Through sqlx: PostgreSQL, and SQLite outside the write path.
     Any(Transaction<'static, Any>),
-    /// A direct SQLite connection, on the caller's thread (see `direct.rs`).
+    /// A direct SQLite connection, on the caller's thread (see `db/direct.rs`).
     Direct(DirectTx),
 }
 
 impl Tx {
-    pub(crate) fn any(tx: Transaction<'static, Any>, backend: Backend) -> Tx {
+    fn any(tx: Transaction<'static, Any>, backend: Backend) -> Tx {
         Tx {
             conn: Conn::Any(tx),
             backend,
@@ -47,7 +85,7 @@ impl Tx {
         }
     }
 
-    pub(crate) fn direct(tx: DirectTx) -> Tx {
+    fn direct(tx: DirectTx) -> Tx {
         Tx {
             conn: Conn::Direct(tx),
             backend: Backend::Sqlite,

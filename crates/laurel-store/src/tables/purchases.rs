@@ -1,11 +1,11 @@
 //! Purchases, their lines and their refunds.
 
-use crate::appends::Table;
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::Result;
-use crate::sql::{Arg, Row, Sql, args};
-use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, PurchaseId, instant, micros, numbered_list};
+use crate::write::appends::Table;
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::ledger::LotId;
 

@@ -1,58 +1,13 @@
 //! Members: enrollment, lookup, and the row lock that serialises a member's postings.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::{Result, StoreError};
-use crate::sql::{Arg, Row, Sql, args};
-use crate::tiers::{TIER_COLUMNS, tier_from_row};
-use crate::tx::Tx;
-use crate::types::{MemberId, instant, micros, numbered_list};
-use jiff::Timestamp;
+use crate::tables::tiers::{TIER_COLUMNS, tier_from_row};
+use crate::types::{Member, MemberId, NewMember, instant, micros, numbered_list};
+use crate::write::tx::Tx;
 use jiff::civil::Date;
-use laurel_core::tiers::TierStatus;
 use std::collections::BTreeMap;
-
-/// A member as enrolled.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMember {
-    /// The business's own customer id; unique.
-    pub external_id: String,
-    /// Email address.
-    pub email: Option<String>,
-    /// Phone number.
-    pub phone: Option<String>,
-    /// Display name.
-    pub name: Option<String>,
-    /// Birthday (a calendar date, no time zone).
-    pub birthday: Option<Date>,
-    /// Channel the member enrolled on.
-    pub channel: String,
-    /// Profile attributes, compared exactly by rule conditions.
-    pub attributes: BTreeMap<String, String>,
-    /// Enrollment instant.
-    pub enrolled_at: Timestamp,
-    /// The code the member shares to refer others; given at enrollment (members enrolled
-    /// before referrals existed get theirs when first asked).
-    pub referral_code: Option<String>,
-}
-
-/// A stored member with balances.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
-    /// Id.
-    pub id: MemberId,
-    /// Profile as enrolled.
-    pub profile: NewMember,
-    /// `active` or `suspended`.
-    pub status: String,
-    /// Spendable points.
-    pub available: i64,
-    /// Pending points.
-    pub pending: i64,
-    /// Tier and what is scheduled for it.
-    pub tier: TierStatus,
-    /// The id of the member's referral while it waits for their qualifying purchase.
-    pub pending_referral: Option<i64>,
-}
 
 const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
 

@@ -2,11 +2,11 @@
 //! delivery loop that marks each one sent (at least once: a crash between sending and
 //! marking sends it again).
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Sql, args};
 use crate::error::Result;
-use crate::sql::{Sql, args};
-use crate::tx::Tx;
 use crate::types::{instant, micros};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 
 /// A message to send.

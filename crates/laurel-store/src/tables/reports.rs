@@ -1,9 +1,9 @@
 //! Program-wide figures for the console's dashboard: members, activity and points moved, in
 //! total and per bucket of time.
 
-use crate::connect::Store;
+use crate::db::connect::Store;
+use crate::db::sql::{Sql, args};
 use crate::error::Result;
-use crate::sql::{Sql, args};
 use crate::types::{instant, micros};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;

@@ -1,13 +1,13 @@
 //! Earn grants: what each earning rule granted per earn posting, and the usage that limits
 //! are checked against.
 
-use crate::appends::Table;
-use crate::connect::Backend;
+use crate::db::backend::Backend;
+use crate::db::sql::{Arg, Sql, args};
 use crate::error::Result;
-use crate::known::count;
-use crate::sql::{Arg, Sql, args};
-use crate::tx::Tx;
 use crate::types::{JournalId, MemberId, instant, micros, numbered_list, placeholders};
+use crate::write::appends::Table;
+use crate::write::known::count;
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::rules::{Effect, GrantBasis, LimitKind, Periods, RuleUsage, UsageTotals};

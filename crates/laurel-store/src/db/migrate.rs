@@ -3,62 +3,79 @@
 //! One file serves both dialects: the only difference, the auto-assigned id column, is written
 //! `@ID@` and filled in here.
 
-use crate::connect::{Backend, Store};
+use crate::db::backend::Backend;
+use crate::db::connect::Store;
 use crate::error::Result;
 use crate::types::micros;
 use sqlx::{AssertSqlSafe, Executor};
 
 /// (version, name, SQL) of every migration, in order.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        1,
+        "initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
     (
         2,
         "earn_grants",
-        include_str!("../migrations/0002_earn_grants.sql"),
+        include_str!("../../migrations/0002_earn_grants.sql"),
     ),
-    (3, "tiers", include_str!("../migrations/0003_tiers.sql")),
+    (3, "tiers", include_str!("../../migrations/0003_tiers.sql")),
     (
         4,
         "member_attributes",
-        include_str!("../migrations/0004_member_attributes.sql"),
+        include_str!("../../migrations/0004_member_attributes.sql"),
     ),
-    (5, "rewards", include_str!("../migrations/0005_rewards.sql")),
+    (
+        5,
+        "rewards",
+        include_str!("../../migrations/0005_rewards.sql"),
+    ),
     (
         6,
         "referrals",
-        include_str!("../migrations/0006_referrals.sql"),
+        include_str!("../../migrations/0006_referrals.sql"),
     ),
     (
         7,
         "program_versions",
-        include_str!("../migrations/0007_program_versions.sql"),
+        include_str!("../../migrations/0007_program_versions.sql"),
     ),
-    (8, "console", include_str!("../migrations/0008_console.sql")),
-    (9, "portal", include_str!("../migrations/0009_portal.sql")),
+    (
+        8,
+        "console",
+        include_str!("../../migrations/0008_console.sql"),
+    ),
+    (
+        9,
+        "portal",
+        include_str!("../../migrations/0009_portal.sql"),
+    ),
     (
         10,
         "console_admin",
-        include_str!("../migrations/0010_console_admin.sql"),
+        include_str!("../../migrations/0010_console_admin.sql"),
     ),
     (
         11,
         "leaner_indexes",
-        include_str!("../migrations/0011_leaner_indexes.sql"),
+        include_str!("../../migrations/0011_leaner_indexes.sql"),
     ),
     (
         12,
         "campaign_index_by_journal",
-        include_str!("../migrations/0012_campaign_index_by_journal.sql"),
+        include_str!("../../migrations/0012_campaign_index_by_journal.sql"),
     ),
     (
         13,
         "grant_basis_and_tier_discount",
-        include_str!("../migrations/0013_grant_basis_and_tier_discount.sql"),
+        include_str!("../../migrations/0013_grant_basis_and_tier_discount.sql"),
     ),
     (
         14,
         "referral_reversal",
-        include_str!("../migrations/0014_referral_reversal.sql"),
+        include_str!("../../migrations/0014_referral_reversal.sql"),
     ),
 ];
 

@@ -1,0 +1,18 @@
+//! Each table's reads and writes, added to [`Store`](crate::Store) (reads and writes on the
+//! pool) and to [`Tx`](crate::Tx) (inside a write transaction), through `db/` and `write/`.
+
+pub(crate) mod grants;
+pub(crate) mod idempotency;
+pub(crate) mod keys;
+pub(crate) mod ledger;
+pub(crate) mod member_access;
+pub(crate) mod member_reports;
+pub(crate) mod members;
+pub(crate) mod outbox;
+pub(crate) mod programs;
+pub(crate) mod purchases;
+pub(crate) mod referrals;
+pub(crate) mod reports;
+pub(crate) mod rewards;
+pub(crate) mod staff;
+pub(crate) mod tiers;
