@@ -1609,3 +1609,22 @@ async fn api_keys_are_listed_newest_first_and_revoked_once() {
         );
     }
 }
+
+/// The store's files import one way: connection and SQL machinery (`db/`) below the write
+/// machinery (`write/`) below the per-table reads and writes (`tables/`); no two files need
+/// each other (the crate root, which declares and re-exports, aside).
+#[test]
+fn no_two_files_of_the_store_import_each_other_and_the_machinery_never_imports_a_table() {
+    use laurel_testkit::imports::{import_graph, import_loops};
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = import_graph(&src);
+    let loops = import_loops(&graph);
+    assert!(loops.is_empty(), "import loops: {loops:#?}");
+    for (file, imports) in &graph {
+        if file.starts_with("db::") || file.starts_with("write::") {
+            let tables: Vec<_> = imports.iter().filter(|i| i.starts_with("tables")).collect();
+            assert!(tables.is_empty(), "{file} imports {tables:?}");
+        }
+    }
+    assert!(graph.keys().any(|f| f.starts_with("tables::")), "{graph:?}");
+}
