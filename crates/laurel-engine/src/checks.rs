@@ -4,7 +4,7 @@
 
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use crate::requests::{AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, TEXT_LEN_MAX};
+use crate::requests::{AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, TEXT_CHARS_MAX};
 use jiff::Timestamp;
 use laurel_core::text::{Layout, TextProblem};
 use laurel_core::{Currency, Money};
@@ -21,11 +21,11 @@ pub(crate) fn fingerprint(request: &impl serde::Serialize) -> Result<String> {
     Ok(hex::encode(Sha256::digest(&json)))
 }
 
-/// A required one-line text of at most [`TEXT_LEN_MAX`] characters (see [`laurel_core::text`]).
+/// A required one-line text of at most [`TEXT_CHARS_MAX`] characters (see [`laurel_core::text`]).
 pub(crate) fn text(field: &str, value: &str) -> Result<()> {
     checked(
         field,
-        laurel_core::text::check(value, Layout::Line, TEXT_LEN_MAX),
+        laurel_core::text::check(value, Layout::Line, TEXT_CHARS_MAX),
     )
 }
 
@@ -33,7 +33,7 @@ pub(crate) fn text(field: &str, value: &str) -> Result<()> {
 /// that could not (blank, a control character) finds nothing: no record holds it, and
 /// PostgreSQL would fail a query holding a NUL rather than answer.
 pub(crate) fn findable(value: &str) -> bool {
-    laurel_core::text::check(value, Layout::Line, TEXT_LEN_MAX).is_ok()
+    laurel_core::text::check(value, Layout::Line, TEXT_CHARS_MAX).is_ok()
 }
 
 /// A text's problem as the refusal naming its field: blank is `missing_field`, anything else
@@ -99,7 +99,7 @@ pub(crate) fn stored_precision(at: Timestamp) -> Timestamp {
 }
 
 /// Checks attributes (of an event or a member): at most [`ATTRIBUTES_MAX`], keys non-empty,
-/// keys and values at most [`TEXT_LEN_MAX`] printable characters.
+/// keys and values at most [`TEXT_CHARS_MAX`] printable characters.
 pub(crate) fn attributes(attributes: &std::collections::BTreeMap<String, String>) -> Result<()> {
     if attributes.len() > ATTRIBUTES_MAX {
         return Err(EngineError::invalid(
@@ -112,7 +112,7 @@ pub(crate) fn attributes(attributes: &std::collections::BTreeMap<String, String>
         text("attributes", key)?;
         checked(
             &format!("attributes.{key}"),
-            laurel_core::text::check_characters(value, Layout::Line, TEXT_LEN_MAX),
+            laurel_core::text::check_characters(value, Layout::Line, TEXT_CHARS_MAX),
         )?;
     }
     Ok(())

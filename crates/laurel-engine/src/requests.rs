@@ -155,7 +155,7 @@ fn channel_name<S: serde::Serializer>(channel: &Channel, out: S) -> Result<S::Ok
 }
 
 /// Limits on free-text fields, in characters: nothing unbounded reaches the database.
-pub const TEXT_LEN_MAX: usize = 200;
+pub const TEXT_CHARS_MAX: usize = 200;
 /// Most lines one purchase may carry.
 pub const LINES_MAX: usize = 500;
 /// Most attributes one event may carry.

@@ -13,7 +13,7 @@ pub const COST_MAX: Points = Points(1_000_000_000);
 /// The longest a coupon may stay valid, in days.
 pub const VALID_DAYS_MAX: u32 = 3650;
 /// The longest text (id, name, SKU, cause…) a reward may carry.
-pub const TEXT_MAX: usize = 200;
+pub const TEXT_BYTES_MAX: usize = 200;
 /// The most money a coupon may be worth or require, in currency units.
 const MONEY_MAX: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 
@@ -59,11 +59,11 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
     }
     text(issues, "name", &reward.name);
     if let Some(description) = &reward.description
-        && description.len() > TEXT_MAX * 5
+        && description.len() > TEXT_BYTES_MAX * 5
     {
         issues.add(
             "description",
-            message!("is longer than {max} bytes", max = TEXT_MAX * 5),
+            message!("is longer than {max} bytes", max = TEXT_BYTES_MAX * 5),
         );
     }
     if !reward.cost.is_positive() || reward.cost > COST_MAX {
@@ -177,8 +177,11 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
 fn text(issues: &mut Issues, key: &str, value: &str) {
     if value.trim().is_empty() {
         issues.add(key, "must not be empty");
-    } else if value.len() > TEXT_MAX {
-        issues.add(key, message!("is longer than {max} bytes", max = TEXT_MAX));
+    } else if value.len() > TEXT_BYTES_MAX {
+        issues.add(
+            key,
+            message!("is longer than {max} bytes", max = TEXT_BYTES_MAX),
+        );
     }
 }
 

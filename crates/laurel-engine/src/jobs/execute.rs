@@ -2,6 +2,7 @@
 
 use crate::error::{EngineError, Result};
 use crate::write::context::Context;
+use crate::write::steps::post;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_store::{JournalMeta, MemberId, Tx};
@@ -42,7 +43,6 @@ pub(crate) async fn scheduled(
         posted_at: now,
         program_version: ctx.version,
     };
-    tx.post(member, &posting, &m).await?;
-    metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
+    post(tx, member, &ledger, &posting, m).await?;
     Ok(moved)
 }

@@ -11,7 +11,9 @@ use crate::outcomes::{Balances, Draw};
 use crate::requests::MemberRef;
 use crate::write::context::Context;
 use jiff::Timestamp;
-use laurel_core::ledger::{Account, LedgerError, LotEffect, MemberLedger, Posting};
+use laurel_core::ledger::{
+    Account, InvariantViolation, LedgerError, LotEffect, LotId, MemberLedger, Posting,
+};
 use laurel_store::{IdempotentResponse, JournalMeta, Member, MemberId, StoreError, Tx};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -89,6 +91,10 @@ pub(crate) async fn post(
     posting: &Posting,
     meta: JournalMeta,
 ) -> Result<(i64, Balances, Vec<i64>)> {
+    if cfg!(debug_assertions) {
+        let broken = invariants_after(ledger, posting);
+        debug_assert!(broken.is_none(), "member {}: {broken:?}", member.0);
+    }
     let (journal, opened) = tx.post(member, posting, &meta).await?;
     metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
     let balances = Balances {
@@ -100,6 +106,25 @@ pub(crate) async fn post(
         balances,
         opened.into_iter().map(|l| l.0).collect(),
     ))
+}
+
+/// What `posting` would break of the member's ledger invariants, applied to `ledger`: a
+/// posting that does not balance, a lot overdrawn, balances that no longer equal their lots.
+/// A credit decides from balances alone (its lots are not loaded), so then only what the
+/// posting itself can break is checked.
+fn invariants_after(ledger: &MemberLedger, posting: &Posting) -> Option<InvariantViolation> {
+    let lots_loaded = ledger.check().is_ok();
+    let mut after = ledger.clone();
+    // Ids for the lots it opens, out of the way of stored ones.
+    let mut next = i64::MAX;
+    let applied = after.apply(posting, || {
+        next -= 1;
+        LotId(next)
+    });
+    match applied {
+        Err(InvariantViolation::LotsMismatch { .. }) if !lots_loaded => None,
+        other => other.err(),
+    }
 }
 
 pub(crate) fn meta(
@@ -151,5 +176,52 @@ pub(crate) fn refused(e: LedgerError) -> EngineError {
             ErrorCode::InvalidAmount,
             format!("must be above zero, got {p}"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use laurel_core::Points;
+    use laurel_core::ledger::{Lot, LotState};
+
+    fn holding(points: i64) -> MemberLedger {
+        MemberLedger {
+            available: Points(points),
+            pending: Points::ZERO,
+            lots: vec![Lot {
+                id: LotId(1),
+                remaining: Points(points),
+                earned_at: Timestamp::UNIX_EPOCH,
+                expires_at: None,
+                state: LotState::Available,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_decided_posting_keeps_the_invariants_and_a_tampered_one_is_caught() {
+        let ledger = holding(100);
+        let mut posting = ledger
+            .redeem(Points(50))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(invariants_after(&ledger, &posting), None);
+        // The lot drawn on for more than the balance moved: lots and balance disagree.
+        if let Some(LotEffect::Draw { amount, .. }) = posting.lots.first_mut() {
+            *amount = Points(80);
+        }
+        assert!(matches!(
+            invariants_after(&ledger, &posting),
+            Some(InvariantViolation::LotsMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn a_credit_decided_from_balances_alone_is_checked_for_what_it_can_break() {
+        let ledger = MemberLedger::balances_only(Points(300), Points::ZERO);
+        let posting = ledger
+            .adjust_credit(Points(20), Timestamp::UNIX_EPOCH, None)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(invariants_after(&ledger, &posting), None);
     }
 }

@@ -24,13 +24,13 @@ pub struct OpRecord {
 
 /// The longest latency the histogram tells apart; longer ones count as this. Figures read
 /// back are within 1% (two significant digits), rounded up.
-const LATENCY_MAX_US: u64 = 600_000_000;
+const LATENCY_US_MAX: u64 = 600_000_000;
 
 impl Default for OpRecord {
     #[allow(clippy::expect_used)]
     fn default() -> OpRecord {
         OpRecord {
-            latencies_us: Histogram::new_with_bounds(1, LATENCY_MAX_US, 2)
+            latencies_us: Histogram::new_with_bounds(1, LATENCY_US_MAX, 2)
                 .expect("constant bounds that hdrhistogram accepts"),
             ok: 0,
             refused: 0,
@@ -45,7 +45,7 @@ impl OpRecord {
     pub fn latency(&mut self, elapsed: Duration) {
         let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
         self.latencies_us
-            .saturating_record(micros.clamp(1, LATENCY_MAX_US));
+            .saturating_record(micros.clamp(1, LATENCY_US_MAX));
     }
 
     /// Adds another record's figures to this one.

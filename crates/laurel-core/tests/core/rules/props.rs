@@ -17,7 +17,7 @@ use proptest::sample::{select, subsequence};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
-const MAX_RULES: usize = 6;
+const RULES_MAX: usize = 6;
 const WEEKDAYS: [Weekday; 7] = [
     Weekday::Monday,
     Weekday::Tuesday,
@@ -178,7 +178,7 @@ fn earning_rule() -> impl Strategy<Value = EarningRule> {
 }
 
 fn rules() -> impl Strategy<Value = Vec<EarningRule>> {
-    vec(earning_rule(), 0..=MAX_RULES).prop_map(|rules| {
+    vec(earning_rule(), 0..=RULES_MAX).prop_map(|rules| {
         rules
             .into_iter()
             .enumerate()
@@ -281,7 +281,7 @@ fn context() -> impl Strategy<Value = EarnContext> {
         activity(),
         member(),
         0_i64..(400 * 86_400),
-        vec(usage_totals(), MAX_RULES),
+        vec(usage_totals(), RULES_MAX),
     )
         .prop_map(|(activity, member, seconds, usage)| {
             let occurred_at = ts("2026-01-01T00:00:00Z") + SignedDuration::from_secs(seconds);
