@@ -515,14 +515,14 @@ impl From<PurchaseOutcome> for PurchaseResponse {
         PurchaseResponse {
             purchase_id: p.purchase_id,
             member_id: p.member_id,
-            points_earned: p.points_earned,
-            grants: p.grants.into_iter().map(Into::into).collect(),
+            points_earned: p.earned.points_earned,
+            grants: p.earned.grants.into_iter().map(Into::into).collect(),
             tier_discount: decimal(p.tier_discount),
-            status: p.status.as_str().to_owned(),
-            pending_until: p.pending_until.map(|t| t.to_string()),
-            expires_at: p.expires_at.map(|t| t.to_string()),
-            balance: p.balance.into(),
-            tier_change: p.tier_change.map(Into::into),
+            status: p.earned.status.as_str().to_owned(),
+            pending_until: p.earned.pending_until.map(|t| t.to_string()),
+            expires_at: p.earned.expires_at.map(|t| t.to_string()),
+            balance: p.earned.balance.into(),
+            tier_change: p.earned.tier_change.map(Into::into),
         }
     }
 }
@@ -613,13 +613,13 @@ impl From<EventOutcome> for EventResponse {
             member_id: e.member_id,
             event_id: e.event_id,
             kind: e.kind,
-            points_earned: e.points_earned,
-            grants: e.grants.into_iter().map(Into::into).collect(),
-            status: e.status.as_str().to_owned(),
-            pending_until: e.pending_until.map(|t| t.to_string()),
-            expires_at: e.expires_at.map(|t| t.to_string()),
-            balance: e.balance.into(),
-            tier_change: e.tier_change.map(Into::into),
+            points_earned: e.earned.points_earned,
+            grants: e.earned.grants.into_iter().map(Into::into).collect(),
+            status: e.earned.status.as_str().to_owned(),
+            pending_until: e.earned.pending_until.map(|t| t.to_string()),
+            expires_at: e.earned.expires_at.map(|t| t.to_string()),
+            balance: e.earned.balance.into(),
+            tier_change: e.earned.tier_change.map(Into::into),
         }
     }
 }
