@@ -1,8 +1,46 @@
 //! What a purchase or an event earned, as their answers show it.
 
-use laurel_engine::GrantOutcome;
+use super::{BalanceBody, TierChangeBody};
+use laurel_engine::{Earned, GrantOutcome};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// What a purchase or an event earned: the points, rule by rule, where they went, the balance
+/// after and the tier change it brought. Flattened into both answers.
+#[derive(Serialize, ToSchema)]
+pub struct EarnedBody {
+    /// Points earned: the sum of the grants.
+    pub points_earned: i64,
+    /// What earned them, rule by rule in evaluation order: for a purchase the base earn first,
+    /// then each earning rule that took effect (events have no base earn).
+    pub grants: Vec<GrantBody>,
+    /// none, pending, available, or expired (history reported past its expiry: posted and
+    /// expired at once).
+    pub status: String,
+    /// When pending points become available.
+    pub pending_until: Option<String>,
+    /// When the points expire.
+    pub expires_at: Option<String>,
+    /// Balances after.
+    pub balance: BalanceBody,
+    /// The tier change it brought, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_change: Option<TierChangeBody>,
+}
+
+impl From<Earned> for EarnedBody {
+    fn from(e: Earned) -> EarnedBody {
+        EarnedBody {
+            points_earned: e.points_earned,
+            grants: e.grants.into_iter().map(Into::into).collect(),
+            status: e.status.as_str().to_owned(),
+            pending_until: e.pending_until.map(|t| t.to_string()),
+            expires_at: e.expires_at.map(|t| t.to_string()),
+            balance: e.balance.into(),
+            tier_change: e.tier_change.map(Into::into),
+        }
+    }
+}
 
 /// What one earning rule, or the base earn, granted on a purchase.
 #[derive(Serialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! The JSON shapes of custom events: an event a member did and its answer.
 
-use super::{BalanceBody, GrantBody, TierChangeBody, instant, member_ref, whole};
+use super::{EarnedBody, instant, member_ref, whole};
 use crate::error::ApiError;
 use laurel_engine::EventOutcome;
 use serde::{Deserialize, Serialize};
@@ -68,22 +68,9 @@ pub struct EventResponse {
     pub event_id: String,
     /// The event's kind.
     pub kind: String,
-    /// Points earned: the sum of the grants (events have no base earn).
-    pub points_earned: i64,
-    /// What earned them, rule by rule, in evaluation order.
-    pub grants: Vec<GrantBody>,
-    /// none, pending, available, or expired (history reported past its expiry: posted and
-    /// expired at once).
-    pub status: String,
-    /// When pending points become available.
-    pub pending_until: Option<String>,
-    /// When the points expire.
-    pub expires_at: Option<String>,
-    /// Balances after the event.
-    pub balance: BalanceBody,
-    /// The tier change the event brought, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tier_change: Option<TierChangeBody>,
+    /// What it earned.
+    #[serde(flatten)]
+    pub earned: EarnedBody,
 }
 
 impl From<EventOutcome> for EventResponse {
@@ -92,13 +79,7 @@ impl From<EventOutcome> for EventResponse {
             member_id: e.member_id,
             event_id: e.event_id,
             kind: e.kind,
-            points_earned: e.earned.points_earned,
-            grants: e.earned.grants.into_iter().map(Into::into).collect(),
-            status: e.earned.status.as_str().to_owned(),
-            pending_until: e.earned.pending_until.map(|t| t.to_string()),
-            expires_at: e.earned.expires_at.map(|t| t.to_string()),
-            balance: e.earned.balance.into(),
-            tier_change: e.earned.tier_change.map(Into::into),
+            earned: e.earned.into(),
         }
     }
 }

@@ -14,7 +14,7 @@ mod shared;
 mod tiers;
 mod whole;
 
-pub use earned::GrantBody;
+pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use members::{EnrollBody, MemberBody};

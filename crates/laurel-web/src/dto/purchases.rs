@@ -1,7 +1,7 @@
 //! The JSON shapes of purchases, as `api/purchases.rs` serves them: a purchase and its
 //! answer, its preview, and refunds of it.
 
-use super::{BalanceBody, ChannelName, CouponBody, GrantBody, TierChangeBody};
+use super::{BalanceBody, ChannelName, CouponBody, EarnedBody, GrantBody, TierChangeBody};
 use super::{channel, decimal, instant, member_ref, whole};
 use crate::error::ApiError;
 use laurel_core::Channel;
@@ -120,27 +120,13 @@ pub struct PurchaseResponse {
     pub purchase_id: i64,
     /// The buyer.
     pub member_id: i64,
-    /// Points earned: the sum of the grants.
-    pub points_earned: i64,
-    /// What earned them, rule by rule: the base earn first, then each earning rule that took
-    /// effect, in evaluation order.
-    pub grants: Vec<GrantBody>,
     /// What the member's tier took off the basket (its `total`), recorded with the purchase:
     /// the tier's `discount_percent`, rounded down to the currency's minor unit; "0" without.
     #[schema(example = "6.4")]
     pub tier_discount: String,
-    /// none, pending, available, or expired (history reported past its expiry: posted and
-    /// expired at once).
-    pub status: String,
-    /// When pending points become available.
-    pub pending_until: Option<String>,
-    /// When the points expire.
-    pub expires_at: Option<String>,
-    /// Balances after the purchase.
-    pub balance: BalanceBody,
-    /// The tier change the purchase brought, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tier_change: Option<TierChangeBody>,
+    /// What it earned.
+    #[serde(flatten)]
+    pub earned: EarnedBody,
 }
 
 impl From<PurchaseOutcome> for PurchaseResponse {
@@ -148,14 +134,8 @@ impl From<PurchaseOutcome> for PurchaseResponse {
         PurchaseResponse {
             purchase_id: p.purchase_id,
             member_id: p.member_id,
-            points_earned: p.earned.points_earned,
-            grants: p.earned.grants.into_iter().map(Into::into).collect(),
             tier_discount: decimal(p.tier_discount),
-            status: p.earned.status.as_str().to_owned(),
-            pending_until: p.earned.pending_until.map(|t| t.to_string()),
-            expires_at: p.earned.expires_at.map(|t| t.to_string()),
-            balance: p.earned.balance.into(),
-            tier_change: p.earned.tier_change.map(Into::into),
+            earned: p.earned.into(),
         }
     }
 }
