@@ -48,8 +48,8 @@ pub use laurel_store::{
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
-    Balances, Draw, EarnStatus, EventOutcome, GrantOutcome, PostingOutcome, PurchaseOutcome,
-    RefundOutcome, TierChangeOutcome,
+    Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, PostingOutcome,
+    PurchaseOutcome, RefundOutcome, TierChangeOutcome,
 };
 pub use points::BalanceView;
 pub use portal::{

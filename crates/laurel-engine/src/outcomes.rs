@@ -39,24 +39,17 @@ impl EarnStatus {
     }
 }
 
-/// The answer to a purchase.
+/// What a purchase or an event earned: the part of their answers they share. Flattened into
+/// both, so their stored answers keep the shape they had before it was shared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PurchaseOutcome {
-    /// Laurel's purchase id (for refunds).
-    pub purchase_id: i64,
-    /// The buyer.
-    pub member_id: i64,
+pub struct Earned {
     /// Points earned: the sum of the grants.
     pub points_earned: i64,
-    /// What earned them, rule by rule: the base earn first, then each rule that took effect.
-    /// Answers stored before earning rules existed have none.
+    /// What earned them, rule by rule: for a purchase the base earn first, then each rule that
+    /// took effect. Purchase answers stored before earning rules existed have none.
     #[serde(default)]
     pub grants: Vec<GrantOutcome>,
-    /// What the member's tier took off the basket (the purchase's total), in currency units;
-    /// zero without a tier discount (and in answers stored before it was recorded).
-    #[serde(default)]
-    pub tier_discount: rust_decimal::Decimal,
-    /// Pending or available.
+    /// None, pending, available or expired.
     pub status: EarnStatus,
     /// When pending points become available.
     pub pending_until: Option<Timestamp>,
@@ -64,9 +57,25 @@ pub struct PurchaseOutcome {
     pub expires_at: Option<Timestamp>,
     /// Balances after.
     pub balance: Balances,
-    /// The member's tier change this purchase brought, if it did.
+    /// The member's tier change the activity brought, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier_change: Option<TierChangeOutcome>,
+}
+
+/// The answer to a purchase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseOutcome {
+    /// Laurel's purchase id (for refunds).
+    pub purchase_id: i64,
+    /// The buyer.
+    pub member_id: i64,
+    /// What the member's tier took off the basket (the purchase's total), in currency units;
+    /// zero without a tier discount (and in answers stored before it was recorded).
+    #[serde(default)]
+    pub tier_discount: rust_decimal::Decimal,
+    /// What it earned.
+    #[serde(flatten)]
+    pub earned: Earned,
     /// True when this answer is a replay of the order's first answer (a retry or a re-import),
     /// not a new purchase. Not part of the stored answer.
     #[serde(skip)]
@@ -82,21 +91,9 @@ pub struct EventOutcome {
     pub event_id: String,
     /// The event's kind.
     pub kind: String,
-    /// Points earned: the sum of the grants.
-    pub points_earned: i64,
-    /// What earned them, rule by rule (events have no base earn).
-    pub grants: Vec<GrantOutcome>,
-    /// None, pending or available.
-    pub status: EarnStatus,
-    /// When pending points become available.
-    pub pending_until: Option<Timestamp>,
-    /// When the points expire.
-    pub expires_at: Option<Timestamp>,
-    /// Balances after.
-    pub balance: Balances,
-    /// The member's tier change this event brought, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier_change: Option<TierChangeOutcome>,
+    /// What it earned (events have no base earn).
+    #[serde(flatten)]
+    pub earned: Earned,
     /// True when this answer is a replay of the event's first answer. Not part of the stored
     /// answer.
     #[serde(skip)]
@@ -178,4 +175,75 @@ pub struct PostingOutcome {
     pub draws: Vec<Draw>,
     /// Balances after.
     pub balance: Balances,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{EventOutcome, PurchaseOutcome};
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+    use serde_json::{Value, json};
+
+    /// `answer` is in the shape stored before `Earned` existed: a retry must still read it, and
+    /// storing it again must give the very same JSON (another node may run that version).
+    fn stored<T: DeserializeOwned + Serialize>(answer: Value) {
+        let read: T = serde_json::from_value(answer.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&read).unwrap(), answer);
+    }
+
+    #[test]
+    fn purchase_answers_keep_their_stored_shape() {
+        stored::<PurchaseOutcome>(json!({
+            "purchase_id": 7,
+            "member_id": 3,
+            "points_earned": 228,
+            "grants": [
+                {"rule_id": "base", "points": 128, "capped_by": null,
+                 "explanation": "1 point per 1.00 spent"},
+                {"rule_id": "double_tuesday", "points": 100, "capped_by": "per_member_day",
+                 "explanation": "Double points Tuesday: 2× on 128.00 → +100"},
+            ],
+            "tier_discount": "6.4",
+            "status": "pending",
+            "pending_until": "2026-12-08T09:30:00Z",
+            "expires_at": "2027-11-24T09:30:00Z",
+            "balance": {"available": 40, "pending": 228},
+            "tier_change": {"from": "silver", "to": "gold", "reason": "qualified"},
+        }));
+    }
+
+    #[test]
+    fn purchase_answers_from_before_rules_and_tier_discounts_still_read() {
+        let answer: PurchaseOutcome = serde_json::from_value(json!({
+            "purchase_id": 1,
+            "member_id": 2,
+            "points_earned": 0,
+            "status": "none",
+            "pending_until": null,
+            "expires_at": null,
+            "balance": {"available": 0, "pending": 0},
+        }))
+        .unwrap();
+        assert!(answer.earned.grants.is_empty() && answer.earned.tier_change.is_none());
+        assert!(answer.tier_discount.is_zero());
+    }
+
+    #[test]
+    fn event_answers_keep_their_stored_shape() {
+        stored::<EventOutcome>(json!({
+            "member_id": 3,
+            "event_id": "review-88231",
+            "kind": "review_written",
+            "points_earned": 20,
+            "grants": [
+                {"rule_id": "reviews", "points": 20, "capped_by": null,
+                 "explanation": "Reviews: +20"},
+            ],
+            "status": "available",
+            "pending_until": null,
+            "expires_at": null,
+            "balance": {"available": 60, "pending": 0},
+        }));
+    }
 }

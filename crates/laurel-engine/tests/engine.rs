@@ -314,8 +314,11 @@ async fn purchase_earns_base_points_rounded_as_the_program_says() {
                 Engine::start(store.clone(), p, EngineConfig::for_backend(store.backend()));
             let id = member(&engine, &format!("m-{rounding}")).await;
             let out = buy(&engine, id, &format!("o-{rounding}"), "10.99").await;
-            assert_eq!(out.points_earned, expected, "[{name}] {rounding}");
-            assert_eq!(out.balance.available, expected, "[{name}] {rounding}");
+            assert_eq!(out.earned.points_earned, expected, "[{name}] {rounding}");
+            assert_eq!(
+                out.earned.balance.available, expected,
+                "[{name}] {rounding}"
+            );
             assert_eq!(
                 balance(&engine, id).await,
                 (expected, 0),
@@ -331,14 +334,17 @@ async fn purchase_earns_base_points_rounded_as_the_program_says() {
         let engine = Engine::start(store.clone(), p, EngineConfig::for_backend(store.backend()));
         let id = member(&engine, "m-half").await;
         assert_eq!(
-            buy(&engine, id, "o-half", "1.00").await.points_earned,
+            buy(&engine, id, "o-half", "1.00")
+                .await
+                .earned
+                .points_earned,
             3,
             "[{name}]"
         );
         // Nothing to earn: no posting, no lot, but the purchase is recorded.
         let zero = buy(&engine, id, "o-zero", "0").await;
         assert_eq!(
-            (zero.points_earned, zero.status),
+            (zero.earned.points_earned, zero.earned.status),
             (0, EarnStatus::None),
             "[{name}]"
         );
@@ -368,12 +374,16 @@ async fn purchase_points_are_pending_with_a_return_window_and_available_without(
         let id = member(&engine, "now").await;
         let out = buy(&engine, id, "o-1", "100.00").await;
         assert_eq!(
-            (out.status, out.pending_until, out.expires_at),
+            (
+                out.earned.status,
+                out.earned.pending_until,
+                out.earned.expires_at
+            ),
             (EarnStatus::Available, None, None),
             "[{name}]"
         );
         assert_eq!(
-            (out.balance.available, out.balance.pending),
+            (out.earned.balance.available, out.earned.balance.pending),
             (100, 0),
             "[{name}]"
         );
@@ -386,7 +396,7 @@ async fn purchase_points_are_pending_with_a_return_window_and_available_without(
         let request = purchase_request(id, "o-2", "100.00");
         let occurred = request.occurred_at;
         let out = engine.purchase(request).await.unwrap();
-        assert_eq!(out.status, EarnStatus::Pending, "[{name}]");
+        assert_eq!(out.earned.status, EarnStatus::Pending, "[{name}]");
         let window_end = occurred
             .in_tz("Asia/Shanghai")
             .unwrap()
@@ -394,12 +404,12 @@ async fn purchase_points_are_pending_with_a_return_window_and_available_without(
             .unwrap()
             .timestamp();
         assert_eq!(
-            out.pending_until,
+            out.earned.pending_until,
             Some(window_end),
             "[{name}] the window is 14 days from the purchase"
         );
         assert_eq!(
-            (out.balance.available, out.balance.pending),
+            (out.earned.balance.available, out.earned.balance.pending),
             (0, 100),
             "[{name}]"
         );
@@ -419,7 +429,11 @@ async fn purchase_points_are_pending_with_a_return_window_and_available_without(
         old.occurred_at = recently() - days(15);
         let out = engine.purchase(old).await.unwrap();
         assert_eq!(
-            (out.status, out.balance.available, out.balance.pending),
+            (
+                out.earned.status,
+                out.earned.balance.available,
+                out.earned.balance.pending
+            ),
             (EarnStatus::Available, 10, 100),
             "[{name}]"
         );
@@ -459,7 +473,7 @@ async fn purchase_answers_show_instants_as_they_are_stored() {
             laurel_core::ledger::LotState::Available => panic!("[{name}] the lot must be pending"),
         };
         assert_eq!(
-            out.pending_until,
+            out.earned.pending_until,
             Some(until),
             "[{name}] the answer's window end is the stored one"
         );
@@ -534,14 +548,18 @@ async fn the_same_order_twice_has_one_effect_and_the_same_answer() {
         web.channel = Channel::Web;
         let on_web = engine.purchase(web).await.unwrap();
         assert_ne!(on_web.purchase_id, first.purchase_id, "[{name}]");
-        assert_eq!(on_web.points_earned, 30, "[{name}]");
+        assert_eq!(on_web.earned.points_earned, 30, "[{name}]");
         assert_eq!(balance(&engine, id).await, (60, 0), "[{name}]");
 
         // By external id the member is the same, and the answer names them.
         let mut by_ext = purchase_request(0, "o-ext", "2.00");
         by_ext.member = MemberRef::External("buyer".into());
         let out = engine.purchase(by_ext).await.unwrap();
-        assert_eq!((out.member_id, out.points_earned), (id, 3), "[{name}]");
+        assert_eq!(
+            (out.member_id, out.earned.points_earned),
+            (id, 3),
+            "[{name}]"
+        );
         assert_eq!(entries(&engine, id).await.len(), 3, "[{name}]");
         finish(name, engine).await;
     }
@@ -645,7 +663,7 @@ async fn invalid_purchases_are_refused_with_stable_codes_and_write_nothing() {
         let mut skewed = purchase_request(id, "o-bad", "10.00");
         skewed.occurred_at = Timestamp::now() + SignedDuration::from_secs(60);
         assert_eq!(
-            engine.purchase(skewed).await.unwrap().points_earned,
+            engine.purchase(skewed).await.unwrap().earned.points_earned,
             15,
             "[{name}]"
         );
@@ -664,7 +682,11 @@ async fn full_refund_reverses_every_point_of_the_purchase() {
         let id = member(&engine, "buyer").await;
         let kept = buy(&engine, id, "o-keep", "10.00").await;
         let p = buy(&engine, id, "o-1", "99.99").await;
-        assert_eq!((kept.points_earned, p.points_earned), (15, 149), "[{name}]");
+        assert_eq!(
+            (kept.earned.points_earned, p.earned.points_earned),
+            (15, 149),
+            "[{name}]"
+        );
         let out = engine
             .refund(refund_request(p.purchase_id, "r-1", RefundScope::Full))
             .await
@@ -724,7 +746,7 @@ async fn partial_refunds_by_amount_sum_to_the_earned_points_once_all_is_refunded
         let engine = start(&db, program(&[])).await;
         let id = member(&engine, "buyer").await;
         let p = buy(&engine, id, "o-1", "100.00").await;
-        assert_eq!(p.points_earned, 150);
+        assert_eq!(p.earned.points_earned, 150);
         let refund = |refund_id: &str, scope: RefundScope| {
             engine.refund(refund_request(p.purchase_id, refund_id, scope))
         };
@@ -763,7 +785,7 @@ async fn partial_refunds_by_amount_sum_to_the_earned_points_once_all_is_refunded
         );
         assert_eq!(
             first.points_reversed + second.points_reversed + rest.points_reversed,
-            p.points_earned,
+            p.earned.points_earned,
             "[{name}]"
         );
         assert_eq!(balance(&engine, id).await, (0, 0), "[{name}]");
@@ -801,7 +823,7 @@ async fn refund_by_lines_reverses_the_lines_share_and_counts_units() {
         let mut request = purchase_request(id, "o-1", "100.00");
         request.lines = vec![line("A", 2, "30.00"), line("B", 1, "40.00")];
         let p = engine.purchase(request).await.unwrap();
-        assert_eq!(p.points_earned, 100);
+        assert_eq!(p.earned.points_earned, 100);
         let refund = |refund_id: &str, lines: Vec<(i64, i64)>| {
             engine.refund(refund_request(
                 p.purchase_id,
@@ -975,7 +997,7 @@ async fn clawback_allow_negative_takes_spent_points_below_zero_and_later_earning
         );
         let later = buy(&engine, id, "o-2", "50.00").await;
         assert_eq!(
-            later.balance.available, -30,
+            later.earned.balance.available, -30,
             "[{name}] an earning repays the debt first"
         );
         assert_eq!(balance(&engine, id).await, (-30, 0), "[{name}]");
@@ -1004,7 +1026,10 @@ async fn clawback_cap_at_zero_stops_at_zero_and_records_the_shortfall() {
             "[{name}] the entry records the shortfall"
         );
         let later = buy(&engine, id, "o-2", "50.00").await;
-        assert_eq!(later.balance.available, 50, "[{name}] no debt to repay");
+        assert_eq!(
+            later.earned.balance.available, 50,
+            "[{name}] no debt to repay"
+        );
         finish(name, engine).await;
     }
 }
@@ -1039,7 +1064,7 @@ async fn redemption_consumes_soonest_expiring_points_first() {
                 .unwrap()
                 .timestamp();
             assert_eq!(
-                out.expires_at,
+                out.earned.expires_at,
                 Some(expected),
                 "[{name}] {order} expires 12 months after it was earned"
             );
@@ -1806,7 +1831,7 @@ async fn a_command_refused_inside_a_group_commit_leaves_the_others_committed() {
         assert_eq!(balance(&engine, id).await, (96, 0), "[{name}]");
         // The refused order ids were never recorded: they are free for the right member.
         let retry = buy(&engine, id, "o-0", "2.00").await;
-        assert_eq!(retry.balance.available, 98, "[{name}]");
+        assert_eq!(retry.earned.balance.available, 98, "[{name}]");
         finish(name, unshare(engine)).await;
     }
 }
@@ -1879,7 +1904,7 @@ async fn mixed_concurrent_commands_on_two_engines_keep_every_balance_equal_to_it
                             _ => engine
                                 .purchase(purchase_request(id, &format!("p-{m}-{i}"), "5.00"))
                                 .await
-                                .map(|p| Did::Bought(p.points_earned)),
+                                .map(|p| Did::Bought(p.earned.points_earned)),
                         };
                         match result {
                             Ok(did) => did,
@@ -1993,7 +2018,8 @@ async fn buy_at(
 
 /// (rule id, points, capped by) of each grant, base first.
 fn grants(out: &PurchaseOutcome) -> Vec<(&str, i64, Option<&str>)> {
-    out.grants
+    out.earned
+        .grants
         .iter()
         .map(|g| (g.rule_id.as_str(), g.points, g.capped_by.as_deref()))
         .collect()
@@ -2012,14 +2038,14 @@ conditions = [ { days_of_week = ["tue"] } ]
         let engine = start(&db, with_rules(rules)).await;
         let id = member(&engine, "m").await;
         let tuesday = buy_at(&engine, id, "o-tue", "100.00", noon("2025-06-03")).await;
-        assert_eq!(tuesday.points_earned, 200, "[{name}]");
+        assert_eq!(tuesday.earned.points_earned, 200, "[{name}]");
         assert_eq!(
             grants(&tuesday),
             vec![("base", 100, None), ("double_tuesday", 100, None)],
             "[{name}]"
         );
         assert_eq!(
-            tuesday.grants[1].explanation, "Double points Tuesday: 2× on 100.00 → +100",
+            tuesday.earned.grants[1].explanation, "Double points Tuesday: 2× on 100.00 → +100",
             "[{name}]"
         );
         let wednesday = buy_at(&engine, id, "o-wed", "100.00", noon("2025-06-04")).await;
@@ -2060,9 +2086,9 @@ conditions = [ { categories = ["retail"] } ]
             vec![("base", 140, None), ("beans_bonus", 160, None)],
             "[{name}]"
         );
-        assert_eq!(out.points_earned, 300, "[{name}]");
+        assert_eq!(out.earned.points_earned, 300, "[{name}]");
         assert_eq!(
-            out.grants[1].explanation, "Beans bonus: 2 per CNY on 80.00 → +160",
+            out.earned.grants[1].explanation, "Beans bonus: 2 per CNY on 80.00 → +160",
             "[{name}]"
         );
         // No retail line: the rule does not apply at all.
@@ -2119,11 +2145,11 @@ async fn a_daily_limit_caps_later_purchases_and_retries_replay_the_same_grants()
             "[{name}]"
         );
         assert!(
-            second.grants[1]
+            second.earned.grants[1]
                 .explanation
                 .ends_with("(daily limit reached)"),
             "[{name}] {}",
-            second.grants[1].explanation
+            second.earned.grants[1].explanation
         );
         let third = buy_at(
             &engine,
@@ -2141,14 +2167,15 @@ async fn a_daily_limit_caps_later_purchases_and_retries_replay_the_same_grants()
             ],
             "[{name}] a rule stopped by its limit says so"
         );
-        assert_eq!(third.points_earned, 100, "[{name}]");
+        assert_eq!(third.earned.points_earned, 100, "[{name}]");
         // The next local day starts afresh; another member has their own limit.
         let next_day = buy_at(&engine, id, "o-4", "100.00", noon("2025-06-04")).await;
-        assert_eq!(next_day.points_earned, 200, "[{name}]");
+        assert_eq!(next_day.earned.points_earned, 200, "[{name}]");
         let other = member(&engine, "other").await;
         assert_eq!(
             buy_at(&engine, other, "o-5", "100.00", day)
                 .await
+                .earned
                 .points_earned,
             200,
             "[{name}]"
@@ -2187,6 +2214,7 @@ async fn a_daily_limit_holds_across_purchases_committed_together_naming_the_memb
         for task in tasks {
             let out = task.await.unwrap().unwrap();
             happy += out
+                .earned
                 .grants
                 .iter()
                 .filter(|g| g.rule_id == "happy_day")
@@ -2276,7 +2304,8 @@ limits = { campaign_budget = 1000 }
                 let engine = engine.clone();
                 tokio::spawn(async move {
                     let out = buy(&engine, id, &format!("o-{id}"), "1.00").await;
-                    out.grants
+                    out.earned
+                        .grants
                         .iter()
                         .find(|g| g.rule_id == "launch")
                         .map_or(0, |g| g.points)
@@ -2311,12 +2340,12 @@ conditions = [ { first_purchase = true } ]
             "[{name}]"
         );
         assert_eq!(
-            first.grants[1].explanation, "Welcome bonus: 200 积分 → +200",
+            first.earned.grants[1].explanation, "Welcome bonus: 200 积分 → +200",
             "[{name}]"
         );
         // The retry of the first purchase replays it; the next purchase is not a first.
         let again = engine.purchase(purchase_request(id, "o-1", "10.00")).await;
-        assert_eq!(again.unwrap().points_earned, 210, "[{name}]");
+        assert_eq!(again.unwrap().earned.points_earned, 210, "[{name}]");
         let second = buy(&engine, id, "o-2", "10.00").await;
         assert_eq!(grants(&second), vec![("base", 10, None)], "[{name}]");
         assert_eq!(balance(&engine, id).await, (220, 0), "[{name}]");
@@ -2379,7 +2408,7 @@ effect = { points_per_unit = "100" }
         assert!(entries(&engine, id).await.is_empty(), "[{name}]");
         // The refusal wrote nothing: the order id is still free.
         assert_eq!(
-            buy(&engine, id, "o-1", "1.00").await.points_earned,
+            buy(&engine, id, "o-1", "1.00").await.earned.points_earned,
             101,
             "[{name}]"
         );
@@ -2486,7 +2515,8 @@ fn event_request(member_id: i64, event_id: &str, kind: &str, at: Timestamp) -> E
 }
 
 fn event_grants(out: &EventOutcome) -> Vec<(&str, i64, Option<&str>)> {
-    out.grants
+    out.earned
+        .grants
         .iter()
         .map(|g| (g.rule_id.as_str(), g.points, g.capped_by.as_deref()))
         .collect()
@@ -2513,13 +2543,13 @@ limits = { per_member_day = 20 }
             .record_event(event_request(id, "rev-1", "review_written", day))
             .await
             .unwrap();
-        assert_eq!(first.points_earned, 20, "[{name}] {first:?}");
+        assert_eq!(first.earned.points_earned, 20, "[{name}] {first:?}");
         assert_eq!(
             event_grants(&first),
             vec![("review_bonus", 20, None)],
             "[{name}] no base earn for events"
         );
-        assert_eq!(first.status, EarnStatus::Available, "[{name}]");
+        assert_eq!(first.earned.status, EarnStatus::Available, "[{name}]");
         assert!(!first.replayed, "[{name}]");
         // A retry, naming the member by external id, replays the first answer.
         let mut retry = event_request(id, "rev-1", "review_written", day);
@@ -2552,13 +2582,13 @@ limits = { per_member_day = 20 }
             ))
             .await
             .unwrap();
-        assert_eq!(second.points_earned, 0, "[{name}]");
+        assert_eq!(second.earned.points_earned, 0, "[{name}]");
         assert_eq!(
             event_grants(&second),
             vec![("review_bonus", 0, Some("per_member_day"))],
             "[{name}]"
         );
-        assert_eq!(second.status, EarnStatus::None, "[{name}]");
+        assert_eq!(second.earned.status, EarnStatus::None, "[{name}]");
         // An undeclared kind is refused; a declared kind with no rule earns nothing.
         assert_eq!(
             code(
@@ -2574,7 +2604,11 @@ limits = { per_member_day = 20 }
             .await
             .unwrap();
         assert_eq!(
-            (visit.points_earned, visit.grants.len(), visit.status),
+            (
+                visit.earned.points_earned,
+                visit.earned.grants.len(),
+                visit.earned.status
+            ),
             (0, 0, EarnStatus::None),
             "[{name}]"
         );

@@ -4,7 +4,7 @@
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::jobs::execute::Job;
-use crate::outcomes::{Balances, EarnStatus, GrantOutcome};
+use crate::outcomes::{Balances, EarnStatus, Earned, GrantOutcome, TierChangeOutcome};
 use crate::requests::{LineRequest, POINTS_MAX, PurchaseRequest};
 use crate::write::context::Context;
 use crate::write::steps::{internal, meta, post};
@@ -101,6 +101,22 @@ pub(crate) struct Credited {
     /// The lot the earn opened, if it earned anything.
     pub(crate) lot: Option<laurel_core::ledger::LotId>,
     pub(crate) balance: Balances,
+}
+
+impl Credited {
+    /// What a purchase or event answers it earned: `earning`'s grants, where they went, and
+    /// the tier change the activity brought.
+    pub(crate) fn answer(self, earning: Earning, tier_change: Option<TierChangeOutcome>) -> Earned {
+        Earned {
+            points_earned: earning.total.get(),
+            grants: grant_outcomes(earning),
+            status: self.status,
+            pending_until: self.pending_until,
+            expires_at: self.expires_at,
+            balance: self.balance,
+            tier_change,
+        }
+    }
 }
 
 /// Posts one earn of the earning's total, if above zero, scheduled from `occurred_at` (pending

@@ -3,8 +3,7 @@
 
 use crate::checks::fingerprint;
 use crate::earning::credit::{
-    PURCHASE_SCOPE, credit, event_scope, grant_outcomes, purchase_earning, purchase_key,
-    tier_discount,
+    PURCHASE_SCOPE, credit, event_scope, purchase_earning, purchase_key, tier_discount,
 };
 use crate::earning::validate::{ValidEvent, ValidPurchase};
 use crate::error::Result;
@@ -76,14 +75,8 @@ pub(crate) async fn purchase(
     let answer = PurchaseOutcome {
         purchase_id: purchase_id.0,
         member_id: member.id.0,
-        points_earned: earning.total.get(),
-        grants: grant_outcomes(earning),
         tier_discount,
-        status: earned.status,
-        pending_until: earned.pending_until,
-        expires_at: earned.expires_at,
-        balance: earned.balance,
-        tier_change,
+        earned: earned.answer(earning, tier_change),
         replayed: false,
     };
     remember(tx, ctx, PURCHASE_SCOPE, &key, print, &answer).await?;
@@ -138,13 +131,7 @@ pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
         member_id: member.id.0,
         event_id: r.event_id.clone(),
         kind: r.kind.clone(),
-        points_earned: earning.total.get(),
-        grants: grant_outcomes(earning),
-        status: earned.status,
-        pending_until: earned.pending_until,
-        expires_at: earned.expires_at,
-        balance: earned.balance,
-        tier_change,
+        earned: earned.answer(earning, tier_change),
         replayed: false,
     };
     remember(tx, ctx, &scope, &r.event_id, print, &answer).await?;

@@ -55,7 +55,7 @@ async fn a_live_purchase_or_event_reported_past_the_window_is_refused_and_writes
         in_time.occurred_at = Timestamp::now() - days(29);
         let earned = engine.purchase(in_time).await.unwrap();
         assert_eq!(
-            (earned.points_earned, earned.status),
+            (earned.earned.points_earned, earned.earned.status),
             (100, EarnStatus::Available),
             "[{name}] within the window, and the refused order id was not used up"
         );
@@ -89,7 +89,11 @@ async fn history_past_its_expiry_is_posted_and_expired_at_once_never_available()
         old.occurred_at = recently() - days(400);
         let out = engine.purchase(old).await.unwrap();
         assert_eq!(
-            (out.points_earned, out.status, out.balance.available),
+            (
+                out.earned.points_earned,
+                out.earned.status,
+                out.earned.balance.available
+            ),
             (100, EarnStatus::Expired, 0),
             "[{name}] {out:?}"
         );
@@ -110,7 +114,7 @@ async fn history_past_its_expiry_is_posted_and_expired_at_once_never_available()
         let mut recent = purchase_request(id, "o-recent", "100.00");
         recent.occurred_at = recently() - days(200);
         let out = engine.purchase(recent).await.unwrap();
-        assert_eq!(out.status, EarnStatus::Available, "[{name}]");
+        assert_eq!(out.earned.status, EarnStatus::Available, "[{name}]");
         finish(name, engine).await;
     }
 }

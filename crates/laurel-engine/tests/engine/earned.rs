@@ -109,7 +109,12 @@ async fn an_earn_in_the_ledger_reads_back_each_grant_with_its_basis_and_sentence
             .iter()
             .map(|g| grant_sentence(&definition.program, g))
             .collect();
-        let answered: Vec<String> = out.grants.iter().map(|g| g.explanation.clone()).collect();
+        let answered: Vec<String> = out
+            .earned
+            .grants
+            .iter()
+            .map(|g| g.explanation.clone())
+            .collect();
         assert_eq!(
             sentences, answered,
             "[{name}] the ledger says what the purchase said"

@@ -71,7 +71,7 @@ async fn purchases_the_database_refuses_fail_alone_and_every_other_purchase_in_t
             } else {
                 good += 1;
                 let answer = answer.unwrap_or_else(|e| panic!("[{name}] {order} failed: {e}"));
-                assert_eq!(answer.points_earned, 10, "[{name}] {order}");
+                assert_eq!(answer.earned.points_earned, 10, "[{name}] {order}");
             }
         }
         assert_eq!((good, poisoned), (GOOD, POISONED), "[{name}]");

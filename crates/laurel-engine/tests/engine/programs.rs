@@ -118,7 +118,13 @@ async fn a_version_applied_at_runtime_takes_effect_at_once_and_outlives_an_uncha
         let one = at_rate("1");
         let engine = open_with(&db, Some(&one)).await.unwrap();
         let amy = member(&engine, "amy").await;
-        assert_eq!(buy_now(&engine, amy, "o-1", "100").await.points_earned, 100);
+        assert_eq!(
+            buy_now(&engine, amy, "o-1", "100")
+                .await
+                .earned
+                .points_earned,
+            100
+        );
 
         let v2 = created(
             engine
@@ -132,7 +138,10 @@ async fn a_version_applied_at_runtime_takes_effect_at_once_and_outlives_an_uncha
             Some("key:admin")
         );
         assert_eq!(
-            buy_now(&engine, amy, "o-2", "100").await.points_earned,
+            buy_now(&engine, amy, "o-2", "100")
+                .await
+                .earned
+                .points_earned,
             200,
             "[{name}] the next purchase earns under the new version, no restart"
         );
@@ -176,7 +185,7 @@ async fn a_purchase_is_judged_by_the_version_in_force_at_its_occurred_at() {
         let old = buy(&engine, amy, "o-old", "100").await;
         let now = buy_now(&engine, amy, "o-now", "100").await;
         assert_eq!(
-            (old.points_earned, now.points_earned),
+            (old.earned.points_earned, now.earned.points_earned),
             (100, 200),
             "[{name}]"
         );

@@ -56,7 +56,7 @@ async fn the_first_qualifying_purchase_of_a_referred_member_pays_both_once() {
         let preview = engine.preview(order.clone()).await.unwrap();
         let first = engine.purchase(order).await.unwrap();
         assert_eq!(
-            preview.grants, first.grants,
+            preview.grants, first.earned.grants,
             "[{name}] the preview decides alike"
         );
         assert_eq!(

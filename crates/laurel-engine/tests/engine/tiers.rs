@@ -77,7 +77,7 @@ async fn a_new_member_starts_in_the_zero_threshold_tier_and_a_purchase_reaching_
             vec![("base", 1200, None)],
             "[{name}] earned as green"
         );
-        let change = first.tier_change.clone().unwrap();
+        let change = first.earned.tier_change.clone().unwrap();
         assert_eq!(
             (
                 change.from.as_deref(),
@@ -93,7 +93,7 @@ async fn a_new_member_starts_in_the_zero_threshold_tier_and_a_purchase_reaching_
             vec![("base", 100, None), ("tier:silver", 25, None)],
             "[{name}] silver earns 1.25× the base"
         );
-        assert_eq!(second.tier_change, None, "[{name}]");
+        assert_eq!(second.earned.tier_change, None, "[{name}]");
         assert_eq!(balance(&engine, id).await, (1325, 0), "[{name}]");
         let view = status(&engine, id).await;
         assert_eq!(tier_of(&view), Some("silver"), "[{name}]");
@@ -116,7 +116,10 @@ async fn a_new_member_starts_in_the_zero_threshold_tier_and_a_purchase_reaching_
         );
         // A retried purchase replays its answer, tier change included, and changes nothing.
         let again = engine.purchase(order).await.unwrap();
-        assert_eq!(again.tier_change, first.tier_change, "[{name}]");
+        assert_eq!(
+            again.earned.tier_change, first.earned.tier_change,
+            "[{name}]"
+        );
         assert_eq!(status(&engine, id).await.history.len(), 2, "[{name}]");
         finish(name, engine).await;
     }
@@ -129,7 +132,7 @@ async fn refunds_lower_the_metric_and_a_review_downgrades_only_after_grace_one_t
         let id = member(&engine, "m").await;
         let gold = buy(&engine, id, "o-1", "6000.00").await;
         assert_eq!(
-            gold.tier_change.unwrap().to.as_deref(),
+            gold.earned.tier_change.unwrap().to.as_deref(),
             Some("gold"),
             "[{name}]"
         );
@@ -203,7 +206,7 @@ async fn refunds_lower_the_metric_and_a_review_downgrades_only_after_grace_one_t
         );
         // Now earning as silver.
         let later = buy(&engine, id, "o-2", "100.00").await;
-        assert_eq!(later.points_earned, 125, "[{name}]");
+        assert_eq!(later.earned.points_earned, 125, "[{name}]");
         finish(name, engine).await;
     }
 }
@@ -278,7 +281,7 @@ async fn a_manual_tier_holds_until_its_end_and_bad_assignments_are_refused() {
             "[{name}]"
         );
         assert_eq!(
-            buy(&engine, id, "o-1", "100.00").await.points_earned,
+            buy(&engine, id, "o-1", "100.00").await.earned.points_earned,
             150,
             "[{name}] earns as gold"
         );
@@ -388,7 +391,7 @@ effect = { fixed = 300 }
             .record_event(event_request(id, "rev-1", "review_written", recently()))
             .await
             .unwrap();
-        let change = event.tier_change.unwrap();
+        let change = event.earned.tier_change.unwrap();
         assert_eq!(
             change.to.as_deref(),
             Some("silver"),

@@ -204,6 +204,32 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+/// An object's keys, sorted: the shape an answer has, whatever order it was written in.
+pub fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// True when component `schema` of OpenAPI document `doc` documents property `field`, in its
+/// own properties or in a part it is made of (`allOf`, `$ref`): a flattened field's properties
+/// are documented in a part of their own.
+pub fn documents(doc: &Value, schema: &str, field: &str) -> bool {
+    let component = &doc["components"]["schemas"][schema];
+    let parts = component["allOf"].as_array().into_iter().flatten();
+    std::iter::once(component)
+        .chain(parts)
+        .any(|part| match part["$ref"].as_str() {
+            Some(to) => documents(doc, to.trim_start_matches("#/components/schemas/"), field),
+            None => part["properties"][field].is_object(),
+        })
+}
+
 /// An RFC 3339 instant `ago` before now.
 pub fn ago(ago: SignedDuration) -> String {
     (Timestamp::now() - ago).to_string()

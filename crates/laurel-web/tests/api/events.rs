@@ -1,6 +1,6 @@
 //! Custom events: earning by event rules, idempotency by (member, event id), unknown kinds.
 
-use crate::common::{PROGRAM, just_now, spawn_app_with};
+use crate::common::{PROGRAM, just_now, keys, spawn_app_with};
 use laurel_testkit::backends;
 use reqwest::Method;
 use serde_json::json;
@@ -32,6 +32,21 @@ async fn an_event_earns_its_rules_points_once_and_is_documented() {
             "attributes": { "rating": "5" }, "occurred_at": just_now(),
         });
         let answer = app.post("/api/v1/events", &body).await.ok(200);
+        assert_eq!(
+            keys(&answer),
+            [
+                "balance",
+                "event_id",
+                "expires_at",
+                "grants",
+                "kind",
+                "member_id",
+                "pending_until",
+                "points_earned",
+                "status"
+            ],
+            "[{name}] {answer}"
+        );
         assert_eq!(answer["member_id"], member, "[{name}] {answer}");
         assert_eq!(answer["event_id"], "rev-1", "[{name}]");
         assert_eq!(answer["kind"], "review_written", "[{name}]");

@@ -1,6 +1,6 @@
 //! Purchases: earning, rounding, idempotency by order id.
 
-use crate::common::{PENDING_PROGRAM, just_now, spawn_app, spawn_app_with};
+use crate::common::{PENDING_PROGRAM, just_now, keys, spawn_app, spawn_app_with};
 use jiff::{SignedDuration, Timestamp};
 use laurel_testkit::backends;
 use serde_json::{Value, json};
@@ -32,6 +32,22 @@ async fn a_purchase_earns_points_rounded_down_and_answers_every_field() {
             )
             .await
             .ok(200);
+        // Without tiers there is no tier change to answer.
+        assert_eq!(
+            keys(&answer),
+            [
+                "balance",
+                "expires_at",
+                "grants",
+                "member_id",
+                "pending_until",
+                "points_earned",
+                "purchase_id",
+                "status",
+                "tier_discount"
+            ],
+            "[{name}] {answer}"
+        );
         assert!(
             answer["purchase_id"].as_i64().is_some_and(|id| id > 0),
             "[{name}] {answer}"
