@@ -67,7 +67,7 @@ pub(crate) async fn search(
             phone: m.profile.phone.unwrap_or_default(),
             tier: m.tier.tier.unwrap_or_default(),
             available: l.integer(m.available),
-            status: m.status,
+            status: m.status.as_str().to_owned(),
         })
         .collect();
     let path = format!("/admin/members?q={}", crate::page::encode(&query.q));
@@ -207,7 +207,7 @@ async fn member_page(
         phone: p.phone.unwrap_or_default(),
         birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
         enrolled: l.date_time(p.enrolled_at, tz),
-        suspended: member.status == "suspended",
+        suspended: member.status == laurel_core::MemberStatus::Suspended,
         status: l
             .strings()
             .get(&format!("members.status_{}", member.status))

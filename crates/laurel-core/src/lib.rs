@@ -17,6 +17,7 @@ pub mod refund;
 pub mod rewards;
 pub mod rules;
 pub mod staff;
+pub mod states;
 pub mod text;
 pub mod tiers;
 
@@ -24,3 +25,4 @@ pub use channel::{Channel, UnknownChannel};
 pub use money::{Currency, Money, MoneyError};
 pub use points::Points;
 pub use program::{ClawbackPolicy, ExpiryPolicy, Program, ProgramIssue, ProgramSpec, Rounding};
+pub use states::{CouponStatus, MemberStatus, ReferralStatus, UnknownState};

@@ -48,3 +48,6 @@ mod redemptions;
 
 #[path = "core/refunds.rs"]
 mod refunds;
+
+#[path = "core/states.rs"]
+mod states;

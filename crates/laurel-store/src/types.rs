@@ -50,8 +50,8 @@ pub struct Member {
     pub id: MemberId,
     /// Profile as enrolled.
     pub profile: NewMember,
-    /// `active` or `suspended`.
-    pub status: String,
+    /// Active or suspended.
+    pub status: laurel_core::MemberStatus,
     /// Spendable points.
     pub available: i64,
     /// Pending points.

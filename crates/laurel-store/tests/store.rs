@@ -90,7 +90,7 @@ async fn enrolled_member_reads_back_with_its_profile_and_zero_balances() {
             new_member("cust-1"),
             "[{name}] profile round trip"
         );
-        assert_eq!(by_id.status, "active");
+        assert_eq!(by_id.status, laurel_core::MemberStatus::Active);
         assert_eq!((by_id.available, by_id.pending), (0, 0));
         assert!(
             store.member(MemberId(id.0 + 1000)).await.unwrap().is_none(),

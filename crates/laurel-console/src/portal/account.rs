@@ -203,7 +203,7 @@ pub(crate) async fn refer(
         rewarded: view
             .referrals
             .iter()
-            .filter(|r| r.status == "rewarded")
+            .filter(|r| r.status == laurel_core::ReferralStatus::Rewarded)
             .count(),
         left: view
             .referrals_left

@@ -1,52 +1,16 @@
 //! A redemption's life: the state it starts in, and whether it may be fulfilled or cancelled.
 
 use super::catalog::RewardKind;
-use std::fmt;
-use std::str::FromStr;
 
-/// Where a redemption stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RedemptionState {
-    /// Redeemed; coupons unused or a gift not yet handed over.
-    Issued,
-    /// Handed over by staff, or given the moment it was redeemed (a donation).
-    Fulfilled,
-    /// Cancelled: its points were returned.
-    Cancelled,
-}
-
-impl RedemptionState {
-    /// Stable name used in storage and APIs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RedemptionState::Issued => "issued",
-            RedemptionState::Fulfilled => "fulfilled",
-            RedemptionState::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl fmt::Display for RedemptionState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A name that is not a redemption state.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a redemption state")]
-pub struct UnknownRedemptionState(pub String);
-
-impl FromStr for RedemptionState {
-    type Err = UnknownRedemptionState;
-
-    fn from_str(name: &str) -> Result<RedemptionState, UnknownRedemptionState> {
-        match name {
-            "issued" => Ok(RedemptionState::Issued),
-            "fulfilled" => Ok(RedemptionState::Fulfilled),
-            "cancelled" => Ok(RedemptionState::Cancelled),
-            other => Err(UnknownRedemptionState(other.to_owned())),
-        }
+crate::states! {
+    /// Where a redemption stands.
+    pub enum RedemptionState ("redemption state") {
+        /// Redeemed; coupons unused or a gift not yet handed over.
+        Issued = "issued",
+        /// Handed over by staff, or given the moment it was redeemed (a donation).
+        Fulfilled = "fulfilled",
+        /// Cancelled: its points were returned.
+        Cancelled = "cancelled",
     }
 }
 

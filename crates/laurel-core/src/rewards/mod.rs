@@ -15,8 +15,6 @@ mod validate;
 
 pub use catalog::{Catalog, CouponTerms, Reward, RewardKind};
 pub use coupon::{Coupon, CouponRefusal, CouponState};
-pub use lifecycle::{
-    Closable, CloseRefusal, Closing, RedemptionState, UnknownRedemptionState, decide_close,
-};
+pub use lifecycle::{Closable, CloseRefusal, Closing, RedemptionState, decide_close};
 pub use redeem::{QUANTITY_MAX, RedemptionFacts, RewardRefusal};
 pub use validate::unknown_tier;

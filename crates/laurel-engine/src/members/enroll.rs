@@ -78,7 +78,7 @@ pub(crate) async fn execute(
     Ok(Member {
         id,
         profile: member.clone(),
-        status: "active".into(),
+        status: laurel_core::MemberStatus::Active,
         available: 0,
         pending: 0,
         tier,

@@ -11,19 +11,19 @@ use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, MemberRef, unexpected};
 use jiff::Timestamp;
+use laurel_core::MemberStatus;
 use laurel_store::{Member, MemberId};
-
-/// The status of a member in good standing.
-pub const ACTIVE: &str = "active";
-/// The status of a suspended member.
-pub const SUSPENDED: &str = "suspended";
 
 impl Engine {
     /// Suspends (`true`) or reactivates a member; false when they already were. Suspending
     /// ends their portal sessions.
     pub async fn set_suspended(&self, member: i64, suspended: bool) -> Result<bool> {
         let found = self.member(&MemberRef::Id(member)).await?;
-        let status = if suspended { SUSPENDED } else { ACTIVE };
+        let status = if suspended {
+            MemberStatus::Suspended
+        } else {
+            MemberStatus::Active
+        };
         let changed = self.store.set_member_status(found.id, status).await?;
         if suspended {
             self.store.delete_member_sessions(MemberId(member)).await?;
@@ -34,7 +34,7 @@ impl Engine {
 
 /// Refused unless the member is active.
 pub(crate) fn require_active(member: &laurel_store::Member) -> Result<()> {
-    if member.status == SUSPENDED {
+    if member.status == MemberStatus::Suspended {
         Err(EngineError::MemberSuspended(member.id.0))
     } else {
         Ok(())

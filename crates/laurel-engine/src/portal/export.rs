@@ -155,7 +155,7 @@ impl Export {
                 "enrolled_at": p.enrolled_at.to_string(),
                 "channel": p.channel,
                 "attributes": p.attributes,
-                "status": stored.status,
+                "status": stored.status.as_str(),
                 "tier": stored.tier.tier,
                 "referral_code": code,
             },
@@ -275,7 +275,7 @@ impl Export {
             .iter()
             .map(|r| {
                 json!({
-                    "status": r.status,
+                    "status": r.status.as_str(),
                     "enrolled_at": r.enrolled_at.to_string(),
                     "points": r.referrer_points,
                 })

@@ -187,7 +187,10 @@ pub(crate) async fn close(
         entry_id: r.restore_journal.map(|j| j.0),
         balance,
     };
-    let used = redemption.coupons.iter().find(|c| c.status == "consumed");
+    let used = redemption
+        .coupons
+        .iter()
+        .find(|c| c.status == laurel_core::CouponStatus::Consumed);
     let closable = Closable {
         state: redemption.status,
         issued_coupons: !redemption.coupons.is_empty(),

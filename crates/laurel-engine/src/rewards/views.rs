@@ -5,7 +5,7 @@ use crate::error_code::ErrorCode;
 use crate::outcomes::Balances;
 use jiff::Timestamp;
 use laurel_core::rewards::{Coupon, CouponState, Reward, RewardKind};
-use laurel_core::{Currency, Money};
+use laurel_core::{CouponStatus, Currency, Money};
 use laurel_store::{Redemption, StoredCoupon};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -162,7 +162,7 @@ impl CouponView {
             currency: currency.code().to_owned(),
             issued_at: c.coupon.issued_at,
             expires_at: c.coupon.expires_at,
-            status: c.status.clone(),
+            status: c.status.as_str().to_owned(),
             order: c.consumed_order.clone(),
             discount: amount(c.consumed_discount_minor, currency),
             consumed_at: c.consumed_at,
@@ -185,14 +185,13 @@ impl CouponView {
             },
             _ => return None,
         };
-        let state = match self.status.as_str() {
-            "active" => CouponState::Active,
-            "consumed" => CouponState::Consumed {
+        let state = match self.status.parse().ok()? {
+            CouponStatus::Active => CouponState::Active,
+            CouponStatus::Consumed => CouponState::Consumed {
                 order: self.order.clone()?,
                 discount: self.discount?,
             },
-            "cancelled" => CouponState::Cancelled,
-            _ => return None,
+            CouponStatus::Cancelled => CouponState::Cancelled,
         };
         Some(Coupon {
             value,

@@ -3,6 +3,7 @@
 //! nothing enrolled, also when enrollments race.
 
 use super::*;
+use laurel_core::ReferralStatus;
 
 /// 300 points for the referrer, 200 for the new member, from a ¥30 purchase within 30 days;
 /// two referrals per member.
@@ -79,7 +80,11 @@ async fn the_first_qualifying_purchase_of_a_referred_member_pays_both_once() {
         let view = engine.referrals(amy, 10).await.unwrap();
         assert_eq!(view.code, code, "[{name}]");
         assert_eq!(view.referrals.len(), 1, "[{name}]");
-        assert_eq!(view.referrals[0].status, "rewarded", "[{name}]");
+        assert_eq!(
+            view.referrals[0].status,
+            ReferralStatus::Rewarded,
+            "[{name}]"
+        );
         assert_eq!(view.referrals[0].referrer_points, Some(300), "[{name}]");
         assert_eq!(view.referrals_left, Some(1), "[{name}]");
         let bo_view = engine.referrals(bo, 10).await.unwrap();
@@ -257,7 +262,11 @@ async fn wholly_refunding_the_qualifying_purchase_takes_both_bonuses_back_and_fr
             "[{name}] {taken:?}"
         );
         let view = engine.referrals(amy, 10).await.unwrap();
-        assert_eq!(view.referrals[0].status, "reversed", "[{name}]");
+        assert_eq!(
+            view.referrals[0].status,
+            ReferralStatus::Reversed,
+            "[{name}]"
+        );
         assert_eq!(
             view.referrals_left,
             Some(2),
@@ -295,7 +304,11 @@ async fn a_program_may_keep_referral_bonuses_through_refunds() {
             .unwrap();
         assert_eq!(balance(&engine, amy).await, (300, 0), "[{name}]");
         let view = engine.referrals(amy, 10).await.unwrap();
-        assert_eq!(view.referrals[0].status, "rewarded", "[{name}]");
+        assert_eq!(
+            view.referrals[0].status,
+            ReferralStatus::Rewarded,
+            "[{name}]"
+        );
         finish(name, engine).await;
     }
 }

@@ -127,6 +127,17 @@ impl Row {
             }
         }
     }
+
+    /// A column holding a state's stable name, as that state; a name the code does not know
+    /// is a corrupt row.
+    pub(crate) fn state<T>(&self, column: impl ColumnRef) -> Result<T>
+    where
+        T: std::str::FromStr<Err = laurel_core::UnknownState>,
+    {
+        self.get::<String>(column)?
+            .parse()
+            .map_err(|e: laurel_core::UnknownState| StoreError::Corrupt(e.to_string()))
+    }
 }
 
 /// Something statements run on: a transaction, or the store's pool.

@@ -7,6 +7,7 @@ use crate::tables::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::types::{Member, MemberId, NewMember, instant, micros, numbered_list};
 use crate::write::tx::Tx;
 use jiff::civil::Date;
+use laurel_core::MemberStatus;
 use std::collections::BTreeMap;
 
 const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
@@ -32,7 +33,7 @@ fn member_from_row(row: &Row) -> Result<Member> {
             enrolled_at: instant(row.get("enrolled_at")?)?,
             referral_code: row.get("referral_code")?,
         },
-        status: row.get("status")?,
+        status: row.state("status")?,
         available: row.get("available")?,
         pending: row.get("pending")?,
         tier: tier_from_row(row)?,
@@ -303,13 +304,13 @@ impl Store {
 }
 
 impl Store {
-    /// Sets a member's status (`active`, `suspended`); false when it already was.
-    pub async fn set_member_status(&self, id: MemberId, status: &str) -> Result<bool> {
+    /// Sets a member's status; false when it already was.
+    pub async fn set_member_status(&self, id: MemberId, status: MemberStatus) -> Result<bool> {
         let mut db = self;
         let done = db
             .run(
                 "UPDATE members SET status = $1 WHERE id = $2 AND status <> $1",
-                args![status, id.0],
+                args![status.as_str(), id.0],
             )
             .await?;
         Ok(done == 1)

@@ -18,8 +18,8 @@ pub struct Referral {
     pub referrer: MemberId,
     /// Who was referred.
     pub referee: MemberId,
-    /// `pending`, `rewarded`, or `reversed` (its purchase was wholly refunded).
-    pub status: String,
+    /// Pending, rewarded, or reversed (its purchase was wholly refunded).
+    pub status: laurel_core::ReferralStatus,
     /// When the referee enrolled.
     pub enrolled_at: Timestamp,
     /// The purchase that paid it out.
@@ -39,7 +39,7 @@ fn referral_from(row: &Row) -> Result<Referral> {
         id: row.get("id")?,
         referrer: MemberId(row.get("referrer_id")?),
         referee: MemberId(row.get("referee_id")?),
-        status: row.get("status")?,
+        status: row.state("status")?,
         enrolled_at: instant(row.get("enrolled_at")?)?,
         purchase: row.get::<Option<i64>>("purchase_id")?.map(PurchaseId),
         referrer_points: row.get("referrer_points")?,

@@ -3,13 +3,13 @@
 
 use crate::db::connect::Store;
 use crate::db::sql::{Row, Sql, args};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::Points;
 use laurel_core::ledger::{DrawnLot, LotId};
-use laurel_core::rewards::{RedemptionState, UnknownRedemptionState};
+use laurel_core::rewards::RedemptionState;
 
 /// A redemption's id, assigned by the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -99,8 +99,8 @@ pub struct StoredCoupon {
     pub id: i64,
     /// What was issued.
     pub coupon: NewCoupon,
-    /// `active`, `consumed` or `cancelled`.
-    pub status: String,
+    /// Active, consumed or cancelled.
+    pub status: laurel_core::CouponStatus,
     /// The order it was used on (`channel:order_id`).
     pub consumed_order: Option<String>,
     /// What it took off that order, in minor units.
@@ -128,10 +128,7 @@ fn redemption_from(row: &Row) -> Result<Redemption> {
             currency: row.get("currency")?,
             redeemed_at: instant(row.get("redeemed_at")?)?,
         },
-        status: row
-            .get::<String>("status")?
-            .parse()
-            .map_err(|e: UnknownRedemptionState| StoreError::Corrupt(e.to_string()))?,
+        status: row.state("status")?,
         closed_at: instant_opt(row.get("closed_at")?)?,
         closed_by: row.get("closed_by")?,
         restore_journal: row.get::<Option<i64>>("restore_journal_id")?.map(JournalId),
@@ -157,7 +154,7 @@ fn coupon_from(row: &Row) -> Result<StoredCoupon> {
             issued_at: instant(row.get("issued_at")?)?,
             expires_at: instant(row.get("expires_at")?)?,
         },
-        status: row.get("status")?,
+        status: row.state("status")?,
         consumed_order: row.get("consumed_order")?,
         consumed_discount_minor: row.get("consumed_discount_minor")?,
         consumed_at: instant_opt(row.get("consumed_at")?)?,

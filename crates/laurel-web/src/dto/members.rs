@@ -131,7 +131,7 @@ impl From<Member> for MemberBody {
             name: m.profile.name,
             birthday: m.profile.birthday.map(|d| d.to_string()),
             channel: m.profile.channel,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             enrolled_at: m.profile.enrolled_at.to_string(),
             balance: BalanceBody {
                 available: m.available,

@@ -30,7 +30,7 @@ impl From<Referral> for ReferralBody {
         ReferralBody {
             referrer_id: r.referrer.0,
             referee_id: r.referee.0,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             enrolled_at: r.enrolled_at.to_string(),
             purchase_id: r.purchase.map(|p| p.0),
             referrer_points: r.referrer_points,
