@@ -64,6 +64,7 @@ pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
     EnrollRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
     RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
+    TEXT_CHARS_MAX,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

@@ -10,6 +10,7 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod telemetry;
+mod texts;
 
 use axum::Router;
 use axum::routing::get;
@@ -55,7 +56,7 @@ impl Modify for BearerAuth {
 
 /// The API's routes and their OpenAPI document.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let router_and_doc = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::members::router())
         .merge(api::purchases::router())
         .merge(api::events::router())
@@ -65,7 +66,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::coupons::router())
         .merge(api::referrals::router())
         .merge(api::program::router())
-        .split_for_parts()
+        .split_for_parts();
+    let (router, mut doc) = router_and_doc;
+    texts::printable_texts(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -12,30 +12,18 @@ use utoipa::ToSchema;
 pub struct EventBody {
     /// Your event id; unique per member, and the idempotency key.
     #[schema(example = "review-88231")]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub event_id: String,
     /// Laurel's member id.
     #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
     /// The event's kind: review_written, survey_completed, app_installed, social_share, or a
     /// kind the program declares in `[events] declared`.
     #[schema(example = "review_written")]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub kind: String,
     /// Attributes rule conditions may compare (at most 50; keys and values up to 200 characters).
     #[serde(default)]

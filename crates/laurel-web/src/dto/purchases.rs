@@ -16,18 +16,10 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
     /// Product code.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub sku: String,
     /// Category.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub category: Option<String>,
     /// Units (whole, above zero).
     #[schema(minimum = 1, maximum = 1_000_000)]
@@ -58,28 +50,16 @@ pub struct PurchaseBody {
     #[serde(default, deserialize_with = "whole::deserialize_option")]
     pub member_id: Option<i64>,
     /// The business's customer id.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
     /// The shop's order id; unique per channel, and the idempotency key.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub order_id: String,
     /// pos, web, app or partner.
     #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
     #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
@@ -243,11 +223,7 @@ pub struct RefundLineBody {
 #[serde(deny_unknown_fields)]
 pub struct RefundBody {
     /// The shop's refund id; unique per purchase, and the idempotency key.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub refund_id: String,
     /// Money refunded.
     #[serde(default, deserialize_with = "decimal::deserialize_option")]

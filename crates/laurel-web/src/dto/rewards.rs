@@ -146,22 +146,14 @@ impl RewardsResponse {
 #[serde(deny_unknown_fields)]
 pub struct RedeemRewardBody {
     /// The reward's id.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub reward_id: String,
     /// Units (1–20, default 1).
     #[serde(default = "one", deserialize_with = "whole::deserialize_u32")]
     #[schema(minimum = 1, maximum = 20)]
     pub quantity: u32,
     /// Your idempotency key: a retry with the same key has one effect.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub idempotency_key: String,
 }
 
@@ -329,11 +321,7 @@ pub struct CheckoutBody {
     #[schema(value_type = ChannelName)]
     pub channel: String,
     /// Store identifier.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub store: Option<String>,
     /// ISO 4217 currency code; must be the program's.
     #[schema(pattern = "^[A-Z]{3}$", example = "CNY")]
@@ -366,11 +354,7 @@ impl CheckoutBody {
 #[serde(deny_unknown_fields)]
 pub struct ConsumeCouponBody {
     /// The shop's order id: a retry for the same order has one effect.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub order_id: String,
     /// The basket it applies to.
     pub basket: CheckoutBody,
@@ -389,11 +373,7 @@ pub struct ValidateCouponBody {
 #[serde(deny_unknown_fields)]
 pub struct ReleaseCouponBody {
     /// The order that used it.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200)]
     pub order_id: String,
     /// Its channel.
     #[schema(value_type = ChannelName)]
