@@ -56,6 +56,61 @@ impl GrantBasis {
             GrantBasis::ReferralBonus { .. } => "referral_bonus",
         }
     }
+
+    /// The basis laid flat, as records and answers hold it.
+    pub fn parts(&self) -> BasisParts<'_> {
+        let mut parts = BasisParts::default();
+        match self {
+            GrantBasis::Base { rate, spend } => {
+                parts.effect = Some(Effect::PointsPerUnit(*rate).key());
+                parts.factor = Some(*rate);
+                parts.spend = Some(*spend);
+            }
+            GrantBasis::Rule {
+                name,
+                effect,
+                spend,
+                base,
+            } => {
+                parts.name = Some(name);
+                parts.effect = Some(effect.key());
+                parts.factor = Some(effect.factor());
+                parts.spend = *spend;
+                parts.base = *base;
+            }
+            GrantBasis::Tier {
+                name,
+                multiplier,
+                base,
+            } => {
+                parts.name = Some(name);
+                parts.effect = Some(Effect::Multiplier(*multiplier).key());
+                parts.factor = Some(*multiplier);
+                parts.base = Some(*base);
+            }
+            GrantBasis::ReferralWelcome => {}
+            GrantBasis::ReferralBonus { referee } => parts.referee = Some(referee),
+        }
+        parts
+    }
+}
+
+/// A [`GrantBasis`] laid flat: the figures any kind may have, each `None` where its kind has
+/// none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BasisParts<'a> {
+    /// A rule's or a tier's name.
+    pub name: Option<&'a str>,
+    /// The effect's key (a base earns `points_per_unit`, a tier bonus is a `multiplier`).
+    pub effect: Option<&'static str>,
+    /// The effect's figure: the rate, fixed points, multiplier or percentage.
+    pub factor: Option<Decimal>,
+    /// The spend it was worked out on.
+    pub spend: Option<Decimal>,
+    /// The base earn it was worked out on.
+    pub base: Option<Points>,
+    /// A referral bonus's new member.
+    pub referee: Option<&'a str>,
 }
 
 impl Effect {

@@ -33,7 +33,7 @@ mod limits;
 mod rule;
 mod validate;
 
-pub use basis::GrantBasis;
+pub use basis::{BasisParts, GrantBasis};
 pub use calendar::{IsoWeek, Period, Periods, YearMonth, usage_periods};
 pub use condition::{BirthdayWindow, Condition, TimeWindow};
 pub use context::{Activity, Basket, EarnContext, Event, Line, MemberFacts};

@@ -67,40 +67,18 @@ impl BasisColumns {
             return BasisColumns::default();
         };
         let minor = |amount: Decimal| to_minor(amount, minor_digits);
-        let mut columns = BasisColumns {
+        let parts = basis.parts();
+        BasisColumns {
             kind: Some(basis.kind().to_owned()),
-            ..BasisColumns::default()
-        };
-        match basis {
-            GrantBasis::Base { rate, spend } => {
-                columns.factor = Some(rate.normalize().to_string());
-                columns.spend_minor = minor(*spend);
-            }
-            GrantBasis::Rule {
-                name,
-                effect,
-                spend,
-                base,
-            } => {
-                columns.label = Some(name.clone());
-                columns.effect = Some(effect.key().to_owned());
-                columns.factor = Some(effect.factor().normalize().to_string());
-                columns.spend_minor = spend.and_then(minor);
-                columns.base_points = base.map(Points::get);
-            }
-            GrantBasis::Tier {
-                name,
-                multiplier,
-                base,
-            } => {
-                columns.label = Some(name.clone());
-                columns.factor = Some(multiplier.normalize().to_string());
-                columns.base_points = Some(base.get());
-            }
-            GrantBasis::ReferralWelcome => {}
-            GrantBasis::ReferralBonus { referee } => columns.label = Some(referee.clone()),
+            label: parts.name.or(parts.referee).map(str::to_owned),
+            // A base's and a tier's effect follow from their kind; only a rule's is kept.
+            effect: matches!(basis, GrantBasis::Rule { .. })
+                .then(|| parts.effect.map(str::to_owned))
+                .flatten(),
+            factor: parts.factor.map(|f| f.normalize().to_string()),
+            spend_minor: parts.spend.and_then(minor),
+            base_points: parts.base.map(Points::get),
         }
-        columns
     }
 
     fn to_basis(&self, minor_digits: u32) -> Option<GrantBasis> {

@@ -3,7 +3,7 @@
 
 use super::decimal;
 use laurel_core::Program;
-use laurel_core::rules::{Effect, GrantBasis};
+use laurel_core::rules::GrantBasis;
 use laurel_engine::StoredGrant;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -71,46 +71,15 @@ impl LedgerGrantBody {
 impl GrantBasisBody {
     fn of(basis: &GrantBasis, digits: u32) -> GrantBasisBody {
         let money = |d: rust_decimal::Decimal| format!("{:.*}", digits as usize, d);
-        let mut body = GrantBasisBody {
+        let parts = basis.parts();
+        GrantBasisBody {
             kind: basis.kind().to_owned(),
-            name: None,
-            effect: None,
-            factor: None,
-            spend: None,
-            base_points: None,
-            referee: None,
-        };
-        match basis {
-            GrantBasis::Base { rate, spend } => {
-                body.effect = Some(Effect::PointsPerUnit(*rate).key().to_owned());
-                body.factor = Some(decimal(*rate));
-                body.spend = Some(money(*spend));
-            }
-            GrantBasis::Rule {
-                name,
-                effect,
-                spend,
-                base,
-            } => {
-                body.name = Some(name.clone());
-                body.effect = Some(effect.key().to_owned());
-                body.factor = Some(decimal(effect.factor()));
-                body.spend = spend.map(money);
-                body.base_points = base.map(|b| b.get());
-            }
-            GrantBasis::Tier {
-                name,
-                multiplier,
-                base,
-            } => {
-                body.name = Some(name.clone());
-                body.effect = Some(Effect::Multiplier(*multiplier).key().to_owned());
-                body.factor = Some(decimal(*multiplier));
-                body.base_points = Some(base.get());
-            }
-            GrantBasis::ReferralWelcome => {}
-            GrantBasis::ReferralBonus { referee } => body.referee = Some(referee.clone()),
+            name: parts.name.map(str::to_owned),
+            effect: parts.effect.map(str::to_owned),
+            factor: parts.factor.map(decimal),
+            spend: parts.spend.map(money),
+            base_points: parts.base.map(|b| b.get()),
+            referee: parts.referee.map(str::to_owned),
         }
-        body
     }
 }
