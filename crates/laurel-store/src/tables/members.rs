@@ -64,6 +64,17 @@ enum Key<'a> {
     External(&'a str),
 }
 
+impl<'a> Key<'a> {
+    /// The id when given, else the external id; `None` when neither is.
+    fn of(id: Option<MemberId>, external_id: Option<&'a str>) -> Option<Key<'a>> {
+        match (id, external_id) {
+            (Some(id), _) => Some(Key::Id(id)),
+            (None, Some(ext)) => Some(Key::External(ext)),
+            (None, None) => None,
+        }
+    }
+}
+
 async fn fetch(db: &mut impl Sql, key: Key<'_>, lock: &str) -> Result<Option<Member>> {
     let column = match key {
         Key::Id(_) => "id",
@@ -164,10 +175,8 @@ impl Tx {
         id: Option<MemberId>,
         external_id: Option<&str>,
     ) -> Result<Option<Member>> {
-        let key = match (id, external_id) {
-            (Some(id), _) => Key::Id(id),
-            (None, Some(ext)) => Key::External(ext),
-            (None, None) => return Ok(None),
+        let Some(key) = Key::of(id, external_id) else {
+            return Ok(None);
         };
         let known = match key {
             Key::Id(id) => self.known.member(id),
@@ -191,10 +200,8 @@ impl Tx {
         id: Option<MemberId>,
         external_id: Option<&str>,
     ) -> Result<Option<Member>> {
-        let key = match (id, external_id) {
-            (Some(id), _) => Key::Id(id),
-            (None, Some(ext)) => Key::External(ext),
-            (None, None) => return Ok(None),
+        let Some(key) = Key::of(id, external_id) else {
+            return Ok(None);
         };
         fetch(self, key, "").await
     }
