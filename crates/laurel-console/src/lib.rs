@@ -10,6 +10,7 @@ mod api_keys;
 mod audit;
 mod auth;
 mod charts;
+mod coupon_words;
 mod dashboard;
 mod grant_words;
 pub mod i18n;

@@ -1,7 +1,9 @@
 //! What the member page shows beyond profile and ledger: open lots, purchases and refunds,
 //! rewards and coupons.
 
+use crate::coupon_words::{coupon_standing, redemption_standing};
 use crate::i18n::Locale;
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use laurel_core::ledger::LotState;
 use laurel_core::{Currency, Money};
@@ -114,6 +116,7 @@ pub(crate) async fn read(
             },
         })
         .collect();
+    let now = Timestamp::now();
     let redemptions = engine
         .member_redemptions(id, SHOWN)
         .await?
@@ -121,11 +124,11 @@ pub(crate) async fn read(
         .map(|r| RedemptionRow {
             when: l.date_time(r.redeemed_at, tz),
             points: l.integer(r.points),
-            status: t.get(&format!("status.{}", r.status)).to_owned(),
+            status: redemption_standing(t, &r, now),
             coupons: r
                 .coupons
                 .iter()
-                .map(|c| format!("{} ({})", c.code, t.get(&format!("status.{}", c.status))))
+                .map(|c| format!("{} ({})", c.code, coupon_standing(t, c, now)))
                 .collect::<Vec<_>>()
                 .join(", "),
             reward: r.reward_name,

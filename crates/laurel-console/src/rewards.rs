@@ -2,12 +2,14 @@
 //! a coupon found by its code (however it was typed) with its holder and state.
 
 use crate::Console;
+use crate::coupon_words::coupon_standing;
 use crate::page::{encode, render};
 use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use jiff::Timestamp;
 use laurel_engine::{EngineError, Permission};
 use serde::Deserialize;
 
@@ -96,7 +98,7 @@ pub(crate) async fn page(
                     .get(&c.reward_id)
                     .map_or_else(|| c.reward_id.clone(), |r| r.name.clone());
                 let found = CouponFound {
-                    status: t.get(&format!("status.{}", c.status)).to_owned(),
+                    status: coupon_standing(t, &c, Timestamp::now()),
                     issued: l.date_time(c.issued_at, &tz),
                     expires: l.date_time(c.expires_at, &tz),
                     used,

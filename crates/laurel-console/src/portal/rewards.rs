@@ -3,6 +3,7 @@
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
+use crate::coupon_words::{coupon_standing, redemption_standing};
 use crate::i18n::Locale;
 use crate::page::render;
 use askama::Template;
@@ -10,7 +11,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
 use laurel_core::Money;
+use laurel_core::rewards::CouponStanding;
 use laurel_engine::{
     CouponView, EngineError, ErrorCode, RedeemRewardRequest, RedemptionView, RewardView,
 };
@@ -179,7 +182,17 @@ struct RedemptionLine {
     when: String,
     points: String,
     status: String,
-    codes: Vec<String>,
+    /// Something left to use or collect: listed first.
+    open: bool,
+    coupons: Vec<CouponLine>,
+}
+
+/// A coupon in the list: its code only while it can be used, and when it expires.
+struct CouponLine {
+    code: String,
+    ready: bool,
+    standing: String,
+    expires: String,
 }
 
 #[derive(Template)]
@@ -201,19 +214,36 @@ pub(crate) async fn coupons(
         .map_err(member.fail())?;
     let tz = console.engine.definition().program.time_zone.clone();
     let t = l.strings();
+    let now = Timestamp::now();
+    let mut redemptions: Vec<RedemptionLine> = found
+        .into_iter()
+        .map(|r| RedemptionLine {
+            id: r.redemption_id,
+            when: l.date_time(r.redeemed_at, &tz),
+            points: l.integer(r.points),
+            status: redemption_standing(t, &r, now),
+            open: match r.coupon_standing(now) {
+                Some(standing) => standing == CouponStanding::Ready && r.status != "cancelled",
+                None => r.status == "issued",
+            },
+            coupons: r
+                .coupons
+                .iter()
+                .map(|c| CouponLine {
+                    ready: c.standing(now) == Some(CouponStanding::Ready),
+                    standing: coupon_standing(t, c, now),
+                    expires: l.date_time(c.expires_at, &tz),
+                    code: c.code.clone(),
+                })
+                .collect(),
+            reward: r.reward_name,
+        })
+        .collect();
+    // What can still be used comes first; within each group, newest first as listed.
+    redemptions.sort_by_key(|r| !r.open);
     let page = CouponsPage {
         chrome: Chrome::signed_in(&member, "coupons", "/portal/coupons".into()),
-        redemptions: found
-            .into_iter()
-            .map(|r| RedemptionLine {
-                id: r.redemption_id,
-                when: l.date_time(r.redeemed_at, &tz),
-                points: l.integer(r.points),
-                status: t.get(&format!("status.{}", r.status)).to_owned(),
-                codes: r.coupons.into_iter().map(|c| c.code).collect(),
-                reward: r.reward_name,
-            })
-            .collect(),
+        redemptions,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -226,6 +256,8 @@ struct CouponCard {
     terms: String,
     expires: String,
     status: String,
+    /// Usable now: only then the QR code and the till hint show.
+    ready: bool,
 }
 
 #[derive(Template)]
@@ -260,20 +292,29 @@ pub(crate) async fn coupon(
     }
     let tz = console.engine.definition().program.time_zone.clone();
     let t = l.strings();
+    let now = Timestamp::now();
     let coupons = redemption
         .coupons
         .iter()
-        .map(|c| CouponCard {
-            qr: qr_svg(&c.code),
-            terms: coupon_terms(l, c),
-            expires: l.date_time(c.expires_at, &tz),
-            status: t.get(&format!("status.{}", c.status)).to_owned(),
-            code: c.code.clone(),
+        .map(|c| {
+            let ready = c.standing(now) == Some(CouponStanding::Ready);
+            CouponCard {
+                qr: if ready {
+                    qr_svg(&c.code)
+                } else {
+                    String::new()
+                },
+                terms: coupon_terms(l, c),
+                expires: l.date_time(c.expires_at, &tz),
+                status: coupon_standing(t, c, now),
+                code: c.code.clone(),
+                ready,
+            }
         })
         .collect();
     let page = CouponPage {
         chrome: Chrome::signed_in(&member, "coupons", format!("/portal/coupons/{id}")),
-        status: t.get(&format!("status.{}", redemption.status)).to_owned(),
+        status: redemption_standing(t, &redemption, now),
         when: l.date_time(redemption.redeemed_at, &tz),
         points: l.integer(redemption.points),
         reward: redemption.reward_name,

@@ -3,7 +3,9 @@
 //! language; their profile, consent and reports are kept.
 
 use super::{App, Browser};
-use laurel_engine::{Mailer, NewMessage};
+use laurel_core::Channel;
+use laurel_engine::{CheckoutRequest, ConsumeCouponRequest, Mailer, NewMessage};
+use rust_decimal::Decimal;
 use std::sync::Mutex;
 
 /// The outbox's deliveries, kept instead of mailed.
@@ -82,7 +84,8 @@ async fn a_member_signs_in_with_an_emailed_code_redeems_a_reward_and_sees_the_co
     browser.click("#choose-five_off").await;
     assert_eq!(browser.text("#after").await, "20");
     browser.click("#confirm-redeem").await;
-    assert!(browser.path().await.starts_with("/portal/coupons/"));
+    let coupon_page = browser.path().await;
+    assert!(coupon_page.starts_with("/portal/coupons/"));
     assert!(browser.text("#redeemed").await.contains("Done"));
     let shown = browser.text("#coupon-code").await;
     assert_eq!(shown.len(), 19, "a coupon code of four groups: {shown}");
@@ -120,6 +123,56 @@ async fn a_member_signs_in_with_an_emailed_code_redeems_a_reward_and_sees_the_co
     let row = browser.text("#reward-five_off").await;
     assert!(row.contains("¥5 off") && row.contains('1'), "{row}");
     browser.screenshot("rewards").await;
+
+    // Used at a till, the coupon says so everywhere, and its QR code and till hint are gone.
+    app.engine
+        .consume_coupon(ConsumeCouponRequest {
+            code: shown.clone(),
+            order_id: "A-1".into(),
+            checkout: CheckoutRequest {
+                channel: Channel::Pos,
+                store: None,
+                currency: "CNY".into(),
+                total: Decimal::new(2000, 2),
+                lines: Vec::new(),
+            },
+        })
+        .await
+        .unwrap();
+    browser
+        .go(&app.url(&format!("/admin/rewards?code={typed}")))
+        .await;
+    assert_eq!(browser.text("#coupon-status").await, "Used");
+    let count = |selector: &str| format!("return document.querySelectorAll('{selector}').length;");
+    for (lang, used, ready) in [
+        ("en", "Used", "Ready to use"),
+        ("zh-CN", "已使用", "可使用"),
+    ] {
+        browser
+            .go(&app.url(&format!("/portal/lang?to={lang}&back={coupon_page}")))
+            .await;
+        let page = browser.text("main").await;
+        assert!(
+            page.contains(used) && !page.contains(ready),
+            "[{lang}] {page}"
+        );
+        assert_eq!(browser.run(&count("svg.qr")).await, serde_json::json!(0));
+        assert_eq!(
+            browser.run(&count("#show-at-till")).await,
+            serde_json::json!(0)
+        );
+        browser.go(&app.url("/portal/coupons")).await;
+        let list = browser.text("#redemptions").await;
+        assert!(
+            list.contains(used) && !list.contains(ready),
+            "[{lang}] {list}"
+        );
+        assert!(
+            !list.contains(&shown),
+            "[{lang}] a used code is not offered: {list}"
+        );
+    }
+    browser.screenshot("portal-coupon-used").await;
     browser.stop().await;
     app.stop();
 }

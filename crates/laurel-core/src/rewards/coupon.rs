@@ -77,7 +77,47 @@ pub enum CouponRefusal {
     NotUsedByOrder(String),
 }
 
+crate::states! {
+    /// What a coupon is to its holder at an instant: the one truth every page shows.
+    pub enum CouponStanding ("coupon standing") {
+        /// Can be used at a till now.
+        Ready = "ready",
+        /// Used on an order.
+        Used = "used",
+        /// Not used before it expired.
+        Expired = "expired",
+        /// Cancelled with its redemption.
+        Cancelled = "cancelled",
+    }
+}
+
+impl CouponStanding {
+    /// What a redemption's coupons amount to together: ready while one is; else used if one
+    /// was; else expired if one did; else cancelled. `None` without coupons.
+    pub fn of_all(standings: impl IntoIterator<Item = CouponStanding>) -> Option<CouponStanding> {
+        let all: Vec<CouponStanding> = standings.into_iter().collect();
+        [
+            CouponStanding::Ready,
+            CouponStanding::Used,
+            CouponStanding::Expired,
+            CouponStanding::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| all.contains(s))
+    }
+}
+
 impl Coupon {
+    /// Where it stands at `now`.
+    pub fn standing(&self, now: Timestamp) -> CouponStanding {
+        match self.state {
+            CouponState::Consumed { .. } => CouponStanding::Used,
+            CouponState::Cancelled => CouponStanding::Cancelled,
+            CouponState::Active if now >= self.expires_at => CouponStanding::Expired,
+            CouponState::Active => CouponStanding::Ready,
+        }
+    }
+
     /// Whether it can be used at `now` at all, whatever the basket.
     pub fn usable(&self, now: Timestamp) -> Result<(), CouponRefusal> {
         match &self.state {

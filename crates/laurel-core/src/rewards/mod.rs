@@ -14,7 +14,7 @@ mod redeem;
 mod validate;
 
 pub use catalog::{Catalog, CouponTerms, Reward, RewardKind};
-pub use coupon::{Coupon, CouponRefusal, CouponState};
+pub use coupon::{Coupon, CouponRefusal, CouponStanding, CouponState};
 pub use lifecycle::{Closable, CloseRefusal, Closing, RedemptionState, decide_close};
 pub use redeem::{QUANTITY_MAX, RedemptionFacts, RewardRefusal};
 pub use validate::unknown_tier;

@@ -347,3 +347,42 @@ fn only_the_order_that_used_a_coupon_can_release_it() {
     c.state = CouponState::Cancelled;
     assert_eq!(c.release("pos:A1"), Err(CouponRefusal::Cancelled));
 }
+
+#[test]
+fn a_coupon_stands_ready_until_used_expired_or_cancelled_and_a_redemption_is_ready_while_one_is() {
+    use laurel_core::rewards::CouponStanding;
+    let coupon = |state: CouponState| Coupon {
+        value: RewardKind::AmountCoupon { amount: dec("5") },
+        min_spend: None,
+        expires_at: ts("2026-06-01T00:00:00Z"),
+        state,
+    };
+    let before = ts("2026-05-31T23:59:59Z");
+    let after = ts("2026-06-01T00:00:00Z");
+    assert_eq!(
+        coupon(CouponState::Active).standing(before),
+        CouponStanding::Ready
+    );
+    assert_eq!(
+        coupon(CouponState::Active).standing(after),
+        CouponStanding::Expired
+    );
+    let used = CouponState::Consumed {
+        order: "pos:A-1".into(),
+        discount: dec("5"),
+    };
+    assert_eq!(coupon(used).standing(before), CouponStanding::Used);
+    assert_eq!(
+        coupon(CouponState::Cancelled).standing(before),
+        CouponStanding::Cancelled
+    );
+    assert_eq!(
+        CouponStanding::of_all([CouponStanding::Used, CouponStanding::Ready]),
+        Some(CouponStanding::Ready)
+    );
+    assert_eq!(
+        CouponStanding::of_all([CouponStanding::Expired, CouponStanding::Used]),
+        Some(CouponStanding::Used)
+    );
+    assert_eq!(CouponStanding::of_all([]), None);
+}

@@ -4,7 +4,7 @@
 use crate::error_code::ErrorCode;
 use crate::outcomes::Balances;
 use jiff::Timestamp;
-use laurel_core::rewards::{Coupon, CouponState, Reward, RewardKind};
+use laurel_core::rewards::{Coupon, CouponStanding, CouponState, Reward, RewardKind};
 use laurel_core::{CouponStatus, Currency, Money};
 use laurel_store::{Redemption, StoredCoupon};
 use rust_decimal::Decimal;
@@ -169,6 +169,12 @@ impl CouponView {
         }
     }
 
+    /// Where it stands at `now` (ready, used, expired, cancelled); `None` when the stored
+    /// record is not one the core knows.
+    pub fn standing(&self, now: Timestamp) -> Option<CouponStanding> {
+        self.to_core().map(|c| c.standing(now))
+    }
+
     /// The coupon as the core decides about it; `None` when the stored record is not one the
     /// core knows (a bug or a hand-edited row).
     pub(crate) fn to_core(&self) -> Option<Coupon> {
@@ -203,6 +209,12 @@ impl CouponView {
 }
 
 impl RedemptionView {
+    /// Where its coupons stand together at `now` (ready while one is); `None` for a reward
+    /// without coupons.
+    pub fn coupon_standing(&self, now: Timestamp) -> Option<CouponStanding> {
+        CouponStanding::of_all(self.coupons.iter().filter_map(|c| c.standing(now)))
+    }
+
     /// A stored redemption as shown.
     pub(crate) fn from_stored(r: &Redemption, fallback: Currency) -> RedemptionView {
         let currency = currency_of(&r.redemption.currency, fallback);
