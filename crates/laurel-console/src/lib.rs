@@ -22,6 +22,7 @@ mod page;
 mod portal;
 mod program;
 mod program_words;
+mod public_url;
 mod rewards;
 mod staff;
 mod web;
@@ -30,6 +31,7 @@ use axum::Router;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use laurel_engine::Engine;
+pub use public_url::{BadPublicUrl, PublicUrl};
 use std::sync::Arc;
 use web::Admin;
 
@@ -38,10 +40,13 @@ use web::Admin;
 pub struct Console {
     /// The engine.
     pub engine: Arc<Engine>,
+    /// Where members reach Laurel, for the links pages hand out; without it, the address a
+    /// request arrived on.
+    pub public_url: Option<PublicUrl>,
 }
 
 /// The console's routes, under `/admin` (no fallback: it is merged beside the API).
-pub fn router(engine: Arc<Engine>) -> Router {
+pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
         .route("/admin/login", get(auth::login_page).post(auth::login))
@@ -70,5 +75,5 @@ pub fn router(engine: Arc<Engine>) -> Router {
         // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
         .route("/admin/{*rest}", get(page::not_found::<Admin>))
         .merge(portal::router())
-        .with_state(Console { engine })
+        .with_state(Console { engine, public_url })
 }

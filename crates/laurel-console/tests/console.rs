@@ -57,6 +57,11 @@ struct App {
 
 impl App {
     async fn start() -> App {
+        App::start_at(None).await
+    }
+
+    /// [`App::start`] with the public address links use.
+    async fn start_at(public_url: Option<laurel_console::PublicUrl>) -> App {
         let db = laurel_testkit::sqlite();
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
@@ -105,7 +110,7 @@ impl App {
             AppState {
                 engine: engine.clone(),
             },
-            laurel_console::router(engine.clone()),
+            laurel_console::router(engine.clone(), public_url),
         );
         let server = tokio::spawn(laurel_web::serve(listener, app, std::future::pending()));
         App {

@@ -105,6 +105,11 @@ pub enum Command {
         /// them off.
         #[arg(long, default_value_t = 60)]
         job_interval_secs: u64,
+        /// The address members reach Laurel at (e.g. https://loyalty.example.com), for the
+        /// links pages hand out, such as a member's referral link; without it, the address a
+        /// request arrived on.
+        #[arg(long, env = "LAUREL_PUBLIC_URL")]
+        public_url: Option<laurel_console::PublicUrl>,
     },
     /// Start a fresh demo: a coffee chain's program, members with history, and API keys, on an
     /// embedded database in ./laurel-demo, then serve it.

@@ -95,7 +95,11 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         db.display(),
         console_password = demo_password(Role::Admin),
     );
-    crate::serve::run(store, Some(PROGRAM), listen, 60, Some(banner)).await
+    let at = crate::serve::Addresses {
+        listen,
+        public_url: None,
+    };
+    crate::serve::run(store, Some(PROGRAM), at, 60, Some(banner)).await
 }
 
 /// Members redeem from the catalog: coupons (some already used at a till), free lattes,

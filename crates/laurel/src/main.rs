@@ -46,10 +46,12 @@ async fn run(command: Command) -> Result<()> {
             program,
             listen,
             job_interval_secs,
+            public_url,
         } => {
             let program = program.read()?;
             let store = open(&database.url()?).await?;
-            serve::run(store, program.as_deref(), listen, job_interval_secs, None).await
+            let at = serve::Addresses { listen, public_url };
+            serve::run(store, program.as_deref(), at, job_interval_secs, None).await
         }
         Command::Demo { listen, dir } => demo::run(listen, &dir).await,
         Command::Migrate { database } => {

@@ -8,11 +8,19 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+/// Where Laurel listens, and where members reach it.
+pub struct Addresses {
+    /// The address to bind.
+    pub listen: SocketAddr,
+    /// The address links handed out use (see `--public-url`).
+    pub public_url: Option<laurel_console::PublicUrl>,
+}
+
 /// Serves until Ctrl-C or SIGTERM; `banner` is printed once the port is bound.
 pub async fn run(
     store: Store,
     program: Option<&str>,
-    listen: SocketAddr,
+    at: Addresses,
     job_interval_secs: u64,
     banner: Option<String>,
 ) -> Result<()> {
@@ -24,9 +32,9 @@ pub async fn run(
         )
         .await?,
     );
-    let listener = TcpListener::bind(listen)
+    let listener = TcpListener::bind(at.listen)
         .await
-        .with_context(|| format!("binding {listen}"))?;
+        .with_context(|| format!("binding {}", at.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, backend = ?store.backend(), "Laurel is serving");
     println!("Laurel listening on http://{address}");
@@ -44,7 +52,7 @@ pub async fn run(
         AppState {
             engine: engine.clone(),
         },
-        laurel_console::router(engine.clone()),
+        laurel_console::router(engine.clone(), at.public_url),
     );
     laurel_web::serve(listener, app, shutdown_signal()).await?;
     if let Some(jobs) = jobs {

@@ -191,7 +191,10 @@ pub(crate) async fn refer(
         chrome: Chrome::signed_in(&member, "refer", "/portal/refer".into()),
         link: format!(
             "{}/portal/join?code={}",
-            origin(&headers),
+            console
+                .public_url
+                .as_ref()
+                .map_or_else(|| origin(&headers), ToString::to_string),
             crate::page::encode(&view.code)
         ),
         offer: view.bonuses.map(|(mine, theirs)| {

@@ -505,3 +505,24 @@ async fn a_members_referral_link_lands_on_the_join_page_with_their_code() {
     browser.stop().await;
     app.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referral_link_uses_the_configured_public_address_not_the_one_the_request_came_to() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let public = "https://loyalty.example.com/club/".parse().ok();
+    let app = App::start_at(public).await;
+    app.member_signs_in(&browser).await;
+    browser.go(&app.url("/portal/refer")).await;
+    let code = browser.text("#referral-code").await;
+    let link = browser
+        .run("return document.querySelector('#share-link').value;")
+        .await;
+    assert_eq!(
+        link.as_str(),
+        Some(format!("https://loyalty.example.com/club/portal/join?code={code}").as_str())
+    );
+    browser.stop().await;
+    app.stop();
+}

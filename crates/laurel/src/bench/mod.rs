@@ -153,7 +153,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             AppState {
                 engine: engine.clone(),
             },
-            laurel_console::router(engine.clone()),
+            laurel_console::router(engine.clone(), None),
         ),
         async move {
             let _ = stopped.await;
