@@ -3,11 +3,17 @@
 
 use crate::i18n::Strings;
 use jiff::Timestamp;
+use laurel_core::rewards::CouponStanding;
 use laurel_engine::{CouponView, RedemptionView};
 
-/// A coupon's standing at `now` (ready, used, expired, cancelled) in words.
-pub fn coupon_standing(t: &Strings, coupon: &CouponView, now: Timestamp) -> String {
-    match coupon.standing(now) {
+/// A coupon's `standing` (its [`CouponView::standing`]: ready, used, expired, cancelled) in
+/// words.
+pub fn coupon_standing(
+    t: &Strings,
+    coupon: &CouponView,
+    standing: Option<CouponStanding>,
+) -> String {
+    match standing {
         Some(standing) => t.get(&format!("standing.{standing}")).to_owned(),
         None => t.get(&format!("status.{}", coupon.status)).to_owned(),
     }

@@ -128,7 +128,7 @@ pub(crate) async fn read(
             coupons: r
                 .coupons
                 .iter()
-                .map(|c| format!("{} ({})", c.code, coupon_standing(t, c, now)))
+                .map(|c| format!("{} ({})", c.code, coupon_standing(t, c, c.standing(now))))
                 .collect::<Vec<_>>()
                 .join(", "),
             reward: r.reward_name,

@@ -98,7 +98,7 @@ pub(crate) async fn page(
                     .get(&c.reward_id)
                     .map_or_else(|| c.reward_id.clone(), |r| r.name.clone());
                 let found = CouponFound {
-                    status: coupon_standing(t, &c, Timestamp::now()),
+                    status: coupon_standing(t, &c, c.standing(Timestamp::now())),
                     issued: l.date_time(c.issued_at, &tz),
                     expires: l.date_time(c.expires_at, &tz),
                     used,

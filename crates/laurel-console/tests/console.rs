@@ -55,6 +55,23 @@ struct App {
     _db: TestDb,
 }
 
+/// `member` buys for `total` yuan at the till now, as order `order_id`.
+async fn buy(engine: &Engine, member: i64, order_id: &str, total: &str) {
+    engine
+        .purchase(PurchaseRequest {
+            member: MemberRef::Id(member),
+            order_id: order_id.into(),
+            channel: Channel::Pos,
+            store: None,
+            currency: "CNY".into(),
+            total: total.parse().unwrap(),
+            lines: Vec::new(),
+            occurred_at: jiff::Timestamp::now(),
+        })
+        .await
+        .unwrap();
+}
+
 impl App {
     async fn start() -> App {
         App::start_at(None).await
@@ -91,19 +108,7 @@ impl App {
             .unwrap()
             .id
             .0;
-        engine
-            .purchase(PurchaseRequest {
-                member: MemberRef::Id(member),
-                order_id: "o-1".into(),
-                channel: Channel::Pos,
-                store: None,
-                currency: "CNY".into(),
-                total: "120".parse().unwrap(),
-                lines: Vec::new(),
-                occurred_at: jiff::Timestamp::now(),
-            })
-            .await
-            .unwrap();
+        buy(&engine, member, "o-1", "120").await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = laurel_web::app_with(

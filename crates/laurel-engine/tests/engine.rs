@@ -2102,6 +2102,23 @@ conditions = [ { categories = ["retail"] } ]
 }
 
 /// A rule granting a point per yuan, at most 150 a day per member.
+/// Green from 0, gold from 1000: every member holds a tier from enrollment.
+const TWO_TIERS: &str = r#"
+[tiers]
+metric = "spend"
+window = "since_joining"
+
+[[tiers.levels]]
+id = "green"
+name = "Green"
+threshold = "0"
+
+[[tiers.levels]]
+id = "gold"
+name = "Gold"
+threshold = "1000"
+"#;
+
 const HAPPY_DAY: &str = r#"
 [[rules]]
 id = "happy_day"

@@ -229,11 +229,14 @@ pub(crate) async fn coupons(
             coupons: r
                 .coupons
                 .iter()
-                .map(|c| CouponLine {
-                    ready: c.standing(now) == Some(CouponStanding::Ready),
-                    standing: coupon_standing(t, c, now),
-                    expires: l.date_time(c.expires_at, &tz),
-                    code: c.code.clone(),
+                .map(|c| {
+                    let standing = c.standing(now);
+                    CouponLine {
+                        ready: standing == Some(CouponStanding::Ready),
+                        standing: coupon_standing(t, c, standing),
+                        expires: l.date_time(c.expires_at, &tz),
+                        code: c.code.clone(),
+                    }
                 })
                 .collect(),
             reward: r.reward_name,
@@ -297,7 +300,8 @@ pub(crate) async fn coupon(
         .coupons
         .iter()
         .map(|c| {
-            let ready = c.standing(now) == Some(CouponStanding::Ready);
+            let standing = c.standing(now);
+            let ready = standing == Some(CouponStanding::Ready);
             CouponCard {
                 qr: if ready {
                     qr_svg(&c.code)
@@ -306,7 +310,7 @@ pub(crate) async fn coupon(
                 },
                 terms: coupon_terms(l, c),
                 expires: l.date_time(c.expires_at, &tz),
-                status: coupon_standing(t, c, now),
+                status: coupon_standing(t, c, standing),
                 code: c.code.clone(),
                 ready,
             }

@@ -3,8 +3,8 @@
 //! Chinese; the member's data download has them too, and the member page shows the tier
 //! discount a purchase recorded.
 
-use super::{App, Browser, PROGRAM};
-use laurel_engine::{ApplyProgram, AssignTierRequest, MemberRef, PurchaseRequest};
+use super::{App, Browser, PROGRAM, buy};
+use laurel_engine::{ApplyProgram, AssignTierRequest};
 
 /// A doubling rule capped at 50 points a day, and a gold tier with 10% off at checkout.
 const DOUBLE: &str = r#"
@@ -51,19 +51,7 @@ impl App {
             until: None,
         };
         self.engine.assign_tier(gold, "test:admin").await.unwrap();
-        self.engine
-            .purchase(PurchaseRequest {
-                member: MemberRef::Id(self.member),
-                order_id: "o-2".into(),
-                channel: laurel_core::Channel::Pos,
-                store: None,
-                currency: "CNY".into(),
-                total: "120".parse().unwrap(),
-                lines: Vec::new(),
-                occurred_at: jiff::Timestamp::now(),
-            })
-            .await
-            .unwrap();
+        buy(&self.engine, self.member, "o-2", "120").await;
     }
 }
 

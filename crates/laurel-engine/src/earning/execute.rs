@@ -3,7 +3,7 @@
 
 use crate::checks::fingerprint;
 use crate::earning::credit::{
-    PURCHASE_SCOPE, credit, event_scope, purchase_earning, purchase_key, tier_discount,
+    PURCHASE_SCOPE, credit, earning, event_scope, purchase_earning, purchase_key, tier_discount,
 };
 use crate::earning::validate::{ValidEvent, ValidPurchase};
 use crate::error::Result;
@@ -107,9 +107,7 @@ pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
         attributes: r.attributes.clone(),
     });
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
-    let earning =
-        crate::earning::credit::earning(tx, ctx, &member, activity, r.occurred_at, "kind", None)
-            .await?;
+    let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind", None).await?;
     let earned = credit(
         tx,
         ctx,

@@ -213,23 +213,6 @@ async fn a_purchase_is_judged_by_the_version_in_force_at_its_occurred_at() {
     }
 }
 
-/// Green from 0, gold from 1000: every member holds a tier from enrollment.
-const TWO_TIERS: &str = r#"
-[tiers]
-metric = "spend"
-window = "since_joining"
-
-[[tiers.levels]]
-id = "green"
-name = "Green"
-threshold = "0"
-
-[[tiers.levels]]
-id = "gold"
-name = "Gold"
-threshold = "1000"
-"#;
-
 #[tokio::test]
 async fn a_version_that_does_not_validate_or_breaks_recorded_data_is_refused_and_nothing_stored() {
     for (name, db) in laurel_testkit::backends() {

@@ -8,22 +8,8 @@ use laurel_engine::{
     ReleaseCouponRequest,
 };
 
-/// Two tiers (gold from 1000 spent) and a catalog of every kind of reward.
-const CATALOG: &str = r#"
-[tiers]
-metric = "spend"
-window = "since_joining"
-
-[[tiers.levels]]
-id = "green"
-name = "Green"
-threshold = "0"
-
-[[tiers.levels]]
-id = "gold"
-name = "Gold"
-threshold = "1000"
-
+/// A catalog of every kind of reward (the tasting for gold members, under [`TWO_TIERS`]).
+const REWARDS: &str = r#"
 [[rewards]]
 id = "ten_off"
 name = "¥10 off"
@@ -72,7 +58,7 @@ available_from = "2099-12-01"
 "#;
 
 fn catalog() -> ProgramDefinition {
-    with_rules(CATALOG)
+    with_rules(&format!("{TWO_TIERS}{REWARDS}"))
 }
 
 fn reward(member_id: i64, reward_id: &str, quantity: u32, key: &str) -> RedeemRewardRequest {
@@ -301,7 +287,7 @@ async fn the_catalog_tells_a_member_what_they_may_redeem_now_and_why_not() {
 #[tokio::test]
 async fn cancelling_an_unused_reward_returns_the_points_with_their_original_expiry() {
     for (name, db) in laurel_testkit::backends() {
-        let expiring = with_rules(CATALOG).program;
+        let expiring = catalog().program;
         let mut definition = catalog();
         definition.program = laurel_core::Program {
             expiry: laurel_core::ExpiryPolicy::MonthsAfterEarning(12),
