@@ -300,7 +300,7 @@ async fn switching_language_changes_the_page() {
     browser
         .go(&app.url(&format!("/admin/members/{}", app.member)))
         .await;
-    browser.screenshot("member-zh-CN").await;
+    browser.shots("member-zh-CN").await;
     browser.click("#lang-en").await;
     assert!(browser.text("nav").await.contains("Members"));
     browser.stop().await;

@@ -13,6 +13,36 @@ const DRIVER: &str = "/usr/bin/chromedriver";
 /// Where Debian puts the browser; `CHROMIUM` overrides.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// The widths pages are tried at: a laptop's and a phone's (an iPhone's 390 CSS pixels).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    /// 1280 pixels wide.
+    Desktop,
+    /// 390 pixels wide.
+    Phone,
+}
+
+impl Width {
+    /// Both widths, the desktop first (the one a browser starts at).
+    pub const ALL: [Width; 2] = [Width::Desktop, Width::Phone];
+
+    /// The window's size in pixels.
+    fn size(self) -> (u32, u32) {
+        match self {
+            Width::Desktop => (1280, 1000),
+            Width::Phone => (390, 844),
+        }
+    }
+
+    /// The name screenshots taken at this width end with.
+    fn name(self) -> &'static str {
+        match self {
+            Width::Desktop => "desktop",
+            Width::Phone => "phone",
+        }
+    }
+}
+
 /// A browser session and the driver behind it.
 pub struct Browser {
     /// The WebDriver client.
@@ -180,6 +210,49 @@ impl Browser {
         let dir = screenshots_dir();
         std::fs::create_dir_all(&dir).expect("the screenshots folder");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write a screenshot");
+    }
+
+    /// Resizes the window to `width`.
+    pub async fn resize(&self, width: Width) {
+        let (w, h) = width.size();
+        self.client
+            .set_window_size(w, h)
+            .await
+            .unwrap_or_else(|e| panic!("resizing the window to {w}x{h}: {e}"));
+    }
+
+    /// Screenshots of the page at both widths, `{name}-desktop.png` and `{name}-phone.png`,
+    /// each after checking that nothing on the page is wider than the window (a phone
+    /// never scrolls sideways); the window is left at the desktop width.
+    pub async fn shots(&self, name: &str) {
+        for width in Width::ALL {
+            self.resize(width).await;
+            let wider = self.wider_than_the_window().await;
+            assert!(
+                wider.is_empty(),
+                "{name} at {width:?} width: wider than the window: {wider:?}"
+            );
+            self.screenshot(&format!("{name}-{}", width.name())).await;
+        }
+        self.resize(Width::Desktop).await;
+    }
+
+    /// The elements (tag, id and class) whose right edge lies past the window's, innermost
+    /// first: empty when the page fits (what is inside a `.scroll` box may scroll in it).
+    pub async fn wider_than_the_window(&self) -> Vec<String> {
+        let found = self
+            .run(
+                "const w = document.documentElement.clientWidth; const out = [];\
+                 for (const e of document.querySelectorAll('body *')) {\
+                   const r = e.getBoundingClientRect();\
+                   if (r.width > 0 && r.right > w + 1 && !(e.parentElement && e.parentElement.closest('.scroll'))) {\
+                     out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));\
+                   }\
+                 }\
+                 return out.reverse();",
+            )
+            .await;
+        serde_json::from_value(found).expect("a list of elements")
     }
 
     /// Ends the session and the driver.
