@@ -62,9 +62,9 @@ pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity};
 pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
-    EnrollRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
-    RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
-    TEXT_CHARS_MAX,
+    EnrollRequest, EventRequest, LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX,
+    PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
+    ReleaseCouponRequest, TEXT_CHARS_MAX,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

@@ -271,7 +271,8 @@ async fn populate(engine: &Engine) -> Result<usize> {
         let request = AdjustRequest {
             member_id: *id,
             points: 50,
-            reason: "goodwill: late order".into(),
+            reason: "Sorry your order was late".into(),
+            note: Some("Order arrived 40 minutes late; the customer called the shop.".into()),
             idempotency_key: "demo-goodwill".into(),
         };
         engine.adjust(request, "demo").await?;

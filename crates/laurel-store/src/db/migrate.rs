@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referral_reversal",
         include_str!("../../migrations/0014_referral_reversal.sql"),
     ),
+    (
+        18,
+        "staff_notes",
+        include_str!("../../migrations/0018_staff_notes.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

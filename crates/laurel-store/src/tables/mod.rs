@@ -15,4 +15,5 @@ pub(crate) mod referrals;
 pub(crate) mod reports;
 pub(crate) mod rewards;
 pub(crate) mod staff;
+pub(crate) mod staff_notes;
 pub(crate) mod tiers;
