@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referral_reversal",
         include_str!("../../migrations/0014_referral_reversal.sql"),
     ),
+    (
+        15,
+        "dashboard_and_audit_reads",
+        include_str!("../../migrations/0015_dashboard_and_audit_reads.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
