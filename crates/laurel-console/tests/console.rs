@@ -329,6 +329,9 @@ mod cookies;
 #[path = "console/adjust_notes.rs"]
 mod adjust_notes;
 
+#[path = "console/staff_pages.rs"]
+mod staff_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

@@ -36,7 +36,7 @@ async fn staff_keep_a_private_note_with_an_adjustment_and_the_member_sees_only_t
                 == "Staff note: Waited 20 minutes at the Nanjing Road shop",
         "staff see the reason and their note: {newest}"
     );
-    browser.screenshot("member-adjust-note-en").await; // TEMP
+    browser.shots("member-adjust-note-en").await;
     browser.click("#lang-zh-CN").await;
     assert_eq!(
         browser.text("#ledger tbody tr .staff-note").await,

@@ -7,9 +7,11 @@
 
 mod apply;
 mod ops;
+mod roll;
 
 pub use apply::InvariantViolation;
 pub use ops::LedgerError;
+pub use roll::{Held, Line, PeriodSums, RollForward};
 
 use crate::points::Points;
 use jiff::Timestamp;

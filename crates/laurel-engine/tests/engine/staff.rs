@@ -129,6 +129,11 @@ fn roles_allow_what_the_issue_says_and_nothing_more() {
     assert!(Role::Manager.may(EditProgram) && !Role::Manager.may(ManageStaff));
     assert!(Role::Support.may(AdjustPoints) && !Role::Support.may(EditProgram));
     assert!(Role::Finance.may(ViewReports) && !Role::Finance.may(AdjustPoints));
+    assert!(
+        Role::Finance.may(ViewAudit) && !Role::Finance.may(ManageStaff),
+        "finance read the audit log but manage no one"
+    );
+    assert!(!Role::Support.may(ViewAudit));
     assert_eq!("support".parse::<Role>().unwrap(), Role::Support);
     assert!("root".parse::<Role>().is_err());
 }

@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0014_referral_reversal.sql"),
     ),
     (
+        15,
+        "dashboard_and_audit_reads",
+        include_str!("../../migrations/0015_dashboard_and_audit_reads.sql"),
+    ),
+    (
         18,
         "staff_notes",
         include_str!("../../migrations/0018_staff_notes.sql"),
