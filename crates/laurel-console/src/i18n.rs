@@ -28,6 +28,11 @@ impl Locale {
         }
     }
 
+    /// A program author's words (a name, a description) in this language, or their fallback.
+    pub fn text(self, words: &laurel_core::Localized) -> &str {
+        words.get(self.tag())
+    }
+
     /// The language's own name.
     pub fn native_name(self) -> &'static str {
         match self {

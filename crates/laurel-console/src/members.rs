@@ -179,8 +179,8 @@ async fn member_page(
             let next = view
                 .progress
                 .next
-                .map(|n| format!("→ {} ({})", n.tier.name, n.needed.normalize()));
-            (view.tier.map(|t| t.name), next)
+                .map(|n| format!("→ {} ({})", l.text(&n.tier.name), n.needed.normalize()));
+            (view.tier.map(|t| l.text(&t.name).to_owned()), next)
         }
         None => (None, None),
     };

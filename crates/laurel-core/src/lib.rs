@@ -9,6 +9,7 @@ pub mod channel;
 pub mod earn;
 pub mod issue;
 pub mod ledger;
+pub mod localized;
 pub mod money;
 pub mod points;
 pub mod program;
@@ -22,6 +23,7 @@ pub mod text;
 pub mod tiers;
 
 pub use channel::{Channel, UnknownChannel};
+pub use localized::Localized;
 pub use money::{Currency, Money, MoneyError};
 pub use points::Points;
 pub use program::{ClawbackPolicy, ExpiryPolicy, Program, ProgramIssue, ProgramSpec, Rounding};

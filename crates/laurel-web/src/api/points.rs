@@ -42,7 +42,7 @@ async fn balance(
     let view = state.engine.balance(id).await?;
     Ok(Json(BalanceResponse::new(
         view,
-        &state.engine.definition().program.points_name,
+        state.engine.definition().program.points_name.fallback(),
     )))
 }
 
