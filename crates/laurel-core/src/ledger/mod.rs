@@ -6,9 +6,11 @@
 //! computed here from the member's current [`MemberLedger`]; the shell stores them.
 
 mod apply;
+mod expiry;
 mod ops;
 
 pub use apply::InvariantViolation;
+pub use expiry::{ExpiryMonth, expiry_by_month};
 pub use ops::LedgerError;
 
 use crate::points::Points;

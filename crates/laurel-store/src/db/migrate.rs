@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referral_reversal",
         include_str!("../../migrations/0014_referral_reversal.sql"),
     ),
+    (
+        16,
+        "member_search",
+        include_str!("../../migrations/0016_member_search.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
