@@ -61,38 +61,3 @@ fn phone_query(text: &str) -> Option<String> {
     let skip = digits.len().saturating_sub(PHONE_TAIL_DIGITS);
     Some(digits[skip..].to_owned())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn phone(typed: &str) -> Option<String> {
-        MemberQuery::parse(typed).and_then(|q| q.phone)
-    }
-
-    #[test]
-    fn local_and_international_forms_of_a_number_look_for_the_same_digits() {
-        assert_eq!(phone("13800001001").as_deref(), Some("3800001001"));
-        assert_eq!(phone("+86 138 0000 1001").as_deref(), Some("3800001001"));
-        assert_eq!(phone("0086-138-0000-1001").as_deref(), Some("3800001001"));
-        assert_eq!(
-            phone("138 0000").as_deref(),
-            Some("1380000"),
-            "part of a number"
-        );
-    }
-
-    #[test]
-    fn ids_and_names_with_a_few_digits_are_no_phone_number() {
-        assert_eq!(phone("cust-10"), None);
-        assert_eq!(phone("10"), None);
-        assert_eq!(phone("王芳"), None);
-    }
-
-    #[test]
-    fn a_query_is_trimmed_and_lower_cased_and_a_blank_one_is_none() {
-        let q = MemberQuery::parse("  CUST-10 ").unwrap();
-        assert_eq!(q.text, "cust-10");
-        assert_eq!(MemberQuery::parse("   "), None);
-    }
-}

@@ -44,7 +44,7 @@ fn an_english_sentence_is_three_words_in_a_row_and_a_list_of_codes_is_not() {
 }
 
 /// The page's visible text has no English sentence; `page` names it in the failure.
-async fn all_chinese(browser: &Browser, page: &str) {
+pub(super) async fn all_chinese(browser: &Browser, page: &str) {
     let text = browser.run("return document.body.innerText;").await;
     let text = text.as_str().unwrap_or_default();
     assert!(
