@@ -245,6 +245,16 @@ impl ListPage {
         ]
     }
 
+    /// Whether a filter is set or refused, so the form shows them open.
+    fn filtering(&self) -> bool {
+        !self.errors.is_empty()
+            || self
+                .query
+                .fields()
+                .iter()
+                .any(|(name, value)| *name != "q" && !value.is_empty())
+    }
+
     /// What is wrong with `field`, if anything.
     fn error(&self, field: &str) -> Option<&str> {
         self.errors

@@ -14,14 +14,19 @@ const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
 /// Members one page of the list shows (the console's page size).
 const LIST_PAGE: usize = 50;
 
-/// Switches to `lang` and lands on `path`; on the Chinese page, checks it is all Chinese.
+/// Switches to `lang` and lands on `path`, checked as [`in_its_language`].
 async fn visit_in(browser: &Browser, app: &App, lang: &str, path: &str) {
     let back = path.replace('&', "%26").replace('?', "%3F");
     browser
         .go(&app.url(&format!("/admin/lang?to={lang}&back={back}")))
         .await;
+    in_its_language(browser, lang).await;
+}
+
+/// On a Chinese page, checks the page is all Chinese.
+async fn in_its_language(browser: &Browser, lang: &str) {
     if lang == "zh-CN" {
-        all_chinese(browser, path).await;
+        all_chinese(browser, &browser.path().await).await;
     }
 }
 
@@ -79,6 +84,7 @@ async fn the_members_list_shows_everyone_newest_first_with_filters_and_pages_bef
         );
         browser.shots(&format!("members-list-{lang}")).await;
         browser.click("#next-page").await;
+        in_its_language(&browser, lang).await;
         let second = browser.text("#members tbody").await;
         assert!(
             second.contains("CUST-42") && second.contains("Wang Mei"),
@@ -95,8 +101,10 @@ async fn the_members_list_shows_everyone_newest_first_with_filters_and_pages_bef
 
         // Only Wang Mei has bought and holds points.
         visit_in(&browser, &app, lang, "/admin/members").await;
+        browser.tick("#filters summary").await;
         browser.fill("#balance_min", "100").await;
         browser.click("#filter-submit").await;
+        in_its_language(&browser, lang).await;
         assert_eq!(rows(&browser, "#members").await, 1, "{lang}");
         assert!(browser.text("#members tbody tr").await.contains("120"));
         browser.shots(&format!("members-filtered-{lang}")).await;
@@ -137,6 +145,7 @@ async fn a_search_finds_a_member_by_part_of_an_id_any_phone_form_and_part_of_a_c
             visit_in(&browser, &app, lang, "/admin/members").await;
             browser.fill("#q", typed).await;
             browser.click("#search-submit").await;
+            in_its_language(&browser, lang).await;
             assert_eq!(rows(&browser, "#members").await, 1, "{lang}: {typed:?}");
             let found = browser.text("#members tbody tr").await;
             assert!(
@@ -242,6 +251,7 @@ async fn a_member_with_hundreds_of_ledger_rows_has_a_short_page_that_reads_witho
         browser.shots(&format!("member-long-{lang}")).await;
 
         browser.click("#ledger-older").await;
+        in_its_language(&browser, lang).await;
         assert_eq!(rows(&browser, "#ledger").await, 25, "{lang}: the next page");
         assert!(
             browser
@@ -254,6 +264,7 @@ async fn a_member_with_hundreds_of_ledger_rows_has_a_short_page_that_reads_witho
 
         visit_in(&browser, &app, lang, &member).await;
         browser.click("#all-lots").await;
+        in_its_language(&browser, lang).await;
         assert_eq!(rows(&browser, "#lots").await, 50, "{lang}: a page of lots");
         browser.shots(&format!("member-lots-{lang}")).await;
         browser.click("#next-page").await;
@@ -261,6 +272,7 @@ async fn a_member_with_hundreds_of_ledger_rows_has_a_short_page_that_reads_witho
 
         visit_in(&browser, &app, lang, &member).await;
         browser.click("#all-purchases").await;
+        in_its_language(&browser, lang).await;
         assert_eq!(
             rows(&browser, "#purchases").await,
             50,
