@@ -8,9 +8,12 @@
 
 mod api_keys;
 mod audit;
+mod audit_filter;
+mod audit_words;
 mod auth;
 mod charts;
 mod coupon_words;
+mod csv;
 mod dashboard;
 mod grant_words;
 pub mod i18n;
@@ -27,6 +30,7 @@ mod program;
 mod program_words;
 mod public_url;
 mod rewards;
+mod roll_forward;
 mod staff;
 mod web;
 
@@ -69,6 +73,7 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
         .route("/admin/audit", get(audit::page))
+        .route("/admin/audit.csv", get(audit::download))
         .route("/admin/staff", get(staff::page).post(staff::create))
         .route(
             "/admin/api-keys",

@@ -24,6 +24,8 @@ struct EntryRow {
     kind: String,
     points: String,
     reason: String,
+    /// Staff's private note, if the posting has one.
+    note: Option<String>,
     /// An earn's grants, each a sentence in the page's language.
     grants: Vec<String>,
     reference: Shown,
@@ -35,8 +37,10 @@ struct EntryRow {
 struct AdjustForm {
     points: String,
     reason: String,
+    note: String,
     points_error: Option<String>,
     reason_error: Option<String>,
+    note_error: Option<String>,
     done: bool,
 }
 
@@ -121,10 +125,13 @@ async fn member_page(
         }
         None => (None, None),
     };
+    let ids: Vec<i64> = ledger.entries.iter().map(|e| e.id.0).collect();
+    let mut notes = engine.staff_notes(id, &ids).await.map_err(fail)?;
     let entries = ledger
         .entries
         .into_iter()
         .map(|e| EntryRow {
+            note: notes.remove(&e.id.0),
             when: l.date_time(e.meta.effective_at, tz),
             kind: l.strings().get(posting_kind_key(e.kind)).to_owned(),
             points: l.signed((e.available_delta + e.pending_delta).get()),
@@ -230,6 +237,8 @@ pub(crate) struct AdjustFields {
     points: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    note: String,
 }
 
 pub(crate) async fn adjust(
@@ -243,6 +252,7 @@ pub(crate) async fn adjust(
     let mut form = AdjustForm {
         points: fields.points.clone(),
         reason: fields.reason.clone(),
+        note: fields.note.clone(),
         ..AdjustForm::default()
     };
     let points = match fields.points.trim().parse::<i64>() {
@@ -260,6 +270,7 @@ pub(crate) async fn adjust(
             member_id: id,
             points,
             reason: fields.reason.trim().to_owned(),
+            note: Some(fields.note.clone()),
             idempotency_key: format!("console:{}", fields.key),
         };
         let role = staff.session.user.role;
@@ -271,7 +282,7 @@ pub(crate) async fn adjust(
             Ok(outcome) => {
                 let after = outcome.balance;
                 let before = json!({ "available": after.available - outcome.points, "pending": after.pending });
-                let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim() });
+                let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim(), "note": fields.note.trim() });
                 staff
                     .audit(
                         &console,
@@ -285,12 +296,18 @@ pub(crate) async fn adjust(
                     Redirect::to(&format!("/admin/members/{id}?done=adjusted")).into_response()
                 );
             }
-            Err(refused @ EngineError::InvalidField { .. }) if matches!(&refused, EngineError::InvalidField { field, .. } if field == "reason") =>
-            {
-                form.reason_error = Some(refusal(staff.locale, &refused));
-            }
             Err(refused) if refused.is_refusal() => {
-                form.points_error = Some(refusal(staff.locale, &refused));
+                // Next to the field it is about; the points field for the rest.
+                let words = Some(refusal(staff.locale, &refused));
+                match &refused {
+                    EngineError::InvalidField { field, .. } if field == "reason" => {
+                        form.reason_error = words;
+                    }
+                    EngineError::InvalidField { field, .. } if field == "note" => {
+                        form.note_error = words;
+                    }
+                    _ => form.points_error = words,
+                }
             }
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }

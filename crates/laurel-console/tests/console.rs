@@ -326,6 +326,12 @@ mod pages;
 #[path = "console/cookies.rs"]
 mod cookies;
 
+#[path = "console/adjust_notes.rs"]
+mod adjust_notes;
+
+#[path = "console/staff_pages.rs"]
+mod staff_pages;
+
 #[path = "console/finding.rs"]
 mod finding;
 

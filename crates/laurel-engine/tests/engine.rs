@@ -174,6 +174,7 @@ fn credit(member_id: i64, points: i64, key: &str) -> AdjustRequest {
         member_id,
         points,
         reason: "goodwill".into(),
+        note: None,
         idempotency_key: key.to_owned(),
     }
 }

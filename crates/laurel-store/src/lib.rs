@@ -33,6 +33,7 @@ pub use db::backend::Backend;
 pub use db::connect::Store;
 pub use db::direct::WriteProfile;
 pub use error::StoreError;
+pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, AuditRecord};
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
@@ -51,9 +52,7 @@ pub use tables::reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
 pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };
-pub use tables::staff::{
-    AUDIT_PAGE_MAX, AuditEntry, AuditPage, AuditRecord, NewStaffUser, StaffSession, StaffUser,
-};
+pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use types::{
     ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,

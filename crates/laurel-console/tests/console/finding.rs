@@ -189,6 +189,7 @@ async fn long_history(app: &App) {
             member_id: app.member,
             points: 1,
             reason: "补偿".into(),
+            note: None,
             idempotency_key: format!("console:{}", laurel_engine::random_token()),
         };
         app.engine

@@ -233,6 +233,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
                 member_id: app.member,
                 points: 100,
                 reason: "补发".into(),
+                note: None,
                 idempotency_key: "top-up".into(),
             },
             "staff:admin@example.com",

@@ -1,6 +1,7 @@
 //! Each table's reads and writes, added to [`Store`](crate::Store) (reads and writes on the
 //! pool) and to [`Tx`](crate::Tx) (inside a write transaction), through `db/` and `write/`.
 
+pub(crate) mod audit;
 pub(crate) mod grants;
 pub(crate) mod idempotency;
 pub(crate) mod keys;
@@ -16,4 +17,5 @@ pub(crate) mod referrals;
 pub(crate) mod reports;
 pub(crate) mod rewards;
 pub(crate) mod staff;
+pub(crate) mod staff_notes;
 pub(crate) mod tiers;
