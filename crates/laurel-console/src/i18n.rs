@@ -144,6 +144,14 @@ impl Locale {
         }
     }
 
+    /// A calendar month (of the date given): `2026年11月` or `Nov 2026`.
+    pub fn month(self, date: jiff::civil::Date) -> String {
+        match self {
+            Locale::ZhCn => date.strftime("%Y年%-m月").to_string(),
+            Locale::En => date.strftime("%b %Y").to_string(),
+        }
+    }
+
     /// A calendar date: `2026年11月24日` or `24 Nov 2026`.
     pub fn date(self, date: jiff::civil::Date) -> String {
         match self {

@@ -17,7 +17,10 @@ mod csv;
 mod dashboard;
 mod grant_words;
 pub mod i18n;
+mod ledger_words;
 mod member_activity;
+mod member_history;
+mod member_list;
 mod member_reports;
 mod members;
 pub mod messages;
@@ -56,8 +59,13 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/login", get(auth::login_page).post(auth::login))
         .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
-        .route("/admin/members", get(members::search))
+        .route("/admin/members", get(member_list::list))
         .route("/admin/members/{id}", get(members::page))
+        .route("/admin/members/{id}/lots", get(member_history::lots))
+        .route(
+            "/admin/members/{id}/purchases",
+            get(member_history::purchases),
+        )
         .route("/admin/members/{id}/adjust", post(members::adjust))
         .route("/admin/members/{id}/status", post(members::set_status))
         .route("/admin/rewards", get(rewards::page))

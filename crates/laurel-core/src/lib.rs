@@ -17,6 +17,7 @@ pub mod referrals;
 pub mod refund;
 pub mod rewards;
 pub mod rules;
+pub mod search;
 pub mod staff;
 pub mod states;
 pub mod text;

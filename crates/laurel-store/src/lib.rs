@@ -38,12 +38,14 @@ pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};
+pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, MemberPage, Span};
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX};
-pub use tables::members::{ProfileChange, SEARCH_MAX};
+pub use tables::members::ProfileChange;
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use tables::programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use tables::purchases::{
-    NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseLine, RefundRecord,
+    NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseCursor, PurchaseLine,
+    PurchasePage, RefundRecord,
 };
 pub use tables::referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use tables::reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};

@@ -59,10 +59,10 @@ async fn move_points_every_way(app: &App) {
             .await
             .unwrap();
     }
-    let purchases = engine.member_purchases(app.member, 1).await.unwrap();
+    let purchases = engine.member_purchases(app.member, None, 1).await.unwrap();
     engine
         .refund(RefundRequest {
-            purchase_id: purchases[0].id.0,
+            purchase_id: purchases.purchases[0].id.0,
             refund_id: "refund-1".into(),
             scope: RefundScope::Amount("20".parse().unwrap()),
         })

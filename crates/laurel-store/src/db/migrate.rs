@@ -83,6 +83,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0015_dashboard_and_audit_reads.sql"),
     ),
     (
+        16,
+        "member_search",
+        include_str!("../../migrations/0016_member_search.sql"),
+    ),
+    (
         18,
         "staff_notes",
         include_str!("../../migrations/0018_staff_notes.sql"),

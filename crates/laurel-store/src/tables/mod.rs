@@ -7,6 +7,7 @@ pub(crate) mod idempotency;
 pub(crate) mod keys;
 pub(crate) mod ledger;
 pub(crate) mod member_access;
+pub(crate) mod member_list;
 pub(crate) mod member_reports;
 pub(crate) mod members;
 pub(crate) mod outbox;
