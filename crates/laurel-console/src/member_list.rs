@@ -303,7 +303,7 @@ pub(crate) async fn list(
             .iter()
             .map(|tier| Choice {
                 value: tier.id.clone(),
-                label: tier.name.clone(),
+                label: l.text(&tier.name).to_owned(),
             })
             .collect()
     });
