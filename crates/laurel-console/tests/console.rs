@@ -329,6 +329,9 @@ mod cookies;
 #[path = "console/adjust_notes.rs"]
 mod adjust_notes;
 
+#[path = "console/languages.rs"]
+mod languages;
+
 #[path = "console/staff_pages.rs"]
 mod staff_pages;
 
