@@ -4,8 +4,8 @@
 //! portal's history both show them.
 
 use crate::i18n::Locale;
+use laurel_core::Program;
 use laurel_core::rules::{Effect, GrantBasis, LimitKind};
-use laurel_core::{Money, Program};
 use laurel_engine::StoredGrant;
 use rust_decimal::Decimal;
 
@@ -13,11 +13,8 @@ use rust_decimal::Decimal;
 pub(crate) fn grant(l: Locale, program: &Program, g: &StoredGrant) -> String {
     let t = l.strings();
     let points = l.integer(g.points.get());
-    let money = |amount: Decimal| match Money::new(amount, program.currency) {
-        Ok(m) => l.money(m),
-        Err(_) => amount.normalize().to_string(),
-    };
-    let currency = program.currency.code();
+    let money = |amount: Decimal| l.amount(amount, program.currency);
+    let currency = l.currency_unit(program.currency);
     let sentence = match g.basis(program.currency.minor_digits()) {
         Some(GrantBasis::Base { rate, spend }) => t.fill(
             "grant.base",

@@ -127,6 +127,24 @@ impl Locale {
         }
     }
 
+    /// The word for one unit of `currency` in a rate ("1 point per CNY", "每 1 元积 1 分"):
+    /// 元 for yuan in Chinese, the ISO code otherwise.
+    pub fn currency_unit(self, currency: laurel_core::Currency) -> &'static str {
+        match (self, currency.code()) {
+            (Locale::ZhCn, "CNY") => "元",
+            (_, code) => code,
+        }
+    }
+
+    /// An amount in `currency` as [`Locale::money`] writes it, or the bare number when it
+    /// has more decimals than the currency's minor unit (a point's value of ¥0.005).
+    pub fn amount(self, amount: rust_decimal::Decimal, currency: laurel_core::Currency) -> String {
+        match Money::new(amount, currency) {
+            Ok(money) => self.money(money),
+            Err(_) => format!("{} {}", amount.normalize(), currency.code()),
+        }
+    }
+
     /// An instant in the program's time zone: `2026年11月24日 14:05` or `24 Nov 2026, 14:05`.
     pub fn date_time(self, at: Timestamp, tz: &TimeZone) -> String {
         let local = at.to_zoned_datetime(tz.clone());

@@ -5,30 +5,36 @@ use crate::i18n::{Locale, Strings};
 use jiff::civil::Weekday;
 use laurel_core::Program;
 use laurel_core::rules::{BirthdayWindow, Condition, EarningRule, Effect, Stacking, Trigger};
+use laurel_engine::ProgramDefinition;
 
 /// The base earning: how much every purchase earns and what a point is worth.
 pub(crate) fn base(l: Locale, program: &Program) -> String {
-    l.strings()
-        .with(
-            "words.base",
-            "rate",
-            &program.points_per_unit.normalize().to_string(),
-        )
-        .replace("{currency}", program.currency.code())
-        .replace("{value}", &program.point_value.normalize().to_string())
+    l.strings().fill(
+        "words.base",
+        &[
+            ("rate", &program.points_per_unit.normalize().to_string()),
+            ("currency", l.currency_unit(program.currency)),
+            ("value", &l.amount(program.point_value, program.currency)),
+        ],
+    )
 }
 
-/// One earning rule as a sentence.
-pub(crate) fn rule(l: Locale, program: &Program, rule: &EarningRule) -> String {
+/// One earning rule of `definition` as a sentence.
+pub(crate) fn rule(l: Locale, definition: &ProgramDefinition, rule: &EarningRule) -> String {
     let t = l.strings();
+    let program = &definition.program;
     let when = match &rule.trigger {
         Trigger::Purchase => t.get("words.on_purchase").to_owned(),
-        Trigger::Event(kind) => t.with("words.on_event", "kind", kind),
+        Trigger::Event(kind) => t.with("words.on_event", "kind", &event_name(t, kind)),
     };
     let what = match &rule.effect {
-        Effect::PointsPerUnit(rate) => t
-            .with("words.rate", "rate", &rate.normalize().to_string())
-            .replace("{currency}", program.currency.code()),
+        Effect::PointsPerUnit(rate) => t.fill(
+            "words.rate",
+            &[
+                ("rate", &rate.normalize().to_string()),
+                ("currency", l.currency_unit(program.currency)),
+            ],
+        ),
         Effect::Fixed(points) => t.with("words.fixed", "n", &l.integer(points.get())),
         Effect::Multiplier(m) => t.with("words.multiplier", "m", &m.normalize().to_string()),
         Effect::PercentBonus(p) => t.with("words.percent", "p", &p.normalize().to_string()),
@@ -37,7 +43,7 @@ pub(crate) fn rule(l: Locale, program: &Program, rule: &EarningRule) -> String {
     let conditions: Vec<String> = rule
         .conditions
         .iter()
-        .map(|c| condition(t, program, c))
+        .map(|c| condition(l, definition, c))
         .collect();
     if !conditions.is_empty() {
         parts.push(t.with(
@@ -64,7 +70,24 @@ pub(crate) fn rule(l: Locale, program: &Program, rule: &EarningRule) -> String {
     )
 }
 
-fn condition(t: &Strings, program: &Program, c: &Condition) -> String {
+/// A standard event kind in the page's words; a kind the program declared, as it wrote it.
+fn event_name(t: &Strings, kind: &str) -> String {
+    t.find(&format!("event.{kind}"))
+        .map_or_else(|| kind.to_owned(), str::to_owned)
+}
+
+/// A tier by its name in the page's language; one the program no longer has, by its id.
+fn tier_name(l: Locale, definition: &ProgramDefinition, id: &str) -> String {
+    definition
+        .tiers
+        .as_ref()
+        .and_then(|policy| policy.tiers().iter().find(|tier| tier.id == id))
+        .map_or_else(|| id.to_owned(), |tier| l.text(&tier.name).to_owned())
+}
+
+fn condition(l: Locale, definition: &ProgramDefinition, c: &Condition) -> String {
+    let t = l.strings();
+    let program = &definition.program;
     let list = |items: &[String]| items.join(t.get("words.or"));
     match c {
         Condition::ChannelIn(channels) => t.with(
@@ -78,9 +101,11 @@ fn condition(t: &Strings, program: &Program, c: &Condition) -> String {
         Condition::LineAttribute { key, value } => t
             .with("words.line_attribute", "key", key)
             .replace("{value}", value),
-        Condition::MinimumSpend(amount) => t
-            .with("words.min_spend", "amount", &amount.normalize().to_string())
-            .replace("{currency}", program.currency.code()),
+        Condition::MinimumSpend(amount) => t.with(
+            "words.min_spend",
+            "amount",
+            &l.amount(*amount, program.currency),
+        ),
         Condition::DayOfWeek(days) => t.with("words.days", "list", &weekdays(t, days)),
         Condition::TimeOfDay(window) => {
             let mut text = t
@@ -98,7 +123,13 @@ fn condition(t: &Strings, program: &Program, c: &Condition) -> String {
         Condition::DateRange { from, to } => t
             .with("words.dates", "from", &from.to_string())
             .replace("{to}", &to.to_string()),
-        Condition::TierIn(tiers) => t.with("words.tier", "list", &list(tiers)),
+        Condition::TierIn(tiers) => {
+            let names: Vec<String> = tiers
+                .iter()
+                .map(|id| tier_name(l, definition, id))
+                .collect();
+            t.with("words.tier", "list", &list(&names))
+        }
         Condition::MemberAttribute { key, value } => t
             .with("words.member_attribute", "key", key)
             .replace("{value}", value),
@@ -177,11 +208,7 @@ effect = { fixed = 20 }
 
     fn sentences(l: Locale) -> Vec<String> {
         let d = parse_program(PROGRAM, std::path::Path::new("words.toml")).unwrap();
-        d.rules
-            .in_order()
-            .iter()
-            .map(|r| rule(l, &d.program, r))
-            .collect()
+        d.rules.in_order().iter().map(|r| rule(l, &d, r)).collect()
     }
 
     #[test]
@@ -192,7 +219,9 @@ effect = { fixed = 20 }
             "{en:?}"
         );
         assert!(
-            en.contains(&"Review reward: When “review_written” happens, 20 points.".to_owned()),
+            en.contains(
+                &"Review reward: When “a review is written” happens, 20 points.".to_owned()
+            ),
             "{en:?}"
         );
         let zh = sentences(Locale::ZhCn);
@@ -202,6 +231,23 @@ effect = { fixed = 20 }
                     && s.contains("周二")
             ),
             "{zh:?}"
+        );
+        assert!(
+            zh.iter().any(|s| s.contains("发生“写评价”时")),
+            "a standard event kind reads in words: {zh:?}"
+        );
+    }
+
+    #[test]
+    fn the_base_rate_names_the_currency_as_each_language_does() {
+        let d = parse_program(PROGRAM, std::path::Path::new("words.toml")).unwrap();
+        assert_eq!(
+            base(Locale::ZhCn, &d.program),
+            "每笔消费每 1 元积 1 分；每积分价值 ¥0.01。"
+        );
+        assert_eq!(
+            base(Locale::En, &d.program),
+            "Every purchase earns 1 points per CNY; a point is worth CNY 0.01."
         );
     }
 }

@@ -85,7 +85,7 @@ async fn the_member_page_lists_an_earns_grants_in_english_and_in_chinese() {
     browser.click("#lang-zh-CN").await;
     let grants = browser.text(".grants").await;
     assert!(
-        grants.contains("基础积分：每 1 CNY 积 1 分，消费 ¥120.00 → +120"),
+        grants.contains("基础积分：每 1 元积 1 分，消费 ¥120.00 → +120"),
         "{grants}"
     );
     assert!(
@@ -121,7 +121,7 @@ async fn the_portal_history_lists_an_earns_grants_in_english_and_in_chinese() {
     browser.click("#lang-zh-CN").await;
     let newest = browser.text(".activity li").await;
     assert!(
-        newest.contains("基础积分：每 1 CNY 积 1 分，消费 ¥120.00 → +120"),
+        newest.contains("基础积分：每 1 元积 1 分，消费 ¥120.00 → +120"),
         "{newest}"
     );
     assert!(
