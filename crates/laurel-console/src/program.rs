@@ -102,7 +102,7 @@ async fn program_page(
             .rules
             .in_order()
             .iter()
-            .map(|r| crate::program_words::rule(l, &d, r))
+            .map(|r| crate::program_words::rule(l, d, r))
             .collect(),
         history: history(console, l, tz, version.version).await?,
         tiers: d
