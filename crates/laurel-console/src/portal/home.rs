@@ -51,6 +51,25 @@ impl Activity {
     }
 }
 
+/// The member's card: their id as the till's POS API takes it (`external_id`), as text,
+/// QR code and barcode.
+struct MemberCard {
+    id: String,
+    qr: String,
+    /// Absent when the id has characters a barcode cannot carry.
+    barcode: Option<String>,
+}
+
+impl MemberCard {
+    fn of(external_id: String) -> MemberCard {
+        MemberCard {
+            qr: super::codes::qr_svg(&external_id),
+            barcode: super::codes::barcode_svg(&external_id),
+            id: external_id,
+        }
+    }
+}
+
 /// Where the member stands in the tiers.
 struct TierLine {
     name: String,
@@ -66,6 +85,7 @@ struct HomePage {
     available: String,
     value: String,
     pending: String,
+    card: MemberCard,
     expiring: Vec<(String, String)>,
     tier: Option<TierLine>,
     entries: Vec<Activity>,
@@ -99,6 +119,7 @@ pub(crate) async fn home(
         available: l.integer(balance.available.get()),
         value: l.money(balance.available_value),
         pending: l.integer(balance.pending.get()),
+        card: MemberCard::of(profile.profile.external_id),
         expiring: balance
             .next_expiries
             .iter()

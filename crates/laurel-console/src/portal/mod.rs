@@ -4,6 +4,7 @@
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
+mod codes;
 mod home;
 mod rewards;
 mod sign_in;
@@ -44,6 +45,10 @@ pub(crate) fn router() -> Router<Console> {
         .route(
             "/portal/static/portal.css",
             get(|| async { page::stylesheet(include_str!("../../static/portal.css")) }),
+        )
+        .route(
+            "/portal/static/share.js",
+            get(|| async { page::script(include_str!("../../static/share.js")) }),
         )
         .route("/portal/{*rest}", get(page::not_found::<Portal>))
 }

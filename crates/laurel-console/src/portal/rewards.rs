@@ -1,6 +1,7 @@
 //! The rewards catalog with what the member may redeem, redeeming (confirm first), and the
 //! member's coupons: each code as text and as a QR code drawn on the server.
 
+use super::codes::qr_svg;
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
 use crate::coupon_words::{coupon_standing, redemption_standing};
@@ -17,8 +18,6 @@ use laurel_core::rewards::CouponStanding;
 use laurel_engine::{
     CouponView, EngineError, ErrorCode, RedeemRewardRequest, RedemptionView, RewardView,
 };
-use qrcode::QrCode;
-use qrcode::render::svg;
 use serde::Deserialize;
 
 /// Redemptions the coupons page lists.
@@ -326,29 +325,6 @@ pub(crate) async fn coupon(
         new: query.new.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
-}
-
-/// The code as an inline SVG QR code (no XML declaration: it sits inside the page).
-fn qr_svg(code: &str) -> String {
-    match QrCode::new(code.as_bytes()) {
-        Ok(qr) => {
-            let image = qr
-                .render::<svg::Color>()
-                .min_dimensions(200, 200)
-                .quiet_zone(true)
-                .build();
-            match image.find("<svg") {
-                Some(start) => image[start..].replacen(
-                    "<svg ",
-                    "<svg role=\"img\" aria-hidden=\"true\" class=\"qr\" ",
-                    1,
-                ),
-                None => String::new(),
-            }
-        }
-        // A code too long for a QR code cannot happen with our codes; the text still shows.
-        Err(_) => String::new(),
-    }
 }
 
 /// What a coupon takes off, in words.

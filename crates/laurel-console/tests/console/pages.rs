@@ -44,7 +44,7 @@ fn an_english_sentence_is_three_words_in_a_row_and_a_list_of_codes_is_not() {
 }
 
 /// The page's visible text has no English sentence; `page` names it in the failure.
-async fn all_chinese(browser: &Browser, page: &str) {
+pub(crate) async fn all_chinese(browser: &Browser, page: &str) {
     let text = browser.run("return document.body.innerText;").await;
     let text = text.as_str().unwrap_or_default();
     assert!(
@@ -457,10 +457,7 @@ async fn a_members_referral_link_lands_on_the_join_page_with_their_code() {
     browser.go(&app.url("/portal/refer")).await;
     let code = browser.text("#referral-code").await;
     assert!(!code.is_empty());
-    let link = browser
-        .run("return document.querySelector('#share-link').value;")
-        .await;
-    let link = link.as_str().unwrap().to_owned();
+    let link = browser.text("#share-link").await;
     assert_eq!(link, app.url(&format!("/portal/join?code={code}")));
     assert!(
         browser.text("main").await.contains("you get 300"),
@@ -516,12 +513,10 @@ async fn a_referral_link_uses_the_configured_public_address_not_the_one_the_requ
     app.member_signs_in(&browser).await;
     browser.go(&app.url("/portal/refer")).await;
     let code = browser.text("#referral-code").await;
-    let link = browser
-        .run("return document.querySelector('#share-link').value;")
-        .await;
+    let link = browser.text("#share-link").await;
     assert_eq!(
-        link.as_str(),
-        Some(format!("https://loyalty.example.com/club/portal/join?code={code}").as_str())
+        link,
+        format!("https://loyalty.example.com/club/portal/join?code={code}")
     );
     browser.stop().await;
     app.stop();

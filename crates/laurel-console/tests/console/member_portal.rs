@@ -1,0 +1,149 @@
+//! The portal as a member on a phone uses it, in English and in Chinese, at a desktop's and a
+//! phone's width: the member card a till scans, sharing the referral link, coupons grouped
+//! by where they stand, history in words, a sign-in lockout that says until when, the data
+//! page, and a report's reply thread.
+
+use super::pages::all_chinese;
+use super::{App, Browser};
+
+/// The portal's languages, each page is tried in.
+const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
+
+impl App {
+    /// Opens the portal's `path` with the page's language switched to `lang`.
+    pub(crate) async fn portal_in(&self, browser: &Browser, lang: &str, path: &str) {
+        browser
+            .go(&self.url(&format!("/portal/lang?to={lang}&back={path}")))
+            .await;
+        if lang == "zh-CN" {
+            all_chinese(browser, path).await;
+        }
+    }
+}
+
+/// How many elements `css` selects.
+async fn count(browser: &Browser, css: &str) -> u64 {
+    browser
+        .run(&format!(
+            "return document.querySelectorAll('{css}').length;"
+        ))
+        .await
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// Waits up to five seconds for `css` to show `expected` (a script's answer comes after the
+/// click that asked for it) and fails the test if it never does.
+async fn shows(browser: &Browser, css: &str, expected: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let text = browser.text(css).await;
+        if text.contains(expected) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "`{css}` shows `{text}`, not `{expected}`"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The width on screen of `css`, in CSS pixels.
+async fn width(browser: &Browser, css: &str) -> f64 {
+    browser
+        .run(&format!(
+            "return document.querySelector('{css}').getBoundingClientRect().width;"
+        ))
+        .await
+        .as_f64()
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_shows_the_member_card_a_till_scans_as_qr_code_and_barcode() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.member_signs_in(&browser).await;
+    for lang in LANGUAGES {
+        app.portal_in(&browser, lang, "/portal").await;
+        assert_eq!(
+            browser.text("#member-code").await,
+            "CUST-42",
+            "[{lang}] the id the POS API takes as external_id"
+        );
+        assert_eq!(count(&browser, ".member-card svg.qr path").await, 1);
+        assert!(
+            count(&browser, ".member-card svg.barcode rect").await > 20,
+            "[{lang}] a barcode of bars"
+        );
+        browser.shots(&format!("portal-card-{lang}")).await;
+        browser.resize(super::browser::Width::Phone).await;
+        let modules = browser
+            .run("return document.querySelector('svg.barcode').viewBox.baseVal.width;")
+            .await
+            .as_f64()
+            .unwrap_or(f64::MAX);
+        let bar = width(&browser, "svg.barcode").await / modules;
+        assert!(
+            bar >= 2.0,
+            "[{lang}] on a phone the narrowest bar is {bar:.2} px: too thin to scan"
+        );
+        assert!(width(&browser, ".member-card svg.qr").await >= 200.0);
+        browser.resize(super::browser::Width::Desktop).await;
+    }
+    browser.stop().await;
+    app.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_referral_link_is_shown_as_text_and_offered_to_copy_and_to_share() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.member_signs_in(&browser).await;
+    for (lang, copied, shared) in [
+        ("en", "Link copied", "Shared"),
+        ("zh-CN", "链接已复制", "已分享"),
+    ] {
+        app.portal_in(&browser, lang, "/portal/refer").await;
+        let link = browser.text("#share-link").await;
+        let code = browser.text("#referral-code").await;
+        assert_eq!(link, app.url(&format!("/portal/join?code={code}")));
+        browser.shots(&format!("portal-refer-{lang}")).await;
+
+        // Where the browser has no share sheet (as on a desktop), sharing copies the link.
+        browser
+            .run(
+                "window.__copied = null; navigator.share = undefined;\
+                 navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); };\
+                 return true;",
+            )
+            .await;
+        browser.tick("#share").await;
+        shows(&browser, "#share-status", copied).await;
+        assert_eq!(browser.run("return window.__copied;").await, link.as_str());
+        browser.run("window.__copied = null; return true;").await;
+        browser.tick("#copy-link").await;
+        assert_eq!(browser.run("return window.__copied;").await, link.as_str());
+
+        // Where it has one (as on a phone), sharing hands it the link.
+        browser
+            .run(
+                "navigator.share = (d) => { window.__shared = d; return Promise.resolve(); }; return true;",
+            )
+            .await;
+        browser.tick("#share").await;
+        shows(&browser, "#share-status", shared).await;
+        assert_eq!(
+            browser.run("return window.__shared.url;").await,
+            link.as_str()
+        );
+        browser.shots(&format!("portal-refer-shared-{lang}")).await;
+    }
+    browser.stop().await;
+    app.stop();
+}
