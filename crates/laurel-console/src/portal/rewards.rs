@@ -4,7 +4,7 @@
 use super::codes::qr_svg;
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
-use crate::coupon_words::{coupon_standing, redemption_standing};
+use crate::coupon_words::{coupon_standing, redemption_group, redemption_standing};
 use crate::i18n::Locale;
 use crate::page::render;
 use askama::Template;
@@ -181,10 +181,30 @@ struct RedemptionLine {
     when: String,
     points: String,
     status: String,
-    /// Something left to use or collect: listed first.
-    open: bool,
     coupons: Vec<CouponLine>,
 }
+
+/// The redemptions that stand alike, under their heading.
+struct Group {
+    /// `ready`, `used`, `expired` or `cancelled`.
+    standing: CouponStanding,
+    redemptions: Vec<RedemptionLine>,
+}
+
+impl Group {
+    /// Nothing in it can be used any more: shown quieter.
+    fn done(&self) -> bool {
+        self.standing != CouponStanding::Ready
+    }
+}
+
+/// The groups the coupons page shows, in this order (what can still be used first).
+const GROUPS: [CouponStanding; 4] = [
+    CouponStanding::Ready,
+    CouponStanding::Used,
+    CouponStanding::Expired,
+    CouponStanding::Cancelled,
+];
 
 /// A coupon in the list: its code only while it can be used, and when it expires.
 struct CouponLine {
@@ -198,7 +218,8 @@ struct CouponLine {
 #[template(path = "portal/coupons.html")]
 struct CouponsPage {
     chrome: Chrome,
-    redemptions: Vec<RedemptionLine>,
+    /// Only the groups with a redemption in them.
+    groups: Vec<Group>,
 }
 
 pub(crate) async fn coupons(
@@ -214,17 +235,19 @@ pub(crate) async fn coupons(
     let tz = console.engine.definition().program.time_zone.clone();
     let t = l.strings();
     let now = Timestamp::now();
-    let mut redemptions: Vec<RedemptionLine> = found
-        .into_iter()
-        .map(|r| RedemptionLine {
+    let mut groups: Vec<Group> = GROUPS
+        .iter()
+        .map(|&standing| Group {
+            standing,
+            redemptions: Vec::new(),
+        })
+        .collect();
+    for r in found {
+        let line = RedemptionLine {
             id: r.redemption_id,
             when: l.date_time(r.redeemed_at, &tz),
             points: l.integer(r.points),
             status: redemption_standing(t, &r, now),
-            open: match r.coupon_standing(now) {
-                Some(standing) => standing == CouponStanding::Ready && r.status != "cancelled",
-                None => r.status == "issued",
-            },
             coupons: r
                 .coupons
                 .iter()
@@ -238,14 +261,18 @@ pub(crate) async fn coupons(
                     }
                 })
                 .collect(),
-            reward: r.reward_name,
-        })
-        .collect();
-    // What can still be used comes first; within each group, newest first as listed.
-    redemptions.sort_by_key(|r| !r.open);
+            reward: r.reward_name.clone(),
+        };
+        let standing = redemption_group(&r, now);
+        if let Some(group) = groups.iter_mut().find(|g| g.standing == standing) {
+            // Newest first within a group, as the engine lists them.
+            group.redemptions.push(line);
+        }
+    }
+    groups.retain(|g| !g.redemptions.is_empty());
     let page = CouponsPage {
         chrome: Chrome::signed_in(&member, "coupons", "/portal/coupons".into()),
-        redemptions,
+        groups,
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -147,3 +147,85 @@ async fn the_referral_link_is_shown_as_text_and_offered_to_copy_and_to_share() {
     browser.stop().await;
     app.stop();
 }
+
+/// Redeems the test program's `five_off` for the member; returns the redemption's id and its
+/// coupon's code.
+async fn redeem_five_off(app: &App, key: &str) -> (i64, String) {
+    let done = app
+        .engine
+        .redeem_reward(laurel_engine::RedeemRewardRequest {
+            member_id: app.member,
+            reward_id: "five_off".into(),
+            quantity: 1,
+            idempotency_key: key.into(),
+        })
+        .await
+        .unwrap();
+    let r = done.redemption;
+    (r.redemption_id, r.coupons[0].code.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coupons_are_grouped_by_where_they_stand_and_an_empty_group_is_not_shown() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    super::buy(&app.engine, app.member, "o-2", "300").await;
+    let (_, ready) = redeem_five_off(&app, "k-ready").await;
+    let (_, used) = redeem_five_off(&app, "k-used").await;
+    let (cancelled, _) = redeem_five_off(&app, "k-cancelled").await;
+    app.engine
+        .consume_coupon(laurel_engine::ConsumeCouponRequest {
+            code: used.clone(),
+            order_id: "A-1".into(),
+            checkout: laurel_engine::CheckoutRequest {
+                channel: laurel_core::Channel::Pos,
+                store: None,
+                currency: "CNY".into(),
+                total: rust_decimal::Decimal::new(2000, 2),
+                lines: Vec::new(),
+            },
+        })
+        .await
+        .unwrap();
+    app.engine
+        .cancel_redemption(cancelled, "staff:admin@example.com")
+        .await
+        .unwrap();
+    app.member_signs_in(&browser).await;
+    for (lang, headings) in [
+        ("en", ["Ready to use", "Used", "Cancelled"]),
+        ("zh-CN", ["可使用", "已使用", "已取消"]),
+    ] {
+        app.portal_in(&browser, lang, "/portal/coupons").await;
+        let shown = browser
+            .run("return [...document.querySelectorAll('#redemptions section.group')].map(s => s.id);")
+            .await;
+        assert_eq!(
+            shown,
+            serde_json::json!(["group-ready", "group-used", "group-cancelled"]),
+            "[{lang}] ready first, and no expired group: none expired"
+        );
+        for (group, heading) in ["ready", "used", "cancelled"].iter().zip(headings) {
+            let h = browser.text(&format!("#group-{group}-h")).await;
+            assert!(h.starts_with(heading) && h.contains("(1)"), "[{lang}] {h}");
+        }
+        assert!(browser.text("#group-ready").await.contains(&ready));
+        let expires = if lang == "en" {
+            "Valid until"
+        } else {
+            "有效期至"
+        };
+        for group in ["ready", "used", "cancelled"] {
+            let text = browser.text(&format!("#group-{group}")).await;
+            assert!(
+                text.contains(expires),
+                "[{lang}] each shows its expiry: {text}"
+            );
+        }
+        browser.shots(&format!("portal-coupons-{lang}")).await;
+    }
+    browser.stop().await;
+    app.stop();
+}
