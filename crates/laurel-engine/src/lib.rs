@@ -53,7 +53,8 @@ pub use outcomes::{
 };
 pub use points::BalanceView;
 pub use portal::{
-    CHANNELS, Consents, EXPORT_PAGE, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
+    CHANNELS, Consents, EXPORT_PAGE, EntryAbout, History, HistoryEntry, MemberSignedIn,
+    ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
 };
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;

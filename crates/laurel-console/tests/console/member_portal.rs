@@ -229,3 +229,81 @@ async fn coupons_are_grouped_by_where_they_stand_and_an_empty_group_is_not_shown
     browser.stop().await;
     app.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_says_where_a_purchase_was_what_was_redeemed_and_which_friend_joined() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    let engine = &app.engine;
+    engine
+        .purchase(laurel_engine::PurchaseRequest {
+            member: laurel_engine::MemberRef::Id(app.member),
+            order_id: "o-store".into(),
+            channel: laurel_core::Channel::Pos,
+            store: Some("Nanjing Road".into()),
+            currency: "CNY".into(),
+            total: "88.50".parse().unwrap(),
+            lines: Vec::new(),
+            occurred_at: jiff::Timestamp::now(),
+        })
+        .await
+        .unwrap();
+    redeem_five_off(&app, "k-history").await;
+    let code = engine.referrals(app.member, 10).await.unwrap().code;
+    for (external_id, name) in [("FRIEND-77", Some("Li Na")), ("FRIEND-78", None)] {
+        let friend = engine
+            .enroll(laurel_engine::EnrollRequest {
+                external_id: external_id.into(),
+                email: Some(format!("{external_id}@example.com")),
+                phone: None,
+                name: name.map(Into::into),
+                birthday: None,
+                channel: laurel_core::Channel::Pos,
+                attributes: Default::default(),
+                referral_code: Some(code.clone()),
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+        super::buy(engine, friend, &format!("{external_id}-first"), "50").await;
+    }
+    app.member_signs_in(&browser).await;
+    for (lang, words) in [
+        (
+            "en",
+            [
+                "Purchase at Nanjing Road: CNY 88.50",
+                "Purchase: CNY 120.00",
+                "Reward: ¥5 off",
+                "Your friend Li joined",
+                "A friend you invited joined",
+            ],
+        ),
+        (
+            "zh-CN",
+            [
+                "在 Nanjing Road 消费 ¥88.50",
+                "消费 ¥120.00",
+                "¥5 off",
+                "您邀请的好友 Li 已加入",
+                "您邀请的一位好友已加入",
+            ],
+        ),
+    ] {
+        app.portal_in(&browser, lang, "/portal/history").await;
+        let history = browser.text(".activity").await;
+        for said in words {
+            assert!(history.contains(said), "[{lang}] `{said}` in {history}");
+        }
+        assert!(
+            !history.contains("FRIEND-7"),
+            "[{lang}] no other member's id: {history}"
+        );
+        browser.shots(&format!("portal-history-{lang}")).await;
+    }
+    browser.stop().await;
+    app.stop();
+}

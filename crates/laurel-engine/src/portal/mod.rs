@@ -3,9 +3,11 @@
 //! everything stored about them.
 
 mod export;
+mod history;
 mod profile;
 mod sign_in;
 
 pub use export::EXPORT_PAGE;
+pub use history::{EntryAbout, History, HistoryEntry};
 pub use profile::{CHANNELS, Consents, ProfileUpdate, REPORT_CATEGORIES};
 pub use sign_in::{MemberSignedIn, SignInLetter};
