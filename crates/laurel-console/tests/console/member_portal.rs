@@ -307,3 +307,101 @@ async fn history_says_where_a_purchase_was_what_was_redeemed_and_which_friend_jo
     browser.stop().await;
     app.stop();
 }
+
+/// The times a wait that began between `from` and `to` ends, an hour later, to the minute as
+/// a page in `lang` shows them in the program's time zone.
+fn an_hour_after(lang: &str, from: jiff::Timestamp, to: jiff::Timestamp) -> Vec<String> {
+    let format = if lang == "en" {
+        "%-d %b %Y, %H:%M"
+    } else {
+        "%Y年%-m月%-d日 %H:%M"
+    };
+    let mut at = from + jiff::SignedDuration::from_hours(1);
+    let end = to + jiff::SignedDuration::from_hours(1);
+    let mut times = Vec::new();
+    while at <= end + jiff::SignedDuration::from_mins(1) {
+        let local = at.to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap());
+        times.push(local.strftime(format).to_string());
+        at += jiff::SignedDuration::from_mins(1);
+    }
+    times
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_sign_in_says_when_to_try_again_in_the_programs_time_zone() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    let letter = laurel_engine::SignInLetter {
+        subject: "code".into(),
+        body: "{code}".into(),
+    };
+    for (lang, dead, locked) in [
+        ("en", "no longer works", "Too many codes"),
+        ("zh-CN", "已失效", "过于频繁"),
+    ] {
+        let email = format!("locked-{}@example.com", lang.to_lowercase());
+        app.engine
+            .enroll(laurel_engine::EnrollRequest {
+                external_id: format!("LOCKED-{lang}"),
+                email: Some(email.clone()),
+                phone: None,
+                name: None,
+                birthday: None,
+                channel: laurel_core::Channel::Pos,
+                attributes: Default::default(),
+                referral_code: None,
+            })
+            .await
+            .unwrap();
+        let from = jiff::Timestamp::now();
+        for _ in 0..4 {
+            app.engine
+                .request_sign_in_code(&email, &letter)
+                .await
+                .unwrap();
+        }
+        app.portal_in(&browser, lang, "/portal/login").await;
+        browser.fill("#email", &email).await;
+        browser.click("#send-code").await;
+        let right = app.code_sent_to(&email).await;
+        let to = jiff::Timestamp::now();
+        let wrong = if right == "000000" {
+            "000001"
+        } else {
+            "000000"
+        };
+        for _ in 0..6 {
+            browser.fill("#code", wrong).await;
+            browser.click("#check-code").await;
+        }
+        let times = an_hour_after(lang, from, to);
+        let said = browser.text("#code-error").await;
+        assert!(
+            said.contains(dead) && times.iter().any(|t| said.contains(t.as_str())),
+            "[{lang}] the code is dead and a new one may be asked at one of {times:?}: {said}"
+        );
+        if lang == "zh-CN" {
+            all_chinese(&browser, "a dead code").await;
+        }
+        browser.shots(&format!("portal-code-dead-{lang}")).await;
+
+        browser.go(&app.url("/portal/login")).await;
+        browser.fill("#email", &email).await;
+        browser.click("#send-code").await;
+        let said = browser.text("#email-error").await;
+        assert!(
+            said.contains(locked) && times.iter().any(|t| said.contains(t.as_str())),
+            "[{lang}] sending is locked until one of {times:?}: {said}"
+        );
+        if lang == "zh-CN" {
+            all_chinese(&browser, "a locked sign-in").await;
+        }
+        browser
+            .shots(&format!("portal-sign-in-locked-{lang}"))
+            .await;
+    }
+    browser.stop().await;
+    app.stop();
+}

@@ -143,6 +143,7 @@ impl Engine {
             return Err(EngineError::Throttled {
                 code: ErrorCode::TooManyReports,
                 message: "too many reports today: try again tomorrow".into(),
+                retry_at: None,
             });
         }
         Ok(self

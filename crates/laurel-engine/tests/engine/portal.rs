@@ -174,6 +174,13 @@ async fn a_member_is_sent_at_most_five_codes_an_hour() {
     for (name, db) in laurel_testkit::backends() {
         let engine = start(&db, program(&[])).await;
         member(&engine, "M1").await;
+        // Stored instants keep microseconds: a margin for the nanoseconds they drop.
+        let first = Timestamp::now() - SignedDuration::from_millis(1);
+        assert_eq!(
+            engine.sign_in_code_wait("m1@example.com").await.unwrap(),
+            None,
+            "[{name}] nothing sent yet: no wait"
+        );
         for _ in 0..5 {
             assert!(
                 engine
@@ -190,6 +197,28 @@ async fn a_member_is_sent_at_most_five_codes_an_hour() {
             ),
             "too_many_codes",
             "[{name}]"
+        );
+        let Err(EngineError::Throttled { retry_at, .. }) = engine
+            .request_sign_in_code("m1@example.com", &letter())
+            .await
+        else {
+            panic!("[{name}] still throttled");
+        };
+        let wait = engine.sign_in_code_wait("m1@example.com").await.unwrap();
+        assert_eq!(retry_at, wait, "[{name}] the refusal and the page agree");
+        let hour_after_first = first + SignedDuration::from_hours(1);
+        assert!(
+            wait.is_some_and(|at| at >= hour_after_first
+                && at <= Timestamp::now() + SignedDuration::from_hours(1)),
+            "[{name}] an hour after the first of the five: {wait:?}"
+        );
+        assert_eq!(
+            engine
+                .sign_in_code_wait("stranger@example.com")
+                .await
+                .unwrap(),
+            None,
+            "[{name}] a stranger is told no wait"
         );
         assert_eq!(
             code(engine.request_sign_in_code("not an email", &letter()).await),
