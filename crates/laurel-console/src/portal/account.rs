@@ -262,12 +262,42 @@ pub(crate) async fn data(State(console): State<Console>, member: Member) -> Resp
         .into_response()
 }
 
-/// A report as the help page lists it.
-struct ReportLine {
-    when: String,
-    category: String,
-    message: String,
-    status: String,
+/// A report as the help page and the data page list it.
+pub(super) struct ReportLine {
+    pub(super) when: String,
+    pub(super) category: String,
+    pub(super) message: String,
+    pub(super) status: String,
+}
+
+/// The member's newest reports, at most `limit`, as pages list them.
+pub(super) async fn report_lines(
+    console: &Console,
+    member: &Member,
+    limit: u32,
+) -> Result<Vec<ReportLine>, PortalError> {
+    let l = member.locale;
+    let t = l.strings();
+    let tz = console.engine.definition().program.time_zone.clone();
+    Ok(console
+        .engine
+        .member_reports(member.id(), limit)
+        .await
+        .map_err(member.fail())?
+        .into_iter()
+        .map(|r| ReportLine {
+            when: l.date_time(r.created_at, &tz),
+            category: t.get(&format!("portal.category_{}", r.category)).to_owned(),
+            message: r.message,
+            status: t
+                .get(if r.resolved_at.is_some() {
+                    "portal.report_resolved"
+                } else {
+                    "portal.report_open"
+                })
+                .to_owned(),
+        })
+        .collect())
 }
 
 #[derive(Template)]
@@ -290,28 +320,6 @@ async fn help_page(
     error: Option<String>,
     sent: bool,
 ) -> Result<HelpPage, PortalError> {
-    let l = member.locale;
-    let t = l.strings();
-    let tz = console.engine.definition().program.time_zone.clone();
-    let reports = console
-        .engine
-        .member_reports(member.id(), REPORTS_SHOWN)
-        .await
-        .map_err(member.fail())?
-        .into_iter()
-        .map(|r| ReportLine {
-            when: l.date_time(r.created_at, &tz),
-            category: t.get(&format!("portal.category_{}", r.category)).to_owned(),
-            message: r.message,
-            status: t
-                .get(if r.resolved_at.is_some() {
-                    "portal.report_resolved"
-                } else {
-                    "portal.report_open"
-                })
-                .to_owned(),
-        })
-        .collect();
     Ok(HelpPage {
         chrome: Chrome::signed_in(member, "help", "/portal/help".into()),
         categories: REPORT_CATEGORIES.to_vec(),
@@ -319,7 +327,7 @@ async fn help_page(
         message,
         error,
         sent,
-        reports,
+        reports: report_lines(console, member, REPORTS_SHOWN).await?,
     })
 }
 

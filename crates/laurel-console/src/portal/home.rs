@@ -24,18 +24,22 @@ const HISTORY_PAGE: u32 = 20;
 
 /// One ledger entry as a member reads it.
 pub(crate) struct Activity {
-    when: String,
-    what: String,
-    detail: String,
+    pub(super) when: String,
+    pub(super) what: String,
+    pub(super) detail: String,
     /// An earn's grants, each a sentence in the page's language.
-    grants: Vec<String>,
-    points: String,
+    pub(super) grants: Vec<String>,
+    pub(super) points: String,
     /// `gain` or `loss`, for the colour.
-    sign: &'static str,
+    pub(super) sign: &'static str,
 }
 
 impl Activity {
-    fn from_entry(l: Locale, program: &laurel_core::Program, h: HistoryEntry) -> Activity {
+    pub(super) fn from_entry(
+        l: Locale,
+        program: &laurel_core::Program,
+        h: HistoryEntry,
+    ) -> Activity {
         let e = h.entry;
         let points = (e.available_delta + e.pending_delta).get();
         let minor_digits = program.currency.minor_digits();
@@ -66,7 +70,7 @@ impl Activity {
 
 /// What an entry was about, in words: where and for how much a purchase was, or which
 /// friend a referral bonus was for.
-fn about_words(l: Locale, about: EntryAbout) -> String {
+pub(super) fn about_words(l: Locale, about: EntryAbout) -> String {
     let t = l.strings();
     match about {
         EntryAbout::Purchase {

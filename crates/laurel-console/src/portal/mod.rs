@@ -5,6 +5,7 @@
 
 mod account;
 mod codes;
+mod data;
 mod home;
 mod rewards;
 mod sign_in;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<Console> {
             get(account::profile).post(account::save_profile),
         )
         .route("/portal/data", get(account::data))
+        .route("/portal/my-data", get(data::page))
         .route("/portal/help", get(account::help).post(account::report))
         .route("/portal/lang", get(page::language::switch::<Portal>))
         .route(

@@ -405,3 +405,63 @@ async fn a_locked_sign_in_says_when_to_try_again_in_the_programs_time_zone() {
     browser.stop().await;
     app.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_data_is_a_page_to_read_with_purchases_and_times_in_the_programs_zone_beside_the_json() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    redeem_five_off(&app, "k-data").await;
+    let joined = app
+        .engine
+        .member(&laurel_engine::MemberRef::Id(app.member))
+        .await
+        .unwrap()
+        .profile
+        .enrolled_at
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap());
+    app.member_signs_in(&browser).await;
+    for (lang, purchase, joined_at, offset) in [
+        (
+            "en",
+            "Purchase: CNY 120.00",
+            joined.strftime("%-d %b %Y, %H:%M").to_string(),
+            "UTC+08:00",
+        ),
+        (
+            "zh-CN",
+            "消费 ¥120.00",
+            joined.strftime("%Y年%-m月%-d日 %H:%M").to_string(),
+            "UTC+08:00",
+        ),
+    ] {
+        app.portal_in(&browser, lang, "/portal").await;
+        browser.click("a[href='/portal/my-data']").await;
+        assert_eq!(
+            browser.path().await,
+            "/portal/my-data",
+            "[{lang}] the footer leads here"
+        );
+        assert!(browser.text("main").await.contains(offset), "[{lang}]");
+        assert_eq!(browser.text("#data-joined").await, joined_at, "[{lang}]");
+        assert!(browser.text("#data-profile").await.contains("CUST-42"));
+        let purchases = browser.text("#data-purchases").await;
+        assert!(
+            purchases.contains(purchase) && purchases.contains("+120"),
+            "[{lang}] {purchases}"
+        );
+        assert!(browser.text("#data-rewards").await.contains("¥5 off"));
+        assert!(browser.text("#data-history").await.contains("-100"));
+        if lang == "zh-CN" {
+            all_chinese(&browser, "/portal/my-data").await;
+        }
+        browser.shots(&format!("portal-my-data-{lang}")).await;
+        let json = browser
+            .run("return fetch(document.querySelector('#download-json').href).then(r => r.json());")
+            .await;
+        assert_eq!(json["purchases"][0]["order_id"], "o-1", "[{lang}] {json}");
+    }
+    browser.stop().await;
+    app.stop();
+}

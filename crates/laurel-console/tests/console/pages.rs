@@ -211,6 +211,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         "/portal/join?code=ABCD-EFGH",
         "/portal/profile",
         "/portal/help",
+        "/portal/my-data",
         "/portal/coupons",
         "/portal/coupons/9999",
         "/portal/no-such-page",
@@ -389,12 +390,13 @@ async fn a_member_downloads_their_own_data_as_json() {
         .await
         .unwrap();
     app.member_signs_in(&browser).await;
+    browser.go(&app.url("/portal/my-data")).await;
     assert_eq!(
         browser
             .run("return document.querySelector('a[href=\"/portal/data\"]').hasAttribute('download');")
             .await,
         true,
-        "the portal links the download"
+        "the data page links the download"
     );
     // The browser would save the file; fetch it from the page to read what it gets.
     let answer = browser
