@@ -44,7 +44,7 @@ pub use laurel_store::rawbench;
 pub use laurel_store::{
     ApiKey, AuditEntry, AuditPage, AuditRecord, Backend, ConsistencyReport, JournalId,
     LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, Member, MemberReport, MemberSession, NewMessage,
-    ProgramTotals, Referral, Store, StoredGrant, TierHistoryEntry, WriteProfile,
+    ProgramTotals, Referral, ReportMessage, Store, StoredGrant, TierHistoryEntry, WriteProfile,
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -54,7 +54,7 @@ pub use outcomes::{
 pub use points::BalanceView;
 pub use portal::{
     CHANNELS, Consents, EXPORT_PAGE, EntryAbout, History, HistoryEntry, MemberSignedIn,
-    ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
+    ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
 };
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;

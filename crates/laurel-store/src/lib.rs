@@ -37,7 +37,7 @@ pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};
-pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX};
+pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
 pub use tables::members::{ProfileChange, SEARCH_MAX};
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use tables::programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};

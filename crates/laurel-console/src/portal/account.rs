@@ -1,6 +1,5 @@
 //! The member's own account: profile, birthday and consent per channel; their referral code
-//! with a link to share; everything stored about them as JSON; and reporting a problem or
-//! abuse to staff.
+//! with a link to share; and everything stored about them as JSON.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -11,15 +10,11 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{
-    CHANNELS, Consents, EngineError, ErrorCode, MemberRef, ProfileUpdate, REPORT_CATEGORIES,
-};
+use laurel_engine::{CHANNELS, Consents, EngineError, MemberRef, ProfileUpdate};
 use serde::Deserialize;
 
 /// Referrals the referral page lists.
 const REFERRALS_SHOWN: u32 = 50;
-/// Reports the help page lists.
-const REPORTS_SHOWN: u32 = 20;
 
 #[derive(Default)]
 struct ProfileForm {
@@ -260,145 +255,4 @@ pub(crate) async fn data(State(console): State<Console>, member: Member) -> Resp
         axum::body::Body::from_stream(pieces),
     )
         .into_response()
-}
-
-/// A report as the help page and the data page list it.
-pub(super) struct ReportLine {
-    pub(super) when: String,
-    pub(super) category: String,
-    pub(super) message: String,
-    pub(super) status: String,
-}
-
-/// The member's newest reports, at most `limit`, as pages list them.
-pub(super) async fn report_lines(
-    console: &Console,
-    member: &Member,
-    limit: u32,
-) -> Result<Vec<ReportLine>, PortalError> {
-    let l = member.locale;
-    let t = l.strings();
-    let tz = console.engine.definition().program.time_zone.clone();
-    Ok(console
-        .engine
-        .member_reports(member.id(), limit)
-        .await
-        .map_err(member.fail())?
-        .into_iter()
-        .map(|r| ReportLine {
-            when: l.date_time(r.created_at, &tz),
-            category: t.get(&format!("portal.category_{}", r.category)).to_owned(),
-            message: r.message,
-            status: t
-                .get(if r.resolved_at.is_some() {
-                    "portal.report_resolved"
-                } else {
-                    "portal.report_open"
-                })
-                .to_owned(),
-        })
-        .collect())
-}
-
-#[derive(Template)]
-#[template(path = "portal/help.html")]
-struct HelpPage {
-    chrome: Chrome,
-    categories: Vec<&'static str>,
-    category: String,
-    message: String,
-    error: Option<String>,
-    sent: bool,
-    reports: Vec<ReportLine>,
-}
-
-async fn help_page(
-    console: &Console,
-    member: &Member,
-    category: String,
-    message: String,
-    error: Option<String>,
-    sent: bool,
-) -> Result<HelpPage, PortalError> {
-    Ok(HelpPage {
-        chrome: Chrome::signed_in(member, "help", "/portal/help".into()),
-        categories: REPORT_CATEGORIES.to_vec(),
-        category,
-        message,
-        error,
-        sent,
-        reports: report_lines(console, member, REPORTS_SHOWN).await?,
-    })
-}
-
-#[derive(Deserialize)]
-pub(crate) struct SentQuery {
-    sent: Option<String>,
-}
-
-pub(crate) async fn help(
-    State(console): State<Console>,
-    member: Member,
-    Query(query): Query<SentQuery>,
-) -> Result<Response, PortalError> {
-    let page = help_page(
-        &console,
-        &member,
-        "problem".into(),
-        String::new(),
-        None,
-        query.sent.is_some(),
-    )
-    .await?;
-    Ok(render(StatusCode::OK, &page))
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ReportForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    message: String,
-}
-
-pub(crate) async fn report(
-    State(console): State<Console>,
-    member: Member,
-    Form(form): Form<ReportForm>,
-) -> Result<Response, PortalError> {
-    member.check_csrf(&form.csrf)?;
-    let t = member.locale.strings();
-    let (status, error) = match console
-        .engine
-        .report_problem(member.id(), &form.category, &form.message)
-        .await
-    {
-        Ok(_) => return Ok(Redirect::to("/portal/help?sent=1").into_response()),
-        Err(EngineError::Throttled { .. }) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            t.get("portal.too_many_reports").to_owned(),
-        ),
-        Err(EngineError::InvalidField { code, .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.get(if code == ErrorCode::MissingField {
-                "field.required"
-            } else {
-                "portal.too_long"
-            })
-            .to_owned(),
-        ),
-        Err(e) => return Err(member.fail()(e)),
-    };
-    let page = help_page(
-        &console,
-        &member,
-        form.category,
-        form.message,
-        Some(error),
-        false,
-    )
-    .await?;
-    Ok(render(status, &page))
 }

@@ -55,7 +55,7 @@ struct DataPage {
     entries: Vec<Activity>,
     rewards: Vec<RewardLine>,
     invited: usize,
-    reports: Vec<super::account::ReportLine>,
+    reports: Vec<super::help::ReportLine>,
 }
 
 /// An amount in minor units of `currency` (the program's, when the stored code is unknown).
@@ -84,7 +84,7 @@ pub(crate) async fn page(
         .map_err(&fail)?
         .referrals
         .len();
-    let reports = super::account::report_lines(&console, &member, SHOWN).await?;
+    let reports = super::help::report_lines(&console, &member, SHOWN).await?;
     let consents = engine.consents(id).await.map_err(&fail)?.channels();
     let t = l.strings();
     let now = Timestamp::now();

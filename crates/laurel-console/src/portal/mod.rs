@@ -6,6 +6,7 @@
 mod account;
 mod codes;
 mod data;
+mod help;
 mod home;
 mod rewards;
 mod sign_in;
@@ -42,7 +43,8 @@ pub(crate) fn router() -> Router<Console> {
         )
         .route("/portal/data", get(account::data))
         .route("/portal/my-data", get(data::page))
-        .route("/portal/help", get(account::help).post(account::report))
+        .route("/portal/help", get(help::help).post(help::report))
+        .route("/portal/help/{id}/answer", post(help::answer))
         .route("/portal/lang", get(page::language::switch::<Portal>))
         .route(
             "/portal/static/portal.css",

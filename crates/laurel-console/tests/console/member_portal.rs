@@ -465,3 +465,138 @@ async fn my_data_is_a_page_to_read_with_purchases_and_times_in_the_programs_zone
     browser.stop().await;
     app.stop();
 }
+
+/// Screenshots of a console page at both widths, checking that what is below the header
+/// fits the window: the console's header (another part of issue #25) is not yet laid out
+/// for a phone, so it is left out of the check, not of the picture.
+async fn console_shots(browser: &Browser, name: &str) {
+    for (width, label) in [
+        (super::browser::Width::Desktop, "desktop"),
+        (super::browser::Width::Phone, "phone"),
+    ] {
+        browser.resize(width).await;
+        let wider = browser
+            .run(
+                "const w = document.documentElement.clientWidth; const out = [];\
+                 for (const e of document.querySelectorAll('main *')) {\
+                   const r = e.getBoundingClientRect();\
+                   if (r.width > 0 && r.right > w + 1 && !(e.parentElement && e.parentElement.closest('.scroll'))) {\
+                     out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''));\
+                   }\
+                 }\
+                 return out;",
+            )
+            .await;
+        assert_eq!(
+            wider,
+            serde_json::json!([]),
+            "{name} at {label}: wider than the window"
+        );
+        browser.screenshot(&format!("{name}-{label}")).await;
+    }
+    browser.resize(super::browser::Width::Desktop).await;
+}
+
+/// Opens the console's `path` in `lang`, checking a Chinese page is all Chinese.
+async fn console_in(app: &App, browser: &Browser, lang: &str, path: &str) {
+    browser
+        .go(&app.url(&format!("/admin/lang?to={lang}&back={path}")))
+        .await;
+    if lang == "zh-CN" {
+        all_chinese(browser, path).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_reply_to_a_report_the_member_reads_it_and_answers_and_each_side_sees_who_waits() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.member_signs_in(&browser).await;
+    browser.go(&app.url("/portal/help")).await;
+    browser.fill("#message", "周一的积分不见了。").await;
+    browser.click("#send-report").await;
+    let report = app.engine.member_reports(app.member, 1).await.unwrap()[0]
+        .report
+        .id;
+
+    app.sign_in(&browser, "support@example.com").await;
+    for (lang, open, action) in [
+        ("en", "Open: waiting for us", "Read and reply"),
+        ("zh-CN", "待处理", "查看并回复"),
+    ] {
+        console_in(&app, &browser, lang, "/admin/reports").await;
+        let row = browser.text(&format!("#report-{report}")).await;
+        assert!(
+            row.contains("Wang Mei") && row.contains(open) && row.contains(action),
+            "[{lang}] the member by name, the state and what to do: {row}"
+        );
+        console_shots(&browser, &format!("member-reports-{lang}")).await;
+    }
+    browser.click(&format!("#open-{report}")).await;
+    browser.fill("#reply", "已找到并补回。").await;
+    browser.click("#send-reply").await;
+    assert!(browser.text("#replied").await.contains("回复已发送"));
+    assert!(browser.text("#report-state").await.contains("等待会员"));
+    all_chinese(&browser, "a report with a reply").await;
+    console_shots(&browser, "member-report-zh-CN").await;
+    console_in(&app, &browser, "en", &format!("/admin/reports/{report}")).await;
+    assert!(
+        browser
+            .text("#thread")
+            .await
+            .contains("staff:support@example.com"),
+        "staff see who replied"
+    );
+    console_shots(&browser, "member-report-en").await;
+
+    for (lang, answered, from_staff) in [
+        ("en", "Our team replied", "Our team"),
+        ("zh-CN", "客服已回复", "客服"),
+    ] {
+        app.portal_in(&browser, lang, "/portal/help").await;
+        assert!(
+            browser
+                .text(&format!("#report-{report}-state"))
+                .await
+                .contains(answered),
+            "[{lang}]"
+        );
+        let thread = browser.text(&format!("#report-{report} .thread")).await;
+        assert!(
+            thread.contains(from_staff)
+                && thread.contains("已找到并补回。")
+                && !thread.contains("support@example.com"),
+            "[{lang}] the reply, from the team, not a person's address: {thread}"
+        );
+        browser.shots(&format!("portal-help-{lang}")).await;
+    }
+    browser.fill(&format!("#answer-{report}"), "谢谢！").await;
+    browser.click(&format!("#send-answer-{report}")).await;
+    assert!(browser.text("#answer-sent").await.contains("已发送"));
+    assert!(
+        browser
+            .text(&format!("#report-{report}-state"))
+            .await
+            .contains("等待客服"),
+        "an answer puts it before staff again"
+    );
+
+    console_in(&app, &browser, "en", "/admin/reports").await;
+    assert!(
+        browser
+            .text(&format!("#state-{report}"))
+            .await
+            .contains("Open")
+    );
+    browser.click(&format!("#open-{report}")).await;
+    assert!(browser.text("#thread").await.contains("谢谢！"));
+    browser.click("#close-report").await;
+    assert!(browser.text("#queue-empty").await.contains("empty"));
+    let audit = app.engine.audit_log(10).await.unwrap();
+    assert_eq!(audit[0].action, "report.resolve");
+    assert_eq!(audit[1].action, "report.reply");
+    browser.stop().await;
+    app.stop();
+}

@@ -290,14 +290,29 @@ impl Export {
             .store()
             .reports_of_before(MemberId(self.member), self.cursor, EXPORT_PAGE)
             .await?;
+        let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
+        let replies = self.engine.store().report_messages(&ids).await?;
         let items = found
             .iter()
             .map(|r| {
+                let thread: Vec<Value> = replies
+                    .iter()
+                    .filter(|m| m.report == r.id)
+                    .map(|m| {
+                        json!({
+                            "from": m.author.as_str(),
+                            "message": m.message,
+                            "created_at": m.created_at.to_string(),
+                        })
+                    })
+                    .collect();
                 json!({
                     "category": r.category,
                     "message": r.message,
                     "created_at": r.created_at.to_string(),
+                    "state": r.state.as_str(),
                     "resolved_at": r.resolved_at.map(|t| t.to_string()),
+                    "thread": thread,
                 })
             })
             .collect();

@@ -5,9 +5,11 @@
 mod export;
 mod history;
 mod profile;
+mod reports;
 mod sign_in;
 
 pub use export::EXPORT_PAGE;
 pub use history::{EntryAbout, History, HistoryEntry};
-pub use profile::{CHANNELS, Consents, ProfileUpdate, REPORT_CATEGORIES};
+pub use profile::{CHANNELS, Consents, ProfileUpdate};
+pub use reports::{REPORT_CATEGORIES, ReportThread};
 pub use sign_in::{MemberSignedIn, SignInLetter};

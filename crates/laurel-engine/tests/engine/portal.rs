@@ -332,9 +332,134 @@ async fn reports_are_queued_for_staff_until_resolved_and_limited_per_day() {
         let mine = engine.member_reports(id, 50).await.unwrap();
         assert_eq!(mine.len(), 5, "[{name}]");
         assert_eq!(
-            mine.last().unwrap().resolved_by.as_deref(),
+            mine.last().unwrap().report.resolved_by.as_deref(),
             Some("staff:a@example.com")
         );
         finish(name, engine).await;
     }
+}
+
+#[tokio::test]
+async fn a_report_is_a_thread_staff_reply_the_member_answers_and_who_waits_is_its_state() {
+    use laurel_core::reports::{ReportAuthor, ReportState};
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        let other = member(&engine, "M2").await;
+        let report = engine
+            .report_problem(id, "problem", "my points are missing")
+            .await
+            .unwrap();
+        let later = engine.report_problem(other, "abuse", "spam").await.unwrap();
+        assert_eq!(state(&engine, report).await, ReportState::Open, "[{name}]");
+        let queue = engine.open_reports(10).await.unwrap();
+        assert_eq!(queue[0].member_name.as_deref(), Some("王五"), "[{name}]");
+
+        assert!(
+            engine
+                .reply_to_report(
+                    report,
+                    "staff:a@example.com",
+                    "  We found them: added back.  "
+                )
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            state(&engine, report).await,
+            ReportState::Answered,
+            "[{name}]"
+        );
+        let queue: Vec<i64> = engine
+            .open_reports(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            queue,
+            vec![later, report],
+            "[{name}] waiting for staff first"
+        );
+
+        assert!(
+            !engine
+                .answer_report(other, report, "not mine")
+                .await
+                .unwrap(),
+            "[{name}] a member answers only their own reports"
+        );
+        assert_eq!(
+            code(engine.answer_report(id, report, "   ").await),
+            "missing_field",
+            "[{name}]"
+        );
+        assert!(
+            engine
+                .answer_report(id, report, "Thank you!")
+                .await
+                .unwrap()
+        );
+        assert_eq!(state(&engine, report).await, ReportState::Open, "[{name}]");
+
+        assert!(
+            engine
+                .resolve_report(report, "staff:a@example.com")
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            state(&engine, report).await,
+            ReportState::Closed,
+            "[{name}]"
+        );
+        assert!(
+            engine
+                .answer_report(id, report, "One more thing")
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            state(&engine, report).await,
+            ReportState::Open,
+            "[{name}] answering a closed report opens it again"
+        );
+
+        let mine = engine.member_reports(id, 10).await.unwrap();
+        assert_eq!(mine.len(), 1, "[{name}] only the member's own");
+        let thread: Vec<(ReportAuthor, &str)> = mine[0]
+            .replies
+            .iter()
+            .map(|m| (m.author, m.message.as_str()))
+            .collect();
+        assert_eq!(
+            thread,
+            vec![
+                (ReportAuthor::Staff, "We found them: added back."),
+                (ReportAuthor::Member, "Thank you!"),
+                (ReportAuthor::Member, "One more thing"),
+            ],
+            "[{name}] oldest first, trimmed"
+        );
+        assert!(
+            !engine
+                .reply_to_report(9_999, "staff:a@example.com", "hello")
+                .await
+                .unwrap(),
+            "[{name}] no such report"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// Where a report stands now.
+async fn state(engine: &Engine, report: i64) -> laurel_core::reports::ReportState {
+    engine
+        .report_thread(report)
+        .await
+        .unwrap()
+        .expect("the report")
+        .report
+        .state
 }

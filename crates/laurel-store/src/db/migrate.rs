@@ -77,6 +77,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "referral_reversal",
         include_str!("../../migrations/0014_referral_reversal.sql"),
     ),
+    (
+        17,
+        "report_threads",
+        include_str!("../../migrations/0017_report_threads.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
