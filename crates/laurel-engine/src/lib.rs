@@ -53,8 +53,8 @@ pub use outcomes::{
 };
 pub use points::BalanceView;
 pub use portal::{
-    CHANNELS, Consents, EXPORT_PAGE, EntryAbout, History, HistoryEntry, MemberSignedIn,
-    ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
+    CHANNELS, CLOSE_ACCOUNT, Consents, ContactField, EXPORT_PAGE, EntryAbout, History,
+    HistoryEntry, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
 };
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;

@@ -33,6 +33,7 @@ pub use db::backend::Backend;
 pub use db::connect::Store;
 pub use db::direct::WriteProfile;
 pub use error::StoreError;
+pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};

@@ -10,34 +10,66 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{CHANNELS, Consents, EngineError, MemberRef, ProfileUpdate};
+use laurel_core::reports::ReportState;
+use laurel_engine::{CHANNELS, CLOSE_ACCOUNT, Consents, EngineError, MemberRef, ProfileUpdate};
 use serde::Deserialize;
 
+/// Reports looked through for an open request to close the account.
+const CLOSURE_LOOKBACK: u32 = 20;
 /// Referrals the referral page lists.
 const REFERRALS_SHOWN: u32 = 50;
 
 #[derive(Default)]
-struct ProfileForm {
-    name: String,
-    birthday: String,
+pub(super) struct ProfileForm {
+    pub(super) name: String,
+    pub(super) birthday: String,
     /// A birthday is on file: the field is shown, not editable.
-    birthday_fixed: bool,
-    consents: Vec<(&'static str, bool)>,
-    name_error: Option<String>,
-    birthday_error: Option<String>,
-    saved: bool,
+    pub(super) birthday_fixed: bool,
+    pub(super) consents: Vec<(&'static str, bool)>,
+    pub(super) name_error: Option<String>,
+    pub(super) birthday_error: Option<String>,
+    pub(super) saved: bool,
+    /// A change of email or phone refused: the field (`email`, `phone`), what was typed and
+    /// why.
+    pub(super) contact_error: Option<(&'static str, String, String)>,
+    /// The field just changed with its code.
+    pub(super) changed: Option<String>,
+    /// Why asking to close the account was refused.
+    pub(super) close_error: Option<String>,
+}
+
+impl ProfileForm {
+    /// What was typed into `field`'s change form, when it was refused.
+    fn contact_typed(&self, field: &str) -> &str {
+        match &self.contact_error {
+            Some((f, typed, _)) if *f == field => typed,
+            _ => "",
+        }
+    }
+
+    /// Why `field`'s change was refused.
+    fn contact_refusal(&self, field: &str) -> Option<&str> {
+        match &self.contact_error {
+            Some((f, _, why)) if *f == field => Some(why),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "portal/profile.html")]
-struct ProfilePage {
+pub(super) struct ProfilePage {
     chrome: Chrome,
     email: String,
     phone: String,
     form: ProfileForm,
+    /// When the member asked for their account to be closed, while staff have not closed
+    /// that request.
+    closing: Option<String>,
 }
 
-async fn profile_page(
+/// The profile page with `form` as the member left it (`fresh`: as stored).
+pub(super) async fn profile_page(
     console: &Console,
     member: &Member,
     mut form: ProfileForm,
@@ -63,17 +95,28 @@ async fn profile_page(
             .map_err(&fail)?
             .channels();
     }
+    let tz = &console.engine.definition().program.time_zone;
+    let closing = console
+        .engine
+        .member_reports(member.id(), CLOSURE_LOOKBACK)
+        .await
+        .map_err(&fail)?
+        .into_iter()
+        .find(|r| r.report.category == CLOSE_ACCOUNT && r.report.state != ReportState::Closed)
+        .map(|r| member.locale.date_time(r.report.created_at, tz));
     Ok(ProfilePage {
         chrome: Chrome::signed_in(member, "profile", "/portal/profile".into()),
         email: p.email.unwrap_or_default(),
         phone: p.phone.unwrap_or_default(),
         form,
+        closing,
     })
 }
 
 #[derive(Deserialize)]
 pub(crate) struct SavedQuery {
     saved: Option<String>,
+    changed: Option<String>,
 }
 
 pub(crate) async fn profile(
@@ -83,6 +126,9 @@ pub(crate) async fn profile(
 ) -> Result<Response, PortalError> {
     let form = ProfileForm {
         saved: query.saved.is_some(),
+        changed: query
+            .changed
+            .filter(|f| ["email", "phone", "close"].contains(&f.as_str())),
         ..ProfileForm::default()
     };
     let page = profile_page(&console, &member, form, true).await?;

@@ -5,6 +5,7 @@
 
 mod account;
 mod codes;
+mod contact;
 mod data;
 mod help;
 mod home;
@@ -41,6 +42,9 @@ pub(crate) fn router() -> Router<Console> {
             "/portal/profile",
             get(account::profile).post(account::save_profile),
         )
+        .route("/portal/profile/contact", post(contact::change))
+        .route("/portal/profile/confirm", post(contact::confirm))
+        .route("/portal/profile/close", post(contact::close))
         .route("/portal/data", get(account::data))
         .route("/portal/my-data", get(data::page))
         .route("/portal/help", get(help::help).post(help::report))

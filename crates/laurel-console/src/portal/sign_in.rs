@@ -101,7 +101,7 @@ pub(crate) async fn send_code(
 
 /// `key`'s sentence, followed, when the wait's end is known, by when to try again: in the
 /// page's language and the program's time zone.
-fn try_again(console: &Console, l: Locale, key: &str, at: Option<Timestamp>) -> String {
+pub(super) fn try_again(console: &Console, l: Locale, key: &str, at: Option<Timestamp>) -> String {
     let t = l.strings();
     match at {
         Some(at) => {

@@ -517,9 +517,7 @@ async fn staff_reply_to_a_report_the_member_reads_it_and_answers_and_each_side_s
     browser.go(&app.url("/portal/help")).await;
     browser.fill("#message", "周一的积分不见了。").await;
     browser.click("#send-report").await;
-    let report = app.engine.member_reports(app.member, 1).await.unwrap()[0]
-        .report
-        .id;
+    let report = app.engine.open_reports(1).await.unwrap()[0].id;
 
     app.sign_in(&browser, "support@example.com").await;
     for (lang, open, action) in [
@@ -597,6 +595,80 @@ async fn staff_reply_to_a_report_the_member_reads_it_and_answers_and_each_side_s
     let audit = app.engine.audit_log(10).await.unwrap();
     assert_eq!(audit[0].action, "report.resolve");
     assert_eq!(audit[1].action, "report.reply");
+    browser.stop().await;
+    app.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_changes_email_and_phone_with_an_emailed_code_and_asks_to_close_the_account() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    app.member_signs_in(&browser).await;
+
+    app.portal_in(&browser, "en", "/portal/profile").await;
+    browser.shots("portal-profile-en").await;
+    browser.fill("#new-email", "Mei.New@Example.com").await;
+    browser.click("#change-email").await;
+    assert!(
+        browser
+            .text("#change-code-sent")
+            .await
+            .contains("Mei.New@Example.com")
+    );
+    browser.shots("portal-change-code-en").await;
+    let code = app.code_sent_to("mei.new@example.com").await;
+    browser.fill("#change-code", &code).await;
+    browser.click("#confirm-change").await;
+    assert!(
+        browser
+            .text("#changed")
+            .await
+            .contains("Your email is changed")
+    );
+    assert!(browser.text("main").await.contains("Mei.New@Example.com"));
+
+    app.portal_in(&browser, "zh-CN", "/portal/profile").await;
+    browser.fill("#new-phone", "139 0000 2222").await;
+    browser.click("#change-phone").await;
+    assert!(
+        browser
+            .text("#change-code-sent")
+            .await
+            .contains("Mei.New@Example.com"),
+        "a phone's code goes to the email on file"
+    );
+    all_chinese(&browser, "the code for a new phone").await;
+    browser.shots("portal-change-code-zh-CN").await;
+    let code = app.code_sent_to("mei.new@example.com").await;
+    browser.fill("#change-code", &code).await;
+    browser.click("#confirm-change").await;
+    assert!(browser.text("#changed").await.contains("手机号已更改"));
+    assert!(browser.text("main").await.contains("139 0000 2222"));
+    all_chinese(&browser, "a changed phone").await;
+
+    browser.click("#ask-close").await;
+    assert!(
+        browser
+            .text("#changed")
+            .await
+            .contains("注销账户的申请已提交")
+    );
+    assert!(browser.text("#closing").await.contains("申请注销账户"));
+    all_chinese(&browser, "a closing account").await;
+    browser.shots("portal-profile-zh-CN").await;
+    let queue = app.engine.open_reports(5).await.unwrap();
+    assert_eq!(queue[0].category, "close_account");
+    assert_eq!(queue[0].message, "请注销我的账户。");
+    app.portal_in(&browser, "en", "/portal/profile").await;
+    assert!(
+        browser
+            .text("#closing")
+            .await
+            .contains("You asked to close")
+    );
+    browser.shots("portal-profile-closing-en").await;
     browser.stop().await;
     app.stop();
 }

@@ -63,8 +63,8 @@ fn purchase_key_of(entry: &LedgerEntry) -> Option<&str> {
 }
 
 impl Engine {
-    /// [`Engine::ledger_of`] with what each entry was about: two statements for the page's
-    /// purchases and one per referral bonus on it.
+    /// [`Engine::ledger_of`] with what each entry was about: one statement for the page's
+    /// purchases, and two (the referral, the friend) per referral bonus on it.
     pub async fn history(
         &self,
         member_id: i64,

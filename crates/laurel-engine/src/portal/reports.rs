@@ -11,8 +11,10 @@ use laurel_core::reports::{ReportAuthor, ReportState};
 use laurel_core::text::{self, Layout};
 use laurel_store::{MemberId, MemberReport, ReportMessage};
 
-/// What a report is about.
+/// What a report sent from the help form is about.
 pub const REPORT_CATEGORIES: [&str; 2] = ["problem", "abuse"];
+/// The category of a member's request that their account be closed.
+pub const CLOSE_ACCOUNT: &str = "close_account";
 /// Longest message kept (a report, a reply, an answer).
 const REPORT_MAX: usize = 2_000;
 /// Reports a member may send a day: enough for real problems, not a flood.
@@ -58,6 +60,17 @@ impl Engine {
                 format!("is one of {}", REPORT_CATEGORIES.join(", ")),
             ));
         }
+        self.queue_report(member, category, message).await
+    }
+
+    /// Queues a member's request that their account be closed, for staff to confirm (the
+    /// erasure itself is staff's, outside Laurel for now); returns its id. It is a report
+    /// of the category [`CLOSE_ACCOUNT`], with its thread, limits and states.
+    pub async fn request_account_closure(&self, member: i64, message: &str) -> Result<i64> {
+        self.queue_report(member, CLOSE_ACCOUNT, message).await
+    }
+
+    async fn queue_report(&self, member: i64, category: &str, message: &str) -> Result<i64> {
         let message = checked_message(message)?;
         let now = crate::as_stored(Timestamp::now());
         let id = MemberId(member);

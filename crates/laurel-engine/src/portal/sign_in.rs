@@ -10,12 +10,12 @@ use jiff::{SignedDuration, Timestamp};
 use laurel_store::{MemberId, MemberSession, NewMessage};
 
 /// How long a code works.
-const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
+pub(super) const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
 /// Codes a member may be sent per [`CODE_WINDOW`].
 const CODES_PER_WINDOW: usize = 5;
-const CODE_WINDOW: SignedDuration = SignedDuration::from_hours(1);
+pub(super) const CODE_WINDOW: SignedDuration = SignedDuration::from_hours(1);
 /// Guesses at one code.
-const GUESSES_MAX: i64 = 5;
+pub(super) const GUESSES_MAX: i64 = 5;
 /// How long a member stays signed in.
 const SESSION: SignedDuration = SignedDuration::from_hours(7 * 24);
 
@@ -42,12 +42,12 @@ pub struct MemberSignedIn {
 /// When another code may be sent to a member who was sent codes at `sent` within the last
 /// [`CODE_WINDOW`] (oldest first): `None` while fewer than [`CODES_PER_WINDOW`] were; else
 /// when the oldest of the last [`CODES_PER_WINDOW`] leaves the window.
-fn next_code_at(sent: &[Timestamp]) -> Option<Timestamp> {
+pub(super) fn next_code_at(sent: &[Timestamp]) -> Option<Timestamp> {
     let over = sent.len().checked_sub(CODES_PER_WINDOW)?;
     sent.get(over).map(|&oldest| oldest + CODE_WINDOW)
 }
 
-fn code_hash(member: MemberId, code: &str) -> String {
+pub(super) fn code_hash(member: MemberId, code: &str) -> String {
     sha256_hex(&format!("{}:{}", member.0, code.trim()))
 }
 

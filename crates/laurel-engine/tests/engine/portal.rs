@@ -463,3 +463,96 @@ async fn state(engine: &Engine, report: i64) -> laurel_core::reports::ReportStat
         .report
         .state
 }
+
+#[tokio::test]
+async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
+    use laurel_engine::ContactField;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        member(&engine, "M2").await;
+        let outbox = Outbox::default();
+
+        assert_eq!(
+            code(
+                engine
+                    .request_contact_change(id, ContactField::Email, "m2@example.com", &letter())
+                    .await
+            ),
+            "invalid_field",
+            "[{name}] another member's email"
+        );
+        assert_eq!(
+            code(
+                engine
+                    .request_contact_change(id, ContactField::Email, "no at sign", &letter())
+                    .await
+            ),
+            "invalid_field",
+            "[{name}]"
+        );
+        engine
+            .request_contact_change(id, ContactField::Email, " New@Example.com ", &letter())
+            .await
+            .unwrap();
+        engine.deliver_outbox(&outbox).await.unwrap();
+        let sent = outbox.code_for("new@example.com");
+        let wrong = if sent == "000000" { "000001" } else { "000000" };
+        assert_eq!(
+            code(engine.confirm_contact_change(id, wrong).await),
+            "sign_in_code_wrong",
+            "[{name}]"
+        );
+        assert_eq!(
+            engine
+                .member(&MemberRef::Id(id))
+                .await
+                .unwrap()
+                .profile
+                .email
+                .as_deref(),
+            Some("M1@example.com"),
+            "[{name}] nothing changes before the code"
+        );
+        assert_eq!(
+            engine.confirm_contact_change(id, &sent).await.unwrap(),
+            ContactField::Email
+        );
+        assert_eq!(
+            engine
+                .member(&MemberRef::Id(id))
+                .await
+                .unwrap()
+                .profile
+                .email
+                .as_deref(),
+            Some("New@Example.com"),
+            "[{name}]"
+        );
+        assert_eq!(
+            code(engine.confirm_contact_change(id, &sent).await),
+            "sign_in_code_expired",
+            "[{name}] a code works once"
+        );
+        let signed_in = code_sent(&engine, &outbox, "new@example.com").await;
+        assert!(
+            engine
+                .sign_in_member("new@example.com", &signed_in)
+                .await
+                .is_ok(),
+            "[{name}] the new address signs in"
+        );
+
+        engine
+            .request_contact_change(id, ContactField::Phone, "+86 139 0000 1111", &letter())
+            .await
+            .unwrap();
+        engine.deliver_outbox(&outbox).await.unwrap();
+        let sent = outbox.code_for("new@example.com");
+        engine.confirm_contact_change(id, &sent).await.unwrap();
+        let found = engine.search_members("+86 139 0000 1111", 5).await.unwrap();
+        assert_eq!(found.len(), 1, "[{name}] found by the new phone");
+        assert_eq!(found[0].id.0, id, "[{name}]");
+        finish(name, engine).await;
+    }
+}

@@ -79,8 +79,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         17,
-        "report_threads",
-        include_str!("../../migrations/0017_report_threads.sql"),
+        "report_threads_and_contact_changes",
+        include_str!("../../migrations/0017_report_threads_and_contact_changes.sql"),
     ),
 ];
 

@@ -20,3 +20,20 @@ CREATE TABLE member_report_messages (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX member_report_messages_by_report ON member_report_messages (report_id, id);
+
+-- A member's change of email or phone, waiting for the code that proves it (sent by email:
+-- to the new address for an email, to the address on file for a phone). As with sign-in
+-- codes only the code's hash is kept, and wrong guesses are counted.
+CREATE TABLE member_contact_changes (
+    id @ID@,
+    member_id BIGINT NOT NULL REFERENCES members (id),
+    -- email | phone
+    field TEXT NOT NULL,
+    new_value TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    attempts BIGINT NOT NULL DEFAULT 0,
+    used_at BIGINT
+);
+CREATE INDEX member_contact_changes_by_member ON member_contact_changes (member_id, id);
