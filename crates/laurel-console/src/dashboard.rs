@@ -1,28 +1,35 @@
-//! The dashboard: members, activity, points moved in the last 30 days, and the liability;
+//! The dashboard: tiles of members, activity and points, each saying its period; the points
+//! members hold rolled forward over the last 30 days from the ledger (`roll_forward.rs`);
 //! below, charts of the last 90 days (`charts.rs`).
 
 use crate::Console;
 use crate::charts::{self, Chart};
 use crate::page::render;
-use crate::web::{Chrome, PageError, Staff};
+use crate::roll_forward::{self, RollTable};
+use crate::web::{Chrome, PageError, Staff, home_of};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
+use laurel_core::ledger::Line;
 use laurel_engine::Permission;
 
-/// The tiles' period.
+/// The tiles' and the roll-forward's period.
 const PERIOD: SignedDuration = SignedDuration::from_hours(30 * 24);
 /// The charts' period, in the program's calendar days (today included).
 const CHART_DAYS: u32 = 90;
+
+/// A tile: its label's key, its figure, and its period's key.
+type Tile = (&'static str, String, &'static str);
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     chrome: Chrome,
-    /// (label key, value) tiles, in order.
-    tiles: Vec<(&'static str, String)>,
+    tiles: Vec<Tile>,
+    /// The points members hold, rolled forward over the period.
+    roll: RollTable,
     /// The charts that drew (one that failed is logged and left out).
     charts: Vec<Chart>,
 }
@@ -30,11 +37,12 @@ struct DashboardPage {
 pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Response {
     if !staff.session.user.role.may(Permission::ViewReports) {
         // Support staff work on members: the dashboard's figures are not theirs to see.
-        return axum::response::Redirect::to("/admin/members").into_response();
+        return Redirect::to(home_of(staff.session.user.role).0).into_response();
     }
     let l = staff.locale;
     let now = Timestamp::now();
-    let board = match console.engine.dashboard(now - PERIOD).await {
+    let since = now - PERIOD;
+    let board = match console.engine.dashboard(since).await {
         Ok(board) => board,
         Err(e) => return PageError::from_engine(e, l).into_response(),
     };
@@ -43,26 +51,43 @@ pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Respon
         Err(e) => return PageError::from_engine(e, l).into_response(),
     };
     let t = &board.totals;
+    let moved = |line: Line| board.points.line(line).total().get();
+    let (month, quarter, ever, now_) = (
+        "staff_pages.period_30",
+        "staff_pages.period_90",
+        "staff_pages.period_all",
+        "staff_pages.period_now",
+    );
     let tiles = vec![
-        ("dashboard.members", l.integer(t.members)),
-        ("dashboard.new_members", l.integer(t.enrolled)),
-        ("dashboard.active_30", l.integer(t.active_30)),
-        ("dashboard.active_90", l.integer(t.active_90)),
-        ("dashboard.issued", l.integer(t.issued)),
-        ("dashboard.redeemed", l.integer(t.redeemed)),
-        ("dashboard.expired", l.integer(t.expired)),
-        ("dashboard.outstanding", l.integer(t.outstanding)),
-        ("dashboard.liability", l.money(board.outstanding_value)),
+        ("dashboard.members", l.integer(t.members), ever),
+        ("dashboard.new_members", l.integer(t.enrolled), month),
+        ("staff_pages.active", l.integer(t.active_30), month),
+        ("staff_pages.active", l.integer(t.active_90), quarter),
+        ("dashboard.issued", l.integer(moved(Line::Issued)), month),
+        (
+            "dashboard.redeemed",
+            l.integer(-moved(Line::Redeemed)),
+            month,
+        ),
         (
             "dashboard.redemption_rate",
             board
                 .redemption_rate
                 .map_or_else(|| "–".into(), |r| format!("{r}%")),
+            month,
         ),
+        (
+            "dashboard.outstanding",
+            l.integer(board.points.closing.total().get()),
+            now_,
+        ),
+        ("dashboard.liability", l.money(board.liability.total), now_),
     ];
+    let tz = &console.engine.definition().program.time_zone;
     let page = DashboardPage {
         chrome: Chrome::signed_in(&staff, "dashboard", "/admin/dashboard".into()),
         tiles,
+        roll: roll_forward::table(l, &board.points, &board.liability, since, tz),
         charts: [charts::points(l, &days), charts::enrollments(l, &days)]
             .into_iter()
             .flatten()

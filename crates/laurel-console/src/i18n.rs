@@ -28,6 +28,11 @@ impl Locale {
         }
     }
 
+    /// A program author's words (a name, a description) in this language, or their fallback.
+    pub fn text(self, words: &laurel_core::Localized) -> &str {
+        words.get(self.tag())
+    }
+
     /// The language's own name.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -136,6 +141,14 @@ impl Locale {
         match self {
             Locale::ZhCn => date.strftime("%-m月%-d日").to_string(),
             Locale::En => date.strftime("%-d %b").to_string(),
+        }
+    }
+
+    /// A calendar month (of the date given): `2026年11月` or `Nov 2026`.
+    pub fn month(self, date: jiff::civil::Date) -> String {
+        match self {
+            Locale::ZhCn => date.strftime("%Y年%-m月").to_string(),
+            Locale::En => date.strftime("%b %Y").to_string(),
         }
     }
 

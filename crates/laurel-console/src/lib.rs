@@ -8,13 +8,19 @@
 
 mod api_keys;
 mod audit;
+mod audit_filter;
+mod audit_words;
 mod auth;
 mod charts;
 mod coupon_words;
+mod csv;
 mod dashboard;
 mod grant_words;
 pub mod i18n;
+mod ledger_words;
 mod member_activity;
+mod member_history;
+mod member_list;
 mod member_reports;
 mod members;
 pub mod messages;
@@ -24,6 +30,7 @@ mod program;
 mod program_words;
 mod public_url;
 mod rewards;
+mod roll_forward;
 mod staff;
 mod web;
 
@@ -52,8 +59,13 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/login", get(auth::login_page).post(auth::login))
         .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
-        .route("/admin/members", get(members::search))
+        .route("/admin/members", get(member_list::list))
         .route("/admin/members/{id}", get(members::page))
+        .route("/admin/members/{id}/lots", get(member_history::lots))
+        .route(
+            "/admin/members/{id}/purchases",
+            get(member_history::purchases),
+        )
         .route("/admin/members/{id}/adjust", post(members::adjust))
         .route("/admin/members/{id}/status", post(members::set_status))
         .route("/admin/rewards", get(rewards::page))
@@ -63,6 +75,7 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
         .route("/admin/audit", get(audit::page))
+        .route("/admin/audit.csv", get(audit::download))
         .route("/admin/staff", get(staff::page).post(staff::create))
         .route(
             "/admin/api-keys",

@@ -1,16 +1,19 @@
-//! What the member page shows beyond profile and ledger: open lots, purchases and refunds,
-//! rewards and coupons.
+//! What the member page shows beyond profile and ledger, each kept short however long the
+//! history: open points by the month they expire, the latest purchases and refunds (all of
+//! them a page at a time on their own page, as are the open lots), rewards and coupons.
 
 use crate::coupon_words::{coupon_standing, redemption_standing};
 use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use laurel_core::ledger::LotState;
+use laurel_core::ledger::{Lot, LotState};
 use laurel_core::{Currency, Money};
-use laurel_engine::{Engine, EngineError};
+use laurel_engine::{Engine, EngineError, Purchase};
 
-/// Purchases and redemptions the page lists.
-const SHOWN: u32 = 20;
+/// Purchases the member page lists before linking to them all.
+const PURCHASES_SHOWN: u32 = 10;
+/// Redemptions the page lists.
+const REDEMPTIONS_SHOWN: u32 = 20;
 
 /// An open lot.
 pub(crate) struct LotRow {
@@ -41,11 +44,67 @@ pub(crate) struct RedemptionRow {
     pub coupons: String,
 }
 
+/// Open points expiring within one month.
+pub(crate) struct ExpiryRow {
+    pub month: String,
+    pub points: String,
+}
+
 /// The member page's activity sections.
 pub(crate) struct Activity {
-    pub lots: Vec<LotRow>,
+    pub expiry: Vec<ExpiryRow>,
     pub purchases: Vec<PurchaseRow>,
+    /// Whether the member has more purchases than the page lists.
+    pub more_purchases: bool,
     pub redemptions: Vec<RedemptionRow>,
+}
+
+/// An open lot as a row.
+pub(crate) fn lot_row(l: Locale, tz: &TimeZone, lot: &Lot) -> LotRow {
+    let t = l.strings();
+    LotRow {
+        earned: l.date_time(lot.earned_at, tz),
+        expires: lot.expires_at.map_or_else(
+            || t.get("member.never").to_owned(),
+            |at| l.date_time(at, tz),
+        ),
+        state: match lot.state {
+            LotState::Available => t.get("member.lot_available").to_owned(),
+            LotState::Pending { until } => {
+                t.with("member.lot_pending", "until", &l.date_time(until, tz))
+            }
+        },
+        remaining: l.integer(lot.remaining.get()),
+    }
+}
+
+/// A purchase as a row.
+pub(crate) fn purchase_row(l: Locale, tz: &TimeZone, p: Purchase) -> PurchaseRow {
+    PurchaseRow {
+        when: l.date_time(p.occurred_at, tz),
+        order: p.order_id,
+        store: p.store.unwrap_or_default(),
+        total: minor(l, p.total_minor, &p.currency),
+        tier_discount: if p.tier_discount_minor > 0 {
+            minor(l, p.tier_discount_minor, &p.currency)
+        } else {
+            String::new()
+        },
+        refunded: if p.refunded_minor > 0 {
+            minor(l, p.refunded_minor, &p.currency)
+        } else {
+            String::new()
+        },
+        points: if p.points_reversed > 0 {
+            format!(
+                "{} (−{})",
+                l.integer(p.points_earned),
+                l.integer(p.points_reversed)
+            )
+        } else {
+            l.integer(p.points_earned)
+        },
+    }
 }
 
 fn minor(l: Locale, amount: i64, currency: &str) -> String {
@@ -67,58 +126,28 @@ pub(crate) async fn read(
     id: i64,
 ) -> Result<Activity, EngineError> {
     let t = l.strings();
-    let lots = engine
-        .open_lots(id)
+    let expiry = engine
+        .expiry_by_month(id)
         .await?
         .into_iter()
-        .map(|lot| LotRow {
-            earned: l.date_time(lot.earned_at, tz),
-            expires: lot.expires_at.map_or_else(
-                || t.get("member.never").to_owned(),
-                |at| l.date_time(at, tz),
+        .map(|m| ExpiryRow {
+            month: m.month.map_or_else(
+                || t.get("finding.never_expire").to_owned(),
+                |month| l.month(month),
             ),
-            state: match lot.state {
-                LotState::Available => t.get("member.lot_available").to_owned(),
-                LotState::Pending { until } => {
-                    t.with("member.lot_pending", "until", &l.date_time(until, tz))
-                }
-            },
-            remaining: l.integer(lot.remaining.get()),
+            points: l.integer(m.points.get()),
         })
         .collect();
-    let purchases = engine
-        .member_purchases(id, SHOWN)
-        .await?
+    let page = engine.member_purchases(id, None, PURCHASES_SHOWN).await?;
+    let more_purchases = page.next.is_some();
+    let purchases = page
+        .purchases
         .into_iter()
-        .map(|p| PurchaseRow {
-            when: l.date_time(p.occurred_at, tz),
-            order: format!("{} · {}", p.channel, p.order_id),
-            store: p.store.unwrap_or_default(),
-            total: minor(l, p.total_minor, &p.currency),
-            tier_discount: if p.tier_discount_minor > 0 {
-                minor(l, p.tier_discount_minor, &p.currency)
-            } else {
-                String::new()
-            },
-            refunded: if p.refunded_minor > 0 {
-                minor(l, p.refunded_minor, &p.currency)
-            } else {
-                String::new()
-            },
-            points: if p.points_reversed > 0 {
-                format!(
-                    "{} (−{})",
-                    l.integer(p.points_earned),
-                    l.integer(p.points_reversed)
-                )
-            } else {
-                l.integer(p.points_earned)
-            },
-        })
+        .map(|p| purchase_row(l, tz, p))
         .collect();
     let now = Timestamp::now();
     let redemptions = engine
-        .member_redemptions(id, SHOWN)
+        .member_redemptions(id, REDEMPTIONS_SHOWN)
         .await?
         .into_iter()
         .map(|r| RedemptionRow {
@@ -135,8 +164,9 @@ pub(crate) async fn read(
         })
         .collect();
     Ok(Activity {
-        lots,
+        expiry,
         purchases,
+        more_purchases,
         redemptions,
     })
 }

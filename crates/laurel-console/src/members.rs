@@ -1,7 +1,8 @@
-//! Members: search, a member's page (profile, balance, tier, ledger) and the adjustment form.
+//! A member's page (profile, balance, tier, a page of the ledger) and the adjustment form.
 
 use crate::Console;
 use crate::i18n::posting_kind_key;
+use crate::ledger_words::{Shown, StaffNames, reference};
 use crate::messages::refusal;
 use crate::page::render;
 use crate::web::{Chrome, PageError, Staff};
@@ -14,70 +15,8 @@ use laurel_engine::{AdjustRequest, EngineError, MemberRef, Permission};
 use serde::Deserialize;
 use serde_json::json;
 
-/// Members one search shows.
-const SEARCH_SHOWN: u32 = 50;
 /// Ledger entries per page.
 const LEDGER_SHOWN: u32 = 25;
-
-/// One member in a list.
-struct MemberRow {
-    id: i64,
-    external_id: String,
-    name: String,
-    email: String,
-    phone: String,
-    tier: String,
-    available: String,
-    status: String,
-}
-
-#[derive(Template)]
-#[template(path = "members.html")]
-struct SearchPage {
-    chrome: Chrome,
-    query: String,
-    rows: Vec<MemberRow>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct SearchQuery {
-    #[serde(default)]
-    q: String,
-}
-
-pub(crate) async fn search(
-    State(console): State<Console>,
-    staff: Staff,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, PageError> {
-    staff.require(Permission::ViewMembers)?;
-    let l = staff.locale;
-    let found = console
-        .engine
-        .search_members(&query.q, SEARCH_SHOWN)
-        .await
-        .map_err(|e| PageError::from_engine(e, l))?;
-    let rows = found
-        .into_iter()
-        .map(|m| MemberRow {
-            id: m.id.0,
-            external_id: m.profile.external_id,
-            name: m.profile.name.unwrap_or_default(),
-            email: m.profile.email.unwrap_or_default(),
-            phone: m.profile.phone.unwrap_or_default(),
-            tier: m.tier.tier.unwrap_or_default(),
-            available: l.integer(m.available),
-            status: m.status.as_str().to_owned(),
-        })
-        .collect();
-    let path = format!("/admin/members?q={}", crate::page::encode(&query.q));
-    let page = SearchPage {
-        chrome: Chrome::signed_in(&staff, "members", path),
-        query: query.q,
-        rows,
-    };
-    Ok(render(StatusCode::OK, &page))
-}
 
 /// One ledger entry as the page shows it.
 struct EntryRow {
@@ -85,10 +24,12 @@ struct EntryRow {
     kind: String,
     points: String,
     reason: String,
+    /// Staff's private note, if the posting has one.
+    note: Option<String>,
     /// An earn's grants, each a sentence in the page's language.
     grants: Vec<String>,
-    reference: String,
-    actor: String,
+    reference: Shown,
+    actor: Shown,
 }
 
 /// What the adjustment form shows besides its fields: errors next to them, or a success.
@@ -96,8 +37,10 @@ struct EntryRow {
 struct AdjustForm {
     points: String,
     reason: String,
+    note: String,
     points_error: Option<String>,
     reason_error: Option<String>,
+    note_error: Option<String>,
     done: bool,
 }
 
@@ -116,11 +59,12 @@ struct MemberPage {
     available: String,
     pending: String,
     value: String,
-    expiries: Vec<(String, String)>,
     tier: Option<String>,
     tier_next: Option<String>,
     entries: Vec<EntryRow>,
     older: Option<String>,
+    /// Whether this is an older page of the ledger (then a link leads back to the newest).
+    paged: bool,
     activity: crate::member_activity::Activity,
     suspended: bool,
     form: AdjustForm,
@@ -167,6 +111,7 @@ async fn member_page(
         .ledger(id, cursor, LEDGER_SHOWN)
         .await
         .map_err(fail)?;
+    let staff_names = StaffNames::read(engine).await.map_err(fail)?;
     let definition = engine.definition();
     let tz = &definition.program.time_zone;
     let (tier, tier_next) = match &definition.tiers {
@@ -175,15 +120,18 @@ async fn member_page(
             let next = view
                 .progress
                 .next
-                .map(|n| format!("→ {} ({})", n.tier.name, n.needed.normalize()));
-            (view.tier.map(|t| t.name), next)
+                .map(|n| format!("→ {} ({})", l.text(&n.tier.name), n.needed.normalize()));
+            (view.tier.map(|t| l.text(&t.name).to_owned()), next)
         }
         None => (None, None),
     };
+    let ids: Vec<i64> = ledger.entries.iter().map(|e| e.id.0).collect();
+    let mut notes = engine.staff_notes(id, &ids).await.map_err(fail)?;
     let entries = ledger
         .entries
         .into_iter()
         .map(|e| EntryRow {
+            note: notes.remove(&e.id.0),
             when: l.date_time(e.meta.effective_at, tz),
             kind: l.strings().get(posting_kind_key(e.kind)).to_owned(),
             points: l.signed((e.available_delta + e.pending_delta).get()),
@@ -193,8 +141,8 @@ async fn member_page(
                 .map(|g| crate::grant_words::grant(l, &definition.program, g))
                 .collect(),
             reason: crate::messages::ledger_reason(l, &e.meta.reason),
-            reference: e.meta.reference,
-            actor: e.meta.actor.unwrap_or_default(),
+            reference: reference(&e.meta.reason, &e.meta.reference),
+            actor: staff_names.actor(l, e.meta.actor.as_deref()),
         })
         .collect();
     let p = member.profile;
@@ -218,15 +166,11 @@ async fn member_page(
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
         value: l.money(balance.available_value),
-        expiries: balance
-            .next_expiries
-            .iter()
-            .map(|(at, points)| (l.date_time(*at, tz), l.integer(points.get())))
-            .collect(),
         tier,
         tier_next,
         entries,
         older: ledger.next_cursor.map(|c| c.0.to_string()),
+        paged: cursor.is_some(),
         form,
         adjust_cap: definition
             .adjust_policy
@@ -293,6 +237,8 @@ pub(crate) struct AdjustFields {
     points: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    note: String,
 }
 
 pub(crate) async fn adjust(
@@ -306,6 +252,7 @@ pub(crate) async fn adjust(
     let mut form = AdjustForm {
         points: fields.points.clone(),
         reason: fields.reason.clone(),
+        note: fields.note.clone(),
         ..AdjustForm::default()
     };
     let points = match fields.points.trim().parse::<i64>() {
@@ -323,6 +270,7 @@ pub(crate) async fn adjust(
             member_id: id,
             points,
             reason: fields.reason.trim().to_owned(),
+            note: Some(fields.note.clone()),
             idempotency_key: format!("console:{}", fields.key),
         };
         let role = staff.session.user.role;
@@ -334,7 +282,7 @@ pub(crate) async fn adjust(
             Ok(outcome) => {
                 let after = outcome.balance;
                 let before = json!({ "available": after.available - outcome.points, "pending": after.pending });
-                let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim() });
+                let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim(), "note": fields.note.trim() });
                 staff
                     .audit(
                         &console,
@@ -348,12 +296,18 @@ pub(crate) async fn adjust(
                     Redirect::to(&format!("/admin/members/{id}?done=adjusted")).into_response()
                 );
             }
-            Err(refused @ EngineError::InvalidField { .. }) if matches!(&refused, EngineError::InvalidField { field, .. } if field == "reason") =>
-            {
-                form.reason_error = Some(refusal(staff.locale, &refused));
-            }
             Err(refused) if refused.is_refusal() => {
-                form.points_error = Some(refusal(staff.locale, &refused));
+                // Next to the field it is about; the points field for the rest.
+                let words = Some(refusal(staff.locale, &refused));
+                match &refused {
+                    EngineError::InvalidField { field, .. } if field == "reason" => {
+                        form.reason_error = words;
+                    }
+                    EngineError::InvalidField { field, .. } if field == "note" => {
+                        form.note_error = words;
+                    }
+                    _ => form.points_error = words,
+                }
             }
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }

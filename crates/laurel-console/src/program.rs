@@ -96,7 +96,7 @@ async fn program_page(
             .as_ref()
             .map(|s| l.date_time(s.effective_from, tz))
             .unwrap_or_default(),
-        name: d.program.name.clone(),
+        name: l.text(&d.program.name).to_owned(),
         base: crate::program_words::base(l, &d.program),
         rules: d
             .rules
@@ -111,7 +111,7 @@ async fn program_page(
             .map(|p| {
                 p.tiers()
                     .iter()
-                    .map(|t| format!("{} (≥ {})", t.name, t.threshold.normalize()))
+                    .map(|t| format!("{} (≥ {})", l.text(&t.name), t.threshold.normalize()))
                     .collect()
             })
             .unwrap_or_default(),
@@ -122,9 +122,9 @@ async fn program_page(
             .map(|r| {
                 format!(
                     "{} — {} {}",
-                    r.name,
+                    l.text(&r.name),
                     l.integer(r.cost.get()),
-                    d.program.points_name
+                    l.text(&d.program.points_name)
                 )
             })
             .collect(),

@@ -57,7 +57,7 @@ pub(crate) fn rule(l: Locale, program: &Program, rule: &EarningRule) -> String {
     }
     format!(
         "{}{}{}{}",
-        rule.name,
+        l.text(&rule.name),
         t.get("words.colon"),
         parts.join(t.get("words.space")),
         t.get("words.stop")

@@ -77,7 +77,7 @@ pub(crate) async fn page(
             },
             tiers: v.reward.tiers.join(", "),
             id: v.reward.id,
-            name: v.reward.name,
+            name: l.text(&v.reward.name).to_owned(),
         })
         .collect();
     let code = query.code.trim().to_owned();
@@ -96,7 +96,7 @@ pub(crate) async fn page(
                     .definition()
                     .catalog
                     .get(&c.reward_id)
-                    .map_or_else(|| c.reward_id.clone(), |r| r.name.clone());
+                    .map_or_else(|| c.reward_id.clone(), |r| l.text(&r.name).to_owned());
                 let found = CouponFound {
                     status: coupon_standing(t, &c, c.standing(Timestamp::now())),
                     issued: l.date_time(c.issued_at, &tz),

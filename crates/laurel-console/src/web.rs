@@ -3,7 +3,7 @@
 //! and forms the chrome shows and what every action may do; what they do is audited.
 
 use crate::Console;
-use crate::page::{self, Area, ErrorView, Signed, render};
+use crate::page::{self, Area, ErrorView, Link, Signed, render};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -74,6 +74,7 @@ impl Chrome {
             "adjust" => Permission::AdjustPoints,
             "reports" => Permission::ViewReports,
             "admin" => Permission::ManageStaff,
+            "audit" => Permission::ViewAudit,
             "manage_members" => Permission::ManageMembers,
             "rewards" => Permission::ViewRewards,
             _ => Permission::ViewMembers,
@@ -84,18 +85,44 @@ impl Chrome {
     }
 }
 
+/// Where a role's console starts, and the navigation's words for it: the dashboard for those
+/// who may read reports, the members otherwise (every role may find members).
+pub fn home_of(role: Role) -> (&'static str, &'static str) {
+    if role.may(Permission::ViewReports) {
+        (Admin::HOME, "nav.dashboard")
+    } else {
+        ("/admin/members", "nav.members")
+    }
+}
+
 impl Staff {
     /// Refused with the forbidden page unless the role may do `what`.
     pub fn require(&self, what: Permission) -> Result<(), PageError> {
         if self.session.user.role.may(what) {
             Ok(())
         } else {
-            Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                self.locale,
-                "error.forbidden",
-            ))
+            Err(self.forbidden())
         }
+    }
+
+    /// The forbidden page: the console's navigation, the role named, and a link to its home.
+    fn forbidden(&self) -> PageError {
+        let t = self.locale.strings();
+        let role = self.session.user.role;
+        let (home, label) = home_of(role);
+        let role_key = format!("staff.role_{role}");
+        PageError::for_visitor(
+            StatusCode::FORBIDDEN,
+            Chrome::signed_in(self, "", self.path.clone()),
+            (
+                t.get("staff_pages.forbidden_title").to_owned(),
+                t.with("staff_pages.forbidden", "role", t.get(&role_key)),
+            ),
+            Link {
+                href: home.to_owned(),
+                label: t.with("staff_pages.forbidden_home", "page", t.get(label)),
+            },
+        )
     }
 
     /// A form's checks: its CSRF token, then the role.

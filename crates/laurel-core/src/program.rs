@@ -5,7 +5,8 @@
 //! The richer rules engine (conditions, tiers, rewards) extends this model.
 
 use crate::Points;
-use crate::issue::{Issue, Message, NOT_EMPTY};
+use crate::issue::{Issue, Message};
+use crate::localized::Localized;
 use crate::message;
 use crate::money::{Currency, Money, MoneyError};
 use jiff::tz::TimeZone;
@@ -48,13 +49,13 @@ pub enum ClawbackPolicy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgramSpec {
     /// Display name of the program.
-    pub name: String,
+    pub name: Localized,
     /// ISO 4217 code of the currency purchases are made in.
     pub currency: String,
     /// IANA time zone name that calendar rules use.
     pub time_zone: String,
     /// What members call the points ("points", "积分", "beans").
-    pub points_name: String,
+    pub points_name: Localized,
     /// Points earned per whole currency unit spent.
     pub points_per_unit: Decimal,
     /// How fractional earnings are rounded.
@@ -78,13 +79,13 @@ pub type ProgramIssue = crate::issue::Issue;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     /// Display name.
-    pub name: String,
+    pub name: Localized,
     /// Currency purchases must be made in.
     pub currency: Currency,
     /// Time zone of calendar rules.
     pub time_zone: TimeZone,
     /// What members call the points.
-    pub points_name: String,
+    pub points_name: Localized,
     /// Points per whole currency unit spent.
     pub points_per_unit: Decimal,
     /// Rounding of fractional earnings.
@@ -129,12 +130,15 @@ impl Program {
     /// Validates a spec, reporting every problem rather than the first.
     pub fn new(spec: ProgramSpec) -> Result<Program, Vec<ProgramIssue>> {
         let mut issues = Vec::new();
-        let mut issue = |key: &'static str, words: Message| issues.push(Issue::new(key, words));
-        if spec.name.trim().is_empty() {
-            issue("program.name", NOT_EMPTY);
-        }
-        if spec.points_name.trim().is_empty() {
-            issue("program.points_name", NOT_EMPTY);
+        let mut issue = |key: &str, words: Message| issues.push(Issue::new(key, words));
+        let texts = [
+            ("program.name", &spec.name),
+            ("program.points_name", &spec.points_name),
+        ];
+        for (key, text) in texts {
+            for (key, words) in text.problems(key, true) {
+                issue(&key, words);
+            }
         }
         let currency = spec
             .currency

@@ -51,3 +51,6 @@ mod refunds;
 
 #[path = "core/states.rs"]
 mod states;
+
+#[path = "core/finding.rs"]
+mod finding;

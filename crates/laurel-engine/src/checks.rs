@@ -4,7 +4,7 @@
 
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use crate::requests::{AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, TEXT_CHARS_MAX};
+use crate::requests::{AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, NOTE_CHARS_MAX, TEXT_CHARS_MAX};
 use jiff::Timestamp;
 use laurel_core::text::{Layout, TextProblem};
 use laurel_core::{Currency, Money};
@@ -46,6 +46,19 @@ pub(crate) fn checked(field: &str, verdict: std::result::Result<(), TextProblem>
         };
         EngineError::invalid(field, code, problem.to_string())
     })
+}
+
+/// An optional several-line note of at most [`NOTE_CHARS_MAX`] characters; a blank one counts
+/// as none, so it is returned trimmed to `None`.
+pub(crate) fn note(field: &str, value: Option<String>) -> Result<Option<String>> {
+    let Some(note) = value.filter(|n| !n.trim().is_empty()) else {
+        return Ok(None);
+    };
+    checked(
+        field,
+        laurel_core::text::check(&note, Layout::Lines, NOTE_CHARS_MAX),
+    )?;
+    Ok(Some(note))
 }
 
 pub(crate) fn optional_text(field: &str, value: &Option<String>) -> Result<()> {

@@ -42,9 +42,11 @@ pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_k
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    ApiKey, AuditEntry, AuditPage, AuditRecord, Backend, ConsistencyReport, JournalId,
-    LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, Member, MemberReport, MemberSession, NewMessage,
-    ProgramTotals, Referral, ReportMessage, Store, StoredGrant, TierHistoryEntry, WriteProfile,
+    AUDIT_PAGE_MAX, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
+    ConsistencyReport, JournalId, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember,
+    MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage, MemberReport, MemberSession,
+    NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral,
+    ReportMessage, Span, Store, StoredGrant, TierHistoryEntry, WriteProfile,
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -60,12 +62,12 @@ pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;
 pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
-pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity};
+pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity, Liability};
 pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
-    EnrollRequest, EventRequest, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
-    RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest,
-    TEXT_CHARS_MAX,
+    EnrollRequest, EventRequest, LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX,
+    PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
+    ReleaseCouponRequest, TEXT_CHARS_MAX,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

@@ -5,6 +5,9 @@ mod rewards;
 mod rules;
 mod staff;
 mod tiers;
+mod words;
+
+use words::Words;
 
 use crate::decimal;
 use crate::staff::AdjustPolicy;
@@ -114,15 +117,21 @@ impl From<Program> for ProgramDefinition {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProgramSection {
-    name: String,
+    name: Words,
     currency: String,
     time_zone: String,
     #[serde(default = "default_points_name")]
-    points_name: String,
+    points_name: Words,
 }
 
-fn default_points_name() -> String {
-    "points".into()
+/// What members call points when the program does not say: in each page's language.
+fn default_points_name() -> Words {
+    Words(laurel_core::Localized::PerLanguage(
+        [("en", "points"), ("zh-CN", "积分")]
+            .into_iter()
+            .map(|(tag, text)| (tag.to_owned(), text.to_owned()))
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -190,10 +199,10 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     };
     let file: File = toml::from_str(text).map_err(|e| fail(vec![unreadable(text, &e)]))?;
     let spec = ProgramSpec {
-        name: file.program.name,
+        name: file.program.name.0,
         currency: file.program.currency,
         time_zone: file.program.time_zone,
-        points_name: file.program.points_name,
+        points_name: file.program.points_name.0,
         points_per_unit: file.earn.points_per_unit,
         rounding: match file.earn.rounding {
             RoundingName::Floor => Rounding::Floor,

@@ -143,8 +143,13 @@ pub struct AdjustRequest {
     pub member_id: i64,
     /// Signed points, not zero.
     pub points: i64,
-    /// Why; required.
+    /// Why, in words the member is shown; required.
     pub reason: String,
+    /// A note for staff only, never shown to the member (up to [`NOTE_CHARS_MAX`] characters,
+    /// several lines). Left out of the fingerprint when absent, so a retry made before notes
+    /// existed still matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The caller's idempotency key.
     pub idempotency_key: String,
 }
@@ -156,6 +161,8 @@ fn channel_name<S: serde::Serializer>(channel: &Channel, out: S) -> Result<S::Ok
 
 /// Limits on free-text fields, in characters: nothing unbounded reaches the database.
 pub const TEXT_CHARS_MAX: usize = 200;
+/// The longest note staff may keep (with an adjustment, with a program version), in characters.
+pub const NOTE_CHARS_MAX: usize = 500;
 /// Most lines one purchase may carry.
 pub const LINES_MAX: usize = 500;
 /// Most attributes one event may carry.

@@ -174,6 +174,7 @@ fn credit(member_id: i64, points: i64, key: &str) -> AdjustRequest {
         member_id,
         points,
         reason: "goodwill".into(),
+        note: None,
         idempotency_key: key.to_owned(),
     }
 }
@@ -1983,8 +1984,51 @@ fn program_file_reports_every_problem_with_its_key() {
     );
     let p = program(&[]);
     assert_eq!(
-        (p.currency.code(), p.points_name.as_str(), p.pending_days),
+        (p.currency.code(), p.points_name.fallback(), p.pending_days),
         ("CNY", "积分", 0)
+    );
+}
+
+#[test]
+fn a_program_writes_names_per_language_or_once_for_all_and_a_wrong_language_is_a_problem() {
+    let text = format!(
+        "{}\n[tiers]\nmetric = \"spend\"\nwindow = \"since_joining\"\n\
+         [[tiers.levels]]\nid = \"gold\"\nname = {{ en = \"Gold\", zh-CN = \"金卡\" }}\nthreshold = \"100\"\n\
+         [[rules]]\nid = \"tea\"\nname = \"Tea time\"\neffect = {{ fixed = 5 }}\n",
+        PROGRAM.replace(
+            "points_name = \"积分\"",
+            "points_name = { en = \"beans\", zh-CN = \"咖啡豆\" }"
+        )
+    );
+    let definition = parse_program(&text, Path::new("x.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let points = &definition.program.points_name;
+    assert_eq!((points.get("en"), points.get("zh-CN")), ("beans", "咖啡豆"));
+    let gold = &definition.tiers.as_ref().unwrap().tiers()[0].name;
+    assert_eq!(
+        (gold.get("en"), gold.get("zh-CN"), gold.to_string().as_str()),
+        ("Gold", "金卡", "Gold")
+    );
+    let tea = &definition.rules.get("tea").unwrap().name;
+    assert_eq!(
+        tea.get("zh-CN"),
+        "Tea time",
+        "a plain name serves every language"
+    );
+
+    let wrong = text.replace("zh-CN = \"金卡\"", "zh = \"金卡\"");
+    let err = parse_program(&wrong, Path::new("x.toml")).unwrap_err();
+    assert!(
+        err.problems
+            .iter()
+            .any(|p| p.contains("tiers.levels[0].name.zh") && p.contains("unknown language `zh`")),
+        "{err}"
+    );
+    let number = text.replace("name = \"Tea time\"", "name = 5");
+    let err = parse_program(&number, Path::new("x.toml")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a text, or a table of texts by language"),
+        "{err}"
     );
 }
 

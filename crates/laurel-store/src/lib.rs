@@ -33,26 +33,27 @@ pub use db::backend::Backend;
 pub use db::connect::Store;
 pub use db::direct::WriteProfile;
 pub use error::StoreError;
+pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, AuditRecord};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};
+pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, MemberPage, Span};
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
-pub use tables::members::{ProfileChange, SEARCH_MAX};
+pub use tables::members::ProfileChange;
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use tables::programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use tables::purchases::{
-    NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseLine, RefundRecord,
+    NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseCursor, PurchaseLine,
+    PurchasePage, RefundRecord,
 };
 pub use tables::referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use tables::reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
 pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };
-pub use tables::staff::{
-    AUDIT_PAGE_MAX, AuditEntry, AuditPage, AuditRecord, NewStaffUser, StaffSession, StaffUser,
-};
+pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use types::{
     ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,

@@ -120,9 +120,11 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
     let member_of = format!("{first_member} + (n - 1) % {members}");
     let statements = [
         format!(
-            "INSERT INTO members (id, external_id, name, channel, status, available, pending, enrolled_at) \
+            "INSERT INTO members (id, external_id, external_key, name, name_key, channel, status, available, pending, enrolled_at) \
              SELECT {first_member} + n - 1, 'scale-' || CAST({first_member} + n - 1 AS TEXT), \
-             'Scale Member ' || CAST({first_member} + n - 1 AS TEXT), 'pos', 'active', \
+             'scale-' || CAST({first_member} + n - 1 AS TEXT), \
+             'Scale Member ' || CAST({first_member} + n - 1 AS TEXT), \
+             'scale member ' || CAST({first_member} + n - 1 AS TEXT), 'pos', 'active', \
              100 * ({postings} / {members} + CASE WHEN n <= {postings} % {members} THEN 1 ELSE 0 END), 0, 0 FROM {}",
             series(&members.to_string())
         ),

@@ -11,12 +11,15 @@ use laurel_core::ledger::{Account, LotState, MemberLedger, Posting, PostingKind}
 use laurel_core::rules::{RuleUsage, UsageTotals};
 use laurel_core::{ClawbackPolicy, Points};
 use laurel_store::{
-    Backend, DueWork, IdempotentResponse, JournalId, MemberId, NewMember, PurchaseId, RefundRecord,
-    Store, StoreError, Tx,
+    AuditFilter, Backend, DueWork, IdempotentResponse, JournalId, MemberId, NewMember, PurchaseId,
+    RefundRecord, Store, StoreError, Tx,
 };
 
 mod support;
 use support::*;
+
+#[path = "store/finding.rs"]
+mod finding;
 
 // ---------------------------------------------------------------------------------------------
 // Connection and migrations
@@ -1551,17 +1554,90 @@ async fn the_audit_log_pages_newest_first() {
                 .map(|r| r.entry.action.clone())
                 .collect::<Vec<_>>()
         };
-        let first = store.audit_page(None, 2).await.unwrap();
+        let all = AuditFilter::default();
+        let first = store.audit_page(&all, None, 2).await.unwrap();
         assert_eq!(actions(&first), ["action.4", "action.3"], "[{name}]");
-        let second = store.audit_page(first.older, 2).await.unwrap();
+        let second = store.audit_page(&all, first.older, 2).await.unwrap();
         assert_eq!(actions(&second), ["action.2", "action.1"], "[{name}]");
-        let last = store.audit_page(second.older, 2).await.unwrap();
+        let last = store.audit_page(&all, second.older, 2).await.unwrap();
         assert_eq!(actions(&last), ["action.0"], "[{name}]");
         assert_eq!(last.older, None, "[{name}] no older page");
         assert_eq!(
             store.audit_log(3).await.unwrap()[0].after.as_deref(),
             Some(r#"{"i":4}"#),
             "[{name}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_filtered_by_who_action_subject_and_time_pages_within_the_filter() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let mut staff = Vec::new();
+        for who in ["li", "wu"] {
+            let new = laurel_store::NewStaffUser {
+                email: format!("{who}@example.com"),
+                name: who.into(),
+                role: "admin".into(),
+                password_hash: "not a hash".into(),
+                created_at: t0(),
+            };
+            staff.push(store.insert_staff_user(&new).await.unwrap().unwrap());
+        }
+        // Minute i: the first or second staff member alternately, adjusting member 1 or 2 in turns of two, and every
+        // third entry a suspension.
+        for i in 0..12_i64 {
+            store
+                .insert_audit(&laurel_store::AuditEntry {
+                    staff_user_id: Some(staff[(i % 2) as usize]),
+                    actor: format!("staff:{}", i % 2),
+                    action: if i % 3 == 0 {
+                        "member.suspend"
+                    } else {
+                        "points.adjust"
+                    }
+                    .into(),
+                    subject: format!("member:{}", 1 + (i / 2) % 2),
+                    before: None,
+                    after: None,
+                    at: t0() + mins(i),
+                })
+                .await
+                .unwrap();
+        }
+        let minutes = |page: &laurel_store::AuditPage| {
+            page.entries
+                .iter()
+                .map(|r| (r.entry.at - t0()).as_mins())
+                .collect::<Vec<_>>()
+        };
+        let filter = AuditFilter {
+            staff_user_id: Some(staff[1]),
+            action: Some("points.adjust".into()),
+            subject: Some("member:1".into()),
+            from: Some(t0() + mins(1)),
+            until: Some(t0() + mins(11)),
+        };
+        // Odd minutes (the second), not a multiple of three, on member 1 (minutes 0–1, 4–5, 8–9).
+        let first = store.audit_page(&filter, None, 1).await.unwrap();
+        assert_eq!(minutes(&first), [5], "[{name}]");
+        let second = store.audit_page(&filter, first.older, 1).await.unwrap();
+        assert_eq!(
+            minutes(&second),
+            [1],
+            "[{name}] the next page keeps the filter"
+        );
+        assert_eq!(second.older, None, "[{name}]");
+        let until = AuditFilter {
+            until: Some(t0() + mins(2)),
+            ..AuditFilter::default()
+        };
+        let early = store.audit_page(&until, None, 10).await.unwrap();
+        assert_eq!(
+            minutes(&early),
+            [1, 0],
+            "[{name}] before `until`, not at it"
         );
     }
 }

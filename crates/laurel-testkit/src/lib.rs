@@ -6,6 +6,8 @@
 //!   listens on a free port on 127.0.0.1 only, trusts every local connection, and is stopped and
 //!   deleted by a small watchdog shell process once the test process has exited.
 //! * [`backends()`] gives both, so a test can run the same checks against every backend.
+//! * [`smtp::SmtpServer`] is a real SMTP server on loopback whose mailbox a test reads, and
+//!   [`python::tools`] finds the Python tools from PyPI that it and the OpenAPI checks run.
 //!
 //! PostgreSQL's binaries are looked up in `pg_config --bindir`, then in the Debian location for
 //! PostgreSQL 15, then on `PATH`. When they are missing, [`postgres()`] prints a loud message and
@@ -22,6 +24,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod imports;
+pub mod python;
+pub mod smtp;
 
 use std::io::Write as _;
 use std::net::{Ipv4Addr, TcpListener};
@@ -275,7 +279,7 @@ fn tail(path: &Path, n: usize) -> String {
 }
 
 /// A free TCP port on 127.0.0.1, as the kernel hands it out (free now; may be taken later).
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())

@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -88,6 +89,35 @@ impl ProgramFile {
     }
 }
 
+/// Where the outbox's e-mail (members' sign-in codes among it) goes.
+#[derive(Args)]
+pub struct Mail {
+    /// The SMTP server e-mail goes through: smtp://host:port (no encryption: a local relay
+    /// only), smtp+starttls://user@host (port 587) or smtps://user@host (port 465); user and
+    /// password percent-encoded, or the password in LAUREL_SMTP_PASSWORD. Without it, messages
+    /// are written to the log.
+    #[arg(long, env = "LAUREL_SMTP_URL", requires = "mail_from")]
+    smtp_url: Option<laurel_notify::SmtpUrl>,
+    /// The sender of that e-mail: `club@example.com` or `Coffee Club <club@example.com>`.
+    #[arg(long, env = "LAUREL_MAIL_FROM")]
+    mail_from: Option<String>,
+}
+
+impl Mail {
+    /// The mailer these settings ask for (within the server's runtime: an SMTP mailer keeps
+    /// its connections there).
+    pub fn delivery(self) -> Result<laurel_notify::Delivery> {
+        let (Some(url), Some(from)) = (self.smtp_url, self.mail_from) else {
+            return Ok(laurel_notify::Delivery::Log(laurel_engine::LogMailer));
+        };
+        let url = url.password_if_missing(std::env::var("LAUREL_SMTP_PASSWORD").ok());
+        tracing::info!(smtp = %url, from = %from, "e-mail goes through SMTP");
+        let mailer = laurel_notify::SmtpMailer::new(&url, &from)
+            .with_context(|| format!("--smtp-url {url} with --mail-from {from}"))?;
+        Ok(laurel_notify::Delivery::Smtp(mailer))
+    }
+}
+
 /// The commands.
 #[derive(Subcommand)]
 pub enum Command {
@@ -110,6 +140,8 @@ pub enum Command {
         /// request arrived on.
         #[arg(long, env = "LAUREL_PUBLIC_URL")]
         public_url: Option<laurel_console::PublicUrl>,
+        #[command(flatten)]
+        mail: Mail,
     },
     /// Start a fresh demo: a coffee chain's program, members with history, and API keys, on an
     /// embedded database in ./laurel-demo, then serve it.

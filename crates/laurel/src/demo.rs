@@ -95,11 +95,17 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         db.display(),
         console_password = demo_password(Role::Admin),
     );
-    let at = crate::serve::Addresses {
-        listen,
-        public_url: None,
+    let served = crate::serve::Served {
+        program: Some(PROGRAM),
+        at: crate::serve::Addresses {
+            listen,
+            public_url: None,
+        },
+        job_interval_secs: 60,
+        delivery: laurel_notify::Delivery::Log(laurel_engine::LogMailer),
+        banner: Some(banner),
     };
-    crate::serve::run(store, Some(PROGRAM), at, 60, Some(banner)).await
+    crate::serve::run(store, served).await
 }
 
 /// Members redeem from the catalog: coupons (some already used at a till), free lattes,
@@ -271,7 +277,8 @@ async fn populate(engine: &Engine) -> Result<usize> {
         let request = AdjustRequest {
             member_id: *id,
             points: 50,
-            reason: "goodwill: late order".into(),
+            reason: "Sorry your order was late".into(),
+            note: Some("Order arrived 40 minutes late; the customer called the shop.".into()),
             idempotency_key: "demo-goodwill".into(),
         };
         engine.adjust(request, "demo").await?;

@@ -47,11 +47,20 @@ async fn run(command: Command) -> Result<()> {
             listen,
             job_interval_secs,
             public_url,
+            mail,
         } => {
             let program = program.read()?;
+            let delivery = mail.delivery()?;
             let store = open(&database.url()?).await?;
             let at = serve::Addresses { listen, public_url };
-            serve::run(store, program.as_deref(), at, job_interval_secs, None).await
+            let served = serve::Served {
+                program: program.as_deref(),
+                at,
+                job_interval_secs,
+                delivery,
+                banner: None,
+            };
+            serve::run(store, served).await
         }
         Command::Demo { listen, dir } => demo::run(listen, &dir).await,
         Command::Migrate { database } => {

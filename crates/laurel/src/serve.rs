@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use laurel_engine::{Engine, EngineConfig, JobKind, Store};
+use laurel_notify::Delivery;
 use laurel_web::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,14 +17,29 @@ pub struct Addresses {
     pub public_url: Option<laurel_console::PublicUrl>,
 }
 
-/// Serves until Ctrl-C or SIGTERM; `banner` is printed once the port is bound.
-pub async fn run(
-    store: Store,
-    program: Option<&str>,
-    at: Addresses,
-    job_interval_secs: u64,
-    banner: Option<String>,
-) -> Result<()> {
+/// What a server is started with, besides its database.
+pub struct Served<'a> {
+    /// The program file's text, if one was given.
+    pub program: Option<&'a str>,
+    /// Where it listens and is reached.
+    pub at: Addresses,
+    /// Seconds between scheduled job runs; 0 turns them off.
+    pub job_interval_secs: u64,
+    /// Where the outbox's messages go.
+    pub delivery: Delivery,
+    /// Printed once the port is bound.
+    pub banner: Option<String>,
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
+    let Served {
+        program,
+        at,
+        job_interval_secs,
+        delivery,
+        banner,
+    } = served;
     let engine = Arc::new(
         Engine::open(
             store.clone(),
@@ -47,7 +63,7 @@ pub async fn run(
             Duration::from_secs(job_interval_secs),
         ))
     });
-    let mail = tokio::spawn(deliver(engine.clone()));
+    let mail = tokio::spawn(deliver(engine.clone(), delivery));
     let app = laurel_web::app_with(
         AppState {
             engine: engine.clone(),
@@ -91,11 +107,9 @@ async fn schedule(engine: Arc<Engine>, interval: Duration) {
     }
 }
 
-/// Sends what the outbox holds as soon as something is queued (and every half minute, for
-/// messages another node queued or a failed send). No mail server is configured yet: messages
-/// are written to the log.
-async fn deliver(engine: Arc<Engine>) {
-    let mailer = laurel_engine::LogMailer;
+/// Sends what the outbox holds through `mailer` as soon as something is queued (and every
+/// half minute, for messages another node queued or a failed send).
+async fn deliver(engine: Arc<Engine>, mailer: Delivery) {
     loop {
         if let Err(e) = engine.deliver_outbox(&mailer).await {
             tracing::error!(error = %e, "delivering the outbox failed");

@@ -7,6 +7,8 @@ mod crash;
 mod crash_mixed;
 #[path = "cli/import.rs"]
 mod import;
+#[path = "cli/mail.rs"]
+mod mail;
 #[path = "cli/openapi.rs"]
 mod openapi;
 #[path = "cli/support.rs"]

@@ -32,17 +32,41 @@ pub struct ErrorView {
     pub status: StatusCode,
     /// The message, in the page's language.
     pub message: String,
+    /// Its heading, when it says more than that something went wrong.
+    pub title: Option<String>,
+    /// Where its link leads, when the page knows somewhere better than the area's home.
+    pub back: Option<Link>,
+}
+
+/// A link: where it leads and its words.
+pub struct Link {
+    /// The path it leads to.
+    pub href: String,
+    /// Its words, in the page's language.
+    pub label: String,
 }
 
 /// A page of area `A` that could not be shown, as its error page.
-#[derive(Debug)]
 pub struct PageError<A: Area> {
     status: StatusCode,
     locale: Locale,
     key: &'static str,
     /// The words of a refusal, shown instead of the message under `key`.
     refusal: Option<String>,
+    /// A signed-in visitor's chrome, the page's heading and somewhere they may go: the page
+    /// keeps their navigation rather than looking as if they had been signed out.
+    visitor: Option<Box<(Chrome<A>, String, Link)>>,
     area: PhantomData<A>,
+}
+
+impl<A: Area> std::fmt::Debug for PageError<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageError")
+            .field("status", &self.status)
+            .field("key", &self.key)
+            .field("refusal", &self.refusal)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<A: Area> PageError<A> {
@@ -53,7 +77,24 @@ impl<A: Area> PageError<A> {
             locale,
             key,
             refusal: None,
+            visitor: None,
             area: PhantomData,
+        }
+    }
+
+    /// An error page for a signed-in visitor, in their chrome, headed `title`, saying
+    /// `message` and leading to `back`.
+    pub fn for_visitor(
+        status: StatusCode,
+        chrome: Chrome<A>,
+        (title, message): (String, String),
+        back: Link,
+    ) -> PageError<A> {
+        let locale = chrome.locale;
+        PageError {
+            refusal: Some(message),
+            visitor: Some(Box::new((chrome, title, back))),
+            ..PageError::new(status, locale, "error.title")
         }
     }
 
@@ -73,12 +114,24 @@ impl<A: Area> IntoResponse for PageError<A> {
         let message = self
             .refusal
             .unwrap_or_else(|| self.locale.strings().get(self.key).to_owned());
-        let chrome = Chrome::anonymous(self.locale, String::new(), A::PATH);
+        let (chrome, title, back) = match self.visitor {
+            Some(visitor) => {
+                let (chrome, title, back) = *visitor;
+                (chrome, Some(title), Some(back))
+            }
+            None => (
+                Chrome::anonymous(self.locale, String::new(), A::PATH),
+                None,
+                None,
+            ),
+        };
         A::error_page(
             chrome,
             ErrorView {
                 status: self.status,
                 message,
+                title,
+                back,
             },
         )
     }

@@ -16,7 +16,7 @@ mod visitor;
 
 pub use area::Area;
 pub use chrome::Chrome;
-pub use error::{ErrorView, PageError, not_found};
+pub use error::{ErrorView, Link, PageError, not_found};
 pub use language::locale;
 pub use render::{encode, render, script, stylesheet};
 pub use visitor::Signed;

@@ -18,6 +18,8 @@ pub struct Signed<A: Area> {
     pub session: A::Session,
     /// The request's language.
     pub locale: Locale,
+    /// The page asked for (path and query), for an error page's language switcher to return to.
+    pub path: String,
 }
 
 /// A handler taking `Signed<A>` answers only visitors signed in to area `A`; others go to its
@@ -34,7 +36,14 @@ impl<A: Area> FromRequestParts<Console> for Signed<A> {
             None => None,
         };
         match session {
-            Some(session) => Ok(Signed { session, locale }),
+            Some(session) => Ok(Signed {
+                session,
+                locale,
+                path: parts
+                    .uri
+                    .path_and_query()
+                    .map_or_else(|| A::HOME.to_owned(), |p| p.as_str().to_owned()),
+            }),
             None => Err(Redirect::to(A::SIGN_IN).into_response()),
         }
     }

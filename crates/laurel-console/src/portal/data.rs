@@ -75,7 +75,11 @@ pub(crate) async fn page(
     let tz = &program.time_zone;
     let stored = engine.member(&MemberRef::Id(id)).await.map_err(&fail)?;
     let balance = engine.balance(id).await.map_err(&fail)?;
-    let purchases = engine.member_purchases(id, SHOWN).await.map_err(&fail)?;
+    let purchases = engine
+        .member_purchases(id, None, SHOWN)
+        .await
+        .map_err(&fail)?
+        .purchases;
     let history = engine.history(id, None, &[], SHOWN).await.map_err(&fail)?;
     let redemptions = engine.member_redemptions(id, SHOWN).await.map_err(&fail)?;
     let invited = engine

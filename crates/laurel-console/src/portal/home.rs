@@ -176,9 +176,10 @@ pub(crate) async fn home(
 
 fn tier_line(l: Locale, view: laurel_engine::TierView) -> TierLine {
     let t = l.strings();
-    let name = view
-        .tier
-        .map_or_else(|| t.get("portal.no_tier").to_owned(), |tier| tier.name);
+    let name = view.tier.map_or_else(
+        || t.get("portal.no_tier").to_owned(),
+        |tier| l.text(&tier.name).to_owned(),
+    );
     let next = view.progress.next.map(|next| {
         let needed = next.needed.normalize();
         let key = match view.metric {
@@ -194,7 +195,7 @@ fn tier_line(l: Locale, view: laurel_engine::TierView) -> TierLine {
             100
         };
         (
-            next.tier.name,
+            l.text(&next.tier.name).to_owned(),
             t.with(key, "n", &needed.to_string()),
             percent,
         )

@@ -50,8 +50,12 @@ fn card(l: Locale, view: RewardView) -> RewardCard {
             .stock_left
             .map(|n| l.integer(i64::try_from(n).unwrap_or(i64::MAX))),
         cost: l.integer(view.reward.cost.get()),
-        description: view.reward.description.unwrap_or_default(),
-        name: view.reward.name,
+        description: view
+            .reward
+            .description
+            .map(|d| l.text(&d).to_owned())
+            .unwrap_or_default(),
+        name: l.text(&view.reward.name).to_owned(),
         id: view.reward.id,
     }
 }

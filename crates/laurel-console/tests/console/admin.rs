@@ -67,7 +67,7 @@ async fn the_admin_sees_the_dashboard_charts_in_the_page_language() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_audit_log_lists_an_adjustment_with_its_before_and_after() {
+async fn the_audit_log_tells_an_adjustment_in_words_with_the_balance_it_moved() {
     let Some(browser) = Browser::start().await else {
         return;
     };
@@ -84,18 +84,24 @@ async fn the_audit_log_lists_an_adjustment_with_its_before_and_after() {
     browser.click("a[href='/admin/audit']").await;
     let row = browser.text("#audit tbody tr").await;
     for expected in [
-        "staff:admin@example.com",
-        "points.adjust",
-        &format!("member:{}", app.member),
-        r#"{"available":120,"pending":0}"#,
-        r#""available":170"#,
-        "coffee was cold",
+        "admin person",
+        "Adjusted points",
+        &format!("Member {}", app.member),
+        "Available points 120 → 170. Reason: coffee was cold",
     ] {
         assert!(
             row.contains(expected),
             "`{expected}` in the newest row: {row}"
         );
     }
+    browser
+        .click(&format!("#audit a[href='/admin/members/{}']", app.member))
+        .await;
+    assert_eq!(
+        browser.path().await,
+        format!("/admin/members/{}", app.member),
+        "the subject links to the member"
+    );
     browser.screenshot("audit").await;
     browser.stop().await;
     app.stop();

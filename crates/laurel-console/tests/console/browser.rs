@@ -215,6 +215,11 @@ impl Browser {
     /// Resizes the window to `width`.
     pub async fn resize(&self, width: Width) {
         let (w, h) = width.size();
+        self.window(w, h).await;
+    }
+
+    /// Sets the window's size in pixels.
+    async fn window(&self, w: u32, h: u32) {
         self.client
             .set_window_size(w, h)
             .await
@@ -222,8 +227,8 @@ impl Browser {
     }
 
     /// Screenshots of the page at both widths, `{name}-desktop.png` and `{name}-phone.png`,
-    /// each after checking that nothing on the page is wider than the window (a phone
-    /// never scrolls sideways); the window is left at the desktop width.
+    /// each of the whole page, after checking that nothing on it is wider than the window (a
+    /// phone never scrolls sideways); the window is left at the desktop width.
     pub async fn shots(&self, name: &str) {
         for width in Width::ALL {
             self.resize(width).await;
@@ -232,6 +237,15 @@ impl Browser {
                 wider.is_empty(),
                 "{name} at {width:?} width: wider than the window: {wider:?}"
             );
+            // The whole page in one picture: the window as tall as the page (within reason).
+            let tall = self
+                .run("return document.documentElement.scrollHeight;")
+                .await
+                .as_u64()
+                .unwrap_or(0);
+            let (w, h) = width.size();
+            self.window(w, u32::try_from(tall).unwrap_or(h).clamp(h, 6000))
+                .await;
             self.screenshot(&format!("{name}-{}", width.name())).await;
         }
         self.resize(Width::Desktop).await;

@@ -466,37 +466,6 @@ async fn my_data_is_a_page_to_read_with_purchases_and_times_in_the_programs_zone
     app.stop();
 }
 
-/// Screenshots of a console page at both widths, checking that what is below the header
-/// fits the window: the console's header (another part of issue #25) is not yet laid out
-/// for a phone, so it is left out of the check, not of the picture.
-async fn console_shots(browser: &Browser, name: &str) {
-    for (width, label) in [
-        (super::browser::Width::Desktop, "desktop"),
-        (super::browser::Width::Phone, "phone"),
-    ] {
-        browser.resize(width).await;
-        let wider = browser
-            .run(
-                "const w = document.documentElement.clientWidth; const out = [];\
-                 for (const e of document.querySelectorAll('main *')) {\
-                   const r = e.getBoundingClientRect();\
-                   if (r.width > 0 && r.right > w + 1 && !(e.parentElement && e.parentElement.closest('.scroll'))) {\
-                     out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''));\
-                   }\
-                 }\
-                 return out;",
-            )
-            .await;
-        assert_eq!(
-            wider,
-            serde_json::json!([]),
-            "{name} at {label}: wider than the window"
-        );
-        browser.screenshot(&format!("{name}-{label}")).await;
-    }
-    browser.resize(super::browser::Width::Desktop).await;
-}
-
 /// Opens the console's `path` in `lang`, checking a Chinese page is all Chinese.
 async fn console_in(app: &App, browser: &Browser, lang: &str, path: &str) {
     browser
@@ -530,7 +499,7 @@ async fn staff_reply_to_a_report_the_member_reads_it_and_answers_and_each_side_s
             row.contains("Wang Mei") && row.contains(open) && row.contains(action),
             "[{lang}] the member by name, the state and what to do: {row}"
         );
-        console_shots(&browser, &format!("member-reports-{lang}")).await;
+        browser.shots(&format!("member-reports-{lang}")).await;
     }
     browser.click(&format!("#open-{report}")).await;
     browser.fill("#reply", "已找到并补回。").await;
@@ -538,7 +507,7 @@ async fn staff_reply_to_a_report_the_member_reads_it_and_answers_and_each_side_s
     assert!(browser.text("#replied").await.contains("回复已发送"));
     assert!(browser.text("#report-state").await.contains("等待会员"));
     all_chinese(&browser, "a report with a reply").await;
-    console_shots(&browser, "member-report-zh-CN").await;
+    browser.shots("member-report-zh-CN").await;
     console_in(&app, &browser, "en", &format!("/admin/reports/{report}")).await;
     assert!(
         browser
@@ -547,7 +516,7 @@ async fn staff_reply_to_a_report_the_member_reads_it_and_answers_and_each_side_s
             .contains("staff:support@example.com"),
         "staff see who replied"
     );
-    console_shots(&browser, "member-report-en").await;
+    browser.shots("member-report-en").await;
 
     for (lang, answered, from_staff) in [
         ("en", "Our team replied", "Our team"),

@@ -44,7 +44,7 @@ fn an_english_sentence_is_three_words_in_a_row_and_a_list_of_codes_is_not() {
 }
 
 /// The page's visible text has no English sentence; `page` names it in the failure.
-pub(crate) async fn all_chinese(browser: &Browser, page: &str) {
+pub(super) async fn all_chinese(browser: &Browser, page: &str) {
     let text = browser.run("return document.body.innerText;").await;
     let text = text.as_str().unwrap_or_default();
     assert!(
@@ -234,6 +234,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
                 member_id: app.member,
                 points: 100,
                 reason: "补发".into(),
+                note: None,
                 idempotency_key: "top-up".into(),
             },
             "staff:admin@example.com",

@@ -6,10 +6,14 @@
 //! computed here from the member's current [`MemberLedger`]; the shell stores them.
 
 mod apply;
+mod expiry;
 mod ops;
+mod roll;
 
 pub use apply::InvariantViolation;
+pub use expiry::{ExpiryMonth, expiry_by_month};
 pub use ops::LedgerError;
+pub use roll::{Held, Line, PeriodSums, RollForward};
 
 use crate::points::Points;
 use jiff::Timestamp;

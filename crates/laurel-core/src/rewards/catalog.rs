@@ -97,10 +97,10 @@ impl Default for CouponTerms {
 pub struct Reward {
     /// Stable id (`free_latte`).
     pub id: String,
-    /// Display name.
-    pub name: String,
-    /// What members read about it.
-    pub description: Option<String>,
+    /// Display name, per language if written so.
+    pub name: crate::Localized,
+    /// What members read about it, per language if written so.
+    pub description: Option<crate::Localized>,
     /// What it gives.
     pub kind: RewardKind,
     /// Points one unit costs.

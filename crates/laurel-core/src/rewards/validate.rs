@@ -1,6 +1,7 @@
 //! Validation of the rewards catalog: every problem, each with the key path it concerns.
 
 use super::catalog::{Reward, RewardKind};
+use crate::Localized;
 use crate::issue::{Issue, Issues, Message};
 use crate::message;
 use crate::money::Currency;
@@ -57,13 +58,14 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
     {
         issues.add("id", "may hold only letters, digits, `_` and `-`");
     }
-    text(issues, "name", &reward.name);
-    if let Some(description) = &reward.description
-        && description.len() > TEXT_BYTES_MAX * 5
-    {
-        issues.add(
+    words(issues, "name", &reward.name, true, TEXT_BYTES_MAX);
+    if let Some(description) = &reward.description {
+        words(
+            issues,
             "description",
-            message!("is longer than {max} bytes", max = TEXT_BYTES_MAX * 5),
+            description,
+            false,
+            TEXT_BYTES_MAX * 5,
         );
     }
     if !reward.cost.is_positive() || reward.cost > COST_MAX {
@@ -171,6 +173,20 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
                 kind = reward.kind.as_str()
             ),
         );
+    }
+}
+
+/// A name or description for people: written (when `required`), in known languages, each
+/// text within `bytes_max`.
+fn words(issues: &mut Issues, key: &str, value: &Localized, required: bool, bytes_max: usize) {
+    for (key, problem) in value.problems(key, required) {
+        issues.add(key, problem);
+    }
+    for (tag, text) in value.texts() {
+        if text.len() > bytes_max {
+            let key = tag.map_or_else(|| key.to_owned(), |tag| format!("{key}.{tag}"));
+            issues.add(key, message!("is longer than {max} bytes", max = bytes_max));
+        }
     }
 }
 

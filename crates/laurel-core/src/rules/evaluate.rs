@@ -114,7 +114,7 @@ pub fn evaluate(
             continue;
         }
         let basis = GrantBasis::Rule {
-            name: rule.name.clone(),
+            name: rule.name.fallback().to_owned(),
             effect: rule.effect.clone(),
             spend,
             base: worked.base,

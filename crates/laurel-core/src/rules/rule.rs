@@ -71,8 +71,8 @@ pub enum Stacking {
 pub struct EarningRule {
     /// Stable key: grants, usage and ledger entries refer to the rule by it.
     pub id: String,
-    /// Name shown to cashiers and members ("Double points Tuesday").
-    pub name: String,
+    /// Name shown to cashiers and members ("Double points Tuesday"), per language if written so.
+    pub name: crate::Localized,
     /// What sets it off.
     pub trigger: Trigger,
     /// Conditions that must all hold; line conditions also choose the spend it applies to.
@@ -89,7 +89,11 @@ pub struct EarningRule {
 
 impl EarningRule {
     /// A stackable purchase rule with no conditions or limits, at priority 0.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, effect: Effect) -> EarningRule {
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<crate::Localized>,
+        effect: Effect,
+    ) -> EarningRule {
         EarningRule {
             id: id.into(),
             name: name.into(),

@@ -67,8 +67,8 @@ impl EarningRule {
                 ),
             );
         }
-        if self.name.trim().is_empty() {
-            issues.add("name", "must not be empty");
+        for (key, problem) in self.name.problems("name", true) {
+            issues.add(key, problem);
         }
         if let Trigger::Event(kind) = &self.trigger {
             check_event_kind(&mut issues, kind, declared_events);

@@ -12,7 +12,7 @@ pub enum Role {
     Manager,
     /// Members and adjustments (up to a limit); no program changes.
     Support,
-    /// Reports, read-only.
+    /// Reports and the audit log, read-only.
     Finance,
 }
 
@@ -33,7 +33,9 @@ pub enum Permission {
     ViewReports,
     /// The rewards catalog and coupon lookup.
     ViewRewards,
-    /// Staff accounts, API keys, the audit log.
+    /// Read the audit log of what staff did.
+    ViewAudit,
+    /// Staff accounts and API keys.
     ManageStaff,
 }
 
@@ -61,7 +63,10 @@ impl Role {
                 what,
                 ViewMembers | AdjustPoints | ManageMembers | ViewProgram | ViewRewards
             ),
-            Role::Finance => matches!(what, ViewReports | ViewMembers | ViewProgram | ViewRewards),
+            Role::Finance => matches!(
+                what,
+                ViewReports | ViewAudit | ViewMembers | ViewProgram | ViewRewards
+            ),
         }
     }
 }

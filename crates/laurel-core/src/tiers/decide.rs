@@ -215,7 +215,7 @@ impl TierPolicy {
             return Ok(None);
         }
         let basis = GrantBasis::Tier {
-            name: tier.name.clone(),
+            name: tier.name.fallback().to_owned(),
             multiplier: m,
             base,
         };

@@ -1,7 +1,7 @@
 //! The tier policy: which metric, over which window, which tiers at which thresholds.
 
 use crate::Points;
-use crate::issue::{Message, NOT_EMPTY};
+use crate::issue::Message;
 use crate::message;
 use rust_decimal::Decimal;
 
@@ -89,8 +89,8 @@ impl Default for TierBenefits {
 pub struct Tier {
     /// Stable id (`gold`), stored on members and named by rules.
     pub id: String,
-    /// Display name (`Gold`).
-    pub name: String,
+    /// Display name (`Gold`), per language if written so.
+    pub name: crate::Localized,
     /// The metric value from which a member qualifies.
     pub threshold: Decimal,
     /// What it gives.
@@ -196,8 +196,8 @@ impl TierPolicy {
                     ),
                 );
             }
-            if tier.name.trim().is_empty() {
-                issue(key("name"), NOT_EMPTY);
+            for (key, problem) in tier.name.problems(&key("name"), true) {
+                issue(key, problem);
             }
             if tier.threshold < Decimal::ZERO {
                 issue(

@@ -72,7 +72,7 @@ fn every_issue_is_reported_at_once_each_with_its_key() {
 #[test]
 fn each_problem_alone_is_reported_under_its_own_key() {
     let cases: Vec<(&str, ProgramSpec)> = vec![
-        ("program.name", with(|s| s.name = String::new())),
+        ("program.name", with(|s| s.name = "".into())),
         ("program.name", with(|s| s.name = " \t".into())),
         ("program.points_name", with(|s| s.points_name = " ".into())),
         ("program.currency", with(|s| s.currency = "ABC".into())),

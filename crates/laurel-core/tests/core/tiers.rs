@@ -17,7 +17,7 @@ fn tz() -> TimeZone {
 fn tier(id: &str, threshold: &str, multiplier: &str) -> Tier {
     Tier {
         id: id.into(),
-        name: format!("{}{}", id[..1].to_uppercase(), &id[1..]),
+        name: format!("{}{}", id[..1].to_uppercase(), &id[1..]).into(),
         threshold: dec(threshold),
         benefits: TierBenefits {
             earn_multiplier: dec(multiplier),

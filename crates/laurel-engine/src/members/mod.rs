@@ -12,7 +12,8 @@ use crate::write::outcome::Outcome;
 use crate::{Engine, MemberRef, unexpected};
 use jiff::Timestamp;
 use laurel_core::MemberStatus;
-use laurel_store::{Member, MemberId};
+use laurel_core::ledger::{ExpiryMonth, Lot, expiry_by_month};
+use laurel_store::{Member, MemberFilter, MemberId, MemberPage, PurchaseCursor, PurchasePage};
 
 impl Engine {
     /// Suspends (`true`) or reactivates a member; false when they already were. Suspending
@@ -42,26 +43,40 @@ pub(crate) fn require_active(member: &laurel_store::Member) -> Result<()> {
 }
 
 impl Engine {
-    /// A member's purchases, newest first (totals, refunds and points; no lines).
+    /// A page of a member's purchases, newest first (totals, refunds and points; no lines),
+    /// older than `before` (the previous page's `next`).
     pub async fn member_purchases(
         &self,
         member: i64,
+        before: Option<PurchaseCursor>,
         limit: u32,
-    ) -> Result<Vec<laurel_store::Purchase>> {
+    ) -> Result<PurchasePage> {
         self.member(&MemberRef::Id(member)).await?;
-        Ok(self.store.member_purchases(MemberId(member), limit).await?)
+        Ok(self
+            .store
+            .member_purchases(MemberId(member), before, limit)
+            .await?)
     }
 
-    /// A member's open lots, soonest to expire first (never-expiring last).
-    pub async fn open_lots(&self, member: i64) -> Result<Vec<laurel_core::ledger::Lot>> {
+    /// A page of a member's open lots, soonest to expire first (never-expiring last), from
+    /// the `skip`th; one more than `limit` when more follow.
+    pub async fn open_lots(&self, member: i64, skip: u32, limit: u32) -> Result<Vec<Lot>> {
+        self.member(&MemberRef::Id(member)).await?;
+        Ok(self
+            .store
+            .open_lots_page(MemberId(member), skip, limit)
+            .await?)
+    }
+
+    /// A member's open points by the month (in the program's time zone) they expire in.
+    pub async fn expiry_by_month(&self, member: i64) -> Result<Vec<ExpiryMonth>> {
         let ledger = self
             .store
             .member_ledger(MemberId(member))
             .await?
             .ok_or_else(|| EngineError::UnknownMember(member.to_string()))?;
-        let mut lots = ledger.lots;
-        lots.sort_by_key(|lot| (lot.expires_at.is_none(), lot.expires_at, lot.earned_at));
-        Ok(lots)
+        let tz = &self.definition().program.time_zone;
+        Ok(expiry_by_month(&ledger.lots, tz))
     }
 }
 
@@ -92,12 +107,22 @@ impl Engine {
         found.ok_or_else(|| EngineError::UnknownMember(member.to_string()))
     }
 
-    /// Members found by external id, email, phone or the start of their name.
-    pub async fn search_members(&self, query: &str, limit: u32) -> Result<Vec<Member>> {
+    /// A page of the members `filter` lets through, newest first, after the member `after`
+    /// (the previous page's `next`); a search's exact matches come first.
+    pub async fn member_page(
+        &self,
+        filter: &MemberFilter,
+        after: Option<MemberId>,
+        limit: u32,
+    ) -> Result<MemberPage> {
         // No stored text holds what a check refused, so such a query finds no one.
-        if laurel_core::text::characters(query, laurel_core::text::Layout::Line).is_err() {
-            return Ok(Vec::new());
+        let typed = filter.query.as_ref().map_or("", |q| q.text.as_str());
+        if laurel_core::text::characters(typed, laurel_core::text::Layout::Line).is_err() {
+            return Ok(MemberPage {
+                members: Vec::new(),
+                next: None,
+            });
         }
-        Ok(self.store.search_members(query, limit).await?)
+        Ok(self.store.member_page(filter, after, limit).await?)
     }
 }

@@ -11,7 +11,7 @@ use crate::write::steps::{
 };
 use laurel_core::Points;
 use laurel_core::earn::lot_schedule;
-use laurel_store::Tx;
+use laurel_store::{JournalId, Tx};
 
 /// Spends points soonest-expiring first, once per idempotency key.
 pub(crate) async fn redeem(
@@ -82,6 +82,10 @@ pub(crate) async fn adjust(
         ctx.now,
     );
     let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
+    if let Some(note) = &r.note {
+        tx.add_staff_note(JournalId(entry_id), member.id, note)
+            .await?;
+    }
     let answer = PostingOutcome {
         entry_id,
         member_id: member.id.0,

@@ -117,4 +117,16 @@ impl Engine {
             .ledger_page_of(MemberId(member_id), before.map(JournalId), kinds, limit)
             .await?)
     }
+
+    /// Staff's private notes on those of a member's postings (`entries`, journal ids) that
+    /// have one, by entry: for staff's pages only, never a member's.
+    pub async fn staff_notes(
+        &self,
+        member_id: i64,
+        entries: &[i64],
+    ) -> Result<std::collections::BTreeMap<i64, String>> {
+        let ids: Vec<JournalId> = entries.iter().copied().map(JournalId).collect();
+        let notes = self.store.staff_notes(MemberId(member_id), &ids).await?;
+        Ok(notes.into_iter().map(|(id, note)| (id.0, note)).collect())
+    }
 }

@@ -1,6 +1,7 @@
 //! The program file's `[[rewards]]`: one flat table per reward whose `type` says which of its
 //! fields apply, turned into the core's [`Catalog`].
 
+use super::Words;
 use crate::decimal;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -17,8 +18,8 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(super) struct RewardSection {
     id: String,
-    name: String,
-    description: Option<String>,
+    name: Words,
+    description: Option<Words>,
     #[serde(rename = "type")]
     kind: KindName,
     cost: i64,
@@ -156,8 +157,8 @@ fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> 
         .and_then(|t| instant(problems, &format!("{key}.available_until"), t, tz, true));
     Reward {
         id: s.id,
-        name: s.name,
-        description: s.description,
+        name: s.name.0,
+        description: s.description.map(|d| d.0),
         kind,
         cost: Points(s.cost),
         tiers: s.tiers,

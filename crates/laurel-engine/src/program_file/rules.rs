@@ -2,6 +2,7 @@
 //! [`EarningRule`]s. Values the TOML types cannot check (channel names, weekdays, times, dates)
 //! are reported here with their key; everything else is the core's validation.
 
+use super::Words;
 use crate::decimal;
 use jiff::civil::{Date, Time, Weekday};
 use laurel_core::issue::{Issues, Message};
@@ -28,7 +29,7 @@ pub(super) struct EventsSection {
 #[serde(deny_unknown_fields)]
 pub(super) struct RuleSection {
     id: String,
-    name: String,
+    name: Words,
     #[serde(default)]
     trigger: TriggerSection,
     #[serde(default)]
@@ -225,7 +226,7 @@ fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningRule {
         .collect();
     EarningRule {
         id: s.id,
-        name: s.name,
+        name: s.name.0,
         trigger,
         conditions,
         effect,

@@ -1,5 +1,6 @@
 //! The program file's `[tiers]`: TOML shapes, turned into the core's [`TierPolicySpec`].
 
+use super::Words;
 use crate::decimal;
 use laurel_core::tiers::{
     Tier, TierBenefits, TierIssue, TierMetric, TierPolicy, TierPolicySpec, TierWindow,
@@ -63,7 +64,7 @@ enum WindowName {
 #[serde(deny_unknown_fields)]
 struct LevelSection {
     id: String,
-    name: String,
+    name: Words,
     #[serde(deserialize_with = "decimal::deserialize")]
     threshold: Decimal,
     #[serde(default = "one", deserialize_with = "decimal::deserialize")]
@@ -114,7 +115,7 @@ pub(super) fn convert(section: TiersSection) -> Result<TierPolicy, Vec<TierIssue
             .into_iter()
             .map(|l| Tier {
                 id: l.id,
-                name: l.name,
+                name: l.name.0,
                 threshold: l.threshold,
                 benefits: TierBenefits {
                     earn_multiplier: l.earn_multiplier,

@@ -41,9 +41,6 @@ pub enum Applied {
 /// way to change how recorded activity was judged.
 const EFFECTIVE_FROM_SLACK: SignedDuration = SignedDuration::from_secs(300);
 
-/// Longest note kept with a version.
-const NOTE_MAX: usize = 500;
-
 impl Engine {
     /// Starts Laurel on a migrated store: the program file's text, if given, is stored as a new
     /// version when it changed since the file was last read (a version applied through the API
@@ -88,20 +85,7 @@ impl Engine {
     /// validate, and when it would change the currency or drop a tier members hold.
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
-        let note = request.note.filter(|n| !n.trim().is_empty());
-        if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-            return Err(EngineError::invalid(
-                "note",
-                ErrorCode::InvalidField,
-                format!("at most {NOTE_MAX} characters"),
-            ));
-        }
-        if let Some(note) = &note {
-            crate::checks::checked(
-                "note",
-                laurel_core::text::characters(note, laurel_core::text::Layout::Lines),
-            )?;
-        }
+        let note = crate::checks::note("note", request.note)?;
         let now = crate::as_stored(Timestamp::now());
         let effective_from = match request.effective_from.map(crate::as_stored) {
             Some(at) if at < now - EFFECTIVE_FROM_SLACK => {

@@ -87,7 +87,7 @@ pub(crate) async fn redeem(
     let record = NewRedemption {
         member: member.id,
         reward_id: reward.id.clone(),
-        reward_name: reward.name.clone(),
+        reward_name: reward.name.fallback().to_owned(),
         reward_kind: reward.kind.as_str().to_owned(),
         quantity,
         points: cost.get(),

@@ -15,7 +15,7 @@ use crate::codes::{random_token, sha256_hex as token_hash};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
-use laurel_store::{AuditEntry, AuditPage, NewStaffUser, StaffUser, Store};
+use laurel_store::{AuditEntry, AuditFilter, AuditPage, NewStaffUser, StaffUser, Store};
 
 /// Failed sign-ins in a row before an account is locked.
 pub const FAILED_SIGN_INS_MAX: i64 = 5;
@@ -238,10 +238,16 @@ impl Engine {
         self.store.audit_log(limit).await.map_err(Into::into)
     }
 
-    /// A page of the audit log, newest first, older than the cursor `before` if given.
-    pub async fn audit_page(&self, before: Option<i64>, limit: u32) -> Result<AuditPage> {
+    /// A page of the entries `filter` lets through, newest first, older than the cursor
+    /// `before` if given.
+    pub async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<AuditPage> {
         self.store
-            .audit_page(before, limit)
+            .audit_page(filter, before, limit)
             .await
             .map_err(Into::into)
     }

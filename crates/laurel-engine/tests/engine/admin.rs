@@ -3,6 +3,7 @@
 //! listed and revoked (refused at once, even when this node had the key cached).
 
 use super::*;
+use laurel_core::ledger::{Held, Line};
 use laurel_engine::{DAILY_DAYS_MAX, FAILED_SIGN_INS_MAX, Role};
 
 const PASSWORD: &str = "correct horse battery";
@@ -45,9 +46,12 @@ async fn the_daily_series_counts_today_in_the_program_zone() {
                 .all(|w| w[0].date.tomorrow().unwrap() == w[1].date),
             "[{name}] one entry per day, oldest first"
         );
-        let totals = engine.dashboard(now - days(1)).await.unwrap().totals;
+        let points = engine.dashboard(now - days(1)).await.unwrap().points;
         assert_eq!(
-            (totals.issued, totals.redeemed),
+            (
+                points.line(Line::Issued).total().get(),
+                -points.line(Line::Redeemed).total().get()
+            ),
             (last.issued, last.redeemed),
             "[{name}] the series adds up to the tiles"
         );
@@ -61,6 +65,119 @@ async fn the_daily_series_counts_today_in_the_program_zone() {
             engine.daily_activity(u32::MAX, now).await.unwrap().len(),
             DAILY_DAYS_MAX as usize,
             "[{name}]"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// What members hold in all, as their balances say.
+async fn held_by(engine: &Engine, members: &[i64]) -> Held {
+    let mut held = Held::default();
+    for &id in members {
+        let (available, pending) = balance(engine, id).await;
+        held.available += Points(available);
+        held.pending += Points(pending);
+    }
+    held
+}
+
+fn held(available: i64, pending: i64) -> Held {
+    Held {
+        available: Points(available),
+        pending: Points(pending),
+    }
+}
+
+#[tokio::test]
+async fn the_points_roll_forward_from_the_ledger_adds_up_to_what_members_hold() {
+    for (name, db) in laurel_testkit::backends() {
+        let p = program(&[
+            ONE_PER_YUAN,
+            ("pending_days = 0", "pending_days = 14"),
+            (
+                r#"expiry = { policy = "never" }"#,
+                r#"expiry = { policy = "months_after_earning", months = 1 }"#,
+            ),
+        ]);
+        let engine = start(&db, p).await;
+        let (a, b) = (
+            member(&engine, "roll-a").await,
+            member(&engine, "roll-b").await,
+        );
+        // Before the period: a's points, available and expiring in ten days; b's, pending.
+        let mut old = purchase_request(a, "o-0", "200");
+        old.occurred_at = Timestamp::now() - days(20);
+        let old = engine.purchase(old).await.unwrap();
+        let pending = buy_now(&engine, b, "o-b", "50").await;
+        let opening = held_by(&engine, &[a, b]).await;
+        assert_eq!(opening, held(200, 50), "[{name}]");
+        let since = Timestamp::now();
+
+        // The period: every kind of posting.
+        buy_now(&engine, a, "o-1", "80").await;
+        engine.redeem(redeem_request(a, 30, "r-1")).await.unwrap();
+        engine
+            .adjust(credit(a, 15, "up"), "staff:li")
+            .await
+            .unwrap();
+        engine
+            .adjust(credit(a, -5, "down"), "staff:li")
+            .await
+            .unwrap();
+        for (purchase, refund) in [(old.purchase_id, "back-a"), (pending.purchase_id, "back-b")] {
+            let scope = RefundScope::Amount(dec(if refund == "back-a" { "20" } else { "10" }));
+            engine
+                .refund(refund_request(purchase, refund, scope))
+                .await
+                .unwrap();
+        }
+        let expired = engine
+            .run_job(JobKind::Expiry, Timestamp::now() + days(11))
+            .await
+            .unwrap();
+        assert!(expired.points.is_positive(), "[{name}] a's old lot expired");
+        engine
+            .run_job(JobKind::Release, Timestamp::now() + days(15))
+            .await
+            .unwrap();
+
+        let roll = engine.dashboard(since).await.unwrap().points;
+        assert_eq!(roll.opening, opening, "[{name}] opens at what members held");
+        let closing = held_by(&engine, &[a, b]).await;
+        assert_eq!(roll.closing, closing, "[{name}] closes at what they hold");
+        let moved = roll
+            .lines
+            .iter()
+            .fold(Held::default(), |sum, (_, h)| sum + *h);
+        assert_eq!(roll.opening + moved, roll.closing, "[{name}] it adds up");
+        for (line, expected) in [
+            (Line::Issued, held(0, 80)),
+            (Line::Redeemed, held(-30, 0)),
+            (Line::Adjusted, held(10, 0)),
+            (Line::Reversed, held(-20, -10)),
+            (Line::Expired, held(-expired.points.get(), 0)),
+            (Line::Released, held(120, -120)),
+        ] {
+            assert_eq!(roll.line(line), expected, "[{name}] {line:?}");
+        }
+        // The jobs posted at the instants they ran for, up to 15 days ahead.
+        let board = engine.dashboard(Timestamp::now() + days(16)).await.unwrap();
+        assert_eq!(
+            (board.points.opening, board.points.closing),
+            (closing, closing),
+            "[{name}] a period with nothing in it"
+        );
+        let value = &board.liability;
+        assert_eq!(
+            (
+                value.total.amount(),
+                value.available.amount() + value.pending.amount()
+            ),
+            (
+                Decimal::from(closing.total().get()) / Decimal::from(100),
+                value.total.amount()
+            ),
+            "[{name}] at a point's value of 0.01, pending and available apart"
         );
         finish(name, engine).await;
     }

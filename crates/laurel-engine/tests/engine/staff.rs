@@ -129,6 +129,11 @@ fn roles_allow_what_the_issue_says_and_nothing_more() {
     assert!(Role::Manager.may(EditProgram) && !Role::Manager.may(ManageStaff));
     assert!(Role::Support.may(AdjustPoints) && !Role::Support.may(EditProgram));
     assert!(Role::Finance.may(ViewReports) && !Role::Finance.may(AdjustPoints));
+    assert!(
+        Role::Finance.may(ViewAudit) && !Role::Finance.may(ManageStaff),
+        "finance read the audit log but manage no one"
+    );
+    assert!(!Role::Support.may(ViewAudit));
     assert_eq!("support".parse::<Role>().unwrap(), Role::Support);
     assert!("root".parse::<Role>().is_err());
 }
@@ -300,5 +305,60 @@ async fn the_cap_in_force_when_written_decides_and_a_retry_of_an_adjustment_made
         );
         assert_eq!(balance(&engine, id).await, (80, 0), "[{name}]");
         finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn an_adjustments_staff_note_is_kept_for_staff_and_never_reaches_the_member() {
+    use futures_util::StreamExt;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = Arc::new(start(&db, program(&[])).await);
+        let id = member(&engine, "noted").await;
+        let mut request = credit(id, 40, "n-1");
+        request.reason = "Sorry about the cold coffee".into();
+        request.note = Some("Complained twice this week.\nManager agreed.".into());
+        let noted = engine.adjust(request, "staff:li").await.unwrap();
+        let mut blank = credit(id, 5, "n-2");
+        blank.note = Some("  \n ".into());
+        let unnoted = engine.adjust(blank, "staff:li").await.unwrap();
+
+        let notes = engine
+            .staff_notes(id, &[noted.entry_id, unnoted.entry_id])
+            .await
+            .unwrap();
+        assert_eq!(
+            notes.into_iter().collect::<Vec<_>>(),
+            vec![(
+                noted.entry_id,
+                "Complained twice this week.\nManager agreed.".to_owned()
+            )],
+            "[{name}] staff read the note back; a blank note is no note"
+        );
+        let history = entries(&engine, id).await;
+        assert_eq!(
+            history[1].meta.reason, "Sorry about the cold coffee",
+            "[{name}] the member's history carries the reason"
+        );
+        let export: Vec<String> = engine
+            .export(id)
+            .map(|piece| piece.unwrap())
+            .collect()
+            .await;
+        let export = export.concat();
+        assert!(
+            export.contains("Sorry about the cold coffee") && !export.contains("Complained"),
+            "[{name}] the member's data download has the reason and not the note"
+        );
+
+        let mut long = credit(id, 5, "n-3");
+        long.note = Some("x".repeat(laurel_engine::NOTE_CHARS_MAX + 1));
+        let refused = engine.adjust(long, "staff:li").await.unwrap_err();
+        assert_eq!(refused.code(), "invalid_field", "[{name}]");
+        assert_eq!(
+            entries(&engine, id).await.len(),
+            2,
+            "[{name}] a refused note leaves no adjustment behind"
+        );
+        finish(name, Arc::into_inner(engine).unwrap()).await;
     }
 }

@@ -121,7 +121,7 @@ fn to_minor(amount: Decimal, minor_digits: u32) -> Option<i64> {
 }
 
 /// Journal ids per statement when reading grants back: a ledger page's worth.
-const JOURNALS_PER_QUERY: usize = 256;
+pub(crate) const JOURNALS_PER_QUERY: usize = 256;
 
 /// The columns a grant is read back with.
 const GRANT_COLUMNS: &str = "journal_id, rule_id, points, capped_by, basis, label, effect, factor, spend_minor, base_points";

@@ -58,6 +58,21 @@ pub struct LedgerPage {
     pub next_cursor: Option<JournalId>,
 }
 
+/// An open lot from a row of `id, remaining, earned_at, expires_at, pending_until`.
+fn lot_from_row(row: &Row) -> Result<Lot> {
+    let state = match instant_opt(row.get("pending_until")?)? {
+        Some(until) => LotState::Pending { until },
+        None => LotState::Available,
+    };
+    Ok(Lot {
+        id: LotId(row.get("id")?),
+        remaining: Points(row.get("remaining")?),
+        earned_at: instant(row.get("earned_at")?)?,
+        expires_at: instant_opt(row.get("expires_at")?)?,
+        state,
+    })
+}
+
 async fn load_ledger(
     db: &mut impl Sql,
     member: MemberId,
@@ -70,20 +85,7 @@ async fn load_ledger(
             args![member.0],
         )
         .await?;
-    let mut lots = Vec::with_capacity(rows.len());
-    for row in rows {
-        let state = match instant_opt(row.get("pending_until")?)? {
-            Some(until) => LotState::Pending { until },
-            None => LotState::Available,
-        };
-        lots.push(Lot {
-            id: LotId(row.get("id")?),
-            remaining: Points(row.get("remaining")?),
-            earned_at: instant(row.get("earned_at")?)?,
-            expires_at: instant_opt(row.get("expires_at")?)?,
-            state,
-        });
-    }
+    let lots = rows.iter().map(lot_from_row).collect::<Result<_>>()?;
     Ok(MemberLedger {
         available: Points(available),
         pending: Points(pending),
@@ -226,6 +228,32 @@ impl Store {
         load_ledger(&mut db, member, m.available, m.pending)
             .await
             .map(Some)
+    }
+
+    /// A page of a member's open lots, soonest to expire first (never-expiring last), from
+    /// the `skip`th: an offset page, since a member's open lots are few enough (they close as
+    /// they are spent or expire) that skipping some costs nothing, and the order has no unique
+    /// key to seek to. One more than `limit` is read, so the caller knows whether more follow.
+    pub async fn open_lots_page(
+        &self,
+        member: MemberId,
+        skip: u32,
+        limit: u32,
+    ) -> Result<Vec<Lot>> {
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT id, remaining, earned_at, expires_at, pending_until FROM lots \
+                 WHERE member_id = $1 AND remaining > 0 \
+                 ORDER BY expires_at IS NULL, expires_at, earned_at, id LIMIT $2 OFFSET $3",
+                args![
+                    member.0,
+                    i64::from(limit.clamp(1, LEDGER_PAGE_MAX)) + 1,
+                    i64::from(skip)
+                ],
+            )
+            .await?;
+        rows.iter().map(lot_from_row).collect()
     }
 
     /// A member's postings, newest first, older than `before` when given.

@@ -1,4 +1,5 @@
-//! Members: enrollment, lookup, and the row lock that serialises a member's postings.
+//! Members: enrollment (with the keys searches compare), lookup, and the row lock that
+//! serialises a member's postings. The staff's list and search are `member_list.rs`.
 
 use crate::db::connect::Store;
 use crate::db::sql::{Arg, Row, Sql, args};
@@ -8,11 +9,14 @@ use crate::types::{Member, MemberId, NewMember, instant, micros, numbered_list};
 use crate::write::tx::Tx;
 use jiff::civil::Date;
 use laurel_core::MemberStatus;
+use laurel_core::search;
 use std::collections::BTreeMap;
 
-const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
+/// The member columns every read of a member selects (with the tier's).
+pub(crate) const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
 
-fn member_from_row(row: &Row) -> Result<Member> {
+/// A member from a row of [`COLUMNS`] and the tier's.
+pub(crate) fn member_from_row(row: &Row) -> Result<Member> {
     let birthday: Option<String> = row.get("birthday")?;
     let birthday = birthday
         .map(|b| {
@@ -100,44 +104,7 @@ impl Store {
         let mut db = self;
         fetch(&mut db, Key::External(external_id), "").await
     }
-
-    /// Members whose external id, email or phone (each as compared at enrollment) is `query`,
-    /// or whose name starts with it; by id, at most `limit`. Every branch is an index lookup.
-    pub async fn search_members(&self, query: &str, limit: u32) -> Result<Vec<Member>> {
-        let query = query.trim();
-        if query.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT {COLUMNS}, {TIER_COLUMNS} FROM members \
-             WHERE external_id = $1 OR email_key = $2 OR phone_key = $3 OR (name >= $4 AND name < $5) \
-             ORDER BY id LIMIT $6"
-        );
-        let phone = laurel_core::referrals::phone(query);
-        let email = laurel_core::referrals::email(query);
-        // A query with no digits is no phone number (and must not match every empty key).
-        let phone = (!phone.is_empty()).then_some(phone.as_str());
-        let name_end = format!("{query}\u{10FFFF}");
-        let mut db = self;
-        let rows = db
-            .rows(
-                &sql,
-                args![
-                    query,
-                    &email,
-                    phone,
-                    query,
-                    &name_end,
-                    i64::from(limit.clamp(1, SEARCH_MAX)),
-                ],
-            )
-            .await?;
-        rows.iter().map(member_from_row).collect()
-    }
 }
-
-/// Most members one search returns.
-pub const SEARCH_MAX: u32 = 100;
 
 impl Tx {
     /// Enrolls a member; `None` when the external id is taken (nothing is written then).
@@ -145,11 +112,13 @@ impl Tx {
         let birthday = member.birthday.map(|d| d.to_string());
         let attributes = attributes_text(&member.attributes)?;
         let email_key = member.email.as_deref().map(laurel_core::referrals::email);
-        let phone_key = member.phone.as_deref().map(laurel_core::referrals::phone);
+        let phone_key = member.phone.as_deref().map(search::phone_key);
+        let external_key = search::fold(&member.external_id);
+        let name_key = member.name.as_deref().map(search::fold);
         let row = self
             .row_opt(
-                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key, external_key, name_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11, $12, $13) ON CONFLICT (external_id) DO NOTHING RETURNING id",
                 args![
                     &member.external_id,
                     &member.email,
@@ -162,6 +131,8 @@ impl Tx {
                     &member.referral_code,
                     &email_key,
                     &phone_key,
+                    &external_key,
+                    &name_key,
                 ],
             )
             .await?;
@@ -299,11 +270,12 @@ impl Store {
     /// Applies a member's own profile change.
     pub async fn change_profile(&self, id: MemberId, change: &ProfileChange) -> Result<()> {
         let birthday = change.birthday.map(|d| d.to_string());
+        let name_key = change.name.as_deref().map(search::fold);
         let mut db = self;
         db.run(
-            "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), consents = $3 \
-             WHERE id = $4",
-            args![&change.name, &birthday, &change.consents, id.0],
+            "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), consents = $3, \
+             name_key = $5 WHERE id = $4",
+            args![&change.name, &birthday, &change.consents, id.0, &name_key],
         )
         .await?;
         Ok(())

@@ -1,12 +1,14 @@
 //! Each table's reads and writes, added to [`Store`](crate::Store) (reads and writes on the
 //! pool) and to [`Tx`](crate::Tx) (inside a write transaction), through `db/` and `write/`.
 
+pub(crate) mod audit;
 pub(crate) mod contact_changes;
 pub(crate) mod grants;
 pub(crate) mod idempotency;
 pub(crate) mod keys;
 pub(crate) mod ledger;
 pub(crate) mod member_access;
+pub(crate) mod member_list;
 pub(crate) mod member_reports;
 pub(crate) mod members;
 pub(crate) mod outbox;
@@ -16,4 +18,5 @@ pub(crate) mod referrals;
 pub(crate) mod reports;
 pub(crate) mod rewards;
 pub(crate) mod staff;
+pub(crate) mod staff_notes;
 pub(crate) mod tiers;

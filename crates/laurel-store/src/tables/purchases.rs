@@ -95,6 +95,24 @@ pub struct Purchase {
     pub lines: Vec<PurchaseLine>,
 }
 
+/// Where a page of a member's purchases ends: the last purchase shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurchaseCursor {
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// Its id, which orders purchases of the same instant.
+    pub id: PurchaseId,
+}
+
+/// A page of a member's purchases, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchasePage {
+    /// The purchases, without their lines.
+    pub purchases: Vec<Purchase>,
+    /// Where the next (older) page starts, if there is one.
+    pub next: Option<PurchaseCursor>,
+}
+
 /// A refund as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundRecord {
@@ -183,17 +201,39 @@ impl Store {
         fetch_purchase(&mut db, id).await
     }
 
-    /// A member's purchases, the latest to happen first, without their lines.
-    pub async fn member_purchases(&self, member: MemberId, limit: u32) -> Result<Vec<Purchase>> {
+    /// A page of a member's purchases, the latest to happen first, without their lines,
+    /// older than `before` (the previous page's `next`). Keyset on the (member, occurred_at)
+    /// index: any page is one seek, however long the history.
+    pub async fn member_purchases(
+        &self,
+        member: MemberId,
+        before: Option<PurchaseCursor>,
+        limit: u32,
+    ) -> Result<PurchasePage> {
+        let limit = limit.clamp(1, PURCHASES_PAGE_MAX);
+        let (at, id) = before.map_or((i64::MAX, i64::MAX), |c| (micros(c.occurred_at), c.id.0));
         let mut db = self;
         let rows = db
             .rows(
                 "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases WHERE member_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
-                args![member.0, i64::from(limit.clamp(1, PURCHASES_PAGE_MAX))],
+                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+                 WHERE member_id = $1 AND (occurred_at < $2 OR (occurred_at = $2 AND id < $3)) \
+                 ORDER BY occurred_at DESC, id DESC LIMIT $4",
+                args![member.0, at, id, i64::from(limit) + 1],
             )
             .await?;
-        rows.iter().map(purchase_from_row).collect()
+        let mut purchases: Vec<Purchase> =
+            rows.iter().map(purchase_from_row).collect::<Result<_>>()?;
+        let next = if purchases.len() > limit as usize {
+            purchases.truncate(limit as usize);
+            purchases.last().map(|p| PurchaseCursor {
+                occurred_at: p.occurred_at,
+                id: p.id,
+            })
+        } else {
+            None
+        };
+        Ok(PurchasePage { purchases, next })
     }
 
     /// The member's purchases with these order ids (whatever their channel), without their

@@ -1,14 +1,16 @@
-//! Program-wide figures for the console's dashboard: members, activity and points moved, in
-//! total and per bucket of time.
+//! Program-wide figures for the console's dashboard: members and activity, the points members
+//! hold rolled forward over a period, and what moved per bucket of time.
 
 use crate::db::connect::Store;
 use crate::db::sql::{Sql, args};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::types::{instant, micros};
 use jiff::{SignedDuration, Timestamp};
+use laurel_core::Points;
+use laurel_core::ledger::{Account, Held, PostingKind, RollForward};
 use std::collections::BTreeMap;
 
-/// What the program did since an instant, and where it stands.
+/// Members and their activity since an instant.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProgramTotals {
     /// Members enrolled, ever.
@@ -19,24 +21,15 @@ pub struct ProgramTotals {
     pub active_30: i64,
     /// Members who bought in the last 90 days.
     pub active_90: i64,
-    /// Points earned since the instant (pending and available).
-    pub issued: i64,
-    /// Points spent since the instant (less those restored by cancellations).
-    pub redeemed: i64,
-    /// Points expired since the instant.
-    pub expired: i64,
-    /// Points members hold now (available and pending).
-    pub outstanding: i64,
 }
 
 impl Store {
-    /// The program's totals: the period's figures since `since`, activity windows ending `now`.
+    /// The program's member counts: those enrolled since `since`, activity windows ending `now`.
     pub async fn program_totals(&self, since: Timestamp, now: Timestamp) -> Result<ProgramTotals> {
         let mut db = self;
         let row = db
             .row(
                 "SELECT COUNT(*) AS members, \
-                        CAST(COALESCE(SUM(available + pending), 0) AS BIGINT) AS outstanding, \
                         CAST(COALESCE(SUM(CASE WHEN enrolled_at >= $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS enrolled \
                  FROM members",
                 args![micros(since)],
@@ -44,7 +37,6 @@ impl Store {
             .await?;
         let mut totals = ProgramTotals {
             members: row.get("members")?,
-            outstanding: row.get("outstanding")?,
             enrolled: row.get("enrolled")?,
             ..ProgramTotals::default()
         };
@@ -58,25 +50,50 @@ impl Store {
                 .await?
                 .get(0)?;
         }
+        Ok(totals)
+    }
+
+    /// The points members hold rolled forward from `since` to now, from the ledger's entries on
+    /// the member accounts: their balances now, and what each kind of posting written since
+    /// moved. One statement reads both, so on either backend they are of the same moment and
+    /// the opening the core works out is exactly the balance before the period's postings.
+    pub async fn points_roll_forward(&self, since: Timestamp) -> Result<RollForward> {
+        let (available, pending) = (
+            Account::MemberAvailable.as_str(),
+            Account::MemberPending.as_str(),
+        );
+        let mut db = self;
+        // The closing rows have no kind. The first half reads only the (account, amount) index.
         let rows = db
             .rows(
-                "SELECT kind, CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
-                 FROM journal WHERE posted_at >= $1 GROUP BY kind",
-                args![micros(since)],
+                "SELECT CAST(NULL AS TEXT) AS kind, account, CAST(SUM(amount) AS BIGINT) AS points \
+                 FROM entries WHERE account IN ($2, $3) GROUP BY account \
+                 UNION ALL \
+                 SELECT j.kind, e.account, CAST(SUM(e.amount) AS BIGINT) AS points \
+                 FROM journal j JOIN entries e ON e.journal_id = j.id \
+                 WHERE j.posted_at >= $1 AND e.account IN ($2, $3) GROUP BY j.kind, e.account",
+                args![micros(since), available, pending],
             )
             .await?;
+        let mut closing = Held::default();
+        let mut period = Vec::new();
         for row in rows {
-            let kind: String = row.get("kind")?;
-            let points: i64 = row.get("points")?;
-            match kind.as_str() {
-                "earn" => totals.issued += points,
-                "redeem" => totals.redeemed -= points,
-                "restore" => totals.redeemed -= points,
-                "expire" => totals.expired -= points,
-                _ => {}
+            let name: String = row.get("account")?;
+            let account = Account::parse(&name)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown ledger account `{name}`")))?;
+            let points = Points(row.get("points")?);
+            match row.get::<Option<String>>("kind")? {
+                None if account == Account::MemberAvailable => closing.available = points,
+                None => closing.pending = points,
+                Some(kind) => {
+                    let kind = PostingKind::parse(&kind).ok_or_else(|| {
+                        StoreError::Corrupt(format!("unknown posting kind `{kind}`"))
+                    })?;
+                    period.push((kind, account, points));
+                }
             }
         }
-        Ok(totals)
+        Ok(RollForward::new(closing, &period))
     }
 }
 
@@ -85,9 +102,9 @@ impl Store {
 pub struct ActivityBucket {
     /// Where the bucket starts: a whole multiple of its width since the Unix epoch.
     pub start: Timestamp,
-    /// Points earned in it, as in [`ProgramTotals::issued`].
+    /// Points earned in it (pending and available).
     pub issued: i64,
-    /// Points spent in it, less those restored, as in [`ProgramTotals::redeemed`].
+    /// Points spent in it, less those restored.
     pub redeemed: i64,
     /// Members enrolled in it.
     pub enrolled: i64,

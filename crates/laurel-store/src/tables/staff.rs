@@ -1,4 +1,4 @@
-//! Staff accounts, their sessions and the audit log of what staff did.
+//! Staff accounts and their sessions (what they did is in `audit.rs`).
 
 use crate::db::connect::Store;
 use crate::db::sql::{Row, Sql, args};
@@ -49,46 +49,6 @@ pub struct StaffSession {
     pub expires_at: Timestamp,
 }
 
-/// One audit-log entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    /// The staff account, if the action was a staff member's.
-    pub staff_user_id: Option<i64>,
-    /// Who, as shown (an email, a key prefix).
-    pub actor: String,
-    /// What (`points.adjust`, `program.apply`, `staff.create`…).
-    pub action: String,
-    /// On what (`member:42`).
-    pub subject: String,
-    /// The state before, as JSON.
-    pub before: Option<String>,
-    /// The state after, as JSON.
-    pub after: Option<String>,
-    /// When.
-    pub at: Timestamp,
-}
-
-/// A stored audit-log entry with its id, the cursor of the page after it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRecord {
-    /// Row id: later entries have larger ones.
-    pub id: i64,
-    /// The entry.
-    pub entry: AuditEntry,
-}
-
-/// A page of the audit log, newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditPage {
-    /// The entries.
-    pub entries: Vec<AuditRecord>,
-    /// The cursor of the next (older) page, if there is one.
-    pub older: Option<i64>,
-}
-
-/// The largest page of the audit log one call returns.
-pub const AUDIT_PAGE_MAX: u32 = 200;
-
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.last_sign_in_at";
 
 fn user_from(row: &Row) -> Result<StaffUser> {
@@ -105,21 +65,6 @@ fn user_from(row: &Row) -> Result<StaffUser> {
         failed_logins: row.get("failed_logins")?,
         locked_until: instant_opt(row.get("locked_until")?)?,
         last_sign_in_at: instant_opt(row.get("last_sign_in_at")?)?,
-    })
-}
-
-fn audit_from(row: &Row) -> Result<AuditRecord> {
-    Ok(AuditRecord {
-        id: row.get("id")?,
-        entry: AuditEntry {
-            staff_user_id: row.get("staff_user_id")?,
-            actor: row.get("actor")?,
-            action: row.get("action")?,
-            subject: row.get("subject")?,
-            before: row.get("before_json")?,
-            after: row.get("after_json")?,
-            at: instant(row.get("at")?)?,
-        },
     })
 }
 
@@ -247,58 +192,5 @@ impl Store {
         )
         .await?;
         Ok(())
-    }
-
-    /// Appends to the audit log.
-    pub async fn insert_audit(&self, entry: &AuditEntry) -> Result<()> {
-        let mut db = self;
-        db.run(
-            "INSERT INTO audit_log (staff_user_id, actor, action, subject, before_json, after_json, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            args![
-                entry.staff_user_id,
-                &entry.actor,
-                &entry.action,
-                &entry.subject,
-                &entry.before,
-                &entry.after,
-                micros(entry.at),
-            ],
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// The audit log, newest first.
-    pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        let page = self.audit_page(None, limit).await?;
-        Ok(page.entries.into_iter().map(|r| r.entry).collect())
-    }
-
-    /// A page of the audit log, newest first: up to `limit` (at most [`AUDIT_PAGE_MAX`])
-    /// entries older than the cursor `before`, or the newest when there is none.
-    pub async fn audit_page(&self, before: Option<i64>, limit: u32) -> Result<AuditPage> {
-        let limit = limit.clamp(1, AUDIT_PAGE_MAX);
-        let mut db = self;
-        let rows = db
-            .rows(
-                "SELECT id, staff_user_id, actor, action, subject, before_json, after_json, at \
-                 FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
-                args![
-                    before.unwrap_or(i64::MAX),
-                    // One more than asked tells whether an older page exists.
-                    i64::from(limit) + 1,
-                ],
-            )
-            .await?;
-        let mut entries = rows.iter().map(audit_from).collect::<Result<Vec<_>>>()?;
-        let more = entries.len() > limit as usize;
-        entries.truncate(limit as usize);
-        let older = if more {
-            entries.last().map(|e| e.id)
-        } else {
-            None
-        };
-        Ok(AuditPage { entries, older })
     }
 }

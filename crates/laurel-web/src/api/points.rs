@@ -42,7 +42,7 @@ async fn balance(
     let view = state.engine.balance(id).await?;
     Ok(Json(BalanceResponse::new(
         view,
-        &state.engine.definition().program.points_name,
+        state.engine.definition().program.points_name.fallback(),
     )))
 }
 
@@ -134,6 +134,7 @@ async fn adjust(
         member_id: id,
         points: b.points,
         reason: b.reason,
+        note: b.note,
         idempotency_key: b.idempotency_key,
     };
     let actor = format!("key:{}", caller.0.prefix);

@@ -52,9 +52,14 @@ pub struct AdjustmentBody {
     #[schema(schema_with = signed_points)]
     #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
-    /// Why; required.
+    /// Why, in words the member is shown in their history; required.
     #[schema(min_length = 1, max_length = 200)]
     pub reason: String,
+    /// A note for staff only, kept with the adjustment and shown on the console's member
+    /// page, never to the member. Several lines allowed; blank counts as none.
+    #[schema(max_length = 500)]
+    #[serde(default)]
+    pub note: Option<String>,
     /// Your idempotency key.
     #[schema(min_length = 1, max_length = 200)]
     pub idempotency_key: String,

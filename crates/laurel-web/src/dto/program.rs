@@ -64,7 +64,7 @@ pub struct ProgramSummaryBody {
 impl From<&ProgramDefinition> for ProgramSummaryBody {
     fn from(d: &ProgramDefinition) -> ProgramSummaryBody {
         ProgramSummaryBody {
-            name: d.program.name.clone(),
+            name: d.program.name.fallback().to_owned(),
             currency: d.program.currency.to_string(),
             time_zone: d.program.time_zone.iana_name().unwrap_or("").to_owned(),
             points_per_unit: super::decimal(d.program.points_per_unit),

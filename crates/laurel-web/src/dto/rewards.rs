@@ -97,8 +97,8 @@ impl RewardBody {
         RewardBody {
             kind: r.kind.as_str().to_owned(),
             id: r.id,
-            name: r.name,
-            description: r.description,
+            name: r.name.fallback().to_owned(),
+            description: r.description.map(|d| d.fallback().to_owned()),
             cost: r.cost.get(),
             amount,
             percent,

@@ -31,7 +31,7 @@ impl From<Tier> for TierBody {
     fn from(t: Tier) -> TierBody {
         TierBody {
             id: t.id,
-            name: t.name,
+            name: t.name.fallback().to_owned(),
             threshold: decimal(t.threshold),
             earn_multiplier: decimal(t.benefits.earn_multiplier),
             discount_percent: decimal(t.benefits.discount_percent),

@@ -405,3 +405,30 @@ async fn the_ledger_pages_newest_first_with_a_cursor() {
         app.teardown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adjustment_takes_a_private_note_that_the_ledger_does_not_tell() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let member = app.enroll("noted").await;
+        let path = format!("/api/v1/members/{member}/adjustments");
+        let body = json!({ "points": 10, "reason": "sorry", "note": "called twice\nabout the wait", "idempotency_key": "n-1" });
+        app.post_admin(&path, &body).await.ok(200);
+        let long = "x".repeat(501);
+        let body =
+            json!({ "points": 10, "reason": "sorry", "note": long, "idempotency_key": "n-2" });
+        app.post_admin(&path, &body)
+            .await
+            .error(422, "invalid_field");
+        let ledger = app.ledger(member).await;
+        assert_eq!(ledger.len(), 1, "[{name}] the refused one wrote nothing");
+        assert_eq!(ledger[0]["reason"], "sorry", "[{name}]");
+        assert!(
+            !serde_json::to_string(&ledger)
+                .unwrap()
+                .contains("called twice"),
+            "[{name}] the note stays with staff: {ledger:?}"
+        );
+        app.teardown().await;
+    }
+}

@@ -184,7 +184,7 @@ fn rules() -> impl Strategy<Value = Vec<EarningRule>> {
             .enumerate()
             .map(|(i, mut rule)| {
                 rule.id = format!("r{i}");
-                rule.name = format!("Rule {i}");
+                rule.name = format!("Rule {i}").into();
                 rule
             })
             .collect()

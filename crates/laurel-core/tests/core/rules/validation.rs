@@ -247,7 +247,7 @@ fn duplicate_ids_are_reported_at_every_later_use() {
 #[test]
 fn every_problem_of_every_rule_is_reported_at_once() {
     let mut broken = rule("", times("1")).when(Condition::DayOfWeek(vec![]));
-    broken.name = String::new();
+    broken.name = "".into();
     let rules = vec![broken, rule("fine", fixed(1)), rule("late", percent("0"))];
     assert_eq!(
         keys(&rules, None),

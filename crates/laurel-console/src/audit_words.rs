@@ -1,0 +1,173 @@
+//! An audit-log entry in the page's language: what was done, on what, and what changed, worded
+//! from the action's stable name and the state it recorded before and after — never the raw
+//! name or JSON.
+
+use crate::i18n::Locale;
+use serde_json::Value;
+
+/// The actions staff can take in the console, by their stable names, in the order the filter
+/// offers them.
+pub const ACTIONS: [&str; 8] = [
+    "points.adjust",
+    "member.suspend",
+    "member.reactivate",
+    "report.resolve",
+    "program.apply",
+    "staff.create",
+    "api_key.create",
+    "api_key.revoke",
+];
+
+/// What an action is called: its words, or "another action" for a name this console does not
+/// know (one recorded by a later version).
+pub fn action(l: Locale, action: &str) -> String {
+    let key = format!("staff_pages.action_{}", action.replace('.', "_"));
+    let t = l.strings();
+    t.find(&key)
+        .unwrap_or(t.get("staff_pages.action_other"))
+        .to_owned()
+}
+
+/// What an action was done on, in words (`member:42` is "Member 42"), and the member's page
+/// when it was a member.
+pub fn subject(l: Locale, subject: &str) -> (String, Option<String>) {
+    let t = l.strings();
+    let Some((kind, id)) = subject
+        .split_once(':')
+        .filter(|(_, id)| id.parse::<i64>().is_ok())
+    else {
+        return (t.get("staff_pages.subject_other").to_owned(), None);
+    };
+    let key = format!("staff_pages.subject_{kind}");
+    match t.find(&key) {
+        Some(_) => {
+            let link = (kind == "member").then(|| format!("/admin/members/{id}"));
+            (t.with(&key, "id", id), link)
+        }
+        None => (t.get("staff_pages.subject_other").to_owned(), None),
+    }
+}
+
+/// What changed, in a sentence, from the state recorded before and after; empty when the
+/// action's name says it all or the state is not what this console recorded.
+pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str>) -> String {
+    let t = l.strings();
+    let parse = |json: Option<&str>| {
+        json.and_then(|j| serde_json::from_str::<Value>(j).ok())
+            .unwrap_or(Value::Null)
+    };
+    let (before, after) = (parse(before), parse(after));
+    let text = |state: &Value, field: &str| match &state[field] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.as_i64().map_or_else(|| n.to_string(), |n| l.integer(n)),
+        _ => String::new(),
+    };
+    let word = |prefix: &str, state: &Value, field: &str| {
+        t.find(&format!("{prefix}{}", text(state, field)))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match action {
+        "points.adjust" => {
+            let moved = t.fill(
+                "staff_pages.detail_adjust",
+                &[
+                    ("from", &text(&before, "available")),
+                    ("to", &text(&after, "available")),
+                ],
+            );
+            with_note(
+                l,
+                moved,
+                "staff_pages.detail_reason",
+                &text(&after, "reason"),
+            )
+        }
+        "program.apply" => with_note(
+            l,
+            t.with(
+                "staff_pages.detail_version",
+                "version",
+                &text(&after, "version"),
+            ),
+            "staff_pages.detail_note",
+            &text(&after, "note"),
+        ),
+        "staff.create" => t.fill(
+            "staff_pages.detail_staff",
+            &[
+                ("name", &text(&after, "name")),
+                ("email", &text(&after, "email")),
+                ("role", &word("staff.role_", &after, "role")),
+            ],
+        ),
+        "api_key.create" | "api_key.revoke" => {
+            let key = if after["name"].is_string() {
+                &after
+            } else {
+                &before
+            };
+            t.fill(
+                "staff_pages.detail_key",
+                &[
+                    ("name", &text(key, "name")),
+                    ("scope", &word("keys.scope_", key, "scope")),
+                    ("prefix", &text(key, "prefix")),
+                ],
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// `sentence`, followed by `note` under `key` when there is one.
+fn with_note(l: Locale, sentence: String, key: &str, note: &str) -> String {
+    if note.trim().is_empty() {
+        sentence
+    } else {
+        format!("{sentence} {}", l.strings().with(key, "note", note.trim()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_the_console_records_has_words_in_both_languages() {
+        for locale in Locale::ALL {
+            for name in ACTIONS {
+                let words = action(locale, name);
+                assert_ne!(words, action(locale, "no.such"), "{name}");
+                assert!(!words.contains('.'), "{name}: {words}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_adjustment_reads_as_the_balance_it_moved_and_its_reason() {
+        let details = details(
+            Locale::En,
+            "points.adjust",
+            Some(r#"{"available":1200,"pending":0}"#),
+            Some(r#"{"available":1250,"pending":0,"reason":"coffee was cold"}"#),
+        );
+        assert_eq!(
+            details,
+            "Available points 1,200 → 1,250. Reason: coffee was cold"
+        );
+    }
+
+    #[test]
+    fn a_subject_is_named_in_words_and_a_member_is_linked() {
+        assert_eq!(
+            subject(Locale::ZhCn, "member:42"),
+            ("会员 42".to_owned(), Some("/admin/members/42".to_owned()))
+        );
+        assert_eq!(subject(Locale::En, "api_key:3").1, None);
+        assert_eq!(
+            subject(Locale::En, "junk"),
+            subject(Locale::En, "what:ever")
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! A program's own words — its rewards', tiers' and points' names — in the page's language
+//! when the program writes them per language.
+
+use super::{App, Browser, PROGRAM};
+use laurel_engine::ApplyProgram;
+
+/// The test program with its reward, a tier and its points named in both languages.
+fn in_two_languages() -> String {
+    let text = PROGRAM
+        .replace(
+            "name = \"¥5 off\"\ndescription = \"Five yuan off any order.\"",
+            "name = { en = \"¥5 off\", zh-CN = \"立减 5 元\" }\n\
+             description = { en = \"Five yuan off any order.\", zh-CN = \"任意订单立减 5 元。\" }",
+        )
+        .replace(
+            "time_zone = \"Asia/Shanghai\"",
+            "time_zone = \"Asia/Shanghai\"\npoints_name = { en = \"beans\", zh-CN = \"咖啡豆\" }",
+        );
+    assert!(
+        text.contains("立减") && text.contains("咖啡豆"),
+        "the fixture changed"
+    );
+    format!(
+        "{text}\n[tiers]\nmetric = \"spend\"\nwindow = \"since_joining\"\n\
+         [[tiers.levels]]\nid = \"gold\"\nname = {{ en = \"Gold\", zh-CN = \"金卡\" }}\nthreshold = \"100\"\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_written_per_language_read_in_the_pages_language_in_portal_and_console() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = App::start().await;
+    let request = ApplyProgram {
+        text: in_two_languages(),
+        effective_from: None,
+        note: None,
+        dry_run: false,
+    };
+    app.engine
+        .apply_program(request, "staff:admin@example.com")
+        .await
+        .unwrap();
+
+    app.member_signs_in(&browser).await;
+    browser.go(&app.url("/portal/rewards")).await;
+    let catalog = browser.text("main").await;
+    assert!(
+        catalog.contains("¥5 off") && catalog.contains("Five yuan off any order."),
+        "{catalog}"
+    );
+    browser.shots("portal-rewards-per-language-en").await;
+    browser.click("#lang-zh-CN").await;
+    let catalog = browser.text("main").await;
+    assert!(
+        catalog.contains("立减 5 元") && catalog.contains("任意订单立减 5 元。"),
+        "{catalog}"
+    );
+    assert!(!catalog.contains("¥5 off"), "{catalog}");
+    browser.shots("portal-rewards-per-language-zh-CN").await;
+
+    app.sign_in(&browser, "admin@example.com").await;
+    browser.go(&app.url("/admin/program")).await;
+    let read = |tiers: String, rewards: String| format!("{tiers} | {rewards}");
+    let program = read(browser.text("#tiers").await, browser.text("#rewards").await);
+    assert!(
+        program.contains("Gold") && program.contains("¥5 off — 100 beans"),
+        "{program}"
+    );
+    browser.shots("program-per-language-en").await;
+    browser.click("#lang-zh-CN").await;
+    let program = read(browser.text("#tiers").await, browser.text("#rewards").await);
+    assert!(
+        program.contains("金卡") && program.contains("立减 5 元 — 100 咖啡豆"),
+        "{program}"
+    );
+    browser.shots("program-per-language-zh-CN").await;
+    browser.stop().await;
+    app.stop();
+}

@@ -1,0 +1,144 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+//! The outbox's e-mail delivered to a real SMTP server on loopback (aiosmtpd), on both
+//! backends: what the member receives, and what happens while the server is away.
+
+use laurel_core::Channel;
+use laurel_engine::{Engine, EngineConfig, EnrollRequest, SignInLetter, Store};
+use laurel_notify::{SmtpMailer, SmtpUrl};
+use laurel_testkit::TestDb;
+use laurel_testkit::smtp::SmtpServer;
+
+const PROGRAM: &str = r#"
+[program]
+name = "Mail Test Tea"
+currency = "CNY"
+time_zone = "Asia/Shanghai"
+
+[earn]
+points_per_unit = "1"
+
+[points]
+value = "0.01"
+expiry = { policy = "never" }
+"#;
+
+const SENDER: &str = "Mail Test Tea <hello@tea.example>";
+
+/// An engine on `db` with one member, 美玲, who has an e-mail address.
+async fn engine_with_a_member(db: &TestDb) -> Engine {
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let config = EngineConfig::for_backend(store.backend());
+    let engine = Engine::open(store, Some(PROGRAM), config).await.unwrap();
+    engine
+        .enroll(EnrollRequest {
+            external_id: "T-1".into(),
+            email: Some("meiling@example.com".into()),
+            phone: None,
+            name: Some("美玲".into()),
+            birthday: None,
+            channel: Channel::Pos,
+            attributes: Default::default(),
+            referral_code: None,
+        })
+        .await
+        .unwrap();
+    engine
+}
+
+/// A sign-in letter in Chinese, so the delivery is tried with text that is not ASCII.
+fn letter() -> SignInLetter {
+    SignInLetter {
+        subject: "您的登录验证码".into(),
+        body: "您的验证码是 {code}，10 分钟内有效。".into(),
+    }
+}
+
+/// The six-digit code in a delivered message, with its parsed headers checked.
+fn code_in(raw: &str) -> String {
+    let mail = mailparse::parse_mail(raw.as_bytes()).unwrap();
+    let header = |name: &str| {
+        mailparse::MailHeaderMap::get_first_value(mail.headers.as_slice(), name).unwrap_or_default()
+    };
+    assert_eq!(header("Subject"), "您的登录验证码", "{raw}");
+    assert!(header("From").contains("hello@tea.example"), "{raw}");
+    assert!(header("To").contains("meiling@example.com"), "{raw}");
+    let body = mail.get_body().unwrap();
+    assert!(body.starts_with("您的验证码是 "), "{body}");
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("a six-digit code in {body}"))
+        .to_owned()
+}
+
+fn mailer_for(url: &str) -> SmtpMailer {
+    SmtpMailer::new(&url.parse::<SmtpUrl>().unwrap(), SENDER).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_code_reaches_the_members_inbox_and_signs_them_in() {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    for (name, db) in laurel_testkit::backends() {
+        let engine = engine_with_a_member(&db).await;
+        let before = server.messages().len();
+        assert!(
+            engine
+                .request_sign_in_code("MeiLing@Example.com", &letter())
+                .await
+                .unwrap()
+        );
+        let sent = engine
+            .deliver_outbox(&mailer_for(&server.url()))
+            .await
+            .unwrap();
+        assert_eq!(sent, 1, "[{name}]");
+        let messages = server.wait_for(before + 1);
+        assert_eq!(messages.len(), before + 1, "[{name}] one message arrived");
+        let code = code_in(&messages[before]);
+        engine
+            .sign_in_member("meiling@example.com", &code)
+            .await
+            .unwrap_or_else(|e| panic!("[{name}] the code from the inbox signs in: {e}"));
+        assert_eq!(
+            engine
+                .deliver_outbox(&mailer_for(&server.url()))
+                .await
+                .unwrap(),
+            0,
+            "[{name}] a delivered message is not sent again"
+        );
+        engine.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_server_cannot_take_waits_in_the_outbox_and_goes_out_once_it_can() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = engine_with_a_member(&db).await;
+        let port = laurel_testkit::free_port().unwrap();
+        let mailer = mailer_for(&format!("smtp://127.0.0.1:{port}"));
+        engine
+            .request_sign_in_code("meiling@example.com", &letter())
+            .await
+            .unwrap();
+        assert_eq!(
+            engine.deliver_outbox(&mailer).await.unwrap(),
+            0,
+            "[{name}] no server: nothing went out"
+        );
+        let Some(server) = SmtpServer::start_on(port) else {
+            return;
+        };
+        assert_eq!(
+            engine.deliver_outbox(&mailer).await.unwrap(),
+            1,
+            "[{name}] the server is up: the waiting message goes out"
+        );
+        let messages = server.wait_for(1);
+        assert_eq!(messages.len(), 1, "[{name}] once");
+        code_in(&messages[0]);
+        engine.shutdown().await;
+    }
+}
