@@ -304,6 +304,14 @@ async fn history_says_where_a_purchase_was_what_was_redeemed_and_which_friend_jo
         );
         browser.shots(&format!("portal-history-{lang}")).await;
     }
+    let download = browser
+        .run("return fetch('/portal/data').then(r => r.text());")
+        .await;
+    let download = download.as_str().unwrap_or_default();
+    assert!(
+        download.contains("\"referral\"") && !download.contains("FRIEND-7"),
+        "the download names no other member either: {download}"
+    );
     browser.stop().await;
     app.stop();
 }

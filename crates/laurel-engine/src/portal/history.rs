@@ -49,7 +49,7 @@ fn first_name(name: &str) -> Option<String> {
 }
 
 /// The referral a referrer's bonus was for: its posting's reference is `referral:{id}`.
-fn referral_of(entry: &LedgerEntry) -> Option<i64> {
+pub(super) fn referral_of(entry: &LedgerEntry) -> Option<i64> {
     let id = entry.meta.reference.strip_prefix("referral:")?;
     (entry.kind == PostingKind::Earn && entry.meta.reason.starts_with("referral: "))
         .then(|| id.parse().ok())
