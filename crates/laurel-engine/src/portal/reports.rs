@@ -19,6 +19,8 @@ pub const CLOSE_ACCOUNT: &str = "close_account";
 const REPORT_MAX: usize = 2_000;
 /// Reports a member may send a day: enough for real problems, not a flood.
 const REPORTS_PER_DAY: i64 = 5;
+/// Answers a member may write to their reports a day: a conversation, not a flood.
+const ANSWERS_PER_DAY: i64 = 20;
 
 /// A report and its thread after its first message, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +123,7 @@ impl Engine {
 
     /// A member answers their own report: it waits for staff again, even if it was closed.
     /// False when the report is not theirs (or does not exist), which the member cannot tell
-    /// apart.
+    /// apart; `too_many_reports` past [`ANSWERS_PER_DAY`].
     pub async fn answer_report(&self, member: i64, id: i64, message: &str) -> Result<bool> {
         let message = checked_message(message)?;
         let Some(report) = self
@@ -132,6 +134,19 @@ impl Engine {
         else {
             return Ok(false);
         };
+        let day_ago = Timestamp::now() - jiff::SignedDuration::from_hours(24);
+        if self
+            .store
+            .member_answers_since(MemberId(member), day_ago)
+            .await?
+            >= ANSWERS_PER_DAY
+        {
+            return Err(EngineError::Throttled {
+                code: ErrorCode::TooManyReports,
+                message: "too many answers today: try again tomorrow".into(),
+                retry_at: None,
+            });
+        }
         self.add_message(&report, ReportAuthor::Member, None, message)
             .await?;
         Ok(true)

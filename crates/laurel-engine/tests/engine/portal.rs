@@ -426,11 +426,24 @@ async fn a_report_is_a_thread_staff_reply_the_member_answers_and_who_waits_is_it
             "[{name}] answering a closed report opens it again"
         );
 
+        for n in 2..20 {
+            engine
+                .answer_report(id, report, &format!("answer {n}"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            code(engine.answer_report(id, report, "one too many").await),
+            "too_many_reports",
+            "[{name}] twenty answers a day"
+        );
         let mine = engine.member_reports(id, 10).await.unwrap();
         assert_eq!(mine.len(), 1, "[{name}] only the member's own");
+        assert_eq!(mine[0].replies.len(), 3 + 18, "[{name}]");
         let thread: Vec<(ReportAuthor, &str)> = mine[0]
             .replies
             .iter()
+            .take(3)
             .map(|m| (m.author, m.message.as_str()))
             .collect();
         assert_eq!(

@@ -114,6 +114,19 @@ impl Store {
         row.get(0)
     }
 
+    /// Answers a member wrote to their reports since `since`: what their limit counts.
+    pub async fn member_answers_since(&self, member: MemberId, since: Timestamp) -> Result<i64> {
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) FROM member_report_messages \
+                 WHERE member_id = $1 AND author = 'member' AND created_at >= $2",
+                args![member.0, micros(since)],
+            )
+            .await?;
+        row.get(0)
+    }
+
     /// The reports not closed, those waiting for staff first, each oldest first: the staff
     /// queue.
     pub async fn open_member_reports(&self, limit: u32) -> Result<Vec<MemberReport>> {
