@@ -70,6 +70,8 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/members/{id}/status", post(members::set_status))
         .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))
+        .route("/admin/reports/{id}", get(member_reports::report))
+        .route("/admin/reports/{id}/reply", post(member_reports::reply))
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
         .route("/admin/audit", get(audit::page))

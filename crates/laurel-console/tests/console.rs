@@ -338,6 +338,9 @@ mod staff_pages;
 #[path = "console/finding.rs"]
 mod finding;
 
+#[path = "console/member_portal.rs"]
+mod member_portal;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

@@ -15,6 +15,7 @@ pub mod points;
 pub mod program;
 pub mod referrals;
 pub mod refund;
+pub mod reports;
 pub mod rewards;
 pub mod rules;
 pub mod search;

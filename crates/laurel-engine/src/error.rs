@@ -121,6 +121,8 @@ pub enum EngineError {
         code: ErrorCode,
         /// What to wait for.
         message: String,
+        /// When to try again, when that is known.
+        retry_at: Option<jiff::Timestamp>,
     },
     /// Neither a program file nor a stored version: nothing to run.
     #[error("no program: give a program file (none is stored in the database yet)")]

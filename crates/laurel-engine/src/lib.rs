@@ -45,8 +45,8 @@ pub use laurel_store::{
     AUDIT_PAGE_MAX, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
     ConsistencyReport, JournalId, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember,
     MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage, MemberReport, MemberSession,
-    NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral, Span,
-    Store, StoredGrant, TierHistoryEntry, WriteProfile,
+    NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral,
+    ReportMessage, Span, Store, StoredGrant, TierHistoryEntry, WriteProfile,
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -55,7 +55,8 @@ pub use outcomes::{
 };
 pub use points::BalanceView;
 pub use portal::{
-    CHANNELS, Consents, EXPORT_PAGE, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, SignInLetter,
+    CHANNELS, CLOSE_ACCOUNT, Consents, ContactField, EXPORT_PAGE, EntryAbout, History,
+    HistoryEntry, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
 };
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;

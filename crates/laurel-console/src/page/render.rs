@@ -17,12 +17,22 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
 
 /// A stylesheet compiled into the binary, cached by browsers for an hour.
 pub fn stylesheet(css: &'static str) -> Response {
+    compiled_in("text/css; charset=utf-8", css)
+}
+
+/// A script compiled into the binary (pages work without it; it only adds to them), cached
+/// like a stylesheet.
+pub fn script(js: &'static str) -> Response {
+    compiled_in("text/javascript; charset=utf-8", js)
+}
+
+fn compiled_in(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        css,
+        body,
     )
         .into_response()
 }

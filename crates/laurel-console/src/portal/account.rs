@@ -1,6 +1,5 @@
 //! The member's own account: profile, birthday and consent per channel; their referral code
-//! with a link to share; everything stored about them as JSON; and reporting a problem or
-//! abuse to staff.
+//! with a link to share; and everything stored about them as JSON.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -11,38 +10,66 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{
-    CHANNELS, Consents, EngineError, ErrorCode, MemberRef, ProfileUpdate, REPORT_CATEGORIES,
-};
+use laurel_core::reports::ReportState;
+use laurel_engine::{CHANNELS, CLOSE_ACCOUNT, Consents, EngineError, MemberRef, ProfileUpdate};
 use serde::Deserialize;
 
+/// Reports looked through for an open request to close the account.
+const CLOSURE_LOOKBACK: u32 = 20;
 /// Referrals the referral page lists.
 const REFERRALS_SHOWN: u32 = 50;
-/// Reports the help page lists.
-const REPORTS_SHOWN: u32 = 20;
 
 #[derive(Default)]
-struct ProfileForm {
-    name: String,
-    birthday: String,
+pub(super) struct ProfileForm {
+    pub(super) name: String,
+    pub(super) birthday: String,
     /// A birthday is on file: the field is shown, not editable.
-    birthday_fixed: bool,
-    consents: Vec<(&'static str, bool)>,
-    name_error: Option<String>,
-    birthday_error: Option<String>,
-    saved: bool,
+    pub(super) birthday_fixed: bool,
+    pub(super) consents: Vec<(&'static str, bool)>,
+    pub(super) name_error: Option<String>,
+    pub(super) birthday_error: Option<String>,
+    pub(super) saved: bool,
+    /// A change of email or phone refused: the field (`email`, `phone`), what was typed and
+    /// why.
+    pub(super) contact_error: Option<(&'static str, String, String)>,
+    /// The field just changed with its code.
+    pub(super) changed: Option<String>,
+    /// Why asking to close the account was refused.
+    pub(super) close_error: Option<String>,
+}
+
+impl ProfileForm {
+    /// What was typed into `field`'s change form, when it was refused.
+    fn contact_typed(&self, field: &str) -> &str {
+        match &self.contact_error {
+            Some((f, typed, _)) if *f == field => typed,
+            _ => "",
+        }
+    }
+
+    /// Why `field`'s change was refused.
+    fn contact_refusal(&self, field: &str) -> Option<&str> {
+        match &self.contact_error {
+            Some((f, _, why)) if *f == field => Some(why),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "portal/profile.html")]
-struct ProfilePage {
+pub(super) struct ProfilePage {
     chrome: Chrome,
     email: String,
     phone: String,
     form: ProfileForm,
+    /// When the member asked for their account to be closed, while staff have not closed
+    /// that request.
+    closing: Option<String>,
 }
 
-async fn profile_page(
+/// The profile page with `form` as the member left it (`fresh`: as stored).
+pub(super) async fn profile_page(
     console: &Console,
     member: &Member,
     mut form: ProfileForm,
@@ -68,17 +95,28 @@ async fn profile_page(
             .map_err(&fail)?
             .channels();
     }
+    let tz = &console.engine.definition().program.time_zone;
+    let closing = console
+        .engine
+        .member_reports(member.id(), CLOSURE_LOOKBACK)
+        .await
+        .map_err(&fail)?
+        .into_iter()
+        .find(|r| r.report.category == CLOSE_ACCOUNT && r.report.state != ReportState::Closed)
+        .map(|r| member.locale.date_time(r.report.created_at, tz));
     Ok(ProfilePage {
         chrome: Chrome::signed_in(member, "profile", "/portal/profile".into()),
         email: p.email.unwrap_or_default(),
         phone: p.phone.unwrap_or_default(),
         form,
+        closing,
     })
 }
 
 #[derive(Deserialize)]
 pub(crate) struct SavedQuery {
     saved: Option<String>,
+    changed: Option<String>,
 }
 
 pub(crate) async fn profile(
@@ -88,6 +126,9 @@ pub(crate) async fn profile(
 ) -> Result<Response, PortalError> {
     let form = ProfileForm {
         saved: query.saved.is_some(),
+        changed: query
+            .changed
+            .filter(|f| ["email", "phone", "close"].contains(&f.as_str())),
         ..ProfileForm::default()
     };
     let page = profile_page(&console, &member, form, true).await?;
@@ -260,137 +301,4 @@ pub(crate) async fn data(State(console): State<Console>, member: Member) -> Resp
         axum::body::Body::from_stream(pieces),
     )
         .into_response()
-}
-
-/// A report as the help page lists it.
-struct ReportLine {
-    when: String,
-    category: String,
-    message: String,
-    status: String,
-}
-
-#[derive(Template)]
-#[template(path = "portal/help.html")]
-struct HelpPage {
-    chrome: Chrome,
-    categories: Vec<&'static str>,
-    category: String,
-    message: String,
-    error: Option<String>,
-    sent: bool,
-    reports: Vec<ReportLine>,
-}
-
-async fn help_page(
-    console: &Console,
-    member: &Member,
-    category: String,
-    message: String,
-    error: Option<String>,
-    sent: bool,
-) -> Result<HelpPage, PortalError> {
-    let l = member.locale;
-    let t = l.strings();
-    let tz = console.engine.definition().program.time_zone.clone();
-    let reports = console
-        .engine
-        .member_reports(member.id(), REPORTS_SHOWN)
-        .await
-        .map_err(member.fail())?
-        .into_iter()
-        .map(|r| ReportLine {
-            when: l.date_time(r.created_at, &tz),
-            category: t.get(&format!("portal.category_{}", r.category)).to_owned(),
-            message: r.message,
-            status: t
-                .get(if r.resolved_at.is_some() {
-                    "portal.report_resolved"
-                } else {
-                    "portal.report_open"
-                })
-                .to_owned(),
-        })
-        .collect();
-    Ok(HelpPage {
-        chrome: Chrome::signed_in(member, "help", "/portal/help".into()),
-        categories: REPORT_CATEGORIES.to_vec(),
-        category,
-        message,
-        error,
-        sent,
-        reports,
-    })
-}
-
-#[derive(Deserialize)]
-pub(crate) struct SentQuery {
-    sent: Option<String>,
-}
-
-pub(crate) async fn help(
-    State(console): State<Console>,
-    member: Member,
-    Query(query): Query<SentQuery>,
-) -> Result<Response, PortalError> {
-    let page = help_page(
-        &console,
-        &member,
-        "problem".into(),
-        String::new(),
-        None,
-        query.sent.is_some(),
-    )
-    .await?;
-    Ok(render(StatusCode::OK, &page))
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ReportForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    message: String,
-}
-
-pub(crate) async fn report(
-    State(console): State<Console>,
-    member: Member,
-    Form(form): Form<ReportForm>,
-) -> Result<Response, PortalError> {
-    member.check_csrf(&form.csrf)?;
-    let t = member.locale.strings();
-    let (status, error) = match console
-        .engine
-        .report_problem(member.id(), &form.category, &form.message)
-        .await
-    {
-        Ok(_) => return Ok(Redirect::to("/portal/help?sent=1").into_response()),
-        Err(EngineError::Throttled { .. }) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            t.get("portal.too_many_reports").to_owned(),
-        ),
-        Err(EngineError::InvalidField { code, .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.get(if code == ErrorCode::MissingField {
-                "field.required"
-            } else {
-                "portal.too_long"
-            })
-            .to_owned(),
-        ),
-        Err(e) => return Err(member.fail()(e)),
-    };
-    let page = help_page(
-        &console,
-        &member,
-        form.category,
-        form.message,
-        Some(error),
-        false,
-    )
-    .await?;
-    Ok(render(status, &page))
 }

@@ -10,8 +10,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use laurel_core::ledger::PostingKind;
+use laurel_core::rules::GrantBasis;
 use laurel_core::tiers::TierMetric;
-use laurel_engine::{LedgerEntry, MemberRef};
+use laurel_engine::{EntryAbout, HistoryEntry, MemberRef};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
@@ -23,30 +24,87 @@ const HISTORY_PAGE: u32 = 20;
 
 /// One ledger entry as a member reads it.
 pub(crate) struct Activity {
-    when: String,
-    what: String,
-    detail: String,
+    pub(super) when: String,
+    pub(super) what: String,
+    pub(super) detail: String,
     /// An earn's grants, each a sentence in the page's language.
-    grants: Vec<String>,
-    points: String,
+    pub(super) grants: Vec<String>,
+    pub(super) points: String,
     /// `gain` or `loss`, for the colour.
-    sign: &'static str,
+    pub(super) sign: &'static str,
 }
 
 impl Activity {
-    fn from_entry(l: Locale, program: &laurel_core::Program, e: LedgerEntry) -> Activity {
+    pub(super) fn from_entry(
+        l: Locale,
+        program: &laurel_core::Program,
+        h: HistoryEntry,
+    ) -> Activity {
+        let e = h.entry;
         let points = (e.available_delta + e.pending_delta).get();
+        let minor_digits = program.currency.minor_digits();
         Activity {
             grants: e
                 .grants
                 .iter()
+                // A referral's bonus names the friend's id: the entry says whom it was for.
+                .filter(|g| {
+                    !matches!(
+                        g.basis(minor_digits),
+                        Some(GrantBasis::ReferralBonus { .. })
+                    )
+                })
                 .map(|g| crate::grant_words::grant(l, program, g))
                 .collect(),
             when: l.date_time(e.meta.effective_at, &program.time_zone),
             what: l.strings().get(posting_kind_key(e.kind)).to_owned(),
-            detail: crate::messages::ledger_reason(l, &e.meta.reason),
+            detail: match h.about {
+                Some(about) => about_words(l, about),
+                None => crate::messages::ledger_reason(l, &e.meta.reason),
+            },
             points: l.signed(points),
             sign: if points < 0 { "loss" } else { "gain" },
+        }
+    }
+}
+
+/// What an entry was about, in words: where and for how much a purchase was, or which
+/// friend a referral bonus was for.
+pub(super) fn about_words(l: Locale, about: EntryAbout) -> String {
+    let t = l.strings();
+    match about {
+        EntryAbout::Purchase {
+            store: Some(store),
+            total,
+        } => t.fill(
+            "portal_more.purchase_at",
+            &[("store", &store), ("amount", &l.money(total))],
+        ),
+        EntryAbout::Purchase { store: None, total } => {
+            t.with("portal_more.purchase_of", "amount", &l.money(total))
+        }
+        EntryAbout::Friend {
+            first_name: Some(name),
+        } => t.with("portal_more.friend_joined", "name", &name),
+        EntryAbout::Friend { first_name: None } => t.get("portal_more.a_friend_joined").to_owned(),
+    }
+}
+
+/// The member's card: their id as the till's POS API takes it (`external_id`), as text,
+/// QR code and barcode.
+struct MemberCard {
+    id: String,
+    qr: String,
+    /// Absent when the id has characters a barcode cannot carry.
+    barcode: Option<String>,
+}
+
+impl MemberCard {
+    fn of(external_id: String) -> MemberCard {
+        MemberCard {
+            qr: super::codes::qr_svg(&external_id),
+            barcode: super::codes::barcode_svg(&external_id),
+            id: external_id,
         }
     }
 }
@@ -66,6 +124,7 @@ struct HomePage {
     available: String,
     value: String,
     pending: String,
+    card: MemberCard,
     expiring: Vec<(String, String)>,
     tier: Option<TierLine>,
     entries: Vec<Activity>,
@@ -80,7 +139,7 @@ pub(crate) async fn home(
     let id = member.id();
     let profile = engine.member(&MemberRef::Id(id)).await.map_err(&fail)?;
     let balance = engine.balance(id).await.map_err(&fail)?;
-    let recent = engine.ledger(id, None, RECENT).await.map_err(&fail)?;
+    let recent = engine.history(id, None, &[], RECENT).await.map_err(&fail)?;
     let definition = engine.definition();
     let tz = &definition.program.time_zone;
     let tier = match &definition.tiers {
@@ -99,6 +158,7 @@ pub(crate) async fn home(
         available: l.integer(balance.available.get()),
         value: l.money(balance.available_value),
         pending: l.integer(balance.pending.get()),
+        card: MemberCard::of(profile.profile.external_id),
         expiring: balance
             .next_expiries
             .iter()
@@ -188,7 +248,7 @@ pub(crate) async fn history(
         .unwrap_or(FILTERS[0]);
     let page = console
         .engine
-        .ledger_of(member.id(), query.before, kinds, HISTORY_PAGE)
+        .history(member.id(), query.before, kinds, HISTORY_PAGE)
         .await
         .map_err(member.fail())?;
     let definition = console.engine.definition();

@@ -4,6 +4,10 @@
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
+mod codes;
+mod contact;
+mod data;
+mod help;
 mod home;
 mod rewards;
 mod sign_in;
@@ -38,12 +42,21 @@ pub(crate) fn router() -> Router<Console> {
             "/portal/profile",
             get(account::profile).post(account::save_profile),
         )
+        .route("/portal/profile/contact", post(contact::change))
+        .route("/portal/profile/confirm", post(contact::confirm))
+        .route("/portal/profile/close", post(contact::close))
         .route("/portal/data", get(account::data))
-        .route("/portal/help", get(account::help).post(account::report))
+        .route("/portal/my-data", get(data::page))
+        .route("/portal/help", get(help::help).post(help::report))
+        .route("/portal/help/{id}/answer", post(help::answer))
         .route("/portal/lang", get(page::language::switch::<Portal>))
         .route(
             "/portal/static/portal.css",
             get(|| async { page::stylesheet(include_str!("../../static/portal.css")) }),
+        )
+        .route(
+            "/portal/static/share.js",
+            get(|| async { page::script(include_str!("../../static/share.js")) }),
         )
         .route("/portal/{*rest}", get(page::not_found::<Portal>))
 }

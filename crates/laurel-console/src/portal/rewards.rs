@@ -1,9 +1,10 @@
 //! The rewards catalog with what the member may redeem, redeeming (confirm first), and the
 //! member's coupons: each code as text and as a QR code drawn on the server.
 
+use super::codes::qr_svg;
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
-use crate::coupon_words::{coupon_standing, redemption_standing};
+use crate::coupon_words::{coupon_standing, redemption_group, redemption_standing};
 use crate::i18n::Locale;
 use crate::page::render;
 use askama::Template;
@@ -17,8 +18,6 @@ use laurel_core::rewards::CouponStanding;
 use laurel_engine::{
     CouponView, EngineError, ErrorCode, RedeemRewardRequest, RedemptionView, RewardView,
 };
-use qrcode::QrCode;
-use qrcode::render::svg;
 use serde::Deserialize;
 
 /// Redemptions the coupons page lists.
@@ -186,10 +185,30 @@ struct RedemptionLine {
     when: String,
     points: String,
     status: String,
-    /// Something left to use or collect: listed first.
-    open: bool,
     coupons: Vec<CouponLine>,
 }
+
+/// The redemptions that stand alike, under their heading.
+struct Group {
+    /// `ready`, `used`, `expired` or `cancelled`.
+    standing: CouponStanding,
+    redemptions: Vec<RedemptionLine>,
+}
+
+impl Group {
+    /// Nothing in it can be used any more: shown quieter.
+    fn done(&self) -> bool {
+        self.standing != CouponStanding::Ready
+    }
+}
+
+/// The groups the coupons page shows, in this order (what can still be used first).
+const GROUPS: [CouponStanding; 4] = [
+    CouponStanding::Ready,
+    CouponStanding::Used,
+    CouponStanding::Expired,
+    CouponStanding::Cancelled,
+];
 
 /// A coupon in the list: its code only while it can be used, and when it expires.
 struct CouponLine {
@@ -203,7 +222,8 @@ struct CouponLine {
 #[template(path = "portal/coupons.html")]
 struct CouponsPage {
     chrome: Chrome,
-    redemptions: Vec<RedemptionLine>,
+    /// Only the groups with a redemption in them.
+    groups: Vec<Group>,
 }
 
 pub(crate) async fn coupons(
@@ -219,17 +239,19 @@ pub(crate) async fn coupons(
     let tz = console.engine.definition().program.time_zone.clone();
     let t = l.strings();
     let now = Timestamp::now();
-    let mut redemptions: Vec<RedemptionLine> = found
-        .into_iter()
-        .map(|r| RedemptionLine {
+    let mut groups: Vec<Group> = GROUPS
+        .iter()
+        .map(|&standing| Group {
+            standing,
+            redemptions: Vec::new(),
+        })
+        .collect();
+    for r in found {
+        let line = RedemptionLine {
             id: r.redemption_id,
             when: l.date_time(r.redeemed_at, &tz),
             points: l.integer(r.points),
             status: redemption_standing(t, &r, now),
-            open: match r.coupon_standing(now) {
-                Some(standing) => standing == CouponStanding::Ready && r.status != "cancelled",
-                None => r.status == "issued",
-            },
             coupons: r
                 .coupons
                 .iter()
@@ -243,14 +265,18 @@ pub(crate) async fn coupons(
                     }
                 })
                 .collect(),
-            reward: r.reward_name,
-        })
-        .collect();
-    // What can still be used comes first; within each group, newest first as listed.
-    redemptions.sort_by_key(|r| !r.open);
+            reward: r.reward_name.clone(),
+        };
+        let standing = redemption_group(&r, now);
+        if let Some(group) = groups.iter_mut().find(|g| g.standing == standing) {
+            // Newest first within a group, as the engine lists them.
+            group.redemptions.push(line);
+        }
+    }
+    groups.retain(|g| !g.redemptions.is_empty());
     let page = CouponsPage {
         chrome: Chrome::signed_in(&member, "coupons", "/portal/coupons".into()),
-        redemptions,
+        groups,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -330,29 +356,6 @@ pub(crate) async fn coupon(
         new: query.new.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
-}
-
-/// The code as an inline SVG QR code (no XML declaration: it sits inside the page).
-fn qr_svg(code: &str) -> String {
-    match QrCode::new(code.as_bytes()) {
-        Ok(qr) => {
-            let image = qr
-                .render::<svg::Color>()
-                .min_dimensions(200, 200)
-                .quiet_zone(true)
-                .build();
-            match image.find("<svg") {
-                Some(start) => image[start..].replacen(
-                    "<svg ",
-                    "<svg role=\"img\" aria-hidden=\"true\" class=\"qr\" ",
-                    1,
-                ),
-                None => String::new(),
-            }
-        }
-        // A code too long for a QR code cannot happen with our codes; the text still shows.
-        Err(_) => String::new(),
-    }
 }
 
 /// What a coupon takes off, in words.

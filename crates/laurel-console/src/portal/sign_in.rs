@@ -3,6 +3,7 @@
 
 use super::web::{Chrome, Portal, PortalError};
 use crate::Console;
+use crate::i18n::Locale;
 use crate::page::session::{check_login_token, sign_in_form, signed_in};
 use crate::page::{Area, render};
 use askama::Template;
@@ -10,6 +11,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use jiff::Timestamp;
 use laurel_engine::{EngineError, SignInLetter};
 use serde::Deserialize;
 
@@ -80,10 +82,10 @@ pub(crate) async fn send_code(
                 t.get("portal.email_invalid").to_owned(),
             ));
         }
-        Err(EngineError::Throttled { .. }) => {
+        Err(EngineError::Throttled { retry_at, .. }) => {
             return Ok(refused(
                 StatusCode::TOO_MANY_REQUESTS,
-                t.get("portal.too_many_codes").to_owned(),
+                try_again(&console, l, "portal_more.too_many_codes", retry_at),
             ));
         }
         Err(e) => return Err(PortalError::from_engine(e, l)),
@@ -95,6 +97,23 @@ pub(crate) async fn send_code(
         start_again: false,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `key`'s sentence, followed, when the wait's end is known, by when to try again: in the
+/// page's language and the program's time zone.
+pub(super) fn try_again(console: &Console, l: Locale, key: &str, at: Option<Timestamp>) -> String {
+    let t = l.strings();
+    match at {
+        Some(at) => {
+            let tz = &console.engine.definition().program.time_zone;
+            format!(
+                "{} {}",
+                t.get(key),
+                t.with("portal_more.try_again_at", "when", &l.date_time(at, tz))
+            )
+        }
+        None => t.get(key).to_owned(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -116,14 +135,28 @@ pub(crate) async fn check_code(
     let t = l.strings();
     let (error, start_again) = match console.engine.sign_in_member(&form.email, &form.code).await {
         Ok(new) => return Ok(signed_in::<Portal>(&headers, &new.token, &new.session)),
-        Err(EngineError::SignInCodeWrong) => (t.get("portal.code_wrong"), false),
-        Err(EngineError::SignInCodeExpired) => (t.get("portal.code_expired"), true),
+        Err(EngineError::SignInCodeWrong) => (t.get("portal.code_wrong").to_owned(), false),
+        Err(EngineError::SignInCodeExpired) => {
+            // Dead after too many wrong guesses or its time: a new one may have to wait.
+            match console
+                .engine
+                .sign_in_code_wait(&form.email)
+                .await
+                .map_err(|e| PortalError::from_engine(e, l))?
+            {
+                Some(at) => (
+                    try_again(&console, l, "portal_more.code_dead", Some(at)),
+                    false,
+                ),
+                None => (t.get("portal.code_expired").to_owned(), true),
+            }
+        }
         Err(e) => return Err(PortalError::from_engine(e, l)),
     };
     let page = CodePage {
         chrome: Chrome::anonymous(l, token, Portal::SIGN_IN),
         email: form.email,
-        error: Some(error.to_owned()),
+        error: Some(error),
         start_again,
     };
     Ok(render(StatusCode::UNAUTHORIZED, &page))

@@ -227,7 +227,8 @@ async fn the_portal_speaks_chinese_keeps_the_profile_and_queues_a_report_staff_r
     browser.go(&app.url("/admin/reports")).await;
     assert!(browser.text("#queue").await.contains("有人用了我的券"));
     browser.screenshot("member-reports").await;
-    browser.click(&format!("#resolve-{}", queue[0].id)).await;
+    browser.click(&format!("#open-{}", queue[0].id)).await;
+    browser.click("#close-report").await;
     assert!(browser.text("#queue-empty").await.contains("empty"));
     browser
         .go(&app.url(&format!("/admin/members/{}", app.member)))

@@ -6,6 +6,7 @@
 //! all of it in memory at once (and, to stay bounded, an earlier version stopped at 200 of
 //! each). Page by page, memory is one page whatever the history, and every row is in it.
 
+use super::history::referral_of;
 use crate::error::{EngineError, Result};
 use crate::history::grant_sentence;
 use crate::{Engine, MemberRef};
@@ -176,6 +177,9 @@ impl Export {
             .entries
             .iter()
             .map(|e| {
+                // A referral bonus's reason and sentence name the friend's customer id,
+                // which is not the member's to download: it says only what it was for.
+                let friend = referral_of(e).is_some();
                 let grants: Vec<Value> = e
                     .grants
                     .iter()
@@ -183,7 +187,11 @@ impl Export {
                         json!({
                             "rule_id": g.rule_id,
                             "points": g.points.get(),
-                            "explanation": grant_sentence(program, g),
+                            "explanation": if friend {
+                                "referral bonus for a friend you invited".to_owned()
+                            } else {
+                                grant_sentence(program, g)
+                            },
                         })
                     })
                     .collect();
@@ -191,7 +199,7 @@ impl Export {
                     "kind": e.kind.as_str(),
                     "available_delta": e.available_delta.get(),
                     "pending_delta": e.pending_delta.get(),
-                    "reason": e.meta.reason,
+                    "reason": if friend { "referral" } else { e.meta.reason.as_str() },
                     "reference": e.meta.reference,
                     "effective_at": e.meta.effective_at.to_string(),
                     "grants": grants,
@@ -290,14 +298,29 @@ impl Export {
             .store()
             .reports_of_before(MemberId(self.member), self.cursor, EXPORT_PAGE)
             .await?;
+        let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
+        let replies = self.engine.store().report_messages(&ids).await?;
         let items = found
             .iter()
             .map(|r| {
+                let thread: Vec<Value> = replies
+                    .iter()
+                    .filter(|m| m.report == r.id)
+                    .map(|m| {
+                        json!({
+                            "from": m.author.as_str(),
+                            "message": m.message,
+                            "created_at": m.created_at.to_string(),
+                        })
+                    })
+                    .collect();
                 json!({
                     "category": r.category,
                     "message": r.message,
                     "created_at": r.created_at.to_string(),
+                    "state": r.state.as_str(),
                     "resolved_at": r.resolved_at.map(|t| t.to_string()),
+                    "thread": thread,
                 })
             })
             .collect();

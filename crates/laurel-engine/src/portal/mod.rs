@@ -2,10 +2,16 @@
 //! outbox), their sessions, their own profile and consent, the problems they report, and
 //! everything stored about them.
 
+mod contact;
 mod export;
+mod history;
 mod profile;
+mod reports;
 mod sign_in;
 
+pub use contact::ContactField;
 pub use export::EXPORT_PAGE;
-pub use profile::{CHANNELS, Consents, ProfileUpdate, REPORT_CATEGORIES};
+pub use history::{EntryAbout, History, HistoryEntry};
+pub use profile::{CHANNELS, Consents, ProfileUpdate};
+pub use reports::{CLOSE_ACCOUNT, REPORT_CATEGORIES, ReportThread};
 pub use sign_in::{MemberSignedIn, SignInLetter};

@@ -1,5 +1,4 @@
-//! What members change and send themselves: their name, birthday (once) and consent per
-//! channel, and the problems or abuse they report to staff.
+//! What members change themselves: their name, birthday (once) and consent per channel.
 
 use crate::Engine;
 use crate::checks::checked;
@@ -8,19 +7,13 @@ use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::text::{self, Layout};
-use laurel_store::{MemberId, MemberReport, ProfileChange};
+use laurel_store::{MemberId, ProfileChange};
 use std::collections::BTreeMap;
 
 /// The channels a member gives or withholds consent for.
 pub const CHANNELS: [&str; 3] = ["email", "sms", "push"];
-/// What a report is about.
-pub const REPORT_CATEGORIES: [&str; 2] = ["problem", "abuse"];
 /// Longest name kept.
 const NAME_MAX: usize = 100;
-/// Longest report kept.
-const REPORT_MAX: usize = 2_000;
-/// Reports a member may send a day: enough for real problems, not a flood.
-const REPORTS_PER_DAY: i64 = 5;
 
 /// Consent per channel; a channel never asked about has none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,63 +102,5 @@ impl Engine {
         };
         self.member(&crate::MemberRef::Id(member)).await?;
         Ok(self.store.change_profile(MemberId(member), &change).await?)
-    }
-
-    /// Queues a member's report of a problem or abuse for staff; returns its id.
-    pub async fn report_problem(&self, member: i64, category: &str, message: &str) -> Result<i64> {
-        if !REPORT_CATEGORIES.contains(&category) {
-            return Err(EngineError::invalid(
-                "category",
-                ErrorCode::InvalidField,
-                format!("is one of {}", REPORT_CATEGORIES.join(", ")),
-            ));
-        }
-        let message = message.trim();
-        if message.is_empty() {
-            return Err(EngineError::invalid(
-                "message",
-                ErrorCode::MissingField,
-                "is required",
-            ));
-        }
-        if message.chars().count() > REPORT_MAX {
-            return Err(EngineError::invalid(
-                "message",
-                ErrorCode::InvalidField,
-                format!("is longer than {REPORT_MAX} characters"),
-            ));
-        }
-        checked("message", text::characters(message, Layout::Lines))?;
-        let now = crate::as_stored(Timestamp::now());
-        let id = MemberId(member);
-        let day_ago = now - jiff::SignedDuration::from_hours(24);
-        if self.store.member_reports_since(id, day_ago).await? >= REPORTS_PER_DAY {
-            return Err(EngineError::Throttled {
-                code: ErrorCode::TooManyReports,
-                message: "too many reports today: try again tomorrow".into(),
-            });
-        }
-        Ok(self
-            .store
-            .insert_member_report(id, category, message, now)
-            .await?)
-    }
-
-    /// A member's own reports, newest first.
-    pub async fn member_reports(&self, member: i64, limit: u32) -> Result<Vec<MemberReport>> {
-        Ok(self.store.reports_of(MemberId(member), limit).await?)
-    }
-
-    /// The staff queue: open reports, oldest first.
-    pub async fn open_reports(&self, limit: u32) -> Result<Vec<MemberReport>> {
-        Ok(self.store.open_member_reports(limit).await?)
-    }
-
-    /// Closes a report; false when it was closed already.
-    pub async fn resolve_report(&self, id: i64, actor: &str) -> Result<bool> {
-        Ok(self
-            .store
-            .resolve_member_report(id, actor, Timestamp::now())
-            .await?)
     }
 }

@@ -10,12 +10,12 @@ use jiff::{SignedDuration, Timestamp};
 use laurel_store::{MemberId, MemberSession, NewMessage};
 
 /// How long a code works.
-const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
+pub(super) const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
 /// Codes a member may be sent per [`CODE_WINDOW`].
-const CODES_PER_WINDOW: i64 = 5;
-const CODE_WINDOW: SignedDuration = SignedDuration::from_hours(1);
+const CODES_PER_WINDOW: usize = 5;
+pub(super) const CODE_WINDOW: SignedDuration = SignedDuration::from_hours(1);
 /// Guesses at one code.
-const GUESSES_MAX: i64 = 5;
+pub(super) const GUESSES_MAX: i64 = 5;
 /// How long a member stays signed in.
 const SESSION: SignedDuration = SignedDuration::from_hours(7 * 24);
 
@@ -39,7 +39,15 @@ pub struct MemberSignedIn {
     pub session: MemberSession,
 }
 
-fn code_hash(member: MemberId, code: &str) -> String {
+/// When another code may be sent to a member who was sent codes at `sent` within the last
+/// [`CODE_WINDOW`] (oldest first): `None` while fewer than [`CODES_PER_WINDOW`] were; else
+/// when the oldest of the last [`CODES_PER_WINDOW`] leaves the window.
+pub(super) fn next_code_at(sent: &[Timestamp]) -> Option<Timestamp> {
+    let over = sent.len().checked_sub(CODES_PER_WINDOW)?;
+    sent.get(over).map(|&oldest| oldest + CODE_WINDOW)
+}
+
+pub(super) fn code_hash(member: MemberId, code: &str) -> String {
     sha256_hex(&format!("{}:{}", member.0, code.trim()))
 }
 
@@ -70,15 +78,11 @@ impl Engine {
             return Ok(false);
         }
         let now = crate::as_stored(Timestamp::now());
-        if self
-            .store
-            .sign_in_codes_since(member, now - CODE_WINDOW)
-            .await?
-            >= CODES_PER_WINDOW
-        {
+        if let Some(retry_at) = self.next_code_at(member, now).await? {
             return Err(EngineError::Throttled {
                 code: ErrorCode::TooManyCodes,
-                message: "too many codes asked for: try again in an hour".into(),
+                message: format!("too many codes asked for: try again at {retry_at}"),
+                retry_at: Some(retry_at),
             });
         }
         let code = random_digits(6);
@@ -100,6 +104,29 @@ impl Engine {
             .await?;
         self.outbox_ready.notify_one();
         Ok(true)
+    }
+
+    /// When the member with `email` may be sent another code, if not now: what a page says
+    /// after a code stopped working (too many wrong guesses, expired) while the sending limit
+    /// holds. `None` for an address no member has, as for a member who may ask now.
+    pub async fn sign_in_code_wait(&self, email: &str) -> Result<Option<Timestamp>> {
+        let key = laurel_core::referrals::email(email);
+        if !crate::checks::findable(&key) {
+            return Ok(None);
+        }
+        match self.store.member_by_email_key(&key).await? {
+            Some(member) => self.next_code_at(member, Timestamp::now()).await,
+            None => Ok(None),
+        }
+    }
+
+    /// When `member` may be sent another code, if not at `now`.
+    async fn next_code_at(&self, member: MemberId, now: Timestamp) -> Result<Option<Timestamp>> {
+        let sent = self
+            .store
+            .sign_in_code_times_since(member, now - CODE_WINDOW)
+            .await?;
+        Ok(next_code_at(&sent))
     }
 
     /// Signs a member in with the code sent to `email`.
@@ -154,5 +181,21 @@ impl Engine {
             .store
             .delete_member_session(&sha256_hex(token), Timestamp::now())
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_code_may_be_sent_once_the_oldest_of_the_last_five_is_an_hour_old() {
+        let at = |min: i64| Timestamp::UNIX_EPOCH + SignedDuration::from_mins(min);
+        assert_eq!(next_code_at(&[]), None);
+        assert_eq!(next_code_at(&[at(0), at(1), at(2), at(3)]), None);
+        let five = [at(0), at(1), at(2), at(3), at(4)];
+        assert_eq!(next_code_at(&five), Some(at(60)));
+        let six = [at(0), at(1), at(2), at(3), at(4), at(5)];
+        assert_eq!(next_code_at(&six), Some(at(61)));
     }
 }

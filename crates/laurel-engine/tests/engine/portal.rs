@@ -174,6 +174,13 @@ async fn a_member_is_sent_at_most_five_codes_an_hour() {
     for (name, db) in laurel_testkit::backends() {
         let engine = start(&db, program(&[])).await;
         member(&engine, "M1").await;
+        // Stored instants keep microseconds: a margin for the nanoseconds they drop.
+        let first = Timestamp::now() - SignedDuration::from_millis(1);
+        assert_eq!(
+            engine.sign_in_code_wait("m1@example.com").await.unwrap(),
+            None,
+            "[{name}] nothing sent yet: no wait"
+        );
         for _ in 0..5 {
             assert!(
                 engine
@@ -190,6 +197,28 @@ async fn a_member_is_sent_at_most_five_codes_an_hour() {
             ),
             "too_many_codes",
             "[{name}]"
+        );
+        let Err(EngineError::Throttled { retry_at, .. }) = engine
+            .request_sign_in_code("m1@example.com", &letter())
+            .await
+        else {
+            panic!("[{name}] still throttled");
+        };
+        let wait = engine.sign_in_code_wait("m1@example.com").await.unwrap();
+        assert_eq!(retry_at, wait, "[{name}] the refusal and the page agree");
+        let hour_after_first = first + SignedDuration::from_hours(1);
+        assert!(
+            wait.is_some_and(|at| at >= hour_after_first
+                && at <= Timestamp::now() + SignedDuration::from_hours(1)),
+            "[{name}] an hour after the first of the five: {wait:?}"
+        );
+        assert_eq!(
+            engine
+                .sign_in_code_wait("stranger@example.com")
+                .await
+                .unwrap(),
+            None,
+            "[{name}] a stranger is told no wait"
         );
         assert_eq!(
             code(engine.request_sign_in_code("not an email", &letter()).await),
@@ -303,8 +332,247 @@ async fn reports_are_queued_for_staff_until_resolved_and_limited_per_day() {
         let mine = engine.member_reports(id, 50).await.unwrap();
         assert_eq!(mine.len(), 5, "[{name}]");
         assert_eq!(
-            mine.last().unwrap().resolved_by.as_deref(),
+            mine.last().unwrap().report.resolved_by.as_deref(),
             Some("staff:a@example.com")
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_report_is_a_thread_staff_reply_the_member_answers_and_who_waits_is_its_state() {
+    use laurel_core::reports::{ReportAuthor, ReportState};
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        let other = member(&engine, "M2").await;
+        let report = engine
+            .report_problem(id, "problem", "my points are missing")
+            .await
+            .unwrap();
+        let later = engine.report_problem(other, "abuse", "spam").await.unwrap();
+        assert_eq!(state(&engine, report).await, ReportState::Open, "[{name}]");
+        let queue = engine.open_reports(10).await.unwrap();
+        assert_eq!(queue[0].member_name.as_deref(), Some("王五"), "[{name}]");
+
+        assert!(
+            engine
+                .reply_to_report(
+                    report,
+                    "staff:a@example.com",
+                    "  We found them: added back.  "
+                )
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            state(&engine, report).await,
+            ReportState::Answered,
+            "[{name}]"
+        );
+        let queue: Vec<i64> = engine
+            .open_reports(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            queue,
+            vec![later, report],
+            "[{name}] waiting for staff first"
+        );
+
+        assert!(
+            !engine
+                .answer_report(other, report, "not mine")
+                .await
+                .unwrap(),
+            "[{name}] a member answers only their own reports"
+        );
+        assert_eq!(
+            code(engine.answer_report(id, report, "   ").await),
+            "missing_field",
+            "[{name}]"
+        );
+        assert!(
+            engine
+                .answer_report(id, report, "Thank you!")
+                .await
+                .unwrap()
+        );
+        assert_eq!(state(&engine, report).await, ReportState::Open, "[{name}]");
+
+        assert!(
+            engine
+                .resolve_report(report, "staff:a@example.com")
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            state(&engine, report).await,
+            ReportState::Closed,
+            "[{name}]"
+        );
+        assert!(
+            engine
+                .answer_report(id, report, "One more thing")
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            state(&engine, report).await,
+            ReportState::Open,
+            "[{name}] answering a closed report opens it again"
+        );
+
+        for n in 2..20 {
+            engine
+                .answer_report(id, report, &format!("answer {n}"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            code(engine.answer_report(id, report, "one too many").await),
+            "too_many_reports",
+            "[{name}] twenty answers a day"
+        );
+        let mine = engine.member_reports(id, 10).await.unwrap();
+        assert_eq!(mine.len(), 1, "[{name}] only the member's own");
+        assert_eq!(mine[0].replies.len(), 3 + 18, "[{name}]");
+        let thread: Vec<(ReportAuthor, &str)> = mine[0]
+            .replies
+            .iter()
+            .take(3)
+            .map(|m| (m.author, m.message.as_str()))
+            .collect();
+        assert_eq!(
+            thread,
+            vec![
+                (ReportAuthor::Staff, "We found them: added back."),
+                (ReportAuthor::Member, "Thank you!"),
+                (ReportAuthor::Member, "One more thing"),
+            ],
+            "[{name}] oldest first, trimmed"
+        );
+        assert!(
+            !engine
+                .reply_to_report(9_999, "staff:a@example.com", "hello")
+                .await
+                .unwrap(),
+            "[{name}] no such report"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// Where a report stands now.
+async fn state(engine: &Engine, report: i64) -> laurel_core::reports::ReportState {
+    engine
+        .report_thread(report)
+        .await
+        .unwrap()
+        .expect("the report")
+        .report
+        .state
+}
+
+#[tokio::test]
+async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
+    use laurel_engine::ContactField;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        member(&engine, "M2").await;
+        let outbox = Outbox::default();
+
+        assert_eq!(
+            code(
+                engine
+                    .request_contact_change(id, ContactField::Email, "m2@example.com", &letter())
+                    .await
+            ),
+            "invalid_field",
+            "[{name}] another member's email"
+        );
+        assert_eq!(
+            code(
+                engine
+                    .request_contact_change(id, ContactField::Email, "no at sign", &letter())
+                    .await
+            ),
+            "invalid_field",
+            "[{name}]"
+        );
+        engine
+            .request_contact_change(id, ContactField::Email, " New@Example.com ", &letter())
+            .await
+            .unwrap();
+        engine.deliver_outbox(&outbox).await.unwrap();
+        let sent = outbox.code_for("new@example.com");
+        let wrong = if sent == "000000" { "000001" } else { "000000" };
+        assert_eq!(
+            code(engine.confirm_contact_change(id, wrong).await),
+            "sign_in_code_wrong",
+            "[{name}]"
+        );
+        assert_eq!(
+            engine
+                .member(&MemberRef::Id(id))
+                .await
+                .unwrap()
+                .profile
+                .email
+                .as_deref(),
+            Some("M1@example.com"),
+            "[{name}] nothing changes before the code"
+        );
+        assert_eq!(
+            engine.confirm_contact_change(id, &sent).await.unwrap(),
+            ContactField::Email
+        );
+        assert_eq!(
+            engine
+                .member(&MemberRef::Id(id))
+                .await
+                .unwrap()
+                .profile
+                .email
+                .as_deref(),
+            Some("New@Example.com"),
+            "[{name}]"
+        );
+        assert_eq!(
+            code(engine.confirm_contact_change(id, &sent).await),
+            "sign_in_code_expired",
+            "[{name}] a code works once"
+        );
+        let signed_in = code_sent(&engine, &outbox, "new@example.com").await;
+        assert!(
+            engine
+                .sign_in_member("new@example.com", &signed_in)
+                .await
+                .is_ok(),
+            "[{name}] the new address signs in"
+        );
+
+        engine
+            .request_contact_change(id, ContactField::Phone, "+86 139 0000 1111", &letter())
+            .await
+            .unwrap();
+        engine.deliver_outbox(&outbox).await.unwrap();
+        let sent = outbox.code_for("new@example.com");
+        engine.confirm_contact_change(id, &sent).await.unwrap();
+        assert_eq!(
+            engine
+                .member(&MemberRef::Id(id))
+                .await
+                .unwrap()
+                .profile
+                .phone
+                .as_deref(),
+            Some("+86 139 0000 1111"),
+            "[{name}]"
         );
         finish(name, engine).await;
     }

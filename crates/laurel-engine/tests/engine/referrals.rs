@@ -312,3 +312,63 @@ async fn a_program_may_keep_referral_bonuses_through_refunds() {
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn a_members_history_tells_each_purchase_and_names_a_referred_friend_only_by_first_name() {
+    use laurel_engine::EntryAbout;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_referrals()).await;
+        let (amy, code) = referrer(&engine, "amy").await;
+        let li = engine
+            .enroll(EnrollRequest {
+                name: Some("Li Na".into()),
+                ..referred("li-na-7", &code)
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+        let nameless = engine
+            .enroll(EnrollRequest {
+                name: None,
+                email: Some("anon@example.com".into()),
+                ..referred("anon-8", &code)
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+        buy_now(&engine, li, "o-1", "50.00").await;
+        buy_now(&engine, nameless, "o-2", "40.00").await;
+        buy_now(&engine, amy, "o-3", "12.50").await;
+
+        let history = engine.history(amy, None, &[], 10).await.unwrap();
+        let about: Vec<Option<EntryAbout>> =
+            history.entries.iter().map(|h| h.about.clone()).collect();
+        let yuan = |s: &str| laurel_core::Money::new(dec(s), "CNY".parse().unwrap()).unwrap();
+        assert_eq!(
+            about,
+            vec![
+                Some(EntryAbout::Purchase {
+                    store: Some("shop-1".into()),
+                    total: yuan("12.50"),
+                }),
+                Some(EntryAbout::Friend { first_name: None }),
+                Some(EntryAbout::Friend {
+                    first_name: Some("Li".into()),
+                }),
+            ],
+            "[{name}] newest first"
+        );
+        let li_history = engine.history(li, None, &[], 10).await.unwrap();
+        assert_eq!(
+            li_history.entries[0].about,
+            Some(EntryAbout::Purchase {
+                store: Some("shop-1".into()),
+                total: yuan("50.00"),
+            }),
+            "[{name}] the friend's own purchase, not amy's"
+        );
+        finish(name, engine).await;
+    }
+}

@@ -88,6 +88,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0016_member_search.sql"),
     ),
     (
+        17,
+        "report_threads_and_contact_changes",
+        include_str!("../../migrations/0017_report_threads_and_contact_changes.sql"),
+    ),
+    (
         18,
         "staff_notes",
         include_str!("../../migrations/0018_staff_notes.sql"),

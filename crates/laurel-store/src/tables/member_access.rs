@@ -37,16 +37,22 @@ pub struct MemberSession {
 }
 
 impl Store {
-    /// Codes sent to a member since `since`: what the sending limit counts.
-    pub async fn sign_in_codes_since(&self, member: MemberId, since: Timestamp) -> Result<i64> {
+    /// When the codes sent to a member since `since` were sent, oldest first: what the
+    /// sending limit counts, and when it lets another be sent.
+    pub async fn sign_in_code_times_since(
+        &self,
+        member: MemberId,
+        since: Timestamp,
+    ) -> Result<Vec<Timestamp>> {
         let mut db = self;
-        let row = db
-            .row(
-                "SELECT COUNT(*) FROM member_sign_in_codes WHERE member_id = $1 AND created_at >= $2",
+        let rows = db
+            .rows(
+                "SELECT created_at FROM member_sign_in_codes \
+                 WHERE member_id = $1 AND created_at >= $2 ORDER BY created_at, id",
                 args![member.0, micros(since)],
             )
             .await?;
-        row.get(0)
+        rows.iter().map(|row| instant(row.get(0)?)).collect()
     }
 
     /// Stores a new code and the message that carries it, in one transaction: a code is

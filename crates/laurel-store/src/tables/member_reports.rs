@@ -1,10 +1,12 @@
-//! Problems and abuse members report from the portal, queued for staff.
+//! Problems and abuse members report from the portal, queued for staff, each a thread of
+//! staff's replies and the member's answers.
 
 use crate::db::connect::Store;
-use crate::db::sql::{Row, Sql, args};
+use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::Result;
-use crate::types::{MemberId, instant, instant_opt, micros};
+use crate::types::{MemberId, instant, instant_opt, micros, numbered_list};
 use jiff::Timestamp;
+use laurel_core::reports::{ReportAuthor, ReportState};
 
 /// A report as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +25,37 @@ pub struct MemberReport {
     pub resolved_at: Option<Timestamp>,
     /// Who closed it.
     pub resolved_by: Option<String>,
+    /// Open, answered or closed.
+    pub state: ReportState,
+    /// The member's name, when they gave one (what the staff queue shows).
+    pub member_name: Option<String>,
+}
+
+/// A message in a report's thread after its first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportMessage {
+    /// Row id.
+    pub id: i64,
+    /// The report it answers.
+    pub report: i64,
+    /// Who wrote it.
+    pub author: ReportAuthor,
+    /// Which member of staff, when staff wrote it.
+    pub staff: Option<String>,
+    /// What they wrote.
+    pub message: String,
+    /// When.
+    pub created_at: Timestamp,
 }
 
 /// The most reports one read returns.
 pub const REPORTS_PAGE_MAX: u32 = 200;
 
-const COLUMNS: &str = "id, member_id, category, message, created_at, resolved_at, resolved_by";
+/// A report's columns with its member's name: `FROM` [`REPORTS`].
+const COLUMNS: &str = "r.id, r.member_id, r.category, r.message, r.created_at, r.resolved_at, \
+                       r.resolved_by, r.state, m.name AS member_name";
+/// The reports with their members.
+const REPORTS: &str = "member_reports r JOIN members m ON m.id = r.member_id";
 
 fn report_from(row: &Row) -> Result<MemberReport> {
     Ok(MemberReport {
@@ -39,6 +66,19 @@ fn report_from(row: &Row) -> Result<MemberReport> {
         created_at: instant(row.get("created_at")?)?,
         resolved_at: instant_opt(row.get("resolved_at")?)?,
         resolved_by: row.get("resolved_by")?,
+        state: row.state("state")?,
+        member_name: row.get("member_name")?,
+    })
+}
+
+fn message_from(row: &Row) -> Result<ReportMessage> {
+    Ok(ReportMessage {
+        id: row.get("id")?,
+        report: row.get("report_id")?,
+        author: row.state("author")?,
+        staff: row.get("staff")?,
+        message: row.get("message")?,
+        created_at: instant(row.get("created_at")?)?,
     })
 }
 
@@ -74,10 +114,25 @@ impl Store {
         row.get(0)
     }
 
-    /// The open reports, oldest first: the staff queue.
+    /// Answers a member wrote to their reports since `since`: what their limit counts.
+    pub async fn member_answers_since(&self, member: MemberId, since: Timestamp) -> Result<i64> {
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) FROM member_report_messages \
+                 WHERE member_id = $1 AND author = 'member' AND created_at >= $2",
+                args![member.0, micros(since)],
+            )
+            .await?;
+        row.get(0)
+    }
+
+    /// The reports not closed, those waiting for staff first, each oldest first: the staff
+    /// queue.
     pub async fn open_member_reports(&self, limit: u32) -> Result<Vec<MemberReport>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM member_reports WHERE resolved_at IS NULL ORDER BY id LIMIT $1"
+            "SELECT {COLUMNS} FROM {REPORTS} WHERE r.state <> 'closed' \
+             ORDER BY CASE r.state WHEN 'open' THEN 0 ELSE 1 END, r.id LIMIT $1"
         );
         let mut db = self;
         let rows = db
@@ -89,7 +144,7 @@ impl Store {
     /// One member's reports, newest first.
     pub async fn reports_of(&self, member: MemberId, limit: u32) -> Result<Vec<MemberReport>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM member_reports WHERE member_id = $1 ORDER BY id DESC LIMIT $2"
+            "SELECT {COLUMNS} FROM {REPORTS} WHERE r.member_id = $1 ORDER BY r.id DESC LIMIT $2"
         );
         let mut db = self;
         let rows = db
@@ -110,7 +165,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<MemberReport>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM member_reports WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+            "SELECT {COLUMNS} FROM {REPORTS} WHERE r.member_id = $1 AND r.id < $2 \
+             ORDER BY r.id DESC LIMIT $3"
         );
         let values = args![
             member.0,
@@ -127,11 +183,76 @@ impl Store {
         let mut db = self;
         let done = db
             .run(
-                "UPDATE member_reports SET resolved_at = $1, resolved_by = $2 \
-                 WHERE id = $3 AND resolved_at IS NULL",
+                "UPDATE member_reports SET resolved_at = $1, resolved_by = $2, state = 'closed' \
+                 WHERE id = $3 AND state <> 'closed'",
                 args![micros(at), by, id],
             )
             .await?;
         Ok(done == 1)
+    }
+
+    /// One report.
+    pub async fn member_report(&self, id: i64) -> Result<Option<MemberReport>> {
+        let sql = format!("SELECT {COLUMNS} FROM {REPORTS} WHERE r.id = $1");
+        let mut db = self;
+        db.row_opt(&sql, args![id])
+            .await?
+            .as_ref()
+            .map(report_from)
+            .transpose()
+    }
+
+    /// The threads of `reports`, each oldest first, in one statement.
+    pub async fn report_messages(&self, reports: &[i64]) -> Result<Vec<ReportMessage>> {
+        if reports.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, report_id, author, staff, message, created_at FROM member_report_messages \
+             WHERE report_id IN ({}) ORDER BY report_id, id",
+            numbered_list(1, reports.len())
+        );
+        let ids: Vec<Arg> = reports.iter().map(|&id| Arg::from(id)).collect();
+        let mut db = self;
+        let rows = db.rows(&sql, &ids).await?;
+        rows.iter().map(message_from).collect()
+    }
+
+    /// Adds a message to `report`'s thread and sets its state to `state` (a closed report
+    /// written to is no longer closed), in one transaction; returns the message's id.
+    pub async fn add_report_message(
+        &self,
+        report: &MemberReport,
+        author: ReportAuthor,
+        staff: Option<&str>,
+        message: &str,
+        state: ReportState,
+        at: Timestamp,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = tx
+            .row(
+                "INSERT INTO member_report_messages \
+                 (report_id, member_id, author, staff, message, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                args![
+                    report.id,
+                    report.member.0,
+                    author.as_str(),
+                    staff,
+                    message,
+                    micros(at)
+                ],
+            )
+            .await?
+            .get(0)?;
+        tx.run(
+            "UPDATE member_reports SET state = $1, resolved_at = NULL, resolved_by = NULL \
+             WHERE id = $2",
+            args![state.as_str(), report.id],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 }

@@ -236,6 +236,29 @@ impl Store {
         Ok(PurchasePage { purchases, next })
     }
 
+    /// The member's purchases with these order ids (whatever their channel), without their
+    /// lines: what a page of their history was earned on.
+    pub async fn purchases_by_orders(
+        &self,
+        member: MemberId,
+        orders: &[&str],
+    ) -> Result<Vec<Purchase>> {
+        if orders.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
+             points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+             WHERE member_id = $1 AND order_id IN ({})",
+            numbered_list(2, orders.len())
+        );
+        let mut values: Vec<Arg> = vec![Arg::from(member.0)];
+        values.extend(orders.iter().map(|o| Arg::from(*o)));
+        let mut db = self;
+        let rows = db.rows(&sql, &values).await?;
+        rows.iter().map(purchase_from_row).collect()
+    }
+
     /// A member's purchases with their lines, in the order recorded, newest first, older
     /// than the purchase `before` (the id of the last of the previous page): to read them
     /// all page by page. One statement for the page's lines.

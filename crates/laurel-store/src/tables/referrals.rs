@@ -48,6 +48,15 @@ fn referral_from(row: &Row) -> Result<Referral> {
     })
 }
 
+async fn fetch_referral(db: &mut impl Sql, id: i64) -> Result<Option<Referral>> {
+    let sql = format!("SELECT {COLUMNS} FROM referrals WHERE id = $1");
+    db.row_opt(&sql, args![id])
+        .await?
+        .as_ref()
+        .map(referral_from)
+        .transpose()
+}
+
 /// The most referrals one listing returns.
 pub const REFERRALS_PAGE_MAX: u32 = 200;
 
@@ -123,12 +132,7 @@ impl Tx {
 
     /// A referral by id (a member's `pending_referral`).
     pub async fn referral(&mut self, id: i64) -> Result<Option<Referral>> {
-        let sql = format!("SELECT {COLUMNS} FROM referrals WHERE id = $1");
-        self.row_opt(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(referral_from)
-            .transpose()
+        fetch_referral(self, id).await
     }
 
     /// Marks a referral paid out by `purchase`, the referrer's bonus in `referrer_lot`; it is
@@ -204,6 +208,12 @@ impl Tx {
 }
 
 impl Store {
+    /// A referral by id (what a referrer's bonus in their history was for).
+    pub async fn referral(&self, id: i64) -> Result<Option<Referral>> {
+        let mut db = self;
+        fetch_referral(&mut db, id).await
+    }
+
     /// Referrals a member has made that stand, however many (a reversed one no longer
     /// counts).
     pub async fn referrals_made(&self, referrer: MemberId) -> Result<u64> {

@@ -1,0 +1,172 @@
+//! A member changes their email or phone in the portal, proved by a code sent by email — to
+//! the new address for an email, to the address on file for a phone (texting a code is not
+//! here yet) — with the same limits as sign-in codes: ten minutes, five guesses, five codes
+//! an hour.
+
+use super::sign_in::{
+    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, SignInLetter, code_hash, next_code_at,
+};
+use crate::Engine;
+use crate::codes::random_digits;
+use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
+use jiff::Timestamp;
+use laurel_store::{MemberId, NewContactChange, NewMessage};
+
+/// What a member may change with a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactField {
+    /// Their email address (also what they sign in with).
+    Email,
+    /// Their phone number.
+    Phone,
+}
+
+impl ContactField {
+    /// Its stable name (`email`, `phone`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactField::Email => "email",
+            ContactField::Phone => "phone",
+        }
+    }
+
+    /// `value` as compared (the stored key), or why it is not one.
+    fn key(self, value: &str) -> Result<String> {
+        crate::checks::text(self.as_str(), value)?;
+        let (key, fits) = match self {
+            ContactField::Email => {
+                let key = laurel_core::referrals::email(value);
+                let fits = key.contains('@');
+                (key, fits)
+            }
+            ContactField::Phone => {
+                let key = laurel_core::referrals::phone(value);
+                let fits = key.len() >= 5;
+                (key, fits)
+            }
+        };
+        if !fits {
+            return Err(EngineError::invalid(
+                self.as_str(),
+                ErrorCode::InvalidField,
+                format!("is not a possible {}", self.as_str()),
+            ));
+        }
+        Ok(key)
+    }
+}
+
+impl Engine {
+    /// Asks to change the member's email or phone to `value`: a code goes by email (through
+    /// the outbox) and [`Engine::confirm_contact_change`] applies the change with it. An
+    /// email another member has is refused, as is a phone change for a member with no email.
+    pub async fn request_contact_change(
+        &self,
+        member: i64,
+        field: ContactField,
+        value: &str,
+        letter: &SignInLetter,
+    ) -> Result<()> {
+        let value = value.trim();
+        let key = field.key(value)?;
+        let id = MemberId(member);
+        let stored = self.member(&crate::MemberRef::Id(member)).await?;
+        let recipient = match field {
+            ContactField::Email => {
+                if self
+                    .store
+                    .member_by_email_key(&key)
+                    .await?
+                    .is_some_and(|owner| owner != id)
+                {
+                    return Err(EngineError::invalid(
+                        "email",
+                        ErrorCode::InvalidField,
+                        "is another member's",
+                    ));
+                }
+                key.clone()
+            }
+            ContactField::Phone => match stored.profile.email {
+                Some(email) => laurel_core::referrals::email(&email),
+                None => {
+                    return Err(EngineError::invalid(
+                        "email",
+                        ErrorCode::MissingField,
+                        "is needed to send the code to",
+                    ));
+                }
+            },
+        };
+        let now = crate::as_stored(Timestamp::now());
+        let sent = self
+            .store
+            .contact_change_times_since(id, now - CODE_WINDOW)
+            .await?;
+        if let Some(retry_at) = next_code_at(&sent) {
+            return Err(EngineError::Throttled {
+                code: ErrorCode::TooManyCodes,
+                message: format!("too many codes asked for: try again at {retry_at}"),
+                retry_at: Some(retry_at),
+            });
+        }
+        let code = random_digits(6);
+        let message = NewMessage {
+            channel: "email".into(),
+            recipient,
+            subject: letter.subject.clone(),
+            body: letter.body.replace("{code}", &code),
+            created_at: now,
+        };
+        let change = NewContactChange {
+            member: id,
+            field: field.as_str(),
+            new_value: value,
+            code_hash: &code_hash(id, &code),
+            created_at: now,
+            expires_at: now + CODE_LIFETIME,
+        };
+        self.store.insert_contact_change(&change, &message).await?;
+        self.outbox_ready.notify_one();
+        Ok(())
+    }
+
+    /// Applies the member's newest asked-for change with the code sent for it; answers what
+    /// changed. A wrong code is `sign_in_code_wrong`; a used, stale or over-guessed one
+    /// `sign_in_code_expired`, as when signing in.
+    pub async fn confirm_contact_change(&self, member: i64, code: &str) -> Result<ContactField> {
+        let id = MemberId(member);
+        let now = crate::as_stored(Timestamp::now());
+        let Some(change) = self.store.latest_contact_change(id).await? else {
+            return Err(EngineError::SignInCodeExpired);
+        };
+        if change.used_at.is_some() || change.expires_at <= now || change.attempts >= GUESSES_MAX {
+            return Err(EngineError::SignInCodeExpired);
+        }
+        if !self
+            .store
+            .count_contact_guess(change.id, GUESSES_MAX)
+            .await?
+        {
+            return Err(EngineError::SignInCodeExpired);
+        }
+        if !crate::codes::same_secret(&code_hash(id, code), &change.code_hash) {
+            return Err(EngineError::SignInCodeWrong);
+        }
+        let field = if change.field == "email" {
+            ContactField::Email
+        } else {
+            ContactField::Phone
+        };
+        let key = field.key(&change.new_value)?;
+        if !self
+            .store
+            .apply_contact_change(id, &change, &key, now)
+            .await?
+        {
+            return Err(EngineError::SignInCodeExpired);
+        }
+        Ok(field)
+    }
+}
