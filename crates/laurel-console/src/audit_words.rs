@@ -7,10 +7,11 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 8] = [
+pub const ACTIONS: [&str; 9] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
+    "report.reply",
     "report.resolve",
     "program.apply",
     "staff.create",
@@ -76,11 +77,17 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
                     ("to", &text(&after, "available")),
                 ],
             );
-            with_note(
+            let told = with_note(
                 l,
                 moved,
                 "staff_pages.detail_reason",
                 &text(&after, "reason"),
+            );
+            with_note(
+                l,
+                told,
+                "staff_pages.detail_staff_note",
+                &text(&after, "note"),
             )
         }
         "program.apply" => with_note(
@@ -156,6 +163,13 @@ mod tests {
             details,
             "Available points 1,200 → 1,250. Reason: coffee was cold"
         );
+        let noted = super::details(
+            Locale::ZhCn,
+            "points.adjust",
+            Some(r#"{"available":1200,"pending":0}"#),
+            Some(r#"{"available":1250,"pending":0,"reason":"补发","note":"店长同意"}"#),
+        );
+        assert!(noted.ends_with("原因：补发 员工备注：店长同意"), "{noted}");
     }
 
     #[test]

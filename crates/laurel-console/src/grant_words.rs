@@ -4,14 +4,16 @@
 //! portal's history both show them.
 
 use crate::i18n::Locale;
-use laurel_core::Program;
 use laurel_core::rules::{Effect, GrantBasis, LimitKind};
+use laurel_engine::ProgramDefinition;
 use laurel_engine::StoredGrant;
 use rust_decimal::Decimal;
 
-/// One recorded grant as a sentence in `l`'s language.
-pub(crate) fn grant(l: Locale, program: &Program, g: &StoredGrant) -> String {
+/// One recorded grant as a sentence in `l`'s language; a rule or tier `definition` still has
+/// is named as it names it in that language, one it no longer has by the name kept.
+pub(crate) fn grant(l: Locale, definition: &ProgramDefinition, g: &StoredGrant) -> String {
     let t = l.strings();
+    let program = &definition.program;
     let points = l.integer(g.points.get());
     let money = |amount: Decimal| l.amount(amount, program.currency);
     let currency = l.currency_unit(program.currency);
@@ -54,9 +56,13 @@ pub(crate) fn grant(l: Locale, program: &Program, g: &StoredGrant) -> String {
                     ) + &on
                 }
             };
+            let name = definition
+                .rules
+                .get(&g.rule_id)
+                .map_or(name.as_str(), |rule| l.text(&rule.name));
             t.fill(
                 "grant.rule",
-                &[("name", &name), ("what", &what), ("points", &points)],
+                &[("name", name), ("what", &what), ("points", &points)],
             )
         }
         Some(GrantBasis::Tier {
@@ -66,7 +72,10 @@ pub(crate) fn grant(l: Locale, program: &Program, g: &StoredGrant) -> String {
         }) => t.fill(
             "grant.tier",
             &[
-                ("name", &name),
+                (
+                    "name",
+                    tier_name(l, definition, &g.rule_id).unwrap_or(&name),
+                ),
                 ("m", &multiplier.normalize().to_string()),
                 ("base", &l.integer(base.get())),
                 ("points", &points),
@@ -86,6 +95,18 @@ pub(crate) fn grant(l: Locale, program: &Program, g: &StoredGrant) -> String {
         Some(kind) => sentence + &t.with("grant.capped", "limit", t.get(limit_key(kind))),
         None => sentence,
     }
+}
+
+/// The name in `l`'s language of the tier whose bonus `rule_id` (`tier:gold`) is.
+fn tier_name<'a>(l: Locale, definition: &'a ProgramDefinition, rule_id: &str) -> Option<&'a str> {
+    let id = laurel_core::tiers::tier_of_rule_id(rule_id)?;
+    let tier = definition
+        .tiers
+        .as_ref()?
+        .tiers()
+        .iter()
+        .find(|t| t.id == id)?;
+    Some(l.text(&tier.name))
 }
 
 fn limit_key(kind: LimitKind) -> &'static str {

@@ -138,7 +138,7 @@ async fn member_page(
             grants: e
                 .grants
                 .iter()
-                .map(|g| crate::grant_words::grant(l, &definition.program, g))
+                .map(|g| crate::grant_words::grant(l, &definition, g))
                 .collect(),
             reason: crate::messages::ledger_reason(l, &e.meta.reason),
             reference: reference(&e.meta.reason, &e.meta.reference),

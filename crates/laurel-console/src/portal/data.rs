@@ -127,7 +127,7 @@ pub(crate) async fn page(
         entries: history
             .entries
             .into_iter()
-            .map(|e| Activity::from_entry(l, program, e))
+            .map(|e| Activity::from_entry(l, &definition, e))
             .collect(),
         rewards: redemptions
             .iter()

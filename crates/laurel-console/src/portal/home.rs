@@ -37,9 +37,10 @@ pub(crate) struct Activity {
 impl Activity {
     pub(super) fn from_entry(
         l: Locale,
-        program: &laurel_core::Program,
+        definition: &laurel_engine::ProgramDefinition,
         h: HistoryEntry,
     ) -> Activity {
+        let program = &definition.program;
         let e = h.entry;
         let points = (e.available_delta + e.pending_delta).get();
         let minor_digits = program.currency.minor_digits();
@@ -54,7 +55,7 @@ impl Activity {
                         Some(GrantBasis::ReferralBonus { .. })
                     )
                 })
-                .map(|g| crate::grant_words::grant(l, program, g))
+                .map(|g| crate::grant_words::grant(l, definition, g))
                 .collect(),
             when: l.date_time(e.meta.effective_at, &program.time_zone),
             what: l.strings().get(posting_kind_key(e.kind)).to_owned(),
@@ -168,7 +169,7 @@ pub(crate) async fn home(
         entries: recent
             .entries
             .into_iter()
-            .map(|e| Activity::from_entry(l, &definition.program, e))
+            .map(|e| Activity::from_entry(l, &definition, e))
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))
@@ -260,7 +261,7 @@ pub(crate) async fn history(
         entries: page
             .entries
             .into_iter()
-            .map(|e| Activity::from_entry(l, &definition.program, e))
+            .map(|e| Activity::from_entry(l, &definition, e))
             .collect(),
         older: page.next_cursor.map(|c| c.0),
     };

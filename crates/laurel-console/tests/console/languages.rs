@@ -1,7 +1,7 @@
 //! A program's own words — its rewards', tiers' and points' names — in the page's language
 //! when the program writes them per language.
 
-use super::{App, Browser, PROGRAM};
+use super::{App, Browser, PROGRAM, buy};
 use laurel_engine::ApplyProgram;
 
 /// The test program with its reward, a tier and its points named in both languages.
@@ -22,7 +22,8 @@ fn in_two_languages() -> String {
     );
     format!(
         "{text}\n[tiers]\nmetric = \"spend\"\nwindow = \"since_joining\"\n\
-         [[tiers.levels]]\nid = \"gold\"\nname = {{ en = \"Gold\", zh-CN = \"金卡\" }}\nthreshold = \"100\"\n"
+         [[tiers.levels]]\nid = \"gold\"\nname = {{ en = \"Gold\", zh-CN = \"金卡\" }}\nthreshold = \"100\"\n\
+         [[rules]]\nid = \"double\"\nname = {{ en = \"Double points\", zh-CN = \"双倍积分\" }}\neffect = {{ multiplier = \"2\" }}\n"
     )
 }
 
@@ -42,8 +43,16 @@ async fn names_written_per_language_read_in_the_pages_language_in_portal_and_con
         .apply_program(request, "staff:admin@example.com")
         .await
         .unwrap();
+    buy(&app.engine, app.member, "o-2", "50").await;
 
     app.member_signs_in(&browser).await;
+    browser.go(&app.url("/portal/history")).await;
+    let newest = browser.text(".activity li").await;
+    assert!(newest.contains("Double points: 2×"), "{newest}");
+    browser.click("#lang-zh-CN").await;
+    let newest = browser.text(".activity li").await;
+    assert!(newest.contains("双倍积分：2 倍"), "a grant names its rule in Chinese: {newest}");
+    browser.click("#lang-en").await;
     browser.go(&app.url("/portal/rewards")).await;
     let catalog = browser.text("main").await;
     assert!(

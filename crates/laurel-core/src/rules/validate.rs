@@ -56,7 +56,7 @@ impl EarningRule {
                 "id",
                 message!("`{id}` is reserved for the base earn", id = BASE_RULE_ID),
             );
-        } else if self.id.starts_with("tier:") {
+        } else if self.id.starts_with(crate::tiers::TIER_RULE_PREFIX) {
             issues.add("id", "ids starting `tier:` are reserved for tier bonuses");
         } else if self.id == crate::referrals::REFERRAL_RULE_ID {
             issues.add(

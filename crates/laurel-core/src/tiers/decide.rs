@@ -283,7 +283,15 @@ impl TierPolicy {
     }
 }
 
+/// What a tier bonus's grant id starts with; no earning rule's id may.
+pub const TIER_RULE_PREFIX: &str = "tier:";
+
 /// The grant id under which a tier's bonus is recorded (`tier:gold`).
 pub fn tier_rule_id(tier: &str) -> String {
-    format!("tier:{tier}")
+    format!("{TIER_RULE_PREFIX}{tier}")
+}
+
+/// The tier whose bonus a grant id records (`gold` for `tier:gold`), if it is a tier bonus's.
+pub fn tier_of_rule_id(rule_id: &str) -> Option<&str> {
+    rule_id.strip_prefix(TIER_RULE_PREFIX)
 }

@@ -22,7 +22,8 @@ mod progress;
 mod window;
 
 pub use decide::{
-    ManualTier, TierChange, TierChangeReason, TierDecision, TierStatus, tier_rule_id,
+    ManualTier, TIER_RULE_PREFIX, TierChange, TierChangeReason, TierDecision, TierStatus,
+    tier_of_rule_id, tier_rule_id,
 };
 pub use discount::tier_discount;
 pub use policy::{
