@@ -160,7 +160,12 @@ pub(crate) async fn read(
                 .map(|c| format!("{} ({})", c.code, coupon_standing(t, c, c.standing(now))))
                 .collect::<Vec<_>>()
                 .join(", "),
-            reward: r.reward_name,
+            reward: crate::program_words::reward_name(
+                l,
+                &engine.definition(),
+                &r.reward_id,
+                &r.reward_name,
+            ),
         })
         .collect();
     Ok(Activity {

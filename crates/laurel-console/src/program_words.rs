@@ -19,6 +19,21 @@ pub(crate) fn base(l: Locale, program: &Program) -> String {
     )
 }
 
+/// A reward's name in `l`'s language as the catalog in force names it; one the catalog no
+/// longer has, by the name `kept` with what was redeemed.
+pub(crate) fn reward_name(
+    l: Locale,
+    definition: &ProgramDefinition,
+    reward_id: &str,
+    kept: &str,
+) -> String {
+    definition
+        .catalog
+        .get(reward_id)
+        .map_or(kept, |reward| l.text(&reward.name))
+        .to_owned()
+}
+
 /// One earning rule of `definition` as a sentence.
 pub(crate) fn rule(l: Locale, definition: &ProgramDefinition, rule: &EarningRule) -> String {
     let t = l.strings();

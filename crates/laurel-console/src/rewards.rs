@@ -91,12 +91,12 @@ pub(crate) async fn page(
                     (Some(order), Some(at)) => format!("{order} · {}", l.date_time(at, &tz)),
                     _ => String::new(),
                 };
-                let reward = console
-                    .engine
-                    .definition()
-                    .catalog
-                    .get(&c.reward_id)
-                    .map_or_else(|| c.reward_id.clone(), |r| l.text(&r.name).to_owned());
+                let reward = crate::program_words::reward_name(
+                    l,
+                    &console.engine.definition(),
+                    &c.reward_id,
+                    &c.reward_id,
+                );
                 let found = CouponFound {
                     status: coupon_standing(t, &c, c.standing(Timestamp::now())),
                     issued: l.date_time(c.issued_at, &tz),

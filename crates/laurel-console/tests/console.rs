@@ -308,6 +308,16 @@ async fn switching_language_changes_the_page() {
 }
 
 #[test]
+fn the_languages_a_program_may_write_its_words_in_are_the_ones_pages_speak() {
+    use laurel_console::i18n::Locale;
+    let mut pages: Vec<&str> = Locale::ALL.iter().map(|l| l.tag()).collect();
+    let mut program = laurel_core::localized::LANGUAGES.to_vec();
+    pages.sort_unstable();
+    program.sort_unstable();
+    assert_eq!(pages, program);
+}
+
+#[test]
 fn both_translation_files_have_the_same_keys() {
     use laurel_console::i18n::Locale;
     assert_eq!(Locale::En.strings().keys(), Locale::ZhCn.strings().keys());

@@ -63,7 +63,10 @@ impl Localized {
             Localized::PerLanguage(texts) if texts.is_empty() => {
                 problems.push((
                     key.to_owned(),
-                    crate::message!("write one text, or a table of texts by language (en, zh-CN)"),
+                    crate::message!(
+                        "write one text, or a table of texts by language ({known})",
+                        known = LANGUAGES.join(", ")
+                    ),
                 ));
             }
             Localized::PerLanguage(texts) => {

@@ -152,11 +152,11 @@ impl FromStr for SmtpUrl {
         if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
             return Err(SmtpUrlError::Extra);
         }
+        // Percent-decoding only: a `+` in a user or password is a plus, not a space.
         let decode = |part: &str| {
-            url::form_urlencoded::parse(format!("x={part}").as_bytes())
-                .next()
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default()
+            percent_encoding::percent_decode_str(part)
+                .decode_utf8_lossy()
+                .into_owned()
         };
         let user = Some(url.username()).filter(|u| !u.is_empty()).map(decode);
         let password = url.password().map(decode);
@@ -260,11 +260,11 @@ mod tests {
 
     #[test]
     fn user_and_password_are_percent_decoded_and_never_shown() {
-        let url: SmtpUrl = "smtps://shop%40example.com:p%40ss%2Fw0rd@mail.example.com"
+        let url: SmtpUrl = "smtps://shop%40example.com:p%40ss%2Fw0rd+&x@mail.example.com"
             .parse()
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(url.user.as_deref(), Some("shop@example.com"));
-        assert_eq!(url.password.as_deref(), Some("p@ss/w0rd"));
+        assert_eq!(url.password.as_deref(), Some("p@ss/w0rd+&x"));
         assert_eq!(
             url.to_string(),
             "smtps://shop@example.com:***@mail.example.com:465"

@@ -54,7 +54,7 @@ struct DataPage {
     purchases: Vec<PurchaseLine>,
     entries: Vec<Activity>,
     rewards: Vec<RewardLine>,
-    invited: usize,
+    invited: u64,
     reports: Vec<super::help::ReportLine>,
 }
 
@@ -82,12 +82,7 @@ pub(crate) async fn page(
         .purchases;
     let history = engine.history(id, None, &[], SHOWN).await.map_err(&fail)?;
     let redemptions = engine.member_redemptions(id, SHOWN).await.map_err(&fail)?;
-    let invited = engine
-        .referrals(id, SHOWN)
-        .await
-        .map_err(&fail)?
-        .referrals
-        .len();
+    let invited = engine.referrals(id, 1).await.map_err(&fail)?.made;
     let reports = super::help::report_lines(&console, &member, SHOWN).await?;
     let consents = engine.consents(id).await.map_err(&fail)?.channels();
     let t = l.strings();
@@ -133,7 +128,12 @@ pub(crate) async fn page(
             .iter()
             .map(|r| RewardLine {
                 when: l.date_time(r.redeemed_at, tz),
-                reward: r.reward_name.clone(),
+                reward: crate::program_words::reward_name(
+                    l,
+                    &definition,
+                    &r.reward_id,
+                    &r.reward_name,
+                ),
                 points: l.integer(r.points),
                 status: redemption_standing(t, r, now),
             })

@@ -7,6 +7,7 @@ use crate::Console;
 use crate::coupon_words::{coupon_standing, redemption_group, redemption_standing};
 use crate::i18n::Locale;
 use crate::page::render;
+use crate::program_words::reward_name;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -236,7 +237,8 @@ pub(crate) async fn coupons(
         .member_redemptions(member.id(), REDEMPTIONS_SHOWN)
         .await
         .map_err(member.fail())?;
-    let tz = console.engine.definition().program.time_zone.clone();
+    let definition = console.engine.definition();
+    let tz = definition.program.time_zone.clone();
     let t = l.strings();
     let now = Timestamp::now();
     let mut groups: Vec<Group> = GROUPS
@@ -265,7 +267,7 @@ pub(crate) async fn coupons(
                     }
                 })
                 .collect(),
-            reward: r.reward_name.clone(),
+            reward: reward_name(l, &definition, &r.reward_id, &r.reward_name),
         };
         let standing = redemption_group(&r, now);
         if let Some(group) = groups.iter_mut().find(|g| g.standing == standing) {
@@ -323,7 +325,8 @@ pub(crate) async fn coupon(
         // Another member's redemption does not exist, as far as this member can tell.
         return Err(fail(EngineError::UnknownRedemption(id)));
     }
-    let tz = console.engine.definition().program.time_zone.clone();
+    let definition = console.engine.definition();
+    let tz = definition.program.time_zone.clone();
     let t = l.strings();
     let now = Timestamp::now();
     let coupons = redemption
@@ -351,7 +354,12 @@ pub(crate) async fn coupon(
         status: redemption_standing(t, &redemption, now),
         when: l.date_time(redemption.redeemed_at, &tz),
         points: l.integer(redemption.points),
-        reward: redemption.reward_name,
+        reward: reward_name(
+            l,
+            &definition,
+            &redemption.reward_id,
+            &redemption.reward_name,
+        ),
         coupons,
         new: query.new.is_some(),
     };

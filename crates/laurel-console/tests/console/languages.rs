@@ -51,7 +51,10 @@ async fn names_written_per_language_read_in_the_pages_language_in_portal_and_con
     assert!(newest.contains("Double points: 2×"), "{newest}");
     browser.click("#lang-zh-CN").await;
     let newest = browser.text(".activity li").await;
-    assert!(newest.contains("双倍积分：2 倍"), "a grant names its rule in Chinese: {newest}");
+    assert!(
+        newest.contains("双倍积分：2 倍"),
+        "a grant names its rule in Chinese: {newest}"
+    );
     browser.click("#lang-en").await;
     browser.go(&app.url("/portal/rewards")).await;
     let catalog = browser.text("main").await;
@@ -68,6 +71,14 @@ async fn names_written_per_language_read_in_the_pages_language_in_portal_and_con
     );
     assert!(!catalog.contains("¥5 off"), "{catalog}");
     browser.shots("portal-rewards-per-language-zh-CN").await;
+    browser.go(&app.url("/portal/rewards/five_off")).await;
+    browser.click("#confirm-redeem").await;
+    browser.go(&app.url("/portal/coupons")).await;
+    let coupons = browser.text("main").await;
+    assert!(
+        coupons.contains("立减 5 元") && !coupons.contains("¥5 off"),
+        "a redeemed reward is named in the page's language: {coupons}"
+    );
 
     app.sign_in(&browser, "admin@example.com").await;
     browser.go(&app.url("/admin/program")).await;

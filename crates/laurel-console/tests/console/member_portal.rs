@@ -113,6 +113,11 @@ async fn the_referral_link_is_shown_as_text_and_offered_to_copy_and_to_share() {
         let link = browser.text("#share-link").await;
         let code = browser.text("#referral-code").await;
         assert_eq!(link, app.url(&format!("/portal/join?code={code}")));
+        let title = browser.run("return document.title;").await;
+        assert!(
+            !title.as_str().unwrap_or_default().contains('<'),
+            "the title (which sharing sends) is words, not markup: {title}"
+        );
         browser.shots(&format!("portal-refer-{lang}")).await;
 
         // Where the browser has no share sheet (as on a desktop), sharing copies the link.

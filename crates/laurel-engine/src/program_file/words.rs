@@ -21,7 +21,11 @@ impl<'de> Visitor<'de> for WordsVisitor {
     type Value = Words;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a text, or a table of texts by language (en, zh-CN)")
+        write!(
+            f,
+            "a text, or a table of texts by language ({})",
+            laurel_core::localized::LANGUAGES.join(", ")
+        )
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Words, E> {

@@ -19,8 +19,10 @@ pub struct ReferralView {
     pub code: String,
     /// The referral that brought them, if one did.
     pub referred: Option<Referral>,
-    /// The referrals they made, newest first.
+    /// The referrals they made, newest first (at most the limit asked for).
     pub referrals: Vec<Referral>,
+    /// How many referrals they made in all, less those taken back.
+    pub made: u64,
     /// Referrals they may still make; `None` for no limit.
     pub referrals_left: Option<u64>,
     /// What a referral pays the referrer and the new member, if the program has referrals.
@@ -55,6 +57,7 @@ impl Engine {
         let made = self.store().referrals_made(id).await?;
         Ok(ReferralView {
             member_id,
+            made,
             code,
             referred: self.store().referral_of(id).await?,
             referrals_left: policy
