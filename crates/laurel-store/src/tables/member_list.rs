@@ -139,11 +139,13 @@ fn contains(text: &str) -> String {
     pattern
 }
 
-/// How a search's first page comes: its exact matches, or the rest.
+/// Which of a search's matches a read takes: the exact ones (a whole id, email or name), the
+/// rest, or all of them.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Part {
     Exact,
     Rest,
+    All,
 }
 
 /// The `WHERE`s on the member row and on the last purchase (worked out in a subquery around
@@ -172,18 +174,20 @@ fn conditions(
         }
         any.push(')');
         c.sql.push(any);
-        let exact = c.bind(Value::Text(q.text.clone()));
-        c.sql.push(match part {
-            // Each an index lookup.
-            Part::Exact => {
-                format!("(external_key = {exact} OR email_key = {exact} OR name_key = {exact})")
-            }
-            // NULL keys compare as no match, not as unknown.
-            Part::Rest => format!(
-                "NOT (external_key = {exact} OR COALESCE(email_key, '') = {exact} \
-                 OR COALESCE(name_key, '') = {exact})"
-            ),
-        });
+        if part != Part::All {
+            let exact = c.bind(Value::Text(q.text.clone()));
+            c.sql.push(match part {
+                // Each an index lookup.
+                Part::Exact => {
+                    format!("(external_key = {exact} OR email_key = {exact} OR name_key = {exact})")
+                }
+                // NULL keys compare as no match, not as unknown.
+                _ => format!(
+                    "NOT (external_key = {exact} OR COALESCE(email_key, '') = {exact} \
+                     OR COALESCE(name_key, '') = {exact})"
+                ),
+            });
+        }
     }
     let inner = c.clause();
     c.sql.clear();
@@ -228,12 +232,21 @@ impl Store {
         limit: u32,
     ) -> Result<MemberPage> {
         let limit = limit.clamp(1, MEMBER_PAGE_MAX);
-        let mut members = match (&filter.query, after) {
-            (Some(_), None) => read(self, filter, Part::Exact, None, limit).await?,
-            _ => Vec::new(),
+        // A search lists its exact matches first, on the first page — when they fit on it;
+        // when more match exactly than a page holds, every match is listed newest first, so
+        // none is left off. Each page asks again which, by the same index lookups.
+        let exact = match &filter.query {
+            Some(_) => Some(read(self, filter, Part::Exact, None, limit + 1).await?)
+                .filter(|exact| exact.len() <= limit as usize),
+            None => None,
+        };
+        let (mut members, part) = match (exact, after) {
+            (Some(exact), None) => (exact, Part::Rest),
+            (Some(_), Some(_)) => (Vec::new(), Part::Rest),
+            (None, _) => (Vec::new(), Part::All),
         };
         let room = limit - u32::try_from(members.len()).unwrap_or(limit);
-        let mut rest = read(self, filter, Part::Rest, after, room.max(1) + 1).await?;
+        let mut rest = read(self, filter, part, after, room.max(1) + 1).await?;
         let next = if rest.len() > room as usize {
             rest.truncate(room as usize);
             // When exact matches filled the first page, the rest starts from the newest.

@@ -42,6 +42,28 @@ async fn enroll_people(store: &Store) -> Vec<MemberId> {
     ids
 }
 
+/// The external ids a search for `typed` lists over all its pages of `limit`, in order.
+async fn all_pages(store: &Store, typed: &str, limit: u32) -> Vec<String> {
+    let filter = MemberFilter {
+        query: MemberQuery::parse(typed),
+        ..MemberFilter::default()
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.member_page(&filter, after, limit).await.unwrap();
+        seen.extend(
+            page.members
+                .into_iter()
+                .map(|m| m.member.profile.external_id),
+        );
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return seen,
+        }
+    }
+}
+
 /// The external ids a search for `typed` lists, in order.
 async fn search(store: &Store, typed: &str) -> Vec<String> {
     list(
@@ -224,24 +246,37 @@ async fn pages_follow_each_other_newest_first_with_every_member_once() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;
         enroll_people(&store).await;
-        let filter = MemberFilter {
-            query: MemberQuery::parse("cust-100"),
-            ..MemberFilter::default()
-        };
-        let mut seen = Vec::new();
-        let mut after = None;
-        loop {
-            let page = store.member_page(&filter, after, 1).await.unwrap();
-            seen.extend(
-                page.members
-                    .into_iter()
-                    .map(|m| m.member.profile.external_id),
-            );
-            match page.next {
-                Some(next) => after = Some(next),
-                None => break,
-            }
+        assert_eq!(
+            all_pages(&store, "cust-100", 1).await,
+            ["CUST-100", "CUST-1002", "CUST-1001"],
+            "[{name}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn more_exact_matches_than_a_page_holds_are_listed_newest_first_and_none_is_left_off() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        enroll_people(&store).await;
+        for (external_id, person) in [("LL-2", "Li Lei"), ("LL-3", "Li Lei"), ("LL-4", "Li Leia")] {
+            let mut tx = store.begin().await.unwrap();
+            let member = NewMember {
+                name: Some(person.into()),
+                ..new_member(external_id)
+            };
+            tx.insert_member(&member).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
         }
-        assert_eq!(seen, ["CUST-100", "CUST-1002", "CUST-1001"], "[{name}]");
+        assert_eq!(
+            all_pages(&store, "li lei", 3).await,
+            ["LL-3", "LL-2", "CUST-100", "LL-4"],
+            "[{name}] three exact matches fit a page of three: first, then the rest"
+        );
+        assert_eq!(
+            all_pages(&store, "li lei", 2).await,
+            ["LL-4", "LL-3", "LL-2", "CUST-100"],
+            "[{name}] three do not fit a page of two: every match newest first, each once"
+        );
     }
 }
