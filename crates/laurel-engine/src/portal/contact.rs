@@ -72,20 +72,10 @@ impl Engine {
         let key = field.key(value)?;
         let id = MemberId(member);
         let stored = self.member(&crate::MemberRef::Id(member)).await?;
+        crate::members::require_active(&stored)?;
         let recipient = match field {
             ContactField::Email => {
-                if self
-                    .store
-                    .member_by_email_key(&key)
-                    .await?
-                    .is_some_and(|owner| owner != id)
-                {
-                    return Err(EngineError::invalid(
-                        "email",
-                        ErrorCode::InvalidField,
-                        "is another member's",
-                    ));
-                }
+                self.refuse_anothers_email(id, &key).await?;
                 key.clone()
             }
             ContactField::Phone => match stored.profile.email {
@@ -132,6 +122,18 @@ impl Engine {
         Ok(())
     }
 
+    /// Refuses an email (as compared, `key`) that a member other than `id` has.
+    async fn refuse_anothers_email(&self, id: MemberId, key: &str) -> Result<()> {
+        match self.store.member_by_email_key(key).await? {
+            Some(owner) if owner != id => Err(EngineError::invalid(
+                "email",
+                ErrorCode::InvalidField,
+                "is another member's",
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Applies the member's newest asked-for change with the code sent for it; answers what
     /// changed. A wrong code is `sign_in_code_wrong`; a used, stale or over-guessed one
     /// `sign_in_code_expired`, as when signing in.
@@ -160,6 +162,12 @@ impl Engine {
             ContactField::Phone
         };
         let key = field.key(&change.new_value)?;
+        // Asked again now: the member may have been suspended, or another member may have
+        // taken the address, since the code was sent.
+        crate::members::require_active(&self.member(&crate::MemberRef::Id(member)).await?)?;
+        if field == ContactField::Email {
+            self.refuse_anothers_email(id, &key).await?;
+        }
         if !self
             .store
             .apply_contact_change(id, &change, &key, now)

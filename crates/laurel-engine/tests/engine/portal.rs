@@ -577,3 +577,62 @@ async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
         finish(name, engine).await;
     }
 }
+
+/// The member's email as stored.
+async fn email_of(engine: &Engine, id: i64) -> Option<String> {
+    engine
+        .member(&MemberRef::Id(id))
+        .await
+        .unwrap()
+        .profile
+        .email
+}
+
+#[tokio::test]
+async fn an_address_taken_or_a_suspension_after_the_code_was_sent_stops_the_change() {
+    use laurel_engine::ContactField;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[])).await;
+        let id = member(&engine, "M1").await;
+        let outbox = Outbox::default();
+        engine
+            .request_contact_change(id, ContactField::Email, "wanted@example.com", &letter())
+            .await
+            .unwrap();
+        engine.deliver_outbox(&outbox).await.unwrap();
+        let sent = outbox.code_for("wanted@example.com");
+        // Meanwhile another member enrolls with that address.
+        let mut other = enroll_request("M9");
+        other.email = Some("wanted@example.com".into());
+        engine.enroll(other).await.unwrap();
+        assert_eq!(
+            code(engine.confirm_contact_change(id, &sent).await),
+            "invalid_field",
+            "[{name}] the address is another member's now"
+        );
+        assert_eq!(
+            email_of(&engine, id).await.as_deref(),
+            Some("M1@example.com"),
+            "[{name}]"
+        );
+
+        engine
+            .request_contact_change(id, ContactField::Email, "later@example.com", &letter())
+            .await
+            .unwrap();
+        engine.deliver_outbox(&outbox).await.unwrap();
+        let sent = outbox.code_for("later@example.com");
+        engine.set_suspended(id, true).await.unwrap();
+        assert_eq!(
+            code(engine.confirm_contact_change(id, &sent).await),
+            "member_suspended",
+            "[{name}]"
+        );
+        assert_eq!(
+            email_of(&engine, id).await.as_deref(),
+            Some("M1@example.com"),
+            "[{name}]"
+        );
+        finish(name, engine).await;
+    }
+}
