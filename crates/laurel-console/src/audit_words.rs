@@ -100,6 +100,7 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
             "staff_pages.detail_note",
             &text(&after, "note"),
         ),
+        "report.reply" => t.with("staff_pages.detail_reply", "reply", &text(&after, "reply")),
         "staff.create" => t.fill(
             "staff_pages.detail_staff",
             &[
@@ -170,6 +171,15 @@ mod tests {
             Some(r#"{"available":1250,"pending":0,"reason":"补发","note":"店长同意"}"#),
         );
         assert!(noted.ends_with("原因：补发 员工备注：店长同意"), "{noted}");
+        assert_eq!(
+            super::details(
+                Locale::En,
+                "report.reply",
+                None,
+                Some(r#"{"reply":"Fixed it"}"#)
+            ),
+            "Replied: “Fixed it”"
+        );
     }
 
     #[test]

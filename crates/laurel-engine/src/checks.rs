@@ -48,8 +48,8 @@ pub(crate) fn checked(field: &str, verdict: std::result::Result<(), TextProblem>
     })
 }
 
-/// An optional several-line note of at most [`NOTE_CHARS_MAX`] characters; a blank one counts
-/// as none, so it is returned trimmed to `None`.
+/// An optional several-line note of at most [`NOTE_CHARS_MAX`] characters, as it is kept:
+/// without the white space around it, and `None` when blank.
 pub(crate) fn note(field: &str, value: Option<String>) -> Result<Option<String>> {
     let Some(note) = value.filter(|n| !n.trim().is_empty()) else {
         return Ok(None);
@@ -58,7 +58,7 @@ pub(crate) fn note(field: &str, value: Option<String>) -> Result<Option<String>>
         field,
         laurel_core::text::check(&note, Layout::Lines, NOTE_CHARS_MAX),
     )?;
-    Ok(Some(note))
+    Ok(Some(note.trim().to_owned()))
 }
 
 pub(crate) fn optional_text(field: &str, value: &Option<String>) -> Result<()> {

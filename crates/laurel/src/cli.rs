@@ -99,7 +99,7 @@ pub struct Mail {
     #[arg(long, env = "LAUREL_SMTP_URL", requires = "mail_from")]
     smtp_url: Option<laurel_notify::SmtpUrl>,
     /// The sender of that e-mail: `club@example.com` or `Coffee Club <club@example.com>`.
-    #[arg(long, env = "LAUREL_MAIL_FROM")]
+    #[arg(long, env = "LAUREL_MAIL_FROM", requires = "smtp_url")]
     mail_from: Option<String>,
 }
 

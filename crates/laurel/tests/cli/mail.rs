@@ -154,6 +154,7 @@ fn an_smtp_url_that_is_not_one_stops_the_server_in_one_line() {
             "unknown scheme `http`",
         ),
         (vec!["--smtp-url", "smtp://127.0.0.1:2525"], "--mail-from"),
+        (vec!["--mail-from", "a@b.example"], "--smtp-url"),
         (
             vec![
                 "--smtp-url",
