@@ -75,18 +75,13 @@ impl FilterForm {
             (Ok(Some(from)), Some(to)) if to < *from => Err("staff_pages.to_before_from"),
             (_, to) => Ok(to),
         });
-        let start = |date: Date| {
-            date.to_zoned_datetime(tz.clone())
-                .ok()
-                .map(|z| z.timestamp())
-        };
         match (who, action, member, from, to) {
             (Ok(who), Ok(action), Ok(member), Ok(from), Ok(to)) => Ok(AuditFilter {
                 staff_user_id: who,
                 action,
                 subject: member.map(|id| format!("member:{id}")),
-                from: from.and_then(start),
-                until: to.and_then(|to| to.tomorrow().ok()).and_then(start),
+                from: from.and_then(|day| crate::days::start_of(day, tz)),
+                until: to.and_then(|day| crate::days::end_of(day, tz)),
             }),
             (who, action, member, from, to) => {
                 let errors = FilterErrors {

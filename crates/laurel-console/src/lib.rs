@@ -15,6 +15,7 @@ mod charts;
 mod coupon_words;
 mod csv;
 mod dashboard;
+mod days;
 mod grant_words;
 pub mod i18n;
 mod ledger_words;

@@ -6,8 +6,8 @@ use crate::coupon_words::{coupon_standing, redemption_standing};
 use crate::i18n::Locale;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use laurel_core::Money;
 use laurel_core::ledger::{Lot, LotState};
-use laurel_core::{Currency, Money};
 use laurel_engine::{Engine, EngineError, Purchase};
 
 /// Purchases the member page lists before linking to them all.
@@ -107,15 +107,10 @@ pub(crate) fn purchase_row(l: Locale, tz: &TimeZone, p: Purchase) -> PurchaseRow
     }
 }
 
+/// An amount stored in minor units of `currency`, in words; as stored, were the code unknown.
 fn minor(l: Locale, amount: i64, currency: &str) -> String {
-    currency
-        .parse::<Currency>()
-        .ok()
-        .and_then(|c| {
-            let value = rust_decimal::Decimal::new(amount, c.minor_digits());
-            Money::new(value, c).ok()
-        })
-        .map_or_else(|| format!("{currency} {amount}"), |m| l.money(m))
+    Money::from_stored(amount, currency)
+        .map_or_else(|_| format!("{currency} {amount}"), |m| l.money(m))
 }
 
 /// Reads a member's activity as the page shows it.

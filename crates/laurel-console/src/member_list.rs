@@ -89,16 +89,17 @@ fn filter(
         if typed.is_empty() {
             return None;
         }
-        // A day's end is the next day's start: "to 31 March" takes in all of 31 March.
-        let start = typed
-            .parse::<Date>()
-            .ok()
-            .and_then(|d| if next { d.tomorrow().ok() } else { Some(d) })
-            .and_then(|d| d.to_zoned_datetime(tz.clone()).ok());
-        if start.is_none() {
+        let at = typed.parse::<Date>().ok().and_then(|d| {
+            if next {
+                crate::days::end_of(d, tz)
+            } else {
+                crate::days::start_of(d, tz)
+            }
+        });
+        if at.is_none() {
             fail(field, "finding.bad_date");
         }
-        start.map(|z| z.timestamp())
+        at
     };
     let enrolled = Span {
         from: day("enrolled_from", &query.enrolled_from, false),

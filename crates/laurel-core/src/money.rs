@@ -89,6 +89,11 @@ impl Money {
         }
     }
 
+    /// Rebuilds an amount stored as integer minor units beside its currency's code.
+    pub fn from_stored(minor: i64, code: &str) -> Result<Money, MoneyError> {
+        Ok(Money::from_minor(minor, code.parse()?))
+    }
+
     /// The amount in integer minor units (cents, fen).
     pub fn to_minor(self) -> Result<i64, MoneyError> {
         let out_of_range = || MoneyError::OutOfRange(self.amount);

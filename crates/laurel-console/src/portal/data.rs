@@ -60,7 +60,7 @@ struct DataPage {
 
 /// An amount in minor units of `currency` (the program's, when the stored code is unknown).
 fn money(minor: i64, currency: &str, fallback: Currency) -> Money {
-    Money::from_minor(minor, currency.parse().unwrap_or(fallback))
+    Money::from_stored(minor, currency).unwrap_or_else(|_| Money::from_minor(minor, fallback))
 }
 
 pub(crate) async fn page(

@@ -88,10 +88,9 @@ impl Engine {
                     .iter()
                     .find(|p| format!("{}:{}", p.channel, p.order_id) == key)
                     .and_then(|p| {
-                        let currency = p.currency.parse().ok()?;
                         Some(EntryAbout::Purchase {
                             store: p.store.clone(),
-                            total: Money::from_minor(p.total_minor, currency),
+                            total: Money::from_stored(p.total_minor, &p.currency).ok()?,
                         })
                     })
             } else if let Some(id) = referral_of(&entry) {
