@@ -3,15 +3,15 @@
 //! here yet) — with the same limits as sign-in codes: ten minutes, five guesses, five codes
 //! an hour.
 
-use super::sign_in::{
-    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, SignInLetter, code_hash, next_code_at,
+use super::one_time::{
+    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, code_hash, may_send, new_code, spent,
 };
+use super::sign_in::SignInLetter;
 use crate::Engine;
-use crate::codes::random_digits;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use jiff::Timestamp;
-use laurel_store::{MemberId, NewContactChange, NewMessage};
+use laurel_store::{MemberId, NewContactChange};
 
 /// What a member may change with a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,21 +94,8 @@ impl Engine {
             .store
             .contact_change_times_since(id, now - CODE_WINDOW)
             .await?;
-        if let Some(retry_at) = next_code_at(&sent) {
-            return Err(EngineError::Throttled {
-                code: ErrorCode::TooManyCodes,
-                message: format!("too many codes asked for: try again at {retry_at}"),
-                retry_at: Some(retry_at),
-            });
-        }
-        let code = random_digits(6);
-        let message = NewMessage {
-            channel: "email".into(),
-            recipient,
-            subject: letter.subject.clone(),
-            body: letter.body.replace("{code}", &code),
-            created_at: now,
-        };
+        may_send(&sent)?;
+        let (code, message) = new_code(recipient, letter, now);
         let change = NewContactChange {
             member: id,
             field: field.as_str(),
@@ -143,7 +130,7 @@ impl Engine {
         let Some(change) = self.store.latest_contact_change(id).await? else {
             return Err(EngineError::SignInCodeExpired);
         };
-        if change.used_at.is_some() || change.expires_at <= now || change.attempts >= GUESSES_MAX {
+        if spent(change.used_at, change.expires_at, change.attempts, now) {
             return Err(EngineError::SignInCodeExpired);
         }
         if !self

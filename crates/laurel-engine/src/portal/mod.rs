@@ -5,6 +5,7 @@
 mod contact;
 mod export;
 mod history;
+mod one_time;
 mod profile;
 mod reports;
 mod sign_in;

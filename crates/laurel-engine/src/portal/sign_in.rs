@@ -1,21 +1,16 @@
-//! One-time sign-in codes and member sessions. A code is six digits, lives ten minutes,
-//! allows five guesses, and only its hash (salted with the member id) is stored; a member
-//! gets at most five codes an hour. Whether an email belongs to a member is never told.
+//! Signing in with a one-time code (see `one_time.rs`), and member sessions. Whether an
+//! email belongs to a member is never told.
 
+use super::one_time::{
+    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, code_hash, may_send, new_code, next_code_at, spent,
+};
 use crate::Engine;
-use crate::codes::{random_digits, random_token, sha256_hex};
+use crate::codes::{random_token, sha256_hex};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
-use laurel_store::{MemberId, MemberSession, NewMessage};
+use laurel_store::{MemberId, MemberSession};
 
-/// How long a code works.
-pub(super) const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);
-/// Codes a member may be sent per [`CODE_WINDOW`].
-const CODES_PER_WINDOW: usize = 5;
-pub(super) const CODE_WINDOW: SignedDuration = SignedDuration::from_hours(1);
-/// Guesses at one code.
-pub(super) const GUESSES_MAX: i64 = 5;
 /// How long a member stays signed in.
 const SESSION: SignedDuration = SignedDuration::from_hours(7 * 24);
 
@@ -37,18 +32,6 @@ pub struct MemberSignedIn {
     pub token: String,
     /// The session.
     pub session: MemberSession,
-}
-
-/// When another code may be sent to a member who was sent codes at `sent` within the last
-/// [`CODE_WINDOW`] (oldest first): `None` while fewer than [`CODES_PER_WINDOW`] were; else
-/// when the oldest of the last [`CODES_PER_WINDOW`] leaves the window.
-pub(super) fn next_code_at(sent: &[Timestamp]) -> Option<Timestamp> {
-    let over = sent.len().checked_sub(CODES_PER_WINDOW)?;
-    sent.get(over).map(|&oldest| oldest + CODE_WINDOW)
-}
-
-pub(super) fn code_hash(member: MemberId, code: &str) -> String {
-    sha256_hex(&format!("{}:{}", member.0, code.trim()))
 }
 
 impl Engine {
@@ -78,21 +61,8 @@ impl Engine {
             return Ok(false);
         }
         let now = crate::as_stored(Timestamp::now());
-        if let Some(retry_at) = self.next_code_at(member, now).await? {
-            return Err(EngineError::Throttled {
-                code: ErrorCode::TooManyCodes,
-                message: format!("too many codes asked for: try again at {retry_at}"),
-                retry_at: Some(retry_at),
-            });
-        }
-        let code = random_digits(6);
-        let message = NewMessage {
-            channel: "email".into(),
-            recipient: key,
-            subject: letter.subject.clone(),
-            body: letter.body.replace("{code}", &code),
-            created_at: now,
-        };
+        may_send(&self.codes_sent_since(member, now).await?)?;
+        let (code, message) = new_code(key, letter, now);
         self.store
             .insert_sign_in_code(
                 member,
@@ -115,18 +85,20 @@ impl Engine {
             return Ok(None);
         }
         match self.store.member_by_email_key(&key).await? {
-            Some(member) => self.next_code_at(member, Timestamp::now()).await,
+            Some(member) => {
+                let sent = self.codes_sent_since(member, Timestamp::now()).await?;
+                Ok(next_code_at(&sent))
+            }
             None => Ok(None),
         }
     }
 
-    /// When `member` may be sent another code, if not at `now`.
-    async fn next_code_at(&self, member: MemberId, now: Timestamp) -> Result<Option<Timestamp>> {
-        let sent = self
+    /// When `member` was sent sign-in codes within the [`CODE_WINDOW`] before `now`.
+    async fn codes_sent_since(&self, member: MemberId, now: Timestamp) -> Result<Vec<Timestamp>> {
+        Ok(self
             .store
             .sign_in_code_times_since(member, now - CODE_WINDOW)
-            .await?;
-        Ok(next_code_at(&sent))
+            .await?)
     }
 
     /// Signs a member in with the code sent to `email`.
@@ -142,7 +114,7 @@ impl Engine {
         let Some(sent) = self.store.latest_sign_in_code(member).await? else {
             return Err(EngineError::SignInCodeExpired);
         };
-        if sent.used_at.is_some() || sent.expires_at <= now || sent.attempts >= GUESSES_MAX {
+        if spent(sent.used_at, sent.expires_at, sent.attempts, now) {
             return Err(EngineError::SignInCodeExpired);
         }
         if !self.store.count_sign_in_guess(sent.id, GUESSES_MAX).await? {
