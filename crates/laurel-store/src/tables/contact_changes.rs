@@ -5,6 +5,7 @@
 use crate::db::connect::Store;
 use crate::db::sql::{Sql, args};
 use crate::error::Result;
+use crate::tables::one_time::CodeTable;
 use crate::tables::outbox::NewMessage;
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
@@ -52,15 +53,8 @@ impl Store {
         member: MemberId,
         since: Timestamp,
     ) -> Result<Vec<Timestamp>> {
-        let mut db = self;
-        let rows = db
-            .rows(
-                "SELECT created_at FROM member_contact_changes \
-                 WHERE member_id = $1 AND created_at >= $2 ORDER BY created_at, id",
-                args![member.0, micros(since)],
-            )
-            .await?;
-        rows.iter().map(|row| instant(row.get(0)?)).collect()
+        self.code_times_since(CodeTable::ContactChange, member, since)
+            .await
     }
 
     /// Stores a change and the message carrying its code, in one transaction.
@@ -116,15 +110,8 @@ impl Store {
     /// false when the guess may not be made (one statement, so racing guesses cannot pass
     /// the limit).
     pub async fn count_contact_guess(&self, change: i64, max: i64) -> Result<bool> {
-        let mut db = self;
-        let done = db
-            .run(
-                "UPDATE member_contact_changes SET attempts = attempts + 1 \
-                 WHERE id = $1 AND used_at IS NULL AND attempts < $2",
-                args![change, max],
-            )
-            .await?;
-        Ok(done == 1)
+        self.count_code_guess(CodeTable::ContactChange, change, max)
+            .await
     }
 
     /// Applies a change to the member (the value and the key it is compared by) and marks

@@ -4,6 +4,7 @@
 use crate::db::connect::Store;
 use crate::db::sql::{Sql, args};
 use crate::error::Result;
+use crate::tables::one_time::CodeTable;
 use crate::tables::outbox::NewMessage;
 use crate::types::{MemberId, instant, instant_opt, micros};
 use jiff::Timestamp;
@@ -44,15 +45,8 @@ impl Store {
         member: MemberId,
         since: Timestamp,
     ) -> Result<Vec<Timestamp>> {
-        let mut db = self;
-        let rows = db
-            .rows(
-                "SELECT created_at FROM member_sign_in_codes \
-                 WHERE member_id = $1 AND created_at >= $2 ORDER BY created_at, id",
-                args![member.0, micros(since)],
-            )
-            .await?;
-        rows.iter().map(|row| instant(row.get(0)?)).collect()
+        self.code_times_since(CodeTable::SignIn, member, since)
+            .await
     }
 
     /// Stores a new code and the message that carries it, in one transaction: a code is
@@ -103,15 +97,7 @@ impl Store {
     /// false when the guess may not be made. Counted before the guess is judged, in one
     /// statement, so concurrent guesses cannot exceed the limit.
     pub async fn count_sign_in_guess(&self, code: i64, max: i64) -> Result<bool> {
-        let mut db = self;
-        let done = db
-            .run(
-                "UPDATE member_sign_in_codes SET attempts = attempts + 1 \
-                 WHERE id = $1 AND used_at IS NULL AND attempts < $2",
-                args![code, max],
-            )
-            .await?;
-        Ok(done == 1)
+        self.count_code_guess(CodeTable::SignIn, code, max).await
     }
 
     /// Marks a code used and starts the session it opens, in one transaction; false (and no
