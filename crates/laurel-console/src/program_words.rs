@@ -3,9 +3,10 @@
 
 use crate::i18n::{Locale, Strings};
 use jiff::civil::Weekday;
-use laurel_core::Program;
 use laurel_core::rules::{BirthdayWindow, Condition, EarningRule, Effect, Stacking, Trigger};
+use laurel_core::{Localized, Program};
 use laurel_engine::ProgramDefinition;
+use std::collections::BTreeMap;
 
 /// The base earning: how much every purchase earns and what a point is worth.
 pub(crate) fn base(l: Locale, program: &Program) -> String {
@@ -40,7 +41,7 @@ pub(crate) fn rule(l: Locale, definition: &ProgramDefinition, rule: &EarningRule
     let program = &definition.program;
     let when = match &rule.trigger {
         Trigger::Purchase => t.get("words.on_purchase").to_owned(),
-        Trigger::Event(kind) => t.with("words.on_event", "kind", &event_name(t, kind)),
+        Trigger::Event(kind) => t.with("words.on_event", "kind", &event_name(l, definition, kind)),
     };
     let what = match &rule.effect {
         Effect::PointsPerUnit(rate) => t.fill(
@@ -85,10 +86,30 @@ pub(crate) fn rule(l: Locale, definition: &ProgramDefinition, rule: &EarningRule
     )
 }
 
-/// A standard event kind in the page's words; a kind the program declared, as it wrote it.
-fn event_name(t: &Strings, kind: &str) -> String {
-    t.find(&format!("event.{kind}"))
-        .map_or_else(|| kind.to_owned(), str::to_owned)
+/// An event kind as the program's `[names]` call it, else a standard kind in the page's
+/// words, else as written.
+fn event_name(l: Locale, definition: &ProgramDefinition, kind: &str) -> String {
+    match definition.names.events.get(kind) {
+        Some(name) => l.text(name).to_owned(),
+        None => l
+            .strings()
+            .find(&format!("event.{kind}"))
+            .map_or_else(|| kind.to_owned(), str::to_owned),
+    }
+}
+
+/// `codes` as the program's `[names]` call them in `l`'s language (a code with no name as
+/// written).
+fn named(l: Locale, names: &BTreeMap<String, Localized>, codes: &[String]) -> Vec<String> {
+    codes
+        .iter()
+        .map(|code| {
+            names
+                .get(code)
+                .map_or(code.as_str(), |n| l.text(n))
+                .to_owned()
+        })
+        .collect()
 }
 
 /// A tier by its name in the page's language; one the program no longer has, by its id.
@@ -102,7 +123,7 @@ fn tier_name(l: Locale, definition: &ProgramDefinition, id: &str) -> String {
 
 fn condition(l: Locale, definition: &ProgramDefinition, c: &Condition) -> String {
     let t = l.strings();
-    let program = &definition.program;
+    let (program, names) = (&definition.program, &definition.names);
     let list = |items: &[String]| items.join(t.get("words.or"));
     match c {
         Condition::ChannelIn(channels) => t.with(
@@ -110,9 +131,17 @@ fn condition(l: Locale, definition: &ProgramDefinition, c: &Condition) -> String
             "list",
             &list(&channels.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
         ),
-        Condition::StoreIn(stores) => t.with("words.store", "list", &list(stores)),
-        Condition::SkuIn(skus) => t.with("words.sku", "list", &list(skus)),
-        Condition::CategoryIn(categories) => t.with("words.category", "list", &list(categories)),
+        Condition::StoreIn(stores) => t.with(
+            "words.store",
+            "list",
+            &list(&named(l, &names.stores, stores)),
+        ),
+        Condition::SkuIn(skus) => t.with("words.sku", "list", &list(&named(l, &names.skus, skus))),
+        Condition::CategoryIn(categories) => t.with(
+            "words.category",
+            "list",
+            &list(&named(l, &names.categories, categories)),
+        ),
         Condition::LineAttribute { key, value } => t
             .with("words.line_attribute", "key", key)
             .replace("{value}", value),

@@ -25,7 +25,7 @@ pub mod text;
 pub mod tiers;
 
 pub use channel::{Channel, UnknownChannel};
-pub use localized::Localized;
+pub use localized::{Localized, Names};
 pub use money::{Currency, Money, MoneyError};
 pub use points::Points;
 pub use program::{ClawbackPolicy, ExpiryPolicy, Program, ProgramIssue, ProgramSpec, Rounding};

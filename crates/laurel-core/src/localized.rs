@@ -91,6 +91,41 @@ impl Localized {
     }
 }
 
+/// What people call the codes a program's rules name — product categories, SKUs, stores and
+/// event kinds — so that pages say "零售商品" where a rule says `retail`. A code with no name
+/// is shown as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Names {
+    /// Product categories, by code.
+    pub categories: BTreeMap<String, Localized>,
+    /// SKUs, by code.
+    pub skus: BTreeMap<String, Localized>,
+    /// Stores, by code.
+    pub stores: BTreeMap<String, Localized>,
+    /// Event kinds, by kind.
+    pub events: BTreeMap<String, Localized>,
+}
+
+impl Names {
+    /// Every problem with the names, each at its key (`names.categories.retail.zh`).
+    pub fn problems(&self) -> Vec<(String, Message)> {
+        let kinds = [
+            ("categories", &self.categories),
+            ("skus", &self.skus),
+            ("stores", &self.stores),
+            ("events", &self.events),
+        ];
+        kinds
+            .into_iter()
+            .flat_map(|(kind, names)| {
+                names.iter().flat_map(move |(code, name)| {
+                    name.problems(&format!("names.{kind}.{code}"), true)
+                })
+            })
+            .collect()
+    }
+}
+
 impl Default for Localized {
     fn default() -> Localized {
         Localized::Plain(String::new())

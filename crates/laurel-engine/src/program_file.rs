@@ -1,5 +1,6 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
+mod names;
 mod referrals;
 mod rewards;
 mod rules;
@@ -63,6 +64,8 @@ struct File {
     referrals: Option<referrals::ReferralsSection>,
     #[serde(default)]
     staff: Option<staff::StaffSection>,
+    #[serde(default)]
+    names: Option<names::NamesSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -83,6 +86,8 @@ pub struct ProgramDefinition {
     pub referrals: Option<ReferralPolicy>,
     /// The most points one staff adjustment may move, per role (`[staff] adjust_max`).
     pub adjust_policy: AdjustPolicy,
+    /// What people call the codes its rules name (`[names]`).
+    pub names: laurel_core::Names,
 }
 
 impl ProgramDefinition {
@@ -110,6 +115,7 @@ impl From<Program> for ProgramDefinition {
             catalog: Catalog::empty(),
             referrals: None,
             adjust_policy: AdjustPolicy::default(),
+            names: laurel_core::Names::default(),
         }
     }
 }
@@ -254,25 +260,42 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     );
     let referrals = file.referrals.map(referrals::convert).transpose();
     let adjust_policy = staff::convert(file.staff);
-    match (program, rules, tiers, catalog, referrals, adjust_policy) {
-        (Ok(program), Ok(rules), Ok(tiers), Ok(catalog), Ok(referrals), Ok(adjust_policy)) => {
-            Ok(ProgramDefinition {
-                program,
-                rules,
-                declared_events: declared.unwrap_or_default(),
-                tiers,
-                catalog,
-                referrals,
-                adjust_policy,
-            })
-        }
-        (program, rules, tiers, catalog, referrals, adjust_policy) => {
+    let names = names::convert(file.names);
+    match (
+        program,
+        rules,
+        tiers,
+        catalog,
+        referrals,
+        adjust_policy,
+        names,
+    ) {
+        (
+            Ok(program),
+            Ok(rules),
+            Ok(tiers),
+            Ok(catalog),
+            Ok(referrals),
+            Ok(adjust_policy),
+            Ok(names),
+        ) => Ok(ProgramDefinition {
+            program,
+            rules,
+            declared_events: declared.unwrap_or_default(),
+            tiers,
+            catalog,
+            referrals,
+            adjust_policy,
+            names,
+        }),
+        (program, rules, tiers, catalog, referrals, adjust_policy, names) => {
             let mut problems: Vec<Issue> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
             problems.extend(tiers.err().unwrap_or_default());
             problems.extend(catalog.err().unwrap_or_default());
             problems.extend(referrals.err().unwrap_or_default());
             problems.extend(adjust_policy.err().unwrap_or_default());
+            problems.extend(names.err().unwrap_or_default());
             Err(fail(problems))
         }
     }

@@ -2023,6 +2023,27 @@ fn a_program_writes_names_per_language_or_once_for_all_and_a_wrong_language_is_a
             .any(|p| p.contains("tiers.levels[0].name.zh") && p.contains("unknown language `zh`")),
         "{err}"
     );
+    let named = format!(
+        "{text}\n[names]\ncategories = {{ retail = {{ en = \"retail goods\", zh-CN = \"零售商品\" }} }}\n\
+         events = {{ check_in = \"a check-in\" }}\n"
+    );
+    let definition = parse_program(&named, Path::new("x.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        definition.names.categories["retail"].get("zh-CN"),
+        "零售商品"
+    );
+    assert_eq!(
+        definition.names.events["check_in"].get("zh-CN"),
+        "a check-in"
+    );
+    let misnamed = named.replace("zh-CN = \"零售商品\"", "cn = \"零售商品\"");
+    let err = parse_program(&misnamed, Path::new("x.toml")).unwrap_err();
+    assert!(
+        err.problems
+            .iter()
+            .any(|p| p.contains("names.categories.retail.cn")),
+        "{err}"
+    );
     let number = text.replace("name = \"Tea time\"", "name = 5");
     let err = parse_program(&number, Path::new("x.toml")).unwrap_err();
     assert!(

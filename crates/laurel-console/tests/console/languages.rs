@@ -23,7 +23,10 @@ fn in_two_languages() -> String {
     format!(
         "{text}\n[tiers]\nmetric = \"spend\"\nwindow = \"since_joining\"\n\
          [[tiers.levels]]\nid = \"gold\"\nname = {{ en = \"Gold\", zh-CN = \"金卡\" }}\nthreshold = \"100\"\n\
-         [[rules]]\nid = \"double\"\nname = {{ en = \"Double points\", zh-CN = \"双倍积分\" }}\neffect = {{ multiplier = \"2\" }}\n"
+         [[rules]]\nid = \"double\"\nname = {{ en = \"Double points\", zh-CN = \"双倍积分\" }}\neffect = {{ multiplier = \"2\" }}\n\
+         [[rules]]\nid = \"retail\"\nname = {{ en = \"Retail bonus\", zh-CN = \"零售奖励\" }}\neffect = {{ fixed = 5 }}\n\
+         conditions = [ {{ categories = [\"retail\"] }} ]\n\
+         [names]\ncategories = {{ retail = {{ en = \"retail goods\", zh-CN = \"零售商品\" }} }}\n"
     )
 }
 
@@ -88,12 +91,22 @@ async fn names_written_per_language_read_in_the_pages_language_in_portal_and_con
         program.contains("Gold") && program.contains("¥5 off — 100 beans"),
         "{program}"
     );
+    let rules = browser.text("#rules").await;
+    assert!(
+        rules.contains("Retail bonus") && rules.contains("retail goods"),
+        "{rules}"
+    );
     browser.shots("program-per-language-en").await;
     browser.click("#lang-zh-CN").await;
     let program = read(browser.text("#tiers").await, browser.text("#rewards").await);
     assert!(
         program.contains("金卡") && program.contains("立减 5 元 — 100 咖啡豆"),
         "{program}"
+    );
+    let rules = browser.text("#rules").await;
+    assert!(
+        rules.contains("零售奖励") && rules.contains("零售商品") && !rules.contains("retail"),
+        "a category reads as the program names it, not as its code: {rules}"
     );
     browser.shots("program-per-language-zh-CN").await;
     browser.stop().await;
