@@ -4,7 +4,6 @@
 //! links of the next page and the download.
 
 use crate::audit_words::ACTIONS;
-use crate::page::encode;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use laurel_engine::AuditFilter;
@@ -99,18 +98,13 @@ impl FilterForm {
     /// The form as a query string (`who=1&action=…`, empty fields left out), to which a
     /// page's cursor is added.
     pub fn query(&self) -> String {
-        [
+        crate::page::query_string(&[
             ("who", &self.who),
             ("action", &self.action),
             ("member", &self.member),
             ("from", &self.from),
             ("to", &self.to),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| format!("{name}={}", encode(value.trim())))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 

@@ -39,12 +39,7 @@ pub(crate) struct ListQuery {
 impl ListQuery {
     /// The fields as a query string (without `after`), for the page links.
     fn encoded(&self) -> String {
-        self.fields()
-            .iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(name, value)| format!("{name}={}", crate::page::encode(value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        crate::page::query_string(&self.fields())
     }
 
     fn fields(&self) -> [(&'static str, &str); 9] {

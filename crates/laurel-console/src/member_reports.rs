@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laurel_core::reports::{ReportAuthor, ReportState};
-use laurel_engine::{EngineError, ErrorCode, MemberReport, Permission};
+use laurel_engine::{EngineError, MemberReport, Permission};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -207,14 +207,7 @@ pub(crate) async fn reply(
             return Ok(Redirect::to(&format!("/admin/reports/{id}?replied=1")).into_response());
         }
         Ok(false) => return Err(PageError::new(StatusCode::NOT_FOUND, l, "error.not_found")),
-        Err(EngineError::InvalidField { code, .. }) => l
-            .strings()
-            .get(if code == ErrorCode::MissingField {
-                "field.required"
-            } else {
-                "portal.too_long"
-            })
-            .to_owned(),
+        Err(EngineError::InvalidField { code, .. }) => crate::messages::message_refused(l, code),
         Err(e) => return Err(PageError::from_engine(e, l)),
     };
     let page = report_page(&console, &staff, id, fields.message, Some(error), false).await?;

@@ -4,7 +4,7 @@
 
 use crate::i18n::Locale;
 use laurel_core::issue::{Issue, fill};
-use laurel_engine::EngineError;
+use laurel_engine::{EngineError, ErrorCode};
 
 /// A refusal in the page's language: the translation under `code.{code}` (or `code.other`)
 /// with the error's arguments in place — numbers grouped as the locale writes them, a field
@@ -49,6 +49,18 @@ pub struct Problem {
     pub key: String,
     /// What is wrong, in the page's language.
     pub text: String,
+}
+
+/// Why a message someone wrote (a report, a reply) was refused for its field `code`: it was
+/// blank, or too long (the other refusals a text can have are not typable in a form).
+pub fn message_refused(l: Locale, code: ErrorCode) -> String {
+    l.strings()
+        .get(if code == ErrorCode::MissingField {
+            "field.required"
+        } else {
+            "portal.too_long"
+        })
+        .to_owned()
 }
 
 /// A program problem in the page's language: its template's translation (under

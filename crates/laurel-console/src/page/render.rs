@@ -37,6 +37,17 @@ fn compiled_in(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// A query string of the `fields` that are not blank (`who=1&action=…`), values trimmed and
+/// percent-encoded: the filters a page's links carry.
+pub fn query_string(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(name, value)| format!("{name}={}", encode(value.trim())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// A query-string value, percent-encoded.
 pub fn encode(value: &str) -> String {
     value

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laurel_core::reports::ReportAuthor;
-use laurel_engine::{EngineError, ErrorCode, REPORT_CATEGORIES, ReportThread};
+use laurel_engine::{EngineError, REPORT_CATEGORIES, ReportThread};
 use serde::Deserialize;
 
 /// Reports the help page lists.
@@ -158,12 +158,7 @@ fn refusal(member: &Member, e: EngineError) -> Result<(StatusCode, String), Port
         )),
         EngineError::InvalidField { code, .. } => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            t.get(if code == ErrorCode::MissingField {
-                "field.required"
-            } else {
-                "portal.too_long"
-            })
-            .to_owned(),
+            crate::messages::message_refused(member.locale, code),
         )),
         e => Err(member.fail()(e)),
     }
