@@ -4,9 +4,8 @@
 //! an hour.
 
 use super::one_time::{
-    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, code_hash, may_send, new_code, spent,
+    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, SignInLetter, code_hash, may_send, new_code, spent,
 };
-use super::sign_in::SignInLetter;
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;

@@ -13,6 +13,7 @@ mod sign_in;
 pub use contact::ContactField;
 pub use export::EXPORT_PAGE;
 pub use history::{EntryAbout, History, HistoryEntry};
+pub use one_time::SignInLetter;
 pub use profile::{CHANNELS, Consents, ProfileUpdate};
 pub use reports::{CLOSE_ACCOUNT, REPORT_CATEGORIES, ReportThread};
-pub use sign_in::{MemberSignedIn, SignInLetter};
+pub use sign_in::MemberSignedIn;

@@ -2,12 +2,21 @@
 //! digits, lives ten minutes and allows five guesses; a member is sent at most five an hour;
 //! only its hash (salted with the member id) is stored.
 
-use super::sign_in::SignInLetter;
 use crate::codes::{random_digits, sha256_hex};
 use crate::error::EngineError;
 use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{MemberId, NewMessage};
+
+/// The email that carries a code, in the member's language: `{code}` in the body is
+/// replaced by the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInLetter {
+    /// Subject line.
+    pub subject: String,
+    /// Body, with `{code}` where the code goes.
+    pub body: String,
+}
 
 /// How long a code works.
 pub(super) const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(10);

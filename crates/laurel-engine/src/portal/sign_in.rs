@@ -2,7 +2,8 @@
 //! email belongs to a member is never told.
 
 use super::one_time::{
-    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, code_hash, may_send, new_code, next_code_at, spent,
+    CODE_LIFETIME, CODE_WINDOW, GUESSES_MAX, SignInLetter, code_hash, may_send, new_code,
+    next_code_at, spent,
 };
 use crate::Engine;
 use crate::codes::{random_token, sha256_hex};
@@ -13,16 +14,6 @@ use laurel_store::{MemberId, MemberSession};
 
 /// How long a member stays signed in.
 const SESSION: SignedDuration = SignedDuration::from_hours(7 * 24);
-
-/// The email that carries a code, in the member's language: `{code}` in the body is
-/// replaced by the code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignInLetter {
-    /// Subject line.
-    pub subject: String,
-    /// Body, with `{code}` where the code goes.
-    pub body: String,
-}
 
 /// A member just signed in: the token for their cookie (shown once, never stored) and the
 /// session.
