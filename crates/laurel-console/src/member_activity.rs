@@ -141,6 +141,7 @@ pub(crate) async fn read(
         .map(|p| purchase_row(l, tz, p))
         .collect();
     let now = Timestamp::now();
+    let definition = engine.definition();
     let redemptions = engine
         .member_redemptions(id, REDEMPTIONS_SHOWN)
         .await?
@@ -155,12 +156,7 @@ pub(crate) async fn read(
                 .map(|c| format!("{} ({})", c.code, coupon_standing(t, c, c.standing(now))))
                 .collect::<Vec<_>>()
                 .join(", "),
-            reward: crate::program_words::reward_name(
-                l,
-                &engine.definition(),
-                &r.reward_id,
-                &r.reward_name,
-            ),
+            reward: crate::program_words::reward_name(l, &definition, &r.reward_id, &r.reward_name),
         })
         .collect();
     Ok(Activity {

@@ -187,57 +187,27 @@ struct Input<'a> {
     value: &'a str,
     /// The input's type: `date` or `number`.
     kind: &'static str,
-    /// The key of its label.
-    label: &'static str,
+}
+
+impl Input<'_> {
+    /// The key of its label: `finding.` and its name.
+    fn label(&self) -> String {
+        format!("finding.{}", self.name)
+    }
 }
 
 impl ListPage {
     /// The filters typed rather than chosen, in the form's order.
     fn inputs(&self) -> [Input<'_>; 6] {
         let q = &self.query;
-        let input = |name, value, kind, label| Input {
-            name,
-            value,
-            kind,
-            label,
-        };
+        let input = |name, value, kind| Input { name, value, kind };
         [
-            input(
-                "enrolled_from",
-                q.enrolled_from.as_str(),
-                "date",
-                "finding.enrolled_from",
-            ),
-            input(
-                "enrolled_to",
-                q.enrolled_to.as_str(),
-                "date",
-                "finding.enrolled_to",
-            ),
-            input(
-                "bought_from",
-                q.bought_from.as_str(),
-                "date",
-                "finding.bought_from",
-            ),
-            input(
-                "bought_to",
-                q.bought_to.as_str(),
-                "date",
-                "finding.bought_to",
-            ),
-            input(
-                "balance_min",
-                q.balance_min.as_str(),
-                "number",
-                "finding.balance_min",
-            ),
-            input(
-                "balance_max",
-                q.balance_max.as_str(),
-                "number",
-                "finding.balance_max",
-            ),
+            input("enrolled_from", q.enrolled_from.as_str(), "date"),
+            input("enrolled_to", q.enrolled_to.as_str(), "date"),
+            input("bought_from", q.bought_from.as_str(), "date"),
+            input("bought_to", q.bought_to.as_str(), "date"),
+            input("balance_min", q.balance_min.as_str(), "number"),
+            input("balance_max", q.balance_max.as_str(), "number"),
         ]
     }
 

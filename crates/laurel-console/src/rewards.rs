@@ -57,7 +57,8 @@ pub(crate) async fn page(
     let l = staff.locale;
     let t = l.strings();
     let fail = |e| PageError::from_engine(e, l);
-    let tz = console.engine.definition().program.time_zone.clone();
+    let definition = console.engine.definition();
+    let tz = definition.program.time_zone.clone();
     let rewards = console
         .engine
         .catalog(None)
@@ -91,12 +92,8 @@ pub(crate) async fn page(
                     (Some(order), Some(at)) => format!("{order} · {}", l.date_time(at, &tz)),
                     _ => String::new(),
                 };
-                let reward = crate::program_words::reward_name(
-                    l,
-                    &console.engine.definition(),
-                    &c.reward_id,
-                    &c.reward_id,
-                );
+                let reward =
+                    crate::program_words::reward_name(l, &definition, &c.reward_id, &c.reward_id);
                 let found = CouponFound {
                     status: coupon_standing(t, &c, c.standing(Timestamp::now())),
                     issued: l.date_time(c.issued_at, &tz),

@@ -477,6 +477,16 @@ async fn state(engine: &Engine, report: i64) -> laurel_core::reports::ReportStat
         .state
 }
 
+/// The member's email as stored.
+async fn email_of(engine: &Engine, id: i64) -> Option<String> {
+    engine
+        .member(&MemberRef::Id(id))
+        .await
+        .unwrap()
+        .profile
+        .email
+}
+
 #[tokio::test]
 async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
     use laurel_engine::ContactField;
@@ -517,13 +527,7 @@ async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
             "[{name}]"
         );
         assert_eq!(
-            engine
-                .member(&MemberRef::Id(id))
-                .await
-                .unwrap()
-                .profile
-                .email
-                .as_deref(),
+            email_of(&engine, id).await.as_deref(),
             Some("M1@example.com"),
             "[{name}] nothing changes before the code"
         );
@@ -532,13 +536,7 @@ async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
             ContactField::Email
         );
         assert_eq!(
-            engine
-                .member(&MemberRef::Id(id))
-                .await
-                .unwrap()
-                .profile
-                .email
-                .as_deref(),
+            email_of(&engine, id).await.as_deref(),
             Some("New@Example.com"),
             "[{name}]"
         );
@@ -576,16 +574,6 @@ async fn a_member_changes_email_and_phone_with_a_code_sent_by_email() {
         );
         finish(name, engine).await;
     }
-}
-
-/// The member's email as stored.
-async fn email_of(engine: &Engine, id: i64) -> Option<String> {
-    engine
-        .member(&MemberRef::Id(id))
-        .await
-        .unwrap()
-        .profile
-        .email
 }
 
 #[tokio::test]

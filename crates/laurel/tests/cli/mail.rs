@@ -41,22 +41,13 @@ fn cookie_set(response: &reqwest::Response, name: &str) -> String {
 
 /// A served Laurel on `db` mailing through `smtp`, and a member with an e-mail address.
 async fn serve_with_mail(db: &laurel_testkit::TestDb, dir: &std::path::Path, smtp: &str) -> Server {
-    let program = support::write_file(dir, "program.toml", support::program());
-    let key = support::create_key(&db.url, "admin");
-    let args = [
-        "serve",
-        "--database",
-        &db.url,
-        "--program",
-        program.to_str().expect("a UTF-8 temp path"),
-        "--job-interval-secs",
-        "0",
+    let mail = [
         "--smtp-url",
         smtp,
         "--mail-from",
         "Test Coffee <club@coffee.example>",
     ];
-    let server = Server::start(&args, &dir.join("serve.log")).await;
+    let (server, key) = support::serve_with(db, dir, support::program(), &mail).await;
     let enrolled = support::client()
         .post(server.url("/api/v1/members"))
         .bearer_auth(&key)

@@ -82,19 +82,7 @@ fn run(
 /// A served Laurel on `db` with the demo program (rules, tiers, rewards, referrals) and an
 /// admin key.
 async fn serve(db: &TestDb, dir: &Path) -> (Server, String) {
-    let program = support::write_file(dir, "program.toml", support::demo_program());
-    let key = support::create_key(&db.url, "admin");
-    let args = [
-        "serve",
-        "--database",
-        &db.url,
-        "--program",
-        program.to_str().expect("a UTF-8 temp path"),
-        "--job-interval-secs",
-        "0",
-    ];
-    let server = Server::start(&args, &dir.join("serve.log")).await;
-    (server, key)
+    support::serve_with(db, dir, support::demo_program(), &[]).await
 }
 
 /// The document the server serves, saved as `openapi.json` in `dir`.

@@ -269,6 +269,30 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// `laurel serve` on `db` with `program` (written into `dir`, where the log goes too), no
+/// scheduled jobs, and `more` arguments; with an admin key made for it.
+pub async fn serve_with(
+    db: &laurel_testkit::TestDb,
+    dir: &Path,
+    program: &str,
+    more: &[&str],
+) -> (Server, String) {
+    let program = write_file(dir, "program.toml", program);
+    let key = create_key(&db.url, "admin");
+    let mut args = vec![
+        "serve",
+        "--database",
+        &db.url,
+        "--program",
+        program.to_str().expect("a UTF-8 temp path"),
+        "--job-interval-secs",
+        "0",
+    ];
+    args.extend_from_slice(more);
+    let server = Server::start(&args, &dir.join("serve.log")).await;
+    (server, key)
+}
+
 /// An HTTP client for the tests: bounded in time.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
