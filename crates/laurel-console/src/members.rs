@@ -201,7 +201,7 @@ pub(crate) async fn set_status(
     staff.may_post(&fields.csrf, Permission::ManageMembers)?;
     let changed = console
         .engine
-        .set_suspended(id, fields.suspend)
+        .set_suspended(id, fields.suspend, &staff.actor())
         .await
         .map_err(|e| PageError::from_engine(e, staff.locale))?;
     let (before, after) = if fields.suspend {

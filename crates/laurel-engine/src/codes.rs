@@ -52,6 +52,18 @@ pub fn random_token() -> String {
     hex::encode(bytes)
 }
 
+/// A webhook signing secret as the Standard Webhooks convention writes them: `whsec_` and 24
+/// random bytes in base64.
+pub(crate) fn webhook_secret() -> String {
+    use base64::Engine as _;
+    let mut bytes = [0_u8; 24];
+    rand::fill(&mut bytes);
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
 /// SHA-256, hex. A sound hash for 32 random bytes (no dictionary to attack), and the
 /// fingerprint of a program text.
 pub(crate) fn sha256_hex(text: &str) -> String {

@@ -86,6 +86,17 @@ pub enum EngineError {
     /// No program version with that number.
     #[error("no program version {0}")]
     UnknownProgramVersion(i64),
+    /// No live webhook subscription with that id.
+    #[error("no webhook subscription {0}")]
+    UnknownWebhook(i64),
+    /// The subscription has no delivery with that id.
+    #[error("webhook subscription {webhook} has no delivery {delivery}")]
+    UnknownDelivery {
+        /// The subscription.
+        webhook: i64,
+        /// The delivery asked for.
+        delivery: i64,
+    },
     /// A staff adjustment larger than the program lets the staff member's role make at once.
     #[error("the {role} role may adjust at most {cap} points at a time; {requested} asked")]
     AdjustmentOverLimit {
@@ -160,6 +171,8 @@ impl EngineError {
             EngineError::Referral(refusal) => refusal.into(),
             EngineError::InvalidProgram(_) => ErrorCode::InvalidProgram,
             EngineError::UnknownProgramVersion(_) => ErrorCode::UnknownProgramVersion,
+            EngineError::UnknownWebhook(_) => ErrorCode::UnknownWebhook,
+            EngineError::UnknownDelivery { .. } => ErrorCode::UnknownDelivery,
             EngineError::NoProgram => ErrorCode::NoProgram,
             EngineError::AdjustmentOverLimit { .. } => ErrorCode::AdjustmentOverLimit,
             EngineError::StaffExists(_) => ErrorCode::StaffExists,

@@ -25,6 +25,11 @@ impl EngineError {
             EngineError::InvalidProgram(problems) => vec![("count", problems.len().to_string())],
             EngineError::ProgramChange { args, .. } => args.clone(),
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
+            EngineError::UnknownWebhook(id) => vec![("webhook", id.to_string())],
+            EngineError::UnknownDelivery { webhook, delivery } => vec![
+                ("webhook", webhook.to_string()),
+                ("delivery", delivery.to_string()),
+            ],
             EngineError::AdjustmentOverLimit {
                 role,
                 cap,

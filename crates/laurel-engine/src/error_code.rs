@@ -70,6 +70,8 @@ error_codes! {
     UnknownRedemption = "unknown_redemption", 404, "No reward redemption with that id.";
     UnknownCoupon = "unknown_coupon", 404, "No coupon with that code.";
     UnknownProgramVersion = "unknown_program_version", 404, "No program version with that number.";
+    UnknownWebhook = "unknown_webhook", 404, "No webhook subscription with that id (or it was deleted).";
+    UnknownDelivery = "unknown_delivery", 404, "The webhook subscription has no delivery with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";

@@ -12,6 +12,7 @@ mod earning;
 mod error;
 mod error_args;
 mod error_code;
+pub mod events;
 mod history;
 mod jobs;
 mod keys;
@@ -29,6 +30,7 @@ mod requests;
 mod rewards;
 mod staff;
 mod tiers;
+mod webhooks;
 mod write;
 
 pub use codes::{random_token, same_secret};
@@ -42,7 +44,7 @@ pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_k
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    AUDIT_PAGE_MAX, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
+    AUDIT_PAGE_MAX, ApiKey, DELIVERIES_PAGE_MAX, DeliveryRecord, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
     ConsistencyReport, JournalId, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember,
     MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage, MemberReport, MemberSession,
     NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral,
@@ -79,6 +81,9 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
+pub use webhooks::{
+    CreateWebhook, CreatedWebhook, DeliveryReport, Sent, WebhookRequest, WebhookSender, WebhookView,
+};
 
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -93,6 +98,8 @@ pub struct Engine {
     keys: keys::KeyCache,
     /// Woken when a message is queued in the outbox.
     outbox_ready: tokio::sync::Notify,
+    /// The event kinds subscribers listen to, and a wake-up once events were committed.
+    listening: Arc<events::Listening>,
     config: EngineConfig,
 }
 
@@ -115,13 +122,20 @@ impl Engine {
 
     fn with_programs(store: Store, programs: programs::Programs, config: EngineConfig) -> Engine {
         let programs = Arc::new(programs);
-        let writer = writer::Writer::start(store.clone(), programs.clone(), &config);
+        let listening = Arc::new(events::Listening::default());
+        let writer = writer::Writer::start(
+            store.clone(),
+            programs.clone(),
+            listening.clone(),
+            &config,
+        );
         Engine {
             store,
             programs,
             writer,
             keys: keys::KeyCache::default(),
             outbox_ready: tokio::sync::Notify::new(),
+            listening,
             config,
         }
     }

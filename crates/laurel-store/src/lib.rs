@@ -35,6 +35,7 @@ pub use db::direct::WriteProfile;
 pub use error::StoreError;
 pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, AuditRecord};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
+pub use tables::events::{EVENTS_BATCH_MAX, NewEvent, StoredEvent};
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
@@ -43,7 +44,7 @@ pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, Membe
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
 pub use tables::members::ProfileChange;
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
-pub use tables::programs::{NewProgramVersion, ProgramSource, ProgramVersionRecord};
+pub use tables::programs::{NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord};
 pub use tables::purchases::{
     NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseCursor, PurchaseLine,
     PurchasePage, RefundRecord,
@@ -55,6 +56,10 @@ pub use tables::rewards::{
 };
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
+pub use tables::webhooks::{
+    Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryRecord, DueDelivery, NewWebhook,
+    Webhook,
+};
 pub use types::{
     ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,
     PurchaseId,

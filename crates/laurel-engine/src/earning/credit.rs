@@ -159,7 +159,7 @@ pub(crate) async fn credit(
     }
     credited.expires_at = schedule.expires_at;
     let m = meta(ctx, reason, reference, None, occurred_at);
-    let (journal, after, opened) = post(tx, member.id, &ledger, &posting, m).await?;
+    let (journal, after, opened) = post(tx, ctx, member, &ledger, &posting, m).await?;
     credited.balance = after;
     // History imported late may have expired already: it is expired at once, so no point is
     // ever available past its expiry.

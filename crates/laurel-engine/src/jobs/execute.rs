@@ -43,6 +43,6 @@ pub(crate) async fn scheduled(
         posted_at: now,
         program_version: ctx.version,
     };
-    post(tx, member, &ledger, &posting, m).await?;
+    post(tx, ctx, &locked, &ledger, &posting, m).await?;
     Ok(moved)
 }

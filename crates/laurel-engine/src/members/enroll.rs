@@ -4,9 +4,12 @@
 use crate::checks::{attributes, optional_text, stored_precision, text};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::events::emit::emit;
+use crate::events::payload::{EventMember, MemberEnrolledData};
 use crate::requests::EnrollRequest;
 use crate::write::context::Context;
 use jiff::Timestamp;
+use laurel_core::events::EventKind;
 use laurel_store::NewMember;
 use laurel_store::{Member, Tx};
 
@@ -74,7 +77,20 @@ pub(crate) async fn execute(
         Some(referrer) => Some(tx.insert_referral(referrer, id, member.enrolled_at).await?),
         None => None,
     };
-    let tier = crate::tiers::execute::enrolled(tx, ctx, id, member.enrolled_at).await?;
+    let whose = crate::tiers::execute::Whose(id, &member.external_id);
+    let tier = crate::tiers::execute::enrolled(tx, ctx, whose, member.enrolled_at).await?;
+    emit(tx, ctx, EventKind::MemberEnrolled, Some(id.0), || {
+        MemberEnrolledData {
+            member: EventMember {
+                id: id.0,
+                external_id: member.external_id.clone(),
+            },
+            channel: member.channel.clone(),
+            enrolled_at: member.enrolled_at,
+            referred: referred_by.is_some(),
+        }
+    })
+    .await?;
     Ok(Member {
         id,
         profile: member.clone(),

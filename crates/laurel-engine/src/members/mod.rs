@@ -6,26 +6,39 @@
 pub(crate) mod enroll;
 
 use crate::error::{EngineError, Result};
+use crate::events::payload::{EventMember, MemberStandingData};
 use crate::requests::EnrollRequest;
 use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, MemberRef, unexpected};
 use jiff::Timestamp;
 use laurel_core::MemberStatus;
+use laurel_core::events::EventKind;
 use laurel_core::ledger::{ExpiryMonth, Lot, expiry_by_month};
 use laurel_store::{Member, MemberFilter, MemberId, MemberPage, PurchaseCursor, PurchasePage};
 
 impl Engine {
     /// Suspends (`true`) or reactivates a member; false when they already were. Suspending
     /// ends their portal sessions.
-    pub async fn set_suspended(&self, member: i64, suspended: bool) -> Result<bool> {
+    pub async fn set_suspended(&self, member: i64, suspended: bool, actor: &str) -> Result<bool> {
         let found = self.member(&MemberRef::Id(member)).await?;
-        let status = if suspended {
-            MemberStatus::Suspended
+        let (status, kind) = if suspended {
+            (MemberStatus::Suspended, EventKind::MemberSuspended)
         } else {
-            MemberStatus::Active
+            (MemberStatus::Active, EventKind::MemberReactivated)
         };
-        let changed = self.store.set_member_status(found.id, status).await?;
+        let mut tx = self.store.begin().await?;
+        let changed = tx.set_member_status(found.id, status).await?;
+        if changed {
+            let data = || MemberStandingData {
+                member: EventMember::of(&found),
+                status: status.as_str().to_owned(),
+                actor: actor.to_owned(),
+            };
+            self.write_event(&mut tx, kind, Some(member), data).await?;
+        }
+        tx.commit().await?;
+        self.listening.committed();
         if suspended {
             self.store.delete_member_sessions(MemberId(member)).await?;
         }

@@ -29,7 +29,7 @@ pub(crate) async fn redeem(
     let posting = ledger.redeem(Points(r.points)).map_err(refused)?;
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);
-    let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
+    let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
     let answer = PostingOutcome {
         entry_id,
         member_id: member.id.0,
@@ -81,7 +81,7 @@ pub(crate) async fn adjust(
         Some(actor.to_owned()),
         ctx.now,
     );
-    let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
+    let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
     if let Some(note) = &r.note {
         tx.add_staff_note(JournalId(entry_id), member.id, note)
             .await?;

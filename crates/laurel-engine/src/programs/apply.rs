@@ -8,9 +8,13 @@ use super::parse_text;
 use crate::codes::sha256_hex as sha256;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::events::payload::ProgramAppliedData;
 use crate::{Engine, EngineConfig};
 use jiff::{SignedDuration, Timestamp};
-use laurel_store::{NewProgramVersion, ProgramSource, ProgramVersionRecord, Store};
+use laurel_core::events::{EventKind, EventKinds};
+use laurel_store::{
+    NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord, Store,
+};
 use std::sync::Arc;
 
 /// A new program version, as an admin applies it.
@@ -58,17 +62,17 @@ impl Engine {
                     let previous = &before.in_force(now).definition;
                     check_change(previous, &definition, &store.tiers_held().await?)?;
                 }
-                let record = store
-                    .insert_program_version(&NewProgramVersion {
-                        effective_from: now,
-                        created_at: now,
-                        source: ProgramSource::File,
-                        actor: None,
-                        note: None,
-                        sha256: hash,
-                        text: text.to_owned(),
-                    })
-                    .await?;
+                let new = NewProgramVersion {
+                    effective_from: now,
+                    created_at: now,
+                    source: ProgramSource::File,
+                    actor: None,
+                    note: None,
+                    sha256: hash,
+                    text: text.to_owned(),
+                };
+                let listening = crate::webhooks::listened_kinds(&store).await?;
+                let record = store_version(&store, listening, &new).await?;
                 tracing::info!(
                     version = record.version,
                     "the program file changed: stored as a new version"
@@ -77,7 +81,9 @@ impl Engine {
             }
         }
         let programs = Programs::stored(&records)?;
-        Ok(Engine::with_programs(store, programs, config))
+        let engine = Engine::with_programs(store, programs, config);
+        engine.refresh_listening().await?;
+        Ok(engine)
     }
 
     /// Validates program text and stores it as a new version, in force from `effective_from`
@@ -127,7 +133,8 @@ impl Engine {
                 definition: Arc::new(definition),
             })));
         }
-        let record = self.store.insert_program_version(&stored).await?;
+        let record = store_version(&self.store, self.listening.kinds(), &stored).await?;
+        self.listening.committed();
         self.reload_programs().await?;
         tracing::info!(version = record.version, %effective_from, actor, "program version applied");
         self.program_version(record.version)
@@ -181,4 +188,39 @@ fn file_changed(records: &[ProgramVersionRecord], text_sha256: &str) -> bool {
         .rfind(|r| r.stored.source == ProgramSource::File)
         .map(|r| r.stored.sha256.as_str())
         != Some(text_sha256)
+}
+
+/// Stores a version under the next number and tells it as a `program.applied` event, in one
+/// transaction; again when another node took the number first.
+async fn store_version(
+    store: &Store,
+    listening: EventKinds,
+    new: &NewProgramVersion,
+) -> Result<ProgramVersionRecord> {
+    let mut attempt = 0;
+    loop {
+        let mut tx = store.begin().await?;
+        let stored = async {
+            let record = tx.insert_program_version(new).await?;
+            let data = || ProgramAppliedData {
+                version: record.version,
+                effective_from: new.effective_from,
+                actor: new.actor.clone().unwrap_or_else(|| "program file".to_owned()),
+            };
+            let kind = EventKind::ProgramApplied;
+            crate::events::emit::write(&mut tx, listening, new.created_at, kind, None, data)
+                .await?;
+            tx.commit().await?;
+            Ok(record)
+        }
+        .await;
+        match stored {
+            Err(EngineError::Store(e))
+                if e.is_unique_violation() && attempt + 1 < NUMBERING_ATTEMPTS =>
+            {
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }

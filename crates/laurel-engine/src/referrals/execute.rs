@@ -5,9 +5,12 @@
 use crate::earning::credit::credit;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::events::emit::emit;
+use crate::events::payload::{EventMember, ReferralPaidData};
 use crate::write::context::Context;
 use crate::write::steps::{internal, meta, post};
 use laurel_core::Points;
+use laurel_core::events::EventKind;
 use laurel_core::ledger::LotId;
 use laurel_core::referrals::{Contact, ReferralFacts, refund_reverses_referral};
 use laurel_core::rules::Earning;
@@ -113,7 +116,14 @@ pub(crate) async fn pay_out(
         ctx.now,
     )
     .await?;
-    Ok(())
+    emit(tx, ctx, EventKind::ReferralPaid, Some(referrer.id.0), || {
+        ReferralPaidData {
+            member: EventMember::of(&referrer),
+            friend: EventMember::of(referee),
+            points: points.get(),
+        }
+    })
+    .await
 }
 
 /// Takes a referral back when the purchase that paid it out is wholly refunded (see
@@ -151,7 +161,7 @@ pub(crate) async fn take_back(
             None,
             ctx.now,
         );
-        post(tx, referrer.id, &ledger, &posting, m).await?;
+        post(tx, ctx, &referrer, &ledger, &posting, m).await?;
     }
     tx.reverse_referral(referral.id).await?;
     Ok(Some(points))

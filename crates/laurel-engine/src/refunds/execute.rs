@@ -80,7 +80,7 @@ pub(crate) async fn refund(
             None,
             ctx.now,
         );
-        let (id, after, _) = post(tx, member.id, &ledger, &posting, m).await?;
+        let (id, after, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
         balance = after;
         journal = Some(laurel_store::JournalId(id));
     }

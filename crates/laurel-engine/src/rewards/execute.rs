@@ -8,12 +8,15 @@ use super::views::RedemptionView;
 use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::events::emit::emit;
+use crate::events::payload::{CouponUsedData, EventMember, RewardRedeemedData};
 use crate::outcomes::Balances;
 use crate::requests::{MemberRef, RedeemRewardRequest};
 use crate::write::context::Context;
 use crate::write::steps::{internal, lock, lock_active, meta, post, refused, remember, replay};
 use jiff::SignedDuration;
 use laurel_core::Money;
+use laurel_core::events::EventKind;
 use laurel_core::rewards::{Closable, CloseRefusal, Closing, decide_close};
 use laurel_core::rewards::{RedemptionFacts, Reward, RewardKind, RewardRefusal};
 use laurel_core::rules::Basket;
@@ -71,7 +74,7 @@ pub(crate) async fn redeem(
         None,
         ctx.now,
     );
-    let (entry_id, balance, _) = post(tx, member.id, &ledger, &posting, m).await?;
+    let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
     let currency = ctx.program.currency;
     let donation_value = match &reward.kind {
         RewardKind::Donation { .. } => {
@@ -117,6 +120,21 @@ pub(crate) async fn redeem(
         entry_id: Some(entry_id),
         balance,
     };
+    emit(tx, ctx, EventKind::RewardRedeemed, Some(member.id.0), || {
+        RewardRedeemedData {
+            member: EventMember::of(&member),
+            redemption_id: id.0,
+            reward: reward.id.clone(),
+            points: cost.get(),
+            coupons: answer
+                .redemption
+                .coupons
+                .iter()
+                .map(|c| c.code.clone())
+                .collect(),
+        }
+    })
+    .await?;
     remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
     Ok(answer)
 }
@@ -213,7 +231,7 @@ pub(crate) async fn close(
             Some(actor.to_owned()),
             ctx.now,
         );
-        let (entry, after, _) = post(tx, member, &ledger, &posting, m).await?;
+        let (entry, after, _) = post(tx, ctx, &locked, &ledger, &posting, m).await?;
         balance = after;
         tx.close_redemption(
             id,
@@ -245,7 +263,7 @@ pub(crate) async fn use_coupon(
     order: &str,
     basket: Option<&Basket>,
 ) -> Result<CouponUseOutcome> {
-    lock(tx, &MemberRef::Id(member.0)).await?;
+    let locked = lock(tx, &MemberRef::Id(member.0)).await?;
     let stored: StoredCoupon = tx
         .coupon(code)
         .await?
@@ -267,6 +285,15 @@ pub(crate) async fn use_coupon(
                     .map_err(internal)?;
                 tx.set_coupon_use(stored.id, Some((order, minor)), ctx.now)
                     .await?;
+                emit(tx, ctx, EventKind::CouponUsed, Some(member.0), || {
+                    CouponUsedData {
+                        member: EventMember::of(&locked),
+                        code: code.to_owned(),
+                        order_id: order.to_owned(),
+                        redemption_id: stored.coupon.redemption.0,
+                    }
+                })
+                .await?;
             }
             (Some(discount), repeated)
         }

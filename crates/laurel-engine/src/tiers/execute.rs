@@ -3,11 +3,14 @@
 
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::events::emit::emit;
+use crate::events::payload::{EventMember, TierChangedData};
 use crate::outcomes::TierChangeOutcome;
 use crate::requests::AssignTierRequest;
 use crate::write::context::Context;
 use jiff::Timestamp;
 use laurel_core::Program;
+use laurel_core::events::EventKind;
 use laurel_core::tiers::{TierChange, TierDecision, TierPolicy, TierStatus, Window};
 use laurel_store::{Member, MemberId, Tx};
 use rust_decimal::Decimal;
@@ -29,10 +32,21 @@ pub(crate) fn no_tiers() -> EngineError {
     EngineError::invalid("tier", ErrorCode::UnknownTier, "the program has no tiers")
 }
 
+/// The member whose tier a decision is about: their id, and their external id for events.
+pub(crate) struct Whose<'a>(pub MemberId, pub &'a str);
+
+impl<'a> From<&'a Member> for Whose<'a> {
+    fn from(member: &'a Member) -> Whose<'a> {
+        Whose(member.id, &member.profile.external_id)
+    }
+}
+
 /// Stores a decision if it changed anything, recording its change with `note` and `actor`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn store_decision(
     tx: &mut Tx,
-    member: MemberId,
+    ctx: &Context<'_>,
+    member: Whose<'_>,
     before: &TierStatus,
     decision: &TierDecision,
     note: Option<&str>,
@@ -40,21 +54,46 @@ pub(crate) async fn store_decision(
     at: Timestamp,
 ) -> Result<Option<TierChangeOutcome>> {
     if decision.status != *before {
-        tx.set_tier(member, &decision.status).await?;
+        tx.set_tier(member.0, &decision.status).await?;
     }
     let Some(change) = &decision.change else {
         return Ok(None);
     };
-    tx.record_tier_change(member, change, note, actor, at)
-        .await?;
+    record(tx, ctx, &member, change, note, actor, at).await?;
     Ok(Some(change.into()))
+}
+
+/// Records a change in the member's tier history and tells it as a `tier.changed` event.
+async fn record(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &Whose<'_>,
+    change: &TierChange,
+    note: Option<&str>,
+    actor: Option<&str>,
+    at: Timestamp,
+) -> Result<()> {
+    tx.record_tier_change(member.0, change, note, actor, at)
+        .await?;
+    emit(tx, ctx, EventKind::TierChanged, Some(member.0.0), || {
+        TierChangedData {
+            member: EventMember {
+                id: member.0.0,
+                external_id: member.1.to_owned(),
+            },
+            from: change.from.clone(),
+            to: change.to.clone(),
+            reason: change.reason.as_str().to_owned(),
+        }
+    })
+    .await
 }
 
 /// A new member's starting tier (the lowest, when its threshold is zero), stored and recorded.
 pub(crate) async fn enrolled(
     tx: &mut Tx,
     ctx: &Context<'_>,
-    member: MemberId,
+    member: Whose<'_>,
     at: Timestamp,
 ) -> Result<TierStatus> {
     let Some(policy) = ctx.tiers else {
@@ -72,6 +111,7 @@ pub(crate) async fn enrolled(
         };
         store_decision(
             tx,
+            ctx,
             member,
             &TierStatus::default(),
             &decision,
@@ -103,7 +143,17 @@ pub(crate) async fn after_activity(
     let window = policy.activity_window(ctx.now, tz);
     let value = measured(tx, ctx.program, policy, member.id, window).await?;
     let decision = policy.after_activity(&member.tier, value, ctx.now, tz);
-    store_decision(tx, member.id, &member.tier, &decision, None, None, ctx.now).await
+    store_decision(
+        tx,
+        ctx,
+        member.into(),
+        &member.tier,
+        &decision,
+        None,
+        None,
+        ctx.now,
+    )
+    .await
 }
 
 /// Reviews catch up with at most this many due reviews of one member at once (a job that has
@@ -143,8 +193,8 @@ pub(crate) async fn review(
         let value = measured(tx, ctx.program, policy, member, window).await?;
         let decision = policy.review(&status, value, at, tz);
         if let Some(change) = &decision.change {
-            tx.record_tier_change(member, change, None, Some("scheduler"), at)
-                .await?;
+            let whose = Whose::from(&locked);
+            record(tx, ctx, &whose, change, None, Some("scheduler"), at).await?;
             changes += 1;
         }
         let stuck = decision.status.review_at == Some(at);
@@ -214,7 +264,8 @@ pub(crate) async fn assign(
     );
     store_decision(
         tx,
-        member.id,
+        ctx,
+        (&member).into(),
         &member.tier,
         &decision,
         Some(&request.reason),

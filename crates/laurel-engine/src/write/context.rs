@@ -4,6 +4,7 @@
 use crate::programs::{ProgramVersion, Timeline};
 use jiff::Timestamp;
 use laurel_core::Program;
+use laurel_core::events::EventKinds;
 use laurel_core::referrals::ReferralPolicy;
 use laurel_core::rewards::Catalog;
 use laurel_core::rules::RuleSet;
@@ -21,22 +22,43 @@ pub(crate) struct Context<'a> {
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
+    /// The event kinds someone listens to: only those are written.
+    pub listening: EventKinds,
     timeline: &'a Timeline,
 }
 
 impl<'a> Context<'a> {
-    /// The context of commands decided at `now` under the program version in force then.
+    /// The context of commands decided at `now` under the program version in force then,
+    /// writing no events.
     pub fn new(timeline: &'a Timeline, now: Timestamp) -> Context<'a> {
-        Context::under(timeline, timeline.in_force(now), now)
+        Context::under(timeline, timeline.in_force(now), now, EventKinds::NONE)
+    }
+
+    /// The same context, writing events of the `kinds` listened to.
+    pub fn listening(self, kinds: EventKinds) -> Context<'a> {
+        Context {
+            listening: kinds,
+            ..self
+        }
     }
 
     /// The same context, but deciding under the version in force at `at` (a purchase's or
     /// event's `occurred_at`): what happened is judged by the program of its time.
     pub fn as_of(&self, at: Timestamp) -> Context<'a> {
-        Context::under(self.timeline, self.timeline.in_force(at), self.now)
+        Context::under(
+            self.timeline,
+            self.timeline.in_force(at),
+            self.now,
+            self.listening,
+        )
     }
 
-    fn under(timeline: &'a Timeline, version: &'a ProgramVersion, now: Timestamp) -> Context<'a> {
+    fn under(
+        timeline: &'a Timeline,
+        version: &'a ProgramVersion,
+        now: Timestamp,
+        listening: EventKinds,
+    ) -> Context<'a> {
         let definition = &*version.definition;
         Context {
             program: &definition.program,
@@ -47,6 +69,7 @@ impl<'a> Context<'a> {
             adjust_policy: &definition.adjust_policy,
             version: version.version,
             now,
+            listening,
             timeline,
         }
     }

@@ -6,11 +6,14 @@
 //! savepoint each.
 
 use crate::error::{EngineError, Result};
+use crate::events::emit::emit;
+use crate::events::payload::{EventMember, PointsData};
 use crate::error_code::ErrorCode;
 use crate::outcomes::{Balances, Draw};
 use crate::requests::MemberRef;
 use crate::write::context::Context;
 use jiff::Timestamp;
+use laurel_core::events::EventKind;
 use laurel_core::ledger::{
     Account, InvariantViolation, LedgerError, LotEffect, LotId, MemberLedger, Posting,
 };
@@ -83,24 +86,42 @@ pub(crate) async fn lock_active(tx: &mut Tx, member: &MemberRef) -> Result<Membe
     Ok(locked)
 }
 
-/// Posts a decision and returns the balances after it.
+/// Posts a decision and returns the balances after it; tells it as a `points.*` event.
 pub(crate) async fn post(
     tx: &mut Tx,
-    member: MemberId,
+    ctx: &Context<'_>,
+    member: &Member,
     ledger: &MemberLedger,
     posting: &Posting,
     meta: JournalMeta,
 ) -> Result<(i64, Balances, Vec<i64>)> {
     if cfg!(debug_assertions) {
         let broken = invariants_after(ledger, posting);
-        debug_assert!(broken.is_none(), "member {}: {broken:?}", member.0);
+        debug_assert!(broken.is_none(), "member {}: {broken:?}", member.id.0);
     }
-    let (journal, opened) = tx.post(member, posting, &meta).await?;
+    let (journal, opened) = tx.post(member.id, posting, &meta).await?;
     metrics::counter!("laurel_ledger_postings_total", "kind" => posting.kind.as_str()).increment(1);
+    let available_change = posting.delta(Account::MemberAvailable);
+    let pending_change = posting.delta(Account::MemberPending);
     let balances = Balances {
-        available: (ledger.available + posting.delta(Account::MemberAvailable)).get(),
-        pending: (ledger.pending + posting.delta(Account::MemberPending)).get(),
+        available: (ledger.available + available_change).get(),
+        pending: (ledger.pending + pending_change).get(),
     };
+    let kind = EventKind::of_posting(posting.kind);
+    emit(tx, ctx, kind, Some(member.id.0), || PointsData {
+        member: EventMember::of(member),
+        journal_id: journal.0,
+        posting: posting.kind.as_str().to_owned(),
+        available_change: available_change.get(),
+        pending_change: pending_change.get(),
+        available: balances.available,
+        pending: balances.pending,
+        reason: meta.reason.clone(),
+        reference: meta.reference.clone(),
+        effective_at: meta.effective_at,
+        program_version: meta.program_version,
+    })
+    .await?;
     Ok((
         journal.0,
         balances,

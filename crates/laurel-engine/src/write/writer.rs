@@ -9,6 +9,7 @@
 
 use crate::EngineConfig;
 use crate::error::{EngineError, Result};
+use crate::events::Listening;
 use crate::programs::{Programs, Timeline};
 use crate::write::command::Command;
 use crate::write::context::Context;
@@ -17,6 +18,7 @@ use crate::write::outcome::Outcome;
 use crate::write::read_ahead::read_ahead;
 use futures_util::FutureExt;
 use jiff::Timestamp;
+use laurel_core::events::EventKinds;
 use laurel_store::{Store, StoreError};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -51,12 +53,23 @@ pub(crate) struct Writer {
 impl Writer {
     /// Starts the configured writer tasks (one is right for SQLite, which has a single write
     /// lock).
-    pub fn start(store: Store, programs: Arc<Programs>, config: &EngineConfig) -> Writer {
+    pub fn start(
+        store: Store,
+        programs: Arc<Programs>,
+        listening: Arc<Listening>,
+        config: &EngineConfig,
+    ) -> Writer {
         let batch_max = config.batch_max.max(1);
         let (senders, tasks) = (0..config.writers.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_MAX.max(2 * batch_max));
-                let serve = run(store.clone(), programs.clone(), rx, batch_max);
+                let serve = run(
+                    store.clone(),
+                    programs.clone(),
+                    listening.clone(),
+                    rx,
+                    batch_max,
+                );
                 let task = if store.blocks_writers() {
                     let runtime = Handle::current();
                     tokio::task::spawn_blocking(move || runtime.block_on(serve))
@@ -106,6 +119,7 @@ impl Writer {
 async fn run(
     store: Store,
     programs: Arc<Programs>,
+    listening: Arc<Listening>,
     mut queue: mpsc::Receiver<Job>,
     batch_max: usize,
 ) {
@@ -119,7 +133,8 @@ async fn run(
         // One timeline for the whole batch, retries included: a version applied meanwhile
         // applies from the next batch.
         let timeline = programs.snapshot();
-        let results = match AssertUnwindSafe(commit(&store, &timeline, &commands))
+        let kinds = listening.kinds();
+        let results = match AssertUnwindSafe(commit(&store, &timeline, kinds, &commands))
             .catch_unwind()
             .await
         {
@@ -141,6 +156,9 @@ async fn run(
             }
         };
         metrics::histogram!("laurel_group_commit_size").record(size as f64);
+        if !kinds.is_empty() {
+            listening.committed();
+        }
         for (reply, result) in replies.into_iter().zip(results) {
             // The caller may have gone away; the command is committed either way.
             let _ = reply.send(result);
@@ -164,14 +182,19 @@ enum Abort {
 /// the batch is split in halves and each half committed on its own, down to the one command
 /// at fault, which alone is answered `unavailable`. Only a database that cannot be reached
 /// fails a batch whole.
-async fn commit(store: &Store, timeline: &Timeline, commands: &[Command]) -> Vec<Result<Outcome>> {
+async fn commit(
+    store: &Store,
+    timeline: &Timeline,
+    listening: EventKinds,
+    commands: &[Command],
+) -> Vec<Result<Outcome>> {
     let mut results: Vec<Result<Outcome>> = Vec::with_capacity(commands.len());
     results.resize_with(commands.len(), || Err(EngineError::Unavailable));
     let mut parts: Vec<Vec<usize>> = vec![(0..commands.len()).collect()];
     while let Some(mut part) = parts.pop() {
         let mut attempt = 0;
         loop {
-            match try_commit(store, timeline, commands, &part).await {
+            match try_commit(store, timeline, listening, commands, &part).await {
                 Ok(answers) => {
                     for (index, answer) in part.iter().zip(answers) {
                         results[*index] = answer;
@@ -229,12 +252,13 @@ fn worth_retrying(e: &StoreError) -> bool {
 async fn try_commit(
     store: &Store,
     timeline: &Timeline,
+    listening: EventKinds,
     commands: &[Command],
     part: &[usize],
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
     let mut tx = store.begin_blocking().await.map_err(Abort::Store)?;
     tx.expect_rows(part.len());
-    let ctx = Context::new(timeline, Timestamp::now());
+    let ctx = Context::new(timeline, Timestamp::now()).listening(listening);
     let live: Vec<&Command> = part.iter().map(|&i| &commands[i]).collect();
     read_ahead(&mut tx, &ctx, &live)
         .await

@@ -610,7 +610,7 @@ async fn an_address_taken_or_a_suspension_after_the_code_was_sent_stops_the_chan
             .unwrap();
         engine.deliver_outbox(&outbox).await.unwrap();
         let sent = outbox.code_for("later@example.com");
-        engine.set_suspended(id, true).await.unwrap();
+        engine.set_suspended(id, true, "staff:test").await.unwrap();
         assert_eq!(
             code(engine.confirm_contact_change(id, &sent).await),
             "member_suspended",

@@ -97,6 +97,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "staff_notes",
         include_str!("../../migrations/0018_staff_notes.sql"),
     ),
+    (
+        19,
+        "events_and_webhooks",
+        include_str!("../../migrations/0019_events_and_webhooks.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -282,11 +282,10 @@ impl Store {
     }
 }
 
-impl Store {
+impl Tx {
     /// Sets a member's status; false when it already was.
-    pub async fn set_member_status(&self, id: MemberId, status: MemberStatus) -> Result<bool> {
-        let mut db = self;
-        let done = db
+    pub async fn set_member_status(&mut self, id: MemberId, status: MemberStatus) -> Result<bool> {
+        let done = self
             .run(
                 "UPDATE members SET status = $1 WHERE id = $2 AND status <> $1",
                 args![status.as_str(), id.0],

@@ -3,6 +3,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod contact_changes;
+pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod idempotency;
 pub(crate) mod keys;
@@ -21,3 +22,4 @@ pub(crate) mod rewards;
 pub(crate) mod staff;
 pub(crate) mod staff_notes;
 pub(crate) mod tiers;
+pub(crate) mod webhooks;

@@ -5,6 +5,7 @@ use crate::db::connect::Store;
 use crate::db::sql::{Sql, args};
 use crate::error::Result;
 use crate::types::{instant, micros};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 
 /// Where a program version came from.
@@ -63,7 +64,7 @@ pub struct ProgramVersionRecord {
 }
 
 /// Attempts at numbering a version when another node stores one at the same moment.
-const NUMBERING_ATTEMPTS: usize = 5;
+pub const NUMBERING_ATTEMPTS: usize = 5;
 
 impl Store {
     /// Every stored version, oldest first.
@@ -105,36 +106,24 @@ impl Store {
             .get(0)
     }
 
-    /// Stores a version under the next number. Two nodes storing at once both succeed, one
-    /// after the other.
-    pub async fn insert_program_version(
-        &self,
-        new: &NewProgramVersion,
-    ) -> Result<ProgramVersionRecord> {
-        let mut attempt = 0;
-        loop {
-            match self.try_insert_program_version(new).await {
-                Err(e) if e.is_unique_violation() && attempt + 1 < NUMBERING_ATTEMPTS => {
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
-    }
+}
 
-    async fn try_insert_program_version(
-        &self,
+impl Tx {
+    /// Stores a version under the next number. Two nodes storing at once: one commits, the
+    /// other's commit or insert is a unique violation, and it tries again (see
+    /// [`NUMBERING_ATTEMPTS`]).
+    pub async fn insert_program_version(
+        &mut self,
         new: &NewProgramVersion,
     ) -> Result<ProgramVersionRecord> {
-        let mut tx = self.begin().await?;
-        let version: i64 = tx
+        let version: i64 = self
             .row(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM program_versions",
                 &[],
             )
             .await?
             .get(0)?;
-        tx.run(
+        self.run(
             "INSERT INTO program_versions (version, effective_from, created_at, source, actor, note, sha256, text) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             args![
@@ -149,13 +138,14 @@ impl Store {
             ],
         )
         .await?;
-        tx.commit().await?;
         Ok(ProgramVersionRecord {
             version,
             stored: new.clone(),
         })
     }
+}
 
+impl Store {
     /// The tiers members hold now, each once: a new version may not drop one of them.
     pub async fn tiers_held(&self) -> Result<Vec<String>> {
         let mut db = self;

@@ -1,0 +1,184 @@
+//! Delivering events: the fan-out makes one delivery per subscription wanting an event (at
+//! most one, whatever restarts happen), and each due delivery is sent through a
+//! [`WebhookSender`], its attempt recorded, and a failure retried as the core's
+//! [`RetryPolicy`] says — for a day, then dead-lettered until replayed.
+
+use crate::Engine;
+use crate::error::Result;
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use laurel_core::events::{EventKind, Retry, RetryPolicy};
+use laurel_store::{Attempt, AttemptEnd, DueDelivery, EVENTS_BATCH_MAX};
+use std::future::Future;
+
+/// One attempt at a delivery: what a sender POSTs, signed with `secret`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookRequest<'a> {
+    /// Where to.
+    pub url: &'a str,
+    /// The subscription's signing secret (`whsec_…`).
+    pub secret: &'a str,
+    /// The `webhook-id`: the event's, the same on every attempt and replay, so a receiver
+    /// can tell an event it already handled.
+    pub id: String,
+    /// The JSON body.
+    pub payload: &'a str,
+}
+
+/// How an attempt went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// The receiver answered; 2xx counts as delivered, anything else is retried.
+    Answered(u16),
+    /// No answer: the connection failed or timed out.
+    Unreachable(String),
+}
+
+/// Sends deliveries (`laurel-notify`'s HTTP sender in a server).
+pub trait WebhookSender: Send + Sync {
+    /// Makes one attempt.
+    fn send(&self, request: &WebhookRequest<'_>) -> impl Future<Output = Sent> + Send;
+}
+
+/// What one pass of the delivery loop did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Deliveries made from new events.
+    pub fanned_out: usize,
+    /// Attempts made.
+    pub attempted: usize,
+    /// Of those, delivered.
+    pub delivered: usize,
+    /// Of those, failed for the last time (dead-lettered).
+    pub gave_up: usize,
+}
+
+/// Deliveries attempted at once: one slow receiver does not hold up the others.
+const IN_FLIGHT: usize = 16;
+/// Due deliveries read per round.
+const DUE_BATCH: u32 = 200;
+/// The most of an error kept in the log.
+const ERROR_CHARS_MAX: usize = 500;
+
+impl Engine {
+    /// Fans out the events written since the last pass and sends every delivery due at
+    /// `now` (the clock is an argument so tests can move through a day of retries).
+    pub async fn deliver_webhooks(
+        &self,
+        sender: &impl WebhookSender,
+        now: Timestamp,
+    ) -> Result<DeliveryReport> {
+        let mut report = DeliveryReport {
+            fanned_out: self.fan_out_events(now).await?,
+            ..DeliveryReport::default()
+        };
+        loop {
+            let due = self.store.due_deliveries(now, DUE_BATCH).await?;
+            if due.is_empty() {
+                return Ok(report);
+            }
+            let ends: Vec<Result<AttemptEnd>> = futures_util::stream::iter(&due)
+                .map(|delivery| self.attempt(sender, delivery, now))
+                .buffer_unordered(IN_FLIGHT)
+                .collect()
+                .await;
+            for end in ends {
+                report.attempted += 1;
+                match end? {
+                    AttemptEnd::Delivered => report.delivered += 1,
+                    AttemptEnd::GaveUp => report.gave_up += 1,
+                    AttemptEnd::RetryAt(_) => {}
+                }
+            }
+            if due.len() < DUE_BATCH as usize {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Waits until a write may have committed events or a delivery was replayed.
+    pub async fn events_committed(&self) {
+        self.listening.wait_committed().await;
+    }
+
+    /// Makes a delivery for each subscription wanting each event written since the last
+    /// fan-out, due at `now`; returns how many.
+    async fn fan_out_events(&self, now: Timestamp) -> Result<usize> {
+        let mut made = 0;
+        loop {
+            let subscriptions = self.store.webhooks().await?;
+            let mut tx = self.store.begin().await?;
+            let events = tx.waiting_events(EVENTS_BATCH_MAX).await?;
+            if events.is_empty() {
+                return Ok(made);
+            }
+            let mut pairs = Vec::new();
+            for event in &events {
+                let Ok(kind) = event.kind.parse::<EventKind>() else {
+                    continue;
+                };
+                for subscription in &subscriptions {
+                    if super::kinds_of(&subscription.subscription.event_kinds).contains(kind) {
+                        pairs.push((subscription.id, event.id));
+                    }
+                }
+            }
+            tx.insert_deliveries(&pairs, now).await?;
+            let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+            tx.mark_fanned_out(&ids, now).await?;
+            tx.commit().await?;
+            made += pairs.len();
+            if events.len() < EVENTS_BATCH_MAX as usize {
+                return Ok(made);
+            }
+        }
+    }
+
+    /// One attempt at a delivery, recorded; returns how it ended.
+    async fn attempt(
+        &self,
+        sender: &impl WebhookSender,
+        delivery: &DueDelivery,
+        now: Timestamp,
+    ) -> Result<AttemptEnd> {
+        let sent = sender
+            .send(&WebhookRequest {
+                url: &delivery.url,
+                secret: &delivery.secret,
+                id: format!("evt_{}", delivery.event_id),
+                payload: &delivery.payload,
+            })
+            .await;
+        let (status, error) = match &sent {
+            Sent::Answered(status) if (200..300).contains(status) => (Some(*status), None),
+            Sent::Answered(status) => (Some(*status), Some(format!("answered {status}"))),
+            Sent::Unreachable(why) => (None, Some(why.chars().take(ERROR_CHARS_MAX).collect())),
+        };
+        let end = if error.is_none() {
+            AttemptEnd::Delivered
+        } else {
+            let failures = u32::try_from(delivery.attempts + 1).unwrap_or(u32::MAX);
+            let first = delivery.first_attempt_at.unwrap_or(now);
+            let jitter = rand::random::<f64>();
+            match RetryPolicy::STANDARD.after_failure(first, now, failures, jitter) {
+                Retry::At(next) => AttemptEnd::RetryAt(next),
+                Retry::GiveUp => AttemptEnd::GaveUp,
+            }
+        };
+        if let Some(why) = &error {
+            tracing::warn!(delivery = delivery.id, url = %delivery.url, error = %why, "a webhook delivery failed");
+        }
+        self.store
+            .record_attempt(
+                delivery.id,
+                &Attempt {
+                    at: now,
+                    status: status.map(i64::from),
+                    error: error.as_deref(),
+                    end,
+                },
+            )
+            .await?;
+        Ok(end)
+    }
+}
