@@ -4,10 +4,14 @@
 //!
 //! - `smtp.rs`: [`SmtpMailer`], e-mail over SMTP (plain, STARTTLS or implicit TLS), configured
 //!   by one URL ([`SmtpUrl`]);
-//! - `delivery.rs`: [`Delivery`], the mailer a server uses: SMTP when configured, else the log.
+//! - `delivery.rs`: [`Delivery`], the mailer a server uses: SMTP when configured, else the log;
+//! - `webhook.rs`: [`HttpSender`], webhook deliveries over HTTP(S), signed as the Standard
+//!   Webhooks convention says ([`signature`]).
 
 mod delivery;
 mod smtp;
+mod webhook;
 
 pub use delivery::Delivery;
 pub use smtp::{Security, SmtpMailer, SmtpUrl, SmtpUrlError};
+pub use webhook::{BadSecret, HttpSender, SenderError, signature};

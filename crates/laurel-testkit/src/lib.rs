@@ -26,6 +26,7 @@
 pub mod imports;
 pub mod python;
 pub mod smtp;
+pub mod webhooks;
 
 use std::io::Write as _;
 use std::net::{Ipv4Addr, TcpListener};

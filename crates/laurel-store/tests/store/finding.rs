@@ -155,11 +155,10 @@ async fn the_list_filters_by_tier_status_enrollment_last_purchase_and_balance() 
         tx.post(ids[1], &earn, &meta("purchase", "pos:o-1", t0()))
             .await
             .unwrap();
-        tx.commit().await.unwrap();
-        store
-            .set_member_status(ids[2], MemberStatus::Suspended)
+        tx.set_member_status(ids[2], MemberStatus::Suspended)
             .await
             .unwrap();
+        tx.commit().await.unwrap();
 
         let everyone = list(&store, &MemberFilter::default()).await;
         assert_eq!(
