@@ -44,11 +44,12 @@ pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_k
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    AUDIT_PAGE_MAX, ApiKey, DELIVERIES_PAGE_MAX, DeliveryRecord, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
-    ConsistencyReport, JournalId, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember,
-    MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage, MemberReport, MemberSession,
-    NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral,
-    ReportMessage, Span, Store, StoredGrant, TierHistoryEntry, WriteProfile,
+    AUDIT_PAGE_MAX, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
+    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryRecord, JournalId, LEDGER_PAGE_MAX,
+    LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId,
+    MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase, PurchaseCursor,
+    PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry,
+    WriteProfile,
 };
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -82,7 +83,8 @@ pub use staff::{
 };
 pub use tiers::{NextReview, TierView};
 pub use webhooks::{
-    CreateWebhook, CreatedWebhook, DeliveryReport, Sent, WebhookRequest, WebhookSender, WebhookView,
+    CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, WebhookRequest,
+    WebhookSender, WebhookView, webhook_id,
 };
 
 use jiff::Timestamp;
@@ -123,12 +125,8 @@ impl Engine {
     fn with_programs(store: Store, programs: programs::Programs, config: EngineConfig) -> Engine {
         let programs = Arc::new(programs);
         let listening = Arc::new(events::Listening::default());
-        let writer = writer::Writer::start(
-            store.clone(),
-            programs.clone(),
-            listening.clone(),
-            &config,
-        );
+        let writer =
+            writer::Writer::start(store.clone(), programs.clone(), listening.clone(), &config);
         Engine {
             store,
             programs,

@@ -5,10 +5,16 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
+use http::Request;
+use http_body_util::Full;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use laurel_engine::{Sent, WebhookRequest, WebhookSender};
 use sha2::Sha256;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How long one attempt may take, connecting included: a receiver should answer at once and
@@ -30,14 +36,17 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Result<S
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).map_err(|_| BadSecret)?;
     mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(body.as_bytes());
-    Ok(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// Delivers webhooks over HTTP(S) with rustls and the system's CA certificates; redirects are
 /// not followed (a receiver that moved must be subscribed again at its new address).
 #[derive(Clone)]
 pub struct HttpSender {
-    client: reqwest::Client,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
 }
 
 /// The HTTP client could not be built.
@@ -48,29 +57,22 @@ pub struct SenderError(String);
 impl HttpSender {
     /// A sender trusting the system's CA certificates.
     pub fn new() -> Result<HttpSender, SenderError> {
-        let mut roots = rustls::RootCertStore::empty();
-        for cert in rustls_native_certs::load_native_certs().certs {
-            // A certificate the store cannot use is skipped, as browsers do.
-            let _ = roots.add(cert);
-        }
         // ring, which lettre already uses: rustls deprecates its provider for lacking
         // post-quantum key exchange, but the one that has it (aws-lc-rs) is a large C build.
         #[allow(deprecated)]
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+        let provider = rustls::crypto::ring::default_provider();
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(CONNECT_TIMEOUT));
+        let https = HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(provider)
             .map_err(|e| SenderError(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .timeout(ATTEMPT_TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Laurel-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SenderError(e.to_string()))?;
-        Ok(HttpSender { client })
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(HttpSender {
+            client: Client::builder(TokioExecutor::new()).build(https),
+        })
     }
 }
 
@@ -81,28 +83,33 @@ impl WebhookSender for HttpSender {
             Ok(signed) => signed,
             Err(e) => return Sent::Unreachable(e.to_string()),
         };
-        let answer = self
-            .client
-            .post(request.url)
+        let built = Request::post(request.url)
             .header("content-type", "application/json")
+            .header(
+                "user-agent",
+                concat!("Laurel-Webhooks/", env!("CARGO_PKG_VERSION")),
+            )
             .header("webhook-id", &request.id)
             .header("webhook-timestamp", timestamp.to_string())
             .header("webhook-signature", signed)
-            .body(request.payload.to_owned())
-            .send()
-            .await;
-        match answer {
-            Ok(response) => Sent::Answered(response.status().as_u16()),
-            Err(e) => Sent::Unreachable(describe(&e)),
+            .body(Full::new(Bytes::from(request.payload.to_owned())));
+        let built = match built {
+            Ok(built) => built,
+            Err(e) => return Sent::Unreachable(format!("not a request: {e}")),
+        };
+        match tokio::time::timeout(ATTEMPT_TIMEOUT, self.client.request(built)).await {
+            Ok(Ok(response)) => Sent::Answered(response.status().as_u16()),
+            Ok(Err(e)) => Sent::Unreachable(describe(&e)),
+            Err(_) => Sent::Unreachable(format!("no answer within {ATTEMPT_TIMEOUT:?}")),
         }
     }
 }
 
-/// An error with its causes, which reqwest keeps apart ("error sending request" alone says
-/// little).
-fn describe(error: &reqwest::Error) -> String {
+/// An error with its causes, which the client keeps apart ("client error (Connect)" alone
+/// says little).
+fn describe(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
+    let mut cause = error.source();
     while let Some(inner) = cause {
         text.push_str(": ");
         text.push_str(&inner.to_string());

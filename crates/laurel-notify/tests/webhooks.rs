@@ -8,8 +8,8 @@ use jiff::{SignedDuration, Timestamp};
 use laurel_core::Channel;
 use laurel_core::events::DeliveryState;
 use laurel_engine::{
-    CreateWebhook, CreatedWebhook, DeliveryReport, Engine, EngineConfig, EnrollRequest,
-    MemberRef, PurchaseRequest, Store,
+    CreateWebhook, CreatedWebhook, DeliveryReport, Engine, EngineConfig, EnrollRequest, MemberRef,
+    PurchaseRequest, Store,
 };
 use laurel_notify::HttpSender;
 use laurel_testkit::TestDb;
@@ -164,7 +164,11 @@ async fn events_arrive_signed_and_a_receiver_that_was_down_gets_the_same_ids_onc
         assert_eq!(log.len(), 2, "[{name}]");
         for line in &log {
             assert_eq!(line.state, DeliveryState::Delivered, "[{name}] {line:?}");
-            assert_eq!((line.attempts, line.last_status), (2, Some(204)), "[{name}]");
+            assert_eq!(
+                (line.attempts, line.last_status),
+                (2, Some(204)),
+                "[{name}]"
+            );
         }
         engine.shutdown().await;
     }
@@ -198,9 +202,17 @@ async fn a_delivery_failing_for_a_day_is_dead_lettered_and_a_replay_sends_it_aga
             .webhook_deliveries(hook.webhook.id, None, 50)
             .await
             .unwrap();
-        assert_eq!(log[0].state, DeliveryState::Failed, "[{name}] dead-lettered");
+        assert_eq!(
+            log[0].state,
+            DeliveryState::Failed,
+            "[{name}] dead-lettered"
+        );
         assert_eq!(log[0].next_attempt_at, None, "[{name}]");
-        assert_eq!(log[0].last_error.as_deref(), Some("answered 503"), "[{name}]");
+        assert_eq!(
+            log[0].last_error.as_deref(),
+            Some("answered 503"),
+            "[{name}]"
+        );
         assert_eq!(
             deliver(&engine, at + SignedDuration::from_hours(48))
                 .await
@@ -222,7 +234,10 @@ async fn a_delivery_failing_for_a_day_is_dead_lettered_and_a_replay_sends_it_aga
             "[{name}] every attempt and the replay carry the event's id"
         );
         assert!(
-            engine.replay_delivery(hook.webhook.id, 999_999).await.is_err(),
+            engine
+                .replay_delivery(hook.webhook.id, 999_999)
+                .await
+                .is_err(),
             "[{name}] an unknown delivery is refused"
         );
         engine.shutdown().await;
@@ -239,7 +254,11 @@ async fn a_restart_sends_nothing_twice_and_a_deleted_subscription_gets_nothing_m
         let kinds = ["points.earned", "points.adjusted"];
         let hook = subscribe(&engine, receiver.url("/in"), &kinds).await;
         a_member_joins_and_buys(&engine).await;
-        assert_eq!(deliver(&engine, Timestamp::now()).await.delivered, 1, "[{name}]");
+        assert_eq!(
+            deliver(&engine, Timestamp::now()).await.delivered,
+            1,
+            "[{name}]"
+        );
         engine.shutdown().await;
 
         let engine = engine_on(&db).await;

@@ -44,7 +44,9 @@ pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, Membe
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
 pub use tables::members::ProfileChange;
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
-pub use tables::programs::{NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord};
+pub use tables::programs::{
+    NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord,
+};
 pub use tables::purchases::{
     NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseCursor, PurchaseLine,
     PurchasePage, RefundRecord,
@@ -57,8 +59,8 @@ pub use tables::rewards::{
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::webhooks::{
-    Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryRecord, DueDelivery, NewWebhook,
-    Webhook,
+    Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryRecord, DueDelivery,
+    NewWebhook, Webhook,
 };
 pub use types::{
     ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,

@@ -37,8 +37,18 @@ pub struct AppState {
 #[openapi(
     info(title = "Laurel", description = "Self-hostable customer loyalty engine: members, points, purchases, refunds, custom events, tiers, rewards and coupons, referrals, and the versioned program."),
     modifiers(&BearerAuth),
-    components(schemas(error::ErrorBody, error::ErrorDetail)),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"))
+    components(schemas(
+        error::ErrorBody, error::ErrorDetail,
+        laurel_engine::events::payload::MemberEnrolledData,
+        laurel_engine::events::payload::MemberStandingData,
+        laurel_engine::events::payload::PointsData,
+        laurel_engine::events::payload::TierChangedData,
+        laurel_engine::events::payload::RewardRedeemedData,
+        laurel_engine::events::payload::CouponUsedData,
+        laurel_engine::events::payload::ReferralPaidData,
+        laurel_engine::events::payload::ProgramAppliedData,
+    )),
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"))
 )]
 struct ApiDoc;
 
@@ -66,8 +76,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::coupons::router())
         .merge(api::referrals::router())
         .merge(api::program::router())
+        .merge(api::webhooks::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;
+    api::webhooks::document_events(&mut doc);
     texts::printable_texts(&mut doc);
     (router, doc)
 }

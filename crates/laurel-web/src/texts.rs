@@ -7,7 +7,7 @@
 //! blank, no minimum and at most [`NOTE_CHARS_MAX`] — and this pass gives every such string
 //! its pattern, once, after the document is built.
 
-use laurel_engine::{NOTE_CHARS_MAX, TEXT_CHARS_MAX};
+use laurel_engine::{NOTE_CHARS_MAX, TEXT_CHARS_MAX, URL_CHARS_MAX};
 use utoipa::openapi::schema::{ArrayItems, Schema};
 use utoipa::openapi::{OpenApi, RefOr};
 
@@ -32,7 +32,7 @@ fn visit(schema: &mut RefOr<Schema>) {
     match schema {
         Schema::Object(object) => {
             let pattern = match (object.min_length, object.max_length) {
-                (Some(1), Some(TEXT_CHARS_MAX)) => Some(PRINTABLE),
+                (Some(1), Some(TEXT_CHARS_MAX | URL_CHARS_MAX)) => Some(PRINTABLE),
                 (None, Some(NOTE_CHARS_MAX)) => Some(LINES),
                 _ => None,
             };

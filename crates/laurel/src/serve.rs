@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use laurel_engine::{Engine, EngineConfig, JobKind, Store};
-use laurel_notify::Delivery;
+use laurel_notify::{Delivery, HttpSender};
 use laurel_web::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -64,6 +64,7 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
         ))
     });
     let mail = tokio::spawn(deliver(engine.clone(), delivery));
+    let hooks = tokio::spawn(send_webhooks(engine.clone(), HttpSender::new()?));
     let app = laurel_web::app_with(
         AppState {
             engine: engine.clone(),
@@ -75,6 +76,7 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
         jobs.abort();
     }
     mail.abort();
+    hooks.abort();
     // Everything acknowledged is already committed; this drains what is still queued.
     if let Ok(engine) = Arc::try_unwrap(engine) {
         engine.shutdown().await;
@@ -117,6 +119,25 @@ async fn deliver(engine: Arc<Engine>, mailer: Delivery) {
         tokio::select! {
             () = engine.outbox_queued() => {},
             () = tokio::time::sleep(Duration::from_secs(30)) => {},
+        }
+    }
+}
+
+/// Sends webhook deliveries: new events soon after their batch commits (gathered for a moment,
+/// since events come in bursts with the write path's batches), retries when they fall due.
+async fn send_webhooks(engine: Arc<Engine>, sender: HttpSender) {
+    loop {
+        if let Err(e) = engine
+            .deliver_webhooks(&sender, jiff::Timestamp::now())
+            .await
+        {
+            tracing::error!(error = %e, "delivering webhooks failed");
+        }
+        tokio::select! {
+            () = engine.events_committed() => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            },
+            () = tokio::time::sleep(Duration::from_secs(1)) => {},
         }
     }
 }

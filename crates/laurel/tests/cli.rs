@@ -13,6 +13,8 @@ mod mail;
 mod openapi;
 #[path = "cli/support.rs"]
 mod support;
+#[path = "cli/webhooks.rs"]
+mod webhooks;
 
 use reqwest::StatusCode;
 use std::io::BufRead;

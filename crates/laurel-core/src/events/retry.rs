@@ -91,9 +91,7 @@ mod tests {
     #[test]
     fn waits_grow_threefold_up_to_six_hours() {
         let policy = RetryPolicy::STANDARD;
-        let waits: Vec<i64> = (1..=9)
-            .map(|n| policy.delay(n, MIDDLE).as_secs())
-            .collect();
+        let waits: Vec<i64> = (1..=9).map(|n| policy.delay(n, MIDDLE).as_secs()).collect();
         assert_eq!(waits, [30, 90, 270, 810, 2430, 7290, 21600, 21600, 21600]);
     }
 

@@ -205,7 +205,10 @@ async fn store_version(
             let data = || ProgramAppliedData {
                 version: record.version,
                 effective_from: new.effective_from,
-                actor: new.actor.clone().unwrap_or_else(|| "program file".to_owned()),
+                actor: new
+                    .actor
+                    .clone()
+                    .unwrap_or_else(|| "program file".to_owned()),
             };
             let kind = EventKind::ProgramApplied;
             crate::events::emit::write(&mut tx, listening, new.created_at, kind, None, data)

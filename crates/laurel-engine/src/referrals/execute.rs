@@ -116,13 +116,17 @@ pub(crate) async fn pay_out(
         ctx.now,
     )
     .await?;
-    emit(tx, ctx, EventKind::ReferralPaid, Some(referrer.id.0), || {
-        ReferralPaidData {
+    emit(
+        tx,
+        ctx,
+        EventKind::ReferralPaid,
+        Some(referrer.id.0),
+        || ReferralPaidData {
             member: EventMember::of(&referrer),
             friend: EventMember::of(referee),
             points: points.get(),
-        }
-    })
+        },
+    )
     .await
 }
 

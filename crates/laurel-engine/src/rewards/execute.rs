@@ -120,8 +120,12 @@ pub(crate) async fn redeem(
         entry_id: Some(entry_id),
         balance,
     };
-    emit(tx, ctx, EventKind::RewardRedeemed, Some(member.id.0), || {
-        RewardRedeemedData {
+    emit(
+        tx,
+        ctx,
+        EventKind::RewardRedeemed,
+        Some(member.id.0),
+        || RewardRedeemedData {
             member: EventMember::of(&member),
             redemption_id: id.0,
             reward: reward.id.clone(),
@@ -132,8 +136,8 @@ pub(crate) async fn redeem(
                 .iter()
                 .map(|c| c.code.clone())
                 .collect(),
-        }
-    })
+        },
+    )
     .await?;
     remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
     Ok(answer)

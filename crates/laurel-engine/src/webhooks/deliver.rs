@@ -25,6 +25,11 @@ pub struct WebhookRequest<'a> {
     pub payload: &'a str,
 }
 
+/// The `webhook-id` of an event: the same on every attempt and replay.
+pub fn webhook_id(event: i64) -> String {
+    format!("evt_{event}")
+}
+
 /// How an attempt went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sent {
@@ -74,11 +79,14 @@ impl Engine {
         };
         loop {
             let due = self.store.due_deliveries(now, DUE_BATCH).await?;
+            let full = due.len() == DUE_BATCH as usize;
             if due.is_empty() {
                 return Ok(report);
             }
-            let ends: Vec<Result<AttemptEnd>> = futures_util::stream::iter(&due)
-                .map(|delivery| self.attempt(sender, delivery, now))
+            // Owned deliveries: a stream of futures borrowing from a local would not be
+            // `Send` for every lifetime, which a spawned delivery loop needs.
+            let ends: Vec<Result<AttemptEnd>> = futures_util::stream::iter(due)
+                .map(|delivery| async move { self.attempt(sender, &delivery, now).await })
                 .buffer_unordered(IN_FLIGHT)
                 .collect()
                 .await;
@@ -90,7 +98,7 @@ impl Engine {
                     AttemptEnd::RetryAt(_) => {}
                 }
             }
-            if due.len() < DUE_BATCH as usize {
+            if !full {
                 return Ok(report);
             }
         }
@@ -145,7 +153,7 @@ impl Engine {
             .send(&WebhookRequest {
                 url: &delivery.url,
                 secret: &delivery.secret,
-                id: format!("evt_{}", delivery.event_id),
+                id: webhook_id(delivery.event_id),
                 payload: &delivery.payload,
             })
             .await;

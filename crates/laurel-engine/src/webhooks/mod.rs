@@ -5,13 +5,15 @@
 pub(crate) mod deliver;
 mod validate;
 
+pub use validate::URL_CHARS_MAX;
+
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use jiff::Timestamp;
 use laurel_core::events::{EventKind, EventKinds};
 use laurel_store::{DeliveryRecord, NewWebhook, Store, Webhook};
 
-pub use deliver::{DeliveryReport, Sent, WebhookRequest, WebhookSender};
+pub use deliver::{DeliveryReport, Sent, WebhookRequest, WebhookSender, webhook_id};
 
 /// A subscription to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +109,13 @@ impl Engine {
 
     /// The live subscriptions, oldest first.
     pub async fn webhooks(&self) -> Result<Vec<WebhookView>> {
-        Ok(self.store.webhooks().await?.iter().map(WebhookView::of).collect())
+        Ok(self
+            .store
+            .webhooks()
+            .await?
+            .iter()
+            .map(WebhookView::of)
+            .collect())
     }
 
     /// One live subscription.

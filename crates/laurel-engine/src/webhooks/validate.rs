@@ -6,6 +6,7 @@ use crate::checks;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use laurel_core::events::EventKind;
+use laurel_core::text::Layout;
 
 /// The longest URL a subscription may have.
 pub const URL_CHARS_MAX: usize = 2_000;
@@ -18,13 +19,11 @@ pub(crate) struct Checked {
 }
 
 pub(crate) fn check(request: CreateWebhook) -> Result<Checked> {
-    let url = request.url.trim();
-    if url.chars().count() > URL_CHARS_MAX {
-        return Err(bad_url(format!(
-            "is longer than {URL_CHARS_MAX} characters"
-        )));
-    }
-    checks::text("url", url)?;
+    let url = request.url.as_str();
+    checks::checked(
+        "url",
+        laurel_core::text::check(url, Layout::Line, URL_CHARS_MAX),
+    )?;
     let parsed = url::Url::parse(url).map_err(|e| bad_url(format!("is not a URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(bad_url("must be an http or https URL".to_owned()));
@@ -56,14 +55,11 @@ pub(crate) fn check(request: CreateWebhook) -> Result<Checked> {
             kinds.push(kind);
         }
     }
-    let description = request.description.unwrap_or_default();
-    if !description.is_empty() {
-        checks::text("description", &description)?;
-    }
+    checks::optional_text("description", &request.description)?;
     Ok(Checked {
         url: parsed.to_string(),
         kinds,
-        description,
+        description: request.description.unwrap_or_default(),
     })
 }
 

@@ -6,9 +6,9 @@
 //! savepoint each.
 
 use crate::error::{EngineError, Result};
+use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
 use crate::events::payload::{EventMember, PointsData};
-use crate::error_code::ErrorCode;
 use crate::outcomes::{Balances, Draw};
 use crate::requests::MemberRef;
 use crate::write::context::Context;

@@ -11,7 +11,10 @@ async fn a_suspended_member_neither_earns_nor_spends_until_reactivated() {
         let engine = start(&db, program(&[])).await;
         let id = member(&engine, "M1").await;
         let bought = buy(&engine, id, "o-1", "100").await;
-        assert!(engine.set_suspended(id, true, "staff:test").await.unwrap(), "[{name}]");
+        assert!(
+            engine.set_suspended(id, true, "staff:test").await.unwrap(),
+            "[{name}]"
+        );
         assert!(
             !engine.set_suspended(id, true, "staff:test").await.unwrap(),
             "[{name}] suspended already"
@@ -56,7 +59,10 @@ async fn a_suspended_member_neither_earns_nor_spends_until_reactivated() {
             "[{name}] refund and adjustment reached the points"
         );
 
-        assert!(engine.set_suspended(id, false, "staff:test").await.unwrap(), "[{name}]");
+        assert!(
+            engine.set_suspended(id, false, "staff:test").await.unwrap(),
+            "[{name}]"
+        );
         buy(&engine, id, "o-2", "50").await;
         assert_eq!(
             balance(&engine, id).await,

@@ -105,7 +105,6 @@ impl Store {
             .await?
             .get(0)
     }
-
 }
 
 impl Tx {

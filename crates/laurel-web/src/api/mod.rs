@@ -10,3 +10,4 @@ pub mod referrals;
 pub(crate) mod responses;
 pub mod rewards;
 pub mod tiers;
+pub mod webhooks;

@@ -12,6 +12,7 @@ mod referrals;
 mod rewards;
 mod shared;
 mod tiers;
+mod webhooks;
 mod whole;
 
 pub use earned::{EarnedBody, GrantBody};
@@ -39,3 +40,7 @@ pub use rewards::{
 pub use shared::{BalanceBody, ChannelName, MoneyBody, member_ref};
 pub(crate) use shared::{channel, decimal, instant};
 pub use tiers::{AssignTierBody, TierChangeBody, TierStatusBody};
+pub use webhooks::{
+    CreateWebhookBody, CreatedWebhookResponse, DeliveriesResponse, DeliveryBody, WebhookBody,
+    WebhooksResponse,
+};
