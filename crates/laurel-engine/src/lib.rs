@@ -83,8 +83,8 @@ pub use staff::{
 };
 pub use tiers::{NextReview, TierView};
 pub use webhooks::{
-    CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, WebhookRequest,
-    WebhookSender, WebhookView, webhook_id,
+    CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, URL_PATTERN,
+    WebhookRequest, WebhookSender, WebhookView, webhook_id,
 };
 
 use jiff::Timestamp;

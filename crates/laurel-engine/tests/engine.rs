@@ -2749,5 +2749,8 @@ mod backdating;
 #[path = "engine/earned.rs"]
 mod earned;
 
+#[path = "engine/events.rs"]
+mod events;
+
 #[path = "engine/architecture.rs"]
 mod architecture;

@@ -129,8 +129,8 @@ pub struct CouponUsedData {
     pub member: EventMember,
     /// The coupon's code.
     pub code: String,
-    /// The order it was used on.
-    pub order_id: String,
+    /// The order it was used on, as `<channel>:<order id>` (`pos:A-1001`).
+    pub order: String,
     /// The redemption that issued it.
     pub redemption_id: i64,
 }

@@ -293,7 +293,7 @@ pub(crate) async fn use_coupon(
                     CouponUsedData {
                         member: EventMember::of(&locked),
                         code: code.to_owned(),
-                        order_id: order.to_owned(),
+                        order: order.to_owned(),
                         redemption_id: stored.coupon.redemption.0,
                     }
                 })

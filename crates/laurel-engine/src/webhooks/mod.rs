@@ -5,7 +5,7 @@
 pub(crate) mod deliver;
 mod validate;
 
-pub use validate::URL_CHARS_MAX;
+pub use validate::{URL_CHARS_MAX, URL_PATTERN};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};

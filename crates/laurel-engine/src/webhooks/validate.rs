@@ -1,5 +1,6 @@
-//! A subscription checked before it is stored: a URL a delivery can be POSTed to, known event
-//! kinds, a printable description.
+//! A subscription checked before it is stored: a URL a delivery can be POSTed to (http or
+//! https, in ASCII, no fragment: [`URL_PATTERN`] in the API document), known event kinds, a
+//! printable description.
 
 use super::CreateWebhook;
 use crate::checks;
@@ -10,6 +11,10 @@ use laurel_core::text::Layout;
 
 /// The longest URL a subscription may have.
 pub const URL_CHARS_MAX: usize = 2_000;
+
+/// What a subscription's URL looks like, as a JSON Schema pattern: the characters the checks
+/// below allow (whether it parses as a URL is for the parser to say).
+pub const URL_PATTERN: &str = "^https?://[!-\"$-~]+$";
 
 /// A subscription that passed its checks.
 pub(crate) struct Checked {
@@ -24,10 +29,15 @@ pub(crate) fn check(request: CreateWebhook) -> Result<Checked> {
         "url",
         laurel_core::text::check(url, Layout::Line, URL_CHARS_MAX),
     )?;
-    let parsed = url::Url::parse(url).map_err(|e| bad_url(format!("is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(bad_url("must be an http or https URL".to_owned()));
     }
+    if let Some(c) = url.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(bad_url(format!(
+            "has `{c}`: write it in ASCII (a name in punycode, the rest percent-encoded)"
+        )));
+    }
+    let parsed = url::Url::parse(url).map_err(|e| bad_url(format!("is not a URL: {e}")))?;
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(bad_url("has no host".to_owned()));
     }

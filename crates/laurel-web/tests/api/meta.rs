@@ -48,6 +48,13 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
             ("/api/v1/admin/program", &["get", "post"][..]),
             ("/api/v1/admin/program/versions", &["get"][..]),
             ("/api/v1/admin/program/versions/{version}", &["get"][..]),
+            ("/api/v1/admin/webhooks", &["get", "post"][..]),
+            ("/api/v1/admin/webhooks/{id}", &["get", "delete"][..]),
+            ("/api/v1/admin/webhooks/{id}/deliveries", &["get"][..]),
+            (
+                "/api/v1/admin/webhooks/{id}/deliveries/{delivery}/replay",
+                &["post"][..],
+            ),
         ];
         for (path, methods) in expected {
             let item = paths.get(path).unwrap_or_else(|| {
@@ -206,4 +213,49 @@ fn every_documented_response_has_a_description_and_every_error_status_its_codes(
             }
         }
     }
+}
+
+#[test]
+fn every_event_type_is_documented_as_a_webhook_with_its_data_and_signature_headers() {
+    let doc = serde_json::to_value(laurel_web::openapi()).unwrap();
+    let hooks = doc["webhooks"].as_object().expect("a webhooks section");
+    for kind in laurel_core::events::EventKind::ALL {
+        let post = &hooks[kind.as_str()]["post"];
+        let body = &post["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            body["properties"]["type"]["enum"][0],
+            kind.as_str(),
+            "{post}"
+        );
+        let data = body["properties"]["data"]["$ref"]
+            .as_str()
+            .expect("data's schema");
+        let name = data.rsplit('/').next().unwrap_or_default();
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{name} is a component"
+        );
+        let headers: Vec<&str> = post["parameters"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .map(|p| p["name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            headers,
+            ["webhook-id", "webhook-timestamp", "webhook-signature"]
+        );
+    }
+    assert_eq!(hooks.len(), laurel_core::events::EventKind::ALL.len());
+    let url = &doc["components"]["schemas"]["CreateWebhookBody"]["properties"]["url"];
+    assert_eq!(
+        url["pattern"],
+        laurel_engine::URL_PATTERN,
+        "the server's pattern"
+    );
+    assert_eq!(
+        url["maxLength"],
+        laurel_engine::URL_CHARS_MAX,
+        "the server's limit"
+    );
 }
