@@ -94,6 +94,7 @@ pub fn ledger_reason(l: Locale, reason: &str) -> String {
         "redemption" => Some("reason.redemption"),
         "expired" => Some("reason.expired"),
         "return window closed" => Some("reason.released"),
+        "birthday gift" => Some("reason.birthday_gift"),
         _ => None,
     };
     if let Some(key) = whole {

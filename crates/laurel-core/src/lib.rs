@@ -12,6 +12,7 @@ pub mod issue;
 pub mod ledger;
 pub mod localized;
 pub mod money;
+pub mod notices;
 pub mod points;
 pub mod program;
 pub mod referrals;

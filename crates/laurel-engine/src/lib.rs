@@ -17,6 +17,7 @@ mod history;
 mod jobs;
 mod keys;
 mod members;
+mod notices;
 mod outbox;
 mod outcomes;
 mod points;
@@ -51,6 +52,7 @@ pub use laurel_store::{
     PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry,
     WriteProfile,
 };
+pub use notices::{NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
     Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, PostingOutcome,
@@ -102,6 +104,8 @@ pub struct Engine {
     outbox_ready: tokio::sync::Notify,
     /// The event kinds subscribers listen to, and a wake-up once events were committed.
     listening: Arc<events::Listening>,
+    /// The notice kinds scanned to the end today.
+    scanned: notices::Scanned,
     config: EngineConfig,
 }
 
@@ -134,6 +138,7 @@ impl Engine {
             keys: keys::KeyCache::default(),
             outbox_ready: tokio::sync::Notify::new(),
             listening,
+            scanned: notices::Scanned::default(),
             config,
         }
     }

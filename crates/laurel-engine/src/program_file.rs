@@ -1,6 +1,7 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
 mod names;
+mod notices;
 mod referrals;
 mod rewards;
 mod rules;
@@ -66,6 +67,8 @@ struct File {
     staff: Option<staff::StaffSection>,
     #[serde(default)]
     names: Option<names::NamesSection>,
+    #[serde(default)]
+    notices: Option<notices::NoticesSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -88,6 +91,8 @@ pub struct ProgramDefinition {
     pub adjust_policy: AdjustPolicy,
     /// What people call the codes its rules name (`[names]`).
     pub names: laurel_core::Names,
+    /// What the program tells members by itself, and how politely (`[notices]`).
+    pub notices: laurel_core::notices::NoticePolicy,
 }
 
 impl ProgramDefinition {
@@ -116,6 +121,7 @@ impl From<Program> for ProgramDefinition {
             referrals: None,
             adjust_policy: AdjustPolicy::default(),
             names: laurel_core::Names::default(),
+            notices: laurel_core::notices::NoticePolicy::default(),
         }
     }
 }
@@ -261,6 +267,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let referrals = file.referrals.map(referrals::convert).transpose();
     let adjust_policy = staff::convert(file.staff);
     let names = names::convert(file.names);
+    let notices = notices::convert(file.notices);
     match (
         program,
         rules,
@@ -269,6 +276,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         referrals,
         adjust_policy,
         names,
+        notices,
     ) {
         (
             Ok(program),
@@ -278,6 +286,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             Ok(referrals),
             Ok(adjust_policy),
             Ok(names),
+            Ok(notices),
         ) => Ok(ProgramDefinition {
             program,
             rules,
@@ -287,8 +296,9 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             referrals,
             adjust_policy,
             names,
+            notices,
         }),
-        (program, rules, tiers, catalog, referrals, adjust_policy, names) => {
+        (program, rules, tiers, catalog, referrals, adjust_policy, names, notices) => {
             let mut problems: Vec<Issue> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
             problems.extend(tiers.err().unwrap_or_default());
@@ -296,6 +306,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             problems.extend(referrals.err().unwrap_or_default());
             problems.extend(adjust_policy.err().unwrap_or_default());
             problems.extend(names.err().unwrap_or_default());
+            problems.extend(notices.err().unwrap_or_default());
             Err(fail(problems))
         }
     }

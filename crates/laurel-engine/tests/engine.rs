@@ -2752,5 +2752,8 @@ mod earned;
 #[path = "engine/events.rs"]
 mod events;
 
+#[path = "engine/notices.rs"]
+mod notices;
+
 #[path = "engine/architecture.rs"]
 mod architecture;

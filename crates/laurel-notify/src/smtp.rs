@@ -3,13 +3,18 @@
 
 use laurel_engine::{Mailer, NewMessage};
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::MultiPart;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// RFC 2369: where to unsubscribe.
+const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
+/// RFC 8058: the link works with one POST, no page to read first.
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 /// How long one exchange with the server may take before the send counts as failed (and is
 /// tried again on the outbox's next pass).
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -207,7 +212,9 @@ impl SmtpMailer {
         })
     }
 
-    /// The message as e-mail: plain text in UTF-8, to the recipient the outbox names.
+    /// The message as e-mail, to the recipient the outbox names: plain text in UTF-8, or
+    /// plain text and HTML as alternatives; a marketing letter says where to unsubscribe with
+    /// one click (RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post`).
     fn letter(&self, message: &NewMessage) -> Result<Message, String> {
         if message.channel != "email" {
             return Err(format!(
@@ -219,13 +226,28 @@ impl SmtpMailer {
             .recipient
             .parse()
             .map_err(|e| format!("the recipient `{}`: {e}", message.recipient))?;
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(message.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(message.body.clone())
-            .map_err(|e| format!("the message could not be built: {e}"))
+            .subject(message.subject.clone());
+        if let Some(url) = &message.unsubscribe_url {
+            builder = builder
+                .raw_header(HeaderValue::new(LIST_UNSUBSCRIBE, format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    LIST_UNSUBSCRIBE_POST,
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let built = match &message.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                message.body.clone(),
+                html.clone(),
+            )),
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(message.body.clone()),
+        };
+        built.map_err(|e| format!("the message could not be built: {e}"))
     }
 }
 

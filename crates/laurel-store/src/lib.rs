@@ -43,6 +43,7 @@ pub use tables::member_access::{MemberSession, SignInCode};
 pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, MemberPage, Span};
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
 pub use tables::members::ProfileChange;
+pub use tables::notices::{ADDRESSEES_MAX, Addressee, NoticeSent};
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use tables::programs::{
     NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord,

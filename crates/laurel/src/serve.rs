@@ -1,7 +1,7 @@
 //! `laurel serve`: the API server with its job schedule.
 
 use anyhow::{Context, Result};
-use laurel_engine::{Engine, EngineConfig, JobKind, Store};
+use laurel_engine::{Engine, EngineConfig, JobKind, NoticeLinks, Store};
 use laurel_notify::{Delivery, HttpSender};
 use laurel_web::AppState;
 use std::net::SocketAddr;
@@ -57,10 +57,18 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
     if let Some(banner) = banner {
         println!("{banner}");
     }
+    // Letters link to the portal at the address members reach it by.
+    let links = NoticeLinks {
+        base: Some(match &at.public_url {
+            Some(public) => public.to_string(),
+            None => format!("http://{address}"),
+        }),
+    };
     let jobs = (job_interval_secs > 0).then(|| {
         tokio::spawn(schedule(
             engine.clone(),
             Duration::from_secs(job_interval_secs),
+            links,
         ))
     });
     let mail = tokio::spawn(deliver(engine.clone(), delivery));
@@ -85,10 +93,11 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Runs release, expiry and tier reviews every `interval`. All are idempotent, so an overlap with a
-/// manual `laurel jobs run` or another node does no harm. Each run first picks up program
-/// versions another node sharing the database applied.
-async fn schedule(engine: Arc<Engine>, interval: Duration) {
+/// Runs release, expiry and tier reviews every `interval`, then the notices the program sends
+/// by itself. All are idempotent, so an overlap with a manual `laurel jobs run` or another
+/// node does no harm. Each run first picks up program versions another node sharing the
+/// database applied.
+async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
     let mut tick = tokio::time::interval(interval);
     loop {
         tick.tick().await;
@@ -105,6 +114,13 @@ async fn schedule(engine: Arc<Engine>, interval: Duration) {
                 Ok(_) => {}
                 Err(e) => tracing::error!(job = ?kind, error = %e, "job failed"),
             }
+        }
+        match engine.send_notices(jiff::Timestamp::now(), &links).await {
+            Ok(report) if report.sent + report.gifts > 0 => {
+                tracing::info!(sent = report.sent, gifts = report.gifts, "notices sent")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "sending notices failed"),
         }
     }
 }

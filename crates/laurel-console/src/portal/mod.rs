@@ -11,6 +11,7 @@ mod help;
 mod home;
 mod rewards;
 mod sign_in;
+mod unsubscribe;
 mod web;
 
 use crate::{Console, page};
@@ -38,6 +39,10 @@ pub(crate) fn router() -> Router<Console> {
         .route("/portal/coupons/{id}", get(rewards::coupon))
         .route("/portal/refer", get(account::refer))
         .route("/portal/join", get(account::join))
+        .route(
+            "/portal/unsubscribe",
+            get(unsubscribe::page).post(unsubscribe::stop),
+        )
         .route(
             "/portal/profile",
             get(account::profile).post(account::save_profile),

@@ -23,7 +23,7 @@
 //! each rule already granted in them.
 
 mod basis;
-mod calendar;
+pub(crate) mod calendar;
 mod condition;
 mod context;
 mod effect;

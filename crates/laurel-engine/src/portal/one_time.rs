@@ -65,6 +65,10 @@ pub(super) fn new_code(
         recipient,
         subject: letter.subject.clone(),
         body: letter.body.replace("{code}", &code),
+        html: None,
+        kind: None,
+        member_id: None,
+        unsubscribe_url: None,
         created_at: now,
     };
     (code, message)

@@ -30,6 +30,27 @@ impl Consents {
         )
     }
 
+    /// Consents as stored (a JSON object), none for a member never asked.
+    pub(crate) fn parse(stored: Option<&str>) -> Result<Consents> {
+        let map = match stored {
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| EngineError::Internal(format!("stored consents: {e}")))?,
+            None => BTreeMap::new(),
+        };
+        Ok(Consents(map))
+    }
+
+    /// Consents as they are stored: a JSON object.
+    pub(crate) fn to_stored(&self) -> Result<String> {
+        serde_json::to_string(&self.0).map_err(|e| EngineError::Internal(format!("consents: {e}")))
+    }
+
+    /// The same consents with `channel` withdrawn.
+    pub(crate) fn without(mut self, channel: &str) -> Consents {
+        self.0.insert(channel.to_owned(), false);
+        self
+    }
+
     /// Whether the member consented to `channel`.
     pub fn allows(&self, channel: &str) -> bool {
         self.0.get(channel).copied().unwrap_or(false)
@@ -61,12 +82,7 @@ impl Engine {
     /// A member's consent per channel.
     pub async fn consents(&self, member: i64) -> Result<Consents> {
         let stored = self.store.member_consents(MemberId(member)).await?;
-        let map = match stored {
-            Some(text) => serde_json::from_str(&text)
-                .map_err(|e| EngineError::Internal(format!("consents of {member}: {e}")))?,
-            None => BTreeMap::new(),
-        };
-        Ok(Consents(map))
+        Consents::parse(stored.as_deref())
     }
 
     /// Applies a member's change to their own profile. A birthday already on file stays:
@@ -93,8 +109,7 @@ impl Engine {
                 "is not a possible birthday",
             ));
         }
-        let consents = serde_json::to_string(&update.consents.0)
-            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let consents = update.consents.to_stored()?;
         let change = ProfileChange {
             name: (!name.is_empty()).then(|| name.to_owned()),
             birthday: update.birthday,

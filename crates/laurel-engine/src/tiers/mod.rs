@@ -119,7 +119,7 @@ impl Engine {
     }
 }
 
-async fn measure(
+pub(crate) async fn measure(
     store: &Store,
     program: &Program,
     policy: &TierPolicy,

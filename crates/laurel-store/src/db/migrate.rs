@@ -102,6 +102,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "events_and_webhooks",
         include_str!("../../migrations/0019_events_and_webhooks.sql"),
     ),
+    (
+        20,
+        "notices",
+        include_str!("../../migrations/0020_notices.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

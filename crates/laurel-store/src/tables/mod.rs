@@ -12,6 +12,7 @@ pub(crate) mod member_access;
 pub(crate) mod member_list;
 pub(crate) mod member_reports;
 pub(crate) mod members;
+pub(crate) mod notices;
 pub(crate) mod one_time;
 pub(crate) mod outbox;
 pub(crate) mod programs;

@@ -20,6 +20,14 @@ pub struct NewMessage {
     pub subject: String,
     /// Plain-text body.
     pub body: String,
+    /// The same as HTML, when it has an HTML part.
+    pub html: Option<String>,
+    /// What kind of message it is (`sign_in_code`, `points_expiring`…).
+    pub kind: Option<String>,
+    /// The member it is for.
+    pub member_id: Option<i64>,
+    /// Where its recipient stops marketing e-mail with one click (List-Unsubscribe).
+    pub unsubscribe_url: Option<String>,
     /// When it was written.
     pub created_at: Timestamp,
 }
@@ -42,13 +50,17 @@ impl Tx {
     /// Queues a message, to be sent once this transaction commits.
     pub async fn insert_message(&mut self, message: &NewMessage) -> Result<()> {
         self.run(
-            "INSERT INTO outbox (channel, recipient, subject, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO outbox (channel, recipient, subject, body, html, kind, member_id, \
+             unsubscribe_url, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             args![
                 &message.channel,
                 &message.recipient,
                 &message.subject,
                 &message.body,
+                &message.html,
+                &message.kind,
+                message.member_id,
+                &message.unsubscribe_url,
                 micros(message.created_at),
             ],
         )
@@ -67,7 +79,8 @@ impl Store {
         let mut db = self;
         let rows = db
             .rows(
-                "SELECT id, channel, recipient, subject, body, created_at, attempts FROM outbox \
+                "SELECT id, channel, recipient, subject, body, html, kind, member_id, \
+                 unsubscribe_url, created_at, attempts FROM outbox \
                  WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
                 args![max_attempts, i64::from(limit.clamp(1, OUTBOX_BATCH_MAX))],
             )
@@ -81,6 +94,10 @@ impl Store {
                         recipient: row.get("recipient")?,
                         subject: row.get("subject")?,
                         body: row.get("body")?,
+                        html: row.get("html")?,
+                        kind: row.get("kind")?,
+                        member_id: row.get("member_id")?,
+                        unsubscribe_url: row.get("unsubscribe_url")?,
                         created_at: instant(row.get("created_at")?)?,
                     },
                     attempts: row.get("attempts")?,

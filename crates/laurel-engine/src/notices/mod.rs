@@ -1,0 +1,207 @@
+//! The notices the program sends by itself (`[notices]`): points about to expire, a birthday
+//! greeting with its gift, a welcome series, a tier at risk at its next review. Each is sent
+//! once per member and key (the unique key of `notices_sent`), only on a channel the member
+//! consented to, outside quiet hours and under the weekly cap, with an unsubscribe link that
+//! works without signing in (`unsubscribe.rs`). `due.rs` finds who is due what; `letters.rs`
+//! writes the letter.
+
+mod due;
+pub(crate) mod letters;
+mod unsubscribe;
+
+pub use unsubscribe::Unsubscribing;
+
+use crate::Engine;
+use crate::error::{EngineError, Result};
+use crate::portal::Consents;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use laurel_core::notices::NoticeKind;
+use laurel_core::notices::manners::{CAP_WINDOW, under_cap};
+use laurel_store::{Addressee, NewMessage, NoticeSent};
+use minijinja::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The one channel notices go out on for now.
+const EMAIL: &str = "email";
+
+/// Where a notice's links point: the portal's address as members reach it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeLinks {
+    /// The portal's public base address (`https://club.example`), if known; without it,
+    /// letters carry no links and marketing letters are not sent (they need the unsubscribe
+    /// link).
+    pub base: Option<String>,
+}
+
+/// What a run of the notice job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoticeReport {
+    /// Letters queued.
+    pub sent: usize,
+    /// Birthday gifts given.
+    pub gifts: usize,
+    /// Due, but the member has not consented to e-mail or has no address.
+    pub without_consent: usize,
+    /// Due, but the member had the week's share of letters.
+    pub over_cap: usize,
+    /// In quiet hours: no letter went out, and they will after this.
+    pub quiet_until: Option<Timestamp>,
+}
+
+/// One letter due to one member.
+pub(crate) struct Due {
+    pub addressee: Addressee,
+    pub kind: NoticeKind,
+    /// What makes it one of its kind for the member.
+    pub key: String,
+    /// The letter's own values.
+    pub values: Value,
+}
+
+/// The kinds whose scan ran to the end on a local day: scanned again the next day only.
+#[derive(Debug, Default)]
+pub(crate) struct Scanned(Mutex<HashMap<NoticeKind, Date>>);
+
+impl Scanned {
+    fn done(&self, kind: NoticeKind, day: Date) -> bool {
+        self.0
+            .lock()
+            .map(|done| done.get(&kind) == Some(&day))
+            .unwrap_or(false)
+    }
+
+    fn mark(&self, kind: NoticeKind, day: Date) {
+        if let Ok(mut done) = self.0.lock() {
+            done.insert(kind, day);
+        }
+    }
+}
+
+impl Engine {
+    /// Sends the notices due at `now` under the program in force: birthday gifts first
+    /// (they are not letters, so quiet hours do not hold them back), then, outside quiet
+    /// hours, every letter due.
+    pub async fn send_notices(&self, now: Timestamp, links: &NoticeLinks) -> Result<NoticeReport> {
+        let definition = self.programs.snapshot().in_force(now).definition.clone();
+        let policy = &definition.notices;
+        let tz = &definition.program.time_zone;
+        let today = tz.to_datetime(now).date();
+        let mut report = NoticeReport::default();
+        if !policy.sends_any() {
+            return Ok(report);
+        }
+        let birthdays = if policy.birthday && !self.scanned.done(NoticeKind::Birthday, today) {
+            self.birthdays(now, tz).await?
+        } else {
+            Vec::new()
+        };
+        report.gifts = self.birthday_gifts(&birthdays, &definition).await?;
+        if let Some(end) = policy.quiet_hours.and_then(|q| q.ends_at(now, tz)) {
+            report.quiet_until = Some(end);
+            return Ok(report);
+        }
+        let Some(base) = &links.base else {
+            tracing::warn!(
+                "notices are due but no public URL is set for their links (--public-url)"
+            );
+            return Ok(report);
+        };
+        let mut due = Vec::new();
+        let daily = [
+            NoticeKind::PointsExpiring,
+            NoticeKind::Birthday,
+            NoticeKind::TierAtRisk,
+        ];
+        for kind in daily {
+            if self.scanned.done(kind, today) {
+                continue;
+            }
+            due.extend(match kind {
+                NoticeKind::PointsExpiring => self.expiring_due(&definition, now).await?,
+                NoticeKind::Birthday => due::birthday_letters(birthdays.clone(), &definition),
+                _ => self.tier_at_risk_due(&definition, now).await?,
+            });
+        }
+        due.extend(self.welcome_due(&definition, now).await?);
+        for one in due {
+            self.send_notice(one, &definition, base, now, &mut report)
+                .await?;
+        }
+        for kind in daily {
+            self.scanned.mark(kind, today);
+        }
+        if report.sent > 0 {
+            self.outbox_ready.notify_one();
+        }
+        Ok(report)
+    }
+
+    /// Queues one letter, unless the member may not be sent it: in one transaction with the
+    /// record that it was sent, so it is sent once.
+    async fn send_notice(
+        &self,
+        due: Due,
+        definition: &crate::ProgramDefinition,
+        base: &str,
+        now: Timestamp,
+        report: &mut NoticeReport,
+    ) -> Result<()> {
+        let member = &due.addressee;
+        let consents = Consents::parse(member.consents.as_deref())?;
+        let Some(email) = member.email.clone().filter(|_| consents.allows(EMAIL)) else {
+            report.without_consent += 1;
+            return Ok(());
+        };
+        let mut tx = self.store.begin().await?;
+        let policy = &definition.notices;
+        let sent = tx.notices_since(member.id, EMAIL, now - CAP_WINDOW).await?;
+        if !under_cap(sent, policy.max_per_week) {
+            report.over_cap += 1;
+            return Ok(());
+        }
+        let first = tx
+            .record_notice(&NoticeSent {
+                member: member.id,
+                kind: due.kind.as_str(),
+                key: &due.key,
+                channel: EMAIL,
+                at: now,
+            })
+            .await?;
+        if !first {
+            return Ok(());
+        }
+        let token = tx
+            .unsubscribe_token(member.id, &crate::codes::random_token())
+            .await?;
+        let unsubscribe_url = format!("{base}/portal/unsubscribe?t={token}");
+        let language = member.language.as_deref().unwrap_or(&policy.language);
+        let program = &definition.program;
+        let values = minijinja::context! {
+            program => program.name.get(language),
+            points_name => program.points_name.get(language),
+            member_name => member.name.as_deref().unwrap_or_default(),
+            portal_url => format!("{base}/portal"),
+            ..due.values
+        };
+        let letter = letters::render(due.kind, language, values, Some(&unsubscribe_url))
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        tx.insert_message(&NewMessage {
+            channel: EMAIL.to_owned(),
+            recipient: email,
+            subject: letter.subject,
+            body: letter.text,
+            html: Some(letter.html),
+            kind: Some(due.kind.as_str().to_owned()),
+            member_id: Some(member.id.0),
+            unsubscribe_url: Some(unsubscribe_url),
+            created_at: now,
+        })
+        .await?;
+        tx.commit().await?;
+        report.sent += 1;
+        Ok(())
+    }
+}
