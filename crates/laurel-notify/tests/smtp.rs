@@ -142,3 +142,114 @@ async fn a_message_the_server_cannot_take_waits_in_the_outbox_and_goes_out_once_
         engine.shutdown().await;
     }
 }
+
+/// The program with points expiring a year after earning, told 14 days ahead.
+fn noticing_program() -> String {
+    PROGRAM.replace(
+        r#"expiry = { policy = "never" }"#,
+        r#"expiry = { policy = "months_after_earning", months = 12 }
+
+[notices]
+language = "zh-CN"
+points_expiring = { days_before = 14 }"#,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe() {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    for (name, db) in laurel_testkit::backends() {
+        let store = Store::connect(&db.url).await.unwrap();
+        store.migrate().await.unwrap();
+        let config = EngineConfig::for_backend(store.backend());
+        let engine = Engine::open(store, Some(&noticing_program()), config)
+            .await
+            .unwrap();
+        let member = engine
+            .enroll(EnrollRequest {
+                external_id: "T-2".into(),
+                email: Some("meiling@example.com".into()),
+                phone: None,
+                name: Some("美玲".into()),
+                birthday: None,
+                channel: Channel::Pos,
+                attributes: Default::default(),
+                referral_code: None,
+            })
+            .await
+            .unwrap();
+        let id = member.id.0;
+        engine
+            .update_profile(
+                id,
+                laurel_engine::ProfileUpdate {
+                    name: "美玲".into(),
+                    birthday: None,
+                    consents: laurel_engine::Consents::given(&["email"]),
+                },
+            )
+            .await
+            .unwrap();
+        engine
+            .purchase(laurel_engine::PurchaseRequest {
+                member: laurel_engine::MemberRef::Id(id),
+                order_id: "O-9".into(),
+                channel: Channel::Pos,
+                store: None,
+                currency: "CNY".into(),
+                total: "66".parse().unwrap(),
+                lines: vec![],
+                occurred_at: jiff::Timestamp::now(),
+            })
+            .await
+            .unwrap();
+        let (expires, _) = engine.balance(id).await.unwrap().next_expiries[0];
+        // Ten days before, at local noon (no quiet hours to wait out).
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+        let day = tz.to_datetime(expires - jiff::SignedDuration::from_hours(240)).date();
+        let noon: jiff::Timestamp = format!("{day}T12:00:00+08:00").parse().unwrap();
+        let links = laurel_engine::NoticeLinks {
+            base: Some("https://club.example".into()),
+        };
+        let report = engine.send_notices(noon, &links).await.unwrap();
+        assert_eq!(report.sent, 1, "[{name}] {report:?}");
+        let before = server.messages().len();
+        assert_eq!(
+            engine.deliver_outbox(&mailer_for(&server.url())).await.unwrap(),
+            1,
+            "[{name}]"
+        );
+        let messages = server.wait_for(before + 1);
+        let raw = &messages[before];
+        let mail = mailparse::parse_mail(raw.as_bytes()).unwrap();
+        let header = |name: &str| {
+            mailparse::MailHeaderMap::get_first_value(mail.headers.as_slice(), name)
+                .unwrap_or_default()
+        };
+        let subject = header("Subject");
+        assert!(
+            subject.starts_with("您的 66 ") && subject.ends_with(" 过期"),
+            "[{name}] {subject}"
+        );
+        let unsubscribe = header("List-Unsubscribe");
+        assert!(
+            unsubscribe.starts_with("<https://club.example/portal/unsubscribe?t="),
+            "[{name}] {raw}"
+        );
+        assert_eq!(header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+        assert_eq!(mail.ctype.mimetype, "multipart/alternative", "[{name}]");
+        let parts: Vec<(String, String)> = mail
+            .subparts
+            .iter()
+            .map(|p| (p.ctype.mimetype.clone(), p.get_body().unwrap()))
+            .collect();
+        assert_eq!(parts[0].0, "text/plain", "[{name}]");
+        assert!(parts[0].1.contains("Mail Test Tea 的 66 "), "[{name}] {}", parts[0].1);
+        assert_eq!(parts[1].0, "text/html", "[{name}]");
+        assert!(parts[1].1.contains("<strong>66 "), "[{name}] {}", parts[1].1);
+        assert!(parts[1].1.contains("退订此类邮件"), "[{name}] the footer's link");
+        engine.shutdown().await;
+    }
+}
