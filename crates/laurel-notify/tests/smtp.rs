@@ -208,7 +208,9 @@ async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe(
         let (expires, _) = engine.balance(id).await.unwrap().next_expiries[0];
         // Ten days before, at local noon (no quiet hours to wait out).
         let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-        let day = tz.to_datetime(expires - jiff::SignedDuration::from_hours(240)).date();
+        let day = tz
+            .to_datetime(expires - jiff::SignedDuration::from_hours(240))
+            .date();
         let noon: jiff::Timestamp = format!("{day}T12:00:00+08:00").parse().unwrap();
         let links = laurel_engine::NoticeLinks {
             base: Some("https://club.example".into()),
@@ -217,7 +219,10 @@ async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe(
         assert_eq!(report.sent, 1, "[{name}] {report:?}");
         let before = server.messages().len();
         assert_eq!(
-            engine.deliver_outbox(&mailer_for(&server.url())).await.unwrap(),
+            engine
+                .deliver_outbox(&mailer_for(&server.url()))
+                .await
+                .unwrap(),
             1,
             "[{name}]"
         );
@@ -238,7 +243,10 @@ async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe(
             unsubscribe.starts_with("<https://club.example/portal/unsubscribe?t="),
             "[{name}] {raw}"
         );
-        assert_eq!(header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+        assert_eq!(
+            header("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click"
+        );
         assert_eq!(mail.ctype.mimetype, "multipart/alternative", "[{name}]");
         let parts: Vec<(String, String)> = mail
             .subparts
@@ -246,10 +254,21 @@ async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe(
             .map(|p| (p.ctype.mimetype.clone(), p.get_body().unwrap()))
             .collect();
         assert_eq!(parts[0].0, "text/plain", "[{name}]");
-        assert!(parts[0].1.contains("Mail Test Tea 的 66 "), "[{name}] {}", parts[0].1);
+        assert!(
+            parts[0].1.contains("Mail Test Tea 的 66 "),
+            "[{name}] {}",
+            parts[0].1
+        );
         assert_eq!(parts[1].0, "text/html", "[{name}]");
-        assert!(parts[1].1.contains("<strong>66 "), "[{name}] {}", parts[1].1);
-        assert!(parts[1].1.contains("退订此类邮件"), "[{name}] the footer's link");
+        assert!(
+            parts[1].1.contains("<strong>66 "),
+            "[{name}] {}",
+            parts[1].1
+        );
+        assert!(
+            parts[1].1.contains("退订此类邮件"),
+            "[{name}] the footer's link"
+        );
         engine.shutdown().await;
     }
 }

@@ -152,20 +152,83 @@ fn error_table() -> String {
     table
 }
 
-#[test]
-fn the_readmes_error_table_is_the_code_table() {
+/// The README's text between `<!-- {marker}:start -->` and `<!-- {marker}:end -->`.
+fn readme_section(marker: &str) -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
     let readme = std::fs::read_to_string(path).expect("reading README.md");
-    let (start, end) = ("<!-- error-codes:start -->\n", "<!-- error-codes:end -->");
-    let written = readme
-        .split_once(start)
-        .and_then(|(_, rest)| rest.split_once(end))
-        .map(|(table, _)| table)
-        .unwrap_or_else(|| panic!("README.md has no table between `{start}` and `{end}`"));
+    let (start, end) = (
+        format!("<!-- {marker}:start -->\n"),
+        format!("<!-- {marker}:end -->"),
+    );
+    readme
+        .split_once(&start)
+        .and_then(|(_, rest)| rest.split_once(&end))
+        .map(|(table, _)| table.to_owned())
+        .unwrap_or_else(|| panic!("README.md has no table between `{start}` and `{end}`"))
+}
+
+#[test]
+fn the_readmes_error_table_is_the_code_table() {
+    let written = readme_section("error-codes");
     let expected = error_table();
     assert!(
         written == expected,
         "README.md's error table differs from ErrorCode; paste this between the markers:\n\n{expected}"
+    );
+}
+
+/// The README's table of events as the OpenAPI document has them: each type with the
+/// fields of its `data`, and of the objects inside it.
+fn events_table() -> String {
+    let doc = serde_json::to_value(laurel_web::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let fields = |schema: &serde_json::Value| -> String {
+        schema["properties"]
+            .as_object()
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(name, prop)| {
+                        let inner = prop["$ref"]
+                            .as_str()
+                            .and_then(|r| r.rsplit('/').next())
+                            .and_then(|n| schemas[n]["properties"].as_object());
+                        match inner {
+                            Some(inner) => format!(
+                                "`{name}` ({})",
+                                inner
+                                    .keys()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            None => format!("`{name}`"),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let mut table = String::from("| type | `data` |\n|---|---|\n");
+    for kind in laurel_core::events::EventKind::ALL {
+        let schema = laurel_engine::events::payload::data_schema(*kind);
+        table.push_str(&format!(
+            "| `{}` | {} |\n",
+            kind.as_str(),
+            fields(&schemas[schema])
+        ));
+    }
+    table
+}
+
+#[test]
+fn the_readmes_events_table_is_the_documents() {
+    let written = readme_section("events");
+    let expected = events_table();
+    assert!(
+        written == expected,
+        "README.md's events table differs from the OpenAPI document; paste this between the markers:\n\n{expected}"
     );
 }
 
