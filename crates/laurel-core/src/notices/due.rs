@@ -41,7 +41,7 @@ pub fn expiring_batches(lots: &[ExpiringLot], tz: &TimeZone) -> Vec<ExpiringBatc
         batches
             .entry((lot.member, day))
             .and_modify(|b| {
-                b.points = b.points + lot.remaining;
+                b.points += lot.remaining;
                 b.expires_at = b.expires_at.min(lot.expires_at);
             })
             .or_insert(ExpiringBatch {

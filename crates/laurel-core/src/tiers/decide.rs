@@ -166,6 +166,21 @@ impl TierPolicy {
         self.decided(next, change, at, tz)
     }
 
+    /// Whether the review at `at` would set the member on the way down if their metric were
+    /// `value`: lower their tier, or start the grace period before it is lowered.
+    pub fn at_risk(
+        &self,
+        status: &TierStatus,
+        value: Decimal,
+        at: Timestamp,
+        tz: &TimeZone,
+    ) -> bool {
+        let decision = self.review(status, value, at, tz);
+        let lower = self.rank(decision.status.tier.as_deref()) < self.rank(status.tier.as_deref());
+        let grace_starts = status.downgrade_at.is_none() && decision.status.downgrade_at.is_some();
+        lower || grace_starts
+    }
+
     /// An admin puts the member in `tier` for `reason`, until `until` if given. The caller
     /// checks that the tier exists and `until` is after `now`.
     pub fn assign(

@@ -183,9 +183,7 @@ impl Engine {
             let window = policy.review_window(review_at, tz);
             let value =
                 crate::tiers::measure(&self.store, program, policy, member.id, window).await?;
-            let decision = policy.review(&member.tier, value, review_at, tz);
-            let loses = policy.rank(decision.status.tier.as_deref()) < policy.rank(Some(tier));
-            if !loses {
+            if !policy.at_risk(&member.tier, value, review_at, tz) {
                 continue;
             }
             let Some(addressee) = self.active_addressees(&[id.0]).await?.pop() else {

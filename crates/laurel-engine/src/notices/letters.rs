@@ -142,6 +142,7 @@ pub(crate) fn render(
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
 

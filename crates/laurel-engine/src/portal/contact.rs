@@ -10,6 +10,7 @@ use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use jiff::Timestamp;
+use laurel_core::notices::NoticeKind;
 use laurel_store::{MemberId, NewContactChange};
 
 /// What a member may change with a code.
@@ -94,7 +95,7 @@ impl Engine {
             .contact_change_times_since(id, now - CODE_WINDOW)
             .await?;
         may_send(&sent)?;
-        let (code, message) = new_code(recipient, letter, now);
+        let (code, message) = new_code(NoticeKind::ContactCode, (id, recipient), letter, now);
         let change = NewContactChange {
             member: id,
             field: field.as_str(),

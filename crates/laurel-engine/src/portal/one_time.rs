@@ -6,6 +6,7 @@ use crate::codes::{random_digits, sha256_hex};
 use crate::error::EngineError;
 use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
+use laurel_core::notices::NoticeKind;
 use laurel_store::{MemberId, NewMessage};
 
 /// The email that carries a code, in the member's language: `{code}` in the body is
@@ -53,9 +54,11 @@ pub(super) fn may_send(sent: &[Timestamp]) -> Result<(), EngineError> {
     }
 }
 
-/// A fresh code and the e-mail that carries it to `recipient`, written at `now`.
+/// A fresh code and the e-mail of `kind` that carries it to `member` at `recipient`,
+/// written at `now`.
 pub(super) fn new_code(
-    recipient: String,
+    kind: NoticeKind,
+    (member, recipient): (MemberId, String),
     letter: &SignInLetter,
     now: Timestamp,
 ) -> (String, NewMessage) {
@@ -66,8 +69,8 @@ pub(super) fn new_code(
         subject: letter.subject.clone(),
         body: letter.body.replace("{code}", &code),
         html: None,
-        kind: None,
-        member_id: None,
+        kind: Some(kind.as_str().to_owned()),
+        member_id: Some(member.0),
         unsubscribe_url: None,
         created_at: now,
     };

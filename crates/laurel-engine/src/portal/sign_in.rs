@@ -10,6 +10,7 @@ use crate::codes::{random_token, sha256_hex};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use jiff::{SignedDuration, Timestamp};
+use laurel_core::notices::NoticeKind;
 use laurel_store::{MemberId, MemberSession};
 
 /// How long a member stays signed in.
@@ -53,7 +54,7 @@ impl Engine {
         }
         let now = crate::as_stored(Timestamp::now());
         may_send(&self.codes_sent_since(member, now).await?)?;
-        let (code, message) = new_code(key, letter, now);
+        let (code, message) = new_code(NoticeKind::SignInCode, (member, key), letter, now);
         self.store
             .insert_sign_in_code(
                 member,

@@ -283,3 +283,44 @@ welcome = { days = [3, 1] }
         );
     }
 }
+
+#[tokio::test]
+async fn a_member_who_would_lose_their_tier_at_the_next_review_is_told_before_it() {
+    for (name, db) in laurel_testkit::backends() {
+        let at_risk = "\n[notices]\ntier_at_risk = { days_before = 14 }\n";
+        let engine = start(&db, super::tiers::with_tiers(&[], at_risk)).await;
+        let ann = joined(&engine, "ann", true).await;
+        let bo = joined(&engine, "bo", true).await;
+        let gold = buy(&engine, ann, "A-1", "6000.00").await;
+        buy(&engine, bo, "B-1", "6000.00").await;
+        engine
+            .refund(refund_request(gold.purchase_id, "R-1", RefundScope::Full))
+            .await
+            .unwrap();
+        let review = engine
+            .tier_status(&MemberRef::Id(ann))
+            .await
+            .unwrap()
+            .next_review
+            .unwrap();
+
+        let early = notices(&engine, noon_of(review.at - days(30))).await;
+        assert_eq!(early.sent, 0, "[{name}] the review is a month away");
+        let report = notices(&engine, noon_of(review.at - days(7))).await;
+        assert_eq!(
+            report.sent, 1,
+            "[{name}] ann, not bo, who keeps gold: {report:?}"
+        );
+        let letter = letters(&engine).await.pop().unwrap();
+        assert_eq!(letter.kind.as_deref(), Some("tier_at_risk"), "[{name}]");
+        assert_eq!(letter.recipient, "ann@example.com", "[{name}]");
+        assert!(
+            letter.subject.contains("Gold"),
+            "[{name}] {}",
+            letter.subject
+        );
+        let again = notices(&engine, noon_of(review.at - days(6))).await;
+        assert_eq!(again.sent, 0, "[{name}] told once per review");
+        finish(name, engine).await;
+    }
+}

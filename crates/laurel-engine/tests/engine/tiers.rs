@@ -36,7 +36,7 @@ discount_percent = "5"
 "#;
 
 /// [`PROGRAM`] at one point per yuan with [`TIERS`] (lines replaced by `edits`) and `rules`.
-fn with_tiers(edits: &[(&str, &str)], rules: &str) -> ProgramDefinition {
+pub(crate) fn with_tiers(edits: &[(&str, &str)], rules: &str) -> ProgramDefinition {
     let mut tiers = TIERS.to_owned();
     for (from, to) in edits {
         assert!(tiers.contains(from), "tier fixture has no `{from}`");
