@@ -7,7 +7,7 @@ use crate::audit_filter::{FilterErrors, FilterForm};
 use crate::audit_words::{self, ACTIONS};
 use crate::csv;
 use crate::i18n::Locale;
-use crate::page::render;
+use crate::page::{paged, render};
 use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -115,19 +115,7 @@ pub(crate) async fn page(
         Err(errors) => (Vec::new(), None, errors),
     };
     let asked = form.query();
-    let link = |path: &str, cursor: Option<i64>| {
-        let cursor = cursor.map(|c| format!("before={c}"));
-        let query: Vec<&str> = [asked.as_str()]
-            .into_iter()
-            .chain(cursor.as_deref())
-            .filter(|q| !q.is_empty())
-            .collect();
-        if query.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}?{}", query.join("&"))
-        }
-    };
+    let link = |path: &str, cursor: Option<i64>| paged(path, &asked, cursor);
     let status = if errors == FilterErrors::default() {
         StatusCode::OK
     } else {

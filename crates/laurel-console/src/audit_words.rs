@@ -3,11 +3,12 @@
 //! name or JSON.
 
 use crate::i18n::Locale;
+use crate::webhook_words;
 use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 9] = [
+pub const ACTIONS: [&str; 12] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -17,6 +18,9 @@ pub const ACTIONS: [&str; 9] = [
     "staff.create",
     "api_key.create",
     "api_key.revoke",
+    "webhook.create",
+    "webhook.delete",
+    "webhook.replay",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not
@@ -124,6 +128,28 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
                 ],
             )
         }
+        "webhook.create" | "webhook.delete" => {
+            let hook = if after["url"].is_string() {
+                &after
+            } else {
+                &before
+            };
+            let names = hook["event_types"].as_array().into_iter().flatten();
+            t.fill(
+                "staff_pages.detail_webhook",
+                &[
+                    ("url", &text(hook, "url")),
+                    (
+                        "events",
+                        &webhook_words::event_types(l, names.filter_map(Value::as_str)),
+                    ),
+                ],
+            )
+        }
+        // An id, not an amount: no thousands separators.
+        "webhook.replay" => after["delivery"].as_i64().map_or_else(String::new, |id| {
+            t.with("staff_pages.detail_replay", "delivery", &id.to_string())
+        }),
         _ => String::new(),
     }
 }
@@ -179,6 +205,33 @@ mod tests {
                 Some(r#"{"reply":"Fixed it"}"#)
             ),
             "Replied: “Fixed it”"
+        );
+    }
+
+    #[test]
+    fn a_webhook_subscription_is_told_by_its_address_and_events_in_words() {
+        let hook = r#"{"url":"https://crm.example.com/in","event_types":["points.earned","tier.changed"],"description":""}"#;
+        assert_eq!(
+            details(Locale::ZhCn, "webhook.create", None, Some(hook)),
+            "https://crm.example.com/in，事件：积分获得、等级变更"
+        );
+        assert_eq!(
+            details(
+                Locale::En,
+                "webhook.delete",
+                Some(hook),
+                Some(r#"{"deleted":true}"#)
+            ),
+            "https://crm.example.com/in, for: Points earned, Tier changed"
+        );
+        assert_eq!(
+            details(
+                Locale::En,
+                "webhook.replay",
+                None,
+                Some(r#"{"delivery":7}"#)
+            ),
+            "Delivery 7 queued again."
         );
     }
 

@@ -34,6 +34,9 @@ mod rewards;
 mod roll_forward;
 mod staff;
 mod web;
+mod webhook_log;
+mod webhook_words;
+mod webhooks;
 
 use axum::Router;
 use axum::response::Redirect;
@@ -83,6 +86,19 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             get(api_keys::page).post(api_keys::create),
         )
         .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route(
+            "/admin/webhooks",
+            get(webhooks::page).post(webhooks::create),
+        )
+        .route("/admin/webhooks/{id}", get(webhook_log::page))
+        .route(
+            "/admin/webhooks/{id}/delete",
+            get(webhooks::confirm_delete).post(webhooks::delete),
+        )
+        .route(
+            "/admin/webhooks/{id}/deliveries/{delivery}/replay",
+            post(webhook_log::replay),
+        )
         .route("/admin/lang", get(page::language::switch::<Admin>))
         .route(
             "/admin/static/console.css",

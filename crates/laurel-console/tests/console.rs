@@ -79,7 +79,12 @@ impl App {
 
     /// [`App::start`] with the public address links use.
     async fn start_at(public_url: Option<laurel_console::PublicUrl>) -> App {
-        let db = laurel_testkit::sqlite();
+        App::start_on(laurel_testkit::sqlite(), public_url).await
+    }
+
+    /// [`App::start_at`] on the database `db`: a test of what is stored runs on each of
+    /// `laurel_testkit::backends()`.
+    async fn start_on(db: TestDb, public_url: Option<laurel_console::PublicUrl>) -> App {
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
         let config = EngineConfig::for_backend(store.backend());
@@ -350,6 +355,9 @@ mod finding;
 
 #[path = "console/member_portal.rs"]
 mod member_portal;
+
+#[path = "console/webhooks.rs"]
+mod webhooks;
 
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {

@@ -46,11 +46,11 @@ pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_k
 pub use laurel_store::rawbench;
 pub use laurel_store::{
     AUDIT_PAGE_MAX, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
-    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryRecord, JournalId, LEDGER_PAGE_MAX,
-    LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId,
-    MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase, PurchaseCursor,
-    PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry,
-    WriteProfile,
+    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord, JournalId,
+    LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
+    MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,
+    PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
+    TierHistoryEntry, WriteProfile,
 };
 pub use notices::{NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};

@@ -60,8 +60,8 @@ pub use tables::rewards::{
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::webhooks::{
-    Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryRecord, DueDelivery,
-    NewWebhook, Webhook,
+    Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryFilter, DeliveryRecord,
+    DueDelivery, NewWebhook, Webhook,
 };
 pub use types::{
     ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,

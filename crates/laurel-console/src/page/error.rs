@@ -17,7 +17,9 @@ fn failure(error: &EngineError, area: &str) -> (StatusCode, &'static str) {
         | EngineError::UnknownProgramVersion(_)
         | EngineError::UnknownReward(_)
         | EngineError::UnknownRedemption(_)
-        | EngineError::UnknownCoupon => (StatusCode::NOT_FOUND, "error.not_found"),
+        | EngineError::UnknownCoupon
+        | EngineError::UnknownWebhook(_)
+        | EngineError::UnknownDelivery { .. } => (StatusCode::NOT_FOUND, "error.not_found"),
         refused if refused.is_refusal() => (StatusCode::CONFLICT, "error.refused"),
         other => {
             tracing::error!(error = %other, area, "a page failed");

@@ -18,5 +18,5 @@ pub use area::Area;
 pub use chrome::Chrome;
 pub use error::{ErrorView, Link, PageError, not_found};
 pub use language::locale;
-pub use render::{encode, query_string, render, script, stylesheet};
+pub use render::{encode, paged, query_string, render, script, stylesheet};
 pub use visitor::Signed;

@@ -48,6 +48,22 @@ pub fn query_string(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// A link to `path` with the filters `query` (a [`query_string`]) and, past the first page,
+/// the cursor `before` (the last id shown): the links a list paged newest first shares.
+pub fn paged(path: &str, query: &str, before: Option<i64>) -> String {
+    let cursor = before.map(|id| format!("before={id}"));
+    let parts: Vec<&str> = [query]
+        .into_iter()
+        .chain(cursor.as_deref())
+        .filter(|part| !part.is_empty())
+        .collect();
+    if parts.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", parts.join("&"))
+    }
+}
+
 /// A query-string value, percent-encoded.
 pub fn encode(value: &str) -> String {
     value
@@ -59,4 +75,20 @@ pub fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paged_link_carries_its_filters_and_cursor_and_no_empty_query() {
+        assert_eq!(paged("/admin/audit", "", None), "/admin/audit");
+        assert_eq!(paged("/admin/audit", "who=1", None), "/admin/audit?who=1");
+        assert_eq!(paged("/admin/audit", "", Some(7)), "/admin/audit?before=7");
+        assert_eq!(
+            paged("/admin/audit", "who=1&action=a", Some(7)),
+            "/admin/audit?who=1&action=a&before=7"
+        );
+    }
 }

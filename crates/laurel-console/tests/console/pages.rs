@@ -132,6 +132,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         "/admin/audit",
         "/admin/staff",
         "/admin/api-keys",
+        "/admin/webhooks",
         "/admin/no-such-page",
     ] {
         tour(&browser, &app, path).await;
@@ -182,6 +183,27 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
     browser.click("#keys-back").await;
     browser.click("button[id^=revoke-]").await;
     all_chinese(&browser, "a key just revoked").await;
+
+    browser.go(&app.url("/admin/webhooks")).await;
+    browser
+        .fill("#webhook-url", "ftp://files.example.com/in")
+        .await;
+    browser.click("#webhook-submit").await;
+    all_chinese(&browser, "a webhook address refused").await;
+    browser
+        .fill("#webhook-url", "https://crm.example.com/laurel")
+        .await;
+    browser.tick("#event-points-adjusted").await;
+    browser.click("#webhook-submit").await;
+    all_chinese(&browser, "a webhook just subscribed").await;
+    let hook = app.engine.webhooks().await.unwrap()[0].id;
+    for path in [
+        "/admin/webhooks".to_owned(),
+        format!("/admin/webhooks/{hook}"),
+        format!("/admin/webhooks/{hook}/delete"),
+    ] {
+        tour(&browser, &app, &path).await;
+    }
 
     browser.go(&app.url(&member)).await;
     browser.click("#suspend").await;

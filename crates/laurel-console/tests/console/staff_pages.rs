@@ -11,7 +11,7 @@ use laurel_engine::{AdjustRequest, AuditEntry, RedeemRequest, RefundRequest, Ref
 const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
 
 /// Switches the console to `lang` and comes back to `path`.
-async fn open_in(browser: &Browser, app: &App, lang: &str, path: &str) {
+pub(super) async fn open_in(browser: &Browser, app: &App, lang: &str, path: &str) {
     let back = path
         .replace('/', "%2F")
         .replace('?', "%3F")

@@ -35,7 +35,7 @@ pub enum Permission {
     ViewRewards,
     /// Read the audit log of what staff did.
     ViewAudit,
-    /// Staff accounts and API keys.
+    /// Staff accounts, API keys and webhook subscriptions.
     ManageStaff,
 }
 

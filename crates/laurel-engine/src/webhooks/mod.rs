@@ -11,7 +11,7 @@ use crate::Engine;
 use crate::error::{EngineError, Result};
 use jiff::Timestamp;
 use laurel_core::events::{EventKind, EventKinds};
-use laurel_store::{DeliveryRecord, NewWebhook, Store, Webhook};
+use laurel_store::{DeliveryFilter, DeliveryRecord, NewWebhook, Store, Webhook};
 
 pub use deliver::{DeliveryReport, Sent, WebhookRequest, WebhookSender, webhook_id};
 
@@ -144,8 +144,21 @@ impl Engine {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<DeliveryRecord>> {
+        self.webhook_deliveries_where(id, DeliveryFilter::All, before, limit)
+            .await
+    }
+
+    /// [`Engine::webhook_deliveries`] of only the deliveries `filter` lets through (those
+    /// failing, for the console's "failures only").
+    pub async fn webhook_deliveries_where(
+        &self,
+        id: i64,
+        filter: DeliveryFilter,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>> {
         self.webhook(id).await?;
-        Ok(self.store.deliveries(id, before, limit).await?)
+        Ok(self.store.deliveries(id, filter, before, limit).await?)
     }
 
     /// Sends a delivery again now, with a fresh day of retries, whatever became of it (the

@@ -103,6 +103,17 @@ pub struct DeliveryRecord {
     pub delivered_at: Option<Timestamp>,
 }
 
+/// Which lines of a delivery log a read returns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DeliveryFilter {
+    /// Every delivery.
+    #[default]
+    All,
+    /// Those whose last attempt failed: waiting to be tried again, dead-lettered, or replayed
+    /// and not yet tried.
+    Failing,
+}
+
 /// The most lines one read of a delivery log returns.
 pub const DELIVERIES_PAGE_MAX: u32 = 200;
 
@@ -270,20 +281,30 @@ impl Store {
         Ok(())
     }
 
-    /// A page of a subscription's delivery log, newest first, before the delivery `before`.
+    /// A page of a subscription's delivery log, newest first, before the delivery `before`,
+    /// of the deliveries `filter` lets through.
     pub async fn deliveries(
         &self,
         subscription: i64,
+        filter: DeliveryFilter,
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<DeliveryRecord>> {
+        // An attempt that fails records its error and one that delivers clears it; a replay
+        // leaves it, so a replayed delivery counts as failing until it goes through.
+        let only = match filter {
+            DeliveryFilter::All => "",
+            DeliveryFilter::Failing => " AND d.last_error IS NOT NULL",
+        };
         let mut db = self;
         let rows = db
             .rows(
-                "SELECT d.id, d.event_id, e.kind, d.state, d.attempts, d.created_at, \
-                 d.last_attempt_at, d.next_attempt_at, d.last_status, d.last_error, d.delivered_at \
-                 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id \
-                 WHERE d.subscription_id = $1 AND d.id < $2 ORDER BY d.id DESC LIMIT $3",
+                &format!(
+                    "SELECT d.id, d.event_id, e.kind, d.state, d.attempts, d.created_at, \
+                     d.last_attempt_at, d.next_attempt_at, d.last_status, d.last_error, d.delivered_at \
+                     FROM webhook_deliveries d JOIN events e ON e.id = d.event_id \
+                     WHERE d.subscription_id = $1 AND d.id < $2{only} ORDER BY d.id DESC LIMIT $3"
+                ),
                 args![
                     subscription,
                     before.unwrap_or(i64::MAX),
