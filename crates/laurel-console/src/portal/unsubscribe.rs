@@ -1,6 +1,7 @@
 //! Where a letter's unsubscribe link lands, without signing in: the page asks before it
-//! withdraws the member's consent to e-mail; a mail program's one-click unsubscribe (RFC
-//! 8058: a POST of `List-Unsubscribe=One-Click` to the same link) does it at once.
+//! withdraws the member's consent to the link's channel (e-mail, text messages, app
+//! notifications); a mail program's one-click unsubscribe (RFC 8058: a POST of
+//! `List-Unsubscribe=One-Click` to the same link) does it at once.
 
 use super::web::{Chrome, PortalError};
 use crate::Console;
@@ -16,9 +17,9 @@ use serde::Deserialize;
 enum Standing {
     /// The link names no member.
     Unknown,
-    /// Still receiving marketing e-mail, at this address.
+    /// Still receiving letters on the channel, at this address or number.
     Subscribed(String),
-    /// No more marketing e-mail.
+    /// No more letters on the channel.
     Unsubscribed,
 }
 
@@ -27,14 +28,20 @@ enum Standing {
 struct UnsubscribePage {
     chrome: Chrome,
     token: String,
+    /// The channel's stable name, carried by the form.
+    channel: &'static str,
+    /// The channel in words.
+    channel_words: String,
     standing: Standing,
 }
 
-/// The link's token.
+/// The link's token and channel (`email` when it names none).
 #[derive(Deserialize)]
 pub(crate) struct Token {
     #[serde(default)]
     t: String,
+    #[serde(default)]
+    c: String,
 }
 
 /// The page a link opens: asks whether to stop, or says it stopped.
@@ -44,17 +51,20 @@ pub(crate) async fn page(
     Query(token): Query<Token>,
 ) -> Result<Response, PortalError> {
     let l = locale(&headers);
-    let standing = match console
+    let found = console
         .engine
-        .unsubscribing(&token.t)
+        .unsubscribing(&token.t, &token.c)
         .await
-        .map_err(|e| PortalError::from_engine(e, l))?
-    {
+        .map_err(|e| PortalError::from_engine(e, l))?;
+    let standing = match &found {
         None => Standing::Unknown,
-        Some(member) if member.subscribed => Standing::Subscribed(member.email.unwrap_or_default()),
+        Some(member) if member.subscribed => {
+            Standing::Subscribed(member.to.clone().unwrap_or_default())
+        }
         Some(_) => Standing::Unsubscribed,
     };
-    Ok(answer(l, token.t, standing))
+    let channel = found.map_or("email", |m| m.channel);
+    Ok(answer(l, token.t, channel, standing))
 }
 
 /// Stops marketing e-mail: the page's button, or a mail program's one-click POST (the token
@@ -66,10 +76,10 @@ pub(crate) async fn stop(
     Form(form): Form<Token>,
 ) -> Result<Response, PortalError> {
     let l = locale(&headers);
-    let token = if form.t.is_empty() { query.t } else { form.t };
+    let link = if form.t.is_empty() { query } else { form };
     let done = console
         .engine
-        .unsubscribe(&token)
+        .unsubscribe(&link.t, &link.c)
         .await
         .map_err(|e| PortalError::from_engine(e, l))?;
     let standing = if done {
@@ -77,17 +87,37 @@ pub(crate) async fn stop(
     } else {
         Standing::Unknown
     };
-    Ok(answer(l, token, standing))
+    let channel = laurel_engine::CHANNELS
+        .iter()
+        .copied()
+        .find(|c| *c == link.c)
+        .unwrap_or("email");
+    Ok(answer(l, link.t, channel, standing))
 }
 
-fn answer(l: crate::i18n::Locale, token: String, standing: Standing) -> Response {
+fn answer(
+    l: crate::i18n::Locale,
+    token: String,
+    channel: &'static str,
+    standing: Standing,
+) -> Response {
     let status = match standing {
         Standing::Unknown => StatusCode::NOT_FOUND,
         _ => StatusCode::OK,
     };
+    // The language switch comes back to this very link (a token is letters and digits).
+    let here = format!(
+        "/portal/unsubscribe?t={}&c={channel}",
+        crate::page::encode(&token)
+    );
     let page = UnsubscribePage {
-        chrome: Chrome::anonymous(l, String::new(), "/portal/unsubscribe"),
+        chrome: Chrome::anonymous(l, String::new(), &here),
         token,
+        channel,
+        channel_words: l
+            .strings()
+            .get(&format!("portal.channel_{channel}"))
+            .to_owned(),
         standing,
     };
     render(status, &page)

@@ -37,6 +37,10 @@ states! {
         ReferralPaid = "referral.paid",
         /// A new program version was stored.
         ProgramApplied = "program.applied",
+        /// A letter for a member's phone: for the SMS provider subscribed to it.
+        MessageSms = "message.sms",
+        /// A letter for a member's app: for the push provider subscribed to it.
+        MessagePush = "message.push",
     }
 }
 

@@ -9,4 +9,4 @@ pub mod policy;
 
 pub use due::{ExpiringBatch, ExpiringLot, birthday_year, expiring_batches, welcome_steps_due};
 pub use manners::QuietHours;
-pub use policy::{NoticeKind, NoticePolicy, WELCOME_STEPS_MAX};
+pub use policy::{CHANNELS, NoticeKind, NoticePolicy, WELCOME_STEPS_MAX};

@@ -34,6 +34,9 @@ impl NoticeKind {
     }
 }
 
+/// The channels a member may be written on, each needing their consent.
+pub const CHANNELS: [&str; 3] = ["email", "sms", "push"];
+
 /// The most steps a welcome series may have.
 pub const WELCOME_STEPS_MAX: usize = 10;
 /// The furthest ahead a notice may be sent, in days.
@@ -44,6 +47,9 @@ const DAYS_BEFORE_MAX: u32 = 365;
 pub struct NoticePolicy {
     /// The language of members who chose none (one of [`LANGUAGES`]).
     pub language: String,
+    /// The channels letters go out on, in order of preference: each member is written on the
+    /// first they consented to and can be reached on.
+    pub channels: Vec<String>,
     /// Hours in the program's time zone when no marketing message goes out.
     pub quiet_hours: Option<QuietHours>,
     /// The most marketing messages a member is sent per channel in seven days.
@@ -64,6 +70,7 @@ impl Default for NoticePolicy {
     fn default() -> NoticePolicy {
         NoticePolicy {
             language: "en".to_owned(),
+            channels: vec!["email".to_owned()],
             quiet_hours: None,
             max_per_week: None,
             expiring_days_before: None,
@@ -88,6 +95,21 @@ impl NoticePolicy {
                     got = policy.language
                 ),
             );
+        }
+        if policy.channels.is_empty() {
+            problems.add("channels", message!("names no channel"));
+        }
+        for channel in &policy.channels {
+            if !CHANNELS.contains(&channel.as_str()) {
+                problems.add(
+                    "channels",
+                    message!(
+                        "must be among {channels}, got `{got}`",
+                        channels = CHANNELS.join(", "),
+                        got = channel
+                    ),
+                );
+            }
         }
         if policy.max_per_week == Some(0) {
             problems.add("max_per_week", message!("must be at least 1"));

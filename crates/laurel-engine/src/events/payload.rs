@@ -158,6 +158,28 @@ pub struct ProgramAppliedData {
     pub actor: String,
 }
 
+/// `message.sms` and `message.push`: a letter the program sends on a channel whose provider
+/// is plugged in as a webhook subscription (it sends the text on, and the member's consent,
+/// quiet hours and the weekly cap were kept already).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageData {
+    /// To whom.
+    pub member: EventMember,
+    /// Where: the phone number for SMS, the member's external id for push (the app's
+    /// backend knows their devices).
+    pub to: String,
+    /// What kind of letter (`points_expiring`, `birthday`, `welcome`, `tier_at_risk`).
+    pub notice: String,
+    /// Its language (`en`, `zh-CN`).
+    pub language: String,
+    /// A title (the e-mail's subject).
+    pub subject: String,
+    /// The text.
+    pub text: String,
+    /// Where the member stops these messages without signing in.
+    pub unsubscribe_url: String,
+}
+
 /// Each event kind with the name of its data's schema, for the OpenAPI document.
 pub fn data_schema(kind: EventKind) -> &'static str {
     match kind {
@@ -175,5 +197,6 @@ pub fn data_schema(kind: EventKind) -> &'static str {
         EventKind::CouponUsed => "CouponUsedData",
         EventKind::ReferralPaid => "ReferralPaidData",
         EventKind::ProgramApplied => "ProgramAppliedData",
+        EventKind::MessageSms | EventKind::MessagePush => "MessageData",
     }
 }

@@ -13,9 +13,11 @@ pub use unsubscribe::Unsubscribing;
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
+use crate::events::payload::{EventMember, MessageData};
 use crate::portal::Consents;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use laurel_core::events::EventKind;
 use laurel_core::notices::NoticeKind;
 use laurel_core::notices::manners::{CAP_WINDOW, under_cap};
 use laurel_store::{Addressee, NewMessage, NoticeSent};
@@ -23,8 +25,11 @@ use minijinja::Value;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// The one channel notices go out on for now.
+/// The channels: e-mail goes through the outbox; SMS and push are events for the providers
+/// subscribed to them.
 const EMAIL: &str = "email";
+const SMS: &str = "sms";
+const PUSH: &str = "push";
 
 /// Where a notice's links point: the portal's address as members reach it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,8 +143,10 @@ impl Engine {
         Ok(report)
     }
 
-    /// Queues one letter, unless the member may not be sent it: in one transaction with the
-    /// record that it was sent, so it is sent once.
+    /// Queues one letter on the first channel of the program's the member consented to and
+    /// can be reached on, unless the weekly cap is reached there: in one transaction with the
+    /// record that it was sent, so it is sent once. An e-mail goes into the outbox; an SMS or
+    /// a push message is an event for the provider subscribed to it.
     async fn send_notice(
         &self,
         due: Due,
@@ -149,14 +156,28 @@ impl Engine {
         report: &mut NoticeReport,
     ) -> Result<()> {
         let member = &due.addressee;
+        let policy = &definition.notices;
         let consents = Consents::parse(member.consents.as_deref())?;
-        let Some(email) = member.email.clone().filter(|_| consents.allows(EMAIL)) else {
+        let listening = self.listening.kinds();
+        let Some((channel, to)) = policy.channels.iter().find_map(|channel| {
+            let to = match channel.as_str() {
+                EMAIL => member.email.clone(),
+                SMS if listening.contains(EventKind::MessageSms) => member.phone.clone(),
+                PUSH if listening.contains(EventKind::MessagePush) => {
+                    Some(member.external_id.clone())
+                }
+                _ => None,
+            };
+            to.filter(|_| consents.allows(channel))
+                .map(|to| (channel.as_str(), to))
+        }) else {
             report.without_consent += 1;
             return Ok(());
         };
         let mut tx = self.store.begin().await?;
-        let policy = &definition.notices;
-        let sent = tx.notices_since(member.id, EMAIL, now - CAP_WINDOW).await?;
+        let sent = tx
+            .notices_since(member.id, channel, now - CAP_WINDOW)
+            .await?;
         if !under_cap(sent, policy.max_per_week) {
             report.over_cap += 1;
             return Ok(());
@@ -166,7 +187,7 @@ impl Engine {
                 member: member.id,
                 kind: due.kind.as_str(),
                 key: &due.key,
-                channel: EMAIL,
+                channel,
                 at: now,
             })
             .await?;
@@ -176,7 +197,7 @@ impl Engine {
         let token = tx
             .unsubscribe_token(member.id, &crate::codes::random_token())
             .await?;
-        let unsubscribe_url = format!("{base}/portal/unsubscribe?t={token}");
+        let unsubscribe_url = format!("{base}/portal/unsubscribe?t={token}&c={channel}");
         let language = member.language.as_deref().unwrap_or(&policy.language);
         let program = &definition.program;
         let values = minijinja::context! {
@@ -186,21 +207,49 @@ impl Engine {
             portal_url => format!("{base}/portal"),
             ..due.values
         };
-        let letter = letters::render(due.kind, language, values, Some(&unsubscribe_url))
+        // An e-mail carries its unsubscribe footer; a provider appends the link as its
+        // channel does (a short line, "reply STOP"…).
+        let footer = (channel == EMAIL).then_some(unsubscribe_url.as_str());
+        let letter = letters::render(due.kind, language, values, footer)
             .map_err(|e| EngineError::Internal(e.to_string()))?;
-        tx.insert_message(&NewMessage {
-            channel: EMAIL.to_owned(),
-            recipient: email,
-            subject: letter.subject,
-            body: letter.text,
-            html: Some(letter.html),
-            kind: Some(due.kind.as_str().to_owned()),
-            member_id: Some(member.id.0),
-            unsubscribe_url: Some(unsubscribe_url),
-            created_at: now,
-        })
-        .await?;
+        if channel == EMAIL {
+            tx.insert_message(&NewMessage {
+                channel: EMAIL.to_owned(),
+                recipient: to,
+                subject: letter.subject,
+                body: letter.text,
+                html: Some(letter.html),
+                kind: Some(due.kind.as_str().to_owned()),
+                member_id: Some(member.id.0),
+                unsubscribe_url: Some(unsubscribe_url),
+                created_at: now,
+            })
+            .await?;
+        } else {
+            let kind = if channel == SMS {
+                EventKind::MessageSms
+            } else {
+                EventKind::MessagePush
+            };
+            let data = || MessageData {
+                member: EventMember {
+                    id: member.id.0,
+                    external_id: member.external_id.clone(),
+                },
+                to,
+                notice: due.kind.as_str().to_owned(),
+                language: letters::language_of(language).to_owned(),
+                subject: letter.subject,
+                text: letter.text,
+                unsubscribe_url,
+            };
+            crate::events::emit::write(&mut tx, listening, now, kind, Some(member.id.0), data)
+                .await?;
+        }
         tx.commit().await?;
+        if channel != EMAIL {
+            self.listening.committed();
+        }
         report.sent += 1;
         Ok(())
     }

@@ -11,7 +11,7 @@ use laurel_store::{MemberId, ProfileChange};
 use std::collections::BTreeMap;
 
 /// The channels a member gives or withholds consent for.
-pub const CHANNELS: [&str; 3] = ["email", "sms", "push"];
+pub const CHANNELS: [&str; 3] = laurel_core::notices::CHANNELS;
 /// Longest name kept.
 const NAME_MAX: usize = 100;
 

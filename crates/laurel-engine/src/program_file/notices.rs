@@ -4,6 +4,7 @@
 //! ```toml
 //! [notices]
 //! language = "zh-CN"
+//! channels = ["email", "sms"]   # in order of preference
 //! quiet_hours = { from = "21:00", to = "09:00" }
 //! max_per_week = 3
 //! points_expiring = { days_before = 14 }
@@ -23,6 +24,7 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(super) struct NoticesSection {
     language: Option<String>,
+    channels: Option<Vec<String>>,
     quiet_hours: Option<QuietHoursSection>,
     max_per_week: Option<u32>,
     points_expiring: Option<DaysBefore>,
@@ -85,6 +87,9 @@ pub(super) fn convert(section: Option<NoticesSection>) -> Result<NoticePolicy, V
         language: section
             .language
             .unwrap_or_else(|| NoticePolicy::default().language),
+        channels: section
+            .channels
+            .unwrap_or_else(|| NoticePolicy::default().channels),
         quiet_hours,
         max_per_week: section.max_per_week,
         expiring_days_before: section.points_expiring.map(|p| p.days_before),

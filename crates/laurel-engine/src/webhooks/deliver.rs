@@ -85,14 +85,27 @@ impl Engine {
             }
             // Owned deliveries: a stream of futures borrowing from a local would not be
             // `Send` for every lifetime, which a spawned delivery loop needs.
-            let ends: Vec<Result<AttemptEnd>> = futures_util::stream::iter(due)
-                .map(|delivery| async move { self.attempt(sender, &delivery, now).await })
+            let made: Vec<Made> = futures_util::stream::iter(due)
+                .map(|delivery| async move { attempt(sender, &delivery, now).await })
                 .buffer_unordered(IN_FLIGHT)
                 .collect()
                 .await;
-            for end in ends {
+            let attempts: Vec<(i64, Attempt<'_>)> = made
+                .iter()
+                .map(|m| {
+                    let attempt = Attempt {
+                        at: now,
+                        status: m.status,
+                        error: m.error.as_deref(),
+                        end: m.end,
+                    };
+                    (m.delivery, attempt)
+                })
+                .collect();
+            self.store.record_attempts(&attempts).await?;
+            for m in &made {
                 report.attempted += 1;
-                match end? {
+                match m.end {
                     AttemptEnd::Delivered => report.delivered += 1,
                     AttemptEnd::GaveUp => report.gave_up += 1,
                     AttemptEnd::RetryAt(_) => {}
@@ -141,52 +154,49 @@ impl Engine {
             }
         }
     }
+}
 
-    /// One attempt at a delivery, recorded; returns how it ended.
-    async fn attempt(
-        &self,
-        sender: &impl WebhookSender,
-        delivery: &DueDelivery,
-        now: Timestamp,
-    ) -> Result<AttemptEnd> {
-        let sent = sender
-            .send(&WebhookRequest {
-                url: &delivery.url,
-                secret: &delivery.secret,
-                id: webhook_id(delivery.event_id),
-                payload: &delivery.payload,
-            })
-            .await;
-        let (status, error) = match &sent {
-            Sent::Answered(status) if (200..300).contains(status) => (Some(*status), None),
-            Sent::Answered(status) => (Some(*status), Some(format!("answered {status}"))),
-            Sent::Unreachable(why) => (None, Some(why.chars().take(ERROR_CHARS_MAX).collect())),
-        };
-        let end = if error.is_none() {
-            AttemptEnd::Delivered
-        } else {
-            let failures = u32::try_from(delivery.attempts + 1).unwrap_or(u32::MAX);
-            let first = delivery.first_attempt_at.unwrap_or(now);
-            let jitter = rand::random::<f64>();
-            match RetryPolicy::STANDARD.after_failure(first, now, failures, jitter) {
-                Retry::At(next) => AttemptEnd::RetryAt(next),
-                Retry::GiveUp => AttemptEnd::GaveUp,
-            }
-        };
-        if let Some(why) = &error {
-            tracing::warn!(delivery = delivery.id, url = %delivery.url, error = %why, "a webhook delivery failed");
+/// An attempt made, to be recorded with the others of its round.
+struct Made {
+    delivery: i64,
+    status: Option<i64>,
+    error: Option<String>,
+    end: AttemptEnd,
+}
+
+/// One attempt at a delivery; how it ended, and when it is tried again if it failed.
+async fn attempt(sender: &impl WebhookSender, delivery: &DueDelivery, now: Timestamp) -> Made {
+    let sent = sender
+        .send(&WebhookRequest {
+            url: &delivery.url,
+            secret: &delivery.secret,
+            id: webhook_id(delivery.event_id),
+            payload: &delivery.payload,
+        })
+        .await;
+    let (status, error) = match &sent {
+        Sent::Answered(status) if (200..300).contains(status) => (Some(*status), None),
+        Sent::Answered(status) => (Some(*status), Some(format!("answered {status}"))),
+        Sent::Unreachable(why) => (None, Some(why.chars().take(ERROR_CHARS_MAX).collect())),
+    };
+    let end = if error.is_none() {
+        AttemptEnd::Delivered
+    } else {
+        let failures = u32::try_from(delivery.attempts + 1).unwrap_or(u32::MAX);
+        let first = delivery.first_attempt_at.unwrap_or(now);
+        let jitter = rand::random::<f64>();
+        match RetryPolicy::STANDARD.after_failure(first, now, failures, jitter) {
+            Retry::At(next) => AttemptEnd::RetryAt(next),
+            Retry::GiveUp => AttemptEnd::GaveUp,
         }
-        self.store
-            .record_attempt(
-                delivery.id,
-                &Attempt {
-                    at: now,
-                    status: status.map(i64::from),
-                    error: error.as_deref(),
-                    end,
-                },
-            )
-            .await?;
-        Ok(end)
+    };
+    if let Some(why) = &error {
+        tracing::warn!(delivery = delivery.id, url = %delivery.url, error = %why, "a webhook delivery failed");
+    }
+    Made {
+        delivery: delivery.id,
+        status: status.map(i64::from),
+        error,
+        end,
     }
 }

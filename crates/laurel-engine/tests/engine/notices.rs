@@ -221,34 +221,29 @@ async fn the_unsubscribe_link_stops_marketing_letters() {
             "[{name}]"
         );
         let link = letters(&engine).await[0].unsubscribe_url.clone().unwrap();
-        let token = link.rsplit("t=").next().unwrap().to_owned();
-
-        let who = engine.unsubscribing(&token).await.unwrap().unwrap();
+        assert!(link.ends_with("&c=email"), "[{name}] {link}");
+        let token = link
+            .split("t=")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches("&c=email");
+        let who = engine.unsubscribing(token, "email").await.unwrap().unwrap();
         assert_eq!(
-            (who.email.as_deref(), who.subscribed),
+            (who.to.as_deref(), who.subscribed),
             (Some("ann@example.com"), true)
         );
-        assert!(engine.unsubscribe(&token).await.unwrap(), "[{name}]");
         assert!(
-            engine.unsubscribe(&token).await.unwrap(),
-            "[{name}] twice is once"
-        );
-        assert!(
-            !engine
-                .unsubscribing(&token)
-                .await
-                .unwrap()
-                .unwrap()
-                .subscribed
-        );
-        assert!(
-            !engine.unsubscribe("not-a-token").await.unwrap(),
+            engine.unsubscribe(token, "email").await.unwrap(),
             "[{name}]"
         );
-        assert!(
-            engine.unsubscribing("x\u{0}y").await.unwrap().is_none(),
-            "[{name}]"
-        );
+        let twice = engine.unsubscribe(token, "email").await.unwrap();
+        assert!(twice, "[{name}] twice is once");
+        let after = engine.unsubscribing(token, "email").await.unwrap().unwrap();
+        assert!(!after.subscribed, "[{name}]");
+        let stranger = engine.unsubscribe("not-a-token", "email").await.unwrap();
+        assert!(!stranger, "[{name}]");
+        let control = engine.unsubscribing("x\u{0}y", "sms").await.unwrap();
+        assert!(control.is_none(), "[{name}]");
 
         let later = notices(&engine, noon_of(now + days(3))).await;
         assert_eq!(
@@ -321,6 +316,74 @@ async fn a_member_who_would_lose_their_tier_at_the_next_review_is_told_before_it
         );
         let again = notices(&engine, noon_of(review.at - days(6))).await;
         assert_eq!(again.sent, 0, "[{name}] told once per review");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_member_who_chose_text_messages_is_written_through_the_sms_provider_subscribed() {
+    for (name, db) in laurel_testkit::backends() {
+        let by_sms = EVERY_NOTICE.replace(
+            "language = \"en\"",
+            "language = \"zh-CN\"\nchannels = [\"sms\", \"email\"]",
+        );
+        let engine = start(&db, noticing(&by_sms)).await;
+        let ann = engine
+            .enroll(EnrollRequest {
+                phone: Some("+8613800138000".into()),
+                ..enroll_request("ann")
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+        let consent = |given: &[&str]| ProfileUpdate {
+            name: "王五".into(),
+            birthday: None,
+            consents: Consents::given(given),
+        };
+        engine.update_profile(ann, consent(&["sms"])).await.unwrap();
+        let morning = noon_of(Timestamp::now() + days(1));
+
+        let unheard = notices(&engine, morning).await;
+        assert_eq!(
+            (unheard.sent, unheard.without_consent),
+            (0, 1),
+            "[{name}] no SMS provider is subscribed, and ann refused e-mail"
+        );
+        engine
+            .create_webhook(laurel_engine::CreateWebhook {
+                url: "https://sms.example/send".into(),
+                event_types: vec!["message.sms".into()],
+                description: Some("SMS gateway".into()),
+            })
+            .await
+            .unwrap();
+        let sent = notices(&engine, morning).await;
+        assert_eq!(sent.sent, 1, "[{name}] {sent:?}");
+        assert!(letters(&engine).await.is_empty(), "[{name}] no e-mail");
+        let mut tx = engine.store().begin().await.unwrap();
+        let events = tx.waiting_events(10).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(events.len(), 1, "[{name}]");
+        let doc: serde_json::Value = serde_json::from_str(&events[0].payload).unwrap();
+        assert_eq!(doc["type"], "message.sms", "[{name}]");
+        let data = &doc["data"];
+        assert_eq!(data["to"], "+8613800138000", "[{name}]");
+        assert_eq!(data["notice"], "welcome", "[{name}]");
+        assert_eq!(data["language"], "zh-CN", "[{name}]");
+        assert!(
+            data["text"].as_str().unwrap().contains("欢迎加入"),
+            "[{name}] {data}"
+        );
+        let link = data["unsubscribe_url"].as_str().unwrap();
+        assert!(link.ends_with("&c=sms"), "[{name}] {link}");
+        let token = link.split("t=").nth(1).unwrap().trim_end_matches("&c=sms");
+        assert!(engine.unsubscribe(token, "sms").await.unwrap(), "[{name}]");
+        assert!(
+            !engine.consents(ann).await.unwrap().allows("sms"),
+            "[{name}]"
+        );
         finish(name, engine).await;
     }
 }

@@ -21,6 +21,8 @@ pub struct Addressee {
     pub external_id: String,
     /// Where e-mail goes, if they gave an address.
     pub email: Option<String>,
+    /// Their phone number, if they gave one.
+    pub phone: Option<String>,
     /// What to call them.
     pub name: Option<String>,
     /// Their consent per channel, as stored (a JSON object), if ever given.
@@ -52,7 +54,7 @@ pub struct NoticeSent<'a> {
     pub at: Timestamp,
 }
 
-const ADDRESSEE_COLUMNS: &str = "id, external_id, email, name, consents, language, status, \
+const ADDRESSEE_COLUMNS: &str = "id, external_id, email, phone, name, consents, language, status, \
      birthday, enrolled_at, unsubscribe_token";
 
 /// The most members one read of addressees returns.
@@ -65,6 +67,7 @@ fn addressee_from(row: &Row) -> Result<Addressee> {
         id: MemberId(row.get("id")?),
         external_id: row.get("external_id")?,
         email: row.get("email")?,
+        phone: row.get("phone")?,
         name: row.get("name")?,
         consents: row.get("consents")?,
         language: row.get("language")?,

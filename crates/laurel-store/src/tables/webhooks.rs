@@ -253,34 +253,15 @@ impl Store {
             .collect()
     }
 
-    /// Records an attempt at a delivery and where it leaves it.
-    pub async fn record_attempt(&self, delivery: i64, attempt: &Attempt<'_>) -> Result<()> {
-        let at = micros(attempt.at);
-        let (state, next, delivered) = match attempt.end {
-            AttemptEnd::Delivered => (DeliveryState::Delivered, None, Some(at)),
-            AttemptEnd::RetryAt(next) => (DeliveryState::Pending, Some(micros(next)), None),
-            AttemptEnd::GaveUp => (DeliveryState::Failed, None, None),
-        };
-        let mut db = self;
-        db.run(
-            "UPDATE webhook_deliveries SET attempts = attempts + 1, \
-             first_attempt_at = COALESCE(first_attempt_at, $1), last_attempt_at = $1, \
-             state = $2, next_attempt_at = $3, last_status = $4, last_error = $5, \
-             delivered_at = $6 WHERE id = $7",
-            args![
-                at,
-                state.as_str(),
-                next,
-                attempt.status,
-                attempt.error,
-                delivered,
-                delivery
-            ],
-        )
-        .await?;
-        Ok(())
+    /// Records attempts at deliveries and where each leaves its delivery, in one transaction
+    /// (a round of attempts costs the database one commit, not one per delivery).
+    pub async fn record_attempts(&self, attempts: &[(i64, Attempt<'_>)]) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for (delivery, attempt) in attempts {
+            tx.record_attempt(*delivery, attempt).await?;
+        }
+        tx.commit().await
     }
-
     /// A page of a subscription's delivery log, newest first, before the delivery `before`,
     /// of the deliveries `filter` lets through.
     pub async fn deliveries(
@@ -343,6 +324,33 @@ impl Store {
 }
 
 impl Tx {
+    /// Records an attempt at a delivery and where it leaves it.
+    async fn record_attempt(&mut self, delivery: i64, attempt: &Attempt<'_>) -> Result<()> {
+        let at = micros(attempt.at);
+        let (state, next, delivered) = match attempt.end {
+            AttemptEnd::Delivered => (DeliveryState::Delivered, None, Some(at)),
+            AttemptEnd::RetryAt(next) => (DeliveryState::Pending, Some(micros(next)), None),
+            AttemptEnd::GaveUp => (DeliveryState::Failed, None, None),
+        };
+        self.run(
+            "UPDATE webhook_deliveries SET attempts = attempts + 1, \
+             first_attempt_at = COALESCE(first_attempt_at, $1), last_attempt_at = $1, \
+             state = $2, next_attempt_at = $3, last_status = $4, last_error = $5, \
+             delivered_at = $6 WHERE id = $7",
+            args![
+                at,
+                state.as_str(),
+                next,
+                attempt.status,
+                attempt.error,
+                delivered,
+                delivery
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Makes a delivery, due at `due`, for each `(subscription, event)` pair; a pair that has
     /// one already keeps it.
     pub async fn insert_deliveries(&mut self, pairs: &[(i64, i64)], due: Timestamp) -> Result<()> {

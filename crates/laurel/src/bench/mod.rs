@@ -8,6 +8,7 @@
 //! 4. a report (text and JSON), and the ledger consistency check: a run that corrupts data fails.
 
 mod load;
+mod notify;
 mod pages;
 mod stats;
 
@@ -52,6 +53,10 @@ pub struct BenchArgs {
     /// Also write the report as JSON here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// After the load, the earn path's throughput without and with notifications going out
+    /// (webhooks and e-mail to loopback servers; needs the Python tools, see the README).
+    #[arg(long)]
+    notifications: bool,
 }
 
 /// The bench program: the base rate and three rules (one with a daily limit per member, so
@@ -251,6 +256,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
         println!("report written to {}", path.display());
     }
+    if args.notifications {
+        notify::run(&engine, &target, args.connections, args.seconds).await?;
+    }
     if args.scale_members > 0 {
         scale(&store, &engine, &target, &args).await?;
     }
@@ -363,7 +371,8 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
         inflight.spawn(async move {
             let request = EnrollRequest {
                 external_id: format!("bench-{i}"),
-                email: None,
+                // An address, so the notifications run can mail sign-in codes.
+                email: Some(format!("bench-{i}@example.com")),
                 phone: None,
                 name: None,
                 birthday: None,
