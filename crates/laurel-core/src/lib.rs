@@ -4,6 +4,7 @@
 //! Time comes in as an argument; decisions go out as values ([`ledger::Posting`]) that the shell
 //! stores. The same functions serve the live API, imports and simulation.
 
+pub mod automations;
 pub mod award;
 pub mod channel;
 pub mod earn;

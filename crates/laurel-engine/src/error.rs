@@ -86,6 +86,9 @@ pub enum EngineError {
     /// No program version with that number.
     #[error("no program version {0}")]
     UnknownProgramVersion(i64),
+    /// The program in force has no automation with that id.
+    #[error("no automation `{0}` in the program in force")]
+    UnknownAutomation(String),
     /// No live webhook subscription with that id.
     #[error("no webhook subscription {0}")]
     UnknownWebhook(i64),
@@ -172,6 +175,7 @@ impl EngineError {
             EngineError::InvalidProgram(_) => ErrorCode::InvalidProgram,
             EngineError::UnknownProgramVersion(_) => ErrorCode::UnknownProgramVersion,
             EngineError::UnknownWebhook(_) => ErrorCode::UnknownWebhook,
+            EngineError::UnknownAutomation(_) => ErrorCode::UnknownAutomation,
             EngineError::UnknownDelivery { .. } => ErrorCode::UnknownDelivery,
             EngineError::NoProgram => ErrorCode::NoProgram,
             EngineError::AdjustmentOverLimit { .. } => ErrorCode::AdjustmentOverLimit,

@@ -26,6 +26,7 @@ impl EngineError {
             EngineError::ProgramChange { args, .. } => args.clone(),
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownWebhook(id) => vec![("webhook", id.to_string())],
+            EngineError::UnknownAutomation(id) => vec![("automation", id.clone())],
             EngineError::UnknownDelivery { webhook, delivery } => vec![
                 ("webhook", webhook.to_string()),
                 ("delivery", delivery.to_string()),

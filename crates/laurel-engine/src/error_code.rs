@@ -72,6 +72,7 @@ error_codes! {
     UnknownProgramVersion = "unknown_program_version", 404, "No program version with that number.";
     UnknownWebhook = "unknown_webhook", 404, "No webhook subscription with that id (or it was deleted).";
     UnknownDelivery = "unknown_delivery", 404, "The webhook subscription has no delivery with that id.";
+    UnknownAutomation = "unknown_automation", 404, "The program in force has no automation with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";

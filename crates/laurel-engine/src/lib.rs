@@ -4,6 +4,7 @@
 //! single group-committing write path, and answers reads straight from the store. It knows
 //! nothing of HTTP.
 
+mod automations;
 mod checks;
 mod codes;
 mod config;
@@ -34,6 +35,7 @@ mod tiers;
 mod webhooks;
 mod write;
 
+pub use automations::{AutomationReport, DryRun, DryRunLine};
 pub use codes::{random_token, same_secret};
 pub use config::{Backdating, EngineConfig};
 pub use earning::{ApplicableCoupon, PreviewOutcome};
@@ -129,6 +131,8 @@ impl Engine {
     fn with_programs(store: Store, programs: programs::Programs, config: EngineConfig) -> Engine {
         let programs = Arc::new(programs);
         let listening = Arc::new(events::Listening::default());
+        // The automations' events from the start; `Engine::open` adds the subscribers'.
+        listening.set(automations::listened_kinds(&programs.snapshot()));
         let writer =
             writer::Writer::start(store.clone(), programs.clone(), listening.clone(), &config);
         Engine {

@@ -1,5 +1,6 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
+mod automations;
 mod names;
 mod notices;
 mod referrals;
@@ -69,6 +70,8 @@ struct File {
     names: Option<names::NamesSection>,
     #[serde(default)]
     notices: Option<notices::NoticesSection>,
+    #[serde(default)]
+    automations: Vec<automations::AutomationSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -93,6 +96,9 @@ pub struct ProgramDefinition {
     pub names: laurel_core::Names,
     /// What the program tells members by itself, and how politely (`[notices]`).
     pub notices: laurel_core::notices::NoticePolicy,
+    /// What the program does by itself when something happens or every day
+    /// (`[[automations]]`).
+    pub automations: Vec<laurel_core::automations::Automation>,
 }
 
 impl ProgramDefinition {
@@ -122,6 +128,7 @@ impl From<Program> for ProgramDefinition {
             adjust_policy: AdjustPolicy::default(),
             names: laurel_core::Names::default(),
             notices: laurel_core::notices::NoticePolicy::default(),
+            automations: Vec::new(),
         }
     }
 }
@@ -268,6 +275,8 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let adjust_policy = staff::convert(file.staff);
     let names = names::convert(file.names);
     let notices = notices::convert(file.notices);
+    let automations =
+        automations::convert(file.automations, tier_ids.as_deref().unwrap_or_default());
     match (
         program,
         rules,
@@ -277,6 +286,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         adjust_policy,
         names,
         notices,
+        automations,
     ) {
         (
             Ok(program),
@@ -287,6 +297,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             Ok(adjust_policy),
             Ok(names),
             Ok(notices),
+            Ok(automations),
         ) => Ok(ProgramDefinition {
             program,
             rules,
@@ -297,8 +308,9 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             adjust_policy,
             names,
             notices,
+            automations,
         }),
-        (program, rules, tiers, catalog, referrals, adjust_policy, names, notices) => {
+        (program, rules, tiers, catalog, referrals, adjust_policy, names, notices, automations) => {
             let mut problems: Vec<Issue> = program.err().unwrap_or_default();
             problems.extend(rules.err().unwrap_or_default());
             problems.extend(tiers.err().unwrap_or_default());
@@ -307,6 +319,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             problems.extend(adjust_policy.err().unwrap_or_default());
             problems.extend(names.err().unwrap_or_default());
             problems.extend(notices.err().unwrap_or_default());
+            problems.extend(automations.err().unwrap_or_default());
             Err(fail(problems))
         }
     }

@@ -2755,5 +2755,8 @@ mod events;
 #[path = "engine/notices.rs"]
 mod notices;
 
+#[path = "engine/automations.rs"]
+mod automations;
+
 #[path = "engine/architecture.rs"]
 mod architecture;

@@ -48,6 +48,7 @@ pub struct AppState {
         laurel_engine::events::payload::ReferralPaidData,
         laurel_engine::events::payload::ProgramAppliedData,
         laurel_engine::events::payload::MessageData,
+        laurel_engine::events::payload::AutomationFiredData,
     )),
     tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"))
 )]

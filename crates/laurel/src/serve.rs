@@ -94,7 +94,7 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
 }
 
 /// Runs release, expiry and tier reviews every `interval`, then the notices the program sends
-/// by itself. All are idempotent, so an overlap with a manual `laurel jobs run` or another
+/// by itself and its automations. All are idempotent, so an overlap with a manual `laurel jobs run` or another
 /// node does no harm. Each run first picks up program versions another node sharing the
 /// database applied.
 async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
@@ -121,6 +121,18 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "sending notices failed"),
+        }
+        match engine.run_automations(jiff::Timestamp::now(), &links).await {
+            Ok(report) if report.acted > 0 => {
+                tracing::info!(
+                    acted = report.acted,
+                    points = report.points,
+                    sent = report.sent,
+                    "automations ran"
+                )
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "running automations failed"),
         }
     }
 }

@@ -41,6 +41,8 @@ states! {
         MessageSms = "message.sms",
         /// A letter for a member's app: for the push provider subscribed to it.
         MessagePush = "message.push",
+        /// An automation acted on a member.
+        AutomationFired = "automation.fired",
     }
 }
 

@@ -180,6 +180,21 @@ pub struct MessageData {
     pub unsubscribe_url: String,
 }
 
+/// `automation.fired`: an automation of the program acted on a member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AutomationFiredData {
+    /// Whom it acted on.
+    pub member: EventMember,
+    /// The automation's id in the program.
+    pub automation: String,
+    /// The period its limit counts it in (`once`, `2027`, `2027-03`…).
+    pub period: String,
+    /// Points it gave (0: none).
+    pub points: i64,
+    /// Whether it queued a letter.
+    pub sent: bool,
+}
+
 /// Each event kind with the name of its data's schema, for the OpenAPI document.
 pub fn data_schema(kind: EventKind) -> &'static str {
     match kind {
@@ -198,5 +213,6 @@ pub fn data_schema(kind: EventKind) -> &'static str {
         EventKind::ReferralPaid => "ReferralPaidData",
         EventKind::ProgramApplied => "ProgramAppliedData",
         EventKind::MessageSms | EventKind::MessagePush => "MessageData",
+        EventKind::AutomationFired => "AutomationFiredData",
     }
 }

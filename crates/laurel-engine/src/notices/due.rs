@@ -2,7 +2,7 @@
 //! within the window, birthdays today, members who joined on a welcome step's day, reviews
 //! within the window), the core decides, and each becomes a [`Due`] letter with its values.
 
-use super::{Due, letters};
+use super::{Due, Says, letters};
 use crate::Engine;
 use crate::error::Result;
 use crate::program_file::ProgramDefinition;
@@ -60,7 +60,7 @@ impl Engine {
                 let on = long_date(batch.expires_on, language(&member, definition));
                 Some(Due {
                     key: batch.expires_on.to_string(),
-                    kind: NoticeKind::PointsExpiring,
+                    says: Says::Notice(NoticeKind::PointsExpiring),
                     values: context! { points => batch.points.get(), expires_on => on },
                     addressee: member,
                 })
@@ -144,7 +144,7 @@ impl Engine {
                 let points = balance.map_or(0, |l| l.available.get());
                 due.push(Due {
                     addressee: member.clone(),
-                    kind: NoticeKind::Welcome,
+                    says: Says::Notice(NoticeKind::Welcome),
                     key: (step + 1).to_string(),
                     values: context! { step => step + 1, points => points },
                 });
@@ -196,7 +196,7 @@ impl Engine {
                 .map_or(tier.clone(), |t| t.name.get(&language).to_owned());
             due.push(Due {
                 addressee,
-                kind: NoticeKind::TierAtRisk,
+                says: Says::Notice(NoticeKind::TierAtRisk),
                 key: review_on.to_string(),
                 values: context! { tier => name, review_on => long_date(review_on, &language) },
             });
@@ -226,7 +226,7 @@ pub(super) fn birthday_letters(
         .into_iter()
         .map(|(addressee, year)| Due {
             addressee,
-            kind: NoticeKind::Birthday,
+            says: Says::Notice(NoticeKind::Birthday),
             key: year.to_string(),
             values: context! { gift_points => gift },
         })

@@ -98,18 +98,36 @@ pub(crate) fn language_of(wanted: &str) -> &'static str {
         .unwrap_or("en")
 }
 
-/// The letter of `kind` in `language`, filled in with `values`; with the unsubscribe footer
-/// when `unsubscribe_url` is given (every marketing letter).
+/// What a letter says: one of Laurel's letters, or one the program writes (an automation's),
+/// as templates per language.
+pub(crate) enum Wording<'a> {
+    /// Laurel's letter of this kind, from `letters/<language>.toml`.
+    Notice(NoticeKind),
+    /// A subject and a text the program wrote; the text's blank lines part its paragraphs.
+    Written {
+        /// The subject's template.
+        subject: &'a str,
+        /// The text's template.
+        text: &'a str,
+    },
+}
+
+fn environment() -> Result<&'static Environment<'static>, LetterError> {
+    LETTERS.as_ref().map_err(|e| LetterError {
+        name: e.name.clone(),
+        why: e.why.clone(),
+    })
+}
+
+/// The letter `wording` says in `language`, filled in with `values`; with the unsubscribe
+/// footer when `unsubscribe_url` is given (every marketing letter).
 pub(crate) fn render(
-    kind: NoticeKind,
+    wording: &Wording<'_>,
     language: &str,
     values: Value,
     unsubscribe_url: Option<&str>,
 ) -> Result<Letter, LetterError> {
-    let env = LETTERS.as_ref().map_err(|e| LetterError {
-        name: e.name.clone(),
-        why: e.why.clone(),
-    })?;
+    let env = environment()?;
     let language = language_of(language);
     let part = |name: &str, values: &Value| {
         let name = format!("{language}/{name}");
@@ -119,9 +137,31 @@ pub(crate) fn render(
             .map_err(|e| broken(&name, &e))
     };
     let values = context! { unsubscribe_url => unsubscribe_url, ..values };
-    let subject = part(&format!("{}.subject", kind.as_str()), &values)?;
-    let mut text = part(&format!("{}.txt", kind.as_str()), &values)?;
-    let body = part(&format!("{}.html", kind.as_str()), &values)?;
+    let (subject, mut text, body) = match wording {
+        Wording::Notice(kind) => (
+            part(&format!("{}.subject", kind.as_str()), &values)?,
+            part(&format!("{}.txt", kind.as_str()), &values)?,
+            part(&format!("{}.html", kind.as_str()), &values)?,
+        ),
+        Wording::Written { subject, text } => {
+            let written = |name: &str, source: &str| {
+                env.render_str(source, &values)
+                    .map(|t| t.trim().to_owned())
+                    .map_err(|e| broken(name, &e))
+            };
+            let subject = written("subject", subject)?;
+            let text = written("text", text)?;
+            // The text as HTML: escaped, a paragraph per block.
+            let body = env
+                .render_named_str(
+                    "written.html",
+                    "{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}",
+                    context! { paragraphs => text.split("\n\n").collect::<Vec<_>>() },
+                )
+                .map_err(|e| broken("written.html", &e))?;
+            (subject, text, body)
+        }
+    };
     let footer = match unsubscribe_url {
         Some(_) => {
             text.push_str("\n\n-- \n");
@@ -165,8 +205,13 @@ mod tests {
     fn every_notice_has_a_letter_in_every_language() {
         for language in LANGUAGES {
             for kind in NoticeKind::ALL.iter().filter(|k| k.is_marketing()) {
-                let letter = render(*kind, language, values(), Some("https://u.example/x"))
-                    .unwrap_or_else(|e| panic!("{language} {kind}: {e}"));
+                let letter = render(
+                    &Wording::Notice(*kind),
+                    language,
+                    values(),
+                    Some("https://u.example/x"),
+                )
+                .unwrap_or_else(|e| panic!("{language} {kind}: {e}"));
                 assert!(!letter.subject.is_empty(), "{language} {kind}");
                 assert!(
                     letter.text.contains("https://u.example/x"),
@@ -185,8 +230,13 @@ mod tests {
 
     #[test]
     fn html_is_escaped_as_it_is_filled_in_and_text_is_not() {
-        let letter = render(NoticeKind::PointsExpiring, "en", values(), None)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let letter = render(
+            &Wording::Notice(NoticeKind::PointsExpiring),
+            "en",
+            values(),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(
             letter.html.contains("Laurel &lt;Coffee&gt;"),
             "{}",
@@ -202,6 +252,26 @@ mod tests {
         assert!(
             !letter.text.contains("-- "),
             "no footer without an unsubscribe link"
+        );
+    }
+
+    #[test]
+    fn a_letter_the_program_wrote_is_filled_in_and_its_html_escaped() {
+        let written = Wording::Written {
+            subject: "We miss you, {{ member_name }}",
+            text: "Here are 50 {{ points_name }} <on us>.\n\nSee you soon at {{ program }}.",
+        };
+        let letter = render(&written, "en", values(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(letter.subject, "We miss you, Ann & Bo");
+        assert!(
+            letter.text.starts_with("Here are 50 points <on us>."),
+            "{}",
+            letter.text
+        );
+        assert!(
+            letter.html.contains("<p>Here are 50 points &lt;on us&gt;.</p><p>See you soon at Laurel &lt;Coffee&gt;.</p>"),
+            "{}",
+            letter.html
         );
     }
 

@@ -58,28 +58,68 @@ pub struct NoticeReport {
 /// One letter due to one member.
 pub(crate) struct Due {
     pub addressee: Addressee,
-    pub kind: NoticeKind,
+    /// What it says.
+    pub says: Says,
     /// What makes it one of its kind for the member.
     pub key: String,
     /// The letter's own values.
     pub values: Value,
 }
 
-/// The kinds whose scan ran to the end on a local day: scanned again the next day only.
+/// What a letter says: one of Laurel's notices, or what an automation of the program wrote.
+pub(crate) enum Says {
+    /// Laurel's letter of this kind.
+    Notice(NoticeKind),
+    /// An automation's letter: its id and its templates.
+    Written {
+        /// `automation:<id>`.
+        kind: String,
+        /// The subject, per language.
+        subject: laurel_core::Localized,
+        /// The text, per language.
+        text: laurel_core::Localized,
+    },
+}
+
+impl Says {
+    /// The kind the letter is recorded as (`points_expiring`, `automation:win_back`).
+    fn kind(&self) -> &str {
+        match self {
+            Says::Notice(kind) => kind.as_str(),
+            Says::Written { kind, .. } => kind,
+        }
+    }
+
+    /// Its wording in `language`.
+    fn wording(&self, language: &str) -> letters::Wording<'_> {
+        match self {
+            Says::Notice(kind) => letters::Wording::Notice(*kind),
+            Says::Written { subject, text, .. } => letters::Wording::Written {
+                subject: subject.get(language),
+                text: text.get(language),
+            },
+        }
+    }
+}
+
+/// The scans (a notice kind's, the daily automations') that ran to the end on a local day:
+/// run again the next day only.
 #[derive(Debug, Default)]
-pub(crate) struct Scanned(Mutex<HashMap<NoticeKind, Date>>);
+pub(crate) struct Scanned(Mutex<HashMap<&'static str, Date>>);
 
 impl Scanned {
-    fn done(&self, kind: NoticeKind, day: Date) -> bool {
+    /// Whether the scan `name` ran to the end on `day`.
+    pub(crate) fn done(&self, name: &'static str, day: Date) -> bool {
         self.0
             .lock()
-            .map(|done| done.get(&kind) == Some(&day))
+            .map(|done| done.get(name) == Some(&day))
             .unwrap_or(false)
     }
 
-    fn mark(&self, kind: NoticeKind, day: Date) {
+    /// Notes that the scan `name` ran to the end on `day`.
+    pub(crate) fn mark(&self, name: &'static str, day: Date) {
         if let Ok(mut done) = self.0.lock() {
-            done.insert(kind, day);
+            done.insert(name, day);
         }
     }
 }
@@ -97,11 +137,12 @@ impl Engine {
         if !policy.sends_any() {
             return Ok(report);
         }
-        let birthdays = if policy.birthday && !self.scanned.done(NoticeKind::Birthday, today) {
-            self.birthdays(now, tz).await?
-        } else {
-            Vec::new()
-        };
+        let birthdays =
+            if policy.birthday && !self.scanned.done(NoticeKind::Birthday.as_str(), today) {
+                self.birthdays(now, tz).await?
+            } else {
+                Vec::new()
+            };
         report.gifts = self.birthday_gifts(&birthdays, &definition).await?;
         if let Some(end) = policy.quiet_hours.and_then(|q| q.ends_at(now, tz)) {
             report.quiet_until = Some(end);
@@ -120,7 +161,7 @@ impl Engine {
             NoticeKind::TierAtRisk,
         ];
         for kind in daily {
-            if self.scanned.done(kind, today) {
+            if self.scanned.done(kind.as_str(), today) {
                 continue;
             }
             due.extend(match kind {
@@ -135,7 +176,7 @@ impl Engine {
                 .await?;
         }
         for kind in daily {
-            self.scanned.mark(kind, today);
+            self.scanned.mark(kind.as_str(), today);
         }
         if report.sent > 0 {
             self.outbox_ready.notify_one();
@@ -147,7 +188,7 @@ impl Engine {
     /// can be reached on, unless the weekly cap is reached there: in one transaction with the
     /// record that it was sent, so it is sent once. An e-mail goes into the outbox; an SMS or
     /// a push message is an event for the provider subscribed to it.
-    async fn send_notice(
+    pub(crate) async fn send_notice(
         &self,
         due: Due,
         definition: &crate::ProgramDefinition,
@@ -185,7 +226,7 @@ impl Engine {
         let first = tx
             .record_notice(&NoticeSent {
                 member: member.id,
-                kind: due.kind.as_str(),
+                kind: due.says.kind(),
                 key: &due.key,
                 channel,
                 at: now,
@@ -210,7 +251,7 @@ impl Engine {
         // An e-mail carries its unsubscribe footer; a provider appends the link as its
         // channel does (a short line, "reply STOP"…).
         let footer = (channel == EMAIL).then_some(unsubscribe_url.as_str());
-        let letter = letters::render(due.kind, language, values, footer)
+        let letter = letters::render(&due.says.wording(language), language, values, footer)
             .map_err(|e| EngineError::Internal(e.to_string()))?;
         if channel == EMAIL {
             tx.insert_message(&NewMessage {
@@ -219,7 +260,7 @@ impl Engine {
                 subject: letter.subject,
                 body: letter.text,
                 html: Some(letter.html),
-                kind: Some(due.kind.as_str().to_owned()),
+                kind: Some(due.says.kind().to_owned()),
                 member_id: Some(member.id.0),
                 unsubscribe_url: Some(unsubscribe_url),
                 created_at: now,
@@ -237,7 +278,7 @@ impl Engine {
                     external_id: member.external_id.clone(),
                 },
                 to,
-                notice: due.kind.as_str().to_owned(),
+                notice: due.says.kind().to_owned(),
                 language: letters::language_of(language).to_owned(),
                 subject: letter.subject,
                 text: letter.text,

@@ -152,6 +152,8 @@ impl Engine {
         }
         self.programs
             .refresh(&self.store.program_versions().await?)?;
+        // A new version's automations may be triggered by events nobody wrote till now.
+        self.refresh_listening().await?;
         Ok(true)
     }
 

@@ -123,9 +123,11 @@ impl Engine {
     }
 
     /// Makes a delivery for each subscription wanting each event written since the last
-    /// fan-out, due at `now`; returns how many.
+    /// fan-out, due at `now`, and a run of each automation an event triggers; returns how
+    /// many deliveries.
     async fn fan_out_events(&self, now: Timestamp) -> Result<usize> {
         let mut made = 0;
+        let definition = self.programs.snapshot().in_force(now).definition.clone();
         loop {
             let subscriptions = self.store.webhooks().await?;
             let mut tx = self.store.begin().await?;
@@ -135,6 +137,7 @@ impl Engine {
             }
             let mut pairs = Vec::new();
             for event in &events {
+                crate::automations::runs_of_event(&mut tx, &definition, event, now).await?;
                 let Ok(kind) = event.kind.parse::<EventKind>() else {
                     continue;
                 };

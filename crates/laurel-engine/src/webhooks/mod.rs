@@ -179,9 +179,12 @@ impl Engine {
         Ok(())
     }
 
-    /// Reads which kinds the live subscriptions want, for the write path.
+    /// Reads which kinds the live subscriptions want and the program's automations are
+    /// triggered by, for the write path.
     pub(crate) async fn refresh_listening(&self) -> Result<()> {
-        self.listening.set(listened_kinds(&self.store).await?);
+        let automations = crate::automations::listened_kinds(&self.programs.snapshot());
+        self.listening
+            .set(listened_kinds(&self.store).await?.union(automations));
         Ok(())
     }
 }

@@ -107,6 +107,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "notices",
         include_str!("../../migrations/0020_notices.sql"),
     ),
+    (
+        21,
+        "automation_runs",
+        include_str!("../../migrations/0021_automation_runs.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

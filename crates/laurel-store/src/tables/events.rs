@@ -27,6 +27,8 @@ pub struct StoredEvent {
     pub id: i64,
     /// Its kind's stable name.
     pub kind: String,
+    /// The member it is about, if any.
+    pub member_id: Option<i64>,
     /// The JSON document subscribers receive.
     pub payload: String,
     /// When it happened.
@@ -56,7 +58,8 @@ impl Tx {
     pub async fn waiting_events(&mut self, limit: u32) -> Result<Vec<StoredEvent>> {
         let rows = self
             .rows(
-                "SELECT id, kind, payload, occurred_at FROM events WHERE fanned_out_at IS NULL \
+                "SELECT id, kind, member_id, payload, occurred_at FROM events \
+                 WHERE fanned_out_at IS NULL \
                  ORDER BY id LIMIT $1",
                 args![i64::from(limit.clamp(1, EVENTS_BATCH_MAX))],
             )
@@ -66,6 +69,7 @@ impl Tx {
                 Ok(StoredEvent {
                     id: row.get("id")?,
                     kind: row.get("kind")?,
+                    member_id: row.get("member_id")?,
                     payload: row.get("payload")?,
                     occurred_at: instant(row.get("occurred_at")?)?,
                 })

@@ -2,6 +2,7 @@
 //! pool) and to [`Tx`](crate::Tx) (inside a write transaction), through `db/` and `write/`.
 
 pub(crate) mod audit;
+pub(crate) mod automations;
 pub(crate) mod contact_changes;
 pub(crate) mod events;
 pub(crate) mod grants;

@@ -1,0 +1,227 @@
+//! An automation as the program defines it, checked whole: every problem with its key.
+
+use super::period::Limit;
+use crate::Points;
+use crate::events::EventKind;
+use crate::issue::{Issue, Issues};
+use crate::localized::Localized;
+use crate::message;
+
+/// The most automations a program may have.
+pub const AUTOMATIONS_MAX: usize = 50;
+
+/// What sets an automation off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutomationTrigger {
+    /// Something that happened to a member (`tier.changed`, `points.earned`…).
+    Event(EventKind),
+    /// Every day, for every member its conditions hold for.
+    Daily,
+}
+
+/// An inclusive range; an end not given is open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Range {
+    /// The least value.
+    pub at_least: Option<i64>,
+    /// The greatest value.
+    pub at_most: Option<i64>,
+}
+
+/// A condition on the member acted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberCondition {
+    /// Holding one of these tiers.
+    Tiers(Vec<String>),
+    /// Days since their last purchase (a member who never bought has gone forever).
+    DaysSinceLastPurchase(Range),
+    /// Days since they joined.
+    DaysSinceJoining(Range),
+    /// Points they may spend.
+    Balance(Range),
+    /// Consented to this channel.
+    Consent(String),
+}
+
+/// What an automation does to each member it acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Gives points, with this reason (what the member is told).
+    AwardPoints {
+        /// How many.
+        points: Points,
+        /// Why.
+        reason: String,
+    },
+    /// Writes to them, by e-mail (with consent, outside quiet hours, under the cap).
+    Send {
+        /// The subject, a template per language.
+        subject: Localized,
+        /// The text, a template per language.
+        text: Localized,
+    },
+    /// Tells the webhook subscribers of `automation.fired`.
+    Webhook,
+}
+
+/// An automation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Automation {
+    /// Its id: stable, it keys the runs.
+    pub id: String,
+    /// What people call it.
+    pub name: Localized,
+    /// What sets it off.
+    pub trigger: AutomationTrigger,
+    /// What must hold of the member.
+    pub conditions: Vec<MemberCondition>,
+    /// What it does.
+    pub actions: Vec<Action>,
+    /// How often one member may be acted on.
+    pub limit: Limit,
+}
+
+impl Automation {
+    /// The automations if they are sound, else every problem with its key (`automations.<id>…`).
+    pub fn check_all(
+        automations: Vec<Automation>,
+        tier_ids: &[String],
+    ) -> Result<Vec<Automation>, Vec<Issue>> {
+        let mut problems = Issues::under("automations");
+        if automations.len() > AUTOMATIONS_MAX {
+            problems.add(
+                "",
+                message!("at most {max} automations", max = AUTOMATIONS_MAX),
+            );
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for automation in &automations {
+            let id = automation.id.as_str();
+            let valid_id = !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid_id {
+                problems.add(
+                    id,
+                    message!("an id is 1 to 64 lower-case letters, digits and underscores"),
+                );
+            }
+            if seen.contains(&id) {
+                problems.add(id, message!("is defined twice"));
+            }
+            seen.push(id);
+            for (key, words) in automation.name.problems("name", true) {
+                problems.add(format!("{id}.{key}"), words);
+            }
+            if automation.actions.is_empty() {
+                problems.add(format!("{id}.actions"), message!("names no action"));
+            }
+            for condition in &automation.conditions {
+                if let MemberCondition::Tiers(tiers) = condition {
+                    for tier in tiers.iter().filter(|t| !tier_ids.contains(t)) {
+                        problems.add(
+                            format!("{id}.conditions"),
+                            message!("no tier `{tier}` in the program", tier = tier),
+                        );
+                    }
+                }
+                if let MemberCondition::Consent(channel) = condition
+                    && !crate::notices::CHANNELS.contains(&channel.as_str())
+                {
+                    problems.add(
+                        format!("{id}.conditions"),
+                        message!("no channel `{got}`", got = channel),
+                    );
+                }
+            }
+            for action in &automation.actions {
+                match action {
+                    Action::AwardPoints { points, reason } => {
+                        if !points.is_positive() {
+                            problems.add(
+                                format!("{id}.actions"),
+                                message!("points must be above zero"),
+                            );
+                        }
+                        if reason.trim().is_empty() {
+                            problems.add(format!("{id}.actions"), message!("points need a reason"));
+                        }
+                    }
+                    Action::Send { subject, text } => {
+                        for (key, words) in subject
+                            .problems("subject", true)
+                            .into_iter()
+                            .chain(text.problems("text", true))
+                        {
+                            problems.add(format!("{id}.actions.{key}"), words);
+                        }
+                    }
+                    Action::Webhook => {}
+                }
+            }
+        }
+        problems.result(automations)
+    }
+
+    /// Whether it sends letters (and so keeps quiet hours).
+    pub fn sends(&self) -> bool {
+        self.actions
+            .iter()
+            .any(|a| matches!(a, Action::Send { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn automation(id: &str) -> Automation {
+        Automation {
+            id: id.into(),
+            name: Localized::Plain("Win back".into()),
+            trigger: AutomationTrigger::Daily,
+            conditions: vec![],
+            actions: vec![Action::Webhook],
+            limit: Limit::Once,
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_its_automation() {
+        let bad = vec![
+            automation("win_back"),
+            automation("win_back"),
+            Automation {
+                conditions: vec![MemberCondition::Tiers(vec!["platinum".into()])],
+                actions: vec![],
+                ..automation("Bad Id")
+            },
+            Automation {
+                actions: vec![Action::AwardPoints {
+                    points: Points(0),
+                    reason: " ".into(),
+                }],
+                ..automation("gift")
+            },
+        ];
+        let keys: Vec<String> = Automation::check_all(bad, &["gold".into()])
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "automations.win_back",
+                "automations.Bad Id",
+                "automations.Bad Id.actions",
+                "automations.Bad Id.conditions",
+                "automations.gift.actions",
+                "automations.gift.actions",
+            ]
+        );
+    }
+}
