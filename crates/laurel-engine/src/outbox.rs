@@ -1,6 +1,7 @@
 //! Sending what the outbox holds. Messages are written in the transaction that caused them;
-//! this sends them afterwards through a [`Mailer`] and marks each one sent, so a crash loses
-//! none (one may go out twice).
+//! this sends them afterwards through a [`Mailer`], a batch at a time, and marks the batch's
+//! sent ones in one statement, so a crash loses none (those of the batch under way may go out
+//! twice).
 
 use crate::Engine;
 use crate::error::Result;
@@ -47,14 +48,10 @@ impl Engine {
                 return Ok(sent);
             }
             let mut failed = 0;
+            let mut delivered = Vec::with_capacity(batch.len());
             for waiting in &batch {
                 match mailer.send(&waiting.message).await {
-                    Ok(()) => {
-                        self.store
-                            .mark_message_sent(waiting.id, Timestamp::now())
-                            .await?;
-                        sent += 1;
-                    }
+                    Ok(()) => delivered.push(waiting.id),
                     Err(error) => {
                         tracing::warn!(id = waiting.id, %error, "a message could not be sent");
                         self.store.mark_message_failed(waiting.id, &error).await?;
@@ -62,6 +59,10 @@ impl Engine {
                     }
                 }
             }
+            self.store
+                .mark_messages_sent(&delivered, Timestamp::now())
+                .await?;
+            sent += delivered.len();
             if failed == batch.len() {
                 // Nothing got through: leave the rest for the next pass.
                 return Ok(sent);

@@ -6,6 +6,8 @@
 
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/automations.rs"]
+mod automations;
 #[path = "api/bad_input.rs"]
 mod bad_input;
 #[path = "api/common.rs"]

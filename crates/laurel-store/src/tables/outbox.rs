@@ -3,9 +3,9 @@
 //! marking sends it again).
 
 use crate::db::connect::Store;
-use crate::db::sql::{Sql, args};
+use crate::db::sql::{Arg, Sql, args};
 use crate::error::Result;
-use crate::types::{instant, micros};
+use crate::types::{instant, micros, numbered_list};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
 
@@ -106,14 +106,19 @@ impl Store {
             .collect()
     }
 
-    /// Marks a message sent.
-    pub async fn mark_message_sent(&self, id: i64, at: Timestamp) -> Result<()> {
-        let mut db = self;
-        db.run(
-            "UPDATE outbox SET sent_at = $1 WHERE id = $2",
-            args![micros(at), id],
-        )
-        .await?;
+    /// Marks messages sent, in one statement (a pass of the delivery loop costs the database
+    /// one commit, not one per message).
+    pub async fn mark_messages_sent(&self, ids: &[i64], at: Timestamp) -> Result<()> {
+        for chunk in ids.chunks(OUTBOX_BATCH_MAX as usize) {
+            let sql = format!(
+                "UPDATE outbox SET sent_at = $1 WHERE id IN ({})",
+                numbered_list(2, chunk.len())
+            );
+            let mut values = vec![Arg::from(micros(at))];
+            values.extend(chunk.iter().map(|id| Arg::from(*id)));
+            let mut db = self;
+            db.run(&sql, &values).await?;
+        }
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod automations;
 pub mod coupons;
 pub mod events;
 pub mod members;

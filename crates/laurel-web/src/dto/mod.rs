@@ -1,6 +1,7 @@
 //! The JSON shapes of the API, with their OpenAPI schemas, one module per area of `api/`.
 //! Conversions to and from the engine's types live here so handlers stay thin.
 
+mod automations;
 mod earned;
 mod events;
 mod grants;
@@ -15,6 +16,7 @@ mod tiers;
 mod webhooks;
 mod whole;
 
+pub use automations::{DryRunLineBody, DryRunResponse};
 pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};

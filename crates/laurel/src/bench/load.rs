@@ -95,6 +95,9 @@ const SKUS: &[(&str, &str, &str)] = &[
 ];
 const MEMORY_MAX: usize = 256;
 
+/// The first order number of the next run.
+static NEXT_ORDER: AtomicU64 = AtomicU64::new(0);
+
 /// Runs `connections` clients until `duration` has passed; returns what each op did.
 pub async fn run(
     target: Arc<Target>,
@@ -109,7 +112,9 @@ pub async fn run(
         .unwrap_or_default();
     let started = Instant::now();
     let deadline = started + duration;
-    let orders = Arc::new(AtomicU64::new(0));
+    // Order ids and redemption keys go on from the last run's: a later run (the
+    // notifications windows) would otherwise repeat them and be answered as retries.
+    let orders = Arc::new(AtomicU64::new(NEXT_ORDER.load(Ordering::Relaxed)));
     let progress = tokio::spawn(report_progress(orders.clone(), started, deadline));
     let tasks: Vec<_> = (0..connections)
         .map(|_| {
@@ -131,6 +136,7 @@ pub async fn run(
         }
     }
     progress.abort();
+    NEXT_ORDER.store(orders.load(Ordering::Relaxed), Ordering::Relaxed);
     all
 }
 

@@ -204,6 +204,10 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "writes committed: {writes_per_second:.0}/s (purchases, retries, redemptions, refunds)"
     );
 
+    if args.notifications {
+        // Before the raw limit, whose rows would weigh on these windows and not the first.
+        notify::run(&engine, &target, args.connections, args.seconds).await?;
+    }
     let report_consistency = store.check_consistency().await?;
     let raw = raw_limit(&store, &target.members, args.raw_events).await?;
     let batched = raw
@@ -255,9 +259,6 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
         println!("report written to {}", path.display());
-    }
-    if args.notifications {
-        notify::run(&engine, &target, args.connections, args.seconds).await?;
     }
     if args.scale_members > 0 {
         scale(&store, &engine, &target, &args).await?;
