@@ -361,6 +361,9 @@ mod unsubscribe;
 #[path = "console/webhooks.rs"]
 mod webhooks;
 
+#[path = "console/automations.rs"]
+mod automations;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
