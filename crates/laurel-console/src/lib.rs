@@ -11,6 +11,8 @@ mod audit;
 mod audit_filter;
 mod audit_words;
 mod auth;
+mod automation_words;
+mod automations;
 mod charts;
 mod coupon_words;
 mod csv;
@@ -78,6 +80,8 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/reports/{id}/reply", post(member_reports::reply))
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
+        .route("/admin/automations", get(automations::page))
+        .route("/admin/automations/{id}/dry-run", get(automations::dry_run))
         .route("/admin/audit", get(audit::page))
         .route("/admin/audit.csv", get(audit::download))
         .route("/admin/staff", get(staff::page).post(staff::create))

@@ -113,7 +113,7 @@ fn named(l: Locale, names: &BTreeMap<String, Localized>, codes: &[String]) -> Ve
 }
 
 /// A tier by its name in the page's language; one the program no longer has, by its id.
-fn tier_name(l: Locale, definition: &ProgramDefinition, id: &str) -> String {
+pub(crate) fn tier_name(l: Locale, definition: &ProgramDefinition, id: &str) -> String {
     definition
         .tiers
         .as_ref()

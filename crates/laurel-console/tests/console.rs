@@ -361,6 +361,9 @@ mod unsubscribe;
 #[path = "console/webhooks.rs"]
 mod webhooks;
 
+#[path = "console/automations.rs"]
+mod automations;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
@@ -387,6 +390,12 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
          [[rewards]]\nid = \"gift\"\nname = \"Gift\"\ntype = \"physical_gift\"\ncost = 1\nmin_spend = \"5\"\namount = \"1\"\nvalid_days = 3\navailable_from = \"soon\"\n\
          [[rewards]]\nid = \"gift\"\nname = \"P\"\ntype = \"percent_coupon\"\npercent = \"0\"\ncost = 1\n",
         "[staff]\nadjust_max = { cashier = 5, support = 0 }\n",
+        "[[automations]]\nid = \"a\"\nname = \"A\"\ntrigger = \"weekly\"\nlimit = \"hourly\"\nactions = [ { webhook = false } ]\n\
+         [[automations]]\nid = \"b\"\nname = \"B\"\ntrigger = { event = \"nope\" }\nactions = [ { webhook = true } ]\n",
+        "[[automations]]\nid = \"Bad Id\"\nname = \"\"\ntrigger = \"daily\"\nconditions = [ { tiers = [\"platinum\"] }, { consent = \"fax\" } ]\n\
+         actions = [ { award_points = 0, reason = \" \" } ]\n\
+         [[automations]]\nid = \"twice\"\nname = \"T\"\ntrigger = \"daily\"\nactions = []\n\
+         [[automations]]\nid = \"twice\"\nname = \"T\"\ntrigger = \"daily\"\nactions = [ { webhook = true } ]\n",
     ];
     let referrals = base
         .replace("referrer_points = 300", "referrer_points = 0")
@@ -418,6 +427,24 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         seen.len() >= 20,
         "the fixtures reach many kinds of problem: {seen:?}"
     );
+    for automation in [
+        "an id is 1 to 64 lower-case letters, digits and underscores",
+        "each action is one of {{ award_points = …, reason = \"…\" }}, {{ send = {{ subject = …, text = … }} }} or {{ webhook = true }}",
+        "is defined twice",
+        "must be \"daily\" or {{ event = \"…\" }}, got `{got}`",
+        "must be one of {names}, got `{got}`",
+        "names no action",
+        "no channel `{got}`",
+        "no event type `{got}`",
+        "no tier `{tier}` in the program",
+        "points must be above zero",
+        "points need a reason",
+    ] {
+        assert!(
+            seen.contains(automation),
+            "the fixtures reach the automations' `{automation}`: {seen:?}"
+        );
+    }
 }
 
 #[test]

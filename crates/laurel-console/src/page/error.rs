@@ -19,7 +19,8 @@ fn failure(error: &EngineError, area: &str) -> (StatusCode, &'static str) {
         | EngineError::UnknownRedemption(_)
         | EngineError::UnknownCoupon
         | EngineError::UnknownWebhook(_)
-        | EngineError::UnknownDelivery { .. } => (StatusCode::NOT_FOUND, "error.not_found"),
+        | EngineError::UnknownDelivery { .. }
+        | EngineError::UnknownAutomation(_) => (StatusCode::NOT_FOUND, "error.not_found"),
         refused if refused.is_refusal() => (StatusCode::CONFLICT, "error.refused"),
         other => {
             tracing::error!(error = %other, area, "a page failed");
