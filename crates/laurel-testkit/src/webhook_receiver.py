@@ -13,6 +13,9 @@ seen = 0
 
 
 class Receiver(BaseHTTPRequestHandler):
+    # Keep connections open between requests, as a real receiver would.
+    protocol_version = "HTTP/1.1"
+
     def do_POST(self):
         global seen
         body = self.rfile.read(int(self.headers.get("content-length", "0")))

@@ -97,7 +97,7 @@ pub(super) fn convert(
                 problems.add(
                     format!("{id}.trigger"),
                     message!(
-                        "must be \"daily\" or {{ event = \"…\" }}, got `{got}`",
+                        "must be \"daily\" or an event table (event = \"…\"), got `{got}`",
                         got = name
                     ),
                 );
@@ -152,8 +152,8 @@ pub(super) fn convert(
                 _ => problems.add(
                     format!("{id}.actions"),
                     message!(
-                        "each action is one of {{ award_points = …, reason = \"…\" }}, \
-                         {{ send = {{ subject = …, text = … }} }} or {{ webhook = true }}"
+                        "each action is one of: award_points with a reason, send with a subject \
+                         and a text, or webhook = true"
                     ),
                 ),
             }

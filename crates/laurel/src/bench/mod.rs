@@ -57,6 +57,10 @@ pub struct BenchArgs {
     /// (webhooks and e-mail to loopback servers; needs the Python tools, see the README).
     #[arg(long)]
     notifications: bool,
+    /// The event types the notifications run's webhook subscribes to (refunds by default:
+    /// about the target's rate; add `points.redeemed` for five times as many).
+    #[arg(long, value_delimiter = ',', default_value = "points.reversed")]
+    webhook_events: Vec<String>,
 }
 
 /// The bench program: the base rate and three rules (one with a daily limit per member, so
@@ -206,7 +210,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
 
     if args.notifications {
         // Before the raw limit, whose rows would weigh on these windows and not the first.
-        notify::run(&engine, &target, args.connections, args.seconds).await?;
+        let events = &args.webhook_events;
+        notify::run(&engine, &target, args.connections, args.seconds, events).await?;
     }
     let report_consistency = store.check_consistency().await?;
     let raw = raw_limit(&store, &target.members, args.raw_events).await?;
