@@ -429,9 +429,9 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
     );
     for automation in [
         "an id is 1 to 64 lower-case letters, digits and underscores",
-        "each action is one of {{ award_points = …, reason = \"…\" }}, {{ send = {{ subject = …, text = … }} }} or {{ webhook = true }}",
+        "each action is one of: award_points with a reason, send with a subject and a text, or webhook = true",
         "is defined twice",
-        "must be \"daily\" or {{ event = \"…\" }}, got `{got}`",
+        "must be \"daily\" or an event table (event = \"…\"), got `{got}`",
         "must be one of {names}, got `{got}`",
         "names no action",
         "no channel `{got}`",

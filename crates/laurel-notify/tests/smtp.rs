@@ -2,47 +2,20 @@
 //! The outbox's e-mail delivered to a real SMTP server on loopback (aiosmtpd), on both
 //! backends: what the member receives, and what happens while the server is away.
 
-use laurel_core::Channel;
-use laurel_engine::{Engine, EngineConfig, EnrollRequest, SignInLetter, Store};
+mod common;
+
+use common::{PROGRAM, buys, engine_on, meiling_joins};
+use laurel_engine::{Engine, SignInLetter};
 use laurel_notify::{SmtpMailer, SmtpUrl};
 use laurel_testkit::TestDb;
 use laurel_testkit::smtp::SmtpServer;
-
-const PROGRAM: &str = r#"
-[program]
-name = "Mail Test Tea"
-currency = "CNY"
-time_zone = "Asia/Shanghai"
-
-[earn]
-points_per_unit = "1"
-
-[points]
-value = "0.01"
-expiry = { policy = "never" }
-"#;
 
 const SENDER: &str = "Mail Test Tea <hello@tea.example>";
 
 /// An engine on `db` with one member, 美玲, who has an e-mail address.
 async fn engine_with_a_member(db: &TestDb) -> Engine {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
-    let config = EngineConfig::for_backend(store.backend());
-    let engine = Engine::open(store, Some(PROGRAM), config).await.unwrap();
-    engine
-        .enroll(EnrollRequest {
-            external_id: "T-1".into(),
-            email: Some("meiling@example.com".into()),
-            phone: None,
-            name: Some("美玲".into()),
-            birthday: None,
-            channel: Channel::Pos,
-            attributes: Default::default(),
-            referral_code: None,
-        })
-        .await
-        .unwrap();
+    let engine = engine_on(db, PROGRAM).await;
+    meiling_joins(&engine).await;
     engine
 }
 
@@ -161,26 +134,8 @@ async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe(
         return;
     };
     for (name, db) in laurel_testkit::backends() {
-        let store = Store::connect(&db.url).await.unwrap();
-        store.migrate().await.unwrap();
-        let config = EngineConfig::for_backend(store.backend());
-        let engine = Engine::open(store, Some(&noticing_program()), config)
-            .await
-            .unwrap();
-        let member = engine
-            .enroll(EnrollRequest {
-                external_id: "T-2".into(),
-                email: Some("meiling@example.com".into()),
-                phone: None,
-                name: Some("美玲".into()),
-                birthday: None,
-                channel: Channel::Pos,
-                attributes: Default::default(),
-                referral_code: None,
-            })
-            .await
-            .unwrap();
-        let id = member.id.0;
+        let engine = engine_on(&db, &noticing_program()).await;
+        let id = meiling_joins(&engine).await;
         engine
             .update_profile(
                 id,
@@ -192,19 +147,7 @@ async fn an_expiry_notice_arrives_as_text_and_html_with_a_one_click_unsubscribe(
             )
             .await
             .unwrap();
-        engine
-            .purchase(laurel_engine::PurchaseRequest {
-                member: laurel_engine::MemberRef::Id(id),
-                order_id: "O-9".into(),
-                channel: Channel::Pos,
-                store: None,
-                currency: "CNY".into(),
-                total: "66".parse().unwrap(),
-                lines: vec![],
-                occurred_at: jiff::Timestamp::now(),
-            })
-            .await
-            .unwrap();
+        buys(&engine, id, "O-9", "66").await;
         let (expires, _) = engine.balance(id).await.unwrap().next_expiries[0];
         // Ten days before, at local noon (no quiet hours to wait out).
         let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();

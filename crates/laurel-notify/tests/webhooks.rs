@@ -4,38 +4,14 @@
 //! the same events (same ids) once it recovers; a day of failures dead-letters a delivery,
 //! and a replay sends it again; a restart sends nothing twice.
 
+mod common;
+
+use common::{PROGRAM, buys, engine_on, meiling_joins};
 use jiff::{SignedDuration, Timestamp};
-use laurel_core::Channel;
 use laurel_core::events::DeliveryState;
-use laurel_engine::{
-    CreateWebhook, CreatedWebhook, DeliveryReport, Engine, EngineConfig, EnrollRequest, MemberRef,
-    PurchaseRequest, Store,
-};
+use laurel_engine::{CreateWebhook, CreatedWebhook, DeliveryReport, Engine};
 use laurel_notify::HttpSender;
-use laurel_testkit::TestDb;
 use laurel_testkit::webhooks::WebhookReceiver;
-use rust_decimal::Decimal;
-
-const PROGRAM: &str = r#"
-[program]
-name = "Hook Test Tea"
-currency = "CNY"
-time_zone = "Asia/Shanghai"
-
-[earn]
-points_per_unit = "1"
-
-[points]
-value = "0.01"
-expiry = { policy = "never" }
-"#;
-
-async fn engine_on(db: &TestDb) -> Engine {
-    let store = Store::connect(&db.url).await.unwrap();
-    store.migrate().await.unwrap();
-    let config = EngineConfig::for_backend(store.backend());
-    Engine::open(store, Some(PROGRAM), config).await.unwrap()
-}
 
 async fn subscribe(engine: &Engine, url: String, kinds: &[&str]) -> CreatedWebhook {
     engine
@@ -50,32 +26,8 @@ async fn subscribe(engine: &Engine, url: String, kinds: &[&str]) -> CreatedWebho
 
 /// 美玲 joins and buys for ¥88.
 async fn a_member_joins_and_buys(engine: &Engine) {
-    let member = engine
-        .enroll(EnrollRequest {
-            external_id: "T-1".into(),
-            email: None,
-            phone: None,
-            name: Some("美玲".into()),
-            birthday: None,
-            channel: Channel::Pos,
-            attributes: Default::default(),
-            referral_code: None,
-        })
-        .await
-        .unwrap();
-    engine
-        .purchase(PurchaseRequest {
-            member: MemberRef::Id(member.id.0),
-            order_id: "O-1".into(),
-            channel: Channel::Pos,
-            store: None,
-            currency: "CNY".into(),
-            total: Decimal::new(88, 0),
-            lines: vec![],
-            occurred_at: Timestamp::now(),
-        })
-        .await
-        .unwrap();
+    let member = meiling_joins(engine).await;
+    buys(engine, member, "O-1", "88").await;
 }
 
 async fn deliver(engine: &Engine, at: Timestamp) -> DeliveryReport {
@@ -92,7 +44,7 @@ async fn events_arrive_signed_and_a_receiver_that_was_down_gets_the_same_ids_onc
         let Some(receiver) = WebhookReceiver::start(2) else {
             return;
         };
-        let engine = engine_on(&db).await;
+        let engine = engine_on(&db, PROGRAM).await;
         let hook = subscribe(
             &engine,
             receiver.url("/hooks/laurel"),
@@ -181,7 +133,7 @@ async fn a_delivery_failing_for_a_day_is_dead_lettered_and_a_replay_sends_it_aga
         let Some(receiver) = WebhookReceiver::start(5) else {
             return;
         };
-        let engine = engine_on(&db).await;
+        let engine = engine_on(&db, PROGRAM).await;
         let hook = subscribe(&engine, receiver.url("/in"), &["member.enrolled"]).await;
         a_member_joins_and_buys(&engine).await;
 
@@ -250,7 +202,7 @@ async fn a_restart_sends_nothing_twice_and_a_deleted_subscription_gets_nothing_m
         let Some(receiver) = WebhookReceiver::start(0) else {
             return;
         };
-        let engine = engine_on(&db).await;
+        let engine = engine_on(&db, PROGRAM).await;
         let kinds = ["points.earned", "points.adjusted"];
         let hook = subscribe(&engine, receiver.url("/in"), &kinds).await;
         a_member_joins_and_buys(&engine).await;
@@ -261,7 +213,7 @@ async fn a_restart_sends_nothing_twice_and_a_deleted_subscription_gets_nothing_m
         );
         engine.shutdown().await;
 
-        let engine = engine_on(&db).await;
+        let engine = engine_on(&db, PROGRAM).await;
         let again = deliver(&engine, Timestamp::now()).await;
         assert_eq!(
             (again.fanned_out, again.attempted),

@@ -83,3 +83,18 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
         )),
     }
 }
+
+/// A `cursor` query parameter: the id a previous page's `next_cursor` gave, refused when it
+/// is not one.
+pub fn page_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    cursor
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| {
+                ApiError::new(
+                    ErrorCode::InvalidQuery,
+                    "cursor: not a cursor from next_cursor",
+                )
+            })
+        })
+        .transpose()
+}

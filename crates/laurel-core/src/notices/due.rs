@@ -87,17 +87,8 @@ pub fn welcome_steps_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notices::testing::{at, shanghai};
     use jiff::civil::date;
-
-    fn shanghai() -> TimeZone {
-        TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::UTC)
-    }
-
-    fn at(local: &str) -> Timestamp {
-        format!("{local}+08:00")
-            .parse()
-            .unwrap_or(Timestamp::UNIX_EPOCH)
-    }
 
     #[test]
     fn lots_expiring_the_same_local_day_are_one_batch() {

@@ -49,16 +49,7 @@ pub fn under_cap(sent: u32, max: Option<u32>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn shanghai() -> TimeZone {
-        TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::UTC)
-    }
-
-    fn at(local: &str) -> Timestamp {
-        format!("{local}+08:00")
-            .parse()
-            .unwrap_or(Timestamp::UNIX_EPOCH)
-    }
+    use crate::notices::testing::{at, shanghai};
 
     fn night() -> QuietHours {
         QuietHours {

@@ -8,7 +8,6 @@ use crate::error::{EngineError, Result};
 use jiff::Timestamp;
 use laurel_core::MemberStatus;
 use laurel_core::automations::Action;
-use laurel_store::STATES_PAGE_MAX;
 
 /// One member a dry run would act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,16 +64,8 @@ impl Engine {
             points: 0,
             lines: Vec::new(),
         };
-        let mut after = 0;
-        loop {
-            let page = self
-                .store
-                .member_states_after(after, STATES_PAGE_MAX)
-                .await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = last.id.0;
+        let mut pages = super::MemberPages::new(&self.store);
+        while let Some(page) = pages.next().await? {
             let ids: Vec<i64> = page.iter().map(|s| s.id.0).collect();
             let had = self.store.runs_in(&automation.id, &period, &ids).await?;
             for state in page.iter().filter(|s| s.status == MemberStatus::Active) {
@@ -92,9 +83,6 @@ impl Engine {
                         letter,
                     });
                 }
-            }
-            if page.len() < STATES_PAGE_MAX {
-                break;
             }
         }
         Ok(run)

@@ -14,7 +14,7 @@ pub(crate) use scan::runs_of_event;
 use crate::portal::Consents;
 use laurel_core::automations::{Automation, AutomationTrigger, MemberFacts};
 use laurel_core::events::{EventKind, EventKinds};
-use laurel_store::MemberState;
+use laurel_store::{MemberState, STATES_PAGE_MAX, Store};
 
 /// The event kinds the automations of a program are triggered by: written like those a
 /// webhook subscriber listens to.
@@ -43,6 +43,42 @@ pub(crate) fn triggered_by(automations: &[Automation], kind: EventKind) -> Vec<&
         .iter()
         .filter(|a| a.trigger == AutomationTrigger::Event(kind))
         .collect()
+}
+
+/// Every member as conditions read them, a page at a time, by id: the daily scan's and the
+/// dry run's way through all members.
+pub(crate) struct MemberPages<'a> {
+    store: &'a Store,
+    after: i64,
+    done: bool,
+}
+
+impl<'a> MemberPages<'a> {
+    /// From the first member.
+    pub fn new(store: &'a Store) -> MemberPages<'a> {
+        MemberPages {
+            store,
+            after: 0,
+            done: false,
+        }
+    }
+
+    /// The next page; `None` after the last.
+    pub async fn next(&mut self) -> crate::error::Result<Option<Vec<MemberState>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = self
+            .store
+            .member_states_after(self.after, STATES_PAGE_MAX)
+            .await?;
+        self.done = page.len() < STATES_PAGE_MAX;
+        match page.last() {
+            Some(last) => self.after = last.id.0,
+            None => return Ok(None),
+        }
+        Ok(Some(page))
+    }
 }
 
 /// A member as conditions see them.

@@ -7,7 +7,7 @@ use crate::program_file::ProgramDefinition;
 use jiff::Timestamp;
 use laurel_core::MemberStatus;
 use laurel_core::automations::AutomationTrigger;
-use laurel_store::{MemberId, NewRun, STATES_PAGE_MAX, StoredEvent, Tx};
+use laurel_store::{MemberId, NewRun, StoredEvent, Tx};
 
 /// The daily scan's name among the scans done once a day.
 const SCAN: &str = "automations";
@@ -31,16 +31,8 @@ impl Engine {
             return Ok(0);
         }
         let mut made = 0;
-        let mut after = 0;
-        loop {
-            let page = self
-                .store
-                .member_states_after(after, STATES_PAGE_MAX)
-                .await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = last.id.0;
+        let mut pages = super::MemberPages::new(&self.store);
+        while let Some(page) = pages.next().await? {
             let mut tx = self.store.begin().await?;
             for state in page.iter().filter(|s| s.status == MemberStatus::Active) {
                 let facts = super::facts_of(state)?;
@@ -61,9 +53,6 @@ impl Engine {
                 }
             }
             tx.commit().await?;
-            if page.len() < STATES_PAGE_MAX {
-                break;
-            }
         }
         self.scanned.mark(SCAN, today);
         Ok(made)

@@ -4,8 +4,9 @@
 //! fan-out); a dry run says who and what without writing; a program file's mistakes are
 //! named at their key.
 
+use super::notices::{joined, links, noon_of};
 use super::*;
-use laurel_engine::{Consents, CreateWebhook, NoticeLinks, ProfileUpdate};
+use laurel_engine::CreateWebhook;
 
 const AUTOMATIONS: &str = r#"
 [[automations]]
@@ -30,34 +31,6 @@ trigger = { event = "points.redeemed" }
 actions = [ { award_points = 10, reason = "thanks for redeeming" } ]
 "#;
 
-fn links() -> NoticeLinks {
-    NoticeLinks {
-        base: Some("https://club.example".into()),
-    }
-}
-
-/// Noon in Shanghai on the local day of `at`.
-fn noon_of(at: Timestamp) -> Timestamp {
-    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
-    noon(&tz.to_datetime(at).date().to_string())
-}
-
-async fn consenting(engine: &Engine, external_id: &str) -> i64 {
-    let id = member(engine, external_id).await;
-    engine
-        .update_profile(
-            id,
-            ProfileUpdate {
-                name: "王五".into(),
-                birthday: None,
-                consents: Consents::given(&["email"]),
-            },
-        )
-        .await
-        .unwrap();
-    id
-}
-
 /// The events written and not yet fanned out, by type.
 async fn event_types(engine: &Engine) -> Vec<String> {
     let mut tx = engine.store().begin().await.unwrap();
@@ -78,8 +51,8 @@ async fn a_daily_win_back_acts_once_a_month_on_the_members_its_conditions_hold_f
             })
             .await
             .unwrap();
-        let ann = consenting(&engine, "ann").await;
-        let bo = consenting(&engine, "bo").await;
+        let ann = joined(&engine, "ann", true).await;
+        let bo = joined(&engine, "bo", true).await;
         let now = noon_of(Timestamp::now() + days(1));
         buy_at(&engine, ann, "A-1", "40", now - days(40)).await;
         buy_at(&engine, bo, "B-1", "40", now - days(2)).await;

@@ -25,14 +25,14 @@ birthday = { points = 100 }
 welcome = { days = [0, 3] }
 "#;
 
-fn links() -> NoticeLinks {
+pub(super) fn links() -> NoticeLinks {
     NoticeLinks {
         base: Some("https://club.example".into()),
     }
 }
 
 /// A member who consented to e-mail (or not), born on 8 August.
-async fn joined(engine: &Engine, external_id: &str, consents: bool) -> i64 {
+pub(super) async fn joined(engine: &Engine, external_id: &str, consents: bool) -> i64 {
     let id = member(engine, external_id).await;
     let given: &[&str] = if consents { &["email"] } else { &[] };
     engine
@@ -55,7 +55,7 @@ fn at_noon(date: &str) -> Timestamp {
 }
 
 /// Noon in Shanghai on the local day of `at`.
-fn noon_of(at: Timestamp) -> Timestamp {
+pub(super) fn noon_of(at: Timestamp) -> Timestamp {
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
     noon(&tz.to_datetime(at).date().to_string())
 }

@@ -6,12 +6,11 @@ use crate::auth::Caller;
 use crate::dto::{
     AdjustmentBody, BalanceResponse, LedgerResponse, PostingResponse, RedemptionBody,
 };
-use crate::error::{ApiError, ApiResult};
-use crate::extract::page_limit;
+use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{page_cursor, page_limit};
 use axum::Json;
 use axum::extract::State;
-use laurel_engine::ErrorCode;
 use laurel_engine::{AdjustRequest, RedeemRequest, Scope};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -72,17 +71,7 @@ async fn ledger(
     ApiQuery(q): ApiQuery<LedgerQuery>,
 ) -> ApiResult<Json<LedgerResponse>> {
     caller.require(Scope::Pos)?;
-    let cursor = q
-        .cursor
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::new(
-                    ErrorCode::InvalidQuery,
-                    "cursor: not a cursor from next_cursor",
-                )
-            })
-        })
-        .transpose()?;
+    let cursor = page_cursor(q.cursor.as_deref())?;
     let page = state
         .engine
         .ledger(id, cursor, page_limit(q.limit)?)

@@ -10,13 +10,13 @@ use crate::dto::{
     CreateWebhookBody, CreatedWebhookResponse, DeliveriesResponse, DeliveryBody, WebhookBody,
     WebhooksResponse,
 };
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, page_limit};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiPath, ApiQuery, page_cursor, page_limit};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use laurel_core::events::EventKind;
-use laurel_engine::{ErrorCode, Scope};
+use laurel_engine::Scope;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -132,17 +132,7 @@ async fn deliveries(
     ApiQuery(q): ApiQuery<DeliveriesQuery>,
 ) -> ApiResult<Json<DeliveriesResponse>> {
     caller.require(Scope::Admin)?;
-    let before = q
-        .cursor
-        .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::new(
-                    ErrorCode::InvalidQuery,
-                    "cursor: not a cursor from next_cursor",
-                )
-            })
-        })
-        .transpose()?;
+    let before = page_cursor(q.cursor.as_deref())?;
     let limit = page_limit(q.limit)?;
     let page = state.engine.webhook_deliveries(id, before, limit).await?;
     let next_cursor = (page.len() == limit as usize)
