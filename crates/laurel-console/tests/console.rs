@@ -396,6 +396,9 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
          actions = [ { award_points = 0, reason = \" \" } ]\n\
          [[automations]]\nid = \"twice\"\nname = \"T\"\ntrigger = \"daily\"\nactions = []\n\
          [[automations]]\nid = \"twice\"\nname = \"T\"\ntrigger = \"daily\"\nactions = [ { webhook = true } ]\n",
+        "[notices]\nlanguage = \"fr\"\nchannels = [\"fax\"]\nquiet_hours = { from = \"late\", to = \"09:00\" }\n\
+         max_per_week = 0\npoints_expiring = { days_before = 0 }\nbirthday = { points = -5 }\nwelcome = { days = [3, 1] }\n",
+        "[notices]\nchannels = []\nwelcome = { days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }\n",
     ];
     let referrals = base
         .replace("referrer_points = 300", "referrer_points = 0")
@@ -439,10 +442,20 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         "no tier `{tier}` in the program",
         "points must be above zero",
         "points need a reason",
+        // [notices]
+        "must be a time like 21:00, got `{got}`",
+        "must be one of {languages}, got `{got}`",
+        "must be among {channels}, got `{got}`",
+        "names no channel",
+        "must be at least 1",
+        "must be between {min} and {max}, got {got}",
+        "may not be negative",
+        "has at most {max} steps",
+        "must be days in increasing order",
     ] {
         assert!(
             seen.contains(automation),
-            "the fixtures reach the automations' `{automation}`: {seen:?}"
+            "the fixtures reach the automations' and notices' `{automation}`: {seen:?}"
         );
     }
 }
