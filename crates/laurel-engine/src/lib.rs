@@ -106,7 +106,7 @@ pub struct Engine {
     outbox_ready: tokio::sync::Notify,
     /// The event kinds subscribers listen to, and a wake-up once events were committed.
     listening: Arc<events::Listening>,
-    /// The notice kinds scanned to the end today.
+    /// The daily scans (notice kinds, automations) run to the end today.
     scanned: notices::Scanned,
     config: EngineConfig,
 }

@@ -178,9 +178,6 @@ impl Engine {
         for kind in daily {
             self.scanned.mark(kind.as_str(), today);
         }
-        if report.sent > 0 {
-            self.outbox_ready.notify_one();
-        }
         Ok(report)
     }
 
@@ -288,7 +285,10 @@ impl Engine {
                 .await?;
         }
         tx.commit().await?;
-        if channel != EMAIL {
+        // Wake whichever loop sends it.
+        if channel == EMAIL {
+            self.outbox_ready.notify_one();
+        } else {
             self.listening.committed();
         }
         report.sent += 1;
