@@ -247,3 +247,48 @@ async fn the_portal_speaks_chinese_keeps_the_profile_and_queues_a_report_staff_r
     browser.stop().await;
     app.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_signs_in_with_the_code_from_their_inbox_on_a_real_smtp_server() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let Some(smtp) = laurel_testkit::smtp::SmtpServer::start() else {
+        return;
+    };
+    let app = App::start().await;
+    // The mailer `laurel serve --smtp-url` sends the outbox through.
+    let url = smtp.url().parse::<laurel_notify::SmtpUrl>().unwrap();
+    let mailer = laurel_notify::SmtpMailer::new(&url, "Coffee <club@coffee.example>").unwrap();
+
+    browser.go(&app.url("/portal/login")).await;
+    browser.fill("#email", "Mei@Example.com").await;
+    let before = smtp.messages().len();
+    browser.click("#send-code").await;
+    assert_eq!(app.engine.deliver_outbox(&mailer).await.unwrap(), 1);
+    let messages = smtp.wait_for(before + 1);
+    let raw = messages
+        .get(before)
+        .expect("the letter reached the SMTP server");
+    assert!(raw.contains("mei@example.com"), "{raw}");
+    let body = raw
+        .split_once("\r\n\r\n")
+        .or_else(|| raw.split_once("\n\n"));
+    let code = body
+        .map(|(_, body)| body)
+        .unwrap_or_default()
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("a six-digit code in {raw}"))
+        .to_owned();
+    browser.fill("#code", &code).await;
+    browser.click("#check-code").await;
+    assert_eq!(
+        browser.path().await,
+        "/portal",
+        "signed in with the code from the inbox"
+    );
+    assert_eq!(browser.text("#available").await, "120");
+    app.stop();
+    browser.stop().await;
+}
