@@ -21,6 +21,7 @@ mod days;
 mod grant_words;
 pub mod i18n;
 mod ledger_words;
+mod letters;
 mod member_activity;
 mod member_history;
 mod member_list;
@@ -81,6 +82,7 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
         .route("/admin/automations", get(automations::page))
+        .route("/admin/letters", get(letters::page))
         .route("/admin/automations/{id}/dry-run", get(automations::dry_run))
         .route("/admin/audit", get(audit::page))
         .route("/admin/audit.csv", get(audit::download))

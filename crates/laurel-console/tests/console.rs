@@ -356,6 +356,8 @@ mod finding;
 #[path = "console/member_portal.rs"]
 mod member_portal;
 
+#[path = "console/letters.rs"]
+mod letters;
 #[path = "console/unsubscribe.rs"]
 mod unsubscribe;
 #[path = "console/webhooks.rs"]

@@ -54,7 +54,7 @@ pub use laurel_store::{
     PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
     TierHistoryEntry, WriteProfile,
 };
-pub use notices::{NoticeLinks, NoticeReport, Unsubscribing};
+pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
     Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, PostingOutcome,

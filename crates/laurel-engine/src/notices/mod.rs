@@ -7,8 +7,10 @@
 
 mod due;
 pub(crate) mod letters;
+mod preview;
 mod unsubscribe;
 
+pub use preview::LetterPreview;
 pub use unsubscribe::Unsubscribing;
 
 use crate::Engine;
