@@ -224,7 +224,8 @@ impl Store {
         Ok(deleted > 0)
     }
 
-    /// Deliveries due at `now`, soonest first.
+    /// Deliveries due at `now`, soonest first (none of a deleted subscription, even one a
+    /// fan-out racing the deletion made).
     pub async fn due_deliveries(&self, now: Timestamp, limit: u32) -> Result<Vec<DueDelivery>> {
         let mut db = self;
         let rows = db
@@ -234,6 +235,7 @@ impl Store {
                  JOIN webhook_subscriptions s ON s.id = d.subscription_id \
                  JOIN events e ON e.id = d.event_id \
                  WHERE d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= $1 \
+                 AND s.deleted_at IS NULL \
                  ORDER BY d.next_attempt_at, d.id LIMIT $2",
                 args![micros(now), i64::from(limit.clamp(1, DUE_BATCH_MAX))],
             )
