@@ -277,52 +277,40 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let notices = notices::convert(file.notices);
     let automations =
         automations::convert(file.automations, tier_ids.as_deref().unwrap_or_default());
-    match (
-        program,
-        rules,
-        tiers,
-        catalog,
-        referrals,
-        adjust_policy,
-        names,
-        notices,
-        automations,
-    ) {
-        (
-            Ok(program),
-            Ok(rules),
-            Ok(tiers),
-            Ok(catalog),
-            Ok(referrals),
-            Ok(adjust_policy),
-            Ok(names),
-            Ok(notices),
-            Ok(automations),
-        ) => Ok(ProgramDefinition {
-            program,
-            rules,
+    // Every section's problems, in the file's order, before any is given up on.
+    let mut problems = Vec::new();
+    let program = kept(program, &mut problems);
+    let rules = kept(rules, &mut problems);
+    let tiers = kept(tiers, &mut problems);
+    let catalog = kept(catalog, &mut problems);
+    let referrals = kept(referrals, &mut problems);
+    let adjust_policy = kept(adjust_policy, &mut problems);
+    let names = kept(names, &mut problems);
+    let notices = kept(notices, &mut problems);
+    let automations = kept(automations, &mut problems);
+    let definition = || {
+        Some(ProgramDefinition {
+            program: program?,
+            rules: rules?,
             declared_events: declared.unwrap_or_default(),
-            tiers,
-            catalog,
-            referrals,
-            adjust_policy,
-            names,
-            notices,
-            automations,
-        }),
-        (program, rules, tiers, catalog, referrals, adjust_policy, names, notices, automations) => {
-            let mut problems: Vec<Issue> = program.err().unwrap_or_default();
-            problems.extend(rules.err().unwrap_or_default());
-            problems.extend(tiers.err().unwrap_or_default());
-            problems.extend(catalog.err().unwrap_or_default());
-            problems.extend(referrals.err().unwrap_or_default());
-            problems.extend(adjust_policy.err().unwrap_or_default());
-            problems.extend(names.err().unwrap_or_default());
-            problems.extend(notices.err().unwrap_or_default());
-            problems.extend(automations.err().unwrap_or_default());
-            Err(fail(problems))
-        }
+            tiers: tiers?,
+            catalog: catalog?,
+            referrals: referrals?,
+            adjust_policy: adjust_policy?,
+            names: names?,
+            notices: notices?,
+            automations: automations?,
+        })
+    };
+    match definition() {
+        Some(definition) if problems.is_empty() => Ok(definition),
+        _ => Err(fail(problems)),
     }
+}
+
+/// A section as converted, its problems added to `problems` if it has any.
+fn kept<T>(section: Result<T, Vec<Issue>>, problems: &mut Vec<Issue>) -> Option<T> {
+    section.map_err(|found| problems.extend(found)).ok()
 }
 
 /// A text that is not TOML, or not the shape of a program file, as one problem: in English as

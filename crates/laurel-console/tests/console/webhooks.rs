@@ -384,6 +384,20 @@ impl WebhookSender for AlwaysUp {
     }
 }
 
+/// Subscribes the shop's CRM to adjustments; returns the subscription's id.
+async fn crm_hears_of_adjustments(app: &App) -> i64 {
+    app.engine
+        .create_webhook(CreateWebhook {
+            url: "https://crm.example.com/laurel".into(),
+            event_types: vec!["points.adjusted".into()],
+            description: None,
+        })
+        .await
+        .unwrap()
+        .webhook
+        .id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_delivery_log_shows_fifty_lines_a_page_newest_first() {
     let Some(browser) = Browser::start().await else {
@@ -391,17 +405,7 @@ async fn the_delivery_log_shows_fifty_lines_a_page_newest_first() {
     };
     for (backend, db) in laurel_testkit::backends() {
         let app = App::start_on(db, None).await;
-        let hook = app
-            .engine
-            .create_webhook(CreateWebhook {
-                url: "https://crm.example.com/laurel".into(),
-                event_types: vec!["points.adjusted".into()],
-                description: None,
-            })
-            .await
-            .unwrap()
-            .webhook
-            .id;
+        let hook = crm_hears_of_adjustments(&app).await;
         for i in 0..55 {
             credit(&app, 1, &format!("credit-{i}")).await;
         }
@@ -440,17 +444,7 @@ async fn a_manager_and_a_finance_clerk_are_refused_the_webhook_pages_and_forms()
     };
     for (backend, db) in laurel_testkit::backends() {
         let app = App::start_on(db, None).await;
-        let hook = app
-            .engine
-            .create_webhook(CreateWebhook {
-                url: "https://crm.example.com/laurel".into(),
-                event_types: vec!["points.adjusted".into()],
-                description: None,
-            })
-            .await
-            .unwrap()
-            .webhook
-            .id;
+        let hook = crm_hears_of_adjustments(&app).await;
         for (email, role) in [
             ("manager@example.com", Role::Manager),
             ("finance@example.com", Role::Finance),

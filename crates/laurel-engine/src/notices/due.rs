@@ -15,6 +15,7 @@ use laurel_core::MemberStatus;
 use laurel_core::notices::{NoticeKind, birthday_year, expiring_batches, welcome_steps_due};
 use laurel_store::Addressee;
 use minijinja::context;
+use std::collections::HashMap;
 
 /// A day, as letters write it: "31 January 2027", "2027年1月31日".
 pub(crate) fn long_date(date: Date, language: &str) -> String {
@@ -24,12 +25,13 @@ pub(crate) fn long_date(date: Date, language: &str) -> String {
     }
 }
 
-fn days(n: u32) -> SignedDuration {
+/// `n` whole days.
+pub(super) fn days(n: u32) -> SignedDuration {
     SignedDuration::from_hours(24 * i64::from(n))
 }
 
-/// The language a member is written to.
-fn language<'a>(member: &'a Addressee, definition: &'a ProgramDefinition) -> &'a str {
+/// The language a member is written to: theirs, else the program's.
+pub(super) fn language<'a>(member: &'a Addressee, definition: &'a ProgramDefinition) -> &'a str {
     member
         .language
         .as_deref()
@@ -52,11 +54,16 @@ impl Engine {
         let batches = expiring_batches(&lots, tz);
         let mut ids: Vec<i64> = batches.iter().map(|b| b.member).collect();
         ids.dedup();
-        let members = self.active_addressees(&ids).await?;
+        let members: HashMap<i64, Addressee> = self
+            .active_addressees(&ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id.0, m))
+            .collect();
         Ok(batches
             .into_iter()
             .filter_map(|batch| {
-                let member = members.iter().find(|m| m.id.0 == batch.member)?.clone();
+                let member = members.get(&batch.member)?.clone();
                 let on = long_date(batch.expires_on, language(&member, definition));
                 Some(Due {
                     key: batch.expires_on.to_string(),
@@ -140,8 +147,7 @@ impl Engine {
             .filter(|m| m.status == MemberStatus::Active)
         {
             for step in welcome_steps_due(member.enrolled_at, now, tz, steps) {
-                let balance = self.store.member_ledger(member.id).await?;
-                let points = balance.map_or(0, |l| l.available.get());
+                let points = member.available;
                 due.push(Due {
                     addressee: member.clone(),
                     says: Says::Notice(NoticeKind::Welcome),

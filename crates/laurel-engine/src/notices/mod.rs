@@ -49,7 +49,8 @@ pub struct NoticeReport {
     pub sent: usize,
     /// Birthday gifts given.
     pub gifts: usize,
-    /// Due, but the member has not consented to e-mail or has no address.
+    /// Due, but the member consented to none of the program's channels they can be reached
+    /// on (an SMS or push channel counts only while its provider is subscribed).
     pub without_consent: usize,
     /// Due, but the member had the week's share of letters.
     pub over_cap: usize,
@@ -238,7 +239,7 @@ impl Engine {
             .unsubscribe_token(member.id, &crate::codes::random_token())
             .await?;
         let unsubscribe_url = format!("{base}/portal/unsubscribe?t={token}&c={channel}");
-        let language = member.language.as_deref().unwrap_or(&policy.language);
+        let language = due::language(member, definition);
         let program = &definition.program;
         let values = minijinja::context! {
             program => program.name.get(language),

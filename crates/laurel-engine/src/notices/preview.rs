@@ -1,11 +1,11 @@
 //! A letter as a member would read it, filled in with sample values: what staff see before
 //! the program sends it.
 
-use super::due::long_date;
+use super::due::{days, long_date};
 use super::letters::{self, Wording};
 use crate::Engine;
 use crate::error::{EngineError, Result};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use laurel_core::notices::NoticeKind;
 use minijinja::context;
 
@@ -28,10 +28,7 @@ impl Engine {
         let definition = self.definition();
         let program = &definition.program;
         let tz = &program.time_zone;
-        let day = |days: i64| {
-            let at = Timestamp::now() + SignedDuration::from_hours(24 * days);
-            long_date(tz.to_datetime(at).date(), language)
-        };
+        let in_two_weeks = long_date(tz.to_datetime(Timestamp::now() + days(14)).date(), language);
         let tier = definition
             .tiers
             .as_ref()
@@ -43,11 +40,11 @@ impl Engine {
             member_name => if language == "zh-CN" { "王美" } else { "Wang Mei" },
             portal_url => "https://loyalty.example/portal",
             points => 120,
-            expires_on => day(14),
+            expires_on => &in_two_weeks,
             gift_points => definition.notices.birthday_points.get(),
             step => 1,
             tier => tier,
-            review_on => day(14),
+            review_on => &in_two_weeks,
         };
         let footer = kind
             .is_marketing()

@@ -7,7 +7,7 @@ use crate::Engine;
 use crate::error::Result;
 use futures_util::StreamExt;
 use jiff::Timestamp;
-use laurel_core::events::{EventKind, Retry, RetryPolicy};
+use laurel_core::events::{EventKind, EventKinds, Retry, RetryPolicy};
 use laurel_store::{Attempt, AttemptEnd, DueDelivery, EVENTS_BATCH_MAX};
 use std::future::Future;
 
@@ -129,7 +129,14 @@ impl Engine {
         let mut made = 0;
         let definition = self.programs.snapshot().in_force(now).definition.clone();
         loop {
-            let subscriptions = self.store.webhooks().await?;
+            // Each subscription's kinds, read once per batch rather than once per event.
+            let subscriptions: Vec<(i64, EventKinds)> = self
+                .store
+                .webhooks()
+                .await?
+                .iter()
+                .map(|w| (w.id, super::kinds_of(&w.subscription.event_kinds)))
+                .collect();
             let mut tx = self.store.begin().await?;
             let events = tx.waiting_events(EVENTS_BATCH_MAX).await?;
             if events.is_empty() {
@@ -141,9 +148,9 @@ impl Engine {
                 let Ok(kind) = event.kind.parse::<EventKind>() else {
                     continue;
                 };
-                for subscription in &subscriptions {
-                    if super::kinds_of(&subscription.subscription.event_kinds).contains(kind) {
-                        pairs.push((subscription.id, event.id));
+                for (subscription, kinds) in &subscriptions {
+                    if kinds.contains(kind) {
+                        pairs.push((*subscription, event.id));
                     }
                 }
             }

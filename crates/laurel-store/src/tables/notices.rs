@@ -31,6 +31,8 @@ pub struct Addressee {
     pub language: Option<String>,
     /// Active or suspended: a suspended member is sent no notice.
     pub status: MemberStatus,
+    /// Points they may spend.
+    pub available: i64,
     /// Their birthday.
     pub birthday: Option<Date>,
     /// When they joined.
@@ -54,7 +56,7 @@ pub struct NoticeSent<'a> {
     pub at: Timestamp,
 }
 
-const ADDRESSEE_COLUMNS: &str = "id, external_id, email, phone, name, consents, language, status, \
+const ADDRESSEE_COLUMNS: &str = "id, external_id, email, phone, name, consents, language, status, available, \
      birthday, enrolled_at, unsubscribe_token";
 
 /// The most members one read of addressees returns.
@@ -74,6 +76,7 @@ fn addressee_from(row: &Row) -> Result<Addressee> {
         status: status
             .parse()
             .map_err(|e| StoreError::Corrupt(format!("member status: {e}")))?,
+        available: row.get("available")?,
         birthday: birthday
             .map(|b| {
                 b.parse()
