@@ -9,6 +9,7 @@ pub mod award;
 pub mod channel;
 pub mod earn;
 pub mod events;
+pub mod insight;
 pub mod issue;
 pub mod ledger;
 pub mod localized;

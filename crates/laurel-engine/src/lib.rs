@@ -15,6 +15,7 @@ mod error_args;
 mod error_code;
 pub mod events;
 mod history;
+mod insight;
 mod jobs;
 mod keys;
 mod members;
@@ -42,6 +43,7 @@ pub use earning::{ApplicableCoupon, PreviewOutcome};
 pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
 pub use history::grant_sentence;
+pub use insight::{KpiReport, PeriodKpis, period_error};
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
 #[cfg(feature = "bench")]

@@ -81,7 +81,7 @@ pub async fn commit_raw_purchases(
             lot_moves.extend_from_slice(args![journal, lot, "open", 100_i64]);
             purchases.extend_from_slice(args![
                 purchase, member, "raw", key, none, "CNY", 10_000_i64, 0_i64, 100_i64, 0_i64, lot,
-                0_i64, 0_i64, 0_i64
+                0_i64, 0_i64, 0_i64, none
             ]);
             *balances.entry(member).or_default() += 100;
         }

@@ -17,7 +17,8 @@ use laurel_core::rules::{Activity, Event, Periods, usage_periods};
 use laurel_store::{MemberId, PurchaseId, StoreError, Tx, UsageAsk};
 
 /// Locks and reads the members of `commands` (a refund's: its purchase's), then the
-/// idempotent answers and the rule usage of their purchases and events.
+/// idempotent answers, when each buyer last bought and the rule usage of their purchases and
+/// events.
 pub(crate) async fn read_ahead(
     tx: &mut Tx,
     ctx: &Context<'_>,
@@ -44,6 +45,7 @@ pub(crate) async fn read_ahead(
     tx.lock_members(&ids, &external).await?;
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut usage: Vec<(MemberId, Vec<String>, Periods)> = Vec::new();
+    let mut buyers: Vec<MemberId> = Vec::new();
     for command in commands {
         let (member, activity, at) = match command {
             Command::Purchase(p) => {
@@ -52,6 +54,7 @@ pub(crate) async fn read_ahead(
                 let Some(member) = member(tx, &r.member).await? else {
                     continue;
                 };
+                buyers.push(member);
                 (member, Activity::Purchase(basket(r)), r.occurred_at)
             }
             Command::Event(valid) => {
@@ -74,6 +77,9 @@ pub(crate) async fn read_ahead(
     }
     let keys: Vec<(&str, &str)> = keys.iter().map(|(s, k)| (s.as_str(), k.as_str())).collect();
     tx.read_answers(&keys).await?;
+    if !buyers.is_empty() {
+        tx.read_last_purchases(&buyers).await?;
+    }
     let asks: Vec<UsageAsk> = usage
         .iter()
         .map(|(member, rules, periods)| UsageAsk {

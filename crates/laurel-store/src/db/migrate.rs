@@ -112,6 +112,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "automation_runs",
         include_str!("../../migrations/0021_automation_runs.sql"),
     ),
+    (
+        22,
+        "insight",
+        include_str!("../../migrations/0022_insight.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -7,6 +7,7 @@ pub(crate) mod contact_changes;
 pub(crate) mod events;
 pub(crate) mod grants;
 pub(crate) mod idempotency;
+pub(crate) mod insight;
 pub(crate) mod keys;
 pub(crate) mod ledger;
 pub(crate) mod member_access;

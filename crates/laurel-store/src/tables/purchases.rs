@@ -345,6 +345,7 @@ impl Tx {
     /// Records a purchase and its lines. The (channel, order_id) pair must be new: the engine
     /// checks idempotency first, so a clash here is a race the caller retries.
     pub async fn insert_purchase(&mut self, p: &NewPurchase) -> Result<PurchaseId> {
+        let previous = self.chain_purchase(p.member, micros(p.occurred_at)).await?;
         let id = self.next_id(Table::Purchases).await?;
         self.append(
             Table::Purchases,
@@ -363,6 +364,7 @@ impl Tx {
                 micros(p.occurred_at),
                 micros(p.recorded_at),
                 p.tier_discount_minor,
+                previous,
             ],
         )
         .await?;
@@ -382,6 +384,74 @@ impl Tx {
             .await?;
         }
         Ok(PurchaseId(id))
+    }
+
+    /// Reads when the latest purchase of each of `members` happened, so that recording
+    /// their purchases in this transaction asks nothing more (see [`Tx::insert_purchase`]).
+    pub async fn read_last_purchases(&mut self, members: &[MemberId]) -> Result<()> {
+        let mut ids: Vec<MemberId> = members
+            .iter()
+            .copied()
+            .filter(|m| self.known.last_purchase(*m).is_none())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(PURCHASES_PER_STATEMENT) {
+            // Padded with its last id to a power of two, so a few texts serve every batch.
+            let padded = chunk.len().next_power_of_two();
+            let last = chunk[chunk.len() - 1];
+            let values: Vec<Arg> = (0..padded)
+                .map(|i| Arg::from(chunk.get(i).unwrap_or(&last).0))
+                .collect();
+            let sql = format!(
+                "SELECT member_id, MAX(occurred_at) AS last FROM purchases \
+                 WHERE member_id IN ({}) GROUP BY member_id",
+                numbered_list(1, padded)
+            );
+            for &member in chunk {
+                self.known.remember_last_purchase(member, None);
+            }
+            for row in self.rows(&sql, &values).await? {
+                self.known
+                    .remember_last_purchase(MemberId(row.get("member_id")?), row.get("last")?);
+            }
+        }
+        Ok(())
+    }
+
+    /// When the member's purchase before a new one at `at` (microseconds) happened — `None`
+    /// for their first — keeping the chain right: a late purchase, older than one already
+    /// recorded, becomes the previous one of the purchase after it.
+    async fn chain_purchase(&mut self, member: MemberId, at: i64) -> Result<Option<i64>> {
+        if let Some(last) = self.known.last_purchase(member)
+            && last.is_none_or(|last| last <= at)
+        {
+            self.known.remember_last_purchase(member, Some(at));
+            return Ok(last);
+        }
+        // A late purchase, or a member not read ahead: rare, so asked here.
+        let row = self
+            .row(
+                "SELECT MAX(CASE WHEN occurred_at <= $2 THEN occurred_at END) AS previous, \
+                        MAX(occurred_at) AS last \
+                 FROM purchases WHERE member_id = $1",
+                args![member.0, at],
+            )
+            .await?;
+        let (previous, last): (Option<i64>, Option<i64>) = (row.get("previous")?, row.get("last")?);
+        if last.is_some_and(|last| last > at) {
+            // Only the first purchase after `at` has its previous one before `at`.
+            self.run(
+                "UPDATE purchases SET prev_occurred_at = $2 \
+                 WHERE member_id = $1 AND occurred_at > $2 \
+                   AND (prev_occurred_at IS NULL OR prev_occurred_at < $2)",
+                args![member.0, at],
+            )
+            .await?;
+        }
+        self.known
+            .remember_last_purchase(member, Some(last.map_or(at, |last| last.max(at))));
+        Ok(previous)
     }
 
     /// Records a refund and what it changed on the purchase: amount and points so far, and

@@ -110,6 +110,7 @@ impl Table {
                 "occurred_at",
                 "recorded_at",
                 "tier_discount_minor",
+                "prev_occurred_at",
             ],
             Table::PurchaseLines => &[
                 "purchase_id",

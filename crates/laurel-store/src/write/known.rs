@@ -34,6 +34,9 @@ pub(crate) struct Known {
     answers: HashMap<String, HashMap<String, Option<IdempotentResponse>>>,
     /// Rule usage per member, per (rules, periods) it was read for.
     usage: HashMap<MemberId, Vec<KnownUsage>>,
+    /// When each member's latest purchase happened (microseconds): `None` when they have
+    /// none. Only purchases change it, and only through `Tx::insert_purchase`.
+    last_purchases: HashMap<MemberId, Option<i64>>,
 }
 
 /// One member's usage of some rules in the periods of one instant.
@@ -161,6 +164,16 @@ impl Known {
                 );
             }
         }
+    }
+
+    /// When the member's latest purchase happened, if known: `Some(None)` when they have none.
+    pub(crate) fn last_purchase(&self, member: MemberId) -> Option<Option<i64>> {
+        self.last_purchases.get(&member).copied()
+    }
+
+    /// Remembers when the member's latest purchase happened.
+    pub(crate) fn remember_last_purchase(&mut self, member: MemberId, at: Option<i64>) {
+        self.last_purchases.insert(member, at);
     }
 
     /// Forgets everything (the transaction rolled back to a savepoint).

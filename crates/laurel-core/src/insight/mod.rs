@@ -1,0 +1,14 @@
+//! Insight: what the program does, in the figures a loyalty manager lives by. The store counts
+//! the facts of a period (`PeriodFacts`, counted when things happened: a purchase's
+//! `occurred_at`, a member's enrollment); this turns them into the KPIs (`Kpis`), each defined
+//! once (`KpiId::definition`) so the README, the console's tooltips and the API say the same.
+
+mod facts;
+mod kpis;
+mod period;
+mod rate;
+
+pub use facts::{PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMove};
+pub use kpis::{KpiId, Kpis};
+pub use period::{PERIOD_DAYS_MAX, Period, PeriodBounds, PeriodError};
+pub use rate::Rate;

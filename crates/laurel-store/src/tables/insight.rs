@@ -1,0 +1,230 @@
+//! The facts of a period for the KPIs, counted when things happened: a purchase when it
+//! occurred, a member when they enrolled, a posting when it took effect. Each read is a range
+//! scan of one covering index (migration 0022), so a quarter of ten million purchases is read
+//! in a fraction of a second on SQLite.
+
+use crate::db::connect::Store;
+use crate::db::sql::{Sql, args};
+use crate::error::{Result, StoreError};
+use crate::types::micros;
+use laurel_core::insight::{
+    PeriodBounds, PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMove,
+};
+use laurel_core::ledger::PostingKind;
+
+impl Store {
+    /// Every fact of the period `b` describes.
+    pub async fn period_facts(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
+        self.count_members(b, &mut facts).await?;
+        self.count_buyers(b, &mut facts).await?;
+        self.count_sales_elsewhere(b, &mut facts).await?;
+        self.count_points(b, &mut facts).await?;
+        self.count_tiers(b, &mut facts).await?;
+        self.count_rewards(b, &mut facts).await?;
+        Ok(facts)
+    }
+
+    /// Members enrolled by the end, and in the period by channel; referrals among them.
+    async fn count_members(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+        let mut db = self;
+        facts.members = db
+            .row(
+                "SELECT COUNT(*) FROM members WHERE enrolled_at < $1",
+                args![micros(b.to)],
+            )
+            .await?
+            .get(0)?;
+        for row in db
+            .rows(
+                "SELECT channel, COUNT(*) AS members FROM members \
+                 WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY channel",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?
+        {
+            facts
+                .enrolled
+                .insert(row.get("channel")?, row.get("members")?);
+        }
+        let row = db
+            .row(
+                "SELECT COUNT(*) AS referred, \
+                        CAST(COALESCE(SUM(CASE WHEN status = 'rewarded' THEN 1 ELSE 0 END), 0) AS BIGINT) AS rewarded \
+                 FROM referrals WHERE enrolled_at >= $1 AND enrolled_at < $2",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?;
+        facts.referred = row.get("referred")?;
+        facts.referrals_rewarded = row.get("rewarded")?;
+        Ok(())
+    }
+
+    /// Members' purchases and the members who made them, in one scan of the purchases by
+    /// time. A member's first purchase in a window is the one whose previous purchase is older
+    /// than the window's start (or that has none), so counting those counts the members.
+    async fn count_buyers(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+        let start = b.before.min(b.last_90).min(b.last_30);
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS purchases, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 THEN total_minor ELSE 0 END), 0) AS BIGINT) AS total, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND (prev_occurred_at IS NULL OR prev_occurred_at < $2) THEN 1 ELSE 0 END), 0) AS BIGINT) AS buyers, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS first_time, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at >= $1 AND prev_occurred_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS returning, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $1 AND occurred_at < $2 AND (prev_occurred_at IS NULL OR prev_occurred_at < $1) THEN 1 ELSE 0 END), 0) AS BIGINT) AS buyers_before, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $4 AND (prev_occurred_at IS NULL OR prev_occurred_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active_30, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $5 AND (prev_occurred_at IS NULL OR prev_occurred_at < $5) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active_90 \
+                 FROM purchases WHERE occurred_at >= $6 AND occurred_at < $3",
+                args![
+                    micros(b.before),
+                    micros(b.from),
+                    micros(b.to),
+                    micros(b.last_30),
+                    micros(b.last_90),
+                    micros(start)
+                ],
+            )
+            .await?;
+        facts.member_sales = Sales {
+            purchases: row.get("purchases")?,
+            total_minor: row.get("total")?,
+        };
+        facts.buyers = row.get("buyers")?;
+        facts.first_time_buyers = row.get("first_time")?;
+        facts.returning_buyers = row.get("returning")?;
+        facts.buyers_before = row.get("buyers_before")?;
+        facts.active_30 = row.get("active_30")?;
+        facts.active_90 = row.get("active_90")?;
+        Ok(())
+    }
+
+    /// Non-members' purchases, and refunds of members'.
+    async fn count_sales_elsewhere(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) AS purchases, CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS total \
+                 FROM guest_purchases WHERE occurred_at >= $1 AND occurred_at < $2",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?;
+        facts.guest_sales = Sales {
+            purchases: row.get("purchases")?,
+            total_minor: row.get("total")?,
+        };
+        facts.refunded_minor = db
+            .row(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM refunds \
+                 WHERE recorded_at >= $1 AND recorded_at < $2",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?
+            .get(0)?;
+        Ok(())
+    }
+
+    /// Points moved when they took effect, and held at the end: what members hold now less
+    /// what took effect since (one statement, so both are of one moment).
+    async fn count_points(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+        let mut db = self;
+        let mut moved = PointsMoved::default();
+        for row in db
+            .rows(
+                "SELECT kind, CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
+                 FROM journal WHERE effective_at >= $1 AND effective_at < $2 GROUP BY kind",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?
+        {
+            let name: String = row.get("kind")?;
+            let kind = PostingKind::parse(&name)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown posting kind `{name}`")))?;
+            let points: i64 = row.get("points")?;
+            match kind {
+                PostingKind::Earn => moved.issued += points,
+                PostingKind::Redeem | PostingKind::Restore => moved.redeemed -= points,
+                PostingKind::Expire => moved.expired -= points,
+                PostingKind::Reverse => moved.reversed -= points,
+                PostingKind::AdjustCredit | PostingKind::AdjustDebit => moved.adjusted += points,
+                // Pending becoming available: the points members hold stay the same.
+                PostingKind::Release => {}
+            }
+        }
+        facts.points = moved;
+        facts.outstanding = db
+            .row(
+                "SELECT CAST(COALESCE((SELECT SUM(available + pending) FROM members), 0) \
+                      - COALESCE((SELECT SUM(available_delta + pending_delta) FROM journal \
+                                  WHERE effective_at >= $1), 0) AS BIGINT)",
+                args![micros(b.to)],
+            )
+            .await?
+            .get(0)?;
+        Ok(())
+    }
+
+    /// Members per tier now, and the changes of tier in the period.
+    async fn count_tiers(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+        let mut db = self;
+        for row in db
+            .rows(
+                "SELECT tier, COUNT(*) AS members FROM members GROUP BY tier",
+                args![],
+            )
+            .await?
+        {
+            facts.tiers.push(TierCount {
+                tier: row.get("tier")?,
+                members: row.get("members")?,
+            });
+        }
+        // The backends order NULL differently: members without a tier first, here.
+        facts.tiers.sort_by(|a, b| a.tier.cmp(&b.tier));
+        for row in db
+            .rows(
+                "SELECT from_tier, to_tier, COUNT(*) AS moves FROM tier_history \
+                 WHERE changed_at >= $1 AND changed_at < $2 \
+                 GROUP BY from_tier, to_tier",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?
+        {
+            facts.tier_moves.push(TierMove {
+                from: row.get("from_tier")?,
+                to: row.get("to_tier")?,
+                moves: row.get("moves")?,
+            });
+        }
+        facts
+            .tier_moves
+            .sort_by(|a, b| (b.moves, &a.from, &a.to).cmp(&(a.moves, &b.from, &b.to)));
+        Ok(())
+    }
+
+    /// Rewards redeemed in the period and not cancelled, most redeemed first.
+    async fn count_rewards(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+        let mut db = self;
+        for row in db
+            .rows(
+                "SELECT reward_id, COUNT(*) AS redemptions, \
+                        CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(SUM(points) AS BIGINT) AS points \
+                 FROM reward_redemptions \
+                 WHERE redeemed_at >= $1 AND redeemed_at < $2 AND status <> 'cancelled' \
+                 GROUP BY reward_id ORDER BY redemptions DESC, reward_id",
+                args![micros(b.from), micros(b.to)],
+            )
+            .await?
+        {
+            facts.rewards.push(RewardCount {
+                reward: row.get("reward_id")?,
+                redemptions: row.get("redemptions")?,
+                quantity: row.get("quantity")?,
+                points: row.get("points")?,
+            });
+        }
+        Ok(())
+    }
+}
