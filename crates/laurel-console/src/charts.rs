@@ -44,12 +44,12 @@ pub struct Chart {
 pub fn points(locale: Locale, days: &[DayActivity]) -> Option<Chart> {
     let t = locale.strings();
     let (issued_label, redeemed_label) = (t.get("dashboard.issued"), t.get("dashboard.redeemed"));
-    let issued: i64 = days.iter().map(|d| d.issued).sum();
-    let redeemed: i64 = days.iter().map(|d| d.redeemed).sum();
+    let issued: i64 = days.iter().map(|d| d.activity.issued).sum();
+    let redeemed: i64 = days.iter().map(|d| d.activity.redeemed).sum();
     let mut chart = LineChart::new(
         vec![
-            series(issued_label, days, |d| d.issued),
-            series(redeemed_label, days, |d| d.redeemed),
+            series(issued_label, days, |d| d.activity.issued),
+            series(redeemed_label, days, |d| d.activity.redeemed),
         ],
         axis_labels(locale, days),
     );
@@ -86,9 +86,9 @@ pub fn points(locale: Locale, days: &[DayActivity]) -> Option<Chart> {
 pub fn enrollments(locale: Locale, days: &[DayActivity]) -> Option<Chart> {
     let t = locale.strings();
     let label = t.get("dashboard.new_members");
-    let enrolled: i64 = days.iter().map(|d| d.enrolled).sum();
+    let enrolled: i64 = days.iter().map(|d| d.activity.enrolled).sum();
     let mut chart = BarChart::new(
-        vec![series(label, days, |d| d.enrolled)],
+        vec![series(label, days, |d| d.activity.enrolled)],
         axis_labels(locale, days),
     );
     chart.base.width = WIDTH;
@@ -203,6 +203,7 @@ mod tests {
     use super::*;
     use jiff::ToSpan;
     use jiff::civil::date;
+    use laurel_engine::Activity;
 
     fn days(count: usize) -> Vec<DayActivity> {
         date(2026, 3, 1)
@@ -211,9 +212,12 @@ mod tests {
             .enumerate()
             .map(|(i, date)| DayActivity {
                 date,
-                issued: i64::try_from(i).unwrap() * 10,
-                redeemed: 5,
-                enrolled: 1,
+                activity: Activity {
+                    issued: i64::try_from(i).unwrap() * 10,
+                    redeemed: 5,
+                    enrolled: 1,
+                    ..Activity::default()
+                },
             })
             .collect()
     }
@@ -246,9 +250,7 @@ mod tests {
         let quiet: Vec<DayActivity> = days(90)
             .into_iter()
             .map(|d| DayActivity {
-                issued: 0,
-                redeemed: 0,
-                enrolled: 0,
+                activity: Activity::default(),
                 ..d
             })
             .collect();

@@ -49,7 +49,7 @@ pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_k
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    AUDIT_PAGE_MAX, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
+    AUDIT_PAGE_MAX, Activity, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
     ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord, JournalId,
     LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
     MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,

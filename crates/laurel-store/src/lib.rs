@@ -54,7 +54,7 @@ pub use tables::purchases::{
     PurchasePage, RefundRecord,
 };
 pub use tables::referrals::{REFERRALS_PAGE_MAX, Referral};
-pub use tables::reports::{ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
+pub use tables::reports::{Activity, ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
 pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };

@@ -1,15 +1,17 @@
-//! The dashboard's daily series: points issued and redeemed and members enrolled per calendar
-//! day in the program's time zone. The store sums per bucket of time aligned on the Unix epoch
+//! The daily series of the dashboard and of insight: points issued, redeemed and expired,
+//! members enrolled, and purchases (members' and others') per calendar day in the program's
+//! time zone, each counted on the day it happened. The store sums per bucket of time aligned on the Unix epoch
 //! (cheap however many journal rows there are); this folds the buckets into local days, so a
 //! day of 23 or 25 hours (a daylight-saving change) and zones a half or quarter hour off UTC
 //! come out right on both backends.
 
 use crate::Engine;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use laurel_store::ActivityBucket;
+use laurel_core::insight::Period;
+use laurel_store::{Activity, ActivityBucket};
 
 /// Most days one series covers.
 pub const DAILY_DAYS_MAX: u32 = 366;
@@ -19,58 +21,36 @@ pub const DAILY_DAYS_MAX: u32 = 366;
 pub struct DayActivity {
     /// The day, in the program's time zone.
     pub date: Date,
-    /// Points earned that day.
-    pub issued: i64,
-    /// Points spent that day, less those restored.
-    pub redeemed: i64,
-    /// Members enrolled that day.
-    pub enrolled: i64,
+    /// What happened on it.
+    pub activity: Activity,
 }
 
 impl Engine {
     /// The last `days` local days (today included; at most [`DAILY_DAYS_MAX`]), oldest first,
-    /// each with the points issued and redeemed and the members enrolled on it. Days are those
-    /// of the program in force now.
+    /// each with what happened on it. Days are those of the program in force now.
     pub async fn daily_activity(&self, days: u32, now: Timestamp) -> Result<Vec<DayActivity>> {
+        let tz = &self.definition().program.time_zone;
+        let today = tz.to_datetime(now).date();
+        let period = Period::ending(today, i64::from(days.clamp(1, DAILY_DAYS_MAX)))
+            .map_err(crate::insight::period_error)?;
+        self.daily_series(period).await
+    }
+
+    /// Every day of `period` (at most [`DAILY_DAYS_MAX`] from its end), oldest first, each
+    /// with what happened on it.
+    pub async fn daily_series(&self, period: Period) -> Result<Vec<DayActivity>> {
+        let period = Period::ending(period.to, period.days().min(i64::from(DAILY_DAYS_MAX)))
+            .map_err(crate::insight::period_error)?;
         let tz = self.definition().program.time_zone.clone();
-        let span = days_ending(&tz, now, days.clamp(1, DAILY_DAYS_MAX)).map_err(calendar)?;
-        let width = bucket_width(&tz, span.from, span.to);
+        let bounds = period.bounds(&tz).map_err(crate::insight::period_error)?;
+        let width = bucket_width(&tz, bounds.from, bounds.to);
         let buckets = self
             .store
-            .activity_buckets(span.from, span.to, width)
+            .activity_buckets(bounds.from, bounds.to, width)
             .await?;
-        Ok(fold_days(&tz, span.first, span.count, &buckets))
+        let count = u32::try_from(period.days()).unwrap_or(DAILY_DAYS_MAX);
+        Ok(fold_days(&tz, period.from, count, &buckets))
     }
-}
-
-fn calendar(e: jiff::Error) -> EngineError {
-    EngineError::Internal(format!("the dashboard's days: {e}"))
-}
-
-/// The local days a series covers and the instants they span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct DaySpan {
-    first: Date,
-    count: u32,
-    /// The start of the first day.
-    from: Timestamp,
-    /// The start of the day after the last.
-    to: Timestamp,
-}
-
-/// The `count` (at least one) local days ending with the one holding `now`.
-fn days_ending(tz: &TimeZone, now: Timestamp, count: u32) -> Result<DaySpan, jiff::Error> {
-    let count = count.max(1);
-    let today = tz.to_datetime(now).date();
-    let first = today.checked_sub(i64::from(count - 1).days())?;
-    // Midnight may not exist on a daylight-saving day; the day then starts after the gap.
-    let start = |date: Date| date.to_zoned_datetime(tz.clone()).map(|z| z.timestamp());
-    Ok(DaySpan {
-        first,
-        count,
-        from: start(first)?,
-        to: start(today.tomorrow()?)?,
-    })
 }
 
 /// The widest bucket (at most an hour) that never straddles the start of a local day between
@@ -108,18 +88,13 @@ fn fold_days(
         .take(count as usize)
         .map(|date| DayActivity {
             date,
-            issued: 0,
-            redeemed: 0,
-            enrolled: 0,
+            activity: Activity::default(),
         })
         .collect();
     for bucket in buckets {
         let date = tz.to_datetime(bucket.start).date();
         if let Ok(i) = days.binary_search_by_key(&date, |d| d.date) {
-            let day = &mut days[i];
-            day.issued += bucket.issued;
-            day.redeemed += bucket.redeemed;
-            day.enrolled += bucket.enrolled;
+            days[i].activity.add(&bucket.activity);
         }
     }
     days
@@ -142,42 +117,23 @@ mod tests {
     fn bucket(start: &str, issued: i64, redeemed: i64, enrolled: i64) -> ActivityBucket {
         ActivityBucket {
             start: at(start),
-            issued,
-            redeemed,
-            enrolled,
+            activity: Activity {
+                issued,
+                redeemed,
+                enrolled,
+                ..Activity::default()
+            },
         }
     }
 
     /// (date, issued, redeemed, enrolled) of every day.
     fn figures(days: &[DayActivity]) -> Vec<(String, i64, i64, i64)> {
         days.iter()
-            .map(|d| (d.date.to_string(), d.issued, d.redeemed, d.enrolled))
+            .map(|d| {
+                let a = &d.activity;
+                (d.date.to_string(), a.issued, a.redeemed, a.enrolled)
+            })
             .collect()
-    }
-
-    #[test]
-    fn the_days_end_today_in_the_program_zone_and_span_whole_local_days() {
-        // 20:00 UTC on 1 June is already 2 June in Shanghai.
-        let span = days_ending(&tz("Asia/Shanghai"), at("2026-06-01T20:00:00Z"), 3).unwrap();
-        assert_eq!(span.first, date(2026, 5, 31));
-        assert_eq!(span.from, at("2026-05-30T16:00:00Z"));
-        assert_eq!(span.to, at("2026-06-02T16:00:00Z"));
-        let one = days_ending(&tz("UTC"), at("2026-06-01T20:00:00Z"), 0).unwrap();
-        assert_eq!(
-            (one.first, one.count),
-            (date(2026, 6, 1), 1),
-            "at least today"
-        );
-    }
-
-    #[test]
-    fn a_day_with_a_daylight_saving_change_spans_23_or_25_hours() {
-        let berlin = tz("Europe/Berlin");
-        // Clocks go forward on 29 March 2026 and back on 25 October.
-        let spring = days_ending(&berlin, at("2026-03-29T12:00:00Z"), 1).unwrap();
-        assert_eq!(spring.to - spring.from, SignedDuration::from_hours(23));
-        let autumn = days_ending(&berlin, at("2026-10-25T12:00:00Z"), 1).unwrap();
-        assert_eq!(autumn.to - autumn.from, SignedDuration::from_hours(25));
     }
 
     #[test]

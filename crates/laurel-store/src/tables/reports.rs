@@ -97,17 +97,49 @@ impl Store {
     }
 }
 
+/// What happened in a span of time, each thing counted when it happened: a purchase when it
+/// occurred, a posting when it took effect, a member when they enrolled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Activity {
+    /// Points earned (pending and available).
+    pub issued: i64,
+    /// Points spent, less those restored.
+    pub redeemed: i64,
+    /// Points expired.
+    pub expired: i64,
+    /// Members enrolled.
+    pub enrolled: i64,
+    /// Members' purchases.
+    pub purchases: i64,
+    /// Their totals, in minor units.
+    pub sales_minor: i64,
+    /// Purchases of customers who are not members.
+    pub guest_purchases: i64,
+    /// Their totals, in minor units.
+    pub guest_sales_minor: i64,
+}
+
+impl Activity {
+    /// Adds `other` to this.
+    pub fn add(&mut self, other: &Activity) {
+        self.issued += other.issued;
+        self.redeemed += other.redeemed;
+        self.expired += other.expired;
+        self.enrolled += other.enrolled;
+        self.purchases += other.purchases;
+        self.sales_minor += other.sales_minor;
+        self.guest_purchases += other.guest_purchases;
+        self.guest_sales_minor += other.guest_sales_minor;
+    }
+}
+
 /// What happened in one bucket of time (`start` up to `start` plus the bucket's width).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActivityBucket {
     /// Where the bucket starts: a whole multiple of its width since the Unix epoch.
     pub start: Timestamp,
-    /// Points earned in it (pending and available).
-    pub issued: i64,
-    /// Points spent in it, less those restored.
-    pub redeemed: i64,
-    /// Members enrolled in it.
-    pub enrolled: i64,
+    /// What happened in it.
+    pub activity: Activity,
 }
 
 /// The narrowest bucket [`Store::activity_buckets`] groups by: keeps a long period from
@@ -115,7 +147,7 @@ pub struct ActivityBucket {
 pub const BUCKET_WIDTH_MIN: SignedDuration = SignedDuration::from_mins(1);
 
 impl Store {
-    /// Points moved and members enrolled from `from` until `to`, summed per bucket of `width`
+    /// Points moved, members enrolled and purchases from `from` until `to`, summed per bucket of `width`
     /// (at least [`BUCKET_WIDTH_MIN`]) aligned on the Unix epoch, oldest first; buckets where
     /// nothing happened are left out. The database sums, so the answer is one row per bucket
     /// however many journal rows the period holds; the caller folds buckets into calendar days
@@ -132,20 +164,21 @@ impl Store {
         let mut db = self;
         let points = db
             .rows(
-                "SELECT posted_at / $3 AS bucket, kind, \
+                "SELECT effective_at / $3 AS bucket, kind, \
                         CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
-                 FROM journal WHERE posted_at >= $1 AND posted_at < $2 \
-                   AND kind IN ('earn', 'redeem', 'restore') \
+                 FROM journal WHERE effective_at >= $1 AND effective_at < $2 \
+                   AND kind IN ('earn', 'redeem', 'restore', 'expire') \
                  GROUP BY 1, 2",
                 args![micros(from), micros(to), width],
             )
             .await?;
         for row in points {
-            let bucket = bucket_at(&mut buckets, row.get("bucket")?, width)?;
+            let bucket = &mut bucket_at(&mut buckets, row.get("bucket")?, width)?.activity;
             let kind: String = row.get("kind")?;
             let points: i64 = row.get("points")?;
             match kind.as_str() {
                 "earn" => bucket.issued += points,
+                "expire" => bucket.expired -= points,
                 _ => bucket.redeemed -= points,
             }
         }
@@ -157,8 +190,30 @@ impl Store {
             )
             .await?;
         for row in enrolled {
-            bucket_at(&mut buckets, row.get("bucket")?, width)?.enrolled +=
-                row.get::<i64>("enrolled")?;
+            bucket_at(&mut buckets, row.get("bucket")?, width)?
+                .activity
+                .enrolled += row.get::<i64>("enrolled")?;
+        }
+        for (table, guest) in [("purchases", false), ("guest_purchases", true)] {
+            let sql = format!(
+                "SELECT occurred_at / $3 AS bucket, COUNT(*) AS purchases, \
+                        CAST(SUM(total_minor) AS BIGINT) AS total \
+                 FROM {table} WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1"
+            );
+            for row in db
+                .rows(&sql, args![micros(from), micros(to), width])
+                .await?
+            {
+                let bucket = &mut bucket_at(&mut buckets, row.get("bucket")?, width)?.activity;
+                let (count, total): (i64, i64) = (row.get("purchases")?, row.get("total")?);
+                if guest {
+                    bucket.guest_purchases += count;
+                    bucket.guest_sales_minor += total;
+                } else {
+                    bucket.purchases += count;
+                    bucket.sales_minor += total;
+                }
+            }
         }
         Ok(buckets.into_values().collect())
     }
