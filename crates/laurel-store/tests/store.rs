@@ -1441,7 +1441,10 @@ fn mins(n: i64) -> SignedDuration {
 fn bucket_figures(buckets: &[laurel_store::ActivityBucket]) -> Vec<(i64, i64, i64, i64)> {
     buckets
         .iter()
-        .map(|b| ((b.start - t0()).as_mins(), b.issued, b.redeemed, b.enrolled))
+        .map(|b| {
+            let a = &b.activity;
+            ((b.start - t0()).as_mins(), a.issued, a.redeemed, a.enrolled)
+        })
         .collect()
 }
 

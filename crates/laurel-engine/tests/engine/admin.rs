@@ -30,14 +30,20 @@ async fn the_daily_series_counts_today_in_the_program_zone() {
         let last = series.last().unwrap();
         assert_eq!(last.date, today.date(), "[{name}] ends today in Shanghai");
         assert_eq!(
-            (last.issued, last.redeemed, last.enrolled),
+            (
+                last.activity.issued,
+                last.activity.redeemed,
+                last.activity.enrolled
+            ),
             (150, 40, 2),
             "[{name}]"
         );
         assert!(
-            series[..89]
-                .iter()
-                .all(|d| (d.issued, d.redeemed, d.enrolled) == (0, 0, 0)),
+            series[..89].iter().all(|d| (
+                d.activity.issued,
+                d.activity.redeemed,
+                d.activity.enrolled
+            ) == (0, 0, 0)),
             "[{name}] nothing before today"
         );
         assert!(
@@ -52,7 +58,7 @@ async fn the_daily_series_counts_today_in_the_program_zone() {
                 points.line(Line::Issued).total().get(),
                 -points.line(Line::Redeemed).total().get()
             ),
-            (last.issued, last.redeemed),
+            (last.activity.issued, last.activity.redeemed),
             "[{name}] the series adds up to the tiles"
         );
 
