@@ -59,8 +59,8 @@ pub use laurel_store::{
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
-    Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, PostingOutcome,
-    PurchaseOutcome, RefundOutcome, TierChangeOutcome,
+    Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, GuestPurchaseOutcome,
+    PostingOutcome, PurchaseOutcome, RefundOutcome, TierChangeOutcome,
 };
 pub use points::BalanceView;
 pub use portal::{
@@ -74,8 +74,8 @@ pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity, Liability};
 pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
-    EnrollRequest, EventRequest, LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX,
-    PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
+    EnrollRequest, EventRequest, GuestPurchaseRequest, LineRequest, MemberRef, NOTE_CHARS_MAX,
+    POINTS_MAX, PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
     ReleaseCouponRequest, TEXT_CHARS_MAX,
 };
 pub use rewards::{

@@ -82,6 +82,16 @@ pub struct PurchaseOutcome {
     pub replayed: bool,
 }
 
+/// The answer to a purchase by a customer who is not a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestPurchaseOutcome {
+    /// Laurel's id of the recorded purchase.
+    pub guest_purchase_id: i64,
+    /// True when this answer is a replay of the order's first answer. Not stored.
+    #[serde(skip)]
+    pub replayed: bool,
+}
+
 /// The answer to a custom event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventOutcome {

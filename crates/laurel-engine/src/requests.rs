@@ -83,6 +83,28 @@ pub struct PurchaseRequest {
     pub occurred_at: Timestamp,
 }
 
+/// Record a purchase by a customer who is not a member: no points, kept so that what members
+/// spend is compared with what others do. Once per channel and order id, like a member's
+/// (an order recorded either way cannot be recorded the other).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GuestPurchaseRequest {
+    /// The shop's order id: with the channel, the idempotency key.
+    pub order_id: String,
+    /// Channel.
+    #[serde(serialize_with = "channel_name")]
+    pub channel: Channel,
+    /// Store.
+    pub store: Option<String>,
+    /// ISO currency code.
+    pub currency: String,
+    /// Total paid.
+    pub total: Decimal,
+    /// Lines, possibly none: checked as a member's are, not kept.
+    pub lines: Vec<LineRequest>,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+}
+
 /// Record a custom event a member did (wrote a review, installed the app…) and earn what the
 /// program's event rules grant for it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2758,5 +2758,8 @@ mod notices;
 #[path = "engine/automations.rs"]
 mod automations;
 
+#[path = "engine/insight.rs"]
+mod insight;
+
 #[path = "engine/architecture.rs"]
 mod architecture;

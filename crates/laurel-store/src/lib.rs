@@ -50,8 +50,8 @@ pub use tables::programs::{
     NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord,
 };
 pub use tables::purchases::{
-    NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseCursor, PurchaseLine,
-    PurchasePage, RefundRecord,
+    NewGuestPurchase, NewPurchase, NewPurchaseLine, PURCHASES_PAGE_MAX, Purchase, PurchaseCursor,
+    PurchaseLine, PurchasePage, RefundRecord,
 };
 pub use tables::referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use tables::reports::{Activity, ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};

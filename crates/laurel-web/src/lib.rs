@@ -50,7 +50,7 @@ pub struct AppState {
         laurel_engine::events::payload::MessageData,
         laurel_engine::events::payload::AutomationFiredData,
     )),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"))
 )]
 struct ApiDoc;
 
@@ -80,6 +80,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::program::router())
         .merge(api::webhooks::router())
         .merge(api::automations::router())
+        .merge(api::insight::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;
     api::webhooks::document_events(&mut doc);

@@ -62,8 +62,10 @@ impl Kpis {
         let member_spend_lift = (members.purchases > 0 && guests.total_minor > 0).then(|| {
             let ratio = Decimal::from(members.total_minor) * Decimal::from(guests.purchases)
                 / (Decimal::from(guests.total_minor) * Decimal::from(members.purchases));
-            ((ratio - Decimal::ONE) * Decimal::ONE_HUNDRED)
-                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+            let mut lift = ((ratio - Decimal::ONE) * Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+            lift.rescale(1);
+            lift
         });
         let net_minor = members.total_minor - facts.refunded_minor;
         let points = facts.points;

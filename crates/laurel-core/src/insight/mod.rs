@@ -7,8 +7,10 @@ mod facts;
 mod kpis;
 mod period;
 mod rate;
+mod value;
 
 pub use facts::{PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMove};
 pub use kpis::{KpiId, Kpis};
 pub use period::{PERIOD_DAYS_MAX, Period, PeriodBounds, PeriodError};
 pub use rate::Rate;
+pub use value::KpiValue;

@@ -31,8 +31,11 @@ impl Rate {
 
     fn scaled(self, by: Decimal, places: u32) -> Option<Decimal> {
         (self.whole > 0).then(|| {
-            (Decimal::from(self.part) * by / Decimal::from(self.whole))
-                .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+            let mut rounded = (Decimal::from(self.part) * by / Decimal::from(self.whole))
+                .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+            // Always `places` decimals when written: "60.0", not "60".
+            rounded.rescale(places);
+            rounded
         })
     }
 }
@@ -51,7 +54,7 @@ mod tests {
         assert_eq!(Rate::new(1, 3).percent(), Some(dec("33.3")));
         assert_eq!(Rate::new(2, 3).percent(), Some(dec("66.7")));
         assert_eq!(Rate::new(1, 8).percent(), Some(dec("12.5")));
-        assert_eq!(Rate::new(3, 3).percent(), Some(dec("100.0")));
+        assert_eq!(Rate::new(3, 3).percent().unwrap().to_string(), "100.0");
     }
 
     #[test]

@@ -38,7 +38,12 @@ pub(crate) const PURCHASE_SCOPE: &str = "purchase";
 
 /// A purchase's idempotency key in [`PURCHASE_SCOPE`].
 pub(crate) fn purchase_key(r: &PurchaseRequest) -> String {
-    format!("{}:{}", r.channel, r.order_id)
+    order_key(r.channel, &r.order_id)
+}
+
+/// An order's key in [`PURCHASE_SCOPE`], whoever bought.
+pub(crate) fn order_key(channel: laurel_core::Channel, order_id: &str) -> String {
+    format!("{channel}:{order_id}")
 }
 
 /// The idempotency scope of a member's events: an event id is unique per member.

@@ -3,14 +3,15 @@
 
 pub(crate) mod credit;
 pub(crate) mod execute;
+pub(crate) mod guest;
 mod preview;
 pub(crate) mod validate;
 
 pub use preview::{ApplicableCoupon, PreviewOutcome};
 
 use crate::error::Result;
-use crate::outcomes::{EventOutcome, PurchaseOutcome};
-use crate::requests::{EventRequest, PurchaseRequest};
+use crate::outcomes::{EventOutcome, GuestPurchaseOutcome, PurchaseOutcome};
+use crate::requests::{EventRequest, GuestPurchaseRequest, PurchaseRequest};
 use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
@@ -27,6 +28,24 @@ impl Engine {
         )?;
         match self.writer.submit(Command::Purchase(valid)).await? {
             Outcome::Purchase(p) => Ok(p),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Records a purchase by a customer who is not a member (no points: it is counted only
+    /// to compare members' spending with others'); the same order again answers the same.
+    pub async fn guest_purchase(
+        &self,
+        request: GuestPurchaseRequest,
+    ) -> Result<GuestPurchaseOutcome> {
+        let valid = validate::guest_purchase(
+            &self.definition().program,
+            self.config.backdating,
+            request,
+            Timestamp::now(),
+        )?;
+        match self.writer.submit(Command::GuestPurchase(valid)).await? {
+            Outcome::GuestPurchase(p) => Ok(p),
             other => Err(unexpected(other)),
         }
     }

@@ -7,8 +7,8 @@ use crate::checks::{amount_minor, attributes, count, optional_text, stored_preci
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::{
-    CheckoutRequest, EventRequest, LINES_MAX, LineRequest, MemberRef, POINTS_MAX, PurchaseRequest,
-    QUANTITY_MAX,
+    CheckoutRequest, EventRequest, GuestPurchaseRequest, LINES_MAX, LineRequest, MemberRef,
+    POINTS_MAX, PurchaseRequest, QUANTITY_MAX,
 };
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::earn::base_points;
@@ -23,6 +23,15 @@ pub(crate) struct ValidPurchase {
     pub request: PurchaseRequest,
     pub total_minor: i64,
     pub lines: Vec<NewPurchaseLine>,
+    /// Reported too late: refused unless a retry.
+    pub late: Option<TooLate>,
+}
+
+/// A non-member's purchase after validation.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidGuestPurchase {
+    pub request: GuestPurchaseRequest,
+    pub total_minor: i64,
     /// Reported too late: refused unless a retry.
     pub late: Option<TooLate>,
 }
@@ -117,6 +126,30 @@ pub(crate) fn purchase(
         request,
         total_minor,
         lines,
+        late,
+    })
+}
+
+/// Checks a non-member's purchase as a member's is checked, but for the points.
+pub(crate) fn guest_purchase(
+    program: &Program,
+    backdating: Backdating,
+    mut request: GuestPurchaseRequest,
+    now: Timestamp,
+) -> Result<ValidGuestPurchase> {
+    text("order_id", &request.order_id)?;
+    optional_text("store", &request.store)?;
+    let late;
+    (request.occurred_at, late) = occurred_at(program, backdating, request.occurred_at, now)?;
+    let (total_minor, _) = basket_amounts(
+        program,
+        &request.currency,
+        &mut request.total,
+        &mut request.lines,
+    )?;
+    Ok(ValidGuestPurchase {
+        request,
+        total_minor,
         late,
     })
 }

@@ -37,6 +37,12 @@ impl Engine {
         })
     }
 
+    /// The `days` days ending today in the program's time zone (at least one).
+    pub fn days_to_today(&self, days: i64, now: jiff::Timestamp) -> Result<Period> {
+        let today = self.definition().program.time_zone.to_datetime(now).date();
+        Period::ending(today, days).map_err(period_error)
+    }
+
     async fn period_kpis(&self, period: Period) -> Result<PeriodKpis> {
         let definition = self.definition();
         let program = &definition.program;

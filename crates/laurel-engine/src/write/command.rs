@@ -1,7 +1,7 @@
 //! The commands the write path executes: one per kind of ledger change, validated before they
 //! are queued.
 
-use crate::earning::validate::{ValidEvent, ValidPurchase};
+use crate::earning::validate::{ValidEvent, ValidGuestPurchase, ValidPurchase};
 use crate::refunds::validate::ValidRefund;
 use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
@@ -22,6 +22,8 @@ pub(crate) enum Command {
     /// Give a member enrolled before referrals existed their code.
     AssignReferralCode(MemberId),
     Purchase(ValidPurchase),
+    /// A purchase by a customer who is not a member.
+    GuestPurchase(ValidGuestPurchase),
     Event(ValidEvent),
     Refund(ValidRefund),
     Redeem(RedeemRequest),
@@ -75,6 +77,7 @@ impl Command {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),
             },
+            Command::GuestPurchase(p) => format!("g:{}:{}", p.request.channel, p.request.order_id),
             Command::Event(e) => match &e.request.member {
                 MemberRef::Id(id) => format!("m:{id}"),
                 MemberRef::External(ext) => format!("x:{ext}"),

@@ -28,6 +28,9 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
             .await
             .map(Outcome::Enrolled),
         Command::Purchase(p) => earning::purchase(tx, ctx, p).await.map(Outcome::Purchase),
+        Command::GuestPurchase(p) => crate::earning::guest::guest_purchase(tx, ctx, p)
+            .await
+            .map(Outcome::GuestPurchase),
         Command::Event(e) => earning::event(tx, ctx, e).await.map(Outcome::Event),
         Command::Refund(r) => refunds::refund(tx, ctx, r).await.map(Outcome::Refund),
         Command::Redeem(r) => points::redeem(tx, ctx, r).await.map(Outcome::Posting),

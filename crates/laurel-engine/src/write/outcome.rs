@@ -1,6 +1,8 @@
 //! What a command answered, as the write path hands it back to the `Engine` call that queued it.
 
-use crate::outcomes::{EventOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome};
+use crate::outcomes::{
+    EventOutcome, GuestPurchaseOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
+};
 use crate::rewards::views::{CouponUseOutcome, RedemptionOutcome};
 use laurel_core::Points;
 use laurel_store::Member;
@@ -10,6 +12,7 @@ use laurel_store::Member;
 pub(crate) enum Outcome {
     Enrolled(Member),
     Purchase(PurchaseOutcome),
+    GuestPurchase(GuestPurchaseOutcome),
     Event(EventOutcome),
     Refund(RefundOutcome),
     Posting(PostingOutcome),

@@ -7,7 +7,7 @@
 //! current through its own writes (see the store's `known.rs`), so commands read the same
 //! values they would have asked for.
 
-use crate::earning::credit::{PURCHASE_SCOPE, basket, event_scope, purchase_key};
+use crate::earning::credit::{PURCHASE_SCOPE, basket, event_scope, order_key, purchase_key};
 use crate::requests::MemberRef;
 use crate::write::command::Command;
 use crate::write::context::Context;
@@ -56,6 +56,11 @@ pub(crate) async fn read_ahead(
                 };
                 buyers.push(member);
                 (member, Activity::Purchase(basket(r)), r.occurred_at)
+            }
+            Command::GuestPurchase(p) => {
+                let r = &p.request;
+                keys.push((PURCHASE_SCOPE.to_owned(), order_key(r.channel, &r.order_id)));
+                continue;
             }
             Command::Event(valid) => {
                 let e = &valid.request;

@@ -73,7 +73,7 @@ impl Store {
                    CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 THEN total_minor ELSE 0 END), 0) AS BIGINT) AS total, \
                    CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND (prev_occurred_at IS NULL OR prev_occurred_at < $2) THEN 1 ELSE 0 END), 0) AS BIGINT) AS buyers, \
                    CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS first_time, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at >= $1 AND prev_occurred_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS returning, \
+                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at >= $1 AND prev_occurred_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS came_back, \
                    CAST(COALESCE(SUM(CASE WHEN occurred_at >= $1 AND occurred_at < $2 AND (prev_occurred_at IS NULL OR prev_occurred_at < $1) THEN 1 ELSE 0 END), 0) AS BIGINT) AS buyers_before, \
                    CAST(COALESCE(SUM(CASE WHEN occurred_at >= $4 AND (prev_occurred_at IS NULL OR prev_occurred_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active_30, \
                    CAST(COALESCE(SUM(CASE WHEN occurred_at >= $5 AND (prev_occurred_at IS NULL OR prev_occurred_at < $5) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active_90 \
@@ -94,7 +94,7 @@ impl Store {
         };
         facts.buyers = row.get("buyers")?;
         facts.first_time_buyers = row.get("first_time")?;
-        facts.returning_buyers = row.get("returning")?;
+        facts.returning_buyers = row.get("came_back")?;
         facts.buyers_before = row.get("buyers_before")?;
         facts.active_30 = row.get("active_30")?;
         facts.active_90 = row.get("active_90")?;

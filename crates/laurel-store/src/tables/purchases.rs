@@ -9,6 +9,25 @@ use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::ledger::LotId;
 
+/// A purchase by a customer who is not a member, to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGuestPurchase {
+    /// pos, web, app, partner.
+    pub channel: String,
+    /// The shop's order id; unique per channel.
+    pub order_id: String,
+    /// Store or shop identifier.
+    pub store: Option<String>,
+    /// ISO currency code.
+    pub currency: String,
+    /// Total paid, in minor units.
+    pub total_minor: i64,
+    /// When the purchase happened.
+    pub occurred_at: Timestamp,
+    /// When Laurel recorded it.
+    pub recorded_at: Timestamp,
+}
+
 /// A purchase line as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewPurchaseLine {
@@ -384,6 +403,25 @@ impl Tx {
             .await?;
         }
         Ok(PurchaseId(id))
+    }
+
+    /// Records a non-member's purchase; returns its id.
+    pub async fn insert_guest_purchase(&mut self, p: &NewGuestPurchase) -> Result<i64> {
+        self.row(
+            "INSERT INTO guest_purchases (channel, order_id, store, currency, total_minor, occurred_at, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            args![
+                &p.channel,
+                &p.order_id,
+                &p.store,
+                &p.currency,
+                p.total_minor,
+                micros(p.occurred_at),
+                micros(p.recorded_at),
+            ],
+        )
+        .await?
+        .get(0)
     }
 
     /// Reads when the latest purchase of each of `members` happened, so that recording

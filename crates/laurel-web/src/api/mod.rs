@@ -3,6 +3,7 @@
 pub mod automations;
 pub mod coupons;
 pub mod events;
+pub mod insight;
 pub mod members;
 pub mod points;
 pub mod program;

@@ -3,7 +3,9 @@
 use crate::AppState;
 use crate::api::responses::errors;
 use crate::auth::Caller;
-use crate::dto::{PreviewResponse, PurchaseBody, PurchaseResponse, RefundBody, RefundResponse};
+use crate::dto::{
+    PreviewResponse, PurchaseAnswer, PurchaseBody, PurchaseCall, RefundBody, RefundResponse,
+};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
@@ -22,20 +24,27 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
-/// Record a purchase and earn its points. Idempotent by (channel, order_id): the same order
-/// again has one effect and gets the same answer; a different body is `idempotency_conflict`.
+/// Record a purchase and earn its points; without a member, record a non-member's purchase
+/// (no points; counted only to compare what members spend with what others do). Idempotent by
+/// (channel, order_id), whoever bought: the same order again has one effect and gets the same
+/// answer; a different body (or the same order for someone else) is `idempotency_conflict`.
 #[utoipa::path(post, path = "/api/v1/purchases", tag = "purchases", request_body = PurchaseBody,
-    responses((status = 200, description = "The points earned, rule by rule, and the balance after.", body = PurchaseResponse), PurchaseErrors),
+    responses((status = 200, description = "A member's purchase: the points earned, rule by rule, and the balance after. A non-member's: its id.", body = PurchaseAnswer), PurchaseErrors),
     security(("api_key" = [])))]
 async fn purchase(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<PurchaseBody>,
-) -> ApiResult<Json<PurchaseResponse>> {
+) -> ApiResult<Json<PurchaseAnswer>> {
     caller.require(Scope::Pos)?;
-    Ok(Json(
-        state.engine.purchase(body.into_request()?).await?.into(),
-    ))
+    Ok(Json(match body.into_call()? {
+        PurchaseCall::Member(request) => {
+            PurchaseAnswer::Member(state.engine.purchase(request).await?.into())
+        }
+        PurchaseCall::Guest(request) => {
+            PurchaseAnswer::Guest(state.engine.guest_purchase(request).await?.into())
+        }
+    }))
 }
 
 errors!(PreviewErrors: [BODY], [UnknownMember, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);

@@ -5,6 +5,7 @@ mod automations;
 mod earned;
 mod events;
 mod grants;
+mod insight;
 mod members;
 mod points;
 mod program;
@@ -20,6 +21,10 @@ pub use automations::{DryRunLineBody, DryRunResponse};
 pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};
+pub use insight::{
+    ChannelCountBody, KpiLineBody, KpiReportResponse, PeriodBody, RateBody, RewardCountBody,
+    TierCountBody, TierMoveBody,
+};
 pub use members::{EnrollBody, MemberBody};
 pub use points::{
     AdjustmentBody, BalanceResponse, DrawBody, EntryBody, ExpiryBody, LedgerResponse,
@@ -30,8 +35,9 @@ pub use program::{
     ProgramVersionsResponse,
 };
 pub use purchases::{
-    ApplicableCoupon, LineBody, NextTierNeed, PreviewResponse, PurchaseBody, PurchaseResponse,
-    RefundBody, RefundLineBody, RefundResponse,
+    ApplicableCoupon, GuestPurchaseResponse, LineBody, NextTierNeed, PreviewResponse,
+    PurchaseAnswer, PurchaseBody, PurchaseCall, PurchaseResponse, RefundBody, RefundLineBody,
+    RefundResponse,
 };
 pub use referrals::{ReferralBody, ReferralsResponse};
 pub use rewards::{

@@ -6,7 +6,9 @@ use super::{channel, decimal, instant, member_ref, whole};
 use crate::error::ApiError;
 use laurel_core::Channel;
 use laurel_engine::decimal;
-use laurel_engine::{ErrorCode, PreviewOutcome, PurchaseOutcome, RefundOutcome};
+use laurel_engine::{
+    ErrorCode, GuestPurchaseOutcome, PreviewOutcome, PurchaseOutcome, RefundOutcome,
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -42,7 +44,9 @@ impl From<LineBody> for laurel_engine::LineRequest {
     }
 }
 
-/// Record a purchase. Name the member by `member_id` or `external_id`.
+/// Record a purchase. Name the member by `member_id` or `external_id`; name neither for a
+/// customer who is not a member (no points: counted only to compare members' spending with
+/// others').
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PurchaseBody {
@@ -77,8 +81,32 @@ pub struct PurchaseBody {
     pub occurred_at: String,
 }
 
+/// What a purchase body asks for: a member's purchase, or a non-member's.
+pub enum PurchaseCall {
+    /// A member bought.
+    Member(laurel_engine::PurchaseRequest),
+    /// Someone who is not a member bought.
+    Guest(laurel_engine::GuestPurchaseRequest),
+}
+
 impl PurchaseBody {
-    /// Into the engine's request.
+    /// A member's purchase when the body names one, else a non-member's.
+    pub fn into_call(self) -> Result<PurchaseCall, ApiError> {
+        if self.member_id.is_some() || self.external_id.is_some() {
+            return self.into_request().map(PurchaseCall::Member);
+        }
+        Ok(PurchaseCall::Guest(laurel_engine::GuestPurchaseRequest {
+            order_id: self.order_id,
+            channel: channel("channel", Some(&self.channel), Channel::Pos)?,
+            store: self.store,
+            currency: self.currency,
+            total: self.total,
+            lines: self.lines.into_iter().map(Into::into).collect(),
+            occurred_at: instant("occurred_at", &self.occurred_at)?,
+        }))
+    }
+
+    /// Into the engine's request for a member's purchase.
     pub fn into_request(self) -> Result<laurel_engine::PurchaseRequest, ApiError> {
         Ok(laurel_engine::PurchaseRequest {
             member: member_ref(self.member_id, self.external_id)?,
@@ -118,6 +146,35 @@ impl From<PurchaseOutcome> for PurchaseResponse {
             earned: p.earned.into(),
         }
     }
+}
+
+/// The answer to a purchase by a customer who is not a member.
+#[derive(Serialize, ToSchema)]
+pub struct GuestPurchaseResponse {
+    /// Laurel's id of the recorded purchase.
+    pub guest_purchase_id: i64,
+    /// Always 0: only members earn.
+    #[schema(minimum = 0, maximum = 0)]
+    pub points_earned: i64,
+}
+
+impl From<GuestPurchaseOutcome> for GuestPurchaseResponse {
+    fn from(p: GuestPurchaseOutcome) -> GuestPurchaseResponse {
+        GuestPurchaseResponse {
+            guest_purchase_id: p.guest_purchase_id,
+            points_earned: 0,
+        }
+    }
+}
+
+/// The answer to a purchase: a member's, or a non-member's.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum PurchaseAnswer {
+    /// A member's purchase: what it earned.
+    Member(PurchaseResponse),
+    /// A non-member's purchase: recorded, earning nothing.
+    Guest(GuestPurchaseResponse),
 }
 
 /// What a purchase would do: its grants, its status, the tier it would bring. Nothing is

@@ -1,0 +1,299 @@
+//! The KPIs on a data set worked by hand, on both backends: everything counted when it
+//! happened, late purchases included, members told from non-members.
+
+use super::*;
+use jiff::civil::Date;
+use laurel_core::insight::{KpiId, KpiValue, Period};
+use laurel_engine::{GuestPurchaseRequest, KpiReport};
+
+/// Local noon in Shanghai `n` days before today.
+fn days_ago(today: Date, n: i64) -> Timestamp {
+    noon(&today.checked_sub(n.days()).unwrap().to_string())
+}
+
+fn today_in_shanghai() -> Date {
+    Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .date()
+}
+
+fn guest_request(order_id: &str, total: &str, at: Timestamp) -> GuestPurchaseRequest {
+    GuestPurchaseRequest {
+        order_id: order_id.to_owned(),
+        channel: Channel::Pos,
+        store: Some("shop-1".into()),
+        currency: "CNY".into(),
+        total: dec(total),
+        lines: Vec::new(),
+        occurred_at: at,
+    }
+}
+
+/// The plain value of a KPI in the period (`now`) or the one before.
+fn kpi(report: &KpiReport, id: KpiId, now: bool) -> Option<String> {
+    let p = if now {
+        &report.current
+    } else {
+        &report.previous
+    };
+    id.value(&p.facts, &p.kpis).plain()
+}
+
+/// Five members, today in Shanghai (`T`); the period is the ten days up to today, the one
+/// before the ten days up to T-10. Purchases, one point per yuan, at noon:
+/// - a: T-15 (100, sent last), T-5 (200), T-2 (50, refunded whole) — bought in both periods;
+/// - b: T-12 (80) — only before: churned;
+/// - c: T-3 (120), T-1 (30), then late T-8 (40) — first purchases ever, in the period;
+/// - d: T-30 (60), T-4 (90) — in the period, not the one before;
+/// - e (enrolled on the web): none.
+///
+/// Non-members: 100 and 60 in the period. a redeems 100 points today.
+#[tokio::test]
+async fn the_kpis_of_a_data_set_worked_by_hand() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[ONE_PER_YUAN])).await;
+        let today = today_in_shanghai();
+        let at = |n| days_ago(today, n);
+        let [a, b, c, d] = [
+            member(&engine, "a").await,
+            member(&engine, "b").await,
+            member(&engine, "c").await,
+            member(&engine, "d").await,
+        ];
+        let mut web = enroll_request("e");
+        web.channel = Channel::Web;
+        engine.enroll(web).await.unwrap();
+        buy_at(&engine, a, "a-5", "200", at(5)).await;
+        let refunded = buy_at(&engine, a, "a-2", "50", at(2)).await;
+        buy_at(&engine, b, "b-12", "80", at(12)).await;
+        buy_at(&engine, c, "c-3", "120", at(3)).await;
+        buy_at(&engine, c, "c-1", "30", at(1)).await;
+        buy_at(&engine, d, "d-30", "60", at(30)).await;
+        buy_at(&engine, d, "d-4", "90", at(4)).await;
+        // Late: older than purchases already recorded for the same member.
+        buy_at(&engine, a, "a-15", "100", at(15)).await;
+        buy_at(&engine, c, "c-8", "40", at(8)).await;
+        engine
+            .refund(refund_request(
+                refunded.purchase_id,
+                "r-1",
+                RefundScope::Full,
+            ))
+            .await
+            .unwrap();
+        engine
+            .redeem(redeem_request(a, 100, "spend"))
+            .await
+            .unwrap();
+        for (order, total) in [("g-1", "100"), ("g-2", "60")] {
+            engine
+                .guest_purchase(guest_request(order, total, at(6)))
+                .await
+                .unwrap();
+        }
+
+        let period = Period::ending(today, 10).unwrap();
+        let report = engine.kpis(period).await.unwrap();
+        let now = &report.current.facts;
+        assert_eq!(now.members, 5, "[{name}]");
+        assert_eq!(
+            now.enrolled,
+            [("pos".to_owned(), 4), ("web".to_owned(), 1)].into(),
+            "[{name}]"
+        );
+        assert_eq!(
+            (
+                now.buyers,
+                now.first_time_buyers,
+                now.returning_buyers,
+                now.buyers_before
+            ),
+            (3, 1, 1, 2),
+            "[{name}] a, c and d bought; c for the first time; a came back, b did not"
+        );
+        assert_eq!((now.active_30, now.active_90), (4, 4), "[{name}]");
+        assert_eq!(
+            (now.member_sales.purchases, now.member_sales.total_minor),
+            (6, 53_000),
+            "[{name}] 200 + 50 + 120 + 30 + 40 + 90"
+        );
+        assert_eq!(
+            (now.guest_sales.purchases, now.guest_sales.total_minor),
+            (2, 16_000),
+            "[{name}]"
+        );
+        assert_eq!(now.refunded_minor, 5_000, "[{name}]");
+        assert_eq!(
+            (now.points.issued, now.points.redeemed, now.points.reversed),
+            (530, 100, 50),
+            "[{name}] points counted on the day of their purchase"
+        );
+        assert_eq!(
+            now.outstanding, 620,
+            "[{name}] 790 earned, 100 spent, 50 reversed"
+        );
+
+        let text = |id, now| kpi(&report, id, now);
+        assert_eq!(
+            text(KpiId::EngagementRate, true).as_deref(),
+            Some("60.0"),
+            "[{name}] 3 of 5"
+        );
+        assert_eq!(
+            text(KpiId::ChurnRate, true).as_deref(),
+            Some("50.0"),
+            "[{name}] b of a and b"
+        );
+        assert_eq!(
+            text(KpiId::RetentionRate, true).as_deref(),
+            Some("50.0"),
+            "[{name}]"
+        );
+        assert_eq!(
+            text(KpiId::PurchaseFrequency, true).as_deref(),
+            Some("2.00"),
+            "[{name}] 6 / 3"
+        );
+        assert_eq!(
+            text(KpiId::MemberOrderValue, true).as_deref(),
+            Some("88.33"),
+            "[{name}] 530 / 6"
+        );
+        assert_eq!(
+            text(KpiId::GuestOrderValue, true).as_deref(),
+            Some("80.00"),
+            "[{name}]"
+        );
+        assert_eq!(
+            text(KpiId::MemberSpendLift, true).as_deref(),
+            Some("10.4"),
+            "[{name}] 88.33 against 80"
+        );
+        assert_eq!(
+            text(KpiId::NetSales, true).as_deref(),
+            Some("480.00"),
+            "[{name}]"
+        );
+        assert_eq!(
+            text(KpiId::RedemptionRate, true).as_deref(),
+            Some("18.9"),
+            "[{name}] 100 of 530"
+        );
+        assert_eq!(
+            text(KpiId::OutstandingValue, true).as_deref(),
+            Some("6.20"),
+            "[{name}]"
+        );
+        assert_eq!(
+            text(KpiId::ProgramCost, true).as_deref(),
+            Some("1.1"),
+            "[{name}] 5.30 of points per 480.00 sold"
+        );
+        assert_eq!(text(KpiId::NetPromoterScore, true), None, "[{name}]");
+
+        // The period before: a and b bought there, each for the first time.
+        let before = &report.previous.facts;
+        assert_eq!(report.previous.period, period.previous().unwrap());
+        assert_eq!(
+            (
+                before.buyers,
+                before.first_time_buyers,
+                before.buyers_before
+            ),
+            (2, 2, 0),
+            "[{name}] d's purchase 30 days ago is older than the period before's own"
+        );
+        assert_eq!(before.points.issued, 180, "[{name}]");
+        assert_eq!(
+            text(KpiId::ChurnRate, false),
+            None,
+            "[{name}] nobody to churn"
+        );
+        assert_eq!(
+            KpiId::EngagementRate.value(&report.previous.facts, &report.previous.kpis),
+            KpiValue::Share(laurel_core::insight::Rate::new(2, 0)),
+            "[{name}] the members enrolled today were not members then"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn every_purchase_is_charted_on_the_day_it_happened() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[ONE_PER_YUAN])).await;
+        let today = today_in_shanghai();
+        let a = member(&engine, "a").await;
+        buy_at(&engine, a, "o-3", "30", days_ago(today, 3)).await;
+        buy_at(&engine, a, "o-9", "90", days_ago(today, 9)).await;
+        engine
+            .guest_purchase(guest_request("g-3", "12", days_ago(today, 3)))
+            .await
+            .unwrap();
+        let series = engine
+            .daily_series(Period::ending(today, 10).unwrap())
+            .await
+            .unwrap();
+        let figures: Vec<(i64, i64, i64, i64)> = series
+            .iter()
+            .map(|d| {
+                let a = &d.activity;
+                (a.purchases, a.sales_minor, a.issued, a.guest_sales_minor)
+            })
+            .collect();
+        let mut expected = vec![(0, 0, 0, 0); 10];
+        expected[0] = (1, 9_000, 90, 0);
+        expected[6] = (1, 3_000, 30, 1_200);
+        assert_eq!(figures, expected, "[{name}] not one spike today");
+        assert_eq!(series[9].activity.enrolled, 1, "[{name}] joined today");
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn an_order_is_recorded_for_a_member_or_for_nobody_never_both() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[ONE_PER_YUAN])).await;
+        let a = member(&engine, "a").await;
+        let at = recently();
+        let first = engine
+            .guest_purchase(guest_request("o-1", "10", at))
+            .await
+            .unwrap();
+        let again = engine
+            .guest_purchase(guest_request("o-1", "10", at))
+            .await
+            .unwrap();
+        assert!(again.replayed, "[{name}]");
+        assert_eq!(again.guest_purchase_id, first.guest_purchase_id, "[{name}]");
+        let mut member_too = purchase_request(a, "o-1", "10");
+        member_too.occurred_at = at;
+        assert_eq!(
+            code(engine.purchase(member_too).await),
+            "idempotency_conflict",
+            "[{name}]"
+        );
+        assert_eq!(
+            code(
+                engine
+                    .guest_purchase(guest_request("o-2", "10", Timestamp::now() + days(1)))
+                    .await
+            ),
+            "invalid_date",
+            "[{name}] not in the future"
+        );
+        let mut wrong = guest_request("o-3", "10", at);
+        wrong.currency = "USD".into();
+        assert_eq!(
+            code(engine.guest_purchase(wrong).await),
+            "currency_mismatch",
+            "[{name}]"
+        );
+        assert_eq!(
+            balance(&engine, a).await,
+            (0, 0),
+            "[{name}] no points for anyone"
+        );
+        finish(name, engine).await;
+    }
+}

@@ -1,0 +1,206 @@
+//! The JSON shape of the KPIs of a period, beside the period before.
+
+use laurel_core::insight::{KpiId, KpiValue, Period, PeriodFacts};
+use laurel_engine::KpiReport;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The days a period spans, both included, in the program's time zone.
+#[derive(Serialize, ToSchema)]
+pub struct PeriodBody {
+    /// Its first day.
+    #[schema(format = Date, example = "2026-09-01")]
+    pub from: String,
+    /// Its last day.
+    #[schema(format = Date, example = "2026-11-29")]
+    pub to: String,
+    /// How many days.
+    pub days: i64,
+}
+
+impl From<Period> for PeriodBody {
+    fn from(p: Period) -> PeriodBody {
+        PeriodBody {
+            from: p.from.to_string(),
+            to: p.to.to_string(),
+            days: p.days(),
+        }
+    }
+}
+
+/// A rate's working: what was counted, out of what.
+#[derive(Serialize, ToSchema)]
+pub struct RateBody {
+    /// What is counted.
+    pub part: i64,
+    /// What it is counted out of.
+    pub whole: i64,
+}
+
+/// One KPI in the period and the period before.
+#[derive(Serialize, ToSchema)]
+pub struct KpiLineBody {
+    /// Its stable name.
+    #[schema(example = "engagement_rate")]
+    pub id: String,
+    /// What it counts.
+    pub definition: String,
+    /// count, points, money (in `currency`), percent, mean, percent_difference, table (see
+    /// the breakdowns) or not_measured.
+    #[schema(example = "percent")]
+    pub kind: String,
+    /// Its value in the period, as a decimal string; null when there is nothing to work it
+    /// out from (a rate out of nothing), for a table, or when not measured.
+    #[schema(example = "20.0")]
+    pub value: Option<String>,
+    /// Its value in the period before.
+    pub previous: Option<String>,
+    /// A rate's working in the period.
+    pub working: Option<RateBody>,
+    /// A rate's working in the period before.
+    pub previous_working: Option<RateBody>,
+}
+
+/// Members enrolled through a channel.
+#[derive(Serialize, ToSchema)]
+pub struct ChannelCountBody {
+    /// The channel.
+    pub channel: String,
+    /// Members.
+    pub members: i64,
+}
+
+/// A reward's redemptions.
+#[derive(Serialize, ToSchema)]
+pub struct RewardCountBody {
+    /// The reward's id.
+    pub reward_id: String,
+    /// Redemptions not cancelled.
+    pub redemptions: i64,
+    /// Units they took.
+    pub quantity: i64,
+    /// Points they cost.
+    pub points: i64,
+}
+
+/// Members holding a tier.
+#[derive(Serialize, ToSchema)]
+pub struct TierCountBody {
+    /// The tier's id; null for members without one.
+    pub tier: Option<String>,
+    /// Members.
+    pub members: i64,
+}
+
+/// Changes from one tier to another.
+#[derive(Serialize, ToSchema)]
+pub struct TierMoveBody {
+    /// From (null: no tier).
+    pub from: Option<String>,
+    /// To (null: no tier).
+    pub to: Option<String>,
+    /// Times.
+    pub moves: i64,
+}
+
+/// The KPIs of a period beside those of the period of as many days before it, with the
+/// breakdowns behind the table KPIs. Everything is counted when it happened.
+#[derive(Serialize, ToSchema)]
+pub struct KpiReportResponse {
+    /// The program's currency, which money figures are in.
+    #[schema(example = "CNY")]
+    pub currency: String,
+    /// The program's time zone, whose days the periods are.
+    #[schema(example = "Asia/Shanghai")]
+    pub time_zone: String,
+    /// The period asked for.
+    pub period: PeriodBody,
+    /// The period just before it.
+    pub previous_period: PeriodBody,
+    /// Every KPI, in a stable order.
+    pub kpis: Vec<KpiLineBody>,
+    /// `enrollments` by channel, in the period.
+    pub enrollments_by_channel: Vec<ChannelCountBody>,
+    /// `reward_popularity`: rewards redeemed in the period, most first.
+    pub reward_popularity: Vec<RewardCountBody>,
+    /// `tier_distribution`: members per tier now.
+    pub tier_distribution: Vec<TierCountBody>,
+    /// `tier_movement`: changes of tier in the period, most first.
+    pub tier_movement: Vec<TierMoveBody>,
+}
+
+impl KpiReportResponse {
+    /// The report, with money in `currency` and days in `time_zone`.
+    pub fn new(report: KpiReport, currency: String, time_zone: String) -> KpiReportResponse {
+        let (now, before) = (&report.current, &report.previous);
+        let kpis = KpiId::ALL
+            .iter()
+            .map(|&id| {
+                let value = id.value(&now.facts, &now.kpis);
+                let previous = id.value(&before.facts, &before.kpis);
+                KpiLineBody {
+                    id: id.as_str().to_owned(),
+                    definition: id.definition().to_owned(),
+                    kind: value.kind().to_owned(),
+                    value: value.plain(),
+                    previous: previous.plain(),
+                    working: working(&value),
+                    previous_working: working(&previous),
+                }
+            })
+            .collect();
+        let facts: &PeriodFacts = &now.facts;
+        KpiReportResponse {
+            currency,
+            time_zone,
+            period: now.period.into(),
+            previous_period: before.period.into(),
+            kpis,
+            enrollments_by_channel: facts
+                .enrolled
+                .iter()
+                .map(|(channel, members)| ChannelCountBody {
+                    channel: channel.clone(),
+                    members: *members,
+                })
+                .collect(),
+            reward_popularity: facts
+                .rewards
+                .iter()
+                .map(|r| RewardCountBody {
+                    reward_id: r.reward.clone(),
+                    redemptions: r.redemptions,
+                    quantity: r.quantity,
+                    points: r.points,
+                })
+                .collect(),
+            tier_distribution: facts
+                .tiers
+                .iter()
+                .map(|t| TierCountBody {
+                    tier: t.tier.clone(),
+                    members: t.members,
+                })
+                .collect(),
+            tier_movement: facts
+                .tier_moves
+                .iter()
+                .map(|m| TierMoveBody {
+                    from: m.from.clone(),
+                    to: m.to.clone(),
+                    moves: m.moves,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn working(value: &KpiValue) -> Option<RateBody> {
+    match value {
+        KpiValue::Share(r) | KpiValue::Mean(r) => Some(RateBody {
+            part: r.part,
+            whole: r.whole,
+        }),
+        _ => None,
+    }
+}
