@@ -16,6 +16,8 @@ mod common;
 mod concurrency;
 #[path = "api/events.rs"]
 mod events;
+#[path = "api/insight.rs"]
+mod insight;
 #[path = "api/members.rs"]
 mod members;
 #[path = "api/meta.rs"]

@@ -39,7 +39,7 @@ async fn purchase(
     caller.require(Scope::Pos)?;
     Ok(Json(match body.into_call()? {
         PurchaseCall::Member(request) => {
-            PurchaseAnswer::Member(state.engine.purchase(request).await?.into())
+            PurchaseAnswer::Member(Box::new(state.engine.purchase(request).await?.into()))
         }
         PurchaseCall::Guest(request) => {
             PurchaseAnswer::Guest(state.engine.guest_purchase(request).await?.into())

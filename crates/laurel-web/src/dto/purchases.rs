@@ -172,7 +172,7 @@ impl From<GuestPurchaseOutcome> for GuestPurchaseResponse {
 #[serde(untagged)]
 pub enum PurchaseAnswer {
     /// A member's purchase: what it earned.
-    Member(PurchaseResponse),
+    Member(Box<PurchaseResponse>),
     /// A non-member's purchase: recorded, earning nothing.
     Guest(GuestPurchaseResponse),
 }

@@ -1,0 +1,123 @@
+//! `GET /api/v1/insight/kpis` and non-members' purchases on both backends: the KPIs of a
+//! period beside the one before, each defined; purchases without a member earn nothing and
+//! are counted for the comparison; admin keys only; bad periods refused.
+
+use crate::common::*;
+use laurel_testkit::backends;
+use serde_json::{Value, json};
+
+/// The KPI `id` of `report`'s `kpis`.
+fn kpi<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no KPI {id} in {report}"))
+}
+
+#[tokio::test]
+async fn a_purchase_without_a_member_earns_nothing_and_counts_for_the_comparison() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let a = app.enroll("A-1").await;
+        app.purchase(a, "o-1", "150").await;
+        app.purchase(a, "o-2", "50").await;
+        let body = json!({
+            "order_id": "g-1", "channel": "pos", "currency": "CNY", "total": "80.00",
+            "occurred_at": just_now(),
+        });
+        let guest = app.post("/api/v1/purchases", &body).await.ok(200);
+        assert!(guest["guest_purchase_id"].is_i64(), "[{name}] {guest}");
+        assert_eq!(guest["points_earned"], 0, "[{name}]");
+        assert_eq!(
+            app.post("/api/v1/purchases", &body).await.ok(200),
+            guest,
+            "[{name}] the same order again answers the same"
+        );
+        let claimed = json!({
+            "member_id": a, "order_id": "g-1", "channel": "pos", "currency": "CNY",
+            "total": "80.00", "occurred_at": just_now(),
+        });
+        app.post("/api/v1/purchases", &claimed)
+            .await
+            .error(409, "idempotency_conflict");
+
+        let report = app.get_admin("/api/v1/insight/kpis").await.ok(200);
+        assert_eq!(report["period"]["days"], 90, "[{name}] {report}");
+        assert_eq!(report["currency"], "CNY", "[{name}]");
+        assert_eq!(
+            kpi(&report, "member_order_value")["value"],
+            "100.00",
+            "[{name}]"
+        );
+        assert_eq!(
+            kpi(&report, "guest_order_value")["value"],
+            "80.00",
+            "[{name}]"
+        );
+        let lift = kpi(&report, "member_spend_lift");
+        assert_eq!(lift["value"], "25.0", "[{name}] 100 against 80");
+        assert_eq!(lift["kind"], "percent_difference", "[{name}]");
+        let engagement = kpi(&report, "engagement_rate");
+        assert_eq!(engagement["value"], "100.0", "[{name}]");
+        assert_eq!(
+            engagement["working"],
+            json!({"part": 1, "whole": 1}),
+            "[{name}]"
+        );
+        assert_eq!(
+            engagement["previous"],
+            Value::Null,
+            "[{name}] nobody was a member"
+        );
+        assert!(
+            engagement["definition"]
+                .as_str()
+                .unwrap()
+                .starts_with("Members who bought"),
+            "[{name}]"
+        );
+        assert_eq!(kpi(&report, "points_issued")["value"], "200", "[{name}]");
+        assert_eq!(
+            kpi(&report, "net_promoter_score")["kind"],
+            "not_measured",
+            "[{name}]"
+        );
+        assert_eq!(
+            report["enrollments_by_channel"],
+            json!([{"channel": "web", "members": 1}]),
+            "[{name}]"
+        );
+        app.teardown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_period_is_whole_days_and_a_bad_one_is_refused() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let report = app
+            .get_admin("/api/v1/insight/kpis?from=2026-01-01&to=2026-01-31")
+            .await
+            .ok(200);
+        assert_eq!(
+            (&report["period"], &report["previous_period"]),
+            (
+                &json!({"from": "2026-01-01", "to": "2026-01-31", "days": 31}),
+                &json!({"from": "2025-12-01", "to": "2025-12-31", "days": 31})
+            ),
+            "[{name}]"
+        );
+        app.get_admin("/api/v1/insight/kpis?from=2026-02-01&to=2026-01-31")
+            .await
+            .error(422, "invalid_date");
+        app.get_admin("/api/v1/insight/kpis?from=2026-13-01")
+            .await
+            .error(400, "invalid_query");
+        app.get("/api/v1/insight/kpis")
+            .await
+            .error(403, "forbidden");
+        app.teardown().await;
+    }
+}
