@@ -182,6 +182,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::import::ImportCommand,
     },
+    /// Reports: the KPIs of a period.
+    Report {
+        /// Which report.
+        #[command(subcommand)]
+        command: crate::report::ReportCommand,
+    },
     /// Work with program files.
     Program {
         /// What to do.

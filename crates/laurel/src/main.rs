@@ -1,5 +1,5 @@
 //! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`, `import`,
-//! `program check`, and `bench` when built with the `bench` feature (a production build has no
+//! `report kpis`, `program check`, and `bench` when built with the `bench` feature (a production build has no
 //! benchmark: neither its raw-limit writes nor the throwaway PostgreSQL it can start).
 
 #[cfg(feature = "bench")]
@@ -7,6 +7,7 @@ mod bench;
 mod cli;
 mod demo;
 mod import;
+mod report;
 mod serve;
 
 use anyhow::{Context, Result};
@@ -114,6 +115,7 @@ async fn run(command: Command) -> Result<()> {
             command: ProgramCommand::Check { file },
         } => check_program(&file),
         Command::Import { command } => import::run(command).await,
+        Command::Report { command } => report::run(command).await,
         #[cfg(feature = "bench")]
         Command::Bench(args) => bench::run(args).await,
         Command::Jobs {

@@ -11,6 +11,8 @@ mod import;
 mod mail;
 #[path = "cli/openapi.rs"]
 mod openapi;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/support.rs"]
 mod support;
 #[path = "cli/webhooks.rs"]
@@ -568,7 +570,7 @@ async fn portal_sign_in_reads_the_code_from_the_log(listen: &str, log: &std::pat
 fn help_explains_every_command() {
     let help = support::laurel_ok(&["--help"]).stdout;
     let mut commands = vec![
-        "serve", "demo", "migrate", "keys", "jobs", "import", "program",
+        "serve", "demo", "migrate", "keys", "jobs", "import", "report", "program",
     ];
     // Only a build with the `bench` feature has the benchmark.
     if cfg!(feature = "bench") {

@@ -13,4 +13,4 @@ pub use facts::{PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMov
 pub use kpis::{KpiId, Kpis};
 pub use period::{PERIOD_DAYS_MAX, Period, PeriodBounds, PeriodError};
 pub use rate::Rate;
-pub use value::KpiValue;
+pub use value::{KpiChange, KpiValue};

@@ -34,7 +34,12 @@ impl KpiValue {
     pub fn plain(&self) -> Option<String> {
         match self {
             KpiValue::Count(n) | KpiValue::Points(n) => Some(n.to_string()),
-            KpiValue::Money(m) => m.map(|m| m.amount().to_string()),
+            KpiValue::Money(m) => m.map(|m| {
+                // Written with the currency's minor digits: "0.00", not "0".
+                let mut amount = m.amount();
+                amount.rescale(m.currency().minor_digits());
+                amount.to_string()
+            }),
             KpiValue::Share(r) => r.percent().map(|p| p.to_string()),
             KpiValue::Mean(r) => r.ratio(2).map(|p| p.to_string()),
             KpiValue::Percent(p) => p.map(|p| p.to_string()),
@@ -55,6 +60,68 @@ impl KpiValue {
             KpiValue::NotMeasured => "not_measured",
         }
     }
+}
+
+/// How a KPI moved since the period before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiChange {
+    /// A rate's difference, in percentage points.
+    PercentagePoints(Decimal),
+    /// A count's, an amount's or a mean's relative change, in percent.
+    Percent(Decimal),
+}
+
+impl KpiChange {
+    /// The change as plain text with its sign and unit: `+5.0 pp`, `-12.5%`.
+    pub fn plain(self) -> String {
+        match self {
+            KpiChange::PercentagePoints(d) => format!("{}{d} pp", sign(d)),
+            KpiChange::Percent(d) => format!("{}{d}%", sign(d)),
+        }
+    }
+}
+
+fn sign(d: Decimal) -> &'static str {
+    if d > Decimal::ZERO { "+" } else { "" }
+}
+
+impl KpiValue {
+    /// How this value moved from `before`, the same KPI in the period before; none when
+    /// either is missing or the relative change is from nothing.
+    pub fn change_from(&self, before: &KpiValue) -> Option<KpiChange> {
+        let relative = |now: Decimal, then: Decimal| {
+            (!then.is_zero()).then(|| KpiChange::Percent(one_place((now - then) / then.abs())))
+        };
+        match (self, before) {
+            (
+                KpiValue::Count(a) | KpiValue::Points(a),
+                KpiValue::Count(b) | KpiValue::Points(b),
+            ) => relative(Decimal::from(*a), Decimal::from(*b)),
+            (KpiValue::Money(Some(a)), KpiValue::Money(Some(b))) => {
+                relative(a.amount(), b.amount())
+            }
+            (KpiValue::Mean(a), KpiValue::Mean(b)) => relative(a.ratio(6)?, b.ratio(6)?),
+            (KpiValue::Share(a), KpiValue::Share(b)) => Some(KpiChange::PercentagePoints(fixed(
+                a.percent()? - b.percent()?,
+            ))),
+            (KpiValue::Percent(Some(a)), KpiValue::Percent(Some(b))) => {
+                Some(KpiChange::PercentagePoints(fixed(*a - *b)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A ratio in percent to one place.
+fn one_place(ratio: Decimal) -> Decimal {
+    fixed(ratio * Decimal::ONE_HUNDRED)
+}
+
+/// To one place, halves away from zero, always written with it.
+fn fixed(d: Decimal) -> Decimal {
+    let mut d = d.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    d.rescale(1);
+    d
 }
 
 impl KpiId {
@@ -108,5 +175,38 @@ mod tests {
         );
         assert_eq!(KpiValue::Share(Rate::new(1, 0)).plain(), None);
         assert_eq!(KpiValue::NotMeasured.plain(), None);
+    }
+
+    #[test]
+    fn rates_move_in_percentage_points_and_counts_in_percent() {
+        let share = |p, w| KpiValue::Share(Rate::new(p, w));
+        assert_eq!(
+            share(3, 5)
+                .change_from(&share(1, 2))
+                .map(KpiChange::plain)
+                .as_deref(),
+            Some("+10.0 pp"),
+            "60% from 50%"
+        );
+        assert_eq!(
+            KpiValue::Count(90)
+                .change_from(&KpiValue::Count(120))
+                .map(KpiChange::plain)
+                .as_deref(),
+            Some("-25.0%")
+        );
+        assert_eq!(
+            KpiValue::Count(5).change_from(&KpiValue::Count(0)),
+            None,
+            "nothing to compare with"
+        );
+        assert_eq!(share(1, 2).change_from(&share(1, 0)), None);
+        assert_eq!(
+            KpiValue::Mean(Rate::new(3, 2))
+                .change_from(&KpiValue::Mean(Rate::new(1, 1)))
+                .map(KpiChange::plain)
+                .as_deref(),
+            Some("+50.0%")
+        );
     }
 }

@@ -55,6 +55,10 @@ pub struct KpiLineBody {
     pub value: Option<String>,
     /// Its value in the period before.
     pub previous: Option<String>,
+    /// How it moved: a rate in percentage points (`+5.0 pp`), anything else in percent
+    /// (`-12.5%`); null when either value is missing or the period before had none of it.
+    #[schema(example = "+5.0 pp")]
+    pub change: Option<String>,
     /// A rate's working in the period.
     pub working: Option<RateBody>,
     /// A rate's working in the period before.
@@ -144,6 +148,7 @@ impl KpiReportResponse {
                     kind: value.kind().to_owned(),
                     value: value.plain(),
                     previous: previous.plain(),
+                    change: value.change_from(&previous).map(|c| c.plain()),
                     working: working(&value),
                     previous_working: working(&previous),
                 }
