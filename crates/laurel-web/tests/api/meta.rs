@@ -222,6 +222,25 @@ fn events_table() -> String {
     table
 }
 
+/// The README's table of KPIs: each by its stable name with its one definition.
+fn kpi_table() -> String {
+    let mut table = String::from("| KPI | definition |\n|---|---|\n");
+    for kpi in laurel_core::insight::KpiId::ALL {
+        table.push_str(&format!("| `{}` | {} |\n", kpi.as_str(), kpi.definition()));
+    }
+    table
+}
+
+#[test]
+fn the_readmes_kpi_table_is_the_definitions() {
+    let written = readme_section("kpis");
+    let expected = kpi_table();
+    assert!(
+        written == expected,
+        "README.md's KPI table differs from KpiId's definitions; paste this between the markers:\n\n{expected}"
+    );
+}
+
 #[test]
 fn the_readmes_events_table_is_the_documents() {
     let written = readme_section("events");
