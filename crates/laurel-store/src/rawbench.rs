@@ -99,11 +99,22 @@ pub async fn commit_raw_purchases(
     Ok(started.elapsed())
 }
 
-/// Fills the database with `members` members and `postings` earn postings (two entries, a
-/// lot and a lot move each), spread evenly, with set-based SQL generated inside the database:
-/// the scale test's starting point, millions of rows in seconds. Balances match the entries,
-/// so the ledger stays consistent. Returns the first new member id.
-pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i64> {
+/// Days of history the scale fill spreads its purchases over, ending at its `now`.
+pub const SCALE_HISTORY_DAYS: i64 = 730;
+
+/// Fills the database with `members` members and `postings` purchases, each with its earn
+/// posting (two entries, a lot and a lot move), spread evenly over the
+/// [`SCALE_HISTORY_DAYS`] days before `now`, and a non-member's purchase for every tenth, with
+/// set-based SQL generated inside the database: the scale test's starting point, millions of
+/// rows in seconds. Purchase n belongs to member n modulo `members`, so each member's previous
+/// purchase is the one `members` before; each member enrolled just before their first.
+/// Balances match the entries, so the ledger stays consistent. Returns the first new member id.
+pub async fn fill_scale(
+    store: &Store,
+    members: i64,
+    postings: i64,
+    now: jiff::Timestamp,
+) -> Result<i64> {
     let series = |limit: &str| match store.backend {
         Backend::Sqlite => format!(
             "(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {limit}) SELECT n FROM s) AS seq"
@@ -115,9 +126,15 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
     let first_member: i64 = tx.row(&next_id("members"), &[]).await?.get(0)?;
     let first_journal: i64 = tx.row(&next_id("journal"), &[]).await?.get(0)?;
     let first_lot: i64 = tx.row(&next_id("lots"), &[]).await?.get(0)?;
+    let first_purchase: i64 = tx.row(&next_id("purchases"), &[]).await?.get(0)?;
     // Posting n (from 1) belongs to member first_member + (n - 1) % members, has journal id
-    // first_journal + n - 1 and lot id first_lot + n - 1.
+    // first_journal + n - 1, lot id first_lot + n - 1 and purchase id first_purchase + n - 1,
+    // and happened at `at(n)`.
     let member_of = format!("{first_member} + (n - 1) % {members}");
+    let span = SCALE_HISTORY_DAYS * 24 * 3600 * 1_000_000;
+    let step = span / postings.max(1);
+    let start = crate::types::micros(now) - span;
+    let at = |n: &str| format!("({start} + ({n}) * {step})");
     let statements = [
         format!(
             "INSERT INTO members (id, external_id, external_key, name, name_key, channel, status, available, pending, enrolled_at) \
@@ -125,12 +142,15 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
              'scale-' || CAST({first_member} + n - 1 AS TEXT), \
              'Scale Member ' || CAST({first_member} + n - 1 AS TEXT), \
              'scale member ' || CAST({first_member} + n - 1 AS TEXT), 'pos', 'active', \
-             100 * ({postings} / {members} + CASE WHEN n <= {postings} % {members} THEN 1 ELSE 0 END), 0, 0 FROM {}",
+             100 * ({postings} / {members} + CASE WHEN n <= {postings} % {members} THEN 1 ELSE 0 END), 0, {} FROM {}",
+            at("n - 1"),
             series(&members.to_string())
         ),
         format!(
             "INSERT INTO journal (id, member_id, kind, available_delta, pending_delta, shortfall, reason, reference, actor, effective_at, posted_at) \
-             SELECT {first_journal} + n - 1, {member_of}, 'earn', 100, 0, 0, 'purchase', 'scale:' || CAST(n AS TEXT), NULL, n, n FROM {}",
+             SELECT {first_journal} + n - 1, {member_of}, 'earn', 100, 0, 0, 'purchase', 'scale:' || CAST(n AS TEXT), NULL, {}, {} FROM {}",
+            at("n"),
+            at("n"),
             series(&postings.to_string())
         ),
         format!(
@@ -145,7 +165,8 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
         ),
         format!(
             "INSERT INTO lots (id, member_id, journal_id, amount, remaining, earned_at, expires_at, pending_until) \
-             SELECT {first_lot} + n - 1, {member_of}, {first_journal} + n - 1, 100, 100, n, NULL, NULL FROM {}",
+             SELECT {first_lot} + n - 1, {member_of}, {first_journal} + n - 1, 100, 100, {}, NULL, NULL FROM {}",
+            at("n"),
             series(&postings.to_string())
         ),
         format!(
@@ -153,13 +174,35 @@ pub async fn fill_scale(store: &Store, members: i64, postings: i64) -> Result<i6
              SELECT {first_journal} + n - 1, {first_lot} + n - 1, 'open', 100 FROM {}",
             series(&postings.to_string())
         ),
+        format!(
+            "INSERT INTO purchases (id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, points_reversed, lot_id, occurred_at, recorded_at, tier_discount_minor, prev_occurred_at) \
+             SELECT {first_purchase} + n - 1, {member_of}, 'pos', 'scale:' || CAST(n AS TEXT), NULL, 'CNY', 10000, 0, 100, 0, {first_lot} + n - 1, {}, {}, 0, \
+                    CASE WHEN n > {members} THEN {} ELSE NULL END FROM {}",
+            at("n"),
+            at("n"),
+            at(&format!("n - {members}")),
+            series(&postings.to_string())
+        ),
+        format!(
+            "INSERT INTO guest_purchases (channel, order_id, currency, total_minor, occurred_at, recorded_at) \
+             SELECT 'pos', 'scale-guest:' || CAST(n AS TEXT), 'CNY', 8000, {}, {} FROM {}",
+            at("10 * n"),
+            at("10 * n"),
+            series(&(postings / 10).to_string())
+        ),
     ];
-    for sql in statements {
-        tx.run(&sql, &[]).await?;
+    // A series always yields its first row: no non-members' purchases under ten postings.
+    let count = if postings >= 10 {
+        statements.len()
+    } else {
+        statements.len() - 1
+    };
+    for sql in &statements[..count] {
+        tx.run(sql, &[]).await?;
     }
     if store.backend == Backend::Postgres {
         // Explicit ids bypass the identity sequences: move them past what was written.
-        for table in ["members", "journal", "lots"] {
+        for table in ["members", "journal", "lots", "purchases", "guest_purchases"] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             );

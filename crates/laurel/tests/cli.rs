@@ -635,6 +635,8 @@ fn bench_runs_a_short_mixed_load_finds_the_ledger_consistent_and_leaves_no_scrat
         "scale: added 1000 members",
         "console pages at this scale",
         "member_page",
+        "insight at this scale",
+        "kpis_90_days",
     ] {
         assert!(
             out.contains(expected),

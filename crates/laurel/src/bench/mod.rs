@@ -7,6 +7,7 @@
 //! 3. the raw limit: the same rows committed with plain SQL, 1, 100 and 1000 per transaction;
 //! 4. a report (text and JSON), and the ledger consistency check: a run that corrupts data fails.
 
+mod insight;
 mod load;
 mod notify;
 mod pages;
@@ -47,7 +48,8 @@ pub struct BenchArgs {
     /// Scale test: members to add with set-based SQL after the load (0 skips the scale test).
     #[arg(long, default_value_t = 0)]
     scale_members: i64,
-    /// Scale test: earn postings to add (each is two ledger entries).
+    /// Scale test: purchases to add over two years, each with its earn posting (two ledger
+    /// entries), and a non-member's purchase for every tenth.
     #[arg(long, default_value_t = 5_000_000)]
     scale_postings: i64,
     /// Also write the report as JSON here.
@@ -279,7 +281,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
-/// The scale test: fill to millions of members and entries, then time balance reads.
+/// The scale test: fill to millions of members and purchases, then time balance reads,
+/// console pages and insight.
 async fn scale(
     store: &Store,
     engine: &Engine,
@@ -287,8 +290,13 @@ async fn scale(
     args: &BenchArgs,
 ) -> Result<()> {
     let filling = Instant::now();
-    let first =
-        laurel_engine::rawbench::fill_scale(store, args.scale_members, args.scale_postings).await?;
+    let first = laurel_engine::rawbench::fill_scale(
+        store,
+        args.scale_members,
+        args.scale_postings,
+        jiff::Timestamp::now(),
+    )
+    .await?;
     let bytes = laurel_engine::rawbench::database_bytes(store).await?;
     let postings = store.check_consistency().await?;
     println!(
@@ -332,8 +340,23 @@ async fn scale(
     for (page, record) in pages {
         println!("{}", OpSummary::new(page, record, elapsed).line());
     }
+    let started = Instant::now();
+    let asked = insight::time(engine, INSIGHT_SAMPLES).await?;
+    let elapsed = started.elapsed();
+    println!(
+        "\ninsight at this scale ({} purchases over {} days), one at a time:",
+        args.scale_postings,
+        laurel_engine::rawbench::SCALE_HISTORY_DAYS
+    );
+    println!("{}", OpSummary::header());
+    for (what, record) in asked {
+        println!("{}", OpSummary::new(what, record, elapsed).line());
+    }
     Ok(())
 }
+
+/// Times each insight read is asked in the scale test.
+const INSIGHT_SAMPLES: usize = 10;
 
 /// Requests per console page in the scale test.
 const PAGE_SAMPLES: usize = 200;
