@@ -3,12 +3,16 @@
 //! `occurred_at`, a member's enrollment); this turns them into the KPIs (`Kpis`), each defined
 //! once (`KpiId::definition`) so the README, the console's tooltips and the API say the same.
 
+mod cohort;
+mod distribution;
 mod facts;
 mod kpis;
 mod period;
 mod rate;
 mod value;
 
+pub use cohort::{COHORT_MONTHS_MAX, Cohort, Month, cohorts, months_ending};
+pub use distribution::{Distributions, FREQUENCY_POOLED_FROM, RECENCY_BUCKETS};
 pub use facts::{PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMove};
 pub use kpis::{KpiId, Kpis};
 pub use period::{PERIOD_DAYS_MAX, Period, PeriodBounds, PeriodError};

@@ -1,6 +1,8 @@
 //! Insight: the KPIs of a period, beside those of the period just before, counted when things
 //! happened (`laurel-core`'s `insight` defines each; the store counts the facts).
 
+mod breakdowns;
+
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;

@@ -191,6 +191,23 @@ async fn the_kpis_of_a_data_set_worked_by_hand() {
         );
         assert_eq!(text(KpiId::NetPromoterScore, true), None, "[{name}]");
 
+        let spread = engine.distributions(period).await.unwrap();
+        assert_eq!(
+            spread.frequency,
+            vec![1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
+            "[{name}] d once, a twice, c three times"
+        );
+        assert_eq!(
+            spread.repeat_purchase().percent().unwrap().to_string(),
+            "66.7",
+            "[{name}]"
+        );
+        assert_eq!(
+            spread.recency,
+            vec![3, 1, 0, 0, 0, 0, 0],
+            "[{name}] a, c and d within a week of the end; b 12 days before it"
+        );
+
         // The period before: a and b bought there, each for the first time.
         let before = &report.previous.facts;
         assert_eq!(report.previous.period, period.previous().unwrap());
@@ -293,6 +310,46 @@ async fn an_order_is_recorded_for_a_member_or_for_nobody_never_both() {
             balance(&engine, a).await,
             (0, 0),
             "[{name}] no points for anyone"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_cohort_counts_its_members_who_bought_in_each_month_after_joining() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[ONE_PER_YUAN])).await;
+        let [a, b, _c] = [
+            member(&engine, "a").await,
+            member(&engine, "b").await,
+            member(&engine, "c").await,
+        ];
+        buy_now(&engine, a, "a-1", "10").await;
+        buy_now(&engine, a, "a-2", "10").await;
+        buy_now(&engine, b, "b-1", "10").await;
+        // Before they joined: not retention.
+        buy_at(&engine, b, "b-0", "10", Timestamp::now() - days(40)).await;
+        let table = engine.cohorts(2, Timestamp::now()).await.unwrap();
+        assert_eq!(table.len(), 2, "[{name}]");
+        assert_eq!(
+            (table[0].members, &table[0].buyers),
+            (0, &vec![0, 0]),
+            "[{name}]"
+        );
+        assert_eq!(
+            (table[1].members, &table[1].buyers),
+            (3, &vec![2]),
+            "[{name}] a and b bought in the month they joined, a once counted"
+        );
+        assert_eq!(
+            table[1]
+                .retention(0)
+                .unwrap()
+                .percent()
+                .unwrap()
+                .to_string(),
+            "66.7",
+            "[{name}]"
         );
         finish(name, engine).await;
     }

@@ -4,11 +4,13 @@
 //! in a fraction of a second on SQLite.
 
 use crate::db::connect::Store;
+use crate::db::sql::Arg;
 use crate::db::sql::{Sql, args};
 use crate::error::{Result, StoreError};
 use crate::types::micros;
+use jiff::Timestamp;
 use laurel_core::insight::{
-    PeriodBounds, PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMove,
+    Month, PeriodBounds, PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMove,
 };
 use laurel_core::ledger::PostingKind;
 
@@ -226,5 +228,104 @@ impl Store {
             });
         }
         Ok(())
+    }
+}
+
+/// A day in microseconds, for whole days between two stored instants.
+const DAY_MICROS: i64 = 86_400_000_000;
+
+impl Store {
+    /// (purchases, members who made that many) in `[from, to)`.
+    pub async fn purchases_per_member(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(i64, i64)>> {
+        let mut db = self;
+        db.rows(
+            "SELECT n, COUNT(*) AS members FROM \
+               (SELECT member_id, COUNT(*) AS n FROM purchases \
+                WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY member_id) counts \
+             GROUP BY n",
+            args![micros(from), micros(to)],
+        )
+        .await?
+        .iter()
+        .map(|row| Ok((row.get("n")?, row.get("members")?)))
+        .collect()
+    }
+
+    /// (whole days from their last purchase before `to` until `to`, members), for every member
+    /// who bought before `to`.
+    pub async fn days_since_last_purchase(&self, to: Timestamp) -> Result<Vec<(i64, i64)>> {
+        let mut db = self;
+        db.rows(
+            "SELECT ($1 - last) / $2 AS days, COUNT(*) AS members FROM \
+               (SELECT member_id, MAX(occurred_at) AS last FROM purchases \
+                WHERE occurred_at < $1 GROUP BY member_id) lasts \
+             GROUP BY 1",
+            args![micros(to), DAY_MICROS],
+        )
+        .await?
+        .iter()
+        .map(|row| Ok((row.get("days")?, row.get("members")?)))
+        .collect()
+    }
+
+    /// For `months` (oldest first): (cohort, members who joined in it), and (cohort, month,
+    /// members of the cohort who bought in that month) — a member's first purchase in a month
+    /// is the one whose previous purchase is older than the month.
+    #[allow(clippy::type_complexity)]
+    pub async fn cohort_counts(
+        &self,
+        months: &[Month],
+    ) -> Result<(Vec<(usize, i64)>, Vec<(usize, usize, i64)>)> {
+        let Some(first) = months.first() else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let mut db = self;
+        let mut joined = Vec::new();
+        for (i, month) in months.iter().enumerate() {
+            let members: i64 = db
+                .row(
+                    "SELECT COUNT(*) FROM members WHERE enrolled_at >= $1 AND enrolled_at < $2",
+                    args![micros(month.start), micros(month.end)],
+                )
+                .await?
+                .get(0)?;
+            joined.push((i, members));
+        }
+        // The cohort of a member: the month their enrollment falls in, by the months' ends.
+        let ends: Vec<i64> = months.iter().map(|m| micros(m.end)).collect();
+        let cohort = ends
+            .iter()
+            .enumerate()
+            .map(|(i, _)| format!("WHEN m.enrolled_at < ${} THEN {i}", i + 4))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let sql = format!(
+            "SELECT CASE {cohort} END AS cohort, COUNT(*) AS buyers \
+             FROM purchases p JOIN members m ON m.id = p.member_id \
+             WHERE p.occurred_at >= $1 AND p.occurred_at < $2 \
+               AND (p.prev_occurred_at IS NULL OR p.prev_occurred_at < $1) \
+               AND m.enrolled_at >= $3 AND m.enrolled_at < $2 \
+             GROUP BY 1"
+        );
+        let mut bought = Vec::new();
+        for (j, month) in months.iter().enumerate() {
+            let mut values: Vec<Arg> = vec![
+                Arg::from(micros(month.start)),
+                Arg::from(micros(month.end)),
+                Arg::from(micros(first.start)),
+            ];
+            values.extend(ends.iter().map(|&e| Arg::from(e)));
+            for row in db.rows(&sql, &values).await? {
+                let cohort: Option<i64> = row.get("cohort")?;
+                if let Some(cohort) = cohort.and_then(|c| usize::try_from(c).ok()) {
+                    bought.push((cohort, j, row.get("buyers")?));
+                }
+            }
+        }
+        Ok((joined, bought))
     }
 }

@@ -3,14 +3,14 @@
 use crate::AppState;
 use crate::api::responses::errors;
 use crate::auth::Caller;
-use crate::dto::KpiReportResponse;
+use crate::dto::{CohortsResponse, DistributionsResponse, KpiReportResponse};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use laurel_core::insight::Period;
+use laurel_core::insight::{COHORT_MONTHS_MAX, Period};
 use laurel_engine::{ErrorCode, Scope, period_error};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -19,7 +19,10 @@ use utoipa_axum::routes;
 
 /// The insight routes.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(kpis))
+    OpenApiRouter::new()
+        .routes(routes!(kpis))
+        .routes(routes!(distributions))
+        .routes(routes!(cohorts))
 }
 
 /// The days of the period; both default to the 90 days ending today.
@@ -55,21 +58,81 @@ async fn kpis(
 ) -> ApiResult<Json<KpiReportResponse>> {
     caller.require(Scope::Admin)?;
     let engine = &state.engine;
-    let to = match day("to", q.to.as_deref())? {
-        Some(to) => to,
-        None => engine.days_to_today(1, Timestamp::now())?.to,
-    };
-    let period = match day("from", q.from.as_deref())? {
-        Some(from) => Period::new(from, to).map_err(period_error)?,
-        None => Period::ending(to, DEFAULT_DAYS).map_err(period_error)?,
-    };
-    let report = engine.kpis(period).await?;
+    let report = engine.kpis(q.period(engine)?).await?;
     let program = &engine.definition().program;
     Ok(Json(KpiReportResponse::new(
         report,
         program.currency.to_string(),
         program.time_zone.iana_name().unwrap_or("UTC").to_owned(),
     )))
+}
+
+impl PeriodQuery {
+    /// The period asked for, the defaults filled in.
+    fn period(&self, engine: &laurel_engine::Engine) -> ApiResult<Period> {
+        let to = match day("to", self.to.as_deref())? {
+            Some(to) => to,
+            None => engine.days_to_today(1, Timestamp::now())?.to,
+        };
+        Ok(match day("from", self.from.as_deref())? {
+            Some(from) => Period::new(from, to),
+            None => Period::ending(to, DEFAULT_DAYS),
+        }
+        .map_err(period_error)?)
+    }
+}
+
+/// How purchases spread over the members who bought in a period (how many purchases each
+/// made, and the repeat-purchase rate), and how long before its end members last bought.
+#[utoipa::path(get, path = "/api/v1/insight/distributions", tag = "insight",
+    params(PeriodQuery),
+    responses((status = 200, description = "Members by purchases in the period and by days since their last purchase.", body = DistributionsResponse), KpiErrors),
+    security(("api_key" = [])))]
+async fn distributions(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<DistributionsResponse>> {
+    caller.require(Scope::Admin)?;
+    let period = q.period(&state.engine)?;
+    let spread = state.engine.distributions(period).await?;
+    Ok(Json(DistributionsResponse::new(period, &spread)))
+}
+
+/// How many calendar months the cohort table covers.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CohortQuery {
+    /// Months ending with this one (1–36, default 12).
+    #[param(minimum = 1, maximum = 36)]
+    months: Option<u32>,
+}
+
+errors!(CohortErrors: [QUERY, ADMIN], []);
+
+/// Retention by monthly cohort: the members who joined in each month, and how many of them
+/// bought in each month from then to this one.
+#[utoipa::path(get, path = "/api/v1/insight/cohorts", tag = "insight",
+    params(CohortQuery),
+    responses((status = 200, description = "The cohorts, oldest first.", body = CohortsResponse), CohortErrors),
+    security(("api_key" = [])))]
+async fn cohorts(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<CohortQuery>,
+) -> ApiResult<Json<CohortsResponse>> {
+    caller.require(Scope::Admin)?;
+    let months = q.months.unwrap_or(12);
+    if !(1..=COHORT_MONTHS_MAX).contains(&months) {
+        return Err(ApiError::invalid(
+            "months",
+            ErrorCode::InvalidQuery,
+            format!("is 1 to {COHORT_MONTHS_MAX}"),
+        ));
+    }
+    Ok(Json(
+        state.engine.cohorts(months, Timestamp::now()).await?.into(),
+    ))
 }
 
 /// A day given as YYYY-MM-DD, if given.

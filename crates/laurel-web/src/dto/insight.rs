@@ -1,6 +1,9 @@
 //! The JSON shape of the KPIs of a period, beside the period before.
 
-use laurel_core::insight::{KpiId, KpiValue, Period, PeriodFacts};
+use laurel_core::insight::{
+    Cohort, Distributions, FREQUENCY_POOLED_FROM, KpiId, KpiValue, Period, PeriodFacts,
+    RECENCY_BUCKETS,
+};
 use laurel_engine::KpiReport;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -207,5 +210,113 @@ fn working(value: &KpiValue) -> Option<RateBody> {
             whole: r.whole,
         }),
         _ => None,
+    }
+}
+
+/// Members in one bucket of a distribution.
+#[derive(Serialize, ToSchema)]
+pub struct BucketBody {
+    /// The bucket's lower end, included.
+    pub from: i64,
+    /// Its upper end, included; null for the last, open bucket.
+    pub to: Option<i64>,
+    /// Members in it.
+    pub members: i64,
+}
+
+/// How purchases spread over members in a period.
+#[derive(Serialize, ToSchema)]
+pub struct DistributionsResponse {
+    /// The period.
+    pub period: PeriodBody,
+    /// Members who bought in the period by how many purchases they made (1, 2, … and a last
+    /// bucket pooling 10 and more).
+    pub frequency: Vec<BucketBody>,
+    /// Members by whole days from their last purchase before the period's end to its end
+    /// (0–7, 8–30, 31–60, 61–90, 91–180, 181–365, more); members who never bought are not
+    /// counted.
+    pub recency: Vec<BucketBody>,
+    /// Members who bought more than once in the period, in percent of those who bought; null
+    /// when nobody bought.
+    pub repeat_purchase_rate: Option<String>,
+    /// Its working.
+    pub repeat_purchase_working: RateBody,
+}
+
+impl DistributionsResponse {
+    /// The distributions of `period`.
+    pub fn new(period: Period, d: &Distributions) -> DistributionsResponse {
+        let frequency = d
+            .frequency
+            .iter()
+            .zip(1..)
+            .map(|(&members, n)| BucketBody {
+                from: n,
+                to: (n < FREQUENCY_POOLED_FROM).then_some(n),
+                members,
+            })
+            .collect();
+        let starts = std::iter::once(0).chain(RECENCY_BUCKETS.iter().map(|end| end + 1));
+        let ends = RECENCY_BUCKETS.iter().copied().map(Some).chain([None]);
+        let recency = starts
+            .zip(ends)
+            .zip(&d.recency)
+            .map(|((from, to), &members)| BucketBody { from, to, members })
+            .collect();
+        let repeat = d.repeat_purchase();
+        DistributionsResponse {
+            period: period.into(),
+            frequency,
+            recency,
+            repeat_purchase_rate: repeat.percent().map(|p| p.to_string()),
+            repeat_purchase_working: RateBody {
+                part: repeat.part,
+                whole: repeat.whole,
+            },
+        }
+    }
+}
+
+/// The members who joined in one month, and how many of them bought in each month after.
+#[derive(Serialize, ToSchema)]
+pub struct CohortBody {
+    /// The month they joined (its first day).
+    #[schema(format = Date, example = "2026-09-01")]
+    pub month: String,
+    /// How many joined.
+    pub members: i64,
+    /// Of them, how many bought in the month they joined (first), the month after, and so on
+    /// up to this month.
+    pub buyers: Vec<i64>,
+    /// The same in percent of `members` (one place); null for an empty cohort.
+    pub retention: Vec<Option<String>>,
+}
+
+/// Retention by monthly cohort, oldest cohort first.
+#[derive(Serialize, ToSchema)]
+pub struct CohortsResponse {
+    /// The cohorts.
+    pub cohorts: Vec<CohortBody>,
+}
+
+impl From<Vec<Cohort>> for CohortsResponse {
+    fn from(cohorts: Vec<Cohort>) -> CohortsResponse {
+        CohortsResponse {
+            cohorts: cohorts
+                .into_iter()
+                .map(|c| CohortBody {
+                    month: c.month.to_string(),
+                    members: c.members,
+                    retention: (0..c.buyers.len())
+                        .map(|i| {
+                            c.retention(i)
+                                .and_then(|r| r.percent())
+                                .map(|p| p.to_string())
+                        })
+                        .collect(),
+                    buyers: c.buyers,
+                })
+                .collect(),
+        }
     }
 }

@@ -22,8 +22,8 @@ pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use insight::{
-    ChannelCountBody, KpiLineBody, KpiReportResponse, PeriodBody, RateBody, RewardCountBody,
-    TierCountBody, TierMoveBody,
+    BucketBody, ChannelCountBody, CohortBody, CohortsResponse, DistributionsResponse, KpiLineBody,
+    KpiReportResponse, PeriodBody, RateBody, RewardCountBody, TierCountBody, TierMoveBody,
 };
 pub use members::{EnrollBody, MemberBody};
 pub use points::{

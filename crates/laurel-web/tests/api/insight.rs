@@ -121,3 +121,62 @@ async fn a_period_is_whole_days_and_a_bad_one_is_refused() {
         app.teardown().await;
     }
 }
+
+#[tokio::test]
+async fn distributions_and_cohorts_count_members_not_purchases() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let a = app.enroll("A-1").await;
+        let b = app.enroll("B-1").await;
+        app.enroll("C-1").await;
+        app.purchase(a, "o-1", "10").await;
+        app.purchase(a, "o-2", "10").await;
+        app.purchase(b, "o-3", "10").await;
+
+        let spread = app.get_admin("/api/v1/insight/distributions").await.ok(200);
+        assert_eq!(
+            spread["frequency"][0],
+            json!({"from": 1, "to": 1, "members": 1}),
+            "[{name}] {spread}"
+        );
+        assert_eq!(spread["frequency"][1]["members"], 1, "[{name}]");
+        assert_eq!(
+            spread["frequency"][9],
+            json!({"from": 10, "to": null, "members": 0}),
+            "[{name}]"
+        );
+        assert_eq!(spread["repeat_purchase_rate"], "50.0", "[{name}]");
+        assert_eq!(
+            spread["recency"][0],
+            json!({"from": 0, "to": 7, "members": 2}),
+            "[{name}]"
+        );
+
+        let table = app
+            .get_admin("/api/v1/insight/cohorts?months=1")
+            .await
+            .ok(200);
+        assert_eq!(table["cohorts"][0]["members"], 3, "[{name}] {table}");
+        assert_eq!(table["cohorts"][0]["buyers"], json!([2]), "[{name}]");
+        assert_eq!(
+            table["cohorts"][0]["retention"],
+            json!(["66.7"]),
+            "[{name}]"
+        );
+        assert_eq!(
+            app.get_admin("/api/v1/insight/cohorts").await.ok(200)["cohorts"]
+                .as_array()
+                .unwrap()
+                .len(),
+            12,
+            "[{name}] a year by default"
+        );
+        app.get_admin("/api/v1/insight/cohorts?months=37")
+            .await
+            .error(400, "invalid_query");
+        app.get("/api/v1/insight/distributions")
+            .await
+            .error(403, "forbidden");
+        app.teardown().await;
+    }
+}
