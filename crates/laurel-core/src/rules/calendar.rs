@@ -32,6 +32,14 @@ impl LocalMoment {
     }
 }
 
+/// The first instant of local day `date` in `tz` (after the gap when a daylight-saving change
+/// skips midnight); `None` past the representable range.
+pub fn start_of_day(date: Date, tz: &TimeZone) -> Option<Timestamp> {
+    date.to_zoned_datetime(tz.clone())
+        .ok()
+        .map(|z| z.timestamp())
+}
+
 /// The day a birthday is celebrated in `year`: 29 February falls on the 28th in common years.
 pub(crate) fn birthday_in(birthday: Date, year: i16) -> Option<Date> {
     Date::new(year, birthday.month(), birthday.day())

@@ -34,7 +34,7 @@ mod rule;
 mod validate;
 
 pub use basis::{BasisParts, GrantBasis};
-pub use calendar::{IsoWeek, Period, Periods, YearMonth, usage_periods};
+pub use calendar::{IsoWeek, Period, Periods, YearMonth, start_of_day, usage_periods};
 pub use condition::{BirthdayWindow, Condition, TimeWindow};
 pub use context::{Activity, Basket, EarnContext, Event, Line, MemberFacts};
 pub use effect::Effect;

@@ -1,6 +1,7 @@
 //! Windows the metric is measured over, and when reviews fall, in the program's time zone.
 
 use super::policy::{TierPolicy, TierWindow};
+use crate::rules::calendar::start_of_day;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -21,21 +22,14 @@ impl Window {
     }
 }
 
-/// Local midnight starting `date`; `None` past the representable range.
-fn start_of(date: Date, tz: &TimeZone) -> Option<Timestamp> {
-    date.to_zoned_datetime(tz.clone())
-        .ok()
-        .map(|z| z.timestamp())
-}
-
 /// The local calendar year holding `at`, as a window.
 fn year_of(at: Timestamp, tz: &TimeZone) -> Window {
     let year = tz.to_datetime(at).year();
     Window {
-        from: Date::new(year, 1, 1).ok().and_then(|d| start_of(d, tz)),
+        from: Date::new(year, 1, 1).ok().and_then(|d| start_of_day(d, tz)),
         to: Date::new(year.saturating_add(1), 1, 1)
             .ok()
-            .and_then(|d| start_of(d, tz)),
+            .and_then(|d| start_of_day(d, tz)),
     }
 }
 
@@ -93,6 +87,6 @@ impl TierPolicy {
         };
         // A local midnight at or before `after` cannot happen (next is a later date), but a
         // time zone's transition could make it equal; step on once more in that case.
-        start_of(next, tz).filter(|t| *t > after)
+        start_of_day(next, tz).filter(|t| *t > after)
     }
 }
