@@ -108,6 +108,7 @@ impl App {
                 channel: Channel::Pos,
                 attributes: Default::default(),
                 referral_code: None,
+                enrolled_at: None,
             })
             .await
             .unwrap()

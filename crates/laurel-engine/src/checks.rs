@@ -5,7 +5,7 @@
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::{AMOUNT_MINOR_MAX, ATTRIBUTES_MAX, NOTE_CHARS_MAX, TEXT_CHARS_MAX};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use laurel_core::text::{Layout, TextProblem};
 use laurel_core::{Currency, Money};
 use rust_decimal::Decimal;
@@ -109,6 +109,23 @@ pub(crate) fn count(field: &str, value: i64, max: i64) -> Result<()> {
 /// an instant that a later read of the same record would show differently.
 pub(crate) fn stored_precision(at: Timestamp) -> Timestamp {
     Timestamp::from_microsecond(at.as_microsecond()).unwrap_or(at)
+}
+
+/// How far ahead of our clock a caller's "when it happened" may be (clock skew between tills
+/// and the server).
+pub(crate) const FUTURE_SKEW_MAX: SignedDuration = SignedDuration::from_mins(5);
+
+/// Refuses an instant in `field` that is later than `now` by more than [`FUTURE_SKEW_MAX`]:
+/// what a caller says already happened cannot lie ahead.
+pub(crate) fn not_in_future(field: &str, at: Timestamp, now: Timestamp) -> Result<()> {
+    if at > now + FUTURE_SKEW_MAX {
+        return Err(EngineError::invalid(
+            field,
+            ErrorCode::InvalidDate,
+            "is in the future",
+        ));
+    }
+    Ok(())
 }
 
 /// Checks attributes (of an event or a member): at most [`ATTRIBUTES_MAX`], keys non-empty,

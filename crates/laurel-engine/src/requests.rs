@@ -46,6 +46,9 @@ pub struct EnrollRequest {
     pub attributes: BTreeMap<String, String>,
     /// The referral code of the member who referred them, if one did.
     pub referral_code: Option<String>,
+    /// When they actually joined, if before now (a member brought from another platform);
+    /// `None` for now. Not after now.
+    pub enrolled_at: Option<Timestamp>,
 }
 
 /// One basket line.

@@ -118,6 +118,7 @@ fn enroll_request(external_id: &str) -> EnrollRequest {
         channel: Channel::Pos,
         attributes: Default::default(),
         referral_code: None,
+        enrolled_at: None,
     }
 }
 
@@ -2760,6 +2761,9 @@ mod automations;
 
 #[path = "engine/insight.rs"]
 mod insight;
+
+#[path = "engine/enrolled_at.rs"]
+mod enrolled_at;
 
 #[path = "engine/architecture.rs"]
 mod architecture;

@@ -181,6 +181,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
                 referral_code: (i >= NAMES.len() / 2)
                     .then(|| codes[i - NAMES.len() / 2].clone())
                     .flatten(),
+                enrolled_at: None,
             })
             .await?;
         ids.push(member.id.0);

@@ -92,6 +92,7 @@ async fn lapsing_member(app: &App) -> i64 {
             channel: Channel::Pos,
             attributes: Default::default(),
             referral_code: None,
+            enrolled_at: None,
         })
         .await
         .unwrap()

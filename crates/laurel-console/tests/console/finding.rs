@@ -42,6 +42,7 @@ async fn enroll(app: &App, external_id: &str, name: &str, phone: &str) -> i64 {
             channel: Channel::Pos,
             attributes: Default::default(),
             referral_code: None,
+            enrolled_at: None,
         })
         .await
         .unwrap()

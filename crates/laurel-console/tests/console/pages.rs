@@ -427,6 +427,7 @@ async fn a_member_downloads_their_own_data_as_json() {
             channel: laurel_core::Channel::Web,
             attributes: Default::default(),
             referral_code: None,
+            enrolled_at: None,
         })
         .await
         .unwrap();
@@ -532,6 +533,7 @@ async fn a_members_referral_link_lands_on_the_join_page_with_their_code() {
             channel: laurel_core::Channel::Pos,
             attributes: Default::default(),
             referral_code: Some(code.clone()),
+            enrolled_at: None,
         })
         .await
         .unwrap();

@@ -63,7 +63,9 @@ pub fn birthday_year(birthday: Date, now: Timestamp, tz: &TimeZone) -> Option<i1
 
 /// The welcome steps due at `now` for a member enrolled at `enrolled_at`: each step (by its
 /// index in `days`) on its day after enrollment, or the day after, never later — a series
-/// switched on later does not greet members who joined long ago.
+/// switched on later does not greet members who joined long ago, nor one enrolled today with
+/// the date they joined long ago elsewhere (a step whose day passed before they came is
+/// never sent).
 pub fn welcome_steps_due(
     enrolled_at: Timestamp,
     now: Timestamp,

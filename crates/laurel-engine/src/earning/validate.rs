@@ -3,14 +3,16 @@
 //! backdating window decided after the retry check).
 
 use crate::Backdating;
-use crate::checks::{amount_minor, attributes, count, optional_text, stored_precision, text};
+use crate::checks::{
+    amount_minor, attributes, count, not_in_future, optional_text, stored_precision, text,
+};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::{
     CheckoutRequest, EventRequest, GuestPurchaseRequest, LINES_MAX, LineRequest, MemberRef,
     POINTS_MAX, PurchaseRequest, QUANTITY_MAX,
 };
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use laurel_core::earn::base_points;
 use laurel_core::rules::Basket;
 use laurel_core::{Currency, Program};
@@ -44,9 +46,6 @@ pub(crate) struct ValidEvent {
     pub late: Option<TooLate>,
 }
 
-/// How far in the future a purchase may claim to have happened (clock skew between tills).
-pub(crate) const FUTURE_SKEW_MAX: SignedDuration = SignedDuration::from_mins(5);
-
 /// A purchase or event reported later than the program's backdating window allows. It is
 /// refused, unless it is a retry of one already recorded: a retry always gets its first
 /// answer, so the refusal is decided in the write path, after the replay check.
@@ -77,13 +76,7 @@ pub(crate) fn occurred_at(
     at: Timestamp,
     now: Timestamp,
 ) -> Result<(Timestamp, Option<TooLate>)> {
-    if at > now + FUTURE_SKEW_MAX {
-        return Err(EngineError::invalid(
-            "occurred_at",
-            ErrorCode::InvalidDate,
-            "is in the future",
-        ));
-    }
+    not_in_future("occurred_at", at, now)?;
     let late = (backdating == Backdating::Window && at < program.earliest_reportable(now))
         .then_some(TooLate {
             window_days: program.backdating_days,

@@ -45,7 +45,8 @@ pub struct MemberEnrolledData {
     pub member: EventMember,
     /// Where they joined (`pos`, `web`, `app`, …).
     pub channel: String,
-    /// When they joined.
+    /// When they joined: as a rule the envelope's `timestamp`, earlier for a member enrolled
+    /// with the date they joined elsewhere.
     #[schema(value_type = String, format = DateTime)]
     pub enrolled_at: Timestamp,
     /// Whether they joined with a friend's referral code.

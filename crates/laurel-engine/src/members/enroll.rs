@@ -1,7 +1,13 @@
 //! Enrollment: the request checked before the write path, and the member stored in it (with
 //! a referral when enrolled with a code, and the starting tier).
+//!
+//! A member may be enrolled with the instant they actually joined (`enrolled_at`, brought from
+//! another platform): reports count them then, the referral's window runs from then, and the
+//! welcome series and automations judge them by it (a member who joined long ago is not new).
+//! What Laurel decides now is still decided now: the starting tier comes from the program in
+//! force, and the `member.enrolled` event is told when it is written.
 
-use crate::checks::{attributes, optional_text, stored_precision, text};
+use crate::checks::{attributes, not_in_future, optional_text, stored_precision, text};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
@@ -35,6 +41,15 @@ pub(crate) fn validate(
     if let Some(code) = &request.referral_code {
         text("referral_code", code)?;
     }
+    let enrolled_at = match request.enrolled_at {
+        // A few minutes ahead is a till's clock, taken as now: no member counts as joined in
+        // the future.
+        Some(at) => {
+            not_in_future("enrolled_at", at, now)?;
+            at.min(now)
+        }
+        None => now,
+    };
     let member = NewMember {
         external_id: request.external_id,
         email: request.email,
@@ -43,7 +58,7 @@ pub(crate) fn validate(
         birthday: request.birthday,
         channel: request.channel.as_str().to_owned(),
         attributes: request.attributes,
-        enrolled_at: stored_precision(now),
+        enrolled_at: stored_precision(enrolled_at),
         referral_code: Some(crate::codes::random_code(3)),
     };
     Ok((
@@ -73,6 +88,9 @@ pub(crate) async fn execute(
         .insert_member(member)
         .await?
         .ok_or_else(|| EngineError::MemberExists(member.external_id.clone()))?;
+    // The referral is dated when the member joined: its window to qualify runs from then, a
+    // purchase from before never pays it, and their history recorded afterwards (an import of
+    // their purchases) pays it as it would have paid at the time.
     let pending_referral = match referrer {
         Some(referrer) => Some(tx.insert_referral(referrer, id, member.enrolled_at).await?),
         None => None,

@@ -39,6 +39,15 @@ pub(crate) async fn check_enrollment(
             format!("no member has the referral code `{code}`"),
         )
     })?;
+    // A join date given from the past cannot come before the referrer's own: nobody was
+    // referred by someone who was not a member yet.
+    if member.enrolled_at < referrer.profile.enrolled_at {
+        return Err(EngineError::invalid(
+            "enrolled_at",
+            ErrorCode::InvalidDate,
+            "is before the referrer joined",
+        ));
+    }
     let facts = ReferralFacts {
         referrer: Contact {
             email: referrer.profile.email.as_deref(),

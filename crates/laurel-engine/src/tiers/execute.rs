@@ -89,7 +89,14 @@ async fn record(
     .await
 }
 
-/// A new member's starting tier (the lowest, when its threshold is zero), stored and recorded.
+/// A new member's starting tier (the lowest, when its threshold is zero), stored and recorded
+/// as held since they joined (`at`, in the past for a member brought from elsewhere).
+///
+/// The program in force now decides it, not the one in force when they joined: the member
+/// holds the tier from now on under this program, which may have added tiers or dropped
+/// those nobody held since. The starting tier schedules no review (nothing a review decides
+/// can lower it), so a join date long past never leaves a review overdue; an upgrade later
+/// schedules one from the activity's instant.
 pub(crate) async fn enrolled(
     tx: &mut Tx,
     ctx: &Context<'_>,

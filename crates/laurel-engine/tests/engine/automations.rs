@@ -31,6 +31,16 @@ trigger = { event = "points.redeemed" }
 actions = [ { award_points = 10, reason = "thanks for redeeming" } ]
 "#;
 
+/// A webhook receiver nobody runs: the fan-out (the webhook loop's first step, which makes
+/// event automations' runs) still happens.
+pub(super) struct Nobody;
+
+impl laurel_engine::WebhookSender for Nobody {
+    async fn send(&self, _: &laurel_engine::WebhookRequest<'_>) -> laurel_engine::Sent {
+        laurel_engine::Sent::Unreachable("no subscriber to send to".into())
+    }
+}
+
 /// The events written and not yet fanned out, by type.
 async fn event_types(engine: &Engine) -> Vec<String> {
     let mut tx = engine.store().begin().await.unwrap();
@@ -149,12 +159,6 @@ async fn an_event_triggered_automation_acts_once_when_its_event_happens() {
             "[{name}] written because an automation listens, though no webhook does"
         );
         // The fan-out (the webhook loop's first step) makes the runs.
-        struct Nobody;
-        impl laurel_engine::WebhookSender for Nobody {
-            async fn send(&self, _: &laurel_engine::WebhookRequest<'_>) -> laurel_engine::Sent {
-                laurel_engine::Sent::Unreachable("no subscriber to send to".into())
-            }
-        }
         let now = Timestamp::now();
         engine.deliver_webhooks(&Nobody, now).await.unwrap();
         let report = engine.run_automations(now, &links()).await.unwrap();

@@ -7,7 +7,7 @@ use super::*;
 use laurel_engine::{Consents, NewMessage, NoticeLinks, NoticeReport, ProfileUpdate};
 
 /// [`PROGRAM`] at one point per yuan, points expiring 12 months after earning, and notices.
-fn noticing(notices: &str) -> ProgramDefinition {
+pub(super) fn noticing(notices: &str) -> ProgramDefinition {
     let text = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1).replace(
         r#"expiry = { policy = "never" }"#,
         r#"expiry = { policy = "months_after_earning", months = 12 }"#,
@@ -15,7 +15,7 @@ fn noticing(notices: &str) -> ProgramDefinition {
     parse_program(&text, Path::new("notices.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
-const EVERY_NOTICE: &str = r#"
+pub(super) const EVERY_NOTICE: &str = r#"
 [notices]
 language = "en"
 quiet_hours = { from = "21:00", to = "09:00" }
@@ -33,7 +33,16 @@ pub(super) fn links() -> NoticeLinks {
 
 /// A member who consented to e-mail (or not), born on 8 August.
 pub(super) async fn joined(engine: &Engine, external_id: &str, consents: bool) -> i64 {
-    let id = member(engine, external_id).await;
+    enrolled_consenting(engine, enroll_request(external_id), consents).await
+}
+
+/// The member `request` enrolls, who consented to e-mail (or not).
+pub(super) async fn enrolled_consenting(
+    engine: &Engine,
+    request: EnrollRequest,
+    consents: bool,
+) -> i64 {
+    let id = engine.enroll(request).await.unwrap().id.0;
     let given: &[&str] = if consents { &["email"] } else { &[] };
     engine
         .update_profile(
@@ -61,7 +70,7 @@ pub(super) fn noon_of(at: Timestamp) -> Timestamp {
 }
 
 /// The letters waiting in the outbox.
-async fn letters(engine: &Engine) -> Vec<NewMessage> {
+pub(super) async fn letters(engine: &Engine) -> Vec<NewMessage> {
     engine
         .store()
         .unsent_messages(500, 10)
@@ -72,7 +81,7 @@ async fn letters(engine: &Engine) -> Vec<NewMessage> {
         .collect()
 }
 
-async fn notices(engine: &Engine, now: Timestamp) -> NoticeReport {
+pub(super) async fn notices(engine: &Engine, now: Timestamp) -> NoticeReport {
     engine.send_notices(now, &links()).await.unwrap()
 }
 

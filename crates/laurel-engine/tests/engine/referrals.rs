@@ -16,11 +16,11 @@ within_days = 30
 max_per_referrer = 2
 "#;
 
-fn with_referrals() -> ProgramDefinition {
+pub(super) fn with_referrals() -> ProgramDefinition {
     with_rules(REFERRALS)
 }
 
-fn referred(external_id: &str, code: &str) -> EnrollRequest {
+pub(super) fn referred(external_id: &str, code: &str) -> EnrollRequest {
     EnrollRequest {
         referral_code: Some(code.to_owned()),
         ..enroll_request(external_id)

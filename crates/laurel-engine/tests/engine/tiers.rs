@@ -7,7 +7,7 @@ use laurel_engine::{AssignTierRequest, TierView};
 
 /// Spend over the last 12 months: green from 0, silver from 1000 (1.25×), gold from 5000
 /// (1.5×); 30 days' grace; down one tier at a time.
-const TIERS: &str = r#"
+pub(super) const TIERS: &str = r#"
 [tiers]
 metric = "spend"
 window = "rolling_months"

@@ -42,6 +42,7 @@ pub async fn meiling_joins(engine: &Engine) -> i64 {
             channel: Channel::Pos,
             attributes: Default::default(),
             referral_code: None,
+            enrolled_at: None,
         })
         .await
         .unwrap()

@@ -65,6 +65,7 @@ impl EnrollBody {
             channel: channel("channel", self.channel.as_deref(), Channel::Web)?,
             attributes: self.attributes,
             referral_code: self.referral_code,
+            enrolled_at: None,
         })
     }
 }

@@ -408,6 +408,7 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
                 channel: Channel::Pos,
                 attributes: Default::default(),
                 referral_code: None,
+                enrolled_at: None,
             };
             engine
                 .enroll(request)

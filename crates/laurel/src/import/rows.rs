@@ -336,6 +336,7 @@ fn request(kind: Kind, fields: &impl Fields, lines: Vec<LineRequest>) -> Result<
             attributes: Default::default(),
             // Referrals are made at enrollment by the referred person; history has none.
             referral_code: None,
+            enrolled_at: None,
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
             member: MemberRef::External(need("external_id")?),
