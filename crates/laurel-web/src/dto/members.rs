@@ -1,6 +1,6 @@
 //! The JSON shapes of members: enrolling one and a member as answered.
 
-use super::{BalanceBody, ChannelName, channel};
+use super::{BalanceBody, ChannelName, channel, instant};
 use crate::error::ApiError;
 use jiff::civil::Date;
 use laurel_core::Channel;
@@ -38,6 +38,10 @@ pub struct EnrollBody {
     /// The referral code of the member who referred them (any case).
     #[schema(min_length = 1, max_length = 200)]
     pub referral_code: Option<String>,
+    /// When they actually joined (RFC 3339), for a member brought from another platform:
+    /// reports count them then. Not in the future; default now.
+    #[schema(format = DateTime)]
+    pub enrolled_at: Option<String>,
 }
 
 impl EnrollBody {
@@ -65,7 +69,11 @@ impl EnrollBody {
             channel: channel("channel", self.channel.as_deref(), Channel::Web)?,
             attributes: self.attributes,
             referral_code: self.referral_code,
-            enrolled_at: None,
+            enrolled_at: self
+                .enrolled_at
+                .as_deref()
+                .map(|at| instant("enrolled_at", at))
+                .transpose()?,
         })
     }
 }

@@ -67,6 +67,47 @@ async fn enroll_answers_201_with_the_new_member() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enroll_takes_the_instant_a_member_joined_and_refuses_one_in_the_future_or_malformed() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let body = json!({ "external_id": "old-1", "enrolled_at": "2025-03-04T10:20:30.5+08:00" });
+        let member = app.post("/api/v1/members", &body).await.ok(201);
+        assert_eq!(
+            member["enrolled_at"], "2025-03-04T02:20:30.5Z",
+            "[{name}] {member}"
+        );
+        let id = member["id"].as_i64().unwrap();
+        let read = app.get(&format!("/api/v1/members/{id}")).await.ok(200);
+        assert_eq!(read, member, "[{name}] stored as answered");
+
+        let refused = [
+            (
+                json!(crate::common::ago(jiff::SignedDuration::from_hours(-24))),
+                "invalid_date",
+            ),
+            (json!("2025-03-04"), "invalid_date"),
+            (json!("yesterday"), "invalid_date"),
+            (json!(1_741_055_000), "invalid_body"),
+        ];
+        for (i, (enrolled_at, code)) in refused.into_iter().enumerate() {
+            let body = json!({ "external_id": format!("bad-{i}"), "enrolled_at": enrolled_at });
+            let message = app.post("/api/v1/members", &body).await.error(422, code);
+            assert!(
+                code == "invalid_body" || message.starts_with("enrolled_at: "),
+                "[{name}] {enrolled_at}: {message}"
+            );
+            app.get(&format!("/api/v1/members?external_id=bad-{i}"))
+                .await
+                .error(404, "unknown_member");
+        }
+        app.teardown().await;
+    }
+    let doc = serde_json::to_value(laurel_web::openapi()).unwrap();
+    let field = &doc["components"]["schemas"]["EnrollBody"]["properties"]["enrolled_at"];
+    assert_eq!(field["format"], "date-time", "documented: {field}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn enrolling_a_taken_external_id_is_409_member_exists_and_keeps_the_first() {
     for (name, db) in backends() {
         let app = spawn_app(&db).await;
