@@ -4,6 +4,7 @@
 
 use super::rows::{Kind, Layout, MissingColumns, Request, RowError};
 use super::source::{Body, Reader, SourceError};
+use jiff::tz::TimeZone;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
 
@@ -48,18 +49,18 @@ pub(super) enum FeedError {
     },
 }
 
-/// A running reading thread.
+/// A file whose header was read, its rows not yet.
 pub(super) struct Feed {
-    /// Parsed rows, in file order.
-    pub rows: mpsc::Receiver<Fed>,
+    /// The file, read up to its rows.
+    reader: Reader,
+    /// How its rows are laid out.
+    layout: Layout,
     /// CSV columns that are not ours and are skipped.
     pub ignored: Vec<String>,
 }
 
-/// Reads the header (so a wrong file fails before the database is touched), then starts the
-/// thread. The thread stops at the end of the file, at a read error, or when the receiver is
-/// dropped.
-pub(super) fn start(kind: Kind, mut reader: Reader) -> Result<Feed, FeedError> {
+/// Reads the header, so a wrong file fails before the database is touched.
+pub(super) fn open(kind: Kind, mut reader: Reader) -> Result<Feed, FeedError> {
     let (layout, ignored) = match reader.headers()? {
         Some(headers) => Layout::csv(kind, &headers).map_err(|source| FeedError::Columns {
             path: reader.path().to_owned(),
@@ -67,32 +68,48 @@ pub(super) fn start(kind: Kind, mut reader: Reader) -> Result<Feed, FeedError> {
         })?,
         None => (Layout::json(kind), Vec::new()),
     };
-    let (send, rows) = mpsc::channel(AHEAD);
-    let path = reader.path().to_owned();
-    std::thread::Builder::new()
-        .name("import-reader".into())
-        .spawn(move || {
-            loop {
-                let fed = match reader.next_row() {
-                    Ok(None) => return,
-                    Ok(Some(row)) => Fed::Row(Item {
-                        line: row.line,
-                        end: row.end,
-                        request: layout.parse(&row.body),
-                        body: row.body,
-                    }),
-                    Err(e) => Fed::Failed(e),
-                };
-                let last = matches!(fed, Fed::Failed(_));
-                if send.blocking_send(fed).is_err() || last {
-                    return;
+    Ok(Feed {
+        reader,
+        layout,
+        ignored,
+    })
+}
+
+impl Feed {
+    /// Starts the thread, reading plain dates as days in `tz` (the program's time zone, known
+    /// once the engine is open); the rows, parsed in file order. The thread stops at the end
+    /// of the file, at a read error, or when the receiver is dropped.
+    pub(super) fn start(self, tz: TimeZone) -> Result<mpsc::Receiver<Fed>, FeedError> {
+        let Feed {
+            mut reader, layout, ..
+        } = self;
+        let (send, rows) = mpsc::channel(AHEAD);
+        let path = reader.path().to_owned();
+        std::thread::Builder::new()
+            .name("import-reader".into())
+            .spawn(move || {
+                loop {
+                    let fed = match reader.next_row() {
+                        Ok(None) => return,
+                        Ok(Some(row)) => Fed::Row(Item {
+                            line: row.line,
+                            end: row.end,
+                            request: layout.parse(&row.body, &tz),
+                            body: row.body,
+                        }),
+                        Err(e) => Fed::Failed(e),
+                    };
+                    let last = matches!(fed, Fed::Failed(_));
+                    if send.blocking_send(fed).is_err() || last {
+                        return;
+                    }
                 }
-            }
-        })
-        .map_err(|e| SourceError::Read {
-            path,
-            line: 0,
-            message: format!("starting the reading thread: {e}"),
-        })?;
-    Ok(Feed { rows, ignored })
+            })
+            .map_err(|e| SourceError::Read {
+                path,
+                line: 0,
+                message: format!("starting the reading thread: {e}"),
+            })?;
+        Ok(rows)
+    }
 }

@@ -28,7 +28,9 @@ use std::time::Instant;
 #[derive(Subcommand)]
 pub enum ImportCommand {
     /// Enroll members: external_id (required), email, phone, name, birthday (YYYY-MM-DD),
-    /// channel (pos, web, app or partner; default web). A member already enrolled is skipped.
+    /// channel (pos, web, app or partner; default web), enrolled_at (when they joined: RFC 3339,
+    /// or YYYY-MM-DD for the start of that day in the program's time zone; default now). A
+    /// member already enrolled is skipped.
     Members(ImportArgs),
     /// Record purchases and earn their points: external_id (the member's), order_id, channel,
     /// store (optional), currency, total, occurred_at (RFC 3339); JSON Lines rows may carry
@@ -76,7 +78,7 @@ pub async fn run(command: ImportCommand) -> Result<()> {
             rejects_path.display()
         );
     }
-    let feed = feed::start(kind, reader)?;
+    let feed = feed::open(kind, reader)?;
     if !feed.ignored.is_empty() {
         eprintln!(
             "ignoring column(s) {} of {}: not among the {} columns",
@@ -99,13 +101,15 @@ pub async fn run(command: ImportCommand) -> Result<()> {
         )
         .await?,
     );
+    // Plain dates in the file are days of the program's calendar.
+    let rows = feed.start(engine.definition().program.time_zone.clone())?;
     let mut progress = progress::Progress::new(total_bytes, started);
     let outcome = drive::drive(
         drive::Drive {
             engine: engine.clone(),
             window: args.window as usize,
         },
-        feed.rows,
+        rows,
         &mut rejects,
         &mut progress,
     )

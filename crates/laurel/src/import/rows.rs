@@ -4,6 +4,7 @@
 use super::source::Body;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use laurel_core::Channel;
 use laurel_engine::{EnrollRequest, LineRequest, MemberRef, PurchaseRequest};
 use rust_decimal::Decimal;
@@ -38,6 +39,7 @@ impl Kind {
                 "name",
                 "birthday",
                 "channel",
+                "enrolled_at",
             ],
             Kind::Purchases => &[
                 "external_id",
@@ -156,8 +158,9 @@ impl Layout {
         Layout::Json { kind }
     }
 
-    /// The request a row asks for, or what is wrong with it.
-    pub(super) fn parse(&self, body: &Body) -> Result<Request, RowError> {
+    /// The request a row asks for, or what is wrong with it; a plain date is a day in `tz`
+    /// (the program's time zone).
+    pub(super) fn parse(&self, body: &Body, tz: &TimeZone) -> Result<Request, RowError> {
         match (self, body) {
             (Layout::Csv { kind, index }, Body::Csv(record)) => {
                 let fields = CsvFields {
@@ -165,7 +168,7 @@ impl Layout {
                     index,
                     record,
                 };
-                request(*kind, &fields, Vec::new())
+                request(*kind, &fields, Vec::new(), tz)
             }
             (Layout::Json { kind }, Body::Json(bytes)) => {
                 let object = match serde_json::from_slice::<Value>(bytes) {
@@ -190,7 +193,7 @@ impl Layout {
                     Kind::Purchases => json_lines(object.get("lines"))?,
                     Kind::Members => Vec::new(),
                 };
-                request(*kind, &JsonFields(&object), lines)
+                request(*kind, &JsonFields(&object), lines, tz)
             }
             _ => Err(RowError::new(
                 "row",
@@ -318,7 +321,12 @@ fn json_lines(value: Option<&Value>) -> Result<Vec<LineRequest>, RowError> {
         .collect()
 }
 
-fn request(kind: Kind, fields: &impl Fields, lines: Vec<LineRequest>) -> Result<Request, RowError> {
+fn request(
+    kind: Kind,
+    fields: &impl Fields,
+    lines: Vec<LineRequest>,
+    tz: &TimeZone,
+) -> Result<Request, RowError> {
     let get = |column| fields.text(column);
     let need = |column| required(column, fields.text(column)?);
     Ok(match kind {
@@ -336,7 +344,9 @@ fn request(kind: Kind, fields: &impl Fields, lines: Vec<LineRequest>) -> Result<
             attributes: Default::default(),
             // Referrals are made at enrollment by the referred person; history has none.
             referral_code: None,
-            enrolled_at: None,
+            enrolled_at: get("enrolled_at")?
+                .map(|at| instant_or_day("enrolled_at", &at, tz))
+                .transpose()?,
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
             member: MemberRef::External(need("external_id")?),
@@ -381,6 +391,24 @@ fn instant(field: &str, text: &str) -> Result<Timestamp, RowError> {
     })
 }
 
+/// An RFC 3339 instant, or a plain date (`YYYY-MM-DD`) taken as the start of that day in
+/// `tz`: records kept by the day have no time of day.
+fn instant_or_day(field: &str, text: &str, tz: &TimeZone) -> Result<Timestamp, RowError> {
+    instant(field, text).or_else(|not_instant| {
+        // Only the plain form: a local date and time without its offset (2026-01-02T10:00)
+        // also reads as a date, and would lose its time of day unnoticed.
+        let plain = text.len() == "YYYY-MM-DD".len();
+        date(field, text)
+            .ok()
+            .filter(|_| plain)
+            .and_then(|day| laurel_core::rules::start_of_day(day, tz))
+            .ok_or_else(|| RowError {
+                message: format!("{}, nor a date such as 2026-11-24", not_instant.message),
+                ..not_instant
+            })
+    })
+}
+
 fn decimal(field: &str, text: &str) -> Result<Decimal, RowError> {
     Decimal::from_str(text).map_err(|_| {
         RowError::new(
@@ -406,10 +434,15 @@ fn integer(field: &str, text: &str) -> Result<i64, RowError> {
 mod tests {
     use super::*;
 
+    /// The program's time zone in these tests.
+    fn shanghai() -> TimeZone {
+        TimeZone::get("Asia/Shanghai").unwrap()
+    }
+
     fn csv_row(kind: Kind, header: &[&str], row: &[&str]) -> Result<Request, RowError> {
         let headers: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
         let (layout, _) = Layout::csv(kind, &headers).unwrap();
-        layout.parse(&Body::Csv(csv::ByteRecord::from(row.to_vec())))
+        layout.parse(&Body::Csv(csv::ByteRecord::from(row.to_vec())), &shanghai())
     }
 
     const PURCHASE: [&str; 7] = [
@@ -469,6 +502,52 @@ mod tests {
         );
     }
 
+    /// When the member of a one-row members CSV joined, or what is wrong with it.
+    fn joined(enrolled_at: &str) -> Result<Option<Timestamp>, RowError> {
+        let header = ["external_id", "name", "enrolled_at"];
+        match csv_row(Kind::Members, &header, &["c-1", "Ann", enrolled_at])? {
+            Request::Enroll(e) => Ok(e.enrolled_at),
+            other => panic!("not an enrollment: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_member_row_says_when_they_joined_as_an_instant_or_a_local_day() {
+        let at = |s: &str| Some(s.parse::<Timestamp>().unwrap());
+        assert_eq!(
+            joined("2025-03-04T10:20:30+08:00").unwrap(),
+            at("2025-03-04T02:20:30Z")
+        );
+        assert_eq!(
+            joined("2025-03-04").unwrap(),
+            at("2025-03-04T00:00:00+08:00"),
+            "a plain date is the day's first instant in the program's time zone"
+        );
+        assert_eq!(joined("").unwrap(), None, "blank: enrolled now");
+        let Request::Enroll(without) = csv_row(Kind::Members, &["external_id"], &["c-1"]).unwrap()
+        else {
+            panic!("not an enrollment")
+        };
+        assert_eq!(without.enrolled_at, None, "the column is optional");
+    }
+
+    #[test]
+    fn a_join_date_that_is_neither_an_instant_nor_a_day_is_refused_naming_its_column() {
+        for bad in ["2025-03-04T10:20", "04/03/2025", "20250304", "2025-02-30"] {
+            let e = joined(bad).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code),
+                ("enrolled_at", "invalid_date"),
+                "{bad}"
+            );
+            assert!(
+                e.message.contains("nor a date such as"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+    }
+
     #[test]
     fn a_header_without_a_required_column_is_refused() {
         let headers = vec!["external_id".to_owned(), "email".to_owned()];
@@ -480,7 +559,7 @@ mod tests {
     #[test]
     fn json_lines_carry_basket_lines_and_name_bad_ones() {
         let layout = Layout::json(Kind::Purchases);
-        let row = |text: &str| layout.parse(&Body::Json(text.as_bytes().to_vec()));
+        let row = |text: &str| layout.parse(&Body::Json(text.as_bytes().to_vec()), &shanghai());
         let ok = row(
             r#"{"external_id":"c","order_id":"o","channel":"web","currency":"CNY","total":20.5,
             "occurred_at":"2026-01-02T03:04:05Z","lines":[{"sku":"A","quantity":2,"unit_price":"10.25"}]}"#,

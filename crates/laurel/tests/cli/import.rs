@@ -502,6 +502,72 @@ async fn bad_rows_go_to_the_reject_file_with_line_and_reason_and_good_rows_go_on
 }
 
 /// One row of a reject file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_say_when_they_joined_and_a_join_date_that_cannot_be_is_rejected_naming_its_column()
+{
+    for (backend, db) in laurel_testkit::backends() {
+        let setup = Setup::new(&db.url);
+        let joined = setup.days_ago(400);
+        let ahead = setup.days_ago(-1);
+        let members = setup.file(
+            "members.csv",
+            &format!(
+                "external_id,enrolled_at\n\
+                 old-a,{joined}\n\
+                 old-b,2025-03-04\n\
+                 old-c,\n\
+                 old-d,04/03/2025\n\
+                 old-e,{ahead}\n"
+            ),
+        );
+        let imported = setup.import("members", &members, &[]);
+        assert_eq!(imported.counts(), counts(5, 3, 0, 2), "{backend}");
+        let rejects = read_rejects(&setup.dir.path().join("members.csv.rejects.csv"));
+        let by_line: Vec<(u64, &str, &str)> = rejects
+            .iter()
+            .map(|(line, r)| (*line, r.code.as_str(), r.field.as_str()))
+            .collect();
+        assert_eq!(
+            by_line,
+            [
+                (5, "invalid_date", "enrolled_at"),
+                (6, "invalid_date", "enrolled_at"),
+            ],
+            "{backend}: malformed, then in the future: {rejects:?}"
+        );
+
+        let (server, key) = setup.serve().await;
+        let client = support::client();
+        let enrolled_at = |external_id: &'static str| {
+            let url = server.url(&format!("/api/v1/members?external_id={external_id}"));
+            let (client, key) = (&client, &key);
+            async move {
+                let body = support::get_json(client, &url, key).await;
+                body["enrolled_at"]
+                    .as_str()
+                    .and_then(|at| at.parse::<jiff::Timestamp>().ok())
+                    .unwrap_or_else(|| panic!("{external_id}: {body}"))
+            }
+        };
+        let joined: jiff::Timestamp = joined.parse().unwrap();
+        assert_eq!(
+            enrolled_at("old-a").await.as_microsecond(),
+            joined.as_microsecond(),
+            "{backend}"
+        );
+        assert_eq!(
+            enrolled_at("old-b").await,
+            "2025-03-04T00:00:00+08:00".parse().unwrap(),
+            "{backend}: the day's start in the program's time zone"
+        );
+        assert!(
+            enrolled_at("old-c").await >= setup.now - jiff::SignedDuration::from_secs(1),
+            "{backend}: blank is now"
+        );
+        support::assert_consistent(backend, &db.url).await;
+    }
+}
+
 #[derive(Debug)]
 struct RejectRow {
     code: String,
@@ -646,6 +712,11 @@ async fn an_interrupted_import_resumes_with_every_row_exactly_once() {
 
 #[test]
 fn import_help_names_the_columns_and_a_wrong_file_fails_before_the_database() {
+    let members_help = support::laurel_ok(&["import", "members", "--help"]).stdout;
+    assert!(
+        members_help.contains("enrolled_at"),
+        "help lacks enrolled_at:\n{members_help}"
+    );
     let help = support::laurel_ok(&["import", "purchases", "--help"]).stdout;
     for needle in [
         "order_id",
