@@ -47,6 +47,19 @@ const MENU: &[(&str, &str, &str)] = &[
 ];
 const DAYS_OF_HISTORY: i64 = 120;
 
+/// How many days ago member `i` (of [`NAMES`]) joined: spread evenly over the history, the
+/// first on its first day, so the dashboard shows members joining over time.
+fn joined_days_ago(i: usize) -> i64 {
+    let members = NAMES.len() as i64;
+    DAYS_OF_HISTORY - i as i64 * DAYS_OF_HISTORY / members
+}
+
+/// How many days ago member `i` first came back after joining (a purchase that day is dated
+/// up to nine hours earlier, still later than the day they joined).
+fn first_visit_days_ago(i: usize) -> i64 {
+    joined_days_ago(i) - 1 - (i as i64 % 5)
+}
+
 /// Builds the demo in `dir` and serves it.
 pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -177,11 +190,12 @@ async fn populate(engine: &Engine) -> Result<usize> {
                 } else {
                     Default::default()
                 },
-                // The second half of the members were referred by a friend from the first.
+                // The second half of the members were referred by a friend from the first,
+                // who joined before them.
                 referral_code: (i >= NAMES.len() / 2)
                     .then(|| codes[i - NAMES.len() / 2].clone())
                     .flatten(),
-                enrolled_at: None,
+                enrolled_at: Some(now - (joined_days_ago(i) * 24).hours()),
             })
             .await?;
         ids.push(member.id.0);
@@ -190,9 +204,31 @@ async fn populate(engine: &Engine) -> Result<usize> {
     let mut order = 0;
     let mut first_purchase = None;
     for (i, id) in ids.iter().enumerate() {
+        let joined = joined_days_ago(i);
+        if i >= NAMES.len() / 2 {
+            // A referred friend's first visit, an hour after joining: the referral pays both.
+            let line = LineRequest {
+                sku: "LATTE-L".into(),
+                category: Some("coffee".into()),
+                quantity: 2,
+                unit_price: Decimal::from(32),
+            };
+            engine
+                .purchase(PurchaseRequest {
+                    member: MemberRef::Id(*id),
+                    order_id: format!("ORD-W{id}"),
+                    channel: Channel::Pos,
+                    store: Some("SH-001".into()),
+                    currency: "CNY".into(),
+                    total: Decimal::from(64),
+                    lines: vec![line],
+                    occurred_at: now - (joined * 24 - 1).hours(),
+                })
+                .await?;
+        }
         // Regulars visit every few days; others now and then.
         let every_days = 2 + (i as i64 * 7 % 11);
-        let mut day = DAYS_OF_HISTORY - (i as i64 % 5);
+        let mut day = first_visit_days_ago(i);
         while day > 0 {
             order += 1;
             let lines: Vec<LineRequest> = (0..1 + order % 3)
@@ -251,27 +287,6 @@ async fn populate(engine: &Engine) -> Result<usize> {
         };
         // A member who has too few points simply does not redeem in the demo.
         let _ = engine.redeem(request).await;
-    }
-    // Referred friends' first visit since they joined: the referral pays both.
-    for id in &ids[NAMES.len() / 2..] {
-        let line = LineRequest {
-            sku: "LATTE-L".into(),
-            category: Some("coffee".into()),
-            quantity: 2,
-            unit_price: Decimal::from(32),
-        };
-        engine
-            .purchase(PurchaseRequest {
-                member: MemberRef::Id(*id),
-                order_id: format!("ORD-W{id}"),
-                channel: Channel::Pos,
-                store: Some("SH-001".into()),
-                currency: "CNY".into(),
-                total: Decimal::from(64),
-                lines: vec![line],
-                occurred_at: Timestamp::now(),
-            })
-            .await?;
     }
     rewards(engine, &ids).await?;
     if let Some(id) = ids.first() {
@@ -336,4 +351,27 @@ async fn portal(engine: &Engine, ids: &[i64]) -> Result<()> {
 /// The demo's staff passwords: public by design (the demo is for looking around, on loopback).
 fn demo_password(role: Role) -> String {
     format!("laurel-demo-{role}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_join_one_after_another_over_the_history_each_before_their_first_visit() {
+        let joined: Vec<i64> = (0..NAMES.len()).map(joined_days_ago).collect();
+        assert_eq!(
+            joined[0], DAYS_OF_HISTORY,
+            "the first on the history's first day"
+        );
+        // One after another: so a referrer (of the first half) joined before their friend.
+        assert!(joined.windows(2).all(|w| w[0] > w[1]), "{joined:?}");
+        for (i, joined) in joined.into_iter().enumerate() {
+            let first = first_visit_days_ago(i);
+            assert!(
+                0 < first && first < joined,
+                "member {i}: {first} vs {joined}"
+            );
+        }
+    }
 }

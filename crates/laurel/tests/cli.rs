@@ -487,6 +487,29 @@ async fn demo_starts_and_serves_its_members() {
         rewards["redemptions"][0]["coupons"][0]["status"], "consumed",
         "the demo's first member used a coupon: {rewards}"
     );
+    let read = |path: String| {
+        let request = client
+            .get(format!("http://{listen}{path}"))
+            .bearer_auth(&key);
+        async move {
+            let response = request.send().await.unwrap();
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    // Members joined over the history, not all on the day the demo was built.
+    let days_ago = |member: &serde_json::Value| {
+        let joined: jiff::Timestamp = member["enrolled_at"].as_str().unwrap().parse().unwrap();
+        jiff::Timestamp::now().duration_since(joined).as_hours() / 24
+    };
+    let first = read("/api/v1/members/1".into()).await;
+    let last = read("/api/v1/members/20".into()).await;
+    assert_eq!(days_ago(&first), 120, "{first}");
+    assert!((1..30).contains(&days_ago(&last)), "{last}");
+    let referrals = read("/api/v1/members/1/referrals".into()).await;
+    assert_eq!(
+        referrals["referrals"][0]["status"], "rewarded",
+        "the first member's friend joined later and their visit paid the referral: {referrals}"
+    );
 
     portal_sign_in_reads_the_code_from_the_log(&listen, &dir.path().join("demo.log")).await;
 }
