@@ -1,7 +1,7 @@
 //! The KPIs in words, in the page's language: each one's name and definition (`[kpi]`, keyed by
 //! `KpiId::as_str`), its figure in a period and its change as the locale writes them (a dash
-//! where there is nothing to count out of, never a zero), and the rows the Insight page and
-//! its download show.
+//! where there is nothing to count out of, never a zero), and the rows and tiles the Insight
+//! page, its download and the dashboard show.
 
 use crate::i18n::Locale;
 use crate::insight_figures::{self, Change};
@@ -116,6 +116,47 @@ pub fn row(l: Locale, kpi: KpiId, report: &KpiReport) -> KpiRow {
         change_figure: change_figure(l, moved),
         table: insight_figures::breakdown_anchor(kpi),
     }
+}
+
+/// A KPI as a dashboard tile: its row, and the figures shown beside it.
+pub struct KpiTile {
+    /// The KPI.
+    pub row: KpiRow,
+    /// Beside members' average order value, non-members' and the spend lift between them:
+    /// "Non-members: ¥112.00".
+    pub beside: Vec<String>,
+}
+
+/// The tiles of `kpis` in `report`.
+pub fn tiles(l: Locale, report: &KpiReport, kpis: &[KpiId]) -> Vec<KpiTile> {
+    let t = l.strings();
+    kpis.iter()
+        .map(|&kpi| {
+            let beside = if kpi == KpiId::MemberOrderValue {
+                let shown = |kpi| figure(l, &value(kpi, &report.current));
+                vec![
+                    t.with(
+                        "insight.beside_guests",
+                        "value",
+                        &shown(KpiId::GuestOrderValue),
+                    ),
+                    t.fill(
+                        "insight.beside",
+                        &[
+                            ("name", &name(l, KpiId::MemberSpendLift)),
+                            ("value", &shown(KpiId::MemberSpendLift)),
+                        ],
+                    ),
+                ]
+            } else {
+                Vec::new()
+            };
+            KpiTile {
+                row: row(l, kpi, report),
+                beside,
+            }
+        })
+        .collect()
 }
 
 /// A sales channel's name (`pos`…); one the console has no words for, as stored.
