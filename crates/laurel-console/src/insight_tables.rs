@@ -3,8 +3,7 @@
 //! order) and tier movement from one tier to another — names in the page's language.
 
 use crate::i18n::Locale;
-use crate::insight_figures::breakdown_anchor;
-use crate::insight_words;
+use crate::insight_words::{self, breakdown_anchor};
 use crate::program_words::{reward_name, tier_name};
 use crate::table::Table;
 use laurel_core::insight::{KpiId, Rate, TierCount};

@@ -4,8 +4,7 @@
 //! page, its download and the dashboard show.
 
 use crate::i18n::Locale;
-use crate::insight_figures::{self, Change};
-use laurel_core::insight::{KpiId, KpiValue};
+use laurel_core::insight::{KpiChange, KpiId, KpiValue};
 use laurel_engine::{KpiReport, PeriodKpis};
 
 /// What is shown where a figure has nothing to be counted out of.
@@ -46,10 +45,10 @@ fn value(kpi: KpiId, p: &PeriodKpis) -> KpiValue {
     kpi.value(&p.facts, &p.kpis)
 }
 
-/// A change as the page shows it: `+12.5%`, `-2.1 pp`, or a dash.
-pub fn change(l: Locale, change: Change) -> String {
+/// A change (the core's) as the page shows it: `+12.5%`, `-2.1 pp`, or a dash.
+pub fn change(l: Locale, change: Option<KpiChange>) -> String {
     match change {
-        Change::Points(points) => l.strings().with(
+        Some(KpiChange::PercentagePoints(points)) => l.strings().with(
             "insight.percentage_points",
             "change",
             &l.signed_fixed(points, 1),
@@ -60,11 +59,23 @@ pub fn change(l: Locale, change: Change) -> String {
 
 /// A change as a spreadsheet reads it: `+12.5%` in percent, a bare `-2.1` in percentage points
 /// (the download's heading says so), or a dash.
-pub fn change_figure(l: Locale, change: Change) -> String {
+pub fn change_figure(l: Locale, change: Option<KpiChange>) -> String {
     match change {
-        Change::Percent(percent) => l.signed_percent(percent),
-        Change::Points(points) => l.signed_fixed(points, 1),
-        Change::None => DASH.to_owned(),
+        Some(KpiChange::Percent(percent)) => l.signed_percent(percent),
+        Some(KpiChange::PercentagePoints(points)) => l.signed_fixed(points, 1),
+        None => DASH.to_owned(),
+    }
+}
+
+/// Where the Insight page shows a KPI's table, by its element id: the breakdowns, and the
+/// channels members enrolled through.
+pub fn breakdown_anchor(kpi: KpiId) -> Option<&'static str> {
+    match kpi {
+        KpiId::Enrollments => Some("channels"),
+        KpiId::RewardPopularity => Some("rewards"),
+        KpiId::TierDistribution => Some("tiers"),
+        KpiId::TierMovement => Some("tier-moves"),
+        _ => None,
     }
 }
 
@@ -100,7 +111,7 @@ pub fn rows(l: Locale, report: &KpiReport) -> Vec<KpiRow> {
 pub fn row(l: Locale, kpi: KpiId, report: &KpiReport) -> KpiRow {
     let now = value(kpi, &report.current);
     let before = value(kpi, &report.previous);
-    let moved = insight_figures::change(&now, &before);
+    let moved = now.change_from(&before);
     // What only a table shows, or nothing measures, has no figure of its own before.
     let previous = match before {
         KpiValue::Table | KpiValue::NotMeasured => DASH.to_owned(),
@@ -114,7 +125,7 @@ pub fn row(l: Locale, kpi: KpiId, report: &KpiReport) -> KpiRow {
         previous,
         change: change(l, moved),
         change_figure: change_figure(l, moved),
-        table: insight_figures::breakdown_anchor(kpi),
+        table: breakdown_anchor(kpi),
     }
 }
 
@@ -238,16 +249,15 @@ mod tests {
             "-25.0%"
         );
         assert_eq!(figure(Locale::ZhCn, &KpiValue::Points(12_345)), "12,345");
-        assert_eq!(change(Locale::En, Change::Points(dec("23.8"))), "+23.8 pp");
-        assert_eq!(
-            change(Locale::ZhCn, Change::Points(dec("-1.5"))),
-            "-1.5 个百分点"
-        );
-        assert_eq!(
-            change_figure(Locale::En, Change::Points(dec("23.8"))),
-            "+23.8"
-        );
-        assert_eq!(change(Locale::En, Change::Percent(dec("115.4"))), "+115.4%");
-        assert_eq!(change(Locale::En, Change::None), DASH);
+        let share = |part, whole| KpiValue::Share(Rate::new(part, whole));
+        let moved = share(100, 420).change_from(&share(0, 130));
+        assert_eq!(change(Locale::En, moved), "+23.8 pp");
+        assert_eq!(change_figure(Locale::En, moved), "+23.8");
+        let fell = share(1, 4).change_from(&share(53, 200));
+        assert_eq!(change(Locale::ZhCn, fell), "-1.5 个百分点");
+        let grew = KpiValue::Points(420).change_from(&KpiValue::Points(130));
+        assert_eq!(change(Locale::En, grew), "+223.1%");
+        let from_nothing = KpiValue::Points(100).change_from(&KpiValue::Points(0));
+        assert_eq!(change(Locale::En, from_nothing), DASH);
     }
 }

@@ -22,7 +22,6 @@ mod grant_words;
 pub mod i18n;
 mod insight;
 mod insight_csv;
-mod insight_figures;
 mod insight_period;
 mod insight_tables;
 mod insight_words;
