@@ -5,14 +5,14 @@
 use crate::Console;
 use crate::audit_filter::{FilterErrors, FilterForm};
 use crate::audit_words::{self, ACTIONS};
-use crate::csv;
+use crate::csv::Csv;
 use crate::i18n::Locale;
 use crate::page::{paged, render};
 use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use laurel_engine::{AUDIT_PAGE_MAX, AuditRecord, Permission, StaffAccount};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -157,9 +157,7 @@ pub(crate) async fn download(
             "staff_pages.bad_filter",
         ));
     };
-    // A byte-order mark, so spreadsheets read the Chinese as UTF-8.
-    let mut body = String::from("\u{feff}");
-    body.push_str(&csv::record(
+    let mut csv = Csv::new(
         &[
             "audit.when",
             "audit.who",
@@ -168,7 +166,7 @@ pub(crate) async fn download(
             "staff_pages.details",
         ]
         .map(|key| t.get(key)),
-    ));
+    );
     let mut before = None;
     loop {
         let page = console
@@ -178,24 +176,12 @@ pub(crate) async fn download(
             .map_err(staff.fail())?;
         for record in page.entries {
             let r = words.row(record);
-            body.push_str(&csv::record(&[
-                r.when, r.who, r.action, r.subject, r.details,
-            ]));
+            csv.push(&[r.when, r.who, r.action, r.subject, r.details]);
         }
         match page.older {
             Some(cursor) => before = Some(cursor),
             None => break,
         }
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-log.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv.download("audit-log.csv"))
 }

@@ -1,32 +1,33 @@
-//! The dashboard's charts, drawn on the server as SVG (charts-rs) from the daily series: points
-//! issued against points redeemed, and new members. Inlined in the page, they need no
-//! JavaScript and print. They are made of numbers, dates and our own translated labels only,
-//! and charts-rs escapes every text and attribute it writes, so the markup is safe to inline.
+//! The daily charts of the dashboard and the Insight section, drawn on the server as SVG
+//! (charts-rs) from the daily series: points issued, redeemed (and expired), new members, and
+//! members' sales against non-members'. Inlined in the page, they need no JavaScript and print.
+//! They are made of numbers, dates and our own translated labels only, and charts-rs escapes
+//! every text and attribute it writes, so the markup is safe to inline. Each chart comes with
+//! the same figures as a table (`table.rs`), for readers who cannot see it.
 
 use crate::i18n::Locale;
+use crate::table::Table;
 use charts_rs::{BarChart, Color, LineChart, Series, Symbol, YAxisConfig};
-use laurel_engine::DayActivity;
+use laurel_core::{Currency, Money};
+use laurel_engine::{Activity, DayActivity};
 
 /// The drawing's width in SVG units: about a wide card's, so its text is drawn near the page's
 /// size; the page scales it to the card.
 const WIDTH: f32 = 1000.0;
-/// The points chart's height in SVG units.
-const POINTS_HEIGHT: f32 = 280.0;
-/// The new-members chart's height in SVG units.
-const MEMBERS_HEIGHT: f32 = 200.0;
+/// A chart of lines' height in SVG units.
+const LINES_HEIGHT: f32 = 280.0;
+/// A chart of bars' height in SVG units.
+const BARS_HEIGHT: f32 = 200.0;
 /// Room right of the plot for half of the last day's date, which is centred on the edge.
 const RIGHT_MARGIN: f32 = 36.0;
-/// Days between dated ticks on the x axis. charts-rs measures text with its own Latin font,
-/// so it would space Chinese dates too tightly; with this few labels even those never touch.
+/// Fewest days between dated ticks on the x axis. charts-rs measures text with its own Latin
+/// font, so it would space Chinese dates too tightly; with this few labels even those never
+/// touch.
 const LABEL_EVERY_DAYS: usize = 14;
+/// Most dated ticks on the x axis: a year's chart dates every eighth week, not every second.
+const LABELS_MAX: usize = 7;
 /// The charts' text in the page's fonts, with Chinese fallbacks (as `console.css`).
 const FONTS: &str = "system-ui, \"PingFang SC\", \"Noto Sans CJK SC\", \"WenQuanYi Micro Hei\", \"Microsoft YaHei\", sans-serif";
-/// The series' colours; the legend's swatches in `console.css` use the same.
-const ISSUED: &str = "#1f6f4a";
-/// Points redeemed.
-const REDEEMED: &str = "#b5540f";
-/// New members.
-const ENROLLED: &str = "#2f5f9e";
 
 /// A chart ready for the page.
 pub struct Chart {
@@ -38,97 +39,275 @@ pub struct Chart {
     pub legend: Vec<(&'static str, String)>,
     /// The `<svg>` element, named by a `<title>` that says what it shows in figures.
     pub svg: String,
+    /// The same figures, a row a day.
+    pub table: Table,
 }
 
-/// Points issued and redeemed per day, as two lines.
+/// One figure of a day that a chart draws as a series. Its colour and the legend's swatch
+/// class (in `console.css`) are the same.
+struct Figure {
+    /// Its label's translation key.
+    label: &'static str,
+    /// Its total's name in the summary's template (`{issued}`).
+    name: &'static str,
+    /// The legend's swatch class.
+    swatch: &'static str,
+    /// The series' colour.
+    colour: &'static str,
+    /// Its value on a day.
+    value: fn(&Activity) -> i64,
+}
+
+/// Points issued.
+const ISSUED: Figure = Figure {
+    label: "dashboard.issued",
+    name: "issued",
+    swatch: "swatch-issued",
+    colour: "#1f6f4a",
+    value: |a| a.issued,
+};
+/// Points redeemed, less those cancellations gave back.
+const REDEEMED: Figure = Figure {
+    label: "dashboard.redeemed",
+    name: "redeemed",
+    swatch: "swatch-redeemed",
+    colour: "#b5540f",
+    value: |a| a.redeemed,
+};
+/// Points expired.
+const EXPIRED: Figure = Figure {
+    label: "dashboard.expired",
+    name: "expired",
+    swatch: "swatch-expired",
+    colour: "#6b4c9a",
+    value: |a| a.expired,
+};
+/// Members enrolled.
+const ENROLLED: Figure = Figure {
+    label: "dashboard.new_members",
+    name: "enrolled",
+    swatch: "swatch-enrolled",
+    colour: "#2f5f9e",
+    value: |a| a.enrolled,
+};
+/// Members' sales, drawn in the issued points' colour (members' side).
+const MEMBER_SALES: Figure = Figure {
+    label: "insight.member_sales",
+    name: "members",
+    swatch: "swatch-issued",
+    colour: "#1f6f4a",
+    value: |a| a.sales_minor,
+};
+/// Non-members' sales.
+const GUEST_SALES: Figure = Figure {
+    label: "insight.guest_sales",
+    name: "guests",
+    swatch: "swatch-guests",
+    colour: "#8a5a00",
+    value: |a| a.guest_sales_minor,
+};
+
+/// How a chart draws its series.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Lines, without a marker per day.
+    Lines,
+    /// Bars.
+    Bars,
+}
+
+/// What a chart's figures count.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// Points or members.
+    Count,
+    /// Minor units of the program's currency, drawn in whole units.
+    Money(Currency),
+}
+
+/// A chart: what it draws, how, and its words' keys.
+struct Spec {
+    /// The element id prefix.
+    id: &'static str,
+    /// Its heading's key.
+    heading: &'static str,
+    /// Its summary's key: a template of `{from}`, `{to}` and each figure's total by name.
+    summary: &'static str,
+    /// Lines or bars.
+    shape: Shape,
+    /// Its series.
+    figures: &'static [Figure],
+}
+
+/// Points issued and redeemed per day, as two lines (the dashboard's).
 pub fn points(locale: Locale, days: &[DayActivity]) -> Option<Chart> {
-    let t = locale.strings();
-    let (issued_label, redeemed_label) = (t.get("dashboard.issued"), t.get("dashboard.redeemed"));
-    let issued: i64 = days.iter().map(|d| d.activity.issued).sum();
-    let redeemed: i64 = days.iter().map(|d| d.activity.redeemed).sum();
-    let mut chart = LineChart::new(
-        vec![
-            series(issued_label, days, |d| d.activity.issued),
-            series(redeemed_label, days, |d| d.activity.redeemed),
-        ],
-        axis_labels(locale, days),
-    );
-    chart.base.width = WIDTH;
-    chart.base.height = POINTS_HEIGHT;
-    chart.base.series.colors = vec![Color::from(ISSUED), Color::from(REDEEMED)];
-    // Ninety markers would hide the lines.
-    chart.base.series.symbol = Some(Symbol::None);
-    chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first())];
-    style(&mut chart.base);
-    let (from, to) = period(locale, days);
-    let summary = t.fill(
-        "dashboard.points_chart_summary",
-        &[
-            ("from", &from),
-            ("to", &to),
-            ("issued", &locale.integer(issued)),
-            ("redeemed", &locale.integer(redeemed)),
-        ],
-    );
-    let svg = accessible(chart.svg(), "points-chart", &summary)?;
-    Some(Chart {
+    const SPEC: Spec = Spec {
         id: "points-chart",
-        heading: t.get("dashboard.points_chart").to_owned(),
-        legend: vec![
-            ("swatch-issued", issued_label.to_owned()),
-            ("swatch-redeemed", redeemed_label.to_owned()),
-        ],
-        svg,
-    })
+        heading: "dashboard.points_chart",
+        summary: "dashboard.points_chart_summary",
+        shape: Shape::Lines,
+        figures: &[ISSUED, REDEEMED],
+    };
+    draw(&SPEC, Unit::Count, locale, days)
+}
+
+/// Points issued, redeemed and expired per day, as three lines (Insight's).
+pub fn points_moved(locale: Locale, days: &[DayActivity]) -> Option<Chart> {
+    const SPEC: Spec = Spec {
+        id: "points-moved-chart",
+        heading: "insight.points_chart",
+        summary: "insight.points_chart_summary",
+        shape: Shape::Lines,
+        figures: &[ISSUED, REDEEMED, EXPIRED],
+    };
+    draw(&SPEC, Unit::Count, locale, days)
 }
 
 /// New members per day, as bars.
 pub fn enrollments(locale: Locale, days: &[DayActivity]) -> Option<Chart> {
-    let t = locale.strings();
-    let label = t.get("dashboard.new_members");
-    let enrolled: i64 = days.iter().map(|d| d.activity.enrolled).sum();
-    let mut chart = BarChart::new(
-        vec![series(label, days, |d| d.activity.enrolled)],
-        axis_labels(locale, days),
-    );
-    chart.base.width = WIDTH;
-    chart.base.height = MEMBERS_HEIGHT;
-    chart.base.series.colors = vec![Color::from(ENROLLED)];
-    chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first())];
-    style(&mut chart.base);
-    let (from, to) = period(locale, days);
-    let summary = t.fill(
-        "dashboard.members_chart_summary",
-        &[
-            ("from", &from),
-            ("to", &to),
-            ("enrolled", &locale.integer(enrolled)),
-        ],
-    );
-    let svg = accessible(chart.svg(), "members-chart", &summary)?;
-    Some(Chart {
+    const SPEC: Spec = Spec {
         id: "members-chart",
-        heading: t.get("dashboard.members_chart").to_owned(),
-        legend: vec![("swatch-enrolled", label.to_owned())],
+        heading: "dashboard.members_chart",
+        summary: "dashboard.members_chart_summary",
+        shape: Shape::Bars,
+        figures: &[ENROLLED],
+    };
+    draw(&SPEC, Unit::Count, locale, days)
+}
+
+/// Members' and non-members' sales per day in `currency`, as two lines.
+pub fn sales(locale: Locale, days: &[DayActivity], currency: Currency) -> Option<Chart> {
+    const SPEC: Spec = Spec {
+        id: "sales-chart",
+        heading: "insight.sales_chart",
+        summary: "insight.sales_chart_summary",
+        shape: Shape::Lines,
+        figures: &[MEMBER_SALES, GUEST_SALES],
+    };
+    draw(&SPEC, Unit::Money(currency), locale, days)
+}
+
+/// The chart `spec` of `days`, its figures counting `unit`; `None`, logged, when charts-rs
+/// failed.
+fn draw(spec: &Spec, unit: Unit, locale: Locale, days: &[DayActivity]) -> Option<Chart> {
+    let t = locale.strings();
+    let series: Vec<Series> = spec
+        .figures
+        .iter()
+        .map(|f| series(t.get(f.label), days, f.value, unit))
+        .collect();
+    let labels = axis_labels(locale, days);
+    let colours: Vec<Color> = spec.figures.iter().map(|f| Color::from(f.colour)).collect();
+    let drawn = match spec.shape {
+        Shape::Lines => {
+            let mut chart = LineChart::new(series, labels);
+            chart.base.height = LINES_HEIGHT;
+            chart.base.series.colors = colours;
+            // A marker a day would hide the lines.
+            chart.base.series.symbol = Some(Symbol::None);
+            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first())];
+            style(&mut chart.base);
+            chart.svg()
+        }
+        Shape::Bars => {
+            let mut chart = BarChart::new(series, labels);
+            chart.base.height = BARS_HEIGHT;
+            chart.base.series.colors = colours;
+            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first())];
+            style(&mut chart.base);
+            chart.svg()
+        }
+    };
+    let (from, to) = period(locale, days);
+    let totals: Vec<String> = spec
+        .figures
+        .iter()
+        .map(|f| {
+            shown(
+                locale,
+                unit,
+                days.iter().map(|d| (f.value)(&d.activity)).sum(),
+            )
+        })
+        .collect();
+    let mut values: Vec<(&str, &str)> = vec![("from", &from), ("to", &to)];
+    values.extend(
+        spec.figures
+            .iter()
+            .zip(&totals)
+            .map(|(f, total)| (f.name, total.as_str())),
+    );
+    let summary = t.fill(spec.summary, &values);
+    let svg = accessible(drawn, spec.id, &summary)?;
+    Some(Chart {
+        id: spec.id,
+        heading: t.get(spec.heading).to_owned(),
+        legend: spec
+            .figures
+            .iter()
+            .map(|f| (f.swatch, t.get(f.label).to_owned()))
+            .collect(),
         svg,
+        table: table(spec, unit, locale, days),
     })
 }
 
-/// One figure of every day as a series. Charts draw in `f32`: a day's figure beyond 2^24 is
-/// drawn a few points off, which no one can see; the summary gives exact totals.
-fn series(name: &str, days: &[DayActivity], figure: fn(&DayActivity) -> i64) -> Series {
-    let values: Vec<f32> = days.iter().map(|d| figure(d) as f32).collect();
+/// The chart's figures as a table: the day, then each series.
+fn table(spec: &Spec, unit: Unit, locale: Locale, days: &[DayActivity]) -> Table {
+    let t = locale.strings();
+    let labels = std::iter::once(t.get("insight.day"))
+        .chain(spec.figures.iter().map(|f| t.get(f.label)))
+        .map(str::to_owned)
+        .collect();
+    let mut table = Table::of_figures(&format!("{}-table", spec.id), labels);
+    table.rows = days
+        .iter()
+        .map(|d| {
+            std::iter::once(locale.date(d.date))
+                .chain(
+                    spec.figures
+                        .iter()
+                        .map(|f| shown(locale, unit, (f.value)(&d.activity))),
+                )
+                .collect()
+        })
+        .collect();
+    table
+}
+
+/// A figure as the table and the summary show it.
+fn shown(locale: Locale, unit: Unit, figure: i64) -> String {
+    match unit {
+        Unit::Count => locale.integer(figure),
+        Unit::Money(currency) => locale.money(Money::from_minor(figure, currency)),
+    }
+}
+
+/// One figure of every day as a series, money in whole units. Charts draw in `f32`: a day's
+/// figure beyond 2^24 is drawn a little off, which no one can see; the summary and the table
+/// give exact figures.
+fn series(name: &str, days: &[DayActivity], figure: fn(&Activity) -> i64, unit: Unit) -> Series {
+    let scale = match unit {
+        Unit::Count => 1.0,
+        Unit::Money(currency) => 10f32.powi(i32::try_from(currency.minor_digits()).unwrap_or(0)),
+    };
+    let values: Vec<f32> = days
+        .iter()
+        .map(|d| figure(&d.activity) as f32 / scale)
+        .collect();
     (name, values).into()
 }
 
-/// A date under every [`LABEL_EVERY_DAYS`]th day counting back from the last (today), none
-/// under the others.
+/// A date under every so many days counting back from the last (today), none under the
+/// others: every [`LABEL_EVERY_DAYS`] days, or further apart so that at most about
+/// [`LABELS_MAX`] are dated.
 fn axis_labels(locale: Locale, days: &[DayActivity]) -> Vec<String> {
     let last = days.len().saturating_sub(1);
+    let every = LABEL_EVERY_DAYS.max(days.len().div_ceil(LABELS_MAX));
     days.iter()
         .enumerate()
         .map(|(i, d)| {
-            if (last - i).is_multiple_of(LABEL_EVERY_DAYS) {
+            if (last - i).is_multiple_of(every) {
                 locale.day_month(d.date)
             } else {
                 String::new()
@@ -146,9 +325,10 @@ fn y_axis(theme: Option<&YAxisConfig>) -> YAxisConfig {
     axis
 }
 
-/// What both charts share: the page's fonts, no legend inside the drawing (the page shows one
+/// What every chart shares: its width, the page's fonts, no legend inside the drawing (the page shows one
 /// in HTML, where Chinese is measured right), compact markup.
 fn style(base: &mut charts_rs::ChartBase) {
+    base.width = WIDTH;
     base.font_family = FONTS.into();
     base.legend.show = Some(false);
     base.x_axis.font.size = 12.0;
@@ -166,13 +346,13 @@ fn period(locale: Locale, days: &[DayActivity]) -> (String, String) {
 /// also show on hover) with `summary`; `None`, logged, when charts-rs failed.
 fn accessible(drawn: Result<String, charts_rs::Error>, id: &str, summary: &str) -> Option<String> {
     let svg = drawn
-        .map_err(|e| tracing::error!(error = %e, chart = id, "a dashboard chart failed to draw"))
+        .map_err(|e| tracing::error!(error = %e, chart = id, "a chart failed to draw"))
         .ok()?;
     let Some((open, rest)) = svg
         .strip_prefix("<svg ")
         .and_then(|body| body.split_once('>'))
     else {
-        tracing::error!(chart = id, "a dashboard chart is not an <svg> element");
+        tracing::error!(chart = id, "a chart is not an <svg> element");
         return None;
     };
     Some(format!(
@@ -257,6 +437,50 @@ mod tests {
         assert!(points(Locale::En, &quiet).is_some());
         assert!(enrollments(Locale::En, &quiet).is_some());
         assert!(points(Locale::En, &[]).is_some());
+    }
+
+    #[test]
+    fn sales_are_drawn_in_whole_units_and_told_in_money() {
+        let mut week = days(7);
+        week[6].activity.sales_minor = 12_050;
+        week[6].activity.guest_sales_minor = 9_900;
+        let chart = sales(Locale::ZhCn, &week, "CNY".parse().unwrap()).unwrap();
+        assert!(
+            chart
+                .svg
+                .contains("：会员 ¥120.50，非会员 ¥99.00。</title>"),
+            "{}",
+            chart.svg
+        );
+        let last = chart.table.rows.last().unwrap();
+        assert_eq!(last, &["2026年3月7日", "¥120.50", "¥99.00"]);
+        assert_eq!(chart.table.id, "sales-chart-table");
+    }
+
+    #[test]
+    fn every_chart_has_its_figures_as_a_table_a_row_a_day() {
+        let chart = points_moved(Locale::En, &days(90)).unwrap();
+        let heads: Vec<&str> = chart
+            .table
+            .columns
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(
+            heads,
+            ["Day", "Points issued", "Points redeemed", "Points expired"]
+        );
+        assert_eq!(chart.table.rows.len(), 90);
+        assert_eq!(chart.table.rows[1], ["2 Mar 2026", "10", "5", "0"]);
+    }
+
+    #[test]
+    fn a_year_dates_few_enough_days_for_chinese_dates_not_to_touch() {
+        let year = days(365);
+        let labels = axis_labels(Locale::ZhCn, &year);
+        let dated = labels.iter().filter(|l| !l.is_empty()).count();
+        assert!(dated <= LABELS_MAX + 1, "{dated} dated days");
+        assert!(!labels[364].is_empty(), "the last day is dated");
     }
 
     #[test]

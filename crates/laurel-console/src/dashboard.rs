@@ -1,9 +1,12 @@
-//! The dashboard: tiles of members, activity and points, each saying its period; the points
-//! members hold rolled forward over the last 30 days from the ledger (`roll_forward.rs`);
-//! below, charts of the last 90 days (`charts.rs`).
+//! The dashboard: tiles of members, activity and points, each saying its period; the key KPIs
+//! of the last 90 days beside the 90 days before, each linking to its row in the Insight
+//! section (`insight_words.rs`); the points members hold rolled forward over the last 30 days
+//! from the ledger (`roll_forward.rs`); below, charts of the last 90 days (`charts.rs`).
 
 use crate::Console;
 use crate::charts::{self, Chart};
+use crate::insight_period;
+use crate::insight_words::{self, KpiTile};
 use crate::page::render;
 use crate::roll_forward::{self, RollTable};
 use crate::web::{Chrome, PageError, Staff, home_of};
@@ -12,6 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
+use laurel_core::insight::KpiId;
 use laurel_core::ledger::Line;
 use laurel_engine::Permission;
 
@@ -19,6 +23,17 @@ use laurel_engine::Permission;
 const PERIOD: SignedDuration = SignedDuration::from_hours(30 * 24);
 /// The charts' period, in the program's calendar days (today included).
 const CHART_DAYS: u32 = 90;
+/// The key KPIs' period, in the program's calendar days (today included), compared with as
+/// many days before.
+const KPI_DAYS: i64 = 90;
+/// The key KPIs the dashboard shows (members' average order value with non-members' and
+/// the spend lift beside it): one row of tiles on a desktop.
+const KEY_KPIS: [KpiId; 4] = [
+    KpiId::EngagementRate,
+    KpiId::ChurnRate,
+    KpiId::RedemptionRate,
+    KpiId::MemberOrderValue,
+];
 
 /// A tile: its label's key, its figure, and its period's key.
 type Tile = (&'static str, String, &'static str);
@@ -28,10 +43,16 @@ type Tile = (&'static str, String, &'static str);
 struct DashboardPage {
     chrome: Chrome,
     tiles: Vec<Tile>,
+    /// The key KPIs of the last [`KPI_DAYS`] days.
+    kpi_tiles: Vec<KpiTile>,
     /// The points members hold, rolled forward over the period.
     roll: RollTable,
     /// The charts that drew (one that failed is logged and left out).
     charts: Vec<Chart>,
+    /// The charts' period, in words.
+    chart_period: String,
+    /// The charts' figures, every one of each day, as a download.
+    daily_csv: String,
 }
 
 pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Response {
@@ -46,8 +67,20 @@ pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Respon
         Ok(board) => board,
         Err(e) => return PageError::from_engine(e, l).into_response(),
     };
-    let days = match console.engine.daily_activity(CHART_DAYS, now).await {
+    // One today for the charts, their download and the KPIs, in the program's calendar.
+    let tz = &console.engine.definition().program.time_zone;
+    let today = tz.to_datetime(now).date();
+    let chart_days = insight_period::ending(today, i64::from(CHART_DAYS));
+    let days = match console.engine.daily_series(chart_days).await {
         Ok(days) => days,
+        Err(e) => return PageError::from_engine(e, l).into_response(),
+    };
+    let kpis = match console
+        .engine
+        .kpis(insight_period::ending(today, KPI_DAYS))
+        .await
+    {
+        Ok(kpis) => kpis,
         Err(e) => return PageError::from_engine(e, l).into_response(),
     };
     let t = &board.totals;
@@ -83,15 +116,20 @@ pub(crate) async fn page(State(console): State<Console>, staff: Staff) -> Respon
         ),
         ("dashboard.liability", l.money(board.liability.total), now_),
     ];
-    let tz = &console.engine.definition().program.time_zone;
     let page = DashboardPage {
         chrome: Chrome::signed_in(&staff, "dashboard", "/admin/dashboard".into()),
         tiles,
+        kpi_tiles: insight_words::tiles(l, &kpis, &KEY_KPIS),
         roll: roll_forward::table(l, &board.points, &board.liability, since, tz),
         charts: [charts::points(l, &days), charts::enrollments(l, &days)]
             .into_iter()
             .flatten()
             .collect(),
+        chart_period: l.strings().get("dashboard.chart_period").to_owned(),
+        daily_csv: format!(
+            "/admin/insight/daily.csv?{}",
+            insight_period::query(chart_days)
+        ),
     };
     render(StatusCode::OK, &page)
 }

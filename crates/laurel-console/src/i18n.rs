@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use laurel_core::Money;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -107,19 +108,45 @@ impl Locale {
         }
     }
 
+    /// A decimal figure to `places` places (halves away from zero), thousands grouped:
+    /// `1,234.50`. Both locales write numbers alike.
+    pub fn fixed(self, n: Decimal, places: u32) -> String {
+        let rounded = n.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+        // A change that rounds away is none, not "-0.0".
+        let rounded = if rounded.is_zero() {
+            Decimal::ZERO
+        } else {
+            rounded
+        };
+        grouped_decimal(&format!("{:.*}", places as usize, rounded))
+    }
+
+    /// A change of a figure: `+1.5` up, `-1.5` down, `0.0` none, to `places` places.
+    pub fn signed_fixed(self, n: Decimal, places: u32) -> String {
+        let text = self.fixed(n, places);
+        if n.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero) > Decimal::ZERO
+        {
+            format!("+{text}")
+        } else {
+            text
+        }
+    }
+
+    /// A percentage to one place, as both locales write it: `12.5%`.
+    pub fn percent(self, n: Decimal) -> String {
+        format!("{}%", self.fixed(n, 1))
+    }
+
+    /// A change in percent to one place: `+12.5%`, `-3.0%`.
+    pub fn signed_percent(self, n: Decimal) -> String {
+        format!("{}%", self.signed_fixed(n, 1))
+    }
+
     /// An amount of money: `¥1,234.50` in Chinese for yuan, `CNY 1,234.50` otherwise.
     pub fn money(self, money: Money) -> String {
         let digits = money.currency().minor_digits();
         let text = format!("{:.*}", digits as usize, money.amount().round_dp(digits));
-        let (sign, unsigned) = match text.strip_prefix('-') {
-            Some(rest) => ("-", rest),
-            None => ("", text.as_str()),
-        };
-        let (whole, fraction) = match unsigned.split_once('.') {
-            Some((whole, fraction)) => (whole, format!(".{fraction}")),
-            None => (unsigned, String::new()),
-        };
-        let number = format!("{sign}{}{fraction}", grouped(whole));
+        let number = grouped_decimal(&text);
         let code = money.currency().code();
         match (self, code) {
             (Locale::ZhCn, "CNY") => format!("¥{number}"),
@@ -257,6 +284,19 @@ impl Strings {
     }
 }
 
+/// A number as `format!` writes it (`-1234.50`) with its whole part grouped (`-1,234.50`).
+fn grouped_decimal(text: &str) -> String {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, format!(".{fraction}")),
+        None => (unsigned, String::new()),
+    };
+    format!("{sign}{}{fraction}", grouped(whole))
+}
+
 /// Digits with a comma every three from the right.
 fn grouped(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -285,5 +325,35 @@ fn flatten(prefix: &str, table: &toml::Table, into: &mut HashMap<String, String>
                 into.insert(full, other.to_string());
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn figures_are_grouped_rounded_half_away_and_signed_when_they_are_changes() {
+        let l = Locale::ZhCn;
+        assert_eq!(l.fixed(dec("1234.5"), 2), "1,234.50");
+        assert_eq!(l.fixed(dec("-1234567.25"), 1), "-1,234,567.3");
+        assert_eq!(l.percent(dec("66.66")), "66.7%");
+        assert_eq!(l.percent(dec("20")), "20.0%");
+        assert_eq!(l.signed_percent(dec("115.38")), "+115.4%");
+        assert_eq!(l.signed_percent(dec("-0.04")), "0.0%");
+        assert_eq!(Locale::En.signed_fixed(dec("-2.05"), 1), "-2.1");
+    }
+
+    #[test]
+    fn money_keeps_its_minor_unit_and_its_locale_sign() {
+        let cny: laurel_core::Currency = "CNY".parse().unwrap();
+        let money = Money::from_minor(-123_456, cny);
+        assert_eq!(Locale::ZhCn.money(money), "¥-1,234.56");
+        assert_eq!(Locale::En.money(money), "CNY -1,234.56");
     }
 }

@@ -20,6 +20,11 @@ mod dashboard;
 mod days;
 mod grant_words;
 pub mod i18n;
+mod insight;
+mod insight_csv;
+mod insight_period;
+mod insight_tables;
+mod insight_words;
 mod ledger_words;
 mod letters;
 mod member_activity;
@@ -36,6 +41,7 @@ mod public_url;
 mod rewards;
 mod roll_forward;
 mod staff;
+mod table;
 mod web;
 mod webhook_log;
 mod webhook_words;
@@ -66,6 +72,10 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/login", get(auth::login_page).post(auth::login))
         .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
+        .route("/admin/insight", get(insight::page))
+        .route("/admin/insight/definitions", get(insight::definitions))
+        .route("/admin/insight/kpis.csv", get(insight_csv::kpis))
+        .route("/admin/insight/daily.csv", get(insight_csv::daily))
         .route("/admin/members", get(member_list::list))
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/lots", get(member_history::lots))

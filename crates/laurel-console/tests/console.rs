@@ -367,6 +367,9 @@ mod webhooks;
 #[path = "console/automations.rs"]
 mod automations;
 
+#[path = "console/insight.rs"]
+mod insight;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

@@ -122,6 +122,9 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
     app.sign_in(&browser, "admin@example.com").await;
     for path in [
         "/admin/dashboard",
+        "/admin/insight",
+        "/admin/insight?from=2026-03-02&to=2026-03-01",
+        "/admin/insight/definitions",
         "/admin/members",
         "/admin/members?q=Wang",
         member.as_str(),

@@ -1,0 +1,177 @@
+//! The Insight section, for staff who may read reports: at `/admin/insight` the KPIs of a
+//! period (`insight_period.rs`'s form) beside those of the period before (`insight_words.rs`),
+//! then a section per breakdown (`insight_tables.rs`) and the daily charts (`charts.rs`), each
+//! with its table and a CSV download (`insight_csv.rs`); at `/admin/insight/definitions` what
+//! every KPI counts. The page is a list of sections with a contents list at its top, so a new
+//! analysis (a cohort heat map, a distribution) is one more section.
+
+use crate::Console;
+use crate::charts::{self, Chart};
+use crate::insight_period::{self, PeriodErrors, PeriodForm, Quick};
+use crate::insight_tables::{self, Breakdown};
+use crate::insight_words::{self, KpiRow};
+use crate::page::render;
+use crate::web::{Chrome, PageError, Staff};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use laurel_core::insight::{KpiId, Period};
+use laurel_engine::{DAILY_DAYS_MAX, Permission};
+
+#[derive(Template)]
+#[template(path = "insight.html")]
+struct InsightPage {
+    chrome: Chrome,
+    /// The form's days as typed, or those of the period shown.
+    from: String,
+    to: String,
+    errors: PeriodErrors,
+    quick: Vec<Quick>,
+    /// The figures, when the period is one.
+    shown: Option<Shown>,
+}
+
+/// The figures of a period as the page shows them.
+struct Shown {
+    /// The period and the one before, in words.
+    period: String,
+    /// The sections, in the page's order, for the contents list: (element id, heading).
+    contents: Vec<(&'static str, String)>,
+    rows: Vec<KpiRow>,
+    breakdowns: Vec<Breakdown>,
+    charts: Vec<Chart>,
+    /// The charts' days in words (the last [`DAILY_DAYS_MAX`] of a longer period).
+    chart_period: String,
+    kpis_csv: String,
+    daily_csv: String,
+}
+
+#[derive(Template)]
+#[template(path = "insight_definitions.html")]
+struct DefinitionsPage {
+    chrome: Chrome,
+    /// Every KPI: (stable name, name, definition).
+    kpis: Vec<(&'static str, String, String)>,
+}
+
+/// The section's page for the period its form names.
+pub(crate) async fn page(
+    State(console): State<Console>,
+    staff: Staff,
+    Query(form): Query<PeriodForm>,
+) -> Result<Response, PageError> {
+    staff.require(Permission::ViewReports)?;
+    let l = staff.locale;
+    let definition = console.engine.definition();
+    let today = insight_period::today(&definition.program.time_zone);
+    let asked = form.period(l, today);
+    let path = match &asked {
+        Ok(period) => format!("/admin/insight?{}", insight_period::query(*period)),
+        Err(_) => "/admin/insight".to_owned(),
+    };
+    let chrome = Chrome::signed_in(&staff, "insight", path);
+    let (period, errors) = match asked {
+        Ok(period) => (period, PeriodErrors::default()),
+        // Refused next to its field, with the form to correct it and no figures.
+        Err(errors) => {
+            let page = InsightPage {
+                chrome,
+                from: form.from,
+                to: form.to,
+                errors,
+                quick: insight_period::quick_choices(l, today, None),
+                shown: None,
+            };
+            return Ok(render(StatusCode::BAD_REQUEST, &page));
+        }
+    };
+    let report = console.engine.kpis(period).await.map_err(staff.fail())?;
+    let days = console
+        .engine
+        .daily_series(period)
+        .await
+        .map_err(staff.fail())?;
+    let t = l.strings();
+    let query = insight_period::query(period);
+    let breakdowns = insight_tables::breakdowns(l, &report, &definition);
+    let charts: Vec<Chart> = [
+        charts::sales(l, &days, definition.program.currency),
+        charts::points_moved(l, &days),
+        charts::enrollments(l, &days),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut contents = vec![("kpis", t.get("insight.kpis").to_owned())];
+    contents.extend(breakdowns.iter().map(|b| (b.id, b.heading.clone())));
+    contents.extend(charts.iter().map(|c| (c.id, c.heading.clone())));
+    let chart_period = match (days.first(), days.last()) {
+        (Some(first), Some(last)) if period.days() > i64::from(DAILY_DAYS_MAX) => t.fill(
+            "insight.chart_days_last",
+            &[
+                ("days", &l.integer(i64::from(DAILY_DAYS_MAX))),
+                ("from", &l.date(first.date)),
+                ("to", &l.date(last.date)),
+            ],
+        ),
+        _ => days_words(l, period),
+    };
+    let shown = Shown {
+        period: t.fill(
+            "insight.period_shown",
+            &[
+                ("period", &days_words(l, period)),
+                ("previous", &days_words(l, report.previous.period)),
+            ],
+        ),
+        contents,
+        rows: insight_words::rows(l, &report),
+        breakdowns,
+        charts,
+        chart_period,
+        kpis_csv: format!("/admin/insight/kpis.csv?{query}"),
+        daily_csv: format!("/admin/insight/daily.csv?{query}"),
+    };
+    let page = InsightPage {
+        chrome,
+        from: period.from.to_string(),
+        to: period.to.to_string(),
+        errors,
+        quick: insight_period::quick_choices(l, today, Some(period)),
+        shown: Some(shown),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// What every KPI counts, in the page's language.
+pub(crate) async fn definitions(staff: Staff) -> Result<Response, PageError> {
+    staff.require(Permission::ViewReports)?;
+    let l = staff.locale;
+    let page = DefinitionsPage {
+        chrome: Chrome::signed_in(&staff, "insight", "/admin/insight/definitions".into()),
+        kpis: KpiId::ALL
+            .into_iter()
+            .map(|kpi| {
+                (
+                    kpi.as_str(),
+                    insight_words::name(l, kpi),
+                    insight_words::definition(l, kpi),
+                )
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// A period in words: "1 Apr 2026 – 30 Jun 2026 (91 days)".
+fn days_words(l: crate::i18n::Locale, period: Period) -> String {
+    l.strings().fill(
+        "insight.days",
+        &[
+            ("from", &l.date(period.from)),
+            ("to", &l.date(period.to)),
+            ("days", &l.integer(period.days())),
+        ],
+    )
+}
