@@ -3,6 +3,7 @@
 //! `occurred_at`, a member's enrollment); this turns them into the KPIs (`Kpis`), each defined
 //! once (`KpiId::definition`) so the README, the console's tooltips and the API say the same.
 
+pub mod clv;
 mod cohort;
 mod distribution;
 mod facts;
