@@ -11,8 +11,14 @@
 //! one instant and a [`ClvModel`] gives each member's [`Forecast`]. Times are in days, money in
 //! minor units. Pure: the shell reads the purchases and stores the answers.
 
+mod bgnbd;
 mod error;
+mod fit;
+mod hyp2f1;
+mod nelder_mead;
 mod summary;
 
+pub use bgnbd::BgNbd;
 pub use error::ClvError;
+pub use fit::{Fit, REPEAT_BUYERS_MIN};
 pub use summary::{CustomerSummary, Purchase};
