@@ -14,6 +14,7 @@
 mod bgnbd;
 mod error;
 mod fit;
+mod gamma_gamma;
 mod hyp2f1;
 mod nelder_mead;
 mod summary;
@@ -21,4 +22,5 @@ mod summary;
 pub use bgnbd::BgNbd;
 pub use error::ClvError;
 pub use fit::{Fit, REPEAT_BUYERS_MIN};
+pub use gamma_gamma::GammaGamma;
 pub use summary::{CustomerSummary, Purchase};
