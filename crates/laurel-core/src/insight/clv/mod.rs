@@ -17,10 +17,14 @@ mod fit;
 mod gamma_gamma;
 mod hyp2f1;
 mod nelder_mead;
+mod risk;
 mod summary;
+mod value;
 
 pub use bgnbd::BgNbd;
 pub use error::ClvError;
 pub use fit::{Fit, REPEAT_BUYERS_MIN};
 pub use gamma_gamma::GammaGamma;
+pub use risk::{ChurnRisk, ChurnRiskLevel, P_ALIVE_HIGH_RISK_BELOW, P_ALIVE_LOW_RISK_FROM};
 pub use summary::{CustomerSummary, Purchase};
+pub use value::{ClvModel, Forecast, PURCHASES_HORIZON_DAYS, VALUE_HORIZON_DAYS};
