@@ -54,3 +54,6 @@ mod states;
 
 #[path = "core/finding.rs"]
 mod finding;
+
+#[path = "core/clv.rs"]
+mod clv;
