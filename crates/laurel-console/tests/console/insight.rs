@@ -44,6 +44,7 @@ async fn enroll(app: &App, external_id: &str, channel: Channel) -> i64 {
             channel,
             attributes: Default::default(),
             referral_code: None,
+            enrolled_at: None,
         })
         .await
         .unwrap()

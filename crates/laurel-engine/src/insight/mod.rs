@@ -33,10 +33,10 @@ impl Engine {
     /// many days before it, valued by the program in force now.
     pub async fn kpis(&self, period: Period) -> Result<KpiReport> {
         let previous = period.previous().map_err(period_error)?;
-        Ok(KpiReport {
-            current: self.period_kpis(period).await?,
-            previous: self.period_kpis(previous).await?,
-        })
+        // Independent reads: at once, on the pool's connections.
+        let (current, previous) =
+            tokio::try_join!(self.period_kpis(period), self.period_kpis(previous))?;
+        Ok(KpiReport { current, previous })
     }
 
     /// The `days` days ending today in the program's time zone (at least one).

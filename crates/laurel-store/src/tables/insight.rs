@@ -6,7 +6,7 @@
 use crate::db::connect::Store;
 use crate::db::sql::Arg;
 use crate::db::sql::{Sql, args};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::types::micros;
 use jiff::Timestamp;
 use laurel_core::insight::{
@@ -15,20 +15,44 @@ use laurel_core::insight::{
 use laurel_core::ledger::PostingKind;
 
 impl Store {
-    /// Every fact of the period `b` describes.
+    /// Every fact of the period `b` describes. The reads are independent and each scans its
+    /// own index, so they run at once on the pool's connections: at scale the answer takes
+    /// about as long as the longest scan, not their sum.
     pub async fn period_facts(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
-        let mut facts = PeriodFacts::default();
-        self.count_members(b, &mut facts).await?;
-        self.count_buyers(b, &mut facts).await?;
-        self.count_sales_elsewhere(b, &mut facts).await?;
-        self.count_points(b, &mut facts).await?;
-        self.count_tiers(b, &mut facts).await?;
-        self.count_rewards(b, &mut facts).await?;
-        Ok(facts)
+        // Each read fills the fields of its own part.
+        let (m, b, e, p, t, r) = tokio::try_join!(
+            self.count_members(b),
+            self.count_buyers(b),
+            self.count_sales_elsewhere(b),
+            self.count_points(b),
+            self.count_tiers(b),
+            self.count_rewards(b),
+        )?;
+        Ok(PeriodFacts {
+            members: m.members,
+            enrolled: m.enrolled,
+            referred: m.referred,
+            referrals_rewarded: m.referrals_rewarded,
+            buyers: b.buyers,
+            first_time_buyers: b.first_time_buyers,
+            returning_buyers: b.returning_buyers,
+            buyers_before: b.buyers_before,
+            active_30: b.active_30,
+            active_90: b.active_90,
+            member_sales: b.member_sales,
+            guest_sales: e.guest_sales,
+            refunded_minor: e.refunded_minor,
+            points: p.points,
+            outstanding: p.outstanding,
+            tiers: t.tiers,
+            tier_moves: t.tier_moves,
+            rewards: r.rewards,
+        })
     }
 
     /// Members enrolled by the end, and in the period by channel; referrals among them.
-    async fn count_members(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+    async fn count_members(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
         let mut db = self;
         facts.members = db
             .row(
@@ -59,13 +83,14 @@ impl Store {
             .await?;
         facts.referred = row.get("referred")?;
         facts.referrals_rewarded = row.get("rewarded")?;
-        Ok(())
+        Ok(facts)
     }
 
     /// Members' purchases and the members who made them, in one scan of the purchases by
     /// time. A member's first purchase in a window is the one whose previous purchase is older
     /// than the window's start (or that has none), so counting those counts the members.
-    async fn count_buyers(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+    async fn count_buyers(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
         let start = b.before.min(b.last_90).min(b.last_30);
         let mut db = self;
         let row = db
@@ -100,11 +125,12 @@ impl Store {
         facts.buyers_before = row.get("buyers_before")?;
         facts.active_30 = row.get("active_30")?;
         facts.active_90 = row.get("active_90")?;
-        Ok(())
+        Ok(facts)
     }
 
     /// Non-members' purchases, and refunds of members'.
-    async fn count_sales_elsewhere(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+    async fn count_sales_elsewhere(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
         let mut db = self;
         let row = db
             .row(
@@ -125,37 +151,46 @@ impl Store {
             )
             .await?
             .get(0)?;
-        Ok(())
+        Ok(facts)
     }
 
     /// Points moved when they took effect, and held at the end: what members hold now less
     /// what took effect since (one statement, so both are of one moment).
-    async fn count_points(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+    async fn count_points(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
         let mut db = self;
-        let mut moved = PointsMoved::default();
-        for row in db
-            .rows(
-                "SELECT kind, CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
-                 FROM journal WHERE effective_at >= $1 AND effective_at < $2 GROUP BY kind",
+        // One pass summing each kind apart: a GROUP BY would sort the period's rows first.
+        let sums = POSTING_SUMS
+            .iter()
+            .map(|(column, kinds)| {
+                let kinds = kinds
+                    .iter()
+                    .map(|k| format!("'{}'", k.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "CAST(COALESCE(SUM(CASE WHEN kind IN ({kinds}) \
+                     THEN available_delta + pending_delta ELSE 0 END), 0) AS BIGINT) AS {column}"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = db
+            .row(
+                &format!(
+                    "SELECT {sums} FROM journal WHERE effective_at >= $1 AND effective_at < $2"
+                ),
                 args![micros(b.from), micros(b.to)],
             )
-            .await?
-        {
-            let name: String = row.get("kind")?;
-            let kind = PostingKind::parse(&name)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown posting kind `{name}`")))?;
-            let points: i64 = row.get("points")?;
-            match kind {
-                PostingKind::Earn => moved.issued += points,
-                PostingKind::Redeem | PostingKind::Restore => moved.redeemed -= points,
-                PostingKind::Expire => moved.expired -= points,
-                PostingKind::Reverse => moved.reversed -= points,
-                PostingKind::AdjustCredit | PostingKind::AdjustDebit => moved.adjusted += points,
-                // Pending becoming available: the points members hold stay the same.
-                PostingKind::Release => {}
-            }
-        }
-        facts.points = moved;
+            .await?;
+        // The member accounts' side: earnings add, the rest take away.
+        facts.points = PointsMoved {
+            issued: row.get("issued")?,
+            redeemed: -row.get::<i64>("redeemed")?,
+            expired: -row.get::<i64>("expired")?,
+            reversed: -row.get::<i64>("reversed")?,
+            adjusted: row.get("adjusted")?,
+        };
         facts.outstanding = db
             .row(
                 "SELECT CAST(COALESCE((SELECT SUM(available + pending) FROM members), 0) \
@@ -165,11 +200,12 @@ impl Store {
             )
             .await?
             .get(0)?;
-        Ok(())
+        Ok(facts)
     }
 
     /// Members per tier now, and the changes of tier in the period.
-    async fn count_tiers(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+    async fn count_tiers(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
         let mut db = self;
         for row in db
             .rows(
@@ -203,11 +239,12 @@ impl Store {
         facts
             .tier_moves
             .sort_by(|a, b| (b.moves, &a.from, &a.to).cmp(&(a.moves, &b.from, &b.to)));
-        Ok(())
+        Ok(facts)
     }
 
     /// Rewards redeemed in the period and not cancelled, most redeemed first.
-    async fn count_rewards(&self, b: &PeriodBounds, facts: &mut PeriodFacts) -> Result<()> {
+    async fn count_rewards(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
+        let mut facts = PeriodFacts::default();
         let mut db = self;
         for row in db
             .rows(
@@ -227,9 +264,22 @@ impl Store {
                 points: row.get("points")?,
             });
         }
-        Ok(())
+        Ok(facts)
     }
 }
+
+/// The sums of points moved a period's facts read, each over its kinds of posting. A release
+/// makes pending points available: what members hold stays the same, so it is in none.
+const POSTING_SUMS: [(&str, &[PostingKind]); 5] = [
+    ("issued", &[PostingKind::Earn]),
+    ("redeemed", &[PostingKind::Redeem, PostingKind::Restore]),
+    ("expired", &[PostingKind::Expire]),
+    ("reversed", &[PostingKind::Reverse]),
+    (
+        "adjusted",
+        &[PostingKind::AdjustCredit, PostingKind::AdjustDebit],
+    ),
+];
 
 /// A day in microseconds, for whole days between two stored instants.
 const DAY_MICROS: i64 = 86_400_000_000;

@@ -161,17 +161,44 @@ impl Store {
         let width = i64::try_from(width.max(BUCKET_WIDTH_MIN).as_micros()).unwrap_or(i64::MAX);
         let mut buckets: BTreeMap<i64, ActivityBucket> = BTreeMap::new();
         // Integer division of BIGINTs truncates on both backends; instants are after 1970.
-        let mut db = self;
-        let points = db
-            .rows(
+        let (from, to) = (micros(from), micros(to));
+        let sales = |table: &'static str| async move {
+            let sql = format!(
+                "SELECT occurred_at / $3 AS bucket, COUNT(*) AS purchases, \
+                        CAST(SUM(total_minor) AS BIGINT) AS total \
+                 FROM {table} WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1"
+            );
+            let mut db = self;
+            db.rows(&sql, args![from, to, width]).await
+        };
+        let points = async {
+            let mut db = self;
+            db.rows(
                 "SELECT effective_at / $3 AS bucket, kind, \
                         CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
                  FROM journal WHERE effective_at >= $1 AND effective_at < $2 \
                    AND kind IN ('earn', 'redeem', 'restore', 'expire') \
                  GROUP BY 1, 2",
-                args![micros(from), micros(to), width],
+                args![from, to, width],
             )
-            .await?;
+            .await
+        };
+        let enrolled = async {
+            let mut db = self;
+            db.rows(
+                "SELECT enrolled_at / $3 AS bucket, COUNT(*) AS enrolled FROM members \
+                 WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY 1",
+                args![from, to, width],
+            )
+            .await
+        };
+        // Four scans of four indexes, at once on the pool's connections.
+        let (points, enrolled, members, guests) = tokio::try_join!(
+            points,
+            enrolled,
+            sales("purchases"),
+            sales("guest_purchases")
+        )?;
         for row in points {
             let bucket = &mut bucket_at(&mut buckets, row.get("bucket")?, width)?.activity;
             let kind: String = row.get("kind")?;
@@ -182,28 +209,13 @@ impl Store {
                 _ => bucket.redeemed -= points,
             }
         }
-        let enrolled = db
-            .rows(
-                "SELECT enrolled_at / $3 AS bucket, COUNT(*) AS enrolled FROM members \
-                 WHERE enrolled_at >= $1 AND enrolled_at < $2 GROUP BY 1",
-                args![micros(from), micros(to), width],
-            )
-            .await?;
         for row in enrolled {
             bucket_at(&mut buckets, row.get("bucket")?, width)?
                 .activity
                 .enrolled += row.get::<i64>("enrolled")?;
         }
-        for (table, guest) in [("purchases", false), ("guest_purchases", true)] {
-            let sql = format!(
-                "SELECT occurred_at / $3 AS bucket, COUNT(*) AS purchases, \
-                        CAST(SUM(total_minor) AS BIGINT) AS total \
-                 FROM {table} WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1"
-            );
-            for row in db
-                .rows(&sql, args![micros(from), micros(to), width])
-                .await?
-            {
+        for (rows, guest) in [(members, false), (guests, true)] {
+            for row in rows {
                 let bucket = &mut bucket_at(&mut buckets, row.get("bucket")?, width)?.activity;
                 let (count, total): (i64, i64) = (row.get("purchases")?, row.get("total")?);
                 if guest {
