@@ -43,7 +43,10 @@ pub use earning::{ApplicableCoupon, PreviewOutcome};
 pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
 pub use history::grant_sentence;
-pub use insight::{KpiReport, PeriodKpis, period_error};
+pub use insight::{
+    FIT_MEMBERS_MAX, KpiReport, MemberInsight, PeriodKpis, REFRESH_EVERY, RefreshReport,
+    churn_reason, period_error,
+};
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
 #[cfg(feature = "bench")]

@@ -41,6 +41,7 @@ pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};
+pub use tables::member_insight::{HISTORY_WINDOW, History, InsightRefresh, MemberInsightRow};
 pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, MemberPage, Span};
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
 pub use tables::members::ProfileChange;

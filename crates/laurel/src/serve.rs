@@ -94,7 +94,8 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
 }
 
 /// Runs release, expiry and tier reviews every `interval`, then the notices the program sends
-/// by itself and its automations. All are idempotent, so an overlap with a manual `laurel jobs run` or another
+/// by itself, the daily member insight refresh (scores and churn forecasts, which automations
+/// may read) and its automations. All are idempotent, so an overlap with a manual `laurel jobs run` or another
 /// node does no harm. Each run first picks up program versions another node sharing the
 /// database applied.
 async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
@@ -121,6 +122,18 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "sending notices failed"),
+        }
+        match engine
+            .refresh_member_insight_daily(jiff::Timestamp::now())
+            .await
+        {
+            Ok(Some(report)) => tracing::info!(
+                members = report.members,
+                problem = report.problem.as_deref().unwrap_or("none"),
+                "member insight refreshed"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "refreshing member insight failed"),
         }
         match engine.run_automations(jiff::Timestamp::now(), &links).await {
             Ok(report) if report.acted > 0 => {

@@ -10,6 +10,7 @@ mod facts;
 mod kpis;
 mod period;
 mod rate;
+mod rfm;
 mod value;
 
 pub use cohort::{COHORT_MONTHS_MAX, Cohort, Month, cohorts, months_ending};
@@ -18,4 +19,5 @@ pub use facts::{PeriodFacts, PointsMoved, RewardCount, Sales, TierCount, TierMov
 pub use kpis::{KpiId, Kpis};
 pub use period::{PERIOD_DAYS_MAX, Period, PeriodBounds, PeriodError};
 pub use rate::Rate;
+pub use rfm::{RfmInput, RfmScores, RfmSegment, quintiles, scores};
 pub use value::{KpiChange, KpiValue};

@@ -2,6 +2,9 @@
 //! happened (`laurel-core`'s `insight` defines each; the store counts the facts).
 
 mod breakdowns;
+mod members;
+
+pub use members::{FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};

@@ -354,3 +354,127 @@ async fn a_cohort_counts_its_members_who_bought_in_each_month_after_joining() {
         finish(name, engine).await;
     }
 }
+
+/// A seeded uniform draw in (0, 1): the test's crowd is the same every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 11) as f64 + 0.5) / (1_u64 << 53) as f64
+    }
+}
+
+/// `days` days, fractions included.
+fn days_f(days: f64) -> SignedDuration {
+    SignedDuration::from_secs_f64(days * 86_400.0)
+}
+
+/// Buys `count` purchases of `total`, every `gap` days, the last `last_ago` days ago; all at
+/// once, so the write path commits them together.
+async fn buy_every(engine: &Engine, member: i64, count: i64, gap: i64, last_ago: i64, total: &str) {
+    let buys = (0..count).map(|k| {
+        let at = Timestamp::now() - days(last_ago + k * gap);
+        let mut request = purchase_request(member, &format!("{member}-{k}"), total);
+        request.occurred_at = at;
+        engine.purchase(request)
+    });
+    for bought in futures_util::future::join_all(buys).await {
+        bought.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_refresh_scores_every_buyer_and_tells_a_regular_from_one_who_stopped() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[ONE_PER_YUAN])).await;
+        // A crowd to fit on, drawn as BG/NBD assumes: each member buys at their own rate
+        // (gaps of 1 to 60 days on average) and after each purchase may stop for good (with a
+        // chance of their own, 2% to 62%), over the 400 days up to now.
+        let mut draw = Lcg(3);
+        for i in 0..80 {
+            let m = member(&engine, &format!("crowd-{i}")).await;
+            let (gap, stop) = ((60_f64.ln() * draw.next()).exp(), 0.02 + 0.6 * draw.next());
+            let mut ago = 400.0 - draw.next() * gap;
+            let mut k = 0;
+            let mut buys = Vec::new();
+            while ago > 1.0 {
+                let mut request = purchase_request(m, &format!("{m}-{k}"), "35");
+                request.occurred_at = Timestamp::now() - days_f(ago);
+                buys.push(engine.purchase(request));
+                k += 1;
+                if draw.next() < stop {
+                    break;
+                }
+                ago += gap * draw.next().ln();
+            }
+            for bought in futures_util::future::join_all(buys).await {
+                bought.unwrap();
+            }
+        }
+        let regular = member(&engine, "regular").await;
+        buy_every(&engine, regular, 20, 7, 2, "60").await;
+        let gone = member(&engine, "gone").await;
+        buy_every(&engine, gone, 20, 7, 150, "60").await;
+        let never = member(&engine, "never").await;
+
+        let now = Timestamp::now();
+        let report = engine.refresh_member_insight(now).await.unwrap();
+        assert_eq!(report.members, 82, "[{name}] every member who bought");
+        assert_eq!(
+            (report.problem.as_deref(), report.unforecast),
+            (None, 0),
+            "[{name}] the models fit and forecast everyone"
+        );
+
+        let scored = |m: i64| {
+            let engine = &engine;
+            async move { engine.member_insight(m).await.unwrap().scores.unwrap() }
+        };
+        let (r, g) = (scored(regular).await, scored(gone).await);
+        assert_eq!((r.purchases, r.spend_minor), (20, 120_000), "[{name}]");
+        assert_eq!(r.usual_gap_days, Some(7), "[{name}]");
+        assert_eq!(r.segment, "champions", "[{name}] {r:?}");
+        assert_eq!(r.risk.as_deref(), Some("low"), "[{name}] {r:?}");
+        assert_eq!(g.risk.as_deref(), Some("high"), "[{name}] {g:?}");
+        // RFM ranks members against each other (in this crowd most stopped long ago, so 150
+        // days is recent among them); the model judges each against their own rhythm.
+        assert!(
+            g.recency_score <= r.recency_score && g.frequency_score == 5,
+            "[{name}] {g:?}"
+        );
+        assert!(
+            r.p_alive_ppm > g.p_alive_ppm && r.value_12m_minor > g.value_12m_minor,
+            "[{name}] {r:?} {g:?}"
+        );
+        assert!(
+            r.expected_purchases_ppm.unwrap() > 1_000_000,
+            "[{name}] a weekly buyer makes more than one purchase in 90 days: {r:?}"
+        );
+        assert_eq!(
+            laurel_engine::churn_reason(150, g.usual_gap_days),
+            "no purchase for 150 days; usually every 7 days",
+            "[{name}]"
+        );
+        let none = engine.member_insight(never).await.unwrap();
+        assert!(none.scores.is_none() && none.refresh.is_some(), "[{name}]");
+        assert!(
+            none.refresh.unwrap().model.unwrap().contains("\"bg_nbd\""),
+            "[{name}] the model's working is kept"
+        );
+        assert_eq!(
+            code(engine.member_insight(999_999).await),
+            "unknown_member",
+            "[{name}]"
+        );
+        assert_eq!(
+            engine.refresh_member_insight_daily(now).await.unwrap(),
+            None,
+            "[{name}] not due again within the day"
+        );
+        finish(name, engine).await;
+    }
+}

@@ -117,6 +117,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "insight",
         include_str!("../../migrations/0022_insight.sql"),
     ),
+    (
+        23,
+        "member_insight",
+        include_str!("../../migrations/0023_member_insight.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

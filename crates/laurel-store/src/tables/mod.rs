@@ -11,6 +11,7 @@ pub(crate) mod insight;
 pub(crate) mod keys;
 pub(crate) mod ledger;
 pub(crate) mod member_access;
+pub(crate) mod member_insight;
 pub(crate) mod member_list;
 pub(crate) mod member_reports;
 pub(crate) mod members;

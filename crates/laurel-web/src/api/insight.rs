@@ -3,9 +3,11 @@
 use crate::AppState;
 use crate::api::responses::errors;
 use crate::auth::Caller;
-use crate::dto::{CohortsResponse, DistributionsResponse, KpiReportResponse};
+use crate::dto::{
+    CohortsResponse, DistributionsResponse, KpiReportResponse, MemberInsightResponse,
+};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
@@ -23,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(kpis))
         .routes(routes!(distributions))
         .routes(routes!(cohorts))
+        .routes(routes!(member_insight))
 }
 
 /// The days of the period; both default to the 90 days ending today.
@@ -133,6 +136,31 @@ async fn cohorts(
     Ok(Json(
         state.engine.cohorts(months, Timestamp::now()).await?.into(),
     ))
+}
+
+errors!(MemberInsightErrors: [PATH], [UnknownMember]);
+
+/// What the last insight refresh (daily) worked out for a member: their RFM scores and named
+/// segment, the probability they are still active with the churn risk and its reason, their
+/// expected purchases in the next 90 days and 12-month value, and the fitted models behind
+/// it. A member with no purchases by the last refresh has only `member_id` (and `model`).
+#[utoipa::path(get, path = "/api/v1/members/{id}/insight", tag = "insight",
+    params(("id" = i64, Path, description = "member id")),
+    responses((status = 200, description = "The member's scores and forecast.", body = MemberInsightResponse), MemberInsightErrors),
+    security(("api_key" = [])))]
+async fn member_insight(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MemberInsightResponse>> {
+    let insight = state.engine.member_insight(id).await?;
+    let currency = state.engine.definition().program.currency;
+    Ok(Json(MemberInsightResponse::new(
+        id,
+        insight,
+        currency,
+        Timestamp::now(),
+    )))
 }
 
 /// A day given as YYYY-MM-DD, if given.

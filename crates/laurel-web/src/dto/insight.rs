@@ -4,7 +4,9 @@ use laurel_core::insight::{
     Cohort, Distributions, FREQUENCY_POOLED_FROM, KpiId, KpiValue, Period, PeriodFacts,
     RECENCY_BUCKETS,
 };
-use laurel_engine::KpiReport;
+use laurel_core::{Currency, Money};
+use laurel_engine::{KpiReport, MemberInsight, churn_reason};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -317,6 +319,142 @@ impl From<Vec<Cohort>> for CohortsResponse {
                     buyers: c.buyers,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// A member's RFM scores.
+#[derive(Serialize, ToSchema)]
+pub struct RfmBody {
+    /// How recently they bought, 1–5 (5: the most recent fifth of members who bought).
+    pub recency: i64,
+    /// How often, 1–5.
+    pub frequency: i64,
+    /// How much, 1–5.
+    pub monetary: i64,
+    /// The named segment: champions, loyal, promising, at_risk, cant_lose, hibernating or lost.
+    #[schema(example = "loyal")]
+    pub segment: String,
+}
+
+/// A member's churn risk and its reason.
+#[derive(Serialize, ToSchema)]
+pub struct ChurnBody {
+    /// The probability they are still active (0–1, six places).
+    #[schema(example = "0.934210")]
+    pub p_alive: String,
+    /// low (p_alive ≥ 0.7), medium or high (below 0.3).
+    #[schema(example = "low")]
+    pub risk: String,
+    /// The reason in words: how long since they last bought against their usual gap.
+    #[schema(example = "no purchase for 74 days; usually every 12")]
+    pub reason: String,
+}
+
+/// What the last insight refresh worked out for a member: their history in figures, RFM
+/// scores and segment, churn risk, and what they are expected to buy and be worth.
+#[derive(Serialize, ToSchema)]
+pub struct MemberInsightResponse {
+    /// The member.
+    pub member_id: i64,
+    /// When the refresh that scored them ran; null when none has scored them (no purchases
+    /// by then, or no refresh yet) — the other fields are then null too.
+    pub refreshed_at: Option<String>,
+    /// Their purchases.
+    pub purchases: Option<i64>,
+    /// What they paid, after refunds, in the program's currency.
+    pub spend: Option<String>,
+    /// Their first purchase.
+    pub first_purchase_at: Option<String>,
+    /// Their last purchase.
+    pub last_purchase_at: Option<String>,
+    /// Whole days from their last purchase to now.
+    pub days_since_last_purchase: Option<i64>,
+    /// Their usual days between purchases; null before a second purchase.
+    pub usual_gap_days: Option<i64>,
+    /// RFM scores and segment.
+    pub rfm: Option<RfmBody>,
+    /// Churn risk; null when no model could be fitted (too little history).
+    pub churn: Option<ChurnBody>,
+    /// Purchases (days with one) expected in the next 90 days, two places.
+    pub expected_purchases_90d: Option<String>,
+    /// Expected spend over the next 12 months, in the program's currency, undiscounted.
+    pub value_12m: Option<String>,
+    /// The fitted models behind the forecast (BG/NBD and Gamma-Gamma parameters, their
+    /// log-likelihood and the members fitted on), or why none could be fitted.
+    #[schema(value_type = Option<Object>)]
+    pub model: Option<serde_json::Value>,
+}
+
+impl MemberInsightResponse {
+    /// The response for `member_id`, money in `currency`, days counted to `now`.
+    pub fn new(
+        member_id: i64,
+        insight: MemberInsight,
+        currency: Currency,
+        now: jiff::Timestamp,
+    ) -> MemberInsightResponse {
+        let money = |minor: i64| {
+            super::decimal(
+                Money::from_minor(minor, currency)
+                    .amount()
+                    .round_dp(currency.minor_digits()),
+            )
+        };
+        let model = insight
+            .refresh
+            .as_ref()
+            .map(|r| match (&r.model, &r.problem) {
+                (Some(model), _) => serde_json::from_str(model).unwrap_or(serde_json::Value::Null),
+                (None, problem) => serde_json::json!({ "problem": problem }),
+            });
+        let Some(s) = insight.scores else {
+            return MemberInsightResponse {
+                member_id,
+                refreshed_at: None,
+                purchases: None,
+                spend: None,
+                first_purchase_at: None,
+                last_purchase_at: None,
+                days_since_last_purchase: None,
+                usual_gap_days: None,
+                rfm: None,
+                churn: None,
+                expected_purchases_90d: None,
+                value_12m: None,
+                model,
+            };
+        };
+        let days = now.duration_since(s.last_purchase_at).as_secs().max(0) / 86_400;
+        let churn = s
+            .p_alive_ppm
+            .zip(s.risk.clone())
+            .map(|(ppm, risk)| ChurnBody {
+                p_alive: super::decimal(Decimal::new(ppm, 6)),
+                risk,
+                reason: churn_reason(days, s.usual_gap_days),
+            });
+        MemberInsightResponse {
+            member_id,
+            refreshed_at: Some(s.refreshed_at.to_string()),
+            purchases: Some(s.purchases),
+            spend: Some(money(s.spend_minor)),
+            first_purchase_at: Some(s.first_purchase_at.to_string()),
+            last_purchase_at: Some(s.last_purchase_at.to_string()),
+            days_since_last_purchase: Some(days),
+            usual_gap_days: s.usual_gap_days,
+            rfm: Some(RfmBody {
+                recency: s.recency_score,
+                frequency: s.frequency_score,
+                monetary: s.monetary_score,
+                segment: s.segment,
+            }),
+            churn,
+            expected_purchases_90d: s
+                .expected_purchases_ppm
+                .map(|ppm| super::decimal(Decimal::new(ppm, 6).round_dp(2))),
+            value_12m: s.value_12m_minor.map(money),
+            model,
         }
     }
 }

@@ -22,8 +22,9 @@ pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use insight::{
-    BucketBody, ChannelCountBody, CohortBody, CohortsResponse, DistributionsResponse, KpiLineBody,
-    KpiReportResponse, PeriodBody, RateBody, RewardCountBody, TierCountBody, TierMoveBody,
+    BucketBody, ChannelCountBody, ChurnBody, CohortBody, CohortsResponse, DistributionsResponse,
+    KpiLineBody, KpiReportResponse, MemberInsightResponse, PeriodBody, RateBody, RewardCountBody,
+    RfmBody, TierCountBody, TierMoveBody,
 };
 pub use members::{EnrollBody, MemberBody};
 pub use points::{

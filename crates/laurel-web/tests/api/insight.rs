@@ -180,3 +180,54 @@ async fn distributions_and_cohorts_count_members_not_purchases() {
         app.teardown().await;
     }
 }
+
+#[tokio::test]
+async fn a_members_insight_is_empty_until_a_refresh_scores_them() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let a = app.enroll("A-1").await;
+        app.purchase(a, "o-1", "30").await;
+        let before = app
+            .get(&format!("/api/v1/members/{a}/insight"))
+            .await
+            .ok(200);
+        assert_eq!(before["member_id"], a, "[{name}] {before}");
+        assert_eq!(
+            before["refreshed_at"],
+            Value::Null,
+            "[{name}] no refresh yet"
+        );
+        assert_eq!(before["rfm"], Value::Null, "[{name}]");
+
+        let report = app
+            .engine
+            .refresh_member_insight(jiff::Timestamp::now())
+            .await
+            .unwrap();
+        assert_eq!(report.members, 1, "[{name}]");
+        assert!(
+            report.problem.is_some(),
+            "[{name}] one buyer is too few to fit on"
+        );
+        let after = app
+            .get(&format!("/api/v1/members/{a}/insight"))
+            .await
+            .ok(200);
+        assert_eq!(after["purchases"], 1, "[{name}] {after}");
+        assert_eq!(after["spend"], "30", "[{name}]");
+        assert_eq!(
+            after["rfm"]["segment"], "champions",
+            "[{name}] the best of one"
+        );
+        assert_eq!(
+            after["churn"],
+            Value::Null,
+            "[{name}] no model, no forecast"
+        );
+        assert!(after["model"]["problem"].is_string(), "[{name}] {after}");
+        app.get("/api/v1/members/999999/insight")
+            .await
+            .error(404, "unknown_member");
+        app.teardown().await;
+    }
+}

@@ -31,6 +31,10 @@ struct Pattern {
     members: f64,
 }
 
+/// The largest dropout shape (a or b) a fit may end at: beyond it the data cannot tell members'
+/// dropout probabilities apart, and the forecasts' series would not settle within its terms.
+pub const DROPOUT_SHAPE_MAX: f64 = 1e5;
+
 impl BgNbd {
     /// The model with shape r and rate α (per day) of the purchase rates' gamma, and the
     /// shapes a and b of the dropout probabilities' beta; each positive and finite.
@@ -88,6 +92,14 @@ impl BgNbd {
             ["r", "alpha", "a", "b"],
         )?;
         let [r, alpha, a, b] = found.parameters;
+        // a and b that large make the dropout probability the same for every member (the
+        // beta distribution a point): the likelihood is flat along a/(a+b) fixed, so the fit
+        // drifts outwards, and the forecast's series would need about a·z terms.
+        for (name, value) in [("a", a), ("b", b)] {
+            if value > DROPOUT_SHAPE_MAX {
+                return Err(ClvError::ParameterUnbounded { name, value });
+            }
+        }
         Ok(Fit {
             model: BgNbd { r, alpha, a, b },
             log_likelihood: found.mean_log_likelihood * members,

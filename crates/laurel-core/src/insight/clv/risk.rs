@@ -21,6 +21,29 @@ pub enum ChurnRiskLevel {
     High,
 }
 
+impl ChurnRiskLevel {
+    /// Every level, lowest first.
+    pub const ALL: [ChurnRiskLevel; 3] = [
+        ChurnRiskLevel::Low,
+        ChurnRiskLevel::Medium,
+        ChurnRiskLevel::High,
+    ];
+
+    /// The stable name used in storage and APIs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChurnRiskLevel::Low => "low",
+            ChurnRiskLevel::Medium => "medium",
+            ChurnRiskLevel::High => "high",
+        }
+    }
+
+    /// The level with that stable name.
+    pub fn parse(name: &str) -> Option<ChurnRiskLevel> {
+        ChurnRiskLevel::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+}
+
 /// A member's churn risk with the facts behind it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChurnRisk {
