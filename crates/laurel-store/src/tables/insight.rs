@@ -86,46 +86,56 @@ impl Store {
         Ok(facts)
     }
 
-    /// Members' purchases and the members who made them, in one scan of the purchases by
-    /// time. A member's first purchase in a window is the one whose previous purchase is older
-    /// than the window's start (or that has none), so counting those counts the members.
+    /// Members' purchases and the members who made them. A member's first purchase in a
+    /// window is the one whose previous purchase is older than the window's start (or that has
+    /// none), so counting those counts the members. The period's figures come from one scan of
+    /// its purchases; the members who bought in the period before and in the last 30 and 90
+    /// days from a count each, all at once.
     async fn count_buyers(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
-        let mut facts = PeriodFacts::default();
-        let start = b.before.min(b.last_90).min(b.last_30);
-        let mut db = self;
-        let row = db
-            .row(
-                "SELECT \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS purchases, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 THEN total_minor ELSE 0 END), 0) AS BIGINT) AS total, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND (prev_occurred_at IS NULL OR prev_occurred_at < $2) THEN 1 ELSE 0 END), 0) AS BIGINT) AS buyers, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS first_time, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $2 AND prev_occurred_at >= $1 AND prev_occurred_at < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS came_back, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $1 AND occurred_at < $2 AND (prev_occurred_at IS NULL OR prev_occurred_at < $1) THEN 1 ELSE 0 END), 0) AS BIGINT) AS buyers_before, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $4 AND (prev_occurred_at IS NULL OR prev_occurred_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active_30, \
-                   CAST(COALESCE(SUM(CASE WHEN occurred_at >= $5 AND (prev_occurred_at IS NULL OR prev_occurred_at < $5) THEN 1 ELSE 0 END), 0) AS BIGINT) AS active_90 \
-                 FROM purchases WHERE occurred_at >= $6 AND occurred_at < $3",
-                args![
-                    micros(b.before),
-                    micros(b.from),
-                    micros(b.to),
-                    micros(b.last_30),
-                    micros(b.last_90),
-                    micros(start)
-                ],
+        let period = async {
+            let mut db = self;
+            db.row(
+                "SELECT COUNT(*) AS purchases, \
+                   CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS total, \
+                   COUNT(*) FILTER (WHERE prev_occurred_at IS NULL OR prev_occurred_at < $1) AS buyers, \
+                   COUNT(*) FILTER (WHERE prev_occurred_at IS NULL) AS first_time, \
+                   COUNT(*) FILTER (WHERE prev_occurred_at >= $3 AND prev_occurred_at < $1) AS came_back \
+                 FROM purchases WHERE occurred_at >= $1 AND occurred_at < $2",
+                args![micros(b.from), micros(b.to), micros(b.before)],
             )
-            .await?;
-        facts.member_sales = Sales {
-            purchases: row.get("purchases")?,
-            total_minor: row.get("total")?,
+            .await
         };
-        facts.buyers = row.get("buyers")?;
-        facts.first_time_buyers = row.get("first_time")?;
-        facts.returning_buyers = row.get("came_back")?;
-        facts.buyers_before = row.get("buyers_before")?;
-        facts.active_30 = row.get("active_30")?;
-        facts.active_90 = row.get("active_90")?;
-        Ok(facts)
+        let (row, before, active_30, active_90) = tokio::try_join!(
+            period,
+            self.buyers_between(b.before, b.from),
+            self.buyers_between(b.last_30, b.to),
+            self.buyers_between(b.last_90, b.to),
+        )?;
+        Ok(PeriodFacts {
+            member_sales: Sales {
+                purchases: row.get("purchases")?,
+                total_minor: row.get("total")?,
+            },
+            buyers: row.get("buyers")?,
+            first_time_buyers: row.get("first_time")?,
+            returning_buyers: row.get("came_back")?,
+            buyers_before: before,
+            active_30,
+            active_90,
+            ..PeriodFacts::default()
+        })
+    }
+
+    /// Members who bought in `[from, to)`.
+    async fn buyers_between(&self, from: Timestamp, to: Timestamp) -> Result<i64> {
+        let mut db = self;
+        db.row(
+            "SELECT COUNT(*) FROM purchases WHERE occurred_at >= $1 AND occurred_at < $2 \
+               AND (prev_occurred_at IS NULL OR prev_occurred_at < $1)",
+            args![micros(from), micros(to)],
+        )
+        .await?
+        .get(0)
     }
 
     /// Non-members' purchases, and refunds of members'.
@@ -159,7 +169,8 @@ impl Store {
     async fn count_points(&self, b: &PeriodBounds) -> Result<PeriodFacts> {
         let mut facts = PeriodFacts::default();
         let mut db = self;
-        // One pass summing each kind apart: a GROUP BY would sort the period's rows first.
+        // One pass summing each kind apart: a GROUP BY would sort the period's rows first, and
+        // a FILTER costs SQLite less per row than a CASE.
         let sums = POSTING_SUMS
             .iter()
             .map(|(column, kinds)| {
@@ -169,8 +180,8 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(", ");
                 format!(
-                    "CAST(COALESCE(SUM(CASE WHEN kind IN ({kinds}) \
-                     THEN available_delta + pending_delta ELSE 0 END), 0) AS BIGINT) AS {column}"
+                    "CAST(COALESCE(SUM(available_delta + pending_delta) \
+                     FILTER (WHERE kind IN ({kinds})), 0) AS BIGINT) AS {column}"
                 )
             })
             .collect::<Vec<_>>()
