@@ -1,13 +1,16 @@
-//! The daily charts of the dashboard and the Insight section, drawn on the server as SVG
-//! (charts-rs) from the daily series: points issued, redeemed (and expired), new members, and
-//! members' sales against non-members'. Inlined in the page, they need no JavaScript and print.
-//! They are made of numbers, dates and our own translated labels only, and charts-rs escapes
-//! every text and attribute it writes, so the markup is safe to inline. Each chart comes with
-//! the same figures as a table (`table.rs`), for readers who cannot see it.
+//! The charts of the dashboard and the Insight section, drawn on the server as SVG (charts-rs):
+//! from the daily series, points issued, redeemed (and expired), new members, and members'
+//! sales against non-members'; and members counted in buckets (Insight's distributions) as a
+//! bar each. Inlined in the page, they need no JavaScript and print. They are made of numbers,
+//! dates and our own translated labels only, and charts-rs escapes every text and attribute it
+//! writes, so the markup is safe to inline. Each chart comes with the same figures as a table
+//! (`table.rs`), for readers who cannot see it.
 
 use crate::i18n::Locale;
+use crate::insight_words;
 use crate::table::Table;
 use charts_rs::{BarChart, Color, LineChart, Series, Symbol, YAxisConfig};
+use laurel_core::insight::Rate;
 use laurel_core::{Currency, Money};
 use laurel_engine::{Activity, DayActivity};
 
@@ -18,6 +21,10 @@ const WIDTH: f32 = 1000.0;
 const LINES_HEIGHT: f32 = 280.0;
 /// A chart of bars' height in SVG units.
 const BARS_HEIGHT: f32 = 200.0;
+/// A chart of buckets' height in SVG units: few bars, each labelled with its count.
+const BUCKETS_HEIGHT: f32 = 240.0;
+/// The colour of members counted, in bars and in the legend (`console.css`).
+const MEMBERS_COLOUR: &str = "#2f5f9e";
 /// Room right of the plot for half of the last day's date, which is centred on the edge.
 const RIGHT_MARGIN: f32 = 36.0;
 /// Fewest days between dated ticks on the x axis. charts-rs measures text with its own Latin
@@ -87,7 +94,7 @@ const ENROLLED: Figure = Figure {
     label: "dashboard.new_members",
     name: "enrolled",
     swatch: "swatch-enrolled",
-    colour: "#2f5f9e",
+    colour: MEMBERS_COLOUR,
     value: |a| a.enrolled,
 };
 /// Members' sales, drawn in the issued points' colour (members' side).
@@ -112,8 +119,10 @@ const GUEST_SALES: Figure = Figure {
 enum Shape {
     /// Lines, without a marker per day.
     Lines,
-    /// Bars.
+    /// Bars, a day each.
     Bars,
+    /// Bars, a bucket each: fewer, taller, each labelled with its figure.
+    Buckets,
 }
 
 /// What a chart's figures count.
@@ -187,6 +196,65 @@ pub fn sales(locale: Locale, days: &[DayActivity], currency: Currency) -> Option
     draw(&SPEC, Unit::Money(currency), locale, days)
 }
 
+/// Members counted in buckets (purchases made, days since the last purchase), in order.
+pub struct Buckets {
+    /// The element id prefix.
+    pub id: &'static str,
+    /// Its heading.
+    pub heading: String,
+    /// What the drawing shows, in figures: its `<title>`.
+    pub summary: String,
+    /// What a bucket is: the table's first column's heading.
+    pub bucket: String,
+    /// Each bucket: (its label under its bar, its words in the table, its members).
+    pub counts: Vec<(String, String, i64)>,
+}
+
+/// Members per bucket as a bar each, labelled with its count, with a table of every bucket's
+/// members and their share of all counted; `None`, logged, when charts-rs failed.
+pub fn members_by_bucket(locale: Locale, buckets: Buckets) -> Option<Chart> {
+    let t = locale.strings();
+    let members = t.get("insight.members");
+    // Counts of members are far below 2^24: exact in `f32`.
+    let values: Vec<f32> = buckets.counts.iter().map(|c| c.2 as f32).collect();
+    let labels = buckets.counts.iter().map(|c| c.0.clone()).collect();
+    let drawn = render(
+        Shape::Buckets,
+        Unit::Count,
+        vec![(members, values).into()],
+        labels,
+        vec![Color::from(MEMBERS_COLOUR)],
+    );
+    let svg = accessible(drawn, buckets.id, &buckets.summary)?;
+    let all: i64 = buckets.counts.iter().map(|c| c.2).sum();
+    let mut table = Table::of_figures(
+        &format!("{}-table", buckets.id),
+        vec![
+            buckets.bucket,
+            members.to_owned(),
+            t.get("insight.share_counted").to_owned(),
+        ],
+    );
+    table.rows = buckets
+        .counts
+        .into_iter()
+        .map(|(_, words, n)| {
+            vec![
+                words,
+                locale.integer(n),
+                insight_words::share(locale, Rate::new(n, all)),
+            ]
+        })
+        .collect();
+    Some(Chart {
+        id: buckets.id,
+        heading: buckets.heading,
+        legend: vec![("swatch-enrolled", members.to_owned())],
+        svg,
+        table,
+    })
+}
+
 /// The chart `spec` of `days`, its figures counting `unit`; `None`, logged, when charts-rs
 /// failed.
 fn draw(spec: &Spec, unit: Unit, locale: Locale, days: &[DayActivity]) -> Option<Chart> {
@@ -198,26 +266,7 @@ fn draw(spec: &Spec, unit: Unit, locale: Locale, days: &[DayActivity]) -> Option
         .collect();
     let labels = axis_labels(locale, days);
     let colours: Vec<Color> = spec.figures.iter().map(|f| Color::from(f.colour)).collect();
-    let drawn = match spec.shape {
-        Shape::Lines => {
-            let mut chart = LineChart::new(series, labels);
-            chart.base.height = LINES_HEIGHT;
-            chart.base.series.colors = colours;
-            // A marker a day would hide the lines.
-            chart.base.series.symbol = Some(Symbol::None);
-            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first())];
-            style(&mut chart.base);
-            chart.svg()
-        }
-        Shape::Bars => {
-            let mut chart = BarChart::new(series, labels);
-            chart.base.height = BARS_HEIGHT;
-            chart.base.series.colors = colours;
-            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first())];
-            style(&mut chart.base);
-            chart.svg()
-        }
-    };
+    let drawn = render(spec.shape, unit, series, labels, colours);
     let (from, to) = period(locale, days);
     let totals: Vec<String> = spec
         .figures
@@ -250,6 +299,69 @@ fn draw(spec: &Spec, unit: Unit, locale: Locale, days: &[DayActivity]) -> Option
         svg,
         table: table(spec, unit, locale, days),
     })
+}
+
+/// The drawing of `series` over `labels` as `shape` in `colours`, its value axis from zero,
+/// styled as every chart.
+fn render(
+    shape: Shape,
+    unit: Unit,
+    series: Vec<Series>,
+    labels: Vec<String>,
+    colours: Vec<Color>,
+) -> Result<String, charts_rs::Error> {
+    let top = series
+        .iter()
+        .flat_map(|s| s.data.iter().flatten())
+        .fold(0.0_f32, |top, &value| top.max(value));
+    let splits = splits(unit, top);
+    match shape {
+        Shape::Lines => {
+            let mut chart = LineChart::new(series, labels);
+            chart.base.height = LINES_HEIGHT;
+            chart.base.series.colors = colours;
+            // A marker a day would hide the lines.
+            chart.base.series.symbol = Some(Symbol::None);
+            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
+            style(&mut chart.base);
+            chart.svg()
+        }
+        Shape::Bars => {
+            let mut chart = BarChart::new(series, labels);
+            chart.base.height = BARS_HEIGHT;
+            chart.base.series.colors = colours;
+            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
+            style(&mut chart.base);
+            chart.svg()
+        }
+        Shape::Buckets => {
+            let labelled = series
+                .into_iter()
+                .map(|mut s| {
+                    s.label_show = true;
+                    s
+                })
+                .collect();
+            let mut chart = BarChart::new(labelled, labels);
+            chart.base.height = BUCKETS_HEIGHT;
+            chart.base.series.colors = colours;
+            chart.base.series.label.font.size = 12.0;
+            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
+            style(&mut chart.base);
+            chart.svg()
+        }
+    }
+}
+
+/// Intervals on the value axis: for counts up to 6, one per whole number, since charts-rs splits
+/// the axis in six and rounds a step under 1.2 to tenths ("0.4 members"); its own otherwise,
+/// when its steps are whole.
+fn splits(unit: Unit, top: f32) -> Option<usize> {
+    match unit {
+        // `top` is a count no higher than 6 here: the cast is exact.
+        Unit::Count if top <= 6.0 => Some((top.ceil() as usize).max(1)),
+        _ => None,
+    }
 }
 
 /// The chart's figures as a table: the day, then each series.
@@ -316,9 +428,13 @@ fn axis_labels(locale: Locale, days: &[DayActivity]) -> Vec<String> {
         .collect()
 }
 
-/// The value axis: grouped thousands (`1,200`, not `1.2k`), small text, starting at zero.
-fn y_axis(theme: Option<&YAxisConfig>) -> YAxisConfig {
+/// The value axis: grouped thousands (`1,200`, not `1.2k`), small text, starting at zero, in
+/// `splits` intervals when given.
+fn y_axis(theme: Option<&YAxisConfig>, splits: Option<usize>) -> YAxisConfig {
     let mut axis = theme.cloned().unwrap_or_default();
+    if let Some(splits) = splits {
+        axis.split_number = splits;
+    }
     axis.formatter = Some("{t}".into());
     axis.font.size = 12.0;
     axis.min = Some(0.0);
@@ -481,6 +597,71 @@ mod tests {
         let dated = labels.iter().filter(|l| !l.is_empty()).count();
         assert!(dated <= LABELS_MAX + 1, "{dated} dated days");
         assert!(!labels[364].is_empty(), "the last day is dated");
+    }
+
+    fn frequency(counts: &[i64]) -> Buckets {
+        let mut words: Vec<(String, String, i64)> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| ((i + 1).to_string(), (i + 1).to_string(), n))
+            .collect();
+        if let Some(last) = words.last_mut() {
+            *last = ("3+".into(), "3 or more".into(), last.2);
+        }
+        Buckets {
+            id: "frequency-chart",
+            heading: "Purchase frequency".into(),
+            summary: "Members by purchases: <all>.".into(),
+            bucket: "Purchases".into(),
+            counts: words,
+        }
+    }
+
+    #[test]
+    fn buckets_are_bars_labelled_with_their_counts_beside_a_table_of_shares() {
+        let chart = members_by_bucket(Locale::En, frequency(&[2, 1, 0])).unwrap();
+        assert!(
+            chart.svg.contains(
+                "<title id=\"frequency-chart-title\">Members by purchases: &lt;all&gt;.</title>"
+            ),
+            "{}",
+            chart.svg
+        );
+        assert!(chart.svg.contains(">3+<"), "the buckets under their bars");
+        let heads: Vec<&str> = chart
+            .table
+            .columns
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(heads, ["Purchases", "Members", "Share"]);
+        assert_eq!(
+            chart.table.rows,
+            [
+                ["1", "2", "66.7%"],
+                ["2", "1", "33.3%"],
+                ["3 or more", "0", "0.0%"]
+            ]
+        );
+        assert_eq!(chart.table.id, "frequency-chart-table");
+        let nobody = members_by_bucket(Locale::En, frequency(&[0, 0, 0])).unwrap();
+        assert_eq!(nobody.table.rows[0], ["1", "0", "–"], "no share of nobody");
+    }
+
+    #[test]
+    fn an_axis_of_a_few_members_counts_in_whole_members() {
+        for counts in [[2, 1, 0], [5, 6, 1], [7, 0, 0], [0, 0, 0]] {
+            let svg = members_by_bucket(Locale::En, frequency(&counts))
+                .unwrap()
+                .svg;
+            assert!(
+                !svg.contains(".2<") && !svg.contains(".4<") && !svg.contains(".5<"),
+                "{counts:?}: {svg}"
+            );
+        }
+        assert_eq!(splits(Unit::Count, 2.0), Some(2));
+        assert_eq!(splits(Unit::Count, 0.0), Some(1));
+        assert_eq!(splits(Unit::Count, 40.0), None);
     }
 
     #[test]

@@ -119,13 +119,10 @@ fn tiers(l: Locale, report: &KpiReport, program: &ProgramDefinition, id: &str) -
     table.rows = counts
         .into_iter()
         .map(|c| {
-            let share = Rate::new(c.members, all)
-                .percent()
-                .map_or_else(|| insight_words::DASH.to_owned(), |p| l.percent(p));
             vec![
                 tier(l, program, c.tier.as_deref()),
                 l.integer(c.members),
-                share,
+                insight_words::share(l, Rate::new(c.members, all)),
             ]
         })
         .collect();

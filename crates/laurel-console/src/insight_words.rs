@@ -4,7 +4,7 @@
 //! page, its download and the dashboard show.
 
 use crate::i18n::Locale;
-use laurel_core::insight::{KpiChange, KpiId, KpiValue};
+use laurel_core::insight::{KpiChange, KpiId, KpiValue, Rate};
 use laurel_engine::{KpiReport, PeriodKpis};
 
 /// What is shown where a figure has nothing to be counted out of.
@@ -30,7 +30,7 @@ pub fn figure(l: Locale, value: &KpiValue) -> String {
     let or_dash = |shown: Option<String>| shown.unwrap_or_else(|| DASH.to_owned());
     match value {
         KpiValue::Count(n) | KpiValue::Points(n) => l.integer(*n),
-        KpiValue::Share(rate) => or_dash(rate.percent().map(|p| l.percent(p))),
+        KpiValue::Share(rate) => share(l, *rate),
         KpiValue::Mean(rate) => or_dash(rate.ratio(2).map(|r| l.fixed(r, 2))),
         KpiValue::Money(money) => or_dash(money.map(|m| l.money(m))),
         // A difference: signed, so that more and less read apart.
@@ -38,6 +38,12 @@ pub fn figure(l: Locale, value: &KpiValue) -> String {
         KpiValue::Table => t.get("insight.see_table").to_owned(),
         KpiValue::NotMeasured => t.get("insight.not_measured").to_owned(),
     }
+}
+
+/// A share in percent to one place (`66.7%`), or a dash when there is nothing to count out of.
+pub fn share(l: Locale, rate: Rate) -> String {
+    rate.percent()
+        .map_or_else(|| DASH.to_owned(), |p| l.percent(p))
 }
 
 /// The value of `kpi` in the period `p`.
@@ -182,7 +188,6 @@ pub fn channel(l: Locale, name: &str) -> String {
 mod tests {
     use super::*;
     use laurel_core::Channel;
-    use laurel_core::insight::Rate;
     use rust_decimal::Decimal;
 
     #[test]
