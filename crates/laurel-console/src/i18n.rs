@@ -134,7 +134,12 @@ impl Locale {
 
     /// A percentage to one place, as both locales write it: `12.5%`.
     pub fn percent(self, n: Decimal) -> String {
-        format!("{}%", self.fixed(n, 1))
+        self.percent_to(n, 1)
+    }
+
+    /// A percentage to `places` places: `13%` to none (the cohort heat map's cells).
+    pub fn percent_to(self, n: Decimal, places: u32) -> String {
+        format!("{}%", self.fixed(n, places))
     }
 
     /// A change in percent to one place: `+12.5%`, `-3.0%`.
@@ -344,6 +349,7 @@ mod tests {
         assert_eq!(l.fixed(dec("-1234567.25"), 1), "-1,234,567.3");
         assert_eq!(l.percent(dec("66.66")), "66.7%");
         assert_eq!(l.percent(dec("20")), "20.0%");
+        assert_eq!(l.percent_to(dec("66.5"), 0), "67%");
         assert_eq!(l.signed_percent(dec("115.38")), "+115.4%");
         assert_eq!(l.signed_percent(dec("-0.04")), "0.0%");
         assert_eq!(Locale::En.signed_fixed(dec("-2.05"), 1), "-2.1");
