@@ -21,8 +21,13 @@ const WIDTH: f32 = 1000.0;
 const LINES_HEIGHT: f32 = 280.0;
 /// A chart of bars' height in SVG units.
 const BARS_HEIGHT: f32 = 200.0;
+/// A chart of buckets' width in SVG units: narrower than a day chart's, so that its few
+/// labels are drawn larger beside the repeat-purchase rate.
+const BUCKETS_WIDTH: f32 = 800.0;
 /// A chart of buckets' height in SVG units: few bars, each labelled with its count.
-const BUCKETS_HEIGHT: f32 = 240.0;
+const BUCKETS_HEIGHT: f32 = 260.0;
+/// Room above a chart of buckets' plot for the count over its highest bar.
+const BUCKETS_TOP_MARGIN: f32 = 24.0;
 /// The colour of members counted, in bars and in the legend (`console.css`).
 const MEMBERS_COLOUR: &str = "#2f5f9e";
 /// Room right of the plot for half of the last day's date, which is centred on the edge.
@@ -348,6 +353,8 @@ fn render(
             chart.base.series.label.font.size = 12.0;
             chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
             style(&mut chart.base);
+            chart.base.width = BUCKETS_WIDTH;
+            chart.base.margin.top = BUCKETS_TOP_MARGIN;
             chart.svg()
         }
     }
