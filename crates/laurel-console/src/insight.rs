@@ -1,12 +1,14 @@
 //! The Insight section, for staff who may read reports: at `/admin/insight` the KPIs of a
 //! period (`insight_period.rs`'s form) beside those of the period before (`insight_words.rs`),
-//! then a section per breakdown (`insight_tables.rs`) and the daily charts (`charts.rs`), each
-//! with its table and a CSV download (`insight_csv.rs`); at `/admin/insight/definitions` what
-//! every KPI counts. The page is a list of sections with a contents list at its top, so a new
-//! analysis (a cohort heat map, a distribution) is one more section.
+//! then a section per breakdown (`insight_tables.rs`), the period's purchase frequency and
+//! recency (`insight_distributions.rs`) and the daily charts (`charts.rs`), each with its table
+//! and a CSV download (`insight_csv.rs`); at `/admin/insight/definitions` what every KPI
+//! counts. The page is a list of sections with a contents list at its top, so a new analysis
+//! (a cohort heat map) is one more section.
 
 use crate::Console;
 use crate::charts::{self, Chart};
+use crate::insight_distributions::{self, Repeat};
 use crate::insight_period::{self, PeriodErrors, PeriodForm, Quick};
 use crate::insight_tables::{self, Breakdown};
 use crate::insight_words::{self, KpiRow};
@@ -39,12 +41,16 @@ struct Shown {
     /// The sections, in the page's order, for the contents list: (element id, heading).
     contents: Vec<(&'static str, String)>,
     rows: Vec<KpiRow>,
+    /// The repeat-purchase rate, under the KPIs (it is the frequency's, not a KPI).
+    repeat: Repeat,
     breakdowns: Vec<Breakdown>,
+    distributions: Vec<insight_distributions::Section>,
     charts: Vec<Chart>,
     /// The charts' days in words (the last [`DAILY_DAYS_MAX`] of a longer period).
     chart_period: String,
     kpis_csv: String,
     daily_csv: String,
+    distributions_csv: String,
 }
 
 #[derive(Template)]
@@ -53,6 +59,8 @@ struct DefinitionsPage {
     chrome: Chrome,
     /// Every KPI: (stable name, name, definition).
     kpis: Vec<(&'static str, String, String)>,
+    /// The figures the section shows that are not KPIs: the repeat-purchase rate.
+    others: Vec<(&'static str, String, String)>,
 }
 
 /// The section's page for the period its form names.
@@ -92,9 +100,16 @@ pub(crate) async fn page(
         .daily_series(period)
         .await
         .map_err(staff.fail())?;
+    let spread = console
+        .engine
+        .distributions(period)
+        .await
+        .map_err(staff.fail())?;
     let t = l.strings();
     let query = insight_period::query(period);
+    let period_words = days_words(l, period);
     let breakdowns = insight_tables::breakdowns(l, &report, &definition);
+    let distributions = insight_distributions::sections(l, &spread, period, &period_words);
     let charts: Vec<Chart> = [
         charts::sales(l, &days, definition.program.currency),
         charts::points_moved(l, &days),
@@ -105,6 +120,11 @@ pub(crate) async fn page(
     .collect();
     let mut contents = vec![("kpis", t.get("insight.kpis").to_owned())];
     contents.extend(breakdowns.iter().map(|b| (b.id, b.heading.clone())));
+    contents.extend(
+        distributions
+            .iter()
+            .map(|d| (d.id, d.chart.heading.clone())),
+    );
     contents.extend(charts.iter().map(|c| (c.id, c.heading.clone())));
     let chart_period = match (days.first(), days.last()) {
         (Some(first), Some(last)) if period.days() > i64::from(DAILY_DAYS_MAX) => t.fill(
@@ -115,23 +135,26 @@ pub(crate) async fn page(
                 ("to", &l.date(last.date)),
             ],
         ),
-        _ => days_words(l, period),
+        _ => period_words.clone(),
     };
     let shown = Shown {
         period: t.fill(
             "insight.period_shown",
             &[
-                ("period", &days_words(l, period)),
+                ("period", &period_words),
                 ("previous", &days_words(l, report.previous.period)),
             ],
         ),
         contents,
         rows: insight_words::rows(l, &report),
+        repeat: insight_distributions::repeat(l, &spread),
         breakdowns,
+        distributions,
         charts,
         chart_period,
         kpis_csv: format!("/admin/insight/kpis.csv?{query}"),
         daily_csv: format!("/admin/insight/daily.csv?{query}"),
+        distributions_csv: format!("/admin/insight/distributions.csv?{query}"),
     };
     let page = InsightPage {
         chrome,
@@ -148,6 +171,7 @@ pub(crate) async fn page(
 pub(crate) async fn definitions(staff: Staff) -> Result<Response, PageError> {
     staff.require(Permission::ViewReports)?;
     let l = staff.locale;
+    let t = l.strings();
     let page = DefinitionsPage {
         chrome: Chrome::signed_in(&staff, "insight", "/admin/insight/definitions".into()),
         kpis: KpiId::ALL
@@ -160,6 +184,11 @@ pub(crate) async fn definitions(staff: Staff) -> Result<Response, PageError> {
                 )
             })
             .collect(),
+        others: vec![(
+            "repeat_purchase_rate",
+            t.get("insight.repeat_purchase_rate").to_owned(),
+            t.get("insight.repeat_purchase_definition").to_owned(),
+        )],
     };
     Ok(render(StatusCode::OK, &page))
 }

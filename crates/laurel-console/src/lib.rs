@@ -22,6 +22,7 @@ mod grant_words;
 pub mod i18n;
 mod insight;
 mod insight_csv;
+mod insight_distributions;
 mod insight_period;
 mod insight_tables;
 mod insight_words;
