@@ -1,13 +1,15 @@
 //! The Insight section, for staff who may read reports: at `/admin/insight` the KPIs of a
 //! period (`insight_period.rs`'s form) beside those of the period before (`insight_words.rs`),
 //! then a section per breakdown (`insight_tables.rs`), the period's purchase frequency and
-//! recency (`insight_distributions.rs`) and the daily charts (`charts.rs`), each with its table
-//! and a CSV download (`insight_csv.rs`); at `/admin/insight/definitions` what every KPI
-//! counts. The page is a list of sections with a contents list at its top, so a new analysis
-//! (a cohort heat map) is one more section.
+//! recency (`insight_distributions.rs`), retention by monthly cohort over the months the query
+//! names (`insight_cohorts.rs`) and the daily charts (`charts.rs`), each with its table and a
+//! CSV download (`insight_csv.rs`); at `/admin/insight/definitions` what every KPI counts. The
+//! page is a list of sections with a contents list at its top, so a new analysis is one more
+//! section.
 
 use crate::Console;
 use crate::charts::{self, Chart};
+use crate::insight_cohorts::{self, MonthsForm};
 use crate::insight_distributions::{self, Repeat};
 use crate::insight_period::{self, PeriodErrors, PeriodForm, Quick};
 use crate::insight_tables::{self, Breakdown};
@@ -18,6 +20,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use jiff::Timestamp;
 use laurel_core::insight::{KpiId, Period};
 use laurel_engine::{DAILY_DAYS_MAX, Permission};
 
@@ -30,6 +33,8 @@ struct InsightPage {
     to: String,
     errors: PeriodErrors,
     quick: Vec<Quick>,
+    /// The cohort table's months when the form is to keep them (not the default).
+    months: Option<u32>,
     /// The figures, when the period is one.
     shown: Option<Shown>,
 }
@@ -45,6 +50,7 @@ struct Shown {
     repeat: Repeat,
     breakdowns: Vec<Breakdown>,
     distributions: Vec<insight_distributions::Section>,
+    cohorts: insight_cohorts::Section,
     charts: Vec<Chart>,
     /// The charts' days in words (the last [`DAILY_DAYS_MAX`] of a longer period).
     chart_period: String,
@@ -68,14 +74,26 @@ pub(crate) async fn page(
     State(console): State<Console>,
     staff: Staff,
     Query(form): Query<PeriodForm>,
+    Query(months): Query<MonthsForm>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewReports)?;
     let l = staff.locale;
     let definition = console.engine.definition();
     let today = insight_period::today(&definition.program.time_zone);
     let asked = form.period(l, today);
+    let months = months.months();
+    // The cohort table's months, when not the default, go with every link to another period.
+    let kept = insight_cohorts::kept(months);
+    let months_kept = months.filter(|&m| m != insight_cohorts::DEFAULT_MONTHS);
+    let quick = |shown| {
+        let mut quick = insight_period::quick_choices(l, today, shown);
+        for q in &mut quick {
+            q.href.push_str(&kept);
+        }
+        quick
+    };
     let path = match &asked {
-        Ok(period) => format!("/admin/insight?{}", insight_period::query(*period)),
+        Ok(period) => format!("/admin/insight?{}{kept}", insight_period::query(*period)),
         Err(_) => "/admin/insight".to_owned(),
     };
     let chrome = Chrome::signed_in(&staff, "insight", path);
@@ -88,7 +106,8 @@ pub(crate) async fn page(
                 from: form.from,
                 to: form.to,
                 errors,
-                quick: insight_period::quick_choices(l, today, None),
+                quick: quick(None),
+                months: months_kept,
                 shown: None,
             };
             return Ok(render(StatusCode::BAD_REQUEST, &page));
@@ -105,11 +124,24 @@ pub(crate) async fn page(
         .distributions(period)
         .await
         .map_err(staff.fail())?;
+    let cohorts = match months {
+        Some(months) => Some((
+            months,
+            console
+                .engine
+                .cohorts(months, Timestamp::now())
+                .await
+                .map_err(staff.fail())?,
+        )),
+        None => None,
+    };
     let t = l.strings();
     let query = insight_period::query(period);
     let period_words = days_words(l, period);
     let breakdowns = insight_tables::breakdowns(l, &report, &definition);
     let distributions = insight_distributions::sections(l, &spread, period, &period_words);
+    let cohorts =
+        insight_cohorts::section(l, &query, cohorts.as_ref().map(|(m, c)| (*m, c.as_slice())));
     let charts: Vec<Chart> = [
         charts::sales(l, &days, definition.program.currency),
         charts::points_moved(l, &days),
@@ -125,6 +157,7 @@ pub(crate) async fn page(
             .iter()
             .map(|d| (d.id, d.chart.heading.clone())),
     );
+    contents.push(("cohorts", cohorts.heading.clone()));
     contents.extend(charts.iter().map(|c| (c.id, c.heading.clone())));
     let chart_period = match (days.first(), days.last()) {
         (Some(first), Some(last)) if period.days() > i64::from(DAILY_DAYS_MAX) => t.fill(
@@ -150,21 +183,28 @@ pub(crate) async fn page(
         repeat: insight_distributions::repeat(l, &spread),
         breakdowns,
         distributions,
+        cohorts,
         charts,
         chart_period,
         kpis_csv: format!("/admin/insight/kpis.csv?{query}"),
         daily_csv: format!("/admin/insight/daily.csv?{query}"),
         distributions_csv: format!("/admin/insight/distributions.csv?{query}"),
     };
+    // Months refused are said in their section; the rest of the page still shows.
+    let status = match months {
+        Some(_) => StatusCode::OK,
+        None => StatusCode::BAD_REQUEST,
+    };
     let page = InsightPage {
         chrome,
         from: period.from.to_string(),
         to: period.to.to_string(),
         errors,
-        quick: insight_period::quick_choices(l, today, Some(period)),
+        quick: quick(Some(period)),
+        months: months_kept,
         shown: Some(shown),
     };
-    Ok(render(StatusCode::OK, &page))
+    Ok(render(status, &page))
 }
 
 /// What every KPI counts, in the page's language.

@@ -21,6 +21,7 @@ mod days;
 mod grant_words;
 pub mod i18n;
 mod insight;
+mod insight_cohorts;
 mod insight_csv;
 mod insight_distributions;
 mod insight_period;
