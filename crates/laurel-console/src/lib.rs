@@ -78,6 +78,11 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/insight/definitions", get(insight::definitions))
         .route("/admin/insight/kpis.csv", get(insight_csv::kpis))
         .route("/admin/insight/daily.csv", get(insight_csv::daily))
+        .route(
+            "/admin/insight/distributions.csv",
+            get(insight_csv::distributions),
+        )
+        .route("/admin/insight/cohorts.csv", get(insight_csv::cohorts))
         .route("/admin/members", get(member_list::list))
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/lots", get(member_history::lots))
