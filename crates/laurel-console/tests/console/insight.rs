@@ -3,12 +3,16 @@
 //! one of those again), two non-members' purchases, a reward redeemed and a tier given. Every
 //! figure checked was worked out by hand below; the page, its CSV downloads and the dashboard
 //! must show the same, in both languages and at both widths. A reversed period is refused next
-//! to its field, and support staff may not see the section.
+//! to its field, and support staff may not see the section. A second data set, of members who
+//! joined in past months and bought in later ones, checks purchase frequency, recency, the
+//! cohort heat map and their downloads against figures worked out by hand (`spread_made`).
 
 use super::pages::all_chinese;
 use super::staff_pages::open_in;
 use super::{App, Browser, PROGRAM};
-use jiff::{SignedDuration, Timestamp};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use laurel_core::Channel;
 use laurel_engine::{
     ApplyProgram, AssignTierRequest, EnrollRequest, GuestPurchaseRequest, MemberRef,
@@ -32,8 +36,13 @@ fn ago(days: i64) -> Timestamp {
     Timestamp::now() - SignedDuration::from_hours(24 * days)
 }
 
-/// A member enrolled now through `channel`.
-async fn enroll(app: &App, external_id: &str, channel: Channel) -> i64 {
+/// A member enrolled through `channel`, when they joined (`None` for now).
+async fn enroll(
+    app: &App,
+    external_id: &str,
+    channel: Channel,
+    enrolled_at: Option<Timestamp>,
+) -> i64 {
     app.engine
         .enroll(EnrollRequest {
             external_id: external_id.into(),
@@ -44,7 +53,7 @@ async fn enroll(app: &App, external_id: &str, channel: Channel) -> i64 {
             channel,
             attributes: Default::default(),
             referral_code: None,
-            enrolled_at: None,
+            enrolled_at,
         })
         .await
         .unwrap()
@@ -92,22 +101,11 @@ async fn guests_bought(app: &App, yuan: &[&str], at: Timestamp) {
 /// was given silver. Two non-members spent ¥100 and ¥124 five days ago. Wang Mei redeemed
 /// the ¥5 coupon (100 points) today.
 async fn hand_made(app: &App) {
-    app.engine
-        .apply_program(
-            ApplyProgram {
-                text: program(),
-                effective_from: None,
-                note: None,
-                dry_run: false,
-            },
-            "test",
-        )
-        .await
-        .unwrap();
+    backdating(app).await;
     bought(app, app.member, "a-1", "80", ago(100)).await;
-    let web = enroll(app, "CUST-W", Channel::Web).await;
+    let web = enroll(app, "CUST-W", Channel::Web, None).await;
     bought(app, web, "w-1", "50", ago(120)).await;
-    let till = enroll(app, "CUST-T", Channel::Pos).await;
+    let till = enroll(app, "CUST-T", Channel::Pos, None).await;
     bought(app, till, "t-1", "100", ago(20)).await;
     bought(app, till, "t-2", "200", ago(10)).await;
     app.engine
@@ -130,6 +128,22 @@ async fn hand_made(app: &App) {
             quantity: 1,
             idempotency_key: "coupon-1".into(),
         })
+        .await
+        .unwrap();
+}
+
+/// Puts [`program`] in force: purchases reported up to 200 days late.
+async fn backdating(app: &App) {
+    app.engine
+        .apply_program(
+            ApplyProgram {
+                text: program(),
+                effective_from: None,
+                note: None,
+                dry_run: false,
+            },
+            "test",
+        )
         .await
         .unwrap();
 }
@@ -246,12 +260,15 @@ async fn download(browser: &Browser, css: &str) -> (u16, String, String) {
     serde_json::from_value(got).unwrap()
 }
 
-/// The records of a CSV body, each as its fields (every field quoted, none with a quote).
+/// The records of a CSV body, each as its fields (every field quoted, none with a quote; the
+/// first and last may be empty).
 fn records(body: &str) -> Vec<Vec<String>> {
     body.trim_start_matches('\u{feff}')
         .lines()
         .map(|line| {
-            line.trim_matches('"')
+            let inside = line.strip_prefix('"').and_then(|l| l.strip_suffix('"'));
+            inside
+                .unwrap_or_else(|| panic!("a record of quoted fields: {line}"))
                 .split("\",\"")
                 .map(str::to_owned)
                 .collect()
@@ -523,6 +540,491 @@ async fn insight_shows_the_figures_worked_out_by_hand_in_its_table_downloads_and
             "/admin/insight",
             "/admin/insight/definitions",
             "/admin/insight/daily.csv",
+        ] {
+            let status = browser
+                .run(&format!("return fetch('{path}').then(r => r.status);"))
+                .await;
+            assert_eq!(status, 403, "[{backend}] {path}");
+        }
+        browser.click("form[action='/admin/logout'] button").await;
+        app.stop();
+    }
+    browser.stop().await;
+}
+
+/// The first day of the month `back` months before this one, in the program's zone.
+fn month(back: i64) -> Date {
+    TimeZone::get("Asia/Shanghai")
+        .unwrap()
+        .to_datetime(Timestamp::now())
+        .date()
+        .first_of_month()
+        .checked_sub(back.months())
+        .unwrap()
+}
+
+/// `hour` o'clock on `day` of the month `back` months before this one, in the program's zone.
+fn in_month(back: i64, day: i8, hour: i8) -> Timestamp {
+    month(back)
+        .with()
+        .day(day)
+        .build()
+        .unwrap()
+        .at(hour, 0, 0, 0)
+        .in_tz("Asia/Shanghai")
+        .unwrap()
+        .timestamp()
+}
+
+/// A month as the page names it.
+fn month_words(lang: &str, first: Date) -> String {
+    if lang == "en" {
+        first.strftime("%b %Y").to_string()
+    } else {
+        first.strftime("%Y年%-m月").to_string()
+    }
+}
+
+/// The second data set, with M for this month. Four members joined on the 3rd of M-4: A bought
+/// on the 20th of M-4, the 10th of M-3 and twice in M-1 (the 10th and 20th); B on the 25th of
+/// M-4 and the 5th of M-2; C on the 15th of M-3; D never. Three joined on the 2nd of M-2: E
+/// bought on the 12th of M-2 and of M-1, F on the 26th of M-1, G never. H joined now and
+/// never bought; Wang Mei (the app's member) joined and bought now. Two members joined 30
+/// months ago, outside every table: J bought on each of the 1st to the 11th of M-1, K on the
+/// 10th of M-4. Every purchase is at noon.
+///
+/// The period of M-2 and M-1 then counts, by purchases in it: B and F once, A and E twice, J
+/// eleven times — 3 of 5 bought more than once. By whole days from the last purchase to the
+/// period's end (the start of M), whatever the months' lengths: F 2–5 (0–7), A 8–11, E
+/// 16–19 and J 17–20 (8–30), B 54–57 (31–60), C 74–78 (61–90), K 107–113 (91–180); Wang Mei
+/// bought after it, the others never. The cohorts: M-4's 4 members bought 2, 2, 1, 1, 0 in
+/// the months 0 to 4 after joining (A's two purchases in M-1 are one buyer); M-2's 3 bought
+/// 1, 2, 0; M's 2 bought 1.
+async fn spread_made(app: &App) {
+    backdating(app).await;
+    let joined = |back, day| Some(in_month(back, day, 10));
+    let mut buys: Vec<(i64, Vec<(i64, i8)>)> = Vec::new();
+    for (id, back, day, purchases) in [
+        ("A", 4, 3, vec![(4, 20), (3, 10), (1, 10), (1, 20)]),
+        ("B", 4, 3, vec![(4, 25), (2, 5)]),
+        ("C", 4, 3, vec![(3, 15)]),
+        ("D", 4, 3, vec![]),
+        ("E", 2, 2, vec![(2, 12), (1, 12)]),
+        ("F", 2, 2, vec![(1, 26)]),
+        ("G", 2, 2, vec![]),
+        ("J", 30, 1, (1..=11).map(|day| (1, day)).collect()),
+        ("K", 30, 1, vec![(4, 10)]),
+    ] {
+        let member = enroll(app, &format!("CUST-{id}"), Channel::Pos, joined(back, day)).await;
+        buys.push((member, purchases));
+    }
+    enroll(app, "CUST-H", Channel::Pos, None).await;
+    for (member, purchases) in buys {
+        for (i, (back, day)) in purchases.into_iter().enumerate() {
+            let order = format!("m{member}-{i}");
+            bought(app, member, &order, "10", in_month(back, day, 12)).await;
+        }
+    }
+}
+
+/// What the period of M-2 and M-1 shows in `lang`: (frequency rows, recency rows), each
+/// (bucket, members, share).
+fn spread_expected(lang: &str) -> (Vec<[String; 3]>, Vec<[String; 3]>) {
+    let row = |bucket: &str, members: &str, share: &str| {
+        [bucket.to_owned(), members.to_owned(), share.to_owned()]
+    };
+    let mut frequency = vec![row("1", "2", "40.0%"), row("2", "2", "40.0%")];
+    frequency.extend((3..=9).map(|n| row(&n.to_string(), "0", "0.0%")));
+    let more = if lang == "en" {
+        " or more"
+    } else {
+        " 及以上"
+    };
+    frequency.push(row(&format!("10{more}"), "1", "20.0%"));
+    let recency = vec![
+        row("0–7", "1", "14.3%"),
+        row("8–30", "3", "42.9%"),
+        row("31–60", "1", "14.3%"),
+        row("61–90", "1", "14.3%"),
+        row("91–180", "1", "14.3%"),
+        row("181–365", "0", "0.0%"),
+        row(&format!("366{more}"), "0", "0.0%"),
+    ];
+    (frequency, recency)
+}
+
+/// The heat map's rows that are not empty cohorts, over `months` months ending this one:
+/// (months back, members, cells' texts from month 0 on, their shades).
+fn cohorts_expected() -> Vec<(i64, &'static str, Vec<&'static str>, Vec<&'static str>)> {
+    vec![
+        (
+            4,
+            "4",
+            vec!["50%", "50%", "25%", "25%", "0%"],
+            vec!["heat-5", "heat-5", "heat-3", "heat-3", "heat-0"],
+        ),
+        (
+            2,
+            "3",
+            vec!["33%", "67%", "0%"],
+            vec!["heat-3", "heat-7", "heat-0"],
+        ),
+        (0, "2", vec!["50%"], vec!["heat-5"]),
+    ]
+}
+
+/// The heat map's body: each row's cells as (text, class, title).
+async fn heat_map(browser: &Browser) -> Vec<Vec<(String, String, String)>> {
+    let rows = browser
+        .run(
+            "return [...document.querySelectorAll('#cohort-table tbody tr')].map(r =>\
+               [...r.children].map(c => [c.textContent.trim(), c.className, c.title]));",
+        )
+        .await;
+    serde_json::from_value(rows).unwrap()
+}
+
+/// Checks the heat map of `months` months ending this one against [`cohorts_expected`].
+async fn check_heat_map(browser: &Browser, lang: &str, months: i64, at: &str) {
+    let rows = heat_map(browser).await;
+    assert_eq!(
+        rows.len(),
+        usize::try_from(months).unwrap(),
+        "{at} a row a month"
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let back = months - 1 - i64::try_from(i).unwrap();
+        assert_eq!(
+            row[0].0,
+            month_words(lang, month(back)),
+            "{at} oldest first"
+        );
+        assert_eq!(row.len(), 2 + usize::try_from(months).unwrap(), "{at}");
+        let reached = usize::try_from(back).unwrap() + 1;
+        for (j, cell) in row[2..].iter().enumerate() {
+            if j >= reached {
+                assert_eq!(
+                    (cell.0.as_str(), cell.1.as_str(), cell.2.as_str()),
+                    ("", "num heat-later", ""),
+                    "{at} {back} months back, month {j}: not reached yet"
+                );
+            }
+        }
+        match cohorts_expected().into_iter().find(|c| c.0 == back) {
+            Some((_, members, texts, shades)) => {
+                assert_eq!(row[1].0, members, "{at} {back} months back");
+                let shown: Vec<&str> = row[2..2 + reached].iter().map(|c| c.0.as_str()).collect();
+                assert_eq!(shown, texts, "{at} {back} months back");
+                let classes: Vec<String> =
+                    row[2..2 + reached].iter().map(|c| c.1.clone()).collect();
+                let expected: Vec<String> = shades.iter().map(|s| format!("num {s}")).collect();
+                assert_eq!(classes, expected, "{at} {back} months back");
+            }
+            None => {
+                assert_eq!(row[1].0, "0", "{at} {back} months back: nobody joined");
+                assert!(
+                    row[2..2 + reached]
+                        .iter()
+                        .all(|c| c.0 == "–" && c.2.is_empty()),
+                    "{at} {back} months back: nothing to count out of"
+                );
+            }
+        }
+    }
+    // The exact figure and its working in a cell's title: M-4's cohort a month after joining.
+    let cell = &rows[usize::try_from(months - 5).unwrap()][3].2;
+    let (joined, bought) = (month_words(lang, month(4)), month_words(lang, month(3)));
+    let title = if lang == "en" {
+        format!("Joined {joined}, bought in {bought} (month 1): 50.0%, 2 of 4")
+    } else {
+        format!("{joined}加入，{bought}（第 1 个月）有购买：50.0%，4 人中 2 人")
+    };
+    assert_eq!(cell, &title, "{at}");
+    let cell = &rows[usize::try_from(months - 3).unwrap()][2].2;
+    assert!(cell.contains("33.3%"), "{at} {cell}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn insight_shows_purchase_frequency_recency_and_cohort_retention_worked_out_by_hand() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    // The period of the two whole months before this one.
+    let (from, to) = (month(2), month(0).yesterday().unwrap());
+    let period = format!("from={from}&to={to}");
+    for (backend, db) in laurel_testkit::backends() {
+        let app = App::start_on(db, None).await;
+        spread_made(&app).await;
+        app.sign_in(&browser, "admin@example.com").await;
+        for lang in ["en", "zh-CN"] {
+            let at = format!("[{backend}] [{lang}]");
+            open_in(&browser, &app, lang, &format!("/admin/insight?{period}")).await;
+            let contents = browser
+                .run(
+                    "return [...document.querySelectorAll('.contents a')].map(a => a.getAttribute('href'));",
+                )
+                .await;
+            let contents: Vec<String> = serde_json::from_value(contents).unwrap();
+            for id in ["#frequency", "#recency", "#cohorts"] {
+                assert!(
+                    contents.iter().any(|c| c == id),
+                    "{at} {id} in {contents:?}"
+                );
+            }
+
+            // Purchase frequency and recency, with the repeat-purchase rate beside and under
+            // the KPIs.
+            let (frequency, recency) = spread_expected(lang);
+            let rows = |rows: Vec<Vec<String>>| -> Vec<[String; 3]> {
+                rows.into_iter().map(|r| r.try_into().unwrap()).collect()
+            };
+            assert_eq!(
+                rows(table_rows(&browser, "#frequency-chart-table").await),
+                frequency,
+                "{at}"
+            );
+            assert_eq!(
+                rows(table_rows(&browser, "#recency-chart-table").await),
+                recency,
+                "{at}"
+            );
+            assert_eq!(browser.text("#repeat-purchase-rate").await, "60.0%", "{at}");
+            let working = browser.text("#repeat-purchase-working").await;
+            assert_eq!(
+                working,
+                if lang == "en" {
+                    "3 of 5 members who bought"
+                } else {
+                    "5 位购买会员中的 3 位"
+                },
+                "{at}"
+            );
+            let beside = browser.text("#kpi-repeat-purchase").await;
+            assert!(
+                beside.contains("60.0%") && beside.contains(&working),
+                "{at} {beside}"
+            );
+            let title = browser
+                .run("return document.querySelector('#frequency-chart-title').textContent;")
+                .await;
+            let title = title.as_str().unwrap_or_default();
+            assert!(
+                title.contains(&format!("{}: 1", frequency[9][0]))
+                    || title.contains(&format!("{}：1", frequency[9][0])),
+                "{at} the drawing is named by its figures: {title}"
+            );
+
+            // The heat map: 12 months by default, then 6 and 24 by their links.
+            check_heat_map(&browser, lang, 12, &format!("{at} 12 months")).await;
+            assert_eq!(
+                browser.text("#cohort-months a[aria-current]").await,
+                if lang == "en" {
+                    "12 months"
+                } else {
+                    "12 个月"
+                },
+                "{at}"
+            );
+            if lang == "zh-CN" {
+                all_chinese(&browser, "insight: distributions and cohorts").await;
+            }
+            if backend == "sqlite" {
+                browser.shots(&format!("insight-cohorts-{lang}")).await;
+            }
+            // On a phone the heat map scrolls in its own box; the page does not.
+            browser.resize(super::browser::Width::Phone).await;
+            let fit = browser
+                .run(
+                    "const box = document.querySelector('#cohorts .heat-box');\
+                     return [document.documentElement.scrollWidth <= document.documentElement.clientWidth,\
+                             box.scrollWidth > box.clientWidth, getComputedStyle(box).overflowX];",
+                )
+                .await;
+            assert_eq!(
+                fit,
+                serde_json::json!([true, true, "auto"]),
+                "{at} on a phone"
+            );
+            browser.resize(super::browser::Width::Desktop).await;
+
+            browser.click("#cohort-months li:first-child a").await;
+            check_heat_map(&browser, lang, 6, &format!("{at} 6 months")).await;
+            let url = browser.run("return location.search;").await;
+            assert_eq!(url, format!("?{period}&months=6"), "{at} the period kept");
+            // Another period keeps the months, by its quick link and by the form.
+            let quick = browser
+                .run("return document.querySelector('.quick a').getAttribute('href');")
+                .await;
+            assert!(
+                quick.as_str().unwrap().ends_with("&months=6"),
+                "{at} {quick}"
+            );
+            browser.click("#period-submit").await;
+            assert_eq!(
+                heat_map(&browser).await.len(),
+                6,
+                "{at} the form keeps them"
+            );
+            browser.click("#cohort-months li:last-child a").await;
+            check_heat_map(&browser, lang, 24, &format!("{at} 24 months")).await;
+            if backend == "sqlite" {
+                browser.shots(&format!("insight-cohorts-24-{lang}")).await;
+            }
+
+            // The downloads say the same.
+            browser
+                .go(&app.url(&format!("/admin/insight?{period}")))
+                .await;
+            let (status, kind, body) = download(&browser, "#frequency-csv").await;
+            assert_eq!((status, kind.starts_with("text/csv")), (200, true), "{at}");
+            let spread = records(&body);
+            assert_eq!(
+                spread.len(),
+                1 + 10 + 7,
+                "{at} a heading and a row per bucket"
+            );
+            let (frequency_name, recency_name) = if lang == "en" {
+                ("Purchase frequency", "Recency")
+            } else {
+                ("购买频次", "距上次购买天数")
+            };
+            let csv_row = |name: &str, row: &[String; 3], from: &str, to: &str| {
+                vec![
+                    name.to_owned(),
+                    row[0].clone(),
+                    from.to_owned(),
+                    to.to_owned(),
+                    row[1].clone(),
+                    row[2].trim_end_matches('%').to_owned(),
+                ]
+            };
+            assert_eq!(
+                spread[1],
+                csv_row(frequency_name, &frequency[0], "1", "1"),
+                "{at}"
+            );
+            assert_eq!(
+                spread[2],
+                csv_row(frequency_name, &frequency[1], "2", "2"),
+                "{at}"
+            );
+            assert_eq!(
+                spread[10],
+                csv_row(frequency_name, &frequency[9], "10", ""),
+                "{at}"
+            );
+            assert_eq!(
+                spread[12],
+                csv_row(recency_name, &recency[1], "8", "30"),
+                "{at}"
+            );
+            assert_eq!(
+                spread[15],
+                csv_row(recency_name, &recency[4], "91", "180"),
+                "{at}"
+            );
+            assert_eq!(
+                spread[17],
+                csv_row(recency_name, &recency[6], "366", ""),
+                "{at}"
+            );
+            let (status, _, body) = download(&browser, "#cohorts-csv").await;
+            assert_eq!(status, 200, "{at}");
+            let cohorts = records(&body);
+            assert_eq!(cohorts.len(), 1 + 12, "{at} a heading and a row per cohort");
+            assert_eq!(cohorts[0].len(), 2 + 2 * 12, "{at}");
+            assert_eq!(
+                cohorts[0][2..4],
+                if lang == "en" {
+                    ["Month 0: buyers", "Month 0: retention (%)"]
+                } else {
+                    ["第 0 个月：购买人数", "第 0 个月：留存率（%）"]
+                },
+                "{at}"
+            );
+            let empty = |n: usize| vec![String::new(); n];
+            let ym = |back: i64| month(back).strftime("%Y-%m").to_string();
+            let record = |back: i64, figures: &[&str]| {
+                let mut r = vec![ym(back)];
+                r.extend(figures.iter().map(|f| (*f).to_owned()));
+                r.extend(empty(2 + 2 * 12 - r.len()));
+                r
+            };
+            assert_eq!(
+                cohorts[8],
+                record(
+                    4,
+                    &[
+                        "4", "2", "50.0", "2", "50.0", "1", "25.0", "1", "25.0", "0", "0.0"
+                    ]
+                ),
+                "{at} M-4"
+            );
+            assert_eq!(
+                cohorts[10],
+                record(2, &["3", "1", "33.3", "2", "66.7", "0", "0.0"]),
+                "{at} M-2"
+            );
+            assert_eq!(
+                cohorts[12],
+                record(0, &["2", "1", "50.0"]),
+                "{at} this month"
+            );
+            let mut nobody = vec!["0".to_owned()];
+            nobody.extend((0..12).flat_map(|_| ["0".to_owned(), String::new()]));
+            assert_eq!(
+                cohorts[1][1..],
+                nobody,
+                "{at} nobody joined: no retention to give"
+            );
+
+            // The reference defines the rate, beside the KPIs.
+            browser.go(&app.url("/admin/insight/definitions")).await;
+            assert_eq!(
+                browser.text("#repeat_purchase_rate").await,
+                if lang == "en" {
+                    "Repeat-purchase rate"
+                } else {
+                    "复购率"
+                },
+                "{at}"
+            );
+
+            // Months the table cannot show are refused in its section; the rest still shows.
+            browser
+                .go(&app.url(&format!("/admin/insight?{period}&months=40")))
+                .await;
+            let refused = browser.text("#cohort-months-error").await;
+            assert!(refused.contains("36"), "{at} {refused}");
+            let left = browser
+                .run(
+                    "return [document.querySelectorAll('#cohort-table').length,\
+                             document.querySelectorAll('#kpi-table').length,\
+                             document.querySelectorAll('#frequency-chart-table').length];",
+                )
+                .await;
+            assert_eq!(left, serde_json::json!([0, 1, 1]), "{at}");
+            for path in [
+                format!("/admin/insight?{period}&months=40"),
+                "/admin/insight/cohorts.csv?months=0".to_owned(),
+                "/admin/insight/cohorts.csv?months=twelve".to_owned(),
+            ] {
+                let status = browser
+                    .run(&format!("return fetch('{path}').then(r => r.status);"))
+                    .await;
+                assert_eq!(status, 400, "{at} {path}");
+            }
+            if lang == "zh-CN" {
+                all_chinese(&browser, "insight: months refused").await;
+            }
+        }
+        browser.click("form[action='/admin/logout'] button").await;
+
+        // Support staff may not download them either.
+        app.sign_in(&browser, "support@example.com").await;
+        for path in [
+            "/admin/insight/distributions.csv",
+            "/admin/insight/cohorts.csv",
         ] {
             let status = browser
                 .run(&format!("return fetch('{path}').then(r => r.status);"))
