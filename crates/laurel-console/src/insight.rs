@@ -113,28 +113,24 @@ pub(crate) async fn page(
             return Ok(render(StatusCode::BAD_REQUEST, &page));
         }
     };
-    let report = console.engine.kpis(period).await.map_err(staff.fail())?;
-    let days = console
-        .engine
-        .daily_series(period)
-        .await
-        .map_err(staff.fail())?;
-    let spread = console
-        .engine
-        .distributions(period)
-        .await
-        .map_err(staff.fail())?;
-    let cohorts = match months {
-        Some(months) => Some((
-            months,
-            console
-                .engine
+    // Independent reads: at once, so the page takes the longest of them.
+    let engine = &console.engine;
+    let cohorts = async {
+        match months {
+            Some(months) => engine
                 .cohorts(months, Timestamp::now())
                 .await
-                .map_err(staff.fail())?,
-        )),
-        None => None,
+                .map(|cohorts| Some((months, cohorts))),
+            None => Ok(None),
+        }
     };
+    let (report, days, spread, cohorts) = tokio::try_join!(
+        engine.kpis(period),
+        engine.daily_series(period),
+        engine.distributions(period),
+        cohorts,
+    )
+    .map_err(staff.fail())?;
     let t = l.strings();
     let query = insight_period::query(period);
     let period_words = days_words(l, period);
