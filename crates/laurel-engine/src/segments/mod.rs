@@ -51,7 +51,7 @@ impl SegmentView {
 
 impl Engine {
     /// The spec checked against the program in force: the core's segment, or every problem.
-    fn checked_segment(&self, spec: &SegmentSpec) -> Result<Segment> {
+    pub fn checked_segment(&self, spec: &SegmentSpec) -> Result<Segment> {
         let definition = self.definition();
         let tier_ids: Vec<String> = definition
             .tiers
