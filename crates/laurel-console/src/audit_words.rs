@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 12] = [
+pub const ACTIONS: [&str; 14] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -21,6 +21,8 @@ pub const ACTIONS: [&str; 12] = [
     "webhook.create",
     "webhook.delete",
     "webhook.replay",
+    "segment.create",
+    "segment.delete",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not

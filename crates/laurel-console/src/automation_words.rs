@@ -62,9 +62,18 @@ pub(crate) fn condition(
 
 /// A range's phrase under `key` (`_at_least`, `_at_most` or `_between`, by which ends it
 /// has), its numbers as the locale writes them.
-fn ranged(l: Locale, key: &str, range: Range) -> String {
+pub(crate) fn ranged(l: Locale, key: &str, range: Range) -> String {
+    ranged_as(l, key, range, |n| l.integer(n))
+}
+
+/// Like [`ranged`], each end written by `number`.
+pub(crate) fn ranged_as(
+    l: Locale,
+    key: &str,
+    range: Range,
+    number: impl Fn(i64) -> String,
+) -> String {
     let t = l.strings();
-    let number = |n: i64| l.integer(n);
     match (range.at_least, range.at_most) {
         (Some(min), Some(max)) => t.fill(
             &format!("{key}_between"),

@@ -42,6 +42,8 @@ mod program_words;
 mod public_url;
 mod rewards;
 mod roll_forward;
+mod segment_words;
+mod segments;
 mod staff;
 mod table;
 mod web;
@@ -83,6 +85,15 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             get(insight_csv::distributions),
         )
         .route("/admin/insight/cohorts.csv", get(insight_csv::cohorts))
+        .route(
+            "/admin/segments",
+            get(segments::page).post(segments::create),
+        )
+        .route("/admin/segments/{id}/delete", post(segments::delete))
+        .route(
+            "/admin/segments/{id}/members.csv",
+            get(segments::members_csv),
+        )
         .route("/admin/members", get(member_list::list))
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/lots", get(member_history::lots))

@@ -33,6 +33,7 @@ pub(crate) struct ListQuery {
     bought_to: String,
     balance_min: String,
     balance_max: String,
+    segment: String,
     after: Option<i64>,
 }
 
@@ -42,7 +43,7 @@ impl ListQuery {
         crate::page::query_string(&self.fields())
     }
 
-    fn fields(&self) -> [(&'static str, &str); 9] {
+    fn fields(&self) -> [(&'static str, &str); 10] {
         [
             ("q", &self.q),
             ("tier", &self.tier),
@@ -53,6 +54,7 @@ impl ListQuery {
             ("bought_to", &self.bought_to),
             ("balance_min", &self.balance_min),
             ("balance_max", &self.balance_max),
+            ("segment", &self.segment),
         ]
     }
 }
@@ -70,6 +72,7 @@ fn filter(
     l: Locale,
     tz: &TimeZone,
     tiers: &[Choice],
+    segments: &[Choice],
 ) -> Result<MemberFilter, Vec<FieldError>> {
     let t = l.strings();
     let mut errors = Vec::new();
@@ -125,6 +128,14 @@ fn filter(
             None
         }
     };
+    let segment = match query.segment.as_str() {
+        "" => None,
+        id if segments.iter().any(|c| c.value == id) => Some(id.to_owned()),
+        _ => {
+            fail("segment", "finding.bad_choice");
+            None
+        }
+    };
     let status = match query.status.as_str() {
         "" => None,
         typed => {
@@ -146,6 +157,7 @@ fn filter(
         last_purchase,
         balance_min,
         balance_max,
+        segment,
     })
 }
 
@@ -173,6 +185,7 @@ struct ListPage {
     query: ListQuery,
     tiers: Vec<Choice>,
     statuses: Vec<Choice>,
+    segments: Vec<Choice>,
     errors: Vec<FieldError>,
     rows: Vec<MemberRow>,
     /// The link to the next page, if there is one.
@@ -280,9 +293,20 @@ pub(crate) async fn list(
             label: t.get(&format!("members.status_{s}")).to_owned(),
         })
         .collect();
+    let segments: Vec<Choice> = console
+        .engine
+        .segments()
+        .await
+        .map_err(|e| PageError::from_engine(e, l))?
+        .into_iter()
+        .map(|s| Choice {
+            value: s.spec.id,
+            label: s.spec.name,
+        })
+        .collect();
     let encoded = query.encoded();
     let path = format!("/admin/members?{encoded}");
-    let (rows, next, errors, status) = match filter(&query, l, tz, &tiers) {
+    let (rows, next, errors, status) = match filter(&query, l, tz, &tiers, &segments) {
         Ok(filter) => {
             let page = console
                 .engine
@@ -310,6 +334,7 @@ pub(crate) async fn list(
         query,
         tiers,
         statuses,
+        segments,
         errors,
         rows,
         next,

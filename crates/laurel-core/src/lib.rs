@@ -23,6 +23,7 @@ pub mod reports;
 pub mod rewards;
 pub mod rules;
 pub mod search;
+pub mod segments;
 pub mod staff;
 pub mod states;
 pub mod text;

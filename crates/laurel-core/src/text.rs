@@ -52,6 +52,16 @@ impl fmt::Display for TextProblem {
     }
 }
 
+/// Whether `id` is an id things are named by in programs and the API: 1 to 64 lower-case
+/// letters, digits and underscores.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// Checks a required text: not blank, at most `chars_max` characters (as JSON Schema's
 /// `maxLength` counts them), and only characters a person could mean in that layout.
 pub fn check(value: &str, layout: Layout, chars_max: usize) -> Result<(), TextProblem> {

@@ -89,6 +89,15 @@ pub enum EngineError {
     /// The program in force has no automation with that id.
     #[error("no automation `{0}` in the program in force")]
     UnknownAutomation(String),
+    /// A segment that does not validate: every problem, each naming its key.
+    #[error("the segment is invalid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    InvalidSegment(Vec<laurel_core::issue::Issue>),
+    /// No saved segment with that id.
+    #[error("no segment `{0}`")]
+    UnknownSegment(String),
+    /// A segment with that id is saved already.
+    #[error("a segment `{0}` exists")]
+    SegmentExists(String),
     /// No live webhook subscription with that id.
     #[error("no webhook subscription {0}")]
     UnknownWebhook(i64),
@@ -175,6 +184,9 @@ impl EngineError {
             EngineError::InvalidProgram(_) => ErrorCode::InvalidProgram,
             EngineError::UnknownProgramVersion(_) => ErrorCode::UnknownProgramVersion,
             EngineError::UnknownWebhook(_) => ErrorCode::UnknownWebhook,
+            EngineError::InvalidSegment(_) => ErrorCode::InvalidSegment,
+            EngineError::UnknownSegment(_) => ErrorCode::UnknownSegment,
+            EngineError::SegmentExists(_) => ErrorCode::SegmentExists,
             EngineError::UnknownAutomation(_) => ErrorCode::UnknownAutomation,
             EngineError::UnknownDelivery { .. } => ErrorCode::UnknownDelivery,
             EngineError::NoProgram => ErrorCode::NoProgram,

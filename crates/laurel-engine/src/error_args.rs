@@ -27,6 +27,10 @@ impl EngineError {
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownWebhook(id) => vec![("webhook", id.to_string())],
             EngineError::UnknownAutomation(id) => vec![("automation", id.clone())],
+            EngineError::UnknownSegment(id) | EngineError::SegmentExists(id) => {
+                vec![("segment", id.clone())]
+            }
+            EngineError::InvalidSegment(problems) => vec![("count", problems.len().to_string())],
             EngineError::UnknownDelivery { webhook, delivery } => vec![
                 ("webhook", webhook.to_string()),
                 ("delivery", delivery.to_string()),

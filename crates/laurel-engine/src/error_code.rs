@@ -73,6 +73,7 @@ error_codes! {
     UnknownWebhook = "unknown_webhook", 404, "No webhook subscription with that id (or it was deleted).";
     UnknownDelivery = "unknown_delivery", 404, "The webhook subscription has no delivery with that id.";
     UnknownAutomation = "unknown_automation", 404, "The program in force has no automation with that id.";
+    UnknownSegment = "unknown_segment", 404, "No saved segment with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";
@@ -101,6 +102,7 @@ error_codes! {
     ProgramCurrencyChanged = "program_currency_changed", 409, "A new program version may not change the currency.";
     ProgramTierInUse = "program_tier_in_use", 409, "A new program version may not drop a tier members hold.";
     StaffExists = "staff_exists", 409, "Console: a staff account with that email exists.";
+    SegmentExists = "segment_exists", 409, "A segment with that id is saved already.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
     UnsupportedMediaType = "unsupported_media_type", 415, "The body must be sent with Content-Type: application/json.";
@@ -120,6 +122,7 @@ error_codes! {
     UnknownReferralCode = "unknown_referral_code", 422, "No member has that referral code.";
     ReferralsNotOffered = "referrals_not_offered", 422, "The program offers no referrals.";
     InvalidProgram = "invalid_program", 422, "The program text does not validate; `problems` lists each problem.";
+    InvalidSegment = "invalid_segment", 422, "The segment does not validate; `problems` lists each problem.";
     WeakPassword = "weak_password", 422, "Console: the password is too short.";
 
     AccountLocked = "account_locked", 429, "Console: too many failed sign-ins; the account is locked for a while.";

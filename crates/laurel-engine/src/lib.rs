@@ -31,6 +31,7 @@ mod refunds;
 mod reports;
 mod requests;
 mod rewards;
+mod segments;
 mod staff;
 mod tiers;
 mod webhooks;
@@ -84,6 +85,10 @@ pub use requests::{
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,
     RedemptionView, RewardView,
+};
+pub use segments::{
+    AttributeSpec, ConditionSpec, RangeSpec, SegmentRefresh, SegmentSpec, SegmentView, SpendSpec,
+    WindowSpec,
 };
 pub use staff::{
     AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,

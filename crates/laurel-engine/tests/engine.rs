@@ -2767,3 +2767,6 @@ mod enrolled_at;
 
 #[path = "engine/architecture.rs"]
 mod architecture;
+
+#[path = "engine/segments.rs"]
+mod segments;

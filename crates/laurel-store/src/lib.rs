@@ -59,6 +59,7 @@ pub use tables::reports::{Activity, ActivityBucket, BUCKET_WIDTH_MIN, ProgramTot
 pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };
+pub use tables::segments::{SegmentInput, SegmentRow};
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::webhooks::{

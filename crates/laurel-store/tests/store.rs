@@ -20,6 +20,8 @@ use support::*;
 
 #[path = "store/finding.rs"]
 mod finding;
+#[path = "store/segments.rs"]
+mod segments;
 
 // ---------------------------------------------------------------------------------------------
 // Connection and migrations

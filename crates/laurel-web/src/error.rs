@@ -80,7 +80,7 @@ impl From<EngineError> for ApiError {
             error.to_string()
         };
         let problems = match &error {
-            EngineError::InvalidProgram(problems) => {
+            EngineError::InvalidProgram(problems) | EngineError::InvalidSegment(problems) => {
                 problems.iter().map(ToString::to_string).collect()
             }
             _ => Vec::new(),

@@ -39,6 +39,8 @@ mod refunds;
 mod rewards;
 #[path = "api/robustness.rs"]
 mod robustness;
+#[path = "api/segments.rs"]
+mod segments;
 
 #[path = "api/tiers.rs"]
 mod tiers;

@@ -127,11 +127,23 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
             .refresh_member_insight_daily(jiff::Timestamp::now())
             .await
         {
-            Ok(Some(report)) => tracing::info!(
-                members = report.members,
-                problem = report.problem.as_deref().unwrap_or("none"),
-                "member insight refreshed"
-            ),
+            Ok(Some(report)) => {
+                tracing::info!(
+                    members = report.members,
+                    problem = report.problem.as_deref().unwrap_or("none"),
+                    "member insight refreshed"
+                );
+                // Segments read the scores just written (churn risk, RFM), so they follow.
+                match engine.refresh_segments(jiff::Timestamp::now()).await {
+                    Ok(refresh) => {
+                        for (segment, why) in &refresh.skipped {
+                            tracing::warn!(segment, why, "segment left as it was");
+                        }
+                        tracing::info!(segments = refresh.members.len(), "segments refreshed");
+                    }
+                    Err(e) => tracing::error!(error = %e, "refreshing segments failed"),
+                }
+            }
             Ok(None) => {}
             Err(e) => tracing::error!(error = %e, "refreshing member insight failed"),
         }

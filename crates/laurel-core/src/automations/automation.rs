@@ -3,7 +3,7 @@
 use super::period::Limit;
 use crate::Points;
 use crate::events::EventKind;
-use crate::issue::{Issue, Issues};
+use crate::issue::{Issue, Issues, Message};
 use crate::localized::Localized;
 use crate::message;
 
@@ -41,6 +41,48 @@ pub enum MemberCondition {
     Balance(Range),
     /// Consented to this channel.
     Consent(String),
+}
+
+impl MemberCondition {
+    /// What is wrong with the condition in a program with these tiers (nothing if sound).
+    pub fn problems(&self, tier_ids: &[String]) -> Vec<Message> {
+        match self {
+            MemberCondition::Tiers(tiers) => tiers
+                .iter()
+                .filter(|t| !tier_ids.contains(t))
+                .map(|tier| message!("no tier `{tier}` in the program", tier = tier))
+                .collect(),
+            MemberCondition::Consent(channel)
+                if !crate::notices::CHANNELS.contains(&channel.as_str()) =>
+            {
+                vec![message!("no channel `{got}`", got = channel)]
+            }
+            MemberCondition::Consent(_) => Vec::new(),
+            MemberCondition::DaysSinceLastPurchase(range)
+            | MemberCondition::DaysSinceJoining(range)
+            | MemberCondition::Balance(range) => range.problems(),
+        }
+    }
+}
+
+impl Range {
+    /// What is wrong with the range: a negative end, or the least above the greatest.
+    pub fn problems(&self) -> Vec<Message> {
+        let mut found = Vec::new();
+        if self.at_least.is_some_and(|n| n < 0) || self.at_most.is_some_and(|n| n < 0) {
+            found.push(message!("a range's ends are 0 or more"));
+        }
+        if let (Some(min), Some(max)) = (self.at_least, self.at_most)
+            && min > max
+        {
+            found.push(message!(
+                "at_least ({min}) is above at_most ({max})",
+                min = min,
+                max = max
+            ));
+        }
+        found
+    }
 }
 
 /// What an automation does to each member it acts on.
@@ -97,12 +139,7 @@ impl Automation {
         let mut seen: Vec<&str> = Vec::new();
         for automation in &automations {
             let id = automation.id.as_str();
-            let valid_id = !id.is_empty()
-                && id.len() <= 64
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !valid_id {
+            if !crate::text::is_valid_id(id) {
                 problems.add(
                     id,
                     message!("an id is 1 to 64 lower-case letters, digits and underscores"),
@@ -119,21 +156,8 @@ impl Automation {
                 problems.add(format!("{id}.actions"), message!("names no action"));
             }
             for condition in &automation.conditions {
-                if let MemberCondition::Tiers(tiers) = condition {
-                    for tier in tiers.iter().filter(|t| !tier_ids.contains(t)) {
-                        problems.add(
-                            format!("{id}.conditions"),
-                            message!("no tier `{tier}` in the program", tier = tier),
-                        );
-                    }
-                }
-                if let MemberCondition::Consent(channel) = condition
-                    && !crate::notices::CHANNELS.contains(&channel.as_str())
-                {
-                    problems.add(
-                        format!("{id}.conditions"),
-                        message!("no channel `{got}`", got = channel),
-                    );
+                for words in condition.problems(tier_ids) {
+                    problems.add(format!("{id}.conditions"), words);
                 }
             }
             for action in &automation.actions {

@@ -122,6 +122,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_insight",
         include_str!("../../migrations/0023_member_insight.sql"),
     ),
+    (
+        24,
+        "segments",
+        include_str!("../../migrations/0024_segments.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

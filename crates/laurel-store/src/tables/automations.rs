@@ -55,6 +55,8 @@ pub struct MemberState {
     pub last_purchase_at: Option<Timestamp>,
     /// Their consents as stored (a JSON object).
     pub consents: Option<String>,
+    /// Their profile attributes as stored (a JSON object), if any.
+    pub attributes: Option<String>,
 }
 
 /// The most members one read of states returns.
@@ -72,12 +74,14 @@ fn state_from(row: &Row) -> Result<MemberState> {
         enrolled_at: instant(row.get("enrolled_at")?)?,
         last_purchase_at: instant_opt(row.get("last_purchase_at")?)?,
         consents: row.get("consents")?,
+        attributes: row.get("attributes")?,
     })
 }
 
 fn states_sql(filter: &str) -> String {
     format!(
-        "SELECT m.id, m.status, m.available, m.enrolled_at, m.consents, {TIER_COLUMNS}, \
+        "SELECT m.id, m.status, m.available, m.enrolled_at, m.consents, m.attributes, \
+         {TIER_COLUMNS}, \
          (SELECT MAX(p.occurred_at) FROM purchases p WHERE p.member_id = m.id) AS last_purchase_at \
          FROM members m WHERE {filter} ORDER BY m.id"
     )

@@ -46,6 +46,8 @@ pub struct MemberFilter {
     pub balance_min: Option<i64>,
     /// Available points at most.
     pub balance_max: Option<i64>,
+    /// In this segment (its id) as of its last refresh.
+    pub segment: Option<String>,
 }
 
 /// A member as the list shows them.
@@ -162,6 +164,10 @@ fn conditions(
     c.int("available >= ?", filter.balance_min);
     c.int("available <= ?", filter.balance_max);
     c.int("id < ?", after.map(|a| a.0));
+    c.text(
+        "id IN (SELECT member_id FROM segment_members WHERE segment_id = ?)",
+        filter.segment.as_deref(),
+    );
     if let Some(q) = &filter.query {
         let like = c.bind(Value::Text(contains(&q.text)));
         let mut any = format!(

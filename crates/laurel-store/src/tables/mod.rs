@@ -23,6 +23,7 @@ pub(crate) mod purchases;
 pub(crate) mod referrals;
 pub(crate) mod reports;
 pub(crate) mod rewards;
+pub(crate) mod segments;
 pub(crate) mod staff;
 pub(crate) mod staff_notes;
 pub(crate) mod tiers;

@@ -11,5 +11,6 @@ pub mod purchases;
 pub mod referrals;
 pub(crate) mod responses;
 pub mod rewards;
+pub mod segments;
 pub mod tiers;
 pub mod webhooks;

@@ -12,6 +12,7 @@ mod program;
 mod purchases;
 mod referrals;
 mod rewards;
+mod segments;
 mod shared;
 mod tiers;
 mod webhooks;
@@ -46,6 +47,7 @@ pub use rewards::{
     RedeemRewardBody, ReleaseCouponBody, RewardRedemptionBody, RewardRedemptionResponse,
     RewardRedemptionsResponse, RewardsResponse, ValidateCouponBody,
 };
+pub use segments::{SegmentChangeBody, SegmentMembersResponse, SegmentResponse, SegmentsResponse};
 pub use shared::{BalanceBody, ChannelName, MoneyBody, member_ref};
 pub(crate) use shared::{channel, decimal, instant};
 pub use tiers::{AssignTierBody, TierChangeBody, TierStatusBody};
