@@ -370,6 +370,9 @@ mod automations;
 #[path = "console/insight.rs"]
 mod insight;
 
+#[path = "console/offers.rs"]
+mod offers;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
