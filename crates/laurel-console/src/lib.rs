@@ -35,6 +35,7 @@ mod member_list;
 mod member_reports;
 mod members;
 pub mod messages;
+mod offer_words;
 mod page;
 mod portal;
 mod program;

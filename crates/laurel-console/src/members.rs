@@ -66,6 +66,8 @@ struct MemberPage {
     /// Whether this is an older page of the ledger (then a link leads back to the newest).
     paged: bool,
     activity: crate::member_activity::Activity,
+    /// The offers that fit the member best, with why (`member_offers.html`).
+    offers: Vec<crate::offer_words::OfferLine>,
     suspended: bool,
     form: AdjustForm,
     /// The most points this staff member may adjust at once, when the program caps their role.
@@ -163,6 +165,14 @@ async fn member_page(
         activity: crate::member_activity::read(engine, l, tz, id)
             .await
             .map_err(fail)?,
+        offers: crate::offer_words::offer_lines(
+            l,
+            &definition,
+            engine
+                .offers(id, jiff::Timestamp::now(), crate::offer_words::OFFERS_SHOWN)
+                .await
+                .map_err(fail)?,
+        ),
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
         value: l.money(balance.available_value),

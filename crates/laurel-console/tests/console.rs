@@ -373,6 +373,9 @@ mod insight;
 #[path = "console/segments.rs"]
 mod segments;
 
+#[path = "console/offers.rs"]
+mod offers;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod localized;
 pub mod money;
 pub mod notices;
+pub mod offers;
 pub mod points;
 pub mod program;
 pub mod referrals;

@@ -57,3 +57,6 @@ mod finding;
 
 #[path = "core/clv.rs"]
 mod clv;
+
+#[path = "core/offers.rs"]
+mod offers;

@@ -45,8 +45,8 @@ pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
 pub use history::grant_sentence;
 pub use insight::{
-    FIT_MEMBERS_MAX, KpiReport, MemberInsight, PeriodKpis, REFRESH_EVERY, RefreshReport,
-    churn_reason, period_error,
+    FIT_MEMBERS_MAX, KpiReport, MemberInsight, OFFERS_MAX, OfferView, PeriodKpis, REFRESH_EVERY,
+    RefreshReport, SPEND_WINDOW, churn_reason, offer_reason, period_error,
 };
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};

@@ -2762,6 +2762,9 @@ mod automations;
 #[path = "engine/insight.rs"]
 mod insight;
 
+#[path = "engine/offers.rs"]
+mod offers;
+
 #[path = "engine/enrolled_at.rs"]
 mod enrolled_at;
 

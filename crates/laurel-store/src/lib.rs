@@ -44,6 +44,7 @@ pub use tables::member_access::{MemberSession, SignInCode};
 pub use tables::member_insight::{HISTORY_WINDOW, History, InsightRefresh, MemberInsightRow};
 pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, MemberPage, Span};
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
+pub use tables::member_spend::MemberSpend;
 pub use tables::members::ProfileChange;
 pub use tables::notices::{ADDRESSEES_MAX, Addressee, NoticeSent};
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};

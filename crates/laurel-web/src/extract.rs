@@ -74,8 +74,13 @@ pub const PAGE_MAX: u32 = 200;
 /// A `limit` query parameter: [`PAGE_DEFAULT`] when absent, refused outside 1..=[`PAGE_MAX`]
 /// (the document states the range, so a client is told rather than silently clamped).
 pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    limit_or(limit, PAGE_DEFAULT)
+}
+
+/// A `limit` query parameter: `default` when absent, refused outside 1..=[`PAGE_MAX`].
+pub fn limit_or(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
     match limit {
-        None => Ok(PAGE_DEFAULT),
+        None => Ok(default),
         Some(n @ 1..=PAGE_MAX) => Ok(n),
         Some(n) => Err(ApiError::new(
             ErrorCode::InvalidQuery,

@@ -18,10 +18,13 @@ mod concurrency;
 mod events;
 #[path = "api/insight.rs"]
 mod insight;
+
 #[path = "api/members.rs"]
 mod members;
 #[path = "api/meta.rs"]
 mod meta;
+#[path = "api/offers.rs"]
+mod offers;
 #[path = "api/points.rs"]
 mod points;
 #[path = "api/preview.rs"]

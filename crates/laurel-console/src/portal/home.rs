@@ -4,6 +4,7 @@
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
 use crate::i18n::{Locale, posting_kind_key};
+use crate::offer_words::{OFFERS_SHOWN, OfferLine, offer_lines};
 use crate::page::render;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -128,6 +129,8 @@ struct HomePage {
     card: MemberCard,
     expiring: Vec<(String, String)>,
     tier: Option<TierLine>,
+    /// The offers that fit them best.
+    offers: Vec<OfferLine>,
     entries: Vec<Activity>,
 }
 
@@ -153,6 +156,10 @@ pub(crate) async fn home(
         )),
         None => None,
     };
+    let offers = engine
+        .offers(id, jiff::Timestamp::now(), OFFERS_SHOWN)
+        .await
+        .map_err(&fail)?;
     let page = HomePage {
         chrome: Chrome::signed_in(&member, "home", "/portal".into()),
         name: profile.profile.name.unwrap_or_default(),
@@ -166,6 +173,7 @@ pub(crate) async fn home(
             .map(|(at, points)| (l.date_time(*at, tz), l.integer(points.get())))
             .collect(),
         tier,
+        offers: offer_lines(l, &definition, offers),
         entries: recent
             .entries
             .into_iter()

@@ -3,8 +3,10 @@
 
 mod breakdowns;
 mod members;
+mod offers;
 
 pub use members::{FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason};
+pub use offers::{OFFERS_MAX, OfferView, SPEND_WINDOW, offer_reason};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};

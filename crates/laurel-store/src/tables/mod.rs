@@ -14,6 +14,7 @@ pub(crate) mod member_access;
 pub(crate) mod member_insight;
 pub(crate) mod member_list;
 pub(crate) mod member_reports;
+pub(crate) mod member_spend;
 pub(crate) mod members;
 pub(crate) mod notices;
 pub(crate) mod one_time;

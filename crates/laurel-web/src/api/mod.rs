@@ -5,6 +5,7 @@ pub mod coupons;
 pub mod events;
 pub mod insight;
 pub mod members;
+pub mod offers;
 pub mod points;
 pub mod program;
 pub mod purchases;

@@ -7,6 +7,7 @@ mod events;
 mod grants;
 mod insight;
 mod members;
+mod offers;
 mod points;
 mod program;
 mod purchases;
@@ -28,6 +29,7 @@ pub use insight::{
     RfmBody, TierCountBody, TierMoveBody,
 };
 pub use members::{EnrollBody, MemberBody};
+pub use offers::{OfferBody, OfferKind, OfferReasonBody, OffersResponse};
 pub use points::{
     AdjustmentBody, BalanceResponse, DrawBody, EntryBody, ExpiryBody, LedgerResponse,
     PostingResponse, RedemptionBody,
