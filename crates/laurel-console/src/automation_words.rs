@@ -50,6 +50,11 @@ pub(crate) fn condition(
         MemberCondition::Balance(range) => {
             ranged(l, "automations.balance", *range).replace("{points}", points)
         }
+        MemberCondition::Segments(ids) => t.with(
+            "automations.segments",
+            "list",
+            &ids.join(t.get("automations.or")),
+        ),
         MemberCondition::Consent(channel) => t
             .find(&format!("automations.consent_{channel}"))
             .map_or_else(

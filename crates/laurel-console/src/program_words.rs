@@ -167,6 +167,7 @@ fn condition(l: Locale, definition: &ProgramDefinition, c: &Condition) -> String
         Condition::DateRange { from, to } => t
             .with("words.dates", "from", &from.to_string())
             .replace("{to}", &to.to_string()),
+        Condition::SegmentIn(ids) => t.with("words.segment", "list", &list(ids)),
         Condition::TierIn(tiers) => {
             let names: Vec<String> = tiers
                 .iter()

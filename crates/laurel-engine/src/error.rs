@@ -95,6 +95,9 @@ pub enum EngineError {
     /// No saved segment with that id.
     #[error("no segment `{0}`")]
     UnknownSegment(String),
+    /// The program in force or a scheduled version names the segment.
+    #[error("segment `{0}` is named by the program; change the program first")]
+    SegmentInUse(String),
     /// A segment with that id is saved already.
     #[error("a segment `{0}` exists")]
     SegmentExists(String),
@@ -187,6 +190,7 @@ impl EngineError {
             EngineError::InvalidSegment(_) => ErrorCode::InvalidSegment,
             EngineError::UnknownSegment(_) => ErrorCode::UnknownSegment,
             EngineError::SegmentExists(_) => ErrorCode::SegmentExists,
+            EngineError::SegmentInUse(_) => ErrorCode::SegmentInUse,
             EngineError::UnknownAutomation(_) => ErrorCode::UnknownAutomation,
             EngineError::UnknownDelivery { .. } => ErrorCode::UnknownDelivery,
             EngineError::NoProgram => ErrorCode::NoProgram,

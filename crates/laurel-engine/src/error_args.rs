@@ -27,7 +27,9 @@ impl EngineError {
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownWebhook(id) => vec![("webhook", id.to_string())],
             EngineError::UnknownAutomation(id) => vec![("automation", id.clone())],
-            EngineError::UnknownSegment(id) | EngineError::SegmentExists(id) => {
+            EngineError::UnknownSegment(id)
+            | EngineError::SegmentExists(id)
+            | EngineError::SegmentInUse(id) => {
                 vec![("segment", id.clone())]
             }
             EngineError::InvalidSegment(problems) => vec![("count", problems.len().to_string())],

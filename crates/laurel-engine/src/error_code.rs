@@ -84,6 +84,7 @@ error_codes! {
     RefundExceedsPurchase = "refund_exceeds_purchase", 409, "The refund asks for more than is left to refund of the purchase.";
     MemberSuspended = "member_suspended", 409, "The member is suspended: they neither earn nor spend until reactivated.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
+    RewardWrongSegment = "reward_wrong_segment", 409, "The reward is only for members of certain segments.";
     RewardNotAvailable = "reward_not_available", 409, "The reward is outside its redemption dates.";
     RewardOutOfStock = "reward_out_of_stock", 409, "Not enough units of the reward are left.";
     RewardLimitReached = "reward_limit_reached", 409, "The member would pass the reward's per-member limit.";
@@ -103,6 +104,7 @@ error_codes! {
     ProgramTierInUse = "program_tier_in_use", 409, "A new program version may not drop a tier members hold.";
     StaffExists = "staff_exists", 409, "Console: a staff account with that email exists.";
     SegmentExists = "segment_exists", 409, "A segment with that id is saved already.";
+    SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
     UnsupportedMediaType = "unsupported_media_type", 415, "The body must be sent with Content-Type: application/json.";
@@ -164,6 +166,7 @@ impl From<&RewardRefusal> for ErrorCode {
                 ErrorCode::RewardNotAvailable
             }
             RewardRefusal::WrongTier { .. } => ErrorCode::RewardWrongTier,
+            RewardRefusal::WrongSegment { .. } => ErrorCode::RewardWrongSegment,
             RewardRefusal::OutOfStock { .. } => ErrorCode::RewardOutOfStock,
             RewardRefusal::LimitReached { .. } => ErrorCode::RewardLimitReached,
         }

@@ -41,6 +41,8 @@ pub enum MemberCondition {
     Balance(Range),
     /// Consented to this channel.
     Consent(String),
+    /// In one of these saved segments (their ids), as of its last refresh.
+    Segments(Vec<String>),
 }
 
 impl MemberCondition {
@@ -58,6 +60,16 @@ impl MemberCondition {
                 vec![message!("no channel `{got}`", got = channel)]
             }
             MemberCondition::Consent(_) => Vec::new(),
+            MemberCondition::Segments(ids) => ids
+                .iter()
+                .filter(|id| !crate::text::is_valid_id(id))
+                .map(|id| {
+                    message!(
+                        "`{got}` is not a segment id (lower-case letters, digits and underscores)",
+                        got = id
+                    )
+                })
+                .collect(),
             MemberCondition::DaysSinceLastPurchase(range)
             | MemberCondition::DaysSinceJoining(range)
             | MemberCondition::Balance(range) => range.problems(),

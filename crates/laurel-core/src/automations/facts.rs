@@ -16,6 +16,8 @@ pub struct MemberFacts {
     pub available: i64,
     /// The channels they consented to.
     pub consents: Vec<String>,
+    /// The saved segments they are in.
+    pub segments: Vec<String>,
 }
 
 /// Whole days from `from` to `to` (0 if `to` is earlier).
@@ -45,6 +47,7 @@ impl MemberFacts {
             }
             MemberCondition::Balance(range) => range.holds(self.available),
             MemberCondition::Consent(channel) => self.consents.iter().any(|c| c == channel),
+            MemberCondition::Segments(ids) => self.segments.iter().any(|s| ids.contains(s)),
         }
     }
 }
@@ -71,6 +74,7 @@ mod tests {
             joined_at: day(-400),
             available: 120,
             consents: vec!["email".into()],
+            segments: vec!["lapsed_gold".into()],
         }
     }
 
@@ -114,6 +118,12 @@ mod tests {
     fn no_conditions_meet_everyone_and_consent_is_per_channel() {
         assert!(facts().meet(&[], day(0)));
         assert!(!facts().meet(&[MemberCondition::Consent("sms".into())], day(0)));
+        let vip = [MemberCondition::Segments(vec![
+            "vip".into(),
+            "lapsed_gold".into(),
+        ])];
+        assert!(facts().meet(&vip, day(0)), "in one of the segments");
+        assert!(!facts().meet(&[MemberCondition::Segments(vec!["vip".into()])], day(0)));
         let joined = [MemberCondition::DaysSinceJoining(range(None, Some(30)))];
         assert!(!facts().meet(&joined, day(0)));
     }

@@ -23,6 +23,7 @@ pub fn rule_open_to(
         Condition::DateRange { from, to } => *from <= today && today <= *to,
         Condition::TierIn(tiers) => member.tier.as_ref().is_some_and(|t| tiers.contains(t)),
         Condition::MemberAttribute { key, value } => member.attributes.get(key) == Some(value),
+        Condition::SegmentIn(ids) => member.segments.iter().any(|s| ids.contains(s)),
         Condition::FirstPurchase => member.first_purchase,
         Condition::Birthday(window) => birthday_holds(*window, member.birthday, today),
         _ => true,

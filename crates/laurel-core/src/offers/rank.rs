@@ -37,6 +37,7 @@ fn reward_offer(reward: &Reward, facts: &OfferFacts, now: Timestamp) -> Option<O
     let cost = reward
         .check_redemption(&RedemptionFacts {
             tier: facts.member.tier.clone(),
+            segments: facts.member.segments.clone(),
             redeemed_by_member: by_member,
             redeemed_in_all: in_all,
             quantity: 1,

@@ -107,6 +107,8 @@ pub struct Reward {
     pub cost: Points,
     /// Tier ids whose members may redeem it; empty for everyone.
     pub tiers: Vec<String>,
+    /// Saved segments whose members may redeem it (any one of them); empty for everyone.
+    pub segments: Vec<String>,
     /// First instant it may be redeemed.
     pub available_from: Option<Timestamp>,
     /// Instant from which it may no longer be redeemed.

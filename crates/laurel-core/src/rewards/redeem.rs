@@ -13,6 +13,8 @@ pub const QUANTITY_MAX: u32 = 20;
 pub struct RedemptionFacts {
     /// The member's tier id, if the program has tiers.
     pub tier: Option<String>,
+    /// The saved segments the member is in (read only for a reward that names some).
+    pub segments: Vec<String>,
     /// Units of this reward the member redeemed before and did not cancel.
     pub redeemed_by_member: u64,
     /// Units of this reward redeemed by everyone and not cancelled.
@@ -43,6 +45,12 @@ pub enum RewardRefusal {
         /// The member's tier.
         tier: Option<String>,
     },
+    /// The member is in none of the segments the reward is for.
+    #[error("this reward is for members of the segments {}", required.join(", "))]
+    WrongSegment {
+        /// The segments it is for.
+        required: Vec<String>,
+    },
     /// Not enough units left.
     #[error("{left} left, {requested} requested")]
     OutOfStock {
@@ -68,8 +76,8 @@ impl Reward {
     }
 
     /// Decides whether the member may redeem `facts.quantity` units now, and what they cost.
-    /// Checks in the order a member would want to hear them: quantity, dates, tier, stock,
-    /// their own limit.
+    /// Checks in the order a member would want to hear them: quantity, dates, tier, segment,
+    /// stock, their own limit.
     pub fn check_redemption(&self, facts: &RedemptionFacts) -> Result<Points, RewardRefusal> {
         if facts.quantity == 0 || facts.quantity > QUANTITY_MAX {
             return Err(RewardRefusal::BadQuantity(facts.quantity));
@@ -88,6 +96,11 @@ impl Reward {
             return Err(RewardRefusal::WrongTier {
                 required: self.tiers.clone(),
                 tier: facts.tier.clone(),
+            });
+        }
+        if !self.segments.is_empty() && !facts.segments.iter().any(|s| self.segments.contains(s)) {
+            return Err(RewardRefusal::WrongSegment {
+                required: self.segments.clone(),
             });
         }
         let requested = u64::from(facts.quantity);

@@ -82,6 +82,19 @@ fn check(issues: &mut Issues, reward: &Reward, currency: Currency, tier_ids: &[S
     for name in reward.tiers.iter().filter(|t| !tier_ids.contains(t)) {
         issues.add("tiers", unknown_tier(name, tier_ids));
     }
+    for id in reward
+        .segments
+        .iter()
+        .filter(|id| !crate::text::is_valid_id(id))
+    {
+        issues.add(
+            "segments",
+            message!(
+                "`{got}` is not a segment id (lower-case letters, digits and underscores)",
+                got = id
+            ),
+        );
+    }
     if let (Some(from), Some(until)) = (reward.available_from, reward.available_until)
         && until <= from
     {

@@ -50,6 +50,8 @@ pub enum Condition {
         /// Required value, compared exactly.
         value: String,
     },
+    /// The member is in one of these saved segments (their ids), as of its last refresh.
+    SegmentIn(Vec<String>),
     /// The purchase is the member's first.
     FirstPurchase,
     /// The member's birthday falls in this window around the local date.
@@ -148,6 +150,7 @@ impl Condition {
             Condition::DateRange { .. } => "dates",
             Condition::TierIn(_) => "tiers",
             Condition::MemberAttribute { .. } => "member_attribute",
+            Condition::SegmentIn(_) => "segments",
             Condition::FirstPurchase => "first_purchase",
             Condition::Birthday(_) => "birthday",
             Condition::EventAttribute { .. } => "event_attribute",
@@ -215,6 +218,7 @@ impl Condition {
             Condition::DateRange { from, to } => *from <= local.date && local.date <= *to,
             Condition::TierIn(tiers) => member.tier.as_ref().is_some_and(|t| tiers.contains(t)),
             Condition::MemberAttribute { key, value } => member.attributes.get(key) == Some(value),
+            Condition::SegmentIn(segments) => member.segments.iter().any(|s| segments.contains(s)),
             Condition::FirstPurchase => basket.is_some() && member.first_purchase,
             Condition::Birthday(window) => member.birthday.is_some_and(|birthday| match window {
                 BirthdayWindow::Day => is_birthday(local.date, birthday),

@@ -164,4 +164,7 @@ pub struct MemberFacts {
     pub birthday: Option<Date>,
     /// True when this purchase is the member's first (no earlier purchase exists).
     pub first_purchase: bool,
+    /// The saved segments the member is in, as of each segment's last refresh (read only
+    /// when a rule asks).
+    pub segments: Vec<String>,
 }

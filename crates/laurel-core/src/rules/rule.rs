@@ -209,6 +209,16 @@ impl RuleSet {
                 .any(|rule| rule.conditions.contains(&Condition::FirstPurchase))
     }
 
+    /// True when a rule `activity` triggers asks which segments the member is in, so the
+    /// write path reads them only then.
+    pub fn asks_segments(&self, activity: &Activity) -> bool {
+        self.triggered(activity).any(|rule| {
+            rule.conditions
+                .iter()
+                .any(|c| matches!(c, Condition::SegmentIn(_)))
+        })
+    }
+
     /// True when the set has no rules.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()

@@ -164,6 +164,18 @@ fn check_condition(issues: &mut Issues, key: &str, condition: &Condition, trigge
         | Condition::SkuIn(list)
         | Condition::CategoryIn(list)
         | Condition::TierIn(list) => names(issues, list),
+        Condition::SegmentIn(list) => {
+            names(issues, list);
+            for id in list.iter().filter(|id| !crate::text::is_valid_id(id)) {
+                issues.add(
+                    key,
+                    message!(
+                        "`{got}` is not a segment id (lower-case letters, digits and underscores)",
+                        got = id
+                    ),
+                );
+            }
+        }
         Condition::LineAttribute { key: name, .. }
         | Condition::MemberAttribute { key: name, .. }
         | Condition::EventAttribute { key: name, .. } => attribute(issues, name),

@@ -135,6 +135,7 @@ mod tests {
                 joined_at: day(-400),
                 available: 300,
                 consents: vec!["email".into()],
+                segments: Vec::new(),
             },
             windows: vec![WindowFacts {
                 days: 365,

@@ -1,6 +1,7 @@
 //! A saved segment and its checks: every problem with its key.
 
 use super::condition::SegmentCondition;
+use crate::automations::MemberCondition;
 use crate::issue::{Issue, Issues};
 use crate::message;
 
@@ -74,6 +75,11 @@ impl Segment {
 
 fn problems_of(condition: &SegmentCondition, tier_ids: &[String]) -> Vec<crate::issue::Message> {
     match condition {
+        // A segment of segments would be worked out before or after the ones it names,
+        // depending on the order they are refreshed in.
+        SegmentCondition::Member(MemberCondition::Segments(_)) => {
+            vec![message!("a segment may not name other segments")]
+        }
         SegmentCondition::Member(c) => c.problems(tier_ids),
         SegmentCondition::Spend { days, range } | SegmentCondition::Purchases { days, range } => {
             let mut found = range.problems();
@@ -110,7 +116,6 @@ fn problems_of(condition: &SegmentCondition, tier_ids: &[String]) -> Vec<crate::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::automations::MemberCondition;
     use crate::automations::automation::Range;
 
     fn segment(conditions: Vec<SegmentCondition>) -> Segment {

@@ -47,6 +47,7 @@ fn reward(id: &str, kind: RewardKind, cost: i64) -> Reward {
         kind,
         cost: pts(cost),
         tiers: Vec::new(),
+        segments: Vec::new(),
         available_from: None,
         available_until: None,
         stock: None,

@@ -21,6 +21,7 @@ fn reward(id: &str, kind: RewardKind) -> Reward {
         kind,
         cost: pts(500),
         tiers: Vec::new(),
+        segments: Vec::new(),
         available_from: None,
         available_until: None,
         stock: None,
@@ -36,6 +37,7 @@ fn ten_off() -> Reward {
 fn facts(quantity: u32) -> RedemptionFacts {
     RedemptionFacts {
         tier: Some("green".into()),
+        segments: vec!["students".into()],
         redeemed_by_member: 0,
         redeemed_in_all: 0,
         quantity,
@@ -178,6 +180,21 @@ fn a_tier_only_reward_refuses_other_tiers_and_members_without_one() {
     let mut gold = facts(1);
     gold.tier = Some("gold".into());
     assert_eq!(r.check_redemption(&gold), Ok(pts(500)));
+}
+
+#[test]
+fn a_segment_only_reward_is_for_members_of_any_of_its_segments() {
+    let mut r = ten_off();
+    r.segments = vec!["lapsed_gold".into()];
+    let refusal = r.check_redemption(&facts(1)).unwrap_err();
+    assert_eq!(
+        refusal,
+        RewardRefusal::WrongSegment {
+            required: vec!["lapsed_gold".into()]
+        }
+    );
+    r.segments.push("students".into());
+    assert_eq!(r.check_redemption(&facts(1)), Ok(pts(500)));
 }
 
 #[test]

@@ -95,5 +95,6 @@ pub(crate) fn facts_of(state: &MemberState) -> crate::error::Result<MemberFacts>
             .filter(|(_, given)| *given)
             .map(|(channel, _)| channel.to_owned())
             .collect(),
+        segments: state.segments.clone(),
     })
 }

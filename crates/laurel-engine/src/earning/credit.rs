@@ -216,11 +216,17 @@ pub(crate) async fn earning(
         tx.rule_usage(member.id, &limited.member, &limited.campaign, &periods)
             .await?
     };
+    let segments = if ctx.rules.asks_segments(&activity) {
+        tx.member_segments(member.id).await?
+    } else {
+        Vec::new()
+    };
     let facts = MemberFacts {
         tier: member.tier.tier.clone(),
         attributes: member.profile.attributes.clone(),
         birthday: member.profile.birthday,
         first_purchase,
+        segments,
     };
     let context = EarnContext::new(activity, facts, occurred_at).with_usage(usage);
     let terms = AwardTerms {

@@ -75,11 +75,12 @@ impl Engine {
         now: Timestamp,
     ) -> Result<OfferFacts> {
         let (store, program) = (self.store(), &definition.program);
-        let (spend, insight, out, mine) = tokio::try_join!(
+        let (spend, insight, out, mine, segments) = tokio::try_join!(
             store.member_spend(member.id, now - SPEND_WINDOW, now),
             store.member_insight(member.id),
             store.reward_units_out(),
             store.member_reward_units_all(member.id),
+            store.member_segments(member.id),
         )?;
         let progress = match &definition.tiers {
             Some(policy) => {
@@ -105,6 +106,7 @@ impl Engine {
                 attributes: member.profile.attributes.clone(),
                 birthday: member.profile.birthday,
                 first_purchase: !spend.ever_bought,
+                segments,
             },
             progress,
             spend: spend.window,

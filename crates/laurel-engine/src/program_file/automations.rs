@@ -11,6 +11,7 @@
 //!   { days_since_last_purchase = { at_least = 60 } },
 //!   { balance = { at_least = 100 } },
 //!   { consent = "email" },
+//!   { segments = ["lapsed_gold"] },      # in one of these saved segments
 //! ]
 //! actions = [
 //!   { award_points = 50, reason = "We miss you" },
@@ -57,6 +58,7 @@ enum ConditionSection {
     DaysSinceJoining(RangeSection),
     Balance(RangeSection),
     Consent(String),
+    Segments(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -176,6 +178,7 @@ pub(super) fn convert(
                     }
                     ConditionSection::Balance(r) => MemberCondition::Balance(range(r)),
                     ConditionSection::Consent(c) => MemberCondition::Consent(c),
+                    ConditionSection::Segments(ids) => MemberCondition::Segments(ids),
                 }
             })
             .collect();

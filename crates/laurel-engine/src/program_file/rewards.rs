@@ -35,6 +35,9 @@ pub(super) struct RewardSection {
     location: Option<String>,
     #[serde(default)]
     tiers: Vec<String>,
+    /// Saved segments (their ids) whose members may redeem it.
+    #[serde(default)]
+    segments: Vec<String>,
     /// A date (from its start, in the program's time zone) or an RFC 3339 instant.
     available_from: Option<String>,
     /// A date (the last day, included) or an RFC 3339 instant (excluded).
@@ -162,6 +165,7 @@ fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> 
         kind,
         cost: Points(s.cost),
         tiers: s.tiers,
+        segments: s.segments,
         available_from,
         available_until,
         stock: s.stock,

@@ -131,6 +131,7 @@ enum ConditionSection {
     TimeOfDay(WindowSection),
     Dates(DatesSection),
     Tiers(Vec<String>),
+    Segments(Vec<String>),
     MemberAttribute(KeyValue),
     FirstPurchase(bool),
     Birthday(String),
@@ -290,6 +291,7 @@ fn condition(problems: &mut Issues, key: &str, c: ConditionSection) -> Option<Co
             }
         }
         ConditionSection::Tiers(v) => Condition::TierIn(v),
+        ConditionSection::Segments(v) => Condition::SegmentIn(v),
         ConditionSection::MemberAttribute(a) => {
             let (key, value) = kv(a);
             Condition::MemberAttribute { key, value }

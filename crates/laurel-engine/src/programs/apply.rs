@@ -91,6 +91,7 @@ impl Engine {
     /// validate, and when it would change the currency or drop a tier members hold.
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
+        self.check_segments_saved(&definition).await?;
         let note = crate::checks::note("note", request.note)?;
         let now = crate::as_stored(Timestamp::now());
         let effective_from = match request.effective_from.map(crate::as_stored) {
@@ -227,5 +228,34 @@ async fn store_version(
             }
             other => return other,
         }
+    }
+}
+
+impl Engine {
+    /// Refuses a program naming a segment that is not saved, each at its key.
+    async fn check_segments_saved(&self, definition: &crate::ProgramDefinition) -> Result<()> {
+        let named = laurel_core::segments::named_segments(
+            &definition.rules,
+            &definition.catalog,
+            &definition.automations,
+        );
+        if named.is_empty() {
+            return Ok(());
+        }
+        let saved: Vec<String> = self
+            .store
+            .segments()
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let mut problems = laurel_core::issue::Issues::under("");
+        for (key, id) in named.iter().filter(|(_, id)| !saved.contains(id)) {
+            problems.add(
+                key,
+                laurel_core::message!("no segment `{id}` is saved", id = id),
+            );
+        }
+        problems.result(()).map_err(EngineError::InvalidProgram)
     }
 }

@@ -40,8 +40,14 @@ pub(crate) async fn redeem(
         .get(&r.reward_id)
         .ok_or_else(|| EngineError::UnknownReward(r.reward_id.clone()))?;
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
+    let segments = if reward.segments.is_empty() {
+        Vec::new()
+    } else {
+        tx.member_segments(member.id).await?
+    };
     let facts = RedemptionFacts {
         tier: member.tier.tier.clone(),
+        segments,
         redeemed_by_member: tx.member_reward_units(member.id, &reward.id).await?,
         redeemed_in_all: tx.reward_units(&reward.id).await?,
         quantity: r.quantity,

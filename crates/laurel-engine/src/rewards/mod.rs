@@ -60,7 +60,11 @@ impl Engine {
         let out = self.store().reward_units_out().await?;
         let units = |id: &str| out.iter().find(|(r, _)| r == id).map_or(0, |(_, n)| *n);
         let holder = match member {
-            Some(m) => Some((m, self.store().member_reward_units_all(m.id).await?)),
+            Some(m) => Some((
+                m,
+                self.store().member_reward_units_all(m.id).await?,
+                self.store().member_segments(m.id).await?,
+            )),
             None => None,
         };
         let now = Timestamp::now();
@@ -70,9 +74,10 @@ impl Engine {
             .iter()
             .map(|reward| {
                 let redeemed = units(&reward.id);
-                let refusal = holder.as_ref().and_then(|(m, mine)| {
+                let refusal = holder.as_ref().and_then(|(m, mine, segments)| {
                     let facts = RedemptionFacts {
                         tier: m.tier.tier.clone(),
+                        segments: segments.clone(),
                         redeemed_by_member: mine
                             .iter()
                             .find(|(r, _)| *r == reward.id)

@@ -11,7 +11,7 @@ pub use spec::{AttributeSpec, ConditionSpec, RangeSpec, SegmentSpec, SpendSpec, 
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use jiff::Timestamp;
-use laurel_core::segments::Segment;
+use laurel_core::segments::{Segment, named_segments};
 use laurel_store::SegmentRow;
 
 /// A saved segment as callers see it.
@@ -100,8 +100,25 @@ impl Engine {
         self.segment(&segment.id).await
     }
 
-    /// Deletes a segment with its members.
+    /// Deletes a segment with its members; refused while the program in force or a version
+    /// scheduled after it names the segment.
     pub async fn delete_segment(&self, id: &str) -> Result<()> {
+        self.reload_programs().await?;
+        let timeline = self.programs.snapshot();
+        let in_force = timeline.in_force(Timestamp::now());
+        let named = timeline
+            .versions()
+            .iter()
+            .filter(|v| v.effective_from >= in_force.effective_from)
+            .any(|v| {
+                let d = &v.definition;
+                named_segments(&d.rules, &d.catalog, &d.automations)
+                    .iter()
+                    .any(|(_, named)| named == id)
+            });
+        if named {
+            return Err(EngineError::SegmentInUse(id.to_owned()));
+        }
         if self.store.delete_segment(id).await? {
             Ok(())
         } else {

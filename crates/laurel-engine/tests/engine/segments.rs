@@ -216,3 +216,116 @@ async fn a_bad_segment_is_refused_whole_with_every_problem_at_its_key() {
         finish(name, engine).await;
     }
 }
+
+/// What a program naming the segment `big_spenders` adds: a rule, a reward and an automation
+/// for its members only.
+const FOR_BIG_SPENDERS: &str = r#"
+[[rules]]
+id = "big_spender_bonus"
+name = "Big spenders' bonus"
+effect = { fixed = 25 }
+conditions = [ { segments = ["big_spenders"] } ]
+
+[[rewards]]
+id = "lounge"
+name = "Lounge pass"
+type = "free_product"
+sku = "LOUNGE"
+cost = 10
+valid_days = 30
+segments = ["big_spenders"]
+
+[[automations]]
+id = "thank_big_spenders"
+name = "Thank big spenders"
+trigger = "daily"
+conditions = [ { segments = ["big_spenders"] } ]
+actions = [ { award_points = 100, reason = "thank you" } ]
+"#;
+
+fn apply(text: &str) -> laurel_engine::ApplyProgram {
+    laurel_engine::ApplyProgram {
+        text: text.to_owned(),
+        effective_from: None,
+        note: None,
+        dry_run: false,
+    }
+}
+
+#[tokio::test]
+async fn a_rule_a_reward_and_an_automation_serve_only_the_members_of_a_segment() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_tiers(&[], "")).await;
+        let [a, b, _] = three_members(&engine).await;
+        let text = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
+            + super::tiers::TIERS
+            + FOR_BIG_SPENDERS;
+        let Err(EngineError::InvalidProgram(problems)) =
+            engine.apply_program(apply(&text), "key:admin").await
+        else {
+            panic!("[{name}] a program naming an unsaved segment is refused");
+        };
+        let keys: Vec<&str> = problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "rules[0].conditions[0].segments",
+                "rewards[0].segments",
+                "automations.thank_big_spenders.conditions",
+            ],
+            "[{name}]"
+        );
+        let now = Timestamp::now();
+        engine
+            .create_segment(spec("big_spenders", vec![spent_at_least("5000")]), now)
+            .await
+            .unwrap();
+        engine
+            .apply_program(apply(&text), "key:admin")
+            .await
+            .unwrap();
+
+        let a_again = buy_now(&engine, a, "A-2", "100").await;
+        let b_again = buy_now(&engine, b, "B-2", "100").await;
+        assert_eq!(
+            grants(&a_again),
+            [
+                ("base", 100, None),
+                ("big_spender_bonus", 25, None),
+                ("tier:gold", 50, None)
+            ],
+            "[{name}] a is a big spender"
+        );
+        assert_eq!(
+            grants(&b_again),
+            [("base", 100, None), ("tier:silver", 25, None)],
+            "[{name}] b is not"
+        );
+
+        let lounge = |member_id, key: &str| laurel_engine::RedeemRewardRequest {
+            member_id,
+            reward_id: "lounge".into(),
+            quantity: 1,
+            idempotency_key: key.into(),
+        };
+        engine.redeem_reward(lounge(a, "r-a")).await.unwrap();
+        assert_eq!(
+            code(engine.redeem_reward(lounge(b, "r-b")).await),
+            "reward_wrong_segment",
+            "[{name}]"
+        );
+
+        let dry = engine
+            .automation_dry_run("thank_big_spenders", Timestamp::now(), 10)
+            .await
+            .unwrap();
+        assert_eq!(dry.members, 1, "[{name}] only a");
+
+        assert_eq!(
+            code(engine.delete_segment("big_spenders").await),
+            "segment_in_use",
+            "[{name}] the program names it"
+        );
+        finish(name, engine).await;
+    }
+}

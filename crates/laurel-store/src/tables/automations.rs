@@ -57,6 +57,8 @@ pub struct MemberState {
     pub consents: Option<String>,
     /// Their profile attributes as stored (a JSON object), if any.
     pub attributes: Option<String>,
+    /// The saved segments they are in, by id.
+    pub segments: Vec<String>,
 }
 
 /// The most members one read of states returns.
@@ -75,6 +77,7 @@ fn state_from(row: &Row) -> Result<MemberState> {
         last_purchase_at: instant_opt(row.get("last_purchase_at")?)?,
         consents: row.get("consents")?,
         attributes: row.get("attributes")?,
+        segments: Vec::new(),
     })
 }
 
@@ -98,7 +101,8 @@ impl Store {
                 args![after, limit.clamp(1, STATES_PAGE_MAX) as i64],
             )
             .await?;
-        rows.iter().map(state_from).collect()
+        let states = rows.iter().map(state_from).collect::<Result<Vec<_>>>()?;
+        self.with_segments(states).await
     }
 
     /// The members `ids` as conditions read them.
@@ -112,7 +116,18 @@ impl Store {
                 all.push(state_from(&row)?);
             }
         }
-        Ok(all)
+        self.with_segments(all).await
+    }
+
+    /// The states with the segments each member is in, in one read.
+    async fn with_segments(&self, mut states: Vec<MemberState>) -> Result<Vec<MemberState>> {
+        let ids: Vec<MemberId> = states.iter().map(|s| s.id).collect();
+        for (member, segment) in self.segments_of(&ids).await? {
+            if let Some(state) = states.iter_mut().find(|s| s.id == member) {
+                state.segments.push(segment);
+            }
+        }
+        Ok(states)
     }
 
     /// Runs waiting for their actions after the run `after`, oldest first.

@@ -11,6 +11,7 @@ use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::Result;
 use crate::tables::automations::MemberState;
 use crate::types::{MemberId, instant, instant_opt, micros, numbered_list, placeholders};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 
 /// Members marked per transaction of a refresh.
@@ -292,5 +293,32 @@ impl Store {
             }
         }
         Ok(inputs)
+    }
+}
+
+/// The segments one member is in, by id.
+const MEMBER_SEGMENTS: &str =
+    "SELECT segment_id FROM segment_members WHERE member_id = $1 ORDER BY segment_id";
+
+impl Tx {
+    /// The segments `member` is in, as of each one's last refresh, by id.
+    pub async fn member_segments(&mut self, member: MemberId) -> Result<Vec<String>> {
+        self.rows(MEMBER_SEGMENTS, args![member.0])
+            .await?
+            .iter()
+            .map(|row| row.get("segment_id"))
+            .collect()
+    }
+}
+
+impl Store {
+    /// The segments `member` is in, as of each one's last refresh, by id.
+    pub async fn member_segments(&self, member: MemberId) -> Result<Vec<String>> {
+        let mut db = self;
+        db.rows(MEMBER_SEGMENTS, args![member.0])
+            .await?
+            .iter()
+            .map(|row| row.get("segment_id"))
+            .collect()
     }
 }

@@ -102,10 +102,12 @@ async fn update_segment(
     Ok(Json(changed.into()))
 }
 
-/// Delete a segment.
+errors!(DeleteSegmentErrors: [PATH, ADMIN], [UnknownSegment, SegmentInUse]);
+
+/// Delete a segment; refused while the program names it.
 #[utoipa::path(delete, path = "/api/v1/segments/{id}", tag = "segments",
     params(("id" = String, Path, description = "segment id")),
-    responses((status = 204, description = "Deleted."), SegmentErrors),
+    responses((status = 204, description = "Deleted."), DeleteSegmentErrors),
     security(("api_key" = [])))]
 async fn delete_segment(
     State(state): State<AppState>,
