@@ -122,6 +122,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_insight",
         include_str!("../../migrations/0023_member_insight.sql"),
     ),
+    (
+        25,
+        "churn_list",
+        include_str!("../../migrations/0025_churn_list.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
