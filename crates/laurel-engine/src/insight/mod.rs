@@ -2,8 +2,10 @@
 //! happened (`laurel-core`'s `insight` defines each; the store counts the facts).
 
 mod breakdowns;
+mod churn;
 mod members;
 
+pub use churn::{AtRisk, BadChurnKey, ChurnFilter, ChurnKey, ChurnPage};
 pub use members::{FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason};
 
 use crate::Engine;
