@@ -66,6 +66,7 @@ struct MemberPage {
     /// Whether this is an older page of the ledger (then a link leads back to the newest).
     paged: bool,
     activity: crate::member_activity::Activity,
+    insight: crate::member_insight::InsightBox,
     suspended: bool,
     form: AdjustForm,
     /// The most points this staff member may adjust at once, when the program caps their role.
@@ -161,6 +162,9 @@ async fn member_page(
             .get(&format!("members.status_{}", member.status))
             .to_owned(),
         activity: crate::member_activity::read(engine, l, tz, id)
+            .await
+            .map_err(fail)?,
+        insight: crate::member_insight::read(engine, l, tz, id)
             .await
             .map_err(fail)?,
         available: l.integer(balance.available.get()),
