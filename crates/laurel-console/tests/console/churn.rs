@@ -4,7 +4,7 @@
 //! the segment, risk and reason in words, the probability still active, purchases expected and
 //! the 12-month value; the churn-risk list, reached from Insight's contents, holds high risk
 //! before medium, filters by level, links each member to their page and downloads the whole
-//! filtered list as CSV.
+//! filtered list as CSV; support staff may not see the list.
 
 use super::insight::{download, enroll, program, put_in_force, records, table_rows};
 use super::pages::all_chinese;
@@ -284,6 +284,18 @@ async fn churn_risk_and_value_on_the_member_page_and_the_churn_risk_list() {
                 .contains("start again from the first page"),
             "[{backend}]"
         );
+        // Support staff work on members: the list and its download are not theirs.
+        browser.go(&app.url("/admin/dashboard")).await;
+        browser.click("form[action='/admin/logout'] button").await;
+        app.sign_in(&browser, "support@example.com").await;
+        for path in ["/admin/insight/churn", "/admin/insight/churn.csv"] {
+            let status = browser
+                .run(&format!("return fetch('{path}').then(r => r.status);"))
+                .await;
+            assert_eq!(status, 403, "[{backend}] {path}");
+        }
+        browser.click("form[action='/admin/logout'] button").await;
         app.stop();
     }
+    browser.stop().await;
 }
