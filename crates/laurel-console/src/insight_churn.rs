@@ -31,7 +31,7 @@ pub(crate) struct ChurnQuery {
 }
 
 impl ChurnQuery {
-    /// The filter and the page's start; a level or key not of this list is refused.
+    /// The filter and the page's start; a level or key that is not one is refused.
     fn read(&self, l: Locale) -> Result<(ChurnFilter, Option<ChurnKey>), PageError> {
         let refused = || PageError::new(StatusCode::BAD_REQUEST, l, "churn.bad_page");
         let filter = ChurnFilter::parse(Some(&self.level)).ok_or_else(refused)?;
@@ -41,9 +41,6 @@ impl ChurnQuery {
             .map(str::parse::<ChurnKey>)
             .transpose()
             .map_err(|_| refused())?;
-        if after.is_some_and(|key| !filter.levels().contains(&key.level)) {
-            return Err(refused());
-        }
         Ok((filter, after))
     }
 }

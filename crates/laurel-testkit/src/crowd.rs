@@ -41,3 +41,12 @@ pub fn crowd(seed: u64) -> Vec<Vec<f64>> {
         })
         .collect()
 }
+
+/// What purchase `k` of crowd member `member` cost, in whole yuan: each member spends about a
+/// mean of their own (20 to 80), each purchase a little more or less, so the spend model has
+/// spread to fit (equal amounts everywhere leave it unbounded).
+pub fn spend(member: usize, k: usize) -> String {
+    let mean = 20 + (member * 37) % 61;
+    let swing = (k * 7 + member) % 11;
+    (mean + swing).to_string()
+}

@@ -4,8 +4,7 @@
 //! members' list page by page.
 
 use crate::Engine;
-use crate::error::{EngineError, Result};
-use crate::error_code::ErrorCode;
+use crate::error::Result;
 use jiff::Timestamp;
 use laurel_core::insight::clv::ChurnRiskLevel;
 use laurel_store::{AtRiskMember, CHURN_PAGE_MAX, ChurnCursor, MemberId};
@@ -125,26 +124,28 @@ pub struct ChurnPage {
 
 impl Engine {
     /// Up to `limit` (1 to the store's page maximum) members of the churn-risk list `filter`
-    /// names, after `after`; a key of a level the filter does not hold is refused.
+    /// names, after `after`. A key is a place in the whole list's order (high, medium, then
+    /// low), so one of a level the filter does not hold starts its list from the beginning
+    /// when that level comes before, and ends it when after.
     pub async fn churn_risk(
         &self,
         filter: ChurnFilter,
         after: Option<ChurnKey>,
         limit: u32,
     ) -> Result<ChurnPage> {
-        let levels = filter.levels();
-        let start = match after {
-            Some(key) => levels.iter().position(|&l| l == key.level).ok_or_else(|| {
-                EngineError::invalid("after", ErrorCode::InvalidQuery, BadChurnKey.to_string())
-            })?,
-            None => 0,
-        };
         let limit = limit.clamp(1, CHURN_PAGE_MAX);
         // One more than asked for tells whether another page follows.
         let wanted = limit as usize + 1;
         let mut members = Vec::new();
-        for (i, &level) in levels.iter().enumerate().skip(start) {
-            let cursor = after.filter(|_| i == start).map(|key| key.cursor);
+        for &level in filter.levels() {
+            // The core orders levels low to high and the list runs high to low: a key at a
+            // higher level lies before this one, at a lower level after it.
+            let cursor = match after {
+                Some(key) if key.level > level => None,
+                Some(key) if key.level == level => Some(key.cursor),
+                Some(_) => continue,
+                None => None,
+            };
             let need = u32::try_from(wanted - members.len()).unwrap_or(CHURN_PAGE_MAX);
             let page = self.store.churn_page(level.as_str(), cursor, need).await?;
             members.extend(page.into_iter().map(|member| AtRisk { level, member }));

@@ -273,7 +273,8 @@ async fn the_churn_risk_list_pages_high_risk_then_medium_as_each_members_insight
             for (k, days) in history.into_iter().enumerate() {
                 let body = json!({
                     "member_id": member, "order_id": format!("{member}-{k}"),
-                    "channel": "pos", "currency": "CNY", "total": "35",
+                    "channel": "pos", "currency": "CNY",
+                    "total": laurel_testkit::crowd::spend(i, k),
                     "occurred_at": ago(SignedDuration::from_secs_f64(days * 86_400.0)),
                 });
                 app.post("/api/v1/purchases", &body).await.ok(200);
@@ -347,9 +348,15 @@ async fn the_churn_risk_list_pages_high_risk_then_medium_as_each_members_insight
                 .await
                 .error(400, "invalid_query");
         }
-        app.get_admin("/api/v1/insight/churn-risk?level=high&after=medium.1.1")
+        let after_medium = app
+            .get_admin("/api/v1/insight/churn-risk?level=high&after=medium.1.1")
             .await
-            .error(400, "invalid_query");
+            .ok(200);
+        assert_eq!(
+            (&after_medium["members"], &after_medium["next"]),
+            (&json!([]), &Value::Null),
+            "[{name}] past the high list's end"
+        );
         app.get("/api/v1/insight/churn-risk")
             .await
             .error(403, "forbidden");
