@@ -85,7 +85,7 @@ struct ChurnListPage {
 fn row(l: Locale, definition: &ProgramDefinition, at_risk: AtRisk, now: Timestamp) -> Row {
     let t = l.strings();
     let m = at_risk.member;
-    let days = words::days_since(now, m.last_purchase_at);
+    let days = laurel_engine::days_since(now, m.last_purchase_at);
     // A tier the program no longer has is still named, by its id.
     let tier = m.tier.map_or_else(
         || t.get("insight.no_tier").to_owned(),
@@ -219,7 +219,7 @@ pub(crate) async fn download(
                 shown.tier,
                 shown.risk,
                 m.last_purchase_at.to_string(),
-                words::days_since(now, m.last_purchase_at).to_string(),
+                laurel_engine::days_since(now, m.last_purchase_at).to_string(),
                 m.usual_gap_days.map_or_else(String::new, |g| g.to_string()),
                 rust_decimal::Decimal::new(m.p_alive_ppm, 4).to_string(),
                 rust_decimal::Decimal::new(m.value_12m_minor, digits).to_string(),

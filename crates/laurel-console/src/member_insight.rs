@@ -82,7 +82,7 @@ fn insight_box(
         })
         .to_owned();
     let scored = insight.scores.map(|s| {
-        let days = words::days_since(now, s.last_purchase_at);
+        let days = laurel_engine::days_since(now, s.last_purchase_at);
         let forecast = match (
             s.p_alive_ppm,
             s.expected_purchases_ppm,

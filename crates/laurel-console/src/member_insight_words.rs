@@ -74,11 +74,6 @@ pub fn money(l: Locale, minor: i64, currency: Currency) -> String {
     l.money(Money::from_minor(minor, currency))
 }
 
-/// Whole days from `at` to `now` (none for a time ahead), as the API counts them.
-pub fn days_since(now: jiff::Timestamp, at: jiff::Timestamp) -> i64 {
-    now.duration_since(at).as_secs().max(0) / 86_400
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,7 +45,8 @@ pub use error_code::ErrorCode;
 pub use history::grant_sentence;
 pub use insight::{
     AtRisk, BadChurnKey, ChurnFilter, ChurnKey, ChurnPage, FIT_MEMBERS_MAX, KpiReport,
-    MemberInsight, PeriodKpis, REFRESH_EVERY, RefreshReport, churn_reason, period_error,
+    MemberInsight, PeriodKpis, REFRESH_EVERY, RefreshReport, churn_reason, days_since,
+    period_error,
 };
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};

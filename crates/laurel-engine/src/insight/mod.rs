@@ -6,7 +6,9 @@ mod churn;
 mod members;
 
 pub use churn::{AtRisk, BadChurnKey, ChurnFilter, ChurnKey, ChurnPage};
-pub use members::{FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason};
+pub use members::{
+    FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason, days_since,
+};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};

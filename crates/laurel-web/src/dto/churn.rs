@@ -1,8 +1,8 @@
 //! The JSON shape of the churn-risk list.
 
-use super::insight::{days_since, money, probability};
+use super::insight::{money, probability};
 use laurel_core::Currency;
-use laurel_engine::{AtRisk, ChurnPage, churn_reason};
+use laurel_engine::{AtRisk, ChurnPage, churn_reason, days_since};
 use serde::Serialize;
 use utoipa::ToSchema;
 

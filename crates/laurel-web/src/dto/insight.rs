@@ -5,7 +5,7 @@ use laurel_core::insight::{
     RECENCY_BUCKETS,
 };
 use laurel_core::{Currency, Money};
-use laurel_engine::{KpiReport, MemberInsight, churn_reason};
+use laurel_engine::{KpiReport, MemberInsight, churn_reason, days_since};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -465,9 +465,4 @@ pub(crate) fn money(minor: i64, currency: Currency) -> String {
 /// A probability stored in millionths, 0–1.
 pub(crate) fn probability(ppm: i64) -> String {
     super::decimal(Decimal::new(ppm, 6))
-}
-
-/// Whole days from `at` to `now` (none for a time ahead).
-pub(crate) fn days_since(now: jiff::Timestamp, at: jiff::Timestamp) -> i64 {
-    now.duration_since(at).as_secs().max(0) / 86_400
 }
