@@ -21,6 +21,7 @@ mod days;
 mod grant_words;
 pub mod i18n;
 mod insight;
+mod insight_churn;
 mod insight_cohorts;
 mod insight_csv;
 mod insight_distributions;
@@ -31,6 +32,8 @@ mod ledger_words;
 mod letters;
 mod member_activity;
 mod member_history;
+mod member_insight;
+mod member_insight_words;
 mod member_list;
 mod member_reports;
 mod members;
@@ -95,6 +98,8 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             "/admin/segments/{id}/members.csv",
             get(segments::members_csv),
         )
+        .route("/admin/insight/churn", get(insight_churn::page))
+        .route("/admin/insight/churn.csv", get(insight_churn::download))
         .route("/admin/members", get(member_list::list))
         .route("/admin/members/{id}", get(members::page))
         .route("/admin/members/{id}/lots", get(member_history::lots))

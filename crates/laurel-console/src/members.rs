@@ -68,6 +68,7 @@ struct MemberPage {
     activity: crate::member_activity::Activity,
     /// The offers that fit the member best, with why (`member_offers.html`).
     offers: Vec<crate::offer_words::OfferLine>,
+    insight: crate::member_insight::InsightBox,
     suspended: bool,
     form: AdjustForm,
     /// The most points this staff member may adjust at once, when the program caps their role.
@@ -173,6 +174,9 @@ async fn member_page(
                 .await
                 .map_err(fail)?,
         ),
+        insight: crate::member_insight::read(engine, l, tz, id)
+            .await
+            .map_err(fail)?,
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
         value: l.money(balance.available_value),

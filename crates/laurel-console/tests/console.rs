@@ -367,6 +367,8 @@ mod webhooks;
 #[path = "console/automations.rs"]
 mod automations;
 
+#[path = "console/churn.rs"]
+mod churn;
 #[path = "console/insight.rs"]
 mod insight;
 

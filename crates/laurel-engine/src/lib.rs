@@ -45,20 +45,21 @@ pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
 pub use history::grant_sentence;
 pub use insight::{
-    FIT_MEMBERS_MAX, KpiReport, MemberInsight, OFFERS_MAX, OfferView, PeriodKpis, REFRESH_EVERY,
-    RefreshReport, SPEND_WINDOW, churn_reason, offer_reason, period_error,
+    AtRisk, BadChurnKey, ChurnFilter, ChurnKey, ChurnPage, FIT_MEMBERS_MAX, KpiReport,
+    MemberInsight, OFFERS_MAX, OfferView, PeriodKpis, REFRESH_EVERY, RefreshReport, SPEND_WINDOW,
+    churn_reason, days_since, offer_reason, period_error,
 };
 pub use jobs::{JobKind, JobReport};
 pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
-    AUDIT_PAGE_MAX, Activity, ApiKey, AuditEntry, AuditFilter, AuditPage, AuditRecord, Backend,
-    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord, JournalId,
-    LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
-    MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,
-    PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
-    TierHistoryEntry, WriteProfile,
+    AUDIT_PAGE_MAX, Activity, ApiKey, AtRiskMember, AuditEntry, AuditFilter, AuditPage,
+    AuditRecord, Backend, CHURN_PAGE_MAX, ChurnCursor, ConsistencyReport, DELIVERIES_PAGE_MAX,
+    DeliveryFilter, DeliveryRecord, JournalId, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage,
+    ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage, MemberReport,
+    MemberSession, NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage,
+    Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry, WriteProfile,
 };
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};

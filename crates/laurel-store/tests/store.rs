@@ -18,6 +18,8 @@ use laurel_store::{
 mod support;
 use support::*;
 
+#[path = "store/churn_list.rs"]
+mod churn_list;
 #[path = "store/finding.rs"]
 mod finding;
 #[path = "store/segments.rs"]

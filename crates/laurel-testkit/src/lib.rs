@@ -23,6 +23,7 @@
 // clear message, so `unwrap`/`expect`/`panic!` are the intended error handling in this crate.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod crowd;
 pub mod imports;
 pub mod python;
 pub mod smtp;

@@ -21,7 +21,7 @@ use laurel_engine::{
 use std::collections::HashMap;
 
 /// The test program taking purchases reported up to 200 days late, with a tier to give.
-fn program() -> String {
+pub(super) fn program() -> String {
     format!(
         "{}\n[tiers]\nmetric = \"spend\"\nwindow = \"since_joining\"\n\n[[tiers.levels]]\nid = \"silver\"\nname = {{ en = \"Silver\", zh-CN = \"银卡\" }}\nthreshold = \"1000\"\n",
         PROGRAM.replace(
@@ -37,7 +37,7 @@ fn ago(days: i64) -> Timestamp {
 }
 
 /// A member enrolled through `channel`, when they joined (`None` for now).
-async fn enroll(
+pub(super) async fn enroll(
     app: &App,
     external_id: &str,
     channel: Channel,
@@ -134,10 +134,15 @@ async fn hand_made(app: &App) {
 
 /// Puts [`program`] in force: purchases reported up to 200 days late.
 async fn backdating(app: &App) {
+    put_in_force(app, program()).await;
+}
+
+/// Puts the program `text` in force now.
+pub(super) async fn put_in_force(app: &App, text: String) {
     app.engine
         .apply_program(
             ApplyProgram {
-                text: program(),
+                text,
                 effective_from: None,
                 note: None,
                 dry_run: false,
@@ -239,7 +244,7 @@ async fn kpi_table(browser: &Browser) -> HashMap<String, [String; 3]> {
 }
 
 /// A table's body rows, each as its cells' texts.
-async fn table_rows(browser: &Browser, css: &str) -> Vec<Vec<String>> {
+pub(super) async fn table_rows(browser: &Browser, css: &str) -> Vec<Vec<String>> {
     let rows = browser
         .run(&format!(
             "return [...document.querySelectorAll('{css} tbody tr')].map(r =>\
@@ -250,7 +255,7 @@ async fn table_rows(browser: &Browser, css: &str) -> Vec<Vec<String>> {
 }
 
 /// Fetches `css`'s link from the page: (status, content type, body).
-async fn download(browser: &Browser, css: &str) -> (u16, String, String) {
+pub(super) async fn download(browser: &Browser, css: &str) -> (u16, String, String) {
     let got = browser
         .run(&format!(
             "return fetch(document.querySelector('{css}').href).then(async r =>\
@@ -262,7 +267,7 @@ async fn download(browser: &Browser, css: &str) -> (u16, String, String) {
 
 /// The records of a CSV body, each as its fields (every field quoted, none with a quote; the
 /// first and last may be empty).
-fn records(body: &str) -> Vec<Vec<String>> {
+pub(super) fn records(body: &str) -> Vec<Vec<String>> {
     body.trim_start_matches('\u{feff}')
         .lines()
         .map(|line| {

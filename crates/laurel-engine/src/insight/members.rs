@@ -132,6 +132,12 @@ impl Engine {
     }
 }
 
+/// Whole days from `at` to `now` (none for a time ahead): how long ago a member last bought,
+/// as the reason and the pages count it.
+pub fn days_since(now: Timestamp, at: Timestamp) -> i64 {
+    now.duration_since(at).as_secs().max(0) / 86_400
+}
+
 /// A member's churn risk in words, in English: how long since they last bought against their
 /// usual gap, or that they bought once (the model holds a one-time buyer as active).
 pub fn churn_reason(days_since_last: i64, usual_gap_days: Option<i64>) -> String {

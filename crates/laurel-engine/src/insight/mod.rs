@@ -2,10 +2,14 @@
 //! happened (`laurel-core`'s `insight` defines each; the store counts the facts).
 
 mod breakdowns;
+mod churn;
 mod members;
 mod offers;
 
-pub use members::{FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason};
+pub use churn::{AtRisk, BadChurnKey, ChurnFilter, ChurnKey, ChurnPage};
+pub use members::{
+    FIT_MEMBERS_MAX, MemberInsight, REFRESH_EVERY, RefreshReport, churn_reason, days_since,
+};
 pub use offers::{OFFERS_MAX, OfferView, SPEND_WINDOW, offer_reason};
 
 use crate::Engine;

@@ -3,8 +3,9 @@
 
 use super::*;
 use jiff::civil::Date;
+use laurel_core::insight::clv::ChurnRiskLevel;
 use laurel_core::insight::{KpiId, KpiValue, Period};
-use laurel_engine::{GuestPurchaseRequest, KpiReport};
+use laurel_engine::{AtRisk, ChurnFilter, ChurnKey, GuestPurchaseRequest, KpiReport};
 
 /// Local noon in Shanghai `n` days before today.
 fn days_ago(today: Date, n: i64) -> Timestamp {
@@ -355,19 +356,6 @@ async fn a_cohort_counts_its_members_who_bought_in_each_month_after_joining() {
     }
 }
 
-/// A seeded uniform draw in (0, 1): the test's crowd is the same every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 11) as f64 + 0.5) / (1_u64 << 53) as f64
-    }
-}
-
 /// `days` days, fractions included.
 fn days_f(days: f64) -> SignedDuration {
     SignedDuration::from_secs_f64(days * 86_400.0)
@@ -387,34 +375,28 @@ async fn buy_every(engine: &Engine, member: i64, count: i64, gap: i64, last_ago:
     }
 }
 
+/// Enrolls the test kit's crowd drawn from `seed` (`crowd-0` …), each member's purchases all
+/// at once, so the write path commits them together.
+async fn crowd(engine: &Engine, seed: u64) {
+    for (i, history) in laurel_testkit::crowd::crowd(seed).into_iter().enumerate() {
+        let m = member(engine, &format!("crowd-{i}")).await;
+        let buys = history.iter().enumerate().map(|(k, &ago)| {
+            let total = laurel_testkit::crowd::spend(i, k);
+            let mut request = purchase_request(m, &format!("{m}-{k}"), &total);
+            request.occurred_at = Timestamp::now() - days_f(ago);
+            engine.purchase(request)
+        });
+        for bought in futures_util::future::join_all(buys).await {
+            bought.unwrap();
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_refresh_scores_every_buyer_and_tells_a_regular_from_one_who_stopped() {
     for (name, db) in laurel_testkit::backends() {
         let engine = start(&db, program(&[ONE_PER_YUAN])).await;
-        // A crowd to fit on, drawn as BG/NBD assumes: each member buys at their own rate
-        // (gaps of 1 to 60 days on average) and after each purchase may stop for good (with a
-        // chance of their own, 2% to 62%), over the 400 days up to now.
-        let mut draw = Lcg(3);
-        for i in 0..80 {
-            let m = member(&engine, &format!("crowd-{i}")).await;
-            let (gap, stop) = ((60_f64.ln() * draw.next()).exp(), 0.02 + 0.6 * draw.next());
-            let mut ago = 400.0 - draw.next() * gap;
-            let mut k = 0;
-            let mut buys = Vec::new();
-            while ago > 1.0 {
-                let mut request = purchase_request(m, &format!("{m}-{k}"), "35");
-                request.occurred_at = Timestamp::now() - days_f(ago);
-                buys.push(engine.purchase(request));
-                k += 1;
-                if draw.next() < stop {
-                    break;
-                }
-                ago += gap * draw.next().ln();
-            }
-            for bought in futures_util::future::join_all(buys).await {
-                bought.unwrap();
-            }
-        }
+        crowd(&engine, 3).await;
         let regular = member(&engine, "regular").await;
         buy_every(&engine, regular, 20, 7, 2, "60").await;
         let gone = member(&engine, "gone").await;
@@ -474,6 +456,153 @@ async fn the_refresh_scores_every_buyer_and_tells_a_regular_from_one_who_stopped
             engine.refresh_member_insight_daily(now).await.unwrap(),
             None,
             "[{name}] not due again within the day"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// Every page of the churn-risk list `filter` names, `limit` at a time, as one list.
+async fn churn_list(engine: &Engine, filter: ChurnFilter, limit: u32) -> Vec<AtRisk> {
+    let mut listed = Vec::new();
+    let mut after = None;
+    loop {
+        let page = engine.churn_risk(filter, after, limit).await.unwrap();
+        assert!(page.members.len() <= limit as usize);
+        listed.extend(page.members);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return listed,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_churn_list_holds_high_risk_then_medium_least_likely_active_first() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, program(&[ONE_PER_YUAN])).await;
+        let empty = engine
+            .churn_risk(ChurnFilter::AtRisk, None, 50)
+            .await
+            .unwrap();
+        assert_eq!(
+            (empty.members.len(), empty.next, empty.refreshed_at),
+            (0, None, None),
+            "[{name}] nothing before a refresh"
+        );
+        // A crowd whose fit puts members at both levels of risk.
+        crowd(&engine, 5).await;
+        let regular = member(&engine, "regular").await;
+        buy_every(&engine, regular, 20, 7, 2, "60").await;
+        let gone = member(&engine, "gone").await;
+        buy_every(&engine, gone, 20, 7, 150, "60").await;
+        // Whole microseconds, as stored.
+        let now = Timestamp::from_microsecond(Timestamp::now().as_microsecond()).unwrap();
+        engine.refresh_member_insight(now).await.unwrap();
+
+        let all = churn_list(&engine, ChurnFilter::AtRisk, 500).await;
+        // Everyone the refresh put at high or medium risk, and nobody else.
+        let mut at_risk = Vec::new();
+        for id in 1..=engine.store().last_member_id().await.unwrap() {
+            let scores = engine.member_insight(id).await.unwrap().scores.unwrap();
+            if matches!(scores.risk.as_deref(), Some("high" | "medium")) {
+                at_risk.push(id);
+            }
+        }
+        let mut listed: Vec<i64> = all.iter().map(|m| m.member.member.0).collect();
+        listed.sort_unstable();
+        assert_eq!(listed, at_risk, "[{name}]");
+        assert!(
+            all.iter().any(|m| m.level == ChurnRiskLevel::High)
+                && all.iter().any(|m| m.level == ChurnRiskLevel::Medium),
+            "[{name}] the crowd has both levels: {all:?}"
+        );
+        assert!(
+            all.windows(2).all(|w| {
+                let key = |m: &AtRisk| {
+                    (
+                        std::cmp::Reverse(m.level),
+                        m.member.p_alive_ppm,
+                        m.member.member.0,
+                    )
+                };
+                key(&w[0]) < key(&w[1])
+            }),
+            "[{name}] high first, then the least likely still active: {all:?}"
+        );
+        let gone_listed = all
+            .iter()
+            .find(|m| m.member.member.0 == gone)
+            .unwrap_or_else(|| panic!("[{name}] the one who stopped is listed"));
+        assert_eq!(
+            (
+                gone_listed.level,
+                gone_listed.member.external_id.as_str(),
+                gone_listed.member.usual_gap_days,
+                gone_listed.member.last_purchase_at,
+            ),
+            (
+                ChurnRiskLevel::High,
+                "gone",
+                Some(7),
+                engine
+                    .member_insight(gone)
+                    .await
+                    .unwrap()
+                    .scores
+                    .unwrap()
+                    .last_purchase_at,
+            ),
+            "[{name}]"
+        );
+        assert!(
+            all.iter().all(|m| m.member.member.0 != regular),
+            "[{name}] a regular is not at risk"
+        );
+
+        // Small pages walk the same list, crossing from high to medium.
+        assert_eq!(
+            churn_list(&engine, ChurnFilter::AtRisk, 3).await,
+            all,
+            "[{name}]"
+        );
+        let (high, medium): (Vec<AtRisk>, Vec<AtRisk>) = all
+            .iter()
+            .cloned()
+            .partition(|m| m.level == ChurnRiskLevel::High);
+        assert_eq!(
+            churn_list(&engine, ChurnFilter::High, 2).await,
+            high,
+            "[{name}]"
+        );
+        assert_eq!(
+            churn_list(&engine, ChurnFilter::Medium, 2).await,
+            medium,
+            "[{name}]"
+        );
+        let first = engine
+            .churn_risk(ChurnFilter::AtRisk, None, 1)
+            .await
+            .unwrap();
+        assert_eq!(first.refreshed_at, Some(now), "[{name}]");
+        // A key is a place in the whole list: a high one starts the medium list from its
+        // beginning; a medium or low one ends the high list.
+        let key = |m: &AtRisk| ChurnKey {
+            level: m.level,
+            cursor: m.member.cursor(),
+        };
+        let after_high = engine
+            .churn_risk(ChurnFilter::Medium, Some(key(&high[0])), 500)
+            .await
+            .unwrap();
+        assert_eq!(after_high.members, medium, "[{name}]");
+        let after_medium = engine
+            .churn_risk(ChurnFilter::High, Some(key(&medium[0])), 500)
+            .await
+            .unwrap();
+        assert_eq!(
+            (after_medium.members.len(), after_medium.next),
+            (0, None),
+            "[{name}]"
         );
         finish(name, engine).await;
     }

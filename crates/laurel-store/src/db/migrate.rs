@@ -127,6 +127,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "segments",
         include_str!("../../migrations/0024_segments.sql"),
     ),
+    (
+        25,
+        "churn_list",
+        include_str!("../../migrations/0025_churn_list.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

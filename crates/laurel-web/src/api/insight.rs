@@ -1,21 +1,23 @@
-//! Insight under `/api/v1/insight` (admin keys): the KPIs of a period.
+//! Insight under `/api/v1/insight` (admin keys): the KPIs of a period, the breakdowns and the
+//! churn-risk list; and a member's insight.
 
 use crate::AppState;
 use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{
-    CohortsResponse, DistributionsResponse, KpiReportResponse, MemberInsightResponse,
+    ChurnListResponse, CohortsResponse, DistributionsResponse, KpiReportResponse,
+    MemberInsightResponse,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, page_limit};
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::insight::{COHORT_MONTHS_MAX, Period};
-use laurel_engine::{ErrorCode, Scope, period_error};
+use laurel_engine::{ChurnFilter, ChurnKey, ErrorCode, Scope, period_error};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(distributions))
         .routes(routes!(cohorts))
         .routes(routes!(member_insight))
+        .routes(routes!(churn_risk))
 }
 
 /// The days of the period; both default to the 90 days ending today.
@@ -158,6 +161,72 @@ async fn member_insight(
     Ok(Json(MemberInsightResponse::new(
         id,
         insight,
+        currency,
+        Timestamp::now(),
+    )))
+}
+
+/// A level of the churn-risk list.
+#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChurnLevel {
+    /// P(alive) below 0.3.
+    High,
+    /// P(alive) from 0.3 up to 0.7.
+    Medium,
+}
+
+/// Which members of the churn-risk list, and where the page starts.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChurnQuery {
+    /// Only this level; both when absent (high first).
+    #[param(inline)]
+    level: Option<ChurnLevel>,
+    /// `next` of the previous page.
+    #[param(
+        pattern = "^(high|medium|low)\\.[0-9]{1,18}\\.[0-9]{1,18}$",
+        example = "high.84210.1042"
+    )]
+    after: Option<String>,
+    /// Members per page (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u32>,
+}
+
+errors!(ChurnErrors: [QUERY, ADMIN], []);
+
+/// The members the last insight refresh (daily) put at risk of having lapsed: high risk first,
+/// then medium, within a level those least likely still active first, each with the value at
+/// stake (their expected spend over the next 12 months) and the reason in words. Pages follow
+/// `next`; members the refresh could not forecast (too little history to fit on) are not
+/// listed.
+#[utoipa::path(get, path = "/api/v1/insight/churn-risk", tag = "insight",
+    params(ChurnQuery),
+    responses((status = 200, description = "A page of the churn-risk list.", body = ChurnListResponse), ChurnErrors),
+    security(("api_key" = [])))]
+async fn churn_risk(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ChurnQuery>,
+) -> ApiResult<Json<ChurnListResponse>> {
+    caller.require(Scope::Admin)?;
+    let filter = match q.level {
+        Some(ChurnLevel::High) => ChurnFilter::High,
+        Some(ChurnLevel::Medium) => ChurnFilter::Medium,
+        None => ChurnFilter::AtRisk,
+    };
+    let after = q
+        .after
+        .as_deref()
+        .map(str::parse::<ChurnKey>)
+        .transpose()
+        .map_err(|e| ApiError::invalid("after", ErrorCode::InvalidQuery, e.to_string()))?;
+    let limit = page_limit(q.limit)?;
+    let page = state.engine.churn_risk(filter, after, limit).await?;
+    let currency = state.engine.definition().program.currency;
+    Ok(Json(ChurnListResponse::new(
+        page,
         currency,
         Timestamp::now(),
     )))

@@ -5,7 +5,7 @@ use laurel_core::insight::{
     RECENCY_BUCKETS,
 };
 use laurel_core::{Currency, Money};
-use laurel_engine::{KpiReport, MemberInsight, churn_reason};
+use laurel_engine::{KpiReport, MemberInsight, churn_reason, days_since};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -394,13 +394,7 @@ impl MemberInsightResponse {
         currency: Currency,
         now: jiff::Timestamp,
     ) -> MemberInsightResponse {
-        let money = |minor: i64| {
-            super::decimal(
-                Money::from_minor(minor, currency)
-                    .amount()
-                    .round_dp(currency.minor_digits()),
-            )
-        };
+        let money = |minor: i64| money(minor, currency);
         let model = insight
             .refresh
             .as_ref()
@@ -425,12 +419,12 @@ impl MemberInsightResponse {
                 model,
             };
         };
-        let days = now.duration_since(s.last_purchase_at).as_secs().max(0) / 86_400;
+        let days = days_since(now, s.last_purchase_at);
         let churn = s
             .p_alive_ppm
             .zip(s.risk.clone())
             .map(|(ppm, risk)| ChurnBody {
-                p_alive: super::decimal(Decimal::new(ppm, 6)),
+                p_alive: probability(ppm),
                 risk,
                 reason: churn_reason(days, s.usual_gap_days),
             });
@@ -457,4 +451,18 @@ impl MemberInsightResponse {
             model,
         }
     }
+}
+
+/// An amount in minor units as the program's currency writes it.
+pub(crate) fn money(minor: i64, currency: Currency) -> String {
+    super::decimal(
+        Money::from_minor(minor, currency)
+            .amount()
+            .round_dp(currency.minor_digits()),
+    )
+}
+
+/// A probability stored in millionths, 0–1.
+pub(crate) fn probability(ppm: i64) -> String {
+    super::decimal(Decimal::new(ppm, 6))
 }

@@ -2,6 +2,7 @@
 //! Conversions to and from the engine's types live here so handlers stay thin.
 
 mod automations;
+mod churn;
 mod earned;
 mod events;
 mod grants;
@@ -20,6 +21,7 @@ mod webhooks;
 mod whole;
 
 pub use automations::{DryRunLineBody, DryRunResponse};
+pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};

@@ -1,8 +1,10 @@
 //! `GET /api/v1/insight/kpis` and non-members' purchases on both backends: the KPIs of a
 //! period beside the one before, each defined; purchases without a member earn nothing and
-//! are counted for the comparison; admin keys only; bad periods refused.
+//! are counted for the comparison; admin keys only; bad periods refused. The churn-risk list
+//! over the test kit's crowd, paged, filtered and agreeing with each member's insight.
 
 use crate::common::*;
+use jiff::SignedDuration;
 use laurel_testkit::backends;
 use serde_json::{Value, json};
 
@@ -228,6 +230,136 @@ async fn a_members_insight_is_empty_until_a_refresh_scores_them() {
         app.get("/api/v1/members/999999/insight")
             .await
             .error(404, "unknown_member");
+        app.teardown().await;
+    }
+}
+
+/// Every member of the churn-risk list at `query`, following `next` pages of `limit`.
+async fn churn_pages(app: &TestApp, query: &str, limit: u32) -> Vec<Value> {
+    let mut members = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = app
+            .get_admin(&format!(
+                "/api/v1/insight/churn-risk?limit={limit}{query}{after}"
+            ))
+            .await
+            .ok(200);
+        members.extend(page["members"].as_array().unwrap().iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => after = format!("&after={next}"),
+            None => return members,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_churn_risk_list_pages_high_risk_then_medium_as_each_members_insight_says() {
+    let program = PROGRAM.replace(
+        "rounding = \"floor\"",
+        "rounding = \"floor\"\nbackdating_days = 400",
+    );
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &program).await;
+        let empty = app.get_admin("/api/v1/insight/churn-risk").await.ok(200);
+        assert_eq!(
+            empty,
+            json!({"members": [], "next": null, "refreshed_at": null, "currency": "CNY"}),
+            "[{name}] nothing before a refresh"
+        );
+        // The test kit's crowd, bought through the API.
+        for (i, history) in laurel_testkit::crowd::crowd(5).into_iter().enumerate() {
+            let member = app.enroll(&format!("crowd-{i}")).await;
+            for (k, days) in history.into_iter().enumerate() {
+                let body = json!({
+                    "member_id": member, "order_id": format!("{member}-{k}"),
+                    "channel": "pos", "currency": "CNY",
+                    "total": laurel_testkit::crowd::spend(i, k),
+                    "occurred_at": ago(SignedDuration::from_secs_f64(days * 86_400.0)),
+                });
+                app.post("/api/v1/purchases", &body).await.ok(200);
+            }
+        }
+        let report = app
+            .engine
+            .refresh_member_insight(jiff::Timestamp::now())
+            .await
+            .unwrap();
+        assert_eq!(report.problem, None, "[{name}] the models fit");
+
+        let all = churn_pages(&app, "", 200).await;
+        assert!(all.len() > 10, "[{name}] {}", all.len());
+        assert_eq!(
+            churn_pages(&app, "", 7).await,
+            all,
+            "[{name}] pages of 7 walk the same list"
+        );
+        let key = |m: &Value| {
+            (
+                m["risk"] != "high",
+                m["p_alive"].as_str().unwrap().parse::<f64>().unwrap(),
+                m["member_id"].as_i64().unwrap(),
+            )
+        };
+        assert!(
+            all.windows(2).all(|w| key(&w[0]) < key(&w[1])),
+            "[{name}] high first, then the least likely still active: {all:?}"
+        );
+        for m in &all {
+            let id = m["member_id"].as_i64().unwrap();
+            let insight = app
+                .get(&format!("/api/v1/members/{id}/insight"))
+                .await
+                .ok(200);
+            assert_eq!(
+                (
+                    &m["risk"],
+                    &m["p_alive"],
+                    &m["reason"],
+                    &m["value_12m"],
+                    &m["days_since_last_purchase"],
+                    &m["usual_gap_days"],
+                ),
+                (
+                    &insight["churn"]["risk"],
+                    &insight["churn"]["p_alive"],
+                    &insight["churn"]["reason"],
+                    &insight["value_12m"],
+                    &insight["days_since_last_purchase"],
+                    &insight["usual_gap_days"],
+                ),
+                "[{name}] as the member's insight says"
+            );
+            assert_eq!(m["external_id"], format!("crowd-{}", id - 1), "[{name}]");
+        }
+        let high = churn_pages(&app, "&level=high", 5).await;
+        let medium = churn_pages(&app, "&level=medium", 5).await;
+        assert!(!high.is_empty() && !medium.is_empty(), "[{name}]");
+        assert_eq!([high, medium].concat(), all, "[{name}]");
+
+        for bad in [
+            "level=low",
+            "after=soon",
+            "after=urgent.1.2",
+            "limit=0",
+            "limit=201",
+        ] {
+            app.get_admin(&format!("/api/v1/insight/churn-risk?{bad}"))
+                .await
+                .error(400, "invalid_query");
+        }
+        let after_medium = app
+            .get_admin("/api/v1/insight/churn-risk?level=high&after=medium.1.1")
+            .await
+            .ok(200);
+        assert_eq!(
+            (&after_medium["members"], &after_medium["next"]),
+            (&json!([]), &Value::Null),
+            "[{name}] past the high list's end"
+        );
+        app.get("/api/v1/insight/churn-risk")
+            .await
+            .error(403, "forbidden");
         app.teardown().await;
     }
 }
