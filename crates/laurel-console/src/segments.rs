@@ -152,7 +152,8 @@ async fn segments_page(
         })
         .collect();
     Ok(SegmentsPage {
-        chrome: Chrome::signed_in(staff, "segments", "/admin/segments".into()),
+        // Part of Insight: the header marks it, and its contents link here.
+        chrome: Chrome::signed_in(staff, "insight", "/admin/segments".into()),
         rows: views.into_iter().map(|v| row(console, staff, v)).collect(),
         fields,
         tiers,

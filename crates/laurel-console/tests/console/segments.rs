@@ -14,8 +14,8 @@ async fn a_segment_saved_through_the_form_lists_counts_and_downloads_its_members
     for (backend, db) in laurel_testkit::backends() {
         let app = App::start_on(db, None).await;
         app.sign_in(&browser, "admin@example.com").await;
-        open_in(&browser, &app, "en", "/admin/dashboard").await;
-        browser.click("nav a[href='/admin/segments']").await;
+        open_in(&browser, &app, "en", "/admin/insight").await;
+        browser.click("#segments-link").await;
         assert!(
             browser.text("#segments-none").await.contains("No segments"),
             "[{backend}]"

@@ -42,19 +42,19 @@ pub enum ConditionSpec {
     /// Holding one of these tiers (their ids).
     Tiers(Vec<String>),
     /// Days since their last purchase (a member who never bought has gone forever).
-    DaysSinceLastPurchase(RangeSpec),
+    DaysSinceLastPurchase(#[serde(deserialize_with = "object")] RangeSpec),
     /// Days since they joined.
-    DaysSinceJoining(RangeSpec),
+    DaysSinceJoining(#[serde(deserialize_with = "object")] RangeSpec),
     /// Points they may spend.
-    Balance(RangeSpec),
+    Balance(#[serde(deserialize_with = "object")] RangeSpec),
     /// Consented to this channel (email, sms, push).
     Consent(String),
     /// What they paid over the last `days` days, net of refunds.
-    Spend(SpendSpec),
+    Spend(#[serde(deserialize_with = "object")] SpendSpec),
     /// How many purchases they made over the last `days` days.
-    Purchases(WindowSpec),
+    Purchases(#[serde(deserialize_with = "object")] WindowSpec),
     /// A profile attribute with exactly this value.
-    Attribute(AttributeSpec),
+    Attribute(#[serde(deserialize_with = "object")] AttributeSpec),
     /// Churn-risk levels (low, medium, high) at the last insight refresh.
     ChurnRisk(Vec<String>),
     /// RFM segments (champions, loyal, promising, at_risk, cant_lose, hibernating, lost) at
@@ -96,21 +96,21 @@ pub struct SpendSpec {
     /// How many days back from each refresh.
     #[schema(minimum = 1, maximum = 3660)]
     pub days: i64,
-    /// The least, as a decimal string or number.
+    /// The least, as a decimal string.
     #[serde(
         default,
-        deserialize_with = "crate::decimal::deserialize_option",
+        deserialize_with = "decimal_text",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>, example = "500.00")]
+    #[schema(value_type = Option<String>, example = "500.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,4})?$")]
     pub at_least: Option<Decimal>,
-    /// The most, as a decimal string or number.
+    /// The most, as a decimal string.
     #[serde(
         default,
-        deserialize_with = "crate::decimal::deserialize_option",
+        deserialize_with = "decimal_text",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>, example = "2000.00")]
+    #[schema(value_type = Option<String>, example = "2000.00", pattern = r"^[0-9]{1,11}(\.[0-9]{1,4})?$")]
     pub at_most: Option<Decimal>,
 }
 
@@ -126,12 +126,45 @@ pub struct AttributeSpec {
     pub value: String,
 }
 
+/// `T` read only from a JSON object, as the schema says: serde's derive would also read a
+/// struct from an array of its fields.
+fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    if !value.is_object() {
+        return Err(serde::de::Error::custom("expected an object"));
+    }
+    T::deserialize(value).map_err(serde::de::Error::custom)
+}
+
+/// An amount written as a string (`"500.00"`), exactly as the schema says: a segment's money
+/// is read as the program's currency writes it, never through a float.
+fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    text.map(|t| {
+        t.trim().parse::<Decimal>().map_err(|_| {
+            serde::de::Error::custom(format!("`{t}` is not an amount such as \"500.00\""))
+        })
+    })
+    .transpose()
+}
+
 impl SegmentSpec {
     /// The core's segment in a program with this currency and these tiers, or every problem
     /// with its key.
     pub(crate) fn to_segment(&self, currency: Currency, tier_ids: &[String]) -> Result<Segment> {
         checks::text("name", &self.name)?;
         checks::optional_text("description", &self.description)?;
+        // What the segment compares exactly is text a caller typed, held to the same rules.
+        for (n, condition) in self.conditions.iter().enumerate() {
+            if let ConditionSpec::Attribute(a) = condition {
+                checks::text(&format!("conditions[{n}].attribute.key"), &a.key)?;
+                checks::text(&format!("conditions[{n}].attribute.value"), &a.value)?;
+            }
+        }
         let mut problems = Issues::under("");
         let conditions = self
             .conditions

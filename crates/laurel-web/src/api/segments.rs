@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(segment_members))
 }
 
-errors!(CreateSegmentErrors: [BODY, ADMIN], [InvalidSegment, SegmentExists]);
+errors!(CreateSegmentErrors: [BODY, ADMIN], [MissingField, InvalidField, InvalidSegment, SegmentExists]);
 
 /// Save a segment: members are in it when all its conditions hold — their tier, days since
 /// their last purchase or since joining, points they may spend, a consent, what they spent or
@@ -79,7 +79,7 @@ async fn segment(
     Ok(Json(state.engine.segment(&id).await?.into()))
 }
 
-errors!(UpdateSegmentErrors: [PATH, BODY, ADMIN], [UnknownSegment, InvalidSegment]);
+errors!(UpdateSegmentErrors: [PATH, BODY, ADMIN], [MissingField, InvalidField, UnknownSegment, InvalidSegment]);
 
 /// Change a segment's name, description and conditions; its members are worked out again at
 /// once.

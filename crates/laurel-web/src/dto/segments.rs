@@ -37,9 +37,15 @@ impl SegmentChangeBody {
 /// A saved segment and how many members it held at its last refresh.
 #[derive(Serialize, ToSchema)]
 pub struct SegmentResponse {
-    /// Its id, name, description and conditions as written.
-    #[serde(flatten)]
-    pub spec: SegmentSpec,
+    /// Its id.
+    pub id: String,
+    /// What staff call it.
+    pub name: String,
+    /// What it is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its conditions, as written.
+    pub conditions: Vec<ConditionSpec>,
     /// When it was saved first (RFC 3339).
     pub created_at: String,
     /// When it was last changed.
@@ -53,7 +59,10 @@ pub struct SegmentResponse {
 impl From<SegmentView> for SegmentResponse {
     fn from(view: SegmentView) -> SegmentResponse {
         SegmentResponse {
-            spec: view.spec,
+            id: view.spec.id,
+            name: view.spec.name,
+            description: view.spec.description,
+            conditions: view.spec.conditions,
             created_at: view.created_at.to_string(),
             updated_at: view.updated_at.to_string(),
             refreshed_at: view.refreshed_at.map(|t| t.to_string()),
