@@ -126,8 +126,9 @@ impl Store {
         })
     }
 
-    /// Members who bought in `[from, to)`.
-    async fn buyers_between(&self, from: Timestamp, to: Timestamp) -> Result<i64> {
+    /// Members who bought in `[from, to)`: each counted at their first purchase in it, the
+    /// one whose previous purchase is older (no `COUNT(DISTINCT)`).
+    pub(crate) async fn buyers_between(&self, from: Timestamp, to: Timestamp) -> Result<i64> {
         let mut db = self;
         db.row(
             "SELECT COUNT(*) FROM purchases WHERE occurred_at >= $1 AND occurred_at < $2 \

@@ -40,16 +40,13 @@ impl Store {
             enrolled: row.get("enrolled")?,
             ..ProgramTotals::default()
         };
-        let day = 24 * 3600 * 1_000_000_i64;
-        for (days, slot) in [(30, &mut totals.active_30), (90, &mut totals.active_90)] {
-            *slot = db
-                .row(
-                    "SELECT COUNT(DISTINCT member_id) FROM purchases WHERE occurred_at >= $1",
-                    args![micros(now) - days * day],
-                )
-                .await?
-                .get(0)?;
-        }
+        let day = jiff::SignedDuration::from_hours(24);
+        let (active_30, active_90) = tokio::try_join!(
+            self.buyers_between(now - day * 30, now),
+            self.buyers_between(now - day * 90, now)
+        )?;
+        totals.active_30 = active_30;
+        totals.active_90 = active_90;
         Ok(totals)
     }
 
