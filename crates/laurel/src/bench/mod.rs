@@ -352,6 +352,8 @@ async fn scale(
     for (what, record) in asked {
         println!("{}", OpSummary::new(what, record, elapsed).line());
     }
+    println!("\nthe daily jobs at this scale, once each:");
+    insight::time_daily_jobs(engine).await?;
     Ok(())
 }
 
