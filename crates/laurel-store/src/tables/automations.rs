@@ -119,12 +119,12 @@ impl Store {
         self.with_segments(all).await
     }
 
-    /// The states with the segments each member is in, in one read.
+    /// The states (in id order, as read) with the segments each member is in, in one read.
     async fn with_segments(&self, mut states: Vec<MemberState>) -> Result<Vec<MemberState>> {
         let ids: Vec<MemberId> = states.iter().map(|s| s.id).collect();
         for (member, segment) in self.segments_of(&ids).await? {
-            if let Some(state) = states.iter_mut().find(|s| s.id == member) {
-                state.segments.push(segment);
+            if let Ok(at) = states.binary_search_by_key(&member.0, |s| s.id.0) {
+                states[at].segments.push(segment);
             }
         }
         Ok(states)
