@@ -10,7 +10,9 @@ mod admin;
 
 use browser::Browser;
 use laurel_core::Channel;
-use laurel_engine::{Engine, EngineConfig, EnrollRequest, MemberRef, PurchaseRequest, Role, Store};
+use laurel_engine::{
+    ApplyProgram, Engine, EngineConfig, EnrollRequest, MemberRef, PurchaseRequest, Role, Store,
+};
 use laurel_testkit::TestDb;
 use laurel_web::AppState;
 use std::sync::Arc;
@@ -73,6 +75,20 @@ async fn buy(engine: &Engine, member: i64, order_id: &str, total: &str) {
 }
 
 impl App {
+    /// Puts the program `text` in force now, as an admin applying it would.
+    async fn put_in_force(&self, text: String) {
+        let request = ApplyProgram {
+            text,
+            effective_from: None,
+            note: None,
+            dry_run: false,
+        };
+        self.engine
+            .apply_program(request, "staff:admin@example.com")
+            .await
+            .unwrap();
+    }
+
     async fn start() -> App {
         App::start_at(None).await
     }

@@ -10,9 +10,7 @@ use super::staff_pages::open_in;
 use super::{App, Browser, PASSWORD, PROGRAM};
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::Channel;
-use laurel_engine::{
-    ApplyProgram, Consents, EnrollRequest, MemberRef, ProfileUpdate, PurchaseRequest, Role,
-};
+use laurel_engine::{Consents, EnrollRequest, MemberRef, ProfileUpdate, PurchaseRequest, Role};
 
 /// What the version under test adds to the test program: tiers no member reaches, a daily
 /// win-back for members who have not bought for 30 days, and a thank-you when points are
@@ -65,18 +63,7 @@ async fn apply_automations(app: &App) {
             "points_per_unit = \"1\"\nbackdating_days = 60"
         )
     );
-    app.engine
-        .apply_program(
-            ApplyProgram {
-                text,
-                effective_from: None,
-                note: None,
-                dry_run: false,
-            },
-            "test",
-        )
-        .await
-        .unwrap();
+    app.put_in_force(text).await;
 }
 
 /// A member who agreed to e-mail and last bought 40 yuan's worth 40 days ago.

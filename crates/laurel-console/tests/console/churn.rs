@@ -6,7 +6,7 @@
 //! before medium, filters by level, links each member to their page and downloads the whole
 //! filtered list as CSV; support staff may not see the list.
 
-use super::insight::{download, enroll, program, put_in_force, records, table_rows};
+use super::insight::{download, enroll, program, records, table_rows};
 use super::pages::all_chinese;
 use super::staff_pages::open_in;
 use super::{App, Browser};
@@ -34,11 +34,8 @@ async fn bought_ago(app: &App, member: i64, order_id: &str, yuan: &str, days: f6
 /// The crowd (the test kit's, seed 5), and "GONE-1", who bought ¥60 every week until 150 days
 /// ago and holds silver; its member id.
 async fn scored_crowd(app: &App) -> i64 {
-    put_in_force(
-        app,
-        program().replace("backdating_days = 200", "backdating_days = 400"),
-    )
-    .await;
+    app.put_in_force(program().replace("backdating_days = 200", "backdating_days = 400"))
+        .await;
     for (i, history) in laurel_testkit::crowd::crowd(5).into_iter().enumerate() {
         let m = enroll(app, &format!("crowd-{i}"), Channel::Pos, None).await;
         for (k, days) in history.into_iter().enumerate() {

@@ -4,7 +4,7 @@
 //! discount a purchase recorded.
 
 use super::{App, Browser, PROGRAM, buy};
-use laurel_engine::{ApplyProgram, AssignTierRequest};
+use laurel_engine::AssignTierRequest;
 
 /// A doubling rule capped at 50 points a day, and a gold tier with 10% off at checkout.
 const DOUBLE: &str = r#"
@@ -34,16 +34,7 @@ impl App {
     /// Applies [`DOUBLE`], puts the member in gold and makes a purchase of ¥120 that the
     /// rule doubles, up to its cap, and the tier discounts by ¥12.
     async fn doubled_purchase(&self) {
-        let program = ApplyProgram {
-            text: format!("{PROGRAM}{DOUBLE}"),
-            effective_from: None,
-            note: None,
-            dry_run: false,
-        };
-        self.engine
-            .apply_program(program, "test:admin")
-            .await
-            .unwrap();
+        self.put_in_force(format!("{PROGRAM}{DOUBLE}")).await;
         let gold = AssignTierRequest {
             member_id: self.member,
             tier: "gold".into(),

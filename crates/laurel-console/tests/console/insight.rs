@@ -15,8 +15,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use laurel_core::Channel;
 use laurel_engine::{
-    ApplyProgram, AssignTierRequest, EnrollRequest, GuestPurchaseRequest, MemberRef,
-    PurchaseRequest, RedeemRewardRequest,
+    AssignTierRequest, EnrollRequest, GuestPurchaseRequest, MemberRef, PurchaseRequest,
+    RedeemRewardRequest,
 };
 use std::collections::HashMap;
 
@@ -134,23 +134,7 @@ async fn hand_made(app: &App) {
 
 /// Puts [`program`] in force: purchases reported up to 200 days late.
 async fn backdating(app: &App) {
-    put_in_force(app, program()).await;
-}
-
-/// Puts the program `text` in force now.
-pub(super) async fn put_in_force(app: &App, text: String) {
-    app.engine
-        .apply_program(
-            ApplyProgram {
-                text,
-                effective_from: None,
-                note: None,
-                dry_run: false,
-            },
-            "test",
-        )
-        .await
-        .unwrap();
+    app.put_in_force(program()).await;
 }
 
 /// The figures of the last 90 days and the 90 before, by hand, in the page's words:

@@ -2,7 +2,6 @@
 //! when the program writes them per language.
 
 use super::{App, Browser, PROGRAM, buy};
-use laurel_engine::ApplyProgram;
 
 /// The test program with its reward, a tier and its points named in both languages.
 fn in_two_languages() -> String {
@@ -36,16 +35,7 @@ async fn names_written_per_language_read_in_the_pages_language_in_portal_and_con
         return;
     };
     let app = App::start().await;
-    let request = ApplyProgram {
-        text: in_two_languages(),
-        effective_from: None,
-        note: None,
-        dry_run: false,
-    };
-    app.engine
-        .apply_program(request, "staff:admin@example.com")
-        .await
-        .unwrap();
+    app.put_in_force(in_two_languages()).await;
     buy(&app.engine, app.member, "o-2", "50").await;
 
     app.member_signs_in(&browser).await;

@@ -4,7 +4,7 @@
 
 use super::{App, Browser, PROGRAM};
 use laurel_core::Channel;
-use laurel_engine::{ApplyProgram, LineRequest, MemberRef, PurchaseRequest};
+use laurel_engine::{LineRequest, MemberRef, PurchaseRequest};
 
 /// The test program with a coffee bonus and a gold tier named in both languages, and the
 /// coffee category's names.
@@ -25,16 +25,7 @@ async fn offers_for_you_in_the_portal_and_on_the_member_page_in_both_languages()
         return;
     };
     let app = App::start().await;
-    let request = ApplyProgram {
-        text: with_offers(),
-        effective_from: None,
-        note: None,
-        dry_run: false,
-    };
-    app.engine
-        .apply_program(request, "staff:admin@example.com")
-        .await
-        .unwrap();
+    app.put_in_force(with_offers()).await;
     // All they bought on lines is coffee: the coffee bonus fits best; ¥5 off is affordable.
     app.engine
         .purchase(PurchaseRequest {
