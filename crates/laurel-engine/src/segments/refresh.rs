@@ -10,7 +10,6 @@ use laurel_core::insight::RfmSegment;
 use laurel_core::insight::clv::ChurnRiskLevel;
 use laurel_core::segments::{Segment, SegmentFacts, WindowFacts};
 use laurel_store::{MemberId, STATES_PAGE_MAX, SegmentInput};
-use std::collections::BTreeMap;
 
 /// What a refresh of every segment did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,10 +99,6 @@ fn facts_of(input: &SegmentInput, days: &[i64]) -> Result<SegmentFacts> {
     let corrupt = |what: &str, e: &dyn std::fmt::Display| {
         EngineError::Internal(format!("member {}'s {what}: {e}", input.state.id.0))
     };
-    let attributes: BTreeMap<String, String> = match input.state.attributes.as_deref() {
-        Some(json) => serde_json::from_str(json).map_err(|e| corrupt("attributes", &e))?,
-        None => BTreeMap::new(),
-    };
     Ok(SegmentFacts {
         member: crate::automations::facts_of(&input.state)?,
         windows: days
@@ -115,7 +110,7 @@ fn facts_of(input: &SegmentInput, days: &[i64]) -> Result<SegmentFacts> {
                 spend_minor,
             })
             .collect(),
-        attributes,
+        attributes: input.state.attributes.clone(),
         risk: input.risk.as_deref().and_then(ChurnRiskLevel::parse),
         rfm: input
             .rfm

@@ -4,11 +4,13 @@
 use crate::db::connect::Store;
 use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::Result;
+use crate::tables::members::attributes_from;
 use crate::tables::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::types::{MemberId, instant, instant_opt, micros, numbered_list};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::MemberStatus;
+use std::collections::BTreeMap;
 
 /// A run waiting for its actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +57,8 @@ pub struct MemberState {
     pub last_purchase_at: Option<Timestamp>,
     /// Their consents as stored (a JSON object).
     pub consents: Option<String>,
-    /// Their profile attributes as stored (a JSON object), if any.
-    pub attributes: Option<String>,
+    /// Their profile attributes.
+    pub attributes: BTreeMap<String, String>,
     /// The saved segments they are in, by id.
     pub segments: Vec<String>,
 }
@@ -76,7 +78,7 @@ fn state_from(row: &Row) -> Result<MemberState> {
         enrolled_at: instant(row.get("enrolled_at")?)?,
         last_purchase_at: instant_opt(row.get("last_purchase_at")?)?,
         consents: row.get("consents")?,
-        attributes: row.get("attributes")?,
+        attributes: attributes_from(row.get("attributes")?)?,
         segments: Vec::new(),
     })
 }

@@ -55,7 +55,7 @@ fn attributes_text(attributes: &BTreeMap<String, String>) -> Result<Option<Strin
         .map_err(|e| StoreError::Corrupt(format!("attributes: {e}")))
 }
 
-fn attributes_from(text: Option<String>) -> Result<BTreeMap<String, String>> {
+pub(crate) fn attributes_from(text: Option<String>) -> Result<BTreeMap<String, String>> {
     text.map_or(Ok(BTreeMap::new()), |t| {
         serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("attributes {t}: {e}")))
     })

@@ -116,8 +116,8 @@ async fn members_read_as_conditions_see_them_with_purchases_per_window() {
         assert_eq!(inputs[0].state.id, a);
         assert_eq!(inputs[0].windows, [(1, 10_000), (3, 30_000)], "[{name}]");
         assert_eq!(
-            inputs[0].state.attributes.as_deref(),
-            Some(r#"{"segment":"student"}"#)
+            inputs[0].state.attributes,
+            [("segment".to_owned(), "student".to_owned())].into()
         );
         assert_eq!(inputs[1].state.id, b);
         assert_eq!(inputs[1].windows, [(0, 0), (0, 0)], "[{name}] never bought");
