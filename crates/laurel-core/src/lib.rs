@@ -25,6 +25,7 @@ pub mod rewards;
 pub mod rules;
 pub mod search;
 pub mod segments;
+pub mod simulation;
 pub mod staff;
 pub mod states;
 pub mod text;

@@ -32,6 +32,7 @@ mod reports;
 mod requests;
 mod rewards;
 mod segments;
+mod simulation;
 mod staff;
 mod tiers;
 mod webhooks;
@@ -91,6 +92,10 @@ pub use segments::{
     AttributeSpec, ConditionSpec, RangeSpec, SegmentRefresh, SegmentSpec, SegmentView, SpendSpec,
     WindowSpec,
 };
+pub use simulation::{
+    AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, Simulation,
+    SimulationProgress, SimulationReport, TierCount,
+};
 pub use staff::{
     AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,
     SUPPORT_ADJUST_MAX_DEFAULT, Session, SignedIn, StaffAccount, StaffListing, UnknownRole,
@@ -119,6 +124,8 @@ pub struct Engine {
     listening: Arc<events::Listening>,
     /// The daily scans (notice kinds, automations) run to the end today.
     scanned: notices::Scanned,
+    /// When each job's last run was kept for replays.
+    job_runs: jobs::JobRuns,
     config: EngineConfig,
 }
 
@@ -154,6 +161,7 @@ impl Engine {
             outbox_ready: tokio::sync::Notify::new(),
             listening,
             scanned: notices::Scanned::default(),
+            job_runs: jobs::JobRuns::default(),
             config,
         }
     }

@@ -39,6 +39,10 @@ pub use tables::churn_list::{AtRiskMember, CHURN_PAGE_MAX, ChurnCursor};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::events::{EVENTS_BATCH_MAX, NewEvent, StoredEvent};
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
+pub use tables::history::{
+    HistoryAssignment, HistoryEvent, HistoryJobRun, HistoryLine, HistoryMember, HistoryPosting,
+    HistoryPurchase, HistoryRedemption, HistoryRefund, StoredHistory,
+};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};

@@ -95,7 +95,7 @@ async fn a_statement_that_changes_members_makes_the_transaction_read_them_again(
         let late = tx.lock_member(None, Some("late")).await.unwrap();
         assert!(late.is_none(), "[{name}]");
         let late = tx
-            .insert_member(&new_member("late"))
+            .insert_member(&new_member("late"), jiff::Timestamp::now())
             .await
             .unwrap()
             .unwrap();
@@ -266,7 +266,7 @@ async fn usage_read_ahead_for_more_members_than_one_statement_reads_each_members
         let mut members = Vec::new();
         for i in 1..=MEMBERS {
             let id = tx
-                .insert_member(&new_member(&format!("m{i}")))
+                .insert_member(&new_member(&format!("m{i}")), jiff::Timestamp::now())
                 .await
                 .unwrap()
                 .unwrap();

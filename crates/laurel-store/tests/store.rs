@@ -118,7 +118,7 @@ async fn enrolled_member_reads_back_with_its_profile_and_zero_balances() {
         let mut bare = new_member("cust-2");
         (bare.email, bare.phone, bare.name, bare.birthday) = (None, None, None, None);
         let mut tx = store.begin().await.unwrap();
-        let bare_id = tx.insert_member(&bare).await.unwrap().unwrap();
+        let bare_id = tx.insert_member(&bare, jiff::Timestamp::now()).await.unwrap().unwrap();
         tx.commit().await.unwrap();
         assert_eq!(
             store.member(bare_id).await.unwrap().unwrap().profile,
@@ -138,13 +138,13 @@ async fn enrolling_a_duplicate_external_id_returns_none_and_writes_nothing() {
         other.name = Some("李四".into());
         let mut tx = store.begin().await.unwrap();
         assert_eq!(
-            tx.insert_member(&other).await.unwrap(),
+            tx.insert_member(&other, jiff::Timestamp::now()).await.unwrap(),
             None,
             "[{name}] duplicate must be refused"
         );
         // The transaction is still usable after the refusal (no aborted PostgreSQL transaction).
         let next = tx
-            .insert_member(&new_member("next"))
+            .insert_member(&new_member("next"), jiff::Timestamp::now())
             .await
             .unwrap()
             .expect("fresh id in same tx");
@@ -915,7 +915,7 @@ async fn idempotent_response_round_trips_by_scope_and_key() {
 /// Enrolls `external_id` and posts an earning for it inside `tx`.
 async fn enroll_and_earn(tx: &mut Tx, external_id: &str) -> MemberId {
     let id = tx
-        .insert_member(&new_member(external_id))
+        .insert_member(&new_member(external_id), jiff::Timestamp::now())
         .await
         .unwrap()
         .unwrap();
@@ -1044,7 +1044,7 @@ async fn a_rolled_back_or_dropped_transaction_leaves_nothing() {
         // The external ids are free again.
         let mut tx = store.begin().await.unwrap();
         assert!(
-            tx.insert_member(&new_member("dropped"))
+            tx.insert_member(&new_member("dropped"), jiff::Timestamp::now())
                 .await
                 .unwrap()
                 .is_some(),
@@ -1468,7 +1468,7 @@ async fn activity_is_summed_per_bucket_of_the_period_only() {
             enrolled_at: t0() + mins(95),
             ..new_member("late")
         };
-        tx.insert_member(&late).await.unwrap().unwrap();
+        tx.insert_member(&late, jiff::Timestamp::now()).await.unwrap().unwrap();
         tx.commit().await.unwrap();
         // (minutes after t0 it is written, what is posted); only earnings and redemptions count.
         let postings: [(i64, Decide); 6] = [

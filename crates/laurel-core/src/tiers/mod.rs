@@ -19,6 +19,7 @@ mod decide;
 mod discount;
 mod policy;
 mod progress;
+mod reviews;
 mod window;
 
 pub use decide::{
@@ -30,4 +31,5 @@ pub use policy::{
     Tier, TierBenefits, TierIssue, TierMetric, TierPolicy, TierPolicySpec, TierWindow,
 };
 pub use progress::{NextTier, TierProgress};
+pub use reviews::{REVIEWS_PER_RUN_MAX, ReviewRun};
 pub use window::Window;

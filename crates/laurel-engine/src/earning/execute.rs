@@ -118,6 +118,16 @@ pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
         format!("{}:{}", r.kind, r.event_id),
     )
     .await?;
+    // Kept whatever it earned: a simulated program may reward what this one did not.
+    tx.record_event(
+        member.id,
+        &r.event_id,
+        &r.kind,
+        &r.attributes,
+        r.occurred_at,
+        ctx.now,
+    )
+    .await?;
     // Events move the metric only when tiers qualify by points earned.
     let tier_change = match ctx.tiers {
         Some(policy) if policy.metric.moved_by_event(earning.total) => {

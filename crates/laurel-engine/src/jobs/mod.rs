@@ -23,6 +23,17 @@ pub enum JobKind {
     Tiers,
 }
 
+impl JobKind {
+    /// The job's stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Expiry => "expiry",
+            JobKind::Release => "release",
+            JobKind::Tiers => "tiers",
+        }
+    }
+}
+
 impl FromStr for JobKind {
     type Err = String;
     fn from_str(s: &str) -> Result<JobKind, String> {
@@ -52,6 +63,24 @@ const ROUND_MEMBERS_MAX: u32 = 500;
 impl Engine {
     /// Runs a job as of `now` until nothing is due.
     pub async fn run_job(&self, kind: JobKind, now: Timestamp) -> Result<JobReport> {
+        let started_at = crate::as_stored(Timestamp::now());
+        let (report, acted) = match kind {
+            JobKind::Tiers => self.review_tiers(now).await?,
+            _ => {
+                let report = self.move_due_lots(kind, now).await?;
+                (report, report.members > 0)
+            }
+        };
+        if self.job_runs.worth_recording(kind, now, acted) {
+            self.store
+                .record_job_run(kind.as_str(), now, started_at)
+                .await?;
+        }
+        Ok(report)
+    }
+
+    /// Expires or releases every due lot as of `now`, a round of members at a time.
+    async fn move_due_lots(&self, kind: JobKind, now: Timestamp) -> Result<JobReport> {
         let (due, command): (DueWork, fn(MemberId, Timestamp) -> Command) = match kind {
             JobKind::Expiry => (DueWork::Expiry, |member, now| Command::Expire {
                 member,
@@ -61,7 +90,7 @@ impl Engine {
                 member,
                 now,
             }),
-            JobKind::Tiers => return self.review_tiers(now).await,
+            JobKind::Tiers => return Err(EngineError::Internal("tier reviews move no lots".into())),
         };
         let mut report = JobReport::default();
         loop {
@@ -101,9 +130,10 @@ impl Engine {
 
 impl Engine {
     /// Reviews every member whose tier review is due at `now`; the report counts the members
-    /// whose tier changed. Each member is reviewed once per run (a member with more reviews
-    /// due than one run catches up with waits for the next).
-    async fn review_tiers(&self, now: Timestamp) -> Result<JobReport> {
+    /// whose tier changed, and whether any member was reviewed comes with it. Each member is
+    /// reviewed once per run (a member with more reviews due than one run catches up with
+    /// waits for the next).
+    async fn review_tiers(&self, now: Timestamp) -> Result<(JobReport, bool)> {
         let mut report = JobReport::default();
         let mut reviewed = std::collections::HashSet::new();
         loop {
@@ -115,7 +145,7 @@ impl Engine {
                 .filter(|m| reviewed.insert(*m))
                 .collect();
             if members.is_empty() {
-                return Ok(report);
+                return Ok((report, !reviewed.is_empty()));
             }
             let mut answers = Vec::with_capacity(members.len());
             for member in members {
@@ -133,5 +163,30 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+/// How long a job may run without acting before a run of it is recorded all the same: a
+/// simulated program that has points due where the real one had none finds them expired
+/// within this of their instant.
+const QUIET_RUN_RECORDED_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// Which job runs are kept for replays: every run that acted (a replay of the history must
+/// act at the same instant), and a run an hour at least while nothing is due.
+#[derive(Default)]
+pub(crate) struct JobRuns(std::sync::Mutex<std::collections::HashMap<&'static str, Timestamp>>);
+
+impl JobRuns {
+    /// Whether a run of `kind` as of `now` is kept; if it is, it counts as the last kept.
+    fn worth_recording(&self, kind: JobKind, now: Timestamp, acted: bool) -> bool {
+        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let quiet_too_long = last
+            .get(kind.as_str())
+            .is_none_or(|at| now.duration_since(*at) >= QUIET_RUN_RECORDED_EVERY);
+        let keep = acted || quiet_too_long;
+        if keep {
+            last.insert(kind.as_str(), now);
+        }
+        keep
     }
 }

@@ -85,7 +85,7 @@ pub(crate) async fn execute(
         None => None,
     };
     let id = tx
-        .insert_member(member)
+        .insert_member(member, ctx.now)
         .await?
         .ok_or_else(|| EngineError::MemberExists(member.external_id.clone()))?;
     // The referral is dated when the member joined: its window to qualify runs from then, a

@@ -11,7 +11,9 @@ use crate::write::context::Context;
 use jiff::Timestamp;
 use laurel_core::Program;
 use laurel_core::events::EventKind;
-use laurel_core::tiers::{TierChange, TierDecision, TierPolicy, TierStatus, Window};
+use laurel_core::tiers::{
+    ReviewRun, TierChange, TierDecision, TierPolicy, TierStatus, Window,
+};
 use laurel_store::{Member, MemberId, Tx};
 use rust_decimal::Decimal;
 
@@ -59,11 +61,14 @@ pub(crate) async fn store_decision(
     let Some(change) = &decision.change else {
         return Ok(None);
     };
-    record(tx, ctx, &member, change, note, actor, at).await?;
+    // A manual assignment's end is kept with it, so a replay of the history assigns it alike.
+    let until = decision.status.manual.as_ref().and_then(|m| m.until);
+    record(tx, ctx, &member, change, note, actor, until, at).await?;
     Ok(Some(change.into()))
 }
 
 /// Records a change in the member's tier history and tells it as a `tier.changed` event.
+#[allow(clippy::too_many_arguments)]
 async fn record(
     tx: &mut Tx,
     ctx: &Context<'_>,
@@ -71,9 +76,10 @@ async fn record(
     change: &TierChange,
     note: Option<&str>,
     actor: Option<&str>,
+    until: Option<Timestamp>,
     at: Timestamp,
 ) -> Result<()> {
-    tx.record_tier_change(member.0, change, note, actor, at)
+    tx.record_tier_change(member.0, change, note, actor, until, at)
         .await?;
     emit(tx, ctx, EventKind::TierChanged, Some(member.0.0), || {
         TierChangedData {
@@ -163,10 +169,6 @@ pub(crate) async fn after_activity(
     .await
 }
 
-/// Reviews catch up with at most this many due reviews of one member at once (a job that has
-/// not run for years); the rest wait for the next run.
-const REVIEWS_PER_RUN_MAX: usize = 24;
-
 /// Runs a member's due reviews up to `now`; returns how many changed their tier.
 pub(crate) async fn review(
     tx: &mut Tx,
@@ -190,30 +192,18 @@ pub(crate) async fn review(
         return Ok(0);
     };
     let tz = &ctx.program.time_zone;
-    let mut status = locked.tier.clone();
+    let mut run = ReviewRun::new(locked.tier.clone());
     let mut changes = 0;
-    for _ in 0..REVIEWS_PER_RUN_MAX {
-        let Some(at) = status.review_at.filter(|at| *at <= now) else {
-            break;
-        };
-        let window = policy.review_window(at, tz);
+    while let Some((at, window)) = run.next_due(policy, now, tz) {
         let value = measured(tx, ctx.program, policy, member, window).await?;
-        let decision = policy.review(&status, value, at, tz);
-        if let Some(change) = &decision.change {
+        if let Some(change) = run.review(policy, value, at, tz) {
             let whose = Whose::from(&locked);
-            record(tx, ctx, &whose, change, None, Some("scheduler"), at).await?;
+            record(tx, ctx, &whose, &change, None, Some("scheduler"), None, at).await?;
             changes += 1;
         }
-        let stuck = decision.status.review_at == Some(at);
-        status = decision.status;
-        if stuck {
-            // A review that schedules itself again at the same instant would loop.
-            status.review_at = None;
-            break;
-        }
     }
-    if status != locked.tier {
-        tx.set_tier(member, &status).await?;
+    if run.status != locked.tier {
+        tx.set_tier(member, &run.status).await?;
     }
     Ok(changes)
 }

@@ -208,7 +208,7 @@ async fn a_member_enrolled_before_referrals_existed_gets_a_code_when_first_asked
                 attributes: Default::default(),
                 enrolled_at: recently(),
                 referral_code: None,
-            })
+            }, jiff::Timestamp::now())
             .await
             .unwrap()
             .unwrap();

@@ -132,6 +132,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "churn_list",
         include_str!("../../migrations/0025_churn_list.sql"),
     ),
+    (
+        26,
+        "history",
+        include_str!("../../migrations/0026_history.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -7,6 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::tables::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::types::{Member, MemberId, NewMember, instant, micros, numbered_list};
 use crate::write::tx::Tx;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::MemberStatus;
 use laurel_core::search;
@@ -108,7 +109,11 @@ impl Store {
 
 impl Tx {
     /// Enrolls a member; `None` when the external id is taken (nothing is written then).
-    pub async fn insert_member(&mut self, member: &NewMember) -> Result<Option<MemberId>> {
+    pub async fn insert_member(
+        &mut self,
+        member: &NewMember,
+        recorded_at: Timestamp,
+    ) -> Result<Option<MemberId>> {
         let birthday = member.birthday.map(|d| d.to_string());
         let attributes = attributes_text(&member.attributes)?;
         let email_key = member.email.as_deref().map(laurel_core::referrals::email);
@@ -117,8 +122,8 @@ impl Tx {
         let name_key = member.name.as_deref().map(search::fold);
         let row = self
             .row_opt(
-                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key, external_key, name_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11, $12, $13) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key, external_key, name_key, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11, $12, $13, $14) ON CONFLICT (external_id) DO NOTHING RETURNING id",
                 args![
                     &member.external_id,
                     &member.email,
@@ -133,6 +138,7 @@ impl Tx {
                     &phone_key,
                     &external_key,
                     &name_key,
+                    micros(recorded_at),
                 ],
             )
             .await?;

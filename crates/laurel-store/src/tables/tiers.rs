@@ -115,18 +115,20 @@ impl Tx {
         Ok(())
     }
 
-    /// Appends a change to the member's tier history.
+    /// Appends a change to the member's tier history; `until` ends a manual assignment.
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_tier_change(
         &mut self,
         member: MemberId,
         change: &TierChange,
         note: Option<&str>,
         actor: Option<&str>,
+        until: Option<Timestamp>,
         at: Timestamp,
     ) -> Result<()> {
         self.run(
-            "INSERT INTO tier_history (member_id, from_tier, to_tier, reason, note, actor, changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO tier_history (member_id, from_tier, to_tier, reason, note, actor, changed_at, manual_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             args![
                 member.0,
                 &change.from,
@@ -135,6 +137,7 @@ impl Tx {
                 note,
                 actor,
                 micros(at),
+                until.map(micros),
             ],
         )
         .await?;

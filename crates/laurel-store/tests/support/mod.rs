@@ -67,7 +67,7 @@ pub fn new_member(external_id: &str) -> NewMember {
 pub async fn enroll(store: &Store, external_id: &str) -> MemberId {
     let mut tx = store.begin().await.unwrap();
     let id = tx
-        .insert_member(&new_member(external_id))
+        .insert_member(&new_member(external_id), jiff::Timestamp::now())
         .await
         .unwrap()
         .expect("new external id");

@@ -1,0 +1,138 @@
+//! What a replay is fed: everything that happened to the program, each at the instant Laurel
+//! recorded it (the instant its decision was made at), in the order it was decided.
+
+use crate::rules::{Basket, Event};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+/// Something that happened, at the instant it was recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Happening {
+    /// When Laurel recorded it: the instant it was decided at.
+    pub at: Timestamp,
+    /// What happened.
+    pub what: What,
+}
+
+/// A scheduled job a replay runs for every member at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// Lots past their expiry expire.
+    Expiry,
+    /// Pending lots past their return window become available.
+    Release,
+    /// Due tier reviews are held.
+    Tiers,
+}
+
+/// What happened. Members, purchases and redemptions are named by their stored ids.
+#[derive(Debug, Clone, PartialEq)]
+pub enum What {
+    /// A member joined.
+    Enrolled {
+        /// The member.
+        member: i64,
+        /// When they joined (in the past for a member brought from elsewhere).
+        enrolled_at: Timestamp,
+        /// Their birthday.
+        birthday: Option<Date>,
+        /// Their profile attributes.
+        attributes: BTreeMap<String, String>,
+        /// The saved segments they are in (as of the last refresh: segments keep no history).
+        segments: Vec<String>,
+        /// The member who referred them.
+        referred_by: Option<i64>,
+    },
+    /// A member bought.
+    Purchased {
+        /// The purchase.
+        purchase: i64,
+        /// The buyer.
+        member: i64,
+        /// When it happened.
+        occurred_at: Timestamp,
+        /// The basket as rules see it.
+        basket: Basket,
+        /// Its total, minor units.
+        total_minor: i64,
+    },
+    /// Part or all of a purchase was refunded.
+    Refunded {
+        /// The purchase.
+        purchase: i64,
+        /// Amount given back, minor units.
+        amount_minor: i64,
+    },
+    /// A member's custom event.
+    Event {
+        /// Whose.
+        member: i64,
+        /// When it happened.
+        occurred_at: Timestamp,
+        /// The event as rules see it.
+        event: Event,
+    },
+    /// A member spent points (not on a catalog reward).
+    Redeemed {
+        /// Whose.
+        member: i64,
+        /// Points spent.
+        points: i64,
+    },
+    /// Staff (or the program's birthday gift or an automation) credited (above zero) or
+    /// debited (below zero) points.
+    Adjusted {
+        /// Whose.
+        member: i64,
+        /// Points, signed.
+        points: i64,
+    },
+    /// A member redeemed a catalog reward.
+    RewardRedeemed {
+        /// The redemption.
+        redemption: i64,
+        /// Whose.
+        member: i64,
+        /// The reward.
+        reward_id: String,
+        /// Units.
+        quantity: u32,
+    },
+    /// A redemption was cancelled and its points given back.
+    RedemptionCancelled {
+        /// The redemption.
+        redemption: i64,
+    },
+    /// Staff assigned a tier.
+    TierAssigned {
+        /// Whose.
+        member: i64,
+        /// The tier.
+        tier: String,
+        /// The reason given.
+        reason: String,
+        /// Until when.
+        until: Option<Timestamp>,
+    },
+    /// A scheduled job ran for every member.
+    JobRan {
+        /// Which.
+        job: Job,
+        /// The instant it acted as of.
+        as_of: Timestamp,
+    },
+}
+
+impl What {
+    /// Where a command of this kind stands in a batch of the write path: those that read the
+    /// ledger ran before those that only append to it (enrollments first among those, since
+    /// a purchase in the same batch may name the member by external id).
+    pub fn batch_order(&self) -> u8 {
+        match self {
+            What::Enrolled { .. } => 1,
+            What::Purchased { .. } | What::Event { .. } => 2,
+            _ => 0,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The stored history as a replay is fed it: every row turned into a [`Happening`] at the
+//! instant it was decided, in the order the write path decided them.
+
+use jiff::Timestamp;
+use laurel_core::rules::{Basket, Event, Line};
+use laurel_core::simulation::{Happening, Job, What};
+use laurel_core::{Channel, Currency};
+use laurel_store::{HistoryPurchase, StoredHistory};
+use rust_decimal::Decimal;
+
+/// Every happening recorded before `until`, in the order the write path decided them: by the
+/// instant each was decided at; within one instant (one batch of the write path), those that
+/// read the ledger before those that only append to it, as the write path runs a batch; then
+/// in the order their rows were written.
+pub(crate) fn happenings(
+    history: StoredHistory,
+    currency: Currency,
+    until: Timestamp,
+) -> Vec<Happening> {
+    let digits = currency.minor_digits();
+    // (instant, order in a batch, table, row id): the sort key.
+    let mut keyed: Vec<((Timestamp, u8, u8, i64), What)> = Vec::with_capacity(
+        history.members.len()
+            + history.purchases.len()
+            + history.refunds.len()
+            + history.events.len()
+            + history.postings.len()
+            + 2 * history.redemptions.len()
+            + history.assignments.len()
+            + history.job_runs.len(),
+    );
+    let mut push = |at: Timestamp, table: u8, id: i64, what: What| {
+        if at < until {
+            keyed.push(((at, what.batch_order(), table, id), what));
+        }
+    };
+    for m in history.members {
+        push(
+            m.recorded_at,
+            0,
+            m.id.0,
+            What::Enrolled {
+                member: m.id.0,
+                enrolled_at: m.enrolled_at,
+                birthday: m.birthday,
+                attributes: m.attributes,
+                segments: m.segments,
+                referred_by: m.referred_by.map(|r| r.0),
+            },
+        );
+    }
+    for p in history.purchases {
+        let (at, id) = (p.recorded_at, p.id.0);
+        push(at, 1, id, purchased(p, digits));
+    }
+    for e in history.events {
+        push(
+            e.recorded_at,
+            1,
+            e.id,
+            What::Event {
+                member: e.member.0,
+                occurred_at: e.occurred_at,
+                event: Event {
+                    kind: e.kind,
+                    attributes: e.attributes,
+                },
+            },
+        );
+    }
+    for r in history.refunds {
+        push(
+            r.recorded_at,
+            2,
+            r.id,
+            What::Refunded {
+                purchase: r.purchase.0,
+                amount_minor: r.amount_minor,
+            },
+        );
+    }
+    for p in history.postings {
+        let what = if p.kind == "redeem" {
+            What::Redeemed {
+                member: p.member.0,
+                points: p.points,
+            }
+        } else {
+            let sign = if p.kind == "adjust_debit" { -1 } else { 1 };
+            What::Adjusted {
+                member: p.member.0,
+                points: sign * p.points,
+            }
+        };
+        // Journal ids are shared with reward redemptions' postings: one table for both keeps
+        // their order.
+        push(p.posted_at, 3, p.id, what);
+    }
+    for r in history.redemptions {
+        if let Some(at) = r.cancelled_at {
+            push(
+                at,
+                4,
+                r.id,
+                What::RedemptionCancelled { redemption: r.id },
+            );
+        }
+        push(
+            r.redeemed_at,
+            3,
+            r.journal_id,
+            What::RewardRedeemed {
+                redemption: r.id,
+                member: r.member.0,
+                reward_id: r.reward_id,
+                quantity: u32::try_from(r.quantity).unwrap_or(u32::MAX),
+            },
+        );
+    }
+    for a in history.assignments {
+        push(
+            a.at,
+            5,
+            a.id,
+            What::TierAssigned {
+                member: a.member.0,
+                tier: a.tier,
+                reason: a.reason,
+                until: a.until,
+            },
+        );
+    }
+    for run in history.job_runs {
+        let job = match run.job.as_str() {
+            "expiry" => Job::Expiry,
+            "release" => Job::Release,
+            _ => Job::Tiers,
+        };
+        push(
+            run.started_at,
+            6,
+            run.id,
+            What::JobRan {
+                job,
+                as_of: run.as_of,
+            },
+        );
+    }
+    keyed.sort_by_key(|(key, _)| *key);
+    keyed
+        .into_iter()
+        .map(|((at, ..), what)| Happening { at, what })
+        .collect()
+}
+
+/// A stored purchase as rules see it: amounts back in the currency's units.
+fn purchased(p: HistoryPurchase, digits: u32) -> What {
+    let money = |minor: i64| Decimal::new(minor, digits);
+    let channel = p.channel.parse().unwrap_or(Channel::Pos);
+    What::Purchased {
+        purchase: p.id.0,
+        member: p.member.0,
+        occurred_at: p.occurred_at,
+        basket: Basket {
+            channel,
+            store: p.store,
+            total: money(p.total_minor),
+            lines: p
+                .lines
+                .into_iter()
+                .map(|l| Line {
+                    category: l.category,
+                    ..Line::new(l.sku, l.quantity, money(l.unit_price_minor))
+                })
+                .collect(),
+        },
+        total_minor: p.total_minor,
+    }
+}

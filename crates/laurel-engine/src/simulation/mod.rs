@@ -1,0 +1,192 @@
+//! What if: the stored history replayed through a draft program beside the versions actually
+//! in force, in memory, writing nothing; and the replay of the versions in force alone, which
+//! must reproduce the ledger exactly (the simulation's proof of honesty, and a second audit
+//! of the write path).
+//!
+//! `history.rs` turns the stored rows into the core's happenings in the order the write path
+//! decided them; `versions.rs` says which program decides each; `report.rs` the answer.
+
+mod history;
+mod report;
+mod versions;
+
+pub use report::{
+    AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, SimulationReport,
+    TierCount,
+};
+
+use crate::Engine;
+use crate::error::{EngineError, Result};
+use crate::programs::{Timeline, check_change, parse_text};
+use jiff::Timestamp;
+use laurel_core::simulation::{Happening, Replay, Tally};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use versions::Deciding;
+
+/// What to simulate: a draft program, in force from `from` (the first happening recorded,
+/// if not given), reported up to `to` (now, if not given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Simulation {
+    /// The draft's program text.
+    pub draft: String,
+    /// When the draft takes effect and the report begins.
+    pub from: Option<Timestamp>,
+    /// The instant after the report's last.
+    pub to: Option<Timestamp>,
+}
+
+/// How far a simulation has got: happenings replayed of those to replay (the history before
+/// `from` once, the rest once per program). Read while it runs for a progress bar.
+#[derive(Debug, Default)]
+pub struct SimulationProgress {
+    /// Replayed so far.
+    pub done: AtomicU64,
+    /// To replay in all; zero until the history is read.
+    pub total: AtomicU64,
+}
+
+/// What the replay holds fixed or takes as given, for the report to say.
+const ASSUMPTIONS: [&str; 5] = [
+    "Members behave as they did: the same purchases, events, refunds and redemptions happen; a redemption the member can no longer afford, or a reward the program no longer offers, is refused and counted.",
+    "Staff adjustments, birthday gifts and automations' points are replayed as they were made.",
+    "Members' profile attributes and birthdays are as they are now; saved segments as of their last refresh.",
+    "Scheduled jobs (expiry, release, tier reviews) run when they ran.",
+    "Months are calendar months in the program's time zone, by when Laurel recorded each thing.",
+];
+
+impl Engine {
+    /// Replays the stored history through `request.draft` and through the versions in
+    /// force, and reports both. A draft with problems is refused with them, as
+    /// `apply_program` reports them, before anything is replayed.
+    pub async fn simulate(
+        &self,
+        request: Simulation,
+        progress: Arc<SimulationProgress>,
+    ) -> Result<SimulationReport> {
+        let draft = parse_text(&request.draft).map_err(EngineError::InvalidProgram)?;
+        self.check_segments_saved(&draft).await?;
+        let now = Timestamp::now();
+        let to = request.to.unwrap_or(now);
+        let timeline = self.programs.snapshot();
+        let in_force = timeline.in_force(request.from.unwrap_or(to)).definition.clone();
+        check_change(&in_force, &draft, &[])?;
+        let happenings = self.happenings(&timeline, to).await?;
+        let from = request
+            .from
+            .or_else(|| happenings.first().map(|h| h.at))
+            .unwrap_or(to);
+        let draft = Arc::new(draft);
+        let run = move || -> Result<SimulationReport> {
+            let split = happenings.partition_point(|h| h.at < from);
+            let (before, after) = happenings.split_at(split);
+            let total = before.len() + 2 * after.len();
+            progress.total.store(total as u64, Ordering::Relaxed);
+            let tz = &draft.program.time_zone;
+            let live = Deciding {
+                timeline: &timeline,
+                draft: None,
+            };
+            let mut tally = Tally::new(tz.clone(), from);
+            let mut current = Replay::new();
+            replay(&mut current, before, &live, &mut tally, &progress)?;
+            let (mut draft_replay, mut draft_tally) = (current.clone(), tally.clone());
+            replay(&mut current, after, &live, &mut tally, &progress)?;
+            let drafted = Deciding {
+                timeline: &timeline,
+                draft: Some((&draft, from)),
+            };
+            replay(
+                &mut draft_replay,
+                after,
+                &drafted,
+                &mut draft_tally,
+                &progress,
+            )?;
+            let (current_tally, draft_tally) = (tally.finish(), draft_tally.finish());
+            let in_force_at_end = &timeline.in_force(to).definition.program;
+            Ok(SimulationReport {
+                from,
+                to,
+                currency: draft.program.currency.code().to_owned(),
+                happenings: happenings.len() as u64,
+                current: ProgramOutcome::of(&current_tally, in_force_at_end),
+                draft: ProgramOutcome::of(&draft_tally, &draft.program),
+                most_affected: report::most_affected(
+                    (&current_tally, current.members()),
+                    (&draft_tally, draft_replay.members()),
+                ),
+                assumptions: ASSUMPTIONS.iter().map(|a| (*a).to_owned()).collect(),
+            })
+        };
+        tokio::task::spawn_blocking(run)
+            .await
+            .map_err(|e| EngineError::Internal(format!("simulation: {e}")))?
+    }
+
+    /// The stored history up to `until` replayed through the versions actually in force: the
+    /// ledger, tiers and grants it ends with must be the stored ones.
+    pub async fn replay_history(&self, until: Timestamp) -> Result<Replay> {
+        let timeline = self.programs.snapshot();
+        let happenings = self.happenings(&timeline, until).await?;
+        tokio::task::spawn_blocking(move || {
+            let live = Deciding {
+                timeline: &timeline,
+                draft: None,
+            };
+            let mut replay_state = Replay::new();
+            let progress = SimulationProgress::default();
+            replay(&mut replay_state, &happenings, &live, &mut (), &progress)?;
+            Ok(replay_state)
+        })
+        .await
+        .map_err(|e| EngineError::Internal(format!("replay: {e}")))?
+    }
+
+    /// The stored history before `until`, in the order it was decided.
+    async fn happenings(&self, timeline: &Timeline, until: Timestamp) -> Result<Vec<Happening>> {
+        let stored = self.store.history().await?;
+        let currency = timeline.in_force(until).definition.program.currency;
+        Ok(history::happenings(stored, currency, until))
+    }
+}
+
+/// Happenings replayed between two reports of progress.
+const PROGRESS_EVERY: usize = 4096;
+
+/// Replays `happenings` in order, telling `watch` (a tally's clock moved to each first).
+fn replay<W: laurel_core::simulation::Watch + Advance>(
+    state: &mut Replay,
+    happenings: &[Happening],
+    versions: &Deciding<'_>,
+    watch: &mut W,
+    progress: &SimulationProgress,
+) -> Result<()> {
+    for chunk in happenings.chunks(PROGRESS_EVERY) {
+        for h in chunk {
+            watch.advance(h.at);
+            state
+                .apply(h, versions, watch)
+                .map_err(|e| EngineError::Internal(format!("replay at {}: {e}", h.at)))?;
+        }
+        progress
+            .done
+            .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// A watch with a clock: a tally closes its months as the replay moves on.
+trait Advance {
+    fn advance(&mut self, at: Timestamp);
+}
+
+impl Advance for Tally {
+    fn advance(&mut self, at: Timestamp) {
+        Tally::advance(self, at);
+    }
+}
+
+impl Advance for () {
+    fn advance(&mut self, _at: Timestamp) {}
+}
