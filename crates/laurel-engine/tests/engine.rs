@@ -2773,3 +2773,6 @@ mod architecture;
 
 #[path = "engine/segments.rs"]
 mod segments;
+
+#[path = "engine/simulation.rs"]
+mod simulation;

@@ -76,6 +76,8 @@ pub enum ReplayError {
 /// What a replay tells as it goes: every posting, grant, purchase, refund, tier change and
 /// refusal, each at the instant it was recorded. Every method does nothing unless overridden.
 pub trait Watch {
+    /// The replay moves on to a happening recorded at `at` (told before anything it does).
+    fn advance(&mut self, _at: Timestamp) {}
     /// A member joined.
     fn enrolled(&mut self, _at: Timestamp, _member: i64) {}
     /// A posting was made to `member`'s ledger.
@@ -153,6 +155,7 @@ impl Replay {
         watch: &mut impl Watch,
     ) -> Result<(), ReplayError> {
         let now = happening.at;
+        watch.advance(now);
         match &happening.what {
             What::Enrolled {
                 member,

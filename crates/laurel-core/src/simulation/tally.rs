@@ -118,26 +118,6 @@ impl Tally {
         }
     }
 
-    /// Moves the tally's clock to `at`, the next happening's instant: a month left behind
-    /// closes with the stocks as they stand.
-    pub fn advance(&mut self, at: Timestamp) {
-        if at < self.from {
-            return;
-        }
-        if self.opening.is_none() {
-            self.opening = Some(self.stocks.clone());
-        }
-        let month = self.month_of(at);
-        match self.current {
-            Some(current) if current < month => {
-                self.closings.insert(current, self.stocks.clone());
-                self.current = Some(month);
-            }
-            None => self.current = Some(month),
-            _ => {}
-        }
-    }
-
     /// The flows of the month `at` falls in, if `at` is in the span.
     fn flows(&mut self, at: Timestamp) -> Option<&mut Flows> {
         if at < self.from {
@@ -214,6 +194,25 @@ fn add(sum: &mut Flows, more: &Flows) {
 }
 
 impl Watch for Tally {
+    /// A month left behind closes with the stocks as they stand.
+    fn advance(&mut self, at: Timestamp) {
+        if at < self.from {
+            return;
+        }
+        if self.opening.is_none() {
+            self.opening = Some(self.stocks.clone());
+        }
+        let month = self.month_of(at);
+        match self.current {
+            Some(current) if current < month => {
+                self.closings.insert(current, self.stocks.clone());
+                self.current = Some(month);
+            }
+            None => self.current = Some(month),
+            _ => {}
+        }
+    }
+
     fn enrolled(&mut self, _at: Timestamp, _member: i64) {
         *self.stocks.tiers.entry(None).or_default() += 1;
     }

@@ -124,9 +124,13 @@ impl Engine {
             .map_err(|e| EngineError::Internal(format!("simulation: {e}")))?
     }
 
-    /// The stored history up to `until` replayed through the versions actually in force: the
-    /// ledger, tiers and grants it ends with must be the stored ones.
-    pub async fn replay_history(&self, until: Timestamp) -> Result<Replay> {
+    /// The stored history up to `until` replayed through the versions actually in force,
+    /// telling `watch` every posting, grant and tier change: the ledger, tiers and grants it
+    /// ends with must be the stored ones.
+    pub async fn replay_history<W>(&self, until: Timestamp, mut watch: W) -> Result<(Replay, W)>
+    where
+        W: laurel_core::simulation::Watch + Send + 'static,
+    {
         let timeline = self.programs.snapshot();
         let happenings = self.happenings(&timeline, until).await?;
         tokio::task::spawn_blocking(move || {
@@ -134,10 +138,10 @@ impl Engine {
                 timeline: &timeline,
                 draft: None,
             };
-            let mut replay_state = Replay::new();
+            let mut state = Replay::new();
             let progress = SimulationProgress::default();
-            replay(&mut replay_state, &happenings, &live, &mut (), &progress)?;
-            Ok(replay_state)
+            replay(&mut state, &happenings, &live, &mut watch, &progress)?;
+            Ok((state, watch))
         })
         .await
         .map_err(|e| EngineError::Internal(format!("replay: {e}")))?
@@ -154,8 +158,8 @@ impl Engine {
 /// Happenings replayed between two reports of progress.
 const PROGRESS_EVERY: usize = 4096;
 
-/// Replays `happenings` in order, telling `watch` (a tally's clock moved to each first).
-fn replay<W: laurel_core::simulation::Watch + Advance>(
+/// Replays `happenings` in order, telling `watch`.
+fn replay<W: laurel_core::simulation::Watch>(
     state: &mut Replay,
     happenings: &[Happening],
     versions: &Deciding<'_>,
@@ -164,7 +168,6 @@ fn replay<W: laurel_core::simulation::Watch + Advance>(
 ) -> Result<()> {
     for chunk in happenings.chunks(PROGRESS_EVERY) {
         for h in chunk {
-            watch.advance(h.at);
             state
                 .apply(h, versions, watch)
                 .map_err(|e| EngineError::Internal(format!("replay at {}: {e}", h.at)))?;
@@ -174,19 +177,4 @@ fn replay<W: laurel_core::simulation::Watch + Advance>(
             .fetch_add(chunk.len() as u64, Ordering::Relaxed);
     }
     Ok(())
-}
-
-/// A watch with a clock: a tally closes its months as the replay moves on.
-trait Advance {
-    fn advance(&mut self, at: Timestamp);
-}
-
-impl Advance for Tally {
-    fn advance(&mut self, at: Timestamp) {
-        Tally::advance(self, at);
-    }
-}
-
-impl Advance for () {
-    fn advance(&mut self, _at: Timestamp) {}
 }

@@ -433,3 +433,20 @@ fn usage_query<'a>(
     );
     (sql, values)
 }
+
+impl crate::db::connect::Store {
+    /// Every grant `member` was given, in the order given: (rule, points, when the activity
+    /// that earned them happened). What a replay of the history is checked against.
+    pub async fn member_grants(&self, member: MemberId) -> Result<Vec<(String, i64, Timestamp)>> {
+        let mut db = self;
+        db.rows(
+            "SELECT rule_id, points, occurred_at FROM earn_grants WHERE member_id = $1 \
+             ORDER BY journal_id, ordinal",
+            args![member.0],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.get("rule_id")?, r.get("points")?, instant(r.get("occurred_at")?)?)))
+        .collect()
+    }
+}
