@@ -118,7 +118,11 @@ async fn enrolled_member_reads_back_with_its_profile_and_zero_balances() {
         let mut bare = new_member("cust-2");
         (bare.email, bare.phone, bare.name, bare.birthday) = (None, None, None, None);
         let mut tx = store.begin().await.unwrap();
-        let bare_id = tx.insert_member(&bare, jiff::Timestamp::now()).await.unwrap().unwrap();
+        let bare_id = tx
+            .insert_member(&bare, jiff::Timestamp::now())
+            .await
+            .unwrap()
+            .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(
             store.member(bare_id).await.unwrap().unwrap().profile,
@@ -138,7 +142,9 @@ async fn enrolling_a_duplicate_external_id_returns_none_and_writes_nothing() {
         other.name = Some("李四".into());
         let mut tx = store.begin().await.unwrap();
         assert_eq!(
-            tx.insert_member(&other, jiff::Timestamp::now()).await.unwrap(),
+            tx.insert_member(&other, jiff::Timestamp::now())
+                .await
+                .unwrap(),
             None,
             "[{name}] duplicate must be refused"
         );
@@ -1468,7 +1474,10 @@ async fn activity_is_summed_per_bucket_of_the_period_only() {
             enrolled_at: t0() + mins(95),
             ..new_member("late")
         };
-        tx.insert_member(&late, jiff::Timestamp::now()).await.unwrap().unwrap();
+        tx.insert_member(&late, jiff::Timestamp::now())
+            .await
+            .unwrap()
+            .unwrap();
         tx.commit().await.unwrap();
         // (minutes after t0 it is written, what is posted); only earnings and redemptions count.
         let postings: [(i64, Decide); 6] = [

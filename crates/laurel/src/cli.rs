@@ -182,6 +182,9 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::import::ImportCommand,
     },
+    /// What if: replay the stored history through a draft program beside the versions in
+    /// force, writing nothing, and report both per month and in total.
+    Simulate(crate::simulate::SimulateArgs),
     /// Reports: the KPIs of a period.
     Report {
         /// Which report.

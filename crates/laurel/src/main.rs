@@ -9,6 +9,7 @@ mod demo;
 mod import;
 mod report;
 mod serve;
+mod simulate;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -116,6 +117,7 @@ async fn run(command: Command) -> Result<()> {
         } => check_program(&file),
         Command::Import { command } => import::run(command).await,
         Command::Report { command } => report::run(command).await,
+        Command::Simulate(args) => simulate::run(args).await,
         #[cfg(feature = "bench")]
         Command::Bench(args) => bench::run(args).await,
         Command::Jobs {
@@ -184,16 +186,35 @@ fn check_program(file: &std::path::Path) -> Result<()> {
             Ok(())
         }
         Err(e) => {
-            // `file:line:` as compilers write it, so editors jump to the line.
-            for issue in &e.issues {
-                match issue.line {
-                    Some(line) => println!("{}:{line}: {issue}", file.display()),
-                    None => println!("{}: {issue}", file.display()),
-                }
-            }
-            eprintln!("{} problem(s) in {}", e.problems.len(), file.display());
+            print_problems(file, &e);
             // A verdict, not a failure of the command: no error chain to print.
             std::process::exit(1)
         }
     }
+}
+
+/// A program file's text when it is valid; otherwise `None`, its problems printed as
+/// `laurel program check` prints them.
+pub(crate) fn program_text(file: &std::path::Path) -> Result<Option<String>> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read the file", file.display()))?;
+    match laurel_engine::program_file::parse_program(&text, file) {
+        Ok(_) => Ok(Some(text)),
+        Err(e) => {
+            print_problems(file, &e);
+            Ok(None)
+        }
+    }
+}
+
+/// Every problem of a program file, `file:line:` as compilers write it so editors jump to
+/// the line, then their count.
+fn print_problems(file: &std::path::Path, e: &laurel_engine::program_file::ProgramFileError) {
+    for issue in &e.issues {
+        match issue.line {
+            Some(line) => println!("{}:{line}: {issue}", file.display()),
+            None => println!("{}: {issue}", file.display()),
+        }
+    }
+    eprintln!("{} problem(s) in {}", e.problems.len(), file.display());
 }

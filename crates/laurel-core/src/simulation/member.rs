@@ -1,10 +1,10 @@
 //! A member as a replay holds them: their ledger, tier, profile, purchases and grants — what
 //! the write path would read back from the database, kept in memory.
 
+use crate::Points;
 use crate::ledger::{LotId, MemberLedger};
 use crate::rules::{LimitedRules, Periods, RuleUsage, UsageTotals};
 use crate::tiers::{TierMetric, TierStatus, Window};
-use crate::Points;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;

@@ -8,6 +8,7 @@
 //! the same purchases, events, refunds and redemptions happen; what the program decides of
 //! them may differ, and a redemption the member can no longer afford is refused.
 
+use crate::Points;
 use crate::award::{AwardTerms, award};
 use crate::earn::{EarnError, lot_schedule};
 use crate::ledger::{
@@ -21,7 +22,6 @@ use crate::simulation::happening::{Happening, Job, What};
 use crate::simulation::member::{Bought, Granted, SimMember};
 use crate::simulation::terms::{Terms, Versions};
 use crate::tiers::{ReviewRun, TierChange, TierDecision, TierStatus};
-use crate::Points;
 use jiff::Timestamp;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -74,10 +74,9 @@ pub enum ReplayError {
 }
 
 /// What a replay tells as it goes: every posting, grant, purchase, refund, tier change and
-/// refusal, each at the instant it was recorded. Every method does nothing unless overridden.
+/// refusal, each at the instant it takes effect (a purchase's and its earn's when it
+/// happened, a member's joining when they joined, the rest when recorded). Every method does nothing unless overridden.
 pub trait Watch {
-    /// The replay moves on to a happening recorded at `at` (told before anything it does).
-    fn advance(&mut self, _at: Timestamp) {}
     /// A member joined.
     fn enrolled(&mut self, _at: Timestamp, _member: i64) {}
     /// A posting was made to `member`'s ledger.
@@ -155,7 +154,6 @@ impl Replay {
         watch: &mut impl Watch,
     ) -> Result<(), ReplayError> {
         let now = happening.at;
-        watch.advance(now);
         match &happening.what {
             What::Enrolled {
                 member,
@@ -172,15 +170,8 @@ impl Replay {
                     ..SimMember::default()
                 };
                 self.members.insert(*member, joined);
-                watch.enrolled(now, *member);
-                self.enroll(
-                    versions.at(now),
-                    *member,
-                    *enrolled_at,
-                    *referred_by,
-                    now,
-                    watch,
-                )
+                watch.enrolled(*enrolled_at, *member);
+                self.enroll(versions.at(now), *member, *enrolled_at, *referred_by, watch)
             }
             What::Purchased {
                 purchase,
@@ -206,7 +197,14 @@ impl Replay {
                 member,
                 occurred_at,
                 event,
-            } => self.event(versions.at(*occurred_at), *member, *occurred_at, event, now, watch),
+            } => self.event(
+                versions.at(*occurred_at),
+                *member,
+                *occurred_at,
+                event,
+                now,
+                watch,
+            ),
             What::Redeemed { member, points } => {
                 let posting = self.member(*member)?.ledger.redeem(Points(*points));
                 self.post_or_refuse(*member, posting, now, watch)
@@ -289,7 +287,6 @@ impl Replay {
         member: i64,
         enrolled_at: Timestamp,
         referred_by: Option<i64>,
-        now: Timestamp,
         watch: &mut impl Watch,
     ) -> Result<(), ReplayError> {
         if let (Some(policy), Some(referrer)) = (terms.referrals, referred_by) {
@@ -320,7 +317,7 @@ impl Replay {
             }),
             status,
         };
-        self.store_decision(member, decision, now, watch)
+        self.store_decision(member, decision, enrolled_at, watch)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -346,11 +343,12 @@ impl Replay {
         };
         let welcome = terms.referrals.filter(|_| referral.is_some());
         let activity = Activity::Purchase(basket.clone());
-        let Some(earning) = self.earning(terms, member, activity, occurred_at, welcome, now, watch)?
+        let Some(earning) =
+            self.earning(terms, member, activity, occurred_at, welcome, now, watch)?
         else {
             return Ok(());
         };
-        watch.purchased(now, member, total_minor);
+        watch.purchased(occurred_at, member, total_minor);
         let lot = self.credit(terms, member, &earning, occurred_at, now, watch)?;
         let m = self.member_mut(member)?;
         m.purchases.push(Bought {
@@ -420,8 +418,7 @@ impl Replay {
         watch: &mut impl Watch,
     ) -> Result<Option<Earning>, ReplayError> {
         let m = self.member(member)?;
-        let first_purchase =
-            terms.rules.asks_first_purchase(&activity) && m.purchases.is_empty();
+        let first_purchase = terms.rules.asks_first_purchase(&activity) && m.purchases.is_empty();
         let limited = terms.rules.limited_by(&activity);
         let usage = if limited.is_empty() {
             Default::default()
@@ -477,7 +474,10 @@ impl Replay {
             .ledger
             .earn(earning.total, occurred_at, schedule, now)
             .map_err(|e| ReplayError::Calendar(e.to_string()))?;
-        let lot = self.post(member, &posting, now, watch)?.first().copied();
+        let lot = self
+            .post(member, &posting, occurred_at, watch)?
+            .first()
+            .copied();
         if schedule.expires_at.is_some_and(|at| at <= now) {
             let expired = self.member(member)?.ledger.expire(now);
             if let Some(posting) = expired {
@@ -499,7 +499,7 @@ impl Replay {
             points: g.points.get(),
             occurred_at,
         }));
-        watch.granted(now, member, &granted);
+        watch.granted(occurred_at, member, &granted);
         Ok(lot)
     }
 
@@ -762,13 +762,13 @@ impl Replay {
         }
     }
 
-    /// Applies a posting to the member's ledger, giving the lots it opens the next ids and
-    /// scheduling their expiry and release; the lots opened.
+    /// Applies a posting taking effect at `at` to the member's ledger, giving the lots it
+    /// opens the next ids and scheduling their expiry and release; the lots opened.
     fn post(
         &mut self,
         member: i64,
         posting: &Posting,
-        now: Timestamp,
+        at: Timestamp,
         watch: &mut impl Watch,
     ) -> Result<Vec<LotId>, ReplayError> {
         let Replay {
@@ -808,7 +808,7 @@ impl Replay {
                 releases.push(Reverse((at, member)));
             }
         }
-        watch.posted(now, member, posting);
+        watch.posted(at, member, posting);
         Ok(opened)
     }
 }

@@ -1,6 +1,10 @@
 //! What a replay did, counted per calendar month (in the program's time zone) and in total:
 //! the flows of points by kind and by rule, sales, tier moves, limits that cut grants, what
 //! was refused — and, at each month's end, the points outstanding and the tier mix.
+//!
+//! Everything is counted in the month it takes effect (a purchase's points when it happened,
+//! even when recorded later), and a month's closing stocks are the opening's plus every
+//! change of the months up to it, so the figures always roll forward.
 
 use crate::ledger::{Account, Posting, PostingKind};
 use crate::rules::{Grant, YearMonth};
@@ -45,6 +49,10 @@ pub struct Flows {
     pub capped: BTreeMap<String, BTreeMap<String, u64>>,
     /// What the history did that this program refuses, by kind.
     pub refused: BTreeMap<&'static str, u64>,
+    /// The net change to the points members hold.
+    pub net_points: i64,
+    /// The net change in members per tier (joining counts in `None`).
+    pub net_tiers: BTreeMap<Option<String>, i64>,
 }
 
 /// Where things stood at the end of a span.
@@ -82,86 +90,78 @@ pub struct Tallied {
     pub earned_by_member: HashMap<i64, i64>,
 }
 
-/// Counts what a replay tells from `from` on (earlier happenings only move the stocks).
+/// Counts what a replay tells; what takes effect before `from` makes the opening stocks.
 #[derive(Debug, Clone)]
 pub struct Tally {
     tz: TimeZone,
     from: Timestamp,
-    opening: Option<Stocks>,
-    stocks: Stocks,
-    current: Option<YearMonth>,
+    before: Flows,
     months: BTreeMap<YearMonth, Flows>,
-    closings: BTreeMap<YearMonth, Stocks>,
     earned_by_member: HashMap<i64, i64>,
 }
 
 impl Tally {
-    /// A tally in `tz`'s calendar of what happens from `from` on.
+    /// A tally in `tz`'s calendar of what takes effect from `from` on.
     pub fn new(tz: TimeZone, from: Timestamp) -> Tally {
         Tally {
             tz,
             from,
-            opening: None,
-            stocks: Stocks::default(),
-            current: None,
+            before: Flows::default(),
             months: BTreeMap::new(),
-            closings: BTreeMap::new(),
             earned_by_member: HashMap::new(),
         }
     }
 
-    fn month_of(&self, at: Timestamp) -> YearMonth {
+    /// The flows `at` counts in: its month's, or the opening's before `from`.
+    fn flows(&mut self, at: Timestamp) -> &mut Flows {
+        if at < self.from {
+            return &mut self.before;
+        }
         let date = self.tz.to_datetime(at).date();
-        YearMonth {
+        let month = YearMonth {
             year: date.year(),
             month: date.month(),
-        }
+        };
+        self.months.entry(month).or_default()
     }
 
-    /// The flows of the month `at` falls in, if `at` is in the span.
-    fn flows(&mut self, at: Timestamp) -> Option<&mut Flows> {
-        if at < self.from {
-            return None;
-        }
-        let month = self.month_of(at);
-        Some(self.months.entry(month).or_default())
-    }
-
-    /// The figures, with the stocks as they stand closing the last month.
-    pub fn finish(mut self) -> Tallied {
-        let opening = self.opening.take().unwrap_or_else(|| self.stocks.clone());
-        if let Some(current) = self.current {
-            self.closings.insert(current, self.stocks.clone());
-        }
-        let mut total = Flows::default();
+    /// The figures: each month's flows with its closing stocks, and the total.
+    pub fn finish(self) -> Tallied {
+        let mut opening = Stocks::default();
+        roll(&mut opening, &self.before);
         let mut closing = opening.clone();
-        let mut months = Vec::new();
-        let keys: std::collections::BTreeSet<YearMonth> = self
+        let mut total = Flows::default();
+        let months = self
             .months
-            .keys()
-            .chain(self.closings.keys())
-            .copied()
+            .into_iter()
+            .map(|(month, flows)| {
+                roll(&mut closing, &flows);
+                add(&mut total, &flows);
+                Month {
+                    month,
+                    flows,
+                    closing: closing.clone(),
+                }
+            })
             .collect();
-        for month in keys {
-            let flows = self.months.remove(&month).unwrap_or_default();
-            add(&mut total, &flows);
-            if let Some(stocks) = self.closings.remove(&month) {
-                closing = stocks;
-            }
-            months.push(Month {
-                month,
-                flows,
-                closing: closing.clone(),
-            });
-        }
         Tallied {
             opening,
             months,
             total,
-            closing: self.stocks,
+            closing,
             earned_by_member: self.earned_by_member,
         }
     }
+}
+
+/// Stocks rolled forward by a span's net changes.
+fn roll(stocks: &mut Stocks, flows: &Flows) {
+    stocks.outstanding += flows.net_points;
+    for (tier, change) in &flows.net_tiers {
+        let count = stocks.tiers.entry(tier.clone()).or_default();
+        *count = count.saturating_add_signed(*change);
+    }
+    stocks.tiers.retain(|_, count| *count > 0);
 }
 
 /// Adds `more` into `sum`.
@@ -191,40 +191,22 @@ fn add(sum: &mut Flows, more: &Flows) {
     for (kind, count) in &more.refused {
         *sum.refused.entry(kind).or_default() += count;
     }
+    sum.net_points += more.net_points;
+    for (tier, change) in &more.net_tiers {
+        *sum.net_tiers.entry(tier.clone()).or_default() += change;
+    }
 }
 
 impl Watch for Tally {
-    /// A month left behind closes with the stocks as they stand.
-    fn advance(&mut self, at: Timestamp) {
-        if at < self.from {
-            return;
-        }
-        if self.opening.is_none() {
-            self.opening = Some(self.stocks.clone());
-        }
-        let month = self.month_of(at);
-        match self.current {
-            Some(current) if current < month => {
-                self.closings.insert(current, self.stocks.clone());
-                self.current = Some(month);
-            }
-            None => self.current = Some(month),
-            _ => {}
-        }
-    }
-
-    fn enrolled(&mut self, _at: Timestamp, _member: i64) {
-        *self.stocks.tiers.entry(None).or_default() += 1;
+    fn enrolled(&mut self, at: Timestamp, _member: i64) {
+        *self.flows(at).net_tiers.entry(None).or_default() += 1;
     }
 
     fn posted(&mut self, at: Timestamp, _member: i64, posting: &Posting) {
-        let moved = (posting.delta(Account::MemberAvailable)
-            + posting.delta(Account::MemberPending))
-        .get();
-        self.stocks.outstanding += moved;
-        let Some(flows) = self.flows(at) else {
-            return;
-        };
+        let moved =
+            (posting.delta(Account::MemberAvailable) + posting.delta(Account::MemberPending)).get();
+        let flows = self.flows(at);
+        flows.net_points += moved;
         let out = -moved;
         match posting.kind {
             PostingKind::Earn => flows.earned += moved,
@@ -239,14 +221,11 @@ impl Watch for Tally {
     }
 
     fn granted(&mut self, at: Timestamp, member: i64, grants: &[Grant]) {
-        if at < self.from {
-            return;
+        if at >= self.from {
+            let earned: i64 = grants.iter().map(|g| g.points.get()).sum();
+            *self.earned_by_member.entry(member).or_default() += earned;
         }
-        let earned: i64 = grants.iter().map(|g| g.points.get()).sum();
-        *self.earned_by_member.entry(member).or_default() += earned;
-        let Some(flows) = self.flows(at) else {
-            return;
-        };
+        let flows = self.flows(at);
         for g in grants {
             *flows.earned_by_rule.entry(g.rule_id.clone()).or_default() += g.points.get();
             if let Some(limit) = g.capped_by {
@@ -261,28 +240,19 @@ impl Watch for Tally {
     }
 
     fn purchased(&mut self, at: Timestamp, _member: i64, total_minor: i64) {
-        if let Some(flows) = self.flows(at) {
-            flows.purchases += 1;
-            flows.sales_minor += total_minor;
-        }
+        let flows = self.flows(at);
+        flows.purchases += 1;
+        flows.sales_minor += total_minor;
     }
 
     fn refunded(&mut self, at: Timestamp, _member: i64, amount_minor: i64) {
-        if let Some(flows) = self.flows(at) {
-            flows.refunded_minor += amount_minor;
-        }
+        self.flows(at).refunded_minor += amount_minor;
     }
 
     fn tier_changed(&mut self, at: Timestamp, _member: i64, change: &TierChange) {
-        let tiers = &mut self.stocks.tiers;
-        if let Some(count) = tiers.get_mut(&change.from) {
-            *count = count.saturating_sub(1);
-        }
-        *tiers.entry(change.to.clone()).or_default() += 1;
-        tiers.retain(|_, count| *count > 0);
-        let Some(flows) = self.flows(at) else {
-            return;
-        };
+        let flows = self.flows(at);
+        *flows.net_tiers.entry(change.from.clone()).or_default() -= 1;
+        *flows.net_tiers.entry(change.to.clone()).or_default() += 1;
         match change.reason {
             TierChangeReason::Qualified => flows.upgrades += 1,
             TierChangeReason::Review => flows.downgrades += 1,
@@ -291,8 +261,6 @@ impl Watch for Tally {
     }
 
     fn refused(&mut self, at: Timestamp, _member: i64, refusal: &Refusal) {
-        if let Some(flows) = self.flows(at) {
-            *flows.refused.entry(refusal.code()).or_default() += 1;
-        }
+        *self.flows(at).refused.entry(refusal.code()).or_default() += 1;
     }
 }

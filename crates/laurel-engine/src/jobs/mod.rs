@@ -90,7 +90,9 @@ impl Engine {
                 member,
                 now,
             }),
-            JobKind::Tiers => return Err(EngineError::Internal("tier reviews move no lots".into())),
+            JobKind::Tiers => {
+                return Err(EngineError::Internal("tier reviews move no lots".into()));
+            }
         };
         let mut report = JobReport::default();
         loop {
@@ -179,7 +181,10 @@ pub(crate) struct JobRuns(std::sync::Mutex<std::collections::HashMap<&'static st
 impl JobRuns {
     /// Whether a run of `kind` as of `now` is kept; if it is, it counts as the last kept.
     fn worth_recording(&self, kind: JobKind, now: Timestamp, acted: bool) -> bool {
-        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut last = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let quiet_too_long = last
             .get(kind.as_str())
             .is_none_or(|at| now.duration_since(*at) >= QUIET_RUN_RECORDED_EVERY);

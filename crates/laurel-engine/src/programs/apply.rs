@@ -233,7 +233,10 @@ async fn store_version(
 
 impl Engine {
     /// Refuses a program naming a segment that is not saved, each at its key.
-    pub(crate) async fn check_segments_saved(&self, definition: &crate::ProgramDefinition) -> Result<()> {
+    pub(crate) async fn check_segments_saved(
+        &self,
+        definition: &crate::ProgramDefinition,
+    ) -> Result<()> {
         let named = laurel_core::segments::named_segments(
             &definition.rules,
             &definition.catalog,

@@ -98,12 +98,7 @@ pub(crate) fn happenings(
     }
     for r in history.redemptions {
         if let Some(at) = r.cancelled_at {
-            push(
-                at,
-                4,
-                r.id,
-                What::RedemptionCancelled { redemption: r.id },
-            );
+            push(at, 4, r.id, What::RedemptionCancelled { redemption: r.id });
         }
         push(
             r.redeemed_at,

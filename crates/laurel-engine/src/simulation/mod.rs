@@ -19,7 +19,7 @@ use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::programs::{Timeline, check_change, parse_text};
 use jiff::Timestamp;
-use laurel_core::simulation::{Happening, Replay, Tally};
+use laurel_core::simulation::{Happening, Replay, Tally, What};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use versions::Deciding;
@@ -69,16 +69,20 @@ impl Engine {
         let now = Timestamp::now();
         let to = request.to.unwrap_or(now);
         let timeline = self.programs.snapshot();
-        let in_force = timeline.in_force(request.from.unwrap_or(to)).definition.clone();
+        let in_force = timeline
+            .in_force(request.from.unwrap_or(to))
+            .definition
+            .clone();
         check_change(&in_force, &draft, &[])?;
         let happenings = self.happenings(&timeline, to).await?;
-        let from = request
-            .from
-            .or_else(|| happenings.first().map(|h| h.at))
-            .unwrap_or(to);
+        // Without a `from`, the draft decides everything, history brought in late included,
+        // and the report begins with the first thing that took effect.
+        let draft_from = request.from.unwrap_or(Timestamp::MIN);
+        let from = request.from.or_else(|| earliest(&happenings)).unwrap_or(to);
         let draft = Arc::new(draft);
         let run = move || -> Result<SimulationReport> {
-            let split = happenings.partition_point(|h| h.at < from);
+            let started = std::time::Instant::now();
+            let split = happenings.partition_point(|h| h.at < draft_from);
             let (before, after) = happenings.split_at(split);
             let total = before.len() + 2 * after.len();
             progress.total.store(total as u64, Ordering::Relaxed);
@@ -94,7 +98,7 @@ impl Engine {
             replay(&mut current, after, &live, &mut tally, &progress)?;
             let drafted = Deciding {
                 timeline: &timeline,
-                draft: Some((&draft, from)),
+                draft: Some((&draft, draft_from)),
             };
             replay(
                 &mut draft_replay,
@@ -103,6 +107,7 @@ impl Engine {
                 &mut draft_tally,
                 &progress,
             )?;
+            let seconds = started.elapsed().as_secs_f64();
             let (current_tally, draft_tally) = (tally.finish(), draft_tally.finish());
             let in_force_at_end = &timeline.in_force(to).definition.program;
             Ok(SimulationReport {
@@ -110,6 +115,11 @@ impl Engine {
                 to,
                 currency: draft.program.currency.code().to_owned(),
                 happenings: happenings.len() as u64,
+                purchases: happenings
+                    .iter()
+                    .filter(|h| matches!(h.what, What::Purchased { .. }))
+                    .count() as u64,
+                seconds,
                 current: ProgramOutcome::of(&current_tally, in_force_at_end),
                 draft: ProgramOutcome::of(&draft_tally, &draft.program),
                 most_affected: report::most_affected(
@@ -153,6 +163,19 @@ impl Engine {
         let currency = timeline.in_force(until).definition.program.currency;
         Ok(history::happenings(stored, currency, until))
     }
+}
+
+/// The first instant anything in `happenings` took effect: when the first member joined or
+/// the first purchase or event happened, however late they were recorded.
+fn earliest(happenings: &[Happening]) -> Option<Timestamp> {
+    happenings
+        .iter()
+        .map(|h| match &h.what {
+            What::Enrolled { enrolled_at, .. } => *enrolled_at,
+            What::Purchased { occurred_at, .. } | What::Event { occurred_at, .. } => *occurred_at,
+            _ => h.at,
+        })
+        .min()
 }
 
 /// Happenings replayed between two reports of progress.

@@ -24,6 +24,10 @@ pub struct SimulationReport {
     pub currency: String,
     /// Happenings replayed, from the first recorded.
     pub happenings: u64,
+    /// Purchases among them.
+    pub purchases: u64,
+    /// Seconds the replays took (the history before `from` once, the rest once per program).
+    pub seconds: f64,
     /// The programs actually in force.
     pub current: ProgramOutcome,
     /// The draft.
@@ -219,9 +223,8 @@ pub(crate) fn most_affected(
     current: (&Tallied, &HashMap<i64, SimMember>),
     draft: (&Tallied, &HashMap<i64, SimMember>),
 ) -> Vec<AffectedMember> {
-    let balance = |m: Option<&SimMember>| {
-        m.map_or(0, |m| (m.ledger.available + m.ledger.pending).get())
-    };
+    let balance =
+        |m: Option<&SimMember>| m.map_or(0, |m| (m.ledger.available + m.ledger.pending).get());
     let mut changed: Vec<AffectedMember> = current
         .1
         .keys()

@@ -11,9 +11,7 @@ use crate::write::context::Context;
 use jiff::Timestamp;
 use laurel_core::Program;
 use laurel_core::events::EventKind;
-use laurel_core::tiers::{
-    ReviewRun, TierChange, TierDecision, TierPolicy, TierStatus, Window,
-};
+use laurel_core::tiers::{ReviewRun, TierChange, TierDecision, TierPolicy, TierStatus, Window};
 use laurel_store::{Member, MemberId, Tx};
 use rust_decimal::Decimal;
 

@@ -198,17 +198,20 @@ async fn a_member_enrolled_before_referrals_existed_gets_a_code_when_first_asked
         let engine = start(&db, with_referrals()).await;
         let mut tx = engine.store().begin().await.unwrap();
         let old = tx
-            .insert_member(&laurel_store::NewMember {
-                external_id: "old-timer".into(),
-                email: None,
-                phone: None,
-                name: None,
-                birthday: None,
-                channel: "pos".into(),
-                attributes: Default::default(),
-                enrolled_at: recently(),
-                referral_code: None,
-            }, jiff::Timestamp::now())
+            .insert_member(
+                &laurel_store::NewMember {
+                    external_id: "old-timer".into(),
+                    email: None,
+                    phone: None,
+                    name: None,
+                    birthday: None,
+                    channel: "pos".into(),
+                    attributes: Default::default(),
+                    enrolled_at: recently(),
+                    referral_code: None,
+                },
+                jiff::Timestamp::now(),
+            )
             .await
             .unwrap()
             .unwrap();

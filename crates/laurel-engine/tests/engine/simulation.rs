@@ -3,9 +3,7 @@
 //! both backends; a draft is reported beside them.
 
 use super::*;
-use laurel_engine::{
-    AssignTierRequest, RedeemRewardRequest,
-};
+use laurel_engine::{AssignTierRequest, RedeemRewardRequest};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::collections::BTreeMap;
@@ -40,7 +38,14 @@ async fn week(engine: &Engine, rng: &mut StdRng, member: i64, week: i64, bought:
         let lines: Vec<LineRequest> = (0..rng.random_range(1..4))
             .map(|l| LineRequest {
                 sku: format!("SKU-{l}"),
-                category: Some(if rng.random_bool(0.4) { "retail" } else { "coffee" }.into()),
+                category: Some(
+                    if rng.random_bool(0.4) {
+                        "retail"
+                    } else {
+                        "coffee"
+                    }
+                    .into(),
+                ),
                 quantity: rng.random_range(1..4),
                 unit_price: Decimal::from(rng.random_range(5..120)),
             })
@@ -87,10 +92,16 @@ async fn week(engine: &Engine, rng: &mut StdRng, member: i64, week: i64, bought:
     }
     if rng.random_bool(0.15) {
         let points = rng.random_range(50..400);
-        let _ = engine.redeem(redeem_request(member, points, &key("redeem"))).await;
+        let _ = engine
+            .redeem(redeem_request(member, points, &key("redeem")))
+            .await;
     }
     if rng.random_bool(0.12) {
-        let reward = if rng.random_bool(0.5) { "ten_off" } else { "plant_trees" };
+        let reward = if rng.random_bool(0.5) {
+            "ten_off"
+        } else {
+            "plant_trees"
+        };
         let redeemed = engine
             .redeem_reward(RedeemRewardRequest {
                 member_id: member,
@@ -110,7 +121,9 @@ async fn week(engine: &Engine, rng: &mut StdRng, member: i64, week: i64, bought:
     }
     if rng.random_bool(0.05) {
         let points = if rng.random_bool(0.7) { 50 } else { -20 };
-        let _ = engine.adjust(credit(member, points, &key("adjust")), "staff:test").await;
+        let _ = engine
+            .adjust(credit(member, points, &key("adjust")), "staff:test")
+            .await;
     }
 }
 
@@ -242,7 +255,15 @@ fn lots(ledger: &laurel_core::ledger::MemberLedger) -> Vec<String> {
     let mut lots: Vec<String> = ledger
         .lots
         .iter()
-        .map(|l| format!("{} {} {:?} {:?}", l.remaining.get(), l.earned_at, l.expires_at, l.state))
+        .map(|l| {
+            format!(
+                "{} {} {:?} {:?}",
+                l.remaining.get(),
+                l.earned_at,
+                l.expires_at,
+                l.state
+            )
+        })
         .collect();
     lots.sort();
     lots
@@ -262,7 +283,11 @@ async fn replaying_the_history_through_the_versions_in_force_reproduces_the_ledg
             .await
             .unwrap();
         let replayed = replay.members();
-        assert_eq!(replayed.len(), members.len(), "[{name}] every member replayed");
+        assert_eq!(
+            replayed.len(),
+            members.len(),
+            "[{name}] every member replayed"
+        );
         let (mut grants, mut with_lots) = (0, 0);
         for &id in &members {
             let sim = &replayed[&id];
@@ -277,7 +302,11 @@ async fn replaying_the_history_through_the_versions_in_force_reproduces_the_ledg
                 (stored.available, stored.pending),
                 "[{name}] member {id}: balances"
             );
-            assert_eq!(lots(&sim.ledger), lots(&stored), "[{name}] member {id}: open lots");
+            assert_eq!(
+                lots(&sim.ledger),
+                lots(&stored),
+                "[{name}] member {id}: open lots"
+            );
             assert_eq!(
                 postings.0.get(&id).cloned().unwrap_or_default(),
                 journal(&engine, id).await,

@@ -446,7 +446,13 @@ impl crate::db::connect::Store {
         )
         .await?
         .iter()
-        .map(|r| Ok((r.get("rule_id")?, r.get("points")?, instant(r.get("occurred_at")?)?)))
+        .map(|r| {
+            Ok((
+                r.get("rule_id")?,
+                r.get("points")?,
+                instant(r.get("occurred_at")?)?,
+            ))
+        })
         .collect()
     }
 }

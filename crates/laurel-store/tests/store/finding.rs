@@ -36,7 +36,12 @@ async fn enroll_people(store: &Store) -> Vec<MemberId> {
             enrolled_at: t0() - days(10) + days(i64::try_from(i).unwrap()),
             ..new_member(external_id)
         };
-        ids.push(tx.insert_member(&member, jiff::Timestamp::now()).await.unwrap().unwrap());
+        ids.push(
+            tx.insert_member(&member, jiff::Timestamp::now())
+                .await
+                .unwrap()
+                .unwrap(),
+        );
         tx.commit().await.unwrap();
     }
     ids
@@ -264,7 +269,10 @@ async fn more_exact_matches_than_a_page_holds_are_listed_newest_first_and_none_i
                 name: Some(person.into()),
                 ..new_member(external_id)
             };
-            tx.insert_member(&member, jiff::Timestamp::now()).await.unwrap().unwrap();
+            tx.insert_member(&member, jiff::Timestamp::now())
+                .await
+                .unwrap()
+                .unwrap();
             tx.commit().await.unwrap();
         }
         assert_eq!(
