@@ -60,3 +60,6 @@ mod clv;
 
 #[path = "core/offers.rs"]
 mod offers;
+
+#[path = "core/simulation.rs"]
+mod simulation;

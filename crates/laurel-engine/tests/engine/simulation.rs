@@ -3,7 +3,7 @@
 //! both backends; a draft is reported beside them.
 
 use super::*;
-use laurel_engine::{AssignTierRequest, RedeemRewardRequest};
+use laurel_engine::{AssignTierRequest, RedeemRewardRequest, Simulation, SimulationProgress};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::collections::BTreeMap;
@@ -331,6 +331,161 @@ async fn replaying_the_history_through_the_versions_in_force_reproduces_the_ledg
         // The history exercised what it is meant to.
         assert!(grants > 500, "[{name}] only {grants} grants");
         assert!(with_lots > 5, "[{name}] only {with_lots} members hold lots");
+        finish(name, engine).await;
+    }
+}
+
+/// What every member holds, available and pending, as the ledger says.
+async fn outstanding(engine: &Engine, members: &[i64]) -> i64 {
+    let mut sum = 0;
+    for &m in members {
+        let (available, pending) = balance(engine, m).await;
+        sum += available + pending;
+    }
+    sum
+}
+
+#[tokio::test]
+async fn a_draft_is_reported_beside_the_program_in_force_member_by_member() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let config = EngineConfig::for_backend(store.backend());
+        let engine = Engine::open(store, Some(&year_program()), config)
+            .await
+            .unwrap();
+        let (beans, plain) = (
+            member(&engine, "beans").await,
+            member(&engine, "plain").await,
+        );
+        let mut retail = purchase_request(beans, "o-1", "500");
+        retail.lines = vec![LineRequest {
+            sku: "BEANS".into(),
+            category: Some("retail".into()),
+            quantity: 1,
+            unit_price: dec("500"),
+        }];
+        engine.purchase(retail).await.unwrap();
+        buy(&engine, plain, "o-2", "80").await;
+        // Past the return window, the points may be spent.
+        engine
+            .run_job(JobKind::Release, Timestamp::now() + days(8))
+            .await
+            .unwrap();
+        let reward = RedeemRewardRequest {
+            member_id: beans,
+            reward_id: "ten_off".into(),
+            quantity: 1,
+            idempotency_key: "r-1".into(),
+        };
+        engine.redeem_reward(reward).await.unwrap();
+        // The draft drops the beans bonus, so the same redemption is more than the member has.
+        let bonus = "[[rules]]\nid = \"beans_bonus\"\nname = \"Coffee beans bonus\"\neffect = { points_per_unit = \"2\" }       # +2 points per yuan on the retail lines only\nconditions = [ { categories = [\"retail\"] } ]";
+        assert!(year_program().contains(bonus), "the fixture has the bonus");
+        let draft = year_program().replace(bonus, "# dropped");
+        let report = engine
+            .simulate(
+                Simulation {
+                    draft: draft.clone(),
+                    from: None,
+                    to: None,
+                },
+                Arc::new(SimulationProgress::default()),
+            )
+            .await
+            .unwrap();
+        let (now, then) = (&report.current.total, &report.draft.total);
+        let mut earned_live = 0;
+        for m in [beans, plain] {
+            earned_live += journal(&engine, m)
+                .await
+                .iter()
+                .filter(|(kind, ..)| kind == "earn")
+                .map(|(_, available, pending)| available + pending)
+                .sum::<i64>();
+        }
+        assert_eq!(
+            now.earned, earned_live,
+            "[{name}] the program in force earns as the ledger did"
+        );
+        assert_eq!(
+            now.outstanding,
+            outstanding(&engine, &[beans, plain]).await,
+            "[{name}] and holds what members hold"
+        );
+        assert_eq!(now.purchases, 2, "[{name}]");
+        assert_eq!(
+            now.earned_by_rule.get("beans_bonus"),
+            Some(&1000),
+            "[{name}]"
+        );
+        assert_eq!(then.earned_by_rule.get("beans_bonus"), None, "[{name}]");
+        assert_eq!(
+            now.earned - then.earned,
+            1000,
+            "[{name}] the draft earns the bonus less"
+        );
+        assert_eq!(now.redeemed, 1000, "[{name}]");
+        assert_eq!(
+            then.redeemed, 0,
+            "[{name}] the draft's member cannot afford the reward"
+        );
+        assert_eq!(
+            then.refused.get("insufficient_points"),
+            Some(&1),
+            "[{name}] and the refusal is counted"
+        );
+        assert_eq!(
+            now.liability.to_string(),
+            format!("{:.2}", now.outstanding as f64 / 100.0)
+        );
+        let first = &report.most_affected[0];
+        assert_eq!(
+            (first.member_id, first.earned_current - first.earned_draft),
+            (beans, 1000),
+            "[{name}] the member the draft changes most comes first"
+        );
+        assert!(
+            report.most_affected.iter().all(|m| m.member_id != plain),
+            "[{name}] a member the draft leaves alone is not listed"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_draft_with_problems_is_refused_with_them_before_anything_is_replayed() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let config = EngineConfig::for_backend(store.backend());
+        let engine = Engine::open(store, Some(&year_program()), config)
+            .await
+            .unwrap();
+        let ask = |draft: String| Simulation {
+            draft,
+            from: None,
+            to: None,
+        };
+        let progress = Arc::new(SimulationProgress::default());
+        let broken = year_program().replace("cost = 1000", "cost = -5");
+        let refused = engine.simulate(ask(broken), progress.clone()).await;
+        match &refused {
+            Err(EngineError::InvalidProgram(issues)) => assert!(
+                issues.iter().any(|i| i.key.starts_with("rewards")),
+                "[{name}] the problem is named at its key: {issues:?}"
+            ),
+            other => panic!("[{name}] expected the draft's problems, got {other:?}"),
+        }
+        let dollars = year_program().replace("currency = \"CNY\"", "currency = \"USD\"");
+        assert_eq!(
+            code(engine.simulate(ask(dollars), progress.clone()).await),
+            "program_currency_changed",
+            "[{name}]"
+        );
+        assert_eq!(
+            progress.total.load(std::sync::atomic::Ordering::Relaxed),
+            0,
+            "[{name}] nothing was replayed"
+        );
         finish(name, engine).await;
     }
 }

@@ -11,6 +11,7 @@ mod insight;
 mod load;
 mod notify;
 mod pages;
+mod simulation;
 mod stats;
 
 use anyhow::{Context, Result, bail};
@@ -354,6 +355,8 @@ async fn scale(
     }
     println!("\nthe daily jobs at this scale, once each:");
     insight::time_daily_jobs(engine).await?;
+    println!("\nwhat if, at this scale:");
+    simulation::time(engine).await?;
     Ok(())
 }
 
