@@ -95,6 +95,9 @@ pub enum EngineError {
     /// No saved segment with that id.
     #[error("no segment `{0}`")]
     UnknownSegment(String),
+    /// No simulation with that id.
+    #[error("no simulation {0}")]
+    UnknownSimulation(i64),
     /// The program in force or a scheduled version names the segment.
     #[error("segment `{0}` is named by the program; change the program first")]
     SegmentInUse(String),
@@ -189,6 +192,7 @@ impl EngineError {
             EngineError::UnknownWebhook(_) => ErrorCode::UnknownWebhook,
             EngineError::InvalidSegment(_) => ErrorCode::InvalidSegment,
             EngineError::UnknownSegment(_) => ErrorCode::UnknownSegment,
+            EngineError::UnknownSimulation(_) => ErrorCode::UnknownSimulation,
             EngineError::SegmentExists(_) => ErrorCode::SegmentExists,
             EngineError::SegmentInUse(_) => ErrorCode::SegmentInUse,
             EngineError::UnknownAutomation(_) => ErrorCode::UnknownAutomation,

@@ -25,6 +25,7 @@ impl EngineError {
             EngineError::InvalidProgram(problems) => vec![("count", problems.len().to_string())],
             EngineError::ProgramChange { args, .. } => args.clone(),
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
+            EngineError::UnknownSimulation(id) => vec![("simulation", id.to_string())],
             EngineError::UnknownWebhook(id) => vec![("webhook", id.to_string())],
             EngineError::UnknownAutomation(id) => vec![("automation", id.clone())],
             EngineError::UnknownSegment(id)

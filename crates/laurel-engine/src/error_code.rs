@@ -74,6 +74,7 @@ error_codes! {
     UnknownDelivery = "unknown_delivery", 404, "The webhook subscription has no delivery with that id.";
     UnknownAutomation = "unknown_automation", 404, "The program in force has no automation with that id.";
     UnknownSegment = "unknown_segment", 404, "No saved segment with that id.";
+    UnknownSimulation = "unknown_simulation", 404, "No simulation with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";

@@ -94,7 +94,7 @@ pub use segments::{
 };
 pub use simulation::{
     AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, Simulation,
-    SimulationProgress, SimulationReport, TierCount,
+    SimulationProgress, SimulationReport, SimulationRun, SimulationState, TierCount,
 };
 pub use staff::{
     AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,
@@ -124,6 +124,8 @@ pub struct Engine {
     listening: Arc<events::Listening>,
     /// The daily scans (notice kinds, automations) run to the end today.
     scanned: notices::Scanned,
+    /// The simulations running in this process.
+    simulations: Arc<simulation::Running>,
     /// When each job's last run was kept for replays.
     job_runs: jobs::JobRuns,
     config: EngineConfig,
@@ -161,6 +163,7 @@ impl Engine {
             outbox_ready: tokio::sync::Notify::new(),
             listening,
             scanned: notices::Scanned::default(),
+            simulations: Arc::default(),
             job_runs: jobs::JobRuns::default(),
             config,
         }

@@ -66,6 +66,7 @@ pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };
 pub use tables::segments::{SegmentInput, SegmentRow};
+pub use tables::simulations::{NewSimulation, SIMULATIONS_LISTED_MAX, SimulationRow};
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::webhooks::{

@@ -83,6 +83,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::insight::router())
         .merge(api::segments::router())
         .merge(api::offers::router())
+        .merge(api::simulations::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;
     api::webhooks::document_events(&mut doc);

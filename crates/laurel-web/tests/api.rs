@@ -45,5 +45,8 @@ mod robustness;
 #[path = "api/segments.rs"]
 mod segments;
 
+#[path = "api/simulations.rs"]
+mod simulations;
+
 #[path = "api/tiers.rs"]
 mod tiers;

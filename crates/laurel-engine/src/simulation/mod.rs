@@ -8,8 +8,10 @@
 
 mod history;
 mod report;
+mod runs;
 mod versions;
 
+pub use runs::{Running, SimulationRun, SimulationState};
 pub use report::{
     AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, SimulationReport,
     TierCount,
@@ -17,7 +19,9 @@ pub use report::{
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
+use crate::program_file::ProgramDefinition;
 use crate::programs::{Timeline, check_change, parse_text};
+use laurel_store::Store;
 use jiff::Timestamp;
 use laurel_core::simulation::{Happening, Replay, Tally, What};
 use std::sync::Arc;
@@ -64,74 +68,28 @@ impl Engine {
         request: Simulation,
         progress: Arc<SimulationProgress>,
     ) -> Result<SimulationReport> {
+        let prepared = self.prepare(&request).await?;
+        run(self.store.clone(), prepared, progress).await
+    }
+
+    /// A draft checked as `apply_program` checks one (its problems, segments it names that
+    /// are not saved, a change of currency), with the versions to replay beside it.
+    async fn prepare(&self, request: &Simulation) -> Result<Prepared> {
         let draft = parse_text(&request.draft).map_err(EngineError::InvalidProgram)?;
         self.check_segments_saved(&draft).await?;
-        let now = Timestamp::now();
-        let to = request.to.unwrap_or(now);
+        let to = request.to.unwrap_or_else(Timestamp::now);
         let timeline = self.programs.snapshot();
         let in_force = timeline
             .in_force(request.from.unwrap_or(to))
             .definition
             .clone();
         check_change(&in_force, &draft, &[])?;
-        let happenings = self.happenings(&timeline, to).await?;
-        // Without a `from`, the draft decides everything, history brought in late included,
-        // and the report begins with the first thing that took effect.
-        let draft_from = request.from.unwrap_or(Timestamp::MIN);
-        let from = request.from.or_else(|| earliest(&happenings)).unwrap_or(to);
-        let draft = Arc::new(draft);
-        let run = move || -> Result<SimulationReport> {
-            let started = std::time::Instant::now();
-            let split = happenings.partition_point(|h| h.at < draft_from);
-            let (before, after) = happenings.split_at(split);
-            let total = before.len() + 2 * after.len();
-            progress.total.store(total as u64, Ordering::Relaxed);
-            let tz = &draft.program.time_zone;
-            let live = Deciding {
-                timeline: &timeline,
-                draft: None,
-            };
-            let mut tally = Tally::new(tz.clone(), from);
-            let mut current = Replay::new();
-            replay(&mut current, before, &live, &mut tally, &progress)?;
-            let (mut draft_replay, mut draft_tally) = (current.clone(), tally.clone());
-            replay(&mut current, after, &live, &mut tally, &progress)?;
-            let drafted = Deciding {
-                timeline: &timeline,
-                draft: Some((&draft, draft_from)),
-            };
-            replay(
-                &mut draft_replay,
-                after,
-                &drafted,
-                &mut draft_tally,
-                &progress,
-            )?;
-            let seconds = started.elapsed().as_secs_f64();
-            let (current_tally, draft_tally) = (tally.finish(), draft_tally.finish());
-            let in_force_at_end = &timeline.in_force(to).definition.program;
-            Ok(SimulationReport {
-                from,
-                to,
-                currency: draft.program.currency.code().to_owned(),
-                happenings: happenings.len() as u64,
-                purchases: happenings
-                    .iter()
-                    .filter(|h| matches!(h.what, What::Purchased { .. }))
-                    .count() as u64,
-                seconds,
-                current: ProgramOutcome::of(&current_tally, in_force_at_end),
-                draft: ProgramOutcome::of(&draft_tally, &draft.program),
-                most_affected: report::most_affected(
-                    (&current_tally, current.members()),
-                    (&draft_tally, draft_replay.members()),
-                ),
-                assumptions: ASSUMPTIONS.iter().map(|a| (*a).to_owned()).collect(),
-            })
-        };
-        tokio::task::spawn_blocking(run)
-            .await
-            .map_err(|e| EngineError::Internal(format!("simulation: {e}")))?
+        Ok(Prepared {
+            draft: Arc::new(draft),
+            timeline,
+            from: request.from,
+            to,
+        })
     }
 
     /// The stored history up to `until` replayed through the versions actually in force,
@@ -142,7 +100,7 @@ impl Engine {
         W: laurel_core::simulation::Watch + Send + 'static,
     {
         let timeline = self.programs.snapshot();
-        let happenings = self.happenings(&timeline, until).await?;
+        let happenings = happenings(&self.store, &timeline, until).await?;
         tokio::task::spawn_blocking(move || {
             let live = Deciding {
                 timeline: &timeline,
@@ -156,13 +114,93 @@ impl Engine {
         .await
         .map_err(|e| EngineError::Internal(format!("replay: {e}")))?
     }
+}
 
-    /// The stored history before `until`, in the order it was decided.
-    async fn happenings(&self, timeline: &Timeline, until: Timestamp) -> Result<Vec<Happening>> {
-        let stored = self.store.history().await?;
-        let currency = timeline.in_force(until).definition.program.currency;
-        Ok(history::happenings(stored, currency, until))
-    }
+/// A draft checked, with the versions it is replayed beside.
+pub(crate) struct Prepared {
+    draft: Arc<ProgramDefinition>,
+    timeline: Arc<Timeline>,
+    from: Option<Timestamp>,
+    to: Timestamp,
+}
+
+/// The stored history before `until`, in the order it was decided.
+async fn happenings(store: &Store, timeline: &Timeline, until: Timestamp) -> Result<Vec<Happening>> {
+    let stored = store.history().await?;
+    let currency = timeline.in_force(until).definition.program.currency;
+    Ok(history::happenings(stored, currency, until))
+}
+
+/// Replays the history through the versions in force and through the draft, on a thread
+/// of its own: the history before the draft takes effect once, the rest once per program.
+pub(crate) async fn run(
+    store: Store,
+    prepared: Prepared,
+    progress: Arc<SimulationProgress>,
+) -> Result<SimulationReport> {
+    let Prepared {
+        draft,
+        timeline,
+        from,
+        to,
+    } = prepared;
+    let happenings = happenings(&store, &timeline, to).await?;
+    // Without a `from`, the draft decides everything, history brought in late included,
+    // and the report begins with the first thing that took effect.
+    let draft_from = from.unwrap_or(Timestamp::MIN);
+    let from = from.or_else(|| earliest(&happenings)).unwrap_or(to);
+    let compute = move || -> Result<SimulationReport> {
+        let started = std::time::Instant::now();
+        let split = happenings.partition_point(|h| h.at < draft_from);
+        let (before, after) = happenings.split_at(split);
+        let total = before.len() + 2 * after.len();
+        progress.total.store(total as u64, Ordering::Relaxed);
+        let tz = &draft.program.time_zone;
+        let live = Deciding {
+            timeline: &timeline,
+            draft: None,
+        };
+        let mut tally = Tally::new(tz.clone(), from);
+        let mut current = Replay::new();
+        replay(&mut current, before, &live, &mut tally, &progress)?;
+        let (mut draft_replay, mut draft_tally) = (current.clone(), tally.clone());
+        replay(&mut current, after, &live, &mut tally, &progress)?;
+        let drafted = Deciding {
+            timeline: &timeline,
+            draft: Some((&draft, draft_from)),
+        };
+        replay(
+            &mut draft_replay,
+            after,
+            &drafted,
+            &mut draft_tally,
+            &progress,
+        )?;
+        let seconds = started.elapsed().as_secs_f64();
+        let (current_tally, draft_tally) = (tally.finish(), draft_tally.finish());
+        let in_force_at_end = &timeline.in_force(to).definition.program;
+        Ok(SimulationReport {
+            from,
+            to,
+            currency: draft.program.currency.code().to_owned(),
+            happenings: happenings.len() as u64,
+            purchases: happenings
+                .iter()
+                .filter(|h| matches!(h.what, What::Purchased { .. }))
+                .count() as u64,
+            seconds,
+            current: ProgramOutcome::of(&current_tally, in_force_at_end),
+            draft: ProgramOutcome::of(&draft_tally, &draft.program),
+            most_affected: report::most_affected(
+                (&current_tally, current.members()),
+                (&draft_tally, draft_replay.members()),
+            ),
+            assumptions: ASSUMPTIONS.iter().map(|a| (*a).to_owned()).collect(),
+        })
+    };
+    tokio::task::spawn_blocking(compute)
+        .await
+        .map_err(|e| EngineError::Internal(format!("simulation: {e}")))?
 }
 
 /// The first instant anything in `happenings` took effect: when the first member joined or

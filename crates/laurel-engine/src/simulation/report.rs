@@ -7,18 +7,21 @@ use jiff::Timestamp;
 use laurel_core::Program;
 use laurel_core::simulation::{Flows, SimMember, Stocks, Tallied};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use std::collections::{BTreeMap, HashMap};
 
 /// Members listed as most affected, at most.
 pub const AFFECTED_MAX: usize = 20;
 
 /// What a draft would have done to the stored history, beside what the program did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SimulationReport {
     /// The report's first instant: the draft is in force from it.
+    #[schema(value_type = String, format = DateTime)]
     pub from: Timestamp,
     /// The instant after the report's last.
+    #[schema(value_type = String, format = DateTime)]
     pub to: Timestamp,
     /// The program's currency.
     pub currency: String,
@@ -39,7 +42,7 @@ pub struct SimulationReport {
 }
 
 /// What one program did over the report's span.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProgramOutcome {
     /// Points outstanding when the span began.
     pub opening_outstanding: i64,
@@ -50,7 +53,7 @@ pub struct ProgramOutcome {
 }
 
 /// The figures of one month, or of the whole span.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PeriodFigures {
     /// `YYYY-MM`, or `total`.
     pub period: String,
@@ -58,9 +61,11 @@ pub struct PeriodFigures {
     pub purchases: u64,
     /// What they paid, in the currency.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "1234.50")]
     pub sales: Decimal,
     /// What refunds gave back.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "1234.50")]
     pub refunded: Decimal,
     /// Points earned.
     pub earned: i64,
@@ -83,12 +88,15 @@ pub struct PeriodFigures {
     pub outstanding: i64,
     /// Their money value: the liability.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "1234.50")]
     pub liability: Decimal,
     /// The money value of the points earned and credited: the program's cost.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "1234.50")]
     pub cost: Decimal,
     /// Cost per unit of sales (cost ÷ sales), when there were sales.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[schema(value_type = Option<String>, example = "0.025")]
     pub cost_per_sales: Option<Decimal>,
     /// Members who qualified for a higher tier.
     pub upgrades: u64,
@@ -105,7 +113,7 @@ pub struct PeriodFigures {
 }
 
 /// Members holding a tier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TierCount {
     /// The tier's id; none for members without a tier.
     pub tier: Option<String>,
@@ -114,7 +122,7 @@ pub struct TierCount {
 }
 
 /// A rule's limit that cut grants down.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LimitHit {
     /// The rule.
     pub rule_id: String,
@@ -125,7 +133,7 @@ pub struct LimitHit {
 }
 
 /// A member the draft changes, under both programs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AffectedMember {
     /// The member.
     pub member_id: i64,

@@ -137,6 +137,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "history",
         include_str!("../../migrations/0026_history.sql"),
     ),
+    (
+        27,
+        "simulations",
+        include_str!("../../migrations/0027_simulations.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -27,6 +27,7 @@ pub(crate) mod referrals;
 pub(crate) mod reports;
 pub(crate) mod rewards;
 pub(crate) mod segments;
+pub(crate) mod simulations;
 pub(crate) mod staff;
 pub(crate) mod staff_notes;
 pub(crate) mod tiers;

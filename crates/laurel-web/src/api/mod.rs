@@ -13,5 +13,6 @@ pub mod referrals;
 pub(crate) mod responses;
 pub mod rewards;
 pub mod segments;
+pub mod simulations;
 pub mod tiers;
 pub mod webhooks;
