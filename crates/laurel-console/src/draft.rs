@@ -155,10 +155,10 @@ pub(crate) async fn act(
             Ok((written, id)) => {
                 text = written;
                 step.notice = Some(t.with("draft.written", "id", &id));
-                // Saved again, the form changes the item it now holds.
+                // Written, the item has the form's id: saving again changes it, and a new id
+                // adds another rather than renaming it.
                 let editing = format!("{part}_editing");
                 fields.retain(|(k, _)| *k != editing);
-                fields.push((editing, id));
             }
             Err(problems) => step.refused = problems,
         },
