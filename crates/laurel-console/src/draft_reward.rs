@@ -138,3 +138,65 @@ pub(crate) fn fields_of(reward: &Reward, editing: &str, tz: &TimeZone) -> Fields
     }
     w.done()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewards_written_into_the_form_read_back_as_themselves() {
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        let base = Reward {
+            id: "r".into(),
+            name: "R".to_owned().into(),
+            description: Some("About it".to_owned().into()),
+            kind: RewardKind::PhysicalGift,
+            cost: Points(100),
+            tiers: vec!["gold".into()],
+            segments: vec!["students".into()],
+            available_from: Some("2026-03-01T00:00:00+08:00".parse().unwrap()),
+            available_until: Some("2026-03-10T12:00:00+08:00".parse().unwrap()),
+            stock: Some(10),
+            per_member_limit: Some(1),
+            coupon: CouponTerms::default(),
+        };
+        let kinds = [
+            RewardKind::AmountCoupon {
+                amount: "5".parse().unwrap(),
+            },
+            RewardKind::PercentCoupon {
+                percent: "10".parse().unwrap(),
+                max_discount: Some("20".parse().unwrap()),
+            },
+            RewardKind::FreeProduct {
+                sku: "latte".into(),
+            },
+            RewardKind::PhysicalGift,
+            RewardKind::Experience {
+                starts_at: Some("2026-05-02T18:00:00+08:00".parse().unwrap()),
+                location: Some("Roastery".into()),
+            },
+            RewardKind::Donation {
+                cause: "Trees".into(),
+            },
+        ];
+        for kind in kinds {
+            let coupon = if kind.issues_coupon() {
+                CouponTerms {
+                    min_spend: Some("30".parse().unwrap()),
+                    valid_days: 7,
+                }
+            } else {
+                CouponTerms::default()
+            };
+            let reward = Reward {
+                kind,
+                coupon,
+                ..base.clone()
+            };
+            let fields = fields_of(&reward, "r", &tz);
+            assert_eq!(read(&fields, Locale::En, &tz), Ok(reward));
+        }
+    }
+}

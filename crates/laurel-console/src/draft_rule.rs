@@ -71,6 +71,9 @@ pub(crate) fn read(fields: &Fields, l: Locale) -> Result<EarningRule, Vec<Proble
     r.finish(rule)
 }
 
+/// A condition on a list of codes.
+type ListCondition = fn(Vec<String>) -> Condition;
+
 /// The conditions filled in, in the order the form shows them.
 fn conditions(r: &mut Reader<'_>) -> Vec<Condition> {
     let mut found = Vec::new();
@@ -82,7 +85,7 @@ fn conditions(r: &mut Reader<'_>) -> Vec<Condition> {
     if !channels.is_empty() {
         found.push(Condition::ChannelIn(channels));
     }
-    let lists: [(&str, fn(Vec<String>) -> Condition); 3] = [
+    let lists: [(&str, ListCondition); 3] = [
         ("stores", Condition::StoreIn),
         ("skus", Condition::SkuIn),
         ("categories", Condition::CategoryIn),
@@ -273,5 +276,76 @@ fn put_condition(w: &mut Writer, condition: &Condition) {
             w.put("event_key", key);
             w.put("event_value", value);
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use jiff::civil::{Weekday, date};
+
+    #[test]
+    fn a_rule_written_into_the_form_reads_back_as_itself() {
+        let rule = EarningRule::new("lunch", "Lunch", Effect::Fixed(Points(20)))
+            .on_event("review_written")
+            .when(Condition::ChannelIn(vec![Channel::Pos, Channel::Web]))
+            .when(Condition::StoreIn(vec!["a".into(), "b".into()]))
+            .when(Condition::SkuIn(vec!["latte".into()]))
+            .when(Condition::CategoryIn(vec!["coffee".into()]))
+            .when(Condition::LineAttribute {
+                key: "size".into(),
+                value: "L".into(),
+            })
+            .when(Condition::MinimumSpend("12.5".parse().unwrap()))
+            .when(Condition::DayOfWeek(vec![Weekday::Tuesday]))
+            .when(Condition::TimeOfDay(
+                TimeWindow::daily(Time::constant(7, 30, 0, 0), Time::constant(9, 0, 5, 0))
+                    .on([Weekday::Sunday]),
+            ))
+            .when(Condition::DateRange {
+                from: date(2026, 1, 1),
+                to: date(2026, 1, 31),
+            })
+            .when(Condition::TierIn(vec!["gold".into()]))
+            .when(Condition::SegmentIn(vec!["students".into()]))
+            .when(Condition::MemberAttribute {
+                key: "k".into(),
+                value: "v".into(),
+            })
+            .when(Condition::FirstPurchase)
+            .when(Condition::Birthday(BirthdayWindow::Week))
+            .when(Condition::EventAttribute {
+                key: "stars".into(),
+                value: "5".into(),
+            })
+            .with_limits(Limits {
+                per_member_week: Some(Points(70)),
+                campaign_budget: Some(Points(9000)),
+                ..Limits::default()
+            })
+            .with_priority(4)
+            .with_stacking(Stacking::ExclusiveGroup("g".into()));
+        let (fields, whole) = fields_of(&rule, "lunch");
+        assert!(whole);
+        assert_eq!(read(&fields, Locale::En), Ok(rule));
+    }
+
+    #[test]
+    fn a_rule_with_two_conditions_of_a_kind_is_not_shown_whole() {
+        let rule = EarningRule::new("r", "R", Effect::Multiplier(Decimal::TWO))
+            .when(Condition::StoreIn(vec!["a".into()]))
+            .when(Condition::StoreIn(vec!["b".into()]));
+        assert!(!fields_of(&rule, "r").1);
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_named_by_its_label() {
+        let fields: Fields = [("rule_effect", "fixed"), ("rule_effect_value", "lots")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .to_vec();
+        let problems = read(&fields, Locale::En).unwrap_err();
+        assert_eq!(problems[0].key, "Effect value");
+        assert_eq!(problems[0].text, "is not a whole number");
     }
 }

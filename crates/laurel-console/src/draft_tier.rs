@@ -51,3 +51,28 @@ pub(crate) fn fields_of(tier: &Tier, editing: &str) -> Fields {
     w.put("perks", b.perks.join("\n"));
     w.done()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_tier_written_into_the_form_reads_back_as_itself() {
+        let tier = Tier {
+            id: "gold".into(),
+            name: laurel_core::Localized::PerLanguage(BTreeMap::from([
+                ("en".to_owned(), "Gold".to_owned()),
+                ("zh-CN".to_owned(), "金卡".to_owned()),
+            ])),
+            threshold: "1000".parse().unwrap(),
+            benefits: TierBenefits {
+                earn_multiplier: "1.5".parse().unwrap(),
+                discount_percent: "5".parse().unwrap(),
+                perks: vec!["free upsize".into(), "lounge".into()],
+            },
+        };
+        assert_eq!(read(&fields_of(&tier, "gold"), Locale::En), Ok(tier));
+    }
+}

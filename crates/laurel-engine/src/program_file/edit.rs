@@ -291,4 +291,5 @@ fn written_decimal(item: Option<&Item>) -> Option<Decimal> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests;
