@@ -249,14 +249,20 @@ impl Draft {
         let index = position(tables, id).ok_or_else(not_found)?;
         let key = format!("{}[{index}]", part.key());
         let invalid = |issues| DraftError::Invalid(part, id.to_owned(), issues);
-        // The table alone, as text: the program file's reader reads it as it reads the file.
-        let text = tables
-            .get(index)
-            .map(|t| Table::from_iter(t.iter().map(|(k, v)| (k, v.clone()))).to_string())
-            .unwrap_or_default();
-        let section: S = toml::from_str(&text).map_err(|e| {
-            let mut issue = super::unreadable(&text, &e);
-            // Its line is the table's own, not the draft's; the key says which it is.
+        // Read as the file is read, whatever way the table is written (sub-tables, dotted
+        // keys): the whole text through `toml`, then the one table.
+        let root: toml::Table = toml::from_str(&self.text()).map_err(|_| DraftError::Unreadable)?;
+        let table = match part {
+            Part::Tier => root.get("tiers").and_then(|t| t.get("levels")),
+            Part::Rule | Part::Reward => root.get(part.key()),
+        }
+        .and_then(toml::Value::as_array)
+        .and_then(|tables| tables.get(index))
+        .cloned()
+        .ok_or_else(not_found)?;
+        let section: S = table.try_into().map_err(|e| {
+            let mut issue = super::unreadable("", &e);
+            // Its place is the table's: the key says which.
             issue.key = key.clone();
             issue.line = None;
             invalid(vec![issue])

@@ -420,3 +420,24 @@ fn a_text_that_is_not_toml_or_not_shaped_as_tables_cannot_be_changed() {
         Err(DraftError::NotTables(Part::Rule))
     );
 }
+
+#[test]
+fn a_rule_written_with_dotted_keys_and_a_sub_table_is_read_and_rewritten() {
+    let text = PROGRAM.replace(
+        "effect = { multiplier = \"2\" }            # the base earn once more\nconditions = [ { days_of_week = [\"tue\"] } ]\n",
+        "effect.multiplier = \"2\"\nconditions = [ { days_of_week = [\"tue\"] } ]\n\n[rules.limits]\nper_member_day = 500\n",
+    );
+    let before = parsed(&text).rules.get("double_tuesday").cloned().unwrap();
+    let mut draft = Draft::parse(&text).unwrap();
+    assert_eq!(draft.rule("double_tuesday").unwrap(), before);
+    let mut rule = before.clone();
+    rule.limits.per_member_day = Some(Points(600));
+    rule.effect = Effect::Multiplier(d("3"));
+    draft.put_rule(&rule, None).unwrap();
+    assert_eq!(
+        parsed(&draft.text()).rules.get("double_tuesday"),
+        Some(&rule),
+        "{}",
+        draft.text()
+    );
+}
