@@ -302,6 +302,9 @@ async fn draft_page(
         Ok(Applied::Checked(_) | Applied::Unchanged(_) | Applied::Created(_)) => Vec::new(),
         Err(e) => problems_of(l, e)?,
     };
+    // A refused apply lists the draft's own problems once, below.
+    let mut refused = step.refused;
+    refused.retain(|p| !problems.contains(p));
     let draft = Draft::parse(&text).ok();
     let ids = |part| draft.as_ref().map(|d| d.ids(part)).unwrap_or_default();
     Ok(DraftPage {
@@ -311,7 +314,7 @@ async fn draft_page(
         reward_ids: ids(Part::Reward),
         text,
         fields,
-        refused: step.refused,
+        refused,
         problems,
         notice: step.notice,
         time_zone: console

@@ -3,7 +3,7 @@
 //! lands in the text beside the form, a tier is loaded, edited and written back, a reward
 //! added, a bad value reported with its key and line while what was typed stays; then the
 //! draft is applied now (a purchase earns by the new rule) or scheduled (the engine holds the
-//! version for its hour).
+//! version for its hour). Support staff may not draft.
 
 use super::pages::all_chinese;
 use super::staff_pages::open_in;
@@ -245,6 +245,16 @@ async fn a_change_drafted_through_forms_is_applied_now_or_scheduled_in_either_la
                 .map(|r| &r.trigger),
             Some(Trigger::Purchase)
         ));
+
+        // Support staff may not draft: the page is refused (its steps check the role as every
+        // form does).
+        app.sign_in(&browser, "support@example.com").await;
+        open_in(&browser, &app, "en", "/admin/program/draft").await;
+        let refused = browser.text("#error-message").await;
+        assert!(
+            refused.contains("role does not allow"),
+            "[{backend}] {refused}"
+        );
         app.stop();
     }
     browser.stop().await;
