@@ -18,6 +18,12 @@ mod coupon_words;
 mod csv;
 mod dashboard;
 mod days;
+mod draft;
+mod draft_form;
+mod draft_reward;
+mod draft_rule;
+mod draft_tier;
+mod form_fields;
 mod grant_words;
 pub mod i18n;
 mod insight;
@@ -115,6 +121,7 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/reports/{id}/reply", post(member_reports::reply))
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
+        .route("/admin/program/draft", get(draft::page).post(draft::act))
         .route("/admin/automations", get(automations::page))
         .route("/admin/letters", get(letters::page))
         .route("/admin/automations/{id}/dry-run", get(automations::dry_run))

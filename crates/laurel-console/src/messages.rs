@@ -42,6 +42,7 @@ fn argument(l: Locale, name: &str, value: String) -> String {
 }
 
 /// A program problem as the program page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// "Line 12", when the problem's line is known.
     pub line: Option<String>,

@@ -2,6 +2,7 @@
 //! a new version (managers and admins), with every problem listed by its key or line.
 
 use crate::Console;
+use crate::i18n::Locale;
 use crate::messages::{self, Problem};
 use crate::page::render;
 use crate::web::{Chrome, PageError, Staff};
@@ -47,6 +48,7 @@ struct VersionRow {
 #[derive(Deserialize)]
 pub(crate) struct ProgramQuery {
     applied: Option<i64>,
+    scheduled: Option<i64>,
 }
 
 pub(crate) async fn page(
@@ -55,12 +57,12 @@ pub(crate) async fn page(
     Query(query): Query<ProgramQuery>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewProgram)?;
-    let notice = query.applied.map(|v| {
-        staff
-            .locale
-            .strings()
-            .with("program.applied", "version", &v.to_string())
-    });
+    let t = staff.locale.strings();
+    let notice = match (query.applied, query.scheduled) {
+        (Some(v), _) => Some(t.with("program.applied", "version", &v.to_string())),
+        (None, Some(v)) => Some(t.with("program.scheduled", "version", &v.to_string())),
+        (None, None) => None,
+    };
     let page = program_page(&console, &staff, None, String::new(), Vec::new(), notice).await?;
     Ok(render(StatusCode::OK, &page))
 }
@@ -152,47 +154,84 @@ pub(crate) async fn apply(
     Form(fields): Form<ApplyFields>,
 ) -> Result<Response, PageError> {
     staff.may_post(&fields.csrf, Permission::EditProgram)?;
-    // Browsers send textareas with CRLF line ends; the program keeps LF.
-    let text = fields.text.replace("\r\n", "\n");
-    let request = ApplyProgram {
-        text: text.clone(),
-        effective_from: None,
-        note: Some(fields.note.clone()),
-        dry_run: false,
-    };
-    let problems = match console.engine.apply_program(request, &staff.actor()).await {
-        Ok(Applied::Created(version)) => {
-            let number = version.version.unwrap_or_default();
-            let after = serde_json::json!({ "version": number, "note": fields.note });
-            staff
-                .audit(
-                    &console,
-                    "program.apply",
-                    format!("program:{number}"),
-                    None,
-                    after,
-                )
-                .await;
-            return Ok(Redirect::to(&format!("/admin/program?applied={number}")).into_response());
-        }
-        Ok(_) => vec![sentence(staff.locale.strings().get("program.unchanged"))],
-        Err(EngineError::InvalidProgram(issues)) => issues
-            .iter()
-            .map(|issue| messages::problem(staff.locale, issue))
-            .collect(),
-        Err(refused) if refused.is_refusal() => {
-            vec![sentence(&messages::refusal(staff.locale, &refused))]
-        }
-        Err(e) => return Err(PageError::from_engine(e, staff.locale)),
+    let text = form_text(&fields.text);
+    let problems = match apply_text(&console, &staff, text.clone(), &fields.note, None).await? {
+        Ok(done) => return Ok(done),
+        Err(problems) => problems,
     };
     let page = program_page(&console, &staff, Some(text), fields.note, problems, None).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
+/// A program text as a form posts it: browsers send textareas with CRLF line ends; the
+/// program keeps LF.
+pub(crate) fn form_text(posted: &str) -> String {
+    posted.replace("\r\n", "\n")
+}
+
+/// Applies `text` as the staff member (in force from `effective_from`, now when `None`) and
+/// audits it: the way to the program page saying so, or every problem to list beside the text.
+pub(crate) async fn apply_text(
+    console: &Console,
+    staff: &Staff,
+    text: String,
+    note: &str,
+    effective_from: Option<Timestamp>,
+) -> Result<Result<Response, Vec<Problem>>, PageError> {
+    let request = ApplyProgram {
+        text,
+        effective_from,
+        note: Some(note.to_owned()),
+        dry_run: false,
+    };
+    Ok(Err(
+        match console.engine.apply_program(request, &staff.actor()).await {
+            Ok(Applied::Created(version)) => {
+                let number = version.version.unwrap_or_default();
+                let mut after = serde_json::json!({ "version": number, "note": note });
+                if let Some(at) = effective_from {
+                    after["effective_from"] = serde_json::json!(at.to_string());
+                }
+                staff
+                    .audit(
+                        console,
+                        "program.apply",
+                        format!("program:{number}"),
+                        None,
+                        after,
+                    )
+                    .await;
+                let told = if effective_from.is_some() {
+                    "scheduled"
+                } else {
+                    "applied"
+                };
+                let to = format!("/admin/program?{told}={number}");
+                return Ok(Ok(Redirect::to(&to).into_response()));
+            }
+            Ok(_) => vec![sentence(staff.locale.strings().get("program.unchanged"))],
+            Err(e) => problems_of(staff.locale, e)?,
+        },
+    ))
+}
+
+/// What the engine found wrong with a program text, as the page lists it: each problem of an
+/// invalid text with its key and line, or the refusal; anything else is the error page's.
+pub(crate) fn problems_of(l: Locale, error: EngineError) -> Result<Vec<Problem>, PageError> {
+    match error {
+        EngineError::InvalidProgram(issues) => Ok(issues
+            .iter()
+            .map(|issue| messages::problem(l, issue))
+            .collect()),
+        refused if refused.is_refusal() => Ok(vec![sentence(&messages::refusal(l, &refused))]),
+        e => Err(PageError::from_engine(e, l)),
+    }
+}
+
 /// Every stored version, newest first, with whether it is in force, scheduled or superseded.
 async fn history(
     console: &Console,
-    l: crate::i18n::Locale,
+    l: Locale,
     tz: &jiff::tz::TimeZone,
     in_force: Option<i64>,
 ) -> Result<Vec<VersionRow>, PageError> {
@@ -230,7 +269,7 @@ async fn history(
 }
 
 /// A message listed among the problems that concerns no key or line.
-fn sentence(text: &str) -> Problem {
+pub(crate) fn sentence(text: &str) -> Problem {
     Problem {
         line: None,
         key: String::new(),

@@ -5,6 +5,7 @@
 
 use crate::Console;
 use crate::csv::Csv;
+use crate::form_fields::{Fields, all, field, ticked};
 use crate::messages::{self, Problem};
 use crate::page::render;
 use crate::segment_words;
@@ -45,9 +46,6 @@ struct Tick {
     ticked: bool,
 }
 
-/// The form as posted (repeated names once per ticked box).
-type Fields = Vec<(String, String)>;
-
 #[derive(Template)]
 #[template(path = "segments.html")]
 struct SegmentsPage {
@@ -66,23 +64,6 @@ impl SegmentsPage {
     fn typed(&self, name: &str) -> &str {
         field(&self.fields, name)
     }
-}
-
-/// The first value posted under `name`, trimmed, or nothing.
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
-}
-
-/// Every value posted under `name`.
-fn all(fields: &Fields, name: &str) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
 }
 
 fn row(console: &Console, staff: &Staff, view: SegmentView) -> SegmentRow {
@@ -121,7 +102,7 @@ async fn segments_page(
     let t = l.strings();
     let definition = console.engine.definition();
     let views = console.engine.segments().await.map_err(staff.fail())?;
-    let ticked = |name: &str, value: &str| fields.iter().any(|(k, v)| k == name && v == value);
+    let is_ticked = |name: &str, value: &str| ticked(&fields, name, value);
     let tiers = definition.tiers.as_ref().map_or_else(Vec::new, |policy| {
         policy
             .tiers()
@@ -129,7 +110,7 @@ async fn segments_page(
             .map(|tier| Tick {
                 value: tier.id.clone(),
                 words: l.text(&tier.name).to_owned(),
-                ticked: ticked("tiers", &tier.id),
+                ticked: is_ticked("tiers", &tier.id),
             })
             .collect()
     });
@@ -140,7 +121,7 @@ async fn segments_page(
             words: t
                 .get(&format!("segments.risk_{}", level.as_str()))
                 .to_owned(),
-            ticked: ticked("churn_risk", level.as_str()),
+            ticked: is_ticked("churn_risk", level.as_str()),
         })
         .collect();
     let rfm = RfmSegment::ALL
@@ -148,7 +129,7 @@ async fn segments_page(
         .map(|s| Tick {
             value: s.as_str().to_owned(),
             words: t.get(&format!("segments.rfm_{}", s.as_str())).to_owned(),
-            ticked: ticked("rfm", s.as_str()),
+            ticked: is_ticked("rfm", s.as_str()),
         })
         .collect();
     Ok(SegmentsPage {

@@ -4,6 +4,8 @@
 //! Each subscription's delivery log is `webhook_log.rs`.
 
 use crate::Console;
+// Untrimmed: a URL or a secret is checked as typed.
+use crate::form_fields::{Fields, raw as field};
 use crate::page::render;
 use crate::web::{Chrome, PageError, Staff};
 use crate::webhook_words;
@@ -144,17 +146,6 @@ async fn hooks_page(
         description_max: TEXT_CHARS_MAX,
         notice,
     })
-}
-
-/// The subscription form as posted: `event_types` repeats, once per ticked box.
-type Fields = Vec<(String, String)>;
-
-/// The first value posted under `name`, or nothing.
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 pub(crate) async fn create(

@@ -394,6 +394,9 @@ mod segments;
 #[path = "console/offers.rs"]
 mod offers;
 
+#[path = "console/drafting.rs"]
+mod drafting;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

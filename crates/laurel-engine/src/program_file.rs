@@ -1,6 +1,7 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
 mod automations;
+pub mod edit;
 mod names;
 mod notices;
 mod referrals;
@@ -10,6 +11,8 @@ mod staff;
 mod tiers;
 mod words;
 
+pub use rewards::{read_instant, write_instant};
+pub use rules::{WEEKDAYS, weekday, weekday_name};
 use words::Words;
 
 use crate::decimal;

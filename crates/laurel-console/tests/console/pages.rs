@@ -132,6 +132,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         "/admin/rewards?code=NOPE-NOPE",
         "/admin/reports",
         "/admin/program",
+        "/admin/program/draft",
         "/admin/automations",
         "/admin/automations/no_such_automation/dry-run",
         "/admin/audit",

@@ -82,7 +82,9 @@ pub(super) fn convert(
     }
 }
 
-fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> Reward {
+/// One reward as the file writes it, turned into the core's (checked with the whole catalog);
+/// its problems added under `key`.
+pub(super) fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &TimeZone) -> Reward {
     let mut required = |field: &str, value: Option<Decimal>| {
         value.unwrap_or_else(|| {
             problems.add(
@@ -199,19 +201,7 @@ fn instant(
     tz: &TimeZone,
     end_of_day: bool,
 ) -> Option<Timestamp> {
-    if let Ok(at) = text.parse::<Timestamp>() {
-        return Some(at);
-    }
-    let parsed = text.parse::<Date>().ok().and_then(|date| {
-        let day = if end_of_day {
-            date.tomorrow().ok()?
-        } else {
-            date
-        };
-        day.to_zoned_datetime(tz.clone())
-            .ok()
-            .map(|z| z.timestamp())
-    });
+    let parsed = read_instant(text, tz, end_of_day);
     if parsed.is_none() {
         problems.add(
             key,
@@ -222,4 +212,39 @@ fn instant(
         );
     }
     parsed
+}
+
+/// An instant as rewards write it (see [`instant`]), or nothing when it is neither a date nor
+/// an RFC 3339 instant.
+pub fn read_instant(text: &str, tz: &TimeZone, end_of_day: bool) -> Option<Timestamp> {
+    if let Ok(at) = text.parse::<Timestamp>() {
+        return Some(at);
+    }
+    text.parse::<Date>().ok().and_then(|date| {
+        let day = if end_of_day {
+            date.tomorrow().ok()?
+        } else {
+            date
+        };
+        day.to_zoned_datetime(tz.clone())
+            .ok()
+            .map(|z| z.timestamp())
+    })
+}
+
+/// An instant as rewards write it: the date when it is the start of a day in `tz` (with
+/// `end_of_day`, the day before it, the last one included), else the instant with its offset
+/// there. [`read_instant`] reads it back as the same instant.
+pub fn write_instant(at: Timestamp, tz: &TimeZone, end_of_day: bool) -> String {
+    let zoned = at.to_zoned_datetime(tz.clone());
+    let date = zoned.date();
+    let day = if end_of_day {
+        date.yesterday().ok()
+    } else {
+        Some(date)
+    };
+    match day {
+        Some(day) if read_instant(&day.to_string(), tz, end_of_day) == Some(at) => day.to_string(),
+        _ => zoned.strftime("%Y-%m-%dT%H:%M:%S%.f%:z").to_string(),
+    }
 }

@@ -176,7 +176,8 @@ pub(super) fn convert(sections: Vec<RuleSection>) -> Result<Vec<EarningRule>, Ve
     problems.result(rules)
 }
 
-fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningRule {
+/// One rule as the file writes it, turned into the core's; its problems added under `key`.
+pub(super) fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningRule {
     let trigger = match s.trigger {
         TriggerSection::Purchase => Trigger::Purchase,
         TriggerSection::Name(name) if name == "purchase" => Trigger::Purchase,
@@ -323,24 +324,56 @@ fn condition(problems: &mut Issues, key: &str, c: ConditionSection) -> Option<Co
     })
 }
 
+/// The days of the week as rules write them, Monday first (full names are read too).
+pub const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("mon", Weekday::Monday),
+    ("tue", Weekday::Tuesday),
+    ("wed", Weekday::Wednesday),
+    ("thu", Weekday::Thursday),
+    ("fri", Weekday::Friday),
+    ("sat", Weekday::Saturday),
+    ("sun", Weekday::Sunday),
+];
+
+/// A day of the week by its short name (`tue`) or its full one (`Tuesday`), in any case.
+pub fn weekday(name: &str) -> Option<Weekday> {
+    let name = name.to_ascii_lowercase();
+    WEEKDAYS
+        .iter()
+        .find(|(short, day)| name == *short || name == day_name(*day))
+        .map(|(_, day)| *day)
+}
+
+/// A day's short name, as rules write it.
+pub fn weekday_name(day: Weekday) -> &'static str {
+    WEEKDAYS
+        .iter()
+        .find(|(_, d)| *d == day)
+        .map_or("mon", |(short, _)| short)
+}
+
+/// A day's full name in lower case.
+fn day_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "monday",
+        Weekday::Tuesday => "tuesday",
+        Weekday::Wednesday => "wednesday",
+        Weekday::Thursday => "thursday",
+        Weekday::Friday => "friday",
+        Weekday::Saturday => "saturday",
+        Weekday::Sunday => "sunday",
+    }
+}
+
 fn weekdays(problems: &mut Issues, key: &str, names: &[String]) -> Option<Vec<Weekday>> {
     let mut days = Vec::with_capacity(names.len());
     for name in names {
-        let day = match name.to_ascii_lowercase().as_str() {
-            "mon" | "monday" => Weekday::Monday,
-            "tue" | "tuesday" => Weekday::Tuesday,
-            "wed" | "wednesday" => Weekday::Wednesday,
-            "thu" | "thursday" => Weekday::Thursday,
-            "fri" | "friday" => Weekday::Friday,
-            "sat" | "saturday" => Weekday::Saturday,
-            "sun" | "sunday" => Weekday::Sunday,
-            _ => {
-                problems.add(
-                    key.to_owned(),
-                    one_of(name, "mon, tue, wed, thu, fri, sat, sun"),
-                );
-                return None;
-            }
+        let Some(day) = weekday(name) else {
+            problems.add(
+                key.to_owned(),
+                one_of(name, "mon, tue, wed, thu, fri, sat, sun"),
+            );
+            return None;
         };
         days.push(day);
     }

@@ -62,7 +62,7 @@ enum WindowName {
 /// One `[[tiers.levels]]` table.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LevelSection {
+pub(super) struct LevelSection {
     id: String,
     name: Words,
     #[serde(deserialize_with = "decimal::deserialize")]
@@ -110,19 +110,20 @@ pub(super) fn convert(section: TiersSection) -> Result<TierPolicy, Vec<TierIssue
             StepsDown::Steps(n) => Some(n),
             StepsDown::Named(Unlimited::Unlimited) => None,
         },
-        tiers: section
-            .levels
-            .into_iter()
-            .map(|l| Tier {
-                id: l.id,
-                name: l.name.0,
-                threshold: l.threshold,
-                benefits: TierBenefits {
-                    earn_multiplier: l.earn_multiplier,
-                    discount_percent: l.discount_percent,
-                    perks: l.perks,
-                },
-            })
-            .collect(),
+        tiers: section.levels.into_iter().map(level).collect(),
     })
+}
+
+/// One level as the file writes it, as the core's tier (checked with the whole policy).
+pub(super) fn level(l: LevelSection) -> Tier {
+    Tier {
+        id: l.id,
+        name: l.name.0,
+        threshold: l.threshold,
+        benefits: TierBenefits {
+            earn_multiplier: l.earn_multiplier,
+            discount_percent: l.discount_percent,
+            perks: l.perks,
+        },
+    }
 }
