@@ -289,7 +289,10 @@ impl Replay {
         referred_by: Option<i64>,
         watch: &mut impl Watch,
     ) -> Result<(), ReplayError> {
-        if let (Some(policy), Some(referrer)) = (terms.referrals, referred_by) {
+        // A referrer the history does not have (rows written around the write path) refers
+        // nobody.
+        let referrer = referred_by.filter(|r| self.members.contains_key(r));
+        if let (Some(policy), Some(referrer)) = (terms.referrals, referrer) {
             let made = self.member(referrer)?.referrals_made;
             let facts = ReferralFacts {
                 referrer: Contact::default(),

@@ -29,14 +29,29 @@ pub(crate) fn happenings(
             + history.assignments.len()
             + history.job_runs.len(),
     );
+    // A member is written before anything of theirs; members written before that instant was
+    // kept (or by raw writes) count as written no later than their first recorded activity.
+    let mut first: std::collections::HashMap<i64, Timestamp> = std::collections::HashMap::new();
+    let mut seen = |member: i64, at: Timestamp| {
+        let earliest = first.entry(member).or_insert(at);
+        *earliest = (*earliest).min(at);
+    };
+    history.purchases.iter().for_each(|p| seen(p.member.0, p.recorded_at));
+    history.events.iter().for_each(|e| seen(e.member.0, e.recorded_at));
+    history.postings.iter().for_each(|p| seen(p.member.0, p.posted_at));
+    history.redemptions.iter().for_each(|r| seen(r.member.0, r.redeemed_at));
+    history.assignments.iter().for_each(|a| seen(a.member.0, a.at));
     let mut push = |at: Timestamp, table: u8, id: i64, what: What| {
         if at < until {
             keyed.push(((at, what.batch_order(), table, id), what));
         }
     };
     for m in history.members {
+        let written = first
+            .get(&m.id.0)
+            .map_or(m.recorded_at, |at| m.recorded_at.min(*at));
         push(
-            m.recorded_at,
+            written,
             0,
             m.id.0,
             What::Enrolled {
