@@ -19,14 +19,14 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use laurel_core::Channel;
 use laurel_core::rules::{LimitKind, STANDARD_EVENT_KINDS};
 use laurel_engine::program_file::WEEKDAYS;
 use laurel_engine::program_file::edit::{Draft, DraftError, Part};
-use laurel_engine::{Applied, ApplyProgram, Permission};
+use laurel_engine::{Applied, ApplyProgram, Permission, Simulation};
 
 /// Who may draft: those who may apply what they draft.
 const EDIT: Permission = Permission::EditProgram;
@@ -130,6 +130,34 @@ pub(crate) async fn act(
                 Err(problems) => step.refused = problems,
             }
         }
+        ("simulate", _) => {
+            let from = match field(&fields, "simulate_from") {
+                "" => None,
+                day => match day_start(&console, day) {
+                    Some(at) => Some(at),
+                    None => {
+                        step.refused.push(sentence(t.get("draft.simulate_when")));
+                        return respond(&console, &staff, text, fields, step).await;
+                    }
+                },
+            };
+            let request = Simulation {
+                draft: text.clone(),
+                from,
+                to: None,
+            };
+            match console
+                .engine
+                .start_simulation(request, &staff.actor())
+                .await
+            {
+                Ok(run) => {
+                    let to = format!("/admin/program/simulations/{}", run.id);
+                    return Ok(Redirect::to(&to).into_response());
+                }
+                Err(e) => step.refused = problems_of(l, e)?,
+            }
+        }
         ("rule" | "tier" | "reward", "load") => match load(part, &text, &fields) {
             Ok(loaded) => {
                 if !loaded.shown_whole {
@@ -183,6 +211,12 @@ async fn respond(
     };
     let page = draft_page(console, staff, text, fields, step).await?;
     Ok(render(status, &page))
+}
+
+/// The start of a day typed as `YYYY-MM-DD`, in the program's time zone.
+fn day_start(console: &Console, typed: &str) -> Option<Timestamp> {
+    let day = typed.parse::<jiff::civil::Date>().ok()?;
+    laurel_core::rules::start_of_day(day, &console.engine.definition().program.time_zone)
 }
 
 /// When the draft is to take effect: the date and time typed, in the program's time zone.

@@ -54,6 +54,8 @@ mod rewards;
 mod roll_forward;
 mod segment_words;
 mod segments;
+mod simulation;
+mod simulation_tables;
 mod staff;
 mod table;
 mod web;
@@ -122,6 +124,7 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/reports/{id}/resolve", post(member_reports::resolve))
         .route("/admin/program", get(program::page).post(program::apply))
         .route("/admin/program/draft", get(draft::page).post(draft::act))
+        .route("/admin/program/simulations/{id}", get(simulation::page))
         .route("/admin/automations", get(automations::page))
         .route("/admin/letters", get(letters::page))
         .route("/admin/automations/{id}/dry-run", get(automations::dry_run))

@@ -397,6 +397,9 @@ mod offers;
 #[path = "console/drafting.rs"]
 mod drafting;
 
+#[path = "console/simulating.rs"]
+mod simulating;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

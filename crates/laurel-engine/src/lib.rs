@@ -93,8 +93,8 @@ pub use segments::{
     WindowSpec,
 };
 pub use simulation::{
-    AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, Simulation,
-    SimulationProgress, SimulationReport, SimulationRun, SimulationState, TierCount,
+    AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, SIMULATION_ASSUMPTIONS,
+    Simulation, SimulationProgress, SimulationReport, SimulationRun, SimulationState, TierCount,
 };
 pub use staff::{
     AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,

@@ -36,11 +36,26 @@ pub(crate) fn happenings(
         let earliest = first.entry(member).or_insert(at);
         *earliest = (*earliest).min(at);
     };
-    history.purchases.iter().for_each(|p| seen(p.member.0, p.recorded_at));
-    history.events.iter().for_each(|e| seen(e.member.0, e.recorded_at));
-    history.postings.iter().for_each(|p| seen(p.member.0, p.posted_at));
-    history.redemptions.iter().for_each(|r| seen(r.member.0, r.redeemed_at));
-    history.assignments.iter().for_each(|a| seen(a.member.0, a.at));
+    history
+        .purchases
+        .iter()
+        .for_each(|p| seen(p.member.0, p.recorded_at));
+    history
+        .events
+        .iter()
+        .for_each(|e| seen(e.member.0, e.recorded_at));
+    history
+        .postings
+        .iter()
+        .for_each(|p| seen(p.member.0, p.posted_at));
+    history
+        .redemptions
+        .iter()
+        .for_each(|r| seen(r.member.0, r.redeemed_at));
+    history
+        .assignments
+        .iter()
+        .for_each(|a| seen(a.member.0, a.at));
     let mut push = |at: Timestamp, table: u8, id: i64, what: What| {
         if at < until {
             keyed.push(((at, what.batch_order(), table, id), what));

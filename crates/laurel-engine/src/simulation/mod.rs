@@ -11,19 +11,19 @@ mod report;
 mod runs;
 mod versions;
 
-pub use runs::{Running, SimulationRun, SimulationState};
 pub use report::{
     AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, SimulationReport,
     TierCount,
 };
+pub use runs::{Running, SimulationRun, SimulationState};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::program_file::ProgramDefinition;
 use crate::programs::{Timeline, check_change, parse_text};
-use laurel_store::Store;
 use jiff::Timestamp;
 use laurel_core::simulation::{Happening, Replay, Tally, What};
+use laurel_store::Store;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use versions::Deciding;
@@ -50,13 +50,29 @@ pub struct SimulationProgress {
     pub total: AtomicU64,
 }
 
-/// What the replay holds fixed or takes as given, for the report to say.
-const ASSUMPTIONS: [&str; 5] = [
-    "Members behave as they did: the same purchases, events, refunds and redemptions happen; a redemption the member can no longer afford, or a reward the program no longer offers, is refused and counted.",
-    "Staff adjustments, birthday gifts and automations' points are replayed as they were made.",
-    "Members' profile attributes and birthdays are as they are now; saved segments as of their last refresh.",
-    "Scheduled jobs (expiry, release, tier reviews) run when they ran.",
-    "Months are calendar months in the program's time zone, by when Laurel recorded each thing.",
+/// What the replay holds fixed or takes as given, each by a stable code (pages word it in
+/// their language) with its English, which the report carries.
+pub const SIMULATION_ASSUMPTIONS: [(&str, &str); 5] = [
+    (
+        "behaviour_fixed",
+        "Members behave as they did: the same purchases, events, refunds and redemptions happen; a redemption the member can no longer afford, or a reward the program no longer offers, is refused and counted.",
+    ),
+    (
+        "staff_postings_as_made",
+        "Staff adjustments, birthday gifts and automations' points are replayed as they were made.",
+    ),
+    (
+        "profiles_as_now",
+        "Members' profile attributes and birthdays are as they are now; saved segments as of their last refresh.",
+    ),
+    (
+        "jobs_as_run",
+        "Scheduled jobs (expiry, release, tier reviews) run when they ran.",
+    ),
+    (
+        "months_by_effect",
+        "Months are calendar months in the program's time zone; a purchase counts in the month it happened, everything else in the month it was recorded.",
+    ),
 ];
 
 impl Engine {
@@ -125,7 +141,11 @@ pub(crate) struct Prepared {
 }
 
 /// The stored history before `until`, in the order it was decided.
-async fn happenings(store: &Store, timeline: &Timeline, until: Timestamp) -> Result<Vec<Happening>> {
+async fn happenings(
+    store: &Store,
+    timeline: &Timeline,
+    until: Timestamp,
+) -> Result<Vec<Happening>> {
     let stored = store.history().await?;
     let currency = timeline.in_force(until).definition.program.currency;
     Ok(history::happenings(stored, currency, until))
@@ -195,7 +215,10 @@ pub(crate) async fn run(
                 (&current_tally, current.members()),
                 (&draft_tally, draft_replay.members()),
             ),
-            assumptions: ASSUMPTIONS.iter().map(|a| (*a).to_owned()).collect(),
+            assumptions: SIMULATION_ASSUMPTIONS
+                .iter()
+                .map(|(_, a)| (*a).to_owned())
+                .collect(),
         })
     };
     tokio::task::spawn_blocking(compute)

@@ -8,8 +8,8 @@ use laurel_core::Program;
 use laurel_core::simulation::{Flows, SimMember, Stocks, Tallied};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
 
 /// Members listed as most affected, at most.
 pub const AFFECTED_MAX: usize = 20;

@@ -90,7 +90,11 @@ impl Running {
 impl Engine {
     /// Checks the draft (refused with its problems, as [`Engine::simulate`] refuses it), then
     /// runs the simulation as a job of its own and answers it as running.
-    pub async fn start_simulation(&self, request: Simulation, actor: &str) -> Result<SimulationRun> {
+    pub async fn start_simulation(
+        &self,
+        request: Simulation,
+        actor: &str,
+    ) -> Result<SimulationRun> {
         let prepared = self.prepare(&request).await?;
         let id = self
             .store
@@ -117,7 +121,11 @@ impl Engine {
                 Err(e) => Err(e.to_string()),
             };
             let stored = store
-                .finish_simulation(id, finished.as_deref().map_err(String::as_str), Timestamp::now())
+                .finish_simulation(
+                    id,
+                    finished.as_deref().map_err(String::as_str),
+                    Timestamp::now(),
+                )
                 .await;
             if let Err(e) = stored {
                 tracing::error!(simulation = id, error = %e, "a finished simulation could not be stored");

@@ -48,7 +48,10 @@ async fn an_admin_simulates_a_draft_and_reads_its_report_beside_the_program_in_f
         let run = finished(&app, id).await;
         assert_eq!(run["state"], "done", "[{name}] {run}");
         let report = &run["report"];
-        assert_eq!(report["current"]["total"]["earned"], 35, "[{name}] {report}");
+        assert_eq!(
+            report["current"]["total"]["earned"], 35,
+            "[{name}] {report}"
+        );
         assert_eq!(report["draft"]["total"]["earned"], 70, "[{name}] {report}");
         assert_eq!(report["draft"]["total"]["purchases"], 2, "[{name}]");
         assert_eq!(report["draft"]["total"]["sales"], "35.00", "[{name}]");
@@ -90,7 +93,10 @@ async fn a_draft_with_problems_is_refused_at_once_with_every_problem() {
         .await
         .error(422, "invalid_date");
         let pos = app
-            .post("/api/v1/admin/program/simulations", &json!({ "draft": doubled() }))
+            .post(
+                "/api/v1/admin/program/simulations",
+                &json!({ "draft": doubled() }),
+            )
             .await;
         assert_eq!(pos.status, 403, "[{name}] a till's key may not simulate");
         app.teardown().await;
