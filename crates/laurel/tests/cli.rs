@@ -13,6 +13,9 @@ mod mail;
 mod openapi;
 #[path = "cli/report.rs"]
 mod report;
+
+#[path = "cli/simulate.rs"]
+mod simulate;
 #[path = "cli/support.rs"]
 mod support;
 #[path = "cli/webhooks.rs"]
