@@ -26,7 +26,7 @@ use laurel_core::Channel;
 use laurel_core::rules::{LimitKind, STANDARD_EVENT_KINDS};
 use laurel_engine::program_file::WEEKDAYS;
 use laurel_engine::program_file::edit::{Draft, DraftError, Part};
-use laurel_engine::{Applied, ApplyProgram, Permission, Simulation};
+use laurel_engine::{Applied, ApplyProgram, Permission, Simulation, StatedAssumption};
 
 /// Who may draft: those who may apply what they draft.
 const EDIT: Permission = Permission::EditProgram;
@@ -141,10 +141,16 @@ pub(crate) async fn act(
                     }
                 },
             };
+            let Some(assumptions) = stated(&fields) else {
+                step.refused
+                    .push(sentence(t.get("draft.assume_not_number")));
+                return respond(&console, &staff, text, fields, step).await;
+            };
             let request = Simulation {
                 draft: text.clone(),
                 from,
                 to: None,
+                assumptions,
             };
             match console
                 .engine
@@ -211,6 +217,24 @@ async fn respond(
     };
     let page = draft_page(console, staff, text, fields, step).await?;
     Ok(render(status, &page))
+}
+
+/// The changes in behaviour stated in the simulate section's fields (an empty field states
+/// nothing); `None` when one is not a number.
+fn stated(fields: &Fields) -> Option<Vec<StatedAssumption>> {
+    let percent = |name: &str| match field(fields, name).trim() {
+        "" => Some(None),
+        typed => typed.parse::<rust_decimal::Decimal>().ok().map(Some),
+    };
+    let mut stated = Vec::new();
+    if let Some(percent) = percent("assume_visits")? {
+        let tier = Some(field(fields, "assume_visits_tier").to_owned()).filter(|t| !t.is_empty());
+        stated.push(StatedAssumption::Visits { tier, percent });
+    }
+    if let Some(percent) = percent("assume_redemptions")? {
+        stated.push(StatedAssumption::Redemptions { percent });
+    }
+    Some(stated)
 }
 
 /// The start of a day typed as `YYYY-MM-DD`, in the program's time zone.

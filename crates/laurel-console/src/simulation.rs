@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use laurel_engine::{
     Permission, SIMULATION_ASSUMPTIONS, SimulationReport, SimulationRun, SimulationState,
+    StatedAssumption,
 };
 
 /// Who may simulate and read simulations: those who may change the program.
@@ -92,6 +93,7 @@ fn simulation_page(console: &Console, staff: &Staff, run: SimulationRun) -> Simu
         assumptions: SIMULATION_ASSUMPTIONS
             .iter()
             .map(|(code, _)| t.get(&format!("simulation.assumption_{code}")).to_owned())
+            .chain(run.assumptions.iter().map(|a| stated_words(l, a)))
             .collect(),
         draft: run.draft.clone(),
     };
@@ -161,6 +163,34 @@ fn refusals(l: Locale, report: &SimulationReport) -> Vec<String> {
         })
     })
     .collect()
+}
+
+/// A change in behaviour stated for the draft, in words.
+fn stated_words(l: Locale, stated: &StatedAssumption) -> String {
+    let t = l.strings();
+    let percent = l.fixed(stated_percent(stated), 1);
+    match stated {
+        StatedAssumption::Visits {
+            tier: Some(tier), ..
+        } => t.fill(
+            "simulation.stated_visits_tier",
+            &[("tier", tier), ("percent", &percent)],
+        ),
+        StatedAssumption::Visits { tier: None, .. } => {
+            t.with("simulation.stated_visits", "percent", &percent)
+        }
+        StatedAssumption::Redemptions { .. } => {
+            t.with("simulation.stated_redemptions", "percent", &percent)
+        }
+    }
+}
+
+fn stated_percent(stated: &StatedAssumption) -> rust_decimal::Decimal {
+    match stated {
+        StatedAssumption::Visits { percent, .. } | StatedAssumption::Redemptions { percent } => {
+            *percent
+        }
+    }
 }
 
 /// A count as the locale's integers take it.

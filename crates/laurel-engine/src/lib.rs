@@ -93,8 +93,9 @@ pub use segments::{
     WindowSpec,
 };
 pub use simulation::{
-    AFFECTED_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome, SIMULATION_ASSUMPTIONS,
-    Simulation, SimulationProgress, SimulationReport, SimulationRun, SimulationState, TierCount,
+    AFFECTED_MAX, ASSUMPTIONS_MAX, AffectedMember, LimitHit, PeriodFigures, ProgramOutcome,
+    SIMULATION_ASSUMPTIONS, Simulation, SimulationProgress, SimulationReport, SimulationRun,
+    SimulationState, StatedAssumption, TierCount,
 };
 pub use staff::{
     AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,

@@ -7,6 +7,8 @@ CREATE TABLE simulations (
     draft TEXT NOT NULL,
     draft_from BIGINT,
     report_to BIGINT,
+    -- The changes in behaviour stated for the draft, as JSON.
+    assumptions TEXT NOT NULL,
     -- running | done | failed
     state TEXT NOT NULL,
     report TEXT,

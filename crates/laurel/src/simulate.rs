@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use laurel_engine::{
     Engine, EngineConfig, PeriodFigures, Simulation, SimulationProgress, SimulationReport,
+    StatedAssumption,
 };
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -34,9 +35,39 @@ pub struct SimulateArgs {
     /// The report's last day (included) or the instant it ends; default now.
     #[arg(long)]
     to: Option<String>,
+    /// A change in behaviour the draft brings, applied to its replay only and listed in the
+    /// report: `visits=5` (members buy 5% more often), `visits:gold=5` (members in the tier
+    /// `gold`), `redemptions=20` (members redeem 20% more points); below zero for less.
+    /// Repeatable.
+    #[arg(long = "assume", value_parser = assumption)]
+    assumptions: Vec<StatedAssumption>,
     /// table (for people), csv or json (the API's shape).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// `visits[:tier]=percent` or `redemptions=percent`.
+fn assumption(text: &str) -> Result<StatedAssumption, String> {
+    let (what, percent) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected visits=5, visits:gold=5 or redemptions=20"))?;
+    let percent = percent
+        .parse()
+        .map_err(|_| format!("`{text}`: `{percent}` is not a percentage"))?;
+    match what.split_once(':') {
+        None if what == "visits" => Ok(StatedAssumption::Visits {
+            tier: None,
+            percent,
+        }),
+        Some(("visits", tier)) => Ok(StatedAssumption::Visits {
+            tier: Some(tier.to_owned()),
+            percent,
+        }),
+        None if what == "redemptions" => Ok(StatedAssumption::Redemptions { percent }),
+        _ => Err(format!(
+            "`{text}`: expected visits=5, visits:gold=5 or redemptions=20"
+        )),
+    }
 }
 
 /// How the report is written.
@@ -127,7 +158,12 @@ async fn simulate(engine: &Engine, args: &SimulateArgs, draft: String) -> Result
         .transpose()?;
     let progress = Arc::new(SimulationProgress::default());
     let shown = show_progress(progress.clone());
-    let request = Simulation { draft, from, to };
+    let request = Simulation {
+        draft,
+        from,
+        to,
+        assumptions: args.assumptions.clone(),
+    };
     let report = engine.simulate(request, progress).await;
     shown.abort();
     Ok(report?)

@@ -41,9 +41,22 @@ async fn a_draft_is_simulated_from_the_draft_page_and_shown_beside_the_program_i
         buy(&app.engine, app.member, "o-sim", "80").await;
         app.sign_in(&browser, "admin@example.com").await;
         let doubled = PROGRAM.replace(r#"points_per_unit = "1""#, r#"points_per_unit = "2""#);
-        for (lang, earned, redeemed_words) in [
-            ("en", "Points earned", "Back to the draft"),
-            ("zh-CN", "发放积分", "返回草稿"),
+        // In Chinese the manager also states that members will buy twice as often.
+        for (lang, earned, back_words, more_visits, draft_earned) in [
+            (
+                "en",
+                "Points earned",
+                "Back to the draft",
+                "",
+                ["200", "400", "+200"],
+            ),
+            (
+                "zh-CN",
+                "发放积分",
+                "返回草稿",
+                "100",
+                ["200", "800", "+600"],
+            ),
         ] {
             open_in(&browser, &app, lang, "/admin/program/draft").await;
             put_draft(&browser, &doubled.replace("cost = 100", "cost = -1")).await;
@@ -57,6 +70,7 @@ async fn a_draft_is_simulated_from_the_draft_page_and_shown_beside_the_program_i
             let problems = browser.text("#draft-problems").await;
             assert!(problems.contains("cost"), "[{backend} {lang}] {problems}");
             put_draft(&browser, &doubled).await;
+            browser.fill("#assume_visits", more_visits).await;
             browser.click("#draft-simulate-button").await;
             assert!(
                 browser
@@ -69,8 +83,14 @@ async fn a_draft_is_simulated_from_the_draft_page_and_shown_beside_the_program_i
             browser.find("#simulation-totals").await;
             assert_eq!(
                 totals_row(&browser, earned).await,
-                ["200", "400", "+200"],
+                draft_earned,
                 "[{backend} {lang}] in force, draft, change"
+            );
+            let assumptions = browser.text("#simulation-assumptions").await;
+            assert_eq!(
+                assumptions.contains("100.0%"),
+                !more_visits.is_empty(),
+                "[{backend} {lang}] a stated change is listed: {assumptions}"
             );
             let rules = browser.text("#simulation-rules").await;
             assert!(rules.contains("base"), "[{backend} {lang}] {rules}");
@@ -80,10 +100,7 @@ async fn a_draft_is_simulated_from_the_draft_page_and_shown_beside_the_program_i
                 "[{backend} {lang}] {affected}"
             );
             assert!(
-                browser
-                    .text("#simulation-back")
-                    .await
-                    .contains(redeemed_words),
+                browser.text("#simulation-back").await.contains(back_words),
                 "[{backend} {lang}]"
             );
             if lang == "zh-CN" {

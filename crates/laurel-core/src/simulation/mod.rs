@@ -6,12 +6,14 @@
 //! [`Versions`] give for that instant, by the same core functions as the write path, and
 //! tells a [`Watch`] what it did; [`Tally`] counts that per month.
 
+mod assumptions;
 mod happening;
 mod member;
 mod replay;
 mod tally;
 mod terms;
 
+pub use assumptions::{Assumption, AssumptionError, Assumptions, PERCENT_MAX, PERCENT_MIN};
 pub use happening::{Happening, Job, What};
 pub use member::{Bought, Granted, SimMember};
 pub use replay::{Refusal, Replay, ReplayError, Watch};

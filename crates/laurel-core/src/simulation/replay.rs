@@ -18,6 +18,7 @@ use crate::referrals::{Contact, ReferralFacts, refund_reverses_referral};
 use crate::refund::{RefundAsk, RefundRefusal, RefundablePurchase, decide};
 use crate::rewards::{RedemptionFacts, RewardRefusal};
 use crate::rules::{Activity, Basket, EarnContext, Earning, Event, MemberFacts, usage_periods};
+use crate::simulation::assumptions::Assumptions;
 use crate::simulation::happening::{Happening, Job, What};
 use crate::simulation::member::{Bought, Granted, SimMember};
 use crate::simulation::terms::{Terms, Versions};
@@ -129,6 +130,11 @@ pub struct Replay {
     /// Units of each reward redeemed and not cancelled.
     reward_units: HashMap<String, u64>,
     last_lot: i64,
+    /// What the manager stated the program changes in behaviour (the draft's replay only).
+    assumptions: Assumptions,
+    /// The last id given to a purchase or redemption the assumptions added (below zero, so
+    /// no stored refund or cancellation names one).
+    last_added: i64,
     expiries: Due,
     releases: Due,
     reviews: Due,
@@ -138,6 +144,18 @@ impl Replay {
     /// An empty replay, before anything happened.
     pub fn new() -> Replay {
         Replay::default()
+    }
+
+    /// From now on, applies `assumptions` to what happens: purchases and redemptions added
+    /// or dropped, redemptions of points scaled.
+    pub fn assume(&mut self, assumptions: Assumptions) {
+        self.assumptions = assumptions;
+    }
+
+    /// An id for something the assumptions added.
+    fn added_id(&mut self) -> i64 {
+        self.last_added -= 1;
+        self.last_added
     }
 
     /// The members as they stand.
@@ -179,16 +197,29 @@ impl Replay {
                 occurred_at,
                 basket,
                 total_minor,
-            } => self.purchase(
-                versions.at(*occurred_at),
-                *purchase,
-                *member,
-                *occurred_at,
-                basket,
-                *total_minor,
-                now,
-                watch,
-            ),
+            } => {
+                let tier = self.member(*member)?.tier.tier.as_deref();
+                let copies = self.assumptions.purchase_copies(*purchase, tier);
+                for copy in 0..copies {
+                    let id = if copy == 0 {
+                        *purchase
+                    } else {
+                        self.added_id()
+                    };
+                    let terms = versions.at(*occurred_at);
+                    self.purchase(
+                        terms,
+                        id,
+                        *member,
+                        *occurred_at,
+                        basket,
+                        *total_minor,
+                        now,
+                        watch,
+                    )?;
+                }
+                Ok(())
+            }
             What::Refunded {
                 purchase,
                 amount_minor,
@@ -206,7 +237,11 @@ impl Replay {
                 watch,
             ),
             What::Redeemed { member, points } => {
-                let posting = self.member(*member)?.ledger.redeem(Points(*points));
+                let points = self.assumptions.redeemed_points(*points);
+                if points <= 0 {
+                    return Ok(());
+                }
+                let posting = self.member(*member)?.ledger.redeem(Points(points));
                 self.post_or_refuse(*member, posting, now, watch)
             }
             What::Adjusted { member, points } => {
@@ -227,15 +262,18 @@ impl Replay {
                 member,
                 reward_id,
                 quantity,
-            } => self.redeem_reward(
-                versions.at(now),
-                *redemption,
-                *member,
-                reward_id,
-                *quantity,
-                now,
-                watch,
-            ),
+            } => {
+                for copy in 0..self.assumptions.reward_copies(*redemption) {
+                    let id = if copy == 0 {
+                        *redemption
+                    } else {
+                        self.added_id()
+                    };
+                    let terms = versions.at(now);
+                    self.redeem_reward(terms, id, *member, reward_id, *quantity, now, watch)?;
+                }
+                Ok(())
+            }
             What::RedemptionCancelled { redemption } => {
                 // One the replay refused has nothing to give back.
                 let Some(r) = self.redemptions.remove(redemption) else {

@@ -9,6 +9,7 @@
 mod history;
 mod report;
 mod runs;
+mod stated;
 mod versions;
 
 pub use report::{
@@ -16,6 +17,7 @@ pub use report::{
     TierCount,
 };
 pub use runs::{Running, SimulationRun, SimulationState};
+pub use stated::{ASSUMPTIONS_MAX, StatedAssumption};
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
@@ -38,6 +40,8 @@ pub struct Simulation {
     pub from: Option<Timestamp>,
     /// The instant after the report's last.
     pub to: Option<Timestamp>,
+    /// Changes in behaviour stated for the draft, applied to its replay only.
+    pub assumptions: Vec<StatedAssumption>,
 }
 
 /// How far a simulation has got: happenings replayed of those to replay (the history before
@@ -100,7 +104,14 @@ impl Engine {
             .definition
             .clone();
         check_change(&in_force, &draft, &[])?;
+        let tiers: Vec<&str> = draft
+            .tiers
+            .as_ref()
+            .map(|p| p.tiers().iter().map(|t| t.id.as_str()).collect())
+            .unwrap_or_default();
+        stated::check(&request.assumptions, &tiers)?;
         Ok(Prepared {
+            assumptions: request.assumptions.clone(),
             draft: Arc::new(draft),
             timeline,
             from: request.from,
@@ -134,6 +145,7 @@ impl Engine {
 
 /// A draft checked, with the versions it is replayed beside.
 pub(crate) struct Prepared {
+    assumptions: Vec<StatedAssumption>,
     draft: Arc<ProgramDefinition>,
     timeline: Arc<Timeline>,
     from: Option<Timestamp>,
@@ -159,6 +171,7 @@ pub(crate) async fn run(
     progress: Arc<SimulationProgress>,
 ) -> Result<SimulationReport> {
     let Prepared {
+        assumptions,
         draft,
         timeline,
         from,
@@ -184,6 +197,12 @@ pub(crate) async fn run(
         let mut current = Replay::new();
         replay(&mut current, before, &live, &mut tally, &progress)?;
         let (mut draft_replay, mut draft_tally) = (current.clone(), tally.clone());
+        draft_replay.assume(laurel_core::simulation::Assumptions(
+            assumptions
+                .iter()
+                .map(StatedAssumption::assumption)
+                .collect(),
+        ));
         replay(&mut current, after, &live, &mut tally, &progress)?;
         let drafted = Deciding {
             timeline: &timeline,
@@ -218,7 +237,9 @@ pub(crate) async fn run(
             assumptions: SIMULATION_ASSUMPTIONS
                 .iter()
                 .map(|(_, a)| (*a).to_owned())
+                .chain(assumptions.iter().map(StatedAssumption::words))
                 .collect(),
+            stated: assumptions,
         })
     };
     tokio::task::spawn_blocking(compute)

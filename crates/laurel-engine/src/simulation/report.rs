@@ -37,8 +37,10 @@ pub struct SimulationReport {
     pub draft: ProgramOutcome,
     /// The members whose points the draft changes most, largest change first.
     pub most_affected: Vec<AffectedMember>,
-    /// What the replay holds fixed or takes as given, in words.
+    /// What the replay holds fixed or takes as given, in words, the stated ones last.
     pub assumptions: Vec<String>,
+    /// The changes in behaviour stated for the draft, as asked.
+    pub stated: Vec<super::StatedAssumption>,
 }
 
 /// What one program did over the report's span.

@@ -53,6 +53,8 @@ pub struct SimulationRun {
     pub total: u64,
     /// The draft's program text.
     pub draft: String,
+    /// The changes in behaviour stated for the draft.
+    pub assumptions: Vec<super::StatedAssumption>,
     /// The report, once done (not in lists).
     pub report: Option<SimulationReport>,
     /// Why it failed.
@@ -103,6 +105,8 @@ impl Engine {
                 draft: request.draft,
                 from: request.from.map(crate::as_stored),
                 to: request.to.map(crate::as_stored),
+                assumptions: serde_json::to_string(&request.assumptions)
+                    .map_err(|e| EngineError::Internal(format!("assumptions: {e}")))?,
                 created_at: crate::as_stored(Timestamp::now()),
             })
             .await?;
@@ -186,6 +190,8 @@ impl Engine {
             done,
             total,
             draft: row.asked.draft,
+            assumptions: serde_json::from_str(&row.asked.assumptions)
+                .map_err(|e| EngineError::Internal(format!("stored simulation {}: {e}", row.id)))?,
             report,
             error: row.error,
         })

@@ -3,7 +3,9 @@
 //! both backends; a draft is reported beside them.
 
 use super::*;
-use laurel_engine::{AssignTierRequest, RedeemRewardRequest, Simulation, SimulationProgress};
+use laurel_engine::{
+    AssignTierRequest, RedeemRewardRequest, Simulation, SimulationProgress, StatedAssumption,
+};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::collections::BTreeMap;
@@ -388,6 +390,7 @@ async fn a_draft_is_reported_beside_the_program_in_force_member_by_member() {
                     draft: draft.clone(),
                     from: None,
                     to: None,
+                    assumptions: Vec::new(),
                 },
                 Arc::new(SimulationProgress::default()),
             )
@@ -464,6 +467,7 @@ async fn a_draft_with_problems_is_refused_with_them_before_anything_is_replayed(
             draft,
             from: None,
             to: None,
+            assumptions: Vec::new(),
         };
         let progress = Arc::new(SimulationProgress::default());
         let broken = year_program().replace("cost = 1000", "cost = -5");
@@ -486,6 +490,82 @@ async fn a_draft_with_problems_is_refused_with_them_before_anything_is_replayed(
             0,
             "[{name}] nothing was replayed"
         );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn stated_changes_in_behaviour_apply_to_the_draft_alone_and_are_listed() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let config = EngineConfig::for_backend(store.backend());
+        let engine = Engine::open(store, Some(&year_program()), config)
+            .await
+            .unwrap();
+        let buyer = member(&engine, "buyer").await;
+        for (order, total) in [("o-1", "40"), ("o-2", "60"), ("o-3", "20")] {
+            buy(&engine, buyer, order, total).await;
+        }
+        let simulate = |assumptions: Vec<StatedAssumption>| Simulation {
+            draft: year_program(),
+            from: None,
+            to: None,
+            assumptions,
+        };
+        let progress = Arc::new(SimulationProgress::default());
+        let doubled = engine
+            .simulate(
+                simulate(vec![StatedAssumption::Visits {
+                    tier: None,
+                    percent: dec("100"),
+                }]),
+                progress.clone(),
+            )
+            .await
+            .unwrap();
+        let (now, then) = (&doubled.current.total, &doubled.draft.total);
+        assert_eq!(
+            now.purchases, 3,
+            "[{name}] the program in force as it happened"
+        );
+        assert_eq!(
+            then.purchases, 6,
+            "[{name}] every purchase twice under the draft"
+        );
+        assert_eq!(then.sales, now.sales * dec("2"), "[{name}]");
+        assert!(then.earned > now.earned, "[{name}]");
+        assert!(
+            doubled
+                .assumptions
+                .last()
+                .is_some_and(|a| a.contains("100% more often")),
+            "[{name}] listed: {:?}",
+            doubled.assumptions
+        );
+        assert_eq!(doubled.stated.len(), 1, "[{name}]");
+        let unknown = engine
+            .simulate(
+                simulate(vec![StatedAssumption::Visits {
+                    tier: Some("platinum".into()),
+                    percent: dec("5"),
+                }]),
+                progress.clone(),
+            )
+            .await;
+        assert_eq!(
+            code(unknown),
+            "invalid_field",
+            "[{name}] a tier the draft lacks"
+        );
+        let absurd = engine
+            .simulate(
+                simulate(vec![StatedAssumption::Redemptions {
+                    percent: dec("5000"),
+                }]),
+                progress,
+            )
+            .await;
+        assert_eq!(code(absurd), "invalid_field", "[{name}]");
         finish(name, engine).await;
     }
 }

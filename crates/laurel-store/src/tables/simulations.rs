@@ -21,6 +21,8 @@ pub struct NewSimulation {
     pub from: Option<Timestamp>,
     /// When the report ends, if given.
     pub to: Option<Timestamp>,
+    /// The changes in behaviour stated for the draft, as JSON.
+    pub assumptions: String,
     /// When it was asked.
     pub created_at: Timestamp,
 }
@@ -48,13 +50,14 @@ impl Store {
         let mut db = self;
         let row = db
             .row(
-                "INSERT INTO simulations (actor, draft, draft_from, report_to, state, created_at) \
-                 VALUES ($1, $2, $3, $4, 'running', $5) RETURNING id",
+                "INSERT INTO simulations (actor, draft, draft_from, report_to, assumptions, state, \
+                 created_at) VALUES ($1, $2, $3, $4, $5, 'running', $6) RETURNING id",
                 args![
                     &new.actor,
                     &new.draft,
                     new.from.map(micros),
                     new.to.map(micros),
+                    &new.assumptions,
                     micros(new.created_at),
                 ],
             )
@@ -87,8 +90,8 @@ impl Store {
     pub async fn simulation(&self, id: i64) -> Result<Option<SimulationRow>> {
         let mut db = self;
         db.row_opt(
-            "SELECT id, actor, draft, draft_from, report_to, state, report, error, created_at, \
-             finished_at FROM simulations WHERE id = $1",
+            "SELECT id, actor, draft, draft_from, report_to, assumptions, state, report, error, \
+             created_at, finished_at FROM simulations WHERE id = $1",
             args![id],
         )
         .await?
@@ -101,8 +104,8 @@ impl Store {
     pub async fn simulations(&self) -> Result<Vec<SimulationRow>> {
         let mut db = self;
         db.rows(
-            "SELECT id, actor, draft, draft_from, report_to, state, NULL AS report, error, \
-             created_at, finished_at FROM simulations ORDER BY id DESC LIMIT $1",
+            "SELECT id, actor, draft, draft_from, report_to, assumptions, state, NULL AS report, \
+             error, created_at, finished_at FROM simulations ORDER BY id DESC LIMIT $1",
             args![SIMULATIONS_LISTED_MAX],
         )
         .await?
@@ -120,6 +123,7 @@ fn simulation(r: &Row) -> Result<SimulationRow> {
             draft: r.get("draft")?,
             from: instant_opt(r.get("draft_from")?)?,
             to: instant_opt(r.get("report_to")?)?,
+            assumptions: r.get("assumptions")?,
             created_at: instant(r.get("created_at")?)?,
         },
         state: r.get("state")?,

@@ -10,7 +10,7 @@ use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use laurel_engine::{Scope, Simulation, SimulationRun};
+use laurel_engine::{Scope, Simulation, SimulationRun, StatedAssumption};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,6 +37,11 @@ pub struct SimulationBody {
     /// When the report ends (RFC 3339); now when absent.
     #[schema(format = DateTime)]
     pub to: Option<String>,
+    /// Changes in behaviour stated for the draft, applied to its replay only and listed in
+    /// the report.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub assumptions: Vec<StatedAssumption>,
 }
 
 impl SimulationBody {
@@ -50,6 +55,7 @@ impl SimulationBody {
             from: at("from", self.from)?,
             to: at("to", self.to)?,
             draft: self.draft,
+            assumptions: self.assumptions,
         })
     }
 }

@@ -17,6 +17,7 @@ pub async fn time(engine: &Engine) -> Result<()> {
         draft: DRAFT.to_owned(),
         from: None,
         to: None,
+        assumptions: Vec::new(),
     };
     let report = engine
         .simulate(request, Arc::new(SimulationProgress::default()))

@@ -65,6 +65,29 @@ fn simulate_reports_a_draft_beside_the_program_in_force_and_refuses_a_broken_dra
             "{backend}: the replay's size and time go to stderr"
         );
 
+        let busier = simulate(&["--assume", "visits=100", "--format", "json"]);
+        let busier: serde_json::Value = serde_json::from_str(&busier.stdout).unwrap();
+        assert_eq!(
+            busier["draft"]["total"]["purchases"], 6,
+            "{backend}: {busier}"
+        );
+        assert_eq!(busier["current"]["total"]["purchases"], 3, "{backend}");
+        assert_eq!(busier["stated"][0]["kind"], "visits", "{backend}");
+        let garbled = support::laurel(&[
+            "simulate",
+            "--program",
+            draft,
+            "--database",
+            &db.url,
+            "--assume",
+            "visits=lots",
+        ]);
+        assert!(
+            garbled.stderr.contains("not a percentage"),
+            "{backend}: {}",
+            garbled.stderr
+        );
+
         let csv = simulate(&["--format", "csv"]).stdout;
         let mut lines = csv.lines();
         assert!(
