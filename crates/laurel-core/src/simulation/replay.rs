@@ -69,6 +69,15 @@ pub enum ReplayError {
         /// What broke.
         violation: InvariantViolation,
     },
+    /// The ledger refused what the write path could not have been refused (a credit out of
+    /// range, a reversal of nothing): a defect, never a refusal.
+    #[error("member {member}: {error}")]
+    Ledger {
+        /// Whose ledger.
+        member: i64,
+        /// What it said.
+        error: LedgerError,
+    },
     /// The program's calendar arithmetic failed.
     #[error("calendar: {0}")]
     Calendar(String),
@@ -514,7 +523,7 @@ impl Replay {
             .member(member)?
             .ledger
             .earn(earning.total, occurred_at, schedule, now)
-            .map_err(|e| ReplayError::Calendar(e.to_string()))?;
+            .map_err(|error| ReplayError::Ledger { member, error })?;
         let lot = self
             .post(member, &posting, occurred_at, watch)?
             .first()
@@ -581,7 +590,7 @@ impl Replay {
                 .member(member)?
                 .ledger
                 .reverse(bought.lot, decision.points, terms.program.clawback)
-                .map_err(|e| ReplayError::Calendar(e.to_string()))?;
+                .map_err(|error| ReplayError::Ledger { member, error })?;
             reversed = decision.points - posting.shortfall;
             self.post(member, &posting, now, watch)?;
         }
@@ -602,7 +611,10 @@ impl Replay {
                 .member(paid.referrer)?
                 .ledger
                 .reverse(paid.lot, paid.points, terms.program.clawback)
-                .map_err(|e| ReplayError::Calendar(e.to_string()))?;
+                .map_err(|error| ReplayError::Ledger {
+                    member: paid.referrer,
+                    error,
+                })?;
             self.post(paid.referrer, &posting, now, watch)?;
         }
         let referrer = self.member_mut(paid.referrer)?;

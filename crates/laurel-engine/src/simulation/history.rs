@@ -8,6 +8,18 @@ use laurel_core::{Channel, Currency};
 use laurel_store::{HistoryPurchase, StoredHistory};
 use rust_decimal::Decimal;
 
+// Where each table's rows stand among those decided at the same instant and batch place:
+// its rows then follow in id order (ids are given in the order rows are written; a posting's
+// and a reward redemption's by their journal row, which both have).
+const MEMBERS: u8 = 0;
+const PURCHASES: u8 = 1;
+const EVENTS: u8 = 2;
+const REFUNDS: u8 = 3;
+const JOURNAL: u8 = 4;
+const CANCELLATIONS: u8 = 5;
+const ASSIGNMENTS: u8 = 6;
+const JOB_RUNS: u8 = 7;
+
 /// Every happening recorded before `until`, in the order the write path decided them: by the
 /// instant each was decided at; within one instant (one batch of the write path), those that
 /// read the ledger before those that only append to it, as the write path runs a batch; then
@@ -67,7 +79,7 @@ pub(crate) fn happenings(
             .map_or(m.recorded_at, |at| m.recorded_at.min(*at));
         push(
             written,
-            0,
+            MEMBERS,
             m.id.0,
             What::Enrolled {
                 member: m.id.0,
@@ -81,12 +93,12 @@ pub(crate) fn happenings(
     }
     for p in history.purchases {
         let (at, id) = (p.recorded_at, p.id.0);
-        push(at, 1, id, purchased(p, digits));
+        push(at, PURCHASES, id, purchased(p, digits));
     }
     for e in history.events {
         push(
             e.recorded_at,
-            1,
+            EVENTS,
             e.id,
             What::Event {
                 member: e.member.0,
@@ -101,7 +113,7 @@ pub(crate) fn happenings(
     for r in history.refunds {
         push(
             r.recorded_at,
-            2,
+            REFUNDS,
             r.id,
             What::Refunded {
                 purchase: r.purchase.0,
@@ -122,17 +134,20 @@ pub(crate) fn happenings(
                 points: sign * p.points,
             }
         };
-        // Journal ids are shared with reward redemptions' postings: one table for both keeps
-        // their order.
-        push(p.posted_at, 3, p.id, what);
+        push(p.posted_at, JOURNAL, p.id, what);
     }
     for r in history.redemptions {
         if let Some(at) = r.cancelled_at {
-            push(at, 4, r.id, What::RedemptionCancelled { redemption: r.id });
+            push(
+                at,
+                CANCELLATIONS,
+                r.id,
+                What::RedemptionCancelled { redemption: r.id },
+            );
         }
         push(
             r.redeemed_at,
-            3,
+            JOURNAL,
             r.journal_id,
             What::RewardRedeemed {
                 redemption: r.id,
@@ -145,7 +160,7 @@ pub(crate) fn happenings(
     for a in history.assignments {
         push(
             a.at,
-            5,
+            ASSIGNMENTS,
             a.id,
             What::TierAssigned {
                 member: a.member.0,
@@ -163,7 +178,7 @@ pub(crate) fn happenings(
         };
         push(
             run.started_at,
-            6,
+            JOB_RUNS,
             run.id,
             What::JobRan {
                 job,
