@@ -35,7 +35,6 @@ struct SimulationPage {
     /// Replayed so far and in all, while it runs.
     progress: Option<(u64, u64)>,
     progress_text: String,
-    error: String,
     summary: String,
     tables: Vec<Table>,
     refused: Vec<String>,
@@ -86,7 +85,6 @@ fn simulation_page(console: &Console, staff: &Staff, run: SimulationRun) -> Simu
         refresh: None,
         progress: None,
         progress_text: String::new(),
-        error: run.error.clone().unwrap_or_default(),
         summary: String::new(),
         tables: Vec::new(),
         refused: Vec::new(),
@@ -168,7 +166,7 @@ fn refusals(l: Locale, report: &SimulationReport) -> Vec<String> {
 /// A change in behaviour stated for the draft, in words.
 fn stated_words(l: Locale, stated: &StatedAssumption) -> String {
     let t = l.strings();
-    let percent = l.fixed(stated_percent(stated), 1);
+    let percent = l.signed_fixed(stated.percent(), 1);
     match stated {
         StatedAssumption::Visits {
             tier: Some(tier), ..
@@ -181,14 +179,6 @@ fn stated_words(l: Locale, stated: &StatedAssumption) -> String {
         }
         StatedAssumption::Redemptions { .. } => {
             t.with("simulation.stated_redemptions", "percent", &percent)
-        }
-    }
-}
-
-fn stated_percent(stated: &StatedAssumption) -> rust_decimal::Decimal {
-    match stated {
-        StatedAssumption::Visits { percent, .. } | StatedAssumption::Redemptions { percent } => {
-            *percent
         }
     }
 }

@@ -126,8 +126,9 @@ pub enum What {
 
 impl What {
     /// Where a command of this kind stands in a batch of the write path: those that read the
-    /// ledger ran before those that only append to it (enrollments first among those, since
-    /// a purchase in the same batch may name the member by external id).
+    /// ledger ran before those that only append to it. Among those, the write path keeps
+    /// arrival order; a replay puts enrollments first, as a member's own purchase cannot
+    /// have come before their enrollment.
     pub fn batch_order(&self) -> u8 {
         match self {
             What::Enrolled { .. } => 1,

@@ -198,8 +198,12 @@ fn add(sum: &mut Flows, more: &Flows) {
 }
 
 impl Watch for Tally {
-    fn enrolled(&mut self, at: Timestamp, _member: i64) {
-        *self.flows(at).net_tiers.entry(None).or_default() += 1;
+    fn enrolled(&mut self, at: Timestamp, _member: i64, tier: Option<&str>) {
+        *self
+            .flows(at)
+            .net_tiers
+            .entry(tier.map(str::to_owned))
+            .or_default() += 1;
     }
 
     fn posted(&mut self, at: Timestamp, _member: i64, posting: &Posting) {

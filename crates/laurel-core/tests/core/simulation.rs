@@ -217,7 +217,7 @@ fn a_tally_counts_each_month_when_things_take_effect_and_rolls_its_stocks_forwar
             .unwrap();
     }
     let redeem = holding.redeem(pts(30)).unwrap();
-    tally.enrolled(ts("2026-01-10T00:00:00Z"), 1);
+    tally.enrolled(ts("2026-01-10T00:00:00Z"), 1, None);
     tally.posted(ts("2026-01-15T00:00:00Z"), 1, &first);
     tally.posted(ts("2026-02-03T00:00:00Z"), 1, &second);
     tally.posted(ts("2026-02-20T00:00:00Z"), 1, &redeem);

@@ -64,19 +64,21 @@ impl Engine {
     /// Runs a job as of `now` until nothing is due.
     pub async fn run_job(&self, kind: JobKind, now: Timestamp) -> Result<JobReport> {
         let started_at = crate::as_stored(Timestamp::now());
-        let (report, acted) = match kind {
-            JobKind::Tiers => self.review_tiers(now).await?,
-            _ => {
-                let report = self.move_due_lots(kind, now).await?;
-                (report, report.members > 0)
-            }
+        let run = match kind {
+            JobKind::Tiers => self.review_tiers(now).await,
+            _ => self
+                .move_due_lots(kind, now)
+                .await
+                .map(|report| (report, report.members > 0)),
         };
+        // A run that failed partway may have committed some members' work: kept all the same.
+        let acted = run.as_ref().map_or(true, |(_, acted)| *acted);
         if self.job_runs.worth_recording(kind, now, acted) {
             self.store
                 .record_job_run(kind.as_str(), now, started_at)
                 .await?;
         }
-        Ok(report)
+        run.map(|(report, _)| report)
     }
 
     /// Expires or releases every due lot as of `now`, a round of members at a time.

@@ -9,8 +9,10 @@ use laurel_store::{HistoryPurchase, StoredHistory};
 use rust_decimal::Decimal;
 
 // Where each table's rows stand among those decided at the same instant and batch place:
-// its rows then follow in id order (ids are given in the order rows are written; a posting's
-// and a reward redemption's by their journal row, which both have).
+// its rows then follow in id order, ids being given in the order rows are written. Every
+// command that posted (a redemption of points or of a reward, an adjustment, a refund that
+// took points back, a cancellation) sorts by its journal row, so those run in the order
+// they ran.
 const MEMBERS: u8 = 0;
 const PURCHASES: u8 = 1;
 const EVENTS: u8 = 2;
@@ -111,10 +113,12 @@ pub(crate) fn happenings(
         );
     }
     for r in history.refunds {
+        // One that took points back sorts by its posting, among the others that posted.
+        let (place, id) = r.journal_id.map_or((REFUNDS, r.id), |j| (JOURNAL, j));
         push(
             r.recorded_at,
-            REFUNDS,
-            r.id,
+            place,
+            id,
             What::Refunded {
                 purchase: r.purchase.0,
                 amount_minor: r.amount_minor,
@@ -138,10 +142,13 @@ pub(crate) fn happenings(
     }
     for r in history.redemptions {
         if let Some(at) = r.cancelled_at {
+            let (place, id) = r
+                .restore_journal_id
+                .map_or((CANCELLATIONS, r.id), |j| (JOURNAL, j));
             push(
                 at,
-                CANCELLATIONS,
-                r.id,
+                place,
+                id,
                 What::RedemptionCancelled { redemption: r.id },
             );
         }
@@ -174,7 +181,9 @@ pub(crate) fn happenings(
         let job = match run.job.as_str() {
             "expiry" => Job::Expiry,
             "release" => Job::Release,
-            _ => Job::Tiers,
+            "tiers" => Job::Tiers,
+            // Not a job this version runs: nothing to replay.
+            _ => continue,
         };
         push(
             run.started_at,
@@ -196,6 +205,8 @@ pub(crate) fn happenings(
 /// A stored purchase as rules see it: amounts back in the currency's units.
 fn purchased(p: HistoryPurchase, digits: u32) -> What {
     let money = |minor: i64| Decimal::new(minor, digits);
+    // Stored from a `Channel`, so it parses; a row written around the write path with
+    // another name is judged as at the till.
     let channel = p.channel.parse().unwrap_or(Channel::Pos);
     What::Purchased {
         purchase: p.id.0,

@@ -71,7 +71,7 @@ pub const SIMULATION_ASSUMPTIONS: [(&str, &str); 5] = [
     ),
     (
         "jobs_as_run",
-        "Scheduled jobs (expiry, release, tier reviews) run when they ran.",
+        "Scheduled jobs (expiry, release, tier reviews) run when they ran; runs that found nothing due are known once an hour, so points only the draft makes due may expire up to an hour late.",
     ),
     (
         "months_by_effect",
@@ -98,6 +98,13 @@ impl Engine {
         let draft = parse_text(&request.draft).map_err(EngineError::InvalidProgram)?;
         self.check_segments_saved(&draft).await?;
         let to = request.to.unwrap_or_else(Timestamp::now);
+        if request.from.is_some_and(|from| from >= to) {
+            return Err(EngineError::invalid(
+                "from",
+                crate::error_code::ErrorCode::InvalidField,
+                "must be before `to` (or now, without one)",
+            ));
+        }
         let timeline = self.programs.snapshot();
         let in_force = timeline
             .in_force(request.from.unwrap_or(to))

@@ -61,13 +61,29 @@ pub struct SimulationRun {
     pub error: Option<String>,
 }
 
-/// The simulations running in this process, with their progress.
-#[derive(Debug, Default)]
-pub struct Running(Mutex<HashMap<i64, Arc<SimulationProgress>>>);
+/// Simulations replaying at once in this process: each holds the whole history in memory and
+/// a core busy, so the others wait their turn (shown as running, nothing read yet).
+const AT_ONCE: usize = 1;
+
+/// The simulations running in this process, with their progress, and their turns.
+#[derive(Debug)]
+pub struct Running {
+    progress: Mutex<HashMap<i64, Arc<SimulationProgress>>>,
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for Running {
+    fn default() -> Running {
+        Running {
+            progress: Mutex::default(),
+            turns: Arc::new(tokio::sync::Semaphore::new(AT_ONCE)),
+        }
+    }
+}
 
 impl Running {
     fn progress(&self, id: i64) -> Option<Arc<SimulationProgress>> {
-        self.0
+        self.progress
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&id)
@@ -75,14 +91,14 @@ impl Running {
     }
 
     fn start(&self, id: i64, progress: Arc<SimulationProgress>) {
-        self.0
+        self.progress
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id, progress);
     }
 
     fn end(&self, id: i64) {
-        self.0
+        self.progress
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&id);
@@ -114,15 +130,21 @@ impl Engine {
         self.simulations.start(id, progress.clone());
         let (store, running) = (self.store.clone(), self.simulations.clone());
         tokio::spawn(async move {
+            // Waits for its turn; the semaphore is never closed.
+            let turn = running.turns.clone().acquire_owned().await;
             let outcome = super::run(store.clone(), prepared, progress)
                 .await
                 .and_then(|report| {
                     serde_json::to_string(&report)
                         .map_err(|e| EngineError::Internal(format!("simulation report: {e}")))
                 });
+            drop(turn);
             let finished = match &outcome {
                 Ok(report) => Ok(report.as_str()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => {
+                    tracing::warn!(simulation = id, error = %e, "a simulation failed");
+                    Err(e.to_string())
+                }
             };
             let stored = store
                 .finish_simulation(

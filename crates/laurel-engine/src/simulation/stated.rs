@@ -47,21 +47,39 @@ impl StatedAssumption {
         }
     }
 
+    /// The stated percentage.
+    pub fn percent(&self) -> Decimal {
+        match self {
+            StatedAssumption::Visits { percent, .. }
+            | StatedAssumption::Redemptions { percent } => *percent,
+        }
+    }
+
     /// The assumption in English, as the report lists it.
     pub fn words(&self) -> String {
+        let change = signed(self.percent());
         match self {
             StatedAssumption::Visits {
-                tier: Some(tier),
-                percent,
-            } => format!("Stated: members in the tier `{tier}` buy {percent}% more often."),
-            StatedAssumption::Visits {
-                tier: None,
-                percent,
-            } => format!("Stated: members buy {percent}% more often."),
-            StatedAssumption::Redemptions { percent } => {
-                format!("Stated: members redeem {percent}% more points.")
+                tier: Some(tier), ..
+            } => format!(
+                "Stated for the draft: purchases of members in the tier `{tier}` change by {change}%."
+            ),
+            StatedAssumption::Visits { tier: None, .. } => {
+                format!("Stated for the draft: members' purchases change by {change}%.")
+            }
+            StatedAssumption::Redemptions { .. } => {
+                format!("Stated for the draft: points redeemed change by {change}%.")
             }
         }
+    }
+}
+
+/// A percentage with its sign: `+5`, `-10`.
+fn signed(percent: Decimal) -> String {
+    if percent > Decimal::ZERO {
+        format!("+{}", percent.normalize())
+    } else {
+        percent.normalize().to_string()
     }
 }
 
@@ -85,6 +103,22 @@ pub(crate) fn check(stated: &[StatedAssumption], tiers: &[&str]) -> Result<()> {
                 e.to_string(),
             )
         })?;
+    }
+    // Changes of one kind add up: together they stay within what one may state.
+    let most = Decimal::from(laurel_core::simulation::PERCENT_MAX);
+    for kind in ["visits", "redemptions"] {
+        let sum: Decimal = stated
+            .iter()
+            .filter(|s| matches!(s, StatedAssumption::Visits { .. }) == (kind == "visits"))
+            .map(StatedAssumption::percent)
+            .sum();
+        if sum > most {
+            return Err(EngineError::invalid(
+                "assumptions",
+                ErrorCode::InvalidField,
+                format!("the {kind} stated add up to {sum}%, more than {most}%"),
+            ));
+        }
     }
     Ok(())
 }

@@ -417,6 +417,18 @@ async fn a_draft_is_reported_beside_the_program_in_force_member_by_member() {
         );
         assert_eq!(now.purchases, 2, "[{name}]");
         assert_eq!(
+            now.upgrades, 0,
+            "[{name}] joining in the starting tier is no upgrade"
+        );
+        assert_eq!(
+            now.tiers,
+            [laurel_engine::TierCount {
+                tier: Some("green".into()),
+                members: 2
+            }],
+            "[{name}]"
+        );
+        assert_eq!(
             now.earned_by_rule.get("beans_bonus"),
             Some(&1000),
             "[{name}]"
@@ -485,6 +497,13 @@ async fn a_draft_with_problems_is_refused_with_them_before_anything_is_replayed(
             "program_currency_changed",
             "[{name}]"
         );
+        let mut backwards = ask(year_program());
+        backwards.from = Some(Timestamp::now() + days(1));
+        assert_eq!(
+            code(engine.simulate(backwards, progress.clone()).await),
+            "invalid_field",
+            "[{name}] a span that ends before it begins"
+        );
         assert_eq!(
             progress.total.load(std::sync::atomic::Ordering::Relaxed),
             0,
@@ -538,7 +557,7 @@ async fn stated_changes_in_behaviour_apply_to_the_draft_alone_and_are_listed() {
             doubled
                 .assumptions
                 .last()
-                .is_some_and(|a| a.contains("100% more often")),
+                .is_some_and(|a| a.contains("purchases change by +100%")),
             "[{name}] listed: {:?}",
             doubled.assumptions
         );

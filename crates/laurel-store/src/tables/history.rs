@@ -78,6 +78,8 @@ pub struct HistoryRefund {
     pub purchase: PurchaseId,
     /// Amount given back, minor units.
     pub amount_minor: i64,
+    /// Its posting, when it took points back.
+    pub journal_id: Option<i64>,
     /// When it was written.
     pub recorded_at: Timestamp,
 }
@@ -136,6 +138,8 @@ pub struct HistoryRedemption {
     pub redeemed_at: Timestamp,
     /// When it was cancelled, if it was.
     pub cancelled_at: Option<Timestamp>,
+    /// The posting that gave its points back, if it was cancelled.
+    pub restore_journal_id: Option<i64>,
 }
 
 /// A tier assigned by staff.
@@ -236,19 +240,22 @@ impl Store {
         Ok(())
     }
 
-    /// The whole stored history, each table's rows in the order they were written.
+    /// The whole stored history, each table's rows in the order they were written, read in
+    /// one snapshot so that every row's member and purchase are in it.
     pub async fn history(&self) -> Result<StoredHistory> {
-        let mut db = self;
-        Ok(StoredHistory {
-            members: members(&mut db).await?,
-            purchases: purchases(&mut db).await?,
-            refunds: refunds(&mut db).await?,
-            events: events(&mut db).await?,
-            postings: postings(&mut db).await?,
-            redemptions: redemptions(&mut db).await?,
-            assignments: assignments(&mut db).await?,
-            job_runs: job_runs(&mut db).await?,
-        })
+        let mut tx = self.begin_snapshot().await?;
+        let history = StoredHistory {
+            members: members(&mut tx).await?,
+            purchases: purchases(&mut tx).await?,
+            refunds: refunds(&mut tx).await?,
+            events: events(&mut tx).await?,
+            postings: postings(&mut tx).await?,
+            redemptions: redemptions(&mut tx).await?,
+            assignments: assignments(&mut tx).await?,
+            job_runs: job_runs(&mut tx).await?,
+        };
+        tx.rollback().await?;
+        Ok(history)
     }
 }
 
@@ -355,7 +362,7 @@ fn line(r: &Row) -> Result<HistoryLine> {
 async fn refunds<S: Sql>(db: &mut S) -> Result<Vec<HistoryRefund>> {
     let rows = db
         .rows(
-            "SELECT id, purchase_id, amount_minor, recorded_at FROM refunds ORDER BY id",
+            "SELECT id, purchase_id, amount_minor, journal_id, recorded_at FROM refunds ORDER BY id",
             args![],
         )
         .await?;
@@ -365,6 +372,7 @@ async fn refunds<S: Sql>(db: &mut S) -> Result<Vec<HistoryRefund>> {
                 id: r.get("id")?,
                 purchase: PurchaseId(r.get("purchase_id")?),
                 amount_minor: r.get("amount_minor")?,
+                journal_id: r.get("journal_id")?,
                 recorded_at: instant(r.get("recorded_at")?)?,
             })
         })
@@ -425,7 +433,7 @@ async fn redemptions<S: Sql>(db: &mut S) -> Result<Vec<HistoryRedemption>> {
     let rows = db
         .rows(
             "SELECT id, member_id, reward_id, quantity, points, journal_id, redeemed_at, status, \
-             closed_at \
+             closed_at, restore_journal_id \
              FROM reward_redemptions ORDER BY id",
             args![],
         )
@@ -443,6 +451,7 @@ async fn redemptions<S: Sql>(db: &mut S) -> Result<Vec<HistoryRedemption>> {
                 journal_id: r.get("journal_id")?,
                 redeemed_at: instant(r.get("redeemed_at")?)?,
                 cancelled_at: closed_at.filter(|_| status == "cancelled"),
+                restore_journal_id: r.get("restore_journal_id")?,
             })
         })
         .collect()

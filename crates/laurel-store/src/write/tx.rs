@@ -51,6 +51,18 @@ impl Store {
         let tx = self.pool.begin_with(begin).await?;
         Ok(Tx::any(tx, self.backend))
     }
+
+    /// A read-only transaction whose statements all see one snapshot of the database (on
+    /// PostgreSQL repeatable read; a SQLite read transaction is one by itself): for reads of
+    /// several tables that must agree with each other.
+    pub async fn begin_snapshot(&self) -> Result<Tx> {
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN DEFERRED",
+            Backend::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        };
+        let tx = self.pool.begin_with(begin).await?;
+        Ok(Tx::any(tx, self.backend))
+    }
 }
 
 /// An open write transaction. Dropped without [`Tx::commit`], it rolls back.

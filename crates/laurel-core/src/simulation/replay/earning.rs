@@ -9,7 +9,6 @@ use crate::referrals::{Contact, ReferralFacts};
 use crate::rules::{Activity, Basket, EarnContext, Earning, Event, MemberFacts, usage_periods};
 use crate::simulation::member::{Bought, Granted};
 use crate::simulation::terms::Terms;
-use crate::tiers::{TierChange, TierDecision};
 use jiff::Timestamp;
 
 impl Replay {
@@ -38,22 +37,16 @@ impl Replay {
                 self.member_mut(member)?.pending_referral = Some((referrer, enrolled_at));
             }
         }
-        let Some(policy) = terms.tiers else {
-            return Ok(());
-        };
-        let status = policy.initial(enrolled_at);
+        // The starting tier is where a member joins, not a move: told with the joining.
+        let status = terms
+            .tiers
+            .map(|policy| policy.initial(enrolled_at))
+            .unwrap_or_default();
+        watch.enrolled(enrolled_at, member, status.tier.as_deref());
         if status.tier.is_none() {
             return Ok(());
         }
-        let decision = TierDecision {
-            change: Some(TierChange {
-                from: None,
-                to: status.tier.clone(),
-                reason: crate::tiers::TierChangeReason::Qualified,
-            }),
-            status,
-        };
-        self.store_decision(member, decision, enrolled_at, watch)
+        self.set_tier(member, status)
     }
 
     #[allow(clippy::too_many_arguments)]

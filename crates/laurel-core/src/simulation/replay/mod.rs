@@ -7,7 +7,6 @@
 //! each reward, the lots each redemption drew on, the referrals paid. Behaviour is held fixed:
 //! the same purchases, events, refunds and redemptions happen; what the program decides of
 //! them may differ, and a redemption the member can no longer afford is refused.
-
 //!
 //! `earning.rs` enrollments, purchases and events (what they earn, the earn posting, a
 //! referral's payout); `points.rs` refunds and reward redemptions; `tiers.rs` tier decisions
@@ -122,7 +121,6 @@ impl Replay {
                     ..SimMember::default()
                 };
                 self.members.insert(*member, joined);
-                watch.enrolled(*enrolled_at, *member);
                 self.enroll(versions.at(now), *member, *enrolled_at, *referred_by, watch)
             }
             What::Purchased {

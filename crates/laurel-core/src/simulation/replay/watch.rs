@@ -66,8 +66,8 @@ pub enum ReplayError {
 /// refusal, each at the instant it takes effect (a purchase's and its earn's when it
 /// happened, a member's joining when they joined, the rest when recorded). Every method does nothing unless overridden.
 pub trait Watch {
-    /// A member joined.
-    fn enrolled(&mut self, _at: Timestamp, _member: i64) {}
+    /// A member joined, in their starting tier.
+    fn enrolled(&mut self, _at: Timestamp, _member: i64, _tier: Option<&str>) {}
     /// A posting was made to `member`'s ledger.
     fn posted(&mut self, _at: Timestamp, _member: i64, _posting: &Posting) {}
     /// An earn's grants (those above zero).
