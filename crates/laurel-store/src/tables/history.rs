@@ -244,13 +244,19 @@ impl Store {
     /// one snapshot so that every row's member and purchase are in it.
     pub async fn history(&self) -> Result<StoredHistory> {
         let mut tx = self.begin_snapshot().await?;
+        let redemptions = redemptions(&mut tx).await?;
+        // A reward redemption's posting is told by the redemption, not again as a posting.
+        let of_rewards: std::collections::HashSet<i64> =
+            redemptions.iter().map(|r| r.journal_id).collect();
+        let mut postings = postings(&mut tx).await?;
+        postings.retain(|p| !of_rewards.contains(&p.id));
         let history = StoredHistory {
             members: members(&mut tx).await?,
             purchases: purchases(&mut tx).await?,
             refunds: refunds(&mut tx).await?,
             events: events(&mut tx).await?,
-            postings: postings(&mut tx).await?,
-            redemptions: redemptions(&mut tx).await?,
+            postings,
+            redemptions,
             assignments: assignments(&mut tx).await?,
             job_runs: job_runs(&mut tx).await?,
         };
@@ -401,16 +407,13 @@ async fn events<S: Sql>(db: &mut S) -> Result<Vec<HistoryEvent>> {
         .collect()
 }
 
-/// Redemptions of points and staff adjustments: the postings of those kinds that no reward
-/// redemption made.
+/// Redemptions (of points and of rewards) and staff adjustments: the postings of those kinds.
 async fn postings<S: Sql>(db: &mut S) -> Result<Vec<HistoryPosting>> {
     let rows = db
         .rows(
             "SELECT j.id, j.member_id, j.kind, j.available_delta, j.pending_delta, j.actor, \
              j.posted_at FROM journal j \
-             WHERE j.kind IN ('redeem', 'adjust_credit', 'adjust_debit') \
-             AND NOT EXISTS (SELECT 1 FROM reward_redemptions rr WHERE rr.journal_id = j.id) \
-             ORDER BY j.id",
+             WHERE j.kind IN ('redeem', 'adjust_credit', 'adjust_debit') ORDER BY j.id",
             args![],
         )
         .await?;
