@@ -6,6 +6,7 @@
 
 pub mod automations;
 pub mod award;
+pub mod books;
 pub mod channel;
 pub mod earn;
 pub mod events;

@@ -63,3 +63,6 @@ mod offers;
 
 #[path = "core/simulation.rs"]
 mod simulation;
+
+#[path = "core/books.rs"]
+mod books;
