@@ -435,6 +435,7 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         "[notices]\nlanguage = \"fr\"\nchannels = [\"fax\"]\nquiet_hours = { from = \"late\", to = \"09:00\" }\n\
          max_per_week = 0\npoints_expiring = { days_before = 0 }\nbirthday = { points = -5 }\nwelcome = { days = [3, 1] }\n",
         "[notices]\nchannels = []\nwelcome = { days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }\n",
+        "[books]\npoint_price = \"0\"\nexpected_redemption_rate = \"1.5\"\nperiod = \"week\"\n[books.accounts]\nsales_revenue = \"40 00\"\n",
     ];
     let referrals = base
         .replace("referrer_points = 300", "referrer_points = 0")

@@ -1,6 +1,7 @@
 //! The program file (TOML): parsed into a spec and earning rules, then validated by the core.
 
 mod automations;
+mod books;
 pub mod edit;
 mod names;
 mod notices;
@@ -75,6 +76,8 @@ struct File {
     notices: Option<notices::NoticesSection>,
     #[serde(default)]
     automations: Vec<automations::AutomationSection>,
+    #[serde(default)]
+    books: Option<books::BooksSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -102,6 +105,8 @@ pub struct ProgramDefinition {
     /// What the program does by itself when something happens or every day
     /// (`[[automations]]`).
     pub automations: Vec<laurel_core::automations::Automation>,
+    /// How the program keeps its books, if it does (`[books]`).
+    pub books: Option<laurel_core::books::BooksPolicy>,
 }
 
 impl ProgramDefinition {
@@ -132,6 +137,7 @@ impl From<Program> for ProgramDefinition {
             names: laurel_core::Names::default(),
             notices: laurel_core::notices::NoticePolicy::default(),
             automations: Vec::new(),
+            books: None,
         }
     }
 }
@@ -248,6 +254,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     };
     let currency = spec.currency.parse::<Currency>().ok();
     let time_zone = TimeZone::get(&spec.time_zone).unwrap_or(TimeZone::UTC);
+    let point_value = spec.point_value;
     let program = Program::new(spec);
     let declared = file.events.map(|e| e.declared);
     let tiers = file.tiers.map(tiers::convert).transpose();
@@ -280,6 +287,10 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let notices = notices::convert(file.notices);
     let automations =
         automations::convert(file.automations, tier_ids.as_deref().unwrap_or_default());
+    let books = file
+        .books
+        .map(|b| books::convert(b, Some(point_value).filter(|v| *v > Decimal::ZERO)))
+        .transpose();
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -291,6 +302,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let names = kept(names, &mut problems);
     let notices = kept(notices, &mut problems);
     let automations = kept(automations, &mut problems);
+    let books = kept(books, &mut problems);
     let definition = || {
         Some(ProgramDefinition {
             program: program?,
@@ -303,6 +315,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             names: names?,
             notices: notices?,
             automations: automations?,
+            books: books?,
         })
     };
     match definition() {

@@ -34,6 +34,21 @@ pub struct Accounts {
     pub rewards_settled: String,
 }
 
+impl Accounts {
+    /// Each account by its name in the program file.
+    pub fn named(&self) -> [(&'static str, &str); 7] {
+        [
+            ("sales_revenue", &self.sales_revenue),
+            ("contract_liability", &self.contract_liability),
+            ("loyalty_revenue", &self.loyalty_revenue),
+            ("breakage_revenue", &self.breakage_revenue),
+            ("marketing_expense", &self.marketing_expense),
+            ("loyalty_provision", &self.loyalty_provision),
+            ("rewards_settled", &self.rewards_settled),
+        ]
+    }
+}
+
 /// One entry: `amount` debited to one account and credited to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalLine {

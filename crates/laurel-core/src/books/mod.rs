@@ -3,7 +3,8 @@
 //! recognised as revenue as points are redeemed or lapse. Points given without a sale (events,
 //! referrals, adjustments, gifts) are a marketing expense with a provision of the same kind.
 //!
-//! Everything here is arithmetic on cumulative quantities, exact in decimals:
+//! Everything here is arithmetic on cumulative quantities, exact in decimals: `policy.rs`
+//! `[books]` (a point's price, the expected redemption rate, the period, the accounts);
 //! `allocation.rs` a sale's price split between the goods and the points; `pool.rs` a pool of
 //! points (those of sales, or those given) and where it stands at an instant under the
 //! expected redemption rate then — recognised, lapsed (breakage), still owed — by the
@@ -13,10 +14,12 @@
 
 mod allocation;
 mod journal;
+mod policy;
 mod pool;
 mod roll;
 
 pub use allocation::allocate;
 pub use journal::{Accounts, JournalLine, PoolKind, journal};
+pub use policy::{ACCOUNT_CODE_MAX, BooksPolicy, ReportingPeriod, check_rate};
 pub use pool::{Pool, Position};
 pub use roll::Roll;
