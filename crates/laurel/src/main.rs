@@ -7,6 +7,7 @@ mod bench;
 mod cli;
 mod demo;
 mod import;
+mod progress;
 mod report;
 mod serve;
 mod simulate;

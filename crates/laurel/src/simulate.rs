@@ -5,7 +5,6 @@
 use crate::cli::Database;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -179,14 +178,10 @@ fn show_progress(progress: Arc<SimulationProgress>) -> tokio::task::JoinHandle<(
     tokio::spawn(async move {
         let terminal = std::io::stderr().is_terminal();
         let bar = terminal.then(|| {
-            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template(
+            crate::progress::bar(
+                0,
                 "{elapsed_precise} [{wide_bar}] {percent:>3}% {human_pos}/{human_len} replayed, {per_sec} ETA {eta}",
             )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-            bar.set_style(style);
-            bar
         });
         let every = if terminal { BAR_EVERY } else { LINE_EVERY };
         loop {

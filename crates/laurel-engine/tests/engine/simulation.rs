@@ -24,6 +24,15 @@ fn year_program() -> String {
         )
 }
 
+/// An engine over `db` with [`year_program`] stored as its version in force.
+async fn year_engine(db: &laurel_testkit::TestDb) -> Engine {
+    let store = open(db).await;
+    let config = EngineConfig::for_backend(store.backend());
+    Engine::open(store, Some(&year_program()), config)
+        .await
+        .unwrap()
+}
+
 /// Members in the generated history.
 const MEMBERS: usize = 24;
 
@@ -274,11 +283,7 @@ fn lots(ledger: &laurel_core::ledger::MemberLedger) -> Vec<String> {
 #[tokio::test]
 async fn replaying_the_history_through_the_versions_in_force_reproduces_the_ledger_exactly() {
     for (name, db) in laurel_testkit::backends() {
-        let store = open(&db).await;
-        let config = EngineConfig::for_backend(store.backend());
-        let engine = Engine::open(store, Some(&year_program()), config)
-            .await
-            .unwrap();
+        let engine = year_engine(&db).await;
         let members = generate_year(&engine, 20_261_205).await;
         let (replay, postings) = engine
             .replay_history(Timestamp::now(), Postings::default())
@@ -350,11 +355,7 @@ async fn outstanding(engine: &Engine, members: &[i64]) -> i64 {
 #[tokio::test]
 async fn a_draft_is_reported_beside_the_program_in_force_member_by_member() {
     for (name, db) in laurel_testkit::backends() {
-        let store = open(&db).await;
-        let config = EngineConfig::for_backend(store.backend());
-        let engine = Engine::open(store, Some(&year_program()), config)
-            .await
-            .unwrap();
+        let engine = year_engine(&db).await;
         let (beans, plain) = (
             member(&engine, "beans").await,
             member(&engine, "plain").await,
@@ -470,11 +471,7 @@ async fn a_draft_is_reported_beside_the_program_in_force_member_by_member() {
 #[tokio::test]
 async fn a_draft_with_problems_is_refused_with_them_before_anything_is_replayed() {
     for (name, db) in laurel_testkit::backends() {
-        let store = open(&db).await;
-        let config = EngineConfig::for_backend(store.backend());
-        let engine = Engine::open(store, Some(&year_program()), config)
-            .await
-            .unwrap();
+        let engine = year_engine(&db).await;
         let ask = |draft: String| Simulation {
             draft,
             from: None,
@@ -516,11 +513,7 @@ async fn a_draft_with_problems_is_refused_with_them_before_anything_is_replayed(
 #[tokio::test]
 async fn stated_changes_in_behaviour_apply_to_the_draft_alone_and_are_listed() {
     for (name, db) in laurel_testkit::backends() {
-        let store = open(&db).await;
-        let config = EngineConfig::for_backend(store.backend());
-        let engine = Engine::open(store, Some(&year_program()), config)
-            .await
-            .unwrap();
+        let engine = year_engine(&db).await;
         let buyer = member(&engine, "buyer").await;
         for (order, total) in [("o-1", "40"), ("o-2", "60"), ("o-3", "20")] {
             buy(&engine, buyer, order, total).await;

@@ -9,7 +9,7 @@
 use crate::db::connect::Store;
 use crate::db::sql::{Row, Sql, args};
 use crate::error::{Result, StoreError};
-use crate::tables::members::attributes_from;
+use crate::tables::members::{attributes_from, birthday_from};
 use crate::types::{MemberId, PurchaseId, instant, instant_opt, micros};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
@@ -290,17 +290,11 @@ async fn members<S: Sql>(db: &mut S) -> Result<Vec<HistoryMember>> {
         .map(|r| {
             let id: i64 = r.get("id")?;
             let enrolled_at = instant(r.get("enrolled_at")?)?;
-            let birthday: Option<String> = r.get("birthday")?;
             Ok(HistoryMember {
                 id: MemberId(id),
                 enrolled_at,
                 recorded_at: instant_opt(r.get("recorded_at")?)?.unwrap_or(enrolled_at),
-                birthday: birthday
-                    .map(|b| {
-                        b.parse()
-                            .map_err(|e| StoreError::Corrupt(format!("birthday {b}: {e}")))
-                    })
-                    .transpose()?,
+                birthday: birthday_from(r.get("birthday")?)?,
                 attributes: attributes_from(r.get("attributes")?)?,
                 segments: segments.remove(&id).unwrap_or_default(),
                 referred_by: r.get::<Option<i64>>("referrer_id")?.map(MemberId),

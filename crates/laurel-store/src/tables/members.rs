@@ -16,15 +16,18 @@ use std::collections::BTreeMap;
 /// The member columns every read of a member selects (with the tier's).
 pub(crate) const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
 
+/// A stored birthday (`YYYY-MM-DD`), if one is.
+pub(crate) fn birthday_from(text: Option<String>) -> Result<Option<Date>> {
+    text.map(|b| {
+        b.parse::<Date>()
+            .map_err(|e| StoreError::Corrupt(format!("birthday {b}: {e}")))
+    })
+    .transpose()
+}
+
 /// A member from a row of [`COLUMNS`] and the tier's.
 pub(crate) fn member_from_row(row: &Row) -> Result<Member> {
-    let birthday: Option<String> = row.get("birthday")?;
-    let birthday = birthday
-        .map(|b| {
-            b.parse::<Date>()
-                .map_err(|e| StoreError::Corrupt(format!("birthday {b}: {e}")))
-        })
-        .transpose()?;
+    let birthday = birthday_from(row.get("birthday")?)?;
     Ok(Member {
         id: MemberId(row.get("id")?),
         profile: NewMember {

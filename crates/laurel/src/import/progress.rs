@@ -2,7 +2,7 @@
 //! line every few seconds, which reads well in a file.
 
 use super::summary::{Tally, rate};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -22,18 +22,13 @@ pub(super) struct Progress {
 impl Progress {
     /// A bar when stderr is a terminal, plain lines otherwise.
     pub(super) fn new(total_bytes: u64, started: Instant) -> Progress {
+        // The position counts bytes (the file size is the only total known in advance); the
+        // message carries the rows.
         let bar = std::io::stderr().is_terminal().then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
-            // The position counts bytes (the file size is the only total known in advance);
-            // the message carries the rows.
-            let style = ProgressStyle::with_template(
+            crate::progress::bar(
+                total_bytes,
                 "{elapsed_precise} [{wide_bar}] {percent:>3}% {msg} ETA {eta}",
             )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-            bar.set_style(style);
-            bar
         });
         let every = if bar.is_some() { BAR_EVERY } else { LINE_EVERY };
         Progress {

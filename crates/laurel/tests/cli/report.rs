@@ -7,39 +7,18 @@ use crate::support;
 fn report_kpis_counts_imported_history_in_table_csv_and_json() {
     for (backend, db) in laurel_testkit::backends() {
         let dir = tempfile::tempdir().unwrap();
-        let program = support::write_file(dir.path(), "program.toml", support::program());
-        let program = program.to_str().unwrap();
-        let days_ago = |n: i64| {
-            (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
-        };
-        let members = support::write_file(
+        support::imported(
             dir.path(),
-            "members.csv",
+            &db.url,
             "external_id,channel\nm1,pos\nm2,pos\nm3,app\n",
-        );
-        let purchases = support::write_file(
-            dir.path(),
-            "purchases.csv",
             &format!(
                 "external_id,order_id,channel,currency,total,occurred_at\n\
                  m1,o1,pos,CNY,100.00,{}\nm1,o2,pos,CNY,50.00,{}\nm2,o3,pos,CNY,30.00,{}\n",
-                days_ago(2),
-                days_ago(1),
-                days_ago(2)
+                support::days_ago(2),
+                support::days_ago(1),
+                support::days_ago(2)
             ),
         );
-        for (kind, file) in [("members", &members), ("purchases", &purchases)] {
-            let file = file.to_str().unwrap();
-            support::laurel_ok(&[
-                "import",
-                kind,
-                file,
-                "--database",
-                &db.url,
-                "--program",
-                program,
-            ]);
-        }
         let report = |extra: &[&str]| {
             let mut args = vec!["report", "kpis", "--database", &db.url];
             args.extend_from_slice(extra);

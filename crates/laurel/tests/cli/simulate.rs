@@ -8,33 +8,18 @@ use crate::support;
 fn simulate_reports_a_draft_beside_the_program_in_force_and_refuses_a_broken_draft() {
     for (backend, db) in laurel_testkit::backends() {
         let dir = tempfile::tempdir().unwrap();
-        let program = support::write_file(dir.path(), "program.toml", support::program());
-        let days_ago = |n: i64| {
-            (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
-        };
-        let members = support::write_file(dir.path(), "members.csv", "external_id\nm1\nm2\n");
-        let purchases = support::write_file(
+        support::imported(
             dir.path(),
-            "purchases.csv",
+            &db.url,
+            "external_id\nm1\nm2\n",
             &format!(
                 "external_id,order_id,channel,currency,total,occurred_at\n\
                  m1,o1,pos,CNY,100.00,{}\nm1,o2,pos,CNY,50.00,{}\nm2,o3,pos,CNY,30.00,{}\n",
-                days_ago(40),
-                days_ago(20),
-                days_ago(10)
+                support::days_ago(40),
+                support::days_ago(20),
+                support::days_ago(10)
             ),
         );
-        for (kind, file) in [("members", &members), ("purchases", &purchases)] {
-            support::laurel_ok(&[
-                "import",
-                kind,
-                file.to_str().unwrap(),
-                "--database",
-                &db.url,
-                "--program",
-                program.to_str().unwrap(),
-            ]);
-        }
         let doubled =
             support::program().replace("points_per_unit = \"1\"", "points_per_unit = \"2\"");
         assert_ne!(

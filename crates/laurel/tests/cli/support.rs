@@ -61,6 +61,31 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// An instant `n` days ago, as RFC 3339.
+pub fn days_ago(n: i64) -> String {
+    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * n)).to_string()
+}
+
+/// Imports `members` and `purchases` (CSV texts) into `database` with [`program`], through
+/// `laurel import`, writing the files in `dir`; the program file's path.
+pub fn imported(dir: &Path, database: &str, members: &str, purchases: &str) -> PathBuf {
+    let program = write_file(dir, "program.toml", program());
+    let members = write_file(dir, "members.csv", members);
+    let purchases = write_file(dir, "purchases.csv", purchases);
+    for (kind, file) in [("members", &members), ("purchases", &purchases)] {
+        laurel_ok(&[
+            "import",
+            kind,
+            file.to_str().expect("a UTF-8 path"),
+            "--database",
+            database,
+            "--program",
+            program.to_str().expect("a UTF-8 path"),
+        ]);
+    }
+    program
+}
+
 /// What a finished command printed.
 #[derive(Debug)]
 pub struct Output {
