@@ -218,12 +218,33 @@ impl Browser {
         self.window(w, h).await;
     }
 
-    /// Sets the window's size in pixels.
+    /// Sets the window's size in pixels and waits until the page is laid out at it: the
+    /// driver may answer before the renderer has taken the new size, and a measurement
+    /// made in between reads the old layout.
     async fn window(&self, w: u32, h: u32) {
         self.client
             .set_window_size(w, h)
             .await
             .unwrap_or_else(|e| panic!("resizing the window to {w}x{h}: {e}"));
+        let taken = format!(
+            "return window.innerWidth === {w} && document.documentElement.clientWidth <= {w};"
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.run(&taken).await != serde_json::Value::Bool(true) {
+            assert!(
+                Instant::now() < deadline,
+                "the page never took the window size {w}x{h}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // One animation frame, so that what depends on the new size has been styled.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => done(true));",
+                Vec::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("waiting a frame after resizing: {e}"));
     }
 
     /// Screenshots of the page at both widths, `{name}-desktop.png` and `{name}-phone.png`,
