@@ -5,21 +5,33 @@
 //!
 //! Everything here is arithmetic on cumulative quantities, exact in decimals: `policy.rs`
 //! `[books]` (a point's price, the expected redemption rate, the period, the accounts);
-//! `allocation.rs` a sale's price split between the goods and the points; `pool.rs` a pool of
-//! points (those of sales, or those given) and where it stands at an instant under the
-//! expected redemption rate then — recognised, lapsed (breakage), still owed — by the
-//! cumulative catch-up; `roll.rs` a period's roll-forward between two positions, rounded to
-//! the currency's minor unit so periods add up to the whole; `journal.rs` the period's
-//! journal entries.
+//! `allocation.rs` a sale's price split between the goods and the points; `flows.rs` the
+//! ledger's records turned into changes to the two pools (sales' points, points given) and
+//! their cumulatives sampled at instants; `pool.rs` where a pool stands under the expected
+//! redemption rate then — recognised, lapsed (breakage), still owed — by the cumulative
+//! catch-up; `standing.rs` that rounded to the minor unit (what a close locks); `roll.rs` a
+//! period's roll-forward between two standings; `periods.rs` months, quarters and years in
+//! the program's time zone; `report.rs` a report's periods, locked ones kept as closed;
+//! `journal.rs` a period's journal entries.
 
 mod allocation;
+mod flows;
 mod journal;
+mod periods;
 mod policy;
 mod pool;
+mod report;
 mod roll;
+mod standing;
 
 pub use allocation::allocate;
+pub use flows::{
+    Change, Draw, Drawn, Flow, Lot, Records, Refund, Restore, Sale, Sample, Terms, flows, sample,
+};
 pub use journal::{Accounts, JournalLine, PoolKind, journal};
+pub use periods::Span;
 pub use policy::{ACCOUNT_CODE_MAX, BooksPolicy, ReportingPeriod, check_rate};
 pub use pool::{Pool, Position};
+pub use report::{Boundary, PeriodBooks, roll_periods};
 pub use roll::Roll;
+pub use standing::{Cumulative, Standing};

@@ -1,12 +1,11 @@
 //! A period's roll-forward of a pool: opening + put in − reversed − recognised − lapsed =
-//! closing. Each cumulative figure is rounded to the currency's minor unit at the period's
-//! ends and the period's figures are their differences, so periods add up to the whole
-//! exactly, and the liability is what the rounded figures leave, so the roll always closes.
+//! closing. The figures are differences of the rounded cumulative standings at the period's
+//! ends, so periods add up to the whole exactly and the roll always closes.
 
-use super::pool::{Pool, Position};
-use rust_decimal::{Decimal, RoundingStrategy};
+use super::standing::Standing;
+use rust_decimal::Decimal;
 
-/// A pool's money over a period, rounded to the minor unit.
+/// A pool's money over a period, rounded to the minor unit, and the points behind it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Roll {
     /// Owed when the period began.
@@ -21,37 +20,40 @@ pub struct Roll {
     pub breakage: Decimal,
     /// Owed when the period ended.
     pub closing: Decimal,
-}
-
-/// A pool's cumulative figures rounded to `digits` decimals: (put in, reversed, recognised,
-/// lapsed), and what they leave owed.
-fn rounded(pool: &Pool, position: &Position, digits: u32) -> [Decimal; 5] {
-    let round =
-        |d: Decimal| d.round_dp_with_strategy(digits, RoundingStrategy::MidpointNearestEven);
-    let (gross, reversed) = (round(pool.gross), round(pool.reversed));
-    let (recognised, breakage) = (round(position.recognised), round(position.breakage));
-    [
-        gross,
-        reversed,
-        recognised,
-        breakage,
-        gross - reversed - recognised - breakage,
-    ]
+    /// Points issued in the period.
+    pub issued: i64,
+    /// Points taken back in it.
+    pub taken_back: i64,
+    /// Points redeemed in it (less those given back).
+    pub redeemed: i64,
+    /// Points expired in it.
+    pub expired: i64,
 }
 
 impl Roll {
-    /// The roll from the pool as it stood at the period's start (`before`, under the rate
-    /// then) to its end (`after`, under the rate then), in a currency of `digits` decimals.
-    pub fn between(before: (&Pool, Decimal), after: (&Pool, Decimal), digits: u32) -> Roll {
-        let [g0, v0, r0, b0, l0] = rounded(before.0, &before.0.position(before.1), digits);
-        let [g1, v1, r1, b1, l1] = rounded(after.0, &after.0.position(after.1), digits);
+    /// The roll from where a pool stood at a period's start to where it stood at its end.
+    pub fn between(before: &Standing, after: &Standing) -> Roll {
         Roll {
-            opening: l0,
-            put_in: g1 - g0,
-            reversed: v1 - v0,
-            recognised: r1 - r0,
-            breakage: b1 - b0,
-            closing: l1,
+            opening: before.liability(),
+            put_in: after.put_in - before.put_in,
+            reversed: after.reversed - before.reversed,
+            recognised: after.recognised - before.recognised,
+            breakage: after.breakage - before.breakage,
+            closing: after.liability(),
+            issued: after.issued - before.issued,
+            taken_back: after.taken_back - before.taken_back,
+            redeemed: after.redeemed - before.redeemed,
+            expired: after.expired - before.expired,
         }
+    }
+
+    /// Whether nothing moved.
+    pub fn is_still(&self) -> bool {
+        *self
+            == Roll {
+                opening: self.opening,
+                closing: self.closing,
+                ..Roll::default()
+            }
     }
 }
