@@ -98,6 +98,15 @@ pub enum EngineError {
     /// No simulation with that id.
     #[error("no simulation {0}")]
     UnknownSimulation(i64),
+    /// The books are closed up to `through`, at or after the instant asked about.
+    #[error("the books are closed up to {through}")]
+    BooksPeriodClosed {
+        /// The end of the last close.
+        through: jiff::Timestamp,
+    },
+    /// The period asked to be closed has not ended.
+    #[error("period {0} has not ended")]
+    BooksPeriodNotEnded(String),
     /// The program in force or a scheduled version names the segment.
     #[error("segment `{0}` is named by the program; change the program first")]
     SegmentInUse(String),
@@ -193,6 +202,8 @@ impl EngineError {
             EngineError::InvalidSegment(_) => ErrorCode::InvalidSegment,
             EngineError::UnknownSegment(_) => ErrorCode::UnknownSegment,
             EngineError::UnknownSimulation(_) => ErrorCode::UnknownSimulation,
+            EngineError::BooksPeriodClosed { .. } => ErrorCode::BooksPeriodClosed,
+            EngineError::BooksPeriodNotEnded(_) => ErrorCode::BooksPeriodNotEnded,
             EngineError::SegmentExists(_) => ErrorCode::SegmentExists,
             EngineError::SegmentInUse(_) => ErrorCode::SegmentInUse,
             EngineError::UnknownAutomation(_) => ErrorCode::UnknownAutomation,

@@ -26,6 +26,8 @@ impl EngineError {
             EngineError::ProgramChange { args, .. } => args.clone(),
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownSimulation(id) => vec![("simulation", id.to_string())],
+            EngineError::BooksPeriodClosed { through } => vec![("through", through.to_string())],
+            EngineError::BooksPeriodNotEnded(period) => vec![("period", period.clone())],
             EngineError::UnknownWebhook(id) => vec![("webhook", id.to_string())],
             EngineError::UnknownAutomation(id) => vec![("automation", id.clone())],
             EngineError::UnknownSegment(id)

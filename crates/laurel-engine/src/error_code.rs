@@ -105,6 +105,8 @@ error_codes! {
     ProgramTierInUse = "program_tier_in_use", 409, "A new program version may not drop a tier members hold.";
     StaffExists = "staff_exists", 409, "Console: a staff account with that email exists.";
     SegmentExists = "segment_exists", 409, "A segment with that id is saved already.";
+    BooksPeriodClosed = "books_period_closed", 409, "The books are closed up to that instant: a closed period's figures are locked, and what changes later posts to the open period.";
+    BooksPeriodNotEnded = "books_period_not_ended", 409, "Only a period that has ended can be closed.";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";

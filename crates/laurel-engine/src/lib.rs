@@ -5,6 +5,7 @@
 //! nothing of HTTP.
 
 mod automations;
+mod books;
 mod checks;
 mod codes;
 mod config;
@@ -39,6 +40,10 @@ mod webhooks;
 mod write;
 
 pub use automations::{AutomationReport, DryRun, DryRunLine};
+pub use books::{
+    BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce, NewEstimate,
+    RateSource,
+};
 pub use codes::{random_token, same_secret};
 pub use config::{Backdating, EngineConfig};
 pub use earning::{ApplicableCoupon, PreviewOutcome};

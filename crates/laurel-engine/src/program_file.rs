@@ -105,7 +105,8 @@ pub struct ProgramDefinition {
     /// What the program does by itself when something happens or every day
     /// (`[[automations]]`).
     pub automations: Vec<laurel_core::automations::Automation>,
-    /// How the program keeps its books, if it does (`[books]`).
+    /// How the program keeps its books, if it says (`[books]`); see
+    /// [`ProgramDefinition::books_policy`].
     pub books: Option<laurel_core::books::BooksPolicy>,
 }
 
@@ -120,6 +121,15 @@ impl ProgramDefinition {
                 .in_order()
                 .iter()
                 .any(|r| matches!(&r.trigger, Trigger::Event(k) if k == kind))
+    }
+}
+
+impl ProgramDefinition {
+    /// How the program keeps its books: as `[books]` says, or as a program without it does.
+    pub fn books_policy(&self) -> laurel_core::books::BooksPolicy {
+        self.books
+            .clone()
+            .unwrap_or_else(|| books::implied(self.program.point_value))
     }
 }
 

@@ -35,6 +35,7 @@ pub use db::direct::WriteProfile;
 pub use error::StoreError;
 pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, AuditRecord};
 pub use tables::automations::{DueRun, MemberState, NewRun, STATES_PAGE_MAX};
+pub use tables::books::{BooksClose, BooksEstimate, CloseRefused, LockedStanding};
 pub use tables::churn_list::{AtRiskMember, CHURN_PAGE_MAX, ChurnCursor};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::events::{EVENTS_BATCH_MAX, NewEvent, StoredEvent};

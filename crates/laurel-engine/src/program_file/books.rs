@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 /// `[books]`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BooksSection {
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
@@ -46,19 +46,20 @@ pub(super) fn convert(
         Some(name) => ReportingPeriod::parse(name).ok_or(name),
     };
     let a = section.accounts;
-    let code = |given: Option<String>, default: &str| given.unwrap_or_else(|| default.to_owned());
+    let d = default_accounts();
+    let code = |given: Option<String>, default: String| given.unwrap_or(default);
     let policy = BooksPolicy::new(BooksPolicy {
         point_price: section.point_price.or(point_value).unwrap_or(Decimal::ONE),
         expected_redemption_rate: section.expected_redemption_rate.unwrap_or(Decimal::ONE),
         period: *period.as_ref().unwrap_or(&ReportingPeriod::Month),
         accounts: Accounts {
-            sales_revenue: code(a.sales_revenue, "4000"),
-            contract_liability: code(a.contract_liability, "2400"),
-            loyalty_revenue: code(a.loyalty_revenue, "4010"),
-            breakage_revenue: code(a.breakage_revenue, "4020"),
-            marketing_expense: code(a.marketing_expense, "6100"),
-            loyalty_provision: code(a.loyalty_provision, "2410"),
-            rewards_settled: code(a.rewards_settled, "1390"),
+            sales_revenue: code(a.sales_revenue, d.sales_revenue),
+            contract_liability: code(a.contract_liability, d.contract_liability),
+            loyalty_revenue: code(a.loyalty_revenue, d.loyalty_revenue),
+            breakage_revenue: code(a.breakage_revenue, d.breakage_revenue),
+            marketing_expense: code(a.marketing_expense, d.marketing_expense),
+            loyalty_provision: code(a.loyalty_provision, d.loyalty_provision),
+            rewards_settled: code(a.rewards_settled, d.rewards_settled),
         },
     });
     match period {
@@ -73,6 +74,32 @@ pub(super) fn convert(
             problems.extend(policy.err().unwrap_or_default());
             Err(problems)
         }
+    }
+}
+
+/// The account codes a program names none of.
+fn default_accounts() -> Accounts {
+    let code = |c: &str| c.to_owned();
+    Accounts {
+        sales_revenue: code("4000"),
+        contract_liability: code("2400"),
+        loyalty_revenue: code("4010"),
+        breakage_revenue: code("4020"),
+        marketing_expense: code("6100"),
+        loyalty_provision: code("2410"),
+        rewards_settled: code("1390"),
+    }
+}
+
+/// The books of a program without `[books]`: a point priced at what `[points] value` says it
+/// is worth (nothing, if nothing: then its points defer nothing), every point expected back,
+/// monthly, the default accounts.
+pub(crate) fn implied(point_value: Decimal) -> BooksPolicy {
+    BooksPolicy {
+        point_price: point_value.max(Decimal::ZERO),
+        expected_redemption_rate: Decimal::ONE,
+        period: ReportingPeriod::Month,
+        accounts: default_accounts(),
     }
 }
 

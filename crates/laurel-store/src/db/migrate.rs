@@ -142,6 +142,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "simulations",
         include_str!("../../migrations/0027_simulations.sql"),
     ),
+    (28, "books", include_str!("../../migrations/0028_books.sql")),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

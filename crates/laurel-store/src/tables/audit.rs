@@ -103,21 +103,7 @@ impl Store {
     /// Appends to the audit log.
     pub async fn insert_audit(&self, entry: &AuditEntry) -> Result<()> {
         let mut db = self;
-        db.run(
-            "INSERT INTO audit_log (staff_user_id, actor, action, subject, before_json, after_json, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            args![
-                entry.staff_user_id,
-                &entry.actor,
-                &entry.action,
-                &entry.subject,
-                &entry.before,
-                &entry.after,
-                micros(entry.at),
-            ],
-        )
-        .await?;
-        Ok(())
+        insert_audit(&mut db, entry).await
     }
 
     /// The audit log, newest first.
@@ -160,4 +146,24 @@ impl Store {
         };
         Ok(AuditPage { entries, older })
     }
+}
+
+/// Appends to the audit log in whatever runs it: the store, or the transaction of the
+/// action audited.
+pub(crate) async fn insert_audit<S: Sql>(db: &mut S, entry: &AuditEntry) -> Result<()> {
+    db.run(
+        "INSERT INTO audit_log (staff_user_id, actor, action, subject, before_json, after_json, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            entry.staff_user_id,
+            &entry.actor,
+            &entry.action,
+            &entry.subject,
+            &entry.before,
+            &entry.after,
+            micros(entry.at),
+        ],
+    )
+    .await?;
+    Ok(())
 }
