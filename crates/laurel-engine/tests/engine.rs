@@ -2776,3 +2776,6 @@ mod segments;
 
 #[path = "engine/simulation.rs"]
 mod simulation;
+
+#[path = "engine/books.rs"]
+mod books;

@@ -1,0 +1,253 @@
+//! Books: the contract liability and the provision read from the ledger, worked out by hand
+//! over four months on both backends — sales allocated at the estimate then, an estimate
+//! lowered, a redemption, a refund of half a sale, points given — then a period closed, a
+//! late sale dated in it posting to the open period, and the refusals a closed books give.
+
+use super::*;
+use laurel_core::books::{PeriodBooks, ReportingPeriod};
+use laurel_engine::{BooksActor, BooksRange, BooksReport, NewEstimate};
+
+/// One point a yuan, a point sold at ¥0.25, 80% of points expected back, monthly books.
+fn books_program() -> ProgramDefinition {
+    let text = PROGRAM.replace(r#"points_per_unit = "1.5""#, r#"points_per_unit = "1""#)
+        + "\n[books]\npoint_price = \"0.25\"\nexpected_redemption_rate = \"0.8\"\nperiod = \"month\"\n";
+    parse_program(&text, Path::new("books.toml")).unwrap()
+}
+
+fn finance() -> BooksActor {
+    BooksActor {
+        staff_user_id: None,
+        name: "key:finance".into(),
+    }
+}
+
+/// The months of this test: three before the one holding now, and this one.
+struct Months {
+    starts: [Timestamp; 4],
+    labels: [String; 4],
+}
+
+fn months() -> Months {
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let this = ReportingPeriod::Month
+        .holding(&tz, Timestamp::now())
+        .unwrap();
+    let mut starts = [this.start; 4];
+    let mut labels: [String; 4] = Default::default();
+    labels[3] = this.label.clone();
+    for i in (0..3).rev() {
+        let before = ReportingPeriod::Month
+            .holding(&tz, starts[i + 1] - SignedDuration::from_secs(1))
+            .unwrap();
+        starts[i] = before.start;
+        labels[i] = before.label;
+    }
+    Months { starts, labels }
+}
+
+async fn bought_at(engine: &Engine, member: i64, order: &str, total: &str, at: Timestamp) -> i64 {
+    let mut request = purchase_request(member, order, total);
+    request.occurred_at = at;
+    engine.purchase(request).await.unwrap().purchase_id
+}
+
+fn money(s: &str) -> Decimal {
+    dec(s)
+}
+
+/// (opening, put in, reversed, recognised, breakage, closing) of the sales pool.
+fn sales(p: &PeriodBooks) -> [Decimal; 6] {
+    let r = &p.sales;
+    [
+        r.opening,
+        r.put_in,
+        r.reversed,
+        r.recognised,
+        r.breakage,
+        r.closing,
+    ]
+}
+
+fn figures(list: [&str; 6]) -> [Decimal; 6] {
+    list.map(money)
+}
+
+async fn report(engine: &Engine, from: Timestamp) -> BooksReport {
+    let to = Timestamp::now() + SignedDuration::from_secs(1);
+    engine.books_report(BooksRange { from, to }).await.unwrap()
+}
+
+#[tokio::test]
+async fn four_months_of_books_worked_by_hand_roll_forward_and_a_late_sale_posts_to_the_open_month()
+{
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, books_program()).await;
+        let m = months();
+        let (a, b, c) = (
+            member(&engine, "books-a").await,
+            member(&engine, "books-b").await,
+            member(&engine, "books-c").await,
+        );
+        // Month 1: ¥1000, 1000 points worth 1000 × 0.25 × 0.8 = ¥200: deferred
+        // 1000 × 200 / 1200 = ¥166.666…
+        let first = bought_at(&engine, a, "o-1", "1000", m.starts[0] + days(9)).await;
+        // Month 2: ¥400, 400 points worth ¥80: deferred 400 × 80 / 480 = ¥66.666…; the
+        // cumulative ¥233.333… rounds to 233.33, so the month defers 66.66, not 66.67.
+        bought_at(&engine, b, "o-2", "400", m.starts[1] + days(4)).await;
+        // Month 3: the estimate falls to 50% from its first day. Nothing is reallocated.
+        engine
+            .record_books_estimate(
+                NewEstimate {
+                    effective_from: m.starts[2],
+                    rate: money("0.5"),
+                    note: "A year of redemptions says half the points come back.".into(),
+                },
+                &finance(),
+            )
+            .await
+            .unwrap();
+        // This month: A redeems 350, and half of A's sale is refunded (500 points back,
+        // ¥83.333… of the deferral reversed); B is given 100 points (a provision of
+        // 100 × 0.25 × 0.5 = ¥12.50).
+        engine
+            .redeem(redeem_request(a, 350, "books-redeem"))
+            .await
+            .unwrap();
+        engine
+            .refund(refund_request(
+                first,
+                "half",
+                RefundScope::Amount(money("500")),
+            ))
+            .await
+            .unwrap();
+        engine
+            .adjust(credit(b, 100, "books-gift"), "staff:clerk")
+            .await
+            .unwrap();
+
+        let books = report(&engine, m.starts[0]).await;
+        let labels: Vec<&str> = books
+            .periods
+            .iter()
+            .map(|p| p.span.label.as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            m.labels.iter().map(String::as_str).collect::<Vec<_>>(),
+            "[{name}]"
+        );
+        assert_eq!(
+            sales(&books.periods[0]),
+            figures(["0", "166.67", "0", "0", "0", "166.67"]),
+            "[{name}] month 1"
+        );
+        assert_eq!(
+            sales(&books.periods[1]),
+            figures(["166.67", "66.66", "0", "0", "0", "233.33"]),
+            "[{name}] month 2"
+        );
+        // 1400 points out, 700 expected back under 50%: all still owed.
+        assert_eq!(
+            sales(&books.periods[2]),
+            figures(["233.33", "0", "0", "0", "0", "233.33"]),
+            "[{name}] month 3"
+        );
+        // Held ¥150 for 900 points; 450 expected back, 350 redeemed: recognised
+        // 150 × 350/450 = ¥116.67, owed 150 × 100/450 = ¥33.33, nothing lapsed.
+        assert_eq!(
+            sales(&books.periods[3]),
+            figures(["233.33", "0", "83.33", "116.67", "0", "33.33"]),
+            "[{name}] this month"
+        );
+        let now = &books.periods[3].sales;
+        assert_eq!(
+            (now.taken_back, now.redeemed, now.issued),
+            (500, 350, 0),
+            "[{name}]"
+        );
+        assert_eq!(
+            (
+                books.periods[3].given.put_in,
+                books.periods[3].given.closing
+            ),
+            (money("12.50"), money("12.50")),
+            "[{name}] the provision for points given"
+        );
+        assert_eq!(
+            sales(&books.total),
+            figures(["0", "233.33", "83.33", "116.67", "0", "33.33"]),
+            "[{name}] whole"
+        );
+        assert_eq!(books.estimate.rate, money("0.5"), "[{name}]");
+        assert_eq!(books.estimate.effective_from, Some(m.starts[2]), "[{name}]");
+
+        // Month 3 closed: months 1–3 locked. A sale dated in month 2 arrives late.
+        let close = engine
+            .close_books_period(&m.labels[2], &finance())
+            .await
+            .unwrap();
+        assert_eq!(close.period_end, m.starts[3], "[{name}]");
+        bought_at(&engine, c, "o-late", "100", m.starts[1] + days(19)).await;
+        let after = report(&engine, m.starts[0]).await;
+        for i in 0..3 {
+            assert_eq!(
+                sales(&after.periods[i]),
+                sales(&books.periods[i]),
+                "[{name}] month {} stays closed",
+                i + 1
+            );
+            assert!(after.periods[i].closed, "[{name}]");
+        }
+        // ¥100 with 100 points worth ¥20 at the 80% then: ¥16.666… deferred, shown as late
+        // in this month. Held ¥166.666… for 1000 points, 500 expected, 350 redeemed:
+        // recognised ¥116.67, owed 166.666… × 150/500 = ¥50.00.
+        let open = &after.periods[3];
+        assert!(!open.closed);
+        assert_eq!(
+            sales(open),
+            figures(["233.33", "16.67", "83.33", "116.67", "0", "50.00"]),
+            "[{name}] the open month takes the late sale"
+        );
+        let late = open.late.expect("a late sale shows");
+        assert_eq!(
+            (late[0].put_in, late[0].issued),
+            (money("16.67"), 100),
+            "[{name}]"
+        );
+        assert_eq!(after.closed_through, Some(m.starts[3]), "[{name}]");
+
+        // What a closed books refuse.
+        let refused = engine.close_books_period(&m.labels[1], &finance()).await;
+        assert_eq!(code(refused), "books_period_closed", "[{name}]");
+        let refused = engine.close_books_period(&m.labels[3], &finance()).await;
+        assert_eq!(code(refused), "books_period_not_ended", "[{name}]");
+        let refused = engine.close_books_period("last month", &finance()).await;
+        assert_eq!(code(refused), "invalid_field", "[{name}]");
+        let backdated = NewEstimate {
+            effective_from: m.starts[1],
+            rate: money("0.9"),
+            note: "too late".into(),
+        };
+        let refused = engine.record_books_estimate(backdated, &finance()).await;
+        assert_eq!(code(refused), "books_period_closed", "[{name}]");
+        for rate in ["0", "1.01", "-0.2"] {
+            let wrong = NewEstimate {
+                effective_from: Timestamp::now(),
+                rate: money(rate),
+                note: "x".into(),
+            };
+            let refused = engine.record_books_estimate(wrong, &finance()).await;
+            assert_eq!(code(refused), "invalid_field", "[{name}] rate {rate}");
+        }
+        let estimates = engine.books_estimates().await.unwrap();
+        assert_eq!(estimates.len(), 1, "[{name}] nothing refused was kept");
+        let audit = engine.audit_log(10).await.unwrap();
+        let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"books.close") && actions.contains(&"books.estimate"),
+            "[{name}] {actions:?}"
+        );
+        finish(name, engine).await;
+    }
+}
