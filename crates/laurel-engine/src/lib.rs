@@ -61,11 +61,12 @@ pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_k
 pub use laurel_store::rawbench;
 pub use laurel_store::{
     AUDIT_PAGE_MAX, Activity, ApiKey, AtRiskMember, AuditEntry, AuditFilter, AuditPage,
-    AuditRecord, Backend, CHURN_PAGE_MAX, ChurnCursor, ConsistencyReport, DELIVERIES_PAGE_MAX,
-    DeliveryFilter, DeliveryRecord, JournalId, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage,
-    ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage, MemberReport,
-    MemberSession, NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage,
-    Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry, WriteProfile,
+    AuditRecord, Backend, BooksClose, BooksEstimate, CHURN_PAGE_MAX, ChurnCursor,
+    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord, JournalId,
+    LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
+    MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,
+    PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
+    TierHistoryEntry, WriteProfile,
 };
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};

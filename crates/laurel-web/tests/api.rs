@@ -50,3 +50,6 @@ mod simulations;
 
 #[path = "api/tiers.rs"]
 mod tiers;
+
+#[path = "api/books.rs"]
+mod books;

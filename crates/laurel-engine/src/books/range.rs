@@ -60,6 +60,14 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The instant `text` names in `field`: an RFC 3339 instant, or a day in the program's
+    /// time zone from its start.
+    pub fn books_instant(&self, field: &str, text: &str) -> Result<Timestamp> {
+        instant(&self.definition().program.time_zone, field, text, End::From)
+    }
+}
+
 /// The instant a day or an RFC 3339 instant names as the `end` of a range.
 fn instant(tz: &TimeZone, field: &str, text: &str, end: End) -> Result<Timestamp> {
     let text = text.trim();

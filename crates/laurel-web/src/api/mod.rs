@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 pub mod automations;
+pub mod books;
 pub mod coupons;
 pub mod events;
 pub mod insight;

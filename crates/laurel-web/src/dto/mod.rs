@@ -2,6 +2,7 @@
 //! Conversions to and from the engine's types live here so handlers stay thin.
 
 mod automations;
+mod books;
 mod churn;
 mod earned;
 mod events;
@@ -21,6 +22,11 @@ mod webhooks;
 mod whole;
 
 pub use automations::{DryRunLineBody, DryRunResponse};
+pub use books::{
+    BooksJournalResponse, BooksPeriodBody, BooksReportResponse, CloseBody, ClosesResponse,
+    ContractLiabilityBody, EstimateBody, EstimateInForceBody, EstimatesResponse,
+    JOURNAL_CSV_COLUMNS, JournalEntryBody, LateBody, PointsBehindBody, PostingsBody, ProvisionBody,
+};
 pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};

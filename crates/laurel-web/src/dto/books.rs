@@ -1,0 +1,429 @@
+//! The books' shapes: a report (the contract liability rolled forward, the provision for
+//! points given, period by period), its journal (also as CSV), estimates and closes.
+
+use super::shared::decimal;
+use jiff::tz::TimeZone;
+use laurel_core::books::{PeriodBooks, Roll};
+use laurel_engine::{BooksClose, BooksEntry, BooksEstimate, BooksJournal, BooksReport, RateSource};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The points behind a pool's money over a period.
+#[derive(Serialize, ToSchema)]
+pub struct PointsBehindBody {
+    /// Points issued into the pool (earned with sales, or given).
+    pub issued: i64,
+    /// Points taken back by refunds (or repaying what a member owed).
+    pub reversed: i64,
+    /// Points redeemed, less those given back by cancelled redemptions.
+    pub redeemed: i64,
+    /// Points expired or forfeited.
+    pub expired: i64,
+}
+
+impl PointsBehindBody {
+    fn of(r: &Roll) -> PointsBehindBody {
+        PointsBehindBody {
+            issued: r.issued,
+            reversed: r.taken_back,
+            redeemed: r.redeemed,
+            expired: r.expired,
+        }
+    }
+}
+
+/// The contract liability for points earned with sales, rolled forward: opening + deferred
+/// − reversed − recognised − breakage = closing. Decimals in the program's currency, rounded
+/// to its minor unit.
+#[derive(Serialize, ToSchema)]
+pub struct ContractLiabilityBody {
+    /// Owed at the start.
+    pub opening_liability: String,
+    /// Deferred from sales: each sale's price allocated to its points.
+    pub deferred: String,
+    /// Taken out again by refunds.
+    pub reversed: String,
+    /// Recognised as revenue as points were redeemed (the cumulative catch-up).
+    pub recognised: String,
+    /// Recognised as points lapsed or are expected never to be redeemed.
+    pub breakage: String,
+    /// Owed at the end.
+    pub closing_liability: String,
+    /// The points behind each.
+    pub points: PointsBehindBody,
+}
+
+impl ContractLiabilityBody {
+    fn of(r: &Roll) -> ContractLiabilityBody {
+        ContractLiabilityBody {
+            opening_liability: decimal(r.opening),
+            deferred: decimal(r.put_in),
+            reversed: decimal(r.reversed),
+            recognised: decimal(r.recognised),
+            breakage: decimal(r.breakage),
+            closing_liability: decimal(r.closing),
+            points: PointsBehindBody::of(r),
+        }
+    }
+}
+
+/// The provision for points given without a sale (events, referrals, adjustments, gifts): a
+/// marketing expense when given, used as they are redeemed, released as they lapse.
+#[derive(Serialize, ToSchema)]
+pub struct ProvisionBody {
+    /// Provided for at the start.
+    pub opening: String,
+    /// Provided for points given: points × price × the expected redemption rate then.
+    pub provided: String,
+    /// Released as points given were taken back.
+    pub reversed: String,
+    /// Used as points given were redeemed (rewards handed over).
+    pub settled: String,
+    /// Released as points given lapsed or are expected never to be redeemed.
+    pub released: String,
+    /// Provided for at the end.
+    pub closing: String,
+    /// The points behind each.
+    pub points: PointsBehindBody,
+}
+
+impl ProvisionBody {
+    fn of(r: &Roll) -> ProvisionBody {
+        ProvisionBody {
+            opening: decimal(r.opening),
+            provided: decimal(r.put_in),
+            reversed: decimal(r.reversed),
+            settled: decimal(r.recognised),
+            released: decimal(r.breakage),
+            closing: decimal(r.closing),
+            points: PointsBehindBody::of(r),
+        }
+    }
+}
+
+/// What arrived after a closed period was closed, posted to the first open period.
+#[derive(Serialize, ToSchema)]
+pub struct LateBody {
+    /// Of the contract liability's movements.
+    pub contract_liability: ContractLiabilityBody,
+    /// Of the provision's.
+    pub provision: ProvisionBody,
+}
+
+/// The ledger postings behind a period: the first and the last that took effect in it.
+#[derive(Serialize, ToSchema)]
+pub struct PostingsBody {
+    /// The first posting's id in the ledger.
+    pub first: i64,
+    /// The last's.
+    pub last: i64,
+}
+
+/// One period of a report (or the part of it inside the report's range).
+#[derive(Serialize, ToSchema)]
+pub struct BooksPeriodBody {
+    /// Its name: `2026-11`, `2026-Q4` or `2026`.
+    pub period: String,
+    /// Its first instant.
+    pub from: String,
+    /// The instant after its last.
+    pub to: String,
+    /// Whether the whole period is inside the report's range.
+    pub whole: bool,
+    /// Whether a close locked its figures.
+    pub closed: bool,
+    /// The expected redemption rate in force at its end.
+    pub expected_redemption_rate: String,
+    /// The contract liability.
+    pub contract_liability: ContractLiabilityBody,
+    /// The provision for points given.
+    pub provision: ProvisionBody,
+    /// Of its movements, what arrived after the closed periods before it were closed.
+    pub late: Option<LateBody>,
+    /// The ledger postings that took effect in it.
+    pub postings: Option<PostingsBody>,
+}
+
+impl BooksPeriodBody {
+    fn of(p: &PeriodBooks) -> BooksPeriodBody {
+        BooksPeriodBody {
+            period: p.span.label.clone(),
+            from: p.span.start.to_string(),
+            to: p.span.end.to_string(),
+            whole: p.span.whole,
+            closed: p.closed,
+            expected_redemption_rate: decimal(p.rate),
+            contract_liability: ContractLiabilityBody::of(&p.sales),
+            provision: ProvisionBody::of(&p.given),
+            late: p.late.as_ref().map(|[sales, given]| LateBody {
+                contract_liability: ContractLiabilityBody::of(sales),
+                provision: ProvisionBody::of(given),
+            }),
+            postings: p.postings.map(|(first, last)| PostingsBody { first, last }),
+        }
+    }
+}
+
+/// The expected redemption rate in force at a report's end.
+#[derive(Serialize, ToSchema)]
+pub struct EstimateInForceBody {
+    /// The rate.
+    pub expected_redemption_rate: String,
+    /// `program` (the `[books]` of the version in force) or `estimate` (one recorded).
+    pub source: String,
+    /// The estimate's id, if one is in force.
+    pub estimate_id: Option<i64>,
+    /// When it took effect, if one is in force.
+    pub effective_from: Option<String>,
+}
+
+/// The books over a range: the contract liability rolled forward (its fields at the top),
+/// the provision for points given, the estimate in force at the end, and each period.
+#[derive(Serialize, ToSchema)]
+pub struct BooksReportResponse {
+    /// The first instant counted.
+    pub from: String,
+    /// The instant after the last one counted.
+    pub to: String,
+    /// The currency every amount is in.
+    pub currency: String,
+    /// The program's time zone, in which periods are cut.
+    pub time_zone: String,
+    /// The reporting period: `month`, `quarter` or `year`.
+    pub period: String,
+    /// The contract liability over the whole range.
+    #[serde(flatten)]
+    pub contract_liability: ContractLiabilityBody,
+    /// The provision over the whole range.
+    pub provision: ProvisionBody,
+    /// The estimate in force at `to`.
+    pub estimate: EstimateInForceBody,
+    /// The end of the last period closed, if any.
+    pub closed_through: Option<String>,
+    /// Each period, oldest first.
+    pub periods: Vec<BooksPeriodBody>,
+}
+
+impl BooksReportResponse {
+    /// The report's shape, periods cut in `tz`.
+    pub fn new(report: &BooksReport, tz: &TimeZone) -> BooksReportResponse {
+        let estimate = &report.estimate;
+        BooksReportResponse {
+            from: report.range.from.to_string(),
+            to: report.range.to.to_string(),
+            currency: report.currency.code().to_owned(),
+            time_zone: tz.iana_name().unwrap_or("UTC").to_owned(),
+            period: report.period.as_str().to_owned(),
+            contract_liability: ContractLiabilityBody::of(&report.total.sales),
+            provision: ProvisionBody::of(&report.total.given),
+            estimate: EstimateInForceBody {
+                expected_redemption_rate: decimal(estimate.rate),
+                source: match estimate.source {
+                    RateSource::Program => "program",
+                    RateSource::Estimate(_) => "estimate",
+                }
+                .to_owned(),
+                estimate_id: match estimate.source {
+                    RateSource::Estimate(id) => Some(id),
+                    RateSource::Program => None,
+                },
+                effective_from: estimate.effective_from.map(|t| t.to_string()),
+            },
+            closed_through: report.closed_through.map(|t| t.to_string()),
+            periods: report.periods.iter().map(BooksPeriodBody::of).collect(),
+        }
+    }
+}
+
+/// One journal entry: an amount debited to one account and credited to another.
+#[derive(Serialize, ToSchema)]
+pub struct JournalEntryBody {
+    /// The period it belongs to.
+    pub period: String,
+    /// The day it is dated: the period's last day (or the report's) in the program's time
+    /// zone.
+    pub date: String,
+    /// `contract_liability` (points earned with sales) or `provision` (points given).
+    pub pool: String,
+    /// What it records: `deferral`, `reversal`, `recognition`, `breakage` (contract
+    /// liability); `provision`, `reversal`, `settlement`, `release` (provision).
+    pub entry: String,
+    /// The account debited.
+    pub debit_account: String,
+    /// The account credited.
+    pub credit_account: String,
+    /// The amount, above zero.
+    pub amount: String,
+    /// The currency.
+    pub currency: String,
+    /// The ledger postings behind the period: `ledger:FIRST-LAST`, empty if none.
+    pub reference: String,
+}
+
+impl JournalEntryBody {
+    fn of(e: &BooksEntry, tz: &TimeZone, currency: laurel_core::Currency) -> JournalEntryBody {
+        let last = e
+            .period_end
+            .checked_sub(jiff::SignedDuration::from_micros(1))
+            .unwrap_or(e.period_end);
+        JournalEntryBody {
+            period: e.period.clone(),
+            date: tz.to_datetime(last).date().to_string(),
+            pool: match e.pool {
+                "sales" => "contract_liability",
+                _ => "provision",
+            }
+            .to_owned(),
+            entry: e.what.to_owned(),
+            debit_account: e.debit.clone(),
+            credit_account: e.credit.clone(),
+            amount: format!("{:.*}", currency.minor_digits() as usize, e.amount),
+            currency: currency.code().to_owned(),
+            reference: e
+                .postings
+                .map(|(a, b)| format!("ledger:{a}-{b}"))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A report's journal entries.
+#[derive(Serialize, ToSchema)]
+pub struct BooksJournalResponse {
+    /// The first instant counted.
+    pub from: String,
+    /// The instant after the last one counted.
+    pub to: String,
+    /// The currency every amount is in.
+    pub currency: String,
+    /// The entries, period by period.
+    pub entries: Vec<JournalEntryBody>,
+}
+
+/// The columns of the journal's CSV, in order.
+pub const JOURNAL_CSV_COLUMNS: [&str; 9] = [
+    "period",
+    "date",
+    "pool",
+    "entry",
+    "debit_account",
+    "credit_account",
+    "amount",
+    "currency",
+    "reference",
+];
+
+impl BooksJournalResponse {
+    /// The journal's shape, dated in `tz`.
+    pub fn new(journal: &BooksJournal, tz: &TimeZone) -> BooksJournalResponse {
+        let currency = journal.report.currency;
+        BooksJournalResponse {
+            from: journal.report.range.from.to_string(),
+            to: journal.report.range.to.to_string(),
+            currency: currency.code().to_owned(),
+            entries: journal
+                .entries
+                .iter()
+                .map(|e| JournalEntryBody::of(e, tz, currency))
+                .collect(),
+        }
+    }
+
+    /// The entries as CSV, a heading first.
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(JOURNAL_CSV_COLUMNS)?;
+        for e in &self.entries {
+            out.write_record([
+                &e.period,
+                &e.date,
+                &e.pool,
+                &e.entry,
+                &e.debit_account,
+                &e.credit_account,
+                &e.amount,
+                &e.currency,
+                &e.reference,
+            ])?;
+        }
+        let bytes = out.into_inner().map_err(|e| e.into_error())?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// An estimate of the redemption rate.
+#[derive(Serialize, ToSchema)]
+pub struct EstimateBody {
+    /// Its id.
+    pub id: i64,
+    /// When it takes effect.
+    pub effective_from: String,
+    /// The share of points expected to be redeemed.
+    pub expected_redemption_rate: String,
+    /// Why it was made.
+    pub note: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// When.
+    pub recorded_at: String,
+}
+
+impl From<&BooksEstimate> for EstimateBody {
+    fn from(e: &BooksEstimate) -> EstimateBody {
+        EstimateBody {
+            id: e.id,
+            effective_from: e.effective_from.to_string(),
+            expected_redemption_rate: decimal(e.rate),
+            note: e.note.clone(),
+            actor: e.actor.clone(),
+            recorded_at: e.recorded_at.to_string(),
+        }
+    }
+}
+
+/// The estimates recorded, in the order they take effect, and the rate the program file
+/// gives before any.
+#[derive(Serialize, ToSchema)]
+pub struct EstimatesResponse {
+    /// `[books] expected_redemption_rate` of the version in force.
+    pub program_rate: String,
+    /// The estimates.
+    pub estimates: Vec<EstimateBody>,
+}
+
+/// A period close.
+#[derive(Serialize, ToSchema)]
+pub struct CloseBody {
+    /// Its id.
+    pub id: i64,
+    /// The period closed.
+    pub period: String,
+    /// Its first instant.
+    pub from: String,
+    /// The instant after its last: the books are locked up to here.
+    pub to: String,
+    /// Who closed it.
+    pub actor: String,
+    /// When.
+    pub closed_at: String,
+}
+
+impl From<&BooksClose> for CloseBody {
+    fn from(c: &BooksClose) -> CloseBody {
+        CloseBody {
+            id: c.id,
+            period: c.period.clone(),
+            from: c.period_start.to_string(),
+            to: c.period_end.to_string(),
+            actor: c.actor.clone(),
+            closed_at: c.closed_at.to_string(),
+        }
+    }
+}
+
+/// The closes, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct ClosesResponse {
+    /// The closes.
+    pub closes: Vec<CloseBody>,
+}
