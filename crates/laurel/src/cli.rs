@@ -185,6 +185,13 @@ pub enum Command {
     /// What if: replay the stored history through a draft program beside the versions in
     /// force, writing nothing, and report both per month and in total.
     Simulate(crate::simulate::SimulateArgs),
+    /// The books (IFRS 15): the points liability roll-forward, journal entries, estimates
+    /// of the redemption rate, period closes.
+    Books {
+        /// What to do.
+        #[command(subcommand)]
+        command: crate::books::BooksCommand,
+    },
     /// Reports: the KPIs of a period.
     Report {
         /// Which report.

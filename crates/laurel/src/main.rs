@@ -1,9 +1,10 @@
 //! The Laurel binary: `serve`, `demo`, `migrate`, `keys create`, `jobs run`, `import`,
-//! `report kpis`, `program check`, and `bench` when built with the `bench` feature (a production build has no
+//! `report kpis`, `simulate`, `books`, `program check`, and `bench` when built with the `bench` feature (a production build has no
 //! benchmark: neither its raw-limit writes nor the throwaway PostgreSQL it can start).
 
 #[cfg(feature = "bench")]
 mod bench;
+mod books;
 mod cli;
 mod demo;
 mod import;
@@ -11,6 +12,7 @@ mod progress;
 mod report;
 mod serve;
 mod simulate;
+mod table;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -119,6 +121,7 @@ async fn run(command: Command) -> Result<()> {
         Command::Import { command } => import::run(command).await,
         Command::Report { command } => report::run(command).await,
         Command::Simulate(args) => simulate::run(args).await,
+        Command::Books { command } => books::run(command).await,
         #[cfg(feature = "bench")]
         Command::Bench(args) => bench::run(args).await,
         Command::Jobs {

@@ -127,30 +127,8 @@ fn write_table(out: &mut impl Write, report: &KpiReport) -> Result<()> {
         format!("{} – {}", before.from, before.to),
         "change".to_owned(),
     ];
-    let rows = rows(report);
-    let width = |i: usize| {
-        rows.iter()
-            .chain(std::iter::once(&header))
-            .map(|r| r[i].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths = [width(0), width(1), width(2), width(3)];
-    for row in std::iter::once(&header).chain(&rows) {
-        // Names left, figures right, as figures line up by their last digit.
-        writeln!(
-            out,
-            "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3]
-        )?;
-    }
+    let rows: Vec<Vec<String>> = rows(report).into_iter().map(Vec::from).collect();
+    crate::table::write_aligned(out, &header, &rows, 1)?;
     write_breakdowns(out, report)
 }
 

@@ -282,31 +282,7 @@ fn write_table(out: &mut impl Write, report: &SimulationReport) -> Result<()> {
                 .collect()
         })
         .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .chain(std::iter::once(&header))
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            // Names left, figures right, as figures line up by their last digit.
-            .map(|(i, (cell, w))| {
-                if i < 2 {
-                    format!("{cell:<w$}")
-                } else {
-                    format!("{cell:>w$}")
-                }
-            })
-            .collect();
-        writeln!(out, "{}", cells.join("  ").trim_end())?;
-    }
+    crate::table::write_aligned(out, &header, &rows, 2)?;
     writeln!(out)?;
     writeln!(out, "Points earned by rule (current → draft):")?;
     let (now, then) = (&report.current.total, &report.draft.total);

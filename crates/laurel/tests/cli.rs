@@ -16,6 +16,9 @@ mod report;
 
 #[path = "cli/simulate.rs"]
 mod simulate;
+
+#[path = "cli/books.rs"]
+mod books;
 #[path = "cli/support.rs"]
 mod support;
 #[path = "cli/webhooks.rs"]
