@@ -41,8 +41,8 @@ mod write;
 
 pub use automations::{AutomationReport, DryRun, DryRunLine};
 pub use books::{
-    BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce, NewEstimate,
-    RateSource,
+    BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce,
+    JOURNAL_COLUMNS, JournalRow, NewEstimate, RateSource,
 };
 pub use codes::{random_token, same_secret};
 pub use config::{Backdating, EngineConfig};

@@ -4,6 +4,7 @@
 
 use super::report::BooksReport;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use laurel_core::books::{PoolKind, journal};
 use rust_decimal::Decimal;
 
@@ -62,5 +63,95 @@ impl BooksJournal {
             }
         }
         BooksJournal { report, entries }
+    }
+}
+
+/// The columns of a journal as a finance system imports it, in order.
+pub const JOURNAL_COLUMNS: [&str; 9] = [
+    "period",
+    "date",
+    "pool",
+    "entry",
+    "debit_account",
+    "credit_account",
+    "amount",
+    "currency",
+    "reference",
+];
+
+/// An entry as a finance system imports it: every field as text, in [`JOURNAL_COLUMNS`]'
+/// order; an amount debited to one account and credited to another.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct JournalRow {
+    /// The period's name.
+    pub period: String,
+    /// The day it is dated: the period's last day (or the report's) in the program's time
+    /// zone.
+    pub date: String,
+    /// `contract_liability` (points earned with sales) or `provision` (points given).
+    pub pool: String,
+    /// What it records: `deferral`, `reversal`, `recognition`, `breakage` (contract
+    /// liability); `provision`, `reversal`, `settlement`, `release` (provision).
+    pub entry: String,
+    /// The account debited.
+    pub debit_account: String,
+    /// The account credited.
+    pub credit_account: String,
+    /// The amount, with the currency's minor digits.
+    pub amount: String,
+    /// The currency.
+    pub currency: String,
+    /// The ledger postings behind the period: `ledger:FIRST-LAST`, empty if none.
+    pub reference: String,
+}
+
+impl JournalRow {
+    /// Its fields in [`JOURNAL_COLUMNS`]' order.
+    pub fn fields(&self) -> [&str; 9] {
+        [
+            &self.period,
+            &self.date,
+            &self.pool,
+            &self.entry,
+            &self.debit_account,
+            &self.credit_account,
+            &self.amount,
+            &self.currency,
+            &self.reference,
+        ]
+    }
+}
+
+impl BooksJournal {
+    /// Its entries as a finance system imports them, dated in `tz`.
+    pub fn rows(&self, tz: &TimeZone) -> Vec<JournalRow> {
+        let currency = self.report.currency;
+        self.entries
+            .iter()
+            .map(|e| {
+                let last = e
+                    .period_end
+                    .checked_sub(jiff::SignedDuration::from_micros(1))
+                    .unwrap_or(e.period_end);
+                JournalRow {
+                    period: e.period.clone(),
+                    date: tz.to_datetime(last).date().to_string(),
+                    pool: match e.pool {
+                        "sales" => "contract_liability",
+                        _ => "provision",
+                    }
+                    .to_owned(),
+                    entry: e.what.to_owned(),
+                    debit_account: e.debit.clone(),
+                    credit_account: e.credit.clone(),
+                    amount: format!("{:.*}", currency.minor_digits() as usize, e.amount),
+                    currency: currency.code().to_owned(),
+                    reference: e
+                        .postings
+                        .map(|(a, b)| format!("ledger:{a}-{b}"))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
     }
 }

@@ -4,7 +4,9 @@
 use super::shared::decimal;
 use jiff::tz::TimeZone;
 use laurel_core::books::{PeriodBooks, Roll};
-use laurel_engine::{BooksClose, BooksEntry, BooksEstimate, BooksJournal, BooksReport, RateSource};
+use laurel_engine::{
+    BooksClose, BooksEstimate, BooksJournal, BooksReport, JOURNAL_COLUMNS, JournalRow, RateSource,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -235,58 +237,6 @@ impl BooksReportResponse {
     }
 }
 
-/// One journal entry: an amount debited to one account and credited to another.
-#[derive(Serialize, ToSchema)]
-pub struct JournalEntryBody {
-    /// The period it belongs to.
-    pub period: String,
-    /// The day it is dated: the period's last day (or the report's) in the program's time
-    /// zone.
-    pub date: String,
-    /// `contract_liability` (points earned with sales) or `provision` (points given).
-    pub pool: String,
-    /// What it records: `deferral`, `reversal`, `recognition`, `breakage` (contract
-    /// liability); `provision`, `reversal`, `settlement`, `release` (provision).
-    pub entry: String,
-    /// The account debited.
-    pub debit_account: String,
-    /// The account credited.
-    pub credit_account: String,
-    /// The amount, above zero.
-    pub amount: String,
-    /// The currency.
-    pub currency: String,
-    /// The ledger postings behind the period: `ledger:FIRST-LAST`, empty if none.
-    pub reference: String,
-}
-
-impl JournalEntryBody {
-    fn of(e: &BooksEntry, tz: &TimeZone, currency: laurel_core::Currency) -> JournalEntryBody {
-        let last = e
-            .period_end
-            .checked_sub(jiff::SignedDuration::from_micros(1))
-            .unwrap_or(e.period_end);
-        JournalEntryBody {
-            period: e.period.clone(),
-            date: tz.to_datetime(last).date().to_string(),
-            pool: match e.pool {
-                "sales" => "contract_liability",
-                _ => "provision",
-            }
-            .to_owned(),
-            entry: e.what.to_owned(),
-            debit_account: e.debit.clone(),
-            credit_account: e.credit.clone(),
-            amount: format!("{:.*}", currency.minor_digits() as usize, e.amount),
-            currency: currency.code().to_owned(),
-            reference: e
-                .postings
-                .map(|(a, b)| format!("ledger:{a}-{b}"))
-                .unwrap_or_default(),
-        }
-    }
-}
-
 /// A report's journal entries.
 #[derive(Serialize, ToSchema)]
 pub struct BooksJournalResponse {
@@ -297,54 +247,26 @@ pub struct BooksJournalResponse {
     /// The currency every amount is in.
     pub currency: String,
     /// The entries, period by period.
-    pub entries: Vec<JournalEntryBody>,
+    pub entries: Vec<JournalRow>,
 }
-
-/// The columns of the journal's CSV, in order.
-pub const JOURNAL_CSV_COLUMNS: [&str; 9] = [
-    "period",
-    "date",
-    "pool",
-    "entry",
-    "debit_account",
-    "credit_account",
-    "amount",
-    "currency",
-    "reference",
-];
 
 impl BooksJournalResponse {
     /// The journal's shape, dated in `tz`.
     pub fn new(journal: &BooksJournal, tz: &TimeZone) -> BooksJournalResponse {
-        let currency = journal.report.currency;
         BooksJournalResponse {
             from: journal.report.range.from.to_string(),
             to: journal.report.range.to.to_string(),
-            currency: currency.code().to_owned(),
-            entries: journal
-                .entries
-                .iter()
-                .map(|e| JournalEntryBody::of(e, tz, currency))
-                .collect(),
+            currency: journal.report.currency.code().to_owned(),
+            entries: journal.rows(tz),
         }
     }
 
-    /// The entries as CSV, a heading first.
+    /// The entries as CSV, a heading first: what `?format=csv` answers.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record(JOURNAL_CSV_COLUMNS)?;
-        for e in &self.entries {
-            out.write_record([
-                &e.period,
-                &e.date,
-                &e.pool,
-                &e.entry,
-                &e.debit_account,
-                &e.credit_account,
-                &e.amount,
-                &e.currency,
-                &e.reference,
-            ])?;
+        out.write_record(JOURNAL_COLUMNS)?;
+        for row in &self.entries {
+            out.write_record(row.fields())?;
         }
         let bytes = out.into_inner().map_err(|e| e.into_error())?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -24,8 +24,8 @@ mod whole;
 pub use automations::{DryRunLineBody, DryRunResponse};
 pub use books::{
     BooksJournalResponse, BooksPeriodBody, BooksReportResponse, CloseBody, ClosesResponse,
-    ContractLiabilityBody, EstimateBody, EstimateInForceBody, EstimatesResponse,
-    JOURNAL_CSV_COLUMNS, JournalEntryBody, LateBody, PointsBehindBody, PostingsBody, ProvisionBody,
+    ContractLiabilityBody, EstimateBody, EstimateInForceBody, EstimatesResponse, LateBody,
+    PointsBehindBody, PostingsBody, ProvisionBody,
 };
 pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
