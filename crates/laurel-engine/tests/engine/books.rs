@@ -251,3 +251,185 @@ async fn four_months_of_books_worked_by_hand_roll_forward_and_a_late_sale_posts_
         finish(name, engine).await;
     }
 }
+
+/// A generated half-year of history through the engine: purchases dated across six months,
+/// then redemptions, refunds, staff credits and debits, expiry and estimates recorded today.
+async fn generated_history(engine: &Engine, seed: u64) -> Vec<i64> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let m = months();
+    let now = Timestamp::now();
+    let members: Vec<i64> = {
+        let mut ids = Vec::new();
+        for i in 0..6 {
+            ids.push(member(engine, &format!("gen-{seed}-{i}")).await);
+        }
+        ids
+    };
+    let mut purchases = Vec::new();
+    let first = m.starts[0] - days(60);
+    for (n, &who) in members.iter().enumerate() {
+        for k in 0..rng.random_range(2..6) {
+            let at = first
+                + SignedDuration::from_secs(rng.random_range(0..(now - first).as_secs() - 60));
+            let total = format!(
+                "{}.{:02}",
+                rng.random_range(5..900),
+                rng.random_range(0..100)
+            );
+            purchases.push(bought_at(engine, who, &format!("g{seed}-{n}-{k}"), &total, at).await);
+        }
+    }
+    for i in 0..rng.random_range(1..4) {
+        let effective_from =
+            first + SignedDuration::from_secs(rng.random_range(0..(now - first).as_secs()));
+        let rate = Decimal::new(rng.random_range(30..=100), 2);
+        let note = format!("estimate {i}");
+        engine
+            .record_books_estimate(
+                NewEstimate {
+                    effective_from,
+                    rate,
+                    note,
+                },
+                &finance(),
+            )
+            .await
+            .unwrap();
+    }
+    engine.run_job(JobKind::Expiry, now).await.unwrap();
+    for (n, &who) in members.iter().enumerate() {
+        let spend = rng.random_range(1..400);
+        let _ = engine
+            .redeem(redeem_request(who, spend, &format!("gr{seed}-{n}")))
+            .await;
+        if rng.random_bool(0.5) {
+            engine
+                .adjust(
+                    credit(who, rng.random_range(1..300), &format!("gc{seed}-{n}")),
+                    "staff:clerk",
+                )
+                .await
+                .unwrap();
+        }
+        if rng.random_bool(0.3) {
+            let mut debit = credit(who, -rng.random_range(1..50), &format!("gd{seed}-{n}"));
+            debit.reason = "correction".into();
+            let _ = engine.adjust(debit, "staff:clerk").await;
+        }
+    }
+    for (i, &p) in purchases.iter().enumerate() {
+        if rng.random_bool(0.3) {
+            let scope = if rng.random_bool(0.5) {
+                RefundScope::Full
+            } else {
+                RefundScope::Amount(Decimal::new(rng.random_range(100..500), 2))
+            };
+            let _ = engine
+                .refund(refund_request(p, &format!("gf{seed}-{i}"), scope))
+                .await;
+        }
+    }
+    members
+}
+
+/// How much a period's journal moves `account` (credit up, debit down).
+fn moved(lines: &[laurel_core::books::JournalLine], account: &str) -> Decimal {
+    lines
+        .iter()
+        .map(|l| {
+            assert!(l.amount > Decimal::ZERO && l.debit != l.credit, "{l:?}");
+            if l.credit == account {
+                l.amount
+            } else if l.debit == account {
+                -l.amount
+            } else {
+                Decimal::ZERO
+            }
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn for_generated_histories_every_period_rolls_forward_its_journal_balances_and_points_match_the_ledger()
+ {
+    use laurel_core::books::{PoolKind, journal};
+    for (name, db) in laurel_testkit::backends() {
+        let text = PROGRAM
+            .replace(r#"points_per_unit = "1.5""#, r#"points_per_unit = "1""#)
+            .replace(
+                r#"clawback = "allow_negative""#,
+                r#"clawback = "cap_at_zero""#,
+            )
+            .replace(
+                r#"expiry = { policy = "never" }"#,
+                r#"expiry = { policy = "months_after_earning", months = 3 }"#,
+            )
+            + "\n[books]\npoint_price = \"0.05\"\nexpected_redemption_rate = \"0.9\"\n";
+        let engine = start(&db, parse_program(&text, Path::new("gen.toml")).unwrap()).await;
+        let mut members = Vec::new();
+        for seed in [7_u64, 2026] {
+            members.extend(generated_history(&engine, seed).await);
+        }
+        let from = months().starts[0] - days(90);
+        let books = report(&engine, from).await;
+        let mut opening = [Decimal::ZERO; 2];
+        let mut sum = [Decimal::ZERO; 4];
+        let mut outstanding = 0;
+        for p in &books.periods {
+            for (i, (kind, owed)) in [(PoolKind::Sales, "2400"), (PoolKind::Given, "2410")]
+                .into_iter()
+                .enumerate()
+            {
+                let r = p.roll(kind);
+                let at = format!("[{name}] {} {kind:?}", p.span.label);
+                assert_eq!(r.opening, opening[i], "{at}: opens where the last closed");
+                assert_eq!(
+                    r.closing,
+                    r.opening + r.put_in - r.reversed - r.recognised - r.breakage,
+                    "{at}"
+                );
+                assert!(r.closing >= Decimal::ZERO, "{at}: {r:?}");
+                assert_eq!(
+                    moved(&journal(kind, r, &books.accounts), owed),
+                    r.closing - r.opening,
+                    "{at}"
+                );
+                opening[i] = r.closing;
+                outstanding += r.issued - r.taken_back - r.redeemed - r.expired;
+            }
+            let s = &p.sales;
+            for (total, part) in
+                sum.iter_mut()
+                    .zip([s.put_in, s.reversed, s.recognised, s.breakage])
+            {
+                *total += part;
+            }
+        }
+        let t = &books.total.sales;
+        assert_eq!(
+            sum,
+            [t.put_in, t.reversed, t.recognised, t.breakage],
+            "[{name}] periods add up to the whole"
+        );
+        assert_eq!(
+            t.closing,
+            t.put_in - t.reversed - t.recognised - t.breakage,
+            "[{name}]"
+        );
+        let mut held = 0;
+        for &member in &members {
+            let (available, pending) = balance(&engine, member).await;
+            held += available + pending;
+        }
+        assert_eq!(
+            outstanding, held,
+            "[{name}] the books' points are the members' points"
+        );
+        assert!(
+            books.total.sales.recognised > Decimal::ZERO,
+            "[{name}] something was recognised"
+        );
+        finish(name, engine).await;
+    }
+}
