@@ -6,6 +6,9 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
+/// The earliest year a period is named in.
+pub const YEAR_MIN: i16 = 1970;
+
 /// A stretch of time a report covers: a whole period, or the part of one inside the range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -78,7 +81,12 @@ impl ReportingPeriod {
             Some((y, r)) => (y, Some(r)),
             None => (label, None),
         };
-        let year: i16 = year.parse().ok().filter(|_| year.len() == 4)?;
+        // No loyalty ledger predates the Unix epoch; a close of an older period would only
+        // lock centuries of empty months.
+        let year: i16 = year
+            .parse()
+            .ok()
+            .filter(|y| year.len() == 4 && *y >= YEAR_MIN)?;
         let month = match (self, rest) {
             (ReportingPeriod::Year, None) => 1,
             (ReportingPeriod::Quarter, Some(q)) => {
@@ -160,7 +168,7 @@ mod tests {
             ReportingPeriod::Year.named(&tz, "2026").unwrap().end,
             instant("2027-01-01T00:00:00Z")
         );
-        for wrong in ["2026-13", "2026-Q4", "26-11", "2026-1", "2026"] {
+        for wrong in ["2026-13", "2026-Q4", "26-11", "2026-1", "2026", "1969-12"] {
             assert!(
                 ReportingPeriod::Month.named(&tz, wrong).is_none(),
                 "{wrong}"

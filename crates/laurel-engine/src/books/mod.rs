@@ -80,7 +80,10 @@ impl Engine {
             .map(|(&at, live)| Boundary {
                 live,
                 rate: priced.rate(just_before(at)),
-                locked: locked.iter().find(|l| l.at == at).map(|l| l.pools),
+                locked: locked
+                    .binary_search_by_key(&at, |l| l.at)
+                    .ok()
+                    .map(|i| locked[i].pools),
             })
             .collect();
         let periods = roll_periods(&spans, &boundaries, digits);

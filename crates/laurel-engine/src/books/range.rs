@@ -9,6 +9,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+/// The longest range a report covers: a century of months is 1,200 periods.
+const RANGE_MAX: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 36_525);
+
 /// The instants a report runs between: from `from` (included) to `to` (excluded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BooksRange {
@@ -54,6 +57,13 @@ impl Engine {
                 "from",
                 ErrorCode::InvalidDate,
                 "must come before `to`",
+            ));
+        }
+        if to.duration_since(from) > RANGE_MAX {
+            return Err(EngineError::invalid(
+                "from",
+                ErrorCode::InvalidDate,
+                "a report covers at most 100 years",
             ));
         }
         Ok(BooksRange { from, to })

@@ -7,6 +7,7 @@
 //! 3. the raw limit: the same rows committed with plain SQL, 1, 100 and 1000 per transaction;
 //! 4. a report (text and JSON), and the ledger consistency check: a run that corrupts data fails.
 
+mod books;
 mod insight;
 mod load;
 mod notify;
@@ -357,6 +358,8 @@ async fn scale(
     insight::time_daily_jobs(engine).await?;
     println!("\nwhat if, at this scale:");
     simulation::time(engine).await?;
+    println!("\nthe books, at this scale:");
+    books::time(engine).await?;
     Ok(())
 }
 
