@@ -87,10 +87,21 @@ pub struct JournalQuery {
     /// As for the report.
     to: Option<String>,
     /// `json` (the default) or `csv`.
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<JournalFormat>,
 }
 
-errors!(JournalErrors: [QUERY, ADMIN], [InvalidDate, InvalidField]);
+/// How the journal is written.
+#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum JournalFormat {
+    /// The entries as JSON.
+    Json,
+    /// A heading, then one entry per row.
+    Csv,
+}
+
+errors!(JournalErrors: [QUERY, ADMIN], [InvalidDate]);
 
 /// The journal entries of a range, period by period: each an amount debited to one account
 /// and credited to another (the codes of `[books.accounts]`), dated the period's last day,
@@ -109,17 +120,7 @@ async fn journal(
     ApiQuery(q): ApiQuery<JournalQuery>,
 ) -> ApiResult<Response> {
     caller.require(Scope::Admin)?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "format",
-                ErrorCode::InvalidField,
-                format!("must be json or csv, got `{other}`"),
-            ));
-        }
-    };
+    let csv = q.format == Some(JournalFormat::Csv);
     let engine = &state.engine;
     let range = engine.books_range(q.from.as_deref(), q.to.as_deref())?;
     let journal = BooksJournal::of(engine.books_report(range).await?);

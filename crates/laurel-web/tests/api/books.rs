@@ -174,7 +174,7 @@ async fn bad_ranges_rates_and_formats_are_refused_with_their_codes_and_keep_noth
         }
         app.get_admin("/api/v1/admin/books/journal?format=xml")
             .await
-            .error(422, "invalid_field");
+            .error(400, "invalid_query");
         let estimate = |rate: &str, from: &str, note: &str| json!({ "effective_from": from, "expected_redemption_rate": rate, "note": note });
         for (body, code) in [
             (estimate("abc", "2026-06-01", "n"), "invalid_field"),
