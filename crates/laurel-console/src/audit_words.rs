@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 14] = [
+pub const ACTIONS: [&str; 16] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -23,6 +23,8 @@ pub const ACTIONS: [&str; 14] = [
     "webhook.replay",
     "segment.create",
     "segment.delete",
+    "books.estimate",
+    "books.close",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not
@@ -152,6 +154,25 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
         "webhook.replay" => after["delivery"].as_i64().map_or_else(String::new, |id| {
             t.with("staff_pages.detail_replay", "delivery", &id.to_string())
         }),
+        "books.estimate" => with_note(
+            l,
+            t.with(
+                "staff_pages.detail_books_estimate",
+                "rate",
+                &text(&after, "expected_redemption_rate")
+                    .parse()
+                    .map_or_else(|_| String::new(), crate::books_words::rate),
+            ),
+            "staff_pages.detail_note",
+            &text(&after, "note"),
+        ),
+        "books.close" => t.fill(
+            "staff_pages.detail_books_close",
+            &[
+                ("period", &text(&after, "period")),
+                ("closing", &text(&after, "closing_liability")),
+            ],
+        ),
         _ => String::new(),
     }
 }

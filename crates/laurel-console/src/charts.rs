@@ -29,7 +29,11 @@ const BUCKETS_HEIGHT: f32 = 260.0;
 /// Room above a chart of buckets' plot for the count over its highest bar.
 const BUCKETS_TOP_MARGIN: f32 = 24.0;
 /// The colour of members counted, in bars and in the legend (`console.css`).
-const MEMBERS_COLOUR: &str = "#2f5f9e";
+pub(crate) const MEMBERS_COLOUR: &str = "#2f5f9e";
+/// The colour of points issued, in lines and in the legend (`swatch-issued`).
+pub(crate) const ISSUED_COLOUR: &str = "#1f6f4a";
+/// The colour of points redeemed, in lines and in the legend (`swatch-redeemed`).
+pub(crate) const REDEEMED_COLOUR: &str = "#b5540f";
 /// Room right of the plot for half of the last day's date, which is centred on the edge.
 const RIGHT_MARGIN: f32 = 36.0;
 /// Fewest days between dated ticks on the x axis. charts-rs measures text with its own Latin
@@ -75,7 +79,7 @@ const ISSUED: Figure = Figure {
     label: "dashboard.issued",
     name: "issued",
     swatch: "swatch-issued",
-    colour: "#1f6f4a",
+    colour: ISSUED_COLOUR,
     value: |a| a.issued,
 };
 /// Points redeemed, less those cancellations gave back.
@@ -83,7 +87,7 @@ const REDEEMED: Figure = Figure {
     label: "dashboard.redeemed",
     name: "redeemed",
     swatch: "swatch-redeemed",
-    colour: "#b5540f",
+    colour: REDEEMED_COLOUR,
     value: |a| a.redeemed,
 };
 /// Points expired.
@@ -107,7 +111,7 @@ const MEMBER_SALES: Figure = Figure {
     label: "insight.member_sales",
     name: "members",
     swatch: "swatch-issued",
-    colour: "#1f6f4a",
+    colour: ISSUED_COLOUR,
     value: |a| a.sales_minor,
 };
 /// Non-members' sales.
@@ -121,7 +125,7 @@ const GUEST_SALES: Figure = Figure {
 
 /// How a chart draws its series.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub(crate) enum Shape {
     /// Lines, without a marker per day.
     Lines,
     /// Bars, a day each.
@@ -132,7 +136,7 @@ enum Shape {
 
 /// What a chart's figures count.
 #[derive(Clone, Copy)]
-enum Unit {
+pub(crate) enum Unit {
     /// Points or members.
     Count,
     /// Minor units of the program's currency, drawn in whole units.
@@ -306,20 +310,21 @@ fn draw(spec: &Spec, unit: Unit, locale: Locale, days: &[DayActivity]) -> Option
     })
 }
 
-/// The drawing of `series` over `labels` as `shape` in `colours`, its value axis from zero,
-/// styled as every chart.
-fn render(
+/// The drawing of `series` over `labels` as `shape` in `colours`, its value axis from zero
+/// (or below it, for a figure below zero), styled as every chart. In a chart of bars, a series
+/// whose category is a line is drawn as one over them.
+pub(crate) fn render(
     shape: Shape,
     unit: Unit,
     series: Vec<Series>,
     labels: Vec<String>,
     colours: Vec<Color>,
 ) -> Result<String, charts_rs::Error> {
-    let top = series
-        .iter()
-        .flat_map(|s| s.data.iter().flatten())
-        .fold(0.0_f32, |top, &value| top.max(value));
+    let values = || series.iter().flat_map(|s| s.data.iter().flatten());
+    let top = values().fold(0.0_f32, |top, &value| top.max(value));
+    let bottom = values().fold(0.0_f32, |bottom, &value| bottom.min(value));
     let splits = splits(unit, top);
+    let axis = |theme: Option<&YAxisConfig>| y_axis(theme, splits, bottom);
     match shape {
         Shape::Lines => {
             let mut chart = LineChart::new(series, labels);
@@ -327,7 +332,7 @@ fn render(
             chart.base.series.colors = colours;
             // A marker a day would hide the lines.
             chart.base.series.symbol = Some(Symbol::None);
-            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
+            chart.y_axis_configs = vec![axis(chart.y_axis_configs.first())];
             style(&mut chart.base);
             chart.svg()
         }
@@ -335,7 +340,7 @@ fn render(
             let mut chart = BarChart::new(series, labels);
             chart.base.height = BARS_HEIGHT;
             chart.base.series.colors = colours;
-            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
+            chart.y_axis_configs = vec![axis(chart.y_axis_configs.first())];
             style(&mut chart.base);
             chart.svg()
         }
@@ -351,7 +356,7 @@ fn render(
             chart.base.height = BUCKETS_HEIGHT;
             chart.base.series.colors = colours;
             chart.base.series.label.font.size = 12.0;
-            chart.y_axis_configs = vec![y_axis(chart.y_axis_configs.first(), splits)];
+            chart.y_axis_configs = vec![axis(chart.y_axis_configs.first())];
             style(&mut chart.base);
             chart.base.width = BUCKETS_WIDTH;
             chart.base.margin.top = BUCKETS_TOP_MARGIN;
@@ -435,16 +440,16 @@ fn axis_labels(locale: Locale, days: &[DayActivity]) -> Vec<String> {
         .collect()
 }
 
-/// The value axis: grouped thousands (`1,200`, not `1.2k`), small text, starting at zero, in
-/// `splits` intervals when given.
-fn y_axis(theme: Option<&YAxisConfig>, splits: Option<usize>) -> YAxisConfig {
+/// The value axis: grouped thousands (`1,200`, not `1.2k`), small text, starting at zero (or
+/// at `bottom`, below it), in `splits` intervals when given.
+fn y_axis(theme: Option<&YAxisConfig>, splits: Option<usize>, bottom: f32) -> YAxisConfig {
     let mut axis = theme.cloned().unwrap_or_default();
     if let Some(splits) = splits {
         axis.split_number = splits;
     }
     axis.formatter = Some("{t}".into());
     axis.font.size = 12.0;
-    axis.min = Some(0.0);
+    axis.min = Some(bottom.min(0.0));
     axis
 }
 
@@ -467,7 +472,11 @@ fn period(locale: Locale, days: &[DayActivity]) -> (String, String) {
 
 /// The drawing as an image for assistive technology, named by a `<title>` (which browsers
 /// also show on hover) with `summary`; `None`, logged, when charts-rs failed.
-fn accessible(drawn: Result<String, charts_rs::Error>, id: &str, summary: &str) -> Option<String> {
+pub(crate) fn accessible(
+    drawn: Result<String, charts_rs::Error>,
+    id: &str,
+    summary: &str,
+) -> Option<String> {
     let svg = drawn
         .map_err(|e| tracing::error!(error = %e, chart = id, "a chart failed to draw"))
         .ok()?;

@@ -55,18 +55,23 @@ impl Csv {
 
     /// The answer that downloads it as `file_name` (ASCII, no quotes).
     pub fn download(self, file_name: &str) -> Response {
-        (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file_name}\""),
-                ),
-            ],
-            self.body,
-        )
-            .into_response()
+        attachment(self.body, file_name)
     }
+}
+
+/// The answer that downloads `body`, CSV already written, as `file_name` (ASCII, no quotes).
+pub fn attachment(body: String, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

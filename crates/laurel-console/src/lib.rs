@@ -13,6 +13,13 @@ mod audit_words;
 mod auth;
 mod automation_words;
 mod automations;
+mod books;
+mod books_chart;
+mod books_forms;
+mod books_journal;
+mod books_range;
+mod books_table;
+mod books_words;
 mod charts;
 mod coupon_words;
 mod csv;
@@ -128,6 +135,13 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         .route("/admin/automations", get(automations::page))
         .route("/admin/letters", get(letters::page))
         .route("/admin/automations/{id}/dry-run", get(automations::dry_run))
+        .route("/admin/books", get(books::page))
+        .route("/admin/books/estimates", post(books_forms::record_estimate))
+        .route(
+            "/admin/books/close",
+            get(books_forms::confirm_close).post(books_forms::close),
+        )
+        .route("/admin/books/journal.csv", get(books_journal::download))
         .route("/admin/audit", get(audit::page))
         .route("/admin/audit.csv", get(audit::download))
         .route("/admin/staff", get(staff::page).post(staff::create))

@@ -77,6 +77,7 @@ impl Chrome {
             "audit" => Permission::ViewAudit,
             "manage_members" => Permission::ManageMembers,
             "rewards" => Permission::ViewRewards,
+            "books" => Permission::KeepBooks,
             _ => Permission::ViewMembers,
         };
         self.user

@@ -101,10 +101,20 @@ impl App {
     /// [`App::start_at`] on the database `db`: a test of what is stored runs on each of
     /// `laurel_testkit::backends()`.
     async fn start_on(db: TestDb, public_url: Option<laurel_console::PublicUrl>) -> App {
+        App::start_under(db, public_url, PROGRAM).await
+    }
+
+    /// [`App::start_on`] under the program `text` from the first: for figures that depend on
+    /// the terms in force when purchases dated in the past happened.
+    async fn start_under(
+        db: TestDb,
+        public_url: Option<laurel_console::PublicUrl>,
+        text: &str,
+    ) -> App {
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
         let config = EngineConfig::for_backend(store.backend());
-        let engine = Arc::new(Engine::open(store, Some(PROGRAM), config).await.unwrap());
+        let engine = Arc::new(Engine::open(store, Some(text), config).await.unwrap());
         for (email, role) in [
             ("admin@example.com", Role::Admin),
             ("support@example.com", Role::Support),
@@ -399,6 +409,9 @@ mod drafting;
 
 #[path = "console/simulating.rs"]
 mod simulating;
+
+#[path = "console/books.rs"]
+mod books;
 
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {

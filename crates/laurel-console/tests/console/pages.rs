@@ -136,6 +136,8 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         "/admin/automations",
         "/admin/automations/no_such_automation/dry-run",
         "/admin/audit",
+        "/admin/books",
+        "/admin/books?from=2026-03-02&to=2026-03-01",
         "/admin/staff",
         "/admin/api-keys",
         "/admin/webhooks",

@@ -12,7 +12,7 @@ pub enum Role {
     Manager,
     /// Members and adjustments (up to a limit); no program changes.
     Support,
-    /// Reports and the audit log, read-only.
+    /// Reports, the audit log and the books.
     Finance,
 }
 
@@ -37,6 +37,8 @@ pub enum Permission {
     ViewAudit,
     /// Staff accounts, API keys and webhook subscriptions.
     ManageStaff,
+    /// The books: read the points liability as money, record estimates, close periods.
+    KeepBooks,
 }
 
 impl Role {
@@ -58,14 +60,15 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Manager => !matches!(what, ManageStaff),
+            // The books are finance's: a manager shapes the program, not its accounting.
+            Role::Manager => !matches!(what, ManageStaff | KeepBooks),
             Role::Support => matches!(
                 what,
                 ViewMembers | AdjustPoints | ManageMembers | ViewProgram | ViewRewards
             ),
             Role::Finance => matches!(
                 what,
-                ViewReports | ViewAudit | ViewMembers | ViewProgram | ViewRewards
+                ViewReports | ViewAudit | ViewMembers | ViewProgram | ViewRewards | KeepBooks
             ),
         }
     }
