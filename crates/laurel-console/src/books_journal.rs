@@ -10,18 +10,7 @@ use crate::web::{PageError, Staff};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use laurel_engine::{BooksJournal, EngineError, JOURNAL_COLUMNS, JournalRow};
-
-/// The journal's text: its columns, then a record an entry.
-fn text(rows: &[JournalRow]) -> Result<String, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(JOURNAL_COLUMNS)?;
-    for row in rows {
-        out.write_record(row.fields())?;
-    }
-    let bytes = out.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
+use laurel_engine::{BooksJournal, EngineError, journal_csv};
 
 /// The journal of the range the query names (the page's default when it names none).
 pub(crate) async fn download(
@@ -44,7 +33,7 @@ pub(crate) async fn download(
     let report = engine.books_report(range).await.map_err(&fail)?;
     let tz = engine.definition().program.time_zone.clone();
     let rows = BooksJournal::of(report).rows(&tz);
-    let body = text(&rows).map_err(|e| fail(EngineError::Internal(e.to_string())))?;
+    let body = journal_csv(&rows).map_err(|e| fail(EngineError::Internal(e.to_string())))?;
     let (from, to) = books_range::days(range, &tz);
     Ok(attachment(body, &format!("journal-{from}-{to}.csv")))
 }

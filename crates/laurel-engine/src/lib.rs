@@ -42,7 +42,7 @@ mod write;
 pub use automations::{AutomationReport, DryRun, DryRunLine};
 pub use books::{
     BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce,
-    JOURNAL_COLUMNS, JournalRow, NewEstimate, RateSource,
+    JOURNAL_COLUMNS, JournalRow, NewEstimate, RateSource, journal_csv,
 };
 pub use codes::{random_token, same_secret};
 pub use config::{Backdating, EngineConfig};

@@ -155,3 +155,15 @@ impl BooksJournal {
             .collect()
     }
 }
+
+/// `rows` as the CSV a finance system imports: [`JOURNAL_COLUMNS`], then a record a row.
+/// The API, the command line and the console all write it with this.
+pub fn journal_csv(rows: &[JournalRow]) -> Result<String, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(JOURNAL_COLUMNS)?;
+    for row in rows {
+        out.write_record(row.fields())?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -9,7 +9,7 @@ mod range;
 mod report;
 mod terms;
 
-pub use journal::{BooksEntry, BooksJournal, JOURNAL_COLUMNS, JournalRow};
+pub use journal::{BooksEntry, BooksJournal, JOURNAL_COLUMNS, JournalRow, journal_csv};
 pub use range::BooksRange;
 pub use report::{BooksReport, EstimateInForce};
 pub use terms::RateSource;

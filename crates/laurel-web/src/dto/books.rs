@@ -5,7 +5,7 @@ use super::shared::decimal;
 use jiff::tz::TimeZone;
 use laurel_core::books::{PeriodBooks, Roll};
 use laurel_engine::{
-    BooksClose, BooksEstimate, BooksJournal, BooksReport, JOURNAL_COLUMNS, JournalRow, RateSource,
+    BooksClose, BooksEstimate, BooksJournal, BooksReport, JournalRow, RateSource, journal_csv,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -263,13 +263,7 @@ impl BooksJournalResponse {
 
     /// The entries as CSV, a heading first: what `?format=csv` answers.
     pub fn to_csv(&self) -> Result<String, csv::Error> {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record(JOURNAL_COLUMNS)?;
-        for row in &self.entries {
-            out.write_record(row.fields())?;
-        }
-        let bytes = out.into_inner().map_err(|e| e.into_error())?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        journal_csv(&self.entries)
     }
 }
 
