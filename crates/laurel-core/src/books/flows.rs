@@ -187,7 +187,11 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
     let mut refunds: Vec<&Refund> = records.refunds.iter().collect();
     refunds.sort_by_key(|r| (r.at, r.posting));
     for r in refunds {
-        let Some((total, deferred, refunded)) = sales.get_mut(&r.purchase) else {
+        // A sale that deferred nothing (nothing paid) has nothing to reverse.
+        let Some((total, deferred, refunded)) = sales
+            .get_mut(&r.purchase)
+            .filter(|(total, ..)| *total > Decimal::ZERO)
+        else {
             continue;
         };
         // The share refunded so far, not this refund's own: partial refunds never drift.

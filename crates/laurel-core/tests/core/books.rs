@@ -166,6 +166,89 @@ fn a_higher_estimate_takes_recognised_revenue_back_and_the_journal_says_so() {
     );
 }
 
+#[test]
+fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed_lot_lapse() {
+    let at = |hour: i64| Timestamp::from_second(1_780_000_000 + hour * 3600).unwrap();
+    let lot = |id: i64, of_sale: bool, opened: i64, expires_at: Option<Timestamp>| Lot {
+        id,
+        posting: id,
+        at: at(id),
+        of_sale,
+        opened,
+        expires_at,
+    };
+    let draw = |lot: i64, points: i64| Draw {
+        lot,
+        posting: 3,
+        at: at(3),
+        why: Drawn::Redeemed,
+        points,
+    };
+    let records = Records {
+        sales: vec![
+            Sale {
+                purchase: 1,
+                posting: 1,
+                at: at(1),
+                total: dec("100"),
+                points: 100,
+            },
+            // Nothing paid: nothing deferred, and its refund reverses nothing.
+            Sale {
+                purchase: 9,
+                posting: 9,
+                at: at(1),
+                total: Decimal::ZERO,
+                points: 10,
+            },
+        ],
+        refunds: vec![Refund {
+            purchase: 9,
+            posting: None,
+            at: at(4),
+            amount: Decimal::ZERO,
+        }],
+        lots: vec![lot(1, true, 100, Some(at(5))), lot(2, false, 50, None)],
+        draws: vec![draw(1, 80), draw(2, 20)],
+        // Cancelled after the sale's lot lapsed: its 80 points lapse, the 20 go back.
+        restores: vec![Restore {
+            posting: 6,
+            at: at(6),
+            drawn: vec![(1, 80), (2, 20)],
+            refilled: vec![(2, 20)],
+        }],
+    };
+    struct Flat;
+    impl Terms for Flat {
+        fn point_price(&self, _: Timestamp) -> Decimal {
+            dec("0.01")
+        }
+        fn rate(&self, _: Timestamp) -> Decimal {
+            Decimal::ONE
+        }
+    }
+    let flows = flows(&records, &Flat);
+    let [before, after] = sample(&flows, &[at(4), at(7)])[..] else {
+        panic!("two samples")
+    };
+    assert_eq!((before.sales.redeemed, before.given.redeemed), (80, 20));
+    assert_eq!((after.sales.redeemed, after.sales.expired), (0, 80));
+    assert_eq!(
+        (
+            after.given.redeemed,
+            after.given.expired,
+            after.given.issued
+        ),
+        (0, 0, 50)
+    );
+    assert_eq!(after.sales.reversed, Decimal::ZERO);
+    assert_eq!(
+        before.postings,
+        Some((1, 9)),
+        "the postings behind the first span"
+    );
+}
+
 /// One thing happening in the ledger.
 #[derive(Debug, Clone)]
 enum Step {
