@@ -6,10 +6,10 @@
 
 use crate::i18n::Locale;
 use crate::page::query_string;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
-use laurel_core::books::{ReportingPeriod, Span};
+use laurel_core::books::{ReportingPeriod, Span, just_before};
 use laurel_engine::{BooksRange, Engine, EngineError};
 use serde::Deserialize;
 
@@ -46,11 +46,6 @@ pub struct Quick {
     pub href: String,
     /// Whether the page shows it now.
     pub current: bool,
-}
-
-/// The instant just before `at`: the last one a range ending at `at` counts.
-fn just_before(at: Timestamp) -> Timestamp {
-    at.checked_sub(SignedDuration::from_micros(1)).unwrap_or(at)
 }
 
 /// The last day counted by a range ending at `end`, in `tz`.

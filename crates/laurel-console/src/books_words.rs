@@ -2,9 +2,9 @@
 //! the days a part of one covers, an expected redemption rate as a percentage, and who acted.
 
 use crate::i18n::Locale;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use laurel_core::books::{ReportingPeriod, Span};
 use rust_decimal::Decimal;
 
@@ -45,7 +45,7 @@ fn between(
     tz: &TimeZone,
     day: fn(Locale, Date) -> String,
 ) -> String {
-    let last = to.checked_sub(SignedDuration::from_micros(1)).unwrap_or(to);
+    let last = laurel_core::books::just_before(to);
     l.strings().fill(
         "books.days",
         &[

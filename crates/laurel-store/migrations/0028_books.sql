@@ -37,3 +37,11 @@ CREATE TABLE books_standings (
     expired BIGINT NOT NULL,
     PRIMARY KEY (at, pool)
 );
+
+-- One row every estimate and close updates first: they take turns, so a close locks figures
+-- made with the estimates it read, and no estimate slips into a period closed meanwhile.
+CREATE TABLE books_lock (
+    id BIGINT PRIMARY KEY,
+    writes BIGINT NOT NULL
+);
+INSERT INTO books_lock (id, writes) VALUES (1, 0);

@@ -247,9 +247,10 @@ async fn finance_reads_the_books_records_an_estimate_and_closes_a_month_in_both_
             "{at} {text}"
         );
 
-        // Half the points are expected back from today: the ¥120 sale today is allocated at
-        // 50% (120 × 15 / 135 = ¥13.333…, so this month defers 246.67 − 233.33 = 13.34), and
-        // recognition catches up: 246.666… × 100 / 760 = ¥32.46, owed ¥214.21.
+        // Half the points are expected back from today. The ¥120 sale was recorded before the
+        // estimate, so it keeps the allocation it was made with (¥20.00 at 80%); recognition
+        // catches up at once: 253.333… × 100 / 760 = ¥33.33, owed 253.333… × 660 / 760 =
+        // ¥220.00.
         let today = tz.to_datetime(Timestamp::now()).date().to_string();
         estimate(
             &browser,
@@ -272,9 +273,9 @@ async fn finance_reads_the_books_records_an_estimate_and_closes_a_month_in_both_
             &figures,
             m3,
             &[
-                ("deferred", "13.34"),
-                ("recognised", "32.46"),
-                ("closing", "214.21"),
+                ("deferred", "20.00"),
+                ("recognised", "33.33"),
+                ("closing", "220.00"),
             ],
             &at,
         );

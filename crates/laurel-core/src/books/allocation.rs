@@ -13,5 +13,6 @@ pub fn allocate(total: Decimal, points: i64, price: Decimal, rate: Decimal) -> D
     if total <= Decimal::ZERO || points_value <= Decimal::ZERO || whole <= Decimal::ZERO {
         return Decimal::ZERO;
     }
-    total * points_value / whole
+    // The share first: total × points' value could overflow where the share cannot.
+    total * (points_value / whole)
 }

@@ -15,8 +15,14 @@ use std::collections::HashMap;
 pub trait Terms {
     /// Money a point fetches when redeemed, under the program version in force at `at`.
     fn point_price(&self, at: Timestamp) -> Decimal;
-    /// The expected redemption rate in force at `at`.
-    fn rate(&self, at: Timestamp) -> Decimal;
+    /// The expected redemption rate in force at `at` as the estimates recorded by `known`
+    /// said it: an allocation is made with what was known when it was recorded, and an
+    /// estimate recorded later never makes it again.
+    fn rate_known(&self, at: Timestamp, known: Timestamp) -> Decimal;
+    /// The expected redemption rate in force at `at`, by every estimate recorded.
+    fn rate(&self, at: Timestamp) -> Decimal {
+        self.rate_known(at, Timestamp::MAX)
+    }
 }
 
 /// A sale that earned points.
@@ -28,8 +34,12 @@ pub struct Sale {
     pub posting: i64,
     /// When it happened.
     pub at: Timestamp,
-    /// What was paid, in the currency's major unit.
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+    /// What the basket came to, in the currency's major unit: refunds are shares of it.
     pub total: Decimal,
+    /// What was paid for it (the total less the tier discount): the price allocated.
+    pub paid: Decimal,
     /// Points it earned.
     pub points: i64,
 }
@@ -54,8 +64,10 @@ pub struct Lot {
     pub id: i64,
     /// The posting that opened it.
     pub posting: i64,
-    /// When.
+    /// When it took effect.
     pub at: Timestamp,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
     /// Whether a sale opened it.
     pub of_sale: bool,
     /// Points it opened with (after repaying what the member owed).
@@ -166,8 +178,8 @@ impl Cumulative {
 }
 
 /// The books' flows from the ledger's records, in the order they took effect (ties by
-/// posting). A sale's allocation uses the price and rate in force at the sale; a point given
-/// is provided for at the price and rate in force when it was given.
+/// posting). A sale's allocation uses the price and rate in force at the sale, as known when
+/// it was recorded; a point given is provided for likewise when it was given.
 pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
     let mut out = Vec::with_capacity(
         records.sales.len() * 2 + records.lots.len() + records.draws.len() + records.refunds.len(),
@@ -175,7 +187,8 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
     let mut sales: HashMap<i64, (Decimal, Decimal, Decimal)> =
         HashMap::with_capacity(records.sales.len());
     for s in &records.sales {
-        let deferred = allocate(s.total, s.points, terms.point_price(s.at), terms.rate(s.at));
+        let rate = terms.rate_known(s.at, s.recorded_at);
+        let deferred = allocate(s.paid, s.points, terms.point_price(s.at), rate);
         sales.insert(s.purchase, (s.total, deferred, Decimal::ZERO));
         out.push(flow(
             s.at,
@@ -219,7 +232,8 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
         lots.insert(l.id, (pool, l.expires_at));
         out.push(flow(l.at, Some(l.posting), pool, Change::Issued(l.opened)));
         if pool == PoolKind::Given {
-            let value = Decimal::from(l.opened) * terms.point_price(l.at) * terms.rate(l.at);
+            let rate = terms.rate_known(l.at, l.recorded_at);
+            let value = Decimal::from(l.opened) * terms.point_price(l.at) * rate;
             out.push(flow(l.at, Some(l.posting), pool, Change::PutIn(value)));
         }
     }
@@ -290,6 +304,13 @@ impl Sample {
             PoolKind::Given => &self.given,
         }
     }
+}
+
+/// The last instant before `at` (a microsecond, the ledger's precision): a boundary's
+/// figures are those of the period ending there, under the rate in force at its last instant.
+pub fn just_before(at: Timestamp) -> Timestamp {
+    at.checked_sub(jiff::SignedDuration::from_micros(1))
+        .unwrap_or(at)
 }
 
 /// The cumulatives of `flows` (in order) before each of `instants` (ascending): a flow at an

@@ -26,11 +26,12 @@ mod standing;
 
 pub use allocation::allocate;
 pub use flows::{
-    Change, Draw, Drawn, Flow, Lot, Records, Refund, Restore, Sale, Sample, Terms, flows, sample,
+    Change, Draw, Drawn, Flow, Lot, Records, Refund, Restore, Sale, Sample, Terms, flows,
+    just_before, sample,
 };
 pub use journal::{Accounts, JournalLine, PoolKind, journal};
 pub use periods::Span;
-pub use policy::{ACCOUNT_CODE_MAX, BooksPolicy, ReportingPeriod, check_rate};
+pub use policy::{ACCOUNT_CODE_MAX, BooksPolicy, RATE_DECIMALS_MAX, ReportingPeriod, check_rate};
 pub use pool::{Pool, Position};
 pub use report::{Boundary, PeriodBooks, roll_periods};
 pub use roll::Roll;

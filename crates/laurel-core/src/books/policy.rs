@@ -89,12 +89,26 @@ impl BooksPolicy {
     }
 }
 
-/// Checks an expected redemption rate: above 0, at most 1.
+/// The most decimal places an expected redemption rate is written with: a rate is a share
+/// finance estimates, and a finer one only risks overflowing the catch-up's divisions.
+pub const RATE_DECIMALS_MAX: u32 = 4;
+
+/// Checks an expected redemption rate: above 0, at most 1, at most
+/// [`RATE_DECIMALS_MAX`] decimal places.
 pub fn check_rate(issues: &mut Issues, key: &str, rate: Decimal) {
     if rate <= Decimal::ZERO || rate > Decimal::ONE {
         issues.add(
             key,
             message!("must be above 0 and at most 1, got {got}", got = rate),
+        );
+    } else if rate.normalize().scale() > RATE_DECIMALS_MAX {
+        issues.add(
+            key,
+            message!(
+                "at most {max} decimal places, got {got}",
+                max = RATE_DECIMALS_MAX,
+                got = rate
+            ),
         );
     }
 }

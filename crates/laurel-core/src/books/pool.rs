@@ -56,7 +56,12 @@ impl Pool {
         }
         let redeemed = Decimal::from(self.redeemed.max(0));
         let outstanding = Decimal::from((self.issued - self.redeemed - self.expired).max(0));
-        let recognised = held * (redeemed / expected).min(Decimal::ONE);
+        // Checked before dividing: a ratio far above one could overflow.
+        let recognised = if redeemed >= expected {
+            held
+        } else {
+            held * (redeemed / expected)
+        };
         let still_expected = outstanding.min((expected - redeemed).max(Decimal::ZERO));
         // At most what recognition leaves: the two divisions round at the 28th digit, and
         // what they leave lapsed must not come out a hair below zero.

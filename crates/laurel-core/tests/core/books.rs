@@ -173,6 +173,7 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
         id,
         posting: id,
         at: at(id),
+        recorded_at: at(id),
         of_sale,
         opened,
         expires_at,
@@ -190,7 +191,9 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
                 purchase: 1,
                 posting: 1,
                 at: at(1),
+                recorded_at: at(1),
                 total: dec("100"),
+                paid: dec("100"),
                 points: 100,
             },
             // Nothing paid: nothing deferred, and its refund reverses nothing.
@@ -198,7 +201,9 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
                 purchase: 9,
                 posting: 9,
                 at: at(1),
+                recorded_at: at(1),
                 total: Decimal::ZERO,
+                paid: Decimal::ZERO,
                 points: 10,
             },
         ],
@@ -223,7 +228,7 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
         fn point_price(&self, _: Timestamp) -> Decimal {
             dec("0.01")
         }
-        fn rate(&self, _: Timestamp) -> Decimal {
+        fn rate_known(&self, _: Timestamp, _: Timestamp) -> Decimal {
             Decimal::ONE
         }
     }
@@ -286,11 +291,12 @@ impl Terms for Given {
     fn point_price(&self, _: Timestamp) -> Decimal {
         self.price
     }
-    fn rate(&self, at: Timestamp) -> Decimal {
+    fn rate_known(&self, at: Timestamp, known: Timestamp) -> Decimal {
+        // Each estimate is recorded at the instant it takes effect.
         self.estimates
             .iter()
             .rev()
-            .find(|(from, _)| *from <= at)
+            .find(|(from, _)| *from <= at && *from <= known)
             .map_or(Decimal::ONE, |e| e.1)
     }
 }
@@ -324,6 +330,7 @@ impl Written {
     fn open(&mut self, of_sale: bool, points: i64) -> i64 {
         let (posting, at) = self.next();
         self.records.lots.push(Lot {
+            recorded_at: at,
             id: posting,
             posting,
             at,
@@ -368,7 +375,9 @@ impl Written {
                     purchase: lot,
                     posting: lot,
                     at: self.at(),
+                    recorded_at: self.at(),
                     total,
+                    paid: total,
                     points,
                 });
                 self.sales.push((lot, lot, total, 0));

@@ -129,10 +129,7 @@ impl BooksJournal {
         self.entries
             .iter()
             .map(|e| {
-                let last = e
-                    .period_end
-                    .checked_sub(jiff::SignedDuration::from_micros(1))
-                    .unwrap_or(e.period_end);
+                let last = laurel_core::books::just_before(e.period_end);
                 JournalRow {
                     period: e.period.clone(),
                     date: tz.to_datetime(last).date().to_string(),

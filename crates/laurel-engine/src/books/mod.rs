@@ -18,10 +18,11 @@ use crate::Engine;
 use crate::checks;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use laurel_core::books::Terms;
 use laurel_core::books::{
-    Boundary, PoolKind, ReportingPeriod, Span, Standing, check_rate, roll_periods, sample,
+    Boundary, PoolKind, ReportingPeriod, Span, Standing, check_rate, just_before, roll_periods,
+    sample,
 };
 use laurel_core::issue::Issues;
 use laurel_store::{AuditEntry, BooksClose, BooksEstimate, CloseRefused, LockedStanding};
@@ -48,11 +49,20 @@ pub struct BooksActor {
     pub name: String,
 }
 
-/// The instant just before `at`: a boundary's figures are those of the period ending there,
-/// under the rate in force at its last instant.
-fn just_before(at: Timestamp) -> Timestamp {
-    at.checked_sub(SignedDuration::from_micros(1)).unwrap_or(at)
+/// Where a close left the books at `at`: the standings it locked there; zero before the
+/// first instant any close locked (nothing had taken effect then when it closed); none
+/// elsewhere (an instant inside an open period, or inside a closed one but not at a
+/// boundary: figures there are as the ledger stands now).
+fn locked_at(locked: &[LockedStanding], at: Timestamp) -> Option<(Decimal, [Standing; 2])> {
+    match locked.binary_search_by_key(&at, |l| l.at) {
+        Ok(i) => Some((locked[i].rate, locked[i].pools)),
+        Err(0) if !locked.is_empty() => Some((locked[0].rate, [Standing::default(); 2])),
+        Err(_) => None,
+    }
 }
+
+/// How many times a close works its figures out again when estimates keep arriving.
+const CLOSE_ATTEMPTS: usize = 5;
 
 impl Engine {
     /// The books from `range.from` to `range.to`, period by period.
@@ -77,13 +87,13 @@ impl Engine {
         let boundaries: Vec<Boundary> = instants
             .iter()
             .zip(samples)
-            .map(|(&at, live)| Boundary {
-                live,
-                rate: priced.rate(just_before(at)),
-                locked: locked
-                    .binary_search_by_key(&at, |l| l.at)
-                    .ok()
-                    .map(|i| locked[i].pools),
+            .map(|(&at, live)| {
+                let kept = locked_at(&locked, at);
+                Boundary {
+                    live,
+                    rate: kept.map_or_else(|| priced.rate(just_before(at)), |k| k.0),
+                    locked: kept.map(|k| k.1),
+                }
             })
             .collect();
         let periods = roll_periods(&spans, &boundaries, digits);
@@ -98,7 +108,11 @@ impl Engine {
             .pop()
             .ok_or_else(|| EngineError::Internal("a report without its total".into()))?;
         total.late = None;
-        let (rate, source) = priced.rate_at(just_before(range.to));
+        total.postings = periods
+            .iter()
+            .filter_map(|p| p.postings)
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+        let (rate, source) = priced.rate_at(just_before(range.to), Timestamp::MAX);
         Ok(BooksReport {
             range,
             currency: program.currency,
@@ -181,6 +195,9 @@ impl Engine {
             Err(CloseRefused::AlreadyClosed(through)) => {
                 Err(EngineError::BooksPeriodClosed { through })
             }
+            Err(CloseRefused::EstimatesChanged) => Err(EngineError::Internal(
+                "an estimate was refused as stale, which only a close can be".into(),
+            )),
         }
     }
 
@@ -211,37 +228,108 @@ impl Engine {
         if span.end > now {
             return Err(EngineError::BooksPeriodNotEnded(span.label));
         }
-        let closes = self.store.books_closes().await?;
-        if let Some(last) = closes.last()
-            && last.period_end >= span.end
-        {
-            return Err(EngineError::BooksPeriodClosed {
-                through: last.period_end,
-            });
+        for _ in 0..CLOSE_ATTEMPTS {
+            let closes = self.store.books_closes().await?;
+            if let Some(last) = closes.last()
+                && last.period_end >= span.end
+            {
+                return Err(EngineError::BooksPeriodClosed {
+                    through: last.period_end,
+                });
+            }
+            let estimates = self.store.books_estimates().await?;
+            let priced = Priced::new(&self.programs.snapshot(), &estimates);
+            let standings = self
+                .standings_through(&definition, &priced, closes.last(), &span)
+                .await?;
+            let mut close = BooksClose {
+                id: 0,
+                period: span.label.clone(),
+                period_start: span.start,
+                period_end: span.end,
+                actor: actor.name.clone(),
+                closed_at: checks::stored_precision(now),
+            };
+            let [sales, given] = standings.last().map(|s| s.pools).unwrap_or_default();
+            let audit = AuditEntry {
+                staff_user_id: actor.staff_user_id,
+                actor: actor.name.clone(),
+                action: "books.close".into(),
+                subject: format!("books:{}", span.label),
+                before: None,
+                after: Some(
+                    serde_json::json!({
+                        "period": span.label,
+                        "boundaries_locked": standings.len(),
+                        "closing_liability": sales.liability().to_string(),
+                        "closing_provision": given.liability().to_string(),
+                    })
+                    .to_string(),
+                ),
+                at: now,
+            };
+            let seen = priced.last_estimate();
+            match self
+                .store
+                .close_books(&close, &standings, seen, &audit)
+                .await?
+            {
+                Ok(id) => {
+                    close.id = id;
+                    return Ok(close);
+                }
+                Err(CloseRefused::AlreadyClosed(through)) => {
+                    return Err(EngineError::BooksPeriodClosed { through });
+                }
+                // An estimate arrived while the figures were worked out: work them out again.
+                Err(CloseRefused::EstimatesChanged) => continue,
+            }
         }
-        // Every period end from the last close (or the first record) to this one is locked.
+        Err(EngineError::Internal(format!(
+            "closing {}: estimates kept arriving through {CLOSE_ATTEMPTS} attempts",
+            span.label
+        )))
+    }
+
+    /// Where the books stand at every month end from the last close (or the start of the
+    /// month of the first record) to the end of `span`: what a close of `span` locks. Month
+    /// ends, whatever the reporting period, so that a program changing its period later
+    /// still finds every boundary of a closed stretch locked.
+    async fn standings_through(
+        &self,
+        definition: &crate::ProgramDefinition,
+        priced: &Priced,
+        last: Option<&BooksClose>,
+        span: &Span,
+    ) -> Result<Vec<LockedStanding>> {
+        let tz = &definition.program.time_zone;
         let digits = definition.program.currency.minor_digits();
-        let estimates = self.store.books_estimates().await?;
-        let priced = Priced::new(&self.programs.snapshot(), &estimates);
         let records = self.store.books_records(span.end, digits).await?;
-        let flows = laurel_core::books::flows(&records, &priced);
-        let first = closes
-            .last()
-            .map(|c| c.period_end)
-            .or_else(|| flows.first().map(|f| f.at))
-            .unwrap_or(span.start)
-            .min(span.start);
-        let mut ends: Vec<Timestamp> = policy
-            .period
-            .spans(tz, first, span.end)
-            .map_err(|e| EngineError::Internal(e.to_string()))?
-            .iter()
-            .map(|s| s.end)
-            .filter(|end| closes.last().is_none_or(|c| *end > c.period_end))
-            .collect();
-        ends.dedup();
+        let flows = laurel_core::books::flows(&records, priced);
+        let internal = |e: jiff::Error| EngineError::Internal(e.to_string());
+        let mut ends: Vec<Timestamp> = Vec::new();
+        let first = match last {
+            Some(close) => close.period_end,
+            None => {
+                // The start of the month of the first record: zero then, and locked so.
+                let first = flows.first().map_or(span.start, |f| f.at).min(span.start);
+                let start = ReportingPeriod::Month
+                    .holding(tz, first)
+                    .map_err(internal)?
+                    .start;
+                ends.push(start);
+                start
+            }
+        };
+        ends.extend(
+            ReportingPeriod::Month
+                .spans(tz, first, span.end)
+                .map_err(internal)?
+                .iter()
+                .map(|s| s.end),
+        );
         let samples = sample(&flows, &ends);
-        let standings: Vec<LockedStanding> = ends
+        Ok(ends
             .iter()
             .zip(&samples)
             .map(|(&at, live)| {
@@ -253,44 +341,7 @@ impl Engine {
                     pools: [standing(PoolKind::Sales), standing(PoolKind::Given)],
                 }
             })
-            .collect();
-        let mut close = BooksClose {
-            id: 0,
-            period: span.label.clone(),
-            period_start: span.start,
-            period_end: span.end,
-            actor: actor.name.clone(),
-            closed_at: checks::stored_precision(now),
-        };
-        let closing = standings
-            .last()
-            .map(|s| s.pools[0].liability())
-            .unwrap_or_default();
-        let audit = AuditEntry {
-            staff_user_id: actor.staff_user_id,
-            actor: actor.name.clone(),
-            action: "books.close".into(),
-            subject: format!("books:{}", span.label),
-            before: None,
-            after: Some(
-                serde_json::json!({
-                    "period": span.label,
-                    "periods_locked": standings.len(),
-                    "closing_liability": closing.to_string(),
-                })
-                .to_string(),
-            ),
-            at: now,
-        };
-        match self.store.close_books(&close, &standings, &audit).await? {
-            Ok(id) => {
-                close.id = id;
-                Ok(close)
-            }
-            Err(CloseRefused::AlreadyClosed(through)) => {
-                Err(EngineError::BooksPeriodClosed { through })
-            }
-        }
+            .collect())
     }
 }
 

@@ -41,9 +41,7 @@ impl Engine {
         let from = match from.filter(|t| !t.trim().is_empty()) {
             Some(text) => instant(tz, "from", text, End::From)?,
             None => {
-                let last = to
-                    .checked_sub(jiff::SignedDuration::from_micros(1))
-                    .unwrap_or(to);
+                let last = laurel_core::books::just_before(to);
                 definition
                     .books_policy()
                     .period

@@ -21,8 +21,8 @@ pub enum RateSource {
 pub(crate) struct Priced {
     /// Each version's (in force from, point price, rate).
     versions: Vec<(Timestamp, Decimal, Decimal)>,
-    /// Each estimate's (in force from, rate, id).
-    estimates: Vec<(Timestamp, Decimal, i64)>,
+    /// Each estimate's (in force from, rate, id, recorded at), by when it takes effect.
+    estimates: Vec<(Timestamp, Decimal, i64, Timestamp)>,
 }
 
 impl Priced {
@@ -43,7 +43,7 @@ impl Priced {
                 .collect(),
             estimates: estimates
                 .iter()
-                .map(|e| (e.effective_from, e.rate, e.id))
+                .map(|e| (e.effective_from, e.rate, e.id, e.recorded_at))
                 .collect(),
         }
     }
@@ -54,13 +54,19 @@ impl Priced {
         self.versions[after.saturating_sub(1).min(self.versions.len() - 1)]
     }
 
-    /// The rate in force at `at` and where it comes from.
-    pub fn rate_at(&self, at: Timestamp) -> (Decimal, RateSource) {
+    /// The rate in force at `at` as the estimates recorded by `known` said it, and where it
+    /// comes from.
+    pub fn rate_at(&self, at: Timestamp, known: Timestamp) -> (Decimal, RateSource) {
         let after = self.estimates.partition_point(|e| e.0 <= at);
-        match after.checked_sub(1).map(|i| self.estimates[i]) {
-            Some((_, rate, id)) => (rate, RateSource::Estimate(id)),
+        match self.estimates[..after].iter().rev().find(|e| e.3 <= known) {
+            Some(&(_, rate, id, _)) => (rate, RateSource::Estimate(id)),
             None => (self.version(at).2, RateSource::Program),
         }
+    }
+
+    /// The id of the last estimate recorded, if any.
+    pub fn last_estimate(&self) -> Option<i64> {
+        self.estimates.iter().map(|e| e.2).max()
     }
 }
 
@@ -69,7 +75,7 @@ impl Terms for Priced {
         self.version(at).1
     }
 
-    fn rate(&self, at: Timestamp) -> Decimal {
-        self.rate_at(at).0
+    fn rate_known(&self, at: Timestamp, known: Timestamp) -> Decimal {
+        self.rate_at(at, known).0
     }
 }

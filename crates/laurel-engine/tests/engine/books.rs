@@ -94,6 +94,19 @@ async fn four_months_of_books_worked_by_hand_roll_forward_and_a_late_sale_posts_
         // Month 2: ¥400, 400 points worth ¥80: deferred 400 × 80 / 480 = ¥66.666…; the
         // cumulative ¥233.333… rounds to 233.33, so the month defers 66.66, not 66.67.
         bought_at(&engine, b, "o-2", "400", m.starts[1] + days(4)).await;
+        // Recorded now, an estimate of 60% backdated to month 1 reallocates nothing: the sales
+        // keep what they were allocated when they were recorded.
+        engine
+            .record_books_estimate(
+                NewEstimate {
+                    effective_from: m.starts[0],
+                    rate: money("0.6"),
+                    note: "Backdated to the start of the books.".into(),
+                },
+                &finance(),
+            )
+            .await
+            .unwrap();
         // Month 3: the estimate falls to 50% from its first day. Nothing is reallocated.
         engine
             .record_books_estimate(
@@ -199,23 +212,49 @@ async fn four_months_of_books_worked_by_hand_roll_forward_and_a_late_sale_posts_
             );
             assert!(after.periods[i].closed, "[{name}]");
         }
-        // ¥100 with 100 points worth ¥20 at the 80% then: ¥16.666… deferred, shown as late
-        // in this month. Held ¥166.666… for 1000 points, 500 expected, 350 redeemed:
-        // recognised ¥116.67, owed 166.666… × 150/500 = ¥50.00.
+        // Recorded now, it is allocated at the 60% in force at its date as known now: 100
+        // points worth ¥15, ¥100 × 15 / 115 = ¥13.043… deferred; the cumulative deferral at
+        // month 3's end becomes ¥246.376… = 246.38, so this month takes 13.05, shown as late.
+        // Held ¥163.043… for 1000 points, 500 expected, 350 redeemed: recognised
+        // 163.043… × 350/500 = ¥114.13, nothing lapsed, owed what is left: 246.38 − 83.33 −
+        // 114.13 = ¥48.92.
         let open = &after.periods[3];
         assert!(!open.closed);
         assert_eq!(
             sales(open),
-            figures(["233.33", "16.67", "83.33", "116.67", "0", "50.00"]),
+            figures(["233.33", "13.05", "83.33", "114.13", "0", "48.92"]),
             "[{name}] the open month takes the late sale"
         );
         let late = open.late.expect("a late sale shows");
         assert_eq!(
             (late[0].put_in, late[0].issued),
-            (money("16.67"), 100),
+            (money("13.05"), 100),
             "[{name}]"
         );
         assert_eq!(after.closed_through, Some(m.starts[3]), "[{name}]");
+
+        // A sale dated before anything the close saw (history imported late) changes no
+        // closed month either, not even the one before the books began: ¥50 with 50 points
+        // worth ¥10 at the program's 80% then defers ¥8.333…, and this month's late
+        // deferral becomes 254.71 − 233.33 = 21.38.
+        bought_at(&engine, c, "o-older", "50", m.starts[0] - days(10)).await;
+        let older = report(&engine, m.starts[0] - days(25)).await;
+        let before_books = &older.periods[0];
+        assert!(before_books.closed, "[{name}]");
+        assert_eq!(sales(before_books), [Decimal::ZERO; 6], "[{name}]");
+        for i in 0..3 {
+            assert_eq!(
+                sales(&older.periods[i + 1]),
+                sales(&books.periods[i]),
+                "[{name}]"
+            );
+        }
+        let late = older.periods[4].late.expect("the late sales show");
+        assert_eq!(
+            (late[0].put_in, late[0].issued),
+            (money("21.38"), 150),
+            "[{name}]"
+        );
 
         // What a closed books refuse.
         let refused = engine.close_books_period(&m.labels[1], &finance()).await;
@@ -241,7 +280,7 @@ async fn four_months_of_books_worked_by_hand_roll_forward_and_a_late_sale_posts_
             assert_eq!(code(refused), "invalid_field", "[{name}] rate {rate}");
         }
         let estimates = engine.books_estimates().await.unwrap();
-        assert_eq!(estimates.len(), 1, "[{name}] nothing refused was kept");
+        assert_eq!(estimates.len(), 2, "[{name}] nothing refused was kept");
         let audit = engine.audit_log(10).await.unwrap();
         let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
         assert!(

@@ -59,11 +59,14 @@ pub struct LockedStanding {
     pub pools: [Standing; 2],
 }
 
-/// Why a close was refused.
+/// Why a close or an estimate was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloseRefused {
     /// The books are already closed up to this instant, at or after the period's end.
     AlreadyClosed(Timestamp),
+    /// An estimate was recorded after the close's figures were worked out: work them out
+    /// again.
+    EstimatesChanged,
 }
 
 const POOLS: [(PoolKind, &str); 2] = [(PoolKind::Sales, "sales"), (PoolKind::Given, "given")];
@@ -77,7 +80,8 @@ impl Store {
         let money = |minor: i64| Decimal::new(minor, digits);
         let sales: Vec<(i64, Sale)> = tx
             .rows(
-                "SELECT p.id, p.lot_id, l.journal_id, p.occurred_at, p.total_minor, p.points_earned \
+                "SELECT p.id, p.lot_id, l.journal_id, p.occurred_at, p.recorded_at, p.total_minor, \
+                 p.tier_discount_minor, p.points_earned \
                  FROM purchases p JOIN lots l ON l.id = p.lot_id \
                  WHERE p.points_earned > 0 AND p.occurred_at < $1",
                 args![until],
@@ -85,13 +89,17 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
+                let total: i64 = r.get("total_minor")?;
+                let discount: i64 = r.get("tier_discount_minor")?;
                 Ok((
                     r.get("lot_id")?,
                     Sale {
                         purchase: r.get("id")?,
                         posting: r.get("journal_id")?,
                         at: instant(r.get("occurred_at")?)?,
-                        total: money(r.get("total_minor")?),
+                        recorded_at: instant(r.get("recorded_at")?)?,
+                        total: money(total),
+                        paid: money((total - discount).max(0)),
                         points: r.get("points_earned")?,
                     },
                 ))
@@ -118,7 +126,7 @@ impl Store {
             .collect::<Result<_>>()?;
         let lots = tx
             .rows(
-                "SELECT l.id, l.journal_id, j.effective_at, l.expires_at, m.amount \
+                "SELECT l.id, l.journal_id, j.effective_at, j.posted_at, l.expires_at, m.amount \
                  FROM lots l JOIN journal j ON j.id = l.journal_id \
                  JOIN lot_moves m ON m.journal_id = l.journal_id AND m.lot_id = l.id \
                  WHERE j.effective_at < $1",
@@ -132,6 +140,7 @@ impl Store {
                     id,
                     posting: r.get("journal_id")?,
                     at: instant(r.get("effective_at")?)?,
+                    recorded_at: instant(r.get("posted_at")?)?,
                     of_sale: sale_lots.contains(&id),
                     opened: r.get("amount")?,
                     expires_at: instant_opt(r.get("expires_at")?)?,
@@ -142,7 +151,7 @@ impl Store {
             .rows(
                 "SELECT m.lot_id, m.journal_id, m.kind AS move_kind, m.amount, j.kind, j.effective_at \
                  FROM lot_moves m JOIN journal j ON j.id = m.journal_id \
-                 WHERE m.kind IN ('draw', 'release') AND j.effective_at < $1",
+                 WHERE m.kind IN ('draw', 'release') AND m.amount > 0 AND j.effective_at < $1",
                 args![until],
             )
             .await?
@@ -191,6 +200,7 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<std::result::Result<i64, CloseRefused>> {
         let mut tx = self.begin().await?;
+        take_turn(&mut tx).await?;
         if let Some(end) = closed_through(&mut tx).await?
             && end > estimate.effective_from
         {
@@ -280,19 +290,30 @@ impl Store {
         Ok(out)
     }
 
-    /// Closes a period, locking `standings` (each period end it covers, the last its own),
-    /// with its audit entry; refused when the books are closed up to its end or later.
+    /// Closes a period, locking `standings` (each boundary it covers, the last its end),
+    /// with its audit entry; refused when the books are closed up to its end or later, or
+    /// when an estimate was recorded since `estimates_seen` (the last one the standings were
+    /// worked out with).
     pub async fn close_books(
         &self,
         close: &BooksClose,
         standings: &[LockedStanding],
+        estimates_seen: Option<i64>,
         audit: &AuditEntry,
     ) -> Result<std::result::Result<i64, CloseRefused>> {
         let mut tx = self.begin().await?;
+        take_turn(&mut tx).await?;
         if let Some(end) = closed_through(&mut tx).await?
             && end >= close.period_end
         {
             return Ok(Err(CloseRefused::AlreadyClosed(end)));
+        }
+        let last: Option<i64> = tx
+            .row("SELECT MAX(id) FROM books_estimates", args![])
+            .await?
+            .get(0)?;
+        if last != estimates_seen {
+            return Ok(Err(CloseRefused::EstimatesChanged));
         }
         let id: i64 = match tx
             .row(
@@ -352,6 +373,17 @@ impl Store {
         tx.commit().await?;
         Ok(Ok(id))
     }
+}
+
+/// Waits for the books' turn: every estimate and close updates the one row first, so they
+/// run one after another on both backends.
+async fn take_turn<S: Sql>(db: &mut S) -> Result<()> {
+    db.run(
+        "UPDATE books_lock SET writes = writes + 1 WHERE id = 1",
+        args![],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The end of the books' last close, if any.
