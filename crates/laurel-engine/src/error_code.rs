@@ -102,6 +102,7 @@ error_codes! {
     ReferralAlreadyMember = "referral_already_member", 409, "The person enrolling with a referral code is already a member.";
     ReferralLimitReached = "referral_limit_reached", 409, "The referrer has made all the referrals they may.";
     ProgramCurrencyChanged = "program_currency_changed", 409, "A new program version may not change the currency.";
+    ProgramTimeZoneChanged = "program_time_zone_changed", 409, "A new program version may not change the time zone once the books have a closed period.";
     ProgramTierInUse = "program_tier_in_use", 409, "A new program version may not drop a tier members hold.";
     StaffExists = "staff_exists", 409, "Console: a staff account with that email exists.";
     SegmentExists = "segment_exists", 409, "A segment with that id is saved already.";

@@ -3,8 +3,8 @@
 
 use super::ProgramVersion;
 use super::Programs;
-use super::check_change;
 use super::parse_text;
+use super::{Pinned, check_change};
 use crate::codes::sha256_hex as sha256;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
@@ -60,7 +60,7 @@ impl Engine {
                 if !records.is_empty() {
                     let before = Programs::stored(&records)?.snapshot();
                     let previous = &before.in_force(now).definition;
-                    check_change(previous, &definition, &store.tiers_held().await?)?;
+                    check_change(previous, &definition, &Pinned::read(&store).await?)?;
                 }
                 let new = NewProgramVersion {
                     effective_from: now,
@@ -111,7 +111,7 @@ impl Engine {
         check_change(
             &previous.definition,
             &definition,
-            &self.store.tiers_held().await?,
+            &Pinned::read(&self.store).await?,
         )?;
         let hash = sha256(&request.text);
         if request.effective_from.is_none() && previous.sha256() == Some(hash.as_str()) {

@@ -167,11 +167,32 @@ pub(crate) fn parse_text(
 
 /// What a new version may not change, given the version it follows and the tiers members hold:
 /// the currency (every amount recorded is in it) and any tier a member is in.
+/// What stored activity pins down in a program: the tiers members hold, and whether the
+/// books were ever closed (their locked month ends are the program's time zone's).
+#[derive(Debug, Default)]
+pub(crate) struct Pinned {
+    /// The tiers members hold.
+    pub tiers_held: Vec<String>,
+    /// Whether a period of the books was closed.
+    pub books_closed: bool,
+}
+
+impl Pinned {
+    /// What `store` pins down now.
+    pub async fn read(store: &laurel_store::Store) -> Result<Pinned> {
+        Ok(Pinned {
+            tiers_held: store.tiers_held().await?,
+            books_closed: !store.books_closes().await?.is_empty(),
+        })
+    }
+}
+
 pub(crate) fn check_change(
     previous: &ProgramDefinition,
     next: &ProgramDefinition,
-    tiers_held: &[String],
+    pinned: &Pinned,
 ) -> Result<()> {
+    let tiers_held = &pinned.tiers_held;
     if previous.program.currency != next.program.currency {
         return Err(EngineError::ProgramChange {
             code: ErrorCode::ProgramCurrencyChanged,
@@ -183,6 +204,19 @@ pub(crate) fn check_change(
                 ("from", previous.program.currency.to_string()),
                 ("to", next.program.currency.to_string()),
             ],
+        });
+    }
+    let (from, to) = (&previous.program.time_zone, &next.program.time_zone);
+    if pinned.books_closed && from != to {
+        let name = |tz: &jiff::tz::TimeZone| tz.iana_name().unwrap_or("UTC").to_owned();
+        return Err(EngineError::ProgramChange {
+            code: ErrorCode::ProgramTimeZoneChanged,
+            message: format!(
+                "program.time_zone: the books are closed by months in {}; a new version cannot change it to {}",
+                name(from),
+                name(to)
+            ),
+            args: vec![("from", name(from)), ("to", name(to))],
         });
     }
     let dropped: Vec<&str> = tiers_held

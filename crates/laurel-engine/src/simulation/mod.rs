@@ -22,7 +22,7 @@ pub use stated::{ASSUMPTIONS_MAX, StatedAssumption};
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::program_file::ProgramDefinition;
-use crate::programs::{Timeline, check_change, parse_text};
+use crate::programs::{Pinned, Timeline, check_change, parse_text};
 use jiff::Timestamp;
 use laurel_core::simulation::{Happening, Replay, Tally, What};
 use laurel_store::Store;
@@ -110,7 +110,7 @@ impl Engine {
             .in_force(request.from.unwrap_or(to))
             .definition
             .clone();
-        check_change(&in_force, &draft, &[])?;
+        check_change(&in_force, &draft, &Pinned::default())?;
         let tiers: Vec<&str> = draft
             .tiers
             .as_ref()

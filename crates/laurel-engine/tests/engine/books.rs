@@ -8,10 +8,13 @@ use laurel_core::books::{PeriodBooks, ReportingPeriod};
 use laurel_engine::{BooksActor, BooksRange, BooksReport, NewEstimate};
 
 /// One point a yuan, a point sold at ¥0.25, 80% of points expected back, monthly books.
+fn books_text() -> String {
+    PROGRAM.replace(r#"points_per_unit = "1.5""#, r#"points_per_unit = "1""#)
+        + "\n[books]\npoint_price = \"0.25\"\nexpected_redemption_rate = \"0.8\"\nperiod = \"month\"\n"
+}
+
 fn books_program() -> ProgramDefinition {
-    let text = PROGRAM.replace(r#"points_per_unit = "1.5""#, r#"points_per_unit = "1""#)
-        + "\n[books]\npoint_price = \"0.25\"\nexpected_redemption_rate = \"0.8\"\nperiod = \"month\"\n";
-    parse_program(&text, Path::new("books.toml")).unwrap()
+    parse_program(&books_text(), Path::new("books.toml")).unwrap()
 }
 
 fn finance() -> BooksActor {
@@ -279,6 +282,15 @@ async fn four_months_of_books_worked_by_hand_roll_forward_and_a_late_sale_posts_
             let refused = engine.record_books_estimate(wrong, &finance()).await;
             assert_eq!(code(refused), "invalid_field", "[{name}] rate {rate}");
         }
+        // Closed by months in Shanghai, the books keep the program there.
+        let elsewhere = laurel_engine::ApplyProgram {
+            text: books_text().replace("Asia/Shanghai", "Europe/Berlin"),
+            effective_from: None,
+            note: None,
+            dry_run: true,
+        };
+        let refused = engine.apply_program(elsewhere, "key:admin").await;
+        assert_eq!(code(refused), "program_time_zone_changed", "[{name}]");
         let estimates = engine.books_estimates().await.unwrap();
         assert_eq!(estimates.len(), 2, "[{name}] nothing refused was kept");
         let audit = engine.audit_log(10).await.unwrap();
