@@ -11,42 +11,15 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use laurel_core::books::{ReportingPeriod, Span, just_before};
 use laurel_engine::{BooksRange, Engine, EngineError};
-use serde::Deserialize;
 
 /// Periods shown when the form names no day: a year of months.
 pub const DEFAULT_PERIODS: usize = 12;
 /// Most periods a page shows at once (ten years of months); the journal takes any range.
 pub const PERIODS_MAX: usize = 120;
 
-/// The form as the query carried it.
-#[derive(Debug, Default, Deserialize)]
-pub struct RangeForm {
-    /// The first day, `YYYY-MM-DD`.
-    #[serde(default)]
-    pub from: String,
-    /// The last day, `YYYY-MM-DD`.
-    #[serde(default)]
-    pub to: String,
-}
-
-/// What is wrong with the form, by field, in the page's language.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct RangeErrors {
-    /// The first day is not one, or the range holds too many periods.
-    pub from: Option<String>,
-    /// The last day is not one, or comes before the first.
-    pub to: Option<String>,
-}
-
-/// A quick choice: its words, its link and whether it is the range shown.
-pub struct Quick {
-    /// "This period".
-    pub label: String,
-    /// The page for it.
-    pub href: String,
-    /// Whether the page shows it now.
-    pub current: bool,
-}
+// The form, its errors and its quick choices are the Insight period's: two days, each
+// refused next to its field, and links to the usual ranges.
+pub use crate::insight_period::{PeriodErrors as RangeErrors, PeriodForm as RangeForm, Quick};
 
 /// The last day counted by a range ending at `end`, in `tz`.
 pub fn last_day(end: Timestamp, tz: &TimeZone) -> Date {

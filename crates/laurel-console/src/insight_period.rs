@@ -17,7 +17,8 @@ pub const QUICK_DAYS: [i64; 3] = [30, 90, 365];
 /// The form as the query carried it; an empty field takes its default.
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodForm {
-    /// The first day, `YYYY-MM-DD`; by default [`DEFAULT_DAYS`] before the last.
+    /// The first day, `YYYY-MM-DD`; by default the page's (Insight: [`DEFAULT_DAYS`] before
+    /// the last).
     #[serde(default)]
     pub from: String,
     /// The last day, `YYYY-MM-DD`; by default today.
@@ -28,7 +29,7 @@ pub struct PeriodForm {
 /// What is wrong with the form, by field, in the page's language.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct PeriodErrors {
-    /// The first day is not a date, or the period is too long.
+    /// The first day is not a date, or the period is too long (holds too many periods).
     pub from: Option<String>,
     /// The last day is not a date, or comes before the first.
     pub to: Option<String>,
@@ -36,7 +37,7 @@ pub struct PeriodErrors {
 
 /// A quick choice: its words, its link and whether it is the period shown.
 pub struct Quick {
-    /// "Last 30 days".
+    /// "Last 30 days", "This period".
     pub label: String,
     /// The page for it.
     pub href: String,

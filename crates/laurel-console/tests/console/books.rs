@@ -6,14 +6,14 @@
 //! first and sees it locked, with a sale arriving late posting to the open month; refusals
 //! are said next to their field in Chinese with nothing kept; a manager is refused.
 
+use super::insight::bought;
 use super::pages::all_chinese;
 use super::staff_pages::open_in;
 use super::{App, Browser, PASSWORD, PROGRAM};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use laurel_core::Channel;
 use laurel_core::books::ReportingPeriod;
-use laurel_engine::{JOURNAL_COLUMNS, MemberRef, PurchaseRequest, RedeemRewardRequest, Role};
+use laurel_engine::{JOURNAL_COLUMNS, RedeemRewardRequest, Role};
 use serde_json::Value;
 
 /// The test program keeping books, taking purchases reported up to 200 days late.
@@ -46,23 +46,6 @@ fn months() -> Vec<(Timestamp, String)> {
 /// `days` whole days after `at`.
 fn after(at: Timestamp, days: i64) -> Timestamp {
     at + SignedDuration::from_hours(24 * days)
-}
-
-/// Wang Mei bought for `yuan` at `at`.
-async fn bought(app: &App, order_id: &str, yuan: &str, at: Timestamp) {
-    app.engine
-        .purchase(PurchaseRequest {
-            member: MemberRef::Id(app.member),
-            order_id: order_id.into(),
-            channel: Channel::Pos,
-            store: None,
-            currency: "CNY".into(),
-            total: yuan.parse().unwrap(),
-            lines: Vec::new(),
-            occurred_at: at,
-        })
-        .await
-        .unwrap();
 }
 
 /// The roll-forward as the page carries it: by period (and `total`), each figure's exact
@@ -124,8 +107,8 @@ async fn finance_reads_the_books_records_an_estimate_and_closes_a_month_in_both_
         // 120 × 24 / 144 = ¥20. Three months ago ¥1000: ¥200 of points, 1000 × 200 / 1200 =
         // ¥166.666…; two months ago ¥400: 400 × 80 / 480 = ¥66.666…, the cumulative
         // ¥233.333… rounding to 233.33, so that month defers 66.66.
-        bought(&app, "b-1", "1000", after(m[0].0, 9)).await;
-        bought(&app, "b-2", "400", after(m[1].0, 4)).await;
+        bought(&app, app.member, "b-1", "1000", after(m[0].0, 9)).await;
+        bought(&app, app.member, "b-2", "400", after(m[1].0, 4)).await;
         app.engine
             .redeem_reward(RedeemRewardRequest {
                 member_id: app.member,
@@ -319,7 +302,7 @@ async fn finance_reads_the_books_records_an_estimate_and_closes_a_month_in_both_
         assert_eq!(audited(&app, "books.close").await, 1, "{at} audited once");
         // A sale dated two months ago arrives now: ¥100 deferring 100 × 20 / 120 = ¥16.67
         // at the 80% then, posted to the open month and marked late there.
-        bought(&app, "b-late", "100", after(m[1].0, 19)).await;
+        bought(&app, app.member, "b-late", "100", after(m[1].0, 19)).await;
         browser.go(&app.url("/admin/books")).await;
         let figures = roll(&browser).await;
         for key in [m0, m1, m2] {

@@ -62,7 +62,7 @@ pub(super) async fn enroll(
 }
 
 /// `member` bought for `yuan` at `at`.
-async fn bought(app: &App, member: i64, order_id: &str, yuan: &str, at: Timestamp) {
+pub(super) async fn bought(app: &App, member: i64, order_id: &str, yuan: &str, at: Timestamp) {
     app.engine
         .purchase(PurchaseRequest {
             member: MemberRef::Id(member),
