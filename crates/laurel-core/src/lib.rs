@@ -31,6 +31,7 @@ pub mod staff;
 pub mod states;
 pub mod text;
 pub mod tiers;
+pub mod wallet;
 
 pub use channel::{Channel, UnknownChannel};
 pub use localized::{Localized, Names};

@@ -65,6 +65,21 @@ pub(crate) fn optional_text(field: &str, value: &Option<String>) -> Result<()> {
     value.as_deref().map_or(Ok(()), |v| text(field, v))
 }
 
+/// The currency named `code`, refused unless it is the program's.
+pub(crate) fn program_currency(program: &laurel_core::Program, code: &str) -> Result<Currency> {
+    let currency: Currency = code.parse().map_err(|e: laurel_core::MoneyError| {
+        EngineError::invalid("currency", ErrorCode::UnknownCurrency, e.to_string())
+    })?;
+    if currency != program.currency {
+        return Err(EngineError::invalid(
+            "currency",
+            ErrorCode::CurrencyMismatch,
+            format!("the program runs in {}, not {currency}", program.currency),
+        ));
+    }
+    Ok(currency)
+}
+
 pub(crate) fn money(field: &str, amount: Decimal, currency: Currency) -> Result<Money> {
     if amount < Decimal::ZERO {
         return Err(EngineError::invalid(

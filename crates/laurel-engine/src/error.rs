@@ -113,6 +113,22 @@ pub enum EngineError {
     /// A segment with that id is saved already.
     #[error("a segment `{0}` exists")]
     SegmentExists(String),
+    /// The program offers no wallets.
+    #[error("the program offers no wallets")]
+    WalletNotOffered,
+    /// No payment with that id in the member's wallet.
+    #[error("no wallet payment {0}")]
+    UnknownPayment(i64),
+    /// A wallet refused the move (short of funds, above its most, more than a payment left).
+    #[error("{message}")]
+    Wallet {
+        /// Stable code.
+        code: ErrorCode,
+        /// What is wrong, its amounts in money.
+        message: String,
+        /// The amounts the message names, for pages that word it themselves.
+        args: Vec<(&'static str, String)>,
+    },
     /// No live webhook subscription with that id.
     #[error("no webhook subscription {0}")]
     UnknownWebhook(i64),
@@ -183,7 +199,10 @@ impl EngineError {
             EngineError::InvalidField { code, .. }
             | EngineError::RedemptionClosed { code, .. }
             | EngineError::ProgramChange { code, .. }
-            | EngineError::Throttled { code, .. } => *code,
+            | EngineError::Throttled { code, .. }
+            | EngineError::Wallet { code, .. } => *code,
+            EngineError::WalletNotOffered => ErrorCode::WalletNotOffered,
+            EngineError::UnknownPayment(_) => ErrorCode::UnknownPayment,
             EngineError::UnknownMember(_) => ErrorCode::UnknownMember,
             EngineError::MemberExists(_) => ErrorCode::MemberExists,
             EngineError::UnknownPurchase(_) => ErrorCode::UnknownPurchase,

@@ -23,7 +23,10 @@ impl EngineError {
             EngineError::UnknownReward(id) => vec![("reward", id.clone())],
             EngineError::UnknownRedemption(id) => vec![("redemption", id.to_string())],
             EngineError::InvalidProgram(problems) => vec![("count", problems.len().to_string())],
-            EngineError::ProgramChange { args, .. } => args.clone(),
+            EngineError::ProgramChange { args, .. } | EngineError::Wallet { args, .. } => {
+                args.clone()
+            }
+            EngineError::UnknownPayment(id) => vec![("payment", id.to_string())],
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownSimulation(id) => vec![("simulation", id.to_string())],
             EngineError::BooksPeriodClosed { through } => vec![("through", through.to_string())],

@@ -75,6 +75,7 @@ error_codes! {
     UnknownAutomation = "unknown_automation", 404, "The program in force has no automation with that id.";
     UnknownSegment = "unknown_segment", 404, "No saved segment with that id.";
     UnknownSimulation = "unknown_simulation", 404, "No simulation with that id.";
+    UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";
@@ -108,6 +109,10 @@ error_codes! {
     SegmentExists = "segment_exists", 409, "A segment with that id is saved already.";
     BooksPeriodClosed = "books_period_closed", 409, "The books are closed up to that instant: a closed period's figures are locked, and what changes later posts to the open period.";
     BooksPeriodNotEnded = "books_period_not_ended", 409, "Only a period that has ended can be closed.";
+    InsufficientFunds = "insufficient_funds", 409, "The wallet holds less than the payment (a payment with `partial` pays what it holds).";
+    WalletBalanceOverMax = "wallet_balance_over_max", 409, "The top-up would take the wallet above the program's `[wallet] balance_max`.";
+    RefundExceedsPayment = "refund_exceeds_payment", 409, "The refund asks for more than is left to refund of the wallet payment.";
+    CashOutOverPrincipal = "cash_out_over_principal", 409, "Only principal is paid out: bonus value given with top-ups never is.";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
@@ -127,6 +132,8 @@ error_codes! {
     UnknownEventKind = "unknown_event_kind", 422, "The event kind is neither standard nor declared by the program.";
     UnknownReferralCode = "unknown_referral_code", 422, "No member has that referral code.";
     ReferralsNotOffered = "referrals_not_offered", 422, "The program offers no referrals.";
+    WalletNotOffered = "wallet_not_offered", 422, "The program offers no wallets (it has no `[wallet]`).";
+    TopUpOutOfRange = "top_up_out_of_range", 422, "The top-up is below the program's `[wallet] top_up_min` or above its `top_up_max`.";
     InvalidProgram = "invalid_program", 422, "The program text does not validate; `problems` lists each problem.";
     InvalidSegment = "invalid_segment", 422, "The segment does not validate; `problems` lists each problem.";
     WeakPassword = "weak_password", 422, "Console: the password is too short.";

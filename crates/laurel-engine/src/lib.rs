@@ -36,6 +36,7 @@ mod segments;
 mod simulation;
 mod staff;
 mod tiers;
+mod wallet;
 mod webhooks;
 mod write;
 
@@ -66,7 +67,7 @@ pub use laurel_store::{
     LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
     MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,
     PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
-    TierHistoryEntry, WriteProfile,
+    TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WriteProfile,
 };
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};
@@ -88,7 +89,7 @@ pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
     EnrollRequest, EventRequest, GuestPurchaseRequest, LineRequest, MemberRef, NOTE_CHARS_MAX,
     POINTS_MAX, PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
-    ReleaseCouponRequest, TEXT_CHARS_MAX,
+    ReleaseCouponRequest, TEXT_CHARS_MAX, WalletAsk, WalletRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,
@@ -109,6 +110,7 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
+pub use wallet::{WalletBalance, WalletOutcome, WalletStatement};
 pub use webhooks::{
     CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, URL_PATTERN,
     WebhookRequest, WebhookSender, WebhookView, webhook_id,

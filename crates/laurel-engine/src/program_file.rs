@@ -10,6 +10,7 @@ mod rewards;
 mod rules;
 mod staff;
 mod tiers;
+mod wallet;
 mod words;
 
 pub use rewards::{read_instant, write_instant};
@@ -78,6 +79,8 @@ struct File {
     automations: Vec<automations::AutomationSection>,
     #[serde(default)]
     books: Option<books::BooksSection>,
+    #[serde(default)]
+    wallet: Option<wallet::WalletSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -108,6 +111,8 @@ pub struct ProgramDefinition {
     /// How the program keeps its books, if it says (`[books]`); see
     /// [`ProgramDefinition::books_policy`].
     pub books: Option<laurel_core::books::BooksPolicy>,
+    /// Its members' wallets of stored value, if it offers them (`[wallet]`).
+    pub wallet: Option<laurel_core::wallet::WalletPolicy>,
 }
 
 impl ProgramDefinition {
@@ -148,6 +153,7 @@ impl From<Program> for ProgramDefinition {
             notices: laurel_core::notices::NoticePolicy::default(),
             automations: Vec::new(),
             books: None,
+            wallet: None,
         }
     }
 }
@@ -301,6 +307,10 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         .books
         .map(|b| books::convert(b, Some(point_value).filter(|v| *v > Decimal::ZERO)))
         .transpose();
+    let wallet = file
+        .wallet
+        .map(|w| wallet::convert(w, currency, tier_ids.as_deref().unwrap_or_default()))
+        .transpose();
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -313,6 +323,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let notices = kept(notices, &mut problems);
     let automations = kept(automations, &mut problems);
     let books = kept(books, &mut problems);
+    let wallet = kept(wallet, &mut problems);
     let definition = || {
         Some(ProgramDefinition {
             program: program?,
@@ -326,6 +337,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             notices: notices?,
             automations: automations?,
             books: books?,
+            wallet: wallet?,
         })
     };
     match definition() {

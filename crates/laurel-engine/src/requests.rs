@@ -161,6 +161,43 @@ pub struct RedeemRequest {
     pub reason: Option<String>,
 }
 
+/// A change to a member's wallet of stored value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WalletRequest {
+    /// The member.
+    pub member_id: i64,
+    /// What to do.
+    pub ask: WalletAsk,
+    /// How much: paid in, to pay, to give back or to pay out (above zero).
+    pub amount: Decimal,
+    /// ISO currency code: the program's.
+    pub currency: String,
+    /// The caller's idempotency key: a retry with the same key has one effect.
+    pub idempotency_key: String,
+    /// What it was for (an order id, a till's receipt).
+    pub reference: String,
+}
+
+/// What a [`WalletRequest`] asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum WalletAsk {
+    /// Pay money in, with the bonus the program gives.
+    TopUp,
+    /// Pay for an order, principal first and bonus last; with `partial`, a wallet holding less
+    /// pays what it holds.
+    Pay {
+        /// Whether to pay what the wallet holds when it holds less.
+        partial: bool,
+    },
+    /// Give back part or all of a payment.
+    Refund {
+        /// The payment (its move id).
+        payment_id: i64,
+    },
+    /// Pay principal out to the member.
+    CashOut,
+}
+
 /// A staff credit (positive) or debit (negative).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdjustRequest {

@@ -2774,6 +2774,9 @@ mod architecture;
 #[path = "engine/segments.rs"]
 mod segments;
 
+#[path = "engine/wallet.rs"]
+mod wallet;
+
 #[path = "engine/simulation.rs"]
 mod simulation;
 

@@ -70,12 +70,15 @@ pub use tables::segments::{SegmentInput, SegmentRow};
 pub use tables::simulations::{NewSimulation, SIMULATIONS_LISTED_MAX, SimulationRow};
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
+pub use tables::wallets::{
+    NewWalletMove, PaymentTaken, StoredWallet, WALLET_MOVES_PAGE_MAX, WalletMove,
+};
 pub use tables::webhooks::{
     Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryFilter, DeliveryRecord,
     DueDelivery, NewWebhook, Webhook,
 };
 pub use types::{
     ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,
-    PurchaseId,
+    PurchaseId, WalletCheck,
 };
 pub use write::tx::Tx;

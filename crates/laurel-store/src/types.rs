@@ -101,6 +101,8 @@ pub struct ConsistencyReport {
     pub bad_lots: Vec<i64>,
     /// Postings counted.
     pub postings: i64,
+    /// What the wallet ledger's check found.
+    pub wallets: WalletCheck,
 }
 
 impl ConsistencyReport {
@@ -110,6 +112,27 @@ impl ConsistencyReport {
             && self.balance_mismatches.is_empty()
             && self.lot_mismatches.is_empty()
             && self.bad_lots.is_empty()
+            && self.wallets.is_whole()
+    }
+}
+
+/// What the wallet ledger's check found wrong; empty when it is whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WalletCheck {
+    /// Moves whose entries do not sum to zero.
+    pub unbalanced_moves: Vec<i64>,
+    /// Wallets whose balance differs from the sum of their entries.
+    pub balance_mismatches: Vec<i64>,
+    /// Payments refunded more than they took, of either kind.
+    pub over_refunded: Vec<i64>,
+}
+
+impl WalletCheck {
+    /// True when nothing is wrong.
+    pub fn is_whole(&self) -> bool {
+        self.unbalanced_moves.is_empty()
+            && self.balance_mismatches.is_empty()
+            && self.over_refunded.is_empty()
     }
 }
 

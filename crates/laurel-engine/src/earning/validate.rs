@@ -4,7 +4,8 @@
 
 use crate::Backdating;
 use crate::checks::{
-    amount_minor, attributes, count, not_in_future, optional_text, stored_precision, text,
+    amount_minor, attributes, count, not_in_future, optional_text, program_currency,
+    stored_precision, text,
 };
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
@@ -13,9 +14,9 @@ use crate::requests::{
     POINTS_MAX, PurchaseRequest, QUANTITY_MAX,
 };
 use jiff::Timestamp;
+use laurel_core::Program;
 use laurel_core::earn::base_points;
 use laurel_core::rules::Basket;
-use laurel_core::{Currency, Program};
 use laurel_store::NewPurchaseLine;
 use rust_decimal::Decimal;
 
@@ -155,16 +156,7 @@ pub(crate) fn basket_amounts(
     total: &mut Decimal,
     lines: &mut [LineRequest],
 ) -> Result<(i64, Vec<NewPurchaseLine>)> {
-    let currency: Currency = currency.parse().map_err(|e: laurel_core::MoneyError| {
-        EngineError::invalid("currency", ErrorCode::UnknownCurrency, e.to_string())
-    })?;
-    if currency != program.currency {
-        return Err(EngineError::invalid(
-            "currency",
-            ErrorCode::CurrencyMismatch,
-            format!("the program runs in {}, not {currency}", program.currency),
-        ));
-    }
+    let currency = program_currency(program, currency)?;
     *total = total.normalize();
     let total_minor = amount_minor("total", *total, currency)?;
     if lines.len() > LINES_MAX {

@@ -7,6 +7,7 @@ use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RedeemRewardRequest,
 };
+use crate::wallet::validate::ValidWallet;
 use jiff::Timestamp;
 use laurel_core::rules::Basket;
 use laurel_store::{MemberId, NewMember, RedemptionId};
@@ -64,6 +65,11 @@ pub(crate) enum Command {
         order: String,
         basket: Option<Basket>,
     },
+    /// A move on a member's wallet; `actor` is recorded on it.
+    Wallet {
+        request: ValidWallet,
+        actor: String,
+    },
 }
 
 impl Command {
@@ -93,6 +99,7 @@ impl Command {
             Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
                 format!("m:{}", member.0)
             }
+            Command::Wallet { request, .. } => format!("m:{}", request.request.member_id),
         }
     }
 
@@ -126,6 +133,7 @@ impl Command {
             Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
                 Some(*member)
             }
+            Command::Wallet { request, .. } => Some(MemberId(request.request.member_id)),
             _ => None,
         }
     }

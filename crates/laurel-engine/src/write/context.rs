@@ -19,6 +19,8 @@ pub(crate) struct Context<'a> {
     pub referrals: Option<&'a ReferralPolicy>,
     /// The most points one staff adjustment may move, per role.
     pub adjust_policy: &'a crate::staff::AdjustPolicy,
+    /// Its members' wallets, if the program offers them.
+    pub wallet: Option<&'a laurel_core::wallet::WalletPolicy>,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -67,6 +69,7 @@ impl<'a> Context<'a> {
             catalog: &definition.catalog,
             referrals: definition.referrals.as_ref(),
             adjust_policy: &definition.adjust_policy,
+            wallet: definition.wallet.as_ref(),
             version: version.version,
             now,
             listening,

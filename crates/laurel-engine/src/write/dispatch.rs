@@ -10,6 +10,7 @@ use crate::referrals::execute as referrals;
 use crate::refunds::execute as refunds;
 use crate::rewards::execute as rewards;
 use crate::tiers::execute as tiers;
+use crate::wallet::execute as wallet;
 use crate::write::command::Command;
 use crate::write::context::Context;
 use crate::write::outcome::Outcome;
@@ -70,5 +71,8 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         } => rewards::use_coupon(tx, ctx, *member, code, order, basket.as_ref())
             .await
             .map(Outcome::CouponUse),
+        Command::Wallet { request, actor } => wallet::wallet(tx, ctx, request, actor)
+            .await
+            .map(Outcome::Wallet),
     }
 }

@@ -25,4 +25,6 @@ pub(crate) enum Outcome {
     Redemption(RedemptionOutcome),
     /// A coupon used or released.
     CouponUse(CouponUseOutcome),
+    /// A wallet move.
+    Wallet(crate::wallet::WalletOutcome),
 }

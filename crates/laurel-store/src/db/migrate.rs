@@ -143,6 +143,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0027_simulations.sql"),
     ),
     (28, "books", include_str!("../../migrations/0028_books.sql")),
+    (
+        29,
+        "wallets",
+        include_str!("../../migrations/0029_wallets.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

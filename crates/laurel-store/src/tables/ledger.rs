@@ -423,6 +423,7 @@ impl Store {
             lot_mismatches: ids(lots)?,
             bad_lots: ids(bad_lots)?,
             postings,
+            wallets: self.check_wallets().await?,
         })
     }
 }

@@ -32,4 +32,5 @@ pub(crate) mod simulations;
 pub(crate) mod staff;
 pub(crate) mod staff_notes;
 pub(crate) mod tiers;
+pub(crate) mod wallets;
 pub(crate) mod webhooks;
