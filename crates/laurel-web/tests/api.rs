@@ -53,3 +53,6 @@ mod tiers;
 
 #[path = "api/books.rs"]
 mod books;
+
+#[path = "api/wallet.rs"]
+mod wallet;

@@ -16,4 +16,5 @@ pub mod rewards;
 pub mod segments;
 pub mod simulations;
 pub mod tiers;
+pub mod wallet;
 pub mod webhooks;

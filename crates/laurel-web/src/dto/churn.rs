@@ -1,6 +1,7 @@
 //! The JSON shape of the churn-risk list.
 
-use super::insight::{money, probability};
+use super::insight::probability;
+use super::money;
 use laurel_core::Currency;
 use laurel_engine::{AtRisk, ChurnPage, churn_reason, days_since};
 use serde::Serialize;

@@ -1,10 +1,11 @@
 //! The JSON shape of the KPIs of a period, beside the period before.
 
+use super::money;
+use laurel_core::Currency;
 use laurel_core::insight::{
     Cohort, Distributions, FREQUENCY_POOLED_FROM, KpiId, KpiValue, Period, PeriodFacts,
     RECENCY_BUCKETS,
 };
-use laurel_core::{Currency, Money};
 use laurel_engine::{KpiReport, MemberInsight, churn_reason, days_since};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -451,15 +452,6 @@ impl MemberInsightResponse {
             model,
         }
     }
-}
-
-/// An amount in minor units as the program's currency writes it.
-pub(crate) fn money(minor: i64, currency: Currency) -> String {
-    super::decimal(
-        Money::from_minor(minor, currency)
-            .amount()
-            .round_dp(currency.minor_digits()),
-    )
 }
 
 /// A probability stored in millionths, 0–1.

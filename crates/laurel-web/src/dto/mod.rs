@@ -18,6 +18,7 @@ mod rewards;
 mod segments;
 mod shared;
 mod tiers;
+mod wallet;
 mod webhooks;
 mod whole;
 
@@ -59,8 +60,12 @@ pub use rewards::{
 };
 pub use segments::{SegmentChangeBody, SegmentMembersResponse, SegmentResponse, SegmentsResponse};
 pub use shared::{BalanceBody, ChannelName, MoneyBody, member_ref};
-pub(crate) use shared::{channel, decimal, instant};
+pub(crate) use shared::{channel, decimal, instant, money};
 pub use tiers::{AssignTierBody, TierChangeBody, TierStatusBody};
+pub use wallet::{
+    WalletAmountBody, WalletBalanceBody, WalletMoveBody, WalletMoveResponse, WalletPaymentBody,
+    WalletRefundBody, WalletResponse,
+};
 pub use webhooks::{
     CreateWebhookBody, CreatedWebhookResponse, DeliveriesResponse, DeliveryBody, WebhookBody,
     WebhooksResponse,

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use jiff::Timestamp;
-use laurel_core::Channel;
+use laurel_core::{Channel, Currency, Money};
 use laurel_engine::{Balances, ErrorCode};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -94,4 +94,13 @@ pub fn member_ref(
             "give exactly one of member_id and external_id",
         )),
     }
+}
+
+/// An amount in minor units as the program's currency writes it.
+pub(crate) fn money(minor: i64, currency: Currency) -> String {
+    decimal(
+        Money::from_minor(minor, currency)
+            .amount()
+            .round_dp(currency.minor_digits()),
+    )
 }
