@@ -67,7 +67,7 @@ pub use laurel_store::{
     LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
     MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,
     PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
-    TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WriteProfile,
+    TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WalletTotals, WriteProfile,
 };
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};

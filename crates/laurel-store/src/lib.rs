@@ -71,7 +71,7 @@ pub use tables::simulations::{NewSimulation, SIMULATIONS_LISTED_MAX, SimulationR
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::wallets::{
-    NewWalletMove, PaymentTaken, StoredWallet, WALLET_MOVES_PAGE_MAX, WalletMove,
+    NewWalletMove, PaymentTaken, StoredWallet, WALLET_MOVES_PAGE_MAX, WalletMove, WalletTotals,
 };
 pub use tables::webhooks::{
     Attempt, AttemptEnd, DELIVERIES_PAGE_MAX, DUE_BATCH_MAX, DeliveryFilter, DeliveryRecord,

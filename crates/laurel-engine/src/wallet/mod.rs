@@ -82,6 +82,11 @@ impl Engine {
         }
     }
 
+    /// What every wallet holds together: the unused value owed to members.
+    pub async fn wallet_totals(&self) -> Result<laurel_store::WalletTotals> {
+        Ok(self.store.wallet_totals().await?)
+    }
+
     /// A member's wallet (empty when they never used it) and a page of its moves, newest
     /// first, older than the move `before`.
     pub async fn wallet_statement(

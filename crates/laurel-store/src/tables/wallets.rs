@@ -63,6 +63,17 @@ pub struct WalletMove {
     pub at: Timestamp,
 }
 
+/// What every wallet holds together: the value owed to members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WalletTotals {
+    /// Wallets holding anything.
+    pub wallets: i64,
+    /// Their principal.
+    pub principal: i64,
+    /// Their bonus.
+    pub bonus: i64,
+}
+
 /// A payment as a refund reads it: what it took, what its refunds gave back, and its wallet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PaymentTaken {
@@ -196,6 +207,24 @@ impl Store {
         .first()
         .map(wallet)
         .transpose()
+    }
+
+    /// What every wallet holds together.
+    pub async fn wallet_totals(&self) -> Result<WalletTotals> {
+        let mut db = self;
+        let row = db
+            .row(
+                "SELECT COUNT(*) AS wallets, CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) AS principal, \
+                 CAST(COALESCE(SUM(bonus_minor), 0) AS BIGINT) AS bonus FROM wallets \
+                 WHERE principal_minor > 0 OR bonus_minor > 0",
+                args![],
+            )
+            .await?;
+        Ok(WalletTotals {
+            wallets: row.get("wallets")?,
+            principal: row.get("principal")?,
+            bonus: row.get("bonus")?,
+        })
     }
 
     /// A page of a wallet's moves, newest first, before the move `before` if given.

@@ -1,5 +1,5 @@
-//! `kill -9` during a mixed load — purchases, enrollments, redemptions, refunds, rewards and
-//! coupon use — on both backends. After every restart the whole ledger checks out, every
+//! `kill -9` during a mixed load — purchases, enrollments, redemptions, refunds, rewards,
+//! coupon use, wallet top-ups and wallet payments — on both backends. After every restart the whole ledger checks out, every
 //! acknowledged operation is there exactly once and every unanswered one at most once; once
 //! each unanswered operation has been sent again, every operation is there exactly once.
 
@@ -54,6 +54,16 @@ enum Op {
         code: String,
         order: String,
     },
+    /// ¥100 into the member's wallet, with `key` as idempotency key and reference.
+    TopUp {
+        member: i64,
+        key: String,
+    },
+    /// ¥7 paid from the member's wallet.
+    WalletPay {
+        member: i64,
+        key: String,
+    },
 }
 
 /// What became of an operation.
@@ -103,6 +113,14 @@ impl Op {
                 format!("/api/v1/coupons/{code}/consume"),
                 json!({ "order_id": order, "basket": { "channel": "pos", "currency": "CNY", "total": "20.00" } }),
             ),
+            Op::TopUp { member, key } => (
+                format!("/api/v1/members/{member}/wallet/top-ups"),
+                json!({ "amount": "100", "currency": "CNY", "idempotency_key": key, "reference": key }),
+            ),
+            Op::WalletPay { member, key } => (
+                format!("/api/v1/members/{member}/wallet/payments"),
+                json!({ "amount": "7", "currency": "CNY", "idempotency_key": key, "reference": key }),
+            ),
         }
     }
 
@@ -112,6 +130,7 @@ impl Op {
             (self, code),
             (Op::Redeem { .. } | Op::Reward { .. }, "insufficient_points")
                 | (Op::Enroll { .. }, "member_exists")
+                | (Op::WalletPay { .. }, "insufficient_funds")
         )
     }
 }
@@ -328,8 +347,9 @@ async fn storm_and_kill(
     fates
 }
 
-/// A client's `i`th operation: two purchases in six, then an enrollment, a redemption, a
-/// refund of one of its acknowledged purchases, and a reward or the use of one of its coupons.
+/// A client's `i`th operation: two purchases in eight, then an enrollment, a redemption, a
+/// refund of one of its acknowledged purchases, a reward or the use of one of its coupons, a
+/// wallet top-up and a wallet payment.
 fn next_op(
     i: usize,
     id: &str,
@@ -344,7 +364,7 @@ fn next_op(
         order: format!("mixed-{id}"),
         yuan: 20 + ((round * 997 + task * 31 + i * 7) % 50) as i64,
     };
-    match i % 6 {
+    match i % 8 {
         0 | 1 => purchase,
         2 => Op::Enroll {
             external_id: format!("mixed-new-{id}"),
@@ -360,6 +380,14 @@ fn next_op(
                 refund_id: format!("mixed-refund-{id}"),
             },
             None => purchase,
+        },
+        6 => Op::TopUp {
+            member,
+            key: format!("mixed-top-up-{id}"),
+        },
+        7 => Op::WalletPay {
+            member,
+            key: format!("mixed-pay-{id}"),
         },
         _ => match coupons.pop() {
             Some(code) => Op::UseCoupon {
@@ -397,6 +425,11 @@ async fn verify(
             let reference = entry["reference"].as_str().unwrap_or_default().to_owned();
             *postings.entry((kind, reference)).or_default() += 1;
         }
+        for m in full_wallet(client, server, key, member).await {
+            let kind = format!("wallet:{}", m["kind"].as_str().unwrap_or_default());
+            let reference = m["reference"].as_str().unwrap_or_default().to_owned();
+            *postings.entry((kind, reference)).or_default() += 1;
+        }
         let url = server.url(&format!("/api/v1/members/{member}/rewards?limit=200"));
         let listed = support::get_json(client, &url, key).await;
         let count = listed["redemptions"].as_array().map_or(0, Vec::len);
@@ -408,6 +441,8 @@ async fn verify(
         let found = match op {
             Op::Purchase { order, .. } => posted(&postings, "earn", &format!("pos:{order}")),
             Op::Redeem { key, .. } => posted(&postings, "redeem", key),
+            Op::TopUp { key, .. } => posted(&postings, "wallet:top_up", key),
+            Op::WalletPay { key, .. } => posted(&postings, "wallet:payment", key),
             Op::Refund {
                 order, refund_id, ..
             } => posted(&postings, "reverse", &format!("{order}:{refund_id}")),
@@ -466,4 +501,26 @@ fn posted(postings: &HashMap<(String, String), usize>, kind: &str, reference: &s
         .get(&(kind.to_owned(), reference.to_owned()))
         .copied()
         .unwrap_or(0)
+}
+
+/// Every move of a member's wallet, a page at a time.
+async fn full_wallet(
+    client: &reqwest::Client,
+    server: &Server,
+    key: &str,
+    member: i64,
+) -> Vec<Value> {
+    let mut moves = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let url = server.url(&format!(
+            "/api/v1/members/{member}/wallet?limit=200{cursor}"
+        ));
+        let page = support::get_json(client, &url, key).await;
+        moves.extend(page["moves"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return moves,
+        }
+    }
 }
