@@ -224,6 +224,14 @@ async fn only_principal_is_cashed_out_never_bonus_value() {
             (0, 50_00),
             "[{name}] the bonus stays"
         );
+        let other = member(&engine, "W2").await;
+        wallet_move(&engine, ask(other, WalletAsk::TopUp, "20", "t-2")).await;
+        let totals = engine.wallet_totals().await.unwrap();
+        assert_eq!(
+            (totals.wallets, totals.principal, totals.bonus),
+            (2, 20_00, 50_00),
+            "[{name}] the unused value owed to members"
+        );
         finish(name, engine).await;
     }
 }
