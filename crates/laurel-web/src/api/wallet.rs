@@ -20,11 +20,11 @@ use utoipa_axum::routes;
 /// The wallet routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(wallet))
-        .routes(routes!(top_up))
-        .routes(routes!(pay))
-        .routes(routes!(refund))
-        .routes(routes!(cash_out))
+        .routes(routes!(wallet_statement))
+        .routes(routes!(wallet_top_up))
+        .routes(routes!(wallet_pay))
+        .routes(routes!(wallet_refund))
+        .routes(routes!(wallet_cash_out))
 }
 
 /// Pagination of the statement.
@@ -46,7 +46,7 @@ errors!(WalletErrors: [PATH, QUERY], [UnknownMember]);
     params(("id" = i64, Path, description = "member id"), StatementQuery),
     responses((status = 200, description = "The wallet and a page of its statement.", body = WalletResponse), WalletErrors),
     security(("api_key" = [])))]
-async fn wallet(
+async fn wallet_statement(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -82,7 +82,7 @@ errors!(TopUpErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, Idemp
     params(("id" = i64, Path, description = "member id")),
     responses((status = 200, description = "The top-up, its bonus and the wallet after.", body = WalletMoveResponse), TopUpErrors),
     security(("api_key" = [])))]
-async fn top_up(
+async fn wallet_top_up(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -100,7 +100,7 @@ errors!(PayErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, Idempot
     params(("id" = i64, Path, description = "member id")),
     responses((status = 200, description = "The payment and the wallet after.", body = WalletMoveResponse), PayErrors),
     security(("api_key" = [])))]
-async fn pay(
+async fn wallet_pay(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -118,7 +118,7 @@ errors!(RefundErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownPayment, Idemp
     params(("id" = i64, Path, description = "member id")),
     responses((status = 200, description = "The refund and the wallet after.", body = WalletMoveResponse), RefundErrors),
     security(("api_key" = [])))]
-async fn refund(
+async fn wallet_refund(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -135,7 +135,7 @@ errors!(CashOutErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, IdempotencyCo
     params(("id" = i64, Path, description = "member id")),
     responses((status = 200, description = "The cash-out and the wallet after.", body = WalletMoveResponse), CashOutErrors),
     security(("api_key" = [])))]
-async fn cash_out(
+async fn wallet_cash_out(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
