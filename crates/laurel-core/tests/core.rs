@@ -66,3 +66,6 @@ mod simulation;
 
 #[path = "core/books.rs"]
 mod books;
+
+#[path = "core/wallet_props.rs"]
+mod wallet_props;
