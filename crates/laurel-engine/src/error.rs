@@ -119,6 +119,12 @@ pub enum EngineError {
     /// No payment with that id in the member's wallet.
     #[error("no wallet payment {0}")]
     UnknownPayment(i64),
+    /// No hold with that id.
+    #[error("no hold {0}")]
+    UnknownHold(i64),
+    /// The hold was closed already (its state named).
+    #[error("the hold is {0} already")]
+    HoldClosed(String),
     /// A wallet refused the move (short of funds, above its most, more than a payment left).
     #[error("{message}")]
     Wallet {
@@ -203,6 +209,8 @@ impl EngineError {
             | EngineError::Wallet { code, .. } => *code,
             EngineError::WalletNotOffered => ErrorCode::WalletNotOffered,
             EngineError::UnknownPayment(_) => ErrorCode::UnknownPayment,
+            EngineError::UnknownHold(_) => ErrorCode::UnknownHold,
+            EngineError::HoldClosed(_) => ErrorCode::HoldClosed,
             EngineError::UnknownMember(_) => ErrorCode::UnknownMember,
             EngineError::MemberExists(_) => ErrorCode::MemberExists,
             EngineError::UnknownPurchase(_) => ErrorCode::UnknownPurchase,

@@ -27,6 +27,8 @@ impl EngineError {
                 args.clone()
             }
             EngineError::UnknownPayment(id) => vec![("payment", id.to_string())],
+            EngineError::UnknownHold(id) => vec![("hold", id.to_string())],
+            EngineError::HoldClosed(state) => vec![("state", state.clone())],
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownSimulation(id) => vec![("simulation", id.to_string())],
             EngineError::BooksPeriodClosed { through } => vec![("through", through.to_string())],

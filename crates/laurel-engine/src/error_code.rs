@@ -75,6 +75,7 @@ error_codes! {
     UnknownAutomation = "unknown_automation", 404, "The program in force has no automation with that id.";
     UnknownSegment = "unknown_segment", 404, "No saved segment with that id.";
     UnknownSimulation = "unknown_simulation", 404, "No simulation with that id.";
+    UnknownHold = "unknown_hold", 404, "No checkout hold with that id.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
@@ -113,6 +114,9 @@ error_codes! {
     WalletBalanceOverMax = "wallet_balance_over_max", 409, "The top-up would take the wallet above the program's `[wallet] balance_max`.";
     RefundExceedsPayment = "refund_exceeds_payment", 409, "The refund asks for more than is left to refund of the wallet payment.";
     CashOutOverPrincipal = "cash_out_over_principal", 409, "Only principal is paid out: bonus value given with top-ups never is.";
+    HoldClosed = "hold_closed", 409, "The hold was captured, voided or expired already.";
+    HoldExpired = "hold_expired", 409, "The hold is past its expiry: it can no longer be captured, and is released by itself.";
+    CaptureExceedsHold = "capture_exceeds_hold", 409, "The capture asks for more than the hold holds.";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";

@@ -86,10 +86,11 @@ pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity, Liability};
 pub use requests::{
-    ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CheckoutRequest, ConsumeCouponRequest,
-    EnrollRequest, EventRequest, GuestPurchaseRequest, LineRequest, MemberRef, NOTE_CHARS_MAX,
-    POINTS_MAX, PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
-    ReleaseCouponRequest, TEXT_CHARS_MAX, WalletAsk, WalletRequest,
+    ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CaptureRequest, CheckoutRequest,
+    ConsumeCouponRequest, EnrollRequest, EventRequest, GuestPurchaseRequest, HoldRequest,
+    LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX, PurchaseRequest, RedeemRequest,
+    RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest, TEXT_CHARS_MAX,
+    WalletAsk, WalletRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,
@@ -110,6 +111,9 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
+pub use wallet::holds::{
+    HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN, HoldOutcome, HoldView,
+};
 pub use wallet::{WalletBalance, WalletOutcome, WalletStatement};
 pub use webhooks::{
     CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, URL_PATTERN,

@@ -178,6 +178,34 @@ pub struct WalletRequest {
     pub reference: String,
 }
 
+/// Hold wallet value at a checkout until the order is captured or the hold voided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoldRequest {
+    /// The member.
+    pub member_id: i64,
+    /// How much to hold (above zero).
+    pub amount: Decimal,
+    /// ISO currency code: the program's.
+    pub currency: String,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// The order.
+    pub reference: String,
+    /// Seconds until the hold lapses if not captured (60 to 604,800; 900 when not given).
+    pub expires_in: Option<i64>,
+}
+
+/// Capture a hold: all it holds, or `amount` of it (in `currency`, the program's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaptureRequest {
+    /// The hold.
+    pub hold_id: i64,
+    /// How much to capture; all it holds when not given.
+    pub amount: Option<Decimal>,
+    /// ISO currency code of `amount`.
+    pub currency: Option<String>,
+}
+
 /// What a [`WalletRequest`] asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum WalletAsk {

@@ -2777,6 +2777,9 @@ mod segments;
 #[path = "engine/wallet.rs"]
 mod wallet;
 
+#[path = "engine/holds.rs"]
+mod holds;
+
 #[path = "engine/simulation.rs"]
 mod simulation;
 

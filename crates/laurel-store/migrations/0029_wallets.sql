@@ -6,17 +6,21 @@ CREATE TABLE wallets (
     member_id BIGINT UNIQUE REFERENCES members (id),
     principal_minor BIGINT NOT NULL CHECK (principal_minor >= 0),
     bonus_minor BIGINT NOT NULL CHECK (bonus_minor >= 0),
+    -- Held at checkouts: out of reach until captured or released.
+    held_principal_minor BIGINT NOT NULL DEFAULT 0 CHECK (held_principal_minor >= 0),
+    held_bonus_minor BIGINT NOT NULL DEFAULT 0 CHECK (held_bonus_minor >= 0),
     opened_at BIGINT NOT NULL
 );
 
 CREATE TABLE wallet_moves (
     id @ID@,
     wallet_id BIGINT NOT NULL REFERENCES wallets (id),
-    -- top_up | payment | refund | cash_out
+    -- top_up | payment | refund | cash_out | hold | capture | release
     kind TEXT NOT NULL,
-    -- What the move was for, above zero: paid in (without its bonus), paid, given back, paid out.
+    -- What the move was for, above zero: paid in (without its bonus), paid, given back, paid
+    -- out, held, captured, released.
     amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
-    -- A refund's payment.
+    -- A refund's payment (a payment or a capture).
     payment_id BIGINT REFERENCES wallet_moves (id),
     -- The caller's: an order id, a till's receipt.
     reference TEXT NOT NULL,
@@ -28,8 +32,30 @@ CREATE INDEX wallet_moves_by_payment ON wallet_moves (payment_id);
 
 CREATE TABLE wallet_entries (
     move_id BIGINT NOT NULL REFERENCES wallet_moves (id),
-    -- principal | bonus (the wallet's) | funding | promotion | settlement
+    -- principal | bonus | held_principal | held_bonus (the wallet's) | funding | promotion |
+    -- settlement
     account TEXT NOT NULL,
     amount_minor BIGINT NOT NULL,
     PRIMARY KEY (move_id, account)
 );
+
+-- Checkout holds (two-phase): value reserved until its order is captured, or the hold voided
+-- or lapsed at its expiry. What it holds of each kind is in the wallet's held columns while it
+-- is held.
+CREATE TABLE wallet_holds (
+    id @ID@,
+    wallet_id BIGINT NOT NULL REFERENCES wallets (id),
+    member_id BIGINT NOT NULL REFERENCES members (id),
+    principal_minor BIGINT NOT NULL CHECK (principal_minor >= 0),
+    bonus_minor BIGINT NOT NULL CHECK (bonus_minor >= 0),
+    -- held | captured | voided | expired
+    state TEXT NOT NULL,
+    captured_minor BIGINT NOT NULL DEFAULT 0,
+    reference TEXT NOT NULL,
+    hold_move_id BIGINT NOT NULL REFERENCES wallet_moves (id),
+    close_move_id BIGINT REFERENCES wallet_moves (id),
+    held_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    closed_at BIGINT
+);
+CREATE INDEX wallet_holds_due ON wallet_holds (expires_at) WHERE state = 'held';

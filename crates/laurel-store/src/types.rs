@@ -125,6 +125,8 @@ pub struct WalletCheck {
     pub balance_mismatches: Vec<i64>,
     /// Payments refunded more than they took, of either kind.
     pub over_refunded: Vec<i64>,
+    /// Wallets whose held value differs from what their open holds hold.
+    pub held_mismatches: Vec<i64>,
 }
 
 impl WalletCheck {
@@ -133,6 +135,7 @@ impl WalletCheck {
         self.unbalanced_moves.is_empty()
             && self.balance_mismatches.is_empty()
             && self.over_refunded.is_empty()
+            && self.held_mismatches.is_empty()
     }
 }
 

@@ -86,6 +86,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::simulations::router())
         .merge(api::books::router())
         .merge(api::wallet::router())
+        .merge(api::holds::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;
     api::webhooks::document_events(&mut doc);

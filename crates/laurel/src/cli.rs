@@ -122,7 +122,7 @@ impl Mail {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the API server: migrates the database, then serves /api/v1, /healthz and /metrics,
-    /// and runs the expiry, release and tier-review jobs on a schedule.
+    /// and runs the expiry, release, tier-review and hold-release jobs on a schedule.
     Serve {
         #[command(flatten)]
         database: Database,
@@ -263,7 +263,7 @@ pub enum JobsCommand {
     /// Run `expiry` (expire due points) or `release` (release pending points whose return
     /// window closed) once, as of now or of --now. Running it twice changes nothing the second time.
     Run {
-        /// expiry, release or tiers.
+        /// expiry, release, tiers or holds (wallet holds past their expiry).
         job: String,
         /// The instant to run as of (RFC 3339, e.g. 2027-01-01T00:00:00Z); default now.
         #[arg(long)]

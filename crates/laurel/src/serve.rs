@@ -107,7 +107,12 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, "reloading program versions failed"),
         }
-        for kind in [JobKind::Release, JobKind::Expiry, JobKind::Tiers] {
+        for kind in [
+            JobKind::Release,
+            JobKind::Expiry,
+            JobKind::Tiers,
+            JobKind::Holds,
+        ] {
             match engine.run_job(kind, jiff::Timestamp::now()).await {
                 Ok(report) if report.members > 0 => {
                     tracing::info!(job = ?kind, members = report.members, points = report.points.get(), "job ran")

@@ -8,6 +8,10 @@ crate::states! {
         Principal = "principal",
         /// Value given with top-ups, spent last, never paid out.
         Bonus = "bonus",
+        /// Principal held at a checkout until the order is captured or the hold released.
+        HeldPrincipal = "held_principal",
+        /// Bonus held at a checkout.
+        HeldBonus = "held_bonus",
         /// Money received from members at top-ups, and paid back at cash-outs.
         Funding = "funding",
         /// Bonus value the program gave.
@@ -28,13 +32,25 @@ crate::states! {
         Refund = "refund",
         /// Principal paid out to the member.
         CashOut = "cash_out",
+        /// Value held at a checkout: not spendable elsewhere until captured or released.
+        Hold = "hold",
+        /// A hold's order completed: all or part of it paid, the rest back in the wallet.
+        Capture = "capture",
+        /// A hold voided, or lapsed at its expiry: all of it back in the wallet.
+        Release = "release",
     }
 }
 
 impl WalletAccount {
     /// Whether the account is the member's own wallet (its value is owed to them).
     pub fn is_member(self) -> bool {
-        matches!(self, WalletAccount::Principal | WalletAccount::Bonus)
+        matches!(
+            self,
+            WalletAccount::Principal
+                | WalletAccount::Bonus
+                | WalletAccount::HeldPrincipal
+                | WalletAccount::HeldBonus
+        )
     }
 }
 

@@ -64,7 +64,7 @@ pub enum WalletError {
 
 type Decided = Result<WalletPosting, WalletError>;
 
-use WalletAccount::{Bonus, Funding, Principal, Promotion, Settlement};
+use WalletAccount::{Bonus, Funding, HeldBonus, HeldPrincipal, Principal, Promotion, Settlement};
 
 impl Wallet {
     /// Everything it holds.
@@ -99,22 +99,25 @@ impl Wallet {
     /// holding less pays what it holds (the rest is paid elsewhere); without, it refuses.
     pub fn pay(self, amount: i64, partial: bool) -> Decided {
         positive(amount)?;
-        let paid = if partial {
-            amount.min(self.total())
+        let asked = if partial {
+            amount.min(self.total()).max(1)
         } else {
             amount
         };
-        if paid > self.total() || paid == 0 {
-            return Err(WalletError::Insufficient {
-                available: self.total(),
+        let paid = self.split(asked).map_err(|refused| match refused {
+            WalletError::Insufficient { available, .. } => WalletError::Insufficient {
+                available,
                 requested: amount,
-            });
-        }
-        let principal = paid.min(self.principal);
-        let bonus = paid - principal;
+            },
+            other => other,
+        })?;
         Ok(WalletPosting::new(
             WalletMoveKind::Payment,
-            &[(Principal, -principal), (Bonus, -bonus), (Settlement, paid)],
+            &[
+                (Principal, -paid.principal),
+                (Bonus, -paid.bonus),
+                (Settlement, paid.total()),
+            ],
         ))
     }
 
@@ -165,6 +168,23 @@ impl Wallet {
         ))
     }
 
+    /// The split `pay` makes of `amount`: principal first, bonus last; refused when the
+    /// wallet holds less.
+    pub(super) fn split(self, amount: i64) -> Result<Paid, WalletError> {
+        positive(amount)?;
+        if amount > self.total() {
+            return Err(WalletError::Insufficient {
+                available: self.total(),
+                requested: amount,
+            });
+        }
+        let principal = amount.min(self.principal);
+        Ok(Paid {
+            principal,
+            bonus: amount - principal,
+        })
+    }
+
     /// The wallet after `posting`.
     pub fn after(self, posting: &WalletPosting) -> Wallet {
         Wallet {
@@ -175,11 +195,21 @@ impl Wallet {
 }
 
 impl Paid {
-    /// What `posting` (a payment) took from the wallet, or (a refund) gave back.
+    /// What `posting` took from the wallet of each kind (a payment; a capture: what it paid
+    /// of what was held), or gave back (a refund). A hold or a release moves value within the
+    /// wallet: see [`Paid::held_by`].
     pub fn of(posting: &WalletPosting) -> Paid {
         Paid {
-            principal: posting.delta(Principal).abs(),
-            bonus: posting.delta(Bonus).abs(),
+            principal: (posting.delta(Principal) + posting.delta(HeldPrincipal)).abs(),
+            bonus: (posting.delta(Bonus) + posting.delta(HeldBonus)).abs(),
+        }
+    }
+
+    /// What `posting` (a hold) put in the held accounts.
+    pub fn held_by(posting: &WalletPosting) -> Paid {
+        Paid {
+            principal: posting.delta(HeldPrincipal),
+            bonus: posting.delta(HeldBonus),
         }
     }
 
@@ -197,7 +227,7 @@ impl Paid {
     }
 }
 
-fn positive(amount: i64) -> Result<(), WalletError> {
+pub(super) fn positive(amount: i64) -> Result<(), WalletError> {
     if amount > 0 {
         Ok(())
     } else {

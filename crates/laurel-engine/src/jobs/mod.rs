@@ -21,6 +21,8 @@ pub enum JobKind {
     Release,
     /// Review members' tiers that are due (downgrades after grace, manual ends).
     Tiers,
+    /// Release wallet holds past their expiry.
+    Holds,
 }
 
 impl JobKind {
@@ -30,6 +32,7 @@ impl JobKind {
             JobKind::Expiry => "expiry",
             JobKind::Release => "release",
             JobKind::Tiers => "tiers",
+            JobKind::Holds => "holds",
         }
     }
 }
@@ -41,8 +44,9 @@ impl FromStr for JobKind {
             "expiry" => Ok(JobKind::Expiry),
             "release" => Ok(JobKind::Release),
             "tiers" => Ok(JobKind::Tiers),
+            "holds" => Ok(JobKind::Holds),
             other => Err(format!(
-                "unknown job `{other}`: expected expiry, release or tiers"
+                "unknown job `{other}`: expected expiry, release, tiers or holds"
             )),
         }
     }
@@ -51,7 +55,7 @@ impl FromStr for JobKind {
 /// What a job run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JobReport {
-    /// Members whose lots changed.
+    /// Members whose lots changed (the holds job: holds released).
     pub members: u64,
     /// Points moved.
     pub points: Points,
@@ -66,6 +70,14 @@ impl Engine {
         let started_at = crate::as_stored(Timestamp::now());
         let run = match kind {
             JobKind::Tiers => self.review_tiers(now).await,
+            // Holds move no points: nothing of theirs is kept for replays.
+            JobKind::Holds => {
+                let released = self.release_expired_holds(now).await?;
+                return Ok(JobReport {
+                    members: released,
+                    points: Points::ZERO,
+                });
+            }
             _ => self
                 .move_due_lots(kind, now)
                 .await
@@ -92,8 +104,11 @@ impl Engine {
                 member,
                 now,
             }),
-            JobKind::Tiers => {
-                return Err(EngineError::Internal("tier reviews move no lots".into()));
+            JobKind::Tiers | JobKind::Holds => {
+                return Err(EngineError::Internal(format!(
+                    "{} moves no lots",
+                    kind.as_str()
+                )));
             }
         };
         let mut report = JobReport::default();

@@ -38,7 +38,7 @@ pub(crate) async fn wallet(
     if r.ask == WalletAsk::TopUp {
         check_top_up(policy, amount, currency)?;
     }
-    let wallet = tx.member_wallet(member.id, ctx.now).await?;
+    let wallet = tx.member_wallet(member.id).await?;
     let refused = |e| refusal(e, currency);
     let (posting, payment) = match r.ask {
         WalletAsk::TopUp => {
@@ -69,7 +69,7 @@ pub(crate) async fn wallet(
         WalletAsk::Pay { .. } => posting.delta(WalletAccount::Settlement),
         _ => amount,
     };
-    let move_id = tx
+    let (move_id, _) = tx
         .post_wallet(
             &wallet,
             &NewWalletMove {
@@ -90,7 +90,7 @@ pub(crate) async fn wallet(
         amount: moved,
         principal: posting.delta(WalletAccount::Principal),
         bonus: posting.delta(WalletAccount::Bonus),
-        balance: WalletBalance::of(after),
+        balance: WalletBalance::of(after, wallet.held),
     };
     remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
     Ok(answer)
@@ -117,7 +117,7 @@ fn check_top_up(policy: &WalletPolicy, amount: i64, currency: Currency) -> Resul
 }
 
 /// The core's refusal as the engine's, its amounts in money.
-fn refusal(e: WalletError, currency: Currency) -> EngineError {
+pub(super) fn refusal(e: WalletError, currency: Currency) -> EngineError {
     let money = |minor| Money::from_minor(minor, currency).to_string();
     let (code, message, args) = match e {
         WalletError::NotPositive => {

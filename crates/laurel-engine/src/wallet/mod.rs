@@ -2,6 +2,7 @@
 //! statement.
 
 pub(crate) mod execute;
+pub(crate) mod holds;
 pub(crate) mod validate;
 
 use crate::error::{EngineError, Result};
@@ -9,7 +10,7 @@ use crate::requests::WalletRequest;
 use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
-use laurel_core::wallet::{Wallet, WalletMoveKind};
+use laurel_core::wallet::{Paid, Wallet, WalletMoveKind};
 use laurel_store::{MemberId, WalletMove};
 use serde::{Deserialize, Serialize};
 
@@ -20,17 +21,20 @@ pub struct WalletBalance {
     pub principal: i64,
     /// Value given with top-ups: spent last, never paid out.
     pub bonus: i64,
+    /// Held at checkouts (principal and bonus): not spendable until released.
+    pub held: i64,
 }
 
 impl WalletBalance {
-    fn of(wallet: Wallet) -> WalletBalance {
+    fn of(wallet: Wallet, held: Paid) -> WalletBalance {
         WalletBalance {
             principal: wallet.principal,
             bonus: wallet.bonus,
+            held: held.total(),
         }
     }
 
-    /// Everything it holds.
+    /// What it can pay now: principal and bonus, not what is held.
     pub fn total(self) -> i64 {
         self.principal + self.bonus
     }
@@ -108,7 +112,7 @@ impl Engine {
         let moves = self.store.wallet_moves(wallet.id, before, limit).await?;
         let full = u32::try_from(moves.len()).unwrap_or(u32::MAX) >= limit.max(1);
         Ok(WalletStatement {
-            balance: WalletBalance::of(wallet.balance),
+            balance: WalletBalance::of(wallet.balance, wallet.held),
             next: moves.last().filter(|_| full).map(|m| m.id),
             moves,
         })

@@ -7,6 +7,7 @@ use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RedeemRewardRequest,
 };
+use crate::wallet::holds::{Closing, ValidHold};
 use crate::wallet::validate::ValidWallet;
 use jiff::Timestamp;
 use laurel_core::rules::Basket;
@@ -70,6 +71,18 @@ pub(crate) enum Command {
         request: ValidWallet,
         actor: String,
     },
+    /// Hold wallet value at a checkout.
+    Hold {
+        request: ValidHold,
+        actor: String,
+    },
+    /// Capture, void or lapse a hold on `member`'s wallet.
+    CloseHold {
+        hold: i64,
+        member: MemberId,
+        closing: Closing,
+        actor: String,
+    },
 }
 
 impl Command {
@@ -100,6 +113,8 @@ impl Command {
                 format!("m:{}", member.0)
             }
             Command::Wallet { request, .. } => format!("m:{}", request.request.member_id),
+            Command::Hold { request, .. } => format!("m:{}", request.request.member_id),
+            Command::CloseHold { member, .. } => format!("m:{}", member.0),
         }
     }
 
@@ -134,6 +149,8 @@ impl Command {
                 Some(*member)
             }
             Command::Wallet { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::Hold { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::CloseHold { member, .. } => Some(*member),
             _ => None,
         }
     }

@@ -11,6 +11,7 @@ use crate::refunds::execute as refunds;
 use crate::rewards::execute as rewards;
 use crate::tiers::execute as tiers;
 use crate::wallet::execute as wallet;
+use crate::wallet::holds;
 use crate::write::command::Command;
 use crate::write::context::Context;
 use crate::write::outcome::Outcome;
@@ -74,5 +75,16 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Wallet { request, actor } => wallet::wallet(tx, ctx, request, actor)
             .await
             .map(Outcome::Wallet),
+        Command::Hold { request, actor } => holds::place(tx, ctx, request, actor)
+            .await
+            .map(Outcome::Hold),
+        Command::CloseHold {
+            hold,
+            member,
+            closing,
+            actor,
+        } => holds::close(tx, ctx, *hold, *member, *closing, actor)
+            .await
+            .map(Outcome::Hold),
     }
 }

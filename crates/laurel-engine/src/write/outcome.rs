@@ -27,4 +27,6 @@ pub(crate) enum Outcome {
     CouponUse(CouponUseOutcome),
     /// A wallet move.
     Wallet(crate::wallet::WalletOutcome),
+    /// A hold placed, captured, voided or lapsed.
+    Hold(crate::wallet::holds::HoldOutcome),
 }

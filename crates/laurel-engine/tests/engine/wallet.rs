@@ -32,11 +32,11 @@ value = "80"
 tiers = ["gold"]
 "#;
 
-fn wallet_program() -> ProgramDefinition {
+pub(super) fn wallet_program() -> ProgramDefinition {
     super::tiers::with_tiers(&[], WALLET)
 }
 
-fn ask(member_id: i64, ask: WalletAsk, amount: &str, key: &str) -> WalletRequest {
+pub(super) fn ask(member_id: i64, ask: WalletAsk, amount: &str, key: &str) -> WalletRequest {
     WalletRequest {
         member_id,
         ask,
@@ -47,12 +47,12 @@ fn ask(member_id: i64, ask: WalletAsk, amount: &str, key: &str) -> WalletRequest
     }
 }
 
-async fn wallet_move(engine: &Engine, request: WalletRequest) -> WalletOutcome {
+pub(super) async fn wallet_move(engine: &Engine, request: WalletRequest) -> WalletOutcome {
     engine.wallet_move(request, "key:till").await.unwrap()
 }
 
 /// (principal, bonus) in fen, as the statement reads them.
-async fn held(engine: &Engine, member_id: i64) -> (i64, i64) {
+pub(super) async fn held(engine: &Engine, member_id: i64) -> (i64, i64) {
     let s = engine.wallet_statement(member_id, None, 50).await.unwrap();
     (s.balance.principal, s.balance.bonus)
 }

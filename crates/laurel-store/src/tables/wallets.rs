@@ -19,8 +19,10 @@ pub struct StoredWallet {
     pub id: i64,
     /// Whose it is.
     pub member: Option<MemberId>,
-    /// What it holds.
+    /// What it holds, spendable.
     pub balance: Wallet,
+    /// What it holds at checkouts, out of reach until captured or released.
+    pub held: Paid,
 }
 
 /// A move to store: a decided posting and what it was for.
@@ -30,7 +32,7 @@ pub struct NewWalletMove<'a> {
     pub posting: &'a WalletPosting,
     /// What the move was for (above zero): paid in, paid, given back, paid out.
     pub amount: i64,
-    /// A refund's payment.
+    /// A refund's payment (a payment or a capture).
     pub payment: Option<i64>,
     /// The caller's reference (an order id).
     pub reference: &'a str,
@@ -68,10 +70,12 @@ pub struct WalletMove {
 pub struct WalletTotals {
     /// Wallets holding anything.
     pub wallets: i64,
-    /// Their principal.
+    /// Their principal, held at checkouts or not.
     pub principal: i64,
-    /// Their bonus.
+    /// Their bonus, held or not.
     pub bonus: i64,
+    /// Of both, what is held at checkouts.
+    pub held: i64,
 }
 
 /// A payment as a refund reads it: what it took, what its refunds gave back, and its wallet.
@@ -85,50 +89,64 @@ pub struct PaymentTaken {
     pub refunded: Paid,
 }
 
-const WALLET_COLUMNS: &str = "id, member_id, principal_minor, bonus_minor";
+const WALLET_COLUMNS: &str =
+    "id, member_id, principal_minor, bonus_minor, held_principal_minor, held_bonus_minor";
 
+/// A move's change to each kind of value, held or not, summed over its entries `e`: what a
+/// payment or capture took (negative), a refund gave back; zero for a hold or a release.
+const SIDES: &str = "\
+    CAST(COALESCE(SUM(CASE WHEN e.account IN ('principal', 'held_principal') THEN e.amount_minor END), 0) AS BIGINT) AS principal, \
+    CAST(COALESCE(SUM(CASE WHEN e.account IN ('bonus', 'held_bonus') THEN e.amount_minor END), 0) AS BIGINT) AS bonus";
+
+/// A move's columns with its change to the spendable principal and bonus (a hold's is what it
+/// took out of reach, a release's what it gave back).
 const MOVE_COLUMNS: &str = "m.id, m.kind, m.amount_minor, m.payment_id, m.reference, m.actor, m.at, \
     CAST(COALESCE(SUM(CASE WHEN e.account = 'principal' THEN e.amount_minor END), 0) AS BIGINT) AS principal, \
     CAST(COALESCE(SUM(CASE WHEN e.account = 'bonus' THEN e.amount_minor END), 0) AS BIGINT) AS bonus";
 
 impl Tx {
-    /// The member's wallet, locked until the transaction ends; opened empty when they have none.
-    pub async fn member_wallet(
-        &mut self,
-        member: MemberId,
-        now: Timestamp,
-    ) -> Result<StoredWallet> {
+    /// The member's wallet, locked until the transaction ends; an unopened one (id 0, empty)
+    /// when they have none: [`Tx::post_wallet`] opens it, so a refused move writes nothing.
+    pub async fn member_wallet(&mut self, member: MemberId) -> Result<StoredWallet> {
         let sql = format!(
             "SELECT {WALLET_COLUMNS} FROM wallets WHERE member_id = $1{}",
             self.backend.lock_rows()
         );
-        if let Some(row) = self.rows(&sql, args![member.0]).await?.first() {
-            return wallet(row);
+        match self.rows(&sql, args![member.0]).await?.first() {
+            Some(row) => wallet(row),
+            None => Ok(StoredWallet {
+                id: 0,
+                member: Some(member),
+                balance: Wallet::default(),
+                held: Paid::default(),
+            }),
         }
-        let row = self
-            .row(
-                &format!(
-                    "INSERT INTO wallets (member_id, principal_minor, bonus_minor, opened_at) \
-                     VALUES ($1, 0, 0, $2) RETURNING {WALLET_COLUMNS}"
-                ),
-                args![member.0, micros(now)],
-            )
-            .await?;
-        wallet(&row)
     }
 
-    /// Stores a decided move on `wallet` with its entries and the wallet's new balance; its id.
+    /// Stores a decided move on `wallet` (opening it first if it is unopened) with its entries
+    /// and the wallet's new balance; the move's id and the wallet's.
     pub async fn post_wallet(
         &mut self,
         wallet: &StoredWallet,
         m: &NewWalletMove<'_>,
-    ) -> Result<i64> {
+    ) -> Result<(i64, i64)> {
+        let wallet_id: i64 = match (wallet.id, wallet.member) {
+            (0, Some(member)) => self
+                .row(
+                    "INSERT INTO wallets (member_id, principal_minor, bonus_minor, opened_at) \
+                     VALUES ($1, 0, 0, $2) RETURNING id",
+                    args![member.0, micros(m.at)],
+                )
+                .await?
+                .get(0)?,
+            (id, _) => id,
+        };
         let id: i64 = self
             .row(
                 "INSERT INTO wallet_moves (wallet_id, kind, amount_minor, payment_id, reference, actor, at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 args![
-                    wallet.id,
+                    wallet_id,
                     m.posting.kind.as_str(),
                     m.amount,
                     m.payment,
@@ -146,52 +164,61 @@ impl Tx {
             )
             .await?;
         }
-        let principal = m.posting.delta(WalletAccount::Principal);
-        let bonus = m.posting.delta(WalletAccount::Bonus);
-        if principal != 0 || bonus != 0 {
-            self.run(
-                "UPDATE wallets SET principal_minor = principal_minor + $2, bonus_minor = bonus_minor + $3 \
-                 WHERE id = $1",
-                args![wallet.id, principal, bonus],
-            )
-            .await?;
-        }
-        Ok(id)
+        let delta = |a| m.posting.delta(a);
+        self.run(
+            "UPDATE wallets SET principal_minor = principal_minor + $2, bonus_minor = bonus_minor + $3, \
+             held_principal_minor = held_principal_minor + $4, held_bonus_minor = held_bonus_minor + $5 \
+             WHERE id = $1",
+            args![
+                wallet_id,
+                delta(WalletAccount::Principal),
+                delta(WalletAccount::Bonus),
+                delta(WalletAccount::HeldPrincipal),
+                delta(WalletAccount::HeldBonus)
+            ],
+        )
+        .await?;
+        Ok((id, wallet_id))
     }
 
-    /// A payment as its refunds read it, if `payment` is one.
+    /// A payment (or a capture) as its refunds read it, if `payment` is one.
     pub async fn wallet_payment(&mut self, payment: i64) -> Result<Option<PaymentTaken>> {
         let rows = self
             .rows(
-                "SELECT m.wallet_id, m.kind, e.account, e.amount_minor FROM wallet_moves m \
-                 JOIN wallet_entries e ON e.move_id = m.id \
-                 WHERE (m.id = $1 AND m.kind = 'payment') OR (m.payment_id = $1 AND m.kind = 'refund')",
+                &format!(
+                    "SELECT m.wallet_id, m.kind, {SIDES} FROM wallet_moves m \
+                     JOIN wallet_entries e ON e.move_id = m.id \
+                     WHERE (m.id = $1 AND m.kind IN ('payment', 'capture')) \
+                        OR (m.payment_id = $1 AND m.kind = 'refund') \
+                     GROUP BY m.id, m.wallet_id, m.kind"
+                ),
                 args![payment],
             )
             .await?;
         let mut found: Option<PaymentTaken> = None;
+        let mut refunded = Paid::default();
         for row in &rows {
             let kind: String = row.get("kind")?;
-            let account: String = row.get("account")?;
-            let amount: i64 = row.get("amount_minor")?;
-            let p = found.get_or_insert(PaymentTaken {
-                wallet: row.get("wallet_id")?,
-                taken: Paid::default(),
-                refunded: Paid::default(),
-            });
-            let side = if kind == "payment" {
-                &mut p.taken
-            } else {
-                &mut p.refunded
+            let side = Paid {
+                principal: row.get("principal")?,
+                bonus: row.get("bonus")?,
             };
-            match account.as_str() {
-                "principal" => side.principal += amount.abs(),
-                "bonus" => side.bonus += amount.abs(),
-                _ => {}
+            if kind == "refund" {
+                refunded = refunded.plus(side);
+            } else {
+                found = Some(PaymentTaken {
+                    wallet: row.get("wallet_id")?,
+                    // A payment's sides are negative: what it took.
+                    taken: Paid {
+                        principal: -side.principal,
+                        bonus: -side.bonus,
+                    },
+                    refunded: Paid::default(),
+                });
             }
         }
-        // Refunds are found only through a payment: no payment row, no payment.
-        Ok(found.filter(|p| p.taken.total() > 0))
+        // Refunds are found only through their payment: no payment row, no payment.
+        Ok(found.map(|p| PaymentTaken { refunded, ..p }))
     }
 }
 
@@ -214,9 +241,12 @@ impl Store {
         let mut db = self;
         let row = db
             .row(
-                "SELECT COUNT(*) AS wallets, CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) AS principal, \
-                 CAST(COALESCE(SUM(bonus_minor), 0) AS BIGINT) AS bonus FROM wallets \
-                 WHERE principal_minor > 0 OR bonus_minor > 0",
+                "SELECT COUNT(*) AS wallets, \
+                 CAST(COALESCE(SUM(principal_minor + held_principal_minor), 0) AS BIGINT) AS principal, \
+                 CAST(COALESCE(SUM(bonus_minor + held_bonus_minor), 0) AS BIGINT) AS bonus, \
+                 CAST(COALESCE(SUM(held_principal_minor + held_bonus_minor), 0) AS BIGINT) AS held \
+                 FROM wallets \
+                 WHERE principal_minor + bonus_minor + held_principal_minor + held_bonus_minor > 0",
                 args![],
             )
             .await?;
@@ -224,6 +254,7 @@ impl Store {
             wallets: row.get("wallets")?,
             principal: row.get("principal")?,
             bonus: row.get("bonus")?,
+            held: row.get("held")?,
         })
     }
 
@@ -254,8 +285,9 @@ impl Store {
         .collect()
     }
 
-    /// Checks the whole wallet ledger: every move balances, every wallet's balance is the sum
-    /// of its entries, and no payment was refunded more of either kind than it took.
+    /// Checks the whole wallet ledger: every move balances, every wallet's balance (spendable
+    /// and held) is the sum of its entries, no payment or capture was refunded more of either
+    /// kind than it took, and what a wallet holds at checkouts is what its open holds hold.
     pub async fn check_wallets(&self) -> Result<WalletCheck> {
         let mut db = self;
         let ids = |rows: Vec<Row>| -> Result<Vec<i64>> { rows.iter().map(|r| r.get(0)).collect() };
@@ -269,22 +301,36 @@ impl Store {
             .rows(
                 "SELECT w.id FROM wallets w LEFT JOIN (SELECT m.wallet_id, \
                    CAST(SUM(CASE WHEN e.account = 'principal' THEN e.amount_minor ELSE 0 END) AS BIGINT) AS p, \
-                   CAST(SUM(CASE WHEN e.account = 'bonus' THEN e.amount_minor ELSE 0 END) AS BIGINT) AS b \
+                   CAST(SUM(CASE WHEN e.account = 'bonus' THEN e.amount_minor ELSE 0 END) AS BIGINT) AS b, \
+                   CAST(SUM(CASE WHEN e.account = 'held_principal' THEN e.amount_minor ELSE 0 END) AS BIGINT) AS hp, \
+                   CAST(SUM(CASE WHEN e.account = 'held_bonus' THEN e.amount_minor ELSE 0 END) AS BIGINT) AS hb \
                    FROM wallet_moves m JOIN wallet_entries e ON e.move_id = m.id GROUP BY m.wallet_id) s \
                  ON s.wallet_id = w.id \
-                 WHERE w.principal_minor <> COALESCE(s.p, 0) OR w.bonus_minor <> COALESCE(s.b, 0)",
+                 WHERE w.principal_minor <> COALESCE(s.p, 0) OR w.bonus_minor <> COALESCE(s.b, 0) \
+                    OR w.held_principal_minor <> COALESCE(s.hp, 0) OR w.held_bonus_minor <> COALESCE(s.hb, 0)",
                 args![],
             )
             .await?;
         let over = db
             .rows(
-                "SELECT p.id FROM wallet_moves p \
-                 JOIN wallet_entries pe ON pe.move_id = p.id AND pe.account IN ('principal', 'bonus') \
-                 LEFT JOIN (SELECT r.payment_id, re.account, CAST(SUM(re.amount_minor) AS BIGINT) AS back \
-                   FROM wallet_moves r JOIN wallet_entries re ON re.move_id = r.id \
-                   WHERE r.kind = 'refund' GROUP BY r.payment_id, re.account) b \
-                 ON b.payment_id = p.id AND b.account = pe.account \
-                 WHERE p.kind = 'payment' AND COALESCE(b.back, 0) > -pe.amount_minor",
+                &format!(
+                    "SELECT p.id FROM (SELECT m.id, {SIDES} FROM wallet_moves m \
+                       JOIN wallet_entries e ON e.move_id = m.id \
+                       WHERE m.kind IN ('payment', 'capture') GROUP BY m.id) p \
+                     LEFT JOIN (SELECT m.payment_id, {SIDES} FROM wallet_moves m \
+                       JOIN wallet_entries e ON e.move_id = m.id \
+                       WHERE m.kind = 'refund' GROUP BY m.payment_id) r ON r.payment_id = p.id \
+                     WHERE COALESCE(r.principal, 0) > -p.principal OR COALESCE(r.bonus, 0) > -p.bonus"
+                ),
+                args![],
+            )
+            .await?;
+        let held = db
+            .rows(
+                "SELECT w.id FROM wallets w LEFT JOIN (SELECT wallet_id, \
+                   CAST(SUM(principal_minor) AS BIGINT) AS p, CAST(SUM(bonus_minor) AS BIGINT) AS b \
+                   FROM wallet_holds WHERE state = 'held' GROUP BY wallet_id) h ON h.wallet_id = w.id \
+                 WHERE w.held_principal_minor <> COALESCE(h.p, 0) OR w.held_bonus_minor <> COALESCE(h.b, 0)",
                 args![],
             )
             .await?;
@@ -292,6 +338,7 @@ impl Store {
             unbalanced_moves: ids(unbalanced)?,
             balance_mismatches: ids(balances)?,
             over_refunded: ids(over)?,
+            held_mismatches: ids(held)?,
         })
     }
 }
@@ -303,6 +350,10 @@ fn wallet(row: &Row) -> Result<StoredWallet> {
         balance: Wallet {
             principal: row.get("principal_minor")?,
             bonus: row.get("bonus_minor")?,
+        },
+        held: Paid {
+            principal: row.get("held_principal_minor")?,
+            bonus: row.get("held_bonus_minor")?,
         },
     })
 }

@@ -7,6 +7,7 @@ mod churn;
 mod earned;
 mod events;
 mod grants;
+mod holds;
 mod insight;
 mod members;
 mod offers;
@@ -32,6 +33,7 @@ pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
 pub use grants::{GrantBasisBody, LedgerGrantBody};
+pub use holds::{CaptureBody, HoldBody, HoldResponse, PlaceHoldBody};
 pub use insight::{
     BucketBody, ChannelCountBody, ChurnBody, CohortBody, CohortsResponse, DistributionsResponse,
     KpiLineBody, KpiReportResponse, MemberInsightResponse, PeriodBody, RateBody, RewardCountBody,

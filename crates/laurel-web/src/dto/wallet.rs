@@ -125,18 +125,22 @@ pub struct WalletBalanceBody {
     pub principal: String,
     /// Value given with top-ups: spent last, never paid out.
     pub bonus: String,
-    /// Both together: what the wallet can pay.
+    /// Both together: what the wallet can pay now.
     pub total: String,
+    /// Held at checkouts: out of reach until captured or released.
+    pub held: String,
     /// ISO 4217 code.
     pub currency: String,
 }
 
 impl WalletBalanceBody {
-    fn of(b: WalletBalance, currency: Currency) -> WalletBalanceBody {
+    /// The engine's balance with its amounts in `currency`.
+    pub(crate) fn of(b: WalletBalance, currency: Currency) -> WalletBalanceBody {
         WalletBalanceBody {
             principal: money(b.principal, currency),
             bonus: money(b.bonus, currency),
             total: money(b.total(), currency),
+            held: money(b.held, currency),
             currency: currency.code().to_owned(),
         }
     }
