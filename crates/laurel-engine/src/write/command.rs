@@ -7,7 +7,8 @@ use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RedeemRewardRequest,
 };
-use crate::wallet::holds::{Closing, ValidHold};
+use crate::wallet::holds::Closing;
+use crate::wallet::validate::ValidHold;
 use crate::wallet::validate::ValidWallet;
 use jiff::Timestamp;
 use laurel_core::rules::Basket;

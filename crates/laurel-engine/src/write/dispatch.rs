@@ -11,7 +11,7 @@ use crate::refunds::execute as refunds;
 use crate::rewards::execute as rewards;
 use crate::tiers::execute as tiers;
 use crate::wallet::execute as wallet;
-use crate::wallet::holds;
+use crate::wallet::holds::execute as holds;
 use crate::write::command::Command;
 use crate::write::context::Context;
 use crate::write::outcome::Outcome;
