@@ -111,10 +111,8 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
-pub use wallet::holds::{
-    HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN, HoldOutcome, HoldView,
-};
-pub use wallet::{WalletBalance, WalletOutcome, WalletStatement};
+pub use wallet::validate::{HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN};
+pub use wallet::views::{HoldOutcome, HoldView, WalletBalance, WalletOutcome, WalletStatement};
 pub use webhooks::{
     CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, URL_PATTERN,
     WebhookRequest, WebhookSender, WebhookView, webhook_id,

@@ -1,7 +1,7 @@
 //! A wallet's moves in the write path: lock the member and their wallet, let the core decide,
 //! store the posting, remember the answer.
 
-use super::{WalletBalance, WalletOutcome};
+use super::views::{WalletBalance, WalletOutcome};
 use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;

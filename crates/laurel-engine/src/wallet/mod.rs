@@ -4,72 +4,15 @@
 pub(crate) mod execute;
 pub(crate) mod holds;
 pub(crate) mod validate;
+pub(crate) mod views;
 
 use crate::error::{EngineError, Result};
 use crate::requests::WalletRequest;
 use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
-use laurel_core::wallet::{Paid, Wallet, WalletMoveKind};
-use laurel_store::{MemberId, WalletMove};
-use serde::{Deserialize, Serialize};
-
-/// What a wallet holds, in the currency's minor units.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalletBalance {
-    /// Money the member paid in: refundable as cash.
-    pub principal: i64,
-    /// Value given with top-ups: spent last, never paid out.
-    pub bonus: i64,
-    /// Held at checkouts (principal and bonus): not spendable until released.
-    pub held: i64,
-}
-
-impl WalletBalance {
-    fn of(wallet: Wallet, held: Paid) -> WalletBalance {
-        WalletBalance {
-            principal: wallet.principal,
-            bonus: wallet.bonus,
-            held: held.total(),
-        }
-    }
-
-    /// What it can pay now: principal and bonus, not what is held.
-    pub fn total(self) -> i64 {
-        self.principal + self.bonus
-    }
-}
-
-/// The answer to a wallet move (amounts in minor units).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WalletOutcome {
-    /// The move written.
-    pub move_id: i64,
-    /// The member.
-    pub member_id: i64,
-    /// What it did.
-    #[serde(with = "move_kind")]
-    pub kind: WalletMoveKind,
-    /// What it was for: paid in (without the bonus), paid, given back, paid out.
-    pub amount: i64,
-    /// How it changed the principal.
-    pub principal: i64,
-    /// How it changed the bonus.
-    pub bonus: i64,
-    /// The wallet after it.
-    pub balance: WalletBalance,
-}
-
-/// A page of a wallet's statement, newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WalletStatement {
-    /// The wallet now.
-    pub balance: WalletBalance,
-    /// Its moves.
-    pub moves: Vec<WalletMove>,
-    /// The cursor of the next page, when there may be one.
-    pub next: Option<i64>,
-}
+use laurel_store::MemberId;
+use views::{WalletBalance, WalletOutcome, WalletStatement};
 
 impl Engine {
     /// Tops up, pays from, refunds to or cashes out of a member's wallet; `actor` (an API
@@ -116,20 +59,5 @@ impl Engine {
             next: moves.last().filter(|_| full).map(|m| m.id),
             moves,
         })
-    }
-}
-
-/// A move's kind stored by its stable name in the remembered answer.
-mod move_kind {
-    use laurel_core::wallet::WalletMoveKind;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(kind: &WalletMoveKind, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(kind.as_str())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<WalletMoveKind, D::Error> {
-        let name = String::deserialize(d)?;
-        name.parse().map_err(serde::de::Error::custom)
     }
 }

@@ -1,12 +1,20 @@
 //! Wallet requests checked before the write path: the program's currency, an amount above
-//! zero in its minor units, the texts.
+//! zero in its minor units, the texts, a hold's expiry; and how a hold is asked to close.
 
-use super::holds::{HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN};
 use crate::checks::{amount_minor, program_currency, text};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::{HoldRequest, WalletRequest};
+use jiff::Timestamp;
 use laurel_core::{Currency, Program};
+use serde::Serialize;
+
+/// Seconds a hold lasts when the caller does not say.
+pub const HOLD_EXPIRES_IN_DEFAULT: i64 = 900;
+/// The shortest a hold may last, in seconds.
+pub const HOLD_EXPIRES_IN_MIN: i64 = 60;
+/// The longest a hold may last, in seconds (a week).
+pub const HOLD_EXPIRES_IN_MAX: i64 = 7 * 24 * 3600;
 
 /// A wallet request after its checks: the amount in minor units.
 #[derive(Debug, Clone)]
@@ -66,4 +74,15 @@ pub(crate) fn positive_amount(amount: rust_decimal::Decimal, currency: Currency)
         ));
     }
     Ok(minor)
+}
+
+/// How a hold is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub(crate) enum Closing {
+    /// Captured: this much (minor units), or all it holds.
+    Capture(Option<i64>),
+    /// Voided by the caller.
+    Void,
+    /// Lapsed at its expiry: the holds job's run as of this instant.
+    Expire(Timestamp),
 }

@@ -7,9 +7,7 @@ use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RedeemRewardRequest,
 };
-use crate::wallet::holds::Closing;
-use crate::wallet::validate::ValidHold;
-use crate::wallet::validate::ValidWallet;
+use crate::wallet::validate::{Closing, ValidHold, ValidWallet};
 use jiff::Timestamp;
 use laurel_core::rules::Basket;
 use laurel_store::{MemberId, NewMember, RedemptionId};

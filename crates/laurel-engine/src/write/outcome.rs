@@ -4,6 +4,7 @@ use crate::outcomes::{
     EventOutcome, GuestPurchaseOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
 };
 use crate::rewards::views::{CouponUseOutcome, RedemptionOutcome};
+use crate::wallet::views::{HoldOutcome, WalletOutcome};
 use laurel_core::Points;
 use laurel_store::Member;
 
@@ -26,7 +27,7 @@ pub(crate) enum Outcome {
     /// A coupon used or released.
     CouponUse(CouponUseOutcome),
     /// A wallet move.
-    Wallet(crate::wallet::WalletOutcome),
+    Wallet(WalletOutcome),
     /// A hold placed, captured, voided or lapsed.
-    Hold(crate::wallet::holds::HoldOutcome),
+    Hold(HoldOutcome),
 }

@@ -2,15 +2,13 @@
 //! its held accounts), and closed (captured, voided or lapsed: the core decides, the move and
 //! the hold's close stored together).
 
-use super::{Closing, HoldOutcome, HoldView};
 use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::MemberRef;
-use crate::wallet::WalletBalance;
 use crate::wallet::execute::refusal;
-use crate::wallet::holds::HOLD_EXPIRES_IN_DEFAULT;
-use crate::wallet::validate::ValidHold;
+use crate::wallet::validate::{Closing, HOLD_EXPIRES_IN_DEFAULT, ValidHold};
+use crate::wallet::views::{HoldOutcome, HoldView, WalletBalance};
 use crate::write::context::Context;
 use crate::write::steps::{lock, lock_active, remember, replay};
 use jiff::SignedDuration;

@@ -4,8 +4,8 @@
 
 pub(crate) mod execute;
 
-use super::WalletBalance;
-use super::validate::positive_amount;
+use super::validate::{Closing, positive_amount};
+use super::views::{HoldOutcome, HoldView};
 use crate::checks::program_currency;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
@@ -14,90 +14,9 @@ use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
 use jiff::Timestamp;
-use laurel_store::StoredHold;
-use serde::{Deserialize, Serialize};
 
-/// Seconds a hold lasts when the caller does not say.
-pub const HOLD_EXPIRES_IN_DEFAULT: i64 = 900;
-/// The shortest a hold may last, in seconds.
-pub const HOLD_EXPIRES_IN_MIN: i64 = 60;
-/// The longest a hold may last, in seconds (a week).
-pub const HOLD_EXPIRES_IN_MAX: i64 = 7 * 24 * 3600;
 /// Holds lapsed per round of the holds job.
 const DUE_HOLDS_PER_ROUND: u32 = 500;
-
-/// A hold as answered (amounts in minor units).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HoldView {
-    /// Its id.
-    pub id: i64,
-    /// Whose wallet.
-    pub member_id: i64,
-    /// What it holds (or held) of principal.
-    pub principal: i64,
-    /// What it holds (or held) of bonus.
-    pub bonus: i64,
-    /// `held`, `captured`, `voided` or `expired`.
-    pub state: String,
-    /// What its capture paid.
-    pub captured: i64,
-    /// The order.
-    pub reference: String,
-    /// When it was placed.
-    pub held_at: Timestamp,
-    /// When it lapses if not captured.
-    pub expires_at: Timestamp,
-    /// When it was closed.
-    pub closed_at: Option<Timestamp>,
-    /// The move that placed it.
-    pub hold_move_id: i64,
-    /// The move that closed it: a capture's is what its refunds name.
-    pub close_move_id: Option<i64>,
-}
-
-impl HoldView {
-    pub(super) fn of(h: &StoredHold) -> HoldView {
-        HoldView {
-            id: h.id,
-            member_id: h.member.0,
-            principal: h.held.principal,
-            bonus: h.held.bonus,
-            state: h.state.as_str().to_owned(),
-            captured: h.captured,
-            reference: h.reference.clone(),
-            held_at: h.held_at,
-            expires_at: h.expires_at,
-            closed_at: h.closed_at,
-            hold_move_id: h.hold_move,
-            close_move_id: h.close_move,
-        }
-    }
-
-    /// Everything it holds (or held).
-    pub fn amount(&self) -> i64 {
-        self.principal + self.bonus
-    }
-}
-
-/// The answer to placing, capturing or voiding a hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HoldOutcome {
-    /// The hold after it.
-    pub hold: HoldView,
-    /// The wallet after it.
-    pub balance: WalletBalance,
-}
-
-/// How a hold is closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) enum Closing {
-    /// Captured: this much (minor units), or all it holds.
-    Capture(Option<i64>),
-    /// Voided by the caller.
-    Void,
-    /// Lapsed at its expiry: the holds job's run as of this instant.
-    Expire(Timestamp),
-}
 
 impl Engine {
     /// Holds value of a member's wallet for a checkout; `actor` is recorded on the move.
