@@ -113,11 +113,7 @@ pub(crate) async fn statement(
     let path = format!("/admin/members/{id}/wallet");
     let page = StatementPage {
         chrome: Chrome::signed_in(&staff, "members", paged(&path, "", query.before)),
-        balance: BalanceWords::of(
-            l,
-            engine.definition().program.currency,
-            statement.balance,
-        ),
+        balance: BalanceWords::of(l, engine.definition().program.currency, statement.balance),
         rows: staff_moves(engine, l, &names, &statement),
         first: query.before.is_some().then(|| path.clone()),
         next: statement.next.map(|c| paged(&path, "", Some(c))),

@@ -81,7 +81,13 @@ pub(crate) async fn top_up(
             member_id: id,
             ask: WalletAsk::TopUp,
             amount,
-            currency: console.engine.definition().program.currency.code().to_owned(),
+            currency: console
+                .engine
+                .definition()
+                .program
+                .currency
+                .code()
+                .to_owned(),
             idempotency_key: format!("console:{}", fields.key),
             reference: fields.reference.trim().to_owned(),
         };

@@ -73,7 +73,11 @@ pub(crate) async fn page(
     let l = member.locale;
     let definition = console.engine.definition();
     let Some(terms) = TermsWords::of(l, &definition) else {
-        return Err(PortalError::new(StatusCode::NOT_FOUND, l, "error.not_found"));
+        return Err(PortalError::new(
+            StatusCode::NOT_FOUND,
+            l,
+            "error.not_found",
+        ));
     };
     let statement = console
         .engine
