@@ -336,6 +336,7 @@ async fn without_a_wallet(browser: &Browser) {
     assert_eq!(links, 0, "no wallet on the portal's home");
     browser.go(&app.url("/portal/wallet")).await;
     assert_eq!(browser.text("h1").await, "404");
+    browser.go(&app.url("/portal")).await;
     browser.click("#sign-out").await;
     app.stop();
 }
