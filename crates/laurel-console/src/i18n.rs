@@ -159,6 +159,17 @@ impl Locale {
         }
     }
 
+    /// A change of money given in minor units: `+¥50.00` in, `-¥20.00` out, `¥0.00` none (a
+    /// wallet move's share), the sign before the currency as people write a change.
+    pub fn signed_money(self, minor: i64, currency: laurel_core::Currency) -> String {
+        let size = self.money(Money::from_minor(minor.saturating_abs(), currency));
+        match minor.signum() {
+            1 => format!("+{size}"),
+            -1 => format!("-{size}"),
+            _ => size,
+        }
+    }
+
     /// The word for one unit of `currency` in a rate ("1 point per CNY", "每 1 元积 1 分"):
     /// 元 for yuan in Chinese, the ISO code otherwise.
     pub fn currency_unit(self, currency: laurel_core::Currency) -> &'static str {
@@ -361,5 +372,8 @@ mod tests {
         let money = Money::from_minor(-123_456, cny);
         assert_eq!(Locale::ZhCn.money(money), "¥-1,234.56");
         assert_eq!(Locale::En.money(money), "CNY -1,234.56");
+        assert_eq!(Locale::ZhCn.signed_money(-123_456, cny), "-¥1,234.56");
+        assert_eq!(Locale::En.signed_money(5_000, cny), "+CNY 50.00");
+        assert_eq!(Locale::ZhCn.signed_money(0, cny), "¥0.00");
     }
 }

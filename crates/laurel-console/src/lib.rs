@@ -49,6 +49,7 @@ mod member_insight;
 mod member_insight_words;
 mod member_list;
 mod member_reports;
+mod member_wallet;
 mod members;
 pub mod messages;
 mod offer_words;
@@ -65,6 +66,9 @@ mod simulation;
 mod simulation_tables;
 mod staff;
 mod table;
+mod wallet_top_up;
+mod wallet_words;
+mod wallets;
 mod web;
 mod webhook_log;
 mod webhook_words;
@@ -123,6 +127,12 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             get(member_history::purchases),
         )
         .route("/admin/members/{id}/adjust", post(members::adjust))
+        .route("/admin/members/{id}/wallet", get(member_wallet::statement))
+        .route(
+            "/admin/members/{id}/wallet/top-ups",
+            post(wallet_top_up::top_up),
+        )
+        .route("/admin/wallets", get(wallets::page))
         .route("/admin/members/{id}/status", post(members::set_status))
         .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))

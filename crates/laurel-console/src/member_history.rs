@@ -17,9 +17,9 @@ use serde::Deserialize;
 const PAGE: u32 = 50;
 
 /// Who the page is about, and the way back to them.
-struct Subject {
-    id: i64,
-    title: String,
+pub(crate) struct Subject {
+    pub id: i64,
+    pub title: String,
 }
 
 #[derive(Template)]
@@ -42,7 +42,12 @@ struct PurchasesPage {
     first: Option<String>,
 }
 
-async fn subject(console: &Console, staff: &Staff, id: i64) -> Result<Subject, PageError> {
+/// The member a page of their history is about, once the staff member may read members.
+pub(crate) async fn subject(
+    console: &Console,
+    staff: &Staff,
+    id: i64,
+) -> Result<Subject, PageError> {
     staff.require(Permission::ViewMembers)?;
     let member = console
         .engine

@@ -5,6 +5,7 @@ use crate::i18n::posting_kind_key;
 use crate::ledger_words::{Shown, StaffNames, reference};
 use crate::messages::refusal;
 use crate::page::render;
+use crate::wallet_top_up::TopUpForm;
 use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
@@ -34,7 +35,7 @@ struct EntryRow {
 
 /// What the adjustment form shows besides its fields: errors next to them, or a success.
 #[derive(Default)]
-struct AdjustForm {
+pub(crate) struct AdjustForm {
     points: String,
     reason: String,
     note: String,
@@ -44,9 +45,10 @@ struct AdjustForm {
     done: bool,
 }
 
+/// A member's page.
 #[derive(Template)]
 #[template(path = "member.html")]
-struct MemberPage {
+pub(crate) struct MemberPage {
     chrome: Chrome,
     id: i64,
     external_id: String,
@@ -75,6 +77,8 @@ struct MemberPage {
     adjust_cap: Option<String>,
     /// A fresh idempotency key: submitting the form twice adjusts once.
     form_key: String,
+    /// The member's wallet, when the program offers one (`member_wallet.html`).
+    wallet: Option<crate::member_wallet::WalletBox>,
 }
 
 #[derive(Deserialize)]
@@ -90,20 +94,28 @@ pub(crate) async fn page(
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewMembers)?;
+    let done = query.done.as_deref();
     let form = AdjustForm {
-        done: query.done.is_some(),
+        done: done == Some("adjusted"),
         ..AdjustForm::default()
     };
-    let page = member_page(&console, &staff, id, query.cursor, form).await?;
+    let top_up = TopUpForm {
+        done: done == Some("topped_up"),
+        ..TopUpForm::default()
+    };
+    let page = member_page(&console, &staff, id, query.cursor, form, top_up).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
-async fn member_page(
+/// The member page with the adjustment and top-up forms as given (typed values and errors
+/// after a refusal, or a success).
+pub(crate) async fn member_page(
     console: &Console,
     staff: &Staff,
     id: i64,
     cursor: Option<i64>,
     form: AdjustForm,
+    top_up: TopUpForm,
 ) -> Result<MemberPage, PageError> {
     let l = staff.locale;
     let fail = |e: EngineError| PageError::from_engine(e, l);
@@ -194,6 +206,9 @@ async fn member_page(
                     .with("member.adjust_cap", "cap", &l.integer(cap.get()))
             }),
         form_key: laurel_engine::random_token(),
+        wallet: crate::member_wallet::read(engine, l, &staff_names, id, top_up)
+            .await
+            .map_err(fail)?,
     })
 }
 
@@ -326,6 +341,6 @@ pub(crate) async fn adjust(
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }
     }
-    let page = member_page(&console, &staff, id, None, form).await?;
+    let page = member_page(&console, &staff, id, None, form, TopUpForm::default()).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

@@ -36,9 +36,17 @@ fn argument(l: Locale, name: &str, value: String) -> String {
             .map_or(value, str::to_owned),
         _ => match value.parse::<i64>() {
             Ok(n) => l.integer(n),
-            Err(_) => value,
+            Err(_) => money(l, &value).unwrap_or(value),
         },
     }
+}
+
+/// An amount of money as the engine writes it in an argument (`50.00 CNY`, a wallet's
+/// refusals) in the page's way (`¥50.00`), or `None` when `value` is not one.
+fn money(l: Locale, value: &str) -> Option<String> {
+    let (amount, code) = value.split_once(' ')?;
+    let money = laurel_core::Money::new(amount.parse().ok()?, code.parse().ok()?).ok()?;
+    Some(l.money(money))
 }
 
 /// A program problem as the program page lists it.

@@ -413,6 +413,9 @@ mod simulating;
 #[path = "console/books.rs"]
 mod books;
 
+#[path = "console/wallet_pages.rs"]
+mod wallet_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

@@ -1,5 +1,5 @@
-//! The member's home (balance, what expires soon, tier progress, recent activity) and their
-//! history with filters.
+//! The member's home (balance, what expires soon, tier progress, their wallet, recent
+//! activity) and their history with filters.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use laurel_core::Money;
 use laurel_core::ledger::PostingKind;
 use laurel_core::rules::GrantBasis;
 use laurel_core::tiers::TierMetric;
@@ -132,6 +133,8 @@ struct HomePage {
     /// The offers that fit them best.
     offers: Vec<OfferLine>,
     entries: Vec<Activity>,
+    /// What their wallet holds in all, when the program offers one.
+    wallet: Option<String>,
 }
 
 pub(crate) async fn home(
@@ -160,6 +163,14 @@ pub(crate) async fn home(
         .offers(id, jiff::Timestamp::now(), OFFERS_SHOWN)
         .await
         .map_err(&fail)?;
+    let wallet = match &definition.wallet {
+        Some(_) => {
+            let statement = engine.wallet_statement(id, None, 1).await.map_err(&fail)?;
+            let money = Money::from_minor(statement.balance.total(), definition.program.currency);
+            Some(l.money(money))
+        }
+        None => None,
+    };
     let page = HomePage {
         chrome: Chrome::signed_in(&member, "home", "/portal".into()),
         name: profile.profile.name.unwrap_or_default(),
@@ -179,6 +190,7 @@ pub(crate) async fn home(
             .into_iter()
             .map(|e| Activity::from_entry(l, &definition, e))
             .collect(),
+        wallet,
     };
     Ok(render(StatusCode::OK, &page))
 }

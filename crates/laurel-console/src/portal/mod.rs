@@ -1,6 +1,7 @@
 //! The member portal under `/portal`: members sign in with a code sent to their email and
 //! see their points, tier and history, redeem rewards and show the coupon, share their
-//! referral code, keep their profile and consent, download their data and report problems.
+//! referral code, keep their profile and consent, download their data and report problems,
+//! and read their wallet of stored value.
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
@@ -12,6 +13,7 @@ mod home;
 mod rewards;
 mod sign_in;
 mod unsubscribe;
+mod wallet;
 mod web;
 
 use crate::{Console, page};
@@ -30,6 +32,7 @@ pub(crate) fn router() -> Router<Console> {
         .route("/portal/code", post(sign_in::check_code))
         .route("/portal/logout", post(page::session::sign_out::<Portal>))
         .route("/portal/history", get(home::history))
+        .route("/portal/wallet", get(wallet::page))
         .route("/portal/rewards", get(rewards::catalog))
         .route(
             "/portal/rewards/{id}",
