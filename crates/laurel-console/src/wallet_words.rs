@@ -22,6 +22,8 @@ pub(crate) struct BalanceWords {
     pub bonus: String,
     /// Both.
     pub total: String,
+    /// Held at checkouts, when anything is.
+    pub held: Option<String>,
 }
 
 impl BalanceWords {
@@ -32,6 +34,7 @@ impl BalanceWords {
             principal: money(balance.principal),
             bonus: money(balance.bonus),
             total: money(balance.total()),
+            held: (balance.held > 0).then(|| money(balance.held)),
         }
     }
 }
@@ -62,6 +65,9 @@ fn kind_key(kind: WalletMoveKind) -> &'static str {
         WalletMoveKind::Payment => "wallet.kind_payment",
         WalletMoveKind::Refund => "wallet.kind_refund",
         WalletMoveKind::CashOut => "wallet.kind_cash_out",
+        WalletMoveKind::Hold => "wallet.kind_hold",
+        WalletMoveKind::Capture => "wallet.kind_capture",
+        WalletMoveKind::Release => "wallet.kind_release",
     }
 }
 

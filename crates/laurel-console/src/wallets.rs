@@ -57,6 +57,7 @@ pub(crate) async fn page(
                 WalletBalance {
                     principal: totals.principal,
                     bonus: totals.bonus,
+                    held: totals.held,
                 },
             ),
         },

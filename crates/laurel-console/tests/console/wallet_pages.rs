@@ -9,7 +9,7 @@
 use super::pages::all_chinese;
 use super::staff_pages::open_in;
 use super::{App, Browser, PROGRAM};
-use laurel_engine::{WalletAsk, WalletRequest, WalletStatement};
+use laurel_engine::{HoldRequest, WalletAsk, WalletRequest, WalletStatement};
 
 /// The test program offering a wallet: ¥50 to ¥5000 a top-up, ¥10,000 at most, ¥50 on
 /// ¥500 and ¥120 on ¥1000.
@@ -301,6 +301,24 @@ async fn staff_top_up_a_wallet_and_a_member_reads_it_in_both_languages() {
         if backend == "sqlite" {
             browser.shots("portal-wallet-zh-CN").await;
         }
+        // A checkout holding ¥70: out of the total, shown as held, told in the statement.
+        let hold = HoldRequest {
+            member_id: app.member,
+            amount: "70".parse().unwrap(),
+            currency: "CNY".into(),
+            idempotency_key: "checkout-1".into(),
+            reference: "order-77".into(),
+            expires_in: None,
+        };
+        app.engine.hold(hold, "key:till01").await.unwrap();
+        browser.go(&app.url("/portal/wallet")).await;
+        assert_eq!(browser.text("#wallet-total").await, "¥1,400.00", "{at}");
+        assert_eq!(browser.text("#wallet-held").await, "¥70.00", "{at}");
+        assert!(
+            browser.text("#wallet-statement").await.contains("结账冻结"),
+            "{at}"
+        );
+        all_chinese(&browser, "portal wallet with a hold").await;
         browser.click("#sign-out").await;
         app.stop();
     }
