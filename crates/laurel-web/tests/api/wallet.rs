@@ -27,7 +27,7 @@ async fn a_wallet_is_topped_up_paid_from_refunded_and_listed_over_http() {
         assert_eq!(top_up["bonus_change"], "50", "[{name}] {top_up}");
         assert_eq!(
             top_up["balance"],
-            json!({ "principal": "500", "bonus": "50", "total": "550", "currency": "CNY" }),
+            json!({ "principal": "500", "bonus": "50", "total": "550", "held": "0", "currency": "CNY" }),
             "[{name}]"
         );
         let again = app.post(&format!("{base}/top-ups"), &body).await.ok(200);
@@ -180,5 +180,144 @@ async fn wallet_refusals_answer_their_status_and_code() {
             .await
             .error(422, "wallet_not_offered");
         plain.teardown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkout_holds_wallet_value_then_captures_part_and_the_rest_comes_back() {
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &wallet_program()).await;
+        let member = app.enroll("checkout").await;
+        let base = format!("/api/v1/members/{member}/wallet");
+        let top_up = json!({ "amount": "100", "currency": "CNY", "idempotency_key": "t-1", "reference": "till-7" });
+        app.post(&format!("{base}/top-ups"), &top_up).await.ok(200);
+
+        let body = json!({ "amount": "80", "currency": "CNY", "idempotency_key": "h-1", "reference": "order-5", "expires_in": 600 });
+        let placed = app
+            .post(&format!("/api/v1/members/{member}/holds"), &body)
+            .await
+            .ok(200);
+        assert_eq!(placed["hold"]["state"], "held", "[{name}] {placed}");
+        assert_eq!(placed["balance"]["total"], "20", "[{name}] {placed}");
+        assert_eq!(placed["balance"]["held"], "80", "[{name}] {placed}");
+        let pay = json!({ "amount": "30", "currency": "CNY", "idempotency_key": "p-1", "reference": "order-6" });
+        app.post(&format!("{base}/payments"), &pay)
+            .await
+            .error(409, "insufficient_funds");
+
+        let hold_id = placed["hold"]["hold_id"].as_i64().unwrap();
+        let read = app.get(&format!("/api/v1/holds/{hold_id}")).await.ok(200);
+        assert_eq!(read, placed["hold"], "[{name}]");
+        let capture = json!({ "amount": "65.50", "currency": "CNY" });
+        let captured = app
+            .post(&format!("/api/v1/holds/{hold_id}/capture"), &capture)
+            .await
+            .ok(200);
+        assert_eq!(captured["hold"]["state"], "captured", "[{name}] {captured}");
+        assert_eq!(captured["hold"]["captured"], "65.5", "[{name}] {captured}");
+        assert_eq!(
+            captured["balance"]["total"], "34.5",
+            "[{name}] the rest came back"
+        );
+        assert_eq!(captured["balance"]["held"], "0", "[{name}]");
+        let again = app
+            .post(&format!("/api/v1/holds/{hold_id}/capture"), &capture)
+            .await
+            .ok(200);
+        assert_eq!(
+            again, captured,
+            "[{name}] a retried capture is answered as first"
+        );
+        app.post(&format!("/api/v1/holds/{hold_id}/void"), &json!({}))
+            .await
+            .error(409, "hold_closed");
+
+        // The order is refunded against its capture.
+        let refund = json!({ "payment_id": captured["hold"]["capture_move_id"], "amount": "65.50", "currency": "CNY", "idempotency_key": "r-1", "reference": "return-5" });
+        let back = app.post(&format!("{base}/refunds"), &refund).await.ok(200);
+        assert_eq!(back["balance"]["total"], "100", "[{name}] {back}");
+
+        let second = json!({ "amount": "10", "currency": "CNY", "idempotency_key": "h-2", "reference": "order-7" });
+        let second = app
+            .post(&format!("/api/v1/members/{member}/holds"), &second)
+            .await
+            .ok(200);
+        let second_id = second["hold"]["hold_id"].as_i64().unwrap();
+        let voided = app
+            .post(&format!("/api/v1/holds/{second_id}/void"), &json!({}))
+            .await
+            .ok(200);
+        assert_eq!(voided["hold"]["state"], "voided", "[{name}]");
+        assert_eq!(voided["balance"]["total"], "100", "[{name}]");
+        let statement = app.get(&base).await.ok(200);
+        let kinds: Vec<&str> = statement["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["release", "hold", "refund", "capture", "hold", "top_up"],
+            "[{name}]"
+        );
+        app.teardown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hold_refusals_answer_their_status_and_code() {
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &wallet_program()).await;
+        let member = app.enroll("checkout").await;
+        let holds = format!("/api/v1/members/{member}/holds");
+        let cases = [
+            (
+                json!({ "amount": "1", "currency": "CNY", "idempotency_key": "a", "reference": "r" }),
+                409,
+                "insufficient_funds",
+            ),
+            (
+                json!({ "amount": "1", "currency": "CNY", "idempotency_key": "b", "reference": "r", "expires_in": 30 }),
+                422,
+                "invalid_field",
+            ),
+            (
+                json!({ "amount": "1", "currency": "EUR", "idempotency_key": "c", "reference": "r" }),
+                422,
+                "currency_mismatch",
+            ),
+        ];
+        for (body, status, code) in cases {
+            app.post(&holds, &body).await.error(status, code);
+        }
+        app.get("/api/v1/holds/999999")
+            .await
+            .error(404, "unknown_hold");
+        app.post("/api/v1/holds/999999/capture", &json!({}))
+            .await
+            .error(404, "unknown_hold");
+        let top_up = json!({ "amount": "100", "currency": "CNY", "idempotency_key": "t-1", "reference": "till" });
+        app.post(&format!("/api/v1/members/{member}/wallet/top-ups"), &top_up)
+            .await
+            .ok(200);
+        let body = json!({ "amount": "50", "currency": "CNY", "idempotency_key": "h-1", "reference": "order" });
+        let placed = app.post(&holds, &body).await.ok(200);
+        let id = placed["hold"]["hold_id"].as_i64().unwrap();
+        app.post(
+            &format!("/api/v1/holds/{id}/capture"),
+            &json!({ "amount": "50.01", "currency": "CNY" }),
+        )
+        .await
+        .error(409, "capture_exceeds_hold");
+        app.post(
+            &format!("/api/v1/holds/{id}/capture"),
+            &json!({ "amount": "5" }),
+        )
+        .await
+        .error(422, "missing_field");
+        let still = app.get(&format!("/api/v1/holds/{id}")).await.ok(200);
+        assert_eq!(still["state"], "held", "[{name}] nothing changed: {still}");
+        app.teardown().await;
     }
 }
