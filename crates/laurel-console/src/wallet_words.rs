@@ -68,6 +68,7 @@ fn kind_key(kind: WalletMoveKind) -> &'static str {
         WalletMoveKind::Hold => "wallet.kind_hold",
         WalletMoveKind::Capture => "wallet.kind_capture",
         WalletMoveKind::Release => "wallet.kind_release",
+        WalletMoveKind::Transfer => "wallet.kind_transfer",
     }
 }
 

@@ -119,6 +119,12 @@ pub enum EngineError {
     /// No payment with that id in the member's wallet.
     #[error("no wallet payment {0}")]
     UnknownPayment(i64),
+    /// No gift card with that code.
+    #[error("no gift card with that code")]
+    UnknownGiftCard,
+    /// The gift card refuses (not active, expired, its PIN).
+    #[error("{0}")]
+    GiftCard(#[from] laurel_core::wallet::GiftCardRefusal),
     /// No hold with that id.
     #[error("no hold {0}")]
     UnknownHold(i64),
@@ -210,6 +216,8 @@ impl EngineError {
             EngineError::WalletNotOffered => ErrorCode::WalletNotOffered,
             EngineError::UnknownPayment(_) => ErrorCode::UnknownPayment,
             EngineError::UnknownHold(_) => ErrorCode::UnknownHold,
+            EngineError::UnknownGiftCard => ErrorCode::UnknownGiftCard,
+            EngineError::GiftCard(refusal) => refusal.into(),
             EngineError::HoldClosed(_) => ErrorCode::HoldClosed,
             EngineError::UnknownMember(_) => ErrorCode::UnknownMember,
             EngineError::MemberExists(_) => ErrorCode::MemberExists,

@@ -2,6 +2,7 @@
 //! language, from its code and these arguments rather than show the English message.
 
 use crate::error::EngineError;
+use laurel_core::wallet::GiftCardRefusal;
 
 impl EngineError {
     /// Each value the refusal names, by the name translations use for it (`{available}`,
@@ -28,6 +29,12 @@ impl EngineError {
             }
             EngineError::UnknownPayment(id) => vec![("payment", id.to_string())],
             EngineError::UnknownHold(id) => vec![("hold", id.to_string())],
+            EngineError::GiftCard(refusal) => match refusal {
+                GiftCardRefusal::NotActive(state) => vec![("state", state.as_str().to_owned())],
+                GiftCardRefusal::Expired(at) => vec![("expired_at", at.to_string())],
+                GiftCardRefusal::PinWrong { left } => vec![("left", left.to_string())],
+                _ => Vec::new(),
+            },
             EngineError::HoldClosed(state) => vec![("state", state.clone())],
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownSimulation(id) => vec![("simulation", id.to_string())],

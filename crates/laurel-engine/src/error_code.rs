@@ -8,6 +8,7 @@
 
 use laurel_core::referrals::ReferralRefusal;
 use laurel_core::rewards::{CouponRefusal, RewardRefusal};
+use laurel_core::wallet::GiftCardRefusal;
 use std::fmt;
 
 /// Declares [`ErrorCode`] from one table: variant, code, status, meaning.
@@ -62,6 +63,9 @@ error_codes! {
     SignInCodeExpired = "sign_in_code_expired", 401, "Portal: the sign-in code expired, was used, or was guessed at too often.";
 
     Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key).";
+    GiftCardPinRequired = "gift_card_pin_required", 403, "The gift card has a PIN: give it (the `X-Gift-Card-Pin` header).";
+    GiftCardPinWrong = "gift_card_pin_wrong", 403, "Not the gift card's PIN; five wrong ones lock the card.";
+    GiftCardLocked = "gift_card_locked", 403, "Too many wrong PINs: the gift card is locked.";
     AdjustmentOverLimit = "adjustment_over_limit", 403, "The adjustment moves more points than the program's `[staff] adjust_max` lets the role move at once (API admin keys act as admins).";
 
     UnknownMember = "unknown_member", 404, "No member with that id or external id.";
@@ -75,6 +79,7 @@ error_codes! {
     UnknownAutomation = "unknown_automation", 404, "The program in force has no automation with that id.";
     UnknownSegment = "unknown_segment", 404, "No saved segment with that id.";
     UnknownSimulation = "unknown_simulation", 404, "No simulation with that id.";
+    UnknownGiftCard = "unknown_gift_card", 404, "No gift card with that code.";
     UnknownHold = "unknown_hold", 404, "No checkout hold with that id.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
@@ -114,6 +119,9 @@ error_codes! {
     WalletBalanceOverMax = "wallet_balance_over_max", 409, "The top-up would take the wallet above the program's `[wallet] balance_max`.";
     RefundExceedsPayment = "refund_exceeds_payment", 409, "The refund asks for more than is left to refund of the wallet payment.";
     CashOutOverPrincipal = "cash_out_over_principal", 409, "Only principal is paid out: bonus value given with top-ups never is.";
+    GiftCardNotActive = "gift_card_not_active", 409, "The gift card is not active: not yet sold (activate it), or its value was loaded into a member's wallet.";
+    GiftCardActive = "gift_card_active", 409, "The gift card is active already.";
+    GiftCardExpired = "gift_card_expired", 409, "The gift card is past its expiry.";
     HoldClosed = "hold_closed", 409, "The hold was captured, voided or expired already.";
     HoldExpired = "hold_expired", 409, "The hold is past its expiry: it can no longer be captured, and is released by itself.";
     CaptureExceedsHold = "capture_exceeds_hold", 409, "The capture asks for more than the hold holds.";
@@ -208,6 +216,19 @@ impl From<&ReferralRefusal> for ErrorCode {
             ReferralRefusal::SelfReferral => ErrorCode::SelfReferral,
             ReferralRefusal::AlreadyMember => ErrorCode::ReferralAlreadyMember,
             ReferralRefusal::LimitReached(_) => ErrorCode::ReferralLimitReached,
+        }
+    }
+}
+
+impl From<&GiftCardRefusal> for ErrorCode {
+    fn from(refusal: &GiftCardRefusal) -> ErrorCode {
+        match refusal {
+            GiftCardRefusal::NotActive(_) => ErrorCode::GiftCardNotActive,
+            GiftCardRefusal::Active => ErrorCode::GiftCardActive,
+            GiftCardRefusal::Expired(_) => ErrorCode::GiftCardExpired,
+            GiftCardRefusal::PinRequired => ErrorCode::GiftCardPinRequired,
+            GiftCardRefusal::PinWrong { .. } => ErrorCode::GiftCardPinWrong,
+            GiftCardRefusal::PinLocked => ErrorCode::GiftCardLocked,
         }
     }
 }

@@ -86,11 +86,11 @@ pub use programs::apply::{Applied, ApplyProgram};
 pub use referrals::ReferralView;
 pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity, Liability};
 pub use requests::{
-    ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CaptureRequest, CheckoutRequest,
-    ConsumeCouponRequest, EnrollRequest, EventRequest, GuestPurchaseRequest, HoldRequest,
-    LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX, PurchaseRequest, RedeemRequest,
-    RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest, TEXT_CHARS_MAX,
-    WalletAsk, WalletRequest,
+    ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CaptureRequest, CardKey, CheckoutRequest,
+    ConsumeCouponRequest, EnrollRequest, EventRequest, GiftCardMoveRequest, GuestPurchaseRequest,
+    HoldRequest, IssueGiftCardsRequest, LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX,
+    PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
+    ReleaseCouponRequest, TEXT_CHARS_MAX, WalletAsk, WalletRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,
@@ -111,8 +111,13 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
-pub use wallet::validate::{HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN};
-pub use wallet::views::{HoldOutcome, HoldView, WalletBalance, WalletOutcome, WalletStatement};
+pub use wallet::validate::{
+    GIFT_CARDS_PER_BATCH_MAX, HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN,
+};
+pub use wallet::views::{
+    GiftCardLoad, GiftCardView, HoldOutcome, HoldView, IssuedCard, IssuedGiftCards, WalletBalance,
+    WalletOutcome, WalletStatement,
+};
 pub use webhooks::{
     CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, URL_PATTERN,
     WebhookRequest, WebhookSender, WebhookView, webhook_id,

@@ -161,6 +161,53 @@ pub struct RedeemRequest {
     pub reason: Option<String>,
 }
 
+/// How a caller reaches a gift card: its code, and its PIN when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardKey {
+    /// The code as printed (case, dashes and spaces do not matter).
+    pub code: String,
+    /// The PIN, when the card has one.
+    pub pin: Option<String>,
+}
+
+/// Issue gift cards: one, or a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueGiftCardsRequest {
+    /// How many (1 to 1,000).
+    pub count: u32,
+    /// Each card's value.
+    pub amount: Decimal,
+    /// ISO currency code: the program's.
+    pub currency: String,
+    /// Whether each card gets a PIN (six digits).
+    pub with_pin: bool,
+    /// Whether the cards are active (sold) at once; otherwise each is activated when sold.
+    pub active: bool,
+    /// When the cards stop paying, if ever (where the law allows an expiry).
+    pub expires_at: Option<Timestamp>,
+    /// The caller's name for the batch (a promotion, an order of cards).
+    pub reference: String,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+}
+
+/// A payment from a gift card, or a refund to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftCardMoveRequest {
+    /// The card.
+    pub card: CardKey,
+    /// A payment or a refund (a card is neither topped up nor cashed out).
+    pub ask: WalletAsk,
+    /// How much (above zero).
+    pub amount: Decimal,
+    /// ISO currency code: the program's.
+    pub currency: String,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// The order.
+    pub reference: String,
+}
+
 /// A change to a member's wallet of stored value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WalletRequest {

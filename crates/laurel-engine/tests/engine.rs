@@ -2780,6 +2780,9 @@ mod wallet;
 #[path = "engine/holds.rs"]
 mod holds;
 
+#[path = "engine/gift_cards.rs"]
+mod gift_cards;
+
 #[path = "engine/simulation.rs"]
 mod simulation;
 

@@ -1,4 +1,4 @@
--- Stored value: a money wallet per member (a gift card's later), kept as a double-entry ledger
+-- Stored value: a money wallet per member or gift card, kept as a double-entry ledger
 -- of its own in the currency's minor units. A wallet's columns are its member accounts'
 -- balances, never below zero; every move is appended with entries that sum to zero.
 CREATE TABLE wallets (
@@ -59,3 +59,35 @@ CREATE TABLE wallet_holds (
     closed_at BIGINT
 );
 CREATE INDEX wallet_holds_due ON wallet_holds (expires_at) WHERE state = 'held';
+
+-- Gift cards: a wallet reached by a code (kept only as its hash) rather than by a member.
+CREATE TABLE gift_card_batches (
+    id @ID@,
+    reference TEXT NOT NULL,
+    cards BIGINT NOT NULL,
+    face_minor BIGINT NOT NULL CHECK (face_minor > 0),
+    expires_at BIGINT,
+    actor TEXT NOT NULL,
+    issued_at BIGINT NOT NULL
+);
+
+CREATE TABLE gift_cards (
+    id @ID@,
+    batch_id BIGINT NOT NULL REFERENCES gift_card_batches (id),
+    wallet_id BIGINT NOT NULL UNIQUE REFERENCES wallets (id),
+    -- SHA-256 of the code as issued; the last four characters to tell cards apart.
+    code_hash TEXT NOT NULL UNIQUE,
+    code_last4 TEXT NOT NULL,
+    -- SHA-256 of the code and the PIN, when the card has one.
+    pin_hash TEXT,
+    pin_failures BIGINT NOT NULL DEFAULT 0,
+    face_minor BIGINT NOT NULL,
+    -- inactive | active | loaded
+    state TEXT NOT NULL,
+    expires_at BIGINT,
+    issued_at BIGINT NOT NULL,
+    activated_at BIGINT,
+    loaded_into BIGINT REFERENCES members (id),
+    loaded_at BIGINT
+);
+CREATE INDEX gift_cards_by_batch ON gift_cards (batch_id, id);

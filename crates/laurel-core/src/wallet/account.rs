@@ -18,6 +18,9 @@ crate::states! {
         Promotion = "promotion",
         /// Value that paid for orders, and came back with their refunds.
         Settlement = "settlement",
+        /// Value moving from one wallet to another (a gift card loaded into a member's
+        /// wallet): out of one and into the other in the same transaction.
+        Transfer = "transfer",
     }
 }
 
@@ -38,6 +41,8 @@ crate::states! {
         Capture = "capture",
         /// A hold voided, or lapsed at its expiry: all of it back in the wallet.
         Release = "release",
+        /// Value moved out of this wallet into another, or into this one from another.
+        Transfer = "transfer",
     }
 }
 

@@ -64,7 +64,9 @@ pub enum WalletError {
 
 type Decided = Result<WalletPosting, WalletError>;
 
-use WalletAccount::{Bonus, Funding, HeldBonus, HeldPrincipal, Principal, Promotion, Settlement};
+use WalletAccount::{
+    Bonus, Funding, HeldBonus, HeldPrincipal, Principal, Promotion, Settlement, Transfer,
+};
 
 impl Wallet {
     /// Everything it holds.
@@ -151,6 +153,35 @@ impl Wallet {
                 (Settlement, -amount),
             ],
         ))
+    }
+
+    /// Moves everything the wallet holds out to another wallet (a gift card's value loaded
+    /// into a member's): principal stays principal and bonus bonus, on both sides.
+    pub fn transfer_out(self) -> Decided {
+        positive(self.total()).map_err(|_| WalletError::Insufficient {
+            available: 0,
+            requested: 1,
+        })?;
+        Ok(WalletPosting::new(
+            WalletMoveKind::Transfer,
+            &[
+                (Principal, -self.principal),
+                (Bonus, -self.bonus),
+                (Transfer, self.total()),
+            ],
+        ))
+    }
+
+    /// Receives what `out` (another wallet's [`Wallet::transfer_out`]) moved out.
+    pub fn transfer_in(self, out: &WalletPosting) -> WalletPosting {
+        WalletPosting::new(
+            WalletMoveKind::Transfer,
+            &[
+                (Principal, -out.delta(Principal)),
+                (Bonus, -out.delta(Bonus)),
+                (Transfer, -out.delta(Transfer)),
+            ],
+        )
     }
 
     /// Pays `amount` of principal out to the member.
@@ -337,6 +368,17 @@ mod tests {
                 bonus: 50_00
             }
         );
+    }
+
+    #[test]
+    fn a_transfer_moves_everything_keeping_each_kind() {
+        let out = FULL.transfer_out().unwrap();
+        let into = Wallet::default().transfer_in(&out);
+        assert!(out.is_balanced() && into.is_balanced());
+        assert_eq!(FULL.after(&out), Wallet::default());
+        assert_eq!(Wallet::default().after(&into), FULL);
+        assert_eq!(out.delta(Transfer) + into.delta(Transfer), 0);
+        assert!(Wallet::default().transfer_out().is_err(), "nothing to move");
     }
 
     #[test]

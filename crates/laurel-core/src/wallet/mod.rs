@@ -7,14 +7,16 @@
 //! [`WalletPosting`] whose legs sum to zero, so the value in wallets always equals what came
 //! in from members and promotions less what went out to orders and cash-outs. Value held at a
 //! checkout ([`Hold`]) sits in the wallet's held accounts until its order is captured or the
-//! hold is released.
+//! hold is released. A [`GiftCard`] is a wallet reached by a code rather than a member.
 
 mod account;
 mod balance;
+mod gift_card;
 mod hold;
 mod policy;
 
 pub use account::{WalletAccount, WalletMoveKind, WalletPosting};
 pub use balance::{Paid, Wallet, WalletError};
+pub use gift_card::{GiftCard, GiftCardRefusal, GiftCardState, PIN_GUESSES_MAX, PinGiven};
 pub use hold::{Hold, HoldRefusal, HoldState};
 pub use policy::{TopUpBonus, WalletPolicy};

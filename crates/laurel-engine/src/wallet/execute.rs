@@ -1,48 +1,45 @@
-//! A wallet's moves in the write path: lock the member and their wallet, let the core decide,
-//! store the posting, remember the answer.
+//! A wallet's moves in the write path: lock its owner (a member, a gift card) and the wallet,
+//! let the core decide, store the posting, remember the answer.
 
 use super::views::{WalletBalance, WalletOutcome};
-use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::{MemberRef, WalletAsk};
-use crate::wallet::validate::ValidWallet;
+use crate::wallet::gift_cards::execute::card_rules;
+use crate::wallet::refusals::{check_top_up, refusal};
+use crate::wallet::validate::{ValidWallet, WalletRef};
 use crate::write::context::Context;
 use crate::write::steps::{lock, remember, replay};
-use laurel_core::wallet::{WalletAccount, WalletError, WalletPolicy};
-use laurel_core::{Currency, Money};
-use laurel_store::{NewWalletMove, Tx};
+use laurel_core::wallet::{GiftCardRefusal, GiftCardState, WalletAccount};
+use laurel_store::{NewWalletMove, StoredWallet, Tx};
 
-/// Tops up, pays from, refunds to or cashes out of a member's wallet, once per idempotency
-/// key. Top-ups and payments need an active member; refunds and cash-outs reach a suspended
-/// member's wallet, as refunds reach their points.
+/// Tops up, pays from, refunds to or cashes out of a wallet, once per idempotency key.
+/// A member's: top-ups and payments need them active; refunds and cash-outs reach a suspended
+/// member's wallet, as refunds reach their points. A gift card's: it pays while active and
+/// before its expiry, takes refunds until its value went to a member, and is neither topped
+/// up nor cashed out.
 pub(crate) async fn wallet(
     tx: &mut Tx,
     ctx: &Context<'_>,
     w: &ValidWallet,
     actor: &str,
 ) -> Result<WalletOutcome> {
-    let r = &w.request;
-    let scope = format!("wallet:{}", r.member_id);
-    let print = fingerprint(r)?;
-    if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
+    let scope = scope(w.wallet);
+    if let Some(answer) = replay(tx, &scope, &w.idempotency_key, &w.print).await? {
         return Ok(answer);
     }
     let policy = ctx.wallet.ok_or(EngineError::WalletNotOffered)?;
-    let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
-    if matches!(r.ask, WalletAsk::TopUp | WalletAsk::Pay { .. }) {
-        crate::members::require_active(&member)?;
-    }
     let currency = ctx.program.currency;
     let amount = w.amount_minor;
-    if r.ask == WalletAsk::TopUp {
+    if w.ask == WalletAsk::TopUp {
         check_top_up(policy, amount, currency)?;
     }
-    let wallet = tx.member_wallet(member.id).await?;
+    let reached = reach(tx, ctx, w).await?;
+    let wallet = reached.wallet;
     let refused = |e| refusal(e, currency);
-    let (posting, payment) = match r.ask {
+    let (posting, payment) = match w.ask {
         WalletAsk::TopUp => {
-            let bonus = policy.bonus_for(amount, member.tier.tier.as_deref());
+            let bonus = policy.bonus_for(amount, reached.tier.as_deref());
             let posting = wallet
                 .balance
                 .top_up(amount, bonus, policy.balance_max)
@@ -65,7 +62,7 @@ pub(crate) async fn wallet(
         WalletAsk::CashOut => (wallet.balance.cash_out(amount).map_err(refused)?, None),
     };
     // A partial payment moves what the wallet held: the move is for what it paid.
-    let moved = match r.ask {
+    let moved = match w.ask {
         WalletAsk::Pay { .. } => posting.delta(WalletAccount::Settlement),
         _ => amount,
     };
@@ -76,7 +73,7 @@ pub(crate) async fn wallet(
                 posting: &posting,
                 amount: moved,
                 payment,
-                reference: &r.reference,
+                reference: &w.reference,
                 actor,
                 at: ctx.now,
             },
@@ -85,96 +82,82 @@ pub(crate) async fn wallet(
     let after = wallet.balance.after(&posting);
     let answer = WalletOutcome {
         move_id,
-        member_id: member.id.0,
+        member_id: reached.member,
         kind: posting.kind,
         amount: moved,
         principal: posting.delta(WalletAccount::Principal),
         bonus: posting.delta(WalletAccount::Bonus),
         balance: WalletBalance::of(after, wallet.held),
     };
-    remember(tx, ctx, &scope, &r.idempotency_key, print, &answer).await?;
+    remember(
+        tx,
+        ctx,
+        &scope,
+        &w.idempotency_key,
+        w.print.clone(),
+        &answer,
+    )
+    .await?;
     Ok(answer)
 }
 
-/// A top-up within the program's least and most.
-fn check_top_up(policy: &WalletPolicy, amount: i64, currency: Currency) -> Result<()> {
-    if (policy.top_up_min..=policy.top_up_max).contains(&amount) {
-        return Ok(());
+/// Where a wallet's idempotency keys are kept: each wallet's its own.
+pub(crate) fn scope(wallet: WalletRef) -> String {
+    match wallet {
+        WalletRef::Member(id) => format!("wallet:{id}"),
+        WalletRef::GiftCard(id) => format!("gift-card:{id}"),
     }
-    let money = |minor| Money::from_minor(minor, currency).to_string();
-    Err(EngineError::Wallet {
-        code: ErrorCode::TopUpOutOfRange,
-        message: format!(
-            "a top-up is at least {} and at most {}",
-            money(policy.top_up_min),
-            money(policy.top_up_max)
-        ),
-        args: vec![
-            ("min", money(policy.top_up_min)),
-            ("max", money(policy.top_up_max)),
-        ],
-    })
 }
 
-/// The core's refusal as the engine's, its amounts in money.
-pub(super) fn refusal(e: WalletError, currency: Currency) -> EngineError {
-    let money = |minor| Money::from_minor(minor, currency).to_string();
-    let (code, message, args) = match e {
-        WalletError::NotPositive => {
-            return EngineError::invalid("amount", ErrorCode::InvalidAmount, e.to_string());
+/// A wallet reached for a move: locked, with its owner's tier (for a top-up's bonus).
+struct Reached {
+    wallet: StoredWallet,
+    tier: Option<String>,
+    member: Option<i64>,
+}
+
+/// Locks the wallet `r` moves and checks its owner allows the move.
+async fn reach(tx: &mut Tx, ctx: &Context<'_>, w: &ValidWallet) -> Result<Reached> {
+    match w.wallet {
+        WalletRef::Member(id) => {
+            let member = lock(tx, &MemberRef::Id(id)).await?;
+            if matches!(w.ask, WalletAsk::TopUp | WalletAsk::Pay { .. }) {
+                crate::members::require_active(&member)?;
+            }
+            Ok(Reached {
+                wallet: tx.member_wallet(member.id).await?,
+                tier: member.tier.tier,
+                member: Some(id),
+            })
         }
-        WalletError::Insufficient {
-            available,
-            requested,
-        } => (
-            ErrorCode::InsufficientFunds,
-            format!(
-                "the wallet holds {}, less than {}",
-                money(available),
-                money(requested)
-            ),
-            vec![
-                ("available", money(available)),
-                ("requested", money(requested)),
-            ],
-        ),
-        WalletError::OverBalanceMax { max, after } => (
-            ErrorCode::WalletBalanceOverMax,
-            format!(
-                "the wallet would hold {}, above its most of {}",
-                money(after),
-                money(max)
-            ),
-            vec![("max", money(max)), ("after", money(after))],
-        ),
-        WalletError::RefundOverPayment { left, requested } => (
-            ErrorCode::RefundExceedsPayment,
-            format!(
-                "only {} of the payment is left to refund, less than {}",
-                money(left),
-                money(requested)
-            ),
-            vec![("left", money(left)), ("requested", money(requested))],
-        ),
-        WalletError::CashOutOverPrincipal {
-            principal,
-            requested,
-        } => (
-            ErrorCode::CashOutOverPrincipal,
-            format!(
-                "only {} is principal that may be paid out (bonus value never is), less than {}",
-                money(principal),
-                money(requested)
-            ),
-            vec![
-                ("principal", money(principal)),
-                ("requested", money(requested)),
-            ],
-        ),
-    };
-    EngineError::Wallet {
-        code,
-        message,
-        args,
+        WalletRef::GiftCard(id) => {
+            let card = tx
+                .lock_gift_card(id)
+                .await?
+                .ok_or_else(|| EngineError::Internal(format!("gift card {id} vanished")))?;
+            match w.ask {
+                WalletAsk::Pay { .. } => card_rules(&card).check_use(ctx.now)?,
+                WalletAsk::Refund { .. } if card.state == GiftCardState::Loaded => {
+                    return Err(GiftCardRefusal::NotActive(card.state).into());
+                }
+                WalletAsk::Refund { .. } => {}
+                WalletAsk::TopUp | WalletAsk::CashOut => {
+                    return Err(EngineError::invalid(
+                        "ask",
+                        ErrorCode::InvalidField,
+                        "a gift card is neither topped up nor cashed out",
+                    ));
+                }
+            }
+            let wallet = tx
+                .lock_wallet(card.wallet)
+                .await?
+                .ok_or_else(|| EngineError::Internal(format!("gift card {id} has no wallet")))?;
+            Ok(Reached {
+                wallet,
+                tier: None,
+                member: None,
+            })
+        }
     }
 }

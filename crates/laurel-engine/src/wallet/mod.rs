@@ -2,7 +2,9 @@
 //! statement.
 
 pub(crate) mod execute;
+pub(crate) mod gift_cards;
 pub(crate) mod holds;
+pub(crate) mod refusals;
 pub(crate) mod validate;
 pub(crate) mod views;
 
@@ -18,7 +20,7 @@ impl Engine {
     /// Tops up, pays from, refunds to or cashes out of a member's wallet; `actor` (an API
     /// key, a staff member) is recorded on the move.
     pub async fn wallet_move(&self, request: WalletRequest, actor: &str) -> Result<WalletOutcome> {
-        let valid = validate::wallet(&self.definition().program, request)?;
+        let valid = validate::member_wallet(&self.definition().program, request)?;
         let command = Command::Wallet {
             request: valid,
             actor: actor.to_owned(),

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use laurel_core::wallet::{Paid, Wallet, WalletMoveKind};
-use laurel_store::{StoredHold, WalletMove};
+use laurel_store::{StoredGiftCard, StoredHold, StoredWallet, WalletMove};
 use serde::{Deserialize, Serialize};
 
 /// What a wallet holds, in the currency's minor units.
@@ -37,8 +37,8 @@ impl WalletBalance {
 pub struct WalletOutcome {
     /// The move written.
     pub move_id: i64,
-    /// The member.
-    pub member_id: i64,
+    /// The member, when the wallet is a member's (not a gift card's).
+    pub member_id: Option<i64>,
     /// What it did.
     #[serde(with = "move_kind")]
     pub kind: WalletMoveKind,
@@ -122,6 +122,94 @@ pub struct HoldOutcome {
     /// The hold after it.
     pub hold: HoldView,
     /// The wallet after it.
+    pub balance: WalletBalance,
+}
+
+/// A gift card as answered (amounts in minor units); never its code or PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiftCardView {
+    /// Its id.
+    pub id: i64,
+    /// Its batch.
+    pub batch_id: i64,
+    /// The code's last four characters, to tell cards apart.
+    pub last4: String,
+    /// `inactive`, `active` or `loaded`.
+    pub state: String,
+    /// Its value when issued.
+    pub face: i64,
+    /// What it holds now.
+    pub balance: WalletBalance,
+    /// Whether it has a PIN.
+    pub has_pin: bool,
+    /// When it stops paying, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// When it was activated.
+    pub activated_at: Option<Timestamp>,
+    /// The member its value was loaded into.
+    pub loaded_into: Option<i64>,
+}
+
+impl GiftCardView {
+    pub(crate) fn of(card: &StoredGiftCard, wallet: &StoredWallet) -> GiftCardView {
+        GiftCardView {
+            id: card.id,
+            batch_id: card.batch,
+            last4: card.code_last4.clone(),
+            state: card.state.as_str().to_owned(),
+            face: card.face,
+            balance: WalletBalance::of(wallet.balance, wallet.held),
+            has_pin: card.pin_hash.is_some(),
+            expires_at: card.expires_at,
+            issued_at: card.issued_at,
+            activated_at: card.activated_at,
+            loaded_into: card.loaded_into.map(|m| m.0),
+        }
+    }
+}
+
+/// A card just issued: the only time its code and PIN are told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCard {
+    /// Its id.
+    pub id: i64,
+    /// Its code, as printed.
+    pub code: String,
+    /// Its PIN, when it has one.
+    pub pin: Option<String>,
+}
+
+/// The answer to issuing gift cards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedGiftCards {
+    /// The batch.
+    pub batch_id: i64,
+    /// Each card's value.
+    pub face: i64,
+    /// Whether the cards are active.
+    pub active: bool,
+    /// When they stop paying.
+    pub expires_at: Option<Timestamp>,
+    /// How many were issued.
+    pub count: u32,
+    /// Each card with its code and PIN; empty on a retry (codes are told once, never kept).
+    pub cards: Vec<IssuedCard>,
+    /// True when this answers a retry: the batch was issued by the first request.
+    pub repeated: bool,
+}
+
+/// The answer to loading a gift card's value into a member's wallet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiftCardLoad {
+    /// The card after it.
+    pub card: GiftCardView,
+    /// The member.
+    pub member_id: i64,
+    /// What moved.
+    pub amount: i64,
+    /// The member's wallet after it.
     pub balance: WalletBalance,
 }
 

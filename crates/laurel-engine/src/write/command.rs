@@ -7,7 +7,7 @@ use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
     RedeemRewardRequest,
 };
-use crate::wallet::validate::{Closing, ValidHold, ValidWallet};
+use crate::wallet::validate::{Closing, ValidHold, ValidIssue, ValidWallet, WalletRef};
 use jiff::Timestamp;
 use laurel_core::rules::Basket;
 use laurel_store::{MemberId, NewMember, RedemptionId};
@@ -70,6 +70,22 @@ pub(crate) enum Command {
         request: ValidWallet,
         actor: String,
     },
+    /// Issue a batch of gift cards.
+    IssueGiftCards {
+        batch: ValidIssue,
+        actor: String,
+    },
+    /// Activate a gift card sold.
+    ActivateGiftCard {
+        card: i64,
+        actor: String,
+    },
+    /// Load a gift card's value into a member's wallet.
+    LoadGiftCard {
+        card: i64,
+        member: i64,
+        actor: String,
+    },
     /// Hold wallet value at a checkout.
     Hold {
         request: ValidHold,
@@ -111,8 +127,17 @@ impl Command {
             Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
                 format!("m:{}", member.0)
             }
-            Command::Wallet { request, .. } => format!("m:{}", request.request.member_id),
+            Command::Wallet { request, .. } => match request.wallet {
+                WalletRef::Member(id) => format!("m:{id}"),
+                WalletRef::GiftCard(id) => format!("g:{id}"),
+            },
             Command::Hold { request, .. } => format!("m:{}", request.request.member_id),
+            Command::IssueGiftCards { batch, .. } => {
+                format!("gb:{}", batch.request.idempotency_key)
+            }
+            Command::ActivateGiftCard { card, .. } | Command::LoadGiftCard { card, .. } => {
+                format!("g:{card}")
+            }
             Command::CloseHold { member, .. } => format!("m:{}", member.0),
         }
     }
@@ -147,7 +172,14 @@ impl Command {
             Command::CloseRedemption { member, .. } | Command::UseCoupon { member, .. } => {
                 Some(*member)
             }
-            Command::Wallet { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::Wallet {
+                request:
+                    ValidWallet {
+                        wallet: WalletRef::Member(id),
+                        ..
+                    },
+                ..
+            } => Some(MemberId(*id)),
             Command::Hold { request, .. } => Some(MemberId(request.request.member_id)),
             Command::CloseHold { member, .. } => Some(*member),
             _ => None,

@@ -11,6 +11,7 @@ use crate::refunds::execute as refunds;
 use crate::rewards::execute as rewards;
 use crate::tiers::execute as tiers;
 use crate::wallet::execute as wallet;
+use crate::wallet::gift_cards::execute as gift_cards;
 use crate::wallet::holds::execute as holds;
 use crate::write::command::Command;
 use crate::write::context::Context;
@@ -75,6 +76,19 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Wallet { request, actor } => wallet::wallet(tx, ctx, request, actor)
             .await
             .map(Outcome::Wallet),
+        Command::IssueGiftCards { batch, actor } => gift_cards::issue(tx, ctx, batch, actor)
+            .await
+            .map(Outcome::GiftCards),
+        Command::ActivateGiftCard { card, actor } => gift_cards::activate(tx, ctx, *card, actor)
+            .await
+            .map(Outcome::GiftCard),
+        Command::LoadGiftCard {
+            card,
+            member,
+            actor,
+        } => gift_cards::load(tx, ctx, *card, *member, actor)
+            .await
+            .map(Outcome::GiftCardLoad),
         Command::Hold { request, actor } => holds::place(tx, ctx, request, actor)
             .await
             .map(Outcome::Hold),

@@ -4,7 +4,9 @@ use crate::outcomes::{
     EventOutcome, GuestPurchaseOutcome, PostingOutcome, PurchaseOutcome, RefundOutcome,
 };
 use crate::rewards::views::{CouponUseOutcome, RedemptionOutcome};
-use crate::wallet::views::{HoldOutcome, WalletOutcome};
+use crate::wallet::views::{
+    GiftCardLoad, GiftCardView, HoldOutcome, IssuedGiftCards, WalletOutcome,
+};
 use laurel_core::Points;
 use laurel_store::Member;
 
@@ -28,6 +30,12 @@ pub(crate) enum Outcome {
     CouponUse(CouponUseOutcome),
     /// A wallet move.
     Wallet(WalletOutcome),
+    /// Gift cards issued.
+    GiftCards(IssuedGiftCards),
+    /// A gift card activated.
+    GiftCard(GiftCardView),
+    /// A gift card's value loaded into a member's wallet.
+    GiftCardLoad(GiftCardLoad),
     /// A hold placed, captured, voided or lapsed.
     Hold(HoldOutcome),
 }

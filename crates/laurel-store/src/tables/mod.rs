@@ -7,6 +7,7 @@ pub(crate) mod books;
 pub(crate) mod churn_list;
 pub(crate) mod contact_changes;
 pub(crate) mod events;
+pub(crate) mod gift_cards;
 pub(crate) mod grants;
 pub(crate) mod history;
 pub(crate) mod idempotency;

@@ -123,6 +123,30 @@ impl Tx {
         }
     }
 
+    /// Opens an empty wallet, a member's or (without one) a gift card's; its id.
+    pub async fn open_wallet(&mut self, member: Option<MemberId>, at: Timestamp) -> Result<i64> {
+        self.row(
+            "INSERT INTO wallets (member_id, principal_minor, bonus_minor, opened_at) \
+             VALUES ($1, 0, 0, $2) RETURNING id",
+            args![member.map(|m| m.0), micros(at)],
+        )
+        .await?
+        .get(0)
+    }
+
+    /// The wallet with that id, locked until the transaction ends.
+    pub async fn lock_wallet(&mut self, id: i64) -> Result<Option<StoredWallet>> {
+        let sql = format!(
+            "SELECT {WALLET_COLUMNS} FROM wallets WHERE id = $1{}",
+            self.backend.lock_rows()
+        );
+        self.rows(&sql, args![id])
+            .await?
+            .first()
+            .map(wallet)
+            .transpose()
+    }
+
     /// Stores a decided move on `wallet` (opening it first if it is unopened) with its entries
     /// and the wallet's new balance; the move's id and the wallet's.
     pub async fn post_wallet(
@@ -130,16 +154,9 @@ impl Tx {
         wallet: &StoredWallet,
         m: &NewWalletMove<'_>,
     ) -> Result<(i64, i64)> {
-        let wallet_id: i64 = match (wallet.id, wallet.member) {
-            (0, Some(member)) => self
-                .row(
-                    "INSERT INTO wallets (member_id, principal_minor, bonus_minor, opened_at) \
-                     VALUES ($1, 0, 0, $2) RETURNING id",
-                    args![member.0, micros(m.at)],
-                )
-                .await?
-                .get(0)?,
-            (id, _) => id,
+        let wallet_id = match wallet.id {
+            0 => self.open_wallet(wallet.member, m.at).await?,
+            id => id,
         };
         let id: i64 = self
             .row(
@@ -223,6 +240,19 @@ impl Tx {
 }
 
 impl Store {
+    /// The wallet with that id.
+    pub async fn wallet(&self, id: i64) -> Result<Option<StoredWallet>> {
+        let mut db = self;
+        db.rows(
+            &format!("SELECT {WALLET_COLUMNS} FROM wallets WHERE id = $1"),
+            args![id],
+        )
+        .await?
+        .first()
+        .map(wallet)
+        .transpose()
+    }
+
     /// The member's wallet, if they have one.
     pub async fn member_wallet(&self, member: MemberId) -> Result<Option<StoredWallet>> {
         let mut db = self;

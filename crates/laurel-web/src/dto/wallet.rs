@@ -151,8 +151,8 @@ impl WalletBalanceBody {
 pub struct WalletMoveResponse {
     /// The move written; a payment's is what its refunds name.
     pub move_id: i64,
-    /// The member.
-    pub member_id: i64,
+    /// The member, when the wallet is a member's (absent for a gift card).
+    pub member_id: Option<i64>,
     /// `top_up`, `payment`, `refund` or `cash_out`.
     pub kind: String,
     /// What it was for: paid in (without the bonus), paid (a partial payment: what the

@@ -6,8 +6,9 @@ use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::requests::MemberRef;
-use crate::wallet::execute::refusal;
-use crate::wallet::validate::{Closing, HOLD_EXPIRES_IN_DEFAULT, ValidHold};
+use crate::wallet::execute::scope;
+use crate::wallet::refusals::refusal;
+use crate::wallet::validate::{Closing, HOLD_EXPIRES_IN_DEFAULT, ValidHold, WalletRef};
 use crate::wallet::views::{HoldOutcome, HoldView, WalletBalance};
 use crate::write::context::Context;
 use crate::write::steps::{lock, lock_active, remember, replay};
@@ -24,7 +25,7 @@ pub(crate) async fn place(
     actor: &str,
 ) -> Result<HoldOutcome> {
     let r = &h.request;
-    let scope = format!("wallet:{}", r.member_id);
+    let scope = scope(WalletRef::Member(r.member_id));
     let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);

@@ -1,0 +1,220 @@
+//! Gift cards: batches issued, each card with the hash of its code (never the code), its
+//! PIN's hash and wrong guesses, its wallet, state and expiry, and where its value went.
+
+use crate::db::connect::Store;
+use crate::db::sql::{Row, Sql, args};
+use crate::error::{Result, StoreError};
+use crate::types::{MemberId, instant, instant_opt, micros};
+use crate::write::tx::Tx;
+use jiff::Timestamp;
+use laurel_core::wallet::GiftCardState;
+
+/// A batch to issue.
+#[derive(Debug, Clone)]
+pub struct NewGiftCardBatch<'a> {
+    /// The caller's name for it (a promotion, a shop's order).
+    pub reference: &'a str,
+    /// How many cards.
+    pub cards: i64,
+    /// Each card's value, minor units.
+    pub face: i64,
+    /// When its cards stop paying, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// Who issued it.
+    pub actor: &'a str,
+    /// When.
+    pub issued_at: Timestamp,
+}
+
+/// A card to store.
+#[derive(Debug, Clone)]
+pub struct NewGiftCard<'a> {
+    /// Its batch.
+    pub batch: i64,
+    /// Its wallet.
+    pub wallet: i64,
+    /// SHA-256 of its code, hex.
+    pub code_hash: &'a str,
+    /// The code's last four characters.
+    pub code_last4: &'a str,
+    /// SHA-256 of its code and PIN, when it has one.
+    pub pin_hash: Option<&'a str>,
+    /// Its value, minor units.
+    pub face: i64,
+    /// Inactive or active.
+    pub state: GiftCardState,
+    /// When it stops paying.
+    pub expires_at: Option<Timestamp>,
+    /// When it was issued (and activated, if active).
+    pub issued_at: Timestamp,
+}
+
+/// A card as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGiftCard {
+    /// Its id.
+    pub id: i64,
+    /// Its batch.
+    pub batch: i64,
+    /// Its wallet.
+    pub wallet: i64,
+    /// SHA-256 of its code, hex.
+    pub code_hash: String,
+    /// The code's last four characters.
+    pub code_last4: String,
+    /// SHA-256 of its code and PIN, when it has one.
+    pub pin_hash: Option<String>,
+    /// Wrong PINs guessed.
+    pub pin_failures: u32,
+    /// Its value when issued.
+    pub face: i64,
+    /// Where it stands.
+    pub state: GiftCardState,
+    /// When it stops paying.
+    pub expires_at: Option<Timestamp>,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// When it was activated.
+    pub activated_at: Option<Timestamp>,
+    /// The member its value was loaded into.
+    pub loaded_into: Option<MemberId>,
+    /// When.
+    pub loaded_at: Option<Timestamp>,
+}
+
+const COLUMNS: &str = "id, batch_id, wallet_id, code_hash, code_last4, pin_hash, pin_failures, \
+    face_minor, state, expires_at, issued_at, activated_at, loaded_into, loaded_at";
+
+impl Tx {
+    /// Stores a batch; its id.
+    pub async fn insert_gift_card_batch(&mut self, b: &NewGiftCardBatch<'_>) -> Result<i64> {
+        self.row(
+            "INSERT INTO gift_card_batches (reference, cards, face_minor, expires_at, actor, issued_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            args![
+                b.reference,
+                b.cards,
+                b.face,
+                b.expires_at.map(micros),
+                b.actor,
+                micros(b.issued_at)
+            ],
+        )
+        .await?
+        .get(0)
+    }
+
+    /// Stores a card; its id.
+    pub async fn insert_gift_card(&mut self, c: &NewGiftCard<'_>) -> Result<i64> {
+        let activated = (c.state == GiftCardState::Active).then_some(micros(c.issued_at));
+        self.row(
+            "INSERT INTO gift_cards (batch_id, wallet_id, code_hash, code_last4, pin_hash, face_minor, \
+             state, expires_at, issued_at, activated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            args![
+                c.batch,
+                c.wallet,
+                c.code_hash,
+                c.code_last4,
+                c.pin_hash,
+                c.face,
+                c.state.as_str(),
+                c.expires_at.map(micros),
+                micros(c.issued_at),
+                activated
+            ],
+        )
+        .await?
+        .get(0)
+    }
+
+    /// The card, locked until the transaction ends.
+    pub async fn lock_gift_card(&mut self, id: i64) -> Result<Option<StoredGiftCard>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM gift_cards WHERE id = $1{}",
+            self.backend.lock_rows()
+        );
+        self.rows(&sql, args![id])
+            .await?
+            .first()
+            .map(card)
+            .transpose()
+    }
+
+    /// Marks a card active as of `at`.
+    pub async fn activate_gift_card(&mut self, id: i64, at: Timestamp) -> Result<()> {
+        self.run(
+            "UPDATE gift_cards SET state = 'active', activated_at = $2 WHERE id = $1",
+            args![id, micros(at)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a card's value as loaded into `member`'s wallet at `at`.
+    pub async fn mark_gift_card_loaded(
+        &mut self,
+        id: i64,
+        member: MemberId,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.run(
+            "UPDATE gift_cards SET state = 'loaded', loaded_into = $2, loaded_at = $3 WHERE id = $1",
+            args![id, member.0, micros(at)],
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The card whose code hashes to `code_hash`.
+    pub async fn gift_card_by_code(&self, code_hash: &str) -> Result<Option<StoredGiftCard>> {
+        let mut db = self;
+        db.rows(
+            &format!("SELECT {COLUMNS} FROM gift_cards WHERE code_hash = $1"),
+            args![code_hash],
+        )
+        .await?
+        .first()
+        .map(card)
+        .transpose()
+    }
+
+    /// Counts a wrong PIN against the card, in one statement so guesses made at once all
+    /// count; the wrong guesses now.
+    pub async fn count_gift_card_pin_failure(&self, id: i64) -> Result<u32> {
+        let mut db = self;
+        let failures: i64 = db
+            .row(
+                "UPDATE gift_cards SET pin_failures = pin_failures + 1 WHERE id = $1 RETURNING pin_failures",
+                args![id],
+            )
+            .await?
+            .get(0)?;
+        Ok(u32::try_from(failures).unwrap_or(u32::MAX))
+    }
+}
+
+fn card(row: &Row) -> Result<StoredGiftCard> {
+    let state: String = row.get("state")?;
+    let failures: i64 = row.get("pin_failures")?;
+    Ok(StoredGiftCard {
+        id: row.get("id")?,
+        batch: row.get("batch_id")?,
+        wallet: row.get("wallet_id")?,
+        code_hash: row.get("code_hash")?,
+        code_last4: row.get("code_last4")?,
+        pin_hash: row.get("pin_hash")?,
+        pin_failures: u32::try_from(failures).unwrap_or(u32::MAX),
+        face: row.get("face_minor")?,
+        state: state
+            .parse()
+            .map_err(|e: laurel_core::UnknownState| StoreError::Corrupt(e.to_string()))?,
+        expires_at: instant_opt(row.get("expires_at")?)?,
+        issued_at: instant(row.get("issued_at")?)?,
+        activated_at: instant_opt(row.get("activated_at")?)?,
+        loaded_into: row.get::<Option<i64>>("loaded_into")?.map(MemberId),
+        loaded_at: instant_opt(row.get("loaded_at")?)?,
+    })
+}
