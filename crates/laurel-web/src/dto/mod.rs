@@ -6,6 +6,7 @@ mod books;
 mod churn;
 mod earned;
 mod events;
+mod gift_cards;
 mod grants;
 mod holds;
 mod insight;
@@ -32,6 +33,10 @@ pub use books::{
 pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
 pub use events::{EventBody, EventResponse};
+pub use gift_cards::{
+    GiftCardLoadResponse, GiftCardResponse, IssueGiftCardsBody, IssuedCardBody,
+    IssuedGiftCardsResponse, LoadGiftCardBody,
+};
 pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use holds::{CaptureBody, HoldBody, HoldResponse, PlaceHoldBody};
 pub use insight::{

@@ -3,7 +3,10 @@
 
 use super::money;
 use laurel_core::Currency;
-use laurel_engine::{WalletAsk, WalletBalance, WalletOutcome, WalletRequest, WalletStatement};
+use laurel_engine::{
+    CardKey, GiftCardMoveRequest, WalletAsk, WalletBalance, WalletOutcome, WalletRequest,
+    WalletStatement,
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -93,6 +96,38 @@ impl WalletPaymentBody {
             member_id,
             ask: WalletAsk::Pay {
                 partial: self.partial,
+            },
+            amount: self.amount,
+            currency: self.currency,
+            idempotency_key: self.idempotency_key,
+            reference: self.reference,
+        }
+    }
+}
+
+impl WalletPaymentBody {
+    /// The engine's request to pay from the gift card `card`.
+    pub fn card_request(self, card: CardKey) -> GiftCardMoveRequest {
+        GiftCardMoveRequest {
+            card,
+            ask: WalletAsk::Pay {
+                partial: self.partial,
+            },
+            amount: self.amount,
+            currency: self.currency,
+            idempotency_key: self.idempotency_key,
+            reference: self.reference,
+        }
+    }
+}
+
+impl WalletRefundBody {
+    /// The engine's request to refund a payment to the gift card `card`.
+    pub fn card_request(self, card: CardKey) -> GiftCardMoveRequest {
+        GiftCardMoveRequest {
+            card,
+            ask: WalletAsk::Refund {
+                payment_id: self.payment_id,
             },
             amount: self.amount,
             currency: self.currency,

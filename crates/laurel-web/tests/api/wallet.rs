@@ -321,3 +321,100 @@ async fn hold_refusals_answer_their_status_and_code() {
         app.teardown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gift_cards_are_issued_paid_with_refunded_and_loaded_over_http() {
+    for (name, db) in backends() {
+        let app = spawn_app_with(&db, &wallet_program()).await;
+        let body = json!({ "count": 2, "amount": "200", "currency": "CNY", "with_pin": true, "reference": "xmas", "idempotency_key": "batch-1" });
+        app.post("/api/v1/gift-cards", &body)
+            .await
+            .error(403, "forbidden");
+        let issued = app.post_admin("/api/v1/gift-cards", &body).await.ok(200);
+        assert_eq!(issued["count"], 2, "[{name}] {issued}");
+        let cards = issued["cards"].as_array().unwrap();
+        let code = cards[0]["code"].as_str().unwrap().to_owned();
+        let pin = cards[0]["pin"].as_str().unwrap().to_owned();
+        let again = app.post_admin("/api/v1/gift-cards", &body).await.ok(200);
+        assert_eq!(again["repeated"], true, "[{name}]");
+        assert_eq!(again["cards"], json!([]), "[{name}] codes are told once");
+
+        let path = format!("/api/v1/gift-cards/{}", code.to_lowercase());
+        app.get(&path).await.error(403, "gift_card_pin_required");
+        // The pos key, and the card's PIN in its header.
+        let get = |path: &str| {
+            app.client
+                .get(app.url(path))
+                .bearer_auth(&app.pos_key)
+                .header("X-Gift-Card-Pin", &pin)
+        };
+        let post = |path: &str, body: &serde_json::Value| {
+            app.client
+                .post(app.url(path))
+                .bearer_auth(&app.pos_key)
+                .header("X-Gift-Card-Pin", &pin)
+                .json(body)
+        };
+        let card = crate::common::read(get(&path)).await.ok(200);
+        assert_eq!(card["balance"]["total"], "200", "[{name}] {card}");
+        assert_eq!(card["state"], "active", "[{name}]");
+        assert!(
+            card.get("code").is_none(),
+            "[{name}] never the code: {card}"
+        );
+
+        let pay = json!({ "amount": "120", "currency": "CNY", "idempotency_key": "p-1", "reference": "order-1" });
+        let paid = crate::common::read(post(&format!("{path}/payments"), &pay))
+            .await
+            .ok(200);
+        assert_eq!(
+            paid["member_id"],
+            serde_json::Value::Null,
+            "[{name}] {paid}"
+        );
+        assert_eq!(paid["balance"]["total"], "80", "[{name}] {paid}");
+        let refund = json!({ "payment_id": paid["move_id"], "amount": "20", "currency": "CNY", "idempotency_key": "r-1", "reference": "return-1" });
+        let back = crate::common::read(post(&format!("{path}/refunds"), &refund))
+            .await
+            .ok(200);
+        assert_eq!(back["balance"]["total"], "100", "[{name}] {back}");
+
+        let member = app.enroll("card-owner").await;
+        let load = json!({ "member_id": member });
+        let loaded = crate::common::read(post(&format!("{path}/load"), &load))
+            .await
+            .ok(200);
+        assert_eq!(loaded["amount"], "100", "[{name}] {loaded}");
+        assert_eq!(loaded["card"]["state"], "loaded", "[{name}]");
+        assert_eq!(loaded["balance"]["principal"], "100", "[{name}]");
+        let wallet = app
+            .get(&format!("/api/v1/members/{member}/wallet"))
+            .await
+            .ok(200);
+        assert_eq!(wallet["moves"][0]["kind"], "transfer", "[{name}] {wallet}");
+
+        let inactive = json!({ "amount": "50", "currency": "CNY", "active": false, "reference": "shelf", "idempotency_key": "batch-2" });
+        let shelf = app
+            .post_admin("/api/v1/gift-cards", &inactive)
+            .await
+            .ok(200);
+        let shelf_code = shelf["cards"][0]["code"].as_str().unwrap();
+        let shelf_path = format!("/api/v1/gift-cards/{shelf_code}");
+        let pay_shelf = json!({ "amount": "1", "currency": "CNY", "idempotency_key": "p-2", "reference": "order-2" });
+        app.post(&format!("{shelf_path}/payments"), &pay_shelf)
+            .await
+            .error(409, "gift_card_not_active");
+        let sold = app
+            .post(&format!("{shelf_path}/activate"), &json!({}))
+            .await
+            .ok(200);
+        assert_eq!(sold["balance"]["total"], "50", "[{name}] {sold}");
+        app.post(&format!("{shelf_path}/activate"), &json!({}))
+            .await
+            .error(409, "gift_card_active");
+        app.get("/api/v1/gift-cards/ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+            .await
+            .error(404, "unknown_gift_card");
+        app.teardown().await;
+    }
+}
