@@ -2783,6 +2783,9 @@ mod holds;
 #[path = "engine/gift_cards.rs"]
 mod gift_cards;
 
+#[path = "engine/books_stored_value.rs"]
+mod books_stored_value;
+
 #[path = "engine/simulation.rs"]
 mod simulation;
 

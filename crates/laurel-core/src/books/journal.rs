@@ -32,11 +32,34 @@ pub struct Accounts {
     /// Where the provision goes when a reward is handed over (finance maps it to the cost of
     /// the goods given).
     pub rewards_settled: String,
+    /// The liability for value held in wallets and gift cards.
+    pub stored_value: String,
+    /// Where money paid into wallets came from, and cash-outs go (cash or its clearing).
+    pub stored_value_funding: String,
+    /// What orders paid from wallets settle (the till booked the sale; this clears it).
+    pub stored_value_settlement: String,
 }
 
 impl Accounts {
+    /// The account codes a program names none of.
+    pub fn defaults() -> Accounts {
+        let code = |c: &str| c.to_owned();
+        Accounts {
+            sales_revenue: code("4000"),
+            contract_liability: code("2400"),
+            loyalty_revenue: code("4010"),
+            breakage_revenue: code("4020"),
+            marketing_expense: code("6100"),
+            loyalty_provision: code("2410"),
+            rewards_settled: code("1390"),
+            stored_value: code("2420"),
+            stored_value_funding: code("1010"),
+            stored_value_settlement: code("1130"),
+        }
+    }
+
     /// Each account by its name in the program file.
-    pub fn named(&self) -> [(&'static str, &str); 7] {
+    pub fn named(&self) -> [(&'static str, &str); 10] {
         [
             ("sales_revenue", &self.sales_revenue),
             ("contract_liability", &self.contract_liability),
@@ -45,6 +68,9 @@ impl Accounts {
             ("marketing_expense", &self.marketing_expense),
             ("loyalty_provision", &self.loyalty_provision),
             ("rewards_settled", &self.rewards_settled),
+            ("stored_value", &self.stored_value),
+            ("stored_value_funding", &self.stored_value_funding),
+            ("stored_value_settlement", &self.stored_value_settlement),
         ]
     }
 }

@@ -12,7 +12,8 @@
 //! catch-up; `standing.rs` that rounded to the minor unit (what a close locks); `roll.rs` a
 //! period's roll-forward between two standings; `periods.rs` months, quarters and years in
 //! the program's time zone; `report.rs` a report's periods, locked ones kept as closed;
-//! `journal.rs` a period's journal entries.
+//! `journal.rs` a period's journal entries; `stored_value.rs` the value held in wallets rolled
+//! forward by period, with its entries.
 
 mod allocation;
 mod flows;
@@ -23,6 +24,7 @@ mod pool;
 mod report;
 mod roll;
 mod standing;
+mod stored_value;
 
 pub use allocation::allocate;
 pub use flows::{
@@ -36,3 +38,4 @@ pub use pool::{Pool, Position};
 pub use report::{Boundary, PeriodBooks, roll_periods};
 pub use roll::Roll;
 pub use standing::{Cumulative, Standing};
+pub use stored_value::{StoredValueRoll, WalletFlows, stored_value_journal};

@@ -7,6 +7,7 @@ use super::journal::PoolKind;
 use super::periods::Span;
 use super::roll::Roll;
 use super::standing::Standing;
+use super::stored_value::StoredValueRoll;
 use rust_decimal::Decimal;
 
 /// Where the books stood at one end of a period.
@@ -57,6 +58,9 @@ pub struct PeriodBooks {
     pub rate: Decimal,
     /// The first and last ledger posting that took effect in it.
     pub postings: Option<(i64, i64)>,
+    /// The value held in wallets rolled forward over it (from the wallet ledger, which
+    /// `roll_periods` leaves at zero for the caller to fill).
+    pub stored_value: StoredValueRoll,
 }
 
 impl PeriodBooks {
@@ -100,6 +104,7 @@ pub fn roll_periods(spans: &[Span], boundaries: &[Boundary], digits: u32) -> Vec
                 closed: end.locked.is_some(),
                 rate: end.rate,
                 postings: end.live.postings,
+                stored_value: StoredValueRoll::default(),
             }
         })
         .collect()

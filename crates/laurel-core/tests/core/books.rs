@@ -13,15 +13,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn accounts() -> Accounts {
-    Accounts {
-        sales_revenue: "4000".into(),
-        contract_liability: "2400".into(),
-        loyalty_revenue: "4010".into(),
-        breakage_revenue: "4020".into(),
-        marketing_expense: "6100".into(),
-        loyalty_provision: "2410".into(),
-        rewards_settled: "1390".into(),
-    }
+    Accounts::defaults()
 }
 
 /// The roll of a period, in fen.

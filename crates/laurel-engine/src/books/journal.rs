@@ -5,7 +5,7 @@
 use super::report::BooksReport;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use laurel_core::books::{PoolKind, journal};
+use laurel_core::books::{JournalLine, PeriodBooks, PoolKind, journal, stored_value_journal};
 use rust_decimal::Decimal;
 
 /// One journal entry.
@@ -17,10 +17,12 @@ pub struct BooksEntry {
     pub period_start: Timestamp,
     /// The instant after its last (or the report's end, if earlier).
     pub period_end: Timestamp,
-    /// The pool: `sales` (the contract liability) or `given` (the provision).
+    /// The pool: `sales` (the contract liability), `given` (the provision) or
+    /// `stored_value` (value held in wallets).
     pub pool: &'static str,
     /// What it records: `deferral`, `reversal`, `recognition`, `breakage`, `provision`,
-    /// `settlement`, `release`.
+    /// `settlement`, `release`; for stored value `paid_in`, `bonus`, `spent`, `refund`,
+    /// `cash_out`.
     pub what: &'static str,
     /// The account debited.
     pub debit: String,
@@ -28,8 +30,31 @@ pub struct BooksEntry {
     pub credit: String,
     /// The amount, above zero, rounded to the minor unit.
     pub amount: Decimal,
-    /// The first and last ledger posting that took effect in the period.
+    /// The first and last ledger posting that took effect in the period (for stored value,
+    /// the first and last wallet move).
     pub postings: Option<(i64, i64)>,
+}
+
+impl BooksEntry {
+    /// `line` of `period`'s `pool`, with the ledger postings (or wallet moves) behind it.
+    fn of(
+        period: &PeriodBooks,
+        pool: &'static str,
+        line: JournalLine,
+        postings: Option<(i64, i64)>,
+    ) -> BooksEntry {
+        BooksEntry {
+            period: period.span.label.clone(),
+            period_start: period.span.start,
+            period_end: period.span.end,
+            pool,
+            what: line.what,
+            debit: line.debit,
+            credit: line.credit,
+            amount: line.amount,
+            postings,
+        }
+    }
 }
 
 /// A report's journal.
@@ -48,18 +73,12 @@ impl BooksJournal {
         for period in &report.periods {
             for (kind, pool) in [(PoolKind::Sales, "sales"), (PoolKind::Given, "given")] {
                 for line in journal(kind, period.roll(kind), &report.accounts) {
-                    entries.push(BooksEntry {
-                        period: period.span.label.clone(),
-                        period_start: period.span.start,
-                        period_end: period.span.end,
-                        pool,
-                        what: line.what,
-                        debit: line.debit,
-                        credit: line.credit,
-                        amount: line.amount,
-                        postings: period.postings,
-                    });
+                    entries.push(BooksEntry::of(period, pool, line, period.postings));
                 }
+            }
+            let stored = &period.stored_value;
+            for line in stored_value_journal(stored, &report.accounts) {
+                entries.push(BooksEntry::of(period, "stored_value", line, stored.moves));
             }
         }
         BooksJournal { report, entries }
@@ -88,10 +107,12 @@ pub struct JournalRow {
     /// The day it is dated: the period's last day (or the report's) in the program's time
     /// zone.
     pub date: String,
-    /// `contract_liability` (points earned with sales) or `provision` (points given).
+    /// `contract_liability` (points earned with sales), `provision` (points given) or
+    /// `stored_value` (value held in wallets and gift cards).
     pub pool: String,
     /// What it records: `deferral`, `reversal`, `recognition`, `breakage` (contract
-    /// liability); `provision`, `reversal`, `settlement`, `release` (provision).
+    /// liability); `provision`, `reversal`, `settlement`, `release` (provision); `paid_in`,
+    /// `bonus`, `spent`, `refund`, `cash_out` (stored value).
     pub entry: String,
     /// The account debited.
     pub debit_account: String,
@@ -101,7 +122,8 @@ pub struct JournalRow {
     pub amount: String,
     /// The currency.
     pub currency: String,
-    /// The ledger postings behind the period: `ledger:FIRST-LAST`, empty if none.
+    /// What is behind the entry: `ledger:FIRST-LAST` (the points ledger's postings) or
+    /// `wallet:FIRST-LAST` (wallet moves), empty if none.
     pub reference: String,
 }
 
@@ -135,7 +157,8 @@ impl BooksJournal {
                     date: tz.to_datetime(last).date().to_string(),
                     pool: match e.pool {
                         "sales" => "contract_liability",
-                        _ => "provision",
+                        "given" => "provision",
+                        other => other,
                     }
                     .to_owned(),
                     entry: e.what.to_owned(),
@@ -145,7 +168,10 @@ impl BooksJournal {
                     currency: currency.code().to_owned(),
                     reference: e
                         .postings
-                        .map(|(a, b)| format!("ledger:{a}-{b}"))
+                        .map(|(a, b)| match e.pool {
+                            "stored_value" => format!("wallet:{a}-{b}"),
+                            _ => format!("ledger:{a}-{b}"),
+                        })
                         .unwrap_or_default(),
                 }
             })

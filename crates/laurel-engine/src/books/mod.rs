@@ -21,8 +21,8 @@ use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use laurel_core::books::Terms;
 use laurel_core::books::{
-    Boundary, PoolKind, ReportingPeriod, Span, Standing, check_rate, just_before, roll_periods,
-    sample,
+    Boundary, PoolKind, ReportingPeriod, Span, Standing, StoredValueRoll, check_rate, just_before,
+    roll_periods, sample,
 };
 use laurel_core::issue::Issues;
 use laurel_store::{AuditEntry, BooksClose, BooksEstimate, CloseRefused, LockedStanding};
@@ -96,7 +96,17 @@ impl Engine {
                 }
             })
             .collect();
-        let periods = roll_periods(&spans, &boundaries, digits);
+        let mut periods = roll_periods(&spans, &boundaries, digits);
+        let opening = self.store.wallet_value_before(range.from).await?;
+        let mut held = opening;
+        for period in &mut periods {
+            let flows = self
+                .store
+                .wallet_flows(period.span.start, period.span.end)
+                .await?;
+            period.stored_value = StoredValueRoll::of(held, &flows, digits);
+            held += flows.net();
+        }
         let whole = Span {
             label: String::new(),
             start: range.from,
@@ -108,6 +118,8 @@ impl Engine {
             .pop()
             .ok_or_else(|| EngineError::Internal("a report without its total".into()))?;
         total.late = None;
+        let whole_flows = self.store.wallet_flows(range.from, range.to).await?;
+        total.stored_value = StoredValueRoll::of(opening, &whole_flows, digits);
         total.postings = periods
             .iter()
             .filter_map(|p| p.postings)

@@ -32,6 +32,9 @@ struct AccountsSection {
     marketing_expense: Option<String>,
     loyalty_provision: Option<String>,
     rewards_settled: Option<String>,
+    stored_value: Option<String>,
+    stored_value_funding: Option<String>,
+    stored_value_settlement: Option<String>,
 }
 
 /// Turns the section into a validated policy, or every problem with its key. A point's price
@@ -46,7 +49,7 @@ pub(super) fn convert(
         Some(name) => ReportingPeriod::parse(name).ok_or(name),
     };
     let a = section.accounts;
-    let d = default_accounts();
+    let d = Accounts::defaults();
     let code = |given: Option<String>, default: String| given.unwrap_or(default);
     let policy = BooksPolicy::new(BooksPolicy {
         point_price: section.point_price.or(point_value).unwrap_or(Decimal::ONE),
@@ -60,6 +63,9 @@ pub(super) fn convert(
             marketing_expense: code(a.marketing_expense, d.marketing_expense),
             loyalty_provision: code(a.loyalty_provision, d.loyalty_provision),
             rewards_settled: code(a.rewards_settled, d.rewards_settled),
+            stored_value: code(a.stored_value, d.stored_value),
+            stored_value_funding: code(a.stored_value_funding, d.stored_value_funding),
+            stored_value_settlement: code(a.stored_value_settlement, d.stored_value_settlement),
         },
     });
     match period {
@@ -77,20 +83,6 @@ pub(super) fn convert(
     }
 }
 
-/// The account codes a program names none of.
-fn default_accounts() -> Accounts {
-    let code = |c: &str| c.to_owned();
-    Accounts {
-        sales_revenue: code("4000"),
-        contract_liability: code("2400"),
-        loyalty_revenue: code("4010"),
-        breakage_revenue: code("4020"),
-        marketing_expense: code("6100"),
-        loyalty_provision: code("2410"),
-        rewards_settled: code("1390"),
-    }
-}
-
 /// The books of a program without `[books]`: a point priced at what `[points] value` says it
 /// is worth (nothing, if nothing: then its points defer nothing), every point expected back,
 /// monthly, the default accounts.
@@ -99,7 +91,7 @@ pub(crate) fn implied(point_value: Decimal) -> BooksPolicy {
         point_price: point_value.max(Decimal::ZERO),
         expected_redemption_rate: Decimal::ONE,
         period: ReportingPeriod::Month,
-        accounts: default_accounts(),
+        accounts: Accounts::defaults(),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::types::{MemberId, WalletCheck, instant, micros};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
+use laurel_core::books::WalletFlows;
 use laurel_core::wallet::{Paid, Wallet, WalletAccount, WalletMoveKind, WalletPosting};
 
 /// The most moves a statement page holds.
@@ -313,6 +314,65 @@ impl Store {
         .iter()
         .map(wallet_move)
         .collect()
+    }
+
+    /// What every wallet held just before `at` (principal, bonus and held, minor units).
+    pub async fn wallet_value_before(&self, at: Timestamp) -> Result<i64> {
+        let mut db = self;
+        db.row(
+            "SELECT CAST(COALESCE(SUM(e.amount_minor), 0) AS BIGINT) FROM wallet_entries e \
+             JOIN wallet_moves m ON m.id = e.move_id \
+             WHERE m.at < $1 AND e.account IN ('principal', 'bonus', 'held_principal', 'held_bonus')",
+            args![micros(at)],
+        )
+        .await?
+        .get(0)
+    }
+
+    /// What moved value into or out of wallets from `from` to just before `to`, by what moved
+    /// it: the counter-accounts' entries of each kind of move.
+    pub async fn wallet_flows(&self, from: Timestamp, to: Timestamp) -> Result<WalletFlows> {
+        let mut db = self;
+        let rows = db
+            .rows(
+                "SELECT m.kind, e.account, CAST(SUM(e.amount_minor) AS BIGINT) AS amount, \
+                 MIN(m.id) AS first, MAX(m.id) AS last \
+                 FROM wallet_moves m JOIN wallet_entries e ON e.move_id = m.id \
+                 WHERE m.at >= $1 AND m.at < $2 \
+                 AND e.account IN ('funding', 'promotion', 'settlement', 'transfer') \
+                 GROUP BY m.kind, e.account",
+                args![micros(from), micros(to)],
+            )
+            .await?;
+        let mut flows = WalletFlows::default();
+        for row in &rows {
+            let kind: String = row.get("kind")?;
+            let account: String = row.get("account")?;
+            let amount: i64 = row.get("amount")?;
+            let span: (i64, i64) = (row.get("first")?, row.get("last")?);
+            flows.moves = Some(
+                flows
+                    .moves
+                    .map_or(span, |(a, b)| (a.min(span.0), b.max(span.1))),
+            );
+            // A counter-account's entry is the other side of the wallet's: what a top-up
+            // credits the wallet is debited (below zero) to funding.
+            match (kind.as_str(), account.as_str()) {
+                ("top_up", "funding") => flows.paid_in -= amount,
+                ("top_up", "promotion") => flows.bonus_given -= amount,
+                ("payment" | "capture", "settlement") => flows.spent += amount,
+                ("refund", "settlement") => flows.refunded -= amount,
+                ("cash_out", "funding") => flows.cashed_out += amount,
+                // Value moved between two wallets stays held: both sides net to nothing.
+                ("transfer", "transfer") => {}
+                (kind, account) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "a {kind} move with an entry on {account}"
+                    )));
+                }
+            }
+        }
+        Ok(flows)
     }
 
     /// Checks the whole wallet ledger: every move balances, every wallet's balance (spendable

@@ -3,7 +3,7 @@
 
 use super::shared::decimal;
 use jiff::tz::TimeZone;
-use laurel_core::books::{PeriodBooks, Roll};
+use laurel_core::books::{PeriodBooks, Roll, StoredValueRoll};
 use laurel_engine::{
     BooksClose, BooksEstimate, BooksJournal, BooksReport, JournalRow, RateSource, journal_csv,
 };
@@ -103,6 +103,43 @@ impl ProvisionBody {
     }
 }
 
+/// The value held in wallets and gift cards, owed to their holders: opening + paid in + bonus
+/// given − spent + refunded − cashed out = closing.
+#[derive(Serialize, ToSchema)]
+pub struct StoredValueBody {
+    /// Held at the start.
+    pub opening: String,
+    /// Money paid in: top-ups, gift cards sold.
+    pub paid_in: String,
+    /// Bonus value given with top-ups (a marketing expense).
+    pub bonus_given: String,
+    /// Paid for orders (payments, captured holds).
+    pub spent: String,
+    /// Given back by refunds of those.
+    pub refunded: String,
+    /// Principal paid back out.
+    pub cashed_out: String,
+    /// Held at the end.
+    pub closing: String,
+    /// The wallet moves behind it.
+    pub moves: Option<PostingsBody>,
+}
+
+impl StoredValueBody {
+    fn of(r: &StoredValueRoll) -> StoredValueBody {
+        StoredValueBody {
+            opening: decimal(r.opening),
+            paid_in: decimal(r.paid_in),
+            bonus_given: decimal(r.bonus_given),
+            spent: decimal(r.spent),
+            refunded: decimal(r.refunded),
+            cashed_out: decimal(r.cashed_out),
+            closing: decimal(r.closing),
+            moves: r.moves.map(|(first, last)| PostingsBody { first, last }),
+        }
+    }
+}
+
 /// What arrived after a closed period was closed, posted to the first open period.
 #[derive(Serialize, ToSchema)]
 pub struct LateBody {
@@ -140,6 +177,8 @@ pub struct BooksPeriodBody {
     pub contract_liability: ContractLiabilityBody,
     /// The provision for points given.
     pub provision: ProvisionBody,
+    /// The value held in wallets and gift cards.
+    pub stored_value: StoredValueBody,
     /// Of its movements, what arrived after the closed periods before it were closed.
     pub late: Option<LateBody>,
     /// The ledger postings that took effect in it.
@@ -157,6 +196,7 @@ impl BooksPeriodBody {
             expected_redemption_rate: decimal(p.rate),
             contract_liability: ContractLiabilityBody::of(&p.sales),
             provision: ProvisionBody::of(&p.given),
+            stored_value: StoredValueBody::of(&p.stored_value),
             late: p.late.as_ref().map(|[sales, given]| LateBody {
                 contract_liability: ContractLiabilityBody::of(sales),
                 provision: ProvisionBody::of(given),
@@ -198,6 +238,8 @@ pub struct BooksReportResponse {
     pub contract_liability: ContractLiabilityBody,
     /// The provision over the whole range.
     pub provision: ProvisionBody,
+    /// The value held in wallets and gift cards over the whole range.
+    pub stored_value: StoredValueBody,
     /// The estimate in force at `to`.
     pub estimate: EstimateInForceBody,
     /// The end of the last period closed, if any.
@@ -218,6 +260,7 @@ impl BooksReportResponse {
             period: report.period.as_str().to_owned(),
             contract_liability: ContractLiabilityBody::of(&report.total.sales),
             provision: ProvisionBody::of(&report.total.given),
+            stored_value: StoredValueBody::of(&report.total.stored_value),
             estimate: EstimateInForceBody {
                 expected_redemption_rate: decimal(estimate.rate),
                 source: match estimate.source {

@@ -28,7 +28,7 @@ pub use automations::{DryRunLineBody, DryRunResponse};
 pub use books::{
     BooksJournalResponse, BooksPeriodBody, BooksReportResponse, CloseBody, ClosesResponse,
     ContractLiabilityBody, EstimateBody, EstimateInForceBody, EstimatesResponse, LateBody,
-    PointsBehindBody, PostingsBody, ProvisionBody,
+    PointsBehindBody, PostingsBody, ProvisionBody, StoredValueBody,
 };
 pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
