@@ -1,14 +1,16 @@
 //! The books (IFRS 15), for admins and finance: at `/admin/books` the points liability as
 //! money over a range of reporting periods (`books_range.rs`'s form) — the contract
 //! liability rolled forward a row a period (`books_table.rs`) and drawn (`books_chart.rs`),
-//! the estimate of the redemption rate in force and where it came from, every estimate and
-//! close, what the model does in words — with the forms that record an estimate and close a
+//! the value held in wallets rolled forward below it (`books_stored_value.rs`), the estimate
+//! of the redemption rate in force and where it came from, every estimate and close, what
+//! the model does in words — with the forms that record an estimate and close a
 //! period (`books_forms.rs`) and the journal's download (`books_journal.rs`).
 
 use crate::Console;
 use crate::books_chart;
 use crate::books_forms::{CloseForm, EstimateForm};
 use crate::books_range::{self, Quick, RangeErrors, RangeForm};
+use crate::books_stored_value;
 use crate::books_table::{self, FIGURES, Row};
 use crate::books_words;
 use crate::charts::Chart;
@@ -66,6 +68,8 @@ struct Shown {
     closed: Option<String>,
     /// The journal's download.
     journal: String,
+    /// The value held in wallets and gift cards, rolled forward.
+    stored: books_stored_value::StoredValueTable,
 }
 
 /// An estimate as the page lists it.
@@ -214,6 +218,7 @@ fn shown(l: Locale, report: &BooksReport, estimates: &[BooksEstimate], tz: &Time
             t.with("books.closed_through", "through", &l.date(last))
         }),
         journal: format!("/admin/books/journal.csv?{}", books_range::query(days)),
+        stored: books_stored_value::table(l, report, &labels),
     }
 }
 

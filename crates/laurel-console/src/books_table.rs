@@ -64,7 +64,7 @@ pub struct Row {
 }
 
 /// A figure in the program's currency.
-fn money(l: Locale, currency: Currency, amount: Decimal) -> Cell {
+pub(crate) fn money(l: Locale, currency: Currency, amount: Decimal) -> Cell {
     Cell {
         figure: "",
         amount: format!("{:.*}", currency.minor_digits() as usize, amount),

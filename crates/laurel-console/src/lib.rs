@@ -18,6 +18,7 @@ mod books_chart;
 mod books_forms;
 mod books_journal;
 mod books_range;
+mod books_stored_value;
 mod books_table;
 mod books_words;
 mod charts;

@@ -14,7 +14,7 @@ use std::io::Write;
 #[derive(Subcommand)]
 pub enum BooksCommand {
     /// The liability roll-forward of a range, period by period: the contract liability for
-    /// points earned with sales and the provision for points given.
+    /// points earned with sales, the provision for points given and the value held in wallets.
     Report(RangeArgs<ReportFormat>),
     /// The journal entries of a range, for a finance system to import.
     Journal(RangeArgs<JournalFormat>),
@@ -180,8 +180,9 @@ async fn answer(engine: &Engine, command: &BooksCommand) -> Result<String> {
     })
 }
 
-/// The columns of a report's rows: the contract liability's roll, then the provision's.
-const COLUMNS: [&str; 12] = [
+/// The columns of a report's rows: the contract liability's roll, then the provision's, then
+/// the value held in wallets and gift cards at the period's end.
+const COLUMNS: [&str; 13] = [
     "period",
     "closed",
     "opening",
@@ -194,6 +195,7 @@ const COLUMNS: [&str; 12] = [
     "settled",
     "released",
     "rate",
+    "stored_value",
 ];
 
 fn row(label: &str, p: &PeriodBooks) -> Vec<String> {
@@ -215,6 +217,7 @@ fn row(label: &str, p: &PeriodBooks) -> Vec<String> {
                 g.recognised,
                 g.breakage,
                 p.rate,
+                p.stored_value.closing,
             ]
             .iter()
             .map(|d| d.normalize().to_string()),
@@ -236,7 +239,7 @@ fn table(report: &BooksReport) -> Result<String> {
     writeln!(
         out,
         "Books from {} to {} ({}): the contract liability for points earned with sales, then \
-         the provision for points given",
+         the provision for points given, then the value held in wallets and gift cards",
         report.range.from, report.range.to, report.currency
     )?;
     let header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_owned()).collect();

@@ -13,13 +13,13 @@ use super::{App, Browser, PASSWORD, PROGRAM};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::books::ReportingPeriod;
-use laurel_engine::{JOURNAL_COLUMNS, RedeemRewardRequest, Role};
+use laurel_engine::{JOURNAL_COLUMNS, RedeemRewardRequest, Role, WalletAsk, WalletRequest};
 use serde_json::Value;
 
 /// The test program keeping books, taking purchases reported up to 200 days late.
 fn program() -> String {
     format!(
-        "{}\n[books]\npoint_price = \"0.25\"\nexpected_redemption_rate = \"0.8\"\nperiod = \"month\"\n",
+        "{}\n[books]\npoint_price = \"0.25\"\nexpected_redemption_rate = \"0.8\"\nperiod = \"month\"\n[wallet]\n",
         PROGRAM.replace(
             "points_per_unit = \"1\"",
             "points_per_unit = \"1\"\nbackdating_days = 200"
@@ -60,6 +60,22 @@ async fn roll(browser: &Browser) -> Value {
                row.rate = tr.querySelector('[data-figure=rate]').textContent;\
                const late = document.getElementById('late-' + tr.dataset.period);\
                row.late = late ? late.textContent : null;\
+               out[tr.dataset.period] = row;\
+             }\
+             return out;",
+        )
+        .await
+}
+
+/// The stored value roll as the page carries it: by period (and `total`), each figure's exact
+/// amount.
+async fn stored(browser: &Browser) -> Value {
+    browser
+        .run(
+            "const out = {};\
+             for (const tr of document.querySelectorAll('#stored-value-roll tr[data-period]')) {\
+               const row = {};\
+               for (const td of tr.querySelectorAll('[data-amount]')) row[td.dataset.figure] = td.dataset.amount;\
                out[tr.dataset.period] = row;\
              }\
              return out;",
@@ -128,10 +144,39 @@ async fn finance_reads_the_books_records_an_estimate_and_closes_a_month_in_both_
                 .unwrap();
         }
 
+        // ¥300 paid into the member's wallet now and ¥120 of it spent: ¥180 still owed.
+        for (ask, amount, key) in [
+            (WalletAsk::TopUp, "300", "books-top-up"),
+            (WalletAsk::Pay { partial: false }, "120", "books-pay"),
+        ] {
+            let request = WalletRequest {
+                member_id: app.member,
+                ask,
+                amount: amount.parse().unwrap(),
+                currency: "CNY".into(),
+                idempotency_key: key.into(),
+                reference: key.into(),
+            };
+            app.engine.wallet_move(request, "key:till01").await.unwrap();
+        }
+
         app.sign_in(&browser, "finance@example.com").await;
         open_in(&browser, &app, "en", "/admin/dashboard").await;
         browser.click("nav a[href='/admin/books']").await;
         let at = format!("[{backend}]");
+        let held = stored(&browser).await;
+        expect(
+            &held,
+            m3,
+            &[
+                ("opening", "0.00"),
+                ("paid_in", "300.00"),
+                ("spent", "120.00"),
+                ("closing", "180.00"),
+            ],
+            &at,
+        );
+        expect(&held, "total", &[("closing", "180.00")], &at);
         let figures = roll(&browser).await;
         expect(
             &figures,
