@@ -26,6 +26,12 @@ pub enum Op {
     Refund,
     /// Malformed, oversized or hostile input: must get a 4xx, never a 5xx.
     Hostile,
+    /// Money paid into a member's wallet.
+    TopUp,
+    /// An order paid from a wallet (what it holds, when that is less).
+    WalletPayment,
+    /// Wallet value held at a checkout, then captured in part.
+    HoldCapture,
 }
 
 /// Which mix of operations to run.
@@ -35,6 +41,8 @@ pub enum Mix {
     Realistic,
     /// Balance reads only (the scale test).
     BalanceReads,
+    /// Stored value: top-ups, wallet payments and checkout holds captured.
+    Wallets,
 }
 
 impl Op {
@@ -47,14 +55,25 @@ impl Op {
             Op::Redemption => "redemption",
             Op::Refund => "refund",
             Op::Hostile => "hostile input",
+            Op::TopUp => "wallet top-up",
+            Op::WalletPayment => "wallet payment",
+            Op::HoldCapture => "hold + capture",
         }
     }
 
     /// Picks an operation from a roll in 0..1000: in the realistic mix purchases most of the
     /// time, ~10% redemptions, ~2% refunds, ~1% hostile input.
     fn pick(mix: Mix, roll: u32) -> Op {
-        if mix == Mix::BalanceReads {
-            return Op::Balance;
+        match mix {
+            Mix::BalanceReads => return Op::Balance,
+            Mix::Wallets => {
+                return match roll {
+                    0..=199 => Op::TopUp,
+                    200..=799 => Op::WalletPayment,
+                    _ => Op::HoldCapture,
+                };
+            }
+            Mix::Realistic => {}
         }
         match roll {
             0..=669 => Op::Purchase,
@@ -231,6 +250,47 @@ async fn client_loop(
                     .await
             }
             Op::Hostile => hostile(&sender.client, &target, roll).await,
+            Op::TopUp | Op::WalletPayment => {
+                let member = target.members[member_roll];
+                let n = orders.fetch_add(1, Ordering::Relaxed);
+                let (path, amount, partial) = match op {
+                    Op::TopUp => ("top-ups", "200", false),
+                    _ => ("payments", "35.50", true),
+                };
+                let mut body = json!({ "amount": amount, "currency": "CNY", "idempotency_key": format!("bench-wallet-{n}"), "reference": format!("bench-{n}") });
+                if partial {
+                    body["partial"] = json!(true);
+                }
+                let url = sender.at(&format!("/api/v1/members/{member}/wallet/{path}"));
+                sender
+                    .send(
+                        reqwest::Method::POST,
+                        url,
+                        Some(body.to_string().as_bytes()),
+                    )
+                    .await
+            }
+            Op::HoldCapture => {
+                let member = target.members[member_roll];
+                let n = orders.fetch_add(1, Ordering::Relaxed);
+                let body = json!({ "amount": "30", "currency": "CNY", "idempotency_key": format!("bench-hold-{n}"), "reference": format!("bench-{n}") });
+                let url = sender.at(&format!("/api/v1/members/{member}/holds"));
+                let held = sender
+                    .send(
+                        reqwest::Method::POST,
+                        url,
+                        Some(body.to_string().as_bytes()),
+                    )
+                    .await;
+                match held.hold_id {
+                    Some(hold) => {
+                        let url = sender.at(&format!("/api/v1/holds/{hold}/capture"));
+                        let body = br#"{"amount": "25", "currency": "CNY"}"#;
+                        sender.send(reqwest::Method::POST, url, Some(body)).await
+                    }
+                    None => held,
+                }
+            }
             Op::Refund => {
                 let purchase = memory
                     .refundable
@@ -257,7 +317,12 @@ async fn client_loop(
                 record.ok += 1;
                 record.latency(elapsed);
             }
-            Some(StatusCode::CONFLICT) if matches!(op, Op::Redemption | Op::Refund) => {
+            Some(StatusCode::CONFLICT)
+                if matches!(
+                    op,
+                    Op::Redemption | Op::Refund | Op::WalletPayment | Op::HoldCapture
+                ) =>
+            {
                 record.refused += 1;
                 record.latency(elapsed);
             }
@@ -344,6 +409,8 @@ fn purchase_body(member: i64, order: u64, lines: usize) -> Vec<u8> {
 struct Answer {
     status: Option<StatusCode>,
     purchase_id: Option<i64>,
+    /// A placed hold's id.
+    hold_id: Option<i64>,
     detail: String,
 }
 
@@ -351,7 +418,14 @@ struct Answer {
 #[derive(Deserialize, Default)]
 struct Body {
     purchase_id: Option<i64>,
+    hold: Option<HoldField>,
     error: Option<Problem>,
+}
+
+/// A placed hold, as its answer names it.
+#[derive(Deserialize)]
+struct HoldField {
+    hold_id: i64,
 }
 
 /// An error body's code.
@@ -365,6 +439,7 @@ impl Answer {
         Answer {
             status: Some(status),
             purchase_id: None,
+            hold_id: None,
             detail: String::new(),
         }
     }
@@ -373,6 +448,7 @@ impl Answer {
         Answer {
             status: None,
             purchase_id: None,
+            hold_id: None,
             detail: format!("transport: {e}"),
         }
     }
@@ -426,6 +502,7 @@ impl Sender {
         Answer {
             status: Some(status),
             purchase_id: body.purchase_id,
+            hold_id: body.hold.map(|h| h.hold_id),
             detail: body.error.map(|p| p.code).unwrap_or_default(),
         }
     }

@@ -69,7 +69,7 @@ pub struct BenchArgs {
 
 /// The bench program: the base rate and three rules (one with a daily limit per member, so
 /// each purchase reads the member's usage), no return window so redemptions find points, a
-/// year's expiry.
+/// year's expiry; wallets with a top-up bonus.
 const PROGRAM: &str = r#"
 [program]
 name = "Bench"
@@ -81,6 +81,13 @@ points_per_unit = "1"
 value = "0.01"
 pending_days = 0
 expiry = { policy = "months_after_earning", months = 12 }
+
+[wallet]
+top_up_min = "10"
+
+[[wallet.bonuses]]
+from = "500"
+value = "50"
 
 [[rules]]
 id = "coffee_bonus"
@@ -211,6 +218,25 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     println!(
         "writes committed: {writes_per_second:.0}/s (purchases, retries, redemptions, refunds)"
     );
+
+    // Stored value: top-ups, payments and checkout holds, for a few seconds.
+    let started = Instant::now();
+    let wallets = load::run(
+        target.clone(),
+        Mix::Wallets,
+        args.connections,
+        Duration::from_secs(args.seconds.div_ceil(2)),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    println!(
+        "
+stored value (top-ups, payments from wallets, holds captured at checkout):"
+    );
+    println!("{}", OpSummary::header());
+    for (op, record) in wallets {
+        println!("{}", OpSummary::new(op.name(), record, elapsed).line());
+    }
 
     if args.notifications {
         // Before the raw limit, whose rows would weigh on these windows and not the first.
