@@ -24,9 +24,13 @@ async fn issued_cards(browser: &Browser) -> Vec<Issued> {
         .await
         .lines()
         .map(|line| {
-            let (code, pin) = line.split_once('\t').expect("a code and its PIN");
+            // A tab between them, which a browser's text may give as a space.
+            let (code, pin) = line
+                .trim()
+                .split_once(char::is_whitespace)
+                .expect("a code and its PIN");
             Issued {
-                code: code.trim().to_owned(),
+                code: code.to_owned(),
                 pin: pin.trim().to_owned(),
             }
         })
