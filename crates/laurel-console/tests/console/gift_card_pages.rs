@@ -5,6 +5,9 @@
 //! its code and PIN. Wang Mei adds a card to her wallet in the portal: a wrong PIN is refused
 //! next to the PIN with the tries left and nothing moved, the right one moves its ¥100.
 
+// Amounts are written yuan_fen (100_00 is ¥100.00).
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use super::pages::all_chinese;
 use super::staff_pages::open_in;
 use super::wallet_pages::program;
@@ -183,15 +186,8 @@ pub(super) async fn issue_look_up_and_load_gift_cards(browser: &Browser) {
         browser.click("#lookup-submit").await;
         assert_eq!(browser.text("#card-balance").await, "CNY 100.00", "{at}");
         assert_eq!(browser.text("#card-state").await, "active", "{at}");
-        let last4: String = cards[0]
-            .code
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let code = &cards[0].code;
+        let last4 = &code[code.len() - 4..];
         assert_eq!(browser.text("#card-last4").await, last4, "{at}");
         browser.fill("#lookup-code", "NOPE-NOPE").await;
         browser.click("#lookup-submit").await;
