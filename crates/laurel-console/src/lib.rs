@@ -32,6 +32,9 @@ mod draft_reward;
 mod draft_rule;
 mod draft_tier;
 mod form_fields;
+mod gift_card_issue;
+mod gift_card_lookup;
+mod gift_card_words;
 mod grant_words;
 pub mod i18n;
 mod insight;
@@ -134,6 +137,11 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             post(wallet_top_up::top_up),
         )
         .route("/admin/wallets", get(wallets::page))
+        .route("/admin/wallets/gift-cards", post(gift_card_issue::issue))
+        .route(
+            "/admin/wallets/gift-cards/lookup",
+            post(gift_card_lookup::lookup),
+        )
         .route("/admin/members/{id}/status", post(members::set_status))
         .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))

@@ -46,7 +46,7 @@ pub(crate) struct TopUpFields {
 
 /// An amount as typed: a decimal above zero (`500`, `99.50`); its precision is the engine's
 /// to check against the currency.
-fn amount(typed: &str) -> Option<Decimal> {
+pub(crate) fn amount(typed: &str) -> Option<Decimal> {
     typed
         .trim()
         .parse::<Decimal>()

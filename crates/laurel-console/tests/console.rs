@@ -416,6 +416,9 @@ mod books;
 #[path = "console/wallet_pages.rs"]
 mod wallet_pages;
 
+#[path = "console/gift_card_pages.rs"]
+mod gift_card_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

@@ -63,11 +63,12 @@ pub use laurel_store::rawbench;
 pub use laurel_store::{
     AUDIT_PAGE_MAX, Activity, ApiKey, AtRiskMember, AuditEntry, AuditFilter, AuditPage,
     AuditRecord, Backend, BooksClose, BooksEstimate, CHURN_PAGE_MAX, ChurnCursor,
-    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord, JournalId,
-    LEDGER_PAGE_MAX, LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter,
-    MemberId, MemberPage, MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase,
-    PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
-    TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WalletTotals, WriteProfile,
+    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord,
+    GIFT_CARD_BATCHES_PAGE_MAX, GiftCardBatchSummary, JournalId, LEDGER_PAGE_MAX, LedgerEntry,
+    LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage,
+    MemberReport, MemberSession, NewMessage, ProgramTotals, Purchase, PurchaseCursor, PurchaseId,
+    PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry,
+    WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WalletTotals, WriteProfile,
 };
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};
@@ -115,8 +116,8 @@ pub use wallet::validate::{
     GIFT_CARDS_PER_BATCH_MAX, HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN,
 };
 pub use wallet::views::{
-    GiftCardLoad, GiftCardView, HoldOutcome, HoldView, IssuedCard, IssuedGiftCards, WalletBalance,
-    WalletOutcome, WalletStatement,
+    GiftCardBatchPage, GiftCardLoad, GiftCardView, HoldOutcome, HoldView, IssuedCard,
+    IssuedGiftCards, WalletBalance, WalletOutcome, WalletStatement,
 };
 pub use webhooks::{
     CreateWebhook, CreatedWebhook, DeliveryReport, Sent, URL_CHARS_MAX, URL_PATTERN,

@@ -39,7 +39,9 @@ pub use tables::books::{BooksClose, BooksEstimate, CloseRefused, LockedStanding}
 pub use tables::churn_list::{AtRiskMember, CHURN_PAGE_MAX, ChurnCursor};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::events::{EVENTS_BATCH_MAX, NewEvent, StoredEvent};
-pub use tables::gift_cards::{NewGiftCard, NewGiftCardBatch, StoredGiftCard};
+pub use tables::gift_cards::{
+    GIFT_CARD_BATCHES_PAGE_MAX, GiftCardBatchSummary, NewGiftCard, NewGiftCardBatch, StoredGiftCard,
+};
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::history::{
     HistoryAssignment, HistoryEvent, HistoryJobRun, HistoryLine, HistoryMember, HistoryPosting,

@@ -14,6 +14,7 @@ mod rewards;
 mod sign_in;
 mod unsubscribe;
 mod wallet;
+mod wallet_load;
 mod web;
 
 use crate::{Console, page};
@@ -33,6 +34,7 @@ pub(crate) fn router() -> Router<Console> {
         .route("/portal/logout", post(page::session::sign_out::<Portal>))
         .route("/portal/history", get(home::history))
         .route("/portal/wallet", get(wallet::page))
+        .route("/portal/wallet/gift-cards", post(wallet_load::load))
         .route("/portal/rewards", get(rewards::catalog))
         .route(
             "/portal/rewards/{id}",

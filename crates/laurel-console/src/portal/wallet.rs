@@ -1,9 +1,10 @@
 //! The member's wallet (`/portal/wallet`): what it holds — principal, bonus and both, with
 //! the bonus spent last and never paid out — the program's top-up bonuses in words, and the
-//! statement of top-ups, payments, refunds and cash-outs a page at a time. Read only: money is
-//! paid in and spent at the till.
+//! statement of top-ups, payments, refunds and cash-outs a page at a time, and the form to
+//! add a gift card (`wallet_load.rs`). Money is otherwise paid in and spent at the till.
 
 use super::home::Activity;
+use super::wallet_load::LoadForm;
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
 use crate::i18n::Locale;
@@ -13,6 +14,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use laurel_core::Money;
 use laurel_engine::ProgramDefinition;
 use serde::Deserialize;
 
@@ -21,7 +23,7 @@ const PATH: &str = "/portal/wallet";
 
 #[derive(Template)]
 #[template(path = "portal/wallet.html")]
-struct WalletPage {
+pub(crate) struct WalletPage {
     chrome: Chrome,
     balance: BalanceWords,
     /// The principal and the bonus, in a sentence.
@@ -31,12 +33,18 @@ struct WalletPage {
     entries: Vec<Activity>,
     first: Option<String>,
     next: Option<String>,
+    /// The form to add a gift card.
+    load: LoadForm,
+    /// What a gift card just added, in a sentence.
+    loaded: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct WalletQuery {
     /// The last move of the page before.
     before: Option<i64>,
+    /// What a gift card just added, minor units (after the form's redirect).
+    loaded: Option<i64>,
 }
 
 /// A move as a line of the member's statement: its kind, what it did to principal and bonus
@@ -64,12 +72,15 @@ fn entry(l: Locale, definition: &ProgramDefinition, m: &laurel_engine::WalletMov
     }
 }
 
-/// The wallet page; not found when the program offers no wallet.
-pub(crate) async fn page(
-    State(console): State<Console>,
-    member: Member,
-    Query(query): Query<WalletQuery>,
-) -> Result<Response, PortalError> {
+/// The wallet page with the statement before `before`, what a gift card just added (if
+/// one did) and the gift card form as given; not found when the program offers no wallet.
+pub(crate) async fn wallet_page(
+    console: &Console,
+    member: &Member,
+    before: Option<i64>,
+    loaded: Option<i64>,
+    load: LoadForm,
+) -> Result<WalletPage, PortalError> {
     let l = member.locale;
     let definition = console.engine.definition();
     let Some(terms) = TermsWords::of(l, &definition) else {
@@ -81,12 +92,13 @@ pub(crate) async fn page(
     };
     let statement = console
         .engine
-        .wallet_statement(member.id(), query.before, STATEMENT_PAGE)
+        .wallet_statement(member.id(), before, STATEMENT_PAGE)
         .await
         .map_err(member.fail())?;
-    let balance = BalanceWords::of(l, definition.program.currency, statement.balance);
-    let page = WalletPage {
-        chrome: Chrome::signed_in(&member, "home", paged(PATH, "", query.before)),
+    let currency = definition.program.currency;
+    let balance = BalanceWords::of(l, currency, statement.balance);
+    Ok(WalletPage {
+        chrome: Chrome::signed_in(member, "home", paged(PATH, "", before)),
         parts: l.strings().fill(
             "wallet.parts_held",
             &[("principal", &balance.principal), ("bonus", &balance.bonus)],
@@ -98,8 +110,26 @@ pub(crate) async fn page(
             .iter()
             .map(|m| entry(l, &definition, m))
             .collect(),
-        first: query.before.is_some().then(|| PATH.to_owned()),
+        first: before.is_some().then(|| PATH.to_owned()),
         next: statement.next.map(|c| paged(PATH, "", Some(c))),
-    };
+        load,
+        loaded: loaded.map(|minor| {
+            l.strings().with(
+                "gift_cards.added",
+                "amount",
+                &l.money(Money::from_minor(minor, currency)),
+            )
+        }),
+    })
+}
+
+/// The wallet page.
+pub(crate) async fn page(
+    State(console): State<Console>,
+    member: Member,
+    Query(query): Query<WalletQuery>,
+) -> Result<Response, PortalError> {
+    let form = LoadForm::blank(member.locale);
+    let page = wallet_page(&console, &member, query.before, query.loaded, form).await?;
     Ok(render(StatusCode::OK, &page))
 }

@@ -31,7 +31,8 @@ impl Engine {
         }
     }
 
-    /// What every wallet holds together: the unused value owed to members.
+    /// What every wallet holds together: the unused value owed to members, and apart what
+    /// gift cards still hold.
     pub async fn wallet_totals(&self) -> Result<laurel_store::WalletTotals> {
         Ok(self.store.wallet_totals().await?)
     }

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use laurel_core::wallet::{Paid, Wallet, WalletMoveKind};
-use laurel_store::{StoredGiftCard, StoredHold, StoredWallet, WalletMove};
+use laurel_store::{GiftCardBatchSummary, StoredGiftCard, StoredHold, StoredWallet, WalletMove};
 use serde::{Deserialize, Serialize};
 
 /// What a wallet holds, in the currency's minor units.
@@ -198,6 +198,15 @@ pub struct IssuedGiftCards {
     pub cards: Vec<IssuedCard>,
     /// True when this answers a retry: the batch was issued by the first request.
     pub repeated: bool,
+}
+
+/// A page of gift card batches, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftCardBatchPage {
+    /// The batches, each with its cards counted by state and what they still hold.
+    pub batches: Vec<GiftCardBatchSummary>,
+    /// The cursor for the next page (the last batch's id), when there is one.
+    pub next: Option<i64>,
 }
 
 /// The answer to loading a gift card's value into a member's wallet.

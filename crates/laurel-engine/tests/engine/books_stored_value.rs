@@ -107,7 +107,7 @@ async fn the_value_held_in_wallets_rolls_forward_to_what_every_wallet_holds() {
         let totals = engine.wallet_totals().await.unwrap();
         assert_eq!(
             s.closing,
-            Decimal::new(totals.principal + totals.bonus, 2),
+            Decimal::new(totals.principal + totals.bonus + totals.card_value, 2),
             "[{name}] the liability is what every wallet holds"
         );
         // The periods add up to the whole and each opens where the last closed.

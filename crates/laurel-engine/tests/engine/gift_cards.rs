@@ -320,3 +320,83 @@ async fn sixty_four_payments_at_once_never_overdraw_a_gift_card() {
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn batches_are_listed_newest_first_with_their_cards_counted_and_value_unused() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, wallet_program()).await;
+        let id = member(&engine, "G1").await;
+        let first = issue(&engine, batch(3, "100", "b-1")).await;
+        let expires_at = Timestamp::now() + SignedDuration::from_hours(24 * 30);
+        let second = issue(
+            &engine,
+            IssueGiftCardsRequest {
+                active: false,
+                expires_at: Some(expires_at),
+                ..batch(2, "50", "b-2")
+            },
+        )
+        .await;
+        // Of the first batch: one card half spent, one loaded into a member's wallet.
+        paid(
+            &engine,
+            pay(card(&first.cards[0].code, None), "40", "p-1", false),
+        )
+        .await;
+        engine
+            .load_gift_card(&card(&first.cards[1].code, None), id, "key:till")
+            .await
+            .unwrap();
+        // Of the second: one sold.
+        engine
+            .activate_gift_card(&second.cards[0].code, "key:till")
+            .await
+            .unwrap();
+
+        let page = engine.gift_card_batches(None, 1).await.unwrap();
+        assert_eq!(page.batches.len(), 1, "[{name}]");
+        let newest = &page.batches[0];
+        assert_eq!(newest.id, second.batch_id, "[{name}] newest first");
+        assert_eq!(
+            (newest.cards, newest.face, newest.reference.as_str()),
+            (2, 50_00, "batch-b-2"),
+            "[{name}]"
+        );
+        assert_eq!(
+            newest.expires_at.map(|at| at.as_second()),
+            Some(expires_at.as_second()),
+            "[{name}]"
+        );
+        assert_eq!(
+            (newest.inactive, newest.active, newest.loaded, newest.unused),
+            (1, 1, 0, 50_00),
+            "[{name}] an unsold card holds nothing yet"
+        );
+        assert_eq!(newest.actor, "staff:admin@example.com", "[{name}]");
+        assert_eq!(page.next, Some(second.batch_id), "[{name}] a next page");
+
+        let older = engine.gift_card_batches(page.next, 1).await.unwrap();
+        assert_eq!(older.next, None, "[{name}] the last page");
+        let oldest = &older.batches[0];
+        assert_eq!(oldest.id, first.batch_id, "[{name}]");
+        assert_eq!(
+            (oldest.inactive, oldest.active, oldest.loaded, oldest.unused),
+            (0, 2, 1, 60_00 + 100_00),
+            "[{name}] ¥60 left on one card, ¥100 on another, the loaded one empty"
+        );
+
+        // The totals keep what members are owed apart from what cards still hold.
+        let totals = engine.wallet_totals().await.unwrap();
+        assert_eq!(
+            (totals.wallets, totals.principal, totals.bonus),
+            (1, 100_00, 0),
+            "[{name}] the member's wallet, with the loaded card's ¥100"
+        );
+        assert_eq!(
+            (totals.cards, totals.card_value),
+            (3, 60_00 + 100_00 + 50_00),
+            "[{name}] the cards holding value"
+        );
+        finish(name, engine).await;
+    }
+}

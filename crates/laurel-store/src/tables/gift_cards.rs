@@ -82,6 +82,37 @@ pub struct StoredGiftCard {
     pub loaded_at: Option<Timestamp>,
 }
 
+/// The most batches one page of [`Store::gift_card_batches`] lists.
+pub const GIFT_CARD_BATCHES_PAGE_MAX: u32 = 200;
+
+/// A batch as its list shows it: what was issued, and where its cards stand now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftCardBatchSummary {
+    /// Its id.
+    pub id: i64,
+    /// The caller's name for it.
+    pub reference: String,
+    /// How many cards it issued.
+    pub cards: i64,
+    /// Each card's value, minor units.
+    pub face: i64,
+    /// When its cards stop paying, if ever.
+    pub expires_at: Option<Timestamp>,
+    /// Who issued it.
+    pub actor: String,
+    /// When.
+    pub issued_at: Timestamp,
+    /// Its cards not yet sold.
+    pub inactive: i64,
+    /// Its cards sold and paying.
+    pub active: i64,
+    /// Its cards whose value went into a member's wallet.
+    pub loaded: i64,
+    /// What its cards still hold (spendable or held at checkouts), minor units: value owed to
+    /// whoever holds the cards.
+    pub unused: i64,
+}
+
 const COLUMNS: &str = "id, batch_id, wallet_id, code_hash, code_last4, pin_hash, pin_failures, \
     face_minor, state, expires_at, issued_at, activated_at, loaded_into, loaded_at";
 
@@ -168,6 +199,40 @@ impl Tx {
 }
 
 impl Store {
+    /// A page of batches, newest first, before the batch `before` if given, each with its
+    /// cards counted by state and what they still hold.
+    pub async fn gift_card_batches(
+        &self,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<Vec<GiftCardBatchSummary>> {
+        let mut db = self;
+        // Counted per batch in one pass over its cards and their wallets; a LEFT JOIN so a
+        // batch is listed even if its cards were somehow missing.
+        db.rows(
+            "SELECT b.id, b.reference, b.cards, b.face_minor, b.expires_at, b.actor, b.issued_at, \
+             CAST(COALESCE(SUM(CASE WHEN c.state = 'inactive' THEN 1 ELSE 0 END), 0) AS BIGINT) AS inactive, \
+             CAST(COALESCE(SUM(CASE WHEN c.state = 'active' THEN 1 ELSE 0 END), 0) AS BIGINT) AS active, \
+             CAST(COALESCE(SUM(CASE WHEN c.state = 'loaded' THEN 1 ELSE 0 END), 0) AS BIGINT) AS loaded, \
+             CAST(COALESCE(SUM(w.principal_minor + w.bonus_minor + w.held_principal_minor + w.held_bonus_minor), 0) AS BIGINT) AS unused \
+             FROM gift_card_batches b \
+             LEFT JOIN gift_cards c ON c.batch_id = b.id \
+             LEFT JOIN wallets w ON w.id = c.wallet_id \
+             WHERE b.id < $1 \
+             GROUP BY b.id, b.reference, b.cards, b.face_minor, b.expires_at, b.actor, b.issued_at \
+             ORDER BY b.id DESC LIMIT $2",
+            // One past a page, so a caller can tell a next page by it.
+            args![
+                before.unwrap_or(i64::MAX),
+                i64::from(limit.min(GIFT_CARD_BATCHES_PAGE_MAX + 1))
+            ],
+        )
+        .await?
+        .iter()
+        .map(batch_summary)
+        .collect()
+    }
+
     /// The card whose code hashes to `code_hash`.
     pub async fn gift_card_by_code(&self, code_hash: &str) -> Result<Option<StoredGiftCard>> {
         let mut db = self;
@@ -216,5 +281,21 @@ fn card(row: &Row) -> Result<StoredGiftCard> {
         activated_at: instant_opt(row.get("activated_at")?)?,
         loaded_into: row.get::<Option<i64>>("loaded_into")?.map(MemberId),
         loaded_at: instant_opt(row.get("loaded_at")?)?,
+    })
+}
+
+fn batch_summary(row: &Row) -> Result<GiftCardBatchSummary> {
+    Ok(GiftCardBatchSummary {
+        id: row.get("id")?,
+        reference: row.get("reference")?,
+        cards: row.get("cards")?,
+        face: row.get("face_minor")?,
+        expires_at: instant_opt(row.get("expires_at")?)?,
+        actor: row.get("actor")?,
+        issued_at: instant(row.get("issued_at")?)?,
+        inactive: row.get("inactive")?,
+        active: row.get("active")?,
+        loaded: row.get("loaded")?,
+        unused: row.get("unused")?,
     })
 }

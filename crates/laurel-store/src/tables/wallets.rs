@@ -69,7 +69,7 @@ pub struct WalletMove {
 /// What every wallet holds together: the value owed to members.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WalletTotals {
-    /// Wallets holding anything.
+    /// Members' wallets holding anything.
     pub wallets: i64,
     /// Their principal, held at checkouts or not.
     pub principal: i64,
@@ -77,6 +77,11 @@ pub struct WalletTotals {
     pub bonus: i64,
     /// Of both, what is held at checkouts.
     pub held: i64,
+    /// Gift cards' wallets holding anything: value owed to whoever holds the cards, kept
+    /// apart from what members are owed.
+    pub cards: i64,
+    /// What they hold together (principal and bonus, held or not).
+    pub card_value: i64,
 }
 
 /// A payment as a refund reads it: what it took, what its refunds gave back, and its wallet.
@@ -267,15 +272,19 @@ impl Store {
         .transpose()
     }
 
-    /// What every wallet holds together.
+    /// What members' wallets hold together, and apart what gift cards' wallets hold (a
+    /// card's wallet has no member).
     pub async fn wallet_totals(&self) -> Result<WalletTotals> {
         let mut db = self;
         let row = db
             .row(
-                "SELECT COUNT(*) AS wallets, \
-                 CAST(COALESCE(SUM(principal_minor + held_principal_minor), 0) AS BIGINT) AS principal, \
-                 CAST(COALESCE(SUM(bonus_minor + held_bonus_minor), 0) AS BIGINT) AS bonus, \
-                 CAST(COALESCE(SUM(held_principal_minor + held_bonus_minor), 0) AS BIGINT) AS held \
+                "SELECT \
+                 CAST(COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS wallets, \
+                 CAST(COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN principal_minor + held_principal_minor END), 0) AS BIGINT) AS principal, \
+                 CAST(COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN bonus_minor + held_bonus_minor END), 0) AS BIGINT) AS bonus, \
+                 CAST(COALESCE(SUM(CASE WHEN member_id IS NOT NULL THEN held_principal_minor + held_bonus_minor END), 0) AS BIGINT) AS held, \
+                 CAST(COALESCE(SUM(CASE WHEN member_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS cards, \
+                 CAST(COALESCE(SUM(CASE WHEN member_id IS NULL THEN principal_minor + bonus_minor + held_principal_minor + held_bonus_minor END), 0) AS BIGINT) AS card_value \
                  FROM wallets \
                  WHERE principal_minor + bonus_minor + held_principal_minor + held_bonus_minor > 0",
                 args![],
@@ -286,6 +295,8 @@ impl Store {
             principal: row.get("principal")?,
             bonus: row.get("bonus")?,
             held: row.get("held")?,
+            cards: row.get("cards")?,
+            card_value: row.get("card_value")?,
         })
     }
 

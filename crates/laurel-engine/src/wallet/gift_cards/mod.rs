@@ -6,7 +6,9 @@
 pub(crate) mod execute;
 
 use super::validate::{GIFT_CARDS_PER_BATCH_MAX, ValidIssue, WalletRef, positive_amount};
-use super::views::{GiftCardLoad, GiftCardView, IssuedCard, IssuedGiftCards, WalletOutcome};
+use super::views::{
+    GiftCardBatchPage, GiftCardLoad, GiftCardView, IssuedCard, IssuedGiftCards, WalletOutcome,
+};
 use crate::checks::{program_currency, text};
 use crate::codes::{normalize, random_code, random_digits, same_secret, sha256_hex};
 use crate::error::{EngineError, Result};
@@ -83,6 +85,23 @@ impl Engine {
             Outcome::GiftCards(issued) => Ok(issued),
             other => Err(unexpected(other)),
         }
+    }
+
+    /// A page of the batches issued, newest first, older than the batch `before`: each with
+    /// its cards counted by state and the value they still hold. `limit` is capped at
+    /// [`laurel_store::GIFT_CARD_BATCHES_PAGE_MAX`].
+    pub async fn gift_card_batches(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<GiftCardBatchPage> {
+        let limit = limit.clamp(1, laurel_store::GIFT_CARD_BATCHES_PAGE_MAX);
+        // One more than asked tells whether a next page exists.
+        let mut batches = self.store.gift_card_batches(limit + 1, before).await?;
+        let more = batches.len() > limit as usize;
+        batches.truncate(limit as usize);
+        let next = more.then(|| batches.last().map(|b| b.id)).flatten();
+        Ok(GiftCardBatchPage { batches, next })
     }
 
     /// A gift card's balance and standing, reached by its code (and PIN).
