@@ -88,7 +88,12 @@ pub(crate) async fn top_up(
                 .currency
                 .code()
                 .to_owned(),
-            idempotency_key: format!("console:{}", fields.key),
+            // The key the form was drawn with; a form that lost it gets its own, so it is
+            // never taken for another top-up's retry.
+            idempotency_key: match fields.key.trim() {
+                "" => format!("console:{}", laurel_engine::random_token()),
+                key => format!("console:{key}"),
+            },
             reference: fields.reference.trim().to_owned(),
         };
         match console.engine.wallet_move(request, &staff.actor()).await {

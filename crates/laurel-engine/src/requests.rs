@@ -161,13 +161,23 @@ pub struct RedeemRequest {
     pub reason: Option<String>,
 }
 
-/// How a caller reaches a gift card: its code, and its PIN when it has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a caller reaches a gift card: its code, and its PIN when it has one. Its `Debug`
+/// tells neither (a command or request printed in a log must not).
+#[derive(Clone, PartialEq, Eq)]
 pub struct CardKey {
     /// The code as printed (case, dashes and spaces do not matter).
     pub code: String,
     /// The PIN, when the card has one.
     pub pin: Option<String>,
+}
+
+impl std::fmt::Debug for CardKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardKey")
+            .field("code", &"[secret]")
+            .field("pin", &self.pin.as_ref().map(|_| "[secret]"))
+            .finish()
+    }
 }
 
 /// Issue gift cards: one, or a batch.

@@ -74,12 +74,14 @@ impl Wallet {
         self.principal + self.bonus
     }
 
-    /// Pays in `amount` with `bonus` given on top, as long as the wallet stays within
+    /// Pays in `amount` with `bonus` given on top, as long as the wallet — with the `held`
+    /// value its checkouts hold, which comes back when they are voided — stays within
     /// `balance_max` (when the program sets one).
-    pub fn top_up(self, amount: i64, bonus: i64, balance_max: Option<i64>) -> Decided {
+    pub fn top_up(self, amount: i64, bonus: i64, held: i64, balance_max: Option<i64>) -> Decided {
         positive(amount)?;
         let after = self
             .total()
+            .saturating_add(held)
             .saturating_add(amount)
             .saturating_add(bonus.max(0));
         if let Some(max) = balance_max.filter(|max| after > *max) {
@@ -279,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_top_up_adds_principal_and_its_bonus_each_from_its_source() {
-        let p = Wallet::default().top_up(500_00, 50_00, None).unwrap();
+        let p = Wallet::default().top_up(500_00, 50_00, 0, None).unwrap();
         assert!(p.is_balanced());
         assert_eq!(Wallet::default().after(&p), FULL);
         assert_eq!(p.delta(Funding), -500_00);
@@ -288,7 +290,7 @@ mod tests {
 
     #[test]
     fn a_top_up_above_the_most_a_wallet_may_hold_is_refused() {
-        let refused = FULL.top_up(100_00, 0, Some(600_00));
+        let refused = FULL.top_up(100_00, 0, 0, Some(600_00));
         assert_eq!(
             refused,
             Err(WalletError::OverBalanceMax {
@@ -296,7 +298,11 @@ mod tests {
                 after: 650_00
             })
         );
-        assert!(FULL.top_up(50_00, 0, Some(600_00)).is_ok());
+        assert!(FULL.top_up(50_00, 0, 0, Some(600_00)).is_ok());
+        assert!(
+            FULL.top_up(50_00, 0, 1, Some(600_00)).is_err(),
+            "held value counts: it comes back"
+        );
     }
 
     #[test]
@@ -384,6 +390,6 @@ mod tests {
     #[test]
     fn amounts_of_zero_are_refused() {
         assert_eq!(FULL.pay(0, true), Err(WalletError::NotPositive));
-        assert_eq!(FULL.top_up(0, 10, None), Err(WalletError::NotPositive));
+        assert_eq!(FULL.top_up(0, 10, 0, None), Err(WalletError::NotPositive));
     }
 }

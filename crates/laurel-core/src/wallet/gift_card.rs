@@ -100,12 +100,14 @@ impl GiftCard {
         }
     }
 
-    /// Whether it may be activated: only once, from inactive.
-    pub fn check_activation(self) -> Result<(), GiftCardRefusal> {
-        match self.state {
-            GiftCardState::Inactive => Ok(()),
-            GiftCardState::Active => Err(GiftCardRefusal::Active),
-            other => Err(GiftCardRefusal::NotActive(other)),
+    /// Whether it may be activated at `now`: only once, from inactive, and not past its
+    /// expiry (a card sold then could never pay).
+    pub fn check_activation(self, now: Timestamp) -> Result<(), GiftCardRefusal> {
+        match (self.state, self.expires_at) {
+            (GiftCardState::Inactive, Some(at)) if now >= at => Err(GiftCardRefusal::Expired(at)),
+            (GiftCardState::Inactive, _) => Ok(()),
+            (GiftCardState::Active, _) => Err(GiftCardRefusal::Active),
+            (other, _) => Err(GiftCardRefusal::NotActive(other)),
         }
     }
 }
@@ -169,7 +171,15 @@ mod tests {
             unsold.check_use(now),
             Err(GiftCardRefusal::NotActive(GiftCardState::Inactive))
         );
-        assert_eq!(unsold.check_activation(), Ok(()));
-        assert_eq!(CARD.check_activation(), Err(GiftCardRefusal::Active));
+        assert_eq!(unsold.check_activation(now), Ok(()));
+        assert_eq!(CARD.check_activation(now), Err(GiftCardRefusal::Active));
+        let stale = GiftCard {
+            expires_at: Some(now),
+            ..unsold
+        };
+        assert_eq!(
+            stale.check_activation(now),
+            Err(GiftCardRefusal::Expired(now))
+        );
     }
 }

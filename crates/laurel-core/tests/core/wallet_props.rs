@@ -54,7 +54,7 @@ proptest! {
         for op in ops {
             let before = wallet;
             let decided = match &op {
-                Op::TopUp { amount, bonus } => wallet.top_up(*amount, *bonus, Some(BALANCE_MAX)),
+                Op::TopUp { amount, bonus } => wallet.top_up(*amount, *bonus, 0, Some(BALANCE_MAX)),
                 Op::Pay { amount, partial } => wallet.pay(*amount, *partial),
                 Op::Refund { payment, amount } if !payments.is_empty() => {
                     let p = &payments[payment.index(payments.len())];

@@ -42,7 +42,7 @@ pub(crate) async fn wallet(
             let bonus = policy.bonus_for(amount, reached.tier.as_deref());
             let posting = wallet
                 .balance
-                .top_up(amount, bonus, policy.balance_max)
+                .top_up(amount, bonus, wallet.held.total(), policy.balance_max)
                 .map_err(refused)?;
             (posting, None)
         }

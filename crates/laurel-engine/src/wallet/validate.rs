@@ -147,11 +147,22 @@ pub(crate) enum Closing {
 pub const GIFT_CARDS_PER_BATCH_MAX: u32 = 1000;
 
 /// A batch of gift cards after its checks: each card's value in minor units, and each card's
-/// code and PIN, drawn before the write path so a batch run again issues the same cards.
-#[derive(Debug, Clone)]
+/// code and PIN, drawn before the write path so a batch run again issues the same cards. Its
+/// `Debug` tells no code or PIN.
+#[derive(Clone)]
 pub(crate) struct ValidIssue {
     pub request: crate::requests::IssueGiftCardsRequest,
     pub face: i64,
     pub cards: Vec<(String, Option<String>)>,
     pub print: String,
+}
+
+impl std::fmt::Debug for ValidIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidIssue")
+            .field("request", &self.request)
+            .field("face", &self.face)
+            .field("cards", &self.cards.len())
+            .finish()
+    }
 }

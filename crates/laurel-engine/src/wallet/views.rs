@@ -170,8 +170,8 @@ impl GiftCardView {
     }
 }
 
-/// A card just issued: the only time its code and PIN are told.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A card just issued: the only time its code and PIN are told (its `Debug` tells neither).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedCard {
     /// Its id.
     pub id: i64,
@@ -179,6 +179,16 @@ pub struct IssuedCard {
     pub code: String,
     /// Its PIN, when it has one.
     pub pin: Option<String>,
+}
+
+impl std::fmt::Debug for IssuedCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCard")
+            .field("id", &self.id)
+            .field("code", &"[secret]")
+            .field("pin", &self.pin.as_ref().map(|_| "[secret]"))
+            .finish()
+    }
 }
 
 /// The answer to issuing gift cards.

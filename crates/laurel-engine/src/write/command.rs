@@ -181,6 +181,8 @@ impl Command {
                 ..
             } => Some(MemberId(*id)),
             Command::Hold { request, .. } => Some(MemberId(request.request.member_id)),
+            // Locked with the batch's other members, in order: a load locks its member too.
+            Command::LoadGiftCard { member, .. } => Some(MemberId(*member)),
             Command::CloseHold { member, .. } => Some(*member),
             _ => None,
         }

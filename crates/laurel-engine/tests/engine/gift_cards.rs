@@ -215,6 +215,12 @@ async fn a_card_past_its_expiry_pays_no_more() {
         )
         .await;
         let code = &issued.cards[0].code;
+        let shelved = IssueGiftCardsRequest {
+            active: false,
+            expires_at: Some(expires_at),
+            ..batch(1, "50", "b-3")
+        };
+        let shelved = issue(&engine, shelved).await;
         paid(&engine, pay(card(code, None), "10", "p-1", false)).await;
         let wait = expires_at.duration_since(Timestamp::now()) + SignedDuration::from_millis(100);
         tokio::time::sleep(wait.unsigned_abs()).await;
@@ -222,6 +228,14 @@ async fn a_card_past_its_expiry_pays_no_more() {
             .gift_card_move(pay(card(code, None), "10", "p-2", false), "key:till")
             .await;
         assert_eq!(code_of(late), "gift_card_expired", "[{name}]");
+        let sold_late = engine
+            .activate_gift_card(&shelved.cards[0].code, "key:till")
+            .await;
+        assert_eq!(
+            code_of(sold_late),
+            "gift_card_expired",
+            "[{name}] never sold past its expiry"
+        );
         let past = IssueGiftCardsRequest {
             expires_at: Some(Timestamp::now()),
             ..batch(1, "50", "b-2")
@@ -398,5 +412,72 @@ async fn batches_are_listed_newest_first_with_their_cards_counted_and_value_unus
             "[{name}] the cards holding value"
         );
         finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn guesses_sent_at_once_never_pass_the_pin_limit_and_a_right_pin_gives_them_back() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = Arc::new(start(&db, wallet_program()).await);
+        let with_pin = IssueGiftCardsRequest {
+            with_pin: true,
+            ..batch(2, "100", "b-1")
+        };
+        let issued = issue(&engine, with_pin).await;
+        let (first, second) = (&issued.cards[0], &issued.cards[1]);
+        let wrong = |pin: &str| if pin == "000000" { "111111" } else { "000000" }.to_owned();
+
+        // Four wrong, then the right one: the guesses come back.
+        let right = second.pin.clone().unwrap();
+        for _ in 0..4 {
+            let refused = engine
+                .gift_card(&card(&second.code, Some(&wrong(&right))))
+                .await;
+            assert_eq!(code_of(refused), "gift_card_pin_wrong", "[{name}]");
+        }
+        engine
+            .gift_card(&card(&second.code, Some(&right)))
+            .await
+            .unwrap();
+        let again = engine
+            .gift_card(&card(&second.code, Some(&wrong(&right))))
+            .await;
+        match again {
+            Err(EngineError::GiftCard(laurel_core::wallet::GiftCardRefusal::PinWrong { left })) => {
+                assert_eq!(left, 4, "[{name}] counted afresh");
+            }
+            other => panic!("[{name}] expected a wrong PIN, got {other:?}"),
+        }
+
+        // Twenty wrong guesses at once: five are checked, the rest find the card locked.
+        let right = first.pin.clone().unwrap();
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let (engine, code, pin) = (Arc::clone(&engine), first.code.clone(), wrong(&right));
+                tokio::spawn(async move {
+                    engine
+                        .gift_card(&card(&code, Some(&pin)))
+                        .await
+                        .map_err(|e| e.code().as_str())
+                })
+            })
+            .collect();
+        let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
+        for task in tasks {
+            let refused = task.await.unwrap().unwrap_err();
+            *outcomes.entry(refused).or_default() += 1;
+        }
+        assert_eq!(
+            outcomes,
+            BTreeMap::from([("gift_card_locked", 15), ("gift_card_pin_wrong", 5)]),
+            "[{name}]"
+        );
+        let locked = engine.gift_card(&card(&first.code, Some(&right))).await;
+        assert_eq!(
+            code_of(locked),
+            "gift_card_locked",
+            "[{name}] even the right PIN"
+        );
+        finish(name, unshare(engine)).await;
     }
 }

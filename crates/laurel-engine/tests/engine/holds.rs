@@ -264,3 +264,23 @@ async fn a_hold_and_a_payment_racing_for_the_same_money_never_both_go_through() 
         finish(name, unshare(engine)).await;
     }
 }
+
+#[tokio::test]
+async fn value_held_at_checkouts_counts_toward_the_most_a_wallet_may_hold() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, wallet_program()).await;
+        let id = member(&engine, "H1").await;
+        // ¥5,000 earns ¥120: ¥5,120 held, of a most of ¥6,000.
+        wallet_move(&engine, ask(id, WalletAsk::TopUp, "5000", "t-1")).await;
+        place(&engine, id, "5000", "h-1").await;
+        let over = engine
+            .wallet_move(ask(id, WalletAsk::TopUp, "1000", "t-2"), "key:till")
+            .await;
+        assert_eq!(
+            code(over),
+            "wallet_balance_over_max",
+            "[{name}] the hold comes back"
+        );
+        finish(name, engine).await;
+    }
+}

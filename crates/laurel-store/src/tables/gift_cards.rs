@@ -246,18 +246,35 @@ impl Store {
         .transpose()
     }
 
-    /// Counts a wrong PIN against the card, in one statement so guesses made at once all
-    /// count; the wrong guesses now.
-    pub async fn count_gift_card_pin_failure(&self, id: i64) -> Result<u32> {
+    /// Takes one of the card's PIN guesses before the PIN is checked, in one statement so
+    /// guesses made at once each take their own and none is taken past `max`: the guesses
+    /// taken now, or none when the card is locked.
+    pub async fn claim_gift_card_pin_guess(&self, id: i64, max: u32) -> Result<Option<u32>> {
         let mut db = self;
-        let failures: i64 = db
-            .row(
-                "UPDATE gift_cards SET pin_failures = pin_failures + 1 WHERE id = $1 RETURNING pin_failures",
-                args![id],
+        let rows = db
+            .rows(
+                "UPDATE gift_cards SET pin_failures = pin_failures + 1 \
+                 WHERE id = $1 AND pin_failures < $2 RETURNING pin_failures",
+                args![id, i64::from(max)],
             )
-            .await?
-            .get(0)?;
-        Ok(u32::try_from(failures).unwrap_or(u32::MAX))
+            .await?;
+        rows.first()
+            .map(|r| {
+                r.get::<i64>(0)
+                    .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            })
+            .transpose()
+    }
+
+    /// Gives the card its guesses back: its PIN was given right.
+    pub async fn reset_gift_card_pin_guesses(&self, id: i64) -> Result<()> {
+        let mut db = self;
+        db.run(
+            "UPDATE gift_cards SET pin_failures = 0 WHERE id = $1",
+            args![id],
+        )
+        .await?;
+        Ok(())
     }
 }
 

@@ -88,7 +88,7 @@ async fn gift_card(
     Ok(Json(GiftCardResponse::of(&card, currency)))
 }
 
-errors!(ActivateErrors: [PATH, WRITE], [UnknownGiftCard, GiftCardActive, GiftCardNotActive, WalletNotOffered]);
+errors!(ActivateErrors: [PATH, WRITE], [UnknownGiftCard, GiftCardActive, GiftCardNotActive, GiftCardExpired, WalletNotOffered]);
 
 /// Activate a card when it is sold: its value is paid in. The seller holds the card: no PIN.
 #[utoipa::path(post, path = "/api/v1/gift-cards/{code}/activate", tag = "gift cards",

@@ -173,6 +173,7 @@ impl GiftCardResponse {
 pub struct LoadGiftCardBody {
     /// The member.
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "crate::dto::whole::deserialize")]
     pub member_id: i64,
 }
 

@@ -59,6 +59,7 @@ pub struct WalletPaymentBody {
 pub struct WalletRefundBody {
     /// The payment (`move_id` of its answer).
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "crate::dto::whole::deserialize")]
     pub payment_id: i64,
     /// How much to give back, above zero; at most what is left of the payment.
     #[serde(deserialize_with = "laurel_engine::decimal::deserialize")]

@@ -140,7 +140,7 @@ async fn pay_in(
 ) -> Result<()> {
     let posting = wallet
         .balance
-        .top_up(face, 0, None)
+        .top_up(face, 0, 0, None)
         .map_err(|e| refusal(e, ctx.program.currency))?;
     tx.post_wallet(
         wallet,
@@ -164,8 +164,9 @@ pub(crate) async fn activate(
     card: i64,
     actor: &str,
 ) -> Result<GiftCardView> {
+    ctx.wallet.ok_or(EngineError::WalletNotOffered)?;
     let mut stored = locked_card(tx, card).await?;
-    card_rules(&stored).check_activation()?;
+    card_rules(&stored).check_activation(ctx.now)?;
     let wallet = locked_wallet(tx, &stored).await?;
     let reference = format!("gift-card:{}", stored.id);
     pay_in(tx, ctx, &wallet, stored.face, &reference, actor).await?;
@@ -202,7 +203,8 @@ pub(crate) async fn load(
         .map_err(|e| refusal(e, currency))?;
     let moved = out.delta(WalletAccount::Transfer);
     let target = tx.member_wallet(owner.id).await?;
-    let after = target.balance.total().saturating_add(moved);
+    // What its checkouts hold counts: it comes back when they are voided.
+    let after = (target.balance.total() + target.held.total()).saturating_add(moved);
     if let Some(max) = policy.balance_max.filter(|max| after > *max) {
         return Err(refusal(
             WalletError::OverBalanceMax { max, after },

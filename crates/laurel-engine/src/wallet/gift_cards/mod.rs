@@ -39,9 +39,11 @@ impl Engine {
     /// Issues `count` gift cards of one value, their codes (and PINs) told in the answer only.
     pub async fn issue_gift_cards(
         &self,
-        request: IssueGiftCardsRequest,
+        mut request: IssueGiftCardsRequest,
         actor: &str,
     ) -> Result<IssuedGiftCards> {
+        // As the fingerprint reads it: "10" and "10.00" are one request.
+        request.amount = request.amount.normalize();
         text("idempotency_key", &request.idempotency_key)?;
         text("reference", &request.reference)?;
         if !(1..=GIFT_CARDS_PER_BATCH_MAX).contains(&request.count) {
@@ -189,30 +191,36 @@ impl Engine {
             .ok_or(EngineError::UnknownGiftCard)
     }
 
-    /// The card `key` reaches: its code, and its PIN when it has one. A wrong PIN is counted
-    /// against the card (in a statement of its own, so it counts whatever happens next).
+    /// The card `key` reaches: its code, and its PIN when it has one. A PIN given takes one
+    /// of the card's guesses before it is checked (so guesses sent at once cannot pass the
+    /// limit together) and a right one gives them all back.
     async fn reach_card(&self, key: &CardKey) -> Result<StoredGiftCard> {
-        let card = self.card_by_code(&key.code).await?;
-        let rules = execute::card_rules(&card);
-        let given = match (&key.pin, &card.pin_hash) {
-            (None, _) => PinGiven::Missing,
-            (Some(_), None) => PinGiven::Right,
-            (Some(pin), Some(hash)) if same_secret(&pin_hash(&key.code, pin), hash) => {
-                PinGiven::Right
-            }
-            (Some(_), Some(_)) => PinGiven::Wrong,
+        let mut card = self.card_by_code(&key.code).await?;
+        let (Some(pin), Some(hash)) = (&key.pin, &card.pin_hash) else {
+            let given = match key.pin {
+                // A PIN given to a card without one is not asked for: it reaches the card.
+                Some(_) => PinGiven::Right,
+                None => PinGiven::Missing,
+            };
+            execute::card_rules(&card).check_pin(given)?;
+            return Ok(card);
         };
-        match rules.check_pin(given) {
-            Err(GiftCardRefusal::PinWrong { .. }) => {
-                let failures = self.store.count_gift_card_pin_failure(card.id).await?;
-                Err(GiftCardRefusal::PinWrong {
-                    left: PIN_GUESSES_MAX.saturating_sub(failures),
-                }
-                .into())
-            }
-            Err(refused) => Err(refused.into()),
-            Ok(()) => Ok(card),
+        let Some(taken) = self
+            .store
+            .claim_gift_card_pin_guess(card.id, PIN_GUESSES_MAX)
+            .await?
+        else {
+            return Err(GiftCardRefusal::PinLocked.into());
+        };
+        if same_secret(&pin_hash(&key.code, pin), hash) {
+            self.store.reset_gift_card_pin_guesses(card.id).await?;
+            card.pin_failures = 0;
+            return Ok(card);
         }
+        Err(GiftCardRefusal::PinWrong {
+            left: PIN_GUESSES_MAX.saturating_sub(taken),
+        }
+        .into())
     }
 }
 
