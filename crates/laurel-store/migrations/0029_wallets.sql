@@ -29,6 +29,8 @@ CREATE TABLE wallet_moves (
 );
 CREATE INDEX wallet_moves_by_wallet ON wallet_moves (wallet_id, id);
 CREATE INDEX wallet_moves_by_payment ON wallet_moves (payment_id);
+-- The books read each period's moves by when they were made.
+CREATE INDEX wallet_moves_by_instant ON wallet_moves (at, id);
 
 CREATE TABLE wallet_entries (
     move_id BIGINT NOT NULL REFERENCES wallet_moves (id),
