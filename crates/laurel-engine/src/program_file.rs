@@ -346,6 +346,12 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     }
 }
 
+/// The smallest program a section's tests add their section to.
+#[cfg(test)]
+pub(crate) const MINIMAL_PROGRAM: &str = "[program]\nname = \"Minimal\"\ncurrency = \"CNY\"\n\
+    time_zone = \"Asia/Shanghai\"\npoints_name = \"points\"\n[earn]\npoints_per_unit = \"1\"\n\
+    [points]\nvalue = \"0.01\"\nexpiry = { policy = \"never\" }\n";
+
 /// A section as converted, its problems added to `problems` if it has any.
 fn kept<T>(section: Result<T, Vec<Issue>>, problems: &mut Vec<Issue>) -> Option<T> {
     section.map_err(|found| problems.extend(found)).ok()

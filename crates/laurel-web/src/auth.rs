@@ -11,6 +11,11 @@ use laurel_engine::{ErrorCode, Principal, Scope};
 pub struct Caller(pub Principal);
 
 impl Caller {
+    /// How the records name who acted: `key:` and the key's prefix.
+    pub fn actor(&self) -> String {
+        format!("key:{}", self.0.prefix)
+    }
+
     /// Refuses callers whose key lacks `scope` (admin keys may do everything).
     pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
         if self.0.scope == Scope::Admin || self.0.scope == scope {

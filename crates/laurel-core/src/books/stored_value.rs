@@ -26,6 +26,21 @@ pub struct WalletFlows {
 }
 
 impl WalletFlows {
+    /// These and `later`'s together: the flows of two spans one after the other.
+    pub fn then(self, later: &WalletFlows) -> WalletFlows {
+        WalletFlows {
+            paid_in: self.paid_in + later.paid_in,
+            bonus_given: self.bonus_given + later.bonus_given,
+            spent: self.spent + later.spent,
+            refunded: self.refunded + later.refunded,
+            cashed_out: self.cashed_out + later.cashed_out,
+            moves: match (self.moves, later.moves) {
+                (Some((first, _)), Some((_, last))) => Some((first, last)),
+                (one, other) => one.or(other),
+            },
+        }
+    }
+
     /// How much the value held moved over the span.
     pub fn net(&self) -> i64 {
         self.paid_in + self.bonus_given - self.spent + self.refunded - self.cashed_out

@@ -21,8 +21,8 @@ use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use laurel_core::books::Terms;
 use laurel_core::books::{
-    Boundary, PoolKind, ReportingPeriod, Span, Standing, StoredValueRoll, check_rate, just_before,
-    roll_periods, sample,
+    Boundary, PoolKind, ReportingPeriod, Span, Standing, StoredValueRoll, WalletFlows, check_rate,
+    just_before, roll_periods, sample,
 };
 use laurel_core::issue::Issues;
 use laurel_store::{AuditEntry, BooksClose, BooksEstimate, CloseRefused, LockedStanding};
@@ -98,7 +98,9 @@ impl Engine {
             .collect();
         let mut periods = roll_periods(&spans, &boundaries, digits);
         let opening = self.store.wallet_value_before(range.from).await?;
+        // The periods tile the range: their flows together are the whole range's.
         let mut held = opening;
+        let mut whole_flows = WalletFlows::default();
         for period in &mut periods {
             let flows = self
                 .store
@@ -106,6 +108,7 @@ impl Engine {
                 .await?;
             period.stored_value = StoredValueRoll::of(held, &flows, digits);
             held += flows.net();
+            whole_flows = whole_flows.then(&flows);
         }
         let whole = Span {
             label: String::new(),
@@ -118,7 +121,6 @@ impl Engine {
             .pop()
             .ok_or_else(|| EngineError::Internal("a report without its total".into()))?;
         total.late = None;
-        let whole_flows = self.store.wallet_flows(range.from, range.to).await?;
         total.stored_value = StoredValueRoll::of(opening, &whole_flows, digits);
         total.postings = periods
             .iter()

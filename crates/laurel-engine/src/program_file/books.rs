@@ -102,9 +102,7 @@ mod tests {
     use laurel_core::books::ReportingPeriod;
     use std::path::Path;
 
-    const PROGRAM: &str = "[program]\nname = \"Books\"\ncurrency = \"CNY\"\ntime_zone = \"Asia/Shanghai\"\n\
-        points_name = \"points\"\n[earn]\npoints_per_unit = \"1\"\n[points]\nvalue = \"0.01\"\n\
-        expiry = { policy = \"never\" }\n";
+    use crate::program_file::MINIMAL_PROGRAM as PROGRAM;
 
     #[test]
     fn books_left_out_keep_none_and_given_take_their_defaults() {

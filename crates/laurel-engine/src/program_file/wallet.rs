@@ -100,9 +100,7 @@ mod tests {
     use crate::program_file::parse_program;
     use std::path::Path;
 
-    const PROGRAM: &str = "[program]\nname = \"Wallet\"\ncurrency = \"CNY\"\ntime_zone = \"Asia/Shanghai\"\n\
-        points_name = \"points\"\n[earn]\npoints_per_unit = \"1\"\n[points]\nvalue = \"0.01\"\n\
-        expiry = { policy = \"never\" }\n";
+    use crate::program_file::MINIMAL_PROGRAM as PROGRAM;
 
     #[test]
     fn a_wallet_is_offered_only_by_a_program_with_the_section_and_reads_in_minor_units() {

@@ -6,7 +6,7 @@
 // Amounts are written yuan_fen (500_00 is ¥500.00).
 #![allow(clippy::inconsistent_digit_grouping)]
 
-use super::wallet::{held, wallet_program};
+use super::wallet::{held, tally, wallet_program};
 use super::*;
 use laurel_engine::{
     CardKey, GiftCardMoveRequest, IssueGiftCardsRequest, IssuedGiftCards, WalletAsk, WalletOutcome,
@@ -312,13 +312,7 @@ async fn sixty_four_payments_at_once_never_overdraw_a_gift_card() {
                 })
             })
             .collect();
-        let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
-        for task in tasks {
-            let outcome = task.await.unwrap();
-            *outcomes
-                .entry(outcome.map_or_else(|c| c, |_| "paid"))
-                .or_default() += 1;
-        }
+        let outcomes = tally(tasks, "paid").await;
         assert_eq!(
             outcomes,
             BTreeMap::from([("insufficient_funds", 9), ("paid", 55)]),
@@ -462,11 +456,7 @@ async fn guesses_sent_at_once_never_pass_the_pin_limit_and_a_right_pin_gives_the
                 })
             })
             .collect();
-        let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
-        for task in tasks {
-            let refused = task.await.unwrap().unwrap_err();
-            *outcomes.entry(refused).or_default() += 1;
-        }
+        let outcomes = tally(tasks, "reached").await;
         assert_eq!(
             outcomes,
             BTreeMap::from([("gift_card_locked", 15), ("gift_card_pin_wrong", 5)]),

@@ -57,6 +57,22 @@ pub(super) async fn held(engine: &Engine, member_id: i64) -> (i64, i64) {
     (s.balance.principal, s.balance.bonus)
 }
 
+/// How many of `tasks` ended each way: `done` for those that went through, else by the
+/// code they were refused with.
+pub(super) async fn tally<T>(
+    tasks: Vec<tokio::task::JoinHandle<Result<T, &'static str>>>,
+    done: &'static str,
+) -> BTreeMap<&'static str, usize> {
+    let mut outcomes = BTreeMap::new();
+    for task in tasks {
+        let outcome = task.await.unwrap();
+        *outcomes
+            .entry(outcome.map_or_else(|code| code, |_| done))
+            .or_default() += 1;
+    }
+    outcomes
+}
+
 const PAY: WalletAsk = WalletAsk::Pay { partial: false };
 
 #[tokio::test]
@@ -417,13 +433,7 @@ async fn sixty_four_payments_at_once_never_overdraw_a_wallet() {
                 })
             })
             .collect();
-        let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
-        for task in tasks {
-            let outcome = task.await.unwrap();
-            *outcomes
-                .entry(outcome.map_or_else(|c| c, |_| "paid"))
-                .or_default() += 1;
-        }
+        let outcomes = tally(tasks, "paid").await;
         assert_eq!(
             outcomes,
             BTreeMap::from([("insufficient_funds", 8), ("paid", 56)]),

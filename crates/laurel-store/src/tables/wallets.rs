@@ -26,6 +26,18 @@ pub struct StoredWallet {
     pub held: Paid,
 }
 
+impl StoredWallet {
+    /// A wallet holding nothing: `id` 0 for one not yet opened (its first move opens it).
+    pub fn empty(id: i64, member: Option<MemberId>) -> StoredWallet {
+        StoredWallet {
+            id,
+            member,
+            balance: Wallet::default(),
+            held: Paid::default(),
+        }
+    }
+}
+
 /// A move to store: a decided posting and what it was for.
 #[derive(Debug, Clone)]
 pub struct NewWalletMove<'a> {
@@ -120,12 +132,7 @@ impl Tx {
         );
         match self.rows(&sql, args![member.0]).await?.first() {
             Some(row) => wallet(row),
-            None => Ok(StoredWallet {
-                id: 0,
-                member: Some(member),
-                balance: Wallet::default(),
-                held: Paid::default(),
-            }),
+            None => Ok(StoredWallet::empty(0, Some(member))),
         }
     }
 

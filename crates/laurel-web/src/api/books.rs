@@ -50,7 +50,7 @@ impl RangeQuery {
 fn actor(caller: &Caller) -> BooksActor {
     BooksActor {
         staff_user_id: None,
-        name: format!("key:{}", caller.0.prefix),
+        name: caller.actor(),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use laurel_engine::{CardKey, Scope};
+use laurel_engine::{CardKey, GiftCardMoveRequest, Scope};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,10 +43,6 @@ fn card_key(code: String, headers: &HeaderMap) -> CardKey {
     }
 }
 
-fn actor(caller: &Caller) -> String {
-    format!("key:{}", caller.0.prefix)
-}
-
 errors!(IssueErrors: [BODY, WRITE, ADMIN], [IdempotencyConflict, WalletNotOffered, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, MissingField, InvalidField]);
 
 /// Issue gift cards, one or a batch of up to 1,000 of one value (admin keys only). The
@@ -62,7 +58,7 @@ async fn issue_gift_cards(
     caller.require(Scope::Admin)?;
     let issued = state
         .engine
-        .issue_gift_cards(b.request()?, &actor(&caller))
+        .issue_gift_cards(b.request()?, &caller.actor())
         .await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(IssuedGiftCardsResponse::of(issued, currency)))
@@ -103,10 +99,25 @@ async fn activate_gift_card(
     caller.require(Scope::Pos)?;
     let card = state
         .engine
-        .activate_gift_card(&code, &actor(&caller))
+        .activate_gift_card(&code, &caller.actor())
         .await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(GiftCardResponse::of(&card, currency)))
+}
+
+/// Makes a payment or refund of a card and answers it in the program's currency.
+async fn card_move(
+    state: &AppState,
+    caller: &Caller,
+    request: GiftCardMoveRequest,
+) -> ApiResult<Json<WalletMoveResponse>> {
+    caller.require(Scope::Pos)?;
+    let outcome = state
+        .engine
+        .gift_card_move(request, &caller.actor())
+        .await?;
+    let currency = state.engine.definition().program.currency;
+    Ok(Json(WalletMoveResponse::of(outcome, currency)))
 }
 
 errors!(CardPayErrors: [PATH, BODY, WRITE], [UnknownGiftCard, GiftCardPinRequired, GiftCardPinWrong, GiftCardLocked, GiftCardNotActive, GiftCardExpired, IdempotencyConflict, WalletNotOffered, InsufficientFunds, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
@@ -124,14 +135,7 @@ async fn gift_card_payment(
     headers: HeaderMap,
     ApiJson(b): ApiJson<WalletPaymentBody>,
 ) -> ApiResult<Json<WalletMoveResponse>> {
-    caller.require(Scope::Pos)?;
-    let request = b.card_request(card_key(code, &headers));
-    let outcome = state
-        .engine
-        .gift_card_move(request, &actor(&caller))
-        .await?;
-    let currency = state.engine.definition().program.currency;
-    Ok(Json(WalletMoveResponse::of(outcome, currency)))
+    card_move(&state, &caller, b.card_request(card_key(code, &headers))).await
 }
 
 errors!(CardRefundErrors: [PATH, BODY, WRITE], [UnknownGiftCard, GiftCardPinRequired, GiftCardPinWrong, GiftCardLocked, GiftCardNotActive, UnknownPayment, RefundExceedsPayment, IdempotencyConflict, WalletNotOffered, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
@@ -149,14 +153,7 @@ async fn gift_card_refund(
     headers: HeaderMap,
     ApiJson(b): ApiJson<WalletRefundBody>,
 ) -> ApiResult<Json<WalletMoveResponse>> {
-    caller.require(Scope::Pos)?;
-    let request = b.card_request(card_key(code, &headers));
-    let outcome = state
-        .engine
-        .gift_card_move(request, &actor(&caller))
-        .await?;
-    let currency = state.engine.definition().program.currency;
-    Ok(Json(WalletMoveResponse::of(outcome, currency)))
+    card_move(&state, &caller, b.card_request(card_key(code, &headers))).await
 }
 
 errors!(LoadErrors: [PATH, BODY, WRITE], [UnknownGiftCard, UnknownMember, MemberSuspended, GiftCardPinRequired, GiftCardPinWrong, GiftCardLocked, GiftCardNotActive, GiftCardExpired, InsufficientFunds, WalletBalanceOverMax, WalletNotOffered]);
@@ -177,7 +174,7 @@ async fn load_gift_card(
     caller.require(Scope::Pos)?;
     let load = state
         .engine
-        .load_gift_card(&card_key(code, &headers), b.member_id, &actor(&caller))
+        .load_gift_card(&card_key(code, &headers), b.member_id, &caller.actor())
         .await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(GiftCardLoadResponse::of(load, currency)))

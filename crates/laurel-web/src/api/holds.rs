@@ -22,11 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(void_hold))
 }
 
-/// Who acts: the key, recorded on the wallet's moves.
-fn actor(caller: &Caller) -> String {
-    format!("key:{}", caller.0.prefix)
-}
-
 errors!(PlaceHoldErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, IdempotencyConflict, WalletNotOffered, InsufficientFunds, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
 
 /// Hold wallet value for a checkout: principal first, bonus last, out of reach of any other
@@ -42,7 +37,7 @@ async fn place_hold(
     ApiJson(b): ApiJson<PlaceHoldBody>,
 ) -> ApiResult<Json<HoldResponse>> {
     caller.require(Scope::Pos)?;
-    let outcome = state.engine.hold(b.request(id), &actor(&caller)).await?;
+    let outcome = state.engine.hold(b.request(id), &caller.actor()).await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(HoldResponse::of(outcome, currency)))
 }
@@ -82,7 +77,7 @@ async fn capture_hold(
     caller.require(Scope::Pos)?;
     let outcome = state
         .engine
-        .capture_hold(b.request(id), &actor(&caller))
+        .capture_hold(b.request(id), &caller.actor())
         .await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(HoldResponse::of(outcome, currency)))
@@ -101,7 +96,7 @@ async fn void_hold(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<HoldResponse>> {
     caller.require(Scope::Pos)?;
-    let outcome = state.engine.void_hold(id, &actor(&caller)).await?;
+    let outcome = state.engine.void_hold(id, &caller.actor()).await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(HoldResponse::of(outcome, currency)))
 }

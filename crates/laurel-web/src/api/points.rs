@@ -126,6 +126,6 @@ async fn adjust(
         note: b.note,
         idempotency_key: b.idempotency_key,
     };
-    let actor = format!("key:{}", caller.0.prefix);
+    let actor = caller.actor();
     Ok(Json(state.engine.adjust(request, &actor).await?.into()))
 }

@@ -141,7 +141,7 @@ async fn cancel(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RewardRedemptionResponse>> {
     caller.require(Scope::Pos)?;
-    let actor = format!("key:{}", caller.0.prefix);
+    let actor = caller.actor();
     Ok(Json(
         state.engine.cancel_redemption(id, &actor).await?.into(),
     ))
@@ -160,7 +160,7 @@ async fn fulfil(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<RewardRedemptionResponse>> {
     caller.require(Scope::Pos)?;
-    let actor = format!("key:{}", caller.0.prefix);
+    let actor = caller.actor();
     Ok(Json(
         state.engine.fulfil_redemption(id, &actor).await?.into(),
     ))

@@ -82,7 +82,7 @@ async fn start_simulation(
     ApiJson(body): ApiJson<SimulationBody>,
 ) -> ApiResult<(StatusCode, Json<SimulationRun>)> {
     caller.require(Scope::Admin)?;
-    let actor = format!("key:{}", caller.0.prefix);
+    let actor = caller.actor();
     let run = state
         .engine
         .start_simulation(body.into_request()?, &actor)

@@ -68,8 +68,7 @@ async fn wallet_move(
     caller: &Caller,
     request: WalletRequest,
 ) -> ApiResult<Json<WalletMoveResponse>> {
-    let actor = format!("key:{}", caller.0.prefix);
-    let outcome = state.engine.wallet_move(request, &actor).await?;
+    let outcome = state.engine.wallet_move(request, &caller.actor()).await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(WalletMoveResponse::of(outcome, currency)))
 }

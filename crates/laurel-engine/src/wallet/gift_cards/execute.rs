@@ -85,7 +85,7 @@ pub(crate) async fn issue(
             pay_in(
                 tx,
                 ctx,
-                &unopened_card_wallet(wallet),
+                &StoredWallet::empty(wallet, None),
                 b.face,
                 &r.reference,
                 actor,
@@ -117,16 +117,6 @@ pub(crate) async fn issue(
     )
     .await?;
     Ok(answer)
-}
-
-/// A card's empty wallet just opened.
-fn unopened_card_wallet(id: i64) -> StoredWallet {
-    StoredWallet {
-        id,
-        member: None,
-        balance: Wallet::default(),
-        held: laurel_core::wallet::Paid::default(),
-    }
 }
 
 /// Pays a card's value in: money received for it, no bonus.
