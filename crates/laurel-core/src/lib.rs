@@ -14,6 +14,7 @@ pub mod insight;
 pub mod issue;
 pub mod ledger;
 pub mod localized;
+pub mod membership;
 pub mod money;
 pub mod notices;
 pub mod offers;

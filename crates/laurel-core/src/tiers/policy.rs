@@ -177,7 +177,7 @@ impl TierPolicy {
         }
         for (i, tier) in spec.tiers.iter().enumerate() {
             let key = |field: &str| format!("tiers.levels[{i}].{field}");
-            if !is_identifier(&tier.id) {
+            if !crate::text::is_identifier(&tier.id) {
                 issue(
                     key("id"),
                     message!(
@@ -291,11 +291,4 @@ impl TierPolicy {
     pub fn qualified_rank(&self, value: Decimal) -> usize {
         self.tiers.iter().filter(|t| value >= t.threshold).count()
     }
-}
-
-fn is_identifier(id: &str) -> bool {
-    (1..=40).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
