@@ -97,6 +97,14 @@ fn allowed_control(c: char, layout: Layout) -> bool {
     layout == Layout::Lines && matches!(c, '\n' | '\r' | '\t')
 }
 
+/// Whether `id` may name a tier or a plan: 1 to 40 lower-case letters, digits, `_` or `-`.
+pub(crate) fn is_identifier(id: &str) -> bool {
+    (1..=40).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,12 +158,4 @@ mod tests {
         );
         assert_eq!(check_characters("", Layout::Line, 200), Ok(()));
     }
-}
-
-/// Whether `id` may name a tier or a plan: 1 to 40 lower-case letters, digits, `_` or `-`.
-pub(crate) fn is_identifier(id: &str) -> bool {
-    (1..=40).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
