@@ -81,6 +81,22 @@ pub(crate) fn grant(l: Locale, definition: &ProgramDefinition, g: &StoredGrant) 
                 ("points", &points),
             ],
         ),
+        Some(GrantBasis::Membership {
+            name,
+            multiplier,
+            base,
+        }) => t.fill(
+            "grant.membership",
+            &[
+                (
+                    "name",
+                    plan_name(l, definition, &g.rule_id).unwrap_or(&name),
+                ),
+                ("m", &multiplier.normalize().to_string()),
+                ("base", &l.integer(base.get())),
+                ("points", &points),
+            ],
+        ),
         Some(GrantBasis::ReferralWelcome) => t.with("grant.referral_welcome", "points", &points),
         Some(GrantBasis::ReferralBonus { referee }) => t.fill(
             "grant.referral_bonus",
@@ -98,6 +114,12 @@ pub(crate) fn grant(l: Locale, definition: &ProgramDefinition, g: &StoredGrant) 
 }
 
 /// The name in `l`'s language of the tier whose bonus `rule_id` (`tier:gold`) is.
+/// The plan's name in the page's language, when the program still offers it.
+fn plan_name<'a>(l: Locale, definition: &'a ProgramDefinition, rule_id: &str) -> Option<&'a str> {
+    let id = rule_id.strip_prefix(laurel_core::membership::MEMBERSHIP_RULE_PREFIX)?;
+    Some(l.text(&definition.memberships.plan(id)?.name))
+}
+
 fn tier_name<'a>(l: Locale, definition: &'a ProgramDefinition, rule_id: &str) -> Option<&'a str> {
     let id = laurel_core::tiers::tier_of_rule_id(rule_id)?;
     let tier = definition

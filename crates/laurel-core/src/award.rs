@@ -17,6 +17,9 @@ pub struct AwardTerms<'a> {
     pub rules: &'a RuleSet,
     /// Its tiers, whose multiplier adds a bonus on the base earn.
     pub tiers: Option<&'a TierPolicy>,
+    /// The paid membership plan in force for the member at the activity, whose multiplier
+    /// adds a bonus on the base earn too.
+    pub membership: Option<&'a crate::membership::MembershipPlan>,
 }
 
 /// What the activity in `context` earns under `terms`. `referral` is the referral policy when
@@ -32,6 +35,13 @@ pub fn award(
         let base = earning.points_of(BASE_RULE_ID);
         let tier = context.member.tier.as_deref();
         if let Some(grant) = policy.bonus_grant(tier, base, terms.program.rounding)? {
+            earning.total += grant.points;
+            earning.grants.push(grant);
+        }
+    }
+    if let Some(plan) = terms.membership {
+        let base = earning.points_of(BASE_RULE_ID);
+        if let Some(grant) = plan.bonus_grant(base, terms.program.rounding)? {
             earning.total += grant.points;
             earning.grants.push(grant);
         }

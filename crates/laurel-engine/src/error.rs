@@ -128,6 +128,18 @@ pub enum EngineError {
     /// No hold with that id.
     #[error("no hold {0}")]
     UnknownHold(i64),
+    /// The program offers no membership plan with that id.
+    #[error("the program offers no membership plan `{0}`")]
+    UnknownPlan(String),
+    /// No membership with that id.
+    #[error("no membership {0}")]
+    UnknownMembership(i64),
+    /// The member holds a membership not yet ended (its id).
+    #[error("the member holds membership {0} already")]
+    MembershipHeld(i64),
+    /// The membership refused (ended, not renewing, renewal not open, ending already).
+    #[error("{0}")]
+    Membership(#[from] laurel_core::membership::MembershipRefusal),
     /// The hold was closed already (its state named).
     #[error("the hold is {0} already")]
     HoldClosed(String),
@@ -216,6 +228,18 @@ impl EngineError {
             EngineError::WalletNotOffered => ErrorCode::WalletNotOffered,
             EngineError::UnknownPayment(_) => ErrorCode::UnknownPayment,
             EngineError::UnknownHold(_) => ErrorCode::UnknownHold,
+            EngineError::UnknownPlan(_) => ErrorCode::UnknownPlan,
+            EngineError::UnknownMembership(_) => ErrorCode::UnknownMembership,
+            EngineError::MembershipHeld(_) => ErrorCode::MembershipHeld,
+            EngineError::Membership(refusal) => {
+                use laurel_core::membership::MembershipRefusal as R;
+                match refusal {
+                    R::Ended => ErrorCode::MembershipEnded,
+                    R::NotRenewing => ErrorCode::MembershipNotRenewing,
+                    R::RenewalNotOpen { .. } => ErrorCode::RenewalNotOpen,
+                    R::AlreadyEnding => ErrorCode::MembershipEnding,
+                }
+            }
             EngineError::UnknownGiftCard => ErrorCode::UnknownGiftCard,
             EngineError::GiftCard(refusal) => refusal.into(),
             EngineError::HoldClosed(_) => ErrorCode::HoldClosed,

@@ -29,6 +29,13 @@ impl EngineError {
             }
             EngineError::UnknownPayment(id) => vec![("payment", id.to_string())],
             EngineError::UnknownHold(id) => vec![("hold", id.to_string())],
+            EngineError::UnknownPlan(id) => vec![("plan", id.clone())],
+            EngineError::UnknownMembership(id) | EngineError::MembershipHeld(id) => {
+                vec![("membership", id.to_string())]
+            }
+            EngineError::Membership(
+                laurel_core::membership::MembershipRefusal::RenewalNotOpen { opens_at },
+            ) => vec![("opens_at", opens_at.to_string())],
             EngineError::GiftCard(refusal) => match refusal {
                 GiftCardRefusal::NotActive(state) => vec![("state", state.as_str().to_owned())],
                 GiftCardRefusal::Expired(at) => vec![("expired_at", at.to_string())],

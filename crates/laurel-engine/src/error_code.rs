@@ -81,6 +81,8 @@ error_codes! {
     UnknownSimulation = "unknown_simulation", 404, "No simulation with that id.";
     UnknownGiftCard = "unknown_gift_card", 404, "No gift card with that code.";
     UnknownHold = "unknown_hold", 404, "No checkout hold with that id.";
+    UnknownPlan = "unknown_plan", 404, "The program offers no membership plan with that id (`[[memberships]]`).";
+    UnknownMembership = "unknown_membership", 404, "No membership with that id.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
@@ -122,6 +124,11 @@ error_codes! {
     GiftCardNotActive = "gift_card_not_active", 409, "The gift card is not active: not yet sold (activate it), or its value was loaded into a member's wallet.";
     GiftCardActive = "gift_card_active", 409, "The gift card is active already.";
     GiftCardExpired = "gift_card_expired", 409, "The gift card is past its expiry.";
+    MembershipHeld = "membership_held", 409, "The member holds a membership not yet ended: cancel it first, or renew it.";
+    MembershipEnded = "membership_ended", 409, "The membership has ended (or lapsed unrenewed): buy a new one.";
+    MembershipNotRenewing = "membership_not_renewing", 409, "The membership was cancelled at its term's end (or its plan does not renew): it runs out and cannot be renewed.";
+    MembershipEnding = "membership_ending", 409, "The membership is cancelled at its term's end already.";
+    RenewalNotOpen = "renewal_not_open", 409, "A membership is renewed from a week before its term ends.";
     HoldClosed = "hold_closed", 409, "The hold was captured, voided or expired already.";
     HoldExpired = "hold_expired", 409, "The hold is past its expiry: it can no longer be captured, and is released by itself.";
     CaptureExceedsHold = "capture_exceeds_hold", 409, "The capture asks for more than the hold holds.";

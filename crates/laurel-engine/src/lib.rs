@@ -20,6 +20,7 @@ mod insight;
 mod jobs;
 mod keys;
 mod members;
+pub(crate) mod memberships;
 mod notices;
 mod outbox;
 mod outcomes;
@@ -70,6 +71,7 @@ pub use laurel_store::{
     PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant, TierHistoryEntry,
     WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WalletTotals, WriteProfile,
 };
+pub use memberships::views::{MembershipOutcome, MembershipView, TermView};
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};
 pub use outbox::{LogMailer, Mailer};
 pub use outcomes::{
@@ -89,9 +91,10 @@ pub use reports::{DAILY_DAYS_MAX, Dashboard, DayActivity, Liability};
 pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CaptureRequest, CardKey, CheckoutRequest,
     ConsumeCouponRequest, EnrollRequest, EventRequest, GiftCardMoveRequest, GuestPurchaseRequest,
-    HoldRequest, IssueGiftCardsRequest, LineRequest, MemberRef, NOTE_CHARS_MAX, POINTS_MAX,
-    PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest, RefundScope,
-    ReleaseCouponRequest, TEXT_CHARS_MAX, WalletAsk, WalletRequest,
+    HoldRequest, IssueGiftCardsRequest, JoinMembershipRequest, LineRequest, MemberRef,
+    NOTE_CHARS_MAX, POINTS_MAX, PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest,
+    RefundScope, ReleaseCouponRequest, RenewMembershipRequest, TEXT_CHARS_MAX, WalletAsk,
+    WalletRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

@@ -3,6 +3,7 @@
 mod automations;
 mod books;
 pub mod edit;
+mod memberships;
 mod names;
 mod notices;
 mod referrals;
@@ -81,6 +82,8 @@ struct File {
     books: Option<books::BooksSection>,
     #[serde(default)]
     wallet: Option<wallet::WalletSection>,
+    #[serde(default)]
+    memberships: Vec<memberships::PlanSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -113,6 +116,8 @@ pub struct ProgramDefinition {
     pub books: Option<laurel_core::books::BooksPolicy>,
     /// Its members' wallets of stored value, if it offers them (`[wallet]`).
     pub wallet: Option<laurel_core::wallet::WalletPolicy>,
+    /// The paid membership plans it offers (`[[memberships]]`).
+    pub memberships: laurel_core::membership::MembershipPlans,
 }
 
 impl ProgramDefinition {
@@ -154,6 +159,7 @@ impl From<Program> for ProgramDefinition {
             automations: Vec::new(),
             books: None,
             wallet: None,
+            memberships: laurel_core::membership::MembershipPlans::default(),
         }
     }
 }
@@ -311,6 +317,11 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         .wallet
         .map(|w| wallet::convert(w, currency, tier_ids.as_deref().unwrap_or_default()))
         .transpose();
+    let memberships = memberships::convert(
+        file.memberships,
+        currency,
+        tier_ids.as_deref().unwrap_or_default(),
+    );
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -324,6 +335,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let automations = kept(automations, &mut problems);
     let books = kept(books, &mut problems);
     let wallet = kept(wallet, &mut problems);
+    let memberships = kept(memberships, &mut problems);
     let definition = || {
         Some(ProgramDefinition {
             program: program?,
@@ -338,6 +350,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             automations: automations?,
             books: books?,
             wallet: wallet?,
+            memberships: memberships?,
         })
     };
     match definition() {

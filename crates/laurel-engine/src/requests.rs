@@ -383,3 +383,29 @@ pub struct ReleaseCouponRequest {
     /// The order that used it.
     pub order_id: String,
 }
+
+/// Buy a membership of a plan for a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinMembershipRequest {
+    /// The member.
+    pub member_id: i64,
+    /// The plan's id (`[[memberships]] id`).
+    pub plan: String,
+    /// How its fees are paid: the business's billing, or the member's wallet.
+    pub pay_with: laurel_core::membership::PayWith,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// The billing's payment reference, when it paid.
+    pub payment_reference: Option<String>,
+}
+
+/// Renew a membership for its next term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenewMembershipRequest {
+    /// The membership.
+    pub membership_id: i64,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// The billing's payment reference, when it paid.
+    pub payment_reference: Option<String>,
+}

@@ -58,6 +58,9 @@ pub struct Member {
     pub pending: i64,
     /// Tier and what is scheduled for it.
     pub tier: TierStatus,
+    /// The paid membership in force on the member row, if one is (its benefits hold only
+    /// between its instants).
+    pub plan: Option<crate::MemberPlan>,
     /// The id of the member's referral while it waits for their qualifying purchase.
     pub pending_referral: Option<i64>,
 }

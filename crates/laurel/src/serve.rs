@@ -112,6 +112,7 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
             JobKind::Expiry,
             JobKind::Tiers,
             JobKind::Holds,
+            JobKind::Memberships,
         ] {
             match engine.run_job(kind, jiff::Timestamp::now()).await {
                 Ok(report) if report.members > 0 => {

@@ -38,6 +38,14 @@ pub struct Accounts {
     pub stored_value_funding: String,
     /// What orders paid from wallets settle (the till booked the sale; this clears it).
     pub stored_value_settlement: String,
+    /// The contract liability for membership fees paid for terms not yet run (deferred
+    /// membership fees).
+    pub membership_deferred: String,
+    /// Revenue recognised as membership terms run.
+    pub membership_revenue: String,
+    /// Where membership fees paid come from, and their refunds go (cash, or the wallet
+    /// settlement clearing when paid from a wallet).
+    pub membership_receipts: String,
 }
 
 impl Accounts {
@@ -55,11 +63,14 @@ impl Accounts {
             stored_value: code("2420"),
             stored_value_funding: code("1010"),
             stored_value_settlement: code("1130"),
+            membership_deferred: code("2430"),
+            membership_revenue: code("4030"),
+            membership_receipts: code("1140"),
         }
     }
 
     /// Each account by its name in the program file.
-    pub fn named(&self) -> [(&'static str, &str); 10] {
+    pub fn named(&self) -> [(&'static str, &str); 13] {
         [
             ("sales_revenue", &self.sales_revenue),
             ("contract_liability", &self.contract_liability),
@@ -71,6 +82,9 @@ impl Accounts {
             ("stored_value", &self.stored_value),
             ("stored_value_funding", &self.stored_value_funding),
             ("stored_value_settlement", &self.stored_value_settlement),
+            ("membership_deferred", &self.membership_deferred),
+            ("membership_revenue", &self.membership_revenue),
+            ("membership_receipts", &self.membership_receipts),
         ]
     }
 }

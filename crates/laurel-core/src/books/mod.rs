@@ -13,11 +13,13 @@
 //! period's roll-forward between two standings; `periods.rs` months, quarters and years in
 //! the program's time zone; `report.rs` a report's periods, locked ones kept as closed;
 //! `journal.rs` a period's journal entries; `stored_value.rs` the value held in wallets rolled
-//! forward by period, with its entries.
+//! forward by period, with its entries; `memberships.rs` paid membership fees deferred and
+//! earned evenly over the terms they pay for, rolled forward by period, with their entries.
 
 mod allocation;
 mod flows;
 mod journal;
+mod memberships;
 mod periods;
 mod policy;
 mod pool;
@@ -32,6 +34,7 @@ pub use flows::{
     just_before, sample,
 };
 pub use journal::{Accounts, JournalLine, PoolKind, journal};
+pub use memberships::{FeeFlows, FeeTerm, MembershipFeesRoll, membership_fees_journal};
 pub use periods::Span;
 pub use policy::{ACCOUNT_CODE_MAX, BooksPolicy, RATE_DECIMALS_MAX, ReportingPeriod, check_rate};
 pub use pool::{Pool, Position};

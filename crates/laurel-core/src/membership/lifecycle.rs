@@ -58,18 +58,22 @@ pub enum When {
 }
 
 /// Why a membership decision was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum MembershipRefusal {
     /// The membership has ended.
+    #[error("the membership has ended")]
     Ended,
     /// It was cancelled at its term's end (or does not renew): it cannot be renewed.
+    #[error("the membership runs out at its term's end and cannot be renewed")]
     NotRenewing,
     /// A renewal before its window opens, at this instant.
+    #[error("renewals open at {opens_at}")]
     RenewalNotOpen {
         /// When renewals open.
         opens_at: Timestamp,
     },
     /// Cancelled at the term's end already.
+    #[error("the membership is cancelled at its term's end already")]
     AlreadyEnding,
 }
 

@@ -16,5 +16,7 @@ pub use lifecycle::{
     EndReason, LAPSE_AFTER_DAYS, Membership, MembershipRefusal, MembershipState, PayWith,
     RENEWAL_OPENS_DAYS, Renewal, When,
 };
-pub use plan::{CancelRefund, MembershipPlan, MembershipPlans, PlanBenefits, TermLength};
+pub use plan::{
+    CancelRefund, MEMBERSHIP_RULE_PREFIX, MembershipPlan, MembershipPlans, PlanBenefits, TermLength,
+};
 pub use term::Term;

@@ -108,6 +108,43 @@ pub struct MembershipPlan {
     pub benefits: PlanBenefits,
 }
 
+/// What the grant ids of membership bonuses start with (`membership:plus`).
+pub const MEMBERSHIP_RULE_PREFIX: &str = "membership:";
+
+impl MembershipPlan {
+    /// The extra points the plan's earn multiplier grants on a base earn: `(m − 1) × base`,
+    /// rounded as the program rounds. `None` without a multiplier or a base.
+    pub fn bonus_grant(
+        &self,
+        base: crate::Points,
+        rounding: crate::Rounding,
+    ) -> Result<Option<crate::rules::Grant>, crate::earn::EarnError> {
+        let m = self.benefits.earn_multiplier;
+        if m <= Decimal::ONE || !base.is_positive() {
+            return Ok(None);
+        }
+        let raw = (m - Decimal::ONE)
+            .checked_mul(Decimal::from(base.get()))
+            .ok_or(crate::earn::EarnError::OutOfRange)?;
+        let points = crate::earn::round_points(raw, rounding)?;
+        if !points.is_positive() {
+            return Ok(None);
+        }
+        let basis = crate::rules::GrantBasis::Membership {
+            name: self.name.fallback().to_owned(),
+            multiplier: m,
+            base,
+        };
+        Ok(Some(crate::rules::Grant {
+            rule_id: format!("{MEMBERSHIP_RULE_PREFIX}{}", self.id),
+            points,
+            capped_by: None,
+            explanation: crate::rules::explain::without_money(&basis, points),
+            basis,
+        }))
+    }
+}
+
 /// The most days a trial may run.
 pub const TRIAL_DAYS_MAX: u32 = 366;
 

@@ -36,6 +36,15 @@ pub enum GrantBasis {
         /// The base earn it multiplied.
         base: Points,
     },
+    /// A paid membership's earn multiplier on the base earn.
+    Membership {
+        /// The plan's name.
+        name: String,
+        /// Its earn multiplier (the grant is `multiplier − 1` times the base).
+        multiplier: Decimal,
+        /// The base earn it multiplied.
+        base: Points,
+    },
     /// A referred member's welcome bonus on their qualifying purchase.
     ReferralWelcome,
     /// A referrer's bonus for a member they referred.
@@ -52,6 +61,7 @@ impl GrantBasis {
             GrantBasis::Base { .. } => "base",
             GrantBasis::Rule { .. } => "rule",
             GrantBasis::Tier { .. } => "tier",
+            GrantBasis::Membership { .. } => "membership",
             GrantBasis::ReferralWelcome => "referral_welcome",
             GrantBasis::ReferralBonus { .. } => "referral_bonus",
         }
@@ -79,6 +89,11 @@ impl GrantBasis {
                 parts.base = *base;
             }
             GrantBasis::Tier {
+                name,
+                multiplier,
+                base,
+            }
+            | GrantBasis::Membership {
                 name,
                 multiplier,
                 base,

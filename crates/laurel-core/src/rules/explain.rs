@@ -33,6 +33,7 @@ pub fn explain(
             effect_words(program, effect, *spend, *base)
         ),
         GrantBasis::Tier { .. }
+        | GrantBasis::Membership { .. }
         | GrantBasis::ReferralWelcome
         | GrantBasis::ReferralBonus { .. } => without_money(basis, points),
     };
@@ -52,6 +53,14 @@ pub(crate) fn without_money(basis: &GrantBasis, points: Points) -> String {
             base,
         } => format!(
             "{name} members earn {}× the base: +{points} on {base} base points",
+            multiplier.normalize()
+        ),
+        GrantBasis::Membership {
+            name,
+            multiplier,
+            base,
+        } => format!(
+            "{name} membership earns {}× the base: +{points} on {base} base points",
             multiplier.normalize()
         ),
         GrantBasis::ReferralWelcome => format!("Referral welcome bonus: +{points}"),

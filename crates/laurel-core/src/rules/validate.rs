@@ -58,6 +58,14 @@ impl EarningRule {
             );
         } else if self.id.starts_with(crate::tiers::TIER_RULE_PREFIX) {
             issues.add("id", "ids starting `tier:` are reserved for tier bonuses");
+        } else if self
+            .id
+            .starts_with(crate::membership::MEMBERSHIP_RULE_PREFIX)
+        {
+            issues.add(
+                "id",
+                "ids starting `membership:` are reserved for membership bonuses",
+            );
         } else if self.id == crate::referrals::REFERRAL_RULE_ID {
             issues.add(
                 "id",

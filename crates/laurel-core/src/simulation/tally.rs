@@ -260,7 +260,8 @@ impl Watch for Tally {
         match change.reason {
             TierChangeReason::Qualified => flows.upgrades += 1,
             TierChangeReason::Review => flows.downgrades += 1,
-            TierChangeReason::Manual => flows.assigned += 1,
+            // Set from outside the metric, as an assignment is.
+            TierChangeReason::Manual | TierChangeReason::Membership => flows.assigned += 1,
         }
     }
 

@@ -22,6 +22,9 @@ pub struct TierStatus {
     /// Set while a grace period runs: the member goes down at this instant unless they
     /// requalify first.
     pub downgrade_at: Option<Timestamp>,
+    /// A tier a paid membership holds the member in until its term ends, whatever the
+    /// metric says.
+    pub paid: Option<PaidTier>,
     /// When the member is next due for a review; `None` when nothing can change by review.
     pub review_at: Option<Timestamp>,
 }
@@ -35,6 +38,15 @@ pub struct ManualTier {
     pub until: Option<Timestamp>,
 }
 
+/// A tier held by a paid membership: the member is at least in it until `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidTier {
+    /// The plan's tier id.
+    pub tier: String,
+    /// When the term paid for ends.
+    pub until: Timestamp,
+}
+
 /// Why a tier changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TierChangeReason {
@@ -44,6 +56,9 @@ pub enum TierChangeReason {
     Review,
     /// An admin assigned it.
     Manual,
+    /// A paid membership's term began (to its tier) or ended (to the tier the metric
+    /// gives).
+    Membership,
 }
 
 impl TierChangeReason {
@@ -53,6 +68,7 @@ impl TierChangeReason {
             TierChangeReason::Qualified => "qualified",
             TierChangeReason::Review => "review",
             TierChangeReason::Manual => "manual",
+            TierChangeReason::Membership => "membership",
         }
     }
 }
@@ -100,7 +116,7 @@ impl TierPolicy {
         tz: &TimeZone,
     ) -> TierDecision {
         let mut next = status.clone();
-        let (current, qualified) = self.ranks(status, value);
+        let (current, qualified) = self.ranks(status, value, now);
         let mut change = None;
         if qualified > current {
             change = Some(self.move_to(&mut next, qualified, now, TierChangeReason::Qualified));
@@ -120,7 +136,9 @@ impl TierPolicy {
     /// `value` over [`review_window`](TierPolicy::review_window). A manual assignment holds
     /// until its end. A member below their tier keeps it through the grace period; if they
     /// have not requalified when it ends, they go down to the tier they qualify for, at most
-    /// `max_steps_down` tiers. A member above their tier goes up.
+    /// `max_steps_down` tiers. A member above their tier goes up. When a paid membership's
+    /// term has ended, a member it held above what the metric gives goes straight down to
+    /// that: the paid benefit ends exactly at the term's end, with no grace.
     pub fn review(
         &self,
         status: &TierStatus,
@@ -129,7 +147,7 @@ impl TierPolicy {
         tz: &TimeZone,
     ) -> TierDecision {
         let mut next = status.clone();
-        let (current, qualified) = self.ranks(status, value);
+        let (current, qualified) = self.ranks(status, value, at);
         let mut change = None;
         let manual_holds = next
             .manual
@@ -138,10 +156,17 @@ impl TierPolicy {
         if !manual_holds {
             next.manual = None;
         }
+        let paid_ended = next.paid.as_ref().is_some_and(|p| p.until <= at);
+        if paid_ended {
+            next.paid = None;
+        }
         if qualified > current {
             change = Some(self.move_to(&mut next, qualified, at, TierChangeReason::Qualified));
             next.manual = None;
         } else if qualified == current || manual_holds {
+            next.downgrade_at = None;
+        } else if paid_ended {
+            change = Some(self.move_to(&mut next, qualified, at, TierChangeReason::Membership));
             next.downgrade_at = None;
         } else {
             match next.downgrade_at {
@@ -207,6 +232,46 @@ impl TierPolicy {
         self.decided(next, Some(change), now, tz)
     }
 
+    /// A paid membership holds the member in `tier` until `until` (its term's end): they
+    /// go up to it now if they are below it; a higher tier they hold stays.
+    pub fn hold_paid(
+        &self,
+        status: &TierStatus,
+        tier: &str,
+        until: Timestamp,
+        now: Timestamp,
+        tz: &TimeZone,
+    ) -> TierDecision {
+        let mut next = status.clone();
+        next.paid = Some(PaidTier {
+            tier: tier.to_owned(),
+            until,
+        });
+        let rank = self.rank(Some(tier));
+        let mut change = None;
+        if rank > self.rank(status.tier.as_deref()) {
+            change = Some(self.move_to(&mut next, rank, now, TierChangeReason::Membership));
+            next.downgrade_at = None;
+        }
+        self.decided(next, change, now, tz)
+    }
+
+    /// A paid membership's tier ends at `at` (its term cut short): a review then, with
+    /// the metric at `value`, takes the member straight to the tier it gives.
+    pub fn end_paid(
+        &self,
+        status: &TierStatus,
+        value: Decimal,
+        at: Timestamp,
+        tz: &TimeZone,
+    ) -> TierDecision {
+        let mut ended = status.clone();
+        if let Some(paid) = &mut ended.paid {
+            paid.until = paid.until.min(at);
+        }
+        self.review(&ended, value, at, tz)
+    }
+
     /// The extra points a tier's earn multiplier grants on a base earn: `(m − 1) × base`,
     /// rounded as the program rounds. `None` without a tier, a multiplier, or a base.
     pub fn bonus_grant(
@@ -243,11 +308,17 @@ impl TierPolicy {
         }))
     }
 
-    /// The member's current rank and the rank `value` qualifies for.
-    fn ranks(&self, status: &TierStatus, value: Decimal) -> (usize, usize) {
+    /// The member's current rank and the rank they are entitled to at `at`: what `value`
+    /// qualifies for, or a paid tier still held if that is higher.
+    fn ranks(&self, status: &TierStatus, value: Decimal, at: Timestamp) -> (usize, usize) {
+        let paid = status
+            .paid
+            .as_ref()
+            .filter(|p| p.until > at)
+            .map_or(0, |p| self.rank(Some(&p.tier)));
         (
             self.rank(status.tier.as_deref()),
-            self.qualified_rank(value),
+            self.qualified_rank(value).max(paid),
         )
     }
 
@@ -284,6 +355,21 @@ impl TierPolicy {
     /// first — and never while nothing could change (below or at the lowest qualifying tier,
     /// or an open-ended manual assignment).
     fn schedule(&self, status: &TierStatus, after: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
+        let paid = status.paid.as_ref().map(|p| p.until);
+        let without_paid = self.schedule_unpaid(status, after, tz);
+        match (without_paid, paid) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// [`Self::schedule`] as if no paid membership held a tier.
+    fn schedule_unpaid(
+        &self,
+        status: &TierStatus,
+        after: Timestamp,
+        tz: &TimeZone,
+    ) -> Option<Timestamp> {
         if let Some(manual) = &status.manual {
             return manual.until;
         }

@@ -23,7 +23,7 @@ mod reviews;
 mod window;
 
 pub use decide::{
-    ManualTier, TIER_RULE_PREFIX, TierChange, TierChangeReason, TierDecision, TierStatus,
+    ManualTier, PaidTier, TIER_RULE_PREFIX, TierChange, TierChangeReason, TierDecision, TierStatus,
     tier_of_rule_id, tier_rule_id,
 };
 pub use discount::tier_discount;

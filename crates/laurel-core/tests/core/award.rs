@@ -26,6 +26,7 @@ fn tiers() -> TierPolicy {
         window: TierWindow::CalendarYear,
         grace_days: 0,
         max_steps_down: None,
+        membership: None,
         tiers: vec![tier("green", "0", "1"), tier("gold", "1000", "1.5")],
     })
     .unwrap()
@@ -50,6 +51,7 @@ fn a_gold_members_purchase_earns_the_rules_then_the_tier_bonus_then_the_referral
     let terms = AwardTerms {
         program: &program,
         rules: &rules,
+        membership: None,
         tiers: Some(&tiers),
     };
     let gold = by(purchase(basket("100")), |m| m.tier = Some("gold".into()));
@@ -77,6 +79,7 @@ fn an_award_above_the_most_one_command_may_move_is_out_of_range() {
     let terms = AwardTerms {
         program: &program,
         rules: &rules,
+        membership: None,
         tiers: None,
     };
     let context = purchase(basket("1"));

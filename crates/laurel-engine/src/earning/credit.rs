@@ -233,6 +233,11 @@ pub(crate) async fn earning(
         program: ctx.program,
         rules: ctx.rules,
         tiers: ctx.tiers,
+        membership: member
+            .plan
+            .as_ref()
+            .filter(|p| p.holds_at(occurred_at))
+            .and_then(|p| ctx.memberships.plan(&p.plan)),
     };
     award(terms, &context, welcome).map_err(|e| match e {
         EarnError::OutOfRange => EngineError::invalid(

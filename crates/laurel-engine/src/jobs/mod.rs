@@ -23,6 +23,8 @@ pub enum JobKind {
     Tiers,
     /// Release wallet holds past their expiry.
     Holds,
+    /// Renew paid memberships from wallets, and end those whose last term ran out.
+    Memberships,
 }
 
 impl JobKind {
@@ -33,6 +35,7 @@ impl JobKind {
             JobKind::Release => "release",
             JobKind::Tiers => "tiers",
             JobKind::Holds => "holds",
+            JobKind::Memberships => "memberships",
         }
     }
 }
@@ -45,8 +48,9 @@ impl FromStr for JobKind {
             "release" => Ok(JobKind::Release),
             "tiers" => Ok(JobKind::Tiers),
             "holds" => Ok(JobKind::Holds),
+            "memberships" => Ok(JobKind::Memberships),
             other => Err(format!(
-                "unknown job `{other}`: expected expiry, release, tiers or holds"
+                "unknown job `{other}`: expected expiry, release, tiers, holds or memberships"
             )),
         }
     }
@@ -78,6 +82,14 @@ impl Engine {
                     points: Points::ZERO,
                 });
             }
+            // Memberships are replayed from their own records, not from job runs.
+            JobKind::Memberships => {
+                let acted = self.run_memberships(now).await?;
+                return Ok(JobReport {
+                    members: acted,
+                    points: Points::ZERO,
+                });
+            }
             _ => self
                 .move_due_lots(kind, now)
                 .await
@@ -104,7 +116,7 @@ impl Engine {
                 member,
                 now,
             }),
-            JobKind::Tiers | JobKind::Holds => {
+            JobKind::Tiers | JobKind::Holds | JobKind::Memberships => {
                 return Err(EngineError::Internal(format!(
                     "{} moves no lots",
                     kind.as_str()

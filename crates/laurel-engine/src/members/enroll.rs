@@ -116,6 +116,7 @@ pub(crate) async fn execute(
         available: 0,
         pending: 0,
         tier,
+        plan: None,
         pending_referral,
     })
 }

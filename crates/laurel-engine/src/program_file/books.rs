@@ -35,6 +35,9 @@ struct AccountsSection {
     stored_value: Option<String>,
     stored_value_funding: Option<String>,
     stored_value_settlement: Option<String>,
+    membership_deferred: Option<String>,
+    membership_revenue: Option<String>,
+    membership_receipts: Option<String>,
 }
 
 /// Turns the section into a validated policy, or every problem with its key. A point's price
@@ -66,6 +69,9 @@ pub(super) fn convert(
             stored_value: code(a.stored_value, d.stored_value),
             stored_value_funding: code(a.stored_value_funding, d.stored_value_funding),
             stored_value_settlement: code(a.stored_value_settlement, d.stored_value_settlement),
+            membership_deferred: code(a.membership_deferred, d.membership_deferred),
+            membership_revenue: code(a.membership_revenue, d.membership_revenue),
+            membership_receipts: code(a.membership_receipts, d.membership_receipts),
         },
     });
     match period {
@@ -109,7 +115,8 @@ mod tests {
         let none = parse_program(PROGRAM, Path::new("p.toml")).unwrap_or_else(|e| panic!("{e}"));
         assert!(none.books.is_none());
         let text = format!(
-            "{PROGRAM}[books]\nexpected_redemption_rate = \"0.8\"\n[books.accounts]\nbreakage_revenue = \"4099\"\n"
+            "{PROGRAM}[books]\nexpected_redemption_rate = \"0.8\"\n[books.accounts]\nbreakage_revenue = \"4099\"\n\
+             membership_deferred = \"2439\"\n"
         );
         let books = parse_program(&text, Path::new("p.toml"))
             .unwrap_or_else(|e| panic!("{e}"))
@@ -127,13 +134,16 @@ mod tests {
         assert_eq!(books.period, ReportingPeriod::Month);
         assert_eq!(books.accounts.breakage_revenue, "4099");
         assert_eq!(books.accounts.contract_liability, "2400");
+        assert_eq!(books.accounts.membership_deferred, "2439");
+        assert_eq!(books.accounts.membership_revenue, "4030");
+        assert_eq!(books.accounts.membership_receipts, "1140");
     }
 
     #[test]
     fn every_problem_of_books_is_named_at_its_key() {
         let text = format!(
             "{PROGRAM}[books]\npoint_price = \"0\"\nexpected_redemption_rate = \"1.5\"\nperiod = \"week\"\n\
-             [books.accounts]\nsales_revenue = \"40 00\"\n"
+             [books.accounts]\nsales_revenue = \"40 00\"\nmembership_receipts = \"\"\n"
         );
         let Err(e) = parse_program(&text, Path::new("p.toml")) else {
             panic!("refused");
@@ -145,7 +155,8 @@ mod tests {
                 "books.period",
                 "books.point_price",
                 "books.expected_redemption_rate",
-                "books.accounts.sales_revenue"
+                "books.accounts.sales_revenue",
+                "books.accounts.membership_receipts"
             ]
         );
     }

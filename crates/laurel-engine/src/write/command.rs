@@ -91,6 +91,23 @@ pub(crate) enum Command {
         request: ValidHold,
         actor: String,
     },
+    /// Buy a membership.
+    JoinMembership {
+        request: crate::memberships::validate::ValidJoin,
+        actor: String,
+    },
+    /// Renew a membership of the request's member.
+    RenewMembership {
+        request: crate::memberships::validate::ValidRenew,
+        actor: String,
+    },
+    /// Cancel a membership of `member`'s, or do what the memberships job finds due.
+    Membership {
+        membership: i64,
+        member: MemberId,
+        ask: crate::memberships::validate::MembershipAsk,
+        actor: String,
+    },
     /// Capture, void or lapse a hold on `member`'s wallet.
     CloseHold {
         hold: i64,
@@ -139,6 +156,9 @@ impl Command {
                 format!("g:{card}")
             }
             Command::CloseHold { member, .. } => format!("m:{}", member.0),
+            Command::JoinMembership { request, .. } => format!("m:{}", request.request.member_id),
+            Command::RenewMembership { request, .. } => format!("m:{}", request.member.0),
+            Command::Membership { member, .. } => format!("m:{}", member.0),
         }
     }
 
@@ -184,6 +204,9 @@ impl Command {
             // Locked with the batch's other members, in order: a load locks its member too.
             Command::LoadGiftCard { member, .. } => Some(MemberId(*member)),
             Command::CloseHold { member, .. } => Some(*member),
+            Command::JoinMembership { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::RenewMembership { request, .. } => Some(request.member),
+            Command::Membership { member, .. } => Some(*member),
             _ => None,
         }
     }

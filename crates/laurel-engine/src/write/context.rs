@@ -21,6 +21,8 @@ pub(crate) struct Context<'a> {
     pub adjust_policy: &'a crate::staff::AdjustPolicy,
     /// Its members' wallets, if the program offers them.
     pub wallet: Option<&'a laurel_core::wallet::WalletPolicy>,
+    /// The paid membership plans it offers.
+    pub memberships: &'a laurel_core::membership::MembershipPlans,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -70,6 +72,7 @@ impl<'a> Context<'a> {
             referrals: definition.referrals.as_ref(),
             adjust_policy: &definition.adjust_policy,
             wallet: definition.wallet.as_ref(),
+            memberships: &definition.memberships,
             version: version.version,
             now,
             listening,

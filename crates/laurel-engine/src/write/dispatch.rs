@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::jobs::execute as jobs;
 use crate::jobs::execute::Job;
 use crate::members::enroll;
+use crate::memberships::execute as memberships;
 use crate::points::execute as points;
 use crate::referrals::execute as referrals;
 use crate::refunds::execute as refunds;
@@ -100,5 +101,19 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         } => holds::close(tx, ctx, *hold, *member, *closing, actor)
             .await
             .map(Outcome::Hold),
+        Command::JoinMembership { request, actor } => memberships::join(tx, ctx, request, actor)
+            .await
+            .map(|m| Outcome::Membership(Some(m))),
+        Command::RenewMembership { request, actor } => memberships::renew(tx, ctx, request, actor)
+            .await
+            .map(|m| Outcome::Membership(Some(m))),
+        Command::Membership {
+            membership,
+            member,
+            ask,
+            actor,
+        } => memberships::act(tx, ctx, *membership, *member, *ask, actor)
+            .await
+            .map(Outcome::Membership),
     }
 }

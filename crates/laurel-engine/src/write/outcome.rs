@@ -38,4 +38,6 @@ pub(crate) enum Outcome {
     GiftCardLoad(GiftCardLoad),
     /// A hold placed, captured, voided or lapsed.
     Hold(HoldOutcome),
+    /// A membership bought, renewed, cancelled or acted on by its job (`None`: nothing due).
+    Membership(Option<crate::memberships::views::MembershipOutcome>),
 }

@@ -148,6 +148,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "wallets",
         include_str!("../../migrations/0029_wallets.sql"),
     ),
+    (
+        30,
+        "memberships",
+        include_str!("../../migrations/0030_memberships.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -105,6 +105,11 @@ impl BasisColumns {
                 multiplier: factor()?,
                 base: Points(self.base_points?),
             },
+            "membership" => GrantBasis::Membership {
+                name: label()?,
+                multiplier: factor()?,
+                base: Points(self.base_points?),
+            },
             "referral_welcome" => GrantBasis::ReferralWelcome,
             "referral_bonus" => GrantBasis::ReferralBonus { referee: label()? },
             _ => return None,

@@ -4,6 +4,7 @@
 use crate::db::connect::Store;
 use crate::db::sql::{Arg, Row, Sql, args};
 use crate::error::{Result, StoreError};
+use crate::tables::memberships::plan_from_row;
 use crate::tables::tiers::{TIER_COLUMNS, tier_from_row};
 use crate::types::{Member, MemberId, NewMember, instant, micros, numbered_list};
 use crate::write::tx::Tx;
@@ -14,7 +15,7 @@ use laurel_core::search;
 use std::collections::BTreeMap;
 
 /// The member columns every read of a member selects (with the tier's).
-pub(crate) const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id";
+pub(crate) const COLUMNS: &str = "id, external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, pending_referral_id, membership_plan, membership_from, membership_until";
 
 /// A stored birthday (`YYYY-MM-DD`), if one is.
 pub(crate) fn birthday_from(text: Option<String>) -> Result<Option<Date>> {
@@ -45,6 +46,7 @@ pub(crate) fn member_from_row(row: &Row) -> Result<Member> {
         available: row.get("available")?,
         pending: row.get("pending")?,
         tier: tier_from_row(row)?,
+        plan: plan_from_row(row)?,
         pending_referral: row.get("pending_referral_id")?,
     })
 }

@@ -20,6 +20,7 @@ pub(crate) mod member_list;
 pub(crate) mod member_reports;
 pub(crate) mod member_spend;
 pub(crate) mod members;
+pub(crate) mod memberships;
 pub(crate) mod notices;
 pub(crate) mod one_time;
 pub(crate) mod outbox;

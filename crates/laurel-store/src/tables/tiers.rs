@@ -7,11 +7,11 @@ use crate::error::Result;
 use crate::types::{MemberId, instant, instant_opt, micros};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
-use laurel_core::tiers::{ManualTier, TierChange, TierMetric, TierStatus, Window};
+use laurel_core::tiers::{ManualTier, PaidTier, TierChange, TierMetric, TierStatus, Window};
 
 /// The member columns that hold the tier status, for `SELECT`s of members.
-pub(crate) const TIER_COLUMNS: &str =
-    "tier, tier_since, tier_manual_reason, tier_manual_until, tier_downgrade_at, tier_review_at";
+pub(crate) const TIER_COLUMNS: &str = "tier, tier_since, tier_manual_reason, tier_manual_until, tier_downgrade_at, tier_review_at, \
+     tier_paid, tier_paid_until";
 
 /// Reads [`TIER_COLUMNS`] from a member row.
 pub(crate) fn tier_from_row(row: &Row) -> Result<TierStatus> {
@@ -23,6 +23,13 @@ pub(crate) fn tier_from_row(row: &Row) -> Result<TierStatus> {
         manual: reason.map(|reason| ManualTier { reason, until }),
         downgrade_at: instant_opt(row.get("tier_downgrade_at")?)?,
         review_at: instant_opt(row.get("tier_review_at")?)?,
+        paid: match (
+            row.get::<Option<String>>("tier_paid")?,
+            instant_opt(row.get("tier_paid_until")?)?,
+        ) {
+            (Some(tier), Some(until)) => Some(PaidTier { tier, until }),
+            _ => None,
+        },
     })
 }
 
@@ -100,7 +107,8 @@ impl Tx {
     pub async fn set_tier(&mut self, member: MemberId, status: &TierStatus) -> Result<()> {
         self.run(
             "UPDATE members SET tier = $2, tier_since = $3, tier_manual_reason = $4, \
-             tier_manual_until = $5, tier_downgrade_at = $6, tier_review_at = $7 WHERE id = $1",
+             tier_manual_until = $5, tier_downgrade_at = $6, tier_review_at = $7, tier_paid = $8, \
+             tier_paid_until = $9 WHERE id = $1",
             args![
                 member.0,
                 &status.tier,
@@ -109,6 +117,8 @@ impl Tx {
                 status.manual.as_ref().and_then(|m| m.until).map(micros),
                 status.downgrade_at.map(micros),
                 status.review_at.map(micros),
+                status.paid.as_ref().map(|p| p.tier.as_str()),
+                status.paid.as_ref().map(|p| micros(p.until)),
             ],
         )
         .await?;

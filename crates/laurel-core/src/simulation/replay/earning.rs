@@ -172,6 +172,8 @@ impl Replay {
             program: terms.program,
             rules: terms.rules,
             tiers: terms.tiers,
+            // Paid memberships are not replayed yet (README: what limits exactness).
+            membership: None,
         };
         match award(award_terms, &context, welcome) {
             Ok(earning) => Ok(Some(earning)),
