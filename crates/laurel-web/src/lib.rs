@@ -50,7 +50,7 @@ pub struct AppState {
         laurel_engine::events::payload::MessageData,
         laurel_engine::events::payload::AutomationFiredData,
     )),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"), (name = "memberships"))
 )]
 struct ApiDoc;
 
@@ -87,6 +87,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::books::router())
         .merge(api::wallet::router())
         .merge(api::holds::router())
+        .merge(api::memberships::router())
         .merge(api::gift_cards::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;

@@ -1,11 +1,13 @@
 //! The journal a finance team imports: for each period of a report, its entries for both
-//! pools (each a debit and a credit of one amount between two accounts), with the ledger
-//! postings behind the period.
+//! pools, stored value and membership fees (each a debit and a credit of one amount between
+//! two accounts), with the ledger postings (wallet moves, memberships) behind the period.
 
 use super::report::BooksReport;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use laurel_core::books::{JournalLine, PeriodBooks, PoolKind, journal, stored_value_journal};
+use laurel_core::books::{
+    JournalLine, PeriodBooks, PoolKind, journal, membership_fees_journal, stored_value_journal,
+};
 use rust_decimal::Decimal;
 
 /// One journal entry.
@@ -17,12 +19,12 @@ pub struct BooksEntry {
     pub period_start: Timestamp,
     /// The instant after its last (or the report's end, if earlier).
     pub period_end: Timestamp,
-    /// The pool: `sales` (the contract liability), `given` (the provision) or
-    /// `stored_value` (value held in wallets).
+    /// The pool: `sales` (the contract liability), `given` (the provision),
+    /// `stored_value` (value held in wallets) or `memberships` (deferred membership fees).
     pub pool: &'static str,
     /// What it records: `deferral`, `reversal`, `recognition`, `breakage`, `provision`,
     /// `settlement`, `release`; for stored value `paid_in`, `bonus`, `spent`, `refund`,
-    /// `cash_out`.
+    /// `cash_out`; for membership fees `charged`, `refund`, `earned`.
     pub what: &'static str,
     /// The account debited.
     pub debit: String,
@@ -31,7 +33,8 @@ pub struct BooksEntry {
     /// The amount, above zero, rounded to the minor unit.
     pub amount: Decimal,
     /// The first and last ledger posting that took effect in the period (for stored value,
-    /// the first and last wallet move).
+    /// the first and last wallet move; for membership fees, the lowest and highest id of the
+    /// memberships whose terms moved them).
     pub postings: Option<(i64, i64)>,
 }
 
@@ -70,7 +73,7 @@ impl BooksJournal {
     /// The journal of `report`.
     pub fn of(report: BooksReport) -> BooksJournal {
         let mut entries = Vec::new();
-        for period in &report.periods {
+        for (period, fees) in report.periods.iter().zip(&report.memberships) {
             for (kind, pool) in [(PoolKind::Sales, "sales"), (PoolKind::Given, "given")] {
                 for line in journal(kind, period.roll(kind), &report.accounts) {
                     entries.push(BooksEntry::of(period, pool, line, period.postings));
@@ -79,6 +82,9 @@ impl BooksJournal {
             let stored = &period.stored_value;
             for line in stored_value_journal(stored, &report.accounts) {
                 entries.push(BooksEntry::of(period, "stored_value", line, stored.moves));
+            }
+            for line in membership_fees_journal(fees, &report.accounts) {
+                entries.push(BooksEntry::of(period, "memberships", line, fees.terms));
             }
         }
         BooksJournal { report, entries }
@@ -107,12 +113,14 @@ pub struct JournalRow {
     /// The day it is dated: the period's last day (or the report's) in the program's time
     /// zone.
     pub date: String,
-    /// `contract_liability` (points earned with sales), `provision` (points given) or
-    /// `stored_value` (value held in wallets and gift cards).
+    /// `contract_liability` (points earned with sales), `provision` (points given),
+    /// `stored_value` (value held in wallets and gift cards) or `memberships` (deferred
+    /// membership fees).
     pub pool: String,
     /// What it records: `deferral`, `reversal`, `recognition`, `breakage` (contract
     /// liability); `provision`, `reversal`, `settlement`, `release` (provision); `paid_in`,
-    /// `bonus`, `spent`, `refund`, `cash_out` (stored value).
+    /// `bonus`, `spent`, `refund`, `cash_out` (stored value); `charged`, `refund`, `earned`
+    /// (membership fees).
     pub entry: String,
     /// The account debited.
     pub debit_account: String,
@@ -122,8 +130,9 @@ pub struct JournalRow {
     pub amount: String,
     /// The currency.
     pub currency: String,
-    /// What is behind the entry: `ledger:FIRST-LAST` (the points ledger's postings) or
-    /// `wallet:FIRST-LAST` (wallet moves), empty if none.
+    /// What is behind the entry: `ledger:FIRST-LAST` (the points ledger's postings),
+    /// `wallet:FIRST-LAST` (wallet moves) or `membership:FIRST-LAST` (the memberships whose
+    /// terms moved the fees), empty if none.
     pub reference: String,
 }
 
@@ -170,6 +179,7 @@ impl BooksJournal {
                         .postings
                         .map(|(a, b)| match e.pool {
                             "stored_value" => format!("wallet:{a}-{b}"),
+                            "memberships" => format!("membership:{a}-{b}"),
                             _ => format!("ledger:{a}-{b}"),
                         })
                         .unwrap_or_default(),

@@ -21,8 +21,8 @@ use crate::error_code::ErrorCode;
 use jiff::Timestamp;
 use laurel_core::books::Terms;
 use laurel_core::books::{
-    Boundary, PoolKind, ReportingPeriod, Span, Standing, StoredValueRoll, WalletFlows, check_rate,
-    just_before, roll_periods, sample,
+    Boundary, FeeFlows, FeeTerm, MembershipFeesRoll, PoolKind, ReportingPeriod, Span, Standing,
+    StoredValueRoll, WalletFlows, check_rate, just_before, roll_periods, sample,
 };
 use laurel_core::issue::Issues;
 use laurel_store::{AuditEntry, BooksClose, BooksEstimate, CloseRefused, LockedStanding};
@@ -110,6 +110,32 @@ impl Engine {
             held += flows.net();
             whole_flows = whole_flows.then(&flows);
         }
+        // Membership fees: every term that cost a fee, read once, rolled period by period.
+        let terms: Vec<FeeTerm> = self
+            .store
+            .fee_terms()
+            .await?
+            .into_iter()
+            .map(|t| FeeTerm {
+                refunded_at: t.term.cut_at.filter(|_| t.term.refund > 0),
+                term: t.term,
+                paid_at: t.paid_at,
+                id: t.membership,
+            })
+            .collect();
+        // The first period starts where the range does: its opening is the whole's.
+        let fees_opening = FeeFlows::deferred_at(&terms, range.from);
+        let mut whole_fees = FeeFlows::default();
+        let memberships: Vec<MembershipFeesRoll> = periods
+            .iter()
+            .map(|period| {
+                let span = &period.span;
+                let flows = FeeFlows::between(&terms, Some(span.start), span.end);
+                let opening = FeeFlows::deferred_at(&terms, span.start);
+                whole_fees = whole_fees.then(&flows);
+                MembershipFeesRoll::of(opening, &flows, digits)
+            })
+            .collect();
         let whole = Span {
             label: String::new(),
             start: range.from,
@@ -134,6 +160,8 @@ impl Engine {
             accounts: policy.accounts,
             total,
             periods,
+            total_memberships: MembershipFeesRoll::of(fees_opening, &whole_fees, digits),
+            memberships,
             estimate: EstimateInForce {
                 rate,
                 source,

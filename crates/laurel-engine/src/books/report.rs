@@ -1,11 +1,12 @@
 //! A books report: both pools rolled forward over each period of the range and over the whole
-//! of it, the estimate in force at its end, and how far the books are closed.
+//! of it (with the value held in wallets and the deferred membership fees), the estimate in
+//! force at its end, and how far the books are closed.
 
 use super::range::BooksRange;
 use super::terms::RateSource;
 use jiff::Timestamp;
 use laurel_core::Currency;
-use laurel_core::books::{Accounts, PeriodBooks, ReportingPeriod};
+use laurel_core::books::{Accounts, MembershipFeesRoll, PeriodBooks, ReportingPeriod};
 use rust_decimal::Decimal;
 
 /// The expected redemption rate in force at a report's end.
@@ -34,6 +35,12 @@ pub struct BooksReport {
     pub total: PeriodBooks,
     /// Each period (or the part of it in the range), oldest first.
     pub periods: Vec<PeriodBooks>,
+    /// The deferred membership fees over the whole range: the first period's opening, then
+    /// the periods' flows one after the other.
+    pub total_memberships: MembershipFeesRoll,
+    /// The deferred membership fees rolled over each period, one for each of `periods`, in
+    /// the same order.
+    pub memberships: Vec<MembershipFeesRoll>,
     /// The estimate in force at the range's end.
     pub estimate: EstimateInForce,
     /// The end of the last close, if the books were ever closed.

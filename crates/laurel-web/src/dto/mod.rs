@@ -9,6 +9,7 @@ mod events;
 mod gift_cards;
 mod grants;
 mod holds;
+mod memberships;
 mod insight;
 mod members;
 mod offers;
@@ -45,6 +46,10 @@ pub use insight::{
     RfmBody, TierCountBody, TierMoveBody,
 };
 pub use members::{EnrollBody, MemberBody};
+pub use memberships::{
+    CancelAt, CancelMembershipBody, JoinMembershipBody, MembershipBody, MembershipDetailBody,
+    MembershipResponse, MembershipsResponse, PayWithName, RenewMembershipBody, TermBody,
+};
 pub use offers::{OfferBody, OfferKind, OfferReasonBody, OffersResponse};
 pub use points::{
     AdjustmentBody, BalanceResponse, DrawBody, EntryBody, ExpiryBody, LedgerResponse,
