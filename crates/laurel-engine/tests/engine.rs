@@ -2780,11 +2780,17 @@ mod wallet;
 #[path = "engine/holds.rs"]
 mod holds;
 
+#[path = "engine/memberships.rs"]
+mod memberships;
+
 #[path = "engine/gift_cards.rs"]
 mod gift_cards;
 
 #[path = "engine/books_stored_value.rs"]
 mod books_stored_value;
+
+#[path = "engine/books_memberships.rs"]
+mod books_memberships;
 
 #[path = "engine/simulation.rs"]
 mod simulation;

@@ -5,7 +5,7 @@
 use crate::cli::{Database, ProgramFile};
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use laurel_core::books::{PeriodBooks, Roll};
+use laurel_core::books::{MembershipFeesRoll, PeriodBooks, Roll};
 use laurel_engine::{BooksActor, BooksJournal, BooksReport, Engine, EngineConfig, NewEstimate};
 use laurel_web::dto::{BooksJournalResponse, BooksReportResponse};
 use std::io::Write;
@@ -181,8 +181,9 @@ async fn answer(engine: &Engine, command: &BooksCommand) -> Result<String> {
 }
 
 /// The columns of a report's rows: the contract liability's roll, then the provision's, then
-/// the value held in wallets and gift cards at the period's end.
-const COLUMNS: [&str; 13] = [
+/// the value held in wallets and gift cards and the deferred membership fees at the period's
+/// end.
+const COLUMNS: [&str; 14] = [
     "period",
     "closed",
     "opening",
@@ -196,9 +197,10 @@ const COLUMNS: [&str; 13] = [
     "released",
     "rate",
     "stored_value",
+    "memberships",
 ];
 
-fn row(label: &str, p: &PeriodBooks) -> Vec<String> {
+fn row(label: &str, p: &PeriodBooks, memberships: &MembershipFeesRoll) -> Vec<String> {
     let s: &Roll = &p.sales;
     let g: &Roll = &p.given;
     let closed = if p.closed { "closed" } else { "" };
@@ -218,6 +220,7 @@ fn row(label: &str, p: &PeriodBooks) -> Vec<String> {
                 g.breakage,
                 p.rate,
                 p.stored_value.closing,
+                memberships.closing,
             ]
             .iter()
             .map(|d| d.normalize().to_string()),
@@ -229,8 +232,13 @@ fn rows(report: &BooksReport) -> Vec<Vec<String>> {
     report
         .periods
         .iter()
-        .map(|p| row(&p.span.label, p))
-        .chain(std::iter::once(row("total", &report.total)))
+        .zip(&report.memberships)
+        .map(|(p, m)| row(&p.span.label, p, m))
+        .chain(std::iter::once(row(
+            "total",
+            &report.total,
+            &report.total_memberships,
+        )))
         .collect()
 }
 
@@ -239,7 +247,8 @@ fn table(report: &BooksReport) -> Result<String> {
     writeln!(
         out,
         "Books from {} to {} ({}): the contract liability for points earned with sales, then \
-         the provision for points given, then the value held in wallets and gift cards",
+         the provision for points given, then the value held in wallets and gift cards and the \
+         membership fees deferred",
         report.range.from, report.range.to, report.currency
     )?;
     let header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_owned()).collect();

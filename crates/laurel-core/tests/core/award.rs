@@ -26,7 +26,6 @@ fn tiers() -> TierPolicy {
         window: TierWindow::CalendarYear,
         grace_days: 0,
         max_steps_down: None,
-        membership: None,
         tiers: vec![tier("green", "0", "1"), tier("gold", "1000", "1.5")],
     })
     .unwrap()

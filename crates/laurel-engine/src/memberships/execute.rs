@@ -42,10 +42,10 @@ pub(crate) async fn join(
     }
     let held = tx.held_plan(member.id, &plan.id).await?;
     let tz = &ctx.program.time_zone;
-    let m = Membership::start(plan, r.pay_with, held, ctx.now, tz);
+    let m = Membership::start(plan, r.pay_with, held, at(ctx), tz);
     let wallet_move = charge(tx, ctx, member.id, &m, actor).await?;
     let payment = TermPayment {
-        paid_at: ctx.now,
+        paid_at: at(ctx),
         reference: r.payment_reference.as_deref(),
         wallet_move,
     };
@@ -92,10 +92,10 @@ pub(crate) async fn renew(
         .plan(&m.plan)
         .ok_or_else(|| EngineError::UnknownPlan(m.plan.clone()))?;
     let tz = &ctx.program.time_zone;
-    let next = m.renew(plan, ctx.now, tz)?;
+    let next = m.renew(plan, at(ctx), tz)?;
     let wallet_move = charge(tx, ctx, member.id, &next, actor).await?;
     let payment = TermPayment {
-        paid_at: ctx.now,
+        paid_at: at(ctx),
         reference: r.payment_reference.as_deref(),
         wallet_move,
     };
@@ -155,7 +155,7 @@ async fn cancel(
     let member = lock(tx, &MemberRef::Id(member.0)).await?;
     let stored = locked(tx, id, member.id).await?;
     let m = &stored.membership;
-    let (after, refund) = m.cancel(ctx.memberships.plan(&m.plan), when, ctx.now)?;
+    let (after, refund) = m.cancel(ctx.memberships.plan(&m.plan), when, at(ctx))?;
     let refund_move = if refund > 0 && m.pay_with == PayWith::Wallet {
         refund_fee(tx, ctx, &stored, refund, actor).await?
     } else {
@@ -185,6 +185,7 @@ async fn due(
     now: jiff::Timestamp,
 ) -> Result<Option<MembershipOutcome>> {
     const ACTOR: &str = "job:memberships";
+    let now = crate::as_stored(now);
     let member = lock(tx, &MemberRef::Id(member.0)).await?;
     let stored = locked(tx, id, member.id).await?;
     let m = &stored.membership;
@@ -273,7 +274,7 @@ async fn charge(
                 payment: None,
                 reference: &reference,
                 actor,
-                at: ctx.now,
+                at: at(ctx),
             },
         )
         .await?;
@@ -311,7 +312,7 @@ async fn refund_fee(
                 payment: Some(payment),
                 reference: &reference,
                 actor,
-                at: ctx.now,
+                at: at(ctx),
             },
         )
         .await?;
@@ -347,11 +348,11 @@ async fn benefits(
         .and_then(|p| p.benefits.tier.as_deref())
         .filter(|t| policy.tier(t).is_some());
     let decision = match (running, paid_tier) {
-        (true, Some(tier)) => policy.hold_paid(&member.tier, tier, m.term.ends(), ctx.now, tz),
+        (true, Some(tier)) => policy.hold_paid(&member.tier, tier, m.term.ends(), at(ctx), tz),
         _ if member.tier.paid.is_some() => {
-            let window = policy.review_window(ctx.now, tz);
+            let window = policy.review_window(at(ctx), tz);
             let value = measured(tx, ctx.program, policy, member.id, window).await?;
-            policy.end_paid(&member.tier, value, ctx.now, tz)
+            policy.end_paid(&member.tier, value, at(ctx), tz)
         }
         _ => return Ok(()),
     };
@@ -364,10 +365,16 @@ async fn benefits(
         &decision,
         Some(&note),
         Some(actor),
-        ctx.now,
+        at(ctx),
     )
     .await?;
     Ok(())
+}
+
+/// The instant a command decides at, as the store keeps instants (to the microsecond), so
+/// that what is answered is what is read back.
+fn at(ctx: &Context<'_>) -> jiff::Timestamp {
+    crate::as_stored(ctx.now)
 }
 
 /// The answer of a membership call.
@@ -384,7 +391,7 @@ fn outcome(
             stored.id,
             stored.member.0,
             &stored.membership,
-            ctx.now,
+            at(ctx),
             digits,
         ),
         charged: Decimal::new(charged, digits),

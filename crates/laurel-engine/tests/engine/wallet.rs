@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// Top-ups of ¥10 to ¥5,000, a wallet holding at most ¥6,000; ¥500 earns ¥50 (¥80 in gold),
 /// ¥1,000 earns ¥120.
-const WALLET: &str = r#"
+pub(super) const WALLET: &str = r#"
 [wallet]
 top_up_min = "10"
 top_up_max = "5000"

@@ -68,6 +68,7 @@ async fn the_churn_list_walks_a_level_least_likely_active_first_a_page_at_a_time
             manual: None,
             downgrade_at: None,
             review_at: None,
+            paid: None,
         };
         tx.set_tier(rows[3].member, &gold).await.unwrap();
         tx.commit().await.unwrap();

@@ -3,7 +3,7 @@
 
 use super::shared::decimal;
 use jiff::tz::TimeZone;
-use laurel_core::books::{PeriodBooks, Roll, StoredValueRoll};
+use laurel_core::books::{MembershipFeesRoll, PeriodBooks, Roll, StoredValueRoll};
 use laurel_engine::{
     BooksClose, BooksEstimate, BooksJournal, BooksReport, JournalRow, RateSource, journal_csv,
 };
@@ -140,6 +140,38 @@ impl StoredValueBody {
     }
 }
 
+/// Membership fees paid for terms not yet run, owed to the members (deferred membership
+/// fees): opening + charged − refunded − earned = closing. A term's fee is earned evenly over
+/// the term it pays for.
+#[derive(Serialize, ToSchema)]
+pub struct MembershipFeesBody {
+    /// Deferred at the start.
+    pub opening: String,
+    /// Fees charged.
+    pub charged: String,
+    /// Given back by cancellations at once.
+    pub refunded: String,
+    /// Earned as terms ran (revenue).
+    pub earned: String,
+    /// Deferred at the end.
+    pub closing: String,
+    /// The memberships whose terms moved the fees: the lowest and highest id.
+    pub memberships: Option<PostingsBody>,
+}
+
+impl MembershipFeesBody {
+    fn of(r: &MembershipFeesRoll) -> MembershipFeesBody {
+        MembershipFeesBody {
+            opening: decimal(r.opening),
+            charged: decimal(r.charged),
+            refunded: decimal(r.refunded),
+            earned: decimal(r.earned),
+            closing: decimal(r.closing),
+            memberships: r.terms.map(|(first, last)| PostingsBody { first, last }),
+        }
+    }
+}
+
 /// What arrived after a closed period was closed, posted to the first open period.
 #[derive(Serialize, ToSchema)]
 pub struct LateBody {
@@ -179,6 +211,8 @@ pub struct BooksPeriodBody {
     pub provision: ProvisionBody,
     /// The value held in wallets and gift cards.
     pub stored_value: StoredValueBody,
+    /// The deferred membership fees.
+    pub memberships: MembershipFeesBody,
     /// Of its movements, what arrived after the closed periods before it were closed.
     pub late: Option<LateBody>,
     /// The ledger postings that took effect in it.
@@ -186,7 +220,7 @@ pub struct BooksPeriodBody {
 }
 
 impl BooksPeriodBody {
-    fn of(p: &PeriodBooks) -> BooksPeriodBody {
+    fn of(p: &PeriodBooks, memberships: &MembershipFeesRoll) -> BooksPeriodBody {
         BooksPeriodBody {
             period: p.span.label.clone(),
             from: p.span.start.to_string(),
@@ -197,6 +231,7 @@ impl BooksPeriodBody {
             contract_liability: ContractLiabilityBody::of(&p.sales),
             provision: ProvisionBody::of(&p.given),
             stored_value: StoredValueBody::of(&p.stored_value),
+            memberships: MembershipFeesBody::of(memberships),
             late: p.late.as_ref().map(|[sales, given]| LateBody {
                 contract_liability: ContractLiabilityBody::of(sales),
                 provision: ProvisionBody::of(given),
@@ -240,6 +275,8 @@ pub struct BooksReportResponse {
     pub provision: ProvisionBody,
     /// The value held in wallets and gift cards over the whole range.
     pub stored_value: StoredValueBody,
+    /// The deferred membership fees over the whole range.
+    pub memberships: MembershipFeesBody,
     /// The estimate in force at `to`.
     pub estimate: EstimateInForceBody,
     /// The end of the last period closed, if any.
@@ -261,6 +298,7 @@ impl BooksReportResponse {
             contract_liability: ContractLiabilityBody::of(&report.total.sales),
             provision: ProvisionBody::of(&report.total.given),
             stored_value: StoredValueBody::of(&report.total.stored_value),
+            memberships: MembershipFeesBody::of(&report.total_memberships),
             estimate: EstimateInForceBody {
                 expected_redemption_rate: decimal(estimate.rate),
                 source: match estimate.source {
@@ -275,7 +313,12 @@ impl BooksReportResponse {
                 effective_from: estimate.effective_from.map(|t| t.to_string()),
             },
             closed_through: report.closed_through.map(|t| t.to_string()),
-            periods: report.periods.iter().map(BooksPeriodBody::of).collect(),
+            periods: report
+                .periods
+                .iter()
+                .zip(&report.memberships)
+                .map(|(p, m)| BooksPeriodBody::of(p, m))
+                .collect(),
         }
     }
 }
