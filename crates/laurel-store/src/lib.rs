@@ -55,7 +55,9 @@ pub use tables::member_list::{ListedMember, MEMBER_PAGE_MAX, MemberFilter, Membe
 pub use tables::member_reports::{MemberReport, REPORTS_PAGE_MAX, ReportMessage};
 pub use tables::member_spend::MemberSpend;
 pub use tables::members::ProfileChange;
-pub use tables::memberships::{MemberPlan, StoredMembership, StoredTerm, TermPayment};
+pub use tables::memberships::{
+    MemberPlan, MembershipCount, StoredMembership, StoredTerm, TermPayment,
+};
 pub use tables::notices::{ADDRESSEES_MAX, Addressee, NoticeSent};
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
 pub use tables::programs::{

@@ -106,6 +106,11 @@ impl Engine {
         Ok(stored.iter().map(|s| self.membership_view(s)).collect())
     }
 
+    /// Memberships counted by plan and state.
+    pub async fn membership_counts(&self) -> Result<Vec<laurel_store::MembershipCount>> {
+        Ok(self.store.membership_counts().await?)
+    }
+
     /// Renews from the wallet every membership due as of `now`, and ends those whose last
     /// term ran out; how many it acted on.
     pub async fn run_memberships(&self, now: Timestamp) -> Result<u64> {

@@ -368,3 +368,36 @@ impl Tx {
         })
     }
 }
+
+/// How many memberships of a plan stand in a state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipCount {
+    /// The plan's id.
+    pub plan: String,
+    /// `active`, `ending` or `ended`.
+    pub state: String,
+    /// How many.
+    pub count: i64,
+}
+
+impl Store {
+    /// Memberships counted by plan and state, by plan then state.
+    pub async fn membership_counts(&self) -> Result<Vec<MembershipCount>> {
+        let mut db = self;
+        db.rows(
+            "SELECT plan, state, CAST(COUNT(*) AS BIGINT) AS n FROM memberships \
+             GROUP BY plan, state ORDER BY plan, state",
+            args![],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(MembershipCount {
+                plan: r.get("plan")?,
+                state: r.get("state")?,
+                count: r.get("n")?,
+            })
+        })
+        .collect()
+    }
+}
