@@ -44,8 +44,8 @@ pub use tables::gift_cards::{
 };
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::history::{
-    HistoryAssignment, HistoryEvent, HistoryJobRun, HistoryLine, HistoryMember, HistoryPosting,
-    HistoryPurchase, HistoryRedemption, HistoryRefund, StoredHistory,
+    HistoryAssignment, HistoryEvent, HistoryJobRun, HistoryLine, HistoryMember, HistoryMembership,
+    HistoryPosting, HistoryPurchase, HistoryRedemption, HistoryRefund, StoredHistory,
 };
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};

@@ -127,9 +127,10 @@ impl Membership {
         }
     }
 
-    /// Whether its benefits hold at `at`.
+    /// Whether its benefits hold at `at`: from its start to the end of its last term (terms
+    /// follow one another without a gap), or to the instant that term was cut.
     pub fn in_force_at(&self, at: Timestamp) -> bool {
-        self.ended.is_none_or(|(ended, _)| at < ended) && self.term.runs_at(at)
+        self.started_at <= at && at < self.term.ends()
     }
 
     /// The next term, paid at `now`: open from [`RENEWAL_OPENS_DAYS`] before the term's end
@@ -169,7 +170,9 @@ impl Membership {
 
     /// Cancels at `now`: at the term's end (no renewal, nothing given back) or at once (the
     /// term cut now, with the fee's share of the time left given back where `plan` says;
-    /// a trial gives nothing back). Returns the membership and the refund in minor units.
+    /// a trial gives nothing back). A term renewed ahead and not yet begun is cut at its
+    /// start and given back whole, so the term running now still runs to its end. Returns
+    /// the membership and the refund in minor units.
     pub fn cancel(
         &self,
         plan: Option<&MembershipPlan>,
@@ -331,6 +334,20 @@ mod tests {
         strict.cancel_refund = CancelRefund::None;
         assert_eq!(m.cancel(Some(&strict), When::Now, now).unwrap().1, 0);
         assert_eq!(m.cancel(None, When::Now, now).unwrap().1, 0);
+    }
+
+    #[test]
+    fn cancelling_now_a_term_renewed_ahead_gives_it_back_whole_and_the_running_term_runs_out() {
+        let m = joined(PayWith::External);
+        let renewed = m.renew(&plus(), at("2027-12-30T00:00:00Z"), &tz()).unwrap();
+        let now = at("2027-12-30T01:00:00Z");
+        let (ended, refund) = renewed.cancel(Some(&plus()), When::Now, now).unwrap();
+        assert_eq!(refund, 12_000);
+        assert_eq!(ended.term.cut_at, Some(m.term.ends_at));
+        assert_eq!(ended.ended, Some((now, EndReason::Cancelled)));
+        assert!(ended.in_force_at(now));
+        assert!(ended.in_force_at(at("2027-12-31T15:59:59Z")));
+        assert!(!ended.in_force_at(m.term.ends_at));
     }
 
     #[test]

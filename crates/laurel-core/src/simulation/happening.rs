@@ -115,6 +115,18 @@ pub enum What {
         /// Until when.
         until: Option<Timestamp>,
     },
+    /// A paid membership's term began or was cut short: `plan` is in force until `until`
+    /// (none once `until` has passed).
+    MembershipSet {
+        /// Whose.
+        member: i64,
+        /// The plan in force from now, if one is.
+        plan: Option<String>,
+        /// When the membership began.
+        from: Timestamp,
+        /// When the term's benefits end.
+        until: Timestamp,
+    },
     /// A scheduled job ran for every member.
     JobRan {
         /// Which.

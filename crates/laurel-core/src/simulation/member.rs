@@ -63,6 +63,18 @@ pub struct SimMember {
     pub referrals_made: u32,
     /// Units of each reward redeemed and not cancelled.
     pub reward_units: BTreeMap<String, u64>,
+    /// The paid membership plan in force and the instants its benefits hold between.
+    pub plan: Option<(String, Timestamp, Timestamp)>,
+}
+
+impl SimMember {
+    /// The plan whose benefits hold at `at`, if one does.
+    pub fn plan_at(&self, at: Timestamp) -> Option<&str> {
+        self.plan
+            .as_ref()
+            .filter(|(_, from, until)| *from <= at && at < *until)
+            .map(|(plan, ..)| plan.as_str())
+    }
 }
 
 impl SimMember {

@@ -21,6 +21,8 @@ pub struct Terms<'a> {
     pub catalog: &'a Catalog,
     /// Referrals, if offered.
     pub referrals: Option<&'a ReferralPolicy>,
+    /// Paid membership plans.
+    pub memberships: &'a crate::membership::MembershipPlans,
 }
 
 /// The program in force at any instant.

@@ -18,6 +18,7 @@ struct Always {
     program: Program,
     rules: RuleSet,
     catalog: Catalog,
+    memberships: laurel_core::membership::MembershipPlans,
 }
 
 impl Versions for Always {
@@ -28,6 +29,7 @@ impl Versions for Always {
             tiers: None,
             catalog: &self.catalog,
             referrals: None,
+            memberships: &self.memberships,
         }
     }
 }
@@ -38,6 +40,7 @@ fn versions() -> Always {
         program: program(|s| s.expiry = ExpiryPolicy::MonthsAfterEarning(1)),
         rules: rule_set(vec![rule("bonus", fixed(10))]),
         catalog: Catalog::empty(),
+        memberships: laurel_core::membership::MembershipPlans::default(),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::tiers::execute::{measured, store_decision};
 use crate::wallet::refusals::refusal;
 use crate::write::context::Context;
 use crate::write::steps::{lock, lock_active, remember, replay};
-use laurel_core::membership::{Membership, MembershipState, PayWith, Renewal, When};
+use laurel_core::membership::{Membership, PayWith, Renewal, When};
 use laurel_core::wallet::WalletAccount;
 use laurel_store::{MemberId, MemberPlan, NewWalletMove, StoredMembership, TermPayment, Tx};
 use rust_decimal::Decimal;
@@ -57,7 +57,7 @@ pub(crate) async fn join(
         member: member.id,
         membership: m,
     };
-    benefits(tx, ctx, &member, &stored.membership, actor).await?;
+    benefits(tx, ctx, &member, &stored.membership, actor, at(ctx)).await?;
     let answer = outcome(ctx, &stored, stored.membership.term.fee, 0, wallet_move);
     remember(
         tx,
@@ -102,7 +102,7 @@ pub(crate) async fn renew(
     tx.insert_term(stored.id, &next.term, payment).await?;
     tx.update_membership(stored.id, &next, next.due_at(tz), None)
         .await?;
-    benefits(tx, ctx, &member, &next, actor).await?;
+    benefits(tx, ctx, &member, &next, actor, at(ctx)).await?;
     let renewed = StoredMembership {
         membership: next,
         ..stored
@@ -164,7 +164,7 @@ async fn cancel(
     let tz = &ctx.program.time_zone;
     tx.update_membership(id, &after, after.due_at(tz), refund_move)
         .await?;
-    benefits(tx, ctx, &member, &after, actor).await?;
+    benefits(tx, ctx, &member, &after, actor, at(ctx)).await?;
     let cancelled = StoredMembership {
         membership: after,
         ..stored
@@ -230,7 +230,7 @@ async fn due(
     };
     tx.update_membership(id, &after, after.due_at(tz), None)
         .await?;
-    benefits(tx, ctx, &member, &after, ACTOR).await?;
+    benefits(tx, ctx, &member, &after, ACTOR, now).await?;
     let acted = StoredMembership {
         membership: after,
         ..stored
@@ -319,17 +319,21 @@ async fn refund_fee(
     Ok(Some(move_id))
 }
 
-/// Keeps the member row in step with the membership: its plan in force (whose multiplier
-/// earns) and the tier its plan holds them in until the term ends — or, once it has ended,
-/// no plan and the tier the metric gives, at once.
+/// Keeps the member row in step with the membership as of `now`: its plan in force (whose
+/// multiplier earns) and the tier its plan holds them in until the term ends — or, once its
+/// term was cut, no plan and the tier the metric gives, at once. A term that ran out needs no
+/// tier decision here: the paid tier ends by itself at the review due at the term's end.
 async fn benefits(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: &laurel_store::Member,
     m: &Membership,
     actor: &str,
+    now: jiff::Timestamp,
 ) -> Result<()> {
-    let running = m.state != MembershipState::Ended;
+    // Running until its last term's end, or the instant a cut ends it (a term renewed ahead
+    // and cut before it began leaves the term before it running).
+    let running = m.term.ends() > now;
     let plan = running.then(|| MemberPlan {
         plan: m.plan.clone(),
         from: m.started_at,
@@ -348,11 +352,11 @@ async fn benefits(
         .and_then(|p| p.benefits.tier.as_deref())
         .filter(|t| policy.tier(t).is_some());
     let decision = match (running, paid_tier) {
-        (true, Some(tier)) => policy.hold_paid(&member.tier, tier, m.term.ends(), at(ctx), tz),
-        _ if member.tier.paid.is_some() => {
-            let window = policy.review_window(at(ctx), tz);
+        (true, Some(tier)) => policy.hold_paid(&member.tier, tier, m.term.ends(), now, tz),
+        _ if member.tier.paid.is_some() && m.term.cut_at.is_some() => {
+            let window = policy.review_window(now, tz);
             let value = measured(tx, ctx.program, policy, member.id, window).await?;
-            policy.end_paid(&member.tier, value, at(ctx), tz)
+            policy.end_paid(&member.tier, value, now, tz)
         }
         _ => return Ok(()),
     };
@@ -365,7 +369,7 @@ async fn benefits(
         &decision,
         Some(&note),
         Some(actor),
-        at(ctx),
+        now,
     )
     .await?;
     Ok(())

@@ -21,6 +21,7 @@ const JOURNAL: u8 = 4;
 const CANCELLATIONS: u8 = 5;
 const ASSIGNMENTS: u8 = 6;
 const JOB_RUNS: u8 = 7;
+const MEMBERSHIPS: u8 = 8;
 
 /// Every happening recorded before `until`, in the order the write path decided them: by the
 /// instant each was decided at; within one instant (one batch of the write path), those that
@@ -41,6 +42,7 @@ pub(crate) fn happenings(
             + history.postings.len()
             + 2 * history.redemptions.len()
             + history.assignments.len()
+            + history.memberships.len()
             + history.job_runs.len(),
     );
     // A member is written before anything of theirs; members written before that instant was
@@ -70,6 +72,10 @@ pub(crate) fn happenings(
         .assignments
         .iter()
         .for_each(|a| seen(a.member.0, a.at));
+    history
+        .memberships
+        .iter()
+        .for_each(|m| seen(m.member.0, m.at));
     let mut push = |at: Timestamp, table: u8, id: i64, what: What| {
         if at < until {
             keyed.push(((at, what.batch_order(), table, id), what));
@@ -174,6 +180,19 @@ pub(crate) fn happenings(
                 tier: a.tier,
                 reason: a.reason,
                 until: a.until,
+            },
+        );
+    }
+    for m in history.memberships {
+        push(
+            m.at,
+            MEMBERSHIPS,
+            m.id,
+            What::MembershipSet {
+                member: m.member.0,
+                plan: m.plan,
+                from: m.from,
+                until: m.until,
             },
         );
     }

@@ -30,5 +30,6 @@ fn terms(d: &ProgramDefinition) -> Terms<'_> {
         tiers: d.tiers.as_ref(),
         catalog: &d.catalog,
         referrals: d.referrals.as_ref(),
+        memberships: &d.memberships,
     }
 }

@@ -273,3 +273,32 @@ async fn billing_renews_within_its_window_and_a_term_not_renewed_runs_out() {
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn replaying_the_history_reproduces_what_memberships_did_to_tiers_and_earning() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, plans_program()).await;
+        let (cut, wallet, trial) = (
+            member(&engine, "R1").await,
+            member(&engine, "R2").await,
+            member(&engine, "R3").await,
+        );
+        let plus = join(&engine, cut, "plus", PayWith::External).await;
+        buy_now(&engine, cut, "r-1", "100").await;
+        engine
+            .cancel_membership(plus.membership.id, When::Now, "key:shop")
+            .await
+            .unwrap();
+        buy_now(&engine, cut, "r-2", "100").await;
+        wallet_move(&engine, ask(wallet, WalletAsk::TopUp, "300", "r2-t")).await;
+        join(&engine, wallet, "plus", PayWith::Wallet).await;
+        buy_now(&engine, wallet, "r-3", "50").await;
+        join(&engine, trial, "monthly", PayWith::External).await;
+        buy_now(&engine, trial, "r-4", "80").await;
+        let (grants, _) =
+            super::simulation::assert_replayed_exactly(name, &engine, &[cut, wallet, trial]).await;
+        // Base, gold's and the plan's grants for the members' first purchases at least.
+        assert!(grants >= 7, "[{name}] only {grants} grants");
+        finish(name, engine).await;
+    }
+}

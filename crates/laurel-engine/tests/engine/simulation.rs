@@ -224,6 +224,67 @@ async fn generate_year(engine: &Engine, seed: u64) -> Vec<i64> {
     members
 }
 
+/// Replays the whole stored history through the versions in force and checks that every
+/// member's balances, open lots, postings, tier status and grants are the ledger's; how many
+/// grants were compared and how many members hold lots.
+pub(super) async fn assert_replayed_exactly(
+    name: &str,
+    engine: &Engine,
+    members: &[i64],
+) -> (usize, usize) {
+    let (replay, postings) = engine
+        .replay_history(Timestamp::now(), Postings::default())
+        .await
+        .unwrap();
+    let replayed = replay.members();
+    assert_eq!(
+        replayed.len(),
+        members.len(),
+        "[{name}] every member replayed"
+    );
+    let (mut grants, mut with_lots) = (0, 0);
+    for &id in members {
+        let sim = &replayed[&id];
+        let stored = engine
+            .store()
+            .member_ledger(laurel_store::MemberId(id))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (sim.ledger.available, sim.ledger.pending),
+            (stored.available, stored.pending),
+            "[{name}] member {id}: balances"
+        );
+        assert_eq!(
+            lots(&sim.ledger),
+            lots(&stored),
+            "[{name}] member {id}: open lots"
+        );
+        assert_eq!(
+            postings.0.get(&id).cloned().unwrap_or_default(),
+            journal(engine, id).await,
+            "[{name}] member {id}: every posting in order"
+        );
+        with_lots += usize::from(!stored.lots.is_empty());
+        let tier = engine.member(&MemberRef::Id(id)).await.unwrap().tier;
+        assert_eq!(sim.tier, tier, "[{name}] member {id}: tier status");
+        let stored_grants = engine
+            .store()
+            .member_grants(laurel_store::MemberId(id))
+            .await
+            .unwrap();
+        let sim_grants: Vec<(String, i64, Timestamp)> = sim
+            .grants
+            .iter()
+            .map(|g| (g.rule_id.clone(), g.points, g.occurred_at))
+            .collect();
+        assert_eq!(sim_grants, stored_grants, "[{name}] member {id}: grants");
+        grants += stored_grants.len();
+    }
+    (grants, with_lots)
+}
+
 /// Every posting a replay made, per member, as (kind, available change, pending change).
 #[derive(Default)]
 struct Postings(std::collections::HashMap<i64, Vec<(String, i64, i64)>>);
@@ -285,56 +346,7 @@ async fn replaying_the_history_through_the_versions_in_force_reproduces_the_ledg
     for (name, db) in laurel_testkit::backends() {
         let engine = year_engine(&db).await;
         let members = generate_year(&engine, 20_261_205).await;
-        let (replay, postings) = engine
-            .replay_history(Timestamp::now(), Postings::default())
-            .await
-            .unwrap();
-        let replayed = replay.members();
-        assert_eq!(
-            replayed.len(),
-            members.len(),
-            "[{name}] every member replayed"
-        );
-        let (mut grants, mut with_lots) = (0, 0);
-        for &id in &members {
-            let sim = &replayed[&id];
-            let stored = engine
-                .store()
-                .member_ledger(laurel_store::MemberId(id))
-                .await
-                .unwrap()
-                .unwrap();
-            assert_eq!(
-                (sim.ledger.available, sim.ledger.pending),
-                (stored.available, stored.pending),
-                "[{name}] member {id}: balances"
-            );
-            assert_eq!(
-                lots(&sim.ledger),
-                lots(&stored),
-                "[{name}] member {id}: open lots"
-            );
-            assert_eq!(
-                postings.0.get(&id).cloned().unwrap_or_default(),
-                journal(&engine, id).await,
-                "[{name}] member {id}: every posting in order"
-            );
-            with_lots += usize::from(!stored.lots.is_empty());
-            let tier = engine.member(&MemberRef::Id(id)).await.unwrap().tier;
-            assert_eq!(sim.tier, tier, "[{name}] member {id}: tier status");
-            let stored_grants = engine
-                .store()
-                .member_grants(laurel_store::MemberId(id))
-                .await
-                .unwrap();
-            let sim_grants: Vec<(String, i64, Timestamp)> = sim
-                .grants
-                .iter()
-                .map(|g| (g.rule_id.clone(), g.points, g.occurred_at))
-                .collect();
-            assert_eq!(sim_grants, stored_grants, "[{name}] member {id}: grants");
-            grants += stored_grants.len();
-        }
+        let (grants, with_lots) = assert_replayed_exactly(name, &engine, &members).await;
         // The history exercised what it is meant to.
         assert!(grants > 500, "[{name}] only {grants} grants");
         assert!(with_lots > 5, "[{name}] only {with_lots} members hold lots");

@@ -159,6 +159,24 @@ pub struct HistoryAssignment {
     pub at: Timestamp,
 }
 
+/// A paid membership's term begun or cut: its plan in force from `at` until `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryMembership {
+    /// An order for the changes of one instant: the membership and term, a cut after its
+    /// term's start.
+    pub id: i64,
+    /// Whose.
+    pub member: MemberId,
+    /// The plan.
+    pub plan: Option<String>,
+    /// When the membership began.
+    pub from: Timestamp,
+    /// When the term's benefits end.
+    pub until: Timestamp,
+    /// When it was decided.
+    pub at: Timestamp,
+}
+
 /// A run of a scheduled job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryJobRun {
@@ -189,6 +207,8 @@ pub struct StoredHistory {
     pub redemptions: Vec<HistoryRedemption>,
     /// Manual tier assignments.
     pub assignments: Vec<HistoryAssignment>,
+    /// Paid membership terms begun and cut.
+    pub memberships: Vec<HistoryMembership>,
     /// Job runs.
     pub job_runs: Vec<HistoryJobRun>,
 }
@@ -258,6 +278,7 @@ impl Store {
             postings,
             redemptions,
             assignments: assignments(&mut tx).await?,
+            memberships: memberships(&mut tx).await?,
             job_runs: job_runs(&mut tx).await?,
         };
         tx.rollback().await?;
@@ -474,6 +495,48 @@ async fn assignments<S: Sql>(db: &mut S) -> Result<Vec<HistoryAssignment>> {
             })
         })
         .collect()
+}
+
+async fn memberships<S: Sql>(db: &mut S) -> Result<Vec<HistoryMembership>> {
+    let rows = db
+        .rows(
+            "SELECT t.membership_id, t.number, t.ends_at, t.paid_at, t.cut_at, m.member_id, \
+             m.plan, m.started_at, m.ended_at FROM membership_terms t \
+             JOIN memberships m ON m.id = t.membership_id ORDER BY t.membership_id, t.number",
+            args![],
+        )
+        .await?;
+    let mut changes = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let membership: i64 = r.get("membership_id")?;
+        let number: i64 = r.get("number")?;
+        let member = MemberId(r.get("member_id")?);
+        let from = instant(r.get("started_at")?)?;
+        let until = instant(r.get("ends_at")?)?;
+        // Two entries per term at most, in the order they happened.
+        let id = membership * 2_000 + number * 2;
+        changes.push(HistoryMembership {
+            id,
+            member,
+            plan: Some(r.get("plan")?),
+            from,
+            until,
+            at: instant(r.get("paid_at")?)?,
+        });
+        // A cut was decided when the membership was cancelled (at once), which ended it.
+        let ended = instant_opt(r.get("ended_at")?)?;
+        if let (Some(cut), Some(at)) = (instant_opt(r.get("cut_at")?)?, ended) {
+            changes.push(HistoryMembership {
+                id: id + 1,
+                member,
+                plan: Some(r.get("plan")?),
+                from,
+                until: cut,
+                at,
+            });
+        }
+    }
+    Ok(changes)
 }
 
 async fn job_runs<S: Sql>(db: &mut S) -> Result<Vec<HistoryJobRun>> {

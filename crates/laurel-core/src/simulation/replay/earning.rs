@@ -172,8 +172,9 @@ impl Replay {
             program: terms.program,
             rules: terms.rules,
             tiers: terms.tiers,
-            // Paid memberships are not replayed yet (README: what limits exactness).
-            membership: None,
+            membership: m
+                .plan_at(occurred_at)
+                .and_then(|plan| terms.memberships.plan(plan)),
         };
         match award(award_terms, &context, welcome) {
             Ok(earning) => Ok(Some(earning)),

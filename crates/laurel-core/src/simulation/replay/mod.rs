@@ -236,6 +236,15 @@ impl Replay {
                 let decision = policy.assign(status, tier, reason, *until, now, tz);
                 self.store_decision(*member, decision, now, watch)
             }
+            What::MembershipSet {
+                member,
+                plan,
+                from,
+                until,
+            } => {
+                let terms = versions.at(now);
+                self.membership_set(terms, *member, plan.as_deref(), *from, *until, now, watch)
+            }
             What::JobRan { job, as_of } => self.run_job(versions.at(now), *job, *as_of, watch),
         }
     }

@@ -96,6 +96,45 @@ impl Replay {
         Ok(())
     }
 
+    /// A paid membership's term begun or cut, as the write path keeps the member in step:
+    /// the plan in force (whose multiplier earns), and the tier its plan holds them in until
+    /// the term's end, or, once cut, the tier the metric gives at once.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn membership_set(
+        &mut self,
+        terms: Terms<'_>,
+        member: i64,
+        plan: Option<&str>,
+        from: Timestamp,
+        until: Timestamp,
+        now: Timestamp,
+        watch: &mut impl Watch,
+    ) -> Result<(), ReplayError> {
+        // As the write path keeps it: running until the term's end, or its cut.
+        let plan = plan.filter(|_| until > now);
+        self.member_mut(member)?.plan = plan.map(|p| (p.to_owned(), from, until));
+        let Some(policy) = terms.tiers else {
+            return Ok(());
+        };
+        let tz = &terms.program.time_zone;
+        let m = self.member(member)?;
+        let paid_tier = plan
+            .and_then(|p| terms.memberships.plan(p))
+            .and_then(|p| p.benefits.tier.as_deref())
+            .filter(|t| policy.tier(t).is_some());
+        let decision = match (plan, paid_tier) {
+            (Some(_), Some(tier)) => policy.hold_paid(&m.tier, tier, until, now, tz),
+            _ if m.tier.paid.is_some() => {
+                let window = policy.review_window(now, tz);
+                let digits = terms.program.currency.minor_digits();
+                let value = m.metric(policy.metric, window, digits);
+                policy.end_paid(&m.tier, value, now, tz)
+            }
+            _ => return Ok(()),
+        };
+        self.store_decision(member, decision, now, watch)
+    }
+
     /// A member's due reviews, as the write path's review job holds them.
     pub(super) fn review(
         &mut self,
