@@ -49,6 +49,7 @@ pub struct AppState {
         laurel_engine::events::payload::ProgramAppliedData,
         laurel_engine::events::payload::MessageData,
         laurel_engine::events::payload::AutomationFiredData,
+        laurel_engine::events::payload::MembershipData,
     )),
     tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"), (name = "memberships"))
 )]

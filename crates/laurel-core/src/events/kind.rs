@@ -43,6 +43,14 @@ states! {
         MessagePush = "message.push",
         /// An automation acted on a member.
         AutomationFired = "automation.fired",
+        /// A member bought a paid membership.
+        MembershipStarted = "membership.started",
+        /// A paid membership was renewed for its next term.
+        MembershipRenewed = "membership.renewed",
+        /// A paid membership was cancelled (at its term's end, or at once).
+        MembershipCancelled = "membership.cancelled",
+        /// A paid membership ran out unrenewed, or its renewal could not be paid.
+        MembershipEnded = "membership.ended",
     }
 }
 

@@ -196,6 +196,35 @@ pub struct AutomationFiredData {
     pub sent: bool,
 }
 
+/// `membership.*`: a paid membership started, was renewed, cancelled or ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipData {
+    /// Whose.
+    pub member: EventMember,
+    /// The membership.
+    pub membership_id: i64,
+    /// The plan's id.
+    pub plan: String,
+    /// `active`, `ending` or `ended`.
+    pub state: String,
+    /// `external` (your billing) or `wallet`.
+    pub pay_with: String,
+    /// The term it is in: 1 for the first.
+    pub term: u32,
+    /// When that term began.
+    #[schema(value_type = String, format = DateTime)]
+    pub starts_at: Timestamp,
+    /// When it ends as paid for (when to renew).
+    #[schema(value_type = String, format = DateTime)]
+    pub ends_at: Timestamp,
+    /// The fee this change charged, a decimal string (`0` when none).
+    pub charged: String,
+    /// What this change gave back, a decimal string.
+    pub refunded: String,
+    /// Why it ended: `cancelled`, `not_renewed` or `unpaid`.
+    pub end_reason: Option<String>,
+}
+
 /// Each event kind with the name of its data's schema, for the OpenAPI document.
 pub fn data_schema(kind: EventKind) -> &'static str {
     match kind {
@@ -215,5 +244,9 @@ pub fn data_schema(kind: EventKind) -> &'static str {
         EventKind::ProgramApplied => "ProgramAppliedData",
         EventKind::MessageSms | EventKind::MessagePush => "MessageData",
         EventKind::AutomationFired => "AutomationFiredData",
+        EventKind::MembershipStarted
+        | EventKind::MembershipRenewed
+        | EventKind::MembershipCancelled
+        | EventKind::MembershipEnded => "MembershipData",
     }
 }

@@ -10,6 +10,7 @@ use crate::tiers::execute::{measured, store_decision};
 use crate::wallet::refusals::refusal;
 use crate::write::context::Context;
 use crate::write::steps::{lock, lock_active, remember, replay};
+use laurel_core::events::EventKind;
 use laurel_core::membership::{Membership, PayWith, Renewal, When};
 use laurel_core::wallet::WalletAccount;
 use laurel_store::{MemberId, MemberPlan, NewWalletMove, StoredMembership, TermPayment, Tx};
@@ -59,6 +60,7 @@ pub(crate) async fn join(
     };
     benefits(tx, ctx, &member, &stored.membership, actor, at(ctx)).await?;
     let answer = outcome(ctx, &stored, stored.membership.term.fee, 0, wallet_move);
+    tell(tx, ctx, EventKind::MembershipStarted, &member, &answer).await?;
     remember(
         tx,
         ctx,
@@ -108,6 +110,7 @@ pub(crate) async fn renew(
         ..stored
     };
     let answer = outcome(ctx, &renewed, renewed.membership.term.fee, 0, wallet_move);
+    tell(tx, ctx, EventKind::MembershipRenewed, &member, &answer).await?;
     remember(
         tx,
         ctx,
@@ -170,6 +173,7 @@ async fn cancel(
         ..stored
     };
     let answer = outcome(ctx, &cancelled, 0, refund, refund_move);
+    tell(tx, ctx, EventKind::MembershipCancelled, &member, &answer).await?;
     remember(tx, ctx, &scope, key, key.to_owned(), &answer).await?;
     Ok(answer)
 }
@@ -235,7 +239,14 @@ async fn due(
         membership: after,
         ..stored
     };
-    Ok(Some(outcome(ctx, &acted, charged, 0, wallet_move)))
+    let answer = outcome(ctx, &acted, charged, 0, wallet_move);
+    let kind = if acted.membership.ended.is_some() {
+        EventKind::MembershipEnded
+    } else {
+        EventKind::MembershipRenewed
+    };
+    tell(tx, ctx, kind, &member, &answer).await?;
+    Ok(Some(answer))
 }
 
 /// The membership, locked, refused unless it is `member`'s.
@@ -379,6 +390,34 @@ async fn benefits(
 /// that what is answered is what is read back.
 fn at(ctx: &Context<'_>) -> jiff::Timestamp {
     crate::as_stored(ctx.now)
+}
+
+/// Tells what a membership call did as a `membership.*` event, for those listening (your
+/// billing hears of renewals to charge and ends to stop charging).
+async fn tell(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    kind: laurel_core::events::EventKind,
+    member: &laurel_store::Member,
+    answer: &MembershipOutcome,
+) -> Result<()> {
+    let m = &answer.membership;
+    crate::events::emit::emit(tx, ctx, kind, Some(member.id.0), || {
+        crate::events::payload::MembershipData {
+            member: crate::events::payload::EventMember::of(member),
+            membership_id: m.id,
+            plan: m.plan.clone(),
+            state: m.state.clone(),
+            pay_with: m.pay_with.clone(),
+            term: m.term.number,
+            starts_at: m.term.starts_at,
+            ends_at: m.term.ends_at,
+            charged: answer.charged.to_string(),
+            refunded: answer.refunded.to_string(),
+            end_reason: m.end_reason.clone(),
+        }
+    })
+    .await
 }
 
 /// The answer of a membership call.

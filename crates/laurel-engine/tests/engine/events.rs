@@ -30,7 +30,7 @@ type = "physical_gift"
 cost = 200
 "#;
 
-async fn subscribe(engine: &Engine, kinds: &[EventKind]) -> CreatedWebhook {
+pub(super) async fn subscribe(engine: &Engine, kinds: &[EventKind]) -> CreatedWebhook {
     engine
         .create_webhook(CreateWebhook {
             url: "https://crm.example/hooks/laurel".into(),
@@ -42,7 +42,7 @@ async fn subscribe(engine: &Engine, kinds: &[EventKind]) -> CreatedWebhook {
 }
 
 /// The events written and not yet fanned out, as (type, document).
-async fn written(engine: &Engine) -> Vec<(String, Value)> {
+pub(super) async fn written(engine: &Engine) -> Vec<(String, Value)> {
     let mut tx = engine.store().begin().await.unwrap();
     let events = tx.waiting_events(1_000).await.unwrap();
     tx.commit().await.unwrap();

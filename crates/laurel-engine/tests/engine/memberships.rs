@@ -302,3 +302,67 @@ async fn replaying_the_history_reproduces_what_memberships_did_to_tiers_and_earn
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn billing_hears_of_every_membership_change_in_the_transaction_that_made_it() {
+    use laurel_core::events::EventKind;
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, plans_program()).await;
+        super::events::subscribe(
+            &engine,
+            &[
+                EventKind::MembershipStarted,
+                EventKind::MembershipRenewed,
+                EventKind::MembershipCancelled,
+                EventKind::MembershipEnded,
+            ],
+        )
+        .await;
+        let id = member(&engine, "E1").await;
+        wallet_move(&engine, ask(id, WalletAsk::TopUp, "300", "e1-t")).await;
+        let joined = join(&engine, id, "plus", PayWith::Wallet).await;
+        let end = joined.membership.term.ends_at;
+        engine.run_memberships(end).await.unwrap();
+        engine
+            .cancel_membership(joined.membership.id, When::TermEnd, "key:shop")
+            .await
+            .unwrap();
+        let next_end = engine
+            .membership(joined.membership.id)
+            .await
+            .unwrap()
+            .term
+            .ends_at;
+        engine.run_memberships(next_end).await.unwrap();
+        // A refused join tells nothing.
+        let other = member(&engine, "E2").await;
+        engine
+            .join_membership(
+                join_request(other, "plus", PayWith::Wallet, "e2"),
+                "key:shop",
+            )
+            .await
+            .unwrap_err();
+        let events = super::events::written(&engine).await;
+        let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "membership.started",
+                "membership.renewed",
+                "membership.cancelled",
+                "membership.ended"
+            ],
+            "[{name}]"
+        );
+        let data = |i: usize| &events[i].1["data"];
+        assert_eq!(data(0)["member"]["external_id"], "E1", "[{name}]");
+        assert_eq!(data(0)["charged"], "120.00", "[{name}]");
+        assert_eq!(data(0)["pay_with"], "wallet", "[{name}]");
+        assert_eq!(data(1)["term"], 2, "[{name}]");
+        assert_eq!(data(1)["starts_at"], end.to_string(), "[{name}]");
+        assert_eq!(data(2)["state"], "ending", "[{name}]");
+        assert_eq!(data(3)["end_reason"], "not_renewed", "[{name}]");
+        finish(name, engine).await;
+    }
+}
