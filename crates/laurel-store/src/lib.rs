@@ -85,7 +85,7 @@ pub use tables::webhooks::{
     DueDelivery, NewWebhook, Webhook,
 };
 pub use types::{
-    ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, NewMember,
-    PurchaseId, WalletCheck,
+    ApiKey, ConsistencyReport, IdempotentResponse, JournalId, Member, MemberId, MembershipCheck,
+    NewMember, PurchaseId, WalletCheck,
 };
 pub use write::tx::Tx;

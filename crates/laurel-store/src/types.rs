@@ -106,6 +106,8 @@ pub struct ConsistencyReport {
     pub postings: i64,
     /// What the wallet ledger's check found.
     pub wallets: WalletCheck,
+    /// What the memberships' check found.
+    pub memberships: MembershipCheck,
 }
 
 impl ConsistencyReport {
@@ -116,6 +118,31 @@ impl ConsistencyReport {
             && self.lot_mismatches.is_empty()
             && self.bad_lots.is_empty()
             && self.wallets.is_whole()
+            && self.memberships.is_whole()
+    }
+}
+
+/// What the memberships' check found wrong; empty when it is whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MembershipCheck {
+    /// Memberships whose terms do not follow one another without a gap or an overlap.
+    pub broken_terms: Vec<i64>,
+    /// Memberships with a term the wallet paid whose wallet payment is missing or is not
+    /// its fee.
+    pub unpaid_terms: Vec<i64>,
+    /// Members holding more than one membership not yet ended.
+    pub held_twice: Vec<i64>,
+    /// Members whose row names a plan in force that none of their memberships is.
+    pub plan_mismatches: Vec<i64>,
+}
+
+impl MembershipCheck {
+    /// True when nothing is wrong.
+    pub fn is_whole(&self) -> bool {
+        self.broken_terms.is_empty()
+            && self.unpaid_terms.is_empty()
+            && self.held_twice.is_empty()
+            && self.plan_mismatches.is_empty()
     }
 }
 

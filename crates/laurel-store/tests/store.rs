@@ -28,6 +28,9 @@ mod segments;
 #[path = "store/member_spend.rs"]
 mod member_spend;
 
+#[path = "store/memberships.rs"]
+mod memberships;
+
 // ---------------------------------------------------------------------------------------------
 // Connection and migrations
 // ---------------------------------------------------------------------------------------------

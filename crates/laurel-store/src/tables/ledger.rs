@@ -424,6 +424,7 @@ impl Store {
             bad_lots: ids(bad_lots)?,
             postings,
             wallets: self.check_wallets().await?,
+            memberships: self.check_memberships().await?,
         })
     }
 }

@@ -289,6 +289,45 @@ impl Tx {
 }
 
 impl Store {
+    /// Checks every membership: its terms follow one another, each term the wallet paid
+    /// has the wallet payment of its fee, no member holds two not yet ended, and the plan a
+    /// member row names in force is one of theirs.
+    pub async fn check_memberships(&self) -> Result<crate::types::MembershipCheck> {
+        let mut db = self;
+        let mut ids = async |sql: &str| -> Result<Vec<i64>> {
+            db.rows(sql, args![])
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        };
+        Ok(crate::types::MembershipCheck {
+            broken_terms: ids(
+                "SELECT DISTINCT a.membership_id FROM membership_terms a JOIN membership_terms b \
+                 ON b.membership_id = a.membership_id AND b.number = a.number + 1 \
+                 WHERE b.starts_at <> a.ends_at ORDER BY 1",
+            )
+            .await?,
+            unpaid_terms: ids("SELECT DISTINCT t.membership_id FROM membership_terms t \
+                 JOIN memberships m ON m.id = t.membership_id \
+                 LEFT JOIN wallet_moves w ON w.id = t.wallet_move_id AND w.kind = 'payment' \
+                 WHERE m.pay_with = 'wallet' AND t.fee_minor > 0 \
+                 AND (w.id IS NULL OR w.amount_minor <> t.fee_minor) ORDER BY 1")
+            .await?,
+            held_twice: ids(
+                "SELECT member_id FROM memberships WHERE state <> 'ended' GROUP BY member_id \
+                 HAVING COUNT(*) > 1 ORDER BY 1",
+            )
+            .await?,
+            plan_mismatches: ids(
+                "SELECT p.id FROM members p WHERE p.membership_plan IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM memberships m WHERE m.member_id = p.id \
+                  AND m.plan = p.membership_plan AND m.started_at = p.membership_from) ORDER BY 1",
+            )
+            .await?,
+        })
+    }
+
     /// A membership, if there is one with that id.
     pub async fn membership(&self, id: i64) -> Result<Option<StoredMembership>> {
         let mut db = self;
