@@ -56,3 +56,6 @@ mod books;
 
 #[path = "api/wallet.rs"]
 mod wallet;
+
+#[path = "api/memberships.rs"]
+mod memberships;

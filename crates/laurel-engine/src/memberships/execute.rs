@@ -412,8 +412,8 @@ async fn tell(
             term: m.term.number,
             starts_at: m.term.starts_at,
             ends_at: m.term.ends_at,
-            charged: answer.charged.to_string(),
-            refunded: answer.refunded.to_string(),
+            charged: answer.charged.normalize().to_string(),
+            refunded: answer.refunded.normalize().to_string(),
             end_reason: m.end_reason.clone(),
         }
     })

@@ -357,7 +357,7 @@ async fn billing_hears_of_every_membership_change_in_the_transaction_that_made_i
         );
         let data = |i: usize| &events[i].1["data"];
         assert_eq!(data(0)["member"]["external_id"], "E1", "[{name}]");
-        assert_eq!(data(0)["charged"], "120.00", "[{name}]");
+        assert_eq!(data(0)["charged"], "120", "[{name}]");
         assert_eq!(data(0)["pay_with"], "wallet", "[{name}]");
         assert_eq!(data(1)["term"], 2, "[{name}]");
         assert_eq!(data(1)["starts_at"], end.to_string(), "[{name}]");
