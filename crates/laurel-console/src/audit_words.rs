@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 16] = [
+pub const ACTIONS: [&str; 18] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -25,6 +25,8 @@ pub const ACTIONS: [&str; 16] = [
     "segment.delete",
     "books.estimate",
     "books.close",
+    "membership.start",
+    "membership.cancel",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not

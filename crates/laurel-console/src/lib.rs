@@ -52,9 +52,12 @@ mod member_history;
 mod member_insight;
 mod member_insight_words;
 mod member_list;
+mod member_membership;
 mod member_reports;
 mod member_wallet;
 mod members;
+mod membership_words;
+mod memberships;
 pub mod messages;
 mod offer_words;
 mod page;
@@ -136,6 +139,15 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             "/admin/members/{id}/wallet/top-ups",
             post(wallet_top_up::top_up),
         )
+        .route(
+            "/admin/members/{id}/memberships",
+            post(member_membership::start),
+        )
+        .route(
+            "/admin/members/{id}/memberships/{membership}/cancel",
+            post(member_membership::cancel),
+        )
+        .route("/admin/memberships", get(memberships::page))
         .route("/admin/wallets", get(wallets::page))
         .route("/admin/wallets/gift-cards", post(gift_card_issue::issue))
         .route(

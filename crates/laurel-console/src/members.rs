@@ -3,6 +3,7 @@
 use crate::Console;
 use crate::i18n::posting_kind_key;
 use crate::ledger_words::{Shown, StaffNames, reference};
+use crate::member_membership::MembershipForm;
 use crate::messages::refusal;
 use crate::page::render;
 use crate::wallet_top_up::TopUpForm;
@@ -79,6 +80,8 @@ pub(crate) struct MemberPage {
     form_key: String,
     /// The member's wallet, when the program offers one (`member_wallet.html`).
     wallet: Option<crate::member_wallet::WalletBox>,
+    /// The member's memberships, when the program offers plans (`member_membership.html`).
+    membership: Option<crate::member_membership::MembershipBox>,
 }
 
 #[derive(Deserialize)]
@@ -103,12 +106,13 @@ pub(crate) async fn page(
         done: done == Some("topped_up"),
         ..TopUpForm::default()
     };
-    let page = member_page(&console, &staff, id, query.cursor, form, top_up).await?;
+    let membership = MembershipForm::after(staff.locale, done);
+    let page = member_page(&console, &staff, id, query.cursor, form, top_up, membership).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The member page with the adjustment and top-up forms as given (typed values and errors
-/// after a refusal, or a success).
+/// The member page with the adjustment, top-up and membership forms as given (typed values
+/// and errors after a refusal, or a success).
 pub(crate) async fn member_page(
     console: &Console,
     staff: &Staff,
@@ -116,6 +120,7 @@ pub(crate) async fn member_page(
     cursor: Option<i64>,
     form: AdjustForm,
     top_up: TopUpForm,
+    membership: MembershipForm,
 ) -> Result<MemberPage, PageError> {
     let l = staff.locale;
     let fail = |e: EngineError| PageError::from_engine(e, l);
@@ -207,6 +212,9 @@ pub(crate) async fn member_page(
             }),
         form_key: laurel_engine::random_token(),
         wallet: crate::member_wallet::read(engine, l, &staff_names, id, top_up)
+            .await
+            .map_err(fail)?,
+        membership: crate::member_membership::read(engine, l, id, membership)
             .await
             .map_err(fail)?,
     })
@@ -341,6 +349,15 @@ pub(crate) async fn adjust(
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }
     }
-    let page = member_page(&console, &staff, id, None, form, TopUpForm::default()).await?;
+    let page = member_page(
+        &console,
+        &staff,
+        id,
+        None,
+        form,
+        TopUpForm::default(),
+        MembershipForm::default(),
+    )
+    .await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

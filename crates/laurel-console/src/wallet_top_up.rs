@@ -115,6 +115,15 @@ pub(crate) async fn top_up(
             Err(e) => return Err(PageError::from_engine(e, l)),
         }
     }
-    let page = member_page(&console, &staff, id, None, AdjustForm::default(), form).await?;
+    let page = member_page(
+        &console,
+        &staff,
+        id,
+        None,
+        AdjustForm::default(),
+        form,
+        crate::member_membership::MembershipForm::default(),
+    )
+    .await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

@@ -419,6 +419,9 @@ mod wallet_pages;
 #[path = "console/gift_card_pages.rs"]
 mod gift_card_pages;
 
+#[path = "console/membership_pages.rs"]
+mod membership_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

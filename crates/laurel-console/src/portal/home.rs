@@ -1,5 +1,5 @@
-//! The member's home (balance, what expires soon, tier progress, their wallet, recent
-//! activity) and their history with filters.
+//! The member's home (balance, what expires soon, tier progress, their wallet and
+//! membership, recent activity) and their history with filters.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -135,6 +135,8 @@ struct HomePage {
     entries: Vec<Activity>,
     /// What their wallet holds in all, when the program offers one.
     wallet: Option<String>,
+    /// Their membership in a line, when the program offers plans.
+    membership: Option<String>,
 }
 
 pub(crate) async fn home(
@@ -171,6 +173,19 @@ pub(crate) async fn home(
         }
         None => None,
     };
+    let membership = if definition.memberships.is_empty() {
+        None
+    } else {
+        let latest = engine.memberships_of(id).await.map_err(&fail)?;
+        let t = l.strings();
+        Some(match latest.first().filter(|m| m.state != "ended") {
+            Some(m) => {
+                let words = crate::membership_words::MembershipWords::of(l, &definition, m);
+                format!("{} · {} · {}", words.plan, words.state, words.next)
+            }
+            None => t.get("membership.yours_none").to_owned(),
+        })
+    };
     let page = HomePage {
         chrome: Chrome::signed_in(&member, "home", "/portal".into()),
         name: profile.profile.name.unwrap_or_default(),
@@ -191,6 +206,7 @@ pub(crate) async fn home(
             .map(|e| Activity::from_entry(l, &definition, e))
             .collect(),
         wallet,
+        membership,
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -1,7 +1,7 @@
 //! The member portal under `/portal`: members sign in with a code sent to their email and
 //! see their points, tier and history, redeem rewards and show the coupon, share their
 //! referral code, keep their profile and consent, download their data and report problems,
-//! and read their wallet of stored value.
+//! read their wallet of stored value, and hold a paid membership.
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
@@ -10,6 +10,7 @@ mod contact;
 mod data;
 mod help;
 mod home;
+mod membership;
 mod rewards;
 mod sign_in;
 mod unsubscribe;
@@ -34,6 +35,11 @@ pub(crate) fn router() -> Router<Console> {
         .route("/portal/logout", post(page::session::sign_out::<Portal>))
         .route("/portal/history", get(home::history))
         .route("/portal/wallet", get(wallet::page))
+        .route(
+            "/portal/membership",
+            get(membership::page).post(membership::buy),
+        )
+        .route("/portal/membership/cancel", post(membership::cancel))
         .route("/portal/wallet/gift-cards", post(wallet_load::load))
         .route("/portal/rewards", get(rewards::catalog))
         .route(

@@ -325,6 +325,9 @@ async fn staff_top_up_a_wallet_and_a_member_reads_it_in_both_languages() {
     without_a_wallet(&browser).await;
     // Gift cards on the same browser: one per test binary's test is enough to start.
     super::gift_card_pages::issue_look_up_and_load_gift_cards(&browser).await;
+    // Paid memberships, paid by billing or from the wallet, on the same browser.
+    super::membership_pages::memberships_on_the_member_page_the_portal_and_the_overview(&browser)
+        .await;
     browser.stop().await;
 }
 
@@ -348,6 +351,13 @@ async fn without_a_wallet(browser: &Browser) {
         .run("return document.querySelectorAll('#wallet-h, #top-up-form').length;")
         .await;
     assert_eq!(boxes, 0, "no wallet box on the member page");
+    let sections = browser
+        .run("return document.querySelectorAll('#membership-h, #membership-start-form').length;")
+        .await;
+    assert_eq!(
+        sections, 0,
+        "no membership section when the program offers no plans"
+    );
     browser.click("form[action='/admin/logout'] button").await;
     app.member_signs_in(browser).await;
     let links = browser
@@ -356,6 +366,12 @@ async fn without_a_wallet(browser: &Browser) {
     assert_eq!(links, 0, "no wallet on the portal's home");
     browser.go(&app.url("/portal/wallet")).await;
     assert_eq!(browser.text("h1").await, "404");
+    browser.go(&app.url("/portal/membership")).await;
+    assert_eq!(
+        browser.text("h1").await,
+        "404",
+        "no plans, no membership page"
+    );
     browser.go(&app.url("/portal")).await;
     browser.click("#sign-out").await;
     app.stop();
