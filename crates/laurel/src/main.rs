@@ -179,12 +179,13 @@ fn check_program(file: &std::path::Path) -> Result<()> {
         Ok(definition) => {
             let tiers = definition.tiers.as_ref().map_or(0, |t| t.tiers().len());
             println!(
-                "{}: ok — \"{}\", {} earning rule(s), {} tier(s), {} reward(s), {} declared event kind(s)",
+                "{}: ok — \"{}\", {} earning rule(s), {} tier(s), {} reward(s), {} membership plan(s), {} declared event kind(s)",
                 file.display(),
                 definition.program.name,
                 definition.rules.in_order().len(),
                 tiers,
                 definition.catalog.rewards().len(),
+                definition.memberships.all().len(),
                 definition.declared_events.len()
             );
             Ok(())
