@@ -110,9 +110,11 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
         for kind in [
             JobKind::Release,
             JobKind::Expiry,
+            // Memberships before tiers: a term renewed from the wallet keeps its paid tier
+            // rather than losing it to the review due at the old term's end.
+            JobKind::Memberships,
             JobKind::Tiers,
             JobKind::Holds,
-            JobKind::Memberships,
         ] {
             match engine.run_job(kind, jiff::Timestamp::now()).await {
                 Ok(report) if report.members > 0 => {

@@ -156,7 +156,15 @@ impl TierPolicy {
         if !manual_holds {
             next.manual = None;
         }
+        // A paid tier whose term has ended, and whether it is the tier the member holds:
+        // only then does its end take them down at once (a higher tier of their own keeps
+        // its grace and step limit).
         let paid_ended = next.paid.as_ref().is_some_and(|p| p.until <= at);
+        let held_by_paid = paid_ended
+            && next
+                .paid
+                .as_ref()
+                .is_some_and(|p| self.rank(Some(&p.tier)) == current);
         if paid_ended {
             next.paid = None;
         }
@@ -165,7 +173,7 @@ impl TierPolicy {
             next.manual = None;
         } else if qualified == current || manual_holds {
             next.downgrade_at = None;
-        } else if paid_ended {
+        } else if held_by_paid {
             change = Some(self.move_to(&mut next, qualified, at, TierChangeReason::Membership));
             next.downgrade_at = None;
         } else {
@@ -252,6 +260,8 @@ impl TierPolicy {
         if rank > self.rank(status.tier.as_deref()) {
             change = Some(self.move_to(&mut next, rank, now, TierChangeReason::Membership));
             next.downgrade_at = None;
+            // As qualifying higher does, a paid tier above an assignment ends the assignment.
+            next.manual = None;
         }
         self.decided(next, change, now, tz)
     }

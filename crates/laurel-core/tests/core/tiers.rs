@@ -634,3 +634,89 @@ fn each_metric_counts_its_own_measure_of_a_purchase_and_only_points_move_with_ev
     assert!(!TierMetric::PointsEarned.moved_by_event(pts(0)));
     assert!(!TierMetric::Spend.moved_by_event(pts(5)));
 }
+
+mod paid {
+    //! A tier held by a paid membership: a floor until the term's end, then the metric's
+    //! tier at once when the paid tier is the one held — and the usual grace otherwise.
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        ts(s)
+    }
+
+    #[test]
+    fn a_paid_tier_holds_through_reviews_until_its_term_ends_then_drops_at_once() {
+        let p = standard();
+        let green = holding("green", "2027-01-01T00:00:00Z");
+        let until = at("2027-06-01T00:00:00Z");
+        let held = p.hold_paid(&green, "gold", until, at("2027-01-10T00:00:00Z"), &tz());
+        assert_eq!(held.status.tier.as_deref(), Some("gold"));
+        assert_eq!(
+            held.change.map(|c| c.reason),
+            Some(TierChangeReason::Membership)
+        );
+        assert_eq!(held.status.review_at, Some(until));
+        // A review before the end keeps gold whatever the metric says.
+        let mid = p.review(&held.status, dec("0"), at("2027-03-01T00:00:00Z"), &tz());
+        assert_eq!(mid.status.tier.as_deref(), Some("gold"));
+        // At the end, straight to what the metric gives: no grace for a paid tier.
+        let end = p.review(&held.status, dec("1200"), until, &tz());
+        assert_eq!(end.status.tier.as_deref(), Some("silver"));
+        assert_eq!(end.status.paid, None);
+        assert_eq!(
+            end.change.map(|c| c.reason),
+            Some(TierChangeReason::Membership)
+        );
+    }
+
+    #[test]
+    fn a_paid_tier_above_an_assignment_ends_the_assignment_so_the_term_s_end_is_felt() {
+        let p = standard();
+        let assigned = p.assign(
+            &holding("green", "2027-01-01T00:00:00Z"),
+            "silver",
+            "goodwill",
+            None,
+            at("2027-01-02T00:00:00Z"),
+            &tz(),
+        );
+        let until = at("2027-06-01T00:00:00Z");
+        let held = p.hold_paid(
+            &assigned.status,
+            "gold",
+            until,
+            at("2027-01-10T00:00:00Z"),
+            &tz(),
+        );
+        assert_eq!(held.status.manual, None);
+        let end = p.review(&held.status, dec("0"), until, &tz());
+        assert_eq!(end.status.tier.as_deref(), Some("green"));
+        assert_eq!(end.status.review_at, None);
+    }
+
+    #[test]
+    fn a_lower_paid_tier_ending_leaves_a_higher_tier_its_grace_and_step_limit() {
+        let p = standard();
+        // Platinum by the metric, below it now: grace runs to 30 January.
+        let platinum = TierStatus {
+            downgrade_at: Some(at("2027-01-30T00:00:00Z")),
+            ..holding("platinum", "2026-06-01T00:00:00Z")
+        };
+        let held = p.hold_paid(
+            &platinum,
+            "gold",
+            at("2027-01-10T00:00:00Z"),
+            at("2027-01-02T00:00:00Z"),
+            &tz(),
+        );
+        assert_eq!(held.status.tier.as_deref(), Some("platinum"));
+        let end = p.review(&held.status, dec("0"), at("2027-01-10T00:00:00Z"), &tz());
+        assert_eq!(
+            end.status.tier.as_deref(),
+            Some("platinum"),
+            "grace still runs"
+        );
+        let after = p.review(&end.status, dec("0"), at("2027-01-30T00:00:00Z"), &tz());
+        assert_eq!(after.status.tier.as_deref(), Some("gold"), "one step down");
+    }
+}

@@ -117,7 +117,7 @@ impl Engine {
             .await?
             .into_iter()
             .map(|t| FeeTerm {
-                refunded_at: t.term.cut_at.filter(|_| t.term.refund > 0),
+                refunded_at: t.cancelled_at.filter(|_| t.term.refund > 0),
                 term: t.term,
                 paid_at: t.paid_at,
                 id: t.membership,

@@ -38,6 +38,10 @@ pub(crate) async fn join(
         return Err(EngineError::WalletNotOffered);
     }
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
+    // A retry that waited for the first attempt's lock is answered as the first.
+    if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &v.print).await? {
+        return Ok(answer);
+    }
     if let Some(open) = tx.open_membership(member.id).await? {
         return Err(EngineError::MembershipHeld(open.id));
     }
@@ -87,6 +91,9 @@ pub(crate) async fn renew(
         return Ok(answer);
     }
     let member = lock_active(tx, &MemberRef::Id(v.member.0)).await?;
+    if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &v.print).await? {
+        return Ok(answer);
+    }
     let stored = locked(tx, r.membership_id, member.id).await?;
     let m = &stored.membership;
     let plan = ctx
@@ -167,7 +174,10 @@ async fn cancel(
     let tz = &ctx.program.time_zone;
     tx.update_membership(id, &after, after.due_at(tz), refund_move)
         .await?;
-    benefits(tx, ctx, &member, &after, actor, at(ctx)).await?;
+    // At the term's end nothing of the member's changes now: the term runs as it was.
+    if when == When::Now {
+        benefits(tx, ctx, &member, &after, actor, at(ctx)).await?;
+    }
     let cancelled = StoredMembership {
         membership: after,
         ..stored
@@ -178,9 +188,12 @@ async fn cancel(
     Ok(answer)
 }
 
-/// The memberships job's work on one membership as of `now`: renew it from the wallet (or
-/// end it unpaid when the wallet cannot pay, or when its plan is no longer offered), or end
-/// one whose last term ran out.
+/// The memberships job's work on one membership due as of the run's `now`: renew it from
+/// the wallet, or end it — unpaid when the wallet cannot pay (short, no longer offered, its
+/// member suspended), not renewed when its plan is no longer offered, its last term ran out,
+/// or the run comes so late that the next term would be over already (nothing is charged
+/// for time past). What it does is decided, paid and kept at the write's own instant, as
+/// every command is, so a replay of the history meets it where it happened.
 async fn due(
     tx: &mut Tx,
     ctx: &Context<'_>,
@@ -189,52 +202,49 @@ async fn due(
     now: jiff::Timestamp,
 ) -> Result<Option<MembershipOutcome>> {
     const ACTOR: &str = "job:memberships";
-    let now = crate::as_stored(now);
+    use laurel_core::membership::EndReason;
     let member = lock(tx, &MemberRef::Id(member.0)).await?;
     let stored = locked(tx, id, member.id).await?;
     let m = &stored.membership;
     let tz = &ctx.program.time_zone;
-    let (after, charged, wallet_move) = match m.due(now, tz) {
+    let (as_of, decided) = (crate::as_stored(now), at(ctx));
+    let unpaid = || (m.end(m.term.ends_at, EndReason::Unpaid), 0, None);
+    let (after, charged, wallet_move) = match m.due(as_of, tz) {
         None => return Ok(None),
         Some(Renewal::End(at, reason)) => (m.end(at, reason), 0, None),
+        Some(Renewal::FromWallet) if ctx.wallet.is_none() => unpaid(),
+        Some(Renewal::FromWallet) if crate::members::require_active(&member).is_err() => unpaid(),
         Some(Renewal::FromWallet) => match ctx.memberships.plan(&m.plan) {
-            None => (
-                m.end(
-                    m.term.ends_at,
-                    laurel_core::membership::EndReason::NotRenewed,
-                ),
-                0,
-                None,
-            ),
+            None => (m.end(m.term.ends_at, EndReason::NotRenewed), 0, None),
             Some(plan) => {
                 let next = Membership {
                     term: m.term.next(plan, tz),
                     ..m.clone()
                 };
-                // Nothing is written before the charge: a wallet short of the fee ends it.
-                match charge(tx, ctx, member.id, &next, ACTOR).await {
-                    Ok(wallet_move) => {
-                        let payment = TermPayment {
-                            paid_at: now,
-                            reference: None,
-                            wallet_move,
-                        };
-                        tx.insert_term(id, &next.term, payment).await?;
-                        (next, plan.fee, wallet_move)
+                if next.term.ends_at <= as_of {
+                    (m.end(m.term.ends_at, EndReason::NotRenewed), 0, None)
+                } else {
+                    // Nothing is written before the charge: a wallet short of the fee ends it.
+                    match charge(tx, ctx, member.id, &next, ACTOR).await {
+                        Ok(wallet_move) => {
+                            let payment = TermPayment {
+                                paid_at: decided,
+                                reference: None,
+                                wallet_move,
+                            };
+                            tx.insert_term(id, &next.term, payment).await?;
+                            (next, plan.fee, wallet_move)
+                        }
+                        Err(e) if e.is_refusal() => unpaid(),
+                        Err(e) => return Err(e),
                     }
-                    Err(e) if e.is_refusal() => (
-                        m.end(m.term.ends_at, laurel_core::membership::EndReason::Unpaid),
-                        0,
-                        None,
-                    ),
-                    Err(e) => return Err(e),
                 }
             }
         },
     };
     tx.update_membership(id, &after, after.due_at(tz), None)
         .await?;
-    benefits(tx, ctx, &member, &after, ACTOR, now).await?;
+    benefits(tx, ctx, &member, &after, ACTOR, decided).await?;
     let acted = StoredMembership {
         membership: after,
         ..stored

@@ -48,6 +48,13 @@ pub(crate) async fn wallet(
         }
         WalletAsk::Pay { partial } => (wallet.balance.pay(amount, partial).map_err(refused)?, None),
         WalletAsk::Refund { payment_id } => {
+            if tx.pays_membership(payment_id).await? {
+                return Err(EngineError::invalid(
+                    "payment_id",
+                    ErrorCode::InvalidField,
+                    "a membership's fee is given back by cancelling the membership",
+                ));
+            }
             let paid = tx
                 .wallet_payment(payment_id)
                 .await?

@@ -366,3 +366,68 @@ async fn billing_hears_of_every_membership_change_in_the_transaction_that_made_i
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn the_job_charges_no_term_already_over_nor_a_suspended_member_and_a_fee_is_refunded_only_by_cancelling()
+ {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, plans_program()).await;
+        // A run two years late ends the membership rather than charging for years gone by.
+        let late = member(&engine, "J1").await;
+        wallet_move(&engine, ask(late, WalletAsk::TopUp, "500", "j1-t")).await;
+        let joined = join(&engine, late, "plus", PayWith::Wallet).await;
+        let fee_move = joined.wallet_move_id.unwrap();
+        let long_after = joined.membership.term.ends_at + days(800);
+        assert_eq!(
+            engine.run_memberships(long_after).await.unwrap(),
+            1,
+            "[{name}]"
+        );
+        let ended = engine.membership(joined.membership.id).await.unwrap();
+        assert_eq!(ended.end_reason.as_deref(), Some("not_renewed"), "[{name}]");
+        assert_eq!(
+            engine
+                .membership_terms(joined.membership.id)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "[{name}]"
+        );
+        assert_eq!(
+            held(&engine, late).await,
+            (380_00, 50_00),
+            "[{name}] charged once"
+        );
+        // The fee's wallet payment is not refunded as an order's would be.
+        let mut refund = ask(
+            late,
+            WalletAsk::Refund {
+                payment_id: fee_move,
+            },
+            "120",
+            "j1-r",
+        );
+        refund.reference = "not an order".into();
+        let refused = engine.wallet_move(refund, "key:till").await.unwrap_err();
+        assert_eq!(
+            refused.code().as_str(),
+            "invalid_field",
+            "[{name}] {refused}"
+        );
+        // A suspended member's wallet is not drawn by the job: the membership ends unpaid.
+        let suspended = member(&engine, "J2").await;
+        wallet_move(&engine, ask(suspended, WalletAsk::TopUp, "500", "j2-t")).await;
+        let theirs = join(&engine, suspended, "plus", PayWith::Wallet).await;
+        engine
+            .set_suspended(suspended, true, "staff:test")
+            .await
+            .unwrap();
+        let end = theirs.membership.term.ends_at;
+        assert_eq!(engine.run_memberships(end).await.unwrap(), 1, "[{name}]");
+        let unpaid = engine.membership(theirs.membership.id).await.unwrap();
+        assert_eq!(unpaid.end_reason.as_deref(), Some("unpaid"), "[{name}]");
+        assert_eq!(held(&engine, suspended).await, (380_00, 50_00), "[{name}]");
+        finish(name, engine).await;
+    }
+}

@@ -38,6 +38,9 @@ pub struct StoredTerm {
     pub wallet_move: Option<i64>,
     /// The wallet move that refunded it, when a refund went back to the wallet.
     pub refund_move: Option<i64>,
+    /// When the cancellation that cut it was decided (a term renewed ahead is cut at its
+    /// start, later than that): when its refund was given.
+    pub cancelled_at: Option<Timestamp>,
 }
 
 /// How a term's fee was paid.
@@ -353,7 +356,7 @@ impl Store {
     async fn terms(&self, condition: &str, arg: i64) -> Result<Vec<StoredTerm>> {
         let mut db = self;
         let sql = format!(
-            "SELECT t.*, m.plan FROM membership_terms t JOIN memberships m ON m.id = t.membership_id \
+            "SELECT t.*, m.plan, m.ended_at FROM membership_terms t JOIN memberships m ON m.id = t.membership_id \
              WHERE {condition} ORDER BY t.membership_id, t.number"
         );
         db.rows(&sql, args![arg])
@@ -368,6 +371,10 @@ impl Store {
                     payment_reference: row.get("payment_reference")?,
                     wallet_move: row.get("wallet_move_id")?,
                     refund_move: row.get("refund_move_id")?,
+                    cancelled_at: match term(row)?.cut_at {
+                        Some(_) => instant_opt(row.get("ended_at")?)?,
+                        None => None,
+                    },
                 })
             })
             .collect()
@@ -393,6 +400,17 @@ impl Store {
 }
 
 impl Tx {
+    /// Whether a wallet move paid a membership's fee (given back only by cancelling it).
+    pub async fn pays_membership(&mut self, wallet_move: i64) -> Result<bool> {
+        Ok(self
+            .row_opt(
+                "SELECT 1 FROM membership_terms WHERE wallet_move_id = $1",
+                args![wallet_move],
+            )
+            .await?
+            .is_some())
+    }
+
     /// The wallet move that paid a term, if the wallet paid it.
     pub async fn term_wallet_move(&mut self, membership: i64, number: u32) -> Result<Option<i64>> {
         let row = self
