@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 18] = [
+pub const ACTIONS: [&str; 19] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -27,6 +27,7 @@ pub const ACTIONS: [&str; 18] = [
     "books.close",
     "membership.start",
     "membership.cancel",
+    "gift_card.unlock",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not

@@ -142,6 +142,8 @@ pub struct GiftCardView {
     pub balance: WalletBalance,
     /// Whether it has a PIN.
     pub has_pin: bool,
+    /// Whether wrong PINs locked it (an admin unlocks it).
+    pub locked: bool,
     /// When it stops paying, if ever.
     pub expires_at: Option<Timestamp>,
     /// When it was issued.
@@ -162,6 +164,7 @@ impl GiftCardView {
             face: card.face,
             balance: WalletBalance::of(wallet.balance, wallet.held),
             has_pin: card.pin_hash.is_some(),
+            locked: card.pin_failures >= laurel_core::wallet::PIN_GUESSES_MAX,
             expires_at: card.expires_at,
             issued_at: card.issued_at,
             activated_at: card.activated_at,

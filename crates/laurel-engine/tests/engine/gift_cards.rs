@@ -120,7 +120,8 @@ fn code_of<T: std::fmt::Debug>(result: Result<T, EngineError>) -> &'static str {
 }
 
 #[tokio::test]
-async fn a_card_with_a_pin_is_reached_only_with_it_and_locks_after_five_wrong_ones() {
+async fn a_card_with_a_pin_is_reached_only_with_it_locks_after_five_wrong_ones_and_an_admin_unlocks_it()
+ {
     for (name, db) in laurel_testkit::backends() {
         let engine = start(&db, wallet_program()).await;
         let issued = issue(
@@ -160,6 +161,28 @@ async fn a_card_with_a_pin_is_reached_only_with_it_and_locks_after_five_wrong_on
             code_of(locked),
             "gift_card_locked",
             "[{name}] even with the right PIN"
+        );
+        // An admin unlocks it for its holder, audited; the right PIN reaches it again.
+        let unlocked = engine.unlock_gift_card(&c.code, "key:admin").await.unwrap();
+        assert!(!unlocked.locked, "[{name}]");
+        engine.gift_card(&card(&c.code, Some(&pin))).await.unwrap();
+        // Nothing to unlock the second time: nothing more is written.
+        engine.unlock_gift_card(&c.code, "key:admin").await.unwrap();
+        let audit = engine
+            .store()
+            .audit_page(&laurel_store::AuditFilter::default(), None, 10)
+            .await
+            .unwrap();
+        let unlocks: Vec<_> = audit
+            .entries
+            .iter()
+            .filter(|e| e.entry.action == "gift_card.unlock")
+            .collect();
+        assert_eq!(unlocks.len(), 1, "[{name}] {audit:?}");
+        assert_eq!(
+            unlocks[0].entry.subject,
+            format!("gift_card:{}", c.id),
+            "[{name}]"
         );
         finish(name, engine).await;
     }

@@ -266,6 +266,25 @@ impl Store {
             .transpose()
     }
 
+    /// Unlocks a card its wrong PINs locked (or counted against), with its audit entry, in
+    /// one transaction; false when no guess was counted (nothing written).
+    pub async fn unlock_gift_card(&self, id: i64, audit: &crate::AuditEntry) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let changed = tx
+            .run(
+                "UPDATE gift_cards SET pin_failures = 0 WHERE id = $1 AND pin_failures > 0",
+                args![id],
+            )
+            .await?;
+        if changed == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        crate::tables::audit::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Gives the card its guesses back: its PIN was given right.
     pub async fn reset_gift_card_pin_guesses(&self, id: i64) -> Result<()> {
         let mut db = self;

@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(gift_card_payment))
         .routes(routes!(gift_card_refund))
         .routes(routes!(load_gift_card))
+        .routes(routes!(unlock_gift_card))
 }
 
 /// The card a request names: its code and PIN in their headers.
@@ -172,6 +173,28 @@ async fn gift_card_refund(
     ApiJson(b): ApiJson<WalletRefundBody>,
 ) -> ApiResult<Json<WalletMoveResponse>> {
     card_move(&state, &caller, b.card_request(card_key(&headers)?)).await
+}
+
+errors!(UnlockErrors: [ADMIN], [MissingField, UnknownGiftCard]);
+
+/// Unlock a card its wrong PINs locked, for a holder who proved it is theirs (admin keys
+/// only; audited): its tries are given back.
+#[utoipa::path(post, path = "/api/v1/gift-card/unlock", tag = "gift cards",
+    params(("X-Gift-Card-Code" = String, Header, description = "the card's code (case, dashes and spaces do not matter)")),
+    responses((status = 200, description = "The card, unlocked.", body = GiftCardResponse), UnlockErrors),
+    security(("api_key" = [])))]
+async fn unlock_gift_card(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> ApiResult<Json<GiftCardResponse>> {
+    caller.require(Scope::Admin)?;
+    let card = state
+        .engine
+        .unlock_gift_card(&card_code(&headers)?, &caller.actor())
+        .await?;
+    let currency = state.engine.definition().program.currency;
+    Ok(Json(GiftCardResponse::of(&card, currency)))
 }
 
 errors!(LoadErrors: [BODY, WRITE], [MissingField, UnknownGiftCard, UnknownMember, MemberSuspended, GiftCardPinRequired, GiftCardPinWrong, GiftCardLocked, GiftCardNotActive, GiftCardExpired, InsufficientFunds, WalletBalanceOverMax, WalletNotOffered]);

@@ -144,6 +144,8 @@ pub struct GiftCardResponse {
     pub balance: WalletBalanceBody,
     /// Whether it has a PIN.
     pub has_pin: bool,
+    /// Whether wrong PINs locked it (an admin unlocks it).
+    pub locked: bool,
     /// When it stops paying, if ever.
     pub expires_at: Option<String>,
     /// The member its value was loaded into.
@@ -161,6 +163,7 @@ impl GiftCardResponse {
             face: money(c.face, currency),
             balance: WalletBalanceBody::of(c.balance, currency),
             has_pin: c.has_pin,
+            locked: c.locked,
             expires_at: c.expires_at.map(|t| t.to_string()),
             loaded_into: c.loaded_into,
         }

@@ -440,6 +440,24 @@ async fn gift_cards_are_issued_paid_with_refunded_and_loaded_over_http() {
         ))
         .await
         .error(404, "unknown_gift_card");
+        // Unlocking a card its wrong PINs locked is for admin keys only.
+        crate::common::read(card(
+            reqwest::Method::POST,
+            "/api/v1/gift-card/unlock",
+            shelf_code,
+            None,
+        ))
+        .await
+        .error(403, "forbidden");
+        let unlocked = crate::common::read(
+            app.client
+                .post(app.url("/api/v1/gift-card/unlock"))
+                .bearer_auth(&app.admin_key)
+                .header("X-Gift-Card-Code", shelf_code),
+        )
+        .await
+        .ok(200);
+        assert_eq!(unlocked["locked"], false, "[{name}] {unlocked}");
         app.teardown().await;
     }
 }

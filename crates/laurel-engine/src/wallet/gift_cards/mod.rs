@@ -130,6 +130,30 @@ impl Engine {
         }
     }
 
+    /// Unlocks a card its wrong PINs locked, for its holder who proved it is theirs (an
+    /// admin's call, audited): its guesses are given back. The card as it stands after.
+    pub async fn unlock_gift_card(&self, code: &str, actor: &str) -> Result<GiftCardView> {
+        let card = self.card_by_code(code).await?;
+        if card.pin_failures > 0 {
+            let audit = laurel_store::AuditEntry {
+                staff_user_id: None,
+                actor: actor.to_owned(),
+                action: "gift_card.unlock".into(),
+                subject: format!("gift_card:{}", card.id),
+                before: Some(format!("{{\"pin_failures\":{}}}", card.pin_failures)),
+                after: Some("{\"pin_failures\":0}".into()),
+                at: jiff::Timestamp::now(),
+            };
+            self.store.unlock_gift_card(card.id, &audit).await?;
+        }
+        let card = self.card_by_code(code).await?;
+        let wallet =
+            self.store.wallet(card.wallet).await?.ok_or_else(|| {
+                EngineError::Internal(format!("gift card {} has no wallet", card.id))
+            })?;
+        Ok(GiftCardView::of(&card, &wallet))
+    }
+
     /// Pays an order from a gift card (in whole or, with `partial`, what it holds), or
     /// refunds a payment to it.
     pub async fn gift_card_move(
