@@ -16,11 +16,14 @@ use axum::response::Response;
 use laurel_engine::CardKey;
 use serde::Deserialize;
 
-/// The lookup box: the code typed (never the PIN), the errors, the card found.
+/// The lookup box: the code typed (never the PIN), the errors, the card found, and whether
+/// the card is locked by wrong PINs (an admin may unlock it) or was just unlocked.
 pub(crate) struct LookupForm {
     pub code: Field,
     pub pin: Field,
     pub card: Option<CardLine>,
+    pub locked: bool,
+    pub unlocked: bool,
 }
 
 impl LookupForm {
@@ -41,6 +44,8 @@ impl LookupForm {
                 r#"inputmode="numeric" autocomplete="off" maxlength="12""#,
             ),
             card: None,
+            locked: false,
+            unlocked: false,
         }
     }
 }
@@ -93,6 +98,12 @@ pub(crate) async fn lookup(
                 StatusCode::OK
             }
             Err(refused) if refused.is_refusal() => {
+                form.locked = matches!(
+                    refused,
+                    laurel_engine::EngineError::GiftCard(
+                        laurel_core::wallet::GiftCardRefusal::PinLocked
+                    )
+                ) && staff.session.user.role.may(crate::gift_card_issue::ISSUE);
                 let words = Some(card_refusal(l, &program.time_zone, &refused));
                 if about_pin(&refused) {
                     form.pin.error = words;
@@ -103,6 +114,48 @@ pub(crate) async fn lookup(
             }
             Err(e) => return Err(PageError::from_engine(e, l)),
         }
+    };
+    let page = wallets_page(&console, &staff, None, None, Some(form)).await?;
+    Ok(render(status, &page))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UnlockFields {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Unlocks a card its wrong PINs locked (admins, for a holder who proved it is theirs;
+/// audited) and shows the Wallets page saying so.
+pub(crate) async fn unlock(
+    State(console): State<Console>,
+    staff: Staff,
+    Form(fields): Form<UnlockFields>,
+) -> Result<Response, PageError> {
+    staff.may_post(&fields.csrf, crate::gift_card_issue::ISSUE)?;
+    let l = staff.locale;
+    let blank = LookupForm::blank(l);
+    let mut form = LookupForm {
+        code: blank.code.typed(fields.code.trim()),
+        ..blank
+    };
+    let status = match console
+        .engine
+        .unlock_gift_card(fields.code.trim(), &staff.actor())
+        .await
+    {
+        Ok(_) => {
+            form.unlocked = true;
+            StatusCode::OK
+        }
+        Err(refused) if refused.is_refusal() => {
+            let tz = &console.engine.definition().program.time_zone;
+            form.code.error = Some(card_refusal(l, tz, &refused));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(e) => return Err(PageError::from_engine(e, l)),
     };
     let page = wallets_page(&console, &staff, None, None, Some(form)).await?;
     Ok(render(status, &page))

@@ -154,6 +154,10 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             "/admin/wallets/gift-cards/lookup",
             post(gift_card_lookup::lookup),
         )
+        .route(
+            "/admin/wallets/gift-cards/unlock",
+            post(gift_card_lookup::unlock),
+        )
         .route("/admin/members/{id}/status", post(members::set_status))
         .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))

@@ -199,6 +199,35 @@ pub(super) async fn issue_look_up_and_load_gift_cards(browser: &Browser) {
             "{at}"
         );
 
+        // Wrong PINs lock a card; the admin unlocks it for its holder from the lookup.
+        let locked = &cards[2];
+        for _ in 0..5 {
+            let key = CardKey {
+                code: locked.code.clone(),
+                pin: Some(wrong(&locked.pin).to_owned()),
+            };
+            app.engine.gift_card(&key).await.unwrap_err();
+        }
+        browser.fill("#lookup-code", &locked.code).await;
+        browser.fill("#lookup-pin", &locked.pin).await;
+        browser.click("#lookup-submit").await;
+        assert!(
+            browser.text("#lookup-code-error").await.contains("locked"),
+            "{at} {}",
+            browser.text("#lookup-code-error").await
+        );
+        browser.click("#unlock-submit").await;
+        assert_eq!(
+            browser.text("#unlocked").await,
+            "Unlocked: the card's PIN works again.",
+            "{at}"
+        );
+        assert_eq!(
+            card_total(&app, locked).await,
+            100_00,
+            "{at} its PIN reaches it again"
+        );
+
         // In Chinese, at both widths.
         open_in(browser, &app, "zh-CN", "/admin/wallets").await;
         assert_eq!(browser.text("#cards-value").await, "¥300.00", "{at}");
