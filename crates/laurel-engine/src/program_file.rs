@@ -317,11 +317,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         .wallet
         .map(|w| wallet::convert(w, currency, tier_ids.as_deref().unwrap_or_default()))
         .transpose();
-    let memberships = memberships::convert(
-        file.memberships,
-        currency,
-        tier_ids.as_deref().unwrap_or_default(),
-    );
+    let memberships = memberships::convert(file.memberships, currency, tier_ids.as_deref());
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);

@@ -56,14 +56,15 @@ enum RefundName {
 }
 
 /// Turns the sections into validated plans for a program in `currency` (when it is known)
-/// with tiers `tier_ids`, or every problem with its key.
+/// with tiers `tier_ids` (when they parsed: a plan's tier cannot be checked against tiers
+/// that did not), or every problem with its key.
 pub(super) fn convert(
     sections: Vec<PlanSection>,
     currency: Option<Currency>,
-    tier_ids: &[String],
+    tier_ids: Option<&[String]>,
 ) -> Result<MembershipPlans, Vec<Issue>> {
     let mut issues = Issues::under("");
-    let plans = sections
+    let plans: Vec<MembershipPlan> = sections
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
@@ -109,7 +110,14 @@ pub(super) fn convert(
         })
         .collect();
     issues.result(())?;
-    let tiers: Vec<&str> = tier_ids.iter().map(String::as_str).collect();
+    let tiers: Vec<String> = match tier_ids {
+        Some(ids) => ids.to_vec(),
+        None => plans
+            .iter()
+            .filter_map(|p| p.benefits.tier.clone())
+            .collect(),
+    };
+    let tiers: Vec<&str> = tiers.iter().map(String::as_str).collect();
     MembershipPlans::new(plans, &tiers)
 }
 
