@@ -161,6 +161,14 @@ pub fn journal(kind: PoolKind, roll: &Roll, accounts: &Accounts) -> Vec<JournalL
             ),
         ],
     };
+    lines(moves)
+}
+
+/// The entries of a period's movements, each `(what, debit, credit, amount)`: none for a
+/// movement of zero, and a movement below zero booked the other way round.
+pub(crate) fn lines<'a>(
+    moves: impl IntoIterator<Item = (&'static str, &'a String, &'a String, Decimal)>,
+) -> Vec<JournalLine> {
     moves
         .into_iter()
         .filter(|(.., amount)| !amount.is_zero())

@@ -180,23 +180,7 @@ pub fn membership_fees_journal(roll: &MembershipFeesRoll, accounts: &Accounts) -
             roll.earned,
         ),
     ];
-    moves
-        .into_iter()
-        .filter(|(.., amount)| !amount.is_zero())
-        .map(|(what, debit, credit, amount)| {
-            let (debit, credit) = if amount > Decimal::ZERO {
-                (debit, credit)
-            } else {
-                (credit, debit)
-            };
-            JournalLine {
-                debit: debit.clone(),
-                credit: credit.clone(),
-                amount: amount.abs(),
-                what,
-            }
-        })
-        .collect()
+    super::journal::lines(moves)
 }
 
 #[cfg(test)]

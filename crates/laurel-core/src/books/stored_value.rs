@@ -128,16 +128,7 @@ pub fn stored_value_journal(roll: &StoredValueRoll, accounts: &Accounts) -> Vec<
             roll.cashed_out,
         ),
     ];
-    moves
-        .into_iter()
-        .filter(|(.., amount)| !amount.is_zero())
-        .map(|(what, debit, credit, amount)| JournalLine {
-            debit: debit.clone(),
-            credit: credit.clone(),
-            amount,
-            what,
-        })
-        .collect()
+    super::journal::lines(moves)
 }
 
 #[cfg(test)]

@@ -63,8 +63,17 @@ pub(crate) async fn join(
         membership: m,
     };
     benefits(tx, ctx, &member, &stored.membership, actor, at(ctx)).await?;
-    let answer = outcome(ctx, &stored, stored.membership.term.fee, 0, wallet_move);
-    tell(tx, ctx, EventKind::MembershipStarted, &member, &answer).await?;
+    let charged = stored.membership.term.fee;
+    let answer = told(
+        tx,
+        ctx,
+        EventKind::MembershipStarted,
+        &member,
+        &stored,
+        (charged, 0),
+        wallet_move,
+    )
+    .await?;
     remember(
         tx,
         ctx,
@@ -116,8 +125,17 @@ pub(crate) async fn renew(
         membership: next,
         ..stored
     };
-    let answer = outcome(ctx, &renewed, renewed.membership.term.fee, 0, wallet_move);
-    tell(tx, ctx, EventKind::MembershipRenewed, &member, &answer).await?;
+    let charged = renewed.membership.term.fee;
+    let answer = told(
+        tx,
+        ctx,
+        EventKind::MembershipRenewed,
+        &member,
+        &renewed,
+        (charged, 0),
+        wallet_move,
+    )
+    .await?;
     remember(
         tx,
         ctx,
@@ -182,8 +200,8 @@ async fn cancel(
         membership: after,
         ..stored
     };
-    let answer = outcome(ctx, &cancelled, 0, refund, refund_move);
-    tell(tx, ctx, EventKind::MembershipCancelled, &member, &answer).await?;
+    let kind = EventKind::MembershipCancelled;
+    let answer = told(tx, ctx, kind, &member, &cancelled, (0, refund), refund_move).await?;
     remember(tx, ctx, &scope, key, key.to_owned(), &answer).await?;
     Ok(answer)
 }
@@ -249,13 +267,12 @@ async fn due(
         membership: after,
         ..stored
     };
-    let answer = outcome(ctx, &acted, charged, 0, wallet_move);
     let kind = if acted.membership.ended.is_some() {
         EventKind::MembershipEnded
     } else {
         EventKind::MembershipRenewed
     };
-    tell(tx, ctx, kind, &member, &answer).await?;
+    let answer = told(tx, ctx, kind, &member, &acted, (charged, 0), wallet_move).await?;
     Ok(Some(answer))
 }
 
@@ -402,15 +419,19 @@ fn at(ctx: &Context<'_>) -> jiff::Timestamp {
     crate::as_stored(ctx.now)
 }
 
-/// Tells what a membership call did as a `membership.*` event, for those listening (your
-/// billing hears of renewals to charge and ends to stop charging).
-async fn tell(
+/// The answer of a membership call that charged and refunded `moved` (minor units), told as
+/// a `membership.*` event to those listening (your billing hears of renewals to charge and
+/// ends to stop charging).
+async fn told(
     tx: &mut Tx,
     ctx: &Context<'_>,
-    kind: laurel_core::events::EventKind,
+    kind: EventKind,
     member: &laurel_store::Member,
-    answer: &MembershipOutcome,
-) -> Result<()> {
+    stored: &StoredMembership,
+    (charged, refunded): (i64, i64),
+    wallet_move: Option<i64>,
+) -> Result<MembershipOutcome> {
+    let answer = outcome(ctx, stored, charged, refunded, wallet_move);
     let m = &answer.membership;
     crate::events::emit::emit(tx, ctx, kind, Some(member.id.0), || {
         crate::events::payload::MembershipData {
@@ -427,7 +448,8 @@ async fn tell(
             end_reason: m.end_reason.clone(),
         }
     })
-    .await
+    .await?;
+    Ok(answer)
 }
 
 /// The answer of a membership call.
