@@ -32,6 +32,7 @@ pub mod staff;
 pub mod states;
 pub mod text;
 pub mod tiers;
+pub mod transfers;
 pub mod wallet;
 
 pub use channel::{Channel, UnknownChannel};

@@ -25,6 +25,9 @@ mod ledger;
 #[path = "core/ledger_props.rs"]
 mod ledger_props;
 
+#[path = "core/transfers.rs"]
+mod transfers;
+
 #[path = "core/rules.rs"]
 mod rules;
 

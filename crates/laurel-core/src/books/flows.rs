@@ -74,6 +74,9 @@ pub struct Lot {
     pub opened: i64,
     /// When its points lapse, if they do.
     pub expires_at: Option<Timestamp>,
+    /// The sender's lot a transfer carried its points from, and how many it carried: they
+    /// stay in that lot's pool, issued once.
+    pub carried_from: Option<(i64, i64)>,
 }
 
 /// Why points left a lot.
@@ -87,6 +90,8 @@ pub enum Drawn {
     TakenBack,
     /// Taken by a staff debit: counted as lapsed.
     Forfeited,
+    /// Sent to another member, whose lot keeps them in the same pool.
+    Carried,
 }
 
 /// Points taken from a lot.
@@ -223,7 +228,20 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
     }
     let mut lots: HashMap<i64, (PoolKind, Option<Timestamp>)> =
         HashMap::with_capacity(records.lots.len());
-    for l in &records.lots {
+    // In the order they were opened: a carried lot's sender lot comes before it.
+    let mut opened: Vec<&Lot> = records.lots.iter().collect();
+    opened.sort_by_key(|l| l.id);
+    for l in opened {
+        if let Some((from, carried)) = l.carried_from {
+            let (pool, _) = lots.get(&from).copied().unwrap_or((PoolKind::Given, None));
+            lots.insert(l.id, (pool, l.expires_at));
+            // What repaid the receiver's debt leaves the pool as a refund's clawback would.
+            if carried > l.opened {
+                let change = Change::TakenBack(carried - l.opened);
+                out.push(flow(l.at, Some(l.posting), pool, change));
+            }
+            continue;
+        }
         let pool = if l.of_sale {
             PoolKind::Sales
         } else {
@@ -243,6 +261,7 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
             Drawn::Redeemed => Change::Redeemed(d.points),
             Drawn::Expired | Drawn::Forfeited => Change::Expired(d.points),
             Drawn::TakenBack => Change::TakenBack(d.points),
+            Drawn::Carried => continue,
         };
         out.push(flow(d.at, Some(d.posting), pool_of(d.lot), change));
     }

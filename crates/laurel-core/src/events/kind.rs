@@ -27,6 +27,10 @@ states! {
         PointsReversed = "points.reversed",
         /// A cancelled redemption gave its points back.
         PointsRestored = "points.restored",
+        /// A member sent points to another member (and paid the transfer's fee).
+        PointsSent = "points.sent",
+        /// A member received points another member sent.
+        PointsReceived = "points.received",
         /// A member's tier changed (upgrade, review, or staff).
         TierChanged = "tier.changed",
         /// A member redeemed a reward from the catalog.
@@ -77,6 +81,8 @@ impl EventKind {
             PostingKind::Reverse => EventKind::PointsReversed,
             PostingKind::AdjustCredit | PostingKind::AdjustDebit => EventKind::PointsAdjusted,
             PostingKind::Restore => EventKind::PointsRestored,
+            PostingKind::TransferOut | PostingKind::TransferFee => EventKind::PointsSent,
+            PostingKind::TransferIn => EventKind::PointsReceived,
         }
     }
 

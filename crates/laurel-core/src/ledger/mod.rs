@@ -9,11 +9,13 @@ mod apply;
 mod expiry;
 mod ops;
 mod roll;
+mod transfer;
 
 pub use apply::InvariantViolation;
 pub use expiry::{ExpiryMonth, expiry_by_month};
 pub use ops::LedgerError;
 pub use roll::{Held, Line, PeriodSums, RollForward};
+pub use transfer::Sent;
 
 use crate::points::Points;
 use jiff::Timestamp;
@@ -39,11 +41,14 @@ pub enum Account {
     Reversed,
     /// Manual credits and debits by staff.
     Adjusted,
+    /// Points on their way from one member to another: what a sender gives is taken by the
+    /// receiver in the same transaction, so its balance is zero after every transfer.
+    Transferred,
 }
 
 impl Account {
     /// Every account, in a stable order.
-    pub const ALL: [Account; 7] = [
+    pub const ALL: [Account; 8] = [
         Account::MemberAvailable,
         Account::MemberPending,
         Account::Issued,
@@ -51,6 +56,7 @@ impl Account {
         Account::Expired,
         Account::Reversed,
         Account::Adjusted,
+        Account::Transferred,
     ];
 
     /// Stable name used in storage and APIs.
@@ -63,6 +69,7 @@ impl Account {
             Account::Expired => "program_expired",
             Account::Reversed => "program_reversed",
             Account::Adjusted => "program_adjusted",
+            Account::Transferred => "program_transferred",
         }
     }
 
@@ -96,11 +103,17 @@ pub enum PostingKind {
     AdjustDebit,
     /// Points of a cancelled redemption given back.
     Restore,
+    /// Points a member sent to another.
+    TransferOut,
+    /// Points a member received from another.
+    TransferIn,
+    /// Points a sender paid for a transfer.
+    TransferFee,
 }
 
 impl PostingKind {
     /// Every kind, in a stable order.
-    pub const ALL: [PostingKind; 8] = [
+    pub const ALL: [PostingKind; 11] = [
         PostingKind::Earn,
         PostingKind::Release,
         PostingKind::Redeem,
@@ -109,6 +122,9 @@ impl PostingKind {
         PostingKind::AdjustCredit,
         PostingKind::AdjustDebit,
         PostingKind::Restore,
+        PostingKind::TransferOut,
+        PostingKind::TransferIn,
+        PostingKind::TransferFee,
     ];
 
     /// Stable name used in storage and APIs.
@@ -122,6 +138,9 @@ impl PostingKind {
             PostingKind::AdjustCredit => "adjust_credit",
             PostingKind::AdjustDebit => "adjust_debit",
             PostingKind::Restore => "restore",
+            PostingKind::TransferOut => "transfer_out",
+            PostingKind::TransferIn => "transfer_in",
+            PostingKind::TransferFee => "transfer_fee",
         }
     }
 
@@ -192,6 +211,9 @@ pub struct NewLot {
     pub expires_at: Option<Timestamp>,
     /// Pending or available.
     pub state: LotState,
+    /// The sender's lot a transfer carried these points from: they keep its expiry, and the
+    /// books keep them in its pool.
+    pub carried_from: Option<LotId>,
 }
 
 /// What a posting does to lots.

@@ -25,7 +25,7 @@ pub enum LedgerError {
     },
 }
 
-fn positive(amount: Points) -> Result<(), LedgerError> {
+pub(super) fn positive(amount: Points) -> Result<(), LedgerError> {
     if amount.is_positive() {
         Ok(())
     } else {
@@ -48,7 +48,11 @@ impl MemberLedger {
 
     /// Draws up to `amount` from available lots, skipping `except`; returns the draws and
     /// the total drawn.
-    fn draw_available(&self, amount: Points, except: Option<LotId>) -> (Vec<LotEffect>, Points) {
+    pub(super) fn draw_available(
+        &self,
+        amount: Points,
+        except: Option<LotId>,
+    ) -> (Vec<LotEffect>, Points) {
         let mut left = amount;
         let mut draws = Vec::new();
         for lot in self.spending_order() {
@@ -69,7 +73,7 @@ impl MemberLedger {
     }
 
     /// Points owed by a member whose balance is below zero.
-    fn debt(&self) -> Points {
+    pub(super) fn debt(&self) -> Points {
         (-self.available).max(Points::ZERO)
     }
 
@@ -135,6 +139,7 @@ impl MemberLedger {
             earned_at,
             expires_at,
             state,
+            carried_from: None,
         };
         Posting {
             kind,

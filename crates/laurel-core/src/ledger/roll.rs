@@ -79,28 +79,33 @@ pub enum Line {
     Reversed,
     /// Moved from pending to available when the return window closed (the total is unchanged).
     Released,
+    /// Sent by members to other members (over all members, what is sent is received).
+    Transferred,
 }
 
 impl Line {
     /// Every line, in the order a roll-forward reads.
-    pub const ALL: [Line; 6] = [
+    pub const ALL: [Line; 7] = [
         Line::Issued,
         Line::Redeemed,
         Line::Expired,
         Line::Adjusted,
         Line::Reversed,
         Line::Released,
+        Line::Transferred,
     ];
 
     /// The line a posting of `kind` belongs to.
     pub fn of(kind: PostingKind) -> Line {
         match kind {
             PostingKind::Earn => Line::Issued,
-            PostingKind::Redeem | PostingKind::Restore => Line::Redeemed,
+            // A transfer's fee is points spent, as on a reward.
+            PostingKind::Redeem | PostingKind::Restore | PostingKind::TransferFee => Line::Redeemed,
             PostingKind::Expire => Line::Expired,
             PostingKind::AdjustCredit | PostingKind::AdjustDebit => Line::Adjusted,
             PostingKind::Reverse => Line::Reversed,
             PostingKind::Release => Line::Released,
+            PostingKind::TransferOut | PostingKind::TransferIn => Line::Transferred,
         }
     }
 
@@ -113,6 +118,7 @@ impl Line {
             Line::Adjusted => "adjusted",
             Line::Reversed => "reversed",
             Line::Released => "released",
+            Line::Transferred => "transferred",
         }
     }
 }

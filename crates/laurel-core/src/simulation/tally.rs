@@ -214,8 +214,9 @@ impl Watch for Tally {
         let out = -moved;
         match posting.kind {
             PostingKind::Earn => flows.earned += moved,
-            PostingKind::Release => {}
-            PostingKind::Redeem => flows.redeemed += out,
+            // What one member sends another receives: the program's points are unchanged.
+            PostingKind::Release | PostingKind::TransferOut | PostingKind::TransferIn => {}
+            PostingKind::Redeem | PostingKind::TransferFee => flows.redeemed += out,
             PostingKind::Expire => flows.expired += out,
             PostingKind::Reverse => flows.reversed += out,
             PostingKind::AdjustCredit => flows.credited += moved,

@@ -169,6 +169,7 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
         of_sale,
         opened,
         expires_at,
+        carried_from: None,
     };
     let draw = |lot: i64, points: i64| Draw {
         lot,
@@ -249,14 +250,26 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
 /// One thing happening in the ledger.
 #[derive(Debug, Clone)]
 enum Step {
-    Sale { total_fen: i64, points: i64 },
+    Sale {
+        total_fen: i64,
+        points: i64,
+    },
     Give(i64),
     Redeem(i64),
     CancelLastRedemption,
     Expire(i64),
-    Refund { share_percent: i64 },
-    Estimate { percent: i64 },
+    Refund {
+        share_percent: i64,
+    },
+    Estimate {
+        percent: i64,
+    },
     CloseMonth,
+    /// Points sent to another member, `repaid` of them repaying what the receiver owed.
+    Transfer {
+        points: i64,
+        repaid: i64,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -270,6 +283,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (1_i64..100).prop_map(|share_percent| Step::Refund { share_percent }),
         1 => (1_i64..=100).prop_map(|percent| Step::Estimate { percent }),
         1 => Just(Step::CloseMonth),
+        2 => (1_i64..50_000, prop_oneof![3 => Just(0_i64), 1 => 1_i64..5_000])
+            .prop_map(|(points, repaid)| Step::Transfer { points, repaid }),
     ]
 }
 
@@ -329,6 +344,7 @@ impl Written {
             of_sale,
             opened: points,
             expires_at: None,
+            carried_from: None,
         });
         self.lots.push((posting, of_sale, points));
         posting
@@ -444,6 +460,27 @@ impl Written {
             Step::CloseMonth => {
                 let (_, at) = self.next();
                 self.ends.push(at);
+            }
+            Step::Transfer { points, repaid } => {
+                let drawn = self.draw(points, Drawn::Carried);
+                let mut owed = repaid;
+                for (from, carried) in drawn {
+                    let of_sale = self.lots.iter().any(|l| l.0 == from && l.1);
+                    let kept = carried - owed.min(carried);
+                    owed -= carried - kept;
+                    let (id, at) = self.next();
+                    self.records.lots.push(Lot {
+                        id,
+                        posting: id,
+                        at,
+                        recorded_at: at,
+                        of_sale: false,
+                        opened: kept,
+                        expires_at: None,
+                        carried_from: Some((from, carried)),
+                    });
+                    self.lots.push((id, of_sale, kept));
+                }
             }
         }
     }

@@ -52,6 +52,7 @@ fn earn_opens_an_available_lot_when_there_is_no_return_window() {
             earned_at: now(),
             expires_at: Some(ts(LATE_2027)),
             state: LotState::Available,
+            carried_from: None,
         })]
     );
     assert_eq!(posting.shortfall, Points::ZERO);
