@@ -76,6 +76,9 @@ pub use tables::segments::{SegmentInput, SegmentRow};
 pub use tables::simulations::{NewSimulation, SIMULATIONS_LISTED_MAX, SimulationRow};
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
+pub use tables::transfers::{
+    NewTransfer, StoredTransfer, TRANSFER_PAGE_MAX, TransferCheck, TransferParty,
+};
 pub use tables::wallet_holds::{HoldClose, NewHold, StoredHold};
 pub use tables::wallets::{
     NewWalletMove, PaymentTaken, StoredWallet, WALLET_MOVES_PAGE_MAX, WalletMove, WalletTotals,

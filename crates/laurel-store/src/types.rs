@@ -108,6 +108,8 @@ pub struct ConsistencyReport {
     pub wallets: WalletCheck,
     /// What the memberships' check found.
     pub memberships: MembershipCheck,
+    /// What the transfers' check found.
+    pub transfers: crate::tables::transfers::TransferCheck,
 }
 
 impl ConsistencyReport {
@@ -119,6 +121,7 @@ impl ConsistencyReport {
             && self.bad_lots.is_empty()
             && self.wallets.is_whole()
             && self.memberships.is_whole()
+            && self.transfers.is_whole()
     }
 }
 

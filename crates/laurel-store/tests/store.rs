@@ -31,6 +31,9 @@ mod member_spend;
 #[path = "store/memberships.rs"]
 mod memberships;
 
+#[path = "store/transfers.rs"]
+mod transfers;
+
 // ---------------------------------------------------------------------------------------------
 // Connection and migrations
 // ---------------------------------------------------------------------------------------------

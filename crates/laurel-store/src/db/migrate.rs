@@ -153,6 +153,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "memberships",
         include_str!("../../migrations/0030_memberships.sql"),
     ),
+    (
+        31,
+        "transfers",
+        include_str!("../../migrations/0031_transfers.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

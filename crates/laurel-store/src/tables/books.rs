@@ -126,7 +126,8 @@ impl Store {
             .collect::<Result<_>>()?;
         let lots = tx
             .rows(
-                "SELECT l.id, l.journal_id, j.effective_at, j.posted_at, l.expires_at, m.amount \
+                "SELECT l.id, l.journal_id, j.effective_at, j.posted_at, l.expires_at, m.amount, \
+                 l.carried_from, l.amount AS carried \
                  FROM lots l JOIN journal j ON j.id = l.journal_id \
                  JOIN lot_moves m ON m.journal_id = l.journal_id AND m.lot_id = l.id \
                  WHERE j.effective_at < $1",
@@ -144,6 +145,10 @@ impl Store {
                     of_sale: sale_lots.contains(&id),
                     opened: r.get("amount")?,
                     expires_at: instant_opt(r.get("expires_at")?)?,
+                    carried_from: match r.get::<Option<i64>>("carried_from")? {
+                        Some(from) => Some((from, r.get("carried")?)),
+                        None => None,
+                    },
                 })
             })
             .collect::<Result<_>>()?;
@@ -408,6 +413,9 @@ fn draw(r: &Row) -> Result<Draw> {
         ("draw", "redeem") => Drawn::Redeemed,
         ("draw", "expire") => Drawn::Expired,
         ("draw", "adjust_debit") => Drawn::Forfeited,
+        ("draw", "transfer_out") => Drawn::Carried,
+        // A transfer's fee is points spent.
+        ("draw", "transfer_fee") => Drawn::Redeemed,
         _ => Drawn::TakenBack,
     };
     Ok(Draw {

@@ -176,6 +176,7 @@ impl Tx {
                             micros(new.earned_at),
                             new.expires_at.map(micros),
                             pending_until,
+                            new.carried_from.map(|l| l.0),
                         ],
                     )
                     .await?;
@@ -425,6 +426,7 @@ impl Store {
             postings,
             wallets: self.check_wallets().await?,
             memberships: self.check_memberships().await?,
+            transfers: self.check_transfers().await?,
         })
     }
 }

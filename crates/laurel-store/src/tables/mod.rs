@@ -34,6 +34,7 @@ pub(crate) mod simulations;
 pub(crate) mod staff;
 pub(crate) mod staff_notes;
 pub(crate) mod tiers;
+pub(crate) mod transfers;
 pub(crate) mod wallet_holds;
 pub(crate) mod wallets;
 pub(crate) mod webhooks;

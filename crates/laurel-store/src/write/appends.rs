@@ -92,6 +92,7 @@ impl Table {
                 "earned_at",
                 "expires_at",
                 "pending_until",
+                "carried_from",
             ],
             Table::Entries => &["journal_id", "account", "member_id", "amount"],
             Table::LotMoves => &["journal_id", "lot_id", "kind", "amount"],
