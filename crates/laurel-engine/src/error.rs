@@ -140,6 +140,15 @@ pub enum EngineError {
     /// The membership refused (ended, not renewing, renewal not open, ending already).
     #[error("{0}")]
     Membership(#[from] laurel_core::membership::MembershipRefusal),
+    /// The program lets members send no points to each other.
+    #[error("the program offers no transfers of points")]
+    TransfersNotOffered,
+    /// No member is the transfer's recipient.
+    #[error("no member {0} to send points to")]
+    UnknownRecipient(String),
+    /// The program's limits refuse the transfer.
+    #[error("{0}")]
+    Transfer(#[from] laurel_core::transfers::TransferRefusal),
     /// The hold was closed already (its state named).
     #[error("the hold is {0} already")]
     HoldClosed(String),
@@ -243,6 +252,16 @@ impl EngineError {
             EngineError::UnknownGiftCard => ErrorCode::UnknownGiftCard,
             EngineError::GiftCard(refusal) => refusal.into(),
             EngineError::HoldClosed(_) => ErrorCode::HoldClosed,
+            EngineError::TransfersNotOffered => ErrorCode::TransfersNotOffered,
+            EngineError::UnknownRecipient(_) => ErrorCode::UnknownRecipient,
+            EngineError::Transfer(refusal) => {
+                use laurel_core::transfers::TransferRefusal as R;
+                match refusal {
+                    R::BelowMinimum { .. } => ErrorCode::TransferBelowMinimum,
+                    R::OverDailyMax { .. } => ErrorCode::TransferOverDailyMax,
+                    R::TooSoon { .. } => ErrorCode::TransferTooSoon,
+                }
+            }
             EngineError::UnknownMember(_) => ErrorCode::UnknownMember,
             EngineError::MemberExists(_) => ErrorCode::MemberExists,
             EngineError::UnknownPurchase(_) => ErrorCode::UnknownPurchase,

@@ -43,6 +43,20 @@ impl EngineError {
                 _ => Vec::new(),
             },
             EngineError::HoldClosed(state) => vec![("state", state.clone())],
+            EngineError::UnknownRecipient(member) => vec![("member", member.clone())],
+            EngineError::Transfer(refusal) => {
+                use laurel_core::transfers::TransferRefusal as R;
+                match refusal {
+                    R::BelowMinimum { min } => vec![("min", min.get().to_string())],
+                    R::OverDailyMax { max, sent } => vec![
+                        ("max", max.get().to_string()),
+                        ("sent", sent.get().to_string()),
+                    ],
+                    R::TooSoon { days, from } => {
+                        vec![("days", days.to_string()), ("from", from.to_string())]
+                    }
+                }
+            }
             EngineError::UnknownProgramVersion(version) => vec![("version", version.to_string())],
             EngineError::UnknownSimulation(id) => vec![("simulation", id.to_string())],
             EngineError::BooksPeriodClosed { through } => vec![("through", through.to_string())],

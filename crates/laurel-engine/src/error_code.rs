@@ -132,6 +132,9 @@ error_codes! {
     HoldClosed = "hold_closed", 409, "The hold was captured, voided or expired already.";
     HoldExpired = "hold_expired", 409, "The hold is past its expiry: it can no longer be captured, and is released by itself.";
     CaptureExceedsHold = "capture_exceeds_hold", 409, "The capture asks for more than the hold holds.";
+    TransferBelowMinimum = "transfer_below_minimum", 409, "The transfer moves fewer points than the program's `[transfers] min_points`.";
+    TransferOverDailyMax = "transfer_over_daily_max", 409, "The member would send more points in the day (in the program's time zone) than the program's `[transfers] daily_max`.";
+    TransferTooSoon = "transfer_too_soon", 409, "The member joined too recently to send points (`[transfers] min_member_days`).";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
@@ -152,6 +155,9 @@ error_codes! {
     UnknownReferralCode = "unknown_referral_code", 422, "No member has that referral code.";
     ReferralsNotOffered = "referrals_not_offered", 422, "The program offers no referrals.";
     WalletNotOffered = "wallet_not_offered", 422, "The program offers no wallets (it has no `[wallet]`).";
+    TransfersNotOffered = "transfers_not_offered", 422, "The program lets members send no points to each other (it has no `[transfers]`).";
+    UnknownRecipient = "unknown_recipient", 422, "No member is the transfer's recipient (`to`, by member id or external id).";
+    TransferToSelf = "transfer_to_self", 422, "A member cannot send points to themselves.";
     TopUpOutOfRange = "top_up_out_of_range", 422, "The top-up is below the program's `[wallet] top_up_min` or above its `top_up_max`.";
     InvalidProgram = "invalid_program", 422, "The program text does not validate; `problems` lists each problem.";
     InvalidSegment = "invalid_segment", 422, "The segment does not validate; `problems` lists each problem.";

@@ -37,6 +37,7 @@ mod segments;
 mod simulation;
 mod staff;
 mod tiers;
+mod transfers;
 mod wallet;
 mod webhooks;
 mod write;
@@ -93,8 +94,8 @@ pub use requests::{
     ConsumeCouponRequest, EnrollRequest, EventRequest, GiftCardMoveRequest, GuestPurchaseRequest,
     HoldRequest, IssueGiftCardsRequest, JoinMembershipRequest, LineRequest, MemberRef,
     NOTE_CHARS_MAX, POINTS_MAX, PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest,
-    RefundScope, ReleaseCouponRequest, RenewMembershipRequest, TEXT_CHARS_MAX, WalletAsk,
-    WalletRequest,
+    RefundScope, ReleaseCouponRequest, RenewMembershipRequest, TEXT_CHARS_MAX, TransferRequest,
+    WalletAsk, WalletRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,
@@ -115,6 +116,7 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
+pub use transfers::views::{TransferOutcome, TransferSide, TransferView};
 pub use wallet::validate::{
     GIFT_CARDS_PER_BATCH_MAX, HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN,
 };

@@ -11,6 +11,7 @@ mod rewards;
 mod rules;
 mod staff;
 mod tiers;
+mod transfers;
 mod wallet;
 mod words;
 
@@ -84,6 +85,8 @@ struct File {
     wallet: Option<wallet::WalletSection>,
     #[serde(default)]
     memberships: Vec<memberships::PlanSection>,
+    #[serde(default)]
+    transfers: Option<transfers::TransfersSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -118,6 +121,8 @@ pub struct ProgramDefinition {
     pub wallet: Option<laurel_core::wallet::WalletPolicy>,
     /// The paid membership plans it offers (`[[memberships]]`).
     pub memberships: laurel_core::membership::MembershipPlans,
+    /// Whether members may send each other points, within what limits (`[transfers]`).
+    pub transfers: Option<laurel_core::transfers::TransferPolicy>,
 }
 
 impl ProgramDefinition {
@@ -160,6 +165,7 @@ impl From<Program> for ProgramDefinition {
             books: None,
             wallet: None,
             memberships: laurel_core::membership::MembershipPlans::default(),
+            transfers: None,
         }
     }
 }
@@ -318,6 +324,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         .map(|w| wallet::convert(w, currency, tier_ids.as_deref().unwrap_or_default()))
         .transpose();
     let memberships = memberships::convert(file.memberships, currency, tier_ids.as_deref());
+    let transfers = file.transfers.map(transfers::convert).transpose();
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -332,6 +339,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let books = kept(books, &mut problems);
     let wallet = kept(wallet, &mut problems);
     let memberships = kept(memberships, &mut problems);
+    let transfers = kept(transfers, &mut problems);
     let definition = || {
         Some(ProgramDefinition {
             program: program?,
@@ -347,6 +355,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             books: books?,
             wallet: wallet?,
             memberships: memberships?,
+            transfers: transfers?,
         })
     };
     match definition() {

@@ -161,6 +161,21 @@ pub struct RedeemRequest {
     pub reason: Option<String>,
 }
 
+/// Send points to another member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransferRequest {
+    /// The member sending.
+    pub member_id: i64,
+    /// The member receiving.
+    pub to: MemberRef,
+    /// Points to send, above zero; the program's fee is paid on top.
+    pub points: i64,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// A few words to the receiver.
+    pub message: Option<String>,
+}
+
 /// How a caller reaches a gift card: its code, and its PIN when it has one. Its `Debug`
 /// tells neither (a command or request printed in a log must not).
 #[derive(Clone, PartialEq, Eq)]

@@ -2783,6 +2783,9 @@ mod holds;
 #[path = "engine/memberships.rs"]
 mod memberships;
 
+#[path = "engine/transfers.rs"]
+mod transfers;
+
 #[path = "engine/gift_cards.rs"]
 mod gift_cards;
 

@@ -45,6 +45,19 @@ pub enum TransferRefusal {
     },
 }
 
+/// The local day (in `tz`) that `now` falls in, as the instants it runs between: what the
+/// daily most counts over.
+pub fn day_around(now: Timestamp, tz: &jiff::tz::TimeZone) -> (Timestamp, Timestamp) {
+    let date = tz.to_datetime(now).date();
+    let start = crate::rules::start_of_day(date, tz).unwrap_or(now);
+    let end = date
+        .tomorrow()
+        .ok()
+        .and_then(|d| crate::rules::start_of_day(d, tz))
+        .unwrap_or(Timestamp::MAX);
+    (start, end)
+}
+
 impl TransferPolicy {
     /// Whether `ask` is within the policy: the least per transfer, the most per day, the
     /// sender's time as a member. The fee is the ledger's to afford.
@@ -100,6 +113,15 @@ mod tests {
             enrolled_at: now - SignedDuration::from_hours(24 * days_a_member),
             now,
         }
+    }
+
+    #[test]
+    fn the_day_is_the_programs_local_day() {
+        let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC);
+        let at: Timestamp = "2026-12-06T17:30:00Z".parse().unwrap_or_default();
+        let (start, end) = day_around(at, &tz);
+        assert_eq!(start.to_string(), "2026-12-06T16:00:00Z");
+        assert_eq!(end.to_string(), "2026-12-07T16:00:00Z");
     }
 
     #[test]

@@ -5,5 +5,5 @@
 mod check;
 mod policy;
 
-pub use check::{TransferAsk, TransferRefusal};
+pub use check::{TransferAsk, TransferRefusal, day_around};
 pub use policy::{TransferFee, TransferPolicy, TransferSpec};

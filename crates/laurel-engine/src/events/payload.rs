@@ -236,7 +236,9 @@ pub fn data_schema(kind: EventKind) -> &'static str {
         | EventKind::PointsExpired
         | EventKind::PointsAdjusted
         | EventKind::PointsReversed
-        | EventKind::PointsRestored => "PointsData",
+        | EventKind::PointsRestored
+        | EventKind::PointsSent
+        | EventKind::PointsReceived => "PointsData",
         EventKind::TierChanged => "TierChangedData",
         EventKind::RewardRedeemed => "RewardRedeemedData",
         EventKind::CouponUsed => "CouponUsedData",

@@ -108,6 +108,11 @@ pub(crate) enum Command {
         ask: crate::memberships::validate::MembershipAsk,
         actor: String,
     },
+    /// Send points from one member to another.
+    Transfer {
+        request: crate::transfers::validate::ValidTransfer,
+        actor: Option<String>,
+    },
     /// Capture, void or lapse a hold on `member`'s wallet.
     CloseHold {
         hold: i64,
@@ -159,6 +164,7 @@ impl Command {
             Command::JoinMembership { request, .. } => format!("m:{}", request.request.member_id),
             Command::RenewMembership { request, .. } => format!("m:{}", request.member.0),
             Command::Membership { member, .. } => format!("m:{}", member.0),
+            Command::Transfer { request, .. } => format!("m:{}", request.request.member_id),
         }
     }
 
@@ -207,6 +213,17 @@ impl Command {
             Command::JoinMembership { request, .. } => Some(MemberId(request.request.member_id)),
             Command::RenewMembership { request, .. } => Some(request.member),
             Command::Membership { member, .. } => Some(*member),
+            Command::Transfer { request, .. } => Some(MemberId(request.request.member_id)),
+            _ => None,
+        }
+    }
+
+    /// The other member a command changes, when it names one: a transfer's receiver. Locked
+    /// with the batch's others, in one order, so two transfers the opposite way never wait
+    /// on each other's first lock.
+    pub fn other_member(&self) -> Option<&MemberRef> {
+        match self {
+            Command::Transfer { request, .. } => Some(&request.request.to),
             _ => None,
         }
     }

@@ -23,6 +23,8 @@ pub(crate) struct Context<'a> {
     pub wallet: Option<&'a laurel_core::wallet::WalletPolicy>,
     /// The paid membership plans it offers.
     pub memberships: &'a laurel_core::membership::MembershipPlans,
+    /// Its rules for members' transfers, if it allows them.
+    pub transfers: Option<&'a laurel_core::transfers::TransferPolicy>,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -73,6 +75,7 @@ impl<'a> Context<'a> {
             adjust_policy: &definition.adjust_policy,
             wallet: definition.wallet.as_ref(),
             memberships: &definition.memberships,
+            transfers: definition.transfers.as_ref(),
             version: version.version,
             now,
             listening,

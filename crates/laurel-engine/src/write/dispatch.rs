@@ -11,6 +11,7 @@ use crate::referrals::execute as referrals;
 use crate::refunds::execute as refunds;
 use crate::rewards::execute as rewards;
 use crate::tiers::execute as tiers;
+use crate::transfers::execute as transfers;
 use crate::wallet::execute as wallet;
 use crate::wallet::gift_cards::execute as gift_cards;
 use crate::wallet::holds::execute as holds;
@@ -115,5 +116,8 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         } => memberships::act(tx, ctx, *membership, *member, *ask, actor)
             .await
             .map(Outcome::Membership),
+        Command::Transfer { request, actor } => transfers::send(tx, ctx, request, actor.as_deref())
+            .await
+            .map(Outcome::Transfer),
     }
 }

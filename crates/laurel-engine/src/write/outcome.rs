@@ -40,4 +40,5 @@ pub(crate) enum Outcome {
     Hold(HoldOutcome),
     /// A membership bought, renewed, cancelled or acted on by its job (`None`: nothing due).
     Membership(Option<crate::memberships::views::MembershipOutcome>),
+    Transfer(crate::transfers::views::TransferOutcome),
 }

@@ -38,10 +38,16 @@ pub(crate) async fn read_ahead(
     if !refunded.is_empty() {
         ids.extend(tx.purchase_members(&refunded).await?);
     }
-    let external: Vec<&str> = commands
+    let mut external: Vec<&str> = commands
         .iter()
         .filter_map(|c| c.member_external_id())
         .collect();
+    for other in commands.iter().filter_map(|c| c.other_member()) {
+        match other {
+            MemberRef::Id(id) => ids.push(MemberId(*id)),
+            MemberRef::External(ext) => external.push(ext),
+        }
+    }
     tx.lock_members(&ids, &external).await?;
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut usage: Vec<(MemberId, Vec<String>, Periods)> = Vec::new();
