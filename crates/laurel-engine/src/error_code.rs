@@ -156,7 +156,7 @@ error_codes! {
     ReferralsNotOffered = "referrals_not_offered", 422, "The program offers no referrals.";
     WalletNotOffered = "wallet_not_offered", 422, "The program offers no wallets (it has no `[wallet]`).";
     TransfersNotOffered = "transfers_not_offered", 422, "The program lets members send no points to each other (it has no `[transfers]`).";
-    UnknownRecipient = "unknown_recipient", 422, "No member is the transfer's recipient (`to`, by member id or external id).";
+    UnknownRecipient = "unknown_recipient", 422, "No member is the transfer's recipient (`to_member_id` or `to_external_id`).";
     TransferToSelf = "transfer_to_self", 422, "A member cannot send points to themselves.";
     TopUpOutOfRange = "top_up_out_of_range", 422, "The top-up is below the program's `[wallet] top_up_min` or above its `top_up_max`.";
     InvalidProgram = "invalid_program", 422, "The program text does not validate; `problems` lists each problem.";

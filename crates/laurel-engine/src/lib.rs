@@ -116,7 +116,7 @@ pub use staff::{
     create_staff_user,
 };
 pub use tiers::{NextReview, TierView};
-pub use transfers::views::{TransferOutcome, TransferSide, TransferView};
+pub use transfers::views::{TransferOutcome, TransferPage, TransferSide, TransferView};
 pub use wallet::validate::{
     GIFT_CARDS_PER_BATCH_MAX, HOLD_EXPIRES_IN_DEFAULT, HOLD_EXPIRES_IN_MAX, HOLD_EXPIRES_IN_MIN,
 };

@@ -89,6 +89,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::wallet::router())
         .merge(api::holds::router())
         .merge(api::memberships::router())
+        .merge(api::transfers::router())
         .merge(api::gift_cards::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;

@@ -59,3 +59,6 @@ mod wallet;
 
 #[path = "api/memberships.rs"]
 mod memberships;
+
+#[path = "api/transfers.rs"]
+mod transfers;

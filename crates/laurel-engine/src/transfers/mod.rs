@@ -10,8 +10,8 @@ use crate::requests::TransferRequest;
 use crate::write::command::Command;
 use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
-use laurel_store::MemberId;
-use views::{TransferOutcome, TransferView};
+use laurel_store::{MemberId, TRANSFER_PAGE_MAX};
+use views::{TransferOutcome, TransferPage, TransferView};
 
 impl Engine {
     /// Sends points from `request.member_id` to `request.to`, paying the program's fee on
@@ -31,22 +31,26 @@ impl Engine {
         }
     }
 
-    /// The transfers a member sent or received, newest first, older than `before` (a
-    /// transfer id) when given.
+    /// A page of the transfers a member sent or received, newest first, older than
+    /// `before` (the previous page's `next`) when given.
     pub async fn transfers_of(
         &self,
         member_id: i64,
         before: Option<i64>,
         limit: u32,
-    ) -> Result<Vec<TransferView>> {
+    ) -> Result<TransferPage> {
         if self.store.member(MemberId(member_id)).await?.is_none() {
             return Err(EngineError::UnknownMember(member_id.to_string()));
         }
-        let stored = self
+        let mut stored = self
             .store
             .transfers_of(MemberId(member_id), before, limit)
             .await?;
-        Ok(stored.into_iter().map(TransferView::from).collect())
+        let more = stored.len() > limit.clamp(1, TRANSFER_PAGE_MAX) as usize;
+        stored.truncate(limit.clamp(1, TRANSFER_PAGE_MAX) as usize);
+        let transfers: Vec<TransferView> = stored.into_iter().map(TransferView::from).collect();
+        let next = more.then(|| transfers.last().map(|t| t.id)).flatten();
+        Ok(TransferPage { transfers, next })
     }
 
     /// The program in force's rules for transfers, if it allows them.

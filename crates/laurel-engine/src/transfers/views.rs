@@ -67,3 +67,12 @@ pub struct TransferOutcome {
     /// The sender's balances after it.
     pub balance: Balances,
 }
+
+/// A page of a member's transfers, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferPage {
+    /// The transfers.
+    pub transfers: Vec<TransferView>,
+    /// The `before` of the next page, when more follow.
+    pub next: Option<i64>,
+}

@@ -174,7 +174,7 @@ impl Store {
     }
 
     /// The transfers `member` sent or received, newest first, older than `before` (an id)
-    /// when given; at most `limit`.
+    /// when given: `limit` of them and one more, so the caller knows whether more follow.
     pub async fn transfers_of(
         &self,
         member: MemberId,
@@ -186,7 +186,7 @@ impl Store {
             "SELECT {COLUMNS} FROM {FROM} WHERE (t.sender_id = $1 OR t.receiver_id = $1) \
              AND t.id < $2 ORDER BY t.id DESC LIMIT $3"
         );
-        let limit = i64::from(limit.clamp(1, TRANSFER_PAGE_MAX));
+        let limit = i64::from(limit.clamp(1, TRANSFER_PAGE_MAX)) + 1;
         db.rows(&sql, args![member.0, before.unwrap_or(i64::MAX), limit])
             .await?
             .iter()

@@ -19,5 +19,6 @@ pub mod rewards;
 pub mod segments;
 pub mod simulations;
 pub mod tiers;
+pub mod transfers;
 pub mod wallet;
 pub mod webhooks;

@@ -21,6 +21,7 @@ mod rewards;
 mod segments;
 mod shared;
 mod tiers;
+mod transfers;
 mod wallet;
 mod webhooks;
 mod whole;
@@ -74,6 +75,9 @@ pub use segments::{SegmentChangeBody, SegmentMembersResponse, SegmentResponse, S
 pub use shared::{BalanceBody, ChannelName, MoneyBody, member_ref};
 pub(crate) use shared::{channel, decimal, instant, money};
 pub use tiers::{AssignTierBody, TierChangeBody, TierStatusBody};
+pub use transfers::{
+    TransferBody, TransferBodyOut, TransferResponse, TransferSideBody, TransfersResponse,
+};
 pub use wallet::{
     WalletAmountBody, WalletBalanceBody, WalletMoveBody, WalletMoveResponse, WalletPaymentBody,
     WalletRefundBody, WalletResponse,

@@ -85,13 +85,22 @@ pub fn member_ref(
     member_id: Option<i64>,
     external_id: Option<String>,
 ) -> Result<laurel_engine::MemberRef, ApiError> {
+    named_member(("member_id", "external_id"), member_id, external_id)
+}
+
+/// Which member a body names by the two fields `names` (an id's, an external id's).
+pub(crate) fn named_member(
+    names: (&str, &str),
+    member_id: Option<i64>,
+    external_id: Option<String>,
+) -> Result<laurel_engine::MemberRef, ApiError> {
     match (member_id, external_id) {
         (Some(id), None) => Ok(laurel_engine::MemberRef::Id(id)),
         (None, Some(ext)) => Ok(laurel_engine::MemberRef::External(ext)),
         _ => Err(ApiError::invalid(
-            "member_id",
+            names.0,
             ErrorCode::MissingField,
-            "give exactly one of member_id and external_id",
+            format!("give exactly one of {} and {}", names.0, names.1),
         )),
     }
 }
