@@ -53,6 +53,17 @@ impl Engine {
         Ok(TransferPage { transfers, next })
     }
 
+    /// The member whose member code (the referral code they share) is `code`, if any: how a
+    /// member names another in the portal without learning whether an email is a member's.
+    pub async fn member_by_code(&self, code: &str) -> Result<Option<i64>> {
+        let code = crate::codes::normalize(code);
+        Ok(self
+            .store
+            .member_by_referral_code(&code)
+            .await?
+            .map(|m| m.0))
+    }
+
     /// The program in force's rules for transfers, if it allows them.
     pub fn transfer_policy(&self) -> Option<laurel_core::transfers::TransferPolicy> {
         self.definition().transfers.clone()

@@ -1,6 +1,7 @@
 //! Transfers between members on both backends: points move with their fee once per key, the
-//! receiver's lots keep the sender's expiry, every limit refuses before anything is written,
-//! and transfers both ways at once neither deadlock nor lose a point.
+//! receiver (named by id, external id or member code) gets lots that keep the sender's
+//! expiry, every limit refuses before anything is written, and transfers both ways at once
+//! neither deadlock nor lose a point.
 
 use super::events::{subscribe, written};
 use super::wallet::tally;
@@ -107,8 +108,8 @@ async fn a_transfer_moves_the_points_and_takes_its_fee_once_per_key() {
         for member in [ann, bo] {
             let listed = engine.transfers_of(member, None, 10).await.unwrap();
             assert_eq!(
-                listed,
-                [first.transfer.clone()],
+                (listed.transfers, listed.next),
+                (vec![first.transfer.clone()], None),
                 "[{name}] both sides list it"
             );
         }
@@ -127,6 +128,20 @@ async fn the_receiver_is_named_by_external_id_and_gets_each_point_with_its_expir
         let engine = start(&db, program).await;
         let (ann, bo) = (member(&engine, "ann").await, member(&engine, "bo").await);
         buy(&engine, ann, "o-1", "200").await;
+        let code = engine.referrals(bo, 1).await.unwrap().code;
+        assert_eq!(
+            engine
+                .member_by_code(&format!(" {} ", code.to_lowercase()))
+                .await
+                .unwrap(),
+            Some(bo),
+            "[{name}] a member code finds its member as the portal reads it"
+        );
+        assert_eq!(
+            engine.member_by_code("NOPE-NOPE").await.unwrap(),
+            None,
+            "[{name}]"
+        );
         let to = MemberRef::External("bo".into());
         engine
             .send_points(send(ann, to, 150, "t-1"), None)

@@ -57,6 +57,20 @@ async fn fetch_referral(db: &mut impl Sql, id: i64) -> Result<Option<Referral>> 
         .transpose()
 }
 
+impl Store {
+    /// The member whose referral code (their member code, as stored) is `code`, if any.
+    pub async fn member_by_referral_code(&self, code: &str) -> Result<Option<MemberId>> {
+        let mut db = self;
+        let row = db
+            .row_opt(
+                "SELECT id FROM members WHERE referral_code = $1",
+                args![code],
+            )
+            .await?;
+        row.map(|r| r.get(0).map(MemberId)).transpose()
+    }
+}
+
 /// The most referrals one listing returns.
 pub const REFERRALS_PAGE_MAX: u32 = 200;
 
