@@ -45,7 +45,8 @@ pub use tables::gift_cards::{
 pub use tables::grants::{NewGrant, StoredGrant, UsageAsk};
 pub use tables::history::{
     HistoryAssignment, HistoryEvent, HistoryJobRun, HistoryLine, HistoryMember, HistoryMembership,
-    HistoryPosting, HistoryPurchase, HistoryRedemption, HistoryRefund, StoredHistory,
+    HistoryPosting, HistoryPurchase, HistoryRedemption, HistoryRefund, HistoryTransfer,
+    StoredHistory,
 };
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};

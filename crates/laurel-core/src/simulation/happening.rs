@@ -99,6 +99,15 @@ pub enum What {
         /// Units.
         quantity: u32,
     },
+    /// A member sent points to another (the fee is the program's in force).
+    Transferred {
+        /// Who sent.
+        from: i64,
+        /// Who received.
+        to: i64,
+        /// Points sent.
+        points: i64,
+    },
     /// A redemption was cancelled and its points given back.
     RedemptionCancelled {
         /// The redemption.

@@ -23,6 +23,8 @@ pub struct Terms<'a> {
     pub referrals: Option<&'a ReferralPolicy>,
     /// Paid membership plans.
     pub memberships: &'a crate::membership::MembershipPlans,
+    /// Members' transfers, if allowed.
+    pub transfers: Option<&'a crate::transfers::TransferPolicy>,
 }
 
 /// The program in force at any instant.

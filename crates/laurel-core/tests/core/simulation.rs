@@ -19,6 +19,7 @@ struct Always {
     rules: RuleSet,
     catalog: Catalog,
     memberships: laurel_core::membership::MembershipPlans,
+    transfers: Option<laurel_core::transfers::TransferPolicy>,
 }
 
 impl Versions for Always {
@@ -30,6 +31,7 @@ impl Versions for Always {
             catalog: &self.catalog,
             referrals: None,
             memberships: &self.memberships,
+            transfers: self.transfers.as_ref(),
         }
     }
 }
@@ -41,6 +43,7 @@ fn versions() -> Always {
         rules: rule_set(vec![rule("bonus", fixed(10))]),
         catalog: Catalog::empty(),
         memberships: laurel_core::membership::MembershipPlans::default(),
+        transfers: None,
     }
 }
 
@@ -87,7 +90,11 @@ fn bought(purchase: i64, member: i64, when: &str, total: &str) -> Happening {
 
 /// Replays `happenings` in order; the replay and the refusals it told.
 fn replayed(happenings: &[Happening]) -> (Replay, Vec<Refusal>) {
-    let versions = versions();
+    replayed_under(versions(), happenings)
+}
+
+/// [`replayed`] under `versions`.
+fn replayed_under(versions: Always, happenings: &[Happening]) -> (Replay, Vec<Refusal>) {
     let mut replay = Replay::new();
     let mut refusals = Refusals::default();
     for h in happenings {
@@ -130,6 +137,48 @@ fn a_redemption_the_member_cannot_afford_is_refused_and_leaves_the_ledger_alone(
     assert_eq!(balance(&replay, 1), (60, 0));
     assert!(matches!(refusals.as_slice(), [Refusal::Insufficient(_)]));
     assert_eq!(refusals[0].code(), "insufficient_points");
+}
+
+#[test]
+fn a_transfer_replays_at_the_fee_in_force_and_is_refused_where_none_are_allowed() {
+    let sent = |points| {
+        at(
+            "2026-01-06T10:00:00Z",
+            What::Transferred {
+                from: 1,
+                to: 2,
+                points,
+            },
+        )
+    };
+    let history = [
+        joined(1),
+        joined(2),
+        bought(7, 1, "2026-01-05T10:00:00Z", "100"),
+        sent(50),
+        sent(100),
+    ];
+    let mut with_fee = versions();
+    with_fee.transfers =
+        laurel_core::transfers::TransferPolicy::new(&laurel_core::transfers::TransferSpec {
+            fee_points: Some(5),
+            ..Default::default()
+        })
+        .ok();
+    let (replay, refusals) = replayed_under(with_fee, &history);
+    assert_eq!(balance(&replay, 1), (55, 0), "110 − 50 − 5");
+    assert_eq!(balance(&replay, 2), (50, 0));
+    assert_eq!(
+        refusals.iter().map(Refusal::code).collect::<Vec<_>>(),
+        ["insufficient_points"],
+        "the second no longer affordable with its fee"
+    );
+    let (replay, refusals) = replayed(&history);
+    assert_eq!(balance(&replay, 1), (110, 0));
+    assert_eq!(
+        refusals.iter().map(Refusal::code).collect::<Vec<_>>(),
+        ["transfers_not_offered", "transfers_not_offered"]
+    );
 }
 
 #[test]

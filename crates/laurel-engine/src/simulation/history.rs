@@ -43,6 +43,7 @@ pub(crate) fn happenings(
             + 2 * history.redemptions.len()
             + history.assignments.len()
             + history.memberships.len()
+            + history.transfers.len()
             + history.job_runs.len(),
     );
     // A member is written before anything of theirs; members written before that instant was
@@ -76,6 +77,10 @@ pub(crate) fn happenings(
         .memberships
         .iter()
         .for_each(|m| seen(m.member.0, m.at));
+    for t in &history.transfers {
+        seen(t.from.0, t.at);
+        seen(t.to.0, t.at);
+    }
     let mut push = |at: Timestamp, table: u8, id: i64, what: What| {
         if at < until {
             keyed.push(((at, what.batch_order(), table, id), what));
@@ -193,6 +198,19 @@ pub(crate) fn happenings(
                 plan: m.plan,
                 from: m.from,
                 until: m.until,
+            },
+        );
+    }
+    for t in history.transfers {
+        // Its postings were written with the batch's others: it sorts by its first.
+        push(
+            t.at,
+            JOURNAL,
+            t.journal_id,
+            What::Transferred {
+                from: t.from.0,
+                to: t.to.0,
+                points: t.points,
             },
         );
     }

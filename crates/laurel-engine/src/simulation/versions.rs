@@ -31,5 +31,6 @@ fn terms(d: &ProgramDefinition) -> Terms<'_> {
         catalog: &d.catalog,
         referrals: d.referrals.as_ref(),
         memberships: &d.memberships,
+        transfers: d.transfers.as_ref(),
     }
 }

@@ -1,7 +1,8 @@
 //! Transfers between members on both backends: points move with their fee once per key, the
 //! receiver (named by id, external id or member code) gets lots that keep the sender's
 //! expiry, every limit refuses before anything is written, and transfers both ways at once
-//! neither deadlock nor lose a point.
+//! neither deadlock nor lose a point. The books keep a transferred point in the pool it was
+//! issued to, and a what-if replays transfers exactly.
 
 use super::events::{subscribe, written};
 use super::wallet::tally;
@@ -314,6 +315,79 @@ async fn transfers_both_ways_at_once_never_deadlock_or_lose_a_point() {
             (50, 14, None),
             "[{name}] pages of the 64"
         );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_point_sent_on_stays_in_its_sales_pool_and_is_recognised_when_the_receiver_spends_it() {
+    for (name, db) in laurel_testkit::backends() {
+        // One point a yuan, a point sold at ¥0.25, 80% expected back.
+        let text = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
+            + "\n[books]\npoint_price = \"0.25\"\nexpected_redemption_rate = \"0.8\"\n"
+            + FREE_TRANSFERS;
+        let engine = start(&db, parse_program(&text, Path::new("t.toml")).unwrap()).await;
+        let (ann, bo) = (member(&engine, "ann").await, member(&engine, "bo").await);
+        buy(&engine, ann, "o-1", "1000").await;
+        sent(&engine, ann, bo, 400, "t-1").await;
+        engine.redeem(redeem_request(bo, 400, "r-1")).await.unwrap();
+        let from = recently() - days(1);
+        let to = Timestamp::now() + SignedDuration::from_secs(1);
+        let books = engine
+            .books_report(laurel_engine::BooksRange { from, to })
+            .await
+            .unwrap()
+            .total;
+        // ¥1000 for 1000 points worth ¥200: ¥166.67 deferred; 400 of the 800 expected back
+        // are redeemed, so half is recognised, whoever spent them.
+        assert_eq!(
+            (
+                books.sales.put_in,
+                books.sales.recognised,
+                books.sales.closing
+            ),
+            (dec("166.67"), dec("83.33"), dec("83.34")),
+            "[{name}] {books:?}"
+        );
+        assert_eq!(
+            (books.given.put_in, books.given.closing),
+            (Decimal::ZERO, Decimal::ZERO),
+            "[{name}] nothing was given: the points were sent on"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_what_if_replays_transfers_exactly_through_fees_debts_and_expiry() {
+    for (name, db) in laurel_testkit::backends() {
+        let text = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1).replace(
+            r#"expiry = { policy = "never" }"#,
+            r#"expiry = { policy = "months_after_earning", months = 12 }"#,
+        ) + "\n[transfers]\nfee_points = 3\nfee_percent = \"5\"\n";
+        let engine = start(&db, parse_program(&text, Path::new("t.toml")).unwrap()).await;
+        let (ann, bo, cy) = (
+            member(&engine, "ann").await,
+            member(&engine, "bo").await,
+            member(&engine, "cy").await,
+        );
+        let first = buy(&engine, ann, "o-1", "300").await;
+        buy(&engine, bo, "o-2", "80").await;
+        engine
+            .adjust(credit(ann, 50, "c-1"), "staff:test")
+            .await
+            .unwrap();
+        sent(&engine, ann, bo, 120, "t-1").await;
+        sent(&engine, bo, cy, 150, "t-2").await;
+        // Ann's purchase refunded whole: what she sent cannot come back, so she owes.
+        engine
+            .refund(refund_request(first.purchase_id, "r-1", RefundScope::Full))
+            .await
+            .unwrap();
+        // Points sent to her repay that first.
+        sent(&engine, cy, ann, 100, "t-3").await;
+        engine.redeem(redeem_request(bo, 20, "x-1")).await.unwrap();
+        super::simulation::assert_replayed_exactly(name, &engine, &[ann, bo, cy]).await;
         finish(name, engine).await;
     }
 }

@@ -177,6 +177,24 @@ pub struct HistoryMembership {
     pub at: Timestamp,
 }
 
+/// Points one member sent another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryTransfer {
+    /// The transfer.
+    pub id: i64,
+    /// Who sent.
+    pub from: MemberId,
+    /// Who received.
+    pub to: MemberId,
+    /// Points sent.
+    pub points: i64,
+    /// Its first posting (the fee's, or the sender's when there was none): where it stands
+    /// among the postings of its instant.
+    pub journal_id: i64,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// A run of a scheduled job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryJobRun {
@@ -209,6 +227,8 @@ pub struct StoredHistory {
     pub assignments: Vec<HistoryAssignment>,
     /// Paid membership terms begun and cut.
     pub memberships: Vec<HistoryMembership>,
+    /// Transfers between members.
+    pub transfers: Vec<HistoryTransfer>,
     /// Job runs.
     pub job_runs: Vec<HistoryJobRun>,
 }
@@ -279,6 +299,7 @@ impl Store {
             redemptions,
             assignments: assignments(&mut tx).await?,
             memberships: memberships(&mut tx).await?,
+            transfers: transfers(&mut tx).await?,
             job_runs: job_runs(&mut tx).await?,
         };
         tx.rollback().await?;
@@ -492,6 +513,29 @@ async fn assignments<S: Sql>(db: &mut S) -> Result<Vec<HistoryAssignment>> {
                 reason: r.get::<Option<String>>("note")?.unwrap_or_default(),
                 until: instant_opt(r.get("manual_until")?)?,
                 at: instant(r.get("changed_at")?)?,
+            })
+        })
+        .collect()
+}
+
+async fn transfers<S: Sql>(db: &mut S) -> Result<Vec<HistoryTransfer>> {
+    let rows = db
+        .rows(
+            "SELECT id, sender_id, receiver_id, points, \
+             COALESCE(fee_journal_id, out_journal_id) AS journal_id, created_at \
+             FROM transfers ORDER BY id",
+            args![],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HistoryTransfer {
+                id: r.get("id")?,
+                from: MemberId(r.get("sender_id")?),
+                to: MemberId(r.get("receiver_id")?),
+                points: r.get("points")?,
+                journal_id: r.get("journal_id")?,
+                at: instant(r.get("created_at")?)?,
             })
         })
         .collect()

@@ -236,6 +236,9 @@ impl Replay {
                 let decision = policy.assign(status, tier, reason, *until, now, tz);
                 self.store_decision(*member, decision, now, watch)
             }
+            What::Transferred { from, to, points } => {
+                self.transfer(versions.at(now), *from, *to, *points, now, watch)
+            }
             What::MembershipSet {
                 member,
                 plan,

@@ -80,6 +80,46 @@ impl Replay {
         Ok(())
     }
 
+    /// A transfer as recorded, at the fee of the program in force: refused when it allows
+    /// none or the sender's points no longer cover it and its fee.
+    pub(super) fn transfer(
+        &mut self,
+        terms: Terms<'_>,
+        from: i64,
+        to: i64,
+        points: i64,
+        now: Timestamp,
+        watch: &mut impl Watch,
+    ) -> Result<(), ReplayError> {
+        let Some(policy) = terms.transfers else {
+            watch.refused(now, from, &Refusal::TransfersNotOffered);
+            return Ok(());
+        };
+        let points = Points(points);
+        let sent = match self
+            .member(from)?
+            .ledger
+            .send(points, policy.fee.on(points))
+        {
+            Ok(sent) => sent,
+            Err(e) => {
+                watch.refused(now, from, &Refusal::Insufficient(e));
+                return Ok(());
+            }
+        };
+        let received = self
+            .member(to)?
+            .ledger
+            .receive(&sent.carried, now)
+            .map_err(|error| ReplayError::Ledger { member: to, error })?;
+        if let Some(fee) = &sent.fee {
+            self.post(from, fee, now, watch)?;
+        }
+        self.post(from, &sent.out, now, watch)?;
+        self.post(to, &received, now, watch)?;
+        Ok(())
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn redeem_reward(
         &mut self,

@@ -17,6 +17,8 @@ pub enum Refusal {
     Refund(RefundRefusal),
     /// An activity that would earn more points than one command may move.
     TooManyPoints,
+    /// A transfer under a program that allows none.
+    TransfersNotOffered,
 }
 
 impl Refusal {
@@ -27,6 +29,7 @@ impl Refusal {
             Refusal::Reward(_) => "reward_unavailable",
             Refusal::Refund(_) => "refund_refused",
             Refusal::TooManyPoints => "too_many_points",
+            Refusal::TransfersNotOffered => "transfers_not_offered",
         }
     }
 }
