@@ -28,6 +28,9 @@ mod ledger_props;
 #[path = "core/transfers.rs"]
 mod transfers;
 
+#[path = "core/holds.rs"]
+mod holds;
+
 #[path = "core/rules.rs"]
 mod rules;
 

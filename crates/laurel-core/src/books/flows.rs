@@ -92,6 +92,8 @@ pub enum Drawn {
     Forfeited,
     /// Sent to another member, whose lot keeps them in the same pool.
     Carried,
+    /// Held at a checkout: still outstanding until the hold is captured or released.
+    Held,
 }
 
 /// Points taken from a lot.
@@ -123,6 +125,16 @@ pub struct Restore {
     pub refilled: Vec<(i64, i64)>,
 }
 
+/// Points held at a checkout, and what became of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldPoints {
+    /// The capture, if the order took some: its posting, when, and what it spent of each
+    /// lot the hold drew on.
+    pub captured: Option<(i64, Timestamp, Vec<(i64, i64)>)>,
+    /// The release of what was left, if any: `drawn` is what was left of each lot.
+    pub released: Option<Restore>,
+}
+
 /// Everything the books read from the ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Records {
@@ -136,6 +148,8 @@ pub struct Records {
     pub draws: Vec<Draw>,
     /// Cancelled redemptions' points given back.
     pub restores: Vec<Restore>,
+    /// Points held at checkouts that were captured or released.
+    pub holds: Vec<HeldPoints>,
 }
 
 /// One change to a pool.
@@ -261,37 +275,62 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
             Drawn::Redeemed => Change::Redeemed(d.points),
             Drawn::Expired | Drawn::Forfeited => Change::Expired(d.points),
             Drawn::TakenBack => Change::TakenBack(d.points),
-            Drawn::Carried => continue,
+            Drawn::Carried | Drawn::Held => continue,
         };
         out.push(flow(d.at, Some(d.posting), pool_of(d.lot), change));
     }
     for r in &records.restores {
-        for &(lot, points) in &r.drawn {
-            let back: i64 = r
-                .refilled
-                .iter()
-                .filter(|(l, _)| *l == lot)
-                .map(|(_, p)| p)
-                .sum();
-            let pool = pool_of(lot);
-            out.push(flow(r.at, Some(r.posting), pool, Change::Redeemed(-points)));
-            let left = points - back;
-            if left > 0 {
-                let dead = lots
-                    .get(&lot)
-                    .and_then(|l| l.1)
-                    .is_some_and(|at| at <= r.at);
-                let change = if dead {
-                    Change::Expired(left)
-                } else {
-                    Change::TakenBack(left)
-                };
-                out.push(flow(r.at, Some(r.posting), pool, change));
+        give_back(&mut out, r, &lots, true);
+    }
+    for h in &records.holds {
+        if let Some((posting, at, spent)) = &h.captured {
+            for &(lot, points) in spent {
+                out.push(flow(
+                    *at,
+                    Some(*posting),
+                    pool_of(lot),
+                    Change::Redeemed(points),
+                ));
             }
+        }
+        if let Some(r) = &h.released {
+            give_back(&mut out, r, &lots, false);
         }
     }
     out.sort_by_key(|f| (f.at, f.posting));
     out
+}
+
+/// Points given back into the lots they were drawn from (`r.drawn`, of which `r.refilled`
+/// went back): a cancelled redemption's (`redeemed`: they are redeemed no more) or a hold's
+/// release. What did not go back lapsed with its lot, or repaid a debt and is taken back.
+fn give_back(
+    out: &mut Vec<Flow>,
+    r: &Restore,
+    lots: &HashMap<i64, (PoolKind, Option<Timestamp>)>,
+    redeemed: bool,
+) {
+    for &(lot, points) in &r.drawn {
+        let back: i64 = r
+            .refilled
+            .iter()
+            .filter(|(l, _)| *l == lot)
+            .map(|(_, p)| p)
+            .sum();
+        let (pool, expires_at) = lots.get(&lot).copied().unwrap_or((PoolKind::Given, None));
+        if redeemed {
+            out.push(flow(r.at, Some(r.posting), pool, Change::Redeemed(-points)));
+        }
+        let left = points - back;
+        if left > 0 {
+            let change = if expires_at.is_some_and(|at| at <= r.at) {
+                Change::Expired(left)
+            } else {
+                Change::TakenBack(left)
+            };
+            out.push(flow(r.at, Some(r.posting), pool, change));
+        }
+    }
 }
 
 fn flow(at: Timestamp, posting: Option<i64>, pool: PoolKind, change: Change) -> Flow {

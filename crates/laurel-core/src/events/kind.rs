@@ -31,6 +31,12 @@ states! {
         PointsSent = "points.sent",
         /// A member received points another member sent.
         PointsReceived = "points.received",
+        /// Points were held at a checkout.
+        PointsHeld = "points.held",
+        /// A checkout hold's order took its points (in whole or part).
+        PointsHoldCaptured = "points.hold_captured",
+        /// Held points went back to the member (not captured, voided, or the hold lapsed).
+        PointsHoldReleased = "points.hold_released",
         /// A member's tier changed (upgrade, review, or staff).
         TierChanged = "tier.changed",
         /// A member redeemed a reward from the catalog.
@@ -83,6 +89,9 @@ impl EventKind {
             PostingKind::Restore => EventKind::PointsRestored,
             PostingKind::TransferOut | PostingKind::TransferFee => EventKind::PointsSent,
             PostingKind::TransferIn => EventKind::PointsReceived,
+            PostingKind::Hold => EventKind::PointsHeld,
+            PostingKind::HoldCapture => EventKind::PointsHoldCaptured,
+            PostingKind::HoldRelease => EventKind::PointsHoldReleased,
         }
     }
 

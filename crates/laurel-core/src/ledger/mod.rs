@@ -7,12 +7,14 @@
 
 mod apply;
 mod expiry;
+mod hold;
 mod ops;
 mod roll;
 mod transfer;
 
 pub use apply::InvariantViolation;
 pub use expiry::{ExpiryMonth, expiry_by_month};
+pub use hold::Captured;
 pub use ops::LedgerError;
 pub use roll::{Held, Line, PeriodSums, RollForward};
 pub use transfer::Sent;
@@ -44,11 +46,13 @@ pub enum Account {
     /// Points on their way from one member to another: what a sender gives is taken by the
     /// receiver in the same transaction, so its balance is zero after every transfer.
     Transferred,
+    /// Points held at checkouts until their order is captured or the hold released.
+    Held,
 }
 
 impl Account {
     /// Every account, in a stable order.
-    pub const ALL: [Account; 8] = [
+    pub const ALL: [Account; 9] = [
         Account::MemberAvailable,
         Account::MemberPending,
         Account::Issued,
@@ -57,6 +61,7 @@ impl Account {
         Account::Reversed,
         Account::Adjusted,
         Account::Transferred,
+        Account::Held,
     ];
 
     /// Stable name used in storage and APIs.
@@ -70,6 +75,7 @@ impl Account {
             Account::Reversed => "program_reversed",
             Account::Adjusted => "program_adjusted",
             Account::Transferred => "program_transferred",
+            Account::Held => "program_held",
         }
     }
 
@@ -109,11 +115,17 @@ pub enum PostingKind {
     TransferIn,
     /// Points a sender paid for a transfer.
     TransferFee,
+    /// Points held at a checkout.
+    Hold,
+    /// Held points spent by the order they were held for.
+    HoldCapture,
+    /// Held points given back (not captured, voided, or the hold lapsed).
+    HoldRelease,
 }
 
 impl PostingKind {
     /// Every kind, in a stable order.
-    pub const ALL: [PostingKind; 11] = [
+    pub const ALL: [PostingKind; 14] = [
         PostingKind::Earn,
         PostingKind::Release,
         PostingKind::Redeem,
@@ -125,6 +137,9 @@ impl PostingKind {
         PostingKind::TransferOut,
         PostingKind::TransferIn,
         PostingKind::TransferFee,
+        PostingKind::Hold,
+        PostingKind::HoldCapture,
+        PostingKind::HoldRelease,
     ];
 
     /// Stable name used in storage and APIs.
@@ -141,6 +156,9 @@ impl PostingKind {
             PostingKind::TransferOut => "transfer_out",
             PostingKind::TransferIn => "transfer_in",
             PostingKind::TransferFee => "transfer_fee",
+            PostingKind::Hold => "hold",
+            PostingKind::HoldCapture => "hold_capture",
+            PostingKind::HoldRelease => "hold_release",
         }
     }
 

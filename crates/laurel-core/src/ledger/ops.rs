@@ -163,7 +163,7 @@ impl MemberLedger {
         self.debit(PostingKind::AdjustDebit, Account::Adjusted, amount)
     }
 
-    fn debit(
+    pub(super) fn debit(
         &self,
         kind: PostingKind,
         sink: Account,
@@ -325,6 +325,19 @@ impl MemberLedger {
     /// cancelled: each into the lot it came from, with that lot's original expiry. Points whose
     /// lot expired meanwhile go straight to expired; a negative balance is repaid first.
     pub fn restore(&self, drawn: &[DrawnLot], now: Timestamp) -> Result<Posting, LedgerError> {
+        self.give_back(PostingKind::Restore, Account::Redeemed, drawn, now)
+    }
+
+    /// Points `drawn` from lots given back from `source` as a posting of `kind`: into the lots
+    /// they came from while those live, to expired for those that lapsed meanwhile, and first
+    /// to repay a negative balance.
+    pub(super) fn give_back(
+        &self,
+        kind: PostingKind,
+        source: Account,
+        drawn: &[DrawnLot],
+        now: Timestamp,
+    ) -> Result<Posting, LedgerError> {
         let total: Points = drawn.iter().map(|d| d.amount).sum();
         positive(total)?;
         let (mut live, dead): (Vec<DrawnLot>, Vec<DrawnLot>) = drawn
@@ -350,14 +363,14 @@ impl MemberLedger {
             let amount: Points = part.iter().map(|d| d.amount).sum();
             if amount.is_positive() {
                 movements.push(Movement {
-                    from: Account::Redeemed,
+                    from: source,
                     to,
                     amount,
                 });
             }
         }
         Ok(Posting {
-            kind: PostingKind::Restore,
+            kind,
             movements,
             lots,
             shortfall: Points::ZERO,

@@ -81,11 +81,14 @@ pub enum Line {
     Released,
     /// Sent by members to other members (over all members, what is sent is received).
     Transferred,
+    /// Held at checkouts, less what holds gave back (what a hold's order took is spent off
+    /// the held account, not the members').
+    Held,
 }
 
 impl Line {
     /// Every line, in the order a roll-forward reads.
-    pub const ALL: [Line; 7] = [
+    pub const ALL: [Line; 8] = [
         Line::Issued,
         Line::Redeemed,
         Line::Expired,
@@ -93,6 +96,7 @@ impl Line {
         Line::Reversed,
         Line::Released,
         Line::Transferred,
+        Line::Held,
     ];
 
     /// The line a posting of `kind` belongs to.
@@ -106,6 +110,7 @@ impl Line {
             PostingKind::Reverse => Line::Reversed,
             PostingKind::Release => Line::Released,
             PostingKind::TransferOut | PostingKind::TransferIn => Line::Transferred,
+            PostingKind::Hold | PostingKind::HoldCapture | PostingKind::HoldRelease => Line::Held,
         }
     }
 
@@ -119,6 +124,7 @@ impl Line {
             Line::Reversed => "reversed",
             Line::Released => "released",
             Line::Transferred => "transferred",
+            Line::Held => "held",
         }
     }
 }

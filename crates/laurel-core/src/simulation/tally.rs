@@ -217,6 +217,16 @@ impl Watch for Tally {
             // What one member sends another receives: the program's points are unchanged.
             PostingKind::Release | PostingKind::TransferOut | PostingKind::TransferIn => {}
             PostingKind::Redeem | PostingKind::TransferFee => flows.redeemed += out,
+            // Held points are spent when captured: the capture moves nothing of the member's.
+            PostingKind::Hold | PostingKind::HoldRelease => {}
+            PostingKind::HoldCapture => {
+                flows.redeemed += posting
+                    .entries()
+                    .iter()
+                    .filter(|(a, _)| *a == Account::Redeemed)
+                    .map(|(_, p)| p.get())
+                    .sum::<i64>()
+            }
             PostingKind::Expire => flows.expired += out,
             PostingKind::Reverse => flows.reversed += out,
             PostingKind::AdjustCredit => flows.credited += moved,

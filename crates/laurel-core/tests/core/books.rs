@@ -6,8 +6,8 @@
 use super::fixtures::dec;
 use jiff::Timestamp;
 use laurel_core::books::{
-    Accounts, Boundary, Cumulative, Draw, Drawn, Lot, Pool, PoolKind, Records, Refund, Restore,
-    Roll, Sale, Span, Standing, Terms, allocate, flows, journal, roll_periods, sample,
+    Accounts, Boundary, Cumulative, Draw, Drawn, HeldPoints, Lot, Pool, PoolKind, Records, Refund,
+    Restore, Roll, Sale, Span, Standing, Terms, allocate, flows, journal, roll_periods, sample,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -215,6 +215,7 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
             drawn: vec![(1, 80), (2, 20)],
             refilled: vec![(2, 20)],
         }],
+        holds: Vec::new(),
     };
     struct Flat;
     impl Terms for Flat {
@@ -270,6 +271,12 @@ enum Step {
         points: i64,
         repaid: i64,
     },
+    /// Points held at a checkout.
+    Hold(i64),
+    /// The last hold's order takes `captured_percent` of it; the rest goes back.
+    SettleHold {
+        captured_percent: i64,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -285,6 +292,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::CloseMonth),
         2 => (1_i64..50_000, prop_oneof![3 => Just(0_i64), 1 => 1_i64..5_000])
             .prop_map(|(points, repaid)| Step::Transfer { points, repaid }),
+        2 => (1_i64..50_000).prop_map(Step::Hold),
+        2 => (0_i64..=100).prop_map(|captured_percent| Step::SettleHold { captured_percent }),
     ]
 }
 
@@ -321,6 +330,8 @@ struct Written {
     sales: Vec<(i64, i64, Decimal, i64)>,
     /// The last redemption not cancelled: its posting's draws.
     last_redemption: Option<Vec<(i64, i64)>>,
+    /// The holds not settled: each one's draws.
+    open_holds: Vec<Vec<(i64, i64)>>,
     posting: i64,
 }
 
@@ -461,6 +472,47 @@ impl Written {
                 let (_, at) = self.next();
                 self.ends.push(at);
             }
+            Step::Hold(n) => {
+                let drawn = self.draw(n, Drawn::Held);
+                self.open_holds.push(drawn);
+            }
+            Step::SettleHold { captured_percent } => {
+                let Some(drawn) = self.open_holds.pop() else {
+                    return;
+                };
+                let held: i64 = drawn.iter().map(|d| d.1).sum();
+                let mut to_spend = held * captured_percent / 100;
+                let (mut spent, mut left) = (Vec::new(), Vec::new());
+                for &(lot, points) in &drawn {
+                    let take = to_spend.min(points);
+                    to_spend -= take;
+                    if take > 0 {
+                        spent.push((lot, take));
+                    }
+                    if points > take {
+                        left.push((lot, points - take));
+                    }
+                }
+                let captured = (!spent.is_empty()).then(|| {
+                    let (posting, at) = self.next();
+                    (posting, at, spent)
+                });
+                let released = (!left.is_empty()).then(|| {
+                    let (posting, at) = self.next();
+                    for &(lot, points) in &left {
+                        if let Some(l) = self.lots.iter_mut().find(|l| l.0 == lot) {
+                            l.2 += points;
+                        }
+                    }
+                    Restore {
+                        posting,
+                        at,
+                        refilled: left.clone(),
+                        drawn: left,
+                    }
+                });
+                self.records.holds.push(HeldPoints { captured, released });
+            }
             Step::Transfer { points, repaid } => {
                 let drawn = self.draw(points, Drawn::Carried);
                 let mut owed = repaid;
@@ -560,7 +612,10 @@ proptest! {
         let last = samples[samples.len() - 1];
         for kind in [PoolKind::Sales, PoolKind::Given] {
             let cumulative = last.pool(kind);
-            let held: i64 = w.lots.iter().filter(|l| l.1 == (kind == PoolKind::Sales)).map(|l| l.2).sum();
+            let of_pool = |lot: i64| w.lots.iter().any(|l| l.0 == lot && l.1 == (kind == PoolKind::Sales));
+            // Points still held at a checkout are still owed.
+            let on_hold: i64 = w.open_holds.iter().flatten().filter(|d| of_pool(d.0)).map(|d| d.1).sum();
+            let held: i64 = on_hold + w.lots.iter().filter(|l| l.1 == (kind == PoolKind::Sales)).map(|l| l.2).sum::<i64>();
             let standing = Standing::of(cumulative, terms.rate(end), 2);
             prop_assert_eq!(standing.outstanding(), held, "the books' points are the lots' points");
             let position = cumulative.pool().position(terms.rate(end));
