@@ -24,6 +24,7 @@ pub(crate) mod memberships;
 mod notices;
 mod outbox;
 mod outcomes;
+mod point_holds;
 mod points;
 mod portal;
 pub mod program_file;
@@ -79,6 +80,7 @@ pub use outcomes::{
     Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, GuestPurchaseOutcome,
     PostingOutcome, PurchaseOutcome, RefundOutcome, TierChangeOutcome,
 };
+pub use point_holds::views::{PointHoldOutcome, PointHoldView, PointsAfter};
 pub use points::BalanceView;
 pub use portal::{
     CHANNELS, CLOSE_ACCOUNT, Consents, ContactField, EXPORT_PAGE, EntryAbout, History,
@@ -93,9 +95,9 @@ pub use requests::{
     ATTRIBUTES_MAX, AdjustRequest, AssignTierRequest, CaptureRequest, CardKey, CheckoutRequest,
     ConsumeCouponRequest, EnrollRequest, EventRequest, GiftCardMoveRequest, GuestPurchaseRequest,
     HoldRequest, IssueGiftCardsRequest, JoinMembershipRequest, LineRequest, MemberRef,
-    NOTE_CHARS_MAX, POINTS_MAX, PurchaseRequest, RedeemRequest, RedeemRewardRequest, RefundRequest,
-    RefundScope, ReleaseCouponRequest, RenewMembershipRequest, TEXT_CHARS_MAX, TransferRequest,
-    WalletAsk, WalletRequest,
+    NOTE_CHARS_MAX, POINTS_MAX, PointHoldRequest, PurchaseRequest, RedeemRequest,
+    RedeemRewardRequest, RefundRequest, RefundScope, ReleaseCouponRequest, RenewMembershipRequest,
+    TEXT_CHARS_MAX, TransferRequest, WalletAsk, WalletRequest,
 };
 pub use rewards::{
     CouponCheck, CouponLookup, CouponUseOutcome, CouponView, DonationView, RedemptionOutcome,

@@ -267,6 +267,21 @@ pub struct HoldRequest {
     pub expires_in: Option<i64>,
 }
 
+/// Hold points for a checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PointHoldRequest {
+    /// The member.
+    pub member_id: i64,
+    /// Points to hold, above zero.
+    pub points: i64,
+    /// The caller's idempotency key.
+    pub idempotency_key: String,
+    /// The order.
+    pub reference: String,
+    /// Seconds until the hold lapses if not captured (60 to 604,800; 900 when not given).
+    pub expires_in: Option<i64>,
+}
+
 /// Capture a hold: all it holds, or `amount` of it (in `currency`, the program's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaptureRequest {

@@ -2786,6 +2786,9 @@ mod memberships;
 #[path = "engine/transfers.rs"]
 mod transfers;
 
+#[path = "engine/point_holds.rs"]
+mod point_holds;
+
 #[path = "engine/gift_cards.rs"]
 mod gift_cards;
 

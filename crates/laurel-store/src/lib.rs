@@ -61,6 +61,7 @@ pub use tables::memberships::{
 };
 pub use tables::notices::{ADDRESSEES_MAX, Addressee, NoticeSent};
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
+pub use tables::point_holds::{NewPointHold, PointHoldCheck, PointHoldClose, StoredPointHold};
 pub use tables::programs::{
     NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord,
 };

@@ -110,6 +110,8 @@ pub struct ConsistencyReport {
     pub memberships: MembershipCheck,
     /// What the transfers' check found.
     pub transfers: crate::tables::transfers::TransferCheck,
+    /// What the point holds' check found.
+    pub point_holds: crate::tables::point_holds::PointHoldCheck,
 }
 
 impl ConsistencyReport {
@@ -122,6 +124,7 @@ impl ConsistencyReport {
             && self.wallets.is_whole()
             && self.memberships.is_whole()
             && self.transfers.is_whole()
+            && self.point_holds.is_whole()
     }
 }
 

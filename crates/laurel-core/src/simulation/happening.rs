@@ -108,6 +108,23 @@ pub enum What {
         /// Points sent.
         points: i64,
     },
+    /// A member's points were held at a checkout.
+    PointsHeld {
+        /// The hold.
+        hold: i64,
+        /// Whose.
+        member: i64,
+        /// Points held.
+        points: i64,
+    },
+    /// A point hold was captured (`captured` of it) and the rest given back; nothing
+    /// captured when voided or lapsed.
+    PointHoldClosed {
+        /// The hold.
+        hold: i64,
+        /// Points its order took.
+        captured: i64,
+    },
     /// A redemption was cancelled and its points given back.
     RedemptionCancelled {
         /// The redemption.

@@ -238,7 +238,10 @@ pub fn data_schema(kind: EventKind) -> &'static str {
         | EventKind::PointsReversed
         | EventKind::PointsRestored
         | EventKind::PointsSent
-        | EventKind::PointsReceived => "PointsData",
+        | EventKind::PointsReceived
+        | EventKind::PointsHeld
+        | EventKind::PointsHoldCaptured
+        | EventKind::PointsHoldReleased => "PointsData",
         EventKind::TierChanged => "TierChangedData",
         EventKind::RewardRedeemed => "RewardRedeemedData",
         EventKind::CouponUsed => "CouponUsedData",

@@ -74,9 +74,10 @@ impl Engine {
         let started_at = crate::as_stored(Timestamp::now());
         let run = match kind {
             JobKind::Tiers => self.review_tiers(now).await,
-            // Holds move no points: nothing of theirs is kept for replays.
+            // Replays read point holds from their own records, not from job runs.
             JobKind::Holds => {
-                let released = self.release_expired_holds(now).await?;
+                let released = self.release_expired_holds(now).await?
+                    + self.release_expired_point_holds(now).await?;
                 return Ok(JobReport {
                     members: released,
                     points: Points::ZERO,

@@ -23,6 +23,9 @@ pub struct BalanceView {
     pub available: Points,
     /// Points in the return window.
     pub pending: Points,
+    /// Points held at checkouts: neither spendable nor counted in `available` until their
+    /// holds are captured or released.
+    pub held: Points,
     /// Money value of the available points, in the program currency.
     pub available_value: laurel_core::Money,
     /// Next expiries: when, and how many points.
@@ -82,10 +85,12 @@ impl Engine {
             .program
             .value_of(ledger.available)
             .map_err(|e| EngineError::Internal(e.to_string()))?;
+        let held = self.store.points_held(MemberId(member_id)).await?;
         Ok(BalanceView {
             member_id,
             available: ledger.available,
             pending: ledger.pending,
+            held,
             available_value,
             next_expiries: ledger.upcoming_expiries(EXPIRIES_SHOWN),
         })

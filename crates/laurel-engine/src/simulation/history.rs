@@ -44,6 +44,7 @@ pub(crate) fn happenings(
             + history.assignments.len()
             + history.memberships.len()
             + history.transfers.len()
+            + 2 * history.point_holds.len()
             + history.job_runs.len(),
     );
     // A member is written before anything of theirs; members written before that instant was
@@ -80,6 +81,9 @@ pub(crate) fn happenings(
     for t in &history.transfers {
         seen(t.from.0, t.at);
         seen(t.to.0, t.at);
+    }
+    for h in &history.point_holds {
+        seen(h.member.0, h.at);
     }
     let mut push = |at: Timestamp, table: u8, id: i64, what: What| {
         if at < until {
@@ -211,6 +215,29 @@ pub(crate) fn happenings(
                 from: t.from.0,
                 to: t.to.0,
                 points: t.points,
+            },
+        );
+    }
+    for h in history.point_holds {
+        if let Some((captured, journal, at)) = h.closed {
+            push(
+                at,
+                JOURNAL,
+                journal,
+                What::PointHoldClosed {
+                    hold: h.id,
+                    captured,
+                },
+            );
+        }
+        push(
+            h.at,
+            JOURNAL,
+            h.journal_id,
+            What::PointsHeld {
+                hold: h.id,
+                member: h.member.0,
+                points: h.points,
             },
         );
     }

@@ -108,6 +108,18 @@ pub(crate) enum Command {
         ask: crate::memberships::validate::MembershipAsk,
         actor: String,
     },
+    /// Hold a member's points at a checkout.
+    HoldPoints {
+        request: crate::point_holds::validate::ValidPointHold,
+        actor: String,
+    },
+    /// Capture, void or lapse a hold of `member`'s points.
+    ClosePointHold {
+        hold: i64,
+        member: MemberId,
+        closing: crate::point_holds::validate::PointClosing,
+        actor: String,
+    },
     /// Send points from one member to another.
     Transfer {
         request: crate::transfers::validate::ValidTransfer,
@@ -165,6 +177,8 @@ impl Command {
             Command::RenewMembership { request, .. } => format!("m:{}", request.member.0),
             Command::Membership { member, .. } => format!("m:{}", member.0),
             Command::Transfer { request, .. } => format!("m:{}", request.request.member_id),
+            Command::HoldPoints { request, .. } => format!("m:{}", request.request.member_id),
+            Command::ClosePointHold { member, .. } => format!("m:{}", member.0),
         }
     }
 
@@ -214,6 +228,8 @@ impl Command {
             Command::RenewMembership { request, .. } => Some(request.member),
             Command::Membership { member, .. } => Some(*member),
             Command::Transfer { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::HoldPoints { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::ClosePointHold { member, .. } => Some(*member),
             _ => None,
         }
     }

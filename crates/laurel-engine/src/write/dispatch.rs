@@ -6,6 +6,7 @@ use crate::jobs::execute as jobs;
 use crate::jobs::execute::Job;
 use crate::members::enroll;
 use crate::memberships::execute as memberships;
+use crate::point_holds::execute as point_holds;
 use crate::points::execute as points;
 use crate::referrals::execute as referrals;
 use crate::refunds::execute as refunds;
@@ -116,6 +117,17 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         } => memberships::act(tx, ctx, *membership, *member, *ask, actor)
             .await
             .map(Outcome::Membership),
+        Command::HoldPoints { request, actor } => point_holds::place(tx, ctx, request, actor)
+            .await
+            .map(Outcome::PointHold),
+        Command::ClosePointHold {
+            hold,
+            member,
+            closing,
+            actor,
+        } => point_holds::close(tx, ctx, *hold, *member, *closing, actor)
+            .await
+            .map(Outcome::PointHold),
         Command::Transfer { request, actor } => transfers::send(tx, ctx, request, actor.as_deref())
             .await
             .map(Outcome::Transfer),

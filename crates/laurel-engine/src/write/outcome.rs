@@ -41,4 +41,5 @@ pub(crate) enum Outcome {
     /// A membership bought, renewed, cancelled or acted on by its job (`None`: nothing due).
     Membership(Option<crate::memberships::views::MembershipOutcome>),
     Transfer(crate::transfers::views::TransferOutcome),
+    PointHold(crate::point_holds::views::PointHoldOutcome),
 }

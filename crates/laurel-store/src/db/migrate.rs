@@ -158,6 +158,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "transfers",
         include_str!("../../migrations/0031_transfers.sql"),
     ),
+    (
+        32,
+        "point_holds",
+        include_str!("../../migrations/0032_point_holds.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -9,7 +9,9 @@ use crate::error::{Result, StoreError};
 use crate::tables::audit::{AuditEntry, insert_audit};
 use crate::types::{instant, instant_opt, micros};
 use jiff::Timestamp;
-use laurel_core::books::{Draw, Drawn, Lot, PoolKind, Records, Refund, Restore, Sale, Standing};
+use laurel_core::books::{
+    Draw, Drawn, HeldPoints, Lot, PoolKind, Records, Refund, Restore, Sale, Standing,
+};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
@@ -164,6 +166,7 @@ impl Store {
             .map(draw)
             .collect::<Result<_>>()?;
         let restores = restores(&mut tx, until, &draws).await?;
+        let holds = held_points(&mut tx, until).await?;
         tx.rollback().await?;
         Ok(Records {
             sales: sales.into_iter().map(|s| s.1).collect(),
@@ -171,6 +174,7 @@ impl Store {
             lots,
             draws,
             restores,
+            holds,
         })
     }
 
@@ -414,6 +418,7 @@ fn draw(r: &Row) -> Result<Draw> {
         ("draw", "expire") => Drawn::Expired,
         ("draw", "adjust_debit") => Drawn::Forfeited,
         ("draw", "transfer_out") => Drawn::Carried,
+        ("draw", "hold") => Drawn::Held,
         // A transfer's fee is points spent.
         ("draw", "transfer_fee") => Drawn::Redeemed,
         _ => Drawn::TakenBack,
@@ -469,4 +474,65 @@ async fn restores<S: Sql>(db: &mut S, until: i64, draws: &[Draw]) -> Result<Vec<
             })
         })
         .collect()
+}
+
+/// Point holds closed before `until`: what each capture spent of each lot, and what each
+/// release gave back of what was left.
+async fn held_points<S: Sql>(db: &mut S, until: i64) -> Result<Vec<HeldPoints>> {
+    let closed = db
+        .rows(
+            "SELECT h.id, h.capture_journal_id, c.effective_at AS captured_at, \
+             h.release_journal_id, r.effective_at AS released_at FROM point_holds h \
+             LEFT JOIN journal c ON c.id = h.capture_journal_id \
+             LEFT JOIN journal r ON r.id = h.release_journal_id \
+             WHERE h.state <> 'held' AND h.closed_at < $1 ORDER BY h.id",
+            args![until],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(closed.len());
+    for h in &closed {
+        let id: i64 = h.get("id")?;
+        let lots = db
+            .rows(
+                "SELECT lot_id, points, captured FROM point_hold_lots WHERE hold_id = $1 \
+                 ORDER BY lot_id",
+                args![id],
+            )
+            .await?;
+        let (mut spent, mut left) = (Vec::new(), Vec::new());
+        for l in &lots {
+            let (lot, points, captured): (i64, i64, i64) =
+                (l.get("lot_id")?, l.get("points")?, l.get("captured")?);
+            if captured > 0 {
+                spent.push((lot, captured));
+            }
+            if points > captured {
+                left.push((lot, points - captured));
+            }
+        }
+        let captured = match h.get::<Option<i64>>("capture_journal_id")? {
+            Some(posting) => Some((posting, instant(h.get("captured_at")?)?, spent)),
+            None => None,
+        };
+        let released = match h.get::<Option<i64>>("release_journal_id")? {
+            Some(posting) => Some(Restore {
+                posting,
+                at: instant(h.get("released_at")?)?,
+                refilled: db
+                    .rows(
+                        "SELECT lot_id, amount FROM lot_moves WHERE journal_id = $1 \
+                         AND kind = 'refill'",
+                        args![posting],
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.get("lot_id")?, r.get("amount")?)))
+                    .collect::<Result<_>>()?,
+                drawn: left,
+            }),
+            None => None,
+        };
+        out.push(HeldPoints { captured, released });
+    }
+    Ok(out)
 }

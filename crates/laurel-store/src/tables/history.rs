@@ -195,6 +195,23 @@ pub struct HistoryTransfer {
     pub at: Timestamp,
 }
 
+/// Points held at a checkout, and how the hold closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPointHold {
+    /// The hold.
+    pub id: i64,
+    /// Whose points.
+    pub member: MemberId,
+    /// Points held.
+    pub points: i64,
+    /// Its posting.
+    pub journal_id: i64,
+    /// When it was placed.
+    pub at: Timestamp,
+    /// How it closed, if it has: points captured, its first closing posting, when.
+    pub closed: Option<(i64, i64, Timestamp)>,
+}
+
 /// A run of a scheduled job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryJobRun {
@@ -229,6 +246,8 @@ pub struct StoredHistory {
     pub memberships: Vec<HistoryMembership>,
     /// Transfers between members.
     pub transfers: Vec<HistoryTransfer>,
+    /// Points held at checkouts.
+    pub point_holds: Vec<HistoryPointHold>,
     /// Job runs.
     pub job_runs: Vec<HistoryJobRun>,
 }
@@ -300,6 +319,7 @@ impl Store {
             assignments: assignments(&mut tx).await?,
             memberships: memberships(&mut tx).await?,
             transfers: transfers(&mut tx).await?,
+            point_holds: point_holds(&mut tx).await?,
             job_runs: job_runs(&mut tx).await?,
         };
         tx.rollback().await?;
@@ -536,6 +556,36 @@ async fn transfers<S: Sql>(db: &mut S) -> Result<Vec<HistoryTransfer>> {
                 points: r.get("points")?,
                 journal_id: r.get("journal_id")?,
                 at: instant(r.get("created_at")?)?,
+            })
+        })
+        .collect()
+}
+
+async fn point_holds<S: Sql>(db: &mut S) -> Result<Vec<HistoryPointHold>> {
+    let rows = db
+        .rows(
+            "SELECT id, member_id, points, hold_journal_id, held_at, captured, \
+             COALESCE(capture_journal_id, release_journal_id) AS closing_journal_id, closed_at \
+             FROM point_holds ORDER BY id",
+            args![],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let closed = match (
+                r.get::<Option<i64>>("closing_journal_id")?,
+                instant_opt(r.get("closed_at")?)?,
+            ) {
+                (Some(journal), Some(at)) => Some((r.get("captured")?, journal, at)),
+                _ => None,
+            };
+            Ok(HistoryPointHold {
+                id: r.get("id")?,
+                member: MemberId(r.get("member_id")?),
+                points: r.get("points")?,
+                journal_id: r.get("hold_journal_id")?,
+                at: instant(r.get("held_at")?)?,
+                closed,
             })
         })
         .collect()

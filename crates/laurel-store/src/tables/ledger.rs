@@ -427,6 +427,7 @@ impl Store {
             wallets: self.check_wallets().await?,
             memberships: self.check_memberships().await?,
             transfers: self.check_transfers().await?,
+            point_holds: self.check_point_holds().await?,
         })
     }
 }

@@ -24,6 +24,7 @@ pub(crate) mod memberships;
 pub(crate) mod notices;
 pub(crate) mod one_time;
 pub(crate) mod outbox;
+pub(crate) mod point_holds;
 pub(crate) mod programs;
 pub(crate) mod purchases;
 pub(crate) mod referrals;

@@ -74,12 +74,13 @@ const COLUMNS: &str = "id, wallet_id, member_id, principal_minor, bonus_minor, s
     reference, hold_move_id, close_move_id, held_at, expires_at, closed_at";
 
 impl Tx {
-    /// Stores a new hold; its id.
+    /// Stores a new hold; its id (the next of the holds' one series).
     pub async fn insert_hold(&mut self, h: &NewHold<'_>) -> Result<i64> {
-        self.row(
-            "INSERT INTO wallet_holds (wallet_id, member_id, principal_minor, bonus_minor, state, \
-             reference, hold_move_id, held_at, expires_at) \
-             VALUES ($1, $2, $3, $4, 'held', $5, $6, $7, $8) RETURNING id",
+        let id = self.next_hold_id().await?;
+        self.run(
+            "INSERT INTO wallet_holds (id, wallet_id, member_id, principal_minor, bonus_minor, \
+             state, reference, hold_move_id, held_at, expires_at) \
+             VALUES ($9, $1, $2, $3, $4, 'held', $5, $6, $7, $8)",
             args![
                 h.wallet,
                 h.member.0,
@@ -88,8 +89,20 @@ impl Tx {
                 h.reference,
                 h.hold_move,
                 micros(h.held_at),
-                micros(h.expires_at)
+                micros(h.expires_at),
+                id
             ],
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// The next id of the holds' one series, wallet holds and point holds alike (the counter's
+    /// row is locked until the transaction ends).
+    pub(crate) async fn next_hold_id(&mut self) -> Result<i64> {
+        self.row(
+            "UPDATE hold_numbers SET last = last + 1 WHERE id = 1 RETURNING last",
+            args![],
         )
         .await?
         .get(0)

@@ -126,6 +126,9 @@ pub struct BalanceResponse {
     pub available: i64,
     /// Points in the return window.
     pub pending: i64,
+    /// Points held at checkouts (not in `available` until their holds are captured or
+    /// released).
+    pub held: i64,
     /// What members call the points.
     pub points_name: String,
     /// Money value of the available points.
@@ -141,6 +144,7 @@ impl BalanceResponse {
             member_id: b.member_id,
             available: b.available.get(),
             pending: b.pending.get(),
+            held: b.held.get(),
             points_name: points_name.to_owned(),
             value: MoneyBody {
                 amount: b.available_value.amount().to_string(),

@@ -57,6 +57,8 @@ pub struct Replay {
     /// Each purchase's buyer and its place among their purchases.
     purchases: HashMap<i64, (i64, usize)>,
     redemptions: HashMap<i64, Redeemed>,
+    /// Each point hold still held: whose, and what it drew.
+    point_holds: HashMap<i64, (i64, Vec<crate::ledger::DrawnLot>)>,
     referrals_paid: HashMap<i64, Paid>,
     /// Points each rule granted everyone.
     campaign: HashMap<String, i64>,
@@ -235,6 +237,14 @@ impl Replay {
                 let status = &self.member(*member)?.tier;
                 let decision = policy.assign(status, tier, reason, *until, now, tz);
                 self.store_decision(*member, decision, now, watch)
+            }
+            What::PointsHeld {
+                hold,
+                member,
+                points,
+            } => self.hold_points(*hold, *member, *points, now, watch),
+            What::PointHoldClosed { hold, captured } => {
+                self.close_point_hold(*hold, *captured, now, watch)
             }
             What::Transferred { from, to, points } => {
                 self.transfer(versions.at(now), *from, *to, *points, now, watch)

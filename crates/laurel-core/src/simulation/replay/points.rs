@@ -80,6 +80,64 @@ impl Replay {
         Ok(())
     }
 
+    /// Points held at a checkout, as recorded: refused when the member's points no longer
+    /// cover them (and its close then does nothing).
+    pub(super) fn hold_points(
+        &mut self,
+        hold: i64,
+        member: i64,
+        points: i64,
+        now: Timestamp,
+        watch: &mut impl Watch,
+    ) -> Result<(), ReplayError> {
+        let ledger = &self.member(member)?.ledger;
+        match ledger.hold(Points(points)) {
+            Ok(posting) => {
+                let drawn = ledger.drawn_by(&posting);
+                self.post(member, &posting, now, watch)?;
+                self.point_holds.insert(hold, (member, drawn));
+                Ok(())
+            }
+            Err(e) => {
+                watch.refused(now, member, &Refusal::Insufficient(e));
+                Ok(())
+            }
+        }
+    }
+
+    /// A point hold's close as recorded: `captured` spent (at most what it holds), the rest
+    /// given back into its lots.
+    pub(super) fn close_point_hold(
+        &mut self,
+        hold: i64,
+        captured: i64,
+        now: Timestamp,
+        watch: &mut impl Watch,
+    ) -> Result<(), ReplayError> {
+        let Some((member, drawn)) = self.point_holds.remove(&hold) else {
+            return Ok(());
+        };
+        let held: Points = drawn.iter().map(|d| d.amount).sum();
+        let captured = Points(captured).min(held);
+        let left = if captured.is_positive() {
+            let c = MemberLedger::capture_hold(&drawn, captured)
+                .map_err(|error| ReplayError::Ledger { member, error })?;
+            self.post(member, &c.posting, now, watch)?;
+            c.left
+        } else {
+            drawn
+        };
+        if !left.is_empty() {
+            let posting = self
+                .member(member)?
+                .ledger
+                .release_hold(&left, now)
+                .map_err(|error| ReplayError::Ledger { member, error })?;
+            self.post(member, &posting, now, watch)?;
+        }
+        Ok(())
+    }
+
     /// A transfer as recorded, at the fee of the program in force: refused when it allows
     /// none or the sender's points no longer cover it and its fee.
     pub(super) fn transfer(
