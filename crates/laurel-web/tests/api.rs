@@ -62,3 +62,6 @@ mod memberships;
 
 #[path = "api/transfers.rs"]
 mod transfers;
+
+#[path = "api/point_holds.rs"]
+mod point_holds;

@@ -40,7 +40,10 @@ pub use gift_cards::{
     IssuedGiftCardsResponse, LoadGiftCardBody,
 };
 pub use grants::{GrantBasisBody, LedgerGrantBody};
-pub use holds::{CaptureBody, HoldBody, HoldResponse, PlaceHoldBody};
+pub use holds::{
+    AnyHoldBody, CaptureBody, HeldPointsBody, HoldAnswer, HoldAsk, HoldBody, HoldResponse,
+    PlaceHoldBody, PointHoldBody, PointHoldResponse,
+};
 pub use insight::{
     BucketBody, ChannelCountBody, ChurnBody, CohortBody, CohortsResponse, DistributionsResponse,
     KpiLineBody, KpiReportResponse, MemberInsightResponse, PeriodBody, RateBody, RewardCountBody,
