@@ -125,12 +125,22 @@ pub struct Restore {
     pub refilled: Vec<(i64, i64)>,
 }
 
+/// What a hold's capture spent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// Its posting.
+    pub posting: i64,
+    /// When.
+    pub at: Timestamp,
+    /// What it spent of each lot the hold drew on.
+    pub spent: Vec<(i64, i64)>,
+}
+
 /// Points held at a checkout, and what became of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldPoints {
-    /// The capture, if the order took some: its posting, when, and what it spent of each
-    /// lot the hold drew on.
-    pub captured: Option<(i64, Timestamp, Vec<(i64, i64)>)>,
+    /// The capture, if the order took some.
+    pub captured: Option<Capture>,
     /// The release of what was left, if any: `drawn` is what was left of each lot.
     pub released: Option<Restore>,
 }
@@ -283,14 +293,10 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
         give_back(&mut out, r, &lots, true);
     }
     for h in &records.holds {
-        if let Some((posting, at, spent)) = &h.captured {
-            for &(lot, points) in spent {
-                out.push(flow(
-                    *at,
-                    Some(*posting),
-                    pool_of(lot),
-                    Change::Redeemed(points),
-                ));
+        if let Some(c) = &h.captured {
+            for &(lot, points) in &c.spent {
+                let change = Change::Redeemed(points);
+                out.push(flow(c.at, Some(c.posting), pool_of(lot), change));
             }
         }
         if let Some(r) = &h.released {

@@ -30,8 +30,8 @@ mod stored_value;
 
 pub use allocation::allocate;
 pub use flows::{
-    Change, Draw, Drawn, Flow, HeldPoints, Lot, Records, Refund, Restore, Sale, Sample, Terms,
-    flows, just_before, sample,
+    Capture, Change, Draw, Drawn, Flow, HeldPoints, Lot, Records, Refund, Restore, Sale, Sample,
+    Terms, flows, just_before, sample,
 };
 pub use journal::{Accounts, JournalLine, PoolKind, journal};
 pub use memberships::{FeeFlows, FeeTerm, MembershipFeesRoll, membership_fees_journal};

@@ -6,8 +6,9 @@
 use super::fixtures::dec;
 use jiff::Timestamp;
 use laurel_core::books::{
-    Accounts, Boundary, Cumulative, Draw, Drawn, HeldPoints, Lot, Pool, PoolKind, Records, Refund,
-    Restore, Roll, Sale, Span, Standing, Terms, allocate, flows, journal, roll_periods, sample,
+    Accounts, Boundary, Capture, Cumulative, Draw, Drawn, HeldPoints, Lot, Pool, PoolKind, Records,
+    Refund, Restore, Roll, Sale, Span, Standing, Terms, allocate, flows, journal, roll_periods,
+    sample,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -495,7 +496,7 @@ impl Written {
                 }
                 let captured = (!spent.is_empty()).then(|| {
                     let (posting, at) = self.next();
-                    (posting, at, spent)
+                    Capture { posting, at, spent }
                 });
                 let released = (!left.is_empty()).then(|| {
                     let (posting, at) = self.next();

@@ -31,6 +31,7 @@ pub(super) fn convert(section: TransfersSection) -> Result<TransferPolicy, Vec<I
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use crate::program_file::{MINIMAL_PROGRAM, ProgramDefinition, ProgramFileError};
     use laurel_core::Points;

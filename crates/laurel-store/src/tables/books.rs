@@ -10,7 +10,7 @@ use crate::tables::audit::{AuditEntry, insert_audit};
 use crate::types::{instant, instant_opt, micros};
 use jiff::Timestamp;
 use laurel_core::books::{
-    Draw, Drawn, HeldPoints, Lot, PoolKind, Records, Refund, Restore, Sale, Standing,
+    Capture, Draw, Drawn, HeldPoints, Lot, PoolKind, Records, Refund, Restore, Sale, Standing,
 };
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -511,7 +511,11 @@ async fn held_points<S: Sql>(db: &mut S, until: i64) -> Result<Vec<HeldPoints>> 
             }
         }
         let captured = match h.get::<Option<i64>>("capture_journal_id")? {
-            Some(posting) => Some((posting, instant(h.get("captured_at")?)?, spent)),
+            Some(posting) => Some(Capture {
+                posting,
+                at: instant(h.get("captured_at")?)?,
+                spent,
+            }),
             None => None,
         };
         let released = match h.get::<Option<i64>>("release_journal_id")? {

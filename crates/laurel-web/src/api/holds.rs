@@ -49,7 +49,7 @@ async fn place_hold(
         HoldAsk::Wallet(request) => {
             let outcome = state.engine.hold(request, &caller.actor()).await?;
             let currency = state.engine.definition().program.currency;
-            HoldAnswer::Wallet(HoldResponse::of(outcome, currency))
+            HoldAnswer::Wallet(Box::new(HoldResponse::of(outcome, currency)))
         }
     };
     Ok(Json(answer))
@@ -73,7 +73,9 @@ async fn hold(
     }
     let view = state.engine.hold_view(id).await?;
     let currency = state.engine.definition().program.currency;
-    Ok(Json(AnyHoldBody::Wallet(HoldBody::of(&view, currency))))
+    Ok(Json(AnyHoldBody::Wallet(Box::new(HoldBody::of(
+        &view, currency,
+    )))))
 }
 
 errors!(CaptureErrors: [PATH, BODY, WRITE], [UnknownHold, HoldClosed, HoldExpired, CaptureExceedsHold, IdempotencyConflict, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
@@ -118,9 +120,9 @@ async fn capture_hold(
         .capture_hold(b.request(id), &caller.actor())
         .await?;
     let currency = state.engine.definition().program.currency;
-    Ok(Json(HoldAnswer::Wallet(HoldResponse::of(
+    Ok(Json(HoldAnswer::Wallet(Box::new(HoldResponse::of(
         outcome, currency,
-    ))))
+    )))))
 }
 
 errors!(VoidErrors: [PATH, WRITE], [UnknownHold, HoldClosed]);
@@ -142,7 +144,7 @@ async fn void_hold(
     }
     let outcome = state.engine.void_hold(id, &caller.actor()).await?;
     let currency = state.engine.definition().program.currency;
-    Ok(Json(HoldAnswer::Wallet(HoldResponse::of(
+    Ok(Json(HoldAnswer::Wallet(Box::new(HoldResponse::of(
         outcome, currency,
-    ))))
+    )))))
 }

@@ -243,7 +243,7 @@ impl From<&PointHoldOutcome> for PointHoldResponse {
 #[serde(untagged)]
 pub enum AnyHoldBody {
     /// Of wallet value.
-    Wallet(HoldBody),
+    Wallet(Box<HoldBody>),
     /// Of points.
     Points(PointHoldBody),
 }
@@ -253,7 +253,7 @@ pub enum AnyHoldBody {
 #[serde(untagged)]
 pub enum HoldAnswer {
     /// A hold of wallet value, and the wallet after.
-    Wallet(HoldResponse),
+    Wallet(Box<HoldResponse>),
     /// A hold of points, and the member's points after.
     Points(PointHoldResponse),
 }
