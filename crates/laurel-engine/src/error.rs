@@ -149,6 +149,18 @@ pub enum EngineError {
     /// The program's limits refuse the transfer.
     #[error("{0}")]
     Transfer(#[from] laurel_core::transfers::TransferRefusal),
+    /// The program offers no households.
+    #[error("the program offers no households")]
+    HouseholdsNotOffered,
+    /// No standing household with that id, or the member is in none.
+    #[error("no household {0}")]
+    UnknownHousehold(String),
+    /// The member is not in that household.
+    #[error("member {0} is not in the household")]
+    NotInHousehold(i64),
+    /// The household refuses the member.
+    #[error("{0}")]
+    Household(#[from] laurel_core::households::JoinRefusal),
     /// The hold was closed already (its state named).
     #[error("the hold is {0} already")]
     HoldClosed(String),
@@ -253,6 +265,13 @@ impl EngineError {
             EngineError::GiftCard(refusal) => refusal.into(),
             EngineError::HoldClosed(_) => ErrorCode::HoldClosed,
             EngineError::TransfersNotOffered => ErrorCode::TransfersNotOffered,
+            EngineError::HouseholdsNotOffered => ErrorCode::HouseholdsNotOffered,
+            EngineError::UnknownHousehold(_) => ErrorCode::UnknownHousehold,
+            EngineError::NotInHousehold(_) => ErrorCode::NotInHousehold,
+            EngineError::Household(refusal) => match refusal {
+                laurel_core::households::JoinRefusal::Full { .. } => ErrorCode::HouseholdFull,
+                laurel_core::households::JoinRefusal::InAnother => ErrorCode::InAnotherHousehold,
+            },
             EngineError::UnknownRecipient(_) => ErrorCode::UnknownRecipient,
             EngineError::Transfer(refusal) => {
                 use laurel_core::transfers::TransferRefusal as R;

@@ -44,6 +44,11 @@ impl EngineError {
             },
             EngineError::HoldClosed(state) => vec![("state", state.clone())],
             EngineError::UnknownRecipient(member) => vec![("member", member.clone())],
+            EngineError::UnknownHousehold(household) => vec![("household", household.clone())],
+            EngineError::NotInHousehold(member) => vec![("member", member.to_string())],
+            EngineError::Household(laurel_core::households::JoinRefusal::Full { max }) => {
+                vec![("max", max.to_string())]
+            }
             EngineError::Transfer(refusal) => {
                 use laurel_core::transfers::TransferRefusal as R;
                 match refusal {

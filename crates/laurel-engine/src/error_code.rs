@@ -83,6 +83,8 @@ error_codes! {
     UnknownHold = "unknown_hold", 404, "No checkout hold with that id.";
     UnknownPlan = "unknown_plan", 404, "The program offers no membership plan with that id (`[[memberships]]`).";
     UnknownMembership = "unknown_membership", 404, "No membership with that id.";
+    UnknownHousehold = "unknown_household", 404, "No household with that id (or it was dissolved), or the member is in none.";
+    NotInHousehold = "not_in_household", 404, "The member has not asked to join that household and does not belong to it.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
@@ -135,6 +137,8 @@ error_codes! {
     TransferBelowMinimum = "transfer_below_minimum", 409, "The transfer moves fewer points than the program's `[transfers] min_points`.";
     TransferOverDailyMax = "transfer_over_daily_max", 409, "The member would send more points in the day (in the program's time zone) than the program's `[transfers] daily_max`.";
     TransferTooSoon = "transfer_too_soon", 409, "The member joined too recently to send points (`[transfers] min_member_days`).";
+    HouseholdFull = "household_full", 409, "The household has as many members as the program's `[households] max_members`.";
+    InAnotherHousehold = "in_another_household", 409, "The member belongs to (or asked to join) another household: they leave it first.";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
@@ -156,6 +160,7 @@ error_codes! {
     ReferralsNotOffered = "referrals_not_offered", 422, "The program offers no referrals.";
     WalletNotOffered = "wallet_not_offered", 422, "The program offers no wallets (it has no `[wallet]`).";
     TransfersNotOffered = "transfers_not_offered", 422, "The program lets members send no points to each other (it has no `[transfers]`).";
+    HouseholdsNotOffered = "households_not_offered", 422, "The program offers no households (it has no `[households]`).";
     UnknownRecipient = "unknown_recipient", 422, "No member is the transfer's recipient (`to_member_id` or `to_external_id`).";
     TransferToSelf = "transfer_to_self", 422, "A member cannot send points to themselves.";
     TopUpOutOfRange = "top_up_out_of_range", 422, "The top-up is below the program's `[wallet] top_up_min` or above its `top_up_max`.";

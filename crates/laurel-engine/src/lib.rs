@@ -16,6 +16,7 @@ mod error_args;
 mod error_code;
 pub mod events;
 mod history;
+mod households;
 mod insight;
 mod jobs;
 mod keys;
@@ -54,6 +55,7 @@ pub use earning::{ApplicableCoupon, PreviewOutcome};
 pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
 pub use history::grant_sentence;
+pub use households::views::{HouseholdMemberView, HouseholdView};
 pub use insight::{
     AtRisk, BadChurnKey, ChurnFilter, ChurnKey, ChurnPage, FIT_MEMBERS_MAX, KpiReport,
     MemberInsight, OFFERS_MAX, OfferView, PeriodKpis, REFRESH_EVERY, RefreshReport, SPEND_WINDOW,

@@ -3,6 +3,7 @@
 mod automations;
 mod books;
 pub mod edit;
+mod households;
 mod memberships;
 mod names;
 mod notices;
@@ -87,6 +88,8 @@ struct File {
     memberships: Vec<memberships::PlanSection>,
     #[serde(default)]
     transfers: Option<transfers::TransfersSection>,
+    #[serde(default)]
+    households: Option<households::HouseholdsSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -123,6 +126,8 @@ pub struct ProgramDefinition {
     pub memberships: laurel_core::membership::MembershipPlans,
     /// Whether members may send each other points, within what limits (`[transfers]`).
     pub transfers: Option<laurel_core::transfers::TransferPolicy>,
+    /// Whether members may pool their points in households, and how (`[households]`).
+    pub households: Option<laurel_core::households::HouseholdPolicy>,
 }
 
 impl ProgramDefinition {
@@ -166,6 +171,7 @@ impl From<Program> for ProgramDefinition {
             wallet: None,
             memberships: laurel_core::membership::MembershipPlans::default(),
             transfers: None,
+            households: None,
         }
     }
 }
@@ -325,6 +331,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         .transpose();
     let memberships = memberships::convert(file.memberships, currency, tier_ids.as_deref());
     let transfers = file.transfers.map(transfers::convert).transpose();
+    let households = file.households.map(households::convert).transpose();
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -340,6 +347,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let wallet = kept(wallet, &mut problems);
     let memberships = kept(memberships, &mut problems);
     let transfers = kept(transfers, &mut problems);
+    let households = kept(households, &mut problems);
     let definition = || {
         Some(ProgramDefinition {
             program: program?,
@@ -356,6 +364,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             wallet: wallet?,
             memberships: memberships?,
             transfers: transfers?,
+            households: households?,
         })
     };
     match definition() {

@@ -2789,6 +2789,9 @@ mod transfers;
 #[path = "engine/point_holds.rs"]
 mod point_holds;
 
+#[path = "engine/households.rs"]
+mod households;
+
 #[path = "engine/gift_cards.rs"]
 mod gift_cards;
 

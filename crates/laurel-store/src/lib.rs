@@ -48,6 +48,7 @@ pub use tables::history::{
     HistoryPosting, HistoryPurchase, HistoryRedemption, HistoryRefund, HistoryTransfer,
     StoredHistory,
 };
+pub use tables::households::{HouseholdMember, HouseholdRole, StoredHousehold};
 pub use tables::keys::API_KEYS_MAX;
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};

@@ -99,7 +99,8 @@ pub enum What {
         /// Units.
         quantity: u32,
     },
-    /// A member sent points to another (the fee is the program's in force).
+    /// A member sent points to another (the fee is the program's in force), or a household
+    /// lent a member points toward their spending (no fee).
     Transferred {
         /// Who sent.
         from: i64,
@@ -107,6 +108,8 @@ pub enum What {
         to: i64,
         /// Points sent.
         points: i64,
+        /// Whether a household lent them.
+        in_household: bool,
     },
     /// A member's points were held at a checkout.
     PointsHeld {

@@ -148,6 +148,7 @@ fn a_transfer_replays_at_the_fee_in_force_and_is_refused_where_none_are_allowed(
                 from: 1,
                 to: 2,
                 points,
+                in_household: false,
             },
         )
     };

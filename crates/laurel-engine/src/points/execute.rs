@@ -2,6 +2,7 @@
 
 use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
+use crate::households::lend;
 use crate::outcomes::PostingOutcome;
 use crate::requests::{AdjustRequest, MemberRef, RedeemRequest};
 use crate::staff::Role;
@@ -25,7 +26,11 @@ pub(crate) async fn redeem(
         return Ok(answer);
     }
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
-    let ledger = tx.ledger_of(&member).await?;
+    let mut ledger = tx.ledger_of(&member).await?;
+    // What the member's household lends them is decided before anything is written.
+    if let Some(lend) = lend::plan(tx, ctx, &member, &ledger, Points(r.points)).await? {
+        ledger = lend.lend(tx, ctx, &member, ledger).await?;
+    }
     let posting = ledger.redeem(Points(r.points)).map_err(refused)?;
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);

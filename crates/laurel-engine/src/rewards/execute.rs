@@ -56,8 +56,13 @@ pub(crate) async fn redeem(
     let cost = reward
         .check_redemption(&facts)
         .map_err(EngineError::Reward)?;
-    let ledger = tx.ledger_of(&member).await?;
-    let posting = ledger.redeem(cost).map_err(refused)?;
+    let mut ledger = tx.ledger_of(&member).await?;
+    // What the member's household would lend them is decided before anything is written, and
+    // lent once the stock is taken.
+    let lend = crate::households::lend::plan(tx, ctx, &member, &ledger, cost).await?;
+    if lend.is_none() {
+        ledger.redeem(cost).map_err(refused)?;
+    }
     let quantity = i64::from(r.quantity);
     // The first write: on PostgreSQL another writer may have taken the last units since
     // they were counted above.
@@ -73,6 +78,10 @@ pub(crate) async fn redeem(
             requested: r.quantity,
         }));
     }
+    if let Some(lend) = lend {
+        ledger = lend.lend(tx, ctx, &member, ledger).await?;
+    }
+    let posting = ledger.redeem(cost).map_err(refused)?;
     let m = meta(
         ctx,
         format!("reward: {}", reward.name),

@@ -215,6 +215,7 @@ pub(crate) fn happenings(
                 from: t.from.0,
                 to: t.to.0,
                 points: t.points,
+                in_household: t.in_household,
             },
         );
     }

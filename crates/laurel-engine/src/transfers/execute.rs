@@ -92,6 +92,7 @@ pub(crate) async fn send(
             fee_journal,
             message: r.message.as_deref(),
             actor,
+            household: None,
             created_at: crate::as_stored(ctx.now),
         })
         .await?;

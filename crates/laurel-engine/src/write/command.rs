@@ -120,6 +120,10 @@ pub(crate) enum Command {
         closing: crate::point_holds::validate::PointClosing,
         actor: String,
     },
+    /// Make, join, approve or leave a household.
+    Household {
+        ask: crate::households::validate::HouseholdAsk,
+    },
     /// Send points from one member to another.
     Transfer {
         request: crate::transfers::validate::ValidTransfer,
@@ -178,6 +182,7 @@ impl Command {
             Command::Membership { member, .. } => format!("m:{}", member.0),
             Command::Transfer { request, .. } => format!("m:{}", request.request.member_id),
             Command::HoldPoints { request, .. } => format!("m:{}", request.request.member_id),
+            Command::Household { ask } => format!("m:{}", ask.member().0),
             Command::ClosePointHold { member, .. } => format!("m:{}", member.0),
         }
     }
@@ -229,6 +234,7 @@ impl Command {
             Command::Membership { member, .. } => Some(*member),
             Command::Transfer { request, .. } => Some(MemberId(request.request.member_id)),
             Command::HoldPoints { request, .. } => Some(MemberId(request.request.member_id)),
+            Command::Household { ask } => Some(ask.member()),
             Command::ClosePointHold { member, .. } => Some(*member),
             _ => None,
         }

@@ -25,6 +25,8 @@ pub(crate) struct Context<'a> {
     pub memberships: &'a laurel_core::membership::MembershipPlans,
     /// Its rules for members' transfers, if it allows them.
     pub transfers: Option<&'a laurel_core::transfers::TransferPolicy>,
+    /// Its households, if it offers them.
+    pub households: Option<&'a laurel_core::households::HouseholdPolicy>,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -76,6 +78,7 @@ impl<'a> Context<'a> {
             wallet: definition.wallet.as_ref(),
             memberships: &definition.memberships,
             transfers: definition.transfers.as_ref(),
+            households: definition.households.as_ref(),
             version: version.version,
             now,
             listening,

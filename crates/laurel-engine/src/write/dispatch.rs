@@ -117,6 +117,9 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         } => memberships::act(tx, ctx, *membership, *member, *ask, actor)
             .await
             .map(Outcome::Membership),
+        Command::Household { ask } => crate::households::execute::act(tx, ctx, ask)
+            .await
+            .map(Outcome::Household),
         Command::HoldPoints { request, actor } => point_holds::place(tx, ctx, request, actor)
             .await
             .map(Outcome::PointHold),

@@ -42,4 +42,5 @@ pub(crate) enum Outcome {
     Membership(Option<crate::memberships::views::MembershipOutcome>),
     Transfer(crate::transfers::views::TransferOutcome),
     PointHold(crate::point_holds::views::PointHoldOutcome),
+    Household(Option<crate::households::views::HouseholdView>),
 }

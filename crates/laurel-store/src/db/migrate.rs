@@ -163,6 +163,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "point_holds",
         include_str!("../../migrations/0032_point_holds.sql"),
     ),
+    (
+        33,
+        "households",
+        include_str!("../../migrations/0033_households.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -188,6 +188,8 @@ pub struct HistoryTransfer {
     pub to: MemberId,
     /// Points sent.
     pub points: i64,
+    /// Whether it lent points within a household (no fee).
+    pub in_household: bool,
     /// Its first posting (the fee's, or the sender's when there was none): where it stands
     /// among the postings of its instant.
     pub journal_id: i64,
@@ -541,7 +543,7 @@ async fn assignments<S: Sql>(db: &mut S) -> Result<Vec<HistoryAssignment>> {
 async fn transfers<S: Sql>(db: &mut S) -> Result<Vec<HistoryTransfer>> {
     let rows = db
         .rows(
-            "SELECT id, sender_id, receiver_id, points, \
+            "SELECT id, sender_id, receiver_id, points, household_id, \
              COALESCE(fee_journal_id, out_journal_id) AS journal_id, created_at \
              FROM transfers ORDER BY id",
             args![],
@@ -554,6 +556,7 @@ async fn transfers<S: Sql>(db: &mut S) -> Result<Vec<HistoryTransfer>> {
                 from: MemberId(r.get("sender_id")?),
                 to: MemberId(r.get("receiver_id")?),
                 points: r.get("points")?,
+                in_household: r.get::<Option<i64>>("household_id")?.is_some(),
                 journal_id: r.get("journal_id")?,
                 at: instant(r.get("created_at")?)?,
             })

@@ -10,6 +10,7 @@ pub(crate) mod events;
 pub(crate) mod gift_cards;
 pub(crate) mod grants;
 pub(crate) mod history;
+pub(crate) mod households;
 pub(crate) mod idempotency;
 pub(crate) mod insight;
 pub(crate) mod keys;

@@ -31,6 +31,8 @@ pub struct NewTransfer<'a> {
     pub message: Option<&'a str>,
     /// Who made it on the sender's behalf (staff), if not the sender.
     pub actor: Option<&'a str>,
+    /// The household it lent points within, for a member's spending (no fee).
+    pub household: Option<i64>,
     /// When.
     pub created_at: Timestamp,
 }
@@ -63,6 +65,8 @@ pub struct StoredTransfer {
     pub message: Option<String>,
     /// Who made it on the sender's behalf, if staff did.
     pub actor: Option<String>,
+    /// The household it lent points within, for the receiver's spending.
+    pub household: Option<i64>,
     /// When.
     pub created_at: Timestamp,
 }
@@ -86,7 +90,7 @@ impl TransferCheck {
     }
 }
 
-const COLUMNS: &str = "t.id, t.points, t.fee, t.message, t.actor, t.created_at, \
+const COLUMNS: &str = "t.id, t.points, t.fee, t.message, t.actor, t.household_id, t.created_at, \
      t.sender_id, s.external_id AS sender_external, s.name AS sender_name, \
      t.receiver_id, r.external_id AS receiver_external, r.name AS receiver_name";
 
@@ -110,6 +114,7 @@ fn transfer_from_row(r: &Row) -> Result<StoredTransfer> {
         fee: Points(r.get("fee")?),
         message: r.get("message")?,
         actor: r.get("actor")?,
+        household: r.get("household_id")?,
         created_at: instant(r.get("created_at")?)?,
     })
 }
@@ -137,8 +142,8 @@ impl Tx {
         let row = self
             .row(
                 "INSERT INTO transfers (sender_id, receiver_id, points, fee, out_journal_id, \
-                 in_journal_id, fee_journal_id, message, actor, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                 in_journal_id, fee_journal_id, message, actor, created_at, household_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 args![
                     t.sender.0,
                     t.receiver.0,
@@ -150,6 +155,7 @@ impl Tx {
                     t.message,
                     t.actor,
                     micros(t.created_at),
+                    t.household,
                 ],
             )
             .await?;

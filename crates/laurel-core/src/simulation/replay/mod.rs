@@ -246,8 +246,14 @@ impl Replay {
             What::PointHoldClosed { hold, captured } => {
                 self.close_point_hold(*hold, *captured, now, watch)
             }
-            What::Transferred { from, to, points } => {
-                self.transfer(versions.at(now), *from, *to, *points, now, watch)
+            What::Transferred {
+                from,
+                to,
+                points,
+                in_household,
+            } => {
+                let terms = versions.at(now);
+                self.transfer(terms, *from, *to, *points, *in_household, now, watch)
             }
             What::MembershipSet {
                 member,

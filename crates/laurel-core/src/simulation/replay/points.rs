@@ -139,26 +139,29 @@ impl Replay {
     }
 
     /// A transfer as recorded, at the fee of the program in force: refused when it allows
-    /// none or the sender's points no longer cover it and its fee.
+    /// none or the sender's points no longer cover it and its fee. A household's lending
+    /// takes no fee and needs no `[transfers]`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn transfer(
         &mut self,
         terms: Terms<'_>,
         from: i64,
         to: i64,
         points: i64,
+        in_household: bool,
         now: Timestamp,
         watch: &mut impl Watch,
     ) -> Result<(), ReplayError> {
-        let Some(policy) = terms.transfers else {
-            watch.refused(now, from, &Refusal::TransfersNotOffered);
-            return Ok(());
-        };
         let points = Points(points);
-        let sent = match self
-            .member(from)?
-            .ledger
-            .send(points, policy.fee.on(points))
-        {
+        let fee = match (in_household, terms.transfers) {
+            (true, _) => Points::ZERO,
+            (false, Some(policy)) => policy.fee.on(points),
+            (false, None) => {
+                watch.refused(now, from, &Refusal::TransfersNotOffered);
+                return Ok(());
+            }
+        };
+        let sent = match self.member(from)?.ledger.send(points, fee) {
             Ok(sent) => sent,
             Err(e) => {
                 watch.refused(now, from, &Refusal::Insufficient(e));
