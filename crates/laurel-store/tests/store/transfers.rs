@@ -42,6 +42,7 @@ async fn transfer_named(
             fee_journal,
             message: Some("for the trip"),
             actor: None,
+            household: None,
             created_at: t0(),
         })
         .await
