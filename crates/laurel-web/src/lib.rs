@@ -90,6 +90,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::holds::router())
         .merge(api::memberships::router())
         .merge(api::transfers::router())
+        .merge(api::households::router())
         .merge(api::gift_cards::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;

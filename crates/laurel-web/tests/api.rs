@@ -65,3 +65,6 @@ mod transfers;
 
 #[path = "api/point_holds.rs"]
 mod point_holds;
+
+#[path = "api/households.rs"]
+mod households;

@@ -6,6 +6,7 @@ pub mod coupons;
 pub mod events;
 pub mod gift_cards;
 pub mod holds;
+pub mod households;
 pub mod insight;
 pub mod members;
 pub mod memberships;

@@ -9,6 +9,7 @@ mod events;
 mod gift_cards;
 mod grants;
 mod holds;
+mod households;
 mod insight;
 mod members;
 mod memberships;
@@ -43,6 +44,10 @@ pub use grants::{GrantBasisBody, LedgerGrantBody};
 pub use holds::{
     AnyHoldBody, CaptureBody, HeldPointsBody, HoldAnswer, HoldAsk, HoldBody, HoldResponse,
     PlaceHoldBody, PointHoldBody, PointHoldResponse,
+};
+pub use households::{
+    CreateHouseholdBody, HouseholdBody, HouseholdMemberBody, JoinHouseholdBody,
+    MaybeHouseholdResponse,
 };
 pub use insight::{
     BucketBody, ChannelCountBody, ChurnBody, CohortBody, CohortsResponse, DistributionsResponse,
