@@ -422,6 +422,9 @@ mod gift_card_pages;
 #[path = "console/membership_pages.rs"]
 mod membership_pages;
 
+#[path = "console/transfer_pages.rs"]
+mod transfer_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
