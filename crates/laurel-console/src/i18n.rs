@@ -234,6 +234,9 @@ pub fn posting_kind_key(kind: laurel_core::ledger::PostingKind) -> &'static str 
         PostingKind::AdjustCredit => "kind.adjust_credit",
         PostingKind::AdjustDebit => "kind.adjust_debit",
         PostingKind::Restore => "kind.restore",
+        PostingKind::TransferOut => "kind.transfer_out",
+        PostingKind::TransferIn => "kind.transfer_in",
+        PostingKind::TransferFee => "kind.transfer_fee",
     }
 }
 
@@ -375,5 +378,20 @@ mod tests {
         assert_eq!(Locale::ZhCn.signed_money(-123_456, cny), "-¥1,234.56");
         assert_eq!(Locale::En.signed_money(5_000, cny), "+CNY 50.00");
         assert_eq!(Locale::ZhCn.signed_money(0, cny), "¥0.00");
+    }
+
+    #[test]
+    fn every_kind_of_posting_and_every_roll_forward_line_has_words_in_both_languages() {
+        for locale in Locale::ALL {
+            let t = locale.strings();
+            for kind in laurel_core::ledger::PostingKind::ALL {
+                let key = posting_kind_key(kind);
+                assert!(t.has(key), "no `{key}` in {}", locale.tag());
+            }
+            for line in laurel_core::ledger::Line::ALL {
+                let key = format!("staff_pages.roll_{}", line.as_str());
+                assert!(t.has(&key), "no `{key}` in {}", locale.tag());
+            }
+        }
     }
 }

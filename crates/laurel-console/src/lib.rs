@@ -54,6 +54,7 @@ mod member_insight_words;
 mod member_list;
 mod member_membership;
 mod member_reports;
+mod member_transfers;
 mod member_wallet;
 mod members;
 mod membership_words;
@@ -73,6 +74,7 @@ mod simulation;
 mod simulation_tables;
 mod staff;
 mod table;
+mod transfer_words;
 mod wallet_top_up;
 mod wallet_words;
 mod wallets;
@@ -135,6 +137,7 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         )
         .route("/admin/members/{id}/adjust", post(members::adjust))
         .route("/admin/members/{id}/wallet", get(member_wallet::statement))
+        .route("/admin/members/{id}/transfers", get(member_transfers::list))
         .route(
             "/admin/members/{id}/wallet/top-ups",
             post(wallet_top_up::top_up),

@@ -82,6 +82,9 @@ pub(crate) struct MemberPage {
     wallet: Option<crate::member_wallet::WalletBox>,
     /// The member's memberships, when the program offers plans (`member_membership.html`).
     membership: Option<crate::member_membership::MembershipBox>,
+    /// The member's transfers, when the program offers them or they have some
+    /// (`member_transfers.html`).
+    transfers: Option<crate::member_transfers::TransfersBox>,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +218,9 @@ pub(crate) async fn member_page(
             .await
             .map_err(fail)?,
         membership: crate::member_membership::read(engine, l, id, membership)
+            .await
+            .map_err(fail)?,
+        transfers: crate::member_transfers::read(engine, l, &staff_names, id)
             .await
             .map_err(fail)?,
     })

@@ -104,6 +104,7 @@ pub fn ledger_reason(l: Locale, reason: &str) -> String {
         "expired" => Some("reason.expired"),
         "return window closed" => Some("reason.released"),
         "birthday gift" => Some("reason.birthday_gift"),
+        "transfer" => Some("reason.transfer"),
         _ => None,
     };
     if let Some(key) = whole {

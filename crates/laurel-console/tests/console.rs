@@ -422,6 +422,9 @@ mod gift_card_pages;
 #[path = "console/membership_pages.rs"]
 mod membership_pages;
 
+#[path = "console/transfer_pages.rs"]
+mod transfer_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
@@ -457,6 +460,8 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         "[notices]\nlanguage = \"fr\"\nchannels = [\"fax\"]\nquiet_hours = { from = \"late\", to = \"09:00\" }\n\
          max_per_week = 0\npoints_expiring = { days_before = 0 }\nbirthday = { points = -5 }\nwelcome = { days = [3, 1] }\n",
         "[notices]\nchannels = []\nwelcome = { days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }\n",
+        "[transfers]\nmin_points = 0\ndaily_max = 0\nmin_member_days = 99999\nfee_points = -1\nfee_percent = \"101\"\n",
+        "[transfers]\nmin_points = 50\ndaily_max = 10\n",
         "[books]\npoint_price = \"0\"\nexpected_redemption_rate = \"1.5\"\nperiod = \"week\"\n[books.accounts]\nsales_revenue = \"40 00\"\n",
     ];
     let referrals = base
@@ -511,10 +516,15 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         "may not be negative",
         "has at most {max} steps",
         "must be days in increasing order",
+        // [transfers]
+        "must be from {least} to {most}, got {got}",
+        "must be from 0 to {most}, got {got}",
+        "must be from 0 to 100, got {got}",
+        "is below min_points ({min}), so no transfer could be made: got {got}",
     ] {
         assert!(
             seen.contains(automation),
-            "the fixtures reach the automations' and notices' `{automation}`: {seen:?}"
+            "the fixtures reach the automations', notices' and transfers' `{automation}`: {seen:?}"
         );
     }
 }

@@ -1,5 +1,5 @@
-//! The member's home (balance, what expires soon, tier progress, their wallet and
-//! membership, recent activity) and their history with filters.
+//! The member's home (balance, what expires soon, tier progress, their wallet,
+//! membership and transfers, recent activity) and their history with filters.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -137,6 +137,8 @@ struct HomePage {
     wallet: Option<String>,
     /// Their membership in a line, when the program offers plans.
     membership: Option<String>,
+    /// Whether the program offers transfers (home links to the page that sends them).
+    transfers: bool,
 }
 
 pub(crate) async fn home(
@@ -207,6 +209,7 @@ pub(crate) async fn home(
             .collect(),
         wallet,
         membership,
+        transfers: definition.transfers.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -241,7 +244,7 @@ fn tier_line(l: Locale, view: laurel_engine::TierView) -> TierLine {
 }
 
 /// The history's filters: which kinds of postings each shows.
-const FILTERS: [(&str, &[PostingKind]); 5] = [
+const FILTERS: [(&str, &[PostingKind]); 6] = [
     ("all", &[]),
     ("earned", &[PostingKind::Earn, PostingKind::Release]),
     ("spent", &[PostingKind::Redeem, PostingKind::Restore]),
@@ -252,6 +255,14 @@ const FILTERS: [(&str, &[PostingKind]); 5] = [
             PostingKind::AdjustCredit,
             PostingKind::AdjustDebit,
             PostingKind::Reverse,
+        ],
+    ),
+    (
+        "transfers",
+        &[
+            PostingKind::TransferOut,
+            PostingKind::TransferIn,
+            PostingKind::TransferFee,
         ],
     ),
 ];

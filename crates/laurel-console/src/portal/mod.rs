@@ -1,7 +1,7 @@
 //! The member portal under `/portal`: members sign in with a code sent to their email and
 //! see their points, tier and history, redeem rewards and show the coupon, share their
 //! referral code, keep their profile and consent, download their data and report problems,
-//! read their wallet of stored value, and hold a paid membership.
+//! read their wallet of stored value, hold a paid membership and send other members points.
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
@@ -13,6 +13,7 @@ mod home;
 mod membership;
 mod rewards;
 mod sign_in;
+mod transfers;
 mod unsubscribe;
 mod wallet;
 mod wallet_load;
@@ -40,6 +41,10 @@ pub(crate) fn router() -> Router<Console> {
             get(membership::page).post(membership::buy),
         )
         .route("/portal/membership/cancel", post(membership::cancel))
+        .route(
+            "/portal/transfers",
+            get(transfers::page).post(transfers::send),
+        )
         .route("/portal/wallet/gift-cards", post(wallet_load::load))
         .route("/portal/rewards", get(rewards::catalog))
         .route(

@@ -258,6 +258,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         "/portal/profile",
         "/portal/help",
         "/portal/my-data",
+        "/portal/transfers",
         "/portal/coupons",
         "/portal/coupons/9999",
         "/portal/no-such-page",

@@ -98,7 +98,14 @@ async fn the_dashboard_rolls_the_points_forward_from_the_ledger_and_every_figure
         assert_eq!(
             lines,
             [
-                "opening", "issued", "redeemed", "expired", "adjusted", "reversed", "released",
+                "opening",
+                "issued",
+                "redeemed",
+                "expired",
+                "adjusted",
+                "reversed",
+                "released",
+                "transferred",
                 "closing"
             ],
             "[{lang}] opening, each movement, closing"

@@ -328,6 +328,8 @@ async fn staff_top_up_a_wallet_and_a_member_reads_it_in_both_languages() {
     // Paid memberships, paid by billing or from the wallet, on the same browser.
     super::membership_pages::memberships_on_the_member_page_the_portal_and_the_overview(&browser)
         .await;
+    // Points members send each other, on the same browser.
+    super::transfer_pages::transfers_in_the_portal_and_on_the_member_pages(&browser).await;
     browser.stop().await;
 }
 

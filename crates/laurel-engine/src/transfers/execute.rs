@@ -104,6 +104,7 @@ pub(crate) async fn send(
             points: points.get(),
             fee: fee.get(),
             message: r.message.clone(),
+            actor: actor.map(str::to_owned),
             created_at: crate::as_stored(ctx.now),
         },
         balance,

@@ -41,6 +41,9 @@ pub struct TransferView {
     pub fee: i64,
     /// The sender's words to the receiver.
     pub message: Option<String>,
+    /// Who made it on the sender's behalf (`staff:…`), if not the sender.
+    #[serde(default)]
+    pub actor: Option<String>,
     /// When.
     pub created_at: Timestamp,
 }
@@ -54,6 +57,7 @@ impl From<StoredTransfer> for TransferView {
             points: t.points.get(),
             fee: t.fee.get(),
             message: t.message,
+            actor: t.actor,
             created_at: t.created_at,
         }
     }
