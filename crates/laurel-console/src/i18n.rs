@@ -237,6 +237,9 @@ pub fn posting_kind_key(kind: laurel_core::ledger::PostingKind) -> &'static str 
         PostingKind::TransferOut => "kind.transfer_out",
         PostingKind::TransferIn => "kind.transfer_in",
         PostingKind::TransferFee => "kind.transfer_fee",
+        PostingKind::Hold => "kind.hold",
+        PostingKind::HoldCapture => "kind.hold_capture",
+        PostingKind::HoldRelease => "kind.hold_release",
     }
 }
 
