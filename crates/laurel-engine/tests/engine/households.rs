@@ -237,3 +237,40 @@ async fn one_waiting_for_consent_spends_only_their_own_and_a_what_if_replays_the
         finish(name, engine).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_spending_the_pool_at_once_never_overdraw_it() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = Arc::new(start(&db, households("pooled")).await);
+        let (_, ann, bo, cy) = family(&engine).await;
+        // 180 points in all; eight redemptions of 40 at once, from all three: four are paid.
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let engine = Arc::clone(&engine);
+                let who = [ann, bo, cy][i % 3];
+                tokio::spawn(async move {
+                    engine
+                        .redeem(redeem_request(who, 40, &format!("r-{i}")))
+                        .await
+                        .map(drop)
+                        .map_err(|e| e.code().as_str())
+                })
+            })
+            .collect();
+        let outcomes = super::wallet::tally(tasks, "paid").await;
+        assert_eq!(
+            outcomes,
+            std::collections::BTreeMap::from([("insufficient_points", 4), ("paid", 4)]),
+            "[{name}]"
+        );
+        let engine = unshare(engine);
+        let mut left = 0;
+        for who in [ann, bo, cy] {
+            let (available, _) = balance(&engine, who).await;
+            assert!(available >= 0, "[{name}] member {who}");
+            left += available;
+        }
+        assert_eq!(left, 20, "[{name}]");
+        finish(name, engine).await;
+    }
+}
