@@ -274,3 +274,31 @@ async fn members_spending_the_pool_at_once_never_overdraw_it() {
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn what_a_member_lends_the_household_is_not_sending_under_the_daily_limit() {
+    for (name, db) in laurel_testkit::backends() {
+        let text = "\n[households]\nmode = \"pooled\"\n\n[transfers]\ndaily_max = 50\n";
+        let engine = start(&db, with_rules(text)).await;
+        let (_, ann, bo, cy) = family(&engine).await;
+        engine.redeem(redeem_request(bo, 100, "r-1")).await.unwrap();
+        let sent = engine
+            .send_points(
+                laurel_engine::TransferRequest {
+                    member_id: ann,
+                    to: MemberRef::Id(cy),
+                    points: 50,
+                    idempotency_key: "t-1".into(),
+                    message: None,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            sent.balance.available, 0,
+            "[{name}] 100 − 50 lent − 50 sent"
+        );
+        finish(name, engine).await;
+    }
+}

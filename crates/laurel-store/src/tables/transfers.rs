@@ -120,7 +120,8 @@ fn transfer_from_row(r: &Row) -> Result<StoredTransfer> {
 }
 
 impl Tx {
-    /// Points `member` sent in `[from, to)`, fees aside.
+    /// Points `member` sent in `[from, to)`, fees aside (what they lent within their
+    /// household is not sending).
     pub async fn points_sent(
         &mut self,
         member: MemberId,
@@ -130,7 +131,8 @@ impl Tx {
         let row = self
             .row(
                 "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM transfers \
-                 WHERE sender_id = $1 AND created_at >= $2 AND created_at < $3",
+                 WHERE sender_id = $1 AND household_id IS NULL \
+                 AND created_at >= $2 AND created_at < $3",
                 args![member.0, micros(from), micros(to)],
             )
             .await?;
