@@ -252,18 +252,10 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
     }
     let mut lots: HashMap<i64, (PoolKind, Option<Timestamp>)> =
         HashMap::with_capacity(records.lots.len());
-    // In the order they were opened: a carried lot's sender lot comes before it.
-    let mut opened: Vec<&Lot> = records.lots.iter().collect();
-    opened.sort_by_key(|l| l.id);
-    for l in opened {
-        if let Some((from, carried)) = l.carried_from {
-            let (pool, _) = lots.get(&from).copied().unwrap_or((PoolKind::Given, None));
-            lots.insert(l.id, (pool, l.expires_at));
-            // What repaid the receiver's debt leaves the pool as a refund's clawback would.
-            if carried > l.opened {
-                let change = Change::TakenBack(carried - l.opened);
-                out.push(flow(l.at, Some(l.posting), pool, change));
-            }
+    let mut carried: Vec<&Lot> = Vec::new();
+    for l in &records.lots {
+        if l.carried_from.is_some() {
+            carried.push(l);
             continue;
         }
         let pool = if l.of_sale {
@@ -277,6 +269,33 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
             let rate = terms.rate_known(l.at, l.recorded_at);
             let value = Decimal::from(l.opened) * terms.point_price(l.at) * rate;
             out.push(flow(l.at, Some(l.posting), pool, Change::PutIn(value)));
+        }
+    }
+    // A carried lot is in the pool of the lot it came from, which may itself be carried: each
+    // round places those whose source is placed (ids need not rise with time: PostgreSQL
+    // gives each transaction its ids in blocks).
+    while !carried.is_empty() {
+        let before = carried.len();
+        carried.retain(|l| {
+            let Some((from, points)) = l.carried_from else {
+                return false;
+            };
+            let Some(&(pool, _)) = lots.get(&from) else {
+                return true;
+            };
+            lots.insert(l.id, (pool, l.expires_at));
+            // What repaid the receiver's debt leaves the pool as a refund's clawback would.
+            if points > l.opened {
+                let change = Change::TakenBack(points - l.opened);
+                out.push(flow(l.at, Some(l.posting), pool, change));
+            }
+            false
+        });
+        if carried.len() == before {
+            // A source outside the records (a corrupt row): counted as points given.
+            for l in carried.drain(..) {
+                lots.insert(l.id, (PoolKind::Given, l.expires_at));
+            }
         }
     }
     let pool_of = |lot: i64| lots.get(&lot).map_or(PoolKind::Given, |l| l.0);

@@ -159,6 +159,56 @@ fn a_higher_estimate_takes_recognised_revenue_back_and_the_journal_says_so() {
     );
 }
 
+/// A point fetches ¥0.01 and every point is expected back.
+struct Flat;
+
+impl Terms for Flat {
+    fn point_price(&self, _: Timestamp) -> Decimal {
+        dec("0.01")
+    }
+    fn rate_known(&self, _: Timestamp, _: Timestamp) -> Decimal {
+        Decimal::ONE
+    }
+}
+
+#[test]
+fn a_carried_lot_is_in_its_senders_pool_whatever_order_their_ids_came_in() {
+    let at = |hour: i64| Timestamp::from_second(1_780_000_000 + hour * 3600).unwrap();
+    let lot = |id: i64, of_sale: bool, opened: i64, carried_from: Option<(i64, i64)>| Lot {
+        id,
+        posting: id,
+        at: at(id.min(5)),
+        recorded_at: at(id.min(5)),
+        of_sale,
+        opened,
+        expires_at: None,
+        carried_from,
+    };
+    // Sale lot 10 sent on as lot 3 (an id taken earlier by another transaction), which was
+    // sent on again as lot 2; 40 of lot 2's points redeemed.
+    let records = Records {
+        lots: vec![
+            lot(2, false, 60, Some((3, 60))),
+            lot(3, false, 60, Some((10, 60))),
+            lot(10, true, 100, None),
+        ],
+        draws: vec![Draw {
+            lot: 2,
+            posting: 11,
+            at: at(6),
+            why: Drawn::Redeemed,
+            points: 40,
+        }],
+        ..Records::default()
+    };
+    let flows = flows(&records, &Flat);
+    let [after] = sample(&flows, &[at(7)])[..] else {
+        panic!("one sample")
+    };
+    assert_eq!((after.sales.issued, after.sales.redeemed), (100, 40));
+    assert_eq!((after.given.issued, after.given.redeemed), (0, 0));
+}
+
 #[test]
 fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed_lot_lapse() {
     let at = |hour: i64| Timestamp::from_second(1_780_000_000 + hour * 3600).unwrap();
@@ -218,15 +268,6 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
         }],
         holds: Vec::new(),
     };
-    struct Flat;
-    impl Terms for Flat {
-        fn point_price(&self, _: Timestamp) -> Decimal {
-            dec("0.01")
-        }
-        fn rate_known(&self, _: Timestamp, _: Timestamp) -> Decimal {
-            Decimal::ONE
-        }
-    }
     let flows = flows(&records, &Flat);
     let [before, after] = sample(&flows, &[at(4), at(7)])[..] else {
         panic!("two samples")
