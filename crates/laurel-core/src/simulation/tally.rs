@@ -197,6 +197,16 @@ fn add(sum: &mut Flows, more: &Flows) {
     }
 }
 
+/// Points `posting` moved onto the program account `to`.
+fn moved_to(posting: &Posting, to: Account) -> i64 {
+    posting
+        .entries()
+        .iter()
+        .filter(|(a, _)| *a == to)
+        .map(|(_, p)| p.get())
+        .sum()
+}
+
 impl Watch for Tally {
     fn enrolled(&mut self, at: Timestamp, _member: i64, tier: Option<&str>) {
         *self
@@ -217,16 +227,11 @@ impl Watch for Tally {
             // What one member sends another receives: the program's points are unchanged.
             PostingKind::Release | PostingKind::TransferOut | PostingKind::TransferIn => {}
             PostingKind::Redeem | PostingKind::TransferFee => flows.redeemed += out,
-            // Held points are spent when captured: the capture moves nothing of the member's.
-            PostingKind::Hold | PostingKind::HoldRelease => {}
-            PostingKind::HoldCapture => {
-                flows.redeemed += posting
-                    .entries()
-                    .iter()
-                    .filter(|(a, _)| *a == Account::Redeemed)
-                    .map(|(_, p)| p.get())
-                    .sum::<i64>()
-            }
+            // Held points are spent when captured and lapse when given back after their lot
+            // expired; the hold itself only takes them off the member meanwhile.
+            PostingKind::Hold => {}
+            PostingKind::HoldCapture => flows.redeemed += moved_to(posting, Account::Redeemed),
+            PostingKind::HoldRelease => flows.expired += moved_to(posting, Account::Expired),
             PostingKind::Expire => flows.expired += out,
             PostingKind::Reverse => flows.reversed += out,
             PostingKind::AdjustCredit => flows.credited += moved,

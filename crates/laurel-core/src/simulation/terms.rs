@@ -25,6 +25,8 @@ pub struct Terms<'a> {
     pub memberships: &'a crate::membership::MembershipPlans,
     /// Members' transfers, if allowed.
     pub transfers: Option<&'a crate::transfers::TransferPolicy>,
+    /// Households, if offered.
+    pub households: Option<&'a crate::households::HouseholdPolicy>,
 }
 
 /// The program in force at any instant.

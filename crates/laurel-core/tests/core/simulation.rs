@@ -32,6 +32,7 @@ impl Versions for Always {
             referrals: None,
             memberships: &self.memberships,
             transfers: self.transfers.as_ref(),
+            households: None,
         }
     }
 }

@@ -84,7 +84,11 @@ pub(crate) async fn act(
             *household
         }
     };
-    let after = locked(tx, household).await?;
+    // Under the household's lock it still stands: a refusal here would come after writes.
+    let after = tx
+        .lock_household(household)
+        .await?
+        .ok_or_else(|| EngineError::Internal(format!("household {household} vanished")))?;
     Ok(Some(HouseholdView::of(&after, policy.mode)))
 }
 

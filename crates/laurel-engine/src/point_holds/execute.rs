@@ -49,6 +49,7 @@ pub(crate) async fn place(
     let (journal, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
     let id = tx
         .insert_point_hold(&NewPointHold {
+            id: h.id,
             member: member.id,
             points: Points(r.points),
             reference: &r.reference,

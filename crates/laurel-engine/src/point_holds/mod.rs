@@ -25,8 +25,10 @@ impl Engine {
         request: PointHoldRequest,
         actor: &str,
     ) -> Result<PointHoldOutcome> {
+        let mut request = validate::hold(request)?;
+        request.id = self.store.next_hold_id().await?;
         let command = Command::HoldPoints {
-            request: validate::hold(request)?,
+            request,
             actor: actor.to_owned(),
         };
         match self.writer.submit(command).await? {

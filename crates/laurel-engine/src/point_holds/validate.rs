@@ -13,6 +13,8 @@ use serde::Serialize;
 pub(crate) struct ValidPointHold {
     pub request: PointHoldRequest,
     pub print: String,
+    /// The id it is stored under if placed (taken before the write path).
+    pub id: i64,
 }
 
 /// How a point hold is asked to close.
@@ -40,7 +42,11 @@ pub(crate) fn hold(mut request: PointHoldRequest) -> Result<ValidPointHold> {
     }
     request.expires_in = Some(expires_in);
     let print = fingerprint(&request)?;
-    Ok(ValidPointHold { request, print })
+    Ok(ValidPointHold {
+        request,
+        print,
+        id: 0,
+    })
 }
 
 /// A capture's points, when given: above zero.

@@ -32,5 +32,6 @@ fn terms(d: &ProgramDefinition) -> Terms<'_> {
         referrals: d.referrals.as_ref(),
         memberships: &d.memberships,
         transfers: d.transfers.as_ref(),
+        households: d.households.as_ref(),
     }
 }

@@ -48,6 +48,18 @@ pub(crate) async fn read_ahead(
             MemberRef::External(ext) => external.push(ext),
         }
     }
+    // A redemption may be lent points by the member's household: its members are locked
+    // with the batch's others, in one order, not halfway through the command.
+    if ctx.households.is_some() {
+        for command in commands {
+            let spender = match command {
+                Command::Redeem(r) => r.member_id,
+                Command::RedeemReward(r) => r.member_id,
+                _ => continue,
+            };
+            ids.extend(tx.household_others(MemberId(spender)).await?);
+        }
+    }
     tx.lock_members(&ids, &external).await?;
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut usage: Vec<(MemberId, Vec<String>, Periods)> = Vec::new();

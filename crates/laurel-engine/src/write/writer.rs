@@ -258,11 +258,15 @@ async fn try_commit(
 ) -> std::result::Result<Vec<Result<Outcome>>, Abort> {
     let mut tx = store.begin_blocking().await.map_err(Abort::Store)?;
     tx.expect_rows(part.len());
-    let ctx = Context::new(timeline, Timestamp::now()).listening(listening);
     let live: Vec<&Command> = part.iter().map(|&i| &commands[i]).collect();
-    read_ahead(&mut tx, &ctx, &live)
+    let ahead = Context::new(timeline, Timestamp::now());
+    read_ahead(&mut tx, &ahead, &live)
         .await
         .map_err(Abort::Store)?;
+    // Decided as of once the batch's members are locked: another batch that held one of
+    // them committed first, and is dated first, so one member's changes are dated in the
+    // order they were made (what a replay orders them by).
+    let ctx = Context::new(timeline, Timestamp::now()).listening(listening);
     let mut results: Vec<Result<Outcome>> = Vec::with_capacity(part.len());
     results.resize_with(part.len(), || Err(EngineError::Unavailable));
     for at in reads_first(&live) {

@@ -477,66 +477,73 @@ async fn restores<S: Sql>(db: &mut S, until: i64, draws: &[Draw]) -> Result<Vec<
 }
 
 /// Point holds closed before `until`: what each capture spent of each lot, and what each
-/// release gave back of what was left.
+/// release gave back of what was left. Two statements, whatever the number of holds.
 async fn held_points<S: Sql>(db: &mut S, until: i64) -> Result<Vec<HeldPoints>> {
-    let closed = db
+    let rows = db
         .rows(
             "SELECT h.id, h.capture_journal_id, c.effective_at AS captured_at, \
-             h.release_journal_id, r.effective_at AS released_at FROM point_holds h \
+             h.release_journal_id, r.effective_at AS released_at, \
+             l.lot_id, l.points, l.captured FROM point_holds h \
+             JOIN point_hold_lots l ON l.hold_id = h.id \
              LEFT JOIN journal c ON c.id = h.capture_journal_id \
              LEFT JOIN journal r ON r.id = h.release_journal_id \
-             WHERE h.state <> 'held' AND h.closed_at < $1 ORDER BY h.id",
+             WHERE h.state <> 'held' AND h.closed_at < $1 ORDER BY h.id, l.lot_id",
             args![until],
         )
         .await?;
-    let mut out = Vec::with_capacity(closed.len());
-    for h in &closed {
-        let id: i64 = h.get("id")?;
-        let lots = db
-            .rows(
-                "SELECT lot_id, points, captured FROM point_hold_lots WHERE hold_id = $1 \
-                 ORDER BY lot_id",
-                args![id],
-            )
-            .await?;
-        let (mut spent, mut left) = (Vec::new(), Vec::new());
-        for l in &lots {
-            let (lot, points, captured): (i64, i64, i64) =
-                (l.get("lot_id")?, l.get("points")?, l.get("captured")?);
-            if captured > 0 {
-                spent.push((lot, captured));
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut refilled: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    for r in db
+        .rows(
+            "SELECT m.journal_id, m.lot_id, m.amount FROM lot_moves m \
+             JOIN point_holds h ON h.release_journal_id = m.journal_id \
+             WHERE m.kind = 'refill' AND h.closed_at < $1",
+            args![until],
+        )
+        .await?
+    {
+        refilled
+            .entry(r.get("journal_id")?)
+            .or_default()
+            .push((r.get("lot_id")?, r.get("amount")?));
+    }
+    let mut out: Vec<HeldPoints> = Vec::new();
+    let mut current: Option<i64> = None;
+    for r in &rows {
+        let id: i64 = r.get("id")?;
+        if current != Some(id) {
+            current = Some(id);
+            let captured = match r.get::<Option<i64>>("capture_journal_id")? {
+                Some(posting) => Some(Capture {
+                    posting,
+                    at: instant(r.get("captured_at")?)?,
+                    spent: Vec::new(),
+                }),
+                None => None,
+            };
+            let released = match r.get::<Option<i64>>("release_journal_id")? {
+                Some(posting) => Some(Restore {
+                    posting,
+                    at: instant(r.get("released_at")?)?,
+                    drawn: Vec::new(),
+                    refilled: refilled.remove(&posting).unwrap_or_default(),
+                }),
+                None => None,
+            };
+            out.push(HeldPoints { captured, released });
+        }
+        let (lot, points, captured): (i64, i64, i64) =
+            (r.get("lot_id")?, r.get("points")?, r.get("captured")?);
+        if let Some(hold) = out.last_mut() {
+            if let Some(c) = hold.captured.as_mut().filter(|_| captured > 0) {
+                c.spent.push((lot, captured));
             }
-            if points > captured {
-                left.push((lot, points - captured));
+            if let Some(back) = hold.released.as_mut().filter(|_| points > captured) {
+                back.drawn.push((lot, points - captured));
             }
         }
-        let captured = match h.get::<Option<i64>>("capture_journal_id")? {
-            Some(posting) => Some(Capture {
-                posting,
-                at: instant(h.get("captured_at")?)?,
-                spent,
-            }),
-            None => None,
-        };
-        let released = match h.get::<Option<i64>>("release_journal_id")? {
-            Some(posting) => Some(Restore {
-                posting,
-                at: instant(h.get("released_at")?)?,
-                refilled: db
-                    .rows(
-                        "SELECT lot_id, amount FROM lot_moves WHERE journal_id = $1 \
-                         AND kind = 'refill'",
-                        args![posting],
-                    )
-                    .await?
-                    .iter()
-                    .map(|r| Ok((r.get("lot_id")?, r.get("amount")?)))
-                    .collect::<Result<_>>()?,
-                drawn: left,
-            }),
-            None => None,
-        };
-        out.push(HeldPoints { captured, released });
     }
     Ok(out)
 }

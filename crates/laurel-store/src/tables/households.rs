@@ -176,6 +176,22 @@ impl Tx {
         Ok(())
     }
 
+    /// The other members who belong to the household `member` belongs to (none when they
+    /// belong to none, or only ask to join one): whose rows a redemption of theirs may lend
+    /// from, to lock with the batch's others.
+    pub async fn household_others(&mut self, member: MemberId) -> Result<Vec<MemberId>> {
+        self.rows(
+            "SELECT o.member_id FROM household_members m JOIN household_members o \
+             ON o.household_id = m.household_id AND o.state = 'active' \
+             WHERE m.member_id = $1 AND m.state = 'active' AND o.member_id <> $1",
+            args![member.0],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok(MemberId(r.get(0)?)))
+        .collect()
+    }
+
     /// The household `member` is in (asked or active), if any.
     pub async fn household_id_of(&mut self, member: MemberId) -> Result<Option<i64>> {
         household_id_of(self, member).await

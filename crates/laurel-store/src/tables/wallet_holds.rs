@@ -41,6 +41,8 @@ pub struct StoredHold {
 /// A hold to store.
 #[derive(Debug, Clone)]
 pub struct NewHold<'a> {
+    /// Its id, taken beforehand with [`Store::next_hold_id`].
+    pub id: i64,
     /// The wallet.
     pub wallet: i64,
     /// Whose.
@@ -74,9 +76,9 @@ const COLUMNS: &str = "id, wallet_id, member_id, principal_minor, bonus_minor, s
     reference, hold_move_id, close_move_id, held_at, expires_at, closed_at";
 
 impl Tx {
-    /// Stores a new hold; its id (the next of the holds' one series).
+    /// Stores a new hold; its id.
     pub async fn insert_hold(&mut self, h: &NewHold<'_>) -> Result<i64> {
-        let id = self.next_hold_id().await?;
+        let id = h.id;
         self.run(
             "INSERT INTO wallet_holds (id, wallet_id, member_id, principal_minor, bonus_minor, \
              state, reference, hold_move_id, held_at, expires_at) \
@@ -95,17 +97,6 @@ impl Tx {
         )
         .await?;
         Ok(id)
-    }
-
-    /// The next id of the holds' one series, wallet holds and point holds alike (the counter's
-    /// row is locked until the transaction ends).
-    pub(crate) async fn next_hold_id(&mut self) -> Result<i64> {
-        self.row(
-            "UPDATE hold_numbers SET last = last + 1 WHERE id = 1 RETURNING last",
-            args![],
-        )
-        .await?
-        .get(0)
     }
 
     /// The hold, locked until the transaction ends.
@@ -141,6 +132,19 @@ impl Tx {
 }
 
 impl Store {
+    /// The next id of the holds' one series, wallet holds and point holds alike: taken in a
+    /// statement of its own, before the hold is written, so the counter is never held by a
+    /// write batch (a hold refused leaves its number unused).
+    pub async fn next_hold_id(&self) -> Result<i64> {
+        let mut db = self;
+        db.row(
+            "UPDATE hold_numbers SET last = last + 1 WHERE id = 1 RETURNING last",
+            args![],
+        )
+        .await?
+        .get(0)
+    }
+
     /// A hold, if there is one with that id.
     pub async fn hold(&self, id: i64) -> Result<Option<StoredHold>> {
         let mut db = self;

@@ -29,7 +29,7 @@ pub struct PlaceHoldBody {
     pub currency: Option<String>,
     /// How many points to hold, above zero (instead of `amount`).
     #[serde(default, deserialize_with = "crate::dto::whole::deserialize_option")]
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub points: Option<i64>,
     /// Your idempotency key: a retry with the same key has one effect.
     #[schema(min_length = 1, max_length = 200)]
@@ -67,15 +67,26 @@ impl PlaceHoldBody {
             (None, Some(amount)) => Ok(HoldAsk::Wallet(HoldRequest {
                 member_id,
                 amount,
-                currency: self.currency.unwrap_or_default(),
+                currency: self.currency.ok_or_else(|| {
+                    ApiError::invalid(
+                        "currency",
+                        ErrorCode::MissingField,
+                        "give the currency of the amount",
+                    )
+                })?,
                 idempotency_key: self.idempotency_key,
                 reference: self.reference,
                 expires_in: self.expires_in,
             })),
-            _ => Err(ApiError::invalid(
+            (None, None) => Err(ApiError::invalid(
                 "points",
                 ErrorCode::MissingField,
                 "give either points, or an amount and its currency",
+            )),
+            _ => Err(ApiError::invalid(
+                "points",
+                ErrorCode::InvalidField,
+                "give either points, or an amount and its currency, not both",
             )),
         }
     }
@@ -99,7 +110,7 @@ pub struct CaptureBody {
     /// For a hold of points: how many to capture, above zero and at most it holds (the
     /// soonest-expiring are spent); all of it when left out.
     #[serde(default, deserialize_with = "crate::dto::whole::deserialize_option")]
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub points: Option<i64>,
 }
 

@@ -19,7 +19,8 @@ pub struct TransferBody {
     #[schema(min_length = 1, max_length = 200)]
     pub to_external_id: Option<String>,
     /// Points to send; the program's fee is paid on top.
-    #[schema(minimum = 1, example = 500)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64, example = 500)]
+    #[serde(deserialize_with = "whole::deserialize")]
     pub points: i64,
     /// Your idempotency key: a retry with the same key has one effect.
     #[schema(min_length = 1, max_length = 200)]

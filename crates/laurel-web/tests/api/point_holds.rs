@@ -61,6 +61,12 @@ async fn points_are_held_captured_in_part_and_the_rest_comes_back() {
             &json!({ "points": 5, "amount": "5", "currency": "CNY", "idempotency_key": "h-3", "reference": "o" }),
         )
         .await
+        .error(422, "invalid_field");
+        app.post(
+            &holds,
+            &json!({ "amount": "5", "idempotency_key": "h-6", "reference": "o" }),
+        )
+        .await
         .error(422, "missing_field");
         app.post(
             &holds,

@@ -140,7 +140,7 @@ impl Replay {
 
     /// A transfer as recorded, at the fee of the program in force: refused when it allows
     /// none or the sender's points no longer cover it and its fee. A household's lending
-    /// takes no fee and needs no `[transfers]`.
+    /// takes no fee and needs no `[transfers]`, but a program with `[households]`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn transfer(
         &mut self,
@@ -154,6 +154,10 @@ impl Replay {
     ) -> Result<(), ReplayError> {
         let points = Points(points);
         let fee = match (in_household, terms.transfers) {
+            (true, _) if terms.households.is_none() => {
+                watch.refused(now, to, &Refusal::HouseholdsNotOffered);
+                return Ok(());
+            }
             (true, _) => Points::ZERO,
             (false, Some(policy)) => policy.fee.on(points),
             (false, None) => {

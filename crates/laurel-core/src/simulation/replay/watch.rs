@@ -19,6 +19,8 @@ pub enum Refusal {
     TooManyPoints,
     /// A transfer under a program that allows none.
     TransfersNotOffered,
+    /// A household's lend under a program that offers no households.
+    HouseholdsNotOffered,
 }
 
 impl Refusal {
@@ -30,6 +32,7 @@ impl Refusal {
             Refusal::Refund(_) => "refund_refused",
             Refusal::TooManyPoints => "too_many_points",
             Refusal::TransfersNotOffered => "transfers_not_offered",
+            Refusal::HouseholdsNotOffered => "households_not_offered",
         }
     }
 }

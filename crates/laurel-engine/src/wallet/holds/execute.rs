@@ -58,6 +58,7 @@ pub(crate) async fn place(
     let held = Paid::held_by(&posting);
     let id = tx
         .insert_hold(&NewHold {
+            id: h.id,
             wallet: wallet_id,
             member: member.id,
             held,

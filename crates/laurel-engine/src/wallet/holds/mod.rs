@@ -21,7 +21,8 @@ const DUE_HOLDS_PER_ROUND: u32 = 500;
 impl Engine {
     /// Holds value of a member's wallet for a checkout; `actor` is recorded on the move.
     pub async fn hold(&self, request: HoldRequest, actor: &str) -> Result<HoldOutcome> {
-        let valid = super::validate::hold(&self.definition().program, request)?;
+        let mut valid = super::validate::hold(&self.definition().program, request)?;
+        valid.id = self.store.next_hold_id().await?;
         let command = Command::Hold {
             request: valid,
             actor: actor.to_owned(),
