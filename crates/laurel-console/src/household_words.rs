@@ -116,7 +116,7 @@ pub(crate) fn member_name(m: &HouseholdMemberView) -> String {
 }
 
 /// `member`'s role in `view`, if they are in it.
-pub(crate) fn role_of<'a>(view: &'a HouseholdView, member: i64) -> Option<&'a str> {
+pub(crate) fn role_of(view: &HouseholdView, member: i64) -> Option<&str> {
     view.members
         .iter()
         .find(|m| m.member_id == member)
@@ -190,7 +190,11 @@ mod tests {
         assert_eq!(spendable(&pooled, 4), None, "those waiting borrow nothing");
         let owner_pays = household("owner_pays");
         assert_eq!(spendable(&owner_pays, 2), Some(150));
-        assert_eq!(spendable(&owner_pays, 1), Some(120), "the owner spends their own");
+        assert_eq!(
+            spendable(&owner_pays, 1),
+            Some(120),
+            "the owner spends their own"
+        );
         assert_eq!(spendable(&owner_pays, 9), None);
     }
 

@@ -35,7 +35,9 @@ pub(crate) async fn read(
         .unwrap_or_default()
         .to_owned();
     Ok(Some(HouseholdBox {
-        household: view.as_ref().map(|v| HouseholdWords::of(l, tz, v, staff_name)),
+        household: view
+            .as_ref()
+            .map(|v| HouseholdWords::of(l, tz, v, staff_name)),
         role: role_words(l, &role_code),
         role_code,
     }))

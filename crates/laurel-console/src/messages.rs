@@ -106,6 +106,7 @@ pub fn ledger_reason(l: Locale, reason: &str) -> String {
         "birthday gift" => Some("reason.birthday_gift"),
         "transfer" => Some("reason.transfer"),
         "household" => Some("reason.household"),
+        "checkout hold" => Some("reason.checkout_hold"),
         _ => None,
     };
     if let Some(key) = whole {

@@ -97,6 +97,14 @@ pub(crate) struct PageQuery {
     done: Option<String>,
 }
 
+/// `member`'s own spendable points as the household lists them.
+fn role_available(view: &HouseholdView, member: i64) -> Option<i64> {
+    view.members
+        .iter()
+        .find(|m| m.member_id == member)
+        .map(|m| m.available)
+}
+
 /// What was just done, in words.
 fn done_words(l: Locale, done: Option<&str>) -> Option<String> {
     let key = match done? {
@@ -171,15 +179,12 @@ async fn household_page(
     let household = view
         .as_ref()
         .map(|v| HouseholdWords::of(l, tz, v, member_name));
-    let waiting_for = household
-        .as_ref()
-        .filter(|_| role == "requested")
-        .map(|h| {
-            t.fill(
-                "households.waiting_for",
-                &[("name", &h.name), ("owner", &h.owner)],
-            )
-        });
+    let waiting_for = household.as_ref().filter(|_| role == "requested").map(|h| {
+        t.fill(
+            "households.waiting_for",
+            &[("name", &h.name), ("owner", &h.owner)],
+        )
+    });
     Ok(HouseholdPage {
         chrome: Chrome::signed_in(member, "home", PATH.to_owned()),
         waiting_for,
@@ -196,10 +201,12 @@ async fn household_page(
                 ]
             })
             .unwrap_or_default(),
+        // Said when the household adds to what the member has.
         spendable: view
             .as_ref()
-            .and_then(|v| spendable(v, me))
-            .map(|n| t.with("households.you_may_spend", "points", &l.integer(n))),
+            .and_then(|v| Some((spendable(v, me)?, role_available(v, me)?)))
+            .filter(|(may, own)| may > own)
+            .map(|(n, _)| t.with("households.you_may_spend", "points", &l.integer(n))),
         household,
         role,
         me,

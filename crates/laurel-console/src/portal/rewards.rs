@@ -146,8 +146,8 @@ async fn confirm_page(
     let cost = view.reward.cost.get();
     let with_household = super::household::spendable_with_household(console, member).await?;
     // What the household lends when the member's own points fall short and it can.
-    let lent = (cost > available && with_household.is_some_and(|n| n >= cost))
-        .then_some(cost - available);
+    let lent =
+        (cost > available && with_household.is_some_and(|n| n >= cost)).then_some(cost - available);
     Ok(ConfirmPage {
         chrome: Chrome::signed_in(member, "rewards", format!("/portal/rewards/{reward_id}")),
         available: l.integer(available),
