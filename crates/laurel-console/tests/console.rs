@@ -425,6 +425,9 @@ mod membership_pages;
 #[path = "console/transfer_pages.rs"]
 mod transfer_pages;
 
+#[path = "console/household_pages.rs"]
+mod household_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
