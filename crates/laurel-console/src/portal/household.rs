@@ -24,7 +24,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{EngineError, HouseholdView};
+use laurel_engine::{EngineError, ErrorCode, HouseholdView};
 use serde::Deserialize;
 
 /// Where the page is.
@@ -34,8 +34,6 @@ const PATH: &str = "/portal/household";
 pub(crate) struct Forms {
     /// The new household's name.
     name: Field,
-    /// A refusal of making one that is about no field.
-    make_error: Option<String>,
     /// The owner's member code.
     code: Field,
 }
@@ -52,7 +50,6 @@ impl Forms {
                 r#"required autocomplete="off" maxlength="200""#,
             )
             .hint(t.get("households.name_hint").to_owned()),
-            make_error: None,
             code: Field::new(
                 "household-code",
                 "code",
@@ -293,10 +290,8 @@ pub(crate) async fn make(
             forms.name.error = Some(refusal(l, &e));
             refused(&console, &member, forms, None).await
         }
-        Err(e) if e.is_refusal() => {
-            forms.make_error = Some(refusal(l, &e));
-            refused(&console, &member, forms, None).await
-        }
+        // About no field (say, a household made meanwhile): above whatever the page shows.
+        Err(e) if e.is_refusal() => refused(&console, &member, forms, Some(refusal(l, &e))).await,
         Err(e) => Err(member.fail()(e)),
     }
 }
@@ -337,6 +332,10 @@ pub(crate) async fn ask(
                 Some(h) if h.owner_id != owner => Some("households.not_owner"),
                 Some(h) => match engine.join_household(h.id, member.id()).await {
                     Ok(_) => return Ok(done("asked")),
+                    // In a household meanwhile: the page shows it, the refusal above it.
+                    Err(e) if e.code() == ErrorCode::InAnotherHousehold => {
+                        return refused(&console, &member, forms, Some(refusal(l, &e))).await;
+                    }
                     Err(e) if e.is_refusal() => {
                         forms.code.error = Some(refusal(l, &e));
                         None
