@@ -1,4 +1,5 @@
-//! A member's page (profile, balance, tier, a page of the ledger) and the adjustment form.
+//! A member's page (profile, balance with the points held at checkouts, tier, a page of the
+//! ledger) and the adjustment form.
 
 use crate::Console;
 use crate::i18n::posting_kind_key;
@@ -61,6 +62,8 @@ pub(crate) struct MemberPage {
     status: String,
     available: String,
     pending: String,
+    /// Points held at checkouts, when any are.
+    held: Option<String>,
     value: String,
     tier: Option<String>,
     tier_next: Option<String>,
@@ -85,6 +88,9 @@ pub(crate) struct MemberPage {
     /// The member's transfers, when the program offers them or they have some
     /// (`member_transfers.html`).
     transfers: Option<crate::member_transfers::TransfersBox>,
+    /// The member's household, when the program offers households
+    /// (`member_household.html`).
+    household: Option<crate::member_household::HouseholdBox>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +205,10 @@ pub(crate) async fn member_page(
             .map_err(fail)?,
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
+        held: balance
+            .held
+            .is_positive()
+            .then(|| l.integer(balance.held.get())),
         value: l.money(balance.available_value),
         tier,
         tier_next,
@@ -221,6 +231,9 @@ pub(crate) async fn member_page(
             .await
             .map_err(fail)?,
         transfers: crate::member_transfers::read(engine, l, &staff_names, id)
+            .await
+            .map_err(fail)?,
+        household: crate::member_household::read(engine, l, id)
             .await
             .map_err(fail)?,
     })

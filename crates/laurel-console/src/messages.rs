@@ -105,6 +105,8 @@ pub fn ledger_reason(l: Locale, reason: &str) -> String {
         "return window closed" => Some("reason.released"),
         "birthday gift" => Some("reason.birthday_gift"),
         "transfer" => Some("reason.transfer"),
+        "household" => Some("reason.household"),
+        "checkout hold" => Some("reason.checkout_hold"),
         _ => None,
     };
     if let Some(key) = whole {

@@ -85,6 +85,8 @@ pub(crate) struct TransferLine {
     /// The fee the member paid, when they sent it and there was one.
     pub fee: Option<String>,
     pub message: Option<String>,
+    /// The household it was lent within, when it is a household's lend.
+    pub household: Option<i64>,
     pub when: String,
 }
 
@@ -102,20 +104,33 @@ impl TransferLine {
         let sent = transfer.from.member_id == member;
         let other = if sent { &transfer.to } else { &transfer.from };
         let name = named(other);
-        let (direction, words, headline, points) = if sent {
-            (
+        // A household's lend reads as one, not as a member's transfer.
+        let lend = transfer.household.is_some();
+        let (direction, words, headline, points) = match (sent, lend) {
+            (true, false) => (
                 "sent",
                 "transfers.direction_sent",
                 t.with("transfers.sent_to", "name", &name),
                 -transfer.points,
-            )
-        } else {
-            (
+            ),
+            (true, true) => (
+                "sent",
+                "transfers.direction_lent",
+                t.with("transfers.lent_to", "name", &name),
+                -transfer.points,
+            ),
+            (false, false) => (
                 "received",
                 "transfers.direction_received",
                 t.with("transfers.received_from", "name", &name),
                 transfer.points,
-            )
+            ),
+            (false, true) => (
+                "received",
+                "transfers.direction_borrowed",
+                t.with("transfers.lent_by", "name", &name),
+                transfer.points,
+            ),
         };
         TransferLine {
             id: transfer.id,
@@ -128,6 +143,7 @@ impl TransferLine {
             sign: if sent { "loss" } else { "gain" },
             fee: (sent && transfer.fee > 0).then(|| l.integer(transfer.fee)),
             message: transfer.message.clone(),
+            household: transfer.household,
             when: l.date_time(transfer.created_at, tz),
         }
     }
@@ -150,7 +166,7 @@ pub(crate) fn member_name(side: &TransferSide) -> String {
 }
 
 /// `id` with all but its first character and last two hidden; short ones keep one.
-fn mask(id: &str) -> String {
+pub(crate) fn mask(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     let first: String = chars.iter().take(1).collect();
     let last: String = if chars.len() >= 6 {

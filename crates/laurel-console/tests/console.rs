@@ -425,6 +425,9 @@ mod membership_pages;
 #[path = "console/transfer_pages.rs"]
 mod transfer_pages;
 
+#[path = "console/household_pages.rs"]
+mod household_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;
@@ -462,6 +465,7 @@ fn every_problem_a_program_text_can_have_reads_in_chinese() {
         "[notices]\nchannels = []\nwelcome = { days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }\n",
         "[transfers]\nmin_points = 0\ndaily_max = 0\nmin_member_days = 99999\nfee_points = -1\nfee_percent = \"101\"\n",
         "[transfers]\nmin_points = 50\ndaily_max = 10\n",
+        "[households]\nmode = \"shared\"\nmax_members = 1\n",
         "[books]\npoint_price = \"0\"\nexpected_redemption_rate = \"1.5\"\nperiod = \"week\"\n[books.accounts]\nsales_revenue = \"40 00\"\n",
     ];
     let referrals = base

@@ -51,6 +51,8 @@ struct DataPage {
     consents: Vec<(&'static str, bool)>,
     available: String,
     pending: String,
+    /// Points held at checkouts.
+    held: String,
     purchases: Vec<PurchaseLine>,
     entries: Vec<Activity>,
     rewards: Vec<RewardLine>,
@@ -103,6 +105,7 @@ pub(crate) async fn page(
         consents,
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
+        held: l.integer(balance.held.get()),
         purchases: purchases
             .into_iter()
             .map(|b| PurchaseLine {

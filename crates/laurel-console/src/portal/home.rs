@@ -1,5 +1,6 @@
-//! The member's home (balance, what expires soon, tier progress, their wallet,
-//! membership and transfers, recent activity) and their history with filters.
+//! The member's home (balance and points held at checkouts, what expires soon, tier progress,
+//! their wallet, membership, transfers and household, recent activity) and their history with
+//! filters.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -139,6 +140,10 @@ struct HomePage {
     membership: Option<String>,
     /// Whether the program offers transfers (home links to the page that sends them).
     transfers: bool,
+    /// Points held at checkouts, when any are.
+    held: Option<String>,
+    /// Their household in a line, when the program offers households.
+    household: Option<String>,
 }
 
 pub(crate) async fn home(
@@ -188,8 +193,21 @@ pub(crate) async fn home(
             None => t.get("membership.yours_none").to_owned(),
         })
     };
+    let household = match engine.household_policy() {
+        Some(_) => Some(household_line(
+            l,
+            id,
+            engine.household_of(id).await.map_err(&fail)?,
+        )),
+        None => None,
+    };
     let page = HomePage {
         chrome: Chrome::signed_in(&member, "home", "/portal".into()),
+        held: balance
+            .held
+            .is_positive()
+            .then(|| l.integer(balance.held.get())),
+        household,
         name: profile.profile.name.unwrap_or_default(),
         available: l.integer(balance.available.get()),
         value: l.money(balance.available_value),
@@ -212,6 +230,31 @@ pub(crate) async fn home(
         transfers: definition.transfers.is_some(),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The member's household in a line: its name and the points it has together, that they
+/// wait for its owner, or an invitation to pool points.
+fn household_line(l: Locale, me: i64, household: Option<laurel_engine::HouseholdView>) -> String {
+    let t = l.strings();
+    match household {
+        None => t.get("households.home_line_none").to_owned(),
+        Some(h) if crate::household_words::role_of(&h, me) == Some("requested") => {
+            let owner = h
+                .members
+                .iter()
+                .find(|m| m.member_id == h.owner_id)
+                .map(crate::household_words::member_name)
+                .unwrap_or_default();
+            t.fill(
+                "households.waiting_for",
+                &[("name", &h.name), ("owner", &owner)],
+            )
+        }
+        Some(h) => t.fill(
+            "households.home_line",
+            &[("name", &h.name), ("points", &l.integer(h.pooled))],
+        ),
+    }
 }
 
 fn tier_line(l: Locale, view: laurel_engine::TierView) -> TierLine {

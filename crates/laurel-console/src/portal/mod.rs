@@ -1,7 +1,8 @@
 //! The member portal under `/portal`: members sign in with a code sent to their email and
 //! see their points, tier and history, redeem rewards and show the coupon, share their
 //! referral code, keep their profile and consent, download their data and report problems,
-//! read their wallet of stored value, hold a paid membership and send other members points.
+//! read their wallet of stored value, hold a paid membership, send other members points and
+//! pool points in a household.
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
@@ -10,6 +11,7 @@ mod contact;
 mod data;
 mod help;
 mod home;
+mod household;
 mod membership;
 mod rewards;
 mod sign_in;
@@ -44,6 +46,17 @@ pub(crate) fn router() -> Router<Console> {
         .route(
             "/portal/transfers",
             get(transfers::page).post(transfers::send),
+        )
+        .route(
+            "/portal/household",
+            get(household::page).post(household::make),
+        )
+        .route("/portal/household/join", post(household::ask))
+        .route("/portal/household/approve", post(household::approve))
+        .route("/portal/household/remove", post(household::remove))
+        .route(
+            "/portal/household/end",
+            get(household::confirm_end).post(household::end),
         )
         .route("/portal/wallet/gift-cards", post(wallet_load::load))
         .route("/portal/rewards", get(rewards::catalog))

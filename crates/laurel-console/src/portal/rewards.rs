@@ -1,5 +1,6 @@
-//! The rewards catalog with what the member may redeem, redeeming (confirm first), and the
-//! member's coupons: each code as text and as a QR code drawn on the server.
+//! The rewards catalog with what the member may redeem (with their household's points, when
+//! they belong to one), redeeming (confirm first), and the member's coupons: each code as text
+//! and as a QR code drawn on the server.
 
 use super::codes::qr_svg;
 use super::web::{Chrome, Member, PortalError};
@@ -44,9 +45,15 @@ fn refusal_words(l: Locale, code: ErrorCode) -> String {
     }
 }
 
-fn card(l: Locale, view: RewardView) -> RewardCard {
+/// A reward as the catalog shows it; a member short of points whose household would lend the
+/// rest (`with_household`: the most they may spend with its help) may redeem it.
+fn card(l: Locale, view: RewardView, with_household: Option<i64>) -> RewardCard {
+    let covered = with_household.is_some_and(|n| n >= view.reward.cost.get());
     RewardCard {
-        refusal: view.refusal.map(|code| refusal_words(l, code)),
+        refusal: view
+            .refusal
+            .filter(|code| !(covered && *code == ErrorCode::InsufficientPoints))
+            .map(|code| refusal_words(l, code)),
         stock_left: view
             .stock_left
             .map(|n| l.integer(i64::try_from(n).unwrap_or(i64::MAX))),
@@ -66,6 +73,8 @@ fn card(l: Locale, view: RewardView) -> RewardCard {
 struct CatalogPage {
     chrome: Chrome,
     available: String,
+    /// What the member may spend with their household's help, when it is more than their own.
+    household: Option<String>,
     rewards: Vec<RewardCard>,
 }
 
@@ -80,10 +89,20 @@ pub(crate) async fn catalog(
         .await
         .map_err(&fail)?;
     let balance = console.engine.balance(member.id()).await.map_err(&fail)?;
+    let with_household = super::household::spendable_with_household(&console, &member).await?;
     let page = CatalogPage {
         chrome: Chrome::signed_in(&member, "rewards", "/portal/rewards".into()),
         available: l.integer(balance.available.get()),
-        rewards: views.into_iter().map(|v| card(l, v)).collect(),
+        household: with_household
+            .filter(|n| *n > balance.available.get())
+            .map(|n| {
+                l.strings()
+                    .with("households.you_may_spend", "points", &l.integer(n))
+            }),
+        rewards: views
+            .into_iter()
+            .map(|v| card(l, v, with_household))
+            .collect(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -95,6 +114,8 @@ struct ConfirmPage {
     reward: RewardCard,
     available: String,
     after: String,
+    /// How much of the cost the member's household lends, in a sentence.
+    from_household: Option<String>,
     error: Option<String>,
     /// A fresh idempotency key: confirming twice redeems once.
     form_key: String,
@@ -123,11 +144,19 @@ async fn confirm_page(
         .available
         .get();
     let cost = view.reward.cost.get();
+    let with_household = super::household::spendable_with_household(console, member).await?;
+    // What the household lends when the member's own points fall short and it can.
+    let lent =
+        (cost > available && with_household.is_some_and(|n| n >= cost)).then_some(cost - available);
     Ok(ConfirmPage {
         chrome: Chrome::signed_in(member, "rewards", format!("/portal/rewards/{reward_id}")),
         available: l.integer(available),
-        after: l.integer(available - cost),
-        reward: card(l, view),
+        after: l.integer(available - cost + lent.unwrap_or(0)),
+        from_household: lent.map(|n| {
+            l.strings()
+                .with("households.from_household", "points", &l.integer(n))
+        }),
+        reward: card(l, view, with_household),
         error,
         form_key: laurel_engine::random_token(),
     })

@@ -106,6 +106,7 @@ async fn the_dashboard_rolls_the_points_forward_from_the_ledger_and_every_figure
                 "reversed",
                 "released",
                 "transferred",
+                "held",
                 "closing"
             ],
             "[{lang}] opening, each movement, closing"

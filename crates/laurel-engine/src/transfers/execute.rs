@@ -105,6 +105,7 @@ pub(crate) async fn send(
             fee: fee.get(),
             message: r.message.clone(),
             actor: actor.map(str::to_owned),
+            household: None,
             created_at: crate::as_stored(ctx.now),
         },
         balance,

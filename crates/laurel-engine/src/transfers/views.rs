@@ -44,6 +44,10 @@ pub struct TransferView {
     /// Who made it on the sender's behalf (`staff:…`), if not the sender.
     #[serde(default)]
     pub actor: Option<String>,
+    /// The household it lent points within, for the receiver's spending (no fee, no
+    /// message): a household lend rather than a member's transfer.
+    #[serde(default)]
+    pub household: Option<i64>,
     /// When.
     pub created_at: Timestamp,
 }
@@ -58,6 +62,7 @@ impl From<StoredTransfer> for TransferView {
             fee: t.fee.get(),
             message: t.message,
             actor: t.actor,
+            household: t.household,
             created_at: t.created_at,
         }
     }
