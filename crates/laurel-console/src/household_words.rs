@@ -141,9 +141,11 @@ pub(crate) fn spendable(view: &HouseholdView, member: i64) -> Option<i64> {
         .filter(active)
         .map(|m| m.member_id)
         .collect();
+    // A suspended member lends nothing, as the engine decides.
     let lent: i64 = lenders(mode, member, view.owner_id, &members)
         .into_iter()
         .filter_map(|id| view.members.iter().find(|m| m.member_id == id))
+        .filter(|m| !m.suspended)
         .map(|m| m.available.max(0))
         .sum();
     Some((own + lent).max(0))
@@ -160,6 +162,7 @@ mod tests {
             name: (id == 1).then(|| "Wang Mei".to_owned()),
             role: role.into(),
             available,
+            suspended: false,
             joined_at: None,
         }
     }
@@ -196,6 +199,21 @@ mod tests {
             "the owner spends their own"
         );
         assert_eq!(spendable(&owner_pays, 9), None);
+    }
+
+    #[test]
+    fn a_suspended_member_lends_nothing() {
+        let mut pooled = household("pooled");
+        let full = spendable(&pooled, 2);
+        let owner = pooled.members.iter_mut().find(|m| m.member_id == 1);
+        let lent = owner.map(|m| {
+            m.suspended = true;
+            m.available
+        });
+        assert_eq!(
+            spendable(&pooled, 2),
+            full.zip(lent).map(|(all, theirs)| all - theirs)
+        );
     }
 
     #[test]

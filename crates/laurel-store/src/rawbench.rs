@@ -76,7 +76,7 @@ pub async fn commit_raw_purchases(
             entries.extend_from_slice(args![journal, "program_issued", none, -100_i64]);
             entries.extend_from_slice(args![journal, "member_available", member, 100_i64]);
             lot_rows.extend_from_slice(args![
-                lot, member, journal, 100_i64, 100_i64, 0_i64, none, none
+                lot, member, journal, 100_i64, 100_i64, 0_i64, none, none, none
             ]);
             lot_moves.extend_from_slice(args![journal, lot, "open", 100_i64]);
             purchases.extend_from_slice(args![

@@ -105,8 +105,8 @@ impl HouseholdPolicy {
         issues.result(HouseholdPolicy { mode, max_members })
     }
 
-    /// Whether one more member may join a household of `members` (the owner included, and
-    /// those who asked and wait), for a member who `in_another` household.
+    /// Whether one more member may join a household of `members` who belong (the owner
+    /// included), for a member who is `in_another` household.
     pub fn may_join(&self, members: u32, in_another: bool) -> Result<(), JoinRefusal> {
         if in_another {
             return Err(JoinRefusal::InAnother);

@@ -47,8 +47,7 @@ pub(crate) async fn act(
             let standing = locked(tx, *household).await?;
             if standing.role_of(*id).is_none() {
                 let elsewhere = tx.household_id_of(*id).await?.is_some();
-                let count = u32::try_from(standing.members.len()).unwrap_or(u32::MAX);
-                policy.may_join(count, elsewhere)?;
+                policy.may_join(belonging(&standing), elsewhere)?;
                 tx.add_household_member(*household, *id, HouseholdRole::Requested, now)
                     .await?;
             }
@@ -63,6 +62,9 @@ pub(crate) async fn act(
                 None => return Err(EngineError::NotInHousehold(id.0)),
                 Some(HouseholdRole::Active) => {}
                 Some(HouseholdRole::Requested) => {
+                    // Requests do not fill a household (anyone with the owner's code may ask):
+                    // the limit holds when the owner consents.
+                    policy.may_join(belonging(&standing), false)?;
                     tx.approve_household_member(*household, *id, now).await?;
                 }
             }
@@ -90,6 +92,11 @@ pub(crate) async fn act(
         .await?
         .ok_or_else(|| EngineError::Internal(format!("household {household} vanished")))?;
     Ok(Some(HouseholdView::of(&after, policy.mode)))
+}
+
+/// How many belong to a household (those waiting aside).
+fn belonging(h: &laurel_store::StoredHousehold) -> u32 {
+    u32::try_from(h.active().count()).unwrap_or(u32::MAX)
 }
 
 async fn locked(tx: &mut Tx, id: i64) -> Result<laurel_store::StoredHousehold> {

@@ -18,6 +18,9 @@ pub struct HouseholdMemberView {
     pub role: String,
     /// Their spendable points.
     pub available: i64,
+    /// Whether staff suspended them: a suspended member lends nothing.
+    #[serde(default)]
+    pub suspended: bool,
     /// When they joined (the owner: when they made it).
     pub joined_at: Option<Timestamp>,
 }
@@ -35,7 +38,7 @@ pub struct HouseholdView {
     pub mode: String,
     /// The owner, the members, then those waiting, in the order they asked.
     pub members: Vec<HouseholdMemberView>,
-    /// The points its members (not those waiting) have together.
+    /// The points its members (not those waiting, nor those suspended) have together.
     pub pooled: i64,
     /// When it was made.
     pub created_at: Timestamp,
@@ -63,10 +66,15 @@ impl HouseholdView {
                     }
                     .to_owned(),
                     available: m.available,
+                    suspended: m.suspended,
                     joined_at: m.joined_at,
                 })
                 .collect(),
-            pooled: h.active().map(|m| m.available.max(0)).sum(),
+            pooled: h
+                .active()
+                .filter(|m| !m.suspended)
+                .map(|m| m.available.max(0))
+                .sum(),
             created_at: h.created_at,
         }
     }

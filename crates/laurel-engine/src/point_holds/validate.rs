@@ -13,8 +13,8 @@ use serde::Serialize;
 pub(crate) struct ValidPointHold {
     pub request: PointHoldRequest,
     pub print: String,
-    /// The id it is stored under if placed (taken before the write path).
-    pub id: i64,
+    /// The id it is stored under if placed, when taken before the write path.
+    pub id: Option<i64>,
 }
 
 /// How a point hold is asked to close.
@@ -45,7 +45,7 @@ pub(crate) fn hold(mut request: PointHoldRequest) -> Result<ValidPointHold> {
     Ok(ValidPointHold {
         request,
         print,
-        id: 0,
+        id: None,
     })
 }
 

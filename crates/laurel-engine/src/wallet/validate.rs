@@ -96,8 +96,8 @@ pub(crate) fn member_wallet(program: &Program, r: WalletRequest) -> Result<Valid
 pub(crate) struct ValidHold {
     pub request: HoldRequest,
     pub amount_minor: i64,
-    /// The id it is stored under if placed (taken before the write path).
-    pub id: i64,
+    /// The id it is stored under if placed, when taken before the write path.
+    pub id: Option<i64>,
 }
 
 pub(crate) fn hold(program: &Program, mut request: HoldRequest) -> Result<ValidHold> {
@@ -118,7 +118,7 @@ pub(crate) fn hold(program: &Program, mut request: HoldRequest) -> Result<ValidH
     Ok(ValidHold {
         request,
         amount_minor,
-        id: 0,
+        id: None,
     })
 }
 

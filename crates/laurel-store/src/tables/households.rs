@@ -39,6 +39,8 @@ pub struct HouseholdMember {
     pub role: HouseholdRole,
     /// Their spendable points.
     pub available: i64,
+    /// Whether staff suspended them (a suspended member lends nothing).
+    pub suspended: bool,
     /// When they asked (the owner: when they made it).
     pub requested_at: Timestamp,
     /// When the owner consented.
@@ -244,7 +246,8 @@ async fn household<S: Sql>(db: &mut S, id: i64, lock: &str) -> Result<Option<Sto
     let owner = MemberId(row.get("owner_id")?);
     let mut members = db
         .rows(
-            "SELECT h.member_id, m.external_id, m.name, h.state, m.available, h.requested_at, \
+            "SELECT h.member_id, m.external_id, m.name, h.state, m.available, m.status, \
+             h.requested_at, \
              h.joined_at FROM household_members h JOIN members m ON m.id = h.member_id \
              WHERE h.household_id = $1 AND h.state <> 'left' ORDER BY h.id",
             args![id],
@@ -280,6 +283,7 @@ fn member(r: &Row) -> Result<HouseholdMember> {
         name: r.get("name")?,
         role,
         available: r.get("available")?,
+        suspended: r.get::<String>("status")? == laurel_core::MemberStatus::Suspended.as_str(),
         requested_at: instant(r.get("requested_at")?)?,
         joined_at: instant_opt(r.get("joined_at")?)?,
     })

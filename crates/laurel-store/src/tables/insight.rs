@@ -281,10 +281,21 @@ impl Store {
 }
 
 /// The sums of points moved a period's facts read, each over its kinds of posting. A release
-/// makes pending points available: what members hold stays the same, so it is in none.
+/// makes pending points available and a transfer moves points between members: what members
+/// hold stays the same, so they are in none. Points held at checkouts count as redeemed when
+/// held, less those given back.
 const POSTING_SUMS: [(&str, &[PostingKind]); 5] = [
     ("issued", &[PostingKind::Earn]),
-    ("redeemed", &[PostingKind::Redeem, PostingKind::Restore]),
+    (
+        "redeemed",
+        &[
+            PostingKind::Redeem,
+            PostingKind::Restore,
+            PostingKind::TransferFee,
+            PostingKind::Hold,
+            PostingKind::HoldRelease,
+        ],
+    ),
     ("expired", &[PostingKind::Expire]),
     ("reversed", &[PostingKind::Reverse]),
     (

@@ -42,8 +42,8 @@ pub struct StoredPointHold {
 /// A point hold to store.
 #[derive(Debug, Clone)]
 pub struct NewPointHold<'a> {
-    /// Its id, taken beforehand with `Store::next_hold_id`.
-    pub id: i64,
+    /// Its id, when taken beforehand with `Store::next_hold_id`; else the next, taken here.
+    pub id: Option<i64>,
     /// Whose.
     pub member: MemberId,
     /// Points held.
@@ -95,7 +95,7 @@ const COLUMNS: &str = "id, member_id, points, state, captured, reference, hold_j
 impl Tx {
     /// Stores a new point hold and what it drew; its id.
     pub async fn insert_point_hold(&mut self, h: &NewPointHold<'_>) -> Result<i64> {
-        let id = h.id;
+        let id = self.hold_id(h.id).await?;
         self.run(
             "INSERT INTO point_holds (id, member_id, points, state, reference, hold_journal_id, \
              held_at, expires_at) VALUES ($1, $2, $3, 'held', $4, $5, $6, $7)",

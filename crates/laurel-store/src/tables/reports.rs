@@ -178,7 +178,8 @@ impl Store {
                 "SELECT effective_at / $3 AS bucket, kind, \
                         CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
                  FROM journal WHERE effective_at >= $1 AND effective_at < $2 \
-                   AND kind IN ('earn', 'redeem', 'restore', 'expire') \
+                   AND kind IN ('earn', 'redeem', 'restore', 'expire', 'transfer_fee', 'hold', \
+                                'hold_release') \
                  GROUP BY 1, 2",
                 args![from, to, width],
             )
@@ -207,6 +208,8 @@ impl Store {
             match kind.as_str() {
                 "earn" => bucket.issued += points,
                 "expire" => bucket.expired -= points,
+                // Spent: redemptions less cancelled ones, transfer fees, and points held at
+                // checkouts less those given back (held points count as spent when held).
                 _ => bucket.redeemed -= points,
             }
         }

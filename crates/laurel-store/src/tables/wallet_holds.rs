@@ -41,8 +41,8 @@ pub struct StoredHold {
 /// A hold to store.
 #[derive(Debug, Clone)]
 pub struct NewHold<'a> {
-    /// Its id, taken beforehand with [`Store::next_hold_id`].
-    pub id: i64,
+    /// Its id, when taken beforehand with [`Store::next_hold_id`]; else the next, taken here.
+    pub id: Option<i64>,
     /// The wallet.
     pub wallet: i64,
     /// Whose.
@@ -76,9 +76,17 @@ const COLUMNS: &str = "id, wallet_id, member_id, principal_minor, bonus_minor, s
     reference, hold_move_id, close_move_id, held_at, expires_at, closed_at";
 
 impl Tx {
+    /// `taken`, or the next id of the holds' series taken in this transaction.
+    pub(crate) async fn hold_id(&mut self, taken: Option<i64>) -> Result<i64> {
+        match taken {
+            Some(id) => Ok(id),
+            None => next_hold_id(self).await,
+        }
+    }
+
     /// Stores a new hold; its id.
     pub async fn insert_hold(&mut self, h: &NewHold<'_>) -> Result<i64> {
-        let id = h.id;
+        let id = self.hold_id(h.id).await?;
         self.run(
             "INSERT INTO wallet_holds (id, wallet_id, member_id, principal_minor, bonus_minor, \
              state, reference, hold_move_id, held_at, expires_at) \
@@ -132,17 +140,16 @@ impl Tx {
 }
 
 impl Store {
-    /// The next id of the holds' one series, wallet holds and point holds alike: taken in a
-    /// statement of its own, before the hold is written, so the counter is never held by a
-    /// write batch (a hold refused leaves its number unused).
-    pub async fn next_hold_id(&self) -> Result<i64> {
+    /// The next id of the holds' one series, wallet holds and point holds alike, taken in a
+    /// statement of its own before the hold is written, so no write batch holds the counter
+    /// (a hold refused leaves its number unused); `None` on SQLite, whose one writer takes it
+    /// inside its transaction (a statement of its own would wait for the writer's lock).
+    pub async fn next_hold_id(&self) -> Result<Option<i64>> {
+        if self.blocks_writers() {
+            return Ok(None);
+        }
         let mut db = self;
-        db.row(
-            "UPDATE hold_numbers SET last = last + 1 WHERE id = 1 RETURNING last",
-            args![],
-        )
-        .await?
-        .get(0)
+        next_hold_id(&mut db).await.map(Some)
     }
 
     /// A hold, if there is one with that id.
@@ -172,6 +179,15 @@ impl Store {
         .map(|r| Ok((r.get("id")?, MemberId(r.get("member_id")?))))
         .collect()
     }
+}
+
+async fn next_hold_id<S: Sql>(db: &mut S) -> Result<i64> {
+    db.row(
+        "UPDATE hold_numbers SET last = last + 1 WHERE id = 1 RETURNING last",
+        args![],
+    )
+    .await?
+    .get(0)
 }
 
 fn hold(row: &Row) -> Result<StoredHold> {

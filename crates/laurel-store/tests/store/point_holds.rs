@@ -21,25 +21,26 @@ async fn hold(store: &Store, member: MemberId, points: i64, skew: i64) -> i64 {
     let ledger = load(store, member).await;
     let posting = ledger.hold(Points(points)).unwrap();
     let drawn = ledger.drawn_by(&posting);
-    let id = store.next_hold_id().await.unwrap();
+    let taken = store.next_hold_id().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     tx.lock_members(&[member], &[]).await.unwrap();
     let (journal, _) = tx
         .post(member, &posting, &meta("hold", "o", t0()))
         .await
         .unwrap();
-    tx.insert_point_hold(&NewPointHold {
-        id,
-        member,
-        points: Points(points + skew),
-        reference: "order-1",
-        hold_journal: journal,
-        drawn: &drawn,
-        held_at: t0(),
-        expires_at: t0() + days(1),
-    })
-    .await
-    .unwrap();
+    let id = tx
+        .insert_point_hold(&NewPointHold {
+            id: taken,
+            member,
+            points: Points(points + skew),
+            reference: "order-1",
+            hold_journal: journal,
+            drawn: &drawn,
+            held_at: t0(),
+            expires_at: t0() + days(1),
+        })
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }

@@ -33,16 +33,19 @@ async fn a_household_is_made_joined_with_consent_spent_from_and_left_over_http()
             .await
             .ok(200);
         assert_eq!(asked["members"][1]["role"], "requested", "[{name}] {asked}");
-        app.post(&members, &json!({ "member_id": cy }))
-            .await
-            .error(409, "household_full");
         app.post(&format!("{members}/{cy}/approve"), &json!({}))
             .await
             .error(404, "not_in_household");
+        app.post(&members, &json!({ "member_id": cy }))
+            .await
+            .ok(200);
         let approved = app
             .post(&format!("{members}/{bo}/approve"), &json!({}))
             .await
             .ok(200);
+        app.post(&format!("{members}/{cy}/approve"), &json!({}))
+            .await
+            .error(409, "household_full");
         assert_eq!(approved["pooled"], owned, "[{name}] {approved}");
         let mine = app
             .get(&format!("/api/v1/members/{bo}/household"))
