@@ -135,9 +135,19 @@ impl Browser {
 
     /// The element `css`, waiting up to ten seconds for it to appear.
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.find_within(css, Duration::from_secs(10)).await
+    }
+
+    /// The element `css`, waiting up to `patience` for it to appear: for what a background
+    /// job puts on a page that refreshes itself, which takes longer on a loaded machine.
+    pub async fn find_within(
+        &self,
+        css: &str,
+        patience: Duration,
+    ) -> fantoccini::elements::Element {
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(patience)
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no element `{css}` on the page: {e}"))

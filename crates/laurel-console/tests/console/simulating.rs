@@ -79,8 +79,11 @@ async fn a_draft_is_simulated_from_the_draft_page_and_shown_beside_the_program_i
                     .starts_with("/admin/program/simulations/"),
                 "[{backend} {lang}]"
             );
-            // The page refreshes itself until the report is there.
-            browser.find("#simulation-totals").await;
+            // The page refreshes itself until the report is there: a replay of the whole
+            // history, which a busy machine runs slower.
+            browser
+                .find_within("#simulation-totals", std::time::Duration::from_secs(90))
+                .await;
             assert_eq!(
                 totals_row(&browser, earned).await,
                 draft_earned,
