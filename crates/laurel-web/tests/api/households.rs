@@ -75,8 +75,8 @@ async fn a_household_is_made_joined_with_consent_spent_from_and_left_over_http()
             .ok(200);
         assert_eq!(
             left["household"]["members"].as_array().unwrap().len(),
-            1,
-            "[{name}]"
+            2,
+            "[{name}] the owner, and Cy still waiting"
         );
         let ended = app
             .send(
