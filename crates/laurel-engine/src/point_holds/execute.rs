@@ -9,6 +9,7 @@ use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::outcomes::Balances;
 use crate::requests::MemberRef;
+use crate::wallet::holds::execute::{close_scope, hold_expired};
 use crate::write::context::Context;
 use crate::write::steps::{lock, lock_active, meta, post, refused, remember, replay};
 use jiff::SignedDuration;
@@ -96,7 +97,7 @@ pub(crate) async fn close(
     closing: PointClosing,
     actor: &str,
 ) -> Result<PointHoldOutcome> {
-    let scope = format!("hold:{hold_id}");
+    let scope = close_scope(hold_id);
     let key = match closing {
         PointClosing::Capture(_) => Some("capture"),
         PointClosing::Void => Some("void"),
@@ -119,7 +120,7 @@ pub(crate) async fn close(
     let (state, capture, left) = match closing {
         PointClosing::Capture(points) => {
             if ctx.now >= stored.expires_at {
-                return Err(expired(&stored));
+                return Err(hold_expired(stored.expires_at));
             }
             let amount = Points(points.unwrap_or(stored.points.get()));
             let captured = MemberLedger::capture_hold(&stored.drawn, amount)
@@ -207,14 +208,6 @@ async fn outcome(
             held: tx.points_held(member).await?.get(),
         },
     })
-}
-
-fn expired(h: &StoredPointHold) -> EngineError {
-    EngineError::Wallet {
-        code: ErrorCode::HoldExpired,
-        message: format!("the hold expired at {}", h.expires_at),
-        args: vec![("expired_at", h.expires_at.to_string())],
-    }
 }
 
 fn over_held(e: LedgerError, requested: Points) -> EngineError {

@@ -104,7 +104,7 @@ pub(crate) async fn close(
     closing: Closing,
     actor: &str,
 ) -> Result<HoldOutcome> {
-    let scope = format!("hold:{hold_id}");
+    let scope = close_scope(hold_id);
     let key = match closing {
         Closing::Capture(_) => Some("capture"),
         Closing::Void => Some("void"),
@@ -191,16 +191,27 @@ fn held_after(held: &Paid, posting: &laurel_core::wallet::WalletPosting) -> Paid
     }
 }
 
+/// The scope a hold's capture or void is remembered under: wallet and point holds alike (one
+/// series of ids).
+pub(crate) fn close_scope(hold: i64) -> String {
+    format!("hold:{hold}")
+}
+
+/// The refusal of a capture after the hold's expiry, of either kind of hold.
+pub(crate) fn hold_expired(at: jiff::Timestamp) -> EngineError {
+    EngineError::Wallet {
+        code: ErrorCode::HoldExpired,
+        message: format!("the hold expired at {at}"),
+        args: vec![("expired_at", at.to_string())],
+    }
+}
+
 /// The core's refusal as the engine's, its amounts in money.
 fn hold_refusal(e: HoldRefusal, currency: Currency) -> EngineError {
     let money = |minor| Money::from_minor(minor, currency).to_string();
     match e {
         HoldRefusal::Closed(state) => EngineError::HoldClosed(state.as_str().to_owned()),
-        HoldRefusal::Expired(at) => EngineError::Wallet {
-            code: ErrorCode::HoldExpired,
-            message: format!("the hold expired at {at}"),
-            args: vec![("expired_at", at.to_string())],
-        },
+        HoldRefusal::Expired(at) => hold_expired(at),
         HoldRefusal::OverHeld { held, requested } => EngineError::Wallet {
             code: ErrorCode::CaptureExceedsHold,
             message: format!(
