@@ -85,6 +85,9 @@ pub(crate) fn read(fields: &Fields, l: Locale, tz: &TimeZone) -> Result<Reward, 
         per_member_limit: r.optional("per_member_limit", "draft.not_integer"),
         kind,
         coupon,
+        partner: Some(r.text("partner"))
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
     };
     r.finish(reward)
 }
@@ -132,6 +135,7 @@ pub(crate) fn fields_of(reward: &Reward, editing: &str, tz: &TimeZone) -> Fields
     w.maybe("available_until", instant(reward.available_until, true));
     w.maybe("stock", reward.stock);
     w.maybe("per_member_limit", reward.per_member_limit);
+    w.maybe("partner", reward.partner.as_deref());
     if reward.kind.issues_coupon() {
         w.maybe("min_spend", reward.coupon.min_spend.map(|d| d.normalize()));
         w.put("valid_days", reward.coupon.valid_days);
@@ -160,6 +164,7 @@ mod tests {
             stock: Some(10),
             per_member_limit: Some(1),
             coupon: CouponTerms::default(),
+            partner: Some("cafe".into()),
         };
         let kinds = [
             RewardKind::AmountCoupon {

@@ -67,6 +67,9 @@ pub(crate) fn read(fields: &Fields, l: Locale) -> Result<EarningRule, Vec<Proble
         limits,
         priority,
         stacking,
+        partner: Some(r.text("partner"))
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
     };
     r.finish(rule)
 }
@@ -207,6 +210,7 @@ pub(crate) fn fields_of(rule: &EarningRule, editing: &str) -> (Fields, bool) {
     if rule.priority != 0 {
         w.put("priority", rule.priority);
     }
+    w.maybe("partner", rule.partner.as_deref());
     match &rule.stacking {
         Stacking::Stackable => w.put("stacking", "stackable"),
         Stacking::Exclusive => w.put("stacking", "exclusive"),

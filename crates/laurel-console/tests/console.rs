@@ -61,6 +61,7 @@ struct App {
 async fn buy(engine: &Engine, member: i64, order_id: &str, total: &str) {
     engine
         .purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(member),
             order_id: order_id.into(),
             channel: Channel::Pos,

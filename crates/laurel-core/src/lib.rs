@@ -19,6 +19,7 @@ pub mod membership;
 pub mod money;
 pub mod notices;
 pub mod offers;
+pub mod partners;
 pub mod points;
 pub mod program;
 pub mod referrals;

@@ -119,6 +119,17 @@ impl ReferralPolicy {
         total >= self.min_purchase && at >= enrolled_at - ENROLLING_CHECKOUT && in_window
     }
 
+    /// Whether a purchase of `basket` qualifies (see [`ReferralPolicy::qualifies`]): one made
+    /// at a coalition partner never does, since the program, not the partner, pays referrals.
+    pub fn qualifies_basket(
+        &self,
+        basket: &crate::rules::Basket,
+        at: Timestamp,
+        enrolled_at: Timestamp,
+    ) -> bool {
+        basket.partner.is_none() && self.qualifies(basket.total, at, enrolled_at)
+    }
+
     /// The new member's bonus as a grant on their qualifying purchase; `None` when the program
     /// gives them nothing.
     pub fn referee_grant(&self) -> Option<Grant> {

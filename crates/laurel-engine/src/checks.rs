@@ -172,6 +172,7 @@ mod tests {
 
     fn purchase() -> PurchaseRequest {
         PurchaseRequest {
+            partner: None,
             member: MemberRef::External("c-42".into()),
             order_id: "o-1".into(),
             channel: Channel::Web,
@@ -197,6 +198,7 @@ mod tests {
             Some("78130975e64a42f07e45b0683dd938796c376f1f1d72b5d19a5fe0563d7dcaac"),
         );
         let refund = RefundRequest {
+            partner: None,
             purchase_id: 7,
             refund_id: "r-1".into(),
             scope: RefundScope::Lines(vec![(0, 1)]),

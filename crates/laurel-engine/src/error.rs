@@ -45,6 +45,9 @@ pub enum EngineError {
     /// No reward with that id in the catalog.
     #[error("no reward `{0}` in the catalog")]
     UnknownReward(String),
+    /// The program has no coalition partner with that code.
+    #[error("the program has no partner `{0}`")]
+    UnknownPartner(String),
     /// The catalog refuses the redemption (dates, tier, stock, per-member limit).
     #[error("{0}")]
     Reward(RewardRefusal),
@@ -288,6 +291,7 @@ impl EngineError {
             EngineError::InsufficientPoints { .. } => ErrorCode::InsufficientPoints,
             EngineError::RefundExceedsPurchase(_) => ErrorCode::RefundExceedsPurchase,
             EngineError::UnknownReward(_) => ErrorCode::UnknownReward,
+            EngineError::UnknownPartner(_) => ErrorCode::UnknownPartner,
             EngineError::Reward(refusal) => refusal.into(),
             EngineError::UnknownRedemption(_) => ErrorCode::UnknownRedemption,
             EngineError::UnknownCoupon => ErrorCode::UnknownCoupon,

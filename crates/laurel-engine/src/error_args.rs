@@ -22,6 +22,7 @@ impl EngineError {
                 ("requested", requested.get().to_string()),
             ],
             EngineError::UnknownReward(id) => vec![("reward", id.clone())],
+            EngineError::UnknownPartner(code) => vec![("partner", code.clone())],
             EngineError::UnknownRedemption(id) => vec![("redemption", id.to_string())],
             EngineError::InvalidProgram(problems) => vec![("count", problems.len().to_string())],
             EngineError::ProgramChange { args, .. } | EngineError::Wallet { args, .. } => {

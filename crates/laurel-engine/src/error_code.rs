@@ -62,7 +62,7 @@ error_codes! {
     SignInCodeWrong = "sign_in_code_wrong", 401, "Portal: not the sign-in code that was sent.";
     SignInCodeExpired = "sign_in_code_expired", 401, "Portal: the sign-in code expired, was used, or was guessed at too often.";
 
-    Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key).";
+    Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key; a partner's key reaches only balances and its own purchases, redemptions and statements).";
     GiftCardPinRequired = "gift_card_pin_required", 403, "The gift card has a PIN: give it (the `X-Gift-Card-Pin` header).";
     GiftCardPinWrong = "gift_card_pin_wrong", 403, "Not the gift card's PIN; five wrong ones lock the card.";
     GiftCardLocked = "gift_card_locked", 403, "Too many wrong PINs: the gift card is locked.";
@@ -70,7 +70,8 @@ error_codes! {
 
     UnknownMember = "unknown_member", 404, "No member with that id or external id.";
     UnknownPurchase = "unknown_purchase", 404, "No purchase with that id.";
-    UnknownReward = "unknown_reward", 404, "No reward with that id in the catalog.";
+    UnknownReward = "unknown_reward", 404, "No reward with that id in the catalog (for a partner's key: among the partner's own rewards).";
+    UnknownPartner = "unknown_partner", 404, "The program has no coalition partner with that code (`[[partners]]`).";
     UnknownRedemption = "unknown_redemption", 404, "No reward redemption with that id.";
     UnknownCoupon = "unknown_coupon", 404, "No coupon with that code.";
     UnknownProgramVersion = "unknown_program_version", 404, "No program version with that number.";

@@ -19,6 +19,9 @@ pub enum Scope {
     Admin,
     /// Till and web-shop calls: members, purchases, refunds, redemptions, reads.
     Pos,
+    /// A coalition partner's calls: members' balances, and its own purchases, refunds,
+    /// redemptions and statements.
+    Partner,
 }
 
 impl Scope {
@@ -27,6 +30,7 @@ impl Scope {
         match self {
             Scope::Admin => "admin",
             Scope::Pos => "pos",
+            Scope::Partner => "partner",
         }
     }
 }
@@ -37,9 +41,9 @@ impl fmt::Display for Scope {
     }
 }
 
-/// A scope name that is not `admin` or `pos`.
+/// A scope name that is not `admin`, `pos` or `partner`.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown scope `{0}`: expected admin or pos")]
+#[error("unknown scope `{0}`: expected admin, pos or partner")]
 pub struct UnknownScope(String);
 
 impl FromStr for Scope {
@@ -48,6 +52,7 @@ impl FromStr for Scope {
         match s {
             "admin" => Ok(Scope::Admin),
             "pos" => Ok(Scope::Pos),
+            "partner" => Ok(Scope::Partner),
             other => Err(UnknownScope(other.to_owned())),
         }
     }
@@ -64,11 +69,29 @@ pub struct Principal {
     pub scope: Scope,
     /// The key's visible prefix; what the ledger records as the actor.
     pub prefix: String,
+    /// The partner a partner's key speaks for.
+    pub partner: Option<String>,
 }
 
 /// Creates a key, stores its hash, and returns the key: the only time it is ever visible.
+/// A partner's key names its partner, which only the program knows: make one with
+/// [`Engine::create_partner_key`].
 pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<String> {
-    Ok(issue(store, name, scope).await?.key)
+    not_a_partners(scope)?;
+    Ok(issue(store, name, scope, None).await?.key)
+}
+
+/// Refuses the partner scope where no partner is named.
+fn not_a_partners(scope: Scope) -> Result<()> {
+    if scope == Scope::Partner {
+        return Err(EngineError::invalid(
+            "scope",
+            ErrorCode::InvalidField,
+            "a partner's key names its partner: make it from the console's API keys page or \
+             POST /api/v1/admin/partners/{code}/keys",
+        ));
+    }
+    Ok(())
 }
 
 /// A key just created.
@@ -85,13 +108,19 @@ pub struct IssuedKey {
 /// Longest key name accepted.
 pub const KEY_NAME_MAX: usize = 100;
 
-async fn issue(store: &Store, name: &str, scope: Scope) -> Result<IssuedKey> {
+async fn issue(
+    store: &Store,
+    name: &str,
+    scope: Scope,
+    partner: Option<&str>,
+) -> Result<IssuedKey> {
     let key = format!("lrl_{}_{}", scope.as_str(), random_token());
     let prefix = key[..16].to_owned();
     let id = store
         .insert_api_key(
             name,
             scope.as_str(),
+            partner,
             &prefix,
             &sha256_hex(&key),
             Timestamp::now(),
@@ -102,27 +131,19 @@ async fn issue(store: &Store, name: &str, scope: Scope) -> Result<IssuedKey> {
 
 impl Engine {
     /// Creates a key named `name` (trimmed; required, at most [`KEY_NAME_MAX`] characters).
+    /// A partner's key is made by [`Engine::create_partner_key`].
     pub async fn create_api_key(&self, name: &str, scope: Scope) -> Result<IssuedKey> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(EngineError::invalid(
-                "name",
-                ErrorCode::MissingField,
-                "is required",
-            ));
-        }
-        if name.chars().count() > KEY_NAME_MAX {
-            return Err(EngineError::invalid(
-                "name",
-                ErrorCode::InvalidField,
-                format!("is longer than {KEY_NAME_MAX} characters"),
-            ));
-        }
-        crate::checks::checked(
-            "name",
-            laurel_core::text::characters(name, laurel_core::text::Layout::Line),
-        )?;
-        issue(&self.store, name, scope).await
+        not_a_partners(scope)?;
+        let name = checked_name(name)?;
+        issue(&self.store, name, scope, None).await
+    }
+
+    /// Creates a key for the program's partner `partner`: it reaches members' balances and the
+    /// partner's own purchases, redemptions and statements.
+    pub async fn create_partner_key(&self, name: &str, partner: &str) -> Result<IssuedKey> {
+        let name = checked_name(name)?;
+        self.partner(partner)?;
+        issue(&self.store, name, Scope::Partner, Some(partner)).await
     }
 
     /// Every key, revoked ones too, newest first.
@@ -137,6 +158,30 @@ impl Engine {
         self.keys.forget(id);
         Ok(revoked)
     }
+}
+
+/// A key's name trimmed and checked: required, at most [`KEY_NAME_MAX`] printable characters.
+fn checked_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(EngineError::invalid(
+            "name",
+            ErrorCode::MissingField,
+            "is required",
+        ));
+    }
+    if name.chars().count() > KEY_NAME_MAX {
+        return Err(EngineError::invalid(
+            "name",
+            ErrorCode::InvalidField,
+            format!("is longer than {KEY_NAME_MAX} characters"),
+        ));
+    }
+    crate::checks::checked(
+        "name",
+        laurel_core::text::characters(name, laurel_core::text::Layout::Line),
+    )?;
+    Ok(name)
 }
 
 /// How long a verified key is trusted without asking the database again.
@@ -172,6 +217,7 @@ impl KeyCache {
                 name: k.name,
                 scope: k.scope.parse().ok()?,
                 prefix: k.prefix,
+                partner: k.partner,
             })
         });
         if let Ok(mut seen) = self.seen.lock() {

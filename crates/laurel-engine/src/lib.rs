@@ -25,6 +25,7 @@ pub(crate) mod memberships;
 mod notices;
 mod outbox;
 mod outcomes;
+mod partners;
 mod point_holds;
 mod points;
 mod portal;
@@ -82,6 +83,8 @@ pub use outcomes::{
     Balances, Draw, EarnStatus, Earned, EventOutcome, GrantOutcome, GuestPurchaseOutcome,
     PostingOutcome, PurchaseOutcome, RefundOutcome, TierChangeOutcome,
 };
+pub use partners::csv::STATEMENT_COLUMNS;
+pub use partners::views::{PartnerStatement, PartnerView, StatementLine};
 pub use point_holds::views::{PointHoldOutcome, PointHoldView, PointsAfter};
 pub use points::BalanceView;
 pub use portal::{

@@ -7,6 +7,7 @@ mod households;
 mod memberships;
 mod names;
 mod notices;
+mod partners;
 mod referrals;
 mod rewards;
 mod rules;
@@ -90,6 +91,8 @@ struct File {
     transfers: Option<transfers::TransfersSection>,
     #[serde(default)]
     households: Option<households::HouseholdsSection>,
+    #[serde(default)]
+    partners: Vec<partners::PartnerSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -128,6 +131,9 @@ pub struct ProgramDefinition {
     pub transfers: Option<laurel_core::transfers::TransferPolicy>,
     /// Whether members may pool their points in households, and how (`[households]`).
     pub households: Option<laurel_core::households::HouseholdPolicy>,
+    /// The coalition's partners, where members earn and spend the program's points
+    /// (`[[partners]]`).
+    pub partners: laurel_core::partners::Partners,
 }
 
 impl ProgramDefinition {
@@ -172,6 +178,7 @@ impl From<Program> for ProgramDefinition {
             memberships: laurel_core::membership::MembershipPlans::default(),
             transfers: None,
             households: None,
+            partners: laurel_core::partners::Partners::default(),
         }
     }
 }
@@ -303,6 +310,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         // The rules' tier names cannot be checked against tiers that did not parse.
         Err(_) => None,
     };
+    let file_rule_ids: Vec<String> = file.rules.iter().map(rules::RuleSection::id).collect();
     let rules = rules::convert(file.rules)
         .and_then(|r| match &tier_ids {
             Some(ids) => rules::check_tier_names(r, ids),
@@ -332,6 +340,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let memberships = memberships::convert(file.memberships, currency, tier_ids.as_deref());
     let transfers = file.transfers.map(transfers::convert).transpose();
     let households = file.households.map(households::convert).transpose();
+    let partners = partners::convert(file.partners);
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -348,6 +357,15 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let memberships = kept(memberships, &mut problems);
     let transfers = kept(transfers, &mut problems);
     let households = kept(households, &mut problems);
+    let partners = kept(partners, &mut problems);
+    if let (Some(rules), Some(catalog), Some(partners)) = (&rules, &catalog, &partners) {
+        problems.extend(partners::unknown_partners(
+            rules,
+            &file_rule_ids,
+            catalog,
+            partners,
+        ));
+    }
     let definition = || {
         Some(ProgramDefinition {
             program: program?,
@@ -365,6 +383,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             memberships: memberships?,
             transfers: transfers?,
             households: households?,
+            partners: partners?,
         })
     };
     match definition() {

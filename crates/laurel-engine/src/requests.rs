@@ -84,6 +84,11 @@ pub struct PurchaseRequest {
     pub lines: Vec<LineRequest>,
     /// When it happened.
     pub occurred_at: Timestamp,
+    /// The coalition partner it was made at (only the partner's rules earn on it, and the
+    /// partner pays for the points); `None` at the program's own. Left out of the
+    /// fingerprint when `None`, so retries of purchases recorded before partners match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
 }
 
 /// Record a purchase by a customer who is not a member: no points, kept so that what members
@@ -144,6 +149,10 @@ pub struct RefundRequest {
     pub refund_id: String,
     /// What is returned.
     pub scope: RefundScope,
+    /// When a partner's key asks: the partner, whose purchases alone it may refund. Not part
+    /// of what the refund is (a retry by another key is the same refund).
+    #[serde(skip)]
+    pub partner: Option<String>,
 }
 
 /// Spend points.
@@ -159,6 +168,10 @@ pub struct RedeemRequest {
     pub reference: String,
     /// Free-text reason.
     pub reason: Option<String>,
+    /// The coalition partner they were spent at, which the program pays for them. Left out
+    /// of the fingerprint when `None`, as for purchases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
 }
 
 /// Send points to another member.
@@ -375,6 +388,10 @@ pub struct RedeemRewardRequest {
     pub quantity: u32,
     /// The caller's idempotency key (per member).
     pub idempotency_key: String,
+    /// When a partner's key asks: the partner, whose own rewards alone it may redeem. Not
+    /// part of what the redemption is.
+    #[serde(skip)]
+    pub partner: Option<String>,
 }
 
 /// A basket at a checkout, for coupons: what they are validated against.

@@ -134,6 +134,7 @@ async fn member(engine: &Engine, external_id: &str) -> i64 {
 
 fn purchase_request(member_id: i64, order_id: &str, total: &str) -> PurchaseRequest {
     PurchaseRequest {
+        partner: None,
         member: MemberRef::Id(member_id),
         order_id: order_id.to_owned(),
         channel: Channel::Pos,
@@ -154,6 +155,7 @@ async fn buy(engine: &Engine, member_id: i64, order_id: &str, total: &str) -> Pu
 
 fn redeem_request(member_id: i64, points: i64, key: &str) -> RedeemRequest {
     RedeemRequest {
+        partner: None,
         member_id,
         points,
         idempotency_key: key.to_owned(),
@@ -164,6 +166,7 @@ fn redeem_request(member_id: i64, points: i64, key: &str) -> RedeemRequest {
 
 fn refund_request(purchase_id: i64, refund_id: &str, scope: RefundScope) -> RefundRequest {
     RefundRequest {
+        partner: None,
         purchase_id,
         refund_id: refund_id.to_owned(),
         scope,
@@ -2716,6 +2719,9 @@ limits = { per_member_day = 20 }
 
 #[path = "engine/tiers.rs"]
 mod tiers;
+
+#[path = "engine/partners.rs"]
+mod partners;
 
 #[path = "engine/member_attributes.rs"]
 mod member_attributes;

@@ -62,6 +62,9 @@ pub use tables::memberships::{
 };
 pub use tables::notices::{ADDRESSEES_MAX, Addressee, NoticeSent};
 pub use tables::outbox::{NewMessage, OUTBOX_BATCH_MAX, OutboxMessage};
+pub use tables::partners::{
+    NewPartnerEntry, PARTNER_ENTRIES_PAGE_MAX, PartnerEntry, PartnerEntryCheck, PartnerEntryGroup,
+};
 pub use tables::point_holds::{NewPointHold, PointHoldCheck, PointHoldClose, StoredPointHold};
 pub use tables::programs::{
     NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord,

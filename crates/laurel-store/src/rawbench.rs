@@ -81,12 +81,19 @@ pub async fn commit_raw_purchases(
             lot_moves.extend_from_slice(args![journal, lot, "open", 100_i64]);
             purchases.extend_from_slice(args![
                 purchase, member, "raw", key, none, "CNY", 10_000_i64, 0_i64, 100_i64, 0_i64, lot,
-                0_i64, 0_i64, 0_i64, none
+                0_i64, 0_i64, 0_i64, none, none
             ]);
             *balances.entry(member).or_default() += 100;
         }
+        let events = usize::try_from(end - done).unwrap_or(usize::MAX);
         for (table, values) in WRITTEN.into_iter().zip(&rows) {
-            tx.insert_rows(table, values).await?;
+            // Each event is one row of every table but its two ledger entries.
+            let rows = if table == Table::Entries {
+                2 * events
+            } else {
+                events
+            };
+            tx.insert_rows(table, rows, values).await?;
         }
         let changes: Vec<[i64; 3]> = balances
             .into_iter()

@@ -81,8 +81,10 @@ pub struct ApiKey {
     pub id: i64,
     /// Label given at creation.
     pub name: String,
-    /// What it may do (`admin`, `pos`).
+    /// What it may do (`admin`, `pos`, `partner`).
     pub scope: String,
+    /// The partner a partner's key speaks for.
+    pub partner: Option<String>,
     /// First characters of the key, to tell keys apart in listings.
     pub prefix: String,
     /// When it was created.
@@ -112,6 +114,8 @@ pub struct ConsistencyReport {
     pub transfers: crate::tables::transfers::TransferCheck,
     /// What the point holds' check found.
     pub point_holds: crate::tables::point_holds::PointHoldCheck,
+    /// What the partner entries' check found.
+    pub partner_entries: crate::tables::partners::PartnerEntryCheck,
 }
 
 impl ConsistencyReport {
@@ -125,6 +129,7 @@ impl ConsistencyReport {
             && self.memberships.is_whole()
             && self.transfers.is_whole()
             && self.point_holds.is_whole()
+            && self.partner_entries.mismatched.is_empty()
     }
 }
 

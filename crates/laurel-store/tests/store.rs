@@ -1314,11 +1314,11 @@ async fn api_key_is_found_by_its_hash_only() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;
         let id = store
-            .insert_api_key("till 1", "pos", "lk_ab12", "hash-1", t0())
+            .insert_api_key("till 1", "pos", None, "lk_ab12", "hash-1", t0())
             .await
             .unwrap();
         let admin = store
-            .insert_api_key("ops", "admin", "lk_cd34", "hash-2", t0())
+            .insert_api_key("ops", "admin", None, "lk_cd34", "hash-2", t0())
             .await
             .unwrap();
         assert_ne!(id, admin, "[{name}]");
@@ -1352,7 +1352,7 @@ async fn api_key_is_found_by_its_hash_only() {
             "[{name}] hashes are exact"
         );
         let err = store
-            .insert_api_key("copy", "pos", "lk_zz", "hash-1", t0())
+            .insert_api_key("copy", "pos", None, "lk_zz", "hash-1", t0())
             .await
             .unwrap_err();
         assert!(err.is_unique_violation(), "[{name}] {err}");
@@ -1675,11 +1675,18 @@ async fn api_keys_are_listed_newest_first_and_revoked_once() {
     for (name, db) in laurel_testkit::backends() {
         let store = open(&db).await;
         let till = store
-            .insert_api_key("till", "pos", "lrl_pos_aaaa", "hash-till", t0())
+            .insert_api_key("till", "pos", None, "lrl_pos_aaaa", "hash-till", t0())
             .await
             .unwrap();
         let ops = store
-            .insert_api_key("ops", "admin", "lrl_admin_bb", "hash-ops", t0() + mins(1))
+            .insert_api_key(
+                "ops",
+                "admin",
+                None,
+                "lrl_admin_bb",
+                "hash-ops",
+                t0() + mins(1),
+            )
             .await
             .unwrap();
         assert!(

@@ -31,6 +31,53 @@ impl Caller {
     }
 }
 
+impl Caller {
+    /// Lets till, admin and partner keys through, and says which partner the call is made at:
+    /// a partner's key speaks for its own partner alone (naming another is refused); the
+    /// others may name any partner (`asked`), or none for the program's own.
+    pub fn at_partner(&self, asked: Option<String>) -> Result<Option<String>, ApiError> {
+        match self.0.scope {
+            Scope::Admin | Scope::Pos => Ok(asked),
+            Scope::Partner => {
+                let own = self.partner_key()?;
+                match asked {
+                    Some(other) if other != own => Err(ApiError::new(
+                        ErrorCode::Forbidden,
+                        format!("this key is partner {own}'s and acts at no other partner"),
+                    )),
+                    _ => Ok(Some(own.to_owned())),
+                }
+            }
+        }
+    }
+
+    /// The partner a partner's key speaks for; `None` for till and admin keys, which see
+    /// every partner's data.
+    pub fn own_partner(&self) -> Result<Option<String>, ApiError> {
+        self.at_partner(None)
+    }
+
+    /// Refuses every key but a partner's; the partner it speaks for.
+    pub fn require_partner(&self) -> Result<&str, ApiError> {
+        match self.0.scope {
+            Scope::Partner => self.partner_key(),
+            _ => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "this call needs a partner's key; this key has the {} scope",
+                    self.0.scope
+                ),
+            )),
+        }
+    }
+
+    fn partner_key(&self) -> Result<&str, ApiError> {
+        self.0.partner.as_deref().ok_or_else(|| {
+            ApiError::new(ErrorCode::Forbidden, "this partner's key names no partner")
+        })
+    }
+}
+
 fn unauthorized(message: &str) -> ApiError {
     ApiError::new(ErrorCode::Unauthorized, message)
 }

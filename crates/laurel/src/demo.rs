@@ -132,6 +132,7 @@ async fn rewards(engine: &Engine, ids: &[i64]) -> Result<()> {
             _ => continue,
         };
         let request = RedeemRewardRequest {
+            partner: None,
             member_id: *id,
             reward_id: reward.into(),
             quantity: 1,
@@ -215,6 +216,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
             };
             engine
                 .purchase(PurchaseRequest {
+                    partner: None,
                     member: MemberRef::Id(*id),
                     order_id: format!("ORD-W{id}"),
                     channel: Channel::Pos,
@@ -248,6 +250,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
                 .sum();
             let outcome = engine
                 .purchase(PurchaseRequest {
+                    partner: None,
                     member: MemberRef::Id(*id),
                     order_id: format!("ORD-{order:06}"),
                     channel: if order % 4 == 0 {
@@ -270,6 +273,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
         let scope = RefundScope::Lines(vec![(0, 1)]);
         engine
             .refund(RefundRequest {
+                partner: None,
                 purchase_id,
                 refund_id: "RET-0001".into(),
                 scope,
@@ -279,6 +283,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
     for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
         let points = 100 + (i as i64 * 10);
         let request = RedeemRequest {
+            partner: None,
             member_id: *id,
             points,
             idempotency_key: format!("demo-redeem-{id}"),

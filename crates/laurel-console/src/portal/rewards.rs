@@ -187,6 +187,7 @@ pub(crate) async fn redeem(
 ) -> Result<Response, PortalError> {
     member.check_csrf(&form.csrf)?;
     let request = RedeemRewardRequest {
+        partner: None,
         member_id: member.id(),
         reward_id: reward_id.clone(),
         quantity: 1,

@@ -98,6 +98,7 @@ async fn lapsing_member(app: &App) -> i64 {
         .unwrap();
     app.engine
         .purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(id),
             order_id: "o-lapsed".into(),
             channel: Channel::Pos,

@@ -127,6 +127,7 @@ async fn finance_reads_the_books_records_an_estimate_and_closes_a_month_in_both_
         bought(&app, app.member, "b-2", "400", after(m[1].0, 4)).await;
         app.engine
             .redeem_reward(RedeemRewardRequest {
+                partner: None,
                 member_id: app.member,
                 reward_id: "five_off".into(),
                 quantity: 1,

@@ -18,6 +18,7 @@ use laurel_engine::{AssignTierRequest, ChurnFilter, MemberRef, PurchaseRequest};
 async fn bought_ago(app: &App, member: i64, order_id: &str, yuan: &str, days: f64) {
     app.engine
         .purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(member),
             order_id: order_id.into(),
             channel: Channel::Pos,

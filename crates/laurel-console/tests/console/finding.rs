@@ -173,6 +173,7 @@ async fn long_history(app: &App) {
     for i in 0..PURCHASES {
         app.engine
             .purchase(PurchaseRequest {
+                partner: None,
                 member: MemberRef::Id(app.member),
                 order_id: format!("long-{i:03}"),
                 channel: Channel::Pos,

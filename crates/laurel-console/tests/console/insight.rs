@@ -65,6 +65,7 @@ pub(super) async fn enroll(
 pub(super) async fn bought(app: &App, member: i64, order_id: &str, yuan: &str, at: Timestamp) {
     app.engine
         .purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(member),
             order_id: order_id.into(),
             channel: Channel::Pos,
@@ -123,6 +124,7 @@ async fn hand_made(app: &App) {
     guests_bought(app, &["100", "124"], ago(5)).await;
     app.engine
         .redeem_reward(RedeemRewardRequest {
+            partner: None,
             member_id: app.member,
             reward_id: "five_off".into(),
             quantity: 1,

@@ -159,6 +159,7 @@ async fn redeem_five_off(app: &App, key: &str) -> (i64, String) {
     let done = app
         .engine
         .redeem_reward(laurel_engine::RedeemRewardRequest {
+            partner: None,
             member_id: app.member,
             reward_id: "five_off".into(),
             quantity: 1,
@@ -244,6 +245,7 @@ async fn history_says_where_a_purchase_was_what_was_redeemed_and_which_friend_jo
     let engine = &app.engine;
     engine
         .purchase(laurel_engine::PurchaseRequest {
+            partner: None,
             member: laurel_engine::MemberRef::Id(app.member),
             order_id: "o-store".into(),
             channel: laurel_core::Channel::Pos,

@@ -29,6 +29,7 @@ async fn offers_for_you_in_the_portal_and_on_the_member_page_in_both_languages()
     // All they bought on lines is coffee: the coffee bonus fits best; ¥5 off is affordable.
     app.engine
         .purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(app.member),
             order_id: "o-coffee".into(),
             channel: Channel::Pos,

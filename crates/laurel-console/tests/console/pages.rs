@@ -293,6 +293,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
     visit(&browser, &app, "/portal/rewards/five_off").await;
     app.engine
         .redeem(RedeemRequest {
+            partner: None,
             member_id: app.member,
             points: 50,
             idempotency_key: "elsewhere".into(),

@@ -36,6 +36,7 @@ async fn move_points_every_way(app: &App) {
     let engine = &app.engine;
     engine
         .redeem(RedeemRequest {
+            partner: None,
             member_id: app.member,
             points: 30,
             idempotency_key: "spend-1".into(),
@@ -62,6 +63,7 @@ async fn move_points_every_way(app: &App) {
     let purchases = engine.member_purchases(app.member, None, 1).await.unwrap();
     engine
         .refund(RefundRequest {
+            partner: None,
             purchase_id: purchases.purchases[0].id.0,
             refund_id: "refund-1".into(),
             scope: RefundScope::Amount("20".parse().unwrap()),

@@ -119,6 +119,9 @@ pub struct Reward {
     pub per_member_limit: Option<u32>,
     /// Conditions of the coupons it issues (coupon kinds only).
     pub coupon: CouponTerms,
+    /// The coalition partner it is spent at, which the program pays for each point; `None`
+    /// for the program's own.
+    pub partner: Option<String>,
 }
 
 /// A validated catalog: reward ids unique, every field in range.

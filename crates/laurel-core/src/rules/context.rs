@@ -47,6 +47,16 @@ pub enum Activity {
     Event(Event),
 }
 
+impl Activity {
+    /// The coalition partner it happened at: a purchase's; events are the program's own.
+    pub fn partner(&self) -> Option<&str> {
+        match self {
+            Activity::Purchase(basket) => basket.partner.as_deref(),
+            Activity::Event(_) => None,
+        }
+    }
+}
+
 /// A purchase as rules see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Basket {
@@ -58,6 +68,8 @@ pub struct Basket {
     pub total: Decimal,
     /// The lines, possibly none; their amounts are what line conditions select.
     pub lines: Vec<Line>,
+    /// The coalition partner it was made at; `None` at the program's own.
+    pub partner: Option<String>,
 }
 
 impl Basket {
@@ -68,7 +80,14 @@ impl Basket {
             store: None,
             total,
             lines: Vec::new(),
+            partner: None,
         }
+    }
+
+    /// The same basket, bought at this coalition partner.
+    pub fn at_partner(mut self, partner: impl Into<String>) -> Basket {
+        self.partner = Some(partner.into());
+        self
     }
 
     /// The same basket at this store.

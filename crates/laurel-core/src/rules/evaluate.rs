@@ -89,7 +89,10 @@ pub fn evaluate(
 ) -> Result<Earning, EarnError> {
     let local = LocalMoment::new(context.occurred_at, &program.time_zone);
     let mut grants = Vec::new();
-    if let Activity::Purchase(basket) = &context.activity {
+    // The base rate is the program's own: at a partner only the partner's rules earn.
+    if let Activity::Purchase(basket) = &context.activity
+        && basket.partner.is_none()
+    {
         let spend = basket.total.max(Decimal::ZERO);
         let points = base_points(program, spend)?.max(Points::ZERO);
         let basis = GrantBasis::Base {
@@ -142,6 +145,9 @@ fn scope(
     context: &EarnContext,
     local: LocalMoment,
 ) -> Result<Scope, EarnError> {
+    if !rule.looks_at(&context.activity) {
+        return Ok(Scope::NotApplicable);
+    }
     let spend = match (&rule.trigger, &context.activity) {
         (Trigger::Purchase, Activity::Purchase(basket)) => match matching_spend(rule, basket)? {
             Some(spend) => Some(spend),

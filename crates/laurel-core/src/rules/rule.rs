@@ -85,6 +85,8 @@ pub struct EarningRule {
     pub priority: i32,
     /// How it combines with the rules after it.
     pub stacking: Stacking,
+    /// The coalition partner whose purchases it applies to; `None` for the program's own.
+    pub partner: Option<String>,
 }
 
 impl EarningRule {
@@ -103,7 +105,20 @@ impl EarningRule {
             limits: Limits::default(),
             priority: 0,
             stacking: Stacking::Stackable,
+            partner: None,
         }
+    }
+
+    /// The same rule, applying to purchases at this partner instead of the program's own.
+    pub fn at_partner(mut self, partner: impl Into<String>) -> EarningRule {
+        self.partner = Some(partner.into());
+        self
+    }
+
+    /// True when the rule looks at `activity`: its trigger matches, and the activity happened
+    /// where the rule applies (at its partner, or at the program's own for a rule without one).
+    pub fn looks_at(&self, activity: &Activity) -> bool {
+        self.trigger.looks_at(activity) && self.partner.as_deref() == activity.partner()
     }
 
     /// The same rule, triggered by events of `kind` instead.
@@ -176,9 +191,7 @@ impl RuleSet {
 
     /// The rules `activity` triggers.
     fn triggered<'a>(&'a self, activity: &'a Activity) -> impl Iterator<Item = &'a EarningRule> {
-        self.rules
-            .iter()
-            .filter(|rule| rule.trigger.looks_at(activity))
+        self.rules.iter().filter(|rule| rule.looks_at(activity))
     }
 
     /// The limited rules `activity` triggers (see [`LimitedRules`]).

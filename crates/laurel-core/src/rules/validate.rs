@@ -90,6 +90,9 @@ impl EarningRule {
             );
         }
         check_effect(&mut issues, &self.effect, &self.trigger);
+        if self.partner.is_some() {
+            check_partner_rule(&mut issues, self);
+        }
         for kind in LimitKind::ALL {
             if let Some(cap) = self.limits.get(kind)
                 && cap < Points::ZERO
@@ -269,6 +272,20 @@ fn check_effect(issues: &mut Issues, effect: &Effect, trigger: &Trigger) {
                 "needs a purchase's spend, but this rule is triggered by `{kind}` events: use a fixed effect",
                 kind = kind
             ),
+        );
+    }
+}
+
+/// A partner's rule earns on the partner's purchases alone, where no base earn exists for a
+/// multiplier or a percentage to work on.
+fn check_partner_rule(issues: &mut Issues, rule: &EarningRule) {
+    if let Trigger::Event(_) = rule.trigger {
+        issues.add("partner", "a partner's rule must be triggered by purchases");
+    }
+    if matches!(rule.effect, Effect::Multiplier(_) | Effect::PercentBonus(_)) {
+        issues.add(
+            "effect",
+            "a partner's rule earns points per unit or fixed points: no base earn is made at a partner",
         );
     }
 }

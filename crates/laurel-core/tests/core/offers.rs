@@ -53,6 +53,7 @@ fn reward(id: &str, kind: RewardKind, cost: i64) -> Reward {
         stock: None,
         per_member_limit: None,
         coupon: CouponTerms::default(),
+        partner: None,
     }
 }
 

@@ -27,6 +27,7 @@ fn reward(id: &str, kind: RewardKind) -> Reward {
         stock: None,
         per_member_limit: None,
         coupon: CouponTerms::default(),
+        partner: None,
     }
 }
 

@@ -24,3 +24,6 @@ mod validation;
 
 #[path = "rules/props.rs"]
 mod props;
+
+#[path = "rules/partners.rs"]
+mod partners;

@@ -59,10 +59,11 @@ pub(crate) async fn purchase_earning(
     member: &Member,
     r: &PurchaseRequest,
 ) -> Result<(Earning, Option<Referral>)> {
+    let basket = basket(r);
     let referral =
-        crate::referrals::execute::qualifying(tx, ctx, member, r.total, r.occurred_at).await?;
+        crate::referrals::execute::qualifying(tx, ctx, member, &basket, r.occurred_at).await?;
     let welcome = ctx.referrals.filter(|_| referral.is_some());
-    let activity = Activity::Purchase(basket(r));
+    let activity = Activity::Purchase(basket);
     let earning = earning(tx, ctx, member, activity, r.occurred_at, "total", welcome).await?;
     Ok((earning, referral))
 }
@@ -74,6 +75,7 @@ pub(crate) fn basket(r: &PurchaseRequest) -> Basket {
         store: r.store.clone(),
         total: r.total,
         lines: r.lines.iter().map(line).collect(),
+        partner: r.partner.clone(),
     }
 }
 
@@ -105,6 +107,8 @@ pub(crate) struct Credited {
     pub(crate) expires_at: Option<Timestamp>,
     /// The lot the earn opened, if it earned anything.
     pub(crate) lot: Option<laurel_core::ledger::LotId>,
+    /// The earn posting, if it earned anything.
+    pub(crate) journal: Option<JournalId>,
     pub(crate) balance: Balances,
 }
 
@@ -142,6 +146,7 @@ pub(crate) async fn credit(
         pending_until: None,
         expires_at: None,
         lot: None,
+        journal: None,
         balance: Balances {
             available: member.available,
             pending: member.pending,
@@ -175,6 +180,7 @@ pub(crate) async fn credit(
         credited.balance.available -= expired.get();
     }
     credited.lot = opened.first().copied().map(laurel_core::ledger::LotId);
+    credited.journal = Some(JournalId(journal));
     let grants: Vec<NewGrant> = earning
         .grants
         .iter()

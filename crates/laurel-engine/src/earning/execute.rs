@@ -8,6 +8,7 @@ use crate::earning::credit::{
 use crate::earning::validate::{ValidEvent, ValidPurchase};
 use crate::error::Result;
 use crate::outcomes::{EventOutcome, PurchaseOutcome};
+use crate::partners::entries::{self, Entry};
 use crate::write::context::Context;
 use crate::write::steps::{internal, lock_active, remember, replay};
 use laurel_core::Money;
@@ -33,6 +34,12 @@ pub(crate) async fn purchase(
     if let Some(late) = p.late {
         return Err(late.refusal());
     }
+    // Judged by the program of the purchase's time, as its rules are.
+    let partner = r
+        .partner
+        .as_deref()
+        .map(|code| entries::partner(ctx, code))
+        .transpose()?;
     let member = lock_active(tx, &r.member).await?;
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
     let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
@@ -65,8 +72,18 @@ pub(crate) async fn purchase(
             occurred_at: r.occurred_at,
             recorded_at: ctx.now,
             lines: p.lines.clone(),
+            partner: r.partner.clone(),
         })
         .await?;
+    if let (Some(partner), Some(journal)) = (partner, earned.journal) {
+        let entry = Entry {
+            member: member.id,
+            journal,
+            points: earning.total.get(),
+            reference: &key,
+        };
+        entries::issued(tx, ctx.now, partner, entry).await?;
+    }
     if let Some(referral) = &referral {
         crate::referrals::execute::pay_out(tx, ctx, referral, &member, purchase_id, r.occurred_at)
             .await?;

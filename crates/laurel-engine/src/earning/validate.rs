@@ -197,6 +197,7 @@ pub(crate) fn checkout(program: &Program, mut request: CheckoutRequest) -> Resul
     Ok(Basket {
         channel: request.channel,
         store: request.store,
+        partner: None,
         total: request.total,
         lines: request
             .lines

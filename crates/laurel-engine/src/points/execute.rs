@@ -4,6 +4,7 @@ use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::households::lend;
 use crate::outcomes::PostingOutcome;
+use crate::partners::entries::{self, Entry};
 use crate::requests::{AdjustRequest, MemberRef, RedeemRequest};
 use crate::staff::Role;
 use crate::write::context::Context;
@@ -25,6 +26,11 @@ pub(crate) async fn redeem(
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }
+    let partner = r
+        .partner
+        .as_deref()
+        .map(|code| entries::partner(ctx, code))
+        .transpose()?;
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
     let mut ledger = tx.ledger_of(&member).await?;
     // What the member's household lends them is decided before anything is written.
@@ -35,6 +41,15 @@ pub(crate) async fn redeem(
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    if let Some(partner) = partner {
+        let entry = Entry {
+            member: member.id,
+            journal: JournalId(entry_id),
+            points: r.points,
+            reference: &r.reference,
+        };
+        entries::burned(tx, ctx.now, partner, entry).await?;
+    }
     let answer = PostingOutcome {
         entry_id,
         member_id: member.id.0,

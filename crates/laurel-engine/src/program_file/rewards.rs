@@ -47,6 +47,7 @@ pub(super) struct RewardSection {
     #[serde(default, deserialize_with = "decimal::deserialize_option")]
     min_spend: Option<Decimal>,
     valid_days: Option<u32>,
+    partner: Option<String>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +177,7 @@ pub(super) fn reward(problems: &mut Issues, key: &str, s: RewardSection, tz: &Ti
             min_spend: s.min_spend,
             valid_days: s.valid_days.unwrap_or(CouponTerms::default().valid_days),
         },
+        partner: s.partner,
     }
 }
 

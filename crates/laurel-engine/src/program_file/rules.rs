@@ -41,6 +41,14 @@ pub(super) struct RuleSection {
     limits: LimitsSection,
     #[serde(default)]
     conditions: Vec<ConditionSection>,
+    partner: Option<String>,
+}
+
+impl RuleSection {
+    /// The rule's id as written.
+    pub(super) fn id(&self) -> String {
+        self.id.clone()
+    }
 }
 
 /// A decimal written as a string or a number (see [`decimal::deserialize`]).
@@ -235,6 +243,7 @@ pub(super) fn rule(problems: &mut Issues, key: &str, s: RuleSection) -> EarningR
         limits,
         priority: s.priority,
         stacking,
+        partner: s.partner,
     }
 }
 

@@ -15,7 +15,6 @@ use laurel_core::ledger::LotId;
 use laurel_core::referrals::{Contact, ReferralFacts, refund_reverses_referral};
 use laurel_core::rules::Earning;
 use laurel_store::{Member, MemberId, NewMember, PurchaseId, Referral, Tx};
-use rust_decimal::Decimal;
 
 /// Decides whether `member` may enroll referred by the holder of `code`: the referrer, or a
 /// refusal. Reads only (it locks the referrer, so their referrals are counted one at a time).
@@ -71,7 +70,7 @@ pub(crate) async fn qualifying(
     tx: &mut Tx,
     ctx: &Context<'_>,
     buyer: &Member,
-    total: Decimal,
+    basket: &laurel_core::rules::Basket,
     at: jiff::Timestamp,
 ) -> Result<Option<Referral>> {
     let (Some(policy), Some(pending)) = (ctx.referrals, buyer.pending_referral) else {
@@ -80,7 +79,7 @@ pub(crate) async fn qualifying(
     Ok(tx
         .referral(pending)
         .await?
-        .filter(|r| policy.qualifies(total, at, r.enrolled_at)))
+        .filter(|r| policy.qualifies_basket(basket, at, r.enrolled_at)))
 }
 
 /// Pays out a referral on `purchase`: the referrer's bonus as an earn of its own (the

@@ -4,6 +4,7 @@ use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::outcomes::{Balances, RefundOutcome};
+use crate::partners::entries::{self, Entry};
 use crate::refunds::validate::ValidRefund;
 use crate::requests::MemberRef;
 use crate::write::context::Context;
@@ -40,6 +41,10 @@ pub(crate) async fn refund(
         .purchase(id)
         .await?
         .ok_or(EngineError::UnknownPurchase(r.purchase_id))?;
+    // A partner's key sees its own purchases alone.
+    if r.partner.is_some() && r.partner != purchase.partner {
+        return Err(EngineError::UnknownPurchase(r.purchase_id));
+    }
     let lines: Vec<RefundableLine> = purchase
         .lines
         .iter()
@@ -83,6 +88,19 @@ pub(crate) async fn refund(
         let (id, after, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
         balance = after;
         journal = Some(laurel_store::JournalId(id));
+        // The partner that issued the points is credited what it paid for those taken back.
+        if let Some(lot) = purchase.lot.filter(|_| purchase.partner.is_some())
+            && let Some(issued) = tx.partner_entry_of_lot(lot).await?
+        {
+            let reference = format!("{}:{}", purchase.order_id, r.refund_id);
+            let entry = Entry {
+                member: member.id,
+                journal: laurel_store::JournalId(id),
+                points: reversed,
+                reference: &reference,
+            };
+            entries::reversed(tx, ctx.now, &issued, entry).await?;
+        }
     }
     tx.record_refund(
         &RefundRecord {

@@ -11,6 +11,7 @@ use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
 use crate::events::payload::{CouponUsedData, EventMember, RewardRedeemedData};
 use crate::outcomes::Balances;
+use crate::partners::entries::{self, Entry};
 use crate::requests::{MemberRef, RedeemRewardRequest};
 use crate::write::context::Context;
 use crate::write::steps::{internal, lock, lock_active, meta, post, refused, remember, replay};
@@ -38,7 +39,14 @@ pub(crate) async fn redeem(
     let reward = ctx
         .catalog
         .get(&r.reward_id)
+        // A partner's key sees the partner's own rewards alone.
+        .filter(|reward| r.partner.is_none() || reward.partner == r.partner)
         .ok_or_else(|| EngineError::UnknownReward(r.reward_id.clone()))?;
+    let partner = reward
+        .partner
+        .as_deref()
+        .map(|code| entries::partner(ctx, code))
+        .transpose()?;
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
     let segments = if reward.segments.is_empty() {
         Vec::new()
@@ -90,6 +98,16 @@ pub(crate) async fn redeem(
         ctx.now,
     );
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    if let Some(partner) = partner {
+        let reference = format!("reward:{}", reward.id);
+        let entry = Entry {
+            member: member.id,
+            journal: laurel_store::JournalId(entry_id),
+            points: cost.get(),
+            reference: &reference,
+        };
+        entries::burned(tx, ctx.now, partner, entry).await?;
+    }
     let currency = ctx.program.currency;
     let donation_value = match &reward.kind {
         RewardKind::Donation { .. } => {
@@ -252,6 +270,17 @@ pub(crate) async fn close(
         );
         let (entry, after, _) = post(tx, ctx, &locked, &ledger, &posting, m).await?;
         balance = after;
+        // The program no longer pays the partner for points burned on a cancelled reward.
+        if let Some(burned) = tx.partner_entry(redemption.redemption.journal).await? {
+            let reference = format!("redemption:{}", id.0);
+            let back = Entry {
+                member: locked.id,
+                journal: laurel_store::JournalId(entry),
+                points: burned.points,
+                reference: &reference,
+            };
+            entries::reversed(tx, ctx.now, &burned, back).await?;
+        }
         tx.close_redemption(
             id,
             closing.target(),

@@ -289,6 +289,7 @@ fn purchased(p: HistoryPurchase, digits: u32) -> What {
                     ..Line::new(l.sku, l.quantity, money(l.unit_price_minor))
                 })
                 .collect(),
+            partner: p.partner,
         },
         total_minor: p.total_minor,
     }

@@ -27,6 +27,8 @@ pub(crate) struct Context<'a> {
     pub transfers: Option<&'a laurel_core::transfers::TransferPolicy>,
     /// Its households, if it offers them.
     pub households: Option<&'a laurel_core::households::HouseholdPolicy>,
+    /// The coalition's partners and the prices their points settle at.
+    pub partners: &'a laurel_core::partners::Partners,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -78,6 +80,7 @@ impl<'a> Context<'a> {
             wallet: definition.wallet.as_ref(),
             memberships: &definition.memberships,
             transfers: definition.transfers.as_ref(),
+            partners: &definition.partners,
             households: definition.households.as_ref(),
             version: version.version,
             now,

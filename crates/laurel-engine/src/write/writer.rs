@@ -322,6 +322,7 @@ mod tests {
 
     fn redeem(key: &str) -> Command {
         Command::Redeem(RedeemRequest {
+            partner: None,
             member_id: 1,
             points: 10,
             idempotency_key: key.into(),

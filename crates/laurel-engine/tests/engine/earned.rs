@@ -232,6 +232,7 @@ async fn a_gold_members_tier_discount_is_previewed_checked_after_a_coupon_and_re
 
         let redeemed = engine
             .redeem_reward(RedeemRewardRequest {
+                partner: None,
                 member_id: id,
                 reward_id: "ten_off".into(),
                 quantity: 1,
@@ -298,6 +299,7 @@ async fn a_members_export_holds_all_of_their_history_past_a_page_of_each() {
             let engine = Arc::clone(&engine);
             redeems.push(tokio::spawn(async move {
                 let request = RedeemRewardRequest {
+                    partner: None,
                     member_id: id,
                     reward_id: "trees".into(),
                     quantity: 1,

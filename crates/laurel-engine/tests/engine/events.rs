@@ -58,6 +58,7 @@ pub(super) async fn written(engine: &Engine) -> Vec<(String, Value)> {
 
 fn reward(member_id: i64, reward_id: &str, key: &str) -> RedeemRewardRequest {
     RedeemRewardRequest {
+        partner: None,
         member_id,
         reward_id: reward_id.into(),
         quantity: 1,

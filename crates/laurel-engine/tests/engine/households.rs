@@ -198,6 +198,7 @@ async fn when_the_owner_pays_members_draw_on_the_owner_alone_and_the_owner_on_no
         // The mug costs 120: Bo's 50 and 70 of Ann's.
         engine
             .redeem_reward(RedeemRewardRequest {
+                partner: None,
                 member_id: bo,
                 reward_id: "mug".into(),
                 quantity: 1,

@@ -161,6 +161,7 @@ async fn offers_rank_what_the_member_buys_can_afford_and_nearly_reaches_first() 
             .unwrap();
         let redeemed = engine
             .redeem_reward(RedeemRewardRequest {
+                partner: None,
                 member_id: id,
                 reward_id: "ten_off".into(),
                 quantity: 1,

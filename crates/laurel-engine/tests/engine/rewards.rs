@@ -61,8 +61,14 @@ fn catalog() -> ProgramDefinition {
     with_rules(&format!("{TWO_TIERS}{REWARDS}"))
 }
 
-fn reward(member_id: i64, reward_id: &str, quantity: u32, key: &str) -> RedeemRewardRequest {
+pub(super) fn reward(
+    member_id: i64,
+    reward_id: &str,
+    quantity: u32,
+    key: &str,
+) -> RedeemRewardRequest {
     RedeemRewardRequest {
+        partner: None,
         member_id,
         reward_id: reward_id.into(),
         quantity,

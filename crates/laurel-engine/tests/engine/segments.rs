@@ -303,6 +303,7 @@ async fn a_rule_a_reward_and_an_automation_serve_only_the_members_of_a_segment()
         );
 
         let lounge = |member_id, key: &str| laurel_engine::RedeemRewardRequest {
+            partner: None,
             member_id,
             reward_id: "lounge".into(),
             quantity: 1,

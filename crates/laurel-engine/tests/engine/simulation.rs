@@ -66,6 +66,7 @@ async fn week(engine: &Engine, rng: &mut StdRng, member: i64, week: i64, bought:
             .map(|l| l.unit_price * Decimal::from(l.quantity))
             .sum();
         let request = PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(member),
             order_id: key(&format!("order{n}")),
             channel: Channel::Pos,
@@ -115,6 +116,7 @@ async fn week(engine: &Engine, rng: &mut StdRng, member: i64, week: i64, bought:
         };
         let redeemed = engine
             .redeem_reward(RedeemRewardRequest {
+                partner: None,
                 member_id: member,
                 reward_id: reward.into(),
                 quantity: 1,
@@ -387,6 +389,7 @@ async fn a_draft_is_reported_beside_the_program_in_force_member_by_member() {
             .await
             .unwrap();
         let reward = RedeemRewardRequest {
+            partner: None,
             member_id: beans,
             reward_id: "ten_off".into(),
             quantity: 1,

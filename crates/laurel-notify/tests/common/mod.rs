@@ -54,6 +54,7 @@ pub async fn meiling_joins(engine: &Engine) -> i64 {
 pub async fn buys(engine: &Engine, member: i64, order_id: &str, total: &str) {
     engine
         .purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::Id(member),
             order_id: order_id.into(),
             channel: Channel::Pos,

@@ -168,6 +168,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "households",
         include_str!("../../migrations/0033_households.sql"),
     ),
+    (
+        34,
+        "partners",
+        include_str!("../../migrations/0034_partners.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

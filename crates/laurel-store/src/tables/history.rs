@@ -67,6 +67,8 @@ pub struct HistoryPurchase {
     pub recorded_at: Timestamp,
     /// Its lines, in order.
     pub lines: Vec<HistoryLine>,
+    /// The coalition partner it was made at.
+    pub partner: Option<String>,
 }
 
 /// A refund of part or all of a purchase.
@@ -370,8 +372,8 @@ async fn members<S: Sql>(db: &mut S) -> Result<Vec<HistoryMember>> {
 async fn purchases<S: Sql>(db: &mut S) -> Result<Vec<HistoryPurchase>> {
     let rows = db
         .rows(
-            "SELECT id, member_id, channel, store, total_minor, occurred_at, recorded_at \
-             FROM purchases ORDER BY id",
+            "SELECT id, member_id, channel, store, total_minor, occurred_at, recorded_at, \
+             partner FROM purchases ORDER BY id",
             args![],
         )
         .await?;
@@ -387,6 +389,7 @@ async fn purchases<S: Sql>(db: &mut S) -> Result<Vec<HistoryPurchase>> {
                 occurred_at: instant(r.get("occurred_at")?)?,
                 recorded_at: instant(r.get("recorded_at")?)?,
                 lines: Vec::new(),
+                partner: r.get("partner")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -14,6 +14,7 @@ fn key_from(row: &Row) -> Result<ApiKey> {
         id: row.get("id")?,
         name: row.get("name")?,
         scope: row.get("scope")?,
+        partner: row.get("partner")?,
         prefix: row.get("prefix")?,
         created_at: instant(row.get("created_at")?)?,
         revoked_at: instant_opt(row.get("revoked_at")?)?,
@@ -26,6 +27,7 @@ impl Store {
         &self,
         name: &str,
         scope: &str,
+        partner: Option<&str>,
         prefix: &str,
         key_hash: &str,
         now: Timestamp,
@@ -33,8 +35,9 @@ impl Store {
         let mut db = self;
         let row = db
             .row(
-                "INSERT INTO api_keys (name, scope, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                args![name, scope, prefix, key_hash, micros(now)],
+                "INSERT INTO api_keys (name, scope, partner, prefix, key_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                args![name, scope, partner, prefix, key_hash, micros(now)],
             )
             .await?;
         row.get(0)
@@ -45,7 +48,7 @@ impl Store {
         let mut db = self;
         let row = db
             .row_opt(
-                "SELECT id, name, scope, prefix, created_at, revoked_at FROM api_keys \
+                "SELECT id, name, scope, partner, prefix, created_at, revoked_at FROM api_keys \
                  WHERE key_hash = $1 AND revoked_at IS NULL",
                 args![key_hash],
             )
@@ -58,7 +61,7 @@ impl Store {
         let mut db = self;
         let rows = db
             .rows(
-                "SELECT id, name, scope, prefix, created_at, revoked_at FROM api_keys \
+                "SELECT id, name, scope, partner, prefix, created_at, revoked_at FROM api_keys \
                  ORDER BY id DESC LIMIT $1",
                 args![i64::from(API_KEYS_MAX)],
             )

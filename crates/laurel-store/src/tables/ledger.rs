@@ -428,6 +428,7 @@ impl Store {
             memberships: self.check_memberships().await?,
             transfers: self.check_transfers().await?,
             point_holds: self.check_point_holds().await?,
+            partner_entries: self.check_partner_entries().await?,
         })
     }
 }

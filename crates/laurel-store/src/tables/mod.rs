@@ -25,6 +25,7 @@ pub(crate) mod memberships;
 pub(crate) mod notices;
 pub(crate) mod one_time;
 pub(crate) mod outbox;
+pub(crate) mod partners;
 pub(crate) mod point_holds;
 pub(crate) mod programs;
 pub(crate) mod purchases;

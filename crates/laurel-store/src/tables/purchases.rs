@@ -68,6 +68,8 @@ pub struct NewPurchase {
     pub recorded_at: Timestamp,
     /// Basket lines.
     pub lines: Vec<NewPurchaseLine>,
+    /// The coalition partner it was made at; `None` at the program's own.
+    pub partner: Option<String>,
 }
 
 /// A recorded purchase line with what has been refunded of it.
@@ -112,6 +114,8 @@ pub struct Purchase {
     pub occurred_at: Timestamp,
     /// Lines.
     pub lines: Vec<PurchaseLine>,
+    /// The coalition partner it was made at.
+    pub partner: Option<String>,
 }
 
 /// Where a page of a member's purchases ends: the last purchase shown.
@@ -164,6 +168,7 @@ fn purchase_from_row(row: &Row) -> Result<Purchase> {
         points_earned: row.get("points_earned")?,
         points_reversed: row.get("points_reversed")?,
         tier_discount_minor: row.get("tier_discount_minor")?,
+        partner: row.get("partner")?,
         lot: row.get::<Option<i64>>("lot_id")?.map(LotId),
         occurred_at: instant(row.get("occurred_at")?)?,
         lines: Vec::new(),
@@ -174,7 +179,7 @@ async fn fetch_purchase(db: &mut impl Sql, id: PurchaseId) -> Result<Option<Purc
     let Some(row) = db
         .row_opt(
             "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-             points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases WHERE id = $1",
+             points_reversed, tier_discount_minor, lot_id, occurred_at, partner FROM purchases WHERE id = $1",
             args![id.0],
         )
         .await?
@@ -235,7 +240,7 @@ impl Store {
         let rows = db
             .rows(
                 "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+                 points_reversed, tier_discount_minor, lot_id, occurred_at, partner FROM purchases \
                  WHERE member_id = $1 AND (occurred_at < $2 OR (occurred_at = $2 AND id < $3)) \
                  ORDER BY occurred_at DESC, id DESC LIMIT $4",
                 args![member.0, at, id, i64::from(limit) + 1],
@@ -267,7 +272,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-             points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+             points_reversed, tier_discount_minor, lot_id, occurred_at, partner FROM purchases \
              WHERE member_id = $1 AND order_id IN ({})",
             numbered_list(2, orders.len())
         );
@@ -291,7 +296,7 @@ impl Store {
         let rows = db
             .rows(
                 "SELECT id, member_id, channel, order_id, store, currency, total_minor, refunded_minor, points_earned, \
-                 points_reversed, tier_discount_minor, lot_id, occurred_at FROM purchases \
+                 points_reversed, tier_discount_minor, lot_id, occurred_at, partner FROM purchases \
                  WHERE member_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
                 args![
                     member.0,
@@ -384,6 +389,7 @@ impl Tx {
                 micros(p.recorded_at),
                 p.tier_discount_minor,
                 previous,
+                &p.partner,
             ],
         )
         .await?;

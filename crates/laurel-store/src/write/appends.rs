@@ -112,6 +112,7 @@ impl Table {
                 "recorded_at",
                 "tier_discount_minor",
                 "prev_occurred_at",
+                "partner",
             ],
             Table::PurchaseLines => &[
                 "purchase_id",

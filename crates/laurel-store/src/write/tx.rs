@@ -356,17 +356,32 @@ impl Tx {
     async fn write_held(&mut self, tables: Tables) -> Result<()> {
         for (table, values) in self.appends.take(tables) {
             let args: Vec<Arg> = values.iter().map(Held::arg).collect();
-            self.insert_rows(table, &args).await?;
+            let rows = args.len() / table.columns().len();
+            self.insert_rows(table, rows, &args).await?;
         }
         Ok(())
     }
 
-    /// Inserts rows of `table` (their values, row after row, in [`Table::columns`] order)
-    /// now, many rows per statement.
-    pub(crate) async fn insert_rows(&mut self, table: Table, values: &[Arg<'_>]) -> Result<()> {
+    /// Inserts `rows` rows of `table` (their values, row after row, in [`Table::columns`]
+    /// order) now, many rows per statement. Values that are not `rows` rows of the table's
+    /// width are refused before anything is written: a row short of a column would shift every
+    /// row after it.
+    pub(crate) async fn insert_rows(
+        &mut self,
+        table: Table,
+        rows: usize,
+        values: &[Arg<'_>],
+    ) -> Result<()> {
         let width = table.columns().len();
+        if rows.checked_mul(width) != Some(values.len()) {
+            return Err(StoreError::Corrupt(format!(
+                "{} values are not {rows} rows of the {width} columns of {}",
+                values.len(),
+                table.name()
+            )));
+        }
         let mut rest = values;
-        for (rows, sql) in inserts(table, values.len() / width, self.backend) {
+        for (rows, sql) in inserts(table, rows, self.backend) {
             let (chunk, tail) = rest.split_at(rows * width);
             self.conn_run(sql, chunk).await?;
             rest = tail;

@@ -131,6 +131,7 @@ pub fn new_purchase(
     lot: Option<LotId>,
 ) -> NewPurchase {
     NewPurchase {
+        partner: None,
         member,
         channel: channel.to_owned(),
         order_id: order_id.to_owned(),

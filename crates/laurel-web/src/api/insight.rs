@@ -76,16 +76,26 @@ async fn kpis(
 impl PeriodQuery {
     /// The period asked for, the defaults filled in.
     fn period(&self, engine: &laurel_engine::Engine) -> ApiResult<Period> {
-        let to = match day("to", self.to.as_deref())? {
-            Some(to) => to,
-            None => engine.days_to_today(1, Timestamp::now())?.to,
-        };
-        Ok(match day("from", self.from.as_deref())? {
-            Some(from) => Period::new(from, to),
-            None => Period::ending(to, DEFAULT_DAYS),
-        }
-        .map_err(period_error)?)
+        period_of(engine, self.from.as_deref(), self.to.as_deref())
     }
+}
+
+/// The days from `from` to `to` (both `YYYY-MM-DD`, in the program's time zone, both
+/// included): `to` today and `from` 89 days before it when not given.
+pub(crate) fn period_of(
+    engine: &laurel_engine::Engine,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> ApiResult<Period> {
+    let to = match day("to", to)? {
+        Some(to) => to,
+        None => engine.days_to_today(1, Timestamp::now())?.to,
+    };
+    Ok(match day("from", from)? {
+        Some(from) => Period::new(from, to),
+        None => Period::ending(to, DEFAULT_DAYS),
+    }
+    .map_err(period_error)?)
 }
 
 /// How purchases spread over the members who bought in a period (how many purchases each

@@ -11,6 +11,7 @@ pub mod insight;
 pub mod members;
 pub mod memberships;
 pub mod offers;
+pub mod partners;
 pub mod points;
 pub mod program;
 pub mod purchases;

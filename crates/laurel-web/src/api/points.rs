@@ -37,7 +37,8 @@ async fn balance(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<BalanceResponse>> {
-    caller.require(Scope::Pos)?;
+    // Every key sees balances: a partner's till shows a member what they may spend there.
+    caller.own_partner()?;
     let view = state.engine.balance(id).await?;
     Ok(Json(BalanceResponse::new(
         view,
@@ -80,7 +81,7 @@ async fn ledger(
     Ok(Json(LedgerResponse::of(&definition.program, page)))
 }
 
-errors!(RedeemErrors: [PATH, BODY, WRITE], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount]);
+errors!(RedeemErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownPartner, InsufficientPoints, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount]);
 
 /// Spend points (pay with points, or a reward the caller hands out). Lots are consumed
 /// soonest-expiring first. Short of points: `insufficient_points`, nothing changed.
@@ -94,8 +95,8 @@ async fn redeem(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RedemptionBody>,
 ) -> ApiResult<Json<PostingResponse>> {
-    caller.require(Scope::Pos)?;
     let request = RedeemRequest {
+        partner: caller.at_partner(b.partner)?,
         member_id: id,
         points: b.points,
         idempotency_key: b.idempotency_key,

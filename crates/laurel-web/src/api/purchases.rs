@@ -10,7 +10,6 @@ use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath};
 use axum::Json;
 use axum::extract::State;
-use laurel_engine::Scope;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refund))
 }
 
-errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
+errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, UnknownPartner, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
 /// Record a purchase and earn its points; without a member, record a non-member's purchase
 /// (no points; counted only to compare what members spend with what others do). Idempotent by
@@ -34,20 +33,24 @@ errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, Memb
 async fn purchase(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<PurchaseBody>,
+    ApiJson(mut body): ApiJson<PurchaseBody>,
 ) -> ApiResult<Json<PurchaseAnswer>> {
-    caller.require(Scope::Pos)?;
+    let partner = caller.at_partner(body.partner.take())?;
     Ok(Json(match body.into_call()? {
-        PurchaseCall::Member(request) => {
+        PurchaseCall::Member(mut request) => {
+            request.partner = partner;
             PurchaseAnswer::Member(Box::new(state.engine.purchase(request).await?.into()))
         }
         PurchaseCall::Guest(request) => {
+            if partner.is_some() {
+                return Err(guests_are_the_programs());
+            }
             PurchaseAnswer::Guest(state.engine.guest_purchase(request).await?.into())
         }
     }))
 }
 
-errors!(PreviewErrors: [BODY], [UnknownMember, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
+errors!(PreviewErrors: [BODY], [UnknownMember, UnknownPartner, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
 /// Preview a purchase before payment: the same body as a purchase, validated and decided the
 /// same way (rules, limits, tier bonus), answering what it would earn and what it would do to
@@ -58,12 +61,12 @@ errors!(PreviewErrors: [BODY], [UnknownMember, MemberSuspended, MissingField, In
 async fn preview(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<PurchaseBody>,
+    ApiJson(mut body): ApiJson<PurchaseBody>,
 ) -> ApiResult<Json<PreviewResponse>> {
-    caller.require(Scope::Pos)?;
-    Ok(Json(
-        state.engine.preview(body.into_request()?).await?.into(),
-    ))
+    let partner = caller.at_partner(body.partner.take())?;
+    let mut request = body.into_request()?;
+    request.partner = partner;
+    Ok(Json(state.engine.preview(request).await?.into()))
 }
 
 errors!(RefundErrors: [PATH, BODY, WRITE], [UnknownPurchase, RefundExceedsPurchase, IdempotencyConflict, MissingField, InvalidField, InvalidAmount, UnknownLine]);
@@ -80,10 +83,19 @@ async fn refund(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<RefundBody>,
 ) -> ApiResult<Json<RefundResponse>> {
-    caller.require(Scope::Pos)?;
-    let outcome = state.engine.refund(body.into_request(id)?).await?;
+    let mut request = body.into_request(id)?;
+    request.partner = caller.own_partner()?;
+    let outcome = state.engine.refund(request).await?;
     Ok(Json(RefundResponse::new(
         outcome,
         state.engine.definition().program.currency,
     )))
+}
+
+/// A non-member's purchase asked for by a partner's key: partners record members' purchases.
+fn guests_are_the_programs() -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        laurel_engine::ErrorCode::Forbidden,
+        "a partner's key records members' purchases only",
+    )
 }

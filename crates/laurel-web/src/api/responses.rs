@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 
-/// What every authenticated call can answer: a missing or unknown key, a server fault.
+/// What every authenticated call can answer: a missing or unknown key, a key whose scope does
+/// not reach the call (a partner's key outside what concerns its partner), a server fault.
 pub(crate) const CALL: &[ErrorCode] = &[
     ErrorCode::Unauthorized,
+    ErrorCode::Forbidden,
     ErrorCode::InternalError,
     ErrorCode::StorageError,
 ];

@@ -39,7 +39,8 @@ pub struct CatalogQuery {
 
 errors!(CatalogErrors: [QUERY], [UnknownMember]);
 
-/// The rewards catalog with stock; with `member_id`, what that member may redeem now.
+/// The rewards catalog with stock; with `member_id`, what that member may redeem now. A
+/// partner's key sees the partner's own rewards.
 #[utoipa::path(get, path = "/api/v1/rewards", tag = "rewards", params(CatalogQuery),
     responses((status = 200, description = "The catalog.", body = RewardsResponse), CatalogErrors),
     security(("api_key" = [])))]
@@ -48,8 +49,12 @@ async fn catalog(
     caller: Caller,
     ApiQuery(q): ApiQuery<CatalogQuery>,
 ) -> ApiResult<Json<RewardsResponse>> {
-    caller.require(Scope::Pos)?;
-    let views = state.engine.catalog(q.member_id).await?;
+    let partner = caller.own_partner()?;
+    let mut views = state.engine.catalog(q.member_id).await?;
+    // A partner's key sees the partner's own rewards.
+    if partner.is_some() {
+        views.retain(|v| v.reward.partner == partner);
+    }
     Ok(Json(RewardsResponse::new(views, q.member_id.is_some())))
 }
 
@@ -69,8 +74,8 @@ async fn redeem_reward(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RedeemRewardBody>,
 ) -> ApiResult<Json<RewardRedemptionResponse>> {
-    caller.require(Scope::Pos)?;
     let request = RedeemRewardRequest {
+        partner: caller.own_partner()?,
         member_id: id,
         reward_id: b.reward_id,
         quantity: b.quantity,

@@ -14,6 +14,7 @@ mod insight;
 mod members;
 mod memberships;
 mod offers;
+mod partners;
 mod points;
 mod program;
 mod purchases;
@@ -60,6 +61,10 @@ pub use memberships::{
     MembershipResponse, MembershipsResponse, PayWithName, RenewMembershipBody, TermBody,
 };
 pub use offers::{OfferBody, OfferKind, OfferReasonBody, OffersResponse};
+pub use partners::{
+    PartnerBody, PartnerKeyBody, PartnerKeyResponse, PartnersResponse, PointsWorthBody,
+    StatementLineBody, StatementResponse,
+};
 pub use points::{
     AdjustmentBody, BalanceResponse, DrawBody, EntryBody, ExpiryBody, LedgerResponse,
     PostingResponse, RedemptionBody,

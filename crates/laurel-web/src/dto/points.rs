@@ -42,6 +42,10 @@ pub struct RedemptionBody {
     /// Free-text reason.
     #[schema(min_length = 1, max_length = 200)]
     pub reason: Option<String>,
+    /// The coalition partner the points are spent at (its code): the program pays the partner
+    /// for them. A partner's key sets its own.
+    #[schema(min_length = 1, max_length = 40)]
+    pub partner: Option<String>,
 }
 
 /// A manual credit (positive points) or debit (negative points).

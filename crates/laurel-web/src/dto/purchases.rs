@@ -79,6 +79,10 @@ pub struct PurchaseBody {
     /// When the purchase happened (RFC 3339).
     #[schema(format = DateTime)]
     pub occurred_at: String,
+    /// The coalition partner it was bought at (its code): only the partner's rules earn on
+    /// it, and the partner pays the program for the points. A partner's key sets its own.
+    #[schema(min_length = 1, max_length = 40)]
+    pub partner: Option<String>,
 }
 
 /// What a purchase body asks for: a member's purchase, or a non-member's.
@@ -109,6 +113,7 @@ impl PurchaseBody {
     /// Into the engine's request for a member's purchase.
     pub fn into_request(self) -> Result<laurel_engine::PurchaseRequest, ApiError> {
         Ok(laurel_engine::PurchaseRequest {
+            partner: self.partner,
             member: member_ref(self.member_id, self.external_id)?,
             order_id: self.order_id,
             channel: channel("channel", Some(&self.channel), Channel::Pos)?,
@@ -308,6 +313,7 @@ impl RefundBody {
             }
         };
         Ok(laurel_engine::RefundRequest {
+            partner: None,
             purchase_id,
             refund_id: self.refund_id,
             scope,

@@ -66,6 +66,8 @@ pub struct RewardBody {
     pub can_redeem: Option<bool>,
     /// With `member_id`: why not (the code a redemption would be refused with).
     pub refusal: Option<String>,
+    /// The coalition partner it is spent at (its code); null for the program's own.
+    pub partner: Option<String>,
 }
 
 impl RewardBody {
@@ -118,6 +120,7 @@ impl RewardBody {
             per_member_limit: r.per_member_limit,
             can_redeem: for_member.then_some(view.refusal.is_none()),
             refusal: view.refusal.map(|code| code.as_str().to_owned()),
+            partner: r.partner,
         }
     }
 }

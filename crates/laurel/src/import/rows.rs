@@ -349,6 +349,7 @@ fn request(
                 .transpose()?,
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
+            partner: None,
             member: MemberRef::External(need("external_id")?),
             order_id: need("order_id")?,
             channel: channel("channel", &need("channel")?)?,

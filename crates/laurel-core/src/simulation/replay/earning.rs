@@ -64,7 +64,7 @@ impl Replay {
         let m = self.member(member)?;
         let referral = match (terms.referrals, m.pending_referral) {
             (Some(policy), Some((referrer, joined)))
-                if policy.qualifies(basket.total, occurred_at, joined) =>
+                if policy.qualifies_basket(basket, occurred_at, joined) =>
             {
                 Some(referrer)
             }

@@ -224,6 +224,7 @@ fn activity() -> impl Strategy<Value = Activity> {
                 store: store.map(Into::into),
                 total,
                 lines,
+                partner: None,
             })
         });
     let event = (

@@ -55,6 +55,12 @@ name = "¥5 off"
 type = "amount_coupon"
 amount = "5"
 cost = 100
+
+[[partners]]
+code = "cafe"
+name = "Corner Café"
+price_per_point = "0.01"
+reimbursement_per_point = "0.008"
 "#;
 
 fn parsed(text: &str) -> ProgramDefinition {
@@ -142,6 +148,8 @@ fn event_rules_and_each_effect_and_stacking_read_back_as_themselves() {
             })
             .with_stacking(Stacking::Exclusive),
         EarningRule::new("beans", "Beans", Effect::PointsPerUnit(d("2.25"))),
+        EarningRule::new("cafe_beans", "Café beans", Effect::PointsPerUnit(d("1")))
+            .at_partner("cafe"),
         EarningRule::new("students", "Students", Effect::PercentBonus(d("20")))
             .when(Condition::SegmentIn(vec!["students".into()]))
             .with_priority(7),
@@ -289,6 +297,7 @@ fn reward(id: &str, kind: RewardKind) -> Reward {
         stock: None,
         per_member_limit: None,
         coupon: CouponTerms::default(),
+        partner: None,
     }
 }
 
@@ -314,6 +323,7 @@ fn rewards_of_every_type_read_back_as_themselves() {
                 min_spend: Some(d("50")),
                 valid_days: 14,
             },
+            partner: Some("cafe".into()),
             ..reward("ten_off", RewardKind::AmountCoupon { amount: d("10") })
         },
         reward(

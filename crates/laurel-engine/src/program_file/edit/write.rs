@@ -69,6 +69,7 @@ pub(super) fn rule(rule: &EarningRule) -> Keys {
             "effect",
             Some(inline([(rule.effect.key(), effect(&rule.effect))])),
         ),
+        ("partner", rule.partner.as_deref().map(text)),
         ("limits", (!limits.is_empty()).then(|| inline(limits))),
         (
             "conditions",
@@ -228,6 +229,7 @@ pub(super) fn reward(reward: &Reward, tz: &TimeZone) -> Keys {
             "per_member_limit",
             reward.per_member_limit.map(|n| Value::from(i64::from(n))),
         ),
+        ("partner", reward.partner.as_deref().map(text)),
         ("min_spend", reward.coupon.min_spend.map(decimal)),
         (
             "valid_days",
