@@ -34,6 +34,9 @@ mod memberships;
 #[path = "store/transfers.rs"]
 mod transfers;
 
+#[path = "store/partners.rs"]
+mod partners;
+
 #[path = "store/point_holds.rs"]
 mod point_holds;
 

@@ -42,6 +42,10 @@ pub struct Sale {
     pub paid: Decimal,
     /// Points it earned.
     pub points: i64,
+    /// When it was made at a coalition partner: what the partner paid the program per point.
+    /// The points are then the program's sale to the partner, and what is deferred is what
+    /// the partner paid for them, whole (the goods were the partner's to sell).
+    pub partner_price: Option<Decimal>,
 }
 
 /// A refund of part or all of a sale.
@@ -216,8 +220,13 @@ pub fn flows(records: &Records, terms: &impl Terms) -> Vec<Flow> {
     let mut sales: HashMap<i64, (Decimal, Decimal, Decimal)> =
         HashMap::with_capacity(records.sales.len());
     for s in &records.sales {
-        let rate = terms.rate_known(s.at, s.recorded_at);
-        let deferred = allocate(s.paid, s.points, terms.point_price(s.at), rate);
+        let deferred = match s.partner_price {
+            Some(price) => Decimal::from(s.points.max(0)) * price,
+            None => {
+                let rate = terms.rate_known(s.at, s.recorded_at);
+                allocate(s.paid, s.points, terms.point_price(s.at), rate)
+            }
+        };
         sales.insert(s.purchase, (s.total, deferred, Decimal::ZERO));
         out.push(flow(
             s.at,

@@ -239,6 +239,7 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
                 total: dec("100"),
                 paid: dec("100"),
                 points: 100,
+                partner_price: None,
             },
             // Nothing paid: nothing deferred, and its refund reverses nothing.
             Sale {
@@ -249,6 +250,7 @@ fn a_cancelled_redemption_gives_points_back_to_their_pools_and_those_of_a_lapsed
                 total: Decimal::ZERO,
                 paid: Decimal::ZERO,
                 points: 10,
+                partner_price: None,
             },
         ],
         refunds: vec![Refund {
@@ -440,6 +442,7 @@ impl Written {
                     total,
                     paid: total,
                     points,
+                    partner_price: None,
                 });
                 self.sales.push((lot, lot, total, 0));
             }
@@ -671,4 +674,42 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn points_issued_at_a_partner_defer_what_the_partner_paid_for_them_whole() {
+    let at = |hour: i64| Timestamp::from_second(1_780_000_000 + hour * 3600).unwrap();
+    let sale = |purchase: i64, partner_price: Option<&str>| Sale {
+        purchase,
+        posting: purchase,
+        at: at(1),
+        recorded_at: at(1),
+        total: dec("100"),
+        paid: dec("100"),
+        points: 200,
+        partner_price: partner_price.map(dec),
+    };
+    let records = Records {
+        // The café's sale of ¥100 earned 200 points it bought at ¥0.012 each; the program's
+        // own sale splits its ¥100 by stand-alone selling prices (200 × ¥0.01 against ¥100).
+        sales: vec![sale(1, Some("0.012")), sale(2, None)],
+        refunds: vec![Refund {
+            purchase: 1,
+            posting: Some(3),
+            at: at(2),
+            amount: dec("25"),
+        }],
+        ..Records::default()
+    };
+    let flows = flows(&records, &Flat);
+    let [before, after] = sample(&flows, &[at(2), at(3)])[..] else {
+        panic!("two samples")
+    };
+    let own = dec("100") * (dec("2") / dec("102"));
+    assert_eq!(before.sales.gross, dec("2.4") + own);
+    assert_eq!(
+        after.sales.reversed,
+        dec("0.6"),
+        "a quarter refunded takes back a quarter of what the partner paid"
+    );
 }

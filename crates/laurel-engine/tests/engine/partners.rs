@@ -414,3 +414,23 @@ async fn a_what_if_replays_partner_purchases_by_the_partners_rules_exactly() {
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn the_books_defer_what_a_partner_paid_for_its_points_and_not_a_share_of_its_sale() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(CAFE)).await;
+        let ann = member(&engine, "ann").await;
+        // 250 points bought at ¥0.01: ¥2.50 deferred, whatever the café's ¥125 sale was.
+        engine
+            .purchase(at_partner(ann, "c-1", "125", "cafe"))
+            .await
+            .unwrap();
+        let range = laurel_engine::BooksRange {
+            from: recently() - days(1),
+            to: Timestamp::now() + days(1),
+        };
+        let report = engine.books_report(range).await.unwrap();
+        assert_eq!(report.total.sales.put_in, dec("2.50"), "[{name}]");
+        finish(name, engine).await;
+    }
+}

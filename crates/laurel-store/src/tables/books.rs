@@ -83,8 +83,9 @@ impl Store {
         let sales: Vec<(i64, Sale)> = tx
             .rows(
                 "SELECT p.id, p.lot_id, l.journal_id, p.occurred_at, p.recorded_at, p.total_minor, \
-                 p.tier_discount_minor, p.points_earned \
+                 p.tier_discount_minor, p.points_earned, e.price AS partner_price \
                  FROM purchases p JOIN lots l ON l.id = p.lot_id \
+                 LEFT JOIN partner_entries e ON e.journal_id = l.journal_id \
                  WHERE p.points_earned > 0 AND p.occurred_at < $1",
                 args![until],
             )
@@ -103,6 +104,14 @@ impl Store {
                         total: money(total),
                         paid: money((total - discount).max(0)),
                         points: r.get("points_earned")?,
+                        partner_price: r
+                            .get::<Option<String>>("partner_price")?
+                            .map(|p| {
+                                p.parse().map_err(|_| {
+                                    StoreError::Corrupt(format!("partner entry price `{p}`"))
+                                })
+                            })
+                            .transpose()?,
                     },
                 ))
             })
