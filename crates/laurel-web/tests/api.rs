@@ -68,3 +68,6 @@ mod point_holds;
 
 #[path = "api/households.rs"]
 mod households;
+
+#[path = "api/partners.rs"]
+mod partners;
