@@ -85,6 +85,9 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     let started = std::time::Instant::now();
     let members = populate(&engine).await?;
     engine.run_job(JobKind::Release, Timestamp::now()).await?;
+    let bakery = engine
+        .create_partner_key("Yunnan Bakery till", "bakery")
+        .await?;
     engine.shutdown().await;
     let admin = laurel_engine::create_key(&store, "demo admin", Scope::Admin).await?;
     let pos = laurel_engine::create_key(&store, "demo till", Scope::Pos).await?;
@@ -99,7 +102,7 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     }
     let banner = format!(
         "Demo: {members} members with {DAYS_OF_HISTORY} days of history, built in {:.1}s in {}\n\
-         Admin API key: {admin}\nPOS API key:   {pos}\n\
+         Admin API key: {admin}\nPOS API key:   {pos}\nPartner key (Yunnan Bakery): {bakery_key}\n\
          Console: http://{listen}/admin  (sign in as admin@demo.laurel / {console_password}; also manager@, support@, finance@ with their role in the password)\n\
          Portal:  http://{listen}/portal  (sign in as member1001@example.com; the one-time code is written to this log)\n\
          Try:  curl -H 'Authorization: Bearer {admin}' http://{listen}/api/v1/members/1/balance\n\
@@ -107,6 +110,7 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         started.elapsed().as_secs_f64(),
         db.display(),
         console_password = demo_password(Role::Admin),
+        bakery_key = bakery.key,
     );
     let served = crate::serve::Served {
         program: Some(PROGRAM),
@@ -160,6 +164,41 @@ async fn rewards(engine: &Engine, ids: &[i64]) -> Result<()> {
                     checkout,
                 })
                 .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The coalition's bakery: every third member buys there now and then over the last weeks,
+/// and some spend points on its croissant, so its statement has both sides.
+async fn bakery(engine: &Engine, ids: &[i64]) -> Result<()> {
+    let now = Timestamp::now();
+    for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 1) {
+        for visit in 0..3_i64 {
+            engine
+                .purchase(PurchaseRequest {
+                    partner: Some("bakery".into()),
+                    member: MemberRef::Id(*id),
+                    order_id: format!("BAKERY-{id}-{visit}"),
+                    channel: Channel::Partner,
+                    store: Some("YB-01".into()),
+                    currency: "CNY".into(),
+                    total: Decimal::from(18 + 7 * ((i as i64 + visit) % 5)),
+                    lines: Vec::new(),
+                    occurred_at: now - ((3 + visit * 9 + i as i64 % 5) * 24).hours(),
+                })
+                .await?;
+        }
+        if i % 2 == 0 {
+            let request = RedeemRewardRequest {
+                partner: Some("bakery".into()),
+                member_id: *id,
+                reward_id: "bakery_croissant".into(),
+                quantity: 1,
+                idempotency_key: format!("demo-croissant-{id}"),
+            };
+            // A member who has too few points simply does not redeem in the demo.
+            let _ = engine.redeem_reward(request).await;
         }
     }
     Ok(())
@@ -294,6 +333,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
         let _ = engine.redeem(request).await;
     }
     rewards(engine, &ids).await?;
+    bakery(engine, &ids).await?;
     if let Some(id) = ids.first() {
         let request = AdjustRequest {
             member_id: *id,

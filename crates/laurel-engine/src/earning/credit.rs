@@ -20,17 +20,19 @@ use laurel_core::rules::{
 use laurel_store::{JournalId, Member, MemberId, NewGrant, Referral, Tx};
 use rust_decimal::Decimal;
 
-/// What `member`'s tier takes off a basket of `total` under `ctx`'s program (after any
-/// coupon, which the till took off before sending the total): zero without tiers.
-pub(crate) fn tier_discount(ctx: &Context<'_>, member: &Member, total: Decimal) -> Decimal {
-    ctx.tiers.map_or(Decimal::ZERO, |policy| {
-        policy.discount_for(
+/// What `member`'s tier takes off purchase `r`'s basket under `ctx`'s program (after any
+/// coupon, which the till took off before sending the total): zero without tiers, and at a
+/// coalition partner, whose prices are its own.
+pub(crate) fn tier_discount(ctx: &Context<'_>, member: &Member, r: &PurchaseRequest) -> Decimal {
+    match ctx.tiers {
+        Some(policy) if r.partner.is_none() => policy.discount_for(
             member.tier.tier.as_deref(),
-            total,
+            r.total,
             Decimal::ZERO,
             ctx.program.currency.minor_digits(),
-        )
-    })
+        ),
+        _ => Decimal::ZERO,
+    }
 }
 
 /// The idempotency scope of purchases: a purchase is recorded once per channel and order id.

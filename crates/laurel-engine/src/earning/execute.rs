@@ -44,7 +44,7 @@ pub(crate) async fn purchase(
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
     let (earning, referral) = purchase_earning(tx, ctx, &member, r).await?;
     // Decided by the tier held before the purchase: an upgrade it brings discounts the next.
-    let tier_discount = tier_discount(ctx, &member, r.total);
+    let tier_discount = tier_discount(ctx, &member, r);
     let tier_discount_minor = Money::new(tier_discount, ctx.program.currency)
         .and_then(Money::to_minor)
         .map_err(internal)?;

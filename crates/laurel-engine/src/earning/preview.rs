@@ -77,7 +77,7 @@ impl Engine {
         }
         .ok_or_else(|| EngineError::UnknownMember(r.member.to_string()))?;
         let (earned, _) = purchase_earning(&mut tx, &ctx, &member, r).await?;
-        let tier_discount = tier_discount(&ctx, &member, r.total);
+        let tier_discount = tier_discount(&ctx, &member, r);
         let (mut tier_change, mut next_tier) = (None, None);
         if let Some(policy) = ctx.tiers {
             let tz = &ctx.program.time_zone;

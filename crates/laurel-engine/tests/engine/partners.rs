@@ -70,10 +70,23 @@ fn amounts(s: &laurel_engine::PartnerStatement) -> (i64, String, i64, String, St
     )
 }
 
+/// Every member in a tier that takes 5% off the program's own baskets.
+const DISCOUNT_TIER: &str = r#"
+[tiers]
+metric = "spend"
+window = "since_joining"
+
+[[tiers.levels]]
+id = "green"
+name = "Green"
+threshold = "0"
+discount_percent = "5"
+"#;
+
 #[tokio::test]
 async fn a_partners_purchase_earns_by_its_rules_and_the_partner_is_charged_for_the_points() {
     for (name, db) in laurel_testkit::backends() {
-        let engine = start(&db, with_rules(CAFE)).await;
+        let engine = start(&db, with_rules(&format!("{CAFE}{DISCOUNT_TIER}"))).await;
         let ann = member(&engine, "ann").await;
         let there = engine
             .purchase(at_partner(ann, "c-1", "50", "cafe"))
@@ -87,10 +100,20 @@ async fn a_partners_purchase_earns_by_its_rules_and_the_partner_is_charged_for_t
             .collect();
         assert_eq!(rules, ["cafe_rate"], "[{name}] no base earn at a partner");
         assert_eq!(there.earned.points_earned, 100, "[{name}]");
+        assert_eq!(
+            there.tier_discount,
+            Decimal::ZERO,
+            "[{name}] a partner's prices are its own"
+        );
         let own = buy(&engine, ann, "o-1", "50").await;
         assert_eq!(
             own.earned.points_earned, 50,
             "[{name}] the base rate, no café rule"
+        );
+        assert_eq!(
+            own.tier_discount,
+            dec("2.5"),
+            "[{name}] the tier's 5% at home"
         );
         let again = engine
             .purchase(at_partner(ann, "c-1", "50", "cafe"))
