@@ -49,6 +49,7 @@ impl Kind {
                 "total",
                 "occurred_at",
                 "store",
+                "partner",
             ],
         }
     }
@@ -349,7 +350,7 @@ fn request(
                 .transpose()?,
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
-            partner: None,
+            partner: get("partner")?,
             member: MemberRef::External(need("external_id")?),
             order_id: need("order_id")?,
             channel: channel("channel", &need("channel")?)?,
@@ -455,6 +456,21 @@ mod tests {
         "total",
         "occurred_at",
     ];
+
+    #[test]
+    fn a_purchase_names_the_partner_it_was_made_at_when_the_row_says() {
+        let mut header = PURCHASE.to_vec();
+        header.push("partner");
+        let row = ["c-1", "o-1", "partner", "", "CNY", "12", "2026-03-01T08:00:00Z"];
+        for (partner, expected) in [("bakery", Some("bakery")), ("", None)] {
+            let mut values = row.to_vec();
+            values.push(partner);
+            let Ok(Request::Purchase(p)) = csv_row(Kind::Purchases, &header, &values) else {
+                panic!("a purchase");
+            };
+            assert_eq!(p.partner.as_deref(), expected);
+        }
+    }
 
     #[test]
     fn a_csv_purchase_becomes_a_request() {
