@@ -14,7 +14,7 @@ pub(crate) fn mode_words(l: Locale, mode: &str) -> String {
     match HouseholdMode::parse(mode) {
         Some(HouseholdMode::Pooled) => t.get("households.mode_pooled").to_owned(),
         Some(HouseholdMode::OwnerPays) => t.get("households.mode_owner_pays").to_owned(),
-        None => mode.to_owned(),
+        None => t.get("households.mode_none").to_owned(),
     }
 }
 

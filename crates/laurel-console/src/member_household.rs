@@ -24,10 +24,11 @@ pub(crate) async fn read(
     l: Locale,
     id: i64,
 ) -> Result<Option<HouseholdBox>, EngineError> {
-    if engine.household_policy().is_none() {
+    let view = engine.household_of(id).await?;
+    // A household made while the program offered them is shown until it is left.
+    if engine.household_policy().is_none() && view.is_none() {
         return Ok(None);
     }
-    let view = engine.household_of(id).await?;
     let tz = &engine.definition().program.time_zone;
     let role_code = view
         .as_ref()

@@ -193,14 +193,10 @@ pub(crate) async fn home(
             None => t.get("membership.yours_none").to_owned(),
         })
     };
-    let household = match engine.household_policy() {
-        Some(_) => Some(household_line(
-            l,
-            id,
-            engine.household_of(id).await.map_err(&fail)?,
-        )),
-        None => None,
-    };
+    // A household made while the program offered them is shown until it is left.
+    let view = engine.household_of(id).await.map_err(&fail)?;
+    let household = (engine.household_policy().is_some() || view.is_some())
+        .then(|| household_line(l, id, view));
     let page = HomePage {
         chrome: Chrome::signed_in(&member, "home", "/portal".into()),
         held: balance

@@ -137,10 +137,9 @@ async fn household_page(
     let engine = &console.engine;
     let me = member.id();
     let policy = engine.household_policy();
-    let view = match policy {
-        Some(_) => engine.household_of(me).await.map_err(&fail)?,
-        None => None,
-    };
+    // Read whether or not the program still offers households: one made while it did may
+    // still be left.
+    let view = engine.household_of(me).await.map_err(&fail)?;
     let role = view
         .as_ref()
         .and_then(|v| role_of(v, me))

@@ -18,7 +18,15 @@ pub(crate) async fn act(
     ctx: &Context<'_>,
     ask: &HouseholdAsk,
 ) -> Result<Option<HouseholdView>> {
-    let policy = ctx.households.ok_or(EngineError::HouseholdsNotOffered)?;
+    // Leaving needs no policy: a household made while the program offered them may still be
+    // left once it no longer does.
+    let policy = match (ctx.households, ask) {
+        (Some(policy), _) => Some(policy),
+        (None, HouseholdAsk::Remove { .. }) => None,
+        (None, _) => return Err(EngineError::HouseholdsNotOffered),
+    };
+    let offered = || policy.ok_or(EngineError::HouseholdsNotOffered);
+    let mode = policy.map(|p| p.mode);
     let member = lock(tx, &MemberRef::Id(ask.member().0)).await?;
     let now = crate::as_stored(ctx.now);
     let household = match ask {
@@ -31,7 +39,7 @@ pub(crate) async fn act(
                     .await?
                     .ok_or_else(|| EngineError::UnknownHousehold(id.to_string()))?;
                 if standing.owner == *owner && standing.name == *name {
-                    return Ok(Some(HouseholdView::of(&standing, policy.mode)));
+                    return Ok(Some(HouseholdView::of(&standing, mode)));
                 }
                 return Err(JoinRefusal::InAnother.into());
             }
@@ -47,7 +55,7 @@ pub(crate) async fn act(
             let standing = locked(tx, *household).await?;
             if standing.role_of(*id).is_none() {
                 let elsewhere = tx.household_id_of(*id).await?.is_some();
-                policy.may_join(belonging(&standing), elsewhere)?;
+                offered()?.may_join(belonging(&standing), elsewhere)?;
                 tx.add_household_member(*household, *id, HouseholdRole::Requested, now)
                     .await?;
             }
@@ -64,7 +72,7 @@ pub(crate) async fn act(
                 Some(HouseholdRole::Requested) => {
                     // Requests do not fill a household (anyone with the owner's code may ask):
                     // the limit holds when the owner consents.
-                    policy.may_join(belonging(&standing), false)?;
+                    offered()?.may_join(belonging(&standing), false)?;
                     tx.approve_household_member(*household, *id, now).await?;
                 }
             }
@@ -91,7 +99,7 @@ pub(crate) async fn act(
         .lock_household(household)
         .await?
         .ok_or_else(|| EngineError::Internal(format!("household {household} vanished")))?;
-    Ok(Some(HouseholdView::of(&after, policy.mode)))
+    Ok(Some(HouseholdView::of(&after, mode)))
 }
 
 /// How many belong to a household (those waiting aside).

@@ -74,7 +74,7 @@ impl Engine {
             .household(household_id)
             .await?
             .ok_or_else(|| EngineError::UnknownHousehold(household_id.to_string()))?;
-        Ok(HouseholdView::of(&stored, self.household_mode()?))
+        Ok(HouseholdView::of(&stored, self.household_mode()))
     }
 
     /// The household `member_id` is in (asked or belonging), if any.
@@ -85,7 +85,7 @@ impl Engine {
         let Some(stored) = self.store.household_of(MemberId(member_id)).await? else {
             return Ok(None);
         };
-        Ok(Some(HouseholdView::of(&stored, self.household_mode()?)))
+        Ok(Some(HouseholdView::of(&stored, self.household_mode())))
     }
 
     /// The program in force's households, if it offers them.
@@ -93,10 +93,10 @@ impl Engine {
         self.definition().households
     }
 
-    fn household_mode(&self) -> Result<laurel_core::households::HouseholdMode> {
-        self.household_policy()
-            .map(|p| p.mode)
-            .ok_or(EngineError::HouseholdsNotOffered)
+    /// How households spend now: `None` once the program no longer offers them (they may
+    /// still be read and left).
+    fn household_mode(&self) -> Option<laurel_core::households::HouseholdMode> {
+        self.household_policy().map(|p| p.mode)
     }
 
     async fn household_command(&self, ask: HouseholdAsk) -> Result<Option<HouseholdView>> {

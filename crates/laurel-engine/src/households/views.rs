@@ -25,6 +25,9 @@ pub struct HouseholdMemberView {
     pub joined_at: Option<Timestamp>,
 }
 
+/// The mode told of a household once the program no longer offers households.
+pub const NO_MODE: &str = "none";
+
 /// A household as told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdView {
@@ -34,7 +37,8 @@ pub struct HouseholdView {
     pub name: String,
     /// The owner's member id.
     pub owner_id: i64,
-    /// `pooled` or `owner_pays`: how its points are spent.
+    /// `pooled` or `owner_pays`: how its points are spent; `none` once the program no longer
+    /// offers households (nothing is lent; its members may still leave).
     pub mode: String,
     /// The owner, the members, then those waiting, in the order they asked.
     pub members: Vec<HouseholdMemberView>,
@@ -45,13 +49,14 @@ pub struct HouseholdView {
 }
 
 impl HouseholdView {
-    /// A stored household, its points spent as `mode` says.
-    pub fn of(h: &StoredHousehold, mode: HouseholdMode) -> HouseholdView {
+    /// A stored household, its points spent as `mode` says (`None`: the program no longer
+    /// offers households).
+    pub fn of(h: &StoredHousehold, mode: Option<HouseholdMode>) -> HouseholdView {
         HouseholdView {
             id: h.id,
             name: h.name.clone(),
             owner_id: h.owner.0,
-            mode: mode.as_str().to_owned(),
+            mode: mode.map_or(NO_MODE, HouseholdMode::as_str).to_owned(),
             members: h
                 .members
                 .iter()

@@ -311,3 +311,52 @@ async fn what_a_member_lends_the_household_is_not_sending_under_the_daily_limit(
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn once_the_program_drops_households_their_members_may_still_leave_and_nothing_is_lent() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, households("pooled")).await;
+        let (home, ann, bo, cy) = family(&engine).await;
+        let without = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1);
+        let dropped = laurel_engine::ApplyProgram {
+            text: without,
+            effective_from: None,
+            note: Some("no more households".into()),
+            dry_run: false,
+        };
+        engine.apply_program(dropped, "key:admin").await.unwrap();
+
+        let standing = engine.household(home).await.unwrap();
+        assert_eq!(
+            standing.mode, "none",
+            "[{name}] still there, lending nothing"
+        );
+        assert_eq!(
+            code(engine.redeem(redeem_request(bo, 60, "x-1")).await),
+            "insufficient_points",
+            "[{name}] bo's own 50 alone"
+        );
+        assert_eq!(
+            code(
+                engine
+                    .join_household(home, member(&engine, "di").await)
+                    .await
+            ),
+            "households_not_offered",
+            "[{name}]"
+        );
+        let after = engine.leave_household(home, cy).await.unwrap().unwrap();
+        assert_eq!(
+            roles(&after),
+            [("ann", "owner"), ("bo", "member")],
+            "[{name}] cy left"
+        );
+        assert_eq!(
+            engine.leave_household(home, ann).await.unwrap(),
+            None,
+            "[{name}] the owner ends it"
+        );
+        assert_eq!(engine.household_of(bo).await.unwrap(), None, "[{name}]");
+        finish(name, engine).await;
+    }
+}

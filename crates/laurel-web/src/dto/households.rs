@@ -66,7 +66,8 @@ pub struct HouseholdBody {
     /// The owner's member id.
     pub owner_member_id: i64,
     /// `pooled` (every member spends from everyone's points) or `owner_pays` (members spend
-    /// their own, then the owner's).
+    /// their own, then the owner's); `none` once the program no longer offers households
+    /// (nothing is lent; members may still leave).
     pub mode: String,
     /// The owner, the members, then those waiting.
     pub members: Vec<HouseholdMemberBody>,

@@ -461,7 +461,15 @@ mod tests {
     fn a_purchase_names_the_partner_it_was_made_at_when_the_row_says() {
         let mut header = PURCHASE.to_vec();
         header.push("partner");
-        let row = ["c-1", "o-1", "partner", "", "CNY", "12", "2026-03-01T08:00:00Z"];
+        let row = [
+            "c-1",
+            "o-1",
+            "partner",
+            "",
+            "CNY",
+            "12",
+            "2026-03-01T08:00:00Z",
+        ];
         for (partner, expected) in [("bakery", Some("bakery")), ("", None)] {
             let mut values = row.to_vec();
             values.push(partner);
