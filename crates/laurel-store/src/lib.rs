@@ -83,7 +83,7 @@ pub use tables::simulations::{NewSimulation, SIMULATIONS_LISTED_MAX, SimulationR
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::transfers::{
-    NewTransfer, StoredTransfer, TRANSFER_PAGE_MAX, TransferCheck, TransferParty,
+    Lent, NewTransfer, StoredTransfer, TRANSFER_PAGE_MAX, TransferCheck, TransferParty,
 };
 pub use tables::wallet_holds::{HoldClose, NewHold, StoredHold};
 pub use tables::wallets::{

@@ -87,16 +87,30 @@ pub(crate) async fn plan(
     }))
 }
 
+/// The lends made toward one spending: marked with its posting once it is made, so a
+/// cancellation can give them back.
+#[must_use]
+pub(crate) struct Lent(Vec<i64>);
+
+impl Lent {
+    /// Marks the lends as paying toward posting `journal`.
+    pub(crate) async fn paid(self, tx: &mut Tx, journal: JournalId) -> Result<()> {
+        tx.mark_lends_paid(&self.0, journal).await?;
+        Ok(())
+    }
+}
+
 impl Lend {
     /// Lends the planned points to `spender`, whose ledger was `own`: the spender's ledger
-    /// after, with the lots the points came into.
+    /// after, with the lots the points came into, and the lends made.
     pub(crate) async fn lend(
         self,
         tx: &mut Tx,
         ctx: &Context<'_>,
         spender: &Member,
         mut own: MemberLedger,
-    ) -> Result<MemberLedger> {
+    ) -> Result<(MemberLedger, Lent)> {
+        let mut made = Vec::with_capacity(self.shares.len());
         for (lender, ledger, points) in self.shares {
             let sent = ledger.send(points, Points::ZERO).map_err(internal)?;
             let received = own.receive(&sent.carried, ctx.now).map_err(internal)?;
@@ -114,21 +128,83 @@ impl Lend {
             let mut ids = opened.into_iter();
             own.apply(&received, || LotId(ids.next().unwrap_or(i64::MAX)))
                 .map_err(internal)?;
-            tx.insert_transfer(&NewTransfer {
-                sender: lender.id,
-                receiver: spender.id,
-                points,
-                fee: Points::ZERO,
-                out_journal: JournalId(out_journal),
-                in_journal: JournalId(in_journal),
-                fee_journal: None,
-                message: None,
-                actor: None,
-                household: Some(self.household),
-                created_at: crate::as_stored(ctx.now),
-            })
-            .await?;
+            let id = tx
+                .insert_transfer(&NewTransfer {
+                    sender: lender.id,
+                    receiver: spender.id,
+                    points,
+                    fee: Points::ZERO,
+                    out_journal: JournalId(out_journal),
+                    in_journal: JournalId(in_journal),
+                    fee_journal: None,
+                    message: None,
+                    actor: None,
+                    household: Some(self.household),
+                    created_at: crate::as_stored(ctx.now),
+                })
+                .await?;
+            made.push(id);
         }
-        Ok(own)
+        Ok((own, Lent(made)))
     }
+}
+
+/// Gives each member who lent toward posting `spent` (a reward redemption just cancelled) back
+/// what they lent, from `spender`'s points as they stand after the cancellation (the
+/// soonest-expiring first, each keeping its expiry), as transfers within the household. What
+/// the cancellation could not give back (points of a lot that lapsed meanwhile) is short
+/// from the last lenders. The lenders were locked with the batch (`read_ahead`).
+pub(crate) async fn give_back(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    spender: MemberId,
+    spent: JournalId,
+) -> Result<()> {
+    let lends = tx.lends_toward(spent).await?;
+    if lends.is_empty() {
+        return Ok(());
+    }
+    let spender = find_locked(tx, &crate::requests::MemberRef::Id(spender.0))
+        .await?
+        .ok_or_else(|| internal("the spender vanished"))?;
+    let mut own = tx.ledger_of(&spender).await?;
+    for lent in lends {
+        let points = lent.points.min(own.available);
+        if !points.is_positive() {
+            break;
+        }
+        let lender = find_locked(tx, &crate::requests::MemberRef::Id(lent.lender.0))
+            .await?
+            .ok_or_else(|| internal("a lender vanished"))?;
+        let theirs = tx.ledger_of(&lender).await?;
+        let sent = own.send(points, Points::ZERO).map_err(internal)?;
+        let received = theirs.receive(&sent.carried, ctx.now).map_err(internal)?;
+        let m = || {
+            meta(
+                ctx,
+                "household",
+                format!("household:{}", lent.household),
+                None,
+                ctx.now,
+            )
+        };
+        let (out_journal, _, _) = post(tx, ctx, &spender, &own, &sent.out, m()).await?;
+        let (in_journal, _, _) = post(tx, ctx, &lender, &theirs, &received, m()).await?;
+        own.apply(&sent.out, || LotId(i64::MAX)).map_err(internal)?;
+        tx.insert_transfer(&NewTransfer {
+            sender: spender.id,
+            receiver: lender.id,
+            points,
+            fee: Points::ZERO,
+            out_journal: JournalId(out_journal),
+            in_journal: JournalId(in_journal),
+            fee_journal: None,
+            message: None,
+            actor: None,
+            household: Some(lent.household),
+            created_at: crate::as_stored(ctx.now),
+        })
+        .await?;
+    }
+    Ok(())
 }

@@ -34,13 +34,19 @@ pub(crate) async fn redeem(
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
     let mut ledger = tx.ledger_of(&member).await?;
     // What the member's household lends them is decided before anything is written.
+    let mut lent = None;
     if let Some(lend) = lend::plan(tx, ctx, &member, &ledger, Points(r.points)).await? {
-        ledger = lend.lend(tx, ctx, &member, ledger).await?;
+        let made;
+        (ledger, made) = lend.lend(tx, ctx, &member, ledger).await?;
+        lent = Some(made);
     }
     let posting = ledger.redeem(Points(r.points)).map_err(refused)?;
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    if let Some(lent) = lent {
+        lent.paid(tx, JournalId(entry_id)).await?;
+    }
     if let Some(partner) = partner {
         let entry = Entry {
             member: member.id,

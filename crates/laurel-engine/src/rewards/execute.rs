@@ -86,8 +86,11 @@ pub(crate) async fn redeem(
             requested: r.quantity,
         }));
     }
+    let mut lent = None;
     if let Some(lend) = lend {
-        ledger = lend.lend(tx, ctx, &member, ledger).await?;
+        let made;
+        (ledger, made) = lend.lend(tx, ctx, &member, ledger).await?;
+        lent = Some(made);
     }
     let posting = ledger.redeem(cost).map_err(refused)?;
     let m = meta(
@@ -98,6 +101,9 @@ pub(crate) async fn redeem(
         ctx.now,
     );
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    if let Some(lent) = lent {
+        lent.paid(tx, laurel_store::JournalId(entry_id)).await?;
+    }
     if let Some(partner) = partner {
         let reference = format!("reward:{}", reward.id);
         let entry = Entry {
@@ -281,6 +287,9 @@ pub(crate) async fn close(
             };
             entries::reversed(tx, ctx.now, &burned, back).await?;
         }
+        // What the household lent toward it goes back to those who lent it.
+        crate::households::lend::give_back(tx, ctx, locked.id, redemption.redemption.journal)
+            .await?;
         tx.close_redemption(
             id,
             closing.target(),

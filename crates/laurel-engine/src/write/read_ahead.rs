@@ -60,6 +60,17 @@ pub(crate) async fn read_ahead(
             ids.extend(tx.household_others(MemberId(spender)).await?);
         }
     }
+    // A cancelled reward gives back what the household lent toward it: the lenders too.
+    for command in commands {
+        if let Command::CloseRedemption {
+            redemption,
+            closing: laurel_core::rewards::Closing::Cancel,
+            ..
+        } = command
+        {
+            ids.extend(tx.redemption_lenders(redemption.0).await?);
+        }
+    }
     tx.lock_members(&ids, &external).await?;
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut usage: Vec<(MemberId, Vec<String>, Periods)> = Vec::new();

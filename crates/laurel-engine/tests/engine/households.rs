@@ -360,3 +360,60 @@ async fn once_the_program_drops_households_their_members_may_still_leave_and_not
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn a_cancelled_reward_gives_each_lender_back_what_they_lent_toward_it() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, households("pooled")).await;
+        let (_, ann, bo, cy) = family(&engine).await;
+        // Bo's mug (120): his 50, then 70 of Ann's.
+        let mug = engine
+            .redeem_reward(RedeemRewardRequest {
+                partner: None,
+                member_id: bo,
+                reward_id: "mug".into(),
+                quantity: 1,
+                idempotency_key: "m-1".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(balance(&engine, ann).await.0, 30, "[{name}]");
+        engine
+            .cancel_redemption(mug.redemption.redemption_id, "staff:test")
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                balance(&engine, ann).await.0,
+                balance(&engine, bo).await.0,
+                balance(&engine, cy).await.0
+            ),
+            (100, 50, 30),
+            "[{name}] each as before the mug"
+        );
+        let moves: Vec<(String, String, i64)> = engine
+            .transfers_of(bo, None, 10)
+            .await
+            .unwrap()
+            .transfers
+            .into_iter()
+            .map(|t| (t.from.external_id, t.to.external_id, t.points))
+            .collect();
+        assert_eq!(
+            moves,
+            [
+                ("bo".to_owned(), "ann".to_owned(), 70),
+                ("ann".to_owned(), "bo".to_owned(), 70)
+            ],
+            "[{name}] lent, then given back"
+        );
+        // Cancelling again gives nothing back twice.
+        engine
+            .cancel_redemption(mug.redemption.redemption_id, "staff:test")
+            .await
+            .unwrap();
+        assert_eq!(balance(&engine, ann).await.0, 100, "[{name}]");
+        super::simulation::assert_replayed_exactly(name, &engine, &[ann, bo, cy]).await;
+        finish(name, engine).await;
+    }
+}

@@ -173,6 +173,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "partners",
         include_str!("../../migrations/0034_partners.sql"),
     ),
+    (
+        35,
+        "lends_paid",
+        include_str!("../../migrations/0035_lends_paid.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -165,6 +165,63 @@ impl Tx {
     }
 }
 
+/// What a member lent toward a posting, within a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lent {
+    /// Who lent.
+    pub lender: MemberId,
+    /// Points lent.
+    pub points: Points,
+    /// The household they lent within.
+    pub household: i64,
+}
+
+impl Tx {
+    /// Marks the household lends `ids` as paying toward posting `journal`.
+    pub async fn mark_lends_paid(&mut self, ids: &[i64], journal: JournalId) -> Result<()> {
+        for id in ids {
+            self.run(
+                "UPDATE transfers SET paid_journal_id = $1 WHERE id = $2 AND household_id IS NOT NULL",
+                args![journal.0, *id],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// What was lent toward posting `journal`, lender by lender in the order they lent.
+    pub async fn lends_toward(&mut self, journal: JournalId) -> Result<Vec<Lent>> {
+        self.rows(
+            "SELECT sender_id, points, household_id FROM transfers \
+             WHERE paid_journal_id = $1 AND household_id IS NOT NULL ORDER BY id",
+            args![journal.0],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Lent {
+                lender: MemberId(r.get("sender_id")?),
+                points: Points(r.get("points")?),
+                household: r.get("household_id")?,
+            })
+        })
+        .collect()
+    }
+
+    /// The members who lent toward reward redemption `redemption`'s posting.
+    pub async fn redemption_lenders(&mut self, redemption: i64) -> Result<Vec<MemberId>> {
+        self.rows(
+            "SELECT DISTINCT t.sender_id FROM transfers t \
+             JOIN reward_redemptions r ON r.journal_id = t.paid_journal_id WHERE r.id = $1",
+            args![redemption],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok(MemberId(r.get(0)?)))
+        .collect()
+    }
+}
+
 /// The largest page of transfers one call returns.
 pub const TRANSFER_PAGE_MAX: u32 = 200;
 
