@@ -359,13 +359,22 @@ pub(crate) struct MemberFields {
     member: i64,
 }
 
-/// The signed-in member's household, refused as not found when they are in none.
-async fn mine(console: &Console, member: &Member) -> Result<HouseholdView, PortalError> {
+/// The signed-in member's household, if they are in one.
+async fn household_of(
+    console: &Console,
+    member: &Member,
+) -> Result<Option<HouseholdView>, PortalError> {
     console
         .engine
         .household_of(member.id())
         .await
-        .map_err(member.fail())?
+        .map_err(member.fail())
+}
+
+/// The signed-in member's household, refused as not found when they are in none.
+async fn mine(console: &Console, member: &Member) -> Result<HouseholdView, PortalError> {
+    household_of(console, member)
+        .await?
         .ok_or_else(|| PortalError::new(StatusCode::NOT_FOUND, member.locale, "error.not_found"))
 }
 
@@ -413,10 +422,19 @@ pub(crate) async fn remove(
 ) -> Result<Response, PortalError> {
     member.check_csrf(&fields.csrf)?;
     let me = member.id();
-    let household = mine(&console, &member).await?;
+    // A second press of the button (the first left, or the household ended) is answered as
+    // the first was, not with an error.
+    let Some(household) = household_of(&console, &member).await? else {
+        return Ok(done(if fields.member == me {
+            "left"
+        } else {
+            "removed"
+        }));
+    };
     let role = role_of(&household, fields.member);
     let what = match (fields.member == me, household.owner_id == me, role) {
         (true, true, _) => return Ok(Redirect::to(&format!("{PATH}/end")).into_response()),
+        (false, true, None) => return Ok(done("removed")),
         (true, false, Some("requested")) => "withdrawn",
         (true, false, _) => "left",
         (false, true, Some("requested")) => "declined",
@@ -479,6 +497,10 @@ pub(crate) async fn end(
     Form(fields): Form<EndFields>,
 ) -> Result<Response, PortalError> {
     member.check_csrf(&fields.csrf)?;
+    // A second press, after the household ended, is answered as the first was.
+    if household_of(&console, &member).await?.is_none() {
+        return Ok(done("ended"));
+    }
     let household = owned(&console, &member).await?;
     console
         .engine
