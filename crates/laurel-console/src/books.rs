@@ -9,12 +9,13 @@
 use crate::Console;
 use crate::books_chart;
 use crate::books_forms::{CloseForm, EstimateForm};
-use crate::books_range::{self, Quick, RangeErrors, RangeForm};
+use crate::books_range::{self, RangeErrors, RangeForm};
 use crate::books_stored_value;
 use crate::books_table::{self, FIGURES, Row};
 use crate::books_words;
 use crate::charts::Chart;
 use crate::i18n::Locale;
+use crate::insight_period::PeriodBox;
 use crate::page::render;
 use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
@@ -34,11 +35,8 @@ pub(crate) const BOOKS: Permission = Permission::KeepBooks;
 #[template(path = "books.html")]
 struct BooksPage {
     chrome: Chrome,
-    /// The range form's days as typed, or those of the range shown.
-    from: String,
-    to: String,
-    errors: RangeErrors,
-    quick: Vec<Quick>,
+    /// The range form, its days as typed or those of the range shown.
+    period_box: PeriodBox,
     /// What was just done, after a form's redirect.
     notice: Option<String>,
     /// The figures, when the range is one.
@@ -176,10 +174,15 @@ pub(crate) async fn respond(
         chrome: Chrome::signed_in(staff, "books", path),
         notice: notice(l, &forms.done, &estimates, &closes, &tz),
         shown: report.map(|r| shown(l, &r, &estimates, &tz)),
-        from,
-        to,
-        errors,
-        quick: books_range::quick_choices(l, kind, &tz, now, days),
+        period_box: PeriodBox {
+            id: "range",
+            action: "/admin/books".into(),
+            from,
+            to,
+            errors,
+            quick: books_range::quick_choices(l, kind, &tz, now, days),
+            kept: Vec::new(),
+        },
         estimate: forms.estimate,
         close: forms.close,
         closable: books_range::closable(kind, &tz, now, closed_through)

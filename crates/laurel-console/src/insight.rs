@@ -11,7 +11,7 @@ use crate::Console;
 use crate::charts::{self, Chart};
 use crate::insight_cohorts::{self, MonthsForm};
 use crate::insight_distributions::{self, Repeat};
-use crate::insight_period::{self, PeriodErrors, PeriodForm, Quick};
+use crate::insight_period::{self, PeriodBox, PeriodErrors, PeriodForm};
 use crate::insight_tables::{self, Breakdown};
 use crate::insight_words::{self, KpiRow};
 use crate::page::render;
@@ -21,20 +21,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
-use laurel_core::insight::{KpiId, Period};
+use laurel_core::insight::KpiId;
 use laurel_engine::{DAILY_DAYS_MAX, Permission};
 
 #[derive(Template)]
 #[template(path = "insight.html")]
 struct InsightPage {
     chrome: Chrome,
-    /// The form's days as typed, or those of the period shown.
-    from: String,
-    to: String,
-    errors: PeriodErrors,
-    quick: Vec<Quick>,
-    /// The cohort table's months when the form is to keep them (not the default).
-    months: Option<u32>,
+    /// The period form, keeping the cohort table's months when they are not the default.
+    period_box: PeriodBox,
     /// The figures, when the period is one.
     shown: Option<Shown>,
 }
@@ -85,12 +80,23 @@ pub(crate) async fn page(
     // The cohort table's months, when not the default, go with every link to another period.
     let kept = insight_cohorts::kept(months);
     let months_kept = months.filter(|&m| m != insight_cohorts::DEFAULT_MONTHS);
-    let quick = |shown| {
-        let mut quick = insight_period::quick_choices(l, today, shown);
+    let period_box = |from: String, to: String, errors, shown| {
+        let mut quick = insight_period::quick_choices(l, "/admin/insight", today, shown);
         for q in &mut quick {
             q.href.push_str(&kept);
         }
-        quick
+        PeriodBox {
+            id: "period",
+            action: "/admin/insight".into(),
+            from,
+            to,
+            errors,
+            quick,
+            kept: months_kept
+                .map(|m| ("months", m.to_string()))
+                .into_iter()
+                .collect(),
+        }
     };
     let path = match &asked {
         Ok(period) => format!("/admin/insight?{}{kept}", insight_period::query(*period)),
@@ -103,11 +109,7 @@ pub(crate) async fn page(
         Err(errors) => {
             let page = InsightPage {
                 chrome,
-                from: form.from,
-                to: form.to,
-                errors,
-                quick: quick(None),
-                months: months_kept,
+                period_box: period_box(form.from, form.to, errors, None),
                 shown: None,
             };
             return Ok(render(StatusCode::BAD_REQUEST, &page));
@@ -133,7 +135,7 @@ pub(crate) async fn page(
     .map_err(staff.fail())?;
     let t = l.strings();
     let query = insight_period::query(period);
-    let period_words = days_words(l, period);
+    let period_words = insight_period::words(l, period);
     let breakdowns = insight_tables::breakdowns(l, &report, &definition);
     let distributions = insight_distributions::sections(l, &spread, period, &period_words);
     let cohorts =
@@ -171,7 +173,10 @@ pub(crate) async fn page(
             "insight.period_shown",
             &[
                 ("period", &period_words),
-                ("previous", &days_words(l, report.previous.period)),
+                (
+                    "previous",
+                    &insight_period::words(l, report.previous.period),
+                ),
             ],
         ),
         contents,
@@ -193,11 +198,12 @@ pub(crate) async fn page(
     };
     let page = InsightPage {
         chrome,
-        from: period.from.to_string(),
-        to: period.to.to_string(),
-        errors,
-        quick: quick(Some(period)),
-        months: months_kept,
+        period_box: period_box(
+            period.from.to_string(),
+            period.to.to_string(),
+            errors,
+            Some(period),
+        ),
         shown: Some(shown),
     };
     Ok(render(status, &page))
@@ -227,16 +233,4 @@ pub(crate) async fn definitions(staff: Staff) -> Result<Response, PageError> {
         )],
     };
     Ok(render(StatusCode::OK, &page))
-}
-
-/// A period in words: "1 Apr 2026 – 30 Jun 2026 (91 days)".
-fn days_words(l: crate::i18n::Locale, period: Period) -> String {
-    l.strings().fill(
-        "insight.days",
-        &[
-            ("from", &l.date(period.from)),
-            ("to", &l.date(period.to)),
-            ("days", &l.integer(period.days())),
-        ],
-    )
 }

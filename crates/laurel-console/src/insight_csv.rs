@@ -10,7 +10,7 @@ use crate::Console;
 use crate::csv::Csv;
 use crate::insight_cohorts::MonthsForm;
 use crate::insight_distributions::Kind;
-use crate::insight_period::{self, PeriodForm};
+use crate::insight_period::PeriodForm;
 use crate::insight_words;
 use crate::web::{PageError, Staff};
 use axum::extract::{Query, State};
@@ -21,14 +21,6 @@ use jiff::civil::Date;
 use laurel_core::insight::{Period, Rate};
 use laurel_engine::Permission;
 use rust_decimal::Decimal;
-
-/// The period the form names; a bad one is refused with a page pointing to the form, which
-/// names the field.
-fn period(console: &Console, staff: &Staff, form: &PeriodForm) -> Result<Period, PageError> {
-    let today = insight_period::today(&console.engine.definition().program.time_zone);
-    form.period(staff.locale, today)
-        .map_err(|_| PageError::new(StatusCode::BAD_REQUEST, staff.locale, "insight.bad_period"))
-}
 
 /// The file name of a download of `what` over `period`.
 fn file_name(what: &str, period: Period) -> String {
@@ -42,7 +34,7 @@ pub(crate) async fn kpis(
     Query(form): Query<PeriodForm>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewReports)?;
-    let period = period(&console, &staff, &form)?;
+    let period = form.for_download(&console.engine, staff.locale, "insight.bad_period")?;
     let l = staff.locale;
     let t = l.strings();
     let report = console.engine.kpis(period).await.map_err(staff.fail())?;
@@ -78,7 +70,7 @@ pub(crate) async fn daily(
     Query(form): Query<PeriodForm>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewReports)?;
-    let period = period(&console, &staff, &form)?;
+    let period = form.for_download(&console.engine, staff.locale, "insight.bad_period")?;
     let t = staff.locale.strings();
     let days = console
         .engine
@@ -130,7 +122,7 @@ pub(crate) async fn distributions(
     Query(form): Query<PeriodForm>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewReports)?;
-    let period = period(&console, &staff, &form)?;
+    let period = form.for_download(&console.engine, staff.locale, "insight.bad_period")?;
     let l = staff.locale;
     let t = l.strings();
     let spread = console

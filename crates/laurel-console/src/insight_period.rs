@@ -2,11 +2,16 @@
 //! included), by default the last 90 days ending today, with quick choices of the last 30, 90
 //! and 365 days. The days are read as typed and the period is the core's (`Period::new`), so a
 //! reversed or overlong one is refused by the same rule the engine applies, next to its field.
+//! A partner's statement asks for its days with the same form; the books ask with their own
+//! range but show it the same way (`PeriodBox`, `templates/period_form.html`).
 
 use crate::i18n::Locale;
+use crate::web::PageError;
+use axum::http::StatusCode;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use laurel_core::insight::{PERIOD_DAYS_MAX, Period, PeriodError};
+use laurel_engine::Engine;
 use serde::Deserialize;
 
 /// Days shown when the form names none.
@@ -35,6 +40,25 @@ pub struct PeriodErrors {
     pub to: Option<String>,
 }
 
+/// A period form as a page shows it (`templates/period_form.html`): Insight's, the books' and
+/// a partner's statement's, each asking its own page.
+pub struct PeriodBox {
+    /// What its elements' ids start with: `period` gives `#period-form`, `#period-from`…
+    pub id: &'static str,
+    /// The page it asks for.
+    pub action: String,
+    /// The first day as typed, or that of the period shown.
+    pub from: String,
+    /// The last day as typed, or that of the period shown.
+    pub to: String,
+    /// What is wrong with the days, next to their fields.
+    pub errors: PeriodErrors,
+    /// Links to the usual periods.
+    pub quick: Vec<Quick>,
+    /// Fields the form carries as they are, so asking for other days keeps them: (name, value).
+    pub kept: Vec<(&'static str, String)>,
+}
+
 /// A quick choice: its words, its link and whether it is the period shown.
 pub struct Quick {
     /// "Last 30 days", "This period".
@@ -61,6 +85,18 @@ pub fn ending(today: Date, days: i64) -> Period {
 /// A period as a query string, for the section's links and downloads.
 pub fn query(period: Period) -> String {
     format!("from={}&to={}", period.from, period.to)
+}
+
+/// A period in words: "1 Apr 2026 – 30 Jun 2026 (91 days)".
+pub fn words(l: Locale, period: Period) -> String {
+    l.strings().fill(
+        "insight.days",
+        &[
+            ("from", &l.date(period.from)),
+            ("to", &l.date(period.to)),
+            ("days", &l.integer(period.days())),
+        ],
+    )
 }
 
 impl PeriodForm {
@@ -104,10 +140,23 @@ impl PeriodForm {
             },
         })
     }
+
+    /// The period a download's query names, today being `engine`'s program's; a bad one is
+    /// refused with a page saying `refused` (the download's own page names the field).
+    pub fn for_download(
+        &self,
+        engine: &Engine,
+        l: Locale,
+        refused: &'static str,
+    ) -> Result<Period, PageError> {
+        let today = today(&engine.definition().program.time_zone);
+        self.period(l, today)
+            .map_err(|_| PageError::new(StatusCode::BAD_REQUEST, l, refused))
+    }
 }
 
-/// The quick choices ending `today`, marking the one equal to `shown`.
-pub fn quick_choices(l: Locale, today: Date, shown: Option<Period>) -> Vec<Quick> {
+/// The quick choices ending `today` for the page at `path`, marking the one equal to `shown`.
+pub fn quick_choices(l: Locale, path: &str, today: Date, shown: Option<Period>) -> Vec<Quick> {
     let t = l.strings();
     QUICK_DAYS
         .into_iter()
@@ -115,7 +164,7 @@ pub fn quick_choices(l: Locale, today: Date, shown: Option<Period>) -> Vec<Quick
             let period = ending(today, days);
             Quick {
                 label: t.with("insight.last_days", "days", &l.integer(days)),
-                href: format!("/admin/insight?{}", query(period)),
+                href: format!("{path}?{}", query(period)),
                 current: shown == Some(period),
             }
         })
@@ -173,7 +222,7 @@ mod tests {
     #[test]
     fn the_quick_choices_end_today_and_mark_the_one_shown() {
         let shown = ending(TODAY, 30);
-        let quick = quick_choices(Locale::En, TODAY, Some(shown));
+        let quick = quick_choices(Locale::En, "/admin/insight", TODAY, Some(shown));
         assert_eq!(quick[0].label, "Last 30 days");
         assert_eq!(
             quick[0].href,

@@ -64,6 +64,10 @@ mod memberships;
 pub mod messages;
 mod offer_words;
 mod page;
+mod partner_csv;
+mod partner_statement;
+mod partner_words;
+mod partners;
 mod portal;
 mod program;
 mod program_words;
@@ -182,6 +186,12 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
             get(books_forms::confirm_close).post(books_forms::close),
         )
         .route("/admin/books/journal.csv", get(books_journal::download))
+        .route("/admin/partners", get(partners::page))
+        .route("/admin/partners/{code}", get(partner_statement::page))
+        .route(
+            "/admin/partners/{code}/settlement.csv",
+            get(partner_csv::download),
+        )
         .route("/admin/audit", get(audit::page))
         .route("/admin/audit.csv", get(audit::download))
         .route("/admin/staff", get(staff::page).post(staff::create))

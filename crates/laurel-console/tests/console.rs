@@ -429,6 +429,9 @@ mod transfer_pages;
 #[path = "console/household_pages.rs"]
 mod household_pages;
 
+#[path = "console/partner_pages.rs"]
+mod partner_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

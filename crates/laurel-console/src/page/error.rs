@@ -21,6 +21,9 @@ fn failure(error: &EngineError, area: &str) -> (StatusCode, &'static str) {
         | EngineError::UnknownWebhook(_)
         | EngineError::UnknownDelivery { .. }
         | EngineError::UnknownAutomation(_) => (StatusCode::NOT_FOUND, "error.not_found"),
+        // A partner's code comes from the address: its words say what is missing without
+        // repeating it.
+        EngineError::UnknownPartner(_) => (StatusCode::NOT_FOUND, "code.unknown_partner"),
         refused if refused.is_refusal() => (StatusCode::CONFLICT, "error.refused"),
         other => {
             tracing::error!(error = %other, area, "a page failed");

@@ -10,7 +10,7 @@ async fn sign_out(browser: &Browser) {
 }
 
 /// Chooses `value` in the `<select>` `css`.
-async fn choose(browser: &Browser, css: &str, value: &str) {
+pub(super) async fn choose(browser: &Browser, css: &str, value: &str) {
     browser
         .run(&format!(
             "document.querySelector('{css}').value = '{value}'; return true;"
