@@ -12,26 +12,11 @@ pub fn record<S: AsRef<str>>(fields: &[S]) -> String {
         .iter()
         .map(|field| {
             let field = field.as_ref();
-            let guard = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number(field) {
-                "'"
-            } else {
-                ""
-            };
-            format!("\"{guard}{}\"", field.replace('"', "\"\""))
+            let field = laurel_core::text::spreadsheet_safe(field.as_ref());
+            format!("\"{}\"", field.replace('"', "\"\""))
         })
         .collect();
     format!("{}\r\n", quoted.join(","))
-}
-
-/// Whether `field` is only a number as pages write one: a sign, digits with grouping commas
-/// and a decimal point, and perhaps a percent sign.
-fn number(field: &str) -> bool {
-    let unsigned = field.strip_prefix(['+', '-']).unwrap_or(field);
-    let digits = unsigned.strip_suffix('%').unwrap_or(unsigned);
-    digits.starts_with(|c: char| c.is_ascii_digit())
-        && digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// A CSV download being written: its heading, then a record at a time.

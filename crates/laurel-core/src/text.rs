@@ -1,6 +1,7 @@
 //! What text a caller may store: printable characters within a length. Databases differ on the
 //! rest (PostgreSQL refuses a NUL byte in a text value; SQLite stores it), so text is judged
-//! here, before it can reach either, and both backends see the same answer.
+//! here, before it can reach either, and both backends see the same answer. Also how such a
+//! text is written into a spreadsheet's cell without running as a formula.
 
 use std::fmt;
 
@@ -157,5 +158,47 @@ mod tests {
             Err(TextProblem::TooLong { chars_max: 200 })
         );
         assert_eq!(check_characters("", Layout::Line, 200), Ok(()));
+    }
+}
+
+/// Whether a spreadsheet opening `field` as a CSV cell would run it as a formula: it starts
+/// with `=`, `+`, `-`, `@`, a tab or a return and is not just a number as pages write one (a
+/// sign, digits with grouping commas and a decimal point, perhaps a percent sign), which a
+/// spreadsheet reads as the number it is. Downloads lead such a field with an apostrophe.
+pub fn runs_as_formula(field: &str) -> bool {
+    field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !plain_number(field)
+}
+
+fn plain_number(field: &str) -> bool {
+    let unsigned = field.strip_prefix(['+', '-']).unwrap_or(field);
+    let digits = unsigned.strip_suffix('%').unwrap_or(unsigned);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+}
+
+/// `field` as a spreadsheet may open it: led by an apostrophe when it would run as a formula
+/// ([`runs_as_formula`]).
+pub fn spreadsheet_safe(field: &str) -> std::borrow::Cow<'_, str> {
+    if runs_as_formula(field) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::*;
+
+    #[test]
+    fn a_formula_is_led_by_an_apostrophe_and_a_signed_number_is_left_alone() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-0.50"), "-0.50");
+        assert_eq!(spreadsheet_safe("+12.5%"), "+12.5%");
+        assert_eq!(spreadsheet_safe("-1+1"), "'-1+1");
+        assert_eq!(spreadsheet_safe("ORD-1"), "ORD-1");
     }
 }

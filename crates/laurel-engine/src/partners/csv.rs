@@ -6,6 +6,7 @@ use super::views::{PartnerStatement, StatementLine};
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use laurel_core::insight::Period;
+use laurel_core::text::spreadsheet_safe;
 use laurel_store::PARTNER_ENTRIES_PAGE_MAX;
 
 /// The columns of a statement's CSV.
@@ -28,9 +29,10 @@ fn line_record(l: &StatementLine, digits: usize) -> [String; 10] {
         l.kind.as_str().to_owned(),
         l.posted_at.to_string(),
         l.member_id.to_string(),
-        l.external_id.clone(),
+        // Typed by tills and partners: never run as a formula where the file is opened.
+        spreadsheet_safe(&l.external_id).into_owned(),
         l.entry_id.to_string(),
-        l.reference.clone(),
+        spreadsheet_safe(&l.reference).into_owned(),
         l.points.to_string(),
         l.price.to_string(),
         format!("{:.*}", digits, l.amount),

@@ -391,11 +391,21 @@ async fn a_statement_pages_its_lines_and_its_csv_ends_with_the_totals() {
             "[{name}] oldest first"
         );
 
+        // A customer id a till typed as a formula is written so a spreadsheet shows it.
+        let formula = member(&engine, "=HYPERLINK(\"x\")").await;
+        engine
+            .purchase(at_partner(formula, "c-9", "0.5", "cafe"))
+            .await
+            .unwrap();
         let csv = engine.partner_statement_csv("cafe", period).await.unwrap();
+        assert!(
+            csv.contains(",\"'=HYPERLINK(\"\"x\"\")\","),
+            "[{name}] {csv}"
+        );
         let rows: Vec<&str> = csv.lines().collect();
         assert_eq!(
             rows.len(),
-            1 + 5 + 3,
+            1 + 6 + 3,
             "[{name}] heading, lines, totals:\n{csv}"
         );
         assert!(rows[0].starts_with("line,kind,posted_at"), "[{name}]");
@@ -404,8 +414,8 @@ async fn a_statement_pages_its_lines_and_its_csv_ends_with_the_totals() {
             "[{name}] {}",
             rows[1]
         );
-        assert_eq!(rows[6], ",issued_total,,,,,,15,,0.15", "[{name}]");
-        assert_eq!(rows[8], ",due,,,,,,,,0.15", "[{name}]");
+        assert_eq!(rows[7], ",issued_total,,,,,,16,,0.16", "[{name}]");
+        assert_eq!(rows[9], ",due,,,,,,,,0.16", "[{name}]");
         assert_eq!(
             code(engine.partner_statement("bakery", period, None, 2).await),
             "unknown_partner",
