@@ -11,7 +11,6 @@ pub fn record<S: AsRef<str>>(fields: &[S]) -> String {
     let quoted: Vec<String> = fields
         .iter()
         .map(|field| {
-            let field = field.as_ref();
             let field = laurel_core::text::spreadsheet_safe(field.as_ref());
             format!("\"{}\"", field.replace('"', "\"\""))
         })
