@@ -16,8 +16,8 @@ use laurel_engine::{EngineError, ErrorCode, IssuedKey, KEY_NAME_MAX, Permission,
 use serde::Deserialize;
 use serde_json::json;
 
-/// The scopes the form offers, least powerful first; a partner's last, offered only when the
-/// program has partners (and left last so the form's first choice stays the till's).
+/// The scopes the form always offers, least powerful first; the page adds a partner's after
+/// them when the program has partners (so the form's first choice stays the till's).
 const SCOPES: [Scope; 2] = [Scope::Pos, Scope::Admin];
 
 /// One key as the list shows it.

@@ -107,11 +107,19 @@ pub struct Console {
     pub public_url: Option<PublicUrl>,
 }
 
-/// The console's routes, under `/admin` (no fallback: it is merged beside the API).
-pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
+/// The console's routes, under `/admin` (no fallback: it is merged beside the API); with
+/// `sign_in`, a password or a code is taken at most that often per client address.
+pub fn router(
+    engine: Arc<Engine>,
+    public_url: Option<PublicUrl>,
+    sign_in: Option<laurel_web::limits::Rate>,
+) -> Router {
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
-        .route("/admin/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/admin/login",
+            get(auth::login_page).merge(limited(post(auth::login), sign_in)),
+        )
         .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
         .route("/admin/insight", get(insight::page))
@@ -220,6 +228,17 @@ pub fn router(engine: Arc<Engine>, public_url: Option<PublicUrl>) -> Router {
         )
         // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
         .route("/admin/{*rest}", get(page::not_found::<Admin>))
-        .merge(portal::router())
+        .merge(portal::router(sign_in))
         .with_state(Console { engine, public_url })
+}
+
+/// `route` taking at most `limit` requests per client address, when there is a limit.
+pub(crate) fn limited(
+    route: axum::routing::MethodRouter<Console>,
+    limit: Option<laurel_web::limits::Rate>,
+) -> axum::routing::MethodRouter<Console> {
+    match limit {
+        Some(rate) => route.layer(laurel_web::limits::per_address(rate)),
+        None => route,
+    }
 }

@@ -46,7 +46,7 @@ pub(crate) async fn page(
     let query = insight_period::query(period);
     let mut rows = Vec::new();
     // One line is the least a statement reads: only its totals are wanted here.
-    for partner in engine.partners() {
+    for partner in engine.partners_ever() {
         let statement = engine
             .partner_statement(&partner.code, period, None, 1)
             .await

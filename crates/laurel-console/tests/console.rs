@@ -148,7 +148,7 @@ impl App {
             AppState {
                 engine: engine.clone(),
             },
-            laurel_console::router(engine.clone(), public_url),
+            laurel_console::router(engine.clone(), public_url, None),
         );
         let server = tokio::spawn(laurel_web::serve(listener, app, std::future::pending()));
         App {
@@ -428,6 +428,9 @@ mod transfer_pages;
 
 #[path = "console/household_pages.rs"]
 mod household_pages;
+
+#[path = "console/headers.rs"]
+mod headers;
 
 #[path = "console/partner_pages.rs"]
 mod partner_pages;

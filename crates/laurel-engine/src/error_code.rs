@@ -172,6 +172,7 @@ error_codes! {
     AccountLocked = "account_locked", 429, "Console: too many failed sign-ins; the account is locked for a while.";
     TooManyCodes = "too_many_codes", 429, "Portal: too many sign-in codes asked for in an hour.";
     TooManyReports = "too_many_reports", 429, "Portal: too many reports sent today.";
+    RateLimited = "rate_limited", 429, "Too many requests from this API key or client address: try again after the `Retry-After` seconds.";
 
     InternalError = "internal_error", 500, "A bug: the details are logged, never shown.";
     StorageError = "storage_error", 500, "The database failed: the details are logged, never shown.";

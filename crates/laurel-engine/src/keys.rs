@@ -77,12 +77,12 @@ pub struct Principal {
 /// A partner's key names its partner, which only the program knows: make one with
 /// [`Engine::create_partner_key`].
 pub async fn create_key(store: &Store, name: &str, scope: Scope) -> Result<String> {
-    not_a_partners(scope)?;
+    refuse_partner_scope(scope)?;
     Ok(issue(store, name, scope, None).await?.key)
 }
 
 /// Refuses the partner scope where no partner is named.
-fn not_a_partners(scope: Scope) -> Result<()> {
+fn refuse_partner_scope(scope: Scope) -> Result<()> {
     if scope == Scope::Partner {
         return Err(EngineError::invalid(
             "scope",
@@ -133,7 +133,7 @@ impl Engine {
     /// Creates a key named `name` (trimmed; required, at most [`KEY_NAME_MAX`] characters).
     /// A partner's key is made by [`Engine::create_partner_key`].
     pub async fn create_api_key(&self, name: &str, scope: Scope) -> Result<IssuedKey> {
-        not_a_partners(scope)?;
+        refuse_partner_scope(scope)?;
         let name = checked_name(name)?;
         issue(&self.store, name, scope, None).await
     }

@@ -72,9 +72,10 @@ pub use laurel_store::{
     ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord,
     GIFT_CARD_BATCHES_PAGE_MAX, GiftCardBatchSummary, JournalId, LEDGER_PAGE_MAX, LedgerEntry,
     LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage,
-    MemberReport, MemberSession, MembershipCount, NewMessage, ProgramTotals, Purchase,
-    PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage, Span, Store, StoredGrant,
-    TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove, WalletTotals, WriteProfile,
+    MemberReport, MemberSession, MembershipCount, NewMessage, PARTNER_ENTRIES_PAGE_MAX,
+    ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage,
+    Span, Store, StoredGrant, TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove,
+    WalletTotals, WriteProfile,
 };
 pub use memberships::views::{MembershipOutcome, MembershipView, TermView};
 pub use notices::{LetterPreview, NoticeLinks, NoticeReport, Unsubscribing};

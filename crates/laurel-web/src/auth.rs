@@ -29,9 +29,7 @@ impl Caller {
             ),
         ))
     }
-}
 
-impl Caller {
     /// Lets till, admin and partner keys through, and says which partner the call is made at:
     /// a partner's key speaks for its own partner alone (naming another is refused); the
     /// others may name any partner (`asked`), or none for the program's own.

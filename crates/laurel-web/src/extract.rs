@@ -79,12 +79,18 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
 
 /// A `limit` query parameter: `default` when absent, refused outside 1..=[`PAGE_MAX`].
 pub fn limit_or(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
+    limit_within(limit, default, PAGE_MAX)
+}
+
+/// A `limit` query parameter of at most `max`: `default` when absent, refused when out of
+/// range.
+pub fn limit_within(limit: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
     match limit {
         None => Ok(default),
-        Some(n @ 1..=PAGE_MAX) => Ok(n),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
         Some(n) => Err(ApiError::new(
             ErrorCode::InvalidQuery,
-            format!("limit: must be between 1 and {PAGE_MAX}, got {n}"),
+            format!("limit: must be between 1 and {max}, got {n}"),
         )),
     }
 }

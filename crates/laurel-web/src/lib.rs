@@ -9,6 +9,8 @@ pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod headers;
+pub mod limits;
 pub mod telemetry;
 mod texts;
 
@@ -111,12 +113,20 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The API with web pages beside it (the console): `pages` must have no fallback of its own;
-/// it shares the API's metrics, body limit and JSON 404 for paths nothing routes.
+/// it shares the API's metrics, body limit and JSON 404 for paths nothing routes. No rate
+/// limits: see [`app_limited`].
 pub fn app_with(state: AppState, pages: Router) -> Router {
+    app_limited(state, pages, limits::RateLimits::default())
+}
+
+/// [`app_with`], its API limited per key as `limits` says (the pages' sign-in routes take
+/// their own limit where they are routed).
+pub fn app_limited(state: AppState, pages: Router, limits: limits::RateLimits) -> Router {
     let (routes, doc) = api();
+    let routes = limits::per_key(routes, limits.api_per_key);
     let doc = Arc::new(doc);
     let metrics = telemetry::handle();
-    routes
+    let app = routes
         .route(
             "/api/v1/openapi.json",
             get(move || {
@@ -136,7 +146,8 @@ pub fn app_with(state: AppState, pages: Router) -> Router {
         .with_state(state)
         .merge(pages)
         .layer(axum::middleware::from_fn(telemetry::track))
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_BYTES_MAX))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_BYTES_MAX));
+    headers::secured(app)
 }
 
 /// Serves an app ([`app`] or [`app_with`]) on a bound listener until `shutdown` resolves,
@@ -146,6 +157,8 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Each request knows its client's address: the limits per address count by it.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

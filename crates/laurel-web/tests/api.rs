@@ -71,3 +71,6 @@ mod households;
 
 #[path = "api/partners.rs"]
 mod partners;
+
+#[path = "api/limits.rs"]
+mod limits;

@@ -142,6 +142,8 @@ pub enum Command {
         public_url: Option<laurel_console::PublicUrl>,
         #[command(flatten)]
         mail: Mail,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Start a fresh demo: a coffee chain's program, members with history, and API keys, on an
     /// embedded database in ./laurel-demo, then serve it.
@@ -316,5 +318,30 @@ mod tests {
         );
         assert!(url("no-such-folder-here/laurel.db").is_err());
         assert!(url("sqlite://").is_err());
+    }
+}
+
+/// Rate limits: past them a caller is answered 429 `rate_limited` with `Retry-After`.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct Limits {
+    /// API calls one API key may make a second (and as many at once); 0 for no limit.
+    #[arg(long, env = "LAUREL_API_RATE", default_value_t = 0)]
+    pub api_rate: u32,
+    /// Console sign-ins and portal sign-in codes asked for or given, per client address a
+    /// minute (and as many at once); 0 for no limit. Behind a proxy every client shares the
+    /// proxy's address: raise it, or limit at the proxy.
+    #[arg(long, env = "LAUREL_SIGN_IN_RATE", default_value_t = 20)]
+    pub sign_in_rate: u32,
+}
+
+impl Limits {
+    /// The limits as the server applies them.
+    pub fn rates(self) -> laurel_web::limits::RateLimits {
+        use laurel_web::limits::Rate;
+        laurel_web::limits::RateLimits {
+            api_per_key: (self.api_rate > 0).then(|| Rate::per_second(self.api_rate)),
+            sign_in_per_address: (self.sign_in_rate > 0)
+                .then(|| Rate::per_minute(self.sign_in_rate)),
+        }
     }
 }

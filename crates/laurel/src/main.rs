@@ -53,6 +53,7 @@ async fn run(command: Command) -> Result<()> {
             job_interval_secs,
             public_url,
             mail,
+            limits,
         } => {
             let program = program.read()?;
             let delivery = mail.delivery()?;
@@ -64,6 +65,7 @@ async fn run(command: Command) -> Result<()> {
                 job_interval_secs,
                 delivery,
                 banner: None,
+                limits: limits.rates(),
             };
             serve::run(store, served).await
         }
@@ -179,13 +181,14 @@ fn check_program(file: &std::path::Path) -> Result<()> {
         Ok(definition) => {
             let tiers = definition.tiers.as_ref().map_or(0, |t| t.tiers().len());
             println!(
-                "{}: ok — \"{}\", {} earning rule(s), {} tier(s), {} reward(s), {} membership plan(s), {} declared event kind(s)",
+                "{}: ok — \"{}\", {} earning rule(s), {} tier(s), {} reward(s), {} membership plan(s), {} partner(s), {} declared event kind(s)",
                 file.display(),
                 definition.program.name,
                 definition.rules.in_order().len(),
                 tiers,
                 definition.catalog.rewards().len(),
                 definition.memberships.all().len(),
+                definition.partners.all().len(),
                 definition.declared_events.len()
             );
             Ok(())

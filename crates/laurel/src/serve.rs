@@ -29,6 +29,8 @@ pub struct Served<'a> {
     pub delivery: Delivery,
     /// Printed once the port is bound.
     pub banner: Option<String>,
+    /// The rate limits it applies.
+    pub limits: laurel_web::limits::RateLimits,
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -39,6 +41,7 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
         job_interval_secs,
         delivery,
         banner,
+        limits,
     } = served;
     let engine = Arc::new(
         Engine::open(
@@ -73,11 +76,12 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
     });
     let mail = tokio::spawn(deliver(engine.clone(), delivery));
     let hooks = tokio::spawn(send_webhooks(engine.clone(), HttpSender::new()?));
-    let app = laurel_web::app_with(
+    let app = laurel_web::app_limited(
         AppState {
             engine: engine.clone(),
         },
-        laurel_console::router(engine.clone(), at.public_url),
+        laurel_console::router(engine.clone(), at.public_url, limits.sign_in_per_address),
+        limits,
     );
     laurel_web::serve(listener, app, shutdown_signal()).await?;
     if let Some(jobs) = jobs {

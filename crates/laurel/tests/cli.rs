@@ -135,7 +135,8 @@ fn program_check_reports_every_problem_with_its_key_or_says_what_the_program_def
     assert!(
         output.stdout.contains("ok")
             && output.stdout.contains("3 tier(s)")
-            && output.stdout.contains("5 reward(s)"),
+            && output.stdout.contains("6 reward(s)")
+            && output.stdout.contains("1 partner(s)"),
         "{}",
         output.stdout
     );

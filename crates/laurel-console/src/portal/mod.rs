@@ -26,15 +26,19 @@ use axum::Router;
 use axum::routing::{get, post};
 use web::Portal;
 
-/// The portal's routes (no fallback: merged beside the API and the console).
-pub(crate) fn router() -> Router<Console> {
+/// The portal's routes (no fallback: merged beside the API and the console); asking for a
+/// sign-in code and giving one limited per client address by `guesses`.
+pub(crate) fn router(guesses: Option<laurel_web::limits::Rate>) -> Router<Console> {
     Router::new()
         .route("/portal", get(home::home))
         .route(
             "/portal/login",
-            get(sign_in::login_page).post(sign_in::send_code),
+            get(sign_in::login_page).merge(crate::limited(post(sign_in::send_code), guesses)),
         )
-        .route("/portal/code", post(sign_in::check_code))
+        .route(
+            "/portal/code",
+            crate::limited(post(sign_in::check_code), guesses),
+        )
         .route("/portal/logout", post(page::session::sign_out::<Portal>))
         .route("/portal/history", get(home::history))
         .route("/portal/wallet", get(wallet::page))

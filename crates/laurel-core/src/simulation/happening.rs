@@ -26,6 +26,19 @@ pub enum Job {
     Tiers,
 }
 
+/// Why points moved from one member to another, which decides what a replay asks of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferKind {
+    /// A member sent them: at the `[transfers]` fee, refused without `[transfers]`.
+    Sent,
+    /// A household lent them toward a member's spending: no fee, refused without
+    /// `[households]`.
+    Lent,
+    /// A lend given back when the reward it paid for was cancelled: owed whatever the
+    /// program offers.
+    GivenBack,
+}
+
 /// What happened. Members, purchases and redemptions are named by their stored ids.
 #[derive(Debug, Clone, PartialEq)]
 pub enum What {
@@ -108,8 +121,8 @@ pub enum What {
         to: i64,
         /// Points sent.
         points: i64,
-        /// Whether a household lent them.
-        in_household: bool,
+        /// Sent, lent by a household, or a lend given back.
+        kind: TransferKind,
     },
     /// A member's points were held at a checkout.
     PointsHeld {

@@ -14,7 +14,7 @@ mod tally;
 mod terms;
 
 pub use assumptions::{Assumption, AssumptionError, Assumptions, PERCENT_MAX, PERCENT_MIN};
-pub use happening::{Happening, Job, What};
+pub use happening::{Happening, Job, TransferKind, What};
 pub use member::{Bought, Granted, SimMember};
 pub use replay::{Refusal, Replay, ReplayError, Watch};
 pub use tally::{Flows, Month, Stocks, Tallied, Tally};

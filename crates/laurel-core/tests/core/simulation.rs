@@ -9,7 +9,7 @@ use laurel_core::ledger::MemberLedger;
 use laurel_core::rewards::Catalog;
 use laurel_core::rules::{RuleSet, YearMonth};
 use laurel_core::simulation::{
-    Happening, Job, Refusal, Replay, ReplayError, Tally, Terms, Versions, Watch, What,
+    Happening, Job, Refusal, Replay, ReplayError, Tally, Terms, TransferKind, Versions, Watch, What,
 };
 use laurel_core::{ExpiryPolicy, Program};
 
@@ -149,7 +149,7 @@ fn a_transfer_replays_at_the_fee_in_force_and_is_refused_where_none_are_allowed(
                 from: 1,
                 to: 2,
                 points,
-                in_household: false,
+                kind: TransferKind::Sent,
             },
         )
     };

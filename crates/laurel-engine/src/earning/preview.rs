@@ -70,6 +70,10 @@ impl Engine {
         }
         let r = &valid.request;
         let ctx = ctx.as_of(r.occurred_at);
+        // As the purchase would refuse it.
+        if let Some(code) = &r.partner {
+            crate::partners::entries::partner(&ctx, code)?;
+        }
         let mut tx = self.store.begin_read().await?;
         let member = match &r.member {
             MemberRef::Id(id) => tx.read_member(Some(MemberId(*id)), None).await?,
@@ -101,19 +105,26 @@ impl Engine {
             (true, Some(_)) => EarnStatus::Pending,
             (true, None) => EarnStatus::Available,
         };
+        // At a partner: its own rewards, and none of the member's coupons, which are the
+        // program's to take (and whose codes a partner has no business reading).
         let affordable_rewards = self
             .catalog_for(Some(&member))
             .await?
             .into_iter()
-            .filter(|v| v.refusal.is_none())
+            .filter(|v| v.refusal.is_none() && v.reward.partner == r.partner)
             .map(|v| v.reward.id)
             .collect();
         let basket = basket(r);
         let digits = ctx.program.currency.minor_digits();
-        let coupons = self
-            .store()
-            .active_coupons(member.id, PREVIEW_COUPONS_MAX)
-            .await?
+        let coupons = match &r.partner {
+            Some(_) => Vec::new(),
+            None => {
+                self.store()
+                    .active_coupons(member.id, PREVIEW_COUPONS_MAX)
+                    .await?
+            }
+        };
+        let coupons = coupons
             .iter()
             .map(|c| CouponView::from_stored(c, ctx.program.currency))
             .filter_map(|view| {

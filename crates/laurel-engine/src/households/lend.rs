@@ -3,6 +3,7 @@
 //! as transfers within the household, without a fee, each point keeping its expiry.
 
 use crate::error::{EngineError, Result};
+use crate::outcomes::Balances;
 use crate::write::context::Context;
 use crate::write::steps::{find_locked, internal, meta, post};
 use laurel_core::Points;
@@ -130,6 +131,7 @@ impl Lend {
                 .map_err(internal)?;
             let id = tx
                 .insert_transfer(&NewTransfer {
+                    gives_back: None,
                     sender: lender.id,
                     receiver: spender.id,
                     points,
@@ -151,19 +153,21 @@ impl Lend {
 
 /// Gives each member who lent toward posting `spent` (a reward redemption just cancelled) back
 /// what they lent, from `spender`'s points as they stand after the cancellation (the
-/// soonest-expiring first, each keeping its expiry), as transfers within the household. What
-/// the cancellation could not give back (points of a lot that lapsed meanwhile) is short
-/// from the last lenders. The lenders were locked with the batch (`read_ahead`).
+/// soonest-expiring first, each keeping its expiry), as transfers within the household: a
+/// point of a lot that lapsed meanwhile is made good from the spender's own points as far as
+/// they go, and the last lenders are short of the rest. The lenders were locked with the batch
+/// (`read_ahead`). The spender's balances after, when anything was given back.
 pub(crate) async fn give_back(
     tx: &mut Tx,
     ctx: &Context<'_>,
     spender: MemberId,
     spent: JournalId,
-) -> Result<()> {
+) -> Result<Option<Balances>> {
     let lends = tx.lends_toward(spent).await?;
     if lends.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
+    let mut after = None;
     let spender = find_locked(tx, &crate::requests::MemberRef::Id(spender.0))
         .await?
         .ok_or_else(|| internal("the spender vanished"))?;
@@ -188,10 +192,12 @@ pub(crate) async fn give_back(
                 ctx.now,
             )
         };
-        let (out_journal, _, _) = post(tx, ctx, &spender, &own, &sent.out, m()).await?;
+        let (out_journal, balances, _) = post(tx, ctx, &spender, &own, &sent.out, m()).await?;
+        after = Some(balances);
         let (in_journal, _, _) = post(tx, ctx, &lender, &theirs, &received, m()).await?;
         own.apply(&sent.out, || LotId(i64::MAX)).map_err(internal)?;
         tx.insert_transfer(&NewTransfer {
+            gives_back: Some(spent),
             sender: spender.id,
             receiver: lender.id,
             points,
@@ -206,5 +212,5 @@ pub(crate) async fn give_back(
         })
         .await?;
     }
-    Ok(())
+    Ok(after)
 }

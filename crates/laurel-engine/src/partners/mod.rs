@@ -25,13 +25,40 @@ impl Engine {
             .collect()
     }
 
-    /// The partner with this code in the program now, or `unknown_partner`.
+    /// The partner with this code as the latest program version that has it declares it (a
+    /// partner the program has since dropped still has its statements), or
+    /// `unknown_partner`.
     pub fn partner(&self, code: &str) -> Result<PartnerView> {
-        self.definition()
-            .partners
-            .get(code)
-            .map(PartnerView::from)
+        let timeline = self.programs.snapshot();
+        let now = jiff::Timestamp::now();
+        timeline
+            .versions()
+            .iter()
+            .rev()
+            .filter(|v| v.effective_from <= now)
+            .find_map(|v| v.definition.partners.get(code).map(PartnerView::from))
             .ok_or_else(|| crate::error::EngineError::UnknownPartner(code.to_owned()))
+    }
+
+    /// The partners of the program in force, then those earlier versions declared that it no
+    /// longer does: every partner a statement may be asked of.
+    pub fn partners_ever(&self) -> Vec<PartnerView> {
+        let timeline = self.programs.snapshot();
+        let now = jiff::Timestamp::now();
+        let mut all: Vec<PartnerView> = Vec::new();
+        for version in timeline
+            .versions()
+            .iter()
+            .rev()
+            .filter(|v| v.effective_from <= now)
+        {
+            for p in version.definition.partners.all() {
+                if !all.iter().any(|known| known.code == p.code) {
+                    all.push(PartnerView::from(p));
+                }
+            }
+        }
+        all
     }
 
     /// `code`'s statement for `period` (whole days in the program's time zone, by when each

@@ -22,12 +22,19 @@ pub(crate) async fn refund(
     v: &ValidRefund,
 ) -> Result<RefundOutcome> {
     let r = &v.request;
+    let id = laurel_store::PurchaseId(r.purchase_id);
+    // A partner's key sees its own purchases alone, answers to retries included.
+    if r.partner.is_some() {
+        let at = tx.purchase(id).await?.map(|p| p.partner);
+        if at.as_ref() != Some(&r.partner) {
+            return Err(EngineError::UnknownPurchase(r.purchase_id));
+        }
+    }
     let key = format!("{}:{}", r.purchase_id, r.refund_id);
     let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, "refund", &key, &print).await? {
         return Ok(answer);
     }
-    let id = laurel_store::PurchaseId(r.purchase_id);
     let owner = tx
         .purchase(id)
         .await?
@@ -41,10 +48,6 @@ pub(crate) async fn refund(
         .purchase(id)
         .await?
         .ok_or(EngineError::UnknownPurchase(r.purchase_id))?;
-    // A partner's key sees its own purchases alone.
-    if r.partner.is_some() && r.partner != purchase.partner {
-        return Err(EngineError::UnknownPurchase(r.purchase_id));
-    }
     let lines: Vec<RefundableLine> = purchase
         .lines
         .iter()

@@ -31,6 +31,12 @@ pub(crate) async fn redeem(
     ctx: &Context<'_>,
     r: &RedeemRewardRequest,
 ) -> Result<RedemptionOutcome> {
+    // A partner's key sees the partner's own rewards alone, answers to retries included.
+    let theirs =
+        |reward: &&laurel_core::rewards::Reward| r.partner.is_none() || reward.partner == r.partner;
+    if r.partner.is_some() && ctx.catalog.get(&r.reward_id).filter(theirs).is_none() {
+        return Err(EngineError::UnknownReward(r.reward_id.clone()));
+    }
     let scope = format!("reward:{}", r.member_id);
     let print = fingerprint(r)?;
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
@@ -39,8 +45,7 @@ pub(crate) async fn redeem(
     let reward = ctx
         .catalog
         .get(&r.reward_id)
-        // A partner's key sees the partner's own rewards alone.
-        .filter(|reward| r.partner.is_none() || reward.partner == r.partner)
+        .filter(theirs)
         .ok_or_else(|| EngineError::UnknownReward(r.reward_id.clone()))?;
     let partner = reward
         .partner
@@ -288,8 +293,11 @@ pub(crate) async fn close(
             entries::reversed(tx, ctx.now, &burned, back).await?;
         }
         // What the household lent toward it goes back to those who lent it.
-        crate::households::lend::give_back(tx, ctx, locked.id, redemption.redemption.journal)
-            .await?;
+        let journal = redemption.redemption.journal;
+        if let Some(after) = crate::households::lend::give_back(tx, ctx, locked.id, journal).await?
+        {
+            balance = after;
+        }
         tx.close_redemption(
             id,
             closing.target(),

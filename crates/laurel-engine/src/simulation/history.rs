@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use laurel_core::rules::{Basket, Event, Line};
-use laurel_core::simulation::{Happening, Job, What};
+use laurel_core::simulation::{Happening, Job, TransferKind, What};
 use laurel_core::{Channel, Currency};
 use laurel_store::{HistoryPurchase, StoredHistory};
 use rust_decimal::Decimal;
@@ -215,7 +215,11 @@ pub(crate) fn happenings(
                 from: t.from.0,
                 to: t.to.0,
                 points: t.points,
-                in_household: t.in_household,
+                kind: match (t.in_household, t.gives_back) {
+                    (_, true) => TransferKind::GivenBack,
+                    (true, false) => TransferKind::Lent,
+                    (false, false) => TransferKind::Sent,
+                },
             },
         );
     }

@@ -83,6 +83,7 @@ pub(crate) async fn send(
     let (in_journal, _, _) = post(tx, ctx, &receiver, &receiving, &received, m()).await?;
     let id = tx
         .insert_transfer(&NewTransfer {
+            gives_back: None,
             sender: sender.id,
             receiver: receiver.id,
             points,

@@ -378,10 +378,14 @@ async fn a_cancelled_reward_gives_each_lender_back_what_they_lent_toward_it() {
             .await
             .unwrap();
         assert_eq!(balance(&engine, ann).await.0, 30, "[{name}]");
-        engine
+        let cancelled = engine
             .cancel_redemption(mug.redemption.redemption_id, "staff:test")
             .await
             .unwrap();
+        assert_eq!(
+            cancelled.balance.available, 50,
+            "[{name}] answered after the give-back"
+        );
         assert_eq!(
             (
                 balance(&engine, ann).await.0,
@@ -413,6 +417,46 @@ async fn a_cancelled_reward_gives_each_lender_back_what_they_lent_toward_it() {
             .await
             .unwrap();
         assert_eq!(balance(&engine, ann).await.0, 100, "[{name}]");
+        super::simulation::assert_replayed_exactly(name, &engine, &[ann, bo, cy]).await;
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_lend_is_given_back_and_replayed_even_after_the_program_drops_households() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, households("pooled")).await;
+        let (_, ann, bo, cy) = family(&engine).await;
+        let mug = engine
+            .redeem_reward(RedeemRewardRequest {
+                partner: None,
+                member_id: bo,
+                reward_id: "mug".into(),
+                quantity: 1,
+                idempotency_key: "m-1".into(),
+            })
+            .await
+            .unwrap();
+        let without = format!(
+            "{}\n[[rewards]]\nid = \"mug\"\nname = \"Laurel mug\"\ntype = \"physical_gift\"\ncost = 120\n",
+            PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
+        );
+        let dropped = laurel_engine::ApplyProgram {
+            text: without,
+            effective_from: None,
+            note: Some("no more households".into()),
+            dry_run: false,
+        };
+        engine.apply_program(dropped, "key:admin").await.unwrap();
+        engine
+            .cancel_redemption(mug.redemption.redemption_id, "staff:test")
+            .await
+            .unwrap();
+        assert_eq!(
+            (balance(&engine, ann).await.0, balance(&engine, bo).await.0),
+            (100, 50),
+            "[{name}] given back all the same"
+        );
         super::simulation::assert_replayed_exactly(name, &engine, &[ann, bo, cy]).await;
         finish(name, engine).await;
     }

@@ -251,6 +251,25 @@ async fn a_refund_credits_the_partner_at_the_price_it_was_charged_even_after_the
             "[{name}] the refund at the ¥0.01 the points were bought at"
         );
         assert_eq!(amounts(&cafe).1, "0.80", "[{name}]");
+        // A partner the program drops still has its statements.
+        let without_cafe = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
+            + "\n[[partners]]\ncode = \"deli\"\nname = \"Deli\"\n\
+               price_per_point = \"0.02\"\nreimbursement_per_point = \"0.02\"\n";
+        let dropped = ApplyProgram {
+            text: without_cafe,
+            effective_from: None,
+            note: Some("the café left".into()),
+            dry_run: false,
+        };
+        engine.apply_program(dropped, "key:admin").await.unwrap();
+        assert_eq!(today(&engine, "cafe").await.lines_total, 3, "[{name}]");
+        let ever: Vec<String> = engine.partners_ever().into_iter().map(|p| p.code).collect();
+        assert_eq!(ever, ["deli", "cafe"], "[{name}] in force first");
+        assert_eq!(
+            engine.partner("cafe").unwrap().price_per_point.to_string(),
+            "0.015",
+            "[{name}] as it was last declared"
+        );
         finish(name, engine).await;
     }
 }

@@ -192,6 +192,8 @@ pub struct HistoryTransfer {
     pub points: i64,
     /// Whether it lent points within a household (no fee).
     pub in_household: bool,
+    /// Whether it gave a lend back, its reward cancelled: owed whatever the program offers.
+    pub gives_back: bool,
     /// Its first posting (the fee's, or the sender's when there was none): where it stands
     /// among the postings of its instant.
     pub journal_id: i64,
@@ -546,7 +548,7 @@ async fn assignments<S: Sql>(db: &mut S) -> Result<Vec<HistoryAssignment>> {
 async fn transfers<S: Sql>(db: &mut S) -> Result<Vec<HistoryTransfer>> {
     let rows = db
         .rows(
-            "SELECT id, sender_id, receiver_id, points, household_id, \
+            "SELECT id, sender_id, receiver_id, points, household_id, gives_back_journal_id, \
              COALESCE(fee_journal_id, out_journal_id) AS journal_id, created_at \
              FROM transfers ORDER BY id",
             args![],
@@ -560,6 +562,7 @@ async fn transfers<S: Sql>(db: &mut S) -> Result<Vec<HistoryTransfer>> {
                 to: MemberId(r.get("receiver_id")?),
                 points: r.get("points")?,
                 in_household: r.get::<Option<i64>>("household_id")?.is_some(),
+                gives_back: r.get::<Option<i64>>("gives_back_journal_id")?.is_some(),
                 journal_id: r.get("journal_id")?,
                 at: instant(r.get("created_at")?)?,
             })

@@ -33,6 +33,8 @@ pub struct NewTransfer<'a> {
     pub actor: Option<&'a str>,
     /// The household it lent points within, for a member's spending (no fee).
     pub household: Option<i64>,
+    /// When it gives a lend back: the posting the lend paid toward (a cancelled reward's).
+    pub gives_back: Option<JournalId>,
     /// When.
     pub created_at: Timestamp,
 }
@@ -144,8 +146,9 @@ impl Tx {
         let row = self
             .row(
                 "INSERT INTO transfers (sender_id, receiver_id, points, fee, out_journal_id, \
-                 in_journal_id, fee_journal_id, message, actor, created_at, household_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 in_journal_id, fee_journal_id, message, actor, created_at, household_id, \
+                 gives_back_journal_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 args![
                     t.sender.0,
                     t.receiver.0,
@@ -158,6 +161,7 @@ impl Tx {
                     t.actor,
                     micros(t.created_at),
                     t.household,
+                    t.gives_back.map(|j| j.0),
                 ],
             )
             .await?;

@@ -33,6 +33,7 @@ async fn transfer_named(
     let (in_journal, _) = tx.post(to, &received, &m).await.unwrap();
     let id = tx
         .insert_transfer(&NewTransfer {
+            gives_back: None,
             sender: from,
             receiver: named,
             points: Points(points),

@@ -44,7 +44,7 @@ async fn create_household(
     Ok(Json((&made).into()))
 }
 
-errors!(HouseholdErrors: [PATH], [UnknownHousehold, HouseholdsNotOffered]);
+errors!(HouseholdErrors: [PATH], [UnknownHousehold]);
 
 /// A household with everyone in it and the points they pool.
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "points",
@@ -98,7 +98,7 @@ async fn approve_member(
     Ok(Json((&approved).into()))
 }
 
-errors!(LeaveErrors: [PATH, WRITE], [UnknownMember, UnknownHousehold, NotInHousehold, HouseholdsNotOffered]);
+errors!(LeaveErrors: [PATH, WRITE], [UnknownMember, UnknownHousehold, NotInHousehold]);
 
 /// A member leaves a household (or is removed, or their request declined); the owner leaving
 /// ends it (`household` is then null). Their points stay their own.
@@ -118,7 +118,7 @@ async fn leave_household(
     }))
 }
 
-errors!(MemberHouseholdErrors: [PATH], [UnknownMember, HouseholdsNotOffered]);
+errors!(MemberHouseholdErrors: [PATH], [UnknownMember]);
 
 /// The household a member is in (or asked to join), if any.
 #[utoipa::path(get, path = "/api/v1/members/{id}/household", tag = "points",

@@ -163,9 +163,10 @@ errors!(MemberInsightErrors: [PATH], [UnknownMember]);
     security(("api_key" = [])))]
 async fn member_insight(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<MemberInsightResponse>> {
+    caller.require(Scope::Pos)?;
     let insight = state.engine.member_insight(id).await?;
     let currency = state.engine.definition().program.currency;
     Ok(Json(MemberInsightResponse::new(

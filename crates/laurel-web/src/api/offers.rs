@@ -45,10 +45,11 @@ errors!(OffersErrors: [PATH, QUERY], [UnknownMember]);
     security(("api_key" = [])))]
 async fn offers(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<OffersQuery>,
 ) -> ApiResult<Json<OffersResponse>> {
+    caller.require(laurel_engine::Scope::Pos)?;
     let limit = limit_or(q.limit, OFFERS_DEFAULT)?;
     let offers = state
         .engine

@@ -6,13 +6,13 @@ use crate::api::insight::period_of;
 use crate::api::responses::errors;
 use crate::auth::Caller;
 use crate::dto::{PartnerKeyBody, PartnerKeyResponse, PartnersResponse, StatementResponse};
-use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, limit_within};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use laurel_engine::Scope;
+use laurel_engine::{PARTNER_ENTRIES_PAGE_MAX, Scope};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -162,7 +162,13 @@ async fn statement(state: &AppState, code: &str, q: &StatementQuery) -> ApiResul
         )
             .into_response());
     }
-    let limit = q.limit.unwrap_or(LINES_DEFAULT);
+    let limit = limit_within(q.limit, LINES_DEFAULT, PARTNER_ENTRIES_PAGE_MAX)?;
+    if q.after.is_some_and(|after| after < 0) {
+        return Err(ApiError::new(
+            laurel_engine::ErrorCode::InvalidQuery,
+            "after: must be a line's id, 0 or more",
+        ));
+    }
     let statement = engine
         .partner_statement(code, period, q.after, limit)
         .await?;

@@ -92,10 +92,11 @@ async fn refund(
     )))
 }
 
-/// A non-member's purchase asked for by a partner's key: partners record members' purchases.
+/// A non-member's purchase made at a partner: a partner's purchases are members', earning by
+/// its rules.
 fn guests_are_the_programs() -> crate::error::ApiError {
     crate::error::ApiError::new(
         laurel_engine::ErrorCode::Forbidden,
-        "a partner's key records members' purchases only",
+        "a purchase at a partner is a member's: name the member",
     )
 }

@@ -10,10 +10,12 @@ use utoipa::ToSchema;
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 
 /// What every authenticated call can answer: a missing or unknown key, a key whose scope does
-/// not reach the call (a partner's key outside what concerns its partner), a server fault.
+/// not reach the call (a partner's key outside what concerns its partner), a key past its
+/// rate limit, a server fault.
 pub(crate) const CALL: &[ErrorCode] = &[
     ErrorCode::Unauthorized,
     ErrorCode::Forbidden,
+    ErrorCode::RateLimited,
     ErrorCode::InternalError,
     ErrorCode::StorageError,
 ];

@@ -75,6 +75,15 @@ pub async fn spawn_app(db: &TestDb) -> TestApp {
 /// Starts the app over `db` as Laurel starts: with the given program file text (stored as
 /// a program version when it is new).
 pub async fn spawn_app_with(db: &TestDb, program_toml: &str) -> TestApp {
+    spawn_app_limited(db, program_toml, laurel_web::limits::RateLimits::default()).await
+}
+
+/// [`spawn_app_with`], applying `limits`.
+pub async fn spawn_app_limited(
+    db: &TestDb,
+    program_toml: &str,
+    limits: laurel_web::limits::RateLimits,
+) -> TestApp {
     let store = Store::connect(&db.url)
         .await
         .expect("connect to the test database");
@@ -102,7 +111,7 @@ pub async fn spawn_app_with(db: &TestDb, program_toml: &str) -> TestApp {
     };
     let server = tokio::spawn(laurel_web::serve(
         listener,
-        laurel_web::app(state),
+        laurel_web::app_limited(state, axum::Router::new(), limits),
         async move {
             let _ = stop.await;
         },
@@ -129,6 +138,8 @@ pub struct Resp {
     pub status: u16,
     /// `Content-Type`, if any.
     pub content_type: Option<String>,
+    /// Every header.
+    pub headers: reqwest::header::HeaderMap,
     /// The raw body.
     pub bytes: Vec<u8>,
 }
@@ -390,6 +401,7 @@ pub async fn read(request: reqwest::RequestBuilder) -> Resp {
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let headers = response.headers().clone();
     let bytes = response
         .bytes()
         .await
@@ -398,6 +410,7 @@ pub async fn read(request: reqwest::RequestBuilder) -> Resp {
     Resp {
         status,
         content_type,
+        headers,
         bytes,
     }
 }

@@ -106,6 +106,35 @@ async fn the_openapi_document_lists_every_path_and_the_bearer_scheme() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_the_security_headers_whatever_its_status() {
+    let (_, db) = backends().swap_remove(0);
+    let app = spawn_app(&db).await;
+    let answers = [
+        app.send(Method::GET, "/healthz", None, None).await,
+        app.get("/api/v1/rewards").await,
+        app.send(Method::GET, "/api/v1/rewards", None, None).await,
+        app.get("/api/v1/no-such-route").await,
+        app.get_admin("/api/v1/openapi.json").await,
+    ];
+    for answer in &answers {
+        for (header, value) in laurel_web::headers::SECURITY_HEADERS {
+            assert_eq!(
+                answer.headers.get(&header).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{header} on a {} answer",
+                answer.status
+            );
+        }
+    }
+    let csp = laurel_web::headers::CONTENT_SECURITY_POLICY;
+    assert!(
+        csp.contains("script-src 'self';") && !csp.contains("unsafe-eval"),
+        "no inline script runs: {csp}"
+    );
+    app.teardown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok_and_metrics_count_requests_and_postings() {
     for (name, db) in backends() {
         let app = spawn_app(&db).await;

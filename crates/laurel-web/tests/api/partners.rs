@@ -191,6 +191,8 @@ async fn a_partners_key_reaches_nothing_else_and_no_other_partners_data() {
         let forbidden = [
             (Method::GET, format!("/api/v1/members/{ann}"), None),
             (Method::GET, format!("/api/v1/members/{ann}/ledger"), None),
+            (Method::GET, format!("/api/v1/members/{ann}/insight"), None),
+            (Method::GET, format!("/api/v1/members/{ann}/offers"), None),
             (Method::GET, "/api/v1/admin/partners".to_owned(), None),
             (
                 Method::GET,

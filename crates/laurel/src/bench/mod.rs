@@ -173,7 +173,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             AppState {
                 engine: engine.clone(),
             },
-            laurel_console::router(engine.clone(), None),
+            laurel_console::router(engine.clone(), None, None),
         ),
         async move {
             let _ = stopped.await;

@@ -250,10 +250,10 @@ impl Replay {
                 from,
                 to,
                 points,
-                in_household,
+                kind,
             } => {
                 let terms = versions.at(now);
-                self.transfer(terms, *from, *to, *points, *in_household, now, watch)
+                self.transfer(terms, *from, *to, *points, *kind, now, watch)
             }
             What::MembershipSet {
                 member,

@@ -7,6 +7,7 @@ use crate::ledger::{DrawnLot, LotEffect, MemberLedger, Posting};
 use crate::referrals::refund_reverses_referral;
 use crate::refund::{RefundAsk, RefundablePurchase, decide};
 use crate::rewards::RedemptionFacts;
+use crate::simulation::TransferKind;
 use crate::simulation::terms::Terms;
 use jiff::Timestamp;
 
@@ -140,7 +141,8 @@ impl Replay {
 
     /// A transfer as recorded, at the fee of the program in force: refused when it allows
     /// none or the sender's points no longer cover it and its fee. A household's lending
-    /// takes no fee and needs no `[transfers]`, but a program with `[households]`.
+    /// takes no fee and needs no `[transfers]`, but a program with `[households]`; a lend
+    /// given back is owed whatever the program offers.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn transfer(
         &mut self,
@@ -148,19 +150,20 @@ impl Replay {
         from: i64,
         to: i64,
         points: i64,
-        in_household: bool,
+        kind: TransferKind,
         now: Timestamp,
         watch: &mut impl Watch,
     ) -> Result<(), ReplayError> {
         let points = Points(points);
-        let fee = match (in_household, terms.transfers) {
-            (true, _) if terms.households.is_none() => {
+        let fee = match (kind, terms.transfers) {
+            (TransferKind::GivenBack, _) => Points::ZERO,
+            (TransferKind::Lent, _) if terms.households.is_none() => {
                 watch.refused(now, to, &Refusal::HouseholdsNotOffered);
                 return Ok(());
             }
-            (true, _) => Points::ZERO,
-            (false, Some(policy)) => policy.fee.on(points),
-            (false, None) => {
+            (TransferKind::Lent, _) => Points::ZERO,
+            (TransferKind::Sent, Some(policy)) => policy.fee.on(points),
+            (TransferKind::Sent, None) => {
                 watch.refused(now, from, &Refusal::TransfersNotOffered);
                 return Ok(());
             }
