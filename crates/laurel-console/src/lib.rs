@@ -114,11 +114,13 @@ pub fn router(
     public_url: Option<PublicUrl>,
     sign_in: Option<laurel_web::limits::Rate>,
 ) -> Router {
+    // One count per address across the console's sign-in and the portal's codes.
+    let guard = sign_in.map(laurel_web::limits::per_address);
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
         .route(
             "/admin/login",
-            get(auth::login_page).merge(limited(post(auth::login), sign_in)),
+            get(auth::login_page).merge(limited(post(auth::login), guard.as_ref())),
         )
         .route("/admin/logout", post(page::session::sign_out::<Admin>))
         .route("/admin/dashboard", get(dashboard::page))
@@ -228,17 +230,17 @@ pub fn router(
         )
         // Under /admin, a page that does not exist is a friendly page, not the API's JSON.
         .route("/admin/{*rest}", get(page::not_found::<Admin>))
-        .merge(portal::router(sign_in))
+        .merge(portal::router(guard.as_ref()))
         .with_state(Console { engine, public_url })
 }
 
-/// `route` taking at most `limit` requests per client address, when there is a limit.
+/// `route` counted against `limit` per client address, when there is a limit.
 pub(crate) fn limited(
     route: axum::routing::MethodRouter<Console>,
-    limit: Option<laurel_web::limits::Rate>,
+    limit: Option<&laurel_web::limits::AddressLimit>,
 ) -> axum::routing::MethodRouter<Console> {
     match limit {
-        Some(rate) => route.layer(laurel_web::limits::per_address(rate)),
+        Some(layer) => route.layer(layer.clone()),
         None => route,
     }
 }

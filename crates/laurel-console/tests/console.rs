@@ -112,6 +112,17 @@ impl App {
         public_url: Option<laurel_console::PublicUrl>,
         text: &str,
     ) -> App {
+        App::start_limited(db, public_url, text, None).await
+    }
+
+    /// [`App::start_under`], taking sign-ins and sign-in codes at most at `sign_in` per client
+    /// address.
+    async fn start_limited(
+        db: TestDb,
+        public_url: Option<laurel_console::PublicUrl>,
+        text: &str,
+        sign_in: Option<laurel_web::limits::Rate>,
+    ) -> App {
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
         let config = EngineConfig::for_backend(store.backend());
@@ -148,7 +159,7 @@ impl App {
             AppState {
                 engine: engine.clone(),
             },
-            laurel_console::router(engine.clone(), public_url, None),
+            laurel_console::router(engine.clone(), public_url, sign_in),
         );
         let server = tokio::spawn(laurel_web::serve(listener, app, std::future::pending()));
         App {
@@ -429,8 +440,8 @@ mod transfer_pages;
 #[path = "console/household_pages.rs"]
 mod household_pages;
 
-#[path = "console/headers.rs"]
-mod headers;
+#[path = "console/security.rs"]
+mod security;
 
 #[path = "console/partner_pages.rs"]
 mod partner_pages;

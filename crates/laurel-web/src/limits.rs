@@ -158,9 +158,13 @@ pub fn per_key<S: Clone + Send + Sync + 'static>(
     router.layer(GovernorLayer::new(config).error_handler(too_many))
 }
 
+/// A limit per client address, shared by the routes given it.
+pub type AddressLimit = GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware, Body>;
+
 /// A layer limiting requests per client address at `rate`: for the routes that take a
-/// password or a code, which would otherwise take guesses as fast as they come.
-pub fn per_address(rate: Rate) -> GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware, Body> {
+/// password or a code, which would otherwise take guesses as fast as they come. Clones count
+/// together.
+pub fn per_address(rate: Rate) -> AddressLimit {
     let config = config(rate, PeerIpKeyExtractor);
     sweep(&config);
     GovernorLayer::new(config).error_handler(too_many)

@@ -28,7 +28,7 @@ use web::Portal;
 
 /// The portal's routes (no fallback: merged beside the API and the console); asking for a
 /// sign-in code and giving one limited per client address by `guesses`.
-pub(crate) fn router(guesses: Option<laurel_web::limits::Rate>) -> Router<Console> {
+pub(crate) fn router(guesses: Option<&laurel_web::limits::AddressLimit>) -> Router<Console> {
     Router::new()
         .route("/portal", get(home::home))
         .route(
