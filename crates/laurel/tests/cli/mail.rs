@@ -1,6 +1,7 @@
 //! `laurel serve --smtp-url`: the portal's sign-in code leaves through a real SMTP server on
 //! loopback, and the code from the inbox signs the member in; a bad SMTP setting stops the
-//! server at start, in one line.
+//! server at start, in one line. Through a whole scenario — an API key's calls, a member's
+//! code, a staff member's passwords right and wrong — no secret reaches the server's log.
 
 use crate::support::{self, Server};
 use laurel_testkit::smtp::SmtpServer;
@@ -39,8 +40,13 @@ fn cookie_set(response: &reqwest::Response, name: &str) -> String {
         .to_owned()
 }
 
-/// A served Laurel on `db` mailing through `smtp`, and a member with an e-mail address.
-async fn serve_with_mail(db: &laurel_testkit::TestDb, dir: &std::path::Path, smtp: &str) -> Server {
+/// A served Laurel on `db` mailing through `smtp`, and a member with an e-mail address; with
+/// its admin key.
+async fn serve_with_mail(
+    db: &laurel_testkit::TestDb,
+    dir: &std::path::Path,
+    smtp: &str,
+) -> (Server, String) {
     let mail = [
         "--smtp-url",
         smtp,
@@ -56,17 +62,17 @@ async fn serve_with_mail(db: &laurel_testkit::TestDb, dir: &std::path::Path, smt
         .await
         .expect("enrolling");
     assert_eq!(enrolled.status(), StatusCode::CREATED);
-    server
+    (server, key)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_with_an_smtp_url_mails_the_sign_in_code_and_the_code_signs_the_member_in() {
+async fn a_server_with_an_smtp_url_mails_the_sign_in_code_that_signs_the_member_in_and_logs_no_secret() {
     let Some(smtp) = SmtpServer::start() else {
         return;
     };
     for (name, db) in laurel_testkit::backends() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = serve_with_mail(&db, dir.path(), &smtp.url()).await;
+        let (server, key) = serve_with_mail(&db, dir.path(), &smtp.url()).await;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -127,7 +133,84 @@ async fn a_server_with_an_smtp_url_mails_the_sign_in_code_and_the_code_signs_the
             "/portal",
             "[{name}] on to the portal's home"
         );
-        cookie_set(&signed_in, "laurel_member");
+        let session = cookie_set(&signed_in, "laurel_member");
+
+        // A staff member signs in with a password (and once with a wrong one).
+        let password = "correct horse battery staple";
+        support::succeeded(
+            support::laurel_with_env(
+                &[
+                    "users",
+                    "create",
+                    "--database",
+                    &db.url,
+                    "--email",
+                    "ops@example.com",
+                    "--name",
+                    "Ops",
+                    "--role",
+                    "admin",
+                ],
+                &[("LAUREL_PASSWORD", std::ffi::OsStr::new(password))],
+            ),
+            &["users", "create"],
+        );
+        let staff_page = client
+            .get(server.url("/admin/login"))
+            .send()
+            .await
+            .expect("the console's sign-in page");
+        let staff_login = cookie_set(&staff_page, "laurel_login");
+        let staff_token = staff_login
+            .split_once('=')
+            .map(|(_, v)| v.to_owned())
+            .unwrap();
+        let mut staff_session = String::new();
+        for (attempt, expected) in [
+            ("wrong horse", StatusCode::UNAUTHORIZED),
+            (password, StatusCode::SEE_OTHER),
+        ] {
+            let answer = client
+                .post(server.url("/admin/login"))
+                .header(COOKIE, &staff_login)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form(&[
+                    ("csrf", staff_token.as_str()),
+                    ("email", "ops@example.com"),
+                    ("password", attempt),
+                ]))
+                .send()
+                .await
+                .expect("signing in");
+            assert_eq!(answer.status(), expected, "[{name}]");
+            if expected == StatusCode::SEE_OTHER {
+                staff_session = cookie_set(&answer, "laurel_staff");
+            }
+        }
+
+        // Nothing secret reaches the log: not the key, the code, a password, a form's token
+        // nor a session.
+        let log = std::fs::read_to_string(dir.path().join("serve.log")).expect("the log");
+        let staff_session = staff_session
+            .split_once('=')
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        let session = session.split_once('=').map(|(_, v)| v).unwrap_or_default();
+        for (what, secret) in [
+            ("the API key", key.as_str()),
+            ("the sign-in code", code),
+            ("the sign-in form's token", token.as_str()),
+            ("the member's session", session),
+            ("the staff password", password),
+            ("a wrong password", "wrong horse"),
+            ("the console's sign-in token", staff_token.as_str()),
+            ("the staff session", staff_session),
+        ] {
+            assert!(
+                !secret.is_empty() && !log.contains(secret),
+                "[{name}] {what} is in the log:\n{log}"
+            );
+        }
     }
 }
 
