@@ -129,7 +129,7 @@ impl ConsistencyReport {
             && self.memberships.is_whole()
             && self.transfers.is_whole()
             && self.point_holds.is_whole()
-            && self.partner_entries.mismatched.is_empty()
+            && self.partner_entries.is_whole()
     }
 }
 

@@ -76,6 +76,15 @@ pub struct PartnerEntryGroup {
 pub struct PartnerEntryCheck {
     /// Entries whose posting is another member's, or moved other points than they say.
     pub mismatched: Vec<i64>,
+    /// Purchases made at a partner that earned points the partner was never charged for.
+    pub uncharged: Vec<i64>,
+}
+
+impl PartnerEntryCheck {
+    /// True when nothing is wrong.
+    pub fn is_whole(&self) -> bool {
+        self.mismatched.is_empty() && self.uncharged.is_empty()
+    }
 }
 
 /// The most entries one page of a statement holds.
@@ -218,7 +227,8 @@ impl Store {
     }
 
     /// Entries that do not match their posting: another member's, or (for a partner's earn
-    /// or a redemption there) other points than the posting moved.
+    /// or a redemption there) other points than the posting moved; and partner purchases
+    /// whose earn has no entry.
     pub async fn check_partner_entries(&self) -> Result<PartnerEntryCheck> {
         let mut db = self;
         let mismatched = db
@@ -235,6 +245,20 @@ impl Store {
             .iter()
             .map(|r| r.get(0))
             .collect::<Result<Vec<i64>>>()?;
-        Ok(PartnerEntryCheck { mismatched })
+        let uncharged = db
+            .rows(
+                "SELECT p.id FROM purchases p JOIN lots l ON l.id = p.lot_id \
+                 LEFT JOIN partner_entries e ON e.journal_id = l.journal_id \
+                 WHERE p.partner IS NOT NULL AND e.id IS NULL ORDER BY 1",
+                args![],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect::<Result<Vec<i64>>>()?;
+        Ok(PartnerEntryCheck {
+            mismatched,
+            uncharged,
+        })
     }
 }

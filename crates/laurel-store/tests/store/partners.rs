@@ -127,3 +127,30 @@ async fn the_whole_ledger_check_finds_an_entry_that_does_not_match_its_posting()
         );
     }
 }
+
+#[tokio::test]
+async fn the_whole_ledger_check_finds_a_partner_purchase_the_partner_was_never_charged_for() {
+    for (name, db) in laurel_testkit::backends() {
+        let store = open(&db).await;
+        let ann = enroll(&store, "ann").await;
+        let earn = load(&store, ann)
+            .await
+            .earn(Points(100), t0(), schedule(None, None), t0())
+            .unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.lock_members(&[ann], &[]).await.unwrap();
+        let (_, lots) = tx
+            .post(ann, &earn, &meta("earn", "c-1", t0()))
+            .await
+            .unwrap();
+        let purchase = laurel_store::NewPurchase {
+            partner: Some("cafe".into()),
+            ..new_purchase(ann, "pos", "c-1", lots.first().copied())
+        };
+        let id = tx.insert_purchase(&purchase).await.unwrap();
+        tx.commit().await.unwrap();
+        let check = store.check_partner_entries().await.unwrap();
+        assert_eq!(check.uncharged, [id.0], "[{name}]");
+        assert!(!check.is_whole(), "[{name}]");
+    }
+}

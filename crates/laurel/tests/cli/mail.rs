@@ -66,7 +66,8 @@ async fn serve_with_mail(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_with_an_smtp_url_mails_the_sign_in_code_that_signs_the_member_in_and_logs_no_secret() {
+async fn a_server_with_an_smtp_url_mails_the_sign_in_code_that_signs_the_member_in_and_logs_no_secret()
+ {
     let Some(smtp) = SmtpServer::start() else {
         return;
     };
