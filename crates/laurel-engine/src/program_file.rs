@@ -3,6 +3,8 @@
 mod automations;
 mod books;
 pub mod edit;
+#[cfg(test)]
+mod fuzz;
 mod households;
 mod memberships;
 mod names;

@@ -63,6 +63,10 @@ impl Kind {
     }
 }
 
+/// The code of a row that cannot be read as a row at all (the import's own; every other
+/// refusal's code is one the API uses).
+pub(super) const MALFORMED_ROW: &str = "malformed_row";
+
 /// What is wrong with a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct RowError {
@@ -175,16 +179,12 @@ impl Layout {
                 let object = match serde_json::from_slice::<Value>(bytes) {
                     Ok(Value::Object(object)) => object,
                     Ok(_) => {
-                        return Err(RowError::new(
-                            "row",
-                            "malformed_row",
-                            "is not a JSON object",
-                        ));
+                        return Err(RowError::new("row", MALFORMED_ROW, "is not a JSON object"));
                     }
                     Err(e) => {
                         return Err(RowError::new(
                             "row",
-                            "malformed_row",
+                            MALFORMED_ROW,
                             format!("is not JSON: {e}"),
                         ));
                     }
@@ -198,7 +198,7 @@ impl Layout {
             }
             _ => Err(RowError::new(
                 "row",
-                "malformed_row",
+                MALFORMED_ROW,
                 "does not match the file's format",
             )),
         }
@@ -604,6 +604,75 @@ mod tests {
         let e = row(r#"{"external_id":"c","ordr_id":"o"}"#).unwrap_err();
         assert_eq!((e.field.as_str(), e.code), ("ordr_id", "invalid_field"));
         let e = row("{not json").unwrap_err();
-        assert_eq!(e.code, "malformed_row");
+        assert_eq!(e.code, MALFORMED_ROW);
+    }
+
+    mod fuzz {
+        //! Thousands of rows no one would write: nothing panics, and every refusal carries a
+        //! code the API documents.
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A field: sometimes what the column expects, mostly anything.
+        fn field() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                Just(b"".to_vec()),
+                Just(b"pos".to_vec()),
+                Just(b"CNY".to_vec()),
+                Just(b"2026-03-01T08:00:00Z".to_vec()),
+                Just(b"12.50".to_vec()),
+                Just(b"-1e999".to_vec()),
+                Just("\u{0}\u{202e}茶".as_bytes().to_vec()),
+                proptest::collection::vec(any::<u8>(), 0..40),
+                "\\PC{0,40}".prop_map(String::into_bytes),
+            ]
+        }
+
+        fn documented(code: &str) -> bool {
+            code == MALFORMED_ROW
+                || laurel_engine::ErrorCode::ALL
+                    .iter()
+                    .any(|c| c.as_str() == code)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+            #[test]
+            fn a_csv_row_is_read_or_refused_with_a_documented_code(
+                fields in proptest::collection::vec(field(), 0..12),
+                purchases in any::<bool>(),
+            ) {
+                let kind = if purchases { Kind::Purchases } else { Kind::Members };
+                let headers: Vec<String> = kind.columns().iter().map(|c| (*c).to_owned()).collect();
+                let (layout, _) = Layout::csv(kind, &headers).unwrap();
+                let record = csv::ByteRecord::from(fields);
+                if let Err(e) = layout.parse(&Body::Csv(record), &shanghai()) {
+                    prop_assert!(documented(e.code), "{} at {}", e.code, e.field);
+                }
+            }
+
+            #[test]
+            fn a_json_line_is_read_or_refused_with_a_documented_code(
+                line in prop_oneof![
+                    proptest::collection::vec(any::<u8>(), 0..200),
+                    "\\PC{0,200}".prop_map(String::into_bytes),
+                    (field(), field(), field()).prop_map(|(a, b, c)| format!(
+                        "{{\"external_id\": {:?}, \"order_id\": {:?}, \"channel\": \"pos\", \
+                         \"currency\": \"CNY\", \"total\": {:?}, \"occurred_at\": \
+                         \"2026-03-01T08:00:00Z\", \"lines\": [{{\"sku\": \"A\", \"quantity\": 1, \
+                         \"unit_price\": \"1\"}}]}}",
+                        String::from_utf8_lossy(&a), String::from_utf8_lossy(&b),
+                        String::from_utf8_lossy(&c)
+                    ).into_bytes()),
+                ],
+                purchases in any::<bool>(),
+            ) {
+                let kind = if purchases { Kind::Purchases } else { Kind::Members };
+                if let Err(e) = Layout::json(kind).parse(&Body::Json(line), &shanghai()) {
+                    prop_assert!(documented(e.code), "{} at {}", e.code, e.field);
+                }
+            }
+        }
     }
 }
