@@ -5,6 +5,3 @@ ALTER TABLE transfers ADD COLUMN paid_journal_id BIGINT REFERENCES journal (id);
 CREATE INDEX transfers_by_paid_journal ON transfers (paid_journal_id)
     WHERE paid_journal_id IS NOT NULL;
 
--- A transfer giving a lend back (its reward cancelled) names the posting the lend paid toward:
--- it is owed whatever the program now offers, so a replay never refuses it.
-ALTER TABLE transfers ADD COLUMN gives_back_journal_id BIGINT REFERENCES journal (id);

@@ -127,7 +127,8 @@ where
 /// The answer to a caller past its limit: `rate_limited`, and when to try again.
 fn too_many(error: GovernorError) -> Response<Body> {
     let wait = match &error {
-        GovernorError::TooManyRequests { wait_time, .. } => (*wait_time).max(1),
+        // The wait is whole seconds rounded down: one more, or a client retries too soon.
+        GovernorError::TooManyRequests { wait_time, .. } => wait_time + 1,
         _ => 1,
     };
     let mut response = match error {

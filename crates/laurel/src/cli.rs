@@ -328,9 +328,11 @@ pub struct Limits {
     #[arg(long, env = "LAUREL_API_RATE", default_value_t = 0)]
     pub api_rate: u32,
     /// Console sign-ins and portal sign-in codes asked for or given, per client address a
-    /// minute (and as many at once); 0 for no limit. Behind a proxy every client shares the
-    /// proxy's address: raise it, or limit at the proxy.
-    #[arg(long, env = "LAUREL_SIGN_IN_RATE", default_value_t = 20)]
+    /// minute (and as many at once); 0 (the default) for no limit. Only for a server clients
+    /// reach directly: behind a proxy every client shares the proxy's address, and one client
+    /// could then keep everyone from signing in. (Accounts are locked after wrong passwords and
+    /// codes take few guesses either way.)
+    #[arg(long, env = "LAUREL_SIGN_IN_RATE", default_value_t = 0)]
     pub sign_in_rate: u32,
 }
 

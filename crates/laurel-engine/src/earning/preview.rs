@@ -105,13 +105,15 @@ impl Engine {
             (true, Some(_)) => EarnStatus::Pending,
             (true, None) => EarnStatus::Available,
         };
-        // At a partner: its own rewards, and none of the member's coupons, which are the
+        // At a partner: its own rewards only, and none of the member's coupons, which are the
         // program's to take (and whose codes a partner has no business reading).
         let affordable_rewards = self
             .catalog_for(Some(&member))
             .await?
             .into_iter()
-            .filter(|v| v.refusal.is_none() && v.reward.partner == r.partner)
+            .filter(|v| {
+                v.refusal.is_none() && (r.partner.is_none() || v.reward.partner == r.partner)
+            })
             .map(|v| v.reward.id)
             .collect();
         let basket = basket(r);

@@ -1,6 +1,6 @@
 //! Thousands of program texts no one would write — any text at all, and the demo program
 //! with one value replaced by anything — are read without panicking: a text is either a
-//! program or refused with every problem at a key.
+//! program or refused with every problem at a key or, for a text that is not TOML, a line.
 
 use super::parse_program;
 use proptest::prelude::*;
@@ -30,10 +30,20 @@ fn value() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The program read, or where each problem is: its key, else the line it is on (a text
+/// that is not TOML has no key).
 fn read(text: &str) -> Result<(), Vec<String>> {
     match parse_program(text, Path::new("fuzz.toml")) {
         Ok(_) => Ok(()),
-        Err(e) => Err(e.issues.iter().map(|i| i.key.clone()).collect()),
+        Err(e) => Err(e
+            .issues
+            .iter()
+            .map(|i| match (&i.key, i.line) {
+                (key, _) if !key.is_empty() => key.clone(),
+                (_, Some(line)) => format!("line {line}"),
+                (_, None) => String::new(),
+            })
+            .collect()),
     }
 }
 
@@ -42,8 +52,8 @@ proptest! {
 
     #[test]
     fn any_text_is_read_or_refused_with_a_problem(text in "\\PC{0,300}") {
-        if let Err(keys) = read(&text) {
-            prop_assert!(!keys.is_empty());
+        if let Err(places) = read(&text) {
+            prop_assert!(!places.is_empty() && places.iter().all(|p| !p.is_empty()), "{places:?}");
         }
     }
 
@@ -60,8 +70,12 @@ proptest! {
         let (key, _) = lines[at].split_once(" = ").unwrap_or((lines[at], ""));
         let mut changed: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
         changed[at] = format!("{key} = {replacement}");
-        if let Err(keys) = read(&changed.join("\n")) {
-            prop_assert!(!keys.is_empty(), "{}", changed[at]);
+        if let Err(places) = read(&changed.join("\n")) {
+            prop_assert!(
+                !places.is_empty() && places.iter().all(|p| !p.is_empty()),
+                "{}: {places:?}",
+                changed[at]
+            );
         }
     }
 }

@@ -178,6 +178,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lends_paid",
         include_str!("../../migrations/0035_lends_paid.sql"),
     ),
+    (
+        36,
+        "gives_back",
+        include_str!("../../migrations/0036_gives_back.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
