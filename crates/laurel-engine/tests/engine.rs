@@ -74,6 +74,21 @@ async fn start(db: &TestDb, program: impl Into<ProgramDefinition>) -> Engine {
     Engine::start(store, program, config)
 }
 
+/// Puts program `text` in force now, as an admin would; a new version it must make.
+async fn apply_now(engine: &Engine, text: String, note: &str) {
+    let request = laurel_engine::ApplyProgram {
+        text,
+        effective_from: None,
+        note: Some(note.into()),
+        dry_run: false,
+    };
+    let applied = engine.apply_program(request, "key:admin").await.unwrap();
+    assert!(
+        matches!(applied, laurel_engine::Applied::Created(_)),
+        "{applied:?}"
+    );
+}
+
 /// Teardown every test ends with: the ledger is consistent, then the write path stops.
 async fn finish(name: &str, engine: Engine) {
     assert_consistent(name, engine.store()).await;

@@ -8,7 +8,7 @@ use crate::write::context::Context;
 use crate::write::steps::{find_locked, internal, meta, post};
 use laurel_core::Points;
 use laurel_core::households::{Lender, lenders, shares};
-use laurel_core::ledger::{LotId, MemberLedger};
+use laurel_core::ledger::{LotId, MemberLedger, Posting};
 use laurel_store::{HouseholdRole, JournalId, Member, MemberId, NewTransfer, Tx};
 
 /// What a spender's household lends toward a debit.
@@ -101,6 +101,79 @@ impl Lent {
     }
 }
 
+/// One side of a move within a household: the member and their ledger before it.
+struct Side<'a> {
+    member: &'a Member,
+    ledger: &'a MemberLedger,
+}
+
+/// What one move within a household posted.
+struct Moved {
+    /// The transfer's row.
+    transfer: i64,
+    /// The sender's side, to apply to a running ledger.
+    sent: Posting,
+    /// The receiver's side, and the lots it opened.
+    received: Posting,
+    opened: Vec<i64>,
+    /// The sender's balances after.
+    sender_after: Balances,
+}
+
+/// Moves `points` within `household` from `from` to `to` without a fee, each point keeping
+/// its expiry: both sides posted and the transfer recorded (naming the posting it gives a lend
+/// back to, if it does). Lending and giving back both move points so.
+async fn move_within(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    household: i64,
+    from: Side<'_>,
+    to: Side<'_>,
+    points: Points,
+    gives_back: Option<JournalId>,
+) -> Result<Moved> {
+    let sent = from.ledger.send(points, Points::ZERO).map_err(internal)?;
+    let received = to
+        .ledger
+        .receive(&sent.carried, ctx.now)
+        .map_err(internal)?;
+    let m = || {
+        meta(
+            ctx,
+            "household",
+            format!("household:{household}"),
+            None,
+            ctx.now,
+        )
+    };
+    let (out_journal, sender_after, _) =
+        post(tx, ctx, from.member, from.ledger, &sent.out, m()).await?;
+    let (in_journal, _, opened) = post(tx, ctx, to.member, to.ledger, &received, m()).await?;
+    let transfer = tx
+        .insert_transfer(&NewTransfer {
+            sender: from.member.id,
+            receiver: to.member.id,
+            points,
+            fee: Points::ZERO,
+            out_journal: JournalId(out_journal),
+            in_journal: JournalId(in_journal),
+            fee_journal: None,
+            message: None,
+            actor: None,
+            household: Some(household),
+            gives_back,
+            created_at: crate::as_stored(ctx.now),
+        })
+        .await?;
+    Ok(Moved {
+        transfer,
+        sent: sent.out,
+        received,
+        opened,
+        sender_after,
+    })
+}
+
 impl Lend {
     /// Lends the planned points to `spender`, whose ledger was `own`: the spender's ledger
     /// after, with the lots the points came into, and the lends made.
@@ -113,39 +186,19 @@ impl Lend {
     ) -> Result<(MemberLedger, Lent)> {
         let mut made = Vec::with_capacity(self.shares.len());
         for (lender, ledger, points) in self.shares {
-            let sent = ledger.send(points, Points::ZERO).map_err(internal)?;
-            let received = own.receive(&sent.carried, ctx.now).map_err(internal)?;
-            let m = || {
-                meta(
-                    ctx,
-                    "household",
-                    format!("household:{}", self.household),
-                    None,
-                    ctx.now,
-                )
+            let from = Side {
+                member: &lender,
+                ledger: &ledger,
             };
-            let (out_journal, _, _) = post(tx, ctx, &lender, &ledger, &sent.out, m()).await?;
-            let (in_journal, _, opened) = post(tx, ctx, spender, &own, &received, m()).await?;
-            let mut ids = opened.into_iter();
-            own.apply(&received, || LotId(ids.next().unwrap_or(i64::MAX)))
+            let to = Side {
+                member: spender,
+                ledger: &own,
+            };
+            let moved = move_within(tx, ctx, self.household, from, to, points, None).await?;
+            let mut ids = moved.opened.into_iter();
+            own.apply(&moved.received, || LotId(ids.next().unwrap_or(i64::MAX)))
                 .map_err(internal)?;
-            let id = tx
-                .insert_transfer(&NewTransfer {
-                    gives_back: None,
-                    sender: lender.id,
-                    receiver: spender.id,
-                    points,
-                    fee: Points::ZERO,
-                    out_journal: JournalId(out_journal),
-                    in_journal: JournalId(in_journal),
-                    fee_journal: None,
-                    message: None,
-                    actor: None,
-                    household: Some(self.household),
-                    created_at: crate::as_stored(ctx.now),
-                })
-                .await?;
-            made.push(id);
+            made.push(moved.transfer);
         }
         Ok((own, Lent(made)))
     }
@@ -181,36 +234,18 @@ pub(crate) async fn give_back(
             .await?
             .ok_or_else(|| internal("a lender vanished"))?;
         let theirs = tx.ledger_of(&lender).await?;
-        let sent = own.send(points, Points::ZERO).map_err(internal)?;
-        let received = theirs.receive(&sent.carried, ctx.now).map_err(internal)?;
-        let m = || {
-            meta(
-                ctx,
-                "household",
-                format!("household:{}", lent.household),
-                None,
-                ctx.now,
-            )
+        let from = Side {
+            member: &spender,
+            ledger: &own,
         };
-        let (out_journal, balances, _) = post(tx, ctx, &spender, &own, &sent.out, m()).await?;
-        after = Some(balances);
-        let (in_journal, _, _) = post(tx, ctx, &lender, &theirs, &received, m()).await?;
-        own.apply(&sent.out, || LotId(i64::MAX)).map_err(internal)?;
-        tx.insert_transfer(&NewTransfer {
-            gives_back: Some(spent),
-            sender: spender.id,
-            receiver: lender.id,
-            points,
-            fee: Points::ZERO,
-            out_journal: JournalId(out_journal),
-            in_journal: JournalId(in_journal),
-            fee_journal: None,
-            message: None,
-            actor: None,
-            household: Some(lent.household),
-            created_at: crate::as_stored(ctx.now),
-        })
-        .await?;
+        let to = Side {
+            member: &lender,
+            ledger: &theirs,
+        };
+        let moved = move_within(tx, ctx, lent.household, from, to, points, Some(spent)).await?;
+        after = Some(moved.sender_after);
+        own.apply(&moved.sent, || LotId(i64::MAX))
+            .map_err(internal)?;
     }
     Ok(after)
 }

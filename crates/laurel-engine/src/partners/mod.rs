@@ -98,7 +98,7 @@ impl Engine {
             lines_total += g.count;
         }
         let (lines, next) = self
-            .partner_statement_lines(code, period, after, limit)
+            .lines_between(code, bounds, program.currency, after, limit)
             .await?;
         Ok(PartnerStatement {
             partner,
@@ -127,6 +127,20 @@ impl Engine {
         let definition = self.definition();
         let program = &definition.program;
         let bounds = period.bounds(&program.time_zone).map_err(period_error)?;
+        self.lines_between(code, bounds, program.currency, after, limit)
+            .await
+    }
+
+    /// Up to `limit` lines of `code`'s entries posted between `bounds`, after entry `after`,
+    /// their amounts in `currency`; where the next page starts when more follow.
+    async fn lines_between(
+        &self,
+        code: &str,
+        bounds: laurel_core::insight::PeriodBounds,
+        currency: laurel_core::Currency,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<(Vec<StatementLine>, Option<i64>)> {
         let limit = limit.clamp(1, PARTNER_ENTRIES_PAGE_MAX);
         let mut entries = self
             .store
@@ -136,7 +150,7 @@ impl Engine {
         entries.truncate(limit as usize);
         let lines: Vec<StatementLine> = entries
             .into_iter()
-            .map(|e| StatementLine::new(e, program.currency))
+            .map(|e| StatementLine::new(e, currency))
             .collect();
         let next = more.then(|| lines.last().map(|l| l.id)).flatten();
         Ok((lines, next))

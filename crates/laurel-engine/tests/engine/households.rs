@@ -5,13 +5,22 @@
 //! nothing lent when the household cannot cover it; a what-if replays the lending exactly.
 
 use super::*;
-use laurel_engine::{HouseholdView, RedeemRewardRequest};
+use laurel_engine::HouseholdView;
+
+/// The reward the households' members spend on.
+const MUG: &str =
+    "\n[[rewards]]\nid = \"mug\"\nname = \"Laurel mug\"\ntype = \"physical_gift\"\ncost = 120\n";
 
 fn households(mode: &str) -> ProgramDefinition {
     with_rules(&format!(
-        "\n[households]\nmode = \"{mode}\"\nmax_members = 3\n\n\
-         [[rewards]]\nid = \"mug\"\nname = \"Laurel mug\"\ntype = \"physical_gift\"\ncost = 120\n"
+        "\n[households]\nmode = \"{mode}\"\nmax_members = 3\n{MUG}"
     ))
+}
+
+/// The same program without `[households]`, put in force now.
+async fn drop_households(engine: &Engine) {
+    let without = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1) + MUG;
+    apply_now(engine, without, "no more households").await;
 }
 
 /// Members `ann` (the owner, 100 points), `bo` (50) and `cy` (30), all in one household.
@@ -197,13 +206,7 @@ async fn when_the_owner_pays_members_draw_on_the_owner_alone_and_the_owner_on_no
         let (_, ann, bo, cy) = family(&engine).await;
         // The mug costs 120: Bo's 50 and 70 of Ann's.
         engine
-            .redeem_reward(RedeemRewardRequest {
-                partner: None,
-                member_id: bo,
-                reward_id: "mug".into(),
-                quantity: 1,
-                idempotency_key: "mug-1".into(),
-            })
+            .redeem_reward(super::rewards::reward(bo, "mug", 1, "mug-1"))
             .await
             .unwrap();
         assert_eq!(balance(&engine, ann).await.0, 30, "[{name}]");
@@ -317,14 +320,7 @@ async fn once_the_program_drops_households_their_members_may_still_leave_and_not
     for (name, db) in laurel_testkit::backends() {
         let engine = start(&db, households("pooled")).await;
         let (home, ann, bo, cy) = family(&engine).await;
-        let without = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1);
-        let dropped = laurel_engine::ApplyProgram {
-            text: without,
-            effective_from: None,
-            note: Some("no more households".into()),
-            dry_run: false,
-        };
-        engine.apply_program(dropped, "key:admin").await.unwrap();
+        drop_households(&engine).await;
 
         let standing = engine.household(home).await.unwrap();
         assert_eq!(
@@ -368,13 +364,7 @@ async fn a_cancelled_reward_gives_each_lender_back_what_they_lent_toward_it() {
         let (_, ann, bo, cy) = family(&engine).await;
         // Bo's mug (120): his 50, then 70 of Ann's.
         let mug = engine
-            .redeem_reward(RedeemRewardRequest {
-                partner: None,
-                member_id: bo,
-                reward_id: "mug".into(),
-                quantity: 1,
-                idempotency_key: "m-1".into(),
-            })
+            .redeem_reward(super::rewards::reward(bo, "mug", 1, "m-1"))
             .await
             .unwrap();
         assert_eq!(balance(&engine, ann).await.0, 30, "[{name}]");
@@ -428,26 +418,10 @@ async fn a_lend_is_given_back_and_replayed_even_after_the_program_drops_househol
         let engine = start(&db, households("pooled")).await;
         let (_, ann, bo, cy) = family(&engine).await;
         let mug = engine
-            .redeem_reward(RedeemRewardRequest {
-                partner: None,
-                member_id: bo,
-                reward_id: "mug".into(),
-                quantity: 1,
-                idempotency_key: "m-1".into(),
-            })
+            .redeem_reward(super::rewards::reward(bo, "mug", 1, "m-1"))
             .await
             .unwrap();
-        let without = format!(
-            "{}\n[[rewards]]\nid = \"mug\"\nname = \"Laurel mug\"\ntype = \"physical_gift\"\ncost = 120\n",
-            PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
-        );
-        let dropped = laurel_engine::ApplyProgram {
-            text: without,
-            effective_from: None,
-            note: Some("no more households".into()),
-            dry_run: false,
-        };
-        engine.apply_program(dropped, "key:admin").await.unwrap();
+        drop_households(&engine).await;
         engine
             .cancel_redemption(mug.redemption.redemption_id, "staff:test")
             .await

@@ -6,7 +6,7 @@
 
 use super::rewards::reward;
 use super::*;
-use laurel_engine::{Applied, ApplyProgram, RedeemRewardRequest};
+use laurel_engine::RedeemRewardRequest;
 
 /// A café in the coalition: 2 points a yuan there, bought at ¥0.01 a point and paid back at
 /// ¥0.008; a latte it hands out for 50 points; and the program's own ¥5 voucher.
@@ -208,19 +208,7 @@ async fn a_refund_credits_the_partner_at_the_price_it_was_charged_even_after_the
             .unwrap();
         let dearer = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
             + &CAFE.replace("price_per_point = \"0.01\"", "price_per_point = \"0.015\"");
-        let applied = engine
-            .apply_program(
-                ApplyProgram {
-                    text: dearer,
-                    effective_from: None,
-                    note: Some("dearer points".into()),
-                    dry_run: false,
-                },
-                "key:admin",
-            )
-            .await
-            .unwrap();
-        assert!(matches!(applied, Applied::Created(_)), "[{name}]");
+        apply_now(&engine, dearer, "dearer points").await;
         // Judged by the version of its time, as its rules are: bought after the change.
         let after_change = PurchaseRequest {
             occurred_at: Timestamp::now(),
@@ -255,13 +243,7 @@ async fn a_refund_credits_the_partner_at_the_price_it_was_charged_even_after_the
         let without_cafe = PROGRAM.replace(ONE_PER_YUAN.0, ONE_PER_YUAN.1)
             + "\n[[partners]]\ncode = \"deli\"\nname = \"Deli\"\n\
                price_per_point = \"0.02\"\nreimbursement_per_point = \"0.02\"\n";
-        let dropped = ApplyProgram {
-            text: without_cafe,
-            effective_from: None,
-            note: Some("the café left".into()),
-            dry_run: false,
-        };
-        engine.apply_program(dropped, "key:admin").await.unwrap();
+        apply_now(&engine, without_cafe, "the café left").await;
         assert_eq!(today(&engine, "cafe").await.lines_total, 3, "[{name}]");
         let ever: Vec<String> = engine.partners_ever().into_iter().map(|p| p.code).collect();
         assert_eq!(ever, ["deli", "cafe"], "[{name}] in force first");
