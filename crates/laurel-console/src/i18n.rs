@@ -230,6 +230,7 @@ pub fn posting_kind_key(kind: laurel_core::ledger::PostingKind) -> &'static str 
         PostingKind::Release => "kind.release",
         PostingKind::Redeem => "kind.redeem",
         PostingKind::Expire => "kind.expire",
+        PostingKind::Forfeit => "kind.forfeit",
         PostingKind::Reverse => "kind.reverse",
         PostingKind::AdjustCredit => "kind.adjust_credit",
         PostingKind::AdjustDebit => "kind.adjust_debit",

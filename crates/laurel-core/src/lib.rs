@@ -21,6 +21,7 @@ pub mod notices;
 pub mod offers;
 pub mod partners;
 pub mod points;
+pub mod privacy;
 pub mod program;
 pub mod referrals;
 pub mod refund;

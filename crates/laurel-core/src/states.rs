@@ -69,6 +69,9 @@ states! {
         Active = "active",
         /// Suspended by staff: refunds, adjustments and jobs still reach their points.
         Suspended = "suspended",
+        /// Their personal data erased and their points forfeited: the ledger keeps them under
+        /// a pseudonym, and nothing more happens to them.
+        Erased = "erased",
     }
 }
 

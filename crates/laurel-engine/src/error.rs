@@ -210,6 +210,17 @@ pub enum EngineError {
     /// The member is suspended: they neither earn nor spend until reactivated.
     #[error("member {0} is suspended")]
     MemberSuspended(i64),
+    /// The member's personal data was erased: nothing more can be done for them.
+    #[error("member {0} was erased")]
+    MemberErased(i64),
+    /// The member still holds what an erasure may not forfeit.
+    #[error("member {member} still holds {}: settle it before erasing them", block.as_str())]
+    ErasureBlocked {
+        /// The member.
+        member: i64,
+        /// What they hold.
+        block: crate::privacy::erase::ErasureBlock,
+    },
     /// A member's sign-in code is not the one sent.
     #[error("that is not the code we sent")]
     SignInCodeWrong,
@@ -315,6 +326,8 @@ impl EngineError {
             EngineError::SignInFailed => ErrorCode::SignInFailed,
             EngineError::AccountLocked(_) => ErrorCode::AccountLocked,
             EngineError::MemberSuspended(_) => ErrorCode::MemberSuspended,
+            EngineError::MemberErased(_) => ErrorCode::MemberErased,
+            EngineError::ErasureBlocked { .. } => ErrorCode::ErasureBlocked,
             EngineError::SignInCodeWrong => ErrorCode::SignInCodeWrong,
             EngineError::SignInCodeExpired => ErrorCode::SignInCodeExpired,
             EngineError::Unavailable => ErrorCode::Unavailable,

@@ -90,7 +90,13 @@ impl EngineError {
             ],
             EngineError::StaffExists(email) => vec![("email", email.clone())],
             EngineError::AccountLocked(until) => vec![("until", until.to_string())],
-            EngineError::MemberSuspended(id) => vec![("member", id.to_string())],
+            EngineError::MemberSuspended(id) | EngineError::MemberErased(id) => {
+                vec![("member", id.to_string())]
+            }
+            EngineError::ErasureBlocked { member, block } => vec![
+                ("member", member.to_string()),
+                ("holds", block.as_str().to_owned()),
+            ],
             _ => Vec::new(),
         }
     }

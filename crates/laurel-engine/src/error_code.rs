@@ -96,6 +96,8 @@ error_codes! {
     InsufficientPoints = "insufficient_points", 409, "The member's available points do not cover the request.";
     RefundExceedsPurchase = "refund_exceeds_purchase", 409, "The refund asks for more than is left to refund of the purchase.";
     MemberSuspended = "member_suspended", 409, "The member is suspended: they neither earn nor spend until reactivated.";
+    MemberErased = "member_erased", 410, "The member's personal data was erased: nothing more can be done for them.";
+    ErasureBlocked = "erasure_blocked", 409, "The member still holds stored value, points at a checkout or a membership: settle it before erasing them.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
     RewardWrongSegment = "reward_wrong_segment", 409, "The reward is only for members of certain segments.";
     RewardNotAvailable = "reward_not_available", 409, "The reward is outside its redemption dates.";

@@ -29,6 +29,7 @@ mod partners;
 mod point_holds;
 mod points;
 mod portal;
+mod privacy;
 pub mod program_file;
 mod programs;
 mod referrals;
@@ -92,6 +93,9 @@ pub use portal::{
     CHANNELS, CLOSE_ACCOUNT, Consents, ContactField, EXPORT_PAGE, EntryAbout, History,
     HistoryEntry, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
 };
+pub use privacy::ERASURE_REQUESTS_MAX;
+pub use privacy::erase::ErasureBlock;
+pub use privacy::views::{ErasureOutcome, ErasureRequestView};
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;
 pub use programs::apply::{Applied, ApplyProgram};

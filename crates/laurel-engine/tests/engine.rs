@@ -2827,3 +2827,6 @@ mod simulation;
 
 #[path = "engine/books.rs"]
 mod books;
+
+#[path = "engine/erasure.rs"]
+mod erasure;

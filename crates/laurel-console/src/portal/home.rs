@@ -287,7 +287,7 @@ const FILTERS: [(&str, &[PostingKind]); 6] = [
     ("all", &[]),
     ("earned", &[PostingKind::Earn, PostingKind::Release]),
     ("spent", &[PostingKind::Redeem, PostingKind::Restore]),
-    ("expired", &[PostingKind::Expire]),
+    ("expired", &[PostingKind::Expire, PostingKind::Forfeit]),
     (
         "adjusted",
         &[

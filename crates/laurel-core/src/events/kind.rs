@@ -13,6 +13,9 @@ states! {
         MemberSuspended = "member.suspended",
         /// Staff reactivated a suspended member.
         MemberReactivated = "member.reactivated",
+        /// A member's personal data was erased (their points forfeited): systems that copied
+        /// it should erase theirs.
+        MemberErased = "member.erased",
         /// A purchase or event earned points (pending or available).
         PointsEarned = "points.earned",
         /// Pending points became available after the return window.
@@ -21,6 +24,8 @@ states! {
         PointsRedeemed = "points.redeemed",
         /// Points reached their expiry.
         PointsExpired = "points.expired",
+        /// An erased member's points were forfeited.
+        PointsForfeited = "points.forfeited",
         /// Staff credited or debited points.
         PointsAdjusted = "points.adjusted",
         /// A refund took points back.
@@ -84,6 +89,7 @@ impl EventKind {
             PostingKind::Release => EventKind::PointsReleased,
             PostingKind::Redeem => EventKind::PointsRedeemed,
             PostingKind::Expire => EventKind::PointsExpired,
+            PostingKind::Forfeit => EventKind::PointsForfeited,
             PostingKind::Reverse => EventKind::PointsReversed,
             PostingKind::AdjustCredit | PostingKind::AdjustDebit => EventKind::PointsAdjusted,
             PostingKind::Restore => EventKind::PointsRestored,

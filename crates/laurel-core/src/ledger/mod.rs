@@ -101,6 +101,8 @@ pub enum PostingKind {
     Redeem,
     /// Points expired.
     Expire,
+    /// Every open point of an erased member, given up as breakage.
+    Forfeit,
     /// Points reversed by a refund.
     Reverse,
     /// Staff credit.
@@ -125,7 +127,7 @@ pub enum PostingKind {
 
 impl PostingKind {
     /// Every kind, in a stable order.
-    pub const ALL: [PostingKind; 14] = [
+    pub const ALL: [PostingKind; 15] = [
         PostingKind::Earn,
         PostingKind::Release,
         PostingKind::Redeem,
@@ -140,6 +142,7 @@ impl PostingKind {
         PostingKind::Hold,
         PostingKind::HoldCapture,
         PostingKind::HoldRelease,
+        PostingKind::Forfeit,
     ];
 
     /// Stable name used in storage and APIs.
@@ -159,6 +162,7 @@ impl PostingKind {
             PostingKind::Hold => "hold",
             PostingKind::HoldCapture => "hold_capture",
             PostingKind::HoldRelease => "hold_release",
+            PostingKind::Forfeit => "forfeit",
         }
     }
 

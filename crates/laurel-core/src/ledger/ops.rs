@@ -195,11 +195,21 @@ impl MemberLedger {
 
     /// Expires every lot whose expiry is at or before `now`; `None` when nothing is due.
     pub fn expire(&self, now: Timestamp) -> Option<Posting> {
-        let due: Vec<&Lot> = self
-            .lots
-            .iter()
-            .filter(|l| l.expires_at.is_some_and(|e| e <= now))
-            .collect();
+        self.close_lots(PostingKind::Expire, |l| {
+            l.expires_at.is_some_and(|e| e <= now)
+        })
+    }
+
+    /// Forfeits every open lot, pending or available, whatever its expiry: what an erased
+    /// member held becomes breakage. `None` when nothing is open. A debt (a balance below
+    /// zero) has no lot and stays as it is.
+    pub fn forfeit(&self) -> Option<Posting> {
+        self.close_lots(PostingKind::Forfeit, |_| true)
+    }
+
+    /// Draws the whole of every lot `due` picks into the expired account, as one posting.
+    fn close_lots(&self, kind: PostingKind, due: impl Fn(&Lot) -> bool) -> Option<Posting> {
+        let due: Vec<&Lot> = self.lots.iter().filter(|l| due(l)).collect();
         if due.is_empty() {
             return None;
         }
@@ -226,7 +236,7 @@ impl MemberLedger {
             })
             .collect();
         Some(Posting {
-            kind: PostingKind::Expire,
+            kind,
             movements,
             lots,
             shortfall: Points::ZERO,

@@ -105,7 +105,8 @@ impl Line {
             PostingKind::Earn => Line::Issued,
             // A transfer's fee is points spent, as on a reward.
             PostingKind::Redeem | PostingKind::Restore | PostingKind::TransferFee => Line::Redeemed,
-            PostingKind::Expire => Line::Expired,
+            // An erased member's forfeited points are lost as expired ones are.
+            PostingKind::Expire | PostingKind::Forfeit => Line::Expired,
             PostingKind::AdjustCredit | PostingKind::AdjustDebit => Line::Adjusted,
             PostingKind::Reverse => Line::Reversed,
             PostingKind::Release => Line::Released,

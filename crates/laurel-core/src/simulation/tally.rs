@@ -232,7 +232,7 @@ impl Watch for Tally {
             PostingKind::Hold => {}
             PostingKind::HoldCapture => flows.redeemed += moved_to(posting, Account::Redeemed),
             PostingKind::HoldRelease => flows.expired += moved_to(posting, Account::Expired),
-            PostingKind::Expire => flows.expired += out,
+            PostingKind::Expire | PostingKind::Forfeit => flows.expired += out,
             PostingKind::Reverse => flows.reversed += out,
             PostingKind::AdjustCredit => flows.credited += moved,
             PostingKind::AdjustDebit => flows.debited += out,

@@ -53,12 +53,13 @@ pub struct MemberEnrolledData {
     pub referred: bool,
 }
 
-/// `member.suspended` and `member.reactivated`: staff changed a member's standing.
+/// `member.suspended`, `member.reactivated` and `member.erased`: a member's standing changed
+/// (an erased member is named by their pseudonym).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberStandingData {
     /// Whose standing changed.
     pub member: EventMember,
-    /// Their standing now: `active` or `suspended`.
+    /// Their standing now: `active`, `suspended` or `erased`.
     pub status: String,
     /// Who changed it (`staff:<email>`, `key:<prefix>`).
     pub actor: String,
@@ -229,11 +230,14 @@ pub struct MembershipData {
 pub fn data_schema(kind: EventKind) -> &'static str {
     match kind {
         EventKind::MemberEnrolled => "MemberEnrolledData",
-        EventKind::MemberSuspended | EventKind::MemberReactivated => "MemberStandingData",
+        EventKind::MemberSuspended | EventKind::MemberReactivated | EventKind::MemberErased => {
+            "MemberStandingData"
+        }
         EventKind::PointsEarned
         | EventKind::PointsReleased
         | EventKind::PointsRedeemed
         | EventKind::PointsExpired
+        | EventKind::PointsForfeited
         | EventKind::PointsAdjusted
         | EventKind::PointsReversed
         | EventKind::PointsRestored

@@ -22,6 +22,7 @@ impl Engine {
     /// ends their portal sessions.
     pub async fn set_suspended(&self, member: i64, suspended: bool, actor: &str) -> Result<bool> {
         let found = self.member(&MemberRef::Id(member)).await?;
+        require_not_erased(&found)?;
         let (status, kind) = if suspended {
             (MemberStatus::Suspended, EventKind::MemberSuspended)
         } else {
@@ -48,8 +49,17 @@ impl Engine {
 
 /// Refused unless the member is active.
 pub(crate) fn require_active(member: &laurel_store::Member) -> Result<()> {
-    if member.status == MemberStatus::Suspended {
-        Err(EngineError::MemberSuspended(member.id.0))
+    match member.status {
+        MemberStatus::Active => Ok(()),
+        MemberStatus::Suspended => Err(EngineError::MemberSuspended(member.id.0)),
+        MemberStatus::Erased => Err(EngineError::MemberErased(member.id.0)),
+    }
+}
+
+/// Refused for an erased member: nothing more is done for them, by staff either.
+pub(crate) fn require_not_erased(member: &laurel_store::Member) -> Result<()> {
+    if member.status == MemberStatus::Erased {
+        Err(EngineError::MemberErased(member.id.0))
     } else {
         Ok(())
     }

@@ -90,6 +90,7 @@ pub(crate) async fn adjust(
             requested: over.requested,
         })?;
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
+    crate::members::require_not_erased(&member)?;
     let ledger = tx.ledger_of(&member).await?;
     let posting = if r.points > 0 {
         let expires_at = lot_schedule(ctx.program, ctx.now)

@@ -115,7 +115,8 @@ impl Engine {
             birthday: update.birthday,
             consents,
         };
-        self.member(&crate::MemberRef::Id(member)).await?;
+        let found = self.member(&crate::MemberRef::Id(member)).await?;
+        crate::members::require_not_erased(&found)?;
         Ok(self.store.change_profile(MemberId(member), &change).await?)
     }
 }

@@ -249,6 +249,7 @@ pub(crate) async fn assign(
         .lock_member(Some(MemberId(request.member_id)), None)
         .await?
         .ok_or_else(|| EngineError::UnknownMember(request.member_id.to_string()))?;
+    crate::members::require_not_erased(&member)?;
     let decision = policy.assign(
         &member.tier,
         &request.tier,

@@ -129,6 +129,11 @@ pub(crate) enum Command {
         request: crate::transfers::validate::ValidTransfer,
         actor: Option<String>,
     },
+    /// Erase a member's personal data, forfeiting their points.
+    Erase {
+        member: MemberId,
+        actor: String,
+    },
     /// Capture, void or lapse a hold on `member`'s wallet.
     CloseHold {
         hold: i64,
@@ -184,6 +189,7 @@ impl Command {
             Command::HoldPoints { request, .. } => format!("m:{}", request.request.member_id),
             Command::Household { ask } => format!("m:{}", ask.member().0),
             Command::ClosePointHold { member, .. } => format!("m:{}", member.0),
+            Command::Erase { member, .. } => format!("m:{}", member.0),
         }
     }
 
@@ -236,6 +242,7 @@ impl Command {
             Command::HoldPoints { request, .. } => Some(MemberId(request.request.member_id)),
             Command::Household { ask } => Some(ask.member()),
             Command::ClosePointHold { member, .. } => Some(*member),
+            Command::Erase { member, .. } => Some(*member),
             _ => None,
         }
     }

@@ -43,4 +43,5 @@ pub(crate) enum Outcome {
     Transfer(crate::transfers::views::TransferOutcome),
     PointHold(crate::point_holds::views::PointHoldOutcome),
     Household(Option<crate::households::views::HouseholdView>),
+    Erased(crate::privacy::views::ErasureOutcome),
 }

@@ -183,6 +183,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "gives_back",
         include_str!("../../migrations/0036_gives_back.sql"),
     ),
+    (
+        37,
+        "erasure",
+        include_str!("../../migrations/0037_erasure.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -425,7 +425,7 @@ fn draw(r: &Row) -> Result<Draw> {
     let why = match (move_kind.as_str(), posting_kind.as_str()) {
         ("draw", "redeem") => Drawn::Redeemed,
         ("draw", "expire") => Drawn::Expired,
-        ("draw", "adjust_debit") => Drawn::Forfeited,
+        ("draw", "adjust_debit" | "forfeit") => Drawn::Forfeited,
         ("draw", "transfer_out") => Drawn::Carried,
         ("draw", "hold") => Drawn::Held,
         // A transfer's fee is points spent.

@@ -296,7 +296,7 @@ const POSTING_SUMS: [(&str, &[PostingKind]); 5] = [
             PostingKind::HoldRelease,
         ],
     ),
-    ("expired", &[PostingKind::Expire]),
+    ("expired", &[PostingKind::Expire, PostingKind::Forfeit]),
     ("reversed", &[PostingKind::Reverse]),
     (
         "adjusted",

@@ -278,14 +278,15 @@ impl Store {
         Ok(row.map(|r| r.get(0)).transpose()?.flatten())
     }
 
-    /// Applies a member's own profile change.
+    /// Applies a member's own profile change; none to an erased member (a change racing
+    /// their erasure must not bring their name back).
     pub async fn change_profile(&self, id: MemberId, change: &ProfileChange) -> Result<()> {
         let birthday = change.birthday.map(|d| d.to_string());
         let name_key = change.name.as_deref().map(search::fold);
         let mut db = self;
         db.run(
             "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), consents = $3, \
-             name_key = $5 WHERE id = $4",
+             name_key = $5 WHERE id = $4 AND status <> 'erased'",
             args![&change.name, &birthday, &change.consents, id.0, &name_key],
         )
         .await?;

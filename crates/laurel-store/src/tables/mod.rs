@@ -6,6 +6,7 @@ pub(crate) mod automations;
 pub(crate) mod books;
 pub(crate) mod churn_list;
 pub(crate) mod contact_changes;
+pub(crate) mod erasure;
 pub(crate) mod events;
 pub(crate) mod gift_cards;
 pub(crate) mod grants;
