@@ -29,6 +29,8 @@ mod offers;
 mod points;
 #[path = "api/preview.rs"]
 mod preview;
+#[path = "api/privacy.rs"]
+mod privacy;
 #[path = "api/program.rs"]
 mod program;
 #[path = "api/purchases.rs"]

@@ -197,7 +197,7 @@ async fn unlock_gift_card(
     Ok(Json(GiftCardResponse::of(&card, currency)))
 }
 
-errors!(LoadErrors: [BODY, WRITE], [MissingField, UnknownGiftCard, UnknownMember, MemberSuspended, GiftCardPinRequired, GiftCardPinWrong, GiftCardLocked, GiftCardNotActive, GiftCardExpired, InsufficientFunds, WalletBalanceOverMax, WalletNotOffered]);
+errors!(LoadErrors: [BODY, WRITE], [MissingField, UnknownGiftCard, UnknownMember, MemberSuspended, MemberErased, GiftCardPinRequired, GiftCardPinWrong, GiftCardLocked, GiftCardNotActive, GiftCardExpired, InsufficientFunds, WalletBalanceOverMax, WalletNotOffered]);
 
 /// Load all a card holds into a member's wallet; the card pays no more.
 #[utoipa::path(post, path = "/api/v1/gift-card/load", tag = "gift cards", request_body = LoadGiftCardBody,

@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(void_hold))
 }
 
-errors!(PlaceHoldErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, IdempotencyConflict, WalletNotOffered, InsufficientFunds, InsufficientPoints, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
+errors!(PlaceHoldErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, IdempotencyConflict, WalletNotOffered, InsufficientFunds, InsufficientPoints, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
 
 /// Hold wallet value (`amount`) or points (`points`) for a checkout, out of reach of any
 /// other payment or redemption until the hold is captured or voided, or lapses at its

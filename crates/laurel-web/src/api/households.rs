@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(member_household))
 }
 
-errors!(CreateErrors: [BODY, WRITE], [UnknownMember, MemberSuspended, HouseholdsNotOffered, InAnotherHousehold, MissingField, InvalidField]);
+errors!(CreateErrors: [BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, HouseholdsNotOffered, InAnotherHousehold, MissingField, InvalidField]);
 
 /// Make a household: its owner belongs to it at once. Asked again with the same name, it is
 /// answered as it stands.
@@ -60,7 +60,7 @@ async fn household(
     Ok(Json((&state.engine.household(id).await?).into()))
 }
 
-errors!(JoinErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, UnknownHousehold, HouseholdsNotOffered, HouseholdFull, InAnotherHousehold]);
+errors!(JoinErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, UnknownHousehold, HouseholdsNotOffered, HouseholdFull, InAnotherHousehold]);
 
 /// A member asks to join a household; they belong once its owner consents
 /// (`…/members/{member_id}/approve`). Asked again, answered as it stands.

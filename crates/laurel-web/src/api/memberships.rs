@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_membership))
 }
 
-errors!(JoinErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, UnknownPlan, MembershipHeld, IdempotencyConflict, WalletNotOffered, InsufficientFunds, MissingField, InvalidField]);
+errors!(JoinErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, UnknownPlan, MembershipHeld, IdempotencyConflict, WalletNotOffered, InsufficientFunds, MissingField, InvalidField]);
 
 /// Buy a membership of a plan: its first term begins now (a free trial first when the plan
 /// has one and the member never held it). Fees paid from the wallet are drawn at once.
@@ -88,7 +88,7 @@ async fn membership(
     }))
 }
 
-errors!(RenewErrors: [PATH, BODY, WRITE], [UnknownMembership, MemberSuspended, UnknownPlan, MembershipEnded, MembershipNotRenewing, RenewalNotOpen, IdempotencyConflict, InsufficientFunds, MissingField, InvalidField]);
+errors!(RenewErrors: [PATH, BODY, WRITE], [UnknownMembership, MemberSuspended, MemberErased, UnknownPlan, MembershipEnded, MembershipNotRenewing, RenewalNotOpen, IdempotencyConflict, InsufficientFunds, MissingField, InvalidField]);
 
 /// Renew a membership for its next term, which begins where the current one ends: open from
 /// a week before its end until three days after it (a wallet member's is renewed by Laurel

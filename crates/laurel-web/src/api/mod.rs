@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod offers;
 pub mod partners;
 pub mod points;
+pub mod privacy;
 pub mod program;
 pub mod purchases;
 pub mod referrals;

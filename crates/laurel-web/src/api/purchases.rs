@@ -21,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refund))
 }
 
-errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, UnknownPartner, IdempotencyConflict, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
+errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, UnknownPartner, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
 /// Record a purchase and earn its points; without a member, record a non-member's purchase
 /// (no points; counted only to compare what members spend with what others do). Idempotent by
@@ -50,7 +50,7 @@ async fn purchase(
     }))
 }
 
-errors!(PreviewErrors: [BODY], [UnknownMember, UnknownPartner, MemberSuspended, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
+errors!(PreviewErrors: [BODY], [UnknownMember, UnknownPartner, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
 
 /// Preview a purchase before payment: the same body as a purchase, validated and decided the
 /// same way (rules, limits, tier bonus), answering what it would earn and what it would do to

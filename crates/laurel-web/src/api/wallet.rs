@@ -73,7 +73,7 @@ async fn wallet_move(
     Ok(Json(WalletMoveResponse::of(outcome, currency)))
 }
 
-errors!(TopUpErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, IdempotencyConflict, WalletNotOffered, TopUpOutOfRange, WalletBalanceOverMax, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
+errors!(TopUpErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, IdempotencyConflict, WalletNotOffered, TopUpOutOfRange, WalletBalanceOverMax, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
 
 /// Pay money into the wallet; the program's `[wallet]` bonus for the amount (and the member's
 /// tier) is added as bonus value.
@@ -91,7 +91,7 @@ async fn wallet_top_up(
     wallet_move(&state, &caller, b.request(id, WalletAsk::TopUp)).await
 }
 
-errors!(PayErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, IdempotencyConflict, WalletNotOffered, InsufficientFunds, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
+errors!(PayErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, IdempotencyConflict, WalletNotOffered, InsufficientFunds, InvalidAmount, UnknownCurrency, CurrencyMismatch, MissingField, InvalidField]);
 
 /// Pay for an order from the wallet: principal first, bonus last. Short of funds:
 /// `insufficient_funds` and nothing paid, unless `partial` asks to pay what it holds.

@@ -95,7 +95,8 @@ pub struct MemberBody {
     pub birthday: Option<String>,
     /// Enrollment channel.
     pub channel: String,
-    /// active or suspended.
+    /// `active`, `suspended` or `erased` (the profile then empty, the external id a
+    /// pseudonym).
     pub status: String,
     /// When enrolled.
     pub enrolled_at: String,

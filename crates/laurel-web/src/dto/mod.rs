@@ -16,6 +16,7 @@ mod memberships;
 mod offers;
 mod partners;
 mod points;
+mod privacy;
 mod program;
 mod purchases;
 mod referrals;
@@ -69,6 +70,7 @@ pub use points::{
     AdjustmentBody, BalanceResponse, DrawBody, EntryBody, ExpiryBody, LedgerResponse,
     PostingResponse, RedemptionBody,
 };
+pub use privacy::{ErasureRequestBody, ErasureRequestsResponse, ErasureResponse};
 pub use program::{
     ApplyProgramBody, ApplyProgramResponse, ProgramSummaryBody, ProgramVersionBody,
     ProgramVersionsResponse,
