@@ -8,10 +8,12 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 19] = [
+pub const ACTIONS: [&str; 21] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
+    "member.erase",
+    "member.erasure_decline",
     "report.reply",
     "report.resolve",
     "program.apply",

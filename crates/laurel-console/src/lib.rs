@@ -69,6 +69,7 @@ mod partner_statement;
 mod partner_words;
 mod partners;
 mod portal;
+mod privacy;
 mod program;
 mod program_words;
 mod public_url;
@@ -178,6 +179,12 @@ pub fn router(
             post(gift_card_lookup::unlock),
         )
         .route("/admin/members/{id}/status", post(members::set_status))
+        .route("/admin/members/{id}/erasure", post(privacy::erase))
+        .route(
+            "/admin/members/{id}/erasure/decline",
+            post(privacy::decline),
+        )
+        .route("/admin/privacy", get(privacy::page))
         .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))
         .route("/admin/reports/{id}", get(member_reports::report))

@@ -76,6 +76,8 @@ pub(crate) struct MemberPage {
     offers: Vec<crate::offer_words::OfferLine>,
     insight: crate::member_insight::InsightBox,
     suspended: bool,
+    /// Their personal data erased: no more forms but the history.
+    erased: bool,
     form: AdjustForm,
     /// The most points this staff member may adjust at once, when the program caps their role.
     adjust_cap: Option<String>,
@@ -185,6 +187,7 @@ pub(crate) async fn member_page(
         birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
         enrolled: l.date_time(p.enrolled_at, tz),
         suspended: member.status == laurel_core::MemberStatus::Suspended,
+        erased: member.status == laurel_core::MemberStatus::Erased,
         status: l
             .strings()
             .get(&format!("members.status_{}", member.status))

@@ -395,6 +395,9 @@ mod finding;
 #[path = "console/member_portal.rs"]
 mod member_portal;
 
+#[path = "console/erasure_pages.rs"]
+mod erasure_pages;
+
 #[path = "console/letters.rs"]
 mod letters;
 #[path = "console/unsubscribe.rs"]

@@ -484,7 +484,7 @@ async fn my_data_is_a_page_to_read_with_purchases_and_times_in_the_programs_zone
 }
 
 /// Opens the console's `path` in `lang`, checking a Chinese page is all Chinese.
-async fn console_in(app: &App, browser: &Browser, lang: &str, path: &str) {
+pub(super) async fn console_in(app: &App, browser: &Browser, lang: &str, path: &str) {
     browser
         .go(&app.url(&format!("/admin/lang?to={lang}&back={path}")))
         .await;

@@ -65,11 +65,14 @@ impl Engine {
         self.queue_report(member, category, message).await
     }
 
-    /// Queues a member's request that their account be closed, for staff to confirm (the
-    /// erasure itself is staff's, outside Laurel for now); returns its id. It is a report
-    /// of the category [`CLOSE_ACCOUNT`], with its thread, limits and states.
+    /// Queues a member's request that their account be closed and their data erased, for
+    /// staff to confirm; returns the report's id. It is a report of the category
+    /// [`CLOSE_ACCOUNT`], with its thread, limits and states (where staff and the member
+    /// talk), and an erasure request in the register (where an admin erases or declines).
     pub async fn request_account_closure(&self, member: i64, message: &str) -> Result<i64> {
-        self.queue_report(member, CLOSE_ACCOUNT, message).await
+        let report = self.queue_report(member, CLOSE_ACCOUNT, message).await?;
+        self.request_erasure(member).await?;
+        Ok(report)
     }
 
     async fn queue_report(&self, member: i64, category: &str, message: &str) -> Result<i64> {
