@@ -10,6 +10,7 @@ mod memberships;
 mod names;
 mod notices;
 mod partners;
+mod privacy;
 mod referrals;
 mod rewards;
 mod rules;
@@ -95,6 +96,8 @@ struct File {
     households: Option<households::HouseholdsSection>,
     #[serde(default)]
     partners: Vec<partners::PartnerSection>,
+    #[serde(default)]
+    privacy: Option<privacy::PrivacySection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -136,6 +139,8 @@ pub struct ProgramDefinition {
     /// The coalition's partners, where members earn and spend the program's points
     /// (`[[partners]]`).
     pub partners: laurel_core::partners::Partners,
+    /// Who answers for members' data and how long inactive members are kept (`[privacy]`).
+    pub privacy: laurel_core::privacy::PrivacyPolicy,
 }
 
 impl ProgramDefinition {
@@ -181,6 +186,7 @@ impl From<Program> for ProgramDefinition {
             transfers: None,
             households: None,
             partners: laurel_core::partners::Partners::default(),
+            privacy: laurel_core::privacy::PrivacyPolicy::default(),
         }
     }
 }
@@ -343,6 +349,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let transfers = file.transfers.map(transfers::convert).transpose();
     let households = file.households.map(households::convert).transpose();
     let partners = partners::convert(file.partners);
+    let privacy = privacy::convert(file.privacy);
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -360,6 +367,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let transfers = kept(transfers, &mut problems);
     let households = kept(households, &mut problems);
     let partners = kept(partners, &mut problems);
+    let privacy = kept(privacy, &mut problems);
     if let (Some(rules), Some(catalog), Some(partners)) = (&rules, &catalog, &partners) {
         problems.extend(partners::unknown_partners(
             rules,
@@ -386,6 +394,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             transfers: transfers?,
             households: households?,
             partners: partners?,
+            privacy: privacy?,
         })
     };
     match definition() {

@@ -2830,3 +2830,6 @@ mod books;
 
 #[path = "engine/erasure.rs"]
 mod erasure;
+
+#[path = "engine/retention.rs"]
+mod retention;

@@ -21,3 +21,6 @@ CREATE TABLE erasure_requests (
 );
 CREATE INDEX erasure_requests_by_state ON erasure_requests (state, id);
 CREATE INDEX erasure_requests_by_member ON erasure_requests (member_id, id);
+
+-- When a member last recorded an event, for the retention policy's measure of inactivity.
+CREATE INDEX activity_events_by_member ON activity_events (member_id, occurred_at);

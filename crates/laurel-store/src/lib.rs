@@ -76,6 +76,7 @@ pub use tables::purchases::{
 };
 pub use tables::referrals::{REFERRALS_PAGE_MAX, Referral};
 pub use tables::reports::{Activity, ActivityBucket, BUCKET_WIDTH_MIN, ProgramTotals};
+pub use tables::retention::{RETENTION_WARNING, retention_key};
 pub use tables::rewards::{
     NewCoupon, NewRedemption, REDEMPTIONS_PAGE_MAX, Redemption, RedemptionId, StoredCoupon,
 };

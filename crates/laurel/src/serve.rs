@@ -119,6 +119,7 @@ async fn schedule(engine: Arc<Engine>, interval: Duration, links: NoticeLinks) {
             JobKind::Memberships,
             JobKind::Tiers,
             JobKind::Holds,
+            JobKind::Retention,
         ] {
             match engine.run_job(kind, jiff::Timestamp::now()).await {
                 Ok(report) if report.members > 0 => {

@@ -23,6 +23,9 @@ states! {
         Welcome = "welcome",
         /// The member's tier is at risk at their next review.
         TierAtRisk = "tier_at_risk",
+        /// The member has been inactive long enough that their data will be erased
+        /// (`[privacy] retention_days`) unless they come back.
+        RetentionWarning = "retention_warning",
     }
 }
 

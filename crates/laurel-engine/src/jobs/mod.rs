@@ -25,6 +25,8 @@ pub enum JobKind {
     Holds,
     /// Renew paid memberships from wallets, and end those whose last term ran out.
     Memberships,
+    /// Erase members inactive past the program's retention period (`[privacy]`).
+    Retention,
 }
 
 impl JobKind {
@@ -36,6 +38,7 @@ impl JobKind {
             JobKind::Tiers => "tiers",
             JobKind::Holds => "holds",
             JobKind::Memberships => "memberships",
+            JobKind::Retention => "retention",
         }
     }
 }
@@ -49,8 +52,10 @@ impl FromStr for JobKind {
             "tiers" => Ok(JobKind::Tiers),
             "holds" => Ok(JobKind::Holds),
             "memberships" => Ok(JobKind::Memberships),
+            "retention" => Ok(JobKind::Retention),
             other => Err(format!(
-                "unknown job `{other}`: expected expiry, release, tiers, holds or memberships"
+                "unknown job `{other}`: expected expiry, release, tiers, holds, memberships or \
+                 retention"
             )),
         }
     }
@@ -83,6 +88,8 @@ impl Engine {
                     points: Points::ZERO,
                 });
             }
+            // An erasure is its own record; a replay has nothing to redo.
+            JobKind::Retention => return self.erase_inactive(now).await,
             // Memberships are replayed from their own records, not from job runs.
             JobKind::Memberships => {
                 let acted = self.run_memberships(now).await?;
@@ -117,7 +124,7 @@ impl Engine {
                 member,
                 now,
             }),
-            JobKind::Tiers | JobKind::Holds | JobKind::Memberships => {
+            JobKind::Tiers | JobKind::Holds | JobKind::Memberships | JobKind::Retention => {
                 return Err(EngineError::Internal(format!(
                     "{} moves no lots",
                     kind.as_str()

@@ -210,6 +210,46 @@ impl Engine {
         Ok(due)
     }
 
+    /// A warning to each member inactive long enough to be erased within the warning's days
+    /// (`[privacy] retention_days`), once per spell of inactivity, saying when and what they
+    /// would lose.
+    pub(super) async fn retention_due(
+        &self,
+        definition: &ProgramDefinition,
+        now: Timestamp,
+    ) -> Result<Vec<Due>> {
+        let Some(retention) = definition.privacy.retention else {
+            return Ok(Vec::new());
+        };
+        let tz = &definition.program.time_zone;
+        let warned_from = now - days(retention.inactive_days - retention.warning_days);
+        let inactive = self.store.inactive_members(warned_from).await?;
+        let mut due = Vec::new();
+        for chunk in inactive.chunks(laurel_store::ADDRESSEES_MAX) {
+            let ids: Vec<i64> = chunk.iter().map(|(id, _)| id.0).collect();
+            let addressees = self.active_addressees(&ids).await?;
+            for (id, last_active) in chunk {
+                let Some(addressee) = addressees.iter().find(|a| a.id == *id) else {
+                    continue;
+                };
+                let language = language(addressee, definition).to_owned();
+                let erase_on = tz
+                    .to_datetime(retention.erase_at(*last_active, Some(now)))
+                    .date();
+                due.push(Due {
+                    addressee: addressee.clone(),
+                    says: Says::Notice(NoticeKind::RetentionWarning),
+                    key: laurel_store::retention_key(*last_active),
+                    values: context! {
+                        erase_on => long_date(erase_on, &language),
+                        points => addressee.available,
+                    },
+                });
+            }
+        }
+        Ok(due)
+    }
+
     /// The active members among `ids`.
     async fn active_addressees(&self, ids: &[i64]) -> Result<Vec<Addressee>> {
         Ok(self

@@ -137,7 +137,8 @@ impl Engine {
         let tz = &definition.program.time_zone;
         let today = tz.to_datetime(now).date();
         let mut report = NoticeReport::default();
-        if !policy.sends_any() {
+        let retention = definition.privacy.retention;
+        if !policy.sends_any() && retention.is_none() {
             return Ok(report);
         }
         let birthdays =
@@ -162,6 +163,7 @@ impl Engine {
             NoticeKind::PointsExpiring,
             NoticeKind::Birthday,
             NoticeKind::TierAtRisk,
+            NoticeKind::RetentionWarning,
         ];
         for kind in daily {
             if self.scanned.done(kind.as_str(), today) {
@@ -170,6 +172,7 @@ impl Engine {
             due.extend(match kind {
                 NoticeKind::PointsExpiring => self.expiring_due(&definition, now).await?,
                 NoticeKind::Birthday => due::birthday_letters(birthdays.clone(), &definition),
+                NoticeKind::RetentionWarning => self.retention_due(&definition, now).await?,
                 _ => self.tier_at_risk_due(&definition, now).await?,
             });
         }

@@ -45,6 +45,7 @@ impl Engine {
             step => 1,
             tier => tier,
             review_on => &in_two_weeks,
+            erase_on => &in_two_weeks,
         };
         let footer = kind
             .is_marketing()

@@ -39,16 +39,24 @@ impl ErasureBlock {
     }
 }
 
-/// Erases `member` for `actor`. Asked again, answers the erasure made.
+/// Erases `member` for `actor`. Asked again, answers the erasure made. With
+/// `inactive_before` (the retention policy's), erases only an active member who did nothing
+/// since: `None` otherwise.
 pub(crate) async fn erase(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: MemberId,
     actor: &str,
-) -> Result<ErasureOutcome> {
+    inactive_before: Option<jiff::Timestamp>,
+) -> Result<Option<ErasureOutcome>> {
     let found = lock(tx, &MemberRef::Id(member.0)).await?;
+    if let Some(cutoff) = inactive_before
+        && (found.status != MemberStatus::Active || tx.last_active(member).await? >= cutoff)
+    {
+        return Ok(None);
+    }
     if found.status == MemberStatus::Erased {
-        return made(tx, &found).await;
+        return made(tx, &found).await.map(Some);
     }
     if let Some(block) = blocked(tx, &found).await? {
         return Err(EngineError::ErasureBlocked {
@@ -95,12 +103,12 @@ pub(crate) async fn erase(
         }
     })
     .await?;
-    Ok(ErasureOutcome {
+    Ok(Some(ErasureOutcome {
         member_id: member.0,
         pseudonym,
         forfeited,
         erased_at: now,
-    })
+    }))
 }
 
 /// What the member still holds that an erasure may not forfeit, if anything.

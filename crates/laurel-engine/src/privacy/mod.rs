@@ -14,6 +14,9 @@ use laurel_core::MemberStatus;
 use laurel_store::MemberId;
 use views::{ErasureOutcome, ErasureRequestView};
 
+/// Who the retention policy's erasures are recorded as made by.
+pub const RETENTION_ACTOR: &str = "job:retention";
+
 /// Requests listed at most at once.
 pub const ERASURE_REQUESTS_MAX: u32 = 200;
 
@@ -25,14 +28,61 @@ impl Engine {
     /// membership. Asked again, answers the erasure made.
     pub async fn erase_member(&self, member: i64, actor: &str) -> Result<ErasureOutcome> {
         let found = self.member(&MemberRef::Id(member)).await?;
+        self.erase(found.id, actor, None)
+            .await?
+            .ok_or_else(|| EngineError::Internal(format!("member {member} not erased")))
+    }
+
+    async fn erase(
+        &self,
+        member: MemberId,
+        actor: &str,
+        inactive_before: Option<Timestamp>,
+    ) -> Result<Option<ErasureOutcome>> {
         let command = Command::Erase {
-            member: found.id,
+            member,
             actor: actor.to_owned(),
+            inactive_before,
         };
         match self.writer.submit(command).await? {
             Outcome::Erased(outcome) => Ok(outcome),
             other => Err(unexpected(other)),
         }
+    }
+
+    /// The retention policy's job: erases every active member inactive past the program's
+    /// `[privacy] retention_days` whose warning's days are up (see
+    /// [`laurel_core::privacy::Retention::erase_at`]), checking again under their lock that
+    /// they did nothing since. A member still holding what an erasure may not forfeit is
+    /// left (and logged). Returns the members erased and the points they forfeited.
+    pub async fn erase_inactive(&self, now: Timestamp) -> Result<crate::JobReport> {
+        let mut report = crate::JobReport::default();
+        let definition = self.programs.snapshot().in_force(now).definition.clone();
+        let Some(retention) = definition.privacy.retention else {
+            return Ok(report);
+        };
+        let cutoff =
+            now - jiff::SignedDuration::from_hours(24 * i64::from(retention.inactive_days));
+        for (member, last_active) in self.store.inactive_members(cutoff).await? {
+            let warned = self.store.retention_warned_at(member, last_active).await?;
+            if now < retention.erase_at(last_active, warned) {
+                continue;
+            }
+            match self.erase(member, RETENTION_ACTOR, Some(cutoff)).await {
+                Ok(Some(erased)) => {
+                    report.members += 1;
+                    report.points += laurel_core::Points(erased.forfeited);
+                }
+                Ok(None) => {}
+                Err(EngineError::ErasureBlocked { block, .. }) => tracing::warn!(
+                    member = member.0,
+                    holds = block.as_str(),
+                    "inactive past the retention period, but not erased: settle what they hold"
+                ),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(report)
     }
 
     /// The member asks to be erased (from the portal): recorded for staff to erase or

@@ -129,10 +129,12 @@ pub(crate) enum Command {
         request: crate::transfers::validate::ValidTransfer,
         actor: Option<String>,
     },
-    /// Erase a member's personal data, forfeiting their points.
+    /// Erase a member's personal data, forfeiting their points; for the retention policy,
+    /// only if they are active and did nothing since `inactive_before`.
     Erase {
         member: MemberId,
         actor: String,
+        inactive_before: Option<Timestamp>,
     },
     /// Capture, void or lapse a hold on `member`'s wallet.
     CloseHold {

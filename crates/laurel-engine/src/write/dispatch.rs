@@ -134,7 +134,11 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::Transfer { request, actor } => transfers::send(tx, ctx, request, actor.as_deref())
             .await
             .map(Outcome::Transfer),
-        Command::Erase { member, actor } => crate::privacy::erase::erase(tx, ctx, *member, actor)
+        Command::Erase {
+            member,
+            actor,
+            inactive_before,
+        } => crate::privacy::erase::erase(tx, ctx, *member, actor, *inactive_before)
             .await
             .map(Outcome::Erased),
     }

@@ -43,5 +43,6 @@ pub(crate) enum Outcome {
     Transfer(crate::transfers::views::TransferOutcome),
     PointHold(crate::point_holds::views::PointHoldOutcome),
     Household(Option<crate::households::views::HouseholdView>),
-    Erased(crate::privacy::views::ErasureOutcome),
+    /// A member erased (`None`: the retention policy's erasure found them active again).
+    Erased(Option<crate::privacy::views::ErasureOutcome>),
 }

@@ -132,6 +132,8 @@ impl Tx {
             "member_sign_in_codes",
             "member_sessions",
             "member_contact_changes",
+            // Letters the notices sent them name them; older ones are found by address.
+            "outbox",
         ] {
             let sql = format!("DELETE FROM {table} WHERE member_id = $1");
             changed += self.run(&sql, args![member.0]).await?;

@@ -32,6 +32,7 @@ pub(crate) mod programs;
 pub(crate) mod purchases;
 pub(crate) mod referrals;
 pub(crate) mod reports;
+pub(crate) mod retention;
 pub(crate) mod rewards;
 pub(crate) mod segments;
 pub(crate) mod simulations;
