@@ -125,6 +125,7 @@ fn days(n: u32) -> SignedDuration {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
