@@ -183,6 +183,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "gives_back",
         include_str!("../../migrations/0036_gives_back.sql"),
     ),
+    (
+        38,
+        "staff_two_factor",
+        include_str!("../../migrations/0038_staff_two_factor.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
