@@ -2827,3 +2827,6 @@ mod simulation;
 
 #[path = "engine/books.rs"]
 mod books;
+
+#[path = "engine/two_factor.rs"]
+mod two_factor;
