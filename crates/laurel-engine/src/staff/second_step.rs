@@ -89,14 +89,6 @@ impl Engine {
         Ok((signed_in, codes))
     }
 
-    /// Gives up a waiting sign-in (the visitor went back to the password).
-    pub async fn abandon_sign_in(&self, token: &str) -> Result<()> {
-        self.store
-            .delete_staff_pending_sign_in(&token_hash(token))
-            .await?;
-        Ok(())
-    }
-
     /// The staff member of a waiting sign-in that has not expired (nor been disabled since).
     async fn waiting(&self, token: &str, now: Timestamp) -> Result<StaffUser> {
         self.store
