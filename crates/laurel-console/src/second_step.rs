@@ -134,7 +134,9 @@ pub(crate) async fn set_up(
         Ok((new, codes)) => {
             let (home, _) = home_of(new.session.user.role);
             let page = RecoveryCodesPage {
-                chrome: Chrome::anonymous(locale, String::new(), SET_UP_PAGE),
+                // Not signed in yet as the chrome goes (the page was asked before the session
+                // existed); its language switch leads home, as the codes are not shown again.
+                chrome: Chrome::anonymous(locale, String::new(), home),
                 codes,
                 next: home.to_owned(),
             };
