@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 21] = [
+pub const ACTIONS: [&str; 25] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -18,6 +18,10 @@ pub const ACTIONS: [&str; 21] = [
     "report.resolve",
     "program.apply",
     "staff.create",
+    "staff.two_factor_on",
+    "staff.two_factor_off",
+    "staff.two_factor_reset",
+    "staff.recovery_codes_new",
     "api_key.create",
     "api_key.revoke",
     "webhook.create",
@@ -120,6 +124,16 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
                 ("name", &text(&after, "name")),
                 ("email", &text(&after, "email")),
                 ("role", &word("staff.role_", &after, "role")),
+            ],
+        ),
+        "staff.two_factor_on"
+        | "staff.two_factor_off"
+        | "staff.two_factor_reset"
+        | "staff.recovery_codes_new" => t.fill(
+            "staff_pages.detail_staff_member",
+            &[
+                ("name", &text(&after, "name")),
+                ("email", &text(&after, "email")),
             ],
         ),
         "api_key.create" | "api_key.revoke" => {

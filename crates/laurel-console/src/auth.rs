@@ -1,7 +1,8 @@
-//! Staff signing in with email and password; signing out is [`crate::page::session`]'s.
+//! Staff signing in with email and password (the second step, when one is asked, is
+//! [`crate::second_step`]'s); signing out is [`crate::page::session`]'s.
 
 use crate::Console;
-use crate::page::session::{check_login_token, sign_in_form, signed_in};
+use crate::page::session::{check_login_token, sign_in_form};
 use crate::web::{Admin, Chrome, PageError};
 use askama::Template;
 use axum::Form;
@@ -20,7 +21,7 @@ struct LoginPage {
 }
 
 /// The sign-in page, with a fresh double-submit token.
-fn login_form(
+pub(crate) fn login_form(
     headers: &HeaderMap,
     status: StatusCode,
     email: String,
@@ -55,7 +56,7 @@ pub(crate) async fn login(
     let (_, locale) = check_login_token::<Admin>(&headers, &form.csrf)?;
     let t = locale.strings();
     let (status, error) = match console.engine.sign_in(&form.email, &form.password).await {
-        Ok(new) => return Ok(signed_in::<Admin>(&headers, &new.token, &new.session)),
+        Ok(step) => return Ok(crate::second_step::after_password(&headers, step)),
         Err(EngineError::SignInFailed) => {
             (StatusCode::UNAUTHORIZED, t.get("login.failed").to_owned())
         }

@@ -6,6 +6,7 @@
 //! through the same engine calls the API uses; every action checks the role server-side and
 //! every form its CSRF token.
 
+mod account;
 mod api_keys;
 mod audit;
 mod audit_filter;
@@ -75,6 +76,7 @@ mod program_words;
 mod public_url;
 mod rewards;
 mod roll_forward;
+mod second_step;
 mod segment_words;
 mod segments;
 mod simulation;
@@ -82,6 +84,7 @@ mod simulation_tables;
 mod staff;
 mod table;
 mod transfer_words;
+mod two_factor_view;
 mod wallet_top_up;
 mod wallet_words;
 mod wallets;
@@ -123,7 +126,23 @@ pub fn router(
             "/admin/login",
             get(auth::login_page).merge(limited(post(auth::login), guard.as_ref())),
         )
+        .route(
+            second_step::CODE_PAGE,
+            get(second_step::code_page).merge(limited(post(second_step::code), guard.as_ref())),
+        )
+        .route(
+            second_step::SET_UP_PAGE,
+            get(second_step::set_up_page).merge(limited(post(second_step::set_up), guard.as_ref())),
+        )
         .route("/admin/logout", post(page::session::sign_out::<Admin>))
+        .route("/admin/account", get(account::page))
+        .route("/admin/account/two-factor/start", post(account::start))
+        .route("/admin/account/two-factor/confirm", post(account::confirm))
+        .route(
+            "/admin/account/two-factor/recovery-codes",
+            post(account::renew),
+        )
+        .route("/admin/account/two-factor/off", post(account::turn_off))
         .route("/admin/dashboard", get(dashboard::page))
         .route("/admin/insight", get(insight::page))
         .route("/admin/insight/definitions", get(insight::definitions))
@@ -212,6 +231,10 @@ pub fn router(
         .route("/admin/audit", get(audit::page))
         .route("/admin/audit.csv", get(audit::download))
         .route("/admin/staff", get(staff::page).post(staff::create))
+        .route(
+            "/admin/staff/{id}/two-factor/reset",
+            post(staff::reset_two_factor),
+        )
         .route(
             "/admin/api-keys",
             get(api_keys::page).post(api_keys::create),

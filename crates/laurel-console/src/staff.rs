@@ -1,6 +1,7 @@
-//! Staff accounts (admins only): who may sign in to the console, their role, last sign-in and
-//! any lock; and the form that creates an account, audited as `staff.create` (never with the
-//! password, which is neither logged nor shown back).
+//! Staff accounts (admins only): who may sign in to the console, their role, last sign-in, any
+//! lock and whether two-factor sign-in is on (with a reset for another's lost phone, audited
+//! by the engine as `staff.two_factor_reset`); and the form that creates an account, audited
+//! as `staff.create` (never with the password, which is neither logged nor shown back).
 
 use crate::Console;
 use crate::i18n::Locale;
@@ -8,7 +9,7 @@ use crate::page::render;
 use crate::web::{Chrome, PageError, Staff};
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -18,6 +19,7 @@ use serde_json::json;
 
 /// One account as the list shows it.
 struct StaffRow {
+    id: i64,
     name: String,
     email: String,
     role: String,
@@ -25,6 +27,10 @@ struct StaffRow {
     last_sign_in: String,
     locked_until: String,
     disabled: bool,
+    /// On since then, in words; empty when off.
+    two_factor_since: String,
+    /// The signed-in admin's own row (which has no reset: they turn it off on their account).
+    own: bool,
 }
 
 /// The creation form: what was typed (never the password) and the errors next to the fields.
@@ -48,14 +54,22 @@ struct StaffPage {
     /// (value, label) of every role, for the form's choice.
     roles: Vec<(&'static str, String)>,
     password_min: usize,
-    /// The account just created, for the notice.
-    created: Option<String>,
+    /// What was just done, for the notice.
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct StaffQuery {
     /// The id of the account just created (an id, so the page never repeats text from a link).
     created: Option<i64>,
+    /// The id of the account whose two-factor sign-in was just reset.
+    reset: Option<i64>,
+}
+
+/// What the notice says was just done, to whom.
+enum Done {
+    Created(i64),
+    Reset(i64),
 }
 
 pub(crate) async fn page(
@@ -64,7 +78,12 @@ pub(crate) async fn page(
     Query(query): Query<StaffQuery>,
 ) -> Result<Response, PageError> {
     staff.require(Permission::ManageStaff)?;
-    let page = staff_page(&console, &staff, CreateForm::default(), query.created).await?;
+    let done = match (query.created, query.reset) {
+        (Some(id), _) => Some(Done::Created(id)),
+        (None, Some(id)) => Some(Done::Reset(id)),
+        (None, None) => None,
+    };
+    let page = staff_page(&console, &staff, CreateForm::default(), done).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -72,7 +91,7 @@ async fn staff_page(
     console: &Console,
     staff: &Staff,
     form: CreateForm,
-    created: Option<i64>,
+    done: Option<Done>,
 ) -> Result<StaffPage, PageError> {
     let l = staff.locale;
     let listing = console
@@ -82,12 +101,21 @@ async fn staff_page(
         .map_err(|e| PageError::from_engine(e, l))?;
     let tz = console.engine.definition().program.time_zone.clone();
     let when = |at: Option<Timestamp>| at.map(|at| l.date_time(at, &tz)).unwrap_or_default();
-    let created = created
-        .and_then(|id| listing.iter().find(|s| s.account.id == id))
-        .map(|s| l.strings().with("staff.created", "email", &s.account.email));
+    let notice = done.and_then(|done| {
+        let (id, key) = match done {
+            Done::Created(id) => (id, "staff.created"),
+            Done::Reset(id) => (id, "two_factor.reset_done"),
+        };
+        let account = listing.iter().find(|s| s.account.id == id)?;
+        Some(l.strings().with(key, "email", &account.account.email))
+    });
+    let me = staff.session.user.id;
     let rows = listing
         .into_iter()
         .map(|s| StaffRow {
+            id: s.account.id,
+            own: s.account.id == me,
+            two_factor_since: when(s.two_factor_since),
             name: s.account.name,
             email: s.account.email,
             role: role_name(l, s.account.role),
@@ -106,7 +134,7 @@ async fn staff_page(
             .map(|r| (r.as_str(), role_name(l, r)))
             .collect(),
         password_min: PASSWORD_MIN,
-        created,
+        notice,
     })
 }
 
@@ -182,4 +210,26 @@ pub(crate) async fn create(
     }
     let page = staff_page(&console, &staff, form, None).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Resets another staff member's two-factor sign-in (they set it up again after signing in).
+pub(crate) async fn reset_two_factor(
+    State(console): State<Console>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, PageError> {
+    staff.may_post(&form.csrf, Permission::ManageStaff)?;
+    console
+        .engine
+        .reset_two_factor(&staff.session.user, id)
+        .await
+        .map_err(staff.fail())?;
+    Ok(Redirect::to(&format!("/admin/staff?reset={id}")).into_response())
 }

@@ -11,7 +11,8 @@ mod admin;
 use browser::Browser;
 use laurel_core::Channel;
 use laurel_engine::{
-    ApplyProgram, Engine, EngineConfig, EnrollRequest, MemberRef, PurchaseRequest, Role, Store,
+    AdminTwoFactor, ApplyProgram, Engine, EngineConfig, EnrollRequest, MemberRef, PurchaseRequest,
+    Role, Store,
 };
 use laurel_testkit::TestDb;
 use laurel_web::AppState;
@@ -123,9 +124,23 @@ impl App {
         text: &str,
         sign_in: Option<laurel_web::limits::Rate>,
     ) -> App {
+        App::start_configured(db, public_url, text, sign_in, AdminTwoFactor::Optional).await
+    }
+
+    /// [`App::start_limited`], with admins made to sign in with two factors or not.
+    async fn start_configured(
+        db: TestDb,
+        public_url: Option<laurel_console::PublicUrl>,
+        text: &str,
+        sign_in: Option<laurel_web::limits::Rate>,
+        admin_two_factor: AdminTwoFactor,
+    ) -> App {
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
-        let config = EngineConfig::for_backend(store.backend());
+        let config = EngineConfig {
+            admin_two_factor,
+            ..EngineConfig::for_backend(store.backend())
+        };
         let engine = Arc::new(Engine::open(store, Some(text), config).await.unwrap());
         for (email, role) in [
             ("admin@example.com", Role::Admin),
@@ -567,3 +582,6 @@ fn every_error_code_reads_in_both_languages() {
         }
     }
 }
+
+#[path = "console/two_factor_pages.rs"]
+mod two_factor_pages;

@@ -1,4 +1,5 @@
-//! How the engine is tuned: writers, batch sizes, and how old a reported activity may be.
+//! How the engine is tuned and what it insists on: writers, batch sizes, how old a reported
+//! activity may be, and whether admins must sign in with two factors.
 
 use crate::write::writer;
 use laurel_store::Backend;
@@ -12,6 +13,21 @@ pub struct EngineConfig {
     pub batch_max: usize,
     /// How old a purchase or event may be when it arrives.
     pub backdating: Backdating,
+    /// Whether admins must sign in with a second factor.
+    pub admin_two_factor: AdminTwoFactor,
+}
+
+/// Whether admins must sign in with a second factor (`laurel serve
+/// --require-admin-two-factor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AdminTwoFactor {
+    /// Each staff member chooses.
+    #[default]
+    Optional,
+    /// An admin without it is sent, after the password, to set it up, and reaches nothing else
+    /// until they have; an admin's session without it counts for nothing; an admin cannot turn
+    /// it off (another admin may reset it, and they set it up again).
+    Required,
 }
 
 /// How old a reported purchase or event may be.
@@ -41,6 +57,7 @@ impl EngineConfig {
             writers,
             batch_max: writer::BATCH_MAX,
             backdating: Backdating::Window,
+            admin_two_factor: AdminTwoFactor::Optional,
         }
     }
 

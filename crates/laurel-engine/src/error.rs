@@ -207,6 +207,27 @@ pub enum EngineError {
     /// Too many failed sign-ins: locked until then.
     #[error("too many failed sign-ins: try again after {0}")]
     AccountLocked(jiff::Timestamp),
+    /// Neither a current TOTP code nor an unused recovery code.
+    #[error("not a current code from the authenticator app, nor an unused recovery code")]
+    TwoFactorCodeWrong,
+    /// The sign-in waiting for its second step expired, was finished, or was never begun.
+    #[error("the sign-in expired: start again with the password")]
+    SignInExpired,
+    /// No staff account with that id.
+    #[error("no staff account {0}")]
+    UnknownStaff(i64),
+    /// Two-factor sign-in is on already.
+    #[error("two-factor sign-in is on already")]
+    TwoFactorOn,
+    /// Two-factor sign-in is not on, nor being set up.
+    #[error("two-factor sign-in is not on")]
+    TwoFactorOff,
+    /// Admins must keep two-factor sign-in on.
+    #[error("admins must keep two-factor sign-in on")]
+    TwoFactorRequired,
+    /// An admin may not reset their own two-factor sign-in.
+    #[error("turn your own two-factor sign-in off with a current code")]
+    TwoFactorOwnReset,
     /// The member is suspended: they neither earn nor spend until reactivated.
     #[error("member {0} is suspended")]
     MemberSuspended(i64),
@@ -325,6 +346,13 @@ impl EngineError {
             EngineError::StaffExists(_) => ErrorCode::StaffExists,
             EngineError::SignInFailed => ErrorCode::SignInFailed,
             EngineError::AccountLocked(_) => ErrorCode::AccountLocked,
+            EngineError::TwoFactorCodeWrong => ErrorCode::TwoFactorCodeWrong,
+            EngineError::SignInExpired => ErrorCode::SignInExpired,
+            EngineError::UnknownStaff(_) => ErrorCode::UnknownStaff,
+            EngineError::TwoFactorOn => ErrorCode::TwoFactorOn,
+            EngineError::TwoFactorOff => ErrorCode::TwoFactorOff,
+            EngineError::TwoFactorRequired => ErrorCode::TwoFactorRequired,
+            EngineError::TwoFactorOwnReset => ErrorCode::TwoFactorOwnReset,
             EngineError::MemberSuspended(_) => ErrorCode::MemberSuspended,
             EngineError::MemberErased(_) => ErrorCode::MemberErased,
             EngineError::ErasureBlocked { .. } => ErrorCode::ErasureBlocked,

@@ -89,6 +89,7 @@ impl EngineError {
                 ("requested", requested.get().to_string()),
             ],
             EngineError::StaffExists(email) => vec![("email", email.clone())],
+            EngineError::UnknownStaff(id) => vec![("staff", id.to_string())],
             EngineError::AccountLocked(until) => vec![("until", until.to_string())],
             EngineError::MemberSuspended(id) | EngineError::MemberErased(id) => {
                 vec![("member", id.to_string())]

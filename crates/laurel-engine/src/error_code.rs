@@ -61,6 +61,8 @@ error_codes! {
     SignInFailed = "sign_in_failed", 401, "Console: wrong email or password.";
     SignInCodeWrong = "sign_in_code_wrong", 401, "Portal: not the sign-in code that was sent.";
     SignInCodeExpired = "sign_in_code_expired", 401, "Portal: the sign-in code expired, was used, or was guessed at too often.";
+    TwoFactorCodeWrong = "two_factor_code_wrong", 401, "Console: neither a current code from the authenticator app nor an unused recovery code (a code already taken is refused too); failures count toward the sign-in lock.";
+    SignInExpired = "sign_in_expired", 401, "Console: the sign-in waiting for its second step expired or was finished: start again with the password.";
 
     Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key; a partner's key reaches only balances and its own purchases, redemptions and statements).";
     GiftCardPinRequired = "gift_card_pin_required", 403, "The gift card has a PIN: give it (the `X-Gift-Card-Pin` header).";
@@ -87,6 +89,7 @@ error_codes! {
     UnknownHousehold = "unknown_household", 404, "No household with that id (or it was dissolved), or the member is in none.";
     NotInHousehold = "not_in_household", 404, "The member has not asked to join that household and does not belong to it.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
+    UnknownStaff = "unknown_staff", 404, "Console: no staff account with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";
@@ -119,6 +122,10 @@ error_codes! {
     ProgramTimeZoneChanged = "program_time_zone_changed", 409, "A new program version may not change the time zone once the books have a closed period.";
     ProgramTierInUse = "program_tier_in_use", 409, "A new program version may not drop a tier members hold.";
     StaffExists = "staff_exists", 409, "Console: a staff account with that email exists.";
+    TwoFactorOn = "two_factor_on", 409, "Console: two-factor sign-in is on already: turn it off before setting it up again.";
+    TwoFactorOff = "two_factor_off", 409, "Console: two-factor sign-in is not on (nor being set up) for that staff member.";
+    TwoFactorRequired = "two_factor_required", 409, "Console: admins must keep two-factor sign-in on (`laurel serve --require-admin-two-factor`); another admin may reset it, and it is set up again at the next sign-in.";
+    TwoFactorOwnReset = "two_factor_own_reset", 409, "Console: an admin turns their own two-factor sign-in off with a current code, not by a reset.";
     SegmentExists = "segment_exists", 409, "A segment with that id is saved already.";
     BooksPeriodClosed = "books_period_closed", 409, "The books are closed up to that instant: a closed period's figures are locked, and what changes later posts to the open period.";
     BooksPeriodNotEnded = "books_period_not_ended", 409, "Only a period that has ended can be closed.";

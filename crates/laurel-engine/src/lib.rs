@@ -52,7 +52,7 @@ pub use books::{
     JOURNAL_COLUMNS, JournalRow, NewEstimate, RateSource, journal_csv,
 };
 pub use codes::{random_token, same_secret};
-pub use config::{Backdating, EngineConfig};
+pub use config::{AdminTwoFactor, Backdating, EngineConfig};
 pub use earning::{ApplicableCoupon, PreviewOutcome};
 pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
@@ -123,9 +123,9 @@ pub use simulation::{
     SimulationState, StatedAssumption, TierCount,
 };
 pub use staff::{
-    AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, Permission, Role,
-    SUPPORT_ADJUST_MAX_DEFAULT, Session, SignedIn, StaffAccount, StaffListing, UnknownRole,
-    create_staff_user,
+    AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, PendingSignIn, Permission,
+    RECOVERY_CODES, Role, SUPPORT_ADJUST_MAX_DEFAULT, Session, SignIn, SignedIn, StaffAccount,
+    StaffListing, TOTP_STEP_SECS, TotpSetup, TwoFactor, UnknownRole, create_staff_user, totp_code,
 };
 pub use tiers::{NextReview, TierView};
 pub use transfers::views::{TransferOutcome, TransferPage, TransferSide, TransferView};

@@ -2833,3 +2833,6 @@ mod erasure;
 
 #[path = "engine/retention.rs"]
 mod retention;
+
+#[path = "engine/two_factor.rs"]
+mod two_factor;

@@ -83,6 +83,7 @@ pub use tables::rewards::{
 pub use tables::segments::{SegmentInput, SegmentRow};
 pub use tables::simulations::{NewSimulation, SIMULATIONS_LISTED_MAX, SimulationRow};
 pub use tables::staff::{NewStaffUser, StaffSession, StaffUser};
+pub use tables::staff_two_factor::{Enrolment, Sessions, StaffTwoFactor};
 pub use tables::tiers::{TIER_HISTORY_MAX, TierHistoryEntry};
 pub use tables::transfers::{
     Lent, NewTransfer, StoredTransfer, TRANSFER_PAGE_MAX, TransferCheck, TransferParty,

@@ -1742,3 +1742,6 @@ fn no_two_files_of_the_store_import_each_other_and_the_machinery_never_imports_a
     }
     assert!(graph.keys().any(|f| f.starts_with("tables::")), "{graph:?}");
 }
+
+#[path = "store/staff_two_factor.rs"]
+mod staff_two_factor;

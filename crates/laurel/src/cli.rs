@@ -140,6 +140,11 @@ pub enum Command {
         /// request arrived on.
         #[arg(long, env = "LAUREL_PUBLIC_URL")]
         public_url: Option<laurel_console::PublicUrl>,
+        /// Admins must sign in to the console with a code from an authenticator app as well as
+        /// their password: an admin without two-factor sign-in sets it up right after the
+        /// password, and reaches no page until they have.
+        #[arg(long, env = "LAUREL_REQUIRE_ADMIN_TWO_FACTOR")]
+        require_admin_two_factor: bool,
         #[command(flatten)]
         mail: Mail,
         #[command(flatten)]

@@ -121,6 +121,8 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         job_interval_secs: 60,
         delivery: laurel_notify::Delivery::Log(laurel_engine::LogMailer),
         banner: Some(banner),
+        // The demo's admin signs in with the password it prints.
+        admin_two_factor: laurel_engine::AdminTwoFactor::Optional,
         limits: laurel_web::limits::RateLimits {
             api_per_key: None,
             sign_in_per_address: Some(laurel_web::limits::Rate::per_minute(20)),

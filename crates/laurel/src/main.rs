@@ -17,7 +17,7 @@ mod table;
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{Cli, Command, JobsCommand, KeysCommand, ProgramCommand, UsersCommand};
-use laurel_engine::{Engine, EngineConfig, JobKind, Scope, Store, WriteProfile};
+use laurel_engine::{AdminTwoFactor, Engine, EngineConfig, JobKind, Scope, Store, WriteProfile};
 
 /// mimalloc instead of glibc's allocator: under load glibc's malloc and free took 14% of the
 /// CPU, much of it consolidating freed chunks on the writer's thread.
@@ -52,6 +52,7 @@ async fn run(command: Command) -> Result<()> {
             listen,
             job_interval_secs,
             public_url,
+            require_admin_two_factor,
             mail,
             limits,
         } => {
@@ -66,6 +67,11 @@ async fn run(command: Command) -> Result<()> {
                 delivery,
                 banner: None,
                 limits: limits.rates(),
+                admin_two_factor: if require_admin_two_factor {
+                    AdminTwoFactor::Required
+                } else {
+                    AdminTwoFactor::Optional
+                },
             };
             serve::run(store, served).await
         }

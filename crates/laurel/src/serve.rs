@@ -1,7 +1,7 @@
 //! `laurel serve`: the API server with its job schedule.
 
 use anyhow::{Context, Result};
-use laurel_engine::{Engine, EngineConfig, JobKind, NoticeLinks, Store};
+use laurel_engine::{AdminTwoFactor, Engine, EngineConfig, JobKind, NoticeLinks, Store};
 use laurel_notify::{Delivery, HttpSender};
 use laurel_web::AppState;
 use std::net::SocketAddr;
@@ -31,6 +31,8 @@ pub struct Served<'a> {
     pub banner: Option<String>,
     /// The rate limits it applies.
     pub limits: laurel_web::limits::RateLimits,
+    /// Whether admins must sign in with two factors.
+    pub admin_two_factor: AdminTwoFactor,
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -42,12 +44,16 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
         delivery,
         banner,
         limits,
+        admin_two_factor,
     } = served;
     let engine = Arc::new(
         Engine::open(
             store.clone(),
             program,
-            EngineConfig::for_backend(store.backend()),
+            EngineConfig {
+                admin_two_factor,
+                ..EngineConfig::for_backend(store.backend())
+            },
         )
         .await?,
     );

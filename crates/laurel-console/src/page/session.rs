@@ -10,7 +10,7 @@ use crate::i18n::Locale;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -48,18 +48,29 @@ pub fn check_login_token<A: Area>(
     Ok((expected.to_owned(), locale))
 }
 
-/// Signed in: the session cookie, living as long as the session, the sign-in token spent, and
-/// on to the area's home.
+/// Signed in: the session's cookies ([`session_cookies`]), and on to the area's home.
 pub fn signed_in<A: Area>(headers: &HeaderMap, token: &str, session: &A::Session) -> Response {
-    let max_age = (A::expires_at(session) - Timestamp::now()).as_secs();
-    let session = set_cookie::<A>(headers, A::SESSION_COOKIE, token, max_age);
-    let spent = expire::<A>(headers, A::LOGIN_COOKIE);
+    let [session, spent] = session_cookies::<A>(headers, token, session);
     (
         // Appended: an array of headers would keep only the last Set-Cookie.
         AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, spent)]),
         Redirect::to(A::HOME),
     )
         .into_response()
+}
+
+/// The `Set-Cookie` values of a new session: its cookie, living as long as the session, and
+/// the sign-in form's token spent.
+pub fn session_cookies<A: Area>(
+    headers: &HeaderMap,
+    token: &str,
+    session: &A::Session,
+) -> [HeaderValue; 2] {
+    let max_age = (A::expires_at(session) - Timestamp::now()).as_secs();
+    [
+        set_cookie::<A>(headers, A::SESSION_COOKIE, token, max_age),
+        expire::<A>(headers, A::LOGIN_COOKIE),
+    ]
 }
 
 /// The sign-out form.

@@ -6,7 +6,7 @@
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
-mod codes;
+pub(crate) mod codes;
 mod contact;
 mod data;
 mod help;

@@ -143,7 +143,7 @@ async fn an_admin_adds_a_support_member_who_can_then_sign_in() {
     browser.click("#staff-submit").await;
     assert!(
         browser
-            .text("#staff-created")
+            .text("#staff-notice")
             .await
             .contains("li.na@example.com")
     );

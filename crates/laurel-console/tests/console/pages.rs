@@ -139,6 +139,7 @@ async fn every_page_in_chinese_is_chinese_even_when_it_refuses() {
         "/admin/books",
         "/admin/books?from=2026-03-02&to=2026-03-01",
         "/admin/staff",
+        "/admin/account",
         "/admin/api-keys",
         "/admin/webhooks",
         "/admin/no-such-page",

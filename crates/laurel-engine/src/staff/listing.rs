@@ -1,5 +1,5 @@
-//! Staff accounts as an admin reviews them: who, their role, when they last signed in and
-//! whether they are locked out now.
+//! Staff accounts as an admin reviews them: who, their role, when they last signed in, whether
+//! they are locked out now and whether two-factor sign-in is on.
 
 use super::StaffAccount;
 use crate::Engine;
@@ -17,6 +17,8 @@ pub struct StaffListing {
     pub last_sign_in_at: Option<Timestamp>,
     /// Locked against sign-in until then (a lock that has run out is none).
     pub locked_until: Option<Timestamp>,
+    /// Two-factor sign-in on since then, if it is on.
+    pub two_factor_since: Option<Timestamp>,
 }
 
 impl Engine {
@@ -32,6 +34,7 @@ impl Engine {
                     created_at: user.account.created_at,
                     last_sign_in_at: user.last_sign_in_at,
                     locked_until: user.locked_until.filter(|until| *until > now),
+                    two_factor_since: user.two_factor_since,
                 })
             })
             .collect()

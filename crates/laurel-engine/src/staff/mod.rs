@@ -1,19 +1,28 @@
 //! Staff accounts for the console: creation with an argon2id password hash, sign-in with a
-//! lock after repeated failures, server-side sessions (only the token's hash is stored) that
-//! carry a CSRF token, and the audit log of staff actions.
+//! lock after repeated failures (and a second step when two-factor is on, `second_step.rs`),
+//! server-side sessions (only the token's hash is stored) that carry a CSRF token, and the
+//! audit log of staff actions.
 
 mod listing;
 mod password;
+mod recovery;
+mod second_step;
+mod totp;
+mod two_factor;
 
 pub use laurel_core::staff::{
     AdjustPolicy, OverCap, Permission, Role, SUPPORT_ADJUST_MAX_DEFAULT, UnknownRole,
 };
 pub use listing::StaffListing;
+pub use recovery::RECOVERY_CODES;
+pub use second_step::{PendingSignIn, SignIn};
+pub use totp::{TOTP_STEP_SECS, totp_code};
+pub use two_factor::{TotpSetup, TwoFactor};
 
-use crate::Engine;
 use crate::codes::{random_token, sha256_hex as token_hash};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::{AdminTwoFactor, Engine};
 use jiff::{SignedDuration, Timestamp};
 use laurel_store::{AuditEntry, AuditFilter, AuditPage, NewStaffUser, StaffUser, Store};
 
@@ -142,10 +151,13 @@ impl Engine {
         create_staff_user(&self.store, email, name, role, password).await
     }
 
-    /// Signs a staff member in. An unknown email and a wrong password are refused alike
-    /// (`sign_in_failed`, after the same work); after [`FAILED_SIGN_INS_MAX`] failures in a row
-    /// the account is locked for a while (`account_locked`), even to the right password.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignedIn> {
+    /// Signs a staff member in with their password. An unknown email and a wrong password are
+    /// refused alike (`sign_in_failed`, after the same work); after [`FAILED_SIGN_INS_MAX`]
+    /// failures in a row (second steps' included) the account is locked for a while
+    /// (`account_locked`), even to the right password. A right password signs in at once
+    /// only when no second step is asked: with two-factor on it leads to a code, and an admin
+    /// who must have it but has not is led to set it up ([`SignIn`]).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignIn> {
         let now = crate::as_stored(Timestamp::now());
         let email = email_key(email);
         // An address no account could have is simply wrong.
@@ -163,17 +175,41 @@ impl Engine {
         }
         let right = password::verify(password, &user.account.password_hash).await?;
         if !right || user.disabled_at.is_some() {
-            let failed = user.failed_logins + 1;
-            let lock = (failed >= FAILED_SIGN_INS_MAX).then(|| now + LOCK);
-            let count = if lock.is_some() { 0 } else { failed };
-            self.store
-                .set_staff_login_state(user.id, count, lock)
-                .await?;
-            return Err(match lock {
-                Some(until) => EngineError::AccountLocked(until),
-                None => EngineError::SignInFailed,
-            });
+            return Err(self.failed(&user, now, EngineError::SignInFailed).await?);
         }
+        // The failures in a row are not cleared yet: a password alone must not give a
+        // guesser of codes a fresh count.
+        if user.two_factor_since.is_some() {
+            return Ok(SignIn::Code(self.wait_for_second_step(&user, now).await?));
+        }
+        if self.must_set_up_two_factor(&user)? {
+            return Ok(SignIn::SetUp(self.wait_for_second_step(&user, now).await?));
+        }
+        Ok(SignIn::Done(self.start_session(&user, now).await?))
+    }
+
+    /// Counts a failed attempt (a password or a second step): the refusal to answer with,
+    /// `refusal` or the lock this failure brought on.
+    async fn failed(
+        &self,
+        user: &StaffUser,
+        now: Timestamp,
+        refusal: EngineError,
+    ) -> Result<EngineError> {
+        let failed = user.failed_logins + 1;
+        let lock = (failed >= FAILED_SIGN_INS_MAX).then(|| now + LOCK);
+        let count = if lock.is_some() { 0 } else { failed };
+        self.store
+            .set_staff_login_state(user.id, count, lock)
+            .await?;
+        Ok(match lock {
+            Some(until) => EngineError::AccountLocked(until),
+            None => refusal,
+        })
+    }
+
+    /// Signed in: the failures in a row cleared, a new session.
+    async fn start_session(&self, user: &StaffUser, now: Timestamp) -> Result<SignedIn> {
         self.store.record_staff_sign_in(user.id, now).await?;
         let token = random_token();
         let csrf_token = random_token();
@@ -184,14 +220,22 @@ impl Engine {
         Ok(SignedIn {
             token,
             session: Session {
-                user: StaffAccount::from_stored(&user)?,
+                user: StaffAccount::from_stored(user)?,
                 csrf_token,
                 expires_at,
             },
         })
     }
 
-    /// The live session a cookie's token names, if any (a disabled account has none).
+    /// Whether `user` is an admin who must sign in with two factors and has not set it up.
+    fn must_set_up_two_factor(&self, user: &StaffUser) -> Result<bool> {
+        Ok(self.config.admin_two_factor == AdminTwoFactor::Required
+            && user.two_factor_since.is_none()
+            && StaffAccount::from_stored(user)?.role == Role::Admin)
+    }
+
+    /// The live session a cookie's token names, if any (a disabled account has none, nor an
+    /// admin without the two-factor sign-in they must have).
     pub async fn staff_session(&self, token: &str) -> Result<Option<Session>> {
         let Some(found) = self
             .store
@@ -200,7 +244,9 @@ impl Engine {
         else {
             return Ok(None);
         };
-        if found.user.disabled_at.is_some() {
+        // An admin who must have two-factor and has not (reset, or the setting new) signs
+        // in again, and is led to set it up.
+        if found.user.disabled_at.is_some() || self.must_set_up_two_factor(&found.user)? {
             return Ok(None);
         }
         Ok(Some(Session {

@@ -3,7 +3,7 @@
 //! ended by signing out, and the audit log.
 
 use super::*;
-use laurel_engine::{AuditEntry, FAILED_SIGN_INS_MAX, Role};
+use laurel_engine::{AuditEntry, FAILED_SIGN_INS_MAX, Role, SignIn};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -20,7 +20,10 @@ async fn a_staff_member_signs_in_with_the_right_password_and_out_again() {
             "[{name}] emails are normalized"
         );
 
-        let signed_in = engine.sign_in("LI@example.com", PASSWORD).await.unwrap();
+        let SignIn::Done(signed_in) = engine.sign_in("LI@example.com", PASSWORD).await.unwrap()
+        else {
+            panic!("[{name}] no second step is asked without two-factor");
+        };
         assert_eq!(signed_in.session.user, created, "[{name}]");
         assert_ne!(signed_in.token, signed_in.session.csrf_token);
         let session = engine.staff_session(&signed_in.token).await.unwrap();

@@ -188,6 +188,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "erasure",
         include_str!("../../migrations/0037_erasure.sql"),
     ),
+    (
+        38,
+        "staff_two_factor",
+        include_str!("../../migrations/0038_staff_two_factor.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

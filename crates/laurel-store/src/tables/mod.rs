@@ -38,6 +38,7 @@ pub(crate) mod segments;
 pub(crate) mod simulations;
 pub(crate) mod staff;
 pub(crate) mod staff_notes;
+pub(crate) mod staff_two_factor;
 pub(crate) mod tiers;
 pub(crate) mod transfers;
 pub(crate) mod wallet_holds;

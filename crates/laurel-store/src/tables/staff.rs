@@ -36,6 +36,8 @@ pub struct StaffUser {
     pub locked_until: Option<Timestamp>,
     /// When they last signed in, if they have.
     pub last_sign_in_at: Option<Timestamp>,
+    /// When they turned two-factor sign-in on, if it is on.
+    pub two_factor_since: Option<Timestamp>,
 }
 
 /// A live session with its user.
@@ -49,9 +51,9 @@ pub struct StaffSession {
     pub expires_at: Timestamp,
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.last_sign_in_at";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.failed_logins, u.locked_until, u.last_sign_in_at, u.totp_enrolled_at";
 
-fn user_from(row: &Row) -> Result<StaffUser> {
+pub(crate) fn user_from(row: &Row) -> Result<StaffUser> {
     Ok(StaffUser {
         id: row.get("id")?,
         account: NewStaffUser {
@@ -65,6 +67,7 @@ fn user_from(row: &Row) -> Result<StaffUser> {
         failed_logins: row.get("failed_logins")?,
         locked_until: instant_opt(row.get("locked_until")?)?,
         last_sign_in_at: instant_opt(row.get("last_sign_in_at")?)?,
+        two_factor_since: instant_opt(row.get("totp_enrolled_at")?)?,
     })
 }
 
