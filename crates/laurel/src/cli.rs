@@ -122,7 +122,8 @@ impl Mail {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the API server: migrates the database, then serves /api/v1, /healthz and /metrics,
-    /// and runs the expiry, release, tier-review and hold-release jobs on a schedule.
+    /// and runs the expiry, release, tier-review, hold-release, membership and retention jobs
+    /// on a schedule.
     Serve {
         #[command(flatten)]
         database: Database,
@@ -270,7 +271,8 @@ pub enum JobsCommand {
     /// Run `expiry` (expire due points) or `release` (release pending points whose return
     /// window closed) once, as of now or of --now. Running it twice changes nothing the second time.
     Run {
-        /// expiry, release, tiers or holds (wallet holds past their expiry).
+        /// expiry, release, tiers, holds (wallet and point holds past their expiry),
+        /// memberships or retention (erase members inactive past `[privacy] retention_days`).
         job: String,
         /// The instant to run as of (RFC 3339, e.g. 2027-01-01T00:00:00Z); default now.
         #[arg(long)]
