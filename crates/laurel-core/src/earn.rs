@@ -46,7 +46,19 @@ pub struct LotSchedule {
     pub expires_at: Option<Timestamp>,
 }
 
+/// The instant a lot held for review is pending until (9999-01-01, which storage keeps exactly):
+/// none the release job reaches, so only its reviewer releases it (or takes it back).
+pub const HELD_FOR_REVIEW: Timestamp = Timestamp::constant(253_370_764_800, 0);
+
 impl LotSchedule {
+    /// The same schedule, held for review: pending until its reviewer releases it.
+    pub fn held(self) -> LotSchedule {
+        LotSchedule {
+            pending_until: Some(HELD_FOR_REVIEW),
+            ..self
+        }
+    }
+
     /// Until when the points are pending if credited at `now`: `None` once the return window
     /// has closed (or there is none).
     pub fn pending_at(&self, now: Timestamp) -> Option<Timestamp> {

@@ -10,6 +10,7 @@ pub mod books;
 pub mod channel;
 pub mod earn;
 pub mod events;
+pub mod fraud;
 pub mod households;
 pub mod insight;
 pub mod issue;

@@ -231,6 +231,16 @@ pub enum EngineError {
     /// The member is suspended: they neither earn nor spend until reactivated.
     #[error("member {0} is suspended")]
     MemberSuspended(i64),
+    /// A fraud rule of the program refused the operation (the case it opens carried to the
+    /// writer, which records it once the batch commits).
+    #[error("refused by the fraud rule `{}`", .0.rule)]
+    FraudRefused(Box<laurel_store::NewFraudCase>),
+    /// No fraud case with that id.
+    #[error("no fraud case {0}")]
+    UnknownFraudCase(i64),
+    /// The case was closed already.
+    #[error("fraud case {0} is closed already")]
+    FraudCaseClosed(i64),
     /// The member's personal data was erased: nothing more can be done for them.
     #[error("member {0} was erased")]
     MemberErased(i64),
@@ -355,6 +365,9 @@ impl EngineError {
             EngineError::TwoFactorOwnReset => ErrorCode::TwoFactorOwnReset,
             EngineError::MemberSuspended(_) => ErrorCode::MemberSuspended,
             EngineError::MemberErased(_) => ErrorCode::MemberErased,
+            EngineError::FraudRefused(_) => ErrorCode::FraudRefused,
+            EngineError::UnknownFraudCase(_) => ErrorCode::UnknownFraudCase,
+            EngineError::FraudCaseClosed(_) => ErrorCode::FraudCaseClosed,
             EngineError::ErasureBlocked { .. } => ErrorCode::ErasureBlocked,
             EngineError::SignInCodeWrong => ErrorCode::SignInCodeWrong,
             EngineError::SignInCodeExpired => ErrorCode::SignInCodeExpired,

@@ -94,6 +94,10 @@ impl EngineError {
             EngineError::MemberSuspended(id) | EngineError::MemberErased(id) => {
                 vec![("member", id.to_string())]
             }
+            EngineError::FraudRefused(case) => vec![("rule", case.rule.clone())],
+            EngineError::UnknownFraudCase(id) | EngineError::FraudCaseClosed(id) => {
+                vec![("case", id.to_string())]
+            }
             EngineError::ErasureBlocked { member, block } => vec![
                 ("member", member.to_string()),
                 ("holds", block.as_str().to_owned()),

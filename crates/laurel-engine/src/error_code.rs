@@ -99,6 +99,9 @@ error_codes! {
     InsufficientPoints = "insufficient_points", 409, "The member's available points do not cover the request.";
     RefundExceedsPurchase = "refund_exceeds_purchase", 409, "The refund asks for more than is left to refund of the purchase.";
     MemberSuspended = "member_suspended", 409, "The member is suspended: they neither earn nor spend until reactivated.";
+    FraudRefused = "fraud_refused", 409, "A fraud rule of the program refused the operation; a case is open for review.";
+    UnknownFraudCase = "unknown_fraud_case", 404, "No fraud case with that id.";
+    FraudCaseClosed = "fraud_case_closed", 409, "The fraud case was closed already.";
     MemberErased = "member_erased", 410, "The member's personal data was erased: nothing more can be done for them.";
     ErasureBlocked = "erasure_blocked", 409, "The member still holds stored value, points at a checkout or a membership: settle it before erasing them.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";

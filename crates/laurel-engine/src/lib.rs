@@ -15,6 +15,7 @@ mod error;
 mod error_args;
 mod error_code;
 pub mod events;
+pub(crate) mod fraud;
 mod history;
 mod households;
 mod insight;
@@ -56,6 +57,8 @@ pub use config::{AdminTwoFactor, Backdating, EngineConfig};
 pub use earning::{ApplicableCoupon, PreviewOutcome};
 pub use error::{EngineError, Result};
 pub use error_code::ErrorCode;
+pub use fraud::review::ReviewAction;
+pub use fraud::views::FraudCaseView;
 pub use history::grant_sentence;
 pub use households::views::{HouseholdMemberView, HouseholdView};
 pub use insight::{

@@ -23,6 +23,8 @@ pub enum EarnStatus {
     Pending,
     /// Spendable now.
     Available,
+    /// Held for review by a fraud rule: spendable once a reviewer releases it.
+    Held,
     /// Earned past its expiry (history imported late): posted and expired at once.
     Expired,
 }
@@ -33,6 +35,7 @@ impl EarnStatus {
         match self {
             EarnStatus::None => "none",
             EarnStatus::Pending => "pending",
+            EarnStatus::Held => "held",
             EarnStatus::Available => "available",
             EarnStatus::Expired => "expired",
         }

@@ -3,6 +3,7 @@
 mod automations;
 mod books;
 pub mod edit;
+mod fraud;
 #[cfg(test)]
 mod fuzz;
 mod households;
@@ -98,6 +99,8 @@ struct File {
     partners: Vec<partners::PartnerSection>,
     #[serde(default)]
     privacy: Option<privacy::PrivacySection>,
+    #[serde(default)]
+    fraud: Option<fraud::FraudSection>,
 }
 
 /// Everything a program file defines: the program and its earning rules.
@@ -141,6 +144,8 @@ pub struct ProgramDefinition {
     pub partners: laurel_core::partners::Partners,
     /// Who answers for members' data and how long inactive members are kept (`[privacy]`).
     pub privacy: laurel_core::privacy::PrivacyPolicy,
+    /// Its velocity rules against fraud (`[[fraud.rules]]`).
+    pub fraud: laurel_core::fraud::FraudPolicy,
 }
 
 impl ProgramDefinition {
@@ -187,6 +192,7 @@ impl From<Program> for ProgramDefinition {
             households: None,
             partners: laurel_core::partners::Partners::default(),
             privacy: laurel_core::privacy::PrivacyPolicy::default(),
+            fraud: laurel_core::fraud::FraudPolicy::default(),
         }
     }
 }
@@ -350,6 +356,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let households = file.households.map(households::convert).transpose();
     let partners = partners::convert(file.partners);
     let privacy = privacy::convert(file.privacy);
+    let fraud = fraud::convert(file.fraud);
     // Every section's problems, in the file's order, before any is given up on.
     let mut problems = Vec::new();
     let program = kept(program, &mut problems);
@@ -368,6 +375,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let households = kept(households, &mut problems);
     let partners = kept(partners, &mut problems);
     let privacy = kept(privacy, &mut problems);
+    let fraud = kept(fraud, &mut problems);
     if let (Some(rules), Some(catalog), Some(partners)) = (&rules, &catalog, &partners) {
         problems.extend(partners::unknown_partners(
             rules,
@@ -395,6 +403,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             households: households?,
             partners: partners?,
             privacy: privacy?,
+            fraud: fraud?,
         })
     };
     match definition() {

@@ -2834,5 +2834,8 @@ mod erasure;
 #[path = "engine/retention.rs"]
 mod retention;
 
+#[path = "engine/fraud.rs"]
+mod fraud;
+
 #[path = "engine/two_factor.rs"]
 mod two_factor;

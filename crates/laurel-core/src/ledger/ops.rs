@@ -245,11 +245,17 @@ impl MemberLedger {
 
     /// Makes available every pending lot whose window closed at or before `now`.
     pub fn release(&self, now: Timestamp) -> Option<Posting> {
-        let mut due: Vec<&Lot> = self
-            .lots
-            .iter()
-            .filter(|l| matches!(l.state, LotState::Pending { until } if until <= now))
-            .collect();
+        self.release_where(|l| matches!(l.state, LotState::Pending { until } if until <= now))
+    }
+
+    /// Makes lot `id` available now, if it is pending: a lot held for review, released by its
+    /// reviewer.
+    pub fn release_lot(&self, id: LotId) -> Option<Posting> {
+        self.release_where(|l| l.id == id && matches!(l.state, LotState::Pending { .. }))
+    }
+
+    fn release_where(&self, due: impl Fn(&Lot) -> bool) -> Option<Posting> {
+        let mut due: Vec<&Lot> = self.lots.iter().filter(|l| due(l)).collect();
         if due.is_empty() {
             return None;
         }

@@ -130,19 +130,35 @@ impl Credited {
     }
 }
 
+/// How an earn is posted: the reason and reference on its journal row, and whether a fraud
+/// rule holds its points for review.
+pub(crate) struct Posted {
+    pub(crate) reason: String,
+    pub(crate) reference: String,
+    pub(crate) held: bool,
+}
+
 /// Posts one earn of the earning's total, if above zero, scheduled from `occurred_at` (pending
-/// days, expiry), and records what each rule granted. The first write of a purchase or event.
+/// days, expiry; pending until a reviewer releases it when `held` by a fraud rule), and
+/// records what each rule granted. The first write of a purchase or event.
 pub(crate) async fn credit(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: &Member,
     earning: &Earning,
     occurred_at: Timestamp,
-    reason: String,
-    reference: String,
+    posted: Posted,
 ) -> Result<Credited> {
+    let Posted {
+        reason,
+        reference,
+        held,
+    } = posted;
     let points = earning.total;
-    let schedule = lot_schedule(ctx.program, occurred_at).map_err(internal)?;
+    let mut schedule = lot_schedule(ctx.program, occurred_at).map_err(internal)?;
+    if held {
+        schedule = schedule.held();
+    }
     let mut credited = Credited {
         status: EarnStatus::None,
         pending_until: None,
@@ -165,6 +181,7 @@ pub(crate) async fn credit(
         .map_err(internal)?;
     if let Some(LotEffect::Open(new)) = posting.lots.first() {
         (credited.status, credited.pending_until) = match new.state {
+            LotState::Pending { .. } if held => (EarnStatus::Held, None),
             LotState::Pending { until } => (EarnStatus::Pending, Some(until)),
             LotState::Available => (EarnStatus::Available, None),
         };

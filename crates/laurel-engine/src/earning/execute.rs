@@ -3,10 +3,12 @@
 
 use crate::checks::fingerprint;
 use crate::earning::credit::{
-    PURCHASE_SCOPE, credit, earning, event_scope, purchase_earning, purchase_key, tier_discount,
+    PURCHASE_SCOPE, Posted, credit, earning, event_scope, purchase_earning, purchase_key,
+    tier_discount,
 };
 use crate::earning::validate::{ValidEvent, ValidPurchase};
 use crate::error::Result;
+use crate::fraud::judge::{self as fraud, Operation};
 use crate::outcomes::{EventOutcome, PurchaseOutcome};
 use crate::partners::entries::{self, Entry};
 use crate::write::context::Context;
@@ -48,16 +50,28 @@ pub(crate) async fn purchase(
     let tier_discount_minor = Money::new(tier_discount, ctx.program.currency)
         .and_then(Money::to_minor)
         .map_err(internal)?;
+    let operation = Operation::Earn {
+        points: earning.total.get(),
+        spend_minor: Some(p.total_minor),
+    };
+    let judged = fraud::judge(tx, ctx, &member, operation, &key).await?;
+    judged.refusal(ctx.now)?;
     let earned = credit(
         tx,
         ctx,
         &member,
         &earning,
         r.occurred_at,
-        "purchase".into(),
-        key.clone(),
+        Posted {
+            reason: "purchase".into(),
+            reference: key.clone(),
+            held: judged.holds(),
+        },
     )
     .await?;
+    judged
+        .let_through(tx, earned.journal, earned.lot.map(|l| l.0), ctx.now)
+        .await?;
     let purchase_id = tx
         .insert_purchase(&NewPurchase {
             member: member.id,
@@ -125,16 +139,29 @@ pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
     });
     // Reads only: a refusal here (too many points) leaves the transaction untouched.
     let earning = earning(tx, ctx, &member, activity, r.occurred_at, "kind", None).await?;
+    let operation = Operation::Earn {
+        points: earning.total.get(),
+        spend_minor: None,
+    };
+    let reference = format!("{}:{}", r.kind, r.event_id);
+    let judged = fraud::judge(tx, ctx, &member, operation, &reference).await?;
+    judged.refusal(ctx.now)?;
     let earned = credit(
         tx,
         ctx,
         &member,
         &earning,
         r.occurred_at,
-        format!("event: {}", r.kind),
-        format!("{}:{}", r.kind, r.event_id),
+        Posted {
+            reason: format!("event: {}", r.kind),
+            reference,
+            held: judged.holds(),
+        },
     )
     .await?;
+    judged
+        .let_through(tx, earned.journal, earned.lot.map(|l| l.0), ctx.now)
+        .await?;
     // Kept whatever it earned: a simulated program may reward what this one did not.
     tx.record_event(
         member.id,

@@ -2,6 +2,7 @@
 
 use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
+use crate::fraud::judge::{self as fraud, Operation};
 use crate::households::lend;
 use crate::outcomes::PostingOutcome;
 use crate::partners::entries::{self, Entry};
@@ -32,6 +33,8 @@ pub(crate) async fn redeem(
         .map(|code| entries::partner(ctx, code))
         .transpose()?;
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
+    let judged = fraud::judge(tx, ctx, &member, Operation::Redeem, &r.idempotency_key).await?;
+    judged.refusal(ctx.now)?;
     let mut ledger = tx.ledger_of(&member).await?;
     // What the member's household lends them is decided before anything is written.
     let mut lent = None;
@@ -44,6 +47,9 @@ pub(crate) async fn redeem(
     let reason = r.reason.clone().unwrap_or_else(|| "redemption".into());
     let m = meta(ctx, reason, r.reference.clone(), None, ctx.now);
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    judged
+        .let_through(tx, Some(JournalId(entry_id)), None, ctx.now)
+        .await?;
     if let Some(lent) = lent {
         lent.paid(tx, JournalId(entry_id)).await?;
     }
@@ -91,6 +97,12 @@ pub(crate) async fn adjust(
         })?;
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
     crate::members::require_not_erased(&member)?;
+    let operation = Operation::Adjust {
+        actor,
+        points: r.points,
+    };
+    let judged = fraud::judge(tx, ctx, &member, operation, actor).await?;
+    judged.refusal(ctx.now)?;
     let ledger = tx.ledger_of(&member).await?;
     let posting = if r.points > 0 {
         let expires_at = lot_schedule(ctx.program, ctx.now)
@@ -109,6 +121,9 @@ pub(crate) async fn adjust(
         ctx.now,
     );
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    judged
+        .let_through(tx, Some(JournalId(entry_id)), None, ctx.now)
+        .await?;
     if let Some(note) = &r.note {
         tx.add_staff_note(JournalId(entry_id), member.id, note)
             .await?;

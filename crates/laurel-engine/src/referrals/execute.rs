@@ -2,7 +2,7 @@
 //! their qualifying purchase, taking it back on a whole refund, and codes for members enrolled
 //! before referrals existed.
 
-use crate::earning::credit::credit;
+use crate::earning::credit::{Posted, credit};
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
@@ -110,8 +110,11 @@ pub(crate) async fn pay_out(
         &referrer,
         &earning,
         at,
-        format!("referral: {}", referee.profile.external_id),
-        format!("referral:{}", referral.id),
+        Posted {
+            reason: format!("referral: {}", referee.profile.external_id),
+            reference: format!("referral:{}", referral.id),
+            held: false,
+        },
     )
     .await?;
     tx.reward_referral(

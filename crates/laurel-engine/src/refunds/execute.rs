@@ -3,6 +3,7 @@
 use crate::checks::fingerprint;
 use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
+use crate::fraud::judge::{self as fraud, Operation};
 use crate::outcomes::{Balances, RefundOutcome};
 use crate::partners::entries::{self, Entry};
 use crate::refunds::validate::ValidRefund;
@@ -69,6 +70,8 @@ pub(crate) async fn refund(
         lines: line_quantities,
         points,
     } = decide(&refundable, &v.ask).map_err(refused)?;
+    let judged = fraud::judge(tx, ctx, &member, Operation::Refund { amount_minor }, &key).await?;
+    judged.refusal(ctx.now)?;
     let mut balance = Balances {
         available: member.available,
         pending: member.pending,
@@ -118,6 +121,7 @@ pub(crate) async fn refund(
         &line_quantities,
     )
     .await?;
+    judged.let_through(tx, journal, None, ctx.now).await?;
     crate::referrals::execute::take_back(
         tx,
         ctx,

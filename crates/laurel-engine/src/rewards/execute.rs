@@ -10,6 +10,7 @@ use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
 use crate::events::payload::{CouponUsedData, EventMember, RewardRedeemedData};
+use crate::fraud::judge::{self as fraud, Operation};
 use crate::outcomes::Balances;
 use crate::partners::entries::{self, Entry};
 use crate::requests::{MemberRef, RedeemRewardRequest};
@@ -76,6 +77,8 @@ pub(crate) async fn redeem(
     if lend.is_none() {
         ledger.redeem(cost).map_err(refused)?;
     }
+    let judged = fraud::judge(tx, ctx, &member, Operation::Redeem, &r.idempotency_key).await?;
+    judged.refusal(ctx.now)?;
     let quantity = i64::from(r.quantity);
     // The first write: on PostgreSQL another writer may have taken the last units since
     // they were counted above.
@@ -106,6 +109,9 @@ pub(crate) async fn redeem(
         ctx.now,
     );
     let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    judged
+        .let_through(tx, Some(laurel_store::JournalId(entry_id)), None, ctx.now)
+        .await?;
     if let Some(lent) = lent {
         lent.paid(tx, laurel_store::JournalId(entry_id)).await?;
     }

@@ -5,6 +5,7 @@
 use super::validate::{ValidTransfer, to_self};
 use super::views::{TransferOutcome, TransferView};
 use crate::error::{EngineError, Result};
+use crate::fraud::judge::{self as fraud, Operation};
 use crate::members::require_active;
 use crate::requests::MemberRef;
 use crate::write::context::Context;
@@ -48,6 +49,9 @@ pub(crate) async fn send(
     })?;
     // The sender's own refusals first: whether another member is suspended is theirs.
     require_active(&receiver)?;
+    let operation = Operation::Transfer { sender: sender.id };
+    let judged = fraud::judge(tx, ctx, &receiver, operation, &r.idempotency_key).await?;
+    judged.refusal(ctx.now)?;
     let fee = policy.fee.on(points);
     let ledger = tx.ledger_of(&sender).await?;
     let sent = ledger.send(points, fee).map_err(refused)?;
@@ -81,6 +85,9 @@ pub(crate) async fn send(
     };
     let (out_journal, balance, _) = post(tx, ctx, &sender, &after_fee, &sent.out, m()).await?;
     let (in_journal, _, _) = post(tx, ctx, &receiver, &receiving, &received, m()).await?;
+    judged
+        .let_through(tx, Some(JournalId(in_journal)), None, ctx.now)
+        .await?;
     let id = tx
         .insert_transfer(&NewTransfer {
             gives_back: None,

@@ -136,6 +136,12 @@ pub(crate) enum Command {
         actor: String,
         inactive_before: Option<Timestamp>,
     },
+    /// A reviewer closes a fraud case.
+    ReviewFraud {
+        case: i64,
+        action: crate::fraud::review::ReviewAction,
+        actor: String,
+    },
     /// Capture, void or lapse a hold on `member`'s wallet.
     CloseHold {
         hold: i64,
@@ -192,6 +198,7 @@ impl Command {
             Command::Household { ask } => format!("m:{}", ask.member().0),
             Command::ClosePointHold { member, .. } => format!("m:{}", member.0),
             Command::Erase { member, .. } => format!("m:{}", member.0),
+            Command::ReviewFraud { case, .. } => format!("fc:{case}"),
         }
     }
 

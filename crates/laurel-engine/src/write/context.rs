@@ -29,6 +29,8 @@ pub(crate) struct Context<'a> {
     pub households: Option<&'a laurel_core::households::HouseholdPolicy>,
     /// The coalition's partners and the prices their points settle at.
     pub partners: &'a laurel_core::partners::Partners,
+    /// Its velocity rules against fraud.
+    pub fraud: &'a laurel_core::fraud::FraudPolicy,
     /// The program version deciding; recorded on every posting.
     pub version: Option<i64>,
     pub now: Timestamp,
@@ -81,6 +83,7 @@ impl<'a> Context<'a> {
             memberships: &definition.memberships,
             transfers: definition.transfers.as_ref(),
             partners: &definition.partners,
+            fraud: &definition.fraud,
             households: definition.households.as_ref(),
             version: version.version,
             now,

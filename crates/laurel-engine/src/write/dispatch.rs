@@ -141,5 +141,12 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         } => crate::privacy::erase::erase(tx, ctx, *member, actor, *inactive_before)
             .await
             .map(Outcome::Erased),
+        Command::ReviewFraud {
+            case,
+            action,
+            actor,
+        } => crate::fraud::review::review(tx, ctx, *case, *action, actor)
+            .await
+            .map(Outcome::FraudCase),
     }
 }

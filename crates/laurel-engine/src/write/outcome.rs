@@ -45,4 +45,6 @@ pub(crate) enum Outcome {
     Household(Option<crate::households::views::HouseholdView>),
     /// A member erased (`None`: the retention policy's erasure found them active again).
     Erased(Option<crate::privacy::views::ErasureOutcome>),
+    /// A fraud case closed.
+    FraudCase(crate::fraud::views::FraudCaseView),
 }

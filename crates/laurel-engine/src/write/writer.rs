@@ -234,6 +234,16 @@ async fn commit(
             }
         }
     }
+    let refused: Vec<laurel_store::NewFraudCase> = results
+        .iter()
+        .filter_map(|r| match r {
+            Err(EngineError::FraudRefused(case)) => Some((**case).clone()),
+            _ => None,
+        })
+        .collect();
+    if let Err(e) = crate::fraud::record_refusals(store, &refused).await {
+        tracing::error!(error = %e, cases = refused.len(), "the cases of refused operations were not recorded");
+    }
     results
 }
 

@@ -193,6 +193,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "staff_two_factor",
         include_str!("../../migrations/0038_staff_two_factor.sql"),
     ),
+    (
+        41,
+        "fraud_cases",
+        include_str!("../../migrations/0041_fraud_cases.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

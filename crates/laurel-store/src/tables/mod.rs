@@ -8,6 +8,7 @@ pub(crate) mod churn_list;
 pub(crate) mod contact_changes;
 pub(crate) mod erasure;
 pub(crate) mod events;
+pub(crate) mod fraud;
 pub(crate) mod gift_cards;
 pub(crate) mod grants;
 pub(crate) mod history;

@@ -1,0 +1,238 @@
+//! Judging one operation in the write path, under its member's lock and before it writes:
+//! each rule of the program reads its measure over its window, the operation added, and the
+//! verdict says whether it goes through (flagged, its points held) or is refused.
+
+use crate::error::{EngineError, Result};
+use crate::write::context::Context;
+use laurel_core::fraud::{Breach, FraudAction, Measure, Verdict};
+use laurel_store::{JournalId, Member, MemberId, NewFraudCase, Tx};
+use rust_decimal::Decimal;
+
+/// What is being judged.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Operation<'a> {
+    /// Points earned: by a purchase of `spend_minor`, or by an event (`None`).
+    Earn {
+        points: i64,
+        spend_minor: Option<i64>,
+    },
+    /// Points or a reward redeemed.
+    Redeem,
+    /// A refund of `amount_minor`.
+    Refund { amount_minor: i64 },
+    /// Points sent to the member by `sender`.
+    Transfer { sender: MemberId },
+    /// A staff adjustment of `points` by `actor`.
+    Adjust { actor: &'a str, points: i64 },
+}
+
+impl Operation<'_> {
+    /// The measures that judge it.
+    fn measures(&self) -> &'static [Measure] {
+        match self {
+            Operation::Earn {
+                spend_minor: Some(_),
+                ..
+            } => &[Measure::PointsEarned, Measure::Purchases, Measure::Spend],
+            Operation::Earn { .. } => &[Measure::PointsEarned],
+            Operation::Redeem => &[Measure::Redemptions],
+            Operation::Refund { .. } => &[Measure::RefundRatio],
+            Operation::Transfer { .. } => &[Measure::TransfersIn],
+            Operation::Adjust { .. } => &[Measure::StaffAdjusted],
+        }
+    }
+
+    /// Its name on a case.
+    fn name(&self) -> &'static str {
+        match self {
+            Operation::Earn {
+                spend_minor: Some(_),
+                ..
+            } => "purchase",
+            Operation::Earn { .. } => "event",
+            Operation::Redeem => "redemption",
+            Operation::Refund { .. } => "refund",
+            Operation::Transfer { .. } => "transfer",
+            Operation::Adjust { .. } => "adjustment",
+        }
+    }
+}
+
+/// The rules' verdict on one operation of one member.
+#[derive(Debug)]
+pub(crate) struct Judged {
+    verdict: Verdict,
+    member: MemberId,
+    operation: &'static str,
+    reference: String,
+}
+
+/// Judges `op` of `member` (referred to by `reference`: an order's key, an idempotency key)
+/// under the program's rules. Reads only, and nothing at all when no rule judges it.
+pub(crate) async fn judge(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: &Member,
+    op: Operation<'_>,
+    reference: &str,
+) -> Result<Judged> {
+    let mut verdict = Verdict::default();
+    let policy = ctx.fraud;
+    if policy.judges(op.measures()) {
+        for rule in policy.rules() {
+            if !op.measures().contains(&rule.measure) {
+                continue;
+            }
+            let since = ctx.now - rule.window;
+            let (observed, purchases) =
+                measure(tx, ctx, member.id, rule.measure, op, since).await?;
+            verdict.add(rule.breached(observed, purchases));
+        }
+    }
+    Ok(Judged {
+        verdict,
+        member: member.id,
+        operation: op.name(),
+        reference: reference.to_owned(),
+    })
+}
+
+/// The figure `measure` reads over the window from `since`, `op` included, and the purchases
+/// the window holds (for a refund ratio).
+async fn measure(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    member: MemberId,
+    measure: Measure,
+    op: Operation<'_>,
+    since: jiff::Timestamp,
+) -> Result<(Decimal, u32)> {
+    let money = |minor: i64| Decimal::new(minor, ctx.program.currency.minor_digits());
+    Ok(match (measure, op) {
+        (Measure::PointsEarned, Operation::Earn { points, .. }) => {
+            let earned = tx.points_earned_since(member, since).await?;
+            (Decimal::from(earned + points), 0)
+        }
+        (Measure::Purchases, _) => {
+            let (count, _) = tx.purchases_since(member, since).await?;
+            (Decimal::from(count + 1), 0)
+        }
+        (
+            Measure::Spend,
+            Operation::Earn {
+                spend_minor: Some(spend),
+                ..
+            },
+        ) => {
+            let (_, total) = tx.purchases_since(member, since).await?;
+            (money(total + spend), 0)
+        }
+        (Measure::Redemptions, _) => {
+            let count = tx.redemptions_since(member, since).await?;
+            (Decimal::from(count + 1), 0)
+        }
+        (Measure::RefundRatio, Operation::Refund { amount_minor }) => {
+            let (count, total) = tx.purchases_since(member, since).await?;
+            let refunded = tx.refunded_since(member, since).await? + amount_minor;
+            let share = if total > 0 {
+                Decimal::from(refunded) / Decimal::from(total)
+            } else {
+                Decimal::ZERO
+            };
+            (share.round_dp(4), u32::try_from(count).unwrap_or(u32::MAX))
+        }
+        (Measure::TransfersIn, Operation::Transfer { sender }) => {
+            let senders = tx.senders_since(member, since, sender).await?;
+            (Decimal::from(senders), 0)
+        }
+        (Measure::StaffAdjusted, Operation::Adjust { actor, points }) => {
+            let adjusted = tx.adjusted_by_since(actor, since).await?;
+            (Decimal::from(adjusted + points.abs()), 0)
+        }
+        (measure, op) => {
+            return Err(EngineError::Internal(format!(
+                "{} does not measure a {}",
+                measure.as_str(),
+                op.name()
+            )));
+        }
+    })
+}
+
+impl Judged {
+    /// The refusal, when a rule refuses the operation: decided before anything is written;
+    /// the writer records its case (and freezes the member) once the batch commits.
+    pub(crate) fn refusal(&self, at: jiff::Timestamp) -> Result<()> {
+        match self.verdict.action() {
+            Some(action) if action.refuses() => Err(EngineError::FraudRefused(Box::new(
+                self.case(None, None, at),
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the points the operation earns are held for review.
+    pub(crate) fn holds(&self) -> bool {
+        self.verdict.action() == Some(FraudAction::Hold)
+    }
+
+    /// Opens the case of an operation let through (flagged, or its points held), naming the
+    /// posting it made and the lot held; nothing when no rule was breached.
+    pub(crate) async fn let_through(
+        &self,
+        tx: &mut Tx,
+        journal: Option<JournalId>,
+        lot: Option<i64>,
+        at: jiff::Timestamp,
+    ) -> Result<()> {
+        if self.verdict.action().is_some() {
+            tx.insert_fraud_case(&self.case(journal, lot, at)).await?;
+            metrics::counter!("laurel_fraud_cases_total", "action" => self.verdict.action().map_or("none", FraudAction::as_str)).increment(1);
+        }
+        Ok(())
+    }
+
+    fn case(
+        &self,
+        journal: Option<JournalId>,
+        lot: Option<i64>,
+        at: jiff::Timestamp,
+    ) -> NewFraudCase {
+        let deciding = self.verdict.deciding();
+        let breach = |f: fn(&Breach) -> String| deciding.map(f).unwrap_or_default();
+        NewFraudCase {
+            member: self.member,
+            rule: breach(|b| b.rule.clone()),
+            measure: breach(|b| b.measure.as_str().to_owned()),
+            observed: deciding.map_or(Decimal::ZERO, |b| b.observed),
+            max: deciding.map_or(Decimal::ZERO, |b| b.max),
+            window_hours: deciding.map_or(0, |b| b.window_hours),
+            action: breach(|b| b.action.as_str().to_owned()),
+            operation: self.operation.to_owned(),
+            reference: self.reference.clone(),
+            journal,
+            lot,
+            evidence: evidence(&self.verdict),
+            at,
+        }
+    }
+}
+
+/// Every rule breached, as the case keeps them (JSON).
+fn evidence(verdict: &Verdict) -> String {
+    let breaches: Vec<serde_json::Value> = verdict
+        .breaches
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "rule": b.rule,
+                "measure": b.measure.as_str(),
+                "observed": b.observed.to_string(),
+                "max": b.max.to_string(),
+                "window_hours": b.window_hours,
+                "action": b.action.as_str(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(breaches).to_string()
+}
