@@ -17,7 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(event))
 }
 
-errors!(EventErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidDate, BackdatedTooFar, UnknownEventKind]);
+errors!(EventErrors: [BODY, WRITE], [UnknownMember, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidDate, BackdatedTooFar, UnknownEventKind, FraudRefused]);
 
 /// Record a custom event a member did (wrote a review, installed the app…) and earn what the
 /// program's event rules grant for it. Idempotent by (member, event_id): the same event again

@@ -4,6 +4,7 @@ pub mod automations;
 pub mod books;
 pub mod coupons;
 pub mod events;
+pub mod fraud;
 pub mod gift_cards;
 pub mod holds;
 pub mod households;

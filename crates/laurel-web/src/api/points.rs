@@ -81,7 +81,7 @@ async fn ledger(
     Ok(Json(LedgerResponse::of(&definition.program, page)))
 }
 
-errors!(RedeemErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownPartner, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount]);
+errors!(RedeemErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownPartner, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, FraudRefused]);
 
 /// Spend points (pay with points, or a reward the caller hands out). Lots are consumed
 /// soonest-expiring first. Short of points: `insufficient_points`, nothing changed.
@@ -106,7 +106,7 @@ async fn redeem(
     Ok(Json(state.engine.redeem(request).await?.into()))
 }
 
-errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, AdjustmentOverLimit]);
+errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, AdjustmentOverLimit, FraudRefused]);
 
 /// Manual credit or debit (admin keys only); the key is recorded as the actor.
 #[utoipa::path(post, path = "/api/v1/members/{id}/adjustments", tag = "points", request_body = AdjustmentBody,

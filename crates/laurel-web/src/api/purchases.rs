@@ -21,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refund))
 }
 
-errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, UnknownPartner, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar]);
+errors!(PurchaseErrors: [BODY, WRITE], [UnknownMember, UnknownPartner, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, UnknownCurrency, CurrencyMismatch, InvalidDate, BackdatedTooFar, FraudRefused]);
 
 /// Record a purchase and earn its points; without a member, record a non-member's purchase
 /// (no points; counted only to compare what members spend with what others do). Idempotent by
@@ -69,7 +69,7 @@ async fn preview(
     Ok(Json(state.engine.preview(request).await?.into()))
 }
 
-errors!(RefundErrors: [PATH, BODY, WRITE], [UnknownPurchase, RefundExceedsPurchase, IdempotencyConflict, MissingField, InvalidField, InvalidAmount, UnknownLine]);
+errors!(RefundErrors: [PATH, BODY, WRITE], [UnknownPurchase, RefundExceedsPurchase, IdempotencyConflict, MissingField, InvalidField, InvalidAmount, UnknownLine, FraudRefused]);
 
 /// Refund a purchase in full, by amount, or by lines; reverses its points in proportion.
 /// Spent points follow the program's clawback policy.

@@ -58,7 +58,7 @@ async fn catalog(
     Ok(Json(RewardsResponse::new(views, q.member_id.is_some())))
 }
 
-errors!(RedeemRewardErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownReward, RewardWrongTier, RewardWrongSegment, RewardNotAvailable, RewardOutOfStock, RewardLimitReached, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, InvalidQuantity, MissingField, InvalidField]);
+errors!(RedeemRewardErrors: [PATH, BODY, WRITE], [UnknownMember, UnknownReward, RewardWrongTier, RewardWrongSegment, RewardNotAvailable, RewardOutOfStock, RewardLimitReached, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, InvalidQuantity, MissingField, InvalidField, FraudRefused]);
 
 /// Redeem a reward: its cost is debited soonest-expiring first and the reward issued
 /// (coupons with their codes, a donation's record). Refused with nothing debited:

@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(send_points, member_transfers))
 }
 
-errors!(SendErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, UnknownRecipient, TransferToSelf, TransfersNotOffered, TransferBelowMinimum, TransferOverDailyMax, TransferTooSoon, InsufficientPoints, IdempotencyConflict, MissingField, InvalidField, InvalidAmount]);
+errors!(SendErrors: [PATH, BODY, WRITE], [UnknownMember, MemberSuspended, MemberErased, UnknownRecipient, TransferToSelf, TransfersNotOffered, TransferBelowMinimum, TransferOverDailyMax, TransferTooSoon, InsufficientPoints, IdempotencyConflict, MissingField, InvalidField, InvalidAmount, FraudRefused]);
 
 /// Send points to another member, within the program's `[transfers]` limits; its fee is paid
 /// on top. The points keep their expiry. Both members must be active.

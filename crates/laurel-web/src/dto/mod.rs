@@ -6,6 +6,7 @@ mod books;
 mod churn;
 mod earned;
 mod events;
+mod fraud;
 mod gift_cards;
 mod grants;
 mod holds;
@@ -37,6 +38,7 @@ pub use books::{
 };
 pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
+pub use fraud::{FraudCaseBody, FraudCasesResponse, ReviewBody};
 pub use events::{EventBody, EventResponse};
 pub use gift_cards::{
     GiftCardLoadResponse, GiftCardResponse, IssueGiftCardsBody, IssuedCardBody,
