@@ -53,7 +53,7 @@ pub struct AppState {
         laurel_engine::events::payload::AutomationFiredData,
         laurel_engine::events::payload::MembershipData,
     )),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"), (name = "memberships"), (name = "partners"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"), (name = "memberships"), (name = "partners"), (name = "keys"))
 )]
 struct ApiDoc;
 
@@ -95,6 +95,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::households::router())
         .merge(api::gift_cards::router())
         .merge(api::partners::router())
+        .merge(api::keys::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;
     api::webhooks::document_events(&mut doc);

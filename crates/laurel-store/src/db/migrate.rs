@@ -183,6 +183,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "gives_back",
         include_str!("../../migrations/0036_gives_back.sql"),
     ),
+    (
+        39,
+        "key_expiry",
+        include_str!("../../migrations/0039_key_expiry.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -11,6 +11,7 @@ mod grants;
 mod holds;
 mod households;
 mod insight;
+mod keys;
 mod members;
 mod memberships;
 mod offers;
@@ -54,6 +55,11 @@ pub use insight::{
     BucketBody, ChannelCountBody, ChurnBody, CohortBody, CohortsResponse, DistributionsResponse,
     KpiLineBody, KpiReportResponse, MemberInsightResponse, PeriodBody, RateBody, RewardCountBody,
     RfmBody, TierCountBody, TierMoveBody,
+};
+pub(crate) use keys::expiry;
+pub use keys::{
+    ApiKeyBody, ApiKeysResponse, IssuedKeyResponse, KeyScopeName, KeyStatus, NewKeyBody,
+    RotationBody, RotationResponse,
 };
 pub use members::{EnrollBody, MemberBody};
 pub use memberships::{
