@@ -46,9 +46,10 @@ pub(crate) fn expiry_words(
     if at <= now {
         return t.with("keys.expired_at", "at", &date);
     }
-    let days = at.duration_since(now).as_secs() / DAY_SECS;
-    let off = match days {
-        0 => t.get("keys.expires_within_a_day").to_owned(),
+    let secs = at.duration_since(now).as_secs();
+    // To the nearest day: a key made to last 90 days reads "in 90 days", not 89.
+    let off = match (secs + DAY_SECS / 2) / DAY_SECS {
+        _ if secs < DAY_SECS => t.get("keys.expires_within_a_day").to_owned(),
         1 => t.get("keys.expires_in_a_day").to_owned(),
         n => t.with("keys.expires_in_days", "days", &l.integer(n)),
     };
