@@ -1,5 +1,6 @@
 //! API keys (admin keys only): list them, make one with an expiry, rotate one (a new key,
-//! shown once, while the old one works on for an overlap) and revoke one. What is done to a
+//! shown once, while the old one works on for an overlap) and revoke one (a POST: a revoked
+//! key stays listed). What is done to a
 //! key is audited, as done by the calling key. A partner's key is made under
 //! `/api/v1/admin/partners/{code}/keys`.
 
@@ -69,8 +70,8 @@ async fn create_key(
 errors!(RevokeKeyErrors: [PATH, ADMIN], [UnknownApiKey]);
 
 /// Revoke a key: it authenticates nothing from now on (on other servers of a cluster within
-/// 30 seconds). Revoking a revoked key changes nothing. Audited.
-#[utoipa::path(delete, path = "/api/v1/admin/keys/{id}", tag = "keys",
+/// 30 seconds). It stays listed, revoked; revoking it again changes nothing. Audited.
+#[utoipa::path(post, path = "/api/v1/admin/keys/{id}/revocation", tag = "keys",
     params(("id" = i64, Path, description = "the key's id", minimum = 1)),
     responses((status = 200, description = "The key, revoked.", body = ApiKeyBody), RevokeKeyErrors),
     security(("api_key" = [])))]

@@ -72,12 +72,7 @@ async fn an_admin_makes_lists_and_revokes_keys_and_a_till_key_may_not() {
         let id = key["id"].as_i64().unwrap();
         for _ in 0..2 {
             let revoked = app
-                .send(
-                    Method::DELETE,
-                    &format!("/api/v1/admin/keys/{id}"),
-                    Some(&app.admin_key),
-                    None,
-                )
+                .post_admin(&format!("/api/v1/admin/keys/{id}/revocation"), &json!({}))
                 .await
                 .ok(200);
             assert_eq!(
@@ -85,7 +80,6 @@ async fn an_admin_makes_lists_and_revokes_keys_and_a_till_key_may_not() {
                 "[{name}] and again: {revoked}"
             );
         }
-        status_with(&app, &secret).await;
         app.send(
             Method::GET,
             "/api/v1/members?external_id=nobody",
@@ -94,14 +88,9 @@ async fn an_admin_makes_lists_and_revokes_keys_and_a_till_key_may_not() {
         )
         .await
         .error(401, "unauthorized");
-        app.send(
-            Method::DELETE,
-            "/api/v1/admin/keys/9999",
-            Some(&app.admin_key),
-            None,
-        )
-        .await
-        .error(404, "unknown_api_key");
+        app.post_admin("/api/v1/admin/keys/9999/revocation", &json!({}))
+            .await
+            .error(404, "unknown_api_key");
 
         for (method, path, body) in [
             (Method::GET, "/api/v1/admin/keys".to_owned(), None),
@@ -115,7 +104,11 @@ async fn an_admin_makes_lists_and_revokes_keys_and_a_till_key_may_not() {
                 format!("/api/v1/admin/keys/{id}/rotation"),
                 Some(json!({})),
             ),
-            (Method::DELETE, format!("/api/v1/admin/keys/{id}"), None),
+            (
+                Method::POST,
+                format!("/api/v1/admin/keys/{id}/revocation"),
+                None,
+            ),
         ] {
             app.send(method.clone(), &path, Some(&app.pos_key), body.as_ref())
                 .await
