@@ -99,9 +99,10 @@ pub async fn create_key_expiring(
 ) -> Result<String> {
     refuse_partner_scope(scope)?;
     let key = Minted::new(scope);
-    let expires_at = checked_expiry(expires_at, Timestamp::now())?;
+    let now = as_stored(Timestamp::now());
+    let expires_at = checked_expiry(expires_at, now)?;
     store
-        .insert_api_key(&key.stored(name, None, Timestamp::now(), expires_at))
+        .insert_api_key(&key.stored(name, None, now, expires_at))
         .await?;
     Ok(key.key)
 }
