@@ -22,9 +22,9 @@ use utoipa_axum::routes;
 /// The keys routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(keys, create_key))
-        .routes(routes!(revoke_key))
-        .routes(routes!(rotate_key))
+        .routes(routes!(api_keys, create_api_key))
+        .routes(routes!(revoke_api_key))
+        .routes(routes!(rotate_api_key))
 }
 
 errors!(KeysErrors: [ADMIN], []);
@@ -33,7 +33,10 @@ errors!(KeysErrors: [ADMIN], []);
 #[utoipa::path(get, path = "/api/v1/admin/keys", tag = "keys",
     responses((status = 200, description = "The keys.", body = ApiKeysResponse), KeysErrors),
     security(("api_key" = [])))]
-async fn keys(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<ApiKeysResponse>> {
+async fn api_keys(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<ApiKeysResponse>> {
     caller.require(Scope::Admin)?;
     let now = Timestamp::now();
     let keys = state.engine.api_keys().await?;
@@ -49,7 +52,7 @@ errors!(CreateKeyErrors: [BODY, ADMIN], [MissingField, InvalidField, InvalidDate
     request_body = NewKeyBody,
     responses((status = 200, description = "The key, shown this once.", body = IssuedKeyResponse), CreateKeyErrors),
     security(("api_key" = [])))]
-async fn create_key(
+async fn create_api_key(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<NewKeyBody>,
@@ -75,7 +78,7 @@ errors!(RevokeKeyErrors: [PATH, ADMIN], [UnknownApiKey]);
     params(("id" = i64, Path, description = "the key's id", minimum = 1)),
     responses((status = 200, description = "The key, revoked.", body = ApiKeyBody), RevokeKeyErrors),
     security(("api_key" = [])))]
-async fn revoke_key(
+async fn revoke_api_key(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
@@ -96,7 +99,7 @@ errors!(RotateKeyErrors: [PATH, BODY, ADMIN], [UnknownApiKey, KeyNotRotatable, U
     request_body = RotationBody,
     responses((status = 200, description = "The new key, shown this once, and when the old one stops.", body = RotationResponse), RotateKeyErrors),
     security(("api_key" = [])))]
-async fn rotate_key(
+async fn rotate_api_key(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
