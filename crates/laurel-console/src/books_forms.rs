@@ -18,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
-use laurel_engine::{BooksActor, BooksRange, EngineError, NewEstimate};
+use laurel_engine::{BooksRange, EngineError, NewEstimate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -44,14 +44,6 @@ pub(crate) struct CloseForm {
     pub period: String,
     /// Why not.
     pub error: Option<String>,
-}
-
-/// Who acts on the books: this staff member, as the audit log names them everywhere.
-fn actor(staff: &Staff) -> BooksActor {
-    BooksActor {
-        staff_user_id: Some(staff.session.user.id),
-        name: staff.actor(),
-    }
 }
 
 /// The range a form came from, carried in its hidden fields.
@@ -123,7 +115,10 @@ pub(crate) async fn record_estimate(
             rate,
             note: form.note.clone(),
         };
-        match engine.record_books_estimate(estimate, &actor(&staff)).await {
+        match engine
+            .record_books_estimate(estimate, &staff.acting())
+            .await
+        {
             Ok(recorded) => {
                 let id = recorded.id.to_string();
                 let to = range.link("/admin/books", &[("estimate", &id)]);
@@ -270,7 +265,7 @@ pub(crate) async fn close(
     let period = field(&fields, "period");
     let error = match console
         .engine
-        .close_books_period(period, &actor(&staff))
+        .close_books_period(period, &staff.acting())
         .await
     {
         Ok(closed) => {

@@ -7,6 +7,9 @@
 //! every form its CSRF token.
 
 mod account;
+mod api_key_create;
+mod api_key_rotate;
+mod api_key_words;
 mod api_keys;
 mod audit;
 mod audit_filter;
@@ -237,9 +240,10 @@ pub fn router(
         )
         .route(
             "/admin/api-keys",
-            get(api_keys::page).post(api_keys::create),
+            get(api_keys::page).post(api_key_create::create),
         )
         .route("/admin/api-keys/{id}/revoke", post(api_keys::revoke))
+        .route("/admin/api-keys/{id}/rotate", post(api_key_rotate::rotate))
         .route(
             "/admin/webhooks",
             get(webhooks::page).post(webhooks::create),

@@ -136,6 +136,14 @@ impl Staff {
         format!("staff:{}", self.session.user.email)
     }
 
+    /// Who acts, as the engine audits what it does for this staff member.
+    pub fn acting(&self) -> laurel_engine::Actor {
+        laurel_engine::Actor {
+            staff_user_id: Some(self.session.user.id),
+            name: self.actor(),
+        }
+    }
+
     /// Records what this staff member did in the audit log. The action already happened, so
     /// a failure here is logged rather than shown.
     pub async fn audit(

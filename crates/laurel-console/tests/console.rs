@@ -464,6 +464,9 @@ mod security;
 #[path = "console/partner_pages.rs"]
 mod partner_pages;
 
+#[path = "console/key_pages.rs"]
+mod key_pages;
+
 #[test]
 fn every_problem_a_program_text_can_have_reads_in_chinese() {
     use laurel_console::i18n::Locale;

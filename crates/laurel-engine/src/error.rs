@@ -268,6 +268,17 @@ pub enum EngineError {
         /// When to try again, when that is known.
         retry_at: Option<jiff::Timestamp>,
     },
+    /// The API key was past its expiry then.
+    #[error("this API key expired at {0}: use the key it was rotated to, or make a new one")]
+    KeyExpired(jiff::Timestamp),
+    /// No API key with that id.
+    #[error("no API key {0}")]
+    UnknownApiKey(i64),
+    /// The API key is revoked, expired or rotated already.
+    #[error(
+        "API key {0} is revoked, expired or rotated already: a key is rotated once, while it works"
+    )]
+    KeyNotRotatable(i64),
     /// Neither a program file nor a stored version: nothing to run.
     #[error("no program: give a program file (none is stored in the database yet)")]
     NoProgram,
@@ -351,6 +362,9 @@ impl EngineError {
             EngineError::SegmentInUse(_) => ErrorCode::SegmentInUse,
             EngineError::UnknownAutomation(_) => ErrorCode::UnknownAutomation,
             EngineError::UnknownDelivery { .. } => ErrorCode::UnknownDelivery,
+            EngineError::KeyExpired(_) => ErrorCode::KeyExpired,
+            EngineError::UnknownApiKey(_) => ErrorCode::UnknownApiKey,
+            EngineError::KeyNotRotatable(_) => ErrorCode::KeyNotRotatable,
             EngineError::NoProgram => ErrorCode::NoProgram,
             EngineError::AdjustmentOverLimit { .. } => ErrorCode::AdjustmentOverLimit,
             EngineError::StaffExists(_) => ErrorCode::StaffExists,

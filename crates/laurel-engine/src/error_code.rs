@@ -58,6 +58,7 @@ error_codes! {
     InvalidQuery = "invalid_query", 400, "A query parameter is missing, not of its type or out of range.";
 
     Unauthorized = "unauthorized", 401, "No API key, a malformed Authorization header, or an unknown or revoked key.";
+    KeyExpired = "key_expired", 401, "The API key is past its expiry (for a rotated key: its overlap is over): use the key it was rotated to, or make a new one.";
     SignInFailed = "sign_in_failed", 401, "Console: wrong email or password.";
     SignInCodeWrong = "sign_in_code_wrong", 401, "Portal: not the sign-in code that was sent.";
     SignInCodeExpired = "sign_in_code_expired", 401, "Portal: the sign-in code expired, was used, or was guessed at too often.";
@@ -88,6 +89,7 @@ error_codes! {
     UnknownMembership = "unknown_membership", 404, "No membership with that id.";
     UnknownHousehold = "unknown_household", 404, "No household with that id (or it was dissolved), or the member is in none.";
     NotInHousehold = "not_in_household", 404, "The member has not asked to join that household and does not belong to it.";
+    UnknownApiKey = "unknown_api_key", 404, "No API key with that id.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     UnknownStaff = "unknown_staff", 404, "Console: no staff account with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
@@ -152,6 +154,7 @@ error_codes! {
     TransferTooSoon = "transfer_too_soon", 409, "The member joined too recently to send points (`[transfers] min_member_days`).";
     HouseholdFull = "household_full", 409, "The household has as many members as the program's `[households] max_members`.";
     InAnotherHousehold = "in_another_household", 409, "The member belongs to (or asked to join) another household: they leave it first.";
+    KeyNotRotatable = "key_not_rotatable", 409, "The API key is revoked, expired or rotated already: a key is rotated once, while it works.";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";

@@ -4,6 +4,7 @@
 //! single group-committing write path, and answers reads straight from the store. It knows
 //! nothing of HTTP.
 
+mod actor;
 mod automations;
 mod books;
 mod checks;
@@ -47,6 +48,7 @@ mod wallet;
 mod webhooks;
 mod write;
 
+pub use actor::Actor;
 pub use automations::{AutomationReport, DryRun, DryRunLine};
 pub use books::{
     BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce,
@@ -67,7 +69,10 @@ pub use insight::{
     churn_reason, days_since, offer_reason, period_error,
 };
 pub use jobs::{JobKind, JobReport};
-pub use keys::{IssuedKey, KEY_NAME_MAX, Principal, Scope, UnknownScope, create_key};
+pub use keys::{
+    IssuedKey, KEY_NAME_MAX, Principal, ROTATION_OVERLAP_DEFAULT, ROTATION_OVERLAP_MAX, Rotation,
+    RotationAsk, Scope, UnknownScope, create_key, create_key_expiring,
+};
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
@@ -223,11 +228,6 @@ impl Engine {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    /// Checks an API key.
-    pub async fn authenticate(&self, key: &str) -> Result<Option<Principal>> {
-        self.keys.authenticate(&self.store, key).await
     }
 }
 

@@ -2756,6 +2756,9 @@ mod staff;
 #[path = "engine/admin.rs"]
 mod admin;
 
+#[path = "engine/keys.rs"]
+mod keys;
+
 #[path = "engine/portal.rs"]
 mod portal;
 

@@ -51,7 +51,7 @@ pub use tables::history::{
     StoredHistory,
 };
 pub use tables::households::{HouseholdMember, HouseholdRole, StoredHousehold};
-pub use tables::keys::API_KEYS_MAX;
+pub use tables::keys::{API_KEYS_MAX, NewApiKey};
 pub use tables::ledger::{DueWork, JournalMeta, LEDGER_PAGE_MAX, LedgerEntry, LedgerPage};
 pub use tables::member_access::{MemberSession, SignInCode};
 pub use tables::member_insight::{HISTORY_WINDOW, History, InsightRefresh, MemberInsightRow};

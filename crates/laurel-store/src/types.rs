@@ -91,6 +91,12 @@ pub struct ApiKey {
     pub created_at: Timestamp,
     /// When it was revoked; a revoked key authenticates nothing.
     pub revoked_at: Option<Timestamp>,
+    /// When it expires (none: never); from then on it authenticates nothing.
+    pub expires_at: Option<Timestamp>,
+    /// The key a rotation of which made this one.
+    pub rotated_from: Option<i64>,
+    /// The key this one was rotated to.
+    pub rotated_to: Option<i64>,
 }
 
 /// What a full consistency check of the ledger found; empty vectors mean all is well.

@@ -40,6 +40,9 @@ mod partners;
 #[path = "store/point_holds.rs"]
 mod point_holds;
 
+#[path = "store/keys.rs"]
+mod keys;
+
 // ---------------------------------------------------------------------------------------------
 // Connection and migrations
 // ---------------------------------------------------------------------------------------------
@@ -1309,60 +1312,6 @@ async fn order_ids_are_unique_per_channel_only() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// API keys
-// ---------------------------------------------------------------------------------------------
-
-#[tokio::test]
-async fn api_key_is_found_by_its_hash_only() {
-    for (name, db) in laurel_testkit::backends() {
-        let store = open(&db).await;
-        let id = store
-            .insert_api_key("till 1", "pos", None, "lk_ab12", "hash-1", t0())
-            .await
-            .unwrap();
-        let admin = store
-            .insert_api_key("ops", "admin", None, "lk_cd34", "hash-2", t0())
-            .await
-            .unwrap();
-        assert_ne!(id, admin, "[{name}]");
-        let key = store
-            .api_key_by_hash("hash-1")
-            .await
-            .unwrap()
-            .expect("found by hash");
-        assert_eq!(key.id, id, "[{name}]");
-        assert_eq!(
-            (key.name.as_str(), key.scope.as_str(), key.prefix.as_str()),
-            ("till 1", "pos", "lk_ab12"),
-            "[{name}]"
-        );
-        assert_eq!(
-            store
-                .api_key_by_hash("hash-2")
-                .await
-                .unwrap()
-                .unwrap()
-                .scope,
-            "admin",
-            "[{name}]"
-        );
-        assert!(
-            store.api_key_by_hash("lk_ab12").await.unwrap().is_none(),
-            "[{name}] the prefix is not a key"
-        );
-        assert!(
-            store.api_key_by_hash("HASH-1").await.unwrap().is_none(),
-            "[{name}] hashes are exact"
-        );
-        let err = store
-            .insert_api_key("copy", "pos", None, "lk_zz", "hash-1", t0())
-            .await
-            .unwrap_err();
-        assert!(err.is_unique_violation(), "[{name}] {err}");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Earn grants and rule usage
 // ---------------------------------------------------------------------------------------------
 
@@ -1669,57 +1618,6 @@ async fn the_audit_log_filtered_by_who_action_subject_and_time_pages_within_the_
             minutes(&early),
             [1, 0],
             "[{name}] before `until`, not at it"
-        );
-    }
-}
-
-#[tokio::test]
-async fn api_keys_are_listed_newest_first_and_revoked_once() {
-    for (name, db) in laurel_testkit::backends() {
-        let store = open(&db).await;
-        let till = store
-            .insert_api_key("till", "pos", None, "lrl_pos_aaaa", "hash-till", t0())
-            .await
-            .unwrap();
-        let ops = store
-            .insert_api_key(
-                "ops",
-                "admin",
-                None,
-                "lrl_admin_bb",
-                "hash-ops",
-                t0() + mins(1),
-            )
-            .await
-            .unwrap();
-        assert!(
-            store.revoke_api_key(till, t0() + mins(2)).await.unwrap(),
-            "[{name}]"
-        );
-        assert!(
-            !store.revoke_api_key(till, t0() + mins(3)).await.unwrap(),
-            "[{name}] revoked already"
-        );
-        assert!(
-            !store.revoke_api_key(999, t0()).await.unwrap(),
-            "[{name}] unknown"
-        );
-        let keys = store.api_keys().await.unwrap();
-        assert_eq!(
-            keys.iter()
-                .map(|k| (k.id, k.name.as_str(), k.revoked_at))
-                .collect::<Vec<_>>(),
-            vec![(ops, "ops", None), (till, "till", Some(t0() + mins(2)))],
-            "[{name}] the first revocation's time stays"
-        );
-        assert_eq!(keys[1].created_at, t0(), "[{name}]");
-        assert!(
-            store.api_key_by_hash("hash-till").await.unwrap().is_none(),
-            "[{name}] a revoked key is not found"
-        );
-        assert!(
-            store.api_key_by_hash("hash-ops").await.unwrap().is_some(),
-            "[{name}]"
         );
     }
 }

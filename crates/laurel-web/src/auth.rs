@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use laurel_engine::{ErrorCode, Principal, Scope};
+use laurel_engine::{Actor, ErrorCode, Principal, Scope};
 
 /// The authenticated caller.
 pub struct Caller(pub Principal);
@@ -14,6 +14,14 @@ impl Caller {
     /// How the records name who acted: `key:` and the key's prefix.
     pub fn actor(&self) -> String {
         format!("key:{}", self.0.prefix)
+    }
+
+    /// Who acts, as the audit log records an API call: by its key.
+    pub fn acting(&self) -> Actor {
+        Actor {
+            staff_user_id: None,
+            name: self.actor(),
+        }
     }
 
     /// Refuses callers whose key lacks `scope` (admin keys may do everything).

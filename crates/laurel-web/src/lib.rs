@@ -53,7 +53,7 @@ pub struct AppState {
         laurel_engine::events::payload::AutomationFiredData,
         laurel_engine::events::payload::MembershipData,
     )),
-    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"), (name = "memberships"), (name = "partners"), (name = "privacy"), (name = "fraud"))
+    tags((name = "members"), (name = "purchases"), (name = "events"), (name = "points"), (name = "tiers"), (name = "rewards"), (name = "coupons"), (name = "referrals"), (name = "program"), (name = "webhooks"), (name = "automations"), (name = "insight"), (name = "segments"), (name = "offers"), (name = "books"), (name = "wallet"), (name = "gift cards"), (name = "memberships"), (name = "partners"), (name = "keys"), (name = "privacy"), (name = "fraud"))
 )]
 struct ApiDoc;
 
@@ -97,6 +97,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::partners::router())
         .merge(api::privacy::router())
         .merge(api::fraud::router())
+        .merge(api::keys::router())
         .split_for_parts();
     let (router, mut doc) = router_and_doc;
     api::webhooks::document_events(&mut doc);

@@ -18,6 +18,8 @@ mod concurrency;
 mod events;
 #[path = "api/insight.rs"]
 mod insight;
+#[path = "api/keys.rs"]
+mod keys;
 
 #[path = "api/members.rs"]
 mod members;

@@ -241,7 +241,22 @@ pub enum KeysCommand {
         /// A label to recognise the key by.
         #[arg(long, default_value = "api key")]
         name: String,
+        /// When the key expires (none: never).
+        #[command(flatten)]
+        expiry: KeyExpiry,
     },
+}
+
+/// When a new key expires: from now, or at an instant; never when neither is given.
+#[derive(Args)]
+#[group(multiple = false)]
+pub struct KeyExpiry {
+    /// Expire the key this long from now: days (`90d`) or hours (`12h`).
+    #[arg(long, value_parser = crate::keys::parse_expires_in)]
+    pub expires_in: Option<jiff::SignedDuration>,
+    /// Expire the key at this instant (RFC 3339, such as 2027-03-01T00:00:00Z).
+    #[arg(long)]
+    pub expires_at: Option<jiff::Timestamp>,
 }
 
 /// Staff account commands.

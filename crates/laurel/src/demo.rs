@@ -86,7 +86,7 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
     let members = populate(&engine).await?;
     engine.run_job(JobKind::Release, Timestamp::now()).await?;
     let bakery = engine
-        .create_partner_key("Yunnan Bakery till", "bakery")
+        .create_partner_key("Yunnan Bakery till", "bakery", None, &demo_actor())
         .await?;
     engine.shutdown().await;
     let admin = laurel_engine::create_key(&store, "demo admin", Scope::Admin).await?;
@@ -402,6 +402,14 @@ async fn portal(engine: &Engine, ids: &[i64]) -> Result<()> {
 /// The demo's staff passwords: public by design (the demo is for looking around, on loopback).
 fn demo_password(role: Role) -> String {
     format!("laurel-demo-{role}")
+}
+
+/// Who makes the demo's keys, as its audit log says.
+fn demo_actor() -> laurel_engine::Actor {
+    laurel_engine::Actor {
+        staff_user_id: None,
+        name: "demo".into(),
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod books;
 mod cli;
 mod demo;
 mod import;
+mod keys;
 mod progress;
 mod report;
 mod serve;
@@ -17,7 +18,7 @@ mod table;
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{Cli, Command, JobsCommand, KeysCommand, ProgramCommand, UsersCommand};
-use laurel_engine::{AdminTwoFactor, Engine, EngineConfig, JobKind, Scope, Store, WriteProfile};
+use laurel_engine::{AdminTwoFactor, Engine, EngineConfig, JobKind, Store, WriteProfile};
 
 /// mimalloc instead of glibc's allocator: under load glibc's malloc and free took 14% of the
 /// CPU, much of it consolidating freed chunks on the writer's thread.
@@ -90,14 +91,11 @@ async fn run(command: Command) -> Result<()> {
                     database,
                     scope,
                     name,
+                    expiry,
                 },
         } => {
-            let scope: Scope = scope.parse()?;
             let store = open(&database.url()?).await?;
-            let key = laurel_engine::create_key(&store, &name, scope).await?;
-            println!("{key}");
-            eprintln!("Store this {scope} key now: it is not shown again.");
-            Ok(())
+            keys::create(&store, &scope, &name, &expiry).await
         }
         Command::Users {
             command:

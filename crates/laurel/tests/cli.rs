@@ -7,6 +7,8 @@ mod crash;
 mod crash_mixed;
 #[path = "cli/import.rs"]
 mod import;
+#[path = "cli/keys.rs"]
+mod keys;
 #[path = "cli/mail.rs"]
 mod mail;
 #[path = "cli/openapi.rs"]

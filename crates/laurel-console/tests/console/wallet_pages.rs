@@ -334,6 +334,8 @@ async fn staff_top_up_a_wallet_and_a_member_reads_it_in_both_languages() {
     super::household_pages::households_in_the_portal_and_on_the_member_page(&browser).await;
     // Coalition partners' pages, their statements and keys, on the same browser.
     super::partner_pages::partners_pages_statements_and_keys(&browser).await;
+    // API keys that expire and rotate, on the same browser.
+    super::key_pages::keys_expire_and_rotate_on_the_api_keys_page(&browser).await;
     browser.stop().await;
 }
 

@@ -41,13 +41,7 @@ pub struct NewEstimate {
 }
 
 /// Who acts on the books, as the audit log names them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BooksActor {
-    /// The staff account, if a staff member acts.
-    pub staff_user_id: Option<i64>,
-    /// How the audit log and the records name them.
-    pub name: String,
-}
+pub type BooksActor = crate::Actor;
 
 /// Where a close left the books at `at`: the standings it locked there; zero before the
 /// first instant any close locked (nothing had taken effect then when it closed); none

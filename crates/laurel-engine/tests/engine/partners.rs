@@ -10,7 +10,7 @@ use laurel_engine::RedeemRewardRequest;
 
 /// A café in the coalition: 2 points a yuan there, bought at ¥0.01 a point and paid back at
 /// ¥0.008; a latte it hands out for 50 points; and the program's own ¥5 voucher.
-const CAFE: &str = r#"
+pub(super) const CAFE: &str = r#"
 [[partners]]
 code = "cafe"
 name = "Corner Café"

@@ -194,6 +194,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0038_staff_two_factor.sql"),
     ),
     (
+        39,
+        "key_expiry",
+        include_str!("../../migrations/0039_key_expiry.sql"),
+    ),
+    (
         41,
         "fraud_cases",
         include_str!("../../migrations/0041_fraud_cases.sql"),

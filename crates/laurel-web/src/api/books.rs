@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use laurel_engine::{BooksActor, BooksJournal, BooksRange, Engine, ErrorCode, NewEstimate, Scope};
+use laurel_engine::{BooksJournal, BooksRange, Engine, ErrorCode, NewEstimate, Scope};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -43,14 +43,6 @@ pub struct RangeQuery {
 impl RangeQuery {
     fn range(&self, engine: &Engine) -> ApiResult<BooksRange> {
         Ok(engine.books_range(self.from.as_deref(), self.to.as_deref())?)
-    }
-}
-
-/// Who acts on the books through a key.
-fn actor(caller: &Caller) -> BooksActor {
-    BooksActor {
-        staff_user_id: None,
-        name: caller.actor(),
     }
 }
 
@@ -192,7 +184,7 @@ async fn record_estimate(
                 rate,
                 note: body.note,
             },
-            &actor(&caller),
+            &caller.acting(),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(EstimateBody::from(&estimate))))
@@ -250,7 +242,7 @@ async fn close_period(
     caller.require(Scope::Admin)?;
     let close = state
         .engine
-        .close_books_period(&body.period, &actor(&caller))
+        .close_books_period(&body.period, &caller.acting())
         .await?;
     Ok((StatusCode::CREATED, Json(CloseBody::from(&close))))
 }

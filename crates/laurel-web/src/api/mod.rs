@@ -9,6 +9,7 @@ pub mod gift_cards;
 pub mod holds;
 pub mod households;
 pub mod insight;
+pub mod keys;
 pub mod members;
 pub mod memberships;
 pub mod offers;

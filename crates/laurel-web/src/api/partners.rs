@@ -47,10 +47,10 @@ async fn partners(
     Ok(Json(PartnersResponse { partners }))
 }
 
-errors!(PartnerKeyErrors: [PATH, BODY, ADMIN], [UnknownPartner, MissingField, InvalidField]);
+errors!(PartnerKeyErrors: [PATH, BODY, ADMIN], [UnknownPartner, MissingField, InvalidField, InvalidDate]);
 
 /// Make an API key for a partner. It reaches members' balances, and the partner's own
-/// purchases, refunds, rewards, redemptions and statements; nothing else.
+/// purchases, refunds, rewards, redemptions and statements; nothing else. Audited.
 #[utoipa::path(post, path = "/api/v1/admin/partners/{code}/keys", tag = "partners",
     request_body = PartnerKeyBody,
     params(("code" = String, Path, description = "the partner's code")),
@@ -63,7 +63,10 @@ async fn create_key(
     ApiJson(body): ApiJson<PartnerKeyBody>,
 ) -> ApiResult<Json<PartnerKeyResponse>> {
     caller.require(Scope::Admin)?;
-    let key = state.engine.create_partner_key(&body.name, &code).await?;
+    let key = state
+        .engine
+        .create_partner_key(&body.name, &code, body.expires_at()?, &caller.acting())
+        .await?;
     Ok(Json(PartnerKeyResponse::new(key, code)))
 }
 

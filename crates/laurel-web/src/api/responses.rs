@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 
-/// What every authenticated call can answer: a missing or unknown key, a key whose scope does
-/// not reach the call (a partner's key outside what concerns its partner), a key past its
-/// rate limit, a server fault.
+/// What every authenticated call can answer: a missing, unknown or expired key, a key whose
+/// scope does not reach the call (a partner's key outside what concerns its partner), a key
+/// past its rate limit, a server fault.
 pub(crate) const CALL: &[ErrorCode] = &[
     ErrorCode::Unauthorized,
+    ErrorCode::KeyExpired,
     ErrorCode::Forbidden,
     ErrorCode::RateLimited,
     ErrorCode::InternalError,

@@ -12,6 +12,7 @@ mod grants;
 mod holds;
 mod households;
 mod insight;
+mod keys;
 mod members;
 mod memberships;
 mod offers;
@@ -38,8 +39,8 @@ pub use books::{
 };
 pub use churn::{AtRiskBody, ChurnListResponse};
 pub use earned::{EarnedBody, GrantBody};
-pub use fraud::{FraudCaseBody, FraudCasesResponse, ReviewBody};
 pub use events::{EventBody, EventResponse};
+pub use fraud::{FraudCaseBody, FraudCasesResponse, ReviewBody};
 pub use gift_cards::{
     GiftCardLoadResponse, GiftCardResponse, IssueGiftCardsBody, IssuedCardBody,
     IssuedGiftCardsResponse, LoadGiftCardBody,
@@ -57,6 +58,11 @@ pub use insight::{
     BucketBody, ChannelCountBody, ChurnBody, CohortBody, CohortsResponse, DistributionsResponse,
     KpiLineBody, KpiReportResponse, MemberInsightResponse, PeriodBody, RateBody, RewardCountBody,
     RfmBody, TierCountBody, TierMoveBody,
+};
+pub(crate) use keys::expiry;
+pub use keys::{
+    ApiKeyBody, ApiKeysResponse, IssuedKeyResponse, KeyScopeName, KeyStatus, NewKeyBody,
+    RotationBody, RotationResponse,
 };
 pub use members::{EnrollBody, MemberBody};
 pub use memberships::{

@@ -159,6 +159,16 @@ pub struct PartnerKeyBody {
     /// What the key is called in listings.
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    /// When it stops working (RFC 3339, ahead); never when left out.
+    #[schema(format = DateTime)]
+    pub expires_at: Option<String>,
+}
+
+impl PartnerKeyBody {
+    /// The expiry asked for, read as an instant.
+    pub fn expires_at(&self) -> Result<Option<jiff::Timestamp>, crate::error::ApiError> {
+        super::keys::expiry(self.expires_at.as_deref())
+    }
 }
 
 /// A key just made: shown this once.
@@ -172,6 +182,9 @@ pub struct PartnerKeyResponse {
     pub prefix: String,
     /// The partner it speaks for.
     pub partner: String,
+    /// When it stops working; never when absent.
+    #[schema(format = DateTime)]
+    pub expires_at: Option<String>,
 }
 
 impl PartnerKeyResponse {
@@ -182,6 +195,7 @@ impl PartnerKeyResponse {
             key: key.key,
             prefix: key.prefix,
             partner,
+            expires_at: key.expires_at.map(|at| at.to_string()),
         }
     }
 }

@@ -1,4 +1,4 @@
-"""Schemathesis checks of our own, loaded through `hooks` in schemathesis.toml.
+"""Schemathesis checks and hooks of our own, loaded through `hooks` in schemathesis.toml.
 
 Laurel's document lists, under each error status of each operation, the codes that operation
 can answer with that status (`- `code`: meaning`, made from the ErrorCode table). The
@@ -6,6 +6,7 @@ standard checks see statuses; this one sees codes: an error answer's code must b
 under its status for its operation.
 """
 
+import os
 import re
 
 import schemathesis
@@ -32,3 +33,17 @@ def error_code_is_documented(ctx, response, case):
             f"{', '.join(listed)} there for {case.operation.label}"
         )
     return None
+
+
+# The key the run calls with (the first one made; `LAUREL_SCHEMATHESIS_OWN_KEY` overrides).
+OWN_KEY = int(os.environ.get("LAUREL_SCHEMATHESIS_OWN_KEY", "1"))
+# The calls that would lock the run out: revoking its own key, or rotating it (its new key is
+# not the one the run sends), after which every call would be refused and prove nothing.
+KEY_CALLS = re.compile(r"^/api/v1/admin/keys/\{id\}/(rotation|revocation)$")
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    """Aims a revocation or rotation of the run's own key at a key that does not exist."""
+    if KEY_CALLS.match(case.operation.path) and case.path_parameters.get("id") == OWN_KEY:
+        case.path_parameters["id"] = OWN_KEY + 1_000_000
