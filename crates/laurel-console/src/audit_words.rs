@@ -8,12 +8,16 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 25] = [
+pub const ACTIONS: [&str; 29] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
     "member.erase",
     "member.erasure_decline",
+    "fraud.release",
+    "fraud.reverse",
+    "fraud.freeze",
+    "fraud.dismiss",
     "report.reply",
     "report.resolve",
     "program.apply",

@@ -36,6 +36,7 @@ mod draft_reward;
 mod draft_rule;
 mod draft_tier;
 mod form_fields;
+mod fraud_cases;
 mod gift_card_issue;
 mod gift_card_lookup;
 mod gift_card_words;
@@ -207,6 +208,8 @@ pub fn router(
             post(privacy::decline),
         )
         .route("/admin/privacy", get(privacy::page))
+        .route("/admin/fraud", get(fraud_cases::page))
+        .route("/admin/fraud/{id}/review", post(fraud_cases::review))
         .route("/admin/rewards", get(rewards::page))
         .route("/admin/reports", get(member_reports::queue))
         .route("/admin/reports/{id}", get(member_reports::report))

@@ -66,6 +66,12 @@ struct ErrorPage {
 }
 
 impl Chrome {
+    /// Whether the page is one of the review queue's (member reports, fraud cases, erasure
+    /// requests), which share one navigation link.
+    pub fn in_review(&self) -> bool {
+        matches!(self.current, "member_reports" | "fraud" | "privacy")
+    }
+
     /// Whether the signed-in role may do `what` (to show or hide links and forms).
     pub fn may(&self, what: &str) -> bool {
         let permission = match what {

@@ -413,6 +413,9 @@ mod member_portal;
 #[path = "console/erasure_pages.rs"]
 mod erasure_pages;
 
+#[path = "console/fraud_pages.rs"]
+mod fraud_pages;
+
 #[path = "console/letters.rs"]
 mod letters;
 #[path = "console/unsubscribe.rs"]

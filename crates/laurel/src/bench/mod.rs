@@ -65,7 +65,43 @@ pub struct BenchArgs {
     /// about the target's rate; add `points.redeemed` for five times as many).
     #[arg(long, value_delimiter = ',', default_value = "points.reversed")]
     webhook_events: Vec<String>,
+    /// Judge every purchase and redemption by fraud rules (`FRAUD_RULES`: high enough that
+    /// the load breaches none), to measure what the rules' reads cost.
+    #[arg(long)]
+    fraud_rules: bool,
 }
+
+/// Fraud rules on every measure purchases and redemptions are judged by, each reading the
+/// member's recent activity; none is breached by the bench's load.
+const FRAUD_RULES: &str = r#"
+[[fraud.rules]]
+id = "earning-burst"
+measure = "points_earned"
+max = 1000000
+window = "24h"
+action = "hold"
+
+[[fraud.rules]]
+id = "purchase-burst"
+measure = "purchases"
+max = 100000
+window = "1h"
+action = "flag"
+
+[[fraud.rules]]
+id = "spend-burst"
+measure = "spend"
+max = "100000000"
+window = "24h"
+action = "flag"
+
+[[fraud.rules]]
+id = "takeover"
+measure = "redemptions"
+max = 100000
+window = "1h"
+action = "freeze"
+"#;
 
 /// The bench program: the base rate and three rules (one with a daily limit per member, so
 /// each purchase reads the member's usage), no return window so redemptions find points, a
@@ -144,10 +180,19 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "Laurel bench: {backend:?} ({durability}), {} members, {} connections, {} s",
         args.members, args.connections, args.seconds
     );
+    let program = if args.fraud_rules {
+        println!(
+            "fraud rules: on ({} rules)",
+            FRAUD_RULES.matches("[[fraud.rules]]").count()
+        );
+        format!("{PROGRAM}{FRAUD_RULES}")
+    } else {
+        PROGRAM.to_owned()
+    };
     let engine = Arc::new(
         Engine::open(
             store.clone(),
-            Some(PROGRAM),
+            Some(&program),
             EngineConfig::for_backend(backend),
         )
         .await?,
