@@ -2774,6 +2774,9 @@ mod earned;
 #[path = "engine/events.rs"]
 mod events;
 
+#[path = "engine/consents.rs"]
+mod consents;
+
 #[path = "engine/notices.rs"]
 mod notices;
 

@@ -193,6 +193,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "staff_two_factor",
         include_str!("../../migrations/0038_staff_two_factor.sql"),
     ),
+    (
+        40,
+        "consent_history",
+        include_str!("../../migrations/0040_consent_history.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
