@@ -77,6 +77,7 @@ impl Engine {
 
     /// A member's consents now and their changes, newest first, at most `limit`.
     pub async fn consent_record(&self, member: i64, limit: u32) -> Result<ConsentRecord> {
+        self.member(&crate::MemberRef::Id(member)).await?;
         let (current, history) = tokio::try_join!(self.consents(member), async {
             Ok(self.store.consent_changes(MemberId(member), limit).await?)
         })?;
