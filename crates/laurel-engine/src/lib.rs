@@ -97,6 +97,7 @@ pub use privacy::ERASURE_REQUESTS_MAX;
 pub use privacy::consent_history::{ConsentRecord, ConsentSource};
 pub use privacy::consents::{CHANNELS, Consents, PROFILING, PURPOSES};
 pub use privacy::erase::ErasureBlock;
+pub use privacy::notice::PrivacyNotice;
 pub use privacy::views::{ErasureOutcome, ErasureRequestView};
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;
