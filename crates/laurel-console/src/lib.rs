@@ -26,6 +26,7 @@ mod books_stored_value;
 mod books_table;
 mod books_words;
 mod charts;
+mod consent_words;
 mod coupon_words;
 mod csv;
 mod dashboard;

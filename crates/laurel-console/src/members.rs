@@ -93,6 +93,8 @@ pub(crate) struct MemberPage {
     /// The member's household, when the program offers households
     /// (`member_household.html`).
     household: Option<crate::member_household::HouseholdBox>,
+    /// The member's consents now and their history (`member_consents.html`).
+    consent: crate::consent_words::ConsentWords,
 }
 
 #[derive(Deserialize)]
@@ -237,6 +239,9 @@ pub(crate) async fn member_page(
             .await
             .map_err(fail)?,
         household: crate::member_household::read(engine, l, id)
+            .await
+            .map_err(fail)?,
+        consent: crate::consent_words::ConsentWords::read(engine, l, id)
             .await
             .map_err(fail)?,
     })

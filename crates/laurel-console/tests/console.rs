@@ -591,3 +591,6 @@ fn every_error_code_reads_in_both_languages() {
 
 #[path = "console/two_factor_pages.rs"]
 mod two_factor_pages;
+
+#[path = "console/consent_pages.rs"]
+mod consent_pages;

@@ -77,11 +77,11 @@ pub use keys::{
 pub use laurel_store::rawbench;
 pub use laurel_store::{
     AUDIT_PAGE_MAX, Activity, ApiKey, AtRiskMember, AuditEntry, AuditFilter, AuditPage,
-    AuditRecord, Backend, BooksClose, BooksEstimate, CHURN_PAGE_MAX, ChurnCursor,
-    ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter, DeliveryRecord,
-    GIFT_CARD_BATCHES_PAGE_MAX, GiftCardBatchSummary, JournalId, LEDGER_PAGE_MAX, LedgerEntry,
-    LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId, MemberPage,
-    MemberReport, MemberSession, MembershipCount, NewMessage, PARTNER_ENTRIES_PAGE_MAX,
+    AuditRecord, Backend, BooksClose, BooksEstimate, CHURN_PAGE_MAX, CONSENT_CHANGES_MAX,
+    ChurnCursor, ConsentChange, ConsistencyReport, DELIVERIES_PAGE_MAX, DeliveryFilter,
+    DeliveryRecord, GIFT_CARD_BATCHES_PAGE_MAX, GiftCardBatchSummary, JournalId, LEDGER_PAGE_MAX,
+    LedgerEntry, LedgerPage, ListedMember, MEMBER_PAGE_MAX, Member, MemberFilter, MemberId,
+    MemberPage, MemberReport, MemberSession, MembershipCount, NewMessage, PARTNER_ENTRIES_PAGE_MAX,
     ProgramTotals, Purchase, PurchaseCursor, PurchaseId, PurchasePage, Referral, ReportMessage,
     Span, Store, StoredGrant, TierHistoryEntry, WALLET_MOVES_PAGE_MAX, WalletCheck, WalletMove,
     WalletTotals, WriteProfile,
@@ -98,11 +98,14 @@ pub use partners::views::{PartnerStatement, PartnerView, StatementLine};
 pub use point_holds::views::{PointHoldOutcome, PointHoldView, PointsAfter};
 pub use points::BalanceView;
 pub use portal::{
-    CHANNELS, CLOSE_ACCOUNT, Consents, ContactField, EXPORT_PAGE, EntryAbout, History,
-    HistoryEntry, MemberSignedIn, ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
+    CLOSE_ACCOUNT, ContactField, EXPORT_PAGE, EntryAbout, History, HistoryEntry, MemberSignedIn,
+    ProfileUpdate, REPORT_CATEGORIES, ReportThread, SignInLetter,
 };
 pub use privacy::ERASURE_REQUESTS_MAX;
+pub use privacy::consent_history::{ConsentRecord, ConsentSource};
+pub use privacy::consents::{CHANNELS, Consents, PROFILING, PURPOSES};
 pub use privacy::erase::ErasureBlock;
+pub use privacy::notice::PrivacyNotice;
 pub use privacy::views::{ErasureOutcome, ErasureRequestView};
 pub use program_file::ProgramDefinition;
 pub use programs::ProgramVersion;

@@ -2777,6 +2777,9 @@ mod earned;
 #[path = "engine/events.rs"]
 mod events;
 
+#[path = "engine/consents.rs"]
+mod consents;
+
 #[path = "engine/notices.rs"]
 mod notices;
 

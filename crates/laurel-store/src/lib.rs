@@ -37,6 +37,7 @@ pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, Audi
 pub use tables::automations::{DueRun, MemberState, NewRun, STATES_PAGE_MAX};
 pub use tables::books::{BooksClose, BooksEstimate, CloseRefused, LockedStanding};
 pub use tables::churn_list::{AtRiskMember, CHURN_PAGE_MAX, ChurnCursor};
+pub use tables::consents::{CONSENT_CHANGES_MAX, ConsentChange};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::erasure::ErasureRequest;
 pub use tables::events::{EVENTS_BATCH_MAX, NewEvent, StoredEvent};

@@ -20,6 +20,8 @@ use support::*;
 
 #[path = "store/churn_list.rs"]
 mod churn_list;
+#[path = "store/consents.rs"]
+mod consents;
 #[path = "store/finding.rs"]
 mod finding;
 #[path = "store/segments.rs"]

@@ -1,5 +1,5 @@
-//! The member's own account: profile, birthday and consent per channel; their referral code
-//! with a link to share; and everything stored about them as JSON.
+//! The member's own account: profile, birthday and consent per channel and to profiling; their
+//! referral code with a link to share; and everything stored about them as JSON.
 
 use super::web::{Chrome, Member, PortalError};
 use crate::Console;
@@ -11,7 +11,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use laurel_core::reports::ReportState;
-use laurel_engine::{CHANNELS, CLOSE_ACCOUNT, Consents, EngineError, MemberRef, ProfileUpdate};
+use laurel_engine::{
+    CHANNELS, CLOSE_ACCOUNT, Consents, EngineError, MemberRef, PROFILING, ProfileUpdate,
+};
 use serde::Deserialize;
 
 /// Reports looked through for an open request to close the account.
@@ -26,6 +28,8 @@ pub(super) struct ProfileForm {
     /// A birthday is on file: the field is shown, not editable.
     pub(super) birthday_fixed: bool,
     pub(super) consents: Vec<(&'static str, bool)>,
+    /// Whether offers may be picked from what the member buys.
+    pub(super) profiling: bool,
     pub(super) name_error: Option<String>,
     pub(super) birthday_error: Option<String>,
     pub(super) saved: bool,
@@ -88,12 +92,9 @@ pub(super) async fn profile_page(
     }
     if fresh {
         form.name = p.name.unwrap_or_default();
-        form.consents = console
-            .engine
-            .consents(member.id())
-            .await
-            .map_err(&fail)?
-            .channels();
+        let consents = console.engine.consents(member.id()).await.map_err(&fail)?;
+        form.consents = consents.channels();
+        form.profiling = consents.profiling();
     }
     let tz = &console.engine.definition().program.time_zone;
     let closing = console
@@ -148,14 +149,14 @@ pub(crate) async fn save_profile(
     };
     member.check_csrf(field("csrf"))?;
     let t = member.locale.strings();
-    let given: Vec<&str> = CHANNELS
-        .into_iter()
-        .filter(|c| fields.iter().any(|(k, v)| k == "consent" && v == c))
-        .collect();
+    let ticked = |c: &str| fields.iter().any(|(k, v)| k == "consent" && v == c);
+    let given: Vec<&str> = CHANNELS.into_iter().filter(|c| ticked(c)).collect();
+    let consents = Consents::given(&given).with(PROFILING, ticked(PROFILING));
     let mut form = ProfileForm {
         name: field("name").to_owned(),
         birthday: field("birthday").to_owned(),
-        consents: Consents::given(&given).channels(),
+        consents: consents.channels(),
+        profiling: consents.profiling(),
         ..ProfileForm::default()
     };
     let birthday = match field("birthday").trim() {
@@ -172,7 +173,7 @@ pub(crate) async fn save_profile(
         let update = ProfileUpdate {
             name: form.name.clone(),
             birthday,
-            consents: Consents::given(&given),
+            consents,
         };
         match console.engine.update_profile(member.id(), update).await {
             Ok(()) => return Ok(Redirect::to("/portal/profile?saved=1").into_response()),

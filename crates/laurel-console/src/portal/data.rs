@@ -1,4 +1,5 @@
-//! "My data": everything stored about the member as a page to read — profile, consent,
+//! "My data": everything stored about the member as a page to read — profile, consent and its
+//! history,
 //! points, purchases, history, rewards, invitations and reports, times in the program's
 //! time zone — beside the JSON download of all of it (see [`super::account::data`]).
 
@@ -48,7 +49,7 @@ struct DataPage {
     phone: String,
     birthday: String,
     joined: String,
-    consents: Vec<(&'static str, bool)>,
+    consent: crate::consent_words::ConsentWords,
     available: String,
     pending: String,
     /// Points held at checkouts.
@@ -86,7 +87,9 @@ pub(crate) async fn page(
     let redemptions = engine.member_redemptions(id, SHOWN).await.map_err(&fail)?;
     let invited = engine.referrals(id, 1).await.map_err(&fail)?.made;
     let reports = super::help::report_lines(&console, &member, SHOWN).await?;
-    let consents = engine.consents(id).await.map_err(&fail)?.channels();
+    let consent = crate::consent_words::ConsentWords::read(engine, l, id)
+        .await
+        .map_err(&fail)?;
     let t = l.strings();
     let now = Timestamp::now();
     let p = stored.profile;
@@ -102,7 +105,7 @@ pub(crate) async fn page(
         phone: p.phone.unwrap_or_default(),
         birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
         joined: l.date_time(p.enrolled_at, tz),
-        consents,
+        consent,
         available: l.integer(balance.available.get()),
         pending: l.integer(balance.pending.get()),
         held: l.integer(balance.held.get()),

@@ -2,7 +2,7 @@
 //! see their points, tier and history, redeem rewards and show the coupon, share their
 //! referral code, keep their profile and consent, download their data and report problems,
 //! read their wallet of stored value, hold a paid membership, send other members points and
-//! pool points in a household.
+//! pool points in a household; and, for anyone, the privacy notice.
 //! Mobile-first, server-rendered, working without JavaScript.
 
 mod account;
@@ -13,6 +13,7 @@ mod help;
 mod home;
 mod household;
 mod membership;
+mod privacy;
 mod rewards;
 mod sign_in;
 mod transfers;
@@ -85,6 +86,7 @@ pub(crate) fn router(guesses: Option<&laurel_web::limits::AddressLimit>) -> Rout
         .route("/portal/profile/close", post(contact::close))
         .route("/portal/data", get(account::data))
         .route("/portal/my-data", get(data::page))
+        .route("/portal/privacy", get(privacy::page))
         .route("/portal/help", get(help::help).post(help::report))
         .route("/portal/help/{id}/answer", post(help::answer))
         .route("/portal/lang", get(page::language::switch::<Portal>))

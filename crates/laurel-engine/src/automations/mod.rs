@@ -11,7 +11,7 @@ pub use dry_run::{DryRun, DryRunLine};
 pub use run::AutomationReport;
 pub(crate) use scan::runs_of_event;
 
-use crate::portal::Consents;
+use crate::privacy::consents::Consents;
 use laurel_core::automations::{Automation, AutomationTrigger, MemberFacts};
 use laurel_core::events::{EventKind, EventKinds};
 use laurel_store::{MemberState, STATES_PAGE_MAX, Store};

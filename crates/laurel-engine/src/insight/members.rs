@@ -59,10 +59,16 @@ impl Engine {
     pub async fn refresh_member_insight(&self, now: Timestamp) -> Result<RefreshReport> {
         let tz = self.definition().program.time_zone.clone();
         let last_id = self.store.last_member_id().await?;
+        // Scoring a member is profiling: those who withdrew from it are left out (and the
+        // rows of an earlier refresh dropped with the rest).
+        let withdrawn = self.store.members_withdrawn_from(crate::PROFILING).await?;
         let mut members = Vec::new();
         let mut after = 0;
         while after < last_id {
             for (member, history) in self.store.purchase_histories(after).await? {
+                if withdrawn.binary_search(&member).is_ok() {
+                    continue;
+                }
                 let purchases: Vec<Purchase> = history
                     .iter()
                     .map(|&(at, amount_minor)| Purchase { at, amount_minor })
@@ -119,15 +125,18 @@ impl Engine {
         self.refresh_member_insight(now).await.map(Some)
     }
 
-    /// What the last refresh says of the member.
+    /// What the last refresh says of the member; no scores once they withdrew from profiling
+    /// (the next refresh drops them).
     pub async fn member_insight(&self, member_id: i64) -> Result<MemberInsight> {
         if self.store.member(MemberId(member_id)).await?.is_none() {
             return Err(EngineError::UnknownMember(member_id.to_string()));
         }
-        let (scores, refresh) = tokio::try_join!(
-            self.store.member_insight(MemberId(member_id)),
-            self.store.latest_refresh()
+        let (scores, refresh, consents) = tokio::try_join!(
+            async { Ok(self.store.member_insight(MemberId(member_id)).await?) },
+            async { Ok(self.store.latest_refresh().await?) },
+            self.consents(member_id),
         )?;
+        let scores = scores.filter(|_| consents.profiling());
         Ok(MemberInsight { scores, refresh })
     }
 }

@@ -1,6 +1,11 @@
 //! Personal offers: a member's facts loaded (their spend per category over the last year,
 //! coupons used, tier progress, scores, redemptions and rule usage), ranked by the core
 //! (`laurel_core::offers`), each with its reason in English words beside its data.
+//!
+//! A member who withdrew from profiling is offered the same rewards and rules, ranked only by
+//! what the program's terms already use — their points, tier and its progress, birthday,
+//! first purchase, limits used — never by their behaviour: no spend per category, no coupon
+//! habit, no RFM segment or churn risk, no saved segments (they are in none).
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
@@ -11,7 +16,7 @@ use laurel_core::Localized;
 use laurel_core::insight::RfmSegment;
 use laurel_core::insight::clv::ChurnRiskLevel;
 use laurel_core::offers::{
-    Offer, OfferFacts, OfferProgram, OfferReason, OfferSubject, rank_offers,
+    Offer, OfferFacts, OfferProgram, OfferReason, OfferSubject, SpendFacts, rank_offers,
 };
 use laurel_core::rules::{LimitKind, MemberFacts, usage_periods};
 use laurel_core::tiers::TierMetric;
@@ -49,7 +54,10 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::UnknownMember(member_id.to_string()))?;
         let definition = self.definition();
-        let facts = self.offer_facts(&definition, &member, now).await?;
+        let mut facts = self.offer_facts(&definition, &member, now).await?;
+        if !self.consents(member_id).await?.profiling() {
+            facts = unprofiled(facts);
+        }
         let program = OfferProgram {
             program: &definition.program,
             rules: &definition.rules,
@@ -156,6 +164,20 @@ impl Engine {
             .await?;
         tx.rollback().await?;
         Ok(usage)
+    }
+}
+
+/// `facts` without what was learnt from the member's behaviour (see the module's words).
+fn unprofiled(facts: OfferFacts) -> OfferFacts {
+    OfferFacts {
+        spend: SpendFacts::default(),
+        segment: None,
+        risk: None,
+        member: MemberFacts {
+            segments: Vec::new(),
+            ..facts.member
+        },
+        ..facts
     }
 }
 

@@ -16,7 +16,7 @@ pub use unsubscribe::Unsubscribing;
 use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::events::payload::{EventMember, MessageData};
-use crate::portal::Consents;
+use crate::privacy::consents::Consents;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use laurel_core::events::EventKind;

@@ -1,11 +1,13 @@
 //! Stopping letters from the link in one, without signing in: the link's token names the
 //! member (and can do nothing else), its channel what to stop; using it withdraws their
-//! consent to that channel.
+//! consent to that channel, the change kept in their consent history as made by the link.
 
 use super::EMAIL;
 use crate::Engine;
 use crate::error::Result;
-use crate::portal::Consents;
+use crate::privacy::consent_history::{ConsentSource, change_consents};
+use crate::privacy::consents::Consents;
+use jiff::Timestamp;
 use laurel_core::notices::CHANNELS;
 
 /// Whom an unsubscribe link is for, as its page shows them.
@@ -61,10 +63,17 @@ impl Engine {
         let Some(member) = self.store.member_by_unsubscribe_token(token).await? else {
             return Ok(false);
         };
-        let consents = Consents::parse(member.consents.as_deref())?.without(channel);
-        self.store
-            .set_consents(member.id, &consents.to_stored()?)
-            .await?;
+        let mut tx = self.store.begin().await?;
+        let withdrawn = Consents::default().with(channel, false);
+        change_consents(
+            &mut tx,
+            member.id,
+            &withdrawn,
+            ConsentSource::Unsubscribe,
+            Timestamp::now(),
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(
             member = member.id.0,
             "a member unsubscribed from e-mail by link"

@@ -1,6 +1,6 @@
-//! A member's data export: everything stored about them — profile, consent, balances, and
-//! all of their ledger, purchases, redemptions, referrals and reports — as one JSON document,
-//! produced as a stream of pieces, one page of the store at a time.
+//! A member's data export: everything stored about them — profile, consent and its history,
+//! balances, and all of their ledger, purchases, redemptions, referrals and reports — as one
+//! JSON document, produced as a stream of pieces, one page of the store at a time.
 //!
 //! Why a stream: a member's history has no upper bound, and the document built whole held
 //! all of it in memory at once (and, to stay bounded, an earlier version stopped at 200 of
@@ -138,12 +138,28 @@ impl Export {
         let stored = engine.member(&MemberRef::Id(self.member)).await?;
         // Asking for the referrals gives the member a code when they had none.
         let code = engine.referrals(self.member, 1).await?.code;
-        let consents: serde_json::Map<String, Value> = engine
-            .consents(self.member)
-            .await?
+        // Changes of consent are few (a member answers a form): the head holds them whole.
+        let record = engine
+            .consent_record(self.member, laurel_store::CONSENT_CHANGES_MAX)
+            .await?;
+        let current = &record.current;
+        let consents: serde_json::Map<String, Value> = current
             .channels()
             .into_iter()
+            .chain(current.purposes())
             .map(|(c, given)| (c.to_owned(), Value::Bool(given)))
+            .collect();
+        let history: Vec<Value> = record
+            .history
+            .iter()
+            .map(|c| {
+                json!({
+                    "consent": c.subject,
+                    "given": c.given,
+                    "at": c.at.to_string(),
+                    "source": c.source,
+                })
+            })
             .collect();
         let p = &stored.profile;
         Ok(json!({
@@ -161,6 +177,7 @@ impl Export {
                 "referral_code": code,
             },
             "consents": consents,
+            "consent_history": history,
             "balance": { "available": stored.available, "pending": stored.pending },
             "exported_at": jiff::Timestamp::now().to_string(),
         }))

@@ -14,6 +14,6 @@ pub use contact::ContactField;
 pub use export::EXPORT_PAGE;
 pub use history::{EntryAbout, History, HistoryEntry};
 pub use one_time::SignInLetter;
-pub use profile::{CHANNELS, Consents, ProfileUpdate};
+pub use profile::ProfileUpdate;
 pub use reports::{CLOSE_ACCOUNT, REPORT_CATEGORIES, ReportThread};
 pub use sign_in::MemberSignedIn;

@@ -1,8 +1,13 @@
 //! Privacy: erasing a member's personal data on request while the ledger, the books and every
 //! aggregate stay whole (`erase.rs`), and the register of requests to do so — a member asks
-//! from the portal, staff erase or decline.
+//! from the portal, staff erase or decline; a member's consents per channel and purpose
+//! (`consents.rs`) and their history (`consent_history.rs`); what the privacy notice says
+//! (`notice.rs`).
 
+pub(crate) mod consent_history;
+pub(crate) mod consents;
 pub(crate) mod erase;
+pub(crate) mod notice;
 pub(crate) mod views;
 
 use crate::error::{EngineError, Result};

@@ -1,10 +1,12 @@
 //! Working out who is in each segment: one pass over every member a page at a time, each
 //! read as the conditions see them (their purchases counted over every window any segment
 //! names), every segment judged by the core; then each segment's members marked and the
-//! earlier refresh's dropped (see the store's `segments`).
+//! earlier refresh's dropped (see the store's `segments`). Members who withdrew from
+//! profiling are in none.
 
 use crate::Engine;
 use crate::error::{EngineError, Result};
+use crate::privacy::consents::Consents;
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::insight::RfmSegment;
 use laurel_core::insight::clv::ChurnRiskLevel;
@@ -66,6 +68,10 @@ impl Engine {
                 .segment_inputs(after, STATES_PAGE_MAX, &since)
                 .await?;
             for input in &page {
+                // Placing a member in segments is profiling: none for those who withdrew.
+                if !Consents::parse(input.state.consents.as_deref())?.profiling() {
+                    continue;
+                }
                 let facts = facts_of(input, &days)?;
                 for (segment, members) in segments.iter().zip(found.iter_mut()) {
                     if facts.meet(&segment.conditions, now) {

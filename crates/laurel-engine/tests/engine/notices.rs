@@ -58,6 +58,14 @@ pub(super) async fn enrolled_consenting(
     id
 }
 
+/// The token of the e-mail unsubscribe link in the first letter waiting.
+pub(super) async fn unsubscribe_token(engine: &Engine) -> String {
+    let link = letters(engine).await[0].unsubscribe_url.clone().unwrap();
+    assert!(link.ends_with("&c=email"), "{link}");
+    let token = link.split("t=").nth(1).unwrap();
+    token.trim_end_matches("&c=email").to_owned()
+}
+
 /// Noon in Shanghai on `date`, a time no quiet hours hold back.
 fn at_noon(date: &str) -> Timestamp {
     noon(date)
@@ -229,13 +237,7 @@ async fn the_unsubscribe_link_stops_marketing_letters() {
             1,
             "[{name}]"
         );
-        let link = letters(&engine).await[0].unsubscribe_url.clone().unwrap();
-        assert!(link.ends_with("&c=email"), "[{name}] {link}");
-        let token = link
-            .split("t=")
-            .nth(1)
-            .unwrap()
-            .trim_end_matches("&c=email");
+        let token = &unsubscribe_token(&engine).await;
         let who = engine.unsubscribing(token, "email").await.unwrap().unwrap();
         assert_eq!(
             (who.to.as_deref(), who.subscribed),

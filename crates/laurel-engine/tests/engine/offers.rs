@@ -11,7 +11,7 @@ use laurel_engine::{
 
 /// [`TWO_TIERS`] (spend since joining: gold from 1000), bonuses on coffee and tea, a review
 /// rewarded once a lifetime, a campaign that ended, and four rewards (one for gold only).
-const CAFE: &str = r#"
+pub(super) const CAFE: &str = r#"
 [[rules]]
 id = "coffee_bonus"
 name = { en = "Coffee bonus", zh-CN = "咖啡奖励" }
@@ -61,7 +61,7 @@ tiers = ["gold"]
 categories = { coffee = { en = "Coffee", zh-CN = "咖啡" }, tea = { en = "Tea", zh-CN = "茶" } }
 "#;
 
-fn line(sku: &str, category: &str, price: &str) -> LineRequest {
+pub(super) fn line(sku: &str, category: &str, price: &str) -> LineRequest {
     LineRequest {
         sku: sku.into(),
         category: Some(category.into()),
@@ -71,7 +71,7 @@ fn line(sku: &str, category: &str, price: &str) -> LineRequest {
 }
 
 /// The offers' ids and reasons, best first.
-async fn ranked(engine: &Engine, member: i64) -> Vec<(String, OfferReason)> {
+pub(super) async fn ranked(engine: &Engine, member: i64) -> Vec<(String, OfferReason)> {
     engine
         .offers(member, Timestamp::now(), 10)
         .await

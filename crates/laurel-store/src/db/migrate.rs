@@ -199,6 +199,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0039_key_expiry.sql"),
     ),
     (
+        40,
+        "consent_history",
+        include_str!("../../migrations/0040_consent_history.sql"),
+    ),
+    (
         41,
         "fraud_cases",
         include_str!("../../migrations/0041_fraud_cases.sql"),

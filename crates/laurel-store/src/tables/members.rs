@@ -256,7 +256,8 @@ impl Tx {
 /// Members locked per statement by [`Tx::lock_members`].
 const LOCKS_PER_STATEMENT: usize = 128;
 
-/// What a member may change about themselves in the portal.
+/// What a member may change about themselves in the portal (their consents are written with
+/// their history by `tables/consents.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileChange {
     /// Display name.
@@ -264,12 +265,10 @@ pub struct ProfileChange {
     /// Birthday: stored only when none is stored (a birthday bonus is not to be had twice by
     /// changing it; staff correct mistakes).
     pub birthday: Option<Date>,
-    /// Consent per channel, as a JSON object.
-    pub consents: String,
 }
 
 impl Store {
-    /// A member's consent per channel, as stored (a JSON object), if ever given.
+    /// A member's consents, as stored (a JSON object), if ever given.
     pub async fn member_consents(&self, id: MemberId) -> Result<Option<String>> {
         let mut db = self;
         let row = db
@@ -277,17 +276,18 @@ impl Store {
             .await?;
         Ok(row.map(|r| r.get(0)).transpose()?.flatten())
     }
+}
 
+impl Tx {
     /// Applies a member's own profile change; none to an erased member (a change racing
     /// their erasure must not bring their name back).
-    pub async fn change_profile(&self, id: MemberId, change: &ProfileChange) -> Result<()> {
+    pub async fn change_profile(&mut self, id: MemberId, change: &ProfileChange) -> Result<()> {
         let birthday = change.birthday.map(|d| d.to_string());
         let name_key = change.name.as_deref().map(search::fold);
-        let mut db = self;
-        db.run(
-            "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), consents = $3, \
-             name_key = $5 WHERE id = $4 AND status <> 'erased'",
-            args![&change.name, &birthday, &change.consents, id.0, &name_key],
+        self.run(
+            "UPDATE members SET name = $1, birthday = COALESCE(birthday, $2), name_key = $4 \
+             WHERE id = $3 AND status <> 'erased'",
+            args![&change.name, &birthday, id.0, &name_key],
         )
         .await?;
         Ok(())

@@ -5,6 +5,7 @@ pub(crate) mod audit;
 pub(crate) mod automations;
 pub(crate) mod books;
 pub(crate) mod churn_list;
+pub(crate) mod consents;
 pub(crate) mod contact_changes;
 pub(crate) mod erasure;
 pub(crate) mod events;

@@ -204,17 +204,6 @@ impl Store {
             .await?;
         row.as_ref().map(addressee_from).transpose()
     }
-
-    /// Sets a member's consent per channel (a JSON object).
-    pub async fn set_consents(&self, id: MemberId, consents: &str) -> Result<()> {
-        let mut db = self;
-        db.run(
-            "UPDATE members SET consents = $1 WHERE id = $2",
-            args![consents, id.0],
-        )
-        .await?;
-        Ok(())
-    }
 }
 
 impl Tx {

@@ -124,9 +124,10 @@ async fn a_name_changed_in_the_portal_is_found_by_its_new_name() {
         let change = laurel_store::ProfileChange {
             name: Some("Han Meimei".into()),
             birthday: None,
-            consents: "{}".into(),
         };
-        store.change_profile(ids[0], &change).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.change_profile(ids[0], &change).await.unwrap();
+        tx.commit().await.unwrap();
         assert_eq!(search(&store, "meimei").await, ["CUST-100"], "[{name}]");
         assert!(search(&store, "li lei").await.is_empty(), "[{name}]");
     }

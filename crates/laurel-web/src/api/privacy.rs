@@ -1,9 +1,10 @@
-//! Privacy: erasing a member's personal data, and the register of requests to do so.
+//! Privacy: a member's consents with their history, erasing a member's personal data, and the
+//! register of requests to do so.
 
 use crate::AppState;
 use crate::api::responses::errors;
 use crate::auth::Caller;
-use crate::dto::{ErasureRequestsResponse, ErasureResponse};
+use crate::dto::{ConsentsResponse, ErasureRequestsResponse, ErasureResponse};
 use crate::error::ApiResult;
 use crate::extract::{ApiPath, ApiQuery};
 use axum::Json;
@@ -19,6 +20,30 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(erase))
         .routes(routes!(requests))
+        .routes(routes!(consents))
+}
+
+errors!(ConsentsErrors: [PATH], [UnknownMember]);
+
+/// A member's consents: to marketing letters per channel (withheld until given) and to each
+/// purpose (`profiling`: offers, segments and churn scores worked out from their buying,
+/// allowed until withdrawn), with every change — what, given or withdrawn, when and where
+/// (`portal`, `unsubscribe`) — newest first.
+#[utoipa::path(get, path = "/api/v1/members/{id}/consents", tag = "privacy",
+    params(("id" = i64, Path, description = "member id")),
+    responses((status = 200, description = "The member's consents and their history.", body = ConsentsResponse), ConsentsErrors),
+    security(("api_key" = [])))]
+async fn consents(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ConsentsResponse>> {
+    caller.require(Scope::Pos)?;
+    let record = state
+        .engine
+        .consent_record(id, laurel_engine::CONSENT_CHANGES_MAX)
+        .await?;
+    Ok(Json(ConsentsResponse::new(id, record)))
 }
 
 errors!(EraseErrors: [PATH, WRITE, ADMIN], [UnknownMember, ErasureBlocked]);

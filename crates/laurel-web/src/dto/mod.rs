@@ -78,7 +78,10 @@ pub use points::{
     AdjustmentBody, BalanceResponse, DrawBody, EntryBody, ExpiryBody, LedgerResponse,
     PostingResponse, RedemptionBody,
 };
-pub use privacy::{ErasureRequestBody, ErasureRequestsResponse, ErasureResponse};
+pub use privacy::{
+    ConsentChangeBody, ConsentsResponse, ErasureRequestBody, ErasureRequestsResponse,
+    ErasureResponse,
+};
 pub use program::{
     ApplyProgramBody, ApplyProgramResponse, ProgramSummaryBody, ProgramVersionBody,
     ProgramVersionsResponse,

@@ -1,9 +1,63 @@
-//! Erasure: a member erased, and the register of requests to erase.
+//! Privacy: a member's consents with their history, a member erased, and the register of
+//! requests to erase.
 
 use jiff::Timestamp;
-use laurel_engine::{ErasureOutcome, ErasureRequestView};
+use laurel_engine::{ConsentChange, ConsentRecord, ErasureOutcome, ErasureRequestView};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
+
+/// A member's consents now and how they came to be.
+#[derive(Serialize, ToSchema)]
+pub struct ConsentsResponse {
+    /// Laurel's id for the member.
+    pub member_id: i64,
+    /// Consent to marketing letters per channel (`email`, `sms`, `push`).
+    pub channels: BTreeMap<String, bool>,
+    /// Consent per purpose (`profiling`).
+    pub purposes: BTreeMap<String, bool>,
+    /// Every change, newest first.
+    pub history: Vec<ConsentChangeBody>,
+}
+
+impl ConsentsResponse {
+    /// The response for `member`'s `record`.
+    pub fn new(member: i64, record: ConsentRecord) -> ConsentsResponse {
+        let map =
+            |pairs: Vec<(&str, bool)>| pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        ConsentsResponse {
+            member_id: member,
+            channels: map(record.current.channels()),
+            purposes: map(record.current.purposes()),
+            history: record.history.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One change of consent.
+#[derive(Serialize, ToSchema)]
+pub struct ConsentChangeBody {
+    /// The channel (`email`, `sms`, `push`) or purpose (`profiling`).
+    pub consent: String,
+    /// Given (true) or withdrawn.
+    pub given: bool,
+    /// When.
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// Where it was made: `portal` (the member's profile) or `unsubscribe` (a letter's link).
+    pub source: String,
+}
+
+impl From<ConsentChange> for ConsentChangeBody {
+    fn from(c: ConsentChange) -> ConsentChangeBody {
+        ConsentChangeBody {
+            consent: c.subject,
+            given: c.given,
+            at: c.at,
+            source: c.source,
+        }
+    }
+}
 
 /// A member erased.
 #[derive(Serialize, ToSchema)]

@@ -79,3 +79,63 @@ async fn an_admin_key_erases_a_member_and_the_register_lists_it() {
         app.teardown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_consents_answer_per_channel_and_purpose_with_their_history_newest_first() {
+    for (name, db) in backends() {
+        let app = spawn_app(&db).await;
+        let body = json!({ "external_id": "cust-consent", "email": "c@example.com" });
+        let id = app.post("/api/v1/members", &body).await.ok(201)["id"]
+            .as_i64()
+            .unwrap();
+        let path = format!("/api/v1/members/{id}/consents");
+        let never = app.get(&path).await.ok(200);
+        assert_eq!(
+            (&never["channels"], &never["purposes"], &never["history"]),
+            (
+                &json!({ "email": false, "push": false, "sms": false }),
+                &json!({ "profiling": true }),
+                &json!([])
+            ),
+            "[{name}] letters wait for consent; profiling runs until withdrawn: {never}"
+        );
+
+        let answer = |consents| laurel_engine::ProfileUpdate {
+            name: String::new(),
+            birthday: None,
+            consents,
+        };
+        let given = laurel_engine::Consents::given(&["email"]);
+        app.engine.update_profile(id, answer(given)).await.unwrap();
+        let withdrawn = laurel_engine::Consents::default().with(laurel_engine::PROFILING, false);
+        app.engine
+            .update_profile(id, answer(withdrawn))
+            .await
+            .unwrap();
+
+        let now = app.get(&path).await.ok(200);
+        assert_eq!(now["channels"]["email"], true, "[{name}] {now}");
+        assert_eq!(now["purposes"]["profiling"], false, "[{name}] {now}");
+        let history: Vec<(&str, bool, &str)> = now["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                assert!(c["at"].as_str().is_some(), "[{name}] {c}");
+                (
+                    c["consent"].as_str().unwrap(),
+                    c["given"].as_bool().unwrap(),
+                    c["source"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            history,
+            [("profiling", false, "portal"), ("email", true, "portal")],
+            "[{name}]"
+        );
+        app.get("/api/v1/members/99999/consents")
+            .await
+            .error(404, "unknown_member");
+    }
+}
