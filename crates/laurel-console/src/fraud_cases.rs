@@ -29,7 +29,7 @@ struct CaseRow {
     /// What the rule did, in words.
     action: String,
     /// What a reviewer may do, as (action, its words' key, whether it weighs on the member):
-    /// releasing only where points are held.
+    /// releasing only where points are held, taking back only where a lot is named.
     actions: Vec<(&'static str, &'static str, bool)>,
     state: String,
     decided: String,
@@ -64,8 +64,10 @@ impl CaseRow {
             action: t.get(&format!("fraud.action_{}", c.action)).to_owned(),
             actions: ReviewAction::ALL
                 .into_iter()
-                .filter(|a| {
-                    *a != ReviewAction::Release || (c.lot_id.is_some() && c.action == "hold")
+                .filter(|a| match a {
+                    ReviewAction::Release => c.lot_id.is_some() && c.action == "hold",
+                    ReviewAction::Reverse => c.lot_id.is_some(),
+                    _ => true,
                 })
                 .map(|a| {
                     let weighs = matches!(a, ReviewAction::Reverse | ReviewAction::Freeze);
@@ -107,14 +109,25 @@ pub(crate) async fn page(
     staff.require(Permission::ManageMembers)?;
     let l = staff.locale;
     let tz = &console.engine.definition().program.time_zone;
-    let (open, closed): (Vec<CaseRow>, Vec<CaseRow>) = console
+    // The open ones asked for on their own: however many were closed since, none is missed.
+    let fail = |e| PageError::from_engine(e, l);
+    let open: Vec<CaseRow> = console
+        .engine
+        .fraud_cases(true)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|c| CaseRow::of(l, tz, c))
+        .collect();
+    let closed: Vec<CaseRow> = console
         .engine
         .fraud_cases(false)
         .await
-        .map_err(|e| PageError::from_engine(e, l))?
+        .map_err(fail)?
         .into_iter()
+        .filter(|c| c.state != "open")
         .map(|c| CaseRow::of(l, tz, c))
-        .partition(|c| c.decided.is_empty());
+        .collect();
     let page = FraudPage {
         chrome: Chrome::signed_in(&staff, "fraud", "/admin/fraud".into()),
         open,

@@ -241,6 +241,17 @@ pub enum EngineError {
     /// The case was closed already.
     #[error("fraud case {0} is closed already")]
     FraudCaseClosed(i64),
+    /// A staff member may not review the case their own adjustment opened.
+    #[error("fraud case {0} is about your own adjustment: another reviewer decides it")]
+    OwnFraudCase(i64),
+    /// The case holds no points to release or take back.
+    #[error("fraud case {case} holds no points to {action}")]
+    NothingToReview {
+        /// The case.
+        case: i64,
+        /// What was asked.
+        action: &'static str,
+    },
     /// The member's personal data was erased: nothing more can be done for them.
     #[error("member {0} was erased")]
     MemberErased(i64),
@@ -382,6 +393,8 @@ impl EngineError {
             EngineError::FraudRefused(_) => ErrorCode::FraudRefused,
             EngineError::UnknownFraudCase(_) => ErrorCode::UnknownFraudCase,
             EngineError::FraudCaseClosed(_) => ErrorCode::FraudCaseClosed,
+            EngineError::OwnFraudCase(_) => ErrorCode::Forbidden,
+            EngineError::NothingToReview { .. } => ErrorCode::NothingToReview,
             EngineError::ErasureBlocked { .. } => ErrorCode::ErasureBlocked,
             EngineError::SignInCodeWrong => ErrorCode::SignInCodeWrong,
             EngineError::SignInCodeExpired => ErrorCode::SignInCodeExpired,

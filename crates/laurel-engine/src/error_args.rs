@@ -95,7 +95,12 @@ impl EngineError {
                 vec![("member", id.to_string())]
             }
             EngineError::FraudRefused(case) => vec![("rule", case.rule.clone())],
-            EngineError::UnknownFraudCase(id) | EngineError::FraudCaseClosed(id) => {
+            EngineError::NothingToReview { case, action } => {
+                vec![("case", case.to_string()), ("action", (*action).to_owned())]
+            }
+            EngineError::UnknownFraudCase(id)
+            | EngineError::FraudCaseClosed(id)
+            | EngineError::OwnFraudCase(id) => {
                 vec![("case", id.to_string())]
             }
             EngineError::ErasureBlocked { member, block } => vec![

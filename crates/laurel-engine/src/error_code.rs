@@ -104,6 +104,7 @@ error_codes! {
     MemberSuspended = "member_suspended", 409, "The member is suspended: they neither earn nor spend until reactivated.";
     FraudRefused = "fraud_refused", 409, "A fraud rule of the program refused the operation; a case is open for review.";
     FraudCaseClosed = "fraud_case_closed", 409, "The fraud case was closed already.";
+    NothingToReview = "nothing_to_review", 409, "The fraud case holds no points to release or take back: dismiss or freeze instead.";
     ErasureBlocked = "erasure_blocked", 409, "The member still holds stored value, points at a checkout or a membership: settle it before erasing them.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
     RewardWrongSegment = "reward_wrong_segment", 409, "The reward is only for members of certain segments.";

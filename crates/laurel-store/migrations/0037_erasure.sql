@@ -24,3 +24,7 @@ CREATE INDEX erasure_requests_by_member ON erasure_requests (member_id, id);
 
 -- When a member last recorded an event, for the retention policy's measure of inactivity.
 CREATE INDEX activity_events_by_member ON activity_events (member_id, occurred_at);
+
+-- When a member last signed in to the portal: sessions are deleted once they expire, so the
+-- retention policy cannot read it from them.
+ALTER TABLE members ADD COLUMN last_seen_at BIGINT;

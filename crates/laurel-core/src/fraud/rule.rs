@@ -245,6 +245,16 @@ impl FraudPolicy {
                         ),
                     );
                 }
+                if measure == Measure::StaffAdjusted
+                    && matches!(action, Some(FraudAction::Hold | FraudAction::Freeze))
+                {
+                    issues.add(
+                        key("action"),
+                        message!(
+                            "staff_adjusted judges a staff member, not the member: only flag or refuse"
+                        ),
+                    );
+                }
                 if spec.min_purchases.is_some() && measure != Measure::RefundRatio {
                     issues.add(key("min_purchases"), message!("is only for refund_ratio"));
                 }

@@ -58,12 +58,21 @@ impl Redaction {
         self.replace(value, ERASED)
     }
 
-    /// The values looked for, lower-cased: what a store may search its text for first.
+    /// The values looked for, as given and lower-cased: what a store may search its text for
+    /// first. Both, since a database may fold only ASCII letters (SQLite's `lower`), so that
+    /// "Élodie" stored is found by what was given, and "ÉLODIE" by neither.
     pub fn needles(&self) -> Vec<String> {
-        self.needles
-            .iter()
-            .map(|n| n.text.iter().collect::<String>().to_lowercase())
-            .collect()
+        let mut all: Vec<String> = Vec::new();
+        for needle in &self.needles {
+            let given: String = needle.text.iter().collect();
+            let lower = given.to_lowercase();
+            for form in [given, lower] {
+                if !all.contains(&form) {
+                    all.push(form);
+                }
+            }
+        }
+        all
     }
 
     /// True when nothing is looked for.

@@ -53,6 +53,7 @@ pub(crate) async fn purchase(
     let operation = Operation::Earn {
         points: earning.total.get(),
         spend_minor: Some(p.total_minor),
+        at: r.occurred_at,
     };
     let judged = fraud::judge(tx, ctx, &member, operation, &key).await?;
     judged.refusal(ctx.now)?;
@@ -142,6 +143,7 @@ pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
     let operation = Operation::Earn {
         points: earning.total.get(),
         spend_minor: None,
+        at: r.occurred_at,
     };
     let reference = format!("{}:{}", r.kind, r.event_id);
     let judged = fraud::judge(tx, ctx, &member, operation, &reference).await?;

@@ -11,15 +11,20 @@ use rust_decimal::Decimal;
 /// What is being judged.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Operation<'a> {
-    /// Points earned: by a purchase of `spend_minor`, or by an event (`None`).
+    /// Points earned at `at` (when it happened): by a purchase of `spend_minor`, or by an
+    /// event (`None`).
     Earn {
         points: i64,
         spend_minor: Option<i64>,
+        at: jiff::Timestamp,
     },
     /// Points or a reward redeemed.
     Redeem,
-    /// A refund of `amount_minor`.
-    Refund { amount_minor: i64 },
+    /// A refund of `amount_minor` of a purchase made at `purchased_at`.
+    Refund {
+        amount_minor: i64,
+        purchased_at: jiff::Timestamp,
+    },
     /// Points sent to the member by `sender`.
     Transfer { sender: MemberId },
     /// A staff adjustment of `points` by `actor`.
@@ -84,6 +89,13 @@ pub(crate) async fn judge(
                 continue;
             }
             let since = ctx.now - rule.window;
+            // What happened before the window (history imported, a purchase sent late) is
+            // not part of its burst.
+            if let Operation::Earn { at, .. } = op
+                && at < since
+            {
+                continue;
+            }
             let (observed, purchases) =
                 measure(tx, ctx, member.id, rule.measure, op, since).await?;
             verdict.add(rule.breached(observed, purchases));
@@ -131,9 +143,21 @@ async fn measure(
             let count = tx.redemptions_since(member, since).await?;
             (Decimal::from(count + 1), 0)
         }
-        (Measure::RefundRatio, Operation::Refund { amount_minor }) => {
+        (
+            Measure::RefundRatio,
+            Operation::Refund {
+                amount_minor,
+                purchased_at,
+            },
+        ) => {
             let (count, total) = tx.purchases_since(member, since).await?;
-            let refunded = tx.refunded_since(member, since).await? + amount_minor;
+            // A refund of a purchase from before the window is not part of its spend either.
+            let this = if purchased_at >= since {
+                amount_minor
+            } else {
+                0
+            };
+            let refunded = tx.refunded_since(member, since).await? + this;
             let share = if total > 0 {
                 Decimal::from(refunded) / Decimal::from(total)
             } else {

@@ -75,6 +75,11 @@ pub(crate) async fn review(
         return Err(EngineError::FraudCaseClosed(id));
     }
     let member = lock(tx, &MemberRef::Id(case.case.member.0)).await?;
+    crate::members::require_not_erased(&member)?;
+    // The staff member whose adjustment a rule caught does not judge it.
+    if case.case.operation == "adjustment" && case.case.reference == actor {
+        return Err(EngineError::OwnFraudCase(id));
+    }
     let lot = case.case.lot.map(LotId);
     let ledger = tx.ledger_of(&member).await?;
     let posting = match action {
@@ -82,8 +87,34 @@ pub(crate) async fn review(
         ReviewAction::Reverse => taking_back(&ledger, lot)?,
         ReviewAction::Freeze => None,
     };
+    // Releasing or taking back what the case holds nothing of would close it saying so falsely.
+    if posting.is_none() && matches!(action, ReviewAction::Release | ReviewAction::Reverse) {
+        return Err(EngineError::NothingToReview {
+            case: id,
+            action: action.as_str(),
+        });
+    }
     if let Some(posting) = posting {
-        post_review(tx, ctx, &member, &ledger, &posting, id, actor).await?;
+        let journal = post_review(tx, ctx, &member, &ledger, &posting, id, actor).await?;
+        // A partner's points taken back are credited to it, as a refund's are.
+        if action == ReviewAction::Reverse
+            && let Some(lot) = case.case.lot
+            && let Some(issued) = tx
+                .partner_entry_of_lot(laurel_core::ledger::LotId(lot))
+                .await?
+        {
+            let reference = format!("fraud_case:{id}");
+            let taken = -(posting.delta(laurel_core::ledger::Account::MemberAvailable)
+                + posting.delta(laurel_core::ledger::Account::MemberPending))
+            .get();
+            let entry = crate::partners::entries::Entry {
+                member: member.id,
+                journal,
+                points: taken,
+                reference: &reference,
+            };
+            crate::partners::entries::reversed(tx, ctx.now, &issued, entry).await?;
+        }
     }
     if action == ReviewAction::Freeze {
         tx.set_member_status(member.id, MemberStatus::Suspended)
@@ -127,7 +158,7 @@ async fn post_review(
     posting: &Posting,
     case: i64,
     actor: &str,
-) -> Result<()> {
+) -> Result<laurel_store::JournalId> {
     let m = meta(
         ctx,
         "fraud review",
@@ -135,6 +166,6 @@ async fn post_review(
         Some(actor.to_owned()),
         ctx.now,
     );
-    post(tx, ctx, member, ledger, posting, m).await?;
-    Ok(())
+    let (journal, _, _) = post(tx, ctx, member, ledger, posting, m).await?;
+    Ok(laurel_store::JournalId(journal))
 }

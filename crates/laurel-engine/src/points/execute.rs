@@ -120,9 +120,15 @@ pub(crate) async fn adjust(
         Some(actor.to_owned()),
         ctx.now,
     );
-    let (entry_id, balance, _) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    let (entry_id, balance, opened) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    // A credit's lot is what a reviewer may take back.
     judged
-        .let_through(tx, Some(JournalId(entry_id)), None, ctx.now)
+        .let_through(
+            tx,
+            Some(JournalId(entry_id)),
+            opened.first().copied(),
+            ctx.now,
+        )
         .await?;
     if let Some(note) = &r.note {
         tx.add_staff_note(JournalId(entry_id), member.id, note)

@@ -13,7 +13,7 @@ use crate::write::steps::{lock, meta, post};
 use laurel_core::MemberStatus;
 use laurel_core::events::EventKind;
 use laurel_core::ledger::Account;
-use laurel_core::privacy::Redaction;
+use laurel_core::privacy::{ERASED, Redaction};
 use laurel_store::{Member, MemberId, Tx};
 
 /// Why a member cannot be erased yet: each is money or goods still owed one way or the other,
@@ -141,24 +141,45 @@ async fn leave_household(tx: &mut Tx, member: MemberId, now: jiff::Timestamp) ->
     Ok(())
 }
 
-/// What is replaced wherever it stands (what names the member: their external id by the
-/// pseudonym, their email, phone and name), and what is replaced besides in their own rows
-/// (their birthday and attributes' values, personal only beside them).
+/// What is replaced wherever it stands, and what besides in the member's own JSON rows.
+///
+/// Everywhere only what names them distinctly enough not to be another member's word: their
+/// email, their phone (as written and as digits), their external id unless it is a bare
+/// number (`10042` is a figure in other rows), their name only when it has several words (a
+/// one-word name may be "Gold" or "Will"). In their own rows besides, every value of theirs —
+/// name, birthday, attributes' values, a numeric external id — only where it stands as a whole
+/// JSON string, so a document stays a document (`"purchase"`, `true` and numbers elsewhere in
+/// it are left alone).
 fn redactions(member: &Member, pseudonym: &str) -> (Redaction, Redaction) {
     let p = &member.profile;
-    let mut everywhere = Redaction::new().replace(&p.external_id, pseudonym);
-    for value in [&p.email, &p.phone, &p.name].into_iter().flatten() {
+    let external = p.external_id.trim();
+    let numeric = external.chars().all(|c| c.is_ascii_digit());
+    let mut everywhere = Redaction::new();
+    if !numeric {
+        everywhere = everywhere.replace(external, pseudonym);
+    }
+    for value in [&p.email, &p.phone].into_iter().flatten() {
         everywhere = everywhere.erase(value);
     }
-    if let Some(digits) = p.phone.as_deref().map(laurel_core::search::phone_key) {
+    if let Some(digits) = p.phone.as_deref().map(laurel_core::search::phone_key)
+        && digits.len() >= 7
+    {
         everywhere = everywhere.erase(&digits);
     }
-    let mut own = everywhere.clone();
-    if let Some(birthday) = p.birthday {
-        own = own.erase(&birthday.to_string());
+    if let Some(name) = p
+        .name
+        .as_deref()
+        .filter(|n| n.split_whitespace().count() > 1)
+    {
+        everywhere = everywhere.erase(name);
     }
-    for value in p.attributes.values() {
-        own = own.erase(value);
+    let quoted = |v: &str| format!("\"{}\"", v.trim());
+    let mut own = everywhere
+        .clone()
+        .replace(&quoted(external), &quoted(pseudonym));
+    let birthday = p.birthday.map(|b| b.to_string());
+    for value in p.name.iter().chain(&birthday).chain(p.attributes.values()) {
+        own = own.replace(&quoted(value), &quoted(ERASED));
     }
     (everywhere, own)
 }

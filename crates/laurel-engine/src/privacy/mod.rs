@@ -33,9 +33,32 @@ impl Engine {
     /// membership. Asked again, answers the erasure made.
     pub async fn erase_member(&self, member: i64, actor: &str) -> Result<ErasureOutcome> {
         let found = self.member(&MemberRef::Id(member)).await?;
-        self.erase(found.id, actor, None)
+        let already = found.status == MemberStatus::Erased;
+        let erased = self
+            .erase(found.id, actor, None)
             .await?
-            .ok_or_else(|| EngineError::Internal(format!("member {member} not erased")))
+            .ok_or_else(|| EngineError::Internal(format!("member {member} not erased")))?;
+        if !already {
+            self.audit_erasure(&erased, actor).await?;
+        }
+        Ok(erased)
+    }
+
+    /// The audit entry of an erasure made, naming the member by id only.
+    async fn audit_erasure(&self, erased: &ErasureOutcome, actor: &str) -> Result<()> {
+        let entry = laurel_store::AuditEntry {
+            staff_user_id: None,
+            actor: actor.to_owned(),
+            action: "member.erase".into(),
+            subject: format!("member:{}", erased.member_id),
+            before: None,
+            after: Some(
+                serde_json::json!({ "status": "erased", "forfeited": erased.forfeited })
+                    .to_string(),
+            ),
+            at: erased.erased_at,
+        };
+        self.store.insert_audit(&entry).await.map_err(Into::into)
     }
 
     async fn erase(
@@ -75,6 +98,7 @@ impl Engine {
             }
             match self.erase(member, RETENTION_ACTOR, Some(cutoff)).await {
                 Ok(Some(erased)) => {
+                    self.audit_erasure(&erased, RETENTION_ACTOR).await?;
                     report.members += 1;
                     report.points += laurel_core::Points(erased.forfeited);
                 }

@@ -70,7 +70,11 @@ pub(crate) async fn refund(
         lines: line_quantities,
         points,
     } = decide(&refundable, &v.ask).map_err(refused)?;
-    let judged = fraud::judge(tx, ctx, &member, Operation::Refund { amount_minor }, &key).await?;
+    let operation = Operation::Refund {
+        amount_minor,
+        purchased_at: purchase.occurred_at,
+    };
+    let judged = fraud::judge(tx, ctx, &member, operation, &key).await?;
     judged.refusal(ctx.now)?;
     let mut balance = Balances {
         available: member.available,

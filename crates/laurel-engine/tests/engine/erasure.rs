@@ -393,3 +393,49 @@ async fn points_held_at_a_checkout_refuse_the_erasure_and_nothing_is_written() {
         finish(name, engine).await;
     }
 }
+
+#[tokio::test]
+async fn a_numeric_id_and_a_name_beyond_ascii_are_erased_and_every_document_stays_json() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, sharing()).await;
+        super::events::subscribe(&engine, EventKind::ALL).await;
+        let id = engine
+            .enroll(EnrollRequest {
+                email: Some("elodie@erasure.example".into()),
+                name: Some("Élodie Ünal".into()),
+                attributes: BTreeMap::from([("vip".into(), "true".into())]),
+                ..enroll_request("10042")
+            })
+            .await
+            .unwrap()
+            .id
+            .0;
+        let other = member(&engine, "other-1").await;
+        buy(&engine, id, "e-1", "100").await;
+        buy(&engine, other, "o-1", "10042").await;
+        engine.erase_member(id, "staff:dpo").await.unwrap();
+        for value in ["Élodie Ünal", "élodie ünal", "elodie@erasure.example"] {
+            assert_eq!(
+                where_found(&engine, value).await,
+                Vec::<String>::new(),
+                "[{name}] `{value}`"
+            );
+        }
+        let mut tx = engine.store().begin().await.unwrap();
+        let events = tx.waiting_events(1_000).await.unwrap();
+        tx.commit().await.unwrap();
+        for event in events {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&event.payload).is_ok(),
+                "[{name}] still JSON: {}",
+                event.payload
+            );
+        }
+        assert_eq!(
+            balance(&engine, other).await,
+            (10042, 0),
+            "[{name}] another member's ¥10042 purchase is theirs still"
+        );
+        finish(name, engine).await;
+    }
+}

@@ -266,7 +266,7 @@ async fn points_funnelled_into_one_member_are_refused_past_the_most_senders() {
 }
 
 #[tokio::test]
-async fn a_staff_member_crediting_past_the_daily_most_is_flagged_and_can_be_frozen_out() {
+async fn a_staff_member_crediting_past_the_daily_most_is_flagged_for_another_reviewer() {
     for (name, db) in laurel_testkit::backends() {
         let engine = fraud_engine(&db).await;
         let (dee, eve) = (member(&engine, "dee").await, member(&engine, "eve").await);
@@ -285,19 +285,27 @@ async fn a_staff_member_crediting_past_the_daily_most_is_flagged_and_can_be_froz
             (eve, "generous-staff", "staff:desk@example.com"),
             "[{name}]"
         );
-        let frozen = engine
-            .review_fraud_case(case.id, ReviewAction::Freeze, "staff:risk@example.com")
+        assert_eq!(
+            code(
+                engine
+                    .review_fraud_case(case.id, ReviewAction::Dismiss, "staff:desk@example.com")
+                    .await
+            ),
+            "forbidden",
+            "[{name}] not by the staff member it is about"
+        );
+        let taken = engine
+            .review_fraud_case(case.id, ReviewAction::Reverse, "staff:risk@example.com")
             .await
             .unwrap();
-        assert_eq!(frozen.state, "frozen", "[{name}]");
-        let eve_now = engine.member(&MemberRef::Id(eve)).await.unwrap();
+        assert_eq!(taken.state, "reversed", "[{name}]");
         assert_eq!(
-            eve_now.status,
-            laurel_core::MemberStatus::Suspended,
-            "[{name}]"
+            balance(&engine, eve).await,
+            (0, 0),
+            "[{name}] the credit taken back"
         );
         let audit = engine.audit_log(5).await.unwrap();
-        assert_eq!(audit[0].action, "fraud.freeze", "[{name}] {audit:?}");
+        assert_eq!(audit[0].action, "fraud.reverse", "[{name}] {audit:?}");
         finish(name, engine).await;
     }
 }

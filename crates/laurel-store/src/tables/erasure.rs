@@ -26,7 +26,7 @@ const THEIRS: [(&str, &str, &str); 5] = [
 /// Text that may repeat any member's values: searched for the erased member's, which are
 /// replaced where they stand. JSON documents (events, audit entries, attributes) and letters
 /// among them.
-const ANYWHERE: [(&str, &str); 22] = [
+const ANYWHERE: [(&str, &str); 28] = [
     ("journal", "reason"),
     ("journal", "reference"),
     ("earn_grants", "label"),
@@ -47,8 +47,15 @@ const ANYWHERE: [(&str, &str); 22] = [
     ("transfers", "message"),
     ("households", "name"),
     ("wallet_moves", "reference"),
+    ("wallet_holds", "reference"),
     ("point_holds", "reference"),
     ("membership_terms", "payment_reference"),
+    ("gift_card_batches", "reference"),
+    ("partner_entries", "reference"),
+    ("fraud_cases", "reference"),
+    ("fraud_cases", "evidence"),
+    // Stored answers are replay caches: redacted in place, they still answer a retry.
+    ("idempotency", "response"),
 ];
 
 /// The member's own rows of JSON text, where values that are only personal in their context
@@ -138,6 +145,15 @@ impl Tx {
             let sql = format!("DELETE FROM {table} WHERE member_id = $1");
             changed += self.run(&sql, args![member.0]).await?;
         }
+        // Their own stored answers (scopes end with their id: `transfer:42`, `redeem:42`):
+        // nothing more is done for them, so no retry needs one.
+        let own_scopes = format!("%:{}", member.0);
+        changed += self
+            .run(
+                "DELETE FROM idempotency WHERE scope LIKE $1",
+                args![&own_scopes],
+            )
+            .await?;
         for (table, column, owner) in THEIRS {
             let sql = format!(
                 "UPDATE {table} SET {column} = $2 WHERE {owner} = $1 AND {column} IS NOT NULL"
@@ -163,8 +179,7 @@ impl Tx {
     }
 
     /// Replaces what `everywhere` finds in any row that may repeat a member's values, and
-    /// what `own` finds in the member's own JSON rows; forgets stored answers that repeat
-    /// them. Returns the rows changed.
+    /// what `own` finds in the member's own JSON rows. Returns the rows changed.
     pub async fn redact_member_values(
         &mut self,
         member: MemberId,
@@ -181,18 +196,6 @@ impl Tx {
             changed += self
                 .redact_column(table, column, None, member, everywhere)
                 .await?;
-        }
-        // A stored answer is only a replay cache: one that repeats the member is dropped (a
-        // retry is then refused or done again, never answered with their data).
-        for text in self
-            .texts("idempotency", "response", None, member, everywhere)
-            .await?
-        {
-            if everywhere.apply(&text).is_some() {
-                changed += self
-                    .run("DELETE FROM idempotency WHERE response = $1", args![&text])
-                    .await?;
-            }
         }
         Ok(changed)
     }
@@ -235,8 +238,14 @@ impl Tx {
         if needles.is_empty() {
             return Ok(Vec::new());
         }
+        // As given and lower-cased: see `Redaction::needles`.
         let matches: Vec<String> = (0..needles.len())
-            .map(|i| format!("lower({column}) LIKE ${} ESCAPE '!'", i + 2))
+            .map(|i| {
+                format!(
+                    "{column} LIKE ${n} ESCAPE '!' OR lower({column}) LIKE ${n} ESCAPE '!'",
+                    n = i + 2
+                )
+            })
             .collect();
         let sql = format!(
             "SELECT DISTINCT {column} FROM {table} WHERE ({}) AND {}",
@@ -358,13 +367,15 @@ impl Store {
     /// tests hold to nothing.
     pub async fn find_text(&self, text: &str) -> Result<Vec<(String, String, i64)>> {
         let mut found = Vec::new();
-        let pattern = like(&text.to_lowercase());
+        let (given, lower) = (like(text), like(&text.to_lowercase()));
         for (table, column) in self.text_columns().await? {
+            // As given and lower-cased: a database may fold only ASCII letters.
             let sql = format!(
-                "SELECT COUNT(*) FROM {table} WHERE lower(CAST({column} AS TEXT)) LIKE $1 ESCAPE '!'"
+                "SELECT COUNT(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE $1 ESCAPE '!' \
+                 OR lower(CAST({column} AS TEXT)) LIKE $2 ESCAPE '!'"
             );
             let mut db = self;
-            let rows: i64 = db.row(&sql, args![&pattern]).await?.get(0)?;
+            let rows: i64 = db.row(&sql, args![&given, &lower]).await?.get(0)?;
             if rows > 0 {
                 found.push((table, column, rows));
             }

@@ -64,11 +64,12 @@ const COLUMNS: &str = "id, member_id, rule_id, measure, observed, max_allowed, w
     decided_at";
 
 impl Tx {
-    /// Points `member` earned posted since `since`.
+    /// Points `member` earned by what happened since `since` (history imported late counts
+    /// when it happened, not when it came).
     pub async fn points_earned_since(&mut self, member: MemberId, since: Timestamp) -> Result<i64> {
         self.sum(
             "SELECT CAST(COALESCE(SUM(available_delta + pending_delta), 0) AS BIGINT) FROM journal \
-             WHERE member_id = $1 AND kind = 'earn' AND posted_at >= $2",
+             WHERE member_id = $1 AND kind = 'earn' AND effective_at >= $2",
             member.0,
             since,
         )

@@ -131,6 +131,11 @@ impl Store {
             ],
         )
         .await?;
+        tx.run(
+            "UPDATE members SET last_seen_at = $1 WHERE id = $2",
+            args![micros(now), session.member.0],
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

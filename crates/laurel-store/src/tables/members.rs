@@ -299,7 +299,8 @@ impl Tx {
     pub async fn set_member_status(&mut self, id: MemberId, status: MemberStatus) -> Result<bool> {
         let done = self
             .run(
-                "UPDATE members SET status = $1 WHERE id = $2 AND status <> $1",
+                "UPDATE members SET status = $1 WHERE id = $2 AND status <> $1 \
+                 AND status <> 'erased'",
                 args![status.as_str(), id.0],
             )
             .await?;

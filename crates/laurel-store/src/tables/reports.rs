@@ -178,8 +178,8 @@ impl Store {
                 "SELECT effective_at / $3 AS bucket, kind, \
                         CAST(SUM(available_delta + pending_delta) AS BIGINT) AS points \
                  FROM journal WHERE effective_at >= $1 AND effective_at < $2 \
-                   AND kind IN ('earn', 'redeem', 'restore', 'expire', 'transfer_fee', 'hold', \
-                                'hold_release') \
+                   AND kind IN ('earn', 'redeem', 'restore', 'expire', 'forfeit', 'transfer_fee', \
+                                'hold', 'hold_release') \
                  GROUP BY 1, 2",
                 args![from, to, width],
             )
@@ -207,7 +207,8 @@ impl Store {
             let points: i64 = row.get("points")?;
             match kind.as_str() {
                 "earn" => bucket.issued += points,
-                "expire" => bucket.expired -= points,
+                // An erased member's forfeited points are lost as expired ones are.
+                "expire" | "forfeit" => bucket.expired -= points,
                 // Spent: redemptions less cancelled ones, transfer fees, and points held at
                 // checkouts less those given back (held points count as spent when held).
                 _ => bucket.redeemed -= points,

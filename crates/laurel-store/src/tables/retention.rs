@@ -1,6 +1,6 @@
 //! Inactive members, for the retention policy: when each member not yet erased last did
 //! anything themselves — joined, bought, recorded an event, spent or sent points, signed in
-//! to the portal — and when they were warned of it.
+//! to the portal (`members.last_seen_at`) — and when they were warned of it.
 
 use crate::db::connect::Store;
 use crate::db::sql::{Sql, args};
@@ -26,7 +26,8 @@ impl Store {
         };
         let sql = format!(
             "SELECT id, last_active FROM (SELECT m.id, {greatest}(m.enrolled_at, \
-             COALESCE(p.last, 0), COALESCE(e.last, 0), COALESCE(j.last, 0), COALESCE(s.last, 0)) \
+             COALESCE(p.last, 0), COALESCE(e.last, 0), COALESCE(j.last, 0), \
+             COALESCE(m.last_seen_at, 0)) \
              AS last_active FROM members m \
              LEFT JOIN (SELECT member_id, MAX(occurred_at) AS last FROM purchases \
                  GROUP BY member_id) p ON p.member_id = m.id \
@@ -34,8 +35,6 @@ impl Store {
                  GROUP BY member_id) e ON e.member_id = m.id \
              LEFT JOIN (SELECT member_id, MAX(effective_at) AS last FROM journal \
                  WHERE kind IN {OWN_POSTINGS} GROUP BY member_id) j ON j.member_id = m.id \
-             LEFT JOIN (SELECT member_id, MAX(created_at) AS last FROM member_sessions \
-                 GROUP BY member_id) s ON s.member_id = m.id \
              WHERE m.status <> 'erased') activity \
              WHERE last_active < $1 ORDER BY last_active, id"
         );
@@ -75,8 +74,7 @@ impl Tx {
              (SELECT MAX(occurred_at) FROM activity_events WHERE member_id = m.id), \
              (SELECT MAX(effective_at) FROM journal WHERE member_id = m.id \
                  AND kind IN {OWN_POSTINGS}), \
-             (SELECT MAX(created_at) FROM member_sessions WHERE member_id = m.id) \
-             FROM members m WHERE m.id = $1"
+             m.last_seen_at FROM members m WHERE m.id = $1"
         );
         let row = self.row(&sql, args![member.0]).await?;
         let mut last: i64 = row.get(0)?;

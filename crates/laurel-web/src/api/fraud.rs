@@ -66,7 +66,7 @@ async fn case(
     Ok(Json(state.engine.fraud_case(id).await?.into()))
 }
 
-errors!(ReviewErrors: [PATH, BODY, WRITE, ADMIN], [UnknownFraudCase, FraudCaseClosed, MissingField, InvalidField]);
+errors!(ReviewErrors: [PATH, BODY, WRITE, ADMIN], [UnknownFraudCase, FraudCaseClosed, NothingToReview, MemberErased, MissingField, InvalidField]);
 
 /// Close an open case (admin keys only; the key is recorded as the reviewer, and audited):
 /// `release`, `reverse`, `freeze` or `dismiss`.
