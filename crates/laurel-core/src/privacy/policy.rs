@@ -103,9 +103,14 @@ impl PrivacyPolicy {
 }
 
 impl Retention {
-    /// When a member last active at `last_active` is warned.
-    pub fn warn_at(&self, last_active: Timestamp) -> Timestamp {
-        last_active + days(self.inactive_days - self.warning_days)
+    /// Members last active before this are within the warning's days of erasure at `now`.
+    pub fn warned_before(&self, now: Timestamp) -> Timestamp {
+        now - days(self.inactive_days - self.warning_days)
+    }
+
+    /// Members last active before this are inactive past the retention period at `now`.
+    pub fn inactive_before(&self, now: Timestamp) -> Timestamp {
+        now - days(self.inactive_days)
     }
 
     /// When a member last active at `last_active` is erased: when their inactivity is up, but
@@ -148,7 +153,9 @@ mod tests {
             warning_days: 30,
         };
         let last = at("2025-01-01");
-        assert_eq!(retention.warn_at(last), at("2025-12-02"));
+        // Within the warning's days from 2025-12-02 (335 days on), not before.
+        assert_eq!(retention.warned_before(at("2025-12-02")), last);
+        assert_eq!(retention.inactive_before(at("2026-01-01")), last);
         assert_eq!(
             retention.erase_at(last, Some(at("2025-12-02"))),
             at("2026-01-01")

@@ -62,17 +62,14 @@ impl Engine {
                 .delete_member_sessions(MemberId(case.member_id))
                 .await?;
         }
-        self.store
-            .insert_audit(&laurel_store::AuditEntry {
-                staff_user_id: None,
-                actor: actor.to_owned(),
-                action: format!("fraud.{}", action.as_str()),
-                subject: format!("member:{}", case.member_id),
-                before: Some(serde_json::json!({ "case": id, "state": "open" }).to_string()),
-                after: Some(serde_json::json!({ "case": id, "state": case.state }).to_string()),
-                at: crate::as_stored(Timestamp::now()),
-            })
-            .await?;
+        let entry = crate::Actor::named(actor).audit(
+            &format!("fraud.{}", action.as_str()),
+            format!("member:{}", case.member_id),
+            Some(serde_json::json!({ "case": id, "state": "open" })),
+            serde_json::json!({ "case": id, "state": case.state }),
+            crate::as_stored(Timestamp::now()),
+        );
+        self.store.insert_audit(&entry).await?;
         Ok(case)
     }
 }

@@ -210,15 +210,7 @@ pub(crate) fn audit_entry(
     after: Value,
     at: Timestamp,
 ) -> AuditEntry {
-    AuditEntry {
-        staff_user_id: by.staff_user_id,
-        actor: by.name.clone(),
-        action: action.to_owned(),
-        subject: format!("api_key:{id}"),
-        before: before.map(|b| b.to_string()),
-        after: Some(after.to_string()),
-        at,
-    }
+    by.audit(action, format!("api_key:{id}"), before, after, at)
 }
 
 impl Engine {

@@ -222,8 +222,10 @@ impl Engine {
             return Ok(Vec::new());
         };
         let tz = &definition.program.time_zone;
-        let warned_from = now - days(retention.inactive_days - retention.warning_days);
-        let inactive = self.store.inactive_members(warned_from).await?;
+        let inactive = self
+            .store
+            .inactive_members(retention.warned_before(now))
+            .await?;
         let mut due = Vec::new();
         for chunk in inactive.chunks(laurel_store::ADDRESSEES_MAX) {
             let ids: Vec<i64> = chunk.iter().map(|(id, _)| id.0).collect();

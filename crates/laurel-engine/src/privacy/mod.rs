@@ -46,18 +46,13 @@ impl Engine {
 
     /// The audit entry of an erasure made, naming the member by id only.
     async fn audit_erasure(&self, erased: &ErasureOutcome, actor: &str) -> Result<()> {
-        let entry = laurel_store::AuditEntry {
-            staff_user_id: None,
-            actor: actor.to_owned(),
-            action: "member.erase".into(),
-            subject: format!("member:{}", erased.member_id),
-            before: None,
-            after: Some(
-                serde_json::json!({ "status": "erased", "forfeited": erased.forfeited })
-                    .to_string(),
-            ),
-            at: erased.erased_at,
-        };
+        let entry = crate::Actor::named(actor).audit(
+            "member.erase",
+            format!("member:{}", erased.member_id),
+            None,
+            serde_json::json!({ "status": "erased", "forfeited": erased.forfeited }),
+            erased.erased_at,
+        );
         self.store.insert_audit(&entry).await.map_err(Into::into)
     }
 
@@ -89,8 +84,7 @@ impl Engine {
         let Some(retention) = definition.privacy.retention else {
             return Ok(report);
         };
-        let cutoff =
-            now - jiff::SignedDuration::from_hours(24 * i64::from(retention.inactive_days));
+        let cutoff = retention.inactive_before(now);
         for (member, last_active) in self.store.inactive_members(cutoff).await? {
             let warned = self.store.retention_warned_at(member, last_active).await?;
             if now < retention.erase_at(last_active, warned) {
