@@ -6,5 +6,5 @@
 mod rule;
 mod verdict;
 
-pub use rule::{FraudAction, FraudPolicy, FraudRule, FraudRuleSpec, Measure};
+pub use rule::{CHAIN_LONGEST, FraudAction, FraudPolicy, FraudRule, FraudRuleSpec, Measure};
 pub use verdict::{Breach, Verdict};

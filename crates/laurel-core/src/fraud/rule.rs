@@ -22,11 +22,16 @@ pub enum Measure {
     TransfersIn,
     /// Points one staff member adjusted, credits and debits alike, on any member.
     StaffAdjusted,
+    /// Members one member referred (judged as each enrolls with their code).
+    Referrals,
+    /// Referrals in a chain ending at the one being made, each made within the window: a
+    /// ring of new accounts referring one another for the referrer's bonus.
+    ReferralChain,
 }
 
 impl Measure {
     /// Every measure, in the order the program file's reference lists them.
-    pub const ALL: [Measure; 7] = [
+    pub const ALL: [Measure; 9] = [
         Measure::PointsEarned,
         Measure::Purchases,
         Measure::Spend,
@@ -34,6 +39,8 @@ impl Measure {
         Measure::RefundRatio,
         Measure::TransfersIn,
         Measure::StaffAdjusted,
+        Measure::Referrals,
+        Measure::ReferralChain,
     ];
 
     /// Its name in the program file and the API.
@@ -46,6 +53,8 @@ impl Measure {
             Measure::RefundRatio => "refund_ratio",
             Measure::TransfersIn => "transfers_in",
             Measure::StaffAdjusted => "staff_adjusted",
+            Measure::Referrals => "referrals",
+            Measure::ReferralChain => "referral_chain",
         }
     }
 
@@ -60,6 +69,11 @@ impl Measure {
             self,
             Measure::PointsEarned | Measure::Purchases | Measure::Spend
         )
+    }
+
+    /// Whether it judges a referral, whose referrer's bonus may be held for review.
+    pub fn refers(self) -> bool {
+        matches!(self, Measure::Referrals | Measure::ReferralChain)
     }
 
     /// Whether its figure is a count or points (a whole number), as against money or a share.
@@ -156,6 +170,8 @@ pub struct FraudPolicy {
 const WINDOW_HOURS_MAX: i64 = 24 * 365;
 /// The most rules a program may have: each is a read on the operations it judges.
 pub const RULES_MAX: usize = 32;
+/// The longest referral chain a rule may allow: judging one reads a link per referral.
+pub const CHAIN_LONGEST: u32 = 50;
 
 impl FraudPolicy {
     /// Checks `specs`, every problem at its key under `fraud.rules[i]`.
@@ -220,6 +236,11 @@ impl FraudPolicy {
             if let Some(measure) = measure {
                 let fits = match measure {
                     Measure::RefundRatio => spec.max >= Decimal::ZERO && spec.max < Decimal::ONE,
+                    Measure::ReferralChain => {
+                        spec.max >= Decimal::ONE
+                            && spec.max.fract().is_zero()
+                            && spec.max <= Decimal::from(CHAIN_LONGEST)
+                    }
                     m if m.whole() => spec.max >= Decimal::ONE && spec.max.fract().is_zero(),
                     _ => spec.max > Decimal::ZERO,
                 };
@@ -230,6 +251,11 @@ impl FraudPolicy {
                             got = spec.max
                         ),
                         Measure::Spend => message!("must be above 0, got {got}", got = spec.max),
+                        Measure::ReferralChain => message!(
+                            "must be a whole number from 1 to {most}, got {got}",
+                            most = CHAIN_LONGEST,
+                            got = spec.max
+                        ),
                         _ => message!(
                             "must be a whole number of at least 1, got {got}",
                             got = spec.max
@@ -237,11 +263,11 @@ impl FraudPolicy {
                     };
                     issues.add(key("max"), words);
                 }
-                if action == Some(FraudAction::Hold) && !measure.earns() {
+                if action == Some(FraudAction::Hold) && !measure.earns() && !measure.refers() {
                     issues.add(
                         key("action"),
                         message!(
-                            "`hold` holds points earned: only for points_earned, purchases or spend"
+                            "`hold` holds points earned or a referrer's bonus: only for points_earned, purchases, spend, referrals or referral_chain"
                         ),
                     );
                 }
@@ -378,6 +404,23 @@ mod tests {
                 "fraud.rules[4].max",
             ]
         );
+    }
+
+    #[test]
+    fn referral_rules_may_hold_the_referrers_bonus_and_chains_have_a_longest() {
+        let policy = FraudPolicy::new(&[
+            spec("referrals", "5", "24h", "hold"),
+            spec("referral_chain", "3", "7d", "hold"),
+        ])
+        .unwrap();
+        assert!(policy.rules().iter().all(|r| r.measure.refers()));
+        let too_long = FraudPolicy::new(&[
+            spec("referral_chain", "51", "24h", "flag"),
+            spec("redemptions", "3", "1h", "hold"),
+        ])
+        .unwrap_err();
+        let keys: Vec<&str> = too_long.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["fraud.rules[0].max", "fraud.rules[1].action"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::error::{EngineError, Result};
 use crate::write::context::Context;
-use laurel_core::fraud::{Breach, FraudAction, Measure, Verdict};
+use laurel_core::fraud::{Breach, CHAIN_LONGEST, FraudAction, Measure, Verdict};
 use laurel_store::{JournalId, Member, MemberId, NewFraudCase, Tx};
 use rust_decimal::Decimal;
 
@@ -29,6 +29,8 @@ pub(crate) enum Operation<'a> {
     Transfer { sender: MemberId },
     /// A staff adjustment of `points` by `actor`.
     Adjust { actor: &'a str, points: i64 },
+    /// A new member who joined at `joined` referred by the member judged.
+    Referral { joined: jiff::Timestamp },
 }
 
 impl Operation<'_> {
@@ -44,6 +46,7 @@ impl Operation<'_> {
             Operation::Refund { .. } => &[Measure::RefundRatio],
             Operation::Transfer { .. } => &[Measure::TransfersIn],
             Operation::Adjust { .. } => &[Measure::StaffAdjusted],
+            Operation::Referral { .. } => &[Measure::Referrals, Measure::ReferralChain],
         }
     }
 
@@ -59,6 +62,7 @@ impl Operation<'_> {
             Operation::Refund { .. } => "refund",
             Operation::Transfer { .. } => "transfer",
             Operation::Adjust { .. } => "adjustment",
+            Operation::Referral { .. } => "referral",
         }
     }
 }
@@ -89,9 +93,9 @@ pub(crate) async fn judge(
                 continue;
             }
             let since = ctx.now - rule.window;
-            // What happened before the window (history imported, a purchase sent late) is
-            // not part of its burst.
-            if let Operation::Earn { at, .. } = op
+            // What happened before the window (history imported, a purchase sent late, a
+            // member brought over with the day they joined) is not part of its burst.
+            if let Operation::Earn { at, .. } | Operation::Referral { joined: at } = op
                 && at < since
             {
                 continue;
@@ -169,6 +173,15 @@ async fn measure(
             let senders = tx.senders_since(member, since, sender).await?;
             (Decimal::from(senders), 0)
         }
+        (Measure::Referrals, Operation::Referral { .. }) => {
+            let referred = tx.referrals_since(member, since).await?;
+            (Decimal::from(referred + 1), 0)
+        }
+        (Measure::ReferralChain, Operation::Referral { .. }) => {
+            // Past the longest a rule may allow, the chain is past every rule's most.
+            let above = tx.referral_chain(member, since, CHAIN_LONGEST).await?;
+            (Decimal::from(above + 1), 0)
+        }
         (Measure::StaffAdjusted, Operation::Adjust { actor, points }) => {
             let adjusted = tx.adjusted_by_since(actor, since).await?;
             (Decimal::from(adjusted + points.abs()), 0)
@@ -195,7 +208,8 @@ impl Judged {
         }
     }
 
-    /// Whether the points the operation earns are held for review.
+    /// Whether the points the operation earns (a referral: the referrer's bonus, when it
+    /// pays out) are held for review.
     pub(crate) fn holds(&self) -> bool {
         self.verdict.action() == Some(FraudAction::Hold)
     }

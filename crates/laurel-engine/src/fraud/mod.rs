@@ -13,6 +13,7 @@ use crate::write::outcome::Outcome;
 use crate::{Engine, unexpected};
 use jiff::Timestamp;
 use laurel_core::MemberStatus;
+use laurel_core::events::EventKinds;
 use laurel_store::{FRAUD_CASES_MAX, MemberId, NewFraudCase, Store};
 use review::ReviewAction;
 use views::FraudCaseView;
@@ -75,8 +76,13 @@ impl Engine {
 }
 
 /// Records the cases of operations the rules refused, once their batch committed, and
-/// freezes the members a rule said to: in one transaction of their own.
-pub(crate) async fn record_refusals(store: &Store, cases: &[NewFraudCase]) -> Result<()> {
+/// freezes the members a rule said to (`member.suspended`, by `fraud:<rule>`): in one
+/// transaction of their own.
+pub(crate) async fn record_refusals(
+    store: &Store,
+    listening: EventKinds,
+    cases: &[NewFraudCase],
+) -> Result<()> {
     if cases.is_empty() {
         return Ok(());
     }
@@ -84,8 +90,18 @@ pub(crate) async fn record_refusals(store: &Store, cases: &[NewFraudCase]) -> Re
     for case in cases {
         tx.insert_fraud_case(case).await?;
         metrics::counter!("laurel_fraud_cases_total", "action" => case.action.clone()).increment(1);
-        if case.action == laurel_core::fraud::FraudAction::Freeze.as_str() {
-            tx.set_member_status(case.member, MemberStatus::Suspended)
+        if case.action == laurel_core::fraud::FraudAction::Freeze.as_str()
+            && let Some(member) = tx.lock_member(Some(case.member), None).await?
+            && member.status == MemberStatus::Active
+        {
+            let actor = format!("fraud:{}", case.rule);
+            let standing = crate::members::Standing {
+                listening,
+                at: case.at,
+                actor: &actor,
+            };
+            standing
+                .change(&mut tx, &member, MemberStatus::Suspended)
                 .await?;
         }
     }

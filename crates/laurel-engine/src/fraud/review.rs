@@ -117,7 +117,13 @@ pub(crate) async fn review(
         }
     }
     if action == ReviewAction::Freeze {
-        tx.set_member_status(member.id, MemberStatus::Suspended)
+        let standing = crate::members::Standing {
+            listening: ctx.listening,
+            at: ctx.now,
+            actor,
+        };
+        standing
+            .change(tx, &member, MemberStatus::Suspended)
             .await?;
     }
     let now = crate::as_stored(ctx.now);

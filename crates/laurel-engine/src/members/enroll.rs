@@ -12,6 +12,7 @@ use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
 use crate::events::payload::{EventMember, MemberEnrolledData};
+use crate::fraud::judge::{self as fraud, Operation};
 use crate::requests::EnrollRequest;
 use crate::write::context::Context;
 use jiff::Timestamp;
@@ -84,6 +85,19 @@ pub(crate) async fn execute(
         }
         None => None,
     };
+    // The referrer's referrals are judged by the program's fraud rules before anything is
+    // written; the case (if a rule was breached) is theirs, naming the new member.
+    let judged = match &referrer {
+        Some(referrer) => {
+            let referral = Operation::Referral {
+                joined: member.enrolled_at,
+            };
+            let judged = fraud::judge(tx, ctx, referrer, referral, &member.external_id).await?;
+            judged.refusal(ctx.now)?;
+            Some(judged)
+        }
+        None => None,
+    };
     let id = tx
         .insert_member(member, ctx.now)
         .await?
@@ -91,10 +105,13 @@ pub(crate) async fn execute(
     // The referral is dated when the member joined: its window to qualify runs from then, a
     // purchase from before never pays it, and their history recorded afterwards (an import of
     // their purchases) pays it as it would have paid at the time.
-    let pending_referral = match referrer {
-        Some(referrer) => Some(tx.insert_referral(referrer, id, member.enrolled_at).await?),
+    let pending_referral = match &referrer {
+        Some(referrer) => Some(tx.insert_referral(referrer.id, id, member.enrolled_at).await?),
         None => None,
     };
+    if let Some(judged) = judged {
+        judged.let_through(tx, None, None, ctx.now).await?;
+    }
     let whose = crate::tiers::execute::Whose(id, &member.external_id);
     let tier = crate::tiers::execute::enrolled(tx, ctx, whose, member.enrolled_at).await?;
     emit(tx, ctx, EventKind::MemberEnrolled, Some(id.0), || {

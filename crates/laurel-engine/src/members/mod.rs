@@ -23,25 +23,60 @@ impl Engine {
     pub async fn set_suspended(&self, member: i64, suspended: bool, actor: &str) -> Result<bool> {
         let found = self.member(&MemberRef::Id(member)).await?;
         require_not_erased(&found)?;
-        let (status, kind) = if suspended {
-            (MemberStatus::Suspended, EventKind::MemberSuspended)
+        let status = if suspended {
+            MemberStatus::Suspended
         } else {
-            (MemberStatus::Active, EventKind::MemberReactivated)
+            MemberStatus::Active
         };
         let mut tx = self.store.begin().await?;
-        let changed = tx.set_member_status(found.id, status).await?;
-        if changed {
-            let data = || MemberStandingData {
-                member: EventMember::of(&found),
-                status: status.as_str().to_owned(),
-                actor: actor.to_owned(),
-            };
-            self.write_event(&mut tx, kind, Some(member), data).await?;
-        }
+        let standing = Standing {
+            listening: self.listening.kinds(),
+            at: Timestamp::now(),
+            actor,
+        };
+        let changed = standing.change(&mut tx, &found, status).await?;
         tx.commit().await?;
         self.listening.committed();
         if suspended {
             self.store.delete_member_sessions(MemberId(member)).await?;
+        }
+        Ok(changed)
+    }
+}
+
+/// Who changes members' standing, and when; the event kinds listened to.
+pub(crate) struct Standing<'a> {
+    /// The kinds anyone listens to.
+    pub(crate) listening: laurel_core::events::EventKinds,
+    /// When.
+    pub(crate) at: Timestamp,
+    /// Who (`staff:<email>`, `fraud:<rule>`).
+    pub(crate) actor: &'a str,
+}
+
+impl Standing<'_> {
+    /// Makes `member` `status` (active or suspended) with its event (`member.suspended`,
+    /// `member.reactivated`) in `tx`; false when they already were.
+    pub(crate) async fn change(
+        &self,
+        tx: &mut laurel_store::Tx,
+        member: &Member,
+        status: MemberStatus,
+    ) -> Result<bool> {
+        let changed = tx.set_member_status(member.id, status).await?;
+        if changed {
+            let kind = if status == MemberStatus::Suspended {
+                EventKind::MemberSuspended
+            } else {
+                EventKind::MemberReactivated
+            };
+            let data = || MemberStandingData {
+                member: EventMember::of(member),
+                status: status.as_str().to_owned(),
+                actor: self.actor.to_owned(),
+            };
+            crate::events::emit::write(tx, self.listening, self.at, kind, Some(member.id.0), data)
+                .await?;
         }
         Ok(changed)
     }

@@ -23,7 +23,7 @@ pub(crate) async fn check_enrollment(
     ctx: &Context<'_>,
     member: &NewMember,
     code: &str,
-) -> Result<MemberId> {
+) -> Result<Member> {
     let Some(policy) = ctx.referrals else {
         return Err(EngineError::invalid(
             "referral_code",
@@ -62,7 +62,7 @@ pub(crate) async fn check_enrollment(
         referrals_made: tx.referrals_made(referrer.id).await?,
     };
     policy.check(&facts).map_err(EngineError::Referral)?;
-    Ok(referrer.id)
+    Ok(referrer)
 }
 
 /// The buyer's pending referral, when this purchase pays it out. Reads only.
@@ -100,6 +100,11 @@ pub(crate) async fn pay_out(
         .await?
         .ok_or_else(|| internal(format!("referrer {} vanished", referral.referrer.0)))?;
     let points = policy.referrer_points;
+    // A rule that judged the referral when the new member joined may have said to hold the
+    // bonus for review: the case opened then names the lot now.
+    let held = tx
+        .held_referral_case(referrer.id, &referee.profile.external_id)
+        .await?;
     let earning = Earning {
         grants: vec![policy.referrer_grant(&referee.profile.external_id)],
         total: points,
@@ -113,10 +118,13 @@ pub(crate) async fn pay_out(
         Posted {
             reason: format!("referral: {}", referee.profile.external_id),
             reference: format!("referral:{}", referral.id),
-            held: false,
+            held: held.is_some(),
         },
     )
     .await?;
+    if let (Some(case), Some(journal), Some(lot)) = (held, credited.journal, credited.lot) {
+        tx.hold_on_case(case, journal, lot.0).await?;
+    }
     tx.reward_referral(
         referral.id,
         referee.id,

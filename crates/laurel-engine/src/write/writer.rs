@@ -241,7 +241,7 @@ async fn commit(
             _ => None,
         })
         .collect();
-    if let Err(e) = crate::fraud::record_refusals(store, &refused).await {
+    if let Err(e) = crate::fraud::record_refusals(store, listening, &refused).await {
         tracing::error!(error = %e, cases = refused.len(), "the cases of refused operations were not recorded");
     }
     results

@@ -1,16 +1,24 @@
 //! Fraud rules on both backends, on generated abuse — a takeover burst of redemptions, a
 //! refund abuser, points funnelled into one member, a staff member crediting too much, a
-//! burst of earning — that they catch with the action they name (flag, hold, refuse,
+//! burst of earning, a referral ring, a referral farm — that they catch with the action they name (flag, hold, refuse,
 //! freeze), each case reviewed (released, reversed, frozen, dismissed) with the ledger
 //! consistent; and on generated normal traffic, which they leave alone.
 
 use super::*;
+use super::events::written;
+use laurel_core::events::EventKind;
 use laurel_engine::{FraudCaseView, ReviewAction, TransferRequest};
+use serde_json::{Value, json};
 use rand::{RngExt, SeedableRng};
 
 /// Velocity rules a careful program might set.
 const RULES: &str = r#"
 [transfers]
+
+[referrals]
+referrer_points = 300
+referee_points = 200
+min_purchase = "30"
 
 [[rewards]]
 id = "coffee"
@@ -53,6 +61,20 @@ measure = "staff_adjusted"
 max = 1000
 window = "24h"
 action = "flag"
+
+[[fraud.rules]]
+id = "referral-ring"
+measure = "referral_chain"
+max = 2
+window = "24h"
+action = "hold"
+
+[[fraud.rules]]
+id = "referral-farm"
+measure = "referrals"
+max = 3
+window = "24h"
+action = "refuse"
 "#;
 
 async fn fraud_engine(db: &laurel_testkit::TestDb) -> Engine {
@@ -68,10 +90,29 @@ async fn open_cases(engine: &Engine) -> Vec<FraudCaseView> {
     engine.fraud_cases(true).await.unwrap()
 }
 
+/// Enrolls `external_id` referred by the holder of `code` (none: not referred) joining at
+/// `joined` (none: now); their id and the code they share.
+async fn joins(
+    engine: &Engine,
+    external_id: &str,
+    code: Option<&str>,
+    joined: Option<Timestamp>,
+) -> laurel_engine::Result<(i64, String)> {
+    let m = engine
+        .enroll(EnrollRequest {
+            referral_code: code.map(str::to_owned),
+            enrolled_at: joined,
+            ..enroll_request(external_id)
+        })
+        .await?;
+    Ok((m.id.0, m.profile.referral_code.unwrap()))
+}
+
 #[tokio::test]
 async fn a_takeover_burst_of_redemptions_is_refused_and_freezes_the_member() {
     for (name, db) in laurel_testkit::backends() {
         let engine = fraud_engine(&db).await;
+        super::events::subscribe(&engine, &[EventKind::MemberSuspended]).await;
         let ann = member(&engine, "ann").await;
         spend(&engine, ann, "a-1", "500").await;
         for n in 0..3 {
@@ -101,6 +142,21 @@ async fn a_takeover_burst_of_redemptions_is_refused_and_freezes_the_member() {
             ),
             ("takeover-burst", "freeze", "redemption"),
             "[{name}]"
+        );
+        let suspended: Vec<Value> = written(&engine)
+            .await
+            .into_iter()
+            .filter(|(kind, _)| kind == "member.suspended")
+            .map(|(_, payload)| payload)
+            .collect();
+        assert_eq!(suspended.len(), 1, "[{name}] {suspended:?}");
+        assert_eq!(
+            (
+                &suspended[0]["data"]["member"]["id"],
+                &suspended[0]["data"]["actor"]
+            ),
+            (&json!(ann), &json!("fraud:takeover-burst")),
+            "[{name}] frozen as staff suspend: subscribers told"
         );
         assert_eq!(case.observed, dec("4"), "[{name}]");
         assert_eq!(
@@ -314,13 +370,151 @@ async fn a_staff_member_crediting_past_the_daily_most_is_flagged_for_another_rev
 /// returning one purchase in ten — under the rules above: no case may open. Prints the
 /// false-positive rate.
 #[tokio::test]
+async fn a_referral_ring_has_its_referrers_bonuses_held_for_review() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = fraud_engine(&db).await;
+        // Five new accounts within minutes, each referring the next.
+        let mut ring = vec![joins(&engine, "ring-0", None, None).await.unwrap()];
+        for n in 1..5 {
+            let code = ring[n - 1].1.clone();
+            let joined = joins(&engine, &format!("ring-{n}"), Some(&code), None).await;
+            ring.push(joined.unwrap());
+        }
+        let cases = engine.fraud_cases(false).await.unwrap();
+        let about: Vec<(i64, &str, &str, Decimal)> = cases
+            .iter()
+            .map(|c| {
+                let made = (c.member_id, c.reference.as_str(), c.operation.as_str(), c.observed);
+                made
+            })
+            .collect();
+        assert_eq!(
+            about,
+            [
+                (ring[3].0, "ring-4", "referral", dec("4")),
+                (ring[2].0, "ring-3", "referral", dec("3")),
+            ],
+            "[{name}] the third link and on are the referrers' cases, newest first"
+        );
+        for (n, (id, _)) in ring.iter().enumerate().skip(1) {
+            spend(&engine, *id, &format!("ring-{n}-first"), "50").await;
+        }
+        assert_eq!(
+            balance(&engine, ring[0].0).await,
+            (300, 0),
+            "[{name}] the first link's bonus paid"
+        );
+        assert_eq!(
+            balance(&engine, ring[2].0).await,
+            (250, 300),
+            "[{name}] its own purchase and bonus; the referrer's bonus held"
+        );
+        let held = open_cases(&engine).await;
+        assert!(
+            held.iter().all(|c| c.lot_id.is_some() && c.journal_id.is_some()),
+            "[{name}] each case names the bonus it holds: {held:?}"
+        );
+        let (taken, released) = (&held[1], &held[0]);
+        engine
+            .review_fraud_case(taken.id, ReviewAction::Reverse, "staff:risk@example.com")
+            .await
+            .unwrap();
+        engine
+            .review_fraud_case(released.id, ReviewAction::Release, "staff:risk@example.com")
+            .await
+            .unwrap();
+        assert_eq!(
+            balance(&engine, ring[2].0).await,
+            (250, 0),
+            "[{name}] taken back"
+        );
+        assert_eq!(
+            balance(&engine, ring[3].0).await,
+            (550, 0),
+            "[{name}] released"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_chain_of_referrals_over_months_is_no_ring() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = fraud_engine(&db).await;
+        let long_ago = Timestamp::now() - days(90);
+        let (_, first) = joins(&engine, "old-0", None, Some(long_ago)).await.unwrap();
+        let (_, second) = joins(&engine, "old-1", Some(&first), Some(long_ago + days(30)))
+            .await
+            .unwrap();
+        let (_, third) = joins(&engine, "new-2", Some(&second), None).await.unwrap();
+        joins(&engine, "new-3", Some(&third), None).await.unwrap();
+        assert!(
+            engine.fraud_cases(false).await.unwrap().is_empty(),
+            "[{name}] two links in the window"
+        );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn a_member_referring_past_the_most_in_a_day_is_refused_and_nothing_enrolled() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = fraud_engine(&db).await;
+        let (farmer, shared) = joins(&engine, "farmer", None, None).await.unwrap();
+        for n in 0..3 {
+            joins(&engine, &format!("farm-{n}"), Some(&shared), None)
+                .await
+                .unwrap();
+        }
+        let refused = joins(&engine, "farm-3", Some(&shared), None).await;
+        assert_eq!(code(refused), "fraud_refused", "[{name}]");
+        assert_eq!(
+            code(engine.member(&MemberRef::External("farm-3".into())).await),
+            "unknown_member",
+            "[{name}] nothing enrolled"
+        );
+        joins(&engine, "farm-3", None, None)
+            .await
+            .expect("enrolled without the code");
+        let cases = open_cases(&engine).await;
+        assert_eq!(cases.len(), 1, "[{name}] {cases:?}");
+        assert_eq!(
+            (
+                cases[0].member_id,
+                cases[0].rule.as_str(),
+                cases[0].action.as_str(),
+                cases[0].reference.as_str()
+            ),
+            (farmer, "referral-farm", "refuse", "farm-3"),
+            "[{name}] the referrer's case, naming who tried to join"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// Ordinary shoppers — some referred by a friend, half redeeming a reward, one in ten
+/// returning a purchase — are never refused or held, and seldom flagged.
+#[tokio::test]
 async fn normal_traffic_is_left_alone() {
     for (name, db) in laurel_testkit::backends() {
         let engine = fraud_engine(&db).await;
         let mut rng = rand::rngs::StdRng::seed_from_u64(23);
         let mut operations = 0;
+        // The first ten share their codes, each with a friend or two.
+        let mut codes: Vec<(String, u32)> = Vec::new();
         for m in 0..60 {
-            let id = member(&engine, &format!("shopper-{m}")).await;
+            let referrer = (m >= 10 && rng.random_bool(0.4))
+                .then(|| rng.random_range(0..10))
+                .filter(|r: &usize| codes[*r].1 < 2);
+            let code = referrer.map(|r| {
+                codes[r].1 += 1;
+                codes[r].0.clone()
+            });
+            let (id, own) = joins(&engine, &format!("shopper-{m}"), code.as_deref(), None)
+                .await
+                .unwrap();
+            operations += 1;
+            codes.push((own, 0));
             let mut bought = Vec::new();
             for p in 0..rng.random_range(1..=4) {
                 let total = rng.random_range(15..=180).to_string();
@@ -357,7 +551,14 @@ async fn normal_traffic_is_left_alone() {
             "[{name}] false positives: {} cases in {operations} ordinary operations",
             cases.len()
         );
-        assert!(cases.is_empty(), "[{name}] {cases:?}");
+        assert!(
+            cases.iter().all(|c| c.action == "flag"),
+            "[{name}] no ordinary customer is stopped or has points held: {cases:?}"
+        );
+        assert!(
+            cases.len() * 100 <= operations,
+            "[{name}] at most one operation in a hundred flagged for a look: {cases:?}"
+        );
         finish(name, engine).await;
     }
 }

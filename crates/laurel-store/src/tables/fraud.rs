@@ -147,6 +147,68 @@ impl Tx {
         row.get(0)
     }
 
+    /// Members `referrer` referred who joined since `since`.
+    pub async fn referrals_since(&mut self, referrer: MemberId, since: Timestamp) -> Result<i64> {
+        self.sum(
+            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND enrolled_at >= $2",
+            referrer.0,
+            since,
+        )
+        .await
+    }
+
+    /// How many referrals in a row lead to `referrer`, each of a member who joined since
+    /// `since`: `referrer` referred by someone when they joined in the window counts one, their
+    /// referrer likewise, and so on, reading at most `longest` links.
+    pub async fn referral_chain(
+        &mut self,
+        referrer: MemberId,
+        since: Timestamp,
+        longest: u32,
+    ) -> Result<i64> {
+        let mut links = 0;
+        let mut member = referrer.0;
+        while links < i64::from(longest) {
+            let rows = self
+                .rows(
+                    "SELECT referrer_id FROM referrals WHERE referee_id = $1 AND enrolled_at >= $2",
+                    args![member, micros(since)],
+                )
+                .await?;
+            let Some(row) = rows.first() else { break };
+            member = row.get(0)?;
+            links += 1;
+        }
+        Ok(links)
+    }
+
+    /// The open case that holds the bonus of `referrer` for referring `referee` (by their
+    /// external id), if a rule said to hold it when they joined.
+    pub async fn held_referral_case(
+        &mut self,
+        referrer: MemberId,
+        referee: &str,
+    ) -> Result<Option<i64>> {
+        let rows = self
+            .rows(
+                "SELECT id FROM fraud_cases WHERE member_id = $1 AND operation = 'referral' \
+                 AND reference = $2 AND action = 'hold' AND state = 'open' ORDER BY id LIMIT 1",
+                args![referrer.0, referee],
+            )
+            .await?;
+        rows.first().map(|r| r.get(0)).transpose()
+    }
+
+    /// Names on an open case the posting and lot it holds, once they are made.
+    pub async fn hold_on_case(&mut self, id: i64, journal: JournalId, lot: i64) -> Result<()> {
+        self.run(
+            "UPDATE fraud_cases SET journal_id = $2, lot_id = $3 WHERE id = $1 AND state = 'open'",
+            args![id, journal.0, lot],
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn sum(&mut self, sql: &str, member: i64, since: Timestamp) -> Result<i64> {
         self.row(sql, args![member, micros(since)]).await?.get(0)
     }
