@@ -61,7 +61,11 @@ impl CaseRow {
                 .to_owned(),
             reference: c.reference,
             figure,
-            action: t.get(&format!("fraud.action_{}", c.action)).to_owned(),
+            // A member frozen as they joined was let in, suspended: nothing was refused.
+            action: match (c.action.as_str(), c.operation.as_str()) {
+                ("freeze", "enrollment") => t.get("fraud.action_freeze_joined").to_owned(),
+                (action, _) => t.get(&format!("fraud.action_{action}")).to_owned(),
+            },
             actions: ReviewAction::ALL
                 .into_iter()
                 .filter(|a| match a {

@@ -162,6 +162,7 @@ impl App {
                 attributes: Default::default(),
                 referral_code: None,
                 enrolled_at: None,
+                device: None,
             })
             .await
             .unwrap()

@@ -49,6 +49,9 @@ pub struct EnrollRequest {
     /// When they actually joined, if before now (a member brought from another platform);
     /// `None` for now. Not after now.
     pub enrolled_at: Option<Timestamp>,
+    /// The device (a fingerprint) or client address they join from, if the caller knows
+    /// it: kept only as a hash, for fraud rules on many members joining from one device.
+    pub device: Option<String>,
 }
 
 /// One basket line.

@@ -134,6 +134,7 @@ fn enroll_request(external_id: &str) -> EnrollRequest {
         attributes: Default::default(),
         referral_code: None,
         enrolled_at: None,
+        device: None,
     }
 }
 

@@ -242,6 +242,7 @@ async fn populate(engine: &Engine) -> Result<usize> {
                     .then(|| codes[i - NAMES.len() / 2].clone())
                     .flatten(),
                 enrolled_at: Some(now - (joined_days_ago(i) * 24).hours()),
+                device: None,
             })
             .await?;
         ids.push(member.id.0);

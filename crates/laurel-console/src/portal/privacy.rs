@@ -122,6 +122,9 @@ fn kept(l: Locale, n: &PrivacyNotice) -> Vec<String> {
     if n.wallet {
         out.push(say(l, "kept_wallet", &[]));
     }
+    if n.devices {
+        out.push(say(l, "kept_device", &[]));
+    }
     out
 }
 
@@ -157,6 +160,9 @@ fn profiling(l: Locale, n: &PrivacyNotice) -> Vec<String> {
         out.push(say(l, "profiling_segments", &[("count", &count)]));
     }
     out.push(say(l, "profiling_off", &[]));
+    if n.fraud_checks {
+        out.push(say(l, "profiling_fraud", &[]));
+    }
     out
 }
 

@@ -80,6 +80,7 @@ async fn lapsing_member(app: &App) -> i64 {
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap()

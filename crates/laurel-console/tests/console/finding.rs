@@ -43,6 +43,7 @@ async fn enroll(app: &App, external_id: &str, name: &str, phone: &str) -> i64 {
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap()

@@ -35,6 +35,7 @@ async fn enroll(app: &App, external_id: &str, name: Option<&str>, email: &str) -
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap()

@@ -54,6 +54,7 @@ pub(super) async fn enroll(
             attributes: Default::default(),
             referral_code: None,
             enrolled_at,
+            device: None,
         })
         .await
         .unwrap()

@@ -271,6 +271,7 @@ async fn history_says_where_a_purchase_was_what_was_redeemed_and_which_friend_jo
                 attributes: Default::default(),
                 referral_code: Some(code.clone()),
                 enrolled_at: None,
+                device: None,
             })
             .await
             .unwrap()
@@ -369,6 +370,7 @@ async fn a_locked_sign_in_says_when_to_try_again_in_the_programs_time_zone() {
                 attributes: Default::default(),
                 referral_code: None,
                 enrolled_at: None,
+                device: None,
             })
             .await
             .unwrap();

@@ -437,6 +437,7 @@ async fn a_member_downloads_their_own_data_as_json() {
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap();
@@ -543,6 +544,7 @@ async fn a_members_referral_link_lands_on_the_join_page_with_their_code() {
             attributes: Default::default(),
             referral_code: Some(code.clone()),
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap();

@@ -88,6 +88,7 @@ async fn li_lei(app: &App) -> i64 {
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap()

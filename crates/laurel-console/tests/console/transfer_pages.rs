@@ -38,6 +38,7 @@ async fn enroll(app: &App, external_id: &str, name: Option<&str>) -> i64 {
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap()

@@ -27,11 +27,19 @@ pub enum Measure {
     /// Referrals in a chain ending at the one being made, each made within the window: a
     /// ring of new accounts referring one another for the referrer's bonus.
     ReferralChain,
+    /// Members who joined with an email at the joining member's domain.
+    SameEmailDomain,
+    /// Members who joined with a phone number starting with the joining member's first
+    /// `prefix_digits` digits.
+    SamePhonePrefix,
+    /// Members who joined from the joining member's device (or client address), as the
+    /// caller passed it.
+    SameDevice,
 }
 
 impl Measure {
     /// Every measure, in the order the program file's reference lists them.
-    pub const ALL: [Measure; 9] = [
+    pub const ALL: [Measure; 12] = [
         Measure::PointsEarned,
         Measure::Purchases,
         Measure::Spend,
@@ -41,6 +49,9 @@ impl Measure {
         Measure::StaffAdjusted,
         Measure::Referrals,
         Measure::ReferralChain,
+        Measure::SameEmailDomain,
+        Measure::SamePhonePrefix,
+        Measure::SameDevice,
     ];
 
     /// Its name in the program file and the API.
@@ -55,6 +66,9 @@ impl Measure {
             Measure::StaffAdjusted => "staff_adjusted",
             Measure::Referrals => "referrals",
             Measure::ReferralChain => "referral_chain",
+            Measure::SameEmailDomain => "same_email_domain",
+            Measure::SamePhonePrefix => "same_phone_prefix",
+            Measure::SameDevice => "same_device",
         }
     }
 
@@ -74,6 +88,15 @@ impl Measure {
     /// Whether it judges a referral, whose referrer's bonus may be held for review.
     pub fn refers(self) -> bool {
         matches!(self, Measure::Referrals | Measure::ReferralChain)
+    }
+
+    /// Whether it judges who joins, by what they share with others who joined lately: such a
+    /// rule flags the new member, or freezes them (they join suspended).
+    pub fn joins(self) -> bool {
+        matches!(
+            self,
+            Measure::SameEmailDomain | Measure::SamePhonePrefix | Measure::SameDevice
+        )
     }
 
     /// Whether its figure is a count or points (a whole number), as against money or a share.
@@ -141,6 +164,10 @@ pub struct FraudRuleSpec {
     /// For `refund_ratio`: the purchases in the window before the share counts (3 when not
     /// said), so one refunded purchase of a new member is not a pattern.
     pub min_purchases: Option<i64>,
+    /// For `same_email_domain`: domains not counted (public mail services everyone shares).
+    pub except: Vec<String>,
+    /// For `same_phone_prefix`: how many leading digits are compared (7 when not said).
+    pub prefix_digits: Option<i64>,
 }
 
 /// A checked rule.
@@ -158,6 +185,22 @@ pub struct FraudRule {
     pub action: FraudAction,
     /// For `refund_ratio`: purchases in the window before the share counts.
     pub min_purchases: u32,
+    /// For `same_email_domain`: domains not counted, lower-cased.
+    pub except: Vec<String>,
+    /// For `same_phone_prefix`: the leading digits compared.
+    pub prefix_digits: u32,
+}
+
+impl FraudRule {
+    /// Whether it counts members sharing the email domain `domain` (lower-cased).
+    pub fn counts_domain(&self, domain: &str) -> bool {
+        !self.except.iter().any(|d| d == domain)
+    }
+
+    /// The phone prefix it compares of a phone's digits; `None` when the phone is shorter.
+    pub fn prefix<'a>(&self, digits: &'a str) -> Option<&'a str> {
+        digits.get(..self.prefix_digits as usize)
+    }
 }
 
 /// The program's fraud rules (none: nothing is judged, and nothing is read for them).
@@ -271,6 +314,25 @@ impl FraudPolicy {
                         ),
                     );
                 }
+                if measure.joins()
+                    && matches!(action, Some(FraudAction::Hold | FraudAction::Refuse))
+                {
+                    issues.add(
+                        key("action"),
+                        message!(
+                            "judges who joins: only flag, or freeze (the member joins suspended)"
+                        ),
+                    );
+                }
+                if !spec.except.is_empty() && measure != Measure::SameEmailDomain {
+                    issues.add(key("except"), message!("is only for same_email_domain"));
+                }
+                if spec.prefix_digits.is_some() && measure != Measure::SamePhonePrefix {
+                    issues.add(
+                        key("prefix_digits"),
+                        message!("is only for same_phone_prefix"),
+                    );
+                }
                 if measure == Measure::StaffAdjusted
                     && matches!(action, Some(FraudAction::Hold | FraudAction::Freeze))
                 {
@@ -297,6 +359,29 @@ impl FraudPolicy {
                     ),
                 );
             }
+            let prefix_digits = spec.prefix_digits.unwrap_or(7);
+            if !(3..=12).contains(&prefix_digits) {
+                issues.add(
+                    key("prefix_digits"),
+                    message!(
+                        "must be from {least} to {most}, got {got}",
+                        least = 3,
+                        most = 12,
+                        got = prefix_digits
+                    ),
+                );
+            }
+            for (j, domain) in spec.except.iter().enumerate() {
+                if domain.trim().is_empty() || domain.contains('@') {
+                    issues.add(
+                        format!("rules[{i}].except[{j}]"),
+                        message!(
+                            "must be a domain such as `example.com`, got `{got}`",
+                            got = domain
+                        ),
+                    );
+                }
+            }
             if let (Some(measure), Some(action), Some(window)) = (measure, action, window) {
                 rules.push(FraudRule {
                     id: spec.id.clone(),
@@ -305,6 +390,12 @@ impl FraudPolicy {
                     window,
                     action,
                     min_purchases: u32::try_from(min_purchases).unwrap_or(3),
+                    except: spec
+                        .except
+                        .iter()
+                        .map(|d| d.trim().to_lowercase())
+                        .collect(),
+                    prefix_digits: u32::try_from(prefix_digits).unwrap_or(7),
                 });
             }
         }
@@ -358,7 +449,7 @@ mod tests {
             max: max.parse().unwrap(),
             window: window.into(),
             action: action.into(),
-            min_purchases: None,
+            ..FraudRuleSpec::default()
         }
     }
 
@@ -421,6 +512,38 @@ mod tests {
         .unwrap_err();
         let keys: Vec<&str> = too_long.iter().map(|i| i.key.as_str()).collect();
         assert_eq!(keys, ["fraud.rules[0].max", "fraud.rules[1].action"]);
+    }
+
+    #[test]
+    fn rules_on_who_joins_flag_or_freeze_and_take_their_own_settings() {
+        let mut domain = spec("same_email_domain", "5", "24h", "freeze");
+        domain.except = vec![" Gmail.com ".into()];
+        let mut phone = spec("same_phone_prefix", "5", "24h", "flag");
+        phone.prefix_digits = Some(8);
+        let policy = FraudPolicy::new(&[domain, phone]).unwrap();
+        let (domain, phone) = (&policy.rules()[0], &policy.rules()[1]);
+        assert!(!domain.counts_domain("gmail.com") && domain.counts_domain("mail.example"));
+        assert_eq!(phone.prefix("8613800138000"), Some("86138001"));
+        assert_eq!(phone.prefix("110"), None, "too short to compare");
+
+        let mut misplaced = spec("same_device", "3", "24h", "refuse");
+        misplaced.except = vec!["a@b".into()];
+        misplaced.prefix_digits = Some(2);
+        let keys: Vec<String> = FraudPolicy::new(&[misplaced])
+            .unwrap_err()
+            .into_iter()
+            .map(|i| i.key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "fraud.rules[0].action",
+                "fraud.rules[0].except",
+                "fraud.rules[0].prefix_digits",
+                "fraud.rules[0].prefix_digits",
+                "fraud.rules[0].except[0]",
+            ]
+        );
     }
 
     #[test]

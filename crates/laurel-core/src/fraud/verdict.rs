@@ -76,7 +76,7 @@ mod tests {
             max: max.parse().unwrap(),
             window: "24h".into(),
             action: action.into(),
-            min_purchases: None,
+            ..FraudRuleSpec::default()
         };
         FraudPolicy::new(&[
             rule("earn-flag", "points_earned", "1000", "flag"),

@@ -55,7 +55,7 @@ pub(crate) async fn purchase(
         spend_minor: Some(p.total_minor),
         at: r.occurred_at,
     };
-    let judged = fraud::judge(tx, ctx, &member, operation, &key).await?;
+    let judged = fraud::judge(tx, ctx, member.id, operation, &key).await?;
     judged.refusal(ctx.now)?;
     let earned = credit(
         tx,
@@ -146,7 +146,7 @@ pub(crate) async fn event(tx: &mut Tx, ctx: &Context<'_>, e: &ValidEvent) -> Res
         at: r.occurred_at,
     };
     let reference = format!("{}:{}", r.kind, r.event_id);
-    let judged = fraud::judge(tx, ctx, &member, operation, &reference).await?;
+    let judged = fraud::judge(tx, ctx, member.id, operation, &reference).await?;
     judged.refusal(ctx.now)?;
     let earned = credit(
         tx,

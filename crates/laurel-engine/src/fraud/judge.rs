@@ -4,8 +4,8 @@
 
 use crate::error::{EngineError, Result};
 use crate::write::context::Context;
-use laurel_core::fraud::{Breach, CHAIN_LONGEST, FraudAction, Measure, Verdict};
-use laurel_store::{JournalId, Member, MemberId, NewFraudCase, Tx};
+use laurel_core::fraud::{Breach, CHAIN_LONGEST, FraudAction, FraudRule, Measure, Verdict};
+use laurel_store::{JournalId, MemberId, NewFraudCase, Tx};
 use rust_decimal::Decimal;
 
 /// What is being judged.
@@ -31,6 +31,22 @@ pub(crate) enum Operation<'a> {
     Adjust { actor: &'a str, points: i64 },
     /// A new member who joined at `joined` referred by the member judged.
     Referral { joined: jiff::Timestamp },
+    /// The member judged joined at `joined` with what others who joined may share.
+    Join {
+        joined: jiff::Timestamp,
+        shared: Shared<'a>,
+    },
+}
+
+/// What a member who joins may share with others who joined lately.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Shared<'a> {
+    /// Their email's domain, lower-cased.
+    pub(crate) email_domain: Option<&'a str>,
+    /// Their phone's digits.
+    pub(crate) phone_digits: Option<&'a str>,
+    /// The hash of the device they joined from.
+    pub(crate) device_key: Option<&'a str>,
 }
 
 impl Operation<'_> {
@@ -47,6 +63,11 @@ impl Operation<'_> {
             Operation::Transfer { .. } => &[Measure::TransfersIn],
             Operation::Adjust { .. } => &[Measure::StaffAdjusted],
             Operation::Referral { .. } => &[Measure::Referrals, Measure::ReferralChain],
+            Operation::Join { .. } => &[
+                Measure::SameEmailDomain,
+                Measure::SamePhonePrefix,
+                Measure::SameDevice,
+            ],
         }
     }
 
@@ -63,6 +84,7 @@ impl Operation<'_> {
             Operation::Transfer { .. } => "transfer",
             Operation::Adjust { .. } => "adjustment",
             Operation::Referral { .. } => "referral",
+            Operation::Join { .. } => "enrollment",
         }
     }
 }
@@ -81,7 +103,7 @@ pub(crate) struct Judged {
 pub(crate) async fn judge(
     tx: &mut Tx,
     ctx: &Context<'_>,
-    member: &Member,
+    member: MemberId,
     op: Operation<'_>,
     reference: &str,
 ) -> Result<Judged> {
@@ -95,36 +117,58 @@ pub(crate) async fn judge(
             let since = ctx.now - rule.window;
             // What happened before the window (history imported, a purchase sent late, a
             // member brought over with the day they joined) is not part of its burst.
-            if let Operation::Earn { at, .. } | Operation::Referral { joined: at } = op
+            if let Operation::Earn { at, .. }
+            | Operation::Referral { joined: at }
+            | Operation::Join { joined: at, .. } = op
                 && at < since
             {
                 continue;
             }
-            let (observed, purchases) =
-                measure(tx, ctx, member.id, rule.measure, op, since).await?;
+            let (observed, purchases) = measure(tx, ctx, member, rule, op, since).await?;
             verdict.add(rule.breached(observed, purchases));
         }
     }
     Ok(Judged {
         verdict,
-        member: member.id,
+        member,
         operation: op.name(),
         reference: reference.to_owned(),
     })
 }
 
-/// The figure `measure` reads over the window from `since`, `op` included, and the purchases
+/// The figure `rule` measures over the window from `since`, `op` included, and the purchases
 /// the window holds (for a refund ratio).
 async fn measure(
     tx: &mut Tx,
     ctx: &Context<'_>,
     member: MemberId,
-    measure: Measure,
+    rule: &FraudRule,
     op: Operation<'_>,
     since: jiff::Timestamp,
 ) -> Result<(Decimal, u32)> {
     let money = |minor: i64| Decimal::new(minor, ctx.program.currency.minor_digits());
-    Ok(match (measure, op) {
+    let count = |n: i64| Ok((Decimal::from(n), 0));
+    // Who joins is stored before they are judged: the counts below include them.
+    if let Operation::Join { shared, .. } = op {
+        return match rule.measure {
+            Measure::SameEmailDomain => match shared.email_domain {
+                Some(domain) if rule.counts_domain(domain) => {
+                    count(tx.joined_with_email_domain(domain, since).await?)
+                }
+                _ => count(0),
+            },
+            Measure::SamePhonePrefix => match shared.phone_digits.and_then(|d| rule.prefix(d)) {
+                Some(prefix) => count(tx.joined_with_phone_prefix(prefix, since).await?),
+                None => count(0),
+            },
+            Measure::SameDevice => match shared.device_key {
+                Some(key) => count(tx.joined_from_device(key, since).await?),
+                None => count(0),
+            },
+            other => Err(not_measured(other, op)),
+        };
+    }
+    Ok(match (rule.measure, op) {
         (Measure::PointsEarned, Operation::Earn { points, .. }) => {
             let earned = tx.points_earned_since(member, since).await?;
             (Decimal::from(earned + points), 0)
@@ -186,14 +230,16 @@ async fn measure(
             let adjusted = tx.adjusted_by_since(actor, since).await?;
             (Decimal::from(adjusted + points.abs()), 0)
         }
-        (measure, op) => {
-            return Err(EngineError::Internal(format!(
-                "{} does not measure a {}",
-                measure.as_str(),
-                op.name()
-            )));
-        }
+        (measure, op) => return Err(not_measured(measure, op)),
     })
+}
+
+fn not_measured(measure: Measure, op: Operation<'_>) -> EngineError {
+    EngineError::Internal(format!(
+        "{} does not measure a {}",
+        measure.as_str(),
+        op.name()
+    ))
 }
 
 impl Judged {
@@ -206,6 +252,13 @@ impl Judged {
             ))),
             _ => Ok(()),
         }
+    }
+
+    /// The rule that froze the member, when the verdict is to freeze them.
+    pub(crate) fn freezing_rule(&self) -> Option<&str> {
+        (self.verdict.action() == Some(FraudAction::Freeze))
+            .then(|| self.verdict.deciding().map(|b| b.rule.as_str()))
+            .flatten()
     }
 
     /// Whether the points the operation earns (a referral: the referrer's bonus, when it

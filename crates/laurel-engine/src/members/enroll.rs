@@ -12,23 +12,33 @@ use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
 use crate::events::payload::{EventMember, MemberEnrolledData};
-use crate::fraud::judge::{self as fraud, Operation};
+use crate::fraud::judge::{self as fraud, Operation, Shared};
 use crate::requests::EnrollRequest;
 use crate::write::context::Context;
 use jiff::Timestamp;
+use laurel_core::MemberStatus;
 use laurel_core::events::EventKind;
 use laurel_store::NewMember;
 use laurel_store::{Member, Tx};
 
-/// A validated enrollment and the referral code it names, normalized.
-pub(crate) fn validate(
-    request: EnrollRequest,
-    now: Timestamp,
-) -> Result<(NewMember, Option<String>)> {
+/// An enrollment checked before the write path.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidEnrollment {
+    /// The member to store.
+    pub(crate) member: NewMember,
+    /// The referral code they joined with, normalized.
+    pub(crate) referred_by: Option<String>,
+    /// The hash of the device they join from.
+    pub(crate) device_key: Option<String>,
+}
+
+/// A validated enrollment.
+pub(crate) fn validate(request: EnrollRequest, now: Timestamp) -> Result<ValidEnrollment> {
     text("external_id", &request.external_id)?;
     optional_text("email", &request.email)?;
     optional_text("phone", &request.phone)?;
     optional_text("name", &request.name)?;
+    optional_text("device", &request.device)?;
     attributes(&request.attributes)?;
     if let Some(email) = &request.email
         && !email.contains('@')
@@ -62,23 +72,32 @@ pub(crate) fn validate(
         enrolled_at: stored_precision(enrolled_at),
         referral_code: Some(crate::codes::random_code(3)),
     };
-    Ok((
+    Ok(ValidEnrollment {
         member,
-        request
+        referred_by: request
             .referral_code
             .as_deref()
             .map(crate::codes::normalize),
-    ))
+        device_key: request.device.as_deref().map(device_key),
+    })
 }
 
-/// Stores a new member in the write path: referred by the holder of `referred_by` (checked
-/// before anything is written), with the starting tier.
+/// A device's one-way hash: the same device, however its value was spaced, gives the same.
+fn device_key(device: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(device.trim().as_bytes()))
+}
+
+/// Stores a new member in the write path: referred by the holder of the code they give
+/// (checked before anything is written), with the starting tier; then judged by the fraud
+/// rules on who joins, which may flag them or freeze them (they join suspended).
 pub(crate) async fn execute(
     tx: &mut Tx,
     ctx: &Context<'_>,
-    member: &NewMember,
-    referred_by: Option<&str>,
+    enrollment: &ValidEnrollment,
 ) -> Result<Member> {
+    let member = &enrollment.member;
+    let referred_by = enrollment.referred_by.as_deref();
     let referrer = match referred_by {
         Some(code) => {
             Some(crate::referrals::execute::check_enrollment(tx, ctx, member, code).await?)
@@ -92,7 +111,7 @@ pub(crate) async fn execute(
             let referral = Operation::Referral {
                 joined: member.enrolled_at,
             };
-            let judged = fraud::judge(tx, ctx, referrer, referral, &member.external_id).await?;
+            let judged = fraud::judge(tx, ctx, referrer.id, referral, &member.external_id).await?;
             judged.refusal(ctx.now)?;
             Some(judged)
         }
@@ -106,11 +125,17 @@ pub(crate) async fn execute(
     // purchase from before never pays it, and their history recorded afterwards (an import of
     // their purchases) pays it as it would have paid at the time.
     let pending_referral = match &referrer {
-        Some(referrer) => Some(tx.insert_referral(referrer.id, id, member.enrolled_at).await?),
+        Some(referrer) => Some(
+            tx.insert_referral(referrer.id, id, member.enrolled_at)
+                .await?,
+        ),
         None => None,
     };
     if let Some(judged) = judged {
         judged.let_through(tx, None, None, ctx.now).await?;
+    }
+    if let Some(key) = &enrollment.device_key {
+        tx.set_member_device(id, key).await?;
     }
     let whose = crate::tiers::execute::Whose(id, &member.external_id);
     let tier = crate::tiers::execute::enrolled(tx, ctx, whose, member.enrolled_at).await?;
@@ -126,14 +151,55 @@ pub(crate) async fn execute(
         }
     })
     .await?;
-    Ok(Member {
+    let joined = Member {
         id,
         profile: member.clone(),
-        status: laurel_core::MemberStatus::Active,
+        status: MemberStatus::Active,
         available: 0,
         pending: 0,
         tier,
         plan: None,
         pending_referral,
-    })
+    };
+    judge_joining(tx, ctx, joined, enrollment.device_key.as_deref()).await
+}
+
+/// Judges who joined by what they share with others who joined lately: a case if a rule was
+/// breached, and suspended when it says to freeze (`member.suspended`, by `fraud:<rule>`).
+async fn judge_joining(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    mut joined: Member,
+    device_key: Option<&str>,
+) -> Result<Member> {
+    let profile = &joined.profile;
+    let email = profile.email.as_deref().map(laurel_core::referrals::email);
+    let phone = profile.phone.as_deref().map(laurel_core::search::phone_key);
+    let shared = Shared {
+        email_domain: email
+            .as_deref()
+            .and_then(|e| e.rsplit_once('@'))
+            .map(|(_, d)| d),
+        phone_digits: phone.as_deref(),
+        device_key,
+    };
+    let joining = Operation::Join {
+        joined: profile.enrolled_at,
+        shared,
+    };
+    let judged = fraud::judge(tx, ctx, joined.id, joining, &profile.external_id).await?;
+    if let Some(rule) = judged.freezing_rule() {
+        let actor = format!("fraud:{rule}");
+        let standing = crate::members::Standing {
+            listening: ctx.listening,
+            at: ctx.now,
+            actor: &actor,
+        };
+        standing
+            .change(tx, &joined, MemberStatus::Suspended)
+            .await?;
+        joined.status = MemberStatus::Suspended;
+    }
+    judged.let_through(tx, None, None, ctx.now).await?;
+    Ok(joined)
 }

@@ -141,15 +141,8 @@ impl Engine {
 impl Engine {
     /// Enrolls a member.
     pub async fn enroll(&self, request: EnrollRequest) -> Result<Member> {
-        let (member, referred_by) = enroll::validate(request, Timestamp::now())?;
-        match self
-            .writer
-            .submit(Command::Enroll {
-                member,
-                referred_by,
-            })
-            .await?
-        {
+        let enrollment = enroll::validate(request, Timestamp::now())?;
+        match self.writer.submit(Command::Enroll(enrollment)).await? {
             Outcome::Enrolled(m) => Ok(m),
             other => Err(unexpected(other)),
         }

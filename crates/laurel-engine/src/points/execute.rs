@@ -33,7 +33,7 @@ pub(crate) async fn redeem(
         .map(|code| entries::partner(ctx, code))
         .transpose()?;
     let member = lock_active(tx, &MemberRef::Id(r.member_id)).await?;
-    let judged = fraud::judge(tx, ctx, &member, Operation::Redeem, &r.idempotency_key).await?;
+    let judged = fraud::judge(tx, ctx, member.id, Operation::Redeem, &r.idempotency_key).await?;
     judged.refusal(ctx.now)?;
     let mut ledger = tx.ledger_of(&member).await?;
     // What the member's household lends them is decided before anything is written.
@@ -101,7 +101,7 @@ pub(crate) async fn adjust(
         actor,
         points: r.points,
     };
-    let judged = fraud::judge(tx, ctx, &member, operation, actor).await?;
+    let judged = fraud::judge(tx, ctx, member.id, operation, actor).await?;
     judged.refusal(ctx.now)?;
     let ledger = tx.ledger_of(&member).await?;
     let posting = if r.points > 0 {

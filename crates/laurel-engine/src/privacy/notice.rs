@@ -48,6 +48,10 @@ pub struct PrivacyNotice {
     pub webhooks: bool,
     /// How long an inactive member is kept, if the program limits it.
     pub retention: Option<Retention>,
+    /// Whether the program's fraud rules check members' activity (cases staff review).
+    pub fraud_checks: bool,
+    /// Whether a rule compares the devices members join from (a one-way hash is kept).
+    pub devices: bool,
 }
 
 impl Engine {
@@ -118,6 +122,12 @@ impl Engine {
             transfers: d.transfers.is_some(),
             referrals: d.referrals.is_some(),
             wallet: d.wallet.is_some(),
+            fraud_checks: !d.fraud.rules().is_empty(),
+            devices: d
+                .fraud
+                .rules()
+                .iter()
+                .any(|r| r.measure == laurel_core::fraud::Measure::SameDevice),
             webhooks: !webhooks.is_empty(),
             retention: d.privacy.retention,
         })

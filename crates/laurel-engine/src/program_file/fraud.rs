@@ -26,6 +26,9 @@ struct RuleSection {
     window: String,
     action: String,
     min_purchases: Option<i64>,
+    #[serde(default)]
+    except: Vec<String>,
+    prefix_digits: Option<i64>,
 }
 
 /// The section as a checked policy, or every problem with its key.
@@ -41,6 +44,8 @@ pub(super) fn convert(section: Option<FraudSection>) -> Result<FraudPolicy, Vec<
             window: r.window,
             action: r.action,
             min_purchases: r.min_purchases,
+            except: r.except,
+            prefix_digits: r.prefix_digits,
         })
         .collect();
     FraudPolicy::new(&specs)

@@ -74,7 +74,7 @@ pub(crate) async fn refund(
         amount_minor,
         purchased_at: purchase.occurred_at,
     };
-    let judged = fraud::judge(tx, ctx, &member, operation, &key).await?;
+    let judged = fraud::judge(tx, ctx, member.id, operation, &key).await?;
     judged.refusal(ctx.now)?;
     let mut balance = Balances {
         available: member.available,

@@ -77,7 +77,7 @@ pub(crate) async fn redeem(
     if lend.is_none() {
         ledger.redeem(cost).map_err(refused)?;
     }
-    let judged = fraud::judge(tx, ctx, &member, Operation::Redeem, &r.idempotency_key).await?;
+    let judged = fraud::judge(tx, ctx, member.id, Operation::Redeem, &r.idempotency_key).await?;
     judged.refusal(ctx.now)?;
     let quantity = i64::from(r.quantity);
     // The first write: on PostgreSQL another writer may have taken the last units since

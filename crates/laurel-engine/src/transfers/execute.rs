@@ -50,7 +50,7 @@ pub(crate) async fn send(
     // The sender's own refusals first: whether another member is suspended is theirs.
     require_active(&receiver)?;
     let operation = Operation::Transfer { sender: sender.id };
-    let judged = fraud::judge(tx, ctx, &receiver, operation, &r.idempotency_key).await?;
+    let judged = fraud::judge(tx, ctx, receiver.id, operation, &r.idempotency_key).await?;
     judged.refusal(ctx.now)?;
     let fee = policy.fee.on(points);
     let ledger = tx.ledger_of(&sender).await?;

@@ -2,6 +2,7 @@
 //! are queued.
 
 use crate::earning::validate::{ValidEvent, ValidGuestPurchase, ValidPurchase};
+use crate::members::enroll::ValidEnrollment;
 use crate::refunds::validate::ValidRefund;
 use crate::requests::{
     AdjustRequest, AssignTierRequest, EventRequest, MemberRef, PurchaseRequest, RedeemRequest,
@@ -10,16 +11,13 @@ use crate::requests::{
 use crate::wallet::validate::{Closing, ValidHold, ValidIssue, ValidWallet, WalletRef};
 use jiff::Timestamp;
 use laurel_core::rules::Basket;
-use laurel_store::{MemberId, NewMember, RedemptionId};
+use laurel_store::{MemberId, RedemptionId};
 
 /// A unit of work for the write path.
 #[derive(Debug, Clone)]
 pub(crate) enum Command {
-    /// Enroll a member, referred by the member whose code is given.
-    Enroll {
-        member: NewMember,
-        referred_by: Option<String>,
-    },
+    /// Enroll a member.
+    Enroll(ValidEnrollment),
     /// Give a member enrolled before referrals existed their code.
     AssignReferralCode(MemberId),
     Purchase(ValidPurchase),
@@ -156,7 +154,7 @@ impl Command {
     /// commands reach one writer, batch after batch in arrival order.
     pub fn shard_key(&self) -> String {
         match self {
-            Command::Enroll { member, .. } => format!("x:{}", member.external_id),
+            Command::Enroll(e) => format!("x:{}", e.member.external_id),
             Command::AssignReferralCode(member) => format!("m:{}", member.0),
             Command::Purchase(p) => match &p.request.member {
                 MemberRef::Id(id) => format!("m:{id}"),

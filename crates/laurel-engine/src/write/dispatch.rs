@@ -24,12 +24,7 @@ use laurel_store::Tx;
 /// Executes `command` under `ctx` in `tx`.
 pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -> Result<Outcome> {
     match command {
-        Command::Enroll {
-            member,
-            referred_by,
-        } => enroll::execute(tx, ctx, member, referred_by.as_deref())
-            .await
-            .map(Outcome::Enrolled),
+        Command::Enroll(e) => enroll::execute(tx, ctx, e).await.map(Outcome::Enrolled),
         Command::AssignReferralCode(member) => referrals::assign_code(tx, *member)
             .await
             .map(Outcome::Enrolled),

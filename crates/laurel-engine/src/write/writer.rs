@@ -302,7 +302,7 @@ fn reads_first<'a>(commands: &'a [&'a Command]) -> impl Iterator<Item = usize> +
     let appends_only = |command: &Command| {
         matches!(
             command,
-            Command::Purchase(_) | Command::Event(_) | Command::Enroll { .. }
+            Command::Purchase(_) | Command::Event(_) | Command::Enroll(_)
         )
     };
     let reads = (0..commands.len()).filter(move |&i| !appends_only(commands[i]));

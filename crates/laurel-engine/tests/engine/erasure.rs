@@ -34,6 +34,15 @@ const ZELDA: [&str; 12] = [
     "zelda.new@erasure.example",
 ];
 
+/// The device Zelda joined from, as the till passed it.
+const ZELDA_DEVICE: &str = "zelda-phone-7f3a";
+
+/// What Laurel keeps of a device: its one-way hash, which must go too.
+fn device_hash(device: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(device.as_bytes()))
+}
+
 /// Rex's values: another member, whose data the erasure must leave alone.
 const REX: [&str; 3] = ["rex-keep-2002", "rex.keeps@erasure.example", "Rex Keeper"];
 
@@ -55,6 +64,7 @@ async fn zelda_and_rex(engine: &Engine) -> (i64, i64) {
             name: Some(ZELDA[4].into()),
             birthday: Some(jiff::civil::date(1987, 2, 13)),
             attributes: BTreeMap::from([("nickname".into(), ZELDA[6].into())]),
+            device: Some(ZELDA_DEVICE.into()),
             ..enroll_request(ZELDA[0])
         })
         .await
@@ -186,6 +196,16 @@ async fn no_personal_value_of_an_erased_member_remains_in_any_table() {
                 "[{name}] the scenario stores `{value}` somewhere before the erasure"
             );
         }
+        let hash = device_hash(ZELDA_DEVICE);
+        assert_eq!(
+            where_found(&engine, &hash).await,
+            ["members.device_key"],
+            "[{name}] the device kept as its hash alone"
+        );
+        assert!(
+            where_found(&engine, ZELDA_DEVICE).await.is_empty(),
+            "[{name}]"
+        );
         let rex_before = balance(&engine, rex).await;
         let (available, pending) = balance(&engine, zelda).await;
 
@@ -201,6 +221,7 @@ async fn no_personal_value_of_an_erased_member_remains_in_any_table() {
                 "[{name}] `{value}` must be gone from every table"
             );
         }
+        assert!(where_found(&engine, &hash).await.is_empty(), "[{name}]");
         for value in REX {
             assert!(
                 !where_found(&engine, value).await.is_empty(),

@@ -1,15 +1,16 @@
 //! Fraud rules on both backends, on generated abuse — a takeover burst of redemptions, a
 //! refund abuser, points funnelled into one member, a staff member crediting too much, a
-//! burst of earning, a referral ring, a referral farm — that they catch with the action they name (flag, hold, refuse,
+//! burst of earning, a referral ring, a referral farm, accounts made in bulk on one device,
+//! one email domain or one block of phone numbers — that they catch with the action they name (flag, hold, refuse,
 //! freeze), each case reviewed (released, reversed, frozen, dismissed) with the ledger
 //! consistent; and on generated normal traffic, which they leave alone.
 
-use super::*;
 use super::events::written;
+use super::*;
 use laurel_core::events::EventKind;
 use laurel_engine::{FraudCaseView, ReviewAction, TransferRequest};
-use serde_json::{Value, json};
 use rand::{RngExt, SeedableRng};
+use serde_json::{Value, json};
 
 /// Velocity rules a careful program might set.
 const RULES: &str = r#"
@@ -75,6 +76,30 @@ measure = "referrals"
 max = 3
 window = "24h"
 action = "refuse"
+
+# Every fixture member's email is at example.com.
+[[fraud.rules]]
+id = "one-domain"
+measure = "same_email_domain"
+except = ["Example.com"]
+max = 3
+window = "24h"
+action = "flag"
+
+[[fraud.rules]]
+id = "one-number-block"
+measure = "same_phone_prefix"
+prefix_digits = 9
+max = 3
+window = "1h"
+action = "flag"
+
+[[fraud.rules]]
+id = "one-device"
+measure = "same_device"
+max = 2
+window = "24h"
+action = "freeze"
 "#;
 
 async fn fraud_engine(db: &laurel_testkit::TestDb) -> Engine {
@@ -384,8 +409,12 @@ async fn a_referral_ring_has_its_referrers_bonuses_held_for_review() {
         let about: Vec<(i64, &str, &str, Decimal)> = cases
             .iter()
             .map(|c| {
-                let made = (c.member_id, c.reference.as_str(), c.operation.as_str(), c.observed);
-                made
+                (
+                    c.member_id,
+                    c.reference.as_str(),
+                    c.operation.as_str(),
+                    c.observed,
+                )
             })
             .collect();
         assert_eq!(
@@ -411,7 +440,8 @@ async fn a_referral_ring_has_its_referrers_bonuses_held_for_review() {
         );
         let held = open_cases(&engine).await;
         assert!(
-            held.iter().all(|c| c.lot_id.is_some() && c.journal_id.is_some()),
+            held.iter()
+                .all(|c| c.lot_id.is_some() && c.journal_id.is_some()),
             "[{name}] each case names the bonus it holds: {held:?}"
         );
         let (taken, released) = (&held[1], &held[0]);
@@ -432,6 +462,130 @@ async fn a_referral_ring_has_its_referrers_bonuses_held_for_review() {
             balance(&engine, ring[3].0).await,
             (550, 0),
             "[{name}] released"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// `external_id` joining with `email`, `phone` and from `device`, at `joined` (none: now).
+async fn signs_up(
+    engine: &Engine,
+    external_id: &str,
+    (email, phone, device): (&str, Option<&str>, Option<&str>),
+    joined: Option<Timestamp>,
+) -> laurel_store::Member {
+    engine
+        .enroll(EnrollRequest {
+            email: Some(email.to_owned()),
+            phone: phone.map(str::to_owned),
+            device: device.map(str::to_owned),
+            enrolled_at: joined,
+            ..enroll_request(external_id)
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn accounts_made_in_bulk_on_one_device_join_frozen_and_one_domain_or_number_block_flagged() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = fraud_engine(&db).await;
+        super::events::subscribe(&engine, &[EventKind::MemberSuspended]).await;
+        let long_ago = Timestamp::now() - days(30);
+        signs_up(
+            &engine,
+            "old-phone",
+            ("o@x.test", None, Some("203.0.113.7")),
+            Some(long_ago),
+        )
+        .await;
+        let mut bulk = Vec::new();
+        for n in 0..3 {
+            let device = if n == 1 {
+                " 203.0.113.7 "
+            } else {
+                "203.0.113.7"
+            };
+            let email = format!("bulk{n}@Burner.test");
+            let phone = format!("+86 138 0013 800{n}");
+            let joined = signs_up(
+                &engine,
+                &format!("bulk-{n}"),
+                (&email, Some(&phone), Some(device)),
+                None,
+            )
+            .await;
+            bulk.push(joined);
+        }
+        let statuses: Vec<&str> = bulk.iter().map(|m| m.status.as_str()).collect();
+        assert_eq!(
+            statuses,
+            ["active", "active", "suspended"],
+            "[{name}] the third from one device joins frozen; the one from long ago not counted"
+        );
+        assert_eq!(
+            code(
+                engine
+                    .purchase(purchase_request(bulk[2].id.0, "b-1", "50"))
+                    .await
+            ),
+            "member_suspended",
+            "[{name}]"
+        );
+        let suspended = written(&engine).await;
+        assert_eq!(suspended.len(), 1, "[{name}] {suspended:?}");
+        assert_eq!(
+            suspended[0].1["data"]["actor"],
+            json!("fraud:one-device"),
+            "[{name}]"
+        );
+        let fourth = signs_up(
+            &engine,
+            "bulk-3",
+            ("bulk3@burner.test", Some("+86 138 0013 8003"), None),
+            None,
+        )
+        .await;
+        assert_eq!(fourth.status.as_str(), "active", "[{name}] flagged only");
+        let cases = engine.fraud_cases(false).await.unwrap();
+        let about: Vec<(i64, &str, &str, &str, Decimal)> = cases
+            .iter()
+            .map(|c| {
+                (
+                    c.member_id,
+                    c.rule.as_str(),
+                    c.action.as_str(),
+                    c.operation.as_str(),
+                    c.observed,
+                )
+            })
+            .collect();
+        assert_eq!(
+            about,
+            [
+                (fourth.id.0, "one-domain", "flag", "enrollment", dec("4")),
+                (bulk[2].id.0, "one-device", "freeze", "enrollment", dec("3")),
+            ],
+            "[{name}] newest first; the strongest breach decides a case"
+        );
+        assert!(
+            cases[0].evidence.contains("one-number-block"),
+            "[{name}] every breach kept: {}",
+            cases[0].evidence
+        );
+        for n in 0..4 {
+            signs_up(
+                &engine,
+                &format!("ordinary-{n}"),
+                (&format!("o{n}@example.com"), None, None),
+                None,
+            )
+            .await;
+        }
+        assert_eq!(
+            engine.fraud_cases(false).await.unwrap().len(),
+            2,
+            "[{name}] a domain excepted is not counted"
         );
         finish(name, engine).await;
     }
@@ -492,27 +646,40 @@ async fn a_member_referring_past_the_most_in_a_day_is_refused_and_nothing_enroll
     }
 }
 
-/// Ordinary shoppers — some referred by a friend, half redeeming a reward, one in ten
-/// returning a purchase — are never refused or held, and seldom flagged.
+/// Ordinary shoppers — some referred by a friend, two to a household tablet, half redeeming
+/// a reward, one in ten returning a purchase — are never refused, held or frozen, and seldom
+/// flagged.
 #[tokio::test]
 async fn normal_traffic_is_left_alone() {
+    const SHOPPERS: usize = 150;
     for (name, db) in laurel_testkit::backends() {
         let engine = fraud_engine(&db).await;
         let mut rng = rand::rngs::StdRng::seed_from_u64(23);
         let mut operations = 0;
-        // The first ten share their codes, each with a friend or two.
+        // The first thirty share their codes, each with a friend or two.
         let mut codes: Vec<(String, u32)> = Vec::new();
-        for m in 0..60 {
-            let referrer = (m >= 10 && rng.random_bool(0.4))
-                .then(|| rng.random_range(0..10))
+        for m in 0..SHOPPERS {
+            let referrer = (m >= 30 && rng.random_bool(0.4))
+                .then(|| rng.random_range(0..30))
                 .filter(|r: &usize| codes[*r].1 < 2);
             let code = referrer.map(|r| {
                 codes[r].1 += 1;
                 codes[r].0.clone()
             });
-            let (id, own) = joins(&engine, &format!("shopper-{m}"), code.as_deref(), None)
+            // Two of a household on one tablet; phones from anywhere.
+            let joined = engine
+                .enroll(EnrollRequest {
+                    referral_code: code,
+                    phone: Some(format!(
+                        "+86 1{}",
+                        rng.random_range(3_000_000_000u64..9_999_999_999)
+                    )),
+                    device: Some(format!("tablet-{}", m / 2)),
+                    ..enroll_request(&format!("shopper-{m}"))
+                })
                 .await
                 .unwrap();
+            let (id, own) = (joined.id.0, joined.profile.referral_code.unwrap());
             operations += 1;
             codes.push((own, 0));
             let mut bought = Vec::new();

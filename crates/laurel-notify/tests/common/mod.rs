@@ -43,6 +43,7 @@ pub async fn meiling_joins(engine: &Engine) -> i64 {
             attributes: Default::default(),
             referral_code: None,
             enrolled_at: None,
+            device: None,
         })
         .await
         .unwrap()

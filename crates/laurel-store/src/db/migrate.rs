@@ -208,6 +208,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "fraud_cases",
         include_str!("../../migrations/0041_fraud_cases.sql"),
     ),
+    (
+        43,
+        "member_devices",
+        include_str!("../../migrations/0043_member_devices.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

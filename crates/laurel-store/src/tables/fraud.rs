@@ -2,7 +2,7 @@
 //! so the operation being judged sees every one before it), and the cases a reviewer works.
 
 use crate::db::connect::Store;
-use crate::db::sql::{Row, Sql, args};
+use crate::db::sql::{Row, Sql, args, like_escaped};
 use crate::error::{Result, StoreError};
 use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
 use crate::write::tx::Tx;
@@ -180,6 +180,48 @@ impl Tx {
             links += 1;
         }
         Ok(links)
+    }
+
+    /// Members who joined since `since` with an email at `domain` (lower-cased).
+    pub async fn joined_with_email_domain(
+        &mut self,
+        domain: &str,
+        since: Timestamp,
+    ) -> Result<i64> {
+        let pattern = format!("%@{}", like_escaped(domain));
+        self.joined_since("email_key LIKE $2 ESCAPE '!'", &pattern, since)
+            .await
+    }
+
+    /// Members who joined since `since` with a phone whose digits start with `prefix`.
+    pub async fn joined_with_phone_prefix(
+        &mut self,
+        prefix: &str,
+        since: Timestamp,
+    ) -> Result<i64> {
+        let pattern = format!("{}%", like_escaped(prefix));
+        self.joined_since("phone_key LIKE $2 ESCAPE '!'", &pattern, since)
+            .await
+    }
+
+    /// Members who joined since `since` from the device whose hash is `key`.
+    pub async fn joined_from_device(&mut self, key: &str, since: Timestamp) -> Result<i64> {
+        self.joined_since("device_key = $2", key, since).await
+    }
+
+    async fn joined_since(&mut self, matching: &str, value: &str, since: Timestamp) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM members WHERE enrolled_at >= $1 AND {matching}");
+        self.row(&sql, args![micros(since), value]).await?.get(0)
+    }
+
+    /// Keeps the hash of the device `member` joined from.
+    pub async fn set_member_device(&mut self, member: MemberId, key: &str) -> Result<()> {
+        self.run(
+            "UPDATE members SET device_key = $2 WHERE id = $1",
+            args![member.0, key],
+        )
+        .await?;
+        Ok(())
     }
 
     /// The open case that holds the bonus of `referrer` for referring `referee` (by their

@@ -127,18 +127,9 @@ impl Conditions {
     }
 }
 
-/// `text` found anywhere, as a `LIKE` pattern escaped with `\`.
+/// `text` found anywhere, as a `LIKE` pattern escaped with `!`.
 fn contains(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+    format!("%{}%", crate::db::sql::like_escaped(text))
 }
 
 /// Which of a search's matches a read takes: the exact ones (a whole id, email or name), the
@@ -171,12 +162,12 @@ fn conditions(
     if let Some(q) = &filter.query {
         let like = c.bind(Value::Text(contains(&q.text)));
         let mut any = format!(
-            "(external_key LIKE {like} ESCAPE '\\' OR name_key LIKE {like} ESCAPE '\\' \
-             OR email_key LIKE {like} ESCAPE '\\'"
+            "(external_key LIKE {like} ESCAPE '!' OR name_key LIKE {like} ESCAPE '!' \
+             OR email_key LIKE {like} ESCAPE '!'"
         );
         if let Some(digits) = &q.phone {
             let phone = c.bind(Value::Text(contains(digits)));
-            any.push_str(&format!(" OR phone_key LIKE {phone}"));
+            any.push_str(&format!(" OR phone_key LIKE {phone} ESCAPE '!'"));
         }
         any.push(')');
         c.sql.push(any);

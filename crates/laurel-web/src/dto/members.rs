@@ -42,6 +42,11 @@ pub struct EnrollBody {
     /// reports count them then. Not in the future; default now.
     #[schema(format = DateTime)]
     pub enrolled_at: Option<String>,
+    /// The device (a fingerprint) or client address they join from, if the caller knows it:
+    /// kept only as a one-way hash, for fraud rules on many members joining from one device
+    /// (`same_device`).
+    #[schema(min_length = 1, max_length = 200)]
+    pub device: Option<String>,
 }
 
 impl EnrollBody {
@@ -74,6 +79,7 @@ impl EnrollBody {
                 .as_deref()
                 .map(|at| instant("enrolled_at", at))
                 .transpose()?,
+            device: self.device,
         })
     }
 }

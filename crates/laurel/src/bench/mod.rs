@@ -488,6 +488,7 @@ async fn seed(engine: &Arc<Engine>, count: u32) -> Result<Vec<i64>> {
                 attributes: Default::default(),
                 referral_code: None,
                 enrolled_at: None,
+                device: None,
             };
             engine
                 .enroll(request)

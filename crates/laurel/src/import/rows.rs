@@ -348,6 +348,8 @@ fn request(
             enrolled_at: get("enrolled_at")?
                 .map(|at| instant_or_day("enrolled_at", &at, tz))
                 .transpose()?,
+            // History joined long before any rule on devices looks.
+            device: None,
         }),
         Kind::Purchases => Request::Purchase(PurchaseRequest {
             partner: get("partner")?,
