@@ -99,9 +99,20 @@ pub(crate) async fn purchase(
         };
         entries::issued(tx, ctx.now, partner, entry).await?;
     }
+    // Held, the purchase counts toward no tier until a reviewer releases its points, and the
+    // referral it pays out holds the referrer's bonus too.
+    let held = judged.holds().then_some(&judged);
+    if held.is_some() {
+        tx.hold_purchase_for_review(purchase_id).await?;
+    }
     if let Some(referral) = &referral {
-        crate::referrals::execute::pay_out(tx, ctx, referral, &member, purchase_id, r.occurred_at)
-            .await?;
+        let paying = crate::referrals::execute::Paying {
+            referral,
+            referee: &member,
+            purchase: purchase_id,
+            held,
+        };
+        crate::referrals::execute::pay_out(tx, ctx, paying, r.occurred_at).await?;
     }
     let tier_change = crate::tiers::execute::after_activity(tx, ctx, &member).await?;
     let answer = PurchaseOutcome {

@@ -89,6 +89,20 @@ impl Operation<'_> {
     }
 }
 
+/// Points held on another member's account because of an operation held: its case.
+pub(crate) struct Held<'a> {
+    /// Whose points.
+    pub(crate) member: MemberId,
+    /// What made them (`referral`).
+    pub(crate) operation: &'static str,
+    /// Its reference.
+    pub(crate) reference: &'a str,
+    /// The posting.
+    pub(crate) journal: JournalId,
+    /// The lot held.
+    pub(crate) lot: i64,
+}
+
 /// The rules' verdict on one operation of one member.
 #[derive(Debug)]
 pub(crate) struct Judged {
@@ -280,6 +294,22 @@ impl Judged {
             tx.insert_fraud_case(&self.case(journal, lot, at)).await?;
             metrics::counter!("laurel_fraud_cases_total", "action" => self.verdict.action().map_or("none", FraudAction::as_str)).increment(1);
         }
+        Ok(())
+    }
+
+    /// Opens a case of the same breach for points it held on another account (the bonus a
+    /// held purchase paid its buyer's referrer), reviewed on its own.
+    pub(crate) async fn hold_also(
+        &self,
+        tx: &mut Tx,
+        held: Held<'_>,
+        at: jiff::Timestamp,
+    ) -> Result<()> {
+        let mut case = self.case(Some(held.journal), Some(held.lot), at);
+        case.member = held.member;
+        held.operation.clone_into(&mut case.operation);
+        held.reference.clone_into(&mut case.reference);
+        tx.insert_fraud_case(&case).await?;
         Ok(())
     }
 

@@ -116,6 +116,17 @@ pub(crate) async fn review(
             crate::partners::entries::reversed(tx, ctx.now, &issued, entry).await?;
         }
     }
+    // A purchase whose points were held counts toward tiers again once they are released,
+    // and never once they are taken back.
+    if case.case.operation == "purchase"
+        && action != ReviewAction::Freeze
+        && let Some(lot) = case.case.lot
+    {
+        let released = action != ReviewAction::Reverse;
+        if tx.settle_held_purchase(member.id, lot, released).await? && released {
+            crate::tiers::execute::after_activity(tx, ctx, &member).await?;
+        }
+    }
     if action == ReviewAction::Freeze {
         let standing = crate::members::Standing {
             listening: ctx.listening,

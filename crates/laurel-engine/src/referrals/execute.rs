@@ -7,6 +7,7 @@ use crate::error::{EngineError, Result};
 use crate::error_code::ErrorCode;
 use crate::events::emit::emit;
 use crate::events::payload::{EventMember, ReferralPaidData};
+use crate::fraud::judge::{Held, Judged};
 use crate::write::context::Context;
 use crate::write::steps::{internal, meta, post};
 use laurel_core::Points;
@@ -82,16 +83,33 @@ pub(crate) async fn qualifying(
         .filter(|r| policy.qualifies_basket(basket, at, r.enrolled_at)))
 }
 
-/// Pays out a referral on `purchase`: the referrer's bonus as an earn of its own (the
+/// A referral paying out on a purchase.
+pub(crate) struct Paying<'a> {
+    /// The referral.
+    pub(crate) referral: &'a Referral,
+    /// The new member who bought.
+    pub(crate) referee: &'a Member,
+    /// Their qualifying purchase.
+    pub(crate) purchase: PurchaseId,
+    /// The fraud rules' verdict when they held the purchase's points: the referrer's bonus
+    /// is held too, on a case of its own.
+    pub(crate) held: Option<&'a Judged>,
+}
+
+/// Pays out a referral on its purchase: the referrer's bonus as an earn of its own (the
 /// referee's came with the purchase), and the referral marked rewarded.
 pub(crate) async fn pay_out(
     tx: &mut Tx,
     ctx: &Context<'_>,
-    referral: &Referral,
-    referee: &Member,
-    purchase: PurchaseId,
+    paying: Paying<'_>,
     at: jiff::Timestamp,
 ) -> Result<()> {
+    let Paying {
+        referral,
+        referee,
+        purchase,
+        held: purchase_held,
+    } = paying;
     let policy = ctx
         .referrals
         .ok_or_else(|| internal("a referral paid out without [referrals]"))?;
@@ -118,12 +136,23 @@ pub(crate) async fn pay_out(
         Posted {
             reason: format!("referral: {}", referee.profile.external_id),
             reference: format!("referral:{}", referral.id),
-            held: held.is_some(),
+            held: held.is_some() || purchase_held.is_some(),
         },
     )
     .await?;
-    if let (Some(case), Some(journal), Some(lot)) = (held, credited.journal, credited.lot) {
-        tx.hold_on_case(case, journal, lot.0).await?;
+    if let (Some(journal), Some(lot)) = (credited.journal, credited.lot) {
+        if let Some(case) = held {
+            tx.hold_on_case(case, journal, lot.0).await?;
+        } else if let Some(judged) = purchase_held {
+            let bonus = Held {
+                member: referrer.id,
+                operation: "referral",
+                reference: &referee.profile.external_id,
+                journal,
+                lot: lot.0,
+            };
+            judged.hold_also(tx, bonus, ctx.now).await?;
+        }
     }
     tx.reward_referral(
         referral.id,

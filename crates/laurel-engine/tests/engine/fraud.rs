@@ -591,6 +591,94 @@ async fn accounts_made_in_bulk_on_one_device_join_frozen_and_one_domain_or_numbe
     }
 }
 
+/// A referred member's big first purchase held: tiers by spend, referrals, and a hold past
+/// ¥1,000 a day.
+const HELD_REFERRED: &str = r#"
+[referrals]
+referrer_points = 300
+referee_points = 200
+min_purchase = "30"
+
+[[fraud.rules]]
+id = "big-spender"
+measure = "spend"
+max = 1000
+window = "24h"
+action = "hold"
+"#;
+
+async fn tier_of(engine: &Engine, member: i64) -> Option<String> {
+    let m = engine.member(&MemberRef::Id(member)).await.unwrap();
+    m.tier.tier
+}
+
+#[tokio::test]
+async fn a_held_purchase_moves_no_tier_and_holds_the_referrers_bonus_until_reviewed() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, super::tiers::with_tiers(&[], HELD_REFERRED)).await;
+        let (amy, code) = joins(&engine, "amy", None, None).await.unwrap();
+        let (bo, _) = joins(&engine, "bo", Some(&code), None).await.unwrap();
+        let (cy, _) = joins(&engine, "cy", Some(&code), None).await.unwrap();
+        for (who, order) in [(bo, "bo-1"), (cy, "cy-1")] {
+            let held = spend(&engine, who, order, "1200").await;
+            assert_eq!(held.earned.status.as_str(), "held", "[{name}]");
+        }
+        assert_eq!(
+            (tier_of(&engine, bo).await, tier_of(&engine, cy).await),
+            (Some("green".into()), Some("green".into())),
+            "[{name}] ¥1,200 would make silver: not while held"
+        );
+        assert_eq!(
+            balance(&engine, amy).await,
+            (0, 600),
+            "[{name}] both bonuses held"
+        );
+        let cases = open_cases(&engine).await;
+        let case = |member: i64, operation: &str| {
+            cases
+                .iter()
+                .find(|c| c.member_id == member && c.operation == operation)
+                .unwrap_or_else(|| panic!("[{name}] no {operation} case of {member}: {cases:?}"))
+                .id
+        };
+        let risk = "staff:risk@example.com";
+        engine
+            .review_fraud_case(case(bo, "purchase"), ReviewAction::Release, risk)
+            .await
+            .unwrap();
+        engine
+            .review_fraud_case(case(cy, "purchase"), ReviewAction::Reverse, risk)
+            .await
+            .unwrap();
+        assert_eq!(
+            (tier_of(&engine, bo).await, tier_of(&engine, cy).await),
+            (Some("silver".into()), Some("green".into())),
+            "[{name}] released, the purchase counts; taken back, never"
+        );
+        let bonus_of = |referee: &str| {
+            cases
+                .iter()
+                .find(|c| c.member_id == amy && c.reference == referee)
+                .unwrap()
+                .id
+        };
+        engine
+            .review_fraud_case(bonus_of("bo"), ReviewAction::Release, risk)
+            .await
+            .unwrap();
+        engine
+            .review_fraud_case(bonus_of("cy"), ReviewAction::Reverse, risk)
+            .await
+            .unwrap();
+        assert_eq!(
+            balance(&engine, amy).await,
+            (300, 0),
+            "[{name}] each bonus reviewed on its own"
+        );
+        finish(name, engine).await;
+    }
+}
+
 #[tokio::test]
 async fn a_chain_of_referrals_over_months_is_no_ring() {
     for (name, db) in laurel_testkit::backends() {

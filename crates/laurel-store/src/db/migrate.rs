@@ -210,8 +210,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         43,
-        "member_devices",
-        include_str!("../../migrations/0043_member_devices.sql"),
+        "fraud_signals",
+        include_str!("../../migrations/0043_fraud_signals.sql"),
     ),
 ];
 

@@ -4,7 +4,7 @@
 use crate::db::connect::Store;
 use crate::db::sql::{Row, Sql, args, like_escaped};
 use crate::error::{Result, StoreError};
-use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
+use crate::types::{JournalId, MemberId, PurchaseId, instant, instant_opt, micros};
 use crate::write::tx::Tx;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -212,6 +212,35 @@ impl Tx {
     async fn joined_since(&mut self, matching: &str, value: &str, since: Timestamp) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM members WHERE enrolled_at >= $1 AND {matching}");
         self.row(&sql, args![micros(since), value]).await?.get(0)
+    }
+
+    /// Marks a purchase whose points a rule held: tiers leave it out until it is reviewed.
+    pub async fn hold_purchase_for_review(&mut self, purchase: PurchaseId) -> Result<()> {
+        self.run(
+            "UPDATE purchases SET held_for_review = 1 WHERE id = $1",
+            args![purchase.0],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Settles the held purchase of `member` whose points went to `lot`: counted again when
+    /// `released`, else left out for good (its points were taken back). False when no held
+    /// purchase has that lot.
+    pub async fn settle_held_purchase(
+        &mut self,
+        member: MemberId,
+        lot: i64,
+        released: bool,
+    ) -> Result<bool> {
+        let done = self
+            .run(
+                "UPDATE purchases SET held_for_review = $3 \
+                 WHERE member_id = $1 AND lot_id = $2 AND held_for_review = 1",
+                args![member.0, lot, if released { 0_i64 } else { 2 }],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
     /// Keeps the hash of the device `member` joined from.

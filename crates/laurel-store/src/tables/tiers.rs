@@ -69,21 +69,25 @@ async fn metric<S: Sql>(
     window: Window,
 ) -> Result<i64> {
     let sql = match metric {
+        // A purchase whose points a fraud rule held counts once a reviewer releases them.
         TierMetric::Spend => {
             "SELECT CAST(COALESCE(SUM(total_minor - refunded_minor), 0) AS BIGINT) FROM purchases \
-             WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3"
+             WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3 \
+             AND held_for_review = 0"
         }
         // A wholly refunded purchase does not count; a free one (total 0) does.
         TierMetric::Purchases => {
             "SELECT CAST(COUNT(*) AS BIGINT) FROM purchases \
              WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3 \
-             AND (refunded_minor < total_minor OR total_minor = 0)"
+             AND (refunded_minor < total_minor OR total_minor = 0) AND held_for_review = 0"
         }
-        // Earned by every grant (purchases, events, tier bonuses) less what refunds reversed.
+        // Earned by every grant (purchases, events, tier bonuses) less what refunds reversed,
+        // and less the whole of a purchase whose points are held (or were taken back).
         TierMetric::PointsEarned => {
             "SELECT CAST(COALESCE((SELECT SUM(points) FROM earn_grants \
              WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3), 0) \
-             - COALESCE((SELECT SUM(points_reversed) FROM purchases \
+             - COALESCE((SELECT SUM(CASE WHEN held_for_review = 0 THEN points_reversed \
+             ELSE points_earned END) FROM purchases \
              WHERE member_id = $1 AND occurred_at >= $2 AND occurred_at < $3), 0) AS BIGINT)"
         }
     };
