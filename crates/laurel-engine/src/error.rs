@@ -232,8 +232,9 @@ pub enum EngineError {
     #[error("member {0} is suspended")]
     MemberSuspended(i64),
     /// A fraud rule of the program refused the operation (the case it opens carried to the
-    /// writer, which records it once the batch commits).
-    #[error("refused by the fraud rule `{}`", .0.rule)]
+    /// writer, which records it once the batch commits). Which rule, and its figures, are
+    /// for reviewers: told to the caller, they would tell an abuser how far to go.
+    #[error("refused by the program's fraud controls; staff will review it")]
     FraudRefused(Box<laurel_store::NewFraudCase>),
     /// No fraud case with that id.
     #[error("no fraud case {0}")]

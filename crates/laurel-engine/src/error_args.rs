@@ -94,7 +94,6 @@ impl EngineError {
             EngineError::MemberSuspended(id) | EngineError::MemberErased(id) => {
                 vec![("member", id.to_string())]
             }
-            EngineError::FraudRefused(case) => vec![("rule", case.rule.clone())],
             EngineError::NothingToReview { case, action } => {
                 vec![("case", case.to_string()), ("action", (*action).to_owned())]
             }

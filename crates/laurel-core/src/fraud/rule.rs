@@ -333,6 +333,15 @@ impl FraudPolicy {
                         message!("is only for same_phone_prefix"),
                     );
                 }
+                // Anyone may send points: freezing the receiver would let a stranger freeze them.
+                if measure == Measure::TransfersIn && action == Some(FraudAction::Freeze) {
+                    issues.add(
+                        key("action"),
+                        message!(
+                            "transfers_in is what others send the member: only flag or refuse"
+                        ),
+                    );
+                }
                 if measure == Measure::StaffAdjusted
                     && matches!(action, Some(FraudAction::Hold | FraudAction::Freeze))
                 {
@@ -526,6 +535,7 @@ mod tests {
         assert_eq!(phone.prefix("8613800138000"), Some("86138001"));
         assert_eq!(phone.prefix("110"), None, "too short to compare");
 
+        assert!(FraudPolicy::new(&[spec("transfers_in", "3", "24h", "freeze")]).is_err());
         let mut misplaced = spec("same_device", "3", "24h", "refuse");
         misplaced.except = vec!["a@b".into()];
         misplaced.prefix_digits = Some(2);

@@ -88,6 +88,13 @@ pub(crate) async fn record_refusals(
     }
     let mut tx = store.begin().await?;
     for case in cases {
+        // A till retrying what was refused is one attempt, not a new case each time.
+        if tx
+            .fraud_case_open_for(case.member, &case.operation, &case.reference)
+            .await?
+        {
+            continue;
+        }
         tx.insert_fraud_case(case).await?;
         metrics::counter!("laurel_fraud_cases_total", "action" => case.action.clone()).increment(1);
         if case.action == laurel_core::fraud::FraudAction::Freeze.as_str()

@@ -313,6 +313,24 @@ impl Tx {
         .get(0)
     }
 
+    /// Whether an open case already records `member`'s `operation` by `reference` (a refused
+    /// operation sent again).
+    pub async fn fraud_case_open_for(
+        &mut self,
+        member: MemberId,
+        operation: &str,
+        reference: &str,
+    ) -> Result<bool> {
+        let rows = self
+            .rows(
+                "SELECT id FROM fraud_cases WHERE member_id = $1 AND operation = $2 \
+                 AND reference = $3 AND state = 'open' LIMIT 1",
+                args![member.0, operation, reference],
+            )
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
     /// The case, locked until the transaction ends.
     pub async fn lock_fraud_case(&mut self, id: i64) -> Result<Option<FraudCase>> {
         let sql = format!(
