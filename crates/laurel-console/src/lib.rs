@@ -121,10 +121,10 @@ pub struct Console {
 pub fn router(
     engine: Arc<Engine>,
     public_url: Option<PublicUrl>,
-    sign_in: Option<laurel_web::limits::Rate>,
+    sign_in: Option<laurel_web::limits::AddressLimit>,
 ) -> Router {
     // One count per address across the console's sign-in and the portal's codes.
-    let guard = sign_in.map(laurel_web::limits::per_address);
+    let guard = sign_in;
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/dashboard") }))
         .route(

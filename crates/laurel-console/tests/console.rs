@@ -122,7 +122,7 @@ impl App {
         db: TestDb,
         public_url: Option<laurel_console::PublicUrl>,
         text: &str,
-        sign_in: Option<laurel_web::limits::Rate>,
+        sign_in: Option<laurel_web::limits::AddressLimit>,
     ) -> App {
         App::start_configured(db, public_url, text, sign_in, AdminTwoFactor::Optional).await
     }
@@ -132,7 +132,7 @@ impl App {
         db: TestDb,
         public_url: Option<laurel_console::PublicUrl>,
         text: &str,
-        sign_in: Option<laurel_web::limits::Rate>,
+        sign_in: Option<laurel_web::limits::AddressLimit>,
         admin_two_factor: AdminTwoFactor,
     ) -> App {
         let store = Store::connect(&db.url).await.unwrap();

@@ -126,7 +126,7 @@ pub fn app_with(state: AppState, pages: Router) -> Router {
 /// their own limit where they are routed).
 pub fn app_limited(state: AppState, pages: Router, limits: limits::RateLimits) -> Router {
     let (routes, doc) = api();
-    let routes = limits::per_key(routes, limits.api_per_key);
+    let routes = limits::per_key(routes, limits.api_per_key, &limits.clients);
     let doc = Arc::new(doc);
     let metrics = telemetry::handle();
     let app = routes

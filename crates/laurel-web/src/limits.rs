@@ -1,13 +1,18 @@
 //! Rate limits (tower_governor): the API's calls per API key, and sign-in and code requests
 //! per client address. A caller past its limit is answered 429 `rate_limited` with
 //! `Retry-After`, before its request reaches a handler.
+//!
+//! The client address is the peer's, unless the peer is a proxy the server was told to trust
+//! (`--trusted-proxy`): then it is the nearest address in `X-Forwarded-For` that is not such a
+//! proxy. A header from anyone else is ignored, so a client cannot spoof its way past a limit.
 
 use crate::error::ApiError;
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use governor::middleware::NoOpMiddleware;
+pub use ipnet::IpNet;
 use laurel_engine::ErrorCode;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::IpAddr;
@@ -51,18 +56,81 @@ impl Rate {
 }
 
 /// The limits a server applies; `None` applies none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RateLimits {
     /// The API's calls per API key (an unauthenticated call per client address).
     pub api_per_key: Option<Rate>,
     /// The console's and the portal's sign-in and code requests per client address.
     pub sign_in_per_address: Option<Rate>,
+    /// How the client's address is told.
+    pub clients: ClientAddress,
 }
 
-/// How a request is counted against the API's limit: by its key, or by its address when it
-/// names none.
-#[derive(Debug, Clone, Copy)]
-struct ApiKeyOrAddress;
+/// How a request's client address is told: the peer's, or, from a trusted proxy, the one it
+/// forwarded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientAddress {
+    trusted: Arc<[IpNet]>,
+}
+
+impl ClientAddress {
+    /// Trusting the proxies in `ranges` to name the client in `X-Forwarded-For`.
+    pub fn trusting(ranges: Vec<IpNet>) -> ClientAddress {
+        ClientAddress {
+            trusted: ranges.into(),
+        }
+    }
+
+    fn trusts(&self, address: IpAddr) -> bool {
+        self.trusted.iter().any(|range| range.contains(&address))
+    }
+
+    /// The client that sent a request with `forwarded` headers over a socket from `peer`: the
+    /// nearest forwarded address that is no trusted proxy when `peer` is one (each proxy
+    /// appends who it heard from, so the list is read from its end), else `peer`.
+    pub fn of(&self, peer: IpAddr, forwarded: &HeaderMap) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let hops: Vec<&str> = forwarded
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        for hop in hops.into_iter().rev() {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(address) if self.trusts(address) => continue,
+                Ok(address) => return address,
+                // What a trusted proxy heard from cannot be told: the proxy it is.
+                Err(_) => return peer,
+            }
+        }
+        peer
+    }
+}
+
+/// A range of addresses from `10.0.0.0/8`, or a single address such as `127.0.0.1`.
+pub fn parse_range(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("`{text}` is neither an address nor a range such as 10.0.0.0/8"))
+}
+
+impl KeyExtractor for ClientAddress {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
+        let peer = PeerIpKeyExtractor.extract(req)?;
+        Ok(self.of(peer, req.headers()))
+    }
+}
+
+/// How a request is counted against the API's limit: by its key, or by its client address
+/// when it names none.
+#[derive(Debug, Clone)]
+struct ApiKeyOrAddress(ClientAddress);
 
 /// A caller as the API's limit counts it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,7 +155,7 @@ impl KeyExtractor for ApiKeyOrAddress {
             key.trim().hash(&mut hasher);
             return Ok(Caller::Key(hasher.finish()));
         }
-        PeerIpKeyExtractor.extract(req).map(Caller::Address)
+        self.0.extract(req).map(Caller::Address)
     }
 }
 
@@ -150,23 +218,74 @@ fn too_many(error: GovernorError) -> Response<Body> {
 pub fn per_key<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     rate: Option<Rate>,
+    clients: &ClientAddress,
 ) -> Router<S> {
     let Some(rate) = rate else {
         return router;
     };
-    let config = config(rate, ApiKeyOrAddress);
+    let config = config(rate, ApiKeyOrAddress(clients.clone()));
     sweep(&config);
     router.layer(GovernorLayer::new(config).error_handler(too_many))
 }
 
 /// A limit per client address, shared by the routes given it.
-pub type AddressLimit = GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware, Body>;
+pub type AddressLimit = GovernorLayer<ClientAddress, NoOpMiddleware, Body>;
 
-/// A layer limiting requests per client address at `rate`: for the routes that take a
-/// password or a code, which would otherwise take guesses as fast as they come. Clones count
-/// together.
-pub fn per_address(rate: Rate) -> AddressLimit {
-    let config = config(rate, PeerIpKeyExtractor);
+/// A layer limiting requests per client address (as `clients` tells it) at `rate`: for the
+/// routes that take a password or a code, which would otherwise take guesses as fast as they
+/// come. Clones count together.
+pub fn per_address(rate: Rate, clients: &ClientAddress) -> AddressLimit {
+    let config = config(rate, clients.clone());
     sweep(&config);
     GovernorLayer::new(config).error_handler(too_many)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn a_trusted_proxy_names_the_client_and_anyone_else_is_taken_as_they_come() {
+        let proxies = ClientAddress::trusting(vec![
+            parse_range("10.0.0.0/8").unwrap(),
+            parse_range("127.0.0.1").unwrap(),
+        ]);
+        let proxy: IpAddr = "10.1.2.3".parse().unwrap();
+        let stranger: IpAddr = "198.51.100.9".parse().unwrap();
+        // A client may write anything first; the proxies append who they heard from.
+        let chain = forwarded(&["6.6.6.6, 203.0.113.5", "10.9.9.9"]);
+        let client: IpAddr = "203.0.113.5".parse().unwrap();
+        assert_eq!(proxies.of(proxy, &chain), client);
+        assert_eq!(
+            proxies.of(stranger, &chain),
+            stranger,
+            "not a proxy: its header is no word"
+        );
+        assert_eq!(
+            proxies.of(proxy, &forwarded(&[])),
+            proxy,
+            "nothing forwarded"
+        );
+        assert_eq!(
+            ClientAddress::default().of(proxy, &chain),
+            proxy,
+            "no proxy trusted"
+        );
+        let garbled = forwarded(&["203.0.113.5, not-an-address"]);
+        assert_eq!(
+            proxies.of(proxy, &garbled),
+            proxy,
+            "what it heard from cannot be told"
+        );
+        assert!(parse_range("ten").is_err());
+    }
 }

@@ -344,18 +344,28 @@ mod tests {
 }
 
 /// Rate limits: past them a caller is answered 429 `rate_limited` with `Retry-After`.
-#[derive(Args, Debug, Clone, Copy)]
+#[derive(Args, Debug, Clone)]
 pub struct Limits {
     /// API calls one API key may make a second (and as many at once); 0 for no limit.
     #[arg(long, env = "LAUREL_API_RATE", default_value_t = 0)]
     pub api_rate: u32,
     /// Console sign-ins and portal sign-in codes asked for or given, per client address a
-    /// minute (and as many at once); 0 (the default) for no limit. Only for a server clients
-    /// reach directly: behind a proxy every client shares the proxy's address, and one client
-    /// could then keep everyone from signing in. (Accounts are locked after wrong passwords and
-    /// codes take few guesses either way.)
+    /// minute (and as many at once); 0 (the default) for no limit. Behind a proxy, name it
+    /// with --trusted-proxy, or every client shares the proxy's address and one client could
+    /// keep everyone from signing in. (Accounts are locked after wrong passwords and codes
+    /// take few guesses either way.)
     #[arg(long, env = "LAUREL_SIGN_IN_RATE", default_value_t = 0)]
     pub sign_in_rate: u32,
+    /// A proxy (an address, or a range such as 10.0.0.0/8) trusted to name the client in
+    /// X-Forwarded-For, for the limits per client address; repeat it, or separate with commas.
+    /// Anyone else's X-Forwarded-For is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "LAUREL_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = laurel_web::limits::parse_range
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Limits {
@@ -366,6 +376,7 @@ impl Limits {
             api_per_key: (self.api_rate > 0).then(|| Rate::per_second(self.api_rate)),
             sign_in_per_address: (self.sign_in_rate > 0)
                 .then(|| Rate::per_minute(self.sign_in_rate)),
+            clients: laurel_web::limits::ClientAddress::trusting(self.trusted_proxies),
         }
     }
 }

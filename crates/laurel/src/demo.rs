@@ -126,6 +126,7 @@ pub async fn run(listen: SocketAddr, dir: &Path) -> Result<()> {
         limits: laurel_web::limits::RateLimits {
             api_per_key: None,
             sign_in_per_address: Some(laurel_web::limits::Rate::per_minute(20)),
+            clients: laurel_web::limits::ClientAddress::default(),
         },
     };
     crate::serve::run(store, served).await

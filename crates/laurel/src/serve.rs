@@ -86,7 +86,13 @@ pub async fn run(store: Store, served: Served<'_>) -> Result<()> {
         AppState {
             engine: engine.clone(),
         },
-        laurel_console::router(engine.clone(), at.public_url, limits.sign_in_per_address),
+        laurel_console::router(
+            engine.clone(),
+            at.public_url,
+            limits
+                .sign_in_per_address
+                .map(|rate| laurel_web::limits::per_address(rate, &limits.clients)),
+        ),
         limits,
     );
     laurel_web::serve(listener, app, shutdown_signal()).await?;

@@ -19,6 +19,7 @@ async fn a_key_past_its_limit_is_answered_429_with_retry_after_and_other_keys_go
             per: Duration::from_secs(10),
         }),
         sign_in_per_address: None,
+        clients: Default::default(),
     };
     let app = spawn_app_limited(&db, PROGRAM, limits).await;
     // A burst of 50 calls at once: the first 10 pass, the rest are refused until the
