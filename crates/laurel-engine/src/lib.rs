@@ -5,6 +5,7 @@
 //! nothing of HTTP.
 
 mod actor;
+mod approvals;
 mod automations;
 mod books;
 mod checks;
@@ -49,6 +50,7 @@ mod webhooks;
 mod write;
 
 pub use actor::Actor;
+pub use approvals::{ApprovalView, Made, Proposal, StaffMember};
 pub use automations::{AutomationReport, DryRun, DryRunLine};
 pub use books::{
     BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce,
@@ -130,8 +132,9 @@ pub use simulation::{
     SIMULATION_ASSUMPTIONS, Simulation, SimulationProgress, SimulationReport, SimulationRun,
     SimulationState, StatedAssumption, TierCount,
 };
+pub use laurel_core::staff::Decision;
 pub use staff::{
-    AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, PendingSignIn, Permission,
+    AdjustPolicy, ApprovalKind, ApprovalPolicy, ApprovalState, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, PendingSignIn, Permission,
     RECOVERY_CODES, Role, SUPPORT_ADJUST_MAX_DEFAULT, Session, SignIn, SignedIn, StaffAccount,
     StaffListing, TOTP_STEP_SECS, TotpSetup, TwoFactor, UnknownRole, create_staff_user, totp_code,
 };
