@@ -75,6 +75,7 @@ pub use keys::{
     IssuedKey, KEY_NAME_MAX, Principal, ROTATION_OVERLAP_DEFAULT, ROTATION_OVERLAP_MAX, Rotation,
     RotationAsk, Scope, UnknownScope, create_key, create_key_expiring,
 };
+pub use laurel_core::staff::Decision;
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
@@ -132,11 +133,11 @@ pub use simulation::{
     SIMULATION_ASSUMPTIONS, Simulation, SimulationProgress, SimulationReport, SimulationRun,
     SimulationState, StatedAssumption, TierCount,
 };
-pub use laurel_core::staff::Decision;
 pub use staff::{
-    AdjustPolicy, ApprovalKind, ApprovalPolicy, ApprovalState, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, PendingSignIn, Permission,
-    RECOVERY_CODES, Role, SUPPORT_ADJUST_MAX_DEFAULT, Session, SignIn, SignedIn, StaffAccount,
-    StaffListing, TOTP_STEP_SECS, TotpSetup, TwoFactor, UnknownRole, create_staff_user, totp_code,
+    AdjustPolicy, ApprovalKind, ApprovalPolicy, ApprovalState, FAILED_SIGN_INS_MAX, OverCap,
+    PASSWORD_MIN, PendingSignIn, Permission, RECOVERY_CODES, Role, SUPPORT_ADJUST_MAX_DEFAULT,
+    Session, SignIn, SignedIn, StaffAccount, StaffListing, TOTP_STEP_SECS, TotpSetup, TwoFactor,
+    UnknownRole, create_staff_user, totp_code,
 };
 pub use tiers::{NextReview, TierView};
 pub use transfers::views::{TransferOutcome, TransferPage, TransferSide, TransferView};

@@ -33,6 +33,7 @@ pub use db::backend::Backend;
 pub use db::connect::Store;
 pub use db::direct::WriteProfile;
 pub use error::StoreError;
+pub use tables::approvals::{APPROVALS_MAX, Approval, ApprovalStaff, NewApproval};
 pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, AuditRecord};
 pub use tables::automations::{DueRun, MemberState, NewRun, STATES_PAGE_MAX};
 pub use tables::books::{BooksClose, BooksEstimate, CloseRefused, LockedStanding};
@@ -40,7 +41,6 @@ pub use tables::churn_list::{AtRiskMember, CHURN_PAGE_MAX, ChurnCursor};
 pub use tables::contact_changes::{ContactChange, NewContactChange};
 pub use tables::erasure::ErasureRequest;
 pub use tables::events::{EVENTS_BATCH_MAX, NewEvent, StoredEvent};
-pub use tables::approvals::{APPROVALS_MAX, Approval, ApprovalStaff, NewApproval};
 pub use tables::fraud::{FRAUD_CASES_MAX, FraudCase, NewFraudCase};
 pub use tables::gift_cards::{
     GIFT_CARD_BATCHES_PAGE_MAX, GiftCardBatchSummary, NewGiftCard, NewGiftCardBatch, StoredGiftCard,

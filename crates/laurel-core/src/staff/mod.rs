@@ -5,8 +5,8 @@ mod adjust;
 mod approval;
 mod role;
 
+pub use adjust::{AdjustPolicy, OverCap, SUPPORT_ADJUST_MAX_DEFAULT};
 pub use approval::{
     ApprovalKind, ApprovalPolicy, ApprovalState, Decision, DecisionRefusal, Waiting, may_decide,
 };
-pub use adjust::{AdjustPolicy, OverCap, SUPPORT_ADJUST_MAX_DEFAULT};
 pub use role::{Permission, Role, UnknownRole};

@@ -70,7 +70,10 @@ impl Engine {
         request: ApplyProgram,
         by: &StaffMember,
     ) -> Result<Made<Applied>> {
-        let needs = self.definition().approval.needs(ApprovalKind::ProgramChange, 0);
+        let needs = self
+            .definition()
+            .approval
+            .needs(ApprovalKind::ProgramChange, 0);
         if request.dry_run || !needs {
             return self
                 .apply_program_now(request, &by.actor)

@@ -72,7 +72,10 @@ pub(super) fn convert(section: Option<StaffSection>) -> Result<StaffPolicies, Ve
 /// `[staff.approval]` as a policy, or its problems.
 fn approval(section: ApprovalSection) -> Result<ApprovalPolicy, Vec<Issue>> {
     let mut problems = Issues::under("staff.approval");
-    if let Some(over) = section.adjust_over.filter(|o| !(0..ADJUST_MAX_MAX).contains(o)) {
+    if let Some(over) = section
+        .adjust_over
+        .filter(|o| !(0..ADJUST_MAX_MAX).contains(o))
+    {
         problems.add(
             "adjust_over",
             message!(
