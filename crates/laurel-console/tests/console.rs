@@ -588,3 +588,6 @@ fn every_error_code_reads_in_both_languages() {
 
 #[path = "console/two_factor_pages.rs"]
 mod two_factor_pages;
+
+#[path = "console/approval_pages.rs"]
+mod approval_pages;
