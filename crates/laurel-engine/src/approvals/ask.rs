@@ -113,13 +113,15 @@ impl Engine {
         };
         let id = self.store.insert_approval(&asked).await?;
         tracing::info!(id, kind = %asked.kind, actor = by.actor, "waiting for approval");
-        Ok(Made::Waiting(ApprovalView::read(laurel_store::Approval {
-            id,
-            asked,
-            state: crate::staff::ApprovalState::Waiting,
-            decided: None,
-            journal: None,
-            program_version: None,
-        })?))
+        Ok(Made::Waiting(Box::new(ApprovalView::read(
+            laurel_store::Approval {
+                id,
+                asked,
+                state: crate::staff::ApprovalState::Waiting,
+                decided: None,
+                journal: None,
+                program_version: None,
+            },
+        )?)))
     }
 }

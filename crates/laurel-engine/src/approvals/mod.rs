@@ -46,7 +46,7 @@ pub enum Made<T> {
     /// It took effect.
     Done(T),
     /// It waits for approval: nothing took effect yet.
-    Waiting(ApprovalView),
+    Waiting(Box<ApprovalView>),
 }
 
 /// A request for approval as staff see it.

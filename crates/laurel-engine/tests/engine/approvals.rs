@@ -47,7 +47,7 @@ fn checker() -> StaffMember {
 
 fn waiting<T: std::fmt::Debug>(made: Made<T>) -> ApprovalView {
     match made {
-        Made::Waiting(request) => request,
+        Made::Waiting(request) => *request,
         Made::Done(done) => panic!("expected to wait for approval, was made: {done:?}"),
     }
 }
@@ -69,7 +69,10 @@ async fn an_adjustment_up_to_the_threshold_is_made_at_once_and_one_above_waits_f
         assert_eq!(request.state, ApprovalState::Waiting, "[{name}]");
         assert_eq!(request.proposal.member_id(), Some(id), "[{name}]");
         assert_eq!(balance(&engine, id).await, (500, 0), "[{name}] nothing yet");
-        assert_eq!(engine.approvals_waiting().await.unwrap(), [request.clone()]);
+        assert_eq!(
+            engine.approvals_waiting().await.unwrap(),
+            std::slice::from_ref(&request)
+        );
 
         assert_eq!(
             code(
