@@ -96,7 +96,6 @@ error_codes! {
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     UnknownStaff = "unknown_staff", 404, "Console: no staff account with that id.";
     UnknownApproval = "unknown_approval", 404, "Console: no request for approval with that id.";
-    UnknownFraudCase = "unknown_fraud_case", 404, "No fraud case with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";
@@ -107,8 +106,10 @@ error_codes! {
     RefundExceedsPurchase = "refund_exceeds_purchase", 409, "The refund asks for more than is left to refund of the purchase.";
     MemberSuspended = "member_suspended", 409, "The member is suspended: they neither earn nor spend until reactivated.";
     FraudRefused = "fraud_refused", 409, "A fraud rule of the program refused the operation; a case is open for review.";
+    UnknownFraudCase = "unknown_fraud_case", 404, "No fraud case with that id.";
     FraudCaseClosed = "fraud_case_closed", 409, "The fraud case was closed already.";
     ApprovalDecided = "approval_decided", 409, "Console: the request for approval was approved, rejected or withdrawn already.";
+    MemberErased = "member_erased", 410, "The member's personal data was erased: nothing more can be done for them.";
     ErasureBlocked = "erasure_blocked", 409, "The member still holds stored value, points at a checkout or a membership: settle it before erasing them.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
     RewardWrongSegment = "reward_wrong_segment", 409, "The reward is only for members of certain segments.";
@@ -160,7 +161,6 @@ error_codes! {
     InAnotherHousehold = "in_another_household", 409, "The member belongs to (or asked to join) another household: they leave it first.";
     KeyNotRotatable = "key_not_rotatable", 409, "The API key is revoked, expired or rotated already: a key is rotated once, while it works.";
     SegmentInUse = "segment_in_use", 409, "The program in force or a scheduled version names the segment: change the program first.";
-    MemberErased = "member_erased", 410, "The member's personal data was erased: nothing more can be done for them.";
 
     PayloadTooLarge = "payload_too_large", 413, "The body is larger than the server accepts (256 KiB).";
     UnsupportedMediaType = "unsupported_media_type", 415, "The body must be sent with Content-Type: application/json.";
