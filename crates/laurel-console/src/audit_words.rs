@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 29] = [
+pub const ACTIONS: [&str; 33] = [
     "points.adjust",
     "member.suspend",
     "member.reactivate",
@@ -38,6 +38,10 @@ pub const ACTIONS: [&str; 29] = [
     "membership.start",
     "membership.cancel",
     "gift_card.unlock",
+    "approval.request",
+    "approval.approve",
+    "approval.reject",
+    "approval.withdraw",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not
@@ -122,6 +126,9 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
             &text(&after, "note"),
         ),
         "report.reply" => t.with("staff_pages.detail_reply", "reply", &text(&after, "reply")),
+        "approval.request" | "approval.approve" | "approval.reject" | "approval.withdraw" => {
+            word("approvals.kind_", &after, "kind")
+        }
         "staff.create" => t.fill(
             "staff_pages.detail_staff",
             &[

@@ -11,6 +11,8 @@ mod api_key_create;
 mod api_key_rotate;
 mod api_key_words;
 mod api_keys;
+mod approval_words;
+mod approvals;
 mod audit;
 mod audit_filter;
 mod audit_words;
@@ -212,6 +214,8 @@ pub fn router(
         .route("/admin/fraud", get(fraud_cases::page))
         .route("/admin/fraud/{id}/review", post(fraud_cases::review))
         .route("/admin/rewards", get(rewards::page))
+        .route("/admin/approvals", get(approvals::page))
+        .route("/admin/approvals/{id}/decide", post(approvals::decide))
         .route("/admin/reports", get(member_reports::queue))
         .route("/admin/reports/{id}", get(member_reports::report))
         .route("/admin/reports/{id}/reply", post(member_reports::reply))

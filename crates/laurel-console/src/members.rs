@@ -14,7 +14,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{AdjustRequest, EngineError, MemberRef, Permission};
+use laurel_engine::{AdjustRequest, EngineError, Made, MemberRef, Permission};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -45,6 +45,8 @@ pub(crate) struct AdjustForm {
     reason_error: Option<String>,
     note_error: Option<String>,
     done: bool,
+    /// The adjustment waits for a second staff member's approval.
+    sent_for_approval: bool,
 }
 
 /// A member's page.
@@ -113,6 +115,7 @@ pub(crate) async fn page(
     let done = query.done.as_deref();
     let form = AdjustForm {
         done: done == Some("adjusted"),
+        sent_for_approval: done == Some("sent_for_approval"),
         ..AdjustForm::default()
     };
     let top_up = TopUpForm {
@@ -337,13 +340,15 @@ pub(crate) async fn adjust(
             note: Some(fields.note.clone()),
             idempotency_key: format!("console:{}", fields.key),
         };
-        let role = staff.session.user.role;
-        match console
-            .engine
-            .adjust_as(request, &staff.actor(), role)
-            .await
-        {
-            Ok(outcome) => {
+        match console.engine.adjust_by(request, &staff.member()).await {
+            Ok(Made::Waiting(asked)) => {
+                crate::approvals::audit(&console, &staff, "approval.request", &asked).await;
+                return Ok(
+                    Redirect::to(&format!("/admin/members/{id}?done=sent_for_approval"))
+                        .into_response(),
+                );
+            }
+            Ok(Made::Done(outcome)) => {
                 let after = outcome.balance;
                 let before = json!({ "available": after.available - outcome.points, "pending": after.pending });
                 let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim(), "note": fields.note.trim() });

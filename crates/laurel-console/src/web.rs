@@ -142,6 +142,15 @@ impl Staff {
         format!("staff:{}", self.session.user.email)
     }
 
+    /// This staff member as maker-checker knows them: account, name in the records, role.
+    pub fn member(&self) -> laurel_engine::StaffMember {
+        laurel_engine::StaffMember {
+            id: self.session.user.id,
+            actor: self.actor(),
+            role: self.session.user.role,
+        }
+    }
+
     /// Who acts, as the engine audits what it does for this staff member.
     pub fn acting(&self) -> laurel_engine::Actor {
         laurel_engine::Actor {

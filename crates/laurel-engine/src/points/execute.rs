@@ -1,7 +1,7 @@
 //! Spending points and staff adjustments in the write path.
 
 use crate::checks::fingerprint;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::fraud::judge::{self as fraud, Operation};
 use crate::households::lend;
 use crate::outcomes::PostingOutcome;
@@ -88,13 +88,7 @@ pub(crate) async fn adjust(
     if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
         return Ok(answer);
     }
-    ctx.adjust_policy
-        .check(role, r.points)
-        .map_err(|over| EngineError::AdjustmentOverLimit {
-            role: over.role,
-            cap: over.cap,
-            requested: over.requested,
-        })?;
+    ctx.adjust_policy.check(role, r.points)?;
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
     crate::members::require_not_erased(&member)?;
     let operation = Operation::Adjust {

@@ -88,8 +88,23 @@ impl Engine {
 
     /// Validates program text and stores it as a new version, in force from `effective_from`
     /// (now by default) without a restart. Refused with every problem when it does not
-    /// validate, and when it would change the currency or drop a tier members hold.
+    /// validate, and when it would change the currency or drop a tier members hold; refused
+    /// (`approval_required`, a dry run aside) when the program in force says a second staff
+    /// member must approve program changes: the API's keys have no second person behind them.
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
+        if !request.dry_run {
+            self.refuse_unapproved(crate::staff::ApprovalKind::ProgramChange, 0)?;
+        }
+        self.apply_program_now(request, actor).await
+    }
+
+    /// [`Engine::apply_program`] whatever the approvals: a staff member's that needs none, or
+    /// one approved.
+    pub(crate) async fn apply_program_now(
+        &self,
+        request: ApplyProgram,
+        actor: &str,
+    ) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
         self.check_segments_saved(&definition).await?;
         let note = crate::checks::note("note", request.note)?;

@@ -208,6 +208,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "fraud_cases",
         include_str!("../../migrations/0041_fraud_cases.sql"),
     ),
+    (
+        42,
+        "approvals",
+        include_str!("../../migrations/0042_approvals.sql"),
+    ),
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {
