@@ -51,7 +51,7 @@ impl Engine {
         let definition = self.definition();
         if !definition.approval.needs(ApprovalKind::TierAssignment, 0) {
             return self
-                .assign_tier_now(request, &by.actor)
+                .assign_tier_now(request, &by.actor, None)
                 .await
                 .map(Made::Done);
         }
@@ -76,7 +76,7 @@ impl Engine {
             .needs(ApprovalKind::ProgramChange, 0);
         if request.dry_run || !needs {
             return self
-                .apply_program_now(request, &by.actor)
+                .apply_program_now(request, &by.actor, None)
                 .await
                 .map(Made::Done);
         }
@@ -84,7 +84,7 @@ impl Engine {
             dry_run: true,
             ..request.clone()
         };
-        if let Applied::Unchanged(same) = self.apply_program_now(check, &by.actor).await? {
+        if let Applied::Unchanged(same) = self.apply_program_now(check, &by.actor, None).await? {
             // Nothing would change: nothing to approve.
             return Ok(Made::Done(Applied::Unchanged(same)));
         }

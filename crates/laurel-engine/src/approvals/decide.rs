@@ -2,33 +2,30 @@
 //! applied as its maker would have made it then — the maker's cap and the fraud rules still
 //! judge an adjustment), rejected by one, or withdrawn by its maker.
 //!
-//! The decision is taken first, as a conditional update from `waiting`, so of two staff
-//! deciding at once only one wins and nothing is applied twice; a request whose applying is
-//! refused (the member's points no longer cover a debit, a tier dropped since) is put back to
-//! waiting with the refusal answered, as nothing of it took effect.
+//! Approving is one transaction: the operation carries the approval (an [`ApprovalClaim`])
+//! to where it is written, and the transaction that writes it moves the request from
+//! `waiting` to `approved` with what it made (see [`super::claim`]). So of two staff
+//! approving at once only one applies it, the other answered `approval_decided`; and a
+//! request whose applying is refused (the member's points no longer cover a debit, a tier
+//! dropped since) stays waiting, as nothing of it was written. Rejecting and withdrawing are
+//! one conditional update from `waiting`.
 
 use super::{ApprovalView, Proposal, StaffMember};
 use crate::Engine;
 use crate::error::{EngineError, Result};
-use crate::programs::apply::{Applied, ApplyProgram};
+use crate::programs::apply::ApplyProgram;
 use crate::requests::{AdjustRequest, AssignTierRequest};
 use crate::staff::Role;
 use jiff::Timestamp;
 use laurel_core::staff::{Decision, DecisionRefusal, Waiting, may_decide};
-use laurel_store::JournalId;
-
-/// What applying an approved request made.
-struct Applying {
-    journal: Option<JournalId>,
-    program_version: Option<i64>,
-}
+use laurel_store::ApprovalClaim;
 
 impl Engine {
     /// `by` approves, rejects or withdraws request `id`; the request as it then stands.
     /// Refused when it was decided already (`approval_decided`), when its maker approves or
     /// rejects it (`own_approval`), when `by` could not make it themselves or withdraws
     /// another's (`approval_not_allowed`), and with the operation's own refusal when applying
-    /// it is refused.
+    /// it is refused (the request then waits still).
     pub async fn decide_approval(
         &self,
         id: i64,
@@ -48,32 +45,21 @@ impl Engine {
                 EngineError::ApprovalNotAllowed(id)
             }
         })?;
-        if let (Decision::Approve, Proposal::Adjustment { points, .. }) =
-            (decision, &request.proposal)
-        {
-            // The checker could make it themselves: within their own cap too.
-            self.definition().adjust_policy.check(by.role, *points)?;
-        }
-        let now = crate::as_stored(Timestamp::now());
-        let decided = self
-            .store
-            .decide_approval(id, decision.leaves(), &by.stored(), now)
-            .await?;
-        if !decided {
-            let now_stands = self.approval(id).await?.state;
-            return Err(EngineError::ApprovalDecided(id, now_stands));
-        }
         if decision == Decision::Approve {
-            match self.apply_approved(&request).await {
-                Ok(made) => {
-                    self.store
-                        .approval_applied(id, made.journal, made.program_version)
-                        .await?;
-                }
-                Err(refused) => {
-                    self.store.reopen_approval(id, &by.stored()).await?;
-                    return Err(refused);
-                }
+            let claim = ApprovalClaim {
+                id,
+                by: by.stored(),
+            };
+            self.apply_approved(&request, by, claim).await?;
+        } else {
+            let now = crate::as_stored(Timestamp::now());
+            let closed = self
+                .store
+                .close_approval(id, decision.leaves(), &by.stored(), now)
+                .await?;
+            if !closed {
+                let now_stands = self.approval(id).await?.state;
+                return Err(EngineError::ApprovalDecided(id, now_stands));
             }
         }
         tracing::info!(id, decision = ?decision, actor = by.actor, "request for approval decided");
@@ -81,8 +67,13 @@ impl Engine {
     }
 
     /// Applies an approved request through the path it would have taken unapproved, as its
-    /// maker.
-    async fn apply_approved(&self, request: &ApprovalView) -> Result<Applying> {
+    /// maker, carrying `claim` to the transaction that writes it.
+    async fn apply_approved(
+        &self,
+        request: &ApprovalView,
+        by: &StaffMember,
+        claim: ApprovalClaim,
+    ) -> Result<()> {
         let maker = request.requested_by.actor.as_str();
         match request.proposal.clone() {
             Proposal::Adjustment {
@@ -93,6 +84,8 @@ impl Engine {
                 idempotency_key,
                 role,
             } => {
+                // The checker could make it themselves: within their own cap too.
+                self.definition().adjust_policy.check(by.role, points)?;
                 let role: Role = role
                     .parse()
                     .map_err(|e: crate::staff::UnknownRole| EngineError::Internal(e.to_string()))?;
@@ -103,11 +96,8 @@ impl Engine {
                     note,
                     idempotency_key,
                 };
-                let outcome = self.adjust_as(adjustment, maker, role).await?;
-                Ok(Applying {
-                    journal: Some(JournalId(outcome.entry_id)),
-                    program_version: None,
-                })
+                self.adjust_approved(adjustment, maker, role, Some(claim))
+                    .await?;
             }
             Proposal::TierAssignment {
                 member_id,
@@ -121,11 +111,7 @@ impl Engine {
                     reason,
                     until,
                 };
-                self.assign_tier_now(assignment, maker).await?;
-                Ok(Applying {
-                    journal: None,
-                    program_version: None,
-                })
+                self.assign_tier_now(assignment, maker, Some(claim)).await?;
             }
             Proposal::ProgramChange {
                 text,
@@ -138,14 +124,9 @@ impl Engine {
                     note,
                     dry_run: false,
                 };
-                let version = match self.apply_program_now(change, maker).await? {
-                    Applied::Created(v) | Applied::Unchanged(v) | Applied::Checked(v) => v.version,
-                };
-                Ok(Applying {
-                    journal: None,
-                    program_version: version,
-                })
+                self.apply_program_now(change, maker, Some(&claim)).await?;
             }
         }
+        Ok(())
     }
 }

@@ -1,8 +1,9 @@
 //! Maker-checker: a staff operation the program's `[staff.approval]` says a second staff
 //! member must approve waits as a request (`ask.rs`) until another staff member who could make
-//! it approves it — then it is applied through the same path as if made then, by its maker —
-//! or rejects it, or its maker withdraws it (`decide.rs`). What a request would do is kept as
-//! a [`Proposal`] (`proposal.rs`).
+//! it approves it — then it is applied through the same path as if made then, by its maker,
+//! and the request is approved in the transaction that writes it ([`claim`]) — or rejects it,
+//! or its maker withdraws it (`decide.rs`). What a request would do is kept as a [`Proposal`]
+//! (`proposal.rs`).
 //!
 //! An API key is one principal with no second person behind it: an operation that needs
 //! approval is refused to keys (`approval_required`) and made at the console instead.
@@ -17,7 +18,7 @@ use crate::Engine;
 use crate::error::{EngineError, Result};
 use crate::staff::{ApprovalKind, ApprovalState, Role};
 use jiff::Timestamp;
-use laurel_store::{APPROVALS_MAX, Approval, ApprovalStaff};
+use laurel_store::{APPROVALS_MAX, Approval, ApprovalClaim, ApprovalStaff, JournalId, Tx};
 
 /// A staff member making or deciding a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,4 +120,37 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// In the transaction applying an approved operation, after every refusal of the operation's
+/// own and before it writes anything: moves its request from waiting to approved at `at`.
+/// Refused with `approval_decided` when someone decided it first; the update then changed
+/// nothing, so the refusal leaves the transaction as it found it. Without a claim (an
+/// operation nobody approves), nothing.
+pub(crate) async fn claim(tx: &mut Tx, claim: Option<&ApprovalClaim>, at: Timestamp) -> Result<()> {
+    let Some(claim) = claim else {
+        return Ok(());
+    };
+    if tx.approve_waiting(claim, at).await? {
+        return Ok(());
+    }
+    let state = tx
+        .approval_state(claim.id)
+        .await?
+        .ok_or(EngineError::UnknownApproval(claim.id))?;
+    Err(EngineError::ApprovalDecided(claim.id, state))
+}
+
+/// In the same transaction, once the approved operation is written: what it made (the
+/// journal entry of an adjustment, the version of a program change), kept on its request.
+pub(crate) async fn made(
+    tx: &mut Tx,
+    claim: Option<&ApprovalClaim>,
+    journal: Option<JournalId>,
+    program_version: Option<i64>,
+) -> Result<()> {
+    if let Some(claim) = claim {
+        tx.approval_made(claim.id, journal, program_version).await?;
+    }
+    Ok(())
 }

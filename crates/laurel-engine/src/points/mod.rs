@@ -64,11 +64,24 @@ impl Engine {
         actor: &str,
         role: Role,
     ) -> Result<PostingOutcome> {
+        self.adjust_approved(request, actor, role, None).await
+    }
+
+    /// [`Engine::adjust_as`] carrying a second staff member's `approval`: its request is
+    /// approved in the transaction that writes the entry, or nothing is written.
+    pub(crate) async fn adjust_approved(
+        &self,
+        request: AdjustRequest,
+        actor: &str,
+        role: Role,
+        approval: Option<laurel_store::ApprovalClaim>,
+    ) -> Result<PostingOutcome> {
         let valid = validate::adjust(request)?;
         let command = Command::Adjust {
             request: valid,
             actor: actor.to_owned(),
             role,
+            approval,
         };
         match self.writer.submit(command).await? {
             Outcome::Posting(p) => Ok(p),

@@ -410,6 +410,199 @@ async fn a_program_change_waits_and_is_stored_as_a_version_once_another_staff_me
     }
 }
 
+/// Two staff approve request `id` at once, each through their own node (two engines over one
+/// database): how many were answered with the request approved, and how many
+/// `approval_decided`.
+async fn approve_at_once(engines: &[Arc<Engine>; 2], id: i64) -> (usize, usize) {
+    let deciders = [checker(), staff(4, Role::Admin)];
+    let tasks: Vec<_> = engines
+        .iter()
+        .zip(deciders)
+        .map(|(engine, by)| {
+            let engine = engine.clone();
+            tokio::spawn(async move { engine.decide_approval(id, &by, Decision::Approve).await })
+        })
+        .collect();
+    let (mut approved, mut decided) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(view) => {
+                assert_eq!(view.state, ApprovalState::Approved);
+                approved += 1;
+            }
+            Err(e) if e.code() == "approval_decided" => decided += 1,
+            Err(e) => panic!("unexpected error: {e:?}"),
+        }
+    }
+    (approved, decided)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_staff_approving_one_request_at_once_apply_it_once_and_the_other_hears_it_was_decided()
+{
+    for (name, db) in laurel_testkit::backends() {
+        let first = Arc::new(approvals_engine(&db).await);
+        let second = Arc::new(approvals_engine(&db).await);
+        let engines = [first.clone(), second.clone()];
+        let id = member(&first, "buyer").await;
+
+        for (round, points) in [600, 700, 800].into_iter().enumerate() {
+            let key = format!("k-{round}");
+            let request = waiting(
+                first
+                    .adjust_by(credit(id, points, &key), &maker())
+                    .await
+                    .unwrap(),
+            );
+            assert_eq!(
+                approve_at_once(&engines, request.id).await,
+                (1, 1),
+                "[{name}] adjustment {round}"
+            );
+            let newest = &entries(&first, id).await[0];
+            let approved = second.approval(request.id).await.unwrap();
+            assert_eq!(approved.state, ApprovalState::Approved, "[{name}]");
+            assert_eq!(approved.journal_id, Some(newest.id.0), "[{name}]");
+            assert!(approved.decided.is_some(), "[{name}]");
+        }
+        assert_eq!(
+            entries(&first, id).await.len(),
+            3,
+            "[{name}] each applied once"
+        );
+        assert_eq!(balance(&first, id).await, (2_100, 0), "[{name}]");
+
+        let history = |view: laurel_engine::TierView| view.history.len();
+        let before = history(first.tier_status(&MemberRef::Id(id)).await.unwrap());
+        let assignment = waiting(first.assign_tier_by(gold(id), &maker()).await.unwrap());
+        assert_eq!(
+            approve_at_once(&engines, assignment.id).await,
+            (1, 1),
+            "[{name}] tier assignment"
+        );
+        assert_eq!(tier(&first, id).await.as_deref(), Some("gold"), "[{name}]");
+        let after = history(first.tier_status(&MemberRef::Id(id)).await.unwrap());
+        assert_eq!(after, before + 1, "[{name}] assigned once");
+
+        let change = waiting(
+            first
+                .apply_program_by(program_change(false), &staff(5, Role::Admin))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(
+            approve_at_once(&engines, change.id).await,
+            (1, 1),
+            "[{name}] program change"
+        );
+        assert_eq!(versions(&first).await, 2, "[{name}] stored once");
+        let approved = first.approval(change.id).await.unwrap();
+        assert_eq!(approved.program_version, Some(2), "[{name}]");
+        assert!(first.approvals_waiting().await.unwrap().is_empty());
+        drop(engines);
+        unshare(second).shutdown().await;
+        finish(name, unshare(first)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_approval_whose_applying_is_refused_writes_nothing_and_the_request_waits_as_it_was() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = approvals_engine(&db).await;
+        let id = member(&engine, "buyer").await;
+        let made = engine.adjust_by(credit(id, 300, "k-1"), &maker()).await;
+        assert!(matches!(made, Ok(Made::Done(_))), "[{name}] {made:?}");
+        let debit = waiting(
+            engine
+                .adjust_by(credit(id, -600, "k-2"), &maker())
+                .await
+                .unwrap(),
+        );
+        let ledger = entries(&engine, id).await;
+        for by in [checker(), staff(4, Role::Admin)] {
+            assert_eq!(
+                code(
+                    engine
+                        .decide_approval(debit.id, &by, Decision::Approve)
+                        .await
+                ),
+                "insufficient_points",
+                "[{name}] {by:?}"
+            );
+            assert_eq!(
+                engine.approval(debit.id).await.unwrap(),
+                debit,
+                "[{name}] waiting as it was asked: nobody decided it, nothing made"
+            );
+            assert_eq!(entries(&engine, id).await, ledger, "[{name}] no entry");
+            assert_eq!(balance(&engine, id).await, (300, 0), "[{name}]");
+        }
+        assert_eq!(
+            engine.approvals_waiting().await.unwrap(),
+            std::slice::from_ref(&debit),
+            "[{name}] in the queue still"
+        );
+
+        let assignment = waiting(engine.assign_tier_by(gold(id), &maker()).await.unwrap());
+        let no_gold = ApplyProgram {
+            text: approvals_text().replace(r#"id = "gold""#, r#"id = "platinum""#),
+            effective_from: None,
+            note: Some("gold renamed".into()),
+            dry_run: false,
+        };
+        let renaming = waiting(
+            engine
+                .apply_program_by(no_gold, &staff(5, Role::Admin))
+                .await
+                .unwrap(),
+        );
+        engine
+            .decide_approval(renaming.id, &checker(), Decision::Approve)
+            .await
+            .unwrap();
+        assert_eq!(
+            code(
+                engine
+                    .decide_approval(assignment.id, &checker(), Decision::Approve)
+                    .await
+            ),
+            "unknown_tier",
+            "[{name}] the tier is gone from the program in force"
+        );
+        assert_eq!(
+            engine.approval(assignment.id).await.unwrap(),
+            assignment,
+            "[{name}] waiting still"
+        );
+        assert_eq!(
+            tier(&engine, id).await.as_deref(),
+            Some("green"),
+            "[{name}]"
+        );
+        let rejected = engine
+            .decide_approval(assignment.id, &checker(), Decision::Reject)
+            .await
+            .unwrap();
+        assert_eq!(rejected.state, ApprovalState::Rejected, "[{name}]");
+
+        engine
+            .adjust_by(credit(id, 300, "k-3"), &maker())
+            .await
+            .unwrap();
+        let approved = engine
+            .decide_approval(debit.id, &checker(), Decision::Approve)
+            .await
+            .unwrap();
+        assert_eq!(approved.state, ApprovalState::Approved, "[{name}]");
+        assert_eq!(
+            balance(&engine, id).await,
+            (0, 0),
+            "[{name}] applied once covered"
+        );
+        finish(name, engine).await;
+    }
+}
+
 #[test]
 fn an_approval_threshold_below_zero_is_a_problem_at_its_key() {
     let text = format!("{PROGRAM}\n[staff.approval]\nadjust_over = -1\n");

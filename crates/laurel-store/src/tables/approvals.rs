@@ -1,10 +1,13 @@
 //! Maker-checker: staff operations waiting for a second staff member, and what became of
-//! them. A decision is a conditional update from `waiting`, so two deciders never both win.
+//! them. A decision is a conditional update from `waiting`, so two deciders never both win;
+//! an approval's is made inside the transaction that applies the operation
+//! ([`Tx::approve_waiting`]), so a request is approved exactly when its operation was written.
 
 use crate::db::connect::Store;
 use crate::db::sql::{Row, Sql, args};
 use crate::error::{Result, StoreError};
 use crate::types::{JournalId, MemberId, instant, instant_opt, micros};
+use crate::write::tx::Tx;
 use jiff::Timestamp;
 use laurel_core::UnknownState;
 use laurel_core::staff::{ApprovalKind, ApprovalState};
@@ -48,6 +51,16 @@ pub struct Approval {
     pub journal: Option<JournalId>,
     /// The program version approving a program change stored.
     pub program_version: Option<i64>,
+}
+
+/// A staff member's approval of a waiting request, carried by the operation it approves: the
+/// transaction writing the operation moves the request to approved, or writes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalClaim {
+    /// The request.
+    pub id: i64,
+    /// Who approves it.
+    pub by: ApprovalStaff,
 }
 
 /// Requests listed at most at once.
@@ -101,15 +114,21 @@ impl Store {
             .collect()
     }
 
-    /// Leaves a waiting request in `state`, decided by `by` at `at`; false when it was not
-    /// waiting (someone decided it first).
-    pub async fn decide_approval(
+    /// Rejects or withdraws a waiting request: leaves it in `state`, decided by `by` at `at`;
+    /// false when it was not waiting (someone decided it first). Approving is
+    /// [`Tx::approve_waiting`], in the transaction that applies the operation.
+    pub async fn close_approval(
         &self,
         id: i64,
         state: ApprovalState,
         by: &ApprovalStaff,
         at: Timestamp,
     ) -> Result<bool> {
+        debug_assert_ne!(
+            state,
+            ApprovalState::Approved,
+            "approved only as it is applied"
+        );
         let mut db = self;
         let done = db
             .run(
@@ -120,30 +139,51 @@ impl Store {
             .await?;
         Ok(done == 1)
     }
+}
 
-    /// Puts a request `by` approved back to waiting when applying it was refused: nothing of
-    /// it took effect, so it may be decided again.
-    pub async fn reopen_approval(&self, id: i64, by: &ApprovalStaff) -> Result<()> {
-        let mut db = self;
-        db.run(
-            "UPDATE pending_approvals SET state = 'waiting', decided_by = NULL, \
-             decided_actor = NULL, decided_at = NULL WHERE id = $1 AND state = 'approved' \
-             AND decided_by = $2 AND journal_id IS NULL AND program_version IS NULL",
-            args![id, by.id],
-        )
-        .await?;
-        Ok(())
+impl Tx {
+    /// Moves the claimed request from waiting to approved, by its approver at `at`, before
+    /// the operation it approves is written in this transaction; false (and nothing changed)
+    /// when it was not waiting: someone decided it first, and the operation must not be
+    /// written.
+    pub async fn approve_waiting(&mut self, claim: &ApprovalClaim, at: Timestamp) -> Result<bool> {
+        let done = self
+            .run(
+                "UPDATE pending_approvals SET state = 'approved', decided_by = $2, \
+                 decided_actor = $3, decided_at = $4 WHERE id = $1 AND state = 'waiting'",
+                args![claim.id, claim.by.id, &claim.by.actor, micros(at)],
+            )
+            .await?;
+        Ok(done == 1)
     }
 
-    /// Records what approving a request made.
-    pub async fn approval_applied(
-        &self,
+    /// Where a request stands, as this transaction sees it.
+    pub async fn approval_state(&mut self, id: i64) -> Result<Option<ApprovalState>> {
+        let rows = self
+            .rows(
+                "SELECT state FROM pending_approvals WHERE id = $1",
+                args![id],
+            )
+            .await?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let state: String = row.get(0)?;
+        state
+            .parse()
+            .map(Some)
+            .map_err(|e: UnknownState| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Records on a request approved in this transaction what applying it made: the journal
+    /// entry of an adjustment, the program version of a program change.
+    pub async fn approval_made(
+        &mut self,
         id: i64,
         journal: Option<JournalId>,
         program_version: Option<i64>,
     ) -> Result<()> {
-        let mut db = self;
-        db.run(
+        self.run(
             "UPDATE pending_approvals SET journal_id = $2, program_version = $3 WHERE id = $1",
             args![id, journal.map(|j| j.0), program_version],
         )
