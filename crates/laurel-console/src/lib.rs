@@ -64,6 +64,7 @@ mod member_insight_words;
 mod member_list;
 mod member_membership;
 mod member_reports;
+mod member_tier;
 mod member_transfers;
 mod member_wallet;
 mod members;
@@ -179,6 +180,7 @@ pub fn router(
             get(member_history::purchases),
         )
         .route("/admin/members/{id}/adjust", post(members::adjust))
+        .route("/admin/members/{id}/tier", post(member_tier::assign))
         .route("/admin/members/{id}/wallet", get(member_wallet::statement))
         .route("/admin/members/{id}/transfers", get(member_transfers::list))
         .route(

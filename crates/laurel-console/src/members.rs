@@ -1,10 +1,11 @@
 //! A member's page (profile, balance with the points held at checkouts, tier, a page of the
-//! ledger) and the adjustment form.
+//! ledger) and the adjustment form; the other forms on it are in `member_*.rs`.
 
 use crate::Console;
 use crate::i18n::posting_kind_key;
 use crate::ledger_words::{Shown, StaffNames, reference};
 use crate::member_membership::MembershipForm;
+use crate::member_tier::{TierBox, TierForm};
 use crate::messages::refusal;
 use crate::page::render;
 use crate::wallet_top_up::TopUpForm;
@@ -49,6 +50,16 @@ pub(crate) struct AdjustForm {
     sent_for_approval: bool,
 }
 
+/// The member page's forms as given: typed values and errors after a refusal, or what was
+/// just done; empty otherwise.
+#[derive(Default)]
+pub(crate) struct Forms {
+    pub adjust: AdjustForm,
+    pub top_up: TopUpForm,
+    pub membership: MembershipForm,
+    pub tier: TierForm,
+}
+
 /// A member's page.
 #[derive(Template)]
 #[template(path = "member.html")]
@@ -69,6 +80,8 @@ pub(crate) struct MemberPage {
     value: String,
     tier: Option<String>,
     tier_next: Option<String>,
+    /// The tier assignment form, for staff who may assign tiers (`member_tier.html`).
+    tier_box: Option<TierBox>,
     entries: Vec<EntryRow>,
     older: Option<String>,
     /// Whether this is an older page of the ledger (then a link leads back to the newest).
@@ -122,22 +135,31 @@ pub(crate) async fn page(
         done: done == Some("topped_up"),
         ..TopUpForm::default()
     };
-    let membership = MembershipForm::after(staff.locale, done);
-    let page = member_page(&console, &staff, id, query.cursor, form, top_up, membership).await?;
+    let forms = Forms {
+        adjust: form,
+        top_up,
+        membership: MembershipForm::after(staff.locale, done),
+        tier: TierForm::after(done),
+    };
+    let page = member_page(&console, &staff, id, query.cursor, forms).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The member page with the adjustment, top-up and membership forms as given (typed values
-/// and errors after a refusal, or a success).
+/// The member page with its forms as given (typed values and errors after a refusal, or a
+/// success).
 pub(crate) async fn member_page(
     console: &Console,
     staff: &Staff,
     id: i64,
     cursor: Option<i64>,
-    form: AdjustForm,
-    top_up: TopUpForm,
-    membership: MembershipForm,
+    forms: Forms,
 ) -> Result<MemberPage, PageError> {
+    let Forms {
+        adjust: form,
+        top_up,
+        membership,
+        tier: tier_form,
+    } = forms;
     let l = staff.locale;
     let fail = |e: EngineError| PageError::from_engine(e, l);
     let engine = &console.engine;
@@ -181,6 +203,10 @@ pub(crate) async fn member_page(
             actor: staff_names.actor(l, e.meta.actor.as_deref()),
         })
         .collect();
+    let erased = member.status == laurel_core::MemberStatus::Erased;
+    let tier_box = crate::member_tier::read(engine, staff, id, erased, tier_form)
+        .await
+        .map_err(fail)?;
     let p = member.profile;
     Ok(MemberPage {
         chrome: Chrome::signed_in(staff, "members", format!("/admin/members/{id}")),
@@ -192,7 +218,7 @@ pub(crate) async fn member_page(
         birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
         enrolled: l.date_time(p.enrolled_at, tz),
         suspended: member.status == laurel_core::MemberStatus::Suspended,
-        erased: member.status == laurel_core::MemberStatus::Erased,
+        erased,
         status: l
             .strings()
             .get(&format!("members.status_{}", member.status))
@@ -220,6 +246,7 @@ pub(crate) async fn member_page(
         value: l.money(balance.available_value),
         tier,
         tier_next,
+        tier_box,
         entries,
         older: ledger.next_cursor.map(|c| c.0.to_string()),
         paged: cursor.is_some(),
@@ -381,15 +408,10 @@ pub(crate) async fn adjust(
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }
     }
-    let page = member_page(
-        &console,
-        &staff,
-        id,
-        None,
-        form,
-        TopUpForm::default(),
-        MembershipForm::default(),
-    )
-    .await?;
+    let forms = Forms {
+        adjust: form,
+        ..Forms::default()
+    };
+    let page = member_page(&console, &staff, id, None, forms).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

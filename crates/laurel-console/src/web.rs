@@ -66,10 +66,13 @@ struct ErrorPage {
 }
 
 impl Chrome {
-    /// Whether the page is one of the review queue's (member reports, fraud cases, erasure
-    /// requests), which share one navigation link.
+    /// Whether the page is one of the review queue's (member reports, fraud cases, requests
+    /// waiting for approval, erasure requests), which share one navigation link.
     pub fn in_review(&self) -> bool {
-        matches!(self.current, "member_reports" | "fraud" | "privacy")
+        matches!(
+            self.current,
+            "member_reports" | "fraud" | "approvals" | "privacy"
+        )
     }
 
     /// Whether the signed-in role may do `what` (to show or hide links and forms).

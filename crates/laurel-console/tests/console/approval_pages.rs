@@ -181,3 +181,181 @@ async fn a_program_change_is_sent_for_approval_and_its_maker_may_withdraw_it() {
     browser.stop().await;
     app.stop();
 }
+
+/// Two tiers by spend (green from 0, gold from 10,000) and tier assignments that wait for a
+/// second staff member.
+const TIERS_APPROVED: &str = "\n[tiers]\nmetric = \"spend\"\nwindow = \"since_joining\"\n\n\
+    [[tiers.levels]]\nid = \"green\"\nname = { en = \"Green\", zh-CN = \"绿卡\" }\nthreshold = \"0\"\n\n\
+    [[tiers.levels]]\nid = \"gold\"\nname = { en = \"Gold\", zh-CN = \"金卡\" }\nthreshold = \"10000\"\n\n\
+    [staff.approval]\ntier_assignments = true\n";
+
+/// The member's tier, by id.
+async fn tier_of(app: &App) -> Option<String> {
+    let view = app
+        .engine
+        .tier_status(&laurel_engine::MemberRef::Id(app.member))
+        .await
+        .unwrap();
+    view.tier.map(|t| t.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tier_assigned_on_the_member_page_waits_until_a_second_staff_member_approves_it() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let text = format!("{PROGRAM}{TIERS_APPROVED}");
+    let app = App::start_under(laurel_testkit::sqlite(), None, &text).await;
+    app.engine
+        .create_staff_user("manager@example.com", "Manager Li", Role::Manager, PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(tier_of(&app).await.as_deref(), Some("green"));
+
+    // Support may assign tiers: the form says it waits, and a refusal keeps what was typed.
+    app.sign_in(&browser, "support@example.com").await;
+    let page = app.url(&format!("/admin/members/{}", app.member));
+    browser.go(&page).await;
+    in_language(&browser, "en").await;
+    assert!(
+        browser
+            .text("#tier-needs-approval")
+            .await
+            .contains("second staff member must approve")
+    );
+    browser
+        .run("document.querySelector('#tier-choice').value = 'gold'; return true;")
+        .await;
+    browser.fill("#tier-reason", "Complaint goodwill").await;
+    browser
+        .run("document.querySelector('#tier-until').value = '2000-01-31'; return true;")
+        .await;
+    browser.click("#tier-submit").await;
+    assert!(
+        browser
+            .text("#tier-until-error")
+            .await
+            .contains("Enter a day from today on"),
+        "{}",
+        browser.text("main").await
+    );
+    assert_eq!(
+        browser
+            .run("return document.querySelector('#tier-choice').value;")
+            .await
+            .as_str(),
+        Some("gold"),
+        "the tier chosen is kept"
+    );
+    browser
+        .run("document.querySelector('#tier-until').value = ''; return true;")
+        .await;
+    browser.click("#tier-submit").await;
+    assert!(
+        browser
+            .text("#tier-sent-for-approval")
+            .await
+            .contains("another staff member must approve"),
+        "{}",
+        browser.text("main").await
+    );
+    assert_eq!(tier_of(&app).await.as_deref(), Some("green"), "nothing yet");
+    browser.shots("tier-assign-sent-en").await;
+    browser.click("#lang-zh-CN").await;
+    assert!(browser.text("#tier-h").await.contains("指定等级"));
+    browser.shots("tier-assign-zh-CN").await;
+    sign_out(&browser).await;
+
+    // A second staff member finds it under Review → Approvals and approves it.
+    app.sign_in(&browser, "manager@example.com").await;
+    in_language(&browser, "en").await;
+    browser.go(&app.url("/admin/reports")).await;
+    browser.click("#tab-approvals").await;
+    assert_eq!(browser.path().await, "/admin/approvals");
+    assert_eq!(
+        browser
+            .run("return document.querySelector('#tab-approvals').getAttribute('aria-current');")
+            .await
+            .as_str(),
+        Some("page")
+    );
+    let row = browser.text("#approvals tbody tr").await;
+    assert!(
+        row.contains("Tier assignment")
+            && row.contains("Gold")
+            && row.contains("Complaint goodwill"),
+        "{row}"
+    );
+    browser.click("button[value=approve]").await;
+    assert!(
+        browser
+            .text("#approval-done")
+            .await
+            .contains("taken effect"),
+        "{}",
+        browser.text("main").await
+    );
+    assert_eq!(
+        tier_of(&app).await.as_deref(),
+        Some("gold"),
+        "approved: assigned"
+    );
+    browser.go(&page).await;
+    assert!(browser.text("#profile-h + dl").await.contains("Gold"));
+    sign_out(&browser).await;
+
+    // Where the program needs no approval, the form assigns at once (audited).
+    let at_once = text.replace("tier_assignments = true", "tier_assignments = false");
+    app.engine
+        .apply_program_by(
+            laurel_engine::ApplyProgram {
+                text: at_once,
+                effective_from: None,
+                note: None,
+                dry_run: false,
+            },
+            &laurel_engine::StaffMember {
+                id: 1,
+                actor: "staff:admin@example.com".into(),
+                role: Role::Admin,
+            },
+        )
+        .await
+        .unwrap();
+    app.sign_in(&browser, "admin@example.com").await;
+    in_language(&browser, "en").await;
+    browser.go(&page).await;
+    assert_eq!(
+        browser
+            .run("return document.querySelector('#tier-needs-approval') === null;")
+            .await,
+        serde_json::Value::Bool(true),
+        "assigned at once: nothing to approve"
+    );
+    browser
+        .run("document.querySelector('#tier-choice').value = 'green'; return true;")
+        .await;
+    browser
+        .fill("#tier-reason", "Back to the tier earned")
+        .await;
+    browser.click("#tier-submit").await;
+    assert!(
+        browser
+            .text("#tier-assigned")
+            .await
+            .contains("Tier assigned")
+    );
+    assert_eq!(tier_of(&app).await.as_deref(), Some("green"));
+    browser.go(&app.url("/admin/audit")).await;
+    let log = browser.text("main").await;
+    for told in [
+        "Sent an operation for approval",
+        "Approved a request",
+        "Assigned a member a tier",
+        "Tier gold → green",
+    ] {
+        assert!(log.contains(told), "{told}: {log}");
+    }
+    browser.stop().await;
+    app.stop();
+}
