@@ -8,8 +8,9 @@ use serde_json::Value;
 
 /// The actions staff can take in the console, by their stable names, in the order the filter
 /// offers them.
-pub const ACTIONS: [&str; 29] = [
+pub const ACTIONS: [&str; 34] = [
     "points.adjust",
+    "tier.assign",
     "member.suspend",
     "member.reactivate",
     "member.erase",
@@ -38,6 +39,10 @@ pub const ACTIONS: [&str; 29] = [
     "membership.start",
     "membership.cancel",
     "gift_card.unlock",
+    "approval.request",
+    "approval.approve",
+    "approval.reject",
+    "approval.withdraw",
 ];
 
 /// What an action is called: its words, or "another action" for a name this console does not
@@ -89,6 +94,13 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
             .unwrap_or_default()
             .to_owned()
     };
+    let tier_or_none = |tier: String| {
+        if tier.is_empty() {
+            t.get("member.no_tier").to_owned()
+        } else {
+            tier
+        }
+    };
     match action {
         "points.adjust" => {
             let moved = t.fill(
@@ -122,6 +134,21 @@ pub fn details(l: Locale, action: &str, before: Option<&str>, after: Option<&str
             &text(&after, "note"),
         ),
         "report.reply" => t.with("staff_pages.detail_reply", "reply", &text(&after, "reply")),
+        "tier.assign" => with_note(
+            l,
+            t.fill(
+                "staff_pages.detail_tier",
+                &[
+                    ("from", &tier_or_none(text(&before, "tier"))),
+                    ("to", &tier_or_none(text(&after, "tier"))),
+                ],
+            ),
+            "staff_pages.detail_reason",
+            &text(&after, "reason"),
+        ),
+        "approval.request" | "approval.approve" | "approval.reject" | "approval.withdraw" => {
+            word("approvals.kind_", &after, "kind")
+        }
         "staff.create" => t.fill(
             "staff_pages.detail_staff",
             &[

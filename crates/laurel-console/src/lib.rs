@@ -11,6 +11,8 @@ mod api_key_create;
 mod api_key_rotate;
 mod api_key_words;
 mod api_keys;
+mod approval_words;
+mod approvals;
 mod audit;
 mod audit_filter;
 mod audit_words;
@@ -62,6 +64,7 @@ mod member_insight_words;
 mod member_list;
 mod member_membership;
 mod member_reports;
+mod member_tier;
 mod member_transfers;
 mod member_wallet;
 mod members;
@@ -177,6 +180,7 @@ pub fn router(
             get(member_history::purchases),
         )
         .route("/admin/members/{id}/adjust", post(members::adjust))
+        .route("/admin/members/{id}/tier", post(member_tier::assign))
         .route("/admin/members/{id}/wallet", get(member_wallet::statement))
         .route("/admin/members/{id}/transfers", get(member_transfers::list))
         .route(
@@ -212,6 +216,8 @@ pub fn router(
         .route("/admin/fraud", get(fraud_cases::page))
         .route("/admin/fraud/{id}/review", post(fraud_cases::review))
         .route("/admin/rewards", get(rewards::page))
+        .route("/admin/approvals", get(approvals::page))
+        .route("/admin/approvals/{id}/decide", post(approvals::decide))
         .route("/admin/reports", get(member_reports::queue))
         .route("/admin/reports/{id}", get(member_reports::report))
         .route("/admin/reports/{id}/reply", post(member_reports::reply))

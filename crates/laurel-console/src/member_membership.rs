@@ -7,11 +7,10 @@
 //! field with nothing kept. No section when the program offers no plans.
 
 use crate::Console;
-use crate::members::{AdjustForm, member_page};
+use crate::members::{Forms, member_page};
 use crate::membership_words::{MembershipWords, PlanWords};
 use crate::messages::refusal;
 use crate::page::render;
-use crate::wallet_top_up::TopUpForm;
 use crate::web::{PageError, Staff};
 use axum::Form;
 use axum::extract::{Path, State};
@@ -139,16 +138,11 @@ async fn refused(
     id: i64,
     form: MembershipForm,
 ) -> Result<Response, PageError> {
-    let page = member_page(
-        console,
-        staff,
-        id,
-        None,
-        AdjustForm::default(),
-        TopUpForm::default(),
-        form,
-    )
-    .await?;
+    let forms = Forms {
+        membership: form,
+        ..Forms::default()
+    };
+    let page = member_page(console, staff, id, None, forms).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 

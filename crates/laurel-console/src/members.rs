@@ -1,10 +1,11 @@
 //! A member's page (profile, balance with the points held at checkouts, tier, a page of the
-//! ledger) and the adjustment form.
+//! ledger) and the adjustment form; the other forms on it are in `member_*.rs`.
 
 use crate::Console;
 use crate::i18n::posting_kind_key;
 use crate::ledger_words::{Shown, StaffNames, reference};
 use crate::member_membership::MembershipForm;
+use crate::member_tier::{TierBox, TierForm};
 use crate::messages::refusal;
 use crate::page::render;
 use crate::wallet_top_up::TopUpForm;
@@ -14,7 +15,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use laurel_engine::{AdjustRequest, EngineError, MemberRef, Permission};
+use laurel_engine::{AdjustRequest, EngineError, Made, MemberRef, Permission};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -45,6 +46,18 @@ pub(crate) struct AdjustForm {
     reason_error: Option<String>,
     note_error: Option<String>,
     done: bool,
+    /// The adjustment waits for a second staff member's approval.
+    sent_for_approval: bool,
+}
+
+/// The member page's forms as given: typed values and errors after a refusal, or what was
+/// just done; empty otherwise.
+#[derive(Default)]
+pub(crate) struct Forms {
+    pub adjust: AdjustForm,
+    pub top_up: TopUpForm,
+    pub membership: MembershipForm,
+    pub tier: TierForm,
 }
 
 /// A member's page.
@@ -67,6 +80,8 @@ pub(crate) struct MemberPage {
     value: String,
     tier: Option<String>,
     tier_next: Option<String>,
+    /// The tier assignment form, for staff who may assign tiers (`member_tier.html`).
+    tier_box: Option<TierBox>,
     entries: Vec<EntryRow>,
     older: Option<String>,
     /// Whether this is an older page of the ledger (then a link leads back to the newest).
@@ -113,28 +128,38 @@ pub(crate) async fn page(
     let done = query.done.as_deref();
     let form = AdjustForm {
         done: done == Some("adjusted"),
+        sent_for_approval: done == Some("sent_for_approval"),
         ..AdjustForm::default()
     };
     let top_up = TopUpForm {
         done: done == Some("topped_up"),
         ..TopUpForm::default()
     };
-    let membership = MembershipForm::after(staff.locale, done);
-    let page = member_page(&console, &staff, id, query.cursor, form, top_up, membership).await?;
+    let forms = Forms {
+        adjust: form,
+        top_up,
+        membership: MembershipForm::after(staff.locale, done),
+        tier: TierForm::after(done),
+    };
+    let page = member_page(&console, &staff, id, query.cursor, forms).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The member page with the adjustment, top-up and membership forms as given (typed values
-/// and errors after a refusal, or a success).
+/// The member page with its forms as given (typed values and errors after a refusal, or a
+/// success).
 pub(crate) async fn member_page(
     console: &Console,
     staff: &Staff,
     id: i64,
     cursor: Option<i64>,
-    form: AdjustForm,
-    top_up: TopUpForm,
-    membership: MembershipForm,
+    forms: Forms,
 ) -> Result<MemberPage, PageError> {
+    let Forms {
+        adjust: form,
+        top_up,
+        membership,
+        tier: tier_form,
+    } = forms;
     let l = staff.locale;
     let fail = |e: EngineError| PageError::from_engine(e, l);
     let engine = &console.engine;
@@ -178,6 +203,10 @@ pub(crate) async fn member_page(
             actor: staff_names.actor(l, e.meta.actor.as_deref()),
         })
         .collect();
+    let erased = member.status == laurel_core::MemberStatus::Erased;
+    let tier_box = crate::member_tier::read(engine, staff, id, erased, tier_form)
+        .await
+        .map_err(fail)?;
     let p = member.profile;
     Ok(MemberPage {
         chrome: Chrome::signed_in(staff, "members", format!("/admin/members/{id}")),
@@ -189,7 +218,7 @@ pub(crate) async fn member_page(
         birthday: p.birthday.map(|d| l.date(d)).unwrap_or_default(),
         enrolled: l.date_time(p.enrolled_at, tz),
         suspended: member.status == laurel_core::MemberStatus::Suspended,
-        erased: member.status == laurel_core::MemberStatus::Erased,
+        erased,
         status: l
             .strings()
             .get(&format!("members.status_{}", member.status))
@@ -217,6 +246,7 @@ pub(crate) async fn member_page(
         value: l.money(balance.available_value),
         tier,
         tier_next,
+        tier_box,
         entries,
         older: ledger.next_cursor.map(|c| c.0.to_string()),
         paged: cursor.is_some(),
@@ -337,13 +367,15 @@ pub(crate) async fn adjust(
             note: Some(fields.note.clone()),
             idempotency_key: format!("console:{}", fields.key),
         };
-        let role = staff.session.user.role;
-        match console
-            .engine
-            .adjust_as(request, &staff.actor(), role)
-            .await
-        {
-            Ok(outcome) => {
+        match console.engine.adjust_by(request, &staff.member()).await {
+            Ok(Made::Waiting(asked)) => {
+                crate::approvals::audit(&console, &staff, "approval.request", &asked).await;
+                return Ok(
+                    Redirect::to(&format!("/admin/members/{id}?done=sent_for_approval"))
+                        .into_response(),
+                );
+            }
+            Ok(Made::Done(outcome)) => {
                 let after = outcome.balance;
                 let before = json!({ "available": after.available - outcome.points, "pending": after.pending });
                 let after = json!({ "available": after.available, "pending": after.pending, "reason": fields.reason.trim(), "note": fields.note.trim() });
@@ -376,15 +408,10 @@ pub(crate) async fn adjust(
             Err(e) => return Err(PageError::from_engine(e, staff.locale)),
         }
     }
-    let page = member_page(
-        &console,
-        &staff,
-        id,
-        None,
-        form,
-        TopUpForm::default(),
-        MembershipForm::default(),
-    )
-    .await?;
+    let forms = Forms {
+        adjust: form,
+        ..Forms::default()
+    };
+    let page = member_page(&console, &staff, id, None, forms).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

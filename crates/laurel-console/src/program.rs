@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
-use laurel_engine::{Applied, ApplyProgram, EngineError, Permission};
+use laurel_engine::{Applied, ApplyProgram, EngineError, Made, Permission};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -49,6 +49,8 @@ struct VersionRow {
 pub(crate) struct ProgramQuery {
     applied: Option<i64>,
     scheduled: Option<i64>,
+    /// A change sent for approval: its request.
+    sent: Option<i64>,
 }
 
 pub(crate) async fn page(
@@ -58,10 +60,11 @@ pub(crate) async fn page(
 ) -> Result<Response, PageError> {
     staff.require(Permission::ViewProgram)?;
     let t = staff.locale.strings();
-    let notice = match (query.applied, query.scheduled) {
-        (Some(v), _) => Some(t.with("program.applied", "version", &v.to_string())),
-        (None, Some(v)) => Some(t.with("program.scheduled", "version", &v.to_string())),
-        (None, None) => None,
+    let notice = match (query.applied, query.scheduled, query.sent) {
+        (Some(v), _, _) => Some(t.with("program.applied", "version", &v.to_string())),
+        (None, Some(v), _) => Some(t.with("program.scheduled", "version", &v.to_string())),
+        (None, None, Some(id)) => Some(t.with("program.sent_for_approval", "id", &id.to_string())),
+        (None, None, None) => None,
     };
     let page = program_page(&console, &staff, None, String::new(), Vec::new(), notice).await?;
     Ok(render(StatusCode::OK, &page))
@@ -185,8 +188,17 @@ pub(crate) async fn apply_text(
         dry_run: false,
     };
     Ok(Err(
-        match console.engine.apply_program(request, &staff.actor()).await {
-            Ok(Applied::Created(version)) => {
+        match console
+            .engine
+            .apply_program_by(request, &staff.member())
+            .await
+        {
+            Ok(Made::Waiting(asked)) => {
+                crate::approvals::audit(console, staff, "approval.request", &asked).await;
+                let to = format!("/admin/program?sent={}", asked.id);
+                return Ok(Ok(Redirect::to(&to).into_response()));
+            }
+            Ok(Made::Done(Applied::Created(version))) => {
                 let number = version.version.unwrap_or_default();
                 let mut after = serde_json::json!({ "version": number, "note": note });
                 if let Some(at) = effective_from {

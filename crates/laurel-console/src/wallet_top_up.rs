@@ -5,7 +5,7 @@
 //! so the audit log is not written again.
 
 use crate::Console;
-use crate::members::{AdjustForm, member_page};
+use crate::members::{Forms, member_page};
 use crate::messages::refusal;
 use crate::page::render;
 use crate::web::{PageError, Staff};
@@ -115,15 +115,10 @@ pub(crate) async fn top_up(
             Err(e) => return Err(PageError::from_engine(e, l)),
         }
     }
-    let page = member_page(
-        &console,
-        &staff,
-        id,
-        None,
-        AdjustForm::default(),
-        form,
-        crate::member_membership::MembershipForm::default(),
-    )
-    .await?;
+    let forms = Forms {
+        top_up: form,
+        ..Forms::default()
+    };
+    let page = member_page(&console, &staff, id, None, forms).await?;
     Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }

@@ -66,10 +66,13 @@ struct ErrorPage {
 }
 
 impl Chrome {
-    /// Whether the page is one of the review queue's (member reports, fraud cases, erasure
-    /// requests), which share one navigation link.
+    /// Whether the page is one of the review queue's (member reports, fraud cases, requests
+    /// waiting for approval, erasure requests), which share one navigation link.
     pub fn in_review(&self) -> bool {
-        matches!(self.current, "member_reports" | "fraud" | "privacy")
+        matches!(
+            self.current,
+            "member_reports" | "fraud" | "approvals" | "privacy"
+        )
     }
 
     /// Whether the signed-in role may do `what` (to show or hide links and forms).
@@ -140,6 +143,15 @@ impl Staff {
     /// How the audit log and the ledger name this staff member.
     pub fn actor(&self) -> String {
         format!("staff:{}", self.session.user.email)
+    }
+
+    /// This staff member as maker-checker knows them: account, name in the records, role.
+    pub fn member(&self) -> laurel_engine::StaffMember {
+        laurel_engine::StaffMember {
+            id: self.session.user.id,
+            actor: self.actor(),
+            role: self.session.user.role,
+        }
     }
 
     /// Who acts, as the engine audits what it does for this staff member.

@@ -595,3 +595,6 @@ mod two_factor_pages;
 
 #[path = "console/consent_pages.rs"]
 mod consent_pages;
+
+#[path = "console/approval_pages.rs"]
+mod approval_pages;

@@ -75,3 +75,6 @@ mod books;
 
 #[path = "core/wallet_props.rs"]
 mod wallet_props;
+
+#[path = "core/approvals.rs"]
+mod approvals;

@@ -253,6 +253,22 @@ pub enum EngineError {
         /// What was asked.
         action: &'static str,
     },
+    /// An API key asked for an operation the program says a second staff member approves.
+    #[error("a second staff member must approve a {}: make it at the console", .0.as_str())]
+    ApprovalRequired(crate::staff::ApprovalKind),
+    /// No request for approval with that id.
+    #[error("no request for approval {0}")]
+    UnknownApproval(i64),
+    /// The request was decided already.
+    #[error("request for approval {0} was {state} already", state = .1.as_str())]
+    ApprovalDecided(i64, crate::staff::ApprovalState),
+    /// A maker approving or rejecting their own request.
+    #[error("request for approval {0} is yours: another staff member decides it")]
+    OwnApproval(i64),
+    /// A staff member who may not make the operation deciding it, or someone else than its
+    /// maker withdrawing it.
+    #[error("you may not decide request for approval {0}")]
+    ApprovalNotAllowed(i64),
     /// The member's personal data was erased: nothing more can be done for them.
     #[error("member {0} was erased")]
     MemberErased(i64),
@@ -396,6 +412,11 @@ impl EngineError {
             EngineError::FraudCaseClosed(_) => ErrorCode::FraudCaseClosed,
             EngineError::OwnFraudCase(_) => ErrorCode::Forbidden,
             EngineError::NothingToReview { .. } => ErrorCode::NothingToReview,
+            EngineError::ApprovalRequired(_) => ErrorCode::ApprovalRequired,
+            EngineError::UnknownApproval(_) => ErrorCode::UnknownApproval,
+            EngineError::ApprovalDecided(..) => ErrorCode::ApprovalDecided,
+            EngineError::OwnApproval(_) => ErrorCode::OwnApproval,
+            EngineError::ApprovalNotAllowed(_) => ErrorCode::ApprovalNotAllowed,
             EngineError::ErasureBlocked { .. } => ErrorCode::ErasureBlocked,
             EngineError::SignInCodeWrong => ErrorCode::SignInCodeWrong,
             EngineError::SignInCodeExpired => ErrorCode::SignInCodeExpired,
@@ -430,3 +451,13 @@ impl EngineError {
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+impl From<crate::staff::OverCap> for EngineError {
+    fn from(over: crate::staff::OverCap) -> EngineError {
+        EngineError::AdjustmentOverLimit {
+            role: over.role,
+            cap: over.cap,
+            requested: over.requested,
+        }
+    }
+}

@@ -102,6 +102,14 @@ impl EngineError {
             | EngineError::OwnFraudCase(id) => {
                 vec![("case", id.to_string())]
             }
+            EngineError::ApprovalRequired(kind) => vec![("kind", kind.as_str().to_owned())],
+            EngineError::UnknownApproval(id)
+            | EngineError::OwnApproval(id)
+            | EngineError::ApprovalNotAllowed(id) => vec![("approval", id.to_string())],
+            EngineError::ApprovalDecided(id, state) => vec![
+                ("approval", id.to_string()),
+                ("state", state.as_str().to_owned()),
+            ],
             EngineError::ErasureBlocked { member, block } => vec![
                 ("member", member.to_string()),
                 ("holds", block.as_str().to_owned()),

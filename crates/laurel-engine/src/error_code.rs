@@ -66,6 +66,9 @@ error_codes! {
     SignInExpired = "sign_in_expired", 401, "Console: the sign-in waiting for its second step expired or was finished: start again with the password.";
 
     Forbidden = "forbidden", 403, "The key's scope does not allow this call (adjustments, tiers and the program need an admin key; a partner's key reaches only balances and its own purchases, redemptions and statements).";
+    ApprovalRequired = "approval_required", 403, "The program says a second staff member must approve this operation: an API key is one principal, so it is made at the console, where another staff member approves it.";
+    OwnApproval = "own_approval", 403, "Console: a second staff member must approve or reject a request, never its maker.";
+    ApprovalNotAllowed = "approval_not_allowed", 403, "Console: only a staff member who may make the operation decides it, and only its maker withdraws it.";
     GiftCardPinRequired = "gift_card_pin_required", 403, "The gift card has a PIN: give it (the `X-Gift-Card-Pin` header).";
     GiftCardPinWrong = "gift_card_pin_wrong", 403, "Not the gift card's PIN; five wrong ones lock the card.";
     GiftCardLocked = "gift_card_locked", 403, "Too many wrong PINs: the gift card is locked.";
@@ -93,6 +96,7 @@ error_codes! {
     UnknownApiKey = "unknown_api_key", 404, "No API key with that id.";
     UnknownPayment = "unknown_payment", 404, "No wallet payment with that id in the member's wallet.";
     UnknownStaff = "unknown_staff", 404, "Console: no staff account with that id.";
+    UnknownApproval = "unknown_approval", 404, "Console: no request for approval with that id.";
     NotFound = "not_found", 404, "Nothing is routed at that path.";
 
     MethodNotAllowed = "method_not_allowed", 405, "The path exists but does not take that method.";
@@ -105,6 +109,7 @@ error_codes! {
     FraudRefused = "fraud_refused", 409, "A fraud rule of the program refused the operation; a case is open for review.";
     FraudCaseClosed = "fraud_case_closed", 409, "The fraud case was closed already.";
     NothingToReview = "nothing_to_review", 409, "The fraud case holds no points to release or take back: dismiss or freeze instead.";
+    ApprovalDecided = "approval_decided", 409, "Console: the request for approval was approved, rejected or withdrawn already.";
     ErasureBlocked = "erasure_blocked", 409, "The member still holds stored value, points at a checkout or a membership: settle it before erasing them.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
     RewardWrongSegment = "reward_wrong_segment", 409, "The reward is only for members of certain segments.";

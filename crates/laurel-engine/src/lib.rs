@@ -5,6 +5,7 @@
 //! nothing of HTTP.
 
 mod actor;
+mod approvals;
 mod automations;
 mod books;
 mod checks;
@@ -49,6 +50,7 @@ mod webhooks;
 mod write;
 
 pub use actor::Actor;
+pub use approvals::{ApprovalView, Made, Proposal, StaffMember};
 pub use automations::{AutomationReport, DryRun, DryRunLine};
 pub use books::{
     BooksActor, BooksEntry, BooksJournal, BooksRange, BooksReport, EstimateInForce,
@@ -73,6 +75,7 @@ pub use keys::{
     IssuedKey, KEY_NAME_MAX, Principal, ROTATION_OVERLAP_DEFAULT, ROTATION_OVERLAP_MAX, Rotation,
     RotationAsk, Scope, UnknownScope, create_key, create_key_expiring,
 };
+pub use laurel_core::staff::Decision;
 #[cfg(feature = "bench")]
 pub use laurel_store::rawbench;
 pub use laurel_store::{
@@ -134,9 +137,10 @@ pub use simulation::{
     SimulationState, StatedAssumption, TierCount,
 };
 pub use staff::{
-    AdjustPolicy, FAILED_SIGN_INS_MAX, OverCap, PASSWORD_MIN, PendingSignIn, Permission,
-    RECOVERY_CODES, Role, SUPPORT_ADJUST_MAX_DEFAULT, Session, SignIn, SignedIn, StaffAccount,
-    StaffListing, TOTP_STEP_SECS, TotpSetup, TwoFactor, UnknownRole, create_staff_user, totp_code,
+    AdjustPolicy, ApprovalKind, ApprovalPolicy, ApprovalState, FAILED_SIGN_INS_MAX, OverCap,
+    PASSWORD_MIN, PendingSignIn, Permission, RECOVERY_CODES, Role, SUPPORT_ADJUST_MAX_DEFAULT,
+    Session, SignIn, SignedIn, StaffAccount, StaffListing, TOTP_STEP_SECS, TotpSetup, TwoFactor,
+    UnknownRole, create_staff_user, totp_code,
 };
 pub use tiers::{NextReview, TierView};
 pub use transfers::views::{TransferOutcome, TransferPage, TransferSide, TransferView};

@@ -121,6 +121,8 @@ pub struct ProgramDefinition {
     pub referrals: Option<ReferralPolicy>,
     /// The most points one staff adjustment may move, per role (`[staff] adjust_max`).
     pub adjust_policy: AdjustPolicy,
+    /// What a second staff member must approve before it takes effect (`[staff.approval]`).
+    pub approval: crate::staff::ApprovalPolicy,
     /// What people call the codes its rules name (`[names]`).
     pub names: laurel_core::Names,
     /// What the program tells members by itself, and how politely (`[notices]`).
@@ -182,6 +184,7 @@ impl From<Program> for ProgramDefinition {
             catalog: Catalog::empty(),
             referrals: None,
             adjust_policy: AdjustPolicy::default(),
+            approval: crate::staff::ApprovalPolicy::default(),
             names: laurel_core::Names::default(),
             notices: laurel_core::notices::NoticePolicy::default(),
             automations: Vec::new(),
@@ -338,7 +341,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
         tier_ids.as_deref().unwrap_or_default(),
     );
     let referrals = file.referrals.map(referrals::convert).transpose();
-    let adjust_policy = staff::convert(file.staff);
+    let staff = staff::convert(file.staff);
     let names = names::convert(file.names);
     let notices = notices::convert(file.notices);
     let automations =
@@ -364,7 +367,7 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
     let tiers = kept(tiers, &mut problems);
     let catalog = kept(catalog, &mut problems);
     let referrals = kept(referrals, &mut problems);
-    let adjust_policy = kept(adjust_policy, &mut problems);
+    let staff = kept(staff, &mut problems);
     let names = kept(names, &mut problems);
     let notices = kept(notices, &mut problems);
     let automations = kept(automations, &mut problems);
@@ -392,7 +395,8 @@ pub fn parse_program(text: &str, path: &Path) -> Result<ProgramDefinition, Progr
             tiers: tiers?,
             catalog: catalog?,
             referrals: referrals?,
-            adjust_policy: adjust_policy?,
+            adjust_policy: staff.as_ref()?.adjust.clone(),
+            approval: staff.as_ref()?.approval,
             names: names?,
             notices: notices?,
             automations: automations?,

@@ -2846,3 +2846,6 @@ mod fraud;
 
 #[path = "engine/two_factor.rs"]
 mod two_factor;
+
+#[path = "engine/approvals.rs"]
+mod approvals;

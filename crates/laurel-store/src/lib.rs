@@ -33,6 +33,7 @@ pub use db::backend::Backend;
 pub use db::connect::Store;
 pub use db::direct::WriteProfile;
 pub use error::StoreError;
+pub use tables::approvals::{APPROVALS_MAX, Approval, ApprovalClaim, ApprovalStaff, NewApproval};
 pub use tables::audit::{AUDIT_PAGE_MAX, AuditEntry, AuditFilter, AuditPage, AuditRecord};
 pub use tables::automations::{DueRun, MemberState, NewRun, STATES_PAGE_MAX};
 pub use tables::books::{BooksClose, BooksEstimate, CloseRefused, LockedStanding};

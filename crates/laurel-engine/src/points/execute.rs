@@ -1,7 +1,8 @@
 //! Spending points and staff adjustments in the write path.
 
+use crate::approvals;
 use crate::checks::fingerprint;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::fraud::judge::{self as fraud, Operation};
 use crate::households::lend;
 use crate::outcomes::PostingOutcome;
@@ -14,7 +15,7 @@ use crate::write::steps::{
 };
 use laurel_core::Points;
 use laurel_core::earn::lot_schedule;
-use laurel_store::{JournalId, Tx};
+use laurel_store::{ApprovalClaim, JournalId, Tx};
 
 /// Spends points soonest-expiring first, once per idempotency key.
 pub(crate) async fn redeem(
@@ -75,26 +76,26 @@ pub(crate) async fn redeem(
 
 /// A staff credit or debit, once per idempotency key; the actor is recorded. One larger than
 /// the program in force lets `role` make is refused before anything is written; a retry of one
-/// made is answered as first, whatever the cap has become since.
+/// made is answered as first, whatever the cap has become since. One a second staff member
+/// approved carries their `approval`: its request is approved here, after every refusal and
+/// before the entry is written, or (decided by someone else first) nothing is written.
 pub(crate) async fn adjust(
     tx: &mut Tx,
     ctx: &Context<'_>,
     r: &AdjustRequest,
     actor: &str,
     role: Role,
+    approval: Option<&ApprovalClaim>,
 ) -> Result<PostingOutcome> {
     let scope = format!("adjust:{}", r.member_id);
     let print = fingerprint(r)?;
-    if let Some(answer) = replay(tx, &scope, &r.idempotency_key, &print).await? {
+    if let Some(answer) = replay::<PostingOutcome>(tx, &scope, &r.idempotency_key, &print).await? {
+        // Made already under its key: approving it makes nothing more.
+        approvals::claim(tx, approval, ctx.now).await?;
+        approvals::made(tx, approval, Some(JournalId(answer.entry_id)), None).await?;
         return Ok(answer);
     }
-    ctx.adjust_policy
-        .check(role, r.points)
-        .map_err(|over| EngineError::AdjustmentOverLimit {
-            role: over.role,
-            cap: over.cap,
-            requested: over.requested,
-        })?;
+    ctx.adjust_policy.check(role, r.points)?;
     let member = lock(tx, &MemberRef::Id(r.member_id)).await?;
     crate::members::require_not_erased(&member)?;
     let operation = Operation::Adjust {
@@ -113,6 +114,7 @@ pub(crate) async fn adjust(
         ledger.adjust_debit(Points(-r.points))
     }
     .map_err(refused)?;
+    approvals::claim(tx, approval, ctx.now).await?;
     let m = meta(
         ctx,
         r.reason.clone(),
@@ -121,6 +123,7 @@ pub(crate) async fn adjust(
         ctx.now,
     );
     let (entry_id, balance, opened) = post(tx, ctx, &member, &ledger, &posting, m).await?;
+    approvals::made(tx, approval, Some(JournalId(entry_id)), None).await?;
     // A credit's lot is what a reviewer may take back.
     judged
         .let_through(

@@ -46,8 +46,11 @@ impl Engine {
     }
 
     /// A staff credit or debit with an admin's reach (the API's admin keys act as admins);
-    /// `actor` is recorded on the entry. See [`Engine::adjust_as`].
+    /// `actor` is recorded on the entry. See [`Engine::adjust_as`]. Refused
+    /// (`approval_required`) when the program says a second staff member must approve one
+    /// of its size: a key has no second person behind it.
     pub async fn adjust(&self, request: AdjustRequest, actor: &str) -> Result<PostingOutcome> {
+        self.refuse_unapproved(crate::staff::ApprovalKind::Adjustment, request.points)?;
         self.adjust_as(request, actor, Role::Admin).await
     }
 
@@ -61,11 +64,24 @@ impl Engine {
         actor: &str,
         role: Role,
     ) -> Result<PostingOutcome> {
+        self.adjust_approved(request, actor, role, None).await
+    }
+
+    /// [`Engine::adjust_as`] carrying a second staff member's `approval`: its request is
+    /// approved in the transaction that writes the entry, or nothing is written.
+    pub(crate) async fn adjust_approved(
+        &self,
+        request: AdjustRequest,
+        actor: &str,
+        role: Role,
+        approval: Option<laurel_store::ApprovalClaim>,
+    ) -> Result<PostingOutcome> {
         let valid = validate::adjust(request)?;
         let command = Command::Adjust {
             request: valid,
             actor: actor.to_owned(),
             role,
+            approval,
         };
         match self.writer.submit(command).await? {
             Outcome::Posting(p) => Ok(p),

@@ -13,7 +13,8 @@ use crate::{Engine, EngineConfig};
 use jiff::{SignedDuration, Timestamp};
 use laurel_core::events::{EventKind, EventKinds};
 use laurel_store::{
-    NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord, Store,
+    ApprovalClaim, NUMBERING_ATTEMPTS, NewProgramVersion, ProgramSource, ProgramVersionRecord,
+    Store,
 };
 use std::sync::Arc;
 
@@ -72,7 +73,7 @@ impl Engine {
                     text: text.to_owned(),
                 };
                 let listening = crate::webhooks::listened_kinds(&store).await?;
-                let record = store_version(&store, listening, &new).await?;
+                let record = store_version(&store, listening, &new, None).await?;
                 tracing::info!(
                     version = record.version,
                     "the program file changed: stored as a new version"
@@ -88,8 +89,25 @@ impl Engine {
 
     /// Validates program text and stores it as a new version, in force from `effective_from`
     /// (now by default) without a restart. Refused with every problem when it does not
-    /// validate, and when it would change the currency or drop a tier members hold.
+    /// validate, and when it would change the currency or drop a tier members hold; refused
+    /// (`approval_required`, a dry run aside) when the program in force says a second staff
+    /// member must approve program changes: the API's keys have no second person behind them.
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
+        if !request.dry_run {
+            self.refuse_unapproved(crate::staff::ApprovalKind::ProgramChange, 0)?;
+        }
+        self.apply_program_now(request, actor, None).await
+    }
+
+    /// [`Engine::apply_program`] whatever the approvals: a staff member's that needs none, or
+    /// one approved, carrying its `approval`: the request is approved in the transaction that
+    /// stores the version (or, the text unchanged, in one of its own), or nothing is stored.
+    pub(crate) async fn apply_program_now(
+        &self,
+        request: ApplyProgram,
+        actor: &str,
+        approval: Option<&ApprovalClaim>,
+    ) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
         self.check_segments_saved(&definition).await?;
         let note = crate::checks::note("note", request.note)?;
@@ -115,6 +133,12 @@ impl Engine {
         )?;
         let hash = sha256(&request.text);
         if request.effective_from.is_none() && previous.sha256() == Some(hash.as_str()) {
+            if approval.is_some() {
+                // Nothing to store, but the request is decided all the same.
+                let mut tx = self.store.begin().await?;
+                crate::approvals::claim(&mut tx, approval, now).await?;
+                tx.commit().await?;
+            }
             return Ok(Applied::Unchanged(previous.clone()));
         }
         let stored = NewProgramVersion {
@@ -134,7 +158,7 @@ impl Engine {
                 definition: Arc::new(definition),
             })));
         }
-        let record = store_version(&self.store, self.listening.kinds(), &stored).await?;
+        let record = store_version(&self.store, self.listening.kinds(), &stored, approval).await?;
         self.listening.committed();
         self.reload_programs().await?;
         tracing::info!(version = record.version, %effective_from, actor, "program version applied");
@@ -194,17 +218,21 @@ fn file_changed(records: &[ProgramVersionRecord], text_sha256: &str) -> bool {
 }
 
 /// Stores a version under the next number and tells it as a `program.applied` event, in one
-/// transaction; again when another node took the number first.
+/// transaction, which approves the request an `approval` is of (or stores nothing when it was
+/// decided first); again when another node took the number first.
 async fn store_version(
     store: &Store,
     listening: EventKinds,
     new: &NewProgramVersion,
+    approval: Option<&ApprovalClaim>,
 ) -> Result<ProgramVersionRecord> {
     let mut attempt = 0;
     loop {
         let mut tx = store.begin().await?;
         let stored = async {
+            crate::approvals::claim(&mut tx, approval, new.created_at).await?;
             let record = tx.insert_program_version(new).await?;
+            crate::approvals::made(&mut tx, approval, None, Some(record.version)).await?;
             let data = || ProgramAppliedData {
                 version: record.version,
                 effective_from: new.effective_from,

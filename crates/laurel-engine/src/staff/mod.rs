@@ -11,7 +11,8 @@ mod totp;
 mod two_factor;
 
 pub use laurel_core::staff::{
-    AdjustPolicy, OverCap, Permission, Role, SUPPORT_ADJUST_MAX_DEFAULT, UnknownRole,
+    AdjustPolicy, ApprovalKind, ApprovalPolicy, ApprovalState, OverCap, Permission, Role,
+    SUPPORT_ADJUST_MAX_DEFAULT, UnknownRole,
 };
 pub use listing::StaffListing;
 pub use recovery::RECOVERY_CODES;

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use laurel_core::Program;
 use laurel_core::events::EventKind;
 use laurel_core::tiers::{ReviewRun, TierChange, TierDecision, TierPolicy, TierStatus, Window};
-use laurel_store::{Member, MemberId, Tx};
+use laurel_store::{ApprovalClaim, Member, MemberId, Tx};
 use rust_decimal::Decimal;
 
 /// The policy's metric for a member over `window`, read inside a transaction.
@@ -237,12 +237,15 @@ pub(crate) fn validate_assignment(
     Ok(request)
 }
 
-/// An admin's assignment, already validated; `actor` is recorded.
+/// An admin's assignment, already validated; `actor` is recorded. One a second staff member
+/// approved carries their `approval`: its request is approved in this transaction, or
+/// (decided by someone else first) nothing is written.
 pub(crate) async fn assign(
     tx: &mut Tx,
     ctx: &Context<'_>,
     request: &AssignTierRequest,
     actor: &str,
+    approval: Option<&ApprovalClaim>,
 ) -> Result<()> {
     let policy = ctx.tiers.ok_or_else(no_tiers)?;
     let member = tx
@@ -258,6 +261,7 @@ pub(crate) async fn assign(
         ctx.now,
         &ctx.program.time_zone,
     );
+    crate::approvals::claim(tx, approval, ctx.now).await?;
     store_decision(
         tx,
         ctx,

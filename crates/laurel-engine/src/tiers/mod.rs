@@ -99,14 +99,29 @@ impl Engine {
         })
     }
 
-    /// Puts a member in a tier by an admin's decision, recorded with `actor`.
+    /// Puts a member in a tier by an admin's decision, recorded with `actor`. Refused
+    /// (`approval_required`) when the program says a second staff member must approve tier
+    /// assignments: the API's keys have no second person behind them.
     pub async fn assign_tier(&self, request: AssignTierRequest, actor: &str) -> Result<TierView> {
+        self.refuse_unapproved(crate::staff::ApprovalKind::TierAssignment, 0)?;
+        self.assign_tier_now(request, actor, None).await
+    }
+
+    /// [`Engine::assign_tier`] whatever the approvals: a staff member's that needs none, or
+    /// one approved (carrying its `approval`, approved as it is written).
+    pub(crate) async fn assign_tier_now(
+        &self,
+        request: AssignTierRequest,
+        actor: &str,
+        approval: Option<laurel_store::ApprovalClaim>,
+    ) -> Result<TierView> {
         let member_id = request.member_id;
         let valid =
             validate_assignment(self.definition().tiers.as_ref(), request, Timestamp::now())?;
         let command = crate::write::command::Command::AssignTier {
             request: valid,
             actor: actor.to_owned(),
+            approval,
         };
         match self.writer.submit(command).await? {
             crate::write::outcome::Outcome::TierAssigned => {

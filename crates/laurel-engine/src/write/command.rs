@@ -31,6 +31,9 @@ pub(crate) enum Command {
         actor: String,
         /// The adjuster's role, whose cap the program in force at the write decides.
         role: crate::staff::Role,
+        /// The approval it carries, when a second staff member approved it: the request is
+        /// approved in the transaction that writes it, or nothing is written.
+        approval: Option<laurel_store::ApprovalClaim>,
     },
     Expire {
         member: MemberId,
@@ -47,6 +50,8 @@ pub(crate) enum Command {
     AssignTier {
         request: AssignTierRequest,
         actor: String,
+        /// The approval it carries (see `Adjust`).
+        approval: Option<laurel_store::ApprovalClaim>,
     },
     RedeemReward(RedeemRewardRequest),
     /// Cancel or fulfil a redemption of `member`'s.

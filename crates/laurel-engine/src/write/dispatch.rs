@@ -39,7 +39,8 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
             request,
             actor,
             role,
-        } => points::adjust(tx, ctx, request, actor, *role)
+            approval,
+        } => points::adjust(tx, ctx, request, actor, *role, approval.as_ref())
             .await
             .map(Outcome::Posting),
         Command::Expire { member, now } => jobs::scheduled(tx, ctx, *member, *now, Job::Expire)
@@ -51,7 +52,11 @@ pub(crate) async fn execute(tx: &mut Tx, ctx: &Context<'_>, command: &Command) -
         Command::ReviewTier { member, now } => tiers::review(tx, ctx, *member, *now)
             .await
             .map(Outcome::Reviewed),
-        Command::AssignTier { request, actor } => tiers::assign(tx, ctx, request, actor)
+        Command::AssignTier {
+            request,
+            actor,
+            approval,
+        } => tiers::assign(tx, ctx, request, actor, approval.as_ref())
             .await
             .map(|()| Outcome::TierAssigned),
         Command::RedeemReward(r) => rewards::redeem(tx, ctx, r).await.map(Outcome::Redemption),

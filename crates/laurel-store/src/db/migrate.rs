@@ -209,6 +209,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0041_fraud_cases.sql"),
     ),
     (
+        42,
+        "approvals",
+        include_str!("../../migrations/0042_approvals.sql"),
+    ),
+    (
         43,
         "fraud_signals",
         include_str!("../../migrations/0043_fraud_signals.sql"),

@@ -1,6 +1,7 @@
 //! Each table's reads and writes, added to [`Store`](crate::Store) (reads and writes on the
 //! pool) and to [`Tx`](crate::Tx) (inside a write transaction), through `db/` and `write/`.
 
+pub(crate) mod approvals;
 pub(crate) mod audit;
 pub(crate) mod automations;
 pub(crate) mod books;

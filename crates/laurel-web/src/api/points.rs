@@ -106,7 +106,7 @@ async fn redeem(
     Ok(Json(state.engine.redeem(request).await?.into()))
 }
 
-errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, AdjustmentOverLimit, FraudRefused]);
+errors!(AdjustErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, InsufficientPoints, IdempotencyConflict, MemberSuspended, MemberErased, MissingField, InvalidField, InvalidAmount, AdjustmentOverLimit, FraudRefused, ApprovalRequired]);
 
 /// Manual credit or debit (admin keys only); the key is recorded as the actor.
 #[utoipa::path(post, path = "/api/v1/members/{id}/adjustments", tag = "points", request_body = AdjustmentBody,

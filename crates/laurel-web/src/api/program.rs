@@ -40,7 +40,7 @@ async fn program_in_force(
     Ok(Json(ProgramVersionBody::new(&version, &version, now, true)))
 }
 
-errors!(ApplyProgramErrors: [BODY, WRITE, ADMIN], [InvalidProgram, MissingField, InvalidField, InvalidDate, ProgramCurrencyChanged, ProgramTierInUse]);
+errors!(ApplyProgramErrors: [BODY, WRITE, ADMIN], [InvalidProgram, MissingField, InvalidField, InvalidDate, ProgramCurrencyChanged, ProgramTierInUse, ApprovalRequired]);
 
 /// Apply a new program version without a restart: validated like a program file (every
 /// problem listed in `problems`), stored, in force from `effective_from` (now by default).

@@ -35,7 +35,7 @@ async fn tier_status(
     ))
 }
 
-errors!(AssignTierErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, MemberErased, UnknownTier, MissingField, InvalidField, InvalidDate]);
+errors!(AssignTierErrors: [PATH, BODY, WRITE, ADMIN], [UnknownMember, MemberErased, UnknownTier, MissingField, InvalidField, InvalidDate, ApprovalRequired]);
 
 /// Put a member in a tier (admin keys only), with a reason and an optional end; the key is
 /// recorded as the actor. Reviews leave the tier alone until the end date.
