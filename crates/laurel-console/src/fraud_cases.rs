@@ -29,7 +29,8 @@ struct CaseRow {
     /// What the rule did, in words.
     action: String,
     /// What a reviewer may do, as (action, its words' key, whether it weighs on the member):
-    /// releasing only where points are held, taking back only where a lot is named.
+    /// releasing only where points are held, taking back only where a lot is named (or a
+    /// referrer's bonus is held before it comes).
     actions: Vec<(&'static str, &'static str, bool)>,
     state: String,
     decided: String,
@@ -70,7 +71,10 @@ impl CaseRow {
                 .into_iter()
                 .filter(|a| match a {
                     ReviewAction::Release => c.lot_id.is_some() && c.action == "hold",
-                    ReviewAction::Reverse => c.lot_id.is_some(),
+                    // A referrer's bonus held before it was paid may be stopped from coming.
+                    ReviewAction::Reverse => {
+                        c.lot_id.is_some() || (c.operation == "referral" && c.action == "hold")
+                    }
                     _ => true,
                 })
                 .map(|a| {

@@ -210,6 +210,14 @@ pub fn email(value: &str) -> String {
     value.trim().to_lowercase()
 }
 
+/// The domain of an email as compared (after its last `@`), if it has one.
+pub fn email_domain(email_key: &str) -> Option<&str> {
+    email_key
+        .rsplit_once('@')
+        .map(|(_, domain)| domain)
+        .filter(|domain| !domain.is_empty())
+}
+
 /// A phone number as compared: its digits only.
 pub fn phone(value: &str) -> String {
     value.chars().filter(char::is_ascii_digit).collect()

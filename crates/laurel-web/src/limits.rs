@@ -82,6 +82,8 @@ impl ClientAddress {
     }
 
     fn trusts(&self, address: IpAddr) -> bool {
+        // A dual-stack listener sees IPv4 peers as `::ffff:a.b.c.d`.
+        let address = address.to_canonical();
         self.trusted.iter().any(|range| range.contains(&address))
     }
 
@@ -99,15 +101,25 @@ impl ClientAddress {
             .flat_map(|v| v.split(','))
             .collect();
         for hop in hops.into_iter().rev() {
-            match hop.trim().parse::<IpAddr>() {
-                Ok(address) if self.trusts(address) => continue,
-                Ok(address) => return address,
+            match hop_address(hop.trim()) {
+                Some(address) if self.trusts(address) => continue,
+                Some(address) => return address,
                 // What a trusted proxy heard from cannot be told: the proxy it is.
-                Err(_) => return peer,
+                None => return peer,
             }
         }
         peer
     }
+}
+
+/// A forwarded hop's address: some proxies write its port too (`a.b.c.d:p`, `[v6]:p`).
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    if let Ok(address) = hop.parse::<IpAddr>() {
+        return Some(address.to_canonical());
+    }
+    hop.parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|socket| socket.ip().to_canonical())
 }
 
 /// A range of addresses from `10.0.0.0/8`, or a single address such as `127.0.0.1`.
@@ -285,6 +297,14 @@ mod tests {
             proxies.of(proxy, &garbled),
             proxy,
             "what it heard from cannot be told"
+        );
+        let mapped: IpAddr = "::ffff:10.1.2.3".parse().unwrap();
+        let ported = forwarded(&["203.0.113.5:4711", "[2001:db8::1]:443"]);
+        let v6: IpAddr = "2001:db8::1".parse().unwrap();
+        assert_eq!(
+            proxies.of(mapped, &ported),
+            v6,
+            "a dual-stack peer; hops with ports"
         );
         assert!(parse_range("ten").is_err());
     }

@@ -333,6 +333,18 @@ impl FraudPolicy {
                         message!("is only for same_phone_prefix"),
                     );
                 }
+                // A referral code is shared in public: refusing or freezing on its count would let
+                // a stranger freeze its holder, or turn away their real friends.
+                if measure == Measure::Referrals
+                    && matches!(action, Some(FraudAction::Refuse | FraudAction::Freeze))
+                {
+                    issues.add(
+                        key("action"),
+                        message!(
+                            "referrals counts who used the member's code, which anyone may: only flag or hold"
+                        ),
+                    );
+                }
                 // Anyone may send points: freezing the receiver would let a stranger freeze them.
                 if measure == Measure::TransfersIn && action == Some(FraudAction::Freeze) {
                     issues.add(
@@ -369,7 +381,8 @@ impl FraudPolicy {
                 );
             }
             let prefix_digits = spec.prefix_digits.unwrap_or(7);
-            if !(3..=12).contains(&prefix_digits) {
+            // A misplaced setting was reported above; its value is not judged too.
+            if measure == Some(Measure::SamePhonePrefix) && !(3..=12).contains(&prefix_digits) {
                 issues.add(
                     key("prefix_digits"),
                     message!(
@@ -536,6 +549,7 @@ mod tests {
         assert_eq!(phone.prefix("110"), None, "too short to compare");
 
         assert!(FraudPolicy::new(&[spec("transfers_in", "3", "24h", "freeze")]).is_err());
+        assert!(FraudPolicy::new(&[spec("referrals", "3", "24h", "refuse")]).is_err());
         let mut misplaced = spec("same_device", "3", "24h", "refuse");
         misplaced.except = vec!["a@b".into()];
         misplaced.prefix_digits = Some(2);
@@ -549,7 +563,6 @@ mod tests {
             [
                 "fraud.rules[0].action",
                 "fraud.rules[0].except",
-                "fraud.rules[0].prefix_digits",
                 "fraud.rules[0].prefix_digits",
                 "fraud.rules[0].except[0]",
             ]

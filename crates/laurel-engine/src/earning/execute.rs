@@ -102,7 +102,8 @@ pub(crate) async fn purchase(
     // Held, the purchase counts toward no tier until a reviewer releases its points, and the
     // referral it pays out holds the referrer's bonus too.
     let held = judged.holds().then_some(&judged);
-    if held.is_some() {
+    // A purchase that earned nothing holds nothing: no case names a lot to settle it by.
+    if held.is_some() && earned.lot.is_some() {
         tx.hold_purchase_for_review(purchase_id).await?;
     }
     if let Some(referral) = &referral {

@@ -7,6 +7,7 @@ use crate::write::context::Context;
 use laurel_core::fraud::{Breach, CHAIN_LONGEST, FraudAction, FraudRule, Measure, Verdict};
 use laurel_store::{JournalId, MemberId, NewFraudCase, Tx};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// What is being judged.
 #[derive(Debug, Clone, Copy)]
@@ -236,8 +237,13 @@ async fn measure(
             (Decimal::from(referred + 1), 0)
         }
         (Measure::ReferralChain, Operation::Referral { .. }) => {
-            // Past the longest a rule may allow, the chain is past every rule's most.
-            let above = tx.referral_chain(member, since, CHAIN_LONGEST).await?;
+            // Links past the rule's most change nothing: it is breached either way.
+            let most = rule
+                .max
+                .to_u32()
+                .unwrap_or(CHAIN_LONGEST)
+                .min(CHAIN_LONGEST);
+            let above = tx.referral_chain(member, since, most).await?;
             (Decimal::from(above + 1), 0)
         }
         (Measure::StaffAdjusted, Operation::Adjust { actor, points }) => {

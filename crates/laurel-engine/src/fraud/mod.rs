@@ -88,15 +88,13 @@ pub(crate) async fn record_refusals(
     }
     let mut tx = store.begin().await?;
     for case in cases {
-        // A till retrying what was refused is one attempt, not a new case each time.
-        if tx
-            .fraud_case_open_for(case.member, &case.operation, &case.reference)
-            .await?
-        {
-            continue;
+        // A till retrying what was refused is one attempt, not a new case each time; a freeze
+        // is still made (the member may have been reactivated since).
+        if !tx.fraud_case_open_like(case).await? {
+            tx.insert_fraud_case(case).await?;
+            metrics::counter!("laurel_fraud_cases_total", "action" => case.action.clone())
+                .increment(1);
         }
-        tx.insert_fraud_case(case).await?;
-        metrics::counter!("laurel_fraud_cases_total", "action" => case.action.clone()).increment(1);
         if case.action == laurel_core::fraud::FraudAction::Freeze.as_str()
             && let Some(member) = tx.lock_member(Some(case.member), None).await?
             && member.status == MemberStatus::Active

@@ -87,8 +87,13 @@ pub(crate) async fn review(
         ReviewAction::Reverse => taking_back(&ledger, lot)?,
         ReviewAction::Freeze => None,
     };
+    // A referral's bonus held before it was paid out: taking it back now means it is never
+    // paid (the payout reads the case's state).
+    let bonus_to_come = case.case.operation == "referral" && case.case.lot.is_none();
     // Releasing or taking back what the case holds nothing of would close it saying so falsely.
-    if posting.is_none() && matches!(action, ReviewAction::Release | ReviewAction::Reverse) {
+    if posting.is_none()
+        && (action == ReviewAction::Release || (action == ReviewAction::Reverse && !bonus_to_come))
+    {
         return Err(EngineError::NothingToReview {
             case: id,
             action: action.as_str(),
@@ -116,8 +121,8 @@ pub(crate) async fn review(
             crate::partners::entries::reversed(tx, ctx.now, &issued, entry).await?;
         }
     }
-    // A purchase whose points were held counts toward tiers again once they are released,
-    // and never once they are taken back.
+    // A purchase whose points were held counts toward tiers again once they are released;
+    // one whose points are taken back (held or flagged) never again.
     if case.case.operation == "purchase"
         && action != ReviewAction::Freeze
         && let Some(lot) = case.case.lot

@@ -82,7 +82,8 @@ pub(crate) fn validate(request: EnrollRequest, now: Timestamp) -> Result<ValidEn
     })
 }
 
-/// A device's one-way hash: the same device, however its value was spaced, gives the same.
+/// A device's SHA-256, its ends trimmed: a pseudonym, not anonymous (an address can be found
+/// again by hashing every one), so erasure clears it.
 fn device_key(device: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(device.trim().as_bytes()))
@@ -134,7 +135,12 @@ pub(crate) async fn execute(
     if let Some(judged) = judged {
         judged.let_through(tx, None, None, ctx.now).await?;
     }
-    if let Some(key) = &enrollment.device_key {
+    // Kept only while a rule compares devices, as the privacy notice then says.
+    let device_key = enrollment
+        .device_key
+        .as_deref()
+        .filter(|_| ctx.fraud.judges(&[laurel_core::fraud::Measure::SameDevice]));
+    if let Some(key) = device_key {
         tx.set_member_device(id, key).await?;
     }
     let whose = crate::tiers::execute::Whose(id, &member.external_id);
@@ -161,7 +167,7 @@ pub(crate) async fn execute(
         plan: None,
         pending_referral,
     };
-    judge_joining(tx, ctx, joined, enrollment.device_key.as_deref()).await
+    judge_joining(tx, ctx, joined, device_key).await
 }
 
 /// Judges who joined by what they share with others who joined lately: a case if a rule was
@@ -178,8 +184,7 @@ async fn judge_joining(
     let shared = Shared {
         email_domain: email
             .as_deref()
-            .and_then(|e| e.rsplit_once('@'))
-            .map(|(_, d)| d),
+            .and_then(laurel_core::referrals::email_domain),
         phone_digits: phone.as_deref(),
         device_key,
     };

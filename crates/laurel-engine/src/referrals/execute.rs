@@ -117,41 +117,48 @@ pub(crate) async fn pay_out(
         .lock_member(Some(referral.referrer), None)
         .await?
         .ok_or_else(|| internal(format!("referrer {} vanished", referral.referrer.0)))?;
-    let points = policy.referrer_points;
     // A rule that judged the referral when the new member joined may have said to hold the
-    // bonus for review: the case opened then names the lot now.
-    let held = tx
+    // bonus for review: still open, the bonus is held and the case names its lot; stopped by
+    // a reviewer before it came (taken back, or the referrer frozen), it is never paid;
+    // released or dismissed, it is paid as any.
+    let judged_case = tx
         .held_referral_case(referrer.id, &referee.profile.external_id)
         .await?;
-    let earning = Earning {
-        grants: vec![policy.referrer_grant(&referee.profile.external_id)],
-        total: points,
-    };
-    let credited = credit(
-        tx,
-        ctx,
-        &referrer,
-        &earning,
-        at,
-        Posted {
+    let held = judged_case
+        .as_ref()
+        .filter(|(_, state)| state == "open")
+        .map(|(id, _)| *id);
+    let stopped = judged_case
+        .as_ref()
+        .is_some_and(|(_, state)| state == "reversed" || state == "frozen");
+    let mut points = Points::ZERO;
+    let mut lot = None;
+    if !stopped {
+        points = policy.referrer_points;
+        let earning = Earning {
+            grants: vec![policy.referrer_grant(&referee.profile.external_id)],
+            total: points,
+        };
+        let posted = Posted {
             reason: format!("referral: {}", referee.profile.external_id),
             reference: format!("referral:{}", referral.id),
             held: held.is_some() || purchase_held.is_some(),
-        },
-    )
-    .await?;
-    if let (Some(journal), Some(lot)) = (credited.journal, credited.lot) {
-        if let Some(case) = held {
-            tx.hold_on_case(case, journal, lot.0).await?;
-        } else if let Some(judged) = purchase_held {
-            let bonus = Held {
-                member: referrer.id,
-                operation: "referral",
-                reference: &referee.profile.external_id,
-                journal,
-                lot: lot.0,
-            };
-            judged.hold_also(tx, bonus, ctx.now).await?;
+        };
+        let credited = credit(tx, ctx, &referrer, &earning, at, posted).await?;
+        lot = credited.lot.map(|l| l.0);
+        if let (Some(journal), Some(lot)) = (credited.journal, lot) {
+            if let Some(case) = held {
+                tx.hold_on_case(case, journal, lot).await?;
+            } else if let Some(judged) = purchase_held {
+                let bonus = Held {
+                    member: referrer.id,
+                    operation: "referral",
+                    reference: &referee.profile.external_id,
+                    journal,
+                    lot,
+                };
+                judged.hold_also(tx, bonus, ctx.now).await?;
+            }
         }
     }
     tx.reward_referral(
@@ -159,7 +166,7 @@ pub(crate) async fn pay_out(
         referee.id,
         purchase,
         points.get(),
-        credited.lot.map(|lot| lot.0),
+        lot,
         policy.referee_points.get(),
         ctx.now,
     )

@@ -14,7 +14,9 @@ fn sharing() -> ProgramDefinition {
     with_rules(
         "\n[transfers]\n\n[households]\nmode = \"pooled\"\nmax_members = 3\n\n\
          [[rules]]\nid = \"review\"\nname = \"Review reward\"\n\
-         trigger = { event = \"review_written\" }\neffect = { fixed = 20 }\n",
+         trigger = { event = \"review_written\" }\neffect = { fixed = 20 }\n\n\
+         [[fraud.rules]]\nid = \"one-device\"\nmeasure = \"same_device\"\nmax = 50\n\
+         window = \"24h\"\naction = \"flag\"\n",
     )
 }
 

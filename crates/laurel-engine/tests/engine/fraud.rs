@@ -75,7 +75,7 @@ id = "referral-farm"
 measure = "referrals"
 max = 3
 window = "24h"
-action = "refuse"
+action = "hold"
 
 # Every fixture member's email is at example.com.
 [[fraud.rules]]
@@ -443,10 +443,11 @@ async fn a_referral_ring_has_its_referrers_bonuses_held_for_review() {
         assert_eq!(
             about,
             [
-                (ring[3].0, "ring-4", "referral", dec("4")),
+                (ring[3].0, "ring-4", "referral", dec("3")),
                 (ring[2].0, "ring-3", "referral", dec("3")),
             ],
-            "[{name}] the third link and on are the referrers' cases, newest first"
+            "[{name}] the third link and on are the referrers' cases, newest first (a chain \
+             is read only as far as it breaches the rule)"
         );
         for (n, (id, _)) in ring.iter().enumerate().skip(1) {
             spend(&engine, *id, &format!("ring-{n}-first"), "50").await;
@@ -722,37 +723,95 @@ async fn a_chain_of_referrals_over_months_is_no_ring() {
 }
 
 #[tokio::test]
-async fn a_member_referring_past_the_most_in_a_day_is_refused_and_nothing_enrolled() {
+async fn a_member_referring_past_the_most_in_a_day_has_the_bonuses_past_it_held_or_stopped() {
     for (name, db) in laurel_testkit::backends() {
         let engine = fraud_engine(&db).await;
         let (farmer, shared) = joins(&engine, "farmer", None, None).await.unwrap();
-        for n in 0..3 {
-            joins(&engine, &format!("farm-{n}"), Some(&shared), None)
+        let mut farm = Vec::new();
+        for n in 0..5 {
+            let (id, _) = joins(&engine, &format!("farm-{n}"), Some(&shared), None)
                 .await
-                .unwrap();
+                .expect("anyone may use a code: nobody is turned away");
+            farm.push(id);
         }
-        let refused = joins(&engine, "farm-3", Some(&shared), None).await;
+        let cases = open_cases(&engine).await;
+        let about: Vec<(i64, &str, &str)> = cases
+            .iter()
+            .map(|c| (c.member_id, c.action.as_str(), c.reference.as_str()))
+            .collect();
+        assert_eq!(
+            about,
+            [(farmer, "hold", "farm-4"), (farmer, "hold", "farm-3")],
+            "[{name}] the referrer's cases, naming who joined past the most"
+        );
+        // A reviewer stops the fifth bonus before it is paid.
+        engine
+            .review_fraud_case(cases[0].id, ReviewAction::Reverse, "staff:risk@example.com")
+            .await
+            .unwrap();
+        for (n, id) in farm.iter().enumerate() {
+            spend(&engine, *id, &format!("farm-{n}-first"), "50").await;
+        }
+        assert_eq!(
+            balance(&engine, farmer).await,
+            (900, 300),
+            "[{name}] three paid, the fourth held, the fifth never"
+        );
+        assert_eq!(
+            engine
+                .member(&MemberRef::Id(farmer))
+                .await
+                .unwrap()
+                .status
+                .as_str(),
+            "active",
+            "[{name}] nobody can get a code's holder frozen"
+        );
+        finish(name, engine).await;
+    }
+}
+
+/// A chain refused past one referral a day.
+const CHAIN_REFUSED: &str = r#"
+[referrals]
+referrer_points = 300
+referee_points = 200
+min_purchase = "30"
+
+[[fraud.rules]]
+id = "no-chains"
+measure = "referral_chain"
+max = 1
+window = "24h"
+action = "refuse"
+"#;
+
+#[tokio::test]
+async fn an_enrollment_a_rule_refuses_writes_nothing_and_opens_the_referrers_case() {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = start(&db, with_rules(CHAIN_REFUSED)).await;
+        let (_, first) = joins(&engine, "link-0", None, None).await.unwrap();
+        let (second_id, second) = joins(&engine, "link-1", Some(&first), None).await.unwrap();
+        let refused = joins(&engine, "link-2", Some(&second), None).await;
         assert_eq!(code(refused), "fraud_refused", "[{name}]");
         assert_eq!(
-            code(engine.member(&MemberRef::External("farm-3".into())).await),
+            code(engine.member(&MemberRef::External("link-2".into())).await),
             "unknown_member",
             "[{name}] nothing enrolled"
         );
-        joins(&engine, "farm-3", None, None)
-            .await
-            .expect("enrolled without the code");
         let cases = open_cases(&engine).await;
-        assert_eq!(cases.len(), 1, "[{name}] {cases:?}");
+        let about: Vec<(i64, &str, &str)> = cases
+            .iter()
+            .map(|c| (c.member_id, c.action.as_str(), c.reference.as_str()))
+            .collect();
         assert_eq!(
-            (
-                cases[0].member_id,
-                cases[0].rule.as_str(),
-                cases[0].action.as_str(),
-                cases[0].reference.as_str()
-            ),
-            (farmer, "referral-farm", "refuse", "farm-3"),
+            about,
+            [(second_id, "refuse", "link-2")],
             "[{name}] the referrer's case, naming who tried to join"
         );
+        joins(&engine, "link-2", None, None)
+            .await
+            .expect("enrolled without the code");
         finish(name, engine).await;
     }
 }

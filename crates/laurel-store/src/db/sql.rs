@@ -171,7 +171,6 @@ pub(crate) trait Sql: Send {
     }
 }
 
-/// The sqlx query for `sql` with `args` bound.
 /// `text` for a `LIKE` pattern, its wildcards escaped with `!` (`ESCAPE '!'`), which neither
 /// backend treats specially in a string.
 pub(crate) fn like_escaped(text: &str) -> String {
@@ -180,6 +179,7 @@ pub(crate) fn like_escaped(text: &str) -> String {
         .replace('_', "!_")
 }
 
+/// The sqlx query for `sql` with `args` bound.
 pub(crate) fn any_query(sql: &str, args: &[Arg<'_>]) -> Query<'static, Any, AnyArguments> {
     let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
     for arg in args {

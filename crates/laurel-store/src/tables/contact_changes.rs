@@ -124,9 +124,13 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool> {
         let update = match change.field.as_str() {
-            "email" => "UPDATE members SET email = $1, email_key = $2 WHERE id = $3",
+            "email" => {
+                "UPDATE members SET email = $1, email_key = $2, email_domain = $4 WHERE id = $3"
+            }
             _ => "UPDATE members SET phone = $1, phone_key = $2 WHERE id = $3",
         };
+        // Unused by a phone's statement; bound all the same so both take one list.
+        let domain = laurel_core::referrals::email_domain(key);
         let mut tx = self.begin().await?;
         let used = tx
             .run(
@@ -137,7 +141,7 @@ impl Store {
         if used != 1 {
             return Ok(false);
         }
-        tx.run(update, args![&change.new_value, key, member.0])
+        tx.run(update, args![&change.new_value, key, member.0, domain])
             .await?;
         tx.commit().await?;
         Ok(true)

@@ -115,7 +115,7 @@ impl Tx {
             "UPDATE members SET external_id = $2, external_key = $3, email = NULL, phone = NULL, \
              name = NULL, birthday = NULL, attributes = NULL, email_key = NULL, phone_key = NULL, \
              name_key = NULL, consents = NULL, referral_code = NULL, unsubscribe_token = NULL, \
-             device_key = NULL, \
+             device_key = NULL, email_domain = NULL, \
              tier_manual_reason = CASE WHEN tier_manual_reason IS NULL THEN NULL ELSE $4 END, \
              status = 'erased', erased_at = $5 WHERE id = $1",
             args![member.0, pseudonym, &key, ERASED, crate::types::micros(at)],

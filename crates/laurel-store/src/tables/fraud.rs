@@ -2,7 +2,7 @@
 //! so the operation being judged sees every one before it), and the cases a reviewer works.
 
 use crate::db::connect::Store;
-use crate::db::sql::{Row, Sql, args, like_escaped};
+use crate::db::sql::{Row, Sql, args};
 use crate::error::{Result, StoreError};
 use crate::types::{JournalId, MemberId, PurchaseId, instant, instant_opt, micros};
 use crate::write::tx::Tx;
@@ -182,36 +182,62 @@ impl Tx {
         Ok(links)
     }
 
-    /// Members who joined since `since` with an email at `domain` (lower-cased).
+    /// Members who joined since `since` with an email at `domain` (as compared).
     pub async fn joined_with_email_domain(
         &mut self,
         domain: &str,
         since: Timestamp,
     ) -> Result<i64> {
-        let pattern = format!("%@{}", like_escaped(domain));
-        self.joined_since("email_key LIKE $2 ESCAPE '!'", &pattern, since)
-            .await
+        self.row(
+            "SELECT COUNT(*) FROM members WHERE email_domain = $1 AND enrolled_at >= $2",
+            args![domain, micros(since)],
+        )
+        .await?
+        .get(0)
     }
 
-    /// Members who joined since `since` with a phone whose digits start with `prefix`.
+    /// Members who joined since `since` with a phone whose digits start with `prefix`: a
+    /// range of `members_by_phone_key` (digits sort alike under any collation, and a LIKE
+    /// prefix could not use the index on PostgreSQL).
     pub async fn joined_with_phone_prefix(
         &mut self,
         prefix: &str,
         since: Timestamp,
     ) -> Result<i64> {
-        let pattern = format!("{}%", like_escaped(prefix));
-        self.joined_since("phone_key LIKE $2 ESCAPE '!'", &pattern, since)
-            .await
+        // The digits after every key starting with `prefix` (`8619` → `862`); none past `999`.
+        let trimmed = prefix.trim_end_matches('9');
+        let past = trimmed.char_indices().last().map(|(at, digit)| {
+            let next = char::from_digit(digit.to_digit(10).unwrap_or(0) + 1, 10).unwrap_or('9');
+            format!("{}{next}", &trimmed[..at])
+        });
+        let row = match &past {
+            Some(past) => {
+                self.row(
+                    "SELECT COUNT(*) FROM members WHERE phone_key >= $1 AND phone_key < $2 \
+                     AND enrolled_at >= $3",
+                    args![prefix, past.as_str(), micros(since)],
+                )
+                .await?
+            }
+            None => {
+                self.row(
+                    "SELECT COUNT(*) FROM members WHERE phone_key >= $1 AND enrolled_at >= $2",
+                    args![prefix, micros(since)],
+                )
+                .await?
+            }
+        };
+        row.get(0)
     }
 
     /// Members who joined since `since` from the device whose hash is `key`.
     pub async fn joined_from_device(&mut self, key: &str, since: Timestamp) -> Result<i64> {
-        self.joined_since("device_key = $2", key, since).await
-    }
-
-    async fn joined_since(&mut self, matching: &str, value: &str, since: Timestamp) -> Result<i64> {
-        let sql = format!("SELECT COUNT(*) FROM members WHERE enrolled_at >= $1 AND {matching}");
-        self.row(&sql, args![micros(since), value]).await?.get(0)
+        self.row(
+            "SELECT COUNT(*) FROM members WHERE device_key = $1 AND enrolled_at >= $2",
+            args![key, micros(since)],
+        )
+        .await?
+        .get(0)
     }
 
     /// Marks a purchase whose points a rule held: tiers leave it out until it is reviewed.
@@ -224,22 +250,23 @@ impl Tx {
         Ok(())
     }
 
-    /// Settles the held purchase of `member` whose points went to `lot`: counted again when
-    /// `released`, else left out for good (its points were taken back). False when no held
-    /// purchase has that lot.
+    /// Settles the purchase of `member` whose points went to `lot` after review: a held one
+    /// counted again when `released`; held or not, left out for good when its points were
+    /// taken back. False when nothing changed.
     pub async fn settle_held_purchase(
         &mut self,
         member: MemberId,
         lot: i64,
         released: bool,
     ) -> Result<bool> {
-        let done = self
-            .run(
-                "UPDATE purchases SET held_for_review = $3 \
-                 WHERE member_id = $1 AND lot_id = $2 AND held_for_review = 1",
-                args![member.0, lot, if released { 0_i64 } else { 2 }],
-            )
-            .await?;
+        let sql = if released {
+            "UPDATE purchases SET held_for_review = 0 \
+             WHERE member_id = $1 AND lot_id = $2 AND held_for_review = 1"
+        } else {
+            "UPDATE purchases SET held_for_review = 2 \
+             WHERE member_id = $1 AND lot_id = $2 AND held_for_review <> 2"
+        };
+        let done = self.run(sql, args![member.0, lot]).await?;
         Ok(done == 1)
     }
 
@@ -253,21 +280,23 @@ impl Tx {
         Ok(())
     }
 
-    /// The open case that holds the bonus of `referrer` for referring `referee` (by their
-    /// external id), if a rule said to hold it when they joined.
+    /// The case that holds the bonus of `referrer` for referring `referee` (by their
+    /// external id), if a rule said to hold it when they joined: its id and state (`open`
+    /// until reviewed; `reversed` or `frozen` when a reviewer stopped the bonus first).
     pub async fn held_referral_case(
         &mut self,
         referrer: MemberId,
         referee: &str,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<(i64, String)>> {
         let rows = self
             .rows(
-                "SELECT id FROM fraud_cases WHERE member_id = $1 AND operation = 'referral' \
-                 AND reference = $2 AND action = 'hold' AND state = 'open' ORDER BY id LIMIT 1",
+                "SELECT id, state FROM fraud_cases WHERE member_id = $1 \
+                 AND operation = 'referral' AND reference = $2 AND action = 'hold' \
+                 ORDER BY id LIMIT 1",
                 args![referrer.0, referee],
             )
             .await?;
-        rows.first().map(|r| r.get(0)).transpose()
+        rows.first().map(|r| Ok((r.get(0)?, r.get(1)?))).transpose()
     }
 
     /// Names on an open case the posting and lot it holds, once they are made.
@@ -313,19 +342,20 @@ impl Tx {
         .get(0)
     }
 
-    /// Whether an open case already records `member`'s `operation` by `reference` (a refused
-    /// operation sent again).
-    pub async fn fraud_case_open_for(
-        &mut self,
-        member: MemberId,
-        operation: &str,
-        reference: &str,
-    ) -> Result<bool> {
+    /// Whether an open case already records `case` — the same member's operation by the
+    /// same reference, rule and action (a refused operation sent again).
+    pub async fn fraud_case_open_like(&mut self, case: &NewFraudCase) -> Result<bool> {
         let rows = self
             .rows(
                 "SELECT id FROM fraud_cases WHERE member_id = $1 AND operation = $2 \
-                 AND reference = $3 AND state = 'open' LIMIT 1",
-                args![member.0, operation, reference],
+                 AND reference = $3 AND rule_id = $4 AND action = $5 AND state = 'open' LIMIT 1",
+                args![
+                    case.member.0,
+                    &case.operation,
+                    &case.reference,
+                    &case.rule,
+                    &case.action
+                ],
             )
             .await?;
         Ok(!rows.is_empty())

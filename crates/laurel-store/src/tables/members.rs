@@ -122,13 +122,16 @@ impl Tx {
         let birthday = member.birthday.map(|d| d.to_string());
         let attributes = attributes_text(&member.attributes)?;
         let email_key = member.email.as_deref().map(laurel_core::referrals::email);
+        let email_domain = email_key
+            .as_deref()
+            .and_then(laurel_core::referrals::email_domain);
         let phone_key = member.phone.as_deref().map(search::phone_key);
         let external_key = search::fold(&member.external_id);
         let name_key = member.name.as_deref().map(search::fold);
         let row = self
             .row_opt(
-                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key, external_key, name_key, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11, $12, $13, $14) ON CONFLICT (external_id) DO NOTHING RETURNING id",
+                "INSERT INTO members (external_id, email, phone, name, birthday, channel, attributes, status, available, pending, enrolled_at, referral_code, email_key, phone_key, external_key, name_key, recorded_at, email_domain) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $8, 'active', 0, 0, $7, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (external_id) DO NOTHING RETURNING id",
                 args![
                     &member.external_id,
                     &member.email,
@@ -144,6 +147,7 @@ impl Tx {
                     &external_key,
                     &name_key,
                     micros(recorded_at),
+                    email_domain,
                 ],
             )
             .await?;

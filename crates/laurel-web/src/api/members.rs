@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_member))
 }
 
-errors!(EnrollErrors: [BODY, WRITE], [MemberExists, MissingField, InvalidField, InvalidDate, UnknownReferralCode, ReferralsNotOffered, SelfReferral, ReferralAlreadyMember, ReferralLimitReached]);
+errors!(EnrollErrors: [BODY, WRITE], [MemberExists, MissingField, InvalidField, InvalidDate, UnknownReferralCode, ReferralsNotOffered, SelfReferral, ReferralAlreadyMember, ReferralLimitReached, FraudRefused]);
 
 /// Enroll a member.
 #[utoipa::path(post, path = "/api/v1/members", tag = "members", request_body = EnrollBody,

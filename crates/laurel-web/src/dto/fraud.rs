@@ -15,7 +15,8 @@ pub struct FraudCaseBody {
     /// The deciding rule's id.
     pub rule: String,
     /// What it measures (`points_earned`, `purchases`, `spend`, `redemptions`,
-    /// `refund_ratio`, `transfers_in`, `staff_adjusted`, `referrals`, `referral_chain`).
+    /// `refund_ratio`, `transfers_in`, `staff_adjusted`, `referrals`, `referral_chain`,
+    /// `same_email_domain`, `same_phone_prefix`, `same_device`).
     pub measure: String,
     /// The figure measured over the window, the operation included (a decimal).
     pub observed: String,
@@ -26,7 +27,8 @@ pub struct FraudCaseBody {
     /// What the rule did: `flag`, `hold`, `refuse` or `freeze`.
     pub action: String,
     /// What was judged: `purchase`, `event`, `redemption`, `refund`, `transfer`,
-    /// `adjustment` or `referral` (the member is the referrer; the reference, who joined).
+    /// `adjustment`, `referral` (the member is the referrer; the reference, who joined) or
+    /// `enrollment` (the member who joined).
     pub operation: String,
     /// Its reference: the order's key, the idempotency key, or the staff member who adjusted.
     pub reference: String,
