@@ -46,6 +46,12 @@ pub enum Proposal {
         effective_from: Option<Timestamp>,
         /// Why the program changes.
         note: Option<String>,
+        /// The newest stored version when it was asked, which the text changes (none: only a
+        /// program given in code, or a request kept before this was recorded). Approving it is
+        /// refused once another version was stored since (`program_changed_since`): it would
+        /// silently undo that version.
+        #[serde(default)]
+        based_on: Option<i64>,
     },
 }
 
@@ -89,11 +95,12 @@ impl Proposal {
         }
     }
 
-    pub(super) fn program_change(r: ApplyProgram) -> Proposal {
+    pub(super) fn program_change(r: ApplyProgram, based_on: Option<i64>) -> Proposal {
         Proposal::ProgramChange {
             text: r.text,
             effective_from: r.effective_from,
             note: r.note,
+            based_on,
         }
     }
 
