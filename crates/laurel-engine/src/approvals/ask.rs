@@ -15,7 +15,8 @@ use jiff::Timestamp;
 use laurel_store::{MemberId, NewApproval};
 
 impl Engine {
-    /// A staff member's credit or debit: made at once as [`Engine::adjust_as`] makes it, or,
+    /// A staff member's credit or debit: made at once (within the
+    /// program's `[staff] adjust_max` for their role), or,
     /// when it moves more points than the program's `[staff.approval] adjust_over`, stored
     /// for a second staff member (refused at once when over the maker's own cap).
     pub async fn adjust_by(

@@ -59,7 +59,7 @@ impl Engine {
     /// Refused (`adjustment_over_limit`), before anything is written, when it moves more points
     /// than the program in force's `[staff] adjust_max` lets that role move at once (a retry
     /// of one already made is answered as the first time).
-    pub async fn adjust_as(
+    pub(crate) async fn adjust_as(
         &self,
         request: AdjustRequest,
         actor: &str,
