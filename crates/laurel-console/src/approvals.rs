@@ -1,5 +1,6 @@
 //! Maker-checker in the console: the requests waiting for a second staff member, each with
-//! what it would do, who asked and when; approve or reject for others who could make it,
+//! what it would do (a program change line by line against the version it replaces, and when
+//! it would take effect), who asked and when; approve or reject for others who could make it,
 //! withdraw for its maker. Every decision is audited; the engine decides who may take it.
 
 use crate::Console;
@@ -13,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use laurel_core::staff::{Waiting, may_decide};
-use laurel_engine::{ApprovalView, Decision, Permission};
+use laurel_engine::{ApprovalView, Decision, Permission, Proposal};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -23,6 +24,8 @@ struct ApprovalRow {
     kind: String,
     /// What it would do, in a sentence.
     what: String,
+    /// A program change's lines and when it would take effect.
+    program: Option<approval_words::ProgramDiff>,
     member: Option<i64>,
     maker: String,
     when: String,
@@ -79,27 +82,45 @@ async fn queue(
         .await
         .map_err(|e| PageError::from_engine(e, l))?;
     let tz = &in_force.definition.program.time_zone;
+    let newest = engine
+        .program_versions()
+        .await
+        .map_err(|e| PageError::from_engine(e, l))?
+        .iter()
+        .filter_map(|v| v.version)
+        .max();
     let me = staff.member();
-    let requests = waiting
-        .into_iter()
-        .map(|r| {
-            let asked = Waiting {
-                kind: r.kind(),
-                state: r.state,
-                maker: r.requested_by.id,
-            };
-            ApprovalRow {
-                id: r.id,
-                kind: approval_words::kind(l, r.kind()),
-                what: approval_words::what(l, &in_force, &r.proposal),
-                member: r.proposal.member_id(),
-                maker: crate::books_words::actor(l, &r.requested_by.actor),
-                when: l.date_time(r.requested_at, tz),
-                own: r.requested_by.id == me.id,
-                decides: may_decide(asked, me.id, me.role, Decision::Approve).is_ok(),
-            }
-        })
-        .collect();
+    let mut requests = Vec::with_capacity(waiting.len());
+    for r in waiting {
+        let asked = Waiting {
+            kind: r.kind(),
+            state: r.state,
+            maker: r.requested_by.id,
+        };
+        // A program change is read against the version it would replace: the one in force
+        // when it would take effect.
+        let replaced = match &r.proposal {
+            Proposal::ProgramChange {
+                effective_from: Some(at),
+                ..
+            } => engine
+                .program_in_force(*at)
+                .await
+                .map_err(|e| PageError::from_engine(e, l))?,
+            _ => in_force.clone(),
+        };
+        requests.push(ApprovalRow {
+            id: r.id,
+            kind: approval_words::kind(l, r.kind()),
+            what: approval_words::what(l, &replaced, &r.proposal),
+            program: approval_words::program_diff(l, &replaced, newest, &r.proposal),
+            member: r.proposal.member_id(),
+            maker: crate::books_words::actor(l, &r.requested_by.actor),
+            when: l.date_time(r.requested_at, tz),
+            own: r.requested_by.id == me.id,
+            decides: may_decide(asked, me.id, me.role, Decision::Approve).is_ok(),
+        });
+    }
     Ok(ApprovalsPage {
         chrome: Chrome::signed_in(staff, "approvals", "/admin/approvals".into()),
         requests,

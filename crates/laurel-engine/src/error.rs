@@ -265,6 +265,21 @@ pub enum EngineError {
     /// A maker approving or rejecting their own request.
     #[error("request for approval {0} is yours: another staff member decides it")]
     OwnApproval(i64),
+    /// Approving a program change asked on a version other than the newest stored now:
+    /// applied, it would silently undo what was stored since.
+    #[error(
+        "request for approval {approval} was asked on program version {asked}, but version {now} was stored since: reject it and ask again on the version now in force",
+        asked = asked_on.map_or_else(|| "none".to_owned(), |v| v.to_string()),
+        now = newest.map_or_else(|| "none".to_owned(), |v| v.to_string())
+    )]
+    ProgramChangedSince {
+        /// The request.
+        approval: i64,
+        /// The newest stored version when it was asked.
+        asked_on: Option<i64>,
+        /// The newest stored version now.
+        newest: Option<i64>,
+    },
     /// A staff member who may not make the operation deciding it, or someone else than its
     /// maker withdrawing it.
     #[error("you may not decide request for approval {0}")]
@@ -415,6 +430,7 @@ impl EngineError {
             EngineError::ApprovalRequired(_) => ErrorCode::ApprovalRequired,
             EngineError::UnknownApproval(_) => ErrorCode::UnknownApproval,
             EngineError::ApprovalDecided(..) => ErrorCode::ApprovalDecided,
+            EngineError::ProgramChangedSince { .. } => ErrorCode::ProgramChangedSince,
             EngineError::OwnApproval(_) => ErrorCode::OwnApproval,
             EngineError::ApprovalNotAllowed(_) => ErrorCode::ApprovalNotAllowed,
             EngineError::ErasureBlocked { .. } => ErrorCode::ErasureBlocked,

@@ -110,6 +110,18 @@ impl EngineError {
                 ("approval", id.to_string()),
                 ("state", state.as_str().to_owned()),
             ],
+            EngineError::ProgramChangedSince {
+                approval,
+                asked_on,
+                newest,
+            } => vec![
+                ("approval", approval.to_string()),
+                (
+                    "asked_on",
+                    asked_on.map_or_else(String::new, |v| v.to_string()),
+                ),
+                ("newest", newest.map_or_else(String::new, |v| v.to_string())),
+            ],
             EngineError::ErasureBlocked { member, block } => vec![
                 ("member", member.to_string()),
                 ("holds", block.as_str().to_owned()),

@@ -110,6 +110,7 @@ error_codes! {
     FraudCaseClosed = "fraud_case_closed", 409, "The fraud case was closed already.";
     NothingToReview = "nothing_to_review", 409, "The fraud case holds no points to release or take back: dismiss or freeze instead.";
     ApprovalDecided = "approval_decided", 409, "Console: the request for approval was approved, rejected or withdrawn already.";
+    ProgramChangedSince = "program_changed_since", 409, "Console: another program version was stored since the program change was asked: approving it would undo that version, so reject it and ask again on the version now in force.";
     ErasureBlocked = "erasure_blocked", 409, "The member still holds stored value, points at a checkout or a membership: settle it before erasing them.";
     RewardWrongTier = "reward_wrong_tier", 409, "The reward is only for members of other tiers.";
     RewardWrongSegment = "reward_wrong_segment", 409, "The reward is only for members of certain segments.";

@@ -167,13 +167,30 @@ async fn a_program_change_is_sent_for_approval_and_its_maker_may_withdraw_it() {
         row.contains("Program change") && row.contains("1 lines added, 1 removed"),
         "{row}"
     );
-    browser.click("#lang-zh-CN").await;
     assert!(
-        browser
-            .text("#approvals tbody tr")
-            .await
-            .contains("方案变更")
+        row.contains("In force from its approval."),
+        "when it takes effect: {row}"
     );
+    // The change line by line, opened by its summary: the line in force removed, the new one
+    // added, each marked.
+    browser.tick("details.diff summary").await;
+    let removed = browser.text("pre.diff .diff-del").await;
+    let added = browser.text("pre.diff .diff-add").await;
+    assert!(
+        removed.starts_with('−') && removed.contains(r#"points_per_unit = "1""#),
+        "{removed}"
+    );
+    assert!(
+        added.starts_with('+') && added.contains(r#"points_per_unit = "2""#),
+        "{added}"
+    );
+    browser.click("#lang-zh-CN").await;
+    let row = browser.text("#approvals tbody tr").await;
+    assert!(
+        row.contains("方案变更") && row.contains("批准后即生效"),
+        "{row}"
+    );
+    browser.tick("details.diff summary").await;
     browser.shots("approvals-program-zh-CN").await;
     browser.click("button[value=withdraw]").await;
     assert!(browser.text("#approval-done").await.contains("已撤回"));

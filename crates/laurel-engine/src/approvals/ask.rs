@@ -15,7 +15,8 @@ use jiff::Timestamp;
 use laurel_store::{MemberId, NewApproval};
 
 impl Engine {
-    /// A staff member's credit or debit: made at once as [`Engine::adjust_as`] makes it, or,
+    /// A staff member's credit or debit: made at once (within the
+    /// program's `[staff] adjust_max` for their role), or,
     /// when it moves more points than the program's `[staff.approval] adjust_over`, stored
     /// for a second staff member (refused at once when over the maker's own cap).
     pub async fn adjust_by(
@@ -23,6 +24,7 @@ impl Engine {
         request: AdjustRequest,
         by: &StaffMember,
     ) -> Result<Made<PostingOutcome>> {
+        self.reload_programs().await?;
         let definition = self.definition();
         if !definition
             .approval
@@ -48,6 +50,7 @@ impl Engine {
         request: AssignTierRequest,
         by: &StaffMember,
     ) -> Result<Made<TierView>> {
+        self.reload_programs().await?;
         let definition = self.definition();
         if !definition.approval.needs(ApprovalKind::TierAssignment, 0) {
             return self
@@ -70,6 +73,7 @@ impl Engine {
         request: ApplyProgram,
         by: &StaffMember,
     ) -> Result<Made<Applied>> {
+        self.reload_programs().await?;
         let needs = self
             .definition()
             .approval
@@ -80,6 +84,8 @@ impl Engine {
                 .await
                 .map(Made::Done);
         }
+        // Read before the check, so the text was checked against this version or a newer one.
+        let based_on = self.programs.newest_stored();
         let check = ApplyProgram {
             dry_run: true,
             ..request.clone()
@@ -88,7 +94,8 @@ impl Engine {
             // Nothing would change: nothing to approve.
             return Ok(Made::Done(Applied::Unchanged(same)));
         }
-        self.wait(Proposal::program_change(request), None, by).await
+        self.wait(Proposal::program_change(request, based_on), None, by)
+            .await
     }
 
     /// Refuses a request about a member who is unknown or erased.

@@ -7,13 +7,14 @@
 //! `waiting` to `approved` with what it made (see [`super::claim`]). So of two staff
 //! approving at once only one applies it, the other answered `approval_decided`; and a
 //! request whose applying is refused (the member's points no longer cover a debit, a tier
-//! dropped since) stays waiting, as nothing of it was written. Rejecting and withdrawing are
+//! dropped since, another program version stored since a program change was asked) stays
+//! waiting, as nothing of it was written. Rejecting and withdrawing are
 //! one conditional update from `waiting`.
 
 use super::{ApprovalView, Proposal, StaffMember};
 use crate::Engine;
 use crate::error::{EngineError, Result};
-use crate::programs::apply::ApplyProgram;
+use crate::programs::apply::{ApplyProgram, ApprovedChange};
 use crate::requests::{AdjustRequest, AssignTierRequest};
 use crate::staff::Role;
 use jiff::Timestamp;
@@ -46,6 +47,8 @@ impl Engine {
             }
         })?;
         if decision == Decision::Approve {
+            // Another node may have applied a program since: its caps and tiers judge.
+            self.reload_programs().await?;
             let claim = ApprovalClaim {
                 id,
                 by: by.stored(),
@@ -117,6 +120,7 @@ impl Engine {
                 text,
                 effective_from,
                 note,
+                based_on,
             } => {
                 let change = ApplyProgram {
                     text,
@@ -124,7 +128,9 @@ impl Engine {
                     note,
                     dry_run: false,
                 };
-                self.apply_program_now(change, maker, Some(&claim)).await?;
+                let approved = ApprovedChange { claim, based_on };
+                self.apply_program_now(change, maker, Some(&approved))
+                    .await?;
             }
         }
         Ok(())

@@ -113,8 +113,10 @@ impl Engine {
     }
 
     /// Refuses an API key's operation of `kind` (an adjustment of `points`) when the program
-    /// in force says a second staff member must approve it.
-    pub(crate) fn refuse_unapproved(&self, kind: ApprovalKind, points: i64) -> Result<()> {
+    /// in force (read again: another node may have applied one) says a second staff member
+    /// must approve it.
+    pub(crate) async fn refuse_unapproved(&self, kind: ApprovalKind, points: i64) -> Result<()> {
+        self.reload_programs().await?;
         if self.definition().approval.needs(kind, points) {
             return Err(EngineError::ApprovalRequired(kind));
         }

@@ -46,6 +46,12 @@ pub enum Proposal {
         effective_from: Option<Timestamp>,
         /// Why the program changes.
         note: Option<String>,
+        /// The newest stored version when it was asked, which the text changes (none: only a
+        /// program given in code, or a request kept before this was recorded). Approving it is
+        /// refused once another version was stored since (`program_changed_since`): it would
+        /// silently undo that version.
+        #[serde(default)]
+        based_on: Option<i64>,
     },
 }
 
@@ -69,6 +75,41 @@ impl Proposal {
         }
     }
 
+    /// The request with the free text staff wrote about its member (an adjustment's reason
+    /// and note, a tier assignment's reason) replaced by `erased`: what is kept of a request
+    /// about a member who was erased. A program change is about nobody.
+    pub(crate) fn erased(self, erased: &str) -> Proposal {
+        match self {
+            Proposal::Adjustment {
+                member_id,
+                points,
+                note,
+                idempotency_key,
+                role,
+                ..
+            } => Proposal::Adjustment {
+                member_id,
+                points,
+                reason: erased.to_owned(),
+                note: note.map(|_| erased.to_owned()),
+                idempotency_key,
+                role,
+            },
+            Proposal::TierAssignment {
+                member_id,
+                tier,
+                until,
+                ..
+            } => Proposal::TierAssignment {
+                member_id,
+                tier,
+                reason: erased.to_owned(),
+                until,
+            },
+            change @ Proposal::ProgramChange { .. } => change,
+        }
+    }
+
     pub(super) fn adjustment(r: AdjustRequest, role: Role) -> Proposal {
         Proposal::Adjustment {
             member_id: r.member_id,
@@ -89,19 +130,20 @@ impl Proposal {
         }
     }
 
-    pub(super) fn program_change(r: ApplyProgram) -> Proposal {
+    pub(super) fn program_change(r: ApplyProgram, based_on: Option<i64>) -> Proposal {
         Proposal::ProgramChange {
             text: r.text,
             effective_from: r.effective_from,
             note: r.note,
+            based_on,
         }
     }
 
-    pub(super) fn write(&self) -> Result<String> {
+    pub(crate) fn write(&self) -> Result<String> {
         serde_json::to_string(self).map_err(|e| EngineError::Internal(e.to_string()))
     }
 
-    pub(super) fn read(json: &str) -> Result<Proposal> {
+    pub(crate) fn read(json: &str) -> Result<Proposal> {
         serde_json::from_str(json)
             .map_err(|e| EngineError::Internal(format!("a stored request for approval: {e}")))
     }

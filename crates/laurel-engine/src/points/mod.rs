@@ -45,12 +45,13 @@ impl Engine {
         }
     }
 
-    /// A staff credit or debit with an admin's reach (the API's admin keys act as admins);
-    /// `actor` is recorded on the entry. See [`Engine::adjust_as`]. Refused
-    /// (`approval_required`) when the program says a second staff member must approve one
-    /// of its size: a key has no second person behind it.
+    /// A staff credit or debit with an admin's reach (the API's admin keys act as admins:
+    /// within the program's `[staff] adjust_max` for admins, if it sets one); `actor` is
+    /// recorded on the entry. Refused (`approval_required`) when the program says a second
+    /// staff member must approve one of its size: a key has no second person behind it.
     pub async fn adjust(&self, request: AdjustRequest, actor: &str) -> Result<PostingOutcome> {
-        self.refuse_unapproved(crate::staff::ApprovalKind::Adjustment, request.points)?;
+        self.refuse_unapproved(crate::staff::ApprovalKind::Adjustment, request.points)
+            .await?;
         self.adjust_as(request, actor, Role::Admin).await
     }
 
@@ -58,7 +59,7 @@ impl Engine {
     /// Refused (`adjustment_over_limit`), before anything is written, when it moves more points
     /// than the program in force's `[staff] adjust_max` lets that role move at once (a retry
     /// of one already made is answered as the first time).
-    pub async fn adjust_as(
+    pub(crate) async fn adjust_as(
         &self,
         request: AdjustRequest,
         actor: &str,

@@ -1,9 +1,11 @@
 //! Erasing a member in the write path, in one transaction under the member's lock: refused
 //! before anything is written while they hold what cannot be forfeited; else they leave their
 //! household, their points are forfeited as breakage, their profile and what only they wrote
-//! are destroyed, and their values are replaced wherever other rows repeat them.
+//! are destroyed, their requests waiting for approval are rejected (and every request about
+//! them loses its free text), and their values are replaced wherever other rows repeat them.
 
 use super::views::ErasureOutcome;
+use crate::approvals::Proposal;
 use crate::error::{EngineError, Result};
 use crate::events::emit::emit;
 use crate::events::payload::{EventMember, MemberStandingData};
@@ -86,6 +88,7 @@ pub(crate) async fn erase(
         .map(String::as_str)
         .collect();
     tx.erase_member_text(member, &addresses).await?;
+    erase_approvals(tx, member, actor, now).await?;
     tx.redact_member_values(member, &everywhere, &own).await?;
     if tx
         .decide_erasure_requests(member, "erased", actor, now, Some(forfeited))
@@ -109,6 +112,25 @@ pub(crate) async fn erase(
         forfeited,
         erased_at: now,
     }))
+}
+
+/// Rejects the member's requests still waiting for approval (by `actor`), and erases the free
+/// text of every request about them — an adjustment's reason and note, a tier assignment's
+/// reason — which their values elsewhere would not find.
+async fn erase_approvals(
+    tx: &mut Tx,
+    member: MemberId,
+    actor: &str,
+    now: jiff::Timestamp,
+) -> Result<()> {
+    tx.reject_member_approvals(member, actor, now).await?;
+    for (id, request) in tx.member_approval_requests(member).await? {
+        let erased = Proposal::read(&request)?.erased(ERASED).write()?;
+        if erased != request {
+            tx.replace_approval_request(id, &erased).await?;
+        }
+    }
+    Ok(())
 }
 
 /// What the member still holds that an erasure may not forfeit, if anything.

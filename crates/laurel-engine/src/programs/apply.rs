@@ -42,6 +42,16 @@ pub enum Applied {
     Checked(Arc<ProgramVersion>),
 }
 
+/// A program change a second staff member approved: its request's claim, and the newest
+/// version stored when it was asked (see [`crate::approvals::Proposal::ProgramChange`]).
+#[derive(Debug, Clone)]
+pub(crate) struct ApprovedChange {
+    /// The request, approved in the transaction that stores the version.
+    pub claim: ApprovalClaim,
+    /// The newest stored version when it was asked.
+    pub based_on: Option<i64>,
+}
+
 /// How far in the past an `effective_from` may lie: the time a request takes to arrive, not a
 /// way to change how recorded activity was judged.
 const EFFECTIVE_FROM_SLACK: SignedDuration = SignedDuration::from_secs(300);
@@ -94,19 +104,21 @@ impl Engine {
     /// member must approve program changes: the API's keys have no second person behind them.
     pub async fn apply_program(&self, request: ApplyProgram, actor: &str) -> Result<Applied> {
         if !request.dry_run {
-            self.refuse_unapproved(crate::staff::ApprovalKind::ProgramChange, 0)?;
+            self.refuse_unapproved(crate::staff::ApprovalKind::ProgramChange, 0)
+                .await?;
         }
         self.apply_program_now(request, actor, None).await
     }
 
     /// [`Engine::apply_program`] whatever the approvals: a staff member's that needs none, or
     /// one approved, carrying its `approval`: the request is approved in the transaction that
-    /// stores the version (or, the text unchanged, in one of its own), or nothing is stored.
+    /// stores the version (or, the text unchanged, in one of its own), or nothing is stored —
+    /// refused (`program_changed_since`) when another version was stored since it was asked.
     pub(crate) async fn apply_program_now(
         &self,
         request: ApplyProgram,
         actor: &str,
-        approval: Option<&ApprovalClaim>,
+        approval: Option<&ApprovedChange>,
     ) -> Result<Applied> {
         let definition = parse_text(&request.text).map_err(EngineError::InvalidProgram)?;
         self.check_segments_saved(&definition).await?;
@@ -133,10 +145,11 @@ impl Engine {
         )?;
         let hash = sha256(&request.text);
         if request.effective_from.is_none() && previous.sha256() == Some(hash.as_str()) {
-            if approval.is_some() {
+            if let Some(approved) = approval {
                 // Nothing to store, but the request is decided all the same.
                 let mut tx = self.store.begin().await?;
-                crate::approvals::claim(&mut tx, approval, now).await?;
+                unchanged_since(&mut tx, approved).await?;
+                crate::approvals::claim(&mut tx, Some(&approved.claim), now).await?;
                 tx.commit().await?;
             }
             return Ok(Applied::Unchanged(previous.clone()));
@@ -217,22 +230,51 @@ fn file_changed(records: &[ProgramVersionRecord], text_sha256: &str) -> bool {
         != Some(text_sha256)
 }
 
+/// Refuses, in the transaction applying an approved program change, when the newest stored
+/// version is not the one the request was asked on: approving it would silently undo what was
+/// stored since. The refusal leaves the request waiting (nothing was written); its maker
+/// withdraws it, or a checker rejects it, and it is asked again on the version now in force.
+/// A request someone decided meanwhile (approving it stored the newest version, perhaps) is
+/// answered `approval_decided`, as the claim would answer it.
+async fn unchanged_since(tx: &mut laurel_store::Tx, approved: &ApprovedChange) -> Result<()> {
+    let newest = tx.newest_program_version().await?;
+    if newest == approved.based_on {
+        return Ok(());
+    }
+    let id = approved.claim.id;
+    match tx.approval_state(id).await? {
+        Some(crate::staff::ApprovalState::Waiting) => {}
+        Some(state) => return Err(EngineError::ApprovalDecided(id, state)),
+        None => return Err(EngineError::UnknownApproval(id)),
+    }
+    Err(EngineError::ProgramChangedSince {
+        approval: approved.claim.id,
+        asked_on: approved.based_on,
+        newest,
+    })
+}
+
 /// Stores a version under the next number and tells it as a `program.applied` event, in one
 /// transaction, which approves the request an `approval` is of (or stores nothing when it was
-/// decided first); again when another node took the number first.
+/// decided first, or another version was stored since it was asked); again when another node
+/// took the number first.
 async fn store_version(
     store: &Store,
     listening: EventKinds,
     new: &NewProgramVersion,
-    approval: Option<&ApprovalClaim>,
+    approval: Option<&ApprovedChange>,
 ) -> Result<ProgramVersionRecord> {
+    let claim = approval.map(|a| &a.claim);
     let mut attempt = 0;
     loop {
         let mut tx = store.begin().await?;
         let stored = async {
-            crate::approvals::claim(&mut tx, approval, new.created_at).await?;
+            if let Some(approved) = approval {
+                unchanged_since(&mut tx, approved).await?;
+            }
+            crate::approvals::claim(&mut tx, claim, new.created_at).await?;
             let record = tx.insert_program_version(new).await?;
-            crate::approvals::made(&mut tx, approval, None, Some(record.version)).await?;
+            crate::approvals::made(&mut tx, claim, None, Some(record.version)).await?;
             let data = || ProgramAppliedData {
                 version: record.version,
                 effective_from: new.effective_from,

@@ -156,6 +156,15 @@ impl Programs {
             .filter(|v| v.version.is_some())
             .count()
     }
+
+    /// The newest stored version's number (none stored: none).
+    pub fn newest_stored(&self) -> Option<i64> {
+        self.snapshot()
+            .versions()
+            .iter()
+            .filter_map(|v| v.version)
+            .max()
+    }
 }
 
 /// Program text parsed and validated; the problems, each with its key, otherwise.

@@ -103,7 +103,8 @@ impl Engine {
     /// (`approval_required`) when the program says a second staff member must approve tier
     /// assignments: the API's keys have no second person behind them.
     pub async fn assign_tier(&self, request: AssignTierRequest, actor: &str) -> Result<TierView> {
-        self.refuse_unapproved(crate::staff::ApprovalKind::TierAssignment, 0)?;
+        self.refuse_unapproved(crate::staff::ApprovalKind::TierAssignment, 0)
+            .await?;
         self.assign_tier_now(request, actor, None).await
     }
 

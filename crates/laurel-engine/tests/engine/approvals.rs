@@ -7,8 +7,8 @@
 use super::tiers::TIERS;
 use super::*;
 use laurel_engine::{
-    Applied, ApplyProgram, ApprovalState, ApprovalView, AssignTierRequest, Decision, Made, Role,
-    StaffMember,
+    Applied, ApplyProgram, ApprovalState, ApprovalView, AssignTierRequest, Decision, Made,
+    Proposal, Role, StaffMember,
 };
 
 /// Adjustments of more than 500 points, tier assignments and program changes need approval.
@@ -406,6 +406,75 @@ async fn a_program_change_waits_and_is_stored_as_a_version_once_another_staff_me
             bought.earned.points_earned, 20,
             "[{name}] the approved version earns"
         );
+        finish(name, engine).await;
+    }
+}
+
+#[tokio::test]
+async fn approving_a_program_change_asked_before_another_was_stored_is_refused_and_it_waits_as_it_was()
+ {
+    for (name, db) in laurel_testkit::backends() {
+        let engine = approvals_engine(&db).await;
+        let admin = staff(5, Role::Admin);
+        let triple = ApplyProgram {
+            text: approvals_text().replace(r#"points_per_unit = "1""#, r#"points_per_unit = "3""#),
+            note: Some("triple points".into()),
+            ..program_change(false)
+        };
+        let first = waiting(
+            engine
+                .apply_program_by(program_change(false), &admin)
+                .await
+                .unwrap(),
+        );
+        let second = waiting(engine.apply_program_by(triple, &admin).await.unwrap());
+        for request in [&first, &second] {
+            assert!(
+                matches!(
+                    request.proposal,
+                    Proposal::ProgramChange {
+                        based_on: Some(1),
+                        ..
+                    }
+                ),
+                "[{name}] asked on version 1: {:?}",
+                request.proposal
+            );
+        }
+        let approved = engine
+            .decide_approval(second.id, &checker(), Decision::Approve)
+            .await
+            .unwrap();
+        assert_eq!(approved.program_version, Some(2), "[{name}]");
+
+        for by in [checker(), staff(4, Role::Admin)] {
+            assert_eq!(
+                code(
+                    engine
+                        .decide_approval(first.id, &by, Decision::Approve)
+                        .await
+                ),
+                "program_changed_since",
+                "[{name}] approving it would undo version 2"
+            );
+        }
+        assert_eq!(versions(&engine).await, 2, "[{name}] nothing stored");
+        assert_eq!(
+            engine.approval(first.id).await.unwrap(),
+            first,
+            "[{name}] waiting as it was asked, for a checker to reject or its maker to withdraw"
+        );
+        let id = member(&engine, "buyer").await;
+        let bought = buy_now(&engine, id, "o-1", "10.00").await;
+        assert_eq!(
+            bought.earned.points_earned, 30,
+            "[{name}] the version approved since stays in force"
+        );
+        let rejected = engine
+            .decide_approval(first.id, &checker(), Decision::Reject)
+            .await
+            .unwrap();
+        assert_eq!(rejected.state, ApprovalState::Rejected, "[{name}]");
         finish(name, engine).await;
     }
 }

@@ -9,10 +9,12 @@ use laurel_core::events::EventKind;
 use laurel_engine::{AuditEntry, ErasureOutcome, SignInLetter, TransferRequest};
 use std::collections::BTreeMap;
 
-/// Transfers and households, so the erased member can write a message and name a household.
+/// Transfers and households, so the erased member can write a message and name a household;
+/// adjustments over 500 points wait for a second staff member, so a request can name her.
 fn sharing() -> ProgramDefinition {
     with_rules(
         "\n[transfers]\n\n[households]\nmode = \"pooled\"\nmax_members = 3\n\n\
+         [staff.approval]\nadjust_over = 500\n\n\
          [[rules]]\nid = \"review\"\nname = \"Review reward\"\n\
          trigger = { event = \"review_written\" }\neffect = { fixed = 20 }\n\n\
          [[fraud.rules]]\nid = \"one-device\"\nmeasure = \"same_device\"\nmax = 50\n\
@@ -21,7 +23,7 @@ fn sharing() -> ProgramDefinition {
 }
 
 /// Every personal value of Zelda, the member erased: none may remain anywhere.
-const ZELDA: [&str; 12] = [
+const ZELDA: [&str; 14] = [
     "zq-erase-1001",
     "zelda.quist@erasure.example",
     "+44 7700 900123",
@@ -34,6 +36,8 @@ const ZELDA: [&str; 12] = [
     "Quist household",
     "happy birthday plugh",
     "zelda.new@erasure.example",
+    "her frobnitz went missing",
+    "she phoned twice about the frobnitz",
 ];
 
 /// The device Zelda joined from, as the till passed it.
@@ -154,6 +158,28 @@ async fn zelda_and_rex(engine: &Engine) -> (i64, i64) {
         )
         .await
         .unwrap();
+    // Adjustments waiting for a second staff member: hers, with a reason and a note about her,
+    // and Rex's, whose note names her.
+    let desk = laurel_engine::StaffMember {
+        id: 7,
+        actor: "staff:desk@example.com".into(),
+        role: laurel_engine::Role::Manager,
+    };
+    let mut big = credit(zelda, 501, "z-big");
+    big.reason = ZELDA[12].into();
+    big.note = Some(ZELDA[13].into());
+    let waits = engine.adjust_by(big, &desk).await.unwrap();
+    assert!(
+        matches!(waits, laurel_engine::Made::Waiting(_)),
+        "{waits:?}"
+    );
+    let mut his = credit(rex, 501, "r-big");
+    his.note = Some(format!("asked by {}", ZELDA[1]));
+    let waits = engine.adjust_by(his, &desk).await.unwrap();
+    assert!(
+        matches!(waits, laurel_engine::Made::Waiting(_)),
+        "{waits:?}"
+    );
     // Staff changed her profile: the audit log keeps before and after.
     engine
         .audit(AuditEntry {
@@ -231,6 +257,22 @@ async fn no_personal_value_of_an_erased_member_remains_in_any_table() {
             );
         }
         assert_eq!(balance(&engine, rex).await, rex_before, "[{name}]");
+        let waiting = engine.approvals_waiting().await.unwrap();
+        assert_eq!(
+            waiting
+                .iter()
+                .map(|r| r.proposal.member_id())
+                .collect::<Vec<_>>(),
+            [Some(rex)],
+            "[{name}] her request rejected with her erasure; his waits still"
+        );
+        let hers = waiting[0].id - 1;
+        let rejected = engine.approval(hers).await.unwrap();
+        assert_eq!(
+            (rejected.proposal.member_id(), rejected.state),
+            (Some(zelda), laurel_engine::ApprovalState::Rejected),
+            "[{name}]"
+        );
         assert!(
             erased.pseudonym.starts_with("erased-"),
             "[{name}] {erased:?}"

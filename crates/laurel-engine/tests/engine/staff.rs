@@ -3,7 +3,9 @@
 //! ended by signing out, and the audit log.
 
 use super::*;
-use laurel_engine::{AuditEntry, FAILED_SIGN_INS_MAX, Role, SignIn};
+use laurel_engine::{
+    AuditEntry, FAILED_SIGN_INS_MAX, Made, PostingOutcome, Role, SignIn, StaffMember,
+};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -141,6 +143,25 @@ fn roles_allow_what_the_issue_says_and_nothing_more() {
     assert!("root".parse::<Role>().is_err());
 }
 
+/// A staff member's adjustment, in `role`, as `actor`: made at once, as these programs make
+/// nothing wait for approval.
+async fn adjust_as(
+    engine: &Engine,
+    request: AdjustRequest,
+    actor: &str,
+    role: Role,
+) -> Result<PostingOutcome, EngineError> {
+    let by = StaffMember {
+        id: 1,
+        actor: actor.to_owned(),
+        role,
+    };
+    match engine.adjust_by(request, &by).await? {
+        Made::Done(made) => Ok(made),
+        Made::Waiting(request) => panic!("waits for approval: {request:?}"),
+    }
+}
+
 /// [`PROGRAM`] with a `[staff]` table capping adjustments per role.
 fn with_caps(caps: &str) -> ProgramDefinition {
     let text = format!("{PROGRAM}\n[staff]\nadjust_max = {{ {caps} }}\n");
@@ -154,13 +175,11 @@ async fn an_adjustment_larger_than_the_roles_cap_is_refused_and_writes_nothing()
         let id = member(&engine, "buyer").await;
         let by = |role| (format!("staff:{role}@example.com"), role);
         let (support, role) = by(Role::Support);
-        engine
-            .adjust_as(credit(id, 100, "s-1"), &support, role)
+        adjust_as(&engine, credit(id, 100, "s-1"), &support, role)
             .await
             .unwrap();
         for (points, key) in [(101, "s-2"), (-101, "s-3")] {
-            let refused = engine
-                .adjust_as(credit(id, points, key), &support, role)
+            let refused = adjust_as(&engine, credit(id, points, key), &support, role)
                 .await
                 .unwrap_err();
             assert_eq!(refused.code(), "adjustment_over_limit", "[{name}] {points}");
@@ -177,16 +196,11 @@ async fn an_adjustment_larger_than_the_roles_cap_is_refused_and_writes_nothing()
             );
         }
         let (manager, role) = by(Role::Manager);
-        engine
-            .adjust_as(credit(id, -50, "m-1"), &manager, role)
+        adjust_as(&engine, credit(id, -50, "m-1"), &manager, role)
             .await
             .unwrap();
         assert_eq!(
-            code(
-                engine
-                    .adjust_as(credit(id, 501, "m-2"), &manager, role)
-                    .await
-            ),
+            code(adjust_as(&engine, credit(id, 501, "m-2"), &manager, role).await),
             "adjustment_over_limit",
             "[{name}]"
         );
@@ -211,27 +225,22 @@ async fn without_a_staff_table_support_staff_adjust_at_most_a_thousand_points_at
         let engine = start(&db, program(&[])).await;
         let id = member(&engine, "buyer").await;
         let actor = "staff:support@example.com";
-        engine
-            .adjust_as(credit(id, 1_000, "s-1"), actor, Role::Support)
+        adjust_as(&engine, credit(id, 1_000, "s-1"), actor, Role::Support)
             .await
             .unwrap();
         assert_eq!(
-            code(
-                engine
-                    .adjust_as(credit(id, -1_001, "s-2"), actor, Role::Support)
-                    .await
-            ),
+            code(adjust_as(&engine, credit(id, -1_001, "s-2"), actor, Role::Support).await),
             "adjustment_over_limit",
             "[{name}]"
         );
-        engine
-            .adjust_as(
-                credit(id, 5_000, "m-1"),
-                "staff:m@example.com",
-                Role::Manager,
-            )
-            .await
-            .unwrap();
+        adjust_as(
+            &engine,
+            credit(id, 5_000, "m-1"),
+            "staff:m@example.com",
+            Role::Manager,
+        )
+        .await
+        .unwrap();
         assert_eq!(balance(&engine, id).await, (6_000, 0), "[{name}]");
         finish(name, engine).await;
     }
@@ -278,8 +287,7 @@ async fn the_cap_in_force_when_written_decides_and_a_retry_of_an_adjustment_made
         let engine = Engine::open(store, Some(&text(100)), config).await.unwrap();
         let id = member(&engine, "buyer").await;
         let actor = "staff:support@example.com";
-        let first = engine
-            .adjust_as(credit(id, 80, "s-1"), actor, Role::Support)
+        let first = adjust_as(&engine, credit(id, 80, "s-1"), actor, Role::Support)
             .await
             .unwrap();
         let lower = laurel_engine::ApplyProgram {
@@ -290,19 +298,14 @@ async fn the_cap_in_force_when_written_decides_and_a_retry_of_an_adjustment_made
         };
         engine.apply_program(lower, "admin:test").await.unwrap();
         assert_eq!(
-            engine
-                .adjust_as(credit(id, 80, "s-1"), actor, Role::Support)
+            adjust_as(&engine, credit(id, 80, "s-1"), actor, Role::Support)
                 .await
                 .unwrap(),
             first,
             "[{name}] a retry answers as the first time"
         );
         assert_eq!(
-            code(
-                engine
-                    .adjust_as(credit(id, 80, "s-2"), actor, Role::Support)
-                    .await
-            ),
+            code(adjust_as(&engine, credit(id, 80, "s-2"), actor, Role::Support).await),
             "adjustment_over_limit",
             "[{name}] a new one meets the new cap"
         );

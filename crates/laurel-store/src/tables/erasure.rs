@@ -26,7 +26,7 @@ const THEIRS: [(&str, &str, &str); 5] = [
 /// Text that may repeat any member's values: searched for the erased member's, which are
 /// replaced where they stand. JSON documents (events, audit entries, attributes) and letters
 /// among them.
-const ANYWHERE: [(&str, &str); 28] = [
+const ANYWHERE: [(&str, &str); 29] = [
     ("journal", "reason"),
     ("journal", "reference"),
     ("earn_grants", "label"),
@@ -54,6 +54,8 @@ const ANYWHERE: [(&str, &str); 28] = [
     ("partner_entries", "reference"),
     ("fraud_cases", "reference"),
     ("fraud_cases", "evidence"),
+    // Requests for approval: an adjustment's reason and note may name anyone.
+    ("pending_approvals", "request"),
     // Stored answers are replay caches: redacted in place, they still answer a retry.
     ("idempotency", "response"),
 ];
@@ -260,6 +262,49 @@ impl Tx {
             .iter()
             .map(|row| row.get(0))
             .collect()
+    }
+
+    /// The requests for approval about `member`, whatever became of them: (id, the request as
+    /// JSON), oldest first.
+    pub async fn member_approval_requests(
+        &mut self,
+        member: MemberId,
+    ) -> Result<Vec<(i64, String)>> {
+        self.rows(
+            "SELECT id, request FROM pending_approvals WHERE member_id = $1 ORDER BY id",
+            args![member.0],
+        )
+        .await?
+        .iter()
+        .map(|row| Ok((row.get("id")?, row.get("request")?)))
+        .collect()
+    }
+
+    /// Replaces what request for approval `id` asks, as JSON (its free text erased).
+    pub async fn replace_approval_request(&mut self, id: i64, request: &str) -> Result<()> {
+        self.run(
+            "UPDATE pending_approvals SET request = $2 WHERE id = $1",
+            args![id, request],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Rejects the requests about `member` still waiting for approval, as decided by `actor`
+    /// (who erases them: not a staff account the approvals know, so no decider's id) at `at`:
+    /// nothing more is done for an erased member. Returns how many it rejected.
+    pub async fn reject_member_approvals(
+        &mut self,
+        member: MemberId,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<u64> {
+        self.run(
+            "UPDATE pending_approvals SET state = 'rejected', decided_by = NULL, \
+             decided_actor = $2, decided_at = $3 WHERE member_id = $1 AND state = 'waiting'",
+            args![member.0, actor, crate::types::micros(at)],
+        )
+        .await
     }
 
     /// Records a request to erase `member`: by the member (`requested`) or an erasure made

@@ -108,6 +108,13 @@ impl Store {
 }
 
 impl Tx {
+    /// The newest stored version's number, as this transaction sees it (none stored: none).
+    pub async fn newest_program_version(&mut self) -> Result<Option<i64>> {
+        self.row("SELECT MAX(version) FROM program_versions", &[])
+            .await?
+            .get(0)
+    }
+
     /// Stores a version under the next number. Two nodes storing at once: one commits, the
     /// other's commit or insert is a unique violation, and it tries again (see
     /// [`NUMBERING_ATTEMPTS`]).
