@@ -133,12 +133,7 @@ pub(crate) async fn review(
         }
     }
     if action == ReviewAction::Freeze {
-        let standing = crate::members::Standing {
-            listening: ctx.listening,
-            at: ctx.now,
-            actor,
-        };
-        standing
+        crate::members::Standing::in_write(ctx, actor)
             .change(tx, &member, MemberStatus::Suspended)
             .await?;
     }

@@ -195,12 +195,7 @@ async fn judge_joining(
     let judged = fraud::judge(tx, ctx, joined.id, joining, &profile.external_id).await?;
     if let Some(rule) = judged.freezing_rule() {
         let actor = format!("fraud:{rule}");
-        let standing = crate::members::Standing {
-            listening: ctx.listening,
-            at: ctx.now,
-            actor: &actor,
-        };
-        standing
+        crate::members::Standing::in_write(ctx, &actor)
             .change(tx, &joined, MemberStatus::Suspended)
             .await?;
         joined.status = MemberStatus::Suspended;

@@ -54,7 +54,19 @@ pub(crate) struct Standing<'a> {
     pub(crate) actor: &'a str,
 }
 
-impl Standing<'_> {
+impl<'a> Standing<'a> {
+    /// `actor`, changing standing in the write path (its instant, its kinds listened to).
+    pub(crate) fn in_write(
+        ctx: &crate::write::context::Context<'_>,
+        actor: &'a str,
+    ) -> Standing<'a> {
+        Standing {
+            listening: ctx.listening,
+            at: ctx.now,
+            actor,
+        }
+    }
+
     /// Makes `member` `status` (active or suspended) with its event (`member.suspended`,
     /// `member.reactivated`) in `tx`; false when they already were.
     pub(crate) async fn change(
