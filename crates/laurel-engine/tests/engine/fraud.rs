@@ -704,6 +704,32 @@ async fn a_held_purchase_moves_no_tier_and_holds_the_referrers_bonus_until_revie
 }
 
 #[tokio::test]
+async fn a_device_is_kept_only_while_a_rule_compares_devices() {
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(b"203.0.113.77"));
+    for (name, db) in laurel_testkit::backends() {
+        for (rules, kept) in [("", false), (RULES, true)] {
+            let engine = start(&db, with_rules(rules)).await;
+            let external = format!("device-{kept}");
+            signs_up(
+                &engine,
+                &external,
+                ("d@x.test", None, Some("203.0.113.77")),
+                None,
+            )
+            .await;
+            let found = engine.find_text(&hash).await.unwrap();
+            assert_eq!(!found.is_empty(), kept, "[{name}] {found:?}");
+            assert!(
+                engine.find_text("203.0.113.77").await.unwrap().is_empty(),
+                "[{name}] never the value itself"
+            );
+            engine.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_chain_of_referrals_over_months_is_no_ring() {
     for (name, db) in laurel_testkit::backends() {
         let engine = fraud_engine(&db).await;
