@@ -244,26 +244,30 @@ impl FraudPolicy {
             } else if specs[..i].iter().any(|s| s.id == spec.id) {
                 issues.add(key("id"), message!("is defined twice"));
             }
-            let measure = Measure::parse(&spec.measure);
-            if measure.is_none() {
+            let mut one_of = |field: &str, names: String, got: &str| {
                 issues.add(
-                    key("measure"),
+                    key(field),
                     message!(
                         "must be one of {names}, got `{got}`",
-                        names = names(Measure::ALL.map(Measure::as_str)),
-                        got = spec.measure
+                        names = names,
+                        got = got
                     ),
+                );
+            };
+            let measure = Measure::parse(&spec.measure);
+            if measure.is_none() {
+                one_of(
+                    "measure",
+                    names(Measure::ALL.map(Measure::as_str)),
+                    &spec.measure,
                 );
             }
             let action = FraudAction::parse(&spec.action);
             if action.is_none() {
-                issues.add(
-                    key("action"),
-                    message!(
-                        "must be one of {names}, got `{got}`",
-                        names = names(FraudAction::ALL.map(FraudAction::as_str)),
-                        got = spec.action
-                    ),
+                one_of(
+                    "action",
+                    names(FraudAction::ALL.map(FraudAction::as_str)),
+                    &spec.action,
                 );
             }
             let window = parse_window(&spec.window);

@@ -24,7 +24,8 @@ pub struct FraudCaseView {
     pub window_hours: i64,
     /// What it did: `flag`, `hold`, `refuse` or `freeze`.
     pub action: String,
-    /// What was judged: `purchase`, `event`, `redemption`, `refund`, `transfer`, `adjustment`.
+    /// What was judged: `purchase`, `event`, `redemption`, `refund`, `transfer`, `adjustment`,
+    /// `referral` (the member is the referrer) or `enrollment`.
     pub operation: String,
     /// Its reference (an order's key, an idempotency key, the staff member who adjusted).
     pub reference: String,

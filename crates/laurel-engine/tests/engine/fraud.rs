@@ -12,14 +12,23 @@ use laurel_engine::{FraudCaseView, ReviewAction, TransferRequest};
 use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 
-/// Velocity rules a careful program might set.
-const RULES: &str = r#"
-[transfers]
-
+/// Referrals as the fixtures pay them: 300 points for the referrer, 200 for the new member,
+/// from a ¥30 purchase.
+const REFERRALS: &str = r#"
 [referrals]
 referrer_points = 300
 referee_points = 200
 min_purchase = "30"
+"#;
+
+/// `rules` in a program that pays [`REFERRALS`].
+fn referring(rules: &str) -> String {
+    format!("{REFERRALS}{rules}")
+}
+
+/// Velocity rules a careful program might set.
+const RULES: &str = r#"
+[transfers]
 
 [[rewards]]
 id = "coffee"
@@ -103,7 +112,7 @@ action = "freeze"
 "#;
 
 async fn fraud_engine(db: &laurel_testkit::TestDb) -> Engine {
-    start(db, with_rules(RULES)).await
+    start(db, with_rules(&referring(RULES))).await
 }
 
 /// A purchase of `total` yuan made now (one point a yuan).
@@ -618,11 +627,6 @@ async fn accounts_made_in_bulk_on_one_device_join_frozen_and_one_domain_or_numbe
 /// A referred member's big first purchase held: tiers by spend, referrals, and a hold past
 /// ¥1,000 a day.
 const HELD_REFERRED: &str = r#"
-[referrals]
-referrer_points = 300
-referee_points = 200
-min_purchase = "30"
-
 [[fraud.rules]]
 id = "big-spender"
 measure = "spend"
@@ -639,7 +643,11 @@ async fn tier_of(engine: &Engine, member: i64) -> Option<String> {
 #[tokio::test]
 async fn a_held_purchase_moves_no_tier_and_holds_the_referrers_bonus_until_reviewed() {
     for (name, db) in laurel_testkit::backends() {
-        let engine = start(&db, super::tiers::with_tiers(&[], HELD_REFERRED)).await;
+        let engine = start(
+            &db,
+            super::tiers::with_tiers(&[], &referring(HELD_REFERRED)),
+        )
+        .await;
         let (amy, code) = joins(&engine, "amy", None, None).await.unwrap();
         let (bo, _) = joins(&engine, "bo", Some(&code), None).await.unwrap();
         let (cy, _) = joins(&engine, "cy", Some(&code), None).await.unwrap();
@@ -799,11 +807,6 @@ async fn a_member_referring_past_the_most_in_a_day_has_the_bonuses_past_it_held_
 
 /// A chain refused past one referral a day.
 const CHAIN_REFUSED: &str = r#"
-[referrals]
-referrer_points = 300
-referee_points = 200
-min_purchase = "30"
-
 [[fraud.rules]]
 id = "no-chains"
 measure = "referral_chain"
@@ -815,7 +818,7 @@ action = "refuse"
 #[tokio::test]
 async fn an_enrollment_a_rule_refuses_writes_nothing_and_opens_the_referrers_case() {
     for (name, db) in laurel_testkit::backends() {
-        let engine = start(&db, with_rules(CHAIN_REFUSED)).await;
+        let engine = start(&db, with_rules(&referring(CHAIN_REFUSED))).await;
         let (_, first) = joins(&engine, "link-0", None, None).await.unwrap();
         let (second_id, second) = joins(&engine, "link-1", Some(&first), None).await.unwrap();
         let refused = joins(&engine, "link-2", Some(&second), None).await;
